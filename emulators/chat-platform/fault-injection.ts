@@ -1,0 +1,57 @@
+// failNextApiCalls(): make the next N matching REST calls fail, to exercise the product's retry paths.
+// A fault either rejects the call before it runs, or (afterProcessing) runs it and loses the answer.
+
+export interface FaultInput {
+  method: string;
+  pathPattern: RegExp;
+  status: number;
+  times: number;
+  retryAfterSeconds?: number;
+  /** Run the request, then answer with the failure anyway: the "done but the answer was lost" case. */
+  afterProcessing?: boolean;
+}
+
+export interface Fault {
+  status: number;
+  retryAfterSeconds: number | undefined;
+  afterProcessing: boolean;
+}
+
+export function createFaultInjector() {
+  const rules: Array<FaultInput & { left: number }> = [];
+  return {
+    add(input: FaultInput): void {
+      if (!Number.isInteger(input.times) || input.times < 1) throw new Error('failNextApiCalls: times must be a positive integer');
+      if (!Number.isInteger(input.status) || input.status < 400 || input.status > 599) {
+        throw new Error('failNextApiCalls: status must be an HTTP error status (400-599)');
+      }
+      rules.push({ ...input, left: input.times });
+    },
+    /** Takes one use of the first rule matching this call, if any. */
+    take(method: string, path: string): Fault | undefined {
+      const rule = rules.find(
+        (r) => r.left > 0 && r.method.toUpperCase() === method.toUpperCase() && matches(r.pathPattern, path),
+      );
+      if (!rule) return undefined;
+      rule.left -= 1;
+      if (rule.left === 0) rules.splice(rules.indexOf(rule), 1);
+      return { status: rule.status, retryAfterSeconds: rule.retryAfterSeconds, afterProcessing: rule.afterProcessing ?? false };
+    },
+  };
+}
+
+function matches(pattern: RegExp, path: string): boolean {
+  pattern.lastIndex = 0; // a /g or /y pattern keeps state between test() calls
+  return pattern.test(path);
+}
+
+/** Error code for an injected status, so injected failures look like the platform's own. */
+export function injectedErrorCode(status: number): string {
+  if (status === 429) return 'rate_limited';
+  if (status === 503) return 'service_unavailable';
+  if (status >= 500) return 'internal_error';
+  if (status === 401) return 'unauthorized';
+  if (status === 404) return 'not_found';
+  if (status === 409) return 'conflict';
+  return 'invalid_request';
+}
