@@ -7,29 +7,44 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log"
+	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
 func main() {
-	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
-	dir := flag.String("dir", "", "directory for the SQLite files (required)")
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (port 0 picks a free one)")
+	dir := flag.String("dir", "", "directory for the SQLite files (required; created if missing)")
+	logLevel := flag.String("log-level", "warn", "log level on stderr: debug, info, warn or error")
+	stdinEOF := flag.Bool("exit-on-stdin-eof", false, "stop when stdin closes (so a crashed parent leaves no orphan)")
 	flag.Parse()
 	if *dir == "" {
 		log.Fatal("ferretdb-embedded: -dir is required")
 	}
-	if err := os.MkdirAll(*dir, 0o755); err != nil {
+	abs, err := filepath.Abs(*dir)
+	if err == nil {
+		err = os.MkdirAll(abs, 0o755)
+	}
+	if err != nil {
 		log.Fatalf("ferretdb-embedded: creating %s: %v", *dir, err)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		log.Fatalf("ferretdb-embedded: -log-level: %v", err)
 	}
 
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dir + "/",
+		SQLiteURL: (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String(),
 	})
 	if err != nil {
 		log.Fatalf("ferretdb-embedded: %v", err)
@@ -37,10 +52,14 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *stdinEOF {
+		go func() { _, _ = io.Copy(io.Discard, os.Stdin); stop() }()
+	}
 
 	done := make(chan error, 1)
 	go func() { done <- f.Run(ctx) }()
-	// The line below is what the launchers wait for: the listener is up once Run started.
+	// The line below is what the launchers wait for. MongoDBURI blocks until Run has
+	// bound the listener, so the address (and a port picked for -listen :0) is real.
 	fmt.Printf("ferretdb-embedded listening %s\n", f.MongoDBURI())
 	if err := <-done; err != nil && ctx.Err() == nil {
 		log.Fatalf("ferretdb-embedded: %v", err)

@@ -1,0 +1,80 @@
+// Local services: starts the embedded FerretDB (MongoDB wire protocol over SQLite) on a free port.
+// For tests and the sandbox when neither MONGODB_URL nor a Docker engine is available.
+import { MongoClient } from "mongodb";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "./free-port.ts";
+import { makeTempDir, removeDir, spawnChild, waitUntilReady } from "./spawn.ts";
+import type { StartedService } from "./spawn.ts";
+
+/** Where scripts/ensure-deps.sh builds tools/ferretdb. */
+export const FERRETDB_BIN = fileURLToPath(new URL("../.bin/ferretdb-embedded", import.meta.url));
+
+export interface StartFerretDbOptions {
+  /** Fixed port; default: a free one (retried if it gets taken before FerretDB binds it). */
+  port?: number;
+  /** Binary; default: $FERRETDB_BIN or .bin/ferretdb-embedded in the repository. */
+  bin?: string;
+  /** FerretDB log level on its log file: debug, info, warn (default) or error. */
+  logLevel?: string;
+  /** How long to wait for `ping` to answer; default 30 s. */
+  startTimeoutMs?: number;
+}
+
+export async function startFerretDb(opts: StartFerretDbOptions = {}): Promise<StartedService> {
+  const bin = opts.bin ?? process.env.FERRETDB_BIN ?? FERRETDB_BIN;
+  if (!existsSync(bin)) {
+    throw new Error(
+      `ferretdb-embedded not found at ${bin}. Run \`bash scripts/ensure-deps.sh\` to build it from tools/ferretdb, ` +
+        "or set MONGODB_URL to a running MongoDB.",
+    );
+  }
+  const attempts = opts.port === undefined ? 3 : 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const port = opts.port ?? (await freePort());
+      return await startOnce(bin, port, opts.logLevel ?? "warn", opts.startTimeoutMs ?? 30_000);
+    } catch (err) {
+      if (attempt >= attempts || !String(err).includes("in use")) throw err;
+    }
+  }
+}
+
+async function startOnce(bin: string, port: number, logLevel: string, timeoutMs: number): Promise<StartedService> {
+  const dir = await makeTempDir("ferretdb");
+  const args = ["-listen", `127.0.0.1:${port}`, "-dir", join(dir, "data"), "-log-level", logLevel, "-exit-on-stdin-eof"];
+  let listening = false;
+  const handle = spawnChild(bin, args, join(dir, "ferretdb.log"), {
+    keepStdinOpen: true,
+    onLine: (line) => {
+      if (line.startsWith("ferretdb-embedded listening")) listening = true;
+    },
+  });
+  const stop = async (): Promise<void> => {
+    await handle.stop();
+    await removeDir(dir);
+  };
+  const url = `mongodb://127.0.0.1:${port}/`;
+  try {
+    const probe = async (): Promise<void> => {
+      if (!listening) throw new Error("no 'listening' line yet");
+      await ping(url);
+    };
+    await waitUntilReady(`ferretdb-embedded on port ${port}`, handle, probe, timeoutMs);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, stop };
+}
+
+async function ping(url: string): Promise<void> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 2_000, connectTimeoutMS: 2_000 });
+  try {
+    await client.connect();
+    await client.db("admin").command({ ping: 1 });
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,18 @@
+// Vitest configuration: test/**/*.test.ts in forked workers sized for a 2-core machine.
+// test/global-setup.ts provides Redis and MongoDB URLs (see test/support/services.ts).
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    environment: "node",
+    globalSetup: ["./test/global-setup.ts"],
+    pool: "forks",
+    poolOptions: { forks: { minForks: 1, maxForks: 2 } },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    teardownTimeout: 30_000,
+    restoreMocks: true,
+    unstubEnvs: true,
+  },
+});
