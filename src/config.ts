@@ -1,0 +1,68 @@
+// Configuration: read from the environment once, at start-up, and validated as a whole so
+// that an operator sees every missing or malformed variable in one message.
+import { z } from 'zod';
+
+const positiveInt = z.coerce.number().int().positive();
+
+const url = z.string().url();
+
+// 32 bytes for AES-256-GCM, given as 64 hex chars or base64 so that it survives env files.
+const encryptionKey = z.string().transform((value, ctx) => {
+  const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (bytes.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: url,
+  REDIS_URL: url,
+  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL'),
+  MONGODB_DB: z.string().min(1).default('threadbridge'),
+  QUEUE_PREFIX: z.string().min(1).default('threadbridge'),
+  TOKEN_ENCRYPTION_KEY: encryptionKey,
+  SLACK_SIGNING_SECRET: z.string().min(1),
+  SLACK_CLIENT_ID: z.string().min(1),
+  SLACK_CLIENT_SECRET: z.string().min(1),
+  SLACK_API_URL: url.default('https://slack.com/api/'),
+  SLACK_AUTHORIZE_URL: url.default('https://slack.com/oauth/v2/authorize'),
+  CHAT_API_URL: url,
+  CHAT_API_TOKEN: z.string().min(1),
+  CHAT_WEBHOOK_SECRET: z.string().min(1),
+  WORKER_CONCURRENCY: positiveInt.default(16),
+  // How long a conversation's thread waits for a missing seq before asking the platform.
+  THREAD_GAP_WAIT_MS: positiveInt.default(3000),
+  WEBHOOK_BODY_LIMIT_BYTES: positiveInt.default(256 * 1024),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the given environment (process.env by default); throws one ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, as in most env-file tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    const missing = issue.code === 'invalid_type' && cleaned[name] === undefined;
+    return missing ? `${name} is required but not set` : `${name} ${issue.message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** The subset the worker needs; the web process needs the rest too. Kept as one schema on purpose. */
+export const configVariables = Object.keys(schema.shape);

@@ -1,0 +1,56 @@
+// The catalogue of errors Threadbridge answers over HTTP. Each has a stable code, a status
+// and a message; the HTTP error handler sends { error: { code, message } } from them.
+// Codes are part of the public surface: add new ones, never rename.
+
+export interface AppErrorDefinition {
+  code: string;
+  statusCode: number;
+  message: string;
+}
+
+function define(code: string, statusCode: number, message: string): AppErrorDefinition {
+  return { code, statusCode, message };
+}
+
+export const errors = {
+  INVALID_JSON: define('invalid_json', 400, 'The request body is not valid JSON'),
+  INVALID_FORM: define('invalid_form', 400, 'The request body is not a valid form'),
+  INVALID_PAYLOAD: define('invalid_payload', 400, 'The request body does not match the expected schema'),
+  UNKNOWN_EVENT_TYPE: define('unknown_event_type', 400, 'The event type is not one Threadbridge knows'),
+  UNSUPPORTED_MEDIA_TYPE: define('unsupported_media_type', 415, 'The Content-Type is not accepted here'),
+  BODY_TOO_LARGE: define('body_too_large', 413, 'The request body is larger than allowed'),
+  MISSING_SIGNATURE: define('missing_signature', 401, 'The signature or timestamp header is missing'),
+  STALE_TIMESTAMP: define('stale_timestamp', 401, 'The request timestamp is more than 5 minutes away from now'),
+  BAD_SIGNATURE: define('bad_signature', 401, 'The signature does not match the request body'),
+  INVALID_OAUTH_STATE: define('invalid_oauth_state', 400, 'The install link is invalid or has expired; start the install again'),
+  MISSING_PARAMETER: define('missing_parameter', 400, 'A required parameter is missing'),
+  WORKSPACE_TAKEN: define('workspace_taken', 409, 'This Slack workspace is already connected to another organization'),
+  SLACK_OAUTH_FAILED: define('slack_oauth_failed', 502, 'Slack refused the install'),
+  QUEUE_UNAVAILABLE: define('queue_unavailable', 503, 'The event could not be queued; deliver it again later'),
+  NOT_FOUND: define('not_found', 404, 'No such route'),
+  RATE_LIMITED: define('rate_limited', 429, 'Too many requests'),
+  INTERNAL: define('internal_error', 500, 'Internal error'),
+} as const;
+
+export type ErrorName = keyof typeof errors;
+
+/** An error with a catalogue entry; `detail` refines the message for this occurrence. */
+export class AppError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+  constructor(definition: AppErrorDefinition, detail?: string) {
+    super(detail ? `${definition.message}: ${detail}` : definition.message);
+    this.name = 'AppError';
+    this.code = definition.code;
+    this.statusCode = definition.statusCode;
+  }
+}
+
+export function appError(name: ErrorName, detail?: string): AppError {
+  return new AppError(errors[name], detail);
+}
+
+/** For exhaustive switches: a new union member fails to compile until it is handled. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`Unhandled ${what}: ${JSON.stringify(value)}`);
+}

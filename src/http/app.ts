@@ -1,0 +1,27 @@
+// Builds the Fastify app of the web process: raw-body parsing for signed webhooks, the error
+// catalogue, rate limits, and the routes. No listening here, so tests use app.inject or listen
+// on port 0 themselves.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { HttpDeps } from './http-deps.ts';
+import { registerRawBodyParsers } from './signed-body.ts';
+import { errorHandler, notFoundHandler } from './error-handler.ts';
+import { registerChatWebhookRoute } from './routes/chat-webhooks.route.ts';
+import { registerSlackEventsRoute } from './routes/slack-events.route.ts';
+import { registerSlackOAuthRoutes } from './routes/slack-oauth.route.ts';
+import { registerHealthRoutes } from './routes/health.route.ts';
+
+export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, trustProxy: true });
+  registerRawBodyParsers(app);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  // Only routes that opt in are limited: Slack and the platform must never be throttled here.
+  await app.register(rateLimit, { global: false });
+
+  registerHealthRoutes(app, deps);
+  registerChatWebhookRoute(app, deps);
+  registerSlackEventsRoute(app, deps);
+  registerSlackOAuthRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,34 @@
+// Turns every error into { error: { code, message } }: catalogue errors as they are, Fastify's
+// own 4xx errors mapped to catalogue codes, and anything else into a generic 500 (logged, never
+// echoed, so internals do not leak).
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, errors, type AppErrorDefinition } from '../errors.ts';
+
+const fastifyCodes: Record<string, AppErrorDefinition> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: errors.BODY_TOO_LARGE,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: errors.UNSUPPORTED_MEDIA_TYPE,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: errors.INVALID_PAYLOAD,
+  FST_ERR_CTP_EMPTY_JSON_BODY: errors.INVALID_JSON,
+  FST_ERR_VALIDATION: errors.INVALID_PAYLOAD,
+};
+
+export function sendError(reply: FastifyReply, definition: { code: string; statusCode: number }, message: string) {
+  return reply.status(definition.statusCode).type('application/json').send({ error: { code: definition.code, message } });
+}
+
+export function errorHandler(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof AppError) return sendError(reply, error, error.message);
+  const fastifyError = error as FastifyError;
+  const mapped = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
+  if (mapped) return sendError(reply, mapped, `${mapped.message}: ${fastifyError.message}`);
+  if (fastifyError.statusCode === 429) return sendError(reply, errors.RATE_LIMITED, errors.RATE_LIMITED.message);
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return sendError(reply, { code: 'bad_request', statusCode: fastifyError.statusCode }, fastifyError.message);
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return sendError(reply, errors.INTERNAL, errors.INTERNAL.message);
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
+  return sendError(reply, errors.NOT_FOUND, `${errors.NOT_FOUND.message}: ${request.method} ${request.url.split('?')[0]}`);
+}

@@ -1,0 +1,24 @@
+// What the web process's routes need, passed in so tests build the same app with app.inject.
+import type { Logger } from 'pino';
+import type { JobProducer } from '../jobs/queues.ts';
+import type { InstallationsRepository } from '../store/index.ts';
+import type { SlackApi } from '../slack/slack-api.ts';
+
+export interface HttpDeps {
+  logger: Logger;
+  producer: JobProducer;
+  installations: InstallationsRepository;
+  /** Only for the OAuth code exchange, which the admin's browser waits on. */
+  slack: Pick<SlackApi, 'oauthAccess'>;
+  now: () => Date;
+  publicUrl: string;
+  slackSigningSecret: string;
+  slackClientId: string;
+  slackAuthorizeUrl: string;
+  chatWebhookSecret: string;
+  oauthStateKey: Buffer;
+  webhookBodyLimitBytes: number;
+  enqueueTimeoutMs: number;
+  /** Readiness: each resolves when its dependency answers. */
+  healthChecks: Record<string, () => Promise<void>>;
+}

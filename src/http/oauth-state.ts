@@ -1,0 +1,38 @@
+// The OAuth `state` parameter: a signed, expiring token that carries the org through Slack's
+// install flow, so the callback knows which org is connecting without any server-side session.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export interface OAuthState {
+  orgId: string;
+  expiresAtMs: number;
+  nonce: string;
+}
+
+export const OAUTH_STATE_TTL_MS = 10 * 60 * 1000;
+
+function mac(key: Buffer, payload: string): string {
+  return createHmac('sha256', key).update(payload).digest('base64url');
+}
+
+export function createOAuthState(key: Buffer, orgId: string, nowMs: number): string {
+  const state: OAuthState = { orgId, expiresAtMs: nowMs + OAUTH_STATE_TTL_MS, nonce: randomBytes(12).toString('base64url') };
+  const payload = Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
+  return `${payload}.${mac(key, payload)}`;
+}
+
+/** Returns the org of a valid, unexpired state, or null: the caller answers every failure the same way. */
+export function readOAuthState(key: Buffer, token: string | undefined, nowMs: number): OAuthState | null {
+  if (!token) return null;
+  const [payload, signature, extra] = token.split('.');
+  if (!payload || !signature || extra !== undefined) return null;
+  const expected = Buffer.from(mac(key, payload));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  try {
+    const state = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as OAuthState;
+    if (typeof state.orgId !== 'string' || typeof state.expiresAtMs !== 'number') return null;
+    return state.expiresAtMs > nowMs ? state : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,55 @@
+// POST /slack/events: Slack's Events API. Verified over the raw body, url_verification echoed,
+// events the workers act on queued (deduplicated by event_id, which Slack keeps across its
+// retries), everything else acknowledged, all well inside Slack's 3 seconds.
+import type { FastifyInstance } from 'fastify';
+import type { HttpDeps } from '../http-deps.ts';
+import { assertSigned, parseJsonBody } from '../signed-body.ts';
+import { slackEnvelopeSchema, handledSlackEventTypes } from '../../slack/slack-events.ts';
+import { describeIssues } from '../../platform/webhook-events.ts';
+import { appError, assertNever } from '../../errors.ts';
+import { enqueueWithin } from '../enqueue.ts';
+
+export function registerSlackEventsRoute(app: FastifyInstance, deps: HttpDeps): void {
+  app.post('/slack/events', { bodyLimit: deps.webhookBodyLimitBytes }, async (request, reply) => {
+    const body = assertSigned(
+      request,
+      { version: 'v0', secret: deps.slackSigningSecret, timestampHeader: 'x-slack-request-timestamp', signatureHeader: 'x-slack-signature' },
+      deps.now().getTime(),
+    );
+    const parsed = slackEnvelopeSchema.safeParse(parseJsonBody(body));
+    if (!parsed.success) {
+      const unknownType = parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === 'type');
+      throw appError(unknownType ? 'UNKNOWN_EVENT_TYPE' : 'INVALID_PAYLOAD', describeIssues(parsed.error));
+    }
+    const envelope = parsed.data;
+    switch (envelope.type) {
+      case 'url_verification':
+        return reply.send({ challenge: envelope.challenge });
+      case 'app_rate_limited':
+        request.log.warn({ teamId: envelope.team_id, minute: envelope.minute_rate_limited }, 'Slack is dropping events for this workspace (app_rate_limited)');
+        return reply.send({ ok: true });
+      case 'event_callback': {
+        const retryNum = request.headers['x-slack-retry-num'];
+        const log = request.log.child({ eventId: envelope.event_id, teamId: envelope.team_id, type: envelope.event.type, retryNum });
+        if (!handledSlackEventTypes.has(envelope.event.type)) {
+          log.debug('Slack event acknowledged, not handled');
+          return reply.send({ ok: true });
+        }
+        await enqueueWithin(
+          () =>
+            deps.producer.addSlackEvent({
+              teamId: envelope.team_id,
+              eventId: envelope.event_id,
+              eventTime: envelope.event_time ?? null,
+              event: envelope.event,
+            }),
+          deps.enqueueTimeoutMs,
+        );
+        log.info('Slack event queued');
+        return reply.send({ ok: true });
+      }
+      default:
+        return assertNever(envelope, 'Slack envelope');
+    }
+  });
+}

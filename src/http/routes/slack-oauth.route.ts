@@ -1,0 +1,84 @@
+// The Slack OAuth v2 install: /slack/install sends the admin's browser to Slack with a signed
+// state naming the org; /slack/oauth/callback exchanges the code and stores the installation.
+// Both answer with a small page, since a person in a browser reads them.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { HttpDeps } from '../http-deps.ts';
+import { createOAuthState, readOAuthState } from '../oauth-state.ts';
+import { botScopes } from '../../slack/bot-scopes.ts';
+import { SlackApiError } from '../../slack/slack-errors.ts';
+import { errors, type AppErrorDefinition } from '../../errors.ts';
+import { resultPage } from '../pages/result-page.ts';
+
+export const OAUTH_CALLBACK_PATH = '/slack/oauth/callback';
+
+function redirectUri(deps: HttpDeps): string {
+  return new URL(OAUTH_CALLBACK_PATH, deps.publicUrl).toString();
+}
+
+function fail(reply: FastifyReply, definition: AppErrorDefinition, detail: string, whatToDo: string) {
+  return reply
+    .status(definition.statusCode)
+    .type('text/html; charset=utf-8')
+    .header('x-error-code', definition.code)
+    .send(resultPage({ title: 'Slack was not connected', message: `${definition.message}. ${detail}`, hint: whatToDo, ok: false }));
+}
+
+export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const rateLimit = { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } };
+
+  app.get<{ Querystring: { orgId?: string } }>('/slack/install', rateLimit, async (request, reply) => {
+    const orgId = request.query.orgId?.trim();
+    if (!orgId) return fail(reply, errors.MISSING_PARAMETER, 'The link has no orgId.', 'Open the install link from the integration settings page.');
+    const url = new URL(deps.slackAuthorizeUrl);
+    url.searchParams.set('client_id', deps.slackClientId);
+    url.searchParams.set('scope', botScopes.join(','));
+    url.searchParams.set('redirect_uri', redirectUri(deps));
+    url.searchParams.set('state', createOAuthState(deps.oauthStateKey, orgId, deps.now().getTime()));
+    return reply.redirect(url.toString(), 302);
+  });
+
+  app.get<{ Querystring: { code?: string; state?: string; error?: string } }>(OAUTH_CALLBACK_PATH, rateLimit, async (request, reply) => {
+    const { code, error } = request.query;
+    const state = readOAuthState(deps.oauthStateKey, request.query.state, deps.now().getTime());
+    if (!state) return fail(reply, errors.INVALID_OAUTH_STATE, 'The install took longer than 10 minutes or the link was altered.', 'Start the install again from the integration settings page.');
+    if (error) return fail(reply, errors.SLACK_OAUTH_FAILED, `Slack said: ${error}.`, 'Click Allow on Slack’s page to connect the workspace, or start again.');
+    if (!code) return fail(reply, errors.MISSING_PARAMETER, 'Slack sent no code.', 'Start the install again.');
+
+    let access;
+    try {
+      access = await deps.slack.oauthAccess({ code, redirectUri: redirectUri(deps) });
+    } catch (err) {
+      const slackCode = err instanceof SlackApiError ? err.code : 'request_failed';
+      request.log.warn({ slackCode }, 'oauth.v2.access failed');
+      return fail(reply, errors.SLACK_OAUTH_FAILED, `Slack answered ${slackCode}.`, 'Start the install again; if it keeps failing, check the app’s client id, secret and redirect URL.');
+    }
+
+    const saved = await deps.installations.save(
+      {
+        teamId: access.teamId,
+        teamName: access.teamName,
+        enterpriseId: access.enterpriseId,
+        orgId: state.orgId,
+        appId: access.appId,
+        botUserId: access.botUserId,
+        scopes: access.scopes,
+        installerUserId: access.installerUserId,
+        botToken: access.botToken,
+        refreshToken: access.refreshToken,
+        tokenExpiresAt: access.expiresInSeconds ? new Date(deps.now().getTime() + access.expiresInSeconds * 1000) : null,
+      },
+      deps.now(),
+    );
+    if (!saved.ok) {
+      const detail =
+        saved.reason === 'workspace_taken'
+          ? `The workspace ${access.teamName} is already connected to another organization.`
+          : 'This organization is already connected to another Slack workspace.';
+      return fail(reply, errors.WORKSPACE_TAKEN, detail, 'Disconnect the other connection first, or pick another workspace.');
+    }
+    request.log.info({ orgId: state.orgId, teamId: access.teamId }, 'Slack workspace connected');
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(resultPage({ title: 'Slack is connected', message: `Workspace ${access.teamName} is now connected.`, hint: 'You can close this window and map your agents to Slack users.', ok: true }));
+  });
+}

@@ -1,0 +1,55 @@
+// Signed webhook bodies must be verified over their exact bytes, so the JSON and form content
+// types are read as raw Buffers and parsed only after the signature checks out.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { verifySignature } from './verify-signature.ts';
+import { appError } from '../errors.ts';
+
+export function registerRawBodyParsers(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  const asBuffer = (_req: FastifyRequest, body: Buffer, done: (err: null, body: Buffer) => void) => done(null, body);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, asBuffer);
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, asBuffer);
+}
+
+export function rawBody(request: FastifyRequest): Buffer {
+  return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+}
+
+/** Throws the catalogue error for a missing, stale or wrong signature (all 401). */
+export function assertSigned(
+  request: FastifyRequest,
+  scheme: { version: 'v0' | 'v1'; secret: string; timestampHeader: string; signatureHeader: string },
+  nowMs: number,
+): Buffer {
+  const body = rawBody(request);
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const verdict = verifySignature({
+    version: scheme.version,
+    secret: scheme.secret,
+    timestampHeader: header(scheme.timestampHeader),
+    signatureHeader: header(scheme.signatureHeader),
+    rawBody: body,
+    nowMs,
+  });
+  if (verdict.ok) return body;
+  switch (verdict.reason) {
+    case 'missing_signature':
+      throw appError('MISSING_SIGNATURE', `expected ${scheme.timestampHeader} and ${scheme.signatureHeader}`);
+    case 'stale_timestamp':
+      throw appError('STALE_TIMESTAMP');
+    case 'bad_signature':
+      throw appError('BAD_SIGNATURE');
+  }
+}
+
+export function parseJsonBody(body: Buffer): unknown {
+  if (body.length === 0) throw appError('INVALID_JSON', 'the body is empty');
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw appError('INVALID_JSON', error instanceof Error ? error.message : undefined);
+  }
+}

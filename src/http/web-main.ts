@@ -1,0 +1,65 @@
+// Entry point of the web process (`web` in the Procfile): the ingress for Slack and the chat
+// platform, and the install flow. It queues work; the workers do it.
+import { Redis } from 'ioredis';
+import { loadConfig, ConfigError } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { createTokenCipher, deriveKey } from '../crypto/token-cipher.ts';
+import { connectMongo, ensureIndexes, createStore } from '../store/index.ts';
+import { createSlackApi } from '../slack/slack-api.ts';
+import { createQueues, createJobProducer } from '../jobs/queues.ts';
+import { buildApp } from './app.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'web' });
+
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+  await ensureIndexes(mongo.db);
+  // Producers fail fast while Redis is away: the sender gets a 503 and delivers again later,
+  // instead of a request that hangs past its 3-second patience.
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  await new Promise<void>((resolve, reject) => {
+    redis.once('ready', resolve);
+    redis.once('error', reject);
+  });
+  const producer = createJobProducer(createQueues(redis, config.QUEUE_PREFIX));
+  const store = createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY));
+
+  const app = await buildApp({
+    logger,
+    producer,
+    installations: store.installations,
+    slack: createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET }),
+    now: () => new Date(),
+    publicUrl: config.PUBLIC_URL,
+    slackSigningSecret: config.SLACK_SIGNING_SECRET,
+    slackClientId: config.SLACK_CLIENT_ID,
+    slackAuthorizeUrl: config.SLACK_AUTHORIZE_URL,
+    chatWebhookSecret: config.CHAT_WEBHOOK_SECRET,
+    oauthStateKey: deriveKey(config.TOKEN_ENCRYPTION_KEY, 'oauth-state'),
+    webhookBodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
+    enqueueTimeoutMs: 2000,
+    healthChecks: {
+      redis: async () => void (await redis.ping()),
+      mongodb: async () => void (await mongo.db.command({ ping: 1 })),
+    },
+  });
+  await app.listen({ port: config.PORT, host: config.HOST });
+
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'web stopping');
+    await app.close();
+    await producer.close();
+    redis.disconnect();
+    await mongo.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error('web failed to start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,177 @@
+// Writes a conversation into its Slack thread: opens the thread with the parent message, then
+// posts the stored messages in seq order, once each. Runs under the conversation's lock, so any
+// number of workers in any number of processes can call it for the same conversation.
+import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationRecord, ThreadMessage } from '../store/index.ts';
+import type { Lock } from './thread-lock.ts';
+import { ThreadBusyError, ThreadLockLostError } from './job-errors.ts';
+import { nextThreadStep } from '../routing/thread-order.ts';
+import { chooseNotificationTarget } from '../routing/notification-target.ts';
+import { parentMessage, threadMessage } from '../slack/format/conversation-messages.ts';
+import { SlackApiError, connectionLostCodes } from '../slack/slack-errors.ts';
+import { PlatformApiError } from '../platform/platform-api.ts';
+import { assertNever } from '../errors.ts';
+
+// Errors about this one message, not the thread: skip it (recorded) rather than block the thread.
+const messageOnlyCodes = new Set(['msg_too_long', 'no_text', 'invalid_blocks']);
+const PENDING_BATCH = 100;
+
+export async function syncConversationThread(deps: WorkerDeps, orgId: string, conversationId: string): Promise<void> {
+  const key = `thread:${orgId}:${conversationId}`;
+  const lock = await deps.locks.tryAcquire(key);
+  if (!lock) throw new ThreadBusyError(key);
+  try {
+    let record = await deps.store.conversations.get(orgId, conversationId);
+    if (!record) return;
+    if (!record.thread) {
+      // Messages wait until we know the conversation (conversation.started, or a repair).
+      if (!record.conversation) return;
+      const opened = await openThread(deps, record);
+      if (!opened) return;
+      record = (await deps.store.conversations.get(orgId, conversationId))!;
+    }
+    await postPendingMessages(deps, record, lock, key);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Fetches the platform's view of the conversation and stores whatever we lack. */
+export async function repairFromPlatform(deps: WorkerDeps, orgId: string, conversationId: string): Promise<'repaired' | 'unknown'> {
+  try {
+    const { conversation, messages } = await deps.platform.getConversation(orgId, conversationId);
+    const now = deps.now();
+    await deps.store.conversations.recordSnapshot(conversation, now);
+    for (const message of messages) await deps.store.threadMessages.add(orgId, conversationId, message, now);
+    return 'repaired';
+  } catch (error) {
+    if (error instanceof PlatformApiError && error.status === 404) return 'unknown';
+    throw error;
+  }
+}
+
+async function openThread(deps: WorkerDeps, record: ConversationRecord): Promise<boolean> {
+  const { orgId, conversationId } = record;
+  const log = deps.logger.child({ orgId, conversationId });
+  const installation = await deps.store.installations.findByOrg(orgId);
+  const token = installation ? await deps.store.installations.botToken(installation.teamId) : null;
+  if (!installation || !token) {
+    await undeliverable(deps, record, 'Slack is not connected for this org');
+    return false;
+  }
+  const target = chooseNotificationTarget(await deps.store.orgSettings.get(orgId));
+  if (target.kind === 'undeliverable') {
+    await undeliverable(deps, record, target.reason);
+    return false;
+  }
+  const body = parentMessage(record.conversation!, { mentionUserIds: target.mentionUserIds, reason: target.reason });
+  try {
+    const posted = await deps.slack.postMessage(token, { channel: target.channelId, ...body });
+    const thread = { teamId: installation.teamId, channelId: posted.channel, threadTs: posted.ts };
+    const attached = await deps.store.conversations.attachThread(orgId, conversationId, thread, deps.now());
+    if (!attached) log.error({ thread }, 'conversation already had a thread: a second parent message was posted');
+    log.info({ channel: posted.channel, threadTs: posted.ts, reason: target.reason }, 'thread opened');
+    return attached;
+  } catch (error) {
+    if (error instanceof SlackApiError && !error.transient) {
+      await undeliverable(deps, record, `Slack refused the notification in ${target.channelId}: ${error.code}`);
+      return false;
+    }
+    throw error;
+  }
+}
+
+async function undeliverable(deps: WorkerDeps, record: ConversationRecord, reason: string): Promise<void> {
+  await deps.store.conversations.markUndeliverable(record.orgId, record.conversationId, reason, deps.now());
+  deps.logger.warn({ orgId: record.orgId, conversationId: record.conversationId, reason }, 'notification undeliverable');
+}
+
+async function postPendingMessages(deps: WorkerDeps, record: ConversationRecord, lock: Lock, key: string): Promise<void> {
+  const { orgId, conversationId } = record;
+  const thread = record.thread!;
+  const token = await deps.store.installations.botToken(thread.teamId);
+  if (!token) {
+    await undeliverable(deps, record, 'Slack is not connected for this org');
+    return;
+  }
+  let gapSince = record.gapSince;
+  let repaired = false;
+  let lastSeq = await deps.store.threadMessages.lastHandledSeq(orgId, conversationId);
+  let pending = await deps.store.threadMessages.pending(orgId, conversationId, PENDING_BATCH);
+
+  for (;;) {
+    const now = deps.now();
+    const step = nextThreadStep({
+      lastSeq,
+      pendingSeqs: pending.map((m) => m.seq),
+      gapSinceMs: gapSince?.getTime() ?? null,
+      nowMs: now.getTime(),
+      gapWaitMs: deps.threadGapWaitMs,
+      repaired,
+    });
+    switch (step.kind) {
+      case 'idle':
+        if (gapSince) await deps.store.conversations.setGapSince(orgId, conversationId, null, now);
+        return;
+      case 'wait':
+        if (!gapSince) {
+          gapSince = now;
+          await deps.store.conversations.setGapSince(orgId, conversationId, now, now);
+        }
+        await deps.producer.scheduleThreadSync({ orgId, conversationId, cause: 'gap-wait' }, step.retryAtMs, now.getTime());
+        return;
+      case 'repair': {
+        const result = await repairFromPlatform(deps, orgId, conversationId);
+        deps.logger.info({ orgId, conversationId, missingSeq: step.missingSeq, result }, 'thread gap repaired from the platform');
+        repaired = true;
+        pending = await deps.store.threadMessages.pending(orgId, conversationId, PENDING_BATCH);
+        break;
+      }
+      case 'handle': {
+        const message = pending.find((m) => m.seq === step.seq)!;
+        if (step.skippedSeq !== null) {
+          deps.logger.warn({ orgId, conversationId, missingSeq: step.skippedSeq, nextSeq: step.seq }, 'seq missing at the platform too: moving on');
+        }
+        await handleMessage(deps, record, token, message, step.late);
+        if (!(await lock.extend())) throw new ThreadLockLostError(key);
+        lastSeq = Math.max(lastSeq ?? step.seq, step.seq);
+        if (!step.late && gapSince) {
+          gapSince = null;
+          await deps.store.conversations.setGapSince(orgId, conversationId, null, deps.now());
+          repaired = false;
+        }
+        pending = pending.filter((m) => m.seq !== step.seq);
+        if (pending.length === 0) pending = await deps.store.threadMessages.pending(orgId, conversationId, PENDING_BATCH);
+        break;
+      }
+      default:
+        assertNever(step, 'thread step');
+    }
+  }
+}
+
+async function handleMessage(deps: WorkerDeps, record: ConversationRecord, token: string, stored: ThreadMessage, late: boolean): Promise<void> {
+  const { orgId, conversationId } = record;
+  const { message } = stored;
+  const now = deps.now();
+  // The platform echoes every reply we relayed from Slack; it is already in the thread.
+  if (message.origin === 'slack' && message.clientMessageId && (await deps.store.relayedReplies.isRelayed(orgId, message.clientMessageId))) {
+    await deps.store.threadMessages.markSkipped(orgId, conversationId, message.seq, 'relayed from Slack', now);
+    return;
+  }
+  const thread = record.thread!;
+  try {
+    const posted = await deps.slack.postMessage(token, { channel: thread.channelId, threadTs: thread.threadTs, ...threadMessage(message, { late }) });
+    await deps.store.threadMessages.markPosted(orgId, conversationId, message.seq, posted.ts, deps.now());
+  } catch (error) {
+    if (error instanceof SlackApiError && messageOnlyCodes.has(error.code)) {
+      deps.logger.error({ orgId, conversationId, seq: message.seq, code: error.code }, 'Slack refused one message; skipped');
+      await deps.store.threadMessages.markSkipped(orgId, conversationId, message.seq, `slack:${error.code}`, deps.now());
+      return;
+    }
+    if (error instanceof SlackApiError && connectionLostCodes.has(error.code)) {
+      await undeliverable(deps, record, `Slack connection lost: ${error.code}`);
+    }
+    throw error;
+  }
+}

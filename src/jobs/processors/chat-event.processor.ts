@@ -1,0 +1,52 @@
+// Processes one chat-platform webhook event. Every branch is safe to run twice: state is
+// written idempotently and the thread writer posts each seq once.
+import type { ChatEvent } from '../../platform/webhook-events.ts';
+import type { WorkerDeps } from '../worker-deps.ts';
+import { syncConversationThread } from '../conversation-thread.ts';
+import { assertNever } from '../../errors.ts';
+
+export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Promise<void> {
+  const now = deps.now();
+  const log = deps.logger.child({ eventId: event.id, type: event.type, orgId: event.orgId });
+  switch (event.type) {
+    case 'conversation.started':
+    case 'conversation.updated': {
+      const { conversation } = event.data;
+      if (conversation.orgId !== event.orgId) {
+        log.warn({ conversationOrg: conversation.orgId }, 'conversation belongs to another org than its event; ignored');
+        return;
+      }
+      await deps.store.conversations.recordSnapshot(conversation, now);
+      await syncConversationThread(deps, event.orgId, conversation.id);
+      return;
+    }
+    case 'message.created': {
+      const { conversationId, message } = event.data;
+      const record = await deps.store.conversations.ensure(event.orgId, conversationId, now);
+      await deps.store.threadMessages.add(event.orgId, conversationId, message, now);
+      if (!record.conversation) {
+        // The message overtook conversation.started: give it a moment, then ask the platform.
+        await deps.producer.scheduleThreadSync(
+          { orgId: event.orgId, conversationId, cause: 'conversation-unknown' },
+          now.getTime() + deps.threadGapWaitMs,
+          now.getTime(),
+        );
+        return;
+      }
+      await syncConversationThread(deps, event.orgId, conversationId);
+      return;
+    }
+    case 'conversation.ended':
+      await deps.store.conversations.markEnded(event.orgId, event.data.conversationId, now);
+      return;
+    case 'conversation.assigned':
+    case 'agent.status_changed':
+    case 'meeting.booked':
+    case 'form.submitted':
+      // Accepted and acknowledged; acted on by the routing, conversation and shortcut features.
+      log.debug('event accepted; no action in this version');
+      return;
+    default:
+      assertNever(event, 'chat event');
+  }
+}

@@ -1,0 +1,33 @@
+// Processes one Slack Events API event: replies in conversation threads go to the visitor;
+// the app's removal from a workspace ends that connection.
+import type { SlackEventJob } from '../../slack/slack-events.ts';
+import type { WorkerDeps } from '../worker-deps.ts';
+import { classifySlackMessage, type SlackMessageEvent } from '../../routing/slack-message-classifier.ts';
+import { relayReply } from '../reply-relay.ts';
+
+export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): Promise<void> {
+  const log = deps.logger.child({ eventId: job.eventId, teamId: job.teamId, type: job.event.type });
+  const installation = await deps.store.installations.findByTeam(job.teamId);
+  if (!installation || installation.status !== 'active') {
+    log.info('event from a workspace with no active installation; ignored');
+    return;
+  }
+  switch (job.event.type) {
+    case 'message': {
+      const verdict = classifySlackMessage(job.event as unknown as SlackMessageEvent, installation.botUserId);
+      if (verdict.kind === 'ignore') {
+        log.debug({ reason: verdict.reason }, 'message ignored');
+        return;
+      }
+      await relayReply(deps, { teamId: job.teamId, ...verdict });
+      return;
+    }
+    case 'app_uninstalled':
+    case 'tokens_revoked':
+      await deps.store.installations.markDisconnected(job.teamId, job.event.type, deps.now());
+      log.warn('Slack connection ended by the workspace; sending stops until the app is reinstalled');
+      return;
+    default:
+      log.debug('event type not handled');
+  }
+}

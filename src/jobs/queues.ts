@@ -1,0 +1,77 @@
+// Queue names, typed job payloads and the producer the HTTP ingress and the workers use to add
+// jobs. Every add is deduplicated by the id of what caused it, so a webhook or event delivered
+// twice queues one job (BullMQ keeps a dedup key for its ttl, also after the job completed).
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { ChatEvent } from '../platform/webhook-events.ts';
+import type { SlackEventJob } from '../slack/slack-events.ts';
+
+export const queueNames = {
+  chatEvents: 'chat-events',
+  slackEvents: 'slack-events',
+  threadSync: 'thread-sync',
+} as const;
+
+export type QueueName = (typeof queueNames)[keyof typeof queueNames];
+
+export interface ThreadSyncJob {
+  orgId: string;
+  conversationId: string;
+  /** Why the sync was scheduled, for Bull Board and the logs. */
+  cause: 'gap-wait' | 'conversation-unknown' | 'retry';
+}
+
+// The platform redelivers for about an hour and Slack for about five minutes; the dedup keys
+// outlive both with a wide margin. Each key is ~100 bytes of Redis memory.
+const CHAT_EVENT_DEDUP_TTL_MS = 24 * 60 * 60 * 1000;
+const SLACK_EVENT_DEDUP_TTL_MS = 2 * 60 * 60 * 1000;
+
+const defaultJobOptions: JobsOptions = {
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export interface JobProducer {
+  addChatEvent(event: ChatEvent): Promise<void>;
+  addSlackEvent(job: SlackEventJob): Promise<void>;
+  scheduleThreadSync(job: ThreadSyncJob, runAtMs: number, nowMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createQueues(connection: ConnectionOptions, prefix: string) {
+  const options = { connection, prefix, defaultJobOptions };
+  return {
+    chatEvents: new Queue<ChatEvent>(queueNames.chatEvents, options),
+    slackEvents: new Queue<SlackEventJob>(queueNames.slackEvents, options),
+    threadSync: new Queue<ThreadSyncJob>(queueNames.threadSync, options),
+  };
+}
+
+export type Queues = ReturnType<typeof createQueues>;
+
+export function createJobProducer(queues: Queues): JobProducer {
+  return {
+    async addChatEvent(event) {
+      await queues.chatEvents.add(event.type, event, {
+        deduplication: { id: `chat:${event.orgId}:${event.id}`, ttl: CHAT_EVENT_DEDUP_TTL_MS },
+      });
+    },
+    async addSlackEvent(job) {
+      await queues.slackEvents.add(job.event.type, job, {
+        deduplication: { id: `slack:${job.eventId}`, ttl: SLACK_EVENT_DEDUP_TTL_MS },
+      });
+    },
+    async scheduleThreadSync(job, runAtMs, nowMs) {
+      const delay = Math.max(0, runAtMs - nowMs);
+      // One pending sync per conversation and cause is enough: a later one would find the same state.
+      await queues.threadSync.add(job.cause, job, {
+        delay,
+        deduplication: { id: `sync:${job.cause}:${job.orgId}:${job.conversationId}`, ttl: delay + 1000 },
+      });
+    },
+    async close() {
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+    },
+  };
+}

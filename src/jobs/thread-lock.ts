@@ -1,0 +1,38 @@
+// A per-conversation mutex in Redis so that only one worker, in any process, writes into a
+// conversation's thread at a time: BullMQ has no per-key ordering, and two workers posting the
+// same conversation would interleave messages. Hand-written (SET NX PX plus compare-and-delete,
+// ~40 lines) because the maintained Redlock packages target multi-master setups we do not need.
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+export interface Lock {
+  /** Extends the lease; false when the lock was lost (expired and taken by someone else). */
+  extend(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+export interface Locks {
+  tryAcquire(name: string): Promise<Lock | null>;
+}
+
+const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const extendScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+
+export function createLocks(redis: Redis, prefix: string, leaseMs = 30_000): Locks {
+  return {
+    async tryAcquire(name) {
+      const key = `${prefix}:lock:${name}`;
+      const token = randomUUID();
+      const ok = await redis.set(key, token, 'PX', leaseMs, 'NX');
+      if (ok !== 'OK') return null;
+      return {
+        async extend() {
+          return (await redis.eval(extendScript, 1, key, token, String(leaseMs))) === 1;
+        },
+        async release() {
+          await redis.eval(releaseScript, 1, key, token);
+        },
+      };
+    },
+  };
+}

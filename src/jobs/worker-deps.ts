@@ -1,0 +1,20 @@
+// What processors need from the outside world, passed in (never imported as singletons) so
+// that tests build the same workers against real Redis, FerretDB and the emulators.
+import type { Logger } from 'pino';
+import type { Store } from '../store/index.ts';
+import type { SlackApi } from '../slack/slack-api.ts';
+import type { PlatformApi } from '../platform/platform-api.ts';
+import type { JobProducer } from './queues.ts';
+import type { Locks } from './thread-lock.ts';
+
+export interface WorkerDeps {
+  store: Store;
+  slack: SlackApi;
+  platform: PlatformApi;
+  producer: JobProducer;
+  locks: Locks;
+  logger: Logger;
+  now: () => Date;
+  /** How long a thread waits for a missing seq before asking the platform. */
+  threadGapWaitMs: number;
+}

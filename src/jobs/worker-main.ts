@@ -1,0 +1,62 @@
+// Entry point of the worker process (`worker` in the Procfile). Runs unchanged on Node.js and
+// on Deno: `node --import tsx src/jobs/worker-main.ts` or `deno run -A src/jobs/worker-main.ts`.
+import { Redis } from 'ioredis';
+import { loadConfig, ConfigError } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { createTokenCipher } from '../crypto/token-cipher.ts';
+import { connectMongo, ensureIndexes, createStore } from '../store/index.ts';
+import { createSlackApi } from '../slack/slack-api.ts';
+import { createPlatformApi } from '../platform/platform-api.ts';
+import { createQueues, createJobProducer } from './queues.ts';
+import { createLocks } from './thread-lock.ts';
+import { startWorkers } from './workers.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
+  const runtime = 'Deno' in globalThis ? 'deno' : 'node';
+
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+  await ensureIndexes(mongo.db);
+  // Workers block on Redis and must wait out outages rather than fail commands (BullMQ requires it).
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const connection = redis;
+  const queues = createQueues(connection, config.QUEUE_PREFIX);
+  const producer = createJobProducer(queues);
+
+  const workers = startWorkers(
+    {
+      store: createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY)),
+      slack: createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET }),
+      platform: createPlatformApi({ baseUrl: config.CHAT_API_URL, token: config.CHAT_API_TOKEN }),
+      producer,
+      locks: createLocks(redis, config.QUEUE_PREFIX),
+      logger,
+      now: () => new Date(),
+      threadGapWaitMs: config.THREAD_GAP_WAIT_MS,
+    },
+    { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY },
+  );
+  await Promise.all(workers.workers.map((w) => w.waitUntilReady()));
+  logger.info({ runtime, concurrency: config.WORKER_CONCURRENCY }, 'worker ready');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker stopping');
+    await workers.close();
+    await producer.close();
+    redis.disconnect();
+    await mongo.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error('worker failed to start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+// The BullMQ workers, one per queue, each handing its jobs to a processor and turning failures
+// into BullMQ outcomes (delay, retry, fail). Built from passed-in dependencies so the worker
+// entry point and the tests start exactly the same thing.
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { ChatEvent } from '../platform/webhook-events.ts';
+import type { SlackEventJob } from '../slack/slack-events.ts';
+import { queueNames, type ThreadSyncJob } from './queues.ts';
+import type { WorkerDeps } from './worker-deps.ts';
+import { settleFailure } from './job-errors.ts';
+import { processChatEvent } from './processors/chat-event.processor.ts';
+import { processSlackEvent } from './processors/slack-event.processor.ts';
+import { processThreadSync } from './processors/thread-sync.processor.ts';
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Stops taking jobs and waits for running ones, at most `timeoutMs` (worker.close() has no timeout). */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export function startWorkers(deps: WorkerDeps, options: { connection: ConnectionOptions; prefix: string; concurrency: number }): RunningWorkers {
+  function wrap<T>(run: (data: T) => Promise<void>) {
+    return async (job: Job<T>, token?: string) => {
+      try {
+        await run(job.data);
+      } catch (error) {
+        await settleFailure(job, token, error);
+      }
+    };
+  }
+
+  const common = { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency };
+  const workers = [
+    new Worker<ChatEvent>(queueNames.chatEvents, wrap((event) => processChatEvent(deps, event)), common),
+    new Worker<SlackEventJob>(queueNames.slackEvents, wrap((job) => processSlackEvent(deps, job)), common),
+    new Worker<ThreadSyncJob>(queueNames.threadSync, wrap((job) => processThreadSync(deps, job)), common),
+  ];
+  for (const worker of workers) {
+    worker.on('failed', (job, error) => {
+      if (!job) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
+      deps.logger[final ? 'error' : 'warn']({ queue: worker.name, jobId: job.id, attempt: job.attemptsMade, err: error }, final ? 'job failed for good' : 'job failed; will retry');
+    });
+    worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));
+  }
+
+  return {
+    workers,
+    async close(timeoutMs = 20_000) {
+      const closing = Promise.all(workers.map((w) => w.close()));
+      const timedOut = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref?.());
+      if ((await Promise.race([closing, timedOut])) === 'timeout') {
+        deps.logger.warn('workers did not finish in time; forcing close (their jobs will be retried as stalled)');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// The chat platform's REST API as Threadbridge uses it (../shared/chat-platform-api.md):
+// an interface for callers and tests, and its fetch implementation. Failures become
+// PlatformApiError with the platform's own error code and any Retry-After.
+import { z } from 'zod';
+import { conversationSchema, messageSchema, describeIssues, type Conversation, type Message } from './webhook-events.ts';
+
+export class PlatformApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfterSeconds: number | null,
+  ) {
+    super(`Chat platform answered ${status} ${code}: ${message}`);
+    this.name = 'PlatformApiError';
+  }
+
+  /** 429, 5xx and network failures may succeed later; 4xx will not. */
+  get transient(): boolean {
+    return this.status === 429 || this.status >= 500 || this.status === 0;
+  }
+}
+
+export interface SendAgentMessageArgs {
+  orgId: string;
+  conversationId: string;
+  agentId: string;
+  text: string;
+  clientMessageId: string;
+}
+
+export interface PlatformApi {
+  sendAgentMessage(args: SendAgentMessageArgs): Promise<Message>;
+  getConversation(orgId: string, conversationId: string): Promise<{ conversation: Conversation; messages: Message[] }>;
+}
+
+export interface PlatformApiOptions {
+  baseUrl: string;
+  token: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+const messageResponse = z.object({ message: messageSchema });
+const conversationResponse = z.object({ conversation: conversationSchema, messages: z.array(messageSchema) });
+
+export function createPlatformApi(options: PlatformApiOptions): PlatformApi {
+  const doFetch = options.fetch ?? fetch;
+  const base = options.baseUrl.replace(/\/+$/, '');
+
+  async function request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await doFetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${options.token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
+    } catch (error) {
+      throw new PlatformApiError(0, 'request_failed', error instanceof Error ? error.message : String(error), null);
+    }
+    const text = await response.text();
+    const json = safeJson(text);
+    if (!response.ok) {
+      const err = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw new PlatformApiError(
+        response.status,
+        typeof err?.code === 'string' ? err.code : `http_${response.status}`,
+        typeof err?.message === 'string' ? err.message : text.slice(0, 200),
+        Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null,
+      );
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new PlatformApiError(response.status, 'unexpected_response', describeIssues(parsed.error), null);
+    }
+    return parsed.data;
+  }
+
+  const conversationPath = (orgId: string, conversationId: string) =>
+    `/orgs/${encodeURIComponent(orgId)}/conversations/${encodeURIComponent(conversationId)}`;
+
+  return {
+    async sendAgentMessage(args) {
+      const result = await request('POST', `${conversationPath(args.orgId, args.conversationId)}/messages`, messageResponse, {
+        agentId: args.agentId,
+        text: args.text,
+        clientMessageId: args.clientMessageId,
+      });
+      return result.message;
+    },
+    async getConversation(orgId, conversationId) {
+      return request('GET', conversationPath(orgId, conversationId), conversationResponse);
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,83 @@
+// The Block Kit messages Threadbridge posts for a conversation: the parent message that opens
+// its thread, and one message per chat message inside the thread. Pure: data in, blocks out.
+import type { Conversation, Message } from '../../platform/webhook-events.ts';
+import type { SlackBlock } from '../slack-api.ts';
+import { escapeSlackText } from './escape.ts';
+
+// Slack: a section's text is at most 3,000 characters and a message at most 50 blocks.
+const SECTION_LIMIT = 3000;
+const FALLBACK_TEXT_LIMIT = 3000;
+
+export interface SlackMessageBody {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+const sourceLabel: Record<Conversation['source'], string> = { web: 'website', mobile_app: 'mobile app' };
+
+export function visitorDisplayName(conversation: Conversation | null): string {
+  return conversation?.visitor.name?.trim() || conversation?.visitor.email?.trim() || 'A visitor';
+}
+
+export function parentMessage(conversation: Conversation, options: { mentionUserIds: string[]; reason: string }): SlackMessageBody {
+  const name = escapeSlackText(visitorDisplayName(conversation));
+  const facts: string[] = [];
+  if (conversation.visitor.email) facts.push(`*Email:* ${escapeSlackText(conversation.visitor.email)}`);
+  if (conversation.visitor.company) facts.push(`*Company:* ${escapeSlackText(conversation.visitor.company)}`);
+  if (conversation.account) facts.push(`*Account:* ${escapeSlackText(conversation.account.name)}`);
+  facts.push(`*From:* ${sourceLabel[conversation.source]}`);
+  if (conversation.pageUrl) facts.push(`*Page:* ${escapeSlackText(conversation.pageUrl)}`);
+
+  const mentions = options.mentionUserIds.map((id) => `<@${id}>`).join(' ');
+  const blocks: SlackBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `:speech_balloon: *New chat from ${name}*${mentions ? `\n${mentions}` : ''}` } },
+    { type: 'section', text: { type: 'mrkdwn', text: facts.join('\n') } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `Reply in this thread to answer the visitor. Sent here because: ${escapeSlackText(options.reason)}.` }] },
+  ];
+  return { text: `New chat from ${name}`, blocks };
+}
+
+const authorLabel: Record<Message['author']['type'], string> = { visitor: 'visitor', agent: 'agent', bot: 'bot', system: 'system' };
+const originLabel: Record<Message['origin'], string> = { web: 'website', mobile_app: 'mobile app', console: 'console', slack: 'Slack', bot: 'bot' };
+
+export function threadMessage(message: Message, options: { late?: boolean } = {}): SlackMessageBody {
+  const name = escapeSlackText(message.author.name || authorLabel[message.author.type]);
+  const body = escapeSlackText(message.text);
+  const chunks = splitText(body, SECTION_LIMIT);
+  const blocks: SlackBlock[] = chunks.map((chunk) => ({ type: 'section', text: { type: 'mrkdwn', text: chunk } }));
+  for (const attachment of message.attachments) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `:paperclip: <${attachment.url}|${escapeSlackText(attachment.name)}> (${escapeSlackText(attachment.mimeType)}, ${formatBytes(attachment.size)})` },
+    });
+  }
+  const context = `*${name}* (${authorLabel[message.author.type]}, ${originLabel[message.origin]})${options.late ? ' · arrived late' : ''}`;
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
+  const fallback = `${name}: ${body}`;
+  return { text: fallback.length > FALLBACK_TEXT_LIMIT ? `${fallback.slice(0, FALLBACK_TEXT_LIMIT - 1)}…` : fallback, blocks };
+}
+
+/** Splits at whitespace where possible so words stay whole; never drops text. */
+export function splitText(text: string, limit: number): string[] {
+  if (text.length === 0) return ['_(empty message)_'];
+  const chunks: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    let cut = rest.lastIndexOf('\n', limit);
+    if (cut < limit / 2) cut = rest.lastIndexOf(' ', limit);
+    if (cut < limit / 2) cut = limit;
+    // Never cut inside an escape such as &amp;.
+    const amp = rest.lastIndexOf('&', cut);
+    if (amp > cut - 5 && rest.indexOf(';', amp) >= cut) cut = amp;
+    chunks.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^[ \n]/, '');
+  }
+  chunks.push(rest);
+  return chunks;
+}
+
+function formatBytes(size: number): string {
+  if (size < 1024) return `${size} B`;
+  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KB`;
+  return `${(size / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,151 @@
+// The Slack Web API as Threadbridge uses it: a small interface (so tests and callers depend on
+// the shape, not on @slack/web-api) and its implementation over one shared WebClient.
+import {
+  WebClient,
+  WebAPIPlatformError,
+  WebAPIRateLimitedError,
+  WebAPIHTTPError,
+  WebAPIRequestError,
+  LogLevel,
+} from '@slack/web-api';
+import type { KnownBlock, Block } from '@slack/web-api';
+import { SlackApiError, SlackRateLimitedError, isTransientSlackCode } from './slack-errors.ts';
+
+export type SlackBlock = KnownBlock | Block;
+
+export interface PostMessageArgs {
+  channel: string;
+  text: string;
+  blocks?: SlackBlock[];
+  threadTs?: string;
+  username?: string;
+  iconUrl?: string;
+}
+
+export interface OAuthAccessResult {
+  teamId: string;
+  teamName: string;
+  enterpriseId: string | null;
+  appId: string;
+  botUserId: string;
+  botToken: string;
+  scopes: string[];
+  installerUserId: string | null;
+  refreshToken: string | null;
+  expiresInSeconds: number | null;
+}
+
+export interface SlackApi {
+  postMessage(token: string, args: PostMessageArgs): Promise<{ channel: string; ts: string }>;
+  updateMessage(token: string, args: { channel: string; ts: string; text: string; blocks?: SlackBlock[] }): Promise<void>;
+  postEphemeral(token: string, args: { channel: string; user: string; text: string; threadTs?: string }): Promise<void>;
+  getPermalink(token: string, args: { channel: string; ts: string }): Promise<string>;
+  oauthAccess(args: { code: string; redirectUri: string }): Promise<OAuthAccessResult>;
+}
+
+export interface SlackApiOptions {
+  apiUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Per-request timeout; Slack answers well within it or the call is treated as failed. */
+  timeoutMs?: number;
+}
+
+export function createSlackApi(options: SlackApiOptions): SlackApi {
+  // No retries inside the client: a retry of chat.postMessage after a timeout could post twice,
+  // and a 429 must become a delayed job rather than a sleeping worker. The job layer decides.
+  const client = new WebClient(undefined, {
+    slackApiUrl: options.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: options.timeoutMs ?? 10_000,
+    logLevel: LogLevel.ERROR,
+  });
+
+  async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toSlackError(method, error);
+    }
+  }
+
+  return {
+    async postMessage(token, args) {
+      const result = await call('chat.postMessage', () =>
+        client.chat.postMessage({
+          token,
+          channel: args.channel,
+          text: args.text,
+          ...(args.blocks ? { blocks: args.blocks } : {}),
+          ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
+          ...(args.username ? { username: args.username } : {}),
+          ...(args.iconUrl ? { icon_url: args.iconUrl } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+      if (!result.ts || !result.channel) throw new SlackApiError('chat.postMessage', 'missing_ts_in_response', false);
+      return { channel: result.channel, ts: result.ts };
+    },
+    async updateMessage(token, args) {
+      await call('chat.update', () =>
+        client.chat.update({ token, channel: args.channel, ts: args.ts, text: args.text, ...(args.blocks ? { blocks: args.blocks } : {}) }),
+      );
+    },
+    async postEphemeral(token, args) {
+      await call('chat.postEphemeral', () =>
+        client.chat.postEphemeral({
+          token,
+          channel: args.channel,
+          user: args.user,
+          text: args.text,
+          ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
+        }),
+      );
+    },
+    async getPermalink(token, args) {
+      const result = await call('chat.getPermalink', () => client.chat.getPermalink({ token, channel: args.channel, message_ts: args.ts }));
+      if (!result.permalink) throw new SlackApiError('chat.getPermalink', 'missing_permalink_in_response', false);
+      return result.permalink;
+    },
+    async oauthAccess(args) {
+      const result = await call('oauth.v2.access', () =>
+        client.oauth.v2.access({
+          client_id: options.clientId,
+          client_secret: options.clientSecret,
+          code: args.code,
+          redirect_uri: args.redirectUri,
+        }),
+      );
+      if (!result.access_token || !result.team?.id || !result.bot_user_id) {
+        throw new SlackApiError('oauth.v2.access', 'incomplete_oauth_response', false);
+      }
+      return {
+        teamId: result.team.id,
+        teamName: result.team.name ?? result.team.id,
+        enterpriseId: result.enterprise?.id ?? null,
+        appId: result.app_id ?? '',
+        botUserId: result.bot_user_id,
+        botToken: result.access_token,
+        scopes: (result.scope ?? '').split(',').filter(Boolean),
+        installerUserId: result.authed_user?.id ?? null,
+        refreshToken: result.refresh_token ?? null,
+        expiresInSeconds: result.expires_in ?? null,
+      };
+    },
+  };
+}
+
+function toSlackError(method: string, error: unknown): Error {
+  if (error instanceof WebAPIRateLimitedError) return new SlackRateLimitedError(method, error.retryAfter);
+  if (error instanceof WebAPIPlatformError) {
+    const code = String(error.data.error);
+    return new SlackApiError(method, code, isTransientSlackCode(code));
+  }
+  if (error instanceof WebAPIHTTPError) {
+    return new SlackApiError(method, `http_${error.statusCode}`, error.statusCode >= 500);
+  }
+  if (error instanceof WebAPIRequestError) return new SlackApiError(method, 'request_failed', true);
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,33 @@
+// Typed Slack failures, after BullMQ's error classes: callers branch with instanceof and on
+// Slack's own `error` code, never on message text.
+
+/** Slack answered ok:false (or an HTTP error). `code` is Slack's `error` string, e.g. "channel_not_found". */
+export class SlackApiError extends Error {
+  constructor(
+    readonly method: string,
+    readonly code: string,
+    /** True when the same call may succeed later (Slack-side or network trouble). */
+    readonly transient: boolean,
+  ) {
+    super(`Slack ${method} failed: ${code}`);
+    this.name = 'SlackApiError';
+  }
+}
+
+/** HTTP 429 from Slack: wait `retryAfterSeconds` before calling this method for this workspace again. */
+export class SlackRateLimitedError extends SlackApiError {
+  constructor(method: string, readonly retryAfterSeconds: number) {
+    super(method, 'ratelimited', true);
+    this.name = 'SlackRateLimitedError';
+  }
+}
+
+// Slack's documented transient error codes; everything else will fail the same way again.
+const transientCodes = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+export function isTransientSlackCode(code: string): boolean {
+  return transientCodes.has(code);
+}
+
+/** Codes meaning the workspace connection itself is gone: stop sending for the org, do not retry. */
+export const connectionLostCodes = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'team_not_found']);

@@ -1,0 +1,30 @@
+// The Slack Events API envelope (what POST /slack/events receives) and the job the ingress
+// queues for one event. Only the envelope is validated here; inner events are classified by
+// the worker, since Slack adds fields and subtypes over time.
+import { z } from 'zod';
+
+export const slackEnvelopeSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('url_verification'), challenge: z.string().min(1), token: z.string().optional() }),
+  z.object({
+    type: z.literal('event_callback'),
+    team_id: z.string().min(1),
+    api_app_id: z.string().optional(),
+    event_id: z.string().min(1),
+    event_time: z.number().optional(),
+    event: z.object({ type: z.string().min(1) }).passthrough(),
+  }),
+  z.object({ type: z.literal('app_rate_limited'), team_id: z.string().min(1), minute_rate_limited: z.number().optional() }),
+]);
+
+export type SlackEnvelope = z.infer<typeof slackEnvelopeSchema>;
+
+/** Inner event types the workers act on; others are acknowledged and dropped at the ingress. */
+export const handledSlackEventTypes = new Set(['message', 'app_uninstalled', 'tokens_revoked']);
+
+export interface SlackEventJob {
+  teamId: string;
+  eventId: string;
+  eventTime: number | null;
+  /** The inner event as Slack sent it. */
+  event: { type: string; [key: string]: unknown };
+}

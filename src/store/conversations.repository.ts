@@ -1,0 +1,119 @@
+// Conversations as Threadbridge tracks them: the platform's snapshot, where the conversation's
+// Slack thread lives, whether it waits on a missing message, and the reverse lookup
+// from a Slack thread to its conversation.
+import type { Db } from 'mongodb';
+import type { Conversation } from '../platform/webhook-events.ts';
+
+export interface SlackThreadRef {
+  teamId: string;
+  channelId: string;
+  threadTs: string;
+}
+
+export interface ConversationRecord {
+  orgId: string;
+  conversationId: string;
+  conversation: Conversation | null; // null until conversation.started (or a repair) told us
+  status: 'open' | 'ended';
+  thread: SlackThreadRef | null;
+  /** When the thread first waited on a missing seq; null while there is no gap. */
+  gapSince: Date | null;
+  undeliverableReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface ConversationDocument extends ConversationRecord {
+  _id: string;
+}
+
+interface ThreadDocument {
+  _id: string;
+  orgId: string;
+  conversationId: string;
+}
+
+export interface ConversationsRepository {
+  /** Creates the record if absent; always refreshes the snapshot. */
+  recordSnapshot(conversation: Conversation, now: Date): Promise<ConversationRecord>;
+  /** Creates an empty record if absent (a message arrived before its conversation). */
+  ensure(orgId: string, conversationId: string, now: Date): Promise<ConversationRecord>;
+  get(orgId: string, conversationId: string): Promise<ConversationRecord | null>;
+  /** Stores the thread once; false when the conversation already had one. */
+  attachThread(orgId: string, conversationId: string, thread: SlackThreadRef, now: Date): Promise<boolean>;
+  findByThread(thread: SlackThreadRef): Promise<{ orgId: string; conversationId: string } | null>;
+  setGapSince(orgId: string, conversationId: string, since: Date | null, now: Date): Promise<void>;
+  markUndeliverable(orgId: string, conversationId: string, reason: string, now: Date): Promise<void>;
+  markEnded(orgId: string, conversationId: string, now: Date): Promise<void>;
+}
+
+export const conversationKey = (orgId: string, conversationId: string) => `${orgId}\u0000${conversationId}`;
+const threadKey = (t: SlackThreadRef) => `${t.teamId}\u0000${t.channelId}\u0000${t.threadTs}`;
+
+export function createConversationsRepository(db: Db): ConversationsRepository {
+  const conversations = db.collection<ConversationDocument>('conversations');
+  const threads = db.collection<ThreadDocument>('threads');
+
+  const fresh = (orgId: string, conversationId: string, now: Date): Omit<ConversationDocument, '_id' | 'conversation' | 'updatedAt'> => ({
+    orgId,
+    conversationId,
+    status: 'open',
+    thread: null,
+    gapSince: null,
+    undeliverableReason: null,
+    createdAt: now,
+  });
+
+  function strip(doc: ConversationDocument | null): ConversationRecord | null {
+    if (!doc) return null;
+    const { _id, ...rest } = doc;
+    return rest;
+  }
+
+  async function upsert(orgId: string, conversationId: string, set: Partial<ConversationDocument>, now: Date) {
+    const { conversation: _c, ...insertFields } = fresh(orgId, conversationId, now) as ConversationDocument;
+    const setOnInsert = Object.fromEntries(Object.entries(insertFields).filter(([k]) => !(k in set)));
+    const doc = await conversations.findOneAndUpdate(
+      { _id: conversationKey(orgId, conversationId) },
+      { $set: { ...set, updatedAt: now }, $setOnInsert: { conversation: null, ...setOnInsert } as Partial<ConversationDocument> },
+      { upsert: true, returnDocument: 'after' },
+    );
+    return strip(doc)!;
+  }
+
+  return {
+    recordSnapshot(conversation, now) {
+      return upsert(conversation.orgId, conversation.id, { conversation }, now);
+    },
+    async ensure(orgId, conversationId, now) {
+      const existing = await conversations.findOne({ _id: conversationKey(orgId, conversationId) });
+      return strip(existing) ?? upsert(orgId, conversationId, {}, now);
+    },
+    async get(orgId, conversationId) {
+      return strip(await conversations.findOne({ _id: conversationKey(orgId, conversationId) }));
+    },
+    async attachThread(orgId, conversationId, thread, now) {
+      // The reverse lookup is written first: a reply can only arrive once the thread exists in
+      // Slack, and by then both records must be there.
+      await threads.updateOne({ _id: threadKey(thread) }, { $set: { orgId, conversationId } }, { upsert: true });
+      const result = await conversations.updateOne(
+        { _id: conversationKey(orgId, conversationId), thread: null },
+        { $set: { thread, undeliverableReason: null, updatedAt: now } },
+      );
+      return result.modifiedCount === 1;
+    },
+    async findByThread(thread) {
+      const doc = await threads.findOne({ _id: threadKey(thread) });
+      return doc ? { orgId: doc.orgId, conversationId: doc.conversationId } : null;
+    },
+    async setGapSince(orgId, conversationId, since, now) {
+      await conversations.updateOne({ _id: conversationKey(orgId, conversationId) }, { $set: { gapSince: since, updatedAt: now } });
+    },
+    async markUndeliverable(orgId, conversationId, reason, now) {
+      await conversations.updateOne({ _id: conversationKey(orgId, conversationId) }, { $set: { undeliverableReason: reason, updatedAt: now } });
+    },
+    async markEnded(orgId, conversationId, now) {
+      await upsert(orgId, conversationId, { status: 'ended' }, now);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+// The store: MongoDB repositories, one per collection family, created together from one Db.
+import type { Db } from 'mongodb';
+import type { TokenCipher } from '../crypto/token-cipher.ts';
+import { createInstallationsRepository, type InstallationsRepository } from './installations.repository.ts';
+import { createOrgSettingsRepository, type OrgSettingsRepository } from './org-settings.repository.ts';
+import { createAgentMappingsRepository, type AgentMappingsRepository } from './agent-mappings.repository.ts';
+import { createConversationsRepository, type ConversationsRepository } from './conversations.repository.ts';
+import { createThreadMessagesRepository, type ThreadMessagesRepository } from './thread-messages.repository.ts';
+import { createRelayedRepliesRepository, type RelayedRepliesRepository } from './relayed-replies.repository.ts';
+
+export { connectMongo, ensureIndexes, type Mongo } from './mongo.ts';
+export type * from './installations.repository.ts';
+export type * from './org-settings.repository.ts';
+export type * from './agent-mappings.repository.ts';
+export type * from './conversations.repository.ts';
+export type * from './thread-messages.repository.ts';
+export type * from './relayed-replies.repository.ts';
+
+export interface Store {
+  installations: InstallationsRepository;
+  orgSettings: OrgSettingsRepository;
+  agentMappings: AgentMappingsRepository;
+  conversations: ConversationsRepository;
+  threadMessages: ThreadMessagesRepository;
+  relayedReplies: RelayedRepliesRepository;
+}
+
+export function createStore(db: Db, cipher: TokenCipher): Store {
+  return {
+    installations: createInstallationsRepository(db, cipher),
+    orgSettings: createOrgSettingsRepository(db),
+    agentMappings: createAgentMappingsRepository(db),
+    conversations: createConversationsRepository(db),
+    threadMessages: createThreadMessagesRepository(db),
+    relayedReplies: createRelayedRepliesRepository(db),
+  };
+}

@@ -1,0 +1,29 @@
+// MongoDB connection and indexes. Production runs MongoDB; tests run FerretDB v1.24 (SQLite),
+// so repositories use only what both serve: single-document atomic updates, findOneAndUpdate
+// with upsert, unique and compound indexes. Not used, because FerretDB lacks them: transactions,
+// change streams, partial/sparse indexes, arrayFilters, aggregation beyond $match/$group/$sort.
+// Keys never contain '.' or start with '$' (ids from Slack and the platform are used as values,
+// or inside composite string _ids, never as field names).
+import { MongoClient, type Db } from 'mongodb';
+
+export interface Mongo {
+  client: MongoClient;
+  db: Db;
+  close(): Promise<void>;
+}
+
+export async function connectMongo(url: string, dbName: string): Promise<Mongo> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000, appName: 'threadbridge' });
+  await client.connect();
+  const db = client.db(dbName);
+  return { client, db, close: () => client.close() };
+}
+
+export async function ensureIndexes(db: Db): Promise<void> {
+  await Promise.all([
+    db.collection('installations').createIndex({ orgId: 1 }, { unique: true, name: 'org_unique' }),
+    db.collection('agent_mappings').createIndex({ orgId: 1, agentId: 1 }, { unique: true, name: 'org_agent_unique' }),
+    db.collection('agent_mappings').createIndex({ teamId: 1, slackUserId: 1 }, { name: 'team_user' }),
+    db.collection('thread_messages').createIndex({ orgId: 1, conversationId: 1, state: 1, seq: 1 }, { name: 'by_state_seq' }),
+  ]);
+}

@@ -1,0 +1,36 @@
+// Per-org Slack settings, as the integration settings page will edit them: channel-ID mode and
+// the global channel. Routing reads them on every new chat.
+import type { Db } from 'mongodb';
+
+export interface OrgSettings {
+  orgId: string;
+  /** Pick channels by ID instead of by name (meant for workspaces with 1,000+ channels). */
+  channelIdMode: boolean;
+  globalChannelEnabled: boolean;
+  globalChannelId: string | null;
+  updatedAt: Date;
+}
+
+interface OrgSettingsDocument extends Omit<OrgSettings, 'orgId'> {
+  _id: string;
+}
+
+export interface OrgSettingsRepository {
+  get(orgId: string): Promise<OrgSettings | null>;
+  save(settings: Omit<OrgSettings, 'updatedAt'>, now: Date): Promise<void>;
+}
+
+export function createOrgSettingsRepository(db: Db): OrgSettingsRepository {
+  const collection = db.collection<OrgSettingsDocument>('org_settings');
+  return {
+    async get(orgId) {
+      const doc = await collection.findOne({ _id: orgId });
+      if (!doc) return null;
+      const { _id, ...rest } = doc;
+      return { orgId: _id, ...rest };
+    },
+    async save({ orgId, ...fields }, now) {
+      await collection.updateOne({ _id: orgId }, { $set: { ...fields, updatedAt: now } }, { upsert: true });
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// Replies written in Slack and relayed to the visitor, keyed by the clientMessageId Threadbridge
+// gave them. The record is written before the platform is called, so the platform's echo of the
+// message (origin "slack") is always recognised, and a retried relay reuses the same id.
+import type { Db } from 'mongodb';
+
+export interface RelayedReply {
+  clientMessageId: string;
+  orgId: string;
+  conversationId: string;
+  teamId: string;
+  channelId: string;
+  slackTs: string;
+  slackUserId: string;
+  agentId: string | null;
+  state: 'sending' | 'sent' | 'refused';
+  refusal: string | null;
+  platformMessageId: string | null;
+}
+
+interface RelayedReplyDocument extends Omit<RelayedReply, 'clientMessageId'> {
+  _id: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface RelayedRepliesRepository {
+  /** Inserts the reply if new; returns the stored record (new or earlier) either way. */
+  claim(reply: Omit<RelayedReply, 'state' | 'refusal' | 'platformMessageId'>, now: Date): Promise<RelayedReply>;
+  markSent(clientMessageId: string, platformMessageId: string, now: Date): Promise<void>;
+  markRefused(clientMessageId: string, refusal: string, now: Date): Promise<void>;
+  isRelayed(orgId: string, clientMessageId: string): Promise<boolean>;
+}
+
+export function createRelayedRepliesRepository(db: Db): RelayedRepliesRepository {
+  const collection = db.collection<RelayedReplyDocument>('relayed_replies');
+  const strip = ({ _id, createdAt: _c, updatedAt: _u, ...rest }: RelayedReplyDocument): RelayedReply => ({ clientMessageId: _id, ...rest });
+
+  return {
+    async claim({ clientMessageId, ...fields }, now) {
+      const doc = await collection.findOneAndUpdate(
+        { _id: clientMessageId },
+        { $setOnInsert: { ...fields, state: 'sending', refusal: null, platformMessageId: null, createdAt: now, updatedAt: now } },
+        { upsert: true, returnDocument: 'after' },
+      );
+      return strip(doc!);
+    },
+    async markSent(clientMessageId, platformMessageId, now) {
+      await collection.updateOne({ _id: clientMessageId }, { $set: { state: 'sent', platformMessageId, updatedAt: now } });
+    },
+    async markRefused(clientMessageId, refusal, now) {
+      await collection.updateOne({ _id: clientMessageId }, { $set: { state: 'refused', refusal, updatedAt: now } });
+    },
+    async isRelayed(orgId, clientMessageId) {
+      return (await collection.countDocuments({ _id: clientMessageId, orgId }, { limit: 1 })) > 0;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// The messages of each conversation, keyed by seq, waiting to be posted into its Slack thread
+// in order. A message is stored once whatever how often its webhook is delivered; its state
+// records what the thread did with it.
+import type { Db } from 'mongodb';
+import type { Message } from '../platform/webhook-events.ts';
+
+export type ThreadMessageState = 'pending' | 'posted' | 'skipped';
+
+export interface ThreadMessage {
+  orgId: string;
+  conversationId: string;
+  seq: number;
+  message: Message;
+  state: ThreadMessageState;
+  slackTs: string | null;
+  skipReason: string | null;
+}
+
+interface ThreadMessageDocument extends ThreadMessage {
+  _id: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ThreadMessagesRepository {
+  /** Stores the message unless one with its seq is already there. */
+  add(orgId: string, conversationId: string, message: Message, now: Date): Promise<void>;
+  /** Pending messages, lowest seq first. */
+  pending(orgId: string, conversationId: string, limit: number): Promise<ThreadMessage[]>;
+  /** The thread's cursor: the highest seq posted or skipped, or null. Derived, never stored,
+   * so that a crash between two writes cannot leave it behind the messages. */
+  lastHandledSeq(orgId: string, conversationId: string): Promise<number | null>;
+  markPosted(orgId: string, conversationId: string, seq: number, slackTs: string, now: Date): Promise<void>;
+  markSkipped(orgId: string, conversationId: string, seq: number, reason: string, now: Date): Promise<void>;
+  list(orgId: string, conversationId: string): Promise<ThreadMessage[]>;
+}
+
+const key = (orgId: string, conversationId: string, seq: number) => `${orgId}\u0000${conversationId}\u0000${seq}`;
+
+export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository {
+  const collection = db.collection<ThreadMessageDocument>('thread_messages');
+  const strip = ({ _id, createdAt: _c, updatedAt: _u, ...rest }: ThreadMessageDocument): ThreadMessage => rest;
+
+  async function setState(orgId: string, conversationId: string, seq: number, fields: Partial<ThreadMessageDocument>) {
+    await collection.updateOne({ _id: key(orgId, conversationId, seq), state: 'pending' }, { $set: fields });
+  }
+
+  return {
+    async add(orgId, conversationId, message, now) {
+      await collection.updateOne(
+        { _id: key(orgId, conversationId, message.seq) },
+        {
+          $setOnInsert: {
+            orgId,
+            conversationId,
+            seq: message.seq,
+            message,
+            state: 'pending',
+            slackTs: null,
+            skipReason: null,
+            createdAt: now,
+            updatedAt: now,
+          },
+        },
+        { upsert: true },
+      );
+    },
+    async pending(orgId, conversationId, limit) {
+      const docs = await collection.find({ orgId, conversationId, state: 'pending' }).sort({ seq: 1 }).limit(limit).toArray();
+      return docs.map(strip);
+    },
+    async lastHandledSeq(orgId, conversationId) {
+      const doc = await collection
+        .find({ orgId, conversationId, state: { $in: ['posted', 'skipped'] } }, { projection: { seq: 1 } })
+        .sort({ seq: -1 })
+        .limit(1)
+        .next();
+      return doc ? doc.seq : null;
+    },
+    markPosted(orgId, conversationId, seq, slackTs, now) {
+      return setState(orgId, conversationId, seq, { state: 'posted', slackTs, updatedAt: now });
+    },
+    markSkipped(orgId, conversationId, seq, reason, now) {
+      return setState(orgId, conversationId, seq, { state: 'skipped', skipReason: reason, updatedAt: now });
+    },
+    async list(orgId, conversationId) {
+      return (await collection.find({ orgId, conversationId }).sort({ seq: 1 }).toArray()).map(strip);
+    },
+  };
+}
