@@ -1,0 +1,114 @@
+// Block Kit validation for messages, modals and App Home, with Slack's limits and its
+// "[ERROR] … [json-pointer:…]" messages. Covers the common blocks, not every element's options.
+
+export const MAX_MESSAGE_BLOCKS = 50;
+export const MAX_VIEW_BLOCKS = 100;
+export const MAX_SECTION_TEXT = 3000;
+export const MAX_SECTION_FIELD_TEXT = 2000;
+export const MAX_SECTION_FIELDS = 10;
+export const MAX_HEADER_TEXT = 150;
+export const MAX_MARKDOWN_BLOCK_TEXT = 12_000;
+export const MAX_BLOCK_ID = 255;
+
+const KNOWN_BLOCKS = new Set([
+  'section', 'header', 'divider', 'context', 'actions', 'image', 'input', 'rich_text', 'markdown', 'file', 'video',
+  'context_actions', 'table',
+]);
+
+type Problems = string[];
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function err(problems: Problems, msg: string, pointer: string): void {
+  problems.push(`[ERROR] ${msg} [json-pointer:${pointer}]`);
+}
+
+function checkText(problems: Problems, v: unknown, pointer: string, max: number, plainOnly = false): void {
+  if (!isObj(v)) return err(problems, 'must provide an object', pointer);
+  const type = v['type'];
+  if (type !== 'plain_text' && type !== 'mrkdwn') return err(problems, 'must be a valid enum value', `${pointer}/type`);
+  if (plainOnly && type !== 'plain_text') return err(problems, 'must be a valid enum value', `${pointer}/type`);
+  const text = v['text'];
+  if (typeof text !== 'string') return err(problems, 'must provide a string', `${pointer}/text`);
+  if (text.length === 0) return err(problems, 'must be more than 0 characters', `${pointer}/text`);
+  if (text.length > max) err(problems, `must be less than ${max + 1} characters`, `${pointer}/text`);
+}
+
+function checkBlock(problems: Problems, b: unknown, p: string, blockIds: Set<string>): void {
+  if (!isObj(b)) return err(problems, 'must provide an object', p);
+  const type = b['type'];
+  if (typeof type !== 'string' || !KNOWN_BLOCKS.has(type)) return err(problems, 'invalid value for type', `${p}/type`);
+  const blockId = b['block_id'];
+  if (blockId !== undefined) {
+    if (typeof blockId !== 'string' || blockId.length > MAX_BLOCK_ID) err(problems, `must be less than ${MAX_BLOCK_ID + 1} characters`, `${p}/block_id`);
+    else if (blockIds.has(blockId)) err(problems, 'duplicate block_id', `${p}/block_id`);
+    else blockIds.add(blockId);
+  }
+  switch (type) {
+    case 'section': {
+      const fields = b['fields'];
+      if (b['text'] === undefined && fields === undefined && b['expand'] === undefined) {
+        return err(problems, 'must provide either text or fields', p);
+      }
+      if (b['text'] !== undefined) checkText(problems, b['text'], `${p}/text`, MAX_SECTION_TEXT);
+      if (fields !== undefined) {
+        if (!Array.isArray(fields)) return err(problems, 'must provide an array', `${p}/fields`);
+        if (fields.length > MAX_SECTION_FIELDS) err(problems, `must be no more than ${MAX_SECTION_FIELDS} items`, `${p}/fields`);
+        fields.forEach((f, i) => checkText(problems, f, `${p}/fields/${i}`, MAX_SECTION_FIELD_TEXT));
+      }
+      return;
+    }
+    case 'header':
+      return checkText(problems, b['text'], `${p}/text`, MAX_HEADER_TEXT, true);
+    case 'markdown': {
+      const text = b['text'];
+      if (typeof text !== 'string' || text.length === 0) return err(problems, 'must provide a string', `${p}/text`);
+      if (text.length > MAX_MARKDOWN_BLOCK_TEXT) err(problems, `must be less than ${MAX_MARKDOWN_BLOCK_TEXT + 1} characters`, `${p}/text`);
+      return;
+    }
+    case 'context': {
+      const els = b['elements'];
+      if (!Array.isArray(els) || els.length === 0) return err(problems, 'must provide a non-empty array', `${p}/elements`);
+      if (els.length > 10) err(problems, 'must be no more than 10 items', `${p}/elements`);
+      return;
+    }
+    case 'actions': {
+      const els = b['elements'];
+      if (!Array.isArray(els) || els.length === 0) return err(problems, 'must provide a non-empty array', `${p}/elements`);
+      if (els.length > 25) err(problems, 'must be no more than 25 items', `${p}/elements`);
+      return;
+    }
+    case 'image':
+      if (typeof b['image_url'] !== 'string' && !isObj(b['slack_file'])) err(problems, 'must provide image_url or slack_file', p);
+      if (typeof b['alt_text'] !== 'string') err(problems, 'must provide a string', `${p}/alt_text`);
+      return;
+    case 'input':
+      checkText(problems, b['label'], `${p}/label`, 2000, true);
+      if (!isObj(b['element'])) err(problems, 'must provide an object', `${p}/element`);
+      return;
+    case 'rich_text':
+      if (!Array.isArray(b['elements'])) err(problems, 'must provide an array', `${p}/elements`);
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Validates a blocks array. Returns null when valid, else the error code and Slack-style messages:
+ * a non-array is `invalid_blocks_format`, anything else wrong is `invalid_blocks`.
+ */
+export function validateBlocks(
+  blocks: unknown,
+  maxBlocks: number,
+  pointer = '/blocks',
+): { code: 'invalid_blocks' | 'invalid_blocks_format'; messages: string[] } | null {
+  if (!Array.isArray(blocks)) return { code: 'invalid_blocks_format', messages: [`[ERROR] must provide an array [json-pointer:${pointer}]`] };
+  const problems: Problems = [];
+  if (blocks.length > maxBlocks) err(problems, `no more than ${maxBlocks} items allowed`, pointer);
+  const ids = new Set<string>();
+  blocks.forEach((b, i) => checkBlock(problems, b, `${pointer}/${i}`, ids));
+  return problems.length ? { code: 'invalid_blocks', messages: problems } : null;
+}

@@ -1,0 +1,115 @@
+// The emulator's own JSON control surface under /_emulator/, for the sandbox and for processes
+// that cannot share memory with it: seed workspaces, act as humans, inspect calls and deliveries.
+
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { EmulatorState } from './state.ts';
+import type { SlackEmulator } from './types.ts';
+
+function json(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'string' || body === '') return {};
+  const parsed: unknown = JSON.parse(body);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('expected a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+function need(o: Record<string, unknown>, key: string): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v === '') throw new Error(`"${key}" (string) is required`);
+  return v;
+}
+
+async function guard(reply: FastifyReply, fn: () => unknown): Promise<unknown> {
+  try {
+    return await fn();
+  } catch (e) {
+    return reply.code(400).send({ ok: false, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+export function registerControlRoutes(app: FastifyInstance, state: EmulatorState, now: () => number, emu: () => SlackEmulator): void {
+  const base = '/_emulator';
+
+  app.get(`${base}/state`, async () => ({
+    teams: [...state.teams.values()],
+    users: [...state.users.values()],
+    channels: [...state.channels.values()].map((c) => ({ ...c, members: [...c.members] })),
+    installations: [...state.installations.values()],
+  }));
+  app.get(`${base}/calls`, async (req) => {
+    const q = req.query as Record<string, string | undefined>;
+    return emu().calls({ ...(q.method ? { method: q.method } : {}), ...(q.team ? { teamId: q.team } : {}) });
+  });
+  app.get(`${base}/deliveries`, async () => emu().deliveries());
+  app.get<{ Params: { id: string } }>(`${base}/channels/:id/messages`, async (req) => emu().messages(req.params.id));
+
+  app.post(`${base}/teams`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    return emu().createTeam({ name: need(b, 'name'), ...(b['domain'] ? { domain: String(b['domain']) } : {}), ...(b['id'] ? { id: String(b['id']) } : {}) });
+  }));
+  app.post(`${base}/users`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    const { teamId: _t, ...rest } = b;
+    return emu().createUser(need(b, 'teamId'), { ...(rest as { name: string }), name: need(b, 'name') });
+  }));
+  app.post(`${base}/channels`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    const { teamId: _t, ...rest } = b;
+    return emu().createChannel(need(b, 'teamId'), { ...(rest as { name: string }), name: need(b, 'name') });
+  }));
+  app.post<{ Params: { id: string } }>(`${base}/channels/:id/members`, (req, reply) => guard(reply, () => {
+    emu().addToChannel(req.params.id, need(json(req.body), 'userId'));
+    return { ok: true };
+  }));
+  app.post<{ Params: { id: string } }>(`${base}/channels/:id/archive`, (req, reply) => guard(reply, () => {
+    emu().archiveChannel(req.params.id);
+    return { ok: true };
+  }));
+  app.post(`${base}/install`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    return emu().install(need(b, 'teamId'), {
+      ...(Array.isArray(b['scopes']) ? { scopes: b['scopes'] as string[] } : {}),
+      ...(b['installerUserId'] ? { installerUserId: String(b['installerUserId']) } : {}),
+    });
+  }));
+  app.post(`${base}/uninstall`, (req, reply) => guard(reply, () => {
+    emu().uninstall(need(json(req.body), 'teamId'));
+    return { ok: true };
+  }));
+  app.post(`${base}/messages`, (req, reply) => guard(reply, async () => {
+    const b = json(req.body);
+    const ts = await emu().postAsUser({
+      teamId: need(b, 'teamId'), channel: need(b, 'channel'), user: need(b, 'user'), text: need(b, 'text'),
+      ...(b['threadTs'] ? { threadTs: String(b['threadTs']) } : {}),
+      ...(b['subtype'] ? { subtype: String(b['subtype']) } : {}),
+    });
+    return { ok: true, ts };
+  }));
+  app.post(`${base}/events`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    return emu().deliverEvent(need(b, 'teamId'), (b['event'] ?? {}) as object);
+  }));
+  app.post(`${base}/interactions`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    return emu().deliverInteraction(need(b, 'teamId'), (b['payload'] ?? {}) as object);
+  }));
+  app.post(`${base}/url-verification`, (_req, reply) => guard(reply, () => emu().sendUrlVerification()));
+  app.post(`${base}/approve-install`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    return { location: emu().approveInstall(need(b, 'authorizeUrl'), { teamId: need(b, 'teamId'), userId: need(b, 'userId') }) };
+  }));
+  app.post(`${base}/config`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    if (typeof b['eventsUrl'] === 'string') emu().setEventsUrl(b['eventsUrl']);
+    if (typeof b['interactivityUrl'] === 'string') emu().setInteractivityUrl(b['interactivityUrl']);
+    return { ok: true };
+  }));
+  // A response_url target: records what the app sent, answers as Slack does.
+  app.post<{ Params: { id: string } }>(`${base}/response-url/:id`, async (req) => {
+    state.calls.push({
+      seq: ++state.seq.call, at: now(), method: 'response_url', teamId: null,
+      params: (() => { try { return json(req.body); } catch { return { raw: req.body }; } })(),
+      httpStatus: 200, response: { ok: true },
+    });
+    return { ok: true };
+  });
+}

@@ -1,0 +1,188 @@
+// Delivers Events API callbacks, interactivity payloads and url_verification to the app as Slack
+// does: signed, 3 s deadline, 3 retries with X-Slack-Retry-Num/Reason, concurrent per event.
+
+import { randomBytes } from 'node:crypto';
+import { eventId as newEventId, triggerId } from './ids.ts';
+import { postToApp } from './http-post.ts';
+import type { PostOutcome } from './http-post.ts';
+import { signedHeaders } from './signing.ts';
+import type { EmulatorState } from './state.ts';
+import type { DeliveryKind, DeliveryReason, DeliveryResult, RecordedDelivery } from './types.ts';
+
+export interface DeliveryConfig {
+  state: EmulatorState;
+  signingSecret: string;
+  appId: string;
+  verificationToken: string;
+  retryDelaysMs: number[];
+  responseTimeoutMs: number;
+  now: () => number;
+  eventsUrl: () => string | undefined;
+  interactivityUrl: () => string | undefined;
+  /** Base URL for response_url links put in interaction payloads. */
+  baseUrl: () => string;
+}
+
+export interface Deliverer {
+  deliverEvent(teamId: string, event: Record<string, unknown>): Promise<DeliveryResult>;
+  deliverInteraction(teamId: string, payload: Record<string, unknown>): Promise<{ status: number; body: string }>;
+  sendUrlVerification(): Promise<{ ok: boolean; status: number; body: string }>;
+  /** Starts a delivery in the background; idle() waits for it. */
+  track<T>(p: Promise<T>): Promise<T>;
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function eventTs(nowMs: number): string {
+  return `${Math.floor(nowMs / 1000)}.${String((nowMs % 1000) * 1000).padStart(6, '0')}`;
+}
+
+export function createDeliverer(cfg: DeliveryConfig): Deliverer {
+  const pending = new Set<Promise<unknown>>();
+  const sleepers = new Set<{ timer: ReturnType<typeof setTimeout>; resolve: () => void }>();
+  const abortAll = new AbortController();
+  let closed = false;
+
+  function track<T>(p: Promise<T>): Promise<T> {
+    pending.add(p);
+    p.then(() => pending.delete(p), () => pending.delete(p));
+    return p;
+  }
+
+  /** A retry wait that close() can cut short. */
+  function sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const s = { timer: setTimeout(() => { sleepers.delete(s); resolve(); }, ms), resolve };
+      sleepers.add(s);
+    });
+  }
+
+  function record(d: Omit<RecordedDelivery, 'seq' | 'at'>): void {
+    cfg.state.deliveries.push({ seq: ++cfg.state.seq.delivery, at: cfg.now(), ...d });
+  }
+
+  async function attempt(
+    kind: DeliveryKind, url: string, rawBody: string, contentType: string, teamId: string | null,
+    evId: string | null, evType: string | null, body: unknown, attemptNo: number, retryReason: DeliveryReason | null,
+  ): Promise<PostOutcome> {
+    const headers: Record<string, string> = {
+      'Content-Type': contentType,
+      'User-Agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      ...signedHeaders(cfg.signingSecret, cfg.now(), rawBody),
+    };
+    if (attemptNo > 1) {
+      headers['X-Slack-Retry-Num'] = String(attemptNo - 1);
+      headers['X-Slack-Retry-Reason'] = retryReason ?? 'unknown_error';
+    }
+    const out = await postToApp(url, rawBody, headers, cfg.responseTimeoutMs, abortAll.signal);
+    record({
+      kind, url, teamId, eventId: evId, eventType: evType, attempt: attemptNo, retryNum: attemptNo - 1,
+      retryReason: attemptNo > 1 ? retryReason : null, status: out.status, reason: out.reason,
+      noRetry: out.noRetry, body, responseBody: out.body,
+    });
+    return out;
+  }
+
+  function envelope(teamId: string, event: Record<string, unknown>): Record<string, unknown> {
+    const install = cfg.state.installations.get(teamId);
+    const now = cfg.now();
+    const ev: Record<string, unknown> = { ...event, event_ts: event['event_ts'] ?? eventTs(now) };
+    const context = Buffer.from(JSON.stringify({
+      et: ev['type'], tid: teamId, aid: cfg.appId, ...(typeof ev['channel'] === 'string' ? { cid: ev['channel'] } : {}),
+    })).toString('base64url');
+    return {
+      token: cfg.verificationToken,
+      team_id: teamId,
+      context_team_id: teamId,
+      context_enterprise_id: null,
+      api_app_id: cfg.appId,
+      event: ev,
+      type: 'event_callback',
+      event_id: newEventId(),
+      event_time: Math.floor(now / 1000),
+      authorizations: [{
+        enterprise_id: null, team_id: teamId, user_id: install?.botUserId ?? null, is_bot: true, is_enterprise_install: false,
+      }],
+      is_ext_shared_channel: false,
+      event_context: `4-${context}`,
+    };
+  }
+
+  async function runEvent(teamId: string, event: Record<string, unknown>): Promise<DeliveryResult> {
+    const env = envelope(teamId, event);
+    const evId = env['event_id'] as string;
+    const url = cfg.eventsUrl();
+    if (!url || closed) return { eventId: evId, ok: false, attempts: 0, reason: 'not_delivered' };
+    const raw = JSON.stringify(env);
+    let reason: DeliveryReason | null = null;
+    const maxAttempts = 1 + cfg.retryDelaysMs.length;
+    for (let n = 1; n <= maxAttempts; n++) {
+      if (n > 1) {
+        await sleep(cfg.retryDelaysMs[n - 2] ?? 0);
+        if (closed) return { eventId: evId, ok: false, attempts: n - 1, reason: reason ?? 'unknown_error' };
+      }
+      const out = await attempt('event', url, raw, 'application/json', teamId, evId, String(event['type'] ?? ''), env, n, reason);
+      if (out.reason === 'ok') return { eventId: evId, ok: true, attempts: n, reason: 'ok' };
+      reason = out.reason;
+      if (out.noRetry) return { eventId: evId, ok: false, attempts: n, reason };
+    }
+    return { eventId: evId, ok: false, attempts: maxAttempts, reason: reason ?? 'unknown_error' };
+  }
+
+  async function runInteraction(teamId: string, payload: Record<string, unknown>): Promise<{ status: number; body: string }> {
+    const url = cfg.interactivityUrl();
+    if (!url) return { status: 0, body: '' };
+    const team = cfg.state.teams.get(teamId);
+    const user = payload['user'] as { id?: string } | undefined;
+    const trigger = typeof payload['trigger_id'] === 'string' ? payload['trigger_id'] : triggerId();
+    cfg.state.triggers.set(trigger, { id: trigger, teamId, userId: user?.id ?? '', issuedAt: cfg.now(), used: false });
+    const full: Record<string, unknown> = {
+      team: { id: teamId, domain: team?.domain ?? '' },
+      api_app_id: cfg.appId,
+      token: cfg.verificationToken,
+      is_enterprise_install: false,
+      enterprise: null,
+      ...payload,
+      trigger_id: trigger,
+    };
+    if (['block_actions', 'message_action', 'shortcut'].includes(String(full['type'])) && !full['response_url']) {
+      full['response_url'] = `${cfg.baseUrl()}/_emulator/response-url/${randomBytes(8).toString('hex')}`;
+    }
+    const raw = new URLSearchParams({ payload: JSON.stringify(full) }).toString();
+    const out = await attempt('interaction', url, raw, 'application/x-www-form-urlencoded', teamId, null, String(full['type'] ?? ''), full, 1, null);
+    return { status: out.status ?? 0, body: out.body };
+  }
+
+  async function runUrlVerification(): Promise<{ ok: boolean; status: number; body: string }> {
+    const url = cfg.eventsUrl();
+    if (!url) return { ok: false, status: 0, body: '' };
+    const challenge = randomBytes(24).toString('base64url');
+    const payload = { token: cfg.verificationToken, challenge, type: 'url_verification' };
+    const out = await attempt('url_verification', url, JSON.stringify(payload), 'application/json', null, null, 'url_verification', payload, 1, null);
+    // Slack accepts the challenge as plain text, as form data, or as JSON {challenge}.
+    let echoed = out.body.trim() === challenge;
+    if (!echoed) {
+      try { echoed = (JSON.parse(out.body) as { challenge?: string }).challenge === challenge; } catch { /* not JSON */ }
+    }
+    if (!echoed) echoed = new URLSearchParams(out.body).get('challenge') === challenge;
+    return { ok: out.reason === 'ok' && echoed, status: out.status ?? 0, body: out.body };
+  }
+
+  return {
+    deliverEvent: (teamId, event) => track(runEvent(teamId, event)),
+    deliverInteraction: (teamId, payload) => track(runInteraction(teamId, payload)),
+    sendUrlVerification: () => track(runUrlVerification()),
+    track,
+    async idle() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+    async close() {
+      closed = true;
+      for (const s of sleepers) { clearTimeout(s.timer); s.resolve(); }
+      sleepers.clear();
+      abortAll.abort();
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  };
+}

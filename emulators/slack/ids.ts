@@ -1,0 +1,30 @@
+// Identifier generators shaped like Slack's (T…, U…, C…, G-less private C…, D…, B…, Ev…, V…).
+// Random but well-formed, so products that validate ID prefixes behave as against Slack.
+
+import { randomBytes, randomInt } from 'node:crypto';
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+function randomAlnum(length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALNUM[randomInt(ALNUM.length)];
+  return out;
+}
+
+/** Slack IDs are a type letter followed by 8 to 10 upper-case alphanumerics. */
+export function slackId(prefix: 'T' | 'U' | 'C' | 'D' | 'B' | 'A' | 'V' | 'W'): string {
+  return prefix + randomAlnum(10);
+}
+
+export function eventId(): string {
+  return 'Ev' + randomAlnum(10);
+}
+
+export function randomHex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+/** Trigger IDs look like "13345224609.738474920.8088930838d88f008e0". */
+export function triggerId(): string {
+  return `${randomInt(1e9, 9e9)}.${randomInt(1e8, 9e8)}.${randomHex(10)}`;
+}

@@ -1,0 +1,149 @@
+// The Slack emulator: a Fastify server faithful to Slack's Web API, Events API, interactivity
+// and OAuth v2 for one app, with a programmatic and /_emulator/ HTTP control surface.
+
+import Fastify from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { createAppEvents } from './app-events.ts';
+import { registerControlRoutes } from './control-routes.ts';
+import { createDeliverer } from './event-delivery.ts';
+import { triggerId } from './ids.ts';
+import type { AppConfig, MethodTable } from './method-types.ts';
+import { authMethods } from './methods/auth-test.ts';
+import { chatMethods } from './methods/chat.ts';
+import { conversationsMethods } from './methods/conversations.ts';
+import { usersMethods } from './methods/users.ts';
+import { viewsMethods } from './methods/views.ts';
+import { AuthorizeError, createOAuth, parseAuthorize } from './oauth.ts';
+import { registerOAuthRoutes } from './oauth-routes.ts';
+import { createRateLimiter } from './rate-limits.ts';
+import { createState } from './state.ts';
+import type { SlackEmulator, SlackEmulatorOptions } from './types.ts';
+import { registerWebApi } from './web-api-routes.ts';
+import { createWorld } from './world.ts';
+
+export type {
+  Channel, DeliveryResult, Installation, PostAsUserInput, RecordedCall, RecordedDelivery, SlackEmulator,
+  SlackEmulatorOptions, StoredMessage, Team, User,
+} from './types.ts';
+export { DEFAULT_BOT_SCOPES } from './world.ts';
+export { signature } from './signing.ts';
+
+export const METHODS: MethodTable = {
+  ...authMethods, ...chatMethods, ...conversationsMethods, ...usersMethods, ...viewsMethods,
+};
+
+const DEFAULT_RETRY_DELAYS_MS = [0, 60_000, 300_000];
+
+function checkOptions(opts: SlackEmulatorOptions): void {
+  for (const key of ['signingSecret', 'clientId', 'clientSecret'] as const) {
+    if (typeof opts[key] !== 'string' || opts[key] === '') throw new Error(`startSlackEmulator: option "${key}" is required`);
+  }
+  if (opts.eventRetryDelaysMs && opts.eventRetryDelaysMs.some((n) => !Number.isFinite(n) || n < 0)) {
+    throw new Error('startSlackEmulator: "eventRetryDelaysMs" must be non-negative numbers');
+  }
+  if (opts.eventResponseTimeoutMs !== undefined && !(opts.eventResponseTimeoutMs > 0)) {
+    throw new Error('startSlackEmulator: "eventResponseTimeoutMs" must be positive');
+  }
+}
+
+export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<SlackEmulator> {
+  checkOptions(opts);
+  const now = opts.now ?? Date.now;
+  const state = createState();
+  let eventsUrl = opts.eventsUrl;
+  let interactivityUrl = opts.interactivityUrl;
+  let baseUrl = '';
+  const config: AppConfig = {
+    appId: opts.appId ?? 'A0TBRIDGE1',
+    appName: opts.appName ?? 'Threadbridge',
+    clientId: opts.clientId,
+    clientSecret: opts.clientSecret,
+    tokenRotation: opts.tokenRotation ?? false,
+    tokenExpiresInSec: opts.tokenExpiresInSec ?? 43_200,
+    now,
+    baseUrl: () => baseUrl,
+  };
+  const deliverer = createDeliverer({
+    state,
+    signingSecret: opts.signingSecret,
+    appId: config.appId,
+    verificationToken: opts.verificationToken ?? randomBytes(12).toString('base64url'),
+    retryDelaysMs: opts.eventRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
+    responseTimeoutMs: opts.eventResponseTimeoutMs ?? 3000,
+    now,
+    eventsUrl: () => eventsUrl,
+    interactivityUrl: () => interactivityUrl,
+    baseUrl: () => baseUrl,
+  });
+  const events = createAppEvents(state, deliverer, now);
+  const world = createWorld({
+    state, appId: config.appId, appName: config.appName, tokenRotation: config.tokenRotation,
+    tokenExpiresInSec: config.tokenExpiresInSec, now, events,
+  });
+  const oauth = createOAuth(state, config, world);
+  const limiter = createRateLimiter(now);
+
+  const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
+  // Every body is kept as text: the Web API must see form and JSON exactly as sent.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  registerWebApi(app, { state, config, events, methods: METHODS, oauth, limiter });
+  registerOAuthRoutes(app, state, config, oauth);
+
+  const emulator: SlackEmulator = {
+    url: '',
+    apiUrl: '',
+    authorizeUrl: '',
+    setEventsUrl: (u) => { eventsUrl = u; },
+    setInteractivityUrl: (u) => { interactivityUrl = u; },
+    createTeam: world.createTeam,
+    createUser: world.createUser,
+    createChannel: world.createChannel,
+    addToChannel: world.addToChannel,
+    archiveChannel: (id) => world.archiveChannel(id),
+    install: world.install,
+    approveInstall(authorizeRedirect, input) {
+      const query = new URL(authorizeRedirect).searchParams;
+      const parsed = parseAuthorize(query, config);
+      if (parsed.team && parsed.team !== input.teamId) throw new AuthorizeError(`authorize URL is for team ${parsed.team}`);
+      return oauth.approve(parsed, input.teamId, input.userId);
+    },
+    uninstall: world.uninstall,
+    deleteTeam(teamId) {
+      const t = state.teams.get(teamId);
+      if (!t) throw new Error(`unknown team ${teamId}`);
+      t.deleted = true;
+    },
+    postAsUser: async (input) => world.postAsUser(input),
+    editAsUser: async (input) => world.editAsUser(input),
+    deleteAsUser: async (input) => world.deleteAsUser(input),
+    deliverEvent: (teamId, event) => deliverer.deliverEvent(teamId, event as Record<string, unknown>),
+    deliverInteraction: (teamId, payload) => deliverer.deliverInteraction(teamId, payload as Record<string, unknown>),
+    sendUrlVerification: () => deliverer.sendUrlVerification(),
+    issueTriggerId(teamId, userId) {
+      const id = triggerId();
+      state.triggers.set(id, { id, teamId, userId, issuedAt: now(), used: false });
+      return id;
+    },
+    calls: (filter) => state.calls.filter((c) =>
+      (!filter?.method || c.method === filter.method) && (!filter?.teamId || c.teamId === filter.teamId)),
+    deliveries: () => [...state.deliveries],
+    messages: (channelId) => (state.messages.get(channelId) ?? []).filter((m) => !m.deleted).map((m) => ({ ...m })),
+    resetRateLimits: () => limiter.reset(),
+    idle: () => deliverer.idle(),
+    async close() {
+      await deliverer.close();
+      await app.close();
+    },
+  };
+  registerControlRoutes(app, state, now, () => emulator);
+
+  await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  baseUrl = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+  emulator.url = baseUrl;
+  emulator.apiUrl = `${baseUrl}/api/`;
+  emulator.authorizeUrl = `${baseUrl}/oauth/v2/authorize`;
+  return emulator;
+}

@@ -1,0 +1,53 @@
+// The contract between the Web API HTTP layer and each method handler.
+// A method declares its rate tier and scopes; its handler gets a context and the parsed params.
+
+import type { EmulatorState } from './state.ts';
+import type { Installation, Team } from './types.ts';
+import type { Tier } from './rate-limits.ts';
+
+export interface AppConfig {
+  appId: string;
+  appName: string;
+  clientId: string;
+  clientSecret: string;
+  tokenRotation: boolean;
+  tokenExpiresInSec: number;
+  now: () => number;
+  /** Base URL of the emulator, used to build permalinks-free things like response_url. */
+  baseUrl: () => string;
+}
+
+/** Side effects a method may cause beyond the state: Events API deliveries. */
+export interface AppEvents {
+  /** A message landed in a channel (human or bot): deliver `message` (and app_mention) events. */
+  messagePosted(teamId: string, channelId: string, ts: string): void;
+  messageChanged(teamId: string, channelId: string, before: Record<string, unknown>, ts: string): void;
+  messageDeleted(teamId: string, channelId: string, before: Record<string, unknown>): void;
+  memberJoined(teamId: string, channelId: string, userId: string): void;
+}
+
+export interface MethodContext {
+  state: EmulatorState;
+  config: AppConfig;
+  events: AppEvents;
+  /** Set for token-authenticated methods. */
+  team: Team;
+  install: Installation;
+  /** Throws missing_scope (with needed/provided) unless the token has `scope`. */
+  requireScope(scope: string): void;
+  hasScope(scope: string): boolean;
+}
+
+export type Params = Record<string, unknown>;
+
+export interface MethodSpec {
+  /** Rate tier, or the special chat.postMessage limiter. */
+  tier: Tier | 'post_message';
+  /** Scopes checked before the handler (any one suffices is not Slack's rule: all listed are needed). */
+  scopes: string[];
+  /** Scopes advertised in X-Accepted-OAuth-Scopes when they depend on the arguments. */
+  acceptedScopes?: string[];
+  handler(ctx: MethodContext, params: Params): Record<string, unknown>;
+}
+
+export type MethodTable = Record<string, MethodSpec>;

@@ -1,0 +1,153 @@
+// conversations.info / list / members / open / history / replies, with Slack's visibility rules
+// for bot tokens, per-type scopes, cursor pagination and the 2025 history limits (Tier 1, 15/page).
+
+import { fail } from '../errors.ts';
+import type { MethodContext, MethodTable, Params } from '../method-types.ts';
+import { apiMessage } from '../message-format.ts';
+import { pageOf, readLimit } from '../pagination.ts';
+import { bool, str } from '../params.ts';
+import { channelType, findMessage, openIm } from '../state.ts';
+import type { Channel, StoredMessage } from '../types.ts';
+import { conversationObject } from './conversation-format.ts';
+import { canSee, HISTORY_SCOPE, requireReadScope, visibleChannel } from './visibility.ts';
+
+/** Since 2025, apps outside the Marketplace get at most 15 messages a page from history/replies. */
+export const HISTORY_MAX_PAGE = 15;
+
+const TYPE_SCOPE: Record<string, string> = {
+  public_channel: 'channels:read', private_channel: 'groups:read', im: 'im:read', mpim: 'mpim:read',
+};
+
+function typeOf(ch: Channel): string {
+  if (ch.isIm) return 'im';
+  return ch.isPrivate ? 'private_channel' : 'public_channel';
+}
+
+function info(ctx: MethodContext, params: Params): Record<string, unknown> {
+  const ch = visibleChannel(ctx, str(params, 'channel'));
+  requireReadScope(ctx, ch);
+  return { ok: true, channel: conversationObject(ctx, ch, bool(params, 'include_num_members')) };
+}
+
+function list(ctx: MethodContext, params: Params): Record<string, unknown> {
+  const types = (str(params, 'types') || 'public_channel').split(',').map((t) => t.trim()).filter(Boolean);
+  for (const t of types) if (!TYPE_SCOPE[t]) fail('invalid_types');
+  for (const t of types) ctx.requireScope(TYPE_SCOPE[t]!);
+  const all = [...ctx.state.channels.values()]
+    .filter((c) => c.teamId === ctx.team.id && types.includes(typeOf(c)))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  const limit = readLimit(params, all.length, 100);
+  const { page, nextCursor } = pageOf(all, (c) => c.id, 'team', params, limit);
+  const excludeArchived = bool(params, 'exclude_archived');
+  // Filtering after the page is cut is what makes Slack's pages come back short.
+  const channels = page
+    .filter((c) => canSee(ctx, c) && !(excludeArchived && c.isArchived))
+    .map((c) => conversationObject(ctx, c));
+  return { ok: true, channels, response_metadata: { next_cursor: nextCursor } };
+}
+
+function members(ctx: MethodContext, params: Params): Record<string, unknown> {
+  const ch = visibleChannel(ctx, str(params, 'channel'));
+  requireReadScope(ctx, ch);
+  const ids = [...ch.members].sort();
+  const limit = readLimit(params, ids.length, 100);
+  const { page, nextCursor } = pageOf(ids, (id) => id, 'member', params, limit);
+  return { ok: true, members: page, response_metadata: { next_cursor: nextCursor } };
+}
+
+function open(ctx: MethodContext, params: Params): Record<string, unknown> {
+  const channelParam = str(params, 'channel');
+  const users = (str(params, 'users') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  if (channelParam) {
+    const ch = visibleChannel(ctx, channelParam);
+    if (!ch.isIm) fail('channel_not_found');
+    return { ok: true, no_op: true, already_open: true, channel: bool(params, 'return_im') ? conversationObject(ctx, ch) : { id: ch.id } };
+  }
+  if (users.length === 0) fail('users_list_not_supplied');
+  if (users.length > 1) {
+    // Group DMs (mpim) are not modelled: Threadbridge never opens them.
+    ctx.requireScope('mpim:write');
+    fail('not_supported');
+  }
+  const user = ctx.state.users.get(users[0]!);
+  if (!user || user.teamId !== ctx.team.id) fail('user_not_found');
+  if (user.deleted) fail('user_disabled');
+  const { channel, existed } = openIm(ctx.state, ctx.team.id, user.id, ctx.install.botUserId, ctx.config.now());
+  const body: Record<string, unknown> = { ok: true };
+  if (existed) Object.assign(body, { no_op: true, already_open: true });
+  body['channel'] = bool(params, 'return_im') ? conversationObject(ctx, channel) : { id: channel.id };
+  return body;
+}
+
+function historyLimit(params: Params): number {
+  const n = readLimit(params, 0, 100);
+  return Math.min(n, HISTORY_MAX_PAGE);
+}
+
+function live(list: StoredMessage[] | undefined): StoredMessage[] {
+  return (list ?? []).filter((m) => !m.deleted);
+}
+
+function tsWindow(params: Params): (m: StoredMessage) => boolean {
+  const latest = str(params, 'latest');
+  const oldest = str(params, 'oldest');
+  const inclusive = bool(params, 'inclusive');
+  return (m) => {
+    const t = Number(m.ts);
+    if (latest !== undefined && (inclusive ? t > Number(latest) : t >= Number(latest))) return false;
+    if (oldest !== undefined && (inclusive ? t < Number(oldest) : t <= Number(oldest))) return false;
+    return true;
+  };
+}
+
+/** ts strings are fixed-width digits, so complementing each digit reverses their order. */
+function descendingKey(ts: string): string {
+  return ts.replace(/\d/g, (d) => String(9 - Number(d)));
+}
+
+function history(ctx: MethodContext, params: Params): Record<string, unknown> {
+  const ch = visibleChannel(ctx, str(params, 'channel'));
+  ctx.requireScope(HISTORY_SCOPE[channelType(ch)]);
+  const inRange = tsWindow(params);
+  // Newest first; thread replies only appear when broadcast to the channel.
+  const top = live(ctx.state.messages.get(ch.id))
+    .filter((m) => (!m.thread_ts || m.thread_ts === m.ts || m.subtype === 'thread_broadcast') && inRange(m))
+    .sort((a, b) => Number(b.ts) - Number(a.ts));
+  const limit = historyLimit(params);
+  const { page, nextCursor } = pageOf(top, (m) => descendingKey(m.ts), 'next_ts', params, limit);
+  return {
+    ok: true, messages: page.map((m) => apiMessage(ctx.state, m)), has_more: nextCursor !== '', pin_count: 0,
+    channel_actions_ts: null, channel_actions_count: 0, response_metadata: { next_cursor: nextCursor },
+  };
+}
+
+function replies(ctx: MethodContext, params: Params): Record<string, unknown> {
+  const ch = visibleChannel(ctx, str(params, 'channel'));
+  ctx.requireScope(HISTORY_SCOPE[channelType(ch)]);
+  const ts = str(params, 'ts');
+  const root = ts ? findMessage(ctx.state, ch.id, ts) : undefined;
+  if (!root) fail('thread_not_found');
+  const threadTs = root.thread_ts ?? root.ts;
+  const inRange = tsWindow(params);
+  const thread = live(ctx.state.messages.get(ch.id))
+    .filter((m) => (m.ts === threadTs || m.thread_ts === threadTs) && inRange(m))
+    .sort((a, b) => Number(a.ts) - Number(b.ts));
+  const limit = historyLimit(params);
+  const { page, nextCursor } = pageOf(thread, (m) => m.ts, 'next_ts', params, limit);
+  return {
+    ok: true, messages: page.map((m) => apiMessage(ctx.state, m)), has_more: nextCursor !== '',
+    response_metadata: { next_cursor: nextCursor },
+  };
+}
+
+const READ_SCOPES = ['channels:read', 'groups:read', 'im:read', 'mpim:read'];
+const HISTORY_SCOPES = ['channels:history', 'groups:history', 'im:history', 'mpim:history'];
+
+export const conversationsMethods: MethodTable = {
+  'conversations.info': { tier: 3, scopes: [], acceptedScopes: READ_SCOPES, handler: info },
+  'conversations.list': { tier: 2, scopes: [], acceptedScopes: READ_SCOPES, handler: list },
+  'conversations.members': { tier: 4, scopes: [], acceptedScopes: READ_SCOPES, handler: members },
+  'conversations.open': { tier: 3, scopes: ['im:write'], handler: open },
+  'conversations.history': { tier: 1, scopes: [], acceptedScopes: HISTORY_SCOPES, handler: history },
+  'conversations.replies': { tier: 1, scopes: [], acceptedScopes: HISTORY_SCOPES, handler: replies },
+};

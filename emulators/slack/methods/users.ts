@@ -1,0 +1,83 @@
+// users.info / users.list / users.lookupByEmail with Slack's user object; email is only
+// visible with users:read.email, deleted users stay listed with deleted: true.
+
+import { fail } from '../errors.ts';
+import type { MethodContext, MethodTable, Params } from '../method-types.ts';
+import { pageOf, readLimit } from '../pagination.ts';
+import { str } from '../params.ts';
+import type { User } from '../types.ts';
+
+export function userObject(ctx: MethodContext, u: User): Record<string, unknown> {
+  const showEmail = ctx.hasScope('users:read.email') && u.email && !u.isBot;
+  return {
+    id: u.id,
+    team_id: u.teamId,
+    name: u.name,
+    deleted: u.deleted,
+    color: '9f69e7',
+    real_name: u.realName,
+    tz: 'Europe/London',
+    tz_label: 'Greenwich Mean Time',
+    tz_offset: 0,
+    profile: {
+      title: '',
+      phone: '',
+      skype: '',
+      real_name: u.realName,
+      real_name_normalized: u.realName,
+      display_name: u.isBot ? '' : u.name,
+      display_name_normalized: u.isBot ? '' : u.name,
+      status_text: '',
+      status_emoji: '',
+      avatar_hash: 'g0000000000',
+      ...(showEmail ? { email: u.email } : {}),
+      ...(u.botId ? { bot_id: u.botId, api_app_id: ctx.config.appId, always_active: true } : {}),
+      image_24: 'https://secure.gravatar.com/avatar/0.jpg?s=24',
+      image_48: 'https://secure.gravatar.com/avatar/0.jpg?s=48',
+      image_72: 'https://secure.gravatar.com/avatar/0.jpg?s=72',
+      team: u.teamId,
+    },
+    is_admin: false,
+    is_owner: false,
+    is_primary_owner: false,
+    is_restricted: false,
+    is_ultra_restricted: false,
+    is_bot: u.isBot,
+    is_app_user: false,
+    updated: Math.floor(u.updated / 1000),
+    is_email_confirmed: !u.isBot,
+    who_can_share_contact_card: 'EVERYONE',
+  };
+}
+
+function info(ctx: MethodContext, params: Params): Record<string, unknown> {
+  const id = str(params, 'user');
+  const u = id ? ctx.state.users.get(id) : undefined;
+  if (!u || u.teamId !== ctx.team.id) fail('user_not_found');
+  return { ok: true, user: userObject(ctx, u) };
+}
+
+function list(ctx: MethodContext, params: Params): Record<string, unknown> {
+  const all = [...ctx.state.users.values()].filter((u) => u.teamId === ctx.team.id).sort((a, b) => (a.id < b.id ? -1 : 1));
+  // Docs: without `limit` Slack tries to return everything; large teams get limit_required.
+  const limit = readLimit(params, all.length, 'required_if_large');
+  const { page, nextCursor } = pageOf(all, (u) => u.id, 'user', params, limit);
+  return {
+    ok: true, members: page.map((u) => userObject(ctx, u)), cache_ts: Math.floor(ctx.config.now() / 1000),
+    response_metadata: { next_cursor: nextCursor },
+  };
+}
+
+function lookupByEmail(ctx: MethodContext, params: Params): Record<string, unknown> {
+  const email = str(params, 'email')?.toLowerCase();
+  if (!email) fail('invalid_arguments');
+  const u = [...ctx.state.users.values()].find((x) => x.teamId === ctx.team.id && !x.deleted && x.email?.toLowerCase() === email);
+  if (!u) fail('users_not_found');
+  return { ok: true, user: userObject(ctx, u) };
+}
+
+export const usersMethods: MethodTable = {
+  'users.info': { tier: 4, scopes: ['users:read'], handler: info },
+  'users.list': { tier: 2, scopes: ['users:read'], handler: list },
+  'users.lookupByEmail': { tier: 3, scopes: ['users:read.email'], handler: lookupByEmail },
+};

@@ -1,0 +1,58 @@
+// Cursor pagination as Slack does it: opaque base64 cursors ("dXNlcjpVMDYxTkZUVDI=" is
+// "user:U061NFTT2"), `limit` bounds, '' as next_cursor on the last page, invalid_cursor otherwise.
+
+import { fail } from './errors.ts';
+import { str } from './params.ts';
+import type { Params } from './method-types.ts';
+
+export const MAX_LIMIT = 1000;
+/** Above this many items, a list call without `limit` answers limit_required (docs: "for large teams"). */
+export const LIMIT_REQUIRED_THRESHOLD = 1000;
+
+export function encodeCursor(kind: string, lastKey: string): string {
+  return Buffer.from(`${kind}:${lastKey}`).toString('base64');
+}
+
+function decodeCursor(kind: string, cursor: string): string {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(cursor)) fail('invalid_cursor');
+  const decoded = Buffer.from(cursor, 'base64').toString('utf8');
+  const prefix = `${kind}:`;
+  if (!decoded.startsWith(prefix) || decoded.length === prefix.length) fail('invalid_cursor');
+  return decoded.slice(prefix.length);
+}
+
+/**
+ * Reads `limit`: absent → `defaultLimit` (or limit_required when the collection is large and the
+ * method has no default); non-numeric, < 1 or > MAX_LIMIT → invalid_limit.
+ */
+export function readLimit(params: Params, total: number, defaultLimit: number | 'required_if_large', max = MAX_LIMIT): number {
+  const raw = str(params, 'limit');
+  if (raw === undefined || raw === '' || raw === '0') {
+    if (defaultLimit === 'required_if_large') {
+      if (total > LIMIT_REQUIRED_THRESHOLD) fail('limit_required');
+      return Math.max(total, 1);
+    }
+    return defaultLimit;
+  }
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) fail('invalid_limit');
+  return n;
+}
+
+/**
+ * One page over `items` (already sorted by `key`), resuming after the key in `cursor`. The page
+ * is cut from the raw collection; callers filter afterwards, so a page may hold fewer items than
+ * `limit` while next_cursor is still set — as Slack warns it may.
+ */
+export function pageOf<T>(items: T[], key: (t: T) => string, kind: string, params: Params, limit: number): { page: T[]; nextCursor: string } {
+  const cursor = str(params, 'cursor');
+  let start = 0;
+  if (cursor) {
+    const after = decodeCursor(kind, cursor);
+    start = items.findIndex((t) => key(t) > after);
+    if (start === -1) start = items.length;
+  }
+  const page = items.slice(start, start + limit);
+  const more = start + limit < items.length;
+  return { page, nextCursor: more && page.length ? encodeCursor(kind, key(page[page.length - 1]!)) : '' };
+}

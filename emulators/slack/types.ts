@@ -1,0 +1,188 @@
+// Shared data shapes of the Slack emulator: workspaces, users, channels, messages, records.
+// Kept free of logic so every module (and the public index) can import them without cycles.
+
+export interface SlackEmulatorOptions {
+  host?: string;
+  port?: number;
+  signingSecret: string;
+  clientId: string;
+  clientSecret: string;
+  appId?: string;
+  /** Name of the app's bot user (shown in bot_profile and users.list). */
+  appName?: string;
+  /** The legacy verification token Slack still puts in event envelopes. */
+  verificationToken?: string;
+  eventsUrl?: string;
+  interactivityUrl?: string;
+  eventRetryDelaysMs?: number[];
+  eventResponseTimeoutMs?: number;
+  tokenRotation?: boolean;
+  /** Seconds a rotated access token lives (Slack: 43,200 = 12 h). */
+  tokenExpiresInSec?: number;
+  now?: () => number;
+}
+
+export interface Team {
+  id: string;
+  name: string;
+  domain: string;
+  deleted: boolean;
+}
+
+export interface User {
+  id: string;
+  teamId: string;
+  name: string;
+  realName: string;
+  email: string | null;
+  isBot: boolean;
+  deleted: boolean;
+  /** Set on the app's own bot user. */
+  botId?: string;
+  updated: number;
+}
+
+export interface Channel {
+  id: string;
+  teamId: string;
+  name: string;
+  isPrivate: boolean;
+  isIm: boolean;
+  /** For a DM: the human on the other side of the app's bot user. */
+  imUser?: string;
+  isArchived: boolean;
+  members: Set<string>;
+  created: number;
+  creator: string;
+}
+
+export interface StoredMessage {
+  type: 'message';
+  ts: string;
+  channel: string;
+  team: string;
+  text: string;
+  user?: string;
+  bot_id?: string;
+  app_id?: string;
+  subtype?: string;
+  thread_ts?: string;
+  parent_user_id?: string;
+  reply_count?: number;
+  reply_users?: string[];
+  reply_users_count?: number;
+  latest_reply?: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+  metadata?: unknown;
+  username?: string;
+  icon_url?: string;
+  icon_emoji?: string;
+  client_msg_id?: string;
+  edited?: { user: string; ts: string };
+  /** Not a Slack field: whether the emulator saw it as deleted (kept for inspection). */
+  deleted?: boolean;
+}
+
+export interface Installation {
+  teamId: string;
+  botToken: string;
+  botUserId: string;
+  botId: string;
+  scopes: string[];
+  appId: string;
+  refreshToken?: string;
+  expiresAt?: number;
+  installerUserId: string;
+}
+
+export interface RecordedCall {
+  seq: number;
+  at: number;
+  method: string;
+  teamId: string | null;
+  params: Record<string, unknown>;
+  httpStatus: number;
+  response: Record<string, unknown>;
+}
+
+export type DeliveryKind = 'event' | 'interaction' | 'url_verification';
+
+/** Slack's X-Slack-Retry-Reason values, plus 'ok' for an accepted attempt. */
+export type DeliveryReason =
+  | 'ok'
+  | 'http_timeout'
+  | 'http_error'
+  | 'connection_failed'
+  | 'too_many_redirects'
+  | 'ssl_error'
+  | 'unknown_error';
+
+export interface RecordedDelivery {
+  seq: number;
+  at: number;
+  kind: DeliveryKind;
+  url: string;
+  teamId: string | null;
+  eventId: string | null;
+  eventType: string | null;
+  attempt: number;
+  retryNum: number;
+  /** Reason sent in X-Slack-Retry-Reason on this attempt (the previous attempt's failure). */
+  retryReason: DeliveryReason | null;
+  status: number | null;
+  reason: DeliveryReason;
+  noRetry: boolean;
+  body: unknown;
+  responseBody: string;
+}
+
+export interface DeliveryResult {
+  eventId: string;
+  ok: boolean;
+  attempts: number;
+  reason: DeliveryReason | 'not_delivered';
+}
+
+export interface PostAsUserInput {
+  teamId: string;
+  channel: string;
+  user: string;
+  text: string;
+  threadTs?: string;
+  subtype?: string;
+}
+
+/** The emulator's programmatic control surface (also served as JSON under /_emulator/). */
+export interface SlackEmulator {
+  url: string;
+  apiUrl: string;
+  authorizeUrl: string;
+  setEventsUrl(url: string): void;
+  setInteractivityUrl(url: string): void;
+  createTeam(input: { name: string; domain?: string; id?: string }): Team;
+  createUser(teamId: string, input: { name: string; realName?: string; email?: string; isBot?: boolean; deleted?: boolean; id?: string }): User;
+  createChannel(teamId: string, input: { name: string; isPrivate?: boolean; memberIds?: string[]; isArchived?: boolean; id?: string }): Channel;
+  addToChannel(channelId: string, userId: string): void;
+  archiveChannel(channelId: string): void;
+  install(teamId: string, input?: { scopes?: string[]; installerUserId?: string }): Installation;
+  approveInstall(authorizeRedirect: string, input: { teamId: string; userId: string }): string;
+  uninstall(teamId: string): void;
+  /** Marks the workspace deleted: its tokens answer account_inactive. */
+  deleteTeam(teamId: string): void;
+  postAsUser(input: PostAsUserInput): Promise<string>;
+  editAsUser(input: { teamId: string; channel: string; user: string; ts: string; text: string }): Promise<void>;
+  deleteAsUser(input: { teamId: string; channel: string; user: string; ts: string }): Promise<void>;
+  deliverEvent(teamId: string, event: object): Promise<DeliveryResult>;
+  deliverInteraction(teamId: string, payload: object): Promise<{ status: number; body: string }>;
+  sendUrlVerification(): Promise<{ ok: boolean; status: number; body: string }>;
+  /** A fresh trigger_id for views.open, as a slash command or button click would carry. */
+  issueTriggerId(teamId: string, userId: string): string;
+  calls(filter?: { method?: string; teamId?: string }): RecordedCall[];
+  deliveries(): RecordedDelivery[];
+  messages(channelId: string): StoredMessage[];
+  /** Forgets rate-limit windows (for tests that reuse one emulator). */
+  resetRateLimits(): void;
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
