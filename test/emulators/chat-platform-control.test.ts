@@ -10,7 +10,8 @@ import { startWebhookReceiver, type WebhookReceiver } from '../../emulators/chat
 let receiver: WebhookReceiver;
 let emu: ChatPlatformEmulator;
 
-async function control(method: string, path: string, body?: unknown) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON under test, asserted field by field
+async function control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${emu.url}/_emulator${path}`, {
     method,
     ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
