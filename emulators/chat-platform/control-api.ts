@@ -63,6 +63,7 @@ const schemas = {
     times: z.number().int().positive(),
     retryAfterSeconds: z.number().int().nonnegative().optional(),
     afterProcessing: z.boolean().optional(),
+    code: str.optional(),
   }),
 };
 

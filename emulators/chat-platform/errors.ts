@@ -33,9 +33,24 @@ export function errorBody(code: string, message: string): { error: { code: strin
   return { error: { code, message } };
 }
 
-/** Code for a status with no catalogue entry (fault injection may ask for any status). */
-export function codeForStatus(status: number): string {
-  const known = Object.entries(API_ERRORS).find(([, s]) => s === status);
-  if (known) return known[0];
-  return status >= 500 ? 'internal_error' : 'invalid_request';
+/** The catalogue code an injected failure of this status carries, so it looks like the platform's own. */
+export function codeForStatus(status: number): ApiErrorCode {
+  switch (status) {
+    case 401:
+      return 'unauthorized';
+    case 404:
+      return 'not_found';
+    case 409:
+      return 'conversation_ended'; // the contract's only 409
+    case 413:
+      return 'payload_too_large';
+    case 415:
+      return 'unsupported_media_type';
+    case 429:
+      return 'rate_limited';
+    case 503:
+      return 'service_unavailable';
+    default:
+      return status >= 500 ? 'internal_error' : 'invalid_request';
+  }
 }

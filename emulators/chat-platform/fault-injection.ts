@@ -1,6 +1,8 @@
 // failNextApiCalls(): make the next N matching REST calls fail, to exercise the product's retry paths.
 // A fault either rejects the call before it runs, or (afterProcessing) runs it and loses the answer.
 
+import { codeForStatus } from './errors.ts';
+
 export interface FaultInput {
   method: string;
   pathPattern: RegExp;
@@ -9,10 +11,13 @@ export interface FaultInput {
   retryAfterSeconds?: number;
   /** Run the request, then answer with the failure anyway: the "done but the answer was lost" case. */
   afterProcessing?: boolean;
+  /** Error code in the body; default: the catalogue's code for the status (503 → service_unavailable, …). */
+  code?: string;
 }
 
 export interface Fault {
   status: number;
+  code: string;
   retryAfterSeconds: number | undefined;
   afterProcessing: boolean;
 }
@@ -35,7 +40,12 @@ export function createFaultInjector() {
       if (!rule) return undefined;
       rule.left -= 1;
       if (rule.left === 0) rules.splice(rules.indexOf(rule), 1);
-      return { status: rule.status, retryAfterSeconds: rule.retryAfterSeconds, afterProcessing: rule.afterProcessing ?? false };
+      return {
+        status: rule.status,
+        code: rule.code ?? codeForStatus(rule.status),
+        retryAfterSeconds: rule.retryAfterSeconds,
+        afterProcessing: rule.afterProcessing ?? false,
+      };
     },
   };
 }
@@ -43,15 +53,4 @@ export function createFaultInjector() {
 function matches(pattern: RegExp, path: string): boolean {
   pattern.lastIndex = 0; // a /g or /y pattern keeps state between test() calls
   return pattern.test(path);
-}
-
-/** Error code for an injected status, so injected failures look like the platform's own. */
-export function injectedErrorCode(status: number): string {
-  if (status === 429) return 'rate_limited';
-  if (status === 503) return 'service_unavailable';
-  if (status >= 500) return 'internal_error';
-  if (status === 401) return 'unauthorized';
-  if (status === 404) return 'not_found';
-  if (status === 409) return 'conflict';
-  return 'invalid_request';
 }

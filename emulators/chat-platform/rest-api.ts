@@ -5,7 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ApiActions } from './api-actions.ts';
 import { headersWithoutAuth, type createCallLog } from './call-log.ts';
 import { ChatPlatformError, errorBody } from './errors.ts';
-import { injectedErrorCode, type Fault, type createFaultInjector } from './fault-injection.ts';
+import type { Fault, createFaultInjector } from './fault-injection.ts';
 import type { createRateLimiter } from './rate-limiter.ts';
 import {
   formRequestBody,
@@ -72,7 +72,7 @@ export function registerRestApi(app: FastifyInstance, deps: RestApiDeps): void {
       const f = ctx.lateFault;
       reply.code(f.status);
       if (f.retryAfterSeconds !== undefined) reply.header('retry-after', String(f.retryAfterSeconds));
-      out = JSON.stringify(errorBody(injectedErrorCode(f.status), `Injected failure (${f.status})`));
+      out = JSON.stringify(errorBody(f.code, `Injected failure (${f.status})`));
     }
     deps.callLog.record({
       method: req.method,
@@ -146,7 +146,7 @@ export function registerRestApi(app: FastifyInstance, deps: RestApiDeps): void {
 
 function sendFault(reply: FastifyReply, fault: Fault): FastifyReply {
   if (fault.retryAfterSeconds !== undefined) reply.header('retry-after', String(fault.retryAfterSeconds));
-  return reply.code(fault.status).send(errorBody(injectedErrorCode(fault.status), `Injected failure (${fault.status})`));
+  return reply.code(fault.status).send(errorBody(fault.code, `Injected failure (${fault.status})`));
 }
 
 function isAuthorized(header: string | undefined, token: string): boolean {

@@ -342,6 +342,12 @@ describe('failNextApiCalls', () => {
     expect(res.body.error.code).toBe('rate_limited');
   });
 
+  it('takes an explicit error code, and rejects a non-error status', async () => {
+    emu.failNextApiCalls({ method: 'GET', pathPattern: /conversations/, status: 404, times: 1, code: 'unknown_conversation' });
+    expect((await api('GET', conv())).body).toEqual({ error: { code: 'unknown_conversation', message: 'Injected failure (404)' } });
+    expect(() => emu.failNextApiCalls({ method: 'GET', pathPattern: /x/, status: 200, times: 1 })).toThrow(/status/);
+  });
+
   it('afterProcessing: the message is created but the answer is lost; the retry gets 200 and the same message', async () => {
     emu.failNextApiCalls({ method: 'POST', pathPattern: /\/messages$/, status: 502, times: 1, afterProcessing: true });
     const lost = await api('POST', conv('/messages'), post);

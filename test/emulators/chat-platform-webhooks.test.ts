@@ -190,7 +190,7 @@ describe('retries', () => {
     expect(emu.deliveries().every((d) => !d.ok)).toBe(true);
   });
 
-  it('retries a connection refused like any other failure', async () => {
+  it('retries a refused connection, reported as ECONNREFUSED even on a port fetch() would refuse (port 1)', async () => {
     await start({ webhookRetryDelaysMs: [1] });
     emu.setWebhookUrl('http://127.0.0.1:1/webhooks/chat');
     await emu.startConversation('org_42');
