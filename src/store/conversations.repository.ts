@@ -54,9 +54,11 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
   const conversations = db.collection<ConversationDocument>('conversations');
   const threads = db.collection<ThreadDocument>('threads');
 
-  const fresh = (orgId: string, conversationId: string, now: Date): Omit<ConversationDocument, '_id' | 'conversation' | 'updatedAt'> => ({
+  // The fields a record starts with; an upsert sets only those its $set does not.
+  const defaults = (orgId: string, conversationId: string, now: Date): Omit<ConversationDocument, '_id' | 'updatedAt'> => ({
     orgId,
     conversationId,
+    conversation: null,
     status: 'open',
     thread: null,
     gapSince: null,
@@ -71,11 +73,10 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
   }
 
   async function upsert(orgId: string, conversationId: string, set: Partial<ConversationDocument>, now: Date) {
-    const { conversation: _c, ...insertFields } = fresh(orgId, conversationId, now) as ConversationDocument;
-    const setOnInsert = Object.fromEntries(Object.entries(insertFields).filter(([k]) => !(k in set)));
+    const onInsert = Object.fromEntries(Object.entries(defaults(orgId, conversationId, now)).filter(([field]) => !(field in set)));
     const doc = await conversations.findOneAndUpdate(
       { _id: conversationKey(orgId, conversationId) },
-      { $set: { ...set, updatedAt: now }, $setOnInsert: { conversation: null, ...setOnInsert } as Partial<ConversationDocument> },
+      { $set: { ...set, updatedAt: now }, $setOnInsert: onInsert },
       { upsert: true, returnDocument: 'after' },
     );
     return strip(doc)!;
