@@ -16,7 +16,7 @@ import { viewsMethods } from './methods/views.ts';
 import { AuthorizeError, createOAuth, parseAuthorize } from './oauth.ts';
 import { registerOAuthRoutes } from './oauth-routes.ts';
 import { createRateLimiter } from './rate-limits.ts';
-import { createState } from './state.ts';
+import { createState, openIm } from './state.ts';
 import type { SlackEmulator, SlackEmulatorOptions } from './types.ts';
 import { registerWebApi } from './web-api-routes.ts';
 import { createWorld } from './world.ts';
@@ -120,6 +120,12 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
     deliverEvent: (teamId, event) => deliverer.deliverEvent(teamId, event as Record<string, unknown>),
     deliverInteraction: (teamId, payload) => deliverer.deliverInteraction(teamId, payload as Record<string, unknown>),
     sendUrlVerification: () => deliverer.sendUrlVerification(),
+    openAppDm(teamId, userId) {
+      const inst = state.installations.get(teamId);
+      if (!inst) throw new Error(`app is not installed on ${teamId}`);
+      if (state.users.get(userId)?.teamId !== teamId) throw new Error(`unknown user ${userId} in ${teamId}`);
+      return openIm(state, teamId, userId, inst.botUserId, now()).channel;
+    },
     issueTriggerId(teamId, userId) {
       const id = triggerId();
       state.triggers.set(id, { id, teamId, userId, issuedAt: now(), used: false });

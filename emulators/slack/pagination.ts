@@ -22,20 +22,21 @@ function decodeCursor(kind: string, cursor: string): string {
 }
 
 /**
- * Reads `limit`: absent → `defaultLimit` (or limit_required when the collection is large and the
- * method has no default); non-numeric, < 1 or > MAX_LIMIT → invalid_limit.
+ * Reads `limit`: absent → `defaultLimit` (Infinity = everything), unless the collection is larger
+ * than LIMIT_REQUIRED_THRESHOLD and `requiredIfLarge` → limit_required; non-numeric, < 1 or
+ * > `max` → invalid_limit.
  */
-export function readLimit(params: Params, total: number, defaultLimit: number | 'required_if_large', max = MAX_LIMIT): number {
+export function readLimit(
+  params: Params,
+  opts: { total: number; defaultLimit: number; requiredIfLarge: boolean; max?: number },
+): number {
   const raw = str(params, 'limit');
   if (raw === undefined || raw === '' || raw === '0') {
-    if (defaultLimit === 'required_if_large') {
-      if (total > LIMIT_REQUIRED_THRESHOLD) fail('limit_required');
-      return Math.max(total, 1);
-    }
-    return defaultLimit;
+    if (opts.requiredIfLarge && opts.total > LIMIT_REQUIRED_THRESHOLD) fail('limit_required');
+    return Number.isFinite(opts.defaultLimit) ? opts.defaultLimit : Math.max(opts.total, 1);
   }
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) fail('invalid_limit');
+  if (!Number.isInteger(n) || n < 1 || n > (opts.max ?? MAX_LIMIT)) fail('invalid_limit');
   return n;
 }
 

@@ -176,6 +176,8 @@ export interface SlackEmulator {
   deliverEvent(teamId: string, event: object): Promise<DeliveryResult>;
   deliverInteraction(teamId: string, payload: object): Promise<{ status: number; body: string }>;
   sendUrlVerification(): Promise<{ ok: boolean; status: number; body: string }>;
+  /** The app's DM with a user (the App Home Messages tab), created if needed, for postAsUser. */
+  openAppDm(teamId: string, userId: string): Channel;
   /** A fresh trigger_id for views.open, as a slash command or button click would carry. */
   issueTriggerId(teamId: string, userId: string): string;
   calls(filter?: { method?: string; teamId?: string }): RecordedCall[];

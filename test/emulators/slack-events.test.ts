@@ -129,6 +129,13 @@ describe('events raised by the workspace', () => {
     expect(envelopes().map((e) => e.event['type'])).toContain('member_joined_channel');
   });
 
+  it('a human writing in the app DM becomes a message event with channel_type im', async () => {
+    const dm = emu.openAppDm(team.id, alice.id);
+    const ts = await emu.postAsUser({ teamId: team.id, channel: dm.id, user: alice.id, text: 'hi app' });
+    await emu.idle();
+    expect(envelopes()[0]!.event).toMatchObject({ type: 'message', channel: dm.id, channel_type: 'im', ts, user: alice.id });
+  });
+
   it('the app’s own posts come back as message events with bot_id, which the product must ignore', async () => {
     emu.addToChannel(general.id, inst.botUserId);
     await emu.idle();

@@ -101,7 +101,7 @@ describe('oauth.v2.access', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
       body: new URLSearchParams({ code, redirect_uri: REDIRECT }),
     });
-    expect((await res.json()).ok).toBe(true);
+    expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
   });
 
   it('rejects expired codes, bad secrets, unknown clients, mismatched redirect_uri and odd grant types', async () => {
@@ -110,7 +110,7 @@ describe('oauth.v2.access', () => {
     expect(await errorOf(anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: 'bad', code }))).toBe('bad_client_secret');
     expect(await errorOf(anonymous().oauth.v2.access({ client_id: 'nope', client_secret: CLIENT_SECRET, code }))).toBe('invalid_client_id');
     expect(await errorOf(anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code, redirect_uri: 'https://evil.example/cb' }))).toBe('bad_redirect_uri');
-    expect(await errorOf(anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code, grant_type: 'password' }))).toBe('invalid_grant_type');
+    expect(await errorOf(anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code, grant_type: 'password' as 'authorization_code' }))).toBe('invalid_grant_type');
     const late = fresh();
     t += 10 * 60_000 + 1;
     expect(await errorOf(anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code: late, redirect_uri: REDIRECT }))).toBe('invalid_code');
@@ -153,7 +153,7 @@ describe('control surface over HTTP', () => {
     expect(sent['ts']).toMatch(/^\d+\.\d{6}$/);
     const msgs = await (await fetch(`${emu.url}/_emulator/channels/${String(ch['id'])}/messages`)).json();
     expect(msgs).toMatchObject([{ text: 'help', user: u['id'] }]);
-    const st = await (await fetch(`${emu.url}/_emulator/state`)).json();
+    const st = (await (await fetch(`${emu.url}/_emulator/state`)).json()) as { teams: Team[] };
     expect(st.teams.map((x: Team) => x.name)).toContain('Beta');
     await new WebClient(String(ins['botToken']), { slackApiUrl: emu.apiUrl }).auth.test();
     const calls = await (await fetch(`${emu.url}/_emulator/calls?method=auth.test&team=${String(tm['id'])}`)).json();

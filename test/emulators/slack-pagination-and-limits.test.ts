@@ -18,9 +18,10 @@ async function failure(p: Promise<unknown>): Promise<{ error?: string; retryAfte
   try {
     await p;
   } catch (e) {
-    const err = e as WebAPIPlatformError & WebAPIRateLimitedError;
-    if (err.code === 'slack_webapi_rate_limited_error') return { error: 'ratelimited', retryAfter: err.retryAfter };
-    return { error: err.data.error };
+    if ((e as WebAPIRateLimitedError).code === 'slack_webapi_rate_limited_error') {
+      return { error: 'ratelimited', retryAfter: (e as WebAPIRateLimitedError).retryAfter };
+    }
+    return { error: (e as WebAPIPlatformError).data.error };
   }
   throw new Error('expected a failure');
 }
@@ -61,6 +62,8 @@ describe('pagination', () => {
     expect((await failure(c.conversations.list({ cursor: 'garbage!!' }))).error).toBe('invalid_cursor');
     expect((await failure(c.conversations.list({ cursor: Buffer.from('user:U1').toString('base64') }))).error).toBe('invalid_cursor');
     expect((await failure(c.conversations.list({ limit: 1001 }))).error).toBe('invalid_limit');
+    for (let i = 0; i < 1001; i++) emu.createChannel(team.id, { name: `more-${i}` });
+    expect((await failure(c.conversations.list({}))).error).toBe('limit_required');
     for (let i = 0; i < 1001; i++) emu.createUser(team.id, { name: `u${i}` });
     expect((await failure(c.users.list({}))).error).toBe('limit_required');
     const page = await c.users.list({ limit: 200 });

@@ -153,7 +153,7 @@ describe('chat.postMessage', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${inst.botToken}` },
       body: new URLSearchParams({ channel: general.id, text: 'x', blocks: '[{' }).toString(),
     });
-    expect((await badJson.json()).error).toBe('invalid_blocks_format');
+    expect(((await badJson.json()) as { error: string }).error).toBe('invalid_blocks_format');
   });
 
   it('truncates text over 40,000 characters with a message_truncated warning', async () => {

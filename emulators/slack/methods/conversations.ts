@@ -36,7 +36,8 @@ function list(ctx: MethodContext, params: Params): Record<string, unknown> {
   const all = [...ctx.state.channels.values()]
     .filter((c) => c.teamId === ctx.team.id && types.includes(typeOf(c)))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
-  const limit = readLimit(params, all.length, 100);
+  // Docs default to 100; platform-facts (stricter) says large teams must pass `limit`.
+  const limit = readLimit(params, { total: all.length, defaultLimit: 100, requiredIfLarge: true });
   const { page, nextCursor } = pageOf(all, (c) => c.id, 'team', params, limit);
   const excludeArchived = bool(params, 'exclude_archived');
   // Filtering after the page is cut is what makes Slack's pages come back short.
@@ -50,7 +51,7 @@ function members(ctx: MethodContext, params: Params): Record<string, unknown> {
   const ch = visibleChannel(ctx, str(params, 'channel'));
   requireReadScope(ctx, ch);
   const ids = [...ch.members].sort();
-  const limit = readLimit(params, ids.length, 100);
+  const limit = readLimit(params, { total: ids.length, defaultLimit: 100, requiredIfLarge: false });
   const { page, nextCursor } = pageOf(ids, (id) => id, 'member', params, limit);
   return { ok: true, members: page, response_metadata: { next_cursor: nextCursor } };
 }
@@ -80,7 +81,7 @@ function open(ctx: MethodContext, params: Params): Record<string, unknown> {
 }
 
 function historyLimit(params: Params): number {
-  const n = readLimit(params, 0, 100);
+  const n = readLimit(params, { total: 0, defaultLimit: 100, requiredIfLarge: false });
   return Math.min(n, HISTORY_MAX_PAGE);
 }
 

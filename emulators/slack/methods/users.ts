@@ -60,7 +60,7 @@ function info(ctx: MethodContext, params: Params): Record<string, unknown> {
 function list(ctx: MethodContext, params: Params): Record<string, unknown> {
   const all = [...ctx.state.users.values()].filter((u) => u.teamId === ctx.team.id).sort((a, b) => (a.id < b.id ? -1 : 1));
   // Docs: without `limit` Slack tries to return everything; large teams get limit_required.
-  const limit = readLimit(params, all.length, 'required_if_large');
+  const limit = readLimit(params, { total: all.length, defaultLimit: Infinity, requiredIfLarge: true });
   const { page, nextCursor } = pageOf(all, (u) => u.id, 'user', params, limit);
   return {
     ok: true, members: page.map((u) => userObject(ctx, u)), cache_ts: Math.floor(ctx.config.now() / 1000),
