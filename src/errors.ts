@@ -26,6 +26,7 @@ export const errors = {
   MISSING_PARAMETER: define('missing_parameter', 400, 'A required parameter is missing'),
   WORKSPACE_TAKEN: define('workspace_taken', 409, 'This Slack workspace is already connected to another organization'),
   SLACK_OAUTH_FAILED: define('slack_oauth_failed', 502, 'Slack refused the install'),
+  INSTALL_CANCELLED: define('install_cancelled', 400, 'The install was cancelled in Slack'),
   QUEUE_UNAVAILABLE: define('queue_unavailable', 503, 'The event could not be queued; deliver it again later'),
   NOT_FOUND: define('not_found', 404, 'No such route'),
   RATE_LIMITED: define('rate_limited', 429, 'Too many requests'),

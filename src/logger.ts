@@ -1,6 +1,6 @@
 // The one pino logger factory. Redaction is configured here so that no token, secret or
 // signature reaches the logs whatever a caller passes in.
-import { pino, type Logger } from 'pino';
+import { pino, type Logger, type DestinationStream } from 'pino';
 
 export const redactedPaths = [
   'token', '*.token', 'botToken', '*.botToken', 'accessToken', '*.accessToken', 'refreshToken', '*.refreshToken',
@@ -20,8 +20,8 @@ interface RequestLike {
   headers?: Record<string, unknown>;
 }
 
-export function createLogger(options: { level: string; name: string }): Logger {
-  return pino({
+export function createLogger(options: { level: string; name: string; destination?: DestinationStream }): Logger {
+  const settings = {
     name: options.name,
     level: options.level,
     redact: { paths: redactedPaths, censor: '[redacted]' },
@@ -35,7 +35,8 @@ export function createLogger(options: { level: string; name: string }): Logger {
         retryNum: req.headers?.['x-slack-retry-num'],
       }),
     },
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
 export type { Logger };

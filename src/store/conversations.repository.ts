@@ -3,6 +3,7 @@
 // from a Slack thread to its conversation.
 import type { Db } from 'mongodb';
 import type { Conversation } from '../platform/webhook-events.ts';
+import { upsertWithRetry } from './mongo.ts';
 
 export interface SlackThreadRef {
   teamId: string;
@@ -74,10 +75,12 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
 
   async function upsert(orgId: string, conversationId: string, set: Partial<ConversationDocument>, now: Date) {
     const onInsert = Object.fromEntries(Object.entries(defaults(orgId, conversationId, now)).filter(([field]) => !(field in set)));
-    const doc = await conversations.findOneAndUpdate(
-      { _id: conversationKey(orgId, conversationId) },
-      { $set: { ...set, updatedAt: now }, $setOnInsert: onInsert },
-      { upsert: true, returnDocument: 'after' },
+    const doc = await upsertWithRetry(() =>
+      conversations.findOneAndUpdate(
+        { _id: conversationKey(orgId, conversationId) },
+        { $set: { ...set, updatedAt: now }, $setOnInsert: onInsert },
+        { upsert: true, returnDocument: 'after' },
+      ),
     );
     return strip(doc)!;
   }
@@ -96,7 +99,7 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     async attachThread(orgId, conversationId, thread, now) {
       // The reverse lookup is written first: a reply can only arrive once the thread exists in
       // Slack, and by then both records must be there.
-      await threads.updateOne({ _id: threadKey(thread) }, { $set: { orgId, conversationId } }, { upsert: true });
+      await upsertWithRetry(() => threads.updateOne({ _id: threadKey(thread) }, { $set: { orgId, conversationId } }, { upsert: true }));
       const result = await conversations.updateOne(
         { _id: conversationKey(orgId, conversationId), thread: null },
         { $set: { thread, undeliverableReason: null, updatedAt: now } },

@@ -27,3 +27,17 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('thread_messages').createIndex({ orgId: 1, conversationId: 1, state: 1, seq: 1 }, { name: 'by_state_seq' }),
   ]);
 }
+
+/**
+ * Two concurrent upserts of the same new _id: one inserts, the other fails with E11000.
+ * MongoDB retries such upserts itself; FerretDB does not. One retry turns the loser into an
+ * update of the document the winner just inserted.
+ */
+export async function upsertWithRetry<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) return run();
+    throw error;
+  }
+}

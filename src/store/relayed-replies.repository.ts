@@ -2,6 +2,7 @@
 // gave them. The record is written before the platform is called, so the platform's echo of the
 // message (origin "slack") is always recognised, and a retried relay reuses the same id.
 import type { Db } from 'mongodb';
+import { upsertWithRetry } from './mongo.ts';
 
 export interface RelayedReply {
   clientMessageId: string;
@@ -37,11 +38,11 @@ export function createRelayedRepliesRepository(db: Db): RelayedRepliesRepository
 
   return {
     async claim({ clientMessageId, ...fields }, now) {
-      const doc = await collection.findOneAndUpdate(
+      const doc = await upsertWithRetry(() => collection.findOneAndUpdate(
         { _id: clientMessageId },
         { $setOnInsert: { ...fields, state: 'sending', refusal: null, platformMessageId: null, createdAt: now, updatedAt: now } },
         { upsert: true, returnDocument: 'after' },
-      );
+      ));
       return strip(doc!);
     },
     async markSent(clientMessageId, platformMessageId, now) {

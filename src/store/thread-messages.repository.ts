@@ -3,6 +3,7 @@
 // records what the thread did with it.
 import type { Db } from 'mongodb';
 import type { Message } from '../platform/webhook-events.ts';
+import { upsertWithRetry } from './mongo.ts';
 
 export type ThreadMessageState = 'pending' | 'posted' | 'skipped';
 
@@ -47,7 +48,7 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
 
   return {
     async add(orgId, conversationId, message, now) {
-      await collection.updateOne(
+      await upsertWithRetry(() => collection.updateOne(
         { _id: key(orgId, conversationId, message.seq) },
         {
           $setOnInsert: {
@@ -63,7 +64,7 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
           },
         },
         { upsert: true },
-      );
+      ));
     },
     async pending(orgId, conversationId, limit) {
       const docs = await collection.find({ orgId, conversationId, state: 'pending' }).sort({ seq: 1 }).limit(limit).toArray();

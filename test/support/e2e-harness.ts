@@ -4,18 +4,13 @@
 // through the real OAuth flow, two agents mapped to Slack users, and a notification channel.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
 import { startChatPlatformEmulator, type ChatPlatformEmulator } from '../../emulators/chat-platform/index.ts';
-import { buildApp } from '../../src/http/app.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createTokenCipher, deriveKey } from '../../src/crypto/token-cipher.ts';
-import { connectMongo, ensureIndexes, createStore, type Mongo, type Store } from '../../src/store/index.ts';
-import { createSlackApi } from '../../src/slack/slack-api.ts';
-import { createQueues, createJobProducer, type Queues } from '../../src/jobs/queues.ts';
-import { mongoUrl, redisUrl, uniqueDbName, uniquePrefix } from './services.ts';
+import type { Mongo, Store } from '../../src/store/index.ts';
+import type { Queues } from '../../src/jobs/queues.ts';
+import { mongoUrl, redisUrl } from './services.ts';
+import { buildTestApp, newSecrets } from './test-app.ts';
 import { waitFor } from './wait-for.ts';
 
 export type WorkerRuntime = 'node' | 'deno';
@@ -41,17 +36,7 @@ export interface Harness {
 const repoRoot = new URL('../../', import.meta.url).pathname;
 
 export async function startHarness(options: { runtime: WorkerRuntime; name: string; gapWaitMs?: number }): Promise<Harness> {
-  const secrets = {
-    slackSigningSecret: randomBytes(16).toString('hex'),
-    slackClientId: '1111.2222',
-    slackClientSecret: randomBytes(16).toString('hex'),
-    chatWebhookSecret: randomBytes(16).toString('hex'),
-    chatApiToken: randomBytes(16).toString('hex'),
-    encryptionKey: randomBytes(32).toString('hex'),
-  };
-  const prefix = uniquePrefix(options.name);
-  const dbName = uniqueDbName(options.name);
-
+  const secrets = newSecrets();
   const slack = await startSlackEmulator({
     signingSecret: secrets.slackSigningSecret,
     clientId: secrets.slackClientId,
@@ -64,35 +49,11 @@ export async function startHarness(options: { runtime: WorkerRuntime; name: stri
     webhookRetryDelaysMs: [100, 200, 400, 800],
   });
 
-  const mongo = await connectMongo(mongoUrl(), dbName);
-  await ensureIndexes(mongo.db);
-  const key = Buffer.from(secrets.encryptionKey, 'hex');
-  const store = createStore(mongo.db, createTokenCipher(key));
-  const producerRedis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-  const queues = createQueues(producerRedis, prefix);
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'web' });
-
   // The web app listens first: its URL is the redirect URL and the emulators' delivery target.
-  let webUrl = '';
-  const app = await buildApp({
-    logger,
-    producer: createJobProducer(queues),
-    installations: store.installations,
-    slack: createSlackApi({ apiUrl: slack.apiUrl, clientId: secrets.slackClientId, clientSecret: secrets.slackClientSecret }),
-    now: () => new Date(),
-    get publicUrl() {
-      return webUrl;
-    },
-    slackSigningSecret: secrets.slackSigningSecret,
-    slackClientId: secrets.slackClientId,
-    slackAuthorizeUrl: slack.authorizeUrl,
-    chatWebhookSecret: secrets.chatWebhookSecret,
-    oauthStateKey: deriveKey(key, 'oauth-state'),
-    webhookBodyLimitBytes: 256 * 1024,
-    enqueueTimeoutMs: 2000,
-    healthChecks: {},
-  });
-  webUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const web = await buildTestApp({ name: options.name, secrets, slackApiUrl: slack.apiUrl, slackAuthorizeUrl: slack.authorizeUrl });
+  const { app, store, mongo, queues } = web;
+  const webUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  web.setPublicUrl(webUrl);
   slack.setEventsUrl(`${webUrl}/slack/events`);
   platform.setWebhookUrl(`${webUrl}/webhooks/chat`);
 
@@ -130,9 +91,9 @@ export async function startHarness(options: { runtime: WorkerRuntime; name: stri
     PUBLIC_URL: webUrl,
     REDIS_URL: redisUrl(),
     MONGODB_URL: mongoUrl(),
-    MONGODB_DB: dbName,
-    QUEUE_PREFIX: prefix,
-    TOKEN_ENCRYPTION_KEY: secrets.encryptionKey,
+    MONGODB_DB: web.dbName,
+    QUEUE_PREFIX: web.prefix,
+    TOKEN_ENCRYPTION_KEY: secrets.encryptionKeyHex,
     SLACK_SIGNING_SECRET: secrets.slackSigningSecret,
     SLACK_CLIENT_ID: secrets.slackClientId,
     SLACK_CLIENT_SECRET: secrets.slackClientSecret,
@@ -163,12 +124,7 @@ export async function startHarness(options: { runtime: WorkerRuntime; name: stri
     secrets: { slackSigningSecret: secrets.slackSigningSecret, chatWebhookSecret: secrets.chatWebhookSecret },
     async stop() {
       await worker.stop();
-      await app.close();
-      await Promise.all(Object.values(queues).map((q) => q.obliterate({ force: true }).catch(() => undefined)));
-      await Promise.all(Object.values(queues).map((q) => q.close()));
-      producerRedis.disconnect();
-      await mongo.db.dropDatabase().catch(() => undefined);
-      await mongo.close();
+      await web.close();
       await slack.close();
       await platform.close();
     },
@@ -188,6 +144,9 @@ function spawnWorker(runtime: WorkerRuntime, env: NodeJS.ProcessEnv, logName: st
   mkdirSync(`${repoRoot}test-artifacts`, { recursive: true });
   const log = createWriteStream(`${repoRoot}test-artifacts/${logName}.log`);
   const child: ChildProcess = spawn(command, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A test process that dies must not leave a worker behind polling a stale queue.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let ready = false;
   let exited = false;
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -198,6 +157,7 @@ function spawnWorker(runtime: WorkerRuntime, env: NodeJS.ProcessEnv, logName: st
   const exit = new Promise<void>((resolve) =>
     child.on('exit', (code) => {
       exited = true;
+      process.off('exit', killOnExit);
       log.end();
       if (!ready) console.error(`${runtime} worker exited with ${code} before it was ready; see test-artifacts/${logName}.log`);
       resolve();

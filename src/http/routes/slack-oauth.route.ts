@@ -41,7 +41,7 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
     const { code, error } = request.query;
     const state = readOAuthState(deps.oauthStateKey, request.query.state, deps.now().getTime());
     if (!state) return fail(reply, errors.INVALID_OAUTH_STATE, 'The install took longer than 10 minutes or the link was altered.', 'Start the install again from the integration settings page.');
-    if (error) return fail(reply, errors.SLACK_OAUTH_FAILED, `Slack said: ${error}.`, 'Click Allow on Slack’s page to connect the workspace, or start again.');
+    if (error) return fail(reply, errors.INSTALL_CANCELLED, `Slack said: ${error}.`, 'Start the install again and click Allow on Slack’s page to connect the workspace.');
     if (!code) return fail(reply, errors.MISSING_PARAMETER, 'Slack sent no code.', 'Start the install again.');
 
     let access;

@@ -1,0 +1,181 @@
+// POST /webhooks/chat through app.inject, against the test Redis: what the platform gets back
+// for good and bad deliveries, and that a rejected delivery queues nothing.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { signedHeaders, signatureFor } from '../../emulators/chat-platform/index.ts';
+import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
+
+const secrets = newSecrets();
+let t: TestApp;
+
+function eventBody(overrides: Record<string, unknown> = {}) {
+  return {
+    id: `evt_${Math.random().toString(36).slice(2)}`,
+    type: 'message.created',
+    orgId: 'org_1',
+    occurredAt: '2026-11-24T12:00:00.000Z',
+    data: {
+      conversationId: 'conv_1',
+      message: {
+        id: 'msg_1',
+        seq: 1,
+        createdAt: '2026-11-24T12:00:00.000Z',
+        text: 'hello',
+        author: { type: 'visitor', id: 'v_1', name: 'Vera', avatarUrl: null },
+        origin: 'web',
+        attachments: [],
+        clientMessageId: null,
+      },
+    },
+    ...overrides,
+  };
+}
+
+function post(raw: string, headers: Record<string, string>) {
+  return t.app.inject({ method: 'POST', url: '/webhooks/chat', payload: raw, headers });
+}
+
+function signed(raw: string, nowMs = Date.now()) {
+  return post(raw, signedHeaders(secrets.chatWebhookSecret, raw, nowMs));
+}
+
+async function queuedJobs() {
+  return t.queues.chatEvents.getJobCountByTypes('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
+}
+
+beforeAll(async () => {
+  t = await buildTestApp({ name: 'chat-webhook', secrets, slackApiUrl: 'http://127.0.0.1:9/api/', slackAuthorizeUrl: 'http://127.0.0.1:9/oauth' });
+});
+afterAll(async () => t?.close());
+beforeEach(async () => {
+  await t.queues.chatEvents.obliterate({ force: true });
+});
+
+describe('POST /webhooks/chat', () => {
+  it('queues a correctly signed event and answers 202 with its id', async () => {
+    const body = eventBody();
+    const res = await signed(JSON.stringify(body));
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ accepted: true, id: body.id });
+    const jobs = await t.queues.chatEvents.getJobs(['waiting']);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.name).toBe('message.created');
+    expect(jobs[0]!.data).toMatchObject({ id: body.id, orgId: 'org_1', data: { conversationId: 'conv_1', message: { seq: 1, text: 'hello' } } });
+  });
+
+  it('queues a redelivered event (same id, new signature) only once', async () => {
+    const raw = JSON.stringify(eventBody());
+    expect((await signed(raw)).statusCode).toBe(202);
+    expect((await signed(raw, Date.now() + 5000)).statusCode).toBe(202);
+    expect(await queuedJobs()).toBe(1);
+  });
+
+  const rejected: Array<{ name: string; send: () => ReturnType<typeof post>; status: number; code: string; message: RegExp }> = [
+    {
+      name: 'no signature headers',
+      send: () => post(JSON.stringify(eventBody()), { 'content-type': 'application/json' }),
+      status: 401,
+      code: 'missing_signature',
+      message: /X-Chat-Timestamp|x-chat-timestamp/,
+    },
+    {
+      name: 'a signature made with another secret',
+      send: () => post(JSON.stringify(eventBody()), signedHeaders('not-the-secret', JSON.stringify(eventBody()), Date.now())),
+      status: 401,
+      code: 'bad_signature',
+      message: /signature does not match/,
+    },
+    {
+      name: 'a body changed after signing',
+      send: () => {
+        const raw = JSON.stringify(eventBody());
+        return post(raw.replace('hello', 'hellO'), signedHeaders(secrets.chatWebhookSecret, raw, Date.now()));
+      },
+      status: 401,
+      code: 'bad_signature',
+      message: /signature does not match/,
+    },
+    {
+      name: 'a timestamp 301 s old',
+      send: () => signed(JSON.stringify(eventBody()), Date.now() - 301_000),
+      status: 401,
+      code: 'stale_timestamp',
+      message: /5 minutes/,
+    },
+    {
+      name: 'a timestamp 301 s in the future',
+      send: () => signed(JSON.stringify(eventBody()), Date.now() + 301_000),
+      status: 401,
+      code: 'stale_timestamp',
+      message: /5 minutes/,
+    },
+    { name: 'malformed JSON', send: () => signed('{"id": "evt_1", '), status: 400, code: 'invalid_json', message: /not valid JSON/ },
+    { name: 'an empty body', send: () => signed(''), status: 400, code: 'invalid_json', message: /empty/ },
+    {
+      name: 'an unknown event type',
+      send: () => signed(JSON.stringify(eventBody({ type: 'visitor.teleported' }))),
+      status: 400,
+      code: 'unknown_event_type',
+      message: /"visitor\.teleported" is not one of conversation\.started/,
+    },
+    {
+      name: 'a message without seq',
+      send: () => {
+        const body = eventBody();
+        delete (body.data as { message: Record<string, unknown> }).message.seq;
+        return signed(JSON.stringify(body));
+      },
+      status: 400,
+      code: 'invalid_payload',
+      message: /data\.message\.seq/,
+    },
+    {
+      name: 'a body over the size limit',
+      send: () => signed(JSON.stringify(eventBody({ padding: 'x'.repeat(300 * 1024) }))),
+      status: 413,
+      code: 'body_too_large',
+      message: /larger than allowed/,
+    },
+    {
+      name: 'a non-JSON content type',
+      send: () => {
+        const raw = JSON.stringify(eventBody());
+        return post(raw, { ...signedHeaders(secrets.chatWebhookSecret, raw, Date.now()), 'content-type': 'text/plain' });
+      },
+      status: 415,
+      code: 'unsupported_media_type',
+      message: /Content-Type/,
+    },
+  ];
+
+  it.each(rejected)('rejects $name with $status $code and queues nothing', async ({ send, status, code, message }) => {
+    const res = await send();
+    expect(res.statusCode).toBe(status);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    const body = res.json();
+    expect(body).toEqual({ error: { code, message: expect.stringMatching(message) } });
+    expect(await queuedJobs()).toBe(0);
+  });
+
+  it('signs over the exact bytes: the same event re-serialised with other spacing is still accepted when signed as sent', async () => {
+    const raw = JSON.stringify(eventBody(), null, 2);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const res = await post(raw, { 'content-type': 'application/json; charset=utf-8', 'x-chat-timestamp': String(timestamp), 'x-chat-signature': signatureFor(secrets.chatWebhookSecret, timestamp, raw) });
+    expect(res.statusCode).toBe(202);
+  });
+});
+
+describe('POST /webhooks/chat while Redis is unreachable', () => {
+  it('answers 503 queue_unavailable so that the platform delivers again later', async () => {
+    const deadRedis = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+    const down = await buildTestApp({ name: 'chat-webhook-down', secrets, slackApiUrl: 'http://127.0.0.1:9/api/', slackAuthorizeUrl: 'http://127.0.0.1:9/oauth', producerRedis: deadRedis });
+    try {
+      const raw = JSON.stringify(eventBody());
+      const res = await down.app.inject({ method: 'POST', url: '/webhooks/chat', payload: raw, headers: signedHeaders(secrets.chatWebhookSecret, raw, Date.now()) });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ error: { code: 'queue_unavailable', message: expect.stringMatching(/could not be queued/) } });
+    } finally {
+      await down.close();
+    }
+  });
+});

@@ -1,0 +1,118 @@
+// Builds the real web app for tests: real BullMQ queues on the test Redis (own prefix), real
+// repositories on the test MongoDB (own database), the Slack API pointed at an emulator, and
+// a logger whose output the test can read (to prove that no secret reaches the logs).
+import { Writable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/http/app.ts';
+import type { HttpDeps } from '../../src/http/http-deps.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createTokenCipher, deriveKey } from '../../src/crypto/token-cipher.ts';
+import { connectMongo, ensureIndexes, createStore, type Mongo, type Store } from '../../src/store/index.ts';
+import { createSlackApi } from '../../src/slack/slack-api.ts';
+import { createQueues, createJobProducer, type Queues } from '../../src/jobs/queues.ts';
+import { mongoUrl, redisUrl, uniqueDbName, uniquePrefix } from './services.ts';
+
+export interface TestSecrets {
+  slackSigningSecret: string;
+  slackClientId: string;
+  slackClientSecret: string;
+  chatWebhookSecret: string;
+  chatApiToken: string;
+  encryptionKeyHex: string;
+}
+
+export function newSecrets(): TestSecrets {
+  return {
+    slackSigningSecret: randomBytes(16).toString('hex'),
+    slackClientId: `${Date.now()}.${randomBytes(4).readUInt32BE()}`,
+    slackClientSecret: randomBytes(16).toString('hex'),
+    chatWebhookSecret: randomBytes(16).toString('hex'),
+    chatApiToken: randomBytes(16).toString('hex'),
+    encryptionKeyHex: randomBytes(32).toString('hex'),
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  store: Store;
+  mongo: Mongo;
+  queues: Queues;
+  prefix: string;
+  dbName: string;
+  /** Everything the app logged, as text. */
+  logs(): string;
+  /** Sets the public URL once the app listens (it is the OAuth redirect base). */
+  setPublicUrl(url: string): void;
+  close(): Promise<void>;
+}
+
+export async function buildTestApp(input: {
+  name: string;
+  secrets: TestSecrets;
+  slackApiUrl: string;
+  slackAuthorizeUrl: string;
+  overrides?: Partial<HttpDeps>;
+  /** A Redis for the producer other than the test server (to simulate an outage). */
+  producerRedis?: Redis;
+}): Promise<TestApp> {
+  const prefix = uniquePrefix(input.name);
+  const dbName = uniqueDbName(input.name);
+  const mongo = await connectMongo(mongoUrl(), dbName);
+  await ensureIndexes(mongo.db);
+  const key = Buffer.from(input.secrets.encryptionKeyHex, 'hex');
+  const store = createStore(mongo.db, createTokenCipher(key));
+  const redis = input.producerRedis ?? new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+  const queues = createQueues(redis, prefix);
+
+  const chunks: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  let publicUrl = 'http://threadbridge.test';
+  const deps: HttpDeps = {
+    logger: createLogger({ level: 'debug', name: 'web', destination }),
+    producer: createJobProducer(queues),
+    installations: store.installations,
+    slack: createSlackApi({ apiUrl: input.slackApiUrl, clientId: input.secrets.slackClientId, clientSecret: input.secrets.slackClientSecret }),
+    now: () => new Date(),
+    get publicUrl() {
+      return publicUrl;
+    },
+    slackSigningSecret: input.secrets.slackSigningSecret,
+    slackClientId: input.secrets.slackClientId,
+    slackAuthorizeUrl: input.slackAuthorizeUrl,
+    chatWebhookSecret: input.secrets.chatWebhookSecret,
+    oauthStateKey: deriveKey(key, 'oauth-state'),
+    webhookBodyLimitBytes: 256 * 1024,
+    enqueueTimeoutMs: 2000,
+    healthChecks: {},
+    ...input.overrides,
+  };
+  const app = await buildApp(deps);
+
+  return {
+    app,
+    store,
+    mongo,
+    queues,
+    prefix,
+    dbName,
+    logs: () => chunks.join(''),
+    setPublicUrl(url) {
+      publicUrl = url;
+    },
+    async close() {
+      await app.close();
+      await Promise.all(Object.values(queues).map((q) => q.obliterate({ force: true }).catch(() => undefined)));
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+      redis.disconnect();
+      await mongo.db.dropDatabase().catch(() => undefined);
+      await mongo.close();
+    },
+  };
+}
