@@ -1,0 +1,102 @@
+// POST /slack/events through app.inject, against the test Redis: url_verification, signature
+// checks, deduplication of Slack's retries by event_id, and events acknowledged but not queued.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signature } from '../../emulators/slack/index.ts';
+import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
+
+const secrets = newSecrets();
+let t: TestApp;
+
+function envelope(event: Record<string, unknown>, eventId = `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`) {
+  return {
+    token: 'legacy',
+    team_id: 'T0001',
+    api_app_id: 'A0001',
+    event,
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: 1764075600,
+    authorizations: [{ enterprise_id: null, team_id: 'T0001', user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+  };
+}
+
+const threadReply = { type: 'message', user: 'U1', text: 'hi', ts: '1764075601.000200', thread_ts: '1764075600.000100', channel: 'C1', channel_type: 'channel' };
+
+function post(raw: string, extraHeaders: Record<string, string> = {}, nowMs = Date.now(), secret = secrets.slackSigningSecret) {
+  const ts = Math.floor(nowMs / 1000);
+  return t.app.inject({
+    method: 'POST',
+    url: '/slack/events',
+    payload: raw,
+    headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature(secret, ts, raw), ...extraHeaders },
+  });
+}
+
+async function queued() {
+  return t.queues.slackEvents.getJobCountByTypes('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
+}
+
+beforeAll(async () => {
+  t = await buildTestApp({ name: 'slack-events', secrets, slackApiUrl: 'http://127.0.0.1:9/api/', slackAuthorizeUrl: 'http://127.0.0.1:9/oauth' });
+});
+afterAll(async () => t?.close());
+beforeEach(async () => {
+  await t.queues.slackEvents.obliterate({ force: true });
+});
+
+describe('POST /slack/events', () => {
+  it('echoes the challenge of a signed url_verification', async () => {
+    const res = await post(JSON.stringify({ token: 'x', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' }));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
+  });
+
+  it('queues a thread reply once, also when Slack retries it with the same event_id', async () => {
+    const raw = JSON.stringify(envelope(threadReply, 'Ev0RETRY01'));
+    expect((await post(raw)).statusCode).toBe(200);
+    const retry = await post(raw, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
+    expect(retry.statusCode).toBe(200);
+    const jobs = await t.queues.slackEvents.getJobs(['waiting']);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.data).toEqual({ teamId: 'T0001', eventId: 'Ev0RETRY01', eventTime: 1764075600, event: threadReply });
+  });
+
+  it('acknowledges event types it does not act on without queueing them', async () => {
+    const res = await post(JSON.stringify(envelope({ type: 'reaction_added', user: 'U1', reaction: 'thumbsup' })));
+    expect(res.statusCode).toBe(200);
+    expect(await queued()).toBe(0);
+  });
+
+  it('acknowledges app_rate_limited without queueing', async () => {
+    const res = await post(JSON.stringify({ token: 'x', type: 'app_rate_limited', team_id: 'T0001', minute_rate_limited: 1518467820, api_app_id: 'A0001' }));
+    expect(res.statusCode).toBe(200);
+    expect(await queued()).toBe(0);
+  });
+
+  const rejected = [
+    { name: 'an unsigned url_verification', send: () => t.app.inject({ method: 'POST', url: '/slack/events', payload: JSON.stringify({ type: 'url_verification', challenge: 'c' }), headers: { 'content-type': 'application/json' } }), status: 401, code: 'missing_signature' },
+    { name: 'a wrong signing secret', send: () => post(JSON.stringify(envelope(threadReply)), {}, Date.now(), 'wrong'), status: 401, code: 'bad_signature' },
+    { name: 'a timestamp six minutes old', send: () => post(JSON.stringify(envelope(threadReply)), {}, Date.now() - 360_000), status: 401, code: 'stale_timestamp' },
+    { name: 'malformed JSON', send: () => post('{"type":'), status: 400, code: 'invalid_json' },
+    { name: 'an unknown envelope type', send: () => post(JSON.stringify({ type: 'block_actions_v9', team_id: 'T1' })), status: 400, code: 'unknown_event_type' },
+    { name: 'an event_callback without event_id', send: () => post(JSON.stringify({ ...envelope(threadReply), event_id: undefined })), status: 400, code: 'invalid_payload' },
+    { name: 'an oversized body', send: () => post(JSON.stringify(envelope({ ...threadReply, text: 'x'.repeat(300 * 1024) }))), status: 413, code: 'body_too_large' },
+  ];
+
+  it.each(rejected)('rejects $name with $status $code and queues nothing', async ({ send, status, code }) => {
+    const res = await send();
+    expect(res.statusCode).toBe(status);
+    expect(res.json()).toEqual({ error: { code, message: expect.any(String) } });
+    expect(await queued()).toBe(0);
+  });
+
+  it('never writes the signing secret or signatures into its logs', async () => {
+    const raw = JSON.stringify(envelope(threadReply));
+    const res = await post(raw);
+    expect(res.statusCode).toBe(200);
+    const logs = t.logs();
+    expect(logs).toContain('Slack event queued');
+    expect(logs).not.toContain(secrets.slackSigningSecret);
+    expect(logs).not.toMatch(/v0=[0-9a-f]{64}/);
+  });
+});
