@@ -39,6 +39,12 @@ const schema = z.object({
   // How long a conversation's thread waits for a missing seq before asking the platform.
   THREAD_GAP_WAIT_MS: positiveInt.default(3000),
   WEBHOOK_BODY_LIMIT_BYTES: positiveInt.default(256 * 1024),
+  // Bull Board is mounted at /admin/queues only when both are set.
+  BULL_BOARD_USER: z.string().min(1).optional(),
+  BULL_BOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+}).refine((c) => Boolean(c.BULL_BOARD_USER) === Boolean(c.BULL_BOARD_PASSWORD), {
+  message: 'BULL_BOARD_USER and BULL_BOARD_PASSWORD must be set together',
+  path: ['BULL_BOARD_PASSWORD'],
 });
 
 export type Config = z.infer<typeof schema>;
@@ -64,5 +70,4 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   throw new ConfigError(problems);
 }
 
-/** The subset the worker needs; the web process needs the rest too. Kept as one schema on purpose. */
-export const configVariables = Object.keys(schema.shape);
+

@@ -10,6 +10,7 @@ import { registerChatWebhookRoute } from './routes/chat-webhooks.route.ts';
 import { registerSlackEventsRoute } from './routes/slack-events.route.ts';
 import { registerSlackOAuthRoutes } from './routes/slack-oauth.route.ts';
 import { registerHealthRoutes } from './routes/health.route.ts';
+import { registerBullBoard } from './bull-board.ts';
 
 export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, trustProxy: true });
@@ -23,5 +24,6 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerChatWebhookRoute(app, deps);
   registerSlackEventsRoute(app, deps);
   registerSlackOAuthRoutes(app, deps);
+  if (deps.bullBoard) await registerBullBoard(app, deps.bullBoard.queues, deps.bullBoard);
   return app;
 }

@@ -1,5 +1,6 @@
 // What the web process's routes need, passed in so tests build the same app with app.inject.
 import type { Logger } from 'pino';
+import type { Queue } from 'bullmq';
 import type { JobProducer } from '../jobs/queues.ts';
 import type { InstallationsRepository } from '../store/index.ts';
 import type { SlackApi } from '../slack/slack-api.ts';
@@ -19,6 +20,8 @@ export interface HttpDeps {
   oauthStateKey: Buffer;
   webhookBodyLimitBytes: number;
   enqueueTimeoutMs: number;
+  /** Bull Board: the queues to show and who may see them; absent, the board is not mounted. */
+  bullBoard?: { queues: Queue[]; user: string; password: string };
   /** Readiness: each resolves when its dependency answers. */
   healthChecks: Record<string, () => Promise<void>>;
 }

@@ -22,7 +22,8 @@ async function main(): Promise<void> {
     redis.once('ready', resolve);
     redis.once('error', reject);
   });
-  const producer = createJobProducer(createQueues(redis, config.QUEUE_PREFIX));
+  const queues = createQueues(redis, config.QUEUE_PREFIX);
+  const producer = createJobProducer(queues);
   const store = createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY));
 
   const app = await buildApp({
@@ -39,12 +40,16 @@ async function main(): Promise<void> {
     oauthStateKey: deriveKey(config.TOKEN_ENCRYPTION_KEY, 'oauth-state'),
     webhookBodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
     enqueueTimeoutMs: 2000,
+    ...(config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD
+      ? { bullBoard: { queues: Object.values(queues), user: config.BULL_BOARD_USER, password: config.BULL_BOARD_PASSWORD } }
+      : {}),
     healthChecks: {
       redis: async () => void (await redis.ping()),
       mongodb: async () => void (await mongo.db.command({ ping: 1 })),
     },
   });
   await app.listen({ port: config.PORT, host: config.HOST });
+  if (!config.BULL_BOARD_USER) logger.info('Bull Board is off: set BULL_BOARD_USER and BULL_BOARD_PASSWORD to inspect queues at /admin/queues');
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'web stopping');

@@ -21,6 +21,16 @@ export type SlackEnvelope = z.infer<typeof slackEnvelopeSchema>;
 /** Inner event types the workers act on; others are acknowledged and dropped at the ingress. */
 export const handledSlackEventTypes = new Set(['message', 'app_uninstalled', 'tokens_revoked']);
 
+/**
+ * Whether the ingress should queue this inner event. Every message Threadbridge posts comes back
+ * as a `message` event with a bot_id; dropping those here halves the jobs without deciding
+ * anything the worker would decide differently.
+ */
+export function worthQueueing(event: { type: string; bot_id?: unknown; subtype?: unknown }): boolean {
+  if (!handledSlackEventTypes.has(event.type)) return false;
+  return !(event.type === 'message' && (event.bot_id || event.subtype === 'bot_message'));
+}
+
 export interface SlackEventJob {
   teamId: string;
   eventId: string;

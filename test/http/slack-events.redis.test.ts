@@ -67,6 +67,12 @@ describe('POST /slack/events', () => {
     expect(await queued()).toBe(0);
   });
 
+  it('acknowledges the echo of a bot message without queueing it', async () => {
+    const res = await post(JSON.stringify(envelope({ ...threadReply, user: 'UBOT', bot_id: 'B0001', app_id: 'A0001' })));
+    expect(res.statusCode).toBe(200);
+    expect(await queued()).toBe(0);
+  });
+
   it('acknowledges app_rate_limited without queueing', async () => {
     const res = await post(JSON.stringify({ token: 'x', type: 'app_rate_limited', team_id: 'T0001', minute_rate_limited: 1518467820, api_app_id: 'A0001' }));
     expect(res.statusCode).toBe(200);

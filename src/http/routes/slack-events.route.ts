@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import { assertSigned, parseJsonBody } from '../signed-body.ts';
-import { slackEnvelopeSchema, handledSlackEventTypes } from '../../slack/slack-events.ts';
+import { slackEnvelopeSchema, worthQueueing } from '../../slack/slack-events.ts';
 import { describeIssues } from '../../platform/webhook-events.ts';
 import { appError, assertNever } from '../../errors.ts';
 import { enqueueWithin } from '../enqueue.ts';
@@ -31,7 +31,7 @@ export function registerSlackEventsRoute(app: FastifyInstance, deps: HttpDeps): 
       case 'event_callback': {
         const retryNum = request.headers['x-slack-retry-num'];
         const log = request.log.child({ eventId: envelope.event_id, teamId: envelope.team_id, type: envelope.event.type, retryNum });
-        if (!handledSlackEventTypes.has(envelope.event.type)) {
+        if (!worthQueueing(envelope.event)) {
           log.debug('Slack event acknowledged, not handled');
           return reply.send({ ok: true });
         }

@@ -1,0 +1,52 @@
+// The demo world shared by the sandbox and the end-to-end tests: a Slack workspace with two reps
+// and one person nobody mapped, the org on the chat platform with two agents, the workspace
+// connected through the real OAuth flow, and the org's settings and agent mappings stored.
+import type { SlackEmulator } from '../emulators/slack/index.ts';
+import type { ChatPlatformEmulator } from '../emulators/chat-platform/index.ts';
+import type { Store } from '../src/store/index.ts';
+
+export interface SeededWorld {
+  orgId: string;
+  teamId: string;
+  channelId: string;
+  botUserId: string;
+  agents: { alice: { agentId: string; slackUserId: string }; bob: { agentId: string; slackUserId: string } };
+  unmappedSlackUserId: string;
+}
+
+export async function seedWorld(input: { slack: SlackEmulator; platform: ChatPlatformEmulator; store: Store; webUrl: string }): Promise<SeededWorld> {
+  const { slack, platform, store, webUrl } = input;
+  const team = slack.createTeam({ name: 'Acme Sales', domain: 'acme-sales' });
+  const aliceSlack = slack.createUser(team.id, { name: 'alice', realName: 'Alice Agent', email: 'alice@acme.test' });
+  const bobSlack = slack.createUser(team.id, { name: 'bob', realName: 'Bob Agent', email: 'bob@acme.test' });
+  const carol = slack.createUser(team.id, { name: 'carol', realName: 'Carol Unmapped', email: 'carol@acme.test' });
+  const channel = slack.createChannel(team.id, { name: 'website-chats', memberIds: [aliceSlack.id, bobSlack.id, carol.id] });
+
+  const org = platform.createOrg({ name: 'Acme' });
+  const alice = platform.addAgent(org.id, { name: 'Alice Agent', email: 'alice@acme.test', status: 'online' });
+  const bob = platform.addAgent(org.id, { name: 'Bob Agent', email: 'bob@acme.test', status: 'online' });
+
+  // Connect the workspace the way an admin does: install link → Slack's Allow → callback.
+  const install = await fetch(`${webUrl}/slack/install?orgId=${encodeURIComponent(org.id)}`, { redirect: 'manual' });
+  if (install.status !== 302) throw new Error(`GET /slack/install answered ${install.status}: ${await install.text()}`);
+  const callback = slack.approveInstall(install.headers.get('location')!, { teamId: team.id, userId: aliceSlack.id });
+  const connected = await fetch(callback);
+  if (connected.status !== 200) throw new Error(`the OAuth callback answered ${connected.status}: ${await connected.text()}`);
+  const installation = await store.installations.findByTeam(team.id);
+  if (!installation) throw new Error('the OAuth callback stored no installation');
+  slack.addToChannel(channel.id, installation.botUserId);
+
+  const now = new Date();
+  await store.orgSettings.save({ orgId: org.id, channelIdMode: false, globalChannelEnabled: true, globalChannelId: channel.id }, now);
+  await store.agentMappings.map({ orgId: org.id, agentId: alice.id, teamId: team.id, slackUserId: aliceSlack.id }, now);
+  await store.agentMappings.map({ orgId: org.id, agentId: bob.id, teamId: team.id, slackUserId: bobSlack.id }, now);
+
+  return {
+    orgId: org.id,
+    teamId: team.id,
+    channelId: channel.id,
+    botUserId: installation.botUserId,
+    agents: { alice: { agentId: alice.id, slackUserId: aliceSlack.id }, bob: { agentId: bob.id, slackUserId: bobSlack.id } },
+    unmappedSlackUserId: carol.id,
+  };
+}
