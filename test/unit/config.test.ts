@@ -1,0 +1,176 @@
+// loadConfig: the environment is checked once, as a whole; one ConfigError names every missing
+// or malformed variable. The environment is passed in, never read from process.env here.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+const HEX_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+
+const required = {
+  PUBLIC_URL: 'https://bridge.example',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  MONGODB_URL: 'mongodb://127.0.0.1:27017',
+  TOKEN_ENCRYPTION_KEY: HEX_KEY,
+  SLACK_SIGNING_SECRET: 'slack-signing',
+  SLACK_CLIENT_ID: '123.456',
+  SLACK_CLIENT_SECRET: 'slack-client-secret',
+  CHAT_API_URL: 'https://chat.example/api/',
+  CHAT_API_TOKEN: 'chat-token',
+  CHAT_WEBHOOK_SECRET: 'chat-webhook',
+} as const;
+
+const requiredNames = Object.keys(required);
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('all required variables set: defaults fill the rest', () => {
+    const config = loadConfig({ ...required });
+    expect(config).toEqual({
+      ...required,
+      TOKEN_ENCRYPTION_KEY: Buffer.from(HEX_KEY, 'hex'),
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      MONGODB_DB: 'threadbridge',
+      QUEUE_PREFIX: 'threadbridge',
+      SLACK_API_URL: 'https://slack.com/api/',
+      SLACK_AUTHORIZE_URL: 'https://slack.com/oauth/v2/authorize',
+      WORKER_CONCURRENCY: 16,
+      THREAD_GAP_WAIT_MS: 3000,
+      WEBHOOK_BODY_LIMIT_BYTES: 262_144,
+    });
+  });
+
+  it('every variable set: values are parsed and kept', () => {
+    const config = loadConfig({
+      ...required,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'debug',
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      MONGODB_URL: 'mongodb+srv://cluster.example/db',
+      MONGODB_DB: 'tb',
+      QUEUE_PREFIX: 'tbq',
+      SLACK_API_URL: 'http://127.0.0.1:9999/api/',
+      SLACK_AUTHORIZE_URL: 'http://127.0.0.1:9999/oauth',
+      WORKER_CONCURRENCY: '4',
+      THREAD_GAP_WAIT_MS: '250',
+      WEBHOOK_BODY_LIMIT_BYTES: '1024',
+    });
+    expect(config).toMatchObject({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'debug',
+      PORT: 8080,
+      HOST: '127.0.0.1',
+      MONGODB_URL: 'mongodb+srv://cluster.example/db',
+      MONGODB_DB: 'tb',
+      QUEUE_PREFIX: 'tbq',
+      SLACK_API_URL: 'http://127.0.0.1:9999/api/',
+      SLACK_AUTHORIZE_URL: 'http://127.0.0.1:9999/oauth',
+      WORKER_CONCURRENCY: 4,
+      THREAD_GAP_WAIT_MS: 250,
+      WEBHOOK_BODY_LIMIT_BYTES: 1024,
+    });
+  });
+
+  it.each([
+    { name: '64 hex chars', key: HEX_KEY, bytes: Buffer.from(HEX_KEY, 'hex') },
+    { name: '64 upper-case hex chars', key: HEX_KEY.toUpperCase(), bytes: Buffer.from(HEX_KEY, 'hex') },
+    { name: 'base64 of 32 bytes', key: Buffer.alloc(32, 0xab).toString('base64'), bytes: Buffer.alloc(32, 0xab) },
+    { name: 'base64url of 32 bytes', key: Buffer.alloc(32, 0xfb).toString('base64url'), bytes: Buffer.alloc(32, 0xfb) },
+  ])('TOKEN_ENCRYPTION_KEY as $name decodes to 32 bytes', ({ key, bytes }) => {
+    const config = loadConfig({ ...required, TOKEN_ENCRYPTION_KEY: key });
+    expect(config.TOKEN_ENCRYPTION_KEY).toHaveLength(32);
+    expect(config.TOKEN_ENCRYPTION_KEY.equals(bytes)).toBe(true);
+  });
+
+  it('an empty environment: one ConfigError naming every required variable, and only those', () => {
+    const problems = problemsOf({});
+    expect(problems.sort()).toEqual(requiredNames.map((n) => `${n} is required but not set`).sort());
+  });
+
+  it('the ConfigError message lists every problem', () => {
+    try {
+      loadConfig({});
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const { message, name } = error as ConfigError;
+      expect(name).toBe('ConfigError');
+      expect(message.startsWith('Invalid configuration:\n')).toBe(true);
+      for (const n of requiredNames) expect(message).toContain(`  - ${n} is required but not set`);
+    }
+  });
+
+  it.each(requiredNames)('%s missing alone is named', (variable) => {
+    expect(problemsOf({ ...required, [variable]: undefined })).toEqual([`${variable} is required but not set`]);
+  });
+
+  it.each(requiredNames)('%s set to the empty string counts as unset', (variable) => {
+    expect(problemsOf({ ...required, [variable]: '' })).toEqual([`${variable} is required but not set`]);
+  });
+
+  it.each([
+    ['PORT', 3000],
+    ['HOST', '0.0.0.0'],
+    ['NODE_ENV', 'production'],
+    ['WORKER_CONCURRENCY', 16],
+    ['THREAD_GAP_WAIT_MS', 3000],
+    ['SLACK_API_URL', 'https://slack.com/api/'],
+  ] as const)('optional %s set to the empty string takes its default', (variable, value) => {
+    expect(loadConfig({ ...required, [variable]: '' })[variable]).toBe(value);
+  });
+
+  it.each([
+    { variable: 'PUBLIC_URL', value: 'not a url' },
+    { variable: 'REDIS_URL', value: '127.0.0.1 6379' },
+    { variable: 'CHAT_API_URL', value: '/api' },
+    { variable: 'SLACK_API_URL', value: 'slack dot com' },
+    { variable: 'MONGODB_URL', value: 'postgres://db.example/x' },
+    { variable: 'TOKEN_ENCRYPTION_KEY', value: 'abcd' },
+    { variable: 'TOKEN_ENCRYPTION_KEY', value: HEX_KEY.slice(0, 62) },
+    { variable: 'TOKEN_ENCRYPTION_KEY', value: `${HEX_KEY}00` },
+    { variable: 'TOKEN_ENCRYPTION_KEY', value: Buffer.alloc(31).toString('base64') },
+    { variable: 'TOKEN_ENCRYPTION_KEY', value: Buffer.alloc(33).toString('base64') },
+    { variable: 'PORT', value: 'http' },
+    { variable: 'PORT', value: '3000abc' },
+    { variable: 'PORT', value: '-1' },
+    { variable: 'PORT', value: '65536' },
+    { variable: 'PORT', value: '80.5' },
+    { variable: 'WORKER_CONCURRENCY', value: '0' },
+    { variable: 'WORKER_CONCURRENCY', value: 'many' },
+    { variable: 'THREAD_GAP_WAIT_MS', value: '-5' },
+    { variable: 'WEBHOOK_BODY_LIMIT_BYTES', value: '1.5' },
+    { variable: 'NODE_ENV', value: 'staging' },
+    { variable: 'LOG_LEVEL', value: 'verbose' },
+  ])('malformed $variable=$value is named (not as missing)', ({ variable, value }) => {
+    const problems = problemsOf({ ...required, [variable]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.startsWith(`${variable} `)).toBe(true);
+    expect(problems[0]).not.toContain('is required but not set');
+  });
+
+  it('the key-length problem says what is expected', () => {
+    expect(problemsOf({ ...required, TOKEN_ENCRYPTION_KEY: 'abcd' })).toEqual(['TOKEN_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64']);
+  });
+
+  it('missing and malformed variables are reported together', () => {
+    const problems = problemsOf({ ...required, PUBLIC_URL: undefined, CHAT_API_TOKEN: '', PORT: 'abc', TOKEN_ENCRYPTION_KEY: 'short' });
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual(['CHAT_API_TOKEN', 'PORT', 'PUBLIC_URL', 'TOKEN_ENCRYPTION_KEY']);
+    expect(problems).toContain('PUBLIC_URL is required but not set');
+    expect(problems).toContain('CHAT_API_TOKEN is required but not set');
+  });
+
+  it('variables it does not know are ignored', () => {
+    expect(() => loadConfig({ ...required, PATH: '/usr/bin', SOMETHING_ELSE: 'x' })).not.toThrow();
+  });
+});

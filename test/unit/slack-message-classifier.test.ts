@@ -1,0 +1,69 @@
+// classifySlackMessage: which Slack message events are a rep's reply in a conversation thread
+// (relayed to the visitor) and which are ignored, with the reason logged for each.
+import { describe, expect, it } from 'vitest';
+import { classifySlackMessage } from '../../src/routing/slack-message-classifier.ts';
+import type { SlackMessageEvent, SlackMessageVerdict } from '../../src/routing/slack-message-classifier.ts';
+
+const BOT_USER = 'UBOT';
+
+/** A rep's plain reply in a thread. */
+const reply: SlackMessageEvent = {
+  type: 'message',
+  user: 'UREP',
+  text: 'Hello there',
+  ts: '1700000002.000200',
+  thread_ts: '1700000001.000100',
+  channel: 'C123',
+};
+
+const expectedReply: SlackMessageVerdict = {
+  kind: 'reply',
+  channel: 'C123',
+  threadTs: '1700000001.000100',
+  ts: '1700000002.000200',
+  user: 'UREP',
+  text: 'Hello there',
+};
+
+const ignore = (reason: string): SlackMessageVerdict => ({ kind: 'ignore', reason });
+
+const cases: Array<{ name: string; event: SlackMessageEvent; out: SlackMessageVerdict }> = [
+  { name: 'a rep\'s thread reply', event: reply, out: expectedReply },
+  { name: 'thread_broadcast ("also send to channel") counts as a reply', event: { ...reply, subtype: 'thread_broadcast' }, out: expectedReply },
+  { name: 'a reply without text relays empty text', event: { ...reply, text: undefined }, out: { ...expectedReply, text: '' } as SlackMessageVerdict },
+  { name: 'a reply from another app\'s user is still a reply when it has no bot_id', event: { ...reply, app_id: 'A999' }, out: expectedReply },
+
+  { name: 'not a message event', event: { ...reply, type: 'app_mention' }, out: ignore('not a message event (app_mention)') },
+  { name: 'bot_id set', event: { ...reply, bot_id: 'B1' }, out: ignore('posted by a bot') },
+  { name: 'bot_message subtype without bot_id', event: { ...reply, subtype: 'bot_message' }, out: ignore('posted by a bot') },
+  { name: 'Threadbridge\'s own bot user', event: { ...reply, user: BOT_USER }, out: ignore('posted by Threadbridge itself') },
+  { name: 'Threadbridge\'s own thread_broadcast', event: { ...reply, user: BOT_USER, subtype: 'thread_broadcast' }, out: ignore('posted by Threadbridge itself') },
+  { name: 'message_changed subtype', event: { ...reply, subtype: 'message_changed' }, out: ignore('subtype message_changed') },
+  { name: 'message_deleted subtype', event: { ...reply, subtype: 'message_deleted', hidden: true }, out: ignore('subtype message_deleted') },
+  { name: 'channel_join subtype', event: { ...reply, subtype: 'channel_join' }, out: ignore('subtype channel_join') },
+  { name: 'channel_topic subtype', event: { ...reply, subtype: 'channel_topic' }, out: ignore('subtype channel_topic') },
+  { name: 'file_share subtype (not in the reply set)', event: { ...reply, subtype: 'file_share' }, out: ignore('subtype file_share') },
+  { name: 'hidden message without a subtype', event: { ...reply, hidden: true }, out: ignore('hidden message') },
+  { name: 'top-level channel message (no thread_ts)', event: { ...reply, thread_ts: undefined }, out: ignore('not a thread reply') },
+  { name: 'the thread parent itself (ts === thread_ts)', event: { ...reply, ts: reply.thread_ts }, out: ignore('not a thread reply') },
+  { name: 'empty thread_ts', event: { ...reply, thread_ts: '' }, out: ignore('not a thread reply') },
+  { name: 'missing user', event: { ...reply, user: undefined }, out: ignore('missing user, channel or ts') },
+  { name: 'empty user', event: { ...reply, user: '' }, out: ignore('missing user, channel or ts') },
+  { name: 'missing channel', event: { ...reply, channel: undefined }, out: ignore('missing user, channel or ts') },
+  { name: 'missing ts', event: { ...reply, ts: undefined }, out: ignore('missing user, channel or ts') },
+];
+
+describe('classifySlackMessage', () => {
+  it.each(cases)('$name', ({ event, out }) => {
+    expect(classifySlackMessage(event, BOT_USER)).toEqual(out);
+  });
+
+  it('a bot check wins over a subtype: a bot\'s edit is "posted by a bot"', () => {
+    expect(classifySlackMessage({ ...reply, bot_id: 'B1', subtype: 'message_changed' }, BOT_USER)).toEqual(ignore('posted by a bot'));
+  });
+
+  it('the bot user id is the one passed in, not a fixed value', () => {
+    expect(classifySlackMessage(reply, 'UREP')).toEqual(ignore('posted by Threadbridge itself'));
+    expect(classifySlackMessage({ ...reply, user: BOT_USER }, 'UOTHER')).toEqual({ ...expectedReply, user: BOT_USER });
+  });
+});
