@@ -2,9 +2,14 @@
 // that an operator sees every missing or malformed variable in one message.
 import { z } from 'zod';
 
-const positiveInt = z.coerce.number().int().positive();
+// Digits only: z.coerce would read '' or ' ' as 0.
+const digits = z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number);
+const positiveInt = digits.pipe(z.number().int().positive());
 
-const url = z.string().url();
+/** A URL with one of the given schemes ("localhost:3000" parses as scheme "localhost:", so check). */
+const urlWith = (...schemes: string[]) =>
+  z.string().refine((v) => URL.canParse(v) && schemes.includes(new URL(v).protocol), `must be a ${schemes.map((s) => `${s}//`).join(' or ')} URL`);
+const url = urlWith('http:', 'https:');
 
 // 32 bytes for AES-256-GCM, given as 64 hex chars or base64 so that it survives env files.
 const encryptionKey = z.string().transform((value, ctx) => {
@@ -19,10 +24,10 @@ const encryptionKey = z.string().transform((value, ctx) => {
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: digits.pipe(z.number().int().min(0).max(65535)).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: url,
-  REDIS_URL: url,
+  REDIS_URL: urlWith('redis:', 'rediss:'),
   MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL'),
   MONGODB_DB: z.string().min(1).default('threadbridge'),
   QUEUE_PREFIX: z.string().min(1).default('threadbridge'),

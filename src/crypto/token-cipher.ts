@@ -17,9 +17,11 @@ export function createTokenCipher(key: Buffer): TokenCipher {
       return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
     },
     decrypt(sealed) {
-      const [version, iv, tag, body] = sealed.split('.');
-      if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('Unrecognised sealed token format');
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      const parts = sealed.split('.');
+      const [version, iv, tag, body] = parts;
+      if (parts.length !== 4 || version !== 'v1' || !iv || !tag || body === undefined) throw new Error('Unrecognised sealed token format');
+      // A fixed tag length: GCM would otherwise accept a truncated (weaker) tag.
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
     },

@@ -174,3 +174,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...required, PATH: '/usr/bin', SOMETHING_ELSE: 'x' })).not.toThrow();
   });
 });
+
+describe('regressions', () => {
+  it.each([
+    ['PUBLIC_URL', 'localhost:3000', /PUBLIC_URL must be a http:\/\/ or https:\/\/ URL/],
+    ['REDIS_URL', 'localhost:6379', /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['PORT', ' ', /PORT must be a whole number/],
+  ])('names %s=%j as malformed instead of accepting it', (name, value, message) => {
+    expect(problemsOf({ ...required, [name]: value })).toEqual([expect.stringMatching(message)]);
+  });
+});

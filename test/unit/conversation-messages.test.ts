@@ -277,3 +277,39 @@ describe('splitText', () => {
     for (const chunk of chunks) expect(chunk).not.toMatch(/&[a-z]{0,3}$/);
   });
 });
+
+describe('regressions', () => {
+  it('does not produce an empty trailing chunk (and so an invalid_blocks section) for text of the limit plus one newline', () => {
+    expect(splitText(`${'a'.repeat(3000)}\n`, 3000)).toEqual(['a'.repeat(3000)]);
+    expect(splitText(`${'a'.repeat(10)} `, 10)).toEqual(['a'.repeat(10)]);
+  });
+
+  it('never splits an emoji between two chunks', () => {
+    const chunks = splitText(`a${'😀'.repeat(2000)}`, 3000);
+    expect(chunks.join('')).toBe(`a${'😀'.repeat(2000)}`);
+    for (const chunk of chunks) expect(chunk).not.toMatch(/[\ud800-\udbff]$|^[\udc00-\udfff]/);
+  });
+
+  it('keeps an attachment URL from breaking out of its link into a live <!channel>', () => {
+    const body = threadMessage({
+      ...baseMessageForRegression(),
+      attachments: [{ name: 'f.png', url: 'https://files.example/a>b<!channel>|x', mimeType: 'image/png', size: 10 }],
+    });
+    const text = JSON.stringify(body.blocks);
+    expect(text).not.toContain('<!channel>');
+    expect(text).toContain('<https://files.example/a%3Eb%3C!channel%3E%7Cx|f.png>');
+  });
+});
+
+function baseMessageForRegression() {
+  return {
+    id: 'msg_r',
+    seq: 1,
+    createdAt: '2026-11-24T12:00:00.000Z',
+    text: 'see attached',
+    author: { type: 'visitor' as const, id: 'v1', name: 'Vera', avatarUrl: null },
+    origin: 'web' as const,
+    attachments: [],
+    clientMessageId: null,
+  };
+}

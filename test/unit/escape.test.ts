@@ -88,3 +88,9 @@ describe('slackMarkupToPlainText', () => {
     expect(asked).toEqual(['U1', 'W2']);
   });
 });
+
+describe('regressions', () => {
+  it('keeps a link label that itself contains a "|"', () => {
+    expect(slackMarkupToPlainText('<https://x.example|a|b>')).toBe('a|b (https://x.example)');
+  });
+});

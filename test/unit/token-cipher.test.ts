@@ -113,3 +113,15 @@ describe('deriveKey', () => {
     expect(() => b.decrypt(a.encrypt('xoxb-secret'))).toThrow();
   });
 });
+
+describe('regressions', () => {
+  it('rejects a sealed token whose auth tag was truncated to 4 bytes (GCM would accept a short tag)', () => {
+    const parts = cipher.encrypt('xoxb-secret').split('.');
+    parts[2] = Buffer.from(parts[2]!, 'base64url').subarray(0, 4).toString('base64url');
+    expect(() => cipher.decrypt(parts.join('.'))).toThrow();
+  });
+
+  it('rejects a sealed token with extra parts appended', () => {
+    expect(() => cipher.decrypt(`${cipher.encrypt('xoxb-secret')}.zzz`)).toThrow(/format/);
+  });
+});

@@ -48,16 +48,16 @@ export function threadMessage(message: Message, options: { late?: boolean } = {}
   for (const attachment of message.attachments) {
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: `:paperclip: <${attachment.url}|${escapeSlackText(attachment.name)}> (${escapeSlackText(attachment.mimeType)}, ${formatBytes(attachment.size)})` },
+      text: { type: 'mrkdwn', text: `:paperclip: <${linkTarget(attachment.url)}|${escapeSlackText(attachment.name)}> (${escapeSlackText(attachment.mimeType)}, ${formatBytes(attachment.size)})` },
     });
   }
   const context = `*${name}* (${authorLabel[message.author.type]}, ${originLabel[message.origin]})${options.late ? ' · arrived late' : ''}`;
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
   const fallback = `${name}: ${body}`;
-  return { text: fallback.length > FALLBACK_TEXT_LIMIT ? `${fallback.slice(0, FALLBACK_TEXT_LIMIT - 1)}…` : fallback, blocks };
+  return { text: shorten(fallback, FALLBACK_TEXT_LIMIT), blocks };
 }
 
-/** Splits at whitespace where possible so words stay whole; never drops text. */
+/** Splits at whitespace where possible so words stay whole; never drops text or yields an empty chunk. */
 export function splitText(text: string, limit: number): string[] {
   if (text.length === 0) return ['_(empty message)_'];
   const chunks: string[] = [];
@@ -66,14 +66,34 @@ export function splitText(text: string, limit: number): string[] {
     let cut = rest.lastIndexOf('\n', limit);
     if (cut < limit / 2) cut = rest.lastIndexOf(' ', limit);
     if (cut < limit / 2) cut = limit;
-    // Never cut inside an escape such as &amp;.
+    // Never cut inside an escape such as &amp;, nor between the two halves of an emoji.
     const amp = rest.lastIndexOf('&', cut);
     if (amp > cut - 5 && rest.indexOf(';', amp) >= cut) cut = amp;
+    if (isHighSurrogate(rest.charCodeAt(cut - 1))) cut -= 1;
     chunks.push(rest.slice(0, cut));
     rest = rest.slice(cut).replace(/^[ \n]/, '');
   }
-  chunks.push(rest);
+  if (rest.length > 0 || chunks.length === 0) chunks.push(rest);
   return chunks;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** A URL inside Slack's <url|label> syntax: the three characters that would end or split it are percent-encoded. */
+function linkTarget(url: string): string {
+  return url.replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
+}
+
+/** Shortens text to `limit` characters without ending inside an escape or an emoji. */
+function shorten(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  let cut = limit - 1;
+  const amp = text.lastIndexOf('&', cut);
+  if (amp > cut - 5 && text.indexOf(';', amp) >= cut) cut = amp;
+  if (isHighSurrogate(text.charCodeAt(cut - 1))) cut -= 1;
+  return `${text.slice(0, cut)}…`;
 }
 
 function formatBytes(size: number): string {

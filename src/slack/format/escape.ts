@@ -13,7 +13,9 @@ export function escapeSlackText(text: string): string {
  */
 export function slackMarkupToPlainText(text: string, userName: (id: string) => string | undefined = () => undefined): string {
   const replaced = text.replace(/<([^<>]+)>/g, (_whole, inner: string) => {
-    const [target = '', label] = inner.split('|', 2);
+    const bar = inner.indexOf('|');
+    const target = bar === -1 ? inner : inner.slice(0, bar);
+    const label = bar === -1 ? undefined : inner.slice(bar + 1);
     if (target.startsWith('@')) return `@${label ?? userName(target.slice(1)) ?? target.slice(1)}`;
     if (target.startsWith('#')) return `#${label ?? target.slice(1)}`;
     if (target.startsWith('!')) {
