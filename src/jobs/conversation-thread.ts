@@ -6,8 +6,9 @@ import type { ConversationRecord, ThreadMessage } from '../store/index.ts';
 import type { Lock } from './thread-lock.ts';
 import { ThreadBusyError, ThreadLockLostError } from './job-errors.ts';
 import { nextThreadStep } from '../routing/thread-order.ts';
-import { chooseNotificationTarget } from '../routing/notification-target.ts';
-import { parentMessage, threadMessage } from '../slack/format/conversation-messages.ts';
+import { threadMessage } from '../slack/format/conversation-messages.ts';
+import { deliverNotification } from './notification-delivery.ts';
+import { scheduleFirstReminder } from './reminders.ts';
 import { SlackApiError, connectionLostCodes } from '../slack/slack-errors.ts';
 import { PlatformApiError } from '../platform/platform-api.ts';
 import { assertNever } from '../errors.ts';
@@ -59,26 +60,16 @@ async function openThread(deps: WorkerDeps, record: ConversationRecord): Promise
     await undeliverable(deps, record, 'Slack is not connected for this org');
     return false;
   }
-  const target = chooseNotificationTarget(await deps.store.orgSettings.get(orgId));
-  if (target.kind === 'undeliverable') {
-    await undeliverable(deps, record, target.reason);
+  const delivered = await deliverNotification(deps, record, installation.teamId, token);
+  if (!delivered.ok) {
+    await undeliverable(deps, record, delivered.reason);
     return false;
   }
-  const body = parentMessage(record.conversation!, { mentionUserIds: target.mentionUserIds, reason: target.reason });
-  try {
-    const posted = await deps.slack.postMessage(token, { channel: target.channelId, ...body });
-    const thread = { teamId: installation.teamId, channelId: posted.channel, threadTs: posted.ts };
-    const attached = await deps.store.conversations.attachThread(orgId, conversationId, thread, deps.now());
-    if (!attached) log.error({ thread }, 'conversation already had a thread: a second parent message was posted');
-    log.info({ channel: posted.channel, threadTs: posted.ts, reason: target.reason }, 'thread opened');
-    return attached;
-  } catch (error) {
-    if (error instanceof SlackApiError && !error.transient) {
-      await undeliverable(deps, record, `Slack refused the notification in ${target.channelId}: ${error.code}`);
-      return false;
-    }
-    throw error;
-  }
+  const attached = await deps.store.conversations.attachThread(orgId, conversationId, delivered.thread, delivered.notification, deps.now());
+  if (!attached) log.error({ thread: delivered.thread }, 'conversation already had a thread: a second parent message was posted');
+  else await scheduleFirstReminder(deps, orgId, conversationId);
+  log.info({ ...delivered.thread, rule: delivered.notification.rule, reason: delivered.notification.reason }, 'thread opened');
+  return attached;
 }
 
 async function undeliverable(deps: WorkerDeps, record: ConversationRecord, reason: string): Promise<void> {

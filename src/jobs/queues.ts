@@ -9,6 +9,7 @@ export const queueNames = {
   chatEvents: 'chat-events',
   slackEvents: 'slack-events',
   threadSync: 'thread-sync',
+  reminders: 'reminders',
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
@@ -18,6 +19,13 @@ export interface ThreadSyncJob {
   conversationId: string;
   /** Why the sync was scheduled, for Bull Board and the logs. */
   cause: 'gap-wait' | 'conversation-unknown' | 'retry';
+}
+
+export interface ReminderJob {
+  orgId: string;
+  conversationId: string;
+  /** 1: remind the targets in the thread; 2: escalate to the next target of the fallback chain. */
+  stage: 1 | 2;
 }
 
 // The platform redelivers for about an hour and Slack for about five minutes; the dedup keys
@@ -36,6 +44,7 @@ export interface JobProducer {
   addChatEvent(event: ChatEvent): Promise<void>;
   addSlackEvent(job: SlackEventJob): Promise<void>;
   scheduleThreadSync(job: ThreadSyncJob, runAtMs: number, nowMs: number): Promise<void>;
+  scheduleReminder(job: ReminderJob, runAtMs: number, nowMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,6 +54,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string) {
     chatEvents: new Queue<ChatEvent>(queueNames.chatEvents, options),
     slackEvents: new Queue<SlackEventJob>(queueNames.slackEvents, options),
     threadSync: new Queue<ThreadSyncJob>(queueNames.threadSync, options),
+    reminders: new Queue<ReminderJob>(queueNames.reminders, options),
   };
 }
 
@@ -68,6 +78,13 @@ export function createJobProducer(queues: Queues): JobProducer {
       await queues.threadSync.add(job.cause, job, {
         delay,
         deduplication: { id: `sync:${job.cause}:${job.orgId}:${job.conversationId}`, ttl: delay + 1000 },
+      });
+    },
+    async scheduleReminder(job, runAtMs, nowMs) {
+      const delay = Math.max(0, runAtMs - nowMs);
+      await queues.reminders.add(`stage-${job.stage}`, job, {
+        delay,
+        deduplication: { id: `reminder:${job.stage}:${job.orgId}:${job.conversationId}`, ttl: delay + 60_000 },
       });
     },
     async close() {

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { WorkerDeps } from './worker-deps.ts';
 import { slackMarkupToPlainText } from '../slack/format/escape.ts';
 import { PlatformApiError } from '../platform/platform-api.ts';
+import { markAnswered } from './answers.ts';
 
 export interface SlackReply {
   teamId: string;
@@ -53,6 +54,7 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
     });
     await deps.store.relayedReplies.markSent(clientMessageId, message.id, deps.now());
     log.info({ messageId: message.id, seq: message.seq }, 'reply relayed to the visitor');
+    await markAnswered(deps, orgId, conversationId, { agentId: mapping.agentId, name: message.author.name });
   } catch (error) {
     if (error instanceof PlatformApiError && error.status === 409 && error.code === 'conversation_ended') {
       await refuse(deps, reply, clientMessageId, 'conversation_ended', ENDED_CONVERSATION_NOTICE);

@@ -29,8 +29,23 @@ export interface SendAgentMessageArgs {
   clientMessageId: string;
 }
 
+export interface PlatformAgent {
+  id: string;
+  name: string;
+  email: string;
+  status: 'online' | 'dnd' | 'offline';
+}
+
+export interface PlatformRoutingGroup {
+  id: string;
+  name: string;
+  memberAgentIds: string[];
+}
+
 export interface PlatformApi {
   sendAgentMessage(args: SendAgentMessageArgs): Promise<Message>;
+  listAgents(orgId: string): Promise<PlatformAgent[]>;
+  listRoutingGroups(orgId: string): Promise<PlatformRoutingGroup[]>;
   getConversation(orgId: string, conversationId: string): Promise<{ conversation: Conversation; messages: Message[] }>;
 }
 
@@ -43,6 +58,12 @@ export interface PlatformApiOptions {
 
 const messageResponse = z.object({ message: messageSchema });
 const conversationResponse = z.object({ conversation: conversationSchema, messages: z.array(messageSchema) });
+const agentsResponse = z.object({
+  agents: z.array(z.object({ id: z.string(), name: z.string(), email: z.string(), status: z.enum(['online', 'dnd', 'offline']) })),
+});
+const groupsResponse = z.object({
+  routingGroups: z.array(z.object({ id: z.string(), name: z.string(), memberAgentIds: z.array(z.string()) })),
+});
 
 export function createPlatformApi(options: PlatformApiOptions): PlatformApi {
   const doFetch = options.fetch ?? fetch;
@@ -94,6 +115,12 @@ export function createPlatformApi(options: PlatformApiOptions): PlatformApi {
         clientMessageId: args.clientMessageId,
       });
       return result.message;
+    },
+    async listAgents(orgId) {
+      return (await request('GET', `/orgs/${encodeURIComponent(orgId)}/agents`, agentsResponse)).agents;
+    },
+    async listRoutingGroups(orgId) {
+      return (await request('GET', `/orgs/${encodeURIComponent(orgId)}/routing-groups`, groupsResponse)).routingGroups;
     },
     async getConversation(orgId, conversationId) {
       return request('GET', conversationPath(orgId, conversationId), conversationResponse);

@@ -40,6 +40,8 @@ export interface SlackApi {
   updateMessage(token: string, args: { channel: string; ts: string; text: string; blocks?: SlackBlock[] }): Promise<void>;
   postEphemeral(token: string, args: { channel: string; user: string; text: string; threadTs?: string }): Promise<void>;
   getPermalink(token: string, args: { channel: string; ts: string }): Promise<string>;
+  /** The app's DM channel with one user (conversations.open). */
+  openDm(token: string, slackUserId: string): Promise<string>;
   oauthAccess(args: { code: string; redirectUri: string }): Promise<OAuthAccessResult>;
 }
 
@@ -108,6 +110,12 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
       const result = await call('chat.getPermalink', () => client.chat.getPermalink({ token, channel: args.channel, message_ts: args.ts }));
       if (!result.permalink) throw new SlackApiError('chat.getPermalink', 'missing_permalink_in_response', false);
       return result.permalink;
+    },
+    async openDm(token, slackUserId) {
+      const result = await call('conversations.open', () => client.conversations.open({ token, users: slackUserId }));
+      const id = result.channel?.id;
+      if (!id) throw new SlackApiError('conversations.open', 'missing_channel_in_response', false);
+      return id;
     },
     async oauthAccess(args) {
       const result = await call('oauth.v2.access', () =>

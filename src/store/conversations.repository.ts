@@ -11,6 +11,18 @@ export interface SlackThreadRef {
   threadTs: string;
 }
 
+/** How the notification was routed, kept to redraw the parent message and to remind the same people. */
+export interface NotificationRecord {
+  rule: string;
+  reason: string;
+  targetKind: 'channel' | 'dm';
+  mentionSlackUserIds: string[];
+  unmappedMemberNames: string[];
+  groupName: string | null;
+  /** Slack users the notification reached directly (DM targets), for reminders. */
+  dmSlackUserIds: string[];
+}
+
 export interface ConversationRecord {
   orgId: string;
   conversationId: string;
@@ -20,6 +32,12 @@ export interface ConversationRecord {
   /** When the thread first waited on a missing seq; null while there is no gap. */
   gapSince: Date | null;
   undeliverableReason: string | null;
+  notification: NotificationRecord | null;
+  /** The first agent who answered (from Slack or the console); reminders stop then. */
+  answeredBy: { agentId: string; name: string } | null;
+  assignedAgentId: string | null;
+  /** The last reminder stage sent (0 none, 1 reminded, 2 escalated). */
+  reminderStage: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -41,7 +59,12 @@ export interface ConversationsRepository {
   ensure(orgId: string, conversationId: string, now: Date): Promise<ConversationRecord>;
   get(orgId: string, conversationId: string): Promise<ConversationRecord | null>;
   /** Stores the thread once; false when the conversation already had one. */
-  attachThread(orgId: string, conversationId: string, thread: SlackThreadRef, now: Date): Promise<boolean>;
+  attachThread(orgId: string, conversationId: string, thread: SlackThreadRef, notification: NotificationRecord, now: Date): Promise<boolean>;
+  /** Records the first answer; false when someone had already answered. */
+  markAnswered(orgId: string, conversationId: string, by: { agentId: string; name: string }, now: Date): Promise<boolean>;
+  setAssigned(orgId: string, conversationId: string, agentId: string, now: Date): Promise<void>;
+  /** Claims a reminder stage so it is sent at most once; false when it was already claimed. */
+  claimReminderStage(orgId: string, conversationId: string, stage: number, now: Date): Promise<boolean>;
   findByThread(thread: SlackThreadRef): Promise<{ orgId: string; conversationId: string } | null>;
   setGapSince(orgId: string, conversationId: string, since: Date | null, now: Date): Promise<void>;
   markUndeliverable(orgId: string, conversationId: string, reason: string, now: Date): Promise<void>;
@@ -64,6 +87,10 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     thread: null,
     gapSince: null,
     undeliverableReason: null,
+    notification: null,
+    answeredBy: null,
+    assignedAgentId: null,
+    reminderStage: 0,
     createdAt: now,
   });
 
@@ -96,13 +123,30 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     async get(orgId, conversationId) {
       return strip(await conversations.findOne({ _id: conversationKey(orgId, conversationId) }));
     },
-    async attachThread(orgId, conversationId, thread, now) {
+    async attachThread(orgId, conversationId, thread, notification, now) {
       // The reverse lookup is written first: a reply can only arrive once the thread exists in
       // Slack, and by then both records must be there.
       await upsertWithRetry(() => threads.updateOne({ _id: threadKey(thread) }, { $set: { orgId, conversationId } }, { upsert: true }));
       const result = await conversations.updateOne(
         { _id: conversationKey(orgId, conversationId), thread: null },
-        { $set: { thread, undeliverableReason: null, updatedAt: now } },
+        { $set: { thread, notification, undeliverableReason: null, updatedAt: now } },
+      );
+      return result.modifiedCount === 1;
+    },
+    async markAnswered(orgId, conversationId, by, now) {
+      const result = await conversations.updateOne(
+        { _id: conversationKey(orgId, conversationId), answeredBy: null },
+        { $set: { answeredBy: by, updatedAt: now } },
+      );
+      return result.modifiedCount === 1;
+    },
+    async setAssigned(orgId, conversationId, agentId, now) {
+      await upsert(orgId, conversationId, { assignedAgentId: agentId }, now);
+    },
+    async claimReminderStage(orgId, conversationId, stage, now) {
+      const result = await conversations.updateOne(
+        { _id: conversationKey(orgId, conversationId), $or: [{ reminderStage: { $lt: stage } }, { reminderStage: { $exists: false } }] },
+        { $set: { reminderStage: stage, updatedAt: now } },
       );
       return result.modifiedCount === 1;
     },

@@ -7,6 +7,8 @@ import { createAgentMappingsRepository, type AgentMappingsRepository } from './a
 import { createConversationsRepository, type ConversationsRepository } from './conversations.repository.ts';
 import { createThreadMessagesRepository, type ThreadMessagesRepository } from './thread-messages.repository.ts';
 import { createRelayedRepliesRepository, type RelayedRepliesRepository } from './relayed-replies.repository.ts';
+import { createPlatformDirectoryRepository, type PlatformDirectoryRepository } from './platform-directory.repository.ts';
+import { createSlackRoutingRepository, type SlackRoutingRepository } from './slack-routing.repository.ts';
 
 export { connectMongo, ensureIndexes, type Mongo } from './mongo.ts';
 export type * from './installations.repository.ts';
@@ -15,6 +17,8 @@ export type * from './agent-mappings.repository.ts';
 export type * from './conversations.repository.ts';
 export type * from './thread-messages.repository.ts';
 export type * from './relayed-replies.repository.ts';
+export type * from './platform-directory.repository.ts';
+export type * from './slack-routing.repository.ts';
 
 export interface Store {
   installations: InstallationsRepository;
@@ -23,6 +27,8 @@ export interface Store {
   conversations: ConversationsRepository;
   threadMessages: ThreadMessagesRepository;
   relayedReplies: RelayedRepliesRepository;
+  platformDirectory: PlatformDirectoryRepository;
+  slackRouting: SlackRoutingRepository;
 }
 
 export function createStore(db: Db, cipher: TokenCipher): Store {
@@ -33,5 +39,7 @@ export function createStore(db: Db, cipher: TokenCipher): Store {
     conversations: createConversationsRepository(db),
     threadMessages: createThreadMessagesRepository(db),
     relayedReplies: createRelayedRepliesRepository(db),
+    platformDirectory: createPlatformDirectoryRepository(db),
+    slackRouting: createSlackRoutingRepository(db),
   };
 }

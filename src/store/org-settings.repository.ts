@@ -8,7 +8,17 @@ export interface OrgSettings {
   channelIdMode: boolean;
   globalChannelEnabled: boolean;
   globalChannelId: string | null;
+  /** How long a new chat may wait for an answer before its targets are reminded; null turns reminders off. */
+  answerTimeMs?: number | null;
   updatedAt: Date;
+}
+
+export const DEFAULT_ANSWER_TIME_MS = 2 * 60 * 1000;
+
+/** The org's answer time: its own, the default when never set, or null when switched off. */
+export function answerTimeOf(settings: OrgSettings | null): number | null {
+  if (!settings || settings.answerTimeMs === undefined) return DEFAULT_ANSWER_TIME_MS;
+  return settings.answerTimeMs;
 }
 
 interface OrgSettingsDocument extends Omit<OrgSettings, 'orgId'> {

@@ -3,6 +3,9 @@
 import type { ChatEvent } from '../../platform/webhook-events.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
 import { syncConversationThread } from '../conversation-thread.ts';
+import { refreshParentMessage } from '../parent-message.ts';
+import { markAnswered } from '../answers.ts';
+import { announceAssignment } from '../assignment.ts';
 import { assertNever } from '../../errors.ts';
 
 export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Promise<void> {
@@ -34,13 +37,23 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
         return;
       }
       await syncConversationThread(deps, event.orgId, conversationId);
+      // An agent's message from the console (or any channel but Slack, whose relay records it) is an answer.
+      if (message.author.type === 'agent' && message.origin !== 'slack') {
+        await markAnswered(deps, event.orgId, conversationId, { agentId: message.author.id, name: message.author.name });
+      }
       return;
     }
     case 'conversation.ended':
       await deps.store.conversations.markEnded(event.orgId, event.data.conversationId, now);
+      await refreshParentMessage(deps, event.orgId, event.data.conversationId);
       return;
     case 'conversation.assigned':
+      await deps.store.conversations.setAssigned(event.orgId, event.data.conversationId, event.data.agentId, now);
+      await announceAssignment(deps, event.orgId, event.data.conversationId, event.data.agentId);
+      return;
     case 'agent.status_changed':
+      await deps.store.platformDirectory.setAgentStatus(event.orgId, event.data.agentId, event.data.status, new Date(event.occurredAt));
+      return;
     case 'meeting.booked':
     case 'form.submitted':
       // Accepted and acknowledged; acted on by the routing, conversation and shortcut features.

@@ -19,7 +19,19 @@ export function visitorDisplayName(conversation: Conversation | null): string {
   return conversation?.visitor.name?.trim() || conversation?.visitor.email?.trim() || 'A visitor';
 }
 
-export function parentMessage(conversation: Conversation, options: { mentionUserIds: string[]; reason: string }): SlackMessageBody {
+/** Where the chat stands, shown on the parent message and kept current with chat.update. */
+export type ParentStatus = { kind: 'waiting'; waitingMinutes?: number } | { kind: 'answered'; by: string } | { kind: 'ended' };
+
+export interface ParentOptions {
+  mentionUserIds: string[];
+  reason: string;
+  /** Group members with no Slack account mapped, named so nobody is silently left out. */
+  unmappedNames?: string[];
+  groupName?: string | null;
+  status?: ParentStatus;
+}
+
+export function parentMessage(conversation: Conversation, options: ParentOptions): SlackMessageBody {
   const name = escapeSlackText(visitorDisplayName(conversation));
   const facts: string[] = [];
   if (conversation.visitor.email) facts.push(`*Email:* ${escapeSlackText(conversation.visitor.email)}`);
@@ -27,14 +39,30 @@ export function parentMessage(conversation: Conversation, options: { mentionUser
   if (conversation.account) facts.push(`*Account:* ${escapeSlackText(conversation.account.name)}`);
   facts.push(`*From:* ${sourceLabel[conversation.source]}`);
   if (conversation.pageUrl) facts.push(`*Page:* ${escapeSlackText(conversation.pageUrl)}`);
+  if (options.groupName) facts.push(`*Routing group:* ${escapeSlackText(options.groupName)}`);
 
   const mentions = options.mentionUserIds.map((id) => `<@${id}>`).join(' ');
+  const unmapped = options.unmappedNames?.length
+    ? `\nAlso in the group, not linked to Slack: ${options.unmappedNames.map(escapeSlackText).join(', ')}`
+    : '';
   const blocks: SlackBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `:speech_balloon: *New chat from ${name}*${mentions ? `\n${mentions}` : ''}` } },
+    { type: 'section', text: { type: 'mrkdwn', text: `:speech_balloon: *New chat from ${name}*${mentions ? `\n${mentions}` : ''}${unmapped}` } },
     { type: 'section', text: { type: 'mrkdwn', text: facts.join('\n') } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `Reply in this thread to answer the visitor. Sent here because: ${escapeSlackText(options.reason)}.` }] },
   ];
+  if (options.status) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: statusLine(options.status) }] });
   return { text: `New chat from ${name}`, blocks };
+}
+
+function statusLine(status: ParentStatus): string {
+  switch (status.kind) {
+    case 'waiting':
+      return status.waitingMinutes ? `:hourglass_flowing_sand: Waiting for a rep for ${status.waitingMinutes} min` : ':hourglass_flowing_sand: Waiting for a rep';
+    case 'answered':
+      return `:white_check_mark: Answered by ${escapeSlackText(status.by)}`;
+    case 'ended':
+      return ':checkered_flag: Chat ended';
+  }
 }
 
 const authorLabel: Record<Message['author']['type'], string> = { visitor: 'visitor', agent: 'agent', bot: 'bot', system: 'system' };

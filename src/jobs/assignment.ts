@@ -1,0 +1,21 @@
+// conversation.assigned: the assignee is @mentioned in the thread and, unless the notification
+// already reached them directly, DMed a link to it, so an assignment made in the console is seen
+// in Slack too.
+import type { WorkerDeps } from './worker-deps.ts';
+import { pointOthersToThread } from './notification-delivery.ts';
+
+export async function announceAssignment(deps: WorkerDeps, orgId: string, conversationId: string, agentId: string): Promise<void> {
+  const record = await deps.store.conversations.get(orgId, conversationId);
+  if (!record?.thread || !record.notification) return;
+  const mapping = (await deps.store.agentMappings.listForOrg(orgId)).find((m) => m.agentId === agentId);
+  const token = await deps.store.installations.botToken(record.thread.teamId);
+  if (!token) return;
+  if (!mapping) {
+    deps.logger.info({ orgId, conversationId, agentId }, 'chat assigned to an agent with no Slack mapping');
+    return;
+  }
+  const { thread } = record;
+  await deps.slack.postMessage(token, { channel: thread.channelId, threadTs: thread.threadTs, text: `:bust_in_silhouette: Assigned to <@${mapping.slackUserId}>.` });
+  const reachedDirectly = record.notification.dmSlackUserIds.includes(mapping.slackUserId);
+  if (!reachedDirectly) await pointOthersToThread(deps, thread.teamId, token, record, thread, [mapping.slackUserId]);
+}
