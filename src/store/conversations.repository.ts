@@ -97,7 +97,8 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
   function strip(doc: ConversationDocument | null): ConversationRecord | null {
     if (!doc) return null;
     const { _id, ...rest } = doc;
-    return rest;
+    // FerretDB drops null fields written by $setOnInsert; read them back as the nulls they were.
+    return { ...defaults(rest.orgId, rest.conversationId, rest.createdAt), ...rest };
   }
 
   async function upsert(orgId: string, conversationId: string, set: Partial<ConversationDocument>, now: Date) {

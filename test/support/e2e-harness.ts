@@ -28,7 +28,7 @@ export interface Harness extends SeededWorld {
 }
 
 
-export async function startHarness(options: { runtime: WorkerRuntime; name: string; gapWaitMs?: number }): Promise<Harness> {
+export async function startHarness(options: { runtime: WorkerRuntime; name: string; gapWaitMs?: number; workers?: number }): Promise<Harness> {
   const secrets = newSecrets();
   const slack = await startSlackEmulator({
     signingSecret: secrets.slackSigningSecret,
@@ -72,8 +72,10 @@ export async function startHarness(options: { runtime: WorkerRuntime; name: stri
     WORKER_CONCURRENCY: '8',
     THREAD_GAP_WAIT_MS: String(options.gapWaitMs ?? 1500),
   };
-  const worker = startProductProcess({ kind: 'worker', runtime: options.runtime, env, logFile: `${repoRoot}test-artifacts/${options.name}-worker.log` });
-  await waitFor(() => worker.ready, (ready) => ready, { timeoutMs: 60_000, what: `${options.runtime} worker to be ready` });
+  const workers = Array.from({ length: options.workers ?? 1 }, (_, i) =>
+    startProductProcess({ kind: 'worker', runtime: options.runtime, env, logFile: `${repoRoot}test-artifacts/${options.name}-worker-${i + 1}.log` }),
+  );
+  await waitFor(() => workers.every((w) => w.ready), (ready) => ready, { timeoutMs: 60_000, what: `${options.runtime} workers to be ready` });
 
   return {
     slack,
@@ -86,7 +88,7 @@ export async function startHarness(options: { runtime: WorkerRuntime; name: stri
     ...world,
     secrets: { slackSigningSecret: secrets.slackSigningSecret, chatWebhookSecret: secrets.chatWebhookSecret },
     async stop() {
-      await worker.stop();
+      await Promise.all(workers.map((w) => w.stop()));
       await web.close();
       await slack.close();
       await platform.close();

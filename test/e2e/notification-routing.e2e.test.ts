@@ -1,0 +1,187 @@
+// End-to-end: where a new chat's notification lands, through the webhook endpoint, against the
+// emulators, with two worker processes sharing the work. Each route and fallback is checked by
+// what Slack recorded: the channel or DM of the parent message, its mentions and its reason.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/e2e-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+let h: Harness;
+const ids = { sales: '', salesChannel: '', privateChannel: '', dave: '' };
+
+beforeAll(async () => {
+  h = await startHarness({ runtime: 'node', name: 'routing', workers: 2 });
+  // Groups are created before the first chat, so the first directory fetch sees them all.
+  const dave = h.platform.addAgent(h.orgId, { name: 'Dave Unmapped', email: 'dave@acme.test', status: 'online' });
+  ids.dave = dave.id;
+  const { alice, bob } = h.agents;
+  const sales = h.platform.addRoutingGroup(h.orgId, { name: 'Sales', memberAgentIds: [alice.agentId, bob.agentId, dave.id] });
+  const solo = h.platform.addRoutingGroup(h.orgId, { id: 'grp_solo', name: 'Solo', memberAgentIds: [bob.agentId] });
+  const pair = h.platform.addRoutingGroup(h.orgId, { id: 'grp_pair', name: 'Pair', memberAgentIds: [alice.agentId, bob.agentId] });
+  const secret = h.platform.addRoutingGroup(h.orgId, { id: 'grp_secret', name: 'Secret', memberAgentIds: [alice.agentId, bob.agentId] });
+  void solo;
+  void pair;
+  ids.sales = sales.id;
+
+  const salesChannel = h.slack.createChannel(h.teamId, { name: 'sales-chats', memberIds: [h.agents.alice.slackUserId, h.agents.bob.slackUserId] });
+  h.slack.addToChannel(salesChannel.id, h.botUserId);
+  ids.salesChannel = salesChannel.id;
+  // A private channel the app was never added to: Slack answers channel_not_found.
+  const privateChannel = h.slack.createChannel(h.teamId, { name: 'secret-deals', isPrivate: true, memberIds: [h.agents.alice.slackUserId] });
+  ids.privateChannel = privateChannel.id;
+
+  const now = new Date();
+  await h.store.slackRouting.setGroupChannel(h.orgId, sales.id, salesChannel.id, now);
+  await h.store.slackRouting.setGroupChannel(h.orgId, secret.id, privateChannel.id, now);
+  // Global channel chosen but switched off: it is only the fallback. Reminders off unless a test turns them on.
+  await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, now);
+}, 120_000);
+
+afterAll(async () => h?.stop());
+
+async function notificationOf(conversationId: string) {
+  const record = await waitFor(
+    () => h.store.conversations.get(h.orgId, conversationId),
+    (r) => Boolean(r?.thread || r?.undeliverableReason),
+    { what: `the notification of ${conversationId}` },
+  );
+  return record!;
+}
+
+function parentPost(channelId: string, ts: string) {
+  return h.slack.calls({ method: 'chat.postMessage' }).find((c) => c.response.ok === true && c.response.channel === channelId && c.response.ts === ts && !c.params.thread_ts)!;
+}
+
+function blocksText(call: { params: Record<string, unknown> }): string {
+  return JSON.stringify(call.params.blocks);
+}
+
+async function dmChannelOf(slackUserId: string) {
+  const open = await waitFor(
+    () => h.slack.calls({ method: 'conversations.open' }).filter((c) => c.params.users === slackUserId && c.response.ok === true),
+    (calls) => calls.length > 0,
+    { what: `a DM opened with ${slackUserId}` },
+  );
+  return (open[0]!.response.channel as { id: string }).id;
+}
+
+describe('new-chat notification routing', () => {
+  it('posts into the routing group’s channel, @mentioning mapped members and naming unmapped ones', async () => {
+    const conversation = await h.platform.startConversation(h.orgId, { routingGroupId: ids.sales, visitor: { name: 'Gina' } });
+    const record = await notificationOf(conversation.id);
+    expect(record.thread!.channelId).toBe(ids.salesChannel);
+    const text = blocksText(parentPost(ids.salesChannel, record.thread!.threadTs));
+    expect(text).toContain(`<@${h.agents.alice.slackUserId}> <@${h.agents.bob.slackUserId}>`);
+    expect(text).toContain('Also in the group, not linked to Slack: Dave Unmapped');
+    expect(text).toContain('Sent here because: routing group Sales.');
+    expect(text).toContain('*Routing group:* Sales');
+  });
+
+  it('DMs the only member of a one-member group', async () => {
+    const conversation = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_solo', visitor: { name: 'Omar' } });
+    const record = await notificationOf(conversation.id);
+    const dm = await dmChannelOf(h.agents.bob.slackUserId);
+    expect(record.thread!.channelId).toBe(dm);
+    expect(blocksText(parentPost(dm, record.thread!.threadTs))).toContain('Sent here because: one-member group.');
+  });
+
+  it('DMs the account owner when a known target account starts a chat', async () => {
+    const conversation = await h.platform.startConversation(h.orgId, {
+      routingGroupId: ids.sales,
+      visitor: { name: 'Tara' },
+      account: { id: 'acc_1', name: 'Globex', ownerAgentId: h.agents.alice.agentId },
+    });
+    const record = await notificationOf(conversation.id);
+    const dm = await dmChannelOf(h.agents.alice.slackUserId);
+    expect(record.thread!.channelId).toBe(dm);
+    const text = blocksText(parentPost(dm, record.thread!.threadTs));
+    expect(text).toContain('Sent here because: account owner of Globex.');
+    expect(text).toContain('*Account:* Globex');
+  });
+
+  it('DMs the one member still online when all others are on Do Not Disturb, and follows status changes without a restart', async () => {
+    await h.platform.setAgentStatus(h.orgId, h.agents.alice.agentId, 'dnd');
+    const first = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_pair', visitor: { name: 'Dina' } });
+    const firstRecord = await notificationOf(first.id);
+    const bobDm = await dmChannelOf(h.agents.bob.slackUserId);
+    expect(firstRecord.thread!.channelId).toBe(bobDm);
+    expect(blocksText(parentPost(bobDm, firstRecord.thread!.threadTs))).toContain('Sent here because: all other members on Do Not Disturb.');
+
+    // Alice is back: the same group (which has no channel) now falls back to the global channel.
+    await h.platform.setAgentStatus(h.orgId, h.agents.alice.agentId, 'online');
+    const second = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_pair', visitor: { name: 'Dina again' } });
+    const secondRecord = await notificationOf(second.id);
+    expect(secondRecord.thread!.channelId).toBe(h.channelId);
+    expect(blocksText(parentPost(h.channelId, secondRecord.thread!.threadTs))).toContain('fallback to the global channel (Pair has no Slack channel)');
+  });
+
+  it('falls back to the global channel when the group’s channel is private and the app is not in it', async () => {
+    const conversation = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_secret', visitor: { name: 'Pia' } });
+    const record = await notificationOf(conversation.id);
+    const refused = h.slack.calls({ method: 'chat.postMessage' }).filter((c) => c.params.channel === ids.privateChannel);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0]!.response).toMatchObject({ ok: false, error: 'channel_not_found' });
+    expect(record.thread!.channelId).toBe(h.channelId);
+    expect(blocksText(parentPost(h.channelId, record.thread!.threadTs))).toContain('fallback to the global channel (the channel of Secret cannot be used)');
+  });
+
+  it('stores the chat as undeliverable, with its reason, when nothing at all can be used', async () => {
+    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, answerTimeMs: null }, new Date());
+    const later = await h.platform.startConversation(h.orgId, { routingGroupId: null, visitor: { name: 'Nobody 2' } });
+    const laterRecord = await notificationOf(later.id);
+    expect(laterRecord.thread).toBeNull();
+    expect(laterRecord.undeliverableReason).toBe('nowhere to notify: the chat has no routing group; no mapped online member to message');
+    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
+  });
+
+  it('posts into the global channel when it is on, @mentioning the group and the account owner', async () => {
+    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: true, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
+    const conversation = await h.platform.startConversation(h.orgId, {
+      routingGroupId: 'grp_solo',
+      visitor: { name: 'Gus' },
+      account: { id: 'acc_2', name: 'Initech', ownerAgentId: h.agents.alice.agentId },
+    });
+    const record = await notificationOf(conversation.id);
+    expect(record.thread!.channelId).toBe(h.channelId);
+    const text = blocksText(parentPost(h.channelId, record.thread!.threadTs));
+    expect(text).toContain(`<@${h.agents.bob.slackUserId}> <@${h.agents.alice.slackUserId}>`);
+    expect(text).toContain('Sent here because: global channel.');
+    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
+  });
+
+  it('reminds an unanswered chat, then escalates it to the global channel; an answered chat is never reminded', async () => {
+    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: 1500 }, new Date());
+    const waiting = await h.platform.startConversation(h.orgId, { routingGroupId: ids.sales, visitor: { name: 'Wally' } });
+    const answered = await h.platform.startConversation(h.orgId, { routingGroupId: ids.sales, visitor: { name: 'Abe' } });
+    const answeredRecord = await notificationOf(answered.id);
+    await h.slack.postAsUser({ teamId: h.teamId, channel: ids.salesChannel, user: h.agents.alice.slackUserId, threadTs: answeredRecord.thread!.threadTs, text: 'On it!' });
+
+    const waitingRecord = await notificationOf(waiting.id);
+    const threadTs = waitingRecord.thread!.threadTs;
+    const reminder = await waitFor(
+      () => h.slack.messages(ids.salesChannel).filter((m) => m.thread_ts === threadTs && m.text.includes('waiting')),
+      (m) => m.length >= 1,
+      { what: 'the reminder', timeoutMs: 10_000 },
+    );
+    expect(reminder[0]!.text).toMatch(new RegExp(`^<@${h.agents.alice.slackUserId}> <@${h.agents.bob.slackUserId}> :bell: This chat has been waiting \\d+ min for an answer\\.$`));
+
+    const escalation = await waitFor(
+      () => h.slack.messages(h.channelId).filter((m) => m.text.includes(':rotating_light:') && m.text.includes('Wally')),
+      (m) => m.length >= 1,
+      { what: 'the escalation', timeoutMs: 10_000 },
+    );
+    expect(escalation).toHaveLength(1);
+    expect(escalation[0]!.text).toContain('answer in its thread');
+    await waitFor(
+      () => h.slack.messages(ids.salesChannel).filter((m) => m.thread_ts === threadTs && m.text.includes('escalated to')),
+      (m) => m.length === 1,
+      { what: 'the escalation note in the thread' },
+    );
+
+    // The answered chat: its parent says who answered, and no reminder ever came.
+    const updates = h.slack.calls({ method: 'chat.update' }).filter((c) => c.params.ts === answeredRecord.thread!.threadTs);
+    expect(blocksText(updates.at(-1)!)).toContain('Answered by Alice Agent');
+    const answeredThread = h.slack.messages(ids.salesChannel).filter((m) => m.thread_ts === answeredRecord.thread!.threadTs);
+    expect(answeredThread.some((m) => m.text.includes(':bell:') || m.text.includes(':rotating_light:'))).toBe(false);
+    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
+  });
+});
