@@ -184,4 +184,44 @@ describe('new-chat notification routing', () => {
     expect(answeredThread.some((m) => m.text.includes(':bell:') || m.text.includes(':rotating_light:'))).toBe(false);
     await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
   });
+
+  it('DMs each mapped online member when neither the group’s channel nor a global channel can be used', async () => {
+    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, answerTimeMs: null }, new Date());
+    const conversation = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_secret', visitor: { name: 'Eve' } });
+    const record = await notificationOf(conversation.id);
+    const aliceDm = await dmChannelOf(h.agents.alice.slackUserId);
+    const bobDm = await dmChannelOf(h.agents.bob.slackUserId);
+    // The thread lives in the first member's DM; the other member gets a link to it.
+    expect(record.thread!.channelId).toBe(aliceDm);
+    expect(blocksText(parentPost(aliceDm, record.thread!.threadTs))).toContain('fallback to each online member');
+    const pointer = await waitFor(
+      () => h.slack.messages(bobDm).filter((m) => m.text.startsWith('New chat from Eve')),
+      (m) => m.length === 1,
+      { what: 'the pointer DM to Bob' },
+    );
+    expect(pointer[0]!.text).toMatch(/<https:\/\/[^|]+\|answer in its thread>/);
+    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
+  });
+
+  it('announces an assignment in the thread and DMs the assignee a link; the parent shows when the chat ended', async () => {
+    const conversation = await h.platform.startConversation(h.orgId, { routingGroupId: ids.sales, visitor: { name: 'Ann' } });
+    const record = await notificationOf(conversation.id);
+    const { threadTs } = record.thread!;
+    await h.platform.assign(h.orgId, conversation.id, h.agents.bob.agentId);
+    await waitFor(
+      () => h.slack.messages(ids.salesChannel).filter((m) => m.thread_ts === threadTs && m.text === `:bust_in_silhouette: Assigned to <@${h.agents.bob.slackUserId}>.`),
+      (m) => m.length === 1,
+      { what: 'the assignment line in the thread' },
+    );
+    const bobDm = await dmChannelOf(h.agents.bob.slackUserId);
+    await waitFor(() => h.slack.messages(bobDm).filter((m) => m.text.startsWith('New chat from Ann')), (m) => m.length === 1, { what: 'the DM to the assignee' });
+
+    await h.platform.end(h.orgId, conversation.id, 'visitor');
+    const updates = await waitFor(
+      () => h.slack.calls({ method: 'chat.update' }).filter((c) => c.params.ts === threadTs && c.response.ok === true),
+      (calls) => calls.some((c) => blocksText(c).includes('Chat ended')),
+      { what: 'the parent marked ended' },
+    );
+    expect(updates.at(-1)!.params.channel).toBe(ids.salesChannel);
+  });
 });

@@ -37,10 +37,10 @@ describe('Bull Board at /admin/queues', () => {
     expect(res.json()).toEqual({ error: { code: 'unauthorized', message: 'Queue dashboard credentials required' } });
   });
 
-  it('lists the three queues to an operator with the right credentials', async () => {
+  it('lists every queue to an operator with the right credentials', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: { authorization: basic('ops', 'correct horse battery') } });
     expect(res.statusCode).toBe(200);
     const names = (res.json() as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort();
-    expect(names).toEqual(['chat-events', 'slack-events', 'thread-sync']);
+    expect(names).toEqual(['chat-events', 'reminders', 'slack-events', 'thread-sync']);
   });
 });

@@ -313,3 +313,20 @@ function baseMessageForRegression() {
     clientMessageId: null,
   };
 }
+
+describe('parentMessage status line', () => {
+  it.each([
+    [{ kind: 'waiting' as const }, ':hourglass_flowing_sand: Waiting for a rep'],
+    [{ kind: 'waiting' as const, waitingMinutes: 3 }, ':hourglass_flowing_sand: Waiting for a rep for 3 min'],
+    [{ kind: 'answered' as const, by: 'Alice <Agent>' }, ':white_check_mark: Answered by Alice &lt;Agent&gt;'],
+    [{ kind: 'ended' as const }, ':checkered_flag: Chat ended'],
+  ])('shows %j as %j in a last context block', (status, line) => {
+    const body = parentMessage(conversation(), { mentionUserIds: [], reason: 'r', status });
+    expect(body.blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: line }] });
+  });
+
+  it('names unmapped group members in plain text next to the mentions, escaped', () => {
+    const body = parentMessage(conversation(), { mentionUserIds: ['U1'], reason: 'r', unmappedNames: ['Dave', '<!here>'] });
+    expect(JSON.stringify(body.blocks[0])).toContain('<@U1>\\nAlso in the group, not linked to Slack: Dave, &lt;!here&gt;');
+  });
+});
