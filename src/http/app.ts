@@ -10,6 +10,7 @@ import { registerChatWebhookRoute } from './routes/chat-webhooks.route.ts';
 import { registerSlackEventsRoute } from './routes/slack-events.route.ts';
 import { registerSlackOAuthRoutes } from './routes/slack-oauth.route.ts';
 import { registerHealthRoutes } from './routes/health.route.ts';
+import { registerMetricsRoute } from './routes/metrics.route.ts';
 import { registerBullBoard } from './bull-board.ts';
 
 export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
@@ -21,6 +22,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
 
   registerHealthRoutes(app, deps);
+  registerMetricsRoute(app, deps);
   registerChatWebhookRoute(app, deps);
   registerSlackEventsRoute(app, deps);
   registerSlackOAuthRoutes(app, deps);

@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import type { JobProducer } from '../jobs/queues.ts';
 import type { InstallationsRepository } from '../store/index.ts';
 import type { SlackApi } from '../slack/slack-api.ts';
+import type { Gauge } from './routes/metrics.route.ts';
 
 export interface HttpDeps {
   logger: Logger;
@@ -22,6 +23,8 @@ export interface HttpDeps {
   enqueueTimeoutMs: number;
   /** Bull Board: the queues to show and who may see them; absent, the board is not mounted. */
   bullBoard?: { queues: Queue[]; user: string; password: string };
+  /** The gauges GET /metrics shows. */
+  metrics: () => Promise<Gauge[]>;
   /** Readiness: each resolves when its dependency answers. */
   healthChecks: Record<string, () => Promise<void>>;
 }

@@ -8,6 +8,7 @@ import { connectMongo, ensureIndexes, createStore } from '../store/index.ts';
 import { createSlackApi } from '../slack/slack-api.ts';
 import { createQueues, createJobProducer } from '../jobs/queues.ts';
 import { buildApp } from './app.ts';
+import { deploymentMetrics } from './deployment-metrics.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     ...(config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD
       ? { bullBoard: { queues: Object.values(queues), user: config.BULL_BOARD_USER, password: config.BULL_BOARD_PASSWORD } }
       : {}),
+    metrics: deploymentMetrics(store.conversations, Object.values(queues)),
     healthChecks: {
       redis: async () => void (await redis.ping()),
       mongodb: async () => void (await mongo.db.command({ ping: 1 })),

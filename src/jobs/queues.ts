@@ -10,6 +10,7 @@ export const queueNames = {
   slackEvents: 'slack-events',
   threadSync: 'thread-sync',
   reminders: 'reminders',
+  orgChanges: 'org-changes',
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
@@ -19,6 +20,12 @@ export interface ThreadSyncJob {
   conversationId: string;
   /** Why the sync was scheduled, for Bull Board and the logs. */
   cause: 'gap-wait' | 'conversation-unknown' | 'retry';
+}
+
+/** Something about an org changed (its settings, its Slack connection): retry its undeliverable chats. */
+export interface OrgChangedJob {
+  orgId: string;
+  cause: 'settings-changed' | 'slack-connected';
 }
 
 export interface ReminderJob {
@@ -45,6 +52,8 @@ export interface JobProducer {
   addSlackEvent(job: SlackEventJob): Promise<void>;
   scheduleThreadSync(job: ThreadSyncJob, runAtMs: number, nowMs: number): Promise<void>;
   scheduleReminder(job: ReminderJob, runAtMs: number, nowMs: number): Promise<void>;
+  /** Called wherever org settings or the connection change, so undeliverable chats get another try. */
+  orgChanged(job: OrgChangedJob): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,6 +64,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string) {
     slackEvents: new Queue<SlackEventJob>(queueNames.slackEvents, options),
     threadSync: new Queue<ThreadSyncJob>(queueNames.threadSync, options),
     reminders: new Queue<ReminderJob>(queueNames.reminders, options),
+    orgChanges: new Queue<OrgChangedJob>(queueNames.orgChanges, options),
   };
 }
 
@@ -86,6 +96,10 @@ export function createJobProducer(queues: Queues): JobProducer {
         delay,
         deduplication: { id: `reminder:${job.stage}:${job.orgId}:${job.conversationId}`, ttl: delay + 60_000 },
       });
+    },
+    async orgChanged(job) {
+      // A short window folds a burst of saves into one retry.
+      await queues.orgChanges.add(job.cause, job, { delay: 500, deduplication: { id: `org-changed:${job.orgId}`, ttl: 500 } });
     },
     async close() {
       await Promise.all(Object.values(queues).map((q) => q.close()));

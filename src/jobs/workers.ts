@@ -4,13 +4,14 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { ChatEvent } from '../platform/webhook-events.ts';
 import type { SlackEventJob } from '../slack/slack-events.ts';
-import { queueNames, type ReminderJob, type ThreadSyncJob } from './queues.ts';
+import { queueNames, type OrgChangedJob, type ReminderJob, type ThreadSyncJob } from './queues.ts';
 import type { WorkerDeps } from './worker-deps.ts';
 import { settleFailure } from './job-errors.ts';
 import { processChatEvent } from './processors/chat-event.processor.ts';
 import { processSlackEvent } from './processors/slack-event.processor.ts';
 import { processThreadSync } from './processors/thread-sync.processor.ts';
 import { processReminder } from './reminders.ts';
+import { processOrgChanged } from './processors/org-changed.processor.ts';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -35,6 +36,7 @@ export function startWorkers(deps: WorkerDeps, options: { connection: Connection
     new Worker<SlackEventJob>(queueNames.slackEvents, wrap((job) => processSlackEvent(deps, job)), common),
     new Worker<ThreadSyncJob>(queueNames.threadSync, wrap((job) => processThreadSync(deps, job)), common),
     new Worker<ReminderJob>(queueNames.reminders, wrap((job) => processReminder(deps, job)), common),
+    new Worker<OrgChangedJob>(queueNames.orgChanges, wrap((job) => processOrgChanged(deps, job)), common),
   ];
   for (const worker of workers) {
     worker.on('failed', (job, error) => {

@@ -63,6 +63,10 @@ export interface ConversationsRepository {
   /** Records the first answer; false when someone had already answered. */
   markAnswered(orgId: string, conversationId: string, by: { agentId: string; name: string }, now: Date): Promise<boolean>;
   setAssigned(orgId: string, conversationId: string, agentId: string, now: Date): Promise<void>;
+  /** Open conversations whose notification could not be delivered, oldest first. */
+  listUndeliverable(orgId: string, limit: number): Promise<ConversationRecord[]>;
+  /** How many open conversations wait undeliverable, across all orgs (a gauge for /metrics). */
+  countUndeliverable(): Promise<number>;
   /** Claims a reminder stage so it is sent at most once; false when it was already claimed. */
   claimReminderStage(orgId: string, conversationId: string, stage: number, now: Date): Promise<boolean>;
   findByThread(thread: SlackThreadRef): Promise<{ orgId: string; conversationId: string } | null>;
@@ -143,6 +147,13 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     },
     async setAssigned(orgId, conversationId, agentId, now) {
       await upsert(orgId, conversationId, { assignedAgentId: agentId }, now);
+    },
+    async listUndeliverable(orgId, limit) {
+      const docs = await conversations.find({ orgId, status: 'open', thread: null, undeliverableReason: { $ne: null } }).sort({ createdAt: 1 }).limit(limit).toArray();
+      return docs.map((d) => strip(d)!);
+    },
+    async countUndeliverable() {
+      return conversations.countDocuments({ status: 'open', thread: null, undeliverableReason: { $ne: null } });
     },
     async claimReminderStage(orgId, conversationId, stage, now) {
       const result = await conversations.updateOne(

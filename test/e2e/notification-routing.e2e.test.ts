@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/e2e-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { createJobProducer } from '../../src/jobs/queues.ts';
 
 let h: Harness;
 const ids = { sales: '', salesChannel: '', privateChannel: '', dave: '' };
@@ -124,13 +125,21 @@ describe('new-chat notification routing', () => {
     expect(blocksText(parentPost(h.channelId, record.thread!.threadTs))).toContain('fallback to the global channel (the channel of Secret cannot be used)');
   });
 
-  it('stores the chat as undeliverable, with its reason, when nothing at all can be used', async () => {
+  it('stores the chat as undeliverable with its reason and a metric when nothing can be used, and delivers it once settings change', async () => {
     await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, answerTimeMs: null }, new Date());
     const later = await h.platform.startConversation(h.orgId, { routingGroupId: null, visitor: { name: 'Nobody 2' } });
     const laterRecord = await notificationOf(later.id);
     expect(laterRecord.thread).toBeNull();
     expect(laterRecord.undeliverableReason).toBe('nowhere to notify: the chat has no routing group; no mapped online member to message');
+    expect(await (await fetch(`${h.webUrl}/metrics`)).text()).toContain('threadbridge_undeliverable_chats 1\n');
+
+    // An admin picks a global channel: the chat that found nowhere to go is delivered now.
     await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
+    await createJobProducer(h.queues).orgChanged({ orgId: h.orgId, cause: 'settings-changed' });
+    const delivered = await waitFor(() => h.store.conversations.get(h.orgId, later.id), (r) => Boolean(r?.thread), { what: 'the retried notification' });
+    expect(delivered!.thread!.channelId).toBe(h.channelId);
+    expect(delivered!.undeliverableReason).toBeNull();
+    expect(await (await fetch(`${h.webUrl}/metrics`)).text()).toContain('threadbridge_undeliverable_chats 0\n');
   });
 
   it('posts into the global channel when it is on, @mentioning the group and the account owner', async () => {

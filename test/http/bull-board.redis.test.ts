@@ -1,7 +1,7 @@
 // Bull Board behind Basic auth: operators see the queues; nobody else sees job payloads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
-import { createQueues } from '../../src/jobs/queues.ts';
+import { createQueues, queueNames } from '../../src/jobs/queues.ts';
 import { Redis } from 'ioredis';
 import { redisUrl, uniquePrefix } from '../support/services.ts';
 
@@ -41,6 +41,6 @@ describe('Bull Board at /admin/queues', () => {
     const res = await t.app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: { authorization: basic('ops', 'correct horse battery') } });
     expect(res.statusCode).toBe(200);
     const names = (res.json() as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort();
-    expect(names).toEqual(['chat-events', 'reminders', 'slack-events', 'thread-sync']);
+    expect(names).toEqual(Object.values(queueNames).sort());
   });
 });

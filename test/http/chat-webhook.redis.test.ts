@@ -179,3 +179,13 @@ describe('POST /webhooks/chat while Redis is unreachable', () => {
     }
   });
 });
+
+describe('GET /metrics', () => {
+  it('shows the undeliverable-chat gauge and the queue backlog in Prometheus format', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.body).toContain('# TYPE threadbridge_undeliverable_chats gauge\nthreadbridge_undeliverable_chats 0\n');
+    expect(res.body).toMatch(/threadbridge_queue_jobs\{queue="chat-events",state="waiting"\} \d+/);
+  });
+});

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
+import { deploymentMetrics } from '../../src/http/deployment-metrics.ts';
 import type { HttpDeps } from '../../src/http/http-deps.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTokenCipher, deriveKey } from '../../src/crypto/token-cipher.ts';
@@ -90,9 +91,11 @@ export async function buildTestApp(input: {
     oauthStateKey: deriveKey(key, 'oauth-state'),
     webhookBodyLimitBytes: 256 * 1024,
     enqueueTimeoutMs: 2000,
+    metrics: async () => [],
     healthChecks: {},
     ...input.overrides,
   };
+  deps.metrics = input.overrides?.metrics ?? deploymentMetrics(store.conversations, Object.values(queues));
   const app = await buildApp(deps);
 
   return {

@@ -77,6 +77,8 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
       return fail(reply, errors.WORKSPACE_TAKEN, detail, 'Disconnect the other connection first, or pick another workspace.');
     }
     request.log.info({ orgId: state.orgId, teamId: access.teamId }, 'Slack workspace connected');
+    // Chats that arrived while Slack was not connected get routed now.
+    await deps.producer.orgChanged({ orgId: state.orgId, cause: 'slack-connected' }).catch((err) => request.log.warn({ err }, 'could not queue the retry of undeliverable chats'));
     return reply
       .type('text/html; charset=utf-8')
       .send(resultPage({ title: 'Slack is connected', message: `Workspace ${access.teamName} is now connected.`, hint: 'You can close this window and map your agents to Slack users.', ok: true }));

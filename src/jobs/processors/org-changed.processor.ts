@@ -1,0 +1,24 @@
+// An org's settings or Slack connection changed: its undeliverable chats are routed again, so a
+// chat that found nowhere to go is delivered as soon as somewhere exists.
+import type { OrgChangedJob } from '../queues.ts';
+import type { WorkerDeps } from '../worker-deps.ts';
+import { syncConversationThread } from '../conversation-thread.ts';
+import { ThreadBusyError } from '../job-errors.ts';
+
+const BATCH = 200;
+
+export async function processOrgChanged(deps: WorkerDeps, job: OrgChangedJob): Promise<void> {
+  const waiting = await deps.store.conversations.listUndeliverable(job.orgId, BATCH);
+  let delivered = 0;
+  for (const record of waiting) {
+    try {
+      await syncConversationThread(deps, record.orgId, record.conversationId);
+    } catch (error) {
+      // Another worker is on this conversation already; it will route it with the new settings.
+      if (!(error instanceof ThreadBusyError)) throw error;
+    }
+    const after = await deps.store.conversations.get(record.orgId, record.conversationId);
+    if (after?.thread) delivered++;
+  }
+  deps.logger.info({ orgId: job.orgId, cause: job.cause, retried: waiting.length, delivered }, 'undeliverable chats routed again');
+}
