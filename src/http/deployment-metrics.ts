@@ -1,7 +1,7 @@
 // The gauges of GET /metrics, read from MongoDB and the queues.
 import type { Queue } from 'bullmq';
 import type { ConversationsRepository } from '../store/index.ts';
-import type { Gauge } from './routes/metrics.route.ts';
+import type { Gauge } from './metrics-format.ts';
 
 export function deploymentMetrics(conversations: ConversationsRepository, queues: Queue[]): () => Promise<Gauge[]> {
   return async () => {

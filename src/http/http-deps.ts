@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import type { JobProducer } from '../jobs/queues.ts';
 import type { InstallationsRepository } from '../store/index.ts';
 import type { SlackApi } from '../slack/slack-api.ts';
-import type { Gauge } from './routes/metrics.route.ts';
+import type { Gauge } from './metrics-format.ts';
 
 export interface HttpDeps {
   logger: Logger;
