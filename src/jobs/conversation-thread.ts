@@ -152,6 +152,9 @@ async function handleMessage(deps: WorkerDeps, record: ConversationRecord, token
   }
   const thread = record.thread!;
   try {
+    // Posting and recording the ts are two steps: a worker that dies between them reposts this one
+    // message on retry. Slack has no idempotency key for chat.postMessage, and reading the thread
+    // back to check is Tier 1, so this narrow window is accepted rather than risking a lost message.
     const posted = await deps.slack.postMessage(token, { channel: thread.channelId, threadTs: thread.threadTs, ...threadMessage(message, { late }) });
     await deps.store.threadMessages.markPosted(orgId, conversationId, message.seq, posted.ts, deps.now());
   } catch (error) {
