@@ -5,12 +5,14 @@ import { pino, type Logger, type DestinationStream } from 'pino';
 export const redactedPaths = [
   'token', '*.token', 'botToken', '*.botToken', 'accessToken', '*.accessToken', 'refreshToken', '*.refreshToken',
   'access_token', '*.access_token', 'refresh_token', '*.refresh_token', 'client_secret', '*.client_secret',
-  'code', 'query.code', '*.secret', 'secret',
+  '*.secret', 'secret',
   'req.headers.authorization', 'req.headers["x-slack-signature"]', 'req.headers["x-chat-signature"]',
   'headers.authorization',
 ];
 
 // OAuth `code` and `state` arrive in the callback's query string; they are one-time secrets.
+// They are removed from URLs here rather than by a redaction path on `code`, which would also
+// hide every Slack error code (`{ code: 'channel_not_found' }`) an operator needs to read.
 export const redactQuery = (url: string) => url.replace(/([?&](?:code|state)=)[^&]*/g, '$1[redacted]');
 
 interface RequestLike {
