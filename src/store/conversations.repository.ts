@@ -101,7 +101,7 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
   function strip(doc: ConversationDocument | null): ConversationRecord | null {
     if (!doc) return null;
     const { _id, ...rest } = doc;
-    // FerretDB drops null fields written by $setOnInsert; read them back as the nulls they were.
+    // Nulls written by $setOnInsert are missing on FerretDB (see mongo.ts): read them back as null.
     return { ...defaults(rest.orgId, rest.conversationId, rest.createdAt), ...rest };
   }
 

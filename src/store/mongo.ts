@@ -4,6 +4,9 @@
 // change streams, partial/sparse indexes, arrayFilters, aggregation beyond $match/$group/$sort.
 // Keys never contain '.' or start with '$' (ids from Slack and the platform are used as values,
 // or inside composite string _ids, never as field names).
+// FerretDB leaves out fields whose $setOnInsert value is null when an upsert inserts; MongoDB
+// stores them. Repositories therefore read such fields back with their null default, and query
+// them with `{ field: null }` (which matches a missing field on both).
 import { MongoClient, type Db } from 'mongodb';
 
 export interface Mongo {

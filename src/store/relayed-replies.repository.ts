@@ -34,7 +34,14 @@ export interface RelayedRepliesRepository {
 
 export function createRelayedRepliesRepository(db: Db): RelayedRepliesRepository {
   const collection = db.collection<RelayedReplyDocument>('relayed_replies');
-  const strip = ({ _id, createdAt: _c, updatedAt: _u, ...rest }: RelayedReplyDocument): RelayedReply => ({ clientMessageId: _id, ...rest });
+  // Nulls written by $setOnInsert are missing on FerretDB (see mongo.ts): read them back as null.
+  const strip = ({ _id, createdAt: _c, updatedAt: _u, ...rest }: RelayedReplyDocument): RelayedReply => ({
+    clientMessageId: _id,
+    ...rest,
+    agentId: rest.agentId ?? null,
+    refusal: rest.refusal ?? null,
+    platformMessageId: rest.platformMessageId ?? null,
+  });
 
   return {
     async claim({ clientMessageId, ...fields }, now) {

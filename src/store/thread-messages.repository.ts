@@ -40,7 +40,12 @@ const key = (orgId: string, conversationId: string, seq: number) => `${orgId}\u0
 
 export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository {
   const collection = db.collection<ThreadMessageDocument>('thread_messages');
-  const strip = ({ _id, createdAt: _c, updatedAt: _u, ...rest }: ThreadMessageDocument): ThreadMessage => rest;
+  // Nulls written by $setOnInsert are missing on FerretDB (see mongo.ts): read them back as null.
+  const strip = ({ _id, createdAt: _c, updatedAt: _u, ...rest }: ThreadMessageDocument): ThreadMessage => ({
+    ...rest,
+    slackTs: rest.slackTs ?? null,
+    skipReason: rest.skipReason ?? null,
+  });
 
   async function setState(orgId: string, conversationId: string, seq: number, fields: Partial<ThreadMessageDocument>) {
     await collection.updateOne({ _id: key(orgId, conversationId, seq), state: 'pending' }, { $set: fields });
