@@ -2,13 +2,11 @@
 // server (unless REDIS_URL / MONGODB_URL are set), the Slack and chat-platform emulators (unless
 // real ones are configured), the web and worker processes as the Procfile would, seeds a demo
 // org, and prints where to look. Ctrl-C stops everything it started.
-import { randomBytes } from 'node:crypto';
 import { ensureServices } from '../local-services/index.ts';
-import { startSlackEmulator } from '../emulators/slack/index.ts';
-import { startChatPlatformEmulator } from '../emulators/chat-platform/index.ts';
 import { connectMongo, ensureIndexes, createStore } from '../src/store/index.ts';
 import { createTokenCipher } from '../src/crypto/token-cipher.ts';
 import { seedWorld } from './seed.ts';
+import { newSecrets, productEnv, startEmulators } from './product-env.ts';
 import { startProductProcess, type Runtime } from './processes.ts';
 
 const env = process.env;
@@ -26,51 +24,30 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const services = await ensureServices();
-  const secrets = {
-    slackSigningSecret: randomBytes(16).toString('hex'),
-    slackClientId: '1000000000.2000000000',
-    slackClientSecret: randomBytes(16).toString('hex'),
-    chatWebhookSecret: randomBytes(16).toString('hex'),
-    chatApiToken: randomBytes(16).toString('hex'),
-    encryptionKey: randomBytes(32).toString('hex'),
-  };
+  const secrets = newSecrets();
   const webUrl = `http://127.0.0.1:${webPort}`;
-  const slack = await startSlackEmulator({
-    port: slackPort,
-    signingSecret: secrets.slackSigningSecret,
-    clientId: secrets.slackClientId,
-    clientSecret: secrets.slackClientSecret,
-    eventsUrl: `${webUrl}/slack/events`,
-    interactivityUrl: `${webUrl}/slack/interactions`,
+  const emulators = await startEmulators(secrets, {
+    slack: { port: slackPort, eventsUrl: `${webUrl}/slack/events`, interactivityUrl: `${webUrl}/slack/interactions` },
+    platform: { port: platformPort, webhookUrl: `${webUrl}/webhooks/chat` },
   });
-  const platform = await startChatPlatformEmulator({
-    port: platformPort,
-    webhookUrl: `${webUrl}/webhooks/chat`,
-    webhookSecret: secrets.chatWebhookSecret,
-    apiToken: secrets.chatApiToken,
-  });
+  const { slack, platform } = emulators;
 
   const dbName = `threadbridge_sandbox_${Date.now()}`;
   const processEnv: NodeJS.ProcessEnv = {
     ...env,
+    ...productEnv({
+      secrets,
+      emulators,
+      publicUrl: webUrl,
+      redisUrl: services.redis.url,
+      mongoUrl: services.mongo.url,
+      mongoDb: dbName,
+      queuePrefix: 'threadbridge-sandbox',
+    }),
     NODE_ENV: 'development',
     LOG_LEVEL: env.LOG_LEVEL ?? 'info',
     PORT: String(webPort),
     HOST: '127.0.0.1',
-    PUBLIC_URL: webUrl,
-    REDIS_URL: services.redis.url,
-    MONGODB_URL: services.mongo.url,
-    MONGODB_DB: dbName,
-    QUEUE_PREFIX: 'threadbridge-sandbox',
-    TOKEN_ENCRYPTION_KEY: secrets.encryptionKey,
-    SLACK_SIGNING_SECRET: secrets.slackSigningSecret,
-    SLACK_CLIENT_ID: secrets.slackClientId,
-    SLACK_CLIENT_SECRET: secrets.slackClientSecret,
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_AUTHORIZE_URL: slack.authorizeUrl,
-    CHAT_API_URL: platform.url,
-    CHAT_API_TOKEN: secrets.chatApiToken,
-    CHAT_WEBHOOK_SECRET: secrets.chatWebhookSecret,
   };
   const web = startProductProcess({ kind: 'web', runtime: 'node', env: processEnv });
   const worker = startProductProcess({ kind: 'worker', runtime: workerRuntime, env: processEnv });
@@ -78,7 +55,7 @@ async function main(): Promise<void> {
 
   const mongo = await connectMongo(services.mongo.url, dbName);
   await ensureIndexes(mongo.db);
-  const store = createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKey, 'hex')));
+  const store = createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex')));
   const world = await seedWorld({ slack, platform, store, webUrl });
 
   // One demo chat, so the thread and the logs show the flow at once.
@@ -124,7 +101,7 @@ Press Ctrl-C to stop.`);
     await Promise.allSettled([web.stop(), worker.stop()]);
     await mongo.db.dropDatabase().catch(() => undefined);
     await mongo.close();
-    await Promise.allSettled([slack.close(), platform.close()]);
+    await emulators.close();
     await services.stop();
     process.exit(0);
   };

@@ -3,12 +3,13 @@
 // FerretDB with a fresh queue prefix and database. Seeds one org, one workspace installed
 // through the real OAuth flow, two agents mapped to Slack users, and a notification channel.
 import type { FastifyInstance } from 'fastify';
-import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
-import { startChatPlatformEmulator, type ChatPlatformEmulator } from '../../emulators/chat-platform/index.ts';
+import type { SlackEmulator } from '../../emulators/slack/index.ts';
+import type { ChatPlatformEmulator } from '../../emulators/chat-platform/index.ts';
 import type { Mongo, Store } from '../../src/store/index.ts';
 import type { Queues } from '../../src/jobs/queues.ts';
 import { mongoUrl, redisUrl } from './services.ts';
-import { buildTestApp, newSecrets } from './test-app.ts';
+import { buildTestApp } from './test-app.ts';
+import { newSecrets, productEnv, startEmulators } from '../../sandbox/product-env.ts';
 import { waitFor } from './wait-for.ts';
 import { seedWorld, type SeededWorld } from '../../sandbox/seed.ts';
 import { startProductProcess, repoRoot, type Runtime } from '../../sandbox/processes.ts';
@@ -30,17 +31,11 @@ export interface Harness extends SeededWorld {
 
 export async function startHarness(options: { runtime: WorkerRuntime; name: string; gapWaitMs?: number; workers?: number }): Promise<Harness> {
   const secrets = newSecrets();
-  const slack = await startSlackEmulator({
-    signingSecret: secrets.slackSigningSecret,
-    clientId: secrets.slackClientId,
-    clientSecret: secrets.slackClientSecret,
-    eventRetryDelaysMs: [0, 200, 400],
+  const emulators = await startEmulators(secrets, {
+    slack: { eventRetryDelaysMs: [0, 200, 400] },
+    platform: { webhookRetryDelaysMs: [100, 200, 400, 800] },
   });
-  const platform = await startChatPlatformEmulator({
-    webhookSecret: secrets.chatWebhookSecret,
-    apiToken: secrets.chatApiToken,
-    webhookRetryDelaysMs: [100, 200, 400, 800],
-  });
+  const { slack, platform } = emulators;
 
   // The web app listens first: its URL is the redirect URL and the emulators' delivery target.
   const web = await buildTestApp({ name: options.name, secrets, slackApiUrl: slack.apiUrl, slackAuthorizeUrl: slack.authorizeUrl });
@@ -54,24 +49,13 @@ export async function startHarness(options: { runtime: WorkerRuntime; name: stri
 
   const env = {
     ...process.env,
+    ...productEnv({ secrets, emulators, publicUrl: webUrl, redisUrl: redisUrl(), mongoUrl: mongoUrl(), mongoDb: web.dbName, queuePrefix: web.prefix }),
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
-    PUBLIC_URL: webUrl,
-    REDIS_URL: redisUrl(),
-    MONGODB_URL: mongoUrl(),
-    MONGODB_DB: web.dbName,
-    QUEUE_PREFIX: web.prefix,
-    TOKEN_ENCRYPTION_KEY: secrets.encryptionKeyHex,
-    SLACK_SIGNING_SECRET: secrets.slackSigningSecret,
-    SLACK_CLIENT_ID: secrets.slackClientId,
-    SLACK_CLIENT_SECRET: secrets.slackClientSecret,
-    SLACK_API_URL: slack.apiUrl,
-    CHAT_API_URL: platform.url,
-    CHAT_API_TOKEN: secrets.chatApiToken,
-    CHAT_WEBHOOK_SECRET: secrets.chatWebhookSecret,
     WORKER_CONCURRENCY: '8',
     THREAD_GAP_WAIT_MS: String(options.gapWaitMs ?? 1500),
   };
+
   const workers = Array.from({ length: options.workers ?? 1 }, (_, i) =>
     startProductProcess({ kind: 'worker', runtime: options.runtime, env, logFile: `${repoRoot}test-artifacts/${options.name}-worker-${i + 1}.log` }),
   );
@@ -90,8 +74,7 @@ export async function startHarness(options: { runtime: WorkerRuntime; name: stri
     async stop() {
       await Promise.all(workers.map((w) => w.stop()));
       await web.close();
-      await slack.close();
-      await platform.close();
+      await emulators.close();
     },
   };
 }

@@ -2,7 +2,6 @@
 // repositories on the test MongoDB (own database), the Slack API pointed at an emulator, and
 // a logger whose output the test can read (to prove that no secret reaches the logs).
 import { Writable } from 'node:stream';
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
@@ -14,26 +13,10 @@ import { connectMongo, ensureIndexes, createStore, type Mongo, type Store } from
 import { createSlackApi } from '../../src/slack/slack-api.ts';
 import { createQueues, createJobProducer, type Queues } from '../../src/jobs/queues.ts';
 import { mongoUrl, redisUrl, uniqueDbName, uniquePrefix } from './services.ts';
+import { newSecrets, type ProductSecrets } from '../../sandbox/product-env.ts';
 
-export interface TestSecrets {
-  slackSigningSecret: string;
-  slackClientId: string;
-  slackClientSecret: string;
-  chatWebhookSecret: string;
-  chatApiToken: string;
-  encryptionKeyHex: string;
-}
-
-export function newSecrets(): TestSecrets {
-  return {
-    slackSigningSecret: randomBytes(16).toString('hex'),
-    slackClientId: `${Date.now()}.${randomBytes(4).readUInt32BE()}`,
-    slackClientSecret: randomBytes(16).toString('hex'),
-    chatWebhookSecret: randomBytes(16).toString('hex'),
-    chatApiToken: randomBytes(16).toString('hex'),
-    encryptionKeyHex: randomBytes(32).toString('hex'),
-  };
-}
+export type TestSecrets = ProductSecrets;
+export { newSecrets };
 
 export interface TestApp {
   app: FastifyInstance;
@@ -91,11 +74,10 @@ export async function buildTestApp(input: {
     oauthStateKey: deriveKey(key, 'oauth-state'),
     webhookBodyLimitBytes: 256 * 1024,
     enqueueTimeoutMs: 2000,
-    metrics: async () => [],
+    metrics: deploymentMetrics(store.conversations, Object.values(queues)),
     healthChecks: {},
     ...input.overrides,
   };
-  deps.metrics = input.overrides?.metrics ?? deploymentMetrics(store.conversations, Object.values(queues));
   const app = await buildApp(deps);
 
   return {

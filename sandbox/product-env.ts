@@ -1,0 +1,86 @@
+// What the sandbox and the end-to-end tests both need to run the product against emulators:
+// fresh secrets, the two emulators started with them, and the environment the web and worker
+// processes read (the same variables README.md documents).
+import { randomBytes } from 'node:crypto';
+import { startSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from '../emulators/slack/index.ts';
+import { startChatPlatformEmulator, type ChatPlatformEmulator, type ChatPlatformEmulatorOptions } from '../emulators/chat-platform/index.ts';
+
+export interface ProductSecrets {
+  slackSigningSecret: string;
+  slackClientId: string;
+  slackClientSecret: string;
+  chatWebhookSecret: string;
+  chatApiToken: string;
+  /** TOKEN_ENCRYPTION_KEY, as 64 hex characters. */
+  encryptionKeyHex: string;
+}
+
+export function newSecrets(): ProductSecrets {
+  return {
+    slackSigningSecret: randomBytes(16).toString('hex'),
+    slackClientId: `${Date.now()}.${randomBytes(4).readUInt32BE()}`,
+    slackClientSecret: randomBytes(16).toString('hex'),
+    chatWebhookSecret: randomBytes(16).toString('hex'),
+    chatApiToken: randomBytes(16).toString('hex'),
+    encryptionKeyHex: randomBytes(32).toString('hex'),
+  };
+}
+
+export interface Emulators {
+  slack: SlackEmulator;
+  platform: ChatPlatformEmulator;
+  close(): Promise<void>;
+}
+
+/** Both emulators, sharing the product's secrets; options beyond the secrets pass through. */
+export async function startEmulators(
+  secrets: ProductSecrets,
+  options: {
+    slack?: Omit<SlackEmulatorOptions, 'signingSecret' | 'clientId' | 'clientSecret'>;
+    platform?: Omit<ChatPlatformEmulatorOptions, 'webhookSecret' | 'apiToken'>;
+  } = {},
+): Promise<Emulators> {
+  const slack = await startSlackEmulator({
+    ...options.slack,
+    signingSecret: secrets.slackSigningSecret,
+    clientId: secrets.slackClientId,
+    clientSecret: secrets.slackClientSecret,
+  });
+  const platform = await startChatPlatformEmulator({ ...options.platform, webhookSecret: secrets.chatWebhookSecret, apiToken: secrets.chatApiToken });
+  return {
+    slack,
+    platform,
+    async close() {
+      await Promise.allSettled([slack.close(), platform.close()]);
+    },
+  };
+}
+
+/** The product's environment for running against the emulators. */
+export function productEnv(input: {
+  secrets: ProductSecrets;
+  emulators: Emulators;
+  publicUrl: string;
+  redisUrl: string;
+  mongoUrl: string;
+  mongoDb: string;
+  queuePrefix: string;
+}): Record<string, string> {
+  const { secrets, emulators } = input;
+  return {
+    PUBLIC_URL: input.publicUrl,
+    REDIS_URL: input.redisUrl,
+    MONGODB_URL: input.mongoUrl,
+    MONGODB_DB: input.mongoDb,
+    QUEUE_PREFIX: input.queuePrefix,
+    TOKEN_ENCRYPTION_KEY: secrets.encryptionKeyHex,
+    SLACK_SIGNING_SECRET: secrets.slackSigningSecret,
+    SLACK_CLIENT_ID: secrets.slackClientId,
+    SLACK_CLIENT_SECRET: secrets.slackClientSecret,
+    SLACK_API_URL: emulators.slack.apiUrl,
+    SLACK_AUTHORIZE_URL: emulators.slack.authorizeUrl,
+    CHAT_API_URL: emulators.platform.url,
+    CHAT_API_TOKEN: secrets.chatApiToken,
+    CHAT_WEBHOOK_SECRET: secrets.chatWebhookSecret,
+  };
+}
