@@ -14,7 +14,6 @@ function define(code: string, statusCode: number, message: string): AppErrorDefi
 
 export const errors = {
   INVALID_JSON: define('invalid_json', 400, 'The request body is not valid JSON'),
-  INVALID_FORM: define('invalid_form', 400, 'The request body is not a valid form'),
   INVALID_PAYLOAD: define('invalid_payload', 400, 'The request body does not match the expected schema'),
   UNKNOWN_EVENT_TYPE: define('unknown_event_type', 400, 'The event type is not one Threadbridge knows'),
   UNSUPPORTED_MEDIA_TYPE: define('unsupported_media_type', 415, 'The Content-Type is not accepted here'),

@@ -7,7 +7,7 @@ import { pointOthersToThread } from './notification-delivery.ts';
 export async function announceAssignment(deps: WorkerDeps, orgId: string, conversationId: string, agentId: string): Promise<void> {
   const record = await deps.store.conversations.get(orgId, conversationId);
   if (!record?.thread || !record.notification) return;
-  const mapping = (await deps.store.agentMappings.listForOrg(orgId)).find((m) => m.agentId === agentId);
+  const mapping = await deps.store.agentMappings.findByAgent(orgId, agentId);
   const token = await deps.store.installations.botToken(record.thread.teamId);
   if (!token) return;
   if (!mapping) {
@@ -17,5 +17,5 @@ export async function announceAssignment(deps: WorkerDeps, orgId: string, conver
   const { thread } = record;
   await deps.slack.postMessage(token, { channel: thread.channelId, threadTs: thread.threadTs, text: `:bust_in_silhouette: Assigned to <@${mapping.slackUserId}>.` });
   const reachedDirectly = record.notification.dmSlackUserIds.includes(mapping.slackUserId);
-  if (!reachedDirectly) await pointOthersToThread(deps, thread.teamId, token, record, thread, [mapping.slackUserId]);
+  if (!reachedDirectly) await pointOthersToThread(deps, thread.teamId, token, record, thread, [mapping.slackUserId], 'You were assigned the chat with');
 }

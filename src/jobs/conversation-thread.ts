@@ -29,7 +29,7 @@ export async function syncConversationThread(deps: WorkerDeps, orgId: string, co
       if (!record.conversation) return;
       const opened = await openThread(deps, record);
       if (!opened) return;
-      record = (await deps.store.conversations.get(orgId, conversationId))!;
+      record = opened;
     }
     await postPendingMessages(deps, record, lock, key);
   } finally {
@@ -51,25 +51,29 @@ export async function repairFromPlatform(deps: WorkerDeps, orgId: string, conver
   }
 }
 
-async function openThread(deps: WorkerDeps, record: ConversationRecord): Promise<boolean> {
+/** Sends the notification and stores the thread; the record as it now is, or null when there is no thread. */
+async function openThread(deps: WorkerDeps, record: ConversationRecord): Promise<ConversationRecord | null> {
   const { orgId, conversationId } = record;
   const log = deps.logger.child({ orgId, conversationId });
   const installation = await deps.store.installations.findByOrg(orgId);
   const token = installation ? await deps.store.installations.botToken(installation.teamId) : null;
   if (!installation || !token) {
     await undeliverable(deps, record, 'Slack is not connected for this org');
-    return false;
+    return null;
   }
   const delivered = await deliverNotification(deps, record, installation.teamId, token);
   if (!delivered.ok) {
     await undeliverable(deps, record, delivered.reason);
-    return false;
+    return null;
   }
   const attached = await deps.store.conversations.attachThread(orgId, conversationId, delivered.thread, delivered.notification, deps.now());
-  if (!attached) log.error({ thread: delivered.thread }, 'conversation already had a thread: a second parent message was posted');
-  else await scheduleFirstReminder(deps, orgId, conversationId);
+  if (!attached) {
+    log.error({ thread: delivered.thread }, 'conversation already had a thread: a second parent message was posted');
+    return null;
+  }
+  await scheduleFirstReminder(deps, orgId, conversationId);
   log.info({ ...delivered.thread, rule: delivered.notification.rule, reason: delivered.notification.reason }, 'thread opened');
-  return attached;
+  return { ...record, thread: delivered.thread, notification: delivered.notification, undeliverableReason: null };
 }
 
 async function undeliverable(deps: WorkerDeps, record: ConversationRecord, reason: string): Promise<void> {

@@ -95,7 +95,7 @@ export async function deliverNotification(deps: WorkerDeps, record: Conversation
       const posted = await deps.slack.postMessage(token, { channel: primaryChannel, ...body });
       const thread = { teamId, channelId: posted.channel, threadTs: posted.ts };
       // The thread lives in the first DM; the others get a pointer to it.
-      if (others.length > 0) await pointOthersToThread(deps, teamId, token, record, thread, others.map((o) => o.slackUserId), unusable);
+      if (others.length > 0) await pointOthersToThread(deps, teamId, token, record, thread, others.map((o) => o.slackUserId), 'New chat from', unusable);
       return { ok: true, thread, notification };
     } catch (error) {
       if (!(error instanceof SlackApiError)) throw error;
@@ -139,7 +139,7 @@ export async function dmChannel(deps: WorkerDeps, teamId: string, token: string,
   }
 }
 
-/** DMs each user a short notice with a link to the conversation's thread. */
+/** DMs each user "<lead> <visitor>: answer in its thread", linking to the conversation's thread. */
 export async function pointOthersToThread(
   deps: WorkerDeps,
   teamId: string,
@@ -147,6 +147,7 @@ export async function pointOthersToThread(
   record: ConversationRecord,
   thread: SlackThreadRef,
   slackUserIds: string[],
+  lead: string,
   unusable?: { slackUserIds: Set<string> },
 ): Promise<void> {
   const permalink = await deps.slack.getPermalink(token, { channel: thread.channelId, ts: thread.threadTs });
@@ -154,6 +155,6 @@ export async function pointOthersToThread(
   for (const user of slackUserIds) {
     const channel = await dmChannel(deps, teamId, token, user, unusable);
     if (!channel) continue;
-    await deps.slack.postMessage(token, { channel, text: `New chat from ${name}: <${permalink}|answer in its thread>` });
+    await deps.slack.postMessage(token, { channel, text: `${lead} ${name}: <${permalink}|answer in its thread>` });
   }
 }

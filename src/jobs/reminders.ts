@@ -74,7 +74,7 @@ export async function processReminder(deps: WorkerDeps, job: ReminderJob): Promi
       log.warn('nobody left to escalate to');
       return;
     }
-    await pointOthersToThread(deps, thread.teamId, token, record, thread, online);
+    await pointOthersToThread(deps, thread.teamId, token, record, thread, online, `Still unanswered after ${waited} min: chat from`);
     where = online.map((id) => `<@${id}>`).join(', ');
   }
   await deps.slack.postMessage(token, { channel: thread.channelId, threadTs: thread.threadTs, text: `:rotating_light: Still unanswered after ${waited} min: escalated to ${where}.` });

@@ -17,6 +17,7 @@ export interface AgentMappingsRepository {
   map(mapping: AgentMapping, now: Date): Promise<void>;
   unmap(orgId: string, agentId: string): Promise<void>;
   findBySlackUser(teamId: string, slackUserId: string): Promise<AgentMapping | null>;
+  findByAgent(orgId: string, agentId: string): Promise<AgentMapping | null>;
   listForOrg(orgId: string): Promise<AgentMapping[]>;
 }
 
@@ -36,6 +37,10 @@ export function createAgentMappingsRepository(db: Db): AgentMappingsRepository {
     },
     async findBySlackUser(teamId, slackUserId) {
       const doc = await collection.findOne({ teamId, slackUserId });
+      return doc ? strip(doc) : null;
+    },
+    async findByAgent(orgId, agentId) {
+      const doc = await collection.findOne({ _id: key(orgId, agentId) });
       return doc ? strip(doc) : null;
     },
     async listForOrg(orgId) {

@@ -223,7 +223,7 @@ describe('new-chat notification routing', () => {
       { what: 'the assignment line in the thread' },
     );
     const bobDm = await dmChannelOf(h.agents.bob.slackUserId);
-    await waitFor(() => h.slack.messages(bobDm).filter((m) => m.text.startsWith('New chat from Ann')), (m) => m.length === 1, { what: 'the DM to the assignee' });
+    await waitFor(() => h.slack.messages(bobDm).filter((m) => m.text.startsWith('You were assigned the chat with Ann: <https://')), (m) => m.length === 1, { what: 'the DM to the assignee' });
 
     await h.platform.end(h.orgId, conversation.id, 'visitor');
     const updates = await waitFor(

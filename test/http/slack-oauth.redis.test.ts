@@ -70,12 +70,17 @@ describe('Slack OAuth install', () => {
     expect((await t.store.installations.findByTeam(team.id))!.orgId).toBe('org_first');
   });
 
-  it('keeps the same org working on reinstall', async () => {
+  it('keeps the same org on reinstall and stores the token of the latest install', async () => {
     const team = slack.createTeam({ name: 'Again Co' });
     const admin = slack.createUser(team.id, { name: 'admin' });
     expect((await fetch(slack.approveInstall(await startInstall('org_again'), { teamId: team.id, userId: admin.id }))).status).toBe(200);
+    const firstToken = await t.store.installations.botToken(team.id);
     expect((await fetch(slack.approveInstall(await startInstall('org_again'), { teamId: team.id, userId: admin.id }))).status).toBe(200);
     expect((await t.store.installations.findByOrg('org_again'))!.teamId).toBe(team.id);
+    // The reinstall's token is the one kept (the emulator may or may not issue a new one).
+    const latest = slack.calls({ method: 'oauth.v2.access' }).at(-1)!.response.access_token as string;
+    expect(await t.store.installations.botToken(team.id)).toBe(latest);
+    expect(firstToken).toMatch(/^xoxb-/);
   });
 
   const failures = [
