@@ -66,15 +66,32 @@ export function createPlatformDirectoryRepository(db: Db): PlatformDirectoryRepo
       };
     },
     async saveSnapshot(orgId, agentList, groupList, fetchedAt) {
-      for (const agent of agentList) {
-        const _id = key(orgId, agent.agentId);
-        await upsertWithRetry(() => agents.updateOne({ _id }, { $set: { orgId, agentId: agent.agentId, name: agent.name, email: agent.email } , $setOnInsert: { status: agent.status, statusAt: fetchedAt } }, { upsert: true }));
-        // A status event newer than this fetch keeps its word.
-        await agents.updateOne({ _id, statusAt: { $lt: fetchedAt } }, { $set: { status: agent.status, statusAt: fetchedAt } });
+      // One round trip per collection however many agents an org has (a refresh runs every minute).
+      if (agentList.length > 0) {
+        await upsertWithRetry(() => agents.bulkWrite(
+          agentList.flatMap((agent) => {
+            const _id = key(orgId, agent.agentId);
+            return [
+              {
+                updateOne: {
+                  filter: { _id },
+                  update: { $set: { orgId, agentId: agent.agentId, name: agent.name, email: agent.email }, $setOnInsert: { status: agent.status, statusAt: fetchedAt } },
+                  upsert: true,
+                },
+              },
+              // A status event newer than this fetch keeps its word.
+              { updateOne: { filter: { _id, statusAt: { $lt: fetchedAt } }, update: { $set: { status: agent.status, statusAt: fetchedAt } } } },
+            ];
+          }),
+          { ordered: true },
+        ));
       }
       await agents.deleteMany({ orgId, agentId: { $nin: agentList.map((a) => a.agentId) } });
-      for (const group of groupList) {
-        await upsertWithRetry(() => groups.updateOne({ _id: key(orgId, group.groupId) }, { $set: { orgId, ...group } }, { upsert: true }));
+      if (groupList.length > 0) {
+        await upsertWithRetry(() => groups.bulkWrite(
+          groupList.map((group) => ({ updateOne: { filter: { _id: key(orgId, group.groupId) }, update: { $set: { orgId, ...group } }, upsert: true } })),
+          { ordered: true },
+        ));
       }
       await groups.deleteMany({ orgId, groupId: { $nin: groupList.map((g) => g.groupId) } });
       await upsertWithRetry(() => meta.updateOne({ _id: orgId }, { $set: { fetchedAt } }, { upsert: true }));
