@@ -1,6 +1,6 @@
 // Queueing from a request handler, bounded in time: both senders give up after 3 s, so a slow
 // Redis must become a fast 503 (and a redelivery later) rather than a hung request.
-import { appError } from '../errors.ts';
+import { AppError, appError } from '../errors.ts';
 
 export async function enqueueWithin(add: () => Promise<void>, timeoutMs: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -10,7 +10,7 @@ export async function enqueueWithin(add: () => Promise<void>, timeoutMs: number)
   try {
     await Promise.race([add(), timeout]);
   } catch (error) {
-    if (error instanceof Error && error.name === 'AppError') throw error;
+    if (error instanceof AppError) throw error;
     throw appError('QUEUE_UNAVAILABLE', error instanceof Error ? error.message : undefined);
   } finally {
     clearTimeout(timer);

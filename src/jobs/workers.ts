@@ -1,7 +1,7 @@
 // The BullMQ workers, one per queue, each handing its jobs to a processor and turning failures
 // into BullMQ outcomes (delay, retry, fail). Built from passed-in dependencies so the worker
 // entry point and the tests start exactly the same thing.
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { ChatEvent } from '../platform/webhook-events.ts';
 import type { SlackEventJob } from '../slack/slack-events.ts';
 import { queueNames, type OrgChangedJob, type ReminderJob, type ThreadSyncJob } from './queues.ts';
@@ -41,7 +41,7 @@ export function startWorkers(deps: WorkerDeps, options: { connection: Connection
   for (const worker of workers) {
     worker.on('failed', (job, error) => {
       if (!job) return;
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
       deps.logger[final ? 'error' : 'warn']({ queue: worker.name, jobId: job.id, attempt: job.attemptsMade, err: error }, final ? 'job failed for good' : 'job failed; will retry');
     });
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));
