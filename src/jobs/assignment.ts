@@ -1,6 +1,6 @@
-// conversation.assigned: the assignee is @mentioned in the thread and, unless the notification
-// already reached them directly, DMed a link to it, so an assignment made in the console is seen
-// in Slack too.
+// conversation.assigned: the assignee is @mentioned in the thread and, when they are neither in
+// the thread's channel nor the person whose DM holds it, DMed a link to it, so an assignment made
+// in the console is seen in Slack too.
 import type { WorkerDeps } from './worker-deps.ts';
 import { pointOthersToThread } from './notification-delivery.ts';
 
@@ -16,6 +16,9 @@ export async function announceAssignment(deps: WorkerDeps, orgId: string, conver
   }
   const { thread } = record;
   await deps.slack.postMessage(token, { channel: thread.channelId, threadTs: thread.threadTs, text: `:bust_in_silhouette: Assigned to <@${mapping.slackUserId}>.` });
-  const reachedDirectly = record.notification.dmSlackUserIds.includes(mapping.slackUserId);
-  if (!reachedDirectly) await pointOthersToThread(deps, thread.teamId, token, record, thread, [mapping.slackUserId], 'You were assigned the chat with');
+  const seesThread =
+    record.notification.targetKind === 'dm'
+      ? record.notification.dmSlackUserIds[0] === mapping.slackUserId
+      : await deps.slack.isChannelMember(token, { channel: thread.channelId, user: mapping.slackUserId });
+  if (!seesThread) await pointOthersToThread(deps, thread.teamId, token, record, thread, [mapping.slackUserId], 'You were assigned the chat with');
 }

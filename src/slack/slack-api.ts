@@ -40,6 +40,8 @@ export interface SlackApi {
   updateMessage(token: string, args: { channel: string; ts: string; text: string; blocks?: SlackBlock[] }): Promise<void>;
   postEphemeral(token: string, args: { channel: string; user: string; text: string; threadTs?: string }): Promise<void>;
   getPermalink(token: string, args: { channel: string; ts: string }): Promise<string>;
+  /** Whether a user is in a channel (conversations.members, paged until found). */
+  isChannelMember(token: string, args: { channel: string; user: string }): Promise<boolean>;
   /** The app's DM channel with one user (conversations.open). */
   openDm(token: string, slackUserId: string): Promise<string>;
   oauthAccess(args: { code: string; redirectUri: string }): Promise<OAuthAccessResult>;
@@ -110,6 +112,17 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
       const result = await call('chat.getPermalink', () => client.chat.getPermalink({ token, channel: args.channel, message_ts: args.ts }));
       if (!result.permalink) throw new SlackApiError('chat.getPermalink', 'missing_permalink_in_response', false);
       return result.permalink;
+    },
+    async isChannelMember(token, args) {
+      let cursor: string | undefined;
+      do {
+        const page = await call('conversations.members', () =>
+          client.conversations.members({ token, channel: args.channel, limit: 1000, ...(cursor ? { cursor } : {}) }),
+        );
+        if (page.members?.includes(args.user)) return true;
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+      return false;
     },
     async openDm(token, slackUserId) {
       const result = await call('conversations.open', () => client.conversations.open({ token, users: slackUserId }));

@@ -7,7 +7,7 @@ import { waitFor } from '../support/wait-for.ts';
 import { createJobProducer } from '../../src/jobs/queues.ts';
 
 let h: Harness;
-const ids = { sales: '', salesChannel: '', privateChannel: '', dave: '' };
+const ids = { sales: '', salesChannel: '', privateChannel: '', dave: '', zedSlack: '', archivedChannel: '' };
 
 beforeAll(async () => {
   h = await startHarness({ runtime: 'node', name: 'routing', workers: 2 });
@@ -29,10 +29,22 @@ beforeAll(async () => {
   // A private channel the app was never added to: Slack answers channel_not_found.
   const privateChannel = h.slack.createChannel(h.teamId, { name: 'secret-deals', isPrivate: true, memberIds: [h.agents.alice.slackUserId] });
   ids.privateChannel = privateChannel.id;
+  // An archived channel, and an agent whose Slack account was deactivated.
+  const archived = h.slack.createChannel(h.teamId, { name: 'old-deals', memberIds: [h.agents.alice.slackUserId] });
+  h.slack.addToChannel(archived.id, h.botUserId);
+  h.slack.archiveChannel(archived.id);
+  h.platform.addRoutingGroup(h.orgId, { id: 'grp_archived', name: 'Archived', memberAgentIds: [h.agents.alice.agentId, h.agents.bob.agentId] });
+  const zed = h.platform.addAgent(h.orgId, { name: 'Zed Gone', email: 'zed@acme.test', status: 'online' });
+  const zedSlack = h.slack.createUser(h.teamId, { name: 'zed', realName: 'Zed Gone', deleted: true });
+  h.platform.addRoutingGroup(h.orgId, { id: 'grp_zed', name: 'Zed', memberAgentIds: [zed.id] });
 
   const now = new Date();
   await h.store.slackRouting.setGroupChannel(h.orgId, sales.id, salesChannel.id, now);
   await h.store.slackRouting.setGroupChannel(h.orgId, secret.id, privateChannel.id, now);
+  await h.store.slackRouting.setGroupChannel(h.orgId, 'grp_archived', archived.id, now);
+  await h.store.agentMappings.map({ orgId: h.orgId, agentId: zed.id, teamId: h.teamId, slackUserId: zedSlack.id }, now);
+  ids.zedSlack = zedSlack.id;
+  ids.archivedChannel = archived.id;
   // Global channel chosen but switched off: it is only the fallback. Reminders off unless a test turns them on.
   await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, now);
 }, 120_000);
@@ -125,6 +137,26 @@ describe('new-chat notification routing', () => {
     expect(blocksText(parentPost(h.channelId, record.thread!.threadTs))).toContain('fallback to the global channel (the channel of Secret cannot be used)');
   });
 
+  it('falls back to the global channel when the group’s channel is archived', async () => {
+    const conversation = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_archived', visitor: { name: 'Arlo' } });
+    const record = await notificationOf(conversation.id);
+    const refused = h.slack.calls({ method: 'chat.postMessage' }).filter((c) => c.params.channel === ids.archivedChannel);
+    expect(refused[0]!.response).toMatchObject({ ok: false, error: 'is_archived' });
+    expect(record.thread!.channelId).toBe(h.channelId);
+    expect(blocksText(parentPost(h.channelId, record.thread!.threadTs))).toContain('fallback to the global channel (the channel of Archived cannot be used)');
+  });
+
+  it('falls through when the DM target’s Slack account is deactivated', async () => {
+    const conversation = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_zed', visitor: { name: 'Dee' } });
+    const record = await notificationOf(conversation.id);
+    const refused = h.slack.calls({ method: 'conversations.open' }).filter((c) => c.params.users === ids.zedSlack);
+    expect(refused[0]!.response).toMatchObject({ ok: false, error: 'user_disabled' });
+    expect(record.thread!.channelId).toBe(h.channelId);
+    expect(blocksText(parentPost(h.channelId, record.thread!.threadTs))).toContain(
+      'fallback to the global channel (the only member is not mapped to a usable Slack user; Zed has no Slack channel)',
+    );
+  });
+
   it('stores the chat as undeliverable with its reason and a metric when nothing can be used, and delivers it once settings change', async () => {
     await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, answerTimeMs: null }, new Date());
     const later = await h.platform.startConversation(h.orgId, { routingGroupId: null, visitor: { name: 'Nobody 2' } });
@@ -212,7 +244,8 @@ describe('new-chat notification routing', () => {
     await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
   });
 
-  it('announces an assignment in the thread and DMs the assignee a link; the parent shows when the chat ended', async () => {
+  it('announces an assignment in the thread, DMs a link only to an assignee who cannot see the thread, and marks the parent ended', async () => {
+    // Bob is a member of #sales-chats: he is @mentioned in the thread and needs no DM.
     const conversation = await h.platform.startConversation(h.orgId, { routingGroupId: ids.sales, visitor: { name: 'Ann' } });
     const record = await notificationOf(conversation.id);
     const { threadTs } = record.thread!;
@@ -222,8 +255,24 @@ describe('new-chat notification routing', () => {
       (m) => m.length === 1,
       { what: 'the assignment line in the thread' },
     );
+    await waitFor(
+      async () => (await h.queues.chatEvents.getJobs(['completed'])).filter((j) => j.name === 'conversation.assigned' && (j.data.data as { conversationId: string }).conversationId === conversation.id),
+      (jobs) => jobs.length === 1,
+      { what: 'the assignment job to finish' },
+    );
     const bobDm = await dmChannelOf(h.agents.bob.slackUserId);
-    await waitFor(() => h.slack.messages(bobDm).filter((m) => m.text.startsWith('You were assigned the chat with Ann: <https://')), (m) => m.length === 1, { what: 'the DM to the assignee' });
+    expect(h.slack.messages(bobDm).filter((m) => m.text.includes('You were assigned the chat with Ann'))).toHaveLength(0);
+
+    // A chat whose thread lives in Bob's DM, assigned to Alice: she cannot see it, so she gets a link.
+    const solo = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_solo', visitor: { name: 'Sol' } });
+    await notificationOf(solo.id);
+    await h.platform.assign(h.orgId, solo.id, h.agents.alice.agentId);
+    const aliceDm = await dmChannelOf(h.agents.alice.slackUserId);
+    await waitFor(
+      () => h.slack.messages(aliceDm).filter((m) => m.text.startsWith('You were assigned the chat with Sol: <https://')),
+      (m) => m.length === 1,
+      { what: 'the DM to the assignee' },
+    );
 
     await h.platform.end(h.orgId, conversation.id, 'visitor');
     const updates = await waitFor(
