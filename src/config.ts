@@ -44,6 +44,10 @@ const schema = z.object({
   // How long a conversation's thread waits for a missing seq before asking the platform.
   THREAD_GAP_WAIT_MS: positiveInt.default(3000),
   WEBHOOK_BODY_LIMIT_BYTES: positiveInt.default(256 * 1024),
+  // chat.postMessage budgets shared by all workers: Slack allows about 1 per second per channel,
+  // and has an unpublished workspace-wide limit.
+  SLACK_CHANNEL_POSTS_PER_SECOND: digits.pipe(z.number().positive()).default(1),
+  SLACK_WORKSPACE_POSTS_PER_SECOND: digits.pipe(z.number().positive()).default(8),
   // Bull Board is mounted at /admin/queues only when both are set.
   BULL_BOARD_USER: z.string().min(1).optional(),
   BULL_BOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),

@@ -5,8 +5,9 @@ import type { WorkerDeps } from './worker-deps.ts';
 import type { ConversationRecord, ThreadMessage } from '../store/index.ts';
 import type { Lock } from './thread-lock.ts';
 import { ThreadBusyError, ThreadLockLostError } from './job-errors.ts';
-import { nextThreadStep } from '../routing/thread-order.ts';
-import { threadMessage } from '../slack/format/conversation-messages.ts';
+import { consecutiveRun, nextThreadStep } from '../routing/thread-order.ts';
+import { combinedThreadMessage, threadMessage } from '../slack/format/conversation-messages.ts';
+import { SlackBudgetExhaustedError } from './paced-slack-api.ts';
 import { deliverNotification } from './notification-delivery.ts';
 import { scheduleFirstReminder } from './reminders.ts';
 import { SlackApiError, connectionLostCodes } from '../slack/slack-errors.ts';
@@ -16,6 +17,8 @@ import { assertNever } from '../errors.ts';
 // Errors about this one message, not the thread: skip it (recorded) rather than block the thread.
 const messageOnlyCodes = new Set(['msg_too_long', 'no_text', 'invalid_blocks']);
 const PENDING_BATCH = 100;
+/** At most this many chat messages in one combined Slack post (each is at least two blocks of 50). */
+const MAX_COMBINED = 20;
 
 export async function syncConversationThread(deps: WorkerDeps, orgId: string, conversationId: string): Promise<void> {
   const key = `thread:${orgId}:${conversationId}`;
@@ -90,6 +93,7 @@ async function postPendingMessages(deps: WorkerDeps, record: ConversationRecord,
     return;
   }
   let gapSince = record.gapSince;
+  const backlogged = record.backlogged;
   let repaired = false;
   let lastSeq = await deps.store.threadMessages.lastHandledSeq(orgId, conversationId);
   let pending = await deps.store.threadMessages.pending(orgId, conversationId, PENDING_BATCH);
@@ -107,6 +111,7 @@ async function postPendingMessages(deps: WorkerDeps, record: ConversationRecord,
     switch (step.kind) {
       case 'idle':
         if (gapSince) await deps.store.conversations.setGapSince(orgId, conversationId, null, now);
+        if (backlogged) await deps.store.conversations.setBacklogged(orgId, conversationId, false, now);
         return;
       case 'wait':
         if (!gapSince) {
@@ -123,19 +128,29 @@ async function postPendingMessages(deps: WorkerDeps, record: ConversationRecord,
         break;
       }
       case 'handle': {
-        const message = pending.find((m) => m.seq === step.seq)!;
         if (step.skippedSeq !== null) {
           deps.logger.warn({ orgId, conversationId, missingSeq: step.skippedSeq, nextSeq: step.seq }, 'seq missing at the platform too: moving on');
         }
-        await handleMessage(deps, record, token, message, step.late);
+        // Behind the channel's budget, what queued up goes out as one post; otherwise one each.
+        const runSeqs = step.late || !backlogged ? [step.seq] : consecutiveRun(pending.map((m) => m.seq), step.seq, MAX_COMBINED);
+        const run = runSeqs.map((seq) => pending.find((m) => m.seq === seq)!);
+        let handled: number[];
+        try {
+          handled = await handleMessages(deps, record, token, run, step.late);
+        } catch (error) {
+          if (error instanceof SlackBudgetExhaustedError && !backlogged) {
+            await deps.store.conversations.setBacklogged(orgId, conversationId, true, deps.now());
+          }
+          throw error;
+        }
         if (!(await lock.extend())) throw new ThreadLockLostError(key);
-        lastSeq = Math.max(lastSeq ?? step.seq, step.seq);
+        lastSeq = Math.max(lastSeq ?? 0, ...handled);
         if (!step.late && gapSince) {
           gapSince = null;
           await deps.store.conversations.setGapSince(orgId, conversationId, null, deps.now());
           repaired = false;
         }
-        pending = pending.filter((m) => m.seq !== step.seq);
+        pending = pending.filter((m) => !handled.includes(m.seq));
         if (pending.length === 0) pending = await deps.store.threadMessages.pending(orgId, conversationId, PENDING_BATCH);
         break;
       }
@@ -145,27 +160,41 @@ async function postPendingMessages(deps: WorkerDeps, record: ConversationRecord,
   }
 }
 
-async function handleMessage(deps: WorkerDeps, record: ConversationRecord, token: string, stored: ThreadMessage, late: boolean): Promise<void> {
+/**
+ * Posts `run` (consecutive pending messages, lowest seq first) into the thread, as one Slack
+ * message when there are several. Returns the seqs it handled: a platform echo of a reply relayed
+ * from Slack is skipped on its own, and a run stops before the next echo.
+ */
+async function handleMessages(deps: WorkerDeps, record: ConversationRecord, token: string, run: ThreadMessage[], late: boolean): Promise<number[]> {
   const { orgId, conversationId } = record;
-  const { message } = stored;
-  const now = deps.now();
-  // The platform echoes every reply we relayed from Slack; it is already in the thread.
-  if (message.origin === 'slack' && message.clientMessageId && (await deps.store.relayedReplies.isRelayed(orgId, message.clientMessageId))) {
-    await deps.store.threadMessages.markSkipped(orgId, conversationId, message.seq, 'relayed from Slack', now);
-    return;
+  const isEcho = async ({ message }: ThreadMessage) =>
+    message.origin === 'slack' && message.clientMessageId !== null && (await deps.store.relayedReplies.isRelayed(orgId, message.clientMessageId));
+  if (await isEcho(run[0]!)) {
+    await deps.store.threadMessages.markSkipped(orgId, conversationId, run[0]!.seq, 'relayed from Slack', deps.now());
+    return [run[0]!.seq];
   }
+  const postable: ThreadMessage[] = [run[0]!];
+  for (const next of run.slice(1)) {
+    if (await isEcho(next)) break;
+    postable.push(next);
+  }
+  const { body, count } = postable.length === 1 ? { body: threadMessage(postable[0]!.message, { late }), count: 1 } : combinedThreadMessage(postable.map((m) => m.message));
+  const sent = postable.slice(0, count);
   const thread = record.thread!;
   try {
-    // Posting and recording the ts are two steps: a worker that dies between them reposts this one
-    // message on retry. Slack has no idempotency key for chat.postMessage, and reading the thread
+    // Posting and recording the ts are two steps: a worker that dies between them reposts these
+    // messages on retry. Slack has no idempotency key for chat.postMessage, and reading the thread
     // back to check is Tier 1, so this narrow window is accepted rather than risking a lost message.
-    const posted = await deps.slack.postMessage(token, { channel: thread.channelId, threadTs: thread.threadTs, ...threadMessage(message, { late }) });
-    await deps.store.threadMessages.markPosted(orgId, conversationId, message.seq, posted.ts, deps.now());
+    const posted = await deps.slack.postMessage(token, { channel: thread.channelId, threadTs: thread.threadTs, ...body });
+    for (const m of sent) await deps.store.threadMessages.markPosted(orgId, conversationId, m.seq, posted.ts, deps.now());
+    return sent.map((m) => m.seq);
   } catch (error) {
     if (error instanceof SlackApiError && messageOnlyCodes.has(error.code)) {
-      deps.logger.error({ orgId, conversationId, seq: message.seq, code: error.code }, 'Slack refused one message; skipped');
-      await deps.store.threadMessages.markSkipped(orgId, conversationId, message.seq, `slack:${error.code}`, deps.now());
-      return;
+      // A combined post is retried one message at a time, so only the message Slack refuses is skipped.
+      if (sent.length > 1) return handleMessages(deps, record, token, [sent[0]!], late);
+      deps.logger.error({ orgId, conversationId, seq: sent[0]!.seq, code: error.code }, 'Slack refused one message; skipped');
+      await deps.store.threadMessages.markSkipped(orgId, conversationId, sent[0]!.seq, `slack:${error.code}`, deps.now());
+      return [sent[0]!.seq];
     }
     if (error instanceof SlackApiError && connectionLostCodes.has(error.code)) {
       await undeliverable(deps, record, `Slack connection lost: ${error.code}`);

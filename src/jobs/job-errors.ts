@@ -4,6 +4,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { SlackApiError, SlackRateLimitedError } from '../slack/slack-errors.ts';
 import { PlatformApiError } from '../platform/platform-api.ts';
+import { SlackBudgetExhaustedError } from './paced-slack-api.ts';
 
 /** Another worker holds the conversation's thread; try again shortly. */
 export class ThreadBusyError extends Error {
@@ -26,6 +27,7 @@ export type Outcome = { kind: 'delay'; ms: number; why: string } | { kind: 'retr
 /** Pure: what to do with the job after `error`. `jitter` in [0,1) spreads retries of busy threads. */
 export function classifyFailure(error: unknown, jitter: number): Outcome {
   if (error instanceof SlackRateLimitedError) return { kind: 'delay', ms: Math.max(1, error.retryAfterSeconds) * 1000, why: `Slack ${error.method} rate limited` };
+  if (error instanceof SlackBudgetExhaustedError) return { kind: 'delay', ms: error.waitMs + Math.floor(jitter * 100), why: 'Slack posting budget exhausted' };
   if (error instanceof ThreadBusyError) return { kind: 'delay', ms: 100 + Math.floor(jitter * 400), why: 'thread busy' };
   if (error instanceof ThreadLockLostError) return { kind: 'retry' };
   if (error instanceof PlatformApiError) {

@@ -10,6 +10,8 @@ import { createPlatformApi } from '../platform/platform-api.ts';
 import { createQueues, createJobProducer } from './queues.ts';
 import { createLocks } from './thread-lock.ts';
 import { startWorkers } from './workers.ts';
+import { pacedSlackApi } from './paced-slack-api.ts';
+import { createSlackBudget } from './slack-budget.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -27,7 +29,14 @@ async function main(): Promise<void> {
   const workers = startWorkers(
     {
       store: createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY)),
-      slack: createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET }),
+      slack: pacedSlackApi(
+        createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET }),
+        createSlackBudget(redis, config.QUEUE_PREFIX, {
+          channelPostsPerSecond: config.SLACK_CHANNEL_POSTS_PER_SECOND,
+          workspacePostsPerSecond: config.SLACK_WORKSPACE_POSTS_PER_SECOND,
+          workspaceBurst: config.SLACK_WORKSPACE_POSTS_PER_SECOND,
+        }),
+      ),
       platform: createPlatformApi({ baseUrl: config.CHAT_API_URL, token: config.CHAT_API_TOKEN }),
       producer,
       locks: createLocks(redis, config.QUEUE_PREFIX),

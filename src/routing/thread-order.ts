@@ -41,3 +41,15 @@ export function nextThreadStep(input: ThreadOrderInput): ThreadStep {
   if (input.nowMs < retryAtMs) return { kind: 'wait', missingSeq: expected, retryAtMs };
   return { kind: 'repair', missingSeq: expected };
 }
+
+/**
+ * The seqs that can go out together from `fromSeq`: consecutive ones present in `pendingSeqs`,
+ * at most `max`. Messages that queued up behind Slack's per-channel limit are sent as one
+ * combined post rather than one per second.
+ */
+export function consecutiveRun(pendingSeqs: readonly number[], fromSeq: number, max: number): number[] {
+  const present = new Set(pendingSeqs);
+  const run: number[] = [];
+  for (let seq = fromSeq; present.has(seq) && run.length < max; seq++) run.push(seq);
+  return run;
+}

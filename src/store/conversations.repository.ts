@@ -36,6 +36,8 @@ export interface ConversationRecord {
   /** The first agent who answered (from Slack or the console); reminders stop then. */
   answeredBy: { agentId: string; name: string } | null;
   assignedAgentId: string | null;
+  /** Its thread's posts found the channel's budget exhausted: pending messages go out combined until it catches up. */
+  backlogged: boolean;
   /** The last reminder stage sent (0 none, 1 reminded, 2 escalated). */
   reminderStage: number;
   createdAt: Date;
@@ -72,6 +74,7 @@ export interface ConversationsRepository {
   findByThread(thread: SlackThreadRef): Promise<{ orgId: string; conversationId: string } | null>;
   setGapSince(orgId: string, conversationId: string, since: Date | null, now: Date): Promise<void>;
   markUndeliverable(orgId: string, conversationId: string, reason: string, now: Date): Promise<void>;
+  setBacklogged(orgId: string, conversationId: string, backlogged: boolean, now: Date): Promise<void>;
   markEnded(orgId: string, conversationId: string, now: Date): Promise<void>;
 }
 
@@ -95,6 +98,7 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     answeredBy: null,
     assignedAgentId: null,
     reminderStage: 0,
+    backlogged: false,
     createdAt: now,
   });
 
@@ -168,6 +172,9 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     },
     async setGapSince(orgId, conversationId, since, now) {
       await conversations.updateOne({ _id: conversationKey(orgId, conversationId) }, { $set: { gapSince: since, updatedAt: now } });
+    },
+    async setBacklogged(orgId, conversationId, backlogged, now) {
+      await conversations.updateOne({ _id: conversationKey(orgId, conversationId) }, { $set: { backlogged, updatedAt: now } });
     },
     async markUndeliverable(orgId, conversationId, reason, now) {
       await conversations.updateOne({ _id: conversationKey(orgId, conversationId) }, { $set: { undeliverableReason: reason, updatedAt: now } });

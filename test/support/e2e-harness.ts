@@ -29,10 +29,21 @@ export interface Harness extends SeededWorld {
 }
 
 
-export async function startHarness(options: { runtime: WorkerRuntime; name: string; gapWaitMs?: number; workers?: number }): Promise<Harness> {
+export interface HarnessOptions {
+  runtime: WorkerRuntime;
+  name: string;
+  gapWaitMs?: number;
+  workers?: number;
+  /** The Slack emulator's clock (its rate limits run on it); real time by default. */
+  slackNow?: () => number;
+  /** Extra environment for the worker processes. */
+  workerEnv?: Record<string, string>;
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const secrets = newSecrets();
   const emulators = await startEmulators(secrets, {
-    slack: { eventRetryDelaysMs: [0, 200, 400] },
+    slack: { eventRetryDelaysMs: [0, 200, 400], ...(options.slackNow ? { now: options.slackNow } : {}) },
     platform: { webhookRetryDelaysMs: [100, 200, 400, 800] },
   });
   const { slack, platform } = emulators;
@@ -54,6 +65,7 @@ export async function startHarness(options: { runtime: WorkerRuntime; name: stri
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
     WORKER_CONCURRENCY: '8',
     THREAD_GAP_WAIT_MS: String(options.gapWaitMs ?? 1500),
+    ...options.workerEnv,
   };
 
   const workers = Array.from({ length: options.workers ?? 1 }, (_, i) =>

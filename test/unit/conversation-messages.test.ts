@@ -1,7 +1,7 @@
 // The Block Kit messages posted for a conversation: the thread's parent message, one message per
 // chat message, and the splitting of long text into sections Slack accepts without losing any of it.
 import { describe, expect, it } from 'vitest';
-import { parentMessage, splitText, threadMessage, visitorDisplayName } from '../../src/slack/format/conversation-messages.ts';
+import { combinedThreadMessage, parentMessage, splitText, threadMessage, visitorDisplayName } from '../../src/slack/format/conversation-messages.ts';
 import type { Attachment, Conversation, Message } from '../../src/platform/webhook-events.ts';
 import type { SlackBlock } from '../../src/slack/slack-api.ts';
 
@@ -328,5 +328,23 @@ describe('parentMessage status line', () => {
   it('names unmapped group members in plain text next to the mentions, escaped', () => {
     const body = parentMessage(conversation(), { mentionUserIds: ['U1'], reason: 'r', unmappedNames: ['Dave', '<!here>'] });
     expect(JSON.stringify(body.blocks[0])).toContain('<@U1>\\nAlso in the group, not linked to Slack: Dave, &lt;!here&gt;');
+  });
+});
+
+describe('combinedThreadMessage', () => {
+  const message = (seq: number, text: string) => ({ ...baseMessageForRegression(), id: `m${seq}`, seq, text });
+
+  it('puts several messages in one post, each with its author line, and their lines in the fallback text', () => {
+    const { body, count } = combinedThreadMessage([message(1, 'one'), message(2, 'two')]);
+    expect(count).toBe(2);
+    expect(body.text).toBe('Vera: one\nVera: two');
+    expect(body.blocks).toEqual([...threadMessage(message(1, 'one')).blocks, ...threadMessage(message(2, 'two')).blocks]);
+  });
+
+  it('stops before Slack’s 50-block limit and says how many it holds', () => {
+    const many = Array.from({ length: 40 }, (_, i) => message(i + 1, `m${i}`));
+    const { body, count } = combinedThreadMessage(many);
+    expect(count).toBe(25);
+    expect(body.blocks).toHaveLength(50);
   });
 });

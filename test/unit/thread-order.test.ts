@@ -1,7 +1,7 @@
 // nextThreadStep: messages reach the Slack thread in seq order although webhooks arrive
 // shuffled, twice or not at all. Each row is one decision; times are plain numbers.
 import { describe, expect, it } from 'vitest';
-import { nextThreadStep } from '../../src/routing/thread-order.ts';
+import { consecutiveRun, nextThreadStep } from '../../src/routing/thread-order.ts';
 import type { ThreadOrderInput, ThreadStep } from '../../src/routing/thread-order.ts';
 
 const NOW = 1_000_000;
@@ -87,5 +87,17 @@ describe('nextThreadStep', () => {
       pending = pending.filter((s) => s !== step.seq);
     }
     expect(handled).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('consecutiveRun', () => {
+  it.each([
+    [[3, 4, 5, 7], 3, 10, [3, 4, 5]],
+    [[5, 4, 3], 3, 10, [3, 4, 5]],
+    [[3, 4, 5], 3, 2, [3, 4]],
+    [[3, 5], 3, 10, [3]],
+    [[4, 5], 3, 10, []],
+  ])('pending %j from %i, at most %i → %j', (pending, from, max, expected) => {
+    expect(consecutiveRun(pending, from, max)).toEqual(expected);
   });
 });

@@ -85,6 +85,29 @@ export function threadMessage(message: Message, options: { late?: boolean } = {}
   return { text: shorten(fallback, FALLBACK_TEXT_LIMIT), blocks };
 }
 
+// Slack: at most 50 blocks a message.
+const MESSAGE_BLOCK_LIMIT = 50;
+
+/**
+ * Several consecutive chat messages as one Slack message, each still with its author line.
+ * Returns the body and how many of `messages` it holds (those that fit in Slack's block limit;
+ * always at least the first).
+ */
+export function combinedThreadMessage(messages: Message[]): { body: SlackMessageBody; count: number } {
+  const parts: SlackMessageBody[] = [];
+  let blocks = 0;
+  for (const message of messages) {
+    const part = threadMessage(message);
+    if (parts.length > 0 && blocks + part.blocks.length > MESSAGE_BLOCK_LIMIT) break;
+    parts.push(part);
+    blocks += part.blocks.length;
+  }
+  return {
+    body: { text: shorten(parts.map((p) => p.text).join('\n'), FALLBACK_TEXT_LIMIT), blocks: parts.flatMap((p) => p.blocks) },
+    count: parts.length,
+  };
+}
+
 /** Splits at whitespace where possible so words stay whole; never drops text or yields an empty chunk. */
 export function splitText(text: string, limit: number): string[] {
   if (text.length === 0) return ['_(empty message)_'];

@@ -1,0 +1,77 @@
+// Shared posting budgets for chat.postMessage, per channel and per workspace, kept in Redis so
+// every worker process in the deployment draws from the same ones. BullMQ's open-source edition
+// has only a queue-wide limiter, and Slack's limit is per channel, so this is hand-written: a
+// GCRA (generic cell rate algorithm) in one Lua script, checking both keys atomically against
+// Redis' own clock so that processes on different hosts agree. Nothing is consumed unless both
+// budgets allow the post.
+import type { Redis } from 'ioredis';
+
+export interface SlackBudget {
+  /** 0 when a post may go now (and the budget is spent), else how many ms until one may. */
+  take(workspaceKey: string, channelId: string): Promise<number>;
+  /** Slack answered 429: nothing goes to this channel (or workspace) for `ms`. */
+  pause(workspaceKey: string, channelId: string | null, ms: number): Promise<void>;
+}
+
+export interface SlackBudgetOptions {
+  channelPostsPerSecond: number;
+  workspacePostsPerSecond: number;
+  /** Posts a workspace may send at once before the rate applies. Channels get none: Slack's
+   * per-channel burst is undocumented, so the budget spaces posts evenly. */
+  workspaceBurst: number;
+}
+
+// KEYS: channel tat, workspace tat, channel pause, workspace pause.
+// ARGV: channel interval ms, workspace interval ms, workspace burst.
+// tat = "theoretical arrival time" of the next conforming post.
+const takeScript = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local wait = 0
+for _, key in ipairs({KEYS[3], KEYS[4]}) do
+  local pausedUntil = tonumber(redis.call('GET', key) or '0')
+  if pausedUntil > now then wait = math.max(wait, pausedUntil - now) end
+end
+local chInterval = tonumber(ARGV[1])
+local wsInterval = tonumber(ARGV[2])
+local wsBurst = tonumber(ARGV[3])
+local chTat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+local wsTat = math.max(tonumber(redis.call('GET', KEYS[2]) or '0'), now)
+if chTat > now then wait = math.max(wait, chTat - now) end
+local wsAllowedAt = wsTat - (wsBurst - 1) * wsInterval
+if wsAllowedAt > now then wait = math.max(wait, wsAllowedAt - now) end
+if wait > 0 then return wait end
+redis.call('SET', KEYS[1], chTat + chInterval, 'PX', chInterval * 2 + 1000)
+redis.call('SET', KEYS[2], wsTat + wsInterval, 'PX', wsInterval * (wsBurst + 1) + 1000)
+return 0
+`;
+
+const pauseScript = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local untilMs = now + tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if untilMs > current then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 1000) end
+return 0
+`;
+
+export function createSlackBudget(redis: Redis, prefix: string, options: SlackBudgetOptions): SlackBudget {
+  const channelInterval = Math.ceil(1000 / options.channelPostsPerSecond);
+  const workspaceInterval = Math.ceil(1000 / options.workspacePostsPerSecond);
+  const keys = (workspaceKey: string, channelId: string) => [
+    `${prefix}:budget:post:${workspaceKey}:${channelId}`,
+    `${prefix}:budget:post:${workspaceKey}`,
+    `${prefix}:budget:pause:${workspaceKey}:${channelId}`,
+    `${prefix}:budget:pause:${workspaceKey}`,
+  ];
+  return {
+    async take(workspaceKey, channelId) {
+      const wait = await redis.eval(takeScript, 4, ...keys(workspaceKey, channelId), channelInterval, workspaceInterval, options.workspaceBurst);
+      return Number(wait);
+    },
+    async pause(workspaceKey, channelId, ms) {
+      const [, , channelPause, workspacePause] = keys(workspaceKey, channelId ?? '');
+      await redis.eval(pauseScript, 1, channelId ? channelPause! : workspacePause!, Math.ceil(ms));
+    },
+  };
+}
