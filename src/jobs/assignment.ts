@@ -3,6 +3,7 @@
 // in the console is seen in Slack too.
 import type { WorkerDeps } from './worker-deps.ts';
 import { pointOthersToThread } from './notification-delivery.ts';
+import { postWhenBudgetAllows } from './paced-slack-api.ts';
 
 export async function announceAssignment(deps: WorkerDeps, orgId: string, conversationId: string, agentId: string): Promise<void> {
   const record = await deps.store.conversations.get(orgId, conversationId);
@@ -15,7 +16,7 @@ export async function announceAssignment(deps: WorkerDeps, orgId: string, conver
     return;
   }
   const { thread } = record;
-  await deps.slack.postMessage(token, { channel: thread.channelId, threadTs: thread.threadTs, text: `:bust_in_silhouette: Assigned to <@${mapping.slackUserId}>.` });
+  await postWhenBudgetAllows(deps.slack, token, { channel: thread.channelId, threadTs: thread.threadTs, text: `:bust_in_silhouette: Assigned to <@${mapping.slackUserId}>.` });
   const seesThread =
     record.notification.targetKind === 'dm'
       ? record.notification.dmSlackUserIds[0] === mapping.slackUserId

@@ -8,6 +8,7 @@ import { routeNotification, type RoutingAgent, type RoutingDecision, type Routin
 import { parentMessage, visitorDisplayName } from '../slack/format/conversation-messages.ts';
 import { escapeSlackText } from '../slack/format/escape.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
+import { postWhenBudgetAllows } from './paced-slack-api.ts';
 
 /** Agents and groups fetched from the platform are reused this long; status events update them meanwhile. */
 export const DIRECTORY_MAX_AGE_MS = 60_000;
@@ -155,6 +156,6 @@ export async function pointOthersToThread(
   for (const user of slackUserIds) {
     const channel = await dmChannel(deps, teamId, token, user, unusable);
     if (!channel) continue;
-    await deps.slack.postMessage(token, { channel, text: `${lead} ${name}: <${permalink}|answer in its thread>` });
+    await postWhenBudgetAllows(deps.slack, token, { channel, text: `${lead} ${name}: <${permalink}|answer in its thread>` });
   }
 }

@@ -3,7 +3,7 @@
 // exceed a budget is not sent: SlackBudgetExhaustedError makes the job wait and try again, by
 // which time more of the conversation may be pending and go out as one combined message.
 import { createHash } from 'node:crypto';
-import type { SlackApi } from '../slack/slack-api.ts';
+import type { PostMessageArgs, SlackApi } from '../slack/slack-api.ts';
 import { SlackRateLimitedError } from '../slack/slack-errors.ts';
 import type { SlackBudget } from './slack-budget.ts';
 
@@ -37,4 +37,26 @@ export function pacedSlackApi(slack: SlackApi, budget: SlackBudget): SlackApi {
       }
     },
   };
+}
+
+/**
+ * For jobs that send several posts in a row (reminders, escalations, DMs to several people),
+ * where retrying the whole job after a refusal half-way would repeat the posts already sent:
+ * waits for the budget, up to `maxWaitMs` in all, instead of failing.
+ */
+export async function postWhenBudgetAllows(
+  slack: SlackApi,
+  token: string,
+  args: PostMessageArgs,
+  maxWaitMs = 10_000,
+): Promise<{ channel: string; ts: string }> {
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    try {
+      return await slack.postMessage(token, args);
+    } catch (error) {
+      if (!(error instanceof SlackBudgetExhaustedError) || Date.now() + error.waitMs > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, error.waitMs));
+    }
+  }
 }

@@ -10,6 +10,7 @@ import { routingFacts, pointOthersToThread } from './notification-delivery.ts';
 import { refreshParentMessage } from './parent-message.ts';
 import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
 import { escapeSlackText } from '../slack/format/escape.ts';
+import { postWhenBudgetAllows } from './paced-slack-api.ts';
 
 export async function scheduleFirstReminder(deps: WorkerDeps, orgId: string, conversationId: string): Promise<void> {
   const answerTimeMs = answerTimeOf(await deps.store.orgSettings.get(orgId));
@@ -31,6 +32,16 @@ export async function processReminder(deps: WorkerDeps, job: ReminderJob): Promi
   const token = await deps.store.installations.botToken(record.thread!.teamId);
   if (!token) return;
   if (!(await deps.store.conversations.claimReminderStage(orgId, conversationId, stage, deps.now()))) return;
+  try {
+    await sendStage(deps, record, token, stage, answerTimeMs);
+  } catch (error) {
+    await deps.store.conversations.releaseReminderStage(orgId, conversationId, stage, deps.now());
+    throw error;
+  }
+}
+
+async function sendStage(deps: WorkerDeps, record: ConversationRecord, token: string, stage: 1 | 2, answerTimeMs: number): Promise<void> {
+  const { orgId, conversationId } = record;
 
   const thread = record.thread!;
   const waited = Math.max(1, Math.round((deps.now().getTime() - record.createdAt.getTime()) / 60_000));
@@ -39,7 +50,7 @@ export async function processReminder(deps: WorkerDeps, job: ReminderJob): Promi
   if (stage === 1) {
     const people = [...new Set([...record.notification!.mentionSlackUserIds, ...record.notification!.dmSlackUserIds])];
     const mentions = people.map((id) => `<@${id}>`).join(' ');
-    await deps.slack.postMessage(token, {
+    await postWhenBudgetAllows(deps.slack, token, {
       channel: thread.channelId,
       threadTs: thread.threadTs,
       text: `${mentions ? `${mentions} ` : ''}:bell: This chat has been waiting ${waited} min for an answer.`,
@@ -60,7 +71,7 @@ export async function processReminder(deps: WorkerDeps, job: ReminderJob): Promi
   if (globalChannel && globalChannel !== thread.channelId) {
     const members = facts.group?.memberAgentIds.flatMap((id) => facts.agents.get(id)?.slackUserId ?? []) ?? [];
     const mentions = members.map((id) => `<@${id}>`).join(' ');
-    await deps.slack.postMessage(token, {
+    await postWhenBudgetAllows(deps.slack, token, {
       channel: globalChannel,
       text: `:rotating_light: Chat from ${name} has waited ${waited} min without an answer: <${permalink}|answer in its thread>${mentions ? ` ${mentions}` : ''}`,
     });
@@ -77,7 +88,7 @@ export async function processReminder(deps: WorkerDeps, job: ReminderJob): Promi
     await pointOthersToThread(deps, thread.teamId, token, record, thread, online, `Still unanswered after ${waited} min: chat from`);
     where = online.map((id) => `<@${id}>`).join(', ');
   }
-  await deps.slack.postMessage(token, { channel: thread.channelId, threadTs: thread.threadTs, text: `:rotating_light: Still unanswered after ${waited} min: escalated to ${where}.` });
+  await postWhenBudgetAllows(deps.slack, token, { channel: thread.channelId, threadTs: thread.threadTs, text: `:rotating_light: Still unanswered after ${waited} min: escalated to ${where}.` });
   await refreshParentMessage(deps, orgId, conversationId);
   log.info({ where }, 'chat escalated');
 }

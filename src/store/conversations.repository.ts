@@ -71,6 +71,8 @@ export interface ConversationsRepository {
   countUndeliverable(): Promise<number>;
   /** Claims a reminder stage so it is sent at most once; false when it was already claimed. */
   claimReminderStage(orgId: string, conversationId: string, stage: number, now: Date): Promise<boolean>;
+  /** Gives a claimed stage back after its posts failed, so the retried job sends them. */
+  releaseReminderStage(orgId: string, conversationId: string, stage: number, now: Date): Promise<void>;
   findByThread(thread: SlackThreadRef): Promise<{ orgId: string; conversationId: string } | null>;
   setGapSince(orgId: string, conversationId: string, since: Date | null, now: Date): Promise<void>;
   markUndeliverable(orgId: string, conversationId: string, reason: string, now: Date): Promise<void>;
@@ -165,6 +167,9 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
         { $set: { reminderStage: stage, updatedAt: now } },
       );
       return result.modifiedCount === 1;
+    },
+    async releaseReminderStage(orgId, conversationId, stage, now) {
+      await conversations.updateOne({ _id: conversationKey(orgId, conversationId), reminderStage: stage }, { $set: { reminderStage: stage - 1, updatedAt: now } });
     },
     async findByThread(thread) {
       const doc = await threads.findOne({ _id: threadKey(thread) });

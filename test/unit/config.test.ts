@@ -47,6 +47,8 @@ describe('loadConfig', () => {
       WORKER_CONCURRENCY: 16,
       THREAD_GAP_WAIT_MS: 3000,
       WEBHOOK_BODY_LIMIT_BYTES: 262_144,
+      SLACK_CHANNEL_POSTS_PER_SECOND: 1,
+      SLACK_WORKSPACE_POSTS_PER_SECOND: 8,
     });
   });
 
