@@ -92,6 +92,26 @@ export function registerControlRoutes(app: FastifyInstance, state: EmulatorState
     const b = json(req.body);
     return emu().deliverInteraction(need(b, 'teamId'), (b['payload'] ?? {}) as object);
   }));
+  // A person clicking a button / using a shortcut; answers what the app answered ({status, body}).
+  app.post(`${base}/interactions/click-button`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    return emu().clickButton({
+      teamId: need(b, 'teamId'), userId: need(b, 'userId'), channel: need(b, 'channel'),
+      messageTs: need(b, 'messageTs'), actionId: need(b, 'actionId'),
+      ...(typeof b['value'] === 'string' ? { value: b['value'] } : {}),
+    });
+  }));
+  app.post(`${base}/interactions/message-shortcut`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    return emu().messageShortcut({
+      teamId: need(b, 'teamId'), userId: need(b, 'userId'), channel: need(b, 'channel'),
+      messageTs: need(b, 'messageTs'), callbackId: need(b, 'callbackId'),
+    });
+  }));
+  app.post(`${base}/interactions/global-shortcut`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    return emu().globalShortcut({ teamId: need(b, 'teamId'), userId: need(b, 'userId'), callbackId: need(b, 'callbackId') });
+  }));
   app.post(`${base}/url-verification`, (_req, reply) => guard(reply, () => emu().sendUrlVerification()));
   app.post(`${base}/approve-install`, (req, reply) => guard(reply, () => {
     const b = json(req.body);

@@ -146,7 +146,9 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
       ...payload,
       trigger_id: trigger,
     };
-    if (['block_actions', 'message_action', 'shortcut'].includes(String(full['type'])) && !full['response_url']) {
+    // Docs: response_url comes with block_actions from messages and with message shortcuts; a
+    // global shortcut ("shortcut") has none.
+    if (['block_actions', 'message_action'].includes(String(full['type'])) && !full['view'] && !full['response_url']) {
       full['response_url'] = `${cfg.baseUrl()}/_emulator/response-url/${randomBytes(8).toString('hex')}`;
     }
     const raw = new URLSearchParams({ payload: JSON.stringify(full) }).toString();

@@ -7,6 +7,7 @@ import { createAppEvents } from './app-events.ts';
 import { registerControlRoutes } from './control-routes.ts';
 import { createDeliverer } from './event-delivery.ts';
 import { triggerId } from './ids.ts';
+import { createInteractions } from './interactions.ts';
 import type { AppConfig, MethodTable } from './method-types.ts';
 import { authMethods } from './methods/auth-test.ts';
 import { chatMethods } from './methods/chat.ts';
@@ -22,8 +23,8 @@ import { registerWebApi } from './web-api-routes.ts';
 import { createWorld } from './world.ts';
 
 export type {
-  Channel, DeliveryResult, Installation, PostAsUserInput, RecordedCall, RecordedDelivery, SlackEmulator,
-  SlackEmulatorOptions, StoredMessage, Team, User,
+  Channel, ClickButtonInput, DeliveryResult, GlobalShortcutInput, Installation, MessageShortcutInput, PostAsUserInput,
+  RecordedCall, RecordedDelivery, SlackEmulator, SlackEmulatorOptions, StoredMessage, Team, User,
 } from './types.ts';
 export { DEFAULT_BOT_SCOPES } from './world.ts';
 export { signature } from './signing.ts';
@@ -81,6 +82,7 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
     tokenExpiresInSec: config.tokenExpiresInSec, now, events,
   });
   const oauth = createOAuth(state, config, world);
+  const interactions = createInteractions({ state, deliverer, now });
   const limiter = createRateLimiter(now);
 
   const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
@@ -119,6 +121,9 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
     deleteAsUser: async (input) => world.deleteAsUser(input),
     deliverEvent: (teamId, event) => deliverer.deliverEvent(teamId, event as Record<string, unknown>),
     deliverInteraction: (teamId, payload) => deliverer.deliverInteraction(teamId, payload as Record<string, unknown>),
+    clickButton: (input) => interactions.clickButton(input),
+    messageShortcut: (input) => interactions.messageShortcut(input),
+    globalShortcut: (input) => interactions.globalShortcut(input),
     sendUrlVerification: () => deliverer.sendUrlVerification(),
     openAppDm(teamId, userId) {
       const inst = state.installations.get(teamId);

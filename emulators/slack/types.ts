@@ -153,6 +153,33 @@ export interface PostAsUserInput {
   subtype?: string;
 }
 
+/** A person clicks a button (in an `actions` block or a section accessory) on a stored message. */
+export interface ClickButtonInput {
+  teamId: string;
+  userId: string;
+  channel: string;
+  messageTs: string;
+  actionId: string;
+  /** Picks among buttons sharing the action_id (in different blocks); must equal the button's value. */
+  value?: string;
+}
+
+/** A person uses the app's message shortcut on a stored message. */
+export interface MessageShortcutInput {
+  teamId: string;
+  userId: string;
+  channel: string;
+  messageTs: string;
+  callbackId: string;
+}
+
+/** A person uses the app's global shortcut (from the composer or search). */
+export interface GlobalShortcutInput {
+  teamId: string;
+  userId: string;
+  callbackId: string;
+}
+
 /** The emulator's programmatic control surface (also served as JSON under /_emulator/). */
 export interface SlackEmulator {
   url: string;
@@ -175,6 +202,16 @@ export interface SlackEmulator {
   deleteAsUser(input: { teamId: string; channel: string; user: string; ts: string }): Promise<void>;
   deliverEvent(teamId: string, event: object): Promise<DeliveryResult>;
   deliverInteraction(teamId: string, payload: object): Promise<{ status: number; body: string }>;
+  /**
+   * A person clicks a button on a message: delivers Slack's `block_actions` payload (container,
+   * channel, message, state, response_url, actions[…], a trigger_id views.open accepts for 3 s).
+   * Throws when the message, the button or the user's access to the channel is missing.
+   */
+  clickButton(input: ClickButtonInput): Promise<{ status: number; body: string }>;
+  /** A person uses a message shortcut: delivers Slack's `message_action` payload. */
+  messageShortcut(input: MessageShortcutInput): Promise<{ status: number; body: string }>;
+  /** A person uses a global shortcut: delivers Slack's `shortcut` payload (no channel, no response_url). */
+  globalShortcut(input: GlobalShortcutInput): Promise<{ status: number; body: string }>;
   sendUrlVerification(): Promise<{ ok: boolean; status: number; body: string }>;
   /** The app's DM with a user (the App Home Messages tab), created if needed, for postAsUser. */
   openAppDm(teamId: string, userId: string): Channel;
