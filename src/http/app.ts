@@ -9,6 +9,7 @@ import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { registerChatWebhookRoute } from './routes/chat-webhooks.route.ts';
 import { registerSlackEventsRoute } from './routes/slack-events.route.ts';
 import { registerSlackOAuthRoutes } from './routes/slack-oauth.route.ts';
+import { registerSlackInteractionsRoute } from './routes/slack-interactions.route.ts';
 import { registerHealthRoutes } from './routes/health.route.ts';
 import { registerMetricsRoute } from './routes/metrics.route.ts';
 import { registerBullBoard } from './bull-board.ts';
@@ -26,6 +27,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerChatWebhookRoute(app, deps);
   registerSlackEventsRoute(app, deps);
   registerSlackOAuthRoutes(app, deps);
+  registerSlackInteractionsRoute(app, deps);
   if (deps.bullBoard) await registerBullBoard(app, deps.bullBoard.queues, deps.bullBoard);
   return app;
 }

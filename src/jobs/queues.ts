@@ -4,6 +4,7 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { ChatEvent } from '../platform/webhook-events.ts';
 import type { SlackEventJob } from '../slack/slack-events.ts';
+import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
 
 export const queueNames = {
   chatEvents: 'chat-events',
@@ -11,6 +12,9 @@ export const queueNames = {
   threadSync: 'thread-sync',
   reminders: 'reminders',
   orgChanges: 'org-changes',
+  /** Button clicks and shortcuts: a queue of their own so they never wait behind bulk work. */
+  slackInteractions: 'slack-interactions',
+  transcripts: 'transcripts',
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
@@ -26,6 +30,12 @@ export interface ThreadSyncJob {
 export interface OrgChangedJob {
   orgId: string;
   cause: 'settings-changed' | 'slack-connected';
+}
+
+/** Push a conversation's transcript to the platform (again): at the end, and on later changes. */
+export interface TranscriptJob {
+  orgId: string;
+  conversationId: string;
 }
 
 export interface ReminderJob {
@@ -50,6 +60,9 @@ const defaultJobOptions: JobsOptions = {
 export interface JobProducer {
   addChatEvent(event: ChatEvent): Promise<void>;
   addSlackEvent(job: SlackEventJob): Promise<void>;
+  addSlackInteraction(job: SlackInteractionJob): Promise<void>;
+  /** Debounced: changes within a couple of seconds produce one push. */
+  pushTranscript(job: TranscriptJob): Promise<void>;
   scheduleThreadSync(job: ThreadSyncJob, runAtMs: number, nowMs: number): Promise<void>;
   scheduleReminder(job: ReminderJob, runAtMs: number, nowMs: number): Promise<void>;
   /** Called wherever org settings or the connection change, so undeliverable chats get another try. */
@@ -65,6 +78,8 @@ export function createQueues(connection: ConnectionOptions, prefix: string) {
     threadSync: new Queue<ThreadSyncJob>(queueNames.threadSync, options),
     reminders: new Queue<ReminderJob>(queueNames.reminders, options),
     orgChanges: new Queue<OrgChangedJob>(queueNames.orgChanges, options),
+    slackInteractions: new Queue<SlackInteractionJob>(queueNames.slackInteractions, options),
+    transcripts: new Queue<TranscriptJob>(queueNames.transcripts, options),
   };
 }
 
@@ -81,6 +96,19 @@ export function createJobProducer(queues: Queues): JobProducer {
       await queues.slackEvents.add(job.event.type, job, {
         deduplication: { id: `slack:${job.eventId}`, ttl: SLACK_EVENT_DEDUP_TTL_MS },
       });
+    },
+    async addSlackInteraction(job) {
+      const p = job.payload as { trigger_id?: string; actions?: Array<{ action_ts?: string }>; action_ts?: string };
+      const id = p.trigger_id ?? p.actions?.[0]?.action_ts ?? p.action_ts;
+      await queues.slackInteractions.add(job.payload.type, job, {
+        priority: 1,
+        ...(id ? { deduplication: { id: `interaction:${job.teamId}:${id}`, ttl: SLACK_EVENT_DEDUP_TTL_MS } } : {}),
+      });
+    },
+    async pushTranscript(job) {
+      // Pending: later changes fold into it (it reads the state when it runs). Running: one more
+      // push is kept for after it, so a change made meanwhile is not lost.
+      await queues.transcripts.add('push', job, { delay: 2000, deduplication: { id: `transcript:${job.orgId}:${job.conversationId}`, keepLastIfActive: true } });
     },
     async scheduleThreadSync(job, runAtMs, nowMs) {
       const delay = Math.max(0, runAtMs - nowMs);

@@ -6,6 +6,7 @@ import type { WorkerDeps } from './worker-deps.ts';
 import { slackMarkupToPlainText } from '../slack/format/escape.ts';
 import { PlatformApiError } from '../platform/platform-api.ts';
 import { markAnswered } from './answers.ts';
+import { ENDED_CONVERSATION_NOTICE, unmappedUserNotice } from '../slack/format/notices.ts';
 
 export interface SlackReply {
   teamId: string;
@@ -16,10 +17,6 @@ export interface SlackReply {
   text: string;
 }
 
-export const UNMAPPED_USER_NOTICE =
-  "Your reply was not sent: your Slack account isn't linked to a chat agent, so it can't answer visitors. " +
-  'Ask an admin of the chat platform to map your Slack username to your agent in the Slack integration settings.';
-export const ENDED_CONVERSATION_NOTICE = 'Your reply was not sent: this chat has ended, so the visitor can no longer receive messages.';
 
 export function clientMessageIdFor(reply: Pick<SlackReply, 'teamId' | 'channel' | 'ts'>): string {
   return `slack-${createHash('sha256').update(`${reply.teamId}/${reply.channel}/${reply.ts}`).digest('hex').slice(0, 32)}`;
@@ -40,7 +37,7 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
   if (claimed.state !== 'sending') return; // done by an earlier delivery of this event
 
   if (!mapping || mapping.orgId !== orgId) {
-    await refuse(deps, reply, clientMessageId, 'unmapped_slack_user', UNMAPPED_USER_NOTICE);
+    await refuse(deps, reply, clientMessageId, 'unmapped_slack_user', unmappedUserNotice('Your reply was not sent'));
     log.info('reply from an unmapped Slack user refused');
     return;
   }

@@ -4,7 +4,8 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { ChatEvent } from '../platform/webhook-events.ts';
 import type { SlackEventJob } from '../slack/slack-events.ts';
-import { queueNames, type OrgChangedJob, type ReminderJob, type ThreadSyncJob } from './queues.ts';
+import { queueNames, type OrgChangedJob, type ReminderJob, type ThreadSyncJob, type TranscriptJob } from './queues.ts';
+import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
 import type { WorkerDeps } from './worker-deps.ts';
 import { settleFailure } from './job-errors.ts';
 import { processChatEvent } from './processors/chat-event.processor.ts';
@@ -12,6 +13,8 @@ import { processSlackEvent } from './processors/slack-event.processor.ts';
 import { processThreadSync } from './processors/thread-sync.processor.ts';
 import { processReminder } from './reminders.ts';
 import { processOrgChanged } from './processors/org-changed.processor.ts';
+import { processSlackInteraction } from './processors/slack-interaction.processor.ts';
+import { pushTranscript } from './transcript.ts';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -37,6 +40,8 @@ export function startWorkers(deps: WorkerDeps, options: { connection: Connection
     new Worker<ThreadSyncJob>(queueNames.threadSync, wrap((job) => processThreadSync(deps, job)), common),
     new Worker<ReminderJob>(queueNames.reminders, wrap((job) => processReminder(deps, job)), common),
     new Worker<OrgChangedJob>(queueNames.orgChanges, wrap((job) => processOrgChanged(deps, job)), common),
+    new Worker<SlackInteractionJob>(queueNames.slackInteractions, wrap((job) => processSlackInteraction(deps, job)), common),
+    new Worker<TranscriptJob>(queueNames.transcripts, wrap((job) => pushTranscript(deps, job)), common),
   ];
   for (const worker of workers) {
     worker.on('failed', (job, error) => {

@@ -42,7 +42,21 @@ export interface PlatformRoutingGroup {
   memberAgentIds: string[];
 }
 
+export type QualificationRating = 'hot' | 'warm' | 'cold' | 'not_a_lead';
+
+/** A transcript entry: a chat message, or a reps' internal note from the Slack thread. */
+export type TranscriptMessage = Message & { internal?: true };
+
+export interface TranscriptSlackRef {
+  teamId: string;
+  channelId: string;
+  threadTs: string;
+  permalink: string;
+}
+
 export interface PlatformApi {
+  putQualification(args: { orgId: string; conversationId: string; agentId: string; rating: QualificationRating; note?: string }): Promise<void>;
+  putTranscript(args: { orgId: string; conversationId: string; messages: TranscriptMessage[]; slack: TranscriptSlackRef }): Promise<void>;
   sendAgentMessage(args: SendAgentMessageArgs): Promise<Message>;
   listAgents(orgId: string): Promise<PlatformAgent[]>;
   listRoutingGroups(orgId: string): Promise<PlatformRoutingGroup[]>;
@@ -58,6 +72,7 @@ export interface PlatformApiOptions {
 
 const messageResponse = z.object({ message: messageSchema });
 const conversationResponse = z.object({ conversation: conversationSchema, messages: z.array(messageSchema) });
+const anyResponse = z.unknown();
 const agentsResponse = z.object({
   agents: z.array(z.object({ id: z.string(), name: z.string(), email: z.string(), status: z.enum(['online', 'dnd', 'offline']) })),
 });
@@ -115,6 +130,12 @@ export function createPlatformApi(options: PlatformApiOptions): PlatformApi {
         clientMessageId: args.clientMessageId,
       });
       return result.message;
+    },
+    async putQualification({ orgId, conversationId, agentId, rating, note }) {
+      await request('PUT', `${conversationPath(orgId, conversationId)}/qualification`, anyResponse, { agentId, rating, ...(note ? { note } : {}) });
+    },
+    async putTranscript({ orgId, conversationId, messages, slack }) {
+      await request('PUT', `${conversationPath(orgId, conversationId)}/transcript`, anyResponse, { messages, slack });
     },
     async listAgents(orgId) {
       return (await request('GET', `/orgs/${encodeURIComponent(orgId)}/agents`, agentsResponse)).agents;

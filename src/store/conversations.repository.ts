@@ -36,6 +36,10 @@ export interface ConversationRecord {
   /** The first agent who answered (from Slack or the console); reminders stop then. */
   answeredBy: { agentId: string; name: string } | null;
   assignedAgentId: string | null;
+  /** The end-of-chat rating prompt in the thread: 'posting' while claimed, then its ts. */
+  endedBy: 'visitor' | 'agent' | 'timeout' | null;
+  endPrompt: { state: 'posting' } | { state: 'posted'; ts: string } | null;
+  qualification: { rating: string; agentId: string; slackUserId: string } | null;
   /** Its thread's posts found the channel's budget exhausted: pending messages go out combined until it catches up. */
   backlogged: boolean;
   /** The last reminder stage sent (0 none, 1 reminded, 2 escalated). */
@@ -77,7 +81,11 @@ export interface ConversationsRepository {
   setGapSince(orgId: string, conversationId: string, since: Date | null, now: Date): Promise<void>;
   markUndeliverable(orgId: string, conversationId: string, reason: string, now: Date): Promise<void>;
   setBacklogged(orgId: string, conversationId: string, backlogged: boolean, now: Date): Promise<void>;
-  markEnded(orgId: string, conversationId: string, now: Date): Promise<void>;
+  /** Claims posting the end-of-chat prompt; false when it is posted or being posted. */
+  claimEndPrompt(orgId: string, conversationId: string, now: Date): Promise<boolean>;
+  settleEndPrompt(orgId: string, conversationId: string, ts: string | null, now: Date): Promise<void>;
+  setQualification(orgId: string, conversationId: string, qualification: { rating: string; agentId: string; slackUserId: string }, now: Date): Promise<void>;
+  markEnded(orgId: string, conversationId: string, endedBy: 'visitor' | 'agent' | 'timeout', now: Date): Promise<void>;
 }
 
 export const conversationKey = (orgId: string, conversationId: string) => `${orgId}\u0000${conversationId}`;
@@ -101,6 +109,9 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     assignedAgentId: null,
     reminderStage: 0,
     backlogged: false,
+    endedBy: null,
+    endPrompt: null,
+    qualification: null,
     createdAt: now,
   });
 
@@ -178,14 +189,25 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     async setGapSince(orgId, conversationId, since, now) {
       await conversations.updateOne({ _id: conversationKey(orgId, conversationId) }, { $set: { gapSince: since, updatedAt: now } });
     },
+    async claimEndPrompt(orgId, conversationId, now) {
+      const result = await conversations.updateOne({ _id: conversationKey(orgId, conversationId), endPrompt: null }, { $set: { endPrompt: { state: 'posting' }, updatedAt: now } });
+      return result.modifiedCount === 1;
+    },
+    async settleEndPrompt(orgId, conversationId, ts, now) {
+      // null gives the claim back (the post failed); a ts records the prompt.
+      await conversations.updateOne({ _id: conversationKey(orgId, conversationId) }, { $set: { endPrompt: ts ? { state: 'posted', ts } : null, updatedAt: now } });
+    },
+    async setQualification(orgId, conversationId, qualification, now) {
+      await conversations.updateOne({ _id: conversationKey(orgId, conversationId) }, { $set: { qualification, updatedAt: now } });
+    },
     async setBacklogged(orgId, conversationId, backlogged, now) {
       await conversations.updateOne({ _id: conversationKey(orgId, conversationId) }, { $set: { backlogged, updatedAt: now } });
     },
     async markUndeliverable(orgId, conversationId, reason, now) {
       await conversations.updateOne({ _id: conversationKey(orgId, conversationId) }, { $set: { undeliverableReason: reason, updatedAt: now } });
     },
-    async markEnded(orgId, conversationId, now) {
-      await upsert(orgId, conversationId, { status: 'ended' }, now);
+    async markEnded(orgId, conversationId, endedBy, now) {
+      await upsert(orgId, conversationId, { status: 'ended', endedBy }, now);
     },
   };
 }

@@ -54,6 +54,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const webUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   web.setPublicUrl(webUrl);
   slack.setEventsUrl(`${webUrl}/slack/events`);
+  slack.setInteractivityUrl(`${webUrl}/slack/interactions`);
   platform.setWebhookUrl(`${webUrl}/webhooks/chat`);
 
   const world = await seedWorld({ slack, platform, store, webUrl });

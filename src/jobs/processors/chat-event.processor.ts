@@ -3,7 +3,7 @@
 import type { ChatEvent } from '../../platform/webhook-events.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
 import { syncConversationThread } from '../conversation-thread.ts';
-import { refreshParentMessage } from '../parent-message.ts';
+import { endConversation } from '../end-of-chat.ts';
 import { markAnswered } from '../answers.ts';
 import { announceAssignment } from '../assignment.ts';
 import { assertNever } from '../../errors.ts';
@@ -37,6 +37,8 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
         return;
       }
       await syncConversationThread(deps, event.orgId, conversationId);
+      // A message after the end changes the transcript the platform has.
+      if (record.status === 'ended') await deps.producer.pushTranscript({ orgId: event.orgId, conversationId });
       // An agent's message from the console (or any channel but Slack, whose relay records it) is an answer.
       if (message.author.type === 'agent' && message.origin !== 'slack') {
         await markAnswered(deps, event.orgId, conversationId, { agentId: message.author.id, name: message.author.name });
@@ -44,8 +46,7 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
       return;
     }
     case 'conversation.ended':
-      await deps.store.conversations.markEnded(event.orgId, event.data.conversationId, now);
-      await refreshParentMessage(deps, event.orgId, event.data.conversationId);
+      await endConversation(deps, event.orgId, event.data.conversationId, event.data.endedBy);
       return;
     case 'conversation.assigned':
       await deps.store.conversations.setAssigned(event.orgId, event.data.conversationId, event.data.agentId, now);

@@ -1,0 +1,31 @@
+// POST /slack/interactions: Slack's interactivity requests (button clicks, shortcuts, modals).
+// Signed like events but form-encoded, with the JSON in `payload`. Queued on the interactive
+// queue and answered 200 at once; what a click does is the worker's job.
+import type { FastifyInstance } from 'fastify';
+import type { HttpDeps } from '../http-deps.ts';
+import { assertSigned, parseJsonBody } from '../signed-body.ts';
+import { interactionPayloadSchema } from '../../slack/slack-interactions.ts';
+import { describeIssues } from '../../platform/webhook-events.ts';
+import { appError } from '../../errors.ts';
+import { enqueueWithin } from '../enqueue.ts';
+
+export function registerSlackInteractionsRoute(app: FastifyInstance, deps: HttpDeps): void {
+  app.post('/slack/interactions', { bodyLimit: deps.webhookBodyLimitBytes }, async (request, reply) => {
+    const body = assertSigned(
+      request,
+      { version: 'v0', secret: deps.slackSigningSecret, timestampHeader: 'x-slack-request-timestamp', signatureHeader: 'x-slack-signature' },
+      deps.now().getTime(),
+    );
+    if (!String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      throw appError('UNSUPPORTED_MEDIA_TYPE', 'interactivity requests are application/x-www-form-urlencoded');
+    }
+    const field = new URLSearchParams(body.toString('utf8')).get('payload');
+    if (!field) throw appError('INVALID_PAYLOAD', 'the form has no payload field');
+    const parsed = interactionPayloadSchema.safeParse(parseJsonBody(Buffer.from(field, 'utf8')));
+    if (!parsed.success) throw appError('INVALID_PAYLOAD', describeIssues(parsed.error, 'payload'));
+    const payload = parsed.data;
+    await enqueueWithin(() => deps.producer.addSlackInteraction({ teamId: payload.team.id, payload }), deps.enqueueTimeoutMs);
+    request.log.info({ teamId: payload.team.id, type: payload.type }, 'Slack interaction queued');
+    return reply.status(200).send();
+  });
+}

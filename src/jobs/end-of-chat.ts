@@ -1,0 +1,70 @@
+// The end of a chat: the parent message says so, the thread gets the rating prompt (once), and
+// the transcript goes to the platform. A rep's click on a rating sends it to the platform and
+// redraws the prompt with who rated it and how.
+import type { WorkerDeps } from './worker-deps.ts';
+import { blockActionsSchema, QUALIFY_ACTION_ID, type InteractionPayload } from '../slack/slack-interactions.ts';
+import { qualificationPrompt, isRating } from '../slack/format/qualification-prompt.ts';
+import { refreshParentMessage } from './parent-message.ts';
+import { postWhenBudgetAllows } from './paced-slack-api.ts';
+import { unmappedUserNotice } from '../slack/format/notices.ts';
+import { describeIssues } from '../platform/webhook-events.ts';
+
+export async function endConversation(deps: WorkerDeps, orgId: string, conversationId: string, endedBy: 'visitor' | 'agent' | 'timeout'): Promise<void> {
+  const now = deps.now();
+  await deps.store.conversations.markEnded(orgId, conversationId, endedBy, now);
+  await refreshParentMessage(deps, orgId, conversationId);
+  await deps.producer.pushTranscript({ orgId, conversationId });
+
+  const record = await deps.store.conversations.get(orgId, conversationId);
+  if (!record?.thread) return;
+  const token = await deps.store.installations.botToken(record.thread.teamId);
+  if (!token || !(await deps.store.conversations.claimEndPrompt(orgId, conversationId, now))) return;
+  try {
+    const posted = await postWhenBudgetAllows(deps.slack, token, {
+      channel: record.thread.channelId,
+      threadTs: record.thread.threadTs,
+      ...qualificationPrompt({ endedBy, rated: null }),
+    });
+    await deps.store.conversations.settleEndPrompt(orgId, conversationId, posted.ts, deps.now());
+  } catch (error) {
+    await deps.store.conversations.settleEndPrompt(orgId, conversationId, null, deps.now());
+    throw error;
+  }
+}
+
+/** A click on one of the rating buttons. */
+export async function handleQualificationClick(deps: WorkerDeps, raw: InteractionPayload): Promise<void> {
+  const parsed = blockActionsSchema.safeParse(raw);
+  if (!parsed.success) {
+    deps.logger.warn({ problems: describeIssues(parsed.error, 'payload') }, 'block_actions payload not understood');
+    return;
+  }
+  const payload = parsed.data;
+  const action = payload.actions.find((a) => a.action_id.startsWith(QUALIFY_ACTION_ID));
+  if (!action || !isRating(action.value)) return;
+  const { channel_id: channel, message_ts: promptTs, thread_ts: threadTs } = payload.container;
+  const teamId = payload.team.id;
+  const slackUserId = payload.user.id;
+  const log = deps.logger.child({ teamId, channel, slackUserId, rating: action.value });
+
+  const found = threadTs ? await deps.store.conversations.findByThread({ teamId, channelId: channel, threadTs }) : null;
+  if (!found) {
+    log.info('rating click outside a conversation thread; ignored');
+    return;
+  }
+  const token = await deps.store.installations.botToken(teamId);
+  if (!token) return;
+  const mapping = await deps.store.agentMappings.findBySlackUser(teamId, slackUserId);
+  if (!mapping || mapping.orgId !== found.orgId) {
+    await deps.slack.postEphemeral(token, { channel, user: slackUserId, threadTs, text: unmappedUserNotice('Your rating was not saved') });
+    return;
+  }
+  const { orgId, conversationId } = found;
+  await deps.platform.putQualification({ orgId, conversationId, agentId: mapping.agentId, rating: action.value });
+  await deps.store.conversations.setQualification(orgId, conversationId, { rating: action.value, agentId: mapping.agentId, slackUserId }, deps.now());
+  const record = await deps.store.conversations.get(orgId, conversationId);
+  await deps.slack.updateMessage(token, { channel, ts: promptTs, ...qualificationPrompt({ endedBy: record?.endedBy ?? null, rated: { rating: action.value, slackUserId } }) });
+  // The rating is part of what the platform keeps about the chat: push the transcript again.
+  await deps.producer.pushTranscript({ orgId, conversationId });
+  log.info('lead rated');
+}

@@ -1,0 +1,65 @@
+// POST /slack/interactions through app.inject, against the test Redis: a signed click is queued on
+// the interactive queue and answered 200 at once; bad requests get a specific error and queue nothing.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signature } from '../../emulators/slack/index.ts';
+import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
+
+const secrets = newSecrets();
+let t: TestApp;
+
+const click = {
+  type: 'block_actions',
+  team: { id: 'T0001', domain: 'acme' },
+  user: { id: 'U1', username: 'alice', team_id: 'T0001' },
+  api_app_id: 'A0001',
+  trigger_id: '123.456.abc',
+  container: { type: 'message', message_ts: '1764075605.000300', channel_id: 'C1', is_ephemeral: false, thread_ts: '1764075600.000100' },
+  channel: { id: 'C1', name: 'website-chats' },
+  actions: [{ action_id: 'qualify_lead:hot', block_id: 'qualification', value: 'hot', type: 'button', action_ts: '1764075610.1' }],
+};
+
+function post(raw: string, contentType = 'application/x-www-form-urlencoded', secret = secrets.slackSigningSecret, nowMs = Date.now()) {
+  const ts = Math.floor(nowMs / 1000);
+  return t.app.inject({
+    method: 'POST',
+    url: '/slack/interactions',
+    payload: raw,
+    headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature(secret, ts, raw) },
+  });
+}
+const form = (payload: unknown) => `payload=${encodeURIComponent(typeof payload === 'string' ? payload : JSON.stringify(payload))}`;
+const queued = () => t.queues.slackInteractions.getJobCountByTypes('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');
+
+beforeAll(async () => {
+  t = await buildTestApp({ name: 'interactions', secrets, slackApiUrl: 'http://127.0.0.1:9/api/', slackAuthorizeUrl: 'http://127.0.0.1:9/oauth' });
+});
+afterAll(async () => t?.close());
+beforeEach(async () => {
+  await t.queues.slackInteractions.obliterate({ force: true });
+});
+
+describe('POST /slack/interactions', () => {
+  it('queues a signed button click on the interactive queue, once however often it is sent, and answers 200 with an empty body', async () => {
+    const first = await post(form(click));
+    expect(first.statusCode).toBe(200);
+    expect(first.body).toBe('');
+    expect((await post(form(click))).statusCode).toBe(200);
+    const jobs = await t.queues.slackInteractions.getJobs(['waiting', 'prioritized']);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.data).toMatchObject({ teamId: 'T0001', payload: { type: 'block_actions', actions: [{ value: 'hot' }] } });
+  });
+
+  it.each([
+    { name: 'a wrong signing secret', send: () => post(form(click), undefined, 'wrong'), status: 401, code: 'bad_signature' },
+    { name: 'a stale timestamp', send: () => post(form(click), undefined, secrets.slackSigningSecret, Date.now() - 400_000), status: 401, code: 'stale_timestamp' },
+    { name: 'a form without payload', send: () => post('foo=bar'), status: 400, code: 'invalid_payload' },
+    { name: 'a payload that is not JSON', send: () => post(form('{"type":')), status: 400, code: 'invalid_json' },
+    { name: 'a payload without team', send: () => post(form({ ...click, team: undefined })), status: 400, code: 'invalid_payload' },
+    { name: 'a JSON body', send: () => post(JSON.stringify(click), 'application/json'), status: 415, code: 'unsupported_media_type' },
+  ])('rejects $name with $status $code and queues nothing', async ({ send, status, code }) => {
+    const res = await send();
+    expect(res.statusCode).toBe(status);
+    expect(res.json()).toEqual({ error: { code, message: expect.any(String) } });
+    expect(await queued()).toBe(0);
+  });
+});
