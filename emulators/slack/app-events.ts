@@ -37,6 +37,24 @@ export function createAppEvents(state: EmulatorState, deliverer: Deliverer, now:
     return `${Math.floor(t / 1000)}.${String((t % 1000) * 1000).padStart(6, '0')}`;
   }
 
+  /**
+   * reaction_added / reaction_removed (docs.slack.dev "reaction_added event"): the subscription needs
+   * reactions:read, and like message events it is sent only for conversations the bot user is in.
+   * `item_user` is the message's author and is left out when the message has none.
+   */
+  function reactionEvent(type: 'reaction_added' | 'reaction_removed', teamId: string, channelId: string, ts: string, userId: string, name: string): void {
+    const inst = liveInstall(teamId);
+    const ch = state.channels.get(channelId);
+    const m = findMessage(state, channelId, ts);
+    if (!inst || !ch || !m || !seesMessages(inst, ch) || !inst.scopes.includes('reactions:read')) return;
+    send(teamId, {
+      type, user: userId, reaction: name,
+      ...(m.user ? { item_user: m.user } : {}),
+      item: { type: 'message', channel: channelId, ts, channel_type: channelType(ch) },
+      event_ts: eventTs(),
+    });
+  }
+
   return {
     messagePosted(teamId, channelId, ts) {
       const inst = liveInstall(teamId);
@@ -97,6 +115,12 @@ export function createAppEvents(state: EmulatorState, deliverer: Deliverer, now:
       if (ch.isPrivate && !ch.members.has(inst.botUserId)) return;
       if (!inst.scopes.includes(READ_SCOPE[type])) return;
       send(teamId, { type: ch.isPrivate ? 'group_archive' : 'channel_archive', channel: channelId, user: userId, event_ts: eventTs() });
+    },
+    reactionAdded(teamId, channelId, ts, userId, name) {
+      reactionEvent('reaction_added', teamId, channelId, ts, userId, name);
+    },
+    reactionRemoved(teamId, channelId, ts, userId, name) {
+      reactionEvent('reaction_removed', teamId, channelId, ts, userId, name);
     },
     uninstalled(teamId, install) {
       // Both are delivered even though the tokens are already revoked: they are how the app learns it.

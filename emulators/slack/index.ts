@@ -12,6 +12,7 @@ import type { AppConfig, MethodTable } from './method-types.ts';
 import { authMethods } from './methods/auth-test.ts';
 import { chatMethods } from './methods/chat.ts';
 import { conversationsMethods } from './methods/conversations.ts';
+import { reactionsMethods } from './methods/reactions.ts';
 import { usersMethods } from './methods/users.ts';
 import { viewsMethods } from './methods/views.ts';
 import { AuthorizeError, createOAuth, parseAuthorize } from './oauth.ts';
@@ -24,13 +25,13 @@ import { createWorld } from './world.ts';
 
 export type {
   Channel, ClickButtonInput, DeliveryResult, GlobalShortcutInput, Installation, MessageShortcutInput, PostAsUserInput,
-  RecordedCall, RecordedDelivery, SlackEmulator, SlackEmulatorOptions, StoredMessage, Team, User,
+  Reaction, RecordedCall, RecordedDelivery, SlackEmulator, SlackEmulatorOptions, StoredMessage, Team, User,
 } from './types.ts';
 export { DEFAULT_BOT_SCOPES } from './world.ts';
 export { signature } from './signing.ts';
 
 export const METHODS: MethodTable = {
-  ...authMethods, ...chatMethods, ...conversationsMethods, ...usersMethods, ...viewsMethods,
+  ...authMethods, ...chatMethods, ...conversationsMethods, ...reactionsMethods, ...usersMethods, ...viewsMethods,
 };
 
 const DEFAULT_RETRY_DELAYS_MS = [0, 60_000, 300_000];
@@ -139,7 +140,10 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
     calls: (filter) => state.calls.filter((c) =>
       (!filter?.method || c.method === filter.method) && (!filter?.teamId || c.teamId === filter.teamId)),
     deliveries: () => [...state.deliveries],
-    messages: (channelId) => (state.messages.get(channelId) ?? []).filter((m) => !m.deleted).map((m) => ({ ...m })),
+    messages: (channelId) => (state.messages.get(channelId) ?? []).filter((m) => !m.deleted).map((m) => ({
+      ...m,
+      ...(m.reactions ? { reactions: m.reactions.map((r) => ({ ...r, users: [...r.users] })) } : {}),
+    })),
     resetRateLimits: () => limiter.reset(),
     idle: () => deliverer.idle(),
     async close() {

@@ -24,6 +24,9 @@ export interface AppEvents {
   messageChanged(teamId: string, channelId: string, before: Record<string, unknown>, ts: string): void;
   messageDeleted(teamId: string, channelId: string, before: Record<string, unknown>): void;
   memberJoined(teamId: string, channelId: string, userId: string): void;
+  /** `userId` added (or removed) the emoji `name` on the message `ts`: reaction_added / reaction_removed. */
+  reactionAdded(teamId: string, channelId: string, ts: string, userId: string, name: string): void;
+  reactionRemoved(teamId: string, channelId: string, ts: string, userId: string, name: string): void;
 }
 
 export interface MethodContext {

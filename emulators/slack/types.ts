@@ -56,6 +56,13 @@ export interface Channel {
   creator: string;
 }
 
+/** One emoji on a message, as conversations.history shows it: who reacted, in order, and how many. */
+export interface Reaction {
+  name: string;
+  users: string[];
+  count: number;
+}
+
 export interface StoredMessage {
   type: 'message';
   ts: string;
@@ -80,6 +87,8 @@ export interface StoredMessage {
   icon_emoji?: string;
   client_msg_id?: string;
   edited?: { user: string; ts: string };
+  /** Replaced (never mutated in place) on every reactions.add/remove, so snapshots stay as they were. */
+  reactions?: Reaction[];
   /** Not a Slack field: whether the emulator saw it as deleted (kept for inspection). */
   deleted?: boolean;
 }

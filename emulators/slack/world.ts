@@ -11,7 +11,8 @@ import type { Channel, Installation, StoredMessage, Team, User } from './types.t
 
 export const DEFAULT_BOT_SCOPES = [
   'app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'chat:write.customize', 'commands',
-  'groups:history', 'groups:read', 'im:history', 'im:read', 'im:write', 'users:read', 'users:read.email',
+  'groups:history', 'groups:read', 'im:history', 'im:read', 'im:write', 'reactions:write', 'users:read',
+  'users:read.email',
 ];
 
 export interface WorldDeps {
