@@ -6,7 +6,16 @@ import type { WorkerDeps } from './worker-deps.ts';
 import { slackMarkupToPlainText } from '../slack/format/escape.ts';
 import { PlatformApiError } from '../platform/platform-api.ts';
 import { markAnswered } from './answers.ts';
-import { ENDED_CONVERSATION_NOTICE, unmappedUserNotice } from '../slack/format/notices.ts';
+import {
+  ALERTS_ONLY_NOTICE,
+  ENDED_CONVERSATION_NOTICE,
+  FILES_NOT_SENT_NOTICE,
+  INTERNAL_NOTE_REACTION,
+  changeNotice,
+  unmappedUserNotice,
+} from '../slack/format/notices.ts';
+import { internalNoteText } from '../routing/slack-message-classifier.ts';
+import { DEFAULT_INTERNAL_NOTE_PREFIX } from '../store/org-settings.repository.ts';
 
 export interface SlackReply {
   teamId: string;
@@ -15,8 +24,9 @@ export interface SlackReply {
   ts: string;
   user: string;
   text: string;
+  /** Files shared with the reply: Slack's files need Slack's auth, so they cannot be forwarded. */
+  fileCount: number;
 }
-
 
 export function clientMessageIdFor(reply: Pick<SlackReply, 'teamId' | 'channel' | 'ts'>): string {
   return `slack-${createHash('sha256').update(`${reply.teamId}/${reply.channel}/${reply.ts}`).digest('hex').slice(0, 32)}`;
@@ -28,7 +38,10 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
   const { orgId, conversationId } = conversation;
   const log = deps.logger.child({ orgId, conversationId, slackUser: reply.user, ts: reply.ts });
   const clientMessageId = clientMessageIdFor(reply);
-  const mapping = await deps.store.agentMappings.findBySlackUser(reply.teamId, reply.user);
+  const [mapping, settings] = await Promise.all([
+    deps.store.agentMappings.findBySlackUser(reply.teamId, reply.user),
+    deps.store.orgSettings.get(orgId),
+  ]);
 
   const claimed = await deps.store.relayedReplies.claim(
     { clientMessageId, orgId, conversationId, teamId: reply.teamId, channelId: reply.channel, slackTs: reply.ts, slackUserId: reply.user, agentId: mapping?.agentId ?? null },
@@ -36,21 +49,31 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
   );
   if (claimed.state !== 'sending') return; // done by an earlier delivery of this event
 
+  const note = internalNoteText(reply.text, settings?.internalNotePrefix ?? DEFAULT_INTERNAL_NOTE_PREFIX);
+  if (note !== null) {
+    await keepInternal(deps, reply, clientMessageId, note, orgId, conversationId);
+    log.info('internal note kept in Slack');
+    return;
+  }
+  if (settings?.bridgeMode === 'alerts-only') {
+    await refuse(deps, reply, clientMessageId, 'alerts_only', ALERTS_ONLY_NOTICE);
+    return;
+  }
   if (!mapping || mapping.orgId !== orgId) {
     await refuse(deps, reply, clientMessageId, 'unmapped_slack_user', unmappedUserNotice('Your reply was not sent'));
     log.info('reply from an unmapped Slack user refused');
     return;
   }
+  const text = slackMarkupToPlainText(reply.text).trim();
+  if (text === '') {
+    await refuse(deps, reply, clientMessageId, 'files_only', reply.fileCount > 0 ? FILES_NOT_SENT_NOTICE : 'Your reply was not sent: it was empty.');
+    return;
+  }
   try {
-    const message = await deps.platform.sendAgentMessage({
-      orgId,
-      conversationId,
-      agentId: mapping.agentId,
-      text: slackMarkupToPlainText(reply.text),
-      clientMessageId,
-    });
+    const message = await deps.platform.sendAgentMessage({ orgId, conversationId, agentId: mapping.agentId, text, clientMessageId });
     await deps.store.relayedReplies.markSent(clientMessageId, message.id, deps.now());
     log.info({ messageId: message.id, seq: message.seq }, 'reply relayed to the visitor');
+    if (reply.fileCount > 0) await tell(deps, reply, FILES_NOT_SENT_NOTICE);
     await markAnswered(deps, orgId, conversationId, { agentId: mapping.agentId, name: message.author.name });
   } catch (error) {
     if (error instanceof PlatformApiError && error.status === 409 && error.code === 'conversation_ended') {
@@ -61,9 +84,29 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
   }
 }
 
-async function refuse(deps: WorkerDeps, reply: SlackReply, clientMessageId: string, refusal: string, notice: string): Promise<void> {
+/** A reply edited or deleted in Slack after it reached the visitor: tell the rep the visitor still sees the original. */
+export async function noticeChange(deps: WorkerDeps, change: Omit<SlackReply, 'text' | 'fileCount'> & { kind: 'edited' | 'deleted' }): Promise<void> {
+  const relayed = await deps.store.relayedReplies.find(clientMessageIdFor(change));
+  if (relayed?.state !== 'sent') return;
+  await tell(deps, change, changeNotice(change.kind));
+}
+
+async function keepInternal(deps: WorkerDeps, reply: SlackReply, clientMessageId: string, note: string, orgId: string, conversationId: string): Promise<void> {
   const token = await deps.store.installations.botToken(reply.teamId);
+  if (token) await deps.slack.addReaction(token, { channel: reply.channel, ts: reply.ts, name: INTERNAL_NOTE_REACTION });
+  await deps.store.relayedReplies.markInternal(clientMessageId, note, deps.now());
+  // A note written after the end changes the transcript the platform already has.
+  const record = await deps.store.conversations.get(orgId, conversationId);
+  if (record?.status === 'ended') await deps.producer.pushTranscript({ orgId, conversationId });
+}
+
+async function tell(deps: WorkerDeps, where: Pick<SlackReply, 'teamId' | 'channel' | 'threadTs' | 'user'>, notice: string): Promise<void> {
+  const token = await deps.store.installations.botToken(where.teamId);
+  if (token) await deps.slack.postEphemeral(token, { channel: where.channel, user: where.user, text: notice, threadTs: where.threadTs });
+}
+
+async function refuse(deps: WorkerDeps, reply: SlackReply, clientMessageId: string, refusal: string, notice: string): Promise<void> {
   // Tell the rep before recording the refusal: a retry after a failed notice tries again.
-  if (token) await deps.slack.postEphemeral(token, { channel: reply.channel, user: reply.user, text: notice, threadTs: reply.threadTs });
+  await tell(deps, reply, notice);
   await deps.store.relayedReplies.markRefused(clientMessageId, refusal, deps.now());
 }

@@ -14,9 +14,51 @@ export async function pushTranscript(deps: WorkerDeps, job: TranscriptJob): Prom
   await repairFromPlatform(deps, orgId, conversationId);
   const token = await deps.store.installations.botToken(record.thread.teamId);
   if (!token) return;
-  const stored = await deps.store.threadMessages.list(orgId, conversationId);
-  const messages: TranscriptMessage[] = stored.map((m) => m.message);
+  const [stored, notes, directory] = await Promise.all([
+    deps.store.threadMessages.list(orgId, conversationId),
+    deps.store.relayedReplies.internalNotes(orgId, conversationId),
+    deps.store.platformDirectory.load(orgId),
+  ]);
+  const nameOf = (agentId: string | null, slackUserId: string) => directory.agents.find((a) => a.agentId === agentId)?.name ?? `Slack user ${slackUserId}`;
+  const messages = withInternalNotes(
+    stored.map((m) => m.message),
+    notes.map((n) => ({
+      id: `note-${n.clientMessageId}`,
+      createdAt: (n.createdAt ?? new Date(0)).toISOString(),
+      text: n.noteText ?? '',
+      author: { type: 'agent' as const, id: n.agentId ?? n.slackUserId, name: nameOf(n.agentId, n.slackUserId), avatarUrl: null },
+      clientMessageId: n.clientMessageId,
+    })),
+  );
   const permalink = await deps.slack.getPermalink(token, { channel: record.thread.channelId, ts: record.thread.threadTs });
   await deps.platform.putTranscript({ orgId, conversationId, messages, slack: { ...record.thread, permalink } });
   deps.logger.info({ orgId, conversationId, messages: messages.length }, 'transcript pushed');
+}
+
+/**
+ * Chat messages in seq order with the reps' internal notes placed by time among them. A note has
+ * no seq of its own at the platform; it carries the seq of the message it follows (or, before
+ * every message, of the first).
+ */
+export function withInternalNotes(
+  messages: TranscriptMessage[],
+  notes: Array<Pick<TranscriptMessage, 'id' | 'createdAt' | 'text' | 'author' | 'clientMessageId'>>,
+): TranscriptMessage[] {
+  const ordered = [...messages].sort((a, b) => a.seq - b.seq);
+  const out: TranscriptMessage[] = [];
+  let n = 0;
+  const at = (iso: string) => Date.parse(iso);
+  const sortedNotes = [...notes].sort((a, b) => at(a.createdAt) - at(b.createdAt));
+  // Seqs start at 1: a note before every message borrows the first message's seq.
+  const seqBefore = () => out.at(-1)?.seq ?? ordered[0]?.seq ?? 1;
+  for (const message of ordered) {
+    while (n < sortedNotes.length && at(sortedNotes[n]!.createdAt) < at(message.createdAt)) out.push(asNote(sortedNotes[n++]!, seqBefore()));
+    out.push(message);
+  }
+  while (n < sortedNotes.length) out.push(asNote(sortedNotes[n++]!, seqBefore()));
+  return out;
+}
+
+function asNote(note: Pick<TranscriptMessage, 'id' | 'createdAt' | 'text' | 'author' | 'clientMessageId'>, seq: number): TranscriptMessage {
+  return { ...note, seq, origin: 'slack', attachments: [], internal: true };
 }

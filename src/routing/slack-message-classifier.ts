@@ -1,5 +1,6 @@
-// Pure classification of a Slack `message` event: is it a rep's reply in a thread that should
-// reach the visitor, or something to ignore (and why)? No I/O: the bot user id is passed in.
+// Pure classification of a Slack `message` event in a thread: a rep's reply that should reach
+// the visitor, an edit or deletion of one (the visitor keeps the original, and the rep is told),
+// or something to ignore (and why). No I/O: the bot user id is passed in.
 
 export interface SlackMessageEvent {
   type: string;
@@ -12,23 +13,73 @@ export interface SlackMessageEvent {
   thread_ts?: string;
   channel?: string;
   hidden?: boolean;
+  files?: unknown[];
+  deleted_ts?: string;
+  /** message_changed: the message as it is now. */
+  message?: Omit<SlackMessageEvent, 'message' | 'previous_message'>;
+  /** message_changed and message_deleted: the message as it was. */
+  previous_message?: Omit<SlackMessageEvent, 'message' | 'previous_message'>;
+}
+
+interface InThread {
+  channel: string;
+  threadTs: string;
+  ts: string;
+  user: string;
 }
 
 export type SlackMessageVerdict =
-  | { kind: 'reply'; channel: string; threadTs: string; ts: string; user: string; text: string }
+  | ({ kind: 'reply'; text: string; fileCount: number } & InThread)
+  | ({ kind: 'edited' } & InThread)
+  | ({ kind: 'deleted' } & InThread)
   | { kind: 'ignore'; reason: string };
 
-// Subtypes that are still a person writing in the thread. Everything else (joins, edits,
-// deletions, bot_message, channel topic changes...) is Slack telling us about something else.
-const replySubtypes = new Set(['thread_broadcast']);
+// Subtypes that are still a person writing in the thread. Everything else (joins, topic
+// changes, bot_message...) is Slack telling us about something else.
+const replySubtypes = new Set(['thread_broadcast', 'file_share']);
 
 export function classifySlackMessage(event: SlackMessageEvent, botUserId: string): SlackMessageVerdict {
   if (event.type !== 'message') return { kind: 'ignore', reason: `not a message event (${event.type})` };
   if (event.bot_id || event.subtype === 'bot_message') return { kind: 'ignore', reason: 'posted by a bot' };
   if (event.user === botUserId) return { kind: 'ignore', reason: 'posted by Threadbridge itself' };
+  if (event.subtype === 'message_changed') return changeOf('edited', event.message, event.previous_message, event.channel, botUserId);
+  if (event.subtype === 'message_deleted') return changeOf('deleted', event.previous_message, event.previous_message, event.channel, botUserId, event.deleted_ts);
   if (event.subtype && !replySubtypes.has(event.subtype)) return { kind: 'ignore', reason: `subtype ${event.subtype}` };
   if (event.hidden) return { kind: 'ignore', reason: 'hidden message' };
   if (!event.thread_ts || event.thread_ts === event.ts) return { kind: 'ignore', reason: 'not a thread reply' };
   if (!event.user || !event.channel || !event.ts) return { kind: 'ignore', reason: 'missing user, channel or ts' };
-  return { kind: 'reply', channel: event.channel, threadTs: event.thread_ts, ts: event.ts, user: event.user, text: event.text ?? '' };
+  return {
+    kind: 'reply',
+    channel: event.channel,
+    threadTs: event.thread_ts,
+    ts: event.ts,
+    user: event.user,
+    text: event.text ?? '',
+    fileCount: event.files?.length ?? (event.subtype === 'file_share' ? 1 : 0),
+  };
+}
+
+function changeOf(
+  kind: 'edited' | 'deleted',
+  message: SlackMessageEvent['message'],
+  previous: SlackMessageEvent['previous_message'],
+  channel: string | undefined,
+  botUserId: string,
+  deletedTs?: string,
+): SlackMessageVerdict {
+  if (!message) return { kind: 'ignore', reason: `${kind === 'edited' ? 'an edit' : 'a deletion'} without the message` };
+  if (message.bot_id || message.user === botUserId) return { kind: 'ignore', reason: `${kind === 'edited' ? 'an edit' : 'a deletion'} of a bot message` };
+  const ts = deletedTs ?? message.ts;
+  if (!message.thread_ts || message.thread_ts === ts) return { kind: 'ignore', reason: 'not a thread reply' };
+  if (!message.user || !channel || !ts) return { kind: 'ignore', reason: 'missing user, channel or ts' };
+  // Slack also sends message_changed when it adds a link preview: the words did not change.
+  if (kind === 'edited' && previous && previous.text === message.text) return { kind: 'ignore', reason: 'text unchanged' };
+  return { kind, channel, threadTs: message.thread_ts, ts, user: message.user };
+}
+
+/** The note's text when a reply starts with the org's internal-note prefix (any case), else null. */
+export function internalNoteText(text: string, prefix: string): string | null {
+  const trimmed = text.trimStart();
+  if (!prefix || !trimmed.toLowerCase().startsWith(prefix.toLowerCase())) return null;
+  return trimmed.slice(prefix.length).trim();
 }

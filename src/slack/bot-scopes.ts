@@ -11,5 +11,6 @@ export const botScopes = [
   'groups:read', // list private channels the app is a member of
   'users:read', // map agents to Slack users by username
   'users:read.email', // suggest mappings by email
+  'reactions:write', // mark reps' internal notes in the thread
   'commands', // shortcuts
 ] as const;

@@ -40,6 +40,7 @@ export interface SlackApi {
   updateMessage(token: string, args: { channel: string; ts: string; text: string; blocks?: SlackBlock[] }): Promise<void>;
   postEphemeral(token: string, args: { channel: string; user: string; text: string; threadTs?: string }): Promise<void>;
   getPermalink(token: string, args: { channel: string; ts: string }): Promise<string>;
+  addReaction(token: string, args: { channel: string; ts: string; name: string }): Promise<void>;
   /** Whether a user is in a channel (conversations.members, paged until found). */
   isChannelMember(token: string, args: { channel: string; user: string }): Promise<boolean>;
   /** The app's DM channel with one user (conversations.open). */
@@ -112,6 +113,14 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
       const result = await call('chat.getPermalink', () => client.chat.getPermalink({ token, channel: args.channel, message_ts: args.ts }));
       if (!result.permalink) throw new SlackApiError('chat.getPermalink', 'missing_permalink_in_response', false);
       return result.permalink;
+    },
+    async addReaction(token, args) {
+      try {
+        await call('reactions.add', () => client.reactions.add({ token, channel: args.channel, timestamp: args.ts, name: args.name }));
+      } catch (error) {
+        // Already there (a retried job): the mark is what matters.
+        if (!(error instanceof SlackApiError && error.code === 'already_reacted')) throw error;
+      }
     },
     async isChannelMember(token, args) {
       let cursor: string | undefined;

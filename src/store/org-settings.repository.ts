@@ -10,8 +10,14 @@ export interface OrgSettings {
   globalChannelId: string | null;
   /** How long a new chat may wait for an answer before its targets are reminded; null turns reminders off. */
   answerTimeMs?: number | null;
+  /** A reply starting with this stays in Slack as the reps' internal note (default "note:"). */
+  internalNotePrefix?: string;
+  /** 'alerts-only': nothing written in Slack reaches visitors. Default 'two-way'. */
+  bridgeMode?: 'two-way' | 'alerts-only';
   updatedAt: Date;
 }
+
+export const DEFAULT_INTERNAL_NOTE_PREFIX = 'note:';
 
 export const DEFAULT_ANSWER_TIME_MS = 2 * 60 * 1000;
 

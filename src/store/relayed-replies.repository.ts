@@ -13,9 +13,13 @@ export interface RelayedReply {
   slackTs: string;
   slackUserId: string;
   agentId: string | null;
-  state: 'sending' | 'sent' | 'refused';
+  /** 'internal': a reps' note that stays in Slack (and goes into the transcript as internal). */
+  state: 'sending' | 'sent' | 'refused' | 'internal';
   refusal: string | null;
   platformMessageId: string | null;
+  /** Kept for internal notes only: the transcript needs their words. */
+  noteText?: string;
+  createdAt?: Date;
 }
 
 interface RelayedReplyDocument extends Omit<RelayedReply, 'clientMessageId'> {
@@ -30,12 +34,16 @@ export interface RelayedRepliesRepository {
   markSent(clientMessageId: string, platformMessageId: string, now: Date): Promise<void>;
   markRefused(clientMessageId: string, refusal: string, now: Date): Promise<void>;
   isRelayed(orgId: string, clientMessageId: string): Promise<boolean>;
+  find(clientMessageId: string): Promise<RelayedReply | null>;
+  /** Records a reply as a reps' internal note; false when it already was. */
+  markInternal(clientMessageId: string, noteText: string, now: Date): Promise<boolean>;
+  internalNotes(orgId: string, conversationId: string): Promise<RelayedReply[]>;
 }
 
 export function createRelayedRepliesRepository(db: Db): RelayedRepliesRepository {
   const collection = db.collection<RelayedReplyDocument>('relayed_replies');
   // Nulls written by $setOnInsert are missing on FerretDB (see mongo.ts): read them back as null.
-  const strip = ({ _id, createdAt: _c, updatedAt: _u, ...rest }: RelayedReplyDocument): RelayedReply => ({
+  const strip = ({ _id, updatedAt: _u, ...rest }: RelayedReplyDocument): RelayedReply => ({
     clientMessageId: _id,
     ...rest,
     agentId: rest.agentId ?? null,
@@ -58,8 +66,19 @@ export function createRelayedRepliesRepository(db: Db): RelayedRepliesRepository
     async markRefused(clientMessageId, refusal, now) {
       await collection.updateOne({ _id: clientMessageId }, { $set: { state: 'refused', refusal, updatedAt: now } });
     },
+    async find(clientMessageId) {
+      const doc = await collection.findOne({ _id: clientMessageId });
+      return doc ? strip(doc) : null;
+    },
+    async markInternal(clientMessageId, noteText, now) {
+      const result = await collection.updateOne({ _id: clientMessageId, state: 'sending' }, { $set: { state: 'internal', noteText, updatedAt: now } });
+      return result.modifiedCount === 1;
+    },
+    async internalNotes(orgId, conversationId) {
+      return (await collection.find({ orgId, conversationId, state: 'internal' }).sort({ createdAt: 1 }).toArray()).map(strip);
+    },
     async isRelayed(orgId, clientMessageId) {
-      return (await collection.countDocuments({ _id: clientMessageId, orgId }, { limit: 1 })) > 0;
+      return (await collection.countDocuments({ _id: clientMessageId, orgId, state: { $in: ['sending', 'sent'] } }, { limit: 1 })) > 0;
     },
   };
 }

@@ -1,7 +1,7 @@
 // classifySlackMessage: which Slack message events are a rep's reply in a conversation thread
 // (relayed to the visitor) and which are ignored, with the reason logged for each.
 import { describe, expect, it } from 'vitest';
-import { classifySlackMessage } from '../../src/routing/slack-message-classifier.ts';
+import { classifySlackMessage, internalNoteText } from '../../src/routing/slack-message-classifier.ts';
 import type { SlackMessageEvent, SlackMessageVerdict } from '../../src/routing/slack-message-classifier.ts';
 
 const BOT_USER = 'UBOT';
@@ -23,6 +23,7 @@ const expectedReply: SlackMessageVerdict = {
   ts: '1700000002.000200',
   user: 'UREP',
   text: 'Hello there',
+  fileCount: 0,
 };
 
 const ignore = (reason: string): SlackMessageVerdict => ({ kind: 'ignore', reason });
@@ -38,11 +39,36 @@ const cases: Array<{ name: string; event: SlackMessageEvent; out: SlackMessageVe
   { name: 'bot_message subtype without bot_id', event: { ...reply, subtype: 'bot_message' }, out: ignore('posted by a bot') },
   { name: 'Threadbridge\'s own bot user', event: { ...reply, user: BOT_USER }, out: ignore('posted by Threadbridge itself') },
   { name: 'Threadbridge\'s own thread_broadcast', event: { ...reply, user: BOT_USER, subtype: 'thread_broadcast' }, out: ignore('posted by Threadbridge itself') },
-  { name: 'message_changed subtype', event: { ...reply, subtype: 'message_changed' }, out: ignore('subtype message_changed') },
-  { name: 'message_deleted subtype', event: { ...reply, subtype: 'message_deleted', hidden: true }, out: ignore('subtype message_deleted') },
+  { name: 'message_changed without the message', event: { ...reply, subtype: 'message_changed' }, out: ignore('an edit without the message') },
+  { name: 'message_deleted without the previous message', event: { ...reply, subtype: 'message_deleted', hidden: true }, out: ignore('a deletion without the message') },
+  {
+    name: 'a rep edits a reply in a thread',
+    event: { type: 'message', subtype: 'message_changed', channel: 'C123', hidden: true, message: { type: 'message', user: 'UREP', text: 'Hello!', ts: reply.ts, thread_ts: reply.thread_ts }, previous_message: { type: 'message', user: 'UREP', text: 'Hello there', ts: reply.ts, thread_ts: reply.thread_ts } },
+    out: { kind: 'edited', channel: 'C123', threadTs: '1700000001.000100', ts: '1700000002.000200', user: 'UREP' },
+  },
+  {
+    name: 'a link preview added to a reply (text unchanged)',
+    event: { type: 'message', subtype: 'message_changed', channel: 'C123', message: { type: 'message', user: 'UREP', text: 'Hello there', ts: reply.ts, thread_ts: reply.thread_ts }, previous_message: { type: 'message', user: 'UREP', text: 'Hello there', ts: reply.ts, thread_ts: reply.thread_ts } },
+    out: ignore('text unchanged'),
+  },
+  {
+    name: 'Threadbridge updating its own parent message',
+    event: { type: 'message', subtype: 'message_changed', channel: 'C123', message: { type: 'message', user: BOT_USER, bot_id: 'B1', text: 'x', ts: reply.thread_ts, thread_ts: reply.thread_ts } },
+    out: ignore('an edit of a bot message'),
+  },
+  {
+    name: 'a rep deletes a reply in a thread',
+    event: { type: 'message', subtype: 'message_deleted', channel: 'C123', hidden: true, deleted_ts: reply.ts, previous_message: { type: 'message', user: 'UREP', text: 'Hello there', ts: reply.ts, thread_ts: reply.thread_ts } },
+    out: { kind: 'deleted', channel: 'C123', threadTs: '1700000001.000100', ts: '1700000002.000200', user: 'UREP' },
+  },
+  {
+    name: 'a top-level message deleted',
+    event: { type: 'message', subtype: 'message_deleted', channel: 'C123', deleted_ts: reply.ts, previous_message: { type: 'message', user: 'UREP', text: 'x', ts: reply.ts } },
+    out: ignore('not a thread reply'),
+  },
   { name: 'channel_join subtype', event: { ...reply, subtype: 'channel_join' }, out: ignore('subtype channel_join') },
   { name: 'channel_topic subtype', event: { ...reply, subtype: 'channel_topic' }, out: ignore('subtype channel_topic') },
-  { name: 'file_share subtype (not in the reply set)', event: { ...reply, subtype: 'file_share' }, out: ignore('subtype file_share') },
+  { name: 'a file shared in the thread is a reply with its files counted', event: { ...reply, subtype: 'file_share', files: [{}, {}] }, out: { ...expectedReply, fileCount: 2 } as SlackMessageVerdict },
   { name: 'hidden message without a subtype', event: { ...reply, hidden: true }, out: ignore('hidden message') },
   { name: 'top-level channel message (no thread_ts)', event: { ...reply, thread_ts: undefined }, out: ignore('not a thread reply') },
   { name: 'the thread parent itself (ts === thread_ts)', event: { ...reply, ts: reply.thread_ts }, out: ignore('not a thread reply') },
@@ -65,5 +91,18 @@ describe('classifySlackMessage', () => {
   it('the bot user id is the one passed in, not a fixed value', () => {
     expect(classifySlackMessage(reply, 'UREP')).toEqual(ignore('posted by Threadbridge itself'));
     expect(classifySlackMessage({ ...reply, user: BOT_USER }, 'UOTHER')).toEqual({ ...expectedReply, user: BOT_USER });
+  });
+});
+
+describe('internalNoteText', () => {
+  it.each([
+    ['note: call them back tomorrow', 'note:', 'call them back tomorrow'],
+    ['  NOTE:   big account', 'note:', 'big account'],
+    ['Note:', 'note:', ''],
+    ['a note: not at the start', 'note:', null],
+    ['internal> vip', 'internal>', 'vip'],
+    ['note: anything', '', null],
+  ])('%j with prefix %j → %j', (text, prefix, expected) => {
+    expect(internalNoteText(text, prefix)).toBe(expected);
   });
 });

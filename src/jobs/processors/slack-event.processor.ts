@@ -3,7 +3,7 @@
 import type { SlackEventJob } from '../../slack/slack-events.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
 import { classifySlackMessage, type SlackMessageEvent } from '../../routing/slack-message-classifier.ts';
-import { relayReply } from '../reply-relay.ts';
+import { noticeChange, relayReply } from '../reply-relay.ts';
 
 export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): Promise<void> {
   const log = deps.logger.child({ eventId: job.eventId, teamId: job.teamId, type: job.event.type });
@@ -19,7 +19,8 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
         log.debug({ reason: verdict.reason }, 'message ignored');
         return;
       }
-      await relayReply(deps, { teamId: job.teamId, ...verdict });
+      if (verdict.kind === 'reply') await relayReply(deps, { teamId: job.teamId, ...verdict });
+      else await noticeChange(deps, { teamId: job.teamId, ...verdict });
       return;
     }
     case 'app_uninstalled':

@@ -9,3 +9,18 @@ export function unmappedUserNotice(what: string): string {
 }
 
 export const ENDED_CONVERSATION_NOTICE = 'Your reply was not sent: this chat has ended, so the visitor can no longer receive messages.';
+
+export const ALERTS_ONLY_NOTICE =
+  'Your reply was not sent: this workspace gets chat alerts only, so nothing written in Slack reaches visitors. Answer in the chat console.';
+
+export const FILES_NOT_SENT_NOTICE =
+  "Files shared in Slack can't be sent to the visitor: upload them in the chat console, or paste a link the visitor can open.";
+
+export function changeNotice(kind: 'edited' | 'deleted'): string {
+  return kind === 'edited'
+    ? 'You edited a reply the visitor already has: they still see the original. Send a new reply to correct it.'
+    : 'You deleted a reply the visitor already has: they still see it. Send a new reply to correct it.';
+}
+
+/** Posted in the thread under a reps' internal note, so everyone sees it stayed internal. */
+export const INTERNAL_NOTE_REACTION = 'lock';
