@@ -6,8 +6,8 @@ import type { ConversationRecord, ThreadMessage } from '../store/index.ts';
 import type { Lock } from './thread-lock.ts';
 import { ThreadBusyError, ThreadLockLostError } from './job-errors.ts';
 import { consecutiveRun, nextThreadStep } from '../routing/thread-order.ts';
-import { combinedThreadMessage, threadMessage } from '../slack/format/conversation-messages.ts';
-import { SlackBudgetExhaustedError } from './paced-slack-api.ts';
+import { combinedThreadMessage, threadPosts, type SlackMessageBody } from '../slack/format/conversation-messages.ts';
+import { SlackBudgetExhaustedError, postWhenBudgetAllows } from './paced-slack-api.ts';
 import { deliverNotification } from './notification-delivery.ts';
 import { scheduleFirstReminder } from './reminders.ts';
 import { SlackApiError, connectionLostCodes } from '../slack/slack-errors.ts';
@@ -178,14 +178,22 @@ async function handleMessages(deps: WorkerDeps, record: ConversationRecord, toke
     if (await isEcho(next)) break;
     postable.push(next);
   }
-  const { body, count } = postable.length === 1 ? { body: threadMessage(postable[0]!.message, { late }), count: 1 } : combinedThreadMessage(postable.map((m) => m.message));
+  // One message: under its author's name, in as many posts as its length needs. Several: one post.
+  let posts: SlackMessageBody[] = threadPosts(postable[0]!.message, { late });
+  let count = 1;
+  if (postable.length > 1) {
+    const combined = combinedThreadMessage(postable.map((m) => m.message));
+    posts = [combined.body];
+    count = combined.count;
+  }
   const sent = postable.slice(0, count);
   const thread = record.thread!;
   try {
     // Posting and recording the ts are two steps: a worker that dies between them reposts these
     // messages on retry. Slack has no idempotency key for chat.postMessage, and reading the thread
     // back to check is Tier 1, so this narrow window is accepted rather than risking a lost message.
-    const posted = await deps.slack.postMessage(token, { channel: thread.channelId, threadTs: thread.threadTs, ...body });
+    let posted = { ts: '' };
+    for (const post of posts) posted = await postWhenBudgetAllows(deps.slack, token, { channel: thread.channelId, threadTs: thread.threadTs, ...post }, posts.length > 1 ? 60_000 : 0);
     for (const m of sent) await deps.store.threadMessages.markPosted(orgId, conversationId, m.seq, posted.ts, deps.now());
     return sent.map((m) => m.seq);
   } catch (error) {

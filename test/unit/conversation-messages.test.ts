@@ -1,7 +1,7 @@
 // The Block Kit messages posted for a conversation: the thread's parent message, one message per
 // chat message, and the splitting of long text into sections Slack accepts without losing any of it.
 import { describe, expect, it } from 'vitest';
-import { combinedThreadMessage, parentMessage, splitText, threadMessage, visitorDisplayName } from '../../src/slack/format/conversation-messages.ts';
+import { combinedThreadMessage, parentMessage, splitText, threadMessage, threadPosts, visitorDisplayName } from '../../src/slack/format/conversation-messages.ts';
 import type { Attachment, Conversation, Message } from '../../src/platform/webhook-events.ts';
 import type { SlackBlock } from '../../src/slack/slack-api.ts';
 
@@ -346,5 +346,37 @@ describe('combinedThreadMessage', () => {
     const { body, count } = combinedThreadMessage(many);
     expect(count).toBe(25);
     expect(body.blocks).toHaveLength(50);
+  });
+});
+
+describe('threadPosts', () => {
+  const agentMessage = (text: string) => ({
+    ...baseMessageForRegression(),
+    text,
+    author: { type: 'agent' as const, id: 'a1', name: 'Alice Agent', avatarUrl: 'https://cdn.test/alice.png' },
+    origin: 'console' as const,
+  });
+
+  it('posts an agent’s message under the agent’s name and avatar', () => {
+    const [post, ...rest] = threadPosts(agentMessage('Hello'));
+    expect(rest).toEqual([]);
+    expect(post).toMatchObject({ username: 'Alice Agent', iconUrl: 'https://cdn.test/alice.png', text: 'Alice Agent: Hello' });
+  });
+
+  it('posts a visitor’s message under the visitor’s name, without taking an avatar from the visitor', () => {
+    const [post] = threadPosts({ ...baseMessageForRegression(), author: { type: 'visitor', id: 'v', name: 'Vera', avatarUrl: 'https://evil.test/x.png' } });
+    expect(post!.username).toBe('Vera');
+    expect(post!.iconUrl).toBeUndefined();
+  });
+
+  it('splits a text too long for one post into several, losing nothing, the author line last', () => {
+    const words = Array.from({ length: 60_000 }, (_, i) => `w${i}`).join(' ');
+    const posts = threadPosts(agentMessage(words));
+    expect(posts.length).toBeGreaterThan(1);
+    for (const post of posts) expect(post.blocks.length).toBeLessThanOrEqual(50);
+    const sections = posts.flatMap((p) => p.blocks).filter((b) => b.type === 'section').map((b) => (b as { text: { text: string } }).text.text);
+    expect(sections.join(' ').split(/\s+/)).toEqual(words.split(' '));
+    expect(JSON.stringify(posts.at(-1)!.blocks.at(-1))).toContain('*Alice Agent* (agent, console)');
+    expect(JSON.stringify(posts[0]!.blocks.at(-1))).toContain('continued below');
   });
 });

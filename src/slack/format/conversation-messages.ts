@@ -11,6 +11,9 @@ const FALLBACK_TEXT_LIMIT = 3000;
 export interface SlackMessageBody {
   text: string;
   blocks: SlackBlock[];
+  /** Shown as the post's author instead of the app (needs chat:write.customize). */
+  username?: string;
+  iconUrl?: string;
 }
 
 const sourceLabel: Record<Conversation['source'], string> = { web: 'website', mobile_app: 'mobile app' };
@@ -87,6 +90,32 @@ export function threadMessage(message: Message, options: { late?: boolean } = {}
 
 // Slack: at most 50 blocks a message.
 const MESSAGE_BLOCK_LIMIT = 50;
+
+/**
+ * One chat message as the Slack posts that show it: under its author's name and avatar, and
+ * split over several posts when its text needs more blocks than one post may hold, so nothing
+ * is cut.
+ */
+export function threadPosts(message: Message, options: { late?: boolean } = {}): SlackMessageBody[] {
+  const single = threadMessage(message, options);
+  const identity = {
+    username: (message.author.name || authorLabel[message.author.type]).slice(0, 80),
+    ...(message.author.avatarUrl && message.author.type !== 'visitor' ? { iconUrl: message.author.avatarUrl } : {}),
+  };
+  if (single.blocks.length <= MESSAGE_BLOCK_LIMIT) return [{ ...single, ...identity }];
+  // The context line (author) and attachments stay with the last part; earlier parts say more follows.
+  const context = single.blocks.at(-1)!;
+  const body = single.blocks.slice(0, -1);
+  const perPart = MESSAGE_BLOCK_LIMIT - 1;
+  const parts: SlackMessageBody[] = [];
+  for (let i = 0; i < body.length; i += perPart) {
+    const last = i + perPart >= body.length;
+    const blocks = [...body.slice(i, i + perPart), last ? context : { type: 'context', elements: [{ type: 'mrkdwn', text: '_continued below_' }] }] as SlackBlock[];
+    const words = blocks.flatMap((b) => ('text' in b && b.text && typeof b.text === 'object' && 'text' in b.text ? [String(b.text.text)] : [])).join('\n');
+    parts.push({ text: shorten(words, FALLBACK_TEXT_LIMIT), blocks, ...identity });
+  }
+  return parts;
+}
 
 /**
  * Several consecutive chat messages as one Slack message, each still with its author line.
