@@ -6,6 +6,7 @@ import type { WorkerDeps } from './worker-deps.ts';
 import { slackMarkupToPlainText } from '../slack/format/escape.ts';
 import { PlatformApiError } from '../platform/platform-api.ts';
 import { markAnswered } from './answers.ts';
+import { mentionedUserIds, slackUserNames } from './slack-user-names.ts';
 import {
   ALERTS_ONLY_NOTICE,
   ENDED_CONVERSATION_NOTICE,
@@ -64,7 +65,9 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
     log.info('reply from an unmapped Slack user refused');
     return;
   }
-  const text = slackMarkupToPlainText(reply.text).trim();
+  const token = await deps.store.installations.botToken(reply.teamId);
+  const names = token ? await slackUserNames(deps, reply.teamId, token, mentionedUserIds(reply.text)) : new Map<string, string>();
+  const text = slackMarkupToPlainText(reply.text, (id) => names.get(id)).trim();
   if (text === '') {
     await refuse(deps, reply, clientMessageId, 'files_only', reply.fileCount > 0 ? FILES_NOT_SENT_NOTICE : 'Your reply was not sent: it was empty.');
     return;

@@ -40,6 +40,8 @@ export interface SlackApi {
   updateMessage(token: string, args: { channel: string; ts: string; text: string; blocks?: SlackBlock[] }): Promise<void>;
   postEphemeral(token: string, args: { channel: string; user: string; text: string; threadTs?: string }): Promise<void>;
   getPermalink(token: string, args: { channel: string; ts: string }): Promise<string>;
+  /** The name Slack shows for a user: display name, else real name, else username. */
+  userDisplayName(token: string, slackUserId: string): Promise<string>;
   addReaction(token: string, args: { channel: string; ts: string; name: string }): Promise<void>;
   /** Whether a user is in a channel (conversations.members, paged until found). */
   isChannelMember(token: string, args: { channel: string; user: string }): Promise<boolean>;
@@ -113,6 +115,11 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
       const result = await call('chat.getPermalink', () => client.chat.getPermalink({ token, channel: args.channel, message_ts: args.ts }));
       if (!result.permalink) throw new SlackApiError('chat.getPermalink', 'missing_permalink_in_response', false);
       return result.permalink;
+    },
+    async userDisplayName(token, slackUserId) {
+      const result = await call('users.info', () => client.users.info({ token, user: slackUserId }));
+      const user = result.user;
+      return user?.profile?.display_name || user?.real_name || user?.profile?.real_name || user?.name || slackUserId;
     },
     async addReaction(token, args) {
       try {

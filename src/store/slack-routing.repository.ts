@@ -1,6 +1,6 @@
 // The Slack side of the platform's routing: each routing group's Slack channel (set by admins),
-// and the DM channel of each Slack user with the app (from conversations.open, cached because
-// it never changes for a pair).
+// the DM channel of each Slack user with the app (from conversations.open, cached because it
+// never changes for a pair), and Slack users' display names (users.info, cached for a day).
 import type { Db } from 'mongodb';
 import { upsertWithRetry } from './mongo.ts';
 
@@ -9,11 +9,15 @@ export interface SlackRoutingRepository {
   groupChannel(orgId: string, groupId: string): Promise<string | null>;
   dmChannel(teamId: string, slackUserId: string): Promise<string | null>;
   saveDmChannel(teamId: string, slackUserId: string, channelId: string): Promise<void>;
+  /** A Slack user's display name as cached, if fetched after `freshAfter`. */
+  userName(teamId: string, slackUserId: string, freshAfter: Date): Promise<string | null>;
+  saveUserName(teamId: string, slackUserId: string, name: string, now: Date): Promise<void>;
 }
 
 export function createSlackRoutingRepository(db: Db): SlackRoutingRepository {
   const groupChannels = db.collection<{ _id: string; orgId: string; groupId: string; channelId: string | null; updatedAt: Date }>('routing_group_channels');
   const dmChannels = db.collection<{ _id: string; channelId: string }>('slack_dm_channels');
+  const userNames = db.collection<{ _id: string; name: string; fetchedAt: Date }>('slack_user_names');
   const key = (a: string, b: string) => `${a}\u0000${b}`;
   return {
     async setGroupChannel(orgId, groupId, channelId, now) {
@@ -24,6 +28,12 @@ export function createSlackRoutingRepository(db: Db): SlackRoutingRepository {
     },
     async dmChannel(teamId, slackUserId) {
       return (await dmChannels.findOne({ _id: key(teamId, slackUserId) }))?.channelId ?? null;
+    },
+    async userName(teamId, slackUserId, freshAfter) {
+      return (await userNames.findOne({ _id: key(teamId, slackUserId), fetchedAt: { $gt: freshAfter } }))?.name ?? null;
+    },
+    async saveUserName(teamId, slackUserId, name, now) {
+      await upsertWithRetry(() => userNames.updateOne({ _id: key(teamId, slackUserId) }, { $set: { name, fetchedAt: now } }, { upsert: true }));
     },
     async saveDmChannel(teamId, slackUserId, channelId) {
       await upsertWithRetry(() => dmChannels.updateOne({ _id: key(teamId, slackUserId) }, { $set: { channelId } }, { upsert: true }));

@@ -88,4 +88,17 @@ describe('from the Slack thread to the visitor', () => {
     expect(fromSlack(conversation.id).map((m) => m.text)).toEqual(['Our price is $10']);
     await settled('Our price is $12');
   });
+
+  it('turns Slack markup into what the visitor should read: mentions by the name Slack shows (display name), links with their address', async () => {
+    const { conversation, threadTs } = await newThread('Mia');
+    await h.slack.postAsUser({
+      teamId: h.teamId,
+      channel: h.channelId,
+      user: h.agents.alice.slackUserId,
+      threadTs,
+      text: 'Ask <@' + h.agents.bob.slackUserId + '> &amp; see <https://acme.test/pricing|pricing> or <#' + h.channelId + '|website-chats>',
+    });
+    const relayed = await waitFor(() => fromSlack(conversation.id), (m) => m.length === 1, { what: 'the reply at the platform' });
+    expect(relayed[0]!.text).toBe('Ask @bob & see pricing (https://acme.test/pricing) or #website-chats');
+  });
 });
