@@ -2,8 +2,9 @@
 // the thread's channel nor the person whose DM holds it, DMed a link to it, so an assignment made
 // in the console is seen in Slack too.
 import type { WorkerDeps } from './worker-deps.ts';
-import { pointOthersToThread } from './notification-delivery.ts';
+import { freshDirectory, pointOthersToThread } from './notification-delivery.ts';
 import { postWhenBudgetAllows } from './paced-slack-api.ts';
+import { escapeSlackText } from '../slack/format/escape.ts';
 
 export async function announceAssignment(deps: WorkerDeps, orgId: string, conversationId: string, agentId: string): Promise<void> {
   const record = await deps.store.conversations.get(orgId, conversationId);
@@ -12,7 +13,10 @@ export async function announceAssignment(deps: WorkerDeps, orgId: string, conver
   const token = await deps.store.installations.botToken(record.thread.teamId);
   if (!token) return;
   if (!mapping) {
-    deps.logger.info({ orgId, conversationId, agentId }, 'chat assigned to an agent with no Slack mapping');
+    // Still said in the thread, by name, so reps in Slack know someone has it.
+    const find = async (force: boolean) => (await freshDirectory(deps, orgId, { force })).agents.find((a) => a.agentId === agentId);
+    const agent = (await find(false)) ?? (await find(true));
+    await postWhenBudgetAllows(deps.slack, token, { channel: record.thread.channelId, threadTs: record.thread.threadTs, text: `:bust_in_silhouette: Assigned to ${escapeSlackText(agent?.name ?? 'an agent without a Slack account')}.` });
     return;
   }
   const { thread } = record;

@@ -46,10 +46,11 @@ export async function routingFacts(deps: WorkerDeps, record: ConversationRecord)
   };
 }
 
-async function freshDirectory(deps: WorkerDeps, orgId: string) {
+/** The org's agents and groups, fetched again when older than a minute, or when `force`d (an id we do not know yet). */
+export async function freshDirectory(deps: WorkerDeps, orgId: string, options: { force?: boolean } = {}) {
   const cached = await deps.store.platformDirectory.load(orgId);
   const now = deps.now();
-  if (cached.fetchedAt && now.getTime() - cached.fetchedAt.getTime() < DIRECTORY_MAX_AGE_MS) return cached;
+  if (!options.force && cached.fetchedAt && now.getTime() - cached.fetchedAt.getTime() < DIRECTORY_MAX_AGE_MS) return cached;
   try {
     const [agents, groups] = await Promise.all([deps.platform.listAgents(orgId), deps.platform.listRoutingGroups(orgId)]);
     await deps.store.platformDirectory.saveSnapshot(

@@ -1,6 +1,13 @@
 // Conversations as Threadbridge tracks them: the platform's snapshot, where the conversation's
-// Slack thread lives, whether it waits on a missing message, and the reverse lookup
-// from a Slack thread to its conversation.
+// Slack thread lives, how far it got (answered, assigned, ended, rated, reminded), and the
+// reverse lookup from a Slack thread to its conversation.
+//
+// Stored as one document per fact (`conversation_facts`, _id "<org>\0<conversation>\0<field>")
+// rather than one document per conversation: many jobs write different facts of one
+// conversation at once, and FerretDB (the test server) applies concurrent updates of one
+// document as read-modify-write, losing all but one (FerretDB issue #3040). "Only the first
+// wins" transitions (the thread, the first answer, a reminder stage, the end prompt) are claims
+// made by inserting a unique _id (`conversation_claims`), which both servers enforce atomically.
 import type { Db } from 'mongodb';
 import type { Conversation } from '../platform/webhook-events.ts';
 import { upsertWithRetry } from './mongo.ts';
@@ -48,10 +55,6 @@ export interface ConversationRecord {
   updatedAt: Date;
 }
 
-interface ConversationDocument extends ConversationRecord {
-  _id: string;
-}
-
 interface ThreadDocument {
   _id: string;
   orgId: string;
@@ -91,12 +94,20 @@ export interface ConversationsRepository {
 export const conversationKey = (orgId: string, conversationId: string) => `${orgId}\u0000${conversationId}`;
 const threadKey = (t: SlackThreadRef) => `${t.teamId}\u0000${t.channelId}\u0000${t.threadTs}`;
 
-export function createConversationsRepository(db: Db): ConversationsRepository {
-  const conversations = db.collection<ConversationDocument>('conversations');
-  const threads = db.collection<ThreadDocument>('threads');
+type Field = Exclude<keyof ConversationRecord, 'orgId' | 'conversationId'>;
 
-  // The fields a record starts with; an upsert sets only those its $set does not.
-  const defaults = (orgId: string, conversationId: string, now: Date): Omit<ConversationDocument, '_id' | 'updatedAt'> => ({
+interface FactDocument {
+  _id: string;
+  conv: string;
+  orgId: string;
+  conversationId: string;
+  field: Field;
+  value: unknown;
+}
+
+/** Each field's value before anything set it. */
+function defaults(orgId: string, conversationId: string, createdAt: Date): ConversationRecord {
+  return {
     orgId,
     conversationId,
     conversation: null,
@@ -107,107 +118,149 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     notification: null,
     answeredBy: null,
     assignedAgentId: null,
-    reminderStage: 0,
-    backlogged: false,
     endedBy: null,
     endPrompt: null,
     qualification: null,
-    createdAt: now,
-  });
+    backlogged: false,
+    reminderStage: 0,
+    createdAt,
+    updatedAt: createdAt,
+  };
+}
 
-  function strip(doc: ConversationDocument | null): ConversationRecord | null {
-    if (!doc) return null;
-    const { _id, ...rest } = doc;
-    // Nulls written by $setOnInsert are missing on FerretDB (see mongo.ts): read them back as null.
-    return { ...defaults(rest.orgId, rest.conversationId, rest.createdAt), ...rest };
-  }
+export function createConversationsRepository(db: Db): ConversationsRepository {
+  const facts = db.collection<FactDocument>('conversation_facts');
+  const claims = db.collection<{ _id: string; at: Date }>('conversation_claims');
+  const threads = db.collection<ThreadDocument>('threads');
 
-  async function upsert(orgId: string, conversationId: string, set: Partial<ConversationDocument>, now: Date) {
-    const onInsert = Object.fromEntries(Object.entries(defaults(orgId, conversationId, now)).filter(([field]) => !(field in set)));
-    const doc = await upsertWithRetry(() =>
-      conversations.findOneAndUpdate(
-        { _id: conversationKey(orgId, conversationId) },
-        { $set: { ...set, updatedAt: now }, $setOnInsert: onInsert },
-        { upsert: true, returnDocument: 'after' },
+  const factId = (orgId: string, conversationId: string, field: Field) => `${conversationKey(orgId, conversationId)}\u0000${field}`;
+
+  async function set(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): Promise<void> {
+    const conv = conversationKey(orgId, conversationId);
+    const entries: Array<[Field, unknown]> = [...(Object.entries(values) as Array<[Field, unknown]>), ['updatedAt', now]];
+    await upsertWithRetry(() =>
+      facts.bulkWrite(
+        entries.map(([field, value]) => ({
+          updateOne: { filter: { _id: factId(orgId, conversationId, field) }, update: { $set: { conv, orgId, conversationId, field, value } }, upsert: true },
+        })),
+        { ordered: false },
       ),
     );
-    return strip(doc)!;
+  }
+
+  /** Creates the record's createdAt once; later calls leave it. */
+  async function create(orgId: string, conversationId: string, now: Date): Promise<void> {
+    const conv = conversationKey(orgId, conversationId);
+    await upsertWithRetry(() =>
+      facts.updateOne(
+        { _id: factId(orgId, conversationId, 'createdAt') },
+        { $setOnInsert: { conv, orgId, conversationId, field: 'createdAt', value: now } },
+        { upsert: true },
+      ),
+    );
+  }
+
+  async function claim(orgId: string, conversationId: string, name: string, now: Date): Promise<boolean> {
+    try {
+      await claims.insertOne({ _id: `${conversationKey(orgId, conversationId)}\u0000${name}`, at: now });
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) return false;
+      throw error;
+    }
+  }
+
+  async function unclaim(orgId: string, conversationId: string, name: string): Promise<void> {
+    await claims.deleteOne({ _id: `${conversationKey(orgId, conversationId)}\u0000${name}` });
+  }
+
+  async function get(orgId: string, conversationId: string): Promise<ConversationRecord | null> {
+    const docs = await facts.find({ conv: conversationKey(orgId, conversationId) }).toArray();
+    const createdAt = docs.find((d) => d.field === 'createdAt');
+    if (!createdAt) return null;
+    const record = defaults(orgId, conversationId, createdAt.value as Date) as unknown as Record<string, unknown>;
+    for (const doc of docs) record[doc.field] = doc.value;
+    return record as unknown as ConversationRecord;
   }
 
   return {
-    recordSnapshot(conversation, now) {
-      return upsert(conversation.orgId, conversation.id, { conversation }, now);
+    async recordSnapshot(conversation, now) {
+      await create(conversation.orgId, conversation.id, now);
+      await set(conversation.orgId, conversation.id, { conversation }, now);
+      return (await get(conversation.orgId, conversation.id))!;
     },
     async ensure(orgId, conversationId, now) {
-      const existing = await conversations.findOne({ _id: conversationKey(orgId, conversationId) });
-      return strip(existing) ?? upsert(orgId, conversationId, {}, now);
+      await create(orgId, conversationId, now);
+      return (await get(orgId, conversationId))!;
     },
-    async get(orgId, conversationId) {
-      return strip(await conversations.findOne({ _id: conversationKey(orgId, conversationId) }));
-    },
+    get,
     async attachThread(orgId, conversationId, thread, notification, now) {
       // The reverse lookup is written first: a reply can only arrive once the thread exists in
       // Slack, and by then both records must be there.
       await upsertWithRetry(() => threads.updateOne({ _id: threadKey(thread) }, { $set: { orgId, conversationId } }, { upsert: true }));
-      const result = await conversations.updateOne(
-        { _id: conversationKey(orgId, conversationId), thread: null },
-        { $set: { thread, notification, undeliverableReason: null, updatedAt: now } },
-      );
-      return result.modifiedCount === 1;
+      if (!(await claim(orgId, conversationId, 'thread', now))) return false;
+      await set(orgId, conversationId, { thread, notification, undeliverableReason: null }, now);
+      return true;
     },
     async markAnswered(orgId, conversationId, by, now) {
-      const result = await conversations.updateOne(
-        { _id: conversationKey(orgId, conversationId), answeredBy: null },
-        { $set: { answeredBy: by, updatedAt: now } },
-      );
-      return result.modifiedCount === 1;
+      if (!(await claim(orgId, conversationId, 'answered', now))) return false;
+      await set(orgId, conversationId, { answeredBy: by }, now);
+      return true;
     },
     async setAssigned(orgId, conversationId, agentId, now) {
-      await upsert(orgId, conversationId, { assignedAgentId: agentId }, now);
+      await create(orgId, conversationId, now);
+      await set(orgId, conversationId, { assignedAgentId: agentId }, now);
     },
     async listUndeliverable(orgId, limit) {
-      const docs = await conversations.find({ orgId, status: 'open', thread: null, undeliverableReason: { $ne: null } }).sort({ createdAt: 1 }).limit(limit).toArray();
-      return docs.map((d) => strip(d)!);
+      const waiting = await facts.find({ orgId, field: 'undeliverableReason', value: { $ne: null } }).limit(limit * 2).toArray();
+      const records = await Promise.all(waiting.map((f) => get(f.orgId, f.conversationId)));
+      return records
+        .filter((r): r is ConversationRecord => Boolean(r && r.status === 'open' && !r.thread))
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+        .slice(0, limit);
     },
     async countUndeliverable() {
-      return conversations.countDocuments({ status: 'open', thread: null, undeliverableReason: { $ne: null } });
+      // Delivering or ending a chat clears its reason, so the reasons still set are the count.
+      return facts.countDocuments({ field: 'undeliverableReason', value: { $ne: null } });
     },
     async claimReminderStage(orgId, conversationId, stage, now) {
-      const result = await conversations.updateOne(
-        { _id: conversationKey(orgId, conversationId), $or: [{ reminderStage: { $lt: stage } }, { reminderStage: { $exists: false } }] },
-        { $set: { reminderStage: stage, updatedAt: now } },
-      );
-      return result.modifiedCount === 1;
+      if (!(await claim(orgId, conversationId, `reminder:${stage}`, now))) return false;
+      await set(orgId, conversationId, { reminderStage: stage }, now);
+      return true;
     },
     async releaseReminderStage(orgId, conversationId, stage, now) {
-      await conversations.updateOne({ _id: conversationKey(orgId, conversationId), reminderStage: stage }, { $set: { reminderStage: stage - 1, updatedAt: now } });
+      await unclaim(orgId, conversationId, `reminder:${stage}`);
+      await set(orgId, conversationId, { reminderStage: stage - 1 }, now);
     },
     async findByThread(thread) {
       const doc = await threads.findOne({ _id: threadKey(thread) });
       return doc ? { orgId: doc.orgId, conversationId: doc.conversationId } : null;
     },
     async setGapSince(orgId, conversationId, since, now) {
-      await conversations.updateOne({ _id: conversationKey(orgId, conversationId) }, { $set: { gapSince: since, updatedAt: now } });
+      await set(orgId, conversationId, { gapSince: since }, now);
+    },
+    async markUndeliverable(orgId, conversationId, reason, now) {
+      await set(orgId, conversationId, { undeliverableReason: reason }, now);
+    },
+    async setBacklogged(orgId, conversationId, backlogged, now) {
+      await set(orgId, conversationId, { backlogged }, now);
     },
     async claimEndPrompt(orgId, conversationId, now) {
-      const result = await conversations.updateOne({ _id: conversationKey(orgId, conversationId), endPrompt: null }, { $set: { endPrompt: { state: 'posting' }, updatedAt: now } });
-      return result.modifiedCount === 1;
+      if (!(await claim(orgId, conversationId, 'end-prompt', now))) return false;
+      await set(orgId, conversationId, { endPrompt: { state: 'posting' } }, now);
+      return true;
     },
     async settleEndPrompt(orgId, conversationId, ts, now) {
       // null gives the claim back (the post failed); a ts records the prompt.
-      await conversations.updateOne({ _id: conversationKey(orgId, conversationId) }, { $set: { endPrompt: ts ? { state: 'posted', ts } : null, updatedAt: now } });
+      if (!ts) await unclaim(orgId, conversationId, 'end-prompt');
+      await set(orgId, conversationId, { endPrompt: ts ? { state: 'posted', ts } : null }, now);
     },
     async setQualification(orgId, conversationId, qualification, now) {
-      await conversations.updateOne({ _id: conversationKey(orgId, conversationId) }, { $set: { qualification, updatedAt: now } });
-    },
-    async setBacklogged(orgId, conversationId, backlogged, now) {
-      await conversations.updateOne({ _id: conversationKey(orgId, conversationId) }, { $set: { backlogged, updatedAt: now } });
-    },
-    async markUndeliverable(orgId, conversationId, reason, now) {
-      await conversations.updateOne({ _id: conversationKey(orgId, conversationId) }, { $set: { undeliverableReason: reason, updatedAt: now } });
+      await set(orgId, conversationId, { qualification }, now);
     },
     async markEnded(orgId, conversationId, endedBy, now) {
-      await upsert(orgId, conversationId, { status: 'ended', endedBy }, now);
+      await create(orgId, conversationId, now);
+      await set(orgId, conversationId, { status: 'ended', endedBy, undeliverableReason: null }, now);
     },
   };
 }

@@ -4,6 +4,10 @@
 // change streams, partial/sparse indexes, arrayFilters, aggregation beyond $match/$group/$sort.
 // Keys never contain '.' or start with '$' (ids from Slack and the platform are used as values,
 // or inside composite string _ids, never as field names).
+// FerretDB applies concurrent updates of one document as read-modify-write and loses all but one
+// (FerretDB issue #3040), and a conditional update is no claim there: state that many jobs write
+// at once is kept as one document per fact, and "first one wins" is an insert of a unique _id
+// (see conversations.repository.ts).
 // FerretDB leaves out fields whose $setOnInsert value is null when an upsert inserts; MongoDB
 // stores them. Repositories therefore read such fields back with their null default, and query
 // them with `{ field: null }` (which matches a missing field on both).
@@ -27,6 +31,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('installations').createIndex({ orgId: 1 }, { unique: true, name: 'org_unique' }),
     db.collection('agent_mappings').createIndex({ orgId: 1, agentId: 1 }, { unique: true, name: 'org_agent_unique' }),
     db.collection('agent_mappings').createIndex({ teamId: 1, slackUserId: 1 }, { name: 'team_user' }),
+    db.collection('conversation_facts').createIndex({ conv: 1 }, { name: 'by_conversation' }),
+    db.collection('conversation_facts').createIndex({ field: 1, orgId: 1 }, { name: 'by_field_org' }),
     db.collection('thread_messages').createIndex({ orgId: 1, conversationId: 1, state: 1, seq: 1 }, { name: 'by_state_seq' }),
   ]);
 }

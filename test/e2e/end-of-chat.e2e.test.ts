@@ -65,4 +65,27 @@ describe('end of chat', () => {
     );
     await waitFor(() => h.platform.calls({ method: 'PUT', path: /\/transcript$/ }).length, (n) => n > transcriptPutsBefore, { what: 'the transcript pushed again' });
   });
+
+  it('notes in the thread when the visitor is identified and when the chat is assigned to an agent without Slack', async () => {
+    const conversation = await h.platform.startConversation(h.orgId, { visitor: { name: null, email: null, company: null } });
+    const record = await waitFor(() => h.store.conversations.get(h.orgId, conversation.id), (r) => Boolean(r?.thread), { what: 'the thread' });
+    const { threadTs } = record!.thread!;
+    const linesInThread = () => h.slack.messages(h.channelId).filter((m) => m.thread_ts === threadTs && m.ts !== threadTs).map((m) => m.text);
+
+    await h.platform.updateConversation(h.orgId, conversation.id, {
+      visitor: { name: 'Ivy Identified', email: 'ivy@example.com', company: 'Ivy <!channel> Co' },
+      account: { id: 'acc_9', name: 'Ivy Co', ownerAgentId: null },
+    });
+    await waitFor(linesInThread, (lines) => lines.length === 1, { what: 'the identification line' });
+    expect(linesInThread()).toEqual([':information_source: Visitor identified: *Ivy Identified* (ivy@example.com, Ivy &lt;!channel&gt; Co) · Account matched: *Ivy Co*']);
+    await waitFor(
+      () => h.slack.messages(h.channelId).find((m) => m.ts === threadTs)!,
+      (parent) => parent.text === 'New chat from Ivy Identified',
+      { what: 'the parent redrawn with the name' },
+    );
+
+    const dana = h.platform.addAgent(h.orgId, { name: 'Dana Console', email: 'dana@acme.test', status: 'online' });
+    await h.platform.assign(h.orgId, conversation.id, dana.id);
+    await waitFor(linesInThread, (lines) => lines.includes(':bust_in_silhouette: Assigned to Dana Console.'), { what: 'the assignment line' });
+  });
 });

@@ -4,6 +4,8 @@ import type { ChatEvent } from '../../platform/webhook-events.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
 import { syncConversationThread } from '../conversation-thread.ts';
 import { endConversation } from '../end-of-chat.ts';
+import { refreshParentMessage } from '../parent-message.ts';
+import { noteIdentification } from '../identification.ts';
 import { markAnswered } from '../answers.ts';
 import { announceAssignment } from '../assignment.ts';
 import { assertNever } from '../../errors.ts';
@@ -19,8 +21,11 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
         log.warn({ conversationOrg: conversation.orgId }, 'conversation belongs to another org than its event; ignored');
         return;
       }
+      // Say in the thread what changed before recording it: a retry after a failed post sees it again.
+      if (event.type === 'conversation.updated') await noteIdentification(deps, conversation);
       await deps.store.conversations.recordSnapshot(conversation, now);
       await syncConversationThread(deps, event.orgId, conversation.id);
+      if (event.type === 'conversation.updated') await refreshParentMessage(deps, event.orgId, conversation.id);
       return;
     }
     case 'message.created': {

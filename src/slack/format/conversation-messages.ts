@@ -181,3 +181,20 @@ function formatBytes(size: number): string {
   if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KB`;
   return `${(size / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/**
+ * The thread's note when conversation.updated tells us more about the visitor or their account,
+ * or null when nothing a rep would care about changed.
+ */
+export function identificationLine(before: Conversation | null, after: Conversation): string | null {
+  const parts: string[] = [];
+  const v0 = before?.visitor;
+  const v1 = after.visitor;
+  if (v1.name !== (v0?.name ?? null) || v1.email !== (v0?.email ?? null) || v1.company !== (v0?.company ?? null)) {
+    const details = [v1.email, v1.company].filter(Boolean).map((d) => escapeSlackText(d!)).join(', ');
+    if (v1.name || v1.email) parts.push(`Visitor identified: *${escapeSlackText(visitorDisplayName(after))}*${details ? ` (${details})` : ''}`);
+  }
+  if (after.account && after.account.id !== before?.account?.id) parts.push(`Account matched: *${escapeSlackText(after.account.name)}*`);
+  if (after.routingGroupId !== (before?.routingGroupId ?? null) && before) parts.push('Routing group changed');
+  return parts.length ? `:information_source: ${parts.join(' · ')}` : null;
+}
