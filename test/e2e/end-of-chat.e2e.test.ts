@@ -22,8 +22,23 @@ describe('end of chat', () => {
     await waitFor(() => h.slack.messages(h.channelId).filter((m) => m.thread_ts === threadTs && m.ts !== threadTs), (m) => m.length === 1, { what: 'the visitor message' });
     // A console agent and a Slack rep both answer: one thread, one transcript.
     await h.platform.agentSays(h.orgId, conversation.id, h.agents.bob.agentId, 'Yes, a REST API.');
+    // Alice reads Bob's console answer in the thread, then adds to it from Slack.
+    await waitFor(() => h.slack.messages(h.channelId).filter((m) => m.thread_ts === threadTs && m.ts !== threadTs), (m) => m.length === 2, { what: 'Bob’s answer in the thread' });
     await h.slack.postAsUser({ teamId: h.teamId, channel: h.channelId, user: h.agents.alice.slackUserId, threadTs, text: 'Docs are at <https://acme.test/api|acme.test/api>' });
     await waitFor(() => h.platform.conversation(h.orgId, conversation.id).messages.filter((m) => m.origin === 'slack'), (m) => m.length === 1, { what: 'the Slack reply at the platform' });
+
+    // The thread reads as one conversation: visitor, console agent (under the agent's name), Slack rep.
+    await waitFor(
+      () => h.slack.messages(h.channelId).filter((m) => m.thread_ts === threadTs && m.ts !== threadTs),
+      (m) => m.length === 3,
+      { what: 'the console message in the thread' },
+    );
+    const thread = h.slack.messages(h.channelId).filter((m) => m.thread_ts === threadTs && m.ts !== threadTs);
+    expect(thread.map((m) => [m.username ?? null, m.text])).toEqual([
+      ['Quinn', 'Quinn: Do you have an API?'],
+      ['Bob Agent', 'Bob Agent: Yes, a REST API.'],
+      [null, 'Docs are at <https://acme.test/api|acme.test/api>'],
+    ]);
 
     await h.platform.end(h.orgId, conversation.id, 'visitor');
     const prompt = await waitFor(
@@ -39,6 +54,14 @@ describe('end of chat', () => {
     const platformMessages = h.platform.conversation(h.orgId, conversation.id).messages;
     expect(transcript!.messages.map((m) => [m.seq, m.origin, m.text])).toEqual(platformMessages.map((m) => [m.seq, m.origin, m.text]));
     expect(transcript!.messages.map((m) => m.origin)).toEqual(['web', 'console', 'slack']);
+    // A reply after the end reaches nobody, and the rep is told.
+    await h.slack.postAsUser({ teamId: h.teamId, channel: h.channelId, user: h.agents.alice.slackUserId, threadTs, text: 'Are you still there?' });
+    await waitFor(
+      () => h.slack.calls({ method: 'chat.postEphemeral' }).filter((c) => c.params.user === h.agents.alice.slackUserId && String(c.params.text).includes('this chat has ended')),
+      (c) => c.length === 1,
+      { what: 'the ended-chat notice' },
+    );
+    expect(h.platform.conversation(h.orgId, conversation.id).messages.filter((m) => m.origin === 'slack')).toHaveLength(1);
     expect(transcript!.slack).toMatchObject({ teamId: h.teamId, channelId: h.channelId, threadTs, permalink: expect.stringMatching(/^https:\/\/.+\/archives\//) });
 
     // Carol is not mapped: her click changes nothing and she is told why.
