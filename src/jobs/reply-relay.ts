@@ -15,7 +15,7 @@ import {
   changeNotice,
   unmappedUserNotice,
 } from '../slack/format/notices.ts';
-import { internalNoteText } from '../routing/slack-message-classifier.ts';
+import { internalNoteText, type SharedFile } from '../routing/slack-message-classifier.ts';
 import { DEFAULT_INTERNAL_NOTE_PREFIX } from '../store/org-settings.repository.ts';
 
 export interface SlackReply {
@@ -25,8 +25,8 @@ export interface SlackReply {
   ts: string;
   user: string;
   text: string;
-  /** Files shared with the reply: Slack's files need Slack's auth, so they cannot be forwarded. */
-  fileCount: number;
+  /** Files shared with the reply: forwarded when shared publicly, else the rep is told. */
+  files: SharedFile[];
 }
 
 export function clientMessageIdFor(reply: Pick<SlackReply, 'teamId' | 'channel' | 'ts'>): string {
@@ -67,16 +67,26 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
   }
   const token = await deps.store.installations.botToken(reply.teamId);
   const names = token ? await slackUserNames(deps, reply.teamId, token, mentionedUserIds(reply.text)) : new Map<string, string>();
-  const text = slackMarkupToPlainText(reply.text, (id) => names.get(id)).trim();
+  const forwarded = reply.files.filter((f) => f.publicUrl);
+  const kept = reply.files.length - forwarded.length;
+  const written = slackMarkupToPlainText(reply.text, (id) => names.get(id)).trim();
+  const text = written || forwarded.map((f) => f.name).join(', ');
   if (text === '') {
-    await refuse(deps, reply, clientMessageId, 'files_only', reply.fileCount > 0 ? FILES_NOT_SENT_NOTICE : 'Your reply was not sent: it was empty.');
+    await refuse(deps, reply, clientMessageId, 'files_only', kept > 0 ? FILES_NOT_SENT_NOTICE : 'Your reply was not sent: it was empty.');
     return;
   }
   try {
-    const message = await deps.platform.sendAgentMessage({ orgId, conversationId, agentId: mapping.agentId, text, clientMessageId });
+    const message = await deps.platform.sendAgentMessage({
+      orgId,
+      conversationId,
+      agentId: mapping.agentId,
+      text,
+      clientMessageId,
+      attachments: forwarded.map((f) => ({ name: f.name, url: f.publicUrl!, mimeType: f.mimeType, size: f.size })),
+    });
     await deps.store.relayedReplies.markSent(clientMessageId, message.id, deps.now());
-    log.info({ messageId: message.id, seq: message.seq }, 'reply relayed to the visitor');
-    if (reply.fileCount > 0) await tell(deps, reply, FILES_NOT_SENT_NOTICE);
+    log.info({ messageId: message.id, seq: message.seq, files: forwarded.length }, 'reply relayed to the visitor');
+    if (kept > 0) await tell(deps, reply, FILES_NOT_SENT_NOTICE);
     await markAnswered(deps, orgId, conversationId, { agentId: mapping.agentId, name: message.author.name });
   } catch (error) {
     if (error instanceof PlatformApiError && error.status === 409 && error.code === 'conversation_ended') {
@@ -88,7 +98,7 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
 }
 
 /** A reply edited or deleted in Slack after it reached the visitor: tell the rep the visitor still sees the original. */
-export async function noticeChange(deps: WorkerDeps, change: Omit<SlackReply, 'text' | 'fileCount'> & { kind: 'edited' | 'deleted' }): Promise<void> {
+export async function noticeChange(deps: WorkerDeps, change: Omit<SlackReply, 'text' | 'files'> & { kind: 'edited' | 'deleted' }): Promise<void> {
   const relayed = await deps.store.relayedReplies.find(clientMessageIdFor(change));
   if (relayed?.state !== 'sent') return;
   await tell(deps, change, changeNotice(change.kind));

@@ -2,7 +2,7 @@
 // an interface for callers and tests, and its fetch implementation. Failures become
 // PlatformApiError with the platform's own error code and any Retry-After.
 import { z } from 'zod';
-import { conversationSchema, messageSchema, describeIssues, type Conversation, type Message } from './webhook-events.ts';
+import { conversationSchema, messageSchema, describeIssues, type Attachment, type Conversation, type Message } from './webhook-events.ts';
 
 export class PlatformApiError extends Error {
   constructor(
@@ -27,6 +27,7 @@ export interface SendAgentMessageArgs {
   agentId: string;
   text: string;
   clientMessageId: string;
+  attachments?: Attachment[];
 }
 
 export interface PlatformAgent {
@@ -128,6 +129,7 @@ export function createPlatformApi(options: PlatformApiOptions): PlatformApi {
         agentId: args.agentId,
         text: args.text,
         clientMessageId: args.clientMessageId,
+        ...(args.attachments?.length ? { attachments: args.attachments } : {}),
       });
       return result.message;
     },

@@ -13,7 +13,7 @@ export interface SlackMessageEvent {
   thread_ts?: string;
   channel?: string;
   hidden?: boolean;
-  files?: unknown[];
+  files?: Array<{ name?: string; title?: string; mimetype?: string; size?: number; public_url_shared?: boolean; permalink_public?: string }>;
   deleted_ts?: string;
   /** message_changed: the message as it is now. */
   message?: Omit<SlackMessageEvent, 'message' | 'previous_message'>;
@@ -28,8 +28,16 @@ interface InThread {
   user: string;
 }
 
+/** A file shared with a reply. Only a file shared publicly has a URL the platform can fetch. */
+export interface SharedFile {
+  name: string;
+  mimeType: string;
+  size: number;
+  publicUrl: string | null;
+}
+
 export type SlackMessageVerdict =
-  | ({ kind: 'reply'; text: string; fileCount: number } & InThread)
+  | ({ kind: 'reply'; text: string; files: SharedFile[] } & InThread)
   | ({ kind: 'edited' } & InThread)
   | ({ kind: 'deleted' } & InThread)
   | { kind: 'ignore'; reason: string };
@@ -55,8 +63,19 @@ export function classifySlackMessage(event: SlackMessageEvent, botUserId: string
     ts: event.ts,
     user: event.user,
     text: event.text ?? '',
-    fileCount: event.files?.length ?? (event.subtype === 'file_share' ? 1 : 0),
+    files: sharedFiles(event),
   };
+}
+
+function sharedFiles(event: SlackMessageEvent): SharedFile[] {
+  // A file_share event without its files (trimmed by Slack or a proxy) still shared something.
+  if (!event.files?.length) return event.subtype === 'file_share' ? [{ name: 'file', mimeType: 'application/octet-stream', size: 0, publicUrl: null }] : [];
+  return event.files.map((f) => ({
+    name: f.name || f.title || 'file',
+    mimeType: f.mimetype || 'application/octet-stream',
+    size: f.size ?? 0,
+    publicUrl: f.public_url_shared && f.permalink_public ? f.permalink_public : null,
+  }));
 }
 
 function changeOf(

@@ -101,4 +101,29 @@ describe('from the Slack thread to the visitor', () => {
     const relayed = await waitFor(() => fromSlack(conversation.id), (m) => m.length === 1, { what: 'the reply at the platform' });
     expect(relayed[0]!.text).toBe('Ask @bob & see pricing (https://acme.test/pricing) or #website-chats');
   });
+
+  it('forwards a publicly shared file as an attachment, and says which files stayed behind', async () => {
+    const { conversation, threadTs } = await newThread('Pat');
+    const event = {
+      type: 'message',
+      subtype: 'file_share',
+      channel: h.channelId,
+      channel_type: 'channel',
+      user: h.agents.bob.slackUserId,
+      text: 'Here is our brochure',
+      ts: `${Math.floor(Date.now() / 1000)}.000777`,
+      thread_ts: threadTs,
+      files: [
+        { id: 'F1', name: 'brochure.pdf', title: 'brochure.pdf', mimetype: 'application/pdf', size: 12345, public_url_shared: true, permalink_public: 'https://slack-files.com/T1-F1-abc' },
+        { id: 'F2', name: 'internal.xlsx', title: 'internal.xlsx', mimetype: 'application/vnd.ms-excel', size: 999, public_url_shared: false, url_private: 'https://files.slack.com/files-pri/T1-F2/internal.xlsx' },
+      ],
+    };
+    expect((await h.slack.deliverEvent(h.teamId, event)).ok).toBe(true);
+    const relayed = await waitFor(() => fromSlack(conversation.id), (m) => m.length === 1, { what: 'the reply with its file' });
+    expect(relayed[0]).toMatchObject({
+      text: 'Here is our brochure',
+      attachments: [{ name: 'brochure.pdf', url: 'https://slack-files.com/T1-F1-abc', mimeType: 'application/pdf', size: 12345 }],
+    });
+    await waitFor(() => ephemeralsTo(h.agents.bob.slackUserId, 'unless they are shared publicly'), (c) => c.length >= 1, { what: 'the notice about the private file' });
+  });
 });

@@ -23,7 +23,7 @@ const expectedReply: SlackMessageVerdict = {
   ts: '1700000002.000200',
   user: 'UREP',
   text: 'Hello there',
-  fileCount: 0,
+  files: [],
 };
 
 const ignore = (reason: string): SlackMessageVerdict => ({ kind: 'ignore', reason });
@@ -68,7 +68,22 @@ const cases: Array<{ name: string; event: SlackMessageEvent; out: SlackMessageVe
   },
   { name: 'channel_join subtype', event: { ...reply, subtype: 'channel_join' }, out: ignore('subtype channel_join') },
   { name: 'channel_topic subtype', event: { ...reply, subtype: 'channel_topic' }, out: ignore('subtype channel_topic') },
-  { name: 'a file shared in the thread is a reply with its files counted', event: { ...reply, subtype: 'file_share', files: [{}, {}] }, out: { ...expectedReply, fileCount: 2 } as SlackMessageVerdict },
+  {
+    name: 'a file shared in the thread is a reply with its files, public ones with the URL the platform can fetch',
+    event: { ...reply, subtype: 'file_share', files: [{ name: 'a.pdf', mimetype: 'application/pdf', size: 10, public_url_shared: true, permalink_public: 'https://slack-files.com/T-F-x' }, { title: 'b.png', mimetype: 'image/png', size: 20 }] },
+    out: {
+      ...expectedReply,
+      files: [
+        { name: 'a.pdf', mimeType: 'application/pdf', size: 10, publicUrl: 'https://slack-files.com/T-F-x' },
+        { name: 'b.png', mimeType: 'image/png', size: 20, publicUrl: null },
+      ],
+    } as SlackMessageVerdict,
+  },
+  {
+    name: 'a file_share whose files were left out still counts one private file',
+    event: { ...reply, subtype: 'file_share' },
+    out: { ...expectedReply, files: [{ name: 'file', mimeType: 'application/octet-stream', size: 0, publicUrl: null }] } as SlackMessageVerdict,
+  },
   { name: 'hidden message without a subtype', event: { ...reply, hidden: true }, out: ignore('hidden message') },
   { name: 'top-level channel message (no thread_ts)', event: { ...reply, thread_ts: undefined }, out: ignore('not a thread reply') },
   { name: 'the thread parent itself (ts === thread_ts)', event: { ...reply, ts: reply.thread_ts }, out: ignore('not a thread reply') },

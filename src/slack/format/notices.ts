@@ -14,7 +14,7 @@ export const ALERTS_ONLY_NOTICE =
   'Your reply was not sent: this workspace gets chat alerts only, so nothing written in Slack reaches visitors. Answer in the chat console.';
 
 export const FILES_NOT_SENT_NOTICE =
-  "Files shared in Slack can't be sent to the visitor: upload them in the chat console, or paste a link the visitor can open.";
+  "Files shared in Slack can't be sent to the visitor unless they are shared publicly: upload them in the chat console, or paste a link the visitor can open.";
 
 export function changeNotice(kind: 'edited' | 'deleted'): string {
   return kind === 'edited'
