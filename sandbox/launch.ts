@@ -1,0 +1,91 @@
+// Runs the whole product on this machine against its emulators: Redis and the MongoDB-compatible
+// server (or REDIS_URL / MONGODB_URL), both emulators, the web process and worker processes as
+// the Procfile runs them, and the seeded demo world. Used by the sandbox and the benchmarks.
+import { ensureServices } from '../local-services/index.ts';
+import { connectMongo, ensureIndexes, createStore, type Store } from '../src/store/index.ts';
+import { createTokenCipher } from '../src/crypto/token-cipher.ts';
+import { seedWorld, type SeededWorld } from './seed.ts';
+import { newSecrets, productEnv, startEmulators, type Emulators, type ProductSecrets } from './product-env.ts';
+import { startProductProcess, type ProductProcess, type Runtime } from './processes.ts';
+
+export interface LaunchOptions {
+  webPort: number;
+  slackPort?: number;
+  platformPort?: number;
+  workerRuntime: Runtime;
+  workers?: number;
+  /** Where processes write; without it they print to this terminal, prefixed. */
+  logDir?: string;
+  env?: Record<string, string>;
+}
+
+export interface Launched {
+  webUrl: string;
+  secrets: ProductSecrets;
+  emulators: Emulators;
+  world: SeededWorld;
+  store: Store;
+  redisUrl: string;
+  mongoUrl: string;
+  dbName: string;
+  processes: ProductProcess[];
+  stop(): Promise<void>;
+}
+
+export async function launchProduct(options: LaunchOptions): Promise<Launched> {
+  const services = await ensureServices();
+  const secrets = newSecrets();
+  const webUrl = `http://127.0.0.1:${options.webPort}`;
+  const emulators = await startEmulators(secrets, {
+    slack: { ...(options.slackPort ? { port: options.slackPort } : {}), eventsUrl: `${webUrl}/slack/events`, interactivityUrl: `${webUrl}/slack/interactions` },
+    platform: { ...(options.platformPort ? { port: options.platformPort } : {}), webhookUrl: `${webUrl}/webhooks/chat` },
+  });
+  const dbName = `threadbridge_sandbox_${Date.now()}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...productEnv({ secrets, emulators, publicUrl: webUrl, redisUrl: services.redis.url, mongoUrl: services.mongo.url, mongoDb: dbName, queuePrefix: `threadbridge-${Date.now()}` }),
+    NODE_ENV: 'development',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    PORT: String(options.webPort),
+    HOST: '127.0.0.1',
+    ...options.env,
+  };
+  const log = (name: string) => (options.logDir ? { logFile: `${options.logDir}/${name}.log` } : {});
+  const processes = [
+    startProductProcess({ kind: 'web', runtime: 'node', env, ...log('web') }),
+    ...Array.from({ length: options.workers ?? 1 }, (_, i) => startProductProcess({ kind: 'worker', runtime: options.workerRuntime, env, ...log(`worker-${i + 1}`) })),
+  ];
+  await waitUntil(() => processes.every((p) => p.ready), 60_000, 'the web and worker processes');
+
+  const mongo = await connectMongo(services.mongo.url, dbName);
+  await ensureIndexes(mongo.db);
+  const store = createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex')));
+  const world = await seedWorld({ slack: emulators.slack, platform: emulators.platform, store, webUrl });
+
+  return {
+    webUrl,
+    secrets,
+    emulators,
+    world,
+    store,
+    redisUrl: services.redis.url,
+    mongoUrl: services.mongo.url,
+    dbName,
+    processes,
+    async stop() {
+      await Promise.allSettled(processes.map((p) => p.stop()));
+      await mongo.db.dropDatabase().catch(() => undefined);
+      await mongo.close();
+      await emulators.close();
+      await services.stop();
+    },
+  };
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
