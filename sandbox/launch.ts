@@ -28,6 +28,7 @@ export interface Launched {
   redisUrl: string;
   mongoUrl: string;
   dbName: string;
+  queuePrefix: string;
   processes: ProductProcess[];
   stop(): Promise<void>;
 }
@@ -41,9 +42,10 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
     platform: { ...(options.platformPort ? { port: options.platformPort } : {}), webhookUrl: `${webUrl}/webhooks/chat` },
   });
   const dbName = `threadbridge_sandbox_${Date.now()}`;
+  const queuePrefix = `threadbridge-${Date.now()}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ...productEnv({ secrets, emulators, publicUrl: webUrl, redisUrl: services.redis.url, mongoUrl: services.mongo.url, mongoDb: dbName, queuePrefix: `threadbridge-${Date.now()}` }),
+    ...productEnv({ secrets, emulators, publicUrl: webUrl, redisUrl: services.redis.url, mongoUrl: services.mongo.url, mongoDb: dbName, queuePrefix }),
     NODE_ENV: 'development',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     PORT: String(options.webPort),
@@ -71,6 +73,7 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
     redisUrl: services.redis.url,
     mongoUrl: services.mongo.url,
     dbName,
+    queuePrefix,
     processes,
     async stop() {
       await Promise.allSettled(processes.map((p) => p.stop()));
