@@ -143,7 +143,8 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
         entries.map(([field, value]) => ({
           updateOne: { filter: { _id: factId(orgId, conversationId, field) }, update: { $set: { conv, orgId, conversationId, field, value } }, upsert: true },
         })),
-        { ordered: false },
+        // In the given order: callers put the fact that readers act on last (e.g. `thread`).
+        { ordered: true },
       ),
     );
   }
@@ -199,7 +200,7 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
       // Slack, and by then both records must be there.
       await upsertWithRetry(() => threads.updateOne({ _id: threadKey(thread) }, { $set: { orgId, conversationId } }, { upsert: true }));
       if (!(await claim(orgId, conversationId, 'thread', now))) return false;
-      await set(orgId, conversationId, { thread, notification, undeliverableReason: null }, now);
+      await set(orgId, conversationId, { undeliverableReason: null, notification, thread }, now);
       return true;
     },
     async markAnswered(orgId, conversationId, by, now) {
@@ -260,7 +261,7 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     },
     async markEnded(orgId, conversationId, endedBy, now) {
       await create(orgId, conversationId, now);
-      await set(orgId, conversationId, { status: 'ended', endedBy, undeliverableReason: null }, now);
+      await set(orgId, conversationId, { endedBy, undeliverableReason: null, status: 'ended' }, now);
     },
   };
 }
