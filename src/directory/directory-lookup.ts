@@ -1,0 +1,148 @@
+// Reading the channel and user directory, for the admin API and the workers: lookups by id and
+// by name, search, and the sync's progress. Reads the run that completed last; before the
+// first run completes, the pages synced so far, and for lookups by id a single Slack call
+// (conversations.info / users.info) inside the same shared per-minute budget as the sync.
+import type { SlackApi, DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
+import type { InstallationsRepository, SlackDirectoryRepository, DirectorySyncState } from '../store/index.ts';
+import { SlackApiError } from '../slack/slack-errors.ts';
+import { takeWhenAllowed, type SlackCallBudget } from '../slack/slack-call-budget.ts';
+import type { DirectoryCache, DirectoryKind, SearchOptions } from './directory-cache.ts';
+
+/** Slack's per-minute budget for a single lookup is used up; try again after `retryAfterMs`. */
+export class DirectoryRateLimitedError extends Error {
+  constructor(readonly method: string, readonly retryAfterMs: number) {
+    super(`Slack's rate limit for ${method} is used up for this workspace; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
+    this.name = 'DirectoryRateLimitedError';
+  }
+}
+
+export interface DirectoryKindStatus {
+  /** `never-synced`: nothing yet; `syncing`: the first run is under way; `ready`; `ready-resyncing`. */
+  state: 'never-synced' | 'syncing' | 'ready' | 'ready-resyncing';
+  /** The run in progress, if any. */
+  sync: { startedAt: Date | null; pages: number; items: number } | null;
+  /** Items in the directory as of the last completed run. */
+  items: number | null;
+  lastCompletedAt: Date | null;
+  ageSeconds: number | null;
+  lastSyncTookMs: number | null;
+}
+
+export interface DirectoryStatus {
+  channels: DirectoryKindStatus;
+  users: DirectoryKindStatus;
+}
+
+export interface DirectoryLookupDeps {
+  cache: DirectoryCache;
+  directory: SlackDirectoryRepository;
+  installations: Pick<InstallationsRepository, 'botToken'>;
+  slack: Pick<SlackApi, 'channelInfo' | 'userInfo'>;
+  callBudget: SlackCallBudget;
+  now: () => Date;
+  /** How long a single lookup may wait for Slack's budget before giving up. */
+  maxBudgetWaitMs: number;
+}
+
+export interface DirectoryLookup {
+  channel(teamId: string, channelId: string): Promise<DirectoryChannel | null>;
+  channelByName(teamId: string, name: string): Promise<DirectoryChannel | null>;
+  user(teamId: string, userId: string): Promise<DirectoryUser | null>;
+  userByUsername(teamId: string, username: string): Promise<DirectoryUser | null>;
+  searchChannels(teamId: string, query: string, options: SearchOptions): Promise<DirectoryChannel[]>;
+  searchUsers(teamId: string, query: string, options: SearchOptions): Promise<DirectoryUser[]>;
+  status(teamId: string): Promise<DirectoryStatus>;
+  /** Bytes the cache holds for the workspace's current runs. */
+  memoryBytes(teamId: string): Promise<number>;
+}
+
+/** `#sales` and `@ana` as people type them. */
+function bareName(name: string): string {
+  return name.trim().replace(/^[#@]/, '');
+}
+
+export function kindStatus(state: DirectorySyncState, now: Date): DirectoryKindStatus {
+  const ready = state.currentRunId !== null;
+  const syncing = state.runId !== null;
+  return {
+    state: ready ? (syncing ? 'ready-resyncing' : 'ready') : syncing ? 'syncing' : 'never-synced',
+    sync: syncing ? { startedAt: state.runStartedAt, pages: state.pages, items: state.items } : null,
+    items: state.lastCompletedItems,
+    lastCompletedAt: state.lastCompletedAt,
+    ageSeconds: state.lastCompletedAt ? Math.max(0, Math.round((now.getTime() - state.lastCompletedAt.getTime()) / 1000)) : null,
+    lastSyncTookMs: state.lastCompletedTookMs,
+  };
+}
+
+export function createDirectoryLookup(deps: DirectoryLookupDeps): DirectoryLookup {
+  const { cache } = deps;
+
+  /** The runs to read, best first: the completed one, else the one being built. */
+  async function runs(teamId: string, kind: DirectoryKind): Promise<{ current: string | null; readable: string[] }> {
+    const [current, building] = await Promise.all([cache.currentRun(teamId, kind), cache.buildingRun(teamId, kind)]);
+    return { current, readable: current ? [current] : building ? [building] : [] };
+  }
+
+  async function fromCache<T>(teamId: string, kind: DirectoryKind, read: (runId: string) => Promise<unknown>): Promise<T | null> {
+    for (const runId of (await runs(teamId, kind)).readable) {
+      const found = await read(runId);
+      if (found) return found as T;
+    }
+    return null;
+  }
+
+  /** One Slack call by id, inside the shared budget; null when Slack does not know the id. */
+  async function fromSlack<T>(teamId: string, method: 'conversations.info' | 'users.info', call: (token: string) => Promise<T>): Promise<T | null> {
+    const token = await deps.installations.botToken(teamId);
+    if (!token) return null;
+    const allowed = await takeWhenAllowed(deps.callBudget, teamId, method, { maxWaitMs: deps.maxBudgetWaitMs });
+    if (!allowed.ok) throw new DirectoryRateLimitedError(method, allowed.retryAfterMs);
+    try {
+      return await call(token);
+    } catch (error) {
+      if (error instanceof SlackApiError && ['channel_not_found', 'user_not_found'].includes(error.code)) return null;
+      throw error;
+    }
+  }
+
+  return {
+    async channel(teamId, channelId) {
+      const cached = await fromCache<DirectoryChannel>(teamId, 'channels', (run) => cache.get(teamId, 'channels', run, channelId));
+      if (cached) return cached;
+      // Not synced (yet), or a channel ID typed in channel-ID mode: ask Slack about this one.
+      return fromSlack(teamId, 'conversations.info', (token) => deps.slack.channelInfo(token, channelId));
+    },
+    async channelByName(teamId, name) {
+      return fromCache<DirectoryChannel>(teamId, 'channels', (run) => cache.getByName(teamId, 'channels', run, bareName(name)));
+    },
+    async user(teamId, userId) {
+      const cached = await fromCache<DirectoryUser>(teamId, 'users', (run) => cache.get(teamId, 'users', run, userId));
+      if (cached) return cached;
+      return fromSlack(teamId, 'users.info', (token) => deps.slack.userInfo(token, userId));
+    },
+    async userByUsername(teamId, username) {
+      return fromCache<DirectoryUser>(teamId, 'users', (run) => cache.getByName(teamId, 'users', run, bareName(username)));
+    },
+    async searchChannels(teamId, query, options) {
+      const [runId] = (await runs(teamId, 'channels')).readable;
+      return runId ? ((await cache.search(teamId, 'channels', runId, query, options)) as DirectoryChannel[]) : [];
+    },
+    async searchUsers(teamId, query, options) {
+      const [runId] = (await runs(teamId, 'users')).readable;
+      return runId ? ((await cache.search(teamId, 'users', runId, query, options)) as DirectoryUser[]) : [];
+    },
+    async status(teamId) {
+      const [channels, users] = await Promise.all([deps.directory.syncState(teamId, 'channels'), deps.directory.syncState(teamId, 'users')]);
+      const now = deps.now();
+      return { channels: kindStatus(channels, now), users: kindStatus(users, now) };
+    },
+    async memoryBytes(teamId) {
+      let total = 0;
+      for (const kind of ['channels', 'users'] as const) {
+        const { current } = await runs(teamId, kind);
+        if (current) total += await cache.memoryBytes(teamId, kind, current);
+      }
+      return total;
+    },
+  };
+}

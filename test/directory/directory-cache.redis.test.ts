@@ -1,0 +1,142 @@
+// The directory's Redis copy: lookups by id and name, search order and what a picker may offer,
+// changes (renames, archives, deletions) reflected in every index, and runs swapped whole.
+import { afterAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { createDirectoryCache } from '../../src/directory/directory-cache.ts';
+import type { DirectoryChannel, DirectoryUser } from '../../src/slack/slack-api.ts';
+import { redisUrl, uniquePrefix } from '../support/services.ts';
+
+const redis = new Redis(redisUrl());
+afterAll(() => redis.disconnect());
+
+const ch = (id: string, name: string, more: Partial<DirectoryChannel> = {}): DirectoryChannel => ({
+  id, name, isPrivate: false, isArchived: false, isMember: false, memberCount: 3, ...more,
+});
+const user = (id: string, username: string, more: Partial<DirectoryUser> = {}): DirectoryUser => ({
+  id, username, displayName: '', realName: '', email: null, deleted: false, isBot: false, ...more,
+});
+
+async function channelsIn(run: string, channels: DirectoryChannel[]) {
+  const cache = createDirectoryCache(redis, uniquePrefix('dir'));
+  await cache.writePage('T1', 'channels', run, channels);
+  const names = async (q: string, options: { limit?: number; includeInactive?: boolean } = {}) =>
+    (await cache.search('T1', 'channels', run, q, { limit: options.limit ?? 10, ...options })).map((c) => (c as DirectoryChannel).name);
+  return { cache, names };
+}
+
+describe('directory cache: search', () => {
+  const channels = [
+    ch('C1', 'sales'), ch('C2', 'sales-emea'), ch('C3', 'sales-us'), ch('C4', 'eu-sales'), ch('C5', 'team_sales_leads'),
+    ch('C6', 'salesforce-alerts'), ch('C7', 'random'),
+    ch('G1', 'sales-secret', { isPrivate: true, isMember: false }),
+    ch('G2', 'sales-vip', { isPrivate: true, isMember: true }),
+    ch('C8', 'sales-old', { isArchived: true }),
+  ];
+
+  it.each([
+    { q: 'sales', expected: ['sales', 'sales-emea', 'sales-us', 'sales-vip', 'salesforce-alerts', 'eu-sales', 'team_sales_leads'] },
+    { q: '#Sales-E', expected: ['sales-emea'] },
+    { q: 'lead', expected: ['team_sales_leads'] },
+    { q: 'alerts', expected: ['salesforce-alerts'] },
+    { q: 'sales_l', expected: ['team_sales_leads'] },
+    { q: 'nothing', expected: [] },
+    { q: 'secret', expected: [] },
+  ])('$q → $expected (exact, then name prefixes, then word prefixes; private only where the app is in)', async ({ q, expected }) => {
+    const { names } = await channelsIn('r1', channels);
+    expect(await names(q)).toEqual(expected);
+  });
+
+  it('limits results, keeping the best', async () => {
+    const { names } = await channelsIn('r1', channels);
+    expect(await names('sales', { limit: 2 })).toEqual(['sales', 'sales-emea']);
+  });
+
+  it('archived channels only when asked for', async () => {
+    const { names } = await channelsIn('r1', channels);
+    expect(await names('sales-o')).toEqual([]);
+    expect(await names('sales-o', { includeInactive: true })).toEqual(['sales-old']);
+  });
+
+  it('an empty query lists names A–Z', async () => {
+    const { names } = await channelsIn('r1', channels);
+    expect(await names('', { limit: 3 })).toEqual(['eu-sales', 'random', 'sales']);
+  });
+
+  it('finds users by username, display name and real name words; not deleted users or bots', async () => {
+    const cache = createDirectoryCache(redis, uniquePrefix('dir'));
+    await cache.writePage('T1', 'users', 'r1', [
+      user('U1', 'ana.lopez', { displayName: 'Ana', realName: 'Ana María López' }),
+      user('U2', 'bob', { realName: 'Bob Marley' }),
+      user('U3', 'maria', { realName: 'María Pérez' }),
+      user('U4', 'gone', { realName: 'Ana Gone', deleted: true }),
+      user('U5', 'threadbridge', { realName: 'Threadbridge', isBot: true }),
+    ]);
+    const usernames = async (q: string) => (await cache.search('T1', 'users', 'r1', q, { limit: 10 })).map((u) => (u as DirectoryUser).username);
+    expect(await usernames('ana')).toEqual(['ana.lopez']);
+    expect(await usernames('lop')).toEqual(['ana.lopez']);
+    expect(await usernames('marí')).toEqual(['ana.lopez', 'maria']);
+    expect(await usernames('maria')).toEqual(['maria']);
+    expect(await usernames('@bob')).toEqual(['bob']);
+    expect(await usernames('thread')).toEqual([]);
+    expect(await cache.getByName('T1', 'users', 'r1', 'gone')).toMatchObject({ id: 'U4', deleted: true });
+  });
+});
+
+describe('directory cache: changes', () => {
+  it('a rename moves the channel in every index; the old name finds nothing', async () => {
+    const { cache, names } = await channelsIn('r1', [ch('C1', 'old-deals'), ch('C2', 'other')]);
+    await cache.apply('T1', 'r1', { op: 'patch', kind: 'channels', id: 'C1', fields: { name: 'new-deals' } });
+    expect(await cache.getByName('T1', 'channels', 'r1', 'old-deals')).toBeNull();
+    expect(await cache.getByName('T1', 'channels', 'r1', 'new-deals')).toMatchObject({ id: 'C1', memberCount: 3 });
+    expect(await names('old')).toEqual([]);
+    expect(await names('deals')).toEqual(['new-deals']);
+  });
+
+  it('names passed between channels (a → tmp, b → a, tmp → b) end up right', async () => {
+    const { cache } = await channelsIn('r1', [ch('C1', 'alpha'), ch('C2', 'beta')]);
+    await cache.apply('T1', 'r1', { op: 'patch', kind: 'channels', id: 'C1', fields: { name: 'tmp' } });
+    await cache.apply('T1', 'r1', { op: 'patch', kind: 'channels', id: 'C2', fields: { name: 'alpha' } });
+    await cache.apply('T1', 'r1', { op: 'patch', kind: 'channels', id: 'C1', fields: { name: 'beta' } });
+    expect(await cache.getByName('T1', 'channels', 'r1', 'alpha')).toMatchObject({ id: 'C2' });
+    expect(await cache.getByName('T1', 'channels', 'r1', 'beta')).toMatchObject({ id: 'C1' });
+    expect(await cache.getByName('T1', 'channels', 'r1', 'tmp')).toBeNull();
+  });
+
+  it('archive, unarchive, removal; a patch of a channel the run never saw does nothing; applying twice is harmless', async () => {
+    const { cache, names } = await channelsIn('r1', [ch('C1', 'deals')]);
+    await cache.apply('T1', 'r1', { op: 'patch', kind: 'channels', id: 'C1', fields: { isArchived: true } });
+    expect(await names('deals')).toEqual([]);
+    await cache.apply('T1', 'r1', { op: 'patch', kind: 'channels', id: 'C1', fields: { isArchived: false } });
+    await cache.apply('T1', 'r1', { op: 'patch', kind: 'channels', id: 'C1', fields: { isArchived: false } });
+    expect(await names('deals')).toEqual(['deals']);
+    await cache.apply('T1', 'r1', { op: 'patch', kind: 'channels', id: 'C9', fields: { name: 'ghost' } });
+    expect(await cache.get('T1', 'channels', 'r1', 'C9')).toBeNull();
+    await cache.apply('T1', 'r1', { op: 'remove', kind: 'channels', id: 'C1' });
+    await cache.apply('T1', 'r1', { op: 'remove', kind: 'channels', id: 'C1' });
+    expect(await cache.get('T1', 'channels', 'r1', 'C1')).toBeNull();
+    expect(await names('')).toEqual([]);
+  });
+
+  it('the app added to a private channel: offered from then on', async () => {
+    const { cache, names } = await channelsIn('r1', []);
+    await cache.apply('T1', 'r1', { op: 'put', kind: 'channels', entity: ch('G1', 'vip-deals', { isPrivate: true, isMember: true }) });
+    expect(await names('vip')).toEqual(['vip-deals']);
+    await cache.apply('T1', 'r1', { op: 'patch', kind: 'channels', id: 'G1', fields: { isMember: false } });
+    expect(await names('vip')).toEqual([]);
+  });
+
+  it('runs are swapped whole: makeCurrent names the replaced run, dropRun frees it', async () => {
+    const { cache } = await channelsIn('r1', [ch('C1', 'deals')]);
+    expect(await cache.makeCurrent('T1', 'channels', 'r1')).toBeNull();
+    await cache.setBuilding('T1', 'channels', 'r2');
+    expect(await cache.buildingRun('T1', 'channels')).toBe('r2');
+    await cache.writePage('T1', 'channels', 'r2', [ch('C1', 'deals-2026')]);
+    expect(await cache.makeCurrent('T1', 'channels', 'r2')).toBe('r1');
+    expect(await cache.currentRun('T1', 'channels')).toBe('r2');
+    expect(await cache.buildingRun('T1', 'channels')).toBeNull();
+    expect(await cache.memoryBytes('T1', 'channels', 'r1')).toBeGreaterThan(0);
+    await cache.dropRun('T1', 'channels', 'r1');
+    expect(await cache.memoryBytes('T1', 'channels', 'r1')).toBe(0);
+    expect(await cache.getByName('T1', 'channels', 'r2', 'deals-2026')).toMatchObject({ id: 'C1' });
+  });
+});
