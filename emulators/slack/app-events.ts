@@ -4,6 +4,7 @@
 import type { Deliverer } from './event-delivery.ts';
 import type { AppEvents } from './method-types.ts';
 import { messageEvent } from './message-format.ts';
+import { normalizedName, userJson } from './methods/users.ts';
 import { channelType, findMessage } from './state.ts';
 import type { EmulatorState } from './state.ts';
 import type { Channel, Installation } from './types.ts';
@@ -12,10 +13,22 @@ import type { Channel, Installation } from './types.ts';
 const HISTORY_SCOPE = { channel: 'channels:history', group: 'groups:history', im: 'im:history' } as const;
 const READ_SCOPE = { channel: 'channels:read', group: 'groups:read', im: 'im:read' } as const;
 
-export function createAppEvents(state: EmulatorState, deliverer: Deliverer, now: () => number): AppEvents & {
+/** Workspace changes made by people (world.ts), beyond what Web API methods cause. */
+export interface WorkspaceEvents {
+  channelCreated(teamId: string, channelId: string): void;
+  channelRenamed(teamId: string, channelId: string): void;
   channelArchived(teamId: string, channelId: string, userId: string): void;
+  channelUnarchived(teamId: string, channelId: string, userId: string): void;
+  /** Called while the channel still exists (membership decides who hears of it). */
+  channelDeleted(ch: Channel, actorId: string): void;
+  /** Called after `userId` left the channel's members. */
+  memberLeft(teamId: string, channelId: string, userId: string, actorId: string | undefined): void;
+  userJoined(teamId: string, userId: string): void;
+  userChanged(teamId: string, userId: string): void;
   uninstalled(teamId: string, install: Installation): void;
-} {
+}
+
+export function createAppEvents(state: EmulatorState, deliverer: Deliverer, now: () => number): AppEvents & WorkspaceEvents {
   function liveInstall(teamId: string): Installation | undefined {
     const inst = state.installations.get(teamId);
     if (!inst) return undefined;
@@ -30,6 +43,27 @@ export function createAppEvents(state: EmulatorState, deliverer: Deliverer, now:
   /** Slack sends channel message events only for conversations the bot user is in. */
   function seesMessages(inst: Installation, ch: Channel): boolean {
     return ch.members.has(inst.botUserId);
+  }
+
+  /**
+   * The live install that may hear of a change to a channel: it holds the read scope for the
+   * channel's type and, for a private channel, its bot user is a member (the app cannot see others).
+   */
+  function channelWatcher(ch: Channel): Installation | undefined {
+    if (ch.isIm) return undefined;
+    const inst = liveInstall(ch.teamId);
+    if (!inst || !inst.scopes.includes(READ_SCOPE[channelType(ch)])) return undefined;
+    if (ch.isPrivate && !ch.members.has(inst.botUserId)) return undefined;
+    return inst;
+  }
+
+  /** team_join / user_change: the whole user as users.info shows it to this install, with cache_ts. */
+  function userEvent(type: 'team_join' | 'user_change', teamId: string, userId: string): void {
+    const inst = liveInstall(teamId);
+    const u = state.users.get(userId);
+    if (!inst || !u || u.teamId !== teamId || !inst.scopes.includes('users:read')) return;
+    const user = userJson(u, { withEmail: inst.scopes.includes('users:read.email'), appId: inst.appId });
+    send(teamId, { type, user, cache_ts: Math.floor(now() / 1000), event_ts: eventTs() });
   }
 
   function eventTs(): string {
@@ -107,14 +141,69 @@ export function createAppEvents(state: EmulatorState, deliverer: Deliverer, now:
       });
     },
     channelArchived(teamId, channelId, userId) {
+      const ch = state.channels.get(channelId);
+      if (!ch || !channelWatcher(ch)) return;
+      send(teamId, { type: ch.isPrivate ? 'group_archive' : 'channel_archive', channel: channelId, user: userId, event_ts: eventTs() });
+    },
+    channelCreated(teamId, channelId) {
+      const ch = state.channels.get(channelId);
+      // A private channel is created with its members; the app hears nothing until its bot is added.
+      if (!ch || ch.isPrivate || !channelWatcher(ch)) return;
+      send(teamId, {
+        type: 'channel_created',
+        // The fields of @slack/types ChannelCreatedEvent (docs.slack.dev shows id, name, created, creator).
+        channel: {
+          id: ch.id, is_channel: true, name: ch.name, name_normalized: normalizedName(ch.name), created: ch.created,
+          creator: ch.creator, is_shared: false, is_org_shared: false, context_team_id: ch.teamId, is_archived: ch.isArchived,
+          is_frozen: false, is_general: false, is_group: false, is_private: false, is_ext_shared: false, is_im: false,
+          is_mpim: false, is_pending_ext_shared: false,
+        },
+        event_ts: eventTs(),
+      });
+    },
+    channelRenamed(teamId, channelId) {
+      const ch = state.channels.get(channelId);
+      if (!ch || !channelWatcher(ch)) return;
+      send(teamId, {
+        type: ch.isPrivate ? 'group_rename' : 'channel_rename',
+        channel: { id: ch.id, name: ch.name, name_normalized: normalizedName(ch.name), created: ch.created, is_channel: true, is_mpim: false },
+        event_ts: eventTs(),
+      });
+    },
+    channelUnarchived(teamId, channelId, userId) {
+      const ch = state.channels.get(channelId);
+      if (!ch || !channelWatcher(ch)) return;
+      // @slack/types: channel_unarchive carries `user`, group_unarchive `actor_id`.
+      send(teamId, ch.isPrivate
+        ? { type: 'group_unarchive', channel: channelId, ...(userId ? { actor_id: userId } : {}), event_ts: eventTs() }
+        : { type: 'channel_unarchive', channel: channelId, user: userId, event_ts: eventTs() });
+    },
+    channelDeleted(ch, actorId) {
+      if (!channelWatcher(ch)) return;
+      send(ch.teamId, ch.isPrivate
+        ? { type: 'group_deleted', channel: ch.id, date_deleted: Math.floor(now() / 1000), ...(actorId ? { actor_id: actorId } : {}), event_ts: eventTs() }
+        : { type: 'channel_deleted', channel: ch.id, event_ts: eventTs() });
+    },
+    memberLeft(teamId, channelId, userId, actorId) {
       const inst = liveInstall(teamId);
       const ch = state.channels.get(channelId);
-      if (!inst || !ch || ch.isIm) return;
-      const type = channelType(ch);
-      // Private channels are only visible to the app when its bot user is a member.
-      if (ch.isPrivate && !ch.members.has(inst.botUserId)) return;
-      if (!inst.scopes.includes(READ_SCOPE[type])) return;
-      send(teamId, { type: ch.isPrivate ? 'group_archive' : 'channel_archive', channel: channelId, user: userId, event_ts: eventTs() });
+      if (!inst || !ch || ch.isIm || !inst.scopes.includes(READ_SCOPE[channelType(ch)])) return;
+      if (userId === inst.botUserId) {
+        // The app's own bot user was removed: it is told so, and no longer hears the channel's members.
+        send(teamId, { type: ch.isPrivate ? 'group_left' : 'channel_left', channel: channelId, ...(actorId ? { actor_id: actorId } : {}), event_ts: eventTs() });
+        return;
+      }
+      if (!ch.members.has(inst.botUserId)) return;
+      send(teamId, {
+        type: 'member_left_channel', user: userId, channel: channelId,
+        channel_type: ch.isPrivate ? 'G' : 'C', team: teamId, event_ts: eventTs(),
+      });
+    },
+    userJoined(teamId, userId) {
+      userEvent('team_join', teamId, userId);
+    },
+    userChanged(teamId, userId) {
+      userEvent('user_change', teamId, userId);
     },
     reactionAdded(teamId, channelId, ts, userId, name) {
       reactionEvent('reaction_added', teamId, channelId, ts, userId, name);

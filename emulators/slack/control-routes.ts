@@ -3,7 +3,7 @@
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EmulatorState } from './state.ts';
-import type { SlackEmulator } from './types.ts';
+import type { Channel, ChannelInput, SlackEmulator, UserChanges, UserInput } from './types.ts';
 
 function json(body: unknown): Record<string, unknown> {
   if (typeof body !== 'string' || body === '') return {};
@@ -16,6 +16,24 @@ function need(o: Record<string, unknown>, key: string): string {
   const v = o[key];
   if (typeof v !== 'string' || v === '') throw new Error(`"${key}" (string) is required`);
   return v;
+}
+
+function optional(o: Record<string, unknown>, key: string): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' || v === '') throw new Error(`"${key}" must be a non-empty string`);
+  return v;
+}
+
+function list(o: Record<string, unknown>, key: string): unknown[] {
+  const v = o[key];
+  if (!Array.isArray(v)) throw new Error(`"${key}" (array) is required`);
+  return v;
+}
+
+/** A channel as JSON: its members Set as an array. */
+function channelJson(c: Channel): Record<string, unknown> {
+  return { ...c, members: [...c.members] };
 }
 
 async function guard(reply: FastifyReply, fn: () => unknown): Promise<unknown> {
@@ -49,19 +67,49 @@ export function registerControlRoutes(app: FastifyInstance, state: EmulatorState
   app.post(`${base}/users`, (req, reply) => guard(reply, () => {
     const b = json(req.body);
     const { teamId: _t, ...rest } = b;
-    return emu().createUser(need(b, 'teamId'), { ...(rest as { name: string }), name: need(b, 'name') });
+    return emu().createUser(need(b, 'teamId'), { ...(rest as unknown as UserInput), name: need(b, 'name') });
+  }));
+  // Silent bulk seeding: {teamId, users: [UserInput…]} → {ok, ids}. Body limit 5 MB: batch large seeds.
+  app.post(`${base}/seed/users`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    return { ok: true, ids: emu().seedUsers(need(b, 'teamId'), list(b, 'users') as UserInput[]).map((u) => u.id) };
+  }));
+  app.post<{ Params: { id: string } }>(`${base}/users/:id/update`, (req, reply) => guard(reply, () => {
+    return emu().updateUser(req.params.id, json(req.body) as UserChanges);
   }));
   app.post(`${base}/channels`, (req, reply) => guard(reply, () => {
     const b = json(req.body);
     const { teamId: _t, ...rest } = b;
-    return emu().createChannel(need(b, 'teamId'), { ...(rest as { name: string }), name: need(b, 'name') });
+    return channelJson(emu().createChannel(need(b, 'teamId'), { ...(rest as unknown as ChannelInput), name: need(b, 'name') }));
+  }));
+  // Silent bulk seeding: {teamId, channels: [ChannelInput…]} → {ok, ids}. Body limit 5 MB: batch large seeds.
+  app.post(`${base}/seed/channels`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    return { ok: true, ids: emu().seedChannels(need(b, 'teamId'), list(b, 'channels') as ChannelInput[]).map((c) => c.id) };
+  }));
+  app.post<{ Params: { id: string } }>(`${base}/channels/:id/rename`, (req, reply) => guard(reply, () => {
+    emu().renameChannel(req.params.id, need(json(req.body), 'name'));
+    return { ok: true };
   }));
   app.post<{ Params: { id: string } }>(`${base}/channels/:id/members`, (req, reply) => guard(reply, () => {
     emu().addToChannel(req.params.id, need(json(req.body), 'userId'));
     return { ok: true };
   }));
+  app.post<{ Params: { id: string } }>(`${base}/channels/:id/members/remove`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    emu().removeFromChannel(req.params.id, need(b, 'userId'), optional(b, 'byUserId'));
+    return { ok: true };
+  }));
   app.post<{ Params: { id: string } }>(`${base}/channels/:id/archive`, (req, reply) => guard(reply, () => {
-    emu().archiveChannel(req.params.id);
+    emu().archiveChannel(req.params.id, optional(json(req.body), 'byUserId'));
+    return { ok: true };
+  }));
+  app.post<{ Params: { id: string } }>(`${base}/channels/:id/unarchive`, (req, reply) => guard(reply, () => {
+    emu().unarchiveChannel(req.params.id, optional(json(req.body), 'byUserId'));
+    return { ok: true };
+  }));
+  app.post<{ Params: { id: string } }>(`${base}/channels/:id/delete`, (req, reply) => guard(reply, () => {
+    emu().deleteChannel(req.params.id, optional(json(req.body), 'byUserId'));
     return { ok: true };
   }));
   app.post(`${base}/install`, (req, reply) => guard(reply, () => {

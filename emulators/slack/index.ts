@@ -24,10 +24,11 @@ import { registerWebApi } from './web-api-routes.ts';
 import { createWorld } from './world.ts';
 
 export type {
-  Channel, ClickButtonInput, DeliveryResult, GlobalShortcutInput, Installation, MessageShortcutInput, PostAsUserInput,
-  Reaction, RecordedCall, RecordedDelivery, SlackEmulator, SlackEmulatorOptions, StoredMessage, Team, User,
+  Channel, ChannelInput, ClickButtonInput, DeliveryResult, GlobalShortcutInput, Installation, MessageShortcutInput, PostAsUserInput,
+  Reaction, RecordedCall, RecordedDelivery, SlackEmulator, SlackEmulatorOptions, StoredMessage, Team, User, UserChanges,
+  UserInput,
 } from './types.ts';
-export { DEFAULT_BOT_SCOPES } from './world.ts';
+export { checkChannelName, DEFAULT_BOT_SCOPES, MAX_CHANNEL_NAME } from './world.ts';
 export { signature } from './signing.ts';
 
 export const METHODS: MethodTable = {
@@ -101,9 +102,16 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
     setInteractivityUrl: (u) => { interactivityUrl = u; },
     createTeam: world.createTeam,
     createUser: world.createUser,
+    seedUsers: world.seedUsers,
+    updateUser: world.updateUser,
     createChannel: world.createChannel,
+    seedChannels: world.seedChannels,
+    renameChannel: world.renameChannel,
     addToChannel: world.addToChannel,
-    archiveChannel: (id) => world.archiveChannel(id),
+    removeFromChannel: world.removeFromChannel,
+    archiveChannel: world.archiveChannel,
+    unarchiveChannel: world.unarchiveChannel,
+    deleteChannel: world.deleteChannel,
     install: world.install,
     approveInstall(authorizeRedirect, input) {
       const query = new URL(authorizeRedirect).searchParams;

@@ -4,6 +4,7 @@
 import { fail } from './errors.ts';
 import { str } from './params.ts';
 import type { Params } from './method-types.ts';
+import { mergedPage } from './sorted-ids.ts';
 
 export const MAX_LIMIT = 1000;
 /** Above this many items, a list call without `limit` answers limit_required (docs: "for large teams"). */
@@ -56,4 +57,16 @@ export function pageOf<T>(items: T[], key: (t: T) => string, kind: string, param
   const page = items.slice(start, start + limit);
   const more = start + limit < items.length;
   return { page, nextCursor: more && page.length ? encodeCursor(kind, key(page[page.length - 1]!)) : '' };
+}
+
+/**
+ * One page over ascending id lists (merged, as conversations.list merges its `types`), resuming
+ * after the id in `cursor`: a binary search per list, not a scan, so a page of a 100,000-item
+ * workspace costs the same as one of a small one. Same cursors and limits as pageOf.
+ */
+export function pageOfSortedIds(lists: readonly (readonly string[])[], kind: string, params: Params, limit: number): { ids: string[]; nextCursor: string } {
+  const cursor = str(params, 'cursor');
+  const after = cursor ? decodeCursor(kind, cursor) : undefined;
+  const { ids, more } = mergedPage(lists, after, limit);
+  return { ids, nextCursor: more && ids.length ? encodeCursor(kind, ids[ids.length - 1]!) : '' };
 }

@@ -2,6 +2,7 @@
 // Pure data plus small lookups; HTTP, rate limiting and event delivery live elsewhere.
 
 import { slackId } from './ids.ts';
+import { SortedIds } from './sorted-ids.ts';
 import type { Channel, Installation, RecordedCall, RecordedDelivery, StoredMessage, Team, User } from './types.ts';
 
 export interface TokenRecord {
@@ -42,10 +43,26 @@ export interface ViewRecord {
   previousViewId: string | null;
 }
 
+/** conversations.list's `types`, one sorted id list each. */
+export type ConversationKind = 'public_channel' | 'private_channel' | 'im';
+
+/** One workspace's lookups, kept in step with `users` and `channels` by putUser/putChannel/dropChannel. */
+export interface TeamIndex {
+  conversations: Record<ConversationKind, SortedIds>;
+  users: SortedIds;
+  /** Channel name → id (channels only: names are unique in a workspace, DMs have none). */
+  channelNames: Map<string, string>;
+  /** Human user id → the app's DM with them. */
+  ims: Map<string, string>;
+}
+
 export interface EmulatorState {
   teams: Map<string, Team>;
+  /** Add through putUser, so the team's index stays in step. */
   users: Map<string, User>;
+  /** Add and remove through putChannel / dropChannel, so the team's index stays in step. */
   channels: Map<string, Channel>;
+  index: Map<string, TeamIndex>;
   /** Channel id → messages in ts order (replies included). */
   messages: Map<string, StoredMessage[]>;
   installations: Map<string, Installation>;
@@ -65,6 +82,7 @@ export function createState(): EmulatorState {
     teams: new Map(),
     users: new Map(),
     channels: new Map(),
+    index: new Map(),
     messages: new Map(),
     installations: new Map(),
     tokens: new Map(),
@@ -104,12 +122,68 @@ export function findMessage(state: EmulatorState, channelId: string, ts: string)
   return state.messages.get(channelId)?.find((m) => m.ts === ts && !m.deleted);
 }
 
+export function teamIndex(state: EmulatorState, teamId: string): TeamIndex {
+  let ix = state.index.get(teamId);
+  if (!ix) {
+    ix = {
+      conversations: { public_channel: new SortedIds(), private_channel: new SortedIds(), im: new SortedIds() },
+      users: new SortedIds(), channelNames: new Map(), ims: new Map(),
+    };
+    state.index.set(teamId, ix);
+  }
+  return ix;
+}
+
+export function conversationKind(ch: Channel): ConversationKind {
+  if (ch.isIm) return 'im';
+  return ch.isPrivate ? 'private_channel' : 'public_channel';
+}
+
+/** Stores a new user; `bulk` defers sorting the team's user list to the next read. */
+export function putUser(state: EmulatorState, u: User, bulk = false): void {
+  state.users.set(u.id, u);
+  const ids = teamIndex(state, u.teamId).users;
+  if (bulk) ids.addMany([u.id]);
+  else ids.add(u.id);
+}
+
+/** Stores a new conversation; `bulk` defers sorting the team's list to the next read. */
+export function putChannel(state: EmulatorState, ch: Channel, bulk = false): void {
+  state.channels.set(ch.id, ch);
+  const ix = teamIndex(state, ch.teamId);
+  const ids = ix.conversations[conversationKind(ch)];
+  if (bulk) ids.addMany([ch.id]);
+  else ids.add(ch.id);
+  if (ch.isIm) {
+    if (ch.imUser) ix.ims.set(ch.imUser, ch.id);
+  } else {
+    ix.channelNames.set(ch.name, ch.id);
+  }
+}
+
+/** Forgets a conversation and its messages (a deleted channel). */
+export function dropChannel(state: EmulatorState, ch: Channel): void {
+  state.channels.delete(ch.id);
+  state.messages.delete(ch.id);
+  const ix = teamIndex(state, ch.teamId);
+  ix.conversations[conversationKind(ch)].remove(ch.id);
+  if (ch.isIm) {
+    if (ch.imUser && ix.ims.get(ch.imUser) === ch.id) ix.ims.delete(ch.imUser);
+  } else if (ix.channelNames.get(ch.name) === ch.id) {
+    ix.channelNames.delete(ch.name);
+  }
+}
+
+/** The channel (not DM) called `name` in the workspace. */
+export function channelByName(state: EmulatorState, teamId: string, name: string): Channel | undefined {
+  const id = state.index.get(teamId)?.channelNames.get(name);
+  return id ? state.channels.get(id) : undefined;
+}
+
 /** The app's DM with a user, created on first use (conversations.open / chat.postMessage to U…). */
 export function findIm(state: EmulatorState, teamId: string, userId: string): Channel | undefined {
-  for (const ch of state.channels.values()) {
-    if (ch.teamId === teamId && ch.isIm && ch.imUser === userId) return ch;
-  }
-  return undefined;
+  const id = state.index.get(teamId)?.ims.get(userId);
+  return id ? state.channels.get(id) : undefined;
 }
 
 export function channelType(ch: Channel): 'channel' | 'group' | 'im' {
@@ -125,7 +199,7 @@ export function openIm(state: EmulatorState, teamId: string, userId: string, bot
     id: slackId('D'), teamId, name: userId, isPrivate: true, isIm: true, imUser: userId, isArchived: false,
     members: new Set([userId, botUserId]), created: Math.floor(nowMs / 1000), creator: botUserId,
   };
-  state.channels.set(c.id, c);
+  putChannel(state, c);
   return { channel: c, existed: false };
 }
 

@@ -34,6 +34,8 @@ export interface User {
   teamId: string;
   name: string;
   realName: string;
+  /** profile.display_name; defaults to `name` for people and '' for bots. */
+  displayName: string;
   email: string | null;
   isBot: boolean;
   deleted: boolean;
@@ -52,8 +54,50 @@ export interface Channel {
   imUser?: string;
   isArchived: boolean;
   members: Set<string>;
+  /** Epoch seconds. */
   created: number;
   creator: string;
+  /** Names the channel had before renames, oldest first (conversations' `previous_names`). */
+  previousNames?: string[];
+  /** Epoch ms of the last rename/archive/unarchive (conversations' `updated`); `created` until then. */
+  updated?: number;
+}
+
+/** A channel to create: createChannel (raises channel_created) or seedChannels (silent). */
+export interface ChannelInput {
+  /** Slack's rules: lowercase letters, digits, `-` and `_`, at most 80 characters, unique in the team. */
+  name: string;
+  isPrivate?: boolean;
+  /** Members from the start (no member_joined_channel for them; use addToChannel for a later join). */
+  memberIds?: string[];
+  isArchived?: boolean;
+  id?: string;
+  /** Defaults to the first of `memberIds`, else ''. */
+  creatorId?: string;
+  /** Epoch seconds; defaults to now. */
+  created?: number;
+}
+
+/** A person (or bot) to add: createUser (raises team_join) or seedUsers (silent). */
+export interface UserInput {
+  name: string;
+  realName?: string;
+  /** Defaults to `name` for people and '' for bots. */
+  displayName?: string;
+  email?: string;
+  isBot?: boolean;
+  deleted?: boolean;
+  id?: string;
+}
+
+/** What updateUser may change; each raises one user_change with the whole user. */
+export interface UserChanges {
+  name?: string;
+  realName?: string;
+  displayName?: string;
+  email?: string | null;
+  /** true deactivates the account, false reactivates it. */
+  deleted?: boolean;
 }
 
 /** One emoji on a message, as conversations.history shows it: who reacted, in order, and how many. */
@@ -197,10 +241,29 @@ export interface SlackEmulator {
   setEventsUrl(url: string): void;
   setInteractivityUrl(url: string): void;
   createTeam(input: { name: string; domain?: string; id?: string }): Team;
-  createUser(teamId: string, input: { name: string; realName?: string; email?: string; isBot?: boolean; deleted?: boolean; id?: string }): User;
-  createChannel(teamId: string, input: { name: string; isPrivate?: boolean; memberIds?: string[]; isArchived?: boolean; id?: string }): Channel;
+  /** Raises team_join (full user object) to an install holding users:read. */
+  createUser(teamId: string, input: UserInput): User;
+  /** Users who were there before the app: no events; fast for tens of thousands. All or nothing. */
+  seedUsers(teamId: string, inputs: UserInput[]): User[];
+  /** Raises user_change (full user object) to an install holding users:read, when anything changed. */
+  updateUser(userId: string, changes: UserChanges): User;
+  /** A public channel raises channel_created to an install holding channels:read; a private one raises nothing. */
+  createChannel(teamId: string, input: ChannelInput): Channel;
+  /** Channels that existed before the install: no events; fast for 100,000. All or nothing. */
+  seedChannels(teamId: string, inputs: ChannelInput[]): Channel[];
+  /** channel_rename (public, every install with channels:read) / group_rename (private, only if the bot is in it). */
+  renameChannel(channelId: string, name: string): void;
   addToChannel(channelId: string, userId: string): void;
-  archiveChannel(channelId: string): void;
+  /**
+   * member_left_channel to an install whose bot is still in the channel; when `userId` is the app's
+   * bot user, channel_left / group_left (actor_id = byUserId) instead.
+   */
+  removeFromChannel(channelId: string, userId: string, byUserId?: string): void;
+  archiveChannel(channelId: string, byUserId?: string): void;
+  /** channel_unarchive {user} / group_unarchive {actor_id} (private only if the bot is in it). */
+  unarchiveChannel(channelId: string, byUserId?: string): void;
+  /** channel_deleted / group_deleted (private only if the bot is in it); then conversations answer channel_not_found. */
+  deleteChannel(channelId: string, byUserId?: string): void;
   install(teamId: string, input?: { scopes?: string[]; installerUserId?: string }): Installation;
   approveInstall(authorizeRedirect: string, input: { teamId: string; userId: string }): string;
   uninstall(teamId: string): void;

@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { randomHex, slackId } from './ids.ts';
 import type { createAppEvents } from './app-events.ts';
 import { richTextBlocks } from './message-format.ts';
-import { attachReply, channelMessages, findMessage, nextTs } from './state.ts';
+import { attachReply, channelByName, channelMessages, dropChannel, findMessage, nextTs, putChannel, putUser, teamIndex } from './state.ts';
 import type { EmulatorState } from './state.ts';
-import type { Channel, Installation, StoredMessage, Team, User } from './types.ts';
+import type { Channel, ChannelInput, Installation, StoredMessage, Team, User, UserChanges, UserInput } from './types.ts';
 
 export const DEFAULT_BOT_SCOPES = [
   'app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'chat:write.customize', 'commands',
@@ -30,6 +30,30 @@ function checkId(id: string | undefined, prefix: string, what: string): string |
     throw new Error(`${what} id must look like ${prefix}XXXXXXXX, got ${JSON.stringify(id)}`);
   }
   return id;
+}
+
+/** Longest channel name Slack accepts (conversations.create / conversations.rename). */
+export const MAX_CHANNEL_NAME = 80;
+/** Lowercase letters (any script), digits, hyphens and underscores. */
+const CHANNEL_NAME = /^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}_-]+$/u;
+
+/**
+ * Slack's channel-name rules, as conversations.create and conversations.rename apply them; throws
+ * naming the error Slack would answer.
+ */
+export function checkChannelName(name: string): string {
+  if (typeof name !== 'string' || name === '') badName(name, 'invalid_name_required', 'a name is required');
+  // Code units bound code points from above, so only long names need counting.
+  if (name.length > MAX_CHANNEL_NAME && [...name].length > MAX_CHANNEL_NAME) {
+    badName(name, 'invalid_name_maxlength', `at most ${MAX_CHANNEL_NAME} characters`);
+  }
+  if (!CHANNEL_NAME.test(name)) badName(name, 'invalid_name_specials', 'only lowercase letters, digits, hyphens and underscores');
+  if (/^[-_]+$/.test(name)) badName(name, 'invalid_name_punctuation', 'not only hyphens and underscores');
+  return name;
+}
+
+function badName(name: unknown, code: string, why: string): never {
+  throw new Error(`invalid channel name ${JSON.stringify(name)}: ${why} (Slack: ${code})`);
 }
 
 export function createWorld(d: WorldDeps) {
@@ -55,30 +79,140 @@ export function createWorld(d: WorldDeps) {
     return t;
   }
 
-  function createUser(teamId: string, input: { name: string; realName?: string; email?: string; isBot?: boolean; deleted?: boolean; id?: string }): User {
-    team(teamId);
-    const id = checkId(input.id, '[UW]', 'user') ?? slackId('U');
-    if (state.users.has(id)) throw new Error(`user ${id} exists`);
-    const u: User = {
-      id, teamId, name: input.name, realName: input.realName ?? input.name, email: input.email ?? null,
-      isBot: input.isBot ?? false, deleted: input.deleted ?? false, updated: d.now(),
+  /** A user from its input; `taken` holds ids already claimed by the same batch. */
+  function buildUser(teamId: string, input: UserInput, taken?: Set<string>): User {
+    if (typeof input?.name !== 'string' || input.name === '') throw new Error('user "name" (string) is required');
+    let id = checkId(input.id, '[UW]', 'user');
+    if (id !== undefined && (state.users.has(id) || taken?.has(id))) throw new Error(`user ${id} exists`);
+    while (id === undefined || state.users.has(id) || taken?.has(id)) id = slackId('U');
+    taken?.add(id);
+    const isBot = input.isBot ?? false;
+    return {
+      id, teamId, name: input.name, realName: input.realName ?? input.name,
+      displayName: input.displayName ?? (isBot ? '' : input.name), email: input.email ?? null,
+      isBot, deleted: input.deleted ?? false, updated: d.now(),
     };
-    state.users.set(id, u);
+  }
+
+  function createUser(teamId: string, input: UserInput): User {
+    team(teamId);
+    const u = buildUser(teamId, input);
+    putUser(state, u);
+    d.events.userJoined(teamId, u.id);
     return u;
   }
 
-  function createChannel(teamId: string, input: { name: string; isPrivate?: boolean; memberIds?: string[]; isArchived?: boolean; id?: string }): Channel {
+  /** Users who were in the workspace before the app: no events, O(1) each. All or nothing. */
+  function seedUsers(teamId: string, inputs: UserInput[]): User[] {
     team(teamId);
-    const id = checkId(input.id, '[CG]', 'channel') ?? slackId('C');
-    if (state.channels.has(id)) throw new Error(`channel ${id} exists`);
-    const members = new Set(input.memberIds ?? []);
-    const creator = input.memberIds?.[0] ?? '';
-    const c: Channel = {
-      id, teamId, name: input.name, isPrivate: input.isPrivate ?? false, isIm: false, isArchived: input.isArchived ?? false,
-      members, created: Math.floor(d.now() / 1000), creator,
+    if (!Array.isArray(inputs)) throw new Error('seedUsers: expected an array of users');
+    const taken = new Set<string>();
+    const users = inputs.map((input, i) => {
+      try {
+        return buildUser(teamId, input, taken);
+      } catch (e) {
+        throw new Error(`seedUsers[${i}]: ${(e as Error).message}`);
+      }
+    });
+    for (const u of users) putUser(state, u, true);
+    return users;
+  }
+
+  function updateUser(userId: string, changes: UserChanges): User {
+    const u = state.users.get(userId);
+    if (!u) throw new Error(`unknown user ${userId}`);
+    let changed = false;
+    const text = (key: 'name' | 'realName' | 'displayName', allowEmpty: boolean): void => {
+      const v = changes[key];
+      if (v === undefined) return;
+      if (typeof v !== 'string' || (!allowEmpty && v === '')) throw new Error(`updateUser: "${key}" must be a${allowEmpty ? '' : ' non-empty'} string`);
+      if (u[key] !== v) { u[key] = v; changed = true; }
     };
-    state.channels.set(id, c);
+    text('name', false);
+    text('realName', true);
+    text('displayName', true);
+    if (changes.email !== undefined) {
+      if (changes.email !== null && typeof changes.email !== 'string') throw new Error('updateUser: "email" must be a string or null');
+      const email = changes.email === '' ? null : changes.email;
+      if (u.email !== email) { u.email = email; changed = true; }
+    }
+    if (changes.deleted !== undefined) {
+      if (typeof changes.deleted !== 'boolean') throw new Error('updateUser: "deleted" must be a boolean');
+      if (u.deleted !== changes.deleted) { u.deleted = changes.deleted; changed = true; }
+    }
+    if (changed) {
+      u.updated = d.now();
+      d.events.userChanged(u.teamId, u.id);
+    }
+    return u;
+  }
+
+  /** A channel from its input; `takenNames`/`takenIds` hold what the same batch already claimed. */
+  function buildChannel(teamId: string, input: ChannelInput, takenNames?: Set<string>, takenIds?: Set<string>): Channel {
+    if (typeof input?.name !== 'string') throw new Error('channel "name" (string) is required');
+    const name = checkChannelName(input.name);
+    if (channelByName(state, teamId, name) || takenNames?.has(name)) {
+      throw new Error(`channel name "${name}" is taken in ${teamId} (Slack: name_taken)`);
+    }
+    takenNames?.add(name);
+    let id = checkId(input.id, '[CG]', 'channel');
+    if (id !== undefined && (state.channels.has(id) || takenIds?.has(id))) throw new Error(`channel ${id} exists`);
+    while (id === undefined || state.channels.has(id) || takenIds?.has(id)) id = slackId('C');
+    takenIds?.add(id);
+    const memberIds = input.memberIds ?? [];
+    return {
+      id, teamId, name, isPrivate: input.isPrivate ?? false, isIm: false, isArchived: input.isArchived ?? false,
+      members: new Set(memberIds), created: input.created ?? Math.floor(d.now() / 1000),
+      creator: input.creatorId ?? memberIds[0] ?? '',
+    };
+  }
+
+  /** A public channel raises channel_created; a private one nothing (the app cannot see it). */
+  function createChannel(teamId: string, input: ChannelInput): Channel {
+    team(teamId);
+    const c = buildChannel(teamId, input);
+    putChannel(state, c);
+    d.events.channelCreated(teamId, c.id);
     return c;
+  }
+
+  /** Channels that existed before the install: no events, O(1) each (sorted once on the next list). */
+  function seedChannels(teamId: string, inputs: ChannelInput[]): Channel[] {
+    team(teamId);
+    if (!Array.isArray(inputs)) throw new Error('seedChannels: expected an array of channels');
+    const names = new Set<string>();
+    const ids = new Set<string>();
+    const channels = inputs.map((input, i) => {
+      try {
+        return buildChannel(teamId, input, names, ids);
+      } catch (e) {
+        throw new Error(`seedChannels[${i}]: ${(e as Error).message}`);
+      }
+    });
+    for (const c of channels) putChannel(state, c, true);
+    return channels;
+  }
+
+  /** A public or private channel (not a DM), for the operations Slack only allows on those. */
+  function namedChannel(channelId: string, what: string): Channel {
+    const c = channel(channelId);
+    if (c.isIm) throw new Error(`cannot ${what} ${channelId}: it is a DM`);
+    return c;
+  }
+
+  function renameChannel(channelId: string, newName: string): void {
+    const c = namedChannel(channelId, 'rename');
+    const name = checkChannelName(newName);
+    if (name === c.name) return;
+    const holder = channelByName(state, c.teamId, name);
+    if (holder && holder.id !== c.id) throw new Error(`channel name "${name}" is taken by ${holder.id} (Slack: name_taken)`);
+    const names = teamIndex(state, c.teamId).channelNames;
+    names.delete(c.name);
+    names.set(name, c.id);
+    c.previousNames = [...(c.previousNames ?? []), c.name];
+    c.name = name;
+    c.updated = d.now();
+    d.events.channelRenamed(c.teamId, c.id);
   }
 
   function addToChannel(channelId: string, userId: string): void {
@@ -89,11 +223,36 @@ export function createWorld(d: WorldDeps) {
     d.events.memberJoined(c.teamId, channelId, userId);
   }
 
+  /** A member leaves or is removed (by `byUserId`); no-op when not a member. */
+  function removeFromChannel(channelId: string, userId: string, byUserId?: string): void {
+    const c = namedChannel(channelId, 'remove members from');
+    if (!c.members.has(userId)) return;
+    c.members.delete(userId);
+    d.events.memberLeft(c.teamId, channelId, userId, byUserId);
+  }
+
   function archiveChannel(channelId: string, byUserId?: string): void {
     const c = channel(channelId);
     if (c.isArchived) return;
     c.isArchived = true;
+    c.updated = d.now();
     d.events.channelArchived(c.teamId, channelId, byUserId ?? c.creator);
+  }
+
+  function unarchiveChannel(channelId: string, byUserId?: string): void {
+    const c = namedChannel(channelId, 'unarchive');
+    if (!c.isArchived) return;
+    c.isArchived = false;
+    c.updated = d.now();
+    d.events.channelUnarchived(c.teamId, channelId, byUserId ?? c.creator);
+  }
+
+  /** The channel, its members and messages are gone; its name is free again. */
+  function deleteChannel(channelId: string, byUserId?: string): void {
+    const c = namedChannel(channelId, 'delete');
+    // Who gets told depends on membership, so the event is decided before the channel goes.
+    d.events.channelDeleted(c, byUserId ?? c.creator);
+    dropChannel(state, c);
   }
 
   function issueBotToken(teamId: string): { token: string; refreshToken?: string; expiresAt?: number } {
@@ -194,7 +353,8 @@ export function createWorld(d: WorldDeps) {
   }
 
   return {
-    createTeam, createUser, createChannel, addToChannel, archiveChannel, install, uninstall,
+    createTeam, createUser, seedUsers, updateUser, createChannel, seedChannels, renameChannel, addToChannel,
+    removeFromChannel, archiveChannel, unarchiveChannel, deleteChannel, install, uninstall,
     issueBotToken, postAsUser, editAsUser, deleteAsUser,
   };
 }

@@ -6,7 +6,7 @@ import { fail, failWithMessages } from '../errors.ts';
 import type { MethodContext, MethodTable, Params } from '../method-types.ts';
 import { apiMessage } from '../message-format.ts';
 import { bool, jsonParam, str } from '../params.ts';
-import { attachReply, channelMessages, findMessage, nextTs, openIm } from '../state.ts';
+import { attachReply, channelByName, channelMessages, findMessage, nextTs, openIm } from '../state.ts';
 import type { Channel, StoredMessage } from '../types.ts';
 import { visibleChannel } from './visibility.ts';
 
@@ -56,8 +56,7 @@ function postTarget(ctx: MethodContext, raw: string | undefined): Channel {
   }
   if (!/^[CGD][A-Z0-9]+$/.test(raw)) {
     const name = raw.replace(/^#/, '');
-    const byName = [...ctx.state.channels.values()].find((c) => c.teamId === ctx.team.id && !c.isIm && c.name === name);
-    return visibleChannel(ctx, byName?.id);
+    return visibleChannel(ctx, channelByName(ctx.state, ctx.team.id, name)?.id);
   }
   return visibleChannel(ctx, raw);
 }

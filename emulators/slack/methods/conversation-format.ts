@@ -3,7 +3,12 @@
 
 import type { MethodContext } from '../method-types.ts';
 import type { Channel } from '../types.ts';
+import { normalizedName } from './users.ts';
 
+/**
+ * `withNumMembers`: conversations.list always carries num_members for channels; conversations.info
+ * only with include_num_members=true (docs).
+ */
 export function conversationObject(ctx: MethodContext, ch: Channel, withNumMembers = false): Record<string, unknown> {
   if (ch.isIm) {
     const user = ch.imUser ? ctx.state.users.get(ch.imUser) : undefined;
@@ -25,13 +30,13 @@ export function conversationObject(ctx: MethodContext, ch: Channel, withNumMembe
     is_archived: ch.isArchived,
     is_general: false,
     unlinked: 0,
-    name_normalized: ch.name,
+    name_normalized: normalizedName(ch.name),
     is_shared: false,
     is_org_shared: false,
     is_pending_ext_shared: false,
     pending_shared: [],
     context_team_id: ch.teamId,
-    updated: ch.created * 1000,
+    updated: ch.updated ?? ch.created * 1000,
     parent_conversation: null,
     creator: ch.creator,
     is_ext_shared: false,
@@ -40,7 +45,7 @@ export function conversationObject(ctx: MethodContext, ch: Channel, withNumMembe
     is_member: ch.members.has(ctx.install.botUserId),
     topic: empty,
     purpose: empty,
-    previous_names: [],
+    previous_names: [...(ch.previousNames ?? [])],
     ...(withNumMembers ? { num_members: ch.members.size } : {}),
   };
 }

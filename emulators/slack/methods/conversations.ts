@@ -4,10 +4,11 @@
 import { fail } from '../errors.ts';
 import type { MethodContext, MethodTable, Params } from '../method-types.ts';
 import { apiMessage } from '../message-format.ts';
-import { pageOf, readLimit } from '../pagination.ts';
+import { pageOf, pageOfSortedIds, readLimit } from '../pagination.ts';
 import { bool, str } from '../params.ts';
-import { channelType, findMessage, openIm } from '../state.ts';
-import type { Channel, StoredMessage } from '../types.ts';
+import { channelType, findMessage, openIm, teamIndex } from '../state.ts';
+import type { ConversationKind } from '../state.ts';
+import type { StoredMessage } from '../types.ts';
 import { conversationObject } from './conversation-format.ts';
 import { canSee, HISTORY_SCOPE, requireReadScope, visibleChannel } from './visibility.ts';
 
@@ -18,11 +19,6 @@ const TYPE_SCOPE: Record<string, string> = {
   public_channel: 'channels:read', private_channel: 'groups:read', im: 'im:read', mpim: 'mpim:read',
 };
 
-function typeOf(ch: Channel): string {
-  if (ch.isIm) return 'im';
-  return ch.isPrivate ? 'private_channel' : 'public_channel';
-}
-
 function info(ctx: MethodContext, params: Params): Record<string, unknown> {
   const ch = visibleChannel(ctx, str(params, 'channel'));
   requireReadScope(ctx, ch);
@@ -30,20 +26,24 @@ function info(ctx: MethodContext, params: Params): Record<string, unknown> {
 }
 
 function list(ctx: MethodContext, params: Params): Record<string, unknown> {
-  const types = (str(params, 'types') || 'public_channel').split(',').map((t) => t.trim()).filter(Boolean);
+  const types = [...new Set((str(params, 'types') || 'public_channel').split(',').map((t) => t.trim()).filter(Boolean))];
   for (const t of types) if (!TYPE_SCOPE[t]) fail('invalid_types');
   for (const t of types) ctx.requireScope(TYPE_SCOPE[t]!);
-  const all = [...ctx.state.channels.values()]
-    .filter((c) => c.teamId === ctx.team.id && types.includes(typeOf(c)))
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  // One id-sorted list per type (group DMs are not modelled, so mpim has none), merged by id: a
+  // page is a binary search per list, never a sort of the workspace.
+  const index = teamIndex(ctx.state, ctx.team.id).conversations;
+  const lists = types.filter((t): t is ConversationKind => t in index).map((t) => index[t as ConversationKind].view());
+  const total = lists.reduce((n, l) => n + l.length, 0);
   // Docs default to 100; platform-facts (stricter) says large teams must pass `limit`.
-  const limit = readLimit(params, { total: all.length, defaultLimit: 100, requiredIfLarge: true });
-  const { page, nextCursor } = pageOf(all, (c) => c.id, 'team', params, limit);
+  const limit = readLimit(params, { total, defaultLimit: 100, requiredIfLarge: true });
+  const { ids, nextCursor } = pageOfSortedIds(lists, 'team', params, limit);
   const excludeArchived = bool(params, 'exclude_archived');
   // Filtering after the page is cut is what makes Slack's pages come back short.
-  const channels = page
-    .filter((c) => canSee(ctx, c) && !(excludeArchived && c.isArchived))
-    .map((c) => conversationObject(ctx, c));
+  const channels: Record<string, unknown>[] = [];
+  for (const id of ids) {
+    const c = ctx.state.channels.get(id)!;
+    if (canSee(ctx, c) && !(excludeArchived && c.isArchived)) channels.push(conversationObject(ctx, c, true));
+  }
   return { ok: true, channels, response_metadata: { next_cursor: nextCursor } };
 }
 

@@ -3,12 +3,22 @@
 
 import { fail } from '../errors.ts';
 import type { MethodContext, MethodTable, Params } from '../method-types.ts';
-import { pageOf, readLimit } from '../pagination.ts';
+import { pageOfSortedIds, readLimit } from '../pagination.ts';
 import { str } from '../params.ts';
+import { teamIndex } from '../state.ts';
 import type { User } from '../types.ts';
 
-export function userObject(ctx: MethodContext, u: User): Record<string, unknown> {
-  const showEmail = ctx.hasScope('users:read.email') && u.email && !u.isBot;
+/** Slack's *_normalized fields: the name with accents stripped ("Zoë" → "Zoe"). */
+export function normalizedName(s: string): string {
+  return s.normalize('NFKD').replace(/\p{M}/gu, '');
+}
+
+/**
+ * The user object of users.info / users.list and of the team_join / user_change events, as one
+ * install sees it: `profile.email` only with users:read.email.
+ */
+export function userJson(u: User, view: { withEmail: boolean; appId: string }): Record<string, unknown> {
+  const showEmail = view.withEmail && u.email && !u.isBot;
   return {
     id: u.id,
     team_id: u.teamId,
@@ -24,14 +34,14 @@ export function userObject(ctx: MethodContext, u: User): Record<string, unknown>
       phone: '',
       skype: '',
       real_name: u.realName,
-      real_name_normalized: u.realName,
-      display_name: u.isBot ? '' : u.name,
-      display_name_normalized: u.isBot ? '' : u.name,
+      real_name_normalized: normalizedName(u.realName),
+      display_name: u.displayName,
+      display_name_normalized: normalizedName(u.displayName),
       status_text: '',
       status_emoji: '',
       avatar_hash: 'g0000000000',
       ...(showEmail ? { email: u.email } : {}),
-      ...(u.botId ? { bot_id: u.botId, api_app_id: ctx.config.appId, always_active: true } : {}),
+      ...(u.botId ? { bot_id: u.botId, api_app_id: view.appId, always_active: true } : {}),
       image_24: 'https://secure.gravatar.com/avatar/0.jpg?s=24',
       image_48: 'https://secure.gravatar.com/avatar/0.jpg?s=48',
       image_72: 'https://secure.gravatar.com/avatar/0.jpg?s=72',
@@ -50,6 +60,10 @@ export function userObject(ctx: MethodContext, u: User): Record<string, unknown>
   };
 }
 
+export function userObject(ctx: MethodContext, u: User): Record<string, unknown> {
+  return userJson(u, { withEmail: ctx.hasScope('users:read.email'), appId: ctx.config.appId });
+}
+
 function info(ctx: MethodContext, params: Params): Record<string, unknown> {
   const id = str(params, 'user');
   const u = id ? ctx.state.users.get(id) : undefined;
@@ -58,12 +72,13 @@ function info(ctx: MethodContext, params: Params): Record<string, unknown> {
 }
 
 function list(ctx: MethodContext, params: Params): Record<string, unknown> {
-  const all = [...ctx.state.users.values()].filter((u) => u.teamId === ctx.team.id).sort((a, b) => (a.id < b.id ? -1 : 1));
+  // The team's user ids are kept sorted, so a page is a binary search and a slice.
+  const ids = teamIndex(ctx.state, ctx.team.id).users.view();
   // Docs: without `limit` Slack tries to return everything; large teams get limit_required.
-  const limit = readLimit(params, { total: all.length, defaultLimit: Infinity, requiredIfLarge: true });
-  const { page, nextCursor } = pageOf(all, (u) => u.id, 'user', params, limit);
+  const limit = readLimit(params, { total: ids.length, defaultLimit: Infinity, requiredIfLarge: true });
+  const { ids: page, nextCursor } = pageOfSortedIds([ids], 'user', params, limit);
   return {
-    ok: true, members: page.map((u) => userObject(ctx, u)), cache_ts: Math.floor(ctx.config.now() / 1000),
+    ok: true, members: page.map((id) => userObject(ctx, ctx.state.users.get(id)!)), cache_ts: Math.floor(ctx.config.now() / 1000),
     response_metadata: { next_cursor: nextCursor },
   };
 }
