@@ -13,6 +13,8 @@ export interface ProductProcess {
   readonly ready: boolean;
   readonly exited: boolean;
   stop(): Promise<void>;
+  /** SIGKILL: a crash, for tests of what survives one. */
+  kill(): Promise<void>;
 }
 
 const entryPoints = { web: 'src/http/web-main.ts', worker: 'src/jobs/worker-main.ts' } as const;
@@ -70,6 +72,11 @@ export function startProductProcess(input: {
     },
     get exited() {
       return exited;
+    },
+    async kill() {
+      if (exited) return;
+      child.kill('SIGKILL');
+      await exit;
     },
     async stop() {
       if (exited) return;

@@ -13,6 +13,8 @@ export interface ProductSecrets {
   chatApiToken: string;
   /** TOKEN_ENCRYPTION_KEY, as 64 hex characters. */
   encryptionKeyHex: string;
+  /** ADMIN_API_TOKEN: the admin API's bearer token. */
+  adminApiToken: string;
 }
 
 export function newSecrets(): ProductSecrets {
@@ -23,6 +25,7 @@ export function newSecrets(): ProductSecrets {
     chatWebhookSecret: randomBytes(16).toString('hex'),
     chatApiToken: randomBytes(16).toString('hex'),
     encryptionKeyHex: randomBytes(32).toString('hex'),
+    adminApiToken: randomBytes(24).toString('hex'),
   };
 }
 
@@ -82,5 +85,6 @@ export function productEnv(input: {
     CHAT_API_URL: emulators.platform.url,
     CHAT_API_TOKEN: secrets.chatApiToken,
     CHAT_WEBHOOK_SECRET: secrets.chatWebhookSecret,
+    ADMIN_API_TOKEN: secrets.adminApiToken,
   };
 }

@@ -48,6 +48,12 @@ const schema = z.object({
   // and has an unpublished workspace-wide limit.
   SLACK_CHANNEL_POSTS_PER_SECOND: digits.pipe(z.number().positive()).default(1),
   SLACK_WORKSPACE_POSTS_PER_SECOND: digits.pipe(z.number().positive()).default(8),
+  // Slack's rate-limit window for tiered methods; only tests shorten it (with the emulator's clock).
+  SLACK_RATE_WINDOW_MS: positiveInt.default(60_000),
+  // How often every workspace's channels and users are synced in full, to repair missed events.
+  DIRECTORY_RESYNC_HOURS: positiveInt.default(6),
+  // The admin API (/api/...) is mounted only when set; admins send it as a Bearer token.
+  ADMIN_API_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   // Bull Board is mounted at /admin/queues only when both are set.
   BULL_BOARD_USER: z.string().min(1).optional(),
   BULL_BOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),

@@ -28,6 +28,11 @@ export const errors = {
   INSTALL_CANCELLED: define('install_cancelled', 400, 'The install was cancelled in Slack'),
   QUEUE_UNAVAILABLE: define('queue_unavailable', 503, 'The event could not be queued; deliver it again later'),
   NOT_FOUND: define('not_found', 404, 'No such route'),
+  ADMIN_UNAUTHORIZED: define('admin_unauthorized', 401, 'The admin API needs the admin token as a Bearer token'),
+  SLACK_NOT_CONNECTED: define('slack_not_connected', 409, 'This organization has no connected Slack workspace; connect Slack first'),
+  CHANNEL_NOT_FOUND: define('channel_not_found', 404, 'No channel with this ID is visible to the app'),
+  USER_NOT_FOUND: define('user_not_found', 404, 'No Slack user with this ID'),
+  SLACK_BUDGET_EXHAUSTED: define('slack_rate_limited', 503, 'Slack’s rate limit for this lookup is used up for the workspace; try again shortly'),
   RATE_LIMITED: define('rate_limited', 429, 'Too many requests'),
   INTERNAL: define('internal_error', 500, 'Internal error'),
 } as const;

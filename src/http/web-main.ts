@@ -9,6 +9,9 @@ import { createSlackApi } from '../slack/slack-api.ts';
 import { createQueues, createJobProducer } from '../jobs/queues.ts';
 import { buildApp } from './app.ts';
 import { deploymentMetrics } from './deployment-metrics.ts';
+import { createDirectoryCache } from '../directory/directory-cache.ts';
+import { createDirectoryLookup } from '../directory/directory-lookup.ts';
+import { createSlackCallBudget } from '../slack/slack-call-budget.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -27,11 +30,23 @@ async function main(): Promise<void> {
   const producer = createJobProducer(queues);
   const store = createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY));
 
+  const slack = createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET });
+  const directory = createDirectoryLookup({
+    cache: createDirectoryCache(redis, config.QUEUE_PREFIX),
+    directory: store.slackDirectory,
+    installations: store.installations,
+    slack,
+    callBudget: createSlackCallBudget(redis, config.QUEUE_PREFIX, config.SLACK_RATE_WINDOW_MS),
+    now: () => new Date(),
+    maxBudgetWaitMs: 2000,
+  });
+
   const app = await buildApp({
     logger,
     producer,
     installations: store.installations,
-    slack: createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET }),
+    slack,
+    ...(config.ADMIN_API_TOKEN ? { admin: { token: config.ADMIN_API_TOKEN, directory } } : {}),
     now: () => new Date(),
     publicUrl: config.PUBLIC_URL,
     slackSigningSecret: config.SLACK_SIGNING_SECRET,
@@ -51,6 +66,7 @@ async function main(): Promise<void> {
     },
   });
   await app.listen({ port: config.PORT, host: config.HOST });
+  if (!config.ADMIN_API_TOKEN) logger.info('The admin API is off: set ADMIN_API_TOKEN to serve it at /api');
   if (!config.BULL_BOARD_USER) logger.info('Bull Board is off: set BULL_BOARD_USER and BULL_BOARD_PASSWORD to inspect queues at /admin/queues');
 
   const stop = async (signal: string) => {

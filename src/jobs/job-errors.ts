@@ -22,6 +22,14 @@ export class ThreadLockLostError extends Error {
   }
 }
 
+/** Another process holds the lock this job needs (a directory sync, a directory write); try again shortly. */
+export class LockBusyError extends Error {
+  constructor(readonly lockName: string) {
+    super(`${lockName} is held by another process`);
+    this.name = 'LockBusyError';
+  }
+}
+
 export type Outcome = { kind: 'delay'; ms: number; why: string } | { kind: 'retry' } | { kind: 'fail'; why: string };
 
 /** Pure: what to do with the job after `error`. `jitter` in [0,1) spreads retries of busy threads. */
@@ -29,6 +37,7 @@ export function classifyFailure(error: unknown, jitter: number): Outcome {
   if (error instanceof SlackRateLimitedError) return { kind: 'delay', ms: Math.max(1, error.retryAfterSeconds) * 1000, why: `Slack ${error.method} rate limited` };
   if (error instanceof SlackBudgetExhaustedError) return { kind: 'delay', ms: error.waitMs + Math.floor(jitter * 100), why: 'Slack posting budget exhausted' };
   if (error instanceof ThreadBusyError) return { kind: 'delay', ms: 100 + Math.floor(jitter * 400), why: 'thread busy' };
+  if (error instanceof LockBusyError) return { kind: 'delay', ms: 1000 + Math.floor(jitter * 1000), why: `${error.lockName} busy` };
   if (error instanceof ThreadLockLostError) return { kind: 'retry' };
   if (error instanceof PlatformApiError) {
     if (error.status === 429) return { kind: 'delay', ms: Math.max(1, error.retryAfterSeconds ?? 1) * 1000, why: 'chat platform rate limited' };

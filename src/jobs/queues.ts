@@ -15,6 +15,8 @@ export const queueNames = {
   /** Button clicks and shortcuts: a queue of their own so they never wait behind bulk work. */
   slackInteractions: 'slack-interactions',
   transcripts: 'transcripts',
+  /** Full syncs of the Slack channel and user directory, and the periodic sweep that plans them. */
+  directory: 'directory',
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
@@ -37,6 +39,11 @@ export interface TranscriptJob {
   orgId: string;
   conversationId: string;
 }
+
+/** Sync one kind of a workspace's directory in full (or resume its run); or sweep all workspaces. */
+export type DirectoryJob =
+  | { kind: 'sync'; teamId: string; what: 'channels' | 'users'; requestedAt: number }
+  | { kind: 'sweep' };
 
 export interface ReminderJob {
   orgId: string;
@@ -67,6 +74,8 @@ export interface JobProducer {
   scheduleReminder(job: ReminderJob, runAtMs: number, nowMs: number): Promise<void>;
   /** Called wherever org settings or the connection change, so undeliverable chats get another try. */
   orgChanged(job: OrgChangedJob): Promise<void>;
+  /** One pending or running sync per workspace and kind; both kinds when `kind` is left out. */
+  syncDirectory(input: { teamId: string; kind?: 'channels' | 'users' }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,6 +89,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string) {
     orgChanges: new Queue<OrgChangedJob>(queueNames.orgChanges, options),
     slackInteractions: new Queue<SlackInteractionJob>(queueNames.slackInteractions, options),
     transcripts: new Queue<TranscriptJob>(queueNames.transcripts, options),
+    directory: new Queue<DirectoryJob>(queueNames.directory, options),
   };
 }
 
@@ -128,6 +138,15 @@ export function createJobProducer(queues: Queues): JobProducer {
     async orgChanged(job) {
       // A short window folds a burst of saves into one retry.
       await queues.orgChanges.add(job.cause, job, { delay: 500, deduplication: { id: `org-changed:${job.orgId}`, ttl: 500 } });
+    },
+    async syncDirectory({ teamId, kind }) {
+      for (const what of kind ? [kind] : (['channels', 'users'] as const)) {
+        // One pending job per workspace and kind; while one runs, one more is kept for after it
+        // (it starts a new run only if asked for after the running one completed).
+        await queues.directory.add(`sync-${what}`, { kind: 'sync', teamId, what, requestedAt: Date.now() }, {
+          deduplication: { id: `directory:${teamId}:${what}`, keepLastIfActive: true },
+        });
+      }
     },
     async close() {
       await Promise.all(Object.values(queues).map((q) => q.close()));

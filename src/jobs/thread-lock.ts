@@ -12,15 +12,16 @@ export interface Lock {
 }
 
 export interface Locks {
-  tryAcquire(name: string): Promise<Lock | null>;
+  /** `leaseMs` overrides the default lease for this lock. */
+  tryAcquire(name: string, leaseMs?: number): Promise<Lock | null>;
 }
 
 const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const extendScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
-export function createLocks(redis: Redis, prefix: string, leaseMs = 30_000): Locks {
+export function createLocks(redis: Redis, prefix: string, defaultLeaseMs = 30_000): Locks {
   return {
-    async tryAcquire(name) {
+    async tryAcquire(name, leaseMs = defaultLeaseMs) {
       const key = `${prefix}:lock:${name}`;
       const token = randomUUID();
       const ok = await redis.set(key, token, 'PX', leaseMs, 'NX');
@@ -35,4 +36,14 @@ export function createLocks(redis: Redis, prefix: string, leaseMs = 30_000): Loc
       };
     },
   };
+}
+
+/** Tries for a lock for up to `waitMs` (short critical sections only); null if still held. */
+export async function acquireWithin(locks: Locks, name: string, options: { waitMs: number; leaseMs?: number }): Promise<Lock | null> {
+  const deadline = Date.now() + options.waitMs;
+  for (;;) {
+    const lock = await locks.tryAcquire(name, options.leaseMs);
+    if (lock || Date.now() >= deadline) return lock;
+    await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 25));
+  }
 }

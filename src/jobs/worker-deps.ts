@@ -6,6 +6,8 @@ import type { SlackApi } from '../slack/slack-api.ts';
 import type { PlatformApi } from '../platform/platform-api.ts';
 import type { JobProducer } from './queues.ts';
 import type { Locks } from './thread-lock.ts';
+import type { DirectoryCache } from '../directory/directory-cache.ts';
+import type { SlackCallBudget } from '../slack/slack-call-budget.ts';
 
 export interface WorkerDeps {
   store: Store;
@@ -17,4 +19,9 @@ export interface WorkerDeps {
   now: () => Date;
   /** How long a thread waits for a missing seq before asking the platform. */
   threadGapWaitMs: number;
+  directoryCache: DirectoryCache;
+  /** Per-minute budgets of Slack's tiered methods, shared with every process. */
+  callBudget: SlackCallBudget;
+  /** A full directory sync at least this often, to repair missed events. */
+  directoryResyncHours: number;
 }

@@ -12,6 +12,11 @@ import { createLocks } from './thread-lock.ts';
 import { startWorkers } from './workers.ts';
 import { pacedSlackApi } from './paced-slack-api.ts';
 import { createSlackBudget } from './slack-budget.ts';
+import { createSlackCallBudget } from '../slack/slack-call-budget.ts';
+import { createDirectoryCache } from '../directory/directory-cache.ts';
+
+/** How often the directory sweep looks for workspaces to sync, resume or rebuild. */
+const DIRECTORY_SWEEP_EVERY_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -43,10 +48,15 @@ async function main(): Promise<void> {
       logger,
       now: () => new Date(),
       threadGapWaitMs: config.THREAD_GAP_WAIT_MS,
+      directoryCache: createDirectoryCache(redis, config.QUEUE_PREFIX),
+      callBudget: createSlackCallBudget(redis, config.QUEUE_PREFIX, config.SLACK_RATE_WINDOW_MS),
+      directoryResyncHours: config.DIRECTORY_RESYNC_HOURS,
     },
     { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY },
   );
   await Promise.all(workers.workers.map((w) => w.waitUntilReady()));
+  // One scheduler for all processes (upsert by id): the sweep plans resyncs and resumes runs.
+  await queues.directory.upsertJobScheduler('directory-sweep', { every: DIRECTORY_SWEEP_EVERY_MS }, { name: 'sweep', data: { kind: 'sweep' } });
   logger.info({ runtime, concurrency: config.WORKER_CONCURRENCY }, 'worker ready');
 
   let stopping = false;

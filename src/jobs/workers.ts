@@ -4,7 +4,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { ChatEvent } from '../platform/webhook-events.ts';
 import type { SlackEventJob } from '../slack/slack-events.ts';
-import { queueNames, type OrgChangedJob, type ReminderJob, type ThreadSyncJob, type TranscriptJob } from './queues.ts';
+import { queueNames, type DirectoryJob, type OrgChangedJob, type ReminderJob, type ThreadSyncJob, type TranscriptJob } from './queues.ts';
 import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
 import type { WorkerDeps } from './worker-deps.ts';
 import { settleFailure } from './job-errors.ts';
@@ -15,6 +15,7 @@ import { processReminder } from './reminders.ts';
 import { processOrgChanged } from './processors/org-changed.processor.ts';
 import { processSlackInteraction } from './processors/slack-interaction.processor.ts';
 import { pushTranscript } from './transcript.ts';
+import { processDirectoryJob } from './processors/directory.processor.ts';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -42,6 +43,12 @@ export function startWorkers(deps: WorkerDeps, options: { connection: Connection
     new Worker<OrgChangedJob>(queueNames.orgChanges, wrap((job) => processOrgChanged(deps, job)), common),
     new Worker<SlackInteractionJob>(queueNames.slackInteractions, wrap((job) => processSlackInteraction(deps, job)), common),
     new Worker<TranscriptJob>(queueNames.transcripts, wrap((job) => pushTranscript(deps, job)), common),
+    // Syncs mostly wait on Slack's budget, so a few run side by side whatever the concurrency.
+    // A short lock (renewed every 7.5 s while the process lives) lets another worker take over a
+    // run within seconds when its process dies; it resumes from the run's saved cursor.
+    new Worker<DirectoryJob>(queueNames.directory, wrap((job) => processDirectoryJob(deps, job)), {
+      ...common, concurrency: Math.max(4, options.concurrency), lockDuration: 15_000, stalledInterval: 5_000,
+    }),
   ];
   for (const worker of workers) {
     worker.on('failed', (job, error) => {

@@ -35,7 +35,41 @@ export interface OAuthAccessResult {
   expiresInSeconds: number | null;
 }
 
+export interface DirectoryChannel {
+  id: string;
+  name: string;
+  isPrivate: boolean;
+  isArchived: boolean;
+  /** Whether the app's bot user is in it: a private channel is offered only then. */
+  isMember: boolean;
+  memberCount: number | null;
+}
+
+export interface DirectoryUser {
+  id: string;
+  username: string;
+  displayName: string;
+  realName: string;
+  email: string | null;
+  deleted: boolean;
+  isBot: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** null at the end. */
+  nextCursor: string | null;
+}
+
 export interface SlackApi {
+  /** One page of conversations.list (public and private channels the app can see). */
+  listChannels(token: string, args: { cursor: string | null; limit: number }): Promise<Page<DirectoryChannel>>;
+  /** One channel (conversations.info), e.g. a private one the app was just added to. */
+  channelInfo(token: string, channelId: string): Promise<DirectoryChannel>;
+  /** One user (users.info), as the directory keeps users. */
+  userInfo(token: string, slackUserId: string): Promise<DirectoryUser>;
+  /** One page of users.list. */
+  listUsers(token: string, args: { cursor: string | null; limit: number }): Promise<Page<DirectoryUser>>;
   postMessage(token: string, args: PostMessageArgs): Promise<{ channel: string; ts: string }>;
   updateMessage(token: string, args: { channel: string; ts: string; text: string; blocks?: SlackBlock[] }): Promise<void>;
   postEphemeral(token: string, args: { channel: string; user: string; text: string; threadTs?: string }): Promise<void>;
@@ -116,6 +150,34 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
       if (!result.permalink) throw new SlackApiError('chat.getPermalink', 'missing_permalink_in_response', false);
       return result.permalink;
     },
+    async listChannels(token, args) {
+      const result = await call('conversations.list', () =>
+        client.conversations.list({ token, types: 'public_channel,private_channel', limit: args.limit, ...(args.cursor ? { cursor: args.cursor } : {}) }),
+      );
+      return {
+        items: (result.channels ?? []).flatMap((c) => toDirectoryChannel(c) ?? []),
+        nextCursor: result.response_metadata?.next_cursor || null,
+      };
+    },
+    async channelInfo(token, channelId) {
+      const result = await call('conversations.info', () => client.conversations.info({ token, channel: channelId, include_num_members: true }));
+      const channel = result.channel ? toDirectoryChannel(result.channel) : null;
+      if (!channel) throw new SlackApiError('conversations.info', 'missing_channel_in_response', false);
+      return channel;
+    },
+    async listUsers(token, args) {
+      const result = await call('users.list', () => client.users.list({ token, limit: args.limit, ...(args.cursor ? { cursor: args.cursor } : {}) }));
+      return {
+        items: (result.members ?? []).flatMap((u) => toDirectoryUser(u) ?? []),
+        nextCursor: result.response_metadata?.next_cursor || null,
+      };
+    },
+    async userInfo(token, slackUserId) {
+      const result = await call('users.info', () => client.users.info({ token, user: slackUserId }));
+      const user = result.user ? toDirectoryUser(result.user) : null;
+      if (!user) throw new SlackApiError('users.info', 'missing_user_in_response', false);
+      return user;
+    },
     async userDisplayName(token, slackUserId) {
       const result = await call('users.info', () => client.users.info({ token, user: slackUserId }));
       const user = result.user;
@@ -185,4 +247,42 @@ function toSlackError(method: string, error: unknown): Error {
   }
   if (error instanceof WebAPIRequestError) return new SlackApiError(method, 'request_failed', true);
   return error instanceof Error ? error : new Error(String(error));
+}
+
+interface SlackChannelObject {
+  id?: string;
+  name?: string;
+  is_private?: boolean;
+  is_archived?: boolean;
+  is_member?: boolean;
+  num_members?: number;
+}
+
+interface SlackUserObject {
+  id?: string;
+  name?: string;
+  real_name?: string;
+  deleted?: boolean;
+  is_bot?: boolean;
+  profile?: { display_name?: string; real_name?: string; email?: string };
+}
+
+/** Slack's channel object (conversations.list/info, channel events) as the directory keeps it. */
+export function toDirectoryChannel(c: SlackChannelObject): DirectoryChannel | null {
+  if (!c.id || !c.name) return null;
+  return { id: c.id, name: c.name, isPrivate: Boolean(c.is_private), isArchived: Boolean(c.is_archived), isMember: Boolean(c.is_member), memberCount: c.num_members ?? null };
+}
+
+/** Slack's user object (users.list, team_join, user_change) as the directory keeps it. */
+export function toDirectoryUser(u: SlackUserObject): DirectoryUser | null {
+  if (!u.id || !u.name) return null;
+  return {
+    id: u.id,
+    username: u.name,
+    displayName: u.profile?.display_name ?? '',
+    realName: u.real_name ?? u.profile?.real_name ?? '',
+    email: u.profile?.email ?? null,
+    deleted: Boolean(u.deleted),
+    isBot: Boolean(u.is_bot),
+  };
 }

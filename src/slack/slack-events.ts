@@ -18,8 +18,15 @@ export const slackEnvelopeSchema = z.discriminatedUnion('type', [
 
 export type SlackEnvelope = z.infer<typeof slackEnvelopeSchema>;
 
+/** Events that keep the channel and user directory current (src/jobs/directory-events.ts). */
+export const directoryEventTypes: ReadonlySet<string> = new Set([
+  'channel_created', 'channel_rename', 'channel_archive', 'channel_unarchive', 'channel_deleted', 'channel_left',
+  'group_rename', 'group_archive', 'group_unarchive', 'group_deleted', 'group_left',
+  'member_joined_channel', 'member_left_channel', 'team_join', 'user_change',
+]);
+
 /** Inner event types the workers act on; others are acknowledged and dropped at the ingress. */
-export const handledSlackEventTypes = new Set(['message', 'app_uninstalled', 'tokens_revoked']);
+export const handledSlackEventTypes: ReadonlySet<string> = new Set(['message', 'app_uninstalled', 'tokens_revoked', ...directoryEventTypes]);
 
 /**
  * Whether the ingress should queue this inner event. Every message Threadbridge posts comes back

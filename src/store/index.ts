@@ -9,6 +9,7 @@ import { createThreadMessagesRepository, type ThreadMessagesRepository } from '.
 import { createRelayedRepliesRepository, type RelayedRepliesRepository } from './relayed-replies.repository.ts';
 import { createPlatformDirectoryRepository, type PlatformDirectoryRepository } from './platform-directory.repository.ts';
 import { createSlackRoutingRepository, type SlackRoutingRepository } from './slack-routing.repository.ts';
+import { createSlackDirectoryRepository, type SlackDirectoryRepository } from './slack-directory.repository.ts';
 
 export { connectMongo, ensureIndexes, type Mongo } from './mongo.ts';
 export type * from './installations.repository.ts';
@@ -19,6 +20,7 @@ export type * from './thread-messages.repository.ts';
 export type * from './relayed-replies.repository.ts';
 export type * from './platform-directory.repository.ts';
 export type * from './slack-routing.repository.ts';
+export type * from './slack-directory.repository.ts';
 
 export interface Store {
   installations: InstallationsRepository;
@@ -29,6 +31,7 @@ export interface Store {
   relayedReplies: RelayedRepliesRepository;
   platformDirectory: PlatformDirectoryRepository;
   slackRouting: SlackRoutingRepository;
+  slackDirectory: SlackDirectoryRepository;
 }
 
 export function createStore(db: Db, cipher: TokenCipher): Store {
@@ -41,5 +44,6 @@ export function createStore(db: Db, cipher: TokenCipher): Store {
     relayedReplies: createRelayedRepliesRepository(db),
     platformDirectory: createPlatformDirectoryRepository(db),
     slackRouting: createSlackRoutingRepository(db),
+    slackDirectory: createSlackDirectoryRepository(db),
   };
 }

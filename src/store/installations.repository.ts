@@ -41,6 +41,8 @@ export interface InstallationsRepository {
   markDisconnected(teamId: string, reason: string, now: Date): Promise<void>;
   /** The decrypted bot token of an active installation, or null when there is none. */
   botToken(teamId: string): Promise<string | null>;
+  /** Workspaces with an active installation (for periodic work such as directory resyncs). */
+  activeTeamIds(): Promise<string[]>;
 }
 
 export function createInstallationsRepository(db: Db, cipher: TokenCipher): InstallationsRepository {
@@ -100,6 +102,10 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
     async botToken(teamId) {
       const doc = await collection.findOne({ _id: teamId, status: 'active' }, { projection: { botTokenSealed: 1 } });
       return doc ? cipher.decrypt(doc.botTokenSealed) : null;
+    },
+    async activeTeamIds() {
+      const docs = await collection.find({ status: 'active' }, { projection: { _id: 1 } }).toArray();
+      return docs.map((d) => d._id);
     },
   };
 }

@@ -29,6 +29,8 @@ export async function connectMongo(url: string, dbName: string): Promise<Mongo> 
 export async function ensureIndexes(db: Db): Promise<void> {
   await Promise.all([
     db.collection('installations').createIndex({ orgId: 1 }, { unique: true, name: 'org_unique' }),
+    db.collection('slack_directory_pages').createIndex({ teamId: 1, kind: 1, runId: 1, pageNo: 1 }, { name: 'by_run_page' }),
+    db.collection('slack_directory_changes').createIndex({ teamId: 1, kind: 1, seq: 1 }, { name: 'by_seq' }),
     db.collection('agent_mappings').createIndex({ orgId: 1, agentId: 1 }, { unique: true, name: 'org_agent_unique' }),
     db.collection('agent_mappings').createIndex({ teamId: 1, slackUserId: 1 }, { name: 'team_user' }),
     db.collection('conversation_facts').createIndex({ conv: 1 }, { name: 'by_conversation' }),

@@ -12,7 +12,7 @@ import { buildTestApp } from './test-app.ts';
 import { newSecrets, productEnv, startEmulators } from '../../sandbox/product-env.ts';
 import { waitFor } from './wait-for.ts';
 import { seedWorld, type SeededWorld } from '../../sandbox/seed.ts';
-import { startProductProcess, repoRoot, type Runtime } from '../../sandbox/processes.ts';
+import { startProductProcess, repoRoot, type ProductProcess, type Runtime } from '../../sandbox/processes.ts';
 
 export type WorkerRuntime = Runtime;
 
@@ -24,10 +24,13 @@ export interface Harness extends SeededWorld {
   store: Store;
   mongo: Mongo;
   queues: Queues;
-  secrets: { slackSigningSecret: string; chatWebhookSecret: string };
+  secrets: { slackSigningSecret: string; chatWebhookSecret: string; adminApiToken: string };
+  /** The worker processes running now. */
+  workers: ProductProcess[];
+  /** Starts one more worker process (as after a crash) and waits until it is ready. */
+  startWorker(): Promise<ProductProcess>;
   stop(): Promise<void>;
 }
-
 
 export interface HarnessOptions {
   runtime: WorkerRuntime;
@@ -49,7 +52,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const { slack, platform } = emulators;
 
   // The web app listens first: its URL is the redirect URL and the emulators' delivery target.
-  const web = await buildTestApp({ name: options.name, secrets, slackApiUrl: slack.apiUrl, slackAuthorizeUrl: slack.authorizeUrl });
+  const rateWindow = options.workerEnv?.['SLACK_RATE_WINDOW_MS'];
+  const web = await buildTestApp({
+    name: options.name, secrets, slackApiUrl: slack.apiUrl, slackAuthorizeUrl: slack.authorizeUrl,
+    ...(rateWindow ? { slackRateWindowMs: Number(rateWindow) } : {}),
+  });
   const { app, store, mongo, queues } = web;
   const webUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   web.setPublicUrl(webUrl);
@@ -69,9 +76,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...options.workerEnv,
   };
 
-  const workers = Array.from({ length: options.workers ?? 1 }, (_, i) =>
-    startProductProcess({ kind: 'worker', runtime: options.runtime, env, logFile: `${repoRoot}test-artifacts/${options.name}-worker-${i + 1}.log` }),
-  );
+  let started = 0;
+  const spawnWorker = () =>
+    startProductProcess({ kind: 'worker', runtime: options.runtime, env, logFile: `${repoRoot}test-artifacts/${options.name}-worker-${++started}.log` });
+  const workers = Array.from({ length: options.workers ?? 1 }, spawnWorker);
   await waitFor(() => workers.every((w) => w.ready), (ready) => ready, { timeoutMs: 60_000, what: `${options.runtime} workers to be ready` });
 
   return {
@@ -83,7 +91,14 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     mongo,
     queues,
     ...world,
-    secrets: { slackSigningSecret: secrets.slackSigningSecret, chatWebhookSecret: secrets.chatWebhookSecret },
+    secrets: { slackSigningSecret: secrets.slackSigningSecret, chatWebhookSecret: secrets.chatWebhookSecret, adminApiToken: secrets.adminApiToken },
+    workers,
+    async startWorker() {
+      const worker = spawnWorker();
+      workers.push(worker);
+      await waitFor(() => worker.ready, (ready) => ready, { timeoutMs: 60_000, what: 'the new worker to be ready' });
+      return worker;
+    },
     async stop() {
       await Promise.all(workers.map((w) => w.stop()));
       await web.close();

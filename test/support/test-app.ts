@@ -11,6 +11,9 @@ import { createLogger } from '../../src/logger.ts';
 import { createTokenCipher, deriveKey } from '../../src/crypto/token-cipher.ts';
 import { connectMongo, ensureIndexes, createStore, type Mongo, type Store } from '../../src/store/index.ts';
 import { createSlackApi } from '../../src/slack/slack-api.ts';
+import { createDirectoryCache } from '../../src/directory/directory-cache.ts';
+import { createDirectoryLookup } from '../../src/directory/directory-lookup.ts';
+import { createSlackCallBudget } from '../../src/slack/slack-call-budget.ts';
 import { createQueues, createJobProducer, type Queues } from '../../src/jobs/queues.ts';
 import { mongoUrl, redisUrl, uniqueDbName, uniquePrefix } from './services.ts';
 import { newSecrets, type ProductSecrets } from '../../sandbox/product-env.ts';
@@ -40,6 +43,8 @@ export async function buildTestApp(input: {
   overrides?: Partial<HttpDeps>;
   /** A Redis for the producer other than the test server (to simulate an outage). */
   producerRedis?: Redis;
+  /** Slack's rate-limit minute, shortened together with the emulator's clock. */
+  slackRateWindowMs?: number;
 }): Promise<TestApp> {
   const prefix = uniquePrefix(input.name);
   const dbName = uniqueDbName(input.name);
@@ -58,11 +63,22 @@ export async function buildTestApp(input: {
     },
   });
   let publicUrl = 'http://threadbridge.test';
+  const slack = createSlackApi({ apiUrl: input.slackApiUrl, clientId: input.secrets.slackClientId, clientSecret: input.secrets.slackClientSecret });
+  const directory = createDirectoryLookup({
+    cache: createDirectoryCache(redis, prefix),
+    directory: store.slackDirectory,
+    installations: store.installations,
+    slack,
+    callBudget: createSlackCallBudget(redis, prefix, input.slackRateWindowMs),
+    now: () => new Date(),
+    maxBudgetWaitMs: 2000,
+  });
   const deps: HttpDeps = {
     logger: createLogger({ level: 'debug', name: 'web', destination }),
     producer: createJobProducer(queues),
     installations: store.installations,
-    slack: createSlackApi({ apiUrl: input.slackApiUrl, clientId: input.secrets.slackClientId, clientSecret: input.secrets.slackClientSecret }),
+    slack,
+    admin: { token: input.secrets.adminApiToken, directory },
     now: () => new Date(),
     get publicUrl() {
       return publicUrl;

@@ -49,6 +49,8 @@ describe('loadConfig', () => {
       WEBHOOK_BODY_LIMIT_BYTES: 262_144,
       SLACK_CHANNEL_POSTS_PER_SECOND: 1,
       SLACK_WORKSPACE_POSTS_PER_SECOND: 8,
+      SLACK_RATE_WINDOW_MS: 60_000,
+      DIRECTORY_RESYNC_HOURS: 6,
     });
   });
 
@@ -67,6 +69,9 @@ describe('loadConfig', () => {
       WORKER_CONCURRENCY: '4',
       THREAD_GAP_WAIT_MS: '250',
       WEBHOOK_BODY_LIMIT_BYTES: '1024',
+      SLACK_RATE_WINDOW_MS: '3000',
+      DIRECTORY_RESYNC_HOURS: '24',
+      ADMIN_API_TOKEN: 'a'.repeat(32),
     });
     expect(config).toMatchObject({
       NODE_ENV: 'test',
@@ -81,6 +86,9 @@ describe('loadConfig', () => {
       WORKER_CONCURRENCY: 4,
       THREAD_GAP_WAIT_MS: 250,
       WEBHOOK_BODY_LIMIT_BYTES: 1024,
+      SLACK_RATE_WINDOW_MS: 3000,
+      DIRECTORY_RESYNC_HOURS: 24,
+      ADMIN_API_TOKEN: 'a'.repeat(32),
     });
   });
 
@@ -154,6 +162,9 @@ describe('loadConfig', () => {
     { variable: 'WEBHOOK_BODY_LIMIT_BYTES', value: '1.5' },
     { variable: 'NODE_ENV', value: 'staging' },
     { variable: 'LOG_LEVEL', value: 'verbose' },
+    { variable: 'ADMIN_API_TOKEN', value: 'short-token' },
+    { variable: 'SLACK_RATE_WINDOW_MS', value: '0' },
+    { variable: 'DIRECTORY_RESYNC_HOURS', value: 'daily' },
   ])('malformed $variable=$value is named (not as missing)', ({ variable, value }) => {
     const problems = problemsOf({ ...required, [variable]: value });
     expect(problems).toHaveLength(1);

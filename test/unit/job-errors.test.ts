@@ -2,7 +2,7 @@
 // attempt, retry with backoff, or fail at once). Pure; jitter is passed in.
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { ThreadBusyError, ThreadLockLostError, classifyFailure } from '../../src/jobs/job-errors.ts';
+import { LockBusyError, ThreadBusyError, ThreadLockLostError, classifyFailure } from '../../src/jobs/job-errors.ts';
 import type { Outcome } from '../../src/jobs/job-errors.ts';
 import { PlatformApiError } from '../../src/platform/platform-api.ts';
 import { SlackApiError, SlackRateLimitedError } from '../../src/slack/slack-errors.ts';
@@ -58,6 +58,14 @@ describe('classifyFailure', () => {
     { jitter: 0.999_999, ms: 499 },
   ])('thread busy, jitter $jitter → delay $ms ms', ({ jitter, ms }) => {
     expect(classifyFailure(new ThreadBusyError('org:conv'), jitter)).toEqual({ kind: 'delay', ms, why: 'thread busy' });
+  });
+
+  it.each([
+    { jitter: 0, ms: 1000 },
+    { jitter: 0.5, ms: 1500 },
+    { jitter: 0.999_999, ms: 1999 },
+  ])('a directory sync lock held elsewhere, jitter $jitter → delay $ms ms (its lease runs out if its process died)', ({ jitter, ms }) => {
+    expect(classifyFailure(new LockBusyError('directory-sync:T1:channels'), jitter)).toEqual({ kind: 'delay', ms, why: 'directory-sync:T1:channels busy' });
   });
 
   it('thread busy delays stay within [100, 500) ms across jitter in [0, 1)', () => {

@@ -79,6 +79,8 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
     request.log.info({ orgId: state.orgId, teamId: access.teamId }, 'Slack workspace connected');
     // Chats that arrived while Slack was not connected get routed now.
     await deps.producer.orgChanged({ orgId: state.orgId, cause: 'slack-connected' }).catch((err) => request.log.warn({ err }, 'could not queue the retry of undeliverable chats'));
+    // The channel and user pickers need the workspace's directory: its first sync starts now.
+    await deps.producer.syncDirectory({ teamId: access.teamId }).catch((err) => request.log.warn({ err }, 'could not queue the directory sync'));
     return reply
       .type('text/html; charset=utf-8')
       .send(resultPage({ title: 'Slack is connected', message: `Workspace ${access.teamName} is now connected.`, hint: 'You can close this window and map your agents to Slack users.', ok: true }));

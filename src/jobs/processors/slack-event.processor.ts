@@ -1,9 +1,12 @@
 // Processes one Slack Events API event: replies in conversation threads go to the visitor;
-// the app's removal from a workspace ends that connection.
+// the app's removal from a workspace ends that connection; channel and user changes update the
+// directory.
 import type { SlackEventJob } from '../../slack/slack-events.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
 import { classifySlackMessage, type SlackMessageEvent } from '../../routing/slack-message-classifier.ts';
 import { noticeChange, relayReply } from '../reply-relay.ts';
+import { applyDirectoryEvent } from '../directory-events.ts';
+import { directoryEventTypes } from '../../slack/slack-events.ts';
 
 export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): Promise<void> {
   const log = deps.logger.child({ eventId: job.eventId, teamId: job.teamId, type: job.event.type });
@@ -29,6 +32,10 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
       log.warn('Slack connection ended by the workspace; sending stops until the app is reinstalled');
       return;
     default:
+      if (directoryEventTypes.has(job.event.type)) {
+        await applyDirectoryEvent(deps, job.teamId, installation.botUserId, job.event as { type: string });
+        return;
+      }
       log.debug('event type not handled');
   }
 }

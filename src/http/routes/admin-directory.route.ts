@@ -1,0 +1,116 @@
+// Admin API: the org's Slack channel and user directory, for the channel pickers and the user
+// mapping. Search (prefix and word matches, best first, limited; private channels only where
+// the app is a member), one channel or user by ID (asked of Slack when the directory does not
+// have it, within Slack's shared budget), and the sync's progress and age.
+import type { FastifyInstance } from 'fastify';
+import type { HttpDeps } from '../http-deps.ts';
+import type { DirectoryChannel, DirectoryUser } from '../../slack/slack-api.ts';
+import { appError } from '../../errors.ts';
+import { DirectoryRateLimitedError, type DirectoryLookup } from '../../directory/directory-lookup.ts';
+import { adminAuth } from '../admin-auth.ts';
+
+const orgParams = {
+  type: 'object',
+  required: ['orgId'],
+  properties: { orgId: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
+const searchQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    q: { type: 'string', maxLength: 100, default: '' },
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+    includeInactive: { type: 'boolean', default: false },
+  },
+} as const;
+
+interface SearchQuery {
+  q: string;
+  limit: number;
+  includeInactive: boolean;
+}
+
+export function channelView(c: DirectoryChannel) {
+  return { id: c.id, name: c.name, isPrivate: c.isPrivate, isArchived: c.isArchived, appIsMember: c.isMember, memberCount: c.memberCount };
+}
+
+export function userView(u: DirectoryUser) {
+  return { id: u.id, username: u.username, displayName: u.displayName, realName: u.realName, email: u.email, deleted: u.deleted, isBot: u.isBot };
+}
+
+export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDeps, admin: { token: string; directory: DirectoryLookup }): void {
+  const { directory } = admin;
+
+  async function teamOf(orgId: string): Promise<string> {
+    const installation = await deps.installations.findByOrg(orgId);
+    if (!installation || installation.status !== 'active') throw appError('SLACK_NOT_CONNECTED', `organization ${orgId}`);
+    return installation.teamId;
+  }
+
+  async function slackLookup<T>(lookup: () => Promise<T>): Promise<T> {
+    try {
+      return await lookup();
+    } catch (error) {
+      if (error instanceof DirectoryRateLimitedError) throw appError('SLACK_BUDGET_EXHAUSTED', `${error.method}, again in ${Math.ceil(error.retryAfterMs / 1000)} s`);
+      throw error;
+    }
+  }
+
+  app.register(async (scope) => {
+    scope.addHook('onRequest', adminAuth(admin.token));
+
+    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/directory', { schema: { params: orgParams } }, async (request) => {
+      const teamId = await teamOf(request.params.orgId);
+      return { teamId, ...(await directory.status(teamId)) };
+    });
+
+    scope.get<{ Params: { orgId: string }; Querystring: SearchQuery }>(
+      '/api/orgs/:orgId/directory/channels',
+      { schema: { params: orgParams, querystring: searchQuery } },
+      async (request) => {
+        const teamId = await teamOf(request.params.orgId);
+        const { q, limit, includeInactive } = request.query;
+        const [channels, status] = await Promise.all([directory.searchChannels(teamId, q, { limit, includeInactive }), directory.status(teamId)]);
+        return {
+          channels: channels.map(channelView),
+          directory: status.channels,
+          hint: 'Private channels appear once the app is a member: in Slack, type @Threadbridge in the channel and click "Add to channel".',
+        };
+      },
+    );
+
+    scope.get<{ Params: { orgId: string; channelId: string } }>(
+      '/api/orgs/:orgId/directory/channels/:channelId',
+      { schema: { params: { ...orgParams, required: ['orgId', 'channelId'], properties: { ...orgParams.properties, channelId: { type: 'string', pattern: '^[CG][A-Z0-9]{2,}$' } } } } },
+      async (request) => {
+        const teamId = await teamOf(request.params.orgId);
+        const channel = await slackLookup(() => directory.channel(teamId, request.params.channelId));
+        if (!channel) throw appError('CHANNEL_NOT_FOUND', `${request.params.channelId} (a private channel is visible only once the app is a member)`);
+        return { channel: channelView(channel) };
+      },
+    );
+
+    scope.get<{ Params: { orgId: string }; Querystring: SearchQuery }>(
+      '/api/orgs/:orgId/directory/users',
+      { schema: { params: orgParams, querystring: searchQuery } },
+      async (request) => {
+        const teamId = await teamOf(request.params.orgId);
+        const { q, limit, includeInactive } = request.query;
+        const [users, status] = await Promise.all([directory.searchUsers(teamId, q, { limit, includeInactive }), directory.status(teamId)]);
+        return { users: users.map(userView), directory: status.users };
+      },
+    );
+
+    scope.get<{ Params: { orgId: string; userId: string } }>(
+      '/api/orgs/:orgId/directory/users/:userId',
+      { schema: { params: { ...orgParams, required: ['orgId', 'userId'], properties: { ...orgParams.properties, userId: { type: 'string', pattern: '^[UW][A-Z0-9]{2,}$' } } } } },
+      async (request) => {
+        const teamId = await teamOf(request.params.orgId);
+        const user = await slackLookup(() => directory.user(teamId, request.params.userId));
+        if (!user) throw appError('USER_NOT_FOUND', request.params.userId);
+        return { user: userView(user) };
+      },
+    );
+  });
+}

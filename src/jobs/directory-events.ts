@@ -1,0 +1,70 @@
+// Keeps the directory current between full syncs from Slack's events: channels created,
+// renamed, archived, unarchived and deleted (public and private), the app joining or leaving a
+// channel (which decides whether a private channel may be offered), users joining or changing.
+// Other people joining or leaving only change member counts, which the periodic resync
+// refreshes: counting them here would double-count whatever a running sync has already seen.
+import type { WorkerDeps } from './worker-deps.ts';
+import type { DirectoryChange } from '../directory/directory-cache.ts';
+import { toDirectoryChannel, toDirectoryUser } from '../slack/slack-api.ts';
+import { takeWhenAllowed } from '../slack/slack-call-budget.ts';
+import { recordDirectoryChange } from './directory-changes.ts';
+import { SlackBudgetExhaustedError } from './paced-slack-api.ts';
+
+interface DirectoryEvent {
+  type: string;
+  channel?: unknown;
+  user?: unknown;
+}
+
+/** What an event changes in the directory; null when nothing (or it needs a Slack call first). */
+export function directoryChangeOf(event: DirectoryEvent, botUserId: string): DirectoryChange | null {
+  const channelId = typeof event.channel === 'string' ? event.channel : null;
+  const channelObject = typeof event.channel === 'object' && event.channel ? (event.channel as { id?: string; name?: string }) : null;
+  switch (event.type) {
+    case 'channel_created': {
+      const channel = channelObject && toDirectoryChannel(channelObject);
+      return channel ? { op: 'put', kind: 'channels', entity: channel } : null;
+    }
+    case 'channel_rename':
+    case 'group_rename':
+      return channelObject?.id && channelObject.name ? { op: 'patch', kind: 'channels', id: channelObject.id, fields: { name: channelObject.name } } : null;
+    case 'channel_archive':
+    case 'group_archive':
+      return channelId ? { op: 'patch', kind: 'channels', id: channelId, fields: { isArchived: true } } : null;
+    case 'channel_unarchive':
+    case 'group_unarchive':
+      return channelId ? { op: 'patch', kind: 'channels', id: channelId, fields: { isArchived: false } } : null;
+    case 'channel_deleted':
+    case 'group_deleted':
+      return channelId ? { op: 'remove', kind: 'channels', id: channelId } : null;
+    case 'channel_left':
+    case 'group_left':
+      return channelId ? { op: 'patch', kind: 'channels', id: channelId, fields: { isMember: false } } : null;
+    case 'member_left_channel':
+      return channelId && event.user === botUserId ? { op: 'patch', kind: 'channels', id: channelId, fields: { isMember: false } } : null;
+    case 'team_join':
+    case 'user_change': {
+      const user = typeof event.user === 'object' && event.user ? toDirectoryUser(event.user) : null;
+      return user ? { op: 'put', kind: 'users', entity: user } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+export async function applyDirectoryEvent(deps: WorkerDeps, teamId: string, botUserId: string, event: DirectoryEvent): Promise<void> {
+  if (event.type === 'member_joined_channel') {
+    if (event.user !== botUserId || typeof event.channel !== 'string') return;
+    // The app was added to a channel, perhaps a private one it could not see: fetch it now so
+    // that it is offered within seconds, not at the next resync.
+    const token = await deps.store.installations.botToken(teamId);
+    if (!token) return;
+    const allowed = await takeWhenAllowed(deps.callBudget, teamId, 'conversations.info', { maxWaitMs: 120_000 });
+    if (!allowed.ok) throw new SlackBudgetExhaustedError('conversations.info', allowed.retryAfterMs);
+    const channel = await deps.slack.channelInfo(token, event.channel);
+    await recordDirectoryChange(deps, teamId, { op: 'put', kind: 'channels', entity: { ...channel, isMember: true } });
+    return;
+  }
+  const change = directoryChangeOf(event, botUserId);
+  if (change) await recordDirectoryChange(deps, teamId, change);
+}

@@ -1,0 +1,183 @@
+// Full syncs of a workspace's channels (conversations.list) and users (users.list) into the
+// directory, and the periodic sweep that schedules them. One run per workspace and kind at a
+// time (a Redis lock with a short lease, renewed while it works or waits), pages as large as
+// Slack allows, inside the per-minute budget every process shares, the next pages fetched while
+// the last one is written, and the cursor saved after each page so a run killed mid-way resumes
+// where it was. A completed run becomes current in one step, with the changes logged since it
+// started replayed on it; the previous run is then deleted.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { WorkerDeps } from './worker-deps.ts';
+import type { DirectoryKind } from '../directory/directory-cache.ts';
+import type { DirectorySyncState } from '../store/index.ts';
+import type { Page, DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
+import { SlackApiError } from '../slack/slack-errors.ts';
+import { takeWhenAllowed } from '../slack/slack-call-budget.ts';
+import { LockBusyError, ThreadLockLostError } from './job-errors.ts';
+import { withDirectoryWriteLock } from './directory-changes.ts';
+
+/** Slack's page limit is "under 1,000" (platform-facts); 999 keeps to the letter of that. */
+export const DIRECTORY_PAGE_SIZE = 999;
+/** The sync lock's lease: short, so a run killed with its process is taken over quickly. */
+export const SYNC_LEASE_MS = 15_000;
+const methodOf = { channels: 'conversations.list', users: 'users.list' } as const;
+const PROGRESS_LOG_EVERY_PAGES = 10;
+/** Pages fetched ahead of the one being written. */
+export const PAGES_AHEAD = 8;
+
+/**
+ * Pulls up to `ahead` items from an async generator before they are asked for (its own next()
+ * calls queue, so the generator still runs one step at a time). Hand-written: ten lines, where
+ * stream libraries bring their own buffering rules.
+ */
+async function* readAhead<T>(source: AsyncGenerator<T>, ahead: number): AsyncGenerator<T> {
+  const pending: Array<Promise<IteratorResult<T>>> = [];
+  for (;;) {
+    while (pending.length < ahead) {
+      const next = source.next();
+      next.catch(() => undefined); // awaited in turn below; never left unhandled
+      pending.push(next);
+    }
+    const result = await pending.shift()!;
+    if (result.done) return;
+    yield result.value;
+  }
+}
+
+export async function syncDirectoryKind(deps: WorkerDeps, teamId: string, kind: DirectoryKind, requestedAt: number): Promise<void> {
+  const lockName = `directory-sync:${teamId}:${kind}`;
+  const lock = await deps.locks.tryAcquire(lockName, SYNC_LEASE_MS);
+  // Held: a run is under way (it finishes the work), or its process died and the lease has not
+  // run out yet; either way, look again shortly.
+  if (!lock) throw new LockBusyError(lockName);
+  const renew = async () => {
+    if (!(await lock.extend())) throw new ThreadLockLostError(lockName);
+  };
+  try {
+    const repo = deps.store.slackDirectory;
+    let state = await repo.syncState(teamId, kind);
+    if (!state.runId && state.lastCompletedAt && state.lastCompletedAt.getTime() >= requestedAt) return; // done since asked
+    const found = await deps.store.installations.botToken(teamId);
+    if (!found) return;
+    const token: string = found;
+
+    const log = deps.logger.child({ teamId, kind });
+    if (state.runId) {
+      log.info({ runId: state.runId, pages: state.pages, items: state.items }, 'directory sync resumes from its last saved page');
+    } else {
+      state = { ...state, runId: randomUUID(), runStartedAt: deps.now(), runStartSeq: await deps.directoryCache.changeSeq(teamId), cursor: null, pages: 0, items: 0 };
+      await repo.saveSyncState(state);
+      log.info({ runId: state.runId }, 'directory sync starts');
+    }
+    const runId = state.runId!;
+    await deps.directoryCache.setBuilding(teamId, kind, runId);
+
+    // Pages are fetched ahead of the writes (a few at most), so Slack's budget, not the
+    // database, paces the run; the cursor saved is always that of the page after the last one
+    // written, so a resumed run refetches only what was fetched and not yet written.
+    async function* slackPages(cursor: string | null): AsyncGenerator<Page<DirectoryChannel | DirectoryUser>> {
+      for (;;) {
+        await takeWhenAllowed(deps.callBudget, teamId, methodOf[kind], { maxWaitMs: Number.POSITIVE_INFINITY, stepMs: SYNC_LEASE_MS / 3, beforeStep: renew });
+        const args = { cursor, limit: DIRECTORY_PAGE_SIZE };
+        const page = kind === 'channels' ? await deps.slack.listChannels(token, args) : await deps.slack.listUsers(token, args);
+        yield page;
+        if (!page.nextCursor) return;
+        cursor = page.nextCursor;
+      }
+    }
+
+    try {
+      for await (const page of readAhead(slackPages(state.cursor), PAGES_AHEAD)) {
+        await Promise.all([
+          repo.insertRunPage(teamId, kind, runId, state.pages + 1, page.items),
+          deps.directoryCache.writePage(teamId, kind, runId, page.items),
+        ]);
+        state = { ...state, cursor: page.nextCursor, pages: state.pages + 1, items: state.items + page.items.length };
+        await repo.saveSyncState(state);
+        await renew();
+        if (state.pages % PROGRESS_LOG_EVERY_PAGES === 0) log.info({ runId, pages: state.pages, items: state.items }, 'directory sync progress');
+      }
+    } catch (error) {
+      if (error instanceof SlackApiError && error.code === 'invalid_cursor') {
+        // Slack no longer accepts the saved cursor (a run left too long): start over.
+        log.warn({ runId }, 'directory sync cursor no longer valid; the run starts over');
+        await repo.saveSyncState({ ...state, runId: null, cursor: null, pages: 0, items: 0 });
+      }
+      throw error;
+    }
+    await completeRun(deps, state, log);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function completeRun(deps: WorkerDeps, state: DirectorySyncState, log: Logger): Promise<void> {
+  const { teamId, kind } = state;
+  const runId = state.runId!;
+  const repo = deps.store.slackDirectory;
+  const previousRun = state.currentRunId;
+  const completedAt = deps.now();
+  const completed: DirectorySyncState = {
+    ...state, runId: null, runStartedAt: null, cursor: null, pages: 0, items: 0,
+    currentRunId: runId, currentRunStartSeq: state.runStartSeq,
+    lastCompletedAt: completedAt, lastCompletedItems: state.items,
+    lastCompletedTookMs: state.runStartedAt ? completedAt.getTime() - state.runStartedAt.getTime() : null,
+  };
+  const replaced = await withDirectoryWriteLock(deps, teamId, kind, async () => {
+    // Changes since the run started may postdate the pages they concern: replay them in order.
+    for (const { change } of await repo.changesAfter(teamId, kind, state.runStartSeq)) await deps.directoryCache.apply(teamId, runId, change);
+    const replacedInCache = await deps.directoryCache.makeCurrent(teamId, kind, runId);
+    await repo.saveSyncState(completed);
+    return replacedInCache;
+  });
+  for (const old of new Set([previousRun, replaced])) {
+    if (!old || old === runId) continue;
+    await deps.directoryCache.dropRun(teamId, kind, old);
+    await repo.deleteRun(teamId, kind, old);
+  }
+  await repo.deleteChangesUpTo(teamId, kind, state.runStartSeq);
+  log.info({ runId, pages: state.pages, items: state.items, tookMs: completed.lastCompletedTookMs }, 'directory sync completed');
+}
+
+/** Redis lost the cached directory (a flush, a failover): rebuild it from MongoDB. */
+export async function restoreDirectoryCache(deps: WorkerDeps, teamId: string, kind: DirectoryKind): Promise<boolean> {
+  const repo = deps.store.slackDirectory;
+  const state = await repo.syncState(teamId, kind);
+  if (!state.currentRunId || (await deps.directoryCache.currentRun(teamId, kind))) return false;
+  const lock = await deps.locks.tryAcquire(`directory-sync:${teamId}:${kind}`, SYNC_LEASE_MS);
+  if (!lock) return false; // a sync holds it; its completion makes a run current
+  try {
+    const runId = state.currentRunId;
+    let items = 0;
+    for await (const batch of repo.runPages(teamId, kind, runId)) {
+      await deps.directoryCache.writePage(teamId, kind, runId, batch);
+      items += batch.length;
+      await lock.extend();
+    }
+    await withDirectoryWriteLock(deps, teamId, kind, async () => {
+      for (const { change } of await repo.changesAfter(teamId, kind, state.currentRunStartSeq)) await deps.directoryCache.apply(teamId, runId, change);
+      await deps.directoryCache.makeCurrent(teamId, kind, runId);
+    });
+    deps.logger.warn({ teamId, kind, runId, items }, 'directory cache was missing in Redis; rebuilt from MongoDB');
+    return true;
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
+ * Every few minutes: for each connected workspace, rebuild a lost cache, resume a run nobody is
+ * working on, and start a full sync when there never was one or the last is older than the
+ * resync interval (which repairs whatever events were missed).
+ */
+export async function sweepDirectories(deps: WorkerDeps): Promise<void> {
+  const maxAgeMs = deps.directoryResyncHours * 3600_000;
+  for (const teamId of await deps.store.installations.activeTeamIds()) {
+    for (const kind of ['channels', 'users'] as const) {
+      await restoreDirectoryCache(deps, teamId, kind);
+      const state = await deps.store.slackDirectory.syncState(teamId, kind);
+      const stale = !state.lastCompletedAt || deps.now().getTime() - state.lastCompletedAt.getTime() > maxAgeMs;
+      if (stale || state.runId) await deps.producer.syncDirectory({ teamId, kind });
+    }
+  }
+}
