@@ -9,21 +9,12 @@ import { freePort } from '../local-services/index.ts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { queueNames } from '../src/jobs/queues.ts';
+import { round, summary } from './stats.ts';
 
 const INGRESS_REQUESTS = Number(process.env.BENCH_INGRESS_REQUESTS ?? 2000);
 const INGRESS_CONCURRENCY = 20;
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 20);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-function summary(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { count: sorted.length, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? NaN) };
-}
-
-const round = (n: number) => Math.round(n * 10) / 10;
 
 async function main(): Promise<void> {
   const logDir = `${process.cwd()}/bench-results/logs`;

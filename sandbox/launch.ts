@@ -17,6 +17,8 @@ export interface LaunchOptions {
   /** Where processes write; without it they print to this terminal, prefixed. */
   logDir?: string;
   env?: Record<string, string>;
+  /** The Slack emulator's clock (its rate limits run on it); real time by default. */
+  slackNow?: () => number;
 }
 
 export interface Launched {
@@ -38,7 +40,7 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
   const secrets = newSecrets();
   const webUrl = `http://127.0.0.1:${options.webPort}`;
   const emulators = await startEmulators(secrets, {
-    slack: { ...(options.slackPort ? { port: options.slackPort } : {}), eventsUrl: `${webUrl}/slack/events`, interactivityUrl: `${webUrl}/slack/interactions` },
+    slack: { ...(options.slackPort ? { port: options.slackPort } : {}), ...(options.slackNow ? { now: options.slackNow } : {}), eventsUrl: `${webUrl}/slack/events`, interactivityUrl: `${webUrl}/slack/interactions` },
     platform: { ...(options.platformPort ? { port: options.platformPort } : {}), webhookUrl: `${webUrl}/webhooks/chat` },
   });
   const dbName = `threadbridge_sandbox_${Date.now()}`;

@@ -32,6 +32,8 @@ export const errors = {
   SLACK_NOT_CONNECTED: define('slack_not_connected', 409, 'This organization has no connected Slack workspace; connect Slack first'),
   CHANNEL_NOT_FOUND: define('channel_not_found', 404, 'No channel with this ID is visible to the app'),
   USER_NOT_FOUND: define('user_not_found', 404, 'No Slack user with this ID'),
+  CHANNEL_NAME_NOT_FOUND: define('channel_name_not_found', 404, 'No channel with this name in the workspace directory (private channels appear once the app is a member)'),
+  USERNAME_NOT_FOUND: define('username_not_found', 404, 'No Slack user with this username in the workspace directory'),
   SLACK_BUDGET_EXHAUSTED: define('slack_rate_limited', 503, 'Slack’s rate limit for this lookup is used up for the workspace; try again shortly'),
   RATE_LIMITED: define('rate_limited', 429, 'Too many requests'),
   INTERNAL: define('internal_error', 500, 'Internal error'),

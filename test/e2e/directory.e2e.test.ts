@@ -8,7 +8,9 @@
 // product's rate window is shortened to match: the same ratio as production, in less time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/e2e-harness.ts';
+import { Redis } from 'ioredis';
 import { waitFor } from '../support/wait-for.ts';
+import { redisUrl } from '../support/services.ts';
 import { createJobProducer } from '../../src/jobs/queues.ts';
 import type { DirectoryKindStatus } from '../../src/directory/directory-lookup.ts';
 import { PAGES_AHEAD } from '../../src/jobs/directory-sync.ts';
@@ -173,10 +175,22 @@ describe('directory events', () => {
     const byId = await api<{ channel: { id: string; name: string } }>(`/directory/channels/${known.id}`);
     expect(byId).toMatchObject({ status: 200, body: { channel: { id: known.id, name: 'by-id-lookup' } } });
 
+    // A private channel the app was in from its creation (no event): not in the directory, so
+    // the lookup by ID asks Slack (conversations.info) and finds it.
+    const unseen = h.slack.createChannel(h.teamId, { name: 'unseen-private', isPrivate: true, memberIds: [h.botUserId] });
+    expect(await channelNames('unseen')).toEqual([]);
+    expect(await api(`/directory/channels/${unseen.id}`)).toMatchObject({ status: 200, body: { channel: { id: unseen.id, name: 'unseen-private', isPrivate: true, appIsMember: true } } });
+    expect(h.slack.calls({ method: 'conversations.info' }).at(-1)?.params['channel']).toBe(unseen.id);
+
     const hidden = h.slack.createChannel(h.teamId, { name: 'hidden', isPrivate: true, memberIds: [h.agents.alice.slackUserId] });
     expect(await api(`/directory/channels/${hidden.id}`)).toMatchObject({ status: 404, body: { error: { code: 'channel_not_found' } } });
     expect(await api('/directory/channels/not-an-id')).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload' } } });
     expect(await api('/directory/channels?limit=1000')).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload' } } });
+
+    expect(await api('/directory/channels/by-name/%23chan-01234')).toMatchObject({ status: 200, body: { channel: { name: 'chan-01234', isPrivate: false } } });
+    expect(await api('/directory/channels/by-name/chan-01007')).toMatchObject({ status: 404, body: { error: { code: 'channel_name_not_found' } } });
+    expect(await api('/directory/users/by-username/%40user123')).toMatchObject({ status: 200, body: { user: { username: 'user123', realName: 'Person Number123' } } });
+    expect(await api('/directory/users/by-username/nobody-here')).toMatchObject({ status: 404, body: { error: { code: 'username_not_found', message: expect.stringContaining('@nobody-here') } } });
 
     const unauthorised = await fetch(`${h.webUrl}/api/orgs/${h.orgId}/directory`, { headers: { authorization: 'Bearer wrong' } });
     expect(unauthorised.status).toBe(401);
@@ -185,4 +199,27 @@ describe('directory events', () => {
     expect(otherOrg.status).toBe(409);
     expect(await otherOrg.json()).toMatchObject({ error: { code: 'slack_not_connected' } });
   }, 60_000);
+
+  it('Redis loses the directory: the next sweep rebuilds it from MongoDB, changes since the sync included', async () => {
+    const redis = new Redis(redisUrl());
+    try {
+      const keys = await redis.keys(`${h.prefix}:dir:${h.teamId}:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      await redis.del(...keys.filter((k) => !k.endsWith(':change-seq')));
+      expect(await channelNames('chan-4999')).toEqual([]);
+      await h.queues.directory.add('sweep', { kind: 'sweep' });
+      await waitFor(() => channelNames('chan-4999'), (n) => n.length === 10, { what: 'the rebuilt directory', timeoutMs: 60_000, intervalMs: 200 });
+      // Changed by an event after the last full sync: replayed from the change log.
+      expect(await channelNames('vip')).toEqual([]);
+      const newbie = await waitFor(
+        async () => (await api<{ users: Array<{ displayName: string }> }>('/directory/users?q=newbie&includeInactive=true')).body.users,
+        (u) => u.length > 0,
+        { what: 'the rebuilt user directory', timeoutMs: 60_000, intervalMs: 200 },
+      );
+      expect(newbie).toEqual([expect.objectContaining({ displayName: 'nora' })]);
+      expect(await channelNames('chan-0000')).toHaveLength(9);
+    } finally {
+      redis.disconnect();
+    }
+  }, 90_000);
 });

@@ -24,6 +24,8 @@ export interface Harness extends SeededWorld {
   store: Store;
   mongo: Mongo;
   queues: Queues;
+  /** The product's Redis key prefix (QUEUE_PREFIX). */
+  prefix: string;
   secrets: { slackSigningSecret: string; chatWebhookSecret: string; adminApiToken: string };
   /** The worker processes running now. */
   workers: ProductProcess[];
@@ -90,6 +92,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     store,
     mongo,
     queues,
+    prefix: web.prefix,
     ...world,
     secrets: { slackSigningSecret: secrets.slackSigningSecret, chatWebhookSecret: secrets.chatWebhookSecret, adminApiToken: secrets.adminApiToken },
     workers,

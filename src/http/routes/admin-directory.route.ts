@@ -1,7 +1,8 @@
 // Admin API: the org's Slack channel and user directory, for the channel pickers and the user
 // mapping. Search (prefix and word matches, best first, limited; private channels only where
-// the app is a member), one channel or user by ID (asked of Slack when the directory does not
-// have it, within Slack's shared budget), and the sync's progress and age.
+// the app is a member), a channel by name and a user by username (from the directory), one
+// channel or user by ID (asked of Slack when the directory does not have it, within Slack's
+// shared budget), and the sync's progress and age.
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { DirectoryChannel, DirectoryUser } from '../../slack/slack-api.ts';
@@ -77,6 +78,28 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
           directory: status.channels,
           hint: 'Private channels appear once the app is a member: in Slack, type @Threadbridge in the channel and click "Add to channel".',
         };
+      },
+    );
+
+    scope.get<{ Params: { orgId: string; name: string } }>(
+      '/api/orgs/:orgId/directory/channels/by-name/:name',
+      { schema: { params: { ...orgParams, required: ['orgId', 'name'], properties: { ...orgParams.properties, name: { type: 'string', minLength: 1, maxLength: 81 } } } } },
+      async (request) => {
+        const teamId = await teamOf(request.params.orgId);
+        const channel = await directory.channelByName(teamId, request.params.name);
+        if (!channel) throw appError('CHANNEL_NAME_NOT_FOUND', `#${request.params.name.replace(/^#/, '')}`);
+        return { channel: channelView(channel) };
+      },
+    );
+
+    scope.get<{ Params: { orgId: string; username: string } }>(
+      '/api/orgs/:orgId/directory/users/by-username/:username',
+      { schema: { params: { ...orgParams, required: ['orgId', 'username'], properties: { ...orgParams.properties, username: { type: 'string', minLength: 1, maxLength: 81 } } } } },
+      async (request) => {
+        const teamId = await teamOf(request.params.orgId);
+        const user = await directory.userByUsername(teamId, request.params.username);
+        if (!user) throw appError('USERNAME_NOT_FOUND', `@${request.params.username.replace(/^@/, '')}`);
+        return { user: userView(user) };
       },
     );
 
