@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   const { slack } = product.emulators;
   const { teamId, orgId } = product.world;
   const redis = new Redis(product.redisUrl);
-  const queues = createQueues(redis.duplicate({ maxRetriesPerRequest: null }), product.queuePrefix);
+  const queueRedis = redis.duplicate({ maxRetriesPerRequest: null });
+  const queues = createQueues(queueRedis, product.queuePrefix);
   const api = async (path: string) => {
     const res = await fetch(`${product.webUrl}/api/orgs/${orgId}${path}`, { headers: { authorization: `Bearer ${product.secrets.adminApiToken}` } });
     if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
         usersTookSlackMinutes: Math.round(((status['users'].lastSyncTookMs * SCALE) / 60_000) * 100) / 100,
         leastTier2AllowsSlackMinutes: leastSlackMinutes,
         conversationsListCalls: calls.length,
-        slack429s: slack.calls().filter((c) => c.httpStatus === 429).length,
+        slack429s: slack.calls().filter((c) => c.httpStatus === 429).map((c) => c.method),
       },
       channelLookupByName: summary(lookups),
       channelSearch: summary(searches),
@@ -110,13 +111,14 @@ async function main(): Promise<void> {
     };
     mkdirSync('bench-results', { recursive: true });
     writeFileSync('bench-results/directory.json', `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`directory sync of ${CHANNELS} channels: ${results.sync.channelsTookSlackMinutes} Slack minutes (least Tier 2 allows: ${leastSlackMinutes}), ${results.sync.conversationsListCalls} conversations.list calls, ${results.sync.slack429s} 429s`);
+    console.log(`directory sync of ${CHANNELS} channels: ${results.sync.channelsTookSlackMinutes} Slack minutes (least Tier 2 allows: ${leastSlackMinutes}), ${results.sync.conversationsListCalls} conversations.list calls, 429s: ${results.sync.slack429s.join(', ') || 'none'}`);
     console.log(`channel lookup by name (GET …/directory/channels/by-name/:name): p50 ${results.channelLookupByName.p50Ms} ms, p99 ${results.channelLookupByName.p99Ms} ms`);
     console.log(`channel search (GET …/directory/channels?q=): p50 ${results.channelSearch.p50Ms} ms, p99 ${results.channelSearch.p99Ms} ms`);
     console.log(`directory memory per workspace: Redis ${results.memoryPerWorkspace.redisMB} MB (channels ${results.memoryPerWorkspace.redisChannelsMB}, users ${results.memoryPerWorkspace.redisUsersMB}), MongoDB ${results.memoryPerWorkspace.mongoStoredMB} MB compressed`);
     console.log('written to bench-results/directory.json');
   } finally {
     await Promise.all(Object.values(queues).map((q) => q.close()));
+    queueRedis.disconnect();
     redis.disconnect();
     await product.stop();
   }

@@ -5,7 +5,7 @@
 import type { SlackApi, DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
 import type { InstallationsRepository, SlackDirectoryRepository, DirectorySyncState } from '../store/index.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
-import { takeWhenAllowed, type SlackCallBudget } from '../slack/slack-call-budget.ts';
+import { callWithinBudget, type SlackCallBudget } from '../slack/slack-call-budget.ts';
 import type { DirectoryCache, DirectoryKind, SearchOptions } from './directory-cache.ts';
 
 /** Slack's per-minute budget for a single lookup is used up; try again after `retryAfterMs`. */
@@ -95,10 +95,10 @@ export function createDirectoryLookup(deps: DirectoryLookupDeps): DirectoryLooku
   async function fromSlack<T>(teamId: string, method: 'conversations.info' | 'users.info', call: (token: string) => Promise<T>): Promise<T | null> {
     const token = await deps.installations.botToken(teamId);
     if (!token) return null;
-    const allowed = await takeWhenAllowed(deps.callBudget, teamId, method, { maxWaitMs: deps.maxBudgetWaitMs });
-    if (!allowed.ok) throw new DirectoryRateLimitedError(method, allowed.retryAfterMs);
     try {
-      return await call(token);
+      const fetched = await callWithinBudget(deps.callBudget, teamId, method, { maxWaitMs: deps.maxBudgetWaitMs }, () => call(token));
+      if (!fetched.ok) throw new DirectoryRateLimitedError(method, fetched.retryAfterMs);
+      return fetched.value;
     } catch (error) {
       if (error instanceof SlackApiError && ['channel_not_found', 'user_not_found'].includes(error.code)) return null;
       throw error;

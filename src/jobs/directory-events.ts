@@ -6,7 +6,7 @@
 import type { WorkerDeps } from './worker-deps.ts';
 import type { DirectoryChange } from '../directory/directory-cache.ts';
 import { toDirectoryChannel, toDirectoryUser } from '../slack/slack-api.ts';
-import { takeWhenAllowed } from '../slack/slack-call-budget.ts';
+import { callWithinBudget } from '../slack/slack-call-budget.ts';
 import { recordDirectoryChange } from './directory-changes.ts';
 import { SlackBudgetExhaustedError } from './paced-slack-api.ts';
 
@@ -59,10 +59,10 @@ export async function applyDirectoryEvent(deps: WorkerDeps, teamId: string, botU
     // that it is offered within seconds, not at the next resync.
     const token = await deps.store.installations.botToken(teamId);
     if (!token) return;
-    const allowed = await takeWhenAllowed(deps.callBudget, teamId, 'conversations.info', { maxWaitMs: 120_000 });
-    if (!allowed.ok) throw new SlackBudgetExhaustedError('conversations.info', allowed.retryAfterMs);
-    const channel = await deps.slack.channelInfo(token, event.channel);
-    await recordDirectoryChange(deps, teamId, { op: 'put', kind: 'channels', entity: { ...channel, isMember: true } });
+    const channelId = event.channel;
+    const fetched = await callWithinBudget(deps.callBudget, teamId, 'conversations.info', { maxWaitMs: 10_000 }, () => deps.slack.channelInfo(token, channelId));
+    if (!fetched.ok) throw new SlackBudgetExhaustedError('conversations.info', fetched.retryAfterMs);
+    await recordDirectoryChange(deps, teamId, { op: 'put', kind: 'channels', entity: { ...fetched.value, isMember: true } });
     return;
   }
   const change = directoryChangeOf(event, botUserId);

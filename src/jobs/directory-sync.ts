@@ -12,7 +12,7 @@ import type { DirectoryKind } from '../directory/directory-cache.ts';
 import type { DirectorySyncState } from '../store/index.ts';
 import type { Page, DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
-import { takeWhenAllowed } from '../slack/slack-call-budget.ts';
+import { callWithinBudget } from '../slack/slack-call-budget.ts';
 import { LockBusyError, ThreadLockLostError } from './job-errors.ts';
 import { withDirectoryWriteLock } from './directory-changes.ts';
 
@@ -77,9 +77,13 @@ export async function syncDirectoryKind(deps: WorkerDeps, teamId: string, kind: 
     // written, so a resumed run refetches only what was fetched and not yet written.
     async function* slackPages(cursor: string | null): AsyncGenerator<Page<DirectoryChannel | DirectoryUser>> {
       for (;;) {
-        await takeWhenAllowed(deps.callBudget, teamId, methodOf[kind], { maxWaitMs: Number.POSITIVE_INFINITY, stepMs: SYNC_LEASE_MS / 3, beforeStep: renew });
         const args = { cursor, limit: DIRECTORY_PAGE_SIZE };
-        const page = kind === 'channels' ? await deps.slack.listChannels(token, args) : await deps.slack.listUsers(token, args);
+        const fetched = await callWithinBudget(
+          deps.callBudget, teamId, methodOf[kind], { maxWaitMs: Number.POSITIVE_INFINITY, stepMs: SYNC_LEASE_MS / 3, beforeStep: renew },
+          (): Promise<Page<DirectoryChannel | DirectoryUser>> => (kind === 'channels' ? deps.slack.listChannels(token, args) : deps.slack.listUsers(token, args)),
+        );
+        if (!fetched.ok) throw new Error('unreachable: the sync waits as long as the budget needs');
+        const page = fetched.value;
         yield page;
         if (!page.nextCursor) return;
         cursor = page.nextCursor;

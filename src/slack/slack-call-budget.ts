@@ -2,19 +2,28 @@
 // kept in Redis so every process draws on the same ones. Slack counts calls in one-minute
 // windows, so this is a sliding window log (a sorted set of call times), not a token bucket:
 // a bucket's refill would allow more calls in some 60-second window than the tier does.
+//
+// A call is counted from when it is sent and re-stamped when its answer arrives. Slack times a
+// call on arrival, which lies between the two; counting from the answer means two calls a
+// window apart here are at least a window apart there, however the latencies differ.
 // Hand-written for the same reason as src/jobs/slack-budget.ts: BullMQ's open-source limiter is per queue.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 export interface SlackCallBudget {
-  /** 0 when a call may go now (and is counted), else how many ms until one may. */
-  take(workspaceKey: string, method: string, perWindow: number): Promise<number>;
+  /** 0 when the call `callId` may go now (and is counted), else how many ms until one may. */
+  take(workspaceKey: string, method: string, perWindow: number, callId: string): Promise<number>;
+  /** The call's answer arrived: it counts from now. */
+  settle(workspaceKey: string, method: string, callId: string): Promise<void>;
 }
 
-// KEYS: the window's sorted set. ARGV: window ms, limit, member id.
-const takeScript = `
+const NOW = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
+
+// KEYS: the window's sorted set. ARGV: window ms, limit, call id.
+const takeScript = `${NOW}
 local window = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local count = redis.call('ZCARD', KEYS[1])
@@ -23,22 +32,25 @@ if count >= tonumber(ARGV[2]) then
   return math.max(1, tonumber(oldest[2]) + window - now + 1)
 end
 redis.call('ZADD', KEYS[1], now, ARGV[3])
-redis.call('PEXPIRE', KEYS[1], window + 1000)
+redis.call('PEXPIRE', KEYS[1], window * 2)
 return 0
 `;
 
-/**
- * `windowMs` is Slack's minute; tests shorten it together with the emulator's clock. The window
- * counted is a little longer (250 ms, or a sixtieth of a short test window): a call is timed
- * here before it leaves and Slack times it on arrival, so two calls a window apart here may
- * arrive closer there by the difference of their latencies.
- */
+// KEYS: the window's sorted set. ARGV: call id. Only a call still counted is re-stamped.
+const settleScript = `${NOW}
+redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+return 0
+`;
+
+/** `windowMs` is Slack's minute; tests shorten it together with the emulator's clock. */
 export function createSlackCallBudget(redis: Redis, prefix: string, windowMs = 60_000): SlackCallBudget {
-  const countedWindowMs = Math.ceil(windowMs + Math.min(250, windowMs / 60));
+  const keyOf = (workspaceKey: string, method: string) => `${prefix}:budget:call:${workspaceKey}:${method}`;
   return {
-    async take(workspaceKey, method, perWindow) {
-      const key = `${prefix}:budget:call:${workspaceKey}:${method}`;
-      return Number(await redis.eval(takeScript, 1, key, countedWindowMs, perWindow, randomUUID()));
+    async take(workspaceKey, method, perWindow, callId) {
+      return Number(await redis.eval(takeScript, 1, keyOf(workspaceKey, method), windowMs, perWindow, callId));
+    },
+    async settle(workspaceKey, method, callId) {
+      await redis.eval(settleScript, 1, keyOf(workspaceKey, method), callId);
     },
   };
 }
@@ -58,23 +70,32 @@ export const METHOD_PER_MINUTE = {
 } as const;
 export type BudgetedMethod = keyof typeof METHOD_PER_MINUTE;
 
+export type BudgetedCall<T> = { ok: true; value: T } | { ok: false; retryAfterMs: number };
+
 /**
- * Waits (sleeping, in steps no longer than `stepMs` so the caller can renew a lease between
- * them) until a call of `method` may go, then counts it. Gives up with the wait still needed
- * once waiting longer than `maxWaitMs` would be required.
+ * Makes `call` once the budget allows, waiting (in steps no longer than `stepMs`, so the caller
+ * can renew a lease between them) at most `maxWaitMs`; otherwise gives up with the wait still
+ * needed. The call counts from its answer (or failure).
  */
-export async function takeWhenAllowed(
+export async function callWithinBudget<T>(
   budget: SlackCallBudget,
   workspaceKey: string,
   method: BudgetedMethod,
   options: { maxWaitMs: number; stepMs?: number; beforeStep?: () => Promise<void> },
-): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
+  call: () => Promise<T>,
+): Promise<BudgetedCall<T>> {
   const started = Date.now();
+  const callId = randomUUID();
   for (;;) {
-    const wait = await budget.take(workspaceKey, method, METHOD_PER_MINUTE[method]);
-    if (wait === 0) return { ok: true };
+    const wait = await budget.take(workspaceKey, method, METHOD_PER_MINUTE[method], callId);
+    if (wait === 0) break;
     if (Date.now() - started + wait > options.maxWaitMs) return { ok: false, retryAfterMs: wait };
     await new Promise((resolve) => setTimeout(resolve, Math.min(wait, options.stepMs ?? wait)));
     await options.beforeStep?.();
+  }
+  try {
+    return { ok: true, value: await call() };
+  } finally {
+    await budget.settle(workspaceKey, method, callId);
   }
 }
