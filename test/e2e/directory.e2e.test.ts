@@ -96,10 +96,14 @@ describe('directory sync', () => {
     expect(body.users).toEqual([expect.objectContaining({ username: 'user19999', realName: 'Person Number19999' })]);
   }, 240_000);
 
-  it('a worker killed mid-sync: another takes the run over and resumes from its last page', async () => {
+  it('the periodic resync repairs a missed event; a worker killed mid-sync: another takes the run over and resumes from its last page', async () => {
+    // A channel whose event never arrived, and a last sync older than DIRECTORY_RESYNC_HOURS.
+    h.slack.seedChannels(h.teamId, [{ name: 'missed-by-events' }]);
+    await h.mongo.db.collection('slack_directory_sync').updateOne({ _id: `${h.teamId}:channels` as never }, { $set: { lastCompletedAt: new Date(Date.now() - 7 * 3600_000) } });
+    expect(await channelNames('missed')).toEqual([]);
     const before = Date.now();
     const firstCall = h.slack.calls().length;
-    await createJobProducer(h.queues).syncDirectory({ teamId: h.teamId, kind: 'channels' });
+    await h.queues.directory.add('sweep', { kind: 'sweep' });
     const mid = await waitFor(status, (s) => (s.channels.sync?.pages ?? 0) >= 5, { what: 'a few pages synced', timeoutMs: 4 * WINDOW_MS, intervalMs: 50 });
     await h.workers[0]!.kill();
     await h.startWorker();
@@ -112,6 +116,7 @@ describe('directory sync', () => {
     expect(lists.filter((c) => !c.params['cursor'])).toHaveLength(1);
     expect(lists.length).toBeLessThanOrEqual(Math.ceil(CHANNELS / 999) + PAGES_AHEAD + 1);
     expect(mid.channels.sync!.pages).toBeGreaterThanOrEqual(5);
+    expect(await channelNames('missed')).toEqual(['missed-by-events']);
     expect(await channelNames('chan-0000')).toEqual(['chan-00000', 'chan-00001', 'chan-00002', 'chan-00003', 'chan-00004', 'chan-00005', 'chan-00006', 'chan-00008', 'chan-00009']);
   }, 360_000);
 });
