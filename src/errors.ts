@@ -34,6 +34,19 @@ export const errors = {
   USER_NOT_FOUND: define('user_not_found', 404, 'No Slack user with this ID'),
   CHANNEL_NAME_NOT_FOUND: define('channel_name_not_found', 404, 'No channel with this name in the workspace directory (private channels appear once the app is a member)'),
   USERNAME_NOT_FOUND: define('username_not_found', 404, 'No Slack user with this username in the workspace directory'),
+  UNKNOWN_AGENT: define('agent_not_found', 404, 'The chat platform has no agent with this ID in the organization'),
+  UNKNOWN_ROUTING_GROUP: define('routing_group_not_found', 404, 'The chat platform has no routing group with this ID in the organization'),
+  SLACK_USER_UNKNOWN: define('slack_user_unknown', 422, 'No Slack user with this username in the connected workspace'),
+  SLACK_USER_DEACTIVATED: define('slack_user_deactivated', 422, 'This Slack user is deactivated'),
+  SLACK_USER_IS_BOT: define('slack_user_is_bot', 422, 'This Slack user is a bot; map agents to people'),
+  SLACK_USER_TAKEN: define('slack_user_already_mapped', 409, 'This Slack user is already mapped to another agent'),
+  CHANNEL_ID_EXPECTED: define('channel_id_expected', 422, 'Channel-ID mode is on: give the channel ID (it starts with C or G; in Slack, open the channel details and copy it from the bottom)'),
+  CHANNEL_NAME_UNKNOWN: define('channel_unknown', 422, 'No channel with this name in the connected workspace'),
+  CHANNEL_ID_UNKNOWN: define('channel_id_unknown', 422, 'No channel with this ID is visible to the app'),
+  CHANNEL_APP_NOT_MEMBER: define('channel_app_not_member', 422, 'The app is not a member of this private channel: in Slack, type @Threadbridge in the channel and click "Add to Channel", then save again'),
+  CHANNEL_ARCHIVED: define('channel_archived', 422, 'This channel is archived; notifications cannot be posted there'),
+  GLOBAL_CHANNEL_REQUIRED: define('global_channel_required', 422, 'The global channel is on: choose its channel'),
+  PLATFORM_UNAVAILABLE: define('platform_unavailable', 502, 'The chat platform did not answer; try again'),
   SLACK_BUDGET_EXHAUSTED: define('slack_rate_limited', 503, 'Slack’s rate limit for this lookup is used up for the workspace; try again shortly'),
   RATE_LIMITED: define('rate_limited', 429, 'Too many requests'),
   INTERNAL: define('internal_error', 500, 'Internal error'),
@@ -45,16 +58,19 @@ export type ErrorName = keyof typeof errors;
 export class AppError extends Error {
   readonly code: string;
   readonly statusCode: number;
-  constructor(definition: AppErrorDefinition, detail?: string) {
+  /** The input field the error concerns (e.g. `globalChannel.channel`), for forms to show it there. */
+  readonly field: string | undefined;
+  constructor(definition: AppErrorDefinition, detail?: string, field?: string) {
     super(detail ? `${definition.message}: ${detail}` : definition.message);
     this.name = 'AppError';
     this.code = definition.code;
     this.statusCode = definition.statusCode;
+    this.field = field;
   }
 }
 
-export function appError(name: ErrorName, detail?: string): AppError {
-  return new AppError(errors[name], detail);
+export function appError(name: ErrorName, detail?: string, field?: string): AppError {
+  return new AppError(errors[name], detail, field);
 }
 
 /** For exhaustive switches: a new union member fails to compile until it is handled. */

@@ -13,7 +13,9 @@ import { registerSlackInteractionsRoute } from './routes/slack-interactions.rout
 import { registerHealthRoutes } from './routes/health.route.ts';
 import { registerMetricsRoute } from './routes/metrics.route.ts';
 import { registerBullBoard } from './bull-board.ts';
-import { registerAdminDirectoryRoutes } from './routes/admin-directory.route.ts';
+import { registerAdminDirectoryRoutes } from './admin/directory.route.ts';
+import { registerAdminSettingsRoutes } from './admin/settings.route.ts';
+import { registerAdminAgentRoutes } from './admin/agents.route.ts';
 
 export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, trustProxy: true });
@@ -29,7 +31,11 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerSlackEventsRoute(app, deps);
   registerSlackOAuthRoutes(app, deps);
   registerSlackInteractionsRoute(app, deps);
-  if (deps.admin) registerAdminDirectoryRoutes(app, deps, deps.admin);
+  if (deps.admin) {
+    registerAdminDirectoryRoutes(app, deps, deps.admin);
+    registerAdminSettingsRoutes(app, deps, deps.admin);
+    registerAdminAgentRoutes(app, deps, deps.admin);
+  }
   if (deps.bullBoard) await registerBullBoard(app, deps.bullBoard.queues, deps.bullBoard);
   return app;
 }

@@ -12,12 +12,12 @@ const fastifyCodes: Record<string, AppErrorDefinition> = {
   FST_ERR_VALIDATION: errors.INVALID_PAYLOAD,
 };
 
-export function sendError(reply: FastifyReply, definition: { code: string; statusCode: number }, message: string) {
-  return reply.status(definition.statusCode).type('application/json').send({ error: { code: definition.code, message } });
+export function sendError(reply: FastifyReply, definition: { code: string; statusCode: number }, message: string, field?: string) {
+  return reply.status(definition.statusCode).type('application/json').send({ error: { code: definition.code, message, ...(field ? { field } : {}) } });
 }
 
 export function errorHandler(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof AppError) return sendError(reply, error, error.message);
+  if (error instanceof AppError) return sendError(reply, error, error.message, error.field);
   const fastifyError = error as FastifyError;
   const mapped = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
   if (mapped) return sendError(reply, mapped, `${mapped.message}: ${fastifyError.message}`);

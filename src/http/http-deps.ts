@@ -1,6 +1,6 @@
 // What the web process's routes need, passed in so tests build the same app with app.inject.
 import type { Logger } from 'pino';
-import type { DirectoryLookup } from '../directory/directory-lookup.ts';
+import type { AdminDeps } from './admin/admin-deps.ts';
 import type { Queue } from 'bullmq';
 import type { JobProducer } from '../jobs/queues.ts';
 import type { InstallationsRepository } from '../store/index.ts';
@@ -25,7 +25,7 @@ export interface HttpDeps {
   /** Bull Board: the queues to show and who may see them; absent, the board is not mounted. */
   bullBoard?: { queues: Queue[]; user: string; password: string };
   /** The admin API (JSON under /api): its bearer token and what it reads; absent, not mounted. */
-  admin?: { token: string; directory: DirectoryLookup };
+  admin?: AdminDeps;
   /** The gauges GET /metrics shows. */
   metrics: () => Promise<Gauge[]>;
   /** Readiness: each resolves when its dependency answers. */

@@ -6,6 +6,7 @@ import { createLogger } from '../logger.ts';
 import { createTokenCipher, deriveKey } from '../crypto/token-cipher.ts';
 import { connectMongo, ensureIndexes, createStore } from '../store/index.ts';
 import { createSlackApi } from '../slack/slack-api.ts';
+import { createPlatformApi } from '../platform/platform-api.ts';
 import { createQueues, createJobProducer } from '../jobs/queues.ts';
 import { buildApp } from './app.ts';
 import { deploymentMetrics } from './deployment-metrics.ts';
@@ -46,7 +47,14 @@ async function main(): Promise<void> {
     producer,
     installations: store.installations,
     slack,
-    ...(config.ADMIN_API_TOKEN ? { admin: { token: config.ADMIN_API_TOKEN, directory } } : {}),
+    ...(config.ADMIN_API_TOKEN
+      ? {
+          admin: {
+            token: config.ADMIN_API_TOKEN, directory, orgSettings: store.orgSettings, agentMappings: store.agentMappings, slackRouting: store.slackRouting,
+            platform: createPlatformApi({ baseUrl: config.CHAT_API_URL, token: config.CHAT_API_TOKEN }),
+          },
+        }
+      : {}),
     now: () => new Date(),
     publicUrl: config.PUBLIC_URL,
     slackSigningSecret: config.SLACK_SIGNING_SECRET,

@@ -56,7 +56,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   // The web app listens first: its URL is the redirect URL and the emulators' delivery target.
   const rateWindow = options.workerEnv?.['SLACK_RATE_WINDOW_MS'];
   const web = await buildTestApp({
-    name: options.name, secrets, slackApiUrl: slack.apiUrl, slackAuthorizeUrl: slack.authorizeUrl,
+    name: options.name, secrets, slackApiUrl: slack.apiUrl, slackAuthorizeUrl: slack.authorizeUrl, chatApiUrl: platform.url,
     ...(rateWindow ? { slackRateWindowMs: Number(rateWindow) } : {}),
   });
   const { app, store, mongo, queues } = web;

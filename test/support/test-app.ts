@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logger.ts';
 import { createTokenCipher, deriveKey } from '../../src/crypto/token-cipher.ts';
 import { connectMongo, ensureIndexes, createStore, type Mongo, type Store } from '../../src/store/index.ts';
 import { createSlackApi } from '../../src/slack/slack-api.ts';
+import { createPlatformApi } from '../../src/platform/platform-api.ts';
 import { createDirectoryCache } from '../../src/directory/directory-cache.ts';
 import { createDirectoryLookup } from '../../src/directory/directory-lookup.ts';
 import { createSlackCallBudget } from '../../src/slack/slack-call-budget.ts';
@@ -45,6 +46,8 @@ export async function buildTestApp(input: {
   producerRedis?: Redis;
   /** Slack's rate-limit minute, shortened together with the emulator's clock. */
   slackRateWindowMs?: number;
+  /** The chat platform's API (the emulator's), for the admin API's agents and routing groups. */
+  chatApiUrl?: string;
 }): Promise<TestApp> {
   const prefix = uniquePrefix(input.name);
   const dbName = uniqueDbName(input.name);
@@ -78,7 +81,10 @@ export async function buildTestApp(input: {
     producer: createJobProducer(queues),
     installations: store.installations,
     slack,
-    admin: { token: input.secrets.adminApiToken, directory },
+    admin: {
+      token: input.secrets.adminApiToken, directory, orgSettings: store.orgSettings, agentMappings: store.agentMappings, slackRouting: store.slackRouting,
+      platform: createPlatformApi({ baseUrl: input.chatApiUrl ?? 'http://127.0.0.1:9/', token: input.secrets.chatApiToken }),
+    },
     now: () => new Date(),
     get publicUrl() {
       return publicUrl;

@@ -7,14 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { DirectoryChannel, DirectoryUser } from '../../slack/slack-api.ts';
 import { appError } from '../../errors.ts';
-import { DirectoryRateLimitedError, type DirectoryLookup } from '../../directory/directory-lookup.ts';
-import { adminAuth } from '../admin-auth.ts';
-
-const orgParams = {
-  type: 'object',
-  required: ['orgId'],
-  properties: { orgId: { type: 'string', minLength: 1, maxLength: 200 } },
-} as const;
+import { connectedTeam, orgParams, slackLookup } from './admin-org.ts';
+import type { AdminDeps } from './admin-deps.ts';
+import { adminScope } from './admin-auth.ts';
 
 const searchQuery = {
   type: 'object',
@@ -40,29 +35,12 @@ export function userView(u: DirectoryUser) {
   return { id: u.id, username: u.username, displayName: u.displayName, realName: u.realName, email: u.email, deleted: u.deleted, isBot: u.isBot };
 }
 
-export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDeps, admin: { token: string; directory: DirectoryLookup }): void {
+export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
   const { directory } = admin;
 
-  async function teamOf(orgId: string): Promise<string> {
-    const installation = await deps.installations.findByOrg(orgId);
-    if (!installation || installation.status !== 'active') throw appError('SLACK_NOT_CONNECTED', `organization ${orgId}`);
-    return installation.teamId;
-  }
-
-  async function slackLookup<T>(lookup: () => Promise<T>): Promise<T> {
-    try {
-      return await lookup();
-    } catch (error) {
-      if (error instanceof DirectoryRateLimitedError) throw appError('SLACK_BUDGET_EXHAUSTED', `${error.method}, again in ${Math.ceil(error.retryAfterMs / 1000)} s`);
-      throw error;
-    }
-  }
-
-  app.register(async (scope) => {
-    scope.addHook('onRequest', adminAuth(admin.token));
-
+  adminScope(app, admin.token, (scope) => {
     scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/directory', { schema: { params: orgParams } }, async (request) => {
-      const teamId = await teamOf(request.params.orgId);
+      const teamId = await connectedTeam(deps, request.params.orgId);
       return { teamId, ...(await directory.status(teamId)) };
     });
 
@@ -70,7 +48,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
       '/api/orgs/:orgId/directory/channels',
       { schema: { params: orgParams, querystring: searchQuery } },
       async (request) => {
-        const teamId = await teamOf(request.params.orgId);
+        const teamId = await connectedTeam(deps, request.params.orgId);
         const { q, limit, includeInactive } = request.query;
         const [channels, status] = await Promise.all([directory.searchChannels(teamId, q, { limit, includeInactive }), directory.status(teamId)]);
         return {
@@ -85,7 +63,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
       '/api/orgs/:orgId/directory/channels/by-name/:name',
       { schema: { params: { ...orgParams, required: ['orgId', 'name'], properties: { ...orgParams.properties, name: { type: 'string', minLength: 1, maxLength: 81 } } } } },
       async (request) => {
-        const teamId = await teamOf(request.params.orgId);
+        const teamId = await connectedTeam(deps, request.params.orgId);
         const channel = await directory.channelByName(teamId, request.params.name);
         if (!channel) throw appError('CHANNEL_NAME_NOT_FOUND', `#${request.params.name.replace(/^#/, '')}`);
         return { channel: channelView(channel) };
@@ -96,7 +74,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
       '/api/orgs/:orgId/directory/users/by-username/:username',
       { schema: { params: { ...orgParams, required: ['orgId', 'username'], properties: { ...orgParams.properties, username: { type: 'string', minLength: 1, maxLength: 81 } } } } },
       async (request) => {
-        const teamId = await teamOf(request.params.orgId);
+        const teamId = await connectedTeam(deps, request.params.orgId);
         const user = await directory.userByUsername(teamId, request.params.username);
         if (!user) throw appError('USERNAME_NOT_FOUND', `@${request.params.username.replace(/^@/, '')}`);
         return { user: userView(user) };
@@ -107,7 +85,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
       '/api/orgs/:orgId/directory/channels/:channelId',
       { schema: { params: { ...orgParams, required: ['orgId', 'channelId'], properties: { ...orgParams.properties, channelId: { type: 'string', pattern: '^[CG][A-Z0-9]{2,}$' } } } } },
       async (request) => {
-        const teamId = await teamOf(request.params.orgId);
+        const teamId = await connectedTeam(deps, request.params.orgId);
         const channel = await slackLookup(() => directory.channel(teamId, request.params.channelId));
         if (!channel) throw appError('CHANNEL_NOT_FOUND', `${request.params.channelId} (a private channel is visible only once the app is a member)`);
         return { channel: channelView(channel) };
@@ -118,7 +96,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
       '/api/orgs/:orgId/directory/users',
       { schema: { params: orgParams, querystring: searchQuery } },
       async (request) => {
-        const teamId = await teamOf(request.params.orgId);
+        const teamId = await connectedTeam(deps, request.params.orgId);
         const { q, limit, includeInactive } = request.query;
         const [users, status] = await Promise.all([directory.searchUsers(teamId, q, { limit, includeInactive }), directory.status(teamId)]);
         return { users: users.map(userView), directory: status.users };
@@ -129,7 +107,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
       '/api/orgs/:orgId/directory/users/:userId',
       { schema: { params: { ...orgParams, required: ['orgId', 'userId'], properties: { ...orgParams.properties, userId: { type: 'string', pattern: '^[UW][A-Z0-9]{2,}$' } } } } },
       async (request) => {
-        const teamId = await teamOf(request.params.orgId);
+        const teamId = await connectedTeam(deps, request.params.orgId);
         const user = await slackLookup(() => directory.user(teamId, request.params.userId));
         if (!user) throw appError('USER_NOT_FOUND', request.params.userId);
         return { user: userView(user) };

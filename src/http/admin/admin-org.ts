@@ -1,0 +1,39 @@
+// Helpers shared by the admin API's routes: the org's active Slack workspace, and Slack or
+// platform calls turned into the error catalogue's answers.
+import type { HttpDeps } from '../http-deps.ts';
+import { appError } from '../../errors.ts';
+import { DirectoryRateLimitedError } from '../../directory/directory-lookup.ts';
+import { PlatformApiError } from '../../platform/platform-api.ts';
+
+export const orgParams = {
+  type: 'object',
+  required: ['orgId'],
+  properties: { orgId: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
+/** The team id of the org's active installation; `slack_not_connected` otherwise. */
+export async function connectedTeam(deps: HttpDeps, orgId: string): Promise<string> {
+  const installation = await deps.installations.findByOrg(orgId);
+  if (!installation || installation.status !== 'active') throw appError('SLACK_NOT_CONNECTED', `organization ${orgId}`);
+  return installation.teamId;
+}
+
+/** Runs a lookup that may ask Slack; a used-up budget becomes `slack_rate_limited` (503). */
+export async function slackLookup<T>(lookup: () => Promise<T>): Promise<T> {
+  try {
+    return await lookup();
+  } catch (error) {
+    if (error instanceof DirectoryRateLimitedError) throw appError('SLACK_BUDGET_EXHAUSTED', `${error.method}, again in ${Math.ceil(error.retryAfterMs / 1000)} s`);
+    throw error;
+  }
+}
+
+/** Runs a call to the chat platform; its failure becomes `platform_unavailable` (502). */
+export async function platformCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof PlatformApiError) throw appError('PLATFORM_UNAVAILABLE', `${error.status} ${error.code}`);
+    throw error;
+  }
+}

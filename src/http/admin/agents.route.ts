@@ -1,0 +1,91 @@
+// Admin API: the chat platform's agents with their Slack mapping, and mapping an agent by Slack
+// username (resolved through the directory) or unmapping it. Only mapped agents can answer
+// visitors from Slack, which is why the list says so for each unmapped one.
+import type { FastifyInstance } from 'fastify';
+import type { HttpDeps } from '../http-deps.ts';
+import type { AdminDeps } from './admin-deps.ts';
+import { appError } from '../../errors.ts';
+import { adminScope } from './admin-auth.ts';
+import { connectedTeam, orgParams, platformCall, slackLookup } from './admin-org.ts';
+import { userView } from './directory.route.ts';
+
+const agentParams = {
+  ...orgParams,
+  required: ['orgId', 'agentId'],
+  properties: { ...orgParams.properties, agentId: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
+const mapBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['username'],
+  properties: { username: { type: 'string', minLength: 1, maxLength: 81 } },
+} as const;
+
+const UNMAPPED_HINT = 'Not mapped: this agent cannot answer visitors from Slack. Enter their Slack username.';
+
+export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
+  const { directory } = admin;
+
+  async function requireAgent(orgId: string, agentId: string) {
+    const agents = await platformCall(() => admin.platform.listAgents(orgId));
+    const agent = agents.find((a) => a.id === agentId);
+    if (!agent) throw appError('UNKNOWN_AGENT', agentId);
+    return agent;
+  }
+
+  adminScope(app, admin.token, (scope) => {
+    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/agents', { schema: { params: orgParams } }, async (request) => {
+      const { orgId } = request.params;
+      const teamId = await connectedTeam(deps, orgId);
+      const [agents, mappings] = await Promise.all([platformCall(() => admin.platform.listAgents(orgId)), admin.agentMappings.listForOrg(orgId)]);
+      const slackUserOf = new Map(mappings.filter((m) => m.teamId === teamId).map((m) => [m.agentId, m.slackUserId]));
+      return {
+        agents: await Promise.all(
+          agents.map(async (a) => {
+            const slackUserId = slackUserOf.get(a.id);
+            const user = slackUserId ? await slackLookup(() => directory.user(teamId, slackUserId)) : null;
+            return {
+              agentId: a.id, name: a.name, email: a.email, status: a.status,
+              slackUser: slackUserId ? (user ? userView(user) : { id: slackUserId, username: null }) : null,
+              mapped: Boolean(slackUserId),
+              hint: slackUserId ? (user?.deleted ? 'The mapped Slack user is deactivated: map this agent to their current account.' : null) : UNMAPPED_HINT,
+            };
+          }),
+        ),
+      };
+    });
+
+    scope.put<{ Params: { orgId: string; agentId: string }; Body: { username: string } }>(
+      '/api/orgs/:orgId/agents/:agentId/slack-user',
+      { schema: { params: agentParams, body: mapBody } },
+      async (request) => {
+        const { orgId, agentId } = request.params;
+        const teamId = await connectedTeam(deps, orgId);
+        await requireAgent(orgId, agentId);
+        const username = request.body.username.trim().replace(/^@/, '');
+        const user = await directory.userByUsername(teamId, username);
+        if (!user) throw appError('SLACK_USER_UNKNOWN', `@${username}`, 'username');
+        if (user.deleted) throw appError('SLACK_USER_DEACTIVATED', `@${username}`, 'username');
+        if (user.isBot) throw appError('SLACK_USER_IS_BOT', `@${username}`, 'username');
+        const taken = await admin.agentMappings.findBySlackUser(teamId, user.id);
+        if (taken && !(taken.orgId === orgId && taken.agentId === agentId)) throw appError('SLACK_USER_TAKEN', `@${username} is mapped to agent ${taken.agentId}`, 'username');
+        await admin.agentMappings.map({ orgId, agentId, teamId, slackUserId: user.id }, deps.now());
+        await deps.producer.orgChanged({ orgId, cause: 'settings-changed' });
+        return { agentId, mapped: true, slackUser: userView(user) };
+      },
+    );
+
+    scope.delete<{ Params: { orgId: string; agentId: string } }>(
+      '/api/orgs/:orgId/agents/:agentId/slack-user',
+      { schema: { params: agentParams } },
+      async (request, reply) => {
+        const { orgId, agentId } = request.params;
+        await connectedTeam(deps, orgId);
+        await requireAgent(orgId, agentId);
+        await admin.agentMappings.unmap(orgId, agentId);
+        return reply.status(204).send();
+      },
+    );
+  });
+}

@@ -1,0 +1,196 @@
+// End to end: the admin API an org admin's settings page uses, against the emulators. The
+// connection, the settings (channel-ID mode, the global channel), agents mapped by Slack
+// username, routing groups' channels by name or by ID, and every error with the field it
+// concerns. Saves route undeliverable chats again.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/e2e-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+let h: Harness;
+let groupId: string;
+let soloGroupId: string;
+let daveAgentId: string;
+const ids: Record<string, string> = {};
+
+async function api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${h.webUrl}/api/orgs/${encodeURIComponent(h.orgId)}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token ?? h.secrets.adminApiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+beforeAll(async () => {
+  h = await startHarness({ runtime: 'node', name: 'admin-api' });
+  const dave = h.platform.addAgent(h.orgId, { name: 'Dave Newhire', email: 'dave@acme.test', status: 'online' });
+  daveAgentId = dave.id;
+  groupId = h.platform.addRoutingGroup(h.orgId, { name: 'Sales', memberAgentIds: [h.agents.alice.agentId, h.agents.bob.agentId] }).id;
+  soloGroupId = h.platform.addRoutingGroup(h.orgId, { name: 'Solo', memberAgentIds: [dave.id] }).id;
+  ids['dave'] = h.slack.createUser(h.teamId, { name: 'dave', realName: 'Dave Newhire' }).id;
+  ids['gone'] = h.slack.createUser(h.teamId, { name: 'gone', realName: 'Gone Person', deleted: true }).id;
+  ids['sales'] = h.slack.createChannel(h.teamId, { name: 'sales-leads' }).id;
+  ids['archived'] = h.slack.createChannel(h.teamId, { name: 'old-leads', isArchived: true }).id;
+  ids['private'] = h.slack.createChannel(h.teamId, { name: 'vip-leads', isPrivate: true, memberIds: [h.agents.alice.slackUserId] }).id;
+  // The directory has caught up with the workspace (the first sync, then the events).
+  await waitFor(() => api('GET', '/directory/users/by-username/dave'), (r) => r.status === 200, { what: 'the directory to know dave', timeoutMs: 60_000 });
+  await waitFor(() => api('GET', '/directory/channels/by-name/sales-leads'), (r) => r.status === 200, { what: 'the directory to know #sales-leads', timeoutMs: 60_000 });
+}, 120_000);
+afterAll(async () => h?.stop());
+
+describe('connection', () => {
+  it('names the connected workspace and the install link', async () => {
+    expect(await api('GET', '/slack')).toMatchObject({ status: 200, body: { status: 'connected', workspace: { id: h.teamId, name: 'Acme Sales' }, installUrl: `/slack/install?orgId=${h.orgId}` } });
+  });
+
+  it('an org that never connected: not-connected, and its settings answer slack_not_connected', async () => {
+    const other = h.platform.createOrg({ name: 'Other' });
+    const conn = await fetch(`${h.webUrl}/api/orgs/${other.id}/slack`, { headers: { authorization: `Bearer ${h.secrets.adminApiToken}` } });
+    expect(await conn.json()).toMatchObject({ status: 'not-connected', installUrl: `/slack/install?orgId=${other.id}` });
+    const settings = await fetch(`${h.webUrl}/api/orgs/${other.id}/settings`, { headers: { authorization: `Bearer ${h.secrets.adminApiToken}` } });
+    expect(settings.status).toBe(409);
+    expect(await settings.json()).toMatchObject({ error: { code: 'slack_not_connected' } });
+  });
+
+  it('every admin route needs the admin token', async () => {
+    for (const [method, path] of [['GET', '/slack'], ['GET', '/settings'], ['PUT', '/settings'], ['GET', '/agents'], ['PUT', `/agents/${daveAgentId}/slack-user`], ['GET', '/routing-groups'], ['DELETE', `/routing-groups/${groupId}/slack-channel`]] as const) {
+      expect(await api(method, path, method === 'GET' || method === 'DELETE' ? undefined : {}, 'not-the-token')).toMatchObject({ status: 401, body: { error: { code: 'admin_unauthorized' } } });
+    }
+  });
+});
+
+describe('settings', () => {
+  it('reads them with the global channel by name', async () => {
+    expect(await api('GET', '/settings')).toMatchObject({
+      status: 200,
+      body: { channelIdMode: false, globalChannel: { enabled: true, channel: { id: h.channelId, name: 'website-chats', warning: null } } },
+    });
+  });
+
+  it('saves the global channel by name, and routes undeliverable chats again', async () => {
+    const before = (await h.queues.orgChanges.getJobCounts('completed', 'waiting', 'delayed', 'active'));
+    const saved = await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: true, channel: '#sales-leads' } });
+    expect(saved).toMatchObject({ status: 200, body: { globalChannel: { enabled: true, channel: { id: ids['sales'], name: 'sales-leads' } } } });
+    expect(await h.store.orgSettings.get(h.orgId)).toMatchObject({ globalChannelEnabled: true, globalChannelId: ids['sales'] });
+    await waitFor(() => h.queues.orgChanges.getJobCounts('completed', 'waiting', 'delayed', 'active'), (c) => Object.values(c).reduce((a, b) => a + b, 0) > Object.values(before).reduce((a, b) => a + b, 0), { what: 'an org-changed job' });
+  });
+
+  it('in channel-ID mode takes an ID, checked with Slack when the directory does not have it', async () => {
+    // Created with the app already in it: no event, so only Slack knows it.
+    const quiet = h.slack.createChannel(h.teamId, { name: 'quiet-private', isPrivate: true, memberIds: [h.botUserId] });
+    expect(await api('PUT', '/settings', { channelIdMode: true, globalChannel: { enabled: true, channel: quiet.id } })).toMatchObject({
+      status: 200, body: { channelIdMode: true, globalChannel: { channel: { id: quiet.id, name: 'quiet-private', isPrivate: true } } },
+    });
+    expect(await api('GET', '/settings')).toMatchObject({ body: { channelIdMode: true, globalChannel: { enabled: true, channel: { id: quiet.id } } } });
+  });
+
+  it('turning the global channel off keeps working without a channel', async () => {
+    expect(await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: false, channel: null } })).toMatchObject({ status: 200, body: { globalChannel: { enabled: false, channel: null } } });
+    expect(await h.store.orgSettings.get(h.orgId)).toMatchObject({ channelIdMode: false, globalChannelEnabled: false, globalChannelId: null });
+  });
+
+  it.each([
+    { why: 'on without a channel', body: { channelIdMode: false, globalChannel: { enabled: true } }, status: 422, code: 'global_channel_required', field: 'globalChannel.channel' },
+    { why: 'an unknown name', body: { channelIdMode: false, globalChannel: { enabled: true, channel: 'no-such-channel' } }, status: 422, code: 'channel_unknown', field: 'globalChannel.channel' },
+    { why: 'a name in channel-ID mode', body: { channelIdMode: true, globalChannel: { enabled: true, channel: 'sales-leads' } }, status: 422, code: 'channel_id_expected', field: 'globalChannel.channel' },
+    { why: 'an unknown ID', body: { channelIdMode: true, globalChannel: { enabled: true, channel: 'C0NOSUCH1' } }, status: 422, code: 'channel_id_unknown', field: 'globalChannel.channel' },
+    { why: 'an archived channel', body: { channelIdMode: false, globalChannel: { enabled: true, channel: 'old-leads' } }, status: 422, code: 'channel_archived', field: 'globalChannel.channel' },
+    { why: 'a malformed body', body: { channelIdMode: 'yes', globalChannel: { enabled: true } }, status: 400, code: 'invalid_payload', field: undefined },
+    { why: 'no body', body: undefined, status: 400, code: undefined, field: undefined },
+  ])('refuses $why, saving nothing', async ({ body, status, code, field }) => {
+    const before = await h.store.orgSettings.get(h.orgId);
+    const answer = await api('PUT', '/settings', body);
+    expect(answer.status).toBe(status);
+    if (code) expect(answer.body.error.code).toBe(code);
+    expect(answer.body.error.field).toBe(field);
+    expect(await h.store.orgSettings.get(h.orgId)).toEqual(before);
+  });
+
+  it('a private channel without the app: refused with how to add it', async () => {
+    const answer = await api('PUT', '/settings', { channelIdMode: true, globalChannel: { enabled: true, channel: ids['private'] } });
+    // Slack does not show the app a private channel it is not in: unknown by ID...
+    expect(answer).toMatchObject({ status: 422, body: { error: { code: 'channel_id_unknown' } } });
+    // ...and once the app was in it and left, the directory knows it and says what to do.
+    h.slack.addToChannel(ids['private']!, h.botUserId);
+    await waitFor(() => api('GET', '/directory/channels/by-name/vip-leads'), (r) => r.body?.channel?.appIsMember === true, { what: 'the app in #vip-leads' });
+    h.slack.removeFromChannel(ids['private']!, h.botUserId);
+    await waitFor(() => api('GET', '/directory/channels/by-name/vip-leads'), (r) => r.body?.channel?.appIsMember === false, { what: 'the app out of #vip-leads' });
+    expect(await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: true, channel: 'vip-leads' } })).toMatchObject({
+      status: 422, body: { error: { code: 'channel_app_not_member', field: 'globalChannel.channel', message: expect.stringContaining('Add to Channel') } },
+    });
+  });
+});
+
+describe('agents', () => {
+  it('lists agents with their mapping and status; unmapped ones say why it matters', async () => {
+    const { status, body } = await api('GET', '/agents');
+    expect(status).toBe(200);
+    expect(body.agents).toEqual(expect.arrayContaining([
+      expect.objectContaining({ agentId: h.agents.alice.agentId, status: 'online', mapped: true, slackUser: expect.objectContaining({ id: h.agents.alice.slackUserId, username: 'alice' }), hint: null }),
+      expect.objectContaining({ agentId: daveAgentId, name: 'Dave Newhire', mapped: false, slackUser: null, hint: expect.stringContaining('cannot answer visitors from Slack') }),
+    ]));
+  });
+
+  it('maps an agent by Slack username and unmaps it', async () => {
+    expect(await api('PUT', `/agents/${daveAgentId}/slack-user`, { username: '@dave' })).toMatchObject({ status: 200, body: { mapped: true, slackUser: { id: ids['dave'], username: 'dave' } } });
+    expect(await h.store.agentMappings.findByAgent(h.orgId, daveAgentId)).toMatchObject({ slackUserId: ids['dave'], teamId: h.teamId });
+    expect((await api('GET', '/agents')).body.agents.find((a: { agentId: string }) => a.agentId === daveAgentId)).toMatchObject({ mapped: true });
+    expect(await api('DELETE', `/agents/${daveAgentId}/slack-user`)).toMatchObject({ status: 204 });
+    expect(await h.store.agentMappings.findByAgent(h.orgId, daveAgentId)).toBeNull();
+  });
+
+  it.each([
+    { why: 'an unknown username', username: 'nobody', status: 422, code: 'slack_user_unknown', message: '@nobody' },
+    { why: 'a deactivated user', username: 'gone', status: 422, code: 'slack_user_deactivated', message: '@gone' },
+    { why: 'a bot', username: 'threadbridge', status: 422, code: 'slack_user_is_bot', message: '@threadbridge' },
+    { why: 'a user mapped to another agent', username: 'alice', status: 409, code: 'slack_user_already_mapped', message: '@alice' },
+  ])('refuses $why, naming it', async ({ username, status, code, message }) => {
+    const answer = await api('PUT', `/agents/${daveAgentId}/slack-user`, { username });
+    expect(answer).toMatchObject({ status, body: { error: { code, field: 'username', message: expect.stringContaining(message) } } });
+    expect(await h.store.agentMappings.findByAgent(h.orgId, daveAgentId)).toBeNull();
+  });
+
+  it('refuses an unknown agent and an empty username', async () => {
+    expect(await api('PUT', '/agents/agent_nope/slack-user', { username: 'dave' })).toMatchObject({ status: 404, body: { error: { code: 'agent_not_found' } } });
+    expect(await api('PUT', `/agents/${daveAgentId}/slack-user`, { username: '' })).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload' } } });
+  });
+});
+
+describe('routing groups', () => {
+  it('sets a group channel by name, shows it, and clears it', async () => {
+    expect(await api('PUT', `/routing-groups/${groupId}/slack-channel`, { channel: '#sales-leads' })).toMatchObject({ status: 200, body: { channel: { id: ids['sales'], name: 'sales-leads' } } });
+    expect(await h.store.slackRouting.groupChannel(h.orgId, groupId)).toBe(ids['sales']);
+    const listed = await api('GET', '/routing-groups');
+    expect(listed.body.routingGroups).toEqual(expect.arrayContaining([
+      expect.objectContaining({ groupId, name: 'Sales', channel: expect.objectContaining({ id: ids['sales'], name: 'sales-leads', warning: null }) }),
+      expect.objectContaining({ groupId: soloGroupId, channel: null }),
+    ]));
+    expect(await api('DELETE', `/routing-groups/${groupId}/slack-channel`)).toMatchObject({ status: 204 });
+    expect(await h.store.slackRouting.groupChannel(h.orgId, groupId)).toBeNull();
+  });
+
+  it('in channel-ID mode sets it by ID', async () => {
+    await api('PUT', '/settings', { channelIdMode: true, globalChannel: { enabled: false } });
+    expect(await api('PUT', `/routing-groups/${groupId}/slack-channel`, { channel: ids['sales'] })).toMatchObject({ status: 200, body: { channel: { id: ids['sales'] } } });
+    expect(await api('PUT', `/routing-groups/${groupId}/slack-channel`, { channel: '#sales-leads' })).toMatchObject({ status: 422, body: { error: { code: 'channel_id_expected', field: 'channel' } } });
+    await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: false } });
+  });
+
+  it('warns about a group whose channel the app can no longer post to', async () => {
+    const doomed = h.slack.createChannel(h.teamId, { name: 'doomed-leads' });
+    await waitFor(() => api('GET', '/directory/channels/by-name/doomed-leads'), (r) => r.status === 200, { what: 'the new channel' });
+    expect(await api('PUT', `/routing-groups/${soloGroupId}/slack-channel`, { channel: 'doomed-leads' })).toMatchObject({ status: 200 });
+    h.slack.archiveChannel(doomed.id);
+    const listed = await waitFor(() => api('GET', '/routing-groups'), (r) => r.body.routingGroups.find((g: { groupId: string }) => g.groupId === soloGroupId)?.channel?.warning, { what: 'the warning' });
+    expect(listed.body.routingGroups.find((g: { groupId: string }) => g.groupId === soloGroupId).channel.warning).toContain('archived');
+  });
+
+  it.each([
+    { why: 'an unknown group', group: () => 'group_nope', channel: 'sales-leads', status: 404, code: 'routing_group_not_found' },
+    { why: 'an unknown channel', group: () => groupId, channel: 'no-such', status: 422, code: 'channel_unknown' },
+    { why: 'an archived channel', group: () => groupId, channel: 'old-leads', status: 422, code: 'channel_archived' },
+  ])('refuses $why', async ({ group, channel, status, code }) => {
+    expect(await api('PUT', `/routing-groups/${group()}/slack-channel`, { channel })).toMatchObject({ status, body: { error: { code } } });
+  });
+});
