@@ -3,6 +3,7 @@
 // on port 0 themselves.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
 import type { HttpDeps } from './http-deps.ts';
 import { registerRawBodyParsers } from './signed-body.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
@@ -32,6 +33,15 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerSlackOAuthRoutes(app, deps);
   registerSlackInteractionsRoute(app, deps);
   if (deps.admin) {
+    // The admin API's OpenAPI description, generated from the route schemas (tagged 'admin').
+    await app.register(swagger, {
+      hideUntagged: true,
+      openapi: {
+        info: { title: 'Threadbridge admin API', version: '1', description: 'Connect Slack and configure an org: settings, agent mapping, routing groups, the channel and user directory. Errors are `{ error: { code, message, field? } }`.' },
+        components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN' } } },
+      },
+    });
+    app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     registerAdminDirectoryRoutes(app, deps, deps.admin);
     registerAdminSettingsRoutes(app, deps, deps.admin);
     registerAdminAgentRoutes(app, deps, deps.admin);

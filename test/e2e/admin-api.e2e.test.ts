@@ -194,3 +194,33 @@ describe('routing groups', () => {
     expect(await api('PUT', `/routing-groups/${group()}/slack-channel`, { channel })).toMatchObject({ status, body: { error: { code } } });
   });
 });
+
+describe('OpenAPI description', () => {
+  it('is served, without a token, and describes every admin route with its bearer auth', async () => {
+    const response = await fetch(`${h.webUrl}/api/openapi.json`);
+    expect(response.status).toBe(200);
+    const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { summary?: string; security?: unknown }>>; components: unknown };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.components).toMatchObject({ securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } } });
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
+    expect(operations.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort()).toEqual([
+      'DELETE /api/orgs/{orgId}/agents/{agentId}/slack-user',
+      'DELETE /api/orgs/{orgId}/routing-groups/{groupId}/slack-channel',
+      'GET /api/orgs/{orgId}/agents',
+      'GET /api/orgs/{orgId}/directory',
+      'GET /api/orgs/{orgId}/directory/channels',
+      'GET /api/orgs/{orgId}/directory/channels/by-name/{name}',
+      'GET /api/orgs/{orgId}/directory/channels/{channelId}',
+      'GET /api/orgs/{orgId}/directory/users',
+      'GET /api/orgs/{orgId}/directory/users/by-username/{username}',
+      'GET /api/orgs/{orgId}/directory/users/{userId}',
+      'GET /api/orgs/{orgId}/routing-groups',
+      'GET /api/orgs/{orgId}/settings',
+      'GET /api/orgs/{orgId}/slack',
+      'PUT /api/orgs/{orgId}/agents/{agentId}/slack-user',
+      'PUT /api/orgs/{orgId}/routing-groups/{groupId}/slack-channel',
+      'PUT /api/orgs/{orgId}/settings',
+    ]);
+    for (const { op } of operations) expect(op).toMatchObject({ summary: expect.any(String), security: [{ adminToken: [] }] });
+  });
+});

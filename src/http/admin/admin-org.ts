@@ -37,3 +37,8 @@ export async function platformCall<T>(call: () => Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/** OpenAPI fields of an admin route (served at /api/openapi.json). */
+export function apiDoc(summary: string) {
+  return { tags: ['admin'], summary, security: [{ adminToken: [] }] };
+}

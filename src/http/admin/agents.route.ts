@@ -7,6 +7,7 @@ import type { AdminDeps } from './admin-deps.ts';
 import { appError } from '../../errors.ts';
 import { adminScope } from './admin-auth.ts';
 import { connectedTeam, orgParams, platformCall, slackLookup } from './admin-org.ts';
+import { apiDoc } from './admin-org.ts';
 import { userView } from './directory.route.ts';
 
 const agentParams = {
@@ -35,7 +36,7 @@ export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, a
   }
 
   adminScope(app, admin.token, (scope) => {
-    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/agents', { schema: { params: orgParams } }, async (request) => {
+    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/agents', { schema: { ...apiDoc('Agents with their Slack mapping and status'), params: orgParams } }, async (request) => {
       const { orgId } = request.params;
       const teamId = await connectedTeam(deps, orgId);
       const [agents, mappings] = await Promise.all([platformCall(() => admin.platform.listAgents(orgId)), admin.agentMappings.listForOrg(orgId)]);
@@ -58,7 +59,7 @@ export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, a
 
     scope.put<{ Params: { orgId: string; agentId: string }; Body: { username: string } }>(
       '/api/orgs/:orgId/agents/:agentId/slack-user',
-      { schema: { params: agentParams, body: mapBody } },
+      { schema: { ...apiDoc('Map an agent to a Slack user by username'), params: agentParams, body: mapBody } },
       async (request) => {
         const { orgId, agentId } = request.params;
         const teamId = await connectedTeam(deps, orgId);
@@ -78,7 +79,7 @@ export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, a
 
     scope.delete<{ Params: { orgId: string; agentId: string } }>(
       '/api/orgs/:orgId/agents/:agentId/slack-user',
-      { schema: { params: agentParams } },
+      { schema: { ...apiDoc('Unmap an agent'), params: agentParams } },
       async (request, reply) => {
         const { orgId, agentId } = request.params;
         await connectedTeam(deps, orgId);

@@ -8,6 +8,7 @@ import type { HttpDeps } from '../http-deps.ts';
 import type { DirectoryChannel, DirectoryUser } from '../../slack/slack-api.ts';
 import { appError } from '../../errors.ts';
 import { connectedTeam, orgParams, slackLookup } from './admin-org.ts';
+import { apiDoc } from './admin-org.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import { adminScope } from './admin-auth.ts';
 
@@ -39,14 +40,14 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
   const { directory } = admin;
 
   adminScope(app, admin.token, (scope) => {
-    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/directory', { schema: { params: orgParams } }, async (request) => {
+    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/directory', { schema: { ...apiDoc('The directory’s sync state per kind: progress, items, age'), params: orgParams } }, async (request) => {
       const teamId = await connectedTeam(deps, request.params.orgId);
       return { teamId, ...(await directory.status(teamId)) };
     });
 
     scope.get<{ Params: { orgId: string }; Querystring: SearchQuery }>(
       '/api/orgs/:orgId/directory/channels',
-      { schema: { params: orgParams, querystring: searchQuery } },
+      { schema: { ...apiDoc('Search channels: exact name, then name prefixes, then word prefixes'), params: orgParams, querystring: searchQuery } },
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const { q, limit, includeInactive } = request.query;
@@ -61,7 +62,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
 
     scope.get<{ Params: { orgId: string; name: string } }>(
       '/api/orgs/:orgId/directory/channels/by-name/:name',
-      { schema: { params: { ...orgParams, required: ['orgId', 'name'], properties: { ...orgParams.properties, name: { type: 'string', minLength: 1, maxLength: 81 } } } } },
+      { schema: { ...apiDoc('One channel by name'), params: { ...orgParams, required: ['orgId', 'name'], properties: { ...orgParams.properties, name: { type: 'string', minLength: 1, maxLength: 81 } } } } },
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const channel = await directory.channelByName(teamId, request.params.name);
@@ -72,7 +73,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
 
     scope.get<{ Params: { orgId: string; username: string } }>(
       '/api/orgs/:orgId/directory/users/by-username/:username',
-      { schema: { params: { ...orgParams, required: ['orgId', 'username'], properties: { ...orgParams.properties, username: { type: 'string', minLength: 1, maxLength: 81 } } } } },
+      { schema: { ...apiDoc('One user by username'), params: { ...orgParams, required: ['orgId', 'username'], properties: { ...orgParams.properties, username: { type: 'string', minLength: 1, maxLength: 81 } } } } },
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const user = await directory.userByUsername(teamId, request.params.username);
@@ -83,7 +84,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
 
     scope.get<{ Params: { orgId: string; channelId: string } }>(
       '/api/orgs/:orgId/directory/channels/:channelId',
-      { schema: { params: { ...orgParams, required: ['orgId', 'channelId'], properties: { ...orgParams.properties, channelId: { type: 'string', pattern: '^[CG][A-Z0-9]{2,}$' } } } } },
+      { schema: { ...apiDoc('One channel by ID (asks Slack when the directory lacks it)'), params: { ...orgParams, required: ['orgId', 'channelId'], properties: { ...orgParams.properties, channelId: { type: 'string', pattern: '^[CG][A-Z0-9]{2,}$' } } } } },
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const channel = await slackLookup(() => directory.channel(teamId, request.params.channelId));
@@ -94,7 +95,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
 
     scope.get<{ Params: { orgId: string }; Querystring: SearchQuery }>(
       '/api/orgs/:orgId/directory/users',
-      { schema: { params: orgParams, querystring: searchQuery } },
+      { schema: { ...apiDoc('Search users by username, display and real name'), params: orgParams, querystring: searchQuery } },
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const { q, limit, includeInactive } = request.query;
@@ -105,7 +106,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
 
     scope.get<{ Params: { orgId: string; userId: string } }>(
       '/api/orgs/:orgId/directory/users/:userId',
-      { schema: { params: { ...orgParams, required: ['orgId', 'userId'], properties: { ...orgParams.properties, userId: { type: 'string', pattern: '^[UW][A-Z0-9]{2,}$' } } } } },
+      { schema: { ...apiDoc('One user by ID (asks Slack when the directory lacks it)'), params: { ...orgParams, required: ['orgId', 'userId'], properties: { ...orgParams.properties, userId: { type: 'string', pattern: '^[UW][A-Z0-9]{2,}$' } } } } },
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const user = await slackLookup(() => directory.user(teamId, request.params.userId));

@@ -10,6 +10,7 @@ import type { DirectoryChannel } from '../../slack/slack-api.ts';
 import { appError } from '../../errors.ts';
 import { adminScope } from './admin-auth.ts';
 import { connectedTeam, orgParams, platformCall, slackLookup } from './admin-org.ts';
+import { apiDoc } from './admin-org.ts';
 import { channelProblem, chooseChannel } from '../../directory/channel-choice.ts';
 import { channelView } from './directory.route.ts';
 import { errors } from '../../errors.ts';
@@ -71,7 +72,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
   }
 
   adminScope(app, admin.token, (scope) => {
-    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/slack', { schema: { params: orgParams } }, async (request) => {
+    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/slack', { schema: { ...apiDoc('The org’s Slack connection'), params: orgParams } }, async (request) => {
       const { orgId } = request.params;
       const installation = await deps.installations.findByOrg(orgId);
       const installUrl = `/slack/install?orgId=${encodeURIComponent(orgId)}`;
@@ -85,7 +86,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
       };
     });
 
-    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/settings', { schema: { params: orgParams } }, async (request) => {
+    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/settings', { schema: { ...apiDoc('The org’s Slack settings'), params: orgParams } }, async (request) => {
       const { orgId } = request.params;
       const teamId = await connectedTeam(deps, orgId);
       const settings = await admin.orgSettings.get(orgId);
@@ -97,7 +98,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
 
     scope.put<{ Params: { orgId: string }; Body: SettingsBody }>(
       '/api/orgs/:orgId/settings',
-      { schema: { params: orgParams, body: settingsBody } },
+      { schema: { ...apiDoc('Save the org’s Slack settings'), params: orgParams, body: settingsBody } },
       async (request) => {
         const { orgId } = request.params;
         const teamId = await connectedTeam(deps, orgId);
@@ -115,7 +116,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
       },
     );
 
-    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/routing-groups', { schema: { params: orgParams } }, async (request) => {
+    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/routing-groups', { schema: { ...apiDoc('Routing groups with their Slack channel and warnings'), params: orgParams } }, async (request) => {
       const { orgId } = request.params;
       const teamId = await connectedTeam(deps, orgId);
       const groups = await platformCall(() => admin.platform.listRoutingGroups(orgId));
@@ -131,7 +132,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
 
     scope.put<{ Params: { orgId: string; groupId: string }; Body: { channel: string } }>(
       '/api/orgs/:orgId/routing-groups/:groupId/slack-channel',
-      { schema: { params: groupParams, body: groupChannelBody } },
+      { schema: { ...apiDoc('Set a routing group’s Slack channel (by name, or by ID in channel-ID mode)'), params: groupParams, body: groupChannelBody } },
       async (request) => {
         const { orgId, groupId } = request.params;
         const teamId = await connectedTeam(deps, orgId);
@@ -147,7 +148,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
 
     scope.delete<{ Params: { orgId: string; groupId: string } }>(
       '/api/orgs/:orgId/routing-groups/:groupId/slack-channel',
-      { schema: { params: groupParams } },
+      { schema: { ...apiDoc('Clear a routing group’s Slack channel'), params: groupParams } },
       async (request, reply) => {
         const { orgId, groupId } = request.params;
         await connectedTeam(deps, orgId);
