@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what tests and the sandbox need when it is missing or stale: node_modules (npm ci),
-# redis-server (apt), .bin/ferretdb-embedded (go build of tools/ferretdb). Silent when all is in place.
+# redis-server and chromium (apt), .bin/ferretdb-embedded (go build of tools/ferretdb). Silent when all is in place.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,7 +29,16 @@ if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; 
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >&2
 fi
 
-# 3. The embedded FerretDB: missing, or older than any of its sources.
+# 3. Chromium from Debian's packages, for the browser test of the settings page (playwright-core
+#    drives it; CHROMIUM_PATH points elsewhere when it lives somewhere else).
+if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  command -v apt-get >/dev/null 2>&1 || die "chromium is missing and apt-get is not available: install Chromium and set CHROMIUM_PATH"
+  say "installing chromium (apt-get)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >&2
+fi
+
+# 4. The embedded FerretDB: missing, or older than any of its sources.
 bin=.bin/ferretdb-embedded
 stale=""
 if [ ! -x "$bin" ]; then

@@ -17,6 +17,7 @@ import { registerBullBoard } from './bull-board.ts';
 import { registerAdminDirectoryRoutes } from './admin/directory.route.ts';
 import { registerAdminSettingsRoutes } from './admin/settings.route.ts';
 import { registerAdminAgentRoutes } from './admin/agents.route.ts';
+import { registerSettingsPageRoute } from './routes/settings-page.route.ts';
 
 export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, trustProxy: true });
@@ -45,6 +46,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     registerAdminDirectoryRoutes(app, deps, deps.admin);
     registerAdminSettingsRoutes(app, deps, deps.admin);
     registerAdminAgentRoutes(app, deps, deps.admin);
+    registerSettingsPageRoute(app);
   }
   if (deps.bullBoard) await registerBullBoard(app, deps.bullBoard.queues, deps.bullBoard);
   return app;

@@ -83,6 +83,9 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
     await deps.producer.syncDirectory({ teamId: access.teamId }).catch((err) => request.log.warn({ err }, 'could not queue the directory sync'));
     return reply
       .type('text/html; charset=utf-8')
-      .send(resultPage({ title: 'Slack is connected', message: `Workspace ${access.teamName} is now connected.`, hint: 'You can close this window and map your agents to Slack users.', ok: true }));
+      .send(resultPage({
+        title: 'Slack is connected', message: `Workspace ${access.teamName} is now connected.`, hint: 'Next, map your agents to Slack users and choose channels.', ok: true,
+        link: { href: `/settings/${encodeURIComponent(state.orgId)}`, text: 'Open the Slack integration settings' },
+      }));
   });
 }

@@ -1,0 +1,131 @@
+// The settings page in a real browser (Debian's Chromium, driven by playwright-core), against
+// the product and its emulators: an admin connects Slack through the emulator's OAuth pages,
+// maps two agents, gives a routing group a channel by name, switches to channel-ID mode and
+// gives another group a channel by ID, turns the global channel on, saves, reloads, and finds
+// it all kept; a wrong username is shown next to its field. Screenshots land in test-artifacts/.
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startHarness, type Harness } from '../support/e2e-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { repoRoot } from '../../sandbox/processes.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const shots = `${repoRoot}test-artifacts/settings-page`;
+
+let h: Harness;
+let browser: Browser;
+let page: Page;
+const w: Record<string, string> = {};
+
+async function shot(name: string) {
+  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  h = await startHarness({ runtime: 'node', name: 'settings-page' });
+  // A second org and workspace, not connected yet: what a new customer starts from.
+  const org = h.platform.createOrg({ name: 'Globex' });
+  w['orgId'] = org.id;
+  w['erin'] = h.platform.addAgent(org.id, { name: 'Erin Sales', email: 'erin@globex.test', status: 'online' }).id;
+  w['frank'] = h.platform.addAgent(org.id, { name: 'Frank Support', email: 'frank@globex.test', status: 'dnd' }).id;
+  w['gina'] = h.platform.addAgent(org.id, { name: 'Gina Unmapped', email: 'gina@globex.test', status: 'offline' }).id;
+  w['salesGroup'] = h.platform.addRoutingGroup(org.id, { name: 'Inbound sales', memberAgentIds: [w['erin']!] }).id;
+  w['supportGroup'] = h.platform.addRoutingGroup(org.id, { name: 'Support', memberAgentIds: [w['frank']!] }).id;
+  const team = h.slack.createTeam({ name: 'Globex Corp', domain: 'globex' });
+  w['teamId'] = team.id;
+  w['installer'] = h.slack.createUser(team.id, { name: 'erin.s', realName: 'Erin Sales' }).id;
+  h.slack.createUser(team.id, { name: 'frank.s', realName: 'Frank Support' });
+  h.slack.createChannel(team.id, { name: 'inbound-leads' });
+  w['supportChannel'] = h.slack.createChannel(team.id, { name: 'support-chats' }).id;
+  h.slack.createChannel(team.id, { name: 'all-chats' });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.stop();
+});
+
+describe('the Slack integration settings page', () => {
+  it('connect, map two agents, channels by name and by ID, the global channel; all kept after a reload', async () => {
+    const settingsUrl = `${h.webUrl}/settings/${w['orgId']}`;
+    await page.goto(`${settingsUrl}#token=${h.secrets.adminApiToken}`);
+    // The token leaves the address bar at once.
+    expect(page.url()).toBe(settingsUrl);
+    await page.getByText('Slack is not connected yet.').waitFor();
+    await shot('1-not-connected');
+
+    // Connect: Slack's consent page (the emulator's), pick the workspace, Allow.
+    await page.click('#connect');
+    await page.waitForURL(/oauth\/v2\/authorize/);
+    await page.check(`input[name=team_id][value=${w['teamId']}]`);
+    await shot('2-slack-consent');
+    await page.click('#allow');
+    await page.getByText('Slack is connected').waitFor();
+    await page.click('#next');
+    await page.waitForURL(settingsUrl);
+    await expect.poll(() => page.textContent('#workspace-name')).toBe('Globex Corp');
+    expect(await page.isVisible('#connect')).toBe(false);
+
+    // The directory syncs in the background; suggestions come from it.
+    await waitFor(async () => (await page.reload(), page.textContent('#directory-status')), (t) => /channels: \d+ \(synced/.test(t ?? '') && /users: \d+ \(synced/.test(t ?? ''), { what: 'the directory synced', timeoutMs: 60_000, intervalMs: 500 });
+    const unmapped = page.locator(`tr[data-agent-id="${w['gina']}"] .unmapped`);
+    await expect.poll(() => unmapped.textContent()).toContain('Not mapped');
+    await shot('3-connected');
+
+    // Map two agents: a type-ahead offers the Slack users.
+    const erinInput = page.locator(`tr[data-agent-id="${w['erin']}"] input`);
+    await erinInput.fill('eri');
+    await expect.poll(() => page.locator('#user-suggestions option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value))).toContain('erin.s');
+    await erinInput.fill('erin.s');
+    await page.locator(`tr[data-agent-id="${w['frank']}"] input`).fill('@frank.s');
+    // A routing group's channel by name, from the channel type-ahead.
+    const salesInput = page.locator(`tr[data-group-id="${w['salesGroup']}"] input`);
+    await salesInput.fill('inbound');
+    await expect.poll(() => page.locator('#channel-suggestions option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value))).toContain('inbound-leads');
+    await salesInput.fill('inbound-leads');
+    // A mistake is shown next to its field, and nothing else is lost.
+    await page.locator(`tr[data-agent-id="${w['gina']}"] input`).fill('no-such-person');
+    await page.click('#save');
+    await expect.poll(() => page.textContent(`tr[data-agent-id="${w['gina']}"] .error`)).toContain('@no-such-person');
+    await shot('4-error-next-to-field');
+    // The rows that were fine are saved; only the wrong one waits.
+    expect(await page.locator(`tr[data-agent-id="${w['erin']}"] .unmapped`).count()).toBe(0);
+    expect(await h.store.agentMappings.findByAgent(w['orgId']!, w['erin']!)).toMatchObject({ teamId: w['teamId'] });
+    await page.locator(`tr[data-agent-id="${w['gina']}"] input`).fill('');
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#save-status')).toBe('Saved.');
+
+    // Channel-ID mode: the support group's channel by ID; the global channel on.
+    await page.check('#channel-id-mode');
+    await page.locator(`tr[data-group-id="${w['supportGroup']}"] input`).fill(w['supportChannel']!);
+    await page.check('#global-enabled');
+    await page.fill('#global-channel', w['supportChannel']!);
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#save-status')).toBe('Saved.');
+    await shot('5-saved');
+
+    // Reload: everything kept.
+    await page.reload();
+    await expect.poll(() => page.textContent('#workspace-name')).toBe('Globex Corp');
+    await expect.poll(() => page.isChecked('#channel-id-mode')).toBe(true);
+    expect(await page.isChecked('#global-enabled')).toBe(true);
+    expect(await page.inputValue('#global-channel')).toBe(w['supportChannel']);
+    expect(await page.inputValue(`tr[data-agent-id="${w['erin']}"] input`)).toBe('erin.s');
+    expect(await page.inputValue(`tr[data-agent-id="${w['frank']}"] input`)).toBe('frank.s');
+    expect(await page.inputValue(`tr[data-agent-id="${w['gina']}"] input`)).toBe('');
+    expect(await page.textContent(`tr[data-agent-id="${w['gina']}"]`)).toContain('Not mapped');
+    expect(await page.inputValue(`tr[data-group-id="${w['supportGroup']}"] input`)).toBe(w['supportChannel']);
+    // In channel-ID mode the name-picked channel shows as its ID too.
+    const inbound = await h.store.slackRouting.groupChannel(w['orgId']!, w['salesGroup']!);
+    expect(await page.inputValue(`tr[data-group-id="${w['salesGroup']}"] input`)).toBe(inbound);
+    await shot('6-after-reload');
+
+    // And the store agrees.
+    expect(await h.store.orgSettings.get(w['orgId']!)).toMatchObject({ channelIdMode: true, globalChannelEnabled: true, globalChannelId: w['supportChannel'] });
+    expect(await h.store.agentMappings.listForOrg(w['orgId']!)).toHaveLength(2);
+  }, 180_000);
+});
