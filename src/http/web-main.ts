@@ -13,6 +13,8 @@ import { deploymentMetrics } from './deployment-metrics.ts';
 import { createDirectoryCache } from '../directory/directory-cache.ts';
 import { createDirectoryLookup } from '../directory/directory-lookup.ts';
 import { createSlackCallBudget } from '../slack/slack-call-budget.ts';
+import { renewingSlackApi, rotatingInstallations } from '../slack/token-rotation.ts';
+import { createLocks } from '../jobs/thread-lock.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -32,11 +34,13 @@ async function main(): Promise<void> {
   const store = createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY));
 
   const slack = createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET });
+  // The directory's lookups by ID may call Slack: with the bot token renewed when it rotates.
+  const installations = rotatingInstallations(store.installations, { slack, locks: createLocks(redis, config.QUEUE_PREFIX), logger, now: () => new Date() });
   const directory = createDirectoryLookup({
     cache: createDirectoryCache(redis, config.QUEUE_PREFIX),
     directory: store.slackDirectory,
-    installations: store.installations,
-    slack,
+    installations,
+    slack: renewingSlackApi(slack, installations),
     callBudget: createSlackCallBudget(redis, config.QUEUE_PREFIX, config.SLACK_RATE_WINDOW_MS),
     now: () => new Date(),
     maxBudgetWaitMs: 2000,

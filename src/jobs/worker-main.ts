@@ -14,6 +14,7 @@ import { pacedSlackApi } from './paced-slack-api.ts';
 import { createSlackBudget } from './slack-budget.ts';
 import { createSlackCallBudget } from '../slack/slack-call-budget.ts';
 import { createDirectoryCache } from '../directory/directory-cache.ts';
+import { renewingSlackApi, rotatingInstallations } from '../slack/token-rotation.ts';
 
 /** How often the directory sweep looks for workspaces to sync, resume or rebuild. */
 const DIRECTORY_SWEEP_EVERY_MS = 10 * 60_000;
@@ -31,20 +32,28 @@ async function main(): Promise<void> {
   const queues = createQueues(connection, config.QUEUE_PREFIX);
   const producer = createJobProducer(queues);
 
+  const locks = createLocks(redis, config.QUEUE_PREFIX);
+  const rawStore = createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY));
+  const rawSlack = createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET });
+  // Bot tokens renewed when the app has token rotation on (src/slack/token-rotation.ts).
+  const installations = rotatingInstallations(rawStore.installations, { slack: rawSlack, locks, logger, now: () => new Date() });
   const workers = startWorkers(
     {
-      store: createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY)),
-      slack: pacedSlackApi(
-        createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET }),
-        createSlackBudget(redis, config.QUEUE_PREFIX, {
-          channelPostsPerSecond: config.SLACK_CHANNEL_POSTS_PER_SECOND,
-          workspacePostsPerSecond: config.SLACK_WORKSPACE_POSTS_PER_SECOND,
-          workspaceBurst: config.SLACK_WORKSPACE_POSTS_PER_SECOND,
-        }),
+      store: { ...rawStore, installations },
+      slack: renewingSlackApi(
+        pacedSlackApi(
+          rawSlack,
+          createSlackBudget(redis, config.QUEUE_PREFIX, {
+            channelPostsPerSecond: config.SLACK_CHANNEL_POSTS_PER_SECOND,
+            workspacePostsPerSecond: config.SLACK_WORKSPACE_POSTS_PER_SECOND,
+            workspaceBurst: config.SLACK_WORKSPACE_POSTS_PER_SECOND,
+          }),
+        ),
+        installations,
       ),
       platform: createPlatformApi({ baseUrl: config.CHAT_API_URL, token: config.CHAT_API_TOKEN }),
       producer,
-      locks: createLocks(redis, config.QUEUE_PREFIX),
+      locks,
       logger,
       now: () => new Date(),
       threadGapWaitMs: config.THREAD_GAP_WAIT_MS,

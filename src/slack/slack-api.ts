@@ -82,6 +82,14 @@ export interface SlackApi {
   /** The app's DM channel with one user (conversations.open). */
   openDm(token: string, slackUserId: string): Promise<string>;
   oauthAccess(args: { code: string; redirectUri: string }): Promise<OAuthAccessResult>;
+  /** Token rotation: a new bot token for the refresh token (oauth.v2.access, grant_type=refresh_token). */
+  refreshBotToken(refreshToken: string): Promise<RefreshedToken>;
+}
+
+export interface RefreshedToken {
+  botToken: string;
+  refreshToken: string;
+  expiresInSeconds: number;
 }
 
 export interface SlackApiOptions {
@@ -232,6 +240,14 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
         refreshToken: result.refresh_token ?? null,
         expiresInSeconds: result.expires_in ?? null,
       };
+    },
+    async refreshBotToken(refreshToken) {
+      const result = await call('oauth.v2.access', () =>
+        client.oauth.v2.access({ client_id: options.clientId, client_secret: options.clientSecret, grant_type: 'refresh_token', refresh_token: refreshToken }),
+      );
+      if (!result.access_token || !result.expires_in) throw new SlackApiError('oauth.v2.access', 'incomplete_refresh_response', false);
+      // Slack may hand back the same refresh token or a new one; keep whichever it gives.
+      return { botToken: result.access_token, refreshToken: result.refresh_token ?? refreshToken, expiresInSeconds: result.expires_in };
     },
   };
 }

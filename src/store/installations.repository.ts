@@ -31,6 +31,13 @@ export interface SaveInstallationInput extends Omit<Installation, 'status' | 'in
   tokenExpiresAt: Date | null;
 }
 
+export interface InstallationTokens {
+  botToken: string;
+  /** Set only when the app has token rotation turned on. */
+  refreshToken: string | null;
+  expiresAt: Date | null;
+}
+
 export type SaveInstallationResult = { ok: true } | { ok: false; reason: 'workspace_taken' | 'org_has_other_workspace'; otherId: string };
 
 export interface InstallationsRepository {
@@ -41,6 +48,10 @@ export interface InstallationsRepository {
   markDisconnected(teamId: string, reason: string, now: Date): Promise<void>;
   /** The decrypted bot token of an active installation, or null when there is none. */
   botToken(teamId: string): Promise<string | null>;
+  /** The tokens of an active installation (decrypted): for rotating the bot token. */
+  tokens(teamId: string): Promise<InstallationTokens | null>;
+  /** Stores a rotated bot token (and the refresh token Slack returned with it). */
+  saveRotatedTokens(teamId: string, tokens: InstallationTokens & { expiresAt: Date }, now: Date): Promise<void>;
   /** Workspaces with an active installation (for periodic work such as directory resyncs). */
   activeTeamIds(): Promise<string[]>;
 }
@@ -102,6 +113,21 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
     async botToken(teamId) {
       const doc = await collection.findOne({ _id: teamId, status: 'active' }, { projection: { botTokenSealed: 1 } });
       return doc ? cipher.decrypt(doc.botTokenSealed) : null;
+    },
+    async tokens(teamId) {
+      const doc = await collection.findOne({ _id: teamId, status: 'active' }, { projection: { botTokenSealed: 1, refreshTokenSealed: 1, tokenExpiresAt: 1 } });
+      if (!doc) return null;
+      return {
+        botToken: cipher.decrypt(doc.botTokenSealed),
+        refreshToken: doc.refreshTokenSealed ? cipher.decrypt(doc.refreshTokenSealed) : null,
+        expiresAt: doc.tokenExpiresAt ?? null,
+      };
+    },
+    async saveRotatedTokens(teamId, tokens, now) {
+      await collection.updateOne(
+        { _id: teamId, status: 'active' },
+        { $set: { botTokenSealed: cipher.encrypt(tokens.botToken), refreshTokenSealed: tokens.refreshToken ? cipher.encrypt(tokens.refreshToken) : null, tokenExpiresAt: tokens.expiresAt, updatedAt: now } },
+      );
     },
     async activeTeamIds() {
       const docs = await collection.find({ status: 'active' }, { projection: { _id: 1 } }).toArray();

@@ -43,12 +43,18 @@ export interface HarnessOptions {
   slackNow?: () => number;
   /** Extra environment for the worker processes. */
   workerEnv?: Record<string, string>;
+  /** Slack's token rotation for the app (tokens that expire and are renewed). */
+  slackTokenRotation?: { expiresInSec: number };
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const secrets = newSecrets();
   const emulators = await startEmulators(secrets, {
-    slack: { eventRetryDelaysMs: [0, 200, 400], ...(options.slackNow ? { now: options.slackNow } : {}) },
+    slack: {
+      eventRetryDelaysMs: [0, 200, 400],
+      ...(options.slackNow ? { now: options.slackNow } : {}),
+      ...(options.slackTokenRotation ? { tokenRotation: true, tokenExpiresInSec: options.slackTokenRotation.expiresInSec } : {}),
+    },
     platform: { webhookRetryDelaysMs: [100, 200, 400, 800] },
   });
   const { slack, platform } = emulators;

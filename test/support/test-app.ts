@@ -15,6 +15,8 @@ import { createPlatformApi } from '../../src/platform/platform-api.ts';
 import { createDirectoryCache } from '../../src/directory/directory-cache.ts';
 import { createDirectoryLookup } from '../../src/directory/directory-lookup.ts';
 import { createSlackCallBudget } from '../../src/slack/slack-call-budget.ts';
+import { renewingSlackApi, rotatingInstallations } from '../../src/slack/token-rotation.ts';
+import { createLocks } from '../../src/jobs/thread-lock.ts';
 import { createQueues, createJobProducer, type Queues } from '../../src/jobs/queues.ts';
 import { mongoUrl, redisUrl, uniqueDbName, uniquePrefix } from './services.ts';
 import { newSecrets, type ProductSecrets } from '../../sandbox/product-env.ts';
@@ -67,17 +69,19 @@ export async function buildTestApp(input: {
   });
   let publicUrl = 'http://threadbridge.test';
   const slack = createSlackApi({ apiUrl: input.slackApiUrl, clientId: input.secrets.slackClientId, clientSecret: input.secrets.slackClientSecret });
+  const logger = createLogger({ level: 'debug', name: 'web', destination });
+  const installations = rotatingInstallations(store.installations, { slack, locks: createLocks(redis, prefix), logger, now: () => new Date() });
   const directory = createDirectoryLookup({
     cache: createDirectoryCache(redis, prefix),
     directory: store.slackDirectory,
-    installations: store.installations,
-    slack,
+    installations,
+    slack: renewingSlackApi(slack, installations),
     callBudget: createSlackCallBudget(redis, prefix, input.slackRateWindowMs),
     now: () => new Date(),
     maxBudgetWaitMs: 2000,
   });
   const deps: HttpDeps = {
-    logger: createLogger({ level: 'debug', name: 'web', destination }),
+    logger,
     producer: createJobProducer(queues),
     installations: store.installations,
     slack,
