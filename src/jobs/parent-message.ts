@@ -23,6 +23,8 @@ export async function refreshParentMessage(deps: WorkerDeps, orgId: string, conv
     groupName: record.notification.groupName,
     reason: record.notification.reason,
     status: parentStatus(record, deps.now().getTime()),
+    claimedBySlackUserId: record.claimedBy?.slackUserId ?? null,
+    meeting: record.meeting,
   });
   try {
     await deps.slack.updateMessage(token, { channel: record.thread.channelId, ts: record.thread.threadTs, ...body });

@@ -62,7 +62,14 @@ export interface PlatformApi {
   listAgents(orgId: string): Promise<PlatformAgent[]>;
   listRoutingGroups(orgId: string): Promise<PlatformRoutingGroup[]>;
   getConversation(orgId: string, conversationId: string): Promise<{ conversation: Conversation; messages: Message[] }>;
+  /** Shows the visitor the agent's booking calendar; `meeting.booked` follows when they book. */
+  requestMeeting(args: { orgId: string; conversationId: string; agentId: string; durationMinutes: number }): Promise<{ id: string }>;
+  /** Shows the visitor a form for these fields; `form.submitted` follows with the answers. */
+  requestForm(args: { orgId: string; conversationId: string; agentId: string; fields: FormField[] }): Promise<{ id: string }>;
 }
+
+export const FORM_FIELDS = ['email', 'phone', 'name', 'company', 'title'] as const;
+export type FormField = (typeof FORM_FIELDS)[number];
 
 export interface PlatformApiOptions {
   baseUrl: string;
@@ -74,6 +81,8 @@ export interface PlatformApiOptions {
 const messageResponse = z.object({ message: messageSchema });
 const conversationResponse = z.object({ conversation: conversationSchema, messages: z.array(messageSchema) });
 const anyResponse = z.unknown();
+const meetingRequestResponse = z.object({ meetingRequest: z.object({ id: z.string() }).passthrough() });
+const formRequestResponse = z.object({ formRequest: z.object({ id: z.string() }).passthrough() });
 const agentsResponse = z.object({
   agents: z.array(z.object({ id: z.string(), name: z.string(), email: z.string(), status: z.enum(['online', 'dnd', 'offline']) })),
 });
@@ -135,6 +144,12 @@ export function createPlatformApi(options: PlatformApiOptions): PlatformApi {
     },
     async putQualification({ orgId, conversationId, agentId, rating, note }) {
       await request('PUT', `${conversationPath(orgId, conversationId)}/qualification`, anyResponse, { agentId, rating, ...(note ? { note } : {}) });
+    },
+    async requestMeeting({ orgId, conversationId, agentId, durationMinutes }) {
+      return (await request('POST', `${conversationPath(orgId, conversationId)}/meeting-requests`, meetingRequestResponse, { agentId, durationMinutes })).meetingRequest;
+    },
+    async requestForm({ orgId, conversationId, agentId, fields }) {
+      return (await request('POST', `${conversationPath(orgId, conversationId)}/form-requests`, formRequestResponse, { agentId, fields })).formRequest;
     },
     async putTranscript({ orgId, conversationId, messages, slack }) {
       await request('PUT', `${conversationPath(orgId, conversationId)}/transcript`, anyResponse, { messages, slack });

@@ -8,10 +8,11 @@ import {
   WebAPIRequestError,
   LogLevel,
 } from '@slack/web-api';
-import type { KnownBlock, Block } from '@slack/web-api';
+import type { KnownBlock, Block, View } from '@slack/web-api';
 import { SlackApiError, SlackRateLimitedError, isTransientSlackCode } from './slack-errors.ts';
 
 export type SlackBlock = KnownBlock | Block;
+export type SlackView = View;
 
 export interface PostMessageArgs {
   channel: string;
@@ -81,6 +82,10 @@ export interface SlackApi {
   isChannelMember(token: string, args: { channel: string; user: string }): Promise<boolean>;
   /** The app's DM channel with one user (conversations.open). */
   openDm(token: string, slackUserId: string): Promise<string>;
+  /** Opens a modal for the person who clicked (views.open; the trigger is valid 3 s, once). */
+  openView(token: string, args: { triggerId: string; view: SlackView }): Promise<void>;
+  /** Shows a person the app's Home tab (views.publish). */
+  publishHome(token: string, args: { userId: string; view: SlackView }): Promise<void>;
   oauthAccess(args: { code: string; redirectUri: string }): Promise<OAuthAccessResult>;
   /** Token rotation: a new bot token for the refresh token (oauth.v2.access, grant_type=refresh_token). */
   refreshBotToken(refreshToken: string): Promise<RefreshedToken>;
@@ -240,6 +245,12 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
         refreshToken: result.refresh_token ?? null,
         expiresInSeconds: result.expires_in ?? null,
       };
+    },
+    async openView(token, args) {
+      await call('views.open', () => client.views.open({ token, trigger_id: args.triggerId, view: args.view }));
+    },
+    async publishHome(token, args) {
+      await call('views.publish', () => client.views.publish({ token, user_id: args.userId, view: args.view }));
     },
     async refreshBotToken(refreshToken) {
       const result = await call('oauth.v2.access', () =>

@@ -26,7 +26,7 @@ export const directoryEventTypes: ReadonlySet<string> = new Set([
 ]);
 
 /** Inner event types the workers act on; others are acknowledged and dropped at the ingress. */
-export const handledSlackEventTypes: ReadonlySet<string> = new Set(['message', 'app_uninstalled', 'tokens_revoked', ...directoryEventTypes]);
+export const handledSlackEventTypes: ReadonlySet<string> = new Set(['message', 'app_home_opened', 'app_uninstalled', 'tokens_revoked', ...directoryEventTypes]);
 
 /**
  * Whether the ingress should queue this inner event. Every message Threadbridge posts comes back

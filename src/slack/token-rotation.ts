@@ -118,5 +118,7 @@ export function renewingSlackApi(slack: SlackApi, installations: Pick<RotatingIn
     addReaction: withRenewal(slack.addReaction),
     isChannelMember: withRenewal(slack.isChannelMember),
     openDm: withRenewal(slack.openDm),
+    openView: withRenewal(slack.openView),
+    publishHome: withRenewal(slack.publishHome),
   };
 }

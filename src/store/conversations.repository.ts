@@ -51,6 +51,10 @@ export interface ConversationRecord {
   backlogged: boolean;
   /** The last reminder stage sent (0 none, 1 reminded, 2 escalated). */
   reminderStage: number;
+  /** The rep who pressed Join on the notification: first wins. */
+  claimedBy: { agentId: string; slackUserId: string; name: string } | null;
+  /** The meeting the visitor booked from a rep's "Book a meeting" (the latest). */
+  meeting: { agentId: string; agentName: string; startsAt: string } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -89,6 +93,17 @@ export interface ConversationsRepository {
   settleEndPrompt(orgId: string, conversationId: string, ts: string | null, now: Date): Promise<void>;
   setQualification(orgId: string, conversationId: string, qualification: { rating: string; agentId: string; slackUserId: string }, now: Date): Promise<void>;
   markEnded(orgId: string, conversationId: string, endedBy: 'visitor' | 'agent' | 'timeout', now: Date): Promise<void>;
+  /** Join: the first rep to claim the chat gets it; false (and nothing changes) for the others. */
+  claimChat(orgId: string, conversationId: string, by: { agentId: string; slackUserId: string; name: string }, now: Date): Promise<boolean>;
+  setMeeting(orgId: string, conversationId: string, meeting: { agentId: string; agentName: string; startsAt: string }, now: Date): Promise<void>;
+  /**
+   * Claims the right to post a one-off notice (`key`, e.g. a booked meeting's id) in the thread, so
+   * a retried job does not post it twice; released when the post failed, for the retry.
+   */
+  claimNotice(orgId: string, conversationId: string, key: string, now: Date): Promise<boolean>;
+  releaseNotice(orgId: string, conversationId: string, key: string): Promise<void>;
+  /** Open conversations an agent claimed or was assigned, newest first (the rep's App Home). */
+  listOpenForAgent(orgId: string, agentId: string, limit: number): Promise<ConversationRecord[]>;
 }
 
 export const conversationKey = (orgId: string, conversationId: string) => `${orgId}\u0000${conversationId}`;
@@ -123,6 +138,8 @@ function defaults(orgId: string, conversationId: string, createdAt: Date): Conve
     qualification: null,
     backlogged: false,
     reminderStage: 0,
+    claimedBy: null,
+    meeting: null,
     createdAt,
     updatedAt: createdAt,
   };
@@ -258,6 +275,29 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     },
     async setQualification(orgId, conversationId, qualification, now) {
       await set(orgId, conversationId, { qualification }, now);
+    },
+    async claimChat(orgId, conversationId, by, now) {
+      if (!(await claim(orgId, conversationId, 'claimed', now))) return false;
+      await set(orgId, conversationId, { claimedBy: by }, now);
+      return true;
+    },
+    async setMeeting(orgId, conversationId, meeting, now) {
+      await set(orgId, conversationId, { meeting }, now);
+    },
+    async claimNotice(orgId, conversationId, key, now) {
+      return claim(orgId, conversationId, `notice:${key}`, now);
+    },
+    async releaseNotice(orgId, conversationId, key) {
+      await unclaim(orgId, conversationId, `notice:${key}`);
+    },
+    async listOpenForAgent(orgId, agentId, limit) {
+      const [claimed, assigned] = await Promise.all([
+        facts.find({ field: 'claimedBy', orgId, 'value.agentId': agentId }).toArray(),
+        facts.find({ field: 'assignedAgentId', orgId, value: agentId }).toArray(),
+      ]);
+      const ids = [...new Set([...claimed, ...assigned].map((f) => f.conversationId))];
+      const records = (await Promise.all(ids.map((id) => get(orgId, id)))).filter((r): r is ConversationRecord => r !== null && r.status === 'open');
+      return records.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, limit);
     },
     async markEnded(orgId, conversationId, endedBy, now) {
       await create(orgId, conversationId, now);

@@ -93,6 +93,7 @@ describe('parentMessage', () => {
           },
         },
         { type: 'context', elements: [{ type: 'mrkdwn', text: 'Reply in this thread to answer the visitor. Sent here because: account owner.' }] },
+        { type: 'actions', block_id: 'claim', elements: [{ type: 'button', action_id: 'claim_chat', text: { type: 'plain_text', text: 'Join' }, style: 'primary', value: 'claim' }] },
       ],
     });
   });
@@ -124,7 +125,7 @@ describe('parentMessage', () => {
     );
     const body = parentMessage(conv, { mentionUserIds: ['U1'], reason: 'rule <!everyone>' });
     expect(body.text).toBe('New chat from &lt;!channel&gt; Eve');
-    expect(texts(body.blocks)).toEqual([
+    expect(texts(body.blocks.filter((b) => b.type !== 'actions'))).toEqual([
       { type: 'section', text: ':speech_balloon: *New chat from &lt;!channel&gt; Eve*\n<@U1>' },
       {
         type: 'section',
@@ -320,9 +321,27 @@ describe('parentMessage status line', () => {
     [{ kind: 'waiting' as const, waitingMinutes: 3 }, ':hourglass_flowing_sand: Waiting for a rep for 3 min'],
     [{ kind: 'answered' as const, by: 'Alice <Agent>' }, ':white_check_mark: Answered by Alice &lt;Agent&gt;'],
     [{ kind: 'ended' as const }, ':checkered_flag: Chat ended'],
-  ])('shows %j as %j in a last context block', (status, line) => {
+  ])('shows %j as %j in the last context block', (status, line) => {
     const body = parentMessage(conversation(), { mentionUserIds: [], reason: 'r', status });
-    expect(body.blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: line }] });
+    expect(body.blocks.filter((b) => b.type === 'context').at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: line }] });
+  });
+
+  it.each([
+    { why: 'open and nobody took it: a Join button', options: { status: { kind: 'waiting' as const } }, join: true, extra: [] },
+    { why: 'answered but nobody took it: still Join', options: { status: { kind: 'answered' as const, by: 'Al' } }, join: true, extra: [] },
+    { why: 'taken: who has it, no button', options: { claimedBySlackUserId: 'U7' }, join: false, extra: [':raising_hand: <@U7> took this chat'] },
+    { why: 'ended: no button', options: { status: { kind: 'ended' as const } }, join: false, extra: [] },
+    {
+      why: 'a booked meeting, in each reader’s time zone',
+      options: { meeting: { agentName: 'Bo <B>', startsAt: '2026-12-01T15:00:00.000Z' } },
+      join: true,
+      extra: [':calendar: Meeting booked with Bo &lt;B&gt;: <!date^1796137200^{date_short_pretty} at {time}|2026-12-01T15:00:00.000Z>'],
+    },
+  ])('$why', ({ options, join, extra }) => {
+    const body = parentMessage(conversation(), { mentionUserIds: [], reason: 'r', ...options });
+    expect(body.blocks.some((b) => b.type === 'actions')).toBe(join);
+    const contexts = body.blocks.filter((b) => b.type === 'context').map((b) => (b as { elements: Array<{ text: string }> }).elements[0]!.text);
+    for (const line of extra) expect(contexts).toContain(line);
   });
 
   it('names unmapped group members in plain text next to the mentions, escaped', () => {

@@ -8,6 +8,7 @@ import { refreshParentMessage } from '../parent-message.ts';
 import { noteIdentification } from '../identification.ts';
 import { markAnswered } from '../answers.ts';
 import { announceAssignment } from '../assignment.ts';
+import { noteFormSubmitted, noteMeetingBooked } from '../shortcut-outcomes.ts';
 import { assertNever } from '../../errors.ts';
 
 export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Promise<void> {
@@ -61,9 +62,10 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
       await deps.store.platformDirectory.setAgentStatus(event.orgId, event.data.agentId, event.data.status, new Date(event.occurredAt));
       return;
     case 'meeting.booked':
+      await noteMeetingBooked(deps, event.orgId, event.data);
+      return;
     case 'form.submitted':
-      // Accepted and acknowledged; acted on by the routing, conversation and shortcut features.
-      log.debug('event accepted; no action in this version');
+      await noteFormSubmitted(deps, event.orgId, event.data);
       return;
     default:
       assertNever(event, 'chat event');

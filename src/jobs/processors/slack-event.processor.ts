@@ -6,6 +6,7 @@ import type { WorkerDeps } from '../worker-deps.ts';
 import { classifySlackMessage, type SlackMessageEvent } from '../../routing/slack-message-classifier.ts';
 import { noticeChange, relayReply } from '../reply-relay.ts';
 import { applyDirectoryEvent } from '../directory-events.ts';
+import { publishAppHome } from '../app-home.ts';
 import { directoryEventTypes } from '../../slack/slack-events.ts';
 
 export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): Promise<void> {
@@ -26,6 +27,9 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
       else await noticeChange(deps, { teamId: job.teamId, ...verdict });
       return;
     }
+    case 'app_home_opened':
+      if ((job.event as { tab?: string }).tab === 'home') await publishAppHome(deps, job.teamId, String((job.event as { user?: string }).user ?? ''));
+      return;
     case 'app_uninstalled':
     case 'tokens_revoked':
       await deps.store.installations.markDisconnected(job.teamId, job.event.type, deps.now());

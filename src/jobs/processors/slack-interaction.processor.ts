@@ -4,12 +4,29 @@ import type { SlackInteractionJob } from '../../slack/slack-interactions.ts';
 import { QUALIFY_ACTION_ID } from '../../slack/slack-interactions.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
 import { handleQualificationClick } from '../end-of-chat.ts';
+import { handleMessageShortcut, handleViewSubmission, shortcutCallbackIds, shortcutViewIds } from '../shortcuts.ts';
+import { handleClaimClick } from '../claims.ts';
+import { CLAIM_ACTION_ID } from '../../slack/format/conversation-messages.ts';
 
 export async function processSlackInteraction(deps: WorkerDeps, job: SlackInteractionJob): Promise<void> {
   const { payload } = job;
   const actions = (payload as { actions?: Array<{ action_id?: string }> }).actions ?? [];
   if (payload.type === 'block_actions' && actions.some((a) => a.action_id?.startsWith(QUALIFY_ACTION_ID))) {
     await handleQualificationClick(deps, payload);
+    return;
+  }
+  if (payload.type === 'block_actions' && actions.some((a) => a.action_id === CLAIM_ACTION_ID)) {
+    await handleClaimClick(deps, payload);
+    return;
+  }
+  const callbackId = (payload as { callback_id?: string }).callback_id;
+  if (payload.type === 'message_action' && callbackId && shortcutCallbackIds.has(callbackId)) {
+    await handleMessageShortcut(deps, payload);
+    return;
+  }
+  const viewCallbackId = (payload as { view?: { callback_id?: string } }).view?.callback_id;
+  if (payload.type === 'view_submission' && viewCallbackId && shortcutViewIds.has(viewCallbackId)) {
+    await handleViewSubmission(deps, payload);
     return;
   }
   deps.logger.debug({ teamId: job.teamId, type: payload.type }, 'interaction not handled');

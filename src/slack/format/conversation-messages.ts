@@ -32,6 +32,19 @@ export interface ParentOptions {
   unmappedNames?: string[];
   groupName?: string | null;
   status?: ParentStatus;
+  /** Who pressed Join; without one (and while the chat is open) the Join button is shown. */
+  claimedBySlackUserId?: string | null;
+  /** A meeting the visitor booked. */
+  meeting?: { agentName: string; startsAt: string } | null;
+}
+
+/** The Join button's action id (its value is unused: the message says which chat it is). */
+export const CLAIM_ACTION_ID = 'claim_chat';
+
+/** A time as Slack shows it in each reader's own time zone, with an ISO fallback. */
+export function slackTime(iso: string): string {
+  const seconds = Math.floor(Date.parse(iso) / 1000);
+  return Number.isFinite(seconds) ? `<!date^${seconds}^{date_short_pretty} at {time}|${escapeSlackText(iso)}>` : escapeSlackText(iso);
 }
 
 export function parentMessage(conversation: Conversation, options: ParentOptions): SlackMessageBody {
@@ -54,6 +67,14 @@ export function parentMessage(conversation: Conversation, options: ParentOptions
     { type: 'context', elements: [{ type: 'mrkdwn', text: `Reply in this thread to answer the visitor. Sent here because: ${escapeSlackText(options.reason)}.` }] },
   ];
   if (options.status) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: statusLine(options.status) }] });
+  if (options.meeting) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:calendar: Meeting booked with ${escapeSlackText(options.meeting.agentName)}: ${slackTime(options.meeting.startsAt)}` }] });
+  }
+  if (options.claimedBySlackUserId) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:raising_hand: <@${options.claimedBySlackUserId}> took this chat` }] });
+  } else if (options.status?.kind !== 'ended') {
+    blocks.push({ type: 'actions', block_id: 'claim', elements: [{ type: 'button', action_id: CLAIM_ACTION_ID, text: { type: 'plain_text', text: 'Join' }, style: 'primary', value: 'claim' }] });
+  }
   return { text: `New chat from ${name}`, blocks };
 }
 

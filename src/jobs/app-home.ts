@@ -1,0 +1,34 @@
+// app_home_opened: publish the rep's Home tab (src/slack/format/app-home.ts) from their mapping
+// and the open chats they took or were assigned. Redrawn each time it is opened.
+import type { WorkerDeps } from './worker-deps.ts';
+import { appHomeView, type HomeChat } from '../slack/format/app-home.ts';
+import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
+import { freshDirectory } from './notification-delivery.ts';
+
+const LISTED = 20;
+
+export async function publishAppHome(deps: WorkerDeps, teamId: string, slackUserId: string): Promise<void> {
+  const token = await deps.store.installations.botToken(teamId);
+  if (!token) return;
+  const mapping = await deps.store.agentMappings.findBySlackUser(teamId, slackUserId);
+  if (!mapping) {
+    await deps.slack.publishHome(token, { userId: slackUserId, view: appHomeView({ mapped: null, chats: [], moreChats: 0 }) });
+    return;
+  }
+  const [records, directory] = await Promise.all([
+    deps.store.conversations.listOpenForAgent(mapping.orgId, mapping.agentId, LISTED + 1),
+    freshDirectory(deps, mapping.orgId),
+  ]);
+  const now = deps.now().getTime();
+  const chats: HomeChat[] = await Promise.all(
+    records.slice(0, LISTED).map(async (r) => ({
+      visitorName: visitorDisplayName(r.conversation),
+      accountName: r.conversation?.account?.name ?? null,
+      waitingMinutes: Math.max(0, Math.floor((now - r.createdAt.getTime()) / 60_000)),
+      answered: Boolean(r.answeredBy),
+      threadLink: r.thread ? await deps.slack.getPermalink(token, { channel: r.thread.channelId, ts: r.thread.threadTs }).catch(() => null) : null,
+    })),
+  );
+  const agentName = directory.agents.find((a) => a.agentId === mapping.agentId)?.name ?? mapping.agentId;
+  await deps.slack.publishHome(token, { userId: slackUserId, view: appHomeView({ mapped: { agentName }, chats, moreChats: Math.max(0, records.length - LISTED) }) });
+}

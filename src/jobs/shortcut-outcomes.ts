@@ -1,0 +1,42 @@
+// What the platform reports after a shortcut: the visitor booked the offered meeting
+// (meeting.booked: posted in the thread, and shown on the parent message) or filled in the form
+// (form.submitted: the answers posted in the thread). Each posted once, retries included.
+import type { WorkerDeps } from './worker-deps.ts';
+import { postWhenBudgetAllows } from './paced-slack-api.ts';
+import { refreshParentMessage } from './parent-message.ts';
+import { freshDirectory } from './notification-delivery.ts';
+import { formAnswersText } from '../slack/format/shortcut-views.ts';
+import { slackTime, visitorDisplayName } from '../slack/format/conversation-messages.ts';
+import { escapeSlackText } from '../slack/format/escape.ts';
+
+/** Posts `text` in the conversation's thread once for `key`; false when there is no thread (yet). */
+async function postOnce(deps: WorkerDeps, orgId: string, conversationId: string, key: string, text: string): Promise<boolean> {
+  const record = await deps.store.conversations.get(orgId, conversationId);
+  if (!record?.thread) return false;
+  const token = await deps.store.installations.botToken(record.thread.teamId);
+  if (!token) return false;
+  if (!(await deps.store.conversations.claimNotice(orgId, conversationId, key, deps.now()))) return true;
+  try {
+    await postWhenBudgetAllows(deps.slack, token, { channel: record.thread.channelId, threadTs: record.thread.threadTs, text }, 60_000);
+  } catch (error) {
+    await deps.store.conversations.releaseNotice(orgId, conversationId, key);
+    throw error;
+  }
+  return true;
+}
+
+export async function noteMeetingBooked(deps: WorkerDeps, orgId: string, data: { conversationId: string; meetingRequestId: string; agentId: string; startsAt: string }): Promise<void> {
+  const record = await deps.store.conversations.get(orgId, data.conversationId);
+  const visitor = escapeSlackText(visitorDisplayName(record?.conversation ?? null));
+  const mapping = await deps.store.agentMappings.findByAgent(orgId, data.agentId);
+  const agentName = (await freshDirectory(deps, orgId)).agents.find((a) => a.agentId === data.agentId)?.name ?? 'the rep';
+  const who = mapping ? `<@${mapping.slackUserId}>` : escapeSlackText(agentName);
+  await deps.store.conversations.setMeeting(orgId, data.conversationId, { agentId: data.agentId, agentName, startsAt: data.startsAt }, deps.now());
+  await postOnce(deps, orgId, data.conversationId, `meeting:${data.meetingRequestId}`, `:white_check_mark: ${visitor} booked a meeting with ${who}: ${slackTime(data.startsAt)}.`);
+  await refreshParentMessage(deps, orgId, data.conversationId);
+}
+
+export async function noteFormSubmitted(deps: WorkerDeps, orgId: string, data: { conversationId: string; formRequestId: string; values: Record<string, string> }): Promise<void> {
+  const record = await deps.store.conversations.get(orgId, data.conversationId);
+  await postOnce(deps, orgId, data.conversationId, `form:${data.formRequestId}`, formAnswersText(visitorDisplayName(record?.conversation ?? null), data.values));
+}

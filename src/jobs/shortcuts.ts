@@ -1,0 +1,175 @@
+// The message shortcuts a rep uses on a chat's thread: "Book a meeting" and "Collect info".
+// A click opens the modal (views.open, within the 3-second life of its trigger_id, which is why
+// the checks before it are a few reads); used outside a chat thread, by an unmapped user or on
+// an ended chat, it explains why instead. The modal's submission asks the platform (meeting
+// request, form request) and says so in the thread; the platform's meeting.booked and
+// form.submitted webhooks later post the outcome there (src/jobs/shortcut-outcomes.ts).
+import { z } from 'zod';
+import type { WorkerDeps } from './worker-deps.ts';
+import type { InteractionPayload } from '../slack/slack-interactions.ts';
+import {
+  BOOK_MEETING_SHORTCUT, COLLECT_INFO_SHORTCUT, BOOK_MEETING_VIEW, COLLECT_INFO_VIEW,
+  bookMeetingModal, collectInfoModal, readMeetingSubmission, readFormSubmission, readShortcutContext, fieldList,
+  type ShortcutContext,
+} from '../slack/format/shortcut-views.ts';
+import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
+import { unmappedUserNotice } from '../slack/format/notices.ts';
+import { escapeSlackText } from '../slack/format/escape.ts';
+import { SlackApiError } from '../slack/slack-errors.ts';
+import { PlatformApiError, type FormField } from '../platform/platform-api.ts';
+import { freshDirectory } from './notification-delivery.ts';
+import { postWhenBudgetAllows } from './paced-slack-api.ts';
+
+const messageActionSchema = z.object({
+  type: z.literal('message_action'),
+  callback_id: z.string(),
+  trigger_id: z.string(),
+  team: z.object({ id: z.string() }).passthrough(),
+  user: z.object({ id: z.string() }).passthrough(),
+  channel: z.object({ id: z.string() }).passthrough(),
+  message: z.object({ ts: z.string(), thread_ts: z.string().optional() }).passthrough(),
+});
+
+const viewSubmissionSchema = z.object({
+  type: z.literal('view_submission'),
+  team: z.object({ id: z.string() }).passthrough(),
+  user: z.object({ id: z.string() }).passthrough(),
+  view: z.object({ callback_id: z.string(), private_metadata: z.string().optional(), state: z.object({ values: z.record(z.string(), z.record(z.string(), z.any())) }).passthrough() }).passthrough(),
+});
+
+const what: Record<string, string> = { [BOOK_MEETING_SHORTCUT]: 'Book a meeting', [COLLECT_INFO_SHORTCUT]: 'Collect info' };
+export const shortcutCallbackIds = new Set([BOOK_MEETING_SHORTCUT, COLLECT_INFO_SHORTCUT]);
+export const shortcutViewIds = new Set([BOOK_MEETING_VIEW, COLLECT_INFO_VIEW]);
+
+export async function handleMessageShortcut(deps: WorkerDeps, raw: InteractionPayload): Promise<void> {
+  const parsed = messageActionSchema.safeParse(raw);
+  if (!parsed.success) {
+    deps.logger.warn('message_action payload not understood');
+    return;
+  }
+  const p = parsed.data;
+  const teamId = p.team.id;
+  const slackUserId = p.user.id;
+  const channelId = p.channel.id;
+  const threadTs = p.message.thread_ts ?? p.message.ts;
+  const log = deps.logger.child({ teamId, slackUserId, shortcut: p.callback_id });
+  const token = await deps.store.installations.botToken(teamId);
+  if (!token) return;
+  const explain = async (text: string) => {
+    try {
+      await deps.slack.postEphemeral(token, { channel: channelId, user: slackUserId, text, ...(p.message.thread_ts ? { threadTs } : {}) });
+    } catch (error) {
+      // A DM or channel the app cannot post in: nothing else to tell the person with.
+      if (!(error instanceof SlackApiError) || error.transient) throw error;
+      log.info({ code: error.code }, 'could not explain the refused shortcut');
+    }
+  };
+
+  const [found, mapping] = await Promise.all([
+    deps.store.conversations.findByThread({ teamId, channelId, threadTs }),
+    deps.store.agentMappings.findBySlackUser(teamId, slackUserId),
+  ]);
+  if (!found) {
+    await explain(`*${what[p.callback_id]}* works on the messages of a chat's thread: open the thread of the chat it is for, and use the shortcut on one of its messages.`);
+    return;
+  }
+  if (!mapping || mapping.orgId !== found.orgId) {
+    await explain(unmappedUserNotice(`*${what[p.callback_id]}* is not available`));
+    return;
+  }
+  const record = await deps.store.conversations.get(found.orgId, found.conversationId);
+  if (!record || record.status === 'ended') {
+    await explain(`*${what[p.callback_id]}* is not available: this chat has ended, so the visitor is no longer there to see it.`);
+    return;
+  }
+  const context: ShortcutContext = { orgId: found.orgId, conversationId: found.conversationId, channelId, threadTs };
+  const visitorName = visitorDisplayName(record.conversation);
+  let view;
+  if (p.callback_id === BOOK_MEETING_SHORTCUT) {
+    const [mappings, directory] = await Promise.all([deps.store.agentMappings.listForOrg(found.orgId), deps.store.platformDirectory.load(found.orgId)]);
+    const nameOf = new Map(directory.agents.map((a) => [a.agentId, a.name]));
+    const calendars = mappings.map((m) => ({ agentId: m.agentId, name: nameOf.get(m.agentId) ?? m.agentId }));
+    view = bookMeetingModal({ context, visitorName, calendars, defaultAgentId: mapping.agentId });
+  } else {
+    const v = record.conversation?.visitor;
+    const known: FormField[] = [...(v?.email ? (['email'] as const) : []), ...(v?.name ? (['name'] as const) : []), ...(v?.company ? (['company'] as const) : [])];
+    view = collectInfoModal({ context, visitorName, alreadyKnown: known });
+  }
+  try {
+    await deps.slack.openView(token, { triggerId: p.trigger_id, view });
+  } catch (error) {
+    // The 3 seconds passed (or the trigger was used): say so rather than leave the click unanswered.
+    if (error instanceof SlackApiError && ['expired_trigger_id', 'exchanged_trigger_id'].includes(error.code)) {
+      log.warn({ code: error.code }, 'the shortcut modal could not open in time');
+      await explain(`*${what[p.callback_id]}* took too long to open; please try again.`);
+      return;
+    }
+    throw error;
+  }
+  log.info({ orgId: found.orgId, conversationId: found.conversationId }, 'shortcut modal opened');
+}
+
+export async function handleViewSubmission(deps: WorkerDeps, raw: InteractionPayload): Promise<void> {
+  const parsed = viewSubmissionSchema.safeParse(raw);
+  if (!parsed.success) {
+    deps.logger.warn('view_submission payload not understood');
+    return;
+  }
+  const p = parsed.data;
+  const context = readShortcutContext(p.view.private_metadata);
+  if (!context) return;
+  const teamId = p.team.id;
+  const slackUserId = p.user.id;
+  const log = deps.logger.child({ teamId, slackUserId, view: p.view.callback_id, conversationId: context.conversationId });
+  const token = await deps.store.installations.botToken(teamId);
+  if (!token) return;
+  const tell = (text: string) => deps.slack.postEphemeral(token, { channel: context.channelId, user: slackUserId, threadTs: context.threadTs, text });
+  // Checked again: the mapping or the chat may have changed while the modal was open.
+  const mapping = await deps.store.agentMappings.findBySlackUser(teamId, slackUserId);
+  if (!mapping || mapping.orgId !== context.orgId) {
+    await tell(unmappedUserNotice('Nothing was sent to the visitor'));
+    return;
+  }
+  const record = await deps.store.conversations.get(context.orgId, context.conversationId);
+  if (!record || record.status === 'ended') {
+    await tell('Nothing was sent to the visitor: the chat ended while the form was open.');
+    return;
+  }
+  const visitorName = escapeSlackText(visitorDisplayName(record.conversation));
+  // The submission's own id makes the thread note once-only under retries.
+  const noticeKey = `view:${String((p.view as { id?: unknown }).id ?? '')}:${String((p.view as { hash?: unknown }).hash ?? '')}`;
+  const post = async (text: string) => {
+    if (!(await deps.store.conversations.claimNotice(context.orgId, context.conversationId, noticeKey, deps.now()))) return;
+    try {
+      await postWhenBudgetAllows(deps.slack, token, { channel: context.channelId, threadTs: context.threadTs, text }, 60_000);
+    } catch (error) {
+      await deps.store.conversations.releaseNotice(context.orgId, context.conversationId, noticeKey);
+      throw error;
+    }
+  };
+  try {
+    if (p.view.callback_id === BOOK_MEETING_VIEW) {
+      const choice = readMeetingSubmission(p.view.state.values);
+      if (!choice) return;
+      const calendarOwner = await deps.store.agentMappings.findByAgent(context.orgId, choice.agentId);
+      const agents = (await freshDirectory(deps, context.orgId)).agents;
+      const calendarName = agents.find((a) => a.agentId === choice.agentId)?.name ?? 'their';
+      await deps.platform.requestMeeting({ orgId: context.orgId, conversationId: context.conversationId, agentId: choice.agentId, durationMinutes: choice.durationMinutes });
+      const whose = calendarOwner ? `<@${calendarOwner.slackUserId}>'s` : `${escapeSlackText(calendarName)}'s`;
+      await post(`:calendar: <@${slackUserId}> offered ${visitorName} a ${choice.durationMinutes}-minute meeting on ${whose} calendar.`);
+    } else if (p.view.callback_id === COLLECT_INFO_VIEW) {
+      const fields = readFormSubmission(p.view.state.values);
+      if (!fields) return;
+      await deps.platform.requestForm({ orgId: context.orgId, conversationId: context.conversationId, agentId: mapping.agentId, fields });
+      await post(`:memo: <@${slackUserId}> asked ${visitorName} for: ${fieldList(fields)}.`);
+    }
+  } catch (error) {
+    if (error instanceof PlatformApiError && !error.transient && error.status !== 429) {
+      log.warn({ status: error.status, code: error.code }, 'the platform refused the shortcut');
+      await tell(error.code === 'conversation_ended' ? 'Nothing was sent: the chat has ended.' : `The chat platform refused it (${error.code}); nothing was sent to the visitor.`);
+      return;
+    }
+    throw error;
+  }
+  log.info('shortcut submitted');
+}

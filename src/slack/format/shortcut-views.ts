@@ -1,0 +1,110 @@
+// The modals of the message shortcuts ("Book a meeting", "Collect info") and the reading of
+// their submissions. Pure: Block Kit in, Block Kit out. The modal carries which conversation it
+// is about in private_metadata, so the submission needs no other state.
+import type { SlackView } from '../slack-api.ts';
+import { FORM_FIELDS, type FormField } from '../../platform/platform-api.ts';
+import { escapeSlackText } from './escape.ts';
+
+export const BOOK_MEETING_SHORTCUT = 'book_meeting';
+export const COLLECT_INFO_SHORTCUT = 'collect_info';
+export const BOOK_MEETING_VIEW = 'book_meeting_modal';
+export const COLLECT_INFO_VIEW = 'collect_info_modal';
+
+export const MEETING_MINUTES = [15, 30, 45, 60] as const;
+export const DEFAULT_MEETING_MINUTES = 30;
+/** Slack: at most 100 options in a static_select. */
+const MAX_OPTIONS = 100;
+
+export interface ShortcutContext {
+  orgId: string;
+  conversationId: string;
+  channelId: string;
+  threadTs: string;
+}
+
+const fieldLabel: Record<FormField, string> = { email: 'Email', phone: 'Phone', name: 'Name', company: 'Company', title: 'Job title' };
+const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
+const option = (text: string, value: string) => ({ text: plain(text), value });
+
+export function bookMeetingModal(input: { context: ShortcutContext; visitorName: string; calendars: Array<{ agentId: string; name: string }>; defaultAgentId: string }): SlackView {
+  const calendars = [...input.calendars.filter((c) => c.agentId === input.defaultAgentId), ...input.calendars.filter((c) => c.agentId !== input.defaultAgentId)].slice(0, MAX_OPTIONS);
+  const calendarOptions = calendars.map((c) => option(c.name.slice(0, 75), c.agentId));
+  return {
+    type: 'modal',
+    callback_id: BOOK_MEETING_VIEW,
+    private_metadata: JSON.stringify(input.context),
+    title: plain('Book a meeting'),
+    submit: plain('Offer times'),
+    close: plain('Cancel'),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `Offer *${escapeSlackText(input.visitorName)}* a meeting: they pick a time in the calendar you choose, right in the chat.` } },
+      {
+        type: 'input', block_id: 'duration', label: plain('Meeting length'),
+        element: { type: 'static_select', action_id: 'minutes', options: MEETING_MINUTES.map((m) => option(`${m} minutes`, String(m))), initial_option: option(`${DEFAULT_MEETING_MINUTES} minutes`, String(DEFAULT_MEETING_MINUTES)) },
+      },
+      {
+        type: 'input', block_id: 'calendar', label: plain('Whose calendar'),
+        element: { type: 'static_select', action_id: 'agent', options: calendarOptions, ...(calendarOptions[0] ? { initial_option: calendarOptions[0] } : {}) },
+      },
+    ],
+  };
+}
+
+export function collectInfoModal(input: { context: ShortcutContext; visitorName: string; alreadyKnown: FormField[] }): SlackView {
+  const options = FORM_FIELDS.map((f) => option(fieldLabel[f], f));
+  const initial = options.filter((o) => !input.alreadyKnown.includes(o.value as FormField));
+  return {
+    type: 'modal',
+    callback_id: COLLECT_INFO_VIEW,
+    private_metadata: JSON.stringify(input.context),
+    title: plain('Collect info'),
+    submit: plain('Ask the visitor'),
+    close: plain('Cancel'),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `Ask *${escapeSlackText(input.visitorName)}* to fill in a short form in the chat. Their answers appear in this thread.` } },
+      {
+        type: 'input', block_id: 'fields', label: plain('What to ask for'),
+        element: { type: 'checkboxes', action_id: 'fields', options, ...(initial.length > 0 ? { initial_options: initial } : {}) },
+      },
+    ],
+  };
+}
+
+/** A submitted modal's values as Slack sends them (view.state.values). */
+type StateValues = Record<string, Record<string, { selected_option?: { value?: string } | null; selected_options?: Array<{ value?: string }> }>>;
+
+export type MeetingChoice = { durationMinutes: number; agentId: string };
+
+export function readMeetingSubmission(values: StateValues): MeetingChoice | null {
+  const minutes = Number(values['duration']?.['minutes']?.selected_option?.value);
+  const agentId = values['calendar']?.['agent']?.selected_option?.value;
+  if (!MEETING_MINUTES.includes(minutes as (typeof MEETING_MINUTES)[number]) || !agentId) return null;
+  return { durationMinutes: minutes, agentId };
+}
+
+export function readFormSubmission(values: StateValues): FormField[] | null {
+  const chosen = (values['fields']?.['fields']?.selected_options ?? []).map((o) => o.value);
+  const fields = FORM_FIELDS.filter((f) => chosen.includes(f));
+  return fields.length > 0 ? fields : null;
+}
+
+export function readShortcutContext(privateMetadata: string | undefined): ShortcutContext | null {
+  try {
+    const parsed = JSON.parse(privateMetadata ?? '') as Partial<ShortcutContext>;
+    return parsed.orgId && parsed.conversationId && parsed.channelId && parsed.threadTs
+      ? { orgId: parsed.orgId, conversationId: parsed.conversationId, channelId: parsed.channelId, threadTs: parsed.threadTs }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The visitor's answers as the thread shows them. */
+export function formAnswersText(visitorName: string, values: Record<string, string>): string {
+  const lines = Object.entries(values).map(([k, v]) => `*${escapeSlackText(fieldLabel[k as FormField] ?? k)}:* ${escapeSlackText(v)}`);
+  return `:memo: *${escapeSlackText(visitorName)}* filled in the form:\n${lines.join('\n') || '_(nothing)_'}`;
+}
+
+export function fieldList(fields: FormField[]): string {
+  return fields.map((f) => fieldLabel[f].toLowerCase()).join(', ');
+}
