@@ -53,7 +53,13 @@ export async function handleMessageShortcut(deps: WorkerDeps, raw: InteractionPa
   const channelId = p.channel.id;
   const threadTs = p.message.thread_ts ?? p.message.ts;
   const log = deps.logger.child({ teamId, slackUserId, shortcut: p.callback_id });
-  const token = await deps.store.installations.botToken(teamId);
+  // Every read that can go at once does: the whole path must fit well inside Slack's 3 s.
+  const isBooking = p.callback_id === BOOK_MEETING_SHORTCUT;
+  const [token, mapping, found] = await Promise.all([
+    deps.store.installations.botToken(teamId),
+    deps.store.agentMappings.findBySlackUser(teamId, slackUserId),
+    deps.store.conversations.findByThread({ teamId, channelId, threadTs }),
+  ]);
   if (!token) return;
   const explain = async (text: string) => {
     try {
@@ -64,11 +70,6 @@ export async function handleMessageShortcut(deps: WorkerDeps, raw: InteractionPa
       log.info({ code: error.code }, 'could not explain the refused shortcut');
     }
   };
-
-  const [found, mapping] = await Promise.all([
-    deps.store.conversations.findByThread({ teamId, channelId, threadTs }),
-    deps.store.agentMappings.findBySlackUser(teamId, slackUserId),
-  ]);
   if (!found) {
     await explain(`*${what[p.callback_id]}* works on the messages of a chat's thread: open the thread of the chat it is for, and use the shortcut on one of its messages.`);
     return;
@@ -77,7 +78,11 @@ export async function handleMessageShortcut(deps: WorkerDeps, raw: InteractionPa
     await explain(unmappedUserNotice(`*${what[p.callback_id]}* is not available`));
     return;
   }
-  const record = await deps.store.conversations.get(found.orgId, found.conversationId);
+  const [record, mappings, directory] = await Promise.all([
+    deps.store.conversations.get(found.orgId, found.conversationId),
+    isBooking ? deps.store.agentMappings.listForOrg(found.orgId) : Promise.resolve([]),
+    isBooking ? deps.store.platformDirectory.load(found.orgId) : Promise.resolve(null),
+  ]);
   if (!record || record.status === 'ended') {
     await explain(`*${what[p.callback_id]}* is not available: this chat has ended, so the visitor is no longer there to see it.`);
     return;
@@ -85,9 +90,8 @@ export async function handleMessageShortcut(deps: WorkerDeps, raw: InteractionPa
   const context: ShortcutContext = { orgId: found.orgId, conversationId: found.conversationId, channelId, threadTs };
   const visitorName = visitorDisplayName(record.conversation);
   let view;
-  if (p.callback_id === BOOK_MEETING_SHORTCUT) {
-    const [mappings, directory] = await Promise.all([deps.store.agentMappings.listForOrg(found.orgId), deps.store.platformDirectory.load(found.orgId)]);
-    const nameOf = new Map(directory.agents.map((a) => [a.agentId, a.name]));
+  if (isBooking) {
+    const nameOf = new Map((directory?.agents ?? []).map((a) => [a.agentId, a.name]));
     const calendars = mappings.map((m) => ({ agentId: m.agentId, name: nameOf.get(m.agentId) ?? m.agentId }));
     view = bookMeetingModal({ context, visitorName, calendars, defaultAgentId: mapping.agentId });
   } else {
