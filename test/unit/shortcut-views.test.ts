@@ -48,7 +48,7 @@ describe('reading submissions', () => {
     { values: { duration: { minutes: { selected_option: { value: '30' } } }, calendar: { agent: { selected_option: null } } }, out: null },
     { values: {}, out: null },
   ])('meeting: $values → $out', ({ values, out }) => {
-    expect(readMeetingSubmission(values)).toEqual(out);
+    expect(readMeetingSubmission(values as Parameters<typeof readMeetingSubmission>[0])).toEqual(out);
   });
 
   it.each([
