@@ -1,14 +1,17 @@
 // The Join button on a chat's notification: the first mapped rep to press it takes the chat
 // (a unique claim, so two reps pressing at once cannot both get it); the parent message then
 // shows who has it, and anyone pressing later is told who. The chat platform's contract has no
-// assignment call, so the platform learns who took the chat from that rep's messages (each
-// carries their agentId), as with any rep answering from Slack.
+// assignment call, so the platform learns who took the chat the way the contract allows: a short
+// message from that rep ("… joined the chat"), which the visitor sees as live chats usually show
+// an agent joining. Its clientMessageId is fixed per chat, so a retry never sends it twice.
 import type { WorkerDeps } from './worker-deps.ts';
 import type { InteractionPayload } from '../slack/slack-interactions.ts';
 import { blockActionsSchema } from '../slack/slack-interactions.ts';
 import { refreshParentMessage } from './parent-message.ts';
 import { unmappedUserNotice } from '../slack/format/notices.ts';
 import { freshDirectory } from './notification-delivery.ts';
+import { markAnswered } from './answers.ts';
+import { PlatformApiError } from '../platform/platform-api.ts';
 
 export async function handleClaimClick(deps: WorkerDeps, raw: InteractionPayload): Promise<void> {
   const parsed = blockActionsSchema.safeParse(raw);
@@ -37,12 +40,29 @@ export async function handleClaimClick(deps: WorkerDeps, raw: InteractionPayload
   const name = (await freshDirectory(deps, orgId)).agents.find((a) => a.agentId === mapping.agentId)?.name ?? slackUserId;
   const won = await deps.store.conversations.claimChat(orgId, conversationId, { agentId: mapping.agentId, slackUserId, name }, deps.now());
   if (!won) {
-    const holder = (await deps.store.conversations.get(orgId, conversationId))?.claimedBy;
-    // Pressed twice by the one who has it (or a retried job): nothing to tell.
-    if (holder && holder.slackUserId !== slackUserId) await tell(`<@${holder.slackUserId}> already has this chat.`);
-    await refreshParentMessage(deps, orgId, conversationId);
+    const holder = await deps.store.conversations.chatClaim(orgId, conversationId);
+    if (!holder) return; // cannot happen: a refused claim means one exists
+    if (holder.slackUserId !== slackUserId) {
+      await tell(`<@${holder.slackUserId}> already has this chat.`);
+      return;
+    }
+    // The same rep again, or this job retried after winning: finish what the win started.
+    await announceJoin(deps, orgId, conversationId, holder);
     return;
   }
-  await refreshParentMessage(deps, orgId, conversationId);
+  await announceJoin(deps, orgId, conversationId, { agentId: mapping.agentId, name });
   deps.logger.info({ orgId, conversationId, agentId: mapping.agentId }, 'chat taken from Slack');
+}
+
+/** Tells the platform (and the visitor) who joined, stops reminders, and redraws the parent. Idempotent. */
+async function announceJoin(deps: WorkerDeps, orgId: string, conversationId: string, by: { agentId: string; name: string }): Promise<void> {
+  try {
+    await deps.platform.sendAgentMessage({ orgId, conversationId, agentId: by.agentId, text: `${by.name} joined the chat.`, clientMessageId: `threadbridge-join-${conversationId}` });
+  } catch (error) {
+    // The chat ended meanwhile: the claim stands, there is just nobody to tell.
+    if (!(error instanceof PlatformApiError && error.code === 'conversation_ended')) throw error;
+  }
+  // The visitor has heard from a rep: reminders stop, as for any answer.
+  await markAnswered(deps, orgId, conversationId, by);
+  await refreshParentMessage(deps, orgId, conversationId);
 }

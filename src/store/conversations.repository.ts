@@ -95,6 +95,8 @@ export interface ConversationsRepository {
   markEnded(orgId: string, conversationId: string, endedBy: 'visitor' | 'agent' | 'timeout', now: Date): Promise<void>;
   /** Join: the first rep to claim the chat gets it; false (and nothing changes) for the others. */
   claimChat(orgId: string, conversationId: string, by: { agentId: string; slackUserId: string; name: string }, now: Date): Promise<boolean>;
+  /** Who claimed the chat (from the claim itself, so it is known as soon as the claim is). */
+  chatClaim(orgId: string, conversationId: string): Promise<{ agentId: string; slackUserId: string; name: string } | null>;
   setMeeting(orgId: string, conversationId: string, meeting: { agentId: string; agentName: string; startsAt: string }, now: Date): Promise<void>;
   /**
    * Claims the right to post a one-off notice (`key`, e.g. a booked meeting's id) in the thread, so
@@ -147,7 +149,7 @@ function defaults(orgId: string, conversationId: string, createdAt: Date): Conve
 
 export function createConversationsRepository(db: Db): ConversationsRepository {
   const facts = db.collection<FactDocument>('conversation_facts');
-  const claims = db.collection<{ _id: string; at: Date }>('conversation_claims');
+  const claims = db.collection<{ _id: string; at: Date; by?: unknown }>('conversation_claims');
   const threads = db.collection<ThreadDocument>('threads');
 
   const factId = (orgId: string, conversationId: string, field: Field) => `${conversationKey(orgId, conversationId)}\u0000${field}`;
@@ -178,9 +180,9 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     );
   }
 
-  async function claim(orgId: string, conversationId: string, name: string, now: Date): Promise<boolean> {
+  async function claim(orgId: string, conversationId: string, name: string, now: Date, data: { by?: unknown } = {}): Promise<boolean> {
     try {
-      await claims.insertOne({ _id: `${conversationKey(orgId, conversationId)}\u0000${name}`, at: now });
+      await claims.insertOne({ _id: `${conversationKey(orgId, conversationId)}\u0000${name}`, at: now, ...data });
       return true;
     } catch (error) {
       if ((error as { code?: number }).code === 11000) return false;
@@ -277,9 +279,15 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
       await set(orgId, conversationId, { qualification }, now);
     },
     async claimChat(orgId, conversationId, by, now) {
-      if (!(await claim(orgId, conversationId, 'claimed', now))) return false;
+      if (!(await claim(orgId, conversationId, 'claimed', now, { by }))) return false;
       await set(orgId, conversationId, { claimedBy: by }, now);
       return true;
+    },
+    async chatClaim(orgId, conversationId) {
+      const doc = await claims.findOne({ _id: `${conversationKey(orgId, conversationId)}\u0000claimed` });
+      const by = (doc as { by?: { agentId: string; slackUserId: string; name: string } } | null)?.by;
+      if (by) await set(orgId, conversationId, { claimedBy: by }, new Date()); // in case the claimer stopped before writing it
+      return by ?? null;
     },
     async setMeeting(orgId, conversationId, meeting, now) {
       await set(orgId, conversationId, { meeting }, now);

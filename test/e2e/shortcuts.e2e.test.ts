@@ -103,6 +103,11 @@ describe('Join', () => {
     await waitFor(() => parentText(threadTs), (p) => p.includes(`<@${winner}> took this chat`) && !p.includes('claim_chat'), { what: 'the parent showing who took it' });
     await waitFor(() => ephemerals(loser), (e) => e.some((t) => t.includes(`<@${winner}> already has this chat`)), { what: 'the second rep told' });
     expect(ephemerals(winner).some((t) => t.includes('already has this chat'))).toBe(false);
+    // The platform learns who took it from one message in their name (the contract has no assignment call).
+    const winnerAgent = winner === h.agents.alice.slackUserId ? h.agents.alice.agentId : h.agents.bob.agentId;
+    const joined = await waitFor(() => h.platform.conversation(h.orgId, conversation.id).messages.filter((m) => m.text.endsWith('joined the chat.')), (m) => m.length >= 1, { what: 'the join message at the platform' });
+    expect(joined).toHaveLength(1);
+    expect(joined[0]).toMatchObject({ author: { type: 'agent', id: winnerAgent } });
   });
 
   it('an unmapped user cannot take a chat', async () => {
@@ -125,7 +130,8 @@ describe('App Home', () => {
     const home = await waitFor(() => JSON.stringify(h.slack.homeView(h.teamId, h.agents.bob.slackUserId)), (v) => v.includes('Hana') && v.includes('Ivo'), { what: 'the Home tab' });
     expect(home).toContain('Linked to the chat agent *Bob Agent*');
     expect(home).toContain('*Ivo* · Initech');
-    expect(home).toMatch(/waiting \d+ min/);
+    // Taking a chat greets the visitor, so both count as answered: open for so long.
+    expect(home).toMatch(/open for \d+ min/);
     expect(home.match(/Open thread/g)?.length).toBeGreaterThanOrEqual(2);
     // Chats Bob did not take are not his.
     expect(home).not.toContain('Quinn');
