@@ -26,6 +26,11 @@ export interface WorkspaceEvents {
   userJoined(teamId: string, userId: string): void;
   userChanged(teamId: string, userId: string): void;
   uninstalled(teamId: string, install: Installation): void;
+  /**
+   * A person opened the app's App Home (`channel` is their DM with the app): app_home_opened,
+   * with `view` (the published Home tab) when the tab is home and one was published.
+   */
+  appHomeOpened(teamId: string, userId: string, channelId: string, tab: 'home' | 'messages', view: Record<string, unknown> | null): Record<string, unknown> | null;
 }
 
 export function createAppEvents(state: EmulatorState, deliverer: Deliverer, now: () => number): AppEvents & WorkspaceEvents {
@@ -210,6 +215,18 @@ export function createAppEvents(state: EmulatorState, deliverer: Deliverer, now:
     },
     reactionRemoved(teamId, channelId, ts, userId, name) {
       reactionEvent('reaction_removed', teamId, channelId, ts, userId, name);
+    },
+    appHomeOpened(teamId, userId, channelId, tab, view) {
+      // docs.slack.dev "app_home_opened event": no scope is required; the app needs a bot user and
+      // the subscription. The emulator has no subscription list, so every live install hears it.
+      if (!liveInstall(teamId)) return null;
+      const event: Record<string, unknown> = {
+        type: 'app_home_opened', user: userId, channel: channelId, tab,
+        ...(tab === 'home' && view ? { view } : {}),
+        event_ts: eventTs(),
+      };
+      send(teamId, event);
+      return event;
     },
     uninstalled(teamId, install) {
       // Both are delivered even though the tokens are already revoked: they are how the app learns it.

@@ -17,6 +17,19 @@ const KNOWN_BLOCKS = new Set([
 
 type Problems = string[];
 
+/** Elements an input block may hold (docs.slack.dev "Input block": element). */
+const INPUT_ELEMENTS = new Set([
+  'checkboxes', 'datepicker', 'datetimepicker', 'email_text_input', 'external_select', 'file_input', 'multi_channels_select',
+  'multi_conversations_select', 'multi_external_select', 'multi_static_select', 'multi_users_select', 'number_input',
+  'plain_text_input', 'radio_buttons', 'rich_text_input', 'channels_select', 'conversations_select', 'static_select',
+  'timepicker', 'url_text_input', 'users_select',
+]);
+/** Most options an element takes (docs: select menus 100, checkboxes and radio buttons 10). */
+const MAX_OPTIONS: Record<string, number> = { static_select: 100, multi_static_select: 100, checkboxes: 10, radio_buttons: 10 };
+export const MAX_OPTION_TEXT = 75;
+export const MAX_OPTION_VALUE = 150;
+export const MAX_ACTION_ID = 255;
+
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -34,6 +47,38 @@ function checkText(problems: Problems, v: unknown, pointer: string, max: number,
   if (typeof text !== 'string') return err(problems, 'must provide a string', `${pointer}/text`);
   if (text.length === 0) return err(problems, 'must be more than 0 characters', `${pointer}/text`);
   if (text.length > max) err(problems, `must be less than ${max + 1} characters`, `${pointer}/text`);
+}
+
+function checkOptions(problems: Problems, options: unknown, p: string, max: number): void {
+  if (!Array.isArray(options)) return err(problems, 'must provide an array', p);
+  if (options.length === 0) return err(problems, 'must provide a non-empty array', p);
+  if (options.length > max) err(problems, `must be no more than ${max} items`, p);
+  options.forEach((o, i) => {
+    if (!isObj(o)) return err(problems, 'must provide an object', `${p}/${i}`);
+    checkText(problems, o['text'], `${p}/${i}/text`, MAX_OPTION_TEXT);
+    const value = o['value'];
+    if (typeof value !== 'string') err(problems, 'must provide a string', `${p}/${i}/value`);
+    else if (value.length > MAX_OPTION_VALUE) err(problems, `must be less than ${MAX_OPTION_VALUE + 1} characters`, `${p}/${i}/value`);
+  });
+}
+
+/** An input block's element: a known input element, its action_id and, for choices, its options. */
+function checkInputElement(problems: Problems, el: Record<string, unknown>, p: string): void {
+  const type = el['type'];
+  if (typeof type !== 'string' || !INPUT_ELEMENTS.has(type)) return err(problems, 'invalid value for type', `${p}/type`);
+  const actionId = el['action_id'];
+  if (actionId !== undefined && (typeof actionId !== 'string' || actionId.length > MAX_ACTION_ID)) {
+    err(problems, `must be less than ${MAX_ACTION_ID + 1} characters`, `${p}/action_id`);
+  }
+  const max = MAX_OPTIONS[type];
+  if (max === undefined) return;
+  if (el['option_groups'] !== undefined && type.endsWith('static_select')) {
+    const groups = el['option_groups'];
+    if (!Array.isArray(groups) || groups.length === 0) return err(problems, 'must provide a non-empty array', `${p}/option_groups`);
+    groups.forEach((g, i) => checkOptions(problems, isObj(g) ? g['options'] : undefined, `${p}/option_groups/${i}/options`, max));
+    return;
+  }
+  checkOptions(problems, el['options'], `${p}/options`, max);
 }
 
 function checkBlock(problems: Problems, b: unknown, p: string, blockIds: Set<string>): void {
@@ -87,6 +132,7 @@ function checkBlock(problems: Problems, b: unknown, p: string, blockIds: Set<str
     case 'input':
       checkText(problems, b['label'], `${p}/label`, 2000, true);
       if (!isObj(b['element'])) err(problems, 'must provide an object', `${p}/element`);
+      else checkInputElement(problems, b['element'], `${p}/element`);
       return;
     case 'rich_text':
       if (!Array.isArray(b['elements'])) err(problems, 'must provide an array', `${p}/elements`);

@@ -3,7 +3,7 @@
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EmulatorState } from './state.ts';
-import type { Channel, ChannelInput, SlackEmulator, UserChanges, UserInput } from './types.ts';
+import type { Channel, ChannelInput, SlackEmulator, UserChanges, UserInput, ViewValuesInput } from './types.ts';
 
 function json(body: unknown): Record<string, unknown> {
   if (typeof body !== 'string' || body === '') return {};
@@ -23,6 +23,14 @@ function optional(o: Record<string, unknown>, key: string): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string' || v === '') throw new Error(`"${key}" must be a non-empty string`);
   return v;
+}
+
+/** `values` of a submit/close: block_id → action_id → value (checked in detail by the emulator). */
+function viewValues(o: Record<string, unknown>): { values?: ViewValuesInput } {
+  const v = o['values'];
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new Error('"values" must be an object: block_id → action_id → value');
+  return { values: v as ViewValuesInput };
 }
 
 function list(o: Record<string, unknown>, key: string): unknown[] {
@@ -159,6 +167,32 @@ export function registerControlRoutes(app: FastifyInstance, state: EmulatorState
   app.post(`${base}/interactions/global-shortcut`, (req, reply) => guard(reply, () => {
     const b = json(req.body);
     return emu().globalShortcut({ teamId: need(b, 'teamId'), userId: need(b, 'userId'), callbackId: need(b, 'callbackId') });
+  }));
+  // A person submitting / closing their visible modal view; answers {status, body, outcome} /
+  // {closedViewIds, openViewIds, notified, status, body}.
+  app.post(`${base}/interactions/submit-view`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    return emu().submitView({ teamId: need(b, 'teamId'), userId: need(b, 'userId'), viewId: need(b, 'viewId'), ...viewValues(b) });
+  }));
+  app.post(`${base}/interactions/close-view`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    return emu().closeView({ teamId: need(b, 'teamId'), userId: need(b, 'userId'), viewId: need(b, 'viewId'), ...viewValues(b) });
+  }));
+  // A person opening the App Home: {channel, view, event}.
+  app.post(`${base}/interactions/open-app-home`, (req, reply) => guard(reply, () => {
+    const b = json(req.body);
+    const tab = optional(b, 'tab');
+    if (tab !== undefined && tab !== 'home' && tab !== 'messages') throw new Error('"tab" must be "home" or "messages"');
+    return emu().openAppHome({ teamId: need(b, 'teamId'), userId: need(b, 'userId'), ...(tab ? { tab } : {}) });
+  }));
+  // What a person sees: ?teamId=…&userId=… → {view} (Home tab or null) / {views} (modal stack, top last).
+  app.get(`${base}/views/home`, (req, reply) => guard(reply, () => {
+    const q = req.query as Record<string, unknown>;
+    return { view: emu().homeView(need(q, 'teamId'), need(q, 'userId')) };
+  }));
+  app.get(`${base}/views/open`, (req, reply) => guard(reply, () => {
+    const q = req.query as Record<string, unknown>;
+    return { views: emu().openViews(need(q, 'teamId'), need(q, 'userId')) };
   }));
   app.post(`${base}/url-verification`, (_req, reply) => guard(reply, () => emu().sendUrlVerification()));
   app.post(`${base}/approve-install`, (req, reply) => guard(reply, () => {

@@ -26,11 +26,22 @@ export interface DeliveryConfig {
 export interface Deliverer {
   deliverEvent(teamId: string, event: Record<string, unknown>): Promise<DeliveryResult>;
   deliverInteraction(teamId: string, payload: Record<string, unknown>): Promise<{ status: number; body: string }>;
+  /**
+   * deliverInteraction with the outcome's reason (how the POST failed, or 'not_delivered' when no
+   * interactivity URL is set); `withTrigger: false` leaves trigger_id out (view_closed has none).
+   */
+  sendInteraction(teamId: string, payload: Record<string, unknown>, opts?: { withTrigger?: boolean }): Promise<InteractionReply>;
   sendUrlVerification(): Promise<{ ok: boolean; status: number; body: string }>;
   /** Starts a delivery in the background; idle() waits for it. */
   track<T>(p: Promise<T>): Promise<T>;
   idle(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface InteractionReply {
+  status: number;
+  body: string;
+  reason: DeliveryReason | 'not_delivered';
 }
 
 function eventTs(nowMs: number): string {
@@ -130,13 +141,11 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
     return { eventId: evId, ok: false, attempts: maxAttempts, reason: reason ?? 'unknown_error' };
   }
 
-  async function runInteraction(teamId: string, payload: Record<string, unknown>): Promise<{ status: number; body: string }> {
+  async function runInteraction(teamId: string, payload: Record<string, unknown>, withTrigger = true): Promise<InteractionReply> {
     const url = cfg.interactivityUrl();
-    if (!url) return { status: 0, body: '' };
+    if (!url) return { status: 0, body: '', reason: 'not_delivered' };
     const team = cfg.state.teams.get(teamId);
     const user = payload['user'] as { id?: string } | undefined;
-    const trigger = typeof payload['trigger_id'] === 'string' ? payload['trigger_id'] : triggerId();
-    cfg.state.triggers.set(trigger, { id: trigger, teamId, userId: user?.id ?? '', issuedAt: cfg.now(), used: false });
     const full: Record<string, unknown> = {
       team: { id: teamId, domain: team?.domain ?? '' },
       api_app_id: cfg.appId,
@@ -144,8 +153,12 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
       is_enterprise_install: false,
       enterprise: null,
       ...payload,
-      trigger_id: trigger,
     };
+    if (withTrigger) {
+      const trigger = typeof payload['trigger_id'] === 'string' ? payload['trigger_id'] : triggerId();
+      cfg.state.triggers.set(trigger, { id: trigger, teamId, userId: user?.id ?? '', issuedAt: cfg.now(), used: false });
+      full['trigger_id'] = trigger;
+    }
     // Docs: response_url comes with block_actions from messages and with message shortcuts; a
     // global shortcut ("shortcut") has none.
     if (['block_actions', 'message_action'].includes(String(full['type'])) && !full['view'] && !full['response_url']) {
@@ -153,7 +166,7 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
     }
     const raw = new URLSearchParams({ payload: JSON.stringify(full) }).toString();
     const out = await attempt('interaction', url, raw, 'application/x-www-form-urlencoded', teamId, null, String(full['type'] ?? ''), full, 1, null);
-    return { status: out.status ?? 0, body: out.body };
+    return { status: out.status ?? 0, body: out.body, reason: out.reason };
   }
 
   async function runUrlVerification(): Promise<{ ok: boolean; status: number; body: string }> {
@@ -173,7 +186,8 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
 
   return {
     deliverEvent: (teamId, event) => track(runEvent(teamId, event)),
-    deliverInteraction: (teamId, payload) => track(runInteraction(teamId, payload)),
+    deliverInteraction: (teamId, payload) => track(runInteraction(teamId, payload)).then(({ status, body }) => ({ status, body })),
+    sendInteraction: (teamId, payload, opts) => track(runInteraction(teamId, payload, opts?.withTrigger ?? true)),
     sendUrlVerification: () => track(runUrlVerification()),
     track,
     async idle() {

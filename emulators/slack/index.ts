@@ -24,9 +24,10 @@ import { registerWebApi } from './web-api-routes.ts';
 import { createWorld } from './world.ts';
 
 export type {
-  Channel, ChannelInput, ClickButtonInput, DeliveryResult, GlobalShortcutInput, Installation, MessageShortcutInput, PostAsUserInput,
-  Reaction, RecordedCall, RecordedDelivery, SlackEmulator, SlackEmulatorOptions, StoredMessage, Team, User, UserChanges,
-  UserInput,
+  AppHomeOpenedResult, Channel, ChannelInput, ClickButtonInput, CloseViewInput, CloseViewResult, DeliveryResult,
+  GlobalShortcutInput, Installation, MessageShortcutInput, OpenAppHomeInput, PostAsUserInput, Reaction, RecordedCall,
+  RecordedDelivery, SlackEmulator, SlackEmulatorOptions, StoredMessage, SubmitViewInput, SubmitViewResult, Team, User,
+  UserChanges, UserInput, ViewSubmissionFailure, ViewSubmissionOutcome, ViewValuesInput,
 } from './types.ts';
 export { checkChannelName, DEFAULT_BOT_SCOPES, MAX_CHANNEL_NAME } from './world.ts';
 export { signature } from './signing.ts';
@@ -84,7 +85,7 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
     tokenExpiresInSec: config.tokenExpiresInSec, now, events,
   });
   const oauth = createOAuth(state, config, world);
-  const interactions = createInteractions({ state, deliverer, now });
+  const interactions = createInteractions({ state, deliverer, events, now, baseUrl: () => baseUrl });
   const limiter = createRateLimiter(now);
 
   const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
@@ -133,6 +134,11 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
     clickButton: (input) => interactions.clickButton(input),
     messageShortcut: (input) => interactions.messageShortcut(input),
     globalShortcut: (input) => interactions.globalShortcut(input),
+    submitView: (input) => interactions.submitView(input),
+    closeView: (input) => interactions.closeView(input),
+    openAppHome: (input) => interactions.openAppHome(input),
+    homeView: (teamId, userId) => interactions.homeView(teamId, userId),
+    openViews: (teamId, userId) => interactions.openViews(teamId, userId),
     sendUrlVerification: () => deliverer.sendUrlVerification(),
     openAppDm(teamId, userId) {
       const inst = state.installations.get(teamId);

@@ -41,6 +41,12 @@ export interface ViewRecord {
   view: Record<string, unknown>;
   rootViewId: string;
   previousViewId: string | null;
+  /**
+   * What the person has entered or picked in the view so far, as Slack's state values
+   * (block_id → action_id → {type, …}); kept while the view is open, across submissions refused
+   * with errors and across updates that keep the block_id and action_id.
+   */
+  entered?: Record<string, Record<string, Record<string, unknown>>>;
 }
 
 /** conversations.list's `types`, one sorted id list each. */
@@ -70,7 +76,10 @@ export interface EmulatorState {
   refreshTokens: Map<string, string>; // refresh token → teamId
   codes: Map<string, OAuthCode>;
   triggers: Map<string, TriggerRecord>;
+  /** Open and published views; a modal's views leave when it closes. */
   views: Map<string, ViewRecord>;
+  /** `${teamId}:${userId}` → the ids of the person's open modal views, bottom first (at most 3). */
+  modalStacks: Map<string, string[]>;
   calls: RecordedCall[];
   deliveries: RecordedDelivery[];
   lastTsMicros: number;
@@ -90,6 +99,7 @@ export function createState(): EmulatorState {
     codes: new Map(),
     triggers: new Map(),
     views: new Map(),
+    modalStacks: new Map(),
     calls: [],
     deliveries: [],
     lastTsMicros: 0,
@@ -217,3 +227,22 @@ export function attachReply(parent: StoredMessage, reply: StoredMessage): void {
   parent.latest_reply = reply.ts;
 }
 
+
+/** The person's open modal: its view ids, bottom (the root) first, top (the visible one) last. */
+export function modalStack(state: EmulatorState, teamId: string, userId: string): string[] {
+  const key = `${teamId}:${userId}`;
+  let stack = state.modalStacks.get(key);
+  if (!stack) {
+    stack = [];
+    state.modalStacks.set(key, stack);
+  }
+  return stack;
+}
+
+/** Closes the top `count` views of the person's modal (all of it when count ≥ its size); returns their ids. */
+export function popModalViews(state: EmulatorState, teamId: string, userId: string, count: number): string[] {
+  const stack = modalStack(state, teamId, userId);
+  const closed = stack.splice(Math.max(0, stack.length - count), count);
+  for (const id of closed) state.views.delete(id);
+  return closed;
+}

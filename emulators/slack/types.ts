@@ -233,6 +233,86 @@ export interface GlobalShortcutInput {
   callbackId: string;
 }
 
+/**
+ * What a person enters into a view: block_id → action_id → value. By element type:
+ * plain_text_input / email_text_input / url_text_input: a string; number_input: a string or number;
+ * static_select / radio_buttons: an option's `value`; multi_static_select / checkboxes: option values;
+ * users_select / conversations_select / channels_select: an id; their multi_ forms: ids;
+ * datepicker: "YYYY-MM-DD"; timepicker: "HH:mm"; datetimepicker: epoch seconds; null clears.
+ */
+export type ViewValuesInput = Record<string, Record<string, string | number | string[] | null>>;
+
+/** A person presses Submit on the modal view they see (the top of their stack). */
+export interface SubmitViewInput {
+  teamId: string;
+  userId: string;
+  viewId: string;
+  /** Entered before pressing Submit; merged over what they entered earlier in this view. */
+  values?: ViewValuesInput;
+}
+
+/** A person presses Cancel (the view's `close` button) or × on the modal view they see. */
+export interface CloseViewInput {
+  teamId: string;
+  userId: string;
+  viewId: string;
+  /** Entered before closing (shown in view_closed's state). */
+  values?: ViewValuesInput;
+}
+
+/** A person opens the app's App Home (the Home tab unless `tab` says otherwise). */
+export interface OpenAppHomeInput {
+  teamId: string;
+  userId: string;
+  tab?: 'home' | 'messages';
+}
+
+/** Why Slack showed the person an error instead of acting on the app's answer to a submission. */
+export type ViewSubmissionFailure = Exclude<DeliveryReason, 'ok'> | 'not_delivered' | 'invalid_response';
+
+/** What the person sees after pressing Submit; `openViewIds` is their modal stack after it, top last. */
+export type ViewSubmissionOutcome =
+  /** Empty 200 (or a JSON object without response_action): the submitted view closed. */
+  | { action: 'closed'; closedViewIds: string[]; openViewIds: string[] }
+  /** response_action "clear": every view of the modal closed. */
+  | { action: 'cleared'; closedViewIds: string[]; openViewIds: string[] }
+  /** response_action "errors": the view stays open, each message under its input block. */
+  | { action: 'errors'; errors: Record<string, string>; openViewIds: string[] }
+  /** response_action "update": the submitted view (same id, new hash) shows the app's view. */
+  | { action: 'updated'; view: Record<string, unknown>; openViewIds: string[] }
+  /** response_action "push": the app's view is pushed on top of the submitted one. */
+  | { action: 'pushed'; view: Record<string, unknown>; openViewIds: string[] }
+  /**
+   * Not 200 in time, no interactivity URL, or an answer Slack cannot use: Slack shows an error in
+   * the modal and it stays open as it was.
+   */
+  | { action: 'error_shown'; reason: ViewSubmissionFailure; detail: string; openViewIds: string[] };
+
+export interface SubmitViewResult {
+  /** The app's HTTP answer (0 when it never answered). */
+  status: number;
+  body: string;
+  outcome: ViewSubmissionOutcome;
+}
+
+export interface CloseViewResult {
+  closedViewIds: string[];
+  openViewIds: string[];
+  /** Whether view_closed was delivered (notify_on_close), and the app's answer to it. */
+  notified: boolean;
+  status: number | null;
+  body: string | null;
+}
+
+export interface AppHomeOpenedResult {
+  /** The person's DM with the app (D…), created if it did not exist. */
+  channel: string;
+  /** The Home tab the person sees (null when none was published, or for the Messages tab). */
+  view: Record<string, unknown> | null;
+  /** The app_home_opened event sent, or null when the install cannot hear it. */
+  event: Record<string, unknown> | null;
+}
+
 /** The emulator's programmatic control surface (also served as JSON under /_emulator/). */
 export interface SlackEmulator {
   url: string;
@@ -284,6 +364,20 @@ export interface SlackEmulator {
   messageShortcut(input: MessageShortcutInput): Promise<{ status: number; body: string }>;
   /** A person uses a global shortcut: delivers Slack's `shortcut` payload (no channel, no response_url). */
   globalShortcut(input: GlobalShortcutInput): Promise<{ status: number; body: string }>;
+  /**
+   * A person presses Submit on their visible modal view: checks what they entered as Slack's
+   * client would (block/action exist, options, required inputs), delivers `view_submission` and
+   * acts on the app's answer (close, errors, update, push, clear; error shown on a failure).
+   */
+  submitView(input: SubmitViewInput): Promise<SubmitViewResult>;
+  /** A person presses Cancel/× on their visible modal view; view_closed when notify_on_close. */
+  closeView(input: CloseViewInput): Promise<CloseViewResult>;
+  /** A person opens the app's App Home: app_home_opened to the live install. */
+  openAppHome(input: OpenAppHomeInput): AppHomeOpenedResult;
+  /** The Home tab currently published for the person (as views.publish returned it), or null. */
+  homeView(teamId: string, userId: string): Record<string, unknown> | null;
+  /** The person's open modal views, bottom first, the visible one last, with what they entered. */
+  openViews(teamId: string, userId: string): Record<string, unknown>[];
   sendUrlVerification(): Promise<{ ok: boolean; status: number; body: string }>;
   /** The app's DM with a user (the App Home Messages tab), created if needed, for postAsUser. */
   openAppDm(teamId: string, userId: string): Channel;
