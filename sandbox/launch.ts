@@ -64,7 +64,7 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
   const mongo = await connectMongo(services.mongo.url, dbName);
   await ensureIndexes(mongo.db);
   const store = createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex')));
-  const world = await seedWorld({ slack: emulators.slack, platform: emulators.platform, store, webUrl });
+  const world = await seedWorld({ slack: emulators.slack, platform: emulators.platform, store, webUrl, adminToken: secrets.adminApiToken });
 
   return {
     webUrl,

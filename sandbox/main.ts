@@ -45,6 +45,9 @@ Threadbridge sandbox is running (worker on ${workerRuntime}).
   Org ${world.orgId}, Slack workspace ${world.teamId}, channel #website-chats (${world.channelId})
   Reps: alice (${world.agents.alice.slackUserId}, mapped), bob (${world.agents.bob.slackUserId}, mapped), carol (${world.unmappedSlackUserId}, not mapped)
 
+  Settings page        ${webUrl}/settings/${world.orgId}#token=${launched.secrets.adminApiToken}
+  Admin API (OpenAPI)  ${webUrl}/api/openapi.json   (Authorization: Bearer ${launched.secrets.adminApiToken})
+
 Try it:
   # the thread of the demo chat, as Slack holds it
   curl -s ${slack.url}/_emulator/channels/${world.channelId}/messages

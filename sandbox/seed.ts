@@ -14,7 +14,7 @@ export interface SeededWorld {
   unmappedSlackUserId: string;
 }
 
-export async function seedWorld(input: { slack: SlackEmulator; platform: ChatPlatformEmulator; store: Store; webUrl: string }): Promise<SeededWorld> {
+export async function seedWorld(input: { slack: SlackEmulator; platform: ChatPlatformEmulator; store: Store; webUrl: string; adminToken: string }): Promise<SeededWorld> {
   const { slack, platform, store, webUrl } = input;
   const team = slack.createTeam({ name: 'Acme Sales', domain: 'acme-sales' });
   const aliceSlack = slack.createUser(team.id, { name: 'alice', realName: 'Alice Agent', email: 'alice@acme.test' });
@@ -26,8 +26,9 @@ export async function seedWorld(input: { slack: SlackEmulator; platform: ChatPla
   const alice = platform.addAgent(org.id, { name: 'Alice Agent', email: 'alice@acme.test', status: 'online' });
   const bob = platform.addAgent(org.id, { name: 'Bob Agent', email: 'bob@acme.test', status: 'online' });
 
-  // Connect the workspace the way an admin does: install link → Slack's Allow → callback.
-  const install = await fetch(`${webUrl}/slack/install?orgId=${encodeURIComponent(org.id)}`, { redirect: 'manual' });
+  // Connect the workspace the way an admin does: the settings page's install link → Slack's
+  // Allow → callback.
+  const install = await fetch(await installLink(webUrl, input.adminToken, org.id), { redirect: 'manual' });
   if (install.status !== 302) throw new Error(`GET /slack/install answered ${install.status}: ${await install.text()}`);
   const callback = slack.approveInstall(install.headers.get('location')!, { teamId: team.id, userId: aliceSlack.id });
   const connected = await fetch(callback);
@@ -49,4 +50,11 @@ export async function seedWorld(input: { slack: SlackEmulator; platform: ChatPla
     agents: { alice: { agentId: alice.id, slackUserId: aliceSlack.id }, bob: { agentId: bob.id, slackUserId: bobSlack.id } },
     unmappedSlackUserId: carol.id,
   };
+}
+
+/** The install link the settings page's Connect button opens (from the admin API). */
+export async function installLink(webUrl: string, adminToken: string, orgId: string): Promise<string> {
+  const res = await fetch(`${webUrl}/api/orgs/${encodeURIComponent(orgId)}/slack`, { headers: { authorization: `Bearer ${adminToken}` } });
+  if (res.status !== 200) throw new Error(`GET /api/orgs/${orgId}/slack answered ${res.status}: ${await res.text()}`);
+  return new URL(((await res.json()) as { installUrl: string }).installUrl, webUrl).toString();
 }

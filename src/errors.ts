@@ -21,6 +21,7 @@ export const errors = {
   MISSING_SIGNATURE: define('missing_signature', 401, 'The signature or timestamp header is missing'),
   STALE_TIMESTAMP: define('stale_timestamp', 401, 'The request timestamp is more than 5 minutes away from now'),
   BAD_SIGNATURE: define('bad_signature', 401, 'The signature does not match the request body'),
+  INVALID_INSTALL_LINK: define('invalid_install_link', 400, 'The install link is invalid or has expired'),
   INVALID_OAUTH_STATE: define('invalid_oauth_state', 400, 'The install link is invalid or has expired; start the install again'),
   MISSING_PARAMETER: define('missing_parameter', 400, 'A required parameter is missing'),
   WORKSPACE_TAKEN: define('workspace_taken', 409, 'This Slack workspace is already connected to another organization'),

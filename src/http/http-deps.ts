@@ -20,6 +20,8 @@ export interface HttpDeps {
   slackAuthorizeUrl: string;
   chatWebhookSecret: string;
   oauthStateKey: Buffer;
+  /** Signs the install links the admin API hands out; /slack/install accepts only those. */
+  installTicketKey: Buffer;
   webhookBodyLimitBytes: number;
   enqueueTimeoutMs: number;
   /** Bull Board: the queues to show and who may see them; absent, the board is not mounted. */

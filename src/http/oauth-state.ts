@@ -14,8 +14,15 @@ function mac(key: Buffer, payload: string): string {
   return createHmac('sha256', key).update(payload).digest('base64url');
 }
 
-export function createOAuthState(key: Buffer, orgId: string, nowMs: number): string {
-  const state: OAuthState = { orgId, expiresAtMs: nowMs + OAUTH_STATE_TTL_MS, nonce: randomBytes(12).toString('base64url') };
+/** Install links handed to admins (the settings page asks for a fresh one each time it loads). */
+export const INSTALL_TICKET_TTL_MS = 60 * 60 * 1000;
+
+/**
+ * A signed, expiring token naming an org. The OAuth state and the install ticket are both of
+ * this form, each under its own key, so one can never be passed off as the other.
+ */
+export function createOAuthState(key: Buffer, orgId: string, nowMs: number, ttlMs = OAUTH_STATE_TTL_MS): string {
+  const state: OAuthState = { orgId, expiresAtMs: nowMs + ttlMs, nonce: randomBytes(12).toString('base64url') };
   const payload = Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
   return `${payload}.${mac(key, payload)}`;
 }

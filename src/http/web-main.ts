@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     slackAuthorizeUrl: config.SLACK_AUTHORIZE_URL,
     chatWebhookSecret: config.CHAT_WEBHOOK_SECRET,
     oauthStateKey: deriveKey(config.TOKEN_ENCRYPTION_KEY, 'oauth-state'),
+    installTicketKey: deriveKey(config.TOKEN_ENCRYPTION_KEY, 'install-ticket'),
     webhookBodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
     enqueueTimeoutMs: 2000,
     ...(config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD

@@ -40,14 +40,19 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 describe('connection', () => {
-  it('names the connected workspace and the install link', async () => {
-    expect(await api('GET', '/slack')).toMatchObject({ status: 200, body: { status: 'connected', workspace: { id: h.teamId, name: 'Acme Sales' }, installUrl: `/slack/install?orgId=${h.orgId}` } });
+  it('names the connected workspace and a signed install link', async () => {
+    expect(await api('GET', '/slack')).toMatchObject({ status: 200, body: { status: 'connected', workspace: { id: h.teamId, name: 'Acme Sales' }, installUrl: expect.stringMatching(/^\/slack\/install\?ticket=[\w%.-]+$/) } });
   });
 
-  it('an org that never connected: not-connected, and its settings answer slack_not_connected', async () => {
+  it('an org that never connected: not-connected with a working install link, and its settings answer slack_not_connected', async () => {
     const other = h.platform.createOrg({ name: 'Other' });
     const conn = await fetch(`${h.webUrl}/api/orgs/${other.id}/slack`, { headers: { authorization: `Bearer ${h.secrets.adminApiToken}` } });
-    expect(await conn.json()).toMatchObject({ status: 'not-connected', installUrl: `/slack/install?orgId=${other.id}` });
+    const body = (await conn.json()) as { status: string; installUrl: string };
+    expect(body.status).toBe('not-connected');
+    // The link is signed for that org: following it starts Slack's OAuth for that org only.
+    const install = await fetch(`${h.webUrl}${body.installUrl}`, { redirect: 'manual' });
+    expect(install.status).toBe(302);
+    expect(install.headers.get('location')).toContain('oauth/v2/authorize');
     const settings = await fetch(`${h.webUrl}/api/orgs/${other.id}/settings`, { headers: { authorization: `Bearer ${h.secrets.adminApiToken}` } });
     expect(settings.status).toBe(409);
     expect(await settings.json()).toMatchObject({ error: { code: 'slack_not_connected' } });

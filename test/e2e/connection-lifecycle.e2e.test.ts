@@ -6,9 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/e2e-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { installLink } from '../../sandbox/seed.ts';
 
 async function connectAgain(h: Harness) {
-  const install = await fetch(`${h.webUrl}/slack/install?orgId=${encodeURIComponent(h.orgId)}`, { redirect: 'manual' });
+  const install = await fetch(await installLink(h.webUrl, h.secrets.adminApiToken, h.orgId), { redirect: 'manual' });
   const callback = h.slack.approveInstall(install.headers.get('location')!, { teamId: h.teamId, userId: h.agents.alice.slackUserId });
   const page = await fetch(callback);
   expect(page.status).toBe(200);

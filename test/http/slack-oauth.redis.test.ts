@@ -3,6 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
 import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
+import { installLink } from '../../sandbox/seed.ts';
+import { createOAuthState } from '../../src/http/oauth-state.ts';
+import { deriveKey } from '../../src/crypto/token-cipher.ts';
 
 const secrets = newSecrets();
 let slack: SlackEmulator;
@@ -21,7 +24,7 @@ afterAll(async () => {
 });
 
 async function startInstall(orgId: string) {
-  const res = await fetch(`${webUrl}/slack/install?orgId=${orgId}`, { redirect: 'manual' });
+  const res = await fetch(await installLink(webUrl, secrets.adminApiToken, orgId), { redirect: 'manual' });
   expect(res.status).toBe(302);
   return res.headers.get('location')!;
 }
@@ -84,7 +87,18 @@ describe('Slack OAuth install', () => {
   });
 
   const failures = [
-    { name: 'an install link without orgId', url: () => `${webUrl}/slack/install`, status: 400, code: 'missing_parameter', says: /Open the install link from the integration settings page/ },
+    { name: 'an install link without a ticket', url: () => `${webUrl}/slack/install?orgId=org_anyone`, status: 400, code: 'missing_parameter', says: /Open the install link from the integration settings page/ },
+    { name: 'an install link with a forged ticket', url: () => `${webUrl}/slack/install?ticket=eyJvcmdJZCI6Im9yZ194In0.forged`, status: 400, code: 'invalid_install_link', says: /click Connect Slack/ },
+    {
+      name: 'an install link older than an hour',
+      url: () => `${webUrl}/slack/install?ticket=${createOAuthState(deriveKey(Buffer.from(secrets.encryptionKeyHex, 'hex'), 'install-ticket'), 'org_x', Date.now() - 2 * 3600_000, 3600_000)}`,
+      status: 400, code: 'invalid_install_link', says: /older than an hour/,
+    },
+    {
+      name: 'an OAuth state passed off as an install ticket',
+      url: () => `${webUrl}/slack/install?ticket=${createOAuthState(deriveKey(Buffer.from(secrets.encryptionKeyHex, 'hex'), 'oauth-state'), 'org_x', Date.now())}`,
+      status: 400, code: 'invalid_install_link', says: /click Connect Slack/,
+    },
     { name: 'a callback with a forged state', url: () => `${webUrl}/slack/oauth/callback?code=abc&state=eyJvcmdJZCI6Im9yZ194In0.forged`, status: 400, code: 'invalid_oauth_state', says: /Start the install again/ },
     { name: 'a callback without state', url: () => `${webUrl}/slack/oauth/callback?code=abc`, status: 400, code: 'invalid_oauth_state', says: /Start the install again/ },
   ];

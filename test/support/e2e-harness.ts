@@ -72,7 +72,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   slack.setInteractivityUrl(`${webUrl}/slack/interactions`);
   platform.setWebhookUrl(`${webUrl}/webhooks/chat`);
 
-  const world = await seedWorld({ slack, platform, store, webUrl });
+  const world = await seedWorld({ slack, platform, store, webUrl, adminToken: secrets.adminApiToken });
 
   const env = {
     ...process.env,

@@ -98,6 +98,7 @@ export async function buildTestApp(input: {
     slackAuthorizeUrl: input.slackAuthorizeUrl,
     chatWebhookSecret: input.secrets.chatWebhookSecret,
     oauthStateKey: deriveKey(key, 'oauth-state'),
+    installTicketKey: deriveKey(key, 'install-ticket'),
     webhookBodyLimitBytes: 256 * 1024,
     enqueueTimeoutMs: 2000,
     metrics: deploymentMetrics(store.conversations, Object.values(queues)),

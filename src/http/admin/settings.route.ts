@@ -14,6 +14,7 @@ import { apiDoc } from './admin-org.ts';
 import { channelProblem, chooseChannel } from '../../directory/channel-choice.ts';
 import { channelView } from './directory.route.ts';
 import { errors } from '../../errors.ts';
+import { installLinkFor } from '../routes/slack-oauth.route.ts';
 
 const settingsBody = {
   type: 'object',
@@ -75,7 +76,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
     scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/slack', { schema: { ...apiDoc('The org’s Slack connection'), params: orgParams } }, async (request) => {
       const { orgId } = request.params;
       const installation = await deps.installations.findByOrg(orgId);
-      const installUrl = `/slack/install?orgId=${encodeURIComponent(orgId)}`;
+      const installUrl = installLinkFor(deps, orgId);
       if (!installation) return { status: 'not-connected', installUrl };
       return {
         status: installation.status === 'active' ? 'connected' : 'disconnected',

@@ -29,7 +29,7 @@ input.invalid{border-color:#b00020}
 <div id="token-form" hidden><p>Enter the admin token to manage this organization's Slack integration.</p>
 <input type="text" id="token-input" autocomplete="off"> <button id="token-save">Continue</button></div>
 <section id="connection"><p id="connection-status">Loading…</p>
-<a id="connect" class="button" hidden href="/slack/install?orgId=${encodeURIComponent(orgId)}">Connect Slack</a>
+<a id="connect" class="button" hidden href="#">Connect Slack</a>
 <p id="directory-status" class="hint"></p></section>
 <section id="settings" hidden>
 <label class="toggle"><input type="checkbox" id="channel-id-mode"> Use channel IDs instead of names</label>
@@ -127,7 +127,7 @@ async function load() {
     $('connection-status').textContent = conn.data.status === 'disconnected'
       ? 'Slack was disconnected (the app was removed from the workspace or its token revoked). Connect it again; your settings are kept.'
       : 'Slack is not connected yet.';
-    $('connect').hidden = false; $('settings').hidden = true;
+    $('connect').href = conn.data.installUrl; $('connect').hidden = false; $('settings').hidden = true;
     return;
   }
   $('connect').hidden = true;

@@ -1,15 +1,21 @@
-// The Slack OAuth v2 install: /slack/install sends the admin's browser to Slack with a signed
-// state naming the org; /slack/oauth/callback exchanges the code and stores the installation.
+// The Slack OAuth v2 install: /slack/install (with a ticket from the admin API) sends the admin's
+// browser to Slack with a signed state naming the org; /slack/oauth/callback exchanges the code and stores the installation.
 // Both answer with a small page, since a person in a browser reads them.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
-import { createOAuthState, readOAuthState } from '../oauth-state.ts';
+import { createOAuthState, readOAuthState, INSTALL_TICKET_TTL_MS } from '../oauth-state.ts';
 import { botScopes } from '../../slack/bot-scopes.ts';
 import { SlackApiError } from '../../slack/slack-errors.ts';
 import { errors, type AppErrorDefinition } from '../../errors.ts';
 import { resultPage } from '../pages/result-page.ts';
 
 export const OAUTH_CALLBACK_PATH = '/slack/oauth/callback';
+export const INSTALL_PATH = '/slack/install';
+
+/** An install link for the org, valid an hour: what the settings page's Connect button opens. */
+export function installLinkFor(deps: Pick<HttpDeps, 'installTicketKey' | 'now'>, orgId: string): string {
+  return `${INSTALL_PATH}?ticket=${encodeURIComponent(createOAuthState(deps.installTicketKey, orgId, deps.now().getTime(), INSTALL_TICKET_TTL_MS))}`;
+}
 
 function redirectUri(deps: HttpDeps): string {
   return new URL(OAUTH_CALLBACK_PATH, deps.publicUrl).toString();
@@ -26,14 +32,18 @@ function fail(reply: FastifyReply, definition: AppErrorDefinition, detail: strin
 export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const rateLimit = { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } };
 
-  app.get<{ Querystring: { orgId?: string } }>('/slack/install', rateLimit, async (request, reply) => {
-    const orgId = request.query.orgId?.trim();
-    if (!orgId) return fail(reply, errors.MISSING_PARAMETER, 'The link has no orgId.', 'Open the install link from the integration settings page.');
+  app.get<{ Querystring: { ticket?: string } }>(INSTALL_PATH, rateLimit, async (request, reply) => {
+    const ticket = request.query.ticket?.trim();
+    if (!ticket) return fail(reply, errors.MISSING_PARAMETER, 'The link has no install ticket.', 'Open the install link from the integration settings page.');
+    // Only links the admin API handed out (to someone holding the admin token) start an install:
+    // otherwise anyone could connect their own workspace to an org that has none yet.
+    const signed = readOAuthState(deps.installTicketKey, ticket, deps.now().getTime());
+    if (!signed) return fail(reply, errors.INVALID_INSTALL_LINK, 'The link is older than an hour or was altered.', 'Open the integration settings page again and click Connect Slack.');
     const url = new URL(deps.slackAuthorizeUrl);
     url.searchParams.set('client_id', deps.slackClientId);
     url.searchParams.set('scope', botScopes.join(','));
     url.searchParams.set('redirect_uri', redirectUri(deps));
-    url.searchParams.set('state', createOAuthState(deps.oauthStateKey, orgId, deps.now().getTime()));
+    url.searchParams.set('state', createOAuthState(deps.oauthStateKey, signed.orgId, deps.now().getTime()));
     return reply.redirect(url.toString(), 302);
   });
 
