@@ -42,6 +42,8 @@ export interface DirectoryLookupDeps {
   now: () => Date;
   /** How long a single lookup may wait for Slack's budget before giving up. */
   maxBudgetWaitMs: number;
+  /** Called when a completed sync exists but Redis has no copy of it (lost): asks for a rebuild. */
+  onCacheLost?: (teamId: string) => Promise<void>;
 }
 
 export interface DirectoryLookup {
@@ -80,6 +82,10 @@ export function createDirectoryLookup(deps: DirectoryLookupDeps): DirectoryLooku
   /** The runs to read, best first: the completed one, else the one being built. */
   async function runs(teamId: string, kind: DirectoryKind): Promise<{ current: string | null; readable: string[] }> {
     const [current, building] = await Promise.all([cache.currentRun(teamId, kind), cache.buildingRun(teamId, kind)]);
+    if (!current && deps.onCacheLost && (await deps.directory.syncState(teamId, kind)).currentRunId) {
+      // MongoDB has a completed run that Redis does not: rebuild now rather than at the next sweep.
+      await deps.onCacheLost(teamId).catch(() => undefined);
+    }
     return { current, readable: current ? [current] : building ? [building] : [] };
   }
 

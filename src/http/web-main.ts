@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     callBudget: createSlackCallBudget(redis, config.QUEUE_PREFIX, config.SLACK_RATE_WINDOW_MS),
     now: () => new Date(),
     maxBudgetWaitMs: 2000,
+    onCacheLost: () => producer.sweepDirectoriesNow(),
   });
 
   const app = await buildApp({

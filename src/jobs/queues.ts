@@ -76,6 +76,8 @@ export interface JobProducer {
   orgChanged(job: OrgChangedJob): Promise<void>;
   /** One pending or running sync per workspace and kind; both kinds when `kind` is left out. */
   syncDirectory(input: { teamId: string; kind?: 'channels' | 'users' }): Promise<void>;
+  /** Runs the directory sweep now (it rebuilds a Redis copy that was lost); one at a time. */
+  sweepDirectoriesNow(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -147,6 +149,9 @@ export function createJobProducer(queues: Queues): JobProducer {
           deduplication: { id: `directory:${teamId}:${what}`, keepLastIfActive: true },
         });
       }
+    },
+    async sweepDirectoriesNow() {
+      await queues.directory.add('sweep', { kind: 'sweep' }, { deduplication: { id: 'directory-sweep-now', ttl: 30_000 } });
     },
     async close() {
       await Promise.all(Object.values(queues).map((q) => q.close()));

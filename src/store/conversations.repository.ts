@@ -71,6 +71,11 @@ export interface ConversationsRepository {
   /** Creates an empty record if absent (a message arrived before its conversation). */
   ensure(orgId: string, conversationId: string, now: Date): Promise<ConversationRecord>;
   get(orgId: string, conversationId: string): Promise<ConversationRecord | null>;
+  /**
+   * Whether the chat is known and open, and its snapshot: read by _id, one fact each, for paths
+   * that must be fast under load (a shortcut's 3-second window) where `get` reads every fact.
+   */
+  openState(orgId: string, conversationId: string): Promise<{ known: boolean; status: ConversationRecord['status']; conversation: Conversation | null }>;
   /** Stores the thread once; false when the conversation already had one. */
   attachThread(orgId: string, conversationId: string, thread: SlackThreadRef, notification: NotificationRecord, now: Date): Promise<boolean>;
   /** Records the first answer; false when someone had already answered. */
@@ -214,6 +219,16 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
       return (await get(orgId, conversationId))!;
     },
     get,
+    async openState(orgId, conversationId) {
+      const [created, status, conversation] = await Promise.all(
+        (['createdAt', 'status', 'conversation'] as const).map((field) => facts.findOne({ _id: factId(orgId, conversationId, field) })),
+      );
+      return {
+        known: Boolean(created),
+        status: (status?.value as ConversationRecord['status'] | undefined) ?? 'open',
+        conversation: (conversation?.value as Conversation | undefined) ?? null,
+      };
+    },
     async attachThread(orgId, conversationId, thread, notification, now) {
       // The reverse lookup is written first: a reply can only arrive once the thread exists in
       // Slack, and by then both records must be there.

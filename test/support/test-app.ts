@@ -79,6 +79,7 @@ export async function buildTestApp(input: {
     callBudget: createSlackCallBudget(redis, prefix, input.slackRateWindowMs),
     now: () => new Date(),
     maxBudgetWaitMs: 2000,
+    onCacheLost: () => createJobProducer(queues).sweepDirectoriesNow(),
   });
   const deps: HttpDeps = {
     logger,
