@@ -3,9 +3,9 @@
 // Events API payloads Slack documents for them, and conversations.list / users.list / *.info as
 // they read afterwards, over workspaces of 100,000 channels and 20,000 users.
 import { WebClient } from '@slack/web-api';
-import type { WebAPIPlatformError } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_BOT_SCOPES, startSlackEmulator } from '../../emulators/slack/index.ts';
+import { slackErrorCode } from './emulator-test-helpers.ts';
 import type { Channel, ChannelInput, Installation, SlackEmulator, Team, User } from '../../emulators/slack/index.ts';
 import { startTestReceiver } from '../../emulators/slack/test-receiver.ts';
 import type { TestReceiver } from '../../emulators/slack/test-receiver.ts';
@@ -44,15 +44,6 @@ async function fresh(): Promise<Ev[]> {
 
 function client(token: string): WebClient {
   return new WebClient(token, { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-}
-
-async function slackError(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return String((e as WebAPIPlatformError).data.error);
-  }
-  throw new Error('expected the call to fail');
 }
 
 /** A second workspace installed with `scopes`, its own receiver-visible events filtered by team. */
@@ -223,7 +214,7 @@ describe('channel_deleted / group_deleted', () => {
     await fresh();
     emu.deleteChannel(doomed.id, alice.id);
     expect(await fresh()).toEqual([{ type: 'channel_deleted', channel: doomed.id, event_ts: EVENT_TS }]);
-    expect(await slackError(c.conversations.info({ channel: doomed.id }))).toBe('channel_not_found');
+    expect(await slackErrorCode(c.conversations.info({ channel: doomed.id }))).toBe('channel_not_found');
     expect((await c.conversations.list({ limit: 100 })).channels!.map((x) => x.id)).toEqual([general.id]);
     expect(emu.messages(doomed.id)).toEqual([]);
     expect(() => emu.deleteChannel(doomed.id)).toThrow(/unknown channel/);
@@ -240,7 +231,7 @@ describe('channel_deleted / group_deleted', () => {
       type: 'group_deleted', channel: mine.id, date_deleted: Math.floor(T0 / 1000) + 2, actor_id: alice.id,
       event_ts: `${Math.floor(T0 / 1000) + 2}.000000`,
     }]);
-    expect(await slackError(c.conversations.info({ channel: mine.id }))).toBe('channel_not_found');
+    expect(await slackErrorCode(c.conversations.info({ channel: mine.id }))).toBe('channel_not_found');
     expect((await c.conversations.list({ types: 'private_channel', limit: 100 })).channels).toEqual([]);
   });
 
@@ -304,7 +295,7 @@ describe('member_left_channel / channel_left / group_left', () => {
     emu.removeFromChannel(p.id, inst.botUserId);
     expect(await fresh()).toEqual([{ type: 'group_left', channel: p.id, event_ts: EVENT_TS }]);
     expect((await c.conversations.list({ types: 'private_channel', limit: 100 })).channels).toEqual([]);
-    expect(await slackError(c.conversations.info({ channel: p.id }))).toBe('channel_not_found');
+    expect(await slackErrorCode(c.conversations.info({ channel: p.id }))).toBe('channel_not_found');
   });
 
   it('needs the read scope of the channel type', async () => {
@@ -403,8 +394,8 @@ describe('conversations.list over a large workspace', () => {
     expect(seen).toEqual([...visible].sort());
     const unarchived = await c.conversations.list({ types: 'public_channel', exclude_archived: true, limit: 1000 });
     expect(unarchived.channels!.every((x) => !x.is_archived && !x.is_private)).toBe(true);
-    expect(await slackError(c.conversations.list({ limit: 1001 }))).toBe('invalid_limit');
-    expect(await slackError(c.conversations.list({}))).toBe('limit_required');
+    expect(await slackErrorCode(c.conversations.list({ limit: 1001 }))).toBe('invalid_limit');
+    expect(await slackErrorCode(c.conversations.list({}))).toBe('limit_required');
   });
 
   it('a channel created between pages lands in id order; a deleted one is skipped', async () => {

@@ -2,12 +2,12 @@
 // (block_actions), a message shortcut (message_action) and a global shortcut (shortcut), each
 // delivered as a signed form post with the payload shape Slack documents.
 import { WebClient } from '@slack/web-api';
-import type { WebAPIPlatformError } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSlackEmulator } from '../../emulators/slack/index.ts';
+import { payloadOf, slackErrorCode } from './emulator-test-helpers.ts';
 import type { Channel, Installation, SlackEmulator, Team, User } from '../../emulators/slack/index.ts';
 import { startTestReceiver } from '../../emulators/slack/test-receiver.ts';
-import type { ReceivedRequest, TestReceiver } from '../../emulators/slack/test-receiver.ts';
+import type { TestReceiver } from '../../emulators/slack/test-receiver.ts';
 
 const SECRET = 'signing-secret';
 let t = 1_764_075_600_000;
@@ -58,25 +58,6 @@ afterEach(async () => {
   await emu.close();
   await rx.close();
 });
-
-async function slackError(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return String((e as WebAPIPlatformError).data.error);
-  }
-  throw new Error('expected the call to fail');
-}
-
-/** The receiver's view: signature checked, form body parsed, payload JSON decoded. */
-function payloadOf(req: ReceivedRequest): Record<string, any> {
-  expect(req.signatureValid).toBe(true);
-  expect(req.path).toBe('/slack/interactions');
-  expect(req.headers['content-type']).toBe('application/x-www-form-urlencoded');
-  const form = new URLSearchParams(req.rawBody);
-  expect([...form.keys()]).toEqual(['payload']);
-  return JSON.parse(form.get('payload')!) as Record<string, any>;
-}
 
 async function postCard(extra: { thread_ts?: string; channel?: string } = {}): Promise<string> {
   const res = await bot.chat.postMessage({ channel: extra.channel ?? general.id, text: 'New conversation from Acme', blocks: BLOCKS as never, ...(extra.thread_ts ? { thread_ts: extra.thread_ts } : {}) });
@@ -134,13 +115,13 @@ describe('clickButton (block_actions)', () => {
     const first = payloadOf(rx.requests[0]!)['trigger_id'] as string;
     const opened = await bot.views.open({ trigger_id: first, view: modal });
     expect(opened.ok).toBe(true);
-    expect(await slackError(bot.views.open({ trigger_id: first, view: modal }))).toBe('exchanged_trigger_id');
+    expect(await slackErrorCode(bot.views.open({ trigger_id: first, view: modal }))).toBe('exchanged_trigger_id');
 
     await emu.clickButton({ teamId: team.id, userId: alice.id, channel: general.id, messageTs: ts, actionId: 'open' });
     const second = payloadOf(rx.requests[1]!)['trigger_id'] as string;
     expect(second).not.toBe(first);
     t += 3001;
-    expect(await slackError(bot.views.open({ trigger_id: second, view: modal }))).toBe('expired_trigger_id');
+    expect(await slackErrorCode(bot.views.open({ trigger_id: second, view: modal }))).toBe('expired_trigger_id');
   });
 
   it('takes block_id from the holding block: a section accessory, a generated id, value picking among same action_ids', async () => {

@@ -3,9 +3,9 @@
 // shape, the client's own refusals, and every documented answer: close, errors, update, push,
 // clear, or an error shown), closing it (view_closed), opening the Home tab (app_home_opened).
 import { WebClient } from '@slack/web-api';
-import type { WebAPIPlatformError } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSlackEmulator } from '../../emulators/slack/index.ts';
+import { payloadOf, slackErrorBody } from './emulator-test-helpers.ts';
 import type { Channel, Installation, SlackEmulator, Team, User } from '../../emulators/slack/index.ts';
 import { startTestReceiver } from '../../emulators/slack/test-receiver.ts';
 import type { Answer, ReceivedRequest, TestReceiver } from '../../emulators/slack/test-receiver.ts';
@@ -56,6 +56,12 @@ const STEP2 = {
 };
 const INFO = { type: 'modal' as const, title: plain('Done'), close: plain('Close'), blocks: [{ type: 'section', block_id: 'msg', text: { type: 'mrkdwn', text: 'Sent.' } }] };
 
+/** The error code and Slack's explanation messages of a failed call. */
+async function slackError(p: Promise<unknown>): Promise<{ error: string; messages: string[] }> {
+  const body = await slackErrorBody(p);
+  return { error: String(body['error']), messages: (body['response_metadata'] as { messages?: string[] } | undefined)?.messages ?? [] };
+}
+
 beforeEach(async () => {
   t = 1_764_075_600_000;
   rx = await startTestReceiver(SECRET, now);
@@ -79,26 +85,6 @@ afterEach(async () => {
   await emu.close();
   await rx.close();
 });
-
-async function slackError(p: Promise<unknown>): Promise<{ error: string; messages: string[] }> {
-  try {
-    await p;
-  } catch (e) {
-    const data = (e as WebAPIPlatformError).data as { error: string; response_metadata?: { messages?: string[] } };
-    return { error: String(data.error), messages: data.response_metadata?.messages ?? [] };
-  }
-  throw new Error('expected the call to fail');
-}
-
-/** The receiver's view of an interaction: signature checked, form body parsed, payload decoded. */
-function payloadOf(req: ReceivedRequest): Record<string, any> {
-  expect(req.signatureValid).toBe(true);
-  expect(req.path).toBe('/slack/interactions');
-  expect(req.headers['content-type']).toBe('application/x-www-form-urlencoded');
-  const form = new URLSearchParams(req.rawBody);
-  expect([...form.keys()]).toEqual(['payload']);
-  return JSON.parse(form.get('payload')!) as Record<string, any>;
-}
 
 const interactions = (): ReceivedRequest[] => rx.requests.filter((r) => r.path === '/slack/interactions');
 const events = (): Record<string, any>[] => rx.requests.filter((r) => r.path === '/slack/events').map((r) => {

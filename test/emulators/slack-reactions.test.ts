@@ -2,9 +2,9 @@
 // stored on the message as conversations.history shows it, Slack's errors, scopes, and the
 // reaction_added / reaction_removed events an app subscribed with reactions:read receives.
 import { WebClient } from '@slack/web-api';
-import type { WebAPIPlatformError } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_BOT_SCOPES, startSlackEmulator } from '../../emulators/slack/index.ts';
+import { slackErrorBody } from './emulator-test-helpers.ts';
 import type { Channel, Installation, SlackEmulator, Team, User } from '../../emulators/slack/index.ts';
 import { startTestReceiver } from '../../emulators/slack/test-receiver.ts';
 import type { TestReceiver } from '../../emulators/slack/test-receiver.ts';
@@ -23,15 +23,6 @@ let ts: string;
 
 function client(token: string): WebClient {
   return new WebClient(token, { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-}
-
-async function slackError(p: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as WebAPIPlatformError).data as unknown as Record<string, unknown>;
-  }
-  throw new Error('expected the call to fail');
 }
 
 type Envelope = { type: string; event: Record<string, unknown> };
@@ -74,7 +65,7 @@ describe('reactions.add / reactions.remove', () => {
 
   it('answers already_reacted for the same emoji twice', async () => {
     await c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' });
-    expect(await slackError(c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' })))
+    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' })))
       .toMatchObject({ ok: false, error: 'already_reacted' });
     expect(emu.messages(general.id)[0]?.reactions).toEqual([{ name: 'eyes', users: [inst.botUserId], count: 1 }]);
   });
@@ -83,45 +74,45 @@ describe('reactions.add / reactions.remove', () => {
     await c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' });
     expect(await c.reactions.remove({ channel: general.id, timestamp: ts, name: 'eyes' })).toMatchObject({ ok: true });
     expect(emu.messages(general.id)[0]?.reactions).toBeUndefined();
-    expect(await slackError(c.reactions.remove({ channel: general.id, timestamp: ts, name: 'eyes' })))
+    expect(await slackErrorBody(c.reactions.remove({ channel: general.id, timestamp: ts, name: 'eyes' })))
       .toMatchObject({ ok: false, error: 'no_reaction' });
-    expect(await slackError(c.reactions.remove({ channel: general.id, timestamp: ts, name: 'tada' })))
+    expect(await slackErrorBody(c.reactions.remove({ channel: general.id, timestamp: ts, name: 'tada' })))
       .toMatchObject({ error: 'no_reaction' });
   });
 
   it('answers message_not_found for an unknown or deleted ts, bad_timestamp for a malformed one', async () => {
-    expect(await slackError(c.reactions.add({ channel: general.id, timestamp: '1764075600.999999', name: 'eyes' })))
+    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: '1764075600.999999', name: 'eyes' })))
       .toMatchObject({ error: 'message_not_found' });
-    expect(await slackError(c.reactions.remove({ channel: general.id, timestamp: '1764075600.999999', name: 'eyes' })))
+    expect(await slackErrorBody(c.reactions.remove({ channel: general.id, timestamp: '1764075600.999999', name: 'eyes' })))
       .toMatchObject({ error: 'message_not_found' });
     await emu.deleteAsUser({ teamId: team.id, channel: general.id, user: alice.id, ts });
-    expect(await slackError(c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' })))
+    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' })))
       .toMatchObject({ error: 'message_not_found' });
-    expect(await slackError(c.reactions.add({ channel: general.id, timestamp: 'yesterday', name: 'eyes' })))
+    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: 'yesterday', name: 'eyes' })))
       .toMatchObject({ error: 'bad_timestamp' });
   });
 
   it('answers channel_not_found for unknown channels and private channels the bot is not in', async () => {
     const secret = emu.createChannel(team.id, { name: 'secret', isPrivate: true, memberIds: [alice.id] });
     const hidden = await emu.postAsUser({ teamId: team.id, channel: secret.id, user: alice.id, text: 'psst' });
-    expect(await slackError(c.reactions.add({ channel: secret.id, timestamp: hidden, name: 'eyes' })))
+    expect(await slackErrorBody(c.reactions.add({ channel: secret.id, timestamp: hidden, name: 'eyes' })))
       .toMatchObject({ error: 'channel_not_found' });
-    expect(await slackError(c.reactions.add({ channel: 'C0NOPE0000', timestamp: ts, name: 'eyes' })))
+    expect(await slackErrorBody(c.reactions.add({ channel: 'C0NOPE0000', timestamp: ts, name: 'eyes' })))
       .toMatchObject({ error: 'channel_not_found' });
   });
 
   it('answers invalid_name, no_item_specified, not_reactable and is_archived', async () => {
-    expect(await slackError(c.reactions.add({ channel: general.id, timestamp: ts, name: ':eyes:' })))
+    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: ts, name: ':eyes:' })))
       .toMatchObject({ error: 'invalid_name' });
-    expect(await slackError(c.reactions.add({ channel: general.id, timestamp: ts, name: '' })))
+    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: ts, name: '' })))
       .toMatchObject({ error: 'invalid_name' });
-    expect(await slackError(c.apiCall('reactions.add', { channel: general.id, name: 'eyes' })))
+    expect(await slackErrorBody(c.apiCall('reactions.add', { channel: general.id, name: 'eyes' })))
       .toMatchObject({ error: 'no_item_specified' });
-    expect(await slackError(c.apiCall('reactions.add', { file: 'F0001', name: 'eyes' })))
+    expect(await slackErrorBody(c.apiCall('reactions.add', { file: 'F0001', name: 'eyes' })))
       .toMatchObject({ error: 'not_reactable' });
     expect(await c.reactions.add({ channel: general.id, timestamp: ts, name: 'thumbsup::skin-tone-6' })).toMatchObject({ ok: true });
     emu.archiveChannel(general.id);
-    expect(await slackError(c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' })))
+    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' })))
       .toMatchObject({ error: 'is_archived' });
   });
 
@@ -132,9 +123,9 @@ describe('reactions.add / reactions.remove', () => {
     const li = emu.install(lean.id, { scopes: ['chat:write', 'channels:history'] });
     const room = emu.createChannel(lean.id, { name: 'room', memberIds: [bob.id, li.botUserId] });
     const lts = await emu.postAsUser({ teamId: lean.id, channel: room.id, user: bob.id, text: 'hi' });
-    const err = await slackError(client(li.botToken).reactions.add({ channel: room.id, timestamp: lts, name: 'eyes' }));
+    const err = await slackErrorBody(client(li.botToken).reactions.add({ channel: room.id, timestamp: lts, name: 'eyes' }));
     expect(err).toMatchObject({ ok: false, error: 'missing_scope', needed: 'reactions:write', provided: 'channels:history,chat:write' });
-    expect(await slackError(client(li.botToken).reactions.remove({ channel: room.id, timestamp: lts, name: 'eyes' })))
+    expect(await slackErrorBody(client(li.botToken).reactions.remove({ channel: room.id, timestamp: lts, name: 'eyes' })))
       .toMatchObject({ error: 'missing_scope', needed: 'reactions:write' });
   });
 
@@ -146,7 +137,7 @@ describe('reactions.add / reactions.remove', () => {
     const ots = await emu.postAsUser({ teamId: other.id, channel: room.id, user: carol.id, text: 'x' });
     await client(oi.botToken).reactions.add({ channel: room.id, timestamp: ots, name: 'eyes' });
     // The same message cannot be reached from another workspace's token.
-    expect(await slackError(c.reactions.add({ channel: room.id, timestamp: ots, name: 'eyes' })))
+    expect(await slackErrorBody(c.reactions.add({ channel: room.id, timestamp: ots, name: 'eyes' })))
       .toMatchObject({ error: 'channel_not_found' });
     const snapshot = emu.messages(room.id)[0]!;
     snapshot.reactions![0]!.users.push('U0MUTATED');

@@ -1,9 +1,9 @@
 // Slack emulator Web API, through HTTP with the real @slack/web-api WebClient: auth errors,
 // scopes, and each method's happy path and main errors as Slack documents them.
 import { WebClient } from '@slack/web-api';
-import type { WebAPIPlatformError } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSlackEmulator } from '../../emulators/slack/index.ts';
+import { slackErrorBody } from './emulator-test-helpers.ts';
 import type { Channel, Installation, SlackEmulator, Team, User } from '../../emulators/slack/index.ts';
 
 let t = 1_764_075_600_000;
@@ -16,15 +16,6 @@ let inst: Installation;
 
 function client(token: string | undefined): WebClient {
   return new WebClient(token, { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
-}
-
-async function slackError(p: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as WebAPIPlatformError).data as unknown as Record<string, unknown>;
-  }
-  throw new Error('expected the call to fail');
 }
 
 beforeEach(async () => {
@@ -43,19 +34,19 @@ afterEach(async () => {
 
 describe('authentication', () => {
   it('answers not_authed without a token, invalid_auth for an unknown one', async () => {
-    expect((await slackError(client(undefined).auth.test())).error).toBe('not_authed');
-    expect((await slackError(client('xoxb-nope').auth.test())).error).toBe('invalid_auth');
+    expect((await slackErrorBody(client(undefined).auth.test())).error).toBe('not_authed');
+    expect((await slackErrorBody(client('xoxb-nope').auth.test())).error).toBe('invalid_auth');
   });
 
   it('answers token_revoked after uninstall and account_inactive for a deleted workspace', async () => {
     const c = client(inst.botToken);
     expect((await c.auth.test()).user_id).toBe(inst.botUserId);
     emu.uninstall(team.id);
-    expect((await slackError(c.auth.test())).error).toBe('token_revoked');
+    expect((await slackErrorBody(c.auth.test())).error).toBe('token_revoked');
     const other = emu.createTeam({ name: 'Gone' });
     const i2 = emu.install(other.id);
     emu.deleteTeam(other.id);
-    expect((await slackError(client(i2.botToken).auth.test())).error).toBe('account_inactive');
+    expect((await slackErrorBody(client(i2.botToken).auth.test())).error).toBe('account_inactive');
   });
 
   it('accepts the token as a form parameter, ignores it inside a JSON body, and warns missing_charset', async () => {
@@ -85,7 +76,7 @@ describe('authentication', () => {
   it('answers missing_scope with needed and provided', async () => {
     const lean = emu.createTeam({ name: 'Lean' });
     const li = emu.install(lean.id, { scopes: ['channels:read'] });
-    const err = await slackError(client(li.botToken).chat.postMessage({ channel: 'C123', text: 'x' }));
+    const err = await slackErrorBody(client(li.botToken).chat.postMessage({ channel: 'C123', text: 'x' }));
     expect(err).toMatchObject({ ok: false, error: 'missing_scope', needed: 'chat:write', provided: 'channels:read' });
   });
 });
@@ -110,21 +101,21 @@ describe('chat.postMessage', () => {
     const [p, r] = emu.messages(general.id);
     expect(p).toMatchObject({ ts: parent.ts, reply_count: 1, thread_ts: parent.ts });
     expect(r).toMatchObject({ ts: reply.ts, thread_ts: parent.ts });
-    expect((await slackError(c.chat.postMessage({ channel: general.id, text: 'x', thread_ts: '1700000000.000001' }))).error).toBe('thread_not_found');
+    expect((await slackErrorBody(c.chat.postMessage({ channel: general.id, text: 'x', thread_ts: '1700000000.000001' }))).error).toBe('thread_not_found');
   });
 
   it('answers channel_not_found, not_in_channel, is_archived and no_text', async () => {
     const c = client(inst.botToken);
-    expect((await slackError(c.chat.postMessage({ channel: 'C0NOPE0000', text: 'x' }))).error).toBe('channel_not_found');
+    expect((await slackErrorBody(c.chat.postMessage({ channel: 'C0NOPE0000', text: 'x' }))).error).toBe('channel_not_found');
     const secret = emu.createChannel(team.id, { name: 'secret', isPrivate: true, memberIds: [alice.id] });
-    expect((await slackError(c.chat.postMessage({ channel: secret.id, text: 'x' }))).error).toBe('channel_not_found');
+    expect((await slackErrorBody(c.chat.postMessage({ channel: secret.id, text: 'x' }))).error).toBe('channel_not_found');
     const pub = emu.createChannel(team.id, { name: 'random', memberIds: [alice.id] });
-    expect((await slackError(c.chat.postMessage({ channel: pub.id, text: 'x' }))).error).toBe('not_in_channel');
+    expect((await slackErrorBody(c.chat.postMessage({ channel: pub.id, text: 'x' }))).error).toBe('not_in_channel');
     emu.archiveChannel(general.id);
-    expect((await slackError(c.chat.postMessage({ channel: general.id, text: 'x' }))).error).toBe('is_archived');
+    expect((await slackErrorBody(c.chat.postMessage({ channel: general.id, text: 'x' }))).error).toBe('is_archived');
     const other = emu.createChannel(team.id, { name: 'other' });
     emu.addToChannel(other.id, inst.botUserId);
-    expect((await slackError(c.chat.postMessage({ channel: other.id, text: '' }))).error).toBe('no_text');
+    expect((await slackErrorBody(c.chat.postMessage({ channel: other.id, text: '' }))).error).toBe('no_text');
   });
 
   it('posts to public channels it is not in when granted chat:write.public', async () => {
@@ -137,13 +128,13 @@ describe('chat.postMessage', () => {
   it('validates blocks: over 50, section text over 3000, header over 150, bad JSON', async () => {
     const c = client(inst.botToken);
     const many = Array.from({ length: 51 }, () => ({ type: 'divider' }));
-    const tooMany = await slackError(c.chat.postMessage({ channel: general.id, text: 'x', blocks: many }));
+    const tooMany = await slackErrorBody(c.chat.postMessage({ channel: general.id, text: 'x', blocks: many }));
     expect(tooMany.error).toBe('invalid_blocks');
-    const longSection = await slackError(c.chat.postMessage({
+    const longSection = await slackErrorBody(c.chat.postMessage({
       channel: general.id, text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3001) } }],
     }));
     expect(longSection).toMatchObject({ error: 'invalid_blocks', response_metadata: { messages: ['[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]'] } });
-    const longHeader = await slackError(c.chat.postMessage({
+    const longHeader = await slackErrorBody(c.chat.postMessage({
       channel: general.id, text: 'x', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }],
     }));
     expect(longHeader.error).toBe('invalid_blocks');
@@ -189,15 +180,15 @@ describe('chat.update, chat.postEphemeral, chat.getPermalink, chat.delete', () =
     expect(upd).toMatchObject({ ok: true, channel: general.id, ts: posted.ts, text: 'v2' });
     expect(emu.messages(general.id)[0]).toMatchObject({ text: 'v2', edited: { user: inst.botUserId } });
     const human = await emu.postAsUser({ teamId: team.id, channel: general.id, user: alice.id, text: 'mine' });
-    expect((await slackError(c.chat.update({ channel: general.id, ts: human, text: 'x' }))).error).toBe('cant_update_message');
-    expect((await slackError(c.chat.update({ channel: general.id, ts: '1.000001', text: 'x' }))).error).toBe('message_not_found');
+    expect((await slackErrorBody(c.chat.update({ channel: general.id, ts: human, text: 'x' }))).error).toBe('cant_update_message');
+    expect((await slackErrorBody(c.chat.update({ channel: general.id, ts: '1.000001', text: 'x' }))).error).toBe('message_not_found');
   });
 
   it('sends ephemerals only to channel members', async () => {
     const c = client(inst.botToken);
     expect(await c.chat.postEphemeral({ channel: general.id, user: alice.id, text: 'psst' })).toMatchObject({ ok: true, message_ts: expect.any(String) });
     const bob = emu.createUser(team.id, { name: 'bob' });
-    expect((await slackError(c.chat.postEphemeral({ channel: general.id, user: bob.id, text: 'x' }))).error).toBe('user_not_in_channel');
+    expect((await slackErrorBody(c.chat.postEphemeral({ channel: general.id, user: bob.id, text: 'x' }))).error).toBe('user_not_in_channel');
     expect(emu.messages(general.id)).toHaveLength(0);
   });
 
@@ -209,7 +200,7 @@ describe('chat.update, chat.postEphemeral, chat.getPermalink, chat.delete', () =
     expect(p1.permalink).toBe(`https://acme.slack.com/archives/${general.id}/p${parent.ts!.replace('.', '')}`);
     const p2 = await c.chat.getPermalink({ channel: general.id, message_ts: reply.ts! });
     expect(p2.permalink).toBe(`https://acme.slack.com/archives/${general.id}/p${reply.ts!.replace('.', '')}?thread_ts=${parent.ts}&cid=${general.id}`);
-    expect((await slackError(c.chat.getPermalink({ channel: general.id, message_ts: '1.000001' }))).error).toBe('message_not_found');
+    expect((await slackErrorBody(c.chat.getPermalink({ channel: general.id, message_ts: '1.000001' }))).error).toBe('message_not_found');
   });
 
   it('deletes its own messages', async () => {
@@ -225,14 +216,14 @@ describe('conversations and users', () => {
     const c = client(inst.botToken);
     expect((await c.conversations.info({ channel: general.id })).channel).toMatchObject({ id: general.id, name: 'general', is_member: true, is_private: false });
     const secret = emu.createChannel(team.id, { name: 'secret', isPrivate: true });
-    expect((await slackError(c.conversations.info({ channel: secret.id }))).error).toBe('channel_not_found');
+    expect((await slackErrorBody(c.conversations.info({ channel: secret.id }))).error).toBe('channel_not_found');
     emu.addToChannel(secret.id, inst.botUserId);
     expect((await c.conversations.info({ channel: secret.id })).channel?.is_private).toBe(true);
     const lean = emu.createTeam({ name: 'L' });
     const li = emu.install(lean.id, { scopes: ['channels:read'] });
     const priv = emu.createChannel(lean.id, { name: 'p', isPrivate: true });
     emu.addToChannel(priv.id, li.botUserId);
-    expect(await slackError(client(li.botToken).conversations.info({ channel: priv.id }))).toMatchObject({ error: 'missing_scope', needed: 'groups:read' });
+    expect(await slackErrorBody(client(li.botToken).conversations.info({ channel: priv.id }))).toMatchObject({ error: 'missing_scope', needed: 'groups:read' });
   });
 
   it('conversations.members lists members', async () => {
@@ -243,9 +234,9 @@ describe('conversations and users', () => {
   it('users.info, users.lookupByEmail (users_not_found), email only with users:read.email', async () => {
     const c = client(inst.botToken);
     expect((await c.users.info({ user: alice.id })).user).toMatchObject({ id: alice.id, real_name: 'Alice A', profile: { email: 'Alice@Acme.test' } });
-    expect((await slackError(c.users.info({ user: 'U0NOPE0000' }))).error).toBe('user_not_found');
+    expect((await slackErrorBody(c.users.info({ user: 'U0NOPE0000' }))).error).toBe('user_not_found');
     expect((await c.users.lookupByEmail({ email: 'alice@acme.test' })).user?.id).toBe(alice.id);
-    expect((await slackError(c.users.lookupByEmail({ email: 'nobody@acme.test' }))).error).toBe('users_not_found');
+    expect((await slackErrorBody(c.users.lookupByEmail({ email: 'nobody@acme.test' }))).error).toBe('users_not_found');
     const lean = emu.createTeam({ name: 'L2' });
     const li = emu.install(lean.id, { scopes: ['users:read'] });
     const u = emu.createUser(lean.id, { name: 'x', email: 'x@l.test' });
@@ -269,25 +260,25 @@ describe('views', () => {
     const trig = emu.issueTriggerId(team.id, alice.id);
     const opened = await c.views.open({ trigger_id: trig, view: modal });
     expect(opened.view).toMatchObject({ id: expect.stringMatching(/^V/), type: 'modal', team_id: team.id });
-    expect((await slackError(c.views.open({ trigger_id: trig, view: modal }))).error).toBe('exchanged_trigger_id');
+    expect((await slackErrorBody(c.views.open({ trigger_id: trig, view: modal }))).error).toBe('exchanged_trigger_id');
     const late = emu.issueTriggerId(team.id, alice.id);
     t += 3001;
-    expect((await slackError(c.views.open({ trigger_id: late, view: modal }))).error).toBe('expired_trigger_id');
-    expect((await slackError(c.views.open({ trigger_id: 'nope', view: modal }))).error).toBe('invalid_trigger_id');
+    expect((await slackErrorBody(c.views.open({ trigger_id: late, view: modal }))).error).toBe('expired_trigger_id');
+    expect((await slackErrorBody(c.views.open({ trigger_id: 'nope', view: modal }))).error).toBe('invalid_trigger_id');
   });
 
   it('rejects views over 100 blocks or with a long title; publishes and updates with hash checks', async () => {
     const c = client(inst.botToken);
     const big = { ...modal, blocks: Array.from({ length: 101 }, () => ({ type: 'divider' })) };
-    expect((await slackError(c.views.open({ trigger_id: emu.issueTriggerId(team.id, alice.id), view: big }))).error).toBe('invalid_arguments');
+    expect((await slackErrorBody(c.views.open({ trigger_id: emu.issueTriggerId(team.id, alice.id), view: big }))).error).toBe('invalid_arguments');
     const longTitle = { ...modal, title: { type: 'plain_text' as const, text: 't'.repeat(25) } };
-    expect((await slackError(c.views.open({ trigger_id: emu.issueTriggerId(team.id, alice.id), view: longTitle }))).error).toBe('invalid_arguments');
+    expect((await slackErrorBody(c.views.open({ trigger_id: emu.issueTriggerId(team.id, alice.id), view: longTitle }))).error).toBe('invalid_arguments');
     const home = await c.views.publish({ user_id: alice.id, view: { type: 'home', blocks: [{ type: 'divider' }] } });
     expect(home.view?.type).toBe('home');
     t += 1000;
     const upd = await c.views.update({ view_id: home.view!.id!, hash: home.view!.hash!, view: { type: 'home', blocks: [] } });
     expect(upd.ok).toBe(true);
-    expect((await slackError(c.views.update({ view_id: home.view!.id!, hash: home.view!.hash!, view: { type: 'home', blocks: [] } }))).error).toBe('hash_conflict');
-    expect((await slackError(c.views.update({ view_id: 'V0NOPE', view: { type: 'home', blocks: [] } }))).error).toBe('not_found');
+    expect((await slackErrorBody(c.views.update({ view_id: home.view!.id!, hash: home.view!.hash!, view: { type: 'home', blocks: [] } }))).error).toBe('hash_conflict');
+    expect((await slackErrorBody(c.views.update({ view_id: 'V0NOPE', view: { type: 'home', blocks: [] } }))).error).toBe('not_found');
   });
 });
