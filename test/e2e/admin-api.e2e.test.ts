@@ -4,7 +4,10 @@
 // concerns. Saves route undeliverable chats again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/e2e-harness.ts';
+import { Redis } from 'ioredis';
 import { waitFor } from '../support/wait-for.ts';
+import { redisUrl } from '../support/services.ts';
+import { createSlackCallBudget } from '../../src/slack/slack-call-budget.ts';
 
 let h: Harness;
 let groupId: string;
@@ -227,5 +230,23 @@ describe('OpenAPI description', () => {
       'PUT /api/orgs/{orgId}/settings',
     ]);
     for (const { op } of operations) expect(op).toMatchObject({ summary: expect.any(String), security: [{ adminToken: [] }] });
+  });
+});
+
+describe('Slack’s budget used up', () => {
+  it('a list shows the row it could not check by its id; a single lookup answers slack_rate_limited with the wait', async () => {
+    // Known only to Slack (the app was in it from its creation, so no event told the directory).
+    const quiet = h.slack.createChannel(h.teamId, { name: 'budget-quiet', isPrivate: true, memberIds: [h.botUserId] });
+    await h.store.slackRouting.setGroupChannel(h.orgId, soloGroupId, quiet.id, new Date());
+    // Every conversations.info call of this minute is spent (by other admins, other processes).
+    const redis = new Redis(redisUrl());
+    const budget = createSlackCallBudget(redis, h.prefix);
+    for (let i = 0; i < 50; i++) await budget.take(h.teamId, 'conversations.info', 50, `spent-${i}`);
+    redis.disconnect();
+
+    const listed = await api('GET', '/routing-groups');
+    expect(listed.status).toBe(200);
+    expect(listed.body.routingGroups.find((g: { groupId: string }) => g.groupId === soloGroupId).channel).toEqual({ id: quiet.id, name: null, warning: null });
+    expect(await api('GET', `/directory/channels/${quiet.id}`)).toMatchObject({ status: 503, body: { error: { code: 'slack_rate_limited', message: expect.stringMatching(/again in \d+ s/) } } });
   });
 });

@@ -28,6 +28,19 @@ export async function slackLookup<T>(lookup: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A lookup for one row of a list (an agent's Slack user, a group's channel): a used-up Slack
+ * budget leaves that row unverified instead of failing the whole page.
+ */
+export async function rowLookup<T>(lookup: () => Promise<T | null>): Promise<{ value: T | null; verified: boolean }> {
+  try {
+    return { value: await lookup(), verified: true };
+  } catch (error) {
+    if (error instanceof DirectoryRateLimitedError) return { value: null, verified: false };
+    throw error;
+  }
+}
+
 /** Runs a call to the chat platform; its failure becomes `platform_unavailable` (502). */
 export async function platformCall<T>(call: () => Promise<T>): Promise<T> {
   try {

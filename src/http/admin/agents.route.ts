@@ -6,7 +6,7 @@ import type { HttpDeps } from '../http-deps.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import { appError } from '../../errors.ts';
 import { adminScope } from './admin-auth.ts';
-import { connectedTeam, orgParams, platformCall, slackLookup } from './admin-org.ts';
+import { connectedTeam, orgParams, platformCall, rowLookup } from './admin-org.ts';
 import { apiDoc } from './admin-org.ts';
 import { userView } from './directory.route.ts';
 
@@ -45,7 +45,7 @@ export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, a
         agents: await Promise.all(
           agents.map(async (a) => {
             const slackUserId = slackUserOf.get(a.id);
-            const user = slackUserId ? await slackLookup(() => directory.user(teamId, slackUserId)) : null;
+            const user = slackUserId ? (await rowLookup(() => directory.user(teamId, slackUserId))).value : null;
             return {
               agentId: a.id, name: a.name, email: a.email, status: a.status,
               slackUser: slackUserId ? (user ? userView(user) : { id: slackUserId, username: null }) : null,

@@ -9,7 +9,7 @@ import type { AdminDeps } from './admin-deps.ts';
 import type { DirectoryChannel } from '../../slack/slack-api.ts';
 import { appError } from '../../errors.ts';
 import { adminScope } from './admin-auth.ts';
-import { connectedTeam, orgParams, platformCall, slackLookup } from './admin-org.ts';
+import { connectedTeam, orgParams, platformCall, rowLookup, slackLookup } from './admin-org.ts';
 import { apiDoc } from './admin-org.ts';
 import { channelProblem, chooseChannel } from '../../directory/channel-choice.ts';
 import { channelView } from './directory.route.ts';
@@ -59,11 +59,15 @@ function channelWarning(channel: DirectoryChannel | null, channelId: string): st
 export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
   const { directory } = admin;
 
-  /** A stored channel id as the page shows it: with its name, and a warning when posting would fail. */
+  /**
+   * A stored channel id as the page shows it: with its name, and a warning when posting would
+   * fail. Shown as its bare id when Slack's budget did not allow checking it (a page of many
+   * groups before the first directory sync).
+   */
   async function storedChannel(teamId: string, channelId: string | null) {
     if (!channelId) return null;
-    const channel = await slackLookup(() => directory.channel(teamId, channelId));
-    return { ...(channel ? channelView(channel) : { id: channelId, name: null }), warning: channelWarning(channel, channelId) };
+    const { value: channel, verified } = await rowLookup(() => directory.channel(teamId, channelId));
+    return { ...(channel ? channelView(channel) : { id: channelId, name: null }), warning: verified ? channelWarning(channel, channelId) : null };
   }
 
   async function resolveChannel(teamId: string, typed: string, channelIdMode: boolean, field: string): Promise<DirectoryChannel> {
