@@ -47,6 +47,7 @@ export async function handleClaimClick(deps: WorkerDeps, raw: InteractionPayload
       return;
     }
     // The same rep again, or this job retried after winning: finish what the win started.
+    await deps.store.conversations.settleClaim(orgId, conversationId, holder, deps.now());
     await announceJoin(deps, orgId, conversationId, holder);
     return;
   }

@@ -102,6 +102,8 @@ export interface ConversationsRepository {
   claimChat(orgId: string, conversationId: string, by: { agentId: string; slackUserId: string; name: string }, now: Date): Promise<boolean>;
   /** Who claimed the chat (from the claim itself, so it is known as soon as the claim is). */
   chatClaim(orgId: string, conversationId: string): Promise<{ agentId: string; slackUserId: string; name: string } | null>;
+  /** Writes the claimer onto the record: what `claimChat` does after winning, for a job retried in between. */
+  settleClaim(orgId: string, conversationId: string, by: { agentId: string; slackUserId: string; name: string }, now: Date): Promise<void>;
   setMeeting(orgId: string, conversationId: string, meeting: { agentId: string; agentName: string; startsAt: string }, now: Date): Promise<void>;
   /**
    * Claims the right to post a one-off notice (`key`, e.g. a booked meeting's id) in the thread, so
@@ -300,9 +302,10 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     },
     async chatClaim(orgId, conversationId) {
       const doc = await claims.findOne({ _id: `${conversationKey(orgId, conversationId)}\u0000claimed` });
-      const by = (doc as { by?: { agentId: string; slackUserId: string; name: string } } | null)?.by;
-      if (by) await set(orgId, conversationId, { claimedBy: by }, new Date()); // in case the claimer stopped before writing it
-      return by ?? null;
+      return (doc as { by?: { agentId: string; slackUserId: string; name: string } } | null)?.by ?? null;
+    },
+    async settleClaim(orgId, conversationId, by, now) {
+      await set(orgId, conversationId, { claimedBy: by }, now);
     },
     async setMeeting(orgId, conversationId, meeting, now) {
       await set(orgId, conversationId, { meeting }, now);

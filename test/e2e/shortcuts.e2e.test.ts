@@ -36,7 +36,9 @@ describe('Book a meeting', () => {
     await useShortcut(h.agents.alice.slackUserId, replyTs, 'book_meeting');
     const modal = await waitFor(() => topModal(h.agents.alice.slackUserId), (v) => v?.callback_id === 'book_meeting_modal', { what: 'the modal' });
     // The clicker's calendar is offered first and chosen; Bob's is the other choice.
-    expect(JSON.stringify(modal!.blocks)).toContain('Alice Agent');
+    const calendar = (modal!.blocks as Array<{ block_id?: string; element?: { initial_option?: { value: string }; options?: Array<{ value: string }> } }>).find((b) => b.block_id === 'calendar')!.element!;
+    expect(calendar.initial_option?.value).toBe(h.agents.alice.agentId);
+    expect(calendar.options?.map((o) => o.value)).toEqual([h.agents.alice.agentId, h.agents.bob.agentId]);
 
     const submitted = await h.slack.submitView({ teamId: h.teamId, userId: h.agents.alice.slackUserId, viewId: modal!.id, values: { duration: { minutes: '45' }, calendar: { agent: h.agents.bob.agentId } } });
     expect(submitted.status).toBe(200);
