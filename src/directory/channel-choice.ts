@@ -7,7 +7,8 @@ import type { DirectoryLookup } from './directory-lookup.ts';
 
 export type ChannelChoice = { ok: true; channel: DirectoryChannel } | { ok: false; error: ErrorName; detail: string };
 
-const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
+/** What a Slack channel id looks like (C… public, G… private, as Slack issues them). */
+export const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
 
 /** Pure: why notifications could not be posted to this channel, or null when they can. */
 export function channelProblem(channel: DirectoryChannel): 'CHANNEL_ARCHIVED' | 'CHANNEL_APP_NOT_MEMBER' | null {

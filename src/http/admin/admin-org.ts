@@ -4,11 +4,26 @@ import type { HttpDeps } from '../http-deps.ts';
 import { appError } from '../../errors.ts';
 import { DirectoryRateLimitedError } from '../../directory/directory-lookup.ts';
 import { PlatformApiError } from '../../platform/platform-api.ts';
+import { CHANNEL_ID } from '../../directory/channel-choice.ts';
 
 export const orgParams = {
   type: 'object',
   required: ['orgId'],
   properties: { orgId: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
+/** The route's params: the org, and one more of its own (`agentId`, `channelId`…). */
+export function orgParamsWith(name: string, schema: Record<string, unknown>) {
+  return { ...orgParams, required: ['orgId', name], properties: { ...orgParams.properties, [name]: schema } };
+}
+
+const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const slackName = { type: 'string', minLength: 1, maxLength: 81 } as const;
+export const paramSchemas = {
+  id,
+  slackName,
+  channelId: { type: 'string', pattern: CHANNEL_ID.source },
+  userId: { type: 'string', pattern: '^[UW][A-Z0-9]{2,}$' },
 } as const;
 
 /** The team id of the org's active installation; `slack_not_connected` otherwise. */

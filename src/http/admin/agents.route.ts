@@ -6,15 +6,11 @@ import type { HttpDeps } from '../http-deps.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import { appError } from '../../errors.ts';
 import { adminScope } from './admin-auth.ts';
-import { connectedTeam, orgParams, platformCall, rowLookup } from './admin-org.ts';
+import { connectedTeam, orgParams, orgParamsWith, paramSchemas, platformCall, rowLookup } from './admin-org.ts';
 import { apiDoc } from './admin-org.ts';
 import { userView } from './directory.route.ts';
 
-const agentParams = {
-  ...orgParams,
-  required: ['orgId', 'agentId'],
-  properties: { ...orgParams.properties, agentId: { type: 'string', minLength: 1, maxLength: 200 } },
-} as const;
+const agentParams = orgParamsWith('agentId', paramSchemas.id);
 
 const mapBody = {
   type: 'object',

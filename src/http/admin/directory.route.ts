@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { DirectoryChannel, DirectoryUser } from '../../slack/slack-api.ts';
 import { appError } from '../../errors.ts';
-import { connectedTeam, orgParams, slackLookup } from './admin-org.ts';
+import { connectedTeam, orgParams, orgParamsWith, paramSchemas, slackLookup } from './admin-org.ts';
 import { apiDoc } from './admin-org.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import { adminScope } from './admin-auth.ts';
@@ -62,7 +62,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
 
     scope.get<{ Params: { orgId: string; name: string } }>(
       '/api/orgs/:orgId/directory/channels/by-name/:name',
-      { schema: { ...apiDoc('One channel by name'), params: { ...orgParams, required: ['orgId', 'name'], properties: { ...orgParams.properties, name: { type: 'string', minLength: 1, maxLength: 81 } } } } },
+      { schema: { ...apiDoc('One channel by name'), params: orgParamsWith('name', paramSchemas.slackName) } },
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const channel = await directory.channelByName(teamId, request.params.name);
@@ -73,7 +73,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
 
     scope.get<{ Params: { orgId: string; username: string } }>(
       '/api/orgs/:orgId/directory/users/by-username/:username',
-      { schema: { ...apiDoc('One user by username'), params: { ...orgParams, required: ['orgId', 'username'], properties: { ...orgParams.properties, username: { type: 'string', minLength: 1, maxLength: 81 } } } } },
+      { schema: { ...apiDoc('One user by username'), params: orgParamsWith('username', paramSchemas.slackName) } },
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const user = await directory.userByUsername(teamId, request.params.username);
@@ -84,7 +84,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
 
     scope.get<{ Params: { orgId: string; channelId: string } }>(
       '/api/orgs/:orgId/directory/channels/:channelId',
-      { schema: { ...apiDoc('One channel by ID (asks Slack when the directory lacks it)'), params: { ...orgParams, required: ['orgId', 'channelId'], properties: { ...orgParams.properties, channelId: { type: 'string', pattern: '^[CG][A-Z0-9]{2,}$' } } } } },
+      { schema: { ...apiDoc('One channel by ID (asks Slack when the directory lacks it)'), params: orgParamsWith('channelId', paramSchemas.channelId) } },
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const channel = await slackLookup(() => directory.channel(teamId, request.params.channelId));
@@ -106,7 +106,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
 
     scope.get<{ Params: { orgId: string; userId: string } }>(
       '/api/orgs/:orgId/directory/users/:userId',
-      { schema: { ...apiDoc('One user by ID (asks Slack when the directory lacks it)'), params: { ...orgParams, required: ['orgId', 'userId'], properties: { ...orgParams.properties, userId: { type: 'string', pattern: '^[UW][A-Z0-9]{2,}$' } } } } },
+      { schema: { ...apiDoc('One user by ID (asks Slack when the directory lacks it)'), params: orgParamsWith('userId', paramSchemas.userId) } },
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const user = await slackLookup(() => directory.user(teamId, request.params.userId));

@@ -9,7 +9,7 @@ import type { AdminDeps } from './admin-deps.ts';
 import type { DirectoryChannel } from '../../slack/slack-api.ts';
 import { appError } from '../../errors.ts';
 import { adminScope } from './admin-auth.ts';
-import { connectedTeam, orgParams, platformCall, rowLookup, slackLookup } from './admin-org.ts';
+import { connectedTeam, orgParams, orgParamsWith, paramSchemas, platformCall, rowLookup, slackLookup } from './admin-org.ts';
 import { apiDoc } from './admin-org.ts';
 import { channelProblem, chooseChannel } from '../../directory/channel-choice.ts';
 import { channelView } from './directory.route.ts';
@@ -36,11 +36,7 @@ interface SettingsBody {
   globalChannel: { enabled: boolean; channel?: string | null };
 }
 
-const groupParams = {
-  ...orgParams,
-  required: ['orgId', 'groupId'],
-  properties: { ...orgParams.properties, groupId: { type: 'string', minLength: 1, maxLength: 200 } },
-} as const;
+const groupParams = orgParamsWith('groupId', paramSchemas.id);
 
 const groupChannelBody = {
   type: 'object',
