@@ -174,10 +174,11 @@ export async function handleViewSubmission(deps: WorkerDeps, raw: InteractionPay
       const choice = readMeetingSubmission(p.view.state.values);
       if (!choice) return;
       const calendarOwner = await deps.store.agentMappings.findByAgent(context.orgId, choice.agentId);
-      const agents = (await freshDirectory(deps, context.orgId)).agents;
-      const calendarName = agents.find((a) => a.agentId === choice.agentId)?.name ?? 'their';
       await deps.platform.requestMeeting({ orgId: context.orgId, conversationId: context.conversationId, agentId: choice.agentId, durationMinutes: choice.durationMinutes });
-      const whose = calendarOwner ? `<@${calendarOwner.slackUserId}>'s` : `${escapeSlackText(calendarName)}'s`;
+      // Named by mention when they are in Slack; otherwise by the platform's name for them.
+      const whose = calendarOwner
+        ? `<@${calendarOwner.slackUserId}>'s`
+        : `${escapeSlackText((await freshDirectory(deps, context.orgId)).agents.find((a) => a.agentId === choice.agentId)?.name ?? 'their')}'s`;
       await post(`:calendar: <@${slackUserId}> offered ${visitorName} a ${choice.durationMinutes}-minute meeting on ${whose} calendar.`);
     } else if (p.view.callback_id === COLLECT_INFO_VIEW) {
       const fields = readFormSubmission(p.view.state.values);
