@@ -80,6 +80,11 @@ export interface SlackApi {
   addReaction(token: string, args: { channel: string; ts: string; name: string }): Promise<void>;
   /** Whether a user is in a channel (conversations.members, paged until found). */
   isChannelMember(token: string, args: { channel: string; user: string }): Promise<boolean>;
+  /**
+   * The app's bot user joins a public channel (conversations.join; already being in it is no
+   * error). Slack sends message events only from channels the app is in.
+   */
+  joinChannel(token: string, channelId: string): Promise<DirectoryChannel>;
   /** The app's DM channel with one user (conversations.open). */
   openDm(token: string, slackUserId: string): Promise<string>;
   /** Opens a modal for the person who clicked (views.open; the trigger is valid 3 s, once). */
@@ -214,6 +219,13 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
         cursor = page.response_metadata?.next_cursor || undefined;
       } while (cursor);
       return false;
+    },
+    async joinChannel(token, channelId) {
+      const result = await call('conversations.join', () => client.conversations.join({ token, channel: channelId }));
+      const channel = result.channel ? toDirectoryChannel(result.channel) : null;
+      if (!channel) throw new SlackApiError('conversations.join', 'missing_channel_in_response', false);
+      // The answer is the channel as it is now, with the app in it.
+      return { ...channel, isMember: true };
     },
     async openDm(token, slackUserId) {
       const result = await call('conversations.open', () => client.conversations.open({ token, users: slackUserId }));

@@ -117,6 +117,7 @@ export function renewingSlackApi(slack: SlackApi, installations: Pick<RotatingIn
     userDisplayName: withRenewal(slack.userDisplayName),
     addReaction: withRenewal(slack.addReaction),
     isChannelMember: withRenewal(slack.isChannelMember),
+    joinChannel: withRenewal(slack.joinChannel),
     openDm: withRenewal(slack.openDm),
     openView: withRenewal(slack.openView),
     publishHome: withRenewal(slack.publishHome),
