@@ -59,7 +59,8 @@ export function createSlackCallBudget(redis: Redis, prefix: string, windowMs = 6
 export const TIER_PER_MINUTE = { tier1: 1, tier2: 20, tier3: 50, tier4: 100 } as const;
 
 /**
- * The tiered methods the directory calls, at their tier's floor (platform-facts: Tier 3 "or 4"
+ * The tiered methods called within a shared budget (the directory's, joining channels, marks on
+ * reminded threads), at their tier's floor (platform-facts: Tier 3 "or 4"
  * methods are treated as 50 a minute).
  */
 export const METHOD_PER_MINUTE = {
@@ -67,6 +68,8 @@ export const METHOD_PER_MINUTE = {
   'users.list': TIER_PER_MINUTE.tier2,
   'conversations.info': TIER_PER_MINUTE.tier3,
   'users.info': TIER_PER_MINUTE.tier3,
+  'conversations.join': TIER_PER_MINUTE.tier3,
+  'reactions.add': TIER_PER_MINUTE.tier3,
 } as const;
 export type BudgetedMethod = keyof typeof METHOD_PER_MINUTE;
 
