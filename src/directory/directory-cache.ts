@@ -1,6 +1,8 @@
 // The directory's hot copy in Redis, shared by every web and worker process: per workspace and
 // kind (channels, users) and per sync run, a hash id → entity, a hash name → id, and two sorted
-// sets used as lexicographic indexes (full names; later words of names) for prefix search.
+// sets used as lexicographic indexes (full names; later words of names) for prefix search; for
+// users also a lexicographic index of emails (several people may share one, a deleted account
+// and its successor), for the mapping suggestions.
 // A run is built under its own keys while it syncs and becomes current in one SET when it
 // completes, so readers never see half a directory swapped in. MongoDB holds the durable copy
 // (src/store/slack-directory.repository.ts); this cache is rebuilt from it when Redis loses it.
@@ -9,7 +11,7 @@
 // module, and prefix search over ZRANGEBYLEX is a few lines.
 import type { Redis } from 'ioredis';
 import type { DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
-import { MATCH, normaliseQuery, orderMatches, personNameTerms, wordSuffixes, type RankedMatch } from './search-terms.ts';
+import { MATCH, normaliseEmail, normaliseQuery, orderMatches, personNameTerms, wordSuffixes, type RankedMatch } from './search-terms.ts';
 
 export type DirectoryKind = 'channels' | 'users';
 export type DirectoryEntity = DirectoryChannel | DirectoryUser;
@@ -41,6 +43,8 @@ export interface DirectoryCache {
   get(teamId: string, kind: DirectoryKind, runId: string, id: string): Promise<DirectoryEntity | null>;
   getByName(teamId: string, kind: DirectoryKind, runId: string, name: string): Promise<DirectoryEntity | null>;
   search(teamId: string, kind: DirectoryKind, runId: string, query: string, options: SearchOptions): Promise<DirectoryEntity[]>;
+  /** Every user of the run with this email (compared trimmed, in lower case), deleted ones and bots included. */
+  usersByEmail(teamId: string, runId: string, email: string): Promise<DirectoryUser[]>;
   /** Bytes Redis holds for one run (MEMORY USAGE of its keys, every element sampled). */
   memoryBytes(teamId: string, kind: DirectoryKind, runId: string): Promise<number>;
   /** A per-workspace sequence: orders changes across processes. */
@@ -60,6 +64,13 @@ function wordTerms(kind: DirectoryKind, e: DirectoryEntity): string[] {
   const u = e as DirectoryUser;
   const username = u.username.toLowerCase();
   return [...new Set([...wordSuffixes(username), ...personNameTerms(u.displayName, u.realName)])].filter((t) => t !== username);
+}
+
+/** The email index's member for a user, or null when Slack showed no email. */
+function emailTerm(kind: DirectoryKind, e: DirectoryEntity): string | null {
+  if (kind !== 'users') return null;
+  const email = normaliseEmail((e as DirectoryUser).email);
+  return email ? `${email}${SEP}${e.id}` : null;
 }
 
 /** What a picker may offer: a private channel only where the app is a member. */
@@ -82,7 +93,9 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
   const base = (teamId: string, kind: DirectoryKind) => `${prefix}:dir:${teamId}:${kind}`;
   const keys = (teamId: string, kind: DirectoryKind, runId: string) => {
     const k = `${base(teamId, kind)}:run:${runId}`;
-    return { byId: `${k}:id`, byName: `${k}:name`, names: `${k}:names`, words: `${k}:words` };
+    // `emailsIndexed` marks a users run written with the email index (runs cached before it
+    // existed get theirs built on first use).
+    return { byId: `${k}:id`, byName: `${k}:name`, names: `${k}:names`, words: `${k}:words`, emails: `${k}:emails`, emailsIndexed: `${k}:emails-indexed` };
   };
 
   async function entitiesById(k: ReturnType<typeof keys>, ids: string[]): Promise<Map<string, DirectoryEntity>> {
@@ -107,6 +120,22 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
       });
       if (members.length < chunk) return;
     }
+  }
+
+  /** Builds the email index of a users run cached before the index existed. */
+  async function indexEmails(k: ReturnType<typeof keys>): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, flat] = await redis.hscan(k.byId, cursor, 'COUNT', 1000);
+      cursor = next;
+      const emails: Array<number | string> = [];
+      for (let i = 1; i < flat.length; i += 2) {
+        const email = emailTerm('users', JSON.parse(flat[i]!) as DirectoryUser);
+        if (email) emails.push(0, email);
+      }
+      if (emails.length > 0) await redis.zadd(k.emails, ...emails);
+    } while (cursor !== '0');
+    await redis.set(k.emailsIndexed, '1');
   }
 
   return {
@@ -134,15 +163,20 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
       const byName: string[] = [];
       const names: Array<number | string> = [];
       const words: Array<number | string> = [];
+      const emails: Array<number | string> = [];
       for (const e of entities) {
         const name = nameOf(kind, e);
         byId.push(e.id, JSON.stringify(e));
         byName.push(name, e.id);
         names.push(0, `${name.toLowerCase()}${SEP}${e.id}`);
         for (const t of wordTerms(kind, e)) words.push(0, `${t}${SEP}${e.id}`);
+        const email = emailTerm(kind, e);
+        if (email) emails.push(0, email);
       }
       const p = redis.pipeline().hset(k.byId, ...byId).hset(k.byName, ...byName).zadd(k.names, ...names);
       if (words.length > 0) p.zadd(k.words, ...words);
+      if (emails.length > 0) p.zadd(k.emails, ...emails);
+      if (kind === 'users') p.set(k.emailsIndexed, '1');
       await p.exec();
     },
     async apply(teamId, runId, change) {
@@ -163,6 +197,8 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
         m.zrem(k.names, `${oldName.toLowerCase()}${SEP}${id}`);
         const oldWords = wordTerms(kind, old);
         if (oldWords.length > 0) m.zrem(k.words, ...oldWords.map((t) => `${t}${SEP}${id}`));
+        const oldEmail = emailTerm(kind, old);
+        if (oldEmail) m.zrem(k.emails, oldEmail);
         m.hdel(k.byId, id);
       }
       if (next) {
@@ -170,6 +206,8 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
         m.hset(k.byId, id, JSON.stringify(next)).hset(k.byName, name, id).zadd(k.names, 0, `${name.toLowerCase()}${SEP}${id}`);
         const words = wordTerms(kind, next);
         if (words.length > 0) m.zadd(k.words, ...words.flatMap((t) => [0, `${t}${SEP}${id}`]));
+        const email = emailTerm(kind, next);
+        if (email) m.zadd(k.emails, 0, email);
       }
       await m.exec();
       // The old name may now belong to another entity (two renames crossing): only drop our own.
@@ -180,7 +218,7 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
     },
     async dropRun(teamId, kind, runId) {
       const k = keys(teamId, kind, runId);
-      await redis.unlink(k.byId, k.byName, k.names, k.words);
+      await redis.unlink(...Object.values(k));
     },
     async get(teamId, kind, runId, id) {
       const json = await redis.hget(keys(teamId, kind, runId).byId, id);
@@ -220,6 +258,20 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
       await fromIndex(k.names, (term) => (term === q ? MATCH.exact : MATCH.namePrefix));
       if (ranked.length < limit && q !== '') await fromIndex(k.words, () => MATCH.word);
       return orderMatches(ranked).slice(0, limit).map((m) => entities.get(m.id)!);
+    },
+    async usersByEmail(teamId, runId, email) {
+      const wanted = normaliseEmail(email);
+      if (!wanted) return [];
+      const k = keys(teamId, 'users', runId);
+      if (!(await redis.exists(k.emailsIndexed))) await indexEmails(k);
+      const [min, max] = prefixRange(`${wanted}${SEP}`);
+      const ids = (await redis.zrangebylex(k.emails, min, max)).map((m) => m.slice(m.lastIndexOf(SEP) + 1));
+      const found = await entitiesById(k, ids);
+      // An entry a concurrent change made stale is dropped by checking the user's email itself.
+      return ids.flatMap((id) => {
+        const u = found.get(id) as DirectoryUser | undefined;
+        return u && normaliseEmail(u.email) === wanted ? [u] : [];
+      });
     },
     async memoryBytes(teamId, kind, runId) {
       const k = keys(teamId, kind, runId);

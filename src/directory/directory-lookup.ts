@@ -51,6 +51,11 @@ export interface DirectoryLookup {
   channelByName(teamId: string, name: string): Promise<DirectoryChannel | null>;
   user(teamId: string, userId: string): Promise<DirectoryUser | null>;
   userByUsername(teamId: string, username: string): Promise<DirectoryUser | null>;
+  /**
+   * The person (not deleted, not a bot) with this email, compared trimmed and in lower case;
+   * null when there is none. From the directory only: never a Slack call.
+   */
+  userByEmail(teamId: string, email: string): Promise<DirectoryUser | null>;
   searchChannels(teamId: string, query: string, options: SearchOptions): Promise<DirectoryChannel[]>;
   searchUsers(teamId: string, query: string, options: SearchOptions): Promise<DirectoryUser[]>;
   status(teamId: string): Promise<DirectoryStatus>;
@@ -129,6 +134,9 @@ export function createDirectoryLookup(deps: DirectoryLookupDeps): DirectoryLooku
     },
     async userByUsername(teamId, username) {
       return fromCache<DirectoryUser>(teamId, 'users', (run) => cache.getByName(teamId, 'users', run, bareName(username)));
+    },
+    async userByEmail(teamId, email) {
+      return fromCache<DirectoryUser>(teamId, 'users', async (run) => (await cache.usersByEmail(teamId, run, email)).find((u) => !u.deleted && !u.isBot) ?? null);
     },
     async searchChannels(teamId, query, options) {
       const [runId] = (await runs(teamId, 'channels')).readable;

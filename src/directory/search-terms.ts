@@ -10,6 +10,12 @@ export function normaliseQuery(query: string): string {
   return query.trim().replace(/^[#@]+/, '').trim().toLowerCase();
 }
 
+/** An email as the directory compares it: trimmed, in lower case; null when there is none. */
+export function normaliseEmail(email: string | null | undefined): string | null {
+  const e = email?.trim().toLowerCase();
+  return e ? e : null;
+}
+
 /**
  * Each later word of a name, with the rest of the name after it: `sales-emea-leads` →
  * [`emea-leads`, `leads`]. A prefix search over these finds `lea` and `emea-l`, but the name

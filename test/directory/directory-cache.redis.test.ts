@@ -140,3 +140,54 @@ describe('directory cache: changes', () => {
     expect(await cache.getByName('T1', 'channels', 'r2', 'deals-2026')).toMatchObject({ id: 'C1' });
   });
 });
+
+describe('directory cache: users by email', () => {
+  const emailsOf = async (cache: ReturnType<typeof createDirectoryCache>, run: string, email: string) =>
+    (await cache.usersByEmail('T1', run, email)).map((u) => u.id).sort();
+
+  it('finds users by email trimmed and in any case, deleted ones and bots included (the lookup decides)', async () => {
+    const cache = createDirectoryCache(redis, uniquePrefix('dir'));
+    await cache.writePage('T1', 'users', 'r1', [
+      user('U1', 'ana', { email: 'Ana.Lopez@Example.com' }),
+      user('U2', 'ana.old', { email: 'ana.lopez@example.com ', deleted: true }),
+      user('U3', 'bob', { email: 'bob@example.com' }),
+      user('U4', 'nobody', { email: null }),
+    ]);
+    expect(await emailsOf(cache, 'r1', '  ANA.LOPEZ@example.COM ')).toEqual(['U1', 'U2']);
+    expect(await emailsOf(cache, 'r1', 'bob@example.com')).toEqual(['U3']);
+    // Not a prefix search: a longer or shorter address is another address.
+    expect(await emailsOf(cache, 'r1', 'bob@example.co')).toEqual([]);
+    expect(await emailsOf(cache, 'r1', '')).toEqual([]);
+  });
+
+  it('follows changes: a new email replaces the old one, a removed user is gone', async () => {
+    const cache = createDirectoryCache(redis, uniquePrefix('dir'));
+    await cache.writePage('T1', 'users', 'r1', [user('U1', 'ana', { email: 'ana@old.example' })]);
+    await cache.apply('T1', 'r1', { op: 'put', kind: 'users', entity: user('U1', 'ana', { email: 'ana@new.example' }) });
+    expect(await emailsOf(cache, 'r1', 'ana@old.example')).toEqual([]);
+    expect(await emailsOf(cache, 'r1', 'ana@new.example')).toEqual(['U1']);
+    await cache.apply('T1', 'r1', { op: 'put', kind: 'users', entity: user('U2', 'cy', { email: 'cy@example.com' }) });
+    expect(await emailsOf(cache, 'r1', 'cy@example.com')).toEqual(['U2']);
+    await cache.apply('T1', 'r1', { op: 'remove', kind: 'users', id: 'U2' });
+    expect(await emailsOf(cache, 'r1', 'cy@example.com')).toEqual([]);
+  });
+
+  it('a run cached before the email index existed gets its index built on first use', async () => {
+    const prefix = uniquePrefix('dir');
+    const cache = createDirectoryCache(redis, prefix);
+    await cache.writePage('T1', 'users', 'r1', [user('U1', 'ana', { email: 'ana@example.com' }), user('U2', 'bob', { email: 'bob@example.com' })]);
+    // What an older version left in Redis: the run's users, no email index.
+    await redis.del(`${prefix}:dir:T1:users:run:r1:emails`, `${prefix}:dir:T1:users:run:r1:emails-indexed`);
+    expect(await emailsOf(cache, 'r1', 'BOB@example.com')).toEqual(['U2']);
+    expect(await redis.exists(`${prefix}:dir:T1:users:run:r1:emails-indexed`)).toBe(1);
+  });
+
+  it('dropRun frees the email index too', async () => {
+    const prefix = uniquePrefix('dir');
+    const cache = createDirectoryCache(redis, prefix);
+    await cache.writePage('T1', 'users', 'r1', [user('U1', 'ana', { email: 'ana@example.com' })]);
+    await cache.dropRun('T1', 'users', 'r1');
+    expect(await redis.exists(`${prefix}:dir:T1:users:run:r1:emails`, `${prefix}:dir:T1:users:run:r1:emails-indexed`)).toBe(0);
+    expect(await cache.memoryBytes('T1', 'users', 'r1')).toBe(0);
+  });
+});
