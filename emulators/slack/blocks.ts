@@ -9,6 +9,14 @@ export const MAX_SECTION_FIELDS = 10;
 export const MAX_HEADER_TEXT = 150;
 export const MAX_MARKDOWN_BLOCK_TEXT = 12_000;
 export const MAX_BLOCK_ID = 255;
+export const MAX_CONTEXT_ELEMENTS = 10;
+export const MAX_ACTIONS_ELEMENTS = 25;
+/** Button element: text 75, value 2,000, url 3,000 (docs.slack.dev "Button element"). */
+export const MAX_BUTTON_TEXT = 75;
+export const MAX_BUTTON_VALUE = 2000;
+export const MAX_URL = 3000;
+/** Image block and image element: image_url 3,000, alt_text 2,000. */
+export const MAX_ALT_TEXT = 2000;
 
 const KNOWN_BLOCKS = new Set([
   'section', 'header', 'divider', 'context', 'actions', 'image', 'input', 'rich_text', 'markdown', 'file', 'video',
@@ -47,6 +55,38 @@ function checkText(problems: Problems, v: unknown, pointer: string, max: number,
   if (typeof text !== 'string') return err(problems, 'must provide a string', `${pointer}/text`);
   if (text.length === 0) return err(problems, 'must be more than 0 characters', `${pointer}/text`);
   if (text.length > max) err(problems, `must be less than ${max + 1} characters`, `${pointer}/text`);
+}
+
+/** An optional (or, with `required`, mandatory) string field of at most `max` characters. */
+function checkString(problems: Problems, o: Record<string, unknown>, key: string, p: string, max: number, required: boolean): void {
+  const v = o[key];
+  if (v === undefined) {
+    if (required) err(problems, `missing required field: ${key}`, `${p}/${key}`);
+    return;
+  }
+  if (typeof v !== 'string') return err(problems, 'must provide a string', `${p}/${key}`);
+  if (v.length > max) err(problems, `must be less than ${max + 1} characters`, `${p}/${key}`);
+}
+
+function checkButton(problems: Problems, el: Record<string, unknown>, p: string): void {
+  checkText(problems, el['text'], `${p}/text`, MAX_BUTTON_TEXT, true);
+  checkString(problems, el, 'action_id', p, MAX_ACTION_ID, false);
+  checkString(problems, el, 'value', p, MAX_BUTTON_VALUE, false);
+  checkString(problems, el, 'url', p, MAX_URL, false);
+}
+
+/** An image element (section accessory, context element) or the image block: the same two limits. */
+function checkImage(problems: Problems, el: Record<string, unknown>, p: string): void {
+  if (el['image_url'] === undefined && !isObj(el['slack_file'])) return err(problems, 'must provide image_url or slack_file', p);
+  checkString(problems, el, 'image_url', p, MAX_URL, false);
+  checkString(problems, el, 'alt_text', p, MAX_ALT_TEXT, true);
+}
+
+/** The limits of the elements the emulator knows outside input blocks: buttons and images. */
+function checkElement(problems: Problems, el: unknown, p: string): void {
+  if (!isObj(el)) return err(problems, 'must provide an object', p);
+  if (el['type'] === 'button') checkButton(problems, el, p);
+  else if (el['type'] === 'image') checkImage(problems, el, p);
 }
 
 function checkOptions(problems: Problems, options: unknown, p: string, max: number): void {
@@ -103,6 +143,7 @@ function checkBlock(problems: Problems, b: unknown, p: string, blockIds: Set<str
         if (fields.length > MAX_SECTION_FIELDS) err(problems, `must be no more than ${MAX_SECTION_FIELDS} items`, `${p}/fields`);
         fields.forEach((f, i) => checkText(problems, f, `${p}/fields/${i}`, MAX_SECTION_FIELD_TEXT));
       }
+      if (b['accessory'] !== undefined) checkElement(problems, b['accessory'], `${p}/accessory`);
       return;
     }
     case 'header':
@@ -116,19 +157,19 @@ function checkBlock(problems: Problems, b: unknown, p: string, blockIds: Set<str
     case 'context': {
       const els = b['elements'];
       if (!Array.isArray(els) || els.length === 0) return err(problems, 'must provide a non-empty array', `${p}/elements`);
-      if (els.length > 10) err(problems, 'must be no more than 10 items', `${p}/elements`);
+      if (els.length > MAX_CONTEXT_ELEMENTS) err(problems, `must be no more than ${MAX_CONTEXT_ELEMENTS} items`, `${p}/elements`);
+      els.forEach((el, i) => { if (isObj(el) && el['type'] === 'image') checkImage(problems, el, `${p}/elements/${i}`); });
       return;
     }
     case 'actions': {
       const els = b['elements'];
       if (!Array.isArray(els) || els.length === 0) return err(problems, 'must provide a non-empty array', `${p}/elements`);
-      if (els.length > 25) err(problems, 'must be no more than 25 items', `${p}/elements`);
+      if (els.length > MAX_ACTIONS_ELEMENTS) err(problems, `must be no more than ${MAX_ACTIONS_ELEMENTS} items`, `${p}/elements`);
+      els.forEach((el, i) => checkElement(problems, el, `${p}/elements/${i}`));
       return;
     }
     case 'image':
-      if (typeof b['image_url'] !== 'string' && !isObj(b['slack_file'])) err(problems, 'must provide image_url or slack_file', p);
-      if (typeof b['alt_text'] !== 'string') err(problems, 'must provide a string', `${p}/alt_text`);
-      return;
+      return checkImage(problems, b, p);
     case 'input':
       checkText(problems, b['label'], `${p}/label`, 2000, true);
       if (!isObj(b['element'])) err(problems, 'must provide an object', `${p}/element`);
