@@ -1,5 +1,6 @@
 // The OAuth v2 install over HTTP against the Slack emulator: the redirect, the signed state,
-// the code exchange, the installation stored with its token encrypted, and each failure page.
+// the code exchange, the installation stored with its token encrypted, the browser sent back to
+// the settings page, and each failure page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
 import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
@@ -23,6 +24,9 @@ afterAll(async () => {
   await slack?.close();
 });
 
+/** Follows Slack's redirect to the callback as a browser does, without following the callback's own redirect. */
+const callBack = (callback: string) => fetch(callback, { redirect: 'manual' });
+
 async function startInstall(orgId: string) {
   const res = await fetch(await installLink(webUrl, secrets.adminApiToken, orgId), { redirect: 'manual' });
   expect(res.status).toBe(302);
@@ -43,9 +47,7 @@ describe('Slack OAuth install', () => {
     const team = slack.createTeam({ name: 'Encrypted Inc' });
     const admin = slack.createUser(team.id, { name: 'admin' });
     const callback = slack.approveInstall(await startInstall('org_enc'), { teamId: team.id, userId: admin.id });
-    const res = await fetch(callback);
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain('Workspace Encrypted Inc is now connected');
+    expect((await callBack(callback)).status).toBe(303);
 
     const installation = await t.store.installations.findByOrg('org_enc');
     expect(installation).toMatchObject({ teamId: team.id, teamName: 'Encrypted Inc', orgId: 'org_enc', status: 'active', installerUserId: admin.id });
@@ -62,23 +64,38 @@ describe('Slack OAuth install', () => {
     expect(t.logs()).not.toContain(code);
   });
 
+  it('sends the browser back to the org’s settings page, which then opens on its own', async () => {
+    const team = slack.createTeam({ name: 'Roundtrip LLC' });
+    const admin = slack.createUser(team.id, { name: 'admin' });
+    const res = await callBack(slack.approveInstall(await startInstall('org roundtrip/1'), { teamId: team.id, userId: admin.id }));
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/settings/org%20roundtrip%2F1?slack=connected');
+    expect(await t.store.installations.findByOrg('org roundtrip/1')).toMatchObject({ teamId: team.id, status: 'active' });
+    const page = await fetch(new URL(res.headers.get('location')!, webUrl));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Slack integration settings</title>');
+  });
+
   it('refuses a second org connecting a workspace that is already connected', async () => {
     const team = slack.createTeam({ name: 'Taken Ltd' });
     const admin = slack.createUser(team.id, { name: 'admin' });
-    expect((await fetch(slack.approveInstall(await startInstall('org_first'), { teamId: team.id, userId: admin.id }))).status).toBe(200);
-    const second = await fetch(slack.approveInstall(await startInstall('org_second'), { teamId: team.id, userId: admin.id }));
+    expect((await callBack(slack.approveInstall(await startInstall('org_first'), { teamId: team.id, userId: admin.id }))).status).toBe(303);
+    const second = await callBack(slack.approveInstall(await startInstall('org_second'), { teamId: team.id, userId: admin.id }));
     expect(second.status).toBe(409);
     expect(second.headers.get('x-error-code')).toBe('workspace_taken');
-    expect(await second.text()).toContain('already connected to another organization');
+    const text = await second.text();
+    expect(text).toContain('already connected to another organization');
+    // A failure stays on its page, with the way back to the settings.
+    expect(text).toContain('href="/settings/org_second"');
     expect((await t.store.installations.findByTeam(team.id))!.orgId).toBe('org_first');
   });
 
   it('keeps the same org on reinstall and stores the token of the latest install', async () => {
     const team = slack.createTeam({ name: 'Again Co' });
     const admin = slack.createUser(team.id, { name: 'admin' });
-    expect((await fetch(slack.approveInstall(await startInstall('org_again'), { teamId: team.id, userId: admin.id }))).status).toBe(200);
+    expect((await callBack(slack.approveInstall(await startInstall('org_again'), { teamId: team.id, userId: admin.id }))).status).toBe(303);
     const firstToken = await t.store.installations.botToken(team.id);
-    expect((await fetch(slack.approveInstall(await startInstall('org_again'), { teamId: team.id, userId: admin.id }))).status).toBe(200);
+    expect((await callBack(slack.approveInstall(await startInstall('org_again'), { teamId: team.id, userId: admin.id }))).status).toBe(303);
     expect((await t.store.installations.findByOrg('org_again'))!.teamId).toBe(team.id);
     // The reinstall's token is the one kept (the emulator may or may not issue a new one).
     const latest = slack.calls({ method: 'oauth.v2.access' }).at(-1)!.response.access_token as string;
@@ -116,6 +133,7 @@ describe('Slack OAuth install', () => {
     const res = await fetch(`${webUrl}/slack/oauth/callback?error=access_denied&state=${encodeURIComponent(state)}`);
     expect(res.status).toBe(400);
     expect(res.headers.get('x-error-code')).toBe('install_cancelled');
+    expect(await res.text()).toContain('href="/settings/org_cancel"');
     expect(await t.store.installations.findByOrg('org_cancel')).toBeNull();
   });
 
@@ -123,8 +141,8 @@ describe('Slack OAuth install', () => {
     const team = slack.createTeam({ name: 'Twice Corp' });
     const admin = slack.createUser(team.id, { name: 'admin' });
     const callback = slack.approveInstall(await startInstall('org_twice'), { teamId: team.id, userId: admin.id });
-    expect((await fetch(callback)).status).toBe(200);
-    const again = await fetch(callback);
+    expect((await callBack(callback)).status).toBe(303);
+    const again = await callBack(callback);
     expect(again.status).toBe(502);
     expect(again.headers.get('x-error-code')).toBe('slack_oauth_failed');
     expect(await again.text()).toMatch(/Slack answered (invalid_code|code_already_used)/);

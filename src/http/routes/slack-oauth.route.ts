@@ -1,6 +1,8 @@
 // The Slack OAuth v2 install: /slack/install (with a ticket from the admin API) sends the admin's
-// browser to Slack with a signed state naming the org; /slack/oauth/callback exchanges the code and stores the installation.
-// Both answer with a small page, since a person in a browser reads them.
+// browser to Slack with a signed state naming the org; /slack/oauth/callback exchanges the code,
+// stores the installation and sends the browser back to the org's settings page, which then shows
+// the connected workspace (as the platform's help article describes). A failure answers a small
+// page saying what to do, with a link back to the settings when the org is known.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import { createOAuthState, readOAuthState, INSTALL_TICKET_TTL_MS } from '../oauth-state.ts';
@@ -21,12 +23,20 @@ function redirectUri(deps: HttpDeps): string {
   return new URL(OAUTH_CALLBACK_PATH, deps.publicUrl).toString();
 }
 
-function fail(reply: FastifyReply, definition: AppErrorDefinition, detail: string, whatToDo: string) {
+/** The org's settings page; `?slack=connected` makes it say so once. */
+export function settingsPath(orgId: string, connected = false): string {
+  return `/settings/${encodeURIComponent(orgId)}${connected ? '?slack=connected' : ''}`;
+}
+
+function fail(reply: FastifyReply, definition: AppErrorDefinition, detail: string, whatToDo: string, orgId?: string) {
   return reply
     .status(definition.statusCode)
     .type('text/html; charset=utf-8')
     .header('x-error-code', definition.code)
-    .send(resultPage({ title: 'Slack was not connected', message: `${definition.message}. ${detail}`, hint: whatToDo, ok: false }));
+    .send(resultPage({
+      title: 'Slack was not connected', message: `${definition.message}. ${detail}`, hint: whatToDo, ok: false,
+      ...(orgId ? { link: { href: settingsPath(orgId), text: 'Back to the Slack integration settings' } } : {}),
+    }));
 }
 
 export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): void {
@@ -51,8 +61,9 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
     const { code, error } = request.query;
     const state = readOAuthState(deps.oauthStateKey, request.query.state, deps.now().getTime());
     if (!state) return fail(reply, errors.INVALID_OAUTH_STATE, 'The install took longer than 10 minutes or the link was altered.', 'Start the install again from the integration settings page.');
-    if (error) return fail(reply, errors.INSTALL_CANCELLED, `Slack said: ${error}.`, 'Start the install again and click Allow on Slack’s page to connect the workspace.');
-    if (!code) return fail(reply, errors.MISSING_PARAMETER, 'Slack sent no code.', 'Start the install again.');
+    const { orgId } = state;
+    if (error) return fail(reply, errors.INSTALL_CANCELLED, `Slack said: ${error}.`, 'Start the install again and click Allow on Slack’s page to connect the workspace.', orgId);
+    if (!code) return fail(reply, errors.MISSING_PARAMETER, 'Slack sent no code.', 'Start the install again.', orgId);
 
     let access;
     try {
@@ -60,7 +71,7 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
     } catch (err) {
       const slackCode = err instanceof SlackApiError ? err.code : 'request_failed';
       request.log.warn({ slackCode }, 'oauth.v2.access failed');
-      return fail(reply, errors.SLACK_OAUTH_FAILED, `Slack answered ${slackCode}.`, 'Start the install again; if it keeps failing, check the app’s client id, secret and redirect URL.');
+      return fail(reply, errors.SLACK_OAUTH_FAILED, `Slack answered ${slackCode}.`, 'Start the install again; if it keeps failing, check the app’s client id, secret and redirect URL.', orgId);
     }
 
     const saved = await deps.installations.save(
@@ -68,7 +79,7 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
         teamId: access.teamId,
         teamName: access.teamName,
         enterpriseId: access.enterpriseId,
-        orgId: state.orgId,
+        orgId,
         appId: access.appId,
         botUserId: access.botUserId,
         scopes: access.scopes,
@@ -84,18 +95,16 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
         saved.reason === 'workspace_taken'
           ? `The workspace ${access.teamName} is already connected to another organization.`
           : 'This organization is already connected to another Slack workspace.';
-      return fail(reply, errors.WORKSPACE_TAKEN, detail, 'Disconnect the other connection first, or pick another workspace.');
+      return fail(reply, errors.WORKSPACE_TAKEN, detail, 'Disconnect the other connection first, or pick another workspace.', orgId);
     }
-    request.log.info({ orgId: state.orgId, teamId: access.teamId }, 'Slack workspace connected');
+    request.log.info({ orgId, teamId: access.teamId }, 'Slack workspace connected');
     // Chats that arrived while Slack was not connected get routed now.
-    await deps.producer.orgChanged({ orgId: state.orgId, cause: 'slack-connected' }).catch((err) => request.log.warn({ err }, 'could not queue the retry of undeliverable chats'));
+    await deps.producer.orgChanged({ orgId, cause: 'slack-connected' }).catch((err) => request.log.warn({ err }, 'could not queue the retry of undeliverable chats'));
     // The channel and user pickers need the workspace's directory: its first sync starts now.
     await deps.producer.syncDirectory({ teamId: access.teamId }).catch((err) => request.log.warn({ err }, 'could not queue the directory sync'));
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(resultPage({
-        title: 'Slack is connected', message: `Workspace ${access.teamName} is now connected.`, hint: 'Next, map your agents to Slack users and choose channels.', ok: true,
-        link: { href: `/settings/${encodeURIComponent(state.orgId)}`, text: 'Open the Slack integration settings' },
-      }));
+    // Back to the settings page, which shows the connected workspace (the page keeps the admin
+    // token in the tab's sessionStorage, so it survives the round trip through Slack). 303: the
+    // browser follows with a GET.
+    return reply.redirect(settingsPath(orgId, true), 303);
   });
 }
