@@ -45,6 +45,7 @@ export const errors = {
   CHANNEL_NAME_UNKNOWN: define('channel_unknown', 422, 'No channel with this name in the connected workspace'),
   CHANNEL_ID_UNKNOWN: define('channel_id_unknown', 422, 'No channel with this ID is visible to the app'),
   CHANNEL_APP_NOT_MEMBER: define('channel_app_not_member', 422, 'The app is not a member of this private channel: in Slack, type @Threadbridge in the channel and click "Add to Channel", then save again'),
+  CHANNEL_JOIN_FAILED: define('channel_join_failed', 422, 'Slack did not let the app join this public channel, so it could not hear replies there'),
   CHANNEL_ARCHIVED: define('channel_archived', 422, 'This channel is archived; notifications cannot be posted there'),
   GLOBAL_CHANNEL_REQUIRED: define('global_channel_required', 422, 'The global channel is on: choose its channel'),
   PLATFORM_UNAVAILABLE: define('platform_unavailable', 502, 'The chat platform did not answer; try again'),

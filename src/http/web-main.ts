@@ -12,6 +12,8 @@ import { buildApp } from './app.ts';
 import { deploymentMetrics } from './deployment-metrics.ts';
 import { createDirectoryCache } from '../directory/directory-cache.ts';
 import { createDirectoryLookup } from '../directory/directory-lookup.ts';
+import { createChannelJoiner } from '../directory/channel-join.ts';
+import { recordDirectoryChange } from '../jobs/directory-changes.ts';
 import { createSlackCallBudget } from '../slack/slack-call-budget.ts';
 import { renewingSlackApi, rotatingInstallations } from '../slack/token-rotation.ts';
 import { createLocks } from '../jobs/thread-lock.ts';
@@ -35,16 +37,25 @@ async function main(): Promise<void> {
 
   const slack = createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET });
   // The directory's lookups by ID may call Slack: with the bot token renewed when it rotates.
-  const installations = rotatingInstallations(store.installations, { slack, locks: createLocks(redis, config.QUEUE_PREFIX), logger, now: () => new Date() });
+  const locks = createLocks(redis, config.QUEUE_PREFIX);
+  const installations = rotatingInstallations(store.installations, { slack, locks, logger, now: () => new Date() });
+  const directoryCache = createDirectoryCache(redis, config.QUEUE_PREFIX);
+  const callBudget = createSlackCallBudget(redis, config.QUEUE_PREFIX, config.SLACK_RATE_WINDOW_MS);
+  const renewingSlack = renewingSlackApi(slack, installations);
   const directory = createDirectoryLookup({
-    cache: createDirectoryCache(redis, config.QUEUE_PREFIX),
+    cache: directoryCache,
     directory: store.slackDirectory,
     installations,
-    slack: renewingSlackApi(slack, installations),
-    callBudget: createSlackCallBudget(redis, config.QUEUE_PREFIX, config.SLACK_RATE_WINDOW_MS),
+    slack: renewingSlack,
+    callBudget,
     now: () => new Date(),
     maxBudgetWaitMs: 2000,
     onCacheLost: () => producer.sweepDirectoriesNow(),
+  });
+  // The admin API joins the public channels an admin chooses (the admin waits on it).
+  const channelJoiner = createChannelJoiner({
+    installations, slack: renewingSlack, callBudget, maxBudgetWaitMs: 2000,
+    recordChange: (teamId, change) => recordDirectoryChange({ locks, directoryCache, store, now: () => new Date() }, teamId, change),
   });
 
   const app = await buildApp({
@@ -55,7 +66,7 @@ async function main(): Promise<void> {
     ...(config.ADMIN_API_TOKEN
       ? {
           admin: {
-            token: config.ADMIN_API_TOKEN, directory, orgSettings: store.orgSettings, agentMappings: store.agentMappings, slackRouting: store.slackRouting,
+            token: config.ADMIN_API_TOKEN, directory, channelJoiner, orgSettings: store.orgSettings, agentMappings: store.agentMappings, slackRouting: store.slackRouting,
             platform: createPlatformApi({ baseUrl: config.CHAT_API_URL, token: config.CHAT_API_TOKEN }),
           },
         }

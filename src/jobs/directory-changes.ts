@@ -4,13 +4,17 @@
 // lock, shared with the moment a sync run becomes current: the run then replays every change
 // logged since it started, so nothing that happened during a sync is lost or applied out of order.
 import type { WorkerDeps } from './worker-deps.ts';
+import type { Store } from '../store/index.ts';
 import type { DirectoryChange, DirectoryKind } from '../directory/directory-cache.ts';
 import { acquireWithin, type Lock } from './thread-lock.ts';
 import { LockBusyError } from './job-errors.ts';
 
 const WRITE_LOCK_WAIT_MS = 5_000;
 
-export async function withDirectoryWriteLock<T>(deps: WorkerDeps, teamId: string, kind: DirectoryKind, work: () => Promise<T>): Promise<T> {
+/** What writing a change needs: narrower than WorkerDeps, so the web process records the app's joins too. */
+export type DirectoryWriteDeps = Pick<WorkerDeps, 'locks' | 'directoryCache' | 'now'> & { store: Pick<Store, 'slackDirectory'> };
+
+export async function withDirectoryWriteLock<T>(deps: Pick<WorkerDeps, 'locks'>, teamId: string, kind: DirectoryKind, work: () => Promise<T>): Promise<T> {
   const name = `directory-write:${teamId}:${kind}`;
   const lock: Lock | null = await acquireWithin(deps.locks, name, { waitMs: WRITE_LOCK_WAIT_MS });
   if (!lock) throw new LockBusyError(name);
@@ -21,7 +25,7 @@ export async function withDirectoryWriteLock<T>(deps: WorkerDeps, teamId: string
   }
 }
 
-export async function recordDirectoryChange(deps: WorkerDeps, teamId: string, change: DirectoryChange): Promise<void> {
+export async function recordDirectoryChange(deps: DirectoryWriteDeps, teamId: string, change: DirectoryChange): Promise<void> {
   const cache = deps.directoryCache;
   await withDirectoryWriteLock(deps, teamId, change.kind, async () => {
     const seq = await cache.nextChangeSeq(teamId);

@@ -14,6 +14,8 @@ import { createSlackApi } from '../../src/slack/slack-api.ts';
 import { createPlatformApi } from '../../src/platform/platform-api.ts';
 import { createDirectoryCache } from '../../src/directory/directory-cache.ts';
 import { createDirectoryLookup } from '../../src/directory/directory-lookup.ts';
+import { createChannelJoiner } from '../../src/directory/channel-join.ts';
+import { recordDirectoryChange } from '../../src/jobs/directory-changes.ts';
 import { createSlackCallBudget } from '../../src/slack/slack-call-budget.ts';
 import { renewingSlackApi, rotatingInstallations } from '../../src/slack/token-rotation.ts';
 import { createLocks } from '../../src/jobs/thread-lock.ts';
@@ -70,16 +72,24 @@ export async function buildTestApp(input: {
   let publicUrl = 'http://threadbridge.test';
   const slack = createSlackApi({ apiUrl: input.slackApiUrl, clientId: input.secrets.slackClientId, clientSecret: input.secrets.slackClientSecret });
   const logger = createLogger({ level: 'debug', name: 'web', destination });
-  const installations = rotatingInstallations(store.installations, { slack, locks: createLocks(redis, prefix), logger, now: () => new Date() });
+  const locks = createLocks(redis, prefix);
+  const installations = rotatingInstallations(store.installations, { slack, locks, logger, now: () => new Date() });
+  const directoryCache = createDirectoryCache(redis, prefix);
+  const callBudget = createSlackCallBudget(redis, prefix, input.slackRateWindowMs);
+  const renewingSlack = renewingSlackApi(slack, installations);
   const directory = createDirectoryLookup({
-    cache: createDirectoryCache(redis, prefix),
+    cache: directoryCache,
     directory: store.slackDirectory,
     installations,
-    slack: renewingSlackApi(slack, installations),
-    callBudget: createSlackCallBudget(redis, prefix, input.slackRateWindowMs),
+    slack: renewingSlack,
+    callBudget,
     now: () => new Date(),
     maxBudgetWaitMs: 2000,
     onCacheLost: () => createJobProducer(queues).sweepDirectoriesNow(),
+  });
+  const channelJoiner = createChannelJoiner({
+    installations, slack: renewingSlack, callBudget, maxBudgetWaitMs: 2000,
+    recordChange: (teamId, change) => recordDirectoryChange({ locks, directoryCache, store, now: () => new Date() }, teamId, change),
   });
   const deps: HttpDeps = {
     logger,
@@ -87,7 +97,7 @@ export async function buildTestApp(input: {
     installations: store.installations,
     slack,
     admin: {
-      token: input.secrets.adminApiToken, directory, orgSettings: store.orgSettings, agentMappings: store.agentMappings, slackRouting: store.slackRouting,
+      token: input.secrets.adminApiToken, directory, channelJoiner, orgSettings: store.orgSettings, agentMappings: store.agentMappings, slackRouting: store.slackRouting,
       platform: createPlatformApi({ baseUrl: input.chatApiUrl ?? 'http://127.0.0.1:9/', token: input.secrets.chatApiToken }),
     },
     now: () => new Date(),

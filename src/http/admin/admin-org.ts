@@ -33,12 +33,12 @@ export async function connectedTeam(deps: HttpDeps, orgId: string): Promise<stri
   return installation.teamId;
 }
 
-/** Runs a lookup that may ask Slack; a used-up budget becomes `slack_rate_limited` (503). */
-export async function slackLookup<T>(lookup: () => Promise<T>): Promise<T> {
+/** Runs a lookup that may ask Slack; a used-up budget becomes `slack_rate_limited` (503), naming `field` if given. */
+export async function slackLookup<T>(lookup: () => Promise<T>, field?: string): Promise<T> {
   try {
     return await lookup();
   } catch (error) {
-    if (error instanceof DirectoryRateLimitedError) throw appError('SLACK_BUDGET_EXHAUSTED', `${error.method}, again in ${Math.ceil(error.retryAfterMs / 1000)} s`);
+    if (error instanceof DirectoryRateLimitedError) throw appError('SLACK_BUDGET_EXHAUSTED', `${error.method}, again in ${Math.ceil(error.retryAfterMs / 1000)} s`, field);
     throw error;
   }
 }

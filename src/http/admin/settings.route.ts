@@ -1,8 +1,9 @@
 // Admin API: the org's Slack connection, its settings (channel-ID mode, the global channel) and
 // its routing groups' Slack channels. Every channel typed in is resolved and checked (a name
 // from the directory, or in channel-ID mode an ID, asked of Slack when the directory lacks it;
-// not archived; a private one only with the app in it), and each error names the field it
-// concerns. A save routes the org's undeliverable chats again.
+// not archived; a private one only with the app in it), a public one the app is not in is
+// joined before it is saved, and each error names the field it concerns. Every channel shown
+// says whether the app is in it (`appInChannel`). A save routes the org's undeliverable chats again.
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { AdminDeps } from './admin-deps.ts';
@@ -10,6 +11,7 @@ import type { DirectoryChannel } from '../../slack/slack-api.ts';
 import { appError } from '../../errors.ts';
 import { adminScope } from './admin-auth.ts';
 import { connectedTeam, orgParams, orgParamsWith, paramSchemas, platformCall, rowLookup, slackLookup } from './admin-org.ts';
+import { SlackApiError, SlackRateLimitedError } from '../../slack/slack-errors.ts';
 import { apiDoc } from './admin-org.ts';
 import { channelProblem, chooseChannel } from '../../directory/channel-choice.ts';
 import { channelView } from './directory.route.ts';
@@ -52,6 +54,29 @@ function channelWarning(channel: DirectoryChannel | null, channelId: string): st
   return problem ? `${errors[problem].message}.` : null;
 }
 
+/** A chosen channel as the admin API shows it: whether the app is in it, and what stops posting there. */
+function chosenChannelView(channel: DirectoryChannel, warning: string | null) {
+  return { ...channelView(channel), appInChannel: channel.isMember, warning };
+}
+
+/** What to do about Slack's refusal to let the app join, by Slack's code. */
+const JOIN_REFUSAL_HINTS: Record<string, string> = {
+  missing_scope: 'the connection predates the permission to join channels (channels:join): connect Slack again to grant it, then save again',
+  is_archived: 'the channel is archived: choose another',
+  channel_not_found: 'the channel no longer exists: choose another',
+  method_not_supported_for_channel_type: 'it is a private channel: in Slack, type @Threadbridge in the channel and click "Add to Channel", then save again',
+};
+
+/** Slack's refusal of a join as the catalogue answers it; anything else as it is. */
+function joinRefusal(error: unknown, channel: DirectoryChannel, field: string): unknown {
+  if (error instanceof SlackRateLimitedError) return appError('SLACK_BUDGET_EXHAUSTED', `conversations.join, again in ${error.retryAfterSeconds} s`, field);
+  if (error instanceof SlackApiError) {
+    const hint = JOIN_REFUSAL_HINTS[error.code];
+    return appError('CHANNEL_JOIN_FAILED', `#${channel.name}: Slack answered ${error.code}${hint ? `; ${hint}` : ''}`, field);
+  }
+  return error;
+}
+
 export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
   const { directory } = admin;
 
@@ -63,13 +88,30 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
   async function storedChannel(teamId: string, channelId: string | null) {
     if (!channelId) return null;
     const { value: channel, verified } = await rowLookup(() => directory.channel(teamId, channelId));
-    return { ...(channel ? channelView(channel) : { id: channelId, name: null }), warning: verified ? channelWarning(channel, channelId) : null };
+    if (channel) return chosenChannelView(channel, channelWarning(channel, channelId));
+    // Unverified: whether the app is in it is not known (null), nor whether it still exists.
+    return { id: channelId, name: null, appInChannel: verified ? false : null, warning: verified ? channelWarning(null, channelId) : null };
   }
 
   async function resolveChannel(teamId: string, typed: string, channelIdMode: boolean, field: string): Promise<DirectoryChannel> {
-    const choice = await slackLookup(() => chooseChannel(directory, teamId, typed, channelIdMode));
+    const choice = await slackLookup(() => chooseChannel(directory, teamId, typed, channelIdMode), field);
     if (!choice.ok) throw appError(choice.error, choice.detail, field);
     return choice.channel;
+  }
+
+  /**
+   * A public channel the app is not in is joined before the choice is saved: Slack sends an app
+   * a channel's messages only where it is a member, and replies posted there must reach visitors.
+   * The admin's browser waits on this answer, which is why the web process calls Slack here (as
+   * for the OAuth code exchange), within the per-minute budget every process shares.
+   */
+  async function withAppIn(teamId: string, channel: DirectoryChannel, field: string): Promise<DirectoryChannel> {
+    if (channel.isMember || channel.isPrivate) return channel; // a private one without the app was refused already
+    try {
+      return await slackLookup(() => admin.channelJoiner.join(teamId, channel.id), field);
+    } catch (error) {
+      throw joinRefusal(error, channel, field);
+    }
   }
 
   adminScope(app, admin.token, (scope) => {
@@ -106,14 +148,16 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         const { channelIdMode, globalChannel } = request.body;
         const typed = globalChannel.channel?.trim() || null;
         if (globalChannel.enabled && !typed) throw appError('GLOBAL_CHANNEL_REQUIRED', undefined, 'globalChannel.channel');
-        const channel = typed ? await resolveChannel(teamId, typed, channelIdMode, 'globalChannel.channel') : null;
+        const resolved = typed ? await resolveChannel(teamId, typed, channelIdMode, 'globalChannel.channel') : null;
+        // Only a channel that is on gets joined: one kept with its toggle off is never used.
+        const channel = resolved && globalChannel.enabled ? await withAppIn(teamId, resolved, 'globalChannel.channel') : resolved;
         const current = await admin.orgSettings.get(orgId);
         await admin.orgSettings.save(
           { ...(current ?? {}), orgId, channelIdMode, globalChannelEnabled: globalChannel.enabled, globalChannelId: channel?.id ?? null },
           deps.now(),
         );
         await deps.producer.orgChanged({ orgId, cause: 'settings-changed' });
-        return { channelIdMode, globalChannel: { enabled: globalChannel.enabled, channel: channel ? { ...channelView(channel), warning: null } : null } };
+        return { channelIdMode, globalChannel: { enabled: globalChannel.enabled, channel: channel ? chosenChannelView(channel, null) : null } };
       },
     );
 
@@ -140,10 +184,10 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         const groups = await platformCall(() => admin.platform.listRoutingGroups(orgId));
         if (!groups.some((g) => g.id === groupId)) throw appError('UNKNOWN_ROUTING_GROUP', groupId);
         const settings = await admin.orgSettings.get(orgId);
-        const channel = await resolveChannel(teamId, request.body.channel, settings?.channelIdMode ?? false, 'channel');
+        const channel = await withAppIn(teamId, await resolveChannel(teamId, request.body.channel, settings?.channelIdMode ?? false, 'channel'), 'channel');
         await admin.slackRouting.setGroupChannel(orgId, groupId, channel.id, deps.now());
         await deps.producer.orgChanged({ orgId, cause: 'settings-changed' });
-        return { groupId, channel: { ...channelView(channel), warning: null } };
+        return { groupId, channel: chosenChannelView(channel, null) };
       },
     );
 
