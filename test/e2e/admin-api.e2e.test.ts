@@ -1,13 +1,15 @@
 // End to end: the admin API an org admin's settings page uses, against the emulators. The
 // connection, the settings (channel-ID mode, the global channel), agents mapped by Slack
-// username, routing groups' channels by name or by ID, and every error with the field it
-// concerns. Saves route undeliverable chats again.
+// username with suggestions by email, routing groups' channels by name or by ID, the app joining
+// a public channel chosen for notifications, and every error with the field it concerns. Saves
+// route undeliverable chats again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/e2e-harness.ts';
 import { Redis } from 'ioredis';
 import { waitFor } from '../support/wait-for.ts';
 import { redisUrl } from '../support/services.ts';
 import { createSlackCallBudget } from '../../src/slack/slack-call-budget.ts';
+import { installLink } from '../../sandbox/seed.ts';
 
 let h: Harness;
 let groupId: string;
@@ -16,7 +18,11 @@ let daveAgentId: string;
 const ids: Record<string, string> = {};
 
 async function api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${h.webUrl}/api/orgs/${encodeURIComponent(h.orgId)}${path}`, {
+  return apiFor(h.orgId, method, path, body, token);
+}
+
+async function apiFor(orgId: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${h.webUrl}/api/orgs/${encodeURIComponent(orgId)}${path}`, {
     method,
     headers: { authorization: `Bearer ${token ?? h.secrets.adminApiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -36,10 +42,29 @@ beforeAll(async () => {
   ids['sales'] = h.slack.createChannel(h.teamId, { name: 'sales-leads' }).id;
   ids['archived'] = h.slack.createChannel(h.teamId, { name: 'old-leads', isArchived: true }).id;
   ids['private'] = h.slack.createChannel(h.teamId, { name: 'vip-leads', isPrivate: true, memberIds: [h.agents.alice.slackUserId] }).id;
+  ids['neverAdded'] = h.slack.createChannel(h.teamId, { name: 'never-added', memberIds: [h.agents.alice.slackUserId] }).id;
+  // Agents whose email finds (or must not find) a Slack user to suggest.
+  ids['erinAgent'] = h.platform.addAgent(h.orgId, { name: 'Erin Case', email: 'erin.case@acme.test', status: 'online' }).id;
+  ids['erin'] = h.slack.createUser(h.teamId, { name: 'erin.c', realName: 'Erin Case', email: 'Erin.Case@ACME.test' }).id;
+  ids['hanaAgent'] = h.platform.addAgent(h.orgId, { name: 'Hana Back', email: 'hana@acme.test', status: 'online' }).id;
+  h.slack.createUser(h.teamId, { name: 'hana.old', realName: 'Hana Back', email: 'hana@acme.test', deleted: true });
+  ids['hana'] = h.slack.createUser(h.teamId, { name: 'hana', realName: 'Hana Back', email: 'hana@acme.test' }).id;
+  ids['gusAgent'] = h.platform.addAgent(h.orgId, { name: 'Gus Gone', email: 'gus@acme.test', status: 'offline' }).id;
+  h.slack.createUser(h.teamId, { name: 'gus', realName: 'Gus Gone', email: 'gus@acme.test', deleted: true });
+  ids['roboAgent'] = h.platform.addAgent(h.orgId, { name: 'Robo Agent', email: 'robo@acme.test', status: 'online' }).id;
+  h.slack.createUser(h.teamId, { name: 'robo', realName: 'Robo', email: 'robo@acme.test', isBot: true });
+  // Alice's Slack user is mapped to Alice already: not suggested for another agent with her email.
+  ids['aliceTwinAgent'] = h.platform.addAgent(h.orgId, { name: 'Alice Twin', email: 'ALICE@acme.test', status: 'online' }).id;
   // The directory has caught up with the workspace (the first sync, then the events).
   await waitFor(() => api('GET', '/directory/users/by-username/dave'), (r) => r.status === 200, { what: 'the directory to know dave', timeoutMs: 60_000 });
   await waitFor(() => api('GET', '/directory/channels/by-name/sales-leads'), (r) => r.status === 200, { what: 'the directory to know #sales-leads', timeoutMs: 60_000 });
+  await waitFor(() => api('GET', '/directory/channels/by-name/never-added'), (r) => r.status === 200, { what: 'the directory to know #never-added', timeoutMs: 60_000 });
+  for (const username of ['erin.c', 'hana', 'hana.old', 'gus', 'robo']) {
+    await waitFor(() => api('GET', `/directory/users/by-username/${username}`), (r) => r.status === 200, { what: `the directory to know @${username}`, timeoutMs: 60_000 });
+  }
 }, 120_000);
+
+const joinsOf = (channel: string) => h.slack.calls({ method: 'conversations.join', teamId: h.teamId }).filter((c) => c.params['channel'] === channel);
 afterAll(async () => h?.stop());
 
 describe('connection', () => {
@@ -69,17 +94,22 @@ describe('connection', () => {
 });
 
 describe('settings', () => {
-  it('reads them with the global channel by name', async () => {
+  it('reads them with the global channel by name, and whether the app is in it', async () => {
     expect(await api('GET', '/settings')).toMatchObject({
       status: 200,
-      body: { channelIdMode: false, globalChannel: { enabled: true, channel: { id: h.channelId, name: 'website-chats', warning: null } } },
+      body: { channelIdMode: false, globalChannel: { enabled: true, channel: { id: h.channelId, name: 'website-chats', appInChannel: expect.any(Boolean), warning: null } } },
     });
   });
 
   it('saves the global channel by name, and routes undeliverable chats again', async () => {
     const before = (await h.queues.orgChanges.getJobCounts('completed', 'waiting', 'delayed', 'active'));
+    // Nobody added the app to #sales-leads: saving it joins the channel, so replies there are heard.
+    expect((await api('GET', `/directory/channels/${ids['sales']}`)).body.channel.appIsMember).toBe(false);
     const saved = await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: true, channel: '#sales-leads' } });
-    expect(saved).toMatchObject({ status: 200, body: { globalChannel: { enabled: true, channel: { id: ids['sales'], name: 'sales-leads' } } } });
+    expect(saved).toMatchObject({ status: 200, body: { globalChannel: { enabled: true, channel: { id: ids['sales'], name: 'sales-leads', appInChannel: true } } } });
+    expect(joinsOf(ids['sales']!)).toHaveLength(1);
+    expect(joinsOf(ids['sales']!)[0]).toMatchObject({ httpStatus: 200, response: { ok: true, channel: { id: ids['sales'], is_member: true } } });
+    expect(await api('GET', '/settings')).toMatchObject({ body: { globalChannel: { enabled: true, channel: { id: ids['sales'], appInChannel: true } } } });
     expect(await h.store.orgSettings.get(h.orgId)).toMatchObject({ globalChannelEnabled: true, globalChannelId: ids['sales'] });
     await waitFor(() => h.queues.orgChanges.getJobCounts('completed', 'waiting', 'delayed', 'active'), (c) => Object.values(c).reduce((a, b) => a + b, 0) > Object.values(before).reduce((a, b) => a + b, 0), { what: 'an org-changed job' });
   });
@@ -91,6 +121,14 @@ describe('settings', () => {
       status: 200, body: { channelIdMode: true, globalChannel: { channel: { id: quiet.id, name: 'quiet-private', isPrivate: true } } },
     });
     expect(await api('GET', '/settings')).toMatchObject({ body: { channelIdMode: true, globalChannel: { enabled: true, channel: { id: quiet.id } } } });
+  });
+
+  it('a channel kept with its toggle off is stored as sent, and not joined', async () => {
+    expect(await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: false, channel: 'never-added' } })).toMatchObject({
+      status: 200, body: { globalChannel: { enabled: false, channel: { id: ids['neverAdded'], appInChannel: false } } },
+    });
+    expect(await h.store.orgSettings.get(h.orgId)).toMatchObject({ globalChannelEnabled: false, globalChannelId: ids['neverAdded'] });
+    expect(joinsOf(ids['neverAdded']!)).toHaveLength(0);
   });
 
   it('turning the global channel off keeps working without a channel', async () => {
@@ -127,6 +165,8 @@ describe('settings', () => {
     expect(await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: true, channel: 'vip-leads' } })).toMatchObject({
       status: 422, body: { error: { code: 'channel_app_not_member', field: 'globalChannel.channel', message: expect.stringContaining('Add to Channel') } },
     });
+    // A private channel cannot be joined: the app never tried.
+    expect(joinsOf(ids['private']!)).toHaveLength(0);
   });
 });
 
@@ -138,6 +178,34 @@ describe('agents', () => {
       expect.objectContaining({ agentId: h.agents.alice.agentId, status: 'online', mapped: true, slackUser: expect.objectContaining({ id: h.agents.alice.slackUserId, username: 'alice' }), hint: null }),
       expect.objectContaining({ agentId: daveAgentId, name: 'Dave Newhire', mapped: false, slackUser: null, hint: expect.stringContaining('cannot answer visitors from Slack') }),
     ]));
+  });
+
+  it('suggests, for each unmapped agent, the Slack user with the same email (any case), never a deactivated one, a bot or someone mapped already', async () => {
+    const { status, body } = await api('GET', '/agents');
+    expect(status).toBe(200);
+    const suggestionOf = (agentId: string) => body.agents.find((a: { agentId: string }) => a.agentId === agentId).suggestion;
+    expect(suggestionOf(ids['erinAgent']!)).toMatchObject({ id: ids['erin'], username: 'erin.c', email: 'Erin.Case@ACME.test' });
+    // The current account, not the deactivated one with the same email.
+    expect(suggestionOf(ids['hanaAgent']!)).toMatchObject({ id: ids['hana'], username: 'hana' });
+    expect(suggestionOf(ids['gusAgent']!)).toBeNull();
+    expect(suggestionOf(ids['roboAgent']!)).toBeNull();
+    expect(suggestionOf(ids['aliceTwinAgent']!)).toBeNull();
+    // Dave's Slack user has no email; a mapped agent needs no suggestion.
+    expect(suggestionOf(daveAgentId)).toBeNull();
+    expect(suggestionOf(h.agents.alice.agentId)).toBeNull();
+  });
+
+  it('a suggestion is mapped like any username, and is gone once mapped', async () => {
+    const suggested = (await api('GET', '/agents')).body.agents.find((a: { agentId: string }) => a.agentId === ids['erinAgent']).suggestion;
+    expect(await api('PUT', `/agents/${ids['erinAgent']}/slack-user`, { username: suggested.username })).toMatchObject({ status: 200, body: { mapped: true, slackUser: { id: ids['erin'] } } });
+    expect((await api('GET', '/agents')).body.agents.find((a: { agentId: string }) => a.agentId === ids['erinAgent'])).toMatchObject({ mapped: true, suggestion: null, slackUser: { id: ids['erin'] } });
+    expect(await api('DELETE', `/agents/${ids['erinAgent']}/slack-user`)).toMatchObject({ status: 204 });
+  });
+
+  it('follows Slack: a user who changes their email to an agent\'s becomes that agent\'s suggestion', async () => {
+    h.slack.updateUser(ids['dave']!, { email: 'Dave@Acme.test' });
+    const listed = await waitFor(() => api('GET', '/agents'), (r) => r.body.agents.find((a: { agentId: string }) => a.agentId === daveAgentId).suggestion !== null, { what: 'dave suggested' });
+    expect(listed.body.agents.find((a: { agentId: string }) => a.agentId === daveAgentId).suggestion).toMatchObject({ id: ids['dave'], username: 'dave' });
   });
 
   it('maps an agent by Slack username and unmaps it', async () => {
@@ -176,6 +244,40 @@ describe('routing groups', () => {
     ]));
     expect(await api('DELETE', `/routing-groups/${groupId}/slack-channel`)).toMatchObject({ status: 204 });
     expect(await h.store.slackRouting.groupChannel(h.orgId, groupId)).toBeNull();
+  });
+
+  it('a public channel the app was never added to: saving it joins the channel, and the next read says the app is in it', async () => {
+    expect(joinsOf(ids['neverAdded']!)).toHaveLength(0);
+    const saved = await api('PUT', `/routing-groups/${groupId}/slack-channel`, { channel: 'never-added' });
+    expect(saved).toMatchObject({ status: 200, body: { channel: { id: ids['neverAdded'], name: 'never-added', isPrivate: false, appInChannel: true, warning: null } } });
+    expect(joinsOf(ids['neverAdded']!).map((c) => ({ params: c.params, ok: c.response['ok'] }))).toEqual([{ params: expect.objectContaining({ channel: ids['neverAdded'] }), ok: true }]);
+    expect(await h.store.slackRouting.groupChannel(h.orgId, groupId)).toBe(ids['neverAdded']);
+    const listed = await api('GET', '/routing-groups');
+    expect(listed.body.routingGroups.find((g: { groupId: string }) => g.groupId === groupId).channel).toMatchObject({ id: ids['neverAdded'], appInChannel: true });
+    // The directory knows the app is in it now: saving it again asks Slack nothing.
+    expect(await api('PUT', `/routing-groups/${groupId}/slack-channel`, { channel: 'never-added' })).toMatchObject({ status: 200, body: { channel: { appInChannel: true } } });
+    expect(joinsOf(ids['neverAdded']!)).toHaveLength(1);
+    expect(await api('DELETE', `/routing-groups/${groupId}/slack-channel`)).toMatchObject({ status: 204 });
+  });
+
+  it('a join Slack refuses is answered channel_join_failed with Slack\'s code and the field, saving nothing', async () => {
+    // An org connected before the app asked to join channels: its install lacks channels:join.
+    const org = h.platform.createOrg({ name: 'Older Install' });
+    const group = h.platform.addRoutingGroup(org.id, { name: 'Leads', memberAgentIds: [] });
+    const team = h.slack.createTeam({ name: 'Older Install Inc' });
+    const installer = h.slack.createUser(team.id, { name: 'owner' });
+    const open = h.slack.createChannel(team.id, { name: 'open-leads', memberIds: [installer.id] });
+    const authorize = new URL((await fetch(await installLink(h.webUrl, h.secrets.adminApiToken, org.id), { redirect: 'manual' })).headers.get('location')!);
+    authorize.searchParams.set('scope', authorize.searchParams.get('scope')!.split(',').filter((s) => s !== 'channels:join').join(','));
+    expect((await fetch(h.slack.approveInstall(authorize.toString(), { teamId: team.id, userId: installer.id }), { redirect: 'manual' })).status).toBe(303);
+    await waitFor(() => apiFor(org.id, 'GET', '/directory/channels/by-name/open-leads'), (r) => r.status === 200, { what: 'the directory to know #open-leads', timeoutMs: 60_000 });
+
+    const answer = await apiFor(org.id, 'PUT', `/routing-groups/${group.id}/slack-channel`, { channel: 'open-leads' });
+    expect(answer).toMatchObject({ status: 422, body: { error: { code: 'channel_join_failed', field: 'channel', message: expect.stringContaining('Slack answered missing_scope') } } });
+    expect(answer.body.error.message).toContain('connect Slack again');
+    expect(h.slack.calls({ method: 'conversations.join', teamId: team.id }).map((c) => c.response['error'])).toEqual(['missing_scope']);
+    expect(await h.store.slackRouting.groupChannel(org.id, group.id)).toBeNull();
+    expect((await apiFor(org.id, 'GET', `/directory/channels/${open.id}`)).body.channel.appIsMember).toBe(false);
   });
 
   it('in channel-ID mode sets it by ID', async () => {
@@ -246,7 +348,22 @@ describe('Slack’s budget used up', () => {
 
     const listed = await api('GET', '/routing-groups');
     expect(listed.status).toBe(200);
-    expect(listed.body.routingGroups.find((g: { groupId: string }) => g.groupId === soloGroupId).channel).toEqual({ id: quiet.id, name: null, warning: null });
+    expect(listed.body.routingGroups.find((g: { groupId: string }) => g.groupId === soloGroupId).channel).toEqual({ id: quiet.id, name: null, appInChannel: null, warning: null });
     expect(await api('GET', `/directory/channels/${quiet.id}`)).toMatchObject({ status: 503, body: { error: { code: 'slack_rate_limited', message: expect.stringMatching(/again in \d+ s/) } } });
+  });
+
+  it('joining a public channel with the minute\'s conversations.join calls spent answers slack_rate_limited with the field, saving nothing', async () => {
+    const spare = h.slack.createChannel(h.teamId, { name: 'spare-leads' });
+    await waitFor(() => api('GET', '/directory/channels/by-name/spare-leads'), (r) => r.status === 200, { what: 'the directory to know #spare-leads' });
+    const redis = new Redis(redisUrl());
+    const budget = createSlackCallBudget(redis, h.prefix);
+    for (let i = 0; i < 50; i++) await budget.take(h.teamId, 'conversations.join', 50, `spent-join-${i}`);
+    redis.disconnect();
+    const before = await h.store.slackRouting.groupChannel(h.orgId, groupId);
+    expect(await api('PUT', `/routing-groups/${groupId}/slack-channel`, { channel: 'spare-leads' })).toMatchObject({
+      status: 503, body: { error: { code: 'slack_rate_limited', field: 'channel', message: expect.stringMatching(/conversations\.join, again in \d+ s/) } },
+    });
+    expect(joinsOf(spare.id)).toHaveLength(0);
+    expect(await h.store.slackRouting.groupChannel(h.orgId, groupId)).toBe(before);
   });
 });

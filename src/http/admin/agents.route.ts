@@ -1,6 +1,8 @@
 // Admin API: the chat platform's agents with their Slack mapping, and mapping an agent by Slack
 // username (resolved through the directory) or unmapping it. Only mapped agents can answer
-// visitors from Slack, which is why the list says so for each unmapped one.
+// visitors from Slack, which is why the list says so for each unmapped one, and suggests the
+// Slack user with the agent's email (the install's users:read.email; from the directory's copy,
+// never a Slack call per agent).
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { AdminDeps } from './admin-deps.ts';
@@ -37,6 +39,16 @@ export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, a
       const teamId = await connectedTeam(deps, orgId);
       const [agents, mappings] = await Promise.all([platformCall(() => admin.platform.listAgents(orgId)), admin.agentMappings.listForOrg(orgId)]);
       const slackUserOf = new Map(mappings.filter((m) => m.teamId === teamId).map((m) => [m.agentId, m.slackUserId]));
+      const mappedSlackUsers = new Set(slackUserOf.values());
+
+      /** The person with the agent's email whom a mapping would accept (the PUT's own checks), or null. */
+      async function suggestionFor(agentId: string, email: string) {
+        const user = email ? await directory.userByEmail(teamId, email) : null;
+        if (!user || mappedSlackUsers.has(user.id)) return null;
+        const taken = await admin.agentMappings.findBySlackUser(teamId, user.id);
+        return taken && !(taken.orgId === orgId && taken.agentId === agentId) ? null : userView(user);
+      }
+
       return {
         agents: await Promise.all(
           agents.map(async (a) => {
@@ -47,6 +59,8 @@ export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, a
               slackUser: slackUserId ? (user ? userView(user) : { id: slackUserId, username: null }) : null,
               mapped: Boolean(slackUserId),
               hint: slackUserId ? (user?.deleted ? 'The mapped Slack user is deactivated: map this agent to their current account.' : null) : UNMAPPED_HINT,
+              /** For an unmapped agent: the Slack user with the same email, to map in one click. */
+              suggestion: slackUserId ? null : await suggestionFor(a.id, a.email),
             };
           }),
         ),
