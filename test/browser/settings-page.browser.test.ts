@@ -1,8 +1,11 @@
 // The settings page in a real browser (Debian's Chromium, driven by playwright-core), against
-// the product and its emulators: an admin connects Slack through the emulator's OAuth pages,
-// maps two agents, gives a routing group a channel by name, switches to channel-ID mode and
-// gives another group a channel by ID, turns the global channel on, saves, reloads, and finds
-// it all kept; a wrong username is shown next to its field. Screenshots land in test-artifacts/.
+// the product and its emulators: an admin connects Slack through the emulator's OAuth pages and
+// lands back on the settings page by itself, maps the suggested agents in one click (a refusal
+// shown next to its row), maps two agents by hand, gives a routing group a channel by name,
+// sees whether the app is in each channel (and the app joining the public ones on Save), switches
+// to channel-ID mode and gives another group a channel by ID, turns the global channel on, saves,
+// reloads, and finds it all kept; a wrong username is shown next to its field; the global channel
+// turned off sends no channel. Screenshots land in test-artifacts/.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -31,18 +34,32 @@ beforeAll(async () => {
   w['erin'] = h.platform.addAgent(org.id, { name: 'Erin Sales', email: 'erin@globex.test', status: 'online' }).id;
   w['frank'] = h.platform.addAgent(org.id, { name: 'Frank Support', email: 'frank@globex.test', status: 'dnd' }).id;
   w['gina'] = h.platform.addAgent(org.id, { name: 'Gina Unmapped', email: 'gina@globex.test', status: 'offline' }).id;
+  // Agents whose Slack accounts have the same email: suggested.
+  w['hal'] = h.platform.addAgent(org.id, { name: 'Hal Suggested', email: 'hal@globex.test', status: 'online' }).id;
+  w['ivy'] = h.platform.addAgent(org.id, { name: 'Ivy Suggested', email: 'ivy@globex.test', status: 'online' }).id;
   w['salesGroup'] = h.platform.addRoutingGroup(org.id, { name: 'Inbound sales', memberAgentIds: [w['erin']!] }).id;
   w['supportGroup'] = h.platform.addRoutingGroup(org.id, { name: 'Support', memberAgentIds: [w['frank']!] }).id;
   const team = h.slack.createTeam({ name: 'Globex Corp', domain: 'globex' });
   w['teamId'] = team.id;
   w['installer'] = h.slack.createUser(team.id, { name: 'erin.s', realName: 'Erin Sales' }).id;
   h.slack.createUser(team.id, { name: 'frank.s', realName: 'Frank Support' });
-  h.slack.createChannel(team.id, { name: 'inbound-leads' });
+  w['halSlack'] = h.slack.createUser(team.id, { name: 'hal.s', realName: 'Hal Suggested', email: 'HAL@Globex.test' }).id;
+  w['ivySlack'] = h.slack.createUser(team.id, { name: 'ivy', realName: 'Ivy Suggested', email: 'ivy@globex.test' }).id;
+  w['inboundChannel'] = h.slack.createChannel(team.id, { name: 'inbound-leads' }).id;
   w['supportChannel'] = h.slack.createChannel(team.id, { name: 'support-chats' }).id;
   h.slack.createChannel(team.id, { name: 'all-chats' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
 }, 120_000);
+
+/** What the admin API says, as the page would read it. */
+async function adminGet(path: string): Promise<any> {
+  const res = await fetch(`${h.webUrl}/api/orgs/${w['orgId']}${path}`, { headers: { authorization: `Bearer ${h.secrets.adminApiToken}` } });
+  return res.json();
+}
+
+const joinsOf = (channel: string) => h.slack.calls({ method: 'conversations.join', teamId: w['teamId'] }).filter((c) => c.params['channel'] === channel);
+const mark = (groupId: string) => page.textContent(`tr[data-group-id="${groupId}"] .membership`);
 
 afterAll(async () => {
   await browser?.close();
@@ -64,17 +81,44 @@ describe('the Slack integration settings page', () => {
     await page.check(`input[name=team_id][value=${w['teamId']}]`);
     await shot('2-slack-consent');
     await page.click('#allow');
-    await page.getByText('Slack is connected').waitFor();
-    await page.click('#next');
-    await page.waitForURL(settingsUrl);
+    // Back on the settings page by itself, connected, the admin token still held by the tab.
     await expect.poll(() => page.textContent('#workspace-name')).toBe('Globex Corp');
+    expect(await page.isVisible('#connected-note')).toBe(true);
+    expect(await page.textContent('#connection-status')).toBe('Connected to the Slack workspace Globex Corp.');
+    expect(page.url()).toBe(settingsUrl);
     expect(await page.isVisible('#connect')).toBe(false);
+    expect(await page.isVisible('#token-form')).toBe(false);
+    await shot('3a-back-from-slack');
 
+    // A group already pointed at a public channel the app was never added to (set elsewhere).
+    await h.store.slackRouting.setGroupChannel(w['orgId']!, w['supportGroup']!, w['supportChannel']!, new Date());
     // The directory syncs in the background; suggestions come from it.
     await waitFor(async () => (await page.reload(), page.textContent('#directory-status')), (t) => /channels: \d+ \(synced/.test(t ?? '') && /users: \d+ \(synced/.test(t ?? ''), { what: 'the directory synced', timeoutMs: 60_000, intervalMs: 500 });
     const unmapped = page.locator(`tr[data-agent-id="${w['gina']}"] .unmapped`);
     await expect.poll(() => unmapped.textContent()).toContain('Not mapped');
+    expect(await mark(w['supportGroup']!)).toBe('Threadbridge is not in this channel yet: it joins when you save.');
     await shot('3-connected');
+
+    // Suggestions by email, under their agents; none for Gina (no Slack user has her email).
+    await expect.poll(() => page.textContent(`tr[data-agent-id="${w['hal']}"] .suggestion`)).toContain('Hal Suggested (@hal.s)');
+    expect(await page.textContent(`tr[data-agent-id="${w['ivy']}"] .suggestion`)).toContain('(@ivy)');
+    expect(await page.locator(`tr[data-agent-id="${w['gina']}"] .suggestion`).count()).toBe(0);
+    // Ivy's account is deactivated in Slack after the page loaded: her mapping is refused next
+    // to her row, Hal's goes through.
+    h.slack.updateUser(w['ivySlack']!, { deleted: true });
+    await waitFor(() => adminGet('/directory/users/by-username/ivy'), (r) => r.user?.deleted === true, { what: 'the directory to see Ivy deactivated' });
+    await page.click('#map-suggested');
+    await expect.poll(() => page.textContent(`tr[data-agent-id="${w['ivy']}"] .error`)).toContain('deactivated');
+    expect(await page.textContent('#map-suggested-status')).toBe('Mapped 1 agent. 1 could not be mapped: see the row.');
+    expect(await page.inputValue(`tr[data-agent-id="${w['hal']}"] input`)).toBe('hal.s');
+    expect(await page.locator(`tr[data-agent-id="${w['hal']}"] .unmapped`).count()).toBe(0);
+    // Mapping a row used to remove the agent's email under their name too: it stays.
+    expect(await page.textContent(`tr[data-agent-id="${w['hal']}"] td:first-child`)).toContain('hal@globex.test');
+    expect(await h.store.agentMappings.findByAgent(w['orgId']!, w['hal']!)).toMatchObject({ slackUserId: w['halSlack'] });
+    expect(await h.store.agentMappings.findByAgent(w['orgId']!, w['ivy']!)).toBeNull();
+    await shot('3b-map-all-suggested');
+    // Ivy stays unmapped: her row is cleared before the next Save.
+    await page.locator(`tr[data-agent-id="${w['ivy']}"] input`).fill('');
 
     // Map two agents: a type-ahead offers the Slack users.
     const erinInput = page.locator(`tr[data-agent-id="${w['erin']}"] input`);
@@ -98,6 +142,12 @@ describe('the Slack integration settings page', () => {
     await page.locator(`tr[data-agent-id="${w['gina']}"] input`).fill('');
     await page.click('#save');
     await expect.poll(() => page.textContent('#save-status')).toBe('Saved.');
+    // Saving joined both public channels, each once: the page says the app is in them.
+    expect(await mark(w['salesGroup']!)).toBe('Threadbridge is in this channel.');
+    expect(await mark(w['supportGroup']!)).toBe('Threadbridge is in this channel.');
+    expect(joinsOf(w['inboundChannel']!)).toHaveLength(1);
+    expect(joinsOf(w['supportChannel']!)).toHaveLength(1);
+    await shot('4b-in-the-channels');
 
     // Channel-ID mode: the support group's channel by ID; the global channel on.
     await page.check('#channel-id-mode');
@@ -118,6 +168,8 @@ describe('the Slack integration settings page', () => {
     expect(await page.inputValue(`tr[data-agent-id="${w['frank']}"] input`)).toBe('frank.s');
     expect(await page.inputValue(`tr[data-agent-id="${w['gina']}"] input`)).toBe('');
     expect(await page.textContent(`tr[data-agent-id="${w['gina']}"]`)).toContain('Not mapped');
+    expect(await page.inputValue(`tr[data-agent-id="${w['hal']}"] input`)).toBe('hal.s');
+    expect(await page.textContent('#global-membership')).toBe('Threadbridge is in this channel.');
     expect(await page.inputValue(`tr[data-group-id="${w['supportGroup']}"] input`)).toBe(w['supportChannel']);
     // In channel-ID mode the name-picked channel shows as its ID too.
     const inbound = await h.store.slackRouting.groupChannel(w['orgId']!, w['salesGroup']!);
@@ -126,6 +178,18 @@ describe('the Slack integration settings page', () => {
 
     // And the store agrees.
     expect(await h.store.orgSettings.get(w['orgId']!)).toMatchObject({ channelIdMode: true, globalChannelEnabled: true, globalChannelId: w['supportChannel'] });
-    expect(await h.store.agentMappings.listForOrg(w['orgId']!)).toHaveLength(2);
+    expect(await h.store.agentMappings.listForOrg(w['orgId']!)).toHaveLength(3);
+
+    // Off means off: the page sends no channel with the toggle off, and none is kept.
+    await page.uncheck('#global-enabled');
+    const sent = page.waitForRequest((r) => r.method() === 'PUT' && r.url().endsWith('/settings'));
+    await page.click('#save');
+    expect((await sent).postDataJSON()).toEqual({ channelIdMode: true, globalChannel: { enabled: false, channel: null } });
+    await expect.poll(() => page.textContent('#save-status')).toBe('Saved.');
+    expect(await h.store.orgSettings.get(w['orgId']!)).toMatchObject({ globalChannelEnabled: false, globalChannelId: null });
+    await page.reload();
+    await expect.poll(() => page.isChecked('#channel-id-mode')).toBe(true);
+    expect(await page.isChecked('#global-enabled')).toBe(false);
+    await shot('7-global-off');
   }, 180_000);
 });
