@@ -117,12 +117,12 @@ describe('the limits where Slack checks blocks', () => {
   });
 
   it('chat.postMessage and chat.update answer invalid_blocks with the message, and keep the message as it was', async () => {
-    expect(await slackErrorBody(c.chat.postMessage({ channel: general.id, text: 'x', blocks: tooLongButton }))).toMatchObject({
+    expect(await slackErrorBody(c.chat.postMessage({ channel: general.id, text: 'x', blocks: tooLongButton as never }))).toMatchObject({
       ok: false, error: 'invalid_blocks', response_metadata: { messages: [tooLongMessage] },
     });
-    const posted = await c.chat.postMessage({ channel: general.id, text: 'x', blocks: CASES[5]!.blocks(75) });
+    const posted = await c.chat.postMessage({ channel: general.id, text: 'x', blocks: CASES[5]!.blocks(75) as never });
     expect(posted.ok).toBe(true);
-    expect(await slackErrorBody(c.chat.update({ channel: general.id, ts: posted.ts!, text: 'y', blocks: tooLongButton }))).toMatchObject({
+    expect(await slackErrorBody(c.chat.update({ channel: general.id, ts: posted.ts!, text: 'y', blocks: tooLongButton as never }))).toMatchObject({
       error: 'invalid_blocks', response_metadata: { messages: [tooLongMessage] },
     });
     expect(emu.messages(general.id).map((m) => m.text)).toEqual(['x']);

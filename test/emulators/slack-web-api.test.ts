@@ -147,10 +147,18 @@ describe('chat.postMessage', () => {
     expect(((await badJson.json()) as { error: string }).error).toBe('invalid_blocks_format');
   });
 
-  it('truncates text over 40,000 characters with a message_truncated warning', async () => {
-    const res = await client(inst.botToken).chat.postMessage({ channel: general.id, text: 'a'.repeat(40_010) });
-    expect(res.warning).toBe('message_truncated');
+  it('answers msg_too_long for text over 40,000 characters (stricter than Slack, which truncates) in postMessage, update and postEphemeral', async () => {
+    const c = client(inst.botToken);
+    const atLimit = await c.chat.postMessage({ channel: general.id, text: 'a'.repeat(40_000) });
+    expect(atLimit.warning).toBeUndefined();
     expect(emu.messages(general.id)[0]!.text).toHaveLength(40_000);
+    expect(await slackErrorBody(c.chat.postMessage({ channel: general.id, text: 'a'.repeat(40_001) }))).toMatchObject({ ok: false, error: 'msg_too_long' });
+    expect(emu.messages(general.id)).toHaveLength(1);
+    expect((await c.chat.update({ channel: general.id, ts: atLimit.ts!, text: 'b'.repeat(40_000) })).ok).toBe(true);
+    expect((await slackErrorBody(c.chat.update({ channel: general.id, ts: atLimit.ts!, text: 'c'.repeat(40_001) }))).error).toBe('msg_too_long');
+    expect(emu.messages(general.id)[0]!.text).toBe('b'.repeat(40_000));
+    expect((await c.chat.postEphemeral({ channel: general.id, user: alice.id, text: 'd'.repeat(40_000) })).ok).toBe(true);
+    expect((await slackErrorBody(c.chat.postEphemeral({ channel: general.id, user: alice.id, text: 'd'.repeat(40_001) }))).error).toBe('msg_too_long');
   });
 
   it('keeps username/icon_url only with chat:write.customize', async () => {

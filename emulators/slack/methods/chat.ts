@@ -10,7 +10,11 @@ import { attachReply, channelByName, channelMessages, findMessage, nextTs, openI
 import type { Channel, StoredMessage } from '../types.ts';
 import { visibleChannel } from './visibility.ts';
 
-/** Docs: "Provide no more than 40,000 characters or risk truncation". */
+/**
+ * Docs: "Provide no more than 40,000 characters or risk truncation" (Slack truncates with a
+ * message_truncated warning); the emulator takes the stricter reading and answers msg_too_long,
+ * one of chat.postMessage's documented errors, so over-long text fails loudly in tests.
+ */
 export const MAX_TEXT = 40_000;
 export const MAX_ATTACHMENTS = 100;
 
@@ -30,15 +34,12 @@ function readContent(params: Params): Content {
   const attachments = jsonParam(params, 'attachments', 'invalid_attachments');
   if (attachments !== undefined && !Array.isArray(attachments)) fail('invalid_attachments');
   if (Array.isArray(attachments) && attachments.length > MAX_ATTACHMENTS) fail('too_many_attachments');
-  let text = str(params, 'text') ?? '';
+  const text = str(params, 'text') ?? '';
   const hasBlocks = Array.isArray(blocks) && blocks.length > 0;
   const hasAttachments = Array.isArray(attachments) && attachments.length > 0;
   if (text.trim() === '' && !hasBlocks && !hasAttachments) fail('no_text');
   const warnings: string[] = [];
-  if (text.length > MAX_TEXT) {
-    text = text.slice(0, MAX_TEXT);
-    warnings.push('message_truncated');
-  }
+  if (text.length > MAX_TEXT) fail('msg_too_long');
   return {
     text, warnings,
     ...(hasBlocks ? { blocks: blocks as unknown[] } : {}),
