@@ -2,7 +2,7 @@
 // per-workspace budgets first, and a 429 pauses that channel for every worker. A post that would
 // exceed a budget is not sent: SlackBudgetExhaustedError makes the job wait and try again, by
 // which time more of the conversation may be pending and go out as one combined message.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { PostMessageArgs, SlackApi } from '../slack/slack-api.ts';
 import { SlackRateLimitedError } from '../slack/slack-errors.ts';
 import type { SlackBudget } from './slack-budget.ts';
@@ -27,7 +27,7 @@ export function pacedSlackApi(slack: SlackApi, budget: SlackBudget): SlackApi {
     ...slack,
     async postMessage(token, args) {
       const workspace = workspaceKeyOf(token);
-      const wait = await budget.take(workspace, args.channel);
+      const wait = await budget.take(workspace, args.channel, args.priority, args.waiterId);
       if (wait > 0) throw new SlackBudgetExhaustedError(args.channel, wait);
       try {
         return await slack.postMessage(token, args);
@@ -51,9 +51,11 @@ export async function postWhenBudgetAllows(
   maxWaitMs = 10_000,
 ): Promise<{ channel: string; ts: string }> {
   const deadline = Date.now() + maxWaitMs;
+  // One waiter across the tries, so its place among the channel's waiting posts is kept.
+  const post = { ...args, waiterId: args.waiterId ?? randomUUID() };
   for (;;) {
     try {
-      return await slack.postMessage(token, args);
+      return await slack.postMessage(token, post);
     } catch (error) {
       if (!(error instanceof SlackBudgetExhaustedError) || Date.now() + error.waitMs > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, error.waitMs));

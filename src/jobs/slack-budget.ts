@@ -4,11 +4,25 @@
 // GCRA (generic cell rate algorithm) in one Lua script, checking both keys atomically against
 // Redis' own clock so that processes on different hosts agree. Nothing is consumed unless both
 // budgets allow the post.
+//
+// A channel's posts have priorities: a new chat's parent message first, then the backlog of
+// chats' messages, then reminders. A post that has to wait registers as a waiter of its
+// priority (for as long as it says it will take to come back); while a waiter of a higher
+// priority is registered, lower priorities are refused, so the next slot is kept for it.
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { PostPriority } from '../slack/slack-api.ts';
+
+const RANK: Record<PostPriority, number> = { parent: 0, thread: 1, reminder: 2 };
+/** How long past its named wait a waiter stays registered: a retry comes back within it. */
+const WAITER_GRACE_MS = 2_000;
 
 export interface SlackBudget {
-  /** 0 when a post may go now (and the budget is spent), else how many ms until one may. */
-  take(workspaceKey: string, channelId: string): Promise<number>;
+  /**
+   * 0 when a post may go now (and the budget is spent), else how many ms until one may.
+   * `waiterId` names this post across its retries (its registration as a waiter).
+   */
+  take(workspaceKey: string, channelId: string, priority?: PostPriority, waiterId?: string): Promise<number>;
   /** Slack answered 429: nothing goes to this channel (or workspace) for `ms`. */
   pause(workspaceKey: string, channelId: string | null, ms: number): Promise<void>;
 }
@@ -21,16 +35,25 @@ export interface SlackBudgetOptions {
   workspaceBurst: number;
 }
 
-// KEYS: channel tat, workspace tat, channel pause, workspace pause.
-// ARGV: channel interval ms, workspace interval ms, workspace burst.
+// KEYS: channel tat, workspace tat, channel pause, workspace pause, the channel's waiters of
+// rank 0 (parents) and rank 1 (thread messages).
+// ARGV: channel interval ms, workspace interval ms, workspace burst, rank, waiter id, grace ms.
 // tat = "theoretical arrival time" of the next conforming post.
 const takeScript = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rank = tonumber(ARGV[4])
 local wait = 0
 for _, key in ipairs({KEYS[3], KEYS[4]}) do
   local pausedUntil = tonumber(redis.call('GET', key) or '0')
   if pausedUntil > now then wait = math.max(wait, pausedUntil - now) end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
+redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now)
+for r = 0, rank - 1 do
+  local waiters = KEYS[5 + r]
+  local others = redis.call('ZCARD', waiters) - (redis.call('ZSCORE', waiters, ARGV[5]) and 1 or 0)
+  if others > 0 then wait = math.max(wait, tonumber(ARGV[1])) end
 end
 local chInterval = tonumber(ARGV[1])
 local wsInterval = tonumber(ARGV[2])
@@ -40,7 +63,14 @@ local wsTat = math.max(tonumber(redis.call('GET', KEYS[2]) or '0'), now)
 if chTat > now then wait = math.max(wait, chTat - now) end
 local wsAllowedAt = wsTat - (wsBurst - 1) * wsInterval
 if wsAllowedAt > now then wait = math.max(wait, wsAllowedAt - now) end
-if wait > 0 then return wait end
+if wait > 0 then
+  if rank < 2 then
+    redis.call('ZADD', KEYS[5 + rank], now + wait + tonumber(ARGV[6]), ARGV[5])
+    redis.call('PEXPIRE', KEYS[5 + rank], wait + tonumber(ARGV[6]) + 1000)
+  end
+  return wait
+end
+if rank < 2 then redis.call('ZREM', KEYS[5 + rank], ARGV[5]) end
 redis.call('SET', KEYS[1], chTat + chInterval, 'PX', chInterval * 2 + 1000)
 redis.call('SET', KEYS[2], wsTat + wsInterval, 'PX', wsInterval * (wsBurst + 1) + 1000)
 return 0
@@ -63,10 +93,15 @@ export function createSlackBudget(redis: Redis, prefix: string, options: SlackBu
     `${prefix}:budget:post:${workspaceKey}`,
     `${prefix}:budget:pause:${workspaceKey}:${channelId}`,
     `${prefix}:budget:pause:${workspaceKey}`,
+    `${prefix}:budget:waiters:0:${workspaceKey}:${channelId}`,
+    `${prefix}:budget:waiters:1:${workspaceKey}:${channelId}`,
   ];
   return {
-    async take(workspaceKey, channelId) {
-      const wait = await redis.eval(takeScript, 4, ...keys(workspaceKey, channelId), channelInterval, workspaceInterval, options.workspaceBurst);
+    async take(workspaceKey, channelId, priority = 'thread', waiterId = randomUUID()) {
+      const wait = await redis.eval(
+        takeScript, 6, ...keys(workspaceKey, channelId),
+        channelInterval, workspaceInterval, options.workspaceBurst, RANK[priority], waiterId, WAITER_GRACE_MS,
+      );
       return Number(wait);
     },
     async pause(workspaceKey, channelId, ms) {

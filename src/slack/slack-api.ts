@@ -14,6 +14,9 @@ import { SlackApiError, SlackRateLimitedError, isTransientSlackCode } from './sl
 export type SlackBlock = KnownBlock | Block;
 export type SlackView = View;
 
+/** The order in which a busy channel's posts get its shared budget (src/jobs/slack-budget.ts). */
+export type PostPriority = 'parent' | 'thread' | 'reminder';
+
 export interface PostMessageArgs {
   channel: string;
   text: string;
@@ -21,6 +24,10 @@ export interface PostMessageArgs {
   threadTs?: string;
   username?: string;
   iconUrl?: string;
+  /** For the shared posting budget only, never sent to Slack: 'thread' when left out. */
+  priority?: PostPriority;
+  /** For the shared posting budget only: names one post across its retries. */
+  waiterId?: string;
 }
 
 export interface OAuthAccessResult {

@@ -41,4 +41,34 @@ describe('Slack posting budget', () => {
     expect(wait).toBeGreaterThan(4000);
     expect(await two.take('W1', 'C9')).toBe(0);
   });
+
+  it('keeps a busy channel\'s next slot for a waiting parent message, then thread messages, then reminders', async () => {
+    const budget = createSlackBudget(redis, uniquePrefix('budget'), { channelPostsPerSecond: 5, workspacePostsPerSecond: 1000, workspaceBurst: 1000 });
+    expect(await budget.take('W1', 'C1', 'thread', 'msg-1')).toBe(0);
+    // The channel is busy: a new chat's parent must wait for the next slot, and says so.
+    const parentWait = await budget.take('W1', 'C1', 'parent', 'parent-1');
+    expect(parentWait).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, parentWait + 20));
+    // The slot is free now, but the parent is waiting for it: a thread message is refused…
+    expect(await budget.take('W1', 'C1', 'thread', 'msg-2')).toBeGreaterThan(0);
+    // …and the parent gets it.
+    expect(await budget.take('W1', 'C1', 'parent', 'parent-1')).toBe(0);
+    // A reminder yields to the thread message that registered as waiting.
+    await new Promise((r) => setTimeout(r, 220));
+    expect(await budget.take('W1', 'C1', 'reminder', 'reminder-1')).toBeGreaterThan(0);
+    expect(await budget.take('W1', 'C1', 'thread', 'msg-2')).toBe(0);
+    await new Promise((r) => setTimeout(r, 220));
+    expect(await budget.take('W1', 'C1', 'reminder', 'reminder-1')).toBe(0);
+    // Another channel is not held up by this one's waiters.
+    expect(await budget.take('W1', 'C2', 'reminder', 'reminder-2')).toBe(0);
+  });
+
+  it('forgets a waiter that never came back, so lower priorities are held up for a moment only', async () => {
+    const budget = createSlackBudget(redis, uniquePrefix('budget'), { channelPostsPerSecond: 10, workspacePostsPerSecond: 1000, workspaceBurst: 1000 });
+    expect(await budget.take('W1', 'C1', 'thread', 'msg-1')).toBe(0);
+    expect(await budget.take('W1', 'C1', 'parent', 'gone')).toBeGreaterThan(0);
+    // The parent's job died: after its named wait and the grace period, the slot is anyone's.
+    await new Promise((r) => setTimeout(r, 2_300));
+    expect(await budget.take('W1', 'C1', 'thread', 'msg-2')).toBe(0);
+  });
 });
