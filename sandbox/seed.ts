@@ -35,7 +35,8 @@ export async function seedWorld(input: { slack: SlackEmulator; platform: ChatPla
   if (connected.status !== 200) throw new Error(`the OAuth callback answered ${connected.status}: ${await connected.text()}`);
   const installation = await store.installations.findByTeam(team.id);
   if (!installation) throw new Error('the OAuth callback stored no installation');
-  slack.addToChannel(channel.id, installation.botUserId);
+  // The app is not added to #website-chats by hand: it joins the channel itself before it
+  // opens a thread there, as it would in a real workspace.
 
   const now = new Date();
   await store.orgSettings.save({ orgId: org.id, channelIdMode: false, globalChannelEnabled: true, globalChannelId: channel.id }, now);

@@ -1,9 +1,35 @@
 // The first answer to a chat, from Slack or the console: recorded once, shown on the parent
-// message, and the reason reminders stop.
+// message of every thread of the chat, and the reason reminders stop. When the chat has several
+// threads (several people were notified), the others say who took it: the first answer wins.
 import type { WorkerDeps } from './worker-deps.ts';
+import type { SlackThreadRef } from '../store/index.ts';
 import { refreshParentMessage } from './parent-message.ts';
+import { postInEveryThread } from './chat-threads.ts';
+import { escapeSlackText } from '../slack/format/escape.ts';
 
-export async function markAnswered(deps: WorkerDeps, orgId: string, conversationId: string, by: { agentId: string; name: string }): Promise<void> {
-  const first = await deps.store.conversations.markAnswered(orgId, conversationId, by, deps.now());
-  if (first) await refreshParentMessage(deps, orgId, conversationId);
+export interface Answerer {
+  agentId: string;
+  name: string;
+  /** Set when the answer came from Slack: the rep, and the thread they wrote in. */
+  slackUserId?: string;
+  thread?: Pick<SlackThreadRef, 'channelId' | 'threadTs'>;
+}
+
+export async function markAnswered(deps: WorkerDeps, orgId: string, conversationId: string, by: Answerer): Promise<void> {
+  const first = await deps.store.conversations.markAnswered(orgId, conversationId, { agentId: by.agentId, name: by.name }, deps.now());
+  if (!first) return;
+  await refreshParentMessage(deps, orgId, conversationId);
+  await sayWhoTookIt(deps, orgId, conversationId, by);
+}
+
+async function sayWhoTookIt(deps: WorkerDeps, orgId: string, conversationId: string, by: Answerer): Promise<void> {
+  const record = await deps.store.conversations.get(orgId, conversationId);
+  if (!record?.thread || record.mirrors.length === 0) return;
+  const token = await deps.store.installations.botToken(record.thread.teamId);
+  if (!token) return;
+  const who = by.slackUserId ? `<@${by.slackUserId}>` : escapeSlackText(by.name);
+  const where = by.thread ? '' : ' from the chat console';
+  await postInEveryThread(deps, record, token, 'answered', () => ({ text: `:white_check_mark: ${who} took this chat${where}. You can still write here: the visitor gets it.` }), {
+    except: by.thread ?? null,
+  });
 }

@@ -4,6 +4,7 @@ import type { WorkerDeps } from './worker-deps.ts';
 import { appHomeView, type HomeChat } from '../slack/format/app-home.ts';
 import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
 import { freshDirectory } from './notification-delivery.ts';
+import { threadOpenableBy } from './chat-threads.ts';
 
 const LISTED = 20;
 
@@ -20,13 +21,18 @@ export async function publishAppHome(deps: WorkerDeps, teamId: string, slackUser
     freshDirectory(deps, mapping.orgId),
   ]);
   const now = deps.now().getTime();
+  // A thread the rep can open: never one in another person's DM with the app.
+  const linkFor = async (record: (typeof records)[number]) => {
+    const thread = threadOpenableBy(record, slackUserId);
+    return thread ? deps.slack.getPermalink(token, { channel: thread.ref.channelId, ts: thread.ref.threadTs }).catch(() => null) : null;
+  };
   const chats: HomeChat[] = await Promise.all(
     records.slice(0, LISTED).map(async (r) => ({
       visitorName: visitorDisplayName(r.conversation),
       accountName: r.conversation?.account?.name ?? null,
       waitingMinutes: Math.max(0, Math.floor((now - r.createdAt.getTime()) / 60_000)),
       answered: Boolean(r.answeredBy),
-      threadLink: r.thread ? await deps.slack.getPermalink(token, { channel: r.thread.channelId, ts: r.thread.threadTs }).catch(() => null) : null,
+      threadLink: await linkFor(r),
     })),
   );
   const agentName = directory.agents.find((a) => a.agentId === mapping.agentId)?.name ?? mapping.agentId;

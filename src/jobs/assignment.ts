@@ -1,29 +1,46 @@
-// conversation.assigned: the assignee is @mentioned in the thread and, when they are neither in
-// the thread's channel nor the person whose DM holds it, DMed a link to it, so an assignment made
-// in the console is seen in Slack too.
+// conversation.assigned: every thread of the chat says who has it (the assignee @mentioned when
+// mapped), once under retries. An assignee who can see none of the chat's threads (not in their
+// channel, and none in their own DM) gets a thread of the chat in their DM, with the conversation
+// so far, so an assignment made in the console can be answered in Slack: never a link into
+// someone else's DM, which they could not open.
 import type { WorkerDeps } from './worker-deps.ts';
-import { freshDirectory, pointOthersToThread } from './notification-delivery.ts';
-import { postWhenBudgetAllows } from './paced-slack-api.ts';
+import type { ConversationRecord } from '../store/index.ts';
+import { freshDirectory } from './notification-delivery.ts';
 import { escapeSlackText } from '../slack/format/escape.ts';
+import { dmOwnerOf, postInEveryThread, threadsOf } from './chat-threads.ts';
+import { addThreads } from './conversation-thread.ts';
 
-export async function announceAssignment(deps: WorkerDeps, orgId: string, conversationId: string, agentId: string): Promise<void> {
+export async function announceAssignment(deps: WorkerDeps, orgId: string, conversationId: string, agentId: string, eventId: string): Promise<void> {
   const record = await deps.store.conversations.get(orgId, conversationId);
   if (!record?.thread || !record.notification) return;
-  const mapping = await deps.store.agentMappings.findByAgent(orgId, agentId);
   const token = await deps.store.installations.botToken(record.thread.teamId);
   if (!token) return;
+  const mapping = await deps.store.agentMappings.findByAgent(orgId, agentId);
+  const key = `assigned:${agentId}:${eventId}`;
   if (!mapping) {
-    // Still said in the thread, by name, so reps in Slack know someone has it.
+    // Still said in the threads, by name, so reps in Slack know someone has it.
     const find = async (force: boolean) => (await freshDirectory(deps, orgId, { force })).agents.find((a) => a.agentId === agentId);
     const agent = (await find(false)) ?? (await find(true));
-    await postWhenBudgetAllows(deps.slack, token, { channel: record.thread.channelId, threadTs: record.thread.threadTs, text: `:bust_in_silhouette: Assigned to ${escapeSlackText(agent?.name ?? 'an agent without a Slack account')}.` });
+    const name = escapeSlackText(agent?.name ?? 'an agent without a Slack account');
+    await postInEveryThread(deps, record, token, key, () => ({ text: `:bust_in_silhouette: Assigned to ${name}.` }));
     return;
   }
-  const { thread } = record;
-  await postWhenBudgetAllows(deps.slack, token, { channel: thread.channelId, threadTs: thread.threadTs, text: `:bust_in_silhouette: Assigned to <@${mapping.slackUserId}>.` });
-  const seesThread =
-    record.notification.targetKind === 'dm'
-      ? record.notification.dmSlackUserIds[0] === mapping.slackUserId
-      : await deps.slack.isChannelMember(token, { channel: thread.channelId, user: mapping.slackUserId });
-  if (!seesThread) await pointOthersToThread(deps, thread.teamId, token, record, thread, [mapping.slackUserId], 'You were assigned the chat with');
+  const assignee = mapping.slackUserId;
+  await postInEveryThread(deps, record, token, key, () => ({ text: `:bust_in_silhouette: Assigned to <@${assignee}>.` }));
+  if (await seesChat(deps, token, record, assignee)) return;
+  const groupName = record.notification.groupName;
+  await addThreads(deps, orgId, conversationId, [{
+    target: { kind: 'dm', slackUserId: assignee },
+    notification: { rule: 'assignment', reason: 'the chat was assigned to you', targetKind: 'dm', mentionSlackUserIds: [], unmappedMemberNames: [], groupName, dmSlackUserIds: [assignee] },
+    opened: 'assignment',
+  }]);
+}
+
+/** Whether the person can see one of the chat's threads: one in their DM, or one in a channel they are in. */
+async function seesChat(deps: WorkerDeps, token: string, record: ConversationRecord, slackUserId: string): Promise<boolean> {
+  for (const thread of threadsOf(record)) {
+    if (dmOwnerOf(thread) === slackUserId) return true;
+    if (thread.notification.targetKind === 'channel' && (await deps.slack.isChannelMember(token, { channel: thread.ref.channelId, user: slackUserId }))) return true;
+  }
+  return false;
 }

@@ -48,15 +48,21 @@ export async function handleClaimClick(deps: WorkerDeps, raw: InteractionPayload
     }
     // The same rep again, or this job retried after winning: finish what the win started.
     await deps.store.conversations.settleClaim(orgId, conversationId, holder, deps.now());
-    await announceJoin(deps, orgId, conversationId, holder);
+    await announceJoin(deps, orgId, conversationId, holder, { channelId: channel, threadTs });
     return;
   }
-  await announceJoin(deps, orgId, conversationId, { agentId: mapping.agentId, name });
+  await announceJoin(deps, orgId, conversationId, { agentId: mapping.agentId, slackUserId, name }, { channelId: channel, threadTs });
   deps.logger.info({ orgId, conversationId, agentId: mapping.agentId }, 'chat taken from Slack');
 }
 
 /** Tells the platform (and the visitor) who joined, stops reminders, and redraws the parent. Idempotent. */
-async function announceJoin(deps: WorkerDeps, orgId: string, conversationId: string, by: { agentId: string; name: string }): Promise<void> {
+async function announceJoin(
+  deps: WorkerDeps,
+  orgId: string,
+  conversationId: string,
+  by: { agentId: string; slackUserId: string; name: string },
+  where: { channelId: string; threadTs: string },
+): Promise<void> {
   try {
     await deps.platform.sendAgentMessage({ orgId, conversationId, agentId: by.agentId, text: `${by.name} joined the chat.`, clientMessageId: `threadbridge-join-${conversationId}` });
   } catch (error) {
@@ -64,6 +70,6 @@ async function announceJoin(deps: WorkerDeps, orgId: string, conversationId: str
     if (!(error instanceof PlatformApiError && error.code === 'conversation_ended')) throw error;
   }
   // The visitor has heard from a rep: reminders stop, as for any answer.
-  await markAnswered(deps, orgId, conversationId, by);
+  await markAnswered(deps, orgId, conversationId, { ...by, thread: where });
   await refreshParentMessage(deps, orgId, conversationId);
 }

@@ -1,15 +1,20 @@
-// Writes a conversation into its Slack thread: opens the thread with the parent message, then
-// posts the stored messages in seq order, once each. Runs under the conversation's lock, so any
-// number of workers in any number of processes can call it for the same conversation.
+// Writes a conversation into its Slack threads: opens the primary thread with the parent message,
+// then posts the stored messages in seq order, once each; opens the chat's other planned threads
+// and brings each of them up to date with what the primary thread shows (docs/chat-threads-design.md).
+// Runs under the conversation's lock, so any number of workers in any number of processes can
+// call it for the same conversation.
 import type { WorkerDeps } from './worker-deps.ts';
-import type { ConversationRecord, ThreadMessage } from '../store/index.ts';
+import type { ConversationRecord, MirrorThread, PlannedThread, SlackThreadRef, ThreadMessage } from '../store/index.ts';
 import type { Lock } from './thread-lock.ts';
 import { ThreadBusyError, ThreadLockLostError } from './job-errors.ts';
 import { consecutiveRun, nextThreadStep } from '../routing/thread-order.ts';
 import { combinedThreadMessage, threadPosts, type SlackMessageBody } from '../slack/format/conversation-messages.ts';
-import { SlackBudgetExhaustedError, postWhenBudgetAllows } from './paced-slack-api.ts';
-import { deliverNotification } from './notification-delivery.ts';
-import { scheduleFirstReminder } from './reminders.ts';
+import { SlackBudgetExhaustedError } from './paced-slack-api.ts';
+import { deliverNotification, openThreadAt, refusalOf } from './notification-delivery.ts';
+import { postJoiningIfNeeded } from './channel-membership.ts';
+import { dmOwnerOf, threadsOf } from './chat-threads.ts';
+import { parentStatus } from './parent-message.ts';
+import { scheduleFirstReminder } from './reminder-schedule.ts';
 import { SlackApiError, connectionLostCodes } from '../slack/slack-errors.ts';
 import { PlatformApiError } from '../platform/platform-api.ts';
 import { assertNever } from '../errors.ts';
@@ -17,6 +22,8 @@ import { assertNever } from '../errors.ts';
 // Errors about this one message, not the thread: skip it (recorded) rather than block the thread.
 const messageOnlyCodes = new Set(['msg_too_long', 'no_text', 'invalid_blocks']);
 const PENDING_BATCH = 100;
+/** Why the primary thread skipped a message it did not post: the rep wrote it in that thread. */
+const WRITTEN_HERE = 'relayed from Slack';
 /** At most this many chat messages in one combined Slack post (each is at least two blocks of 50). */
 const MAX_COMBINED = 20;
 
@@ -34,7 +41,26 @@ export async function syncConversationThread(deps: WorkerDeps, orgId: string, co
       if (!opened) return;
       record = opened;
     }
-    await postPendingMessages(deps, record, lock, key);
+    const token = await deps.store.installations.botToken(record.thread!.teamId);
+    if (!token) {
+      await undeliverable(deps, record, 'Slack is not connected for this org');
+      return;
+    }
+    if (record.plannedThreads.length > 0) record = await openPlannedThreads(deps, record, token, lock, key);
+    let primaryFailure: unknown = null;
+    try {
+      await postPendingMessages(deps, record, token, lock, key);
+    } catch (error) {
+      // Behind the primary channel's budget: the other threads still show what it has shown.
+      if (!(error instanceof SlackBudgetExhaustedError)) throw error;
+      primaryFailure = error;
+    }
+    try {
+      await catchUpMirrors(deps, record, token, lock, key);
+    } catch (error) {
+      if (!(primaryFailure && error instanceof SlackBudgetExhaustedError)) throw error;
+    }
+    if (primaryFailure) throw primaryFailure;
   } finally {
     await lock.release();
   }
@@ -69,14 +95,46 @@ async function openThread(deps: WorkerDeps, record: ConversationRecord): Promise
     await undeliverable(deps, record, delivered.reason);
     return null;
   }
-  const attached = await deps.store.conversations.attachThread(orgId, conversationId, delivered.thread, delivered.notification, deps.now());
+  const attached = await deps.store.conversations.attachThread(orgId, conversationId, delivered.thread, delivered.notification, delivered.planned, deps.now());
   if (!attached) {
     log.error({ thread: delivered.thread }, 'conversation already had a thread: a second parent message was posted');
     return null;
   }
   await scheduleFirstReminder(deps, orgId, conversationId);
-  log.info({ ...delivered.thread, rule: delivered.notification.rule, reason: delivered.notification.reason }, 'thread opened');
-  return { ...record, thread: delivered.thread, notification: delivered.notification, undeliverableReason: null };
+  log.info({ ...delivered.thread, rule: delivered.notification.rule, reason: delivered.notification.reason, moreThreads: delivered.planned.length }, 'thread opened');
+  return { ...record, thread: delivered.thread, notification: delivered.notification, plannedThreads: delivered.planned, undeliverableReason: null };
+}
+
+/**
+ * Opens the chat's planned threads (the notification's other targets, an escalation, an
+ * assignee's DM), each recorded as soon as its parent is posted; a target Slack refuses is
+ * dropped. Returns the record as it now is.
+ */
+async function openPlannedThreads(deps: WorkerDeps, record: ConversationRecord, token: string, lock: Lock, key: string): Promise<ConversationRecord> {
+  const { orgId, conversationId } = record;
+  const teamId = record.thread!.teamId;
+  const mirrors = [...record.mirrors];
+  const planned = [...record.plannedThreads];
+  while (planned.length > 0) {
+    const next = planned[0]!;
+    let opened: SlackThreadRef | null = null;
+    try {
+      opened = await openThreadAt(deps, record, teamId, token, next.target, next.notification, parentStatus(record, deps.now().getTime()));
+    } catch (error) {
+      if (!refusalOf(error, next.target)) throw error;
+      deps.logger.warn({ orgId, conversationId, target: next.target, code: (error as { code?: string }).code }, 'Slack refused a thread of the chat; left out');
+    }
+    planned.shift();
+    if (opened) {
+      // Findable from Slack before it is recorded: a reply may come as soon as it exists.
+      await deps.store.conversations.linkThread(orgId, conversationId, opened);
+      mirrors.push({ ref: opened, notification: next.notification, opened: next.opened, openedAt: deps.now(), shownThroughSeq: null });
+      deps.logger.info({ orgId, conversationId, ...opened, opened: next.opened }, 'another thread of the chat opened');
+    }
+    await deps.store.conversations.setMirrors(orgId, conversationId, mirrors, planned, deps.now());
+    if (!(await lock.extend())) throw new ThreadLockLostError(key);
+  }
+  return { ...record, mirrors, plannedThreads: [] };
 }
 
 async function undeliverable(deps: WorkerDeps, record: ConversationRecord, reason: string): Promise<void> {
@@ -84,14 +142,8 @@ async function undeliverable(deps: WorkerDeps, record: ConversationRecord, reaso
   deps.logger.warn({ orgId: record.orgId, conversationId: record.conversationId, reason }, 'notification undeliverable');
 }
 
-async function postPendingMessages(deps: WorkerDeps, record: ConversationRecord, lock: Lock, key: string): Promise<void> {
+async function postPendingMessages(deps: WorkerDeps, record: ConversationRecord, token: string, lock: Lock, key: string): Promise<void> {
   const { orgId, conversationId } = record;
-  const thread = record.thread!;
-  const token = await deps.store.installations.botToken(thread.teamId);
-  if (!token) {
-    await undeliverable(deps, record, 'Slack is not connected for this org');
-    return;
-  }
   let gapSince = record.gapSince;
   const backlogged = record.backlogged;
   let repaired = false;
@@ -160,53 +212,167 @@ async function postPendingMessages(deps: WorkerDeps, record: ConversationRecord,
   }
 }
 
+/** Whether a stored message was a rep's reply written in this very thread (its platform echo). */
+async function writtenIn(deps: WorkerDeps, orgId: string, { message }: ThreadMessage, thread: Pick<SlackThreadRef, 'channelId' | 'threadTs'>): Promise<boolean> {
+  if (message.origin !== 'slack' || message.clientMessageId === null) return false;
+  const from = await deps.store.relayedReplies.relayedFrom(orgId, message.clientMessageId);
+  // Records from before the chat could have several threads name the channel only.
+  return Boolean(from && from.channelId === thread.channelId && (from.threadTs === null || from.threadTs === thread.threadTs));
+}
+
+type PostOutcome = { posted: number; ts: string } | { refused: string };
+
 /**
- * Posts `run` (consecutive pending messages, lowest seq first) into the thread, as one Slack
- * message when there are several. Returns the seqs it handled: a platform echo of a reply relayed
- * from Slack is skipped on its own, and a run stops before the next echo.
+ * Posts consecutive messages into one thread: one message under its author's name, in as many
+ * posts as its length needs; several as one combined post (as many as fit). Slack refusing the
+ * content (too long, invalid blocks) is an outcome, not an error: a combined post is tried again
+ * one message at a time, so only the message Slack refuses is left out.
+ */
+async function postMessagesInto(deps: WorkerDeps, token: string, thread: SlackThreadRef, messages: ThreadMessage[], late: boolean): Promise<PostOutcome> {
+  let posts: SlackMessageBody[] = threadPosts(messages[0]!.message, { late });
+  let count = 1;
+  if (messages.length > 1) {
+    const combined = combinedThreadMessage(messages.map((m) => m.message));
+    posts = [combined.body];
+    count = combined.count;
+  }
+  try {
+    // Posting and recording are two steps: a worker that dies between them reposts these
+    // messages on retry. Slack has no idempotency key for chat.postMessage, and reading the thread
+    // back to check is Tier 1, so this narrow window is accepted rather than risking a lost message.
+    let posted = { ts: '' };
+    for (const post of posts) {
+      posted = await postJoiningIfNeeded(deps, thread.teamId, token, { channel: thread.channelId, threadTs: thread.threadTs, ...post }, posts.length > 1 ? 60_000 : 0);
+    }
+    return { posted: count, ts: posted.ts };
+  } catch (error) {
+    if (error instanceof SlackApiError && messageOnlyCodes.has(error.code)) {
+      if (count > 1) return postMessagesInto(deps, token, thread, [messages[0]!], late);
+      return { refused: error.code };
+    }
+    throw error;
+  }
+}
+
+/**
+ * Posts `run` (consecutive pending messages, lowest seq first) into the primary thread, as one
+ * Slack message when there are several. Returns the seqs it handled: a rep's reply written in
+ * this thread is skipped (its author's words are there already), and a run stops before the
+ * next such reply. A late message also goes into the other threads that are past its seq.
  */
 async function handleMessages(deps: WorkerDeps, record: ConversationRecord, token: string, run: ThreadMessage[], late: boolean): Promise<number[]> {
   const { orgId, conversationId } = record;
-  const isEcho = async ({ message }: ThreadMessage) =>
-    message.origin === 'slack' && message.clientMessageId !== null && (await deps.store.relayedReplies.isRelayed(orgId, message.clientMessageId));
-  if (await isEcho(run[0]!)) {
-    await deps.store.threadMessages.markSkipped(orgId, conversationId, run[0]!.seq, 'relayed from Slack', deps.now());
+  const thread = record.thread!;
+  if (await writtenIn(deps, orgId, run[0]!, thread)) {
+    await deps.store.threadMessages.markSkipped(orgId, conversationId, run[0]!.seq, WRITTEN_HERE, deps.now());
     return [run[0]!.seq];
   }
   const postable: ThreadMessage[] = [run[0]!];
   for (const next of run.slice(1)) {
-    if (await isEcho(next)) break;
+    if (await writtenIn(deps, orgId, next, thread)) break;
     postable.push(next);
   }
-  // One message: under its author's name, in as many posts as its length needs. Several: one post.
-  let posts: SlackMessageBody[] = threadPosts(postable[0]!.message, { late });
-  let count = 1;
-  if (postable.length > 1) {
-    const combined = combinedThreadMessage(postable.map((m) => m.message));
-    posts = [combined.body];
-    count = combined.count;
-  }
-  const sent = postable.slice(0, count);
-  const thread = record.thread!;
   try {
-    // Posting and recording the ts are two steps: a worker that dies between them reposts these
-    // messages on retry. Slack has no idempotency key for chat.postMessage, and reading the thread
-    // back to check is Tier 1, so this narrow window is accepted rather than risking a lost message.
-    let posted = { ts: '' };
-    for (const post of posts) posted = await postWhenBudgetAllows(deps.slack, token, { channel: thread.channelId, threadTs: thread.threadTs, ...post }, posts.length > 1 ? 60_000 : 0);
-    for (const m of sent) await deps.store.threadMessages.markPosted(orgId, conversationId, m.seq, posted.ts, deps.now());
+    const outcome = await postMessagesInto(deps, token, thread, postable, late);
+    if ('refused' in outcome) {
+      deps.logger.error({ orgId, conversationId, seq: postable[0]!.seq, code: outcome.refused }, 'Slack refused one message; skipped');
+      await deps.store.threadMessages.markSkipped(orgId, conversationId, postable[0]!.seq, `slack:${outcome.refused}`, deps.now());
+      return [postable[0]!.seq];
+    }
+    const sent = postable.slice(0, outcome.posted);
+    for (const m of sent) await deps.store.threadMessages.markPosted(orgId, conversationId, m.seq, outcome.ts, deps.now());
+    if (late) await postLateIntoMirrors(deps, record, token, sent);
     return sent.map((m) => m.seq);
   } catch (error) {
-    if (error instanceof SlackApiError && messageOnlyCodes.has(error.code)) {
-      // A combined post is retried one message at a time, so only the message Slack refuses is skipped.
-      if (sent.length > 1) return handleMessages(deps, record, token, [sent[0]!], late);
-      deps.logger.error({ orgId, conversationId, seq: sent[0]!.seq, code: error.code }, 'Slack refused one message; skipped');
-      await deps.store.threadMessages.markSkipped(orgId, conversationId, sent[0]!.seq, `slack:${error.code}`, deps.now());
-      return [sent[0]!.seq];
-    }
     if (error instanceof SlackApiError && connectionLostCodes.has(error.code)) {
       await undeliverable(deps, record, `Slack connection lost: ${error.code}`);
     }
     throw error;
   }
+}
+
+/** A message that arrived after its gap was given up on: the threads already past it get it now. */
+async function postLateIntoMirrors(deps: WorkerDeps, record: ConversationRecord, token: string, messages: ThreadMessage[]): Promise<void> {
+  for (const message of messages) {
+    for (const mirror of record.mirrors) {
+      if ((mirror.shownThroughSeq ?? 0) < message.seq || (await writtenIn(deps, record.orgId, message, mirror.ref))) continue;
+      await postMessagesInto(deps, token, mirror.ref, [message], true);
+    }
+  }
+}
+
+/** Whether a message the primary thread handled belongs in another thread of the chat. */
+async function showsInMirror(deps: WorkerDeps, orgId: string, message: ThreadMessage, mirror: MirrorThread): Promise<boolean> {
+  // Refused by Slack as it is: it would be refused there too.
+  if (message.state === 'skipped' && message.skipReason !== WRITTEN_HERE) return false;
+  return !(await writtenIn(deps, orgId, message, mirror.ref));
+}
+
+/**
+ * Brings every other thread of the chat up to what the primary thread has handled, in seq order:
+ * a thread opened late gets the conversation so far (combined posts), then each message as it
+ * comes. Each thread's progress is recorded after each post.
+ */
+async function catchUpMirrors(deps: WorkerDeps, record: ConversationRecord, token: string, lock: Lock, key: string): Promise<void> {
+  const { orgId, conversationId } = record;
+  const mirrors = [...record.mirrors];
+  for (let i = 0; i < mirrors.length; i++) {
+    for (;;) {
+      const mirror = mirrors[i]!;
+      const handled = await deps.store.threadMessages.handledAfter(orgId, conversationId, mirror.shownThroughSeq ?? -1, PENDING_BATCH);
+      if (handled.length === 0) break;
+      let cursor = mirror.shownThroughSeq;
+      let at = 0;
+      // Messages that do not belong in this thread only move its cursor.
+      while (at < handled.length && !(await showsInMirror(deps, orgId, handled[at]!, mirror))) cursor = handled[at++]!.seq;
+      if (at < handled.length) {
+        const run = [handled[at]!];
+        while (at + run.length < handled.length && run.length < MAX_COMBINED && (await showsInMirror(deps, orgId, handled[at + run.length]!, mirror))) {
+          run.push(handled[at + run.length]!);
+        }
+        const outcome = await postMessagesInto(deps, token, mirror.ref, run, false);
+        cursor = run['posted' in outcome ? outcome.posted - 1 : 0]!.seq;
+        if ('refused' in outcome) deps.logger.error({ orgId, conversationId, seq: cursor, code: outcome.refused, thread: mirror.ref }, 'Slack refused one message in another thread of the chat; skipped there');
+      }
+      mirrors[i] = { ...mirror, shownThroughSeq: cursor };
+      await deps.store.conversations.setMirrors(orgId, conversationId, mirrors, [], deps.now());
+      if (!(await lock.extend())) throw new ThreadLockLostError(key);
+    }
+  }
+}
+
+/**
+ * Plans more threads for the chat (an escalation, an assignee's DM) and opens them now, with the
+ * conversation so far. A target that already has a thread of the chat, or is planned, is left
+ * out. Returns how many new threads were planned.
+ */
+export async function addThreads(deps: WorkerDeps, orgId: string, conversationId: string, wanted: PlannedThread[]): Promise<number> {
+  const key = `thread:${orgId}:${conversationId}`;
+  const lock = await deps.locks.tryAcquire(key);
+  if (!lock) throw new ThreadBusyError(key);
+  let added: PlannedThread[];
+  try {
+    const record = await deps.store.conversations.get(orgId, conversationId);
+    if (!record?.thread) return 0;
+    const threads = threadsOf(record);
+    const taken = (target: PlannedThread['target']) =>
+      target.kind === 'channel'
+        ? threads.some((t) => t.ref.channelId === target.channelId) || record.plannedThreads.some((p) => p.target.kind === 'channel' && p.target.channelId === target.channelId)
+        : threads.some((t) => dmOwnerOf(t) === target.slackUserId) || record.plannedThreads.some((p) => p.target.kind === 'dm' && p.target.slackUserId === target.slackUserId);
+    added = wanted.filter((w, i) => !taken(w.target) && wanted.findIndex((o) => JSON.stringify(o.target) === JSON.stringify(w.target)) === i);
+    if (added.length > 0) await deps.store.conversations.setMirrors(orgId, conversationId, record.mirrors, [...record.plannedThreads, ...added], deps.now());
+  } finally {
+    await lock.release();
+  }
+  if (added.length === 0) return 0;
+  try {
+    await syncConversationThread(deps, orgId, conversationId);
+  } catch (error) {
+    // Someone else is writing the chat's threads: they read the plan after it was written, and a
+    // sync shortly after makes sure it is carried out.
+    if (!(error instanceof ThreadBusyError)) throw error;
+    const now = deps.now().getTime();
+    await deps.producer.scheduleThreadSync({ orgId, conversationId, cause: 'retry' }, now + 1000, now);
+  }
+  return added.length;
 }

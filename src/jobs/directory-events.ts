@@ -1,6 +1,7 @@
 // Keeps the directory current between full syncs from Slack's events: channels created,
 // renamed, archived, unarchived and deleted (public and private), the app joining or leaving a
-// channel (which decides whether a private channel may be offered), users joining or changing.
+// channel (which decides whether a private channel may be offered; a public channel the org
+// notifies in is joined again), users joining or changing.
 // Other people joining or leaving only change member counts, which the periodic resync
 // refreshes: counting them here would double-count whatever a running sync has already seen.
 import type { WorkerDeps } from './worker-deps.ts';
@@ -9,6 +10,8 @@ import { toDirectoryChannel, toDirectoryUser } from '../slack/slack-api.ts';
 import { callWithinBudget } from '../slack/slack-call-budget.ts';
 import { recordDirectoryChange } from './directory-changes.ts';
 import { SlackBudgetExhaustedError } from './paced-slack-api.ts';
+import { ensureAppInChannel } from './channel-membership.ts';
+import { SlackApiError } from '../slack/slack-errors.ts';
 
 interface DirectoryEvent {
   type: string;
@@ -67,4 +70,28 @@ export async function applyDirectoryEvent(deps: WorkerDeps, teamId: string, botU
   }
   const change = directoryChangeOf(event, botUserId);
   if (change) await recordDirectoryChange(deps, teamId, change);
+  const appLeft = event.type === 'channel_left' || (event.type === 'member_left_channel' && event.user === botUserId);
+  if (appLeft && typeof event.channel === 'string') await rejoinIfInUse(deps, teamId, event.channel);
+}
+
+/**
+ * The app was removed from a public channel the org notifies in (a routing group's, or the
+ * global channel while it is on): it joins again, or the replies in its threads would go unheard.
+ * A private channel cannot be rejoined; the settings page tells the admin to add the app back.
+ */
+async function rejoinIfInUse(deps: WorkerDeps, teamId: string, channelId: string): Promise<void> {
+  const installation = await deps.store.installations.findByTeam(teamId);
+  if (!installation || installation.status !== 'active') return;
+  const settings = await deps.store.orgSettings.get(installation.orgId);
+  const isGlobal = Boolean(settings?.globalChannelEnabled && settings.globalChannelId === channelId);
+  if (!isGlobal && !(await deps.store.slackRouting.isGroupChannel(installation.orgId, channelId))) return;
+  const token = await deps.store.installations.botToken(teamId);
+  if (!token) return;
+  try {
+    await ensureAppInChannel(deps, teamId, token, channelId, { force: true });
+  } catch (error) {
+    // Archived or gone: routing finds out at the next chat and falls through.
+    if (!(error instanceof SlackApiError && !error.transient)) throw error;
+    deps.logger.warn({ teamId, channel: channelId, code: error.code }, 'could not rejoin a channel the org notifies in');
+  }
 }

@@ -6,6 +6,7 @@ import { blockActionsSchema, QUALIFY_ACTION_ID, type InteractionPayload } from '
 import { qualificationPrompt, isRating } from '../slack/format/qualification-prompt.ts';
 import { refreshParentMessage } from './parent-message.ts';
 import { postWhenBudgetAllows } from './paced-slack-api.ts';
+import { postInEveryThread } from './chat-threads.ts';
 import { unmappedUserNotice } from '../slack/format/notices.ts';
 import { describeIssues } from '../platform/webhook-events.ts';
 
@@ -18,7 +19,10 @@ export async function endConversation(deps: WorkerDeps, orgId: string, conversat
   const record = await deps.store.conversations.get(orgId, conversationId);
   if (!record?.thread) return;
   const token = await deps.store.installations.botToken(record.thread.teamId);
-  if (!token || !(await deps.store.conversations.claimEndPrompt(orgId, conversationId, now))) return;
+  if (!token) return;
+  // The chat's other threads get the prompt too: whoever answered there can rate the lead.
+  await postInEveryThread(deps, record, token, 'end-prompt', () => qualificationPrompt({ endedBy, rated: null }), { except: record.thread });
+  if (!(await deps.store.conversations.claimEndPrompt(orgId, conversationId, now))) return;
   try {
     const posted = await postWhenBudgetAllows(deps.slack, token, {
       channel: record.thread.channelId,

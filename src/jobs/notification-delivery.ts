@@ -1,22 +1,27 @@
 // Sends a new chat's notification where the routing rules say, and opens the conversation's
-// thread there. Gathers the facts the pure router needs (platform agents and groups, mappings,
-// settings, group channels), and feeds Slack's refusals (channel_not_found, not_in_channel,
-// is_archived, a user who cannot be messaged) back into the router until a target works.
+// primary thread there (the decision's other targets become threads of the same chat, opened
+// by the thread writer). Gathers the facts the pure router needs (platform agents and groups,
+// mappings, settings, group channels), and feeds Slack's refusals (channel_not_found,
+// not_in_channel, is_archived, a user who cannot be messaged) back into the router until a
+// target works.
 import type { WorkerDeps } from './worker-deps.ts';
-import type { ConversationRecord, NotificationRecord, SlackThreadRef } from '../store/index.ts';
-import { routeNotification, type RoutingAgent, type RoutingDecision, type RoutingInput } from '../routing/notification-router.ts';
-import { parentMessage, visitorDisplayName } from '../slack/format/conversation-messages.ts';
-import { escapeSlackText } from '../slack/format/escape.ts';
+import type { ConversationRecord, NotificationRecord, PlannedThread, SlackThreadRef } from '../store/index.ts';
+import { routeNotification, type NotifyTarget, type RoutingAgent, type RoutingDecision, type RoutingInput } from '../routing/notification-router.ts';
+import { parentMessage, type ParentStatus } from '../slack/format/conversation-messages.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
-import { postWhenBudgetAllows } from './paced-slack-api.ts';
+import { ensureAppInChannel, postJoiningIfNeeded } from './channel-membership.ts';
 
 /** Agents and groups fetched from the platform are reused this long; status events update them meanwhile. */
 export const DIRECTORY_MAX_AGE_MS = 60_000;
 const channelRefusals = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'channel_is_archived']);
 const userRefusals = new Set(['user_not_found', 'user_disabled', 'user_not_visible', 'cannot_dm_bot', 'account_inactive']);
 const MAX_ATTEMPTS = 8;
+/** A parent message waits in-process for its channel's next slot (kept for it) this long at most. */
+const PARENT_BUDGET_WAIT_MS = 5_000;
 
-export type DeliveryResult = { ok: true; thread: SlackThreadRef; notification: NotificationRecord } | { ok: false; reason: string };
+export type DeliveryResult =
+  | { ok: true; thread: SlackThreadRef; notification: NotificationRecord; planned: PlannedThread[] }
+  | { ok: false; reason: string };
 
 export async function routingFacts(deps: WorkerDeps, record: ConversationRecord): Promise<Omit<RoutingInput, 'unusable'>> {
   const { orgId } = record;
@@ -78,54 +83,88 @@ export async function deliverNotification(deps: WorkerDeps, record: Conversation
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const decision = routeNotification({ ...facts, unusable });
     if (decision.kind === 'undeliverable') return { ok: false, reason: decision.reason };
-    const notification = describe(decision, facts.group?.name ?? null);
-    const body = parentMessage(record.conversation!, {
-      mentionUserIds: notification.mentionSlackUserIds,
-      unmappedNames: notification.unmappedMemberNames,
-      groupName: notification.groupName,
-      reason: decision.reason,
-      status: { kind: 'waiting' },
-    });
+    const [first, ...others] = decision.targets;
+    const notificationOf = (target: NotifyTarget) => describe(decision, target, facts.group?.name ?? null);
+    const notification = notificationOf(first!);
     try {
-      if (decision.kind === 'channel') {
-        const posted = await deps.slack.postMessage(token, { channel: decision.channelId, ...body });
-        return { ok: true, thread: { teamId, channelId: posted.channel, threadTs: posted.ts }, notification };
+      const thread = await openThreadAt(deps, record, teamId, token, plannedTarget(first!), notification, { kind: 'waiting' });
+      if (!thread) {
+        // A person Slack will not let the app message (deactivated, a bot…).
+        if (first!.kind === 'dm') unusable.slackUserIds.add(first!.slackUserId);
+        continue;
       }
-      const [primary, ...others] = decision.targets;
-      const primaryChannel = await dmChannel(deps, teamId, token, primary!.slackUserId, unusable);
-      if (!primaryChannel) continue;
-      const posted = await deps.slack.postMessage(token, { channel: primaryChannel, ...body });
-      const thread = { teamId, channelId: posted.channel, threadTs: posted.ts };
-      // The thread lives in the first DM; the others get a pointer to it.
-      if (others.length > 0) await pointOthersToThread(deps, teamId, token, record, thread, others.map((o) => o.slackUserId), 'New chat from', unusable);
-      return { ok: true, thread, notification };
+      // The other targets get their threads on the thread writer's next step, under the same
+      // lock: planned first, so that a worker dying half-way leaves them to its retry.
+      const planned = others.map((t) => ({ target: plannedTarget(t), notification: notificationOf(t), opened: 'notification' as const }));
+      return { ok: true, thread, notification, planned };
     } catch (error) {
-      if (!(error instanceof SlackApiError)) throw error;
-      if (decision.kind === 'channel' && channelRefusals.has(error.code)) {
-        log.warn({ channel: decision.channelId, code: error.code, rule: decision.rule }, 'Slack refused the notification channel; routing again without it');
-        unusable.channelIds.add(decision.channelId);
-        continue;
-      }
-      if (decision.kind === 'dm' && (channelRefusals.has(error.code) || userRefusals.has(error.code))) {
-        log.warn({ slackUser: decision.targets[0]!.slackUserId, code: error.code, rule: decision.rule }, 'Slack refused the DM; routing again without that user');
-        unusable.slackUserIds.add(decision.targets[0]!.slackUserId);
-        continue;
-      }
-      throw error;
+      const refused = refusalOf(error, plannedTarget(first!));
+      if (!refused) throw error;
+      log.warn({ ...refused.log, rule: decision.rule }, 'Slack refused the notification target; routing again without it');
+      if (refused.channelId) unusable.channelIds.add(refused.channelId);
+      if (refused.slackUserId) unusable.slackUserIds.add(refused.slackUserId);
     }
   }
   return { ok: false, reason: 'Slack refused every target the routing rules allowed' };
 }
 
-function describe(decision: Exclude<RoutingDecision, { kind: 'undeliverable' }>, groupName: string | null): NotificationRecord {
-  if (decision.kind === 'channel') {
-    return { rule: decision.rule, reason: decision.reason, targetKind: 'channel', mentionSlackUserIds: decision.mentionSlackUserIds, unmappedMemberNames: decision.unmappedMemberNames, groupName, dmSlackUserIds: [] };
-  }
-  return { rule: decision.rule, reason: decision.reason, targetKind: 'dm', mentionSlackUserIds: [], unmappedMemberNames: [], groupName, dmSlackUserIds: decision.targets.map((t) => t.slackUserId) };
+function plannedTarget(target: NotifyTarget): PlannedThread['target'] {
+  return target.kind === 'channel' ? { kind: 'channel', channelId: target.channelId } : { kind: 'dm', slackUserId: target.slackUserId };
 }
 
-/** The app's DM with a user, cached; null (and the user marked unusable) when Slack refuses it. */
-export async function dmChannel(deps: WorkerDeps, teamId: string, token: string, slackUserId: string, unusable?: { slackUserIds: Set<string> }): Promise<string | null> {
+/** The refused channel or Slack user when `error` is Slack refusing a notification target, else null. */
+export function refusalOf(error: unknown, target: PlannedThread['target']): { channelId?: string; slackUserId?: string; log: Record<string, string> } | null {
+  if (!(error instanceof SlackApiError)) return null;
+  if (target.kind === 'channel' && channelRefusals.has(error.code)) return { channelId: target.channelId, log: { channel: target.channelId, code: error.code } };
+  if (target.kind === 'dm' && (channelRefusals.has(error.code) || userRefusals.has(error.code))) return { slackUserId: target.slackUserId, log: { slackUser: target.slackUserId, code: error.code } };
+  return null;
+}
+
+/**
+ * Posts the chat's parent message at a target and returns the thread it opens; null when the
+ * target is a person Slack will not let the app message. The app joins a public channel first,
+ * so it hears the replies. A parent goes before the channel's other waiting posts.
+ */
+export async function openThreadAt(
+  deps: WorkerDeps,
+  record: ConversationRecord,
+  teamId: string,
+  token: string,
+  target: PlannedThread['target'],
+  notification: NotificationRecord,
+  status: ParentStatus,
+): Promise<SlackThreadRef | null> {
+  const body = parentMessage(record.conversation!, {
+    mentionUserIds: notification.mentionSlackUserIds,
+    unmappedNames: notification.unmappedMemberNames,
+    groupName: notification.groupName,
+    reason: notification.reason,
+    status,
+    claimedBySlackUserId: record.claimedBy?.slackUserId ?? null,
+    meeting: record.meeting,
+  });
+  let channel: string;
+  if (target.kind === 'channel') {
+    await ensureAppInChannel(deps, teamId, token, target.channelId);
+    channel = target.channelId;
+  } else {
+    const dm = await dmChannel(deps, teamId, token, target.slackUserId);
+    if (!dm) return null;
+    channel = dm;
+  }
+  const posted = await postJoiningIfNeeded(deps, teamId, token, { channel, ...body, priority: 'parent' }, PARENT_BUDGET_WAIT_MS);
+  return { teamId, channelId: posted.channel, threadTs: posted.ts };
+}
+
+function describe(decision: Extract<RoutingDecision, { kind: 'notify' }>, target: NotifyTarget, groupName: string | null): NotificationRecord {
+  if (target.kind === 'channel') {
+    return { rule: decision.rule, reason: decision.reason, targetKind: 'channel', mentionSlackUserIds: target.mentionSlackUserIds, unmappedMemberNames: target.unmappedMemberNames, groupName, dmSlackUserIds: [] };
+  }
+  return { rule: decision.rule, reason: decision.reason, targetKind: 'dm', mentionSlackUserIds: [], unmappedMemberNames: [], groupName, dmSlackUserIds: [target.slackUserId] };
+}
+
+/** The app's DM with a user, cached; null when Slack refuses to open it (deactivated, a bot…). */
+export async function dmChannel(deps: WorkerDeps, teamId: string, token: string, slackUserId: string): Promise<string | null> {
   const cached = await deps.store.slackRouting.dmChannel(teamId, slackUserId);
   if (cached) return cached;
   try {
@@ -133,30 +172,7 @@ export async function dmChannel(deps: WorkerDeps, teamId: string, token: string,
     await deps.store.slackRouting.saveDmChannel(teamId, slackUserId, channel);
     return channel;
   } catch (error) {
-    if (error instanceof SlackApiError && userRefusals.has(error.code) && unusable) {
-      unusable.slackUserIds.add(slackUserId);
-      return null;
-    }
+    if (error instanceof SlackApiError && userRefusals.has(error.code)) return null;
     throw error;
-  }
-}
-
-/** DMs each user "<lead> <visitor>: answer in its thread", linking to the conversation's thread. */
-export async function pointOthersToThread(
-  deps: WorkerDeps,
-  teamId: string,
-  token: string,
-  record: ConversationRecord,
-  thread: SlackThreadRef,
-  slackUserIds: string[],
-  lead: string,
-  unusable?: { slackUserIds: Set<string> },
-): Promise<void> {
-  const permalink = await deps.slack.getPermalink(token, { channel: thread.channelId, ts: thread.threadTs });
-  const name = escapeSlackText(visitorDisplayName(record.conversation));
-  for (const user of slackUserIds) {
-    const channel = await dmChannel(deps, teamId, token, user, unusable);
-    if (!channel) continue;
-    await postWhenBudgetAllows(deps.slack, token, { channel, text: `${lead} ${name}: <${permalink}|answer in its thread>` });
   }
 }

@@ -1,9 +1,10 @@
-// Keeps a conversation's parent message current (waiting, answered by whom, ended) with
+// Keeps the parent message of each of a conversation's threads current (waiting, answered by whom, ended) with
 // chat.update. Redrawn from stored state, so running it twice shows the same thing.
 import type { WorkerDeps } from './worker-deps.ts';
 import type { ConversationRecord } from '../store/index.ts';
 import { parentMessage, type ParentStatus } from '../slack/format/conversation-messages.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
+import { threadsOf } from './chat-threads.ts';
 
 export function parentStatus(record: ConversationRecord, nowMs: number): ParentStatus {
   if (record.status === 'ended') return { kind: 'ended' };
@@ -12,28 +13,32 @@ export function parentStatus(record: ConversationRecord, nowMs: number): ParentS
   return minutes > 0 ? { kind: 'waiting', waitingMinutes: minutes } : { kind: 'waiting' };
 }
 
+/** Redraws the parent message of every thread of the chat. */
 export async function refreshParentMessage(deps: WorkerDeps, orgId: string, conversationId: string): Promise<void> {
   const record = await deps.store.conversations.get(orgId, conversationId);
   if (!record?.thread || !record.conversation || !record.notification) return;
   const token = await deps.store.installations.botToken(record.thread.teamId);
   if (!token) return;
-  const body = parentMessage(record.conversation, {
-    mentionUserIds: record.notification.mentionSlackUserIds,
-    unmappedNames: record.notification.unmappedMemberNames,
-    groupName: record.notification.groupName,
-    reason: record.notification.reason,
-    status: parentStatus(record, deps.now().getTime()),
-    claimedBySlackUserId: record.claimedBy?.slackUserId ?? null,
-    meeting: record.meeting,
-  });
-  try {
-    await deps.slack.updateMessage(token, { channel: record.thread.channelId, ts: record.thread.threadTs, ...body });
-  } catch (error) {
-    // The parent was deleted or its channel archived: the status line is lost, nothing else.
-    if (error instanceof SlackApiError && !error.transient) {
-      deps.logger.warn({ orgId, conversationId, code: error.code }, 'could not update the parent message');
-      return;
+  const status = parentStatus(record, deps.now().getTime());
+  for (const thread of threadsOf(record)) {
+    const body = parentMessage(record.conversation, {
+      mentionUserIds: thread.notification.mentionSlackUserIds,
+      unmappedNames: thread.notification.unmappedMemberNames,
+      groupName: thread.notification.groupName,
+      reason: thread.notification.reason,
+      status,
+      claimedBySlackUserId: record.claimedBy?.slackUserId ?? null,
+      meeting: record.meeting,
+    });
+    try {
+      await deps.slack.updateMessage(token, { channel: thread.ref.channelId, ts: thread.ref.threadTs, ...body });
+    } catch (error) {
+      // The parent was deleted or its channel archived: the status line is lost, nothing else.
+      if (error instanceof SlackApiError && !error.transient) {
+        deps.logger.warn({ orgId, conversationId, channel: thread.ref.channelId, code: error.code }, 'could not update the parent message');
+        continue;
+      }
+      throw error;
     }
-    throw error;
   }
 }

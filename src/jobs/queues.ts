@@ -52,10 +52,22 @@ export interface ReminderJob {
   stage: 1 | 2;
 }
 
+/** Send the reminders due in one channel, together (src/jobs/reminder-batches.ts). */
+export interface ChannelRemindersJob {
+  kind: 'channel-reminders';
+  teamId: string;
+  channelId: string;
+}
+
+export type RemindersQueueJob = ReminderJob | ChannelRemindersJob;
+
 // The platform redelivers for about an hour and Slack for about five minutes; the dedup keys
 // outlive both with a wide margin. Each key is ~100 bytes of Redis memory.
 const CHAT_EVENT_DEDUP_TTL_MS = 24 * 60 * 60 * 1000;
 const SLACK_EVENT_DEDUP_TTL_MS = 2 * 60 * 60 * 1000;
+
+/** Reminders falling due within this of each other in one channel are sent as one post. */
+const REMINDER_FOLD_MS = 1500;
 
 const defaultJobOptions: JobsOptions = {
   attempts: 12,
@@ -72,6 +84,8 @@ export interface JobProducer {
   pushTranscript(job: TranscriptJob): Promise<void>;
   scheduleThreadSync(job: ThreadSyncJob, runAtMs: number, nowMs: number): Promise<void>;
   scheduleReminder(job: ReminderJob, runAtMs: number, nowMs: number): Promise<void>;
+  /** Debounced per channel: reminders due within a moment of each other go out as one post. */
+  flushChannelReminders(job: Omit<ChannelRemindersJob, 'kind'>): Promise<void>;
   /** Called wherever org settings or the connection change, so undeliverable chats get another try. */
   orgChanged(job: OrgChangedJob): Promise<void>;
   /** One pending or running sync per workspace and kind; both kinds when `kind` is left out. */
@@ -87,7 +101,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string) {
     chatEvents: new Queue<ChatEvent>(queueNames.chatEvents, options),
     slackEvents: new Queue<SlackEventJob>(queueNames.slackEvents, options),
     threadSync: new Queue<ThreadSyncJob>(queueNames.threadSync, options),
-    reminders: new Queue<ReminderJob>(queueNames.reminders, options),
+    reminders: new Queue<RemindersQueueJob>(queueNames.reminders, options),
     orgChanges: new Queue<OrgChangedJob>(queueNames.orgChanges, options),
     slackInteractions: new Queue<SlackInteractionJob>(queueNames.slackInteractions, options),
     transcripts: new Queue<TranscriptJob>(queueNames.transcripts, options),
@@ -135,6 +149,13 @@ export function createJobProducer(queues: Queues): JobProducer {
       await queues.reminders.add(`stage-${job.stage}`, job, {
         delay,
         deduplication: { id: `reminder:${job.stage}:${job.orgId}:${job.conversationId}`, ttl: delay + 60_000 },
+      });
+    },
+    async flushChannelReminders({ teamId, channelId }) {
+      // Pending: reminders added meanwhile fold into it. Running: one more flush is kept for after it.
+      await queues.reminders.add('channel-reminders', { kind: 'channel-reminders', teamId, channelId }, {
+        delay: REMINDER_FOLD_MS,
+        deduplication: { id: `channel-reminders:${teamId}:${channelId}`, keepLastIfActive: true },
       });
     },
     async orgChanged(job) {

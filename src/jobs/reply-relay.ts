@@ -17,6 +17,7 @@ import {
 } from '../slack/format/notices.ts';
 import { internalNoteText, type SharedFile } from '../routing/slack-message-classifier.ts';
 import { DEFAULT_INTERNAL_NOTE_PREFIX } from '../store/org-settings.repository.ts';
+import { answerDirectMessage } from './direct-messages.ts';
 
 export interface SlackReply {
   teamId: string;
@@ -27,6 +28,8 @@ export interface SlackReply {
   text: string;
   /** Files shared with the reply: forwarded when shared publicly, else the rep is told. */
   files: SharedFile[];
+  /** Written in the person's DM with the app (where a thread that is no chat's still gets an answer). */
+  inDm?: boolean;
 }
 
 export function clientMessageIdFor(reply: Pick<SlackReply, 'teamId' | 'channel' | 'ts'>): string {
@@ -35,7 +38,12 @@ export function clientMessageIdFor(reply: Pick<SlackReply, 'teamId' | 'channel' 
 
 export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<void> {
   const conversation = await deps.store.conversations.findByThread({ teamId: reply.teamId, channelId: reply.channel, threadTs: reply.threadTs });
-  if (!conversation) return; // a thread that is not a conversation's: reps may talk anywhere
+  if (!conversation) {
+    // In a channel, a thread that is not a chat's: reps may talk anywhere. In the app's DM,
+    // nobody else is listening, so the app answers.
+    if (reply.inDm) await answerDirectMessage(deps, { teamId: reply.teamId, channel: reply.channel, ts: reply.ts, threadTs: reply.threadTs, user: reply.user });
+    return;
+  }
   const { orgId, conversationId } = conversation;
   const log = deps.logger.child({ orgId, conversationId, slackUser: reply.user, ts: reply.ts });
   const clientMessageId = clientMessageIdFor(reply);
@@ -45,12 +53,19 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
   ]);
 
   const claimed = await deps.store.relayedReplies.claim(
-    { clientMessageId, orgId, conversationId, teamId: reply.teamId, channelId: reply.channel, slackTs: reply.ts, slackUserId: reply.user, agentId: mapping?.agentId ?? null },
+    { clientMessageId, orgId, conversationId, teamId: reply.teamId, channelId: reply.channel, threadTs: reply.threadTs, slackTs: reply.ts, slackUserId: reply.user, agentId: mapping?.agentId ?? null },
     deps.now(),
   );
   if (claimed.state !== 'sending') return; // done by an earlier delivery of this event
 
   const note = internalNoteText(reply.text, settings?.internalNotePrefix ?? DEFAULT_INTERNAL_NOTE_PREFIX);
+  // Notes go into the transcript under the rep's name: like replies, they need a mapped rep.
+  if (!mapping || mapping.orgId !== orgId) {
+    const what = note !== null ? 'Your internal note was not kept' : 'Your reply was not sent';
+    await refuse(deps, reply, clientMessageId, 'unmapped_slack_user', unmappedUserNotice(what));
+    log.info({ note: note !== null }, 'message from an unmapped Slack user refused');
+    return;
+  }
   if (note !== null) {
     await keepInternal(deps, reply, clientMessageId, note, orgId, conversationId);
     log.info('internal note kept in Slack');
@@ -58,11 +73,6 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
   }
   if (settings?.bridgeMode === 'alerts-only') {
     await refuse(deps, reply, clientMessageId, 'alerts_only', ALERTS_ONLY_NOTICE);
-    return;
-  }
-  if (!mapping || mapping.orgId !== orgId) {
-    await refuse(deps, reply, clientMessageId, 'unmapped_slack_user', unmappedUserNotice('Your reply was not sent'));
-    log.info('reply from an unmapped Slack user refused');
     return;
   }
   const token = await deps.store.installations.botToken(reply.teamId);
@@ -87,7 +97,12 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
     await deps.store.relayedReplies.markSent(clientMessageId, message.id, deps.now());
     log.info({ messageId: message.id, seq: message.seq, files: forwarded.length }, 'reply relayed to the visitor');
     if (kept > 0) await tell(deps, reply, FILES_NOT_SENT_NOTICE);
-    await markAnswered(deps, orgId, conversationId, { agentId: mapping.agentId, name: message.author.name });
+    await markAnswered(deps, orgId, conversationId, {
+      agentId: mapping.agentId,
+      name: message.author.name,
+      slackUserId: reply.user,
+      thread: { channelId: reply.channel, threadTs: reply.threadTs },
+    });
   } catch (error) {
     if (error instanceof PlatformApiError && error.status === 409 && error.code === 'conversation_ended') {
       await refuse(deps, reply, clientMessageId, 'conversation_ended', ENDED_CONVERSATION_NOTICE);

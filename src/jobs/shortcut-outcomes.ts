@@ -1,27 +1,21 @@
 // What the platform reports after a shortcut: the visitor booked the offered meeting
-// (meeting.booked: posted in the thread, and shown on the parent message) or filled in the form
-// (form.submitted: the answers posted in the thread). Each posted once, retries included.
+// (meeting.booked: posted in the chat's threads, and shown on their parent messages) or filled in
+// the form (form.submitted: the answers posted in the threads). Each posted once, retries included.
 import type { WorkerDeps } from './worker-deps.ts';
-import { postWhenBudgetAllows } from './paced-slack-api.ts';
+import { postInEveryThread } from './chat-threads.ts';
 import { refreshParentMessage } from './parent-message.ts';
 import { freshDirectory } from './notification-delivery.ts';
 import { formAnswersText } from '../slack/format/shortcut-views.ts';
 import { slackTime, visitorDisplayName } from '../slack/format/conversation-messages.ts';
 import { escapeSlackText } from '../slack/format/escape.ts';
 
-/** Posts `text` in the conversation's thread once for `key`; false when there is no thread (yet). */
+/** Posts `text` in each of the conversation's threads once for `key`; false when there is no thread (yet). */
 async function postOnce(deps: WorkerDeps, orgId: string, conversationId: string, key: string, text: string): Promise<boolean> {
   const record = await deps.store.conversations.get(orgId, conversationId);
   if (!record?.thread) return false;
   const token = await deps.store.installations.botToken(record.thread.teamId);
   if (!token) return false;
-  if (!(await deps.store.conversations.claimNotice(orgId, conversationId, key, deps.now()))) return true;
-  try {
-    await postWhenBudgetAllows(deps.slack, token, { channel: record.thread.channelId, threadTs: record.thread.threadTs, text }, 60_000);
-  } catch (error) {
-    await deps.store.conversations.releaseNotice(orgId, conversationId, key);
-    throw error;
-  }
+  await postInEveryThread(deps, record, token, key, () => ({ text }));
   return true;
 }
 

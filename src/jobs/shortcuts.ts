@@ -18,7 +18,7 @@ import { escapeSlackText } from '../slack/format/escape.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
 import { PlatformApiError, type FormField } from '../platform/platform-api.ts';
 import { freshDirectory } from './notification-delivery.ts';
-import { postWhenBudgetAllows } from './paced-slack-api.ts';
+import { postInEveryThread } from './chat-threads.ts';
 
 const messageActionSchema = z.object({
   type: z.literal('message_action'),
@@ -160,15 +160,8 @@ export async function handleViewSubmission(deps: WorkerDeps, raw: InteractionPay
   const visitorName = escapeSlackText(visitorDisplayName(record.conversation));
   // The submission's own id makes the thread note once-only under retries.
   const noticeKey = `view:${String((p.view as { id?: unknown }).id ?? '')}:${String((p.view as { hash?: unknown }).hash ?? '')}`;
-  const post = async (text: string) => {
-    if (!(await deps.store.conversations.claimNotice(context.orgId, context.conversationId, noticeKey, deps.now()))) return;
-    try {
-      await postWhenBudgetAllows(deps.slack, token, { channel: context.channelId, threadTs: context.threadTs, text }, 60_000);
-    } catch (error) {
-      await deps.store.conversations.releaseNotice(context.orgId, context.conversationId, noticeKey);
-      throw error;
-    }
-  };
+  // Said in every thread of the chat: whoever follows it elsewhere sees what was offered.
+  const post = (text: string) => postInEveryThread(deps, record, token, noticeKey, () => ({ text }));
   try {
     if (p.view.callback_id === BOOK_MEETING_VIEW) {
       const choice = readMeetingSubmission(p.view.state.values);

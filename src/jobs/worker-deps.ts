@@ -8,6 +8,7 @@ import type { JobProducer } from './queues.ts';
 import type { Locks } from './thread-lock.ts';
 import type { DirectoryCache } from '../directory/directory-cache.ts';
 import type { SlackCallBudget } from '../slack/slack-call-budget.ts';
+import type { ReminderBatches } from './reminder-batches.ts';
 
 export interface WorkerDeps {
   store: Store;
@@ -24,4 +25,6 @@ export interface WorkerDeps {
   callBudget: SlackCallBudget;
   /** A full directory sync at least this often, to repair missed events. */
   directoryResyncHours: number;
+  /** Reminders due in one channel, gathered to go out as one post. */
+  reminderBatches: ReminderBatches;
 }

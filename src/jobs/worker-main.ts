@@ -15,6 +15,7 @@ import { createSlackBudget } from './slack-budget.ts';
 import { createSlackCallBudget } from '../slack/slack-call-budget.ts';
 import { createDirectoryCache } from '../directory/directory-cache.ts';
 import { renewingSlackApi, rotatingInstallations } from '../slack/token-rotation.ts';
+import { createReminderBatches } from './reminder-batches.ts';
 
 /** How often the directory sweep looks for workspaces to sync, resume or rebuild. */
 const DIRECTORY_SWEEP_EVERY_MS = 10 * 60_000;
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
       directoryCache: createDirectoryCache(redis, config.QUEUE_PREFIX),
       callBudget: createSlackCallBudget(redis, config.QUEUE_PREFIX, config.SLACK_RATE_WINDOW_MS),
       directoryResyncHours: config.DIRECTORY_RESYNC_HOURS,
+      reminderBatches: createReminderBatches(redis, config.QUEUE_PREFIX),
     },
     { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY },
   );

@@ -4,14 +4,14 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { ChatEvent } from '../platform/webhook-events.ts';
 import type { SlackEventJob } from '../slack/slack-events.ts';
-import { queueNames, type DirectoryJob, type OrgChangedJob, type ReminderJob, type ThreadSyncJob, type TranscriptJob } from './queues.ts';
+import { queueNames, type DirectoryJob, type OrgChangedJob, type RemindersQueueJob, type ThreadSyncJob, type TranscriptJob } from './queues.ts';
 import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
 import type { WorkerDeps } from './worker-deps.ts';
 import { settleFailure } from './job-errors.ts';
 import { processChatEvent } from './processors/chat-event.processor.ts';
 import { processSlackEvent } from './processors/slack-event.processor.ts';
 import { processThreadSync } from './processors/thread-sync.processor.ts';
-import { processReminder } from './reminders.ts';
+import { processRemindersJob } from './reminders.ts';
 import { processOrgChanged } from './processors/org-changed.processor.ts';
 import { processSlackInteraction } from './processors/slack-interaction.processor.ts';
 import { pushTranscript } from './transcript.ts';
@@ -24,10 +24,10 @@ export interface RunningWorkers {
 }
 
 export function startWorkers(deps: WorkerDeps, options: { connection: ConnectionOptions; prefix: string; concurrency: number }): RunningWorkers {
-  function wrap<T>(run: (data: T) => Promise<void>) {
+  function wrap<T>(run: (data: T, jobId: string) => Promise<void>) {
     return async (job: Job<T>, token?: string) => {
       try {
-        await run(job.data);
+        await run(job.data, job.id ?? '');
       } catch (error) {
         await settleFailure(job, token, error);
       }
@@ -39,7 +39,7 @@ export function startWorkers(deps: WorkerDeps, options: { connection: Connection
     new Worker<ChatEvent>(queueNames.chatEvents, wrap((event) => processChatEvent(deps, event)), common),
     new Worker<SlackEventJob>(queueNames.slackEvents, wrap((job) => processSlackEvent(deps, job)), common),
     new Worker<ThreadSyncJob>(queueNames.threadSync, wrap((job) => processThreadSync(deps, job)), common),
-    new Worker<ReminderJob>(queueNames.reminders, wrap((job) => processReminder(deps, job)), common),
+    new Worker<RemindersQueueJob>(queueNames.reminders, wrap((job, jobId) => processRemindersJob(deps, job, jobId)), common),
     new Worker<OrgChangedJob>(queueNames.orgChanges, wrap((job) => processOrgChanged(deps, job)), common),
     new Worker<SlackInteractionJob>(queueNames.slackInteractions, wrap((job) => processSlackInteraction(deps, job)), common),
     new Worker<TranscriptJob>(queueNames.transcripts, wrap((job) => pushTranscript(deps, job)), common),

@@ -1,7 +1,10 @@
-// Pure decision of where a new chat's notification goes (the parent message of its thread, so
-// also where the thread lives) and whom it @mentions. Rules in order of precedence, each falling
-// through when its target cannot be used; then the fallbacks. No I/O: facts are passed in,
+// Pure decision of where a new chat's notification goes and whom it @mentions. Each target
+// becomes one Slack thread of the chat (the first one is its primary thread); every person
+// notified can answer where they were notified. Rules in order of precedence, each falling
+// through when its target cannot be used; then the fallback. No I/O: facts are passed in,
 // including the targets Slack already refused for this chat (`unusable`).
+//
+// A global channel whose toggle is off is not used for anything (README: "Off means off").
 
 export type AgentStatus = 'online' | 'dnd' | 'offline';
 
@@ -24,23 +27,35 @@ export interface RoutingInput {
 }
 
 export interface DmTarget {
+  kind: 'dm';
   agentId: string;
   slackUserId: string;
 }
 
+export interface ChannelTarget {
+  kind: 'channel';
+  channelId: string;
+  mentionSlackUserIds: string[];
+  /** Group members with no usable Slack account, named so nobody is silently left out. */
+  unmappedMemberNames: string[];
+}
+
+export type NotifyTarget = ChannelTarget | DmTarget;
+
 export type RoutingDecision =
-  | { kind: 'channel'; rule: RoutingRule; channelId: string; mentionSlackUserIds: string[]; unmappedMemberNames: string[]; reason: string }
-  | { kind: 'dm'; rule: RoutingRule; targets: DmTarget[]; reason: string }
+  | { kind: 'notify'; rule: RoutingRule; targets: NotifyTarget[]; reason: string }
   | { kind: 'undeliverable'; reason: string };
 
 export type RoutingRule =
   | 'global-channel'
   | 'account-owner'
+  | 'account-owner-away'
   | 'one-member-group'
   | 'only-member-not-on-dnd'
   | 'group-channel'
-  | 'fallback-global-channel'
   | 'fallback-online-members';
+
+type Found = { rule: RoutingRule; targets: NotifyTarget[]; reason: string };
 
 export function routeNotification(input: RoutingInput): RoutingDecision {
   const { settings, conversation, group, agents, unusable } = input;
@@ -49,62 +64,82 @@ export function routeNotification(input: RoutingInput): RoutingDecision {
   const mapped = (agentId: string | null): DmTarget | null => {
     const agent = agentId ? agents.get(agentId) : undefined;
     if (!agent?.slackUserId || unusable.slackUserIds.has(agent.slackUserId)) return null;
-    return { agentId: agent.agentId, slackUserId: agent.slackUserId };
+    return { kind: 'dm', agentId: agent.agentId, slackUserId: agent.slackUserId };
   };
   const members = (group?.memberAgentIds ?? []).map((id) => agents.get(id) ?? { agentId: id, name: id, status: 'offline' as const, slackUserId: null });
   const memberMentions = () => members.flatMap((m) => (mapped(m.agentId) ? [m.slackUserId!] : []));
   const unmappedNames = () => members.filter((m) => !mapped(m.agentId)).map((m) => m.name);
+  const channelTarget = (channelId: string, extraMentions: string[] = []): ChannelTarget => ({
+    kind: 'channel',
+    channelId,
+    mentionSlackUserIds: unique([...memberMentions(), ...extraMentions]),
+    unmappedMemberNames: unmappedNames(),
+  });
   const because = (reason: string) => (skipped.length ? `${reason} (${skipped.join('; ')})` : reason);
 
-  // 1. One global channel for everything.
+  // 1. One global channel for everything, when its toggle is on.
   if (settings.globalChannelEnabled) {
     if (channelOk(settings.globalChannelId)) {
       const owner = mapped(conversation.accountOwnerAgentId);
-      const mentions = unique([...memberMentions(), ...(owner ? [owner.slackUserId] : [])]);
-      return { kind: 'channel', rule: 'global-channel', channelId: settings.globalChannelId, mentionSlackUserIds: mentions, unmappedMemberNames: unmappedNames(), reason: because('global channel') };
+      return notify({ rule: 'global-channel', targets: [channelTarget(settings.globalChannelId, owner ? [owner.slackUserId] : [])], reason: because('global channel') });
     }
     skipped.push(settings.globalChannelId ? 'the global channel cannot be used' : 'the global channel is on but none is chosen');
   }
 
-  // 2. A known target account with a mapped owner: the owner's DMs.
+  /** Rules 3–5 and the fallback: where the routing group is notified; null when nowhere. */
+  function groupRules(): Found | null {
+    if (!group) {
+      skipped.push(conversation.routingGroupId ? 'the routing group is unknown' : 'the chat has no routing group');
+    } else {
+      // 3. A one-member group: that member's DMs.
+      if (members.length === 1) {
+        const only = mapped(members[0]!.agentId);
+        if (only) return { rule: 'one-member-group', targets: [only], reason: because('one-member group') };
+        skipped.push('the only member is not mapped to a usable Slack user');
+      }
+      // 4. Everyone but one on Do Not Disturb, and that one online: their DMs.
+      if (members.length >= 2) {
+        const notDnd = members.filter((m) => m.status !== 'dnd');
+        const lone = notDnd.length === 1 && notDnd[0]!.status === 'online' ? mapped(notDnd[0]!.agentId) : null;
+        if (lone) return { rule: 'only-member-not-on-dnd', targets: [lone], reason: because('all other members on Do Not Disturb') };
+        if (notDnd.length === 1 && notDnd[0]!.status === 'online') skipped.push('the one member not on Do Not Disturb is not mapped to a usable Slack user');
+      }
+      // 5. The group's channel, @mentioning its mapped members.
+      if (channelOk(group.channelId)) return { rule: 'group-channel', targets: [channelTarget(group.channelId)], reason: because(`routing group ${group.name}`) };
+      skipped.push(group.channelId ? `the channel of ${group.name} cannot be used` : `${group.name} has no Slack channel`);
+    }
+    // Fallback: a thread in each mapped online member's DMs.
+    const online = members.filter((m) => m.status === 'online').flatMap((m) => mapped(m.agentId) ?? []);
+    if (online.length > 0) return { rule: 'fallback-online-members', targets: online, reason: because('fallback to each online member') };
+    skipped.push('no mapped online member to message');
+    return null;
+  }
+
+  // 2. A known target account with a mapped owner: the owner's DMs. An owner who is not online
+  //    is not left alone with the chat: the group is notified as well, mentioning them.
   if (conversation.accountOwnerAgentId) {
     const owner = mapped(conversation.accountOwnerAgentId);
-    if (owner) return { kind: 'dm', rule: 'account-owner', targets: [owner], reason: because(`account owner of ${conversation.accountName ?? 'the account'}`) };
+    const account = conversation.accountName ?? 'the account';
+    if (owner) {
+      const status = agents.get(owner.agentId)!.status;
+      if (status === 'online') return notify({ rule: 'account-owner', targets: [owner], reason: because(`account owner of ${account}`) });
+      const away = status === 'dnd' ? 'on Do Not Disturb' : 'offline';
+      const alongside = groupRules();
+      if (!alongside) return notify({ rule: 'account-owner-away', targets: [owner], reason: `account owner of ${account}, who is ${away} (nowhere else to notify: ${skipped.join('; ')})` });
+      const groupTargets = alongside.targets
+        .map((t) => (t.kind === 'channel' ? { ...t, mentionSlackUserIds: unique([...t.mentionSlackUserIds, owner.slackUserId]) } : t))
+        .filter((t) => !(t.kind === 'dm' && t.slackUserId === owner.slackUserId));
+      return notify({ rule: 'account-owner-away', targets: [owner, ...groupTargets], reason: `account owner of ${account}, who is ${away}, and ${alongside.reason}` });
+    }
     skipped.push('the account owner is not mapped to a usable Slack user');
   }
 
-  if (!group) {
-    skipped.push(conversation.routingGroupId ? 'the routing group is unknown' : 'the chat has no routing group');
-  } else {
-    // 3. A one-member group: that member's DMs.
-    if (members.length === 1) {
-      const only = mapped(members[0]!.agentId);
-      if (only) return { kind: 'dm', rule: 'one-member-group', targets: [only], reason: because('one-member group') };
-      skipped.push('the only member is not mapped to a usable Slack user');
-    }
-    // 4. Everyone but one on Do Not Disturb, and that one online: their DMs.
-    if (members.length >= 2) {
-      const notDnd = members.filter((m) => m.status !== 'dnd');
-      const lone = notDnd.length === 1 && notDnd[0]!.status === 'online' ? mapped(notDnd[0]!.agentId) : null;
-      if (lone) return { kind: 'dm', rule: 'only-member-not-on-dnd', targets: [lone], reason: because('all other members on Do Not Disturb') };
-      if (notDnd.length === 1 && notDnd[0]!.status === 'online') skipped.push('the one member not on Do Not Disturb is not mapped to a usable Slack user');
-    }
-    // 5. The group's channel, @mentioning its mapped members.
-    if (channelOk(group.channelId)) {
-      return { kind: 'channel', rule: 'group-channel', channelId: group.channelId, mentionSlackUserIds: memberMentions(), unmappedMemberNames: unmappedNames(), reason: because(`routing group ${group.name}`) };
-    }
-    skipped.push(group.channelId ? `the channel of ${group.name} cannot be used` : `${group.name} has no Slack channel`);
-  }
+  const found = groupRules();
+  return found ? notify(found) : { kind: 'undeliverable', reason: `nowhere to notify: ${skipped.join('; ')}` };
+}
 
-  // Fallbacks: the global channel even with the toggle off, then each mapped online member.
-  if (!settings.globalChannelEnabled && channelOk(settings.globalChannelId)) {
-    return { kind: 'channel', rule: 'fallback-global-channel', channelId: settings.globalChannelId, mentionSlackUserIds: memberMentions(), unmappedMemberNames: unmappedNames(), reason: because('fallback to the global channel') };
-  }
-  const online = members.filter((m) => m.status === 'online').flatMap((m) => mapped(m.agentId) ?? []);
-  if (online.length > 0) return { kind: 'dm', rule: 'fallback-online-members', targets: online, reason: because('fallback to each online member') };
-
-  skipped.push('no mapped online member to message');
-  return { kind: 'undeliverable', reason: `nowhere to notify: ${skipped.join('; ')}` };
+function notify(found: Found): RoutingDecision {
+  return { kind: 'notify', ...found };
 }
 
 function unique(values: string[]): string[] {

@@ -1,6 +1,7 @@
-// Pure classification of a Slack `message` event in a thread: a rep's reply that should reach
+// Pure classification of a Slack `message` event: a rep's reply in a thread that should reach
 // the visitor, an edit or deletion of one (the visitor keeps the original, and the rep is told),
-// or something to ignore (and why). No I/O: the bot user id is passed in.
+// a message to the app in its DM outside any thread (answered), or something to ignore (and
+// why). No I/O: the bot user id is passed in.
 
 export interface SlackMessageEvent {
   type: string;
@@ -12,6 +13,8 @@ export interface SlackMessageEvent {
   ts?: string;
   thread_ts?: string;
   channel?: string;
+  /** 'channel', 'group', 'im' or 'mpim': where the message was written. */
+  channel_type?: string;
   hidden?: boolean;
   files?: Array<{ name?: string; title?: string; mimetype?: string; size?: number; public_url_shared?: boolean; permalink_public?: string }>;
   deleted_ts?: string;
@@ -37,7 +40,9 @@ export interface SharedFile {
 }
 
 export type SlackMessageVerdict =
-  | ({ kind: 'reply'; text: string; files: SharedFile[] } & InThread)
+  | ({ kind: 'reply'; text: string; files: SharedFile[]; inDm: boolean } & InThread)
+  /** Someone wrote to the app in its DM, outside any thread: it answers (never silence). */
+  | { kind: 'direct'; channel: string; ts: string; user: string }
   | ({ kind: 'edited' } & InThread)
   | ({ kind: 'deleted' } & InThread)
   | { kind: 'ignore'; reason: string };
@@ -54,10 +59,15 @@ export function classifySlackMessage(event: SlackMessageEvent, botUserId: string
   if (event.subtype === 'message_deleted') return changeOf('deleted', event.previous_message, event.previous_message, event.channel, botUserId, event.deleted_ts);
   if (event.subtype && !replySubtypes.has(event.subtype)) return { kind: 'ignore', reason: `subtype ${event.subtype}` };
   if (event.hidden) return { kind: 'ignore', reason: 'hidden message' };
-  if (!event.thread_ts || event.thread_ts === event.ts) return { kind: 'ignore', reason: 'not a thread reply' };
+  const inDm = event.channel_type === 'im';
+  if (!event.thread_ts || event.thread_ts === event.ts) {
+    if (inDm && event.user && event.channel && event.ts) return { kind: 'direct', channel: event.channel, ts: event.ts, user: event.user };
+    return { kind: 'ignore', reason: 'not a thread reply' };
+  }
   if (!event.user || !event.channel || !event.ts) return { kind: 'ignore', reason: 'missing user, channel or ts' };
   return {
     kind: 'reply',
+    inDm,
     channel: event.channel,
     threadTs: event.thread_ts,
     ts: event.ts,

@@ -30,6 +30,28 @@ export interface NotificationRecord {
   dmSlackUserIds: string[];
 }
 
+/**
+ * A thread of the chat beyond its primary one (`ConversationRecord.thread`): opened where someone
+ * else was notified (another online member's DMs, the account owner's group, an escalation into
+ * the global channel, an assignee who could not see the chat). Every thread shows the whole
+ * conversation from its opening on, and a reply in any of them reaches the visitor.
+ */
+export interface MirrorThread {
+  ref: SlackThreadRef;
+  notification: NotificationRecord;
+  opened: 'notification' | 'escalation' | 'assignment';
+  openedAt: Date;
+  /** Highest seq shown in this thread (the primary thread's is derived from thread_messages). */
+  shownThroughSeq: number | null;
+}
+
+/** A thread to open on the next write of the chat's threads (so a retried job resumes it). */
+export interface PlannedThread {
+  target: { kind: 'channel'; channelId: string } | { kind: 'dm'; slackUserId: string };
+  notification: NotificationRecord;
+  opened: MirrorThread['opened'];
+}
+
 export interface ConversationRecord {
   orgId: string;
   conversationId: string;
@@ -55,6 +77,10 @@ export interface ConversationRecord {
   claimedBy: { agentId: string; slackUserId: string; name: string } | null;
   /** The meeting the visitor booked from a rep's "Book a meeting" (the latest). */
   meeting: { agentId: string; agentName: string; startsAt: string } | null;
+  /** The chat's other threads; written only under the chat's thread lock. */
+  mirrors: MirrorThread[];
+  /** Threads decided on but not opened yet; written only under the chat's thread lock. */
+  plannedThreads: PlannedThread[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -76,8 +102,15 @@ export interface ConversationsRepository {
    * that must be fast under load (a shortcut's 3-second window) where `get` reads every fact.
    */
   openState(orgId: string, conversationId: string): Promise<{ known: boolean; status: ConversationRecord['status']; conversation: Conversation | null }>;
-  /** Stores the thread once; false when the conversation already had one. */
-  attachThread(orgId: string, conversationId: string, thread: SlackThreadRef, notification: NotificationRecord, now: Date): Promise<boolean>;
+  /**
+   * Stores the primary thread once, with the threads still to open for the same notification;
+   * false when the conversation already had one.
+   */
+  attachThread(orgId: string, conversationId: string, thread: SlackThreadRef, notification: NotificationRecord, planned: PlannedThread[], now: Date): Promise<boolean>;
+  /** Replaces the chat's other threads and the plan (callers hold the chat's thread lock). */
+  setMirrors(orgId: string, conversationId: string, mirrors: MirrorThread[], planned: PlannedThread[], now: Date): Promise<void>;
+  /** Makes a new thread findable from Slack (replies, clicks) before it is recorded as a mirror. */
+  linkThread(orgId: string, conversationId: string, thread: SlackThreadRef): Promise<void>;
   /** Records the first answer; false when someone had already answered. */
   markAnswered(orgId: string, conversationId: string, by: { agentId: string; name: string }, now: Date): Promise<boolean>;
   setAssigned(orgId: string, conversationId: string, agentId: string, now: Date): Promise<void>;
@@ -149,6 +182,8 @@ function defaults(orgId: string, conversationId: string, createdAt: Date): Conve
     reminderStage: 0,
     claimedBy: null,
     meeting: null,
+    mirrors: [],
+    plannedThreads: [],
     createdAt,
     updatedAt: createdAt,
   };
@@ -201,6 +236,10 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     await claims.deleteOne({ _id: `${conversationKey(orgId, conversationId)}\u0000${name}` });
   }
 
+  async function linkThread(orgId: string, conversationId: string, thread: SlackThreadRef): Promise<void> {
+    await upsertWithRetry(() => threads.updateOne({ _id: threadKey(thread) }, { $set: { orgId, conversationId } }, { upsert: true }));
+  }
+
   async function get(orgId: string, conversationId: string): Promise<ConversationRecord | null> {
     const docs = await facts.find({ conv: conversationKey(orgId, conversationId) }).toArray();
     const createdAt = docs.find((d) => d.field === 'createdAt');
@@ -231,14 +270,18 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
         conversation: (conversation?.value as Conversation | undefined) ?? null,
       };
     },
-    async attachThread(orgId, conversationId, thread, notification, now) {
+    async attachThread(orgId, conversationId, thread, notification, planned, now) {
       // The reverse lookup is written first: a reply can only arrive once the thread exists in
       // Slack, and by then both records must be there.
-      await upsertWithRetry(() => threads.updateOne({ _id: threadKey(thread) }, { $set: { orgId, conversationId } }, { upsert: true }));
+      await linkThread(orgId, conversationId, thread);
       if (!(await claim(orgId, conversationId, 'thread', now))) return false;
-      await set(orgId, conversationId, { undeliverableReason: null, notification, thread }, now);
+      await set(orgId, conversationId, { undeliverableReason: null, notification, plannedThreads: planned, thread }, now);
       return true;
     },
+    async setMirrors(orgId, conversationId, mirrors, planned, now) {
+      await set(orgId, conversationId, { mirrors, plannedThreads: planned }, now);
+    },
+    linkThread,
     async markAnswered(orgId, conversationId, by, now) {
       if (!(await claim(orgId, conversationId, 'answered', now))) return false;
       await set(orgId, conversationId, { answeredBy: by }, now);

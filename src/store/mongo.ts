@@ -35,6 +35,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('agent_mappings').createIndex({ teamId: 1, slackUserId: 1 }, { name: 'team_user' }),
     db.collection('conversation_facts').createIndex({ conv: 1 }, { name: 'by_conversation' }),
     db.collection('conversation_facts').createIndex({ field: 1, orgId: 1 }, { name: 'by_field_org' }),
+    db.collection('routing_group_channels').createIndex({ orgId: 1, channelId: 1 }, { name: 'by_org_channel' }),
     db.collection('thread_messages').createIndex({ orgId: 1, conversationId: 1, state: 1, seq: 1 }, { name: 'by_state_seq' }),
   ]);
 }

@@ -10,6 +10,8 @@ export interface RelayedReply {
   conversationId: string;
   teamId: string;
   channelId: string;
+  /** The thread it was written in (one chat can have several); missing on records from before. */
+  threadTs?: string;
   slackTs: string;
   slackUserId: string;
   agentId: string | null;
@@ -33,7 +35,11 @@ export interface RelayedRepliesRepository {
   claim(reply: Omit<RelayedReply, 'state' | 'refusal' | 'platformMessageId'>, now: Date): Promise<RelayedReply>;
   markSent(clientMessageId: string, platformMessageId: string, now: Date): Promise<void>;
   markRefused(clientMessageId: string, refusal: string, now: Date): Promise<void>;
-  isRelayed(orgId: string, clientMessageId: string): Promise<boolean>;
+  /**
+   * Where a reply relayed from Slack was written, when `clientMessageId` is one (being sent or
+   * sent): the platform's echo of it is not posted back into that thread, only into the others.
+   */
+  relayedFrom(orgId: string, clientMessageId: string): Promise<{ channelId: string; threadTs: string | null } | null>;
   find(clientMessageId: string): Promise<RelayedReply | null>;
   /** Records a reply as a reps' internal note; false when it already was. */
   markInternal(clientMessageId: string, noteText: string, now: Date): Promise<boolean>;
@@ -77,8 +83,9 @@ export function createRelayedRepliesRepository(db: Db): RelayedRepliesRepository
     async internalNotes(orgId, conversationId) {
       return (await collection.find({ orgId, conversationId, state: 'internal' }).sort({ createdAt: 1 }).toArray()).map(strip);
     },
-    async isRelayed(orgId, clientMessageId) {
-      return (await collection.countDocuments({ _id: clientMessageId, orgId, state: { $in: ['sending', 'sent'] } }, { limit: 1 })) > 0;
+    async relayedFrom(orgId, clientMessageId) {
+      const doc = await collection.findOne({ _id: clientMessageId, orgId, state: { $in: ['sending', 'sent'] } }, { projection: { channelId: 1, threadTs: 1 } });
+      return doc ? { channelId: doc.channelId, threadTs: doc.threadTs ?? null } : null;
     },
   };
 }

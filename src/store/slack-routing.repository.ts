@@ -1,6 +1,7 @@
 // The Slack side of the platform's routing: each routing group's Slack channel (set by admins),
 // the DM channel of each Slack user with the app (from conversations.open, cached because it
-// never changes for a pair), and Slack users' display names (users.info, cached for a day).
+// never changes for a pair), Slack users' display names (users.info, cached for a day), and
+// which messages written to the app in its DM were answered.
 import type { Db } from 'mongodb';
 import { upsertWithRetry } from './mongo.ts';
 
@@ -12,14 +13,38 @@ export interface SlackRoutingRepository {
   /** A Slack user's display name as cached, if fetched after `freshAfter`. */
   userName(teamId: string, slackUserId: string, freshAfter: Date): Promise<string | null>;
   saveUserName(teamId: string, slackUserId: string, name: string, now: Date): Promise<void>;
+  /** Whether the channel is one of the org's routing groups' channels. */
+  isGroupChannel(orgId: string, channelId: string): Promise<boolean>;
+  /**
+   * Claims answering one message someone wrote to the app in its DM, so a redelivered event is
+   * answered once; false when it was claimed already. Released when the answer could not be posted.
+   */
+  claimDirectAnswer(teamId: string, channelId: string, ts: string, now: Date): Promise<boolean>;
+  releaseDirectAnswer(teamId: string, channelId: string, ts: string): Promise<void>;
 }
 
 export function createSlackRoutingRepository(db: Db): SlackRoutingRepository {
   const groupChannels = db.collection<{ _id: string; orgId: string; groupId: string; channelId: string | null; updatedAt: Date }>('routing_group_channels');
   const dmChannels = db.collection<{ _id: string; channelId: string }>('slack_dm_channels');
   const userNames = db.collection<{ _id: string; name: string; fetchedAt: Date }>('slack_user_names');
+  const directAnswers = db.collection<{ _id: string; at: Date }>('slack_direct_answers');
   const key = (a: string, b: string) => `${a}\u0000${b}`;
   return {
+    async isGroupChannel(orgId, channelId) {
+      return (await groupChannels.countDocuments({ orgId, channelId }, { limit: 1 })) > 0;
+    },
+    async claimDirectAnswer(teamId, channelId, ts, now) {
+      try {
+        await directAnswers.insertOne({ _id: `${key(teamId, channelId)}\u0000${ts}`, at: now });
+        return true;
+      } catch (error) {
+        if ((error as { code?: number }).code === 11000) return false;
+        throw error;
+      }
+    },
+    async releaseDirectAnswer(teamId, channelId, ts) {
+      await directAnswers.deleteOne({ _id: `${key(teamId, channelId)}\u0000${ts}` });
+    },
     async setGroupChannel(orgId, groupId, channelId, now) {
       await upsertWithRetry(() => groupChannels.updateOne({ _id: key(orgId, groupId) }, { $set: { orgId, groupId, channelId, updatedAt: now } }, { upsert: true }));
     },

@@ -34,6 +34,8 @@ export interface ThreadMessagesRepository {
   markPosted(orgId: string, conversationId: string, seq: number, slackTs: string, now: Date): Promise<void>;
   markSkipped(orgId: string, conversationId: string, seq: number, reason: string, now: Date): Promise<void>;
   list(orgId: string, conversationId: string): Promise<ThreadMessage[]>;
+  /** Messages the primary thread has handled (posted or skipped) with a seq above `afterSeq`, lowest first. */
+  handledAfter(orgId: string, conversationId: string, afterSeq: number, limit: number): Promise<ThreadMessage[]>;
 }
 
 const key = (orgId: string, conversationId: string, seq: number) => `${orgId}\u0000${conversationId}\u0000${seq}`;
@@ -88,6 +90,14 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
     },
     markSkipped(orgId, conversationId, seq, reason, now) {
       return setState(orgId, conversationId, seq, { state: 'skipped', skipReason: reason, updatedAt: now });
+    },
+    async handledAfter(orgId, conversationId, afterSeq, limit) {
+      const docs = await collection
+        .find({ orgId, conversationId, state: { $in: ['posted', 'skipped'] }, seq: { $gt: afterSeq } })
+        .sort({ seq: 1 })
+        .limit(limit)
+        .toArray();
+      return docs.map(strip);
     },
     async list(orgId, conversationId) {
       return (await collection.find({ orgId, conversationId }).sort({ seq: 1 }).toArray()).map(strip);

@@ -26,19 +26,18 @@ beforeAll(async () => {
   ids.sales = sales.id;
 
   const salesChannel = h.slack.createChannel(h.teamId, { name: 'sales-chats', memberIds: [h.agents.alice.slackUserId, h.agents.bob.slackUserId] });
-  h.slack.addToChannel(salesChannel.id, h.botUserId);
   ids.salesChannel = salesChannel.id;
   // A private channel the app was never added to: Slack answers channel_not_found.
   const privateChannel = h.slack.createChannel(h.teamId, { name: 'secret-deals', isPrivate: true, memberIds: [h.agents.alice.slackUserId] });
   ids.privateChannel = privateChannel.id;
   // An archived channel, and an agent whose Slack account was deactivated.
   const archived = h.slack.createChannel(h.teamId, { name: 'old-deals', memberIds: [h.agents.alice.slackUserId] });
-  h.slack.addToChannel(archived.id, h.botUserId);
   h.slack.archiveChannel(archived.id);
   h.platform.addRoutingGroup(h.orgId, { id: 'grp_archived', name: 'Archived', memberAgentIds: [h.agents.alice.agentId, h.agents.bob.agentId] });
   const zed = h.platform.addAgent(h.orgId, { name: 'Zed Gone', email: 'zed@acme.test', status: 'online' });
   const zedSlack = h.slack.createUser(h.teamId, { name: 'zed', realName: 'Zed Gone', deleted: true });
   h.platform.addRoutingGroup(h.orgId, { id: 'grp_zed', name: 'Zed', memberAgentIds: [zed.id] });
+  await h.store.slackRouting.setGroupChannel(h.orgId, 'grp_zed', salesChannel.id, new Date());
 
   const now = new Date();
   await h.store.slackRouting.setGroupChannel(h.orgId, sales.id, salesChannel.id, now);
@@ -121,31 +120,33 @@ describe('new-chat notification routing', () => {
     expect(firstRecord.thread!.channelId).toBe(bobDm);
     expect(blocksText(parentPost(bobDm, firstRecord.thread!.threadTs))).toContain('Sent here because: all other members on Do Not Disturb.');
 
-    // Alice is back: the same group (which has no channel) now falls back to the global channel.
+    // Alice is back: the same group (which has no channel) falls back to each online member's
+    // DMs. The global channel is chosen but switched off, so it is not used.
     await h.platform.setAgentStatus(h.orgId, h.agents.alice.agentId, 'online');
     const second = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_pair', visitor: { name: 'Dina again' } });
     const secondRecord = await notificationOf(second.id);
-    expect(secondRecord.thread!.channelId).toBe(h.channelId);
-    expect(blocksText(parentPost(h.channelId, secondRecord.thread!.threadTs))).toContain('fallback to the global channel (Pair has no Slack channel)');
+    expect(secondRecord.thread!.channelId).toBe(await dmChannelOf(h.agents.alice.slackUserId));
+    expect(blocksText(parentPost(secondRecord.thread!.channelId, secondRecord.thread!.threadTs))).toContain('fallback to each online member (Pair has no Slack channel)');
+    expect(h.slack.messages(h.channelId).filter((m) => m.text.includes('Dina again'))).toEqual([]);
   });
 
-  it('falls back to the global channel when the group’s channel is private and the app is not in it', async () => {
+  it('falls back to each online member when the group’s channel is private and the app is not in it', async () => {
     const conversation = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_secret', visitor: { name: 'Pia' } });
     const record = await notificationOf(conversation.id);
     const refused = h.slack.calls({ method: 'chat.postMessage' }).filter((c) => c.params.channel === ids.privateChannel);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0]!.response).toMatchObject({ ok: false, error: 'channel_not_found' });
-    expect(record.thread!.channelId).toBe(h.channelId);
-    expect(blocksText(parentPost(h.channelId, record.thread!.threadTs))).toContain('fallback to the global channel (the channel of Secret cannot be used)');
+    expect(record.thread!.channelId).toBe(await dmChannelOf(h.agents.alice.slackUserId));
+    expect(blocksText(parentPost(record.thread!.channelId, record.thread!.threadTs))).toContain('fallback to each online member (the channel of Secret cannot be used)');
   });
 
-  it('falls back to the global channel when the group’s channel is archived', async () => {
+  it('falls back to each online member when the group’s channel is archived (the app cannot join it)', async () => {
     const conversation = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_archived', visitor: { name: 'Arlo' } });
     const record = await notificationOf(conversation.id);
-    const refused = h.slack.calls({ method: 'chat.postMessage' }).filter((c) => c.params.channel === ids.archivedChannel);
+    const refused = h.slack.calls({ method: 'conversations.join' }).filter((c) => c.params.channel === ids.archivedChannel);
     expect(refused[0]!.response).toMatchObject({ ok: false, error: 'is_archived' });
-    expect(record.thread!.channelId).toBe(h.channelId);
-    expect(blocksText(parentPost(h.channelId, record.thread!.threadTs))).toContain('fallback to the global channel (the channel of Archived cannot be used)');
+    expect(record.thread!.channelId).toBe(await dmChannelOf(h.agents.alice.slackUserId));
+    expect(blocksText(parentPost(record.thread!.channelId, record.thread!.threadTs))).toContain('fallback to each online member (the channel of Archived cannot be used)');
   });
 
   it('falls through when the DM target’s Slack account is deactivated', async () => {
@@ -153,10 +154,8 @@ describe('new-chat notification routing', () => {
     const record = await notificationOf(conversation.id);
     const refused = h.slack.calls({ method: 'conversations.open' }).filter((c) => c.params.users === ids.zedSlack);
     expect(refused[0]!.response).toMatchObject({ ok: false, error: 'user_disabled' });
-    expect(record.thread!.channelId).toBe(h.channelId);
-    expect(blocksText(parentPost(h.channelId, record.thread!.threadTs))).toContain(
-      'fallback to the global channel (the only member is not mapped to a usable Slack user; Zed has no Slack channel)',
-    );
+    expect(record.thread!.channelId).toBe(ids.salesChannel);
+    expect(blocksText(parentPost(ids.salesChannel, record.thread!.threadTs))).toContain('routing group Zed (the only member is not mapped to a usable Slack user)');
   });
 
   it('stores the chat as undeliverable with its reason and a metric when nothing can be used, and delivers it once settings change', async () => {
@@ -167,13 +166,24 @@ describe('new-chat notification routing', () => {
     expect(laterRecord.undeliverableReason).toBe('nowhere to notify: the chat has no routing group; no mapped online member to message');
     expect(await (await fetch(`${h.webUrl}/metrics`)).text()).toContain('threadbridge_undeliverable_chats 1\n');
 
-    // An admin picks a global channel: the chat that found nowhere to go is delivered now.
+    // A global channel chosen but switched off is not used: the chat still has nowhere to go.
     await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
+    await createJobProducer(h.queues).orgChanged({ orgId: h.orgId, cause: 'settings-changed' });
+    await waitFor(
+      async () => (await h.queues.orgChanges.getJobs(['completed'])).length,
+      (n) => n >= 1,
+      { what: 'the retry with the global channel switched off' },
+    );
+    expect((await h.store.conversations.get(h.orgId, later.id))!.thread).toBeNull();
+
+    // An admin turns the global channel on: the chat that found nowhere to go is delivered now.
+    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: true, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
     await createJobProducer(h.queues).orgChanged({ orgId: h.orgId, cause: 'settings-changed' });
     const delivered = await waitFor(() => h.store.conversations.get(h.orgId, later.id), (r) => Boolean(r?.thread), { what: 'the retried notification' });
     expect(delivered!.thread!.channelId).toBe(h.channelId);
     expect(delivered!.undeliverableReason).toBeNull();
     expect(await (await fetch(`${h.webUrl}/metrics`)).text()).toContain('threadbridge_undeliverable_chats 0\n');
+    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
   });
 
   it('posts into the global channel when it is on, @mentioning the group and the account owner', async () => {
@@ -191,7 +201,7 @@ describe('new-chat notification routing', () => {
     await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
   });
 
-  it('reminds an unanswered chat, then escalates it to the global channel; an answered chat is never reminded', async () => {
+  it('reminds an unanswered chat, then escalates it to each online member’s DMs while the global channel is off; an answered chat is never reminded', async () => {
     await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: ANSWER_TIME_MS }, new Date());
     const waiting = await h.platform.startConversation(h.orgId, { routingGroupId: ids.sales, visitor: { name: 'Wally' } });
     const answered = await h.platform.startConversation(h.orgId, { routingGroupId: ids.sales, visitor: { name: 'Abe' } });
@@ -210,18 +220,25 @@ describe('new-chat notification routing', () => {
     );
     expect(reminder[0]!.text).toMatch(new RegExp(`^<@${h.agents.alice.slackUserId}> <@${h.agents.bob.slackUserId}> :bell: This chat has been waiting \\d+ min for an answer\\.$`));
 
-    const escalation = await waitFor(
-      () => h.slack.messages(h.channelId).filter((m) => m.text.includes(':rotating_light:') && m.text.includes('Wally')),
-      (m) => m.length >= 1,
-      { what: 'the escalation', timeoutMs: 40_000 },
+    // Escalated: a thread of the chat opens in each online member's DM (the global channel is off).
+    const escalated = await waitFor(
+      () => h.store.conversations.get(h.orgId, waiting.id),
+      (r) => (r?.mirrors.length ?? 0) === 2,
+      { what: 'the escalation threads', timeoutMs: 40_000 },
     );
-    expect(escalation).toHaveLength(1);
-    expect(escalation[0]!.text).toContain('answer in its thread');
-    await waitFor(
+    const dms = [await dmChannelOf(h.agents.alice.slackUserId), await dmChannelOf(h.agents.bob.slackUserId)];
+    expect(escalated!.mirrors.map((m) => m.ref.channelId).sort()).toEqual([...dms].sort());
+    for (const mirror of escalated!.mirrors) {
+      expect(blocksText(parentPost(mirror.ref.channelId, mirror.ref.threadTs))).toMatch(/no answer after \d+ min, so escalated here/);
+    }
+    expect(h.slack.messages(h.channelId).filter((m) => m.text.includes('Wally'))).toEqual([]);
+    const note = await waitFor(
       () => h.slack.messages(ids.salesChannel).filter((m) => m.thread_ts === threadTs && m.text.includes('escalated to')),
       (m) => m.length === 1,
       { what: 'the escalation note in the thread' },
     );
+    expect(note[0]!.text).toContain('(in their DMs)');
+    expect(note[0]!.text).not.toMatch(/https?:\/\//);
 
     // The answered chat: its parent says who answered, and no reminder ever came.
     const updates = h.slack.calls({ method: 'chat.update' }).filter((c) => c.params.ts === answeredRecord.thread!.threadTs);
@@ -237,19 +254,19 @@ describe('new-chat notification routing', () => {
     const record = await notificationOf(conversation.id);
     const aliceDm = await dmChannelOf(h.agents.alice.slackUserId);
     const bobDm = await dmChannelOf(h.agents.bob.slackUserId);
-    // The thread lives in the first member's DM; the other member gets a link to it.
+    // A thread in each member's DM: the first is the chat's primary thread, Bob's another one.
     expect(record.thread!.channelId).toBe(aliceDm);
     expect(blocksText(parentPost(aliceDm, record.thread!.threadTs))).toContain('fallback to each online member');
-    const pointer = await waitFor(
-      () => h.slack.messages(bobDm).filter((m) => m.text.startsWith('New chat from Eve')),
-      (m) => m.length === 1,
-      { what: 'the pointer DM to Bob' },
-    );
-    expect(pointer[0]!.text).toMatch(/<https:\/\/[^|]+\|answer in its thread>/);
+    const withBob = await waitFor(() => h.store.conversations.get(h.orgId, conversation.id), (r) => (r?.mirrors.length ?? 0) === 1, { what: 'Bob’s thread' });
+    const bobThread = withBob!.mirrors[0]!.ref;
+    expect(bobThread.channelId).toBe(bobDm);
+    expect(blocksText(parentPost(bobDm, bobThread.threadTs))).toContain('fallback to each online member');
+    // Nobody is handed a link into someone else's DM.
+    expect(h.slack.messages(bobDm).some((m) => /https?:\/\//.test(m.text))).toBe(false);
     await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
   });
 
-  it('announces an assignment in the thread, DMs a link only to an assignee who cannot see the thread, and marks the parent ended', async () => {
+  it('announces an assignment in the thread, opens a thread in the DM of an assignee who cannot see the chat, and marks the parent ended', async () => {
     // Bob is a member of #sales-chats: he is @mentioned in the thread and needs no DM.
     const conversation = await h.platform.startConversation(h.orgId, { routingGroupId: ids.sales, visitor: { name: 'Ann' } });
     const record = await notificationOf(conversation.id);
@@ -265,19 +282,25 @@ describe('new-chat notification routing', () => {
       (jobs) => jobs.length === 1,
       { what: 'the assignment job to finish' },
     );
-    const bobDm = await dmChannelOf(h.agents.bob.slackUserId);
-    expect(h.slack.messages(bobDm).filter((m) => m.text.includes('You were assigned the chat with Ann'))).toHaveLength(0);
+    expect((await h.store.conversations.get(h.orgId, conversation.id))!.mirrors).toEqual([]);
 
-    // A chat whose thread lives in Bob's DM, assigned to Alice: she cannot see it, so she gets a link.
+    // A chat whose thread lives in Bob's DM, assigned to Alice: she cannot see it, so the chat
+    // gets a thread in her DM, with the conversation so far.
     const solo = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_solo', visitor: { name: 'Sol' } });
     await notificationOf(solo.id);
+    await h.platform.visitorSays(h.orgId, solo.id, 'Anyone there?');
     await h.platform.assign(h.orgId, solo.id, h.agents.alice.agentId);
     const aliceDm = await dmChannelOf(h.agents.alice.slackUserId);
+    const assigned = await waitFor(() => h.store.conversations.get(h.orgId, solo.id), (r) => (r?.mirrors.length ?? 0) === 1, { what: 'the assignee’s thread' });
+    const aliceThread = assigned!.mirrors[0]!.ref;
+    expect(aliceThread.channelId).toBe(aliceDm);
+    expect(blocksText(parentPost(aliceDm, aliceThread.threadTs))).toContain('the chat was assigned to you');
     await waitFor(
-      () => h.slack.messages(aliceDm).filter((m) => m.text.startsWith('You were assigned the chat with Sol: <https://')),
+      () => h.slack.messages(aliceDm).filter((m) => m.thread_ts === aliceThread.threadTs && m.text.includes('Anyone there?')),
       (m) => m.length === 1,
-      { what: 'the DM to the assignee' },
+      { what: 'the conversation so far in the assignee’s thread' },
     );
+    expect(h.slack.messages(aliceDm).some((m) => /https?:\/\//.test(m.text))).toBe(false);
 
     await h.platform.end(h.orgId, conversation.id, 'visitor');
     const updates = await waitFor(

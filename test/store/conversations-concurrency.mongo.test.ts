@@ -41,7 +41,7 @@ describe('a conversation written by many jobs at once', () => {
     expect(answered.filter(Boolean)).toHaveLength(1);
     const thread = { teamId: 'T1', channelId: 'C1', threadTs: '1.1' };
     const notification = { rule: 'global-channel', reason: 'r', targetKind: 'channel' as const, mentionSlackUserIds: [], unmappedMemberNames: [], groupName: null, dmSlackUserIds: [] };
-    const attached = await Promise.all(Array.from({ length: 5 }, () => t.store.conversations.attachThread('org_c', 'conv_claims', thread, notification, now)));
+    const attached = await Promise.all(Array.from({ length: 5 }, () => t.store.conversations.attachThread('org_c', 'conv_claims', thread, notification, [], now)));
     expect(attached.filter(Boolean)).toHaveLength(1);
   });
 

@@ -6,7 +6,7 @@
 // `ghost` is a group member missing from the agents map. Deactivation is per row (`deactivated`).
 import { describe, expect, it } from 'vitest';
 import { routeNotification } from '../../src/routing/notification-router.ts';
-import type { AgentStatus, RoutingAgent, RoutingDecision, RoutingInput, RoutingRule } from '../../src/routing/notification-router.ts';
+import type { AgentStatus, NotifyTarget, RoutingAgent, RoutingDecision, RoutingInput, RoutingRule } from '../../src/routing/notification-router.ts';
 
 const GLOBAL = 'C_GLOBAL';
 const SALES = 'C_SALES';
@@ -31,6 +31,7 @@ const AGENTS: ReadonlyMap<string, RoutingAgent> = new Map(
     agent('owner', 'Olga', 'online', true),
     agent('ownerU', 'Omar', 'online', false),
     agent('ownerOff', 'Oona', 'offline', true),
+    agent('ownerDnd', 'Odin', 'dnd', true),
   ].map((a) => [a.agentId, a]),
 );
 
@@ -67,21 +68,30 @@ function input(f: Facts): RoutingInput {
   };
 }
 
-const channel = (rule: RoutingRule, channelId: string, mention: string[], unmapped: string[], reason: string): RoutingDecision => ({
+const inChannel = (channelId: string, mention: string[], unmapped: string[]): NotifyTarget => ({
   kind: 'channel',
-  rule,
   channelId,
   mentionSlackUserIds: mention.map((id) => `U_${id}`),
   unmappedMemberNames: unmapped,
+});
+const inDm = (agentId: string): NotifyTarget => ({ kind: 'dm', agentId, slackUserId: `U_${agentId}` });
+
+const channel = (rule: RoutingRule, channelId: string, mention: string[], unmapped: string[], reason: string): RoutingDecision => ({
+  kind: 'notify',
+  rule,
+  targets: [inChannel(channelId, mention, unmapped)],
   reason,
 });
 
 const dm = (rule: RoutingRule, agentIds: string[], reason: string): RoutingDecision => ({
-  kind: 'dm',
+  kind: 'notify',
   rule,
-  targets: agentIds.map((agentId) => ({ agentId, slackUserId: `U_${agentId}` })),
+  targets: agentIds.map(inDm),
   reason,
 });
+
+/** Several threads at once: the first target is the chat's primary thread. */
+const several = (rule: RoutingRule, targets: NotifyTarget[], reason: string): RoutingDecision => ({ kind: 'notify', rule, targets, reason });
 
 const undeliverable = (reason: string): RoutingDecision => ({ kind: 'undeliverable', reason });
 
@@ -101,7 +111,12 @@ const cases: Array<{ name: string; in: Facts; out: RoutingDecision }> = [
   // 2. Account owner.
   { name: '2: mapped owner: DM the owner', in: { owner: 'owner' }, out: dm('account-owner', ['owner'], 'account owner of Acme') },
   { name: '2: mapped owner with no account name', in: { owner: 'owner', accountName: null }, out: dm('account-owner', ['owner'], 'account owner of the account') },
-  { name: '2: mapped owner is DMed even when offline', in: { owner: 'ownerOff' }, out: dm('account-owner', ['ownerOff'], 'account owner of Acme') },
+  { name: '2: offline owner: DMed, and the group notified as well, mentioning the owner', in: { owner: 'ownerOff' }, out: several('account-owner-away', [inDm('ownerOff'), inChannel(SALES, ['on1', 'on2', 'ownerOff'], [])], 'account owner of Acme, who is offline, and routing group Sales') },
+  { name: '2: owner on DND: DMed, and a one-member group DMed too', in: { owner: 'ownerDnd', members: ['on1'] }, out: several('account-owner-away', [inDm('ownerDnd'), inDm('on1')], 'account owner of Acme, who is on Do Not Disturb, and one-member group') },
+  { name: '2: owner on DND who is the one-member group: one DM', in: { owner: 'ownerDnd', members: ['ownerDnd'] }, out: several('account-owner-away', [inDm('ownerDnd')], 'account owner of Acme, who is on Do Not Disturb, and one-member group') },
+  { name: '2: offline owner, group channel unusable: the online members’ DMs as well', in: { owner: 'ownerOff', badChannels: [SALES] }, out: several('account-owner-away', [inDm('ownerOff'), inDm('on1'), inDm('on2')], 'account owner of Acme, who is offline, and fallback to each online member (the channel of Sales cannot be used)') },
+  { name: '2: offline owner and nowhere else: the owner alone, reason says why', in: { owner: 'ownerOff', members: 'none' }, out: several('account-owner-away', [inDm('ownerOff')], 'account owner of Acme, who is offline (nowhere else to notify: the chat has no routing group; no mapped online member to message)') },
+  { name: '2: offline owner, global off but chosen: the global channel is not used', in: { owner: 'ownerOff', globalChannel: GLOBAL, groupChannel: null, members: ['dnd1', 'off1'] }, out: several('account-owner-away', [inDm('ownerOff')], 'account owner of Acme, who is offline (nowhere else to notify: Sales has no Slack channel; no mapped online member to message)') },
   { name: '2: mapped owner wins over a one-member group', in: { owner: 'owner', members: ['on1'] }, out: dm('account-owner', ['owner'], 'account owner of Acme') },
   { name: '2: mapped owner with no routing group', in: { owner: 'owner', members: 'none' }, out: dm('account-owner', ['owner'], 'account owner of Acme') },
   { name: '2: global off with a global channel set: the owner still wins', in: { globalChannel: GLOBAL, owner: 'owner' }, out: dm('account-owner', ['owner'], 'account owner of Acme') },
@@ -133,12 +148,12 @@ const cases: Array<{ name: string; in: Facts; out: RoutingDecision }> = [
   { name: '5: a deactivated member is named, not mentioned', in: { members: ['on1', 'on2'], deactivated: ['U_on2'] }, out: channel('group-channel', SALES, ['on1'], ['Ben'], 'routing group Sales') },
   { name: '5: an empty group still posts to its channel', in: { members: [] }, out: channel('group-channel', SALES, [], [], 'routing group Sales') },
 
-  // Fallback: the global channel even with the toggle off.
-  { name: 'fallback: group has no channel: global channel while the toggle is off', in: { globalChannel: GLOBAL, groupChannel: null, members: ['on1', 'onU'] }, out: channel('fallback-global-channel', GLOBAL, ['on1'], ['Uma'], 'fallback to the global channel (Sales has no Slack channel)') },
-  { name: 'fallback: group channel archived/deleted/private: global channel', in: { globalChannel: GLOBAL, badChannels: [SALES] }, out: channel('fallback-global-channel', GLOBAL, ['on1', 'on2'], [], 'fallback to the global channel (the channel of Sales cannot be used)') },
-  { name: 'fallback: unmapped owner and unusable group channel: global channel, both reasons', in: { globalChannel: GLOBAL, owner: 'ownerU', badChannels: [SALES] }, out: channel('fallback-global-channel', GLOBAL, ['on1', 'on2'], [], 'fallback to the global channel (the account owner is not mapped to a usable Slack user; the channel of Sales cannot be used)') },
-  { name: 'fallback: no routing group: global channel', in: { globalChannel: GLOBAL, members: 'none' }, out: channel('fallback-global-channel', GLOBAL, [], [], 'fallback to the global channel (the chat has no routing group)') },
-  { name: 'fallback: unknown routing group: global channel', in: { globalChannel: GLOBAL, members: 'unknown' }, out: channel('fallback-global-channel', GLOBAL, [], [], 'fallback to the global channel (the routing group is unknown)') },
+  // Off means off: a global channel whose toggle is off is never a fallback.
+  { name: 'toggle off: group has no channel: the online members, not the global channel', in: { globalChannel: GLOBAL, groupChannel: null, members: ['on1', 'onU'] }, out: dm('fallback-online-members', ['on1'], 'fallback to each online member (Sales has no Slack channel)') },
+  { name: 'toggle off: group channel archived/deleted/private: the online members', in: { globalChannel: GLOBAL, badChannels: [SALES] }, out: dm('fallback-online-members', ['on1', 'on2'], 'fallback to each online member (the channel of Sales cannot be used)') },
+  { name: 'toggle off: unmapped owner and unusable group channel: online members, both reasons', in: { globalChannel: GLOBAL, owner: 'ownerU', badChannels: [SALES] }, out: dm('fallback-online-members', ['on1', 'on2'], 'fallback to each online member (the account owner is not mapped to a usable Slack user; the channel of Sales cannot be used)') },
+  { name: 'toggle off: no routing group: undeliverable, the global channel unused', in: { globalChannel: GLOBAL, members: 'none' }, out: undeliverable('nowhere to notify: the chat has no routing group; no mapped online member to message') },
+  { name: 'toggle off: unknown routing group: undeliverable', in: { globalChannel: GLOBAL, members: 'unknown' }, out: undeliverable('nowhere to notify: the routing group is unknown; no mapped online member to message') },
 
   // Fallback: a DM to each mapped online member.
   { name: 'fallback: no global channel: DM each mapped online member (DND, offline, unmapped left out)', in: { groupChannel: null, members: ['on1', 'dnd1', 'off1', 'onU', 'ghost', 'on2'] }, out: dm('fallback-online-members', ['on1', 'on2'], 'fallback to each online member (Sales has no Slack channel)') },

@@ -24,6 +24,7 @@ const expectedReply: SlackMessageVerdict = {
   user: 'UREP',
   text: 'Hello there',
   files: [],
+  inDm: false,
 };
 
 const ignore = (reason: string): SlackMessageVerdict => ({ kind: 'ignore', reason });
@@ -33,6 +34,10 @@ const cases: Array<{ name: string; event: SlackMessageEvent; out: SlackMessageVe
   { name: 'thread_broadcast ("also send to channel") counts as a reply', event: { ...reply, subtype: 'thread_broadcast' }, out: expectedReply },
   { name: 'a reply without text relays empty text', event: { ...reply, text: undefined }, out: { ...expectedReply, text: '' } as SlackMessageVerdict },
   { name: 'a reply from another app\'s user is still a reply when it has no bot_id', event: { ...reply, app_id: 'A999' }, out: expectedReply },
+  { name: 'a reply in a thread of the app\'s DM says so', event: { ...reply, channel: 'D123', channel_type: 'im' }, out: { ...expectedReply, channel: 'D123', inDm: true } as SlackMessageVerdict },
+  { name: 'a message to the app in its DM, outside any thread, is answered', event: { ...reply, channel: 'D123', channel_type: 'im', thread_ts: undefined }, out: { kind: 'direct', channel: 'D123', ts: reply.ts!, user: 'UREP' } },
+  { name: 'a top-level message in a channel is not the app\'s business', event: { ...reply, channel_type: 'channel', thread_ts: undefined }, out: ignore('not a thread reply') },
+  { name: 'the app\'s own message in its DM is not answered', event: { ...reply, user: BOT_USER, channel: 'D123', channel_type: 'im', thread_ts: undefined }, out: ignore('posted by Threadbridge itself') },
 
   { name: 'not a message event', event: { ...reply, type: 'app_mention' }, out: ignore('not a message event (app_mention)') },
   { name: 'bot_id set', event: { ...reply, bot_id: 'B1' }, out: ignore('posted by a bot') },

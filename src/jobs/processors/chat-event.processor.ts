@@ -23,7 +23,7 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
         return;
       }
       // Say in the thread what changed before recording it: a retry after a failed post sees it again.
-      if (event.type === 'conversation.updated') await noteIdentification(deps, conversation);
+      if (event.type === 'conversation.updated') await noteIdentification(deps, conversation, event.id);
       await deps.store.conversations.recordSnapshot(conversation, now);
       await syncConversationThread(deps, event.orgId, conversation.id);
       if (event.type === 'conversation.updated') await refreshParentMessage(deps, event.orgId, conversation.id);
@@ -56,7 +56,7 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
       return;
     case 'conversation.assigned':
       await deps.store.conversations.setAssigned(event.orgId, event.data.conversationId, event.data.agentId, now);
-      await announceAssignment(deps, event.orgId, event.data.conversationId, event.data.agentId);
+      await announceAssignment(deps, event.orgId, event.data.conversationId, event.data.agentId, event.id);
       return;
     case 'agent.status_changed':
       await deps.store.platformDirectory.setAgentStatus(event.orgId, event.data.agentId, event.data.status, new Date(event.occurredAt));

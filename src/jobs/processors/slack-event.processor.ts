@@ -5,6 +5,7 @@ import type { SlackEventJob } from '../../slack/slack-events.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
 import { classifySlackMessage, type SlackMessageEvent } from '../../routing/slack-message-classifier.ts';
 import { noticeChange, relayReply } from '../reply-relay.ts';
+import { answerDirectMessage } from '../direct-messages.ts';
 import { applyDirectoryEvent } from '../directory-events.ts';
 import { publishAppHome } from '../app-home.ts';
 import { directoryEventTypes } from '../../slack/slack-events.ts';
@@ -24,6 +25,7 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
         return;
       }
       if (verdict.kind === 'reply') await relayReply(deps, { teamId: job.teamId, ...verdict });
+      else if (verdict.kind === 'direct') await answerDirectMessage(deps, { teamId: job.teamId, channel: verdict.channel, ts: verdict.ts, threadTs: null, user: verdict.user });
       else await noticeChange(deps, { teamId: job.teamId, ...verdict });
       return;
     }

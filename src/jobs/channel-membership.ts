@@ -1,0 +1,70 @@
+// Keeping the app in the public channels its threads live in. `chat:write.public` lets the app
+// post into a public channel it never joined, but Slack then sends it none of the channel's
+// message events: the reps' replies would never reach the visitor. So before a chat's thread is
+// opened in a public channel the app is not in, and whenever Slack says `not_in_channel`, the app
+// joins it (conversations.join, Tier 3, inside the shared per-minute budget). A private channel
+// cannot be joined: the app must be added by a member, which the settings page explains.
+import type { WorkerDeps } from './worker-deps.ts';
+import type { PostMessageArgs } from '../slack/slack-api.ts';
+import { SlackApiError } from '../slack/slack-errors.ts';
+import { callWithinBudget } from '../slack/slack-call-budget.ts';
+import { recordDirectoryChange } from './directory-changes.ts';
+import { SlackBudgetExhaustedError, postWhenBudgetAllows } from './paced-slack-api.ts';
+
+const JOIN_BUDGET_WAIT_MS = 10_000;
+
+/** What the directory's Redis copy knows of the channel, without asking Slack. */
+async function knownChannel(deps: WorkerDeps, teamId: string, channelId: string) {
+  const cache = deps.directoryCache;
+  for (const run of [await cache.currentRun(teamId, 'channels'), await cache.buildingRun(teamId, 'channels')]) {
+    if (!run) continue;
+    const found = await cache.get(teamId, 'channels', run, channelId);
+    if (found) return found as { isMember: boolean; isPrivate: boolean };
+  }
+  return null;
+}
+
+/**
+ * Makes sure the app is in a public channel before it opens a thread there. Known members and
+ * private channels return at once (the post decides for a private one); otherwise the app joins,
+ * and the directory records it. Slack's refusals (`channel_not_found`, `is_archived`) are thrown
+ * as they are, for the caller's routing to treat the channel as unusable.
+ */
+export async function ensureAppInChannel(deps: WorkerDeps, teamId: string, token: string, channelId: string, options: { force?: boolean } = {}): Promise<void> {
+  if (!/^C/.test(channelId)) return; // DMs (D…) and private channels (G…) cannot be joined
+  if (!options.force) {
+    const known = await knownChannel(deps, teamId, channelId);
+    if (known && (known.isMember || known.isPrivate)) return;
+  }
+  let joined;
+  try {
+    joined = await callWithinBudget(deps.callBudget, teamId, 'conversations.join', { maxWaitMs: JOIN_BUDGET_WAIT_MS }, () => deps.slack.joinChannel(token, channelId));
+  } catch (error) {
+    // A private channel with a C id (older workspaces): only a member can add the app.
+    if (error instanceof SlackApiError && error.code === 'method_not_supported_for_channel_type') return;
+    throw error;
+  }
+  if (!joined.ok) throw new SlackBudgetExhaustedError(`conversations.join:${channelId}`, joined.retryAfterMs);
+  await recordDirectoryChange(deps, teamId, { op: 'put', kind: 'channels', entity: joined.value });
+  deps.logger.info({ teamId, channel: channelId }, 'joined the channel, so replies in its threads are heard');
+}
+
+/**
+ * Posts into a channel (waiting for the budget up to `maxWaitMs`); on `not_in_channel` the app
+ * joins the channel and the post is tried once more.
+ */
+export async function postJoiningIfNeeded(
+  deps: WorkerDeps,
+  teamId: string,
+  token: string,
+  args: PostMessageArgs,
+  maxWaitMs?: number,
+): Promise<{ channel: string; ts: string }> {
+  try {
+    return await postWhenBudgetAllows(deps.slack, token, args, maxWaitMs);
+  } catch (error) {
+    if (!(error instanceof SlackApiError && error.code === 'not_in_channel')) throw error;
+    await ensureAppInChannel(deps, teamId, token, args.channel, { force: true });
+    return postWhenBudgetAllows(deps.slack, token, args, maxWaitMs);
+  }
+}
