@@ -2,7 +2,7 @@
 // fresh secrets, the two emulators started with them, and the environment the web and worker
 // processes read (the same variables README.md documents).
 import { randomBytes } from 'node:crypto';
-import { startSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from '../emulators/slack/index.ts';
+import { readManifestFile, startSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from '../emulators/slack/index.ts';
 import { startChatPlatformEmulator, type ChatPlatformEmulator, type ChatPlatformEmulatorOptions } from '../emulators/chat-platform/index.ts';
 
 export interface ProductSecrets {
@@ -35,7 +35,14 @@ export interface Emulators {
   close(): Promise<void>;
 }
 
-/** Both emulators, sharing the product's secrets; options beyond the secrets pass through. */
+/** The product's Slack app manifest (the repository's manifest.yml), which the Slack emulator enforces. */
+export const PRODUCT_MANIFEST_URL = new URL('../manifest.yml', import.meta.url);
+
+/**
+ * Both emulators, sharing the product's secrets; options beyond the secrets pass through. The Slack
+ * emulator runs as the app manifest.yml describes (its events, scopes, App Home) unless the caller
+ * passes a `manifest` of its own.
+ */
 export async function startEmulators(
   secrets: ProductSecrets,
   options: {
@@ -45,6 +52,7 @@ export async function startEmulators(
 ): Promise<Emulators> {
   const slack = await startSlackEmulator({
     ...options.slack,
+    manifest: options.slack?.manifest ?? readManifestFile(PRODUCT_MANIFEST_URL),
     signingSecret: secrets.slackSigningSecret,
     clientId: secrets.slackClientId,
     clientSecret: secrets.slackClientSecret,

@@ -1,7 +1,10 @@
 // Decides which Events API events the app receives for a change in the workspace, as Slack does:
-// only when installed, subscribed (scope held) and, for channel messages, a member of the channel.
+// only when installed, subscribed (the manifest's bot_events) with the scope the subscription needs
+// held by the install, and, for channel messages, a member of the channel.
 
 import type { Deliverer } from './event-delivery.ts';
+import type { AppManifestConfig } from './manifest.ts';
+import { subscriptionFor } from './manifest.ts';
 import type { AppEvents } from './method-types.ts';
 import { messageEvent } from './message-format.ts';
 import { normalizedName, userJson } from './methods/users.ts';
@@ -33,7 +36,9 @@ export interface WorkspaceEvents {
   appHomeOpened(teamId: string, userId: string, channelId: string, tab: 'home' | 'messages', view: Record<string, unknown> | null): Record<string, unknown> | null;
 }
 
-export function createAppEvents(state: EmulatorState, deliverer: Deliverer, now: () => number): AppEvents & WorkspaceEvents {
+export function createAppEvents(
+  state: EmulatorState, deliverer: Deliverer, now: () => number, app: AppManifestConfig,
+): AppEvents & WorkspaceEvents {
   function liveInstall(teamId: string): Installation | undefined {
     const inst = state.installations.get(teamId);
     if (!inst) return undefined;
@@ -41,8 +46,15 @@ export function createAppEvents(state: EmulatorState, deliverer: Deliverer, now:
     return tok && !tok.revoked ? inst : undefined;
   }
 
-  function send(teamId: string, event: Record<string, unknown>): void {
+  /**
+   * Delivers the event when the app subscribes to it (message events by conversation type, the
+   * rest by their own type); every event page on docs.slack.dev, tokens_revoked and
+   * app_uninstalled included, says it is sent to apps subscribed to it. Whether it was sent.
+   */
+  function send(teamId: string, event: Record<string, unknown>): boolean {
+    if (!app.botEvents.has(subscriptionFor(event))) return false;
     void deliverer.deliverEvent(teamId, event);
+    return true;
   }
 
   /** Slack sends channel message events only for conversations the bot user is in. */
@@ -218,15 +230,14 @@ export function createAppEvents(state: EmulatorState, deliverer: Deliverer, now:
     },
     appHomeOpened(teamId, userId, channelId, tab, view) {
       // docs.slack.dev "app_home_opened event": no scope is required; the app needs a bot user and
-      // the subscription. The emulator has no subscription list, so every live install hears it.
+      // the subscription.
       if (!liveInstall(teamId)) return null;
       const event: Record<string, unknown> = {
         type: 'app_home_opened', user: userId, channel: channelId, tab,
         ...(tab === 'home' && view ? { view } : {}),
         event_ts: eventTs(),
       };
-      send(teamId, event);
-      return event;
+      return send(teamId, event) ? event : null;
     },
     uninstalled(teamId, install) {
       // Both are delivered even though the tokens are already revoked: they are how the app learns it.

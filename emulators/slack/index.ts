@@ -8,6 +8,7 @@ import { registerControlRoutes } from './control-routes.ts';
 import { createDeliverer } from './event-delivery.ts';
 import { triggerId } from './ids.ts';
 import { createInteractions } from './interactions.ts';
+import { DEFAULT_MANIFEST, manifestConfig } from './manifest.ts';
 import type { AppConfig, MethodTable } from './method-types.ts';
 import { authMethods } from './methods/auth-test.ts';
 import { chatMethods } from './methods/chat.ts';
@@ -29,7 +30,11 @@ export type {
   RecordedDelivery, SlackEmulator, SlackEmulatorOptions, StoredMessage, SubmitViewInput, SubmitViewResult, Team, User,
   UserChanges, UserInput, ViewSubmissionFailure, ViewSubmissionOutcome, ViewValuesInput,
 } from './types.ts';
-export { checkChannelName, DEFAULT_BOT_SCOPES, MAX_CHANNEL_NAME } from './world.ts';
+export { checkChannelName, MAX_CHANNEL_NAME } from './world.ts';
+export {
+  DEFAULT_BOT_SCOPES, DEFAULT_MANIFEST, EMULATED_BOT_EVENTS, manifestConfig, readManifestFile,
+} from './manifest.ts';
+export type { AppManifestConfig, SlackAppManifest } from './manifest.ts';
 export { signature } from './signing.ts';
 
 export const METHODS: MethodTable = {
@@ -52,6 +57,7 @@ function checkOptions(opts: SlackEmulatorOptions): void {
 
 export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<SlackEmulator> {
   checkOptions(opts);
+  const appConfig = opts.manifest === undefined ? manifestConfig(DEFAULT_MANIFEST, true) : manifestConfig(opts.manifest);
   const now = opts.now ?? Date.now;
   const state = createState();
   let eventsUrl = opts.eventsUrl;
@@ -76,16 +82,17 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
     responseTimeoutMs: opts.eventResponseTimeoutMs ?? 3000,
     now,
     eventsUrl: () => eventsUrl,
-    interactivityUrl: () => interactivityUrl,
+    // With interactivity off in the manifest Slack has no Request URL to send interactions to.
+    interactivityUrl: () => (appConfig.interactivityEnabled ? interactivityUrl : undefined),
     baseUrl: () => baseUrl,
   });
-  const events = createAppEvents(state, deliverer, now);
+  const events = createAppEvents(state, deliverer, now, appConfig);
   const world = createWorld({
     state, appId: config.appId, appName: config.appName, tokenRotation: config.tokenRotation,
-    tokenExpiresInSec: config.tokenExpiresInSec, now, events,
+    tokenExpiresInSec: config.tokenExpiresInSec, now, events, app: appConfig,
   });
   const oauth = createOAuth(state, config, world);
-  const interactions = createInteractions({ state, deliverer, events, now, baseUrl: () => baseUrl });
+  const interactions = createInteractions({ state, deliverer, events, now, baseUrl: () => baseUrl, app: appConfig });
   const limiter = createRateLimiter(now);
 
   const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { WorkspaceEvents } from './app-events.ts';
 import type { Deliverer, InteractionReply } from './event-delivery.ts';
+import type { AppManifestConfig } from './manifest.ts';
 import { apiMessage } from './message-format.ts';
 import { pushModalView, slackErrorCode, storeView, viewJson, viewProblems } from './methods/views.ts';
 import { findMessage, modalStack, openIm, popModalViews } from './state.ts';
@@ -25,6 +26,8 @@ export interface InteractionDeps {
   now: () => number;
   /** The emulator's base URL, for response_urls. */
   baseUrl: () => string;
+  /** The app's manifest: interactivity, shortcuts, App Home tabs. */
+  app: AppManifestConfig;
 }
 
 type Json = Record<string, unknown>;
@@ -113,8 +116,25 @@ export function createInteractions(d: InteractionDeps) {
     return out;
   }
 
+  /** A person cannot use what the app's manifest does not have: buttons and shortcuts need interactivity. */
+  function checkInteractivity(what: string): void {
+    if (!d.app.interactivityEnabled) {
+      throw new Error(`${what}: the app's interactivity is off (settings.interactivity.is_enabled is not true), so Slack sends the app nothing`);
+    }
+  }
+
+  function checkShortcut(type: 'message' | 'global', callbackId: string): void {
+    checkInteractivity(`${type} shortcut ${callbackId}`);
+    const declared = d.app.shortcuts;
+    if (declared && !declared.some((s) => s.type === type && s.callbackId === callbackId)) {
+      const mine = declared.filter((s) => s.type === type).map((s) => s.callbackId);
+      throw new Error(`the app has no ${type} shortcut ${callbackId} in its manifest (features.shortcuts of type ${type}: ${mine.join(', ') || 'none'})`);
+    }
+  }
+
   async function clickButton(input: ClickButtonInput): Reply {
     checkTeam(input.teamId);
+    checkInteractivity(`button ${input.actionId}`);
     const u = person(input.teamId, input.userId);
     const ch = visibleTo(u, input.channel);
     const m = message(ch, input.messageTs);
@@ -156,6 +176,7 @@ export function createInteractions(d: InteractionDeps) {
   async function messageShortcut(input: MessageShortcutInput): Reply {
     checkTeam(input.teamId);
     if (!input.callbackId) throw new Error('callbackId is required');
+    checkShortcut('message', input.callbackId);
     const u = person(input.teamId, input.userId);
     const ch = visibleTo(u, input.channel);
     const m = message(ch, input.messageTs);
@@ -173,6 +194,7 @@ export function createInteractions(d: InteractionDeps) {
   async function globalShortcut(input: GlobalShortcutInput): Reply {
     checkTeam(input.teamId);
     if (!input.callbackId) throw new Error('callbackId is required');
+    checkShortcut('global', input.callbackId);
     const u = person(input.teamId, input.userId);
     return d.deliverer.deliverInteraction(input.teamId, {
       type: 'shortcut',
@@ -382,6 +404,9 @@ export function createInteractions(d: InteractionDeps) {
     const u = person(input.teamId, input.userId);
     const tab = input.tab ?? 'home';
     if (tab !== 'home' && tab !== 'messages') throw new Error(`tab must be "home" or "messages", got ${JSON.stringify(tab)}`);
+    // The App Home shows only the tabs the manifest turns on.
+    if (tab === 'home' && !d.app.homeTabEnabled) throw new Error('the app has no Home tab (features.app_home.home_tab_enabled is not true)');
+    if (tab === 'messages' && !d.app.messagesTabEnabled) throw new Error('the app has no Messages tab (features.app_home.messages_tab_enabled is not true)');
     const inst = state.installations.get(input.teamId)!;
     const dm = openIm(state, input.teamId, u.id, inst.botUserId, d.now()).channel;
     const view = tab === 'home' ? homeView(input.teamId, u.id) : null;

@@ -1,7 +1,8 @@
 // Standalone Slack emulator for the sandbox: configured from the environment, prints its URLs.
-// Env: PORT, SLACK_SIGNING_SECRET, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, EVENTS_URL, INTERACTIVITY_URL.
+// Env: PORT, SLACK_SIGNING_SECRET, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, EVENTS_URL, INTERACTIVITY_URL,
+// SLACK_MANIFEST (path of the app manifest to run as; DEFAULT_MANIFEST without it).
 
-import { startSlackEmulator } from './index.ts';
+import { readManifestFile, startSlackEmulator } from './index.ts';
 
 function required(name: string): string {
   const v = process.env[name];
@@ -27,6 +28,7 @@ const emu = await startSlackEmulator({
   clientSecret: required('SLACK_CLIENT_SECRET'),
   ...(process.env['EVENTS_URL'] ? { eventsUrl: process.env['EVENTS_URL'] } : {}),
   ...(process.env['INTERACTIVITY_URL'] ? { interactivityUrl: process.env['INTERACTIVITY_URL'] } : {}),
+  ...(process.env['SLACK_MANIFEST'] ? { manifest: readManifestFile(process.env['SLACK_MANIFEST']) } : {}),
 });
 
 console.log(JSON.stringify({ url: emu.url, apiUrl: emu.apiUrl, authorizeUrl: emu.authorizeUrl, control: `${emu.url}/_emulator/state` }));

@@ -1,6 +1,8 @@
 // Shared data shapes of the Slack emulator: workspaces, users, channels, messages, records.
 // Kept free of logic so every module (and the public index) can import them without cycles.
 
+import type { SlackAppManifest } from './manifest.ts';
+
 export interface SlackEmulatorOptions {
   host?: string;
   port?: number;
@@ -19,6 +21,12 @@ export interface SlackEmulatorOptions {
   tokenRotation?: boolean;
   /** Seconds a rotated access token lives (Slack: 43,200 = 12 h). */
   tokenExpiresInSec?: number;
+  /**
+   * The app's configuration: the parsed Slack app manifest (readManifestFile reads manifest.yml).
+   * Without one, DEFAULT_MANIFEST: every emulated event subscribed, DEFAULT_BOT_SCOPES, both App
+   * Home tabs on with the Messages tab writable, interactivity on, shortcuts unchecked.
+   */
+  manifest?: SlackAppManifest;
   now?: () => number;
 }
 
@@ -349,6 +357,11 @@ export interface SlackEmulator {
   uninstall(teamId: string): void;
   /** Marks the workspace deleted: its tokens answer account_inactive. */
   deleteTeam(teamId: string): void;
+  /**
+   * A person posts. In the app's DM (the App Home Messages tab) it throws when the manifest turns
+   * the Messages tab off or makes it read-only: Slack shows "Sending messages to this app has been
+   * turned off." instead of the message box.
+   */
   postAsUser(input: PostAsUserInput): Promise<string>;
   editAsUser(input: { teamId: string; channel: string; user: string; ts: string; text: string }): Promise<void>;
   deleteAsUser(input: { teamId: string; channel: string; user: string; ts: string }): Promise<void>;

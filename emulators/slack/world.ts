@@ -4,16 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import { randomHex, slackId } from './ids.ts';
 import type { createAppEvents } from './app-events.ts';
+import type { AppManifestConfig } from './manifest.ts';
+import { messagesTabRefusal } from './manifest.ts';
 import { richTextBlocks } from './message-format.ts';
 import { attachReply, channelByName, channelMessages, dropChannel, findMessage, nextTs, putChannel, putUser, teamIndex } from './state.ts';
 import type { EmulatorState } from './state.ts';
 import type { Channel, ChannelInput, Installation, StoredMessage, Team, User, UserChanges, UserInput } from './types.ts';
 
-export const DEFAULT_BOT_SCOPES = [
-  'app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'chat:write.customize', 'commands',
-  'groups:history', 'groups:read', 'im:history', 'im:read', 'im:write', 'reactions:write', 'users:read',
-  'users:read.email',
-];
+export { DEFAULT_BOT_SCOPES } from './manifest.ts';
 
 export interface WorldDeps {
   state: EmulatorState;
@@ -23,6 +21,8 @@ export interface WorldDeps {
   tokenExpiresInSec: number;
   now: () => number;
   events: ReturnType<typeof createAppEvents>;
+  /** The app's manifest: default install scopes, whether people may write in the app's DM. */
+  app: AppManifestConfig;
 }
 
 function checkId(id: string | undefined, prefix: string, what: string): string | undefined {
@@ -273,7 +273,8 @@ export function createWorld(d: WorldDeps) {
   function install(teamId: string, input: { scopes?: string[]; installerUserId?: string } = {}): Installation {
     const t = team(teamId);
     if (t.deleted) throw new Error(`team ${teamId} is deleted`);
-    const scopes = [...new Set(input.scopes ?? DEFAULT_BOT_SCOPES)].sort();
+    // Without explicit scopes: what the app's manifest asks for (oauth_config.scopes.bot).
+    const scopes = [...new Set(input.scopes ?? d.app.botScopes)].sort();
     const installer = input.installerUserId
       ?? [...state.users.values()].find((u) => u.teamId === teamId && !u.isBot && !u.deleted)?.id
       ?? createUser(teamId, { name: 'installer' }).id;
@@ -320,6 +321,11 @@ export function createWorld(d: WorldDeps) {
     const u = state.users.get(input.user);
     if (!u || u.teamId !== input.teamId) throw new Error(`unknown user ${input.user} in ${input.teamId}`);
     if (c.isArchived) throw new Error(`channel ${c.id} is archived`);
+    if (c.isIm && u.id === c.imUser) {
+      // The app's DM is its App Home Messages tab: the manifest decides whether people may write there.
+      const refusal = messagesTabRefusal(d.app);
+      if (refusal) throw new Error(`${u.id} cannot write in the app's DM ${c.id}${input.threadTs ? ' (thread ' + input.threadTs + ')' : ''}: ${refusal}`);
+    }
     const parent = resolveThreadParent(c.id, input.threadTs);
     const ts = nextTs(state, d.now());
     const m: StoredMessage = {

@@ -94,6 +94,19 @@ describe('oauth.v2.access', () => {
     expect(emu.calls({ method: 'oauth.v2.access' })[0]!.params).not.toHaveProperty('client_secret');
   });
 
+  it('grants exactly the scopes asked for, plus those a still-live earlier install holds; a revoked one’s are gone', async () => {
+    // Scopes come from the authorize URL, not from the app's manifest (DEFAULT_MANIFEST here asks for more).
+    const exchange = async (scope: string): Promise<string> => {
+      const code = new URL(emu.approveInstall(authorizeUrl({ scope }), { teamId: team.id, userId: admin.id })).searchParams.get('code')!;
+      return String((await anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code, redirect_uri: REDIRECT })).scope);
+    };
+    expect(await exchange('chat:write')).toBe('chat:write');
+    // Slack adds newly granted scopes to the live token (bolt-python#969: "associates newly added scopes to your token").
+    expect(await exchange('channels:join,channels:read')).toBe('channels:join,channels:read,chat:write');
+    emu.uninstall(team.id);
+    expect(await exchange('im:history')).toBe('im:history');
+  });
+
   it('accepts HTTP Basic client auth', async () => {
     const code = new URL(emu.approveInstall(authorizeUrl(), { teamId: team.id, userId: admin.id })).searchParams.get('code')!;
     const res = await fetch(`${emu.apiUrl}oauth.v2.access`, {
