@@ -36,6 +36,9 @@ export interface WorkspaceEvents {
   appHomeOpened(teamId: string, userId: string, channelId: string, tab: 'home' | 'messages', view: Record<string, unknown> | null): Record<string, unknown> | null;
 }
 
+/** Join messages mention the joiner, but are not mentions: Slack sends no app_mention for them. */
+const JOIN_SUBTYPES = new Set(['channel_join', 'group_join']);
+
 export function createAppEvents(
   state: EmulatorState, deliverer: Deliverer, now: () => number, app: AppManifestConfig,
 ): AppEvents & WorkspaceEvents {
@@ -115,7 +118,7 @@ export function createAppEvents(
       const type = channelType(ch);
       if (inst.scopes.includes(HISTORY_SCOPE[type])) send(teamId, messageEvent(state, m, type));
       const mentioned = m.text.includes(`<@${inst.botUserId}>`);
-      if (mentioned && !m.bot_id && !ch.isIm && inst.scopes.includes('app_mentions:read')) {
+      if (mentioned && !m.bot_id && !ch.isIm && !JOIN_SUBTYPES.has(m.subtype ?? '') && inst.scopes.includes('app_mentions:read')) {
         const { channel_type: _ct, ...ev } = messageEvent(state, m, type);
         send(teamId, { ...ev, type: 'app_mention' });
       }
@@ -146,7 +149,7 @@ export function createAppEvents(
         previous_message: before, ts: evTs, event_ts: evTs, channel_type: type,
       });
     },
-    memberJoined(teamId, channelId, userId) {
+    memberJoined(teamId, channelId, userId, inviterId) {
       const inst = liveInstall(teamId);
       const ch = state.channels.get(channelId);
       if (!inst || !ch || ch.isIm || !ch.members.has(inst.botUserId)) return;
@@ -154,7 +157,9 @@ export function createAppEvents(
       if (!inst.scopes.includes(READ_SCOPE[type])) return;
       send(teamId, {
         type: 'member_joined_channel', user: userId, channel: channelId,
-        channel_type: ch.isPrivate ? 'G' : 'C', team: teamId, event_ts: eventTs(),
+        channel_type: ch.isPrivate ? 'G' : 'C', team: teamId,
+        ...(inviterId && inviterId !== userId ? { inviter: inviterId } : {}),
+        event_ts: eventTs(),
       });
     },
     channelArchived(teamId, channelId, userId) {

@@ -100,7 +100,8 @@ export function registerControlRoutes(app: FastifyInstance, state: EmulatorState
     return { ok: true };
   }));
   app.post<{ Params: { id: string } }>(`${base}/channels/:id/members`, (req, reply) => guard(reply, () => {
-    emu().addToChannel(req.params.id, need(json(req.body), 'userId'));
+    const b = json(req.body);
+    emu().addToChannel(req.params.id, need(b, 'userId'), optional(b, 'byUserId'));
     return { ok: true };
   }));
   app.post<{ Params: { id: string } }>(`${base}/channels/:id/members/remove`, (req, reply) => guard(reply, () => {

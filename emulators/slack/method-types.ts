@@ -23,7 +23,8 @@ export interface AppEvents {
   messagePosted(teamId: string, channelId: string, ts: string): void;
   messageChanged(teamId: string, channelId: string, before: Record<string, unknown>, ts: string): void;
   messageDeleted(teamId: string, channelId: string, before: Record<string, unknown>): void;
-  memberJoined(teamId: string, channelId: string, userId: string): void;
+  /** `userId` joined (added by `inviterId` when someone else added them): member_joined_channel. */
+  memberJoined(teamId: string, channelId: string, userId: string, inviterId?: string): void;
   /** `userId` added (or removed) the emoji `name` on the message `ts`: reaction_added / reaction_removed. */
   reactionAdded(teamId: string, channelId: string, ts: string, userId: string, name: string): void;
   reactionRemoved(teamId: string, channelId: string, ts: string, userId: string, name: string): void;

@@ -138,6 +138,8 @@ export interface StoredMessage {
   icon_url?: string;
   icon_emoji?: string;
   client_msg_id?: string;
+  /** channel_join / group_join: who added the member, when it was someone else. */
+  inviter?: string;
   edited?: { user: string; ts: string };
   /** Replaced (never mutated in place) on every reactions.add/remove, so snapshots stay as they were. */
   reactions?: Reaction[];
@@ -341,7 +343,12 @@ export interface SlackEmulator {
   seedChannels(teamId: string, inputs: ChannelInput[]): Channel[];
   /** channel_rename (public, every install with channels:read) / group_rename (private, only if the bot is in it). */
   renameChannel(channelId: string, name: string): void;
-  addToChannel(channelId: string, userId: string): void;
+  /**
+   * A person (`byUserId`, the inviter) adds `userId`, or `userId` joins by themselves: the channel_join
+   * (group_join in a private channel) message, and member_joined_channel to an install whose bot is in
+   * the channel (so also for the bot's own join). Throws for a DM or an archived channel.
+   */
+  addToChannel(channelId: string, userId: string, byUserId?: string): void;
   /**
    * member_left_channel to an install whose bot is still in the channel; when `userId` is the app's
    * bot user, channel_left / group_left (actor_id = byUserId) instead.

@@ -6,6 +6,7 @@ import { randomHex, slackId } from './ids.ts';
 import type { createAppEvents } from './app-events.ts';
 import type { AppManifestConfig } from './manifest.ts';
 import { messagesTabRefusal } from './manifest.ts';
+import { addMember } from './membership.ts';
 import { richTextBlocks } from './message-format.ts';
 import { attachReply, channelByName, channelMessages, dropChannel, findMessage, nextTs, putChannel, putUser, teamIndex } from './state.ts';
 import type { EmulatorState } from './state.ts';
@@ -215,12 +216,15 @@ export function createWorld(d: WorldDeps) {
     d.events.channelRenamed(c.teamId, c.id);
   }
 
-  function addToChannel(channelId: string, userId: string): void {
-    const c = channel(channelId);
-    if (!state.users.has(userId)) throw new Error(`unknown user ${userId}`);
-    if (c.members.has(userId)) return;
-    c.members.add(userId);
-    d.events.memberJoined(c.teamId, channelId, userId);
+  function addToChannel(channelId: string, userId: string, byUserId?: string): void {
+    const c = namedChannel(channelId, 'add members to');
+    const u = state.users.get(userId);
+    if (!u || u.teamId !== c.teamId) throw new Error(`unknown user ${userId} in ${c.teamId}`);
+    if (byUserId !== undefined) {
+      const by = state.users.get(byUserId);
+      if (!by || by.teamId !== c.teamId) throw new Error(`unknown user ${byUserId} in ${c.teamId}`);
+    }
+    addMember(state, d.events, c, userId, d.now(), byUserId);
   }
 
   /** A member leaves or is removed (by `byUserId`); no-op when not a member. */

@@ -283,9 +283,14 @@ describe('member_left_channel / channel_left / group_left', () => {
     expect(await fresh()).toEqual([]);
     expect((await c.conversations.list({ types: 'private_channel', limit: 100 })).channels).toEqual([]);
     emu.addToChannel(p.id, inst.botUserId);
-    expect(await fresh()).toEqual([
-      { type: 'member_joined_channel', user: inst.botUserId, channel: p.id, channel_type: 'G', team: team.id, event_ts: EVENT_TS },
-    ]);
+    const [joined, joinMessage, ...rest] = await fresh();
+    expect(joined).toEqual({ type: 'member_joined_channel', user: inst.botUserId, channel: p.id, channel_type: 'G', team: team.id, event_ts: EVENT_TS });
+    // A private channel's join message is the documented group_join ("has joined the group").
+    expect(joinMessage).toEqual({
+      type: 'message', subtype: 'group_join', user: inst.botUserId, text: `<@${inst.botUserId}> has joined the group`,
+      ts: expect.any(String), event_ts: joinMessage!['ts'], channel: p.id, channel_type: 'group', team: team.id,
+    });
+    expect(rest).toEqual([]);
     const listed = (await c.conversations.list({ types: 'public_channel,private_channel', limit: 100 })).channels!;
     const entry = listed.find((x) => x.id === p.id);
     expect(entry).toMatchObject({ id: p.id, name: 'secret', is_private: true, is_member: true, is_archived: false, num_members: 2 });

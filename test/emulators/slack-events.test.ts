@@ -131,7 +131,7 @@ describe('events raised by the workspace', () => {
     const ts = await emu.postAsUser({ teamId: team.id, channel: general.id, user: alice.id, text: 'hello' });
     const reply = await emu.postAsUser({ teamId: team.id, channel: general.id, user: alice.id, text: 'more', threadTs: ts });
     await emu.idle();
-    const messages = envelopes().map((e) => e.event).filter((e) => e['type'] === 'message');
+    const messages = envelopes().map((e) => e.event).filter((e) => e['type'] === 'message' && !e['subtype']);
     expect(messages).toHaveLength(2);
     expect(messages[0]).toMatchObject({
       type: 'message', channel: general.id, user: alice.id, text: 'hello', ts, event_ts: ts, channel_type: 'channel',
@@ -167,7 +167,7 @@ describe('events raised by the workspace', () => {
     await emu.deleteAsUser({ teamId: team.id, channel: general.id, user: alice.id, ts });
     await emu.idle();
     const subtypes = envelopes().map((e) => e.event).filter((e) => e['type'] === 'message').map((e) => e['subtype']);
-    expect(subtypes).toEqual([undefined, 'message_changed', 'message_deleted']);
+    expect(subtypes).toEqual(['channel_join', undefined, 'message_changed', 'message_deleted']);
     const changed = envelopes().find((e) => e.event['subtype'] === 'message_changed')!.event;
     expect(changed).toMatchObject({ message: { text: 'v2', edited: { user: alice.id } }, previous_message: { text: 'v1' } });
   });
@@ -177,8 +177,8 @@ describe('events raised by the workspace', () => {
     emu.archiveChannel(general.id);
     emu.uninstall(team.id);
     await emu.idle();
-    expect(envelopes().map((e) => e.event['type'])).toEqual(['member_joined_channel', 'channel_archive', 'tokens_revoked', 'app_uninstalled']);
-    expect(envelopes()[2]!.event).toMatchObject({ tokens: { oauth: [], bot: [inst.botUserId] } });
+    expect(envelopes().map((e) => e.event['type'])).toEqual(['member_joined_channel', 'message', 'channel_archive', 'tokens_revoked', 'app_uninstalled']);
+    expect(envelopes()[3]!.event).toMatchObject({ tokens: { oauth: [], bot: [inst.botUserId] } });
   });
 });
 

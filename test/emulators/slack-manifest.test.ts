@@ -136,12 +136,12 @@ describe('event subscriptions', () => {
     const { emu, team, alice } = await start(manifest({ bot_events: ['message.channels', 'channel_created', 'app_uninstalled'] }));
     const inst = emu.install(team.id);
     const ch = emu.createChannel(team.id, { name: 'news', memberIds: [alice.id] }); // channel_created: subscribed
-    emu.addToChannel(ch.id, inst.botUserId); // member_joined_channel: not subscribed
+    emu.addToChannel(ch.id, inst.botUserId); // member_joined_channel: not subscribed; the join message: message.channels
     emu.renameChannel(ch.id, 'news-2'); // channel_rename: not subscribed
     emu.createUser(team.id, { name: 'bob' }); // team_join: not subscribed
     expect(emu.openAppHome({ teamId: team.id, userId: alice.id }).event).toBeNull(); // app_home_opened: not subscribed
     emu.uninstall(team.id); // tokens_revoked: not subscribed; app_uninstalled: subscribed
-    expect(await eventTypes()).toEqual(['channel_created', 'app_uninstalled']);
+    expect(await eventTypes()).toEqual(['channel_created', 'message:channel:channel_join', 'app_uninstalled']);
   });
 
   it('still needs the scope: a subscribed event does not reach an install granted fewer scopes', async () => {

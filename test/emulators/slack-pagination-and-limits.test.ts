@@ -118,10 +118,8 @@ describe('rate limits', () => {
   });
 
   it('chat.postMessage: a burst of 3 per channel, then about one a second; other channels unaffected', async () => {
-    const a = emu.createChannel(team.id, { name: 'a' });
-    const b = emu.createChannel(team.id, { name: 'b' });
-    emu.addToChannel(a.id, inst.botUserId);
-    emu.addToChannel(b.id, inst.botUserId);
+    const a = emu.createChannel(team.id, { name: 'a', memberIds: [inst.botUserId] });
+    const b = emu.createChannel(team.id, { name: 'b', memberIds: [inst.botUserId] });
     for (let i = 0; i < POST_MESSAGE_CHANNEL_BUCKET_CAPACITY; i++) await c.chat.postMessage({ channel: a.id, text: `m${i}` });
     expect(await failure(c.chat.postMessage({ channel: a.id, text: 'over' }))).toEqual({ error: 'ratelimited', retryAfter: 1 });
     expect((await c.chat.postMessage({ channel: b.id, text: 'other channel' })).ok).toBe(true);

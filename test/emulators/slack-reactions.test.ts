@@ -40,9 +40,9 @@ beforeEach(async () => {
   });
   team = emu.createTeam({ name: 'Acme', domain: 'acme' });
   alice = emu.createUser(team.id, { name: 'alice' });
-  general = emu.createChannel(team.id, { name: 'general', memberIds: [alice.id] });
   inst = emu.install(team.id);
-  emu.addToChannel(general.id, inst.botUserId);
+  // The bot is in #general from the start: no join message before alice's.
+  general = emu.createChannel(team.id, { name: 'general', memberIds: [alice.id, inst.botUserId] });
   c = client(inst.botToken);
   ts = await emu.postAsUser({ teamId: team.id, channel: general.id, user: alice.id, text: 'ship it?' });
 });

@@ -23,9 +23,9 @@ beforeEach(async () => {
   emu = await startSlackEmulator({ signingSecret: 'sig', clientId: '1.2', clientSecret: 'sec', now });
   team = emu.createTeam({ name: 'Acme', domain: 'acme' });
   alice = emu.createUser(team.id, { name: 'alice', realName: 'Alice A', email: 'Alice@Acme.test' });
-  general = emu.createChannel(team.id, { name: 'general', memberIds: [alice.id] });
   inst = emu.install(team.id);
-  emu.addToChannel(general.id, inst.botUserId);
+  // The bot is in #general from the start: no join message in its history.
+  general = emu.createChannel(team.id, { name: 'general', memberIds: [alice.id, inst.botUserId] });
 });
 
 afterEach(async () => {

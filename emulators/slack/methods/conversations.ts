@@ -3,6 +3,7 @@
 
 import { fail } from '../errors.ts';
 import type { MethodContext, MethodTable, Params } from '../method-types.ts';
+import { addMember } from '../membership.ts';
 import { apiMessage } from '../message-format.ts';
 import { pageOf, pageOfSortedIds, readLimit } from '../pagination.ts';
 import { bool, str } from '../params.ts';
@@ -141,6 +142,24 @@ function replies(ctx: MethodContext, params: Params): Record<string, unknown> {
   };
 }
 
+/**
+ * conversations.join (docs.slack.dev: Tier 3, bot scope channels:join): the app's bot user joins a
+ * public channel. Private channels and DMs cannot be joined: channel_not_found when the bot cannot
+ * see them, method_not_supported_for_channel_type when it can (it is already in them).
+ */
+function join(ctx: MethodContext, params: Params): Record<string, unknown> {
+  const id = str(params, 'channel');
+  const ch = id ? ctx.state.channels.get(id) : undefined;
+  if (!ch || !canSee(ctx, ch)) fail('channel_not_found');
+  if (ch.isIm || ch.isPrivate) fail('method_not_supported_for_channel_type');
+  if (ch.isArchived) fail('is_archived');
+  const joined = addMember(ctx.state, ctx.events, ch, ctx.install.botUserId, ctx.config.now());
+  const body: Record<string, unknown> = { ok: true, channel: conversationObject(ctx, ch) };
+  // Docs: "If the calling token has already joined, it'll warn you about it too."
+  if (!joined) Object.assign(body, { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } });
+  return body;
+}
+
 const READ_SCOPES = ['channels:read', 'groups:read', 'im:read', 'mpim:read'];
 const HISTORY_SCOPES = ['channels:history', 'groups:history', 'im:history', 'mpim:history'];
 
@@ -149,6 +168,7 @@ export const conversationsMethods: MethodTable = {
   'conversations.list': { tier: 2, scopes: [], acceptedScopes: READ_SCOPES, handler: list },
   'conversations.members': { tier: 4, scopes: [], acceptedScopes: READ_SCOPES, handler: members },
   'conversations.open': { tier: 3, scopes: ['im:write'], handler: open },
+  'conversations.join': { tier: 3, scopes: ['channels:join'], handler: join },
   'conversations.history': { tier: 1, scopes: [], acceptedScopes: HISTORY_SCOPES, handler: history },
   'conversations.replies': { tier: 1, scopes: [], acceptedScopes: HISTORY_SCOPES, handler: replies },
 };
