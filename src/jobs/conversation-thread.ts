@@ -368,11 +368,13 @@ export async function addThreads(deps: WorkerDeps, orgId: string, conversationId
   try {
     await syncConversationThread(deps, orgId, conversationId);
   } catch (error) {
-    // Someone else is writing the chat's threads: they read the plan after it was written, and a
-    // sync shortly after makes sure it is carried out.
-    if (!(error instanceof ThreadBusyError)) throw error;
+    // The plan is recorded: whoever writes the chat's threads next carries it out. Someone else
+    // is writing them now, or a channel's budget is spent: a sync is scheduled for then, and the
+    // caller (an escalation, an assignment) is done.
+    if (!(error instanceof ThreadBusyError || error instanceof SlackBudgetExhaustedError)) throw error;
     const now = deps.now().getTime();
-    await deps.producer.scheduleThreadSync({ orgId, conversationId, cause: 'retry' }, now + 1000, now);
+    const waitMs = error instanceof SlackBudgetExhaustedError ? error.waitMs : 500;
+    await deps.producer.scheduleThreadSync({ orgId, conversationId, cause: 'retry' }, now + waitMs + 100, now);
   }
   return added.length;
 }

@@ -152,7 +152,9 @@ export async function openThreadAt(
     if (!dm) return null;
     channel = dm;
   }
-  const posted = await postJoiningIfNeeded(deps, teamId, token, { channel, ...body, priority: 'parent' }, PARENT_BUDGET_WAIT_MS);
+  // Waits as this chat's parent in this channel, so a retried job keeps its turn.
+  const waiterId = `parent:${record.orgId}:${record.conversationId}:${channel}`;
+  const posted = await postJoiningIfNeeded(deps, teamId, token, { channel, ...body, priority: 'parent', waiterId }, PARENT_BUDGET_WAIT_MS);
   return { teamId, channelId: posted.channel, threadTs: posted.ts };
 }
 

@@ -22,12 +22,20 @@ function workspaceKeyOf(token: string): string {
   return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }
 
+/**
+ * Who waits for a post's turn, across retries of its job: the thread it goes to (one writer per
+ * thread at a time); a post outside any thread waits on its own.
+ */
+function waiterOf(args: PostMessageArgs): string {
+  return args.threadTs ? `thread:${args.channel}:${args.threadTs}` : randomUUID();
+}
+
 export function pacedSlackApi(slack: SlackApi, budget: SlackBudget): SlackApi {
   return {
     ...slack,
     async postMessage(token, args) {
       const workspace = workspaceKeyOf(token);
-      const wait = await budget.take(workspace, args.channel, args.priority, args.waiterId);
+      const wait = await budget.take(workspace, args.channel, args.priority, args.waiterId ?? waiterOf(args));
       if (wait > 0) throw new SlackBudgetExhaustedError(args.channel, wait);
       try {
         return await slack.postMessage(token, args);
@@ -52,7 +60,7 @@ export async function postWhenBudgetAllows(
 ): Promise<{ channel: string; ts: string }> {
   const deadline = Date.now() + maxWaitMs;
   // One waiter across the tries, so its place among the channel's waiting posts is kept.
-  const post = { ...args, waiterId: args.waiterId ?? randomUUID() };
+  const post = { ...args, waiterId: args.waiterId ?? waiterOf(args) };
   for (;;) {
     try {
       return await slack.postMessage(token, post);

@@ -8,6 +8,11 @@ import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
 
 export const queueNames = {
   chatEvents: 'chat-events',
+  /**
+   * conversation.started: a queue of its own, so a new chat's notification never waits behind
+   * the backlog of other chats' messages (whose jobs keep coming back while their channel is busy).
+   */
+  chatStarts: 'chat-starts',
   slackEvents: 'slack-events',
   threadSync: 'thread-sync',
   reminders: 'reminders',
@@ -99,6 +104,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string) {
   const options = { connection, prefix, defaultJobOptions };
   return {
     chatEvents: new Queue<ChatEvent>(queueNames.chatEvents, options),
+    chatStarts: new Queue<ChatEvent>(queueNames.chatStarts, options),
     slackEvents: new Queue<SlackEventJob>(queueNames.slackEvents, options),
     threadSync: new Queue<ThreadSyncJob>(queueNames.threadSync, options),
     reminders: new Queue<RemindersQueueJob>(queueNames.reminders, options),
@@ -114,7 +120,8 @@ export type Queues = ReturnType<typeof createQueues>;
 export function createJobProducer(queues: Queues): JobProducer {
   return {
     async addChatEvent(event) {
-      await queues.chatEvents.add(event.type, event, {
+      const queue = event.type === 'conversation.started' ? queues.chatStarts : queues.chatEvents;
+      await queue.add(event.type, event, {
         deduplication: { id: `chat:${event.orgId}:${event.id}`, ttl: CHAT_EVENT_DEDUP_TTL_MS },
       });
     },

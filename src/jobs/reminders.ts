@@ -132,7 +132,8 @@ async function escalate(deps: WorkerDeps, record: ConversationRecord, token: str
   const log = deps.logger.child({ orgId, conversationId, stage: 2 });
   const facts = await routingFacts(deps, record);
   const waited = waitedMinutes(deps, record);
-  const threads = threadsOf(record);
+  // Decided from the threads the chat had before any escalation, so a retried job decides the same.
+  const threads = threadsOf({ ...record, mirrors: record.mirrors.filter((m) => m.opened !== 'escalation') });
   const groupName = facts.group?.name ?? null;
   const reason = `no answer after ${waited} min, so escalated here`;
   const members = (facts.group?.memberAgentIds ?? []).map((id) => facts.agents.get(id)).filter((a) => a !== undefined);
@@ -164,7 +165,8 @@ async function escalate(deps: WorkerDeps, record: ConversationRecord, token: str
   }
   await addThreads(deps, orgId, conversationId, wanted);
   // Said in the threads the chat had before, not in the new ones (they open with the reason).
-  await postInEveryThread(deps, record, token, 'escalated', () => ({ text: escalationNoteText(waited, where), priority: 'reminder' }), { maxWaitMs: REMINDER_BUDGET_WAIT_MS });
+  const before = { ...record, mirrors: record.mirrors.filter((m) => m.opened !== 'escalation') };
+  await postInEveryThread(deps, before, token, 'escalated', () => ({ text: escalationNoteText(waited, where), priority: 'reminder' }), { maxWaitMs: REMINDER_BUDGET_WAIT_MS });
   await refreshParentMessage(deps, orgId, conversationId);
   log.info({ where }, 'chat escalated');
 }

@@ -37,6 +37,7 @@ export function startWorkers(deps: WorkerDeps, options: { connection: Connection
   const common = { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency };
   const workers = [
     new Worker<ChatEvent>(queueNames.chatEvents, wrap((event) => processChatEvent(deps, event)), common),
+    new Worker<ChatEvent>(queueNames.chatStarts, wrap((event) => processChatEvent(deps, event)), common),
     new Worker<SlackEventJob>(queueNames.slackEvents, wrap((job) => processSlackEvent(deps, job)), common),
     new Worker<ThreadSyncJob>(queueNames.threadSync, wrap((job) => processThreadSync(deps, job)), common),
     new Worker<RemindersQueueJob>(queueNames.reminders, wrap((job, jobId) => processRemindersJob(deps, job, jobId)), common),

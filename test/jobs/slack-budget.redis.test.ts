@@ -71,4 +71,18 @@ describe('Slack posting budget', () => {
     await new Promise((r) => setTimeout(r, 2_300));
     expect(await budget.take('W1', 'C1', 'thread', 'msg-2')).toBe(0);
   });
+
+  it('tells each waiting thread its turn, and keeps it across retries of its job', async () => {
+    const budget = createSlackBudget(redis, uniquePrefix('budget'), { channelPostsPerSecond: 10, workspacePostsPerSecond: 1000, workspaceBurst: 1000 });
+    expect(await budget.take('W1', 'C1', 'thread', 'T0')).toBe(0);
+    const waits = [await budget.take('W1', 'C1', 'thread', 'T1'), await budget.take('W1', 'C1', 'thread', 'T2'), await budget.take('W1', 'C1', 'thread', 'T3')];
+    // One slot each, in the order they first waited: 100 ms apart.
+    expect(waits[1]! - waits[0]!).toBeGreaterThanOrEqual(95);
+    expect(waits[2]! - waits[1]!).toBeGreaterThanOrEqual(95);
+    // T3's job comes back early: it is still third, T1 goes first.
+    expect(await budget.take('W1', 'C1', 'thread', 'T3')).toBeGreaterThan(150);
+    await new Promise((r) => setTimeout(r, waits[0]! + 5));
+    expect(await budget.take('W1', 'C1', 'thread', 'T2')).toBeGreaterThan(0);
+    expect(await budget.take('W1', 'C1', 'thread', 'T1')).toBe(0);
+  });
 });
