@@ -72,7 +72,7 @@ const CHAT_EVENT_DEDUP_TTL_MS = 24 * 60 * 60 * 1000;
 const SLACK_EVENT_DEDUP_TTL_MS = 2 * 60 * 60 * 1000;
 
 /** Reminders falling due within this of each other in one channel are sent as one post. */
-const REMINDER_FOLD_MS = 1500;
+const REMINDER_FOLD_MS = 5000;
 
 const defaultJobOptions: JobsOptions = {
   attempts: 12,

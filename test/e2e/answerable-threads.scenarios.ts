@@ -167,6 +167,47 @@ export function answerableThreadsScenarios(runtime: WorkerRuntime): void {
       await saveSettings({ globalChannelEnabled: false, answerTimeMs: null });
     }, 90_000);
 
+    it('rejoins a public channel it was removed from, and keeps hearing the replies in its threads', async () => {
+      const conversation = await h.platform.startConversation(h.orgId, { routingGroupId: ids.inboundGroup, visitor: { name: 'Rita' } });
+      const record = await recordWith(conversation.id, (r) => Boolean(r?.thread), 'the thread');
+      expect(record.thread!.channelId).toBe(ids.inbound);
+      const joinsBefore = h.slack.calls({ method: 'conversations.join' }).filter((c) => c.params.channel === ids.inbound).length;
+      // Someone removes the app from the channel.
+      h.slack.removeFromChannel(ids.inbound, h.botUserId, h.agents.alice.slackUserId);
+      await waitFor(
+        () => h.slack.calls({ method: 'conversations.join' }).filter((c) => c.params.channel === ids.inbound && c.response.ok === true).length,
+        (n) => n > joinsBefore,
+        { what: 'the app joining the channel again' },
+      );
+      await h.slack.postAsUser({ teamId: h.teamId, channel: ids.inbound, user: h.agents.bob.slackUserId, threadTs: record.thread!.threadTs, text: 'Still here, Rita' });
+      await visitorGets(conversation.id, 'Still here, Rita');
+    });
+
+    it('sends the reminders due together in one channel as one post, and marks each chat’s parent', async () => {
+      await saveSettings({ globalChannelEnabled: false, answerTimeMs: 3_000 });
+      const conversations = await Promise.all(['Uma', 'Vic', 'Wes'].map((name) => h.platform.startConversation(h.orgId, { routingGroupId: ids.inboundGroup, visitor: { name } })));
+      const records = await Promise.all(conversations.map((c) => recordWith(c.id, (r) => Boolean(r?.thread), `the thread of ${c.id}`)));
+      const listing = await waitFor(
+        () => h.slack.messages(ids.inbound).filter((m) => m.bot_id && !m.thread_ts && m.text.includes('chats are waiting for an answer')),
+        (m) => m.length >= 1,
+        { what: 'one post listing the waiting chats', timeoutMs: 30_000 },
+      );
+      expect(listing).toHaveLength(1);
+      expect(listing[0]!.text).toContain('3 chats are waiting');
+      for (const name of ['Uma', 'Vic', 'Wes']) expect(listing[0]!.text).toContain(name);
+      expect(listing[0]!.text).toContain(`<@${h.agents.alice.slackUserId}>`);
+      for (const record of records) {
+        await waitFor(
+          () => h.slack.messages(ids.inbound).find((m) => m.ts === record.thread!.threadTs)?.reactions ?? [],
+          (reactions) => reactions.some((r) => r.name === 'bell'),
+          { what: 'the reminder mark on each parent' },
+        );
+        // No reminder post of its own in the thread: the listing said it once for all three.
+        expect(linesIn(ids.inbound, record.thread!.threadTs).filter((l) => l.includes(':bell:'))).toEqual([]);
+      }
+      await saveSettings({ globalChannelEnabled: false, answerTimeMs: null });
+    }, 60_000);
+
     it('refuses an unmapped Slack user’s internal note, as it refuses their reply', async () => {
       const conversation = await h.platform.startConversation(h.orgId, { routingGroupId: ids.inboundGroup, visitor: { name: 'Nora' } });
       const record = await recordWith(conversation.id, (r) => Boolean(r?.thread), 'the thread');
