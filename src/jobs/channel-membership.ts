@@ -7,7 +7,8 @@
 import type { WorkerDeps } from './worker-deps.ts';
 import type { PostMessageArgs } from '../slack/slack-api.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
-import { callWithinBudget } from '../slack/slack-call-budget.ts';
+import { createChannelJoiner } from '../directory/channel-join.ts';
+import { DirectoryRateLimitedError } from '../directory/directory-lookup.ts';
 import { recordDirectoryChange } from './directory-changes.ts';
 import { SlackBudgetExhaustedError, postWhenBudgetAllows } from './paced-slack-api.ts';
 
@@ -30,22 +31,27 @@ async function knownChannel(deps: WorkerDeps, teamId: string, channelId: string)
  * and the directory records it. Slack's refusals (`channel_not_found`, `is_archived`) are thrown
  * as they are, for the caller's routing to treat the channel as unusable.
  */
-export async function ensureAppInChannel(deps: WorkerDeps, teamId: string, token: string, channelId: string, options: { force?: boolean } = {}): Promise<void> {
-  if (!/^C/.test(channelId)) return; // DMs (D…) and private channels (G…) cannot be joined
+export async function ensureAppInChannel(deps: WorkerDeps, teamId: string, channelId: string, options: { force?: boolean } = {}): Promise<void> {
+  if (!/^C/.test(channelId)) return; // DMs (D…) and legacy private channels (G…) cannot be joined
   if (!options.force) {
     const known = await knownChannel(deps, teamId, channelId);
     if (known && (known.isMember || known.isPrivate)) return;
   }
-  let joined;
+  const joiner = createChannelJoiner({
+    installations: deps.store.installations,
+    slack: deps.slack,
+    callBudget: deps.callBudget,
+    maxBudgetWaitMs: JOIN_BUDGET_WAIT_MS,
+    recordChange: (team, change) => recordDirectoryChange(deps, team, change),
+  });
   try {
-    joined = await callWithinBudget(deps.callBudget, teamId, 'conversations.join', { maxWaitMs: JOIN_BUDGET_WAIT_MS }, () => deps.slack.joinChannel(token, channelId));
+    await joiner.join(teamId, channelId);
   } catch (error) {
-    // A private channel with a C id (older workspaces): only a member can add the app.
+    // A private channel with a C id (most are, nowadays): only a member can add the app.
     if (error instanceof SlackApiError && error.code === 'method_not_supported_for_channel_type') return;
+    if (error instanceof DirectoryRateLimitedError) throw new SlackBudgetExhaustedError(`conversations.join:${channelId}`, error.retryAfterMs);
     throw error;
   }
-  if (!joined.ok) throw new SlackBudgetExhaustedError(`conversations.join:${channelId}`, joined.retryAfterMs);
-  await recordDirectoryChange(deps, teamId, { op: 'put', kind: 'channels', entity: joined.value });
   deps.logger.info({ teamId, channel: channelId }, 'joined the channel, so replies in its threads are heard');
 }
 
@@ -64,7 +70,7 @@ export async function postJoiningIfNeeded(
     return await postWhenBudgetAllows(deps.slack, token, args, maxWaitMs);
   } catch (error) {
     if (!(error instanceof SlackApiError && error.code === 'not_in_channel')) throw error;
-    await ensureAppInChannel(deps, teamId, token, args.channel, { force: true });
+    await ensureAppInChannel(deps, teamId, args.channel, { force: true });
     return postWhenBudgetAllows(deps.slack, token, args, maxWaitMs);
   }
 }

@@ -85,10 +85,8 @@ async function rejoinIfInUse(deps: WorkerDeps, teamId: string, channelId: string
   const settings = await deps.store.orgSettings.get(installation.orgId);
   const isGlobal = Boolean(settings?.globalChannelEnabled && settings.globalChannelId === channelId);
   if (!isGlobal && !(await deps.store.slackRouting.isGroupChannel(installation.orgId, channelId))) return;
-  const token = await deps.store.installations.botToken(teamId);
-  if (!token) return;
   try {
-    await ensureAppInChannel(deps, teamId, token, channelId, { force: true });
+    await ensureAppInChannel(deps, teamId, channelId, { force: true });
   } catch (error) {
     // Archived or gone: routing finds out at the next chat and falls through.
     if (!(error instanceof SlackApiError && !error.transient)) throw error;

@@ -145,7 +145,7 @@ export async function openThreadAt(
   });
   let channel: string;
   if (target.kind === 'channel') {
-    await ensureAppInChannel(deps, teamId, token, target.channelId);
+    await ensureAppInChannel(deps, teamId, target.channelId);
     channel = target.channelId;
   } else {
     const dm = await dmChannel(deps, teamId, token, target.slackUserId);
