@@ -1,6 +1,8 @@
-// auth.test: who the token is. Docs list it as "Special" (very generous); Tier 4 here.
+// auth.test: who the token is. Docs list it as "Special" (very generous); Tier 4 here. The auth
+// family also holds auth.revoke (auth-revoke.ts).
 
 import type { MethodTable } from '../method-types.ts';
+import { authRevokeMethods } from './auth-revoke.ts';
 
 export const authMethods: MethodTable = {
   'auth.test': {
@@ -20,4 +22,5 @@ export const authMethods: MethodTable = {
       };
     },
   },
+  ...authRevokeMethods,
 };
