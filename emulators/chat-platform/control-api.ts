@@ -23,6 +23,7 @@ const schemas = {
     avatarUrl: nullableStr,
   }),
   agentStatus: z.strictObject({ status: agentStatus }),
+  admin: z.strictObject({ id: str.optional(), name: str, email: str }),
   routingGroup: z.strictObject({ id: str.optional(), name: str, memberAgentIds: z.array(str) }),
   start: z.strictObject({
     id: str.optional(),
@@ -88,6 +89,18 @@ export function registerControlApi(app: FastifyInstance, emu: ChatPlatformEmulat
   );
   app.post<{ Params: Org }>(`${p}/orgs/:orgId/agents`, async (req, reply) =>
     reply.code(201).send({ agent: emu.addAgent(req.params.orgId, defined(parseBody(schemas.agent, req.body))) }),
+  );
+  app.put(`${p}/threadbridge-url`, async (req) => {
+    emu.setThreadbridgeUrl(parseBody(schemas.webhookUrl, req.body).url);
+    return {};
+  });
+  app.post<{ Params: Org }>(`${p}/orgs/:orgId/admins`, async (req, reply) =>
+    reply.code(201).send({ admin: emu.addAdmin(req.params.orgId, defined(parseBody(schemas.admin, req.body))) }),
+  );
+  // The integrations page's Setup button: each click mints a fresh launch token and opens
+  // Threadbridge's settings page with it.
+  app.get<{ Params: Org & { adminId: string } }>(`${p}/orgs/:orgId/admins/:adminId/setup`, async (req, reply) =>
+    reply.code(302).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(emu.setupUrl(req.params.orgId, req.params.adminId)),
   );
   app.put<{ Params: Org & { agentId: string } }>(`${p}/orgs/:orgId/agents/:agentId/status`, async (req) => {
     await emu.setAgentStatus(req.params.orgId, req.params.agentId, parseBody(schemas.agentStatus, req.body).status);

@@ -2,6 +2,7 @@
 // Kept apart from index.ts so the control surface can depend on it without an import cycle.
 
 import type { CallFilter, RecordedCall } from './call-log.ts';
+import type { OrgAdmin } from './admin-launch.ts';
 import type { FaultInput } from './fault-injection.ts';
 import type { ConversationPatch, StartConversationInput } from './platform-actions.ts';
 import type {
@@ -41,6 +42,10 @@ export interface ChatPlatformEmulatorOptions {
   requestsPerSecondPerOrg?: number;
   /** Clock for timestamps, signatures and rate windows. Retry delays are real (short) timers. */
   now?: () => number;
+  /** The admin launch secret shared with Threadbridge (not the webhook secret); launch tokens need it. */
+  adminLaunchSecret?: string;
+  /** Threadbridge's public URL, where the Setup button sends an org's admin (or setThreadbridgeUrl). */
+  threadbridgeUrl?: string;
 }
 
 export interface ConversationSnapshot {
@@ -59,6 +64,8 @@ export interface ChatPlatformEmulator {
   /** Base URL of the REST API (Threadbridge's CHAT_API_URL). */
   url: string;
   setWebhookUrl(url: string): void;
+  /** Threadbridge's public URL, for the Setup button's link. */
+  setThreadbridgeUrl(url: string): void;
   createOrg(input?: { id?: string; name?: string }): Org;
   addAgent(
     orgId: string,
@@ -66,6 +73,13 @@ export interface ChatPlatformEmulator {
   ): Agent;
   setAgentStatus(orgId: string, agentId: string, status: AgentStatus): Promise<void>;
   addRoutingGroup(orgId: string, input: { id?: string; name: string; memberAgentIds: string[] }): RoutingGroup;
+  /** An admin of the org: who the platform shows the integrations page's Setup button to. */
+  addAdmin(orgId: string, input: { id?: string; name: string; email: string }): OrgAdmin;
+  admins(orgId: string): OrgAdmin[];
+  /** A fresh launch token for the admin (the contract's Admin handoff), living ttlSeconds (≤ 300, 300 by default). */
+  launchToken(orgId: string, adminId: string, opts?: { ttlSeconds?: number }): string;
+  /** What the Setup button opens: Threadbridge's settings page with a fresh launch token. */
+  setupUrl(orgId: string, adminId: string): string;
   startConversation(orgId: string, input?: StartConversationInput): Promise<Conversation>;
   updateConversation(orgId: string, conversationId: string, patch: ConversationPatch): Promise<Conversation>;
   visitorSays(

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-export type IdPrefix = 'org' | 'agt' | 'rg' | 'conv' | 'msg' | 'evt' | 'vis' | 'mtg' | 'form';
+export type IdPrefix = 'org' | 'agt' | 'rg' | 'conv' | 'msg' | 'evt' | 'vis' | 'mtg' | 'form' | 'usr';
 
 export function newId(prefix: IdPrefix, nowMs: number): string {
   let time = '';

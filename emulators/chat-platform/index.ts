@@ -2,6 +2,7 @@
 // startChatPlatformEmulator() checks its options once, wires store, webhooks and HTTP, and returns the control handle.
 
 import Fastify from 'fastify';
+import { createAdminLaunch } from './admin-launch.ts';
 import { createApiActions } from './api-actions.ts';
 import { createCallLog } from './call-log.ts';
 import { registerControlApi } from './control-api.ts';
@@ -22,6 +23,7 @@ export type { RecordedDelivery, DeliveryKind, ReleaseOptions } from './webhook-d
 export type { FaultInput } from './fault-injection.ts';
 export type { StartConversationInput, ConversationPatch } from './platform-actions.ts';
 export { signatureFor, signedHeaders, verifySignature } from './signing.ts';
+export { mintLaunchToken, MAX_LAUNCH_TOKEN_SECONDS, type LaunchPayload, type OrgAdmin } from './admin-launch.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -64,6 +66,7 @@ export async function startChatPlatformEmulator(opts: ChatPlatformEmulatorOption
   };
   const platform = createPlatformActions({ store, now, emit });
   const api = createApiActions({ store, now, emit });
+  const adminLaunch = createAdminLaunch({ store, now, secret: config.adminLaunchSecret, threadbridgeUrl: config.threadbridgeUrl });
   const faults = createFaultInjector();
   const callLog = createCallLog();
 
@@ -84,7 +87,15 @@ export async function startChatPlatformEmulator(opts: ChatPlatformEmulatorOption
       webhookUrl = url;
       delivery.flushWaiting();
     },
+    setThreadbridgeUrl(url) {
+      checkUrl('threadbridgeUrl', url);
+      adminLaunch.setThreadbridgeUrl(url);
+    },
     ...platform,
+    addAdmin: adminLaunch.addAdmin,
+    admins: adminLaunch.admins,
+    launchToken: adminLaunch.launchToken,
+    setupUrl: adminLaunch.setupUrl,
     holdDeliveries: () => delivery.hold(),
     releaseDeliveries: (releaseOpts) => delivery.release(releaseOpts),
     redeliver: (eventId) => delivery.redeliver(eventId),
@@ -120,8 +131,10 @@ export async function startChatPlatformEmulator(opts: ChatPlatformEmulatorOption
   return emulator;
 }
 
-interface CheckedOptions extends Required<Omit<ChatPlatformEmulatorOptions, 'webhookUrl'>> {
+interface CheckedOptions extends Required<Omit<ChatPlatformEmulatorOptions, 'webhookUrl' | 'adminLaunchSecret' | 'threadbridgeUrl'>> {
   webhookUrl: string | undefined;
+  adminLaunchSecret: string | undefined;
+  threadbridgeUrl: string | undefined;
 }
 
 /** Options are checked once, up front, with errors naming the option; nothing is silently replaced. */
@@ -132,6 +145,9 @@ function checkOptions(opts: ChatPlatformEmulatorOptions): CheckedOptions {
   if (typeof opts.webhookSecret !== 'string' || opts.webhookSecret === '') fail('webhookSecret', 'must be a non-empty string');
   if (typeof opts.apiToken !== 'string' || opts.apiToken === '') fail('apiToken', 'must be a non-empty string');
   if (opts.webhookUrl !== undefined) checkUrl('webhookUrl', opts.webhookUrl);
+  if (opts.threadbridgeUrl !== undefined) checkUrl('threadbridgeUrl', opts.threadbridgeUrl);
+  if (opts.adminLaunchSecret !== undefined && (typeof opts.adminLaunchSecret !== 'string' || opts.adminLaunchSecret === '')) fail('adminLaunchSecret', 'must be a non-empty string');
+  if (opts.adminLaunchSecret !== undefined && opts.adminLaunchSecret === opts.webhookSecret) fail('adminLaunchSecret', 'must differ from webhookSecret (the contract: a second, distinct secret)');
   const delays = opts.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   if (!Array.isArray(delays) || delays.length > MAX_RETRIES || delays.some((d) => !Number.isFinite(d) || d < 0)) {
     fail('webhookRetryDelaysMs', `must be at most ${MAX_RETRIES} non-negative numbers (the contract retries up to 8 times)`);
@@ -146,6 +162,8 @@ function checkOptions(opts: ChatPlatformEmulatorOptions): CheckedOptions {
     host: opts.host ?? '127.0.0.1',
     port,
     webhookUrl: opts.webhookUrl,
+    adminLaunchSecret: opts.adminLaunchSecret,
+    threadbridgeUrl: opts.threadbridgeUrl,
     webhookSecret: opts.webhookSecret,
     apiToken: opts.apiToken,
     webhookRetryDelaysMs: [...delays],

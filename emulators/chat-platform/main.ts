@@ -1,5 +1,6 @@
 // Standalone chat-platform emulator for the sandbox and manual runs: `tsx emulators/chat-platform/main.ts`.
-// Env: PORT, CHAT_WEBHOOK_URL, CHAT_WEBHOOK_SECRET, CHAT_API_TOKEN; prints the base URL once listening.
+// Env: PORT, CHAT_WEBHOOK_URL, CHAT_WEBHOOK_SECRET, CHAT_API_TOKEN, CHAT_ADMIN_LAUNCH_SECRET and
+// THREADBRIDGE_URL (for the Setup button's launch links); prints the base URL once listening.
 
 import { startChatPlatformEmulator } from './index.ts';
 
@@ -24,11 +25,15 @@ function port(): number {
 }
 
 const webhookUrl = process.env['CHAT_WEBHOOK_URL'];
+const adminLaunchSecret = process.env['CHAT_ADMIN_LAUNCH_SECRET'];
+const threadbridgeUrl = process.env['THREADBRIDGE_URL'];
 const emulator = await startChatPlatformEmulator({
   port: port(),
   webhookSecret: required('CHAT_WEBHOOK_SECRET'),
   apiToken: required('CHAT_API_TOKEN'),
   ...(webhookUrl ? { webhookUrl } : {}),
+  ...(adminLaunchSecret ? { adminLaunchSecret } : {}),
+  ...(threadbridgeUrl ? { threadbridgeUrl } : {}),
 });
 console.log(`chat-platform emulator listening on ${emulator.url}`);
 if (!webhookUrl) console.log('CHAT_WEBHOOK_URL not set: events wait until PUT /_emulator/webhook-url {"url": ...}');
