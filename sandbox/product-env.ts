@@ -13,8 +13,10 @@ export interface ProductSecrets {
   chatApiToken: string;
   /** TOKEN_ENCRYPTION_KEY, as 64 hex characters. */
   encryptionKeyHex: string;
-  /** ADMIN_API_TOKEN: the admin API's bearer token. */
+  /** ADMIN_API_TOKEN: the operators' bearer token for the admin API, across orgs. */
   adminApiToken: string;
+  /** CHAT_ADMIN_LAUNCH_SECRET: the platform's key for the launch tokens of org admins (not the webhook secret). */
+  adminLaunchSecret: string;
 }
 
 export function newSecrets(): ProductSecrets {
@@ -26,6 +28,7 @@ export function newSecrets(): ProductSecrets {
     chatApiToken: randomBytes(16).toString('hex'),
     encryptionKeyHex: randomBytes(32).toString('hex'),
     adminApiToken: randomBytes(24).toString('hex'),
+    adminLaunchSecret: randomBytes(32).toString('hex'),
   };
 }
 
@@ -47,7 +50,7 @@ export async function startEmulators(
   secrets: ProductSecrets,
   options: {
     slack?: Omit<SlackEmulatorOptions, 'signingSecret' | 'clientId' | 'clientSecret'>;
-    platform?: Omit<ChatPlatformEmulatorOptions, 'webhookSecret' | 'apiToken'>;
+    platform?: Omit<ChatPlatformEmulatorOptions, 'webhookSecret' | 'apiToken' | 'adminLaunchSecret'>;
   } = {},
 ): Promise<Emulators> {
   const slack = await startSlackEmulator({
@@ -57,7 +60,9 @@ export async function startEmulators(
     clientId: secrets.slackClientId,
     clientSecret: secrets.slackClientSecret,
   });
-  const platform = await startChatPlatformEmulator({ ...options.platform, webhookSecret: secrets.chatWebhookSecret, apiToken: secrets.chatApiToken });
+  const platform = await startChatPlatformEmulator({
+    ...options.platform, webhookSecret: secrets.chatWebhookSecret, apiToken: secrets.chatApiToken, adminLaunchSecret: secrets.adminLaunchSecret,
+  });
   return {
     slack,
     platform,
@@ -94,5 +99,6 @@ export function productEnv(input: {
     CHAT_API_TOKEN: secrets.chatApiToken,
     CHAT_WEBHOOK_SECRET: secrets.chatWebhookSecret,
     ADMIN_API_TOKEN: secrets.adminApiToken,
+    CHAT_ADMIN_LAUNCH_SECRET: secrets.adminLaunchSecret,
   };
 }

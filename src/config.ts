@@ -52,14 +52,31 @@ const schema = z.object({
   SLACK_RATE_WINDOW_MS: positiveInt.default(60_000),
   // How often every workspace's channels and users are synced in full, to repair missed events.
   DIRECTORY_RESYNC_HOURS: positiveInt.default(6),
-  // The admin API (/api/...) is mounted only when set; admins send it as a Bearer token.
+  // The admin launch secret shared with the chat platform (its Admin handoff): the settings page and
+  // the admin API are served only when set, and org admins reach them only through launch tokens
+  // signed with it.
+  CHAT_ADMIN_LAUNCH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // The operators' credential across all orgs (scripts, support): a Bearer token for the admin API.
+  // Never put in a page's URL or handed to an org's admin.
   ADMIN_API_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  // Reverse proxies in front of the web process whose X-Forwarded-For is believed (1 on Heroku).
+  // 0, the default, believes none: the client is the TCP peer, so rate limits cannot be dodged.
+  TRUST_PROXY: digits.pipe(z.number().int().min(0).max(10)).default(0),
+  // When set, GET /metrics needs it as a Bearer token.
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   // Bull Board is mounted at /admin/queues only when both are set.
   BULL_BOARD_USER: z.string().min(1).optional(),
   BULL_BOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 }).refine((c) => Boolean(c.BULL_BOARD_USER) === Boolean(c.BULL_BOARD_PASSWORD), {
   message: 'BULL_BOARD_USER and BULL_BOARD_PASSWORD must be set together',
   path: ['BULL_BOARD_PASSWORD'],
+}).refine((c) => !c.ADMIN_API_TOKEN || Boolean(c.CHAT_ADMIN_LAUNCH_SECRET), {
+  // ADMIN_API_TOKEN serves the admin API, and wherever it is served org admins sign in with launch tokens.
+  message: 'is required when ADMIN_API_TOKEN is set (the admin API and the settings page are served)',
+  path: ['CHAT_ADMIN_LAUNCH_SECRET'],
+}).refine((c) => c.CHAT_ADMIN_LAUNCH_SECRET === undefined || c.CHAT_ADMIN_LAUNCH_SECRET !== c.CHAT_WEBHOOK_SECRET, {
+  message: 'must differ from CHAT_WEBHOOK_SECRET (the platform shares two distinct secrets)',
+  path: ['CHAT_ADMIN_LAUNCH_SECRET'],
 });
 
 export type Config = z.infer<typeof schema>;

@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       SLACK_WORKSPACE_POSTS_PER_SECOND: 8,
       SLACK_RATE_WINDOW_MS: 60_000,
       DIRECTORY_RESYNC_HOURS: 6,
+      TRUST_PROXY: 0,
     });
   });
 
@@ -72,6 +73,9 @@ describe('loadConfig', () => {
       SLACK_RATE_WINDOW_MS: '3000',
       DIRECTORY_RESYNC_HOURS: '24',
       ADMIN_API_TOKEN: 'a'.repeat(32),
+      CHAT_ADMIN_LAUNCH_SECRET: 'l'.repeat(40),
+      TRUST_PROXY: '1',
+      METRICS_TOKEN: 'm'.repeat(24),
     });
     expect(config).toMatchObject({
       NODE_ENV: 'test',
@@ -89,6 +93,9 @@ describe('loadConfig', () => {
       SLACK_RATE_WINDOW_MS: 3000,
       DIRECTORY_RESYNC_HOURS: 24,
       ADMIN_API_TOKEN: 'a'.repeat(32),
+      CHAT_ADMIN_LAUNCH_SECRET: 'l'.repeat(40),
+      TRUST_PROXY: 1,
+      METRICS_TOKEN: 'm'.repeat(24),
     });
   });
 
@@ -162,11 +169,16 @@ describe('loadConfig', () => {
     { variable: 'WEBHOOK_BODY_LIMIT_BYTES', value: '1.5' },
     { variable: 'NODE_ENV', value: 'staging' },
     { variable: 'LOG_LEVEL', value: 'verbose' },
-    { variable: 'ADMIN_API_TOKEN', value: 'short-token' },
+    // (with the launch secret it needs, so that only the token's length is wrong)
+    { variable: 'ADMIN_API_TOKEN', value: 'short-token', with: { CHAT_ADMIN_LAUNCH_SECRET: 'l'.repeat(40) } },
+    { variable: 'CHAT_ADMIN_LAUNCH_SECRET', value: 'too-short' },
+    { variable: 'TRUST_PROXY', value: 'true' },
+    { variable: 'TRUST_PROXY', value: '-1' },
+    { variable: 'METRICS_TOKEN', value: 'short' },
     { variable: 'SLACK_RATE_WINDOW_MS', value: '0' },
     { variable: 'DIRECTORY_RESYNC_HOURS', value: 'daily' },
-  ])('malformed $variable=$value is named (not as missing)', ({ variable, value }) => {
-    const problems = problemsOf({ ...required, [variable]: value });
+  ] as Array<{ variable: string; value: string; with?: Record<string, string> }>)('malformed $variable=$value is named (not as missing)', ({ variable, value, with: others }) => {
+    const problems = problemsOf({ ...required, ...others, [variable]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]!.startsWith(`${variable} `)).toBe(true);
     expect(problems[0]).not.toContain('is required but not set');
@@ -185,6 +197,33 @@ describe('loadConfig', () => {
 
   it('variables it does not know are ignored', () => {
     expect(() => loadConfig({ ...required, PATH: '/usr/bin', SOMETHING_ELSE: 'x' })).not.toThrow();
+  });
+});
+
+describe('the admin surfaces (settings page and admin API)', () => {
+  const launchSecret = 'l'.repeat(40);
+
+  it('are served with the admin launch secret alone; the operator token is optional', () => {
+    const config = loadConfig({ ...required, CHAT_ADMIN_LAUNCH_SECRET: launchSecret });
+    expect(config.CHAT_ADMIN_LAUNCH_SECRET).toBe(launchSecret);
+    expect(config.ADMIN_API_TOKEN).toBeUndefined();
+  });
+
+  it('the operator token without the admin launch secret names CHAT_ADMIN_LAUNCH_SECRET', () => {
+    expect(problemsOf({ ...required, ADMIN_API_TOKEN: 'a'.repeat(32) })).toEqual([
+      'CHAT_ADMIN_LAUNCH_SECRET is required when ADMIN_API_TOKEN is set (the admin API and the settings page are served)',
+    ]);
+  });
+
+  it('the admin launch secret must not be the webhook secret', () => {
+    expect(problemsOf({ ...required, CHAT_WEBHOOK_SECRET: launchSecret, CHAT_ADMIN_LAUNCH_SECRET: launchSecret })).toEqual([
+      'CHAT_ADMIN_LAUNCH_SECRET must differ from CHAT_WEBHOOK_SECRET (the platform shares two distinct secrets)',
+    ]);
+  });
+
+  it('TRUST_PROXY is a hop count, off (0) by default', () => {
+    expect(loadConfig({ ...required }).TRUST_PROXY).toBe(0);
+    expect(loadConfig({ ...required, TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
   });
 });
 
