@@ -1,7 +1,7 @@
 // The logger: secrets are redacted whatever a caller passes in; what operators need stays.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, redactQuery } from '../../src/logger.ts';
+import { createLogger, redactQuery, redactText } from '../../src/logger.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -39,6 +39,44 @@ describe('createLogger', () => {
     const line = JSON.parse(text());
     expect(line.req).toEqual({ id: 'r1', method: 'GET', url: '/slack/oauth/callback?code=[redacted]&state=[redacted]' });
     expect(text()).not.toContain('deadbeef');
+  });
+});
+
+describe('one-time links and browser credentials', () => {
+  const launch = `v1.${Buffer.from(JSON.stringify({ orgId: 'org_1', userId: 'u', role: 'admin', iat: 1, exp: 2, nonce: 'n0nce' })).toString('base64url')}.${'s'.repeat(43)}`;
+
+  it.each([
+    ['a launch link', `/settings/org_1?launch=${launch}`, '/settings/org_1?launch=[redacted]'],
+    ['an install link', '/slack/install?ticket=eyJvcmdJZCI6Im9yZ18xIn0.c2lnbmF0dXJl', '/slack/install?ticket=[redacted]'],
+    ['a launch link to an unknown path', `/nowhere?x=1&launch=${launch}`, '/nowhere?x=1&launch=[redacted]'],
+  ])('removes the secret from the URL of %s', (_name, url, expected) => {
+    const { logger, text } = capture();
+    logger.info({ req: { id: 'r1', method: 'GET', url } }, 'incoming request');
+    expect(JSON.parse(text()).req.url).toBe(expected);
+  });
+
+  it('redacts cookies, session ids, launch tokens and install links given as fields', () => {
+    const { logger, text } = capture();
+    logger.info({ sessionId: 'sess-secret-1', cookie: 'tb_admin=sess-secret-2', admin: { launch: 'launch-secret-3', installUrl: '/slack/install?ticket=ticket-secret-4' }, headers: { cookie: 'tb_admin=sess-secret-5' } }, 'admin signed in');
+    for (const secret of ['sess-secret-1', 'sess-secret-2', 'launch-secret-3', 'ticket-secret-4', 'sess-secret-5']) expect(text()).not.toContain(secret);
+  });
+
+  it('redacts secrets inside the message text and inside errors', () => {
+    const { logger, text } = capture();
+    logger.warn(`could not open /settings/org_1?launch=${launch} (cookie __Host-tb_admin=sess-secret-6; other=1)`);
+    logger.error({ err: new Error(`fetch failed for /slack/oauth/callback?code=code-secret-7&state=state-secret-8 with xoxb-1234-5678-abcdef`) }, 'oops');
+    for (const secret of [launch, 'sess-secret-6', 'code-secret-7', 'state-secret-8', 'xoxb-1234-5678-abcdef']) expect(text()).not.toContain(secret);
+    expect(text()).toContain('other=1');
+  });
+
+  it('child loggers (Fastify’s per-request ones) redact the same', () => {
+    const { logger, text } = capture();
+    logger.child({ reqId: 'r2' }).info(`launch=${launch}`);
+    expect(text()).not.toContain(launch);
+  });
+
+  it('redactText leaves ordinary text alone', () => {
+    expect(redactText('channel_not_found in C123 for org_1 (v1 of the page)')).toBe('channel_not_found in C123 for org_1 (v1 of the page)');
   });
 });
 
