@@ -10,6 +10,7 @@ import { createRelayedRepliesRepository, type RelayedRepliesRepository } from '.
 import { createPlatformDirectoryRepository, type PlatformDirectoryRepository } from './platform-directory.repository.ts';
 import { createSlackRoutingRepository, type SlackRoutingRepository } from './slack-routing.repository.ts';
 import { createSlackDirectoryRepository, type SlackDirectoryRepository } from './slack-directory.repository.ts';
+import { createAdminChangesRepository, type AdminChangesRepository } from './admin-changes.repository.ts';
 
 export { connectMongo, ensureIndexes, type Mongo } from './mongo.ts';
 export type * from './installations.repository.ts';
@@ -21,6 +22,7 @@ export type * from './relayed-replies.repository.ts';
 export type * from './platform-directory.repository.ts';
 export type * from './slack-routing.repository.ts';
 export type * from './slack-directory.repository.ts';
+export { ADMIN_CHANGE_SECTIONS, type AdminActor, type AdminChange, type AdminChangeSection, type AdminChangesRepository } from './admin-changes.repository.ts';
 
 export interface Store {
   installations: InstallationsRepository;
@@ -32,6 +34,7 @@ export interface Store {
   platformDirectory: PlatformDirectoryRepository;
   slackRouting: SlackRoutingRepository;
   slackDirectory: SlackDirectoryRepository;
+  adminChanges: AdminChangesRepository;
 }
 
 export function createStore(db: Db, cipher: TokenCipher): Store {
@@ -45,5 +48,6 @@ export function createStore(db: Db, cipher: TokenCipher): Store {
     platformDirectory: createPlatformDirectoryRepository(db),
     slackRouting: createSlackRoutingRepository(db),
     slackDirectory: createSlackDirectoryRepository(db),
+    adminChanges: createAdminChangesRepository(db),
   };
 }
