@@ -11,7 +11,7 @@
 // FerretDB leaves out fields whose $setOnInsert value is null when an upsert inserts; MongoDB
 // stores them. Repositories therefore read such fields back with their null default, and query
 // them with `{ field: null }` (which matches a missing field on both).
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, type AnyBulkWriteOperation, type Collection, type Db, type Document, type UpdateFilter } from 'mongodb';
 
 export interface Mongo {
   client: MongoClient;
@@ -52,5 +52,26 @@ export async function upsertWithRetry<T>(run: () => Promise<T>): Promise<T> {
   } catch (error) {
     if ((error as { code?: number }).code === 11000) return run();
     throw error;
+  }
+}
+
+/**
+ * A bulk of single-document upserts. FerretDB v1.24 stops answering (every later command of the
+ * database hangs) when a bulk of upserts that failed with E11000 is sent again while others
+ * write the same documents (reproduced: 16 writers of the same 50 _ids); sent one by one, each
+ * with its own retry, the same writes go through. So a bulk that meets E11000 is sent again one
+ * document at a time, in order. MongoDB takes either path.
+ */
+export async function bulkUpsert<T extends Document>(collection: Collection<T>, ops: AnyBulkWriteOperation<T>[]): Promise<void> {
+  if (ops.length === 0) return;
+  try {
+    await collection.bulkWrite(ops, { ordered: true });
+  } catch (error) {
+    if ((error as { code?: number }).code !== 11000) throw error;
+    for (const op of ops) {
+      if (!('updateOne' in op) || !op.updateOne) throw error;
+      const { filter, update, upsert } = op.updateOne;
+      await upsertWithRetry(() => collection.updateOne(filter, update as UpdateFilter<T>, { upsert: upsert ?? false }));
+    }
   }
 }

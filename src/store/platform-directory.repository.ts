@@ -3,7 +3,7 @@
 // change takes effect at the next routing decision anywhere without a restart.
 import type { Db } from 'mongodb';
 import type { AgentStatus } from '../routing/notification-router.ts';
-import { upsertWithRetry } from './mongo.ts';
+import { bulkUpsert, upsertWithRetry } from './mongo.ts';
 
 export interface DirectoryAgent {
   agentId: string;
@@ -68,7 +68,7 @@ export function createPlatformDirectoryRepository(db: Db): PlatformDirectoryRepo
     async saveSnapshot(orgId, agentList, groupList, fetchedAt) {
       // One round trip per collection however many agents an org has (a refresh runs every minute).
       if (agentList.length > 0) {
-        await upsertWithRetry(() => agents.bulkWrite(
+        await bulkUpsert(agents,
           agentList.flatMap((agent) => {
             const _id = key(orgId, agent.agentId);
             return [
@@ -83,15 +83,11 @@ export function createPlatformDirectoryRepository(db: Db): PlatformDirectoryRepo
               { updateOne: { filter: { _id, statusAt: { $lt: fetchedAt } }, update: { $set: { status: agent.status, statusAt: fetchedAt } } } },
             ];
           }),
-          { ordered: true },
-        ));
+        );
       }
       await agents.deleteMany({ orgId, agentId: { $nin: agentList.map((a) => a.agentId) } });
       if (groupList.length > 0) {
-        await upsertWithRetry(() => groups.bulkWrite(
-          groupList.map((group) => ({ updateOne: { filter: { _id: key(orgId, group.groupId) }, update: { $set: { orgId, ...group } }, upsert: true } })),
-          { ordered: true },
-        ));
+        await bulkUpsert(groups, groupList.map((group) => ({ updateOne: { filter: { _id: key(orgId, group.groupId) }, update: { $set: { orgId, ...group } }, upsert: true } })));
       }
       await groups.deleteMany({ orgId, groupId: { $nin: groupList.map((g) => g.groupId) } });
       await upsertWithRetry(() => meta.updateOne({ _id: orgId }, { $set: { fetchedAt } }, { upsert: true }));
