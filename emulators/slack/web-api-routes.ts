@@ -95,7 +95,8 @@ export function registerWebApi(app: FastifyInstance, d: WebApiDeps): void {
       }
     }
 
-    const spec = d.methods[method];
+    // Own properties only: /api/constructor or /api/__proto__ is an unknown method, not Object's.
+    const spec = Object.hasOwn(d.methods, method) ? d.methods[method] : undefined;
     if (!spec) return send(404, { ok: false, error: 'unknown_method', req_method: method });
 
     const token = bearer(req) ?? (parsed.tokenParamAllowed && typeof params['token'] === 'string' ? params['token'] : undefined);

@@ -5,7 +5,7 @@ import type { WorkerDeps } from './worker-deps.ts';
 import type { SlackThreadRef } from '../store/index.ts';
 import { refreshParentMessage } from './parent-message.ts';
 import { postInEveryThread } from './chat-threads.ts';
-import { escapeSlackText } from '../slack/format/escape.ts';
+import { tookChatText } from '../slack/format/thread-notices.ts';
 
 export interface Answerer {
   agentId: string;
@@ -27,9 +27,8 @@ async function sayWhoTookIt(deps: WorkerDeps, orgId: string, conversationId: str
   if (!record?.thread || record.mirrors.length === 0) return;
   const token = await deps.store.installations.botToken(record.thread.teamId);
   if (!token) return;
-  const who = by.slackUserId ? `<@${by.slackUserId}>` : escapeSlackText(by.name);
-  const where = by.thread ? '' : ' from the chat console';
-  await postInEveryThread(deps, record, token, 'answered', () => ({ text: `:white_check_mark: ${who} took this chat${where}. You can still write here: the visitor gets it.` }), {
+  const who = by.slackUserId ? { slackUserId: by.slackUserId } : { name: by.name };
+  await postInEveryThread(deps, record, token, 'answered', () => ({ text: tookChatText(who, !by.thread) }), {
     except: by.thread ?? null,
   });
 }

@@ -6,7 +6,7 @@
 import type { WorkerDeps } from './worker-deps.ts';
 import type { ConversationRecord } from '../store/index.ts';
 import { freshDirectory } from './notification-delivery.ts';
-import { escapeSlackText } from '../slack/format/escape.ts';
+import { assignedText } from '../slack/format/thread-notices.ts';
 import { dmOwnerOf, postInEveryThread, threadsOf } from './chat-threads.ts';
 import { addThreads } from './conversation-thread.ts';
 
@@ -21,12 +21,12 @@ export async function announceAssignment(deps: WorkerDeps, orgId: string, conver
     // Still said in the threads, by name, so reps in Slack know someone has it.
     const find = async (force: boolean) => (await freshDirectory(deps, orgId, { force })).agents.find((a) => a.agentId === agentId);
     const agent = (await find(false)) ?? (await find(true));
-    const name = escapeSlackText(agent?.name ?? 'an agent without a Slack account');
-    await postInEveryThread(deps, record, token, key, () => ({ text: `:bust_in_silhouette: Assigned to ${name}.` }));
+    const name = agent?.name ?? 'an agent without a Slack account';
+    await postInEveryThread(deps, record, token, key, () => ({ text: assignedText({ name }) }));
     return;
   }
   const assignee = mapping.slackUserId;
-  await postInEveryThread(deps, record, token, key, () => ({ text: `:bust_in_silhouette: Assigned to <@${assignee}>.` }));
+  await postInEveryThread(deps, record, token, key, () => ({ text: assignedText({ slackUserId: assignee }) }));
   if (await seesChat(deps, token, record, assignee)) return;
   const groupName = record.notification.groupName;
   await addThreads(deps, orgId, conversationId, [{

@@ -5,7 +5,7 @@
 // joins it (conversations.join, Tier 3, inside the shared per-minute budget). A private channel
 // cannot be joined: the app must be added by a member, which the settings page explains.
 import type { WorkerDeps } from './worker-deps.ts';
-import type { PostMessageArgs } from '../slack/slack-api.ts';
+import type { PostMessageArgs, PostedMessage } from '../slack/slack-api.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
 import { createChannelJoiner } from '../directory/channel-join.ts';
 import { DirectoryRateLimitedError } from '../directory/directory-lookup.ts';
@@ -65,12 +65,13 @@ export async function postJoiningIfNeeded(
   token: string,
   args: PostMessageArgs,
   maxWaitMs?: number,
-): Promise<{ channel: string; ts: string }> {
+  beforeEachTry?: () => Promise<void>,
+): Promise<PostedMessage> {
   try {
-    return await postWhenBudgetAllows(deps.slack, token, args, maxWaitMs);
+    return await postWhenBudgetAllows(deps.slack, token, args, maxWaitMs, beforeEachTry);
   } catch (error) {
     if (!(error instanceof SlackApiError && error.code === 'not_in_channel')) throw error;
     await ensureAppInChannel(deps, teamId, args.channel, { force: true });
-    return postWhenBudgetAllows(deps.slack, token, args, maxWaitMs);
+    return postWhenBudgetAllows(deps.slack, token, args, maxWaitMs, beforeEachTry);
   }
 }

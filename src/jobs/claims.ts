@@ -9,6 +9,7 @@ import type { InteractionPayload } from '../slack/slack-interactions.ts';
 import { blockActionsSchema } from '../slack/slack-interactions.ts';
 import { refreshParentMessage } from './parent-message.ts';
 import { unmappedUserNotice } from '../slack/format/notices.ts';
+import { alreadyTakenText } from '../slack/format/thread-notices.ts';
 import { freshDirectory } from './notification-delivery.ts';
 import { markAnswered } from './answers.ts';
 import { PlatformApiError } from '../platform/platform-api.ts';
@@ -43,7 +44,7 @@ export async function handleClaimClick(deps: WorkerDeps, raw: InteractionPayload
     const holder = await deps.store.conversations.chatClaim(orgId, conversationId);
     if (!holder) return; // cannot happen: a refused claim means one exists
     if (holder.slackUserId !== slackUserId) {
-      await tell(`<@${holder.slackUserId}> already has this chat.`);
+      await tell(alreadyTakenText(holder.slackUserId));
       return;
     }
     // The same rep again, or this job retried after winning: finish what the win started.

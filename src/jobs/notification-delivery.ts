@@ -8,7 +8,7 @@ import type { WorkerDeps } from './worker-deps.ts';
 import type { ConversationRecord, NotificationRecord, PlannedThread, SlackThreadRef } from '../store/index.ts';
 import { routeNotification, type NotifyTarget, type RoutingAgent, type RoutingDecision, type RoutingInput } from '../routing/notification-router.ts';
 import { parentMessage, type ParentStatus } from '../slack/format/conversation-messages.ts';
-import { SlackApiError } from '../slack/slack-errors.ts';
+import { SlackApiError, contentRefusalCodes } from '../slack/slack-errors.ts';
 import { ensureAppInChannel, postJoiningIfNeeded } from './channel-membership.ts';
 
 /** Agents and groups fetched from the platform are reused this long; status events update them meanwhile. */
@@ -75,7 +75,13 @@ export async function freshDirectory(deps: WorkerDeps, orgId: string, options: {
   }
 }
 
-export async function deliverNotification(deps: WorkerDeps, record: ConversationRecord, teamId: string, token: string): Promise<DeliveryResult> {
+export async function deliverNotification(
+  deps: WorkerDeps,
+  record: ConversationRecord,
+  teamId: string,
+  token: string,
+  beforeEachPost?: () => Promise<void>,
+): Promise<DeliveryResult> {
   const facts = await routingFacts(deps, record);
   const unusable = { channelIds: new Set<string>(), slackUserIds: new Set<string>() };
   const log = deps.logger.child({ orgId: record.orgId, conversationId: record.conversationId });
@@ -87,7 +93,7 @@ export async function deliverNotification(deps: WorkerDeps, record: Conversation
     const notificationOf = (target: NotifyTarget) => describe(decision, target, facts.group?.name ?? null);
     const notification = notificationOf(first!);
     try {
-      const thread = await openThreadAt(deps, record, teamId, token, plannedTarget(first!), notification, { kind: 'waiting' });
+      const thread = await openThreadAt(deps, record, teamId, token, plannedTarget(first!), notification, { kind: 'waiting' }, beforeEachPost);
       if (!thread) {
         // A person Slack will not let the app message (deactivated, a bot…).
         if (first!.kind === 'dm') unusable.slackUserIds.add(first!.slackUserId);
@@ -98,6 +104,11 @@ export async function deliverNotification(deps: WorkerDeps, record: Conversation
       const planned = others.map((t) => ({ target: plannedTarget(t), notification: notificationOf(t), opened: 'notification' as const }));
       return { ok: true, thread, notification, planned };
     } catch (error) {
+      // Slack refused the parent message itself, even as plain text: no target would take it.
+      if (error instanceof SlackApiError && contentRefusalCodes.has(error.code)) {
+        log.error({ code: error.code, rule: decision.rule }, 'Slack refused the notification itself');
+        return { ok: false, reason: `Slack refused the notification (${error.code})` };
+      }
       const refused = refusalOf(error, plannedTarget(first!));
       if (!refused) throw error;
       log.warn({ ...refused.log, rule: decision.rule }, 'Slack refused the notification target; routing again without it');
@@ -133,6 +144,7 @@ export async function openThreadAt(
   target: PlannedThread['target'],
   notification: NotificationRecord,
   status: ParentStatus,
+  beforeEachPost?: () => Promise<void>,
 ): Promise<SlackThreadRef | null> {
   const body = parentMessage(record.conversation!, {
     mentionUserIds: notification.mentionSlackUserIds,
@@ -154,7 +166,7 @@ export async function openThreadAt(
   }
   // Waits as this chat's parent in this channel, so a retried job keeps its turn.
   const waiterId = `parent:${record.orgId}:${record.conversationId}:${channel}`;
-  const posted = await postJoiningIfNeeded(deps, teamId, token, { channel, ...body, priority: 'parent', waiterId }, PARENT_BUDGET_WAIT_MS);
+  const posted = await postJoiningIfNeeded(deps, teamId, token, { channel, ...body, priority: 'parent', waiterId }, PARENT_BUDGET_WAIT_MS, beforeEachPost);
   return { teamId, channelId: posted.channel, threadTs: posted.ts };
 }
 

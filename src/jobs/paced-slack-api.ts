@@ -3,7 +3,7 @@
 // exceed a budget is not sent: SlackBudgetExhaustedError makes the job wait and try again, by
 // which time more of the conversation may be pending and go out as one combined message.
 import { createHash, randomUUID } from 'node:crypto';
-import type { PostMessageArgs, SlackApi } from '../slack/slack-api.ts';
+import type { PostMessageArgs, PostedMessage, SlackApi } from '../slack/slack-api.ts';
 import { SlackRateLimitedError } from '../slack/slack-errors.ts';
 import type { SlackBudget } from './slack-budget.ts';
 
@@ -57,11 +57,14 @@ export async function postWhenBudgetAllows(
   token: string,
   args: PostMessageArgs,
   maxWaitMs = 10_000,
-): Promise<{ channel: string; ts: string }> {
+  beforeEachTry?: () => Promise<void>,
+): Promise<PostedMessage> {
   const deadline = Date.now() + maxWaitMs;
   // One waiter across the tries, so its place among the channel's waiting posts is kept.
   const post = { ...args, waiterId: args.waiterId ?? waiterOf(args) };
   for (;;) {
+    // Under a lock, the caller checks it still holds it before each try: a wait may outlast a lease.
+    await beforeEachTry?.();
     try {
       return await slack.postMessage(token, post);
     } catch (error) {

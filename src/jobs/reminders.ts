@@ -14,7 +14,7 @@ import { answerTimeOf } from '../store/org-settings.repository.ts';
 import { routingFacts } from './notification-delivery.ts';
 import { refreshParentMessage } from './parent-message.ts';
 import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
-import { channelReminderText, escalationNoteText, threadReminderText, type WaitingChatLine } from '../slack/format/reminders.ts';
+import { channelReminderText, escalationNoteText, threadReminderText, type EscalationTarget, type WaitingChatLine } from '../slack/format/reminders.ts';
 import { postWhenBudgetAllows } from './paced-slack-api.ts';
 import { dmOwnerOf, notifiedIn, postInEveryThread, threadsOf } from './chat-threads.ts';
 import { addThreads } from './conversation-thread.ts';
@@ -140,7 +140,7 @@ async function escalate(deps: WorkerDeps, record: ConversationRecord, token: str
   const globalChannel = facts.settings.globalChannelEnabled ? facts.settings.globalChannelId : null;
 
   let wanted: PlannedThread[];
-  let where: string;
+  let where: EscalationTarget;
   if (globalChannel && !threads.some((t) => t.ref.channelId === globalChannel)) {
     const owner = facts.conversation.accountOwnerAgentId ? facts.agents.get(facts.conversation.accountOwnerAgentId)?.slackUserId ?? null : null;
     const mentions = [...new Set([...members.flatMap((m) => m.slackUserId ?? []), ...(owner ? [owner] : [])])];
@@ -149,7 +149,7 @@ async function escalate(deps: WorkerDeps, record: ConversationRecord, token: str
       notification: { rule: 'escalation', reason, targetKind: 'channel', mentionSlackUserIds: mentions, unmappedMemberNames: members.filter((m) => !m.slackUserId).map((m) => m.name), groupName, dmSlackUserIds: [] },
       opened: 'escalation',
     }];
-    where = `<#${globalChannel}>`;
+    where = { channelId: globalChannel };
   } else {
     const online = members.filter((m) => m.status === 'online' && m.slackUserId && !threads.some((t) => dmOwnerOf(t) === m.slackUserId)).map((m) => m.slackUserId!);
     if (online.length === 0) {
@@ -161,7 +161,7 @@ async function escalate(deps: WorkerDeps, record: ConversationRecord, token: str
       notification: { rule: 'escalation', reason, targetKind: 'dm', mentionSlackUserIds: [], unmappedMemberNames: [], groupName, dmSlackUserIds: [slackUserId] },
       opened: 'escalation',
     }));
-    where = `${online.map((id) => `<@${id}>`).join(', ')} (in their DMs)`;
+    where = { dmSlackUserIds: online };
   }
   await addThreads(deps, orgId, conversationId, wanted);
   // Said in the threads the chat had before, not in the new ones (they open with the reason).

@@ -6,8 +6,8 @@ import { postInEveryThread } from './chat-threads.ts';
 import { refreshParentMessage } from './parent-message.ts';
 import { freshDirectory } from './notification-delivery.ts';
 import { formAnswersText } from '../slack/format/shortcut-views.ts';
-import { slackTime, visitorDisplayName } from '../slack/format/conversation-messages.ts';
-import { escapeSlackText } from '../slack/format/escape.ts';
+import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
+import { meetingBookedText } from '../slack/format/thread-notices.ts';
 
 /** Posts `text` in each of the conversation's threads once for `key`; false when there is no thread (yet). */
 async function postOnce(deps: WorkerDeps, orgId: string, conversationId: string, key: string, text: string): Promise<boolean> {
@@ -21,12 +21,12 @@ async function postOnce(deps: WorkerDeps, orgId: string, conversationId: string,
 
 export async function noteMeetingBooked(deps: WorkerDeps, orgId: string, data: { conversationId: string; meetingRequestId: string; agentId: string; startsAt: string }): Promise<void> {
   const record = await deps.store.conversations.get(orgId, data.conversationId);
-  const visitor = escapeSlackText(visitorDisplayName(record?.conversation ?? null));
+  const visitorName = visitorDisplayName(record?.conversation ?? null);
   const mapping = await deps.store.agentMappings.findByAgent(orgId, data.agentId);
   const agentName = (await freshDirectory(deps, orgId)).agents.find((a) => a.agentId === data.agentId)?.name ?? 'the rep';
-  const who = mapping ? `<@${mapping.slackUserId}>` : escapeSlackText(agentName);
+  const who = mapping ? { slackUserId: mapping.slackUserId } : { name: agentName };
   await deps.store.conversations.setMeeting(orgId, data.conversationId, { agentId: data.agentId, agentName, startsAt: data.startsAt }, deps.now());
-  await postOnce(deps, orgId, data.conversationId, `meeting:${data.meetingRequestId}`, `:white_check_mark: ${visitor} booked a meeting with ${who}: ${slackTime(data.startsAt)}.`);
+  await postOnce(deps, orgId, data.conversationId, `meeting:${data.meetingRequestId}`, meetingBookedText({ visitorName, with: who, startsAt: data.startsAt }));
   await refreshParentMessage(deps, orgId, data.conversationId);
 }
 

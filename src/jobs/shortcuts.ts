@@ -9,12 +9,12 @@ import type { WorkerDeps } from './worker-deps.ts';
 import type { InteractionPayload } from '../slack/slack-interactions.ts';
 import {
   BOOK_MEETING_SHORTCUT, COLLECT_INFO_SHORTCUT, BOOK_MEETING_VIEW, COLLECT_INFO_VIEW,
-  bookMeetingModal, collectInfoModal, readMeetingSubmission, readFormSubmission, readShortcutContext, fieldList,
+  bookMeetingModal, collectInfoModal, readMeetingSubmission, readFormSubmission, readShortcutContext,
   type ShortcutContext,
 } from '../slack/format/shortcut-views.ts';
 import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
 import { unmappedUserNotice } from '../slack/format/notices.ts';
-import { escapeSlackText } from '../slack/format/escape.ts';
+import { formRequestedText, meetingOfferedText, shortcutRefusal } from '../slack/format/thread-notices.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
 import { PlatformApiError, type FormField } from '../platform/platform-api.ts';
 import { freshDirectory } from './notification-delivery.ts';
@@ -37,7 +37,6 @@ const viewSubmissionSchema = z.object({
   view: z.object({ callback_id: z.string(), private_metadata: z.string().optional(), state: z.object({ values: z.record(z.string(), z.record(z.string(), z.any())) }).passthrough() }).passthrough(),
 });
 
-const what: Record<string, string> = { [BOOK_MEETING_SHORTCUT]: 'Book a meeting', [COLLECT_INFO_SHORTCUT]: 'Collect info' };
 export const shortcutCallbackIds = new Set([BOOK_MEETING_SHORTCUT, COLLECT_INFO_SHORTCUT]);
 export const shortcutViewIds = new Set([BOOK_MEETING_VIEW, COLLECT_INFO_VIEW]);
 
@@ -90,11 +89,11 @@ export async function handleMessageShortcut(deps: WorkerDeps, raw: InteractionPa
     }
   };
   if (!found) {
-    await explain(`*${what[p.callback_id]}* works on the messages of a chat's thread: open the thread of the chat it is for, and use the shortcut on one of its messages.`);
+    await explain(shortcutRefusal(p.callback_id, 'not-in-chat'));
     return;
   }
   if (!mapping || mapping.orgId !== found.orgId) {
-    await explain(unmappedUserNotice(`*${what[p.callback_id]}* is not available`));
+    await explain(shortcutRefusal(p.callback_id, 'unmapped'));
     return;
   }
   const [record, calendars] = await Promise.all([
@@ -102,7 +101,7 @@ export async function handleMessageShortcut(deps: WorkerDeps, raw: InteractionPa
     isBooking ? calendarsOf(deps, found.orgId) : Promise.resolve([]),
   ]);
   if (!record.known || record.status === 'ended') {
-    await explain(`*${what[p.callback_id]}* is not available: this chat has ended, so the visitor is no longer there to see it.`);
+    await explain(shortcutRefusal(p.callback_id, 'ended'));
     return;
   }
   const context: ShortcutContext = { orgId: found.orgId, conversationId: found.conversationId, channelId, threadTs };
@@ -122,7 +121,7 @@ export async function handleMessageShortcut(deps: WorkerDeps, raw: InteractionPa
     // The 3 seconds passed (or the trigger was used): say so rather than leave the click unanswered.
     if (error instanceof SlackApiError && ['expired_trigger_id', 'exchanged_trigger_id'].includes(error.code)) {
       log.warn({ code: error.code }, 'the shortcut modal could not open in time');
-      await explain(`*${what[p.callback_id]}* took too long to open; please try again.`);
+      await explain(shortcutRefusal(p.callback_id, 'too-slow'));
       return;
     }
     throw error;
@@ -157,7 +156,7 @@ export async function handleViewSubmission(deps: WorkerDeps, raw: InteractionPay
     await tell('Nothing was sent to the visitor: the chat ended while the form was open.');
     return;
   }
-  const visitorName = escapeSlackText(visitorDisplayName(record.conversation));
+  const visitorName = visitorDisplayName(record.conversation);
   // The submission's own id makes the thread note once-only under retries.
   const noticeKey = `view:${String((p.view as { id?: unknown }).id ?? '')}:${String((p.view as { hash?: unknown }).hash ?? '')}`;
   // Said in every thread of the chat: whoever follows it elsewhere sees what was offered.
@@ -169,15 +168,14 @@ export async function handleViewSubmission(deps: WorkerDeps, raw: InteractionPay
       const calendarOwner = await deps.store.agentMappings.findByAgent(context.orgId, choice.agentId);
       await deps.platform.requestMeeting({ orgId: context.orgId, conversationId: context.conversationId, agentId: choice.agentId, durationMinutes: choice.durationMinutes });
       // Named by mention when they are in Slack; otherwise by the platform's name for them.
-      const whose = calendarOwner
-        ? `<@${calendarOwner.slackUserId}>'s`
-        : `${escapeSlackText((await freshDirectory(deps, context.orgId)).agents.find((a) => a.agentId === choice.agentId)?.name ?? 'their')}'s`;
-      await post(`:calendar: <@${slackUserId}> offered ${visitorName} a ${choice.durationMinutes}-minute meeting on ${whose} calendar.`);
+      const ownerName = calendarOwner ? null : (await freshDirectory(deps, context.orgId)).agents.find((a) => a.agentId === choice.agentId)?.name;
+      const owner = calendarOwner ? { slackUserId: calendarOwner.slackUserId } : ownerName ? { name: ownerName } : null;
+      await post(meetingOfferedText({ bySlackUserId: slackUserId, visitorName, durationMinutes: choice.durationMinutes, calendarOwner: owner }));
     } else if (p.view.callback_id === COLLECT_INFO_VIEW) {
       const fields = readFormSubmission(p.view.state.values);
       if (!fields) return;
       await deps.platform.requestForm({ orgId: context.orgId, conversationId: context.conversationId, agentId: mapping.agentId, fields });
-      await post(`:memo: <@${slackUserId}> asked ${visitorName} for: ${fieldList(fields)}.`);
+      await post(formRequestedText({ bySlackUserId: slackUserId, visitorName, fields }));
     }
   } catch (error) {
     if (error instanceof PlatformApiError && !error.transient && error.status !== 429) {

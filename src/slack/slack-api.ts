@@ -9,7 +9,8 @@ import {
   LogLevel,
 } from '@slack/web-api';
 import type { KnownBlock, Block, View } from '@slack/web-api';
-import { SlackApiError, SlackRateLimitedError, isTransientSlackCode } from './slack-errors.ts';
+import { SlackApiError, SlackRateLimitedError, isTransientSlackCode, contentRefusalCodes } from './slack-errors.ts';
+import { fitMessage, fitView } from './format/slack-limits.ts';
 
 export type SlackBlock = KnownBlock | Block;
 export type SlackView = View;
@@ -28,6 +29,19 @@ export interface PostMessageArgs {
   priority?: PostPriority;
   /** For the shared posting budget only: names one post across its retries. */
   waiterId?: string;
+  /**
+   * When Slack refuses the blocks (invalid_blocks, msg_too_long), post `text` alone instead
+   * (default true). A combined post of several chat messages turns it off: its text is a summary,
+   * so its messages are posted one at a time instead (src/jobs/conversation-thread.ts).
+   */
+  plainFallback?: boolean;
+}
+
+/** A post Slack accepted; `plainText` when only its text went out, as Slack refused its blocks. */
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  plainText?: true;
 }
 
 export interface OAuthAccessResult {
@@ -78,7 +92,7 @@ export interface SlackApi {
   userInfo(token: string, slackUserId: string): Promise<DirectoryUser>;
   /** One page of users.list. */
   listUsers(token: string, args: { cursor: string | null; limit: number }): Promise<Page<DirectoryUser>>;
-  postMessage(token: string, args: PostMessageArgs): Promise<{ channel: string; ts: string }>;
+  postMessage(token: string, args: PostMessageArgs): Promise<PostedMessage>;
   updateMessage(token: string, args: { channel: string; ts: string; text: string; blocks?: SlackBlock[] }): Promise<void>;
   postEphemeral(token: string, args: { channel: string; user: string; text: string; threadTs?: string }): Promise<void>;
   getPermalink(token: string, args: { channel: string; ts: string }): Promise<string>;
@@ -136,14 +150,30 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
     }
   }
 
+  /**
+   * Runs `send` with the payload's blocks and, when Slack refuses them as content (a Slack change
+   * of limits, a block the guard does not know), once more with its text alone: Slack posted
+   * nothing the first time, so the second post cannot be a duplicate.
+   */
+  async function withPlainFallback<T>(method: string, blocks: unknown[] | undefined, fallback: boolean, send: (withBlocks: boolean) => Promise<T>): Promise<{ result: T; plainText: boolean }> {
+    try {
+      return { result: await call(method, () => send(true)), plainText: false };
+    } catch (error) {
+      if (!(fallback && blocks?.length && error instanceof SlackApiError && contentRefusalCodes.has(error.code))) throw error;
+      return { result: await call(method, () => send(false)), plainText: true };
+    }
+  }
+
   return {
-    async postMessage(token, args) {
-      const result = await call('chat.postMessage', () =>
+    async postMessage(token, raw) {
+      // Every message goes out within Slack's limits, whoever built it (src/slack/format/slack-limits.ts).
+      const args = fitMessage(raw);
+      const { result, plainText } = await withPlainFallback('chat.postMessage', args.blocks, args.plainFallback ?? true, (withBlocks) =>
         client.chat.postMessage({
           token,
           channel: args.channel,
           text: args.text,
-          ...(args.blocks ? { blocks: args.blocks } : {}),
+          ...(withBlocks && args.blocks ? { blocks: args.blocks } : {}),
           ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
           ...(args.username ? { username: args.username } : {}),
           ...(args.iconUrl ? { icon_url: args.iconUrl } : {}),
@@ -152,14 +182,16 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
         }),
       );
       if (!result.ts || !result.channel) throw new SlackApiError('chat.postMessage', 'missing_ts_in_response', false);
-      return { channel: result.channel, ts: result.ts };
+      return { channel: result.channel, ts: result.ts, ...(plainText ? { plainText: true as const } : {}) };
     },
-    async updateMessage(token, args) {
-      await call('chat.update', () =>
-        client.chat.update({ token, channel: args.channel, ts: args.ts, text: args.text, ...(args.blocks ? { blocks: args.blocks } : {}) }),
+    async updateMessage(token, raw) {
+      const args = fitMessage(raw);
+      await withPlainFallback('chat.update', args.blocks, true, (withBlocks) =>
+        client.chat.update({ token, channel: args.channel, ts: args.ts, text: args.text, ...(withBlocks && args.blocks ? { blocks: args.blocks } : {}) }),
       );
     },
-    async postEphemeral(token, args) {
+    async postEphemeral(token, raw) {
+      const args = fitMessage(raw);
       await call('chat.postEphemeral', () =>
         client.chat.postEphemeral({
           token,
@@ -266,10 +298,12 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
       };
     },
     async openView(token, args) {
-      await call('views.open', () => client.views.open({ token, trigger_id: args.triggerId, view: args.view }));
+      const view = fitView(args.view as unknown as Record<string, unknown>) as unknown as SlackView;
+      await call('views.open', () => client.views.open({ token, trigger_id: args.triggerId, view }));
     },
     async publishHome(token, args) {
-      await call('views.publish', () => client.views.publish({ token, user_id: args.userId, view: args.view }));
+      const view = fitView(args.view as unknown as Record<string, unknown>) as unknown as SlackView;
+      await call('views.publish', () => client.views.publish({ token, user_id: args.userId, view }));
     },
     async refreshBotToken(refreshToken) {
       const result = await call('oauth.v2.access', () =>

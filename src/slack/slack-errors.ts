@@ -29,5 +29,8 @@ export function isTransientSlackCode(code: string): boolean {
   return transientCodes.has(code);
 }
 
+/** Slack refusing a message's content (not the target, not the connection): the same post fails again. */
+export const contentRefusalCodes: ReadonlySet<string> = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_too_long', 'no_text', 'invalid_arguments']);
+
 /** Codes meaning the workspace connection itself is gone: stop sending for the org, do not retry. */
 export const connectionLostCodes = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'team_not_found']);

@@ -71,6 +71,11 @@ export interface ConversationRecord {
   qualification: { rating: string; agentId: string; slackUserId: string } | null;
   /** Its thread's posts found the channel's budget exhausted: pending messages go out combined until it catches up. */
   backlogged: boolean;
+  /**
+   * Slack refused a combined post ending at this seq: up to it, messages go out one at a time,
+   * so only the one Slack refuses is skipped (kept across retries of the job).
+   */
+  soloThroughSeq: number | null;
   /** The last reminder stage sent (0 none, 1 reminded, 2 escalated). */
   reminderStage: number;
   /** The rep who pressed Join on the notification: first wins. */
@@ -126,6 +131,8 @@ export interface ConversationsRepository {
   setGapSince(orgId: string, conversationId: string, since: Date | null, now: Date): Promise<void>;
   markUndeliverable(orgId: string, conversationId: string, reason: string, now: Date): Promise<void>;
   setBacklogged(orgId: string, conversationId: string, backlogged: boolean, now: Date): Promise<void>;
+  /** Messages up to `seq` are posted one at a time (Slack refused them combined). */
+  setSoloThrough(orgId: string, conversationId: string, seq: number, now: Date): Promise<void>;
   /** Claims posting the end-of-chat prompt; false when it is posted or being posted. */
   claimEndPrompt(orgId: string, conversationId: string, now: Date): Promise<boolean>;
   settleEndPrompt(orgId: string, conversationId: string, ts: string | null, now: Date): Promise<void>;
@@ -179,6 +186,7 @@ function defaults(orgId: string, conversationId: string, createdAt: Date): Conve
     endPrompt: null,
     qualification: null,
     backlogged: false,
+    soloThroughSeq: null,
     reminderStage: 0,
     claimedBy: null,
     meeting: null,
@@ -245,7 +253,8 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     const createdAt = docs.find((d) => d.field === 'createdAt');
     if (!createdAt) return null;
     const record = defaults(orgId, conversationId, createdAt.value as Date) as unknown as Record<string, unknown>;
-    for (const doc of docs) record[doc.field] = doc.value;
+    // Only the record's own fields: a stored field name is never read as anything else.
+    for (const doc of docs) if (Object.hasOwn(record, doc.field)) record[doc.field] = doc.value;
     return record as unknown as ConversationRecord;
   }
 
@@ -324,6 +333,9 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     },
     async setBacklogged(orgId, conversationId, backlogged, now) {
       await set(orgId, conversationId, { backlogged }, now);
+    },
+    async setSoloThrough(orgId, conversationId, seq, now) {
+      await set(orgId, conversationId, { soloThroughSeq: seq }, now);
     },
     async claimEndPrompt(orgId, conversationId, now) {
       if (!(await claim(orgId, conversationId, 'end-prompt', now))) return false;

@@ -2,7 +2,8 @@
 // open chats with the visitor, the account, how long it has waited, and a link to the thread.
 // Pure: data in, a home view out.
 import type { SlackView, SlackBlock } from '../slack-api.ts';
-import { escapeSlackText } from './escape.ts';
+import { shown } from './mrkdwn.ts';
+import { linkTarget } from './slack-limits.ts';
 
 export interface HomeChat {
   visitorName: string;
@@ -27,16 +28,17 @@ export function appHomeView(input: { mapped: { agentName: string } | null; chats
     });
     return { type: 'home', blocks };
   }
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Linked to the chat agent *${escapeSlackText(input.mapped.agentName)}*.` }] });
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Linked to the chat agent *${shown(input.mapped.agentName, 300)}*.` }] });
   if (input.chats.length === 0) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'No open chats: chats you take (Join) or are assigned show up here.' } });
     return { type: 'home', blocks };
   }
   for (const chat of input.chats.slice(0, MAX_CHATS)) {
-    const account = chat.accountName ? ` · ${escapeSlackText(chat.accountName)}` : '';
+    const account = chat.accountName ? ` · ${shown(chat.accountName, 300)}` : '';
     const waited = chat.answered ? `open for ${chat.waitingMinutes} min` : `:hourglass_flowing_sand: waiting ${chat.waitingMinutes} min`;
-    const link = chat.threadLink ? ` · <${chat.threadLink}|Open thread>` : '';
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${escapeSlackText(chat.visitorName)}*${account}\n${waited}${link}` } }, { type: 'divider' });
+    const target = chat.threadLink ? linkTarget(chat.threadLink, 1000) : null;
+    const link = target ? ` · <${target}|Open thread>` : '';
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${shown(chat.visitorName, 300)}*${account}\n${waited}${link}` } }, { type: 'divider' });
   }
   const more = input.moreChats + Math.max(0, input.chats.length - MAX_CHATS);
   if (more > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `And ${more} more.` }] });

@@ -3,10 +3,25 @@
 import type { Conversation, Message } from '../../platform/webhook-events.ts';
 import type { SlackBlock } from '../slack-api.ts';
 import { escapeSlackText } from './escape.ts';
+import { SLACK_LIMITS, clip, linkTarget } from './slack-limits.ts';
+import { labelOf, listWithin, mention, shown } from './mrkdwn.ts';
 
 // Slack: a section's text is at most 3,000 characters and a message at most 50 blocks.
-const SECTION_LIMIT = 3000;
+const SECTION_LIMIT = SLACK_LIMITS.sectionText;
 const FALLBACK_TEXT_LIMIT = 3000;
+/**
+ * Each outside value shown on a parent message or author line is cut to this many characters
+ * (after escaping) with an ellipsis: the full value stays in the platform's transcript. Together
+ * they keep each block within Slack's 3,000 whatever the platform sends.
+ */
+const NAME_LIMIT = 300;
+const FACT_LIMIT = 400;
+const PAGE_LIMIT = 600;
+const REASON_LIMIT = 600;
+const ATTACHMENT_NAME_LIMIT = 300;
+const MIME_LIMIT = 100;
+/** At most this many people are mentioned on one parent; the rest are counted. */
+const MAX_MENTIONS = 40;
 
 export interface SlackMessageBody {
   text: string;
@@ -44,34 +59,39 @@ export const CLAIM_ACTION_ID = 'claim_chat';
 /** A time as Slack shows it in each reader's own time zone, with an ISO fallback. */
 export function slackTime(iso: string): string {
   const seconds = Math.floor(Date.parse(iso) / 1000);
-  return Number.isFinite(seconds) ? `<!date^${seconds}^{date_short_pretty} at {time}|${escapeSlackText(iso)}>` : escapeSlackText(iso);
+  return Number.isFinite(seconds) ? `<!date^${seconds}^{date_short_pretty} at {time}|${shown(iso, 100)}>` : shown(iso, 100);
 }
 
 export function parentMessage(conversation: Conversation, options: ParentOptions): SlackMessageBody {
-  const name = escapeSlackText(visitorDisplayName(conversation));
+  const name = shown(visitorDisplayName(conversation), NAME_LIMIT);
   const facts: string[] = [];
-  if (conversation.visitor.email) facts.push(`*Email:* ${escapeSlackText(conversation.visitor.email)}`);
-  if (conversation.visitor.company) facts.push(`*Company:* ${escapeSlackText(conversation.visitor.company)}`);
-  if (conversation.account) facts.push(`*Account:* ${escapeSlackText(conversation.account.name)}`);
-  facts.push(`*From:* ${sourceLabel[conversation.source]}`);
-  if (conversation.pageUrl) facts.push(`*Page:* ${escapeSlackText(conversation.pageUrl)}`);
-  if (options.groupName) facts.push(`*Routing group:* ${escapeSlackText(options.groupName)}`);
+  if (conversation.visitor.email) facts.push(`*Email:* ${shown(conversation.visitor.email, FACT_LIMIT)}`);
+  if (conversation.visitor.company) facts.push(`*Company:* ${shown(conversation.visitor.company, FACT_LIMIT)}`);
+  if (conversation.account) facts.push(`*Account:* ${shown(conversation.account.name, FACT_LIMIT)}`);
+  facts.push(`*From:* ${shown(labelOf(sourceLabel, conversation.source), 40)}`);
+  if (conversation.pageUrl) facts.push(`*Page:* ${shown(conversation.pageUrl, PAGE_LIMIT)}`);
+  if (options.groupName) facts.push(`*Routing group:* ${shown(options.groupName, FACT_LIMIT)}`);
 
-  const mentions = options.mentionUserIds.map((id) => `<@${id}>`).join(' ');
+  const mentionList = options.mentionUserIds.map(mention);
+  const mentions = mentionList.length > MAX_MENTIONS
+    ? `${mentionList.slice(0, MAX_MENTIONS).join(' ')} and ${mentionList.length - MAX_MENTIONS} more`
+    : mentionList.join(' ');
+  const head = `:speech_balloon: *New chat from ${name}*${mentions ? `\n${mentions}` : ''}`;
+  const unmappedLabel = '\nAlso in the group, not linked to Slack: ';
   const unmapped = options.unmappedNames?.length
-    ? `\nAlso in the group, not linked to Slack: ${options.unmappedNames.map(escapeSlackText).join(', ')}`
+    ? `${unmappedLabel}${listWithin(options.unmappedNames.map((n) => shown(n, 100)), SECTION_LIMIT - head.length - unmappedLabel.length)}`
     : '';
   const blocks: SlackBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `:speech_balloon: *New chat from ${name}*${mentions ? `\n${mentions}` : ''}${unmapped}` } },
+    { type: 'section', text: { type: 'mrkdwn', text: `${head}${unmapped}` } },
     { type: 'section', text: { type: 'mrkdwn', text: facts.join('\n') } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `Reply in this thread to answer the visitor. Sent here because: ${escapeSlackText(options.reason)}.` }] },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `Reply in this thread to answer the visitor. Sent here because: ${shown(options.reason, REASON_LIMIT)}.` }] },
   ];
   if (options.status) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: statusLine(options.status) }] });
   if (options.meeting) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:calendar: Meeting booked with ${escapeSlackText(options.meeting.agentName)}: ${slackTime(options.meeting.startsAt)}` }] });
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:calendar: Meeting booked with ${shown(options.meeting.agentName, NAME_LIMIT)}: ${slackTime(options.meeting.startsAt)}` }] });
   }
   if (options.claimedBySlackUserId) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:raising_hand: <@${options.claimedBySlackUserId}> took this chat` }] });
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:raising_hand: ${mention(options.claimedBySlackUserId)} took this chat` }] });
   } else if (options.status?.kind !== 'ended') {
     blocks.push({ type: 'actions', block_id: 'claim', elements: [{ type: 'button', action_id: CLAIM_ACTION_ID, text: { type: 'plain_text', text: 'Join' }, style: 'primary', value: 'claim' }] });
   }
@@ -83,7 +103,7 @@ function statusLine(status: ParentStatus): string {
     case 'waiting':
       return status.waitingMinutes ? `:hourglass_flowing_sand: Waiting for a rep for ${status.waitingMinutes} min` : ':hourglass_flowing_sand: Waiting for a rep';
     case 'answered':
-      return `:white_check_mark: Answered by ${escapeSlackText(status.by)}`;
+      return `:white_check_mark: Answered by ${shown(status.by, NAME_LIMIT)}`;
     case 'ended':
       return ':checkered_flag: Chat ended';
   }
@@ -93,20 +113,16 @@ const authorLabel: Record<Message['author']['type'], string> = { visitor: 'visit
 const originLabel: Record<Message['origin'], string> = { web: 'website', mobile_app: 'mobile app', console: 'console', slack: 'Slack', bot: 'bot' };
 
 export function threadMessage(message: Message, options: { late?: boolean } = {}): SlackMessageBody {
-  const name = escapeSlackText(message.author.name || authorLabel[message.author.type]);
+  const type = shown(labelOf(authorLabel, message.author.type), 40);
+  const name = shown(message.author.name || type, NAME_LIMIT);
   const body = escapeSlackText(message.text);
   const chunks = splitText(body, SECTION_LIMIT);
   const blocks: SlackBlock[] = chunks.map((chunk) => ({ type: 'section', text: { type: 'mrkdwn', text: chunk } }));
-  for (const attachment of message.attachments) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: `:paperclip: <${linkTarget(attachment.url)}|${escapeSlackText(attachment.name)}> (${escapeSlackText(attachment.mimeType)}, ${formatBytes(attachment.size)})` },
-    });
-  }
-  const context = `*${name}* (${authorLabel[message.author.type]}, ${originLabel[message.origin]})${options.late ? ' · arrived late' : ''}`;
+  for (const attachment of message.attachments) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: attachmentLine(attachment) } });
+  const context = `*${name}* (${type}, ${shown(labelOf(originLabel, message.origin), 40)})${options.late ? ' · arrived late' : ''}`;
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
   const fallback = `${name}: ${body}`;
-  return { text: shorten(fallback, FALLBACK_TEXT_LIMIT), blocks };
+  return { text: clip(fallback, FALLBACK_TEXT_LIMIT), blocks };
 }
 
 // Slack: at most 50 blocks a message.
@@ -119,9 +135,10 @@ const MESSAGE_BLOCK_LIMIT = 50;
  */
 export function threadPosts(message: Message, options: { late?: boolean } = {}): SlackMessageBody[] {
   const single = threadMessage(message, options);
+  const avatar = message.author.avatarUrl && message.author.type !== 'visitor' ? linkTarget(message.author.avatarUrl) : null;
   const identity = {
-    username: (message.author.name || authorLabel[message.author.type]).slice(0, 80),
-    ...(message.author.avatarUrl && message.author.type !== 'visitor' ? { iconUrl: message.author.avatarUrl } : {}),
+    username: clip(message.author.name.trim() || labelOf(authorLabel, message.author.type), SLACK_LIMITS.username),
+    ...(avatar ? { iconUrl: avatar } : {}),
   };
   if (single.blocks.length <= MESSAGE_BLOCK_LIMIT) return [{ ...single, ...identity }];
   // The context line (author) and attachments stay with the last part; earlier parts say more follows.
@@ -133,7 +150,7 @@ export function threadPosts(message: Message, options: { late?: boolean } = {}):
     const last = i + perPart >= body.length;
     const blocks = [...body.slice(i, i + perPart), last ? context : { type: 'context', elements: [{ type: 'mrkdwn', text: '_continued below_' }] }] as SlackBlock[];
     const words = blocks.flatMap((b) => ('text' in b && b.text && typeof b.text === 'object' && 'text' in b.text ? [String(b.text.text)] : [])).join('\n');
-    parts.push({ text: shorten(words, FALLBACK_TEXT_LIMIT), blocks, ...identity });
+    parts.push({ text: clip(words, FALLBACK_TEXT_LIMIT), blocks, ...identity });
   }
   return parts;
 }
@@ -153,7 +170,7 @@ export function combinedThreadMessage(messages: Message[]): { body: SlackMessage
     blocks += part.blocks.length;
   }
   return {
-    body: { text: shorten(parts.map((p) => p.text).join('\n'), FALLBACK_TEXT_LIMIT), blocks: parts.flatMap((p) => p.blocks) },
+    body: { text: clip(parts.map((p) => p.text).join('\n'), FALLBACK_TEXT_LIMIT), blocks: parts.flatMap((p) => p.blocks) },
     count: parts.length,
   };
 }
@@ -182,22 +199,20 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
-/** A URL inside Slack's <url|label> syntax: the three characters that would end or split it are percent-encoded. */
-function linkTarget(url: string): string {
-  return url.replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
+/**
+ * One attachment: its name as a link when the URL is http(s) and within Slack's URL limit;
+ * otherwise (javascript:, slack:, file:…, or a URL over 3,000 characters) its plain name.
+ */
+function attachmentLine(attachment: Message['attachments'][number]): string {
+  const name = shown(attachment.name.trim() || 'attachment', ATTACHMENT_NAME_LIMIT);
+  const about = ` (${shown(attachment.mimeType, MIME_LIMIT)}, ${formatBytes(attachment.size)})`;
+  const target = linkTarget(attachment.url, SECTION_LIMIT - name.length - about.length - ':paperclip: <|>'.length);
+  return `:paperclip: ${target ? `<${target}|${name}>` : name}${about}`;
 }
 
-/** Shortens text to `limit` characters without ending inside an escape or an emoji. */
-function shorten(text: string, limit: number): string {
-  if (text.length <= limit) return text;
-  let cut = limit - 1;
-  const amp = text.lastIndexOf('&', cut);
-  if (amp > cut - 5 && text.indexOf(';', amp) >= cut) cut = amp;
-  if (isHighSurrogate(text.charCodeAt(cut - 1))) cut -= 1;
-  return `${text.slice(0, cut)}…`;
-}
 
 function formatBytes(size: number): string {
+  if (!Number.isFinite(size) || size < 0) return 'size unknown';
   if (size < 1024) return `${size} B`;
   if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KB`;
   return `${(size / 1024 / 1024).toFixed(1)} MB`;
@@ -212,10 +227,10 @@ export function identificationLine(before: Conversation | null, after: Conversat
   const v0 = before?.visitor;
   const v1 = after.visitor;
   if (v1.name !== (v0?.name ?? null) || v1.email !== (v0?.email ?? null) || v1.company !== (v0?.company ?? null)) {
-    const details = [v1.email, v1.company].filter(Boolean).map((d) => escapeSlackText(d!)).join(', ');
-    if (v1.name || v1.email) parts.push(`Visitor identified: *${escapeSlackText(visitorDisplayName(after))}*${details ? ` (${details})` : ''}`);
+    const details = [v1.email, v1.company].filter(Boolean).map((d) => shown(d!, FACT_LIMIT)).join(', ');
+    if (v1.name || v1.email) parts.push(`Visitor identified: *${shown(visitorDisplayName(after), NAME_LIMIT)}*${details ? ` (${details})` : ''}`);
   }
-  if (after.account && after.account.id !== before?.account?.id) parts.push(`Account matched: *${escapeSlackText(after.account.name)}*`);
+  if (after.account && after.account.id !== before?.account?.id) parts.push(`Account matched: *${shown(after.account.name, FACT_LIMIT)}*`);
   if (after.routingGroupId !== (before?.routingGroupId ?? null) && before) parts.push('Routing group changed');
   return parts.length ? `:information_source: ${parts.join(' · ')}` : null;
 }

@@ -1,6 +1,7 @@
 // The app's answer to someone writing to it in its DM outside a chat's thread: what it does,
 // and their open chats. Pure: data in, mrkdwn text out.
-import { escapeSlackText } from './escape.ts';
+import { shown } from './mrkdwn.ts';
+import { linkTarget } from './slack-limits.ts';
 
 export interface OpenChatLine {
   visitorName: string;
@@ -17,8 +18,9 @@ export function openChatsText(input: { mapped: boolean; unmappedNotice: string |
   if (!input.mapped) return `${ABOUT}\n\n${input.unmappedNotice ?? ''}`.trim();
   if (input.chats.length === 0) return `${ABOUT}\n\nYou have no open chats right now. To answer a chat, reply in its thread.`;
   const lines = input.chats.map((c) => {
-    const name = escapeSlackText(c.visitorName);
-    const label = c.link ? `<${c.link}|${name}>` : name;
+    const name = shown(c.visitorName, 200);
+    const target = c.link ? linkTarget(c.link, 1000) : null;
+    const label = target ? `<${target}|${name}>` : name;
     return `• ${label}, started ${c.waitingMinutes} min ago`;
   });
   const more = input.more > 0 ? `\n…and ${input.more} more (see the app's Home tab).` : '';

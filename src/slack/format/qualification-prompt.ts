@@ -4,6 +4,7 @@
 import type { SlackBlock } from '../slack-api.ts';
 import type { QualificationRating } from '../../platform/platform-api.ts';
 import { QUALIFY_ACTION_ID } from '../slack-interactions.ts';
+import { mention } from './mrkdwn.ts';
 
 export const ratingLabels: Record<QualificationRating, string> = { hot: 'Hot', warm: 'Warm', cold: 'Cold', not_a_lead: 'Not a lead' };
 const endedByText = { visitor: 'the visitor', agent: 'an agent', timeout: 'inactivity' } as const;
@@ -16,9 +17,9 @@ export function qualificationPrompt(input: {
   endedBy: keyof typeof endedByText | null;
   rated: { rating: QualificationRating; slackUserId: string } | null;
 }): { text: string; blocks: SlackBlock[] } {
-  const ended = input.endedBy ? `:checkered_flag: Chat ended by ${endedByText[input.endedBy]}.` : ':checkered_flag: Chat ended.';
+  const ended = input.endedBy && Object.hasOwn(endedByText, input.endedBy) ? `:checkered_flag: Chat ended by ${endedByText[input.endedBy]}.` : ':checkered_flag: Chat ended.';
   const question = input.rated
-    ? `*Lead rated ${ratingLabels[input.rated.rating]}* by <@${input.rated.slackUserId}>. Change it:`
+    ? `*Lead rated ${ratingLabels[input.rated.rating]}* by ${mention(input.rated.slackUserId)}. Change it:`
     : 'How qualified was this lead?';
   return {
     text: input.rated ? `${ended} Lead rated ${ratingLabels[input.rated.rating]}.` : `${ended} How qualified was this lead?`,

@@ -1,8 +1,11 @@
 // The reminder texts: one chat's (in its thread), several chats' due together in one channel
 // (one post listing them), and the escalation note. Pure: data in, mrkdwn out.
-import { escapeSlackText } from './escape.ts';
+import { listWithin, mention, shown } from './mrkdwn.ts';
+import { SLACK_LIMITS, linkTarget } from './slack-limits.ts';
 
-const mentions = (ids: string[]) => ids.map((id) => `<@${id}>`).join(' ');
+/** Mentions take at most this much of a reminder; the rest of the people are counted. */
+const MENTIONS_BUDGET = 1000;
+const mentions = (ids: string[]) => listWithin(ids.map(mention), MENTIONS_BUDGET, ' ');
 
 export function threadReminderText(slackUserIds: string[], waitedMinutes: number): string {
   const who = mentions(slackUserIds);
@@ -20,12 +23,20 @@ export interface WaitingChatLine {
 export function channelReminderText(slackUserIds: string[], chats: WaitingChatLine[]): string {
   const who = mentions(slackUserIds);
   const lines = chats.map((c) => {
-    const name = escapeSlackText(c.visitorName);
-    return `• ${c.link ? `<${c.link}|${name}>` : name}: waiting ${c.waitedMinutes} min`;
+    const name = shown(c.visitorName, 200);
+    const target = c.link ? linkTarget(c.link, 1000) : null;
+    return `• ${target ? `<${target}|${name}>` : name}: waiting ${c.waitedMinutes} min`;
   });
-  return `${who ? `${who} ` : ''}:bell: ${chats.length} chats are waiting for an answer; reply in each chat's thread:\n${lines.join('\n')}`;
+  const head = `${who ? `${who} ` : ''}:bell: ${chats.length} chats are waiting for an answer; reply in each chat's thread:`;
+  return `${head}\n${listWithin(lines, SLACK_LIMITS.messageText - head.length - 1, '\n')}`;
 }
 
-export function escalationNoteText(waitedMinutes: number, where: string): string {
+/** Where an escalation went: a channel, or the DMs of these people. */
+export type EscalationTarget = { channelId: string } | { dmSlackUserIds: string[] };
+
+export function escalationNoteText(waitedMinutes: number, target: EscalationTarget): string {
+  const where = 'channelId' in target
+    ? (/^[A-Za-z0-9]{1,40}$/.test(target.channelId) ? `<#${target.channelId}>` : 'another channel')
+    : `${listWithin(target.dmSlackUserIds.map(mention), MENTIONS_BUDGET, ', ')} (in their DMs)`;
   return `:rotating_light: Still unanswered after ${waitedMinutes} min: escalated to ${where}, where it can be answered too.`;
 }

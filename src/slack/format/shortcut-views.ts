@@ -3,7 +3,8 @@
 // is about in private_metadata, so the submission needs no other state.
 import type { SlackView } from '../slack-api.ts';
 import { FORM_FIELDS, type FormField } from '../../platform/platform-api.ts';
-import { escapeSlackText } from './escape.ts';
+import { labelOf, listWithin, shown } from './mrkdwn.ts';
+import { SLACK_LIMITS, clip } from './slack-limits.ts';
 
 export const BOOK_MEETING_SHORTCUT = 'book_meeting';
 export const COLLECT_INFO_SHORTCUT = 'collect_info';
@@ -28,7 +29,10 @@ const option = (text: string, value: string) => ({ text: plain(text), value });
 
 export function bookMeetingModal(input: { context: ShortcutContext; visitorName: string; calendars: Array<{ agentId: string; name: string }>; defaultAgentId: string }): SlackView {
   const calendars = [...input.calendars.filter((c) => c.agentId === input.defaultAgentId), ...input.calendars.filter((c) => c.agentId !== input.defaultAgentId)].slice(0, MAX_OPTIONS);
-  const calendarOptions = calendars.map((c) => option(c.name.slice(0, 75), c.agentId));
+  // An option's value is at most 150 characters: a calendar whose agent id is longer cannot be offered.
+  const calendarOptions = calendars
+    .filter((c) => c.agentId.length > 0 && c.agentId.length <= SLACK_LIMITS.optionValue)
+    .map((c) => option(clip(c.name.trim() || c.agentId, SLACK_LIMITS.optionText), c.agentId));
   return {
     type: 'modal',
     callback_id: BOOK_MEETING_VIEW,
@@ -37,15 +41,18 @@ export function bookMeetingModal(input: { context: ShortcutContext; visitorName:
     submit: plain('Offer times'),
     close: plain('Cancel'),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `Offer *${escapeSlackText(input.visitorName)}* a meeting: they pick a time in the calendar you choose, right in the chat.` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `Offer *${shown(input.visitorName, 300)}* a meeting: they pick a time in the calendar you choose, right in the chat.` } },
       {
         type: 'input', block_id: 'duration', label: plain('Meeting length'),
         element: { type: 'static_select', action_id: 'minutes', options: MEETING_MINUTES.map((m) => option(`${m} minutes`, String(m))), initial_option: option(`${DEFAULT_MEETING_MINUTES} minutes`, String(DEFAULT_MEETING_MINUTES)) },
       },
-      {
-        type: 'input', block_id: 'calendar', label: plain('Whose calendar'),
-        element: { type: 'static_select', action_id: 'agent', options: calendarOptions, ...(calendarOptions[0] ? { initial_option: calendarOptions[0] } : {}) },
-      },
+      calendarOptions.length > 0
+        ? {
+          type: 'input', block_id: 'calendar', label: plain('Whose calendar'),
+          element: { type: 'static_select', action_id: 'agent', options: calendarOptions, initial_option: calendarOptions[0] },
+        }
+        // Slack refuses a select without options: say why there is nothing to choose.
+        : { type: 'context', elements: [{ type: 'mrkdwn', text: 'No calendar can be offered: no mapped agent has an id Slack can carry.' }] },
     ],
   };
 }
@@ -61,7 +68,7 @@ export function collectInfoModal(input: { context: ShortcutContext; visitorName:
     submit: plain('Ask the visitor'),
     close: plain('Cancel'),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `Ask *${escapeSlackText(input.visitorName)}* to fill in a short form in the chat. Their answers appear in this thread.` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `Ask *${shown(input.visitorName, 300)}* to fill in a short form in the chat. Their answers appear in this thread.` } },
       {
         type: 'input', block_id: 'fields', label: plain('What to ask for'),
         element: { type: 'checkboxes', action_id: 'fields', options, ...(initial.length > 0 ? { initial_options: initial } : {}) },
@@ -99,12 +106,18 @@ export function readShortcutContext(privateMetadata: string | undefined): Shortc
   }
 }
 
-/** The visitor's answers as the thread shows them. */
+/** Each answer is cut to this in the thread; the platform keeps the whole form. */
+const ANSWER_LIMIT = 500;
+
+/** The visitor's answers as the thread shows them: as many as fit in one post, the rest counted. */
 export function formAnswersText(visitorName: string, values: Record<string, string>): string {
-  const lines = Object.entries(values).map(([k, v]) => `*${escapeSlackText(fieldLabel[k as FormField] ?? k)}:* ${escapeSlackText(v)}`);
-  return `:memo: *${escapeSlackText(visitorName)}* filled in the form:\n${lines.join('\n') || '_(nothing)_'}`;
+  const head = `:memo: *${shown(visitorName, 200)}* filled in the form:`;
+  const entries = Object.entries(values);
+  if (entries.length === 0) return `${head}\n_(nothing)_`;
+  const lines = entries.map(([k, v]) => `*${shown(labelOf(fieldLabel, k), 100)}:* ${shown(String(v), ANSWER_LIMIT)}`);
+  return `${head}\n${listWithin(lines, SLACK_LIMITS.messageText - head.length - 1, '\n')}`;
 }
 
 export function fieldList(fields: FormField[]): string {
-  return fields.map((f) => fieldLabel[f].toLowerCase()).join(', ');
+  return fields.filter((f) => Object.hasOwn(fieldLabel, f)).map((f) => fieldLabel[f].toLowerCase()).join(', ');
 }
