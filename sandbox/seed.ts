@@ -7,6 +7,8 @@ import type { Store } from '../src/store/index.ts';
 
 export interface SeededWorld {
   orgId: string;
+  /** The org's admin on the chat platform: whom its Setup button signs in (launch tokens). */
+  adminUserId: string;
   teamId: string;
   channelId: string;
   botUserId: string;
@@ -23,15 +25,14 @@ export async function seedWorld(input: { slack: SlackEmulator; platform: ChatPla
   const channel = slack.createChannel(team.id, { name: 'website-chats', memberIds: [aliceSlack.id, bobSlack.id, carol.id] });
 
   const org = platform.createOrg({ name: 'Acme' });
+  const admin = platform.addAdmin(org.id, { name: 'Ada Admin', email: 'ada@acme.test' });
   const alice = platform.addAgent(org.id, { name: 'Alice Agent', email: 'alice@acme.test', status: 'online' });
   const bob = platform.addAgent(org.id, { name: 'Bob Agent', email: 'bob@acme.test', status: 'online' });
 
   // Connect the workspace the way an admin does: the settings page's install link → Slack's
-  // Allow → callback.
-  const install = await fetch(await installLink(webUrl, input.adminToken, org.id), { redirect: 'manual' });
-  if (install.status !== 302) throw new Error(`GET /slack/install answered ${install.status}: ${await install.text()}`);
-  const callback = slack.approveInstall(install.headers.get('location')!, { teamId: team.id, userId: aliceSlack.id });
-  const connected = await fetch(callback);
+  // Allow → callback, in one browser (the install's nonce cookie).
+  const install = await startInstall(await installLink(webUrl, input.adminToken, org.id));
+  const connected = await install.callBack(slack.approveInstall(install.authorizeUrl, { teamId: team.id, userId: aliceSlack.id }), { redirect: 'follow' });
   if (connected.status !== 200) throw new Error(`the OAuth callback answered ${connected.status}: ${await connected.text()}`);
   const installation = await store.installations.findByTeam(team.id);
   if (!installation) throw new Error('the OAuth callback stored no installation');
@@ -45,6 +46,7 @@ export async function seedWorld(input: { slack: SlackEmulator; platform: ChatPla
 
   return {
     orgId: org.id,
+    adminUserId: admin.id,
     teamId: team.id,
     channelId: channel.id,
     botUserId: installation.botUserId,
@@ -53,9 +55,30 @@ export async function seedWorld(input: { slack: SlackEmulator; platform: ChatPla
   };
 }
 
-/** The install link the settings page's Connect button opens (from the admin API). */
+/** The install link the settings page's Connect button opens, as an operator gets it from the admin API. */
 export async function installLink(webUrl: string, adminToken: string, orgId: string): Promise<string> {
   const res = await fetch(`${webUrl}/api/orgs/${encodeURIComponent(orgId)}/slack`, { headers: { authorization: `Bearer ${adminToken}` } });
   if (res.status !== 200) throw new Error(`GET /api/orgs/${orgId}/slack answered ${res.status}: ${await res.text()}`);
   return new URL(((await res.json()) as { installUrl: string }).installUrl, webUrl).toString();
+}
+
+/** The cookies a response sets, as a Cookie header would send them back. */
+export function cookiesOf(response: Response): string {
+  return response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+/**
+ * An install as one browser runs it: GET the install link (which leaves the install's nonce
+ * cookie), then, after Slack's Allow, the callback with that cookie (the callback refuses a return
+ * from Slack that another browser started).
+ */
+export async function startInstall(link: string): Promise<{ authorizeUrl: string; cookie: string; callBack(callbackUrl: string, init?: { redirect?: 'follow' | 'manual' }): Promise<Response> }> {
+  const install = await fetch(link, { redirect: 'manual' });
+  if (install.status !== 302) throw new Error(`GET /slack/install answered ${install.status}: ${await install.text()}`);
+  const cookie = cookiesOf(install);
+  return {
+    authorizeUrl: install.headers.get('location')!,
+    cookie,
+    callBack: (callbackUrl, init = {}) => fetch(callbackUrl, { headers: { cookie }, redirect: init.redirect ?? 'manual' }),
+  };
 }

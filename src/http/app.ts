@@ -1,7 +1,10 @@
 // Builds the Fastify app of the web process: raw-body parsing for signed webhooks, the error
-// catalogue, rate limits, and the routes. No listening here, so tests use app.inject or listen
-// on port 0 themselves.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+// catalogue, cookies, the pages' security headers, rate limits (per client, behind only as many
+// proxies as TRUST_PROXY says), and the routes. No listening here, so tests use app.inject or
+// listen on port 0 themselves.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { HttpDeps } from './http-deps.ts';
@@ -17,13 +20,28 @@ import { registerBullBoard } from './bull-board.ts';
 import { registerAdminDirectoryRoutes } from './admin/directory.route.ts';
 import { registerAdminSettingsRoutes } from './admin/settings.route.ts';
 import { registerAdminAgentRoutes } from './admin/agents.route.ts';
+import { registerAdminConnectionRoutes } from './admin/connection.route.ts';
+import { orgAdminScope, sessionCookieName } from './admin/admin-auth.ts';
+import type { OrgScope } from './admin/admin-org.ts';
 import { registerSettingsPageRoute } from './routes/settings-page.route.ts';
+import { registerPageAssets } from './routes/page-assets.route.ts';
+
+/** Requests to the admin API per minute, per client and org (the settings page's type-ahead stays far below). */
+const ADMIN_REQUESTS_PER_MINUTE = 600;
 
 export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, trustProxy: true });
+  // TRUST_PROXY hops are believed: the client address is the one the outermost trusted proxy
+  // saw, and whatever X-Forwarded-For the client wrote itself changes nothing (rate limits stay
+  // per client). Fastify reads a bare number as "trust nothing", hence the function.
+  const hops = deps.trustProxy;
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, trustProxy: hops ? (_address: string, hop: number) => hop < hops : false });
   registerRawBodyParsers(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  app.decorateRequest('adminPrincipal', null);
+  await app.register(cookie);
+  // Per route: pages and their assets get the headers (pageHeaders); JSON APIs and Bull Board keep theirs.
+  await app.register(helmet, { global: false });
   // Only routes that opt in are limited: Slack and the platform must never be throttled here.
   await app.register(rateLimit, { global: false });
 
@@ -33,20 +51,38 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerSlackEventsRoute(app, deps);
   registerSlackOAuthRoutes(app, deps);
   registerSlackInteractionsRoute(app, deps);
+  registerPageAssets(app, Boolean(deps.admin));
   if (deps.admin) {
+    const admin = deps.admin;
     // The admin API's OpenAPI description, generated from the route schemas (tagged 'admin').
     await app.register(swagger, {
       hideUntagged: true,
       openapi: {
-        info: { title: 'Threadbridge admin API', version: '1', description: 'Connect Slack and configure an org: settings, agent mapping, routing groups, the channel and user directory. Errors are `{ error: { code, message, field? } }`.' },
-        components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN' } } },
+        info: { title: 'Threadbridge admin API', version: '1', description: 'Connect Slack and configure an org: settings, agent mapping, routing groups, the channel and user directory, Disconnect, the change history. An org admin’s session (opened by the chat platform’s Setup link) reaches its own org only, and its changes need an Origin equal to PUBLIC_URL’s; operators send ADMIN_API_TOKEN as a Bearer token. Errors are `{ error: { code, message, field? } }`.' },
+        components: {
+          securitySchemes: {
+            adminSession: { type: 'apiKey', in: 'cookie', name: sessionCookieName(deps.publicUrl), description: 'An org admin’s session, from the chat platform’s Setup link (GET /settings/{orgId}?launch=…)' },
+            operatorToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN (operators, every org)' },
+          },
+        },
       },
     });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-    registerAdminDirectoryRoutes(app, deps, deps.admin);
-    registerAdminSettingsRoutes(app, deps, deps.admin);
-    registerAdminAgentRoutes(app, deps, deps.admin);
-    registerSettingsPageRoute(app);
+    const orgIdOf = (request: FastifyRequest) => (request.params as { orgId?: string } | undefined)?.orgId ?? '';
+    const limiter = app.rateLimit({
+      max: ADMIN_REQUESTS_PER_MINUTE,
+      timeWindow: '1 minute',
+      keyGenerator: (request) => `${request.ip}|${orgIdOf(request)}`,
+      // Operators' scripts (seeding, support) are not throttled.
+      allowList: (request) => request.adminPrincipal?.kind === 'operator',
+    });
+    const access = { operatorToken: admin.token, sessions: admin.sessions, publicUrl: () => deps.publicUrl };
+    const orgScope: OrgScope = (target, routes) => orgAdminScope(target, access, routes, [limiter]);
+    registerAdminConnectionRoutes(app, deps, admin, orgScope);
+    registerAdminDirectoryRoutes(app, deps, admin, orgScope);
+    registerAdminSettingsRoutes(app, deps, admin, orgScope);
+    registerAdminAgentRoutes(app, deps, admin, orgScope);
+    registerSettingsPageRoute(app, deps, admin);
   }
   if (deps.bullBoard) await registerBullBoard(app, deps.bullBoard.queues, deps.bullBoard);
   return app;

@@ -1,8 +1,11 @@
 // Turns every error into { error: { code, message } }: catalogue errors as they are, Fastify's
 // own 4xx errors mapped to catalogue codes, and anything else into a generic 500 (logged, never
-// echoed, so internals do not leak).
+// echoed, so internals do not leak). On a page route (config.page) the same answer is a small
+// HTML page saying what to do, never a stack trace. A 5xx of the catalogue is logged with the
+// cause it hides from the caller.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errors, type AppErrorDefinition } from '../errors.ts';
+import { resultPage } from './pages/result-page.ts';
 
 const fastifyCodes: Record<string, AppErrorDefinition> = {
   FST_ERR_CTP_BODY_TOO_LARGE: errors.BODY_TOO_LARGE,
@@ -13,11 +16,25 @@ const fastifyCodes: Record<string, AppErrorDefinition> = {
 };
 
 export function sendError(reply: FastifyReply, definition: { code: string; statusCode: number }, message: string, field?: string) {
+  if (reply.request.routeOptions?.config?.page) {
+    return reply
+      .status(definition.statusCode)
+      .type('text/html; charset=utf-8')
+      .header('x-error-code', definition.code)
+      .header('cache-control', 'no-store')
+      .send(resultPage({
+        title: 'Something went wrong', message: definition.statusCode >= 500 ? 'Threadbridge could not answer this request.' : 'This link is not one Threadbridge can open.',
+        hint: 'Open the chat platform’s integrations page and click Setup for the Slack integration again.', ok: false,
+      }));
+  }
   return reply.status(definition.statusCode).type('application/json').send({ error: { code: definition.code, message, ...(field ? { field } : {}) } });
 }
 
 export function errorHandler(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof AppError) return sendError(reply, error, error.message, error.field);
+  if (error instanceof AppError) {
+    if (error.statusCode >= 500) request.log.warn({ code: error.code, err: error.cause ?? error }, `answered ${error.code}`);
+    return sendError(reply, error, error.message, error.field);
+  }
   const fastifyError = error as FastifyError;
   const mapped = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
   if (mapped) return sendError(reply, mapped, `${mapped.message}: ${fastifyError.message}`);

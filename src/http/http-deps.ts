@@ -6,6 +6,7 @@ import type { JobProducer } from '../jobs/queues.ts';
 import type { InstallationsRepository } from '../store/index.ts';
 import type { SlackApi } from '../slack/slack-api.ts';
 import type { Gauge } from './metrics-format.ts';
+import type { KeyValueStore } from './kv-store.ts';
 
 export interface HttpDeps {
   logger: Logger;
@@ -22,14 +23,20 @@ export interface HttpDeps {
   oauthStateKey: Buffer;
   /** Signs the install links the admin API hands out; /slack/install accepts only those. */
   installTicketKey: Buffer;
+  /** Redis: admin sessions and the nonces that make launch tokens and OAuth states single-use. */
+  kv: KeyValueStore;
+  /** Fastify's trustProxy: the number of proxy hops whose X-Forwarded-For is believed, or false. */
+  trustProxy: number | false;
   webhookBodyLimitBytes: number;
   enqueueTimeoutMs: number;
   /** Bull Board: the queues to show and who may see them; absent, the board is not mounted. */
   bullBoard?: { queues: Queue[]; user: string; password: string };
-  /** The admin API (JSON under /api): its bearer token and what it reads; absent, not mounted. */
+  /** The admin API (JSON under /api) and the settings page: who may use them and what they read; absent, not mounted. */
   admin?: AdminDeps;
   /** The gauges GET /metrics shows. */
   metrics: () => Promise<Gauge[]>;
+  /** Set: GET /metrics needs it as a Bearer token. */
+  metricsToken?: string;
   /** Readiness: each resolves when its dependency answers. */
   healthChecks: Record<string, () => Promise<void>>;
 }

@@ -1,11 +1,18 @@
 // The OAuth `state` parameter: a signed, expiring token that carries the org through Slack's
-// install flow, so the callback knows which org is connecting without any server-side session.
+// install flow, so the callback knows which org is connecting. The callback also makes it
+// single-use (its nonce, remembered in Redis) and bound to the browser that started the install
+// (`browser`: the digest of a cookie set by /slack/install).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AdminActor } from '../store/index.ts';
 
 export interface OAuthState {
   orgId: string;
   expiresAtMs: number;
   nonce: string;
+  /** Who asked for the install link (the change history's "who"). */
+  by?: AdminActor;
+  /** The digest of the nonce cookie of the browser that started the install. */
+  browser?: string;
 }
 
 export const OAUTH_STATE_TTL_MS = 10 * 60 * 1000;
@@ -21,8 +28,8 @@ export const INSTALL_TICKET_TTL_MS = 60 * 60 * 1000;
  * A signed, expiring token naming an org. The OAuth state and the install ticket are both of
  * this form, each under its own key, so one can never be passed off as the other.
  */
-export function createOAuthState(key: Buffer, orgId: string, nowMs: number, ttlMs = OAUTH_STATE_TTL_MS): string {
-  const state: OAuthState = { orgId, expiresAtMs: nowMs + ttlMs, nonce: randomBytes(12).toString('base64url') };
+export function createOAuthState(key: Buffer, orgId: string, nowMs: number, ttlMs = OAUTH_STATE_TTL_MS, extra: Pick<OAuthState, 'by' | 'browser'> = {}): string {
+  const state: OAuthState = { orgId, expiresAtMs: nowMs + ttlMs, nonce: randomBytes(12).toString('base64url'), ...extra };
   const payload = Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
   return `${payload}.${mac(key, payload)}`;
 }

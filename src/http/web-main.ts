@@ -17,6 +17,9 @@ import { recordDirectoryChange } from '../jobs/directory-changes.ts';
 import { createSlackCallBudget } from '../slack/slack-call-budget.ts';
 import { renewingSlackApi, rotatingInstallations } from '../slack/token-rotation.ts';
 import { createLocks } from '../jobs/thread-lock.ts';
+import { redisKeyValueStore } from './kv-store.ts';
+import { createAdminSessions } from './admin/admin-sessions.ts';
+import { slackTokenRevoker } from './admin/slack-revoke.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -58,19 +61,31 @@ async function main(): Promise<void> {
     recordChange: (teamId, change) => recordDirectoryChange({ locks, directoryCache, store, now: () => new Date() }, teamId, change),
   });
 
+  // Admin sessions and single-use nonces share the queues' Redis connection, under their own keys.
+  const kv = redisKeyValueStore(redis, config.QUEUE_PREFIX);
   const app = await buildApp({
     logger,
     producer,
     installations: store.installations,
     slack,
-    ...(config.ADMIN_API_TOKEN
+    kv,
+    trustProxy: config.TRUST_PROXY || false,
+    ...(config.CHAT_ADMIN_LAUNCH_SECRET
       ? {
           admin: {
-            token: config.ADMIN_API_TOKEN, directory, channelJoiner, orgSettings: store.orgSettings, agentMappings: store.agentMappings, slackRouting: store.slackRouting,
+            token: config.ADMIN_API_TOKEN,
+            launchSecret: config.CHAT_ADMIN_LAUNCH_SECRET,
+            sessions: createAdminSessions(kv, () => new Date()),
+            changes: store.adminChanges,
+            // Renewed first when it rotates, so that Slack revokes the token it would accept.
+            botToken: (teamId) => installations.botToken(teamId),
+            revoker: slackTokenRevoker(config.SLACK_API_URL),
+            directory, channelJoiner, orgSettings: store.orgSettings, agentMappings: store.agentMappings, slackRouting: store.slackRouting,
             platform: createPlatformApi({ baseUrl: config.CHAT_API_URL, token: config.CHAT_API_TOKEN }),
           },
         }
       : {}),
+    ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
     now: () => new Date(),
     publicUrl: config.PUBLIC_URL,
     slackSigningSecret: config.SLACK_SIGNING_SECRET,
@@ -91,7 +106,8 @@ async function main(): Promise<void> {
     },
   });
   await app.listen({ port: config.PORT, host: config.HOST });
-  if (!config.ADMIN_API_TOKEN) logger.info('The admin API is off: set ADMIN_API_TOKEN to serve it at /api');
+  if (!config.CHAT_ADMIN_LAUNCH_SECRET) logger.info('The settings page and the admin API are off: set CHAT_ADMIN_LAUNCH_SECRET (shared with the chat platform) to serve them');
+  else if (!config.ADMIN_API_TOKEN) logger.info('The admin API has no operator access: set ADMIN_API_TOKEN for scripts and support across orgs');
   if (!config.BULL_BOARD_USER) logger.info('Bull Board is off: set BULL_BOARD_USER and BULL_BOARD_PASSWORD to inspect queues at /admin/queues');
 
   const stop = async (signal: string) => {

@@ -1,10 +1,10 @@
-// The OAuth v2 install over HTTP against the Slack emulator: the redirect, the signed state,
-// the code exchange, the installation stored with its token encrypted, the browser sent back to
-// the settings page, and each failure page.
+// The OAuth v2 install over HTTP against the Slack emulator: the redirect, the signed state bound
+// to the browser (a nonce cookie) and good once, the code exchange, the installation stored with
+// its token encrypted, the browser sent back to the settings page, and each failure page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
 import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
-import { installLink } from '../../sandbox/seed.ts';
+import { installLink, startInstall } from '../../sandbox/seed.ts';
 import { createOAuthState } from '../../src/http/oauth-state.ts';
 import { deriveKey } from '../../src/crypto/token-cipher.ts';
 
@@ -24,18 +24,20 @@ afterAll(async () => {
   await slack?.close();
 });
 
-/** Follows Slack's redirect to the callback as a browser does, without following the callback's own redirect. */
-const callBack = (callback: string) => fetch(callback, { redirect: 'manual' });
+/** The browser of the last install started: the callback goes back with its nonce cookie. */
+let browser: Awaited<ReturnType<typeof startInstall>>;
 
-async function startInstall(orgId: string) {
-  const res = await fetch(await installLink(webUrl, secrets.adminApiToken, orgId), { redirect: 'manual' });
-  expect(res.status).toBe(302);
-  return res.headers.get('location')!;
+/** Follows Slack's redirect to the callback as the browser that started the install does, without following the callback's own redirect. */
+const callBack = (callback: string) => browser.callBack(callback);
+
+async function beginInstall(orgId: string) {
+  browser = await startInstall(await installLink(webUrl, secrets.adminApiToken, orgId));
+  return browser.authorizeUrl;
 }
 
 describe('Slack OAuth install', () => {
   it('sends the admin to Slack with the app, the scopes, the callback and a signed state', async () => {
-    const location = new URL(await startInstall('org_redirect'));
+    const location = new URL(await beginInstall('org_redirect'));
     expect(`${location.origin}${location.pathname}`).toBe(slack.authorizeUrl);
     expect(location.searchParams.get('client_id')).toBe(secrets.slackClientId);
     expect(location.searchParams.get('redirect_uri')).toBe(`${webUrl}/slack/oauth/callback`);
@@ -46,7 +48,7 @@ describe('Slack OAuth install', () => {
   it('stores the installation with the bot token encrypted at rest, and never logs it', async () => {
     const team = slack.createTeam({ name: 'Encrypted Inc' });
     const admin = slack.createUser(team.id, { name: 'admin' });
-    const callback = slack.approveInstall(await startInstall('org_enc'), { teamId: team.id, userId: admin.id });
+    const callback = slack.approveInstall(await beginInstall('org_enc'), { teamId: team.id, userId: admin.id });
     expect((await callBack(callback)).status).toBe(303);
 
     const installation = await t.store.installations.findByOrg('org_enc');
@@ -67,7 +69,7 @@ describe('Slack OAuth install', () => {
   it('sends the browser back to the org’s settings page, which then opens on its own', async () => {
     const team = slack.createTeam({ name: 'Roundtrip LLC' });
     const admin = slack.createUser(team.id, { name: 'admin' });
-    const res = await callBack(slack.approveInstall(await startInstall('org roundtrip/1'), { teamId: team.id, userId: admin.id }));
+    const res = await callBack(slack.approveInstall(await beginInstall('org roundtrip/1'), { teamId: team.id, userId: admin.id }));
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/settings/org%20roundtrip%2F1?slack=connected');
     expect(await t.store.installations.findByOrg('org roundtrip/1')).toMatchObject({ teamId: team.id, status: 'active' });
@@ -79,12 +81,16 @@ describe('Slack OAuth install', () => {
   it('refuses a second org connecting a workspace that is already connected', async () => {
     const team = slack.createTeam({ name: 'Taken Ltd' });
     const admin = slack.createUser(team.id, { name: 'admin' });
-    expect((await callBack(slack.approveInstall(await startInstall('org_first'), { teamId: team.id, userId: admin.id }))).status).toBe(303);
-    const second = await callBack(slack.approveInstall(await startInstall('org_second'), { teamId: team.id, userId: admin.id }));
+    expect((await callBack(slack.approveInstall(await beginInstall('org_first'), { teamId: team.id, userId: admin.id }))).status).toBe(303);
+    const second = await callBack(slack.approveInstall(await beginInstall('org_second'), { teamId: team.id, userId: admin.id }));
     expect(second.status).toBe(409);
     expect(second.headers.get('x-error-code')).toBe('workspace_taken');
     const text = await second.text();
     expect(text).toContain('already connected to another organization');
+    // It says why and what to do, and names neither the other org nor its id.
+    expect(text).toContain('The Slack workspace Taken Ltd already belongs to another organization on the chat platform, and a workspace can serve only one.');
+    expect(text).toContain('pick another workspace in the menu at the top right');
+    expect(text).not.toContain('org_first');
     // A failure stays on its page, with the way back to the settings.
     expect(text).toContain('href="/settings/org_second"');
     expect((await t.store.installations.findByTeam(team.id))!.orgId).toBe('org_first');
@@ -93,9 +99,9 @@ describe('Slack OAuth install', () => {
   it('keeps the same org on reinstall and stores the token of the latest install', async () => {
     const team = slack.createTeam({ name: 'Again Co' });
     const admin = slack.createUser(team.id, { name: 'admin' });
-    expect((await callBack(slack.approveInstall(await startInstall('org_again'), { teamId: team.id, userId: admin.id }))).status).toBe(303);
+    expect((await callBack(slack.approveInstall(await beginInstall('org_again'), { teamId: team.id, userId: admin.id }))).status).toBe(303);
     const firstToken = await t.store.installations.botToken(team.id);
-    expect((await callBack(slack.approveInstall(await startInstall('org_again'), { teamId: team.id, userId: admin.id }))).status).toBe(303);
+    expect((await callBack(slack.approveInstall(await beginInstall('org_again'), { teamId: team.id, userId: admin.id }))).status).toBe(303);
     expect((await t.store.installations.findByOrg('org_again'))!.teamId).toBe(team.id);
     // The reinstall's token is the one kept (the emulator may or may not issue a new one).
     const latest = slack.calls({ method: 'oauth.v2.access' }).at(-1)!.response.access_token as string;
@@ -128,23 +134,85 @@ describe('Slack OAuth install', () => {
   });
 
   it('says the install was cancelled when the admin clicks Cancel in Slack', async () => {
-    const location = new URL(await startInstall('org_cancel'));
+    const location = new URL(await beginInstall('org_cancel'));
     const state = location.searchParams.get('state')!;
-    const res = await fetch(`${webUrl}/slack/oauth/callback?error=access_denied&state=${encodeURIComponent(state)}`);
+    const res = await callBack(`${webUrl}/slack/oauth/callback?error=access_denied&state=${encodeURIComponent(state)}`);
     expect(res.status).toBe(400);
     expect(res.headers.get('x-error-code')).toBe('install_cancelled');
     expect(await res.text()).toContain('href="/settings/org_cancel"');
     expect(await t.store.installations.findByOrg('org_cancel')).toBeNull();
   });
 
-  it('reports Slack’s refusal when a code is used twice', async () => {
+  it('reports Slack’s refusal of a code used twice (the second time with an install of its own)', async () => {
     const team = slack.createTeam({ name: 'Twice Corp' });
     const admin = slack.createUser(team.id, { name: 'admin' });
-    const callback = slack.approveInstall(await startInstall('org_twice'), { teamId: team.id, userId: admin.id });
-    expect((await callBack(callback)).status).toBe(303);
-    const again = await callBack(callback);
+    const callback = new URL(slack.approveInstall(await beginInstall('org_twice'), { teamId: team.id, userId: admin.id }));
+    expect((await callBack(callback.toString())).status).toBe(303);
+    // A second install in the same browser, returning with the first install's code.
+    const second = new URL(await beginInstall('org_twice'));
+    callback.searchParams.set('state', second.searchParams.get('state')!);
+    const again = await callBack(callback.toString());
     expect(again.status).toBe(502);
     expect(again.headers.get('x-error-code')).toBe('slack_oauth_failed');
     expect(await again.text()).toMatch(/Slack answered (invalid_code|code_already_used)/);
+  });
+
+  it('takes a return from Slack once: the same callback again (a reload, the history) is refused before Slack is asked', async () => {
+    const team = slack.createTeam({ name: 'Reload Inc' });
+    const admin = slack.createUser(team.id, { name: 'admin' });
+    const callback = slack.approveInstall(await beginInstall('org_reload'), { teamId: team.id, userId: admin.id });
+    expect((await callBack(callback)).status).toBe(303);
+    const exchanges = slack.calls({ method: 'oauth.v2.access' }).length;
+    const again = await callBack(callback);
+    expect(again.status).toBe(400);
+    expect(again.headers.get('x-error-code')).toBe('oauth_state_used');
+    expect(await again.text()).toContain('href="/settings/org_reload"');
+    expect(slack.calls({ method: 'oauth.v2.access' })).toHaveLength(exchanges);
+  });
+
+  it('refuses a return from Slack in a browser that did not start the install (someone else’s code and state)', async () => {
+    const team = slack.createTeam({ name: 'Elsewhere LLC' });
+    const admin = slack.createUser(team.id, { name: 'admin' });
+    const callback = slack.approveInstall(await beginInstall('org_elsewhere'), { teamId: team.id, userId: admin.id });
+    for (const cookie of [undefined, 'tb_oauth=someone-elses-nonce']) {
+      const res = await fetch(callback, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('x-error-code')).toBe('install_started_elsewhere');
+      expect(await res.text()).toContain('in this browser');
+    }
+    expect(await t.store.installations.findByOrg('org_elsewhere')).toBeNull();
+    // The browser that started it still can.
+    expect((await callBack(callback)).status).toBe(303);
+  });
+
+  it('leaves the install nonce as an HttpOnly, SameSite=Lax cookie for ten minutes, and clears it on the way back', async () => {
+    const team = slack.createTeam({ name: 'Cookie Co' });
+    const admin = slack.createUser(team.id, { name: 'admin' });
+    const res = await fetch(await installLink(webUrl, secrets.adminApiToken, 'org_cookie'), { redirect: 'manual' });
+    const [cookie] = res.headers.getSetCookie();
+    expect(cookie).toMatch(/^tb_oauth=[\w-]{43}; Max-Age=600; Path=\/; HttpOnly; SameSite=Lax$/);
+    // The state carries only the nonce's digest: the cookie's value is in no URL.
+    const location = res.headers.get('location')!;
+    expect(location).not.toContain(cookie!.split(';')[0]!.split('=')[1]);
+    const back = await fetch(slack.approveInstall(location, { teamId: team.id, userId: admin.id }), { redirect: 'manual', headers: { cookie: cookie!.split(';')[0]! } });
+    expect(back.status).toBe(303);
+    expect(back.headers.getSetCookie()).toEqual([expect.stringMatching(/^tb_oauth=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/)]);
+  });
+
+  it('logs no install ticket, OAuth code or state, nor the nonce cookie', async () => {
+    const team = slack.createTeam({ name: 'Quiet Logs' });
+    const admin = slack.createUser(team.id, { name: 'admin' });
+    const link = await installLink(webUrl, secrets.adminApiToken, 'org_quiet');
+    const ticket = new URL(link).searchParams.get('ticket')!;
+    browser = await startInstall(link);
+    const authorize = new URL(browser.authorizeUrl);
+    const callback = new URL(slack.approveInstall(authorize.toString(), { teamId: team.id, userId: admin.id }));
+    expect((await callBack(callback.toString())).status).toBe(303);
+    // A failing one too (its URL logged with the error page).
+    await fetch(`${webUrl}/slack/oauth/callback?code=${callback.searchParams.get('code')}&state=${callback.searchParams.get('state')}`);
+    const logs = t.logs();
+    expect(logs).toContain('/slack/oauth/callback?code=[redacted]&state=[redacted]');
+    expect(logs).toContain('/slack/install?ticket=[redacted]');
+    for (const secret of [ticket, callback.searchParams.get('code')!, callback.searchParams.get('state')!, browser.cookie.split('=')[1]!]) expect(logs).not.toContain(secret);
   });
 });

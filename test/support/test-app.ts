@@ -22,6 +22,9 @@ import { createLocks } from '../../src/jobs/thread-lock.ts';
 import { createQueues, createJobProducer, type Queues } from '../../src/jobs/queues.ts';
 import { mongoUrl, redisUrl, uniqueDbName, uniquePrefix } from './services.ts';
 import { newSecrets, type ProductSecrets } from '../../sandbox/product-env.ts';
+import { redisKeyValueStore } from '../../src/http/kv-store.ts';
+import { createAdminSessions } from '../../src/http/admin/admin-sessions.ts';
+import { slackTokenRevoker } from '../../src/http/admin/slack-revoke.ts';
 
 export type TestSecrets = ProductSecrets;
 export { newSecrets };
@@ -52,6 +55,8 @@ export async function buildTestApp(input: {
   slackRateWindowMs?: number;
   /** The chat platform's API (the emulator's), for the admin API's agents and routing groups. */
   chatApiUrl?: string;
+  /** TRUST_PROXY (hops); off by default. */
+  trustProxy?: number;
 }): Promise<TestApp> {
   const prefix = uniquePrefix(input.name);
   const dbName = uniqueDbName(input.name);
@@ -61,6 +66,9 @@ export async function buildTestApp(input: {
   const store = createStore(mongo.db, createTokenCipher(key));
   const redis = input.producerRedis ?? new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
   const queues = createQueues(redis, prefix);
+  // Sessions and nonces on the test Redis even when the producer's Redis plays an outage.
+  const sessionRedis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+  const kv = redisKeyValueStore(sessionRedis, prefix);
 
   const chunks: string[] = [];
   const destination = new Writable({
@@ -96,8 +104,16 @@ export async function buildTestApp(input: {
     producer: createJobProducer(queues),
     installations: store.installations,
     slack,
+    kv,
+    trustProxy: input.trustProxy ?? false,
     admin: {
-      token: input.secrets.adminApiToken, directory, channelJoiner, orgSettings: store.orgSettings, agentMappings: store.agentMappings, slackRouting: store.slackRouting,
+      token: input.secrets.adminApiToken,
+      launchSecret: input.secrets.adminLaunchSecret,
+      sessions: createAdminSessions(kv, () => new Date()),
+      changes: store.adminChanges,
+      botToken: (teamId) => installations.botToken(teamId),
+      revoker: slackTokenRevoker(input.slackApiUrl),
+      directory, channelJoiner, orgSettings: store.orgSettings, agentMappings: store.agentMappings, slackRouting: store.slackRouting,
       platform: createPlatformApi({ baseUrl: input.chatApiUrl ?? 'http://127.0.0.1:9/', token: input.secrets.chatApiToken }),
     },
     now: () => new Date(),
@@ -134,6 +150,7 @@ export async function buildTestApp(input: {
       await Promise.all(Object.values(queues).map((q) => q.obliterate({ force: true }).catch(() => undefined)));
       await Promise.all(Object.values(queues).map((q) => q.close()));
       redis.disconnect();
+      sessionRedis.disconnect();
       await mongo.db.dropDatabase().catch(() => undefined);
       await mongo.close();
     },

@@ -1,37 +1,137 @@
-// Authentication of the admin API: a bearer token the operator configures (ADMIN_API_TOKEN),
-// compared in constant time. The admin API is mounted only when the token is set.
+// Who may use the admin API. Org admins come with the session a launch token opened (a cookie),
+// which reaches its own org only; changes (PUT, POST, DELETE) also need an Origin equal to
+// PUBLIC_URL's, so another site cannot make an admin's browser send them. Operators send
+// ADMIN_API_TOKEN as a Bearer token (compared in constant time) and reach every org; routes
+// without an org are theirs alone unless they say otherwise.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {} from '@fastify/cookie';
 import { parseJsonBody } from '../signed-body.ts';
 import { appError } from '../../errors.ts';
+import type { AdminActor } from '../../store/index.ts';
+import type { AdminSessions } from './admin-sessions.ts';
+
+export type AdminPrincipal = { kind: 'operator' } | { kind: 'org-admin'; orgId: string; userId: string; sessionId: string };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the admin scopes' authentication, null elsewhere. */
+    adminPrincipal: AdminPrincipal | null;
+  }
+  interface FastifyContextConfig {
+    /** An admin route without an org that org sessions may use too (their own session, e.g. sign-out). */
+    anySession?: boolean;
+  }
+}
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-export function adminAuth(token: string) {
-  const expected = digest(token);
-  return async function checkAdmin(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
-    const header = request.headers.authorization ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    // Hashing first makes the comparison constant-time whatever the lengths.
-    if (!given || !timingSafeEqual(digest(given), expected)) throw appError('ADMIN_UNAUTHORIZED');
-  };
+/** The session cookie: `__Host-` (Secure, Path=/, no Domain, so no other host can set it) on https. */
+export function sessionCookieName(publicUrl: string): string {
+  return isHttps(publicUrl) ? '__Host-tb_admin' : 'tb_admin';
+}
+
+export const isHttps = (publicUrl: string) => new URL(publicUrl).protocol === 'https:';
+
+/** The Bearer token of the request, undefined when it has none. */
+function bearerOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined) return undefined;
+  return header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+}
+
+/** Whether `given` is the operator token (hashing first makes the comparison constant-time whatever the lengths). */
+function isOperatorToken(expected: Buffer | null, given: string): boolean {
+  return Boolean(expected && given && timingSafeEqual(digest(given), expected));
+}
+
+/** Who made a change, for the change history. */
+export function actorOf(request: FastifyRequest): AdminActor {
+  const principal = request.adminPrincipal;
+  if (!principal) throw new Error('actorOf: the route is not behind admin authentication');
+  return principal.kind === 'operator' ? { kind: 'operator' } : { kind: 'org-admin', userId: principal.userId };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface AdminAccess {
+  /** ADMIN_API_TOKEN; undefined: no operator access. */
+  operatorToken: string | undefined;
+  sessions: AdminSessions;
+  /** PUBLIC_URL (read per request: tests learn it once the app listens). */
+  publicUrl: () => string;
+}
+
+/** JSON bodies parsed as JSON inside admin scopes (the app-wide parsers keep raw bytes for signed webhooks). */
+function parseJson(scope: FastifyInstance): void {
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
+    try {
+      done(null, parseJsonBody(body));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
 }
 
 /**
- * Registers admin routes in their own scope: the admin token checked first, and JSON bodies
- * parsed as JSON (the app-wide parsers keep raw bytes for signed webhooks).
+ * Admin routes for operators only (the operator token as a Bearer token), in their own scope with
+ * JSON bodies parsed. `token` undefined: nobody gets in.
  */
-export function adminScope(app: FastifyInstance, token: string, routes: (scope: FastifyInstance) => void): void {
+export function adminScope(app: FastifyInstance, token: string | undefined, routes: (scope: FastifyInstance) => void): void {
+  const expected = token ? digest(token) : null;
   app.register(async (scope) => {
-    scope.addHook('onRequest', adminAuth(token));
-    scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
-      try {
-        done(null, parseJsonBody(body));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
+    scope.addHook('onRequest', async (request) => {
+      if (!isOperatorToken(expected, bearerOf(request) ?? '')) throw appError('ADMIN_UNAUTHORIZED');
+      request.adminPrincipal = { kind: 'operator' };
     });
+    parseJson(scope);
+    routes(scope);
+  });
+}
+
+/**
+ * Admin routes of one org (`:orgId` in the path): its admins' sessions and operators. Hooks run in
+ * order: authentication, then the scope's own (`extraOnRequest`, e.g. rate limits by principal).
+ */
+export function orgAdminScope(
+  app: FastifyInstance,
+  access: AdminAccess,
+  routes: (scope: FastifyInstance) => void,
+  extraOnRequest: Array<(request: FastifyRequest, reply: FastifyReply) => Promise<unknown>> = [],
+): void {
+  const expected = access.operatorToken ? digest(access.operatorToken) : null;
+  app.register(async (scope) => {
+    scope.addHook('onRequest', async (request) => {
+      const bearer = bearerOf(request);
+      if (bearer !== undefined) {
+        // A Bearer token is the operator's: a wrong one is refused, never tried as something else.
+        if (!isOperatorToken(expected, bearer)) throw appError('ADMIN_UNAUTHORIZED');
+        request.adminPrincipal = { kind: 'operator' };
+        return;
+      }
+      const sessionId = request.cookies[sessionCookieName(access.publicUrl())];
+      if (!sessionId) throw appError('ADMIN_UNAUTHORIZED');
+      let session;
+      try {
+        session = await access.sessions.find(sessionId);
+      } catch (error) {
+        request.log.error({ err: error }, 'admin sessions unavailable');
+        throw appError('SESSION_UNAVAILABLE');
+      }
+      if (!session) throw appError('ADMIN_UNAUTHORIZED');
+      const orgId = (request.params as { orgId?: string } | undefined)?.orgId;
+      // Nothing of another org, not even whether it exists.
+      if (orgId === undefined ? !request.routeOptions.config.anySession : orgId !== session.orgId) {
+        throw appError(orgId === undefined ? 'OPERATORS_ONLY' : 'ADMIN_FORBIDDEN');
+      }
+      if (!SAFE_METHODS.has(request.method) && request.headers.origin !== new URL(access.publicUrl()).origin) {
+        throw appError('CROSS_SITE_REQUEST');
+      }
+      request.adminPrincipal = { kind: 'org-admin', orgId: session.orgId, userId: session.userId, sessionId };
+    });
+    for (const hook of extraOnRequest) scope.addHook('onRequest', async (request, reply) => void (await hook(request, reply)));
+    parseJson(scope);
     routes(scope);
   });
 }

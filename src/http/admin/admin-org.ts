@@ -1,6 +1,10 @@
 // Helpers shared by the admin API's routes: the org's active Slack workspace, and Slack or
 // platform calls turned into the error catalogue's answers.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
+import type { AdminDeps } from './admin-deps.ts';
+import type { AdminChangeSection } from '../../store/index.ts';
+import { actorOf } from './admin-auth.ts';
 import { appError } from '../../errors.ts';
 import { DirectoryRateLimitedError } from '../../directory/directory-lookup.ts';
 import { PlatformApiError } from '../../platform/platform-api.ts';
@@ -66,7 +70,19 @@ export async function platformCall<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** OpenAPI fields of an admin route (served at /api/openapi.json). */
+/** Registers routes of one org behind org-admin sessions and the operator token (app.ts builds it). */
+export type OrgScope = (app: FastifyInstance, routes: (scope: FastifyInstance) => void) => void;
+
+/** Records a change made through the admin API in the org's change history: what, to what, by whom, when. */
+export async function recordChange(
+  deps: Pick<HttpDeps, 'now'>, admin: Pick<AdminDeps, 'changes'>, request: FastifyRequest,
+  change: { orgId: string; section: AdminChangeSection; action: string; subject?: string | null },
+): Promise<void> {
+  await admin.changes.record({ orgId: change.orgId, section: change.section, action: change.action, subject: change.subject ?? null, actor: actorOf(request), at: deps.now() });
+}
+
+/** OpenAPI fields of an admin route (served at /api/openapi.json): an org admin's session or the operator token. */
 export function apiDoc(summary: string) {
-  return { tags: ['admin'], summary, security: [{ adminToken: [] }] };
+  const security: Array<Record<string, string[]>> = [{ adminSession: [] }, { operatorToken: [] }];
+  return { tags: ['admin'], summary, security };
 }

@@ -7,8 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import { appError } from '../../errors.ts';
-import { adminScope } from './admin-auth.ts';
-import { connectedTeam, orgParams, orgParamsWith, paramSchemas, platformCall, rowLookup } from './admin-org.ts';
+import { connectedTeam, orgParams, orgParamsWith, paramSchemas, platformCall, recordChange, rowLookup, type OrgScope } from './admin-org.ts';
 import { apiDoc } from './admin-org.ts';
 import { userView } from './directory.route.ts';
 
@@ -23,7 +22,7 @@ const mapBody = {
 
 const UNMAPPED_HINT = 'Not mapped: this agent cannot answer visitors from Slack. Enter their Slack username.';
 
-export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
+export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps, orgScope: OrgScope): void {
   const { directory } = admin;
 
   async function requireAgent(orgId: string, agentId: string) {
@@ -33,7 +32,7 @@ export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, a
     return agent;
   }
 
-  adminScope(app, admin.token, (scope) => {
+  orgScope(app, (scope) => {
     scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/agents', { schema: { ...apiDoc('Agents with their Slack mapping and status'), params: orgParams } }, async (request) => {
       const { orgId } = request.params;
       const teamId = await connectedTeam(deps, orgId);
@@ -82,6 +81,7 @@ export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, a
         const taken = await admin.agentMappings.findBySlackUser(teamId, user.id);
         if (taken && !(taken.orgId === orgId && taken.agentId === agentId)) throw appError('SLACK_USER_TAKEN', `@${username} is mapped to agent ${taken.agentId}`, 'username');
         await admin.agentMappings.map({ orgId, agentId, teamId, slackUserId: user.id }, deps.now());
+        await recordChange(deps, admin, request, { orgId, section: 'agents', action: 'agent.mapped', subject: agentId });
         await deps.producer.orgChanged({ orgId, cause: 'settings-changed' });
         return { agentId, mapped: true, slackUser: userView(user) };
       },
@@ -95,6 +95,7 @@ export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, a
         await connectedTeam(deps, orgId);
         await requireAgent(orgId, agentId);
         await admin.agentMappings.unmap(orgId, agentId);
+        await recordChange(deps, admin, request, { orgId, section: 'agents', action: 'agent.unmapped', subject: agentId });
         return reply.status(204).send();
       },
     );

@@ -7,10 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { DirectoryChannel, DirectoryUser } from '../../slack/slack-api.ts';
 import { appError } from '../../errors.ts';
-import { connectedTeam, orgParams, orgParamsWith, paramSchemas, slackLookup } from './admin-org.ts';
+import { connectedTeam, orgParams, orgParamsWith, paramSchemas, slackLookup, type OrgScope } from './admin-org.ts';
 import { apiDoc } from './admin-org.ts';
 import type { AdminDeps } from './admin-deps.ts';
-import { adminScope } from './admin-auth.ts';
 
 const searchQuery = {
   type: 'object',
@@ -36,10 +35,10 @@ export function userView(u: DirectoryUser) {
   return { id: u.id, username: u.username, displayName: u.displayName, realName: u.realName, email: u.email, deleted: u.deleted, isBot: u.isBot };
 }
 
-export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
+export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps, orgScope: OrgScope): void {
   const { directory } = admin;
 
-  adminScope(app, admin.token, (scope) => {
+  orgScope(app, (scope) => {
     scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/directory', { schema: { ...apiDoc('The directory’s sync state per kind: progress, items, age'), params: orgParams } }, async (request) => {
       const teamId = await connectedTeam(deps, request.params.orgId);
       return { teamId, ...(await directory.status(teamId)) };

@@ -1,4 +1,4 @@
-// Admin API: the org's Slack connection, its settings (channel-ID mode, the global channel) and
+// Admin API: the org's settings (channel-ID mode, the global channel) and
 // its routing groups' Slack channels. Every channel typed in is resolved and checked (a name
 // from the directory, or in channel-ID mode an ID, asked of Slack when the directory lacks it;
 // not archived; a private one only with the app in it), a public one the app is not in is
@@ -9,14 +9,12 @@ import type { HttpDeps } from '../http-deps.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import type { DirectoryChannel } from '../../slack/slack-api.ts';
 import { appError } from '../../errors.ts';
-import { adminScope } from './admin-auth.ts';
-import { connectedTeam, orgParams, orgParamsWith, paramSchemas, platformCall, rowLookup, slackLookup } from './admin-org.ts';
+import { connectedTeam, orgParams, orgParamsWith, paramSchemas, platformCall, recordChange, rowLookup, slackLookup, type OrgScope } from './admin-org.ts';
 import { SlackApiError, SlackRateLimitedError } from '../../slack/slack-errors.ts';
 import { apiDoc } from './admin-org.ts';
 import { channelProblem, chooseChannel } from '../../directory/channel-choice.ts';
 import { channelView } from './directory.route.ts';
 import { errors } from '../../errors.ts';
-import { installLinkFor } from '../routes/slack-oauth.route.ts';
 
 const settingsBody = {
   type: 'object',
@@ -77,7 +75,7 @@ function joinRefusal(error: unknown, channel: DirectoryChannel, field: string): 
   return error;
 }
 
-export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
+export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps, orgScope: OrgScope): void {
   const { directory } = admin;
 
   /**
@@ -114,21 +112,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
     }
   }
 
-  adminScope(app, admin.token, (scope) => {
-    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/slack', { schema: { ...apiDoc('The org’s Slack connection'), params: orgParams } }, async (request) => {
-      const { orgId } = request.params;
-      const installation = await deps.installations.findByOrg(orgId);
-      const installUrl = installLinkFor(deps, orgId);
-      if (!installation) return { status: 'not-connected', installUrl };
-      return {
-        status: installation.status === 'active' ? 'connected' : 'disconnected',
-        workspace: { id: installation.teamId, name: installation.teamName },
-        installedAt: installation.installedAt,
-        scopes: installation.scopes,
-        installUrl,
-      };
-    });
-
+  orgScope(app, (scope) => {
     scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/settings', { schema: { ...apiDoc('The org’s Slack settings'), params: orgParams } }, async (request) => {
       const { orgId } = request.params;
       const teamId = await connectedTeam(deps, orgId);
@@ -156,6 +140,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
           { ...(current ?? {}), orgId, channelIdMode, globalChannelEnabled: globalChannel.enabled, globalChannelId: channel?.id ?? null },
           deps.now(),
         );
+        await recordChange(deps, admin, request, { orgId, section: 'settings', action: 'settings.saved' });
         await deps.producer.orgChanged({ orgId, cause: 'settings-changed' });
         return { channelIdMode, globalChannel: { enabled: globalChannel.enabled, channel: channel ? chosenChannelView(channel, null) : null } };
       },
@@ -186,6 +171,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         const settings = await admin.orgSettings.get(orgId);
         const channel = await withAppIn(teamId, await resolveChannel(teamId, request.body.channel, settings?.channelIdMode ?? false, 'channel'), 'channel');
         await admin.slackRouting.setGroupChannel(orgId, groupId, channel.id, deps.now());
+        await recordChange(deps, admin, request, { orgId, section: 'routingGroups', action: 'routing-group.channel-set', subject: groupId });
         await deps.producer.orgChanged({ orgId, cause: 'settings-changed' });
         return { groupId, channel: chosenChannelView(channel, null) };
       },
@@ -200,6 +186,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         const groups = await platformCall(() => admin.platform.listRoutingGroups(orgId));
         if (!groups.some((g) => g.id === groupId)) throw appError('UNKNOWN_ROUTING_GROUP', groupId);
         await admin.slackRouting.setGroupChannel(orgId, groupId, null, deps.now());
+        await recordChange(deps, admin, request, { orgId, section: 'routingGroups', action: 'routing-group.channel-cleared', subject: groupId });
         await deps.producer.orgChanged({ orgId, cause: 'settings-changed' });
         return reply.status(204).send();
       },

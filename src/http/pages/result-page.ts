@@ -1,11 +1,16 @@
-// A minimal, self-contained HTML page for the end of a browser flow (install done or failed).
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// A minimal HTML page for the end of a browser flow (install done or failed, a Setup link
+// refused). No inline style or script: its styles are the served /assets/result-page.css, so the
+// page's Content-Security-Policy needs no exception.
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export const RESULT_PAGE_CSS = `body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1d1c1d}
+h1{font-size:1.4rem}h1.ok{color:#007a5a}h1.failed{color:#b00020}p.hint{color:#555}
+`;
 
 export function resultPage(input: { title: string; message: string; hint: string; ok: boolean; link?: { href: string; text: string } }): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(input.title)}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1d1c1d}
-h1{font-size:1.4rem;color:${input.ok ? '#007a5a' : '#b00020'}}p.hint{color:#555}</style></head>
-<body><h1>${escapeHtml(input.title)}</h1><p>${escapeHtml(input.message)}</p><p class="hint">${escapeHtml(input.hint)}</p>${input.link ? `<p><a id="next" href="${escapeHtml(input.link.href)}">${escapeHtml(input.link.text)}</a></p>` : ''}</body></html>`;
+<link rel="stylesheet" href="/assets/result-page.css"></head>
+<body><h1 class="${input.ok ? 'ok' : 'failed'}">${escapeHtml(input.title)}</h1><p>${escapeHtml(input.message)}</p><p class="hint">${escapeHtml(input.hint)}</p>${input.link ? `<p><a id="next" href="${escapeHtml(input.link.href)}">${escapeHtml(input.link.text)}</a></p>` : ''}</body></html>`;
 }

@@ -1,22 +1,28 @@
 // The Slack OAuth v2 install: /slack/install (with a ticket from the admin API) sends the admin's
-// browser to Slack with a signed state naming the org; /slack/oauth/callback exchanges the code,
-// stores the installation and sends the browser back to the org's settings page, which then shows
-// the connected workspace (as the platform's help article describes). A failure answers a small
-// page saying what to do, with a link back to the settings when the org is known.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+// browser to Slack with a signed state naming the org, and leaves a nonce cookie in that browser;
+// /slack/oauth/callback takes the state once, only from that browser, exchanges the code, stores
+// the installation and sends the browser back to the org's settings page, which then shows the
+// connected workspace (as the platform's help article describes). A failure answers a small page
+// saying what to do, with a link back to the settings when the org is known.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
-import { createOAuthState, readOAuthState, INSTALL_TICKET_TTL_MS } from '../oauth-state.ts';
+import { createOAuthState, readOAuthState, INSTALL_TICKET_TTL_MS, OAUTH_STATE_TTL_MS, type OAuthState } from '../oauth-state.ts';
 import { botScopes } from '../../slack/bot-scopes.ts';
 import { SlackApiError } from '../../slack/slack-errors.ts';
 import { errors, type AppErrorDefinition } from '../../errors.ts';
+import type { AdminActor } from '../../store/index.ts';
 import { resultPage } from '../pages/result-page.ts';
+import { pageHeaders } from '../pages/page-headers.ts';
+import { isHttps } from '../admin/admin-auth.ts';
+import { digestKey } from '../kv-store.ts';
 
 export const OAUTH_CALLBACK_PATH = '/slack/oauth/callback';
 export const INSTALL_PATH = '/slack/install';
 
 /** An install link for the org, valid an hour: what the settings page's Connect button opens. */
-export function installLinkFor(deps: Pick<HttpDeps, 'installTicketKey' | 'now'>, orgId: string): string {
-  return `${INSTALL_PATH}?ticket=${encodeURIComponent(createOAuthState(deps.installTicketKey, orgId, deps.now().getTime(), INSTALL_TICKET_TTL_MS))}`;
+export function installLinkFor(deps: Pick<HttpDeps, 'installTicketKey' | 'now'>, orgId: string, by: AdminActor): string {
+  return `${INSTALL_PATH}?ticket=${encodeURIComponent(createOAuthState(deps.installTicketKey, orgId, deps.now().getTime(), INSTALL_TICKET_TTL_MS, { by }))}`;
 }
 
 function redirectUri(deps: HttpDeps): string {
@@ -28,11 +34,25 @@ export function settingsPath(orgId: string, connected = false): string {
   return `/settings/${encodeURIComponent(orgId)}${connected ? '?slack=connected' : ''}`;
 }
 
+/**
+ * The browser's install nonce: SameSite=Lax, because Slack's redirect back is a top-level
+ * navigation from another site, which a Strict cookie would not join.
+ */
+const installCookieName = (publicUrl: string) => (isHttps(publicUrl) ? '__Host-tb_oauth' : 'tb_oauth');
+const digestOf = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+function sameDigest(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 function fail(reply: FastifyReply, definition: AppErrorDefinition, detail: string, whatToDo: string, orgId?: string) {
   return reply
     .status(definition.statusCode)
     .type('text/html; charset=utf-8')
     .header('x-error-code', definition.code)
+    .header('cache-control', 'no-store')
     .send(resultPage({
       title: 'Slack was not connected', message: `${definition.message}. ${detail}`, hint: whatToDo, ok: false,
       ...(orgId ? { link: { href: settingsPath(orgId), text: 'Back to the Slack integration settings' } } : {}),
@@ -40,27 +60,63 @@ function fail(reply: FastifyReply, definition: AppErrorDefinition, detail: strin
 }
 
 export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): void {
-  const rateLimit = { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } };
+  const routeOptions = { config: { rateLimit: { max: 30, timeWindow: '1 minute' }, page: true }, helmet: pageHeaders };
+  const cookieOptions = () => ({ httpOnly: true, sameSite: 'lax' as const, secure: isHttps(deps.publicUrl), path: '/' });
 
-  app.get<{ Querystring: { ticket?: string } }>(INSTALL_PATH, rateLimit, async (request, reply) => {
+  app.get<{ Querystring: { ticket?: string } }>(INSTALL_PATH, routeOptions, async (request, reply) => {
     const ticket = request.query.ticket?.trim();
     if (!ticket) return fail(reply, errors.MISSING_PARAMETER, 'The link has no install ticket.', 'Open the install link from the integration settings page.');
-    // Only links the admin API handed out (to someone holding the admin token) start an install:
+    // Only links the admin API handed out (to the org's admin or an operator) start an install:
     // otherwise anyone could connect their own workspace to an org that has none yet.
     const signed = readOAuthState(deps.installTicketKey, ticket, deps.now().getTime());
     if (!signed) return fail(reply, errors.INVALID_INSTALL_LINK, 'The link is older than an hour or was altered.', 'Open the integration settings page again and click Connect Slack.');
+    const browserNonce = randomBytes(32).toString('base64url');
     const url = new URL(deps.slackAuthorizeUrl);
     url.searchParams.set('client_id', deps.slackClientId);
     url.searchParams.set('scope', botScopes.join(','));
     url.searchParams.set('redirect_uri', redirectUri(deps));
-    url.searchParams.set('state', createOAuthState(deps.oauthStateKey, signed.orgId, deps.now().getTime()));
-    return reply.redirect(url.toString(), 302);
+    url.searchParams.set('state', createOAuthState(deps.oauthStateKey, signed.orgId, deps.now().getTime(), OAUTH_STATE_TTL_MS, {
+      ...(signed.by ? { by: signed.by } : {}), browser: digestOf(browserNonce),
+    }));
+    return reply
+      .setCookie(installCookieName(deps.publicUrl), browserNonce, { ...cookieOptions(), maxAge: OAUTH_STATE_TTL_MS / 1000 })
+      .header('cache-control', 'no-store')
+      .redirect(url.toString(), 302);
   });
 
-  app.get<{ Querystring: { code?: string; state?: string; error?: string } }>(OAUTH_CALLBACK_PATH, rateLimit, async (request, reply) => {
-    const { code, error } = request.query;
+  /** The state of this return from Slack, taken once, from the browser that started the install; or the page saying why not. */
+  async function takeState(request: FastifyRequest<{ Querystring: { state?: string } }>, reply: FastifyReply): Promise<OAuthState | null> {
     const state = readOAuthState(deps.oauthStateKey, request.query.state, deps.now().getTime());
-    if (!state) return fail(reply, errors.INVALID_OAUTH_STATE, 'The install took longer than 10 minutes or the link was altered.', 'Start the install again from the integration settings page.');
+    if (!state || typeof state.nonce !== 'string') {
+      await fail(reply, errors.INVALID_OAUTH_STATE, 'The install took longer than 10 minutes or the link was altered.', 'Start the install again from the integration settings page.');
+      return null;
+    }
+    const cookie = request.cookies[installCookieName(deps.publicUrl)];
+    // Bound to the browser: a return from Slack started elsewhere (someone else's install) is refused.
+    if (!state.browser || !cookie || !sameDigest(digestOf(cookie), state.browser)) {
+      await fail(reply, errors.INSTALL_STARTED_ELSEWHERE, 'The install was started in another browser, or this browser’s cookies were cleared.', 'Start the install again from the integration settings page, in this browser.', state.orgId);
+      return null;
+    }
+    let first: boolean;
+    try {
+      first = await deps.kv.setIfAbsent(digestKey('oauth-state', state.nonce), '1', Math.max(1, state.expiresAtMs - deps.now().getTime()));
+    } catch (error) {
+      request.log.error({ err: error }, 'could not record the OAuth state');
+      await fail(reply, errors.SESSION_UNAVAILABLE, 'Threadbridge could not check this return from Slack.', 'Start the install again in a moment.', state.orgId);
+      return null;
+    }
+    if (!first) {
+      await fail(reply, errors.OAUTH_STATE_USED, 'This page was opened twice (reloaded, or from the history).', 'Open the integration settings page: it shows whether Slack is connected; connect again from there if not.', state.orgId);
+      return null;
+    }
+    reply.clearCookie(installCookieName(deps.publicUrl), cookieOptions());
+    return state;
+  }
+
+  app.get<{ Querystring: { code?: string; state?: string; error?: string } }>(OAUTH_CALLBACK_PATH, routeOptions, async (request, reply) => {
+    const { code, error } = request.query;
+    const state = await takeState(request, reply);
+    if (!state) return reply;
     const { orgId } = state;
     if (error) return fail(reply, errors.INSTALL_CANCELLED, `Slack said: ${error}.`, 'Start the install again and click Allow on Slack’s page to connect the workspace.', orgId);
     if (!code) return fail(reply, errors.MISSING_PARAMETER, 'Slack sent no code.', 'Start the install again.', orgId);
@@ -91,20 +147,33 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
       deps.now(),
     );
     if (!saved.ok) {
-      const detail =
-        saved.reason === 'workspace_taken'
-          ? `The workspace ${access.teamName} is already connected to another organization.`
-          : 'This organization is already connected to another Slack workspace.';
-      return fail(reply, errors.WORKSPACE_TAKEN, detail, 'Disconnect the other connection first, or pick another workspace.', orgId);
+      // Never the other org's name or id: the admin learns only that the workspace is taken.
+      return saved.reason === 'workspace_taken'
+        ? fail(
+          reply, errors.WORKSPACE_TAKEN,
+          `The Slack workspace ${access.teamName} already belongs to another organization on the chat platform, and a workspace can serve only one.`,
+          'On Slack’s page, pick another workspace in the menu at the top right; or have that organization’s admin disconnect it in their Slack integration settings first.',
+          orgId,
+        )
+        : fail(
+          reply, errors.WORKSPACE_TAKEN,
+          `This organization is connected to another Slack workspace already (one workspace per organization), so ${access.teamName} was not connected.`,
+          'To replace it, open the integration settings page, click Disconnect Slack, then connect the workspace you want.',
+          orgId,
+        );
     }
     request.log.info({ orgId, teamId: access.teamId }, 'Slack workspace connected');
+    if (deps.admin && state.by) {
+      await deps.admin.changes
+        .record({ orgId, section: 'connection', action: 'slack.connected', subject: access.teamId, actor: state.by, at: deps.now() })
+        .catch((err) => request.log.warn({ err }, 'could not record the connection in the change history'));
+    }
     // Chats that arrived while Slack was not connected get routed now.
     await deps.producer.orgChanged({ orgId, cause: 'slack-connected' }).catch((err) => request.log.warn({ err }, 'could not queue the retry of undeliverable chats'));
     // The channel and user pickers need the workspace's directory: its first sync starts now.
     await deps.producer.syncDirectory({ teamId: access.teamId }).catch((err) => request.log.warn({ err }, 'could not queue the directory sync'));
-    // Back to the settings page, which shows the connected workspace (the page keeps the admin
-    // token in the tab's sessionStorage, so it survives the round trip through Slack). 303: the
-    // browser follows with a GET.
-    return reply.redirect(settingsPath(orgId, true), 303);
+    // Back to the settings page, which shows the connected workspace (its session cookie comes
+    // along on the page's own requests). 303: the browser follows with a GET.
+    return reply.header('cache-control', 'no-store').redirect(settingsPath(orgId, true), 303);
   });
 }
