@@ -1,17 +1,20 @@
 // Queueing from a request handler, bounded in time: both senders give up after 3 s, so a slow
-// Redis must become a fast 503 (and a redelivery later) rather than a hung request.
+// Redis must become a fast 503 (and a redelivery later) rather than a hung request. The answer
+// names no internal detail; the cause goes to the log (error-handler.ts).
 import { AppError, appError } from '../errors.ts';
 
 export async function enqueueWithin(add: () => Promise<void>, timeoutMs: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(appError('QUEUE_UNAVAILABLE', `Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
     await Promise.race([add(), timeout]);
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw appError('QUEUE_UNAVAILABLE', error instanceof Error ? error.message : undefined);
+    const unavailable = appError('QUEUE_UNAVAILABLE');
+    unavailable.cause = error;
+    throw unavailable;
   } finally {
     clearTimeout(timer);
   }

@@ -174,6 +174,9 @@ describe('POST /webhooks/chat while Redis is unreachable', () => {
       const res = await down.app.inject({ method: 'POST', url: '/webhooks/chat', payload: raw, headers: signedHeaders(secrets.chatWebhookSecret, raw, Date.now()) });
       expect(res.statusCode).toBe(503);
       expect(res.json()).toEqual({ error: { code: 'queue_unavailable', message: expect.stringMatching(/could not be queued/) } });
+      // No internal detail (Redis' own error text, hosts, ports): that goes to the log.
+      expect(res.json().error.message).toBe('The event could not be queued; deliver it again later');
+      expect(down.logs()).toContain('answered queue_unavailable');
     } finally {
       await down.close();
     }

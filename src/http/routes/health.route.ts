@@ -1,18 +1,20 @@
 // GET /healthz (the process is up) and GET /readyz (Redis and MongoDB answer), for load
-// balancers and orchestrators.
+// balancers and orchestrators. /readyz names the dependency that is down, never its error text
+// (hosts, ports, driver messages): that goes to the log.
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 
 export function registerHealthRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.get('/healthz', async () => ({ ok: true }));
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', async (request, reply) => {
     const results = await Promise.all(
       Object.entries(deps.healthChecks).map(async ([name, check]) => {
         try {
           await check();
           return [name, 'ok'] as const;
         } catch (error) {
-          return [name, error instanceof Error ? error.message : 'failed'] as const;
+          request.log.warn({ dependency: name, err: error }, 'readiness check failed');
+          return [name, 'down'] as const;
         }
       }),
     );

@@ -1,12 +1,22 @@
 // GET /metrics: a few gauges in Prometheus' text format, for alerting: chats waiting with no
 // usable notification target, and the queues' backlog. Read from shared state, so any web
-// process answers for the whole deployment.
+// process answers for the whole deployment. With METRICS_TOKEN set, only with it as a Bearer token.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import { renderPrometheus } from '../metrics-format.ts';
+import { appError } from '../../errors.ts';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
 
 export function registerMetricsRoute(app: FastifyInstance, deps: HttpDeps): void {
-  app.get('/metrics', async (_request, reply) => {
+  const expected = deps.metricsToken ? digest(`Bearer ${deps.metricsToken}`) : null;
+  app.get('/metrics', async (request, reply) => {
+    // Hashing both sides makes the comparison constant-time whatever the lengths.
+    if (expected && !timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {
+      reply.header('www-authenticate', 'Bearer realm="Threadbridge metrics"');
+      throw appError('METRICS_UNAUTHORIZED');
+    }
     const gauges = await deps.metrics();
     return reply.type('text/plain; version=0.0.4').send(renderPrometheus(gauges));
   });
