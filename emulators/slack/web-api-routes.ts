@@ -1,5 +1,6 @@
-// POST/GET /api/{method}: body parsing (form or JSON), token auth, rate limits, scopes, dispatch
-// and recording — the order and the error bodies Slack uses, 429 with Retry-After included.
+// POST/GET /api/{method}: body parsing (form or JSON), token auth, injected faults, rate limits,
+// scopes, dispatch and recording — the order and the error bodies Slack uses, 429 with
+// Retry-After included. Also the fault-injection control routes (/_emulator/faults).
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SlackApiError } from './errors.ts';
@@ -8,6 +9,7 @@ import type { OAuth } from './oauth.ts';
 import { redactForRecord } from './params.ts';
 import type { RateLimiter } from './rate-limits.ts';
 import type { EmulatorState } from './state.ts';
+import { createSlackFaults } from './fault-injection.ts';
 
 export interface WebApiDeps {
   state: EmulatorState;
@@ -63,6 +65,7 @@ function addWarnings(body: Record<string, unknown>, warnings: string[]): Record<
 
 export function registerWebApi(app: FastifyInstance, d: WebApiDeps): void {
   const { state, config } = d;
+  const faults = createSlackFaults();
 
   function record(method: string, teamId: string | null, params: Params, httpStatus: number, response: Record<string, unknown>): void {
     state.calls.push({ seq: ++state.seq.call, at: config.now(), method, teamId, params: redactForRecord(params), httpStatus, response });
@@ -111,6 +114,10 @@ export function registerWebApi(app: FastifyInstance, d: WebApiDeps): void {
     const botUser = install ? state.users.get(install.botUserId) : undefined;
     if (!team || !install || team.deleted || botUser?.deleted) return send(200, { ok: false, error: 'account_inactive' });
 
+    // Slack down or refusing, as a test asked (fault-injection.ts): nothing below runs.
+    const fault = faults.take(method, params);
+    if (fault) return send(fault.status, fault.body, fault.headers);
+
     const channelKey = typeof params['channel'] === 'string' ? params['channel'] : null;
     const admission = d.limiter.admit(team.id, method, spec.tier, channelKey);
     if (!admission.ok) {
@@ -143,4 +150,17 @@ export function registerWebApi(app: FastifyInstance, d: WebApiDeps): void {
   }
 
   app.route<{ Params: { method: string } }>({ method: ['GET', 'POST'], url: '/api/:method', handler: handle });
+
+  app.post('/_emulator/faults', async (req, reply) => {
+    try {
+      faults.add(JSON.parse(typeof req.body === 'string' && req.body !== '' ? req.body : 'null'));
+    } catch (e) {
+      return reply.code(400).send({ ok: false, error: (e as Error).message });
+    }
+    return reply.send({ ok: true });
+  });
+  app.delete('/_emulator/faults', async (_req, reply) => {
+    faults.clear();
+    return reply.send({ ok: true });
+  });
 }

@@ -15,29 +15,52 @@ import { postJoiningIfNeeded } from './channel-membership.ts';
 import { dmOwnerOf, threadsOf } from './chat-threads.ts';
 import { parentStatus } from './parent-message.ts';
 import { scheduleFirstReminder } from './reminder-schedule.ts';
-import { SlackApiError, connectionLostCodes } from '../slack/slack-errors.ts';
+import { SlackApiError, connectionLostCodes, contentRefusalCodes } from '../slack/slack-errors.ts';
 import { PlatformApiError } from '../platform/platform-api.ts';
 import { assertNever } from '../errors.ts';
 
-// Errors about this one message, not the thread: skip it (recorded) rather than block the thread.
-const messageOnlyCodes = new Set(['msg_too_long', 'no_text', 'invalid_blocks']);
 const PENDING_BATCH = 100;
 /** Why the primary thread skipped a message it did not post: the rep wrote it in that thread. */
 const WRITTEN_HERE = 'relayed from Slack';
 /** At most this many chat messages in one combined Slack post (each is at least two blocks of 50). */
 const MAX_COMBINED = 20;
 
+/**
+ * What one run of the thread writer carries: the record as last read, the bot token, and the
+ * check it makes before every post that it still holds the chat's lock (a wait for Slack's
+ * budget may outlast a lease; the lock is renewed meanwhile, and a post never goes out once it
+ * was lost, so two workers never post the same message).
+ */
+interface ThreadWriter {
+  deps: WorkerDeps;
+  record: ConversationRecord;
+  token: string;
+  lock: Lock;
+  key: string;
+  stillHeld: () => Promise<void>;
+  /** Up to this seq messages go out one at a time (Slack refused them combined). */
+  soloThroughSeq: number | null;
+}
+
+function lockCheck(lock: Lock, key: string): () => Promise<void> {
+  return async () => {
+    if (lock.lost || !(await lock.extend())) throw new ThreadLockLostError(key);
+  };
+}
+
 export async function syncConversationThread(deps: WorkerDeps, orgId: string, conversationId: string): Promise<void> {
   const key = `thread:${orgId}:${conversationId}`;
   const lock = await deps.locks.tryAcquire(key);
   if (!lock) throw new ThreadBusyError(key);
+  lock.renewWhileHeld();
+  const stillHeld = lockCheck(lock, key);
   try {
     let record = await deps.store.conversations.get(orgId, conversationId);
     if (!record) return;
     if (!record.thread) {
       // Messages wait until we know the conversation (conversation.started, or a repair).
       if (!record.conversation) return;
-      const opened = await openThread(deps, record);
+      const opened = await openThread(deps, record, stillHeld);
       if (!opened) return;
       record = opened;
     }
@@ -46,17 +69,18 @@ export async function syncConversationThread(deps: WorkerDeps, orgId: string, co
       await undeliverable(deps, record, 'Slack is not connected for this org');
       return;
     }
-    if (record.plannedThreads.length > 0) record = await openPlannedThreads(deps, record, token, lock, key);
+    const writer: ThreadWriter = { deps, record, token, lock, key, stillHeld, soloThroughSeq: record.soloThroughSeq };
+    if (record.plannedThreads.length > 0) writer.record = record = await openPlannedThreads(writer);
     let primaryFailure: unknown = null;
     try {
-      await postPendingMessages(deps, record, token, lock, key);
+      await postPendingMessages(writer);
     } catch (error) {
       // Behind the primary channel's budget: the other threads still show what it has shown.
       if (!(error instanceof SlackBudgetExhaustedError)) throw error;
       primaryFailure = error;
     }
     try {
-      await catchUpMirrors(deps, record, token, lock, key);
+      await catchUpMirrors(writer);
     } catch (error) {
       if (!(primaryFailure && error instanceof SlackBudgetExhaustedError)) throw error;
     }
@@ -81,7 +105,7 @@ export async function repairFromPlatform(deps: WorkerDeps, orgId: string, conver
 }
 
 /** Sends the notification and stores the thread; the record as it now is, or null when there is no thread. */
-async function openThread(deps: WorkerDeps, record: ConversationRecord): Promise<ConversationRecord | null> {
+async function openThread(deps: WorkerDeps, record: ConversationRecord, stillHeld: () => Promise<void>): Promise<ConversationRecord | null> {
   const { orgId, conversationId } = record;
   const log = deps.logger.child({ orgId, conversationId });
   const installation = await deps.store.installations.findByOrg(orgId);
@@ -90,7 +114,7 @@ async function openThread(deps: WorkerDeps, record: ConversationRecord): Promise
     await undeliverable(deps, record, 'Slack is not connected for this org');
     return null;
   }
-  const delivered = await deliverNotification(deps, record, installation.teamId, token);
+  const delivered = await deliverNotification(deps, record, installation.teamId, token, stillHeld);
   if (!delivered.ok) {
     await undeliverable(deps, record, delivered.reason);
     return null;
@@ -110,7 +134,8 @@ async function openThread(deps: WorkerDeps, record: ConversationRecord): Promise
  * assignee's DM), each recorded as soon as its parent is posted; a target Slack refuses is
  * dropped. Returns the record as it now is.
  */
-async function openPlannedThreads(deps: WorkerDeps, record: ConversationRecord, token: string, lock: Lock, key: string): Promise<ConversationRecord> {
+async function openPlannedThreads(w: ThreadWriter): Promise<ConversationRecord> {
+  const { deps, record, token, lock, key } = w;
   const { orgId, conversationId } = record;
   const teamId = record.thread!.teamId;
   const mirrors = [...record.mirrors];
@@ -119,9 +144,11 @@ async function openPlannedThreads(deps: WorkerDeps, record: ConversationRecord, 
     const next = planned[0]!;
     let opened: SlackThreadRef | null = null;
     try {
-      opened = await openThreadAt(deps, record, teamId, token, next.target, next.notification, parentStatus(record, deps.now().getTime()));
+      opened = await openThreadAt(deps, record, teamId, token, next.target, next.notification, parentStatus(record, deps.now().getTime()), w.stillHeld);
     } catch (error) {
-      if (!refusalOf(error, next.target)) throw error;
+      // A target Slack refuses, or a parent it refuses even as plain text: that thread is left out.
+      const contentRefused = error instanceof SlackApiError && contentRefusalCodes.has(error.code);
+      if (!refusalOf(error, next.target) && !contentRefused) throw error;
       deps.logger.warn({ orgId, conversationId, target: next.target, code: (error as { code?: string }).code }, 'Slack refused a thread of the chat; left out');
     }
     planned.shift();
@@ -142,7 +169,8 @@ async function undeliverable(deps: WorkerDeps, record: ConversationRecord, reaso
   deps.logger.warn({ orgId: record.orgId, conversationId: record.conversationId, reason }, 'notification undeliverable');
 }
 
-async function postPendingMessages(deps: WorkerDeps, record: ConversationRecord, token: string, lock: Lock, key: string): Promise<void> {
+async function postPendingMessages(w: ThreadWriter): Promise<void> {
+  const { deps, record, lock, key } = w;
   const { orgId, conversationId } = record;
   let gapSince = record.gapSince;
   const backlogged = record.backlogged;
@@ -183,12 +211,14 @@ async function postPendingMessages(deps: WorkerDeps, record: ConversationRecord,
         if (step.skippedSeq !== null) {
           deps.logger.warn({ orgId, conversationId, missingSeq: step.skippedSeq, nextSeq: step.seq }, 'seq missing at the platform too: moving on');
         }
-        // Behind the channel's budget, what queued up goes out as one post; otherwise one each.
-        const runSeqs = step.late || !backlogged ? [step.seq] : consecutiveRun(pending.map((m) => m.seq), step.seq, MAX_COMBINED);
+        // Behind the channel's budget, what queued up goes out as one post; otherwise one each
+        // (and one each where Slack refused them combined).
+        const solo = step.late || !backlogged || (w.soloThroughSeq !== null && step.seq <= w.soloThroughSeq);
+        const runSeqs = solo ? [step.seq] : consecutiveRun(pending.map((m) => m.seq), step.seq, MAX_COMBINED);
         const run = runSeqs.map((seq) => pending.find((m) => m.seq === seq)!);
         let handled: number[];
         try {
-          handled = await handleMessages(deps, record, token, run, step.late);
+          handled = await handleMessages(w, run, step.late);
         } catch (error) {
           if (error instanceof SlackBudgetExhaustedError && !backlogged) {
             await deps.store.conversations.setBacklogged(orgId, conversationId, true, deps.now());
@@ -220,34 +250,49 @@ async function writtenIn(deps: WorkerDeps, orgId: string, { message }: ThreadMes
   return Boolean(from && from.channelId === thread.channelId && (from.threadTs === null || from.threadTs === thread.threadTs));
 }
 
-type PostOutcome = { posted: number; ts: string } | { refused: string };
+type PostOutcome = { posted: number; ts: string; plainText: boolean } | { refused: string };
 
 /**
  * Posts consecutive messages into one thread: one message under its author's name, in as many
  * posts as its length needs; several as one combined post (as many as fit). Slack refusing the
- * content (too long, invalid blocks) is an outcome, not an error: a combined post is tried again
- * one message at a time, so only the message Slack refuses is left out.
+ * content (too long, invalid blocks) is an outcome, not an error: a single message refused with
+ * its blocks goes out as plain text (src/slack/slack-api.ts), and one refused even so is left
+ * out; a refused combined post is never sent again combined: its messages go one at a time from
+ * now on, also after a retry of the job, so only the one Slack refuses is left out and the thread
+ * never waits on a post Slack will always refuse.
  */
-async function postMessagesInto(deps: WorkerDeps, token: string, thread: SlackThreadRef, messages: ThreadMessage[], late: boolean): Promise<PostOutcome> {
-  let posts: SlackMessageBody[] = threadPosts(messages[0]!.message, { late });
+async function postMessagesInto(w: ThreadWriter, thread: SlackThreadRef, messages: ThreadMessage[], late: boolean): Promise<PostOutcome> {
+  const { deps, token, record } = w;
+  let posts: Array<SlackMessageBody & { plainFallback?: boolean }> = threadPosts(messages[0]!.message, { late });
   let count = 1;
   if (messages.length > 1) {
     const combined = combinedThreadMessage(messages.map((m) => m.message));
-    posts = [combined.body];
-    count = combined.count;
+    // A first message too long to share a post goes alone, in its own parts.
+    if (combined.count > 1) {
+      posts = [{ ...combined.body, plainFallback: false }];
+      count = combined.count;
+    }
   }
   try {
     // Posting and recording are two steps: a worker that dies between them reposts these
     // messages on retry. Slack has no idempotency key for chat.postMessage, and reading the thread
     // back to check is Tier 1, so this narrow window is accepted rather than risking a lost message.
-    let posted = { ts: '' };
+    let posted: { ts: string; plainText?: true } = { ts: '' };
+    let plainText = false;
     for (const post of posts) {
-      posted = await postJoiningIfNeeded(deps, thread.teamId, token, { channel: thread.channelId, threadTs: thread.threadTs, ...post }, posts.length > 1 ? 60_000 : 0);
+      posted = await postJoiningIfNeeded(deps, thread.teamId, token, { channel: thread.channelId, threadTs: thread.threadTs, ...post }, posts.length > 1 ? 60_000 : 0, w.stillHeld);
+      plainText ||= posted.plainText === true;
     }
-    return { posted: count, ts: posted.ts };
+    return { posted: count, ts: posted.ts, plainText };
   } catch (error) {
-    if (error instanceof SlackApiError && messageOnlyCodes.has(error.code)) {
-      if (count > 1) return postMessagesInto(deps, token, thread, [messages[0]!], late);
+    if (error instanceof SlackApiError && contentRefusalCodes.has(error.code)) {
+      if (count > 1) {
+        const through = messages[count - 1]!.seq;
+        w.soloThroughSeq = Math.max(w.soloThroughSeq ?? 0, through);
+        await deps.store.conversations.setSoloThrough(record.orgId, record.conversationId, w.soloThroughSeq, deps.now());
+        deps.logger.warn({ orgId: record.orgId, conversationId: record.conversationId, code: error.code, fromSeq: messages[0]!.seq, through }, 'Slack refused a combined post; its messages go one at a time');
+        return postMessagesInto(w, thread, [messages[0]!], late);
+      }
       return { refused: error.code };
     }
     throw error;
@@ -260,7 +305,8 @@ async function postMessagesInto(deps: WorkerDeps, token: string, thread: SlackTh
  * this thread is skipped (its author's words are there already), and a run stops before the
  * next such reply. A late message also goes into the other threads that are past its seq.
  */
-async function handleMessages(deps: WorkerDeps, record: ConversationRecord, token: string, run: ThreadMessage[], late: boolean): Promise<number[]> {
+async function handleMessages(w: ThreadWriter, run: ThreadMessage[], late: boolean): Promise<number[]> {
+  const { deps, record } = w;
   const { orgId, conversationId } = record;
   const thread = record.thread!;
   if (await writtenIn(deps, orgId, run[0]!, thread)) {
@@ -273,15 +319,16 @@ async function handleMessages(deps: WorkerDeps, record: ConversationRecord, toke
     postable.push(next);
   }
   try {
-    const outcome = await postMessagesInto(deps, token, thread, postable, late);
+    const outcome = await postMessagesInto(w, thread, postable, late);
     if ('refused' in outcome) {
       deps.logger.error({ orgId, conversationId, seq: postable[0]!.seq, code: outcome.refused }, 'Slack refused one message; skipped');
       await deps.store.threadMessages.markSkipped(orgId, conversationId, postable[0]!.seq, `slack:${outcome.refused}`, deps.now());
       return [postable[0]!.seq];
     }
     const sent = postable.slice(0, outcome.posted);
+    if (outcome.plainText) deps.logger.warn({ orgId, conversationId, seq: sent[0]!.seq }, 'Slack refused the message’s blocks; posted as plain text');
     for (const m of sent) await deps.store.threadMessages.markPosted(orgId, conversationId, m.seq, outcome.ts, deps.now());
-    if (late) await postLateIntoMirrors(deps, record, token, sent);
+    if (late) await postLateIntoMirrors(w, sent);
     return sent.map((m) => m.seq);
   } catch (error) {
     if (error instanceof SlackApiError && connectionLostCodes.has(error.code)) {
@@ -292,11 +339,12 @@ async function handleMessages(deps: WorkerDeps, record: ConversationRecord, toke
 }
 
 /** A message that arrived after its gap was given up on: the threads already past it get it now. */
-async function postLateIntoMirrors(deps: WorkerDeps, record: ConversationRecord, token: string, messages: ThreadMessage[]): Promise<void> {
+async function postLateIntoMirrors(w: ThreadWriter, messages: ThreadMessage[]): Promise<void> {
+  const { deps, record } = w;
   for (const message of messages) {
     for (const mirror of record.mirrors) {
       if ((mirror.shownThroughSeq ?? 0) < message.seq || (await writtenIn(deps, record.orgId, message, mirror.ref))) continue;
-      await postMessagesInto(deps, token, mirror.ref, [message], true);
+      await postMessagesInto(w, mirror.ref, [message], true);
     }
   }
 }
@@ -313,7 +361,8 @@ async function showsInMirror(deps: WorkerDeps, orgId: string, message: ThreadMes
  * a thread opened late gets the conversation so far (combined posts), then each message as it
  * comes. Each thread's progress is recorded after each post.
  */
-async function catchUpMirrors(deps: WorkerDeps, record: ConversationRecord, token: string, lock: Lock, key: string): Promise<void> {
+async function catchUpMirrors(w: ThreadWriter): Promise<void> {
+  const { deps, record, lock, key } = w;
   const { orgId, conversationId } = record;
   const mirrors = [...record.mirrors];
   for (let i = 0; i < mirrors.length; i++) {
@@ -327,10 +376,11 @@ async function catchUpMirrors(deps: WorkerDeps, record: ConversationRecord, toke
       while (at < handled.length && !(await showsInMirror(deps, orgId, handled[at]!, mirror))) cursor = handled[at++]!.seq;
       if (at < handled.length) {
         const run = [handled[at]!];
-        while (at + run.length < handled.length && run.length < MAX_COMBINED && (await showsInMirror(deps, orgId, handled[at + run.length]!, mirror))) {
+        const solo = w.soloThroughSeq !== null && run[0]!.seq <= w.soloThroughSeq;
+        while (!solo && at + run.length < handled.length && run.length < MAX_COMBINED && (await showsInMirror(deps, orgId, handled[at + run.length]!, mirror))) {
           run.push(handled[at + run.length]!);
         }
-        const outcome = await postMessagesInto(deps, token, mirror.ref, run, false);
+        const outcome = await postMessagesInto(w, mirror.ref, run, false);
         cursor = run['posted' in outcome ? outcome.posted - 1 : 0]!.seq;
         if ('refused' in outcome) deps.logger.error({ orgId, conversationId, seq: cursor, code: outcome.refused, thread: mirror.ref }, 'Slack refused one message in another thread of the chat; skipped there');
       }
@@ -350,6 +400,7 @@ export async function addThreads(deps: WorkerDeps, orgId: string, conversationId
   const key = `thread:${orgId}:${conversationId}`;
   const lock = await deps.locks.tryAcquire(key);
   if (!lock) throw new ThreadBusyError(key);
+  lock.renewWhileHeld();
   let added: PlannedThread[];
   try {
     const record = await deps.store.conversations.get(orgId, conversationId);

@@ -9,6 +9,14 @@ export interface Lock {
   /** Extends the lease; false when the lock was lost (expired and taken by someone else). */
   extend(): Promise<boolean>;
   release(): Promise<void>;
+  /**
+   * Renews the lease in the background, every third of it, until released: work under the lock
+   * may wait (for Slack's budget, a join) longer than one lease. Only while this process runs:
+   * a crashed worker's lock still lapses after one lease.
+   */
+  renewWhileHeld(): void;
+  /** True once an extension found the lock gone (lapsed and taken by someone else). */
+  readonly lost: boolean;
 }
 
 export interface Locks {
@@ -26,12 +34,35 @@ export function createLocks(redis: Redis, prefix: string, defaultLeaseMs = 30_00
       const token = randomUUID();
       const ok = await redis.set(key, token, 'PX', leaseMs, 'NX');
       if (ok !== 'OK') return null;
+      let lost = false;
+      let timer: ReturnType<typeof setInterval> | undefined;
+      const extend = async () => {
+        if (lost) return false;
+        const held = (await redis.eval(extendScript, 1, key, token, String(leaseMs))) === 1;
+        if (!held) lost = true;
+        return held;
+      };
       return {
-        async extend() {
-          return (await redis.eval(extendScript, 1, key, token, String(leaseMs))) === 1;
-        },
+        extend,
         async release() {
+          if (timer) clearInterval(timer);
+          timer = undefined;
           await redis.eval(releaseScript, 1, key, token);
+        },
+        renewWhileHeld() {
+          if (timer || lost) return;
+          timer = setInterval(() => {
+            extend()
+              .then((held) => {
+                if (!held && timer) clearInterval(timer);
+              })
+              // A failed renewal (Redis away) is tried again at the next tick; the lease decides.
+              .catch(() => undefined);
+          }, Math.max(50, Math.floor(leaseMs / 3)));
+          timer.unref?.();
+        },
+        get lost() {
+          return lost;
         },
       };
     },

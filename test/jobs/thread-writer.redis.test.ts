@@ -1,0 +1,126 @@
+// The thread writer against the emulators, in process: what Slack refuses never stalls a thread,
+// a notification Slack refuses even as plain text is undeliverable and counted, and two workers
+// never post the same message while one of them waits under the chat's lock for longer than
+// the lock's lease.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startJobWorld, runJob, type JobWorld } from './job-world.ts';
+import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
+import { syncConversationThread } from '../../src/jobs/conversation-thread.ts';
+import { slackFaults } from '../../emulators/slack/fault-injection.ts';
+import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
+
+describe('the thread writer', () => {
+  let w: JobWorld;
+  let deps: WorkerDeps;
+  let faults: ReturnType<typeof slackFaults>;
+
+  beforeAll(async () => {
+    w = await startJobWorld('thread-writer');
+    deps = w.deps();
+    faults = slackFaults(w.slack.url);
+  }, 60_000);
+  afterAll(async () => {
+    await faults?.clear();
+    await w?.close();
+  });
+
+  /** A new chat whose conversation.started has run: its thread is open. */
+  async function openChat(visitor: string, options: { pageUrl?: string } = {}) {
+    const conversation = await w.platform.startConversation(w.orgId, { visitor: { name: visitor }, ...(options.pageUrl ? { pageUrl: options.pageUrl } : {}) });
+    for (const event of w.events(conversation.id, 'conversation.started')) await runJob(() => processChatEvent(deps, event));
+    return conversation;
+  }
+
+  async function say(conversationId: string, text: string) {
+    await w.platform.visitorSays(w.orgId, conversationId, text);
+    const event = w.events(conversationId, 'message.created').at(-1)!;
+    // Stored as the webhook would store it, without writing the thread: the test decides when.
+    if (event.type !== 'message.created') throw new Error('not a message');
+    await w.store.threadMessages.add(w.orgId, conversationId, event.data.message, deps.now());
+  }
+
+  const okPostsIn = (channel: string, threadTs: string) =>
+    w.slack.calls({ method: 'chat.postMessage' }).filter((c) => c.response.ok === true && c.params.channel === channel && c.params.thread_ts === threadTs);
+
+  it('a combined post Slack refuses, in a thread behind the channel’s budget: the refused message is skipped at once and the others go out in order', async () => {
+    const channel = await w.freshChannel('combined-refused');
+    const paced = w.deps({ channelPostsPerSecond: 1 });
+    const conversation = await openChat('Poppy');
+    const { thread } = (await w.store.conversations.get(w.orgId, conversation.id))!;
+    await say(conversation.id, 'one');
+    await say(conversation.id, 'POISON two');
+    await say(conversation.id, 'three');
+    await w.store.conversations.setBacklogged(w.orgId, conversation.id, true, deps.now());
+    // Slack refuses every post holding the poisoned message, with blocks or as plain text.
+    await faults.add({ method: 'chat.postMessage', error: 'invalid_blocks', paramsContaining: 'POISON', forMs: 60_000 });
+    try {
+      // Bounded: before the fix the first message was retried against the spent budget forever.
+      const runs = await runJob(() => syncConversationThread(paced, w.orgId, conversation.id), { maxRuns: 20, maxDelayMs: 1200 });
+      expect(runs).toBeLessThan(20);
+    } finally {
+      await faults.clear();
+    }
+    const texts = okPostsIn(channel, thread!.threadTs).map((c) => String(c.params.text));
+    expect(texts).toEqual(['Poppy: one', 'Poppy: three']);
+    const stored = await w.store.threadMessages.list(w.orgId, conversation.id);
+    expect(stored.map((m) => [m.seq, m.state, m.skipReason])).toEqual([[1, 'posted', null], [2, 'skipped', 'slack:invalid_blocks'], [3, 'posted', null]]);
+    expect((await w.store.conversations.get(w.orgId, conversation.id))!.soloThroughSeq).toBe(3);
+  }, 30_000);
+
+  it('a message whose blocks Slack refuses goes out as plain text, once', async () => {
+    const channel = await w.freshChannel('plain-fallback');
+    const conversation = await openChat('Quill');
+    const { thread } = (await w.store.conversations.get(w.orgId, conversation.id))!;
+    await say(conversation.id, 'BLOCKED words');
+    await faults.add({ method: 'chat.postMessage', error: 'invalid_blocks', paramsContaining: '"blocks"', times: 1 });
+    await runJob(() => syncConversationThread(deps, w.orgId, conversation.id));
+    const posts = okPostsIn(channel, thread!.threadTs);
+    expect(posts.map((c) => [c.params.text, c.params.blocks === undefined])).toEqual([['Quill: BLOCKED words', true]]);
+    expect((await w.store.threadMessages.list(w.orgId, conversation.id))[0]!.state).toBe('posted');
+  });
+
+  it('a chat with a 3,100-character page URL gets its parent (the URL cut with an ellipsis)', async () => {
+    const channel = await w.freshChannel('long-page-url');
+    const conversation = await openChat('Ursula', { pageUrl: `https://shop.example/?utm_source=${'x'.repeat(3100)}` });
+    const record = await w.store.conversations.get(w.orgId, conversation.id);
+    expect(record!.thread?.channelId).toBe(channel);
+    const parent = w.slack.messages(channel).find((m) => m.ts === record!.thread!.threadTs)!;
+    expect(JSON.stringify(parent.blocks)).toContain('…');
+  });
+
+  it('a notification Slack refuses even as plain text: the chat is undeliverable with the reason, and counted', async () => {
+    await w.freshChannel('refused-parent');
+    const before = await w.store.conversations.countUndeliverable();
+    await faults.add({ method: 'chat.postMessage', error: 'invalid_blocks', paramsContaining: 'New chat from Rex', forMs: 60_000 });
+    try {
+      await openChat('Rex');
+    } finally {
+      await faults.clear();
+    }
+    const conversation = w.platform.events().filter((e) => e.type === 'conversation.started').at(-1)!;
+    const record = await w.store.conversations.get(w.orgId, (conversation.data as { conversation: { id: string } }).conversation.id);
+    expect(record!.thread).toBeNull();
+    expect(record!.undeliverableReason).toBe('Slack refused the notification (invalid_blocks)');
+    expect(await w.store.conversations.countUndeliverable()).toBe(before + 1);
+  });
+
+  it('two workers, one waiting for the budget under the lock longer than the lock’s lease: every part posted once', async () => {
+    const channel = await w.freshChannel('long-wait');
+    const conversation = await openChat('Lena');
+    const { thread } = (await w.store.conversations.get(w.orgId, conversation.id))!;
+    // Long enough for three posts: each waits a second for the channel's budget, under a 300 ms lease.
+    const long = Array.from({ length: 30_000 }, (_, i) => `w${i}`).join(' ');
+    await say(conversation.id, long);
+    const workerA = w.deps({ lockLeaseMs: 300, channelPostsPerSecond: 1, redis: w.redis.duplicate() });
+    const workerB = w.deps({ lockLeaseMs: 300, channelPostsPerSecond: 1, redis: w.redis.duplicate() });
+    const a = runJob(() => syncConversationThread(workerA, w.orgId, conversation.id), { maxDelayMs: 150 });
+    await new Promise((r) => setTimeout(r, 50));
+    const b = runJob(() => syncConversationThread(workerB, w.orgId, conversation.id), { maxDelayMs: 150 });
+    await Promise.all([a, b]);
+    const posts = okPostsIn(channel, thread!.threadTs);
+    expect(posts.length).toBeGreaterThan(1);
+    const parts = posts.map((c) => JSON.stringify(c.params.blocks));
+    expect(new Set(parts).size).toBe(parts.length);
+    expect((await w.store.threadMessages.list(w.orgId, conversation.id))[0]!.state).toBe('posted');
+  }, 30_000);
+});
