@@ -1,5 +1,6 @@
-// End to end: the admin API an org admin's settings page uses, against the emulators. The
-// connection, the settings (channel-ID mode, the global channel), agents mapped by Slack
+// End to end: the admin API an org admin's settings page uses, against the emulators, with the
+// operator token (scripts, support) and with an org admin's session from the platform's Setup
+// link (its own org only, changes recorded with who made them). The connection, the settings (channel-ID mode, the global channel), agents mapped by Slack
 // username with suggestions by email, routing groups' channels by name or by ID, the app joining
 // a public channel chosen for notifications, and every error with the field it concerns. Saves
 // route undeliverable chats again.
@@ -9,7 +10,7 @@ import { Redis } from 'ioredis';
 import { waitFor } from '../support/wait-for.ts';
 import { redisUrl } from '../support/services.ts';
 import { createSlackCallBudget } from '../../src/slack/slack-call-budget.ts';
-import { installLink } from '../../sandbox/seed.ts';
+import { cookiesOf, installLink, startInstall } from '../../sandbox/seed.ts';
 
 let h: Harness;
 let groupId: string;
@@ -86,8 +87,8 @@ describe('connection', () => {
     expect(await settings.json()).toMatchObject({ error: { code: 'slack_not_connected' } });
   });
 
-  it('every admin route needs the admin token', async () => {
-    for (const [method, path] of [['GET', '/slack'], ['GET', '/settings'], ['PUT', '/settings'], ['GET', '/agents'], ['PUT', `/agents/${daveAgentId}/slack-user`], ['GET', '/routing-groups'], ['DELETE', `/routing-groups/${groupId}/slack-channel`]] as const) {
+  it('every admin route needs a credential: a wrong operator token is refused', async () => {
+    for (const [method, path] of [['GET', '/slack'], ['DELETE', '/slack'], ['GET', '/changes'], ['GET', '/settings'], ['PUT', '/settings'], ['GET', '/agents'], ['PUT', `/agents/${daveAgentId}/slack-user`], ['GET', '/routing-groups'], ['DELETE', `/routing-groups/${groupId}/slack-channel`]] as const) {
       expect(await api(method, path, method === 'GET' || method === 'DELETE' ? undefined : {}, 'not-the-token')).toMatchObject({ status: 401, body: { error: { code: 'admin_unauthorized' } } });
     }
   });
@@ -267,9 +268,10 @@ describe('routing groups', () => {
     const team = h.slack.createTeam({ name: 'Older Install Inc' });
     const installer = h.slack.createUser(team.id, { name: 'owner' });
     const open = h.slack.createChannel(team.id, { name: 'open-leads', memberIds: [installer.id] });
-    const authorize = new URL((await fetch(await installLink(h.webUrl, h.secrets.adminApiToken, org.id), { redirect: 'manual' })).headers.get('location')!);
+    const install = await startInstall(await installLink(h.webUrl, h.secrets.adminApiToken, org.id));
+    const authorize = new URL(install.authorizeUrl);
     authorize.searchParams.set('scope', authorize.searchParams.get('scope')!.split(',').filter((s) => s !== 'channels:join').join(','));
-    expect((await fetch(h.slack.approveInstall(authorize.toString(), { teamId: team.id, userId: installer.id }), { redirect: 'manual' })).status).toBe(303);
+    expect((await install.callBack(h.slack.approveInstall(authorize.toString(), { teamId: team.id, userId: installer.id }))).status).toBe(303);
     await waitFor(() => apiFor(org.id, 'GET', '/directory/channels/by-name/open-leads'), (r) => r.status === 200, { what: 'the directory to know #open-leads', timeoutMs: 60_000 });
 
     const answer = await apiFor(org.id, 'PUT', `/routing-groups/${group.id}/slack-channel`, { channel: 'open-leads' });
@@ -306,17 +308,20 @@ describe('routing groups', () => {
 });
 
 describe('OpenAPI description', () => {
-  it('is served, without a token, and describes every admin route with its bearer auth', async () => {
+  it('is served, without a token, and describes every admin route with its two ways in: an org admin’s session, the operator token', async () => {
     const response = await fetch(`${h.webUrl}/api/openapi.json`);
     expect(response.status).toBe(200);
     const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { summary?: string; security?: unknown }>>; components: unknown };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(doc.components).toMatchObject({ securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } } });
+    expect(doc.components).toMatchObject({ securitySchemes: { adminSession: { type: 'apiKey', in: 'cookie', name: 'tb_admin' }, operatorToken: { type: 'http', scheme: 'bearer' } } });
     const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
     expect(operations.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort()).toEqual([
       'DELETE /api/orgs/{orgId}/agents/{agentId}/slack-user',
       'DELETE /api/orgs/{orgId}/routing-groups/{groupId}/slack-channel',
+      'DELETE /api/orgs/{orgId}/slack',
+      'DELETE /api/session',
       'GET /api/orgs/{orgId}/agents',
+      'GET /api/orgs/{orgId}/changes',
       'GET /api/orgs/{orgId}/directory',
       'GET /api/orgs/{orgId}/directory/channels',
       'GET /api/orgs/{orgId}/directory/channels/by-name/{name}',
@@ -331,7 +336,7 @@ describe('OpenAPI description', () => {
       'PUT /api/orgs/{orgId}/routing-groups/{groupId}/slack-channel',
       'PUT /api/orgs/{orgId}/settings',
     ]);
-    for (const { op } of operations) expect(op).toMatchObject({ summary: expect.any(String), security: [{ adminToken: [] }] });
+    for (const { op } of operations) expect(op).toMatchObject({ summary: expect.any(String), security: [{ adminSession: [] }, { operatorToken: [] }] });
   });
 });
 
@@ -365,5 +370,32 @@ describe('Slack’s budget used up', () => {
     });
     expect(joinsOf(spare.id)).toHaveLength(0);
     expect(await h.store.slackRouting.groupChannel(h.orgId, groupId)).toBe(before);
+  });
+});
+
+// Last: its save queues an org-changed job, which the settings test above counts.
+describe('an org admin’s session', () => {
+  it('an org admin signed in from the platform’s Setup link reaches its org, not another, and its changes are recorded as theirs', async () => {
+    const launched = await fetch(h.launchLink(), { redirect: 'manual' });
+    expect(launched.status).toBe(303);
+    const cookie = cookiesOf(launched);
+    const asAdmin = (method: string, path: string, body?: unknown) =>
+      fetch(`${h.webUrl}/api/orgs/${encodeURIComponent(h.orgId)}${path}`, {
+        method, headers: { cookie, origin: h.webUrl, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const agents = await asAdmin('GET', '/agents');
+    expect(agents.status).toBe(200);
+    expect(((await agents.json()) as { agents: unknown[] }).agents.length).toBeGreaterThan(0);
+    const other = h.platform.createOrg({ name: 'Someone Else' });
+    const elsewhere = await fetch(`${h.webUrl}/api/orgs/${other.id}/slack`, { headers: { cookie } });
+    expect(elsewhere.status).toBe(403);
+    expect(await elsewhere.json()).toEqual({ error: { code: 'admin_forbidden', message: expect.any(String) } });
+
+    const before = await h.store.orgSettings.get(h.orgId);
+    // (The toggle off: no channel to join, with the minute's join budget spent above.)
+    expect((await asAdmin('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: false, channel: null } })).status).toBe(200);
+    const changes = (await (await asAdmin('GET', '/changes')).json()) as { lastChanges: Record<string, { action: string; actor: unknown } | null> };
+    expect(changes.lastChanges['settings']).toMatchObject({ action: 'settings.saved', actor: { kind: 'org-admin', userId: h.adminUserId } });
+    await h.store.orgSettings.save(before!, new Date());
   });
 });

@@ -31,6 +31,11 @@ export interface Harness extends SeededWorld {
   workers: ProductProcess[];
   /** Starts one more worker process (as after a crash) and waits until it is ready. */
   startWorker(): Promise<ProductProcess>;
+  /**
+   * What the platform's Setup button opens for an org admin: the settings page with a fresh launch
+   * token from the chat-platform emulator (the seeded org and its admin by default).
+   */
+  launchLink(orgId?: string, adminId?: string): string;
   stop(): Promise<void>;
 }
 
@@ -102,6 +107,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...world,
     secrets: { slackSigningSecret: secrets.slackSigningSecret, chatWebhookSecret: secrets.chatWebhookSecret, adminApiToken: secrets.adminApiToken },
     workers,
+    launchLink(orgId = world.orgId, adminId = world.adminUserId) {
+      return `${webUrl}/settings/${encodeURIComponent(orgId)}?launch=${encodeURIComponent(platform.launchToken(orgId, adminId))}`;
+    },
     async startWorker() {
       const worker = spawnWorker();
       workers.push(worker);
