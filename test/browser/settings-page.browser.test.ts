@@ -1,11 +1,15 @@
 // The settings page in a real browser (Debian's Chromium, driven by playwright-core), against
-// the product and its emulators: an admin connects Slack through the emulator's OAuth pages and
-// lands back on the settings page by itself, maps the suggested agents in one click (a refusal
+// the product and its emulators: an org admin opens it from the platform's Setup link (a launch
+// token, never the operator token), connects Slack through the emulator's OAuth pages and lands
+// back on the settings page by itself, maps the suggested agents in one click (a refusal
 // shown next to its row), maps two agents by hand, gives a routing group a channel by name,
 // sees whether the app is in each channel (and the app joining the public ones on Save), switches
 // to channel-ID mode and gives another group a channel by ID, turns the global channel on, saves,
 // reloads, and finds it all kept; a wrong username is shown next to its field; the global channel
-// turned off sends no channel. Screenshots land in test-artifacts/.
+// turned off sends no channel; each section shows its last change and who made it; Disconnect
+// revokes the connection and Connect makes it again, settings kept; a window without a session
+// says to open Setup again; no Content-Security-Policy violation anywhere. Screenshots land in
+// test-artifacts/.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -20,6 +24,8 @@ let h: Harness;
 let browser: Browser;
 let page: Page;
 const w: Record<string, string> = {};
+/** What the browser reported against the pages' Content-Security-Policy. */
+const cspViolations: string[] = [];
 
 async function shot(name: string) {
   await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
@@ -31,6 +37,7 @@ beforeAll(async () => {
   // A second org and workspace, not connected yet: what a new customer starts from.
   const org = h.platform.createOrg({ name: 'Globex' });
   w['orgId'] = org.id;
+  w['admin'] = h.platform.addAdmin(org.id, { name: 'Gail Admin', email: 'gail@globex.test' }).id;
   w['erin'] = h.platform.addAgent(org.id, { name: 'Erin Sales', email: 'erin@globex.test', status: 'online' }).id;
   w['frank'] = h.platform.addAgent(org.id, { name: 'Frank Support', email: 'frank@globex.test', status: 'dnd' }).id;
   w['gina'] = h.platform.addAgent(org.id, { name: 'Gina Unmapped', email: 'gina@globex.test', status: 'offline' }).id;
@@ -50,6 +57,7 @@ beforeAll(async () => {
   h.slack.createChannel(team.id, { name: 'all-chats' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text()); });
 }, 120_000);
 
 /** What the admin API says, as the page would read it. */
@@ -69,10 +77,14 @@ afterAll(async () => {
 describe('the Slack integration settings page', () => {
   it('connect, map two agents, channels by name and by ID, the global channel; all kept after a reload', async () => {
     const settingsUrl = `${h.webUrl}/settings/${w['orgId']}`;
-    await page.goto(`${settingsUrl}#token=${h.secrets.adminApiToken}`);
-    // The token leaves the address bar at once.
+    // The platform's Setup button: a fresh launch token for Globex's admin.
+    const launchLink = h.launchLink(w['orgId'], w['admin']);
+    await page.goto(launchLink);
+    // The token leaves the address bar (and the history) at once.
     expect(page.url()).toBe(settingsUrl);
     await page.getByText('Slack is not connected yet.').waitFor();
+    const [sessionCookie] = await page.context().cookies(h.webUrl);
+    expect(sessionCookie).toMatchObject({ name: 'tb_admin', httpOnly: true, sameSite: 'Strict', path: '/' });
     await shot('1-not-connected');
 
     // Connect: Slack's consent page (the emulator's), pick the workspace, Allow.
@@ -87,7 +99,8 @@ describe('the Slack integration settings page', () => {
     expect(await page.textContent('#connection-status')).toBe('Connected to the Slack workspace Globex Corp.');
     expect(page.url()).toBe(settingsUrl);
     expect(await page.isVisible('#connect')).toBe(false);
-    expect(await page.isVisible('#token-form')).toBe(false);
+    expect(await page.isVisible('#signed-out')).toBe(false);
+    await expect.poll(() => page.textContent('#connection-change')).toMatch(new RegExp(`^Last change: Slack connected, .+, by admin ${w['admin']}\\.$`));
     await shot('3a-back-from-slack');
 
     // A group already pointed at a public channel the app was never added to (set elsewhere).
@@ -191,5 +204,67 @@ describe('the Slack integration settings page', () => {
     await expect.poll(() => page.isChecked('#channel-id-mode')).toBe(true);
     expect(await page.isChecked('#global-enabled')).toBe(false);
     await shot('7-global-off');
+
+    // Each section says what changed last, when and by whom: the admin of the Setup link.
+    const by = new RegExp(`, by admin ${w['admin']}\\.$`);
+    await expect.poll(() => page.textContent('#settings-change')).toMatch(/^Last change: settings saved, /);
+    expect(await page.textContent('#settings-change')).toMatch(by);
+    expect(await page.textContent('#agents-change')).toMatch(/^Last change: agent (mapped|unmapped), /);
+    expect(await page.textContent('#groups-change')).toMatch(/^Last change: channel set, /);
+    expect(await h.store.adminChanges.recent(w['orgId']!, 50)).not.toContainEqual(expect.objectContaining({ actor: { kind: 'operator' } }));
+    await shot('8-last-changes');
+
+    // Disconnect: asked once more, then Slack takes the app's access back; the settings stay.
+    await page.click('#disconnect');
+    expect(await page.textContent('#disconnect-confirm')).toContain('Disconnect Slack from Globex Corp?');
+    await shot('9-disconnect-confirm');
+    await page.click('#disconnect-yes');
+    await expect.poll(() => page.textContent('#connection-status')).toBe('Slack is disconnected from Globex Corp. Your settings are kept: connect this or another workspace when you are ready.');
+    expect(await page.isVisible('#connect')).toBe(true);
+    expect(await page.isVisible('#settings')).toBe(false);
+    await expect.poll(() => page.textContent('#connection-change')).toMatch(/^Last change: Slack disconnected, /);
+    expect(h.slack.calls({ method: 'auth.revoke', teamId: w['teamId'] })).toEqual([expect.objectContaining({ response: { ok: true, revoked: true } })]);
+    expect(await h.store.installations.findByOrg(w['orgId']!)).toMatchObject({ status: 'disconnected' });
+    await shot('10-disconnected');
+    // Slack's tokens_revoked and app_uninstalled are handled before the admin connects again.
+    await waitFor(() => h.slack.deliveries().filter((d) => d.teamId === w['teamId'] && (d.eventType === 'tokens_revoked' || d.eventType === 'app_uninstalled')), (ds) => ds.length === 2 && ds.every((d) => d.status === 200), { what: 'Slack’s revocation events answered' });
+    await waitFor(() => h.queues.slackEvents.getJobCounts('waiting', 'active', 'delayed', 'prioritized'), (c) => Object.values(c).every((n) => n === 0), { what: 'the revocation events handled' });
+
+    // Connect again: the same way as the first time, and everything is where it was.
+    await page.click('#connect');
+    await page.waitForURL(/oauth\/v2\/authorize/);
+    await page.check(`input[name=team_id][value=${w['teamId']}]`);
+    await page.click('#allow');
+    await expect.poll(() => page.textContent('#workspace-name')).toBe('Globex Corp');
+    expect(await h.store.installations.findByOrg(w['orgId']!)).toMatchObject({ status: 'active', teamId: w['teamId'] });
+    await expect.poll(() => page.isChecked('#channel-id-mode')).toBe(true);
+    expect(await page.inputValue(`tr[data-agent-id="${w['erin']}"] input`)).toBe('erin.s');
+    await expect.poll(() => page.textContent('#connection-change')).toMatch(/^Last change: Slack connected, /);
+    await shot('11-connected-again');
+
+    // Another window, without the session (or with the used Setup link): told to open Setup again.
+    const stranger = await browser.newContext();
+    try {
+      const other = await stranger.newPage();
+      other.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text()); });
+      await other.goto(settingsUrl);
+      await other.locator('#signed-out').waitFor();
+      expect(await other.textContent('#signed-out')).toContain('click Setup for the Slack integration');
+      expect(await other.isVisible('#settings')).toBe(false);
+      const reused = await other.goto(launchLink);
+      expect(reused?.status()).toBe(401);
+      expect(await other.textContent('h1')).toBe('The Slack integration settings did not open');
+      expect(await other.textContent('body')).toContain('The Setup link was used already');
+      await other.screenshot({ path: `${shots}/12-setup-link-used.png`, fullPage: true });
+    } finally {
+      await stranger.close();
+    }
+
+    // Signing out ends the session: the page says what to do.
+    await page.click('#sign-out');
+    await expect.poll(() => page.isVisible('#signed-out')).toBe(true);
+    await page.reload();
+    await page.locator('#signed-out').waitFor();
+    expect(cspViolations).toEqual([]);
   }, 180_000);
 });
