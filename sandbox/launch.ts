@@ -41,7 +41,8 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
   const webUrl = `http://127.0.0.1:${options.webPort}`;
   const emulators = await startEmulators(secrets, {
     slack: { ...(options.slackPort ? { port: options.slackPort } : {}), ...(options.slackNow ? { now: options.slackNow } : {}), eventsUrl: `${webUrl}/slack/events`, interactivityUrl: `${webUrl}/slack/interactions` },
-    platform: { ...(options.platformPort ? { port: options.platformPort } : {}), webhookUrl: `${webUrl}/webhooks/chat` },
+    // The platform's Setup button sends an org's admin to Threadbridge's settings page.
+    platform: { ...(options.platformPort ? { port: options.platformPort } : {}), webhookUrl: `${webUrl}/webhooks/chat`, threadbridgeUrl: webUrl },
   });
   const dbName = `threadbridge_sandbox_${Date.now()}`;
   const queuePrefix = `threadbridge-${Date.now()}`;

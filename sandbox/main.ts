@@ -45,8 +45,10 @@ Threadbridge sandbox is running (worker on ${workerRuntime}).
   Org ${world.orgId}, Slack workspace ${world.teamId}, channel #website-chats (${world.channelId})
   Reps: alice (${world.agents.alice.slackUserId}, mapped), bob (${world.agents.bob.slackUserId}, mapped), carol (${world.unmappedSlackUserId}, not mapped)
 
-  Settings page        ${webUrl}/settings/${world.orgId}#token=${launched.secrets.adminApiToken}
-  Admin API (OpenAPI)  ${webUrl}/api/openapi.json   (Authorization: Bearer ${launched.secrets.adminApiToken})
+  Settings page        ${platform.url}/_emulator/orgs/${world.orgId}/admins/${world.adminUserId}/setup
+                       (the platform's Setup button for admin Ada: each visit mints a fresh launch link, good once for 5 minutes)
+                       or this one, good once until ${new Date(Date.now() + 300_000).toLocaleTimeString()}: ${platform.setupUrl(world.orgId, world.adminUserId)}
+  Admin API (OpenAPI)  ${webUrl}/api/openapi.json   (operators: Authorization: Bearer ${launched.secrets.adminApiToken})
 
 Try it:
   # the thread of the demo chat, as Slack holds it
