@@ -259,6 +259,27 @@ describe('Disconnect and the change history', () => {
     expect((await api('GET', '/api/orgs/org_a/changes', operator)).json().lastChanges.connection).toMatchObject({ action: 'slack.connected', actor: { kind: 'operator' } });
   });
 
+  it('after a Disconnect, another workspace is refused with a page that says so (the store keeps the org’s place for the old one)', async () => {
+    const first = slack.createTeam({ name: 'Right Slack' });
+    const wrong = slack.createTeam({ name: 'Wrong Slack' });
+    const installer = slack.createUser(first.id, { name: 'i1' });
+    const other = slack.createUser(wrong.id, { name: 'i2' });
+    platform.createOrg({ id: 'org_c' });
+    const admin = platform.addAdmin('org_c', { name: 'Cy', email: 'cy@c.test' }).id;
+    const session = await signIn('org_c', admin);
+    const connect = async (teamId: string, userId: string) => {
+      const install = await t.app.inject({ method: 'GET', url: (await api('GET', '/api/orgs/org_c/slack', { cookie: session })).json().installUrl });
+      const callback = new URL(slack.approveInstall(String(install.headers.location), { teamId, userId }));
+      return t.app.inject({ method: 'GET', url: `${callback.pathname}${callback.search}`, headers: { cookie: String(install.headers['set-cookie']).split(';')[0]! } });
+    };
+    expect((await connect(first.id, installer.id)).statusCode).toBe(303);
+    expect(await api('DELETE', '/api/orgs/org_c/slack', { cookie: session, origin: ORIGIN })).toMatchObject({ statusCode: 200 });
+    const refused = await connect(wrong.id, other.id);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('This organization was connected to the Slack workspace Right Slack before, and Threadbridge cannot yet connect another workspace in its place.');
+    expect((await connect(first.id, installer.id)).statusCode).toBe(303);
+  });
+
   it('an org without any connection cannot be disconnected: slack_not_connected', async () => {
     const session = await signIn('org_b', adminB);
     expect((await api('DELETE', '/api/orgs/org_b/slack', { cookie: session, origin: ORIGIN })).json()).toMatchObject({ error: { code: 'slack_not_connected' } });

@@ -1,7 +1,6 @@
 // Admin API: the org's Slack connection (with a fresh install link), Disconnect, the change
 // history, and signing out. Disconnect gives the bot token back to Slack (auth.revoke) and marks
-// the installation disconnected: sending stops, the settings stay, and Connect works again, for
-// this workspace or another (a wrong one replaced).
+// the installation disconnected: sending stops, the settings stay, and Connect works again.
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { AdminDeps } from './admin-deps.ts';

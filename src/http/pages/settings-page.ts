@@ -23,7 +23,7 @@ export function settingsPage(orgId: string): string {
 <a id="connect" class="button" hidden href="#">Connect Slack</a>
 <p id="connect-hint" class="hint" hidden>Opens Slack in this window: pick the workspace and click Allow, and you come back here.</p>
 <p id="disconnect-bar" hidden><button type="button" id="disconnect" class="secondary">Disconnect Slack</button></p>
-<div id="disconnect-confirm" hidden><p>Disconnect Slack from <strong id="disconnect-workspace"></strong>? Threadbridge stops sending to Slack and gives its access to the workspace back to Slack. Your settings are kept: you can connect this or another workspace afterwards.</p>
+<div id="disconnect-confirm" hidden><p>Disconnect Slack from <strong id="disconnect-workspace"></strong>? Threadbridge stops sending to Slack and gives its access to the workspace back to Slack. Your settings are kept: you can connect Slack again afterwards.</p>
 <button type="button" id="disconnect-yes" class="danger">Disconnect</button> <button type="button" id="disconnect-no" class="secondary">Cancel</button> <span id="disconnect-status"></span></div>
 <p id="connection-change" class="last-change"></p>
 <p id="directory-status" class="hint"></p></section>
