@@ -23,6 +23,8 @@ interface InstallationDocument extends Omit<Installation, 'teamId'> {
   refreshTokenSealed: string | null;
   tokenExpiresAt: Date | null;
   disconnectReason?: string;
+  /** When the last install (or reinstall) of this workspace completed. */
+  connectedAt?: Date;
 }
 
 export interface SaveInstallationInput extends Omit<Installation, 'status' | 'installedAt' | 'updatedAt'> {
@@ -44,8 +46,12 @@ export interface InstallationsRepository {
   save(input: SaveInstallationInput, now: Date): Promise<SaveInstallationResult>;
   findByTeam(teamId: string): Promise<Installation | null>;
   findByOrg(orgId: string): Promise<Installation | null>;
-  /** The workspace removed the app or revoked its tokens: keep settings, stop sending. */
-  markDisconnected(teamId: string, reason: string, now: Date): Promise<void>;
+  /**
+   * The workspace removed the app or revoked its tokens, or an admin disconnected it: keep
+   * settings, stop sending. `happenedAt` (an event's time) leaves a connection made after it
+   * alone, so a late event cannot undo a reconnect.
+   */
+  markDisconnected(teamId: string, reason: string, now: Date, happenedAt?: Date): Promise<void>;
   /** The decrypted bot token of an active installation, or null when there is none. */
   botToken(teamId: string): Promise<string | null>;
   /** The tokens of an active installation (decrypted): for rotating the bot token. */
@@ -59,20 +65,34 @@ export interface InstallationsRepository {
 export function createInstallationsRepository(db: Db, cipher: TokenCipher): InstallationsRepository {
   const collection = db.collection<InstallationDocument>('installations');
 
+  const replaced = db.collection<InstallationDocument & { replacedAt: Date }>('installations_replaced');
+
   function toInstallation(doc: InstallationDocument): Installation {
-    const { _id, botTokenSealed: _b, refreshTokenSealed: _r, tokenExpiresAt: _t, disconnectReason: _d, ...rest } = doc;
+    const { _id, botTokenSealed: _b, refreshTokenSealed: _r, tokenExpiresAt: _t, disconnectReason: _d, connectedAt: _c, ...rest } = doc;
     return { teamId: _id, ...rest };
+  }
+
+  /** Moves a disconnected installation out of the way (its tokens are revoked already). */
+  async function retire(doc: InstallationDocument, now: Date): Promise<void> {
+    const { _id, ...rest } = doc;
+    await replaced.insertOne({ ...rest, _id: `${_id}@${now.toISOString()}`, replacedAt: now });
+    await collection.deleteOne({ _id, status: 'disconnected' });
   }
 
   return {
     async save(input, now) {
       const existingForTeam = await collection.findOne({ _id: input.teamId });
+      // A disconnected connection blocks nobody: its workspace may go to another org, and its
+      // org may connect another workspace (a wrong one replaced). Settings live by org, so
+      // they stay; the replaced installation is kept in installations_replaced for support.
       if (existingForTeam && existingForTeam.orgId !== input.orgId) {
-        return { ok: false, reason: 'workspace_taken', otherId: existingForTeam.orgId };
+        if (existingForTeam.status === 'active') return { ok: false, reason: 'workspace_taken', otherId: existingForTeam.orgId };
+        await retire(existingForTeam, now);
       }
       const existingForOrg = await collection.findOne({ orgId: input.orgId });
       if (existingForOrg && existingForOrg._id !== input.teamId) {
-        return { ok: false, reason: 'org_has_other_workspace', otherId: existingForOrg._id };
+        if (existingForOrg.status === 'active') return { ok: false, reason: 'org_has_other_workspace', otherId: existingForOrg._id };
+        await retire(existingForOrg, now);
       }
       const { teamId, botToken, refreshToken, ...fields } = input;
       try {
@@ -84,6 +104,7 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
               status: 'active',
               botTokenSealed: cipher.encrypt(botToken),
               refreshTokenSealed: refreshToken ? cipher.encrypt(refreshToken) : null,
+              connectedAt: now,
               updatedAt: now,
             },
             $setOnInsert: { installedAt: now },
@@ -107,8 +128,9 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
       const doc = await collection.findOne({ orgId });
       return doc ? toInstallation(doc) : null;
     },
-    async markDisconnected(teamId, reason, now) {
-      await collection.updateOne({ _id: teamId }, { $set: { status: 'disconnected', disconnectReason: reason, updatedAt: now } });
+    async markDisconnected(teamId, reason, now, happenedAt) {
+      const notReconnectedSince = happenedAt ? { $or: [{ connectedAt: { $exists: false } }, { connectedAt: { $lte: happenedAt } }] } : {};
+      await collection.updateOne({ _id: teamId, ...notReconnectedSince }, { $set: { status: 'disconnected', disconnectReason: reason, updatedAt: now } });
     },
     async botToken(teamId) {
       const doc = await collection.findOne({ _id: teamId, status: 'active' }, { projection: { botTokenSealed: 1 } });

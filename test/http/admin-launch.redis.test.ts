@@ -259,7 +259,7 @@ describe('Disconnect and the change history', () => {
     expect((await api('GET', '/api/orgs/org_a/changes', operator)).json().lastChanges.connection).toMatchObject({ action: 'slack.connected', actor: { kind: 'operator' } });
   });
 
-  it('after a Disconnect, another workspace is refused with a page that says so (the store keeps the org’s place for the old one)', async () => {
+  it('after a Disconnect, a wrong workspace is replaced by another one, and settings stay', async () => {
     const first = slack.createTeam({ name: 'Right Slack' });
     const wrong = slack.createTeam({ name: 'Wrong Slack' });
     const installer = slack.createUser(first.id, { name: 'i1' });
@@ -274,10 +274,15 @@ describe('Disconnect and the change history', () => {
     };
     expect((await connect(first.id, installer.id)).statusCode).toBe(303);
     expect(await api('DELETE', '/api/orgs/org_c/slack', { cookie: session, origin: ORIGIN })).toMatchObject({ statusCode: 200 });
-    const refused = await connect(wrong.id, other.id);
-    expect(refused.statusCode).toBe(409);
-    expect(refused.body).toContain('This organization was connected to the Slack workspace Right Slack before, and Threadbridge cannot yet connect another workspace in its place.');
-    expect((await connect(first.id, installer.id)).statusCode).toBe(303);
+    await t.store.orgSettings.save({ orgId: 'org_c', channelIdMode: true, globalChannelEnabled: false, globalChannelId: null }, new Date());
+    expect((await connect(wrong.id, other.id)).statusCode).toBe(303);
+    expect(await t.store.installations.findByOrg('org_c')).toMatchObject({ teamId: wrong.id, teamName: 'Wrong Slack', status: 'active' });
+    expect(await t.store.installations.findByTeam(first.id)).toBeNull();
+    expect((await t.store.orgSettings.get('org_c'))!.channelIdMode).toBe(true);
+    // While connected, the org cannot take a second workspace, and the workspace no second org.
+    const second = slack.createTeam({ name: 'Third Slack' });
+    const third = slack.createUser(second.id, { name: 'i3' });
+    expect((await connect(second.id, third.id)).statusCode).toBe(409);
   });
 
   it('an org without any connection cannot be disconnected: slack_not_connected', async () => {

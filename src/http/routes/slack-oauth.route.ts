@@ -147,18 +147,6 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
       deps.now(),
     );
     if (!saved.ok) {
-      if (saved.reason === 'org_has_other_workspace') {
-        const current = await deps.installations.findByOrg(orgId);
-        // A disconnected installation still holds the org's place in the store (installations.save).
-        if (current?.status === 'disconnected') {
-          return fail(
-            reply, errors.WORKSPACE_TAKEN,
-            `This organization was connected to the Slack workspace ${current.teamName} before, and Threadbridge cannot yet connect another workspace in its place.`,
-            `Connect ${current.teamName} again, or ask Threadbridge support to release it.`,
-            orgId,
-          );
-        }
-      }
       // Never the other org's name or id: the admin learns only that the workspace is taken.
       return saved.reason === 'workspace_taken'
         ? fail(
@@ -170,7 +158,7 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
         : fail(
           reply, errors.WORKSPACE_TAKEN,
           `This organization is connected to another Slack workspace already (one workspace per organization), so ${access.teamName} was not connected.`,
-          'On Slack’s page, pick the workspace this organization is connected to (the menu at the top right), or open the integration settings page to see which one it is.',
+          'On Slack’s page, pick the workspace this organization is connected to (the menu at the top right), or open the integration settings page to see which one it is (Disconnect it there to connect another one in its place).',
           orgId,
         );
     }
