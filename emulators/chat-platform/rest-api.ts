@@ -113,16 +113,40 @@ export function registerRestApi(app: FastifyInstance, deps: RestApiDeps): void {
     return reply.code(created ? 201 : 200).send({ message });
   });
 
+  // clientRequestId (the contract): a repeat answers 200 with the first request and shows the
+  // visitor nothing new. Scoped per conversation and kind, like clientMessageId; a repeat is
+  // answered even after the conversation ended (a retry after a lost answer must succeed) and
+  // whatever its other fields say (the first request stands). Only a request that succeeded is
+  // kept, so a conversation a repeat names always exists.
+  const requestsById = new Map<string, unknown>();
+  function splitClientRequestId(body: unknown): { rest: unknown; clientRequestId: string | undefined } {
+    if (!body || typeof body !== 'object' || Array.isArray(body) || !Object.hasOwn(body, 'clientRequestId')) return { rest: body, clientRequestId: undefined };
+    const { clientRequestId, ...rest } = body as Record<string, unknown>;
+    if (typeof clientRequestId !== 'string' || clientRequestId.length === 0) {
+      throw new ChatPlatformError('invalid_request', `clientRequestId: must be ${typeof clientRequestId === 'string' ? 'not empty' : 'a string'}`);
+    }
+    return { rest, clientRequestId };
+  }
+  function once<T>(kind: string, orgId: string, conversationId: string, body: unknown, create: (rest: unknown) => T): { created: boolean; value: T } {
+    const { rest, clientRequestId } = splitClientRequestId(body);
+    if (clientRequestId === undefined) return { created: true, value: create(rest) };
+    const key = `${kind}\u0000${orgId}\u0000${conversationId}\u0000${clientRequestId}`;
+    if (requestsById.has(key)) return { created: false, value: structuredClone(requestsById.get(key)) as T };
+    const value = create(rest);
+    requestsById.set(key, structuredClone(value));
+    return { created: true, value };
+  }
+
   app.post<{ Params: ConvParams }>(`${conv}/meeting-requests`, async (req, reply) => {
     const { orgId, conversationId } = req.params;
-    const meetingRequest = actions.offerMeeting(orgId, conversationId, parseBody(meetingRequestBody, req.body));
-    return reply.code(201).send({ meetingRequest });
+    const { created, value: meetingRequest } = once('meeting', orgId, conversationId, req.body, (rest) => actions.offerMeeting(orgId, conversationId, parseBody(meetingRequestBody, rest)));
+    return reply.code(created ? 201 : 200).send({ meetingRequest });
   });
 
   app.post<{ Params: ConvParams }>(`${conv}/form-requests`, async (req, reply) => {
     const { orgId, conversationId } = req.params;
-    const formRequest = actions.requestForm(orgId, conversationId, parseBody(formRequestBody, req.body));
-    return reply.code(201).send({ formRequest });
+    const { created, value: formRequest } = once('form', orgId, conversationId, req.body, (rest) => actions.requestForm(orgId, conversationId, parseBody(formRequestBody, rest)));
+    return reply.code(created ? 201 : 200).send({ formRequest });
   });
 
   app.put<{ Params: ConvParams }>(`${conv}/qualification`, async (req, reply) => {

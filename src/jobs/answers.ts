@@ -15,11 +15,25 @@ export interface Answerer {
   thread?: Pick<SlackThreadRef, 'channelId' | 'threadTs'>;
 }
 
+/**
+ * Records an answer; the first one is shown on every parent and told to the chat's other threads.
+ * Those follow-ups are redone (they are idempotent) until recorded as done, so a job that died
+ * after winning the claim leaves them to whichever answer comes next, or to its own retry.
+ */
 export async function markAnswered(deps: WorkerDeps, orgId: string, conversationId: string, by: Answerer): Promise<void> {
-  const first = await deps.store.conversations.markAnswered(orgId, conversationId, { agentId: by.agentId, name: by.name }, deps.now());
-  if (!first) return;
+  const answer = { agentId: by.agentId, name: by.name, ...(by.slackUserId ? { slackUserId: by.slackUserId } : {}), ...(by.thread ? { thread: by.thread } : {}) };
+  let first: Answerer = by;
+  if (!(await deps.store.conversations.markAnswered(orgId, conversationId, answer, deps.now()))) {
+    const record = await deps.store.conversations.get(orgId, conversationId);
+    if (!record || record.answerAnnounced) return;
+    const recorded = await deps.store.conversations.firstAnswer(orgId, conversationId);
+    if (!recorded) return;
+    if (!record.answeredBy) await deps.store.conversations.settleAnswer(orgId, conversationId, recorded, deps.now());
+    first = recorded;
+  }
   await refreshParentMessage(deps, orgId, conversationId);
-  await sayWhoTookIt(deps, orgId, conversationId, by);
+  await sayWhoTookIt(deps, orgId, conversationId, first);
+  await deps.store.conversations.setAnswerAnnounced(orgId, conversationId, deps.now());
 }
 
 async function sayWhoTookIt(deps: WorkerDeps, orgId: string, conversationId: string, by: Answerer): Promise<void> {

@@ -26,8 +26,13 @@ export async function announceAssignment(deps: WorkerDeps, orgId: string, conver
     return;
   }
   const assignee = mapping.slackUserId;
-  await postInEveryThread(deps, record, token, key, () => ({ text: assignedText({ slackUserId: assignee }) }));
-  if (await seesChat(deps, token, record, assignee)) return;
+  // Not in the thread this assignment opens in the assignee's DM (its parent says so): a retry
+  // after that thread opened would otherwise post there and ping them a second time.
+  const before = { ...record, mirrors: record.mirrors.filter((m) => !(m.opened === 'assignment' && m.notification.dmSlackUserIds[0] === assignee)) };
+  await postInEveryThread(deps, before, token, key, () => ({ text: assignedText({ slackUserId: assignee }) }));
+  // The thread this assignment opened in their DM (a retry after it opened): brought up to date below.
+  const openedByThis = record.mirrors.some((m) => m.opened === 'assignment' && m.notification.dmSlackUserIds[0] === assignee);
+  if (!openedByThis && (await seesChat(deps, token, record, assignee))) return;
   const groupName = record.notification.groupName;
   await addThreads(deps, orgId, conversationId, [{
     target: { kind: 'dm', slackUserId: assignee },

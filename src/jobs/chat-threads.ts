@@ -7,6 +7,7 @@ import type { WorkerDeps } from './worker-deps.ts';
 import type { ConversationRecord, NotificationRecord, SlackThreadRef } from '../store/index.ts';
 import type { PostMessageArgs } from '../slack/slack-api.ts';
 import { postJoiningIfNeeded } from './channel-membership.ts';
+import { ClaimBusyError } from './job-errors.ts';
 
 export interface ChatThread {
   ref: SlackThreadRef;
@@ -48,8 +49,11 @@ export function notifiedIn(thread: ChatThread): string[] {
 
 /**
  * Posts a notice into every thread of the chat (but `except`), each once under retries: a claim
- * per notice `key` and thread, given back when the post fails so the retry sends it.
- * `body` builds the post for a thread (null to leave that thread out).
+ * per notice `key` and thread, taken before the post and settled after it, given back when the
+ * post fails so the retry sends it, and taken over by a retry when the job holding it died. (A
+ * job dying between Slack's answer and the settle posts that notice again: Slack has no
+ * idempotency key, and a lost notice would be worse.) `body` builds the post for a thread (null
+ * to leave that thread out).
  */
 export async function postInEveryThread(
   deps: WorkerDeps,
@@ -60,17 +64,26 @@ export async function postInEveryThread(
   options: { except?: Pick<SlackThreadRef, 'channelId' | 'threadTs'> | null; maxWaitMs?: number } = {},
 ): Promise<void> {
   const { orgId, conversationId } = record;
+  let busy: string | null = null;
   for (const thread of threadsOf(record)) {
     if (options.except && sameThread(thread.ref, options.except)) continue;
     const args = body(thread);
     if (!args) continue;
     const claim = `${key}@${thread.ref.channelId}/${thread.ref.threadTs}`;
-    if (!(await deps.store.conversations.claimNotice(orgId, conversationId, claim, deps.now()))) continue;
+    const claimed = await deps.store.conversations.claimNotice(orgId, conversationId, claim, deps.now());
+    if (claimed === 'done') continue;
+    if (claimed === 'busy') {
+      busy = claim;
+      continue;
+    }
     try {
       await postJoiningIfNeeded(deps, thread.ref.teamId, token, { channel: thread.ref.channelId, threadTs: thread.ref.threadTs, ...args }, options.maxWaitMs ?? 60_000);
     } catch (error) {
       await deps.store.conversations.releaseNotice(orgId, conversationId, claim);
       throw error;
     }
+    await deps.store.conversations.settleNotice(orgId, conversationId, claim, deps.now());
   }
+  // Another job is posting one of them (or died doing so): this one comes back for it.
+  if (busy) throw new ClaimBusyError(`notice ${busy}`);
 }

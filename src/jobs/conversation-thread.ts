@@ -10,7 +10,7 @@ import { ThreadBusyError, ThreadLockLostError } from './job-errors.ts';
 import { consecutiveRun, nextThreadStep } from '../routing/thread-order.ts';
 import { combinedThreadMessage, threadPosts, type SlackMessageBody } from '../slack/format/conversation-messages.ts';
 import { SlackBudgetExhaustedError } from './paced-slack-api.ts';
-import { deliverNotification, openThreadAt, refusalOf } from './notification-delivery.ts';
+import { deliverNotification, dmChannel, openThreadAt, refusalOf } from './notification-delivery.ts';
 import { postJoiningIfNeeded } from './channel-membership.ts';
 import { dmOwnerOf, threadsOf } from './chat-threads.ts';
 import { parentStatus } from './parent-message.ts';
@@ -114,6 +114,14 @@ async function openThread(deps: WorkerDeps, record: ConversationRecord, stillHel
     await undeliverable(deps, record, 'Slack is not connected for this org');
     return null;
   }
+  // A job that died after claiming the thread but before recording it: finish that, post nothing new.
+  const claimed = await deps.store.conversations.claimedThread(orgId, conversationId);
+  if (claimed) {
+    await deps.store.conversations.settleThread(orgId, conversationId, claimed, deps.now());
+    await scheduleFirstReminder(deps, orgId, conversationId);
+    log.info({ ...claimed.thread }, 'thread claimed by a job that died: recorded');
+    return { ...record, thread: claimed.thread, notification: claimed.notification, plannedThreads: claimed.planned, undeliverableReason: null };
+  }
   const delivered = await deliverNotification(deps, record, installation.teamId, token, stillHeld);
   if (!delivered.ok) {
     await undeliverable(deps, record, delivered.reason);
@@ -144,7 +152,9 @@ async function openPlannedThreads(w: ThreadWriter): Promise<ConversationRecord> 
     const next = planned[0]!;
     let opened: SlackThreadRef | null = null;
     try {
-      opened = await openThreadAt(deps, record, teamId, token, next.target, next.notification, parentStatus(record, deps.now().getTime()), w.stillHeld);
+      // A thread a job opened there and linked, then died before recording it: that one, not a second.
+      const orphan = await orphanThreadAt(w, next.target, mirrors);
+      opened = orphan ?? await openThreadAt(deps, record, teamId, token, next.target, next.notification, parentStatus(record, deps.now().getTime()), w.stillHeld);
     } catch (error) {
       // A target Slack refuses, or a parent it refuses even as plain text: that thread is left out.
       const contentRefused = error instanceof SlackApiError && contentRefusalCodes.has(error.code);
@@ -162,6 +172,17 @@ async function openPlannedThreads(w: ThreadWriter): Promise<ConversationRecord> 
     if (!(await lock.extend())) throw new ThreadLockLostError(key);
   }
   return { ...record, mirrors, plannedThreads: [] };
+}
+
+/** A thread of this chat linked at the target's channel but recorded neither as primary nor as a mirror. */
+async function orphanThreadAt(w: ThreadWriter, target: PlannedThread['target'], mirrors: MirrorThread[]): Promise<SlackThreadRef | null> {
+  const { deps, record, token } = w;
+  const linked = await deps.store.conversations.linkedThreads(record.orgId, record.conversationId);
+  const known = [record.thread!, ...mirrors.map((m) => m.ref)];
+  const orphans = linked.filter((t) => !known.some((k) => k.channelId === t.channelId && k.threadTs === t.threadTs));
+  if (orphans.length === 0) return null;
+  const channel = target.kind === 'channel' ? target.channelId : await dmChannel(deps, record.thread!.teamId, token, target.slackUserId);
+  return orphans.find((t) => t.channelId === channel) ?? null;
 }
 
 async function undeliverable(deps: WorkerDeps, record: ConversationRecord, reason: string): Promise<void> {
@@ -394,7 +415,8 @@ async function catchUpMirrors(w: ThreadWriter): Promise<void> {
 /**
  * Plans more threads for the chat (an escalation, an assignee's DM) and opens them now, with the
  * conversation so far. A target that already has a thread of the chat, or is planned, is left
- * out. Returns how many new threads were planned.
+ * out; threads planned earlier and not open yet, or open and not up to date (a job that died
+ * half-way), are seen to as well. Returns how many new threads were planned.
  */
 export async function addThreads(deps: WorkerDeps, orgId: string, conversationId: string, wanted: PlannedThread[]): Promise<number> {
   const key = `thread:${orgId}:${conversationId}`;
@@ -415,7 +437,8 @@ export async function addThreads(deps: WorkerDeps, orgId: string, conversationId
   } finally {
     await lock.release();
   }
-  if (added.length === 0) return 0;
+  // Written even when nothing new was planned: a job that died after planning, or after opening a
+  // thread and before bringing it up to date, left that to this sync.
   try {
     await syncConversationThread(deps, orgId, conversationId);
   } catch (error) {

@@ -8,6 +8,7 @@ import { openChatsText, type OpenChatLine } from '../slack/format/direct-answer.
 import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
 import { threadOpenableBy } from './chat-threads.ts';
 import { postWhenBudgetAllows } from './paced-slack-api.ts';
+import { ClaimBusyError } from './job-errors.ts';
 
 const LISTED = 10;
 
@@ -23,7 +24,9 @@ export interface DirectMessage {
 export async function answerDirectMessage(deps: WorkerDeps, message: DirectMessage): Promise<void> {
   const token = await deps.store.installations.botToken(message.teamId);
   if (!token) return;
-  if (!(await deps.store.slackRouting.claimDirectAnswer(message.teamId, message.channel, message.ts, deps.now()))) return;
+  const claimed = await deps.store.slackRouting.claimDirectAnswer(message.teamId, message.channel, message.ts, deps.now());
+  if (claimed === 'done') return;
+  if (claimed === 'busy') throw new ClaimBusyError(`answer to ${message.channel}/${message.ts}`);
   try {
     const text = await answerFor(deps, message, token);
     await postWhenBudgetAllows(deps.slack, token, { channel: message.channel, text, ...(message.threadTs ? { threadTs: message.threadTs } : {}) });
@@ -31,6 +34,7 @@ export async function answerDirectMessage(deps: WorkerDeps, message: DirectMessa
     await deps.store.slackRouting.releaseDirectAnswer(message.teamId, message.channel, message.ts);
     throw error;
   }
+  await deps.store.slackRouting.settleDirectAnswer(message.teamId, message.channel, message.ts, deps.now());
   deps.logger.info({ teamId: message.teamId, slackUser: message.user }, 'answered a message in the app’s DM');
 }
 

@@ -9,6 +9,7 @@ import { postWhenBudgetAllows } from './paced-slack-api.ts';
 import { postInEveryThread } from './chat-threads.ts';
 import { unmappedUserNotice } from '../slack/format/notices.ts';
 import { describeIssues } from '../platform/webhook-events.ts';
+import { ClaimBusyError } from './job-errors.ts';
 
 export async function endConversation(deps: WorkerDeps, orgId: string, conversationId: string, endedBy: 'visitor' | 'agent' | 'timeout'): Promise<void> {
   const now = deps.now();
@@ -22,7 +23,13 @@ export async function endConversation(deps: WorkerDeps, orgId: string, conversat
   if (!token) return;
   // The chat's other threads get the prompt too: whoever answered there can rate the lead.
   await postInEveryThread(deps, record, token, 'end-prompt', () => qualificationPrompt({ endedBy, rated: null }), { except: record.thread });
-  if (!(await deps.store.conversations.claimEndPrompt(orgId, conversationId, now))) return;
+  if (!(await deps.store.conversations.claimEndPrompt(orgId, conversationId, now))) {
+    if (record.endPrompt?.state === 'posted') return;
+    // Another job is posting it (or died doing so: its claim lapses, then this one takes over).
+    const again = await deps.store.conversations.get(orgId, conversationId);
+    if (again?.endPrompt?.state === 'posted') return;
+    throw new ClaimBusyError(`end prompt of ${conversationId}`);
+  }
   try {
     const posted = await postWhenBudgetAllows(deps.slack, token, {
       channel: record.thread.channelId,

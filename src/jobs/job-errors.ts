@@ -22,6 +22,17 @@ export class ThreadLockLostError extends Error {
   }
 }
 
+/**
+ * Another job holds the claim on something to be done once (a notice, a reminder, the end
+ * prompt); try again later: it finishes, or its lease runs out (it died) and this job takes over.
+ */
+export class ClaimBusyError extends Error {
+  constructor(readonly claim: string) {
+    super(`${claim} is being done by another job`);
+    this.name = 'ClaimBusyError';
+  }
+}
+
 /** Another process holds the lock this job needs (a directory sync, a directory write); try again shortly. */
 export class LockBusyError extends Error {
   constructor(readonly lockName: string) {
@@ -38,6 +49,7 @@ export function classifyFailure(error: unknown, jitter: number): Outcome {
   if (error instanceof SlackBudgetExhaustedError) return { kind: 'delay', ms: error.waitMs + Math.floor(jitter * 100), why: 'Slack posting budget exhausted' };
   if (error instanceof ThreadBusyError) return { kind: 'delay', ms: 100 + Math.floor(jitter * 400), why: 'thread busy' };
   if (error instanceof LockBusyError) return { kind: 'delay', ms: 1000 + Math.floor(jitter * 1000), why: `${error.lockName} busy` };
+  if (error instanceof ClaimBusyError) return { kind: 'delay', ms: 5000 + Math.floor(jitter * 5000), why: `${error.claim} held by another job` };
   if (error instanceof ThreadLockLostError) return { kind: 'retry' };
   if (error instanceof PlatformApiError) {
     if (error.status === 429) return { kind: 'delay', ms: Math.max(1, error.retryAfterSeconds ?? 1) * 1000, why: 'chat platform rate limited' };

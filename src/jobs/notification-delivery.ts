@@ -155,19 +155,25 @@ export async function openThreadAt(
     claimedBySlackUserId: record.claimedBy?.slackUserId ?? null,
     meeting: record.meeting,
   });
-  let channel: string;
-  if (target.kind === 'channel') {
-    await ensureAppInChannel(deps, teamId, target.channelId);
-    channel = target.channelId;
-  } else {
-    const dm = await dmChannel(deps, teamId, token, target.slackUserId);
-    if (!dm) return null;
-    channel = dm;
-  }
+  const channel = await targetChannel(deps, teamId, token, target);
+  if (!channel) return null;
   // Waits as this chat's parent in this channel, so a retried job keeps its turn.
   const waiterId = `parent:${record.orgId}:${record.conversationId}:${channel}`;
   const posted = await postJoiningIfNeeded(deps, teamId, token, { channel, ...body, priority: 'parent', waiterId }, PARENT_BUDGET_WAIT_MS, beforeEachPost);
   return { teamId, channelId: posted.channel, threadTs: posted.ts };
+}
+
+/**
+ * The Slack channel a thread at `target` lives in: the channel (the app joins a public one first,
+ * so it hears the replies), or the app's DM with the person; null when Slack will not let the
+ * app message them.
+ */
+export async function targetChannel(deps: WorkerDeps, teamId: string, token: string, target: PlannedThread['target']): Promise<string | null> {
+  if (target.kind === 'channel') {
+    await ensureAppInChannel(deps, teamId, target.channelId);
+    return target.channelId;
+  }
+  return dmChannel(deps, teamId, token, target.slackUserId);
 }
 
 function describe(decision: Extract<RoutingDecision, { kind: 'notify' }>, target: NotifyTarget, groupName: string | null): NotificationRecord {

@@ -20,6 +20,7 @@ import { dmOwnerOf, notifiedIn, postInEveryThread, threadsOf } from './chat-thre
 import { addThreads } from './conversation-thread.ts';
 import { callWithinBudget } from '../slack/slack-call-budget.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
+import { ClaimBusyError } from './job-errors.ts';
 
 /** A reminder waits in-process this long for its channel's budget before its job is delayed instead. */
 const REMINDER_BUDGET_WAIT_MS = 10_000;
@@ -46,7 +47,11 @@ async function processReminder(deps: WorkerDeps, job: ReminderJob): Promise<void
   if (answerTimeMs === null) return;
   const token = await deps.store.installations.botToken(record.thread!.teamId);
   if (!token) return;
-  if (!(await deps.store.conversations.claimReminderStage(orgId, conversationId, stage, deps.now()))) return;
+  if (!(await deps.store.conversations.claimReminderStage(orgId, conversationId, stage, deps.now()))) {
+    // Sent already, or another job is sending it (or died doing so: its claim lapses, and then this one takes over).
+    if (record.reminderStage >= stage) return;
+    throw new ClaimBusyError(`reminder stage ${stage} of ${conversationId}`);
+  }
   try {
     if (stage === 1) await queueReminders(deps, record, answerTimeMs);
     else await escalate(deps, record, token);
@@ -54,6 +59,7 @@ async function processReminder(deps: WorkerDeps, job: ReminderJob): Promise<void
     await deps.store.conversations.releaseReminderStage(orgId, conversationId, stage, deps.now());
     throw error;
   }
+  await deps.store.conversations.settleReminderStage(orgId, conversationId, stage, deps.now());
 }
 
 /** Stage 1: each thread's reminder joins its channel's batch; stage 2 is scheduled. */

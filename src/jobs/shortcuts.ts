@@ -4,6 +4,7 @@
 // an ended chat, it explains why instead. The modal's submission asks the platform (meeting
 // request, form request) and says so in the thread; the platform's meeting.booked and
 // form.submitted webhooks later post the outcome there (src/jobs/shortcut-outcomes.ts).
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { WorkerDeps } from './worker-deps.ts';
 import type { InteractionPayload } from '../slack/slack-interactions.ts';
@@ -157,8 +158,11 @@ export async function handleViewSubmission(deps: WorkerDeps, raw: InteractionPay
     return;
   }
   const visitorName = visitorDisplayName(record.conversation);
-  // The submission's own id makes the thread note once-only under retries.
+  // The submission's own id makes the thread note once-only under retries, and the platform
+  // request too (clientRequestId): a retried job offers the visitor nothing twice.
+  const submission = `${teamId}/${String((p.view as { id?: unknown }).id ?? '')}/${String((p.view as { hash?: unknown }).hash ?? '')}`;
   const noticeKey = `view:${String((p.view as { id?: unknown }).id ?? '')}:${String((p.view as { hash?: unknown }).hash ?? '')}`;
+  const clientRequestId = `threadbridge-${createHash('sha256').update(submission).digest('hex').slice(0, 32)}`;
   // Said in every thread of the chat: whoever follows it elsewhere sees what was offered.
   const post = (text: string) => postInEveryThread(deps, record, token, noticeKey, () => ({ text }));
   try {
@@ -166,7 +170,7 @@ export async function handleViewSubmission(deps: WorkerDeps, raw: InteractionPay
       const choice = readMeetingSubmission(p.view.state.values);
       if (!choice) return;
       const calendarOwner = await deps.store.agentMappings.findByAgent(context.orgId, choice.agentId);
-      await deps.platform.requestMeeting({ orgId: context.orgId, conversationId: context.conversationId, agentId: choice.agentId, durationMinutes: choice.durationMinutes });
+      await deps.platform.requestMeeting({ orgId: context.orgId, conversationId: context.conversationId, agentId: choice.agentId, durationMinutes: choice.durationMinutes, clientRequestId });
       // Named by mention when they are in Slack; otherwise by the platform's name for them.
       const ownerName = calendarOwner ? null : (await freshDirectory(deps, context.orgId)).agents.find((a) => a.agentId === choice.agentId)?.name;
       const owner = calendarOwner ? { slackUserId: calendarOwner.slackUserId } : ownerName ? { name: ownerName } : null;
@@ -174,7 +178,7 @@ export async function handleViewSubmission(deps: WorkerDeps, raw: InteractionPay
     } else if (p.view.callback_id === COLLECT_INFO_VIEW) {
       const fields = readFormSubmission(p.view.state.values);
       if (!fields) return;
-      await deps.platform.requestForm({ orgId: context.orgId, conversationId: context.conversationId, agentId: mapping.agentId, fields });
+      await deps.platform.requestForm({ orgId: context.orgId, conversationId: context.conversationId, agentId: mapping.agentId, fields, clientRequestId });
       await post(formRequestedText({ bySlackUserId: slackUserId, visitorName, fields }));
     }
   } catch (error) {

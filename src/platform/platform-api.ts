@@ -62,10 +62,13 @@ export interface PlatformApi {
   listAgents(orgId: string): Promise<PlatformAgent[]>;
   listRoutingGroups(orgId: string): Promise<PlatformRoutingGroup[]>;
   getConversation(orgId: string, conversationId: string): Promise<{ conversation: Conversation; messages: Message[] }>;
-  /** Shows the visitor the agent's booking calendar; `meeting.booked` follows when they book. */
-  requestMeeting(args: { orgId: string; conversationId: string; agentId: string; durationMinutes: number }): Promise<{ id: string }>;
-  /** Shows the visitor a form for these fields; `form.submitted` follows with the answers. */
-  requestForm(args: { orgId: string; conversationId: string; agentId: string; fields: FormField[] }): Promise<{ id: string }>;
+  /**
+   * Shows the visitor the agent's booking calendar; `meeting.booked` follows when they book. A
+   * repeat of `clientRequestId` answers with the same request and shows the visitor nothing new.
+   */
+  requestMeeting(args: { orgId: string; conversationId: string; agentId: string; durationMinutes: number; clientRequestId: string }): Promise<{ id: string }>;
+  /** Shows the visitor a form for these fields; `form.submitted` follows with the answers. Idempotent by `clientRequestId`. */
+  requestForm(args: { orgId: string; conversationId: string; agentId: string; fields: FormField[]; clientRequestId: string }): Promise<{ id: string }>;
 }
 
 export const FORM_FIELDS = ['email', 'phone', 'name', 'company', 'title'] as const;
@@ -145,11 +148,11 @@ export function createPlatformApi(options: PlatformApiOptions): PlatformApi {
     async putQualification({ orgId, conversationId, agentId, rating, note }) {
       await request('PUT', `${conversationPath(orgId, conversationId)}/qualification`, anyResponse, { agentId, rating, ...(note ? { note } : {}) });
     },
-    async requestMeeting({ orgId, conversationId, agentId, durationMinutes }) {
-      return (await request('POST', `${conversationPath(orgId, conversationId)}/meeting-requests`, meetingRequestResponse, { agentId, durationMinutes })).meetingRequest;
+    async requestMeeting({ orgId, conversationId, agentId, durationMinutes, clientRequestId }) {
+      return (await request('POST', `${conversationPath(orgId, conversationId)}/meeting-requests`, meetingRequestResponse, { agentId, durationMinutes, clientRequestId })).meetingRequest;
     },
-    async requestForm({ orgId, conversationId, agentId, fields }) {
-      return (await request('POST', `${conversationPath(orgId, conversationId)}/form-requests`, formRequestResponse, { agentId, fields })).formRequest;
+    async requestForm({ orgId, conversationId, agentId, fields, clientRequestId }) {
+      return (await request('POST', `${conversationPath(orgId, conversationId)}/form-requests`, formRequestResponse, { agentId, fields, clientRequestId })).formRequest;
     },
     async putTranscript({ orgId, conversationId, messages, slack }) {
       await request('PUT', `${conversationPath(orgId, conversationId)}/transcript`, anyResponse, { messages, slack });

@@ -11,6 +11,17 @@
 import type { Db } from 'mongodb';
 import type { Conversation } from '../platform/webhook-events.ts';
 import { upsertWithRetry } from './mongo.ts';
+import { leaseClaim, releaseLeaseClaim, settleLeaseClaim, type ClaimResult, type LeaseClaimDocument } from './lease-claims.ts';
+
+export type { ClaimResult } from './lease-claims.ts';
+
+/** Who answered a chat first, as the claim keeps it: where in Slack, when it came from there. */
+export interface FirstAnswer {
+  agentId: string;
+  name: string;
+  slackUserId?: string;
+  thread?: { channelId: string; threadTs: string };
+}
 
 export interface SlackThreadRef {
   teamId: string;
@@ -64,6 +75,8 @@ export interface ConversationRecord {
   notification: NotificationRecord | null;
   /** The first agent who answered (from Slack or the console); reminders stop then. */
   answeredBy: { agentId: string; name: string } | null;
+  /** The first answer's follow-ups (parents redrawn, the other threads told) are done. */
+  answerAnnounced: boolean;
   assignedAgentId: string | null;
   /** The end-of-chat rating prompt in the thread: 'posting' while claimed, then its ts. */
   endedBy: 'visitor' | 'agent' | 'timeout' | null;
@@ -94,6 +107,10 @@ interface ThreadDocument {
   _id: string;
   orgId: string;
   conversationId: string;
+  /** Also in _id; kept as fields so a chat's threads can be listed (absent on records from before). */
+  teamId?: string;
+  channelId?: string;
+  threadTs?: string;
 }
 
 export interface ConversationsRepository {
@@ -112,19 +129,39 @@ export interface ConversationsRepository {
    * false when the conversation already had one.
    */
   attachThread(orgId: string, conversationId: string, thread: SlackThreadRef, notification: NotificationRecord, planned: PlannedThread[], now: Date): Promise<boolean>;
+  /**
+   * The thread the chat's notification claimed, with what was decided for it: known as soon as
+   * the claim is, so a job that died right after claiming finishes attaching it instead of
+   * posting a second parent.
+   */
+  claimedThread(orgId: string, conversationId: string): Promise<{ thread: SlackThreadRef; notification: NotificationRecord; planned: PlannedThread[] } | null>;
+  /** Records the claimed thread on the record (what attachThread does after claiming), for a job retried in between. */
+  settleThread(orgId: string, conversationId: string, claimed: { thread: SlackThreadRef; notification: NotificationRecord; planned: PlannedThread[] }, now: Date): Promise<void>;
+  /** Every Slack thread linked to the chat (the reverse lookups), also those a job linked and died before recording as a mirror. */
+  linkedThreads(orgId: string, conversationId: string): Promise<SlackThreadRef[]>;
   /** Replaces the chat's other threads and the plan (callers hold the chat's thread lock). */
   setMirrors(orgId: string, conversationId: string, mirrors: MirrorThread[], planned: PlannedThread[], now: Date): Promise<void>;
   /** Makes a new thread findable from Slack (replies, clicks) before it is recorded as a mirror. */
   linkThread(orgId: string, conversationId: string, thread: SlackThreadRef): Promise<void>;
   /** Records the first answer; false when someone had already answered. */
-  markAnswered(orgId: string, conversationId: string, by: { agentId: string; name: string }, now: Date): Promise<boolean>;
+  markAnswered(orgId: string, conversationId: string, by: FirstAnswer, now: Date): Promise<boolean>;
+  /** The first answer as its claim keeps it (known as soon as the claim is, also when a job died right after). */
+  firstAnswer(orgId: string, conversationId: string): Promise<FirstAnswer | null>;
+  /** Writes the first answer onto the record (what markAnswered does after winning), for a job retried in between. */
+  settleAnswer(orgId: string, conversationId: string, by: FirstAnswer, now: Date): Promise<void>;
+  setAnswerAnnounced(orgId: string, conversationId: string, now: Date): Promise<void>;
   setAssigned(orgId: string, conversationId: string, agentId: string, now: Date): Promise<void>;
   /** Open conversations whose notification could not be delivered, oldest first. */
   listUndeliverable(orgId: string, limit: number): Promise<ConversationRecord[]>;
   /** How many open conversations wait undeliverable, across all orgs (a gauge for /metrics). */
   countUndeliverable(): Promise<number>;
-  /** Claims a reminder stage so it is sent at most once; false when it was already claimed. */
+  /**
+   * Claims a reminder stage so it is sent once; false when it is done or another job holds it
+   * (a holder that died is taken over after the claim's lease: see lease-claims.ts).
+   */
   claimReminderStage(orgId: string, conversationId: string, stage: number, now: Date): Promise<boolean>;
+  /** The stage was sent: recorded on the record (reminderStage) and its claim done. */
+  settleReminderStage(orgId: string, conversationId: string, stage: number, now: Date): Promise<void>;
   /** Gives a claimed stage back after its posts failed, so the retried job sends them. */
   releaseReminderStage(orgId: string, conversationId: string, stage: number, now: Date): Promise<void>;
   findByThread(thread: SlackThreadRef): Promise<{ orgId: string; conversationId: string } | null>;
@@ -133,7 +170,7 @@ export interface ConversationsRepository {
   setBacklogged(orgId: string, conversationId: string, backlogged: boolean, now: Date): Promise<void>;
   /** Messages up to `seq` are posted one at a time (Slack refused them combined). */
   setSoloThrough(orgId: string, conversationId: string, seq: number, now: Date): Promise<void>;
-  /** Claims posting the end-of-chat prompt; false when it is posted or being posted. */
+  /** Claims posting the end-of-chat prompt; false when it is posted or being posted (a dead poster's claim is taken over after its lease). */
   claimEndPrompt(orgId: string, conversationId: string, now: Date): Promise<boolean>;
   settleEndPrompt(orgId: string, conversationId: string, ts: string | null, now: Date): Promise<void>;
   setQualification(orgId: string, conversationId: string, qualification: { rating: string; agentId: string; slackUserId: string }, now: Date): Promise<void>;
@@ -147,9 +184,11 @@ export interface ConversationsRepository {
   setMeeting(orgId: string, conversationId: string, meeting: { agentId: string; agentName: string; startsAt: string }, now: Date): Promise<void>;
   /**
    * Claims the right to post a one-off notice (`key`, e.g. a booked meeting's id) in the thread, so
-   * a retried job does not post it twice; released when the post failed, for the retry.
+   * a retried job does not post it twice: 'done' once settled, 'busy' while another job holds it
+   * (a holder that died is taken over after the claim's lease); released when the post failed.
    */
-  claimNotice(orgId: string, conversationId: string, key: string, now: Date): Promise<boolean>;
+  claimNotice(orgId: string, conversationId: string, key: string, now: Date): Promise<ClaimResult>;
+  settleNotice(orgId: string, conversationId: string, key: string, now: Date): Promise<void>;
   releaseNotice(orgId: string, conversationId: string, key: string): Promise<void>;
   /** Open conversations an agent claimed or was assigned, newest first (the rep's App Home). */
   listOpenForAgent(orgId: string, agentId: string, limit: number): Promise<ConversationRecord[]>;
@@ -181,6 +220,7 @@ function defaults(orgId: string, conversationId: string, createdAt: Date): Conve
     undeliverableReason: null,
     notification: null,
     answeredBy: null,
+    answerAnnounced: false,
     assignedAgentId: null,
     endedBy: null,
     endPrompt: null,
@@ -199,7 +239,8 @@ function defaults(orgId: string, conversationId: string, createdAt: Date): Conve
 
 export function createConversationsRepository(db: Db): ConversationsRepository {
   const facts = db.collection<FactDocument>('conversation_facts');
-  const claims = db.collection<{ _id: string; at: Date; by?: unknown }>('conversation_claims');
+  const claims = db.collection<LeaseClaimDocument>('conversation_claims');
+  const claimId = (orgId: string, conversationId: string, name: string) => `${conversationKey(orgId, conversationId)}\u0000${name}`;
   const threads = db.collection<ThreadDocument>('threads');
 
   const factId = (orgId: string, conversationId: string, field: Field) => `${conversationKey(orgId, conversationId)}\u0000${field}`;
@@ -240,12 +281,9 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     }
   }
 
-  async function unclaim(orgId: string, conversationId: string, name: string): Promise<void> {
-    await claims.deleteOne({ _id: `${conversationKey(orgId, conversationId)}\u0000${name}` });
-  }
-
   async function linkThread(orgId: string, conversationId: string, thread: SlackThreadRef): Promise<void> {
-    await upsertWithRetry(() => threads.updateOne({ _id: threadKey(thread) }, { $set: { orgId, conversationId } }, { upsert: true }));
+    const { teamId, channelId, threadTs } = thread;
+    await upsertWithRetry(() => threads.updateOne({ _id: threadKey(thread) }, { $set: { orgId, conversationId, teamId, channelId, threadTs } }, { upsert: true }));
   }
 
   async function get(orgId: string, conversationId: string): Promise<ConversationRecord | null> {
@@ -283,18 +321,43 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
       // The reverse lookup is written first: a reply can only arrive once the thread exists in
       // Slack, and by then both records must be there.
       await linkThread(orgId, conversationId, thread);
-      if (!(await claim(orgId, conversationId, 'thread', now))) return false;
+      // The claim keeps what it claimed: a job dying right after it leaves that to settleThread.
+      if (!(await claim(orgId, conversationId, 'thread', now, { by: { thread, notification, planned } }))) return false;
       await set(orgId, conversationId, { undeliverableReason: null, notification, plannedThreads: planned, thread }, now);
       return true;
+    },
+    async settleThread(orgId, conversationId, claimed, now) {
+      await set(orgId, conversationId, { undeliverableReason: null, notification: claimed.notification, plannedThreads: claimed.planned, thread: claimed.thread }, now);
+    },
+    async claimedThread(orgId, conversationId) {
+      const by = (await claims.findOne({ _id: claimId(orgId, conversationId, 'thread') }))?.['by'] as { thread: SlackThreadRef; notification: NotificationRecord; planned: PlannedThread[] } | undefined;
+      return by?.thread ? by : null;
+    },
+    async linkedThreads(orgId, conversationId) {
+      const docs = await threads.find({ orgId, conversationId }).toArray();
+      return docs.map((d) => {
+        const [teamId = '', channelId = '', threadTs = ''] = d._id.split('\u0000');
+        return { teamId: d.teamId ?? teamId, channelId: d.channelId ?? channelId, threadTs: d.threadTs ?? threadTs };
+      });
     },
     async setMirrors(orgId, conversationId, mirrors, planned, now) {
       await set(orgId, conversationId, { mirrors, plannedThreads: planned }, now);
     },
     linkThread,
     async markAnswered(orgId, conversationId, by, now) {
-      if (!(await claim(orgId, conversationId, 'answered', now))) return false;
-      await set(orgId, conversationId, { answeredBy: by }, now);
+      if (!(await claim(orgId, conversationId, 'answered', now, { by }))) return false;
+      await set(orgId, conversationId, { answeredBy: { agentId: by.agentId, name: by.name } }, now);
       return true;
+    },
+    async firstAnswer(orgId, conversationId) {
+      const doc = await claims.findOne({ _id: claimId(orgId, conversationId, 'answered') });
+      return (doc?.['by'] as FirstAnswer | undefined) ?? null;
+    },
+    async settleAnswer(orgId, conversationId, by, now) {
+      await set(orgId, conversationId, { answeredBy: { agentId: by.agentId, name: by.name } }, now);
+    },
+    async setAnswerAnnounced(orgId, conversationId, now) {
+      await set(orgId, conversationId, { answerAnnounced: true }, now);
     },
     async setAssigned(orgId, conversationId, agentId, now) {
       await create(orgId, conversationId, now);
@@ -313,13 +376,14 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
       return facts.countDocuments({ field: 'undeliverableReason', value: { $ne: null } });
     },
     async claimReminderStage(orgId, conversationId, stage, now) {
-      if (!(await claim(orgId, conversationId, `reminder:${stage}`, now))) return false;
-      await set(orgId, conversationId, { reminderStage: stage }, now);
-      return true;
+      return (await leaseClaim(claims, claimId(orgId, conversationId, `reminder:${stage}`), now)) === 'claimed';
     },
-    async releaseReminderStage(orgId, conversationId, stage, now) {
-      await unclaim(orgId, conversationId, `reminder:${stage}`);
-      await set(orgId, conversationId, { reminderStage: stage - 1 }, now);
+    async settleReminderStage(orgId, conversationId, stage, now) {
+      await set(orgId, conversationId, { reminderStage: stage }, now);
+      await settleLeaseClaim(claims, claimId(orgId, conversationId, `reminder:${stage}`), now);
+    },
+    async releaseReminderStage(orgId, conversationId, stage) {
+      await releaseLeaseClaim(claims, claimId(orgId, conversationId, `reminder:${stage}`));
     },
     async findByThread(thread) {
       const doc = await threads.findOne({ _id: threadKey(thread) });
@@ -338,14 +402,15 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
       await set(orgId, conversationId, { soloThroughSeq: seq }, now);
     },
     async claimEndPrompt(orgId, conversationId, now) {
-      if (!(await claim(orgId, conversationId, 'end-prompt', now))) return false;
+      if ((await leaseClaim(claims, claimId(orgId, conversationId, 'end-prompt'), now)) !== 'claimed') return false;
       await set(orgId, conversationId, { endPrompt: { state: 'posting' } }, now);
       return true;
     },
     async settleEndPrompt(orgId, conversationId, ts, now) {
       // null gives the claim back (the post failed); a ts records the prompt.
-      if (!ts) await unclaim(orgId, conversationId, 'end-prompt');
+      if (!ts) await releaseLeaseClaim(claims, claimId(orgId, conversationId, 'end-prompt'));
       await set(orgId, conversationId, { endPrompt: ts ? { state: 'posted', ts } : null }, now);
+      if (ts) await settleLeaseClaim(claims, claimId(orgId, conversationId, 'end-prompt'), now);
     },
     async setQualification(orgId, conversationId, qualification, now) {
       await set(orgId, conversationId, { qualification }, now);
@@ -366,10 +431,13 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
       await set(orgId, conversationId, { meeting }, now);
     },
     async claimNotice(orgId, conversationId, key, now) {
-      return claim(orgId, conversationId, `notice:${key}`, now);
+      return leaseClaim(claims, claimId(orgId, conversationId, `notice:${key}`), now);
+    },
+    async settleNotice(orgId, conversationId, key, now) {
+      await settleLeaseClaim(claims, claimId(orgId, conversationId, `notice:${key}`), now);
     },
     async releaseNotice(orgId, conversationId, key) {
-      await unclaim(orgId, conversationId, `notice:${key}`);
+      await releaseLeaseClaim(claims, claimId(orgId, conversationId, `notice:${key}`));
     },
     async listOpenForAgent(orgId, agentId, limit) {
       const [claimed, assigned] = await Promise.all([

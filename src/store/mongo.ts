@@ -37,6 +37,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('conversation_facts').createIndex({ field: 1, orgId: 1 }, { name: 'by_field_org' }),
     db.collection('routing_group_channels').createIndex({ orgId: 1, channelId: 1 }, { name: 'by_org_channel' }),
     db.collection('thread_messages').createIndex({ orgId: 1, conversationId: 1, state: 1, seq: 1 }, { name: 'by_state_seq' }),
+    db.collection('threads').createIndex({ orgId: 1, conversationId: 1 }, { name: 'by_conversation' }),
     db.collection('admin_changes').createIndex({ orgId: 1, section: 1, at: -1 }, { name: 'by_org_section_time' }),
   ]);
 }

@@ -4,6 +4,7 @@
 // which messages written to the app in its DM were answered.
 import type { Db } from 'mongodb';
 import { upsertWithRetry } from './mongo.ts';
+import { leaseClaim, releaseLeaseClaim, settleLeaseClaim, type ClaimResult, type LeaseClaimDocument } from './lease-claims.ts';
 
 export interface SlackRoutingRepository {
   setGroupChannel(orgId: string, groupId: string, channelId: string | null, now: Date): Promise<void>;
@@ -19,7 +20,9 @@ export interface SlackRoutingRepository {
    * Claims answering one message someone wrote to the app in its DM, so a redelivered event is
    * answered once; false when it was claimed already. Released when the answer could not be posted.
    */
-  claimDirectAnswer(teamId: string, channelId: string, ts: string, now: Date): Promise<boolean>;
+  /** The right to answer one message in the app's DM, once: 'busy' while another job holds it (taken over after its lease). */
+  claimDirectAnswer(teamId: string, channelId: string, ts: string, now: Date): Promise<ClaimResult>;
+  settleDirectAnswer(teamId: string, channelId: string, ts: string, now: Date): Promise<void>;
   releaseDirectAnswer(teamId: string, channelId: string, ts: string): Promise<void>;
 }
 
@@ -27,23 +30,20 @@ export function createSlackRoutingRepository(db: Db): SlackRoutingRepository {
   const groupChannels = db.collection<{ _id: string; orgId: string; groupId: string; channelId: string | null; updatedAt: Date }>('routing_group_channels');
   const dmChannels = db.collection<{ _id: string; channelId: string }>('slack_dm_channels');
   const userNames = db.collection<{ _id: string; name: string; fetchedAt: Date }>('slack_user_names');
-  const directAnswers = db.collection<{ _id: string; at: Date }>('slack_direct_answers');
+  const directAnswers = db.collection<LeaseClaimDocument>('slack_direct_answers');
   const key = (a: string, b: string) => `${a}\u0000${b}`;
   return {
     async isGroupChannel(orgId, channelId) {
       return (await groupChannels.countDocuments({ orgId, channelId }, { limit: 1 })) > 0;
     },
     async claimDirectAnswer(teamId, channelId, ts, now) {
-      try {
-        await directAnswers.insertOne({ _id: `${key(teamId, channelId)}\u0000${ts}`, at: now });
-        return true;
-      } catch (error) {
-        if ((error as { code?: number }).code === 11000) return false;
-        throw error;
-      }
+      return leaseClaim(directAnswers, `${key(teamId, channelId)}\u0000${ts}`, now);
+    },
+    async settleDirectAnswer(teamId, channelId, ts, now) {
+      await settleLeaseClaim(directAnswers, `${key(teamId, channelId)}\u0000${ts}`, now);
     },
     async releaseDirectAnswer(teamId, channelId, ts) {
-      await directAnswers.deleteOne({ _id: `${key(teamId, channelId)}\u0000${ts}` });
+      await releaseLeaseClaim(directAnswers, `${key(teamId, channelId)}\u0000${ts}`);
     },
     async setGroupChannel(orgId, groupId, channelId, now) {
       await upsertWithRetry(() => groupChannels.updateOne({ _id: key(orgId, groupId) }, { $set: { orgId, groupId, channelId, updatedAt: now } }, { upsert: true }));

@@ -10,15 +10,19 @@ const BATCH = 200;
 export async function processOrgChanged(deps: WorkerDeps, job: OrgChangedJob): Promise<void> {
   const waiting = await deps.store.conversations.listUndeliverable(job.orgId, BATCH);
   let delivered = 0;
+  let busy: ThreadBusyError | null = null;
   for (const record of waiting) {
     try {
       await syncConversationThread(deps, record.orgId, record.conversationId);
     } catch (error) {
-      // Another worker is on this conversation already; it will route it with the new settings.
+      // Another worker holds the chat: it may have read the settings before they changed (or have
+      // died). The others are routed first; then this job comes back for the chats left.
       if (!(error instanceof ThreadBusyError)) throw error;
+      busy = error;
     }
     const after = await deps.store.conversations.get(record.orgId, record.conversationId);
     if (after?.thread) delivered++;
   }
   deps.logger.info({ orgId: job.orgId, cause: job.cause, retried: waiting.length, delivered }, 'undeliverable chats routed again');
+  if (busy) throw busy;
 }
