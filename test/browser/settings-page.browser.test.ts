@@ -219,7 +219,7 @@ describe('the Slack integration settings page', () => {
     expect(await page.textContent('#disconnect-confirm')).toContain('Disconnect Slack from Globex Corp?');
     await shot('9-disconnect-confirm');
     await page.click('#disconnect-yes');
-    await expect.poll(() => page.textContent('#connection-status')).toBe('Slack is disconnected from Globex Corp. Your settings are kept: connect Slack again when you are ready.');
+    await expect.poll(() => page.textContent('#connection-status')).toBe('Slack is disconnected from Globex Corp. Your settings are kept: connect Slack again (this workspace or another) when you are ready.');
     expect(await page.isVisible('#connect')).toBe(true);
     expect(await page.isVisible('#settings')).toBe(false);
     await expect.poll(() => page.textContent('#connection-change')).toMatch(/^Last change: Slack disconnected, /);

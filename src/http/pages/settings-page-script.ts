@@ -139,7 +139,7 @@ async function load() {
   if (conn.data.status !== 'connected') {
     state.workspace = null;
     $('connection-status').textContent = conn.data.status === 'disconnected'
-      ? 'Slack is disconnected (from here, or the app was removed from the workspace or its token revoked). Connect it again; your settings are kept.'
+      ? 'Slack is disconnected (from here, or the app was removed from the workspace or its token revoked). Connect it again, or another workspace in its place; your settings are kept.'
       : 'Slack is not connected yet.';
     $('connect').href = conn.data.installUrl; $('connect').hidden = false; $('connect-hint').hidden = false; $('settings').hidden = true;
     $('disconnect-bar').hidden = true; $('directory-status').textContent = '';
@@ -173,7 +173,7 @@ $('disconnect-yes').onclick = async () => {
   if (!r.ok) { $('disconnect-status').textContent = r.data && r.data.error ? r.data.error.message : 'Could not disconnect: try again.'; return; }
   $('connected-note').hidden = true;
   await load();
-  $('connection-status').textContent = 'Slack is disconnected from ' + r.data.workspace.name + '. Your settings are kept: connect Slack again when you are ready.';
+  $('connection-status').textContent = 'Slack is disconnected from ' + r.data.workspace.name + '. Your settings are kept: connect Slack again (this workspace or another) when you are ready.';
 };
 $('sign-out').onclick = async () => {
   await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin' });
