@@ -20,6 +20,7 @@ import { registerBullBoard } from './bull-board.ts';
 import { registerAdminDirectoryRoutes } from './admin/directory.route.ts';
 import { registerAdminSettingsRoutes } from './admin/settings.route.ts';
 import { registerAdminAgentRoutes } from './admin/agents.route.ts';
+import { registerDeadLetterRoutes } from './admin/dead-letters.route.ts';
 import { registerAdminConnectionRoutes } from './admin/connection.route.ts';
 import { orgAdminScope, sessionCookieName } from './admin/admin-auth.ts';
 import type { OrgScope } from './admin/admin-org.ts';
@@ -82,6 +83,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     registerAdminDirectoryRoutes(app, deps, admin, orgScope);
     registerAdminSettingsRoutes(app, deps, admin, orgScope);
     registerAdminAgentRoutes(app, deps, admin, orgScope);
+    registerDeadLetterRoutes(app, deps);
     registerSettingsPageRoute(app, deps, admin);
   }
   if (deps.bullBoard) await registerBullBoard(app, deps.bullBoard.queues, deps.bullBoard);

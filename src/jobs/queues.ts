@@ -5,6 +5,7 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { ChatEvent } from '../platform/webhook-events.ts';
 import type { SlackEventJob } from '../slack/slack-events.ts';
 import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
+import { createDeadLetters, DEAD_LETTER_QUEUE, DEAD_LETTER_RETENTION, type DeadLetter, type DeadLetters } from './dead-letters.ts';
 
 export const queueNames = {
   chatEvents: 'chat-events',
@@ -22,6 +23,8 @@ export const queueNames = {
   transcripts: 'transcripts',
   /** Full syncs of the Slack channel and user directory, and the periodic sweep that plans them. */
   directory: 'directory',
+  /** Jobs that failed for good, kept 30 days to be looked at and replayed (src/jobs/dead-letters.ts). */
+  deadLetters: DEAD_LETTER_QUEUE,
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
@@ -74,12 +77,19 @@ const SLACK_EVENT_DEDUP_TTL_MS = 2 * 60 * 60 * 1000;
 /** Reminders falling due within this of each other in one channel are sent as one post. */
 const REMINDER_FOLD_MS = 5000;
 
+// A small attempt budget, for failures nobody foresaw (a bug, an unknown error): 1, 2, 4, 8 s
+// apart, then the job is dead-lettered. Outages and rate limits do not use it (job-errors.ts).
+// A failed job stays a week in its queue, at most 5,000 of them; its copy in the dead-letter
+// queue stays 30 days.
 const defaultJobOptions: JobsOptions = {
-  attempts: 12,
+  attempts: 5,
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: { age: 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
 };
+
+/** A dead letter is parked as a failed job of its queue, where BullMQ's removeOnFail keeps the last 30 days, at most 10,000. */
+const deadLetterJobOptions: JobsOptions = { attempts: 1, removeOnComplete: true, removeOnFail: DEAD_LETTER_RETENTION };
 
 export interface JobProducer {
   addChatEvent(event: ChatEvent): Promise<void>;
@@ -97,6 +107,8 @@ export interface JobProducer {
   syncDirectory(input: { teamId: string; kind?: 'channels' | 'users' }): Promise<void>;
   /** Runs the directory sweep now (it rebuilds a Redis copy that was lost); one at a time. */
   sweepDirectoriesNow(): Promise<void>;
+  /** Jobs that failed for good: list, count, replay (npm run replay, the operator's admin route). */
+  deadLetters: DeadLetters;
   close(): Promise<void>;
 }
 
@@ -112,13 +124,16 @@ export function createQueues(connection: ConnectionOptions, prefix: string) {
     slackInteractions: new Queue<SlackInteractionJob>(queueNames.slackInteractions, options),
     transcripts: new Queue<TranscriptJob>(queueNames.transcripts, options),
     directory: new Queue<DirectoryJob>(queueNames.directory, options),
+    deadLetters: new Queue<DeadLetter>(queueNames.deadLetters, { connection, prefix, defaultJobOptions: deadLetterJobOptions }),
   };
 }
 
 export type Queues = ReturnType<typeof createQueues>;
 
 export function createJobProducer(queues: Queues): JobProducer {
+  const { deadLetters: deadLetterQueue, ...work } = queues;
   return {
+    deadLetters: createDeadLetters(deadLetterQueue, Object.values(work)),
     async addChatEvent(event) {
       const queue = event.type === 'conversation.started' ? queues.chatStarts : queues.chatEvents;
       await queue.add(event.type, event, {

@@ -1,13 +1,16 @@
 // The BullMQ workers, one per queue, each handing its jobs to a processor and turning failures
-// into BullMQ outcomes (delay, retry, fail). Built from passed-in dependencies so the worker
-// entry point and the tests start exactly the same thing.
+// into BullMQ outcomes (delay, wait out an outage, retry, fail and dead-letter). Built from
+// passed-in dependencies so the worker entry point and the tests start exactly the same thing.
+// A job's data may carry Threadbridge's own bookkeeping (`_outage`: an outage being waited out;
+// `_replayOf`: the id of the job a replay stands for); processors never see it.
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { ChatEvent } from '../platform/webhook-events.ts';
 import type { SlackEventJob } from '../slack/slack-events.ts';
 import { queueNames, type DirectoryJob, type OrgChangedJob, type RemindersQueueJob, type ThreadSyncJob, type TranscriptJob } from './queues.ts';
 import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
 import type { WorkerDeps } from './worker-deps.ts';
-import { settleFailure } from './job-errors.ts';
+import { deadLetterOf, settleFailure } from './job-errors.ts';
+import { processDeadLetter, withoutBookkeeping, type DeadLetter } from './dead-letters.ts';
 import { processChatEvent } from './processors/chat-event.processor.ts';
 import { processSlackEvent } from './processors/slack-event.processor.ts';
 import { processThreadSync } from './processors/thread-sync.processor.ts';
@@ -23,18 +26,33 @@ export interface RunningWorkers {
   close(timeoutMs?: number): Promise<void>;
 }
 
+/**
+ * A job stalled this often (its worker died, or Redis restarted under it) fails; restarts are
+ * waited out, so the limit is well above BullMQ's default of one.
+ */
+const MAX_STALLED = 10;
+/**
+ * A job started this often fails for good, whatever why it kept coming back: no job is run
+ * forever. Far above what a day's outage (one try every 30 s at most) or a busy channel's waits
+ * add up to.
+ */
+const MAX_STARTS = 20_000;
+
 export function startWorkers(deps: WorkerDeps, options: { connection: ConnectionOptions; prefix: string; concurrency: number }): RunningWorkers {
+  const deadLetter = (letter: DeadLetter) => deps.producer.deadLetters.add(letter);
   function wrap<T>(run: (data: T, jobId: string) => Promise<void>) {
     return async (job: Job<T>, token?: string) => {
+      // A replayed job stands for the one that failed: its id names the same work (a reminder batch, say).
+      const replayOf = (job.data as { _replayOf?: unknown } | null)?._replayOf;
       try {
-        await run(job.data, job.id ?? '');
+        await run(withoutBookkeeping(job.data) as T, typeof replayOf === 'string' ? replayOf : job.id ?? '');
       } catch (error) {
-        await settleFailure(job, token, error);
+        await settleFailure(job, token, error, deadLetter);
       }
     };
   }
 
-  const common = { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency };
+  const common = { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency, maxStalledCount: MAX_STALLED, maxStartedAttempts: MAX_STARTS };
   const workers = [
     new Worker<ChatEvent>(queueNames.chatEvents, wrap((event) => processChatEvent(deps, event)), common),
     new Worker<ChatEvent>(queueNames.chatStarts, wrap((event) => processChatEvent(deps, event)), common),
@@ -50,12 +68,19 @@ export function startWorkers(deps: WorkerDeps, options: { connection: Connection
     new Worker<DirectoryJob>(queueNames.directory, wrap((job) => processDirectoryJob(deps, job)), {
       ...common, concurrency: Math.max(4, options.concurrency), lockDuration: 15_000, stalledInterval: 5_000,
     }),
+    // Parks each dead letter as a failed job of its queue (kept 30 days); a Retry from Bull Board replays it.
+    new Worker<DeadLetter>(queueNames.deadLetters, (job) => processDeadLetter(job, deps.producer.deadLetters), { ...common, concurrency: 1 }),
   ];
   for (const worker of workers) {
     worker.on('failed', (job, error) => {
-      if (!job) return;
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
+      if (!job || worker.name === queueNames.deadLetters) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError || /allowable limit/.test(error.message);
       deps.logger[final ? 'error' : 'warn']({ queue: worker.name, jobId: job.id, attempt: job.attemptsMade, err: error }, final ? 'job failed for good' : 'job failed; will retry');
+      // Failures BullMQ decides outside the processor (stalled or started too often) are dead-lettered
+      // here; the processor's own are already (the dead letter's id makes a second add a no-op).
+      if (final) {
+        deadLetter(deadLetterOf(job, error.message, Date.now(), job.attemptsMade)).catch((err: unknown) => deps.logger.error({ queue: worker.name, jobId: job.id, err }, 'could not dead-letter a failed job'));
+      }
     });
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));
   }

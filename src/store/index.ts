@@ -12,7 +12,7 @@ import { createSlackRoutingRepository, type SlackRoutingRepository } from './sla
 import { createSlackDirectoryRepository, type SlackDirectoryRepository } from './slack-directory.repository.ts';
 import { createAdminChangesRepository, type AdminChangesRepository } from './admin-changes.repository.ts';
 
-export { connectMongo, ensureIndexes, type Mongo } from './mongo.ts';
+export { connectMongo, ensureIndexes, isStoreUnavailable, type Mongo } from './mongo.ts';
 export type * from './installations.repository.ts';
 export type * from './org-settings.repository.ts';
 export type * from './agent-mappings.repository.ts';

@@ -11,7 +11,7 @@
 // FerretDB leaves out fields whose $setOnInsert value is null when an upsert inserts; MongoDB
 // stores them. Repositories therefore read such fields back with their null default, and query
 // them with `{ field: null }` (which matches a missing field on both).
-import { MongoClient, type AnyBulkWriteOperation, type Collection, type Db, type Document, type UpdateFilter } from 'mongodb';
+import { MongoClient, MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type UpdateFilter } from 'mongodb';
 
 export interface Mongo {
   client: MongoClient;
@@ -40,6 +40,18 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('threads').createIndex({ orgId: 1, conversationId: 1 }, { name: 'by_conversation' }),
     db.collection('admin_changes').createIndex({ orgId: 1, section: 1, at: -1 }, { name: 'by_org_section_time' }),
   ]);
+}
+
+/**
+ * Whether `error` says the database is unreachable (down, restarting, the network between),
+ * rather than that this operation is wrong: the same operation may well succeed later.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoNotConnectedError || error instanceof MongoTopologyClosedError) return true;
+  if (error instanceof MongoError) {
+    return error.name === 'MongoPoolClearedError' || error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('ResetPool') || error.hasErrorLabel('TransientTransactionError');
+  }
+  return false;
 }
 
 /**
