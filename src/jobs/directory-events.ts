@@ -22,7 +22,7 @@ interface DirectoryEvent {
 /** What an event changes in the directory; null when nothing (or it needs a Slack call first). */
 export function directoryChangeOf(event: DirectoryEvent, botUserId: string): DirectoryChange | null {
   const channelId = typeof event.channel === 'string' ? event.channel : null;
-  const channelObject = typeof event.channel === 'object' && event.channel ? (event.channel as { id?: string; name?: string }) : null;
+  const channelObject = typeof event.channel === 'object' && event.channel ? (event.channel as { id?: unknown; name?: unknown }) : null;
   switch (event.type) {
     case 'channel_created': {
       const channel = channelObject && toDirectoryChannel(channelObject);
@@ -30,7 +30,10 @@ export function directoryChangeOf(event: DirectoryEvent, botUserId: string): Dir
     }
     case 'channel_rename':
     case 'group_rename':
-      return channelObject?.id && channelObject.name ? { op: 'patch', kind: 'channels', id: channelObject.id, fields: { name: channelObject.name } } : null;
+      // Strings only: an event is outside input, and its fields are stored.
+      return typeof channelObject?.id === 'string' && channelObject.id && typeof channelObject.name === 'string' && channelObject.name
+        ? { op: 'patch', kind: 'channels', id: channelObject.id, fields: { name: channelObject.name } }
+        : null;
     case 'channel_archive':
     case 'group_archive':
       return channelId ? { op: 'patch', kind: 'channels', id: channelId, fields: { isArchived: true } } : null;

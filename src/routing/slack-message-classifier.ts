@@ -1,7 +1,9 @@
 // Pure classification of a Slack `message` event: a rep's reply in a thread that should reach
 // the visitor, an edit or deletion of one (the visitor keeps the original, and the rep is told),
 // a message to the app in its DM outside any thread (answered), or something to ignore (and
-// why). No I/O: the bot user id is passed in.
+// why). No I/O: the bot user id is passed in. `readSlackMessageEvent` reads a raw event into
+// that shape first, so a field of the wrong type from outside is absent rather than a crash.
+import { z } from 'zod';
 
 export interface SlackMessageEvent {
   type: string;
@@ -22,6 +24,37 @@ export interface SlackMessageEvent {
   message?: Omit<SlackMessageEvent, 'message' | 'previous_message'>;
   /** message_changed and message_deleted: the message as it was. */
   previous_message?: Omit<SlackMessageEvent, 'message' | 'previous_message'>;
+}
+
+// Lenient on purpose: a field of the wrong type (a text that is an object, a ts that is a number)
+// is read as absent, so the event is classified as what is left of it (usually: ignored).
+const str = z.string().optional().catch(undefined);
+const fileSchema = z.object({
+  name: str, title: str, mimetype: str,
+  size: z.number().finite().nonnegative().optional().catch(undefined),
+  public_url_shared: z.boolean().optional().catch(undefined),
+  permalink_public: str,
+});
+const coreFields = {
+  type: z.string().catch(''), subtype: str, user: str, bot_id: str, app_id: str, text: str, ts: str, thread_ts: str, channel: str, channel_type: str,
+  hidden: z.boolean().optional().catch(undefined),
+  files: z.array(fileSchema.catch({})).optional().catch(undefined),
+  deleted_ts: str,
+};
+const innerSchema = z.object(coreFields);
+const messageEventSchema = z.object({ ...coreFields, message: innerSchema.optional().catch(undefined), previous_message: innerSchema.optional().catch(undefined) });
+
+/** A raw `message` event as the classifier reads it; fields of the wrong type left out. */
+export function readSlackMessageEvent(raw: unknown): SlackMessageEvent {
+  const parsed = messageEventSchema.safeParse(raw);
+  const event = (parsed.success ? parsed.data : { type: '' }) as Record<string, unknown>;
+  // Absent, not undefined-valued: the shape callers and tests compare against.
+  for (const [k, v] of Object.entries(event)) if (v === undefined) delete event[k];
+  for (const key of ['message', 'previous_message'] as const) {
+    const inner = event[key] as Record<string, unknown> | undefined;
+    if (inner) for (const [k, v] of Object.entries(inner)) if (v === undefined) delete inner[k];
+  }
+  return event as unknown as SlackMessageEvent;
 }
 
 interface InThread {

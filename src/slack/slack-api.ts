@@ -329,40 +329,52 @@ function toSlackError(method: string, error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
+// Slack's objects as read here: every field may be anything (events are outside input).
 interface SlackChannelObject {
-  id?: string;
-  name?: string;
-  is_private?: boolean;
-  is_archived?: boolean;
-  is_member?: boolean;
-  num_members?: number;
+  id?: unknown;
+  name?: unknown;
+  is_private?: unknown;
+  is_archived?: unknown;
+  is_member?: unknown;
+  num_members?: unknown;
 }
 
 interface SlackUserObject {
-  id?: string;
-  name?: string;
-  real_name?: string;
-  deleted?: boolean;
-  is_bot?: boolean;
-  profile?: { display_name?: string; real_name?: string; email?: string };
+  id?: unknown;
+  name?: unknown;
+  real_name?: unknown;
+  deleted?: unknown;
+  is_bot?: unknown;
+  profile?: { display_name?: unknown; real_name?: unknown; email?: unknown } | null;
 }
 
-/** Slack's channel object (conversations.list/info, channel events) as the directory keeps it. */
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * Slack's channel object (conversations.list/info, channel events) as the directory keeps it.
+ * Events are outside input and what is read here is stored: each field is taken only with its type.
+ */
 export function toDirectoryChannel(c: SlackChannelObject): DirectoryChannel | null {
-  if (!c.id || !c.name) return null;
-  return { id: c.id, name: c.name, isPrivate: Boolean(c.is_private), isArchived: Boolean(c.is_archived), isMember: Boolean(c.is_member), memberCount: c.num_members ?? null };
+  const id = text(c.id);
+  const name = text(c.name);
+  if (!id || !name) return null;
+  const members = typeof c.num_members === 'number' && Number.isFinite(c.num_members) ? c.num_members : null;
+  return { id, name, isPrivate: c.is_private === true, isArchived: c.is_archived === true, isMember: c.is_member === true, memberCount: members };
 }
 
-/** Slack's user object (users.list, team_join, user_change) as the directory keeps it. */
+/** Slack's user object (users.list, team_join, user_change) as the directory keeps it (fields of the wrong type left out). */
 export function toDirectoryUser(u: SlackUserObject): DirectoryUser | null {
-  if (!u.id || !u.name) return null;
+  const id = text(u.id);
+  const username = text(u.name);
+  if (!id || !username) return null;
+  const profile = typeof u.profile === 'object' && u.profile !== null ? u.profile : {};
   return {
-    id: u.id,
-    username: u.name,
-    displayName: u.profile?.display_name ?? '',
-    realName: u.real_name ?? u.profile?.real_name ?? '',
-    email: u.profile?.email ?? null,
-    deleted: Boolean(u.deleted),
-    isBot: Boolean(u.is_bot),
+    id,
+    username,
+    displayName: text(profile.display_name) ?? '',
+    realName: text(u.real_name) ?? text(profile.real_name) ?? '',
+    email: text(profile.email) ?? null,
+    deleted: u.deleted === true,
+    isBot: u.is_bot === true,
   };
 }

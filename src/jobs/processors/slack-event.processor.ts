@@ -3,7 +3,7 @@
 // directory.
 import type { SlackEventJob } from '../../slack/slack-events.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
-import { classifySlackMessage, type SlackMessageEvent } from '../../routing/slack-message-classifier.ts';
+import { classifySlackMessage, readSlackMessageEvent } from '../../routing/slack-message-classifier.ts';
 import { noticeChange, relayReply } from '../reply-relay.ts';
 import { answerDirectMessage } from '../direct-messages.ts';
 import { applyDirectoryEvent } from '../directory-events.ts';
@@ -19,7 +19,7 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
   }
   switch (job.event.type) {
     case 'message': {
-      const verdict = classifySlackMessage(job.event as unknown as SlackMessageEvent, installation.botUserId);
+      const verdict = classifySlackMessage(readSlackMessageEvent(job.event), installation.botUserId);
       if (verdict.kind === 'ignore') {
         log.debug({ reason: verdict.reason }, 'message ignored');
         return;
@@ -30,7 +30,10 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
       return;
     }
     case 'app_home_opened':
-      if ((job.event as { tab?: string }).tab === 'home') await publishAppHome(deps, job.teamId, String((job.event as { user?: string }).user ?? ''));
+      {
+        const { tab, user } = job.event as { tab?: unknown; user?: unknown };
+        if (tab === 'home' && typeof user === 'string' && user !== '') await publishAppHome(deps, job.teamId, user);
+      }
       return;
     case 'app_uninstalled':
     case 'tokens_revoked':

@@ -7,10 +7,20 @@ import { handleQualificationClick } from '../end-of-chat.ts';
 import { handleMessageShortcut, handleViewSubmission, shortcutCallbackIds, shortcutViewIds } from '../shortcuts.ts';
 import { handleClaimClick } from '../claims.ts';
 import { CLAIM_ACTION_ID } from '../../slack/format/conversation-messages.ts';
+import { z } from 'zod';
+
+// What routing an interaction needs, read leniently: a field of the wrong type from outside is
+// absent (and the interaction not handled), never a crash. Each handler validates the rest.
+const routingSchema = z.object({
+  actions: z.array(z.object({ action_id: z.string().optional().catch(undefined) }).passthrough().catch({})).catch([]).optional(),
+  callback_id: z.string().optional().catch(undefined),
+  view: z.object({ callback_id: z.string().optional().catch(undefined) }).passthrough().optional().catch(undefined),
+});
 
 export async function processSlackInteraction(deps: WorkerDeps, job: SlackInteractionJob): Promise<void> {
   const { payload } = job;
-  const actions = (payload as { actions?: Array<{ action_id?: string }> }).actions ?? [];
+  const routing = routingSchema.safeParse(payload);
+  const { actions = [], callback_id: callbackId, view } = routing.success ? routing.data : {};
   if (payload.type === 'block_actions' && actions.some((a) => a.action_id?.startsWith(QUALIFY_ACTION_ID))) {
     await handleQualificationClick(deps, payload);
     return;
@@ -19,12 +29,11 @@ export async function processSlackInteraction(deps: WorkerDeps, job: SlackIntera
     await handleClaimClick(deps, payload);
     return;
   }
-  const callbackId = (payload as { callback_id?: string }).callback_id;
   if (payload.type === 'message_action' && callbackId && shortcutCallbackIds.has(callbackId)) {
     await handleMessageShortcut(deps, payload);
     return;
   }
-  const viewCallbackId = (payload as { view?: { callback_id?: string } }).view?.callback_id;
+  const viewCallbackId = view?.callback_id;
   if (payload.type === 'view_submission' && viewCallbackId && shortcutViewIds.has(viewCallbackId)) {
     await handleViewSubmission(deps, payload);
     return;
