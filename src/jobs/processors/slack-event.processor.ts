@@ -37,7 +37,9 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
       return;
     case 'app_uninstalled':
     case 'tokens_revoked':
-      await deps.store.installations.markDisconnected(job.teamId, job.event.type, deps.now());
+      // A late event (delivered after a reconnect) must not end the new connection. Slack's
+      // event_time is whole seconds: the event happened at most 999 ms after it.
+      await deps.store.installations.markDisconnected(job.teamId, job.event.type, deps.now(), job.eventTime ? new Date(job.eventTime * 1000 + 999) : undefined);
       log.warn('Slack connection ended by the workspace; sending stops until the app is reinstalled');
       return;
     default:
