@@ -20,6 +20,8 @@ export interface StartFerretDbOptions {
   logLevel?: string;
   /** How long to wait for `ping` to answer; default 30 s. */
   startTimeoutMs?: number;
+  /** Data directory, kept when the server stops (fault tests start it again with its data); default a temporary one, removed. */
+  dir?: string;
 }
 
 export async function startFerretDb(opts: StartFerretDbOptions = {}): Promise<StartedService> {
@@ -34,18 +36,18 @@ export async function startFerretDb(opts: StartFerretDbOptions = {}): Promise<St
   for (let attempt = 1; ; attempt++) {
     try {
       const port = opts.port ?? (await freePort());
-      return await startOnce(bin, port, opts.logLevel ?? "warn", opts.startTimeoutMs ?? 30_000);
+      return await startOnce(bin, port, opts.logLevel ?? "warn", opts.startTimeoutMs ?? 30_000, opts.dir);
     } catch (err) {
       if (attempt >= attempts || !String(err).includes("in use")) throw err;
     }
   }
 }
 
-async function startOnce(bin: string, port: number, logLevel: string, timeoutMs: number): Promise<StartedService> {
-  const dir = await makeTempDir("ferretdb");
+async function startOnce(bin: string, port: number, logLevel: string, timeoutMs: number, keptDir: string | undefined): Promise<StartedService> {
+  const dir = keptDir ?? (await makeTempDir("ferretdb"));
   const args = ["-listen", `127.0.0.1:${port}`, "-dir", join(dir, "data"), "-log-level", logLevel, "-exit-on-stdin-eof"];
   let listening = false;
-  const handle = spawnChild(bin, args, join(dir, "ferretdb.log"), {
+  const handle = spawnChild(bin, args, join(dir, `ferretdb-${Date.now()}.log`), {
     keepStdinOpen: true,
     onLine: (line) => {
       if (line.startsWith("ferretdb-embedded listening")) listening = true;
@@ -53,7 +55,7 @@ async function startOnce(bin: string, port: number, logLevel: string, timeoutMs:
   });
   const stop = async (): Promise<void> => {
     await handle.stop();
-    await removeDir(dir);
+    if (!keptDir) await removeDir(dir);
   };
   const url = `mongodb://127.0.0.1:${port}/`;
   try {

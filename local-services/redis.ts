@@ -1,5 +1,6 @@
 // Local services: starts a throwaway redis-server (no persistence) on a free loopback port.
-// For tests and the sandbox when neither REDIS_URL nor a Docker engine is available.
+// For tests and the sandbox when neither REDIS_URL nor a Docker engine is available. Fault tests
+// start one with AOF on, in a directory they keep, and restart it on the same port and data.
 import { Redis } from "ioredis";
 import { join } from "node:path";
 import { freePort } from "./free-port.ts";
@@ -13,6 +14,10 @@ export interface StartRedisOptions {
   bin?: string;
   /** How long to wait for PING to answer; default 15 s. */
   startTimeoutMs?: number;
+  /** Persist with AOF (`appendfsync everysec`, as README.md recommends for production); default off. */
+  appendOnly?: boolean;
+  /** Data directory, kept when the server stops (to start it again with its data); default a temporary one, removed. */
+  dir?: string;
 }
 
 export async function startRedis(opts: StartRedisOptions = {}): Promise<StartedService> {
@@ -27,21 +32,22 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<StartedS
   const attempts = opts.port === undefined ? 3 : 1;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(bin, opts.port ?? (await freePort()), opts.startTimeoutMs ?? 15_000);
+      return await startOnce(bin, opts.port ?? (await freePort()), opts.startTimeoutMs ?? 15_000, opts);
     } catch (err) {
       if (attempt >= attempts || !String(err).includes("in use")) throw err;
     }
   }
 }
 
-async function startOnce(bin: string, port: number, timeoutMs: number): Promise<StartedService> {
-  const dir = await makeTempDir("redis");
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+async function startOnce(bin: string, port: number, timeoutMs: number, opts: StartRedisOptions): Promise<StartedService> {
+  const dir = opts.dir ?? (await makeTempDir("redis"));
+  const persistence = opts.appendOnly ? ["--appendonly", "yes", "--appendfsync", "everysec"] : ["--appendonly", "no"];
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence];
   args.push("--dir", dir, "--daemonize", "no", "--logfile", "");
-  const handle = spawnChild(bin, args, join(dir, "redis.log"));
+  const handle = spawnChild(bin, args, join(dir, `redis-${Date.now()}.log`));
   const stop = async (): Promise<void> => {
     await handle.stop();
-    await removeDir(dir);
+    if (!opts.dir) await removeDir(dir);
   };
   const url = `redis://127.0.0.1:${port}`;
   try {

@@ -39,6 +39,14 @@ export class ClaimBusyError extends Error {
   }
 }
 
+/** An earlier reply of the chat is still on its way to the visitor: this one goes after it. */
+export class ReplyOrderError extends Error {
+  constructor(readonly conversationId: string, readonly waitingFor: string) {
+    super(`a reply to ${conversationId} waits for the earlier ${waitingFor}`);
+    this.name = 'ReplyOrderError';
+  }
+}
+
 /** Another process holds the lock this job needs (a directory sync, a directory write); try again shortly. */
 export class LockBusyError extends Error {
   constructor(readonly lockName: string) {
@@ -84,6 +92,7 @@ export function classifyFailure(error: unknown, jitter: number): Outcome {
   if (error instanceof SlackBudgetExhaustedError) return { kind: 'delay', ms: error.waitMs + Math.floor(jitter * 100), why: 'Slack posting budget exhausted' };
   if (error instanceof ThreadBusyError) return { kind: 'delay', ms: 100 + Math.floor(jitter * 400), why: 'thread busy' };
   if (error instanceof LockBusyError) return { kind: 'delay', ms: 1000 + Math.floor(jitter * 1000), why: `${error.lockName} busy` };
+  if (error instanceof ReplyOrderError) return { kind: 'delay', ms: 2000 + Math.floor(jitter * 2000), why: 'an earlier reply goes first' };
   if (error instanceof ClaimBusyError) return { kind: 'delay', ms: 5000 + Math.floor(jitter * 5000), why: `${error.claim} held by another job` };
   // The lock lapsed under the job: Redis was away, or a renewal could not reach it.
   if (error instanceof ThreadLockLostError) return { kind: 'outage', why: `lock on ${error.key} lost` };

@@ -18,6 +18,7 @@ import {
 import { internalNoteText, type SharedFile } from '../routing/slack-message-classifier.ts';
 import { DEFAULT_INTERNAL_NOTE_PREFIX } from '../store/org-settings.repository.ts';
 import { answerDirectMessage } from './direct-messages.ts';
+import { ReplyOrderError, OUTAGE_RETRY_FOR_MS } from './job-errors.ts';
 
 export interface SlackReply {
   teamId: string;
@@ -85,6 +86,11 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
     await refuse(deps, reply, clientMessageId, 'files_only', kept > 0 ? FILES_NOT_SENT_NOTICE : 'Your reply was not sent: it was empty.');
     return;
   }
+  // In the order they were written: an earlier reply still on its way (the platform down, a
+  // retry waiting) goes first. One older than an outage is waited out for is not waited for.
+  const notBefore = new Date(deps.now().getTime() - OUTAGE_RETRY_FOR_MS - 3600_000);
+  const ahead = (await deps.store.relayedReplies.earlierSending(orgId, conversationId, reply.ts, notBefore)).filter((r) => r.clientMessageId !== clientMessageId);
+  if (ahead.length > 0) throw new ReplyOrderError(conversationId, ahead[0]!.slackTs);
   try {
     const message = await deps.platform.sendAgentMessage({
       orgId,
@@ -108,6 +114,8 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
       await refuse(deps, reply, clientMessageId, 'conversation_ended', ENDED_CONVERSATION_NOTICE);
       return;
     }
+    // Refused for good: recorded as such, so the chat's later replies do not wait for it.
+    if (error instanceof PlatformApiError && !error.transient) await deps.store.relayedReplies.markRefused(clientMessageId, `platform_${error.code}`, deps.now());
     throw error;
   }
 }

@@ -44,6 +44,22 @@ export interface RelayedRepliesRepository {
   /** Records a reply as a reps' internal note; false when it already was. */
   markInternal(clientMessageId: string, noteText: string, now: Date): Promise<boolean>;
   internalNotes(orgId: string, conversationId: string): Promise<RelayedReply[]>;
+  /**
+   * Replies of the chat written before `slackTs` (Slack's time of the message) that are still
+   * being sent, claimed since `notBefore`: the visitor gets a chat's replies in the order they
+   * were written, so a later one waits for these.
+   */
+  earlierSending(orgId: string, conversationId: string, slackTs: string, notBefore: Date): Promise<RelayedReply[]>;
+}
+
+/** Slack's ts ("1700000000.000100"), compared as seconds then microseconds (not as a float: 16 digits). */
+export function tsBefore(a: string, b: string): boolean {
+  const [as = '', au = ''] = a.split('.');
+  const [bs = '', bu = ''] = b.split('.');
+  if (as.length !== bs.length) return as.length < bs.length;
+  if (as !== bs) return as < bs;
+  const width = Math.max(au.length, bu.length);
+  return au.padEnd(width, '0') < bu.padEnd(width, '0');
 }
 
 export function createRelayedRepliesRepository(db: Db): RelayedRepliesRepository {
@@ -79,6 +95,10 @@ export function createRelayedRepliesRepository(db: Db): RelayedRepliesRepository
     async markInternal(clientMessageId, noteText, now) {
       const result = await collection.updateOne({ _id: clientMessageId, state: 'sending' }, { $set: { state: 'internal', noteText, updatedAt: now } });
       return result.modifiedCount === 1;
+    },
+    async earlierSending(orgId, conversationId, slackTs, notBefore) {
+      const docs = await collection.find({ orgId, conversationId, state: 'sending', createdAt: { $gte: notBefore } }).toArray();
+      return docs.filter((d) => typeof d.slackTs === 'string' && tsBefore(d.slackTs, slackTs)).map(strip);
     },
     async internalNotes(orgId, conversationId) {
       return (await collection.find({ orgId, conversationId, state: 'internal' }).sort({ createdAt: 1 }).toArray()).map(strip);
