@@ -28,7 +28,7 @@ function info(ctx: MethodContext, params: Params): Record<string, unknown> {
 
 function list(ctx: MethodContext, params: Params): Record<string, unknown> {
   const types = [...new Set((str(params, 'types') || 'public_channel').split(',').map((t) => t.trim()).filter(Boolean))];
-  for (const t of types) if (!TYPE_SCOPE[t]) fail('invalid_types');
+  for (const t of types) if (!Object.hasOwn(TYPE_SCOPE, t)) fail('invalid_types');
   for (const t of types) ctx.requireScope(TYPE_SCOPE[t]!);
   // One id-sorted list per type (group DMs are not modelled, so mpim has none), merged by id: a
   // page is a binary search per list, never a sort of the workspace.
