@@ -10,9 +10,14 @@ import { routeNotification, type NotifyTarget, type RoutingAgent, type RoutingDe
 import { parentMessage, type ParentStatus } from '../slack/format/conversation-messages.ts';
 import { SlackApiError, contentRefusalCodes } from '../slack/slack-errors.ts';
 import { ensureAppInChannel, postJoiningIfNeeded } from './channel-membership.ts';
+import { acquireWithin } from './thread-lock.ts';
+import { LockBusyError } from './job-errors.ts';
 
 /** Agents and groups fetched from the platform are reused this long; status events update them meanwhile. */
 export const DIRECTORY_MAX_AGE_MS = 60_000;
+/** How long a job waits for another process's refresh of the same org, and how long a refresh may hold it. */
+const REFRESH_WAIT_MS = 5_000;
+const REFRESH_LEASE_MS = 15_000;
 const channelRefusals = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'channel_is_archived']);
 const userRefusals = new Set(['user_not_found', 'user_disabled', 'user_not_visible', 'cannot_dm_bot', 'account_inactive']);
 const MAX_ATTEMPTS = 8;
@@ -51,27 +56,47 @@ export async function routingFacts(deps: WorkerDeps, record: ConversationRecord)
   };
 }
 
-/** The org's agents and groups, fetched again when older than a minute, or when `force`d (an id we do not know yet). */
+/**
+ * The org's agents and groups, fetched again when older than a minute, or when `force`d (an id we
+ * do not know yet). One process refreshes an org at a time (a Redis lock): fifty chats starting at
+ * once make one platform fetch and one snapshot write, not fifty racing writes of the same
+ * documents (which FerretDB v1.24 can hang on, and which spend the platform's rate limit).
+ */
 export async function freshDirectory(deps: WorkerDeps, orgId: string, options: { force?: boolean } = {}) {
   const cached = await deps.store.platformDirectory.load(orgId);
-  const now = deps.now();
-  if (!options.force && cached.fetchedAt && now.getTime() - cached.fetchedAt.getTime() < DIRECTORY_MAX_AGE_MS) return cached;
+  const fresh = (d: typeof cached) => Boolean(d.fetchedAt && deps.now().getTime() - d.fetchedAt.getTime() < DIRECTORY_MAX_AGE_MS);
+  if (!options.force && fresh(cached)) return cached;
+  const lock = await acquireWithin(deps.locks, `platform-directory:${orgId}`, { waitMs: REFRESH_WAIT_MS, leaseMs: REFRESH_LEASE_MS });
+  if (!lock) {
+    // Another process has been refreshing for a while: route with what there is, or come back.
+    if (cached.fetchedAt) return cached;
+    throw new LockBusyError(`platform-directory:${orgId}`);
+  }
   try {
-    const [agents, groups] = await Promise.all([deps.platform.listAgents(orgId), deps.platform.listRoutingGroups(orgId)]);
-    await deps.store.platformDirectory.saveSnapshot(
-      orgId,
-      agents.map((a) => ({ agentId: a.id, name: a.name, email: a.email, status: a.status })),
-      groups.map((g) => ({ groupId: g.id, name: g.name, memberAgentIds: g.memberAgentIds })),
-      now,
-    );
-    return deps.store.platformDirectory.load(orgId);
-  } catch (error) {
-    // A stale directory routes better than none; without one, let the job retry.
-    if (cached.fetchedAt) {
-      deps.logger.warn({ orgId, err: error }, 'could not refresh agents and routing groups; routing with the cached ones');
-      return cached;
+    // Whoever held the lock before may have just refreshed it.
+    const latest = await deps.store.platformDirectory.load(orgId);
+    const refreshedMeanwhile = latest.fetchedAt && (!cached.fetchedAt || latest.fetchedAt > cached.fetchedAt);
+    if (refreshedMeanwhile && (fresh(latest) || options.force)) return latest;
+    const now = deps.now();
+    try {
+      const [agents, groups] = await Promise.all([deps.platform.listAgents(orgId), deps.platform.listRoutingGroups(orgId)]);
+      await deps.store.platformDirectory.saveSnapshot(
+        orgId,
+        agents.map((a) => ({ agentId: a.id, name: a.name, email: a.email, status: a.status })),
+        groups.map((g) => ({ groupId: g.id, name: g.name, memberAgentIds: g.memberAgentIds })),
+        now,
+      );
+      return deps.store.platformDirectory.load(orgId);
+    } catch (error) {
+      // A stale directory routes better than none; without one, let the job retry.
+      if (latest.fetchedAt) {
+        deps.logger.warn({ orgId, err: error }, 'could not refresh agents and routing groups; routing with the cached ones');
+        return latest;
+      }
+      throw error;
     }
-    throw error;
+  } finally {
+    await lock.release();
   }
 }
 

@@ -10,7 +10,7 @@
 // made by inserting a unique _id (`conversation_claims`), which both servers enforce atomically.
 import type { Db } from 'mongodb';
 import type { Conversation } from '../platform/webhook-events.ts';
-import { upsertWithRetry } from './mongo.ts';
+import { bulkUpsert, upsertWithRetry } from './mongo.ts';
 import { leaseClaim, releaseLeaseClaim, settleLeaseClaim, type ClaimResult, type LeaseClaimDocument } from './lease-claims.ts';
 
 export type { ClaimResult } from './lease-claims.ts';
@@ -248,14 +248,12 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
   async function set(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): Promise<void> {
     const conv = conversationKey(orgId, conversationId);
     const entries: Array<[Field, unknown]> = [...(Object.entries(values) as Array<[Field, unknown]>), ['updatedAt', now]];
-    await upsertWithRetry(() =>
-      facts.bulkWrite(
-        entries.map(([field, value]) => ({
-          updateOne: { filter: { _id: factId(orgId, conversationId, field) }, update: { $set: { conv, orgId, conversationId, field, value } }, upsert: true },
-        })),
-        // In the given order: callers put the fact that readers act on last (e.g. `thread`).
-        { ordered: true },
-      ),
+    // In the given order (bulkUpsert keeps it): callers put the fact that readers act on last (e.g. `thread`).
+    await bulkUpsert(
+      facts,
+      entries.map(([field, value]) => ({
+        updateOne: { filter: { _id: factId(orgId, conversationId, field) }, update: { $set: { conv, orgId, conversationId, field, value } }, upsert: true },
+      })),
     );
   }
 

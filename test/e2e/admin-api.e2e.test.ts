@@ -308,7 +308,7 @@ describe('routing groups', () => {
 });
 
 describe('OpenAPI description', () => {
-  it('is served, without a token, and describes every admin route with its two ways in: an org admin’s session, the operator token', async () => {
+  it('is served, without a token, and describes every admin route with its ways in: an org admin’s session and the operator token, or the operator token alone for the dead letters', async () => {
     const response = await fetch(`${h.webUrl}/api/openapi.json`);
     expect(response.status).toBe(200);
     const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { summary?: string; security?: unknown }>>; components: unknown };
@@ -320,6 +320,7 @@ describe('OpenAPI description', () => {
       'DELETE /api/orgs/{orgId}/routing-groups/{groupId}/slack-channel',
       'DELETE /api/orgs/{orgId}/slack',
       'DELETE /api/session',
+      'GET /api/dead-letters',
       'GET /api/orgs/{orgId}/agents',
       'GET /api/orgs/{orgId}/changes',
       'GET /api/orgs/{orgId}/directory',
@@ -332,11 +333,16 @@ describe('OpenAPI description', () => {
       'GET /api/orgs/{orgId}/routing-groups',
       'GET /api/orgs/{orgId}/settings',
       'GET /api/orgs/{orgId}/slack',
+      'POST /api/dead-letters/replay',
       'PUT /api/orgs/{orgId}/agents/{agentId}/slack-user',
       'PUT /api/orgs/{orgId}/routing-groups/{groupId}/slack-channel',
       'PUT /api/orgs/{orgId}/settings',
     ]);
-    for (const { op } of operations) expect(op).toMatchObject({ summary: expect.any(String), security: [{ adminSession: [] }, { operatorToken: [] }] });
+    for (const { path, op } of operations) {
+      // Dead letters hold every org's chats: operators only.
+      const security = path.startsWith('/api/dead-letters') ? [{ operatorToken: [] }] : [{ adminSession: [] }, { operatorToken: [] }];
+      expect(op).toMatchObject({ summary: expect.any(String), security });
+    }
   });
 });
 
