@@ -15,7 +15,7 @@ import { SlackBudgetExhaustedError, postWhenBudgetAllows } from './paced-slack-a
 const JOIN_BUDGET_WAIT_MS = 10_000;
 
 /** What the directory's Redis copy knows of the channel, without asking Slack. */
-async function knownChannel(deps: WorkerDeps, teamId: string, channelId: string) {
+export async function knownChannel(deps: WorkerDeps, teamId: string, channelId: string) {
   const cache = deps.directoryCache;
   for (const run of [await cache.currentRun(teamId, 'channels'), await cache.buildingRun(teamId, 'channels')]) {
     if (!run) continue;

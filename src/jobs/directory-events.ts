@@ -10,7 +10,7 @@ import { toDirectoryChannel, toDirectoryUser } from '../slack/slack-api.ts';
 import { callWithinBudget } from '../slack/slack-call-budget.ts';
 import { recordDirectoryChange } from './directory-changes.ts';
 import { SlackBudgetExhaustedError } from './paced-slack-api.ts';
-import { ensureAppInChannel } from './channel-membership.ts';
+import { ensureAppInChannel, knownChannel } from './channel-membership.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
 
 interface DirectoryEvent {
@@ -63,9 +63,15 @@ export async function applyDirectoryEvent(deps: WorkerDeps, teamId: string, botU
     if (event.user !== botUserId || typeof event.channel !== 'string') return;
     // The app was added to a channel, perhaps a private one it could not see: fetch it now so
     // that it is offered within seconds, not at the next resync.
+    const channelId = event.channel;
+    // A channel the directory knows only changes its membership: a fetched copy written now
+    // could be older than an event handled meanwhile (an archive, a rename) and undo it.
+    if (await knownChannel(deps, teamId, channelId)) {
+      await recordDirectoryChange(deps, teamId, { op: 'patch', kind: 'channels', id: channelId, fields: { isMember: true } });
+      return;
+    }
     const token = await deps.store.installations.botToken(teamId);
     if (!token) return;
-    const channelId = event.channel;
     const fetched = await callWithinBudget(deps.callBudget, teamId, 'conversations.info', { maxWaitMs: 10_000 }, () => deps.slack.channelInfo(token, channelId));
     if (!fetched.ok) throw new SlackBudgetExhaustedError('conversations.info', fetched.retryAfterMs);
     await recordDirectoryChange(deps, teamId, { op: 'put', kind: 'channels', entity: { ...fetched.value, isMember: true } });
