@@ -50,7 +50,17 @@ export interface DirectoryCache {
   /** A per-workspace sequence: orders changes across processes. */
   nextChangeSeq(teamId: string): Promise<number>;
   changeSeq(teamId: string): Promise<number>;
+  /**
+   * The app joined (or was found in) a public channel: remembered for an hour, so that chats
+   * starting there do not each call conversations.join (Tier 3) while the directory has no copy.
+   */
+  rememberAppInChannel(teamId: string, channelId: string): Promise<void>;
+  appInChannelRemembered(teamId: string, channelId: string): Promise<boolean>;
+  /** The app left or was removed: forgotten, so the next thread there joins again. */
+  forgetAppInChannel(teamId: string, channelId: string): Promise<void>;
 }
+
+const APP_IN_CHANNEL_TTL_SEC = 3600;
 
 const SEP = '\u0000';
 
@@ -138,7 +148,18 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
     await redis.set(k.emailsIndexed, '1');
   }
 
+  const appInChannelKey = (teamId: string, channelId: string) => `${prefix}:dir:${teamId}:app-in:${channelId}`;
+
   return {
+    async rememberAppInChannel(teamId, channelId) {
+      await redis.set(appInChannelKey(teamId, channelId), '1', 'EX', APP_IN_CHANNEL_TTL_SEC);
+    },
+    async appInChannelRemembered(teamId, channelId) {
+      return (await redis.exists(appInChannelKey(teamId, channelId))) === 1;
+    },
+    async forgetAppInChannel(teamId, channelId) {
+      await redis.del(appInChannelKey(teamId, channelId));
+    },
     async currentRun(teamId, kind) {
       return redis.get(`${base(teamId, kind)}:current`);
     },

@@ -36,6 +36,8 @@ export async function ensureAppInChannel(deps: WorkerDeps, teamId: string, chann
   if (!options.force) {
     const known = await knownChannel(deps, teamId, channelId);
     if (known && (known.isMember || known.isPrivate)) return;
+    // A channel the directory has no copy of: a join made lately still holds.
+    if (!known && (await deps.directoryCache.appInChannelRemembered(teamId, channelId))) return;
   }
   const joiner = createChannelJoiner({
     installations: deps.store.installations,
@@ -52,6 +54,7 @@ export async function ensureAppInChannel(deps: WorkerDeps, teamId: string, chann
     if (error instanceof DirectoryRateLimitedError) throw new SlackBudgetExhaustedError(`conversations.join:${channelId}`, error.retryAfterMs);
     throw error;
   }
+  await deps.directoryCache.rememberAppInChannel(teamId, channelId);
   deps.logger.info({ teamId, channel: channelId }, 'joined the channel, so replies in its threads are heard');
 }
 

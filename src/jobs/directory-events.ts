@@ -80,7 +80,10 @@ export async function applyDirectoryEvent(deps: WorkerDeps, teamId: string, botU
   const change = directoryChangeOf(event, botUserId);
   if (change) await recordDirectoryChange(deps, teamId, change);
   const appLeft = event.type === 'channel_left' || (event.type === 'member_left_channel' && event.user === botUserId);
-  if (appLeft && typeof event.channel === 'string') await rejoinIfInUse(deps, teamId, event.channel);
+  if (appLeft && typeof event.channel === 'string') {
+    await deps.directoryCache.forgetAppInChannel(teamId, event.channel);
+    await rejoinIfInUse(deps, teamId, event.channel);
+  }
 }
 
 /**

@@ -73,6 +73,15 @@ export function answerableThreadsScenarios(runtime: WorkerRuntime): void {
       expect(reply!.author).toMatchObject({ type: 'agent', id: h.agents.alice.agentId });
     });
 
+    it('does not join again for the next chats in a channel it joined (conversations.join is Tier 3)', async () => {
+      const joinsOfInbound = () => h.slack.calls({ method: 'conversations.join' }).filter((c) => c.params.channel === ids.inbound).length;
+      const before = joinsOfInbound();
+      expect(before).toBeGreaterThanOrEqual(1);
+      const conversations = await Promise.all(['Quinn', 'Ravi'].map((name) => h.platform.startConversation(h.orgId, { routingGroupId: ids.inboundGroup, visitor: { name } })));
+      for (const c of conversations) expect((await recordWith(c.id, (r) => Boolean(r?.thread), `the thread of ${c.id}`)).thread!.channelId).toBe(ids.inbound);
+      expect(joinsOfInbound()).toBe(before);
+    });
+
     it('lets the account owner answer in the thread of their DM', async () => {
       const conversation = await h.platform.startConversation(h.orgId, {
         routingGroupId: ids.inboundGroup,
