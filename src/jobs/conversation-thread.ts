@@ -108,14 +108,14 @@ export async function repairFromPlatform(deps: WorkerDeps, orgId: string, conver
 async function openThread(deps: WorkerDeps, record: ConversationRecord, stillHeld: () => Promise<void>): Promise<ConversationRecord | null> {
   const { orgId, conversationId } = record;
   const log = deps.logger.child({ orgId, conversationId });
-  const installation = await deps.store.installations.findByOrg(orgId);
+  // Read side by side: each is a round trip on the path to the chat's first post.
+  const [installation, claimed] = await Promise.all([deps.store.installations.findByOrg(orgId), deps.store.conversations.claimedThread(orgId, conversationId)]);
   const token = installation ? await deps.store.installations.botToken(installation.teamId) : null;
   if (!installation || !token) {
     await undeliverable(deps, record, 'Slack is not connected for this org');
     return null;
   }
   // A job that died after claiming the thread but before recording it: finish that, post nothing new.
-  const claimed = await deps.store.conversations.claimedThread(orgId, conversationId);
   if (claimed) {
     await deps.store.conversations.settleThread(orgId, conversationId, claimed, deps.now());
     await scheduleFirstReminder(deps, orgId, conversationId);

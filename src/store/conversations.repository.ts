@@ -115,7 +115,7 @@ interface ThreadDocument {
 
 export interface ConversationsRepository {
   /** Creates the record if absent; always refreshes the snapshot. */
-  recordSnapshot(conversation: Conversation, now: Date): Promise<ConversationRecord>;
+  recordSnapshot(conversation: Conversation, now: Date): Promise<void>;
   /** Creates an empty record if absent (a message arrived before its conversation). */
   ensure(orgId: string, conversationId: string, now: Date): Promise<ConversationRecord>;
   get(orgId: string, conversationId: string): Promise<ConversationRecord | null>;
@@ -297,8 +297,8 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
   return {
     async recordSnapshot(conversation, now) {
       await create(conversation.orgId, conversation.id, now);
+      // Nothing read back: callers read the record under the chat's lock, and every read here is a query.
       await set(conversation.orgId, conversation.id, { conversation }, now);
-      return (await get(conversation.orgId, conversation.id))!;
     },
     async ensure(orgId, conversationId, now) {
       await create(orgId, conversationId, now);

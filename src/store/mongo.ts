@@ -19,8 +19,9 @@ export interface Mongo {
   close(): Promise<void>;
 }
 
-export async function connectMongo(url: string, dbName: string): Promise<Mongo> {
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000, appName: 'threadbridge' });
+/** `monitorCommands` makes the client emit commandStarted events (tests count round trips with them). */
+export async function connectMongo(url: string, dbName: string, options: { monitorCommands?: boolean } = {}): Promise<Mongo> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000, appName: 'threadbridge', monitorCommands: options.monitorCommands ?? false });
   await client.connect();
   const db = client.db(dbName);
   return { client, db, close: () => client.close() };

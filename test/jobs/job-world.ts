@@ -58,7 +58,7 @@ export interface JobWorld {
   close(): Promise<void>;
 }
 
-export async function startJobWorld(name: string): Promise<JobWorld> {
+export async function startJobWorld(name: string, options: { monitorCommands?: boolean } = {}): Promise<JobWorld> {
   const secrets = newSecrets();
   let slackTime = Date.now();
   const emulators = await startEmulators(secrets, {
@@ -67,7 +67,7 @@ export async function startJobWorld(name: string): Promise<JobWorld> {
   });
   const { slack, platform } = emulators;
   const prefix = uniquePrefix(name);
-  const mongo = await connectMongo(mongoUrl(), uniqueDbName(name));
+  const mongo = await connectMongo(mongoUrl(), uniqueDbName(name), options);
   await ensureIndexes(mongo.db);
   const store = createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex')));
   const redis = new Redis(redisUrl(), { maxRetriesPerRequest: null });

@@ -1,0 +1,72 @@
+// How many store round trips each hot path makes: a chat start up to its parent message, a
+// visitor's message up to its thread post, a rep's reply up to the platform. On FerretDB v1.24
+// every one of them reads a whole collection (docs/store-access-paths.md), so each one more is a
+// cost that grows with the store: the bounds below are today's counts, and may only go down.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandStartedEvent } from 'mongodb';
+import { startJobWorld, runJob, type JobWorld } from './job-world.ts';
+import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
+import { processSlackEvent } from '../../src/jobs/processors/slack-event.processor.ts';
+import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
+
+describe('store round trips on the hot path', () => {
+  let w: JobWorld;
+  let deps: WorkerDeps;
+  let channel: string;
+  const commands: string[] = [];
+  const record = (e: CommandStartedEvent) => {
+    const body = e.command as Record<string, unknown>;
+    commands.push(`${e.commandName} ${String(body[e.commandName])}`);
+  };
+
+  beforeAll(async () => {
+    w = await startJobWorld('round-trips', { monitorCommands: true });
+    deps = w.deps();
+    channel = await w.freshChannel('round-trips');
+    w.mongo.client.on('commandStarted', record);
+  }, 60_000);
+  afterAll(async () => {
+    w?.mongo.client.off('commandStarted', record);
+    await w?.close();
+  });
+
+  async function counted(run: () => Promise<unknown>): Promise<string[]> {
+    commands.length = 0;
+    await run();
+    return [...commands];
+  }
+
+  it('a chat start, a visitor message and a rep reply each take a handful', async () => {
+    // The first chat fetches the org's agents and groups; the figures are for the next one.
+    const first = await w.platform.startConversation(w.orgId, { visitor: { name: 'Warm' } });
+    for (const event of w.events(first.id, 'conversation.started')) await runJob(() => processChatEvent(deps, event));
+
+    const conversation = await w.platform.startConversation(w.orgId, { visitor: { name: 'Counted' } });
+    const start = await counted(async () => {
+      for (const event of w.events(conversation.id, 'conversation.started')) await runJob(() => processChatEvent(deps, event));
+    });
+    await w.platform.visitorSays(w.orgId, conversation.id, 'hello');
+    const messageEvent = w.events(conversation.id, 'message.created').at(-1)!;
+    const message = await counted(() => runJob(() => processChatEvent(deps, messageEvent)));
+
+    const { thread } = (await w.store.conversations.get(w.orgId, conversation.id))!;
+    const ts = await w.slack.postAsUser({ teamId: w.teamId, channel, user: w.agents.alice.slackUserId, text: 'Happy to help!', threadTs: thread!.threadTs });
+    const job = { teamId: w.teamId, eventId: 'EvRoundTrips', eventTime: null, event: { type: 'message', channel, channel_type: 'channel', user: w.agents.alice.slackUserId, text: 'Happy to help!', ts, thread_ts: thread!.threadTs } };
+    const reply = await counted(() => runJob(() => processSlackEvent(deps, job)));
+
+    console.log(`store round trips: chat start ${start.length}, visitor message ${message.length}, rep reply ${reply.length}\n` +
+      Object.entries({ start, message, reply }).map(([k, list]) => `  ${k}: ${list.join(', ')}`).join('\n'));
+    // What the user sees happened…
+    expect(w.slack.calls({ method: 'chat.postMessage' }).some((c) => c.response.ok === true && String(c.params.text).includes('hello'))).toBe(true);
+    expect(w.platform.conversation(w.orgId, conversation.id).messages.some((m) => m.text === 'Happy to help!')).toBe(true);
+    // …in no more round trips than today.
+    expect(start.length).toBeLessThanOrEqual(START_BOUND);
+    expect(message.length).toBeLessThanOrEqual(MESSAGE_BOUND);
+    expect(reply.length).toBeLessThanOrEqual(REPLY_BOUND);
+  });
+});
+
+// Counted 2026-12-02 (docs/store-access-paths.md lists them one by one).
+const START_BOUND = 18;
+const MESSAGE_BOUND = 9;
+const REPLY_BOUND = 14;
