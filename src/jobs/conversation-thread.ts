@@ -10,7 +10,7 @@ import { ThreadBusyError, ThreadLockLostError } from './job-errors.ts';
 import { consecutiveRun, nextThreadStep } from '../routing/thread-order.ts';
 import { combinedThreadMessage, threadPosts, type SlackMessageBody } from '../slack/format/conversation-messages.ts';
 import { SlackBudgetExhaustedError } from './paced-slack-api.ts';
-import { deliverNotification, dmChannel, openThreadAt, refusalOf } from './notification-delivery.ts';
+import { deliverNotification, dmChannel, openThreadAt, refusalOf, routingFacts } from './notification-delivery.ts';
 import { postJoiningIfNeeded } from './channel-membership.ts';
 import { dmOwnerOf, threadsOf } from './chat-threads.ts';
 import { parentStatus } from './parent-message.ts';
@@ -108,7 +108,9 @@ export async function repairFromPlatform(deps: WorkerDeps, orgId: string, conver
 async function openThread(deps: WorkerDeps, record: ConversationRecord, stillHeld: () => Promise<void>): Promise<ConversationRecord | null> {
   const { orgId, conversationId } = record;
   const log = deps.logger.child({ orgId, conversationId });
-  // Read side by side: each is a round trip on the path to the chat's first post.
+  // Read side by side, the routing facts too: each is a round trip on the path to the chat's first post.
+  const facts = routingFacts(deps, record);
+  facts.catch(() => undefined); // awaited below only when a notification is sent; its failure is then thrown there
   const [installation, claimed] = await Promise.all([deps.store.installations.findByOrg(orgId), deps.store.conversations.claimedThread(orgId, conversationId)]);
   const token = installation ? await deps.store.installations.botToken(installation.teamId) : null;
   if (!installation || !token) {
@@ -122,7 +124,7 @@ async function openThread(deps: WorkerDeps, record: ConversationRecord, stillHel
     log.info({ ...claimed.thread }, 'thread claimed by a job that died: recorded');
     return { ...record, thread: claimed.thread, notification: claimed.notification, plannedThreads: claimed.planned, undeliverableReason: null };
   }
-  const delivered = await deliverNotification(deps, record, installation.teamId, token, stillHeld);
+  const delivered = await deliverNotification(deps, record, installation.teamId, token, stillHeld, facts);
   if (!delivered.ok) {
     await undeliverable(deps, record, delivered.reason);
     return null;

@@ -106,8 +106,10 @@ export async function deliverNotification(
   teamId: string,
   token: string,
   beforeEachPost?: () => Promise<void>,
+  /** routingFacts(deps, record), when the caller started reading them already. */
+  prefetchedFacts?: Promise<Omit<RoutingInput, 'unusable'>>,
 ): Promise<DeliveryResult> {
-  const facts = await routingFacts(deps, record);
+  const facts = await (prefetchedFacts ?? routingFacts(deps, record));
   const unusable = { channelIds: new Set<string>(), slackUserIds: new Set<string>() };
   const log = deps.logger.child({ orgId: record.orgId, conversationId: record.conversationId });
 

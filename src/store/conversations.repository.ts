@@ -296,9 +296,17 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
 
   return {
     async recordSnapshot(conversation, now) {
-      await create(conversation.orgId, conversation.id, now);
-      // Nothing read back: callers read the record under the chat's lock, and every read here is a query.
-      await set(conversation.orgId, conversation.id, { conversation }, now);
+      // One bulk: createdAt once (what create() does), then the snapshot. Nothing read back:
+      // callers read the record under the chat's lock, and every round trip is on a chat's first post.
+      const { orgId, id: conversationId } = conversation;
+      const conv = conversationKey(orgId, conversationId);
+      const fact = (field: Field) => ({ _id: factId(orgId, conversationId, field) });
+      await bulkUpsert(facts, [
+        { updateOne: { filter: fact('createdAt'), update: { $setOnInsert: { conv, orgId, conversationId, field: 'createdAt', value: now } }, upsert: true } },
+        ...(['conversation', 'updatedAt'] as const).map((field) => ({
+          updateOne: { filter: fact(field), update: { $set: { conv, orgId, conversationId, field, value: field === 'conversation' ? conversation : now } }, upsert: true },
+        })),
+      ]);
     },
     async ensure(orgId, conversationId, now) {
       await create(orgId, conversationId, now);
