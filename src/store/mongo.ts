@@ -11,7 +11,7 @@
 // FerretDB leaves out fields whose $setOnInsert value is null when an upsert inserts; MongoDB
 // stores them. Repositories therefore read such fields back with their null default, and query
 // them with `{ field: null }` (which matches a missing field on both).
-import { MongoClient, MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type UpdateFilter } from 'mongodb';
+import { MongoBulkWriteError, MongoClient, MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type UpdateFilter } from 'mongodb';
 
 export interface Mongo {
   client: MongoClient;
@@ -48,6 +48,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
  * rather than that this operation is wrong: the same operation may well succeed later.
  */
 export function isStoreUnavailable(error: unknown): boolean {
+  // A bulk write wraps the driver's own error (the network's, say) in a MongoBulkWriteError.
+  if (error instanceof MongoBulkWriteError && error.errorResponse instanceof Error) return isStoreUnavailable(error.errorResponse);
   if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoNotConnectedError || error instanceof MongoTopologyClosedError) return true;
   if (error instanceof MongoError) {
     return error.name === 'MongoPoolClearedError' || error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('ResetPool') || error.hasErrorLabel('TransientTransactionError');

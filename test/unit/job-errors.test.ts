@@ -2,7 +2,7 @@
 // attempt, wait out an outage, retry with backoff, or fail at once). Pure; jitter is passed in.
 // settleFailure: what the worker then does with the job (a fake job records it).
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { MongoBulkWriteError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { ClaimBusyError, LockBusyError, OUTAGE_MAX_DELAY_MS, OUTAGE_RETRY_FOR_MS, ThreadBusyError, ThreadLockLostError, classifyFailure, outageDelayMs, settleFailure } from '../../src/jobs/job-errors.ts';
 import type { DeadLetter } from '../../src/jobs/dead-letters.ts';
@@ -47,6 +47,9 @@ describe('classifyFailure', () => {
     // MongoDB and Redis down.
     { name: 'MongoDB unreachable (server selection)', error: new MongoServerSelectionError('connect ECONNREFUSED', { error: null, servers: new Map(), type: 'Unknown' } as never), out: { kind: 'outage', why: 'MongoDB unavailable (MongoServerSelectionError)' } },
     { name: 'MongoDB connection dropped', error: new MongoNetworkError('socket closed'), out: { kind: 'outage', why: 'MongoDB unavailable (MongoNetworkError)' } },
+    // What a bulk write throws when the server goes away under it (seen in the FerretDB-outage fault test).
+    { name: 'MongoDB gone during a bulk write', error: new MongoBulkWriteError(new MongoNetworkError('connect ECONNREFUSED'), {} as never), out: { kind: 'outage', why: 'MongoDB unavailable (MongoBulkWriteError)' } },
+    { name: 'a bulk write refused (duplicate key)', error: new MongoBulkWriteError({ message: 'E11000 duplicate key', code: 11000 }, {} as never), out: retry },
     { name: 'Redis connection closed', error: new Error('Connection is closed.'), out: { kind: 'outage', why: 'Redis unavailable (Connection is closed.)' } },
     { name: 'Redis loading its data after a restart', error: Object.assign(new Error('LOADING Redis is loading the dataset in memory'), { name: 'ReplyError' }), out: { kind: 'outage', why: 'Redis unavailable (LOADING Redis is loading the dataset in memory)' } },
     { name: 'a refused connection', error: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' }), out: { kind: 'outage', why: 'Redis unavailable (connect ECONNREFUSED 127.0.0.1:6379)' } },
