@@ -8,7 +8,7 @@
 // document as read-modify-write, losing all but one (FerretDB issue #3040). "Only the first
 // wins" transitions (the thread, the first answer, a reminder stage, the end prompt) are claims
 // made by inserting a unique _id (`conversation_claims`), which both servers enforce atomically.
-import type { Db } from 'mongodb';
+import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { Conversation } from '../platform/webhook-events.ts';
 import { bulkUpsert, upsertWithRetry } from './mongo.ts';
 import { leaseClaim, releaseLeaseClaim, settleLeaseClaim, type ClaimResult, type LeaseClaimDocument } from './lease-claims.ts';
@@ -245,28 +245,27 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
 
   const factId = (orgId: string, conversationId: string, field: Field) => `${conversationKey(orgId, conversationId)}\u0000${field}`;
 
-  async function set(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): Promise<void> {
+  /** Upserts of `values` and updatedAt, in the given order: callers put the fact that readers act on last (e.g. `thread`). */
+  function factOps(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): AnyBulkWriteOperation<FactDocument>[] {
     const conv = conversationKey(orgId, conversationId);
     const entries: Array<[Field, unknown]> = [...(Object.entries(values) as Array<[Field, unknown]>), ['updatedAt', now]];
-    // In the given order (bulkUpsert keeps it): callers put the fact that readers act on last (e.g. `thread`).
-    await bulkUpsert(
-      facts,
-      entries.map(([field, value]) => ({
-        updateOne: { filter: { _id: factId(orgId, conversationId, field) }, update: { $set: { conv, orgId, conversationId, field, value } }, upsert: true },
-      })),
-    );
+    return entries.map(([field, value]) => ({
+      updateOne: { filter: { _id: factId(orgId, conversationId, field) }, update: { $set: { conv, orgId, conversationId, field, value } }, upsert: true },
+    }));
   }
 
-  /** Creates the record's createdAt once; later calls leave it. */
-  async function create(orgId: string, conversationId: string, now: Date): Promise<void> {
+  /** Writes createdAt once; later writes leave it. */
+  function createOp(orgId: string, conversationId: string, now: Date): AnyBulkWriteOperation<FactDocument> {
     const conv = conversationKey(orgId, conversationId);
-    await upsertWithRetry(() =>
-      facts.updateOne(
-        { _id: factId(orgId, conversationId, 'createdAt') },
-        { $setOnInsert: { conv, orgId, conversationId, field: 'createdAt', value: now } },
-        { upsert: true },
-      ),
-    );
+    return { updateOne: { filter: { _id: factId(orgId, conversationId, 'createdAt') }, update: { $setOnInsert: { conv, orgId, conversationId, field: 'createdAt', value: now } }, upsert: true } };
+  }
+
+  async function set(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): Promise<void> {
+    await bulkUpsert(facts, factOps(orgId, conversationId, values, now));
+  }
+
+  async function create(orgId: string, conversationId: string, now: Date): Promise<void> {
+    await bulkUpsert(facts, [createOp(orgId, conversationId, now)]);
   }
 
   async function claim(orgId: string, conversationId: string, name: string, now: Date, data: { by?: unknown } = {}): Promise<boolean> {
@@ -296,17 +295,10 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
 
   return {
     async recordSnapshot(conversation, now) {
-      // One bulk: createdAt once (what create() does), then the snapshot. Nothing read back:
-      // callers read the record under the chat's lock, and every round trip is on a chat's first post.
-      const { orgId, id: conversationId } = conversation;
-      const conv = conversationKey(orgId, conversationId);
-      const fact = (field: Field) => ({ _id: factId(orgId, conversationId, field) });
-      await bulkUpsert(facts, [
-        { updateOne: { filter: fact('createdAt'), update: { $setOnInsert: { conv, orgId, conversationId, field: 'createdAt', value: now } }, upsert: true } },
-        ...(['conversation', 'updatedAt'] as const).map((field) => ({
-          updateOne: { filter: fact(field), update: { $set: { conv, orgId, conversationId, field, value: field === 'conversation' ? conversation : now } }, upsert: true },
-        })),
-      ]);
+      // One bulk: createdAt once, then the snapshot. Nothing read back: callers read the record
+      // under the chat's lock, and every round trip is on a chat's first post.
+      const { orgId, id } = conversation;
+      await bulkUpsert(facts, [createOp(orgId, id, now), ...factOps(orgId, id, { conversation }, now)]);
     },
     async ensure(orgId, conversationId, now) {
       await create(orgId, conversationId, now);
