@@ -33,7 +33,7 @@ export interface ThreadSyncJob {
   orgId: string;
   conversationId: string;
   /** Why the sync was scheduled, for Bull Board and the logs. */
-  cause: 'gap-wait' | 'conversation-unknown' | 'retry';
+  cause: 'gap-wait' | 'conversation-unknown' | 'retry' | 'thread-busy';
 }
 
 /** Something about an org changed (its settings, its Slack connection): retry its undeliverable chats. */
@@ -76,6 +76,8 @@ const SLACK_EVENT_DEDUP_TTL_MS = 2 * 60 * 60 * 1000;
 
 /** Reminders falling due within this of each other in one channel are sent as one post. */
 const REMINDER_FOLD_MS = 5000;
+/** How soon a sync handed over by a job that found the thread busy runs (the holder usually ends sooner). */
+const THREAD_BUSY_SYNC_DELAY_MS = 250;
 
 // A small attempt budget, for failures nobody foresaw (a bug, an unknown error): 1, 2, 4, 8 s
 // apart, then the job is dead-lettered. Outages and rate limits do not use it (job-errors.ts).
@@ -98,6 +100,11 @@ export interface JobProducer {
   /** Debounced: changes within a couple of seconds produce one push. */
   pushTranscript(job: TranscriptJob): Promise<void>;
   scheduleThreadSync(job: ThreadSyncJob, runAtMs: number, nowMs: number): Promise<void>;
+  /**
+   * One more sync of the conversation's thread soon, for work another job is doing under its lock:
+   * at most one waits and one runs per conversation, however many jobs hand theirs over.
+   */
+  syncThreadAfterHolder(orgId: string, conversationId: string): Promise<void>;
   scheduleReminder(job: ReminderJob, runAtMs: number, nowMs: number): Promise<void>;
   /** Debounced per channel: reminders due within a moment of each other go out as one post. */
   flushChannelReminders(job: Omit<ChannelRemindersJob, 'kind'>): Promise<void>;
@@ -164,6 +171,15 @@ export function createJobProducer(queues: Queues): JobProducer {
       await queues.threadSync.add(job.cause, job, {
         delay,
         deduplication: { id: `sync:${job.cause}:${job.orgId}:${job.conversationId}`, ttl: delay + 1000 },
+      });
+    },
+    async syncThreadAfterHolder(orgId, conversationId) {
+      const job: ThreadSyncJob = { orgId, conversationId, cause: 'thread-busy' };
+      // keepLastIfActive: a sync already running may have read the pending messages before the
+      // caller stored its own, so one more is kept for after it.
+      await queues.threadSync.add(job.cause, job, {
+        delay: THREAD_BUSY_SYNC_DELAY_MS,
+        deduplication: { id: `sync:${job.cause}:${orgId}:${conversationId}`, keepLastIfActive: true },
       });
     },
     async scheduleReminder(job, runAtMs, nowMs) {

@@ -289,6 +289,13 @@ describe('every job is safe to run twice and to die half-way', () => {
     return (id: string) => (id === prepared.channel ? 'channel' : dms.get(id) ?? `other:${id}`);
   }
 
+  async function runHandedOverSyncs() {
+    for (const job of await w.queues.threadSync.getJobs(['waiting', 'prioritized', 'delayed'])) {
+      await runJob(() => processThreadSync(live, job.data), { maxDelayMs: 100 });
+      await job.remove();
+    }
+  }
+
   let n = 0;
   it.each(scenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
     // The clean run, counting the job's outside calls.
@@ -319,6 +326,9 @@ describe('every job is safe to run twice and to die half-way', () => {
       // The dead worker's claims lapse after their lease (its lock after LEASE_MS, in real time).
       w.clock.advance(CLAIM_LEASE_MS + 1000);
       await runJob(() => prepared.run(live), { maxDelayMs: 100 });
+      // A retry that found the thread still locked by the dead worker hands its sync over to
+      // the thread-sync queue (chat-event.processor.ts): run that too, as a worker would.
+      await runHandedOverSyncs();
       const namer = await channelNamer(prepared);
       const slack = compare(slackOnce, slackEffects(w, at, namer));
       const fatal = doomed.fatal();

@@ -8,6 +8,7 @@ import { processChatEvent } from '../../src/jobs/processors/chat-event.processor
 import { syncConversationThread } from '../../src/jobs/conversation-thread.ts';
 import { slackFaults } from '../../emulators/slack/fault-injection.ts';
 import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
+import { processThreadSync } from '../../src/jobs/processors/thread-sync.processor.ts';
 
 describe('the thread writer', () => {
   let w: JobWorld;
@@ -41,6 +42,25 @@ describe('the thread writer', () => {
 
   const okPostsIn = (channel: string, threadTs: string) =>
     w.slack.calls({ method: 'chat.postMessage' }).filter((c) => c.response.ok === true && c.params.channel === channel && c.params.thread_ts === threadTs);
+
+  it('a message whose thread another job is writing is handed to one sync, which posts it once the writer is done', async () => {
+    const channel = await w.freshChannel('handed-over');
+    const conversation = await openChat('Hana');
+    const { thread } = (await w.store.conversations.get(w.orgId, conversation.id))!;
+    const holder = (await deps.locks.tryAcquire(`thread:${w.orgId}:${conversation.id}`))!;
+    for (const text of ['first', 'second']) {
+      await w.platform.visitorSays(w.orgId, conversation.id, text);
+      await processChatEvent(deps, w.events(conversation.id, 'message.created').at(-1)!); // completes: no retry of its own
+    }
+    const handed = (await w.queues.threadSync.getJobs(['delayed', 'waiting'])).filter((j) => j.data.conversationId === conversation.id);
+    expect(handed.map((j) => j.data.cause)).toEqual(['thread-busy']);
+    expect(okPostsIn(channel, thread!.threadTs)).toHaveLength(0);
+
+    await holder.release();
+    await runJob(() => processThreadSync(deps, handed[0]!.data));
+    await handed[0]!.remove();
+    expect(okPostsIn(channel, thread!.threadTs).flatMap((c) => String(c.params.text).split('\n'))).toEqual(['Hana: first', 'Hana: second']);
+  });
 
   it('a combined post Slack refuses, in a thread behind the channel’s budget: the refused message is skipped at once and the others go out in order', async () => {
     const channel = await w.freshChannel('combined-refused');

@@ -10,6 +10,7 @@ import { markAnswered } from '../answers.ts';
 import { announceAssignment } from '../assignment.ts';
 import { noteFormSubmitted, noteMeetingBooked } from '../shortcut-outcomes.ts';
 import { assertNever } from '../../errors.ts';
+import { ThreadBusyError } from '../job-errors.ts';
 
 export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Promise<void> {
   const now = deps.now();
@@ -25,7 +26,8 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
       // Say in the thread what changed before recording it: a retry after a failed post sees it again.
       if (event.type === 'conversation.updated') await noteIdentification(deps, conversation, event.id);
       await deps.store.conversations.recordSnapshot(conversation, now);
-      await syncConversationThread(deps, event.orgId, conversation.id);
+      if (event.type === 'conversation.started') await syncConversationThread(deps, event.orgId, conversation.id);
+      else await syncOrHandOver(deps, event.orgId, conversation.id);
       if (event.type === 'conversation.updated') await refreshParentMessage(deps, event.orgId, conversation.id);
       return;
     }
@@ -42,7 +44,7 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
         );
         return;
       }
-      await syncConversationThread(deps, event.orgId, conversationId);
+      await syncOrHandOver(deps, event.orgId, conversationId);
       // A message after the end changes the transcript the platform has.
       if (record.status === 'ended') await deps.producer.pushTranscript({ orgId: event.orgId, conversationId });
       // An agent's message from the console (or any channel but Slack, whose relay records it) is an answer.
@@ -69,5 +71,20 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
       return;
     default:
       assertNever(event, 'chat event');
+  }
+}
+
+/**
+ * Writes the thread, or, when another job is writing it, leaves one deduplicated sync for after
+ * that job (what this event stored is read from the store, so any sync posts it). Without the
+ * hand-over every event of a busy chat retried on its own, each re-reading the store: under a
+ * backlog that retry storm, not the posting, saturated the database.
+ */
+async function syncOrHandOver(deps: WorkerDeps, orgId: string, conversationId: string): Promise<void> {
+  try {
+    await syncConversationThread(deps, orgId, conversationId);
+  } catch (error) {
+    if (!(error instanceof ThreadBusyError)) throw error;
+    await deps.producer.syncThreadAfterHolder(orgId, conversationId);
   }
 }
