@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { loadConfig, ConfigError } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { createTokenCipher, deriveKey } from '../crypto/token-cipher.ts';
-import { connectMongo, ensureIndexes, createStore } from '../store/index.ts';
+import { connectMongo, ensureIndexes, createStore, migrateLegacyKeys } from '../store/index.ts';
 import { createSlackApi } from '../slack/slack-api.ts';
 import { createPlatformApi } from '../platform/platform-api.ts';
 import { createQueues, createJobProducer } from '../jobs/queues.ts';
@@ -27,6 +27,8 @@ async function main(): Promise<void> {
 
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
   await ensureIndexes(mongo.db);
+  const migrated = await migrateLegacyKeys(mongo.db);
+  if (migrated.moved > 0) logger.info({ moved: migrated.moved }, 'store: documents moved from the legacy key format');
   // Producers fail fast while Redis is away: the sender gets a 503 and delivers again later,
   // instead of a request that hangs past its 3-second patience.
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { loadConfig, ConfigError } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { createTokenCipher } from '../crypto/token-cipher.ts';
-import { connectMongo, ensureIndexes, createStore } from '../store/index.ts';
+import { connectMongo, ensureIndexes, createStore, migrateLegacyKeys } from '../store/index.ts';
 import { createSlackApi } from '../slack/slack-api.ts';
 import { createPlatformApi } from '../platform/platform-api.ts';
 import { createQueues, createJobProducer } from './queues.ts';
@@ -27,6 +27,8 @@ async function main(): Promise<void> {
 
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
   await ensureIndexes(mongo.db);
+  const migrated = await migrateLegacyKeys(mongo.db);
+  if (migrated.moved > 0) logger.info({ moved: migrated.moved }, 'store: documents moved from the legacy key format');
   // Workers block on Redis and must wait out outages rather than fail commands (BullMQ requires it).
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const connection = redis;

@@ -1,5 +1,6 @@
 // Which chat-platform agent each Slack user is. Only mapped Slack users may answer visitors.
 import type { Db } from 'mongodb';
+import { compoundKey } from './compound-key.ts';
 
 export interface AgentMapping {
   orgId: string;
@@ -9,7 +10,7 @@ export interface AgentMapping {
 }
 
 interface AgentMappingDocument extends AgentMapping {
-  _id: string; // `${orgId}\u0000${agentId}`
+  _id: string; // compoundKey(orgId, agentId)
   updatedAt: Date;
 }
 
@@ -23,7 +24,7 @@ export interface AgentMappingsRepository {
 
 export function createAgentMappingsRepository(db: Db): AgentMappingsRepository {
   const collection = db.collection<AgentMappingDocument>('agent_mappings');
-  const key = (orgId: string, agentId: string) => `${orgId}\u0000${agentId}`;
+  const key = (orgId: string, agentId: string) => compoundKey(orgId, agentId);
   const strip = ({ orgId, agentId, teamId, slackUserId }: AgentMappingDocument): AgentMapping => ({ orgId, agentId, teamId, slackUserId });
 
   return {

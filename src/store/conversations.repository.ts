@@ -2,7 +2,7 @@
 // Slack thread lives, how far it got (answered, assigned, ended, rated, reminded), and the
 // reverse lookup from a Slack thread to its conversation.
 //
-// Stored as one document per fact (`conversation_facts`, _id "<org>\0<conversation>\0<field>")
+// Stored as one document per fact (`conversation_facts`, _id compoundKey(org, conversation, field))
 // rather than one document per conversation: many jobs write different facts of one
 // conversation at once, and FerretDB (the test server) applies concurrent updates of one
 // document as read-modify-write, losing all but one (FerretDB issue #3040). "Only the first
@@ -11,6 +11,7 @@
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { Conversation } from '../platform/webhook-events.ts';
 import { bulkUpsert, upsertWithRetry } from './mongo.ts';
+import { compoundKey, splitCompoundKey } from './compound-key.ts';
 import { leaseClaim, releaseLeaseClaim, settleLeaseClaim, type ClaimResult, type LeaseClaimDocument } from './lease-claims.ts';
 
 export type { ClaimResult } from './lease-claims.ts';
@@ -194,8 +195,8 @@ export interface ConversationsRepository {
   listOpenForAgent(orgId: string, agentId: string, limit: number): Promise<ConversationRecord[]>;
 }
 
-export const conversationKey = (orgId: string, conversationId: string) => `${orgId}\u0000${conversationId}`;
-const threadKey = (t: SlackThreadRef) => `${t.teamId}\u0000${t.channelId}\u0000${t.threadTs}`;
+export const conversationKey = (orgId: string, conversationId: string) => compoundKey(orgId, conversationId);
+const threadKey = (t: SlackThreadRef) => compoundKey(t.teamId, t.channelId, t.threadTs);
 
 type Field = Exclude<keyof ConversationRecord, 'orgId' | 'conversationId'>;
 
@@ -240,10 +241,10 @@ function defaults(orgId: string, conversationId: string, createdAt: Date): Conve
 export function createConversationsRepository(db: Db): ConversationsRepository {
   const facts = db.collection<FactDocument>('conversation_facts');
   const claims = db.collection<LeaseClaimDocument>('conversation_claims');
-  const claimId = (orgId: string, conversationId: string, name: string) => `${conversationKey(orgId, conversationId)}\u0000${name}`;
+  const claimId = (orgId: string, conversationId: string, name: string) => compoundKey(orgId, conversationId, name);
   const threads = db.collection<ThreadDocument>('threads');
 
-  const factId = (orgId: string, conversationId: string, field: Field) => `${conversationKey(orgId, conversationId)}\u0000${field}`;
+  const factId = (orgId: string, conversationId: string, field: Field) => compoundKey(orgId, conversationId, field);
 
   /** Upserts of `values` and updatedAt, in the given order: callers put the fact that readers act on last (e.g. `thread`). */
   function factOps(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): AnyBulkWriteOperation<FactDocument>[] {
@@ -270,7 +271,7 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
 
   async function claim(orgId: string, conversationId: string, name: string, now: Date, data: { by?: unknown } = {}): Promise<boolean> {
     try {
-      await claims.insertOne({ _id: `${conversationKey(orgId, conversationId)}\u0000${name}`, at: now, ...data });
+      await claims.insertOne({ _id: claimId(orgId, conversationId, name), at: now, ...data });
       return true;
     } catch (error) {
       if ((error as { code?: number }).code === 11000) return false;
@@ -334,7 +335,7 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     async linkedThreads(orgId, conversationId) {
       const docs = await threads.find({ orgId, conversationId }).toArray();
       return docs.map((d) => {
-        const [teamId = '', channelId = '', threadTs = ''] = d._id.split('\u0000');
+        const [teamId = '', channelId = '', threadTs = ''] = splitCompoundKey(d._id);
         return { teamId: d.teamId ?? teamId, channelId: d.channelId ?? channelId, threadTs: d.threadTs ?? threadTs };
       });
     },
@@ -419,7 +420,7 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
       return true;
     },
     async chatClaim(orgId, conversationId) {
-      const doc = await claims.findOne({ _id: `${conversationKey(orgId, conversationId)}\u0000claimed` });
+      const doc = await claims.findOne({ _id: claimId(orgId, conversationId, 'claimed') });
       return (doc as { by?: { agentId: string; slackUserId: string; name: string } } | null)?.by ?? null;
     },
     async settleClaim(orgId, conversationId, by, now) {

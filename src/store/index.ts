@@ -13,6 +13,7 @@ import { createSlackDirectoryRepository, type SlackDirectoryRepository } from '.
 import { createAdminChangesRepository, type AdminChangesRepository } from './admin-changes.repository.ts';
 
 export { connectMongo, ensureIndexes, isStoreUnavailable, type Mongo } from './mongo.ts';
+export { migrateLegacyKeys } from './legacy-keys.migration.ts';
 export type * from './installations.repository.ts';
 export type * from './org-settings.repository.ts';
 export type * from './agent-mappings.repository.ts';

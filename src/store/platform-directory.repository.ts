@@ -4,6 +4,7 @@
 import type { Db } from 'mongodb';
 import type { AgentStatus } from '../routing/notification-router.ts';
 import { bulkUpsert, upsertWithRetry } from './mongo.ts';
+import { compoundKey } from './compound-key.ts';
 
 export interface DirectoryAgent {
   agentId: string;
@@ -45,7 +46,7 @@ export interface PlatformDirectoryRepository {
   setAgentStatus(orgId: string, agentId: string, status: AgentStatus, at: Date): Promise<void>;
 }
 
-const key = (orgId: string, id: string) => `${orgId}\u0000${id}`;
+const key = (orgId: string, id: string) => compoundKey(orgId, id);
 
 export function createPlatformDirectoryRepository(db: Db): PlatformDirectoryRepository {
   const agents = db.collection<AgentDocument>('platform_agents');

@@ -4,6 +4,7 @@
 // which messages written to the app in its DM were answered.
 import type { Db } from 'mongodb';
 import { upsertWithRetry } from './mongo.ts';
+import { compoundKey } from './compound-key.ts';
 import { leaseClaim, releaseLeaseClaim, settleLeaseClaim, type ClaimResult, type LeaseClaimDocument } from './lease-claims.ts';
 
 export interface SlackRoutingRepository {
@@ -31,19 +32,19 @@ export function createSlackRoutingRepository(db: Db): SlackRoutingRepository {
   const dmChannels = db.collection<{ _id: string; channelId: string }>('slack_dm_channels');
   const userNames = db.collection<{ _id: string; name: string; fetchedAt: Date }>('slack_user_names');
   const directAnswers = db.collection<LeaseClaimDocument>('slack_direct_answers');
-  const key = (a: string, b: string) => `${a}\u0000${b}`;
+  const key = (a: string, b: string) => compoundKey(a, b);
   return {
     async isGroupChannel(orgId, channelId) {
       return (await groupChannels.countDocuments({ orgId, channelId }, { limit: 1 })) > 0;
     },
     async claimDirectAnswer(teamId, channelId, ts, now) {
-      return leaseClaim(directAnswers, `${key(teamId, channelId)}\u0000${ts}`, now);
+      return leaseClaim(directAnswers, compoundKey(teamId, channelId, ts), now);
     },
     async settleDirectAnswer(teamId, channelId, ts, now) {
-      await settleLeaseClaim(directAnswers, `${key(teamId, channelId)}\u0000${ts}`, now);
+      await settleLeaseClaim(directAnswers, compoundKey(teamId, channelId, ts), now);
     },
     async releaseDirectAnswer(teamId, channelId, ts) {
-      await releaseLeaseClaim(directAnswers, `${key(teamId, channelId)}\u0000${ts}`);
+      await releaseLeaseClaim(directAnswers, compoundKey(teamId, channelId, ts));
     },
     async setGroupChannel(orgId, groupId, channelId, now) {
       await upsertWithRetry(() => groupChannels.updateOne({ _id: key(orgId, groupId) }, { $set: { orgId, groupId, channelId, updatedAt: now } }, { upsert: true }));

@@ -4,6 +4,7 @@
 import type { Db } from 'mongodb';
 import type { Message } from '../platform/webhook-events.ts';
 import { upsertWithRetry } from './mongo.ts';
+import { compoundKey } from './compound-key.ts';
 
 export type ThreadMessageState = 'pending' | 'posted' | 'skipped';
 
@@ -38,7 +39,7 @@ export interface ThreadMessagesRepository {
   handledAfter(orgId: string, conversationId: string, afterSeq: number, limit: number): Promise<ThreadMessage[]>;
 }
 
-const key = (orgId: string, conversationId: string, seq: number) => `${orgId}\u0000${conversationId}\u0000${seq}`;
+const key = (orgId: string, conversationId: string, seq: number) => compoundKey(orgId, conversationId, String(seq));
 
 export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository {
   const collection = db.collection<ThreadMessageDocument>('thread_messages');
