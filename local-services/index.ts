@@ -9,7 +9,8 @@ export type { StartedService } from "./spawn.ts";
 export type { StartRedisOptions } from "./redis.ts";
 export type { StartFerretDbOptions } from "./ferretdb.ts";
 export { startRedis } from "./redis.ts";
-export { startFerretDb, FERRETDB_BIN } from "./ferretdb.ts";
+export { startFerretDb, ferretDbBackendFromEnv, FERRETDB_BIN, type FerretDbBackend } from "./ferretdb.ts";
+export { startPostgres, findPostgresBinDir, type StartPostgresOptions } from "./postgres.ts";
 export { dockerAvailable, startMongoContainer, startRedisContainer } from "./containers.ts";
 export { freePort } from "./free-port.ts";
 

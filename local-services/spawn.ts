@@ -50,9 +50,9 @@ export function spawnChild(
   bin: string,
   args: string[],
   logFile: string,
-  opts: { keepStdinOpen?: boolean; onLine?: (line: string) => void } = {},
+  opts: { keepStdinOpen?: boolean; onLine?: (line: string) => void; runAs?: { uid: number; gid: number } } = {},
 ): ChildHandle {
-  const child = spawn(bin, args, { stdio: [opts.keepStdinOpen ? "pipe" : "ignore", "pipe", "pipe"] });
+  const child = spawn(bin, args, { stdio: [opts.keepStdinOpen ? "pipe" : "ignore", "pipe", "pipe"], ...opts.runAs });
   // An open stdin pipe must not keep this process alive; its EOF tells the child we are gone.
   (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   const log = createWriteStream(logFile);

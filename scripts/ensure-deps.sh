@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what tests and the sandbox need when it is missing or stale: node_modules (npm ci),
-# redis-server and chromium (apt), .bin/ferretdb-embedded (go build of tools/ferretdb). Silent when all is in place.
+# redis-server, postgresql (FerretDB's default backend) and chromium (apt), .bin/ferretdb-embedded (go build of tools/ferretdb). Silent when all is in place.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -27,6 +27,15 @@ if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; 
   say "installing redis-server (apt-get)"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >&2
+fi
+
+# 2b. PostgreSQL from Debian's packages: the embedded FerretDB's default backend
+#     (local-services/postgres.ts; FERRETDB_BACKEND=sqlite does without it).
+if [ "${FERRETDB_BACKEND:-postgresql}" = postgresql ] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  command -v apt-get >/dev/null 2>&1 || die "PostgreSQL is missing and apt-get is not available: install PostgreSQL 15+ or set FERRETDB_BACKEND=sqlite"
+  say "installing postgresql (apt-get)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >&2
 fi
 
 # 3. Chromium from Debian's packages, for the browser test of the settings page (playwright-core

@@ -1,6 +1,8 @@
-// Command ferretdb-embedded runs FerretDB v1 (SQLite backend) as a MongoDB-compatible
-// server for tests and the sandbox. Production uses real MongoDB; this exists because no
-// MongoDB server package is available on the development and CI machines.
+// Command ferretdb-embedded runs FerretDB v1 as a MongoDB-compatible server for tests and the
+// sandbox, on its SQLite backend (-dir) or its PostgreSQL backend (-postgresql-url), FerretDB's
+// main one, which pushes equality filters down to PostgreSQL instead of filtering whole tables
+// in Go (docs/store-access-paths.md has the measurements). Production uses real MongoDB; this
+// exists because no MongoDB server package is available on the development and CI machines.
 package main
 
 import (
@@ -19,21 +21,29 @@ import (
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
+// backend is the part of ferretdb.Config that picks where documents live.
+type backend struct{ Handler, SQLiteURL, PostgreSQLURL string }
+
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (port 0 picks a free one)")
-	dir := flag.String("dir", "", "directory for the SQLite files (required; created if missing)")
+	dir := flag.String("dir", "", "directory for the SQLite files (created if missing); this or -postgresql-url is required")
+	pgURL := flag.String("postgresql-url", "", "PostgreSQL connection string (postgres://host:port/db): use the PostgreSQL backend instead of SQLite")
 	logLevel := flag.String("log-level", "warn", "log level on stderr: debug, info, warn or error")
 	stdinEOF := flag.Bool("exit-on-stdin-eof", false, "stop when stdin closes (so a crashed parent leaves no orphan)")
 	flag.Parse()
-	if *dir == "" {
-		log.Fatal("ferretdb-embedded: -dir is required")
+	if (*dir == "") == (*pgURL == "") {
+		log.Fatal("ferretdb-embedded: give exactly one of -dir (SQLite) and -postgresql-url (PostgreSQL)")
 	}
-	abs, err := filepath.Abs(*dir)
-	if err == nil {
-		err = os.MkdirAll(abs, 0o755)
-	}
-	if err != nil {
-		log.Fatalf("ferretdb-embedded: creating %s: %v", *dir, err)
+	handler := backend{Handler: "postgresql", PostgreSQLURL: *pgURL}
+	if *dir != "" {
+		abs, err := filepath.Abs(*dir)
+		if err == nil {
+			err = os.MkdirAll(abs, 0o755)
+		}
+		if err != nil {
+			log.Fatalf("ferretdb-embedded: creating %s: %v", *dir, err)
+		}
+		handler = backend{Handler: "sqlite", SQLiteURL: (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String()}
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -41,10 +51,11 @@ func main() {
 	}
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
-		Handler:   "sqlite",
-		SQLiteURL: (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String(),
+		Listener:      ferretdb.ListenerConfig{TCP: *listen},
+		Logger:        slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
+		Handler:       handler.Handler,
+		SQLiteURL:     handler.SQLiteURL,
+		PostgreSQLURL: handler.PostgreSQLURL,
 	})
 	if err != nil {
 		log.Fatalf("ferretdb-embedded: %v", err)
