@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { verifySignature } from './verify-signature.ts';
 import { appError } from '../errors.ts';
+import { parseJson } from '../parse-json.ts';
 
 export function registerRawBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
@@ -48,7 +49,7 @@ export function assertSigned(
 export function parseJsonBody(body: Buffer): unknown {
   if (body.length === 0) throw appError('INVALID_JSON', 'the body is empty');
   try {
-    return JSON.parse(body.toString('utf8'));
+    return parseJson(body.toString('utf8'));
   } catch (error) {
     throw appError('INVALID_JSON', error instanceof Error ? error.message : undefined);
   }

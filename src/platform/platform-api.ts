@@ -3,6 +3,7 @@
 // PlatformApiError with the platform's own error code and any Retry-After.
 import { z } from 'zod';
 import { conversationSchema, messageSchema, describeIssues, type Attachment, type Conversation, type Message } from './webhook-events.ts';
+import { parseJson } from '../parse-json.ts';
 
 export class PlatformApiError extends Error {
   constructor(
@@ -171,7 +172,7 @@ export function createPlatformApi(options: PlatformApiOptions): PlatformApi {
 
 function safeJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch {
     return null;
   }
