@@ -30,6 +30,8 @@ export interface StartFerretDbOptions {
   backend?: FerretDbBackend;
   /** With the PostgreSQL backend: this PostgreSQL instead of one started (and stopped) with FerretDB. */
   postgresqlUrl?: string;
+  /** With the PostgreSQL backend: add the GIN index twins (tools/ferretdb/index-twins.sql); default true. False only to measure FerretDB without them. */
+  indexTwins?: boolean;
 }
 
 export type FerretDbBackend = "postgresql" | "sqlite";
@@ -51,7 +53,7 @@ export async function startFerretDb(opts: StartFerretDbOptions = {}): Promise<St
   }
   const backend = opts.dir !== undefined ? "sqlite" : (opts.backend ?? ferretDbBackendFromEnv());
   const postgres = backend === "postgresql" && opts.postgresqlUrl === undefined ? await startPostgres() : undefined;
-  const storage = backend === "sqlite" ? { sqliteDir: opts.dir } : { postgresqlUrl: opts.postgresqlUrl ?? postgres!.url };
+  const storage = backend === "sqlite" ? { sqliteDir: opts.dir } : { postgresqlUrl: opts.postgresqlUrl ?? postgres!.url, indexTwins: opts.indexTwins ?? true };
   const attempts = opts.port === undefined ? 3 : 1;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -70,11 +72,11 @@ export async function startFerretDb(opts: StartFerretDbOptions = {}): Promise<St
 
 async function startOnce(
   bin: string, port: number, logLevel: string, timeoutMs: number,
-  storage: { sqliteDir?: string | undefined; postgresqlUrl?: string },
+  storage: { sqliteDir?: string | undefined; postgresqlUrl?: string; indexTwins?: boolean },
 ): Promise<StartedService> {
   const keptDir = storage.sqliteDir;
   const dir = keptDir ?? (await makeTempDir("ferretdb"));
-  const backendArgs = storage.postgresqlUrl !== undefined ? ["-postgresql-url", storage.postgresqlUrl] : ["-dir", join(dir, "data")];
+  const backendArgs = storage.postgresqlUrl !== undefined ? ["-postgresql-url", storage.postgresqlUrl, `-index-twins=${storage.indexTwins !== false}`] : ["-dir", join(dir, "data")];
   const args = ["-listen", `127.0.0.1:${port}`, ...backendArgs, "-log-level", logLevel, "-exit-on-stdin-eof"];
   let listening = false;
   const handle = spawnChild(bin, args, join(dir, `ferretdb-${Date.now()}.log`), {

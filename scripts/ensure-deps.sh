@@ -53,7 +53,7 @@ stale=""
 if [ ! -x "$bin" ]; then
   stale="missing"
 else
-  for src in tools/ferretdb/go.mod tools/ferretdb/go.sum tools/ferretdb/*.go; do
+  for src in tools/ferretdb/go.mod tools/ferretdb/go.sum tools/ferretdb/*.go tools/ferretdb/*.sql; do
     if [ "$src" -nt "$bin" ]; then stale="older than $src"; break; fi
   done
 fi

@@ -1,12 +1,14 @@
 // Command ferretdb-embedded runs FerretDB v1 as a MongoDB-compatible server for tests and the
 // sandbox, on its SQLite backend (-dir) or its PostgreSQL backend (-postgresql-url), FerretDB's
 // main one, which pushes equality filters down to PostgreSQL instead of filtering whole tables
-// in Go (docs/store-access-paths.md has the measurements). Production uses real MongoDB; this
+// in Go, and adds the indexes that let PostgreSQL answer those filters (index-twins.sql;
+// docs/store-access-paths.md has the measurements). Production uses real MongoDB; this
 // exists because no MongoDB server package is available on the development and CI machines.
 package main
 
 import (
 	"context"
+	_ "embed"
 	"flag"
 	"fmt"
 	"io"
@@ -17,9 +19,16 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+	"github.com/jackc/pgx/v5"
 )
+
+// indexTwins makes FerretDB's PostgreSQL indexes serve its own queries (the file says why).
+//
+//go:embed index-twins.sql
+var indexTwins string
 
 // backend is the part of ferretdb.Config that picks where documents live.
 type backend struct{ Handler, SQLiteURL, PostgreSQLURL string }
@@ -29,6 +38,7 @@ func main() {
 	dir := flag.String("dir", "", "directory for the SQLite files (created if missing); this or -postgresql-url is required")
 	pgURL := flag.String("postgresql-url", "", "PostgreSQL connection string (postgres://host:port/db): use the PostgreSQL backend instead of SQLite")
 	logLevel := flag.String("log-level", "warn", "log level on stderr: debug, info, warn or error")
+	twins := flag.Bool("index-twins", true, "PostgreSQL backend: add the GIN twins that let FerretDB's pushed-down filters use indexes (index-twins.sql)")
 	stdinEOF := flag.Bool("exit-on-stdin-eof", false, "stop when stdin closes (so a crashed parent leaves no orphan)")
 	flag.Parse()
 	if (*dir == "") == (*pgURL == "") {
@@ -44,6 +54,11 @@ func main() {
 			log.Fatalf("ferretdb-embedded: creating %s: %v", *dir, err)
 		}
 		handler = backend{Handler: "sqlite", SQLiteURL: (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String()}
+	}
+	if *pgURL != "" && *twins {
+		if err := installIndexTwins(*pgURL); err != nil {
+			log.Fatalf("ferretdb-embedded: installing index twins: %v", err)
+		}
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -75,4 +90,17 @@ func main() {
 	if err := <-done; err != nil && ctx.Err() == nil {
 		log.Fatalf("ferretdb-embedded: %v", err)
 	}
+}
+
+func installIndexTwins(pgURL string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, pgURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	// Simple protocol: the file holds several statements.
+	_, err = conn.Exec(ctx, indexTwins, pgx.QueryExecModeSimpleProtocol)
+	return err
 }
