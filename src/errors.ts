@@ -65,6 +65,7 @@ export const errors = {
   GLOBAL_CHANNEL_REQUIRED: define('global_channel_required', 422, 'The global channel is on: choose its channel'),
   PLATFORM_UNAVAILABLE: define('platform_unavailable', 502, 'The chat platform did not answer; try again'),
   SLACK_BUDGET_EXHAUSTED: define('slack_rate_limited', 503, 'Slack’s rate limit for this lookup is used up for the workspace; try again shortly'),
+  DIRECTORY_BUSY: define('directory_busy', 503, 'The workspace’s channel list is being updated by other changes; try again in a few seconds'),
   RATE_LIMITED: define('rate_limited', 429, 'Too many requests'),
   INTERNAL: define('internal_error', 500, 'Internal error'),
 } as const;

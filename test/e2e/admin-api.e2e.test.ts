@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { waitFor } from '../support/wait-for.ts';
 import { redisUrl } from '../support/services.ts';
 import { createSlackCallBudget } from '../../src/slack/slack-call-budget.ts';
+import { createLocks } from '../../src/jobs/thread-lock.ts';
 import { cookiesOf, installLink, startInstall } from '../../sandbox/seed.ts';
 
 let h: Harness;
@@ -344,6 +345,29 @@ describe('OpenAPI description', () => {
       expect(op).toMatchObject({ summary: expect.any(String), security });
     }
   });
+});
+
+describe('many channels saved at once', () => {
+  it('saving a channel while the workspace’s channel list is locked by other writes answers directory_busy, saving nothing; the same request again succeeds', async () => {
+    const busy = h.slack.createChannel(h.teamId, { name: 'busy-leads' });
+    await waitFor(() => api('GET', '/directory/channels/by-name/busy-leads'), (r) => r.status === 200, { what: 'the directory to know #busy-leads' });
+    const redis = new Redis(redisUrl());
+    const held = await createLocks(redis, h.prefix).tryAcquire(`directory-write:${h.teamId}:channels`, 30_000);
+    expect(held).not.toBeNull();
+    const before = await h.store.slackRouting.groupChannel(h.orgId, groupId);
+    try {
+      expect(await api('PUT', `/routing-groups/${groupId}/slack-channel`, { channel: 'busy-leads' })).toMatchObject({
+        status: 503, body: { error: { code: 'directory_busy', field: 'channel' } },
+      });
+      expect(await h.store.slackRouting.groupChannel(h.orgId, groupId)).toBe(before);
+    } finally {
+      await held!.release();
+      redis.disconnect();
+    }
+    expect(await api('PUT', `/routing-groups/${groupId}/slack-channel`, { channel: 'busy-leads' })).toMatchObject({ status: 200 });
+    expect(await h.store.slackRouting.groupChannel(h.orgId, groupId)).toBe(busy.id);
+    await h.store.slackRouting.setGroupChannel(h.orgId, groupId, before, new Date());
+  }, 30_000);
 });
 
 describe('Slack’s budget used up', () => {

@@ -7,6 +7,7 @@ import type { AdminChangeSection } from '../../store/index.ts';
 import { actorOf } from './admin-auth.ts';
 import { appError } from '../../errors.ts';
 import { DirectoryRateLimitedError } from '../../directory/directory-lookup.ts';
+import { LockBusyError } from '../../jobs/job-errors.ts';
 import { PlatformApiError } from '../../platform/platform-api.ts';
 import { CHANNEL_ID } from '../../directory/channel-choice.ts';
 
@@ -37,12 +38,18 @@ export async function connectedTeam(deps: HttpDeps, orgId: string): Promise<stri
   return installation.teamId;
 }
 
-/** Runs a lookup that may ask Slack; a used-up budget becomes `slack_rate_limited` (503), naming `field` if given. */
+/**
+ * Runs a lookup that may ask Slack; a used-up budget becomes `slack_rate_limited` (503), naming
+ * `field` if given, and a directory write that waited its bound for the workspace's write lock
+ * (many channels picked at once, a sync becoming current) `directory_busy` (503): nothing was
+ * saved, and the same request again succeeds.
+ */
 export async function slackLookup<T>(lookup: () => Promise<T>, field?: string): Promise<T> {
   try {
     return await lookup();
   } catch (error) {
     if (error instanceof DirectoryRateLimitedError) throw appError('SLACK_BUDGET_EXHAUSTED', `${error.method}, again in ${Math.ceil(error.retryAfterMs / 1000)} s`, field);
+    if (error instanceof LockBusyError) throw appError('DIRECTORY_BUSY', undefined, field);
     throw error;
   }
 }
