@@ -302,6 +302,9 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
       await bulkUpsert(facts, [createOp(orgId, id, now), ...factOps(orgId, id, { conversation }, now)]);
     },
     async ensure(orgId, conversationId, now) {
+      // Read first: nearly every event is of a chat already known, and then one round trip does.
+      const known = await get(orgId, conversationId);
+      if (known) return known;
       await create(orgId, conversationId, now);
       return (await get(orgId, conversationId))!;
     },
