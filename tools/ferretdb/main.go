@@ -44,7 +44,7 @@ func main() {
 	if (*dir == "") == (*pgURL == "") {
 		log.Fatal("ferretdb-embedded: give exactly one of -dir (SQLite) and -postgresql-url (PostgreSQL)")
 	}
-	handler := backend{Handler: "postgresql", PostgreSQLURL: *pgURL}
+	handler := backend{Handler: "postgresql", PostgreSQLURL: withPoolSize(*pgURL)}
 	if *dir != "" {
 		abs, err := filepath.Abs(*dir)
 		if err == nil {
@@ -103,4 +103,24 @@ func installIndexTwins(pgURL string) error {
 	// Simple protocol: the file holds several statements.
 	_, err = conn.Exec(ctx, indexTwins, pgx.QueryExecModeSimpleProtocol)
 	return err
+}
+
+// withPoolSize raises FerretDB's PostgreSQL pool from its default of 50 connections, unless the
+// URL sets pool_max_conns itself. FerretDB holds a pooled connection for as long as a query's
+// rows are open (a cursor, an update iterating what it matched) and takes a second one for the
+// write, so enough concurrent clients can check out all 50 and then wait on each other: FerretDB
+// then answers nothing, not even ping (seen with three workers of 16 jobs each; the goroutine dump
+// showed every connection checked out, idle in PostgreSQL, and 75 goroutines waiting in
+// pgxpool's Acquire). local-services and .ci/run start PostgreSQL with max_connections=300.
+func withPoolSize(pgURL string) string {
+	u, err := url.Parse(pgURL)
+	if err != nil {
+		return pgURL
+	}
+	q := u.Query()
+	if !q.Has("pool_max_conns") {
+		q.Set("pool_max_conns", "250")
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
