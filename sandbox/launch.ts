@@ -19,6 +19,8 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   /** The Slack emulator's clock (its rate limits run on it); real time by default. */
   slackNow?: () => number;
+  /** Benchmarks only: the emulators' rate limits off (Slack's) or raised (the platform's per-org requests a second). */
+  emulatorLimits?: { slackRateLimits: boolean; platformRequestsPerSecondPerOrg: number };
 }
 
 export interface Launched {
@@ -40,9 +42,9 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
   const secrets = newSecrets();
   const webUrl = `http://127.0.0.1:${options.webPort}`;
   const emulators = await startEmulators(secrets, {
-    slack: { ...(options.slackPort ? { port: options.slackPort } : {}), ...(options.slackNow ? { now: options.slackNow } : {}), eventsUrl: `${webUrl}/slack/events`, interactivityUrl: `${webUrl}/slack/interactions` },
+    slack: { ...(options.slackPort ? { port: options.slackPort } : {}), ...(options.slackNow ? { now: options.slackNow } : {}), ...(options.emulatorLimits ? { rateLimits: options.emulatorLimits.slackRateLimits } : {}), eventsUrl: `${webUrl}/slack/events`, interactivityUrl: `${webUrl}/slack/interactions` },
     // The platform's Setup button sends an org's admin to Threadbridge's settings page.
-    platform: { ...(options.platformPort ? { port: options.platformPort } : {}), webhookUrl: `${webUrl}/webhooks/chat`, threadbridgeUrl: webUrl },
+    platform: { ...(options.platformPort ? { port: options.platformPort } : {}), ...(options.emulatorLimits ? { requestsPerSecondPerOrg: options.emulatorLimits.platformRequestsPerSecondPerOrg } : {}), webhookUrl: `${webUrl}/webhooks/chat`, threadbridgeUrl: webUrl },
   });
   const dbName = `threadbridge_sandbox_${Date.now()}`;
   const queuePrefix = `threadbridge-${Date.now()}`;

@@ -18,7 +18,7 @@ import { usersMethods } from './methods/users.ts';
 import { viewsMethods } from './methods/views.ts';
 import { AuthorizeError, createOAuth, parseAuthorize } from './oauth.ts';
 import { registerOAuthRoutes } from './oauth-routes.ts';
-import { createRateLimiter } from './rate-limits.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limits.ts';
 import { createState, openIm } from './state.ts';
 import type { SlackEmulator, SlackEmulatorOptions } from './types.ts';
 import { registerWebApi } from './web-api-routes.ts';
@@ -40,6 +40,9 @@ export { signature } from './signing.ts';
 export const METHODS: MethodTable = {
   ...authMethods, ...chatMethods, ...conversationsMethods, ...reactionsMethods, ...usersMethods, ...viewsMethods,
 };
+
+/** Admits every call: `rateLimits: false`, for throughput benchmarks only. */
+const unlimited: RateLimiter = { admit: () => ({ ok: true }), reset: () => undefined };
 
 const DEFAULT_RETRY_DELAYS_MS = [0, 60_000, 300_000];
 
@@ -93,7 +96,7 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
   });
   const oauth = createOAuth(state, config, world);
   const interactions = createInteractions({ state, deliverer, events, now, baseUrl: () => baseUrl, app: appConfig });
-  const limiter = createRateLimiter(now);
+  const limiter = opts.rateLimits === false ? unlimited : createRateLimiter(now);
 
   const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
   // Every body is kept as text: the Web API must see form and JSON exactly as sent.

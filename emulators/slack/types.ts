@@ -28,6 +28,12 @@ export interface SlackEmulatorOptions {
    */
   manifest?: SlackAppManifest;
   now?: () => number;
+  /**
+   * Slack's rate limits (tiers, chat.postMessage's per-channel and workspace limits); default on.
+   * Off only for benchmarks that measure Threadbridge's own throughput with Slack out of the way;
+   * no test turns them off.
+   */
+  rateLimits?: boolean;
 }
 
 export interface Team {
