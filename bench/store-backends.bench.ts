@@ -13,9 +13,9 @@ import { connectMongo, ensureIndexes } from '../src/store/index.ts';
 import { compoundKey } from '../src/store/compound-key.ts';
 import { summary } from './stats.ts';
 
-const SIZES = (process.env.BENCH_STORE_SIZES ?? '100,10000,50000,200000').split(',').map(Number);
+const SIZES = (process.env.BENCH_STORE_SIZES ?? '100,10000,100000').split(',').map(Number);
 const SQLITE_MAX = Number(process.env.BENCH_STORE_SQLITE_MAX ?? 10000);
-const SAMPLES = Number(process.env.BENCH_STORE_SAMPLES ?? 30);
+const SAMPLES = Number(process.env.BENCH_STORE_SAMPLES ?? 20);
 const FIELDS = 20; // facts per conversation, about what a chat's record holds
 
 type Setup = 'sqlite' | 'postgresql, FerretDB alone' | 'postgresql + index twins';

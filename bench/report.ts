@@ -1,0 +1,93 @@
+// `npm run bench` (last step): the table of every figure the benchmarks wrote to
+// bench-results/*.json, each with its target (issue 13's) and its ratio to the anchor measured
+// in the same run, printed as Markdown (README's "Performance" shows the latest) and written
+// with the machine and the versions to bench-results/summary.json. A figure a benchmark did not
+// produce is listed as not measured, never left out.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { findPostgresBinDir } from '../local-services/index.ts';
+
+type Json = Record<string, any>;
+const read = (name: string): Json | null => (existsSync(`bench-results/${name}.json`) ? JSON.parse(readFileSync(`bench-results/${name}.json`, 'utf8')) : null);
+
+interface Row { figure: string; value: string; target: string; anchor: string; met: boolean | null }
+
+const num = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) ? n : null);
+const show = (n: number | null, unit: string) => (n === null ? 'not measured' : `${n} ${unit}`);
+
+function rows(): Row[] {
+  const throughput = read('throughput');
+  const one = throughput?.runs?.find((r: Json) => r.workers === 1) ?? null;
+  const ingress = read('ingress');
+  const posting = read('posting');
+  const directory = read('directory');
+  const store = read('store-backends');
+  const out: Row[] = [];
+  const bullmq = num(one?.bullmqJobsPerSecond);
+  const messages = num(one?.messagesPerSecond);
+  out.push({ figure: 'visitor messages → threads, 200 chats in 50 channels, 1 worker', value: show(messages, 'msg/s'), target: '≥ 300 msg/s', anchor: bullmq === null || messages === null ? '–' : `BullMQ add+process ${bullmq} jobs/s (×${(messages / bullmq).toFixed(3)})`, met: messages === null ? null : messages >= 300 });
+  const starts = num(one?.chatStartsPerSecond);
+  out.push({ figure: 'chat start → parent message, 1 worker', value: show(starts, 'chats/s'), target: '≥ 100 chats/s', anchor: bullmq === null || starts === null ? '–' : `BullMQ ${bullmq} jobs/s (×${(starts / bullmq).toFixed(3)})`, met: starts === null ? null : starts >= 100 });
+  out.push({ figure: 'the same run on a store of 100,000 conversations and 2,000,000 messages', value: 'not measured', target: '≤ 20 % slower than empty', anchor: '–', met: null });
+  const twins = (store?.rows ?? []).filter((r: Json) => r.backend === 'postgresql + index twins');
+  const small = twins[0];
+  const large = twins.at(-1);
+  if (small && large) {
+    const worst = Math.max(large.findByConvMs / small.findByConvMs, large.updateByIdMs / small.updateByIdMs, large.findOneByIdMs / small.findOneByIdMs);
+    out.push({ figure: `store operations at ${large.documents} documents (worst of find/update/findOne by key)`, value: `×${worst.toFixed(2)}`, target: 'flat (≤ ×1.2)', anchor: `the same at ${small.documents} documents`, met: worst <= 1.2 });
+  }
+  const scale = throughput?.scaleOut;
+  out.push({ figure: `scale-out: ${scale?.workers ?? 3} workers vs 1, messages/s`, value: scale ? `×${scale.messagesRatio}` : 'not measured', target: 'figure (what saturates: throughput.json)', anchor: '1 worker', met: null });
+  const toThread = posting?.webhookToSlackThread;
+  out.push({ figure: 'webhook sent → chat.postMessage received, unsaturated', value: toThread ? `p50 ${toThread.p50Ms} ms, p99 ${toThread.p99Ms} ms` : 'not measured', target: 'p50 < 25 ms, p99 < 100 ms', anchor: '–', met: toThread ? toThread.p50Ms < 25 && toThread.p99Ms < 100 : null });
+  const toPlatform = posting?.repReplyToPlatform;
+  out.push({ figure: 'rep reply event → platform POST …/messages, unsaturated', value: toPlatform ? `p50 ${toPlatform.p50Ms} ms, p99 ${toPlatform.p99Ms} ms` : 'not measured', target: 'p50 < 25 ms, p99 < 100 ms', anchor: '–', met: toPlatform ? toPlatform.p50Ms < 25 && toPlatform.p99Ms < 100 : null });
+  out.push({ figure: '1,000 active chats over 100 workspaces at 200 msg/s, Slack limits on; a quiet org while another floods', value: 'not measured', target: 'p99 < 1 s', anchor: '–', met: null });
+  out.push({ figure: 'ingress, the web process, 50 connections', value: ingress ? `${ingress.web.requestsPerSecond} req/s` : 'not measured', target: '≥ 0.8 × anchor', anchor: ingress ? `bare Fastify + HMAC + BullMQ add ${ingress.anchor.requestsPerSecond} req/s (×${ingress.ratio})` : '–', met: ingress ? ingress.ratio >= 0.8 : null });
+  const memory = num(directory?.memoryPerWorkspace?.redisMB);
+  out.push({ figure: `directory Redis memory, ${directory?.workspace?.channels ?? 100000}-channel workspace`, value: show(memory, 'MB'), target: '≤ 30 MB', anchor: '–', met: memory === null ? null : memory <= 30 });
+  const lookup = num(directory?.channelLookupByName?.p99Ms);
+  const search = num(directory?.channelSearch?.p99Ms);
+  out.push({ figure: 'directory lookup by name / search, p99', value: lookup === null ? 'not measured' : `${lookup} ms / ${search} ms`, target: '< 15 ms', anchor: '–', met: lookup === null || search === null ? null : lookup < 15 && search < 15 });
+  return out;
+}
+
+function version(command: string, args: string[]): string {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8' }).trim().split('\n')[0]!;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function packageVersion(name: string): string {
+  try {
+    return JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const table = rows();
+const pg = findPostgresBinDir();
+const machine = {
+  cores: cpus().length,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  redis: version('redis-server', ['--version']),
+  postgres: pg ? version(`${pg}/postgres`, ['--version']) : 'not installed',
+  ferretdb: 'v1.24.2 (tools/ferretdb, PostgreSQL backend with index twins)',
+  packages: Object.fromEntries(['bullmq', 'ioredis', 'mongodb', 'fastify', '@slack/web-api'].map((p) => [p, packageVersion(p)])),
+};
+const mark = (met: boolean | null) => (met === null ? '–' : met ? 'yes' : 'no');
+const lines = [
+  '| figure | measured | target | anchor (same run) | met |',
+  '| --- | --- | --- | --- | --- |',
+  ...table.map((r) => `| ${r.figure} | ${r.value} | ${r.target} | ${r.anchor} | ${mark(r.met)} |`),
+];
+console.log(`\nbench summary (${machine.cores} cores, ${machine.cpu}, Node ${machine.node}):\n`);
+console.log(lines.join('\n'));
+writeFileSync('bench-results/summary.json', `${JSON.stringify({ when: new Date().toISOString(), machine, rows: table }, null, 2)}\n`);
+console.log('\nwritten to bench-results/summary.json');

@@ -1,0 +1,209 @@
+// `npm run bench` (throughput part): how many chats a second one worker process starts and how
+// many visitor messages a second it gets into their Slack threads, through the public HTTP
+// surface (the platform emulator's webhooks in, the Slack emulator's chat.postMessage out),
+// with Slack's limits out of the way: the emulators' rate limits off and the worker's own Slack
+// pacing raised to 1,000 posts a second, so the figures are Threadbridge's and its store's.
+//
+// 200 chats across 50 routing groups, each with its own channel; every chat's parent posted
+// first (the chat-start figure), then every chat's visitor writes MESSAGES times, all chats at
+// once (the message figure: first message sent → last one seen in its thread). The anchor,
+// measured in the same run on the same Redis, is BullMQ's own add + process rate with a
+// processor that does nothing: the ratio says how much of the queue's speed the product keeps.
+// Run with one worker process (the targets) and with three (the scale-out figure, which says
+// whether the worker's CPU or the store is what saturates). Writes bench-results/throughput.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { launchProduct, type Launched } from '../sandbox/launch.ts';
+import { freePort } from '../local-services/index.ts';
+import { round } from './stats.ts';
+import { cpuBetween, sampleCpu } from './cpu-usage.ts';
+
+const CHATS = Number(process.env.BENCH_THROUGHPUT_CHATS ?? 200);
+const CHANNELS = Number(process.env.BENCH_THROUGHPUT_CHANNELS ?? 50);
+const MESSAGES = Number(process.env.BENCH_THROUGHPUT_MESSAGES ?? 10);
+const ANCHOR_JOBS = Number(process.env.BENCH_ANCHOR_JOBS ?? 5000);
+/** Worker processes per run: one (the targets), then three (the scale-out figure). */
+const WORKER_COUNTS = (process.env.BENCH_THROUGHPUT_WORKERS ?? '1,3').split(',').map(Number);
+
+export interface ThroughputFigures {
+  workers: number;
+  chats: number;
+  channels: number;
+  chatStartsPerSecond: number;
+  messages: number;
+  messagesPerSecond: number;
+  bullmqJobsPerSecond: number;
+  /** % of one core per kind of process during the message phase (what saturates). */
+  cpuDuringMessages: Record<string, number>;
+}
+
+/** BullMQ alone: jobs added (50 at a time, as many producers would) and processed by a worker doing nothing. */
+export async function bullmqAnchor(redisUrl: string, jobs = ANCHOR_JOBS): Promise<number> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const prefix = `bench-anchor-${Date.now()}`;
+  const queue = new Queue('anchor', { connection, prefix });
+  let done = 0;
+  let resolveAll!: () => void;
+  const all = new Promise<void>((r) => (resolveAll = r));
+  const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const worker = new Worker('anchor', async () => undefined, { connection: workerConnection, prefix, concurrency: 16 });
+  worker.on('completed', () => {
+    if (++done === jobs) resolveAll();
+  });
+  await worker.waitUntilReady();
+  const started = performance.now();
+  for (let i = 0; i < jobs; i += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, jobs - i) }, (_, k) => queue.add('noop', { n: i + k }, { removeOnComplete: true })));
+  }
+  await all;
+  const perSecond = jobs / ((performance.now() - started) / 1000);
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  connection.disconnect();
+  workerConnection.disconnect();
+  return round(perSecond);
+}
+
+/**
+ * 50 routing groups with a channel each, set in the store as the admin API would, with the app
+ * already in each (the admin API joins a channel when it is picked): chat starts then measure the
+ * start path, not Slack's Tier 3 pace for conversations.join (50 a minute).
+ */
+async function routingGroups(product: Launched, channels: number): Promise<{ groupIds: string[]; channelIds: Set<string> }> {
+  const { platform, slack } = product.emulators;
+  const { orgId, teamId, agents } = product.world;
+  const now = new Date();
+  await product.store.orgSettings.save({ orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, answerTimeMs: null }, now);
+  const groupIds: string[] = [];
+  const channelIds = new Set<string>();
+  for (let i = 0; i < channels; i++) {
+    const group = platform.addRoutingGroup(orgId, { name: `Bench group ${i}`, memberAgentIds: [agents.alice.agentId, agents.bob.agentId] });
+    const channel = slack.createChannel(teamId, { name: `bench-${i}`, memberIds: [agents.alice.slackUserId, agents.bob.slackUserId, product.world.botUserId] });
+    await product.store.slackRouting.setGroupChannel(orgId, group.id, channel.id, now);
+    groupIds.push(group.id);
+    channelIds.add(channel.id);
+  }
+  return { groupIds, channelIds };
+}
+
+/** Calls to chat.postMessage that Slack accepted, read incrementally (the log only grows). */
+function acceptedPosts(product: Launched) {
+  let seen = 0;
+  return () => {
+    const calls = product.emulators.slack.calls({ method: 'chat.postMessage' });
+    const fresh = calls.slice(seen).filter((c) => c.response.ok === true);
+    seen = calls.length;
+    return fresh;
+  };
+}
+
+export async function runThroughput(options: { workers: number; label: string }): Promise<ThroughputFigures> {
+  const logDir = `${process.cwd()}/bench-results/logs`;
+  mkdirSync(logDir, { recursive: true });
+  const product = await launchProduct({
+    webPort: await freePort(),
+    workerRuntime: 'node',
+    workers: options.workers,
+    logDir,
+    env: { SLACK_CHANNEL_POSTS_PER_SECOND: '1000', SLACK_WORKSPACE_POSTS_PER_SECOND: '1000' },
+    emulatorLimits: { slackRateLimits: false, platformRequestsPerSecondPerOrg: 100_000 },
+  });
+  const { platform } = product.emulators;
+  const { orgId } = product.world;
+  try {
+    const { groupIds, channelIds } = await routingGroups(product, CHANNELS);
+    const bullmqJobsPerSecond = await bullmqAnchor(product.redisUrl);
+    const posts = acceptedPosts(product);
+    posts();
+
+    // 1. Chat starts: every chat's webhook at once, until every parent is in Slack.
+    const startedAt = performance.now();
+    const conversations = await Promise.all(
+      Array.from({ length: CHATS }, (_, i) => platform.startConversation(orgId, { routingGroupId: groupIds[i % groupIds.length]!, visitor: { name: `Visitor ${i}` } })),
+    );
+    // The parents are the only top-level posts in the bench's channels.
+    let parents = 0;
+    await waitFor(() => {
+      for (const call of posts()) if (call.params.thread_ts === undefined && channelIds.has(String(call.response.channel))) parents++;
+      return parents >= CHATS ? true : undefined;
+    }, 300_000, () => `${parents} of ${CHATS} parents`);
+    const chatStartSeconds = (performance.now() - startedAt) / 1000;
+
+    // 2. Messages: every chat's visitor writes MESSAGES times, all chats at once.
+    const expected = new Set<string>();
+    const messageStarted = performance.now();
+    const cpuBefore = sampleCpu();
+    const sending = (async () => {
+      for (let n = 1; n <= MESSAGES; n++) {
+        await Promise.all(conversations.map((c, i) => {
+          const text = `bench message ${n} of chat ${i}.`;
+          expected.add(text);
+          return platform.visitorSays(orgId, c.id, text);
+        }));
+      }
+    })();
+    const total = CHATS * MESSAGES;
+    let found = 0;
+    await waitFor(() => {
+      for (const call of posts()) {
+        if (call.params.thread_ts === undefined) continue;
+        const text = JSON.stringify(call.params);
+        for (const m of text.matchAll(/bench message \d+ of chat \d+\./g)) if (expected.delete(m[0])) found++;
+      }
+      return found >= total ? true : undefined;
+    }, 600_000, () => `${found} of ${total} messages`);
+    await sending;
+    const messageSeconds = (performance.now() - messageStarted) / 1000;
+    const cpuDuringMessages = cpuBetween(cpuBefore, sampleCpu());
+
+    return {
+      workers: options.workers,
+      chats: CHATS,
+      channels: CHANNELS,
+      chatStartsPerSecond: round(CHATS / chatStartSeconds),
+      messages: total,
+      messagesPerSecond: round(total / messageSeconds),
+      bullmqJobsPerSecond,
+      cpuDuringMessages,
+    };
+  } finally {
+    await product.stop();
+  }
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, progress: () => string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`benchmark timed out waiting: ${progress()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function main(): Promise<void> {
+  const runs: ThroughputFigures[] = [];
+  for (const workers of WORKER_COUNTS) {
+    const figures = await runThroughput({ workers, label: `${workers} worker(s)` });
+    runs.push(figures);
+    console.log(`${workers} worker process(es): BullMQ alone (anchor) ${figures.bullmqJobsPerSecond} jobs/s added and processed`);
+    console.log(`  chat start → parent message: ${figures.chatStartsPerSecond} chats/s (${figures.chats} chats, ${figures.channels} channels)`);
+    console.log(`  visitor message → thread: ${figures.messagesPerSecond} messages/s (${figures.messages} messages), ×${(figures.messagesPerSecond / figures.bullmqJobsPerSecond).toFixed(3)} of BullMQ's rate`);
+    console.log(`  CPU while messages flowed (% of one core; ${cpus().length} cores): ${Object.entries(figures.cpuDuringMessages).map(([k, v]) => `${k} ${v}%`).join(', ')}`);
+  }
+  const one = runs.find((r) => r.workers === 1);
+  const most = runs.at(-1);
+  const scaleOut = one && most && most.workers > 1 ? { workers: most.workers, messagesRatio: round(most.messagesPerSecond / one.messagesPerSecond), chatStartsRatio: round(most.chatStartsPerSecond / one.chatStartsPerSecond) } : null;
+  if (scaleOut) console.log(`scale-out: ${scaleOut.workers} workers give ×${scaleOut.messagesRatio} the messages/s and ×${scaleOut.chatStartsRatio} the chat starts/s of one`);
+  const results = { when: new Date().toISOString(), machine: { cores: cpus().length, node: process.version }, runs, scaleOut };
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/throughput.json', `${JSON.stringify(results, null, 2)}\n`);
+}
+
+main().catch((error) => {
+  console.error('benchmark failed:', error);
+  process.exit(1);
+});
