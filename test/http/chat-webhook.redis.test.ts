@@ -52,6 +52,23 @@ beforeEach(async () => {
 });
 
 describe('POST /webhooks/chat', () => {
+  it('logs one line for an accepted webhook, with its event id, and a refused one with its status', async () => {
+    const logLines = () => t.logs().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; reqId?: string; eventId?: string; res?: { statusCode?: number } });
+    const before = logLines().length;
+    const body = eventBody();
+    expect((await signed(JSON.stringify(body))).statusCode).toBe(202);
+    const accepted = logLines().slice(before);
+    expect(accepted.map((l) => l.msg)).toEqual(['chat event queued']);
+    expect(accepted[0]!.eventId).toBe(body.id);
+
+    const refusedFrom = logLines().length;
+    const raw = JSON.stringify(eventBody());
+    expect((await post(raw, { ...signedHeaders(secrets.chatWebhookSecret, raw, Date.now()), 'x-chat-signature': `v1=${'0'.repeat(64)}` })).statusCode).toBe(401);
+    const refused = logLines().slice(refusedFrom);
+    expect(refused.map((l) => l.msg)).toContain('request completed');
+    expect(refused.find((l) => l.msg === 'request completed')!.res?.statusCode).toBe(401);
+  });
+
   it('queues a correctly signed event and answers 202 with its id', async () => {
     const body = eventBody();
     const res = await signed(JSON.stringify(body));
