@@ -9,6 +9,8 @@
 // once (the message figure: first message sent → last one seen in its thread). The anchor,
 // measured in the same run on the same Redis, is BullMQ's own add + process rate with a
 // processor that does nothing: the ratio says how much of the queue's speed the product keeps.
+// The one-worker run then fills the store with months of data (100,000 more chats holding
+// 2,000,000 messages, bench/seed-store.ts) and runs the same round again: the "flat" figure.
 // Run with one worker process (the targets) and with three (the scale-out figure, which says
 // whether the worker's CPU or the store is what saturates). Writes bench-results/throughput.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,10 +21,13 @@ import { launchProduct, type Launched } from '../sandbox/launch.ts';
 import { freePort } from '../local-services/index.ts';
 import { round } from './stats.ts';
 import { cpuBetween, sampleCpu } from './cpu-usage.ts';
+import { seedStore } from './seed-store.ts';
 
 const CHATS = Number(process.env.BENCH_THROUGHPUT_CHATS ?? 200);
 const CHANNELS = Number(process.env.BENCH_THROUGHPUT_CHANNELS ?? 50);
 const MESSAGES = Number(process.env.BENCH_THROUGHPUT_MESSAGES ?? 10);
+const SEED_CONVERSATIONS = Number(process.env.BENCH_SEED_CONVERSATIONS ?? 100_000);
+const SEED_MESSAGES_PER_CHAT = Number(process.env.BENCH_SEED_MESSAGES_PER_CHAT ?? 20);
 const ANCHOR_JOBS = Number(process.env.BENCH_ANCHOR_JOBS ?? 5000);
 /** Worker processes per run: one (the targets), then three (the scale-out figure). */
 const WORKER_COUNTS = (process.env.BENCH_THROUGHPUT_WORKERS ?? '1,3').split(',').map(Number);
@@ -37,6 +42,8 @@ export interface ThroughputFigures {
   bullmqJobsPerSecond: number;
   /** % of one core per kind of process during the message phase (what saturates). */
   cpuDuringMessages: Record<string, number>;
+  /** The same round again after the store was filled with months of data (one-worker run only). */
+  seeded: null | { seconds: number; documents: Record<string, number>; chatStartsPerSecond: number; messagesPerSecond: number; messagesRatio: number; chatStartsRatio: number };
 }
 
 /** BullMQ alone: jobs added (50 at a time, as many producers would) and processed by a worker doing nothing. */
@@ -68,24 +75,37 @@ export async function bullmqAnchor(redisUrl: string, jobs = ANCHOR_JOBS): Promis
 }
 
 /**
- * 50 routing groups with a channel each, set in the store as the admin API would, with the app
- * already in each (the admin API joins a channel when it is picked): chat starts then measure the
- * start path, not Slack's Tier 3 pace for conversations.join (50 a minute).
+ * 50 routing groups with a channel each, picked through the admin API as an admin does (which
+ * joins the app to each channel and tells the directory), so chat starts measure the start path,
+ * not Slack's Tier 3 pace for conversations.join (50 a minute).
  */
 async function routingGroups(product: Launched, channels: number): Promise<{ groupIds: string[]; channelIds: Set<string> }> {
   const { platform, slack } = product.emulators;
   const { orgId, teamId, agents } = product.world;
-  const now = new Date();
-  await product.store.orgSettings.save({ orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, answerTimeMs: null }, now);
+  await product.store.orgSettings.save({ orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, answerTimeMs: null }, new Date());
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${product.webUrl}/api/orgs/${encodeURIComponent(orgId)}${path}`, { ...init, headers: { authorization: `Bearer ${product.secrets.adminApiToken}`, 'content-type': 'application/json' } });
   const groupIds: string[] = [];
   const channelIds = new Set<string>();
   for (let i = 0; i < channels; i++) {
-    const group = platform.addRoutingGroup(orgId, { name: `Bench group ${i}`, memberAgentIds: [agents.alice.agentId, agents.bob.agentId] });
-    const channel = slack.createChannel(teamId, { name: `bench-${i}`, memberIds: [agents.alice.slackUserId, agents.bob.slackUserId, product.world.botUserId] });
-    await product.store.slackRouting.setGroupChannel(orgId, group.id, channel.id, now);
-    groupIds.push(group.id);
-    channelIds.add(channel.id);
+    groupIds.push(platform.addRoutingGroup(orgId, { name: `Bench group ${i}`, memberAgentIds: [agents.alice.agentId, agents.bob.agentId] }).id);
+    channelIds.add(slack.createChannel(teamId, { name: `bench-${i}`, memberIds: [agents.alice.slackUserId, agents.bob.slackUserId] }).id);
   }
+  // The directory hears of new channels by Slack's events.
+  const deadline = Date.now() + 120_000;
+  const known = async (i: number) => (await api(`/directory/channels/by-name/bench-${i}`)).status === 200;
+  while (!(await Promise.all(groupIds.map((_, i) => known(i)))).every(Boolean)) {
+    if (Date.now() > deadline) throw new Error('the directory did not learn the bench channels within 2 minutes');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await Promise.all(groupIds.map(async (groupId, i) => {
+    for (;;) {
+      const res = await api(`/routing-groups/${groupId}/slack-channel`, { method: 'PUT', body: JSON.stringify({ channel: `bench-${i}` }) });
+      if (res.status === 200) return;
+      if (res.status !== 502 && res.status !== 503) throw new Error(`PUT slack-channel answered ${res.status}: ${await res.text()}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }));
   return { groupIds, channelIds };
 }
 
@@ -100,7 +120,90 @@ function acceptedPosts(product: Launched) {
   };
 }
 
-export async function runThroughput(options: { workers: number; label: string }): Promise<ThroughputFigures> {
+interface RoundFigures { chatStartsPerSecond: number; messagesPerSecond: number; cpuDuringMessages: Record<string, number>; conversationIds: string[] }
+
+/** One round: CHATS chats started at once until every parent is in Slack, then MESSAGES from each, all at once. */
+async function runRound(product: Launched, groupIds: string[], channelIds: Set<string>, tag: string): Promise<RoundFigures> {
+  const { platform } = product.emulators;
+  const { orgId } = product.world;
+  const posts = acceptedPosts(product);
+  posts();
+
+  // 1. Chat starts: every chat's webhook at once, until every parent is in Slack.
+  const startedAt = performance.now();
+  const conversations = await Promise.all(
+    Array.from({ length: CHATS }, (_, i) => platform.startConversation(orgId, { routingGroupId: groupIds[i % groupIds.length]!, visitor: { name: `Visitor ${tag}-${i}` } })),
+  );
+  // The parents are the only top-level posts in the bench's channels.
+  let parents = 0;
+  await waitFor(() => {
+    for (const call of posts()) if (call.params.thread_ts === undefined && channelIds.has(String(call.response.channel))) parents++;
+    return parents >= CHATS ? true : undefined;
+  }, 300_000, () => `${parents} of ${CHATS} parents`);
+  const chatStartSeconds = (performance.now() - startedAt) / 1000;
+
+  // 2. Messages: every chat's visitor writes MESSAGES times, all chats at once.
+  const expected = new Set<string>();
+  const messageStarted = performance.now();
+  const cpuBefore = sampleCpu();
+  const sending = (async () => {
+    for (let n = 1; n <= MESSAGES; n++) {
+      await Promise.all(conversations.map((c, i) => {
+        const text = `bench message ${n} of chat ${tag}-${i}.`;
+        expected.add(text);
+        return platform.visitorSays(orgId, c.id, text);
+      }));
+    }
+  })();
+  const total = CHATS * MESSAGES;
+  await waitForMessages(posts, expected, total);
+  await sending;
+  const messageSeconds = (performance.now() - messageStarted) / 1000;
+  return {
+    chatStartsPerSecond: round(CHATS / chatStartSeconds),
+    messagesPerSecond: round(total / messageSeconds),
+    cpuDuringMessages: cpuBetween(cpuBefore, sampleCpu()),
+    conversationIds: conversations.map((c) => c.id),
+  };
+}
+
+/** Until every text in `expected` was seen in a thread post (combined posts carry several). */
+async function waitForMessages(posts: ReturnType<typeof acceptedPosts>, expected: Set<string>, total: number): Promise<void> {
+  let found = 0;
+  await waitFor(() => {
+    for (const call of posts()) {
+      if (call.params.thread_ts === undefined) continue;
+      const text = JSON.stringify(call.params);
+      for (const m of text.matchAll(/bench message \d+ of chat [\w-]+\./g)) if (expected.delete(m[0])) found++;
+    }
+    return found >= total ? true : undefined;
+  }, 600_000, () => `${found} of ${total} messages`);
+}
+
+/**
+ * Fills the store with SEED_CONVERSATIONS copies of one chat of the first round, given
+ * SEED_MESSAGES_PER_CHAT messages first (100,000 × 20 = 2,000,000 messages), as months of use
+ * would have: bench/seed-store.ts says how.
+ */
+async function seedMonths(product: Launched, templateId: string): Promise<{ seconds: number; documents: Record<string, number> }> {
+  if (!product.postgresqlUrl) throw new Error('seeding needs the embedded FerretDB on PostgreSQL (no MONGODB_URL)');
+  const { platform } = product.emulators;
+  const { orgId } = product.world;
+  const posts = acceptedPosts(product);
+  posts();
+  const expected = new Set<string>();
+  for (let n = MESSAGES + 1; n <= SEED_MESSAGES_PER_CHAT; n++) {
+    const text = `bench message ${n} of chat template-0.`;
+    expected.add(text);
+    await platform.visitorSays(orgId, templateId, text);
+  }
+  await waitForMessages(posts, expected, expected.size);
+  const thread = (await product.store.conversations.get(orgId, templateId))?.thread;
+  if (!thread) throw new Error('the template chat has no thread');
+  return seedStore({ postgresqlUrl: product.postgresqlUrl, dbName: product.dbName, conversationId: templateId, threadTs: thread.threadTs, conversations: SEED_CONVERSATIONS });
+}
+
+export async function runThroughput(options: { workers: number; seeded: boolean }): Promise<ThroughputFigures> {
   const logDir = `${process.cwd()}/bench-results/logs`;
   mkdirSync(logDir, { recursive: true });
   const product = await launchProduct({
@@ -111,63 +214,32 @@ export async function runThroughput(options: { workers: number; label: string })
     env: { SLACK_CHANNEL_POSTS_PER_SECOND: '1000', SLACK_WORKSPACE_POSTS_PER_SECOND: '1000' },
     emulatorLimits: { slackRateLimits: false, platformRequestsPerSecondPerOrg: 100_000 },
   });
-  const { platform } = product.emulators;
-  const { orgId } = product.world;
   try {
     const { groupIds, channelIds } = await routingGroups(product, CHANNELS);
     const bullmqJobsPerSecond = await bullmqAnchor(product.redisUrl);
-    const posts = acceptedPosts(product);
-    posts();
-
-    // 1. Chat starts: every chat's webhook at once, until every parent is in Slack.
-    const startedAt = performance.now();
-    const conversations = await Promise.all(
-      Array.from({ length: CHATS }, (_, i) => platform.startConversation(orgId, { routingGroupId: groupIds[i % groupIds.length]!, visitor: { name: `Visitor ${i}` } })),
-    );
-    // The parents are the only top-level posts in the bench's channels.
-    let parents = 0;
-    await waitFor(() => {
-      for (const call of posts()) if (call.params.thread_ts === undefined && channelIds.has(String(call.response.channel))) parents++;
-      return parents >= CHATS ? true : undefined;
-    }, 300_000, () => `${parents} of ${CHATS} parents`);
-    const chatStartSeconds = (performance.now() - startedAt) / 1000;
-
-    // 2. Messages: every chat's visitor writes MESSAGES times, all chats at once.
-    const expected = new Set<string>();
-    const messageStarted = performance.now();
-    const cpuBefore = sampleCpu();
-    const sending = (async () => {
-      for (let n = 1; n <= MESSAGES; n++) {
-        await Promise.all(conversations.map((c, i) => {
-          const text = `bench message ${n} of chat ${i}.`;
-          expected.add(text);
-          return platform.visitorSays(orgId, c.id, text);
-        }));
-      }
-    })();
-    const total = CHATS * MESSAGES;
-    let found = 0;
-    await waitFor(() => {
-      for (const call of posts()) {
-        if (call.params.thread_ts === undefined) continue;
-        const text = JSON.stringify(call.params);
-        for (const m of text.matchAll(/bench message \d+ of chat \d+\./g)) if (expected.delete(m[0])) found++;
-      }
-      return found >= total ? true : undefined;
-    }, 600_000, () => `${found} of ${total} messages`);
-    await sending;
-    const messageSeconds = (performance.now() - messageStarted) / 1000;
-    const cpuDuringMessages = cpuBetween(cpuBefore, sampleCpu());
-
+    const empty = await runRound(product, groupIds, channelIds, 'empty');
+    let seeded: ThroughputFigures['seeded'] = null;
+    if (options.seeded) {
+      const seed = await seedMonths(product, empty.conversationIds[0]!);
+      const after = await runRound(product, groupIds, channelIds, 'seeded');
+      seeded = {
+        ...seed,
+        chatStartsPerSecond: after.chatStartsPerSecond,
+        messagesPerSecond: after.messagesPerSecond,
+        messagesRatio: Math.round((after.messagesPerSecond / empty.messagesPerSecond) * 100) / 100,
+        chatStartsRatio: Math.round((after.chatStartsPerSecond / empty.chatStartsPerSecond) * 100) / 100,
+      };
+    }
     return {
       workers: options.workers,
       chats: CHATS,
       channels: CHANNELS,
-      chatStartsPerSecond: round(CHATS / chatStartSeconds),
-      messages: total,
-      messagesPerSecond: round(total / messageSeconds),
+      chatStartsPerSecond: empty.chatStartsPerSecond,
+      messages: CHATS * MESSAGES,
+      messagesPerSecond: empty.messagesPerSecond,
       bullmqJobsPerSecond,
-      cpuDuringMessages,
+      cpuDuringMessages: empty.cpuDuringMessages,
+      seeded,
     };
   } finally {
     await product.stop();
@@ -187,11 +259,16 @@ async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, progres
 async function main(): Promise<void> {
   const runs: ThroughputFigures[] = [];
   for (const workers of WORKER_COUNTS) {
-    const figures = await runThroughput({ workers, label: `${workers} worker(s)` });
+    // The flat figure needs one run only: the one-worker run, which the targets are about.
+    const figures = await runThroughput({ workers, seeded: workers === 1 && SEED_CONVERSATIONS > 0 });
     runs.push(figures);
     console.log(`${workers} worker process(es): BullMQ alone (anchor) ${figures.bullmqJobsPerSecond} jobs/s added and processed`);
     console.log(`  chat start → parent message: ${figures.chatStartsPerSecond} chats/s (${figures.chats} chats, ${figures.channels} channels)`);
     console.log(`  visitor message → thread: ${figures.messagesPerSecond} messages/s (${figures.messages} messages), ×${(figures.messagesPerSecond / figures.bullmqJobsPerSecond).toFixed(3)} of BullMQ's rate`);
+    if (figures.seeded) {
+      const s = figures.seeded;
+      console.log(`  with ${Object.entries(s.documents).map(([k, v]) => `${v} ${k}`).join(', ')} more stored (seeded in ${s.seconds} s): ${s.chatStartsPerSecond} chats/s (×${s.chatStartsRatio} of the empty store's), ${s.messagesPerSecond} messages/s (×${s.messagesRatio})`);
+    }
     console.log(`  CPU while messages flowed (% of one core; ${cpus().length} cores): ${Object.entries(figures.cpuDuringMessages).map(([k, v]) => `${k} ${v}%`).join(', ')}`);
   }
   const one = runs.find((r) => r.workers === 1);

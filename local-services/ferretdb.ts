@@ -59,8 +59,9 @@ export async function startFerretDb(opts: StartFerretDbOptions = {}): Promise<St
     try {
       const port = opts.port ?? (await freePort());
       const service = await startOnce(bin, port, opts.logLevel ?? "warn", opts.startTimeoutMs ?? 30_000, storage);
-      if (postgres === undefined) return service;
-      return { url: service.url, stop: async () => { await service.stop(); await postgres.stop(); } };
+      const postgresqlUrl = storage.postgresqlUrl;
+      if (postgres === undefined) return postgresqlUrl === undefined ? service : { ...service, postgresqlUrl };
+      return { url: service.url, postgresqlUrl: postgres.url, stop: async () => { await service.stop(); await postgres.stop(); } };
     } catch (err) {
       if (attempt >= attempts || !String(err).includes("in use")) {
         await postgres?.stop();

@@ -11,6 +11,8 @@ import { delimiter, join } from "node:path";
 export interface StartedService {
   url: string;
   stop(): Promise<void>;
+  /** FerretDB on PostgreSQL: the PostgreSQL it keeps its data in (benchmarks seed it directly). */
+  postgresqlUrl?: string;
 }
 
 export interface ChildHandle {

@@ -31,6 +31,8 @@ export interface Launched {
   store: Store;
   redisUrl: string;
   mongoUrl: string;
+  /** The PostgreSQL under a FerretDB that local-services started; undefined for MONGODB_URL or MongoDB. */
+  postgresqlUrl: string | undefined;
   dbName: string;
   queuePrefix: string;
   processes: ProductProcess[];
@@ -77,6 +79,7 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
     store,
     redisUrl: services.redis.url,
     mongoUrl: services.mongo.url,
+    postgresqlUrl: services.mongo.postgresqlUrl,
     dbName,
     queuePrefix,
     processes,
