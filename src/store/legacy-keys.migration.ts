@@ -12,6 +12,7 @@
 // them before this release starts (README.md, "Upgrading").
 import type { Collection, Db, Document } from 'mongodb';
 import { compoundKey } from './compound-key.ts';
+import { upsertWithRetry } from './mongo.ts';
 
 const MARKER = 'compound-keys-v2';
 
@@ -48,7 +49,7 @@ export async function migrateLegacyKeys(db: Db): Promise<{ moved: number }> {
       if (conflict === 'unique-index') {
         // Another unique index (agent_mappings' org + agent) holds the old document's fields:
         // it has to go first, so it waits in the stash until its new form is in.
-        await stash.updateOne({ _id: `${name}:${next._id}` }, { $set: { collection: name, doc: next } }, { upsert: true });
+        await upsertWithRetry(() => stash.updateOne({ _id: `${name}:${next._id}` }, { $set: { collection: name, doc: next } }, { upsert: true }));
         await collection.deleteOne({ _id: doc._id });
         await collection.insertOne(next);
         await stash.deleteOne({ _id: `${name}:${next._id}` });
@@ -58,7 +59,8 @@ export async function migrateLegacyKeys(db: Db): Promise<{ moved: number }> {
       moved++;
     }
   }
-  await markers.updateOne({ _id: MARKER }, { $set: { doneAt: new Date(), moved } }, { upsert: true });
+  // Processes finishing together race to create the marker (E11000 for the loser): one retry updates it.
+  await upsertWithRetry(() => markers.updateOne({ _id: MARKER }, { $set: { doneAt: new Date(), moved } }, { upsert: true }));
   return { moved };
 }
 

@@ -102,4 +102,14 @@ describe('migrating legacy NUL-joined keys', () => {
     expect(await db.collection<{ _id: string }>('conversation_facts').countDocuments({ _id: { $regex: '\\x00' } })).toBe(0);
     await db.dropDatabase();
   });
+
+  it('starts cleanly when the web and several workers migrate a fresh database at the same moment', async () => {
+    // Nothing to move: every process reaches the marker write together (CI: E11000 on it stopped a worker).
+    const db = mongo.client.db(uniqueDbName('legacy_keys_fresh'));
+    await ensureIndexes(db);
+    const runs = await Promise.all(Array.from({ length: 4 }, () => migrateLegacyKeys(db)));
+    expect(runs.map((r) => r.moved)).toEqual([0, 0, 0, 0]);
+    expect(await db.collection('schema_migrations').countDocuments({})).toBe(1);
+    await db.dropDatabase();
+  });
 });
