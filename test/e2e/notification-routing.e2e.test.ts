@@ -52,6 +52,16 @@ beforeAll(async () => {
 
 afterAll(async () => h?.stop());
 
+/**
+ * Until the worker has applied the platform's agent.status_changed. It travels on the chat-events
+ * queue and a chat start on the chat-starts queue, so a start sent right after it may be routed
+ * before it under load (by the status of a moment before); these tests are about following the
+ * change, not about that moment.
+ */
+async function statusApplied(agentId: string, status: string) {
+  await waitFor(() => h.store.platformDirectory.load(h.orgId), (d) => d.agents.find((a) => a.agentId === agentId)?.status === status, { what: `${agentId} ${status} in the store` });
+}
+
 async function notificationOf(conversationId: string) {
   const record = await waitFor(
     () => h.store.conversations.get(h.orgId, conversationId),
@@ -114,6 +124,7 @@ describe('new-chat notification routing', () => {
 
   it('DMs the one member still online when all others are on Do Not Disturb, and follows status changes without a restart', async () => {
     await h.platform.setAgentStatus(h.orgId, h.agents.alice.agentId, 'dnd');
+    await statusApplied(h.agents.alice.agentId, 'dnd');
     const first = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_pair', visitor: { name: 'Dina' } });
     const firstRecord = await notificationOf(first.id);
     const bobDm = await dmChannelOf(h.agents.bob.slackUserId);
@@ -123,6 +134,7 @@ describe('new-chat notification routing', () => {
     // Alice is back: the same group (which has no channel) falls back to each online member's
     // DMs. The global channel is chosen but switched off, so it is not used.
     await h.platform.setAgentStatus(h.orgId, h.agents.alice.agentId, 'online');
+    await statusApplied(h.agents.alice.agentId, 'online');
     const second = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_pair', visitor: { name: 'Dina again' } });
     const secondRecord = await notificationOf(second.id);
     expect(secondRecord.thread!.channelId).toBe(await dmChannelOf(h.agents.alice.slackUserId));
