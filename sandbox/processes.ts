@@ -20,6 +20,16 @@ export interface ProductProcess {
 const entryPoints = { web: 'src/http/web-main.ts', worker: 'src/jobs/worker-main.ts' } as const;
 const readyLines = { web: 'Server listening', worker: 'worker ready' } as const;
 
+/**
+ * `PRODUCT_CPU_PROFILE_DIR=/some/dir`: each Node process writes a V8 CPU profile there when it
+ * stops (Node refuses --cpu-prof in NODE_OPTIONS, so it is passed here). For finding where a
+ * benchmark's worker spends its time; open the .cpuprofile in Chrome's DevTools.
+ */
+function profileArgs(kind: 'web' | 'worker'): string[] {
+  const dir = process.env.PRODUCT_CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}/${kind}`] : [];
+}
+
 export function startProductProcess(input: {
   kind: 'web' | 'worker';
   runtime: Runtime;
@@ -31,7 +41,7 @@ export function startProductProcess(input: {
   const [command, args] =
     input.runtime === 'deno'
       ? [`${repoRoot}node_modules/.bin/deno`, ['run', '-A', entry]]
-      : [process.execPath, ['--import', 'tsx', entry]];
+      : [process.execPath, [...profileArgs(input.kind), '--import', 'tsx', entry]];
   const child: ChildProcess = spawn(command, args, { cwd: repoRoot, env: input.env, stdio: ['ignore', 'pipe', 'pipe'] });
   // A parent that dies must not leave a worker behind polling its queues.
   const killOnExit = () => child.kill('SIGKILL');
