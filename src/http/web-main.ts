@@ -1,6 +1,7 @@
 // Entry point of the web process (`web` in the Procfile): the ingress for Slack and the chat
 // platform, and the install flow. It queues work; the workers do it.
 import { Redis } from 'ioredis';
+import { installationVersions, withVersionBumps } from '../slack/bot-token-memo.ts';
 import { loadConfig, ConfigError } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { createTokenCipher, deriveKey } from '../crypto/token-cipher.ts';
@@ -38,7 +39,9 @@ async function main(): Promise<void> {
   });
   const queues = createQueues(redis, config.QUEUE_PREFIX);
   const producer = createJobProducer(queues);
-  const store = createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY));
+  const createdStore = createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY));
+  // Every write of an installation tells the workers' token memos (src/slack/bot-token-memo.ts).
+  const store = { ...createdStore, installations: withVersionBumps(createdStore.installations, installationVersions(redis, config.QUEUE_PREFIX)) };
 
   const slack = createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET });
   // The directory's lookups by ID may call Slack: with the bot token renewed when it rotates.

@@ -48,26 +48,32 @@ function lockCheck(lock: Lock, key: string): () => Promise<void> {
   };
 }
 
-export async function syncConversationThread(deps: WorkerDeps, orgId: string, conversationId: string): Promise<void> {
+/**
+ * Writes the chat's threads up to date. Returns the record as it was read under the lock (null
+ * when the store has none), so that a caller deciding what else to do (a message of an unknown
+ * or ended chat) need not read it a second time.
+ */
+export async function syncConversationThread(deps: WorkerDeps, orgId: string, conversationId: string): Promise<ConversationRecord | null> {
   const key = `thread:${orgId}:${conversationId}`;
   const lock = await deps.locks.tryAcquire(key);
   if (!lock) throw new ThreadBusyError(key);
   lock.renewWhileHeld();
   const stillHeld = lockCheck(lock, key);
   try {
-    let record = await deps.store.conversations.get(orgId, conversationId);
-    if (!record) return;
+    const read = await deps.store.conversations.get(orgId, conversationId);
+    if (!read) return null;
+    let record = read;
     if (!record.thread) {
       // Messages wait until we know the conversation (conversation.started, or a repair).
-      if (!record.conversation) return;
+      if (!record.conversation) return read;
       const opened = await openThread(deps, record, stillHeld);
-      if (!opened) return;
+      if (!opened) return read;
       record = opened;
     }
     const token = await deps.store.installations.botToken(record.thread!.teamId);
     if (!token) {
       await undeliverable(deps, record, 'Slack is not connected for this org');
-      return;
+      return read;
     }
     const writer: ThreadWriter = { deps, record, token, lock, key, stillHeld, soloThroughSeq: record.soloThroughSeq };
     if (record.plannedThreads.length > 0) writer.record = record = await openPlannedThreads(writer);
@@ -85,6 +91,7 @@ export async function syncConversationThread(deps: WorkerDeps, orgId: string, co
       if (!(primaryFailure && error instanceof SlackBudgetExhaustedError)) throw error;
     }
     if (primaryFailure) throw primaryFailure;
+    return read;
   } finally {
     await lock.release();
   }
@@ -198,8 +205,14 @@ async function postPendingMessages(w: ThreadWriter): Promise<void> {
   let gapSince = record.gapSince;
   const backlogged = record.backlogged;
   let repaired = false;
-  let lastSeq = await deps.store.threadMessages.lastHandledSeq(orgId, conversationId);
   let pending = await deps.store.threadMessages.pending(orgId, conversationId, PENDING_BATCH);
+  // Nothing pending needs no cursor (the writer is idle): spare the read.
+  let lastSeq = pending.length > 0 ? await threadCursor(deps, orgId, conversationId) : null;
+  // The cursor's copy in Redis is forgotten before this run's first mark, and kept when it ends.
+  let copyForgotten = false;
+  const keepCopy = async () => {
+    if (copyForgotten && lastSeq !== null) await deps.threadCursors.keep(orgId, conversationId, lastSeq);
+  };
 
   for (;;) {
     const now = deps.now();
@@ -213,10 +226,12 @@ async function postPendingMessages(w: ThreadWriter): Promise<void> {
     });
     switch (step.kind) {
       case 'idle':
+        await keepCopy();
         if (gapSince) await deps.store.conversations.setGapSince(orgId, conversationId, null, now);
         if (backlogged) await deps.store.conversations.setBacklogged(orgId, conversationId, false, now);
         return;
       case 'wait':
+        await keepCopy();
         if (!gapSince) {
           gapSince = now;
           await deps.store.conversations.setGapSince(orgId, conversationId, now, now);
@@ -239,12 +254,18 @@ async function postPendingMessages(w: ThreadWriter): Promise<void> {
         const solo = step.late || !backlogged || (w.soloThroughSeq !== null && step.seq <= w.soloThroughSeq);
         const runSeqs = solo ? [step.seq] : consecutiveRun(pending.map((m) => m.seq), step.seq, MAX_COMBINED);
         const run = runSeqs.map((seq) => pending.find((m) => m.seq === seq)!);
+        if (!copyForgotten) {
+          await deps.threadCursors.forget(orgId, conversationId);
+          copyForgotten = true;
+        }
         let handled: number[];
         try {
           handled = await handleMessages(w, run, step.late);
         } catch (error) {
-          if (error instanceof SlackBudgetExhaustedError && !backlogged) {
-            await deps.store.conversations.setBacklogged(orgId, conversationId, true, deps.now());
+          if (error instanceof SlackBudgetExhaustedError) {
+            // Refused before any post or mark of this run: the cursor is what it was.
+            await keepCopy();
+            if (!backlogged) await deps.store.conversations.setBacklogged(orgId, conversationId, true, deps.now());
           }
           throw error;
         }
@@ -263,6 +284,15 @@ async function postPendingMessages(w: ThreadWriter): Promise<void> {
         assertNever(step, 'thread step');
     }
   }
+}
+
+/** The primary thread's cursor: its copy in Redis when there is one, else derived from the stored messages (and copied). */
+async function threadCursor(deps: WorkerDeps, orgId: string, conversationId: string): Promise<number | null> {
+  const copy = await deps.threadCursors.read(orgId, conversationId);
+  if (copy !== null) return copy;
+  const derived = await deps.store.threadMessages.lastHandledSeq(orgId, conversationId);
+  if (derived !== null) await deps.threadCursors.keep(orgId, conversationId, derived);
+  return derived;
 }
 
 /** Whether a stored message was a rep's reply written in this very thread (its platform echo). */

@@ -9,6 +9,7 @@ import type { Locks } from './thread-lock.ts';
 import type { DirectoryCache } from '../directory/directory-cache.ts';
 import type { SlackCallBudget } from '../slack/slack-call-budget.ts';
 import type { ReminderBatches } from './reminder-batches.ts';
+import type { ThreadCursors } from './thread-cursors.ts';
 
 export interface WorkerDeps {
   store: Store;
@@ -27,4 +28,6 @@ export interface WorkerDeps {
   directoryResyncHours: number;
   /** Reminders due in one channel, gathered to go out as one post. */
   reminderBatches: ReminderBatches;
+  /** Each thread's cursor, copied in Redis so the writer need not derive it before every post. */
+  threadCursors: ThreadCursors;
 }

@@ -9,12 +9,14 @@ import { createSlackApi } from '../slack/slack-api.ts';
 import { createPlatformApi } from '../platform/platform-api.ts';
 import { createQueues, createJobProducer } from './queues.ts';
 import { createLocks } from './thread-lock.ts';
+import { createThreadCursors } from './thread-cursors.ts';
 import { startWorkers } from './workers.ts';
 import { pacedSlackApi } from './paced-slack-api.ts';
 import { createSlackBudget } from './slack-budget.ts';
 import { createSlackCallBudget } from '../slack/slack-call-budget.ts';
 import { createDirectoryCache } from '../directory/directory-cache.ts';
 import { renewingSlackApi, rotatingInstallations } from '../slack/token-rotation.ts';
+import { installationVersions, memoizedTokens, withVersionBumps } from '../slack/bot-token-memo.ts';
 import { createReminderBatches } from './reminder-batches.ts';
 
 /** How often the directory sweep looks for workspaces to sync, resume or rebuild. */
@@ -36,10 +38,16 @@ async function main(): Promise<void> {
   const producer = createJobProducer(queues);
 
   const locks = createLocks(redis, config.QUEUE_PREFIX);
-  const rawStore = createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY));
+  const versions = installationVersions(redis, config.QUEUE_PREFIX);
+  const createdStore = createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY));
+  const rawStore = { ...createdStore, installations: withVersionBumps(createdStore.installations, versions) };
   const rawSlack = createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET });
-  // Bot tokens renewed when the app has token rotation on (src/slack/token-rotation.ts).
-  const installations = rotatingInstallations(rawStore.installations, { slack: rawSlack, locks, logger, now: () => new Date() });
+  // Bot tokens renewed when the app has token rotation on (src/slack/token-rotation.ts), and kept
+  // in memory while no process changed the installation (src/slack/bot-token-memo.ts).
+  const installations = rotatingInstallations(
+    memoizedTokens(rawStore.installations, versions, { ttlMs: 60_000, now: () => Date.now() }),
+    { slack: rawSlack, locks, logger, now: () => new Date() },
+  );
   const workers = startWorkers(
     {
       store: { ...rawStore, installations },
@@ -64,6 +72,7 @@ async function main(): Promise<void> {
       callBudget: createSlackCallBudget(redis, config.QUEUE_PREFIX, config.SLACK_RATE_WINDOW_MS),
       directoryResyncHours: config.DIRECTORY_RESYNC_HOURS,
       reminderBatches: createReminderBatches(redis, config.QUEUE_PREFIX),
+      threadCursors: createThreadCursors(redis, config.QUEUE_PREFIX),
     },
     { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY },
   );

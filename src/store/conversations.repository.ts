@@ -114,6 +114,13 @@ interface ThreadDocument {
   threadTs?: string;
 }
 
+/** Whether a chat is known (has a record), its status and its snapshot (null until conversation.started or a repair). */
+export interface ChatOpenState {
+  known: boolean;
+  status: ConversationRecord['status'];
+  conversation: Conversation | null;
+}
+
 export interface ConversationsRepository {
   /** Creates the record if absent; always refreshes the snapshot. */
   recordSnapshot(conversation: Conversation, now: Date): Promise<void>;
@@ -124,7 +131,7 @@ export interface ConversationsRepository {
    * Whether the chat is known and open, and its snapshot: read by _id, one fact each, for paths
    * that must be fast under load (a shortcut's 3-second window) where `get` reads every fact.
    */
-  openState(orgId: string, conversationId: string): Promise<{ known: boolean; status: ConversationRecord['status']; conversation: Conversation | null }>;
+  openState(orgId: string, conversationId: string): Promise<ChatOpenState>;
   /**
    * Stores the primary thread once, with the threads still to open for the same notification;
    * false when the conversation already had one.

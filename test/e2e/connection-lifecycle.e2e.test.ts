@@ -6,6 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/e2e-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { Redis } from 'ioredis';
+import { redisUrl } from '../support/services.ts';
+import { installationVersions } from '../../src/slack/bot-token-memo.ts';
 import { cookiesOf, installLink, startInstall } from '../../sandbox/seed.ts';
 
 /** Connects the workspace again through an install link (an operator's unless one is given), in one browser. */
@@ -152,6 +155,11 @@ describe('token rotation', () => {
     const expiredBefore = h.slack.calls().filter((c) => c.response['error'] === 'token_expired').length;
     // Our clock reaches the last ten minutes of the token's life (it was renewed above for 15).
     await h.mongo.db.collection('installations').updateOne({ _id: h.teamId as never }, { $set: { tokenExpiresAt: new Date(Date.now() + 5 * 60_000) } });
+    // The product's own writes of an installation tell the workers' token memos
+    // (src/slack/bot-token-memo.ts); this edit goes around the product, so it tells them itself.
+    const redis = new Redis(redisUrl());
+    await installationVersions(redis, h.prefix).bump(h.teamId);
+    redis.disconnect();
     await newThread(h, 'Sam');
     expect(refreshes().length).toBe(before + 1);
     expect(h.slack.calls().filter((c) => c.response['error'] === 'token_expired').length).toBe(expiredBefore);

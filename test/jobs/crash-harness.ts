@@ -79,6 +79,7 @@ export function instrument(base: WorkerDeps, crashAfter: number | null, attemptR
     platform: wrap(base.platform, 'platform', all),
     producer: wrap(base.producer, 'producer', all),
     reminderBatches: wrap(base.reminderBatches, 'reminderBatches', (m) => m !== 'isPosted'),
+    threadCursors: wrap(base.threadCursors, 'threadCursors', (m) => m !== 'read'),
   };
   return { deps, calls, dead: () => dead, fatal: () => fatal };
 }

@@ -20,6 +20,7 @@ import { pacedSlackApi } from '../../src/jobs/paced-slack-api.ts';
 import { createSlackBudget } from '../../src/jobs/slack-budget.ts';
 import { createDirectoryCache } from '../../src/directory/directory-cache.ts';
 import { createSlackCallBudget } from '../../src/slack/slack-call-budget.ts';
+import { createThreadCursors } from '../../src/jobs/thread-cursors.ts';
 import { createReminderBatches } from '../../src/jobs/reminder-batches.ts';
 import { classifyFailure } from '../../src/jobs/job-errors.ts';
 import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
@@ -136,6 +137,7 @@ export async function startJobWorld(name: string, options: { monitorCommands?: b
         callBudget: createSlackCallBudget(r, prefix, 1000),
         directoryResyncHours: 6,
         reminderBatches: createReminderBatches(r, prefix),
+        threadCursors: createThreadCursors(r, prefix),
       };
     },
     async freshChannel(channelName, options = {}) {
@@ -170,7 +172,7 @@ export async function startJobWorld(name: string, options: { monitorCommands?: b
  * `maxDelayMs`, the test's clock being real) and runs it again, a retry runs it again, a final
  * failure throws. Returns how many runs it took.
  */
-export async function runJob(job: () => Promise<void>, options: { maxRuns?: number; maxDelayMs?: number; onRetry?: () => void } = {}): Promise<number> {
+export async function runJob(job: () => Promise<unknown>, options: { maxRuns?: number; maxDelayMs?: number; onRetry?: () => void } = {}): Promise<number> {
   const maxRuns = options.maxRuns ?? 60;
   for (let run = 1; ; run++) {
     try {

@@ -10,6 +10,7 @@ import type { HttpDeps } from '../../src/http/http-deps.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTokenCipher, deriveKey } from '../../src/crypto/token-cipher.ts';
 import { connectMongo, ensureIndexes, createStore, type Mongo, type Store } from '../../src/store/index.ts';
+import { installationVersions, withVersionBumps } from '../../src/slack/bot-token-memo.ts';
 import { createSlackApi } from '../../src/slack/slack-api.ts';
 import { createPlatformApi } from '../../src/platform/platform-api.ts';
 import { createDirectoryCache } from '../../src/directory/directory-cache.ts';
@@ -63,8 +64,10 @@ export async function buildTestApp(input: {
   const mongo = await connectMongo(mongoUrl(), dbName);
   await ensureIndexes(mongo.db);
   const key = Buffer.from(input.secrets.encryptionKeyHex, 'hex');
-  const store = createStore(mongo.db, createTokenCipher(key));
   const redis = input.producerRedis ?? new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+  const createdStore = createStore(mongo.db, createTokenCipher(key));
+  // As web-main composes it: every write of an installation tells the workers' token memos.
+  const store = { ...createdStore, installations: withVersionBumps(createdStore.installations, installationVersions(redis, prefix)) };
   const queues = createQueues(redis, prefix);
   // Sessions and nonces on the test Redis even when the producer's Redis plays an outage.
   const sessionRedis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });

@@ -2,6 +2,7 @@
 // written idempotently and the thread writer posts each seq once.
 import type { ChatEvent } from '../../platform/webhook-events.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
+import type { ChatOpenState, ConversationRecord } from '../../store/index.ts';
 import { syncConversationThread } from '../conversation-thread.ts';
 import { endConversation } from '../end-of-chat.ts';
 import { refreshParentMessage } from '../parent-message.ts';
@@ -33,10 +34,11 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
     }
     case 'message.created': {
       const { conversationId, message } = event.data;
-      const record = await deps.store.conversations.ensure(event.orgId, conversationId, now);
       await deps.store.threadMessages.add(event.orgId, conversationId, message, now);
-      if (!record.conversation) {
+      const chat = await chatState(deps, event.orgId, conversationId, await syncOrHandOver(deps, event.orgId, conversationId));
+      if (!chat.conversation) {
         // The message overtook conversation.started: give it a moment, then ask the platform.
+        if (!chat.known) await deps.store.conversations.ensure(event.orgId, conversationId, now);
         await deps.producer.scheduleThreadSync(
           { orgId: event.orgId, conversationId, cause: 'conversation-unknown' },
           now.getTime() + deps.threadGapWaitMs,
@@ -44,9 +46,8 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
         );
         return;
       }
-      await syncOrHandOver(deps, event.orgId, conversationId);
       // A message after the end changes the transcript the platform has.
-      if (record.status === 'ended') await deps.producer.pushTranscript({ orgId: event.orgId, conversationId });
+      if (chat.status === 'ended') await deps.producer.pushTranscript({ orgId: event.orgId, conversationId });
       // An agent's message from the console (or any channel but Slack, whose relay records it) is an answer.
       if (message.author.type === 'agent' && message.origin !== 'slack') {
         await markAnswered(deps, event.orgId, conversationId, { agentId: message.author.id, name: message.author.name });
@@ -80,11 +81,18 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
  * hand-over every event of a busy chat retried on its own, each re-reading the store: under a
  * backlog that retry storm, not the posting, saturated the database.
  */
-async function syncOrHandOver(deps: WorkerDeps, orgId: string, conversationId: string): Promise<void> {
+async function syncOrHandOver(deps: WorkerDeps, orgId: string, conversationId: string): Promise<ConversationRecord | null | 'handed over'> {
   try {
-    await syncConversationThread(deps, orgId, conversationId);
+    return await syncConversationThread(deps, orgId, conversationId);
   } catch (error) {
     if (!(error instanceof ThreadBusyError)) throw error;
     await deps.producer.syncThreadAfterHolder(orgId, conversationId);
+    return 'handed over';
   }
+}
+
+/** The chat's state as the thread writer read it, or, when another job is writing the thread, read here. */
+async function chatState(deps: WorkerDeps, orgId: string, conversationId: string, synced: ConversationRecord | null | 'handed over'): Promise<ChatOpenState> {
+  if (synced === 'handed over') return deps.store.conversations.openState(orgId, conversationId);
+  return synced ? { known: true, status: synced.status, conversation: synced.conversation } : { known: false, status: 'open', conversation: null };
 }
