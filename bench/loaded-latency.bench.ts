@@ -127,7 +127,6 @@ async function main(): Promise<void> {
     const setupStarted = Date.now();
     const orgs: BenchOrg[] = [];
     for (let n = 0; n < ORGS; n++) orgs.push(await connectOrg(product, n));
-    if (process.env.BENCH_DEBUG) console.log('orgs connected');
     const parents = new Set(orgs.flatMap((o) => o.channelIds));
     const deadline = Date.now() + 600_000;
     for (;;) {
@@ -135,7 +134,6 @@ async function main(): Promise<void> {
       const missing = [...parents].filter((c) => !opened.has(c)).length;
       if (missing === 0) break;
       if (Date.now() > deadline) throw new Error(`${missing} of ${parents.size} chats have no parent message after 10 minutes`);
-      if (process.env.BENCH_DEBUG) console.log('missing parents', missing);
       await new Promise((r) => setTimeout(r, 500));
     }
     console.log(`loaded latency: ${ORGS} workspaces, ${ORGS * CHATS_PER_ORG} chats open in ${round((Date.now() - setupStarted) / 1000)} s (Slack's limits on)`);
