@@ -263,7 +263,8 @@ async function postPendingMessages(w: ThreadWriter): Promise<void> {
           handled = await handleMessages(w, run, step.late);
         } catch (error) {
           if (error instanceof SlackBudgetExhaustedError) {
-            // Refused before any post or mark of this run: the cursor is what it was.
+            // Refused before this step's mark (earlier steps are in lastSeq; a late message's
+            // mirrors come after its mark but leave lastSeq as it was): the copy is the store's cursor.
             await keepCopy();
             if (!backlogged) await deps.store.conversations.setBacklogged(orgId, conversationId, true, deps.now());
           }
