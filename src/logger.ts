@@ -1,18 +1,54 @@
 // The one pino logger factory. Redaction is configured here so that no token, secret, signature,
 // launch token, install ticket, OAuth code or state, session id or cookie reaches the logs,
 // whatever a caller passes in: by field name, in request URLs, and inside any logged text.
+//
+// Field names are censored at the top level by pino's own `redact` and one level down (what
+// `*.token` means in its path syntax) by `censorNested` below. The reason for the hand-written
+// half: a single `*.`-path makes pino pass every field of every line, and the bindings of every
+// child logger (Fastify makes one per request), through its wildcard redactor, which measured
+// 26 µs a line against 6 µs without (npm run bench's ingress spends it on each webhook). A walk
+// of one level over a set of names costs well under a microsecond.
 import { pino, type Logger, type DestinationStream } from 'pino';
 
+/** Field names whose values are secret, censored at the top level and one level down. */
+export const secretFieldNames = [
+  'token', 'botToken', 'accessToken', 'refreshToken', 'access_token', 'refresh_token', 'client_secret', 'secret',
+  // Browser credentials and one-time links: admin sessions, the OAuth nonce, launch tokens, install tickets.
+  'cookie', 'sessionId', 'launch', 'ticket', 'installUrl',
+];
+
 export const redactedPaths = [
-  'token', '*.token', 'botToken', '*.botToken', 'accessToken', '*.accessToken', 'refreshToken', '*.refreshToken',
-  'access_token', '*.access_token', 'refresh_token', '*.refresh_token', 'client_secret', '*.client_secret',
-  '*.secret', 'secret',
+  ...secretFieldNames,
   'req.headers.authorization', 'req.headers["x-slack-signature"]', 'req.headers["x-chat-signature"]',
   'headers.authorization',
-  // Browser credentials and one-time links: admin sessions, the OAuth nonce, launch tokens, install tickets.
-  'cookie', '*.cookie', 'req.headers.cookie', 'headers.cookie', 'res.headers["set-cookie"]', 'headers["set-cookie"]',
-  'sessionId', '*.sessionId', 'launch', '*.launch', 'ticket', '*.ticket', 'installUrl', '*.installUrl',
+  'req.headers.cookie', 'headers.cookie', 'res.headers["set-cookie"]', 'headers["set-cookie"]',
 ];
+
+const CENSOR = '[redacted]';
+const nestedSecrets = new Set(secretFieldNames);
+
+/**
+ * A copy of `fields` with every secret-named field of its object values censored (the caller's
+ * objects are left as they were). Errors are left to the `err` serializer, which censors the same
+ * names in what it makes of them: copying an Error would lose its stack.
+ */
+export function censorNested(fields: Record<string, unknown>): Record<string, unknown> {
+  let out = fields;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === null || typeof value !== 'object' || value instanceof Error) continue;
+    let censored: Record<string, unknown> | undefined;
+    for (const inner in value) {
+      if (!nestedSecrets.has(inner)) continue;
+      censored ??= (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>;
+      censored[inner] = CENSOR;
+    }
+    if (!censored) continue;
+    if (out === fields) out = { ...fields };
+    out[key] = censored;
+  }
+  return out;
+}
 
 /** Query parameters that carry one-time secrets: OAuth code and state, launch tokens, install tickets. */
 const SECRET_PARAMS = ['code', 'state', 'launch', 'ticket', 'token'];
@@ -50,14 +86,16 @@ const errSerializer = (err: Error) => {
   for (const key of ['message', 'stack'] as const) {
     if (typeof serialized[key] === 'string') serialized[key] = redactText(serialized[key]);
   }
-  return serialized;
+  for (const key in serialized) if (nestedSecrets.has(key)) serialized[key] = CENSOR;
+  return censorNested(serialized);
 };
 
 export function createLogger(options: { level: string; name: string; destination?: DestinationStream }): Logger {
   const settings = {
     name: options.name,
     level: options.level,
-    redact: { paths: redactedPaths, censor: '[redacted]' },
+    redact: { paths: redactedPaths, censor: CENSOR },
+    formatters: { log: censorNested },
     serializers: {
       err: errSerializer,
       // Only what an operator needs to follow a request; never headers (signatures, auth, cookies).
@@ -75,7 +113,14 @@ export function createLogger(options: { level: string; name: string; destination
       },
     },
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  const logger = options.destination ? pino(settings, options.destination) : pino(settings);
+  // A child's bindings skip `formatters` (pino applies them to the root's only), so they are
+  // censored on their way in. Children inherit this `child` from the root, grandchildren too.
+  const child = logger.child;
+  logger.child = function censoredChild(this: Logger, bindings, childOptions) {
+    return child.call(this, censorNested(bindings), childOptions);
+  } as typeof logger.child;
+  return logger;
 }
 
 export type { Logger };

@@ -33,6 +33,21 @@ describe('createLogger', () => {
     expect(text()).toContain('[redacted]');
   });
 
+  it('redacts one level down in child bindings and in an error’s own fields, and leaves the caller’s objects as they were', () => {
+    const { logger, text } = capture();
+    const installation = { teamId: 'T1', botToken: 'xoxb-secret-2' };
+    logger.child({ reqId: 'r1' }).child({ installation }).info('grandchild with a token in its bindings');
+    const err = Object.assign(new Error('Slack refused'), { token: 'xoxb-secret-3', data: { access_token: 'xoxb-secret-4', error: 'invalid_auth' } });
+    logger.error({ err }, 'call failed');
+    expect(text()).not.toMatch(/xoxb-secret-[234]/);
+    const [first, second] = text().trim().split('\n').map((l) => JSON.parse(l));
+    expect(first.installation).toEqual({ teamId: 'T1', botToken: '[redacted]' });
+    expect(second.err).toMatchObject({ message: 'Slack refused', data: { error: 'invalid_auth', access_token: '[redacted]' } });
+    expect(second.err.stack).toContain('Slack refused');
+    expect(installation.botToken).toBe('xoxb-secret-2');
+    expect(err.data.access_token).toBe('xoxb-secret-4');
+  });
+
   it('logs requests by method and URL with OAuth code and state removed, and never their headers', () => {
     const { logger, text } = capture();
     logger.info({ req: { id: 'r1', method: 'GET', url: '/slack/oauth/callback?code=abc123&state=xyz', headers: { 'x-slack-signature': 'v0=deadbeef' } } }, 'incoming request');
