@@ -1,7 +1,7 @@
 // Starting the product's own processes (web, worker) as children, the way the Procfile runs
 // them, with their output prefixed or sent to a log file, and stopped with SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type Runtime = 'node' | 'deno';
@@ -30,6 +30,12 @@ function profileArgs(kind: 'web' | 'worker'): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}/${kind}`] : [];
 }
 
+/** A fresh log file (each run starts its own, as before), opened for the child to write. */
+function openLog(path: string): number {
+  mkdirSync(dirname(path), { recursive: true });
+  return openSync(path, 'w');
+}
+
 export function startProductProcess(input: {
   kind: 'web' | 'worker';
   runtime: Runtime;
@@ -42,41 +48,44 @@ export function startProductProcess(input: {
     input.runtime === 'deno'
       ? [`${repoRoot}node_modules/.bin/deno`, ['run', '-A', entry]]
       : [process.execPath, [...profileArgs(input.kind), '--import', 'tsx', entry]];
-  const child: ChildProcess = spawn(command, args, { cwd: repoRoot, env: input.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // With a log file the child writes to it itself. Through a pipe, the parent (a benchmark, busy
+  // with its own load) had to carry every line, and a full pipe stalled the child's synchronous
+  // log writes: the ingress bench measured the web process waiting on its own logging.
+  const logFd = input.logFile ? openLog(input.logFile) : undefined;
+  const child: ChildProcess = spawn(command, args, { cwd: repoRoot, env: input.env, stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'] });
+  if (logFd !== undefined) closeSync(logFd);
   // A parent that dies must not leave a worker behind polling its queues.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
-  let write: (chunk: Buffer) => void;
-  let end = () => {};
-  if (input.logFile) {
-    mkdirSync(dirname(input.logFile), { recursive: true });
-    const log = createWriteStream(input.logFile);
-    write = (chunk) => log.write(chunk);
-    end = () => log.end();
-  } else {
-    write = (chunk) => {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) process.stdout.write(`${input.kind.padEnd(6)}| ${line}\n`);
-    };
-  }
-
   let ready = false;
   let exited = false;
-  child.stdout!.on('data', (chunk: Buffer) => {
-    write(chunk);
-    if (chunk.toString().includes(readyLines[input.kind])) ready = true;
-  });
-  child.stderr!.on('data', write);
+  const readyLine = readyLines[input.kind];
+  if (!input.logFile) {
+    const write = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) process.stdout.write(`${input.kind.padEnd(6)}| ${line}\n`);
+    };
+    child.stdout!.on('data', (chunk: Buffer) => {
+      write(chunk);
+      if (chunk.toString().includes(readyLine)) ready = true;
+    });
+    child.stderr!.on('data', write);
+  }
+  // Polled only until the ready line appears; a starting process has written little.
+  const checkReady = () => {
+    if (!ready && input.logFile) ready = readFileSync(input.logFile, 'utf8').includes(readyLine);
+    return ready;
+  };
   const exit = new Promise<number | null>((resolve) =>
     child.on('exit', (code) => {
       exited = true;
       process.off('exit', killOnExit);
-      end();
       resolve(code);
     }),
   );
   return {
     get ready() {
+      checkReady();
       if (exited && !ready) throw new Error(`${input.kind} (${input.runtime}) exited before it was ready${input.logFile ? `; see ${input.logFile}` : ''}`);
       return ready;
     },
