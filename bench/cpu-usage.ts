@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 const KINDS: Array<[string, RegExp]> = [
   ['worker', /src\/jobs\/worker-main\.ts/],
   ['web', /src\/http\/web-main\.ts/],
+  ['ingress anchor', /bench\/ingress-anchor\.ts/],
   ['ferretdb', /ferretdb-embedded/],
   ['postgres', /^postgres|\/postgres /],
   ['redis', /redis-server/],

@@ -5,6 +5,8 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const round = (n: number) => Math.round(n * 10) / 10;
+/** a / b to two decimals: a ratio compared with a target such as 0.8 must not be rounded up to it. */
+export const ratioOf = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
 export function summary(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);

@@ -19,7 +19,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { launchProduct, type Launched } from '../sandbox/launch.ts';
 import { freePort } from '../local-services/index.ts';
-import { round } from './stats.ts';
+import { ratioOf, round } from './stats.ts';
 import { cpuBetween, sampleCpu } from './cpu-usage.ts';
 import { seedStore } from './seed-store.ts';
 
@@ -273,7 +273,7 @@ async function main(): Promise<void> {
   }
   const one = runs.find((r) => r.workers === 1);
   const most = runs.at(-1);
-  const scaleOut = one && most && most.workers > 1 ? { workers: most.workers, messagesRatio: round(most.messagesPerSecond / one.messagesPerSecond), chatStartsRatio: round(most.chatStartsPerSecond / one.chatStartsPerSecond) } : null;
+  const scaleOut = one && most && most.workers > 1 ? { workers: most.workers, messagesRatio: ratioOf(most.messagesPerSecond, one.messagesPerSecond), chatStartsRatio: ratioOf(most.chatStartsPerSecond, one.chatStartsPerSecond) } : null;
   if (scaleOut) console.log(`scale-out: ${scaleOut.workers} workers give ×${scaleOut.messagesRatio} the messages/s and ×${scaleOut.chatStartsRatio} the chat starts/s of one`);
   const results = { when: new Date().toISOString(), machine: { cores: cpus().length, node: process.version }, runs, scaleOut };
   mkdirSync('bench-results', { recursive: true });
