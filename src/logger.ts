@@ -28,15 +28,27 @@ const CENSOR = '[redacted]';
 const nestedSecrets = new Set(secretFieldNames);
 
 /**
- * A copy of `fields` with every secret-named field of its object values censored (the caller's
- * objects are left as they were). Errors are left to the `err` serializer, which censors the same
- * names in what it makes of them: copying an Error would lose its stack.
+ * Plain objects and arrays only. Anything built by a class is left to its serializer: Fastify
+ * logs `{ res: reply }`, whose prototype has a `cookie` method (@fastify/cookie) and the
+ * `statusCode` getter; a spread copy would keep the first and lose the second. Errors likewise:
+ * the `err` serializer censors the same names in what it makes of them.
+ */
+function isPlainData(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A copy of `fields` with every secret-named field of its plain-object values censored (the
+ * caller's objects are left as they were).
  */
 export function censorNested(fields: Record<string, unknown>): Record<string, unknown> {
   let out = fields;
   for (const key in fields) {
     const value = fields[key];
-    if (value === null || typeof value !== 'object' || value instanceof Error) continue;
+    if (!isPlainData(value)) continue;
     let censored: Record<string, unknown> | undefined;
     for (const inner in value) {
       if (!nestedSecrets.has(inner)) continue;

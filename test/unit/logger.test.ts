@@ -48,6 +48,19 @@ describe('createLogger', () => {
     expect(err.data.access_token).toBe('xoxb-secret-4');
   });
 
+  it('leaves class instances to their serializers (a Fastify reply with a cookie method keeps its status code)', () => {
+    const lines: string[] = [];
+    const destination = new Writable({ write(chunk, _enc, done) { lines.push(chunk.toString()); done(); } });
+    const logger = createLogger({ level: 'info', name: 'test', destination });
+    class FakeReply {
+      get statusCode() { return 401; }
+    }
+    // Fastify's decorateReply assigns to the prototype, so the decoration is enumerable.
+    (FakeReply.prototype as unknown as Record<string, unknown>).cookie = () => undefined;
+    logger.child({}, { serializers: { res: (r: FakeReply) => ({ statusCode: r.statusCode }) } }).info({ res: new FakeReply() }, 'request completed');
+    expect(JSON.parse(lines.join('')).res).toEqual({ statusCode: 401 });
+  });
+
   it('logs requests by method and URL with OAuth code and state removed, and never their headers', () => {
     const { logger, text } = capture();
     logger.info({ req: { id: 'r1', method: 'GET', url: '/slack/oauth/callback?code=abc123&state=xyz', headers: { 'x-slack-signature': 'v0=deadbeef' } } }, 'incoming request');
