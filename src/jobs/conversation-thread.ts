@@ -48,19 +48,34 @@ function lockCheck(lock: Lock, key: string): () => Promise<void> {
   };
 }
 
+export interface SyncOptions {
+  /**
+   * The store's write of the message this job brings, started before the sync: it runs while the
+   * lock is taken and the record read (a visitor's message reaches Slack a round trip sooner),
+   * and the pending messages are read, next to the record, once it is done.
+   */
+  stored?: Promise<void>;
+}
+
 /**
  * Writes the chat's threads up to date. Returns the record as it was read under the lock (null
  * when the store has none), so that a caller deciding what else to do (a message of an unknown
  * or ended chat) need not read it a second time.
  */
-export async function syncConversationThread(deps: WorkerDeps, orgId: string, conversationId: string): Promise<ConversationRecord | null> {
+export async function syncConversationThread(deps: WorkerDeps, orgId: string, conversationId: string, options: SyncOptions = {}): Promise<ConversationRecord | null> {
   const key = `thread:${orgId}:${conversationId}`;
   const lock = await deps.locks.tryAcquire(key);
-  if (!lock) throw new ThreadBusyError(key);
+  if (!lock) {
+    // The holder (or the sync handed over to) must find the message in the store.
+    await options.stored;
+    throw new ThreadBusyError(key);
+  }
   lock.renewWhileHeld();
   const stillHeld = lockCheck(lock, key);
   try {
-    const read = await deps.store.conversations.get(orgId, conversationId);
+    // Read under the lock, so no earlier holder is still posting what it returns.
+    const pendingRead = options.stored?.then(() => deps.store.threadMessages.pending(orgId, conversationId, PENDING_BATCH));
+    const [read, pendingFirst] = await Promise.all([deps.store.conversations.get(orgId, conversationId), pendingRead]);
     if (!read) return null;
     let record = read;
     if (!record.thread) {
@@ -76,10 +91,12 @@ export async function syncConversationThread(deps: WorkerDeps, orgId: string, co
       return read;
     }
     const writer: ThreadWriter = { deps, record, token, lock, key, stillHeld, soloThroughSeq: record.soloThroughSeq };
+    // The early read stands only if nothing was opened since: opening threads reads and writes what they show.
+    const untouched = record === read && record.plannedThreads.length === 0;
     if (record.plannedThreads.length > 0) writer.record = record = await openPlannedThreads(writer);
     let primaryFailure: unknown = null;
     try {
-      await postPendingMessages(writer);
+      await postPendingMessages(writer, untouched ? pendingFirst : undefined);
     } catch (error) {
       // Behind the primary channel's budget: the other threads still show what it has shown.
       if (!(error instanceof SlackBudgetExhaustedError)) throw error;
@@ -199,13 +216,14 @@ async function undeliverable(deps: WorkerDeps, record: ConversationRecord, reaso
   deps.logger.warn({ orgId: record.orgId, conversationId: record.conversationId, reason }, 'notification undeliverable');
 }
 
-async function postPendingMessages(w: ThreadWriter): Promise<void> {
+/** `readAlready`: the pending messages as read under this same lock, before anything was posted. */
+async function postPendingMessages(w: ThreadWriter, readAlready?: ThreadMessage[]): Promise<void> {
   const { deps, record, lock, key } = w;
   const { orgId, conversationId } = record;
   let gapSince = record.gapSince;
   const backlogged = record.backlogged;
   let repaired = false;
-  let pending = await deps.store.threadMessages.pending(orgId, conversationId, PENDING_BATCH);
+  let pending = readAlready ?? (await deps.store.threadMessages.pending(orgId, conversationId, PENDING_BATCH));
   // Nothing pending needs no cursor (the writer is idle): spare the read.
   let lastSeq = pending.length > 0 ? await threadCursor(deps, orgId, conversationId) : null;
   // The cursor's copy in Redis is forgotten before this run's first mark, and kept when it ends.

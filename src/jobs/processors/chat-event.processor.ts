@@ -3,7 +3,7 @@
 import type { ChatEvent } from '../../platform/webhook-events.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
 import type { ChatOpenState, ConversationRecord } from '../../store/index.ts';
-import { syncConversationThread } from '../conversation-thread.ts';
+import { syncConversationThread, type SyncOptions } from '../conversation-thread.ts';
 import { endConversation } from '../end-of-chat.ts';
 import { refreshParentMessage } from '../parent-message.ts';
 import { noteIdentification } from '../identification.ts';
@@ -34,8 +34,11 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
     }
     case 'message.created': {
       const { conversationId, message } = event.data;
-      await deps.store.threadMessages.add(event.orgId, conversationId, message, now);
-      const chat = await chatState(deps, event.orgId, conversationId, await syncOrHandOver(deps, event.orgId, conversationId));
+      const stored = deps.store.threadMessages.add(event.orgId, conversationId, message, now);
+      // Awaited by the sync (whichever way it goes); this only keeps a failure from being unhandled
+      // while the lock is still being taken.
+      stored.catch(() => undefined);
+      const chat = await chatState(deps, event.orgId, conversationId, await syncOrHandOver(deps, event.orgId, conversationId, { stored }));
       if (!chat.conversation) {
         // The message overtook conversation.started: give it a moment, then ask the platform.
         if (!chat.known) await deps.store.conversations.ensure(event.orgId, conversationId, now);
@@ -81,9 +84,9 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
  * hand-over every event of a busy chat retried on its own, each re-reading the store: under a
  * backlog that retry storm, not the posting, saturated the database.
  */
-async function syncOrHandOver(deps: WorkerDeps, orgId: string, conversationId: string): Promise<ConversationRecord | null | 'handed over'> {
+async function syncOrHandOver(deps: WorkerDeps, orgId: string, conversationId: string, options?: SyncOptions): Promise<ConversationRecord | null | 'handed over'> {
   try {
-    return await syncConversationThread(deps, orgId, conversationId);
+    return await syncConversationThread(deps, orgId, conversationId, options);
   } catch (error) {
     if (!(error instanceof ThreadBusyError)) throw error;
     await deps.producer.syncThreadAfterHolder(orgId, conversationId);
