@@ -38,6 +38,11 @@ export function clientMessageIdFor(reply: Pick<SlackReply, 'teamId' | 'channel' 
 }
 
 export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<void> {
+  // The reads that do not depend on each other go out together (each is a store round trip the
+  // visitor waits for): the rep's mapping alongside the thread's conversation, then the org's
+  // settings, this reply's claim and the earlier replies still on their way.
+  const mappingRead = deps.store.agentMappings.findBySlackUser(reply.teamId, reply.user);
+  mappingRead.catch(() => undefined); // awaited below; not unhandled while the thread is looked up
   const conversation = await deps.store.conversations.findByThread({ teamId: reply.teamId, channelId: reply.channel, threadTs: reply.threadTs });
   if (!conversation) {
     // In a channel, a thread that is not a chat's: reps may talk anywhere. In the app's DM,
@@ -48,15 +53,20 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
   const { orgId, conversationId } = conversation;
   const log = deps.logger.child({ orgId, conversationId, slackUser: reply.user, ts: reply.ts });
   const clientMessageId = clientMessageIdFor(reply);
-  const [mapping, settings] = await Promise.all([
-    deps.store.agentMappings.findBySlackUser(reply.teamId, reply.user),
+  const mapping = await mappingRead;
+  // An earlier reply still on its way (the platform down, a retry waiting) goes first. One older
+  // than an outage is waited out for is not waited for. Read next to this reply's own claim, which
+  // it leaves out: whichever of two concurrent replies claims first, the later one in Slack's
+  // order sees the earlier one only if that claim is already written, exactly as when read after.
+  const notBefore = new Date(deps.now().getTime() - OUTAGE_RETRY_FOR_MS - 3600_000);
+  const [settings, claimed, earlier] = await Promise.all([
     deps.store.orgSettings.get(orgId),
+    deps.store.relayedReplies.claim(
+      { clientMessageId, orgId, conversationId, teamId: reply.teamId, channelId: reply.channel, threadTs: reply.threadTs, slackTs: reply.ts, slackUserId: reply.user, agentId: mapping?.agentId ?? null },
+      deps.now(),
+    ),
+    deps.store.relayedReplies.earlierSending(orgId, conversationId, reply.ts, notBefore),
   ]);
-
-  const claimed = await deps.store.relayedReplies.claim(
-    { clientMessageId, orgId, conversationId, teamId: reply.teamId, channelId: reply.channel, threadTs: reply.threadTs, slackTs: reply.ts, slackUserId: reply.user, agentId: mapping?.agentId ?? null },
-    deps.now(),
-  );
   if (claimed.state !== 'sending') return; // done by an earlier delivery of this event
 
   const note = internalNoteText(reply.text, settings?.internalNotePrefix ?? DEFAULT_INTERNAL_NOTE_PREFIX);
@@ -86,10 +96,8 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
     await refuse(deps, reply, clientMessageId, 'files_only', kept > 0 ? FILES_NOT_SENT_NOTICE : 'Your reply was not sent: it was empty.');
     return;
   }
-  // In the order they were written: an earlier reply still on its way (the platform down, a
-  // retry waiting) goes first. One older than an outage is waited out for is not waited for.
-  const notBefore = new Date(deps.now().getTime() - OUTAGE_RETRY_FOR_MS - 3600_000);
-  const ahead = (await deps.store.relayedReplies.earlierSending(orgId, conversationId, reply.ts, notBefore)).filter((r) => r.clientMessageId !== clientMessageId);
+  // In the order they were written.
+  const ahead = earlier.filter((r) => r.clientMessageId !== clientMessageId);
   if (ahead.length > 0) throw new ReplyOrderError(conversationId, ahead[0]!.slackTs);
   try {
     const message = await deps.platform.sendAgentMessage({
