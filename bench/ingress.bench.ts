@@ -17,8 +17,11 @@ import { ratioOf, round } from './stats.ts';
 import { cpuBetween, sampleCpu } from './cpu-usage.ts';
 
 const CONNECTIONS = 50;
-const DURATION_S = Number(process.env.BENCH_INGRESS_SECONDS ?? 5);
-const ROUNDS = 3;
+// Many short rounds rather than a few long ones, in the same time: this VM's speed drifts by half
+// within a minute. Two runs of seven 3 s pairs gave medians of 0.68 and 0.71; runs of three 5 s
+// pairs of the same web process gave anything from 0.59 to 0.84.
+const DURATION_S = Number(process.env.BENCH_INGRESS_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_INGRESS_ROUNDS ?? 7);
 
 export interface IngressRun { requestsPerSecond: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number; cpuPercent: Record<string, number> }
 
@@ -53,6 +56,11 @@ async function hammer(url: string, secret: string, orgId: string, tag: string, s
   return { requestsPerSecond: round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors, cpuPercent };
 }
 
+/** The server process's CPU time per request answered, in µs: what the ratio costs, less drift-prone than req/s alone. */
+function cpuPerRequest(run: IngressRun, process: string): number {
+  return Math.round(((run.cpuPercent[process] ?? 0) / 100) * 1e6 / run.requestsPerSecond);
+}
+
 async function startAnchor(redisUrl: string, secret: string): Promise<{ url: string; stop(): void }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ingress-anchor.ts'], {
@@ -84,7 +92,7 @@ async function main(): Promise<void> {
         const anchorRun = await hammer(anchor.url, secret, product.world.orgId, 'anchor');
         const webRun = await hammer(product.webUrl, secret, product.world.orgId, 'web');
         rounds.push({ anchor: anchorRun, web: webRun, ratio: ratioOf(webRun.requestsPerSecond, anchorRun.requestsPerSecond) });
-        console.log(`round ${i + 1}: anchor ${anchorRun.requestsPerSecond} req/s (CPU ${JSON.stringify(anchorRun.cpuPercent)}), web ${webRun.requestsPerSecond} req/s (CPU ${JSON.stringify(webRun.cpuPercent)}), ×${rounds.at(-1)!.ratio}`);
+        console.log(`round ${i + 1}: anchor ${anchorRun.requestsPerSecond} req/s (${cpuPerRequest(anchorRun, 'ingress anchor')} µs CPU a request), web ${webRun.requestsPerSecond} req/s (${cpuPerRequest(webRun, 'web')} µs), ×${rounds.at(-1)!.ratio}`);
       }
     } finally {
       anchor.stop();
