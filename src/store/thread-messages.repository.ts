@@ -25,8 +25,11 @@ interface ThreadMessageDocument extends ThreadMessage {
 }
 
 export interface ThreadMessagesRepository {
-  /** Stores the message unless one with its seq is already there. */
-  add(orgId: string, conversationId: string, message: Message, now: Date): Promise<void>;
+  /**
+   * Stores the message unless one with its seq is already there. Returns it as stored when this
+   * call inserted it, null when it was there already (in whatever state).
+   */
+  add(orgId: string, conversationId: string, message: Message, now: Date): Promise<ThreadMessage | null>;
   /** Pending messages, lowest seq first. */
   pending(orgId: string, conversationId: string, limit: number): Promise<ThreadMessage[]>;
   /** The thread's cursor: the highest seq posted or skipped, or null. Derived, never stored,
@@ -56,7 +59,7 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
 
   return {
     async add(orgId, conversationId, message, now) {
-      await upsertWithRetry(() => collection.updateOne(
+      const result = await upsertWithRetry(() => collection.updateOne(
         { _id: key(orgId, conversationId, message.seq) },
         {
           $setOnInsert: {
@@ -73,6 +76,7 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
         },
         { upsert: true },
       ));
+      return result.upsertedCount === 1 ? { orgId, conversationId, seq: message.seq, message, state: 'pending', slackTs: null, skipReason: null } : null;
     },
     async pending(orgId, conversationId, limit) {
       const docs = await collection.find({ orgId, conversationId, state: 'pending' }).sort({ seq: 1 }).limit(limit).toArray();

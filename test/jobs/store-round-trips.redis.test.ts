@@ -76,5 +76,5 @@ describe('store round trips on the hot path', () => {
 
 // Counted 2026-12-03 (docs/store-access-paths.md lists them one by one).
 const START_BOUND = 14;
-const MESSAGE_BOUND = 5;
+const MESSAGE_BOUND = 4;
 const REPLY_BOUND = 12;

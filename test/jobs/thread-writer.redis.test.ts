@@ -62,6 +62,18 @@ describe('the thread writer', () => {
     expect(okPostsIn(channel, thread!.threadTs).flatMap((c) => String(c.params.text).split('\n'))).toEqual(['Hana: first', 'Hana: second']);
   });
 
+  it('a message whose predecessor was stored but never posted (its job died) goes out after it, each once', async () => {
+    const channel = await w.freshChannel('predecessor');
+    const conversation = await openChat('Ines');
+    const { thread } = (await w.store.conversations.get(w.orgId, conversation.id))!;
+    await w.platform.visitorSays(w.orgId, conversation.id, 'one');
+    await runJob(() => processChatEvent(deps, w.events(conversation.id, 'message.created').at(-1)!));
+    await say(conversation.id, 'two'); // stored, its thread never written
+    await w.platform.visitorSays(w.orgId, conversation.id, 'three');
+    await runJob(() => processChatEvent(deps, w.events(conversation.id, 'message.created').at(-1)!));
+    expect(okPostsIn(channel, thread!.threadTs).map((c) => String(c.params.text))).toEqual(['Ines: one', 'Ines: two', 'Ines: three']);
+  });
+
   it('a combined post Slack refuses, in a thread behind the channel’s budget: the refused message is skipped at once and the others go out in order', async () => {
     const channel = await w.freshChannel('combined-refused');
     const paced = w.deps({ channelPostsPerSecond: 1 });
