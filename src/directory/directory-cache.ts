@@ -1,16 +1,17 @@
 // The directory's hot copy in Redis, shared by every web and worker process: per workspace and
-// kind (channels, users) and per sync run, a hash id → entity, a hash name → id, and two sorted
-// sets used as lexicographic indexes (full names; later words of names) for prefix search; for
-// users also a lexicographic index of emails (several people may share one, a deleted account
-// and its successor), for the mapping suggestions.
+// kind (channels, users) and per sync run, four lexicographic indexes (lex-blocks.ts): the
+// entities by id, their full names, the later words of their names (for prefix search) and, for
+// users, their emails (several people may share one, a deleted account and its successor; for
+// the mapping suggestions). Lookups by name read the names index: no separate name → id map.
 // A run is built under its own keys while it syncs and becomes current in one SET when it
 // completes, so readers never see half a directory swapped in. MongoDB holds the durable copy
 // (src/store/slack-directory.repository.ts); this cache is rebuilt from it when Redis loses it.
 //
 // Hand-written rather than RediSearch: Debian's and most managed Redis servers do not ship the
-// module, and prefix search over ZRANGEBYLEX is a few lines.
+// module, and prefix search over sorted members is a few lines.
 import type { Redis } from 'ioredis';
 import type { DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
+import { createLexBlocks, type LexEdit } from './lex-blocks.ts';
 import { MATCH, normaliseEmail, normaliseQuery, orderMatches, personNameTerms, wordSuffixes, type RankedMatch } from './search-terms.ts';
 
 export type DirectoryKind = 'channels' | 'users';
@@ -93,59 +94,103 @@ function offerable(kind: DirectoryKind, e: DirectoryEntity, includeInactive: boo
   return includeInactive || (!u.deleted && !u.isBot);
 }
 
-/** The end of a lexicographic prefix range: the prefix followed by byte 0xFF. */
-function prefixRange(prefix: string): [Buffer, Buffer] {
-  const p = Buffer.from(prefix, 'utf8');
-  return [Buffer.concat([Buffer.from('['), p]), Buffer.concat([Buffer.from('['), p, Buffer.from([0xff])])];
+
+/**
+ * An entity as the id index stores it: its id, NUL, its fields as a JSON array without their
+ * names (a third the bytes of the object: most members then fit a compact block's 64 bytes).
+ */
+function encodeEntity(kind: DirectoryKind, e: DirectoryEntity): string {
+  if (kind === 'channels') {
+    const c = e as DirectoryChannel;
+    return `${c.id}${SEP}${JSON.stringify([c.name, c.isPrivate ? 1 : 0, c.isArchived ? 1 : 0, c.isMember ? 1 : 0, c.memberCount])}`;
+  }
+  const u = e as DirectoryUser;
+  return `${u.id}${SEP}${JSON.stringify([u.username, u.displayName, u.realName, u.email, u.deleted ? 1 : 0, u.isBot ? 1 : 0])}`;
 }
 
-export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCache {
-  const base = (teamId: string, kind: DirectoryKind) => `${prefix}:dir:${teamId}:${kind}`;
-  const keys = (teamId: string, kind: DirectoryKind, runId: string) => {
-    const k = `${base(teamId, kind)}:run:${runId}`;
-    // `emailsIndexed` marks a users run written with the email index (runs cached before it
-    // existed get theirs built on first use).
-    return { byId: `${k}:id`, byName: `${k}:name`, names: `${k}:names`, words: `${k}:words`, emails: `${k}:emails`, emailsIndexed: `${k}:emails-indexed` };
-  };
+function decodeEntity(kind: DirectoryKind, member: string): DirectoryEntity {
+  const at = member.indexOf(SEP);
+  const id = member.slice(0, at);
+  const f = JSON.parse(member.slice(at + 1)) as [string, ...unknown[]];
+  if (kind === 'channels') {
+    const [name, isPrivate, isArchived, isMember, memberCount] = f as [string, number, number, number, number | null];
+    return { id, name, isPrivate: isPrivate === 1, isArchived: isArchived === 1, isMember: isMember === 1, memberCount };
+  }
+  const [username, displayName, realName, email, deleted, isBot] = f as [string, string, string, string | null, number, number];
+  return { id, username, displayName, realName, email, deleted: deleted === 1, isBot: isBot === 1 };
+}
 
-  async function entitiesById(k: ReturnType<typeof keys>, ids: string[]): Promise<Map<string, DirectoryEntity>> {
-    const out = new Map<string, DirectoryEntity>();
-    if (ids.length === 0) return out;
-    const raw = await redis.hmget(k.byId, ...ids);
-    raw.forEach((json, i) => {
-      if (json) out.set(ids[i]!, JSON.parse(json) as DirectoryEntity);
+/** The id part of an index member `term NUL id` (terms may hold anything, ids never a NUL). */
+const idOf = (member: string) => member.slice(member.lastIndexOf(SEP) + 1);
+
+/**
+ * Bumped when the layout of a run's keys changes: a deployment's older copies are then not read
+ * (lookups find no current run and rebuild the directory from MongoDB) and are freed at the next
+ * sync. 'blocks1': the indexes kept in small blocks (lex-blocks.ts); before it, one hash and one
+ * sorted set per index, and a hash of names.
+ */
+const LAYOUT = 'blocks1';
+
+export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCache {
+  const lex = createLexBlocks(redis);
+  const base = (teamId: string, kind: DirectoryKind) => `${prefix}:dir:${teamId}:${kind}`;
+  const pointer = (teamId: string, kind: DirectoryKind, which: 'current' | 'building') => `${base(teamId, kind)}:${which}:${LAYOUT}`;
+  // One root per index of a run; the braces make the run's keys one Redis Cluster slot.
+  const roots = (teamId: string, kind: DirectoryKind, runId: string) => {
+    const k = `${base(teamId, kind)}:{${LAYOUT}:${runId}}`;
+    return { byId: `${k}:id`, names: `${k}:names`, words: `${k}:words`, emails: `${k}:emails` };
+  };
+  type Roots = ReturnType<typeof roots>;
+
+  /** The index members an entity is stored under, as edits of one kind. */
+  function editsFor(op: LexEdit['op'], kind: DirectoryKind, r: Roots, e: DirectoryEntity, encoded = encodeEntity(kind, e)): LexEdit[] {
+    const edits: LexEdit[] = [{ op, root: r.byId, member: encoded }, { op, root: r.names, member: `${nameOf(kind, e).toLowerCase()}${SEP}${e.id}` }];
+    for (const t of wordTerms(kind, e)) edits.push({ op, root: r.words, member: `${t}${SEP}${e.id}` });
+    const email = emailTerm(kind, e);
+    if (email) edits.push({ op, root: r.emails, member: email });
+    return edits;
+  }
+
+  /** The stored members of these ids (raw, as `apply` must remove them), by id. */
+  async function storedMembers(r: Roots, ids: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    const found = await lex.firstWithPrefix(r.byId, unique.map((id) => `${id}${SEP}`));
+    const out = new Map<string, string>();
+    found.forEach((m, i) => {
+      if (m) out.set(unique[i]!, m);
     });
     return out;
   }
 
-  /** Ids from a lex index whose term starts with `q`, in term order, scanning in chunks. */
-  async function* prefixIds(key: string, q: string, chunk: number): AsyncGenerator<Array<{ id: string; term: string }>> {
-    const [min, max] = prefixRange(q);
-    for (let offset = 0; ; offset += chunk) {
-      const members = await redis.zrangebylex(key, min, max, 'LIMIT', offset, chunk);
+  async function entitiesById(kind: DirectoryKind, r: Roots, ids: string[]): Promise<Map<string, DirectoryEntity>> {
+    const out = new Map<string, DirectoryEntity>();
+    for (const [id, member] of await storedMembers(r, ids)) out.set(id, decodeEntity(kind, member));
+    return out;
+  }
+
+  /** Members of an index whose term starts with `q`, in term order, read in chunks. */
+  async function* prefixIds(root: string, q: string, chunk: number): AsyncGenerator<Array<{ id: string; term: string }>> {
+    let after: string | undefined;
+    for (;;) {
+      const members = await lex.withPrefix(root, q, chunk, after);
       if (members.length === 0) return;
-      yield members.map((m) => {
-        const at = m.lastIndexOf(SEP);
-        return { term: m.slice(0, at), id: m.slice(at + 1) };
-      });
+      yield members.map((m) => ({ term: m.slice(0, m.lastIndexOf(SEP)), id: idOf(m) }));
       if (members.length < chunk) return;
+      after = members.at(-1);
     }
   }
 
-  /** Builds the email index of a users run cached before the index existed. */
-  async function indexEmails(k: ReturnType<typeof keys>): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, flat] = await redis.hscan(k.byId, cursor, 'COUNT', 1000);
-      cursor = next;
-      const emails: Array<number | string> = [];
-      for (let i = 1; i < flat.length; i += 2) {
-        const email = emailTerm('users', JSON.parse(flat[i]!) as DirectoryUser);
-        if (email) emails.push(0, email);
-      }
-      if (emails.length > 0) await redis.zadd(k.emails, ...emails);
-    } while (cursor !== '0');
-    await redis.set(k.emailsIndexed, '1');
+  async function runKeys(teamId: string, kind: DirectoryKind, runId: string): Promise<string[]> {
+    return (await Promise.all(Object.values(roots(teamId, kind, runId)).map((root) => lex.keys(root)))).flat();
+  }
+
+  /** Frees what the layout before LAYOUT kept for this kind (once: its pointer goes with it). */
+  async function dropEarlierLayout(teamId: string, kind: DirectoryKind): Promise<void> {
+    const old = await redis.get(`${base(teamId, kind)}:current`);
+    const building = await redis.get(`${base(teamId, kind)}:building`);
+    const runs = [old, building].filter((r): r is string => r !== null);
+    const keysOf = (run: string) => ['id', 'name', 'names', 'words', 'emails', 'emails-indexed'].map((s) => `${base(teamId, kind)}:run:${run}:${s}`);
+    await redis.unlink(`${base(teamId, kind)}:current`, `${base(teamId, kind)}:building`, ...runs.flatMap(keysOf));
   }
 
   const appInChannelKey = (teamId: string, channelId: string) => `${prefix}:dir:${teamId}:app-in:${channelId}`;
@@ -161,99 +206,57 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
       await redis.del(appInChannelKey(teamId, channelId));
     },
     async currentRun(teamId, kind) {
-      return redis.get(`${base(teamId, kind)}:current`);
+      return redis.get(pointer(teamId, kind, 'current'));
     },
     async buildingRun(teamId, kind) {
-      return redis.get(`${base(teamId, kind)}:building`);
+      return redis.get(pointer(teamId, kind, 'building'));
     },
     async setBuilding(teamId, kind, runId) {
-      await redis.set(`${base(teamId, kind)}:building`, runId);
+      await redis.set(pointer(teamId, kind, 'building'), runId);
     },
     async makeCurrent(teamId, kind, runId) {
       const [[, previous]] = (await redis
         .multi()
-        .getset(`${base(teamId, kind)}:current`, runId)
-        .del(`${base(teamId, kind)}:building`)
+        .getset(pointer(teamId, kind, 'current'), runId)
+        .del(pointer(teamId, kind, 'building'))
         .exec()) as [[Error | null, string | null], unknown];
+      await dropEarlierLayout(teamId, kind);
       return previous === runId ? null : previous;
     },
     async writePage(teamId, kind, runId, entities) {
-      if (entities.length === 0) return;
-      const k = keys(teamId, kind, runId);
-      const byId: string[] = [];
-      const byName: string[] = [];
-      const names: Array<number | string> = [];
-      const words: Array<number | string> = [];
-      const emails: Array<number | string> = [];
-      for (const e of entities) {
-        const name = nameOf(kind, e);
-        byId.push(e.id, JSON.stringify(e));
-        byName.push(name, e.id);
-        names.push(0, `${name.toLowerCase()}${SEP}${e.id}`);
-        for (const t of wordTerms(kind, e)) words.push(0, `${t}${SEP}${e.id}`);
-        const email = emailTerm(kind, e);
-        if (email) emails.push(0, email);
-      }
-      const p = redis.pipeline().hset(k.byId, ...byId).hset(k.byName, ...byName).zadd(k.names, ...names);
-      if (words.length > 0) p.zadd(k.words, ...words);
-      if (emails.length > 0) p.zadd(k.emails, ...emails);
-      if (kind === 'users') p.set(k.emailsIndexed, '1');
-      await p.exec();
+      const r = roots(teamId, kind, runId);
+      await lex.edit(entities.flatMap((e) => editsFor('add', kind, r, e)));
     },
     async apply(teamId, runId, change) {
       const kind = change.kind;
-      const k = keys(teamId, kind, runId);
+      const r = roots(teamId, kind, runId);
       const id = change.op === 'put' ? change.entity.id : change.id;
-      const oldJson = await redis.hget(k.byId, id);
-      const old = oldJson ? (JSON.parse(oldJson) as DirectoryEntity) : null;
+      const oldMember = (await storedMembers(r, [id])).get(id);
+      const old = oldMember ? decodeEntity(kind, oldMember) : null;
+      if (change.op === 'patch' && !old) return; // a change to something this run never saw
       let next: DirectoryEntity | null;
       if (change.op === 'put') next = change.entity;
-      else if (change.op === 'patch') next = old ? ({ ...old, ...change.fields } as DirectoryEntity) : null;
+      else if (change.op === 'patch') next = { ...old!, ...change.fields } as DirectoryEntity;
       else next = null;
-      if (change.op === 'patch' && !old) return; // a change to something this run never saw
-
-      const m = redis.multi();
-      if (old) {
-        const oldName = nameOf(kind, old);
-        m.zrem(k.names, `${oldName.toLowerCase()}${SEP}${id}`);
-        const oldWords = wordTerms(kind, old);
-        if (oldWords.length > 0) m.zrem(k.words, ...oldWords.map((t) => `${t}${SEP}${id}`));
-        const oldEmail = emailTerm(kind, old);
-        if (oldEmail) m.zrem(k.emails, oldEmail);
-        m.hdel(k.byId, id);
-      }
-      if (next) {
-        const name = nameOf(kind, next);
-        m.hset(k.byId, id, JSON.stringify(next)).hset(k.byName, name, id).zadd(k.names, 0, `${name.toLowerCase()}${SEP}${id}`);
-        const words = wordTerms(kind, next);
-        if (words.length > 0) m.zadd(k.words, ...words.flatMap((t) => [0, `${t}${SEP}${id}`]));
-        const email = emailTerm(kind, next);
-        if (email) m.zadd(k.emails, 0, email);
-      }
-      await m.exec();
-      // The old name may now belong to another entity (two renames crossing): only drop our own.
-      if (old && (!next || nameOf(kind, next) !== nameOf(kind, old))) {
-        const oldName = nameOf(kind, old);
-        if ((await redis.hget(k.byName, oldName)) === id) await redis.hdel(k.byName, oldName);
-      }
+      // One script: readers see the entity before or after, in every index at once.
+      await lex.edit([...(old ? editsFor('remove', kind, r, old, oldMember) : []), ...(next ? editsFor('add', kind, r, next) : [])]);
     },
     async dropRun(teamId, kind, runId) {
-      const k = keys(teamId, kind, runId);
-      await redis.unlink(...Object.values(k));
+      const keys = await runKeys(teamId, kind, runId);
+      if (keys.length > 0) await redis.unlink(...keys);
     },
     async get(teamId, kind, runId, id) {
-      const json = await redis.hget(keys(teamId, kind, runId).byId, id);
-      return json ? (JSON.parse(json) as DirectoryEntity) : null;
+      return (await entitiesById(kind, roots(teamId, kind, runId), [id])).get(id) ?? null;
     },
     async getByName(teamId, kind, runId, name) {
-      const k = keys(teamId, kind, runId);
-      const id = await redis.hget(k.byName, name);
-      if (!id) return null;
-      const found = (await entitiesById(k, [id])).get(id) ?? null;
-      return found && nameOf(kind, found) === name ? found : null;
+      const r = roots(teamId, kind, runId);
+      // Names are indexed in lower case: the exact name is among the few sharing it.
+      const ids = (await lex.withPrefix(r.names, `${name.toLowerCase()}${SEP}`, 10)).map(idOf);
+      const found = await entitiesById(kind, r, ids);
+      return ids.map((id) => found.get(id)).find((e) => e !== undefined && nameOf(kind, e) === name) ?? null;
     },
     async search(teamId, kind, runId, query, options) {
-      const k = keys(teamId, kind, runId);
+      const r = roots(teamId, kind, runId);
       const q = normaliseQuery(query);
       const includeInactive = options.includeInactive ?? false;
       const limit = options.limit;
@@ -263,10 +266,10 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
 
       // Each index in term order, until it has given `limit` offerable entities: best matches
       // come first within an index, and the indexes are asked best first.
-      const fromIndex = async (key: string, rankOf: (term: string) => RankedMatch['rank']) => {
+      const fromIndex = async (root: string, rankOf: (term: string) => RankedMatch['rank']) => {
         let taken = 0;
-        for await (const batch of prefixIds(key, q, chunk)) {
-          const found = await entitiesById(k, batch.map((b) => b.id));
+        for await (const batch of prefixIds(root, q, chunk)) {
+          const found = await entitiesById(kind, r, batch.map((b) => b.id));
           for (const { id, term } of batch) {
             const e = found.get(id);
             if (!e || !offerable(kind, e, includeInactive) || entities.has(id)) continue;
@@ -276,18 +279,16 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
           }
         }
       };
-      await fromIndex(k.names, (term) => (term === q ? MATCH.exact : MATCH.namePrefix));
-      if (ranked.length < limit && q !== '') await fromIndex(k.words, () => MATCH.word);
+      await fromIndex(r.names, (term) => (term === q ? MATCH.exact : MATCH.namePrefix));
+      if (ranked.length < limit && q !== '') await fromIndex(r.words, () => MATCH.word);
       return orderMatches(ranked).slice(0, limit).map((m) => entities.get(m.id)!);
     },
     async usersByEmail(teamId, runId, email) {
       const wanted = normaliseEmail(email);
       if (!wanted) return [];
-      const k = keys(teamId, 'users', runId);
-      if (!(await redis.exists(k.emailsIndexed))) await indexEmails(k);
-      const [min, max] = prefixRange(`${wanted}${SEP}`);
-      const ids = (await redis.zrangebylex(k.emails, min, max)).map((m) => m.slice(m.lastIndexOf(SEP) + 1));
-      const found = await entitiesById(k, ids);
+      const r = roots(teamId, 'users', runId);
+      const ids = (await lex.withPrefix(r.emails, `${wanted}${SEP}`, 100)).map(idOf);
+      const found = await entitiesById('users', r, ids);
       // An entry a concurrent change made stale is dropped by checking the user's email itself.
       return ids.flatMap((id) => {
         const u = found.get(id) as DirectoryUser | undefined;
@@ -295,10 +296,11 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
       });
     },
     async memoryBytes(teamId, kind, runId) {
-      const k = keys(teamId, kind, runId);
-      let total = 0;
-      for (const key of Object.values(k)) total += Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
-      return total;
+      const keys = await runKeys(teamId, kind, runId);
+      const p = redis.pipeline();
+      for (const key of keys) p.call('MEMORY', 'USAGE', key, 'SAMPLES', '0');
+      const answers = (await p.exec()) ?? [];
+      return answers.reduce((sum, [, bytes]) => sum + Number(bytes ?? 0), 0);
     },
     async nextChangeSeq(teamId) {
       return redis.incr(`${prefix}:dir:${teamId}:change-seq`);

@@ -172,22 +172,29 @@ describe('directory cache: users by email', () => {
     expect(await emailsOf(cache, 'r1', 'cy@example.com')).toEqual([]);
   });
 
-  it('a run cached before the email index existed gets its index built on first use', async () => {
+  it('a run the previous layout cached is not read, and the next completed sync frees it', async () => {
     const prefix = uniquePrefix('dir');
+    // What the layout before the block indexes left in Redis: a current run's hashes and sets.
+    const old = `${prefix}:dir:T1:users`;
+    await redis.set(`${old}:current`, 'r0');
+    await redis.hset(`${old}:run:r0:id`, 'U1', JSON.stringify(user('U1', 'ana', { email: 'ana@example.com' })));
+    await redis.zadd(`${old}:run:r0:names`, 0, 'ana\u0000U1');
     const cache = createDirectoryCache(redis, prefix);
-    await cache.writePage('T1', 'users', 'r1', [user('U1', 'ana', { email: 'ana@example.com' }), user('U2', 'bob', { email: 'bob@example.com' })]);
-    // What an older version left in Redis: the run's users, no email index.
-    await redis.del(`${prefix}:dir:T1:users:run:r1:emails`, `${prefix}:dir:T1:users:run:r1:emails-indexed`);
-    expect(await emailsOf(cache, 'r1', 'BOB@example.com')).toEqual(['U2']);
-    expect(await redis.exists(`${prefix}:dir:T1:users:run:r1:emails-indexed`)).toBe(1);
+    // No current run: the lookup rebuilds the directory from MongoDB (directory-lookup.ts).
+    expect(await cache.currentRun('T1', 'users')).toBeNull();
+    await cache.writePage('T1', 'users', 'r1', [user('U1', 'ana', { email: 'ana@example.com' })]);
+    await cache.makeCurrent('T1', 'users', 'r1');
+    expect(await emailsOf(cache, 'r1', 'ANA@example.com')).toEqual(['U1']);
+    expect(await redis.exists(`${old}:current`, `${old}:run:r0:id`, `${old}:run:r0:names`)).toBe(0);
   });
 
-  it('dropRun frees the email index too', async () => {
+  it('dropRun frees every key of the run', async () => {
     const prefix = uniquePrefix('dir');
     const cache = createDirectoryCache(redis, prefix);
-    await cache.writePage('T1', 'users', 'r1', [user('U1', 'ana', { email: 'ana@example.com' })]);
+    await cache.writePage('T1', 'users', 'r1', Array.from({ length: 500 }, (_, i) => user(`U${i}`, `user${i}`, { email: `user${i}@example.com`, realName: `Person ${i}` })));
+    expect(await redis.keys(`${prefix}:*`)).not.toHaveLength(0);
     await cache.dropRun('T1', 'users', 'r1');
-    expect(await redis.exists(`${prefix}:dir:T1:users:run:r1:emails`, `${prefix}:dir:T1:users:run:r1:emails-indexed`)).toBe(0);
+    expect(await redis.keys(`${prefix}:*`)).toEqual([]);
     expect(await cache.memoryBytes('T1', 'users', 'r1')).toBe(0);
   });
 });

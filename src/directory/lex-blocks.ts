@@ -1,0 +1,145 @@
+// A lexicographic index in Redis that costs a few bytes per member instead of a hundred: the
+// members of one logical sorted set are kept in many small sorted sets ("blocks") of at most
+// BLOCK_MAX members each, plus a directory sorted set of each block's lower bound. Redis stores a
+// sorted set of up to 128 members of up to 64 bytes as one compact listpack (`zset-max-listpack-*`,
+// the defaults every managed Redis keeps), and one big set as a skiplist with ~90 bytes of
+// pointers per member: a 100,000-channel workspace's directory took 90 MB as big sets and
+// takes about a quarter of that in blocks (docs/store-access-paths.md, "The directory").
+//
+// Hand-written: RediSearch would do this but Debian's and most managed Redis servers lack the
+// module. Every change and read is one Lua script, so a reader never sees a block half split.
+// A block's key is its root plus its lower bound (the bound '' is the first block), so all of an
+// index's keys derive from the root: put a Redis Cluster hash tag in the root and they share a slot.
+import type { Redis } from 'ioredis';
+
+/** Below Redis's default `zset-max-listpack-entries` (128): a block never leaves the compact encoding by size. */
+const BLOCK_MAX = 120;
+
+// Finds the block holding `x`: the greatest lower bound ≤ x. `add` creates the first block.
+const common = `
+local function block_of(root, x)
+  return redis.call('ZREVRANGEBYLEX', root .. ':dir', '[' .. x, '-', 'LIMIT', 0, 1)[1]
+end
+`;
+
+/** ARGV: op ('a' add, 'r' remove), root, member, repeated. Removes and adds in the order given. */
+const editScript = `${common}
+for i = 1, #ARGV, 3 do
+  local op, root, m = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local b = block_of(root, m)
+  if op == 'a' then
+    if not b then
+      b = ''
+      redis.call('ZADD', root .. ':dir', 0, '')
+    end
+    local k = root .. ':b:' .. b
+    redis.call('ZADD', k, 0, m)
+    local n = redis.call('ZCARD', k)
+    if n > ${BLOCK_MAX} then
+      local half = math.floor(n / 2)
+      local upper = redis.call('ZRANGE', k, half, -1)
+      redis.call('ZREMRANGEBYRANK', k, half, -1)
+      local nk = root .. ':b:' .. upper[1]
+      for j = 1, #upper do redis.call('ZADD', nk, 0, upper[j]) end
+      redis.call('ZADD', root .. ':dir', 0, upper[1])
+    end
+  elseif b then
+    local k = root .. ':b:' .. b
+    redis.call('ZREM', k, m)
+    if b ~= '' and redis.call('ZCARD', k) == 0 then
+      redis.call('DEL', k)
+      redis.call('ZREM', root .. ':dir', b)
+    end
+  end
+end
+return 0
+`;
+
+/**
+ * ARGV: root, start (inclusive '[' or exclusive '(' lex bound), max (lex bound), count.
+ * Up to count members from start to max, in order, across blocks.
+ */
+const rangeScript = `${common}
+local root, start, max, count = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local b = block_of(root, string.sub(start, 2))
+if not b then return {} end
+local out = {}
+while true do
+  local got = redis.call('ZRANGEBYLEX', root .. ':b:' .. b, start, max, 'LIMIT', 0, count - #out)
+  for j = 1, #got do out[#out + 1] = got[j] end
+  if #out >= count then break end
+  local nb = redis.call('ZRANGEBYLEX', root .. ':dir', '(' .. b, max, 'LIMIT', 0, 1)[1]
+  if not nb then break end
+  b = nb
+end
+return out
+`;
+
+/** ARGV: root, then prefixes. For each prefix, the first member starting with it, or ''. */
+const firstScript = `${common}
+local root = ARGV[1]
+local out = {}
+for i = 2, #ARGV do
+  local p = ARGV[i]
+  local b = block_of(root, p)
+  local m = b and redis.call('ZRANGEBYLEX', root .. ':b:' .. b, '[' .. p, '[' .. p .. '\\255', 'LIMIT', 0, 1)[1]
+  if not m and b then
+    -- The member may open the next block.
+    local nb = redis.call('ZRANGEBYLEX', root .. ':dir', '(' .. b, '+', 'LIMIT', 0, 1)[1]
+    if nb then m = redis.call('ZRANGEBYLEX', root .. ':b:' .. nb, '[' .. p, '[' .. p .. '\\255', 'LIMIT', 0, 1)[1] end
+  end
+  out[#out + 1] = m or ''
+end
+return out
+`;
+
+/** One change to an index: add or remove `member` in the index rooted at `root`. */
+export interface LexEdit {
+  op: 'add' | 'remove';
+  root: string;
+  member: string;
+}
+
+/** Edits per script call: keeps one call's time in Redis to a few milliseconds during a sync. */
+const EDITS_PER_CALL = 2000;
+
+const lexBound = (kind: '[' | '(', s: string | Buffer) => Buffer.concat([Buffer.from(kind), Buffer.isBuffer(s) ? s : Buffer.from(s, 'utf8')]);
+
+export function createLexBlocks(redis: Redis) {
+  return {
+    /** Applies edits in order, each call atomically (a sync's page may take more than one call). */
+    async edit(edits: LexEdit[]): Promise<void> {
+      for (let i = 0; i < edits.length; i += EDITS_PER_CALL) {
+        const chunk = edits.slice(i, i + EDITS_PER_CALL);
+        const args = chunk.flatMap((e) => [e.op === 'add' ? 'a' : 'r', e.root, e.member]);
+        await redis.eval(editScript, 1, `${chunk[0]!.root}:dir`, ...args);
+      }
+    },
+
+    /**
+     * Members starting with `prefix`, in order, up to `count`; after `after` (a member a previous
+     * call returned) when given.
+     */
+    async withPrefix(root: string, prefix: string, count: number, after?: string): Promise<string[]> {
+      const p = Buffer.from(prefix, 'utf8');
+      const start = after === undefined ? lexBound('[', p) : lexBound('(', after);
+      const max = lexBound('[', Buffer.concat([p, Buffer.from([0xff])]));
+      return (await redis.eval(rangeScript, 1, `${root}:dir`, root, start, max, count)) as string[];
+    },
+
+    /** For each prefix, the first member that starts with it, or null. */
+    async firstWithPrefix(root: string, prefixes: string[]): Promise<Array<string | null>> {
+      if (prefixes.length === 0) return [];
+      const found = (await redis.eval(firstScript, 1, `${root}:dir`, root, ...prefixes)) as string[];
+      return found.map((m) => (m === '' ? null : m));
+    },
+
+    /** Every key the index uses (its directory and blocks): for freeing and measuring it. */
+    async keys(root: string): Promise<string[]> {
+      const bounds = await redis.zrangeBuffer(`${root}:dir`, 0, -1);
+      return [`${root}:dir`, ...bounds.map((b) => Buffer.concat([Buffer.from(`${root}:b:`), b]).toString('utf8'))];
+    },
+  };
+}
+
+export type LexBlocks = ReturnType<typeof createLexBlocks>;
