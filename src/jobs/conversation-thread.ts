@@ -170,8 +170,12 @@ async function openThread(deps: WorkerDeps, record: ConversationRecord, stillHel
   const { orgId, conversationId } = record;
   const log = deps.logger.child({ orgId, conversationId });
   // Read side by side, the routing facts too: each is a round trip on the path to the chat's first post.
-  const facts = routingFacts(deps, record);
-  facts.catch(() => undefined); // awaited below only when a notification is sent; its failure is then thrown there
+  // The settings once, for the routing and the first reminder.
+  const settings = deps.store.orgSettings.get(orgId);
+  const facts = routingFacts(deps, record, settings);
+  // Awaited below only when a notification is sent (or a reminder scheduled); a failure is thrown there.
+  facts.catch(() => undefined);
+  settings.catch(() => undefined);
   const [installation, claimed] = await Promise.all([deps.store.installations.findByOrg(orgId), deps.store.conversations.claimedThread(orgId, conversationId)]);
   const token = installation ? await deps.store.installations.botToken(installation.teamId) : null;
   if (!installation || !token) {
@@ -181,7 +185,7 @@ async function openThread(deps: WorkerDeps, record: ConversationRecord, stillHel
   // A job that died after claiming the thread but before recording it: finish that, post nothing new.
   if (claimed) {
     await deps.store.conversations.settleThread(orgId, conversationId, claimed, deps.now());
-    await scheduleFirstReminder(deps, orgId, conversationId);
+    await scheduleFirstReminder(deps, orgId, conversationId, settings);
     log.info({ ...claimed.thread }, 'thread claimed by a job that died: recorded');
     return { ...record, thread: claimed.thread, notification: claimed.notification, plannedThreads: claimed.planned, undeliverableReason: null };
   }
@@ -195,7 +199,7 @@ async function openThread(deps: WorkerDeps, record: ConversationRecord, stillHel
     log.error({ thread: delivered.thread }, 'conversation already had a thread: a second parent message was posted');
     return null;
   }
-  await scheduleFirstReminder(deps, orgId, conversationId);
+  await scheduleFirstReminder(deps, orgId, conversationId, settings);
   log.info({ ...delivered.thread, rule: delivered.notification.rule, reason: delivered.notification.reason, moreThreads: delivered.planned.length }, 'thread opened');
   return { ...record, thread: delivered.thread, notification: delivered.notification, plannedThreads: delivered.planned, undeliverableReason: null };
 }

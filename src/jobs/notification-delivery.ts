@@ -6,6 +6,7 @@
 // target works.
 import type { WorkerDeps } from './worker-deps.ts';
 import type { ConversationRecord, NotificationRecord, PlannedThread, SlackThreadRef } from '../store/index.ts';
+import type { OrgSettings } from '../store/org-settings.repository.ts';
 import { routeNotification, type NotifyTarget, type RoutingAgent, type RoutingDecision, type RoutingInput } from '../routing/notification-router.ts';
 import { parentMessage, type ParentStatus } from '../slack/format/conversation-messages.ts';
 import { SlackApiError, contentRefusalCodes } from '../slack/slack-errors.ts';
@@ -28,13 +29,14 @@ export type DeliveryResult =
   | { ok: true; thread: SlackThreadRef; notification: NotificationRecord; planned: PlannedThread[] }
   | { ok: false; reason: string };
 
-export async function routingFacts(deps: WorkerDeps, record: ConversationRecord): Promise<Omit<RoutingInput, 'unusable'>> {
+/** `settingsRead`: the org's settings when the caller reads them for more than routing (one read, not two). */
+export async function routingFacts(deps: WorkerDeps, record: ConversationRecord, settingsRead?: Promise<OrgSettings | null>): Promise<Omit<RoutingInput, 'unusable'>> {
   const { orgId } = record;
   const conversation = record.conversation!;
   const [directory, mappings, settings] = await Promise.all([
     freshDirectory(deps, orgId),
     deps.store.agentMappings.listForOrg(orgId),
-    deps.store.orgSettings.get(orgId),
+    settingsRead ?? deps.store.orgSettings.get(orgId),
   ]);
   const slackUserOf = new Map(mappings.map((m) => [m.agentId, m.slackUserId]));
   const agents = new Map<string, RoutingAgent>(
