@@ -21,6 +21,10 @@ export type DirectoryEntity = DirectoryChannel | DirectoryUser;
 export type DirectoryChange =
   | { op: 'put'; kind: 'channels'; entity: DirectoryChannel }
   | { op: 'put'; kind: 'users'; entity: DirectoryUser }
+  // From channel_created, which knows the channel only as it was created: stored when the run
+  // lacks it, and otherwise nothing (a sync page, a join or a rename the run has is as new or newer;
+  // the event may be handled after them, or replayed over a page fetched after it).
+  | { op: 'add'; kind: 'channels'; entity: DirectoryChannel }
   | { op: 'patch'; kind: 'channels'; id: string; fields: Partial<Omit<DirectoryChannel, 'id'>> }
   | { op: 'remove'; kind: DirectoryKind; id: string };
 
@@ -230,12 +234,13 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
     async apply(teamId, runId, change) {
       const kind = change.kind;
       const r = roots(teamId, kind, runId);
-      const id = change.op === 'put' ? change.entity.id : change.id;
+      const id = change.op === 'put' || change.op === 'add' ? change.entity.id : change.id;
       const oldMember = (await storedMembers(r, [id])).get(id);
       const old = oldMember ? decodeEntity(kind, oldMember) : null;
       if (change.op === 'patch' && !old) return; // a change to something this run never saw
+      if (change.op === 'add' && old) return;
       let next: DirectoryEntity | null;
-      if (change.op === 'put') next = change.entity;
+      if (change.op === 'put' || change.op === 'add') next = change.entity;
       else if (change.op === 'patch') next = { ...old!, ...change.fields } as DirectoryEntity;
       else next = null;
       // One script: readers see the entity before or after, in every index at once.

@@ -26,7 +26,7 @@ export function directoryChangeOf(event: DirectoryEvent, botUserId: string): Dir
   switch (event.type) {
     case 'channel_created': {
       const channel = channelObject && toDirectoryChannel(channelObject);
-      return channel ? { op: 'put', kind: 'channels', entity: channel } : null;
+      return channel ? { op: 'add', kind: 'channels', entity: channel } : null;
     }
     case 'channel_rename':
     case 'group_rename':

@@ -117,6 +117,17 @@ describe('directory cache: changes', () => {
     expect(await names('')).toEqual([]);
   });
 
+  it('a channel_created handled after the app joined (or replayed over a fresher page) keeps what the run knows', async () => {
+    const { cache } = await channelsIn('r1', []);
+    const created = ch('C1', 'bench-1', { isMember: false, memberCount: null });
+    await cache.apply('T1', 'r1', { op: 'add', kind: 'channels', entity: created });
+    expect(await cache.get('T1', 'channels', 'r1', 'C1')).toEqual(created);
+    await cache.apply('T1', 'r1', { op: 'put', kind: 'channels', entity: ch('C1', 'bench-1', { isMember: true, memberCount: 3 }) });
+    // The creation event again, late: the app is still in the channel.
+    await cache.apply('T1', 'r1', { op: 'add', kind: 'channels', entity: created });
+    expect(await cache.get('T1', 'channels', 'r1', 'C1')).toMatchObject({ isMember: true, memberCount: 3 });
+  });
+
   it('the app added to a private channel: offered from then on', async () => {
     const { cache, names } = await channelsIn('r1', []);
     await cache.apply('T1', 'r1', { op: 'put', kind: 'channels', entity: ch('G1', 'vip-deals', { isPrivate: true, isMember: true }) });

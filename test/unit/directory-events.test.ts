@@ -8,7 +8,7 @@ describe('directoryChangeOf', () => {
   it.each([
     {
       event: { type: 'channel_created', channel: { id: 'C1', name: 'deals', created: 1, creator: 'U1' } },
-      change: { op: 'put', kind: 'channels', entity: { id: 'C1', name: 'deals', isPrivate: false, isArchived: false, isMember: false, memberCount: null } },
+      change: { op: 'add', kind: 'channels', entity: { id: 'C1', name: 'deals', isPrivate: false, isArchived: false, isMember: false, memberCount: null } },
     },
     { event: { type: 'channel_rename', channel: { id: 'C1', name: 'big-deals', created: 1 } }, change: { op: 'patch', kind: 'channels', id: 'C1', fields: { name: 'big-deals' } } },
     { event: { type: 'group_rename', channel: { id: 'G1', name: 'secret', created: 1 } }, change: { op: 'patch', kind: 'channels', id: 'G1', fields: { name: 'secret' } } },
