@@ -68,7 +68,13 @@ export async function freshDirectory(deps: WorkerDeps, orgId: string, options: {
   const cached = await deps.store.platformDirectory.load(orgId);
   const fresh = (d: typeof cached) => Boolean(d.fetchedAt && deps.now().getTime() - d.fetchedAt.getTime() < DIRECTORY_MAX_AGE_MS);
   if (!options.force && fresh(cached)) return cached;
-  const lock = await acquireWithin(deps.locks, `platform-directory:${orgId}`, { waitMs: REFRESH_WAIT_MS, leaseMs: REFRESH_LEASE_MS });
+  const name = `platform-directory:${orgId}`;
+  // Merely old (not missing, nothing unknown asked for): whoever holds the lock is refreshing it,
+  // and this chat routes with what there is. Waiting would line every chat starting meanwhile up
+  // behind the lock, each taking it in turn to find the refresh done (one of 200 waited 6 s).
+  const lock = !options.force && cached.fetchedAt
+    ? await deps.locks.tryAcquire(name, REFRESH_LEASE_MS)
+    : await acquireWithin(deps.locks, name, { waitMs: REFRESH_WAIT_MS, leaseMs: REFRESH_LEASE_MS });
   if (!lock) {
     // Another process has been refreshing for a while: route with what there is, or come back.
     if (cached.fetchedAt) return cached;
