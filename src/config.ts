@@ -21,15 +21,22 @@ const encryptionKey = z.string().transform((value, ctx) => {
   return bytes;
 });
 
-const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+/** What the release phase needs (src/store/release-main.ts): the store and the log level. */
+const storeFields = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL'),
+  MONGODB_DB: z.string().min(1).default('threadbridge'),
+};
+
+const schema = z.object({
+  ...storeFields,
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: digits.pipe(z.number().int().min(0).max(65535)).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: url,
   REDIS_URL: urlWith('redis:', 'rediss:'),
-  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL'),
-  MONGODB_DB: z.string().min(1).default('threadbridge'),
+  // Heroku Redis serves TLS (rediss://) with a self-signed certificate: 'true' accepts it unverified.
+  REDIS_TLS_SKIP_VERIFY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   QUEUE_PREFIX: z.string().min(1).default('threadbridge'),
   TOKEN_ENCRYPTION_KEY: encryptionKey,
   SLACK_SIGNING_SECRET: z.string().min(1),
@@ -81,6 +88,9 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+/** Every variable the processes read: README's Configuration table and .env.example name the same (a test checks). */
+export const configVariables: readonly string[] = Object.keys(schema.shape);
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -90,9 +100,21 @@ export class ConfigError extends Error {
 
 /** Parses the given environment (process.env by default); throws one ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  return parseEnv(schema, env);
+}
+
+export type StoreConfig = z.infer<typeof storeSchema>;
+const storeSchema = z.object(storeFields);
+
+/** The release phase's part of the configuration: it runs before the rest may be set (app.json's postdeploy). */
+export function loadStoreConfig(env: Record<string, string | undefined> = process.env): StoreConfig {
+  return parseEnv(storeSchema, env);
+}
+
+function parseEnv<T extends z.ZodType>(parser: T, env: Record<string, string | undefined>): z.infer<T> {
   // Empty strings count as unset, as in most env-file tooling.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = schema.safeParse(cleaned);
+  const result = parser.safeParse(cleaned);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.');

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0',
       MONGODB_DB: 'threadbridge',
       QUEUE_PREFIX: 'threadbridge',
+      REDIS_TLS_SKIP_VERIFY: false,
       SLACK_API_URL: 'https://slack.com/api/',
       SLACK_AUTHORIZE_URL: 'https://slack.com/oauth/v2/authorize',
       WORKER_CONCURRENCY: 16,

@@ -1,0 +1,64 @@
+// The files an operator configures Threadbridge from say the same thing as the code: README's
+// Configuration table, .env.example and app.json name exactly the variables src/config.ts reads;
+// app.json asks for every variable the processes cannot start without; the Procfile has the
+// release phase that creates the indexes, and the compose file needs nothing beyond a .env.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { configVariables, loadConfig } from '../../src/config.ts';
+
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+const sorted = (names: Iterable<string>) => [...new Set(names)].sort();
+
+function readmeVariables(): string[] {
+  const readme = read('README.md');
+  const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+  const rows = section.split('\n').filter((line) => line.startsWith('| `'));
+  return rows.flatMap((row) => [...row.split('|')[1]!.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]!));
+}
+
+function envExampleVariables(): string[] {
+  return read('.env.example').split('\n').flatMap((line) => {
+    const m = /^#? ?([A-Z][A-Z0-9_]*)=/.exec(line);
+    return m ? [m[1]!] : [];
+  });
+}
+
+const appJson = JSON.parse(read('app.json')) as { env: Record<string, { required?: boolean; generator?: string; value?: string }>; scripts: { postdeploy: string } };
+
+describe('configuration files', () => {
+  it('README, .env.example and app.json name the variables src/config.ts reads', () => {
+    expect(sorted(readmeVariables())).toEqual(sorted(configVariables));
+    expect(sorted(envExampleVariables())).toEqual(sorted(configVariables));
+    // app.json: every variable but the ones the Redis add-on, or nobody on Heroku, sets.
+    const notOnHeroku = ['REDIS_URL', 'PORT', 'HOST', 'SLACK_API_URL', 'SLACK_AUTHORIZE_URL', 'SLACK_RATE_WINDOW_MS', 'QUEUE_PREFIX', 'THREAD_GAP_WAIT_MS', 'WEBHOOK_BODY_LIMIT_BYTES', 'SLACK_CHANNEL_POSTS_PER_SECOND', 'SLACK_WORKSPACE_POSTS_PER_SECOND', 'DIRECTORY_RESYNC_HOURS'];
+    expect(sorted(Object.keys(appJson.env))).toEqual(sorted(configVariables.filter((v) => !notOnHeroku.includes(v))));
+  });
+
+  it('app.json asks for, or generates, every variable the processes need, and its generated secrets are valid', () => {
+    // What loadConfig reports missing from an empty environment, but for the add-on's REDIS_URL.
+    let missing: string[] = [];
+    try {
+      loadConfig({});
+    } catch (error) {
+      missing = (error as { problems: string[] }).problems.filter((p) => p.endsWith('is required but not set')).map((p) => p.split(' ')[0]!);
+    }
+    expect(missing.length).toBeGreaterThan(5);
+    for (const name of missing.filter((n) => n !== 'REDIS_URL')) {
+      const entry = appJson.env[name];
+      expect(entry, name).toBeDefined();
+      expect(entry!.required === true || entry!.generator === 'secret', name).toBe(true);
+    }
+    // Heroku's generated secrets are 64 hex characters: each such variable must take one.
+    const generated = Object.fromEntries(Object.entries(appJson.env).filter(([, e]) => e.generator === 'secret').map(([name]) => [name, 'ab'.repeat(32)]));
+    const given = Object.fromEntries(missing.map((name) => [name, name.endsWith('_URL') ? (name === 'MONGODB_URL' ? 'mongodb://db.example' : name === 'REDIS_URL' ? 'rediss://redis.example:6380' : 'https://x.example') : 'set']));
+    const defaults = Object.fromEntries(Object.entries(appJson.env).filter(([, e]) => e.value !== undefined).map(([name, e]) => [name, e.value!]));
+    expect(() => loadConfig({ ...given, ...defaults, ...generated, CHAT_WEBHOOK_SECRET: 'another secret' })).not.toThrow();
+  });
+
+  it('the Procfile runs the release phase app.json runs after the first deploy, and the compose file reads .env', () => {
+    const procfile = Object.fromEntries(read('Procfile').trim().split('\n').map((line) => line.split(/:\s+/, 2) as [string, string]));
+    expect(Object.keys(procfile).sort()).toEqual(['release', 'web', 'worker']);
+    expect(procfile['release']).toBe(appJson.scripts.postdeploy);
+    expect(read('docker-compose.yml')).toMatch(/env_file: \.env/);
+  });
+});
