@@ -131,6 +131,7 @@ async function runRound(product: Launched, groupIds: string[], channelIds: Set<s
 
   // 1. Chat starts: every chat's webhook at once, until every parent is in Slack.
   const startedAt = performance.now();
+  const wallStart = Date.now();
   const conversations = await Promise.all(
     Array.from({ length: CHATS }, (_, i) => platform.startConversation(orgId, { routingGroupId: groupIds[i % groupIds.length]!, visitor: { name: `Visitor ${tag}-${i}` } })),
   );
@@ -141,6 +142,9 @@ async function runRound(product: Launched, groupIds: string[], channelIds: Set<s
     return parents >= CHATS ? true : undefined;
   }, 300_000, () => `${parents} of ${CHATS} parents`);
   const chatStartSeconds = (performance.now() - startedAt) / 1000;
+  // A webhook the web process did not take on the first attempt waits for the platform's retry (10 s).
+  const failedDeliveries = platform.deliveries().filter((d) => !d.ok && d.type === 'conversation.started' && d.at >= wallStart);
+  if (failedDeliveries.length > 0) console.log(`  ${tag}: ${failedDeliveries.length} conversation.started deliveries failed first: ${failedDeliveries.map((d) => d.error ?? d.status).join(', ')}`);
 
   // 2. Messages: every chat's visitor writes MESSAGES times, all chats at once.
   const expected = new Set<string>();
