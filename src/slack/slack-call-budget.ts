@@ -3,9 +3,13 @@
 // windows, so this is a sliding window log (a sorted set of call times), not a token bucket:
 // a bucket's refill would allow more calls in some 60-second window than the tier does.
 //
-// A call is counted from when it is sent and re-stamped when its answer arrives. Slack times a
-// call on arrival, which lies between the two; counting from the answer means two calls a
-// window apart here are at least a window apart there, however the latencies differ.
+// A call is counted from a moment after it is sent (the arrival margin) and re-stamped when its
+// answer arrives. Slack times a call on arrival, which lies between the two; counting from the
+// answer means two calls a window apart here are at least a window apart there, however the
+// latencies differ. A call whose answer never comes (its process was killed while it was in
+// flight) keeps the first stamp: the margin makes it count as if it reached Slack a while after it
+// left, so the next window's first call, from another process, does not arrive within Slack's
+// window of it (a 429 seen when a worker was killed mid-sync).
 // Hand-written for the same reason as src/jobs/slack-budget.ts: BullMQ's open-source limiter is per queue.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -22,7 +26,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
 
-// KEYS: the window's sorted set. ARGV: window ms, limit, call id.
+// KEYS: the window's sorted set. ARGV: window ms, limit, call id, arrival margin ms.
 const takeScript = `${NOW}
 local window = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
@@ -31,8 +35,8 @@ if count >= tonumber(ARGV[2]) then
   local oldest = redis.call('ZRANGE', KEYS[1], count - tonumber(ARGV[2]), count - tonumber(ARGV[2]), 'WITHSCORES')
   return math.max(1, tonumber(oldest[2]) + window - now + 1)
 end
-redis.call('ZADD', KEYS[1], now, ARGV[3])
-redis.call('PEXPIRE', KEYS[1], window * 2)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[3])
+redis.call('PEXPIRE', KEYS[1], window * 2 + tonumber(ARGV[4]))
 return 0
 `;
 
@@ -42,12 +46,15 @@ redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
 return 0
 `;
 
+/** How long after it was sent an unanswered call counts as having reached Slack. */
+const ARRIVAL_MARGIN_MS = 1000;
+
 /** `windowMs` is Slack's minute; tests shorten it together with the emulator's clock. */
-export function createSlackCallBudget(redis: Redis, prefix: string, windowMs = 60_000): SlackCallBudget {
+export function createSlackCallBudget(redis: Redis, prefix: string, windowMs = 60_000, arrivalMarginMs = ARRIVAL_MARGIN_MS): SlackCallBudget {
   const keyOf = (workspaceKey: string, method: string) => `${prefix}:budget:call:${workspaceKey}:${method}`;
   return {
     async take(workspaceKey, method, perWindow, callId) {
-      return Number(await redis.eval(takeScript, 1, keyOf(workspaceKey, method), windowMs, perWindow, callId));
+      return Number(await redis.eval(takeScript, 1, keyOf(workspaceKey, method), windowMs, perWindow, callId, arrivalMarginMs));
     },
     async settle(workspaceKey, method, callId) {
       await redis.eval(settleScript, 1, keyOf(workspaceKey, method), callId);
