@@ -15,6 +15,8 @@ export interface ProductProcess {
   stop(): Promise<void>;
   /** SIGKILL: a crash, for tests of what survives one. */
   kill(): Promise<void>;
+  /** SIGTERM and nothing more: the exit code, whenever the process exits by itself. */
+  terminate(): Promise<number | null>;
 }
 
 const entryPoints = { web: 'src/http/web-main.ts', worker: 'src/jobs/worker-main.ts' } as const;
@@ -96,6 +98,10 @@ export function startProductProcess(input: {
       if (exited) return;
       child.kill('SIGKILL');
       await exit;
+    },
+    async terminate() {
+      if (!exited) child.kill('SIGTERM');
+      return exit;
     },
     async stop() {
       if (exited) return;

@@ -2,6 +2,7 @@
 // platform, and the install flow. It queues work; the workers do it.
 import { Redis } from 'ioredis';
 import { redisTlsOptions } from '../redis-connection.ts';
+import { stopOnSignals } from '../shutdown.ts';
 import { installationVersions, withVersionBumps } from '../slack/bot-token-memo.ts';
 import { loadConfig, ConfigError } from '../config.ts';
 import { createLogger } from '../logger.ts';
@@ -116,16 +117,16 @@ async function main(): Promise<void> {
   else if (!config.ADMIN_API_TOKEN) logger.info('The admin API has no operator access: set ADMIN_API_TOKEN for scripts and support across orgs');
   if (!config.BULL_BOARD_USER) logger.info('Bull Board is off: set BULL_BOARD_USER and BULL_BOARD_PASSWORD to inspect queues at /admin/queues');
 
-  const stop = async (signal: string) => {
-    logger.info({ signal }, 'web stopping');
-    await app.close();
-    await producer.close();
-    redis.disconnect();
-    await mongo.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals({
+    logger,
+    steps: [
+      // Stops accepting and answers the requests it holds (each is queued or refused in 3 s).
+      { name: 'http', run: () => app.close() },
+      { name: 'producer', run: () => producer.close() },
+      { name: 'redis', run: async () => redis.disconnect() },
+      { name: 'mongodb', run: () => mongo.close() },
+    ],
+  });
 }
 
 main().catch((error) => {

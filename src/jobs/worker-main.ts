@@ -2,6 +2,7 @@
 // on Deno: `node --import tsx src/jobs/worker-main.ts` or `deno run -A src/jobs/worker-main.ts`.
 import { Redis } from 'ioredis';
 import { redisTlsOptions } from '../redis-connection.ts';
+import { stopOnSignals } from '../shutdown.ts';
 import { loadConfig, ConfigError } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { createTokenCipher } from '../crypto/token-cipher.ts';
@@ -82,19 +83,17 @@ async function main(): Promise<void> {
   await queues.directory.upsertJobScheduler('directory-sweep', { every: DIRECTORY_SWEEP_EVERY_MS }, { name: 'sweep', data: { kind: 'sweep' } });
   logger.info({ runtime, concurrency: config.WORKER_CONCURRENCY }, 'worker ready');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'worker stopping');
-    await workers.close();
-    await producer.close();
-    redis.disconnect();
-    await mongo.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals({
+    logger,
+    steps: [
+      // Takes no new jobs and waits for the active ones (their locks lapse and another worker
+      // takes them over if this is cut short by the deadline).
+      { name: 'workers', run: () => workers.close() },
+      { name: 'producer', run: () => producer.close() },
+      { name: 'redis', run: async () => redis.disconnect() },
+      { name: 'mongodb', run: () => mongo.close() },
+    ],
+  });
 }
 
 main().catch((error) => {
