@@ -128,9 +128,13 @@ export function createLogger(options: { level: string; name: string; destination
   const logger = options.destination ? pino(settings, options.destination) : pino(settings);
   // A child's bindings skip `formatters` (pino applies them to the root's only), so they are
   // censored on their way in. Children inherit this `child` from the root, grandchildren too.
+  // A binding the parent already has with the same value is left out: pino would write the key
+  // twice in each line (a job's logger binds its org and conversation, and so do the helpers it calls).
   const child = logger.child;
   logger.child = function censoredChild(this: Logger, bindings, childOptions) {
-    return child.call(this, censorNested(bindings), childOptions);
+    const bound = this.bindings();
+    const fresh = Object.fromEntries(Object.entries(bindings).filter(([key, value]) => !(key in bound && bound[key] === value)));
+    return child.call(this, censorNested(fresh), childOptions);
   } as typeof logger.child;
   return logger;
 }

@@ -2,6 +2,7 @@
 // catalogue, cookies, the pages' security headers, rate limits (per client, behind only as many
 // proxies as TRUST_PROXY says), and the routes. No listening here, so tests use app.inject or
 // listen on port 0 themselves.
+import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
@@ -48,6 +49,15 @@ class IngressLogController extends LogController {
   }
 }
 
+/**
+ * The request's id in every log line of it: the caller's `X-Request-Id` (a proxy's, Heroku's
+ * router's) when it looks like one, so a request can be followed across both; a fresh one otherwise.
+ * Anything else (too long, odd characters) is not trusted into the logs.
+ */
+export function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : randomUUID();
+}
+
 /** Requests to the admin API per minute, per client and org (the settings page's type-ahead stays far below). */
 const ADMIN_REQUESTS_PER_MINUTE = 600;
 
@@ -60,6 +70,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: hops ? (_address: string, hop: number) => hop < hops : false,
     logController: new IngressLogController(),
+    genReqId: (request) => requestIdOf(request.headers['x-request-id']),
   });
   registerRawBodyParsers(app);
   app.setErrorHandler(errorHandler);

@@ -12,6 +12,7 @@ import type { WorkerDeps } from './worker-deps.ts';
 import { deadLetterOf, settleFailure } from './job-errors.ts';
 import { processDeadLetter, withoutBookkeeping, type DeadLetter } from './dead-letters.ts';
 import { processChatEvent } from './processors/chat-event.processor.ts';
+import { jobLogContext } from './job-log-context.ts';
 import { processSlackEvent } from './processors/slack-event.processor.ts';
 import { processThreadSync } from './processors/thread-sync.processor.ts';
 import { processRemindersJob } from './reminders.ts';
@@ -40,12 +41,15 @@ const MAX_STARTS = 20_000;
 
 export function startWorkers(deps: WorkerDeps, options: { connection: ConnectionOptions; prefix: string; concurrency: number }): RunningWorkers {
   const deadLetter = (letter: DeadLetter) => deps.producer.deadLetters.add(letter);
-  function wrap<T>(run: (data: T, jobId: string) => Promise<void>) {
+  function wrap<T>(queue: string, run: (data: T, jobId: string, jobDeps: WorkerDeps) => Promise<void>) {
     return async (job: Job<T>, token?: string) => {
       // A replayed job stands for the one that failed: its id names the same work (a reminder batch, say).
       const replayOf = (job.data as { _replayOf?: unknown } | null)?._replayOf;
+      const data = withoutBookkeeping(job.data) as T;
+      // Every line the job logs says which job, queue, org and conversation it came from.
+      const jobDeps = { ...deps, logger: deps.logger.child(jobLogContext(queue, job.id, data)) };
       try {
-        await run(withoutBookkeeping(job.data) as T, typeof replayOf === 'string' ? replayOf : job.id ?? '');
+        await run(data, typeof replayOf === 'string' ? replayOf : job.id ?? '', jobDeps);
       } catch (error) {
         await settleFailure(job, token, error, deadLetter);
       }
@@ -54,18 +58,18 @@ export function startWorkers(deps: WorkerDeps, options: { connection: Connection
 
   const common = { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency, maxStalledCount: MAX_STALLED, maxStartedAttempts: MAX_STARTS };
   const workers = [
-    new Worker<ChatEvent>(queueNames.chatEvents, wrap((event) => processChatEvent(deps, event)), common),
-    new Worker<ChatEvent>(queueNames.chatStarts, wrap((event) => processChatEvent(deps, event)), common),
-    new Worker<SlackEventJob>(queueNames.slackEvents, wrap((job) => processSlackEvent(deps, job)), common),
-    new Worker<ThreadSyncJob>(queueNames.threadSync, wrap((job) => processThreadSync(deps, job)), common),
-    new Worker<RemindersQueueJob>(queueNames.reminders, wrap((job, jobId) => processRemindersJob(deps, job, jobId)), common),
-    new Worker<OrgChangedJob>(queueNames.orgChanges, wrap((job) => processOrgChanged(deps, job)), common),
-    new Worker<SlackInteractionJob>(queueNames.slackInteractions, wrap((job) => processSlackInteraction(deps, job)), common),
-    new Worker<TranscriptJob>(queueNames.transcripts, wrap((job) => pushTranscript(deps, job)), common),
+    new Worker<ChatEvent>(queueNames.chatEvents, wrap(queueNames.chatEvents, (event, _jobId, jobDeps) => processChatEvent(jobDeps, event)), common),
+    new Worker<ChatEvent>(queueNames.chatStarts, wrap(queueNames.chatStarts, (event, _jobId, jobDeps) => processChatEvent(jobDeps, event)), common),
+    new Worker<SlackEventJob>(queueNames.slackEvents, wrap(queueNames.slackEvents, (job, _jobId, jobDeps) => processSlackEvent(jobDeps, job)), common),
+    new Worker<ThreadSyncJob>(queueNames.threadSync, wrap(queueNames.threadSync, (job, _jobId, jobDeps) => processThreadSync(jobDeps, job)), common),
+    new Worker<RemindersQueueJob>(queueNames.reminders, wrap(queueNames.reminders, (job, jobId, jobDeps) => processRemindersJob(jobDeps, job, jobId)), common),
+    new Worker<OrgChangedJob>(queueNames.orgChanges, wrap(queueNames.orgChanges, (job, _jobId, jobDeps) => processOrgChanged(jobDeps, job)), common),
+    new Worker<SlackInteractionJob>(queueNames.slackInteractions, wrap(queueNames.slackInteractions, (job, _jobId, jobDeps) => processSlackInteraction(jobDeps, job)), common),
+    new Worker<TranscriptJob>(queueNames.transcripts, wrap(queueNames.transcripts, (job, _jobId, jobDeps) => pushTranscript(jobDeps, job)), common),
     // Syncs mostly wait on Slack's budget, so a few run side by side whatever the concurrency.
     // A short lock (renewed every 7.5 s while the process lives) lets another worker take over a
     // run within seconds when its process dies; it resumes from the run's saved cursor.
-    new Worker<DirectoryJob>(queueNames.directory, wrap((job) => processDirectoryJob(deps, job)), {
+    new Worker<DirectoryJob>(queueNames.directory, wrap(queueNames.directory, (job, _jobId, jobDeps) => processDirectoryJob(jobDeps, job)), {
       ...common, concurrency: Math.max(4, options.concurrency), lockDuration: 15_000, stalledInterval: 5_000,
     }),
     // Parks each dead letter as a failed job of its queue (kept 30 days); a Retry from Bull Board replays it.

@@ -52,6 +52,22 @@ beforeEach(async () => {
 });
 
 describe('POST /webhooks/chat', () => {
+  it('logs a refused request under the caller’s X-Request-Id when it is one, else under an id of its own', async () => {
+    const logLines = () => t.logs().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; reqId?: string });
+    const raw = JSON.stringify(eventBody());
+    const badSignature = { ...signedHeaders(secrets.chatWebhookSecret, raw, Date.now()), 'x-chat-signature': `v1=${'0'.repeat(64)}` };
+    for (const [given, kept] of [['3f1c2a9e-router-id', true], ['x'.repeat(300), false], ['bad id\nwith a newline', false]] as const) {
+      const from = logLines().length;
+      expect((await post(raw, { ...badSignature, 'x-request-id': given })).statusCode).toBe(401);
+      const reqIds = logLines().slice(from).map((l) => l.reqId);
+      expect(reqIds.length).toBeGreaterThan(0);
+      for (const id of reqIds) {
+        if (kept) expect(id).toBe(given);
+        else expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      }
+    }
+  });
+
   it('logs one line for an accepted webhook, with its event id, and a refused one with its status', async () => {
     const logLines = () => t.logs().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; reqId?: string; eventId?: string; res?: { statusCode?: number } });
     const before = logLines().length;

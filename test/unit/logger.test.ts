@@ -97,6 +97,19 @@ describe('one-time links and browser credentials', () => {
     expect(text()).toContain('other=1');
   });
 
+  it('a child binding its parent already has, with the same value, is written once; a different value is written', () => {
+    const { logger, text } = capture();
+    const job = logger.child({ queue: 'chat-events', orgId: 'org_1', conversationId: 'conv_1' });
+    job.child({ orgId: 'org_1', conversationId: 'conv_1', stage: 2 }).info('thread opened');
+    const line = text();
+    expect(line.match(/"orgId"/g)).toHaveLength(1);
+    expect(line.match(/"conversationId"/g)).toHaveLength(1);
+    expect(JSON.parse(line)).toMatchObject({ queue: 'chat-events', orgId: 'org_1', conversationId: 'conv_1', stage: 2 });
+    const other = capture();
+    other.logger.child({ orgId: 'org_1' }).child({ orgId: 'org_2' }).info('moved');
+    expect(other.text()).toContain('"orgId":"org_2"');
+  });
+
   it('child loggers (Fastify’s per-request ones) redact the same', () => {
     const { logger, text } = capture();
     logger.child({ reqId: 'r2' }).info(`launch=${launch}`);
