@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { prettyFactory } from 'pino-pretty';
 
 export type Runtime = 'node' | 'deno';
 
@@ -64,8 +65,14 @@ export function startProductProcess(input: {
   let exited = false;
   const readyLine = readyLines[input.kind];
   if (!input.logFile) {
+    // On a terminal (the sandbox) the JSON lines are shown through pino-pretty; a line that is
+    // not JSON (a crash's stack) as it is. SANDBOX_LOG_FORMAT=json keeps them raw.
+    const pretty = process.env.SANDBOX_LOG_FORMAT === 'json' ? null : prettyFactory({ colorize: Boolean(process.stdout.isTTY), translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name' });
+    const show = (line: string) => (pretty && line.startsWith('{') ? pretty(line).trimEnd() : line);
     const write = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) process.stdout.write(`${input.kind.padEnd(6)}| ${line}\n`);
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        for (const shown of show(line).split('\n')) process.stdout.write(`${input.kind.padEnd(6)}| ${shown}\n`);
+      }
     };
     child.stdout!.on('data', (chunk: Buffer) => {
       write(chunk);
