@@ -165,6 +165,27 @@ export async function workerKilled(runtime: Runtime, options: FaultOptions = {})
 }
 
 /**
+ * A worker sent SIGTERM mid-burst, two workers, as Heroku stops a dyno: it takes no new jobs,
+ * finishes or hands back those it holds, and exits by itself within 25 s; the other worker
+ * delivers the rest. Every message once, in order.
+ */
+export async function workerTerminated(runtime: Runtime, options: FaultOptions = {}): Promise<FaultRow & { exitCode: number | null; exitSeconds: number }> {
+  const w = await startFaultWorld({ name: `sigterm-${runtime}`, runtime, workers: 2 });
+  try {
+    const chats = await startChats(w, 6, `Stop ${runtime}`);
+    for (let n = 1; n <= 5; n++) await Promise.all(chats.map((c) => say(w, c, `message ${n} of ${c.visitor}`)));
+    for (const deadline = Date.now() + 60_000; slackReport(w, chats).deliveredOnce < 10 && Date.now() < deadline;) await sleep(50);
+    const stoppedAt = Date.now();
+    const exitCode = await w.workers[0]!.terminate();
+    const exitSeconds = Math.round((Date.now() - stoppedAt) / 100) / 10;
+    const { last, seconds } = await recovery(() => slackReport(w, chats), stoppedAt, options.recoveryTimeoutMs ?? 120_000);
+    return { ...row('worker sent SIGTERM mid-burst (2 workers)', w, last, seconds, await deadLetterNote(w)), exitCode, exitSeconds };
+  } finally {
+    await w.close();
+  }
+}
+
+/**
  * Redis restarted mid-burst, AOF on: webhooks the web answered 2xx are in the AOF and come back
  * with Redis; those it refused with 503 meanwhile the platform delivers again.
  */
