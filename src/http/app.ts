@@ -73,6 +73,13 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     genReqId: (request) => requestIdOf(request.headers['x-request-id']),
   });
   registerRawBodyParsers(app);
+  // Each signed ingress request counted by outcome, with its latency (sendError names the refusal).
+  app.decorateRequest('refusal', null);
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (route === undefined || !INGRESS_PATHS.has(route)) return;
+    deps.metrics.ingress(route, reply.statusCode < 400 ? 'accepted' : (request.refusal ?? String(reply.statusCode)), reply.elapsedTime / 1000);
+  });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.decorateRequest('adminPrincipal', null);

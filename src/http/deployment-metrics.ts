@@ -1,29 +1,22 @@
-// The gauges of GET /metrics, read from MongoDB and the queues.
+// What GET /metrics reads of the deployment at each scrape: MongoDB's undeliverable chats and the
+// queues' jobs (web-metrics.ts turns them into gauges).
 import type { Queue } from 'bullmq';
 import type { ConversationsRepository } from '../store/index.ts';
 import { DEAD_LETTER_QUEUE } from '../jobs/dead-letters.ts';
-import type { Gauge } from './metrics-format.ts';
+import type { DeploymentReadings } from './web-metrics.ts';
 
-export function deploymentMetrics(conversations: ConversationsRepository, queues: Queue[]): () => Promise<Gauge[]> {
+export function deploymentReadings(conversations: ConversationsRepository, queues: Queue[], now: () => number = Date.now): () => Promise<DeploymentReadings> {
   return async () => {
-    const [undeliverable, counts] = await Promise.all([
+    const [undeliverableChats, perQueue] = await Promise.all([
       conversations.countUndeliverable(),
-      Promise.all(queues.map(async (q) => ({ queue: q.name, counts: await q.getJobCounts('waiting', 'active', 'delayed', 'failed') }))),
+      Promise.all(queues.map(async (q) => {
+        const [counts, [oldest]] = await Promise.all([q.getJobCounts('waiting', 'active', 'delayed', 'failed'), q.getJobs(['wait'], 0, 0, true)]);
+        const oldestWaitingAgeSeconds = oldest ? Math.max(0, (now() - oldest.timestamp) / 1000) : 0;
+        return { queue: q.name, counts, oldestWaitingAgeSeconds };
+      })),
     ]);
     // A dead letter is parked as a failed job of its queue; one still on its way there is waiting or active.
-    const deadLetters = counts.find((c) => c.queue === DEAD_LETTER_QUEUE);
-    return [
-      { name: 'threadbridge_undeliverable_chats', help: 'Open chats whose notification found no usable Slack target', samples: [{ value: undeliverable }] },
-      {
-        name: 'threadbridge_dead_letters',
-        help: 'Jobs that failed for good, kept 30 days in the dead-letter queue (npm run replay puts them back)',
-        samples: [{ value: deadLetters ? Object.values(deadLetters.counts).reduce((a, b) => a + b, 0) : 0 }],
-      },
-      {
-        name: 'threadbridge_queue_jobs',
-        help: 'Jobs per queue and state',
-        samples: counts.flatMap(({ queue, counts: c }) => Object.entries(c).map(([state, value]) => ({ labels: { queue, state }, value }))),
-      },
-    ];
+    const deadLetters = perQueue.find((c) => c.queue === DEAD_LETTER_QUEUE);
+    return { undeliverableChats, deadLetters: deadLetters ? Object.values(deadLetters.counts).reduce((a, b) => a + b, 0) : 0, queues: perQueue };
   };
 }

@@ -7,6 +7,13 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errors, type AppErrorDefinition } from '../errors.ts';
 import { resultPage } from './pages/result-page.ts';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The error code the request was answered with, null until then (the ingress metrics read it). */
+    refusal: string | null;
+  }
+}
+
 const fastifyCodes: Record<string, AppErrorDefinition> = {
   FST_ERR_CTP_BODY_TOO_LARGE: errors.BODY_TOO_LARGE,
   FST_ERR_CTP_INVALID_MEDIA_TYPE: errors.UNSUPPORTED_MEDIA_TYPE,
@@ -16,6 +23,8 @@ const fastifyCodes: Record<string, AppErrorDefinition> = {
 };
 
 export function sendError(reply: FastifyReply, definition: { code: string; statusCode: number }, message: string, field?: string) {
+  // The ingress metrics count a refusal by its code (app.ts).
+  reply.request.refusal = definition.code;
   if (reply.request.routeOptions?.config?.page) {
     return reply
       .status(definition.statusCode)

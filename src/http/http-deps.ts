@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import type { JobProducer } from '../jobs/queues.ts';
 import type { InstallationsRepository } from '../store/index.ts';
 import type { SlackApi } from '../slack/slack-api.ts';
-import type { Gauge } from './metrics-format.ts';
+import type { WebMetrics } from './web-metrics.ts';
 import type { KeyValueStore } from './kv-store.ts';
 
 export interface HttpDeps {
@@ -33,8 +33,8 @@ export interface HttpDeps {
   bullBoard?: { queues: Queue[]; user: string; password: string };
   /** The admin API (JSON under /api) and the settings page: who may use them and what they read; absent, not mounted. */
   admin?: AdminDeps;
-  /** The gauges GET /metrics shows. */
-  metrics: () => Promise<Gauge[]>;
+  /** What GET /metrics shows (prom-client), and where the ingress routes count their answers. */
+  metrics: WebMetrics;
   /** Set: GET /metrics needs it as a Bearer token. */
   metricsToken?: string;
   /** Readiness: each resolves when its dependency answers. */

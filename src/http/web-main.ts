@@ -12,7 +12,8 @@ import { createSlackApi } from '../slack/slack-api.ts';
 import { createPlatformApi } from '../platform/platform-api.ts';
 import { createQueues, createJobProducer } from '../jobs/queues.ts';
 import { buildApp } from './app.ts';
-import { deploymentMetrics } from './deployment-metrics.ts';
+import { deploymentReadings } from './deployment-metrics.ts';
+import { createWebMetrics } from './web-metrics.ts';
 import { createDirectoryCache } from '../directory/directory-cache.ts';
 import { createDirectoryLookup } from '../directory/directory-lookup.ts';
 import { createChannelJoiner } from '../directory/channel-join.ts';
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
     ...(config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD
       ? { bullBoard: { queues: Object.values(queues), user: config.BULL_BOARD_USER, password: config.BULL_BOARD_PASSWORD } }
       : {}),
-    metrics: deploymentMetrics(store.conversations, Object.values(queues)),
+    metrics: createWebMetrics(deploymentReadings(store.conversations, Object.values(queues))),
     healthChecks: {
       redis: async () => void (await redis.ping()),
       mongodb: async () => void (await mongo.db.command({ ping: 1 })),

@@ -224,4 +224,24 @@ describe('GET /metrics', () => {
     expect(res.body).toContain('# TYPE threadbridge_undeliverable_chats gauge\nthreadbridge_undeliverable_chats 0\n');
     expect(res.body).toMatch(/threadbridge_queue_jobs\{queue="chat-events",state="waiting"\} \d+/);
   });
+
+  it('counts the webhooks accepted and refused by reason, with their latency, and the age of the oldest waiting job', async () => {
+    const count = (body: string, outcome: string) => Number(new RegExp(`threadbridge_webhooks_total\\{route="/webhooks/chat",outcome="${outcome}"\\} (\\d+)`).exec(body)?.[1] ?? 0);
+    const before = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect((await signed(JSON.stringify(eventBody()))).statusCode).toBe(202);
+    const raw = JSON.stringify(eventBody());
+    expect((await post(raw, { ...signedHeaders(secrets.chatWebhookSecret, raw, Date.now()), 'x-chat-signature': `v1=${'0'.repeat(64)}` })).statusCode).toBe(401);
+    expect((await signed(JSON.stringify(eventBody()), Date.now() - 10 * 60_000)).statusCode).toBe(401);
+    // Metrics are read once a second at most: the next scrape after that sees the job waiting.
+    await new Promise((r) => setTimeout(r, 1100));
+    const after = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(count(after, 'accepted') - count(before, 'accepted')).toBe(1);
+    expect(count(after, 'bad_signature') - count(before, 'bad_signature')).toBe(1);
+    expect(count(after, 'stale_timestamp') - count(before, 'stale_timestamp')).toBe(1);
+    expect(after).toMatch(/threadbridge_ingress_duration_seconds_count\{route="\/webhooks\/chat"\} \d+/);
+    // No worker runs in this test: the accepted event waits in its queue.
+    const oldest = Number(/threadbridge_queue_oldest_waiting_seconds\{queue="chat-events"\} ([\d.e-]+)/.exec(after)?.[1]);
+    expect(oldest).toBeGreaterThan(0.5);
+    expect(after).toContain('process_cpu_user_seconds_total');
+  });
 });

@@ -8,8 +8,8 @@ import type { Job } from 'bullmq';
 import { startJobWorld, runJob, type JobWorld } from './job-world.ts';
 import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.ts';
 import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
-import { deploymentMetrics } from '../../src/http/deployment-metrics.ts';
-import { renderPrometheus } from '../../src/http/metrics-format.ts';
+import { deploymentReadings } from '../../src/http/deployment-metrics.ts';
+import { createWebMetrics } from '../../src/http/web-metrics.ts';
 import { waitFor } from '../support/wait-for.ts';
 import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 import type { DeadLetter } from '../../src/jobs/dead-letters.ts';
@@ -38,7 +38,7 @@ describe('outages and dead letters, with the real workers', () => {
   }
 
   const transcriptOf = (conversationId: string) => w.platform.conversation(w.orgId, conversationId).transcript;
-  const metric = async () => renderPrometheus(await deploymentMetrics(w.store.conversations, Object.values(w.queues))());
+  const metric = async () => createWebMetrics(deploymentReadings(w.store.conversations, Object.values(w.queues))).registry.metrics();
 
   it('the platform answering 503 for a while: the job waits it out without using an attempt, then succeeds', async () => {
     const conversationId = await chatWithThread('Olga');

@@ -5,7 +5,8 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
-import { deploymentMetrics } from '../../src/http/deployment-metrics.ts';
+import { deploymentReadings } from '../../src/http/deployment-metrics.ts';
+import { createWebMetrics } from '../../src/http/web-metrics.ts';
 import type { HttpDeps } from '../../src/http/http-deps.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTokenCipher, deriveKey } from '../../src/crypto/token-cipher.ts';
@@ -131,7 +132,7 @@ export async function buildTestApp(input: {
     installTicketKey: deriveKey(key, 'install-ticket'),
     webhookBodyLimitBytes: 256 * 1024,
     enqueueTimeoutMs: 2000,
-    metrics: deploymentMetrics(store.conversations, Object.values(queues)),
+    metrics: createWebMetrics(deploymentReadings(store.conversations, Object.values(queues))),
     healthChecks: {},
     ...input.overrides,
   };

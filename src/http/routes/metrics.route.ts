@@ -1,10 +1,9 @@
-// GET /metrics: a few gauges in Prometheus' text format, for alerting: chats waiting with no
-// usable notification target, and the queues' backlog. Read from shared state, so any web
-// process answers for the whole deployment. With METRICS_TOKEN set, only with it as a Bearer token.
+// GET /metrics: the web process's Prometheus metrics (web-metrics.ts): its ingress, and the
+// deployment's state read from shared stores, so any web process answers for the whole
+// deployment. With METRICS_TOKEN set, only with it as a Bearer token.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
-import { renderPrometheus } from '../metrics-format.ts';
 import { appError } from '../../errors.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -17,7 +16,7 @@ export function registerMetricsRoute(app: FastifyInstance, deps: HttpDeps): void
       reply.header('www-authenticate', 'Bearer realm="Threadbridge metrics"');
       throw appError('METRICS_UNAUTHORIZED');
     }
-    const gauges = await deps.metrics();
-    return reply.type('text/plain; version=0.0.4').send(renderPrometheus(gauges));
+    const { registry } = deps.metrics;
+    return reply.type(registry.contentType).send(await registry.metrics());
   });
 }

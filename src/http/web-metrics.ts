@@ -1,0 +1,71 @@
+// The web process's Prometheus metrics (prom-client), served at GET /metrics: the webhooks it
+// accepted and refused (by route and reason) with their latency, and the deployment's state read
+// at each scrape from shared stores, so any web process answers for the whole deployment: chats
+// with no usable notification target, dead letters, each queue's jobs by state and the age of its
+// oldest waiting job. Plus Node's process metrics.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface DeploymentReadings {
+  undeliverableChats: number;
+  deadLetters: number;
+  queues: Array<{ queue: string; counts: Record<string, number>; oldestWaitingAgeSeconds: number }>;
+}
+
+export interface WebMetrics {
+  registry: Registry;
+  /** One signed ingress request answered: 'accepted', or the error code it was refused with. */
+  ingress(route: string, outcome: string, seconds: number): void;
+}
+
+/** One read serves every gauge of a scrape. */
+const READING_REUSE_MS = 1000;
+
+export function createWebMetrics(read: () => Promise<DeploymentReadings>): WebMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  let last: { at: number; readings: Promise<DeploymentReadings> } | null = null;
+  const readings = () => {
+    if (!last || Date.now() - last.at > READING_REUSE_MS) last = { at: Date.now(), readings: read() };
+    return last.readings;
+  };
+
+  const webhooks = new Counter({ name: 'threadbridge_webhooks_total', help: 'Signed ingress requests answered, by route and outcome (accepted, or the error code of the refusal)', labelNames: ['route', 'outcome'], registers: [registry] });
+  const latency = new Histogram({
+    name: 'threadbridge_ingress_duration_seconds', help: 'Time from a signed ingress request to its answer (queued or refused)', labelNames: ['route'],
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3], registers: [registry],
+  });
+  new Gauge({
+    name: 'threadbridge_undeliverable_chats', help: 'Open chats whose notification found no usable Slack target', registers: [registry],
+    async collect() {
+      this.set((await readings()).undeliverableChats);
+    },
+  });
+  new Gauge({
+    name: 'threadbridge_dead_letters', help: 'Jobs that failed for good, kept 30 days in the dead-letter queue (npm run replay puts them back)', registers: [registry],
+    async collect() {
+      this.set((await readings()).deadLetters);
+    },
+  });
+  new Gauge({
+    name: 'threadbridge_queue_jobs', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { queue, counts } of (await readings()).queues) for (const [state, value] of Object.entries(counts)) this.set({ queue, state }, value);
+    },
+  });
+  new Gauge({
+    name: 'threadbridge_queue_oldest_waiting_seconds', help: 'Age of the oldest job waiting to run, per queue (0 when none waits)', labelNames: ['queue'], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { queue, oldestWaitingAgeSeconds } of (await readings()).queues) this.set({ queue }, oldestWaitingAgeSeconds);
+    },
+  });
+
+  return {
+    registry,
+    ingress(route, outcome, seconds) {
+      webhooks.inc({ route, outcome });
+      latency.observe({ route }, seconds);
+    },
+  };
+}
