@@ -69,6 +69,8 @@ const schema = z.object({
   // Reverse proxies in front of the web process whose X-Forwarded-For is believed (1 on Heroku).
   // 0, the default, believes none: the client is the TCP peer, so rate limits cannot be dodged.
   TRUST_PROXY: digits.pipe(z.number().int().min(0).max(10)).default(0),
+  // When set, each worker process serves its own GET /metrics on this port (the web's is on PORT).
+  METRICS_PORT: digits.pipe(z.number().int().min(1).max(65535)).optional(),
   // When set, GET /metrics needs it as a Bearer token.
   METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   // Bull Board is mounted at /admin/queues only when both are set.

@@ -3,6 +3,7 @@
 import { Redis } from 'ioredis';
 import { redisTlsOptions } from '../redis-connection.ts';
 import { stopOnSignals } from '../shutdown.ts';
+import { createWorkerMetrics, serveMetrics } from './worker-metrics.ts';
 import { loadConfig, ConfigError } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { createTokenCipher } from '../crypto/token-cipher.ts';
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
   const versions = installationVersions(redis, config.QUEUE_PREFIX);
   const createdStore = createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY));
   const rawStore = { ...createdStore, installations: withVersionBumps(createdStore.installations, versions) };
-  const rawSlack = createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET });
+  const metrics = createWorkerMetrics();
+  const rawSlack = createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET, onCall: metrics.slackCall });
   // Bot tokens renewed when the app has token rotation on (src/slack/token-rotation.ts), and kept
   // in memory while no process changed the installation (src/slack/bot-token-memo.ts).
   const installations = rotatingInstallations(
@@ -76,12 +78,13 @@ async function main(): Promise<void> {
       reminderBatches: createReminderBatches(redis, config.QUEUE_PREFIX),
       threadCursors: createThreadCursors(redis, config.QUEUE_PREFIX),
     },
-    { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY },
+    { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, metrics },
   );
   await Promise.all(workers.workers.map((w) => w.waitUntilReady()));
   // One scheduler for all processes (upsert by id): the sweep plans resyncs and resumes runs.
   await queues.directory.upsertJobScheduler('directory-sweep', { every: DIRECTORY_SWEEP_EVERY_MS }, { name: 'sweep', data: { kind: 'sweep' } });
-  logger.info({ runtime, concurrency: config.WORKER_CONCURRENCY }, 'worker ready');
+  const metricsServer = config.METRICS_PORT === undefined ? null : await serveMetrics(metrics.registry, config.METRICS_PORT);
+  logger.info({ runtime, concurrency: config.WORKER_CONCURRENCY, metricsPort: config.METRICS_PORT ?? null }, 'worker ready');
 
   stopOnSignals({
     logger,
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
       // takes them over if this is cut short by the deadline).
       { name: 'workers', run: () => workers.close() },
       { name: 'producer', run: () => producer.close() },
+      { name: 'metrics', run: async () => metricsServer?.close() },
       { name: 'redis', run: async () => redis.disconnect() },
       { name: 'mongodb', run: () => mongo.close() },
     ],

@@ -9,10 +9,11 @@ import type { SlackEventJob } from '../slack/slack-events.ts';
 import { queueNames, type DirectoryJob, type OrgChangedJob, type RemindersQueueJob, type ThreadSyncJob, type TranscriptJob } from './queues.ts';
 import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
 import type { WorkerDeps } from './worker-deps.ts';
-import { deadLetterOf, settleFailure } from './job-errors.ts';
+import { classifyFailure, deadLetterOf, settleFailure } from './job-errors.ts';
 import { processDeadLetter, withoutBookkeeping, type DeadLetter } from './dead-letters.ts';
 import { processChatEvent } from './processors/chat-event.processor.ts';
 import { jobLogContext } from './job-log-context.ts';
+import type { JobOutcome, WorkerMetrics } from './worker-metrics.ts';
 import { processSlackEvent } from './processors/slack-event.processor.ts';
 import { processThreadSync } from './processors/thread-sync.processor.ts';
 import { processRemindersJob } from './reminders.ts';
@@ -39,7 +40,10 @@ const MAX_STALLED = 10;
  */
 const MAX_STARTS = 20_000;
 
-export function startWorkers(deps: WorkerDeps, options: { connection: ConnectionOptions; prefix: string; concurrency: number }): RunningWorkers {
+/** A failed run's outcome as the metrics name it, by how settleFailure handles it. */
+const failureOutcomes: Record<ReturnType<typeof classifyFailure>['kind'], JobOutcome> = { delay: 'delayed', outage: 'outage', retry: 'retried', fail: 'failed' };
+
+export function startWorkers(deps: WorkerDeps, options: { connection: ConnectionOptions; prefix: string; concurrency: number; metrics?: Pick<WorkerMetrics, 'job'> }): RunningWorkers {
   const deadLetter = (letter: DeadLetter) => deps.producer.deadLetters.add(letter);
   function wrap<T>(queue: string, run: (data: T, jobId: string, jobDeps: WorkerDeps) => Promise<void>) {
     return async (job: Job<T>, token?: string) => {
@@ -48,9 +52,12 @@ export function startWorkers(deps: WorkerDeps, options: { connection: Connection
       const data = withoutBookkeeping(job.data) as T;
       // Every line the job logs says which job, queue, org and conversation it came from.
       const jobDeps = { ...deps, logger: deps.logger.child(jobLogContext(queue, job.id, data)) };
+      const started = performance.now();
       try {
         await run(data, typeof replayOf === 'string' ? replayOf : job.id ?? '', jobDeps);
+        options.metrics?.job(queue, 'completed', (performance.now() - started) / 1000);
       } catch (error) {
+        options.metrics?.job(queue, failureOutcomes[classifyFailure(error, 0).kind], (performance.now() - started) / 1000);
         await settleFailure(job, token, error, deadLetter);
       }
     };

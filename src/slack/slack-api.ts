@@ -129,6 +129,8 @@ export interface SlackApiOptions {
   clientSecret: string;
   /** Per-request timeout; Slack answers well within it or the call is treated as failed. */
   timeoutMs?: number;
+  /** Told of every call's outcome: 'ok', or Slack's error code ('ratelimited' for a 429). For metrics. */
+  onCall?: (method: string, outcome: string, retryAfterSeconds?: number) => void;
 }
 
 export function createSlackApi(options: SlackApiOptions): SlackApi {
@@ -144,9 +146,14 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
 
   async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      const result = await run();
+      options.onCall?.(method, 'ok');
+      return result;
     } catch (error) {
-      throw toSlackError(method, error);
+      const failure = toSlackError(method, error);
+      if (failure instanceof SlackRateLimitedError) options.onCall?.(method, failure.code, failure.retryAfterSeconds);
+      else options.onCall?.(method, failure instanceof SlackApiError ? failure.code : 'error');
+      throw failure;
     }
   }
 

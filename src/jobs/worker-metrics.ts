@@ -1,0 +1,59 @@
+// A worker process's Prometheus metrics (prom-client), served on METRICS_PORT when it is set:
+// jobs by queue and outcome with their durations, and Slack Web API calls by method and outcome
+// (ok, Slack's error code, ratelimited) with the waits its 429s asked for. Each worker process
+// serves its own; Prometheus sums them.
+import { createServer, type Server } from 'node:http';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * How a job run ended: done; put off without using an attempt (a lock, Slack's budget or 429);
+ * waiting out an outage; to be retried (an attempt used); failed for good (dead-lettered).
+ */
+export type JobOutcome = 'completed' | 'delayed' | 'outage' | 'retried' | 'failed';
+
+export interface WorkerMetrics {
+  registry: Registry;
+  job(queue: string, outcome: JobOutcome, seconds: number): void;
+  slackCall(method: string, outcome: string, retryAfterSeconds?: number): void;
+}
+
+export function createWorkerMetrics(): WorkerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const jobs = new Counter({ name: 'threadbridge_jobs_total', help: 'Job runs, by queue and outcome (completed, delayed without using an attempt, outage, retried, failed for good)', labelNames: ['queue', 'outcome'], registers: [registry] });
+  const durations = new Histogram({
+    name: 'threadbridge_job_duration_seconds', help: 'How long a job ran, by queue', labelNames: ['queue'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry],
+  });
+  const slackCalls = new Counter({ name: 'threadbridge_slack_calls_total', help: 'Slack Web API calls, by method and outcome (ok, Slack’s error code, ratelimited)', labelNames: ['method', 'outcome'], registers: [registry] });
+  const slackWaits = new Counter({ name: 'threadbridge_slack_retry_after_seconds_total', help: 'Seconds Slack’s 429 answers asked to wait, by method', labelNames: ['method'], registers: [registry] });
+  return {
+    registry,
+    job(queue, outcome, seconds) {
+      jobs.inc({ queue, outcome });
+      durations.observe({ queue }, seconds);
+    },
+    slackCall(method, outcome, retryAfterSeconds) {
+      slackCalls.inc({ method, outcome });
+      if (retryAfterSeconds !== undefined) slackWaits.inc({ method }, retryAfterSeconds);
+    },
+  };
+}
+
+/** GET /metrics on its own port (no other path); close() when the worker stops. */
+export function serveMetrics(registry: Registry, port: number, host = '0.0.0.0'): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'Only GET /metrics here' } }));
+      return;
+    }
+    registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'internal', message: 'Metrics could not be read' } })),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}

@@ -1,0 +1,45 @@
+// Metrics as Prometheus scrapes them from a running deployment: the web process's /metrics
+// counts the webhooks it took; a worker with METRICS_PORT serves its own, with the jobs it ran
+// and the Slack calls it made, by method and outcome.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchProduct, type Launched } from '../../sandbox/launch.ts';
+import { freePort } from '../../local-services/index.ts';
+
+describe('metrics of a running deployment', () => {
+  let product: Launched;
+  let workerMetricsUrl: string;
+  beforeAll(async () => {
+    const metricsPort = await freePort();
+    workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    product = await launchProduct({ webPort: await freePort(), workerRuntime: 'node', logDir: `${process.cwd()}/test-artifacts/metrics`, env: { METRICS_PORT: String(metricsPort) } });
+  }, 120_000);
+  afterAll(async () => product?.stop());
+
+  it('the web counts the chat’s webhooks; the worker its jobs and its chat.postMessage calls', async () => {
+    const { platform, slack } = product.emulators;
+    const conversation = await platform.startConversation(product.world.orgId, { visitor: { name: 'Metered' } });
+    await platform.visitorSays(product.world.orgId, conversation.id, 'counted?');
+    const posted = () => slack.calls({ method: 'chat.postMessage' }).some((c) => c.response.ok === true && String(c.params.text).includes('counted?'));
+    for (const deadline = Date.now() + 30_000; !posted(); await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > deadline) throw new Error('the message did not reach Slack in 30 s');
+    }
+
+    const web = await (await fetch(`${product.webUrl}/metrics`)).text();
+    expect(Number(/threadbridge_webhooks_total\{route="\/webhooks\/chat",outcome="accepted"\} (\d+)/.exec(web)?.[1])).toBeGreaterThanOrEqual(2);
+
+    // A job put off (its thread busy with another) completes a moment after the post it led to.
+    const completed = (text: string, queue: string) => Number(new RegExp(`threadbridge_jobs_total\\{queue="${queue}",outcome="completed"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    let worker = '';
+    for (const deadline = Date.now() + 15_000; ; await new Promise((r) => setTimeout(r, 200))) {
+      const response = await fetch(workerMetricsUrl);
+      expect(response.status).toBe(200);
+      worker = await response.text();
+      if ((completed(worker, 'chat-starts') >= 1 && completed(worker, 'chat-events') >= 1) || Date.now() > deadline) break;
+    }
+    expect(completed(worker, 'chat-starts')).toBeGreaterThanOrEqual(1);
+    expect(completed(worker, 'chat-events')).toBeGreaterThanOrEqual(1);
+    expect(worker).toMatch(/threadbridge_job_duration_seconds_count\{queue="chat-events"\} \d+/);
+    expect(Number(/threadbridge_slack_calls_total\{method="chat.postMessage",outcome="ok"\} (\d+)/.exec(worker)?.[1])).toBeGreaterThanOrEqual(2);
+    expect((await fetch(workerMetricsUrl.replace('/metrics', '/other'))).status).toBe(404);
+  }, 60_000);
+});
