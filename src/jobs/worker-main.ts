@@ -66,7 +66,7 @@ async function main(): Promise<void> {
         ),
         installations,
       ),
-      platform: createPlatformApi({ baseUrl: config.CHAT_API_URL, token: config.CHAT_API_TOKEN }),
+      platform: createPlatformApi({ baseUrl: config.CHAT_API_URL, token: config.CHAT_API_TOKEN, onCall: metrics.platformCall }),
       producer,
       locks,
       logger,

@@ -1,6 +1,7 @@
 // A worker process's Prometheus metrics (prom-client), served on METRICS_PORT when it is set:
 // jobs by queue and outcome with their durations, and Slack Web API calls by method and outcome
-// (ok, Slack's error code, ratelimited) with the waits its 429s asked for. Each worker process
+// (ok, Slack's error code, ratelimited) with the waits its 429s asked for, and the chat platform's
+// API calls by operation and outcome. Each worker process
 // serves its own; Prometheus sums them.
 import { createServer, type Server } from 'node:http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -15,6 +16,7 @@ export interface WorkerMetrics {
   registry: Registry;
   job(queue: string, outcome: JobOutcome, seconds: number): void;
   slackCall(method: string, outcome: string, retryAfterSeconds?: number): void;
+  platformCall(operation: string, outcome: string): void;
 }
 
 export function createWorkerMetrics(): WorkerMetrics {
@@ -26,6 +28,7 @@ export function createWorkerMetrics(): WorkerMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry],
   });
   const slackCalls = new Counter({ name: 'threadbridge_slack_calls_total', help: 'Slack Web API calls, by method and outcome (ok, Slack’s error code, ratelimited)', labelNames: ['method', 'outcome'], registers: [registry] });
+  const platformCalls = new Counter({ name: 'threadbridge_platform_calls_total', help: 'Chat platform API calls, by operation (method and path template) and outcome (ok, or the error code)', labelNames: ['operation', 'outcome'], registers: [registry] });
   const slackWaits = new Counter({ name: 'threadbridge_slack_retry_after_seconds_total', help: 'Seconds Slack’s 429 answers asked to wait, by method', labelNames: ['method'], registers: [registry] });
   return {
     registry,
@@ -36,6 +39,9 @@ export function createWorkerMetrics(): WorkerMetrics {
     slackCall(method, outcome, retryAfterSeconds) {
       slackCalls.inc({ method, outcome });
       if (retryAfterSeconds !== undefined) slackWaits.inc({ method }, retryAfterSeconds);
+    },
+    platformCall(operation, outcome) {
+      platformCalls.inc({ operation, outcome });
     },
   };
 }

@@ -80,6 +80,13 @@ export interface PlatformApiOptions {
   token: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Told of every call's outcome ('ok', or the error code), by `METHOD /path/{template}`. For metrics. */
+  onCall?: (operation: string, outcome: string) => void;
+}
+
+/** A call's path with its ids left out, so calls of one kind count together: `/orgs/{orgId}/conversations/{id}/messages`. */
+export function pathTemplate(path: string): string {
+  return path.replace(/^\/orgs\/[^/]+/, '/orgs/{orgId}').replace(/\/conversations\/[^/]+/, '/conversations/{id}');
 }
 
 const messageResponse = z.object({ message: messageSchema });
@@ -99,6 +106,19 @@ export function createPlatformApi(options: PlatformApiOptions): PlatformApi {
   const base = options.baseUrl.replace(/\/+$/, '');
 
   async function request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+    if (!options.onCall) return send(method, path, schema, body);
+    const operation = `${method} ${pathTemplate(path)}`;
+    try {
+      const result = await send(method, path, schema, body);
+      options.onCall(operation, 'ok');
+      return result;
+    } catch (error) {
+      options.onCall(operation, error instanceof PlatformApiError ? error.code : 'error');
+      throw error;
+    }
+  }
+
+  async function send<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
     let response: Response;
     try {
       response = await doFetch(`${base}${path}`, {

@@ -1,6 +1,6 @@
 // Metrics as Prometheus scrapes them from a running deployment: the web process's /metrics
-// counts the webhooks it took; a worker with METRICS_PORT serves its own, with the jobs it ran
-// and the Slack calls it made, by method and outcome.
+// counts the webhooks it took; a worker with METRICS_PORT serves its own, with the jobs it ran,
+// the Slack calls it made by method and outcome, and the platform's calls by operation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchProduct, type Launched } from '../../sandbox/launch.ts';
 import { freePort } from '../../local-services/index.ts';
@@ -40,6 +40,8 @@ describe('metrics of a running deployment', () => {
     expect(completed(worker, 'chat-events')).toBeGreaterThanOrEqual(1);
     expect(worker).toMatch(/threadbridge_job_duration_seconds_count\{queue="chat-events"\} \d+/);
     expect(Number(/threadbridge_slack_calls_total\{method="chat.postMessage",outcome="ok"\} (\d+)/.exec(worker)?.[1])).toBeGreaterThanOrEqual(2);
+    // Routing the chat read the org's agents from the platform: counted by operation, ids left out.
+    expect(Number(/threadbridge_platform_calls_total\{operation="GET \/orgs\/\{orgId\}\/agents",outcome="ok"\} (\d+)/.exec(worker)?.[1])).toBeGreaterThanOrEqual(1);
     expect((await fetch(workerMetricsUrl.replace('/metrics', '/other'))).status).toBe(404);
   }, 60_000);
 });
