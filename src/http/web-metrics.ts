@@ -17,16 +17,17 @@ export interface WebMetrics {
   ingress(route: string, outcome: string, seconds: number): void;
 }
 
-/** One read serves every gauge of a scrape. */
-const READING_REUSE_MS = 1000;
-
 export function createWebMetrics(read: () => Promise<DeploymentReadings>): WebMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  let last: { at: number; readings: Promise<DeploymentReadings> } | null = null;
+  // One read serves the gauges of one scrape (prom-client collects them side by side); the next
+  // scrape reads again, so a value is never older than its scrape.
+  let pending: Promise<DeploymentReadings> | null = null;
   const readings = () => {
-    if (!last || Date.now() - last.at > READING_REUSE_MS) last = { at: Date.now(), readings: read() };
-    return last.readings;
+    pending ??= read().finally(() => {
+      pending = null;
+    });
+    return pending;
   };
 
   const webhooks = new Counter({ name: 'threadbridge_webhooks_total', help: 'Signed ingress requests answered, by route and outcome (accepted, or the error code of the refusal)', labelNames: ['route', 'outcome'], registers: [registry] });
