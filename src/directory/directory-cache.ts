@@ -81,6 +81,11 @@ function wordTerms(kind: DirectoryKind, e: DirectoryEntity): string[] {
   return [...new Set([...wordSuffixes(username), ...personNameTerms(u.displayName, u.realName)])].filter((t) => t !== username);
 }
 
+/** Every term an entity is found by: its name, in lower case, and its later words. */
+function termsOf(kind: DirectoryKind, e: DirectoryEntity): Set<string> {
+  return new Set([nameOf(kind, e).toLowerCase(), ...wordTerms(kind, e)]);
+}
+
 /** The email index's member for a user, or null when Slack showed no email. */
 function emailTerm(kind: DirectoryKind, e: DirectoryEntity): string | null {
   if (kind !== 'users') return null;
@@ -146,9 +151,16 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
   };
   type Roots = ReturnType<typeof roots>;
 
-  /** The index members an entity is stored under, as edits of one kind. */
-  function editsFor(op: LexEdit['op'], kind: DirectoryKind, r: Roots, e: DirectoryEntity, encoded = encodeEntity(kind, e)): LexEdit[] {
-    const edits: LexEdit[] = [{ op, root: r.byId, member: encoded }, { op, root: r.names, member: `${nameOf(kind, e).toLowerCase()}${SEP}${e.id}` }];
+  /**
+   * The index members an entity is stored under, as edits of one kind. In the id index the
+   * entity replaces (or removes) whatever the run has under its id: a page written after a change
+   * to the same entity, or two processes writing it at once, leave one entity, not two.
+   */
+  function editsFor(op: 'add' | 'remove', kind: DirectoryKind, r: Roots, e: DirectoryEntity): LexEdit[] {
+    const edits: LexEdit[] = [
+      { op: op === 'add' ? 'put' : 'removeKey', root: r.byId, member: encodeEntity(kind, e) },
+      { op, root: r.names, member: `${nameOf(kind, e).toLowerCase()}${SEP}${e.id}` },
+    ];
     for (const t of wordTerms(kind, e)) edits.push({ op, root: r.words, member: `${t}${SEP}${e.id}` });
     const email = emailTerm(kind, e);
     if (email) edits.push({ op, root: r.emails, member: email });
@@ -244,7 +256,7 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
       else if (change.op === 'patch') next = { ...old!, ...change.fields } as DirectoryEntity;
       else next = null;
       // One script: readers see the entity before or after, in every index at once.
-      await lex.edit([...(old ? editsFor('remove', kind, r, old, oldMember) : []), ...(next ? editsFor('add', kind, r, next) : [])]);
+      await lex.edit([...(old ? editsFor('remove', kind, r, old) : []), ...(next ? editsFor('add', kind, r, next) : [])]);
     },
     async dropRun(teamId, kind, runId) {
       const keys = await runKeys(teamId, kind, runId);
@@ -278,6 +290,8 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
           for (const { id, term } of batch) {
             const e = found.get(id);
             if (!e || !offerable(kind, e, includeInactive) || entities.has(id)) continue;
+            // A term a page wrote for an entity changed meanwhile (renamed) is not its own any more.
+            if (!termsOf(kind, e).has(term)) continue;
             entities.set(id, e);
             ranked.push({ id, name: nameOf(kind, e), term, rank: rankOf(term) });
             if (++taken >= limit) return;

@@ -20,12 +20,50 @@ const common = `
 local function block_of(root, x)
   return redis.call('ZREVRANGEBYLEX', root .. ':dir', '[' .. x, '-', 'LIMIT', 0, 1)[1]
 end
+local function remove(root, m)
+  local b = block_of(root, m)
+  if not b then return end
+  local k = root .. ':b:' .. b
+  redis.call('ZREM', k, m)
+  if b ~= '' and redis.call('ZCARD', k) == 0 then
+    redis.call('DEL', k)
+    redis.call('ZREM', root .. ':dir', b)
+  end
+end
+-- Every member starting with p, across blocks (the members of one key: a handful at most).
+local function with_prefix(root, p)
+  local out = {}
+  local b = block_of(root, p)
+  if not b then return out end
+  local max = '[' .. p .. '\\255'
+  while true do
+    local got = redis.call('ZRANGEBYLEX', root .. ':b:' .. b, '[' .. p, max)
+    for j = 1, #got do out[#out + 1] = got[j] end
+    local nb = redis.call('ZRANGEBYLEX', root .. ':dir', '(' .. b, max, 'LIMIT', 0, 1)[1]
+    if not nb then break end
+    b = nb
+  end
+  return out
+end
+-- The key part of a member: up to and including its first NUL (the whole member without one).
+local function key_of(m)
+  local at = string.find(m, '\\0', 1, true)
+  return at and string.sub(m, 1, at) or m
+end
 `;
 
-/** ARGV: op ('a' add, 'r' remove), root, member, repeated. Removes and adds in the order given. */
+/**
+ * ARGV: op, root, member, repeated, applied in order. Ops: 'a' add, 'r' remove, 'p' put (remove
+ * every member with the same key, the part up to its first NUL, then add: a map's set), 'k'
+ * remove every member with that key.
+ */
 const editScript = `${common}
 for i = 1, #ARGV, 3 do
   local op, root, m = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  if op == 'p' or op == 'k' then
+    for _, old in ipairs(with_prefix(root, key_of(m))) do remove(root, old) end
+    if op == 'p' then op = 'a' end
+  end
   local b = block_of(root, m)
   if op == 'a' then
     if not b then
@@ -43,13 +81,8 @@ for i = 1, #ARGV, 3 do
       for j = 1, #upper do redis.call('ZADD', nk, 0, upper[j]) end
       redis.call('ZADD', root .. ':dir', 0, upper[1])
     end
-  elseif b then
-    local k = root .. ':b:' .. b
-    redis.call('ZREM', k, m)
-    if b ~= '' and redis.call('ZCARD', k) == 0 then
-      redis.call('DEL', k)
-      redis.call('ZREM', root .. ':dir', b)
-    end
+  elseif op == 'r' then
+    remove(root, m)
   end
 end
 return 0
@@ -95,10 +128,13 @@ return out
 
 /** One change to an index: add or remove `member` in the index rooted at `root`. */
 export interface LexEdit {
-  op: 'add' | 'remove';
+  /** put: the member replaces every other one with its key (up to its first NUL); removeKey: removes them all. */
+  op: 'add' | 'remove' | 'put' | 'removeKey';
   root: string;
   member: string;
 }
+
+const opCodes: Record<LexEdit['op'], string> = { add: 'a', remove: 'r', put: 'p', removeKey: 'k' };
 
 /** Edits per script call: keeps one call's time in Redis to a few milliseconds during a sync. */
 const EDITS_PER_CALL = 2000;
@@ -111,7 +147,7 @@ export function createLexBlocks(redis: Redis) {
     async edit(edits: LexEdit[]): Promise<void> {
       for (let i = 0; i < edits.length; i += EDITS_PER_CALL) {
         const chunk = edits.slice(i, i + EDITS_PER_CALL);
-        const args = chunk.flatMap((e) => [e.op === 'add' ? 'a' : 'r', e.root, e.member]);
+        const args = chunk.flatMap((e) => [opCodes[e.op], e.root, e.member]);
         await redis.eval(editScript, 1, `${chunk[0]!.root}:dir`, ...args);
       }
     },

@@ -128,6 +128,26 @@ describe('directory cache: changes', () => {
     expect(await cache.get('T1', 'channels', 'r1', 'C1')).toMatchObject({ isMember: true, memberCount: 3 });
   });
 
+  it('the run holds one entity an id: a page written over a change replaces it, and a change after that replaces the page’s', async () => {
+    const { cache, names } = await channelsIn('r1', [ch('C1', 'alpha')]);
+    await cache.apply('T1', 'r1', { op: 'put', kind: 'channels', entity: ch('C1', 'alpha', { isMember: true }) });
+    // A sync page fetched before the change, written after it (the sync's end replays the change).
+    await cache.writePage('T1', 'channels', 'r1', [ch('C1', 'alpha', { isMember: false })]);
+    expect(await cache.get('T1', 'channels', 'r1', 'C1')).toMatchObject({ isMember: false });
+    await cache.apply('T1', 'r1', { op: 'put', kind: 'channels', entity: ch('C1', 'alpha', { isMember: true }) });
+    expect(await cache.get('T1', 'channels', 'r1', 'C1')).toMatchObject({ isMember: true });
+    expect(await cache.getByName('T1', 'channels', 'r1', 'alpha')).toMatchObject({ isMember: true });
+    // A rename, then a stale page with the old name: the entity is the page's, and the new
+    // name's terms it left behind find nothing.
+    await cache.apply('T1', 'r1', { op: 'patch', kind: 'channels', id: 'C1', fields: { name: 'beta-team' } });
+    await cache.writePage('T1', 'channels', 'r1', [ch('C1', 'alpha')]);
+    expect(await names('beta')).toEqual([]);
+    expect(await names('team')).toEqual([]);
+    expect(await names('alpha')).toEqual(['alpha']);
+    await cache.apply('T1', 'r1', { op: 'remove', kind: 'channels', id: 'C1' });
+    expect(await cache.get('T1', 'channels', 'r1', 'C1')).toBeNull();
+  });
+
   it('the app added to a private channel: offered from then on', async () => {
     const { cache, names } = await channelsIn('r1', []);
     await cache.apply('T1', 'r1', { op: 'put', kind: 'channels', entity: ch('G1', 'vip-deals', { isPrivate: true, isMember: true }) });

@@ -61,6 +61,20 @@ describe('lex blocks', () => {
     for (const key of keys.slice(1)) expect(await redis.object('ENCODING', key)).toBe('listpack');
   });
 
+  it('put replaces every member with the same key, across blocks; removeKey removes them all', async () => {
+    const root = uniquePrefix('lex');
+    // Enough members around C0500 that its versions straddle a block boundary.
+    await lex.edit(Array.from({ length: 1000 }, (_, i) => ({ op: 'add' as const, root, member: `C${String(i).padStart(4, '0')}\u0000v1` })));
+    await lex.edit([{ op: 'add', root, member: 'C0500\u0000v0' }, { op: 'add', root, member: 'C0500\u0000v9' }]);
+    expect(await lex.withPrefix(root, 'C0500\u0000', 10)).toHaveLength(3);
+    await lex.edit([{ op: 'put', root, member: 'C0500\u0000v2' }]);
+    expect(await lex.withPrefix(root, 'C0500\u0000', 10)).toEqual(['C0500\u0000v2']);
+    expect(await lex.withPrefix(root, 'C050', 20)).toHaveLength(10);
+    await lex.edit([{ op: 'removeKey', root, member: 'C0500\u0000anything' }]);
+    expect(await lex.withPrefix(root, 'C0500\u0000', 10)).toEqual([]);
+    expect(await lex.withPrefix(root, 'C050', 20)).toHaveLength(9);
+  });
+
   it('finds a member that opens a block by its prefix, and frees emptied blocks', async () => {
     const root = uniquePrefix('lex');
     const members = Array.from({ length: 1000 }, (_, i) => `C${String(i).padStart(4, '0')}\u0000{"n":${i}}`);
