@@ -167,20 +167,13 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
     return edits;
   }
 
-  /** The stored members of these ids (raw, as `apply` must remove them), by id. */
-  async function storedMembers(r: Roots, ids: string[]): Promise<Map<string, string>> {
+  async function entitiesById(kind: DirectoryKind, r: Roots, ids: string[]): Promise<Map<string, DirectoryEntity>> {
     const unique = [...new Set(ids)];
     const found = await lex.firstWithPrefix(r.byId, unique.map((id) => `${id}${SEP}`));
-    const out = new Map<string, string>();
-    found.forEach((m, i) => {
-      if (m) out.set(unique[i]!, m);
-    });
-    return out;
-  }
-
-  async function entitiesById(kind: DirectoryKind, r: Roots, ids: string[]): Promise<Map<string, DirectoryEntity>> {
     const out = new Map<string, DirectoryEntity>();
-    for (const [id, member] of await storedMembers(r, ids)) out.set(id, decodeEntity(kind, member));
+    found.forEach((member, i) => {
+      if (member) out.set(unique[i]!, decodeEntity(kind, member));
+    });
     return out;
   }
 
@@ -247,8 +240,7 @@ export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCac
       const kind = change.kind;
       const r = roots(teamId, kind, runId);
       const id = change.op === 'put' || change.op === 'add' ? change.entity.id : change.id;
-      const oldMember = (await storedMembers(r, [id])).get(id);
-      const old = oldMember ? decodeEntity(kind, oldMember) : null;
+      const old = (await entitiesById(kind, r, [id])).get(id) ?? null;
       if (change.op === 'patch' && !old) return; // a change to something this run never saw
       if (change.op === 'add' && old) return;
       let next: DirectoryEntity | null;

@@ -108,20 +108,15 @@ end
 return out
 `;
 
-/** ARGV: root, then prefixes. For each prefix, the first member starting with it, or ''. */
+/**
+ * ARGV: root, then prefixes. For each prefix, the first member starting with it, or ''. Meant
+ * for keys (an id and NUL): it reads every member that starts with each prefix.
+ */
 const firstScript = `${common}
 local root = ARGV[1]
 local out = {}
 for i = 2, #ARGV do
-  local p = ARGV[i]
-  local b = block_of(root, p)
-  local m = b and redis.call('ZRANGEBYLEX', root .. ':b:' .. b, '[' .. p, '[' .. p .. '\\255', 'LIMIT', 0, 1)[1]
-  if not m and b then
-    -- The member may open the next block.
-    local nb = redis.call('ZRANGEBYLEX', root .. ':dir', '(' .. b, '+', 'LIMIT', 0, 1)[1]
-    if nb then m = redis.call('ZRANGEBYLEX', root .. ':b:' .. nb, '[' .. p, '[' .. p .. '\\255', 'LIMIT', 0, 1)[1] end
-  end
-  out[#out + 1] = m or ''
+  out[#out + 1] = with_prefix(root, ARGV[i])[1] or ''
 end
 return out
 `;
