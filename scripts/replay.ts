@@ -1,11 +1,12 @@
 // npm run replay -- --queue <name> [--since 1h | --since 2026-12-01T10:00:00Z] [--id <id> …] [--dry-run]
 // Puts jobs that failed for good (the dead-letter queue, src/jobs/dead-letters.ts) back on their
 // queue, fresh, once whatever made them fail is fixed. Without --since or --id, every dead letter
-// of the queue. --dry-run lists what would be replayed. Reads REDIS_URL and QUEUE_PREFIX (the
-// worker's), nothing else.
+// of the queue. --dry-run lists what would be replayed. Reads REDIS_URL (or REDIS_CLUSTER_NODES),
+// REDIS_TLS_SKIP_VERIFY and QUEUE_PREFIX (the worker's), nothing else.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
+import { loadRedisConfig } from '../src/config.ts';
+import { createRedisClient } from '../src/redis-connection.ts';
 import { createJobProducer, createQueues, queueNames } from '../src/jobs/queues.ts';
 import { DEAD_LETTER_QUEUE, type DeadLetterEntry } from '../src/jobs/dead-letters.ts';
 
@@ -59,10 +60,10 @@ function line(e: DeadLetterEntry): string {
 
 async function main(): Promise<void> {
   const args = parseReplayArgs(process.argv.slice(2), Date.now());
-  const redisUrl = process.env.REDIS_URL;
-  if (!redisUrl) throw new Error('REDIS_URL is required: the Redis of the deployment whose dead letters to replay');
-  const prefix = process.env.QUEUE_PREFIX || 'threadbridge';
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  // The deployment's Redis and prefix, as its processes read them (REDIS_URL or REDIS_CLUSTER_NODES).
+  const config = loadRedisConfig(process.env);
+  const prefix = config.QUEUE_PREFIX;
+  const redis = createRedisClient(config, { maxRetriesPerRequest: 3 });
   const producer = createJobProducer(createQueues(redis, prefix));
   try {
     const filter = { queue: args.queue, ...(args.sinceMs !== undefined ? { sinceMs: args.sinceMs } : {}), ...(args.ids ? { ids: args.ids } : {}) };

@@ -11,6 +11,17 @@ const urlWith = (...schemes: string[]) =>
   z.string().refine((v) => URL.canParse(v) && schemes.includes(new URL(v).protocol), `must be a ${schemes.map((s) => `${s}//`).join(' or ')} URL`);
 const url = urlWith('http:', 'https:');
 
+/** REDIS_CLUSTER_NODES: comma-separated redis:// or rediss:// URLs (user, password and TLS from the first). */
+const clusterNodes = z.string().transform((value, ctx) => {
+  const nodes = value.split(',').map((n) => n.trim()).filter(Boolean);
+  const bad = nodes.filter((n) => !URL.canParse(n) || !['redis:', 'rediss:'].includes(new URL(n).protocol) || !new URL(n).port);
+  if (nodes.length === 0 || bad.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `must be comma-separated redis://host:port or rediss://host:port URLs${bad.length ? ` (not one: ${bad.map((n) => n.replace(/\/\/[^@/]*@/, '//…@')).join(', ')})` : ''}` });
+    return z.NEVER;
+  }
+  return nodes;
+});
+
 // 32 bytes for AES-256-GCM, given as 64 hex chars or base64 so that it survives env files.
 const encryptionKey = z.string().transform((value, ctx) => {
   const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
@@ -28,16 +39,36 @@ const storeFields = {
   MONGODB_DB: z.string().min(1).default('threadbridge'),
 };
 
-const schema = z.object({
+/** Where Redis is, and the prefix of every key there: the processes' and scripts/replay.ts's. */
+const redisFields = {
+  REDIS_URL: urlWith('redis:', 'rediss:').optional(),
+  // Redis Cluster instead of one Redis: some of its nodes (any of them; the client finds the rest).
+  REDIS_CLUSTER_NODES: clusterNodes.optional(),
+  // Heroku Redis serves TLS (rediss://) with a self-signed certificate: 'true' accepts it unverified.
+  REDIS_TLS_SKIP_VERIFY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  // Every Redis key starts with it; on a cluster it must carry a hash tag (src/redis-connection.ts).
+  QUEUE_PREFIX: z.string().min(1).optional(),
+};
+
+type RedisFields = { REDIS_URL?: string | undefined; REDIS_CLUSTER_NODES?: string[] | undefined; QUEUE_PREFIX?: string | undefined };
+const notBothRedis = (c: RedisFields) => !(c.REDIS_URL && c.REDIS_CLUSTER_NODES);
+const notBothRedisProblem = {
+  message: 'and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis, REDIS_CLUSTER_NODES for Redis Cluster',
+  path: ['REDIS_URL'],
+};
+// Threadbridge's scripts and BullMQ's touch several keys at once: on a cluster they must hash to one slot.
+const taggedOnCluster = (c: RedisFields) => !c.REDIS_CLUSTER_NODES || c.QUEUE_PREFIX === undefined || hasHashTag(c.QUEUE_PREFIX);
+const taggedOnClusterProblem = { message: 'must carry a Redis Cluster hash tag, such as {threadbridge}, when REDIS_CLUSTER_NODES is set', path: ['QUEUE_PREFIX'] };
+/** One Redis keeps the plain prefix of earlier releases, so that the jobs queued under it stay found. */
+const withPrefixDefault = <C extends RedisFields>(c: C) => ({ ...c, QUEUE_PREFIX: c.QUEUE_PREFIX ?? (c.REDIS_CLUSTER_NODES ? '{threadbridge}' : 'threadbridge') });
+
+const shape = z.object({
   ...storeFields,
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: digits.pipe(z.number().int().min(0).max(65535)).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: url,
-  REDIS_URL: urlWith('redis:', 'rediss:'),
-  // Heroku Redis serves TLS (rediss://) with a self-signed certificate: 'true' accepts it unverified.
-  REDIS_TLS_SKIP_VERIFY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  QUEUE_PREFIX: z.string().min(1).default('threadbridge'),
+  ...redisFields,
   TOKEN_ENCRYPTION_KEY: encryptionKey,
   SLACK_SIGNING_SECRET: z.string().min(1),
   SLACK_CLIENT_ID: z.string().min(1),
@@ -76,7 +107,9 @@ const schema = z.object({
   // Bull Board is mounted at /admin/queues only when both are set.
   BULL_BOARD_USER: z.string().min(1).optional(),
   BULL_BOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
-}).refine((c) => Boolean(c.BULL_BOARD_USER) === Boolean(c.BULL_BOARD_PASSWORD), {
+});
+
+const schema = shape.refine(notBothRedis, notBothRedisProblem).refine(taggedOnCluster, taggedOnClusterProblem).transform(withPrefixDefault).refine((c) => Boolean(c.BULL_BOARD_USER) === Boolean(c.BULL_BOARD_PASSWORD), {
   message: 'BULL_BOARD_USER and BULL_BOARD_PASSWORD must be set together',
   path: ['BULL_BOARD_PASSWORD'],
 }).refine((c) => !c.ADMIN_API_TOKEN || Boolean(c.CHAT_ADMIN_LAUNCH_SECRET), {
@@ -90,8 +123,16 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+/**
+ * Whether every key starting with `prefix` hashes to one Redis Cluster slot: Redis hashes only the
+ * part between the key's first `{` and the first `}` after it, when that part is not empty.
+ */
+export function hasHashTag(prefix: string): boolean {
+  return /^[^{]*\{[^}]+\}/.test(prefix);
+}
+
 /** Every variable the processes read: README's Configuration table and .env.example name the same (a test checks). */
-export const configVariables: readonly string[] = Object.keys(schema.shape);
+export const configVariables: readonly string[] = Object.keys(shape.shape);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -102,7 +143,20 @@ export class ConfigError extends Error {
 
 /** Parses the given environment (process.env by default); throws one ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  return parseEnv(schema, env);
+  return parseEnv(schema, env, redisMissing(env));
+}
+
+/** One of two is required, which the schema's refinements would report only once all else is valid. */
+function redisMissing(env: Record<string, string | undefined>): string[] {
+  return !env.REDIS_URL && !env.REDIS_CLUSTER_NODES ? ['REDIS_URL is required but not set'] : [];
+}
+
+export type RedisConfig = z.infer<typeof redisSchema>;
+const redisSchema = z.object(redisFields).refine(notBothRedis, notBothRedisProblem).refine(taggedOnCluster, taggedOnClusterProblem).transform(withPrefixDefault);
+
+/** Redis's part of the configuration, checked as the processes check it (for scripts/replay.ts). */
+export function loadRedisConfig(env: Record<string, string | undefined> = process.env): RedisConfig {
+  return parseEnv(redisSchema, env, redisMissing(env));
 }
 
 export type StoreConfig = z.infer<typeof storeSchema>;
@@ -113,17 +167,17 @@ export function loadStoreConfig(env: Record<string, string | undefined> = proces
   return parseEnv(storeSchema, env);
 }
 
-function parseEnv<T extends z.ZodType>(parser: T, env: Record<string, string | undefined>): z.infer<T> {
+function parseEnv<T extends z.ZodType>(parser: T, env: Record<string, string | undefined>, known: string[] = []): z.infer<T> {
   // Empty strings count as unset, as in most env-file tooling.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = parser.safeParse(cleaned);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  if (result.success && known.length === 0) return result.data;
+  const problems = (result.error?.issues ?? []).map((issue) => {
     const name = issue.path.join('.');
     const missing = issue.code === 'invalid_type' && cleaned[name] === undefined;
     return missing ? `${name} is required but not set` : `${name} ${issue.message}`;
   });
-  throw new ConfigError(problems);
+  throw new ConfigError([...known, ...problems]);
 }
 
 

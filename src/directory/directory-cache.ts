@@ -9,7 +9,7 @@
 //
 // Hand-written rather than RediSearch: Debian's and most managed Redis servers do not ship the
 // module, and prefix search over sorted members is a few lines.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.ts';
 import type { DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
 import { createLexBlocks, type LexEdit } from './lex-blocks.ts';
 import { MATCH, normaliseEmail, normaliseQuery, orderMatches, personNameTerms, wordSuffixes, type RankedMatch } from './search-terms.ts';
@@ -140,7 +140,7 @@ const idOf = (member: string) => member.slice(member.lastIndexOf(SEP) + 1);
  */
 const LAYOUT = 'blocks1';
 
-export function createDirectoryCache(redis: Redis, prefix: string): DirectoryCache {
+export function createDirectoryCache(redis: RedisClient, prefix: string): DirectoryCache {
   const lex = createLexBlocks(redis);
   const base = (teamId: string, kind: DirectoryKind) => `${prefix}:dir:${teamId}:${kind}`;
   const pointer = (teamId: string, kind: DirectoryKind, which: 'current' | 'building') => `${base(teamId, kind)}:${which}:${LAYOUT}`;

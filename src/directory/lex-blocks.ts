@@ -10,7 +10,7 @@
 // module. Every change and read is one Lua script, so a reader never sees a block half split.
 // A block's key is its root plus its lower bound (the bound '' is the first block), so all of an
 // index's keys derive from the root: put a Redis Cluster hash tag in the root and they share a slot.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.ts';
 
 /** Below Redis's default `zset-max-listpack-entries` (128): a block never leaves the compact encoding by size. */
 const BLOCK_MAX = 120;
@@ -136,7 +136,7 @@ const EDITS_PER_CALL = 2000;
 
 const lexBound = (kind: '[' | '(', s: string | Buffer) => Buffer.concat([Buffer.from(kind), Buffer.isBuffer(s) ? s : Buffer.from(s, 'utf8')]);
 
-export function createLexBlocks(redis: Redis) {
+export function createLexBlocks(redis: RedisClient) {
   return {
     /** Applies edits in order, each call atomically (a sync's page may take more than one call). */
     async edit(edits: LexEdit[]): Promise<void> {

@@ -1,7 +1,7 @@
 // The web process's short-lived server-side state in Redis, behind a small interface: admin
 // sessions, and the nonces that make launch tokens and OAuth states single-use. Every key expires.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.ts';
 
 export interface KeyValueStore {
   /** Sets `key` for `ttlMs` unless it is set already; whether this call set it (a claim). */
@@ -16,7 +16,7 @@ export interface KeyValueStore {
 /** Keys hold digests of the secrets they are about, never the secrets (a Redis dump reveals no session). */
 export const digestKey = (kind: string, secret: string) => `${kind}:${createHash('sha256').update(secret).digest('base64url')}`;
 
-export function redisKeyValueStore(redis: Pick<Redis, 'set' | 'get' | 'pexpire' | 'del'>, prefix: string): KeyValueStore {
+export function redisKeyValueStore(redis: Pick<RedisClient, 'set' | 'get' | 'pexpire' | 'del'>, prefix: string): KeyValueStore {
   const k = (key: string) => `${prefix}:web:${key}`;
   const ttl = (ms: number) => Math.max(1, Math.ceil(ms));
   return {

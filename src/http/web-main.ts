@@ -1,7 +1,6 @@
 // Entry point of the web process (`web` in the Procfile): the ingress for Slack and the chat
 // platform, and the install flow. It queues work; the workers do it.
-import { Redis } from 'ioredis';
-import { redisTlsOptions } from '../redis-connection.ts';
+import { createRedisClient } from '../redis-connection.ts';
 import { stopOnSignals } from '../shutdown.ts';
 import { installationVersions, withVersionBumps } from '../slack/bot-token-memo.ts';
 import { loadConfig, ConfigError } from '../config.ts';
@@ -35,7 +34,7 @@ async function main(): Promise<void> {
   if (migrated.moved > 0) logger.info({ moved: migrated.moved }, 'store: documents moved from the legacy key format');
   // Producers fail fast while Redis is away: the sender gets a 503 and delivers again later,
   // instead of a request that hangs past its 3-second patience.
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, ...redisTlsOptions(config.REDIS_URL, config.REDIS_TLS_SKIP_VERIFY) });
+  const redis = createRedisClient(config, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   await new Promise<void>((resolve, reject) => {
     redis.once('ready', resolve);
     redis.once('error', reject);

@@ -79,7 +79,8 @@ const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'
 /** Whether `error` is Redis (or the network to it) being away: what ioredis throws while it reconnects. */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (error.name === 'MaxRetriesPerRequestError') return true;
+  // ClusterAllFailedError: no node of a Redis Cluster answered the slots query.
+  if (error.name === 'MaxRetriesPerRequestError' || error.name === 'ClusterAllFailedError') return true;
   if (error.message === 'Connection is closed.' || error.message.startsWith("Stream isn't writeable")) return true;
   if (error.name === 'ReplyError' && redisBusyReplies.test(error.message)) return true;
   const code = (error as { code?: unknown }).code;

@@ -3,7 +3,7 @@
 // BullMQ) takes the whole list. The take is tied to the flush job's id, so a retried flush sends
 // the same batch and a reminder added meanwhile waits for the next flush. Hand-written because
 // BullMQ's deduplication keeps one job's data, not a list of them.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.ts';
 
 export interface DueReminder {
   orgId: string;
@@ -36,7 +36,7 @@ end
 return redis.call('LRANGE', KEYS[2], 0, -1)
 `;
 
-export function createReminderBatches(redis: Redis, prefix: string): ReminderBatches {
+export function createReminderBatches(redis: RedisClient, prefix: string): ReminderBatches {
   const pending = (teamId: string, channelId: string) => `${prefix}:reminders:due:${teamId}:${channelId}`;
   const batch = (batchId: string) => `${prefix}:reminders:batch:${batchId}`;
   return {

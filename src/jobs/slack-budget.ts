@@ -12,7 +12,7 @@
 // waited first. So the next slot is kept for the post whose turn it is, and a busy channel's
 // waiting jobs come back one per slot instead of all polling every second.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.ts';
 import type { PostPriority } from '../slack/slack-api.ts';
 
 const RANK: Record<PostPriority, number> = { parent: 0, thread: 1, reminder: 2 };
@@ -101,7 +101,7 @@ if untilMs > current then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARG
 return 0
 `;
 
-export function createSlackBudget(redis: Redis, prefix: string, options: SlackBudgetOptions): SlackBudget {
+export function createSlackBudget(redis: RedisClient, prefix: string, options: SlackBudgetOptions): SlackBudget {
   const channelInterval = Math.ceil(1000 / options.channelPostsPerSecond);
   const workspaceInterval = Math.ceil(1000 / options.workspacePostsPerSecond);
   const keys = (workspaceKey: string, channelId: string) => [

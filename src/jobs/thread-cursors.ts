@@ -8,7 +8,7 @@
 // worker dying in between leaves no copy, and the next run derives the cursor from the store as
 // before (and keeps it). Redis losing it costs the same one derivation. So the store's messages
 // stay the record; this only spares reading them.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.ts';
 
 export interface ThreadCursors {
   /** The copy, or null when there is none. */
@@ -22,7 +22,7 @@ export interface ThreadCursors {
 /** Long past a chat's last message; a copy that lapses is derived again. */
 const TTL_SECONDS = 7 * 24 * 3600;
 
-export function createThreadCursors(redis: Redis, prefix: string): ThreadCursors {
+export function createThreadCursors(redis: RedisClient, prefix: string): ThreadCursors {
   const key = (orgId: string, conversationId: string) => `${prefix}:thread-cursor:${orgId}:${conversationId}`;
   return {
     async read(orgId, conversationId) {

@@ -3,7 +3,7 @@
 // same conversation would interleave messages. Hand-written (SET NX PX plus compare-and-delete,
 // ~40 lines) because the maintained Redlock packages target multi-master setups we do not need.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.ts';
 
 export interface Lock {
   /** Extends the lease; false when the lock was lost (expired and taken by someone else). */
@@ -27,7 +27,7 @@ export interface Locks {
 const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const extendScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
-export function createLocks(redis: Redis, prefix: string, defaultLeaseMs = 30_000): Locks {
+export function createLocks(redis: RedisClient, prefix: string, defaultLeaseMs = 30_000): Locks {
   return {
     async tryAcquire(name, leaseMs = defaultLeaseMs) {
       const key = `${prefix}:lock:${name}`;

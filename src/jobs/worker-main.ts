@@ -1,7 +1,6 @@
 // Entry point of the worker process (`worker` in the Procfile). Runs unchanged on Node.js and
 // on Deno: `node --import tsx src/jobs/worker-main.ts` or `deno run -A src/jobs/worker-main.ts`.
-import { Redis } from 'ioredis';
-import { redisTlsOptions } from '../redis-connection.ts';
+import { createRedisClient } from '../redis-connection.ts';
 import { stopOnSignals } from '../shutdown.ts';
 import { createWorkerMetrics, serveMetrics } from './worker-metrics.ts';
 import { loadConfig, ConfigError } from '../config.ts';
@@ -35,7 +34,7 @@ async function main(): Promise<void> {
   const migrated = await migrateLegacyKeys(mongo.db);
   if (migrated.moved > 0) logger.info({ moved: migrated.moved }, 'store: documents moved from the legacy key format');
   // Workers block on Redis and must wait out outages rather than fail commands (BullMQ requires it).
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, ...redisTlsOptions(config.REDIS_URL, config.REDIS_TLS_SKIP_VERIFY) });
+  const redis = createRedisClient(config, { maxRetriesPerRequest: null });
   const connection = redis;
   const queues = createQueues(connection, config.QUEUE_PREFIX);
   const producer = createJobProducer(queues);

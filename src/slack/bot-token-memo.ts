@@ -9,7 +9,7 @@
 // not used once that write completed, as before. The check costs one Redis GET, against a MongoDB
 // find and an AES-GCM open. A memo also lapses after `ttlMs`, for writes made outside this code
 // (an operator editing the collection by hand).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.ts';
 import type { InstallationsRepository, InstallationTokens } from '../store/index.ts';
 
 export interface InstallationVersions {
@@ -21,7 +21,7 @@ export interface InstallationVersions {
 /** A month: long after any memo has lapsed; written again with each write of the installation. */
 const VERSION_TTL_SECONDS = 30 * 24 * 3600;
 
-export function installationVersions(redis: Redis, prefix: string): InstallationVersions {
+export function installationVersions(redis: RedisClient, prefix: string): InstallationVersions {
   const key = (teamId: string) => `${prefix}:installation-version:${teamId}`;
   return {
     async current(teamId) {

@@ -12,7 +12,7 @@
 // window of it (a 429 seen when a worker was killed mid-sync).
 // Hand-written for the same reason as src/jobs/slack-budget.ts: BullMQ's open-source limiter is per queue.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis-connection.ts';
 
 export interface SlackCallBudget {
   /** 0 when the call `callId` may go now (and is counted), else how many ms until one may. */
@@ -50,7 +50,7 @@ return 0
 const ARRIVAL_MARGIN_MS = 1000;
 
 /** `windowMs` is Slack's minute; tests shorten it together with the emulator's clock. */
-export function createSlackCallBudget(redis: Redis, prefix: string, windowMs = 60_000, arrivalMarginMs = ARRIVAL_MARGIN_MS): SlackCallBudget {
+export function createSlackCallBudget(redis: RedisClient, prefix: string, windowMs = 60_000, arrivalMarginMs = ARRIVAL_MARGIN_MS): SlackCallBudget {
   const keyOf = (workspaceKey: string, method: string) => `${prefix}:budget:call:${workspaceKey}:${method}`;
   return {
     async take(workspaceKey, method, perWindow, callId) {

@@ -1,7 +1,7 @@
 // loadConfig: the environment is checked once, as a whole; one ConfigError names every missing
 // or malformed variable. The environment is passed in, never read from process.env here.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ConfigError, hasHashTag, loadConfig } from '../../src/config.ts';
 
 const HEX_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
@@ -225,6 +225,57 @@ describe('the admin surfaces (settings page and admin API)', () => {
   it('TRUST_PROXY is a hop count, off (0) by default', () => {
     expect(loadConfig({ ...required }).TRUST_PROXY).toBe(0);
     expect(loadConfig({ ...required, TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+  });
+});
+
+describe('Redis Cluster', () => {
+  const { REDIS_URL: _single, ...withoutRedis } = required;
+  const nodes = 'redis://10.0.0.1:6379, redis://10.0.0.2:6379,redis://10.0.0.3:6379';
+
+  it('REDIS_CLUSTER_NODES instead of REDIS_URL: the nodes listed, the prefix hash-tagged by default', () => {
+    const config = loadConfig({ ...withoutRedis, REDIS_CLUSTER_NODES: nodes });
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.REDIS_CLUSTER_NODES).toEqual(['redis://10.0.0.1:6379', 'redis://10.0.0.2:6379', 'redis://10.0.0.3:6379']);
+    expect(config.QUEUE_PREFIX).toBe('{threadbridge}');
+  });
+
+  it('one Redis keeps the plain prefix of earlier releases (its queued jobs stay where they are)', () => {
+    expect(loadConfig({ ...required }).QUEUE_PREFIX).toBe('threadbridge');
+  });
+
+  it.each([
+    { prefix: '{threadbridge}', ok: true },
+    { prefix: 'tb{eu-1}', ok: true },
+    { prefix: '{a}:{b}', ok: true },
+    { prefix: 'threadbridge', ok: false },
+    { prefix: '{}threadbridge', ok: false },
+    { prefix: 'thread{bridge', ok: false },
+    { prefix: 'thread}{bridge', ok: false },
+  ])('QUEUE_PREFIX=$prefix on a cluster: accepted $ok', ({ prefix, ok }) => {
+    expect(hasHashTag(prefix)).toBe(ok);
+    const env = { ...withoutRedis, REDIS_CLUSTER_NODES: nodes, QUEUE_PREFIX: prefix };
+    if (ok) expect(loadConfig(env).QUEUE_PREFIX).toBe(prefix);
+    else expect(problemsOf(env)).toEqual(['QUEUE_PREFIX must carry a Redis Cluster hash tag, such as {threadbridge}, when REDIS_CLUSTER_NODES is set']);
+  });
+
+  it('both set: named, since which Redis the queues are on must not be a guess', () => {
+    expect(problemsOf({ ...required, REDIS_CLUSTER_NODES: nodes })).toEqual([
+      'REDIS_URL and REDIS_CLUSTER_NODES are both set: set REDIS_URL for one Redis, REDIS_CLUSTER_NODES for Redis Cluster',
+    ]);
+  });
+
+  it('neither set: REDIS_URL is named missing, along with anything else', () => {
+    expect(problemsOf({ ...withoutRedis, PUBLIC_URL: undefined }).sort()).toEqual(['PUBLIC_URL is required but not set', 'REDIS_URL is required but not set']);
+  });
+
+  it.each(['10.0.0.1:6379', 'redis://10.0.0.1', 'http://10.0.0.1:6379', ','])('a malformed node list (%j) is refused', (value) => {
+    expect(problemsOf({ ...withoutRedis, REDIS_CLUSTER_NODES: value })).toEqual([expect.stringMatching(/^REDIS_CLUSTER_NODES must be comma-separated redis:\/\/host:port or rediss:\/\/host:port URLs/)]);
+  });
+
+  it('a refused node list does not repeat a password it carries', () => {
+    const [problem] = problemsOf({ ...withoutRedis, REDIS_CLUSTER_NODES: 'rediss://default:s3cret-pass@10.0.0.1' });
+    expect(problem).toContain('rediss://…@10.0.0.1');
+    expect(problem).not.toContain('s3cret-pass');
   });
 });
 

@@ -52,6 +52,8 @@ describe('classifyFailure', () => {
     { name: 'a bulk write refused (duplicate key)', error: new MongoBulkWriteError({ message: 'E11000 duplicate key', code: 11000 }, {} as never), out: retry },
     { name: 'Redis connection closed', error: new Error('Connection is closed.'), out: { kind: 'outage', why: 'Redis unavailable (Connection is closed.)' } },
     { name: 'Redis loading its data after a restart', error: Object.assign(new Error('LOADING Redis is loading the dataset in memory'), { name: 'ReplyError' }), out: { kind: 'outage', why: 'Redis unavailable (LOADING Redis is loading the dataset in memory)' } },
+    { name: 'a cluster failing over a slot', error: Object.assign(new Error('CLUSTERDOWN The cluster is down'), { name: 'ReplyError' }), out: { kind: 'outage', why: 'Redis unavailable (CLUSTERDOWN The cluster is down)' } },
+    { name: 'no cluster node reachable', error: Object.assign(new Error('Failed to refresh slots cache.'), { name: 'ClusterAllFailedError' }), out: { kind: 'outage', why: 'Redis unavailable (Failed to refresh slots cache.)' } },
     { name: 'a refused connection', error: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' }), out: { kind: 'outage', why: 'Redis unavailable (connect ECONNREFUSED 127.0.0.1:6379)' } },
 
     // Already final.
