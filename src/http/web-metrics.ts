@@ -1,12 +1,14 @@
 // The web process's Prometheus metrics (prom-client), served at GET /metrics: the webhooks it
 // accepted and refused (by route and reason) with their latency, and the deployment's state read
 // at each scrape from shared stores, so any web process answers for the whole deployment: chats
-// with no usable notification target, dead letters, each queue's jobs by state and the age of its
+// with no usable notification target (in all and by reason), dead letters, each queue's jobs by state and the age of its
 // oldest waiting job. Plus Node's process metrics.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { UndeliverableCode } from '../routing/undeliverable-reasons.ts';
 
 export interface DeploymentReadings {
   undeliverableChats: number;
+  undeliverableByReason: Partial<Record<UndeliverableCode, number>>;
   deadLetters: number;
   queues: Array<{ queue: string; counts: Record<string, number>; oldestWaitingAgeSeconds: number }>;
 }
@@ -39,6 +41,13 @@ export function createWebMetrics(read: () => Promise<DeploymentReadings>): WebMe
     name: 'threadbridge_undeliverable_chats', help: 'Open chats whose notification found no usable Slack target', registers: [registry],
     async collect() {
       this.set((await readings()).undeliverableChats);
+    },
+  });
+  new Gauge({
+    name: 'threadbridge_undeliverable_chats_by_reason', help: 'Open undeliverable chats by reason: slack_not_connected, slack_connection_lost, no_target (the routing rules found no usable target), slack_refused, other', labelNames: ['reason'], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [reason, chats] of Object.entries((await readings()).undeliverableByReason)) this.set({ reason }, chats);
     },
   });
   new Gauge({

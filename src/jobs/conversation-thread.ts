@@ -18,6 +18,7 @@ import { scheduleFirstReminder } from './reminder-schedule.ts';
 import { SlackApiError, connectionLostCodes, contentRefusalCodes } from '../slack/slack-errors.ts';
 import { PlatformApiError } from '../platform/platform-api.ts';
 import { assertNever } from '../errors.ts';
+import { undeliverableReasons } from '../routing/undeliverable-reasons.ts';
 
 const PENDING_BATCH = 100;
 /** Why the primary thread skipped a message it did not post: the rep wrote it in that thread. */
@@ -124,7 +125,7 @@ export async function syncConversationThread(deps: WorkerDeps, orgId: string, co
     }
     const token = await deps.store.installations.botToken(record.thread!.teamId);
     if (!token) {
-      await undeliverable(deps, record, 'Slack is not connected for this org');
+      await undeliverable(deps, record, undeliverableReasons.notConnected());
       return read;
     }
     const writer: ThreadWriter = { deps, record, token, lock, key, stillHeld, soloThroughSeq: record.soloThroughSeq };
@@ -179,7 +180,7 @@ async function openThread(deps: WorkerDeps, record: ConversationRecord, stillHel
   const [installation, claimed] = await Promise.all([deps.store.installations.findByOrg(orgId), deps.store.conversations.claimedThread(orgId, conversationId)]);
   const token = installation ? await deps.store.installations.botToken(installation.teamId) : null;
   if (!installation || !token) {
-    await undeliverable(deps, record, 'Slack is not connected for this org');
+    await undeliverable(deps, record, undeliverableReasons.notConnected());
     return null;
   }
   // A job that died after claiming the thread but before recording it: finish that, post nothing new.
@@ -396,6 +397,7 @@ async function postMessagesInto(w: ThreadWriter, thread: SlackThreadRef, message
       posted = await postJoiningIfNeeded(deps, thread.teamId, token, { channel: thread.channelId, threadTs: thread.threadTs, ...post }, posts.length > 1 ? 60_000 : 0, w.stillHeld);
       plainText ||= posted.plainText === true;
     }
+    if (count > 1) deps.observe?.combinedPost(count);
     return { posted: count, ts: posted.ts, plainText };
   } catch (error) {
     if (error instanceof SlackApiError && contentRefusalCodes.has(error.code)) {
@@ -445,7 +447,7 @@ async function handleMessages(w: ThreadWriter, run: ThreadMessage[], late: boole
     return sent.map((m) => m.seq);
   } catch (error) {
     if (error instanceof SlackApiError && connectionLostCodes.has(error.code)) {
-      await undeliverable(deps, record, `Slack connection lost: ${error.code}`);
+      await undeliverable(deps, record, undeliverableReasons.connectionLost(error.code));
     }
     throw error;
   }

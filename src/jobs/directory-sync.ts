@@ -98,6 +98,7 @@ export async function syncDirectoryKind(deps: WorkerDeps, teamId: string, kind: 
         ]);
         state = { ...state, cursor: page.nextCursor, pages: state.pages + 1, items: state.items + page.items.length };
         await repo.saveSyncState(state);
+        deps.observe?.directorySyncPage(kind, page.items.length);
         await renew();
         if (state.pages % PROGRESS_LOG_EVERY_PAGES === 0) log.info({ runId, pages: state.pages, items: state.items }, 'directory sync progress');
       }
@@ -140,6 +141,7 @@ async function completeRun(deps: WorkerDeps, state: DirectorySyncState, log: Log
     await repo.deleteRun(teamId, kind, old);
   }
   await repo.deleteChangesUpTo(teamId, kind, state.runStartSeq);
+  deps.observe?.directorySyncCompleted(kind);
   log.info({ runId, pages: state.pages, items: state.items, tookMs: completed.lastCompletedTookMs }, 'directory sync completed');
 }
 

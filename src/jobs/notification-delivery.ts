@@ -13,6 +13,7 @@ import { SlackApiError, contentRefusalCodes } from '../slack/slack-errors.ts';
 import { ensureAppInChannel, postJoiningIfNeeded } from './channel-membership.ts';
 import { acquireWithin } from './thread-lock.ts';
 import { LockBusyError } from './job-errors.ts';
+import { undeliverableReasons } from '../routing/undeliverable-reasons.ts';
 
 /** Agents and groups fetched from the platform are reused this long; status events update them meanwhile. */
 export const DIRECTORY_MAX_AGE_MS = 60_000;
@@ -142,7 +143,7 @@ export async function deliverNotification(
       // Slack refused the parent message itself, even as plain text: no target would take it.
       if (error instanceof SlackApiError && contentRefusalCodes.has(error.code)) {
         log.error({ code: error.code, rule: decision.rule }, 'Slack refused the notification itself');
-        return { ok: false, reason: `Slack refused the notification (${error.code})` };
+        return { ok: false, reason: undeliverableReasons.refusedContent(error.code) };
       }
       const refused = refusalOf(error, plannedTarget(first!));
       if (!refused) throw error;
@@ -151,7 +152,7 @@ export async function deliverNotification(
       if (refused.slackUserId) unusable.slackUserIds.add(refused.slackUserId);
     }
   }
-  return { ok: false, reason: 'Slack refused every target the routing rules allowed' };
+  return { ok: false, reason: undeliverableReasons.refusedEveryTarget() };
 }
 
 function plannedTarget(target: NotifyTarget): PlannedThread['target'] {

@@ -6,7 +6,7 @@ import type { SlackApi } from '../slack/slack-api.ts';
 import type { PlatformApi } from '../platform/platform-api.ts';
 import type { JobProducer } from './queues.ts';
 import type { Locks } from './thread-lock.ts';
-import type { DirectoryCache } from '../directory/directory-cache.ts';
+import type { DirectoryCache, DirectoryKind } from '../directory/directory-cache.ts';
 import type { SlackCallBudget } from '../slack/slack-call-budget.ts';
 import type { ReminderBatches } from './reminder-batches.ts';
 import type { ThreadCursors } from './thread-cursors.ts';
@@ -30,4 +30,16 @@ export interface WorkerDeps {
   reminderBatches: ReminderBatches;
   /** Each thread's cursor, copied in Redis so the writer need not derive it before every post. */
   threadCursors: ThreadCursors;
+  /** What the processors report for the worker's /metrics (src/jobs/worker-metrics.ts); none in most tests. */
+  observe?: WorkerObservations;
+}
+
+/** Domain events counted by the worker's metrics. */
+export interface WorkerObservations {
+  /** Several chat messages went into one Slack post (they had queued behind the channel's limit). */
+  combinedPost(messages: number): void;
+  /** A directory sync stored one more page of `items` channels or users. */
+  directorySyncPage(kind: DirectoryKind, items: number): void;
+  /** A directory sync run completed and became the workspace's current directory. */
+  directorySyncCompleted(kind: DirectoryKind): void;
 }

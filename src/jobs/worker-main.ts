@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       directoryResyncHours: config.DIRECTORY_RESYNC_HOURS,
       reminderBatches: createReminderBatches(redis, config.QUEUE_PREFIX),
       threadCursors: createThreadCursors(redis, config.QUEUE_PREFIX),
+      observe: metrics.observations,
     },
     { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, metrics },
   );

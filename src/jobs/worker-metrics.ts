@@ -1,10 +1,12 @@
 // A worker process's Prometheus metrics (prom-client), served on METRICS_PORT when it is set:
 // jobs by queue and outcome with their durations, and Slack Web API calls by method and outcome
 // (ok, Slack's error code, ratelimited) with the waits its 429s asked for, and the chat platform's
-// API calls by operation and outcome. Each worker process
-// serves its own; Prometheus sums them.
+// API calls by operation and outcome, posts that combined several chat messages, and directory
+// sync progress (pages and items stored, runs completed). Each worker process serves its own;
+// Prometheus sums them.
 import { createServer, type Server } from 'node:http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WorkerObservations } from './worker-deps.ts';
 
 /**
  * How a job run ended: done; put off without using an attempt (a lock, Slack's budget or 429);
@@ -17,6 +19,8 @@ export interface WorkerMetrics {
   job(queue: string, outcome: JobOutcome, seconds: number): void;
   slackCall(method: string, outcome: string, retryAfterSeconds?: number): void;
   platformCall(operation: string, outcome: string): void;
+  /** The processors' domain events (WorkerDeps.observe). */
+  observations: WorkerObservations;
 }
 
 export function createWorkerMetrics(): WorkerMetrics {
@@ -30,8 +34,26 @@ export function createWorkerMetrics(): WorkerMetrics {
   const slackCalls = new Counter({ name: 'threadbridge_slack_calls_total', help: 'Slack Web API calls, by method and outcome (ok, Slack’s error code, ratelimited)', labelNames: ['method', 'outcome'], registers: [registry] });
   const platformCalls = new Counter({ name: 'threadbridge_platform_calls_total', help: 'Chat platform API calls, by operation (method and path template) and outcome (ok, or the error code)', labelNames: ['operation', 'outcome'], registers: [registry] });
   const slackWaits = new Counter({ name: 'threadbridge_slack_retry_after_seconds_total', help: 'Seconds Slack’s 429 answers asked to wait, by method', labelNames: ['method'], registers: [registry] });
+  const combinedPosts = new Counter({ name: 'threadbridge_posts_combined_total', help: 'Slack posts that carried several chat messages at once (queued behind the channel’s posting limit)', registers: [registry] });
+  const combinedMessages = new Counter({ name: 'threadbridge_posts_combined_messages_total', help: 'Chat messages that went out in a combined post', registers: [registry] });
+  const syncPages = new Counter({ name: 'threadbridge_directory_sync_pages_total', help: 'Pages of channels or users a directory sync stored, by kind', labelNames: ['kind'], registers: [registry] });
+  const syncItems = new Counter({ name: 'threadbridge_directory_sync_items_total', help: 'Channels or users a directory sync stored, by kind', labelNames: ['kind'], registers: [registry] });
+  const syncsCompleted = new Counter({ name: 'threadbridge_directory_syncs_completed_total', help: 'Directory sync runs completed (each becomes its workspace’s directory), by kind', labelNames: ['kind'], registers: [registry] });
   return {
     registry,
+    observations: {
+      combinedPost(messages) {
+        combinedPosts.inc();
+        combinedMessages.inc(messages);
+      },
+      directorySyncPage(kind, items) {
+        syncPages.inc({ kind });
+        syncItems.inc({ kind }, items);
+      },
+      directorySyncCompleted(kind) {
+        syncsCompleted.inc({ kind });
+      },
+    },
     job(queue, outcome, seconds) {
       jobs.inc({ queue, outcome });
       durations.observe({ queue }, seconds);

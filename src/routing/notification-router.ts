@@ -5,6 +5,7 @@
 // including the targets Slack already refused for this chat (`unusable`).
 //
 // A global channel whose toggle is off is not used for anything (README: "Off means off").
+import { undeliverableReasons } from './undeliverable-reasons.ts';
 
 export type AgentStatus = 'online' | 'dnd' | 'offline';
 
@@ -135,7 +136,7 @@ export function routeNotification(input: RoutingInput): RoutingDecision {
   }
 
   const found = groupRules();
-  return found ? notify(found) : { kind: 'undeliverable', reason: `nowhere to notify: ${skipped.join('; ')}` };
+  return found ? notify(found) : { kind: 'undeliverable', reason: undeliverableReasons.nowhere(skipped) };
 }
 
 function notify(found: Found): RoutingDecision {

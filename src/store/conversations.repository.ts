@@ -163,6 +163,8 @@ export interface ConversationsRepository {
   listUndeliverable(orgId: string, limit: number): Promise<ConversationRecord[]>;
   /** How many open conversations wait undeliverable, across all orgs (a gauge for /metrics). */
   countUndeliverable(): Promise<number>;
+  /** The same conversations counted by their stored reason (the words, as undeliverable-reasons.ts writes them). */
+  countUndeliverableByReason(): Promise<Array<{ reason: string; chats: number }>>;
   /**
    * Claims a reminder stage so it is sent once; false when it is done or another job holds it
    * (a holder that died is taken over after the claim's lease: see lease-claims.ts).
@@ -383,6 +385,12 @@ export function createConversationsRepository(db: Db): ConversationsRepository {
     async countUndeliverable() {
       // Delivering or ending a chat clears its reason, so the reasons still set are the count.
       return facts.countDocuments({ field: 'undeliverableReason', value: { $ne: null } });
+    },
+    async countUndeliverableByReason() {
+      const groups = await facts
+        .aggregate<{ _id: string; chats: number }>([{ $match: { field: 'undeliverableReason', value: { $ne: null } } }, { $group: { _id: '$value', chats: { $sum: 1 } } }])
+        .toArray();
+      return groups.map((g) => ({ reason: String(g._id), chats: g.chats }));
     },
     async claimReminderStage(orgId, conversationId, stage, now) {
       return (await leaseClaim(claims, claimId(orgId, conversationId, `reminder:${stage}`), now)) === 'claimed';

@@ -1,6 +1,7 @@
 // Metrics as Prometheus scrapes them from a running deployment: the web process's /metrics
 // counts the webhooks it took; a worker with METRICS_PORT serves its own, with the jobs it ran,
-// the Slack calls it made by method and outcome, and the platform's calls by operation.
+// the Slack calls it made by method and outcome, and the platform's calls by operation; posts that
+// combined messages, directory syncs, and undeliverable chats by reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchProduct, type Launched } from '../../sandbox/launch.ts';
 import { freePort } from '../../local-services/index.ts';
@@ -43,5 +44,40 @@ describe('metrics of a running deployment', () => {
     // Routing the chat read the org's agents from the platform: counted by operation, ids left out.
     expect(Number(/threadbridge_platform_calls_total\{operation="GET \/orgs\/\{orgId\}\/agents",outcome="ok"\} (\d+)/.exec(worker)?.[1])).toBeGreaterThanOrEqual(1);
     expect((await fetch(workerMetricsUrl.replace('/metrics', '/other'))).status).toBe(404);
+  }, 60_000);
+
+  /** The value of one series in a scrape (0 when absent). */
+  const valueOf = (text: string, series: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line ? Number(line.slice(series.length + 1)) : 0;
+  };
+  async function scrapeUntil(url: string, ok: (text: string) => boolean, what: string): Promise<string> {
+    for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 200))) {
+      const text = await (await fetch(url)).text();
+      if (ok(text)) return text;
+      if (Date.now() > deadline) throw new Error(`${what} not seen in 30 s; the last scrape:\n${text}`);
+    }
+  }
+
+  it('the worker counts the directory’s syncs and the posts that combined messages queued behind the channel’s limit', async () => {
+    const { platform } = product.emulators;
+    await scrapeUntil(workerMetricsUrl, (t) => valueOf(t, 'threadbridge_directory_syncs_completed_total{kind="channels"}') >= 1, 'a completed channel sync');
+    const synced = await scrapeUntil(workerMetricsUrl, (t) => valueOf(t, 'threadbridge_directory_syncs_completed_total{kind="users"}') >= 1, 'a completed user sync');
+    expect(valueOf(synced, 'threadbridge_directory_sync_pages_total{kind="channels"}')).toBeGreaterThanOrEqual(1);
+    expect(valueOf(synced, 'threadbridge_directory_sync_items_total{kind="users"}')).toBeGreaterThanOrEqual(3);
+
+    // Slack takes about one post a second per channel: a burst waits, and goes out combined.
+    const conversation = await platform.startConversation(product.world.orgId, { visitor: { name: 'Bursty' } });
+    for (let i = 1; i <= 8; i++) await platform.visitorSays(product.world.orgId, conversation.id, `burst ${i}`);
+    const combined = await scrapeUntil(workerMetricsUrl, (t) => valueOf(t, 'threadbridge_posts_combined_total') >= 1, 'a combined post');
+    expect(valueOf(combined, 'threadbridge_posts_combined_messages_total')).toBeGreaterThanOrEqual(2 * valueOf(combined, 'threadbridge_posts_combined_total'));
+  }, 90_000);
+
+  it('the web counts undeliverable chats by reason: a chat of an org that never connected Slack', async () => {
+    const { platform } = product.emulators;
+    const org = platform.createOrg({ name: 'Not Yet Connected' });
+    await platform.startConversation(org.id, { visitor: { name: 'Early' } });
+    const web = await scrapeUntil(`${product.webUrl}/metrics`, (t) => valueOf(t, 'threadbridge_undeliverable_chats_by_reason{reason="slack_not_connected"}') >= 1, 'the undeliverable chat');
+    expect(valueOf(web, 'threadbridge_undeliverable_chats')).toBeGreaterThanOrEqual(1);
   }, 60_000);
 });
