@@ -1,8 +1,9 @@
 // Stopping as Heroku stops a dyno: SIGTERM, then SIGKILL 30 s later. Both processes exit within
-// 25 s of SIGTERM even when Redis has gone away (a worker's BullMQ close used to wait for it
-// forever), and exit cleanly (code 0) when everything is up.
+// 25 s of SIGTERM even when Redis or MongoDB has gone away (a worker's BullMQ close used to wait
+// for Redis forever), and exit cleanly (code 0) when everything is up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis } from '../../local-services/redis.ts';
+import { startFerretDb } from '../../local-services/index.ts';
 import { freePort } from '../../local-services/index.ts';
 import { newSecrets, productEnv, startEmulators, type Emulators } from '../../sandbox/product-env.ts';
 import { startProductProcess, type ProductProcess } from '../../sandbox/processes.ts';
@@ -39,11 +40,11 @@ describe('stopping on SIGTERM', () => {
     await emulators?.close();
   });
 
-  async function launch(redisUrl: string) {
+  async function launch(redisUrl: string, mongo = mongoUrl()) {
     const webPort = await freePort();
     const env = {
       ...process.env,
-      ...productEnv({ secrets, emulators, publicUrl: `http://127.0.0.1:${webPort}`, redisUrl, mongoUrl: mongoUrl(), mongoDb: uniqueDbName('shutdown'), queuePrefix: uniquePrefix('shutdown') }),
+      ...productEnv({ secrets, emulators, publicUrl: `http://127.0.0.1:${webPort}`, redisUrl, mongoUrl: mongo, mongoDb: uniqueDbName('shutdown'), queuePrefix: uniquePrefix('shutdown') }),
       PORT: String(webPort),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
@@ -79,5 +80,24 @@ describe('stopping on SIGTERM', () => {
     expect(k).not.toBeNull();
     expect(w!.ms).toBeLessThanOrEqual(DEADLINE_MS + 2000);
     expect(k!.ms).toBeLessThanOrEqual(DEADLINE_MS + 2000);
+  }, 120_000);
+
+  it('with MongoDB gone: both still exit within 25 s', async () => {
+    const redis = await startRedis();
+    // A MongoDB-compatible server of their own, stopped under them.
+    const mongo = await startFerretDb({ backend: 'sqlite' });
+    try {
+      const { web, worker } = await launch(redis.url, mongo.url);
+      await mongo.stop();
+      await new Promise((r) => setTimeout(r, 500));
+      const [w, k] = await Promise.all([terminated(web), terminated(worker)]);
+      expect(w).not.toBeNull();
+      expect(k).not.toBeNull();
+      expect(w!.ms).toBeLessThanOrEqual(DEADLINE_MS + 2000);
+      expect(k!.ms).toBeLessThanOrEqual(DEADLINE_MS + 2000);
+    } finally {
+      await mongo.stop();
+      await redis.stop();
+    }
   }, 120_000);
 });
