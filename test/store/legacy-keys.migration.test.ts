@@ -1,8 +1,9 @@
 // Upgrading from the release whose store keys joined IDs with NUL: after migrateLegacyKeys, an
 // open chat's thread, its messages, its facts and the agents' mappings are found as before, and
 // a second run (or two processes at once) moves nothing twice and loses nothing.
-// Runs on a FerretDB with the SQLite backend that the test starts itself: the legacy format is
-// what MongoDB and that backend stored, and PostgreSQL's JSONB cannot hold a NUL at all.
+// Runs on the shared server when it is a real MongoDB (MONGODB_URL), else on a FerretDB with the
+// SQLite backend that the test starts itself: the legacy format is what MongoDB and that backend
+// stored, and PostgreSQL's JSONB (under the shared FerretDB) cannot hold a NUL at all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from 'mongodb';
 import { startFerretDb, type StartedService } from '../../local-services/index.ts';
@@ -10,22 +11,23 @@ import { connectMongo, createStore, ensureIndexes, migrateLegacyKeys, type Mongo
 import { COMPOUND_KEY_COLLECTIONS } from '../../src/store/legacy-keys.migration.ts';
 import { splitCompoundKey } from '../../src/store/compound-key.ts';
 import { createTokenCipher } from '../../src/crypto/token-cipher.ts';
-import { uniqueDbName } from '../support/services.ts';
+import { isRealMongoDb, mongoUrl, uniqueDbName } from '../support/services.ts';
 
 const now = new Date('2026-12-01T10:00:00Z');
 const thread = { teamId: 'T1', channelId: 'C1', threadTs: '1700000000.000100' };
 
-let server: StartedService;
+let server: StartedService | undefined;
 let mongo: Mongo;
 let store: Store;
 
 beforeAll(async () => {
-  server = await startFerretDb({ backend: 'sqlite' });
-  mongo = await connectMongo(server.url, uniqueDbName('legacy_keys'));
+  if (!(await isRealMongoDb(mongoUrl()))) server = await startFerretDb({ backend: 'sqlite' });
+  mongo = await connectMongo(server?.url ?? mongoUrl(), uniqueDbName('legacy_keys'));
   await ensureIndexes(mongo.db);
   store = createStore(mongo.db, createTokenCipher(Buffer.alloc(32, 7)));
 });
 afterAll(async () => {
+  await mongo?.db.dropDatabase().catch(() => undefined);
   await mongo?.close();
   await server?.stop();
 });

@@ -1,6 +1,7 @@
 // Test support: where the shared Redis and MongoDB-compatible server are, plus name helpers.
 // The URLs come from test/global-setup.ts (vitest provide/inject; also exported as REDIS_URL / MONGODB_URL).
 import { randomUUID } from "node:crypto";
+import { MongoClient } from "mongodb";
 import { inject } from "vitest";
 import "./provided-context.ts";
 
@@ -23,6 +24,17 @@ export function uniquePrefix(name: string): string {
 export function uniqueDbName(name = "db"): string {
   const safe = name.replace(/[^A-Za-z0-9_]/g, "_").slice(0, 24);
   return `test_${safe}_${randomUUID().replace(/-/g, "")}`;
+}
+
+/** Whether the server at `url` is MongoDB itself (FerretDB's buildInfo adds `ferretdbVersion`). */
+export async function isRealMongoDb(url: string): Promise<boolean> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 });
+  try {
+    const info = await client.db("admin").command({ buildInfo: 1 });
+    return !("ferretdbVersion" in info);
+  } finally {
+    await client.close();
+  }
 }
 
 function pick(provided: string | undefined, envVar: string): string {
