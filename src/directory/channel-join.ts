@@ -6,7 +6,7 @@ import type { DirectoryChannel, SlackApi } from '../slack/slack-api.ts';
 import type { InstallationsRepository } from '../store/index.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
 import { callWithinBudget, type SlackCallBudget } from '../slack/slack-call-budget.ts';
-import type { DirectoryChange } from './directory-cache.ts';
+import type { DirectoryChange } from '../store/index.ts';
 import { DirectoryRateLimitedError } from './directory-lookup.ts';
 
 export interface ChannelJoinDeps {
@@ -15,7 +15,7 @@ export interface ChannelJoinDeps {
   callBudget: SlackCallBudget;
   /** How long a join may wait for Slack's budget before giving up (an admin is waiting). */
   maxBudgetWaitMs: number;
-  /** Writes the change into the directory (src/jobs/directory-changes.ts's recordDirectoryChange). */
+  /** Writes the change into the directory (src/directory-sync/directory-changes.ts's recordDirectoryChange). */
   recordChange: (teamId: string, change: DirectoryChange) => Promise<void>;
 }
 

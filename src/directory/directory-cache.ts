@@ -11,22 +11,9 @@
 // module, and prefix search over sorted members is a few lines.
 import type { RedisClient } from '../redis-connection.ts';
 import type { DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
+import type { DirectoryChange, DirectoryEntity, DirectoryKind } from '../store/index.ts';
 import { createLexBlocks, type LexEdit } from './lex-blocks.ts';
 import { MATCH, normaliseEmail, normaliseQuery, orderMatches, personNameTerms, wordSuffixes, type RankedMatch } from './search-terms.ts';
-
-export type DirectoryKind = 'channels' | 'users';
-export type DirectoryEntity = DirectoryChannel | DirectoryUser;
-
-/** One change to the directory, from an event or a single lookup; applying it twice is harmless. */
-export type DirectoryChange =
-  | { op: 'put'; kind: 'channels'; entity: DirectoryChannel }
-  | { op: 'put'; kind: 'users'; entity: DirectoryUser }
-  // From channel_created, which knows the channel only as it was created: stored when the run
-  // lacks it, and otherwise nothing (a sync page, a join or a rename the run has is as new or newer;
-  // the event may be handled after them, or replayed over a page fetched after it).
-  | { op: 'add'; kind: 'channels'; entity: DirectoryChannel }
-  | { op: 'patch'; kind: 'channels'; id: string; fields: Partial<Omit<DirectoryChannel, 'id'>> }
-  | { op: 'remove'; kind: DirectoryKind; id: string };
 
 export interface SearchOptions {
   limit: number;

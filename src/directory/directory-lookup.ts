@@ -6,7 +6,8 @@ import type { SlackApi, DirectoryChannel, DirectoryUser } from '../slack/slack-a
 import type { InstallationsRepository, SlackDirectoryRepository, DirectorySyncState } from '../store/index.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
 import { callWithinBudget, type SlackCallBudget } from '../slack/slack-call-budget.ts';
-import type { DirectoryCache, DirectoryKind, SearchOptions } from './directory-cache.ts';
+import type { DirectoryCache, SearchOptions } from './directory-cache.ts';
+import type { DirectoryKind } from '../store/index.ts';
 
 /** Slack's per-minute budget for a single lookup is used up; try again after `retryAfterMs`. */
 export class DirectoryRateLimitedError extends Error {

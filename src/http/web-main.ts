@@ -2,7 +2,7 @@
 // platform, and the install flow. It queues work; the workers do it.
 import { createRedisClient } from '../redis-connection.ts';
 import { stopOnSignals } from '../shutdown.ts';
-import { installationVersions, withVersionBumps } from '../slack/bot-token-memo.ts';
+import { installationVersions, withVersionBumps } from '../installations/bot-token-memo.ts';
 import { loadConfig, ConfigError } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { createTokenCipher, deriveKey } from '../crypto/token-cipher.ts';
@@ -16,10 +16,10 @@ import { createWebMetrics } from './web-metrics.ts';
 import { createDirectoryCache } from '../directory/directory-cache.ts';
 import { createDirectoryLookup } from '../directory/directory-lookup.ts';
 import { createChannelJoiner } from '../directory/channel-join.ts';
-import { recordDirectoryChange } from '../jobs/directory-changes.ts';
+import { recordDirectoryChange } from '../directory-sync/directory-changes.ts';
 import { createSlackCallBudget } from '../slack/slack-call-budget.ts';
-import { renewingSlackApi, rotatingInstallations } from '../slack/token-rotation.ts';
-import { createLocks } from '../jobs/thread-lock.ts';
+import { renewingSlackApi, rotatingInstallations } from '../installations/token-rotation.ts';
+import { createLocks } from '../locks/redis-locks.ts';
 import { redisKeyValueStore } from './kv-store.ts';
 import { createAdminSessions } from './admin/admin-sessions.ts';
 import { slackTokenRevoker } from './admin/slack-revoke.ts';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const queues = createQueues(redis, config.QUEUE_PREFIX);
   const producer = createJobProducer(queues);
   const createdStore = createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY));
-  // Every write of an installation tells the workers' token memos (src/slack/bot-token-memo.ts).
+  // Every write of an installation tells the workers' token memos (src/installations/bot-token-memo.ts).
   const store = { ...createdStore, installations: withVersionBumps(createdStore.installations, installationVersions(redis, config.QUEUE_PREFIX)) };
 
   const slack = createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET });

@@ -9,7 +9,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { SlackApiError, SlackRateLimitedError } from '../slack/slack-errors.ts';
 import { PlatformApiError } from '../platform/platform-api.ts';
 import { isStoreUnavailable } from '../store/index.ts';
-import { SlackBudgetExhaustedError } from './paced-slack-api.ts';
+import { SlackBudgetExhaustedError } from '../slack/paced-slack-api.ts';
 import { withoutBookkeeping, type DeadLetter } from './dead-letters.ts';
 
 /** Another worker holds the conversation's thread; try again shortly. */

@@ -60,7 +60,7 @@ export interface ReminderJob {
   stage: 1 | 2;
 }
 
-/** Send the reminders due in one channel, together (src/jobs/reminder-batches.ts). */
+/** Send the reminders due in one channel, together (src/conversations/reminder-batches.ts). */
 export interface ChannelRemindersJob {
   kind: 'channel-reminders';
   teamId: string;

@@ -10,16 +10,16 @@ import { connectMongo, ensureIndexes, createStore, migrateLegacyKeys } from '../
 import { createSlackApi } from '../slack/slack-api.ts';
 import { createPlatformApi } from '../platform/platform-api.ts';
 import { createQueues, createJobProducer } from './queues.ts';
-import { createLocks } from './thread-lock.ts';
-import { createThreadCursors } from './thread-cursors.ts';
+import { createLocks } from '../locks/redis-locks.ts';
+import { createThreadCursors } from '../conversations/thread-cursors.ts';
 import { startWorkers } from './workers.ts';
-import { pacedSlackApi } from './paced-slack-api.ts';
-import { createSlackBudget } from './slack-budget.ts';
+import { pacedSlackApi } from '../slack/paced-slack-api.ts';
+import { createSlackBudget } from '../slack/posting-budget.ts';
 import { createSlackCallBudget } from '../slack/slack-call-budget.ts';
 import { createDirectoryCache } from '../directory/directory-cache.ts';
-import { renewingSlackApi, rotatingInstallations } from '../slack/token-rotation.ts';
-import { installationVersions, memoizedTokens, withVersionBumps } from '../slack/bot-token-memo.ts';
-import { createReminderBatches } from './reminder-batches.ts';
+import { renewingSlackApi, rotatingInstallations } from '../installations/token-rotation.ts';
+import { installationVersions, memoizedTokens, withVersionBumps } from '../installations/bot-token-memo.ts';
+import { createReminderBatches } from '../conversations/reminder-batches.ts';
 
 /** How often the directory sweep looks for workspaces to sync, resume or rebuild. */
 const DIRECTORY_SWEEP_EVERY_MS = 10 * 60_000;
@@ -45,8 +45,8 @@ async function main(): Promise<void> {
   const rawStore = { ...createdStore, installations: withVersionBumps(createdStore.installations, versions) };
   const metrics = createWorkerMetrics();
   const rawSlack = createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET, onCall: metrics.slackCall });
-  // Bot tokens renewed when the app has token rotation on (src/slack/token-rotation.ts), and kept
-  // in memory while no process changed the installation (src/slack/bot-token-memo.ts).
+  // Bot tokens renewed when the app has token rotation on (src/installations/token-rotation.ts), and kept
+  // in memory while no process changed the installation (src/installations/bot-token-memo.ts).
   const installations = rotatingInstallations(
     memoizedTokens(rawStore.installations, versions, { ttlMs: 60_000, now: () => Date.now() }),
     { slack: rawSlack, locks, logger, now: () => new Date() },

@@ -6,7 +6,7 @@
 // Prometheus sums them.
 import { createServer, type Server } from 'node:http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { WorkerObservations } from './worker-deps.ts';
+import type { WorkerObservations } from '../conversations/worker-deps.ts';
 
 /**
  * How a job run ended: done; put off without using an attempt (a lock, Slack's budget or 429);

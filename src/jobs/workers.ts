@@ -8,7 +8,7 @@ import type { ChatEvent } from '../platform/webhook-events.ts';
 import type { SlackEventJob } from '../slack/slack-events.ts';
 import { queueNames, type DirectoryJob, type OrgChangedJob, type RemindersQueueJob, type ThreadSyncJob, type TranscriptJob } from './queues.ts';
 import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
-import type { WorkerDeps } from './worker-deps.ts';
+import type { WorkerDeps } from '../conversations/worker-deps.ts';
 import { classifyFailure, deadLetterOf, settleFailure } from './job-errors.ts';
 import { processDeadLetter, withoutBookkeeping, type DeadLetter } from './dead-letters.ts';
 import { processChatEvent } from './processors/chat-event.processor.ts';
@@ -16,10 +16,10 @@ import { jobLogContext } from './job-log-context.ts';
 import type { JobOutcome, WorkerMetrics } from './worker-metrics.ts';
 import { processSlackEvent } from './processors/slack-event.processor.ts';
 import { processThreadSync } from './processors/thread-sync.processor.ts';
-import { processRemindersJob } from './reminders.ts';
+import { processRemindersJob } from './processors/reminders.processor.ts';
 import { processOrgChanged } from './processors/org-changed.processor.ts';
 import { processSlackInteraction } from './processors/slack-interaction.processor.ts';
-import { pushTranscript } from './transcript.ts';
+import { pushTranscript } from './processors/transcript.processor.ts';
 import { processDirectoryJob } from './processors/directory.processor.ts';
 
 export interface RunningWorkers {

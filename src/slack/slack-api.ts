@@ -15,7 +15,7 @@ import { fitMessage, fitView } from './format/slack-limits.ts';
 export type SlackBlock = KnownBlock | Block;
 export type SlackView = View;
 
-/** The order in which a busy channel's posts get its shared budget (src/jobs/slack-budget.ts). */
+/** The order in which a busy channel's posts get its shared budget (src/slack/posting-budget.ts). */
 export type PostPriority = 'parent' | 'thread' | 'reminder';
 
 export interface PostMessageArgs {
@@ -32,7 +32,7 @@ export interface PostMessageArgs {
   /**
    * When Slack refuses the blocks (invalid_blocks, msg_too_long), post `text` alone instead
    * (default true). A combined post of several chat messages turns it off: its text is a summary,
-   * so its messages are posted one at a time instead (src/jobs/conversation-thread.ts).
+   * so its messages are posted one at a time instead (src/conversations/conversation-thread.ts).
    */
   plainFallback?: boolean;
 }

@@ -18,7 +18,7 @@ export const slackEnvelopeSchema = z.discriminatedUnion('type', [
 
 export type SlackEnvelope = z.infer<typeof slackEnvelopeSchema>;
 
-/** Events that keep the channel and user directory current (src/jobs/directory-events.ts). */
+/** Events that keep the channel and user directory current (src/directory-sync/directory-events.ts). */
 export const directoryEventTypes: ReadonlySet<string> = new Set([
   'channel_created', 'channel_rename', 'channel_archive', 'channel_unarchive', 'channel_deleted', 'channel_left',
   'group_rename', 'group_archive', 'group_unarchive', 'group_deleted', 'group_left',

@@ -18,9 +18,23 @@
 import { promisify } from 'node:util';
 import { gzip, gunzip } from 'node:zlib';
 import { Binary, type Db } from 'mongodb';
-import type { DirectoryChange, DirectoryEntity, DirectoryKind } from '../directory/directory-cache.ts';
+import type { DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
 
-export type { DirectoryKind } from '../directory/directory-cache.ts';
+// What a directory holds and how it changes: the shapes this copy stores and the Redis cache
+// (src/directory/directory-cache.ts) serves.
+export type DirectoryKind = 'channels' | 'users';
+export type DirectoryEntity = DirectoryChannel | DirectoryUser;
+
+/** One change to the directory, from an event or a single lookup; applying it twice is harmless. */
+export type DirectoryChange =
+  | { op: 'put'; kind: 'channels'; entity: DirectoryChannel }
+  | { op: 'put'; kind: 'users'; entity: DirectoryUser }
+  // From channel_created, which knows the channel only as it was created: stored when the run
+  // lacks it, and otherwise nothing (a sync page, a join or a rename the run has is as new or newer;
+  // the event may be handled after them, or replayed over a page fetched after it).
+  | { op: 'add'; kind: 'channels'; entity: DirectoryChannel }
+  | { op: 'patch'; kind: 'channels'; id: string; fields: Partial<Omit<DirectoryChannel, 'id'>> }
+  | { op: 'remove'; kind: DirectoryKind; id: string };
 
 export interface DirectorySyncState {
   teamId: string;

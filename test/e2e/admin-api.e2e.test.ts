@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { waitFor } from '../support/wait-for.ts';
 import { redisUrl } from '../support/services.ts';
 import { createSlackCallBudget } from '../../src/slack/slack-call-budget.ts';
-import { createLocks } from '../../src/jobs/thread-lock.ts';
+import { createLocks } from '../../src/locks/redis-locks.ts';
 import { cookiesOf, installLink, startInstall } from '../../sandbox/seed.ts';
 
 let h: Harness;

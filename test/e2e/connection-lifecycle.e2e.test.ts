@@ -8,7 +8,7 @@ import { startHarness, type Harness } from '../support/e2e-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { Redis } from 'ioredis';
 import { redisUrl } from '../support/services.ts';
-import { installationVersions } from '../../src/slack/bot-token-memo.ts';
+import { installationVersions } from '../../src/installations/bot-token-memo.ts';
 import { cookiesOf, installLink, startInstall } from '../../sandbox/seed.ts';
 
 /** Connects the workspace again through an install link (an operator's unless one is given), in one browser. */
@@ -156,7 +156,7 @@ describe('token rotation', () => {
     // Our clock reaches the last ten minutes of the token's life (it was renewed above for 15).
     await h.mongo.db.collection('installations').updateOne({ _id: h.teamId as never }, { $set: { tokenExpiresAt: new Date(Date.now() + 5 * 60_000) } });
     // The product's own writes of an installation tell the workers' token memos
-    // (src/slack/bot-token-memo.ts); this edit goes around the product, so it tells them itself.
+    // (src/installations/bot-token-memo.ts); this edit goes around the product, so it tells them itself.
     const redis = new Redis(redisUrl());
     await installationVersions(redis, h.prefix).bump(h.teamId);
     redis.disconnect();

@@ -13,7 +13,7 @@ import { waitFor } from '../support/wait-for.ts';
 import { redisUrl } from '../support/services.ts';
 import { createJobProducer } from '../../src/jobs/queues.ts';
 import type { DirectoryKindStatus } from '../../src/directory/directory-lookup.ts';
-import { PAGES_AHEAD } from '../../src/jobs/directory-sync.ts';
+import { PAGES_AHEAD } from '../../src/directory-sync/directory-sync.ts';
 
 const SCALE = 2;
 const WINDOW_MS = 60_000 / SCALE;

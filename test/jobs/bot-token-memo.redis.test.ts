@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandStartedEvent } from 'mongodb';
 import { startJobWorld, type JobWorld } from './job-world.ts';
-import { installationVersions, memoizedTokens, withVersionBumps } from '../../src/slack/bot-token-memo.ts';
+import { installationVersions, memoizedTokens, withVersionBumps } from '../../src/installations/bot-token-memo.ts';
 
 describe('the bot token memo', () => {
   let w: JobWorld;

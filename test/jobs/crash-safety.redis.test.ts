@@ -14,14 +14,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJobWorld, runJob, type JobWorld } from './job-world.ts';
 import { compare, instrument, mark, platformEffects, slackEffect, slackEffects } from './crash-harness.ts';
-import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
+import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
 import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
 import { processSlackEvent } from '../../src/jobs/processors/slack-event.processor.ts';
 import { processSlackInteraction } from '../../src/jobs/processors/slack-interaction.processor.ts';
 import { processThreadSync } from '../../src/jobs/processors/thread-sync.processor.ts';
 import { processOrgChanged } from '../../src/jobs/processors/org-changed.processor.ts';
-import { processRemindersJob } from '../../src/jobs/reminders.ts';
-import { pushTranscript } from '../../src/jobs/transcript.ts';
+import { processRemindersJob } from '../../src/jobs/processors/reminders.processor.ts';
+import { pushTranscript } from '../../src/jobs/processors/transcript.processor.ts';
 import { CLAIM_LEASE_MS } from '../../src/store/lease-claims.ts';
 import { BOOK_MEETING_VIEW, COLLECT_INFO_VIEW } from '../../src/slack/format/shortcut-views.ts';
 import type { ChatEvent } from '../../src/platform/webhook-events.ts';

@@ -4,8 +4,8 @@
 // up behind the lock with every other chat starting meanwhile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJobWorld, type JobWorld } from './job-world.ts';
-import { DIRECTORY_MAX_AGE_MS, freshDirectory } from '../../src/jobs/notification-delivery.ts';
-import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
+import { DIRECTORY_MAX_AGE_MS, freshDirectory } from '../../src/conversations/notification-delivery.ts';
+import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
 
 describe('refreshing the org’s agents and groups', () => {
   let w: JobWorld;

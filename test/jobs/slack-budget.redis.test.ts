@@ -3,7 +3,7 @@
 // nothing is spent when a post is refused.
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { createSlackBudget } from '../../src/jobs/slack-budget.ts';
+import { createSlackBudget } from '../../src/slack/posting-budget.ts';
 import { redisUrl, uniquePrefix } from '../support/services.ts';
 
 const redis = new Redis(redisUrl());

@@ -4,8 +4,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { rotatingInstallations } from '../../src/slack/token-rotation.ts';
-import { createLocks } from '../../src/jobs/thread-lock.ts';
+import { rotatingInstallations } from '../../src/installations/token-rotation.ts';
+import { createLocks } from '../../src/locks/redis-locks.ts';
 import { SlackApiError } from '../../src/slack/slack-errors.ts';
 import { useTestStore } from '../support/test-store.ts';
 import { redisUrl, uniquePrefix } from '../support/services.ts';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createChannelJoiner } from '../../src/directory/channel-join.ts';
 import { DirectoryRateLimitedError } from '../../src/directory/directory-lookup.ts';
-import type { DirectoryChange } from '../../src/directory/directory-cache.ts';
+import type { DirectoryChange } from '../../src/store/index.ts';
 import type { SlackCallBudget } from '../../src/slack/slack-call-budget.ts';
 import { SlackApiError } from '../../src/slack/slack-errors.ts';
 

@@ -1,7 +1,7 @@
 // Which of a chat's threads a person is shown a link to (App Home, the DM answer): their own
 // DM's thread first, else one in a channel; never one in someone else's DM with the app.
 import { describe, expect, it } from 'vitest';
-import { threadOpenableBy, threadsOf, notifiedIn } from '../../src/jobs/chat-threads.ts';
+import { threadOpenableBy, threadsOf, notifiedIn } from '../../src/conversations/chat-threads.ts';
 import type { ConversationRecord, MirrorThread, NotificationRecord } from '../../src/store/index.ts';
 
 const note = (kind: 'channel' | 'dm', who: string[] = []): NotificationRecord => ({

@@ -1,6 +1,6 @@
 // Which directory change each Slack event makes (payloads as docs.slack.dev shows them).
 import { describe, expect, it } from 'vitest';
-import { directoryChangeOf } from '../../src/jobs/directory-events.ts';
+import { directoryChangeOf } from '../../src/directory-sync/directory-events.ts';
 
 const BOT = 'UBOT';
 

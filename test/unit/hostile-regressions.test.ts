@@ -1,7 +1,7 @@
 // Bugs the hostile-input test (test/jobs/hostile-input.redis.test.ts) found, each named for what broke.
 import { describe, expect, it } from 'vitest';
 import { classifySlackMessage, readSlackMessageEvent } from '../../src/routing/slack-message-classifier.ts';
-import { directoryChangeOf } from '../../src/jobs/directory-events.ts';
+import { directoryChangeOf } from '../../src/directory-sync/directory-events.ts';
 import { toDirectoryChannel, toDirectoryUser } from '../../src/slack/slack-api.ts';
 
 describe('hostile input, regressions', () => {

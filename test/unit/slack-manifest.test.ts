@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { botScopes } from '../../src/slack/bot-scopes.ts';
 import { handledSlackEventTypes } from '../../src/slack/slack-events.ts';
 import { OAUTH_CALLBACK_PATH } from '../../src/http/routes/slack-oauth.route.ts';
-import { shortcutCallbackIds } from '../../src/jobs/shortcuts.ts';
+import { shortcutCallbackIds } from '../../src/conversations/shortcuts.ts';
 
 interface Manifest {
   features: { shortcuts: Array<{ name: string; type: string; callback_id: string; description: string }>; app_home: { home_tab_enabled: boolean } };

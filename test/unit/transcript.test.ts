@@ -1,7 +1,7 @@
 // withInternalNotes: the transcript's order, chat messages by seq with reps' internal notes placed
 // by time and marked internal.
 import { describe, expect, it } from 'vitest';
-import { withInternalNotes } from '../../src/jobs/transcript.ts';
+import { withInternalNotes } from '../../src/jobs/processors/transcript.processor.ts';
 import type { TranscriptMessage } from '../../src/platform/platform-api.ts';
 
 const message = (seq: number, createdAt: string): TranscriptMessage => ({

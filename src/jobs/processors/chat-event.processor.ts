@@ -1,15 +1,15 @@
 // Processes one chat-platform webhook event. Every branch is safe to run twice: state is
 // written idempotently and the thread writer posts each seq once.
 import type { ChatEvent } from '../../platform/webhook-events.ts';
-import type { WorkerDeps } from '../worker-deps.ts';
+import type { WorkerDeps } from '../../conversations/worker-deps.ts';
 import type { ChatOpenState, ConversationRecord } from '../../store/index.ts';
-import { syncConversationThread, type SyncOptions } from '../conversation-thread.ts';
-import { endConversation } from '../end-of-chat.ts';
-import { refreshParentMessage } from '../parent-message.ts';
-import { noteIdentification } from '../identification.ts';
-import { markAnswered } from '../answers.ts';
-import { announceAssignment } from '../assignment.ts';
-import { noteFormSubmitted, noteMeetingBooked } from '../shortcut-outcomes.ts';
+import { syncConversationThread, type SyncOptions } from '../../conversations/conversation-thread.ts';
+import { endConversation } from '../../conversations/end-of-chat.ts';
+import { refreshParentMessage } from '../../conversations/parent-message.ts';
+import { noteIdentification } from '../../conversations/identification.ts';
+import { markAnswered } from '../../conversations/answers.ts';
+import { announceAssignment } from '../../conversations/assignment.ts';
+import { noteFormSubmitted, noteMeetingBooked } from '../../conversations/shortcut-outcomes.ts';
 import { assertNever } from '../../errors.ts';
 import { ThreadBusyError } from '../job-errors.ts';
 

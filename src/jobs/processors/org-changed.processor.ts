@@ -1,8 +1,8 @@
 // An org's settings or Slack connection changed: its undeliverable chats are routed again, so a
 // chat that found nowhere to go is delivered as soon as somewhere exists.
 import type { OrgChangedJob } from '../queues.ts';
-import type { WorkerDeps } from '../worker-deps.ts';
-import { syncConversationThread } from '../conversation-thread.ts';
+import type { WorkerDeps } from '../../conversations/worker-deps.ts';
+import { syncConversationThread } from '../../conversations/conversation-thread.ts';
 import { ThreadBusyError } from '../job-errors.ts';
 
 const BATCH = 200;

@@ -2,12 +2,12 @@
 // the app's removal from a workspace ends that connection; channel and user changes update the
 // directory.
 import type { SlackEventJob } from '../../slack/slack-events.ts';
-import type { WorkerDeps } from '../worker-deps.ts';
+import type { WorkerDeps } from '../../conversations/worker-deps.ts';
 import { classifySlackMessage, readSlackMessageEvent } from '../../routing/slack-message-classifier.ts';
-import { noticeChange, relayReply } from '../reply-relay.ts';
-import { answerDirectMessage } from '../direct-messages.ts';
-import { applyDirectoryEvent } from '../directory-events.ts';
-import { publishAppHome } from '../app-home.ts';
+import { noticeChange, relayReply } from '../../conversations/reply-relay.ts';
+import { answerDirectMessage } from '../../conversations/direct-messages.ts';
+import { applyDirectoryEvent } from '../../directory-sync/directory-events.ts';
+import { publishAppHome } from '../../conversations/app-home.ts';
 import { directoryEventTypes } from '../../slack/slack-events.ts';
 
 export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): Promise<void> {

@@ -2,10 +2,10 @@
 // interactive queue.
 import type { SlackInteractionJob } from '../../slack/slack-interactions.ts';
 import { QUALIFY_ACTION_ID } from '../../slack/slack-interactions.ts';
-import type { WorkerDeps } from '../worker-deps.ts';
-import { handleQualificationClick } from '../end-of-chat.ts';
-import { handleMessageShortcut, handleViewSubmission, shortcutCallbackIds, shortcutViewIds } from '../shortcuts.ts';
-import { handleClaimClick } from '../claims.ts';
+import type { WorkerDeps } from '../../conversations/worker-deps.ts';
+import { handleQualificationClick } from '../../conversations/end-of-chat.ts';
+import { handleMessageShortcut, handleViewSubmission, shortcutCallbackIds, shortcutViewIds } from '../../conversations/shortcuts.ts';
+import { handleClaimClick } from '../../conversations/claims.ts';
 import { CLAIM_ACTION_ID } from '../../slack/format/conversation-messages.ts';
 import { z } from 'zod';
 

@@ -3,9 +3,9 @@
 // exceed a budget is not sent: SlackBudgetExhaustedError makes the job wait and try again, by
 // which time more of the conversation may be pending and go out as one combined message.
 import { createHash, randomUUID } from 'node:crypto';
-import type { PostMessageArgs, PostedMessage, SlackApi } from '../slack/slack-api.ts';
-import { SlackRateLimitedError } from '../slack/slack-errors.ts';
-import type { SlackBudget } from './slack-budget.ts';
+import type { PostMessageArgs, PostedMessage, SlackApi } from './slack-api.ts';
+import { SlackRateLimitedError } from './slack-errors.ts';
+import type { SlackBudget } from './posting-budget.ts';
 
 export class SlackBudgetExhaustedError extends Error {
   constructor(

@@ -4,13 +4,13 @@
 // opened in a public channel the app is not in, and whenever Slack says `not_in_channel`, the app
 // joins it (conversations.join, Tier 3, inside the shared per-minute budget). A private channel
 // cannot be joined: the app must be added by a member, which the settings page explains.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { WorkerDeps } from '../conversations/worker-deps.ts';
 import type { PostMessageArgs, PostedMessage } from '../slack/slack-api.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
 import { createChannelJoiner } from '../directory/channel-join.ts';
 import { DirectoryRateLimitedError } from '../directory/directory-lookup.ts';
 import { recordDirectoryChange } from './directory-changes.ts';
-import { SlackBudgetExhaustedError, postWhenBudgetAllows } from './paced-slack-api.ts';
+import { SlackBudgetExhaustedError, postWhenBudgetAllows } from '../slack/paced-slack-api.ts';
 
 const JOIN_BUDGET_WAIT_MS = 10_000;
 

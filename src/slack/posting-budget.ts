@@ -13,7 +13,7 @@
 // waiting jobs come back one per slot instead of all polling every second.
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis-connection.ts';
-import type { PostPriority } from '../slack/slack-api.ts';
+import type { PostPriority } from './slack-api.ts';
 
 const RANK: Record<PostPriority, number> = { parent: 0, thread: 1, reminder: 2 };
 /** How long past its named wait a waiter stays registered: a retry comes back within it. */

@@ -3,7 +3,7 @@
 // the checks before it are a few reads); used outside a chat thread, by an unmapped user or on
 // an ended chat, it explains why instead. The modal's submission asks the platform (meeting
 // request, form request) and says so in the thread; the platform's meeting.booked and
-// form.submitted webhooks later post the outcome there (src/jobs/shortcut-outcomes.ts).
+// form.submitted webhooks later post the outcome there (src/conversations/shortcut-outcomes.ts).
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { WorkerDeps } from './worker-deps.ts';

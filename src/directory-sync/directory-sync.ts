@@ -7,13 +7,13 @@
 // started replayed on it; the previous run is then deleted.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { WorkerDeps } from './worker-deps.ts';
-import type { DirectoryKind } from '../directory/directory-cache.ts';
+import type { WorkerDeps } from '../conversations/worker-deps.ts';
+import type { DirectoryKind } from '../store/index.ts';
 import type { DirectorySyncState } from '../store/index.ts';
 import type { Page, DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
 import { callWithinBudget } from '../slack/slack-call-budget.ts';
-import { LockBusyError, ThreadLockLostError } from './job-errors.ts';
+import { LockBusyError, ThreadLockLostError } from '../jobs/job-errors.ts';
 import { withDirectoryWriteLock } from './directory-changes.ts';
 
 /** Slack's page limit is "under 1,000" (platform-facts); 999 keeps to the letter of that. */

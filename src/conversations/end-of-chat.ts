@@ -5,11 +5,11 @@ import type { WorkerDeps } from './worker-deps.ts';
 import { blockActionsSchema, QUALIFY_ACTION_ID, type InteractionPayload } from '../slack/slack-interactions.ts';
 import { qualificationPrompt, isRating } from '../slack/format/qualification-prompt.ts';
 import { refreshParentMessage } from './parent-message.ts';
-import { postWhenBudgetAllows } from './paced-slack-api.ts';
+import { postWhenBudgetAllows } from '../slack/paced-slack-api.ts';
 import { postInEveryThread } from './chat-threads.ts';
 import { unmappedUserNotice } from '../slack/format/notices.ts';
 import { describeIssues } from '../platform/webhook-events.ts';
-import { ClaimBusyError } from './job-errors.ts';
+import { ClaimBusyError } from '../jobs/job-errors.ts';
 
 export async function endConversation(deps: WorkerDeps, orgId: string, conversationId: string, endedBy: 'visitor' | 'agent' | 'timeout'): Promise<void> {
   const now = deps.now();

@@ -18,7 +18,7 @@ import {
 import { internalNoteText, type SharedFile } from '../routing/slack-message-classifier.ts';
 import { DEFAULT_INTERNAL_NOTE_PREFIX } from '../store/org-settings.repository.ts';
 import { answerDirectMessage } from './direct-messages.ts';
-import { ReplyOrderError, OUTAGE_RETRY_FOR_MS } from './job-errors.ts';
+import { ReplyOrderError, OUTAGE_RETRY_FOR_MS } from '../jobs/job-errors.ts';
 
 export interface SlackReply {
   teamId: string;

@@ -3,11 +3,11 @@
 // one, and the one being synced, if any). Serialised per workspace and kind with a short Redis
 // lock, shared with the moment a sync run becomes current: the run then replays every change
 // logged since it started, so nothing that happened during a sync is lost or applied out of order.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { WorkerDeps } from '../conversations/worker-deps.ts';
 import type { Store } from '../store/index.ts';
-import type { DirectoryChange, DirectoryKind } from '../directory/directory-cache.ts';
-import { acquireWithin, type Lock } from './thread-lock.ts';
-import { LockBusyError } from './job-errors.ts';
+import type { DirectoryChange, DirectoryKind } from '../store/index.ts';
+import { acquireWithin, type Lock } from '../locks/redis-locks.ts';
+import { LockBusyError } from '../jobs/job-errors.ts';
 
 const WRITE_LOCK_WAIT_MS = 5_000;
 

@@ -63,7 +63,7 @@ export function withVersionBumps(installations: InstallationsRepository, version
 
 /**
  * `installations` with the tokens answered from memory while the workspace's counter is
- * unchanged. Compose it under the token rotation (src/slack/token-rotation.ts), which then still
+ * unchanged. Compose it under the token rotation (src/installations/token-rotation.ts), which then still
  * checks each use against the token's expiry and renews in time.
  */
 export function memoizedTokens(installations: InstallationsRepository, versions: InstallationVersions, options: { ttlMs: number; now: () => number }): InstallationsRepository {

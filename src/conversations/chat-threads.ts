@@ -6,8 +6,8 @@
 import type { WorkerDeps } from './worker-deps.ts';
 import type { ConversationRecord, NotificationRecord, SlackThreadRef } from '../store/index.ts';
 import type { PostMessageArgs } from '../slack/slack-api.ts';
-import { postJoiningIfNeeded } from './channel-membership.ts';
-import { ClaimBusyError } from './job-errors.ts';
+import { postJoiningIfNeeded } from '../directory-sync/channel-membership.ts';
+import { ClaimBusyError } from '../jobs/job-errors.ts';
 
 export interface ChatThread {
   ref: SlackThreadRef;

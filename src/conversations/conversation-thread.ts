@@ -5,13 +5,13 @@
 // call it for the same conversation.
 import type { WorkerDeps } from './worker-deps.ts';
 import type { ConversationRecord, MirrorThread, PlannedThread, SlackThreadRef, ThreadMessage } from '../store/index.ts';
-import type { Lock } from './thread-lock.ts';
-import { ThreadBusyError, ThreadLockLostError } from './job-errors.ts';
+import type { Lock } from '../locks/redis-locks.ts';
+import { ThreadBusyError, ThreadLockLostError } from '../jobs/job-errors.ts';
 import { consecutiveRun, nextThreadStep } from '../routing/thread-order.ts';
 import { combinedThreadMessage, threadPosts, type SlackMessageBody } from '../slack/format/conversation-messages.ts';
-import { SlackBudgetExhaustedError } from './paced-slack-api.ts';
+import { SlackBudgetExhaustedError } from '../slack/paced-slack-api.ts';
 import { deliverNotification, dmChannel, openThreadAt, refusalOf, routingFacts } from './notification-delivery.ts';
-import { postJoiningIfNeeded } from './channel-membership.ts';
+import { postJoiningIfNeeded } from '../directory-sync/channel-membership.ts';
 import { dmOwnerOf, threadsOf } from './chat-threads.ts';
 import { parentStatus } from './parent-message.ts';
 import { scheduleFirstReminder } from './reminder-schedule.ts';

@@ -7,20 +7,20 @@
 // Reminders that fall due together in one channel go out as one post listing the waiting chats
 // (each chat's parent gets a :bell: mark), and after the channel's new chats and messages: a
 // burst of reminders never holds up a new chat.
-import type { WorkerDeps } from './worker-deps.ts';
-import type { ChannelRemindersJob, RemindersQueueJob, ReminderJob } from './queues.ts';
-import type { ConversationRecord, PlannedThread } from '../store/index.ts';
-import { answerTimeOf } from '../store/org-settings.repository.ts';
-import { routingFacts } from './notification-delivery.ts';
-import { refreshParentMessage } from './parent-message.ts';
-import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
-import { channelReminderText, escalationNoteText, threadReminderText, type EscalationTarget, type WaitingChatLine } from '../slack/format/reminders.ts';
-import { postWhenBudgetAllows } from './paced-slack-api.ts';
-import { dmOwnerOf, notifiedIn, postInEveryThread, threadsOf } from './chat-threads.ts';
-import { addThreads } from './conversation-thread.ts';
-import { callWithinBudget } from '../slack/slack-call-budget.ts';
-import { SlackApiError } from '../slack/slack-errors.ts';
-import { ClaimBusyError } from './job-errors.ts';
+import type { WorkerDeps } from '../../conversations/worker-deps.ts';
+import type { ChannelRemindersJob, RemindersQueueJob, ReminderJob } from '../queues.ts';
+import type { ConversationRecord, PlannedThread } from '../../store/index.ts';
+import { answerTimeOf } from '../../store/org-settings.repository.ts';
+import { routingFacts } from '../../conversations/notification-delivery.ts';
+import { refreshParentMessage } from '../../conversations/parent-message.ts';
+import { visitorDisplayName } from '../../slack/format/conversation-messages.ts';
+import { channelReminderText, escalationNoteText, threadReminderText, type EscalationTarget, type WaitingChatLine } from '../../slack/format/reminders.ts';
+import { postWhenBudgetAllows } from '../../slack/paced-slack-api.ts';
+import { dmOwnerOf, notifiedIn, postInEveryThread, threadsOf } from '../../conversations/chat-threads.ts';
+import { addThreads } from '../../conversations/conversation-thread.ts';
+import { callWithinBudget } from '../../slack/slack-call-budget.ts';
+import { SlackApiError } from '../../slack/slack-errors.ts';
+import { ClaimBusyError } from '../job-errors.ts';
 
 /** A reminder waits in-process this long for its channel's budget before its job is delayed instead. */
 const REMINDER_BUDGET_WAIT_MS = 10_000;

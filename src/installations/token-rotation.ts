@@ -10,10 +10,10 @@
 // token already renewed by another takes that one instead of renewing again.
 import type { Logger } from 'pino';
 import type { InstallationsRepository } from '../store/index.ts';
-import type { Locks } from '../jobs/thread-lock.ts';
-import { acquireWithin } from '../jobs/thread-lock.ts';
-import type { SlackApi } from './slack-api.ts';
-import { SlackApiError } from './slack-errors.ts';
+import type { Locks } from '../locks/redis-locks.ts';
+import { acquireWithin } from '../locks/redis-locks.ts';
+import type { SlackApi } from '../slack/slack-api.ts';
+import { SlackApiError } from '../slack/slack-errors.ts';
 
 const RENEW_BEFORE_EXPIRY_MS = 10 * 60_000;
 const LOCK_WAIT_MS = 10_000;

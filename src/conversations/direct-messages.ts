@@ -7,8 +7,8 @@ import { unmappedUserNotice } from '../slack/format/notices.ts';
 import { openChatsText, type OpenChatLine } from '../slack/format/direct-answer.ts';
 import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
 import { threadOpenableBy } from './chat-threads.ts';
-import { postWhenBudgetAllows } from './paced-slack-api.ts';
-import { ClaimBusyError } from './job-errors.ts';
+import { postWhenBudgetAllows } from '../slack/paced-slack-api.ts';
+import { ClaimBusyError } from '../jobs/job-errors.ts';
 
 const LISTED = 10;
 

@@ -4,12 +4,12 @@
 // notifies in is joined again), users joining or changing.
 // Other people joining or leaving only change member counts, which the periodic resync
 // refreshes: counting them here would double-count whatever a running sync has already seen.
-import type { WorkerDeps } from './worker-deps.ts';
-import type { DirectoryChange } from '../directory/directory-cache.ts';
+import type { WorkerDeps } from '../conversations/worker-deps.ts';
+import type { DirectoryChange } from '../store/index.ts';
 import { toDirectoryChannel, toDirectoryUser } from '../slack/slack-api.ts';
 import { callWithinBudget } from '../slack/slack-call-budget.ts';
 import { recordDirectoryChange } from './directory-changes.ts';
-import { SlackBudgetExhaustedError } from './paced-slack-api.ts';
+import { SlackBudgetExhaustedError } from '../slack/paced-slack-api.ts';
 import { ensureAppInChannel, knownChannel } from './channel-membership.ts';
 import { SlackApiError } from '../slack/slack-errors.ts';
 
