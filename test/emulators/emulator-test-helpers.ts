@@ -1,8 +1,58 @@
-// Helpers the Slack emulator's tests share: the body of a Web API error, and an interaction as
-// the app receives it.
+// Helpers the Slack emulator's tests share: a workspace to start each test on (a receiver for the
+// app's side, an emulator delivering to it on the test's clock, Acme with alice in it), a Web API
+// client, the body of a Web API error, and an interaction as the app receives it.
 import { expect } from 'vitest';
-import type { WebAPIPlatformError } from '@slack/web-api';
-import type { ReceivedRequest } from '../../emulators/slack/test-receiver.ts';
+import { WebClient, type WebAPIPlatformError } from '@slack/web-api';
+import { startSlackEmulator } from '../../emulators/slack/index.ts';
+import type { SlackEmulator, SlackEmulatorOptions, Team, User, UserInput } from '../../emulators/slack/index.ts';
+import { startTestReceiver, type ReceivedRequest, type TestReceiver } from '../../emulators/slack/test-receiver.ts';
+
+/** The signing secret between the emulator and the receiver. */
+export const SECRET = 'signing-secret';
+/** The clock every test starts at. */
+export const T0 = 1_764_075_600_000;
+
+export interface SlackWorkspace {
+  rx: TestReceiver;
+  emu: SlackEmulator;
+  team: Team;
+  alice: User;
+}
+
+/**
+ * A receiver for the app's side and a Slack emulator posting to it, signed with SECRET, on the
+ * test's clock: events to `eventsPath`, interactions to `interactivityPath` (each only when given).
+ * The workspace Acme (domain acme) has alice in it (`alice`, default `{ name: 'alice' }`).
+ */
+export async function startSlackWorkspace(input: {
+  now: () => number;
+  eventsPath?: string;
+  interactivityPath?: string;
+  emulator?: Partial<SlackEmulatorOptions>;
+  alice?: UserInput;
+}): Promise<SlackWorkspace> {
+  const rx = await startTestReceiver(SECRET, input.now);
+  const emu = await startSlackEmulator({
+    signingSecret: SECRET, clientId: '1.2', clientSecret: 'sec', now: input.now,
+    ...(input.eventsPath ? { eventsUrl: `${rx.url}${input.eventsPath}` } : {}),
+    ...(input.interactivityPath ? { interactivityUrl: `${rx.url}${input.interactivityPath}` } : {}),
+    ...input.emulator,
+  });
+  const team = emu.createTeam({ name: 'Acme', domain: 'acme' });
+  const alice = emu.createUser(team.id, input.alice ?? { name: 'alice' });
+  return { rx, emu, team, alice };
+}
+
+/** Closes what startSlackWorkspace started. */
+export async function stopSlackWorkspace(w: { emu: SlackEmulator; rx: TestReceiver }): Promise<void> {
+  await w.emu.close();
+  await w.rx.close();
+}
+
+/** A WebClient on the emulator that neither retries nor waits out a rate limit. */
+export function webClient(emu: SlackEmulator, token: string): WebClient {
+  return new WebClient(token, { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+}
 
 /** The body of the Slack error a call failed with (`{ ok: false, error, ... }`); throws if it succeeded. */
 export async function slackErrorBody(p: Promise<unknown>): Promise<Record<string, unknown>> {

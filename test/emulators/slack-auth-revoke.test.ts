@@ -2,15 +2,12 @@
 // revoked (`revoked: true`) and answers token_revoked from then on, `test` revokes nothing, the
 // bot leaves its channels, the app hears tokens_revoked and app_uninstalled, and a fresh install
 // works again.
-import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackEmulator } from '../../emulators/slack/index.ts';
 import type { Channel, Installation, SlackEmulator, Team, User } from '../../emulators/slack/index.ts';
-import { startTestReceiver, type TestReceiver } from '../../emulators/slack/test-receiver.ts';
-import { slackErrorCode } from './emulator-test-helpers.ts';
+import type { TestReceiver } from '../../emulators/slack/test-receiver.ts';
+import { slackErrorCode, startSlackWorkspace, stopSlackWorkspace, T0, webClient } from './emulator-test-helpers.ts';
 
-const SECRET = 'signing-secret';
-let t = 1_764_075_600_000;
+let t = T0;
 const now = (): number => t;
 let emu: SlackEmulator;
 let rx: TestReceiver;
@@ -21,25 +18,19 @@ let inst: Installation;
 /** Deliveries before the test's own action (the channel_created of the setup). */
 let seen = 0;
 
-const client = (token: string) => new WebClient(token, { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+const client = (token: string) => webClient(emu, token);
 const eventTypes = () => rx.requests.slice(seen).filter((r) => r.path === '/slack/events').map((r) => (r.json() as { event: { type: string } }).event.type);
 
 beforeEach(async () => {
-  t = 1_764_075_600_000;
-  rx = await startTestReceiver(SECRET, now);
-  emu = await startSlackEmulator({ signingSecret: SECRET, clientId: '1.2', clientSecret: 'sec', now, eventsUrl: `${rx.url}/slack/events`, eventRetryDelaysMs: [0] });
-  team = emu.createTeam({ name: 'Acme', domain: 'acme' });
-  alice = emu.createUser(team.id, { name: 'alice' });
+  t = T0;
+  ({ rx, emu, team, alice } = await startSlackWorkspace({ now, eventsPath: '/slack/events', emulator: { eventRetryDelaysMs: [0] } }));
   inst = emu.install(team.id);
   general = emu.createChannel(team.id, { name: 'general', memberIds: [alice.id, inst.botUserId] });
   await emu.idle();
   seen = rx.requests.length;
 });
 
-afterEach(async () => {
-  await emu.close();
-  await rx.close();
-});
+afterEach(() => stopSlackWorkspace({ emu, rx }));
 
 describe('auth.revoke', () => {
   it('revokes the token: revoked true, then token_revoked for every call with it, auth.revoke included', async () => {

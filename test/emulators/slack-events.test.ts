@@ -2,13 +2,12 @@
 // retry policy with X-Slack-Retry-Num/Reason, X-Slack-No-Retry, concurrency, and which events fire.
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackEmulator } from '../../emulators/slack/index.ts';
 import type { Channel, Installation, SlackEmulator, Team, User } from '../../emulators/slack/index.ts';
 import { startTestReceiver } from '../../emulators/slack/test-receiver.ts';
 import type { TestReceiver } from '../../emulators/slack/test-receiver.ts';
+import { SECRET, startSlackWorkspace, stopSlackWorkspace, T0 } from './emulator-test-helpers.ts';
 
-const SECRET = 'signing-secret';
-let t = 1_764_075_600_000;
+let t = T0;
 const now = (): number => t;
 let emu: SlackEmulator;
 let rx: TestReceiver;
@@ -18,20 +17,16 @@ let general: Channel;
 let inst: Installation;
 
 async function start(extra: { eventRetryDelaysMs?: number[]; eventResponseTimeoutMs?: number } = {}): Promise<void> {
-  rx = await startTestReceiver(SECRET, now);
-  emu = await startSlackEmulator({
-    signingSecret: SECRET, clientId: '1.2', clientSecret: 'sec', now,
-    eventsUrl: `${rx.url}/slack/events`, interactivityUrl: `${rx.url}/slack/interactivity`,
-    eventRetryDelaysMs: [0, 5, 10], eventResponseTimeoutMs: 5000, ...extra,
-  });
-  team = emu.createTeam({ name: 'Acme', domain: 'acme' });
-  alice = emu.createUser(team.id, { name: 'alice' });
+  ({ rx, emu, team, alice } = await startSlackWorkspace({
+    now, eventsPath: '/slack/events', interactivityPath: '/slack/interactivity',
+    emulator: { eventRetryDelaysMs: [0, 5, 10], eventResponseTimeoutMs: 5000, ...extra },
+  }));
   general = emu.createChannel(team.id, { name: 'general', memberIds: [alice.id] });
   inst = emu.install(team.id);
 }
 
 beforeEach(async () => {
-  t = 1_764_075_600_000;
+  t = T0;
   await start();
 });
 
@@ -40,15 +35,11 @@ beforeEach(async () => {
  * made a loaded CI machine's slow first answer count as a timeout (a flaky 'attempts: 2').
  */
 async function withShortResponseTimeout(): Promise<void> {
-  await emu.close();
-  await rx.close();
+  await stopSlackWorkspace({ emu, rx });
   await start({ eventResponseTimeoutMs: 400 });
 }
 
-afterEach(async () => {
-  await emu.close();
-  await rx.close();
-});
+afterEach(() => stopSlackWorkspace({ emu, rx }));
 
 type Envelope = { type: string; event_id: string; team_id: string; api_app_id: string; authorizations: unknown[]; event: Record<string, unknown> };
 const envelopes = (): Envelope[] => rx.requests.filter((r) => r.path === '/slack/events').map((r) => r.json() as Envelope);

@@ -3,14 +3,11 @@
 // delivered as a signed form post with the payload shape Slack documents.
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackEmulator } from '../../emulators/slack/index.ts';
-import { payloadOf, slackErrorCode } from './emulator-test-helpers.ts';
+import { payloadOf, slackErrorCode, startSlackWorkspace, stopSlackWorkspace, T0 } from './emulator-test-helpers.ts';
 import type { Channel, Installation, SlackEmulator, Team, User } from '../../emulators/slack/index.ts';
-import { startTestReceiver } from '../../emulators/slack/test-receiver.ts';
 import type { TestReceiver } from '../../emulators/slack/test-receiver.ts';
 
-const SECRET = 'signing-secret';
-let t = 1_764_075_600_000;
+let t = T0;
 const now = (): number => t;
 let emu: SlackEmulator;
 let rx: TestReceiver;
@@ -40,24 +37,17 @@ const BLOCKS = [
 ];
 
 beforeEach(async () => {
-  t = 1_764_075_600_000;
-  rx = await startTestReceiver(SECRET, now);
-  emu = await startSlackEmulator({
-    signingSecret: SECRET, clientId: '1.2', clientSecret: 'sec', now,
-    interactivityUrl: `${rx.url}/slack/interactions`, eventRetryDelaysMs: [], eventResponseTimeoutMs: 500,
-  });
-  team = emu.createTeam({ name: 'Acme', domain: 'acme' });
-  alice = emu.createUser(team.id, { name: 'alice', realName: 'Alice A' });
+  t = T0;
+  ({ rx, emu, team, alice } = await startSlackWorkspace({
+    now, interactivityPath: '/slack/interactions', emulator: { eventRetryDelaysMs: [], eventResponseTimeoutMs: 500 }, alice: { name: 'alice', realName: 'Alice A' },
+  }));
   general = emu.createChannel(team.id, { name: 'general', memberIds: [alice.id] });
   inst = emu.install(team.id);
   emu.addToChannel(general.id, inst.botUserId);
   bot = new WebClient(inst.botToken, { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 } });
 });
 
-afterEach(async () => {
-  await emu.close();
-  await rx.close();
-});
+afterEach(() => stopSlackWorkspace({ emu, rx }));
 
 async function postCard(extra: { thread_ts?: string; channel?: string } = {}): Promise<string> {
   const res = await bot.chat.postMessage({ channel: extra.channel ?? general.id, text: 'New conversation from Acme', blocks: BLOCKS as never, ...(extra.thread_ts ? { thread_ts: extra.thread_ts } : {}) });

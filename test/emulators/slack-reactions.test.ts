@@ -1,16 +1,14 @@
 // Slack emulator reactions.add / reactions.remove through the real @slack/web-api WebClient:
 // stored on the message as conversations.history shows it, Slack's errors, scopes, and the
 // reaction_added / reaction_removed events an app subscribed with reactions:read receives.
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_BOT_SCOPES, startSlackEmulator } from '../../emulators/slack/index.ts';
-import { slackErrorBody } from './emulator-test-helpers.ts';
+import { DEFAULT_BOT_SCOPES } from '../../emulators/slack/index.ts';
+import { slackErrorBody, startSlackWorkspace, stopSlackWorkspace, T0, webClient } from './emulator-test-helpers.ts';
 import type { Channel, Installation, SlackEmulator, Team, User } from '../../emulators/slack/index.ts';
-import { startTestReceiver } from '../../emulators/slack/test-receiver.ts';
 import type { TestReceiver } from '../../emulators/slack/test-receiver.ts';
 
-const SECRET = 'signing-secret';
-let t = 1_764_075_600_000;
+let t = T0;
 const now = (): number => t;
 let emu: SlackEmulator;
 let rx: TestReceiver;
@@ -22,7 +20,7 @@ let c: WebClient;
 let ts: string;
 
 function client(token: string): WebClient {
-  return new WebClient(token, { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  return webClient(emu, token);
 }
 
 type Envelope = { type: string; event: Record<string, unknown> };
@@ -32,14 +30,8 @@ const reactionEvents = (): Record<string, unknown>[] => rx.requests
   .filter((e) => String(e['type']).startsWith('reaction_'));
 
 beforeEach(async () => {
-  t = 1_764_075_600_000;
-  rx = await startTestReceiver(SECRET, now);
-  emu = await startSlackEmulator({
-    signingSecret: SECRET, clientId: '1.2', clientSecret: 'sec', now,
-    eventsUrl: `${rx.url}/slack/events`, eventRetryDelaysMs: [0], eventResponseTimeoutMs: 500,
-  });
-  team = emu.createTeam({ name: 'Acme', domain: 'acme' });
-  alice = emu.createUser(team.id, { name: 'alice' });
+  t = T0;
+  ({ rx, emu, team, alice } = await startSlackWorkspace({ now, eventsPath: '/slack/events', emulator: { eventRetryDelaysMs: [0], eventResponseTimeoutMs: 500 } }));
   inst = emu.install(team.id);
   // The bot is in #general from the start: no join message before alice's.
   general = emu.createChannel(team.id, { name: 'general', memberIds: [alice.id, inst.botUserId] });
@@ -47,10 +39,7 @@ beforeEach(async () => {
   ts = await emu.postAsUser({ teamId: team.id, channel: general.id, user: alice.id, text: 'ship it?' });
 });
 
-afterEach(async () => {
-  await emu.close();
-  await rx.close();
-});
+afterEach(() => stopSlackWorkspace({ emu, rx }));
 
 describe('reactions.add / reactions.remove', () => {
   it('adds a reaction, visible in messages() and conversations.history as {name, users, count}', async () => {
