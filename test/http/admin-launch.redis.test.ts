@@ -5,9 +5,10 @@
 // revokes the bot token at Slack and is recorded with who made it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
-import { mintLaunchToken, startChatPlatformEmulator, type ChatPlatformEmulator, type LaunchPayload } from '../../emulators/chat-platform/index.ts';
-import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
+import type { SlackEmulator } from '../../emulators/slack/index.ts';
+import { mintLaunchToken, type ChatPlatformEmulator, type LaunchPayload } from '../../emulators/chat-platform/index.ts';
+import { newSecrets } from '../support/test-app.ts';
+import { startChatPlatformFor, startSlackEmulatorFor, testAppPerFile } from '../support/http-test-app.ts';
 import { redisUrl } from '../support/services.ts';
 import { redisKeyValueStore } from '../../src/http/kv-store.ts';
 import { createAdminSessions, SESSION_IDLE_MS, SESSION_MAX_AGE_MS } from '../../src/http/admin/admin-sessions.ts';
@@ -16,23 +17,24 @@ const secrets = newSecrets();
 const ORIGIN = 'http://threadbridge.test';
 let slack: SlackEmulator;
 let platform: ChatPlatformEmulator;
-let t: TestApp;
 let adminA: string;
 let adminB: string;
 
+// The emulators' hooks before the app's: they start first and close last (after hooks run last first).
 beforeAll(async () => {
-  slack = await startSlackEmulator({ signingSecret: secrets.slackSigningSecret, clientId: secrets.slackClientId, clientSecret: secrets.slackClientSecret });
-  platform = await startChatPlatformEmulator({ webhookSecret: secrets.chatWebhookSecret, apiToken: secrets.chatApiToken, adminLaunchSecret: secrets.adminLaunchSecret });
-  t = await buildTestApp({ name: 'admin-launch', secrets, slackApiUrl: slack.apiUrl, slackAuthorizeUrl: slack.authorizeUrl, chatApiUrl: platform.url });
+  slack = await startSlackEmulatorFor(secrets);
+  platform = await startChatPlatformFor(secrets);
+});
+afterAll(async () => {
+  await platform?.close();
+  await slack?.close();
+});
+const t = testAppPerFile(() => ({ name: 'admin-launch', secrets, slackApiUrl: slack.apiUrl, slackAuthorizeUrl: slack.authorizeUrl, chatApiUrl: platform.url }));
+beforeAll(() => {
   platform.createOrg({ id: 'org_a', name: 'Acme' });
   platform.createOrg({ id: 'org_b', name: 'Bravo' });
   adminA = platform.addAdmin('org_a', { name: 'Ada A', email: 'ada@a.test' }).id;
   adminB = platform.addAdmin('org_b', { name: 'Bob B', email: 'bob@b.test' }).id;
-});
-afterAll(async () => {
-  await t?.close();
-  await platform?.close();
-  await slack?.close();
 });
 
 const nowSec = () => Math.floor(Date.now() / 1000);

@@ -1,28 +1,25 @@
 // Bull Board behind Basic auth: operators see the queues; nobody else sees job payloads.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { newSecrets } from '../support/test-app.ts';
+import { NO_SLACK, testAppPerFile } from '../support/http-test-app.ts';
 import { createQueues, queueNames } from '../../src/jobs/queues.ts';
 import { Redis } from 'ioredis';
 import { redisUrl, uniquePrefix } from '../support/services.ts';
 
-let t: TestApp;
 const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
 const queues = createQueues(redis, uniquePrefix('board'));
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-beforeAll(async () => {
-  t = await buildTestApp({
-    name: 'bull-board',
-    secrets: newSecrets(),
-    slackApiUrl: 'http://127.0.0.1:9/api/',
-    slackAuthorizeUrl: 'http://127.0.0.1:9/oauth',
-    overrides: { bullBoard: { queues: Object.values(queues), user: 'ops', password: 'correct horse battery' } },
-  });
-});
+// Registered before the app's afterAll, so that it runs after it (after hooks run last first).
 afterAll(async () => {
-  await t?.close();
   await Promise.all(Object.values(queues).map((q) => q.close()));
   redis.disconnect();
+});
+const t = testAppPerFile({
+  name: 'bull-board',
+  secrets: newSecrets(),
+  ...NO_SLACK,
+  overrides: { bullBoard: { queues: Object.values(queues), user: 'ops', password: 'correct horse battery' } },
 });
 
 describe('Bull Board at /admin/queues', () => {

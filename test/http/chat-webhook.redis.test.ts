@@ -1,12 +1,13 @@
 // POST /webhooks/chat through app.inject, against the test Redis: what the platform gets back
 // for good and bad deliveries, and that a rejected delivery queues nothing.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { signedHeaders, signatureFor } from '../../emulators/chat-platform/index.ts';
-import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
+import { buildTestApp, newSecrets } from '../support/test-app.ts';
+import { jobCount, NO_SLACK, testAppPerFile } from '../support/http-test-app.ts';
 
 const secrets = newSecrets();
-let t: TestApp;
+const t = testAppPerFile({ name: 'chat-webhook', secrets, ...NO_SLACK }, { emptied: (queues) => queues.chatEvents });
 
 function eventBody(overrides: Record<string, unknown> = {}) {
   return {
@@ -39,17 +40,7 @@ function signed(raw: string, nowMs = Date.now()) {
   return post(raw, signedHeaders(secrets.chatWebhookSecret, raw, nowMs));
 }
 
-async function queuedJobs() {
-  return t.queues.chatEvents.getJobCountByTypes('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
-}
-
-beforeAll(async () => {
-  t = await buildTestApp({ name: 'chat-webhook', secrets, slackApiUrl: 'http://127.0.0.1:9/api/', slackAuthorizeUrl: 'http://127.0.0.1:9/oauth' });
-});
-afterAll(async () => t?.close());
-beforeEach(async () => {
-  await t.queues.chatEvents.obliterate({ force: true });
-});
+const queuedJobs = () => jobCount(t.queues.chatEvents);
 
 describe('POST /webhooks/chat', () => {
   it('logs a refused request under the caller’s X-Request-Id when it is one, else under an id of its own', async () => {
@@ -201,7 +192,7 @@ describe('POST /webhooks/chat', () => {
 describe('POST /webhooks/chat while Redis is unreachable', () => {
   it('answers 503 queue_unavailable so that the platform delivers again later', async () => {
     const deadRedis = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
-    const down = await buildTestApp({ name: 'chat-webhook-down', secrets, slackApiUrl: 'http://127.0.0.1:9/api/', slackAuthorizeUrl: 'http://127.0.0.1:9/oauth', producerRedis: deadRedis });
+    const down = await buildTestApp({ name: 'chat-webhook-down', secrets, ...NO_SLACK, producerRedis: deadRedis });
     try {
       const raw = JSON.stringify(eventBody());
       const res = await down.app.inject({ method: 'POST', url: '/webhooks/chat', payload: raw, headers: signedHeaders(secrets.chatWebhookSecret, raw, Date.now()) });

@@ -1,11 +1,11 @@
 // POST /slack/events through app.inject, against the test Redis: url_verification, signature
 // checks, deduplication of Slack's retries by event_id, and events acknowledged but not queued.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signature } from '../../emulators/slack/index.ts';
-import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { newSecrets } from '../support/test-app.ts';
+import { jobCount, NO_SLACK, slackSignedHeaders, testAppPerFile } from '../support/http-test-app.ts';
 
 const secrets = newSecrets();
-let t: TestApp;
+const t = testAppPerFile({ name: 'slack-events', secrets, ...NO_SLACK }, { emptied: (queues) => queues.slackEvents });
 
 function envelope(event: Record<string, unknown>, eventId = `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`) {
   return {
@@ -23,26 +23,15 @@ function envelope(event: Record<string, unknown>, eventId = `Ev${Math.random().t
 const threadReply = { type: 'message', user: 'U1', text: 'hi', ts: '1764075601.000200', thread_ts: '1764075600.000100', channel: 'C1', channel_type: 'channel' };
 
 function post(raw: string, extraHeaders: Record<string, string> = {}, nowMs = Date.now(), secret = secrets.slackSigningSecret) {
-  const ts = Math.floor(nowMs / 1000);
   return t.app.inject({
     method: 'POST',
     url: '/slack/events',
     payload: raw,
-    headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature(secret, ts, raw), ...extraHeaders },
+    headers: { 'content-type': 'application/json', ...slackSignedHeaders(secret, raw, nowMs), ...extraHeaders },
   });
 }
 
-async function queued() {
-  return t.queues.slackEvents.getJobCountByTypes('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
-}
-
-beforeAll(async () => {
-  t = await buildTestApp({ name: 'slack-events', secrets, slackApiUrl: 'http://127.0.0.1:9/api/', slackAuthorizeUrl: 'http://127.0.0.1:9/oauth' });
-});
-afterAll(async () => t?.close());
-beforeEach(async () => {
-  await t.queues.slackEvents.obliterate({ force: true });
-});
+const queued = () => jobCount(t.queues.slackEvents);
 
 describe('POST /slack/events', () => {
   it('echoes the challenge of a signed url_verification', async () => {

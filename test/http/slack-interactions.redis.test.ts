@@ -1,11 +1,11 @@
 // POST /slack/interactions through app.inject, against the test Redis: a signed click is queued on
 // the interactive queue and answered 200 at once; bad requests get a specific error and queue nothing.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signature } from '../../emulators/slack/index.ts';
-import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { newSecrets } from '../support/test-app.ts';
+import { jobCount, NO_SLACK, slackSignedHeaders, testAppPerFile } from '../support/http-test-app.ts';
 
 const secrets = newSecrets();
-let t: TestApp;
+const t = testAppPerFile({ name: 'interactions', secrets, ...NO_SLACK }, { emptied: (queues) => queues.slackInteractions });
 
 const click = {
   type: 'block_actions',
@@ -19,24 +19,15 @@ const click = {
 };
 
 function post(raw: string, contentType = 'application/x-www-form-urlencoded', secret = secrets.slackSigningSecret, nowMs = Date.now()) {
-  const ts = Math.floor(nowMs / 1000);
   return t.app.inject({
     method: 'POST',
     url: '/slack/interactions',
     payload: raw,
-    headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature(secret, ts, raw) },
+    headers: { 'content-type': contentType, ...slackSignedHeaders(secret, raw, nowMs) },
   });
 }
 const form = (payload: unknown) => `payload=${encodeURIComponent(typeof payload === 'string' ? payload : JSON.stringify(payload))}`;
-const queued = () => t.queues.slackInteractions.getJobCountByTypes('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');
-
-beforeAll(async () => {
-  t = await buildTestApp({ name: 'interactions', secrets, slackApiUrl: 'http://127.0.0.1:9/api/', slackAuthorizeUrl: 'http://127.0.0.1:9/oauth' });
-});
-afterAll(async () => t?.close());
-beforeEach(async () => {
-  await t.queues.slackInteractions.obliterate({ force: true });
-});
+const queued = () => jobCount(t.queues.slackInteractions);
 
 describe('POST /slack/interactions', () => {
   it('queues a signed button click on the interactive queue, once however often it is sent, and answers 200 with an empty body', async () => {

@@ -2,26 +2,28 @@
 // to the browser (a nonce cookie) and good once, the code exchange, the installation stored with
 // its token encrypted, the browser sent back to the settings page, and each failure page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
-import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
+import type { SlackEmulator } from '../../emulators/slack/index.ts';
+import { newSecrets } from '../support/test-app.ts';
+import { startSlackEmulatorFor, testAppPerFile } from '../support/http-test-app.ts';
 import { installLink, startInstall } from '../../sandbox/seed.ts';
 import { createOAuthState } from '../../src/http/oauth-state.ts';
 import { deriveKey } from '../../src/crypto/token-cipher.ts';
 
 const secrets = newSecrets();
 let slack: SlackEmulator;
-let t: TestApp;
 let webUrl: string;
 
+// The emulator's hooks before the app's: it starts first and closes last (after hooks run last first).
 beforeAll(async () => {
-  slack = await startSlackEmulator({ signingSecret: secrets.slackSigningSecret, clientId: secrets.slackClientId, clientSecret: secrets.slackClientSecret });
-  t = await buildTestApp({ name: 'oauth', secrets, slackApiUrl: slack.apiUrl, slackAuthorizeUrl: slack.authorizeUrl });
-  webUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  t.setPublicUrl(webUrl);
+  slack = await startSlackEmulatorFor(secrets);
 });
 afterAll(async () => {
-  await t?.close();
   await slack?.close();
+});
+const t = testAppPerFile(() => ({ name: 'oauth', secrets, slackApiUrl: slack.apiUrl, slackAuthorizeUrl: slack.authorizeUrl }));
+beforeAll(async () => {
+  webUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  t.setPublicUrl(webUrl);
 });
 
 /** The browser of the last install started: the callback goes back with its nonce cookie. */

@@ -4,8 +4,9 @@
 // X-Forwarded-For cannot dodge (TRUST_PROXY hops believed, none by default), and per client and
 // org on the admin API; no launch token, session id or cookie in the logs, URLs included.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChatPlatformEmulator, type ChatPlatformEmulator } from '../../emulators/chat-platform/index.ts';
+import type { ChatPlatformEmulator } from '../../emulators/chat-platform/index.ts';
 import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
+import { NO_SLACK, startChatPlatformFor } from '../support/http-test-app.ts';
 
 const secrets = newSecrets();
 let platform: ChatPlatformEmulator;
@@ -14,13 +15,13 @@ let adminA: string;
 const apps: TestApp[] = [];
 
 async function app(name: string, extra: Parameters<typeof buildTestApp>[0]['overrides'] = {}, trustProxy?: number): Promise<TestApp> {
-  const built = await buildTestApp({ name, secrets, slackApiUrl: 'http://127.0.0.1:9/api/', slackAuthorizeUrl: 'http://127.0.0.1:9/oauth', overrides: extra, ...(trustProxy ? { trustProxy } : {}) });
+  const built = await buildTestApp({ name, secrets, ...NO_SLACK, overrides: extra, ...(trustProxy ? { trustProxy } : {}) });
   apps.push(built);
   return built;
 }
 
 beforeAll(async () => {
-  platform = await startChatPlatformEmulator({ webhookSecret: secrets.chatWebhookSecret, apiToken: secrets.chatApiToken, adminLaunchSecret: secrets.adminLaunchSecret });
+  platform = await startChatPlatformFor(secrets);
   platform.createOrg({ id: 'org_a' });
   adminA = platform.addAdmin('org_a', { name: 'Ada', email: 'ada@a.test' }).id;
   t = await app('hardening');
