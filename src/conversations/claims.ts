@@ -5,8 +5,7 @@
 // message from that rep ("… joined the chat"), which the visitor sees as live chats usually show
 // an agent joining. Its clientMessageId is fixed per chat, so a retry never sends it twice.
 import type { WorkerDeps } from './worker-deps.ts';
-import type { InteractionPayload } from '../slack/slack-interactions.ts';
-import { blockActionsSchema } from '../slack/slack-interactions.ts';
+import type { BlockActionsPayload } from '../slack/slack-interactions.ts';
 import { refreshParentMessage } from './parent-message.ts';
 import { unmappedUserNotice } from '../slack/format/notices.ts';
 import { alreadyTakenText } from '../slack/format/thread-notices.ts';
@@ -14,10 +13,8 @@ import { freshDirectory } from './notification-delivery.ts';
 import { markAnswered } from './answers.ts';
 import { PlatformApiError } from '../platform/platform-api.ts';
 
-export async function handleClaimClick(deps: WorkerDeps, raw: InteractionPayload): Promise<void> {
-  const parsed = blockActionsSchema.safeParse(raw);
-  if (!parsed.success) return;
-  const p = parsed.data;
+/** A click on Join (the payload parsed by the interaction processor). */
+export async function handleClaimClick(deps: WorkerDeps, p: BlockActionsPayload): Promise<void> {
   const teamId = p.team.id;
   const slackUserId = p.user.id;
   const channel = p.container.channel_id;

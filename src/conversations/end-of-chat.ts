@@ -2,13 +2,12 @@
 // the transcript goes to the platform. A rep's click on a rating sends it to the platform and
 // redraws the prompt with who rated it and how.
 import type { WorkerDeps } from './worker-deps.ts';
-import { blockActionsSchema, QUALIFY_ACTION_ID, type InteractionPayload } from '../slack/slack-interactions.ts';
+import { QUALIFY_ACTION_ID, type BlockActionsPayload } from '../slack/slack-interactions.ts';
 import { qualificationPrompt, isRating } from '../slack/format/qualification-prompt.ts';
 import { refreshParentMessage } from './parent-message.ts';
 import { postWhenBudgetAllows } from '../slack/paced-slack-api.ts';
 import { postInEveryThread } from './chat-threads.ts';
 import { unmappedUserNotice } from '../slack/format/notices.ts';
-import { describeIssues } from '../platform/webhook-events.ts';
 import { ClaimBusyError } from '../jobs/job-errors.ts';
 
 export async function endConversation(deps: WorkerDeps, orgId: string, conversationId: string, endedBy: 'visitor' | 'agent' | 'timeout'): Promise<void> {
@@ -43,14 +42,8 @@ export async function endConversation(deps: WorkerDeps, orgId: string, conversat
   }
 }
 
-/** A click on one of the rating buttons. */
-export async function handleQualificationClick(deps: WorkerDeps, raw: InteractionPayload): Promise<void> {
-  const parsed = blockActionsSchema.safeParse(raw);
-  if (!parsed.success) {
-    deps.logger.warn({ problems: describeIssues(parsed.error, 'payload') }, 'block_actions payload not understood');
-    return;
-  }
-  const payload = parsed.data;
+/** A click on one of the rating buttons (the payload parsed by the interaction processor). */
+export async function handleQualificationClick(deps: WorkerDeps, payload: BlockActionsPayload): Promise<void> {
   const action = payload.actions.find((a) => a.action_id.startsWith(QUALIFY_ACTION_ID));
   if (!action || !isRating(action.value)) return;
   const { channel_id: channel, message_ts: promptTs, thread_ts: threadTs } = payload.container;

@@ -5,9 +5,8 @@
 // request, form request) and says so in the thread; the platform's meeting.booked and
 // form.submitted webhooks later post the outcome there (src/conversations/shortcut-outcomes.ts).
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { WorkerDeps } from './worker-deps.ts';
-import type { InteractionPayload } from '../slack/slack-interactions.ts';
+import type { MessageActionPayload, ViewSubmissionPayload } from '../slack/slack-interactions.ts';
 import {
   BOOK_MEETING_SHORTCUT, COLLECT_INFO_SHORTCUT, BOOK_MEETING_VIEW, COLLECT_INFO_VIEW,
   bookMeetingModal, collectInfoModal, readMeetingSubmission, readFormSubmission, readShortcutContext,
@@ -20,23 +19,6 @@ import { SlackApiError } from '../slack/slack-errors.ts';
 import { PlatformApiError, type FormField } from '../platform/platform-api.ts';
 import { freshDirectory } from './notification-delivery.ts';
 import { postInEveryThread } from './chat-threads.ts';
-
-const messageActionSchema = z.object({
-  type: z.literal('message_action'),
-  callback_id: z.string(),
-  trigger_id: z.string(),
-  team: z.object({ id: z.string() }).passthrough(),
-  user: z.object({ id: z.string() }).passthrough(),
-  channel: z.object({ id: z.string() }).passthrough(),
-  message: z.object({ ts: z.string(), thread_ts: z.string().optional() }).passthrough(),
-});
-
-const viewSubmissionSchema = z.object({
-  type: z.literal('view_submission'),
-  team: z.object({ id: z.string() }).passthrough(),
-  user: z.object({ id: z.string() }).passthrough(),
-  view: z.object({ callback_id: z.string(), private_metadata: z.string().optional(), state: z.object({ values: z.record(z.string(), z.record(z.string(), z.any())) }).passthrough() }).passthrough(),
-});
 
 export const shortcutCallbackIds = new Set([BOOK_MEETING_SHORTCUT, COLLECT_INFO_SHORTCUT]);
 export const shortcutViewIds = new Set([BOOK_MEETING_VIEW, COLLECT_INFO_VIEW]);
@@ -59,13 +41,8 @@ async function calendarsOf(deps: WorkerDeps, orgId: string): Promise<Array<{ age
   return calendars;
 }
 
-export async function handleMessageShortcut(deps: WorkerDeps, raw: InteractionPayload): Promise<void> {
-  const parsed = messageActionSchema.safeParse(raw);
-  if (!parsed.success) {
-    deps.logger.warn('message_action payload not understood');
-    return;
-  }
-  const p = parsed.data;
+/** A shortcut used on a message (the payload parsed by the interaction processor). */
+export async function handleMessageShortcut(deps: WorkerDeps, p: MessageActionPayload): Promise<void> {
   const teamId = p.team.id;
   const slackUserId = p.user.id;
   const channelId = p.channel.id;
@@ -131,13 +108,8 @@ export async function handleMessageShortcut(deps: WorkerDeps, raw: InteractionPa
   log.info({ orgId: found.orgId, conversationId: found.conversationId, readMs, openMs: Date.now() - startedAt - readMs }, 'shortcut modal opened');
 }
 
-export async function handleViewSubmission(deps: WorkerDeps, raw: InteractionPayload): Promise<void> {
-  const parsed = viewSubmissionSchema.safeParse(raw);
-  if (!parsed.success) {
-    deps.logger.warn('view_submission payload not understood');
-    return;
-  }
-  const p = parsed.data;
+/** A shortcut's modal submitted (the payload parsed by the interaction processor). */
+export async function handleViewSubmission(deps: WorkerDeps, p: ViewSubmissionPayload): Promise<void> {
   const context = readShortcutContext(p.view.private_metadata);
   if (!context) return;
   const teamId = p.team.id;
@@ -160,8 +132,8 @@ export async function handleViewSubmission(deps: WorkerDeps, raw: InteractionPay
   const visitorName = visitorDisplayName(record.conversation);
   // The submission's own id makes the thread note once-only under retries, and the platform
   // request too (clientRequestId): a retried job offers the visitor nothing twice.
-  const submission = `${teamId}/${String((p.view as { id?: unknown }).id ?? '')}/${String((p.view as { hash?: unknown }).hash ?? '')}`;
-  const noticeKey = `view:${String((p.view as { id?: unknown }).id ?? '')}:${String((p.view as { hash?: unknown }).hash ?? '')}`;
+  const submission = `${teamId}/${p.view.id ?? ''}/${p.view.hash ?? ''}`;
+  const noticeKey = `view:${p.view.id ?? ''}:${p.view.hash ?? ''}`;
   const clientRequestId = `threadbridge-${createHash('sha256').update(submission).digest('hex').slice(0, 32)}`;
   // Said in every thread of the chat: whoever follows it elsewhere sees what was offered.
   const post = (text: string) => postInEveryThread(deps, record, token, noticeKey, () => ({ text }));

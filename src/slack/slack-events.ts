@@ -1,6 +1,9 @@
-// The Slack Events API envelope (what POST /slack/events receives) and the job the ingress
-// queues for one event. Only the envelope is validated here; inner events are classified by
-// the worker, since Slack adds fields and subtypes over time.
+// The Slack Events API envelope (what POST /slack/events receives), the job the ingress
+// queues for one event, and the shapes of the inner events the worker acts on. The ingress
+// validates only the envelope; the worker parses an inner event with its type's schema below,
+// once, when it takes the job. The schemas hold only the fields Threadbridge reads (Slack's
+// documented ones) and let every other field through: Slack adds fields over time. `message`
+// events are read by src/routing/slack-message-classifier.ts, leniently, field by field.
 import { z } from 'zod';
 
 export const slackEnvelopeSchema = z.discriminatedUnion('type', [
@@ -44,4 +47,51 @@ export interface SlackEventJob {
   eventTime: number | null;
   /** The inner event as Slack sent it. */
   event: { type: string; [key: string]: unknown };
+}
+
+/** app_home_opened: `tab` is 'home' or 'messages' (absent from older clients); `view` only once a Home tab was published. */
+export const appHomeOpenedSchema = z
+  .object({ type: z.literal('app_home_opened'), user: z.string().min(1), channel: z.string().optional(), tab: z.string().optional() })
+  .passthrough();
+
+export type AppHomeOpenedEvent = z.infer<typeof appHomeOpenedSchema>;
+
+// The directory events' fields: a channel by id (archive, unarchive, deleted, left, member
+// joined or left), a channel object (created, renamed), a user by id (member joined or left),
+// a user object (team_join, user_change). What an object holds is read further where it is
+// stored (toDirectoryChannel, toDirectoryUser in slack-api.ts).
+const channelId = z.string().min(1);
+const channelObject = z.object({ id: z.string().min(1), name: z.string() }).passthrough();
+const userId = z.string().min(1);
+const userObject = z.object({ id: z.string().min(1) }).passthrough();
+const byChannelId = z.object({ type: z.string(), channel: channelId }).passthrough();
+const byChannelObject = z.object({ type: z.string(), channel: channelObject }).passthrough();
+const byMember = z.object({ type: z.string(), channel: channelId, user: userId }).passthrough();
+const byUserObject = z.object({ type: z.string(), user: userObject }).passthrough();
+
+/** Each directory event type's schema (its fields as Slack's Events API reference gives them). */
+export const directoryEventSchemas: Readonly<Record<string, z.ZodType<DirectoryEvent>>> = {
+  channel_created: byChannelObject,
+  channel_rename: byChannelObject,
+  group_rename: byChannelObject,
+  channel_archive: byChannelId,
+  channel_unarchive: byChannelId,
+  channel_deleted: byChannelId,
+  channel_left: byChannelId,
+  group_archive: byChannelId,
+  group_unarchive: byChannelId,
+  group_deleted: byChannelId,
+  group_left: byChannelId,
+  member_joined_channel: byMember,
+  member_left_channel: byMember,
+  team_join: byUserObject,
+  user_change: byUserObject,
+};
+
+/** A directory event as parsed: the channel and the user by id or as an object, whichever the type carries. */
+export interface DirectoryEvent {
+  type: string;
+  channel?: string | { id: string; name: string; [key: string]: unknown };
+  user?: string | { id: string; [key: string]: unknown };
+  [key: string]: unknown;
 }

@@ -1,5 +1,8 @@
 // Slack interactivity payloads (POST /slack/interactions: a form with one `payload` field of
-// JSON). Only what routing the job needs is validated here; each kind is read by its worker.
+// JSON). The ingress validates what queueing the job needs (interactionPayloadSchema); the
+// worker parses each kind it handles with its schema below, once, when it takes the job, and
+// hands the parsed payload on. The schemas hold only the fields Threadbridge reads (Slack's
+// documented ones) and let every other field through: Slack adds fields over time.
 import { z } from 'zod';
 
 export const interactionPayloadSchema = z
@@ -21,6 +24,39 @@ export const blockActionsSchema = z.object({
   container: z.object({ channel_id: z.string(), message_ts: z.string(), thread_ts: z.string().optional() }).passthrough(),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().optional(), action_ts: z.string().optional() }).passthrough()),
 });
+
+export type BlockActionsPayload = z.infer<typeof blockActionsSchema>;
+
+/** A message shortcut (type message_action): the message it was used on, and where. */
+export const messageActionSchema = z.object({
+  type: z.literal('message_action'),
+  callback_id: z.string(),
+  trigger_id: z.string(),
+  team: z.object({ id: z.string() }).passthrough(),
+  user: z.object({ id: z.string() }).passthrough(),
+  channel: z.object({ id: z.string() }).passthrough(),
+  message: z.object({ ts: z.string(), thread_ts: z.string().optional() }).passthrough(),
+});
+
+export type MessageActionPayload = z.infer<typeof messageActionSchema>;
+
+/** A modal's submission: the view submitted, with its id and hash (which name this submission) and its input values. */
+export const viewSubmissionSchema = z.object({
+  type: z.literal('view_submission'),
+  team: z.object({ id: z.string() }).passthrough(),
+  user: z.object({ id: z.string() }).passthrough(),
+  view: z
+    .object({
+      id: z.string().optional(),
+      hash: z.string().optional(),
+      callback_id: z.string(),
+      private_metadata: z.string().optional(),
+      state: z.object({ values: z.record(z.string(), z.record(z.string(), z.any())) }).passthrough(),
+    })
+    .passthrough(),
+});
+
+export type ViewSubmissionPayload = z.infer<typeof viewSubmissionSchema>;
 
 export interface SlackInteractionJob {
   teamId: string;

@@ -1,6 +1,7 @@
 // Processes one Slack Events API event: replies in conversation threads go to the visitor;
 // the app's removal from a workspace ends that connection; channel and user changes update the
-// directory.
+// directory. An event is parsed with its type's schema (src/slack/slack-events.ts) before it is
+// acted on; one that does not parse is dropped for good (slack-payload.ts).
 import type { SlackEventJob } from '../../slack/slack-events.ts';
 import type { WorkerDeps } from '../../conversations/worker-deps.ts';
 import { classifySlackMessage, readSlackMessageEvent } from '../../routing/slack-message-classifier.ts';
@@ -8,7 +9,8 @@ import { noticeChange, relayReply } from '../../conversations/reply-relay.ts';
 import { answerDirectMessage } from '../../conversations/direct-messages.ts';
 import { applyDirectoryEvent } from '../../directory-sync/directory-events.ts';
 import { publishAppHome } from '../../conversations/app-home.ts';
-import { directoryEventTypes } from '../../slack/slack-events.ts';
+import { appHomeOpenedSchema, directoryEventSchemas, directoryEventTypes } from '../../slack/slack-events.ts';
+import { readSlackPayload } from './slack-payload.ts';
 
 export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): Promise<void> {
   const log = deps.logger.child({ eventId: job.eventId, teamId: job.teamId, type: job.event.type });
@@ -31,8 +33,8 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
     }
     case 'app_home_opened':
       {
-        const { tab, user } = job.event as { tab?: unknown; user?: unknown };
-        if (tab === 'home' && typeof user === 'string' && user !== '') await publishAppHome(deps, job.teamId, user);
+        const { tab, user } = readSlackPayload(appHomeOpenedSchema, job.event, { kind: 'event', type: job.event.type, log });
+        if (tab === 'home') await publishAppHome(deps, job.teamId, user);
       }
       return;
     case 'app_uninstalled':
@@ -43,8 +45,10 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
       log.warn('Slack connection ended by the workspace; sending stops until the app is reinstalled');
       return;
     default:
-      if (directoryEventTypes.has(job.event.type)) {
-        await applyDirectoryEvent(deps, job.teamId, installation.botUserId, job.event as { type: string });
+      const directorySchema = directoryEventTypes.has(job.event.type) ? directoryEventSchemas[job.event.type] : undefined;
+      if (directorySchema) {
+        const event = readSlackPayload(directorySchema, job.event, { kind: 'event', type: job.event.type, log });
+        await applyDirectoryEvent(deps, job.teamId, installation.botUserId, event);
         return;
       }
       log.debug('event type not handled');

@@ -1,13 +1,17 @@
 // Processes one Slack interaction (button click, shortcut, modal submission) from the
-// interactive queue.
+// interactive queue. What it is for is read leniently (below); one that is Threadbridge's is
+// then parsed with its kind's schema (src/slack/slack-interactions.ts) and handed on parsed. One
+// of Threadbridge's that does not parse is dropped for good (slack-payload.ts); anything else
+// (another app's button, a Home tab link, a modal closed) is not Threadbridge's to handle.
 import type { SlackInteractionJob } from '../../slack/slack-interactions.ts';
-import { QUALIFY_ACTION_ID } from '../../slack/slack-interactions.ts';
+import { blockActionsSchema, messageActionSchema, QUALIFY_ACTION_ID, viewSubmissionSchema } from '../../slack/slack-interactions.ts';
 import type { WorkerDeps } from '../../conversations/worker-deps.ts';
 import { handleQualificationClick } from '../../conversations/end-of-chat.ts';
 import { handleMessageShortcut, handleViewSubmission, shortcutCallbackIds, shortcutViewIds } from '../../conversations/shortcuts.ts';
 import { handleClaimClick } from '../../conversations/claims.ts';
 import { CLAIM_ACTION_ID } from '../../slack/format/conversation-messages.ts';
 import { z } from 'zod';
+import { readSlackPayload } from './slack-payload.ts';
 
 // What routing an interaction needs, read leniently: a field of the wrong type from outside is
 // absent (and the interaction not handled), never a crash. Each handler validates the rest.
@@ -21,21 +25,22 @@ export async function processSlackInteraction(deps: WorkerDeps, job: SlackIntera
   const { payload } = job;
   const routing = routingSchema.safeParse(payload);
   const { actions = [], callback_id: callbackId, view } = routing.success ? routing.data : {};
+  const what = { kind: 'interaction' as const, type: payload.type, log: deps.logger.child({ teamId: job.teamId }) };
   if (payload.type === 'block_actions' && actions.some((a) => a.action_id?.startsWith(QUALIFY_ACTION_ID))) {
-    await handleQualificationClick(deps, payload);
+    await handleQualificationClick(deps, readSlackPayload(blockActionsSchema, payload, what));
     return;
   }
   if (payload.type === 'block_actions' && actions.some((a) => a.action_id === CLAIM_ACTION_ID)) {
-    await handleClaimClick(deps, payload);
+    await handleClaimClick(deps, readSlackPayload(blockActionsSchema, payload, what));
     return;
   }
   if (payload.type === 'message_action' && callbackId && shortcutCallbackIds.has(callbackId)) {
-    await handleMessageShortcut(deps, payload);
+    await handleMessageShortcut(deps, readSlackPayload(messageActionSchema, payload, what));
     return;
   }
   const viewCallbackId = view?.callback_id;
   if (payload.type === 'view_submission' && viewCallbackId && shortcutViewIds.has(viewCallbackId)) {
-    await handleViewSubmission(deps, payload);
+    await handleViewSubmission(deps, readSlackPayload(viewSubmissionSchema, payload, what));
     return;
   }
   deps.logger.debug({ teamId: job.teamId, type: payload.type }, 'interaction not handled');
