@@ -1,7 +1,7 @@
-// Builds the Fastify app of the web process: raw-body parsing for signed webhooks, the error
-// catalogue, cookies, the pages' security headers, rate limits (per client, behind only as many
-// proxies as TRUST_PROXY says), and the routes. No listening here, so tests use app.inject or
-// listen on port 0 themselves.
+// Builds the Fastify app of the web process: the signed ingress (its own scope, where bodies stay
+// raw bytes until verified), the error catalogue, cookies, the pages' security headers, rate
+// limits (per client, behind only as many proxies as TRUST_PROXY says), and the routes. No
+// listening here, so tests use app.inject or listen on port 0 themselves.
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
@@ -9,12 +9,9 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { HttpDeps } from './http-deps.ts';
-import { registerRawBodyParsers } from './signed-body.ts';
+import { registerSignedIngress, SIGNED_INGRESS_PATHS } from './signed-ingress.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
-import { registerChatWebhookRoute } from './routes/chat-webhooks.route.ts';
-import { registerSlackEventsRoute } from './routes/slack-events.route.ts';
 import { registerSlackOAuthRoutes } from './routes/slack-oauth.route.ts';
-import { registerSlackInteractionsRoute } from './routes/slack-interactions.route.ts';
 import { registerHealthRoutes } from './routes/health.route.ts';
 import { registerMetricsRoute } from './routes/metrics.route.ts';
 import { registerBullBoard } from './bull-board.ts';
@@ -34,8 +31,7 @@ import { registerPageAssets } from './routes/page-assets.route.ts';
  * per request (incoming, completed) are left out for them, and a refused one (4xx, 5xx) still gets
  * its "request completed" line. Measured: the ingress went from ×0.45 to ×0.57 of a bare route (npm run bench).
  */
-const INGRESS_PATHS = new Set(['/webhooks/chat', '/slack/events', '/slack/interactions']);
-const isIngress = (url: string | undefined) => INGRESS_PATHS.has((url ?? '').split('?')[0]!);
+const isIngress = (url: string | undefined) => SIGNED_INGRESS_PATHS.has((url ?? '').split('?')[0]!);
 
 // A subclass because that is how Fastify lets an app shape its own request log lines
 // (the `logController` option; `disableRequestLogging` alone is deprecated).
@@ -72,14 +68,8 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     logController: new IngressLogController(),
     genReqId: (request) => requestIdOf(request.headers['x-request-id']),
   });
-  registerRawBodyParsers(app);
-  // Each signed ingress request counted by outcome, with its latency (sendError names the refusal).
+  // Set by sendError on any refusal; the signed ingress counts its requests by it.
   app.decorateRequest('refusal', null);
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url;
-    if (route === undefined || !INGRESS_PATHS.has(route)) return;
-    deps.metrics.ingress(route, reply.statusCode < 400 ? 'accepted' : (request.refusal ?? String(reply.statusCode)), reply.elapsedTime / 1000);
-  });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.decorateRequest('adminPrincipal', null);
@@ -91,10 +81,8 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
 
   registerHealthRoutes(app, deps);
   registerMetricsRoute(app, deps);
-  registerChatWebhookRoute(app, deps);
-  registerSlackEventsRoute(app, deps);
+  registerSignedIngress(app, deps);
   registerSlackOAuthRoutes(app, deps);
-  registerSlackInteractionsRoute(app, deps);
   registerPageAssets(app, Boolean(deps.admin));
   if (deps.admin) {
     const admin = deps.admin;

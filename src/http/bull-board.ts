@@ -15,15 +15,6 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 export async function registerBullBoard(app: FastifyInstance, queues: Queue[], credentials: { user: string; password: string }): Promise<void> {
   const expected = digest(`${credentials.user}:${credentials.password}`);
   await app.register(async (scope) => {
-    // The app reads JSON as raw bytes for signed webhooks; Bull Board's own API wants it parsed.
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-      try {
-        done(null, body === '' ? {} : JSON.parse(body as string));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
-    });
     scope.addHook('onRequest', async (request, reply) => {
       const header = request.headers.authorization ?? '';
       const given = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : '';

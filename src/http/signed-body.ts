@@ -1,27 +1,33 @@
-// Signed webhook bodies must be verified over their exact bytes, so the JSON and form content
-// types are read as raw Buffers and parsed only after the signature checks out.
+// Signed webhook bodies must be verified over their exact bytes, so inside the signed ingress
+// scope (signed-ingress.ts) the JSON and form content types are read as raw Buffers and parsed
+// only after the signature checks out. The rest of the app keeps Fastify's own parsers.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { verifySignature } from './verify-signature.ts';
 import { appError } from '../errors.ts';
 import { parseJson } from '../parse-json.ts';
 
-export function registerRawBodyParsers(app: FastifyInstance): void {
-  app.removeAllContentTypeParsers();
+/** Only these two content types are accepted in `scope` (anything else: 415), both as raw bytes. */
+export function registerRawBodyParsers(scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers();
   const asBuffer = (_req: FastifyRequest, body: Buffer, done: (err: null, body: Buffer) => void) => done(null, body);
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, asBuffer);
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, asBuffer);
+  scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, asBuffer);
+  scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, asBuffer);
 }
 
 export function rawBody(request: FastifyRequest): Buffer {
   return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
 }
 
+/** How one sender signs: the scheme's version tag, its secret and the two headers it sends. */
+export interface SigningScheme {
+  version: 'v0' | 'v1';
+  secret: string;
+  timestampHeader: string;
+  signatureHeader: string;
+}
+
 /** Throws the catalogue error for a missing, stale or wrong signature (all 401). */
-export function assertSigned(
-  request: FastifyRequest,
-  scheme: { version: 'v0' | 'v1'; secret: string; timestampHeader: string; signatureHeader: string },
-  nowMs: number,
-): Buffer {
+export function assertSigned(request: FastifyRequest, scheme: SigningScheme, nowMs: number): Buffer {
   const body = rawBody(request);
   const header = (name: string) => {
     const value = request.headers[name];

@@ -290,6 +290,14 @@ describe('regressions named for what broke', () => {
     expect(JSON.stringify(body.blocks)).toContain('…');
   });
 
+  it('a blank text whose only block is dropped (an image URL past 3,000 characters) becomes "(empty message)", not a blank message', () => {
+    // Found by the property above (seed 505173333): the text was chosen from the blocks given,
+    // before fitting dropped them all, so the message went out with a blank text and no blocks.
+    const fitted = fitMessage({ text: '', blocks: [{ type: 'image', image_url: `https://files.example/${'a'.repeat(3000)}`, alt_text: 'a' }] });
+    expect(fitted).toEqual({ text: '(empty message)', blocks: [] });
+    expect(fitMessage(fitted)).toEqual(fitted);
+  });
+
   it('a 3,000-character attachment name is cut, the message accepted', () => {
     const posts = threadPosts({ id: 'm', seq: 1, createdAt: '2026-01-01T00:00:00.000Z', text: 'x', author: { type: 'visitor', id: 'v', name: 'V', avatarUrl: null }, origin: 'web', attachments: [{ name: 'n'.repeat(3000), url: 'https://f.example/a', mimeType: 'a/b', size: 1 }], clientMessageId: null });
     for (const post of posts) expectMessageWithinLimits(post);

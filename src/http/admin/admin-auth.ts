@@ -6,7 +6,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
-import { parseJsonBody } from '../signed-body.ts';
 import { appError } from '../../errors.ts';
 import type { AdminActor } from '../../store/index.ts';
 import type { AdminSessions } from './admin-sessions.ts';
@@ -62,21 +61,9 @@ export interface AdminAccess {
   publicUrl: () => string;
 }
 
-/** JSON bodies parsed as JSON inside admin scopes (the app-wide parsers keep raw bytes for signed webhooks). */
-function parseJson(scope: FastifyInstance): void {
-  scope.removeContentTypeParser('application/json');
-  scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
-    try {
-      done(null, parseJsonBody(body));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
-}
-
 /**
- * Admin routes for operators only (the operator token as a Bearer token), in their own scope with
- * JSON bodies parsed. `token` undefined: nobody gets in.
+ * Admin routes for operators only (the operator token as a Bearer token), in their own scope.
+ * `token` undefined: nobody gets in.
  */
 export function adminScope(app: FastifyInstance, token: string | undefined, routes: (scope: FastifyInstance) => void): void {
   const expected = token ? digest(token) : null;
@@ -85,7 +72,6 @@ export function adminScope(app: FastifyInstance, token: string | undefined, rout
       if (!isOperatorToken(expected, bearerOf(request) ?? '')) throw appError('ADMIN_UNAUTHORIZED');
       request.adminPrincipal = { kind: 'operator' };
     });
-    parseJson(scope);
     routes(scope);
   });
 }
@@ -131,7 +117,6 @@ export function orgAdminScope(
       request.adminPrincipal = { kind: 'org-admin', orgId: session.orgId, userId: session.userId, sessionId };
     });
     for (const hook of extraOnRequest) scope.addHook('onRequest', async (request, reply) => void (await hook(request, reply)));
-    parseJson(scope);
     routes(scope);
   });
 }

@@ -3,19 +3,16 @@
 // retries), everything else acknowledged, all well inside Slack's 3 seconds.
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
-import { assertSigned, parseJsonBody } from '../signed-body.ts';
+import { parseJsonBody, rawBody } from '../signed-body.ts';
 import { slackEnvelopeSchema, worthQueueing } from '../../slack/slack-events.ts';
 import { describeIssues } from '../../platform/webhook-events.ts';
 import { appError, assertNever } from '../../errors.ts';
 import { enqueueWithin } from '../enqueue.ts';
 
 export function registerSlackEventsRoute(app: FastifyInstance, deps: HttpDeps): void {
-  app.post('/slack/events', { bodyLimit: deps.webhookBodyLimitBytes }, async (request, reply) => {
-    const body = assertSigned(
-      request,
-      { version: 'v0', secret: deps.slackSigningSecret, timestampHeader: 'x-slack-request-timestamp', signatureHeader: 'x-slack-signature' },
-      deps.now().getTime(),
-    );
+  app.post('/slack/events', { bodyLimit: deps.webhookBodyLimitBytes, config: { signedBy: 'slack' } }, async (request, reply) => {
+    // Verified by the signed ingress's preHandler (signed-ingress.ts) before this runs.
+    const body = rawBody(request);
     const parsed = slackEnvelopeSchema.safeParse(parseJsonBody(body));
     if (!parsed.success) {
       const unknownType = parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === 'type');

@@ -3,19 +3,16 @@
 // queue and answered 200 at once; what a click does is the worker's job.
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
-import { assertSigned, parseJsonBody } from '../signed-body.ts';
+import { parseJsonBody, rawBody } from '../signed-body.ts';
 import { interactionPayloadSchema } from '../../slack/slack-interactions.ts';
 import { describeIssues } from '../../platform/webhook-events.ts';
 import { appError } from '../../errors.ts';
 import { enqueueWithin } from '../enqueue.ts';
 
 export function registerSlackInteractionsRoute(app: FastifyInstance, deps: HttpDeps): void {
-  app.post('/slack/interactions', { bodyLimit: deps.webhookBodyLimitBytes }, async (request, reply) => {
-    const body = assertSigned(
-      request,
-      { version: 'v0', secret: deps.slackSigningSecret, timestampHeader: 'x-slack-request-timestamp', signatureHeader: 'x-slack-signature' },
-      deps.now().getTime(),
-    );
+  app.post('/slack/interactions', { bodyLimit: deps.webhookBodyLimitBytes, config: { signedBy: 'slack' } }, async (request, reply) => {
+    // Verified by the signed ingress's preHandler (signed-ingress.ts) before this runs.
+    const body = rawBody(request);
     if (!String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       throw appError('UNSUPPORTED_MEDIA_TYPE', 'interactivity requests are application/x-www-form-urlencoded');
     }

@@ -177,9 +177,12 @@ function same(a: unknown, b: unknown): boolean {
  * elements, buttons and images within theirs, the author name at most 80.
  */
 export function fitMessage<T extends { text: string; blocks?: unknown[] | undefined; username?: string | undefined }>(body: T): T {
-  const text = body.text.trim().length === 0 ? (body.blocks?.length ? ' ' : '(empty message)') : clip(body.text, SLACK_LIMITS.messageText);
+  // Blocks first: a text left blank stands for the blocks only when some block survives fitting
+  // (an image whose URL is too long is dropped), else the message would be empty.
+  const blocks = body.blocks ? fitBlocks(body.blocks, SLACK_LIMITS.messageBlocks) : undefined;
+  const text = body.text.trim().length === 0 ? (blocks?.length ? ' ' : '(empty message)') : clip(body.text, SLACK_LIMITS.messageText);
   const out: T = { ...body, text };
-  if (body.blocks) out.blocks = fitBlocks(body.blocks, SLACK_LIMITS.messageBlocks);
+  if (blocks) out.blocks = blocks;
   if (body.username !== undefined) out.username = clip(body.username, SLACK_LIMITS.username);
   return same(out, body) ? body : out;
 }

@@ -1,0 +1,69 @@
+// The signed ingress: the routes Slack and the chat platform call, in one encapsulated Fastify
+// scope. Only inside it are bodies read as raw bytes (the signature covers the exact bytes), and
+// each route says who signs it (`config: { signedBy }`, read per request as @fastify/rate-limit
+// reads its route config); one preHandler checks that sender's signature before any handler sees
+// the body, so no route can forget to. The rest of the app keeps Fastify's own parsers.
+import type { FastifyInstance } from 'fastify';
+import type { HttpDeps } from './http-deps.ts';
+import { assertSigned, registerRawBodyParsers, type SigningScheme } from './signed-body.ts';
+import { registerChatWebhookRoute } from './routes/chat-webhooks.route.ts';
+import { registerSlackEventsRoute } from './routes/slack-events.route.ts';
+import { registerSlackInteractionsRoute } from './routes/slack-interactions.route.ts';
+
+export type Signer = 'slack' | 'chat';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who signs the route's requests: every route of the signed ingress says it, no other route does. */
+    signedBy?: Signer;
+  }
+}
+
+/** What the scope needs of the web's deps (tests build it with less). */
+export type SignedIngressDeps = Pick<HttpDeps, 'slackSigningSecret' | 'chatWebhookSecret' | 'now'> & { metrics: Pick<HttpDeps['metrics'], 'ingress'> };
+
+// Built per request from the deps, as the routes used to: a secret is never copied at start.
+const schemes: Record<Signer, (deps: SignedIngressDeps) => SigningScheme> = {
+  slack: (deps) => ({ version: 'v0', secret: deps.slackSigningSecret, timestampHeader: 'x-slack-request-timestamp', signatureHeader: 'x-slack-signature' }),
+  chat: (deps) => ({ version: 'v1', secret: deps.chatWebhookSecret, timestampHeader: 'x-chat-timestamp', signatureHeader: 'x-chat-signature' }),
+};
+
+/** The signed routes' paths, for the request log (app.ts), which decides before any route is matched. */
+export const SIGNED_INGRESS_PATHS: ReadonlySet<string> = new Set(['/webhooks/chat', '/slack/events', '/slack/interactions']);
+
+/**
+ * An encapsulated scope whose routes are all signed: raw-body parsers, the signature check by
+ * `config.signedBy`, and each request counted by outcome with its latency.
+ */
+export function signedScope(app: FastifyInstance, deps: SignedIngressDeps, routes: (scope: FastifyInstance) => void): void {
+  app.register(async (scope) => {
+    registerRawBodyParsers(scope);
+    // A route that names no signer is refused at start, rather than left open at run time.
+    scope.addHook('onRoute', (route) => {
+      const signer = route.config?.signedBy;
+      if (signer === undefined || !Object.hasOwn(schemes, signer)) {
+        throw new Error(`${route.method} ${route.url} is in the signed ingress without config.signedBy ('slack' or 'chat')`);
+      }
+    });
+    scope.addHook('preHandler', async (request) => {
+      const signer = request.routeOptions.config.signedBy!;
+      assertSigned(request, schemes[signer](deps), deps.now().getTime());
+    });
+    // sendError names the refusal (error-handler.ts).
+    scope.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url;
+      if (route === undefined) return;
+      deps.metrics.ingress(route, reply.statusCode < 400 ? 'accepted' : (request.refusal ?? String(reply.statusCode)), reply.elapsedTime / 1000);
+    });
+    routes(scope);
+  });
+}
+
+/** POST /webhooks/chat, /slack/events and /slack/interactions. */
+export function registerSignedIngress(app: FastifyInstance, deps: HttpDeps): void {
+  signedScope(app, deps, (scope) => {
+    registerChatWebhookRoute(scope, deps);
+    registerSlackEventsRoute(scope, deps);
+    registerSlackInteractionsRoute(scope, deps);
+  });
+}
