@@ -1,0 +1,181 @@
+// End to end: the admin API's connection and settings, against the emulators, with the operator
+// token (scripts, support) and with an org admin's session from the platform's Setup link (its own
+// org only, changes recorded with who made them): the connected workspace and install link, the
+// settings (channel-ID mode, the global channel, the app joining a public one), every error with
+// the field it concerns, saves routing undeliverable chats again, and the OpenAPI description.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait-for.ts';
+import { cookiesOf } from '../../sandbox/seed.ts';
+import { h, groupId, daveAgentId, ids, api, joinsOf, startAdminApiHarness, stopAdminApiHarness } from './admin-api-fixture.ts';
+
+beforeAll(() => startAdminApiHarness('admin-api-settings'), 120_000);
+afterAll(stopAdminApiHarness);
+
+describe('connection', () => {
+  it('names the connected workspace and a signed install link', async () => {
+    expect(await api('GET', '/slack')).toMatchObject({ status: 200, body: { status: 'connected', workspace: { id: h.teamId, name: 'Acme Sales' }, installUrl: expect.stringMatching(/^\/slack\/install\?ticket=[\w%.-]+$/) } });
+  });
+
+  it('an org that never connected: not-connected with a working install link, and its settings answer slack_not_connected', async () => {
+    const other = h.platform.createOrg({ name: 'Other' });
+    const conn = await fetch(`${h.webUrl}/api/orgs/${other.id}/slack`, { headers: { authorization: `Bearer ${h.secrets.adminApiToken}` } });
+    const body = (await conn.json()) as { status: string; installUrl: string };
+    expect(body.status).toBe('not-connected');
+    // The link is signed for that org: following it starts Slack's OAuth for that org only.
+    const install = await fetch(`${h.webUrl}${body.installUrl}`, { redirect: 'manual' });
+    expect(install.status).toBe(302);
+    expect(install.headers.get('location')).toContain('oauth/v2/authorize');
+    const settings = await fetch(`${h.webUrl}/api/orgs/${other.id}/settings`, { headers: { authorization: `Bearer ${h.secrets.adminApiToken}` } });
+    expect(settings.status).toBe(409);
+    expect(await settings.json()).toMatchObject({ error: { code: 'slack_not_connected' } });
+  });
+
+  it('every admin route needs a credential: a wrong operator token is refused', async () => {
+    for (const [method, path] of [['GET', '/slack'], ['DELETE', '/slack'], ['GET', '/changes'], ['GET', '/settings'], ['PUT', '/settings'], ['GET', '/agents'], ['PUT', `/agents/${daveAgentId}/slack-user`], ['GET', '/routing-groups'], ['DELETE', `/routing-groups/${groupId}/slack-channel`]] as const) {
+      expect(await api(method, path, method === 'GET' || method === 'DELETE' ? undefined : {}, 'not-the-token')).toMatchObject({ status: 401, body: { error: { code: 'admin_unauthorized' } } });
+    }
+  });
+});
+
+describe('settings', () => {
+  it('reads them with the global channel by name, and whether the app is in it', async () => {
+    expect(await api('GET', '/settings')).toMatchObject({
+      status: 200,
+      body: { channelIdMode: false, globalChannel: { enabled: true, channel: { id: h.channelId, name: 'website-chats', appInChannel: expect.any(Boolean), warning: null } } },
+    });
+  });
+
+  it('saves the global channel by name, and routes undeliverable chats again', async () => {
+    const before = (await h.queues.orgChanges.getJobCounts('completed', 'waiting', 'delayed', 'active'));
+    // Nobody added the app to #sales-leads: saving it joins the channel, so replies there are heard.
+    expect((await api('GET', `/directory/channels/${ids['sales']}`)).body.channel.appIsMember).toBe(false);
+    const saved = await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: true, channel: '#sales-leads' } });
+    expect(saved).toMatchObject({ status: 200, body: { globalChannel: { enabled: true, channel: { id: ids['sales'], name: 'sales-leads', appInChannel: true } } } });
+    expect(joinsOf(ids['sales']!)).toHaveLength(1);
+    expect(joinsOf(ids['sales']!)[0]).toMatchObject({ httpStatus: 200, response: { ok: true, channel: { id: ids['sales'], is_member: true } } });
+    expect(await api('GET', '/settings')).toMatchObject({ body: { globalChannel: { enabled: true, channel: { id: ids['sales'], appInChannel: true } } } });
+    expect(await h.store.orgSettings.get(h.orgId)).toMatchObject({ globalChannelEnabled: true, globalChannelId: ids['sales'] });
+    await waitFor(() => h.queues.orgChanges.getJobCounts('completed', 'waiting', 'delayed', 'active'), (c) => Object.values(c).reduce((a, b) => a + b, 0) > Object.values(before).reduce((a, b) => a + b, 0), { what: 'an org-changed job' });
+  });
+
+  it('in channel-ID mode takes an ID, checked with Slack when the directory does not have it', async () => {
+    // Created with the app already in it: no event, so only Slack knows it.
+    const quiet = h.slack.createChannel(h.teamId, { name: 'quiet-private', isPrivate: true, memberIds: [h.botUserId] });
+    expect(await api('PUT', '/settings', { channelIdMode: true, globalChannel: { enabled: true, channel: quiet.id } })).toMatchObject({
+      status: 200, body: { channelIdMode: true, globalChannel: { channel: { id: quiet.id, name: 'quiet-private', isPrivate: true } } },
+    });
+    expect(await api('GET', '/settings')).toMatchObject({ body: { channelIdMode: true, globalChannel: { enabled: true, channel: { id: quiet.id } } } });
+  });
+
+  it('a channel kept with its toggle off is stored as sent, and not joined', async () => {
+    expect(await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: false, channel: 'never-added' } })).toMatchObject({
+      status: 200, body: { globalChannel: { enabled: false, channel: { id: ids['neverAdded'], appInChannel: false } } },
+    });
+    expect(await h.store.orgSettings.get(h.orgId)).toMatchObject({ globalChannelEnabled: false, globalChannelId: ids['neverAdded'] });
+    expect(joinsOf(ids['neverAdded']!)).toHaveLength(0);
+  });
+
+  it('turning the global channel off keeps working without a channel', async () => {
+    expect(await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: false, channel: null } })).toMatchObject({ status: 200, body: { globalChannel: { enabled: false, channel: null } } });
+    expect(await h.store.orgSettings.get(h.orgId)).toMatchObject({ channelIdMode: false, globalChannelEnabled: false, globalChannelId: null });
+  });
+
+  it.each([
+    { why: 'on without a channel', body: { channelIdMode: false, globalChannel: { enabled: true } }, status: 422, code: 'global_channel_required', field: 'globalChannel.channel' },
+    { why: 'an unknown name', body: { channelIdMode: false, globalChannel: { enabled: true, channel: 'no-such-channel' } }, status: 422, code: 'channel_unknown', field: 'globalChannel.channel' },
+    { why: 'a name in channel-ID mode', body: { channelIdMode: true, globalChannel: { enabled: true, channel: 'sales-leads' } }, status: 422, code: 'channel_id_expected', field: 'globalChannel.channel' },
+    { why: 'an unknown ID', body: { channelIdMode: true, globalChannel: { enabled: true, channel: 'C0NOSUCH1' } }, status: 422, code: 'channel_id_unknown', field: 'globalChannel.channel' },
+    { why: 'an archived channel', body: { channelIdMode: false, globalChannel: { enabled: true, channel: 'old-leads' } }, status: 422, code: 'channel_archived', field: 'globalChannel.channel' },
+    { why: 'a malformed body', body: { channelIdMode: 'yes', globalChannel: { enabled: true } }, status: 400, code: 'invalid_payload', field: undefined },
+    { why: 'no body', body: undefined, status: 400, code: undefined, field: undefined },
+  ])('refuses $why, saving nothing', async ({ body, status, code, field }) => {
+    const before = await h.store.orgSettings.get(h.orgId);
+    const answer = await api('PUT', '/settings', body);
+    expect(answer.status).toBe(status);
+    if (code) expect(answer.body.error.code).toBe(code);
+    expect(answer.body.error.field).toBe(field);
+    expect(await h.store.orgSettings.get(h.orgId)).toEqual(before);
+  });
+
+  it('a private channel without the app: refused with how to add it', async () => {
+    const answer = await api('PUT', '/settings', { channelIdMode: true, globalChannel: { enabled: true, channel: ids['private'] } });
+    // Slack does not show the app a private channel it is not in: unknown by ID...
+    expect(answer).toMatchObject({ status: 422, body: { error: { code: 'channel_id_unknown' } } });
+    // ...and once the app was in it and left, the directory knows it and says what to do.
+    h.slack.addToChannel(ids['private']!, h.botUserId);
+    await waitFor(() => api('GET', '/directory/channels/by-name/vip-leads'), (r) => r.body?.channel?.appIsMember === true, { what: 'the app in #vip-leads' });
+    h.slack.removeFromChannel(ids['private']!, h.botUserId);
+    await waitFor(() => api('GET', '/directory/channels/by-name/vip-leads'), (r) => r.body?.channel?.appIsMember === false, { what: 'the app out of #vip-leads' });
+    expect(await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: true, channel: 'vip-leads' } })).toMatchObject({
+      status: 422, body: { error: { code: 'channel_app_not_member', field: 'globalChannel.channel', message: expect.stringContaining('Add to Channel') } },
+    });
+    // A private channel cannot be joined: the app never tried.
+    expect(joinsOf(ids['private']!)).toHaveLength(0);
+  });
+});
+
+describe('OpenAPI description', () => {
+  it('is served, without a token, and describes every admin route with its ways in: an org admin’s session and the operator token, or the operator token alone for the dead letters', async () => {
+    const response = await fetch(`${h.webUrl}/api/openapi.json`);
+    expect(response.status).toBe(200);
+    const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { summary?: string; security?: unknown }>>; components: unknown };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.components).toMatchObject({ securitySchemes: { adminSession: { type: 'apiKey', in: 'cookie', name: 'tb_admin' }, operatorToken: { type: 'http', scheme: 'bearer' } } });
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
+    expect(operations.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort()).toEqual([
+      'DELETE /api/orgs/{orgId}/agents/{agentId}/slack-user',
+      'DELETE /api/orgs/{orgId}/routing-groups/{groupId}/slack-channel',
+      'DELETE /api/orgs/{orgId}/slack',
+      'DELETE /api/session',
+      'GET /api/dead-letters',
+      'GET /api/orgs/{orgId}/agents',
+      'GET /api/orgs/{orgId}/changes',
+      'GET /api/orgs/{orgId}/directory',
+      'GET /api/orgs/{orgId}/directory/channels',
+      'GET /api/orgs/{orgId}/directory/channels/by-name/{name}',
+      'GET /api/orgs/{orgId}/directory/channels/{channelId}',
+      'GET /api/orgs/{orgId}/directory/users',
+      'GET /api/orgs/{orgId}/directory/users/by-username/{username}',
+      'GET /api/orgs/{orgId}/directory/users/{userId}',
+      'GET /api/orgs/{orgId}/routing-groups',
+      'GET /api/orgs/{orgId}/settings',
+      'GET /api/orgs/{orgId}/slack',
+      'POST /api/dead-letters/replay',
+      'PUT /api/orgs/{orgId}/agents/{agentId}/slack-user',
+      'PUT /api/orgs/{orgId}/routing-groups/{groupId}/slack-channel',
+      'PUT /api/orgs/{orgId}/settings',
+    ]);
+    for (const { path, op } of operations) {
+      // Dead letters hold every org's chats: operators only.
+      const security = path.startsWith('/api/dead-letters') ? [{ operatorToken: [] }] : [{ adminSession: [] }, { operatorToken: [] }];
+      expect(op).toMatchObject({ summary: expect.any(String), security });
+    }
+  });
+});
+
+// Last: its save queues an org-changed job, which the settings test above counts.
+describe('an org admin’s session', () => {
+  it('an org admin signed in from the platform’s Setup link reaches its org, not another, and its changes are recorded as theirs', async () => {
+    const launched = await fetch(h.launchLink(), { redirect: 'manual' });
+    expect(launched.status).toBe(303);
+    const cookie = cookiesOf(launched);
+    const asAdmin = (method: string, path: string, body?: unknown) =>
+      fetch(`${h.webUrl}/api/orgs/${encodeURIComponent(h.orgId)}${path}`, {
+        method, headers: { cookie, origin: h.webUrl, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const agents = await asAdmin('GET', '/agents');
+    expect(agents.status).toBe(200);
+    expect(((await agents.json()) as { agents: unknown[] }).agents.length).toBeGreaterThan(0);
+    const other = h.platform.createOrg({ name: 'Someone Else' });
+    const elsewhere = await fetch(`${h.webUrl}/api/orgs/${other.id}/slack`, { headers: { cookie } });
+    expect(elsewhere.status).toBe(403);
+    expect(await elsewhere.json()).toEqual({ error: { code: 'admin_forbidden', message: expect.any(String) } });
+
+    const before = await h.store.orgSettings.get(h.orgId);
+    // (The toggle off: no channel to join, with the minute's join budget spent above.)
+    expect((await asAdmin('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: false, channel: null } })).status).toBe(200);
+    const changes = (await (await asAdmin('GET', '/changes')).json()) as { lastChanges: Record<string, { action: string; actor: unknown } | null> };
+    expect(changes.lastChanges['settings']).toMatchObject({ action: 'settings.saved', actor: { kind: 'org-admin', userId: h.adminUserId } });
+    await h.store.orgSettings.save(before!, new Date());
+  });
+});
