@@ -1,6 +1,7 @@
 // Configuration: read from the environment once, at start-up, and validated as a whole so
 // that an operator sees every missing or malformed variable in one message.
 import { z } from 'zod';
+import { ConfigError } from './errors/index.ts';
 
 // Digits only: z.coerce would read '' or ' ' as 0.
 const digits = z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number);
@@ -133,13 +134,6 @@ export function hasHashTag(prefix: string): boolean {
 
 /** Every variable the processes read: README's Configuration table and .env.example name the same (a test checks). */
 export const configVariables: readonly string[] = Object.keys(shape.shape);
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
 
 /** Parses the given environment (process.env by default); throws one ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

@@ -7,7 +7,7 @@ import type { WorkerDeps } from './worker-deps.ts';
 import type { ConversationRecord, NotificationRecord, SlackThreadRef } from '../store/index.ts';
 import type { PostMessageArgs } from '../slack/slack-api.ts';
 import { postJoiningIfNeeded } from '../directory-sync/channel-membership.ts';
-import { ClaimBusyError } from '../jobs/job-errors.ts';
+import { ClaimBusyError } from '../errors/index.ts';
 
 export interface ChatThread {
   ref: SlackThreadRef;

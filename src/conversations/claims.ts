@@ -11,7 +11,7 @@ import { unmappedUserNotice } from '../slack/format/notices.ts';
 import { alreadyTakenText } from '../slack/format/thread-notices.ts';
 import { freshDirectory } from './notification-delivery.ts';
 import { markAnswered } from './answers.ts';
-import { PlatformApiError } from '../platform/platform-api.ts';
+import { PlatformApiError } from '../errors/index.ts';
 
 /** A click on Join (the payload parsed by the interaction processor). */
 export async function handleClaimClick(deps: WorkerDeps, p: BlockActionsPayload): Promise<void> {

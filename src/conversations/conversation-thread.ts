@@ -6,18 +6,14 @@
 import type { WorkerDeps } from './worker-deps.ts';
 import type { ConversationRecord, MirrorThread, PlannedThread, SlackThreadRef, ThreadMessage } from '../store/index.ts';
 import type { Lock } from '../locks/redis-locks.ts';
-import { ThreadBusyError, ThreadLockLostError } from '../jobs/job-errors.ts';
+import { ThreadBusyError, ThreadLockLostError, SlackBudgetExhaustedError, SlackApiError, connectionLostCodes, contentRefusalCodes, PlatformApiError, assertNever } from '../errors/index.ts';
 import { consecutiveRun, nextThreadStep } from '../routing/thread-order.ts';
 import { combinedThreadMessage, threadPosts, type SlackMessageBody } from '../slack/format/conversation-messages.ts';
-import { SlackBudgetExhaustedError } from '../slack/paced-slack-api.ts';
 import { deliverNotification, dmChannel, openThreadAt, refusalOf, routingFacts } from './notification-delivery.ts';
 import { postJoiningIfNeeded } from '../directory-sync/channel-membership.ts';
 import { dmOwnerOf, threadsOf } from './chat-threads.ts';
 import { parentStatus } from './parent-message.ts';
 import { scheduleFirstReminder } from './reminder-schedule.ts';
-import { SlackApiError, connectionLostCodes, contentRefusalCodes } from '../slack/slack-errors.ts';
-import { PlatformApiError } from '../platform/platform-api.ts';
-import { assertNever } from '../errors.ts';
 import { undeliverableReasons } from '../routing/undeliverable-reasons.ts';
 
 const PENDING_BATCH = 100;

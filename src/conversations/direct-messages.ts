@@ -8,7 +8,7 @@ import { openChatsText, type OpenChatLine } from '../slack/format/direct-answer.
 import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
 import { threadOpenableBy } from './chat-threads.ts';
 import { postWhenBudgetAllows } from '../slack/paced-slack-api.ts';
-import { ClaimBusyError } from '../jobs/job-errors.ts';
+import { ClaimBusyError } from '../errors/index.ts';
 
 const LISTED = 10;
 

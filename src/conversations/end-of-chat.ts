@@ -8,7 +8,7 @@ import { refreshParentMessage } from './parent-message.ts';
 import { postWhenBudgetAllows } from '../slack/paced-slack-api.ts';
 import { postInEveryThread } from './chat-threads.ts';
 import { unmappedUserNotice } from '../slack/format/notices.ts';
-import { ClaimBusyError } from '../jobs/job-errors.ts';
+import { ClaimBusyError } from '../errors/index.ts';
 
 export async function endConversation(deps: WorkerDeps, orgId: string, conversationId: string, endedBy: 'visitor' | 'agent' | 'timeout'): Promise<void> {
   const now = deps.now();

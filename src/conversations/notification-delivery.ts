@@ -9,10 +9,9 @@ import type { ConversationRecord, NotificationRecord, PlannedThread, SlackThread
 import type { OrgSettings } from '../store/org-settings.repository.ts';
 import { routeNotification, type NotifyTarget, type RoutingAgent, type RoutingDecision, type RoutingInput } from '../routing/notification-router.ts';
 import { parentMessage, type ParentStatus } from '../slack/format/conversation-messages.ts';
-import { SlackApiError, contentRefusalCodes } from '../slack/slack-errors.ts';
+import { SlackApiError, contentRefusalCodes, LockBusyError } from '../errors/index.ts';
 import { ensureAppInChannel, postJoiningIfNeeded } from '../directory-sync/channel-membership.ts';
 import { acquireWithin } from '../locks/redis-locks.ts';
-import { LockBusyError } from '../jobs/job-errors.ts';
 import { undeliverableReasons } from '../routing/undeliverable-reasons.ts';
 
 /** Agents and groups fetched from the platform are reused this long; status events update them meanwhile. */

@@ -3,7 +3,7 @@
 import type { WorkerDeps } from './worker-deps.ts';
 import type { ConversationRecord } from '../store/index.ts';
 import { parentMessage, type ParentStatus } from '../slack/format/conversation-messages.ts';
-import { SlackApiError } from '../slack/slack-errors.ts';
+import { SlackApiError } from '../errors/index.ts';
 import { threadsOf } from './chat-threads.ts';
 
 export function parentStatus(record: ConversationRecord, nowMs: number): ParentStatus {

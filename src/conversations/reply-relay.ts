@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { WorkerDeps } from './worker-deps.ts';
 import { slackMarkupToPlainText } from '../slack/format/escape.ts';
-import { PlatformApiError } from '../platform/platform-api.ts';
+import { PlatformApiError, ReplyOrderError } from '../errors/index.ts';
 import { markAnswered } from './answers.ts';
 import { mentionedUserIds, slackUserNames } from './slack-user-names.ts';
 import {
@@ -18,7 +18,7 @@ import {
 import { internalNoteText, type SharedFile } from '../routing/slack-message-classifier.ts';
 import { DEFAULT_INTERNAL_NOTE_PREFIX } from '../store/org-settings.repository.ts';
 import { answerDirectMessage } from './direct-messages.ts';
-import { ReplyOrderError, OUTAGE_RETRY_FOR_MS } from '../jobs/job-errors.ts';
+import { OUTAGE_RETRY_FOR_MS } from '../jobs/job-errors.ts';
 
 export interface SlackReply {
   teamId: string;

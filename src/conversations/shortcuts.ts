@@ -15,8 +15,8 @@ import {
 import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
 import { unmappedUserNotice } from '../slack/format/notices.ts';
 import { formRequestedText, meetingOfferedText, shortcutRefusal } from '../slack/format/thread-notices.ts';
-import { SlackApiError } from '../slack/slack-errors.ts';
-import { PlatformApiError, type FormField } from '../platform/platform-api.ts';
+import { SlackApiError, PlatformApiError } from '../errors/index.ts';
+import { type FormField } from '../platform/platform-api.ts';
 import { freshDirectory } from './notification-delivery.ts';
 import { postInEveryThread } from './chat-threads.ts';
 

@@ -2,7 +2,7 @@
 // Cached for a day in MongoDB (users.info is Tier 4, and names rarely change); a user Slack will
 // not describe keeps the id.
 import type { WorkerDeps } from './worker-deps.ts';
-import { SlackApiError } from '../slack/slack-errors.ts';
+import { SlackApiError } from '../errors/index.ts';
 
 const NAME_TTL_MS = 24 * 60 * 60 * 1000;
 

@@ -6,11 +6,10 @@
 // cannot be joined: the app must be added by a member, which the settings page explains.
 import type { WorkerDeps } from '../conversations/worker-deps.ts';
 import type { PostMessageArgs, PostedMessage } from '../slack/slack-api.ts';
-import { SlackApiError } from '../slack/slack-errors.ts';
+import { SlackApiError, DirectoryRateLimitedError, SlackBudgetExhaustedError } from '../errors/index.ts';
 import { createChannelJoiner } from '../directory/channel-join.ts';
-import { DirectoryRateLimitedError } from '../directory/directory-lookup.ts';
 import { recordDirectoryChange } from './directory-changes.ts';
-import { SlackBudgetExhaustedError, postWhenBudgetAllows } from '../slack/paced-slack-api.ts';
+import { postWhenBudgetAllows } from '../slack/paced-slack-api.ts';
 
 const JOIN_BUDGET_WAIT_MS = 10_000;
 

@@ -7,7 +7,7 @@ import type { WorkerDeps } from '../conversations/worker-deps.ts';
 import type { Store } from '../store/index.ts';
 import type { DirectoryChange, DirectoryKind } from '../store/index.ts';
 import { acquireWithin, type Lock } from '../locks/redis-locks.ts';
-import { LockBusyError } from '../jobs/job-errors.ts';
+import { LockBusyError } from '../errors/index.ts';
 
 const WRITE_LOCK_WAIT_MS = 5_000;
 

@@ -9,9 +9,8 @@ import type { DirectoryChange } from '../store/index.ts';
 import { toDirectoryChannel, toDirectoryUser } from '../slack/slack-api.ts';
 import { callWithinBudget } from '../slack/slack-call-budget.ts';
 import { recordDirectoryChange } from './directory-changes.ts';
-import { SlackBudgetExhaustedError } from '../slack/paced-slack-api.ts';
+import { SlackBudgetExhaustedError, SlackApiError } from '../errors/index.ts';
 import { ensureAppInChannel, knownChannel } from './channel-membership.ts';
-import { SlackApiError } from '../slack/slack-errors.ts';
 
 interface DirectoryEvent {
   type: string;

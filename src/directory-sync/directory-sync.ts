@@ -11,9 +11,8 @@ import type { WorkerDeps } from '../conversations/worker-deps.ts';
 import type { DirectoryKind } from '../store/index.ts';
 import type { DirectorySyncState } from '../store/index.ts';
 import type { Page, DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
-import { SlackApiError } from '../slack/slack-errors.ts';
+import { SlackApiError, LockBusyError, ThreadLockLostError } from '../errors/index.ts';
 import { callWithinBudget } from '../slack/slack-call-budget.ts';
-import { LockBusyError, ThreadLockLostError } from '../jobs/job-errors.ts';
 import { withDirectoryWriteLock } from './directory-changes.ts';
 
 /** Slack's page limit is "under 1,000" (platform-facts); 999 keeps to the letter of that. */

@@ -4,10 +4,9 @@
 // where it is a member, so a channel it merely posts to (chat:write.public) never hears replies.
 import type { DirectoryChannel, SlackApi } from '../slack/slack-api.ts';
 import type { InstallationsRepository } from '../store/index.ts';
-import { SlackApiError } from '../slack/slack-errors.ts';
+import { SlackApiError, DirectoryRateLimitedError } from '../errors/index.ts';
 import { callWithinBudget, type SlackCallBudget } from '../slack/slack-call-budget.ts';
 import type { DirectoryChange } from '../store/index.ts';
-import { DirectoryRateLimitedError } from './directory-lookup.ts';
 
 export interface ChannelJoinDeps {
   installations: Pick<InstallationsRepository, 'botToken'>;

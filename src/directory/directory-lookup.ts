@@ -4,18 +4,10 @@
 // (conversations.info / users.info) inside the same shared per-minute budget as the sync.
 import type { SlackApi, DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
 import type { InstallationsRepository, SlackDirectoryRepository, DirectorySyncState } from '../store/index.ts';
-import { SlackApiError } from '../slack/slack-errors.ts';
+import { DirectoryRateLimitedError, SlackApiError } from '../errors/index.ts';
 import { callWithinBudget, type SlackCallBudget } from '../slack/slack-call-budget.ts';
 import type { DirectoryCache, SearchOptions } from './directory-cache.ts';
 import type { DirectoryKind } from '../store/index.ts';
-
-/** Slack's per-minute budget for a single lookup is used up; try again after `retryAfterMs`. */
-export class DirectoryRateLimitedError extends Error {
-  constructor(readonly method: string, readonly retryAfterMs: number) {
-    super(`Slack's rate limit for ${method} is used up for this workspace; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
-    this.name = 'DirectoryRateLimitedError';
-  }
-}
 
 export interface DirectoryKindStatus {
   /** `never-synced`: nothing yet; `syncing`: the first run is under way; `ready`; `ready-resyncing`. */

@@ -4,7 +4,7 @@
 // HTML page saying what to do, never a stack trace. A 5xx of the catalogue is logged with the
 // cause it hides from the caller.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, errors, type AppErrorDefinition } from '../errors.ts';
+import { AppError, errors, type AppErrorDefinition } from '../errors/index.ts';
 import { resultPage } from './pages/result-page.ts';
 
 declare module 'fastify' {
@@ -15,11 +15,11 @@ declare module 'fastify' {
 }
 
 const fastifyCodes: Record<string, AppErrorDefinition> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: errors.BODY_TOO_LARGE,
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: errors.UNSUPPORTED_MEDIA_TYPE,
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: errors.INVALID_PAYLOAD,
-  FST_ERR_CTP_EMPTY_JSON_BODY: errors.INVALID_JSON,
-  FST_ERR_VALIDATION: errors.INVALID_PAYLOAD,
+  FST_ERR_CTP_BODY_TOO_LARGE: errors.body_too_large,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: errors.unsupported_media_type,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: errors.invalid_payload,
+  FST_ERR_CTP_EMPTY_JSON_BODY: errors.invalid_json,
+  FST_ERR_VALIDATION: errors.invalid_payload,
 };
 
 export function sendError(reply: FastifyReply, definition: { code: string; statusCode: number }, message: string, field?: string) {
@@ -47,14 +47,14 @@ export function errorHandler(error: FastifyError | AppError | Error, request: Fa
   const fastifyError = error as FastifyError;
   const mapped = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
   if (mapped) return sendError(reply, mapped, `${mapped.message}: ${fastifyError.message}`);
-  if (fastifyError.statusCode === 429) return sendError(reply, errors.RATE_LIMITED, errors.RATE_LIMITED.message);
+  if (fastifyError.statusCode === 429) return sendError(reply, errors.rate_limited, errors.rate_limited.message);
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return sendError(reply, { code: 'bad_request', statusCode: fastifyError.statusCode }, fastifyError.message);
   }
   request.log.error({ err: error }, 'unhandled error');
-  return sendError(reply, errors.INTERNAL, errors.INTERNAL.message);
+  return sendError(reply, errors.internal_error, errors.internal_error.message);
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
-  return sendError(reply, errors.NOT_FOUND, `${errors.NOT_FOUND.message}: ${request.method} ${request.url.split('?')[0]}`);
+  return sendError(reply, errors.not_found, `${errors.not_found.message}: ${request.method} ${request.url.split('?')[0]}`);
 }

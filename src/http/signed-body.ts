@@ -3,7 +3,7 @@
 // only after the signature checks out. The rest of the app keeps Fastify's own parsers.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { verifySignature } from './verify-signature.ts';
-import { appError } from '../errors.ts';
+import { appError } from '../errors/index.ts';
 import { parseJson } from '../parse-json.ts';
 
 /** Only these two content types are accepted in `scope` (anything else: 415), both as raw bytes. */
@@ -44,19 +44,19 @@ export function assertSigned(request: FastifyRequest, scheme: SigningScheme, now
   if (verdict.ok) return body;
   switch (verdict.reason) {
     case 'missing_signature':
-      throw appError('MISSING_SIGNATURE', `expected ${scheme.timestampHeader} and ${scheme.signatureHeader}`);
+      throw appError('missing_signature', `expected ${scheme.timestampHeader} and ${scheme.signatureHeader}`);
     case 'stale_timestamp':
-      throw appError('STALE_TIMESTAMP');
+      throw appError('stale_timestamp');
     case 'bad_signature':
-      throw appError('BAD_SIGNATURE');
+      throw appError('bad_signature');
   }
 }
 
 export function parseJsonBody(body: Buffer): unknown {
-  if (body.length === 0) throw appError('INVALID_JSON', 'the body is empty');
+  if (body.length === 0) throw appError('invalid_json', 'the body is empty');
   try {
     return parseJson(body.toString('utf8'));
   } catch (error) {
-    throw appError('INVALID_JSON', error instanceof Error ? error.message : undefined);
+    throw appError('invalid_json', error instanceof Error ? error.message : undefined);
   }
 }

@@ -3,7 +3,8 @@
 import { createRedisClient } from '../redis-connection.ts';
 import { stopOnSignals } from '../shutdown.ts';
 import { installationVersions, withVersionBumps } from '../installations/bot-token-memo.ts';
-import { loadConfig, ConfigError } from '../config.ts';
+import { ConfigError } from '../errors/index.ts';
+import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { createTokenCipher, deriveKey } from '../crypto/token-cipher.ts';
 import { connectMongo, ensureIndexes, createStore, migrateLegacyKeys } from '../store/index.ts';

@@ -13,7 +13,7 @@ import type { InstallationsRepository } from '../store/index.ts';
 import type { Locks } from '../locks/redis-locks.ts';
 import { acquireWithin } from '../locks/redis-locks.ts';
 import type { SlackApi } from '../slack/slack-api.ts';
-import { SlackApiError } from '../slack/slack-errors.ts';
+import { SlackApiError } from '../errors/index.ts';
 
 const RENEW_BEFORE_EXPIRY_MS = 10 * 60_000;
 const LOCK_WAIT_MS = 10_000;

@@ -4,56 +4,22 @@
 // using an attempt, for at least 24 hours before it is given up. A failure that will never
 // succeed fails it at once (UnrecoverableError). Anything else (a bug, an unknown error) is
 // retried with backoff within a small attempt budget. A job that fails for good is copied to the
-// dead-letter queue first (src/jobs/dead-letters.ts), from where it can be replayed.
+// dead-letter queue first (src/jobs/dead-letters.ts), from where it can be replayed. The error
+// classes themselves are in src/errors/.
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { SlackApiError, SlackRateLimitedError } from '../slack/slack-errors.ts';
-import { PlatformApiError } from '../platform/platform-api.ts';
+import {
+  ClaimBusyError,
+  LockBusyError,
+  PlatformApiError,
+  ReplyOrderError,
+  SlackApiError,
+  SlackBudgetExhaustedError,
+  SlackRateLimitedError,
+  ThreadBusyError,
+  ThreadLockLostError,
+} from '../errors/index.ts';
 import { isStoreUnavailable } from '../store/index.ts';
-import { SlackBudgetExhaustedError } from '../slack/paced-slack-api.ts';
 import { withoutBookkeeping, type DeadLetter } from './dead-letters.ts';
-
-/** Another worker holds the conversation's thread; try again shortly. */
-export class ThreadBusyError extends Error {
-  constructor(readonly key: string) {
-    super(`Thread ${key} is being written by another worker`);
-    this.name = 'ThreadBusyError';
-  }
-}
-
-/** The job's lock on the thread expired while it worked; what it did is recorded, so it starts over. */
-export class ThreadLockLostError extends Error {
-  constructor(readonly key: string) {
-    super(`Lost the lock on thread ${key}`);
-    this.name = 'ThreadLockLostError';
-  }
-}
-
-/**
- * Another job holds the claim on something to be done once (a notice, a reminder, the end
- * prompt); try again later: it finishes, or its lease runs out (it died) and this job takes over.
- */
-export class ClaimBusyError extends Error {
-  constructor(readonly claim: string) {
-    super(`${claim} is being done by another job`);
-    this.name = 'ClaimBusyError';
-  }
-}
-
-/** An earlier reply of the chat is still on its way to the visitor: this one goes after it. */
-export class ReplyOrderError extends Error {
-  constructor(readonly conversationId: string, readonly waitingFor: string) {
-    super(`a reply to ${conversationId} waits for the earlier ${waitingFor}`);
-    this.name = 'ReplyOrderError';
-  }
-}
-
-/** Another process holds the lock this job needs (a directory sync, a directory write); try again shortly. */
-export class LockBusyError extends Error {
-  constructor(readonly lockName: string) {
-    super(`${lockName} is held by another process`);
-    this.name = 'LockBusyError';
-  }
-}
 
 export type Outcome =
   | { kind: 'delay'; ms: number; why: string }

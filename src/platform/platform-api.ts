@@ -4,23 +4,7 @@
 import { z } from 'zod';
 import { conversationSchema, messageSchema, describeIssues, type Attachment, type Conversation, type Message } from './webhook-events.ts';
 import { parseJson } from '../parse-json.ts';
-
-export class PlatformApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly retryAfterSeconds: number | null,
-  ) {
-    super(`Chat platform answered ${status} ${code}: ${message}`);
-    this.name = 'PlatformApiError';
-  }
-
-  /** 429, 5xx and network failures may succeed later; 4xx will not. */
-  get transient(): boolean {
-    return this.status === 429 || this.status >= 500 || this.status === 0;
-  }
-}
+import { PlatformApiError } from '../errors/index.ts';
 
 export interface SendAgentMessageArgs {
   orgId: string;

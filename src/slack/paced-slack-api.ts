@@ -4,18 +4,8 @@
 // which time more of the conversation may be pending and go out as one combined message.
 import { createHash, randomUUID } from 'node:crypto';
 import type { PostMessageArgs, PostedMessage, SlackApi } from './slack-api.ts';
-import { SlackRateLimitedError } from './slack-errors.ts';
+import { SlackBudgetExhaustedError, SlackRateLimitedError } from '../errors/index.ts';
 import type { SlackBudget } from './posting-budget.ts';
-
-export class SlackBudgetExhaustedError extends Error {
-  constructor(
-    readonly channel: string,
-    readonly waitMs: number,
-  ) {
-    super(`Posting budget of ${channel} exhausted for ${waitMs} ms`);
-    this.name = 'SlackBudgetExhaustedError';
-  }
-}
 
 /** One bot token per workspace, so its hash names the workspace without storing the token. */
 function workspaceKeyOf(token: string): string {

@@ -9,7 +9,7 @@ import {
   LogLevel,
 } from '@slack/web-api';
 import type { KnownBlock, Block, View } from '@slack/web-api';
-import { SlackApiError, SlackRateLimitedError, isTransientSlackCode, contentRefusalCodes } from './slack-errors.ts';
+import { SlackApiError, SlackRateLimitedError, isTransientSlackCode, contentRefusalCodes } from '../errors/index.ts';
 import { fitMessage, fitView } from './format/slack-limits.ts';
 
 export type SlackBlock = KnownBlock | Block;

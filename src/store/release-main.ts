@@ -3,7 +3,8 @@
 // process of the new release starts. Both processes still do the same at start (each step is
 // idempotent), so a deployment without a release phase (docker compose) works too; this makes a
 // slow index build happen once, in the deploy, not in the first process to start.
-import { ConfigError, loadStoreConfig } from '../config.ts';
+import { ConfigError } from '../errors/index.ts';
+import { loadStoreConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { connectMongo, ensureIndexes, migrateLegacyKeys } from './index.ts';
 

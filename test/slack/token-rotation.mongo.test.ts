@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { rotatingInstallations } from '../../src/installations/token-rotation.ts';
 import { createLocks } from '../../src/locks/redis-locks.ts';
-import { SlackApiError } from '../../src/slack/slack-errors.ts';
+import { SlackApiError } from '../../src/errors/index.ts';
 import { useTestStore } from '../support/test-store.ts';
 import { redisUrl, uniquePrefix } from '../support/services.ts';
 

@@ -2,10 +2,9 @@
 // directory with the app in it, and nothing asked of Slack when the budget is spent.
 import { describe, expect, it } from 'vitest';
 import { createChannelJoiner } from '../../src/directory/channel-join.ts';
-import { DirectoryRateLimitedError } from '../../src/directory/directory-lookup.ts';
+import { DirectoryRateLimitedError, SlackApiError } from '../../src/errors/index.ts';
 import type { DirectoryChange } from '../../src/store/index.ts';
 import type { SlackCallBudget } from '../../src/slack/slack-call-budget.ts';
-import { SlackApiError } from '../../src/slack/slack-errors.ts';
 
 function world(options: { waitMs: number; refuse?: string }) {
   const taken: string[] = [];

@@ -1,7 +1,8 @@
 // loadConfig: the environment is checked once, as a whole; one ConfigError names every missing
 // or malformed variable. The environment is passed in, never read from process.env here.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, hasHashTag, loadConfig } from '../../src/config.ts';
+import { ConfigError } from '../../src/errors/index.ts';
+import { hasHashTag, loadConfig } from '../../src/config.ts';
 
 const HEX_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 

@@ -4,11 +4,10 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { MongoBulkWriteError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { ClaimBusyError, LockBusyError, OUTAGE_MAX_DELAY_MS, OUTAGE_RETRY_FOR_MS, ThreadBusyError, ThreadLockLostError, classifyFailure, outageDelayMs, settleFailure } from '../../src/jobs/job-errors.ts';
+import { ClaimBusyError, LockBusyError, ThreadBusyError, ThreadLockLostError, PlatformApiError, SlackApiError, SlackRateLimitedError } from '../../src/errors/index.ts';
+import { OUTAGE_MAX_DELAY_MS, OUTAGE_RETRY_FOR_MS, classifyFailure, outageDelayMs, settleFailure } from '../../src/jobs/job-errors.ts';
 import type { DeadLetter } from '../../src/jobs/dead-letters.ts';
 import type { Outcome } from '../../src/jobs/job-errors.ts';
-import { PlatformApiError } from '../../src/platform/platform-api.ts';
-import { SlackApiError, SlackRateLimitedError } from '../../src/slack/slack-errors.ts';
 
 const retry: Outcome = { kind: 'retry' };
 

@@ -12,7 +12,7 @@ const root = join(import.meta.dirname, '../..');
 /** Path prefixes (relative to the repo) and their layer; the longest matching prefix decides. */
 const layers: Array<[prefix: string, layer: number, what: string]> = [
   ['src/routing/', 0, 'pure decisions'],
-  ['src/errors.ts', 0, 'the error catalogue'],
+  ['src/errors/', 0, 'every error class and the HTTP error catalogue'],
   ['src/parse-json.ts', 0, 'base utilities'],
   ['src/config.ts', 0, 'base utilities'],
   ['src/logger.ts', 0, 'base utilities'],
@@ -26,7 +26,7 @@ const layers: Array<[prefix: string, layer: number, what: string]> = [
   ['src/installations/', 4, 'bot tokens: rotation and memo (store and Slack)'],
   ['src/directory/', 4, 'the channel and user directory (Redis cache, lookups)'],
   ['src/jobs/queues.ts', 5, 'queue contracts: names, payloads, producer'],
-  ['src/jobs/job-errors.ts', 5, 'queue contracts: typed job errors'],
+  ['src/jobs/job-errors.ts', 5, 'queue contracts: what a job failure becomes'],
   ['src/jobs/dead-letters.ts', 5, 'queue contracts: dead letters'],
   ['src/conversations/', 6, 'the conversation domain'],
   ['src/directory-sync/', 6, 'keeping directories in step with Slack'],

@@ -2,7 +2,8 @@
 // compared exactly (16 digits do not fit a double), and a later reply delayed behind an earlier one.
 import { describe, expect, it } from 'vitest';
 import { tsBefore } from '../../src/store/relayed-replies.repository.ts';
-import { ReplyOrderError, classifyFailure } from '../../src/jobs/job-errors.ts';
+import { ReplyOrderError } from '../../src/errors/index.ts';
+import { classifyFailure } from '../../src/jobs/job-errors.ts';
 
 describe('tsBefore', () => {
   it.each([

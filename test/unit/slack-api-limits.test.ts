@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
 import { createSlackApi, type SlackApi, type SlackBlock } from '../../src/slack/slack-api.ts';
-import { SlackApiError } from '../../src/slack/slack-errors.ts';
+import { SlackApiError } from '../../src/errors/index.ts';
 
 describe('the Slack client keeps every payload within Slack’s limits', () => {
   let slack: SlackEmulator;

@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
-import { appError } from '../../errors.ts';
+import { appError } from '../../errors/index.ts';
 import type { AdminActor } from '../../store/index.ts';
 import type { AdminSessions } from './admin-sessions.ts';
 
@@ -69,7 +69,7 @@ export function adminScope(app: FastifyInstance, token: string | undefined, rout
   const expected = token ? digest(token) : null;
   app.register(async (scope) => {
     scope.addHook('onRequest', async (request) => {
-      if (!isOperatorToken(expected, bearerOf(request) ?? '')) throw appError('ADMIN_UNAUTHORIZED');
+      if (!isOperatorToken(expected, bearerOf(request) ?? '')) throw appError('admin_unauthorized');
       request.adminPrincipal = { kind: 'operator' };
     });
     routes(scope);
@@ -92,27 +92,27 @@ export function orgAdminScope(
       const bearer = bearerOf(request);
       if (bearer !== undefined) {
         // A Bearer token is the operator's: a wrong one is refused, never tried as something else.
-        if (!isOperatorToken(expected, bearer)) throw appError('ADMIN_UNAUTHORIZED');
+        if (!isOperatorToken(expected, bearer)) throw appError('admin_unauthorized');
         request.adminPrincipal = { kind: 'operator' };
         return;
       }
       const sessionId = request.cookies[sessionCookieName(access.publicUrl())];
-      if (!sessionId) throw appError('ADMIN_UNAUTHORIZED');
+      if (!sessionId) throw appError('admin_unauthorized');
       let session;
       try {
         session = await access.sessions.find(sessionId);
       } catch (error) {
         request.log.error({ err: error }, 'admin sessions unavailable');
-        throw appError('SESSION_UNAVAILABLE');
+        throw appError('session_unavailable');
       }
-      if (!session) throw appError('ADMIN_UNAUTHORIZED');
+      if (!session) throw appError('admin_unauthorized');
       const orgId = (request.params as { orgId?: string } | undefined)?.orgId;
       // Nothing of another org, not even whether it exists.
       if (orgId === undefined ? !request.routeOptions.config.anySession : orgId !== session.orgId) {
-        throw appError(orgId === undefined ? 'OPERATORS_ONLY' : 'ADMIN_FORBIDDEN');
+        throw appError(orgId === undefined ? 'operators_only' : 'admin_forbidden');
       }
       if (!SAFE_METHODS.has(request.method) && request.headers.origin !== new URL(access.publicUrl()).origin) {
-        throw appError('CROSS_SITE_REQUEST');
+        throw appError('cross_site_request');
       }
       request.adminPrincipal = { kind: 'org-admin', orgId: session.orgId, userId: session.userId, sessionId };
     });

@@ -5,10 +5,7 @@ import type { HttpDeps } from '../http-deps.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import type { AdminChangeSection } from '../../store/index.ts';
 import { actorOf } from './admin-auth.ts';
-import { appError } from '../../errors.ts';
-import { DirectoryRateLimitedError } from '../../directory/directory-lookup.ts';
-import { LockBusyError } from '../../jobs/job-errors.ts';
-import { PlatformApiError } from '../../platform/platform-api.ts';
+import { appError, DirectoryRateLimitedError, LockBusyError, PlatformApiError } from '../../errors/index.ts';
 import { CHANNEL_ID } from '../../directory/channel-choice.ts';
 
 export const orgParams = {
@@ -34,7 +31,7 @@ export const paramSchemas = {
 /** The team id of the org's active installation; `slack_not_connected` otherwise. */
 export async function connectedTeam(deps: HttpDeps, orgId: string): Promise<string> {
   const installation = await deps.installations.findByOrg(orgId);
-  if (!installation || installation.status !== 'active') throw appError('SLACK_NOT_CONNECTED', `organization ${orgId}`);
+  if (!installation || installation.status !== 'active') throw appError('slack_not_connected', `organization ${orgId}`);
   return installation.teamId;
 }
 
@@ -48,8 +45,8 @@ export async function slackLookup<T>(lookup: () => Promise<T>, field?: string): 
   try {
     return await lookup();
   } catch (error) {
-    if (error instanceof DirectoryRateLimitedError) throw appError('SLACK_BUDGET_EXHAUSTED', `${error.method}, again in ${Math.ceil(error.retryAfterMs / 1000)} s`, field);
-    if (error instanceof LockBusyError) throw appError('DIRECTORY_BUSY', undefined, field);
+    if (error instanceof DirectoryRateLimitedError) throw appError('slack_rate_limited', `${error.method}, again in ${Math.ceil(error.retryAfterMs / 1000)} s`, field);
+    if (error instanceof LockBusyError) throw appError('directory_busy', undefined, field);
     throw error;
   }
 }
@@ -72,7 +69,7 @@ export async function platformCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof PlatformApiError) throw appError('PLATFORM_UNAVAILABLE', `${error.status} ${error.code}`);
+    if (error instanceof PlatformApiError) throw appError('platform_unavailable', `${error.status} ${error.code}`);
     throw error;
   }
 }

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { AdminDeps } from './admin-deps.ts';
-import { appError } from '../../errors.ts';
+import { appError } from '../../errors/index.ts';
 import { connectedTeam, orgParams, orgParamsWith, paramSchemas, platformCall, recordChange, rowLookup, type OrgScope } from './admin-org.ts';
 import { apiDoc } from './admin-org.ts';
 import { userView } from './directory.route.ts';
@@ -28,7 +28,7 @@ export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, a
   async function requireAgent(orgId: string, agentId: string) {
     const agents = await platformCall(() => admin.platform.listAgents(orgId));
     const agent = agents.find((a) => a.id === agentId);
-    if (!agent) throw appError('UNKNOWN_AGENT', agentId);
+    if (!agent) throw appError('agent_not_found', agentId);
     return agent;
   }
 
@@ -75,11 +75,11 @@ export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, a
         await requireAgent(orgId, agentId);
         const username = request.body.username.trim().replace(/^@/, '');
         const user = await directory.userByUsername(teamId, username);
-        if (!user) throw appError('SLACK_USER_UNKNOWN', `@${username}`, 'username');
-        if (user.deleted) throw appError('SLACK_USER_DEACTIVATED', `@${username}`, 'username');
-        if (user.isBot) throw appError('SLACK_USER_IS_BOT', `@${username}`, 'username');
+        if (!user) throw appError('slack_user_unknown', `@${username}`, 'username');
+        if (user.deleted) throw appError('slack_user_deactivated', `@${username}`, 'username');
+        if (user.isBot) throw appError('slack_user_is_bot', `@${username}`, 'username');
         const taken = await admin.agentMappings.findBySlackUser(teamId, user.id);
-        if (taken && !(taken.orgId === orgId && taken.agentId === agentId)) throw appError('SLACK_USER_TAKEN', `@${username} is mapped to agent ${taken.agentId}`, 'username');
+        if (taken && !(taken.orgId === orgId && taken.agentId === agentId)) throw appError('slack_user_already_mapped', `@${username} is mapped to agent ${taken.agentId}`, 'username');
         await admin.agentMappings.map({ orgId, agentId, teamId, slackUserId: user.id }, deps.now());
         await recordChange(deps, admin, request, { orgId, section: 'agents', action: 'agent.mapped', subject: agentId });
         await deps.producer.orgChanged({ orgId, cause: 'settings-changed' });

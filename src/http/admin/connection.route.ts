@@ -4,9 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { AdminDeps } from './admin-deps.ts';
-import { appError } from '../../errors.ts';
+import { appError, SlackApiError } from '../../errors/index.ts';
 import { ADMIN_CHANGE_SECTIONS } from '../../store/index.ts';
-import { SlackApiError } from '../../slack/slack-errors.ts';
 import { actorOf, sessionCookieName } from './admin-auth.ts';
 import { apiDoc, orgParams, recordChange, type OrgScope } from './admin-org.ts';
 import { installLinkFor } from '../routes/slack-oauth.route.ts';
@@ -37,7 +36,7 @@ export function registerAdminConnectionRoutes(app: FastifyInstance, deps: HttpDe
       async (request) => {
         const { orgId } = request.params;
         const installation = await deps.installations.findByOrg(orgId);
-        if (!installation) throw appError('SLACK_NOT_CONNECTED', `organization ${orgId}`);
+        if (!installation) throw appError('slack_not_connected', `organization ${orgId}`);
         const workspace = { id: installation.teamId, name: installation.teamName };
         // Disconnected already (by Slack's events, or a Disconnect before): nothing to revoke.
         if (installation.status === 'active') {
@@ -48,7 +47,7 @@ export function registerAdminConnectionRoutes(app: FastifyInstance, deps: HttpDe
               request.log.info({ orgId, teamId: installation.teamId, outcome }, 'bot token given back to Slack');
             } catch (error) {
               request.log.warn({ orgId, teamId: installation.teamId, slackCode: error instanceof SlackApiError ? error.code : undefined, err: error }, 'auth.revoke failed');
-              throw appError('SLACK_REVOKE_FAILED', error instanceof SlackApiError ? `Slack answered ${error.code}` : undefined);
+              throw appError('slack_revoke_failed', error instanceof SlackApiError ? `Slack answered ${error.code}` : undefined);
             }
           }
           await deps.installations.markDisconnected(installation.teamId, 'disconnected_by_admin', deps.now());

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { DirectoryChannel, DirectoryUser } from '../../slack/slack-api.ts';
-import { appError } from '../../errors.ts';
+import { appError } from '../../errors/index.ts';
 import { connectedTeam, orgParams, orgParamsWith, paramSchemas, slackLookup, type OrgScope } from './admin-org.ts';
 import { apiDoc } from './admin-org.ts';
 import type { AdminDeps } from './admin-deps.ts';
@@ -65,7 +65,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const channel = await directory.channelByName(teamId, request.params.name);
-        if (!channel) throw appError('CHANNEL_NAME_NOT_FOUND', `#${request.params.name.replace(/^#/, '')}`);
+        if (!channel) throw appError('channel_name_not_found', `#${request.params.name.replace(/^#/, '')}`);
         return { channel: channelView(channel) };
       },
     );
@@ -76,7 +76,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const user = await directory.userByUsername(teamId, request.params.username);
-        if (!user) throw appError('USERNAME_NOT_FOUND', `@${request.params.username.replace(/^@/, '')}`);
+        if (!user) throw appError('username_not_found', `@${request.params.username.replace(/^@/, '')}`);
         return { user: userView(user) };
       },
     );
@@ -87,7 +87,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const channel = await slackLookup(() => directory.channel(teamId, request.params.channelId));
-        if (!channel) throw appError('CHANNEL_NOT_FOUND', `${request.params.channelId} (a private channel is visible only once the app is a member)`);
+        if (!channel) throw appError('channel_not_found', `${request.params.channelId} (a private channel is visible only once the app is a member)`);
         return { channel: channelView(channel) };
       },
     );
@@ -109,7 +109,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const user = await slackLookup(() => directory.user(teamId, request.params.userId));
-        if (!user) throw appError('USER_NOT_FOUND', request.params.userId);
+        if (!user) throw appError('user_not_found', request.params.userId);
         return { user: userView(user) };
       },
     );

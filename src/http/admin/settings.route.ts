@@ -8,13 +8,11 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import type { DirectoryChannel } from '../../slack/slack-api.ts';
-import { appError } from '../../errors.ts';
+import { appError, SlackApiError, SlackRateLimitedError, errors } from '../../errors/index.ts';
 import { connectedTeam, orgParams, orgParamsWith, paramSchemas, platformCall, recordChange, rowLookup, slackLookup, type OrgScope } from './admin-org.ts';
-import { SlackApiError, SlackRateLimitedError } from '../../slack/slack-errors.ts';
 import { apiDoc } from './admin-org.ts';
 import { channelProblem, chooseChannel } from '../../directory/channel-choice.ts';
 import { channelView } from './directory.route.ts';
-import { errors } from '../../errors.ts';
 
 const settingsBody = {
   type: 'object',
@@ -67,10 +65,10 @@ const JOIN_REFUSAL_HINTS: Record<string, string> = {
 
 /** Slack's refusal of a join as the catalogue answers it; anything else as it is. */
 function joinRefusal(error: unknown, channel: DirectoryChannel, field: string): unknown {
-  if (error instanceof SlackRateLimitedError) return appError('SLACK_BUDGET_EXHAUSTED', `conversations.join, again in ${error.retryAfterSeconds} s`, field);
+  if (error instanceof SlackRateLimitedError) return appError('slack_rate_limited', `conversations.join, again in ${error.retryAfterSeconds} s`, field);
   if (error instanceof SlackApiError) {
     const hint = JOIN_REFUSAL_HINTS[error.code];
-    return appError('CHANNEL_JOIN_FAILED', `#${channel.name}: Slack answered ${error.code}${hint ? `; ${hint}` : ''}`, field);
+    return appError('channel_join_failed', `#${channel.name}: Slack answered ${error.code}${hint ? `; ${hint}` : ''}`, field);
   }
   return error;
 }
@@ -131,7 +129,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         const teamId = await connectedTeam(deps, orgId);
         const { channelIdMode, globalChannel } = request.body;
         const typed = globalChannel.channel?.trim() || null;
-        if (globalChannel.enabled && !typed) throw appError('GLOBAL_CHANNEL_REQUIRED', undefined, 'globalChannel.channel');
+        if (globalChannel.enabled && !typed) throw appError('global_channel_required', undefined, 'globalChannel.channel');
         const resolved = typed ? await resolveChannel(teamId, typed, channelIdMode, 'globalChannel.channel') : null;
         // Only a channel that is on gets joined: one kept with its toggle off is never used.
         const channel = resolved && globalChannel.enabled ? await withAppIn(teamId, resolved, 'globalChannel.channel') : resolved;
@@ -167,7 +165,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         const { orgId, groupId } = request.params;
         const teamId = await connectedTeam(deps, orgId);
         const groups = await platformCall(() => admin.platform.listRoutingGroups(orgId));
-        if (!groups.some((g) => g.id === groupId)) throw appError('UNKNOWN_ROUTING_GROUP', groupId);
+        if (!groups.some((g) => g.id === groupId)) throw appError('routing_group_not_found', groupId);
         const settings = await admin.orgSettings.get(orgId);
         const channel = await withAppIn(teamId, await resolveChannel(teamId, request.body.channel, settings?.channelIdMode ?? false, 'channel'), 'channel');
         await admin.slackRouting.setGroupChannel(orgId, groupId, channel.id, deps.now());
@@ -184,7 +182,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         const { orgId, groupId } = request.params;
         await connectedTeam(deps, orgId);
         const groups = await platformCall(() => admin.platform.listRoutingGroups(orgId));
-        if (!groups.some((g) => g.id === groupId)) throw appError('UNKNOWN_ROUTING_GROUP', groupId);
+        if (!groups.some((g) => g.id === groupId)) throw appError('routing_group_not_found', groupId);
         await admin.slackRouting.setGroupChannel(orgId, groupId, null, deps.now());
         await recordChange(deps, admin, request, { orgId, section: 'routingGroups', action: 'routing-group.channel-cleared', subject: groupId });
         await deps.producer.orgChanged({ orgId, cause: 'settings-changed' });

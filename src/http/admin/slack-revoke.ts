@@ -2,7 +2,7 @@
 // Slack while the admin waits. Slack then tells the app tokens_revoked (and app_uninstalled).
 // A small interface, so routes depend on what they use. (It would sit well in SlackApi, as
 // `revokeToken`; it lives here while that file is another engineer's.)
-import { SlackApiError, SlackRateLimitedError, connectionLostCodes, isTransientSlackCode } from '../../slack/slack-errors.ts';
+import { SlackApiError, SlackRateLimitedError, connectionLostCodes, isTransientSlackCode } from '../../errors/index.ts';
 
 export interface SlackTokenRevoker {
   /** 'revoked' when Slack revoked it now; 'gone' when Slack says the token was dead already. */

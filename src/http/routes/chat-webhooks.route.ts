@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import { parseJsonBody, rawBody } from '../signed-body.ts';
 import { parseChatEvent } from '../../platform/webhook-events.ts';
-import { appError } from '../../errors.ts';
+import { appError } from '../../errors/index.ts';
 import { enqueueWithin } from '../enqueue.ts';
 
 export function registerChatWebhookRoute(app: FastifyInstance, deps: HttpDeps): void {
@@ -12,7 +12,7 @@ export function registerChatWebhookRoute(app: FastifyInstance, deps: HttpDeps): 
     // Verified by the signed ingress's preHandler (signed-ingress.ts) before this runs.
     const body = rawBody(request);
     const parsed = parseChatEvent(parseJsonBody(body));
-    if (!parsed.ok) throw appError(parsed.reason === 'unknown_event_type' ? 'UNKNOWN_EVENT_TYPE' : 'INVALID_PAYLOAD', parsed.detail);
+    if (!parsed.ok) throw appError(parsed.reason === 'unknown_event_type' ? 'unknown_event_type' : 'invalid_payload', parsed.detail);
     await enqueueWithin(() => deps.producer.addChatEvent(parsed.event), deps.enqueueTimeoutMs);
     request.log.info({ eventId: parsed.event.id, type: parsed.event.type, orgId: parsed.event.orgId }, 'chat event queued');
     return reply.status(202).send({ accepted: true, id: parsed.event.id });

@@ -4,7 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
-import { appError } from '../../errors.ts';
+import { appError } from '../../errors/index.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -14,7 +14,7 @@ export function registerMetricsRoute(app: FastifyInstance, deps: HttpDeps): void
     // Hashing both sides makes the comparison constant-time whatever the lengths.
     if (expected && !timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {
       reply.header('www-authenticate', 'Bearer realm="Threadbridge metrics"');
-      throw appError('METRICS_UNAUTHORIZED');
+      throw appError('metrics_unauthorized');
     }
     const { registry } = deps.metrics;
     return reply.type(registry.contentType).send(await registry.metrics());

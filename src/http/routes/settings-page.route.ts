@@ -13,19 +13,19 @@ import { pageHeaders } from '../pages/page-headers.ts';
 import { verifyLaunchToken, type LaunchRefusal } from '../admin/launch-token.ts';
 import { isHttps, sessionCookieName } from '../admin/admin-auth.ts';
 import { digestKey } from '../kv-store.ts';
-import { errors, type AppErrorDefinition } from '../../errors.ts';
+import { errors, type AppErrorDefinition } from '../../errors/index.ts';
 import { settingsPath } from './slack-oauth.route.ts';
 
 const OPEN_SETUP_AGAIN = 'Open the chat platform’s integrations page and click Setup for the Slack integration again: each Setup link works once, for a few minutes.';
 
 const REFUSALS: Record<LaunchRefusal | 'used', { error: AppErrorDefinition; detail: string; hint: string }> = {
-  malformed: { error: errors.LAUNCH_INVALID, detail: 'The link is incomplete or was altered.', hint: OPEN_SETUP_AGAIN },
-  bad_signature: { error: errors.LAUNCH_BAD_SIGNATURE, detail: 'Its signature does not match.', hint: OPEN_SETUP_AGAIN },
-  expired: { error: errors.LAUNCH_EXPIRED, detail: 'Setup links work for a few minutes only.', hint: OPEN_SETUP_AGAIN },
-  too_long_lived: { error: errors.LAUNCH_TOO_LONG_LIVED, detail: 'It was not accepted.', hint: OPEN_SETUP_AGAIN },
-  used: { error: errors.LAUNCH_ALREADY_USED, detail: 'A Setup link opens the settings once (this one may have been opened before, or reloaded from the history).', hint: OPEN_SETUP_AGAIN },
-  wrong_org: { error: errors.LAUNCH_WRONG_ORG, detail: 'It does not open this organization’s settings.', hint: 'Open Setup from the integrations page of the organization you want to set up.' },
-  not_admin: { error: errors.LAUNCH_NOT_ADMIN, detail: 'The chat platform did not vouch for you as an admin.', hint: 'Ask an admin of your organization to set up the Slack integration, or to make you an admin.' },
+  malformed: { error: errors.launch_invalid, detail: 'The link is incomplete or was altered.', hint: OPEN_SETUP_AGAIN },
+  bad_signature: { error: errors.launch_bad_signature, detail: 'Its signature does not match.', hint: OPEN_SETUP_AGAIN },
+  expired: { error: errors.launch_expired, detail: 'Setup links work for a few minutes only.', hint: OPEN_SETUP_AGAIN },
+  too_long_lived: { error: errors.launch_too_long_lived, detail: 'It was not accepted.', hint: OPEN_SETUP_AGAIN },
+  used: { error: errors.launch_already_used, detail: 'A Setup link opens the settings once (this one may have been opened before, or reloaded from the history).', hint: OPEN_SETUP_AGAIN },
+  wrong_org: { error: errors.launch_wrong_org, detail: 'It does not open this organization’s settings.', hint: 'Open Setup from the integrations page of the organization you want to set up.' },
+  not_admin: { error: errors.launch_not_admin, detail: 'The chat platform did not vouch for you as an admin.', hint: 'Ask an admin of your organization to set up the Slack integration, or to make you an admin.' },
 };
 
 const orgParams = { type: 'object', required: ['orgId'], properties: { orgId: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
@@ -65,7 +65,7 @@ export function registerSettingsPageRoute(app: FastifyInstance, deps: HttpDeps, 
       sessionId = await admin.sessions.create({ orgId: claims.orgId, userId: claims.userId });
     } catch (error) {
       request.log.error({ err: error }, 'could not open an admin session');
-      return refusalPage(reply, errors.SESSION_UNAVAILABLE, 'Threadbridge could not open the settings.', `Try again in a moment. ${OPEN_SETUP_AGAIN}`);
+      return refusalPage(reply, errors.session_unavailable, 'Threadbridge could not open the settings.', `Try again in a moment. ${OPEN_SETUP_AGAIN}`);
     }
     request.log.info({ orgId, userId: claims.userId }, 'org admin signed in from the platform');
     return reply

@@ -6,7 +6,7 @@ import type { HttpDeps } from '../http-deps.ts';
 import { parseJsonBody, rawBody } from '../signed-body.ts';
 import { slackEnvelopeSchema, worthQueueing } from '../../slack/slack-events.ts';
 import { describeIssues } from '../../platform/webhook-events.ts';
-import { appError, assertNever } from '../../errors.ts';
+import { appError, assertNever } from '../../errors/index.ts';
 import { enqueueWithin } from '../enqueue.ts';
 
 export function registerSlackEventsRoute(app: FastifyInstance, deps: HttpDeps): void {
@@ -16,7 +16,7 @@ export function registerSlackEventsRoute(app: FastifyInstance, deps: HttpDeps): 
     const parsed = slackEnvelopeSchema.safeParse(parseJsonBody(body));
     if (!parsed.success) {
       const unknownType = parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === 'type');
-      throw appError(unknownType ? 'UNKNOWN_EVENT_TYPE' : 'INVALID_PAYLOAD', describeIssues(parsed.error));
+      throw appError(unknownType ? 'unknown_event_type' : 'invalid_payload', describeIssues(parsed.error));
     }
     const envelope = parsed.data;
     switch (envelope.type) {

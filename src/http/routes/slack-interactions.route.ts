@@ -6,7 +6,7 @@ import type { HttpDeps } from '../http-deps.ts';
 import { parseJsonBody, rawBody } from '../signed-body.ts';
 import { interactionPayloadSchema } from '../../slack/slack-interactions.ts';
 import { describeIssues } from '../../platform/webhook-events.ts';
-import { appError } from '../../errors.ts';
+import { appError } from '../../errors/index.ts';
 import { enqueueWithin } from '../enqueue.ts';
 
 export function registerSlackInteractionsRoute(app: FastifyInstance, deps: HttpDeps): void {
@@ -14,12 +14,12 @@ export function registerSlackInteractionsRoute(app: FastifyInstance, deps: HttpD
     // Verified by the signed ingress's preHandler (signed-ingress.ts) before this runs.
     const body = rawBody(request);
     if (!String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-      throw appError('UNSUPPORTED_MEDIA_TYPE', 'interactivity requests are application/x-www-form-urlencoded');
+      throw appError('unsupported_media_type', 'interactivity requests are application/x-www-form-urlencoded');
     }
     const field = new URLSearchParams(body.toString('utf8')).get('payload');
-    if (!field) throw appError('INVALID_PAYLOAD', 'the form has no payload field');
+    if (!field) throw appError('invalid_payload', 'the form has no payload field');
     const parsed = interactionPayloadSchema.safeParse(parseJsonBody(Buffer.from(field, 'utf8')));
-    if (!parsed.success) throw appError('INVALID_PAYLOAD', describeIssues(parsed.error, 'payload'));
+    if (!parsed.success) throw appError('invalid_payload', describeIssues(parsed.error, 'payload'));
     const payload = parsed.data;
     await enqueueWithin(() => deps.producer.addSlackInteraction({ teamId: payload.team.id, payload }), deps.enqueueTimeoutMs);
     request.log.info({ teamId: payload.team.id, type: payload.type }, 'Slack interaction queued');

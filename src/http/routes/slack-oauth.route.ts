@@ -9,8 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import { createOAuthState, readOAuthState, INSTALL_TICKET_TTL_MS, OAUTH_STATE_TTL_MS, type OAuthState } from '../oauth-state.ts';
 import { botScopes } from '../../slack/bot-scopes.ts';
-import { SlackApiError } from '../../slack/slack-errors.ts';
-import { errors, type AppErrorDefinition } from '../../errors.ts';
+import { SlackApiError, errors, type AppErrorDefinition } from '../../errors/index.ts';
 import type { AdminActor } from '../../store/index.ts';
 import { resultPage } from '../pages/result-page.ts';
 import { pageHeaders } from '../pages/page-headers.ts';
@@ -65,11 +64,11 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
 
   app.get<{ Querystring: { ticket?: string } }>(INSTALL_PATH, routeOptions, async (request, reply) => {
     const ticket = request.query.ticket?.trim();
-    if (!ticket) return fail(reply, errors.MISSING_PARAMETER, 'The link has no install ticket.', 'Open the install link from the integration settings page.');
+    if (!ticket) return fail(reply, errors.missing_parameter, 'The link has no install ticket.', 'Open the install link from the integration settings page.');
     // Only links the admin API handed out (to the org's admin or an operator) start an install:
     // otherwise anyone could connect their own workspace to an org that has none yet.
     const signed = readOAuthState(deps.installTicketKey, ticket, deps.now().getTime());
-    if (!signed) return fail(reply, errors.INVALID_INSTALL_LINK, 'The link is older than an hour or was altered.', 'Open the integration settings page again and click Connect Slack.');
+    if (!signed) return fail(reply, errors.invalid_install_link, 'The link is older than an hour or was altered.', 'Open the integration settings page again and click Connect Slack.');
     const browserNonce = randomBytes(32).toString('base64url');
     const url = new URL(deps.slackAuthorizeUrl);
     url.searchParams.set('client_id', deps.slackClientId);
@@ -88,13 +87,13 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
   async function takeState(request: FastifyRequest<{ Querystring: { state?: string } }>, reply: FastifyReply): Promise<OAuthState | null> {
     const state = readOAuthState(deps.oauthStateKey, request.query.state, deps.now().getTime());
     if (!state || typeof state.nonce !== 'string') {
-      await fail(reply, errors.INVALID_OAUTH_STATE, 'The install took longer than 10 minutes or the link was altered.', 'Start the install again from the integration settings page.');
+      await fail(reply, errors.invalid_oauth_state, 'The install took longer than 10 minutes or the link was altered.', 'Start the install again from the integration settings page.');
       return null;
     }
     const cookie = request.cookies[installCookieName(deps.publicUrl)];
     // Bound to the browser: a return from Slack started elsewhere (someone else's install) is refused.
     if (!state.browser || !cookie || !sameDigest(digestOf(cookie), state.browser)) {
-      await fail(reply, errors.INSTALL_STARTED_ELSEWHERE, 'The install was started in another browser, or this browser’s cookies were cleared.', 'Start the install again from the integration settings page, in this browser.', state.orgId);
+      await fail(reply, errors.install_started_elsewhere, 'The install was started in another browser, or this browser’s cookies were cleared.', 'Start the install again from the integration settings page, in this browser.', state.orgId);
       return null;
     }
     let first: boolean;
@@ -102,11 +101,11 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
       first = await deps.kv.setIfAbsent(digestKey('oauth-state', state.nonce), '1', Math.max(1, state.expiresAtMs - deps.now().getTime()));
     } catch (error) {
       request.log.error({ err: error }, 'could not record the OAuth state');
-      await fail(reply, errors.SESSION_UNAVAILABLE, 'Threadbridge could not check this return from Slack.', 'Start the install again in a moment.', state.orgId);
+      await fail(reply, errors.session_unavailable, 'Threadbridge could not check this return from Slack.', 'Start the install again in a moment.', state.orgId);
       return null;
     }
     if (!first) {
-      await fail(reply, errors.OAUTH_STATE_USED, 'This page was opened twice (reloaded, or from the history).', 'Open the integration settings page: it shows whether Slack is connected; connect again from there if not.', state.orgId);
+      await fail(reply, errors.oauth_state_used, 'This page was opened twice (reloaded, or from the history).', 'Open the integration settings page: it shows whether Slack is connected; connect again from there if not.', state.orgId);
       return null;
     }
     reply.clearCookie(installCookieName(deps.publicUrl), cookieOptions());
@@ -118,8 +117,8 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
     const state = await takeState(request, reply);
     if (!state) return reply;
     const { orgId } = state;
-    if (error) return fail(reply, errors.INSTALL_CANCELLED, `Slack said: ${error}.`, 'Start the install again and click Allow on Slack’s page to connect the workspace.', orgId);
-    if (!code) return fail(reply, errors.MISSING_PARAMETER, 'Slack sent no code.', 'Start the install again.', orgId);
+    if (error) return fail(reply, errors.install_cancelled, `Slack said: ${error}.`, 'Start the install again and click Allow on Slack’s page to connect the workspace.', orgId);
+    if (!code) return fail(reply, errors.missing_parameter, 'Slack sent no code.', 'Start the install again.', orgId);
 
     let access;
     try {
@@ -127,7 +126,7 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
     } catch (err) {
       const slackCode = err instanceof SlackApiError ? err.code : 'request_failed';
       request.log.warn({ slackCode }, 'oauth.v2.access failed');
-      return fail(reply, errors.SLACK_OAUTH_FAILED, `Slack answered ${slackCode}.`, 'Start the install again; if it keeps failing, check the app’s client id, secret and redirect URL.', orgId);
+      return fail(reply, errors.slack_oauth_failed, `Slack answered ${slackCode}.`, 'Start the install again; if it keeps failing, check the app’s client id, secret and redirect URL.', orgId);
     }
 
     const saved = await deps.installations.save(
@@ -150,13 +149,13 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
       // Never the other org's name or id: the admin learns only that the workspace is taken.
       return saved.reason === 'workspace_taken'
         ? fail(
-          reply, errors.WORKSPACE_TAKEN,
+          reply, errors.workspace_taken,
           `The Slack workspace ${access.teamName} already belongs to another organization on the chat platform, and a workspace can serve only one.`,
           'On Slack’s page, pick another workspace in the menu at the top right. If this workspace should belong to this organization, ask Threadbridge support.',
           orgId,
         )
         : fail(
-          reply, errors.WORKSPACE_TAKEN,
+          reply, errors.workspace_taken,
           `This organization is connected to another Slack workspace already (one workspace per organization), so ${access.teamName} was not connected.`,
           'On Slack’s page, pick the workspace this organization is connected to (the menu at the top right), or open the integration settings page to see which one it is (Disconnect it there to connect another one in its place).',
           orgId,

@@ -10,8 +10,7 @@ import { noteIdentification } from '../../conversations/identification.ts';
 import { markAnswered } from '../../conversations/answers.ts';
 import { announceAssignment } from '../../conversations/assignment.ts';
 import { noteFormSubmitted, noteMeetingBooked } from '../../conversations/shortcut-outcomes.ts';
-import { assertNever } from '../../errors.ts';
-import { ThreadBusyError } from '../job-errors.ts';
+import { assertNever, ThreadBusyError } from '../../errors/index.ts';
 
 export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Promise<void> {
   const now = deps.now();

@@ -2,7 +2,7 @@
 // periodic sweep that plans such syncs for every workspace.
 import type { WorkerDeps } from '../../conversations/worker-deps.ts';
 import type { DirectoryJob } from '../queues.ts';
-import { assertNever } from '../../errors.ts';
+import { assertNever } from '../../errors/index.ts';
 import { sweepDirectories, syncDirectoryKind } from '../../directory-sync/directory-sync.ts';
 
 export async function processDirectoryJob(deps: WorkerDeps, job: DirectoryJob): Promise<void> {

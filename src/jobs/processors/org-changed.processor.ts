@@ -3,7 +3,7 @@
 import type { OrgChangedJob } from '../queues.ts';
 import type { WorkerDeps } from '../../conversations/worker-deps.ts';
 import { syncConversationThread } from '../../conversations/conversation-thread.ts';
-import { ThreadBusyError } from '../job-errors.ts';
+import { ThreadBusyError } from '../../errors/index.ts';
 
 const BATCH = 200;
 

@@ -19,8 +19,7 @@ import { postWhenBudgetAllows } from '../../slack/paced-slack-api.ts';
 import { dmOwnerOf, notifiedIn, postInEveryThread, threadsOf } from '../../conversations/chat-threads.ts';
 import { addThreads } from '../../conversations/conversation-thread.ts';
 import { callWithinBudget } from '../../slack/slack-call-budget.ts';
-import { SlackApiError } from '../../slack/slack-errors.ts';
-import { ClaimBusyError } from '../job-errors.ts';
+import { SlackApiError, ClaimBusyError } from '../../errors/index.ts';
 
 /** A reminder waits in-process this long for its channel's budget before its job is delayed instead. */
 const REMINDER_BUDGET_WAIT_MS = 10_000;

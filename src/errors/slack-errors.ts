@@ -1,5 +1,7 @@
 // Typed Slack failures, after BullMQ's error classes: callers branch with instanceof and on
-// Slack's own `error` code, never on message text.
+// Slack's own `error` code, never on message text. The code sets below say what a code means
+// (worth retrying, the content refused, the connection gone); the Slack client
+// (src/slack/slack-api.ts) turns Slack's answers into these errors.
 
 /** Slack answered ok:false (or an HTTP error). `code` is Slack's `error` string, e.g. "channel_not_found". */
 export class SlackApiError extends Error {
@@ -19,6 +21,21 @@ export class SlackRateLimitedError extends SlackApiError {
   constructor(method: string, readonly retryAfterSeconds: number) {
     super(method, 'ratelimited', true);
     this.name = 'SlackRateLimitedError';
+  }
+}
+
+/**
+ * A Slack call would exceed a shared budget, so it was not made (a post's per-channel or
+ * per-workspace posting budget, src/slack/paced-slack-api.ts; a channel join's per-minute one):
+ * the job waits `waitMs` and tries again.
+ */
+export class SlackBudgetExhaustedError extends Error {
+  constructor(
+    readonly channel: string,
+    readonly waitMs: number,
+  ) {
+    super(`Posting budget of ${channel} exhausted for ${waitMs} ms`);
+    this.name = 'SlackBudgetExhaustedError';
   }
 }
 
