@@ -1,7 +1,7 @@
 // The catalogue of errors Threadbridge answers over HTTP, after Fastify's lib/errors.js: each
 // entry is keyed by its code and has a status and a message; the HTTP error handler sends
 // { error: { code, message } } from them. Codes are part of the public surface: add new ones,
-// never rename.
+// never rename. README's list of error codes is kept in step by test/unit/error-catalogue.test.ts.
 
 export interface AppErrorDefinition {
   code: string;
@@ -35,6 +35,8 @@ export const errors = catalogue({
   install_cancelled: define('install_cancelled', 400, 'The install was cancelled in Slack'),
   queue_unavailable: define('queue_unavailable', 503, 'The event could not be queued; deliver it again later'),
   not_found: define('not_found', 404, 'No such route'),
+  // Fastify's own 4xx errors the catalogue has no code for; answered with that error's status.
+  bad_request: define('bad_request', 400, 'The request is not one Threadbridge can answer'),
   admin_unauthorized: define('admin_unauthorized', 401, 'The admin API needs a session: open Setup again from the chat platform’s integrations page (operators: the operator token as a Bearer token)'),
   admin_forbidden: define('admin_forbidden', 403, 'This session is for another organization: open Setup from that organization’s integrations page'),
   operators_only: define('operators_only', 403, 'Only operators may do this, with the operator token'),
@@ -51,6 +53,7 @@ export const errors = catalogue({
   oauth_state_used: define('oauth_state_used', 400, 'This return from Slack was used already'),
   slack_revoke_failed: define('slack_revoke_failed', 502, 'Slack did not revoke the connection; try again'),
   metrics_unauthorized: define('metrics_unauthorized', 401, 'The metrics need the metrics token as a Bearer token'),
+  unauthorized: define('unauthorized', 401, 'Queue dashboard credentials required'),
   slack_not_connected: define('slack_not_connected', 409, 'This organization has no connected Slack workspace; connect Slack first'),
   channel_not_found: define('channel_not_found', 404, 'No channel with this ID is visible to the app'),
   user_not_found: define('user_not_found', 404, 'No Slack user with this ID'),
@@ -74,6 +77,8 @@ export const errors = catalogue({
   directory_busy: define('directory_busy', 503, 'The workspace’s channel list is being updated by other changes; try again in a few seconds'),
   rate_limited: define('rate_limited', 429, 'Too many requests'),
   internal_error: define('internal_error', 500, 'Internal error'),
+  // The worker's metrics server says `internal` where the web says `internal_error`; codes never change.
+  internal: define('internal', 500, 'Metrics could not be read'),
 });
 
 export type ErrorCode = keyof typeof errors;

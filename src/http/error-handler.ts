@@ -49,7 +49,7 @@ export function errorHandler(error: FastifyError | AppError | Error, request: Fa
   if (mapped) return sendError(reply, mapped, `${mapped.message}: ${fastifyError.message}`);
   if (fastifyError.statusCode === 429) return sendError(reply, errors.rate_limited, errors.rate_limited.message);
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    return sendError(reply, { code: 'bad_request', statusCode: fastifyError.statusCode }, fastifyError.message);
+    return sendError(reply, { code: errors.bad_request.code, statusCode: fastifyError.statusCode }, fastifyError.message);
   }
   request.log.error({ err: error }, 'unhandled error');
   return sendError(reply, errors.internal_error, errors.internal_error.message);
