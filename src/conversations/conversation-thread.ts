@@ -2,48 +2,19 @@
 // then posts the stored messages in seq order, once each; opens the chat's other planned threads
 // and brings each of them up to date with what the primary thread shows (docs/chat-threads-design.md).
 // Runs under the conversation's lock, so any number of workers in any number of processes can
-// call it for the same conversation.
+// call it for the same conversation. This module takes the lock and runs the steps, and writes
+// the primary thread (seq order, gaps waited for, repaired from the platform, then skipped);
+// opening threads is in thread-opening.ts, the other threads in mirror-threads.ts, what the
+// steps share in thread-writer.ts.
 import type { WorkerDeps } from './worker-deps.ts';
-import type { ConversationRecord, MirrorThread, PlannedThread, SlackThreadRef, ThreadMessage } from '../store/index.ts';
-import type { Lock } from '../locks/redis-locks.ts';
-import { ThreadBusyError, ThreadLockLostError, SlackBudgetExhaustedError, SlackApiError, connectionLostCodes, contentRefusalCodes, PlatformApiError, assertNever } from '../errors/index.ts';
+import type { ConversationRecord, PlannedThread, ThreadMessage } from '../store/index.ts';
+import { ThreadBusyError, ThreadLockLostError, SlackBudgetExhaustedError, SlackApiError, connectionLostCodes, PlatformApiError, assertNever } from '../errors/index.ts';
 import { consecutiveRun, nextThreadStep } from '../routing/thread-order.ts';
-import { combinedThreadMessage, threadPosts, type SlackMessageBody } from '../slack/format/conversation-messages.ts';
-import { deliverNotification, dmChannel, openThreadAt, refusalOf, routingFacts } from './notification-delivery.ts';
-import { postJoiningIfNeeded } from '../directory-sync/channel-membership.ts';
 import { dmOwnerOf, threadsOf } from './chat-threads.ts';
-import { parentStatus } from './parent-message.ts';
-import { scheduleFirstReminder } from './reminder-schedule.ts';
 import { undeliverableReasons } from '../routing/undeliverable-reasons.ts';
-
-const PENDING_BATCH = 100;
-/** Why the primary thread skipped a message it did not post: the rep wrote it in that thread. */
-const WRITTEN_HERE = 'relayed from Slack';
-/** At most this many chat messages in one combined Slack post (each is at least two blocks of 50). */
-const MAX_COMBINED = 20;
-
-/**
- * What one run of the thread writer carries: the record as last read, the bot token, and the
- * check it makes before every post that it still holds the chat's lock (a wait for Slack's
- * budget may outlast a lease; the lock is renewed meanwhile, and a post never goes out once it
- * was lost, so two workers never post the same message).
- */
-interface ThreadWriter {
-  deps: WorkerDeps;
-  record: ConversationRecord;
-  token: string;
-  lock: Lock;
-  key: string;
-  stillHeld: () => Promise<void>;
-  /** Up to this seq messages go out one at a time (Slack refused them combined). */
-  soloThroughSeq: number | null;
-}
-
-function lockCheck(lock: Lock, key: string): () => Promise<void> {
-  return async () => {
-    if (lock.lost || !(await lock.extend())) throw new ThreadLockLostError(key);
-  };
-}
+import { MAX_COMBINED, PENDING_BATCH, WRITTEN_HERE, lockCheck, postMessagesInto, undeliverable, writtenIn, type ThreadWriter } from './thread-writer.ts';
+import { openPlannedThreads, openThread } from './thread-opening.ts';
+import { catchUpMirrors, postLateIntoMirrors } from './mirror-threads.ts';
 
 export interface SyncOptions {
   /**
@@ -162,98 +133,6 @@ export async function repairFromPlatform(deps: WorkerDeps, orgId: string, conver
   }
 }
 
-/** Sends the notification and stores the thread; the record as it now is, or null when there is no thread. */
-async function openThread(deps: WorkerDeps, record: ConversationRecord, stillHeld: () => Promise<void>): Promise<ConversationRecord | null> {
-  const { orgId, conversationId } = record;
-  const log = deps.logger.child({ orgId, conversationId });
-  // Read side by side, the routing facts too: each is a round trip on the path to the chat's first post.
-  // The settings once, for the routing and the first reminder.
-  const settings = deps.store.orgSettings.get(orgId);
-  const facts = routingFacts(deps, record, settings);
-  // Awaited below only when a notification is sent (or a reminder scheduled); a failure is thrown there.
-  facts.catch(() => undefined);
-  settings.catch(() => undefined);
-  const [installation, claimed] = await Promise.all([deps.store.installations.findByOrg(orgId), deps.store.conversations.claimedThread(orgId, conversationId)]);
-  const token = installation ? await deps.store.installations.botToken(installation.teamId) : null;
-  if (!installation || !token) {
-    await undeliverable(deps, record, undeliverableReasons.notConnected());
-    return null;
-  }
-  // A job that died after claiming the thread but before recording it: finish that, post nothing new.
-  if (claimed) {
-    await deps.store.conversations.settleThread(orgId, conversationId, claimed, deps.now());
-    await scheduleFirstReminder(deps, orgId, conversationId, settings);
-    log.info({ ...claimed.thread }, 'thread claimed by a job that died: recorded');
-    return { ...record, thread: claimed.thread, notification: claimed.notification, plannedThreads: claimed.planned, undeliverableReason: null };
-  }
-  const delivered = await deliverNotification(deps, record, installation.teamId, token, stillHeld, facts);
-  if (!delivered.ok) {
-    await undeliverable(deps, record, delivered.reason);
-    return null;
-  }
-  const attached = await deps.store.conversations.attachThread(orgId, conversationId, delivered.thread, delivered.notification, delivered.planned, deps.now());
-  if (!attached) {
-    log.error({ thread: delivered.thread }, 'conversation already had a thread: a second parent message was posted');
-    return null;
-  }
-  await scheduleFirstReminder(deps, orgId, conversationId, settings);
-  log.info({ ...delivered.thread, rule: delivered.notification.rule, reason: delivered.notification.reason, moreThreads: delivered.planned.length }, 'thread opened');
-  return { ...record, thread: delivered.thread, notification: delivered.notification, plannedThreads: delivered.planned, undeliverableReason: null };
-}
-
-/**
- * Opens the chat's planned threads (the notification's other targets, an escalation, an
- * assignee's DM), each recorded as soon as its parent is posted; a target Slack refuses is
- * dropped. Returns the record as it now is.
- */
-async function openPlannedThreads(w: ThreadWriter): Promise<ConversationRecord> {
-  const { deps, record, token, lock, key } = w;
-  const { orgId, conversationId } = record;
-  const teamId = record.thread!.teamId;
-  const mirrors = [...record.mirrors];
-  const planned = [...record.plannedThreads];
-  while (planned.length > 0) {
-    const next = planned[0]!;
-    let opened: SlackThreadRef | null = null;
-    try {
-      // A thread a job opened there and linked, then died before recording it: that one, not a second.
-      const orphan = await orphanThreadAt(w, next.target, mirrors);
-      opened = orphan ?? await openThreadAt(deps, record, teamId, token, next.target, next.notification, parentStatus(record, deps.now().getTime()), w.stillHeld);
-    } catch (error) {
-      // A target Slack refuses, or a parent it refuses even as plain text: that thread is left out.
-      const contentRefused = error instanceof SlackApiError && contentRefusalCodes.has(error.code);
-      if (!refusalOf(error, next.target) && !contentRefused) throw error;
-      deps.logger.warn({ orgId, conversationId, target: next.target, code: (error as { code?: string }).code }, 'Slack refused a thread of the chat; left out');
-    }
-    planned.shift();
-    if (opened) {
-      // Findable from Slack before it is recorded: a reply may come as soon as it exists.
-      await deps.store.conversations.linkThread(orgId, conversationId, opened);
-      mirrors.push({ ref: opened, notification: next.notification, opened: next.opened, openedAt: deps.now(), shownThroughSeq: null });
-      deps.logger.info({ orgId, conversationId, ...opened, opened: next.opened }, 'another thread of the chat opened');
-    }
-    await deps.store.conversations.setMirrors(orgId, conversationId, mirrors, planned, deps.now());
-    if (!(await lock.extend())) throw new ThreadLockLostError(key);
-  }
-  return { ...record, mirrors, plannedThreads: [] };
-}
-
-/** A thread of this chat linked at the target's channel but recorded neither as primary nor as a mirror. */
-async function orphanThreadAt(w: ThreadWriter, target: PlannedThread['target'], mirrors: MirrorThread[]): Promise<SlackThreadRef | null> {
-  const { deps, record, token } = w;
-  const linked = await deps.store.conversations.linkedThreads(record.orgId, record.conversationId);
-  const known = [record.thread!, ...mirrors.map((m) => m.ref)];
-  const orphans = linked.filter((t) => !known.some((k) => k.channelId === t.channelId && k.threadTs === t.threadTs));
-  if (orphans.length === 0) return null;
-  const channel = target.kind === 'channel' ? target.channelId : await dmChannel(deps, record.thread!.teamId, token, target.slackUserId);
-  return orphans.find((t) => t.channelId === channel) ?? null;
-}
-
-async function undeliverable(deps: WorkerDeps, record: ConversationRecord, reason: string): Promise<void> {
-  await deps.store.conversations.markUndeliverable(record.orgId, record.conversationId, reason, deps.now());
-  deps.logger.warn({ orgId: record.orgId, conversationId: record.conversationId, reason }, 'notification undeliverable');
-}
-
 /** `start`: the pending messages (and the cursor) as known under this same lock, before anything was posted. */
 async function postPendingMessages(w: ThreadWriter, start?: StartingPoint): Promise<void> {
   const { deps, record, lock, key } = w;
@@ -352,64 +231,6 @@ async function threadCursor(deps: WorkerDeps, orgId: string, conversationId: str
   return derived;
 }
 
-/** Whether a stored message was a rep's reply written in this very thread (its platform echo). */
-async function writtenIn(deps: WorkerDeps, orgId: string, { message }: ThreadMessage, thread: Pick<SlackThreadRef, 'channelId' | 'threadTs'>): Promise<boolean> {
-  if (message.origin !== 'slack' || message.clientMessageId === null) return false;
-  const from = await deps.store.relayedReplies.relayedFrom(orgId, message.clientMessageId);
-  // Records from before the chat could have several threads name the channel only.
-  return Boolean(from && from.channelId === thread.channelId && (from.threadTs === null || from.threadTs === thread.threadTs));
-}
-
-type PostOutcome = { posted: number; ts: string; plainText: boolean } | { refused: string };
-
-/**
- * Posts consecutive messages into one thread: one message under its author's name, in as many
- * posts as its length needs; several as one combined post (as many as fit). Slack refusing the
- * content (too long, invalid blocks) is an outcome, not an error: a single message refused with
- * its blocks goes out as plain text (src/slack/slack-api.ts), and one refused even so is left
- * out; a refused combined post is never sent again combined: its messages go one at a time from
- * now on, also after a retry of the job, so only the one Slack refuses is left out and the thread
- * never waits on a post Slack will always refuse.
- */
-async function postMessagesInto(w: ThreadWriter, thread: SlackThreadRef, messages: ThreadMessage[], late: boolean): Promise<PostOutcome> {
-  const { deps, token, record } = w;
-  let posts: Array<SlackMessageBody & { plainFallback?: boolean }> = threadPosts(messages[0]!.message, { late });
-  let count = 1;
-  if (messages.length > 1) {
-    const combined = combinedThreadMessage(messages.map((m) => m.message));
-    // A first message too long to share a post goes alone, in its own parts.
-    if (combined.count > 1) {
-      posts = [{ ...combined.body, plainFallback: false }];
-      count = combined.count;
-    }
-  }
-  try {
-    // Posting and recording are two steps: a worker that dies between them reposts these
-    // messages on retry. Slack has no idempotency key for chat.postMessage, and reading the thread
-    // back to check is Tier 1, so this narrow window is accepted rather than risking a lost message.
-    let posted: { ts: string; plainText?: true } = { ts: '' };
-    let plainText = false;
-    for (const post of posts) {
-      posted = await postJoiningIfNeeded(deps, thread.teamId, token, { channel: thread.channelId, threadTs: thread.threadTs, ...post }, posts.length > 1 ? 60_000 : 0, w.stillHeld);
-      plainText ||= posted.plainText === true;
-    }
-    if (count > 1) deps.observe?.combinedPost(count);
-    return { posted: count, ts: posted.ts, plainText };
-  } catch (error) {
-    if (error instanceof SlackApiError && contentRefusalCodes.has(error.code)) {
-      if (count > 1) {
-        const through = messages[count - 1]!.seq;
-        w.soloThroughSeq = Math.max(w.soloThroughSeq ?? 0, through);
-        await deps.store.conversations.setSoloThrough(record.orgId, record.conversationId, w.soloThroughSeq, deps.now());
-        deps.logger.warn({ orgId: record.orgId, conversationId: record.conversationId, code: error.code, fromSeq: messages[0]!.seq, through }, 'Slack refused a combined post; its messages go one at a time');
-        return postMessagesInto(w, thread, [messages[0]!], late);
-      }
-      return { refused: error.code };
-    }
-    throw error;
-  }
-}
-
 /**
  * Posts `run` (consecutive pending messages, lowest seq first) into the primary thread, as one
  * Slack message when there are several. Returns the seqs it handled: a rep's reply written in
@@ -446,59 +267,6 @@ async function handleMessages(w: ThreadWriter, run: ThreadMessage[], late: boole
       await undeliverable(deps, record, undeliverableReasons.connectionLost(error.code));
     }
     throw error;
-  }
-}
-
-/** A message that arrived after its gap was given up on: the threads already past it get it now. */
-async function postLateIntoMirrors(w: ThreadWriter, messages: ThreadMessage[]): Promise<void> {
-  const { deps, record } = w;
-  for (const message of messages) {
-    for (const mirror of record.mirrors) {
-      if ((mirror.shownThroughSeq ?? 0) < message.seq || (await writtenIn(deps, record.orgId, message, mirror.ref))) continue;
-      await postMessagesInto(w, mirror.ref, [message], true);
-    }
-  }
-}
-
-/** Whether a message the primary thread handled belongs in another thread of the chat. */
-async function showsInMirror(deps: WorkerDeps, orgId: string, message: ThreadMessage, mirror: MirrorThread): Promise<boolean> {
-  // Refused by Slack as it is: it would be refused there too.
-  if (message.state === 'skipped' && message.skipReason !== WRITTEN_HERE) return false;
-  return !(await writtenIn(deps, orgId, message, mirror.ref));
-}
-
-/**
- * Brings every other thread of the chat up to what the primary thread has handled, in seq order:
- * a thread opened late gets the conversation so far (combined posts), then each message as it
- * comes. Each thread's progress is recorded after each post.
- */
-async function catchUpMirrors(w: ThreadWriter): Promise<void> {
-  const { deps, record, lock, key } = w;
-  const { orgId, conversationId } = record;
-  const mirrors = [...record.mirrors];
-  for (let i = 0; i < mirrors.length; i++) {
-    for (;;) {
-      const mirror = mirrors[i]!;
-      const handled = await deps.store.threadMessages.handledAfter(orgId, conversationId, mirror.shownThroughSeq ?? -1, PENDING_BATCH);
-      if (handled.length === 0) break;
-      let cursor = mirror.shownThroughSeq;
-      let at = 0;
-      // Messages that do not belong in this thread only move its cursor.
-      while (at < handled.length && !(await showsInMirror(deps, orgId, handled[at]!, mirror))) cursor = handled[at++]!.seq;
-      if (at < handled.length) {
-        const run = [handled[at]!];
-        const solo = w.soloThroughSeq !== null && run[0]!.seq <= w.soloThroughSeq;
-        while (!solo && at + run.length < handled.length && run.length < MAX_COMBINED && (await showsInMirror(deps, orgId, handled[at + run.length]!, mirror))) {
-          run.push(handled[at + run.length]!);
-        }
-        const outcome = await postMessagesInto(w, mirror.ref, run, false);
-        cursor = run['posted' in outcome ? outcome.posted - 1 : 0]!.seq;
-        if ('refused' in outcome) deps.logger.error({ orgId, conversationId, seq: cursor, code: outcome.refused, thread: mirror.ref }, 'Slack refused one message in another thread of the chat; skipped there');
-      }
-      mirrors[i] = { ...mirror, shownThroughSeq: cursor };
-      await deps.store.conversations.setMirrors(orgId, conversationId, mirrors, [], deps.now());
-      if (!(await lock.extend())) throw new ThreadLockLostError(key);
-    }
   }
 }
 
