@@ -17,6 +17,7 @@ export { migrateLegacyKeys } from './legacy-keys.migration.ts';
 export type * from './installations.repository.ts';
 export type * from './org-settings.repository.ts';
 export type * from './agent-mappings.repository.ts';
+export type * from './conversation-records.ts';
 export type * from './conversations.repository.ts';
 export type * from './thread-messages.repository.ts';
 export type * from './relayed-replies.repository.ts';
