@@ -7,6 +7,19 @@
 
 const NUL = '\u0000';
 
+/**
+ * `value` with NUL characters dropped from every string in it (a new object only where one had
+ * some): for bodies that Fastify's own parser read (the admin API), which keeps them.
+ */
+export function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes(NUL) ? value.replaceAll(NUL, '') : value;
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k) as string, withoutNul(v)]));
+  }
+  return value;
+}
+
 export function parseJson(text: string): unknown {
   if (!text.includes('\\u0000')) return JSON.parse(text);
   return JSON.parse(text, (_key, value: unknown) => (typeof value === 'string' && value.includes(NUL) ? value.replaceAll(NUL, '') : value));

@@ -19,6 +19,7 @@ const fastifyCodes: Record<string, AppErrorDefinition> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: errors.unsupported_media_type,
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: errors.invalid_payload,
   FST_ERR_CTP_EMPTY_JSON_BODY: errors.invalid_json,
+  FST_ERR_CTP_INVALID_JSON_BODY: errors.invalid_json,
   FST_ERR_VALIDATION: errors.invalid_payload,
 };
 

@@ -32,6 +32,21 @@ describe('the web app: signed routes in their scope, the admin API on Fastify’
     expect(res.json()).toEqual({ queue: 'chat-events', replayed: [] });
   });
 
+  it('an admin JSON route’s malformed body is invalid_json, as before the signed ingress had its own parser', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/dead-letters/replay', headers: { ...operator, 'content-type': 'application/json' }, payload: '{"queue": ' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('invalid_json');
+  });
+
+  it('an admin JSON body loses its NUL characters before validation (a store on PostgreSQL refuses them)', async () => {
+    const res = await t.app.inject({
+      method: 'POST', url: '/api/dead-letters/replay', headers: { ...operator, 'content-type': 'application/json' },
+      payload: JSON.stringify({ queue: 'chat-\u0000events', since: '2999-01-01T00:00:00.000Z' }),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ queue: 'chat-events', replayed: [] });
+  });
+
   it('an admin JSON route’s empty body is refused by Fastify’s parser, not by the signed ingress’s', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/dead-letters/replay', headers: { ...operator, 'content-type': 'application/json' }, payload: '' });
     expect(res.statusCode).toBe(400);

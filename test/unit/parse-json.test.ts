@@ -1,6 +1,6 @@
 // parseJson: outside JSON without NUL characters in its strings (src/parse-json.ts says why).
 import { describe, expect, it } from 'vitest';
-import { parseJson } from '../../src/parse-json.ts';
+import { parseJson, withoutNul } from '../../src/parse-json.ts';
 
 describe('parseJson', () => {
   it.each([
@@ -15,5 +15,16 @@ describe('parseJson', () => {
 
   it('still refuses what is not JSON', () => {
     expect(() => parseJson('{"text":')).toThrow(SyntaxError);
+  });
+});
+
+describe('withoutNul (bodies Fastify parsed)', () => {
+  it.each([
+    ['a string', 'he\u0000llo', 'hello'],
+    ['nested in arrays and objects, keys too', { a: [{ b: '\u0000x' }], ['k\u0000']: 1 }, { a: [{ b: 'x' }], k: 1 }],
+    ['numbers, booleans and null as they are', { n: 1, t: true, z: null }, { n: 1, t: true, z: null }],
+    ['an escaped backslash before u0000 is text, kept', { text: '\\u0000' }, { text: '\\u0000' }],
+  ])('%s', (_name, value, expected) => {
+    expect(withoutNul(value)).toEqual(expected);
   });
 });
