@@ -23,19 +23,24 @@ const fastifyCodes: Record<string, AppErrorDefinition> = {
   FST_ERR_VALIDATION: errors.invalid_payload,
 };
 
+/** An error answered as a page (a browser's request): its code in a header, never cached. */
+export function sendErrorPage(reply: FastifyReply, definition: { code: string; statusCode: number }, page: Omit<Parameters<typeof resultPage>[0], 'ok'>) {
+  return reply
+    .status(definition.statusCode)
+    .type('text/html; charset=utf-8')
+    .header('x-error-code', definition.code)
+    .header('cache-control', 'no-store')
+    .send(resultPage({ ...page, ok: false }));
+}
+
 export function sendError(reply: FastifyReply, definition: { code: string; statusCode: number }, message: string, field?: string) {
   // The ingress metrics count a refusal by its code (app.ts).
   reply.request.refusal = definition.code;
   if (reply.request.routeOptions?.config?.page) {
-    return reply
-      .status(definition.statusCode)
-      .type('text/html; charset=utf-8')
-      .header('x-error-code', definition.code)
-      .header('cache-control', 'no-store')
-      .send(resultPage({
-        title: 'Something went wrong', message: definition.statusCode >= 500 ? 'Threadbridge could not answer this request.' : 'This link is not one Threadbridge can open.',
-        hint: 'Open the chat platform’s integrations page and click Setup for the Slack integration again.', ok: false,
-      }));
+    return sendErrorPage(reply, definition, {
+      title: 'Something went wrong', message: definition.statusCode >= 500 ? 'Threadbridge could not answer this request.' : 'This link is not one Threadbridge can open.',
+      hint: 'Open the chat platform’s integrations page and click Setup for the Slack integration again.',
+    });
   }
   return reply.status(definition.statusCode).type('application/json').send({ error: { code: definition.code, message, ...(field ? { field } : {}) } });
 }

@@ -32,7 +32,7 @@ export interface PostMessageArgs {
   /**
    * When Slack refuses the blocks (invalid_blocks, msg_too_long), post `text` alone instead
    * (default true). A combined post of several chat messages turns it off: its text is a summary,
-   * so its messages are posted one at a time instead (src/conversations/conversation-thread.ts).
+   * so its messages are posted one at a time instead (src/conversations/thread-writer.ts).
    */
   plainFallback?: boolean;
 }

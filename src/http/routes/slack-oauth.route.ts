@@ -11,7 +11,7 @@ import { createOAuthState, readOAuthState, INSTALL_TICKET_TTL_MS, OAUTH_STATE_TT
 import { botScopes } from '../../slack/bot-scopes.ts';
 import { SlackApiError, errors, type AppErrorDefinition } from '../../errors/index.ts';
 import type { AdminActor } from '../../store/index.ts';
-import { resultPage } from '../pages/result-page.ts';
+import { sendErrorPage } from '../error-handler.ts';
 import { pageHeaders } from '../pages/page-headers.ts';
 import { isHttps } from '../admin/admin-auth.ts';
 import { digestKey } from '../kv-store.ts';
@@ -47,15 +47,10 @@ function sameDigest(a: string, b: string): boolean {
 }
 
 function fail(reply: FastifyReply, definition: AppErrorDefinition, detail: string, whatToDo: string, orgId?: string) {
-  return reply
-    .status(definition.statusCode)
-    .type('text/html; charset=utf-8')
-    .header('x-error-code', definition.code)
-    .header('cache-control', 'no-store')
-    .send(resultPage({
-      title: 'Slack was not connected', message: `${definition.message}. ${detail}`, hint: whatToDo, ok: false,
-      ...(orgId ? { link: { href: settingsPath(orgId), text: 'Back to the Slack integration settings' } } : {}),
-    }));
+  return sendErrorPage(reply, definition, {
+    title: 'Slack was not connected', message: `${definition.message}. ${detail}`, hint: whatToDo,
+    ...(orgId ? { link: { href: settingsPath(orgId), text: 'Back to the Slack integration settings' } } : {}),
+  });
 }
 
 export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): void {
