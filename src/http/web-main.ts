@@ -2,28 +2,12 @@
 // platform, and the install flow. It queues work; the workers do it.
 import { createRedisClient } from '../redis-connection.ts';
 import { stopOnSignals } from '../shutdown.ts';
-import { installationVersions, withVersionBumps } from '../installations/bot-token-memo.ts';
 import { ConfigError } from '../errors/index.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { createTokenCipher, deriveKey } from '../crypto/token-cipher.ts';
-import { connectMongo, ensureIndexes, createStore, migrateLegacyKeys } from '../store/index.ts';
-import { createSlackApi } from '../slack/slack-api.ts';
-import { createPlatformApi } from '../platform/platform-api.ts';
-import { createQueues, createJobProducer } from '../jobs/queues.ts';
+import { connectMongo, ensureIndexes, migrateLegacyKeys } from '../store/index.ts';
 import { buildApp } from './app.ts';
-import { deploymentReadings } from './deployment-metrics.ts';
-import { createWebMetrics } from './web-metrics.ts';
-import { createDirectoryCache } from '../directory/directory-cache.ts';
-import { createDirectoryLookup } from '../directory/directory-lookup.ts';
-import { createChannelJoiner } from '../directory/channel-join.ts';
-import { recordDirectoryChange } from '../directory-sync/directory-changes.ts';
-import { createSlackCallBudget } from '../slack/slack-call-budget.ts';
-import { renewingSlackApi, rotatingInstallations } from '../installations/token-rotation.ts';
-import { createLocks } from '../locks/redis-locks.ts';
-import { redisKeyValueStore } from './kv-store.ts';
-import { createAdminSessions } from './admin/admin-sessions.ts';
-import { slackTokenRevoker } from './admin/slack-revoke.ts';
+import { composeWeb } from './web-deps.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -40,79 +24,29 @@ async function main(): Promise<void> {
     redis.once('ready', resolve);
     redis.once('error', reject);
   });
-  const queues = createQueues(redis, config.QUEUE_PREFIX);
-  const producer = createJobProducer(queues);
-  const createdStore = createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY));
-  // Every write of an installation tells the workers' token memos (src/installations/bot-token-memo.ts).
-  const store = { ...createdStore, installations: withVersionBumps(createdStore.installations, installationVersions(redis, config.QUEUE_PREFIX)) };
-
-  const slack = createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET });
-  // The directory's lookups by ID may call Slack: with the bot token renewed when it rotates.
-  const locks = createLocks(redis, config.QUEUE_PREFIX);
-  const installations = rotatingInstallations(store.installations, { slack, locks, logger, now: () => new Date() });
-  const directoryCache = createDirectoryCache(redis, config.QUEUE_PREFIX);
-  const callBudget = createSlackCallBudget(redis, config.QUEUE_PREFIX, config.SLACK_RATE_WINDOW_MS);
-  const renewingSlack = renewingSlackApi(slack, installations);
-  const directory = createDirectoryLookup({
-    cache: directoryCache,
-    directory: store.slackDirectory,
-    installations,
-    slack: renewingSlack,
-    callBudget,
-    now: () => new Date(),
-    maxBudgetWaitMs: 2000,
-    onCacheLost: () => producer.sweepDirectoriesNow(),
-  });
-  // The admin API joins the public channels an admin chooses (the admin waits on it).
-  const channelJoiner = createChannelJoiner({
-    installations, slack: renewingSlack, callBudget, maxBudgetWaitMs: 2000,
-    recordChange: (teamId, change) => recordDirectoryChange({ locks, directoryCache, store, now: () => new Date() }, teamId, change),
-  });
-
-  // Admin sessions and single-use nonces share the queues' Redis connection, under their own keys.
-  const kv = redisKeyValueStore(redis, config.QUEUE_PREFIX);
-  const app = await buildApp({
+  const { deps, producer } = composeWeb({
     logger,
-    producer,
-    installations: store.installations,
-    slack,
-    kv,
+    db: mongo.db,
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    tokenEncryptionKey: config.TOKEN_ENCRYPTION_KEY,
+    publicUrl: () => config.PUBLIC_URL,
+    slack: {
+      apiUrl: config.SLACK_API_URL, authorizeUrl: config.SLACK_AUTHORIZE_URL, clientId: config.SLACK_CLIENT_ID,
+      clientSecret: config.SLACK_CLIENT_SECRET, signingSecret: config.SLACK_SIGNING_SECRET, rateWindowMs: config.SLACK_RATE_WINDOW_MS,
+    },
+    platform: { apiUrl: config.CHAT_API_URL, token: config.CHAT_API_TOKEN, webhookSecret: config.CHAT_WEBHOOK_SECRET },
+    admin: { launchSecret: config.CHAT_ADMIN_LAUNCH_SECRET, operatorToken: config.ADMIN_API_TOKEN },
     trustProxy: config.TRUST_PROXY || false,
-    ...(config.CHAT_ADMIN_LAUNCH_SECRET
-      ? {
-          admin: {
-            token: config.ADMIN_API_TOKEN,
-            launchSecret: config.CHAT_ADMIN_LAUNCH_SECRET,
-            sessions: createAdminSessions(kv, () => new Date()),
-            changes: store.adminChanges,
-            // Renewed first when it rotates, so that Slack revokes the token it would accept.
-            botToken: (teamId) => installations.botToken(teamId),
-            revoker: slackTokenRevoker(config.SLACK_API_URL),
-            directory, channelJoiner, orgSettings: store.orgSettings, agentMappings: store.agentMappings, slackRouting: store.slackRouting,
-            platform: createPlatformApi({ baseUrl: config.CHAT_API_URL, token: config.CHAT_API_TOKEN }),
-          },
-        }
-      : {}),
-    ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
-    now: () => new Date(),
-    publicUrl: config.PUBLIC_URL,
-    slackSigningSecret: config.SLACK_SIGNING_SECRET,
-    slackClientId: config.SLACK_CLIENT_ID,
-    slackAuthorizeUrl: config.SLACK_AUTHORIZE_URL,
-    chatWebhookSecret: config.CHAT_WEBHOOK_SECRET,
-    oauthStateKey: deriveKey(config.TOKEN_ENCRYPTION_KEY, 'oauth-state'),
-    installTicketKey: deriveKey(config.TOKEN_ENCRYPTION_KEY, 'install-ticket'),
     webhookBodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
-    enqueueTimeoutMs: 2000,
-    ...(config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD
-      ? { bullBoard: { queues: Object.values(queues), user: config.BULL_BOARD_USER, password: config.BULL_BOARD_PASSWORD } }
-      : {}),
-    metrics: createWebMetrics(deploymentReadings(store.conversations, Object.values(queues))),
+    metricsToken: config.METRICS_TOKEN,
+    bullBoard: config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD ? { user: config.BULL_BOARD_USER, password: config.BULL_BOARD_PASSWORD } : undefined,
     healthChecks: {
       redis: async () => void (await redis.ping()),
       mongodb: async () => void (await mongo.db.command({ ping: 1 })),
     },
   });
+  const app = await buildApp(deps);
   await app.listen({ port: config.PORT, host: config.HOST });
   if (!config.CHAT_ADMIN_LAUNCH_SECRET) logger.info('The settings page and the admin API are off: set CHAT_ADMIN_LAUNCH_SECRET (shared with the chat platform) to serve them');
   else if (!config.ADMIN_API_TOKEN) logger.info('The admin API has no operator access: set ADMIN_API_TOKEN for scripts and support across orgs');

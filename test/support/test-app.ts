@@ -1,32 +1,18 @@
-// Builds the real web app for tests: real BullMQ queues on the test Redis (own prefix), real
-// repositories on the test MongoDB (own database), the Slack API pointed at an emulator, and
-// a logger whose output the test can read (to prove that no secret reaches the logs).
+// Builds the real web app for tests, composed as web-main composes it (src/http/web-deps.ts):
+// real BullMQ queues on the test Redis (own prefix), real repositories on the test MongoDB (own
+// database), the Slack API pointed at an emulator, and a logger whose output the test can read
+// (to prove that no secret reaches the logs).
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
-import { deploymentReadings } from '../../src/http/deployment-metrics.ts';
-import { createWebMetrics } from '../../src/http/web-metrics.ts';
+import { composeWeb } from '../../src/http/web-deps.ts';
 import type { HttpDeps } from '../../src/http/http-deps.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createTokenCipher, deriveKey } from '../../src/crypto/token-cipher.ts';
-import { connectMongo, ensureIndexes, createStore, type Mongo, type Store } from '../../src/store/index.ts';
-import { installationVersions, withVersionBumps } from '../../src/installations/bot-token-memo.ts';
-import { createSlackApi } from '../../src/slack/slack-api.ts';
-import { createPlatformApi } from '../../src/platform/platform-api.ts';
-import { createDirectoryCache } from '../../src/directory/directory-cache.ts';
-import { createDirectoryLookup } from '../../src/directory/directory-lookup.ts';
-import { createChannelJoiner } from '../../src/directory/channel-join.ts';
-import { recordDirectoryChange } from '../../src/directory-sync/directory-changes.ts';
-import { createSlackCallBudget } from '../../src/slack/slack-call-budget.ts';
-import { renewingSlackApi, rotatingInstallations } from '../../src/installations/token-rotation.ts';
-import { createLocks } from '../../src/locks/redis-locks.ts';
-import { createQueues, createJobProducer, type Queues } from '../../src/jobs/queues.ts';
+import { connectMongo, ensureIndexes, type Mongo, type Store } from '../../src/store/index.ts';
+import type { Queues } from '../../src/jobs/queues.ts';
 import { mongoUrl, redisUrl, uniqueDbName, uniquePrefix } from './services.ts';
 import { newSecrets, type ProductSecrets } from '../../sandbox/product-env.ts';
-import { redisKeyValueStore } from '../../src/http/kv-store.ts';
-import { createAdminSessions } from '../../src/http/admin/admin-sessions.ts';
-import { slackTokenRevoker } from '../../src/http/admin/slack-revoke.ts';
 
 export type TestSecrets = ProductSecrets;
 export { newSecrets };
@@ -66,13 +52,8 @@ export async function buildTestApp(input: {
   await ensureIndexes(mongo.db);
   const key = Buffer.from(input.secrets.encryptionKeyHex, 'hex');
   const redis = input.producerRedis ?? new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-  const createdStore = createStore(mongo.db, createTokenCipher(key));
-  // As web-main composes it: every write of an installation tells the workers' token memos.
-  const store = { ...createdStore, installations: withVersionBumps(createdStore.installations, installationVersions(redis, prefix)) };
-  const queues = createQueues(redis, prefix);
   // Sessions and nonces on the test Redis even when the producer's Redis plays an outage.
   const sessionRedis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-  const kv = redisKeyValueStore(sessionRedis, prefix);
 
   const chunks: string[] = [];
   const destination = new Writable({
@@ -82,59 +63,33 @@ export async function buildTestApp(input: {
     },
   });
   let publicUrl = 'http://threadbridge.test';
-  const slack = createSlackApi({ apiUrl: input.slackApiUrl, clientId: input.secrets.slackClientId, clientSecret: input.secrets.slackClientSecret });
   const logger = createLogger({ level: 'debug', name: 'web', destination });
-  const locks = createLocks(redis, prefix);
-  const installations = rotatingInstallations(store.installations, { slack, locks, logger, now: () => new Date() });
-  const directoryCache = createDirectoryCache(redis, prefix);
-  const callBudget = createSlackCallBudget(redis, prefix, input.slackRateWindowMs);
-  const renewingSlack = renewingSlackApi(slack, installations);
-  const directory = createDirectoryLookup({
-    cache: directoryCache,
-    directory: store.slackDirectory,
-    installations,
-    slack: renewingSlack,
-    callBudget,
-    now: () => new Date(),
-    maxBudgetWaitMs: 2000,
-    onCacheLost: () => createJobProducer(queues).sweepDirectoriesNow(),
-  });
-  const channelJoiner = createChannelJoiner({
-    installations, slack: renewingSlack, callBudget, maxBudgetWaitMs: 2000,
-    recordChange: (teamId, change) => recordDirectoryChange({ locks, directoryCache, store, now: () => new Date() }, teamId, change),
-  });
-  const deps: HttpDeps = {
+  // As web-main composes it (src/http/web-deps.ts), from the test's secrets and emulators.
+  const composed = composeWeb({
     logger,
-    producer: createJobProducer(queues),
-    installations: store.installations,
-    slack,
-    kv,
-    trustProxy: input.trustProxy ?? false,
-    admin: {
-      token: input.secrets.adminApiToken,
-      launchSecret: input.secrets.adminLaunchSecret,
-      sessions: createAdminSessions(kv, () => new Date()),
-      changes: store.adminChanges,
-      botToken: (teamId) => installations.botToken(teamId),
-      revoker: slackTokenRevoker(input.slackApiUrl),
-      directory, channelJoiner, orgSettings: store.orgSettings, agentMappings: store.agentMappings, slackRouting: store.slackRouting,
-      platform: createPlatformApi({ baseUrl: input.chatApiUrl ?? 'http://127.0.0.1:9/', token: input.secrets.chatApiToken }),
+    db: mongo.db,
+    redis,
+    kvRedis: sessionRedis,
+    prefix,
+    tokenEncryptionKey: key,
+    publicUrl: () => publicUrl,
+    slack: {
+      apiUrl: input.slackApiUrl, authorizeUrl: input.slackAuthorizeUrl, clientId: input.secrets.slackClientId,
+      clientSecret: input.secrets.slackClientSecret, signingSecret: input.secrets.slackSigningSecret, rateWindowMs: input.slackRateWindowMs ?? 60_000,
     },
-    now: () => new Date(),
+    platform: { apiUrl: input.chatApiUrl ?? 'http://127.0.0.1:9/', token: input.secrets.chatApiToken, webhookSecret: input.secrets.chatWebhookSecret },
+    admin: { launchSecret: input.secrets.adminLaunchSecret, operatorToken: input.secrets.adminApiToken },
+    trustProxy: input.trustProxy ?? false,
+    webhookBodyLimitBytes: 256 * 1024,
+    healthChecks: {},
+  });
+  const { store, queues } = composed;
+  const deps: HttpDeps = {
+    ...composed.deps,
+    ...input.overrides,
     get publicUrl() {
       return publicUrl;
     },
-    slackSigningSecret: input.secrets.slackSigningSecret,
-    slackClientId: input.secrets.slackClientId,
-    slackAuthorizeUrl: input.slackAuthorizeUrl,
-    chatWebhookSecret: input.secrets.chatWebhookSecret,
-    oauthStateKey: deriveKey(key, 'oauth-state'),
-    installTicketKey: deriveKey(key, 'install-ticket'),
-    webhookBodyLimitBytes: 256 * 1024,
-    enqueueTimeoutMs: 2000,
-    metrics: createWebMetrics(deploymentReadings(store.conversations, Object.values(queues))),
-    healthChecks: {},
-    ...input.overrides,
   };
   const app = await buildApp(deps);
 
