@@ -24,7 +24,6 @@ import { orgAdminScope, sessionCookieName } from './admin/admin-auth.ts';
 import type { OrgScope } from './admin/admin-org.ts';
 import { registerSettingsPageRoute } from './routes/settings-page.route.ts';
 import { registerPageAssets } from './routes/page-assets.route.ts';
-import { withoutNul } from '../parse-json.ts';
 
 /**
  * The signed ingress routes: Slack and the platform send thousands of requests a minute. Their
@@ -74,13 +73,6 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.decorateRequest('adminPrincipal', null);
-  // Bodies Fastify's JSON parser read (the admin API; the signed routes read raw bytes and parse
-  // with parseJson) lose their NULs too: a store on PostgreSQL refuses any string holding one.
-  app.addHook('preValidation', async (request) => {
-    if (request.body !== null && typeof request.body === 'object' && !Buffer.isBuffer(request.body) && JSON.stringify(request.body).includes('\\u0000')) {
-      request.body = withoutNul(request.body);
-    }
-  });
   await app.register(cookie);
   // Per route: pages and their assets get the headers (pageHeaders); JSON APIs and Bull Board keep theirs.
   await app.register(helmet, { global: false });
