@@ -1,22 +1,13 @@
 // Slack emulator: the App Home from the person's side (app_home_opened, the published Home tab,
 // views.publish's checks, Block Kit sanity of input elements in every view), and the /_emulator/
 // HTTP control surface for views and the App Home.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { T0 } from './emulator-test-helpers.ts';
+import { describe, expect, it } from 'vitest';
 import {
   alice, appAnswers, bob, bot, emu, events, FILLED, FORM, inst, json, openModal, opt, plain, slackError,
-  startModalsWorkspace, stopModalsWorkspace, team,
+  team, useModalsWorkspace,
 } from './slack-modals-fixture.ts';
 
-let t = T0;
-const now = (): number => t;
-
-beforeEach(async () => {
-  t = T0;
-  await startModalsWorkspace(now);
-});
-
-afterEach(stopModalsWorkspace);
+const clock = useModalsWorkspace();
 
 describe('App Home', () => {
   it('openAppHome sends app_home_opened with the person\'s DM channel, and the published Home tab once there is one', async () => {
@@ -71,7 +62,7 @@ describe('App Home', () => {
     expect(emu.homeView(team.id, alice.id)).toBeNull();
 
     const ok = await bot.views.publish({ user_id: alice.id, view: { type: 'home', blocks: Array.from({ length: 100 }, () => ({ type: 'divider' })) } });
-    t += 1000;
+    clock.advance(1000);
     const again = await bot.views.publish({ user_id: alice.id, hash: ok.view!.hash!, view: { type: 'home', blocks: [{ type: 'divider' }] } });
     expect(again.view!.id).toBe(ok.view!.id);
     expect(emu.homeView(team.id, alice.id)!['blocks']).toHaveLength(1);

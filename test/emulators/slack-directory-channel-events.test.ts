@@ -1,22 +1,13 @@
 // Slack emulator: the channel changes a channel directory follows — channels created, renamed,
 // archived/unarchived, deleted, members leaving — with the Events API payloads Slack documents
 // for them, and conversations.list / conversations.info as they read afterwards.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { T0, slackErrorCode } from './emulator-test-helpers.ts';
 import {
-  alice, bob, c, emu, EVENT_TS, eventsOf, fresh, general, inst, otherInstall, startDirectoryWorkspace,
-  stopDirectoryWorkspace, team,
+  alice, bob, c, emu, EVENT_TS, eventsOf, fresh, general, inst, otherInstall, team, useDirectoryWorkspace,
 } from './slack-directory-fixture.ts';
 
-let t = T0;
-const now = (): number => t;
-
-beforeEach(async () => {
-  t = T0;
-  await startDirectoryWorkspace(now);
-});
-
-afterEach(stopDirectoryWorkspace);
+const clock = useDirectoryWorkspace();
 
 describe('channel_created', () => {
   it('a new public channel raises channel_created with the channel object; conversations.list shows it', async () => {
@@ -60,7 +51,7 @@ describe('channel_created', () => {
 
 describe('channel_rename / group_rename', () => {
   it('renaming a public channel raises channel_rename; info shows the new name and previous_names', async () => {
-    t += 5_000;
+    clock.advance(5_000);
     emu.renameChannel(general.id, 'town-square');
     expect(await fresh()).toEqual([{
       type: 'channel_rename',
@@ -136,7 +127,7 @@ describe('channel_deleted / group_deleted', () => {
   it('a private channel raises group_deleted {channel, date_deleted, actor_id} only to a member bot', async () => {
     const mine = emu.createChannel(team.id, { name: 'mine', isPrivate: true, memberIds: [alice.id, inst.botUserId] });
     const theirs = emu.createChannel(team.id, { name: 'theirs', isPrivate: true, memberIds: [alice.id] });
-    t += 2_000;
+    clock.advance(2_000);
     emu.deleteChannel(theirs.id, alice.id);
     emu.deleteChannel(mine.id, alice.id);
     expect(await fresh()).toEqual([{

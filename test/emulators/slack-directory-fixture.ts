@@ -1,21 +1,16 @@
 // The directory tests' workspace (slack-directory-*.test.ts): Acme with alice (real name and email),
 // bob (a display name) and #general, the app installed (not in #general), events delivered to the
-// receiver; the events received (all, or since the last look), a Web API client, and a second
-// workspace installed with chosen scopes.
+// receiver (useDirectoryWorkspace, which hands back the test's clock); the events received (all, or
+// since the last look), a Web API client, and a second workspace installed with chosen scopes.
 import type { WebClient } from '@slack/web-api';
-import type { Channel, Installation, SlackEmulator, Team, User } from '../../emulators/slack/index.ts';
-import type { TestReceiver } from '../../emulators/slack/test-receiver.ts';
-import { startSlackWorkspace, stopSlackWorkspace, T0, webClient } from './emulator-test-helpers.ts';
+import type { Installation, Team, User } from '../../emulators/slack/index.ts';
+import {
+  alice, bob, emu, general, inst, rx, T0, team, useAcmeWorkspace, webClient, type TestClock,
+} from './emulator-test-helpers.ts';
 
+export { alice, bob, emu, general, inst, rx, team };
 export const EVENT_TS = `${Math.floor(T0 / 1000)}.000000`;
-// Set by startDirectoryWorkspace before each test; the tests import them as live bindings.
-export let emu: SlackEmulator;
-export let rx: TestReceiver;
-export let team: Team;
-export let alice: User;
-export let bob: User;
-export let general: Channel;
-export let inst: Installation;
+// Set by useDirectoryWorkspace before each test; the tests import it as a live binding.
 export let c: WebClient;
 
 export type Ev = Record<string, any>;
@@ -53,17 +48,17 @@ export async function eventsOf(teamId: string): Promise<Ev[]> {
     .filter((e) => e.team_id === teamId).map((e) => e.event);
 }
 
-/** Starts the workspace on the test's clock `now`. */
-export async function startDirectoryWorkspace(now: () => number): Promise<void> {
-  seen = 0;
-  ({ rx, emu, team, alice } = await startSlackWorkspace({
-    now, eventsPath: '/slack/events', emulator: { eventRetryDelaysMs: [], eventResponseTimeoutMs: 5000 },
-    alice: { name: 'alice', realName: 'Alice Archer', email: 'alice@acme.test' },
-  }));
-  bob = emu.createUser(team.id, { name: 'bob', realName: 'Bob Baker', displayName: 'bobby' });
-  general = emu.createChannel(team.id, { name: 'general', memberIds: [alice.id, bob.id] });
-  inst = emu.install(team.id);
-  c = client(inst.botToken);
+/** Registers the hooks that start the workspace before each test and stop it after; returns the test's clock. */
+export function useDirectoryWorkspace(): TestClock {
+  return useAcmeWorkspace({
+    workspace: {
+      eventsPath: '/slack/events', emulator: { eventRetryDelaysMs: [], eventResponseTimeoutMs: 5000 },
+      alice: { name: 'alice', realName: 'Alice Archer', email: 'alice@acme.test' },
+    },
+    bob: { name: 'bob', realName: 'Bob Baker', displayName: 'bobby' },
+    setUp: () => {
+      seen = 0;
+      c = client(inst.botToken);
+    },
+  });
 }
-
-export const stopDirectoryWorkspace = (): Promise<void> => stopSlackWorkspace({ emu, rx });

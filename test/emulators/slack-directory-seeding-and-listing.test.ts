@@ -1,23 +1,14 @@
 // Slack emulator: a workspace seeded silently (seedChannels / seedUsers), conversations.list /
 // users.list over workspaces of 100,000 channels and 20,000 users, and the /_emulator/ control
 // routes that seed and change the directory over HTTP.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChannelInput } from '../../emulators/slack/index.ts';
-import { T0, slackErrorCode } from './emulator-test-helpers.ts';
+import { slackErrorCode } from './emulator-test-helpers.ts';
 import {
-  alice, bob, c, emu, fresh, general, inst, received, seen, startDirectoryWorkspace,
-  stopDirectoryWorkspace, team,
+  alice, bob, c, emu, fresh, general, inst, received, seen, team, useDirectoryWorkspace,
 } from './slack-directory-fixture.ts';
 
-let t = T0;
-const now = (): number => t;
-
-beforeEach(async () => {
-  t = T0;
-  await startDirectoryWorkspace(now);
-});
-
-afterEach(stopDirectoryWorkspace);
+const clock = useDirectoryWorkspace();
 
 describe('seedChannels / seedUsers', () => {
   it('create silently, all or nothing, and list like any other', async () => {
@@ -64,7 +55,7 @@ describe('conversations.list over a large workspace', () => {
       seen.push(...page.channels!.map((x) => x.id!));
       cursor = page.response_metadata?.next_cursor ?? '';
       pages++;
-      t += 3_000;
+      clock.advance(3_000);
     } while (cursor);
     expect(pages).toBe(4);
     expect(seen).toEqual([...visible].sort());

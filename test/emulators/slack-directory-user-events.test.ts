@@ -1,27 +1,18 @@
 // Slack emulator: the people a user directory follows — joining (team_join) and changing
 // (user_change) — with the Events API payloads Slack documents, and users.list / users.info as
 // they read afterwards.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_BOT_SCOPES } from '../../emulators/slack/index.ts';
 import { T0 } from './emulator-test-helpers.ts';
 import {
-  alice, bob, c, client, emu, eventsOf, fresh, inst, otherInstall, startDirectoryWorkspace,
-  stopDirectoryWorkspace, team,
+  alice, bob, c, client, emu, eventsOf, fresh, inst, otherInstall, team, useDirectoryWorkspace,
 } from './slack-directory-fixture.ts';
 
-let t = T0;
-const now = (): number => t;
-
-beforeEach(async () => {
-  t = T0;
-  await startDirectoryWorkspace(now);
-});
-
-afterEach(stopDirectoryWorkspace);
+const clock = useDirectoryWorkspace();
 
 describe('team_join / user_change', () => {
   it('a new person raises team_join with the whole user object users.info returns', async () => {
-    t += 1_000;
+    clock.advance(1_000);
     const carol = emu.createUser(team.id, { name: 'carol', realName: 'Carol Çelik', displayName: 'cc', email: 'carol@acme.test' });
     const [ev] = await fresh();
     const info = (await c.users.info({ user: carol.id })).user!;
@@ -48,7 +39,7 @@ describe('team_join / user_change', () => {
   });
 
   it('updateUser raises user_change with the whole updated user; users.list and info agree', async () => {
-    t += 3_000;
+    clock.advance(3_000);
     emu.updateUser(alice.id, { realName: 'Alice Zoë Archer', displayName: 'ali', name: 'alice.a', email: 'ali@acme.test' });
     const [ev] = await fresh();
     const info = (await c.users.info({ user: alice.id })).user!;

@@ -1,21 +1,17 @@
 // The modal and App Home tests' workspace (slack-modals-*.test.ts, slack-app-home.test.ts): Acme
 // with alice, bob and #general, the app installed and in #general, the setup's deliveries
-// forgotten; the product's kind of modal (FORM) and the views pushed on it; what the receiver got,
-// the app's answers to interactions, and opening or pushing a view as the app.
+// forgotten (useModalsWorkspace, which hands back the test's clock); the product's kind of modal
+// (FORM) and the views pushed on it; what the receiver got, the app's answers to interactions, and
+// opening or pushing a view as the app.
 import { WebClient } from '@slack/web-api';
 import { expect } from 'vitest';
-import type { Channel, Installation, SlackEmulator, Team, User } from '../../emulators/slack/index.ts';
-import type { Answer, ReceivedRequest, TestReceiver } from '../../emulators/slack/test-receiver.ts';
-import { payloadOf, slackErrorBody, startSlackWorkspace, stopSlackWorkspace } from './emulator-test-helpers.ts';
+import type { Answer, ReceivedRequest } from '../../emulators/slack/test-receiver.ts';
+import {
+  alice, bob, emu, general, inst, payloadOf, rx, slackErrorBody, team, useAcmeWorkspace, type TestClock,
+} from './emulator-test-helpers.ts';
 
-// Set by startModalsWorkspace before each test; the tests import them as live bindings.
-export let emu: SlackEmulator;
-export let rx: TestReceiver;
-export let team: Team;
-export let alice: User;
-export let bob: User;
-export let general: Channel;
-export let inst: Installation;
+export { alice, bob, emu, general, inst, rx, team };
+// Set by useModalsWorkspace before each test; the tests import it as a live binding.
 export let bot: WebClient;
 
 export const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
@@ -58,22 +54,22 @@ export async function slackError(p: Promise<unknown>): Promise<{ error: string; 
   return { error: String(body['error']), messages: (body['response_metadata'] as { messages?: string[] } | undefined)?.messages ?? [] };
 }
 
-/** Starts the workspace on the test's clock `now`. */
-export async function startModalsWorkspace(now: () => number): Promise<void> {
-  ({ rx, emu, team, alice } = await startSlackWorkspace({
-    now, interactivityPath: '/slack/interactions', eventsPath: '/slack/events',
-    emulator: { eventRetryDelaysMs: [], eventResponseTimeoutMs: 500 }, alice: { name: 'alice', realName: 'Alice A' },
-  }));
-  bob = emu.createUser(team.id, { name: 'bob' });
-  general = emu.createChannel(team.id, { name: 'general', memberIds: [alice.id, bob.id] });
-  inst = emu.install(team.id);
-  emu.addToChannel(general.id, inst.botUserId);
-  bot = new WebClient(inst.botToken, { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 } });
-  await emu.idle();
-  rx.requests.length = 0;
+/** Registers the hooks that start the workspace before each test and stop it after; returns the test's clock. */
+export function useModalsWorkspace(): TestClock {
+  return useAcmeWorkspace({
+    workspace: {
+      interactivityPath: '/slack/interactions', eventsPath: '/slack/events',
+      emulator: { eventRetryDelaysMs: [], eventResponseTimeoutMs: 500 }, alice: { name: 'alice', realName: 'Alice A' },
+    },
+    bob: { name: 'bob' },
+    setUp: async () => {
+      emu.addToChannel(general.id, inst.botUserId);
+      bot = new WebClient(inst.botToken, { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 } });
+      await emu.idle();
+      rx.requests.length = 0;
+    },
+  });
 }
-
-export const stopModalsWorkspace = (): Promise<void> => stopSlackWorkspace({ emu, rx });
 
 export const interactions = (): ReceivedRequest[] => rx.requests.filter((r) => r.path === '/slack/interactions');
 export const events = (): Record<string, any>[] => rx.requests.filter((r) => r.path === '/slack/events').map((r) => {

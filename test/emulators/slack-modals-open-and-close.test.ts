@@ -1,22 +1,14 @@
 // Slack emulator: opening and closing modals from the person's side. A message shortcut's trigger
 // opening a modal (3 s, once) and views.open filling in ids; closing it (view_closed with
 // notify_on_close, back one for a pushed view, everything with clear_on_close).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { payloadOf, T0 } from './emulator-test-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { payloadOf } from './emulator-test-helpers.ts';
 import {
   alice, bob, bot, emu, FORM, general, interactions, openModal, opt, plain, pushView,
-  slackError, stackIds, startModalsWorkspace, STEP2, stopModalsWorkspace, team,
+  slackError, stackIds, STEP2, team, useModalsWorkspace,
 } from './slack-modals-fixture.ts';
 
-let t = T0;
-const now = (): number => t;
-
-beforeEach(async () => {
-  t = T0;
-  await startModalsWorkspace(now);
-});
-
-afterEach(stopModalsWorkspace);
+const clock = useModalsWorkspace();
 
 describe('message shortcut → views.open', () => {
   it('carries callback_id, trigger_id, channel, user and the message with thread_ts; its trigger opens a modal within 3 s, once', async () => {
@@ -39,7 +31,7 @@ describe('message shortcut → views.open', () => {
     await emu.messageShortcut({ teamId: team.id, userId: alice.id, channel: general.id, messageTs: lone, callbackId: 'book_meeting' });
     expect(payloadOf(interactions()[2]!)['message']).not.toHaveProperty('thread_ts');
 
-    t += 2999;
+    clock.advance(2999);
     const opened = await bot.views.open({ trigger_id: p['trigger_id'], view: FORM as never });
     expect(opened.view).toMatchObject({ id: expect.stringMatching(/^V/), type: 'modal', callback_id: 'book_meeting_modal', root_view_id: opened.view!.id, previous_view_id: null });
     // The person who used the shortcut sees the modal, nobody else.
@@ -48,7 +40,7 @@ describe('message shortcut → views.open', () => {
     expect((await slackError(bot.views.open({ trigger_id: p['trigger_id'], view: FORM as never }))).error).toBe('exchanged_trigger_id');
 
     const late = payloadOf(interactions()[1]!)['trigger_id'] as string;
-    t += 3001 - 2999;
+    clock.advance(3001 - 2999);
     expect((await slackError(bot.views.open({ trigger_id: late, view: FORM as never }))).error).toBe('expired_trigger_id');
   });
 

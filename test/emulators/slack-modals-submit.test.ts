@@ -1,23 +1,14 @@
 // Slack emulator: submitting a modal from the person's side (view_submission with
 // view.state.values in Slack's shape, the client's own refusals, and every documented answer:
 // close, errors, update, push, clear, or an error shown).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { payloadOf, T0 } from './emulator-test-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { payloadOf } from './emulator-test-helpers.ts';
 import {
   alice, appAnswers, bob, bot, emu, FILLED, FORM, general, INFO, inst, interactions, json, openModal,
-  opt, plain, pushView, rx, slackError, stackIds, startModalsWorkspace, STEP2, stopModalsWorkspace,
-  team,
+  opt, plain, pushView, rx, slackError, stackIds, STEP2, team, useModalsWorkspace,
 } from './slack-modals-fixture.ts';
 
-let t = T0;
-const now = (): number => t;
-
-beforeEach(async () => {
-  t = T0;
-  await startModalsWorkspace(now);
-});
-
-afterEach(stopModalsWorkspace);
+const clock = useModalsWorkspace();
 
 describe('submitView', () => {
   it('delivers the documented view_submission payload with view.state.values in Slack\'s shape; an empty 200 closes the modal', async () => {
@@ -184,7 +175,7 @@ describe('submitView', () => {
     };
     appAnswers(() => json({ response_action: 'update', view: CONFIRM }));
     const opened = await openModal();
-    t += 1000;
+    clock.advance(1000);
     const res = await emu.submitView({ teamId: team.id, userId: alice.id, viewId: opened['id'], values: FILLED });
     expect(res.outcome).toMatchObject({ action: 'updated', openViewIds: [opened['id']], view: { id: opened['id'], title: CONFIRM.title, root_view_id: opened['id'] } });
     const [shown] = emu.openViews(team.id, alice.id);
