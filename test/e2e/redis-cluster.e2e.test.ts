@@ -123,8 +123,9 @@ describe('on a three-master Redis Cluster', () => {
       }),
     );
     const all = perNode.flat();
-    // BullMQ's queues, the directory cache and the Slack budgets were all written.
-    expect(all.some((k) => k.startsWith(`${prefix}:events`) || k.includes(':wait') || k.includes(':completed'))).toBe(true);
+    // BullMQ's queues (under their names) and the directory cache were written.
+    expect(all.some((k) => k.startsWith(`${prefix}:chat-events:`))).toBe(true);
+    expect(all.some((k) => k.startsWith(`${prefix}:chat-starts:`))).toBe(true);
     expect(all.some((k) => k.startsWith(`${prefix}:dir:`))).toBe(true);
     expect(perNode.filter((keys) => keys.length > 0)).toHaveLength(1);
   }, 30_000);
