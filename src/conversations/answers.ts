@@ -39,7 +39,7 @@ export async function markAnswered(deps: WorkerDeps, orgId: string, conversation
 async function sayWhoTookIt(deps: WorkerDeps, orgId: string, conversationId: string, by: Answerer): Promise<void> {
   const record = await deps.store.conversations.get(orgId, conversationId);
   if (!record?.thread || record.mirrors.length === 0) return;
-  const token = await deps.store.installations.botToken(record.thread.teamId);
+  const token = await deps.store.installations.botToken(record.thread.teamId, record.orgId);
   if (!token) return;
   const who = by.slackUserId ? { slackUserId: by.slackUserId } : { name: by.name };
   await postInEveryThread(deps, record, token, 'answered', () => ({ text: tookChatText(who, !by.thread) }), {

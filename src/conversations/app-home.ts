@@ -5,13 +5,14 @@ import { appHomeView, type HomeChat } from '../slack/format/app-home.ts';
 import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
 import { freshDirectory } from './notification-delivery.ts';
 import { threadOpenableBy } from './chat-threads.ts';
+import { agentOf, tenantToken, type SlackTenant } from './slack-tenant.ts';
 
 const LISTED = 20;
 
-export async function publishAppHome(deps: WorkerDeps, teamId: string, slackUserId: string): Promise<void> {
-  const token = await deps.store.installations.botToken(teamId);
+export async function publishAppHome(deps: WorkerDeps, tenant: SlackTenant, slackUserId: string): Promise<void> {
+  const token = await tenantToken(deps, tenant);
   if (!token) return;
-  const mapping = await deps.store.agentMappings.findBySlackUser(teamId, slackUserId);
+  const mapping = await agentOf(deps, tenant, slackUserId);
   if (!mapping) {
     await deps.slack.publishHome(token, { userId: slackUserId, view: appHomeView({ mapped: null, chats: [], moreChats: 0 }) });
     return;

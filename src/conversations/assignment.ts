@@ -13,7 +13,7 @@ import { addThreads } from './conversation-thread.ts';
 export async function announceAssignment(deps: WorkerDeps, orgId: string, conversationId: string, agentId: string, eventId: string): Promise<void> {
   const record = await deps.store.conversations.get(orgId, conversationId);
   if (!record?.thread || !record.notification) return;
-  const token = await deps.store.installations.botToken(record.thread.teamId);
+  const token = await deps.store.installations.botToken(record.thread.teamId, record.orgId);
   if (!token) return;
   const mapping = await deps.store.agentMappings.findByAgent(orgId, agentId);
   const key = `assigned:${agentId}:${eventId}`;

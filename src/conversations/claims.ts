@@ -12,20 +12,25 @@ import { alreadyTakenText } from '../slack/format/thread-notices.ts';
 import { freshDirectory } from './notification-delivery.ts';
 import { markAnswered } from './answers.ts';
 import { PlatformApiError } from '../errors/index.ts';
+import { foreignChatNotice } from '../slack/format/notices.ts';
+import { agentOf, chatInThread, tenantToken, type SlackTenant } from './slack-tenant.ts';
 
 /** A click on Join (the payload parsed by the interaction processor). */
-export async function handleClaimClick(deps: WorkerDeps, p: BlockActionsPayload): Promise<void> {
-  const teamId = p.team.id;
+export async function handleClaimClick(deps: WorkerDeps, tenant: SlackTenant, p: BlockActionsPayload): Promise<void> {
   const slackUserId = p.user.id;
   const channel = p.container.channel_id;
   const threadTs = p.container.thread_ts ?? p.container.message_ts;
-  const found = await deps.store.conversations.findByThread({ teamId, channelId: channel, threadTs });
-  if (!found) return;
-  const token = await deps.store.installations.botToken(teamId);
+  const found = await chatInThread(deps, tenant, { channelId: channel, threadTs });
+  if (found.kind === 'none') return;
+  const token = await tenantToken(deps, tenant);
   if (!token) return;
   const tell = (text: string) => deps.slack.postEphemeral(token, { channel, user: slackUserId, text });
-  const mapping = await deps.store.agentMappings.findBySlackUser(teamId, slackUserId);
-  if (!mapping || mapping.orgId !== found.orgId) {
+  if (found.kind === 'foreign') {
+    await tell(foreignChatNotice('You cannot take this chat'));
+    return;
+  }
+  const mapping = await agentOf(deps, tenant, slackUserId);
+  if (!mapping) {
     await tell(unmappedUserNotice('You cannot take this chat'));
     return;
   }

@@ -90,7 +90,7 @@ export async function syncConversationThread(deps: WorkerDeps, orgId: string, co
       if (!opened) return read;
       record = opened;
     }
-    const token = await deps.store.installations.botToken(record.thread!.teamId);
+    const token = await deps.store.installations.botToken(record.thread!.teamId, record.orgId);
     if (!token) {
       await undeliverable(deps, record, undeliverableReasons.notConnected());
       return read;

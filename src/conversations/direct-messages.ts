@@ -9,11 +9,11 @@ import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
 import { threadOpenableBy } from './chat-threads.ts';
 import { postWhenBudgetAllows } from '../slack/paced-slack-api.ts';
 import { ClaimBusyError } from '../errors/index.ts';
+import { agentOf, tenantToken, type SlackTenant } from './slack-tenant.ts';
 
 const LISTED = 10;
 
 export interface DirectMessage {
-  teamId: string;
   channel: string;
   ts: string;
   /** The thread it was written in (one that is no chat's), or null at the top of the DM. */
@@ -21,25 +21,26 @@ export interface DirectMessage {
   user: string;
 }
 
-export async function answerDirectMessage(deps: WorkerDeps, message: DirectMessage): Promise<void> {
-  const token = await deps.store.installations.botToken(message.teamId);
+export async function answerDirectMessage(deps: WorkerDeps, tenant: SlackTenant, message: DirectMessage): Promise<void> {
+  const { teamId } = tenant;
+  const token = await tenantToken(deps, tenant);
   if (!token) return;
-  const claimed = await deps.store.slackRouting.claimDirectAnswer(message.teamId, message.channel, message.ts, deps.now());
+  const claimed = await deps.store.slackRouting.claimDirectAnswer(teamId, message.channel, message.ts, deps.now());
   if (claimed === 'done') return;
   if (claimed === 'busy') throw new ClaimBusyError(`answer to ${message.channel}/${message.ts}`);
   try {
-    const text = await answerFor(deps, message, token);
+    const text = await answerFor(deps, tenant, message, token);
     await postWhenBudgetAllows(deps.slack, token, { channel: message.channel, text, ...(message.threadTs ? { threadTs: message.threadTs } : {}) });
   } catch (error) {
-    await deps.store.slackRouting.releaseDirectAnswer(message.teamId, message.channel, message.ts);
+    await deps.store.slackRouting.releaseDirectAnswer(teamId, message.channel, message.ts);
     throw error;
   }
-  await deps.store.slackRouting.settleDirectAnswer(message.teamId, message.channel, message.ts, deps.now());
-  deps.logger.info({ teamId: message.teamId, slackUser: message.user }, 'answered a message in the app’s DM');
+  await deps.store.slackRouting.settleDirectAnswer(teamId, message.channel, message.ts, deps.now());
+  deps.logger.info({ teamId, slackUser: message.user }, 'answered a message in the app’s DM');
 }
 
-async function answerFor(deps: WorkerDeps, message: DirectMessage, token: string): Promise<string> {
-  const mapping = await deps.store.agentMappings.findBySlackUser(message.teamId, message.user);
+async function answerFor(deps: WorkerDeps, tenant: SlackTenant, message: DirectMessage, token: string): Promise<string> {
+  const mapping = await agentOf(deps, tenant, message.user);
   if (!mapping) return openChatsText({ mapped: false, unmappedNotice: unmappedUserNotice('You cannot answer chats from Slack yet'), chats: [], more: 0 });
   const records = await deps.store.conversations.listOpenForAgent(mapping.orgId, mapping.agentId, LISTED + 1);
   const now = deps.now().getTime();

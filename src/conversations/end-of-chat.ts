@@ -7,7 +7,8 @@ import { qualificationPrompt, isRating } from '../slack/format/qualification-pro
 import { refreshParentMessage } from './parent-message.ts';
 import { postWhenBudgetAllows } from '../slack/paced-slack-api.ts';
 import { postInEveryThread } from './chat-threads.ts';
-import { unmappedUserNotice } from '../slack/format/notices.ts';
+import { foreignChatNotice, unmappedUserNotice } from '../slack/format/notices.ts';
+import { agentOf, chatInThread, tenantToken, type SlackTenant } from './slack-tenant.ts';
 import { ClaimBusyError } from '../errors/index.ts';
 
 export async function endConversation(deps: WorkerDeps, orgId: string, conversationId: string, endedBy: 'visitor' | 'agent' | 'timeout'): Promise<void> {
@@ -18,7 +19,7 @@ export async function endConversation(deps: WorkerDeps, orgId: string, conversat
 
   const record = await deps.store.conversations.get(orgId, conversationId);
   if (!record?.thread) return;
-  const token = await deps.store.installations.botToken(record.thread.teamId);
+  const token = await deps.store.installations.botToken(record.thread.teamId, orgId);
   if (!token) return;
   // The chat's other threads get the prompt too: whoever answered there can rate the lead.
   await postInEveryThread(deps, record, token, 'end-prompt', () => qualificationPrompt({ endedBy, rated: null }), { except: record.thread });
@@ -43,23 +44,26 @@ export async function endConversation(deps: WorkerDeps, orgId: string, conversat
 }
 
 /** A click on one of the rating buttons (the payload parsed by the interaction processor). */
-export async function handleQualificationClick(deps: WorkerDeps, payload: BlockActionsPayload): Promise<void> {
+export async function handleQualificationClick(deps: WorkerDeps, tenant: SlackTenant, payload: BlockActionsPayload): Promise<void> {
   const action = payload.actions.find((a) => a.action_id.startsWith(QUALIFY_ACTION_ID));
   if (!action || !isRating(action.value)) return;
   const { channel_id: channel, message_ts: promptTs, thread_ts: threadTs } = payload.container;
-  const teamId = payload.team.id;
   const slackUserId = payload.user.id;
-  const log = deps.logger.child({ teamId, channel, slackUserId, rating: action.value });
+  const log = deps.logger.child({ teamId: tenant.teamId, channel, slackUserId, rating: action.value });
 
-  const found = threadTs ? await deps.store.conversations.findByThread({ teamId, channelId: channel, threadTs }) : null;
-  if (!found) {
+  const found = threadTs ? await chatInThread(deps, tenant, { channelId: channel, threadTs }) : ({ kind: 'none' } as const);
+  if (found.kind === 'none') {
     log.info('rating click outside a conversation thread; ignored');
     return;
   }
-  const token = await deps.store.installations.botToken(teamId);
+  const token = await tenantToken(deps, tenant);
   if (!token) return;
-  const mapping = await deps.store.agentMappings.findBySlackUser(teamId, slackUserId);
-  if (!mapping || mapping.orgId !== found.orgId) {
+  if (found.kind === 'foreign') {
+    await deps.slack.postEphemeral(token, { channel, user: slackUserId, threadTs, text: foreignChatNotice('Your rating was not saved') });
+    return;
+  }
+  const mapping = await agentOf(deps, tenant, slackUserId);
+  if (!mapping) {
     await deps.slack.postEphemeral(token, { channel, user: slackUserId, threadTs, text: unmappedUserNotice('Your rating was not saved') });
     return;
   }

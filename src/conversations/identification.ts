@@ -11,7 +11,7 @@ export async function noteIdentification(deps: WorkerDeps, after: Conversation, 
   if (!record?.thread) return;
   const line = identificationLine(record.conversation, after);
   if (!line) return;
-  const token = await deps.store.installations.botToken(record.thread.teamId);
+  const token = await deps.store.installations.botToken(record.thread.teamId, record.orgId);
   if (!token) return;
   await postInEveryThread(deps, record, token, `updated:${eventId}`, () => ({ text: line }), { maxWaitMs: 5000 });
 }

@@ -17,7 +17,7 @@ export function parentStatus(record: ConversationRecord, nowMs: number): ParentS
 export async function refreshParentMessage(deps: WorkerDeps, orgId: string, conversationId: string): Promise<void> {
   const record = await deps.store.conversations.get(orgId, conversationId);
   if (!record?.thread || !record.conversation || !record.notification) return;
-  const token = await deps.store.installations.botToken(record.thread.teamId);
+  const token = await deps.store.installations.botToken(record.thread.teamId, record.orgId);
   if (!token) return;
   const status = parentStatus(record, deps.now().getTime());
   for (const thread of threadsOf(record)) {

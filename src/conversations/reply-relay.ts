@@ -13,15 +13,16 @@ import {
   FILES_NOT_SENT_NOTICE,
   INTERNAL_NOTE_REACTION,
   changeNotice,
+  foreignChatNotice,
   unmappedUserNotice,
 } from '../slack/format/notices.ts';
 import { internalNoteText, type SharedFile } from '../routing/slack-message-classifier.ts';
 import { DEFAULT_INTERNAL_NOTE_PREFIX } from '../store/org-settings.repository.ts';
 import { answerDirectMessage } from './direct-messages.ts';
 import { OUTAGE_RETRY_FOR_MS } from '../jobs/job-errors.ts';
+import { agentOf, chatInThread, tenantToken, type SlackTenant } from './slack-tenant.ts';
 
 export interface SlackReply {
-  teamId: string;
   channel: string;
   threadTs: string;
   ts: string;
@@ -33,26 +34,32 @@ export interface SlackReply {
   inDm?: boolean;
 }
 
-export function clientMessageIdFor(reply: Pick<SlackReply, 'teamId' | 'channel' | 'ts'>): string {
+export function clientMessageIdFor(reply: { teamId: string; channel: string; ts: string }): string {
   return `slack-${createHash('sha256').update(`${reply.teamId}/${reply.channel}/${reply.ts}`).digest('hex').slice(0, 32)}`;
 }
 
-export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<void> {
+export async function relayReply(deps: WorkerDeps, tenant: SlackTenant, reply: SlackReply): Promise<void> {
   // The reads that do not depend on each other go out together (each is a store round trip the
   // visitor waits for): the rep's mapping alongside the thread's conversation, then the org's
   // settings, this reply's claim and the earlier replies still on their way.
-  const mappingRead = deps.store.agentMappings.findBySlackUser(reply.teamId, reply.user);
+  const mappingRead = agentOf(deps, tenant, reply.user);
   mappingRead.catch(() => undefined); // awaited below; not unhandled while the thread is looked up
-  const conversation = await deps.store.conversations.findByThread({ teamId: reply.teamId, channelId: reply.channel, threadTs: reply.threadTs });
-  if (!conversation) {
+  const conversation = await chatInThread(deps, tenant, { channelId: reply.channel, threadTs: reply.threadTs });
+  if (conversation.kind === 'foreign') {
+    // Another org's chat (the workspace moved since): nothing reaches it, and the rep is told.
+    await tell(deps, tenant, reply, foreignChatNotice('Your reply was not sent'));
+    deps.logger.info({ teamId: tenant.teamId, slackUser: reply.user }, 'reply in a thread of another Slack connection refused');
+    return;
+  }
+  if (conversation.kind === 'none') {
     // In a channel, a thread that is not a chat's: reps may talk anywhere. In the app's DM,
     // nobody else is listening, so the app answers.
-    if (reply.inDm) await answerDirectMessage(deps, { teamId: reply.teamId, channel: reply.channel, ts: reply.ts, threadTs: reply.threadTs, user: reply.user });
+    if (reply.inDm) await answerDirectMessage(deps, tenant, { channel: reply.channel, ts: reply.ts, threadTs: reply.threadTs, user: reply.user });
     return;
   }
   const { orgId, conversationId } = conversation;
   const log = deps.logger.child({ orgId, conversationId, slackUser: reply.user, ts: reply.ts });
-  const clientMessageId = clientMessageIdFor(reply);
+  const clientMessageId = clientMessageIdFor({ teamId: tenant.teamId, ...reply });
   const mapping = await mappingRead;
   // An earlier reply still on its way (the platform down, a retry waiting) goes first. One older
   // than an outage is waited out for is not waited for. Read next to this reply's own claim, which
@@ -62,7 +69,7 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
   const [settings, claimed, earlier] = await Promise.all([
     deps.store.orgSettings.get(orgId),
     deps.store.relayedReplies.claim(
-      { clientMessageId, orgId, conversationId, teamId: reply.teamId, channelId: reply.channel, threadTs: reply.threadTs, slackTs: reply.ts, slackUserId: reply.user, agentId: mapping?.agentId ?? null },
+      { clientMessageId, orgId, conversationId, teamId: tenant.teamId, channelId: reply.channel, threadTs: reply.threadTs, slackTs: reply.ts, slackUserId: reply.user, agentId: mapping?.agentId ?? null },
       deps.now(),
     ),
     deps.store.relayedReplies.earlierSending(orgId, conversationId, reply.ts, notBefore),
@@ -71,29 +78,29 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
 
   const note = internalNoteText(reply.text, settings?.internalNotePrefix ?? DEFAULT_INTERNAL_NOTE_PREFIX);
   // Notes go into the transcript under the rep's name: like replies, they need a mapped rep.
-  if (!mapping || mapping.orgId !== orgId) {
+  if (!mapping) {
     const what = note !== null ? 'Your internal note was not kept' : 'Your reply was not sent';
-    await refuse(deps, reply, clientMessageId, 'unmapped_slack_user', unmappedUserNotice(what));
+    await refuse(deps, tenant, reply, clientMessageId, 'unmapped_slack_user', unmappedUserNotice(what));
     log.info({ note: note !== null }, 'message from an unmapped Slack user refused');
     return;
   }
   if (note !== null) {
-    await keepInternal(deps, reply, clientMessageId, note, orgId, conversationId);
+    await keepInternal(deps, tenant, reply, clientMessageId, note, conversationId);
     log.info('internal note kept in Slack');
     return;
   }
   if (settings?.bridgeMode === 'alerts-only') {
-    await refuse(deps, reply, clientMessageId, 'alerts_only', ALERTS_ONLY_NOTICE);
+    await refuse(deps, tenant, reply, clientMessageId, 'alerts_only', ALERTS_ONLY_NOTICE);
     return;
   }
-  const token = await deps.store.installations.botToken(reply.teamId);
-  const names = token ? await slackUserNames(deps, reply.teamId, token, mentionedUserIds(reply.text)) : new Map<string, string>();
+  const token = await tenantToken(deps, tenant);
+  const names = token ? await slackUserNames(deps, tenant.teamId, token, mentionedUserIds(reply.text)) : new Map<string, string>();
   const forwarded = reply.files.filter((f) => f.publicUrl);
   const kept = reply.files.length - forwarded.length;
   const written = slackMarkupToPlainText(reply.text, (id) => names.get(id)).trim();
   const text = written || forwarded.map((f) => f.name).join(', ');
   if (text === '') {
-    await refuse(deps, reply, clientMessageId, 'files_only', kept > 0 ? FILES_NOT_SENT_NOTICE : 'Your reply was not sent: it was empty.');
+    await refuse(deps, tenant, reply, clientMessageId, 'files_only', kept > 0 ? FILES_NOT_SENT_NOTICE : 'Your reply was not sent: it was empty.');
     return;
   }
   // In the order they were written.
@@ -110,7 +117,7 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
     });
     await deps.store.relayedReplies.markSent(clientMessageId, message.id, deps.now());
     log.info({ messageId: message.id, seq: message.seq, files: forwarded.length }, 'reply relayed to the visitor');
-    if (kept > 0) await tell(deps, reply, FILES_NOT_SENT_NOTICE);
+    if (kept > 0) await tell(deps, tenant, reply, FILES_NOT_SENT_NOTICE);
     await markAnswered(deps, orgId, conversationId, {
       agentId: mapping.agentId,
       name: message.author.name,
@@ -119,7 +126,7 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
     });
   } catch (error) {
     if (error instanceof PlatformApiError && error.status === 409 && error.code === 'conversation_ended') {
-      await refuse(deps, reply, clientMessageId, 'conversation_ended', ENDED_CONVERSATION_NOTICE);
+      await refuse(deps, tenant, reply, clientMessageId, 'conversation_ended', ENDED_CONVERSATION_NOTICE);
       return;
     }
     // Refused for good: recorded as such, so the chat's later replies do not wait for it.
@@ -129,14 +136,16 @@ export async function relayReply(deps: WorkerDeps, reply: SlackReply): Promise<v
 }
 
 /** A reply edited or deleted in Slack after it reached the visitor: tell the rep the visitor still sees the original. */
-export async function noticeChange(deps: WorkerDeps, change: Omit<SlackReply, 'text' | 'files'> & { kind: 'edited' | 'deleted' }): Promise<void> {
-  const relayed = await deps.store.relayedReplies.find(clientMessageIdFor(change));
-  if (relayed?.state !== 'sent') return;
-  await tell(deps, change, changeNotice(change.kind));
+export async function noticeChange(deps: WorkerDeps, tenant: SlackTenant, change: Omit<SlackReply, 'text' | 'files'> & { kind: 'edited' | 'deleted' }): Promise<void> {
+  const relayed = await deps.store.relayedReplies.find(clientMessageIdFor({ teamId: tenant.teamId, ...change }));
+  // A reply relayed for another org (the workspace moved since) is that org's: not a word of it here.
+  if (relayed?.state !== 'sent' || relayed.orgId !== tenant.orgId) return;
+  await tell(deps, tenant, change, changeNotice(change.kind));
 }
 
-async function keepInternal(deps: WorkerDeps, reply: SlackReply, clientMessageId: string, note: string, orgId: string, conversationId: string): Promise<void> {
-  const token = await deps.store.installations.botToken(reply.teamId);
+async function keepInternal(deps: WorkerDeps, tenant: SlackTenant, reply: SlackReply, clientMessageId: string, note: string, conversationId: string): Promise<void> {
+  const { orgId } = tenant;
+  const token = await tenantToken(deps, tenant);
   if (token) await deps.slack.addReaction(token, { channel: reply.channel, ts: reply.ts, name: INTERNAL_NOTE_REACTION });
   await deps.store.relayedReplies.markInternal(clientMessageId, note, deps.now());
   // A note written after the end changes the transcript the platform already has.
@@ -144,13 +153,13 @@ async function keepInternal(deps: WorkerDeps, reply: SlackReply, clientMessageId
   if (record?.status === 'ended') await deps.producer.pushTranscript({ orgId, conversationId });
 }
 
-async function tell(deps: WorkerDeps, where: Pick<SlackReply, 'teamId' | 'channel' | 'threadTs' | 'user'>, notice: string): Promise<void> {
-  const token = await deps.store.installations.botToken(where.teamId);
+async function tell(deps: WorkerDeps, tenant: SlackTenant, where: Pick<SlackReply, 'channel' | 'threadTs' | 'user'>, notice: string): Promise<void> {
+  const token = await tenantToken(deps, tenant);
   if (token) await deps.slack.postEphemeral(token, { channel: where.channel, user: where.user, text: notice, threadTs: where.threadTs });
 }
 
-async function refuse(deps: WorkerDeps, reply: SlackReply, clientMessageId: string, refusal: string, notice: string): Promise<void> {
+async function refuse(deps: WorkerDeps, tenant: SlackTenant, reply: SlackReply, clientMessageId: string, refusal: string, notice: string): Promise<void> {
   // Tell the rep before recording the refusal: a retry after a failed notice tries again.
-  await tell(deps, reply, notice);
+  await tell(deps, tenant, reply, notice);
   await deps.store.relayedReplies.markRefused(clientMessageId, refusal, deps.now());
 }

@@ -13,7 +13,7 @@ import { meetingBookedText } from '../slack/format/thread-notices.ts';
 async function postOnce(deps: WorkerDeps, orgId: string, conversationId: string, key: string, text: string): Promise<boolean> {
   const record = await deps.store.conversations.get(orgId, conversationId);
   if (!record?.thread) return false;
-  const token = await deps.store.installations.botToken(record.thread.teamId);
+  const token = await deps.store.installations.botToken(record.thread.teamId, record.orgId);
   if (!token) return false;
   await postInEveryThread(deps, record, token, key, () => ({ text }));
   return true;

@@ -13,7 +13,8 @@ import {
   type ShortcutContext,
 } from '../slack/format/shortcut-views.ts';
 import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
-import { unmappedUserNotice } from '../slack/format/notices.ts';
+import { foreignChatNotice, unmappedUserNotice } from '../slack/format/notices.ts';
+import { agentOf, chatInThread, tenantToken, type SlackTenant } from './slack-tenant.ts';
 import { formRequestedText, meetingOfferedText, shortcutRefusal } from '../slack/format/thread-notices.ts';
 import { SlackApiError, PlatformApiError } from '../errors/index.ts';
 import { type FormField } from '../platform/platform-api.ts';
@@ -42,8 +43,8 @@ async function calendarsOf(deps: WorkerDeps, orgId: string): Promise<Array<{ age
 }
 
 /** A shortcut used on a message (the payload parsed by the interaction processor). */
-export async function handleMessageShortcut(deps: WorkerDeps, p: MessageActionPayload): Promise<void> {
-  const teamId = p.team.id;
+export async function handleMessageShortcut(deps: WorkerDeps, tenant: SlackTenant, p: MessageActionPayload): Promise<void> {
+  const { teamId } = tenant;
   const slackUserId = p.user.id;
   const channelId = p.channel.id;
   const threadTs = p.message.thread_ts ?? p.message.ts;
@@ -52,9 +53,9 @@ export async function handleMessageShortcut(deps: WorkerDeps, p: MessageActionPa
   const startedAt = Date.now();
   const isBooking = p.callback_id === BOOK_MEETING_SHORTCUT;
   const [token, mapping, found] = await Promise.all([
-    deps.store.installations.botToken(teamId),
-    deps.store.agentMappings.findBySlackUser(teamId, slackUserId),
-    deps.store.conversations.findByThread({ teamId, channelId, threadTs }),
+    tenantToken(deps, tenant),
+    agentOf(deps, tenant, slackUserId),
+    chatInThread(deps, tenant, { channelId, threadTs }),
   ]);
   if (!token) return;
   const explain = async (text: string) => {
@@ -66,11 +67,15 @@ export async function handleMessageShortcut(deps: WorkerDeps, p: MessageActionPa
       log.info({ code: error.code }, 'could not explain the refused shortcut');
     }
   };
-  if (!found) {
+  if (found.kind === 'none') {
     await explain(shortcutRefusal(p.callback_id, 'not-in-chat'));
     return;
   }
-  if (!mapping || mapping.orgId !== found.orgId) {
+  if (found.kind === 'foreign') {
+    await explain(foreignChatNotice('Nothing was opened'));
+    return;
+  }
+  if (!mapping) {
     await explain(shortcutRefusal(p.callback_id, 'unmapped'));
     return;
   }
@@ -109,18 +114,25 @@ export async function handleMessageShortcut(deps: WorkerDeps, p: MessageActionPa
 }
 
 /** A shortcut's modal submitted (the payload parsed by the interaction processor). */
-export async function handleViewSubmission(deps: WorkerDeps, p: ViewSubmissionPayload): Promise<void> {
+export async function handleViewSubmission(deps: WorkerDeps, tenant: SlackTenant, p: ViewSubmissionPayload): Promise<void> {
   const context = readShortcutContext(p.view.private_metadata);
   if (!context) return;
-  const teamId = p.team.id;
+  const { teamId } = tenant;
   const slackUserId = p.user.id;
-  const log = deps.logger.child({ teamId, slackUserId, view: p.view.callback_id, conversationId: context.conversationId });
-  const token = await deps.store.installations.botToken(teamId);
+  const log = deps.logger.child({ teamId, slackUserId, view: p.view.callback_id });
+  const token = await tenantToken(deps, tenant);
   if (!token) return;
   const tell = (text: string) => deps.slack.postEphemeral(token, { channel: context.channelId, user: slackUserId, threadTs: context.threadTs, text });
+  // The modal names its chat (private_metadata, written when it opened). The workspace may have
+  // moved to another org while it was open: a chat of another org is not this tenant's to act on.
+  if (context.orgId !== tenant.orgId) {
+    await tell(foreignChatNotice('Nothing was sent to the visitor'));
+    log.info('modal of a chat of another Slack connection submitted; refused');
+    return;
+  }
   // Checked again: the mapping or the chat may have changed while the modal was open.
-  const mapping = await deps.store.agentMappings.findBySlackUser(teamId, slackUserId);
-  if (!mapping || mapping.orgId !== context.orgId) {
+  const mapping = await agentOf(deps, tenant, slackUserId);
+  if (!mapping) {
     await tell(unmappedUserNotice('Nothing was sent to the visitor'));
     return;
   }
@@ -161,5 +173,5 @@ export async function handleViewSubmission(deps: WorkerDeps, p: ViewSubmissionPa
     }
     throw error;
   }
-  log.info('shortcut submitted');
+  log.info({ conversationId: context.conversationId }, 'shortcut submitted');
 }

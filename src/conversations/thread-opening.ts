@@ -24,7 +24,7 @@ export async function openThread(deps: WorkerDeps, record: ConversationRecord, s
   facts.catch(() => undefined);
   settings.catch(() => undefined);
   const [installation, claimed] = await Promise.all([deps.store.installations.findByOrg(orgId), deps.store.conversations.claimedThread(orgId, conversationId)]);
-  const token = installation ? await deps.store.installations.botToken(installation.teamId) : null;
+  const token = installation ? await deps.store.installations.botToken(installation.teamId, orgId) : null;
   if (!installation || !token) {
     await undeliverable(deps, record, undeliverableReasons.notConnected());
     return null;

@@ -69,7 +69,7 @@ export async function applyDirectoryEvent(deps: WorkerDeps, teamId: string, botU
       await recordDirectoryChange(deps, teamId, { op: 'patch', kind: 'channels', id: channelId, fields: { isMember: true } });
       return;
     }
-    const token = await deps.store.installations.botToken(teamId);
+    const token = await deps.store.installations.botToken(teamId, null);
     if (!token) return;
     const fetched = await callWithinBudget(deps.callBudget, teamId, 'conversations.info', { maxWaitMs: 10_000 }, () => deps.slack.channelInfo(token, channelId));
     if (!fetched.ok) throw new SlackBudgetExhaustedError('conversations.info', fetched.retryAfterMs);

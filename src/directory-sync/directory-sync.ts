@@ -56,7 +56,7 @@ export async function syncDirectoryKind(deps: WorkerDeps, teamId: string, kind: 
     const repo = deps.store.slackDirectory;
     let state = await repo.syncState(teamId, kind);
     if (!state.runId && state.lastCompletedAt && state.lastCompletedAt.getTime() >= requestedAt) return; // done since asked
-    const found = await deps.store.installations.botToken(teamId);
+    const found = await deps.store.installations.botToken(teamId, null);
     if (!found) return;
     const token: string = found;
 

@@ -29,7 +29,7 @@ export interface ChannelJoiner {
 export function createChannelJoiner(deps: ChannelJoinDeps): ChannelJoiner {
   return {
     async join(teamId, channelId) {
-      const token = await deps.installations.botToken(teamId);
+      const token = await deps.installations.botToken(teamId, null); // the workspace's upkeep, for whichever org it serves
       if (!token) throw new SlackApiError('conversations.join', 'not_authed', false);
       const joined = await callWithinBudget(deps.callBudget, teamId, 'conversations.join', { maxWaitMs: deps.maxBudgetWaitMs }, () => deps.slack.joinChannel(token, channelId));
       if (!joined.ok) throw new DirectoryRateLimitedError('conversations.join', joined.retryAfterMs);

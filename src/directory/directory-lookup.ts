@@ -98,7 +98,7 @@ export function createDirectoryLookup(deps: DirectoryLookupDeps): DirectoryLooku
 
   /** One Slack call by id, inside the shared budget; null when Slack does not know the id. */
   async function fromSlack<T>(teamId: string, method: 'conversations.info' | 'users.info', call: (token: string) => Promise<T>): Promise<T | null> {
-    const token = await deps.installations.botToken(teamId);
+    const token = await deps.installations.botToken(teamId, null); // the workspace's directory is no org's data
     if (!token) return null;
     try {
       const fetched = await callWithinBudget(deps.callBudget, teamId, method, { maxWaitMs: deps.maxBudgetWaitMs }, () => call(token));

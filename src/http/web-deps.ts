@@ -99,7 +99,7 @@ export function composeWeb(parts: WebParts): ComposedWeb {
             sessions: createAdminSessions(kv, now),
             changes: store.adminChanges,
             // Renewed first when it rotates, so that Slack revokes the token it would accept.
-            botToken: (teamId: string) => installations.botToken(teamId),
+            botToken: (teamId: string, orgId: string) => installations.botToken(teamId, orgId),
             revoker: slackTokenRevoker(parts.slack.apiUrl),
             directory, channelJoiner, orgSettings: store.orgSettings, agentMappings: store.agentMappings, slackRouting: store.slackRouting,
             platform: createPlatformApi({ baseUrl: parts.platform.apiUrl, token: parts.platform.token }),

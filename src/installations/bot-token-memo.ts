@@ -83,8 +83,9 @@ export function memoizedTokens(installations: InstallationsRepository, versions:
   return {
     ...installations,
     tokens,
-    async botToken(teamId) {
-      return (await tokens(teamId))?.botToken ?? null;
+    async botToken(teamId, orgId) {
+      const found = await tokens(teamId);
+      return found && (orgId === null || found.orgId === orgId) ? found.botToken : null;
     },
   };
 }

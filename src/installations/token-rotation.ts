@@ -70,9 +70,10 @@ export function rotatingInstallations(installations: InstallationsRepository, de
 
   return {
     ...installations,
-    async botToken(teamId) {
+    async botToken(teamId, orgId) {
       const tokens = await installations.tokens(teamId);
-      if (!tokens) return null;
+      // Installed for another org now: this org's work gets no token of that workspace.
+      if (!tokens || (orgId !== null && tokens.orgId !== orgId)) return null;
       if (tokens.refreshToken && expiresSoon(tokens.expiresAt)) {
         const renewed = await renew(teamId, tokens.botToken);
         return renewed ? remember(teamId, renewed) : null;

@@ -2,6 +2,7 @@
 // the TokenCipher before they are written and opened only when a caller asks for the token.
 import type { Db } from 'mongodb';
 import type { TokenCipher } from '../crypto/token-cipher.ts';
+import { retireMappingsOutside } from './agent-mappings.repository.ts';
 
 export interface Installation {
   teamId: string;
@@ -34,6 +35,8 @@ export interface SaveInstallationInput extends Omit<Installation, 'status' | 'in
 }
 
 export interface InstallationTokens {
+  /** The org the workspace is installed for: a token is handed out for that org's work only. */
+  orgId: string;
   botToken: string;
   /** Set only when the app has token rotation turned on. */
   refreshToken: string | null;
@@ -52,12 +55,17 @@ export interface InstallationsRepository {
    * alone, so a late event cannot undo a reconnect.
    */
   markDisconnected(teamId: string, reason: string, now: Date, happenedAt?: Date): Promise<void>;
-  /** The decrypted bot token of an active installation, or null when there is none. */
-  botToken(teamId: string): Promise<string | null>;
+  /**
+   * The decrypted bot token of the workspace's active installation, only when it is installed for
+   * `orgId` (so an org's work can never post into a workspace that has moved to another org); null
+   * otherwise. `null` for `orgId` is for the workspace's own upkeep (its directory), which is no
+   * org's data.
+   */
+  botToken(teamId: string, orgId: string | null): Promise<string | null>;
   /** The tokens of an active installation (decrypted): for rotating the bot token. */
   tokens(teamId: string): Promise<InstallationTokens | null>;
   /** Stores a rotated bot token (and the refresh token Slack returned with it). */
-  saveRotatedTokens(teamId: string, tokens: InstallationTokens & { expiresAt: Date }, now: Date): Promise<void>;
+  saveRotatedTokens(teamId: string, tokens: Omit<InstallationTokens, 'orgId'> & { expiresAt: Date }, now: Date): Promise<void>;
   /** Workspaces with an active installation (for periodic work such as directory resyncs). */
   activeTeamIds(): Promise<string[]>;
 }
@@ -118,6 +126,8 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
         }
         throw error;
       }
+      // The workspace now serves this org alone: the mappings that tied it (or the org) elsewhere are retired.
+      await retireMappingsOutside(db, input.orgId, teamId, now);
       return { ok: true };
     },
     async findByTeam(teamId) {
@@ -132,14 +142,15 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
       const notReconnectedSince = happenedAt ? { $or: [{ connectedAt: { $exists: false } }, { connectedAt: { $lte: happenedAt } }] } : {};
       await collection.updateOne({ _id: teamId, ...notReconnectedSince }, { $set: { status: 'disconnected', disconnectReason: reason, updatedAt: now } });
     },
-    async botToken(teamId) {
-      const doc = await collection.findOne({ _id: teamId, status: 'active' }, { projection: { botTokenSealed: 1 } });
+    async botToken(teamId, orgId) {
+      const doc = await collection.findOne({ _id: teamId, status: 'active', ...(orgId === null ? {} : { orgId }) }, { projection: { botTokenSealed: 1 } });
       return doc ? cipher.decrypt(doc.botTokenSealed) : null;
     },
     async tokens(teamId) {
-      const doc = await collection.findOne({ _id: teamId, status: 'active' }, { projection: { botTokenSealed: 1, refreshTokenSealed: 1, tokenExpiresAt: 1 } });
+      const doc = await collection.findOne({ _id: teamId, status: 'active' }, { projection: { orgId: 1, botTokenSealed: 1, refreshTokenSealed: 1, tokenExpiresAt: 1 } });
       if (!doc) return null;
       return {
+        orgId: doc.orgId,
         botToken: cipher.decrypt(doc.botTokenSealed),
         refreshToken: doc.refreshTokenSealed ? cipher.decrypt(doc.refreshTokenSealed) : null,
         expiresAt: doc.tokenExpiresAt ?? null,

@@ -11,6 +11,7 @@
 // FerretDB leaves out fields whose $setOnInsert value is null when an upsert inserts; MongoDB
 // stores them. Repositories therefore read such fields back with their null default, and query
 // them with `{ field: null }` (which matches a missing field on both).
+import { retireStrayMappings } from './agent-mappings.repository.ts';
 import { MongoBulkWriteError, MongoClient, MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type UpdateFilter } from 'mongodb';
 
 export interface Mongo {
@@ -28,12 +29,12 @@ export async function connectMongo(url: string, dbName: string, options: { monit
 }
 
 export async function ensureIndexes(db: Db): Promise<void> {
+  await ensureMappingsUnique(db);
   await Promise.all([
     db.collection('installations').createIndex({ orgId: 1 }, { unique: true, name: 'org_unique' }),
     db.collection('slack_directory_pages').createIndex({ teamId: 1, kind: 1, runId: 1, pageNo: 1 }, { name: 'by_run_page' }),
     db.collection('slack_directory_changes').createIndex({ teamId: 1, kind: 1, seq: 1 }, { name: 'by_seq' }),
     db.collection('agent_mappings').createIndex({ orgId: 1, agentId: 1 }, { unique: true, name: 'org_agent_unique' }),
-    db.collection('agent_mappings').createIndex({ teamId: 1, slackUserId: 1 }, { name: 'team_user' }),
     db.collection('conversation_facts').createIndex({ conv: 1 }, { name: 'by_conversation' }),
     db.collection('conversation_facts').createIndex({ field: 1, orgId: 1 }, { name: 'by_field_org' }),
     db.collection('routing_group_channels').createIndex({ orgId: 1, channelId: 1 }, { name: 'by_org_channel' }),
@@ -41,6 +42,20 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('threads').createIndex({ orgId: 1, conversationId: 1 }, { name: 'by_conversation' }),
     db.collection('admin_changes').createIndex({ orgId: 1, section: 1, at: -1 }, { name: 'by_org_section_time' }),
   ]);
+}
+
+/**
+ * Live agent mappings are unique per Slack user of a workspace (agent-mappings.repository.ts). A
+ * database from before that rule may hold mappings the rule retires: they are retired first, once
+ * (while the unique index does not exist yet), and the old non-unique index gives way to it.
+ */
+async function ensureMappingsUnique(db: Db): Promise<void> {
+  const mappings = db.collection('agent_mappings');
+  const existing = await mappings.listIndexes().toArray().catch(() => [] as Document[]); // no collection yet: no index
+  if (existing.some((i) => i['name'] === 'team_user_unique')) return;
+  await retireStrayMappings(db, new Date());
+  if (existing.some((i) => i['name'] === 'team_user')) await mappings.dropIndex('team_user').catch(() => undefined); // another process dropped it first
+  await mappings.createIndex({ teamId: 1, slackUserId: 1 }, { unique: true, name: 'team_user_unique' });
 }
 
 /**

@@ -70,7 +70,7 @@ describe('Disconnect from the settings, then connected again', () => {
   it('revokes the bot token at Slack, stops sending, keeps the settings, records who; reconnecting resumes everything', async () => {
     const before = await newThread(h, 'Olga');
     const settings = await h.store.orgSettings.get(h.orgId);
-    const oldToken = await h.store.installations.botToken(h.teamId);
+    const oldToken = await h.store.installations.botToken(h.teamId, null);
 
     // The org's admin, signed in from the platform's Setup link, clicks Disconnect.
     const launched = await fetch(h.launchLink(), { redirect: 'manual' });
@@ -103,7 +103,7 @@ describe('Disconnect from the settings, then connected again', () => {
     expect(conn.status).toBe('disconnected');
     await connectAgain(h, new URL(conn.installUrl, h.webUrl).toString());
     expect(await h.store.installations.findByTeam(h.teamId)).toMatchObject({ status: 'active', orgId: h.orgId });
-    expect(await h.store.installations.botToken(h.teamId)).not.toBe(oldToken);
+    expect(await h.store.installations.botToken(h.teamId, null)).not.toBe(oldToken);
     expect(((await (await asAdmin('GET', '/changes')).json()) as { lastChanges: { connection: unknown } }).lastChanges.connection).toMatchObject({ action: 'slack.connected', actor: { kind: 'org-admin', userId: h.adminUserId } });
     // What waited is routed now (the app, which left its channels with the revoked token, joins again).
     await waitFor(() => h.store.conversations.get(h.orgId, waiting.id), (r) => Boolean(r?.thread), { what: 'the waiting chat routed after reconnecting' });

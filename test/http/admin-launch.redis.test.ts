@@ -231,7 +231,7 @@ describe('Disconnect and the change history', () => {
     const callback = new URL(slack.approveInstall(String(install.headers.location), { teamId: team.id, userId: installer.id }));
     const back = await t.app.inject({ method: 'GET', url: `${callback.pathname}${callback.search}`, headers: { cookie: `${session}; ${nonce}` } });
     expect(back.statusCode).toBe(303);
-    const botToken = await t.store.installations.botToken(team.id);
+    const botToken = await t.store.installations.botToken(team.id, null);
     await t.store.orgSettings.save({ orgId: 'org_a', channelIdMode: true, globalChannelEnabled: false, globalChannelId: null }, new Date());
 
     const res = await api('DELETE', '/api/orgs/org_a/slack', { cookie: session, origin: ORIGIN });

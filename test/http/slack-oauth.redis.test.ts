@@ -58,7 +58,7 @@ describe('Slack OAuth install', () => {
     const exchange = slack.calls({ method: 'oauth.v2.access' }).at(-1)!;
     const botToken = exchange.response.access_token as string;
     expect(botToken).toMatch(/^xoxb-/);
-    expect(await t.store.installations.botToken(team.id)).toBe(botToken);
+    expect(await t.store.installations.botToken(team.id, null)).toBe(botToken);
 
     const raw = JSON.stringify(await t.mongo.db.collection('installations').findOne({ _id: team.id as never }));
     expect(raw).not.toContain(botToken);
@@ -102,12 +102,12 @@ describe('Slack OAuth install', () => {
     const team = slack.createTeam({ name: 'Again Co' });
     const admin = slack.createUser(team.id, { name: 'admin' });
     expect((await callBack(slack.approveInstall(await beginInstall('org_again'), { teamId: team.id, userId: admin.id }))).status).toBe(303);
-    const firstToken = await t.store.installations.botToken(team.id);
+    const firstToken = await t.store.installations.botToken(team.id, null);
     expect((await callBack(slack.approveInstall(await beginInstall('org_again'), { teamId: team.id, userId: admin.id }))).status).toBe(303);
     expect((await t.store.installations.findByOrg('org_again'))!.teamId).toBe(team.id);
     // The reinstall's token is the one kept (the emulator may or may not issue a new one).
     const latest = slack.calls({ method: 'oauth.v2.access' }).at(-1)!.response.access_token as string;
-    expect(await t.store.installations.botToken(team.id)).toBe(latest);
+    expect(await t.store.installations.botToken(team.id, null)).toBe(latest);
     expect(firstToken).toMatch(/^xoxb-/);
   });
 

@@ -33,24 +33,27 @@ describe('the bot token memo', () => {
     const { web, worker } = processes();
     const before = (await w.store.installations.tokens(w.teamId))!.botToken;
     finds.length = 0;
-    for (let i = 0; i < 5; i++) expect(await worker.botToken(w.teamId)).toBe(before);
+    for (let i = 0; i < 5; i++) expect(await worker.botToken(w.teamId, w.orgId)).toBe(before);
+    expect(finds).toHaveLength(1);
+    // The memo answers for the org the workspace is installed for, never for another org's work.
+    expect(await worker.botToken(w.teamId, 'org-elsewhere')).toBeNull();
     expect(finds).toHaveLength(1);
 
     // A reconnect in the web process stores a new token: the worker's next call has it.
     const { status: _s, installedAt: _i, updatedAt: _u, ...installation } = (await w.store.installations.findByTeam(w.teamId))!;
     const saved = await web.save({ ...installation, botToken: 'xoxb-reconnected', refreshToken: null, tokenExpiresAt: null }, new Date());
     expect(saved.ok).toBe(true);
-    expect(await worker.botToken(w.teamId)).toBe('xoxb-reconnected');
+    expect(await worker.botToken(w.teamId, w.orgId)).toBe('xoxb-reconnected');
 
     // An admin disconnects: no token at all, at once.
     await web.markDisconnected(w.teamId, 'disconnected_by_admin', new Date());
-    expect(await worker.botToken(w.teamId)).toBeNull();
+    expect(await worker.botToken(w.teamId, w.orgId)).toBeNull();
 
     // Connected again: the token is handed out (and memoized) again.
     await web.save({ ...installation, botToken: before, refreshToken: null, tokenExpiresAt: null }, new Date());
     finds.length = 0;
-    expect(await worker.botToken(w.teamId)).toBe(before);
-    expect(await worker.botToken(w.teamId)).toBe(before);
+    expect(await worker.botToken(w.teamId, w.orgId)).toBe(before);
+    expect(await worker.botToken(w.teamId, w.orgId)).toBe(before);
     expect(finds).toHaveLength(1);
   });
 
@@ -58,12 +61,12 @@ describe('the bot token memo', () => {
     const versions = installationVersions(w.redis, w.prefix);
     let clock = Date.now();
     const worker = memoizedTokens(w.store.installations, versions, { ttlMs: 1000, now: () => clock });
-    const token = await worker.botToken(w.teamId);
+    const token = await worker.botToken(w.teamId, w.orgId);
     finds.length = 0;
-    await worker.botToken(w.teamId);
+    await worker.botToken(w.teamId, w.orgId);
     expect(finds).toHaveLength(0);
     clock += 1001;
-    expect(await worker.botToken(w.teamId)).toBe(token);
+    expect(await worker.botToken(w.teamId, w.orgId)).toBe(token);
     expect(finds).toHaveLength(1);
   });
 });

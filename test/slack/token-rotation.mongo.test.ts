@@ -37,7 +37,7 @@ describe('bot token rotation', () => {
     };
     const prefix = uniquePrefix('tokens');
     const processes = Array.from({ length: 5 }, () => rotatingInstallations(t.store.installations, { slack, locks: createLocks(redis, prefix), logger, now: () => new Date() }));
-    const tokens = await Promise.all(processes.map((p) => p.botToken('T1')));
+    const tokens = await Promise.all(processes.map((p) => p.botToken('T1', null)));
     expect(refreshes).toBe(1);
     expect(tokens).toEqual(Array(5).fill('xoxe.xoxb-new-1'));
     expect((await t.store.installations.tokens('T1'))?.expiresAt?.getTime()).toBeGreaterThan(Date.now() + 11 * 3600_000);
@@ -47,7 +47,7 @@ describe('bot token rotation', () => {
     await install('T2', { refreshToken: null, expiresInMs: null });
     const slack = { refreshBotToken: async () => expect.unreachable() as never };
     const installations = rotatingInstallations(t.store.installations, { slack, locks: createLocks(redis, uniquePrefix('tokens')), logger, now: () => new Date() });
-    expect(await installations.botToken('T2')).toBe('xoxe.xoxb-old');
+    expect(await installations.botToken('T2', null)).toBe('xoxe.xoxb-old');
     expect(await installations.renewExpired('xoxe.xoxb-old')).toBe('xoxe.xoxb-old');
   });
 
@@ -56,7 +56,7 @@ describe('bot token rotation', () => {
     await t.store.orgSettings.save({ orgId: 'org-T3', channelIdMode: true, globalChannelEnabled: false, globalChannelId: null }, new Date());
     const slack = { refreshBotToken: async () => Promise.reject(new SlackApiError('oauth.v2.access', 'invalid_refresh_token', false)) };
     const installations = rotatingInstallations(t.store.installations, { slack, locks: createLocks(redis, uniquePrefix('tokens')), logger, now: () => new Date() });
-    expect(await installations.botToken('T3')).toBeNull();
+    expect(await installations.botToken('T3', null)).toBeNull();
     expect(await t.store.installations.findByTeam('T3')).toMatchObject({ status: 'disconnected' });
     expect(await t.store.orgSettings.get('org-T3')).toMatchObject({ channelIdMode: true });
   });

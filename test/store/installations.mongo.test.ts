@@ -20,7 +20,7 @@ describe('installations', () => {
     await t.store.installations.markDisconnected('T1', 'disconnected by an admin', at(3));
     expect(await t.store.installations.save(input('org_1', 'T2'), at(4))).toEqual({ ok: true });
     expect(await t.store.installations.findByOrg('org_1')).toMatchObject({ teamId: 'T2', status: 'active' });
-    expect(await t.store.installations.botToken('T2')).toBe('xoxb-T2');
+    expect(await t.store.installations.botToken('T2', null)).toBe('xoxb-T2');
     expect(await t.store.installations.findByTeam('T1')).toBeNull();
     // The freed workspace may now serve another org.
     expect(await t.store.installations.save(input('org_3', 'T1'), at(5))).toEqual({ ok: true });

@@ -17,7 +17,7 @@ export interface AdminDeps {
   sessions: AdminSessions;
   changes: AdminChangesRepository;
   /** The workspace's bot token (renewed first when it rotates), or null when not connected. */
-  botToken(teamId: string): Promise<string | null>;
+  botToken(teamId: string, orgId: string): Promise<string | null>;
   revoker: SlackTokenRevoker;
   directory: DirectoryLookup;
   channelJoiner: ChannelJoiner;

@@ -44,8 +44,8 @@ export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, a
       async function suggestionFor(agentId: string, email: string) {
         const user = email ? await directory.userByEmail(teamId, email) : null;
         if (!user || mappedSlackUsers.has(user.id)) return null;
-        const taken = await admin.agentMappings.findBySlackUser(teamId, user.id);
-        return taken && !(taken.orgId === orgId && taken.agentId === agentId) ? null : userView(user);
+        const taken = await admin.agentMappings.findBySlackUser(orgId, teamId, user.id);
+        return taken && taken.agentId !== agentId ? null : userView(user);
       }
 
       return {
@@ -78,9 +78,12 @@ export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, a
         if (!user) throw appError('slack_user_unknown', `@${username}`, 'username');
         if (user.deleted) throw appError('slack_user_deactivated', `@${username}`, 'username');
         if (user.isBot) throw appError('slack_user_is_bot', `@${username}`, 'username');
-        const taken = await admin.agentMappings.findBySlackUser(teamId, user.id);
-        if (taken && !(taken.orgId === orgId && taken.agentId === agentId)) throw appError('slack_user_already_mapped', `@${username} is mapped to agent ${taken.agentId}`, 'username');
-        await admin.agentMappings.map({ orgId, agentId, teamId, slackUserId: user.id }, deps.now());
+        // Only this org's mappings are looked at: a workspace's mappings of another org were retired
+        // when it was connected here, and an answer never names another org's agents.
+        const taken = await admin.agentMappings.findBySlackUser(orgId, teamId, user.id);
+        if (taken && taken.agentId !== agentId) throw appError('slack_user_already_mapped', `@${username} is mapped to agent ${taken.agentId}`, 'username');
+        const mapped = await admin.agentMappings.map({ orgId, agentId, teamId, slackUserId: user.id }, deps.now());
+        if (!mapped.ok) throw appError('slack_user_already_mapped', `@${username} was mapped to another agent a moment ago`, 'username');
         await recordChange(deps, admin, request, { orgId, section: 'agents', action: 'agent.mapped', subject: agentId });
         await deps.producer.orgChanged({ orgId, cause: 'settings-changed' });
         return { agentId, mapped: true, slackUser: userView(user) };

@@ -40,7 +40,7 @@ export function registerAdminConnectionRoutes(app: FastifyInstance, deps: HttpDe
         const workspace = { id: installation.teamId, name: installation.teamName };
         // Disconnected already (by Slack's events, or a Disconnect before): nothing to revoke.
         if (installation.status === 'active') {
-          const token = await admin.botToken(installation.teamId);
+          const token = await admin.botToken(installation.teamId, orgId);
           if (token) {
             try {
               const outcome = await admin.revoker.revoke(token);

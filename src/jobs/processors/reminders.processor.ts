@@ -44,7 +44,7 @@ async function processReminder(deps: WorkerDeps, job: ReminderJob): Promise<void
   if (!stillWaiting(record)) return;
   const answerTimeMs = answerTimeOf(await deps.store.orgSettings.get(orgId));
   if (answerTimeMs === null) return;
-  const token = await deps.store.installations.botToken(record.thread!.teamId);
+  const token = await deps.store.installations.botToken(record.thread!.teamId, orgId);
   if (!token) return;
   if (!(await deps.store.conversations.claimReminderStage(orgId, conversationId, stage, deps.now()))) {
     // Sent already, or another job is sending it (or died doing so: its claim lapses, and then this one takes over).
@@ -76,8 +76,11 @@ async function queueReminders(deps: WorkerDeps, record: ConversationRecord, answ
 /** The reminders due in one channel: one in its thread, or one post listing several chats. */
 async function sendChannelReminders(deps: WorkerDeps, job: ChannelRemindersJob, batchId: string): Promise<void> {
   const { teamId, channelId } = job;
-  const due = await deps.reminderBatches.take(teamId, channelId, batchId);
-  const token = await deps.store.installations.botToken(teamId);
+  // Only the chats of the org the workspace is installed for now: a chat of an org it has left
+  // is never named in its channels.
+  const owner = (await deps.store.installations.tokens(teamId))?.orgId ?? null;
+  const due = (await deps.reminderBatches.take(teamId, channelId, batchId)).filter((d) => d.orgId === owner);
+  const token = owner ? await deps.store.installations.botToken(teamId, owner) : null;
   if (!token || due.length === 0) {
     await deps.reminderBatches.finish(batchId);
     return;

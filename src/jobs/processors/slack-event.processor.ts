@@ -1,6 +1,7 @@
 // Processes one Slack Events API event: replies in conversation threads go to the visitor;
 // the app's removal from a workspace ends that connection; channel and user changes update the
-// directory. An event is parsed with its type's schema (src/slack/slack-events.ts) before it is
+// directory. Every event passes the tenant gate first (src/conversations/slack-tenant.ts): it
+// acts for the org of the workspace's active installation only. An event is parsed with its type's schema (src/slack/slack-events.ts) before it is
 // acted on; one that does not parse is dropped for good (slack-payload.ts).
 import type { SlackEventJob } from '../../slack/slack-events.ts';
 import type { WorkerDeps } from '../../conversations/worker-deps.ts';
@@ -11,30 +12,31 @@ import { applyDirectoryEvent } from '../../directory-sync/directory-events.ts';
 import { publishAppHome } from '../../conversations/app-home.ts';
 import { appHomeOpenedSchema, directoryEventSchemas, directoryEventTypes } from '../../slack/slack-events.ts';
 import { readSlackPayload } from './slack-payload.ts';
+import { slackTenantOf } from '../../conversations/slack-tenant.ts';
 
 export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): Promise<void> {
   const log = deps.logger.child({ eventId: job.eventId, teamId: job.teamId, type: job.event.type });
-  const installation = await deps.store.installations.findByTeam(job.teamId);
-  if (!installation || installation.status !== 'active') {
+  const tenant = await slackTenantOf(deps, job.teamId);
+  if (!tenant) {
     log.info('event from a workspace with no active installation; ignored');
     return;
   }
   switch (job.event.type) {
     case 'message': {
-      const verdict = classifySlackMessage(readSlackMessageEvent(job.event), installation.botUserId);
+      const verdict = classifySlackMessage(readSlackMessageEvent(job.event), tenant.botUserId);
       if (verdict.kind === 'ignore') {
         log.debug({ reason: verdict.reason }, 'message ignored');
         return;
       }
-      if (verdict.kind === 'reply') await relayReply(deps, { teamId: job.teamId, ...verdict });
-      else if (verdict.kind === 'direct') await answerDirectMessage(deps, { teamId: job.teamId, channel: verdict.channel, ts: verdict.ts, threadTs: null, user: verdict.user });
-      else await noticeChange(deps, { teamId: job.teamId, ...verdict });
+      if (verdict.kind === 'reply') await relayReply(deps, tenant, verdict);
+      else if (verdict.kind === 'direct') await answerDirectMessage(deps, tenant, { channel: verdict.channel, ts: verdict.ts, threadTs: null, user: verdict.user });
+      else await noticeChange(deps, tenant, verdict);
       return;
     }
     case 'app_home_opened':
       {
         const { tab, user } = readSlackPayload(appHomeOpenedSchema, job.event, { kind: 'event', type: job.event.type, log });
-        if (tab === 'home') await publishAppHome(deps, job.teamId, user);
+        if (tab === 'home') await publishAppHome(deps, tenant, user);
       }
       return;
     case 'app_uninstalled':
@@ -48,7 +50,7 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
       const directorySchema = directoryEventTypes.has(job.event.type) ? directoryEventSchemas[job.event.type] : undefined;
       if (directorySchema) {
         const event = readSlackPayload(directorySchema, job.event, { kind: 'event', type: job.event.type, log });
-        await applyDirectoryEvent(deps, job.teamId, installation.botUserId, event);
+        await applyDirectoryEvent(deps, job.teamId, tenant.botUserId, event);
         return;
       }
       log.debug('event type not handled');

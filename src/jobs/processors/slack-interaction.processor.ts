@@ -3,6 +3,8 @@
 // then parsed with its kind's schema (src/slack/slack-interactions.ts) and handed on parsed. One
 // of Threadbridge's that does not parse is dropped for good (slack-payload.ts); anything else
 // (another app's button, a Home tab link, a modal closed) is not Threadbridge's to handle.
+// Every interaction passes the tenant gate first (src/conversations/slack-tenant.ts): it acts
+// for the org of the workspace's active installation only.
 import type { SlackInteractionJob } from '../../slack/slack-interactions.ts';
 import { blockActionsSchema, messageActionSchema, QUALIFY_ACTION_ID, viewSubmissionSchema } from '../../slack/slack-interactions.ts';
 import type { WorkerDeps } from '../../conversations/worker-deps.ts';
@@ -12,6 +14,7 @@ import { handleClaimClick } from '../../conversations/claims.ts';
 import { CLAIM_ACTION_ID } from '../../slack/format/conversation-messages.ts';
 import { z } from 'zod';
 import { readSlackPayload } from './slack-payload.ts';
+import { slackTenantOf } from '../../conversations/slack-tenant.ts';
 
 // What routing an interaction needs, read leniently: a field of the wrong type from outside is
 // absent (and the interaction not handled), never a crash. Each handler validates the rest.
@@ -26,21 +29,26 @@ export async function processSlackInteraction(deps: WorkerDeps, job: SlackIntera
   const routing = routingSchema.safeParse(payload);
   const { actions = [], callback_id: callbackId, view } = routing.success ? routing.data : {};
   const what = { kind: 'interaction' as const, type: payload.type, log: deps.logger.child({ teamId: job.teamId }) };
+  const tenant = await slackTenantOf(deps, job.teamId);
+  if (!tenant) {
+    what.log.info({ type: payload.type }, 'interaction from a workspace with no active installation; ignored');
+    return;
+  }
   if (payload.type === 'block_actions' && actions.some((a) => a.action_id?.startsWith(QUALIFY_ACTION_ID))) {
-    await handleQualificationClick(deps, readSlackPayload(blockActionsSchema, payload, what));
+    await handleQualificationClick(deps, tenant, readSlackPayload(blockActionsSchema, payload, what));
     return;
   }
   if (payload.type === 'block_actions' && actions.some((a) => a.action_id === CLAIM_ACTION_ID)) {
-    await handleClaimClick(deps, readSlackPayload(blockActionsSchema, payload, what));
+    await handleClaimClick(deps, tenant, readSlackPayload(blockActionsSchema, payload, what));
     return;
   }
   if (payload.type === 'message_action' && callbackId && shortcutCallbackIds.has(callbackId)) {
-    await handleMessageShortcut(deps, readSlackPayload(messageActionSchema, payload, what));
+    await handleMessageShortcut(deps, tenant, readSlackPayload(messageActionSchema, payload, what));
     return;
   }
   const viewCallbackId = view?.callback_id;
   if (payload.type === 'view_submission' && viewCallbackId && shortcutViewIds.has(viewCallbackId)) {
-    await handleViewSubmission(deps, readSlackPayload(viewSubmissionSchema, payload, what));
+    await handleViewSubmission(deps, tenant, readSlackPayload(viewSubmissionSchema, payload, what));
     return;
   }
   deps.logger.debug({ teamId: job.teamId, type: payload.type }, 'interaction not handled');

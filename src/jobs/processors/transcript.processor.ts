@@ -12,7 +12,7 @@ export async function pushTranscript(deps: WorkerDeps, job: TranscriptJob): Prom
   if (!record?.thread) return; // nothing in Slack, so nothing the platform lacks
   // Messages whose webhooks never arrived are fetched first, so the transcript has no holes.
   await repairFromPlatform(deps, orgId, conversationId);
-  const token = await deps.store.installations.botToken(record.thread.teamId);
+  const token = await deps.store.installations.botToken(record.thread.teamId, record.orgId);
   if (!token) return;
   const [stored, notes, directory] = await Promise.all([
     deps.store.threadMessages.list(orgId, conversationId),

@@ -24,3 +24,11 @@ export function changeNotice(kind: 'edited' | 'deleted'): string {
 
 /** Posted in the thread under a reps' internal note, so everyone sees it stayed internal. */
 export const INTERNAL_NOTE_REACTION = 'lock';
+
+/**
+ * A thread, button or form of a chat that belongs to another Slack connection (the workspace was
+ * connected to another org since): nothing reaches that chat, and nothing names whose it is.
+ */
+export function foreignChatNotice(what: string): string {
+  return `${what}: this chat belongs to a Slack connection that is no longer active, so nothing written or clicked here reaches its visitor. New chats arrive in new threads.`;
+}
