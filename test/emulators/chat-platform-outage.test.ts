@@ -18,9 +18,10 @@ const agents = async () => (await fetch(`${emu.url}/orgs/org_1/agents`, { header
 
 describe('the platform down for a while', () => {
   it('answers the outage status to every matching call until forMs has passed', async () => {
-    emu.failNextApiCalls({ method: 'GET', pathPattern: /\/agents$/, status: 503, times: 1, forMs: 250 });
+    // A window wide enough that three local calls fit in it on a loaded machine (250 ms did not, once).
+    emu.failNextApiCalls({ method: 'GET', pathPattern: /\/agents$/, status: 503, times: 1, forMs: 2_000 });
     expect([await agents(), await agents(), await agents()]).toEqual([503, 503, 503]);
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 2_050));
     expect(await agents()).toBe(200);
   });
 
