@@ -3,7 +3,7 @@ export const botScopes = [
   'chat:write', // post notifications and thread messages
   'chat:write.public', // post into public channels without being invited first
   'channels:join', // join a public channel chosen for notifications: Slack sends message events only where the app is a member
-  'chat:write.customize', // show agents' and bots' names and avatars on their messages
+  'chat:write.customize', // each chat message under its author's name (visitors' and bots' marked as such) and agents' avatars
   'channels:history', // receive replies in public channels (message.channels events)
   'groups:history', // receive replies in private channels the app is in (message.groups)
   'im:history', // receive replies in DMs with the app (message.im)

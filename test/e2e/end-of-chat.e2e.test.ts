@@ -35,7 +35,7 @@ describe('end of chat', () => {
     );
     const thread = h.slack.messages(h.channelId).filter((m) => m.thread_ts === threadTs && m.ts !== threadTs);
     expect(thread.map((m) => [m.username ?? null, m.text])).toEqual([
-      ['Quinn', 'Quinn: Do you have an API?'],
+      ['Quinn (visitor)', 'Quinn (visitor): Do you have an API?'],
       ['Bob Agent', 'Bob Agent: Yes, a REST API.'],
       [null, 'Docs are at <https://acme.test/api|acme.test/api>'],
     ]);

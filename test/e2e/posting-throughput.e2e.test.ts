@@ -54,7 +54,7 @@ describe('posting 30 busy conversations into one channel', () => {
 
     threads.forEach((record, i) => {
       expect(linesOf(record!.thread!.threadTs)).toEqual(
-        Array.from({ length: perConversation }, (_, k) => `Visitor ${i}: message ${k + 1} from ${i}`),
+        Array.from({ length: perConversation }, (_, k) => `Visitor ${i} (visitor): message ${k + 1} from ${i}`),
       );
     });
     const posts = h.slack.calls({ method: 'chat.postMessage' });

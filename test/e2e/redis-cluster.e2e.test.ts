@@ -82,7 +82,7 @@ describe('on a three-master Redis Cluster', () => {
     const lines = () =>
       slack.messages(world.channelId).filter((m) => !m.deleted && m.thread_ts === threadTs && m.ts !== threadTs).flatMap((m) => m.text.split('\n'));
     await waitFor(lines, (l) => l.length >= 2, { what: 'both messages in the thread' });
-    expect(lines()).toEqual(['Vera Visitor: Hello from a cluster', 'Vera Visitor: Second message']);
+    expect(lines()).toEqual(['Vera Visitor (visitor): Hello from a cluster', 'Vera Visitor (visitor): Second message']);
 
     await slack.postAsUser({ teamId: world.teamId, channel: world.channelId, user: world.agents.alice.slackUserId, threadTs, text: 'Happy to help' });
     const relayed = await waitFor(

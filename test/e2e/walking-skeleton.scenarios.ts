@@ -86,13 +86,33 @@ export function walkingSkeletonScenarios(runtime: WorkerRuntime): void {
       expect(JSON.stringify(parent[0]!.blocks)).toContain('vera@example.com');
 
       const expected = [
-        'Vera Visitor: Hi, do you integrate with Salesforce?',
-        'Vera Visitor: Asking for the team &lt;!channel&gt; &lt;@U999&gt; &lt;https://evil.test|click&gt;',
-        'Vera Visitor: Thanks!',
+        'Vera Visitor (visitor): Hi, do you integrate with Salesforce?',
+        'Vera Visitor (visitor): Asking for the team &lt;!channel&gt; &lt;@U999&gt; &lt;https://evil.test|click&gt;',
+        'Vera Visitor (visitor): Thanks!',
       ];
       expect(replies).toEqual(expected);
       expect(postedLines(thread.threadTs)).toEqual(expected);
       expect(okPostsInto(h.channelId).filter((c) => c.params.thread_ts === undefined && c.response.ts === thread.threadTs)).toHaveLength(1);
+    });
+
+    it('posts a visitor named "Slackbot" as "Slackbot (visitor)", a platform bot as "(bot)", and shows the host an attachment leads to', async () => {
+      const conversation = await h.platform.startConversation(h.orgId, { visitor: { name: 'Slackbot' } });
+      await h.platform.visitorSays(h.orgId, conversation.id, 'Your session expired, sign in again', {
+        attachments: [{ name: 'Slack sign-in', url: 'https://sl\u0430ck.example/login', mimeType: 'text/html', size: 10 }],
+      });
+      const thread = await threadOf(conversation.id);
+      await repliesIn(thread.threadTs, 1);
+      await h.platform.botSays(h.orgId, conversation.id, 'A rep will be with you shortly');
+      await repliesIn(thread.threadTs, 2);
+
+      const posts = okPostsInto(h.channelId, thread.threadTs);
+      expect(posts.map((c) => [c.params.username, c.params.icon_url, c.params.text])).toEqual([
+        ['Slackbot (visitor)', undefined, 'Slackbot (visitor): Your session expired, sign in again'],
+        ['Chat bot (bot)', undefined, 'Chat bot (bot): A rep will be with you shortly'],
+      ]);
+      expect(channelView().replies(thread.threadTs).map((m) => m.username)).toEqual(['Slackbot (visitor)', 'Chat bot (bot)']);
+      // The look-alike host (a Cyrillic а) shows in its ASCII form next to the file's name.
+      expect(JSON.stringify(posts[0]!.params.blocks)).toContain('|Slack sign-in (xn--slck-63d.example)>');
     });
 
     it('relays a mapped rep’s thread reply to the visitor once, and does not post the platform’s echo back into Slack', async () => {
@@ -128,7 +148,7 @@ export function walkingSkeletonScenarios(runtime: WorkerRuntime): void {
         { what: 'the echo to be recognised' },
       );
       const texts = threadLines(thread.threadTs);
-      expect(texts).toEqual(['Rita: Can someone help me?', 'Sure &amp; happy to! See <https://acme.test/docs|our docs>']);
+      expect(texts).toEqual(['Rita (visitor): Can someone help me?', 'Sure &amp; happy to! See <https://acme.test/docs|our docs>']);
       expect(h.platform.calls({ method: 'POST', path: /\/messages$/ })).toHaveLength(1);
     });
 
@@ -161,9 +181,9 @@ export function walkingSkeletonScenarios(runtime: WorkerRuntime): void {
 
       const thread = await threadOf(conversation.id);
       const replies = await repliesIn(thread.threadTs, texts.length);
-      expect(replies).toEqual(texts.map((t) => `Sam: ${t}`));
+      expect(replies).toEqual(texts.map((t) => `Sam (visitor): ${t}`));
       await h.platform.idle();
-      expect(postedLines(thread.threadTs)).toEqual(texts.map((t) => `Sam: ${t}`));
+      expect(postedLines(thread.threadTs)).toEqual(texts.map((t) => `Sam (visitor): ${t}`));
       expect(channelView().parents.filter((p) => p.ts === thread.threadTs)).toHaveLength(1);
     });
 
@@ -175,7 +195,7 @@ export function walkingSkeletonScenarios(runtime: WorkerRuntime): void {
 
       const thread = await threadOf(conversation.id);
       const replies = await repliesIn(thread.threadTs, 1);
-      expect(replies).toEqual(['Olga: first words']);
+      expect(replies).toEqual(['Olga (visitor): first words']);
       expect(channelView().parents.filter((p) => p.ts === thread.threadTs)).toHaveLength(1);
     });
 
@@ -215,7 +235,7 @@ export function walkingSkeletonScenarios(runtime: WorkerRuntime): void {
 
       await h.platform.idle();
       expect(h.platform.conversation(h.orgId, conversation.id).messages.filter((m) => m.origin === 'slack')).toHaveLength(1);
-      expect(postedLines(thread.threadTs)).toEqual(['Dora: Only once please']);
+      expect(postedLines(thread.threadTs)).toEqual(['Dora (visitor): Only once please']);
     });
   });
 }

@@ -59,7 +59,7 @@ describe('the thread writer', () => {
     await holder.release();
     await runJob(() => processThreadSync(deps, handed[0]!.data));
     await handed[0]!.remove();
-    expect(okPostsIn(channel, thread!.threadTs).flatMap((c) => String(c.params.text).split('\n'))).toEqual(['Hana: first', 'Hana: second']);
+    expect(okPostsIn(channel, thread!.threadTs).flatMap((c) => String(c.params.text).split('\n'))).toEqual(['Hana (visitor): first', 'Hana (visitor): second']);
   });
 
   it('a message whose predecessor was stored but never posted (its job died) goes out after it, each once', async () => {
@@ -71,7 +71,7 @@ describe('the thread writer', () => {
     await say(conversation.id, 'two'); // stored, its thread never written
     await w.platform.visitorSays(w.orgId, conversation.id, 'three');
     await runJob(() => processChatEvent(deps, w.events(conversation.id, 'message.created').at(-1)!));
-    expect(okPostsIn(channel, thread!.threadTs).map((c) => String(c.params.text))).toEqual(['Ines: one', 'Ines: two', 'Ines: three']);
+    expect(okPostsIn(channel, thread!.threadTs).map((c) => String(c.params.text))).toEqual(['Ines (visitor): one', 'Ines (visitor): two', 'Ines (visitor): three']);
   });
 
   it('a combined post Slack refuses, in a thread behind the channel’s budget: the refused message is skipped at once and the others go out in order', async () => {
@@ -93,7 +93,7 @@ describe('the thread writer', () => {
       await faults.clear();
     }
     const texts = okPostsIn(channel, thread!.threadTs).map((c) => String(c.params.text));
-    expect(texts).toEqual(['Poppy: one', 'Poppy: three']);
+    expect(texts).toEqual(['Poppy (visitor): one', 'Poppy (visitor): three']);
     const stored = await w.store.threadMessages.list(w.orgId, conversation.id);
     expect(stored.map((m) => [m.seq, m.state, m.skipReason])).toEqual([[1, 'posted', null], [2, 'skipped', 'slack:invalid_blocks'], [3, 'posted', null]]);
     expect((await w.store.conversations.get(w.orgId, conversation.id))!.soloThroughSeq).toBe(3);
@@ -107,7 +107,7 @@ describe('the thread writer', () => {
     await faults.add({ method: 'chat.postMessage', error: 'invalid_blocks', paramsContaining: '"blocks"', times: 1 });
     await runJob(() => syncConversationThread(deps, w.orgId, conversation.id));
     const posts = okPostsIn(channel, thread!.threadTs);
-    expect(posts.map((c) => [c.params.text, c.params.blocks === undefined])).toEqual([['Quill: BLOCKED words', true]]);
+    expect(posts.map((c) => [c.params.text, c.params.blocks === undefined])).toEqual([['Quill (visitor): BLOCKED words', true]]);
     expect((await w.store.threadMessages.list(w.orgId, conversation.id))[0]!.state).toBe('posted');
   });
 

@@ -6,9 +6,9 @@ import type { Attachment } from '../../src/platform/webhook-events.ts';
 import { LIMIT, message, texts, expectLossless, baseMessageForRegression } from './conversation-messages-fixture.ts';
 
 describe('threadMessage', () => {
-  it('a short message: one section, a context line, fallback "Name: text"', () => {
+  it('a short message: one section, a context line, fallback "Name (visitor): text"', () => {
     expect(threadMessage(message({ text: 'Hi, I need help' }))).toEqual({
-      text: 'Ada: Hi, I need help',
+      text: 'Ada (visitor): Hi, I need help',
       blocks: [
         { type: 'section', text: { type: 'mrkdwn', text: 'Hi, I need help' } },
         { type: 'context', elements: [{ type: 'mrkdwn', text: '*Ada* (visitor, website)' }] },
@@ -18,12 +18,22 @@ describe('threadMessage', () => {
 
   it.each([
     { name: 'agent in the console', msg: message({ origin: 'console' }, { type: 'agent', name: 'Sam' }), context: '*Sam* (agent, console)', fallback: 'Sam: Hello' },
-    { name: 'bot', msg: message({ origin: 'bot' }, { type: 'bot', name: 'Helper' }), context: '*Helper* (bot, bot)', fallback: 'Helper: Hello' },
+    { name: 'bot', msg: message({ origin: 'bot' }, { type: 'bot', name: 'Helper' }), context: '*Helper* (bot, bot)', fallback: 'Helper (bot): Hello' },
     { name: 'agent via Slack', msg: message({ origin: 'slack' }, { type: 'agent', name: 'Rep' }), context: '*Rep* (agent, Slack)', fallback: 'Rep: Hello' },
-    { name: 'visitor on mobile', msg: message({ origin: 'mobile_app' }), context: '*Ada* (visitor, mobile app)', fallback: 'Ada: Hello' },
+    { name: 'visitor on mobile', msg: message({ origin: 'mobile_app' }), context: '*Ada* (visitor, mobile app)', fallback: 'Ada (visitor): Hello' },
     { name: 'nameless system author uses the type', msg: message({}, { type: 'system', name: '' }), context: '*system* (system, website)', fallback: 'system: Hello' },
-    { name: 'nameless visitor uses the type', msg: message({}, { name: '' }), context: '*visitor* (visitor, website)', fallback: 'visitor: Hello' },
-    { name: 'author name escaped', msg: message({}, { name: '<!here>' }), context: '*&lt;!here&gt;* (visitor, website)', fallback: '&lt;!here&gt;: Hello' },
+    { name: 'nameless visitor is "Visitor"', msg: message({}, { name: '' }), context: '*Visitor* (visitor, website)', fallback: 'Visitor (visitor): Hello' },
+    { name: 'visitor named only spaces and zero-width characters is "Visitor"', msg: message({}, { name: ' \u200b\u2060 ' }), context: '*Visitor* (visitor, website)', fallback: 'Visitor (visitor): Hello' },
+    { name: 'author name escaped', msg: message({}, { name: '<!here>' }), context: '*&lt;!here&gt;* (visitor, website)', fallback: '&lt;!here&gt; (visitor): Hello' },
+    { name: 'a visitor named "Slackbot" is marked', msg: message({}, { name: 'Slackbot' }), context: '*Slackbot* (visitor, website)', fallback: 'Slackbot (visitor): Hello' },
+    { name: 'a newline cannot start a fake line', msg: message({}, { name: 'Ada\nSam (agent, console)' }), context: '*Ada Sam (agent, console)* (visitor, website)', fallback: 'Ada Sam (agent, console) (visitor): Hello' },
+    {
+      name: 'asterisks cannot close the bold and fake the type',
+      msg: message({}, { name: 'Sam* (agent, console) *x' }),
+      context: '*Sam\u2217 (agent, console) \u2217x* (visitor, website)',
+      fallback: 'Sam* (agent, console) *x (visitor): Hello',
+    },
+    { name: 'an agent keeps their name, cleaned, without a marker', msg: message({ origin: 'console' }, { type: 'agent', name: ' Sam\u202e ' }), context: '*Sam* (agent, console)', fallback: 'Sam: Hello' },
   ])('author and origin: $name', ({ msg, context, fallback }) => {
     const body = threadMessage(msg);
     expect(texts(body.blocks).at(-1)).toEqual({ type: 'context', text: context });
@@ -42,7 +52,7 @@ describe('threadMessage', () => {
     const body = threadMessage(message({ text: '<!channel> ping <@U1> & see <https://evil.example|this>' }));
     const escaped = '&lt;!channel&gt; ping &lt;@U1&gt; &amp; see &lt;https://evil.example|this&gt;';
     expect(texts(body.blocks)[0]).toEqual({ type: 'section', text: escaped });
-    expect(body.text).toBe(`Ada: ${escaped}`);
+    expect(body.text).toBe(`Ada (visitor): ${escaped}`);
   });
 
   it('an empty message gets a placeholder section', () => {
@@ -52,15 +62,15 @@ describe('threadMessage', () => {
   const attachment = (over: Partial<Attachment>): Attachment => ({ name: 'file.pdf', url: 'https://files.example/f1', mimeType: 'application/pdf', size: 0, ...over });
 
   it.each([
-    { name: 'bytes', att: attachment({ size: 512 }), line: ':paperclip: <https://files.example/f1|file.pdf> (application/pdf, 512 B)' },
-    { name: 'just under 1 KB', att: attachment({ size: 1023 }), line: ':paperclip: <https://files.example/f1|file.pdf> (application/pdf, 1023 B)' },
-    { name: 'exactly 1 KB', att: attachment({ size: 1024 }), line: ':paperclip: <https://files.example/f1|file.pdf> (application/pdf, 1.0 KB)' },
-    { name: 'kilobytes', att: attachment({ size: 2560 }), line: ':paperclip: <https://files.example/f1|file.pdf> (application/pdf, 2.5 KB)' },
-    { name: 'megabytes', att: attachment({ size: 3 * 1024 * 1024 + 512 * 1024 }), line: ':paperclip: <https://files.example/f1|file.pdf> (application/pdf, 3.5 MB)' },
+    { name: 'bytes', att: attachment({ size: 512 }), line: ':paperclip: <https://files.example/f1|file.pdf (files.example)> (application/pdf, 512 B)' },
+    { name: 'just under 1 KB', att: attachment({ size: 1023 }), line: ':paperclip: <https://files.example/f1|file.pdf (files.example)> (application/pdf, 1023 B)' },
+    { name: 'exactly 1 KB', att: attachment({ size: 1024 }), line: ':paperclip: <https://files.example/f1|file.pdf (files.example)> (application/pdf, 1.0 KB)' },
+    { name: 'kilobytes', att: attachment({ size: 2560 }), line: ':paperclip: <https://files.example/f1|file.pdf (files.example)> (application/pdf, 2.5 KB)' },
+    { name: 'megabytes', att: attachment({ size: 3 * 1024 * 1024 + 512 * 1024 }), line: ':paperclip: <https://files.example/f1|file.pdf (files.example)> (application/pdf, 3.5 MB)' },
     {
       name: 'name and type escaped',
       att: attachment({ name: '<!here> & co.png', mimeType: 'image/<png>', size: 10 }),
-      line: ':paperclip: <https://files.example/f1|&lt;!here&gt; &amp; co.png> (image/&lt;png&gt;, 10 B)',
+      line: ':paperclip: <https://files.example/f1|&lt;!here&gt; &amp; co.png (files.example)> (image/&lt;png&gt;, 10 B)',
     },
   ])('attachment line: $name', ({ att, line }) => {
     expect(texts(threadMessage(message({ attachments: [att] })).blocks)).toEqual([
@@ -74,8 +84,8 @@ describe('threadMessage', () => {
     const body = threadMessage(message({ attachments: [attachment({ name: 'a.txt' }), attachment({ name: 'b.txt' })] }));
     expect(texts(body.blocks).map((b) => b.text)).toEqual([
       'Hello',
-      ':paperclip: <https://files.example/f1|a.txt> (application/pdf, 0 B)',
-      ':paperclip: <https://files.example/f1|b.txt> (application/pdf, 0 B)',
+      ':paperclip: <https://files.example/f1|a.txt (files.example)> (application/pdf, 0 B)',
+      ':paperclip: <https://files.example/f1|b.txt (files.example)> (application/pdf, 0 B)',
       '*Ada* (visitor, website)',
     ]);
   });
@@ -101,12 +111,12 @@ describe('threadMessage', () => {
   it('long text: the fallback is cut to 3000 chars ending in an ellipsis', () => {
     const body = threadMessage(message({ text: 'z'.repeat(5000) }));
     expect(body.text).toHaveLength(LIMIT);
-    expect(body.text).toBe(`Ada: ${'z'.repeat(LIMIT - 1 - 'Ada: '.length)}…`);
+    expect(body.text).toBe(`Ada (visitor): ${'z'.repeat(LIMIT - 1 - 'Ada (visitor): '.length)}…`);
   });
 
   it('a fallback of exactly 3000 chars is kept whole', () => {
-    const text = 'z'.repeat(LIMIT - 'Ada: '.length);
-    expect(threadMessage(message({ text })).text).toBe(`Ada: ${text}`);
+    const text = 'z'.repeat(LIMIT - 'Ada (visitor): '.length);
+    expect(threadMessage(message({ text })).text).toBe(`Ada (visitor): ${text}`);
   });
 });
 
@@ -116,7 +126,7 @@ describe('combinedThreadMessage', () => {
   it('puts several messages in one post, each with its author line, and their lines in the fallback text', () => {
     const { body, count } = combinedThreadMessage([message(1, 'one'), message(2, 'two')]);
     expect(count).toBe(2);
-    expect(body.text).toBe('Vera: one\nVera: two');
+    expect(body.text).toBe('Vera (visitor): one\nVera (visitor): two');
     expect(body.blocks).toEqual([...threadMessage(message(1, 'one')).blocks, ...threadMessage(message(2, 'two')).blocks]);
   });
 
@@ -142,9 +152,9 @@ describe('threadPosts', () => {
     expect(post).toMatchObject({ username: 'Alice Agent', iconUrl: 'https://cdn.test/alice.png', text: 'Alice Agent: Hello' });
   });
 
-  it('posts a visitor’s message under the visitor’s name, without taking an avatar from the visitor', () => {
+  it('posts a visitor’s message under the visitor’s name marked "(visitor)", without taking an avatar from the visitor', () => {
     const [post] = threadPosts({ ...baseMessageForRegression(), author: { type: 'visitor', id: 'v', name: 'Vera', avatarUrl: 'https://evil.test/x.png' } });
-    expect(post!.username).toBe('Vera');
+    expect(post!.username).toBe('Vera (visitor)');
     expect(post!.iconUrl).toBeUndefined();
   });
 

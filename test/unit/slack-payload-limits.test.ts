@@ -264,7 +264,7 @@ describe('links (regressions)', () => {
   it('http and https attachment links stay links', () => {
     for (const url of ['http://files.example/a', 'https://files.example/b?x=1']) {
       const [post] = threadPosts({ id: 'm', seq: 1, createdAt: '2026-01-01T00:00:00.000Z', text: 'see', author: { type: 'visitor', id: 'v', name: 'Vera', avatarUrl: null }, origin: 'web', attachments: [{ name: 'a.pdf', url, mimeType: 'application/pdf', size: 1 }], clientMessageId: null });
-      expect(JSON.stringify(post!.blocks[1])).toContain(`<${url}|a.pdf>`);
+      expect(JSON.stringify(post!.blocks[1])).toContain(`<${url}|a.pdf (files.example)>`);
     }
   });
 

@@ -2,7 +2,7 @@
 // open chats with the visitor, the account, how long it has waited, and a link to the thread.
 // Pure: data in, a home view out.
 import type { SlackView, SlackBlock } from '../slack-api.ts';
-import { shown } from './mrkdwn.ts';
+import { shown, shownInBold } from './mrkdwn.ts';
 import { linkTarget } from './slack-limits.ts';
 
 export interface HomeChat {
@@ -38,7 +38,7 @@ export function appHomeView(input: { mapped: { agentName: string } | null; chats
     const waited = chat.answered ? `open for ${chat.waitingMinutes} min` : `:hourglass_flowing_sand: waiting ${chat.waitingMinutes} min`;
     const target = chat.threadLink ? linkTarget(chat.threadLink, 1000) : null;
     const link = target ? ` · <${target}|Open thread>` : '';
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${shown(chat.visitorName, 300)}*${account}\n${waited}${link}` } }, { type: 'divider' });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${shownInBold(chat.visitorName, 300)}*${account}\n${waited}${link}` } }, { type: 'divider' });
   }
   const more = input.moreChats + Math.max(0, input.chats.length - MAX_CHATS);
   if (more > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `And ${more} more.` }] });

@@ -4,7 +4,8 @@ import type { Conversation, Message } from '../../platform/webhook-events.ts';
 import type { SlackBlock } from '../slack-api.ts';
 import { escapeSlackText } from './escape.ts';
 import { SLACK_LIMITS, clip, linkTarget } from './slack-limits.ts';
-import { labelOf, listWithin, mention, shown } from './mrkdwn.ts';
+import { labelOf, listWithin, mention, shown, shownInBold } from './mrkdwn.ts';
+import { authorMarker, authorName, cleanName, postUsername } from './author-names.ts';
 
 // Slack: a section's text is at most 3,000 characters and a message at most 50 blocks.
 const SECTION_LIMIT = SLACK_LIMITS.sectionText;
@@ -33,8 +34,9 @@ export interface SlackMessageBody {
 
 const sourceLabel: Record<Conversation['source'], string> = { web: 'website', mobile_app: 'mobile app' };
 
+/** How a chat's visitor is named in text (cleaned: see author-names.ts): name, else email, else "A visitor". */
 export function visitorDisplayName(conversation: Conversation | null): string {
-  return conversation?.visitor.name?.trim() || conversation?.visitor.email?.trim() || 'A visitor';
+  return cleanName(conversation?.visitor.name ?? '') || cleanName(conversation?.visitor.email ?? '') || 'A visitor';
 }
 
 /** Where the chat stands, shown on the parent message and kept current with chat.update. */
@@ -63,7 +65,7 @@ export function slackTime(iso: string): string {
 }
 
 export function parentMessage(conversation: Conversation, options: ParentOptions): SlackMessageBody {
-  const name = shown(visitorDisplayName(conversation), NAME_LIMIT);
+  const visitor = visitorDisplayName(conversation);
   const facts: string[] = [];
   if (conversation.visitor.email) facts.push(`*Email:* ${shown(conversation.visitor.email, FACT_LIMIT)}`);
   if (conversation.visitor.company) facts.push(`*Company:* ${shown(conversation.visitor.company, FACT_LIMIT)}`);
@@ -76,7 +78,7 @@ export function parentMessage(conversation: Conversation, options: ParentOptions
   const mentions = mentionList.length > MAX_MENTIONS
     ? `${mentionList.slice(0, MAX_MENTIONS).join(' ')} and ${mentionList.length - MAX_MENTIONS} more`
     : mentionList.join(' ');
-  const head = `:speech_balloon: *New chat from ${name}*${mentions ? `\n${mentions}` : ''}`;
+  const head = `:speech_balloon: *New chat from ${shownInBold(visitor, NAME_LIMIT)}*${mentions ? `\n${mentions}` : ''}`;
   const unmappedLabel = '\nAlso in the group, not linked to Slack: ';
   const unmapped = options.unmappedNames?.length
     ? `${unmappedLabel}${listWithin(options.unmappedNames.map((n) => shown(n, 100)), SECTION_LIMIT - head.length - unmappedLabel.length)}`
@@ -95,7 +97,7 @@ export function parentMessage(conversation: Conversation, options: ParentOptions
   } else if (options.status?.kind !== 'ended') {
     blocks.push({ type: 'actions', block_id: 'claim', elements: [{ type: 'button', action_id: CLAIM_ACTION_ID, text: { type: 'plain_text', text: 'Join' }, style: 'primary', value: 'claim' }] });
   }
-  return { text: `New chat from ${name}`, blocks };
+  return { text: `New chat from ${shown(visitor, NAME_LIMIT)}`, blocks };
 }
 
 function statusLine(status: ParentStatus): string {
@@ -114,14 +116,17 @@ const originLabel: Record<Message['origin'], string> = { web: 'website', mobile_
 
 export function threadMessage(message: Message, options: { late?: boolean } = {}): SlackMessageBody {
   const type = shown(labelOf(authorLabel, message.author.type), 40);
-  const name = shown(message.author.name || type, NAME_LIMIT);
+  const name = authorName(message.author);
+  // The author line names the type; the fallback (what notifications show) carries the marker.
+  const marker = authorMarker(message.author);
+  const byline = `${shown(name, NAME_LIMIT)}${marker ? ` (${marker})` : ''}`;
   const body = escapeSlackText(message.text);
   const chunks = splitText(body, SECTION_LIMIT);
   const blocks: SlackBlock[] = chunks.map((chunk) => ({ type: 'section', text: { type: 'mrkdwn', text: chunk } }));
   for (const attachment of message.attachments) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: attachmentLine(attachment) } });
-  const context = `*${name}* (${type}, ${shown(labelOf(originLabel, message.origin), 40)})${options.late ? ' · arrived late' : ''}`;
+  const context = `*${shownInBold(name, NAME_LIMIT)}* (${type}, ${shown(labelOf(originLabel, message.origin), 40)})${options.late ? ' · arrived late' : ''}`;
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
-  const fallback = `${name}: ${body}`;
+  const fallback = `${byline}: ${body}`;
   return { text: clip(fallback, FALLBACK_TEXT_LIMIT), blocks };
 }
 
@@ -135,9 +140,11 @@ const MESSAGE_BLOCK_LIMIT = 50;
  */
 export function threadPosts(message: Message, options: { late?: boolean } = {}): SlackMessageBody[] {
   const single = threadMessage(message, options);
+  // A visitor's avatar is never shown: anyone could upload a rep's photo. Their posts carry the
+  // app's own icon, which no visitor can set. Agents' and bots' avatars are the org's own, set on the platform.
   const avatar = message.author.avatarUrl && message.author.type !== 'visitor' ? linkTarget(message.author.avatarUrl) : null;
   const identity = {
-    username: clip(message.author.name.trim() || labelOf(authorLabel, message.author.type), SLACK_LIMITS.username),
+    username: postUsername(message.author),
     ...(avatar ? { iconUrl: avatar } : {}),
   };
   if (single.blocks.length <= MESSAGE_BLOCK_LIMIT) return [{ ...single, ...identity }];
@@ -200,16 +207,38 @@ function isHighSurrogate(code: number): boolean {
 }
 
 /**
- * One attachment: its name as a link when the URL is http(s) and within Slack's URL limit;
- * otherwise (javascript:, slack:, file:…, or a URL over 3,000 characters) its plain name.
+ * One attachment: "name (host)" as a link when the URL is http(s) and within Slack's URL limit,
+ * so a file called "invoice from your bank" that points at evil.example says so; otherwise
+ * (javascript:, slack:, file:…, or a URL over 3,000 characters) its plain name, not a link.
  */
 function attachmentLine(attachment: Message['attachments'][number]): string {
-  const name = shown(attachment.name.trim() || 'attachment', ATTACHMENT_NAME_LIMIT);
-  const about = ` (${shown(attachment.mimeType, MIME_LIMIT)}, ${formatBytes(attachment.size)})`;
-  const target = linkTarget(attachment.url, SECTION_LIMIT - name.length - about.length - ':paperclip: <|>'.length);
-  return `:paperclip: ${target ? `<${target}|${name}>` : name}${about}`;
+  const name = shown(cleanName(attachment.name) || 'attachment', ATTACHMENT_NAME_LIMIT);
+  const about = ` (${shown(cleanName(attachment.mimeType), MIME_LIMIT)}, ${formatBytes(attachment.size)})`;
+  const host = linkHost(attachment.url);
+  const label = host ? `${name} (${shown(host, HOST_LIMIT)})` : name;
+  const target = host ? linkTarget(attachment.url, SECTION_LIMIT - label.length - about.length - ':paperclip: <|>'.length) : null;
+  return `:paperclip: ${target ? `<${target}|${label}>` : name}${about}`;
 }
 
+// A DNS name is at most 253 characters; a longer host is not shown as a link rather than cut.
+const HOST_LIMIT = 253;
+
+/**
+ * The host an http(s) URL leads to, as the URL standard writes it: an internationalised name in
+ * its ASCII (punycode) form, so a look-alike of a known name shows as the different name it is.
+ * Null for other schemes, no host, or a host too long to show whole.
+ */
+function linkHost(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  const host = parsed.hostname;
+  return host && host.length <= HOST_LIMIT ? host : null;
+}
 
 function formatBytes(size: number): string {
   if (!Number.isFinite(size) || size < 0) return 'size unknown';
@@ -228,7 +257,7 @@ export function identificationLine(before: Conversation | null, after: Conversat
   const v1 = after.visitor;
   if (v1.name !== (v0?.name ?? null) || v1.email !== (v0?.email ?? null) || v1.company !== (v0?.company ?? null)) {
     const details = [v1.email, v1.company].filter(Boolean).map((d) => shown(d!, FACT_LIMIT)).join(', ');
-    if (v1.name || v1.email) parts.push(`Visitor identified: *${shown(visitorDisplayName(after), NAME_LIMIT)}*${details ? ` (${details})` : ''}`);
+    if (v1.name || v1.email) parts.push(`Visitor identified: *${shownInBold(visitorDisplayName(after), NAME_LIMIT)}*${details ? ` (${details})` : ''}`);
   }
   if (after.account && after.account.id !== before?.account?.id) parts.push(`Account matched: *${shown(after.account.name, FACT_LIMIT)}*`);
   if (after.routingGroupId !== (before?.routingGroupId ?? null) && before) parts.push('Routing group changed');

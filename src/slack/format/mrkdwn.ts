@@ -39,3 +39,12 @@ export function labelOf<K extends string>(table: Readonly<Record<K, string>>, ke
 export function mention(slackUserId: string): string {
   return /^[A-Za-z0-9]{1,40}$/.test(slackUserId) ? `<@${slackUserId}>` : shown(slackUserId, 40);
 }
+
+/**
+ * An outside value shown between `*…*` (a name in bold): as `shown`, with its own asterisks
+ * turned into look-alikes (∗) so it cannot close the bold early and pass text after it off as
+ * the line's own ("*Ada* (agent, console) *x* (visitor…)").
+ */
+export function shownInBold(raw: string, limit: number): string {
+  return shown(raw.replace(/\*/g, '\u2217'), limit);
+}

@@ -3,7 +3,7 @@
 // is about in private_metadata, so the submission needs no other state.
 import type { SlackView } from '../slack-api.ts';
 import { FORM_FIELDS, type FormField } from '../../platform/platform-api.ts';
-import { labelOf, listWithin, shown } from './mrkdwn.ts';
+import { labelOf, listWithin, shown, shownInBold } from './mrkdwn.ts';
 import { SLACK_LIMITS, clip } from './slack-limits.ts';
 
 export const BOOK_MEETING_SHORTCUT = 'book_meeting';
@@ -41,7 +41,7 @@ export function bookMeetingModal(input: { context: ShortcutContext; visitorName:
     submit: plain('Offer times'),
     close: plain('Cancel'),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `Offer *${shown(input.visitorName, 300)}* a meeting: they pick a time in the calendar you choose, right in the chat.` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `Offer *${shownInBold(input.visitorName, 300)}* a meeting: they pick a time in the calendar you choose, right in the chat.` } },
       {
         type: 'input', block_id: 'duration', label: plain('Meeting length'),
         element: { type: 'static_select', action_id: 'minutes', options: MEETING_MINUTES.map((m) => option(`${m} minutes`, String(m))), initial_option: option(`${DEFAULT_MEETING_MINUTES} minutes`, String(DEFAULT_MEETING_MINUTES)) },
@@ -68,7 +68,7 @@ export function collectInfoModal(input: { context: ShortcutContext; visitorName:
     submit: plain('Ask the visitor'),
     close: plain('Cancel'),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `Ask *${shown(input.visitorName, 300)}* to fill in a short form in the chat. Their answers appear in this thread.` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `Ask *${shownInBold(input.visitorName, 300)}* to fill in a short form in the chat. Their answers appear in this thread.` } },
       {
         type: 'input', block_id: 'fields', label: plain('What to ask for'),
         element: { type: 'checkboxes', action_id: 'fields', options, ...(initial.length > 0 ? { initial_options: initial } : {}) },
@@ -111,7 +111,7 @@ const ANSWER_LIMIT = 500;
 
 /** The visitor's answers as the thread shows them: as many as fit in one post, the rest counted. */
 export function formAnswersText(visitorName: string, values: Record<string, string>): string {
-  const head = `:memo: *${shown(visitorName, 200)}* filled in the form:`;
+  const head = `:memo: *${shownInBold(visitorName, 200)}* filled in the form:`;
   const entries = Object.entries(values);
   if (entries.length === 0) return `${head}\n_(nothing)_`;
   const lines = entries.map(([k, v]) => `*${shown(labelOf(fieldLabel, k), 100)}:* ${shown(String(v), ANSWER_LIMIT)}`);

@@ -53,7 +53,7 @@ function slackReport(w: FaultWorld, chats: Chat[]) {
     let lastAt = -1;
     for (const text of chat.texts) {
       sent++;
-      const line = `${chat.visitor}: ${text}`;
+      const line = `${chat.visitor} (visitor): ${text}`;
       const count = lines.filter((l) => l === line).length;
       if (count === 0) lost++;
       else if (count === 1) deliveredOnce++;
