@@ -3,11 +3,13 @@
 // unbound form of earlier releases, keeps working and is resealed with the newest key (when it is
 // read, or by the sweep the processes run at start), never over a token rotated meanwhile.
 import { createCipheriv, randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { useTestStore } from '../support/test-store.ts';
 import { createStore, type SaveInstallationInput, type Store } from '../../src/store/index.ts';
 import { createTokenCipher, tokenKeyId } from '../../src/crypto/token-cipher.ts';
-import { openInstallationToken, resealInstallationTokens } from '../../src/store/token-reseal.ts';
+import { logResealReport, openInstallationToken, resealInstallationTokens } from '../../src/store/token-reseal.ts';
+import { createLogger } from '../../src/logger.ts';
 import { SealedTokenError } from '../../src/errors/index.ts';
 
 const t = useTestStore('token_sealing');
@@ -154,7 +156,7 @@ describe('the sweep at start (resealInstallationTokens)', () => {
 
     const cipher = createTokenCipher([NEW, OLD]);
     const report = await resealInstallationTokens(db, cipher);
-    expect(report).toEqual({ keyId: tokenKeyId(NEW), resealed: 4, notOpened: [{ teamId: 'TS5', kind: 'bot', reason: 'not_for_this_workspace' }] });
+    expect(report).toEqual({ keyId: tokenKeyId(NEW), resealed: 4, changedMeanwhile: 0, notOpened: [{ teamId: 'TS5', kind: 'bot', reason: 'not_for_this_workspace' }] });
     expect(JSON.stringify(report)).not.toContain(copied);
 
     for (const teamId of ['TS1', 'TS2', 'TS3', 'TS4']) {
@@ -167,6 +169,23 @@ describe('the sweep at start (resealInstallationTokens)', () => {
     expect(await newOnly.installations.tokens('TS1')).toMatchObject({ botToken: 'xoxb-TS1', refreshToken: 'xoxe-1-TS1' });
     expect(await newOnly.installations.botToken('TS3')).toBe('xoxb-TS3');
 
-    expect(await resealInstallationTokens(db, cipher)).toEqual({ keyId: tokenKeyId(NEW), resealed: 0, notOpened: [{ teamId: 'TS5', kind: 'bot', reason: 'not_for_this_workspace' }] });
+    expect(await resealInstallationTokens(db, cipher)).toEqual({ keyId: tokenKeyId(NEW), resealed: 0, changedMeanwhile: 0, notOpened: [{ teamId: 'TS5', kind: 'bot', reason: 'not_for_this_workspace' }] });
+  });
+
+  it('the start-up line says when every token is sealed with the newest key, and otherwise names workspaces and key ids, never a token or sealed value', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', name: 'test', destination: new Writable({ write: (chunk, _e, done) => void (lines.push(chunk.toString()), done()) }) });
+    const db = t.mongo.db;
+    await db.collection('installations').deleteMany({});
+    await storeWith(NEW).installations.save(input('org_log', 'TLOG'), at(0));
+    logResealReport(logger, await resealInstallationTokens(db, createTokenCipher([NEW, OLD])));
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ level: 30, tokenKeyId: tokenKeyId(NEW), resealed: 0, msg: 'store: every Slack token is sealed with the newest key' });
+
+    await storeWith(OLD).installations.save(input('org_log_old', 'TLOGOLD'), at(0));
+    const sealed = (await sealedOf('TLOGOLD')).botTokenSealed;
+    logResealReport(logger, await resealInstallationTokens(db, createTokenCipher(NEW)));
+    const warning = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+    expect(warning).toMatchObject({ level: 40, notOpenedCount: 1, notOpened: [{ teamId: 'TLOGOLD', kind: 'bot', reason: 'unknown_key' }] });
+    for (const secret of [sealed, 'xoxb-TLOGOLD', 'xoxb-TLOG', OLD.toString('hex'), NEW.toString('hex'), OLD.toString('base64')]) expect(lines.join('')).not.toContain(secret);
   });
 });
