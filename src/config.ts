@@ -24,13 +24,51 @@ const clusterNodes = z.string().transform((value, ctx) => {
 });
 
 // 32 bytes for AES-256-GCM, given as 64 hex chars or base64 so that it survives env files.
-const encryptionKey = z.string().transform((value, ctx) => {
+const decodeKey = (value: string): Buffer | undefined => {
   const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
-  if (bytes.length !== 32) {
-    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
+  return bytes.length === 32 ? bytes : undefined;
+};
+const keyFormat = '32 bytes, as 64 hex characters or base64';
+
+const encryptionKey = z.string().transform((value, ctx) => {
+  const key = decodeKey(value);
+  if (!key) {
+    ctx.addIssue({ code: 'custom', message: `must be ${keyFormat}` });
     return z.NEVER;
   }
-  return bytes;
+  return key;
+});
+
+/** TOKEN_ENCRYPTION_KEYS: newest first. A bad key is named by its place in the list, never echoed. */
+const encryptionKeys = z.string().transform((value, ctx) => {
+  const items = value.split(',').map((k) => k.trim()).filter(Boolean);
+  const keys = items.map(decodeKey);
+  const bad = keys.flatMap((key, i) => (key ? [] : [i + 1]));
+  if (items.length === 0 || bad.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `must be comma-separated keys, newest first, each ${keyFormat}${bad.length ? ` (not one: key ${bad.join(', ')})` : ''}` });
+    return z.NEVER;
+  }
+  const valid = keys as Buffer[];
+  const twice = valid.flatMap((key, i) => { const first = valid.findIndex((k) => k.equals(key)); return first < i ? [`${first + 1} and ${i + 1}`] : []; });
+  if (twice.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `lists one key twice (keys ${twice.join(', ')})` });
+    return z.NEVER;
+  }
+  return valid;
+});
+
+type KeyFields = { TOKEN_ENCRYPTION_KEY?: Buffer | undefined; TOKEN_ENCRYPTION_KEYS?: Buffer[] | undefined };
+// Both may be set while a deployment moves from one to the other; the list decides, so the single
+// key must be in it, or tokens sealed with it would stop opening without a word.
+const singleKeyListed = (c: KeyFields) => !c.TOKEN_ENCRYPTION_KEY || !c.TOKEN_ENCRYPTION_KEYS || c.TOKEN_ENCRYPTION_KEYS.some((k) => k.equals(c.TOKEN_ENCRYPTION_KEY!));
+const singleKeyListedProblem = {
+  message: 'is not in TOKEN_ENCRYPTION_KEYS, which replaces it when both are set: list it there (after the newest key) while tokens are sealed with it, or unset TOKEN_ENCRYPTION_KEY',
+  path: ['TOKEN_ENCRYPTION_KEY'],
+};
+/** One list of keys, newest first, whichever variable gave it (the single key is a one-key list). */
+const withKeyList = <C extends KeyFields>({ TOKEN_ENCRYPTION_KEY: single, TOKEN_ENCRYPTION_KEYS: list, ...rest }: C) => ({
+  ...rest,
+  TOKEN_ENCRYPTION_KEYS: list ?? (single ? [single] : []),
 });
 
 /** What the release phase needs (src/store/release-main.ts): the store and the log level. */
@@ -70,7 +108,9 @@ const shape = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: url,
   ...redisFields,
-  TOKEN_ENCRYPTION_KEY: encryptionKey,
+  // The key that seals Slack tokens, or TOKEN_ENCRYPTION_KEYS: several, newest first, to rotate it.
+  TOKEN_ENCRYPTION_KEY: encryptionKey.optional(),
+  TOKEN_ENCRYPTION_KEYS: encryptionKeys.optional(),
   SLACK_SIGNING_SECRET: z.string().min(1),
   SLACK_CLIENT_ID: z.string().min(1),
   SLACK_CLIENT_SECRET: z.string().min(1),
@@ -110,7 +150,7 @@ const shape = z.object({
   BULL_BOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 });
 
-const schema = shape.refine(notBothRedis, notBothRedisProblem).refine(taggedOnCluster, taggedOnClusterProblem).transform(withPrefixDefault).refine((c) => Boolean(c.BULL_BOARD_USER) === Boolean(c.BULL_BOARD_PASSWORD), {
+const schema = shape.refine(notBothRedis, notBothRedisProblem).refine(taggedOnCluster, taggedOnClusterProblem).refine(singleKeyListed, singleKeyListedProblem).transform(withPrefixDefault).transform(withKeyList).refine((c) => Boolean(c.BULL_BOARD_USER) === Boolean(c.BULL_BOARD_PASSWORD), {
   message: 'BULL_BOARD_USER and BULL_BOARD_PASSWORD must be set together',
   path: ['BULL_BOARD_PASSWORD'],
 }).refine((c) => !c.ADMIN_API_TOKEN || Boolean(c.CHAT_ADMIN_LAUNCH_SECRET), {
@@ -137,12 +177,17 @@ export const configVariables: readonly string[] = Object.keys(shape.shape);
 
 /** Parses the given environment (process.env by default); throws one ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  return parseEnv(schema, env, redisMissing(env));
+  return parseEnv(schema, env, [...redisMissing(env), ...keyMissing(env)]);
 }
 
 /** One of two is required, which the schema's refinements would report only once all else is valid. */
 function redisMissing(env: Record<string, string | undefined>): string[] {
   return !env.REDIS_URL && !env.REDIS_CLUSTER_NODES ? ['REDIS_URL is required but not set'] : [];
+}
+
+/** The same for the token key: the single one is named, as app.json generates it. */
+function keyMissing(env: Record<string, string | undefined>): string[] {
+  return !env.TOKEN_ENCRYPTION_KEY && !env.TOKEN_ENCRYPTION_KEYS ? ['TOKEN_ENCRYPTION_KEY is required but not set'] : [];
 }
 
 export type RedisConfig = z.infer<typeof redisSchema>;

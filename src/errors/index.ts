@@ -23,5 +23,7 @@ export {
 export { PlatformApiError } from './platform-error.ts';
 /** The configuration refused at start. */
 export { ConfigError } from './config-error.ts';
+/** A sealed Slack token that does not open (another workspace's, an unknown key, altered). */
+export { SealedTokenError, type SealedTokenFailure } from './sealed-token-error.ts';
 /** A directory lookup or join out of Slack's per-minute budget. */
 export { DirectoryRateLimitedError } from './directory-error.ts';

@@ -34,7 +34,11 @@ export interface WebParts {
   kvRedis?: RedisClient;
   /** QUEUE_PREFIX: the start of every Redis key. */
   prefix: string;
-  tokenEncryptionKey: Buffer;
+  /**
+   * TOKEN_ENCRYPTION_KEYS, newest first: they open Slack tokens, the newest seals them and also
+   * signs OAuth state and install tickets (a rotation voids those in flight).
+   */
+  tokenEncryptionKeys: readonly Buffer[];
   /** PUBLIC_URL, read per request (a test learns it once the app listens). */
   publicUrl: () => string;
   slack: { apiUrl: string; authorizeUrl: string; clientId: string; clientSecret: string; signingSecret: string; rateWindowMs: number };
@@ -60,7 +64,8 @@ export function composeWeb(parts: WebParts): ComposedWeb {
   const now = () => new Date();
   const queues = createQueues(redis, prefix);
   const producer = createJobProducer(queues);
-  const createdStore = createStore(parts.db, createTokenCipher(parts.tokenEncryptionKey));
+  const createdStore = createStore(parts.db, createTokenCipher(parts.tokenEncryptionKeys));
+  const newestKey = parts.tokenEncryptionKeys[0]!;
   // Every write of an installation tells the workers' token memos (src/installations/bot-token-memo.ts).
   const store = { ...createdStore, installations: withVersionBumps(createdStore.installations, installationVersions(redis, prefix)) };
 
@@ -115,8 +120,8 @@ export function composeWeb(parts: WebParts): ComposedWeb {
     slackClientId: parts.slack.clientId,
     slackAuthorizeUrl: parts.slack.authorizeUrl,
     chatWebhookSecret: parts.platform.webhookSecret,
-    oauthStateKey: deriveKey(parts.tokenEncryptionKey, 'oauth-state'),
-    installTicketKey: deriveKey(parts.tokenEncryptionKey, 'install-ticket'),
+    oauthStateKey: deriveKey(newestKey, 'oauth-state'),
+    installTicketKey: deriveKey(newestKey, 'install-ticket'),
     webhookBodyLimitBytes: parts.webhookBodyLimitBytes,
     enqueueTimeoutMs: 2000,
     ...(parts.bullBoard ? { bullBoard: { queues: Object.values(queues), user: parts.bullBoard.user, password: parts.bullBoard.password } } : {}),

@@ -5,7 +5,8 @@ import { stopOnSignals } from '../shutdown.ts';
 import { ConfigError } from '../errors/index.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { connectMongo, ensureIndexes, migrateLegacyKeys } from '../store/index.ts';
+import { connectMongo, ensureIndexes, migrateLegacyKeys, resealInstallationTokens, logResealReport } from '../store/index.ts';
+import { createTokenCipher } from '../crypto/token-cipher.ts';
 import { buildApp } from './app.ts';
 import { composeWeb } from './web-deps.ts';
 
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   await ensureIndexes(mongo.db);
   const migrated = await migrateLegacyKeys(mongo.db);
   if (migrated.moved > 0) logger.info({ moved: migrated.moved }, 'store: documents moved from the legacy key format');
+  logResealReport(logger, await resealInstallationTokens(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEYS)));
   // Producers fail fast while Redis is away: the sender gets a 503 and delivers again later,
   // instead of a request that hangs past its 3-second patience.
   const redis = createRedisClient(config, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
     db: mongo.db,
     redis,
     prefix: config.QUEUE_PREFIX,
-    tokenEncryptionKey: config.TOKEN_ENCRYPTION_KEY,
+    tokenEncryptionKeys: config.TOKEN_ENCRYPTION_KEYS,
     publicUrl: () => config.PUBLIC_URL,
     slack: {
       apiUrl: config.SLACK_API_URL, authorizeUrl: config.SLACK_AUTHORIZE_URL, clientId: config.SLACK_CLIENT_ID,

@@ -7,7 +7,7 @@ import { ConfigError } from '../errors/index.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { createTokenCipher } from '../crypto/token-cipher.ts';
-import { connectMongo, ensureIndexes, createStore, migrateLegacyKeys } from '../store/index.ts';
+import { connectMongo, ensureIndexes, createStore, migrateLegacyKeys, resealInstallationTokens, logResealReport } from '../store/index.ts';
 import { createSlackApi } from '../slack/slack-api.ts';
 import { createPlatformApi } from '../platform/platform-api.ts';
 import { createQueues, createJobProducer } from './queues.ts';
@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   await ensureIndexes(mongo.db);
   const migrated = await migrateLegacyKeys(mongo.db);
   if (migrated.moved > 0) logger.info({ moved: migrated.moved }, 'store: documents moved from the legacy key format');
+  const cipher = createTokenCipher(config.TOKEN_ENCRYPTION_KEYS);
+  logResealReport(logger, await resealInstallationTokens(mongo.db, cipher));
   // Workers block on Redis and must wait out outages rather than fail commands (BullMQ requires it).
   const redis = createRedisClient(config, { maxRetriesPerRequest: null });
   const connection = redis;
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
 
   const locks = createLocks(redis, config.QUEUE_PREFIX);
   const versions = installationVersions(redis, config.QUEUE_PREFIX);
-  const createdStore = createStore(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEY));
+  const createdStore = createStore(mongo.db, cipher);
   const rawStore = { ...createdStore, installations: withVersionBumps(createdStore.installations, versions) };
   const metrics = createWorkerMetrics();
   const rawSlack = createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET, onCall: metrics.slackCall });

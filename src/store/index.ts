@@ -14,6 +14,7 @@ import { createAdminChangesRepository, type AdminChangesRepository } from './adm
 
 export { connectMongo, ensureIndexes, isStoreUnavailable, type Mongo } from './mongo.ts';
 export { migrateLegacyKeys } from './legacy-keys.migration.ts';
+export { resealInstallationTokens, logResealReport, type ResealReport } from './token-reseal.ts';
 export type * from './installations.repository.ts';
 export type * from './org-settings.repository.ts';
 export type * from './agent-mappings.repository.ts';

@@ -1,7 +1,9 @@
 // Slack installations: one workspace per org and one org per workspace. Tokens are sealed with
-// the TokenCipher before they are written and opened only when a caller asks for the token.
+// the TokenCipher, bound to their workspace, before they are written and opened only when a
+// caller asks for the token (and resealed then if due: token-reseal.ts).
 import type { Db } from 'mongodb';
-import type { TokenCipher } from '../crypto/token-cipher.ts';
+import type { TokenCipher, TokenKind } from '../crypto/token-cipher.ts';
+import { openInstallationToken } from './token-reseal.ts';
 import { retireMappingsOutside } from './agent-mappings.repository.ts';
 
 export interface Installation {
@@ -80,6 +82,8 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
     return { teamId: _id, ...rest };
   }
 
+  const opened = (teamId: string, kind: TokenKind, sealed: string) => openInstallationToken(db, cipher, teamId, kind, sealed);
+
   /** Moves a disconnected installation out of the way (its tokens are revoked already). */
   async function retire(doc: InstallationDocument, now: Date): Promise<void> {
     const { _id, ...rest } = doc;
@@ -110,8 +114,8 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
             $set: {
               ...fields,
               status: 'active',
-              botTokenSealed: cipher.encrypt(botToken),
-              refreshTokenSealed: refreshToken ? cipher.encrypt(refreshToken) : null,
+              botTokenSealed: cipher.seal(botToken, { teamId, kind: 'bot' }),
+              refreshTokenSealed: refreshToken ? cipher.seal(refreshToken, { teamId, kind: 'refresh' }) : null,
               connectedAt: now,
               updatedAt: now,
             },
@@ -144,22 +148,22 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
     },
     async botToken(teamId, orgId) {
       const doc = await collection.findOne({ _id: teamId, status: 'active', ...(orgId === null ? {} : { orgId }) }, { projection: { botTokenSealed: 1 } });
-      return doc ? cipher.decrypt(doc.botTokenSealed) : null;
+      return doc ? opened(teamId, 'bot', doc.botTokenSealed) : null;
     },
     async tokens(teamId) {
       const doc = await collection.findOne({ _id: teamId, status: 'active' }, { projection: { orgId: 1, botTokenSealed: 1, refreshTokenSealed: 1, tokenExpiresAt: 1 } });
       if (!doc) return null;
       return {
         orgId: doc.orgId,
-        botToken: cipher.decrypt(doc.botTokenSealed),
-        refreshToken: doc.refreshTokenSealed ? cipher.decrypt(doc.refreshTokenSealed) : null,
+        botToken: await opened(teamId, 'bot', doc.botTokenSealed),
+        refreshToken: doc.refreshTokenSealed ? await opened(teamId, 'refresh', doc.refreshTokenSealed) : null,
         expiresAt: doc.tokenExpiresAt ?? null,
       };
     },
     async saveRotatedTokens(teamId, tokens, now) {
       await collection.updateOne(
         { _id: teamId, status: 'active' },
-        { $set: { botTokenSealed: cipher.encrypt(tokens.botToken), refreshTokenSealed: tokens.refreshToken ? cipher.encrypt(tokens.refreshToken) : null, tokenExpiresAt: tokens.expiresAt, updatedAt: now } },
+        { $set: { botTokenSealed: cipher.seal(tokens.botToken, { teamId, kind: 'bot' }), refreshTokenSealed: tokens.refreshToken ? cipher.seal(tokens.refreshToken, { teamId, kind: 'refresh' }) : null, tokenExpiresAt: tokens.expiresAt, updatedAt: now } },
       );
     },
     async activeTeamIds() {

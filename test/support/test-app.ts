@@ -71,7 +71,7 @@ export async function buildTestApp(input: {
     redis,
     kvRedis: sessionRedis,
     prefix,
-    tokenEncryptionKey: key,
+    tokenEncryptionKeys: [key],
     publicUrl: () => publicUrl,
     slack: {
       apiUrl: input.slackApiUrl, authorizeUrl: input.slackAuthorizeUrl, clientId: input.secrets.slackClientId,

@@ -34,9 +34,10 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 describe('loadConfig', () => {
   it('all required variables set: defaults fill the rest', () => {
     const config = loadConfig({ ...required });
+    const { TOKEN_ENCRYPTION_KEY: _key, ...others } = required;
     expect(config).toEqual({
-      ...required,
-      TOKEN_ENCRYPTION_KEY: Buffer.from(HEX_KEY, 'hex'),
+      ...others,
+      TOKEN_ENCRYPTION_KEYS: [Buffer.from(HEX_KEY, 'hex')],
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       PORT: 3000,
@@ -106,10 +107,10 @@ describe('loadConfig', () => {
     { name: '64 upper-case hex chars', key: HEX_KEY.toUpperCase(), bytes: Buffer.from(HEX_KEY, 'hex') },
     { name: 'base64 of 32 bytes', key: Buffer.alloc(32, 0xab).toString('base64'), bytes: Buffer.alloc(32, 0xab) },
     { name: 'base64url of 32 bytes', key: Buffer.alloc(32, 0xfb).toString('base64url'), bytes: Buffer.alloc(32, 0xfb) },
-  ])('TOKEN_ENCRYPTION_KEY as $name decodes to 32 bytes', ({ key, bytes }) => {
+  ])('TOKEN_ENCRYPTION_KEY as $name decodes to 32 bytes: a one-key list', ({ key, bytes }) => {
     const config = loadConfig({ ...required, TOKEN_ENCRYPTION_KEY: key });
-    expect(config.TOKEN_ENCRYPTION_KEY).toHaveLength(32);
-    expect(config.TOKEN_ENCRYPTION_KEY.equals(bytes)).toBe(true);
+    expect(config.TOKEN_ENCRYPTION_KEYS).toHaveLength(1);
+    expect(config.TOKEN_ENCRYPTION_KEYS[0]!.equals(bytes)).toBe(true);
   });
 
   it('an empty environment: one ConfigError naming every required variable, and only those', () => {
@@ -160,6 +161,10 @@ describe('loadConfig', () => {
     { variable: 'TOKEN_ENCRYPTION_KEY', value: `${HEX_KEY}00` },
     { variable: 'TOKEN_ENCRYPTION_KEY', value: Buffer.alloc(31).toString('base64') },
     { variable: 'TOKEN_ENCRYPTION_KEY', value: Buffer.alloc(33).toString('base64') },
+    { variable: 'TOKEN_ENCRYPTION_KEYS', value: 'abcd' },
+    { variable: 'TOKEN_ENCRYPTION_KEYS', value: `${HEX_KEY},abcd` },
+    { variable: 'TOKEN_ENCRYPTION_KEYS', value: ',' },
+    { variable: 'TOKEN_ENCRYPTION_KEYS', value: `${HEX_KEY},${HEX_KEY.toUpperCase()}` },
     { variable: 'PORT', value: 'http' },
     { variable: 'PORT', value: '3000abc' },
     { variable: 'PORT', value: '-1' },
@@ -199,6 +204,56 @@ describe('loadConfig', () => {
 
   it('variables it does not know are ignored', () => {
     expect(() => loadConfig({ ...required, PATH: '/usr/bin', SOMETHING_ELSE: 'x' })).not.toThrow();
+  });
+});
+
+describe('the token encryption keys (TOKEN_ENCRYPTION_KEYS, or TOKEN_ENCRYPTION_KEY alone)', () => {
+  const { TOKEN_ENCRYPTION_KEY: _single, ...withoutKey } = required;
+  const NEW = Buffer.alloc(32, 0x02);
+  const OLD = Buffer.from(HEX_KEY, 'hex');
+
+  it('TOKEN_ENCRYPTION_KEYS: comma-separated, newest first, hex or base64, spaces ignored', () => {
+    const config = loadConfig({ ...withoutKey, TOKEN_ENCRYPTION_KEYS: ` ${NEW.toString('base64')} , ${HEX_KEY} ` });
+    expect(config.TOKEN_ENCRYPTION_KEYS).toEqual([NEW, OLD]);
+    expect(config).not.toHaveProperty('TOKEN_ENCRYPTION_KEY');
+  });
+
+  it('one key in TOKEN_ENCRYPTION_KEYS is a one-key list, as TOKEN_ENCRYPTION_KEY is', () => {
+    expect(loadConfig({ ...withoutKey, TOKEN_ENCRYPTION_KEYS: HEX_KEY }).TOKEN_ENCRYPTION_KEYS).toEqual([OLD]);
+    expect(loadConfig({ ...required }).TOKEN_ENCRYPTION_KEYS).toEqual([OLD]);
+  });
+
+  it('both set, the single key listed (the middle of a move from one to the other): the list decides', () => {
+    const config = loadConfig({ ...required, TOKEN_ENCRYPTION_KEYS: `${NEW.toString('hex')},${HEX_KEY}` });
+    expect(config.TOKEN_ENCRYPTION_KEYS).toEqual([NEW, OLD]);
+  });
+
+  it('both set, the single key not listed: both are named, since tokens sealed with it would stop opening', () => {
+    expect(problemsOf({ ...required, TOKEN_ENCRYPTION_KEYS: NEW.toString('hex') })).toEqual([
+      'TOKEN_ENCRYPTION_KEY is not in TOKEN_ENCRYPTION_KEYS, which replaces it when both are set: list it there (after the newest key) while tokens are sealed with it, or unset TOKEN_ENCRYPTION_KEY',
+    ]);
+  });
+
+  it('neither set: TOKEN_ENCRYPTION_KEY is named missing (app.json generates it), along with anything else', () => {
+    expect(problemsOf({ ...withoutKey, PUBLIC_URL: undefined }).sort()).toEqual(['PUBLIC_URL is required but not set', 'TOKEN_ENCRYPTION_KEY is required but not set']);
+    expect(problemsOf({ ...withoutKey, TOKEN_ENCRYPTION_KEYS: '' })).toEqual(['TOKEN_ENCRYPTION_KEY is required but not set']);
+  });
+
+  it('a bad key in the list is named by its place, and no key of the list is repeated in the error', () => {
+    const good = NEW.toString('hex');
+    const problems = problemsOf({ ...withoutKey, TOKEN_ENCRYPTION_KEYS: `${good},not-a-key-but-secret,${HEX_KEY.slice(0, 60)}` });
+    expect(problems).toEqual(['TOKEN_ENCRYPTION_KEYS must be comma-separated keys, newest first, each 32 bytes, as 64 hex characters or base64 (not one: key 2, 3)']);
+    for (const secret of [good, 'not-a-key-but-secret', HEX_KEY.slice(0, 60)]) expect(problems.join('\n')).not.toContain(secret);
+  });
+
+  it('one key listed twice is refused (by place), in any of its spellings', () => {
+    expect(problemsOf({ ...withoutKey, TOKEN_ENCRYPTION_KEYS: `${HEX_KEY},${NEW.toString('hex')},${OLD.toString('base64')}` })).toEqual([
+      'TOKEN_ENCRYPTION_KEYS lists one key twice (keys 1 and 3)',
+    ]);
+  });
+
+  it('a malformed single key with a list set is still named', () => {
+    expect(problemsOf({ ...required, TOKEN_ENCRYPTION_KEY: 'abcd', TOKEN_ENCRYPTION_KEYS: HEX_KEY })).toEqual(['TOKEN_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64']);
   });
 });
 
