@@ -79,7 +79,7 @@ describe('key rotation', () => {
     // Only what was read is resealed: the refresh token waits for its own use.
     expect(keyIdOf(afterBot.refreshTokenSealed)).toBe(`v2.${tokenKeyId(OLD)}`);
 
-    expect(await rotated.installations.tokens('TROT')).toEqual({ botToken: 'xoxb-TROT', refreshToken: 'xoxe-1-TROT', expiresAt: at(3600) });
+    expect(await rotated.installations.tokens('TROT')).toEqual({ orgId: 'org_rot', botToken: 'xoxb-TROT', refreshToken: 'xoxe-1-TROT', expiresAt: at(3600) });
     const afterBoth = await sealedOf('TROT');
     expect(keyIdOf(afterBoth.refreshTokenSealed)).toBe(`v2.${tokenKeyId(NEW)}`);
     // Resealed once: reading again writes nothing.
@@ -87,7 +87,7 @@ describe('key rotation', () => {
     await rotated.installations.botToken('TROT', null);
     expect((await sealedOf('TROT')).botTokenSealed).toBe(afterBoth.botTokenSealed);
 
-    expect(await storeWith(NEW).installations.tokens('TROT')).toEqual({ botToken: 'xoxb-TROT', refreshToken: 'xoxe-1-TROT', expiresAt: at(3600) });
+    expect(await storeWith(NEW).installations.tokens('TROT')).toEqual({ orgId: 'org_rot', botToken: 'xoxb-TROT', refreshToken: 'xoxe-1-TROT', expiresAt: at(3600) });
   });
 
   it('with the old key removed too early, the token fails with the key named, and the row is left as it is', async () => {
@@ -118,7 +118,7 @@ describe('rows sealed by earlier releases (unbound v1)', () => {
     await store.installations.save(input('org_v1', 'TV1', 'xoxe-1-TV1'), at(0));
     await rows().updateOne({ _id: 'TV1' }, { $set: { botTokenSealed: sealV1(OLD, 'xoxb-TV1'), refreshTokenSealed: sealV1(OLD, 'xoxe-1-TV1') } });
 
-    expect(await store.installations.tokens('TV1')).toEqual({ botToken: 'xoxb-TV1', refreshToken: 'xoxe-1-TV1', expiresAt: at(3600) });
+    expect(await store.installations.tokens('TV1')).toEqual({ orgId: 'org_v1', botToken: 'xoxb-TV1', refreshToken: 'xoxe-1-TV1', expiresAt: at(3600) });
     const after = await sealedOf('TV1');
     expect(keyIdOf(after.botTokenSealed)).toBe(`v2.${tokenKeyId(NEW)}`);
     expect(keyIdOf(after.refreshTokenSealed)).toBe(`v2.${tokenKeyId(NEW)}`);

@@ -56,6 +56,6 @@ describe('regressions', () => {
     });
     const text = JSON.stringify(body.blocks);
     expect(text).not.toContain('<!channel>');
-    expect(text).toContain('<https://files.example/a%3Eb%3C!channel%3E%7Cx|f.png>');
+    expect(text).toContain('<https://files.example/a%3Eb%3C!channel%3E%7Cx|f.png (files.example)>');
   });
 });
