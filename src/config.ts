@@ -12,6 +12,9 @@ const urlWith = (...schemes: string[]) =>
   z.string().refine((v) => URL.canParse(v) && schemes.includes(new URL(v).protocol), `must be a ${schemes.map((s) => `${s}//`).join(' or ')} URL`);
 const url = urlWith('http:', 'https:');
 
+/** "true" or "false", nothing else: a flag that guards something must not be guessed from "yes" or "1". */
+const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+
 /** REDIS_CLUSTER_NODES: comma-separated redis:// or rediss:// URLs (user, password and TLS from the first). */
 const clusterNodes = z.string().transform((value, ctx) => {
   const nodes = value.split(',').map((n) => n.trim()).filter(Boolean);
@@ -143,11 +146,16 @@ const shape = z.object({
   TRUST_PROXY: digits.pipe(z.number().int().min(0).max(10)).default(0),
   // When set, each worker process serves its own GET /metrics on this port (the web's is on PORT).
   METRICS_PORT: digits.pipe(z.number().int().min(1).max(65535)).optional(),
-  // When set, GET /metrics needs it as a Bearer token.
+  // The Bearer token GET /metrics needs, the web's and each worker's (src/metrics-access.ts).
   METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  // true: /metrics is served to anyone without a token, on purpose. Unset: so only outside production.
+  METRICS_PUBLIC: flag.optional(),
   // Bull Board is mounted at /admin/queues only when both are set.
   BULL_BOARD_USER: z.string().min(1).optional(),
   BULL_BOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  // Bull Board only shows the queues unless this is false: its write actions (clean, empty,
+  // obliterate, retry, promote, add or edit a job) reach jobs that hold visitors' messages.
+  BULL_BOARD_READ_ONLY: flag.default(true),
 });
 
 const schema = shape.refine(notBothRedis, notBothRedisProblem).refine(taggedOnCluster, taggedOnClusterProblem).refine(singleKeyListed, singleKeyListedProblem).transform(withPrefixDefault).transform(withKeyList).refine((c) => Boolean(c.BULL_BOARD_USER) === Boolean(c.BULL_BOARD_PASSWORD), {
@@ -160,6 +168,10 @@ const schema = shape.refine(notBothRedis, notBothRedisProblem).refine(taggedOnCl
 }).refine((c) => c.CHAT_ADMIN_LAUNCH_SECRET === undefined || c.CHAT_ADMIN_LAUNCH_SECRET !== c.CHAT_WEBHOOK_SECRET, {
   message: 'must differ from CHAT_WEBHOOK_SECRET (the platform shares two distinct secrets)',
   path: ['CHAT_ADMIN_LAUNCH_SECRET'],
+}).refine((c) => !(c.METRICS_PUBLIC === true && c.METRICS_TOKEN), {
+  // Which of the two the operator meant is not ours to guess: one of them is a mistake.
+  message: 'is true while METRICS_TOKEN is set: unset METRICS_TOKEN to serve the metrics to anyone, or METRICS_PUBLIC to need the token',
+  path: ['METRICS_PUBLIC'],
 });
 
 export type Config = z.infer<typeof schema>;

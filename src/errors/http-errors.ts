@@ -54,6 +54,8 @@ export const errors = catalogue({
   slack_revoke_failed: define('slack_revoke_failed', 502, 'Slack did not revoke the connection; try again'),
   metrics_unauthorized: define('metrics_unauthorized', 401, 'The metrics need the metrics token as a Bearer token'),
   unauthorized: define('unauthorized', 401, 'Queue dashboard credentials required'),
+  queue_dashboard_read_only: define('queue_dashboard_read_only', 403, 'The queue dashboard is read-only: it shows jobs but does not change them (BULL_BOARD_READ_ONLY=false allows retrying, cleaning and editing)'),
+  too_many_failed_attempts: define('too_many_failed_attempts', 429, 'Too many failed sign-in attempts from this address; try again after the time in Retry-After'),
   slack_not_connected: define('slack_not_connected', 409, 'This organization has no connected Slack workspace; connect Slack first'),
   channel_not_found: define('channel_not_found', 404, 'No channel with this ID is visible to the app'),
   user_not_found: define('user_not_found', 404, 'No Slack user with this ID'),

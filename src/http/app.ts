@@ -15,6 +15,7 @@ import { registerSlackOAuthRoutes } from './routes/slack-oauth.route.ts';
 import { registerHealthRoutes } from './routes/health.route.ts';
 import { registerMetricsRoute } from './routes/metrics.route.ts';
 import { registerBullBoard } from './bull-board.ts';
+import { failedLoginLimiter } from './failed-logins.ts';
 import { registerAdminDirectoryRoutes } from './admin/directory.route.ts';
 import { registerAdminSettingsRoutes } from './admin/settings.route.ts';
 import { registerAdminAgentRoutes } from './admin/agents.route.ts';
@@ -108,15 +109,16 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
       // Operators' scripts (seeding, support) are not throttled.
       allowList: (request) => request.adminPrincipal?.kind === 'operator',
     });
-    const access = { operatorToken: admin.token, sessions: admin.sessions, publicUrl: () => deps.publicUrl };
+    const failedLogins = failedLoginLimiter(deps.kv, 'admin', deps.failedLoginLimits.admin);
+    const access = { operatorToken: admin.token, sessions: admin.sessions, publicUrl: () => deps.publicUrl, failedLogins };
     const orgScope: OrgScope = (target, routes) => orgAdminScope(target, access, routes, [limiter]);
     registerAdminConnectionRoutes(app, deps, admin, orgScope);
     registerAdminDirectoryRoutes(app, deps, admin, orgScope);
     registerAdminSettingsRoutes(app, deps, admin, orgScope);
     registerAdminAgentRoutes(app, deps, admin, orgScope);
-    registerDeadLetterRoutes(app, deps);
+    registerDeadLetterRoutes(app, deps, failedLogins);
     registerSettingsPageRoute(app, deps, admin);
   }
-  if (deps.bullBoard) await registerBullBoard(app, deps.bullBoard.queues, deps.bullBoard);
+  if (deps.bullBoard) await registerBullBoard(app, deps.bullBoard, failedLoginLimiter(deps.kv, 'queues', deps.failedLoginLimits.queues));
   return app;
 }

@@ -24,6 +24,8 @@ import { redisKeyValueStore } from './kv-store.ts';
 import { createAdminSessions } from './admin/admin-sessions.ts';
 import { slackTokenRevoker } from './admin/slack-revoke.ts';
 import type { HttpDeps } from './http-deps.ts';
+import { FAILED_LOGIN_LIMITS } from './failed-logins.ts';
+import type { MetricsAccess } from '../metrics-access.ts';
 
 export interface WebParts {
   logger: Logger;
@@ -47,8 +49,8 @@ export interface WebParts {
   admin: { launchSecret: string | undefined; operatorToken: string | undefined };
   trustProxy: number | false;
   webhookBodyLimitBytes: number;
-  metricsToken?: string | undefined;
-  bullBoard?: { user: string; password: string } | undefined;
+  metricsAccess: MetricsAccess;
+  bullBoard?: { user: string; password: string; readOnly: boolean } | undefined;
   healthChecks: Record<string, () => Promise<void>>;
 }
 
@@ -111,7 +113,8 @@ export function composeWeb(parts: WebParts): ComposedWeb {
           },
         }
       : {}),
-    ...(parts.metricsToken ? { metricsToken: parts.metricsToken } : {}),
+    metricsAccess: parts.metricsAccess,
+    failedLoginLimits: FAILED_LOGIN_LIMITS,
     now,
     get publicUrl() {
       return parts.publicUrl();
@@ -124,7 +127,7 @@ export function composeWeb(parts: WebParts): ComposedWeb {
     installTicketKey: deriveKey(newestKey, 'install-ticket'),
     webhookBodyLimitBytes: parts.webhookBodyLimitBytes,
     enqueueTimeoutMs: 2000,
-    ...(parts.bullBoard ? { bullBoard: { queues: Object.values(queues), user: parts.bullBoard.user, password: parts.bullBoard.password } } : {}),
+    ...(parts.bullBoard ? { bullBoard: { queues: Object.values(queues), ...parts.bullBoard } } : {}),
     metrics: createWebMetrics(deploymentReadings(store.conversations, Object.values(queues))),
     healthChecks: parts.healthChecks,
   };

@@ -9,6 +9,7 @@ import { connectMongo, ensureIndexes, migrateLegacyKeys, resealInstallationToken
 import { createTokenCipher } from '../crypto/token-cipher.ts';
 import { buildApp } from './app.ts';
 import { composeWeb } from './web-deps.ts';
+import { metricsAccess, metricsAccessNotice } from '../metrics-access.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -41,8 +42,8 @@ async function main(): Promise<void> {
     admin: { launchSecret: config.CHAT_ADMIN_LAUNCH_SECRET, operatorToken: config.ADMIN_API_TOKEN },
     trustProxy: config.TRUST_PROXY || false,
     webhookBodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
-    metricsToken: config.METRICS_TOKEN,
-    bullBoard: config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD ? { user: config.BULL_BOARD_USER, password: config.BULL_BOARD_PASSWORD } : undefined,
+    metricsAccess: metricsAccess(config),
+    bullBoard: config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD ? { user: config.BULL_BOARD_USER, password: config.BULL_BOARD_PASSWORD, readOnly: config.BULL_BOARD_READ_ONLY } : undefined,
     healthChecks: {
       redis: async () => void (await redis.ping()),
       mongodb: async () => void (await mongo.db.command({ ping: 1 })),
@@ -53,6 +54,9 @@ async function main(): Promise<void> {
   if (!config.CHAT_ADMIN_LAUNCH_SECRET) logger.info('The settings page and the admin API are off: set CHAT_ADMIN_LAUNCH_SECRET (shared with the chat platform) to serve them');
   else if (!config.ADMIN_API_TOKEN) logger.info('The admin API has no operator access: set ADMIN_API_TOKEN for scripts and support across orgs');
   if (!config.BULL_BOARD_USER) logger.info('Bull Board is off: set BULL_BOARD_USER and BULL_BOARD_PASSWORD to inspect queues at /admin/queues');
+  else if (!config.BULL_BOARD_READ_ONLY) logger.warn('Bull Board may change jobs (BULL_BOARD_READ_ONLY=false): retry, clean, empty, edit');
+  const notice = metricsAccessNotice(deps.metricsAccess);
+  if (notice) logger.warn(notice);
 
   stopOnSignals({
     logger,

@@ -3,6 +3,7 @@
 import { createRedisClient } from '../redis-connection.ts';
 import { stopOnSignals } from '../shutdown.ts';
 import { createWorkerMetrics, serveMetrics } from './worker-metrics.ts';
+import { metricsAccess, metricsAccessNotice } from '../metrics-access.ts';
 import { ConfigError } from '../errors/index.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
@@ -86,8 +87,11 @@ async function main(): Promise<void> {
   await Promise.all(workers.workers.map((w) => w.waitUntilReady()));
   // One scheduler for all processes (upsert by id): the sweep plans resyncs and resumes runs.
   await queues.directory.upsertJobScheduler('directory-sweep', { every: DIRECTORY_SWEEP_EVERY_MS }, { name: 'sweep', data: { kind: 'sweep' } });
-  const metricsServer = config.METRICS_PORT === undefined ? null : await serveMetrics(metrics.registry, config.METRICS_PORT);
-  logger.info({ runtime, concurrency: config.WORKER_CONCURRENCY, metricsPort: config.METRICS_PORT ?? null }, 'worker ready');
+  const access = metricsAccess(config);
+  const metricsServer = config.METRICS_PORT === undefined ? null : await serveMetrics(metrics.registry, config.METRICS_PORT, access);
+  logger.info({ runtime, concurrency: config.WORKER_CONCURRENCY, metricsPort: config.METRICS_PORT ?? null, metricsAccess: access.kind }, 'worker ready');
+  const notice = metricsAccessNotice(access);
+  if (metricsServer && notice) logger.warn(notice);
 
   stopOnSignals({
     logger,

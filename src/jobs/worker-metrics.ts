@@ -3,10 +3,13 @@
 // (ok, Slack's error code, ratelimited) with the waits its 429s asked for, and the chat platform's
 // API calls by operation and outcome, posts that combined several chat messages, and directory
 // sync progress (pages and items stored, runs completed). Each worker process serves its own;
-// Prometheus sums them.
-import { createServer, type Server } from 'node:http';
+// Prometheus sums them. Read as the web's /metrics is (src/metrics-access.ts): in production only
+// with METRICS_TOKEN, unless METRICS_PUBLIC=true.
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { WorkerObservations } from '../conversations/worker-deps.ts';
+import { errors } from '../errors/index.ts';
+import { METRICS_CHALLENGE, metricsGate, type MetricsAccess } from '../metrics-access.ts';
 
 /**
  * How a job run ended: done; put off without using an attempt (a lock, Slack's budget or 429);
@@ -68,16 +71,27 @@ export function createWorkerMetrics(): WorkerMetrics {
   };
 }
 
-/** GET /metrics on its own port (no other path); close() when the worker stops. */
-export function serveMetrics(registry: Registry, port: number, host = '0.0.0.0'): Promise<Server> {
+const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
+  response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+
+/** GET /metrics on its own port (no other path), for those `access` lets in; close() when the worker stops. */
+export function serveMetrics(registry: Registry, port: number, access: MetricsAccess, host = '0.0.0.0'): Promise<Server> {
+  const refusalOf = metricsGate(access);
+  const { metrics_unauthorized: unauthorized } = errors;
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
-      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'Only GET /metrics here' } }));
+      sendJson(response, 404, { error: { code: 'not_found', message: 'Only GET /metrics here' } });
+      return;
+    }
+    const refusal = refusalOf(request.headers.authorization);
+    if (refusal) {
+      const message = refusal.detail ? `${unauthorized.message}: ${refusal.detail}` : unauthorized.message;
+      sendJson(response, unauthorized.statusCode, { error: { code: unauthorized.code, message } }, { 'www-authenticate': METRICS_CHALLENGE });
       return;
     }
     registry.metrics().then(
       (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
-      () => response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'internal', message: 'Metrics could not be read' } })),
+      () => sendJson(response, 500, { error: { code: 'internal', message: 'Metrics could not be read' } }),
     );
   });
   return new Promise((resolve, reject) => {

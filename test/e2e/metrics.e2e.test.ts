@@ -1,10 +1,16 @@
 // Metrics as Prometheus scrapes them from a running deployment: the web process's /metrics
 // counts the webhooks it took; a worker with METRICS_PORT serves its own, with the jobs it ran,
 // the Slack calls it made by method and outcome, and the platform's calls by operation; posts that
-// combined messages, directory syncs, and undeliverable chats by reason.
+// combined messages, directory syncs, and undeliverable chats by reason. Run as in production:
+// both answer only with METRICS_TOKEN as a Bearer token.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchProduct, type Launched } from '../../sandbox/launch.ts';
 import { freePort } from '../../local-services/index.ts';
+
+const METRICS_TOKEN = randomBytes(24).toString('hex');
+/** A scrape as Prometheus sends it, with the metrics token. */
+const scrape = (url: string) => fetch(url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
 
 describe('metrics of a running deployment', () => {
   let product: Launched;
@@ -12,9 +18,21 @@ describe('metrics of a running deployment', () => {
   beforeAll(async () => {
     const metricsPort = await freePort();
     workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-    product = await launchProduct({ webPort: await freePort(), workerRuntime: 'node', logDir: `${process.cwd()}/test-artifacts/metrics`, env: { METRICS_PORT: String(metricsPort) } });
+    product = await launchProduct({ webPort: await freePort(), workerRuntime: 'node', logDir: `${process.cwd()}/test-artifacts/metrics`, env: { METRICS_PORT: String(metricsPort), NODE_ENV: 'production', METRICS_TOKEN } });
   }, 120_000);
   afterAll(async () => product?.stop());
+
+  it('in production the web’s /metrics and the worker’s METRICS_PORT answer 401 without METRICS_TOKEN, 200 with it', async () => {
+    for (const url of [`${product.webUrl}/metrics`, workerMetricsUrl]) {
+      for (const headers of [{}, { authorization: 'Bearer not-the-metrics-token' }] as Array<Record<string, string>>) {
+        const refused = await fetch(url, { headers });
+        expect(refused.status, url).toBe(401);
+        expect(refused.headers.get('www-authenticate'), url).toMatch(/^Bearer realm=/);
+        expect(await refused.json(), url).toMatchObject({ error: { code: 'metrics_unauthorized' } });
+      }
+      expect((await scrape(url)).status, url).toBe(200);
+    }
+  });
 
   it('the web counts the chat’s webhooks; the worker its jobs and its chat.postMessage calls', async () => {
     const { platform, slack } = product.emulators;
@@ -25,14 +43,14 @@ describe('metrics of a running deployment', () => {
       if (Date.now() > deadline) throw new Error('the message did not reach Slack in 30 s');
     }
 
-    const web = await (await fetch(`${product.webUrl}/metrics`)).text();
+    const web = await (await scrape(`${product.webUrl}/metrics`)).text();
     expect(Number(/threadbridge_webhooks_total\{route="\/webhooks\/chat",outcome="accepted"\} (\d+)/.exec(web)?.[1])).toBeGreaterThanOrEqual(2);
 
     // A job put off (its thread busy with another) completes a moment after the post it led to.
     const completed = (text: string, queue: string) => Number(new RegExp(`threadbridge_jobs_total\\{queue="${queue}",outcome="completed"\\} (\\d+)`).exec(text)?.[1] ?? 0);
     let worker = '';
     for (const deadline = Date.now() + 15_000; ; await new Promise((r) => setTimeout(r, 200))) {
-      const response = await fetch(workerMetricsUrl);
+      const response = await scrape(workerMetricsUrl);
       expect(response.status).toBe(200);
       worker = await response.text();
       if ((completed(worker, 'chat-starts') >= 1 && completed(worker, 'chat-events') >= 1) || Date.now() > deadline) break;
@@ -53,7 +71,7 @@ describe('metrics of a running deployment', () => {
   };
   async function scrapeUntil(url: string, ok: (text: string) => boolean, what: string): Promise<string> {
     for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 200))) {
-      const text = await (await fetch(url)).text();
+      const text = await (await scrape(url)).text();
       if (ok(text)) return text;
       if (Date.now() > deadline) throw new Error(`${what} not seen in 30 s; the last scrape:\n${text}`);
     }

@@ -1,12 +1,15 @@
 // The web surface's hardening: the pages' security headers (a CSP with no inline script, no
-// framing, no Referer) and their served script and styles; /metrics behind METRICS_TOKEN; /readyz
+// framing, no Referer) and their served script and styles; /metrics behind METRICS_TOKEN in production; /readyz
 // naming the dependency that is down without its error text; rate limits per client that a forged
-// X-Forwarded-For cannot dodge (TRUST_PROXY hops believed, none by default), and per client and
-// org on the admin API; no launch token, session id or cookie in the logs, URLs included.
+// X-Forwarded-For cannot dodge (TRUST_PROXY hops believed, none by default), per client and org on
+// the admin API, and on failed admin credentials per client before they are checked; no launch
+// token, session id or cookie in the logs, URLs included.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatPlatformEmulator } from '../../emulators/chat-platform/index.ts';
 import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
 import { NO_SLACK, startChatPlatformFor } from '../support/http-test-app.ts';
+import { metricsAccess } from '../../src/metrics-access.ts';
+import { FAILED_LOGIN_LIMITS } from '../../src/http/failed-logins.ts';
 
 const secrets = newSecrets();
 let platform: ChatPlatformEmulator;
@@ -73,20 +76,42 @@ describe('the pages’ headers', () => {
   });
 });
 
-describe('GET /metrics with METRICS_TOKEN', () => {
-  it('needs the token as a Bearer token', async () => {
-    const guarded = await app('metrics', { metricsToken: 'm'.repeat(32) });
+describe('GET /metrics', () => {
+  const token = 'm'.repeat(32);
+  const production = (env: { METRICS_TOKEN?: string; METRICS_PUBLIC?: boolean } = {}) => ({ metricsAccess: metricsAccess({ NODE_ENV: 'production', ...env }) });
+
+  it('in production with METRICS_TOKEN: only with it as a Bearer token', async () => {
+    const guarded = await app('metrics', production({ METRICS_TOKEN: token }));
     expect(await guarded.app.inject({ method: 'GET', url: '/metrics' })).toMatchObject({ statusCode: 401 });
     const wrong = await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer nope' } });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.headers['www-authenticate']).toMatch(/^Bearer/);
     expect(wrong.json()).toMatchObject({ error: { code: 'metrics_unauthorized' } });
-    const ok = await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${'m'.repeat(32)}` } });
+    const ok = await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain('threadbridge_undeliverable_chats');
   });
 
-  it('without METRICS_TOKEN it stays open', async () => {
+  it('in production with neither METRICS_TOKEN nor METRICS_PUBLIC: 401 to everyone, saying what to set', async () => {
+    const closed = await app('metrics-closed', production());
+    for (const headers of [{}, { authorization: `Bearer ${token}` }]) {
+      const res = await closed.app.inject({ method: 'GET', url: '/metrics', headers });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer realm=/);
+      expect(res.json()).toEqual({
+        error: { code: 'metrics_unauthorized', message: 'The metrics need the metrics token as a Bearer token: none is set on this deployment (set METRICS_TOKEN, or METRICS_PUBLIC=true to serve them without one)' },
+      });
+    }
+  });
+
+  it('in production with METRICS_PUBLIC=true: served without a token', async () => {
+    const open = await app('metrics-public', production({ METRICS_PUBLIC: true }));
+    const res = await open.app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('threadbridge_undeliverable_chats');
+  });
+
+  it('outside production (the test app is NODE_ENV=test) without METRICS_TOKEN it stays open', async () => {
     expect(await t.app.inject({ method: 'GET', url: '/metrics' })).toMatchObject({ statusCode: 200 });
   });
 });
@@ -129,6 +154,45 @@ describe('rate limits and proxies', () => {
     for (let i = 0; i < 30; i++) expect((await launchFrom(proxied, { 'x-forwarded-for': `10.0.0.${i}, 192.0.2.1` }, '10.9.9.9')).statusCode).not.toBe(429);
     expect((await launchFrom(proxied, { 'x-forwarded-for': '10.0.0.200, 192.0.2.1' }, '10.9.9.9')).statusCode).toBe(429);
     expect((await launchFrom(proxied, { 'x-forwarded-for': '192.0.2.2' }, '10.9.9.9')).statusCode).not.toBe(429);
+  });
+
+  it('wrong operator tokens: after the limit, that client is refused (429, Retry-After) even with the right token; others are not', async () => {
+    const guarded = await app('failed-operator-tokens');
+    const { max, windowMs } = FAILED_LOGIN_LIMITS.admin;
+    const get = (remoteAddress: string, token: string, headers: Record<string, string> = {}, url = '/api/orgs/org_a/slack') =>
+      guarded.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, ...headers }, remoteAddress });
+    // Successful requests are not counted.
+    for (let i = 0; i < 5; i++) expect((await get('203.0.113.70', secrets.adminApiToken)).statusCode).toBe(200);
+    // Without TRUST_PROXY a forged X-Forwarded-For does not make each guess another client's.
+    for (let i = 0; i < max; i++) expect((await get('203.0.113.70', `wrong-token-${i}`, { 'x-forwarded-for': `198.51.100.${i}` })).statusCode).toBe(401);
+    const locked = await get('203.0.113.70', secrets.adminApiToken);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json()).toEqual({ error: { code: 'too_many_failed_attempts', message: 'Too many failed sign-in attempts from this address; try again after the time in Retry-After' } });
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(windowMs / 1000);
+    // The operators-only routes too (the dead letters).
+    expect(await get('203.0.113.70', secrets.adminApiToken, {}, '/api/dead-letters')).toMatchObject({ statusCode: 429 });
+    // Another client with the right token is let in, on both.
+    expect((await get('203.0.113.71', secrets.adminApiToken)).statusCode).toBe(200);
+    expect((await get('203.0.113.71', secrets.adminApiToken, {}, '/api/dead-letters')).statusCode).toBe(200);
+  });
+
+  it('unknown admin sessions are failed attempts too, requests without a credential are not; the window passing lets the client in again', async () => {
+    const guarded = await app('failed-sessions', { failedLoginLimits: { ...FAILED_LOGIN_LIMITS, admin: { max: 3, windowMs: 1000 } } });
+    const client = '203.0.113.80';
+    const launched = await guarded.app.inject({ method: 'GET', url: `/settings/org_a?launch=${platform.launchToken('org_a', adminA)}`, remoteAddress: client });
+    const session = String(launched.headers['set-cookie']).split(';')[0]!;
+    const get = (headers: Record<string, string>) => guarded.app.inject({ method: 'GET', url: '/api/orgs/org_a/slack', headers, remoteAddress: client });
+    for (let i = 0; i < 5; i++) expect((await get({})).statusCode).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await get({ cookie: `tb_admin=${String(i).repeat(43)}` })).statusCode).toBe(401);
+    const locked = await get({ cookie: session });
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json()).toMatchObject({ error: { code: 'too_many_failed_attempts' } });
+    expect(locked.headers['retry-after']).toBe('1');
+    expect((await get({})).statusCode).toBe(429);
+    // The configured window (1 s here, 15 minutes in production) passes.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await get({ cookie: session })).statusCode).toBe(200);
   });
 
   it('the admin API is limited per client and org (600 a minute); operators are not', async () => {

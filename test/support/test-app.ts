@@ -9,6 +9,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { composeWeb } from '../../src/http/web-deps.ts';
 import type { HttpDeps } from '../../src/http/http-deps.ts';
 import { createLogger } from '../../src/logger.ts';
+import { metricsAccess } from '../../src/metrics-access.ts';
 import { connectMongo, ensureIndexes, type Mongo, type Store } from '../../src/store/index.ts';
 import type { Queues } from '../../src/jobs/queues.ts';
 import { mongoUrl, redisUrl, uniqueDbName, uniquePrefix } from './services.ts';
@@ -81,6 +82,8 @@ export async function buildTestApp(input: {
     admin: { launchSecret: input.secrets.adminLaunchSecret, operatorToken: input.secrets.adminApiToken },
     trustProxy: input.trustProxy ?? false,
     webhookBodyLimitBytes: 256 * 1024,
+    // As the test processes are (NODE_ENV=test): open; a test of production's gate overrides it.
+    metricsAccess: metricsAccess({ NODE_ENV: 'test' }),
     healthChecks: {},
   });
   const { store, queues } = composed;

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/index.ts';
 import { hasHashTag, loadConfig } from '../../src/config.ts';
+import { metricsAccess } from '../../src/metrics-access.ts';
 
 const HEX_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
@@ -55,6 +56,7 @@ describe('loadConfig', () => {
       SLACK_RATE_WINDOW_MS: 60_000,
       DIRECTORY_RESYNC_HOURS: 6,
       TRUST_PROXY: 0,
+      BULL_BOARD_READ_ONLY: true,
     });
   });
 
@@ -79,6 +81,10 @@ describe('loadConfig', () => {
       CHAT_ADMIN_LAUNCH_SECRET: 'l'.repeat(40),
       TRUST_PROXY: '1',
       METRICS_TOKEN: 'm'.repeat(24),
+      METRICS_PUBLIC: 'false',
+      BULL_BOARD_USER: 'ops',
+      BULL_BOARD_PASSWORD: 'p'.repeat(12),
+      BULL_BOARD_READ_ONLY: 'false',
     });
     expect(config).toMatchObject({
       NODE_ENV: 'test',
@@ -99,6 +105,10 @@ describe('loadConfig', () => {
       CHAT_ADMIN_LAUNCH_SECRET: 'l'.repeat(40),
       TRUST_PROXY: 1,
       METRICS_TOKEN: 'm'.repeat(24),
+      METRICS_PUBLIC: false,
+      BULL_BOARD_USER: 'ops',
+      BULL_BOARD_PASSWORD: 'p'.repeat(12),
+      BULL_BOARD_READ_ONLY: false,
     });
   });
 
@@ -182,6 +192,10 @@ describe('loadConfig', () => {
     { variable: 'TRUST_PROXY', value: 'true' },
     { variable: 'TRUST_PROXY', value: '-1' },
     { variable: 'METRICS_TOKEN', value: 'short' },
+    { variable: 'METRICS_PUBLIC', value: 'yes' },
+    { variable: 'METRICS_PUBLIC', value: 'TRUE' },
+    { variable: 'BULL_BOARD_READ_ONLY', value: 'no' },
+    { variable: 'BULL_BOARD_READ_ONLY', value: '0' },
     { variable: 'SLACK_RATE_WINDOW_MS', value: '0' },
     { variable: 'DIRECTORY_RESYNC_HOURS', value: 'daily' },
   ] as Array<{ variable: string; value: string; with?: Record<string, string> }>)('malformed $variable=$value is named (not as missing)', ({ variable, value, with: others }) => {
@@ -281,6 +295,40 @@ describe('the admin surfaces (settings page and admin API)', () => {
   it('TRUST_PROXY is a hop count, off (0) by default', () => {
     expect(loadConfig({ ...required }).TRUST_PROXY).toBe(0);
     expect(loadConfig({ ...required, TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+  });
+});
+
+describe('the operator surfaces: /metrics and Bull Board', () => {
+  const production = { ...required, NODE_ENV: 'production' };
+
+  it.each([
+    { name: 'production, neither variable: closed to everyone', env: production, access: { kind: 'closed' } },
+    { name: 'production with METRICS_TOKEN: the token', env: { ...production, METRICS_TOKEN: 'm'.repeat(24) }, access: { kind: 'token', token: 'm'.repeat(24) } },
+    { name: 'production with METRICS_PUBLIC=true: public', env: { ...production, METRICS_PUBLIC: 'true' }, access: { kind: 'public' } },
+    { name: 'production with METRICS_PUBLIC=false: closed', env: { ...production, METRICS_PUBLIC: 'false' }, access: { kind: 'closed' } },
+    { name: 'NODE_ENV unset (production by default): closed', env: { ...required }, access: { kind: 'closed' } },
+    { name: 'development, neither variable: public', env: { ...required, NODE_ENV: 'development' }, access: { kind: 'public' } },
+    { name: 'test with METRICS_PUBLIC=false: closed', env: { ...required, NODE_ENV: 'test', METRICS_PUBLIC: 'false' }, access: { kind: 'closed' } },
+    { name: 'development with METRICS_TOKEN: the token', env: { ...required, NODE_ENV: 'development', METRICS_TOKEN: 't'.repeat(30) }, access: { kind: 'token', token: 't'.repeat(30) } },
+  ])('metrics access, $name', ({ env, access }) => {
+    expect(metricsAccess(loadConfig(env))).toEqual(access);
+  });
+
+  it('METRICS_PUBLIC=true next to METRICS_TOKEN is refused, naming both: which one is meant is not a guess', () => {
+    expect(problemsOf({ ...production, METRICS_PUBLIC: 'true', METRICS_TOKEN: 'm'.repeat(24) })).toEqual([
+      'METRICS_PUBLIC is true while METRICS_TOKEN is set: unset METRICS_TOKEN to serve the metrics to anyone, or METRICS_PUBLIC to need the token',
+    ]);
+  });
+
+  it.each(['METRICS_PUBLIC', 'BULL_BOARD_READ_ONLY'])('%s takes only true or false, and says so', (variable) => {
+    for (const value of ['1', 'yes', 'True', 'on']) expect(problemsOf({ ...required, [variable]: value })).toEqual([`${variable} must be true or false`]);
+  });
+
+  it('Bull Board is read-only unless BULL_BOARD_READ_ONLY=false', () => {
+    expect(loadConfig({ ...required }).BULL_BOARD_READ_ONLY).toBe(true);
+    expect(loadConfig({ ...required, BULL_BOARD_READ_ONLY: '' }).BULL_BOARD_READ_ONLY).toBe(true);
+    expect(loadConfig({ ...required, BULL_BOARD_READ_ONLY: 'true' }).BULL_BOARD_READ_ONLY).toBe(true);
+    expect(loadConfig({ ...required, BULL_BOARD_READ_ONLY: 'false' }).BULL_BOARD_READ_ONLY).toBe(false);
   });
 });
 

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configVariables, loadConfig } from '../../src/config.ts';
+import { metricsAccess } from '../../src/metrics-access.ts';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const sorted = (names: Iterable<string>) => [...new Set(names)].sort();
@@ -54,6 +55,22 @@ describe('configuration files', () => {
     const given = Object.fromEntries(missing.map((name) => [name, name.endsWith('_URL') ? (name === 'MONGODB_URL' ? 'mongodb://db.example' : name === 'REDIS_URL' ? 'rediss://redis.example:6380' : 'https://x.example') : 'set']));
     const defaults = Object.fromEntries(Object.entries(appJson.env).filter(([, e]) => e.value !== undefined).map(([name, e]) => [name, e.value!]));
     expect(() => loadConfig({ ...given, ...defaults, ...generated, CHAT_WEBHOOK_SECRET: 'another secret' })).not.toThrow();
+  });
+
+  it('a deployment from app.json serves /metrics only with its generated token, and Bull Board read-only', () => {
+    expect(appJson.env['METRICS_TOKEN']).toMatchObject({ generator: 'secret' });
+    expect(appJson.env['METRICS_PUBLIC']?.value).toBeUndefined();
+    const generated = Object.fromEntries(Object.entries(appJson.env).filter(([, e]) => e.generator === 'secret').map(([name], i) => [name, `${i}`.padStart(2, '0').repeat(32)]));
+    const defaults = Object.fromEntries(Object.entries(appJson.env).filter(([, e]) => e.value !== undefined).map(([name, e]) => [name, e.value!]));
+    const config = loadConfig({
+      ...defaults, ...generated,
+      PUBLIC_URL: 'https://tb.example', REDIS_URL: 'rediss://redis.example:6380', MONGODB_URL: 'mongodb://db.example',
+      SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: 'c', SLACK_CLIENT_SECRET: 'cs', CHAT_API_URL: 'https://chat.example', CHAT_API_TOKEN: 't', CHAT_WEBHOOK_SECRET: 'w',
+      BULL_BOARD_USER: 'ops', BULL_BOARD_PASSWORD: 'p'.repeat(12),
+    });
+    expect(config.NODE_ENV).toBe('production');
+    expect(metricsAccess(config)).toEqual({ kind: 'token', token: generated['METRICS_TOKEN'] });
+    expect(config.BULL_BOARD_READ_ONLY).toBe(true);
   });
 
   it('the Procfile runs the release phase app.json runs after the first deploy, and the compose file reads .env', () => {

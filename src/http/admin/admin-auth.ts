@@ -2,14 +2,17 @@
 // which reaches its own org only; changes (PUT, POST, DELETE) also need an Origin equal to
 // PUBLIC_URL's, so another site cannot make an admin's browser send them. Operators send
 // ADMIN_API_TOKEN as a Bearer token (compared in constant time) and reach every org; routes
-// without an org are theirs alone unless they say otherwise.
+// without an org are theirs alone unless they say otherwise. A wrong operator token or a session
+// that does not exist is a failed attempt: a client with too many is refused before it is checked
+// (failed-logins.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
-import { appError } from '../../errors/index.ts';
+import { appError, type AppError } from '../../errors/index.ts';
 import { withoutNul } from '../../parse-json.ts';
 import type { AdminActor } from '../../store/index.ts';
 import type { AdminSessions } from './admin-sessions.ts';
+import type { FailedLogins } from '../failed-logins.ts';
 
 export type AdminPrincipal = { kind: 'operator' } | { kind: 'org-admin'; orgId: string; userId: string; sessionId: string };
 
@@ -60,6 +63,13 @@ export interface AdminAccess {
   sessions: AdminSessions;
   /** PUBLIC_URL (read per request: tests learn it once the app listens). */
   publicUrl: () => string;
+  failedLogins: FailedLogins;
+}
+
+/** Who may use the operators' routes: the operator token; undefined, nobody. */
+export interface OperatorAccess {
+  operatorToken: string | undefined;
+  failedLogins: FailedLogins;
 }
 
 /**
@@ -71,16 +81,24 @@ async function dropNuls(request: FastifyRequest): Promise<void> {
   if (request.body !== null && typeof request.body === 'object' && JSON.stringify(request.body).includes('\\u0000')) request.body = withoutNul(request.body);
 }
 
+/** The refusal of a request whose credential is wrong or absent; a wrong one counts as a failed attempt. */
+async function unauthorized(request: FastifyRequest, failedLogins: FailedLogins, credentialGiven: boolean): Promise<AppError> {
+  if (credentialGiven) await failedLogins.failed(request);
+  return appError('admin_unauthorized');
+}
+
 /**
  * Admin routes for operators only (the operator token as a Bearer token), in their own scope.
- * `token` undefined: nobody gets in.
+ * `operatorToken` undefined: nobody gets in.
  */
-export function adminScope(app: FastifyInstance, token: string | undefined, routes: (scope: FastifyInstance) => void): void {
-  const expected = token ? digest(token) : null;
+export function adminScope(app: FastifyInstance, access: OperatorAccess, routes: (scope: FastifyInstance) => void): void {
+  const expected = access.operatorToken ? digest(access.operatorToken) : null;
   app.register(async (scope) => {
     scope.addHook('preValidation', dropNuls);
+    scope.addHook('onRequest', access.failedLogins.guard);
     scope.addHook('onRequest', async (request) => {
-      if (!isOperatorToken(expected, bearerOf(request) ?? '')) throw appError('admin_unauthorized');
+      const bearer = bearerOf(request);
+      if (!isOperatorToken(expected, bearer ?? '')) throw await unauthorized(request, access.failedLogins, bearer !== undefined);
       request.adminPrincipal = { kind: 'operator' };
     });
     routes(scope);
@@ -89,7 +107,8 @@ export function adminScope(app: FastifyInstance, token: string | undefined, rout
 
 /**
  * Admin routes of one org (`:orgId` in the path): its admins' sessions and operators. Hooks run in
- * order: authentication, then the scope's own (`extraOnRequest`, e.g. rate limits by principal).
+ * order: the failed attempts' limit, authentication, then the scope's own (`extraOnRequest`, e.g.
+ * rate limits by principal).
  */
 export function orgAdminScope(
   app: FastifyInstance,
@@ -100,11 +119,12 @@ export function orgAdminScope(
   const expected = access.operatorToken ? digest(access.operatorToken) : null;
   app.register(async (scope) => {
     scope.addHook('preValidation', dropNuls);
+    scope.addHook('onRequest', access.failedLogins.guard);
     scope.addHook('onRequest', async (request) => {
       const bearer = bearerOf(request);
       if (bearer !== undefined) {
         // A Bearer token is the operator's: a wrong one is refused, never tried as something else.
-        if (!isOperatorToken(expected, bearer)) throw appError('admin_unauthorized');
+        if (!isOperatorToken(expected, bearer)) throw await unauthorized(request, access.failedLogins, true);
         request.adminPrincipal = { kind: 'operator' };
         return;
       }
@@ -117,7 +137,7 @@ export function orgAdminScope(
         request.log.error({ err: error }, 'admin sessions unavailable');
         throw appError('session_unavailable');
       }
-      if (!session) throw appError('admin_unauthorized');
+      if (!session) throw await unauthorized(request, access.failedLogins, true);
       const orgId = (request.params as { orgId?: string } | undefined)?.orgId;
       // Nothing of another org, not even whether it exists.
       if (orgId === undefined ? !request.routeOptions.config.anySession : orgId !== session.orgId) {

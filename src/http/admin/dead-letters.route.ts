@@ -4,6 +4,7 @@
 // `npm run replay`, for operators who reach the web process rather than Redis.
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
+import type { FailedLogins } from '../failed-logins.ts';
 import { adminScope } from './admin-auth.ts';
 import { queueNames } from '../../jobs/queues.ts';
 import { DEAD_LETTER_QUEUE } from '../../jobs/dead-letters.ts';
@@ -32,10 +33,10 @@ const replayBody = {
   },
 } as const;
 
-export function registerDeadLetterRoutes(app: FastifyInstance, deps: HttpDeps): void {
+export function registerDeadLetterRoutes(app: FastifyInstance, deps: HttpDeps, failedLogins: FailedLogins): void {
   if (!deps.admin) return;
   const deadLetters = deps.producer.deadLetters;
-  adminScope(app, deps.admin.token, (scope) => {
+  adminScope(app, { operatorToken: deps.admin.token, failedLogins }, (scope) => {
     scope.get<{ Querystring: { queue?: string; since?: string; limit: number } }>(
       '/api/dead-letters',
       { schema: { ...doc('Jobs that failed for good, oldest first (kept 30 days)'), querystring: listQuery } },

@@ -1,20 +1,19 @@
 // GET /metrics: the web process's Prometheus metrics (web-metrics.ts): its ingress, and the
 // deployment's state read from shared stores, so any web process answers for the whole
-// deployment. With METRICS_TOKEN set, only with it as a Bearer token.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// deployment. Who may read them is decided once from the configuration (src/metrics-access.ts):
+// in production only with METRICS_TOKEN as a Bearer token, unless METRICS_PUBLIC=true.
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import { appError } from '../../errors/index.ts';
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
+import { METRICS_CHALLENGE, metricsGate } from '../../metrics-access.ts';
 
 export function registerMetricsRoute(app: FastifyInstance, deps: HttpDeps): void {
-  const expected = deps.metricsToken ? digest(`Bearer ${deps.metricsToken}`) : null;
+  const refusalOf = metricsGate(deps.metricsAccess);
   app.get('/metrics', async (request, reply) => {
-    // Hashing both sides makes the comparison constant-time whatever the lengths.
-    if (expected && !timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {
-      reply.header('www-authenticate', 'Bearer realm="Threadbridge metrics"');
-      throw appError('metrics_unauthorized');
+    const refusal = refusalOf(request.headers.authorization);
+    if (refusal) {
+      reply.header('www-authenticate', METRICS_CHALLENGE);
+      throw appError('metrics_unauthorized', refusal.detail);
     }
     const { registry } = deps.metrics;
     return reply.type(registry.contentType).send(await registry.metrics());
