@@ -29,11 +29,7 @@ export async function seedWorld(input: { slack: SlackEmulator; platform: ChatPla
   const alice = platform.addAgent(org.id, { name: 'Alice Agent', email: 'alice@acme.test', status: 'online' });
   const bob = platform.addAgent(org.id, { name: 'Bob Agent', email: 'bob@acme.test', status: 'online' });
 
-  // Connect the workspace the way an admin does: the settings page's install link → Slack's
-  // Allow → callback, in one browser (the install's nonce cookie).
-  const install = await startInstall(await installLink(webUrl, input.adminToken, org.id));
-  const connected = await install.callBack(slack.approveInstall(install.authorizeUrl, { teamId: team.id, userId: aliceSlack.id }), { redirect: 'follow' });
-  if (connected.status !== 200) throw new Error(`the OAuth callback answered ${connected.status}: ${await connected.text()}`);
+  await connectThroughOAuth(slack, await installLink(webUrl, input.adminToken, org.id), { teamId: team.id, userId: aliceSlack.id });
   const installation = await store.installations.findByTeam(team.id);
   if (!installation) throw new Error('the OAuth callback stored no installation');
   // The app is not added to #website-chats by hand: it joins the channel itself before it
@@ -60,6 +56,17 @@ export async function installLink(webUrl: string, adminToken: string, orgId: str
   const res = await fetch(`${webUrl}/api/orgs/${encodeURIComponent(orgId)}/slack`, { headers: { authorization: `Bearer ${adminToken}` } });
   if (res.status !== 200) throw new Error(`GET /api/orgs/${orgId}/slack answered ${res.status}: ${await res.text()}`);
   return new URL(((await res.json()) as { installUrl: string }).installUrl, webUrl).toString();
+}
+
+/**
+ * Connects a workspace the way an admin does: the settings page's install link → Slack's Allow
+ * (by `userId`) → callback, in one browser (the install's nonce cookie); throws unless the
+ * settings page it lands on answers 200.
+ */
+export async function connectThroughOAuth(slack: SlackEmulator, link: string, by: { teamId: string; userId: string }): Promise<void> {
+  const install = await startInstall(link);
+  const connected = await install.callBack(slack.approveInstall(install.authorizeUrl, by), { redirect: 'follow' });
+  if (connected.status !== 200) throw new Error(`the OAuth callback answered ${connected.status}: ${await connected.text()}`);
 }
 
 /** The cookies a response sets, as a Cookie header would send them back. */
