@@ -75,12 +75,13 @@ export function cookiesOf(response: Response): string {
 }
 
 /**
- * An install as one browser runs it: GET the install link (which leaves the install's nonce
- * cookie), then, after Slack's Allow, the callback with that cookie (the callback refuses a return
- * from Slack that another browser started).
+ * An install as one browser runs it: GET the install link (with the admin's session cookie for
+ * an org admin's link), which leaves the install's nonce cookie, then, after Slack's Allow, the
+ * callback with that cookie (the callback refuses a return from Slack that another browser started).
  */
-export async function startInstall(link: string): Promise<{ authorizeUrl: string; cookie: string; callBack(callbackUrl: string, init?: { redirect?: 'follow' | 'manual' }): Promise<Response> }> {
-  const install = await fetch(link, { redirect: 'manual' });
+export async function startInstall(link: string, options: { sessionCookie?: string } = {}): Promise<{ authorizeUrl: string; cookie: string; callBack(callbackUrl: string, init?: { redirect?: 'follow' | 'manual' }): Promise<Response> }> {
+  // An org admin's link works only with the session it was made for (an operator's needs none).
+  const install = await fetch(link, { redirect: 'manual', ...(options.sessionCookie ? { headers: { cookie: options.sessionCookie } } : {}) });
   if (install.status !== 302) throw new Error(`GET /slack/install answered ${install.status}: ${await install.text()}`);
   const cookie = cookiesOf(install);
   return {

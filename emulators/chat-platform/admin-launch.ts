@@ -1,7 +1,8 @@
 // The platform's side of the contract's "Admin handoff": the org's admins, and the launch token the
 // integrations page's Setup button puts in Threadbridge's settings link. `mintLaunchToken` signs any
 // payload (tests use it to play a platform that gets it wrong); `launchToken` mints what the
-// platform itself would: role "admin", a fresh nonce, at most 300 s of life.
+// platform itself would: role "admin", a fresh nonce, at most 300 s of life, and the org's and the
+// admin's display names (`orgName`, `userName`; `names: false` plays an older release without them).
 
 import { createHmac, randomBytes } from 'node:crypto';
 import { ChatPlatformError } from './errors.ts';
@@ -18,6 +19,9 @@ export interface LaunchPayload {
   /** Unix seconds, at most iat + 300. */
   exp: number;
   nonce: string;
+  /** Display names, at most 200 characters each; `unknown` so that a wrong one can be minted too. */
+  orgName?: unknown;
+  userName?: unknown;
 }
 
 /** The contract's longest life of a launch token. */
@@ -35,11 +39,22 @@ export interface OrgAdmin {
   email: string;
 }
 
+export interface LaunchTokenOptions {
+  ttlSeconds?: number;
+  names?: boolean;
+}
+
+/** The contract's longest display name in a token: longer ones are cut, as the platform does. */
+const MAX_NAME_LENGTH = 200;
+
 export interface AdminLaunch {
   addAdmin(orgId: string, input: { id?: string; name: string; email: string }): OrgAdmin;
   admins(orgId: string): OrgAdmin[];
-  /** A fresh token for one of the org's admins, living `ttlSeconds` (300 by default, the most allowed). */
-  launchToken(orgId: string, adminId: string, opts?: { ttlSeconds?: number }): string;
+  /**
+   * A fresh token for one of the org's admins, living `ttlSeconds` (300 by default, the most
+   * allowed), with the org's and the admin's names unless `names` is false (an older release).
+   */
+  launchToken(orgId: string, adminId: string, opts?: LaunchTokenOptions): string;
   /** What the Setup button opens: `{threadbridgeUrl}/settings/{orgId}?launch={a fresh token}`. */
   setupUrl(orgId: string, adminId: string): string;
   setThreadbridgeUrl(url: string): void;
@@ -57,13 +72,14 @@ export function createAdminLaunch(deps: { store: Store; now: () => number; secre
     return found;
   }
 
-  function launchToken(orgId: string, adminId: string, opts: { ttlSeconds?: number } = {}): string {
+  function launchToken(orgId: string, adminId: string, opts: LaunchTokenOptions = {}): string {
     if (!deps.secret) throw new Error('chat-platform emulator: launch tokens need the adminLaunchSecret option');
     const ttl = opts.ttlSeconds ?? MAX_LAUNCH_TOKEN_SECONDS;
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_LAUNCH_TOKEN_SECONDS) throw new Error(`launchToken: ttlSeconds must be 1 to ${MAX_LAUNCH_TOKEN_SECONDS}`);
-    const { id } = admin(orgId, adminId);
+    const { id, name } = admin(orgId, adminId);
     const iat = Math.floor(deps.now() / 1000);
-    return mintLaunchToken(deps.secret, { orgId, userId: id, role: 'admin', iat, exp: iat + ttl, nonce: randomBytes(16).toString('base64url') });
+    const names = opts.names === false ? {} : { orgName: getOrg(deps.store, orgId).org.name.slice(0, MAX_NAME_LENGTH), userName: name.slice(0, MAX_NAME_LENGTH) };
+    return mintLaunchToken(deps.secret, { orgId, userId: id, role: 'admin', iat, exp: iat + ttl, nonce: randomBytes(16).toString('base64url'), ...names });
   }
 
   return {

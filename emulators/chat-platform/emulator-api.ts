@@ -2,7 +2,7 @@
 // Kept apart from index.ts so the control surface can depend on it without an import cycle.
 
 import type { CallFilter, RecordedCall } from './call-log.ts';
-import type { OrgAdmin } from './admin-launch.ts';
+import type { LaunchTokenOptions, OrgAdmin } from './admin-launch.ts';
 import type { FaultInput } from './fault-injection.ts';
 import type { ConversationPatch, StartConversationInput } from './platform-actions.ts';
 import type {
@@ -76,8 +76,11 @@ export interface ChatPlatformEmulator {
   /** An admin of the org: who the platform shows the integrations page's Setup button to. */
   addAdmin(orgId: string, input: { id?: string; name: string; email: string }): OrgAdmin;
   admins(orgId: string): OrgAdmin[];
-  /** A fresh launch token for the admin (the contract's Admin handoff), living ttlSeconds (≤ 300, 300 by default). */
-  launchToken(orgId: string, adminId: string, opts?: { ttlSeconds?: number }): string;
+  /**
+   * A fresh launch token for the admin (the contract's Admin handoff), living ttlSeconds (≤ 300,
+   * 300 by default), naming the org and the admin (orgName, userName) unless names is false.
+   */
+  launchToken(orgId: string, adminId: string, opts?: LaunchTokenOptions): string;
   /** What the Setup button opens: Threadbridge's settings page with a fresh launch token. */
   setupUrl(orgId: string, adminId: string): string;
   startConversation(orgId: string, input?: StartConversationInput): Promise<Conversation>;

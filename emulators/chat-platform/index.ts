@@ -23,7 +23,7 @@ export type { RecordedDelivery, DeliveryKind, ReleaseOptions } from './webhook-d
 export type { FaultInput } from './fault-injection.ts';
 export type { StartConversationInput, ConversationPatch } from './platform-actions.ts';
 export { signatureFor, signedHeaders, verifySignature } from './signing.ts';
-export { mintLaunchToken, MAX_LAUNCH_TOKEN_SECONDS, type LaunchPayload, type OrgAdmin } from './admin-launch.ts';
+export { mintLaunchToken, MAX_LAUNCH_TOKEN_SECONDS, type LaunchPayload, type LaunchTokenOptions, type OrgAdmin } from './admin-launch.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

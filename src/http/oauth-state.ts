@@ -13,6 +13,8 @@ export interface OAuthState {
   by?: AdminActor;
   /** The digest of the nonce cookie of the browser that started the install. */
   browser?: string;
+  /** Install tickets of an org admin: a digest of the session they were made for (operators' have none). */
+  session?: string;
 }
 
 export const OAUTH_STATE_TTL_MS = 10 * 60 * 1000;
@@ -21,14 +23,14 @@ function mac(key: Buffer, payload: string): string {
   return createHmac('sha256', key).update(payload).digest('base64url');
 }
 
-/** Install links handed to admins (the settings page asks for a fresh one each time it loads). */
-export const INSTALL_TICKET_TTL_MS = 60 * 60 * 1000;
+/** Install links handed to admins: good once, for this long (Connect asks for a fresh one each click). */
+export const INSTALL_TICKET_TTL_MS = 10 * 60 * 1000;
 
 /**
  * A signed, expiring token naming an org. The OAuth state and the install ticket are both of
  * this form, each under its own key, so one can never be passed off as the other.
  */
-export function createOAuthState(key: Buffer, orgId: string, nowMs: number, ttlMs = OAUTH_STATE_TTL_MS, extra: Pick<OAuthState, 'by' | 'browser'> = {}): string {
+export function createOAuthState(key: Buffer, orgId: string, nowMs: number, ttlMs = OAUTH_STATE_TTL_MS, extra: Pick<OAuthState, 'by' | 'browser' | 'session'> = {}): string {
   const state: OAuthState = { orgId, expiresAtMs: nowMs + ttlMs, nonce: randomBytes(12).toString('base64url'), ...extra };
   const payload = Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
   return `${payload}.${mac(key, payload)}`;

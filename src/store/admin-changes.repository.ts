@@ -8,8 +8,11 @@ import type { Db } from 'mongodb';
 export const ADMIN_CHANGE_SECTIONS = ['connection', 'settings', 'agents', 'routingGroups'] as const;
 export type AdminChangeSection = (typeof ADMIN_CHANGE_SECTIONS)[number];
 
-/** Who made a change: an org admin (the launch token's userId) or an operator with ADMIN_API_TOKEN. */
-export type AdminActor = { kind: 'org-admin'; userId: string } | { kind: 'operator' };
+/**
+ * Who made a change: an org admin (the launch token's userId, and its userName when the platform
+ * sent one; records from before have none) or an operator with ADMIN_API_TOKEN.
+ */
+export type AdminActor = { kind: 'org-admin'; userId: string; userName?: string } | { kind: 'operator' };
 
 export interface AdminChange {
   orgId: string;

@@ -6,9 +6,11 @@
 // sees whether the app is in each channel (and the app joining the public ones on Save), switches
 // to channel-ID mode and gives another group a channel by ID, turns the global channel on, saves,
 // reloads, and finds it all kept; a wrong username is shown next to its field; the global channel
-// turned off sends no channel; each section shows its last change and who made it; Disconnect
+// turned off sends no channel; each section shows its last change and who made it (by name); the
+// page names the org and the admin (the ids from a platform that sends no names); Disconnect
 // revokes the connection and Connect makes it again, settings kept; a window without a session
-// says to open Setup again; no Content-Security-Policy violation anywhere. Screenshots land in
+// says to open Setup again; a Setup link of another org asks before switching; no
+// Content-Security-Policy violation anywhere. Screenshots land in
 // test-artifacts/.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +87,11 @@ describe('the Slack integration settings page', () => {
     await page.getByText('Slack is not connected yet.').waitFor();
     const [sessionCookie] = await page.context().cookies(h.webUrl);
     expect(sessionCookie).toMatchObject({ name: 'tb_admin', httpOnly: true, sameSite: 'Strict', path: '/' });
+    // Which org and who: the names the platform's launch token gave, at the top and on Connect.
+    await expect.poll(() => page.textContent('#who')).toBe('Globex · signed in as Gail Admin');
+    expect(await page.isVisible('#who')).toBe(true);
+    expect(await page.textContent('#connect-hint')).toContain('Connects a Slack workspace to Globex.');
+    expect(await page.title()).toBe('Slack integration settings · Globex');
     await shot('1-not-connected');
 
     // Connect: Slack's consent page (the emulator's), pick the workspace, Allow.
@@ -100,7 +107,7 @@ describe('the Slack integration settings page', () => {
     expect(page.url()).toBe(settingsUrl);
     expect(await page.isVisible('#connect')).toBe(false);
     expect(await page.isVisible('#signed-out')).toBe(false);
-    await expect.poll(() => page.textContent('#connection-change')).toMatch(new RegExp(`^Last change: Slack connected, .+, by admin ${w['admin']}\\.$`));
+    await expect.poll(() => page.textContent('#connection-change')).toMatch(/^Last change: Slack connected, .+, by Gail Admin\.$/);
     await shot('3a-back-from-slack');
 
     // A group already pointed at a public channel the app was never added to (set elsewhere).
@@ -207,8 +214,8 @@ describe('the Slack integration settings page', () => {
     expect(await page.isChecked('#global-enabled')).toBe(false);
     await shot('7-global-off');
 
-    // Each section says what changed last, when and by whom: the admin of the Setup link.
-    const by = new RegExp(`, by admin ${w['admin']}\\.$`);
+    // Each section says what changed last, when and by whom: the admin of the Setup link, by name.
+    const by = /, by Gail Admin\.$/;
     await expect.poll(() => page.textContent('#settings-change')).toMatch(/^Last change: settings saved, /);
     expect(await page.textContent('#settings-change')).toMatch(by);
     expect(await page.textContent('#agents-change')).toMatch(/^Last change: agent (mapped|unmapped), /);
@@ -260,6 +267,28 @@ describe('the Slack integration settings page', () => {
       await other.screenshot({ path: `${shots}/12-setup-link-used.png`, fullPage: true });
     } finally {
       await stranger.close();
+    }
+
+    // A Setup link from an older platform release (no names): the ids stand in for them. Then a
+    // Setup link of another org in that window asks before switching, naming both.
+    const second = await browser.newContext();
+    try {
+      const other = await second.newPage();
+      other.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text()); });
+      await other.goto(`${settingsUrl}?launch=${encodeURIComponent(h.platform.launchToken(w['orgId']!, w['admin']!, { names: false }))}`);
+      await expect.poll(() => other.textContent('#who')).toBe(`${w['orgId']} · signed in as ${w['admin']}`);
+      await other.screenshot({ path: `${shots}/13-no-names.png`, fullPage: true });
+      await other.goto(h.launchLink());
+      expect(await other.textContent('h1')).toBe('Switch organization?');
+      expect(await other.textContent('#current')).toContain(`of ${w['orgId']} as ${w['admin']}`);
+      expect(await other.textContent('#next')).toContain(`for Acme (${h.orgId}) as Ada Admin (${h.adminUserId})`);
+      await other.screenshot({ path: `${shots}/14-switch-prompt.png`, fullPage: true });
+      await other.click('#switch');
+      await other.waitForURL(`${h.webUrl}/settings/${h.orgId}`);
+      await expect.poll(() => other.textContent('#who')).toBe('Acme · signed in as Ada Admin');
+      await other.screenshot({ path: `${shots}/15-switched.png`, fullPage: true });
+    } finally {
+      await second.close();
     }
 
     // Signing out ends the session: the page says what to do.

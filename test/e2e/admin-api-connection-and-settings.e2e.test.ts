@@ -140,6 +140,7 @@ describe('OpenAPI description', () => {
       'GET /api/orgs/{orgId}/routing-groups',
       'GET /api/orgs/{orgId}/settings',
       'GET /api/orgs/{orgId}/slack',
+      'GET /api/session',
       'POST /api/dead-letters/replay',
       'PUT /api/orgs/{orgId}/agents/{agentId}/slack-user',
       'PUT /api/orgs/{orgId}/routing-groups/{groupId}/slack-channel',

@@ -11,9 +11,9 @@ import { redisUrl } from '../support/services.ts';
 import { installationVersions } from '../../src/installations/bot-token-memo.ts';
 import { cookiesOf, installLink, startInstall } from '../../sandbox/seed.ts';
 
-/** Connects the workspace again through an install link (an operator's unless one is given), in one browser. */
-async function connectAgain(h: Harness, link?: string) {
-  const install = await startInstall(link ?? (await installLink(h.webUrl, h.secrets.adminApiToken, h.orgId)));
+/** Connects the workspace again through an install link (an operator's unless one is given, with its admin's session), in one browser. */
+async function connectAgain(h: Harness, link?: string, sessionCookie?: string) {
+  const install = await startInstall(link ?? (await installLink(h.webUrl, h.secrets.adminApiToken, h.orgId)), sessionCookie ? { sessionCookie } : {});
   const callback = h.slack.approveInstall(install.authorizeUrl, { teamId: h.teamId, userId: h.agents.alice.slackUserId });
   const page = await install.callBack(callback, { redirect: 'follow' });
   expect(page.status).toBe(200);
@@ -101,7 +101,7 @@ describe('Disconnect from the settings, then connected again', () => {
     // Connect again from the settings page: the install link of the admin's session.
     const conn = (await (await asAdmin('GET', '/slack')).json()) as { status: string; installUrl: string };
     expect(conn.status).toBe('disconnected');
-    await connectAgain(h, new URL(conn.installUrl, h.webUrl).toString());
+    await connectAgain(h, new URL(conn.installUrl, h.webUrl).toString(), cookie);
     expect(await h.store.installations.findByTeam(h.teamId)).toMatchObject({ status: 'active', orgId: h.orgId });
     expect(await h.store.installations.botToken(h.teamId, null)).not.toBe(oldToken);
     expect(((await (await asAdmin('GET', '/changes')).json()) as { lastChanges: { connection: unknown } }).lastChanges.connection).toMatchObject({ action: 'slack.connected', actor: { kind: 'org-admin', userId: h.adminUserId } });

@@ -1,6 +1,6 @@
 // The chat-platform emulator's side of the Admin handoff: launch tokens exactly as the contract
-// builds them (v1, base64url payload, HMAC-SHA256 with the admin launch secret, no padding), for the
-// org's admins only, living at most 300 s; and the Setup button's link over the control surface.
+// builds them (v1, base64url payload, HMAC-SHA256 with the admin launch secret, no padding, the org's
+// and the admin's names), for the org's admins only, living at most 300 s; and the Setup button's link over the control surface.
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintLaunchToken, startChatPlatformEmulator, type ChatPlatformEmulator } from '../../emulators/chat-platform/index.ts';
@@ -27,15 +27,23 @@ function decode(token: string) {
 }
 
 describe('launch tokens', () => {
-  it('for an admin of the org: signed with the admin launch secret, role admin, 300 s, a fresh nonce each time', () => {
-    const org = emu.createOrg({ id: 'org_1' });
+  it('for an admin of the org: signed with the admin launch secret, role admin, 300 s, a fresh nonce each time, naming the org and the admin', () => {
+    const org = emu.createOrg({ id: 'org_1', name: 'Acme Inc' });
     const ada = emu.addAdmin(org.id, { name: 'Ada Admin', email: 'ada@acme.test' });
     expect(emu.admins(org.id)).toEqual([ada]);
     const first = decode(emu.launchToken(org.id, ada.id));
-    expect(first).toEqual({ orgId: 'org_1', userId: ada.id, role: 'admin', iat: t / 1000, exp: t / 1000 + 300, nonce: expect.stringMatching(/^[\w-]{16,}$/) });
+    expect(first).toStrictEqual({ orgId: 'org_1', userId: ada.id, role: 'admin', iat: t / 1000, exp: t / 1000 + 300, nonce: expect.stringMatching(/^[\w-]{16,}$/), orgName: 'Acme Inc', userName: 'Ada Admin' });
     const second = decode(emu.launchToken(org.id, ada.id, { ttlSeconds: 60 }));
     expect(second['exp']).toBe(t / 1000 + 60);
     expect(second['nonce']).not.toBe(first['nonce']);
+  });
+
+  it('names: false plays an older platform release (no names); a name longer than the contract allows is cut to 200 characters', () => {
+    const org = emu.createOrg({ id: 'org_1', name: 'O'.repeat(250) });
+    const ada = emu.addAdmin(org.id, { name: 'A'.repeat(201), email: 'ada@acme.test' });
+    const older = decode(emu.launchToken(org.id, ada.id, { names: false }));
+    expect(Object.keys(older).sort()).toEqual(['exp', 'iat', 'nonce', 'orgId', 'role', 'userId']);
+    expect(decode(emu.launchToken(org.id, ada.id))).toMatchObject({ orgName: 'O'.repeat(200), userName: 'A'.repeat(200) });
   });
 
   it('refuses anyone who is not an admin of that org, and a life over 300 s', () => {
@@ -57,7 +65,7 @@ describe('launch tokens', () => {
     const ada = emu.addAdmin(org.id, { name: 'Ada', email: 'ada@acme.test' });
     const url = new URL(emu.setupUrl(org.id, ada.id));
     expect(`${url.origin}${url.pathname}`).toBe('https://bridge.example/settings/org%201%2Fx');
-    expect(decode(url.searchParams.get('launch')!)).toMatchObject({ orgId: 'org 1/x', userId: ada.id, role: 'admin' });
+    expect(decode(url.searchParams.get('launch')!)).toMatchObject({ orgId: 'org 1/x', userId: ada.id, role: 'admin', orgName: 'Org org 1/x', userName: 'Ada' });
   });
 
   it('the control surface adds admins and its Setup route redirects to a fresh launch link', async () => {

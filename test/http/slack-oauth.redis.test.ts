@@ -6,7 +6,7 @@ import type { SlackEmulator } from '../../emulators/slack/index.ts';
 import { newSecrets } from '../support/test-app.ts';
 import { startSlackEmulatorFor, testAppPerFile } from '../support/http-test-app.ts';
 import { installLink, startInstall } from '../../sandbox/seed.ts';
-import { createOAuthState } from '../../src/http/oauth-state.ts';
+import { createOAuthState, INSTALL_TICKET_TTL_MS } from '../../src/http/oauth-state.ts';
 import { deriveKey } from '../../src/crypto/token-cipher.ts';
 
 const secrets = newSecrets();
@@ -115,9 +115,9 @@ describe('Slack OAuth install', () => {
     { name: 'an install link without a ticket', url: () => `${webUrl}/slack/install?orgId=org_anyone`, status: 400, code: 'missing_parameter', says: /Open the install link from the integration settings page/ },
     { name: 'an install link with a forged ticket', url: () => `${webUrl}/slack/install?ticket=eyJvcmdJZCI6Im9yZ194In0.forged`, status: 400, code: 'invalid_install_link', says: /click Connect Slack/ },
     {
-      name: 'an install link older than an hour',
-      url: () => `${webUrl}/slack/install?ticket=${createOAuthState(deriveKey(Buffer.from(secrets.encryptionKeyHex, 'hex'), 'install-ticket'), 'org_x', Date.now() - 2 * 3600_000, 3600_000)}`,
-      status: 400, code: 'invalid_install_link', says: /older than an hour/,
+      name: 'an operator’s install link older than 10 minutes',
+      url: () => `${webUrl}/slack/install?ticket=${createOAuthState(deriveKey(Buffer.from(secrets.encryptionKeyHex, 'hex'), 'install-ticket'), 'org_x', Date.now() - 11 * 60_000, INSTALL_TICKET_TTL_MS, { by: { kind: 'operator' } })}`,
+      status: 400, code: 'invalid_install_link', says: /older than 10 minutes.*click Connect Slack again/s,
     },
     {
       name: 'an OAuth state passed off as an install ticket',

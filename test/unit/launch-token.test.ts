@@ -40,6 +40,21 @@ describe('verifyLaunchToken', () => {
     else expect(verdict).toEqual({ ok: false, reason });
   });
 
+  it('keeps the optional orgName and userName (trimmed); absent or blank, the claims have none', () => {
+    expect(verify(mintLaunchToken(SECRET, payload({ orgName: ' Acme Inc ', userName: 'Ada Admin' })))).toEqual({ ok: true, claims: { ...payload(), orgName: 'Acme Inc', userName: 'Ada Admin' } });
+    const blank = verify(mintLaunchToken(SECRET, payload({ orgName: '', userName: '   ' })));
+    expect(blank.ok && Object.keys(blank.claims)).toEqual(['orgId', 'userId', 'role', 'iat', 'exp', 'nonce']);
+  });
+
+  it.each([
+    { name: 'an orgName of 201 characters', p: { orgName: 'x'.repeat(201) }, field: 'orgName' },
+    { name: 'a userName that is a number', p: { userName: 7 }, field: 'userName' },
+    { name: 'a userName that is null', p: { userName: null }, field: 'userName' },
+    { name: 'an orgName that is an array', p: { orgName: ['Acme'] }, field: 'orgName' },
+  ])('refuses $name, naming it', ({ p, field }) => {
+    expect(verify(mintLaunchToken(SECRET, payload(p)))).toEqual({ ok: false, reason: 'bad_name', field });
+  });
+
   const good = mintLaunchToken(SECRET, payload());
   const [, body, mac] = good.split('.') as [string, string, string];
   it.each([

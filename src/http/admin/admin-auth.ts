@@ -14,7 +14,9 @@ import type { AdminActor } from '../../store/index.ts';
 import type { AdminSessions } from './admin-sessions.ts';
 import type { FailedLogins } from '../failed-logins.ts';
 
-export type AdminPrincipal = { kind: 'operator' } | { kind: 'org-admin'; orgId: string; userId: string; sessionId: string };
+export type AdminPrincipal =
+  | { kind: 'operator' }
+  | { kind: 'org-admin'; orgId: string; userId: string; orgName?: string; userName?: string; sessionId: string };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -50,9 +52,18 @@ function isOperatorToken(expected: Buffer | null, given: string): boolean {
 
 /** Who made a change, for the change history. */
 export function actorOf(request: FastifyRequest): AdminActor {
-  const principal = request.adminPrincipal;
-  if (!principal) throw new Error('actorOf: the route is not behind admin authentication');
-  return principal.kind === 'operator' ? { kind: 'operator' } : { kind: 'org-admin', userId: principal.userId };
+  return actorFor(principalOf(request));
+}
+
+export function actorFor(principal: AdminPrincipal): AdminActor {
+  if (principal.kind === 'operator') return { kind: 'operator' };
+  return { kind: 'org-admin', userId: principal.userId, ...(principal.userName ? { userName: principal.userName } : {}) };
+}
+
+/** The authenticated principal of a route behind the admin scopes. */
+export function principalOf(request: FastifyRequest): AdminPrincipal {
+  if (!request.adminPrincipal) throw new Error('the route is not behind admin authentication');
+  return request.adminPrincipal;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -146,7 +157,8 @@ export function orgAdminScope(
       if (!SAFE_METHODS.has(request.method) && request.headers.origin !== new URL(access.publicUrl()).origin) {
         throw appError('cross_site_request');
       }
-      request.adminPrincipal = { kind: 'org-admin', orgId: session.orgId, userId: session.userId, sessionId };
+      const { orgName, userName } = session;
+      request.adminPrincipal = { kind: 'org-admin', orgId: session.orgId, userId: session.userId, ...(orgName ? { orgName } : {}), ...(userName ? { userName } : {}), sessionId };
     });
     for (const hook of extraOnRequest) scope.addHook('onRequest', async (request, reply) => void (await hook(request, reply)));
     routes(scope);

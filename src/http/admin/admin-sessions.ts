@@ -7,8 +7,14 @@ import { digestKey, type KeyValueStore } from '../kv-store.ts';
 export interface AdminSession {
   orgId: string;
   userId: string;
+  /** The launch token's display names, when the platform sent them (sessions from before have none). */
+  orgName?: string;
+  userName?: string;
   createdAtMs: number;
 }
+
+/** Who a session is for, as a launch token says it. */
+export type SessionSubject = Pick<AdminSession, 'orgId' | 'userId' | 'orgName' | 'userName'>;
 
 /** A session unused this long ends. */
 export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
@@ -16,7 +22,7 @@ export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
 export const SESSION_MAX_AGE_MS = 12 * 60 * 60 * 1000;
 
 export interface AdminSessions {
-  create(session: { orgId: string; userId: string }): Promise<string>;
+  create(session: SessionSubject): Promise<string>;
   /** The live session of this id (extended by the idle time), or null. */
   find(id: string): Promise<AdminSession | null>;
   revoke(id: string): Promise<void>;
@@ -27,10 +33,11 @@ export function createAdminSessions(kv: KeyValueStore, now: () => Date, limits =
   const ttlFor = (createdAtMs: number) => Math.min(limits.idleMs, createdAtMs + limits.maxAgeMs - now().getTime());
 
   return {
-    async create({ orgId, userId }) {
+    async create({ orgId, userId, orgName, userName }) {
       const id = randomBytes(32).toString('base64url');
       const createdAtMs = now().getTime();
-      await kv.set(key(id), JSON.stringify({ orgId, userId, createdAtMs } satisfies AdminSession), ttlFor(createdAtMs));
+      const session: AdminSession = { orgId, userId, ...(orgName ? { orgName } : {}), ...(userName ? { userName } : {}), createdAtMs };
+      await kv.set(key(id), JSON.stringify(session), ttlFor(createdAtMs));
       return id;
     },
     async find(id) {

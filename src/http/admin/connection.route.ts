@@ -1,12 +1,12 @@
 // Admin API: the org's Slack connection (with a fresh install link), Disconnect, the change
-// history, and signing out. Disconnect gives the bot token back to Slack (auth.revoke) and marks
+// history, who is signed in, and signing out. Disconnect gives the bot token back to Slack (auth.revoke) and marks
 // the installation disconnected: sending stops, the settings stay, and Connect works again.
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import { appError, SlackApiError } from '../../errors/index.ts';
 import { ADMIN_CHANGE_SECTIONS } from '../../store/index.ts';
-import { actorOf, sessionCookieName } from './admin-auth.ts';
+import { principalOf, sessionCookieName } from './admin-auth.ts';
 import { apiDoc, orgParams, recordChange, type OrgScope } from './admin-org.ts';
 import { installLinkFor } from '../routes/slack-oauth.route.ts';
 
@@ -19,7 +19,7 @@ export function registerAdminConnectionRoutes(app: FastifyInstance, deps: HttpDe
     scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/slack', { schema: { ...apiDoc('The org’s Slack connection, and a fresh install link'), params: orgParams } }, async (request) => {
       const { orgId } = request.params;
       const installation = await deps.installations.findByOrg(orgId);
-      const installUrl = installLinkFor(deps, orgId, actorOf(request));
+      const installUrl = installLinkFor(deps, orgId, principalOf(request));
       if (!installation) return { status: 'not-connected', installUrl };
       return {
         status: installation.status === 'active' ? 'connected' : 'disconnected',
@@ -53,7 +53,7 @@ export function registerAdminConnectionRoutes(app: FastifyInstance, deps: HttpDe
           await deps.installations.markDisconnected(installation.teamId, 'disconnected_by_admin', deps.now());
           await recordChange(deps, admin, request, { orgId, section: 'connection', action: 'slack.disconnected', subject: installation.teamId });
         }
-        return { status: 'disconnected', workspace, installUrl: installLinkFor(deps, orgId, actorOf(request)) };
+        return { status: 'disconnected', workspace, installUrl: installLinkFor(deps, orgId, principalOf(request)) };
       },
     );
 
@@ -64,6 +64,14 @@ export function registerAdminConnectionRoutes(app: FastifyInstance, deps: HttpDe
         lastChanges: Object.fromEntries(ADMIN_CHANGE_SECTIONS.map((section) => [section, last[section] ? changeView(last[section]) : null])),
         recent: recent.map(changeView),
       };
+    });
+
+    // Which org and which admin this session is for, so the page can say so (names as the launch
+    // token gave them; null from a platform release that sends none).
+    scope.get('/api/session', { config: { anySession: true }, schema: { ...apiDoc('Who is signed in: the session’s org and admin, with their names') } }, async (request) => {
+      const principal = principalOf(request);
+      if (principal.kind === 'operator') return { kind: 'operator' };
+      return { kind: 'org-admin', org: { id: principal.orgId, name: principal.orgName ?? null }, user: { id: principal.userId, name: principal.userName ?? null } };
     });
 
     // Signing out ends the session at once (it lives in Redis), whatever the cookie does.

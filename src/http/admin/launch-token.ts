@@ -11,16 +11,27 @@ export interface LaunchClaims {
   iat: number;
   exp: number;
   nonce: string;
+  /** The org's and the admin's display names: optional (older platform releases send none). */
+  orgName?: string;
+  userName?: string;
 }
+
+/** The display names a token may carry, each at most this long. */
+export const LAUNCH_NAME_CLAIMS = ['orgName', 'userName'] as const;
+export const MAX_LAUNCH_NAME_LENGTH = 200;
 
 /** The contract's longest life of a token. */
 export const MAX_LAUNCH_LIFETIME_SECONDS = 300;
 /** How far ahead of our clock the platform's `iat` may be (clocks drift). */
 export const LAUNCH_CLOCK_SKEW_SECONDS = 60;
 
-export type LaunchRefusal = 'malformed' | 'bad_signature' | 'wrong_org' | 'not_admin' | 'expired' | 'too_long_lived';
+export type LaunchRefusal = 'malformed' | 'bad_name' | 'bad_signature' | 'wrong_org' | 'not_admin' | 'expired' | 'too_long_lived';
 
-export type LaunchVerdict = { ok: true; claims: LaunchClaims } | { ok: false; reason: LaunchRefusal };
+export type LaunchVerdict =
+  | { ok: true; claims: LaunchClaims }
+  | { ok: false; reason: Exclude<LaunchRefusal, 'bad_name'> }
+  /** A display name that is not a string of at most 200 characters: `field` names it. */
+  | { ok: false; reason: 'bad_name'; field: (typeof LAUNCH_NAME_CLAIMS)[number] };
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
@@ -54,6 +65,8 @@ export function verifyLaunchToken(input: { token: string; secret: string; orgId:
   if (!claims || !text(claims['orgId'], 200) || !text(claims['userId'], 200) || !text(claims['nonce'], 200) || !seconds(claims['iat']) || !seconds(claims['exp'])) {
     return { ok: false, reason: 'malformed' };
   }
+  const badName = LAUNCH_NAME_CLAIMS.find((name) => claims[name] !== undefined && !(typeof claims[name] === 'string' && claims[name].length <= MAX_LAUNCH_NAME_LENGTH));
+  if (badName) return { ok: false, reason: 'bad_name', field: badName };
   const { orgId, userId, role, iat, exp, nonce } = claims as { orgId: string; userId: string; role: unknown; iat: number; exp: number; nonce: string };
   if (orgId !== input.orgId) return { ok: false, reason: 'wrong_org' };
   if (role !== 'admin') return { ok: false, reason: 'not_admin' };
@@ -61,5 +74,7 @@ export function verifyLaunchToken(input: { token: string; secret: string; orgId:
   if (exp <= now) return { ok: false, reason: 'expired' };
   // Longer than the contract allows, or issued in our future: either way it would live too long.
   if (exp - iat > MAX_LAUNCH_LIFETIME_SECONDS || exp <= iat || iat > now + LAUNCH_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'too_long_lived' };
-  return { ok: true, claims: { orgId, userId, role: 'admin', iat, exp, nonce } };
+  // An empty (or blank) name says nothing: the ids stand in for it, as for a platform sending none.
+  const names = Object.fromEntries(LAUNCH_NAME_CLAIMS.flatMap((name) => (typeof claims[name] === 'string' && claims[name].trim() ? [[name, claims[name].trim()]] : [])));
+  return { ok: true, claims: { orgId, userId, role: 'admin', iat, exp, nonce, ...names } };
 }

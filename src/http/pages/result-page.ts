@@ -1,10 +1,12 @@
 // A minimal HTML page for the end of a browser flow (install done or failed, a Setup link
-// refused). No inline style or script: its styles are the served /assets/result-page.css, so the
-// page's Content-Security-Policy needs no exception.
+// refused). No inline style or script: its styles are the served /assets/result-page.css (the
+// switch prompt, switch-page.ts, uses them too), so the page's Content-Security-Policy needs no
+// exception.
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const RESULT_PAGE_CSS = `body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1d1c1d}
 h1{font-size:1.4rem}h1.ok{color:#007a5a}h1.failed{color:#b00020}p.hint{color:#555}
+button{font:inherit;background:#007a5a;color:#fff;border:0;border-radius:4px;padding:.5rem 1rem;cursor:pointer}
 `;
 
 export function resultPage(input: { title: string; message: string; hint: string; ok: boolean; link?: { href: string; text: string } }): string {

@@ -6,12 +6,13 @@ export const SETTINGS_PAGE_SCRIPT = String.raw`// The settings page's script (se
 // inline script). It talks to the admin API with the session cookie the Setup link opened.
 const ORG = document.body.dataset.orgId;
 const $ = (id) => document.getElementById(id);
-const state = { idMode: false, agents: [], groups: [], workspace: null };
+const state = { idMode: false, agents: [], groups: [], workspace: null, account: null };
 
 /** No session (expired, signed out, never opened from Setup) or one for another org: say what to do. */
 function signedOut(why) {
+  const account = state.account;
   $('signed-out-reason').textContent = why === 'other-org'
-    ? 'This window is signed in for another organization.'
+    ? 'This window is signed in for another organization' + (account ? ' (' + nameOf(account.org) + ', as ' + nameOf(account.user) + ')' : '') + ', not for this one.'
     : 'Your session has ended, or this window was not opened from the chat platform.';
   $('signed-out').hidden = false;
   for (const id of ['connection', 'settings', 'account']) $(id).hidden = true;
@@ -30,6 +31,24 @@ async function api(method, path, body) {
   return { ok: res.ok, status: res.status, data };
 }
 
+/** An org or an admin as the page names it: the platform's name, or its id from a platform that sends none. */
+const nameOf = (x) => x.name || x.id;
+
+/**
+ * Which org and which admin this window is signed in for, named at the top and on Connect. Asked
+ * alongside the settings (load): a session of another org is said there too, this names it.
+ */
+async function showAccount() {
+  const r = await api('GET', '/api/session');
+  if (!r.ok || r.data.kind !== 'org-admin') return;
+  state.account = r.data;
+  if (r.data.org.id !== ORG) { signedOut('other-org'); return; }
+  $('org-name').textContent = nameOf(r.data.org);
+  $('user-name').textContent = nameOf(r.data.user);
+  $('connect-org').textContent = nameOf(r.data.org);
+  document.title = 'Slack integration settings · ' + nameOf(r.data.org);
+}
+
 const ACTIONS = {
   'slack.connected': 'Slack connected', 'slack.disconnected': 'Slack disconnected', 'settings.saved': 'settings saved',
   'agent.mapped': 'agent mapped', 'agent.unmapped': 'agent unmapped',
@@ -38,7 +57,8 @@ const ACTIONS = {
 /** "Last change: …, on …, by …" of a section, from the change history. */
 function showLastChange(el, change) {
   if (!change) { el.textContent = ''; return; }
-  const who = change.actor.kind === 'operator' ? 'an operator (Threadbridge support)' : 'admin ' + change.actor.userId;
+  // Records from before names were kept carry the admin's id only.
+  const who = change.actor.kind === 'operator' ? 'an operator (Threadbridge support)' : change.actor.userName || 'admin ' + change.actor.userId;
   el.textContent = 'Last change: ' + (ACTIONS[change.action] || change.action) + ', ' + new Date(change.at).toLocaleString() + ', by ' + who + '.';
 }
 async function loadChanges() {
@@ -175,6 +195,14 @@ $('disconnect-yes').onclick = async () => {
   await load();
   $('connection-status').textContent = 'Slack is disconnected from ' + r.data.workspace.name + '. Your settings are kept: connect Slack again (this workspace or another) when you are ready.';
 };
+// Connect asks for a fresh install link on each click: a link is good once, for 10 minutes, so
+// the one the page loaded with may be used or old by now.
+$('connect').onclick = async (e) => {
+  e.preventDefault();
+  const r = await api('GET', '/slack');
+  if (r.ok && r.data.installUrl) location.assign(r.data.installUrl);
+  else $('connection-status').textContent = 'Could not start the install: reload the page and try again.';
+};
 $('sign-out').onclick = async () => {
   await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin' });
   signedOut('expired');
@@ -268,5 +296,6 @@ if (new URLSearchParams(location.search).get('slack') === 'connected') {
   $('connected-note').hidden = false;
   history.replaceState(null, '', location.pathname);
 }
+showAccount().catch(() => {});
 load().catch((e) => { if (e.message !== 'unauthorized' && e.message !== 'forbidden') $('connection-status').textContent = 'Could not load the settings: ' + e.message; });
 `;

@@ -1,7 +1,8 @@
 // The Slack integration settings page an org admin uses: connect (and disconnect) Slack, the two
 // toggles, the agent-to-Slack-user mapping (with suggestions by email, one by one or all at once),
 // and each routing group's channel, each channel saying whether the app is in it; Save with errors
-// next to the field they concern; the last change of each section, by whom. The page holds no data
+// next to the field they concern; the last change of each section, by whom; which org and which
+// admin the window is signed in for (from GET /api/session). The page holds no data
 // and no credential: its script (/assets/settings-page.js) reads everything from the admin API with
 // the session cookie the platform's Setup link opened, so Connect opens Slack in this same tab and
 // the OAuth callback's redirect back finds the page signed in.
@@ -14,14 +15,14 @@ export function settingsPage(orgId: string): string {
 <link rel="stylesheet" href="/assets/settings-page.css">
 <script src="/assets/settings-page.js" defer></script></head>
 <body data-org-id="${escapeHtml(orgId)}">
-<p id="account" hidden><button type="button" id="sign-out" class="secondary">Sign out</button></p>
+<p id="account" hidden><span id="who"><strong id="org-name"></strong> · signed in as <strong id="user-name"></strong></span> <button type="button" id="sign-out" class="secondary">Sign out</button></p>
 <h1>Slack integration</h1>
 <section id="signed-out" hidden><p id="signed-out-reason"></p>
 <p>Open the chat platform’s integrations page and click <strong>Setup</strong> for the Slack integration: it opens this page signed in for your organization. Each Setup link works once, for a few minutes.</p></section>
 <section id="connection"><p id="connected-note" hidden>Slack is connected. Next, map your agents to Slack users and choose channels.</p>
 <p id="connection-status">Loading…</p>
 <a id="connect" class="button" hidden href="#">Connect Slack</a>
-<p id="connect-hint" class="hint" hidden>Opens Slack in this window: pick the workspace and click Allow, and you come back here.</p>
+<p id="connect-hint" class="hint" hidden>Connects a Slack workspace to <strong id="connect-org"></strong>. Opens Slack in this window: pick the workspace and click Allow, and you come back here.</p>
 <p id="disconnect-bar" hidden><button type="button" id="disconnect" class="secondary">Disconnect Slack</button></p>
 <div id="disconnect-confirm" hidden><p>Disconnect Slack from <strong id="disconnect-workspace"></strong>? Threadbridge stops sending to Slack and gives its access to the workspace back to Slack. Your settings are kept: you can connect Slack again afterwards.</p>
 <button type="button" id="disconnect-yes" class="danger">Disconnect</button> <button type="button" id="disconnect-no" class="secondary">Cancel</button> <span id="disconnect-status"></span></div>

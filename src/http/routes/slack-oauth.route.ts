@@ -2,26 +2,34 @@
 // browser to Slack with a signed state naming the org, and leaves a nonce cookie in that browser;
 // /slack/oauth/callback takes the state once, only from that browser, exchanges the code, stores
 // the installation and sends the browser back to the org's settings page, which then shows the
-// connected workspace (as the platform's help article describes). A failure answers a small page
-// saying what to do, with a link back to the settings when the org is known.
+// connected workspace (as the platform's help article describes). A ticket is good once, for 10
+// minutes; an org admin's works only in the browser holding the live session it was made for. A
+// failure answers a small page saying what to do, with a link back to the settings when the org
+// is known.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import { createOAuthState, readOAuthState, INSTALL_TICKET_TTL_MS, OAUTH_STATE_TTL_MS, type OAuthState } from '../oauth-state.ts';
 import { botScopes } from '../../slack/bot-scopes.ts';
 import { SlackApiError, errors, type AppErrorDefinition } from '../../errors/index.ts';
-import type { AdminActor } from '../../store/index.ts';
 import { sendErrorPage } from '../error-handler.ts';
 import { pageHeaders } from '../pages/page-headers.ts';
-import { isHttps } from '../admin/admin-auth.ts';
+import { actorFor, isHttps, sessionCookieName, type AdminPrincipal } from '../admin/admin-auth.ts';
 import { digestKey } from '../kv-store.ts';
 
 export const OAUTH_CALLBACK_PATH = '/slack/oauth/callback';
 export const INSTALL_PATH = '/slack/install';
 
-/** An install link for the org, valid an hour: what the settings page's Connect button opens. */
-export function installLinkFor(deps: Pick<HttpDeps, 'installTicketKey' | 'now'>, orgId: string, by: AdminActor): string {
-  return `${INSTALL_PATH}?ticket=${encodeURIComponent(createOAuthState(deps.installTicketKey, orgId, deps.now().getTime(), INSTALL_TICKET_TTL_MS, { by }))}`;
+/** The digest of an admin session an install ticket is bound to (the ticket is signed, not secret: never the id). */
+const sessionDigest = (sessionId: string) => createHash('sha256').update(`install-ticket-session:${sessionId}`).digest('base64url');
+
+/**
+ * An install link for the org, good once for 10 minutes: what the settings page's Connect button
+ * opens. An org admin's is bound to their session; an operator's to nothing but its nonce.
+ */
+export function installLinkFor(deps: Pick<HttpDeps, 'installTicketKey' | 'now'>, orgId: string, principal: AdminPrincipal): string {
+  const extra = { by: actorFor(principal), ...(principal.kind === 'org-admin' ? { session: sessionDigest(principal.sessionId) } : {}) };
+  return `${INSTALL_PATH}?ticket=${encodeURIComponent(createOAuthState(deps.installTicketKey, orgId, deps.now().getTime(), INSTALL_TICKET_TTL_MS, extra))}`;
 }
 
 function redirectUri(deps: HttpDeps): string {
@@ -57,13 +65,51 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
   const routeOptions = { config: { rateLimit: { max: 30, timeWindow: '1 minute' }, page: true }, helmet: pageHeaders };
   const cookieOptions = () => ({ httpOnly: true, sameSite: 'lax' as const, secure: isHttps(deps.publicUrl), path: '/' });
 
+  const CONNECT_AGAIN = 'Open the integration settings page and click Connect Slack again: each install link works once, for 10 minutes.';
+  const SIGN_IN_AGAIN = 'Open the chat platform’s integrations page and click Setup for the Slack integration in this browser, then click Connect Slack on the settings page.';
+
+  /**
+   * Whether this browser may use an org admin's ticket: it holds the live session the ticket was
+   * made for (not signed out, not expired), for the ticket's org. Otherwise the page saying why.
+   */
+  async function holdsTicketSession(request: FastifyRequest, reply: FastifyReply, ticket: OAuthState): Promise<boolean> {
+    const cookie = request.cookies[sessionCookieName(deps.publicUrl)];
+    if (!cookie || !deps.admin) {
+      await fail(reply, errors.install_link_signed_out, 'This browser is not signed in to the integration settings: an install link from the settings page works only in the browser signed in there, while that session lasts.', SIGN_IN_AGAIN);
+      return false;
+    }
+    const session = await deps.admin.sessions.find(cookie);
+    if (!session) {
+      await fail(reply, errors.install_link_signed_out, 'The session it was made for has ended (signed out, or unused for too long).', SIGN_IN_AGAIN);
+      return false;
+    }
+    if (session.orgId !== ticket.orgId || !ticket.session || !sameDigest(sessionDigest(cookie), ticket.session)) {
+      await fail(reply, errors.install_link_other_session, 'This browser is signed in with another session (another organization or admin, or a newer Setup), and the link works only with the one it was made for.', 'Click Connect Slack on the settings page open in this browser: it makes a link for this session.', session.orgId);
+      return false;
+    }
+    return true;
+  }
+
   app.get<{ Querystring: { ticket?: string } }>(INSTALL_PATH, routeOptions, async (request, reply) => {
     const ticket = request.query.ticket?.trim();
     if (!ticket) return fail(reply, errors.missing_parameter, 'The link has no install ticket.', 'Open the install link from the integration settings page.');
     // Only links the admin API handed out (to the org's admin or an operator) start an install:
     // otherwise anyone could connect their own workspace to an org that has none yet.
     const signed = readOAuthState(deps.installTicketKey, ticket, deps.now().getTime());
-    if (!signed) return fail(reply, errors.invalid_install_link, 'The link is older than an hour or was altered.', 'Open the integration settings page again and click Connect Slack.');
+    // An org admin's ticket without a session (made before tickets were bound) is not accepted either.
+    if (!signed || typeof signed.nonce !== 'string' || (signed.by?.kind !== 'operator' && !signed.session)) {
+      return fail(reply, errors.invalid_install_link, 'The link is older than 10 minutes or was altered.', CONNECT_AGAIN);
+    }
+    try {
+      if (signed.by?.kind !== 'operator' && !(await holdsTicketSession(request, reply, signed))) return reply;
+      // Taken only once the browser may use it: another browser's attempt does not use it up.
+      if (!(await deps.kv.setIfAbsent(digestKey('install-ticket', signed.nonce), '1', Math.max(1, signed.expiresAtMs - deps.now().getTime())))) {
+        return fail(reply, errors.install_link_used, 'It was opened before (each install link starts one install).', CONNECT_AGAIN, signed.orgId);
+      }
+    } catch (error) {
+      request.log.error({ err: error }, 'could not check the install link');
+      return fail(reply, errors.session_unavailable, 'Threadbridge could not check this install link.', 'Try again in a moment from the integration settings page.');
+    }
     const browserNonce = randomBytes(32).toString('base64url');
     const url = new URL(deps.slackAuthorizeUrl);
     url.searchParams.set('client_id', deps.slackClientId);
