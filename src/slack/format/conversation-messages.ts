@@ -3,7 +3,7 @@
 import type { Conversation, Message } from '../../platform/webhook-events.ts';
 import type { SlackBlock } from '../slack-api.ts';
 import { escapeSlackText } from './escape.ts';
-import { SLACK_LIMITS, clip, linkTarget } from './slack-limits.ts';
+import { SLACK_LIMITS, clip, httpUrl, linkTarget } from './slack-limits.ts';
 import { labelOf, listWithin, mention, shown, shownInBold } from './mrkdwn.ts';
 import { authorMarker, authorName, cleanName, postUsername } from './author-names.ts';
 
@@ -229,14 +229,7 @@ const HOST_LIMIT = 253;
  * Null for other schemes, no host, or a host too long to show whole.
  */
 function linkHost(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  const host = parsed.hostname;
+  const host = httpUrl(url)?.hostname;
   return host && host.length <= HOST_LIMIT ? host : null;
 }
 

@@ -58,6 +58,17 @@ export function clip(text: string, limit: number): string {
   return `${text.slice(0, cut)}${ELLIPSIS}`;
 }
 
+/** The URL parsed when it is an http(s) one, else null (another scheme, or not a URL). */
+export function httpUrl(url: string): URL | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : null;
+}
+
 /**
  * A link target Slack may show as a link: http or https only (never `javascript:`, `slack:`,
  * `file:`…), within Slack's URL limit, with no whitespace or control characters; the three
@@ -67,14 +78,7 @@ export function clip(text: string, limit: number): string {
 export function linkTarget(url: string, maxLength: number = SLACK_LIMITS.url): string | null {
   // Whitespace and control characters: a link Slack would cut or render wrongly.
   if (/[\s\u0000-\u001f\u007f]/.test(url)) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  if (!/^https?:\/\//i.test(url)) return null;
+  if (!httpUrl(url) || !/^https?:\/\//i.test(url)) return null;
   const encoded = url.replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
   return encoded.length <= maxLength ? encoded : null;
 }
