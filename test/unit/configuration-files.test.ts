@@ -1,7 +1,8 @@
-// The files an operator configures Threadbridge from say the same thing as the code: README's
-// Configuration table, .env.example and app.json name exactly the variables src/config.ts reads;
-// app.json asks for every variable the processes cannot start without; the Procfile has the
-// release phase that creates the indexes, and the compose file needs nothing beyond a .env.
+// The files an operator configures Threadbridge from say the same thing as the code: the
+// Configuration table (docs/reference/configuration.md), .env.example and app.json name exactly
+// the variables src/config.ts reads; app.json asks for every variable the processes cannot start
+// without; the Procfile has the release phase that creates the indexes, and the compose file
+// needs nothing beyond a .env.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configVariables, loadConfig } from '../../src/config.ts';
@@ -10,10 +11,10 @@ import { metricsAccess } from '../../src/metrics-access.ts';
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const sorted = (names: Iterable<string>) => [...new Set(names)].sort();
 
-function readmeVariables(): string[] {
-  const readme = read('README.md');
-  const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
-  const rows = section.split('\n').filter((line) => line.startsWith('| `'));
+function documentedVariables(): string[] {
+  const table = read('docs/reference/configuration.md');
+  expect(table).toContain('\n| variable | required | default | meaning |\n');
+  const rows = table.split('\n').filter((line) => line.startsWith('| `'));
   return rows.flatMap((row) => [...row.split('|')[1]!.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]!));
 }
 
@@ -27,8 +28,8 @@ function envExampleVariables(): string[] {
 const appJson = JSON.parse(read('app.json')) as { env: Record<string, { required?: boolean; generator?: string; value?: string }>; scripts: { postdeploy: string } };
 
 describe('configuration files', () => {
-  it('README, .env.example and app.json name the variables src/config.ts reads', () => {
-    expect(sorted(readmeVariables())).toEqual(sorted(configVariables));
+  it('docs/reference/configuration.md, .env.example and app.json name the variables src/config.ts reads', () => {
+    expect(sorted(documentedVariables())).toEqual(sorted(configVariables));
     expect(sorted(envExampleVariables())).toEqual(sorted(configVariables));
     // app.json: every variable but the ones the Redis add-on, or nobody on Heroku, sets (a worker dyno's port is not reachable
     // there; Heroku Redis has no cluster mode).

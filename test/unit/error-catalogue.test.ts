@@ -1,7 +1,8 @@
 // The error catalogue and what the app answers stay in step, as Fastify's errors test keeps its
 // catalogue and docs: each key is its code, every code an HTTP answer carries (the catalogue's,
 // and any written inline in a JSON error body by the web's routes or the worker's metrics server)
-// is in the catalogue and in README's Error codes list, and that list names nothing else.
+// is in the catalogue and in the Error codes list (docs/reference/errors.md), and that list names
+// nothing else.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,13 +26,11 @@ function inlineCodes(): Array<{ file: string; code: string }> {
   return answeringFiles.flatMap((file) => [...read(file).matchAll(/\bcode:\s*(['"`])([^'"`]+)\1/g)].map((m) => ({ file, code: m[2]! })));
 }
 
-/** README's Error codes table: code and status of each row. */
-function readmeRows(): Array<{ code: string; status: string }> {
-  const readme = read('README.md');
-  const start = readme.indexOf('\n## Error codes\n');
-  expect(start).toBeGreaterThan(-1);
-  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
-  return section
+/** The Error codes table (docs/reference/errors.md): code and status of each row. */
+function listedRows(): Array<{ code: string; status: string }> {
+  const list = read('docs/reference/errors.md');
+  expect(list).toContain('\n| code | status | meaning |\n');
+  return list
     .split('\n')
     .filter((line) => line.startsWith('| `'))
     .map((row) => {
@@ -54,18 +53,18 @@ describe('error catalogue', () => {
     expect(missing).toEqual([]);
   });
 
-  it('is listed in README, which lists no code the catalogue lacks', () => {
-    const rows = readmeRows();
+  it('is listed in docs/reference/errors.md, which lists no code the catalogue lacks', () => {
+    const rows = listedRows();
     expect(rows.length).toBeGreaterThan(0);
     const listed = rows.map((r) => r.code);
     expect(new Set(listed).size).toBe(listed.length);
     expect(sorted(listed)).toEqual(sorted([...catalogued, ...inlineCodes().map((c) => c.code)]));
   });
 
-  it('gives each code in README the status the catalogue answers it with', () => {
+  it('gives each code in docs/reference/errors.md the status the catalogue answers it with', () => {
     const statusOf = new Map<string, string>(Object.values(errors).map((e) => [e.code, String(e.statusCode)]));
     // bad_request carries the status of Fastify's own 4xx error, whatever it is.
-    const mismatched = readmeRows().filter(({ code, status }) => (code === 'bad_request' ? status !== '4xx' : status !== statusOf.get(code)));
+    const mismatched = listedRows().filter(({ code, status }) => (code === 'bad_request' ? status !== '4xx' : status !== statusOf.get(code)));
     expect(mismatched).toEqual([]);
   });
 });
