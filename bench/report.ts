@@ -1,6 +1,6 @@
 // `npm run bench` (last step): the table of every figure the benchmarks wrote to
 // bench-results/*.json, each with its target (issue 13's) and its ratio to the anchor measured
-// in the same run, printed as Markdown (README's "Performance" shows the latest) and written
+// in the same run, printed as Markdown (docs/reference/developing.md shows the latest) and written
 // with the machine and the versions to bench-results/summary.json. A figure a benchmark did not
 // produce is listed as not measured, never left out.
 import { execFileSync } from 'node:child_process';

@@ -14,7 +14,7 @@ export interface StartRedisOptions {
   bin?: string;
   /** How long to wait for PING to answer; default 15 s. */
   startTimeoutMs?: number;
-  /** Persist with AOF (`appendfsync everysec`, as README.md recommends for production); default off. */
+  /** Persist with AOF (`appendfsync everysec`, as docs/reference/configuration.md recommends for production); default off. */
   appendOnly?: boolean;
   /** Data directory, kept when the server stops (to start it again with its data); default a temporary one, removed. */
   dir?: string;

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   if (env.SLACK_CLIENT_ID || env.CHAT_API_URL) {
     console.error(
       'The sandbox runs against its own Slack and chat-platform emulators. With a real Slack app or platform configured, run the\n' +
-        'web and worker processes directly (see README: "Running it for real").',
+        'web and worker processes directly (see docs/reference/operations.md, "Running it for real").',
     );
     process.exit(2);
   }

@@ -1,6 +1,6 @@
 // What the sandbox and the end-to-end tests both need to run the product against emulators:
 // fresh secrets, the two emulators started with them, and the environment the web and worker
-// processes read (the same variables README.md documents).
+// processes read (the same variables docs/reference/configuration.md documents).
 import { randomBytes } from 'node:crypto';
 import { readManifestFile, startSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from '../emulators/slack/index.ts';
 import { startChatPlatformEmulator, type ChatPlatformEmulator, type ChatPlatformEmulatorOptions } from '../emulators/chat-platform/index.ts';

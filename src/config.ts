@@ -184,7 +184,7 @@ export function hasHashTag(prefix: string): boolean {
   return /^[^{]*\{[^}]+\}/.test(prefix);
 }
 
-/** Every variable the processes read: README's Configuration table and .env.example name the same (a test checks). */
+/** Every variable the processes read: docs/reference/configuration.md's table and .env.example name the same (a test checks). */
 export const configVariables: readonly string[] = Object.keys(shape.shape);
 
 /** Parses the given environment (process.env by default); throws one ConfigError naming every bad variable. */

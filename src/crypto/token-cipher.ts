@@ -1,6 +1,6 @@
 // Encryption at rest for Slack tokens: AES-256-GCM with a random 96-bit nonce per value, bound to
 // the workspace and kind of token it was sealed for, under one of several keys so that the key
-// can be rotated (README, "Rotating the token encryption key").
+// can be rotated (docs/reference/operations.md, "Rotating the token encryption key").
 //
 // Stored form "v2.<keyId>.<iv>.<tag>.<ciphertext>" (base64url). keyId is a fingerprint of the key
 // (never the key), so opening goes straight to the key that sealed it. The additional

@@ -1,7 +1,7 @@
 // The catalogue of errors Threadbridge answers over HTTP, after Fastify's lib/errors.js: each
 // entry is keyed by its code and has a status and a message; the HTTP error handler sends
 // { error: { code, message } } from them. Codes are part of the public surface: add new ones,
-// never rename. README's list of error codes is kept in step by test/unit/error-catalogue.test.ts.
+// never rename. docs/reference/errors.md lists them, kept in step by test/unit/error-catalogue.test.ts.
 
 export interface AppErrorDefinition {
   code: string;

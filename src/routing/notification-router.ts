@@ -4,7 +4,7 @@
 // through when its target cannot be used; then the fallback. No I/O: facts are passed in,
 // including the targets Slack already refused for this chat (`unusable`).
 //
-// A global channel whose toggle is off is not used for anything (README: "Off means off").
+// A global channel whose toggle is off is not used for anything (docs/reference/how-it-works.md, "notifications").
 import { undeliverableReasons } from './undeliverable-reasons.ts';
 
 export type AgentStatus = 'online' | 'dnd' | 'offline';

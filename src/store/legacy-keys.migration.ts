@@ -9,7 +9,7 @@
 // newer. Where another unique index forbids both forms at once, the document waits in a stash
 // collection between deleting the old form and inserting the new, and a later run puts it back.
 // Not safe against workers of the previous release still writing NUL keys after it ran: stop
-// them before this release starts (README.md, "Upgrading").
+// them before this release starts (docs/reference/operations.md, "Upgrading").
 import type { Collection, Db, Document } from 'mongodb';
 import { compoundKey } from './compound-key.ts';
 import { upsertWithRetry } from './mongo.ts';

@@ -1,6 +1,6 @@
 // Reseals every installation's Slack tokens that are in the unbound v1 form or under an older key
 // with the newest key, bound to their workspace. Run by the web and worker processes at start, so
-// that a key rotation (README, "Rotating the token encryption key") and the upgrade to bound
+// that a key rotation (docs/reference/operations.md, "Rotating the token encryption key") and the upgrade to bound
 // tokens finish with the deploy, disconnected and idle workspaces included, instead of waiting for
 // each token's next use (which reseals too: installations.repository.ts).
 //
@@ -75,7 +75,7 @@ const NAMED_AT_MOST = 50;
 
 /**
  * The line an operator waits for before removing an older key from TOKEN_ENCRYPTION_KEYS
- * (README, "Rotating the token encryption key"). Names workspaces and key ids, never a value.
+ * (docs/reference/operations.md, "Rotating the token encryption key"). Names workspaces and key ids, never a value.
  */
 export function logResealReport(logger: Logger, report: ResealReport): void {
   const { keyId, resealed, changedMeanwhile, notOpened } = report;
