@@ -49,3 +49,18 @@ export async function settleLeaseClaim(collection: Collection<LeaseClaimDocument
 export async function releaseLeaseClaim(collection: Collection<LeaseClaimDocument>, id: string): Promise<void> {
   await collection.deleteOne({ _id: id, state: 'held' });
 }
+
+/** One kind of lease claim: claimed, settled and released by a key that `idOf` turns into its _id. */
+export interface Lease<Key> {
+  claim(key: Key, now: Date): Promise<ClaimResult>;
+  settle(key: Key, now: Date): Promise<void>;
+  release(key: Key): Promise<void>;
+}
+
+export function leaseFor<Key>(collection: Collection<LeaseClaimDocument>, idOf: (key: Key) => string): Lease<Key> {
+  return {
+    claim: (key, now) => leaseClaim(collection, idOf(key), now),
+    settle: (key, now) => settleLeaseClaim(collection, idOf(key), now),
+    release: (key) => releaseLeaseClaim(collection, idOf(key)),
+  };
+}

@@ -5,7 +5,7 @@
 import type { Db } from 'mongodb';
 import { upsertWithRetry } from './mongo.ts';
 import { compoundKey } from './compound-key.ts';
-import { leaseClaim, releaseLeaseClaim, settleLeaseClaim, type ClaimResult, type LeaseClaimDocument } from './lease-claims.ts';
+import { leaseFor, type ClaimResult, type LeaseClaimDocument } from './lease-claims.ts';
 
 export interface SlackRoutingRepository {
   setGroupChannel(orgId: string, groupId: string, channelId: string | null, now: Date): Promise<void>;
@@ -19,9 +19,9 @@ export interface SlackRoutingRepository {
   isGroupChannel(orgId: string, channelId: string): Promise<boolean>;
   /**
    * Claims answering one message someone wrote to the app in its DM, so a redelivered event is
-   * answered once; false when it was claimed already. Released when the answer could not be posted.
+   * answered once: 'done' once answered, 'busy' while another job holds it (taken over after its
+   * lease). Released when the answer could not be posted.
    */
-  /** The right to answer one message in the app's DM, once: 'busy' while another job holds it (taken over after its lease). */
   claimDirectAnswer(teamId: string, channelId: string, ts: string, now: Date): Promise<ClaimResult>;
   settleDirectAnswer(teamId: string, channelId: string, ts: string, now: Date): Promise<void>;
   releaseDirectAnswer(teamId: string, channelId: string, ts: string): Promise<void>;
@@ -31,20 +31,20 @@ export function createSlackRoutingRepository(db: Db): SlackRoutingRepository {
   const groupChannels = db.collection<{ _id: string; orgId: string; groupId: string; channelId: string | null; updatedAt: Date }>('routing_group_channels');
   const dmChannels = db.collection<{ _id: string; channelId: string }>('slack_dm_channels');
   const userNames = db.collection<{ _id: string; name: string; fetchedAt: Date }>('slack_user_names');
-  const directAnswers = db.collection<LeaseClaimDocument>('slack_direct_answers');
+  const directAnswers = leaseFor(db.collection<LeaseClaimDocument>('slack_direct_answers'), ([teamId, channelId, ts]: [string, string, string]) => compoundKey(teamId, channelId, ts));
   const key = (a: string, b: string) => compoundKey(a, b);
   return {
     async isGroupChannel(orgId, channelId) {
       return (await groupChannels.countDocuments({ orgId, channelId }, { limit: 1 })) > 0;
     },
     async claimDirectAnswer(teamId, channelId, ts, now) {
-      return leaseClaim(directAnswers, compoundKey(teamId, channelId, ts), now);
+      return directAnswers.claim([teamId, channelId, ts], now);
     },
     async settleDirectAnswer(teamId, channelId, ts, now) {
-      await settleLeaseClaim(directAnswers, compoundKey(teamId, channelId, ts), now);
+      await directAnswers.settle([teamId, channelId, ts], now);
     },
     async releaseDirectAnswer(teamId, channelId, ts) {
-      await releaseLeaseClaim(directAnswers, compoundKey(teamId, channelId, ts));
+      await directAnswers.release([teamId, channelId, ts]);
     },
     async setGroupChannel(orgId, groupId, channelId, now) {
       await upsertWithRetry(() => groupChannels.updateOne({ _id: key(orgId, groupId) }, { $set: { orgId, groupId, channelId, updatedAt: now } }, { upsert: true }));

@@ -1,0 +1,127 @@
+// How a conversation is laid out in MongoDB, shared by the parts of the conversations repository
+// (chat-facts, conversation-threads, conversation-claims): one document per fact in
+// `conversation_facts`, and "only the first wins" claims in `conversation_claims`. Why it is kept
+// this way is in conversations.repository.ts.
+import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import { bulkUpsert } from './mongo.ts';
+import { compoundKey } from './compound-key.ts';
+import type { LeaseClaimDocument } from './lease-claims.ts';
+import type { ConversationRecord } from './conversation-records.ts';
+
+export type Field = Exclude<keyof ConversationRecord, 'orgId' | 'conversationId'>;
+
+export interface FactDocument {
+  _id: string;
+  conv: string;
+  orgId: string;
+  conversationId: string;
+  field: Field;
+  value: unknown;
+}
+
+export const conversationKey = (orgId: string, conversationId: string) => compoundKey(orgId, conversationId);
+
+export interface ConversationStorage {
+  facts: Collection<FactDocument>;
+  claims: Collection<LeaseClaimDocument>;
+  factId(orgId: string, conversationId: string, field: Field): string;
+  /** The _id of the conversation's claim `name` (a stage, a notice, 'thread'...). */
+  claimId(orgId: string, conversationId: string, name: string): string;
+  /** Upserts of `values` and updatedAt, in the given order: callers put the fact that readers act on last (e.g. `thread`). */
+  factOps(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): AnyBulkWriteOperation<FactDocument>[];
+  /** Writes createdAt once; later writes leave it. */
+  createOp(orgId: string, conversationId: string, now: Date): AnyBulkWriteOperation<FactDocument>;
+  set(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): Promise<void>;
+  create(orgId: string, conversationId: string, now: Date): Promise<void>;
+  /** The record made of its facts, each field its default until a fact sets it; null before createdAt. */
+  get(orgId: string, conversationId: string): Promise<ConversationRecord | null>;
+  /** Inserts the claim `name` for good (no lease: it is never taken over); false when it exists. */
+  claimOnce(orgId: string, conversationId: string, name: string, now: Date, data?: { by?: unknown }): Promise<boolean>;
+  /** What the claim `name` was made with (its `by`), if it exists. */
+  claimedBy(orgId: string, conversationId: string, name: string): Promise<unknown>;
+}
+
+/** Each field's value before anything set it. */
+function defaults(orgId: string, conversationId: string, createdAt: Date): ConversationRecord {
+  return {
+    orgId,
+    conversationId,
+    conversation: null,
+    status: 'open',
+    thread: null,
+    gapSince: null,
+    undeliverableReason: null,
+    notification: null,
+    answeredBy: null,
+    answerAnnounced: false,
+    assignedAgentId: null,
+    endedBy: null,
+    endPrompt: null,
+    qualification: null,
+    backlogged: false,
+    soloThroughSeq: null,
+    reminderStage: 0,
+    claimedBy: null,
+    meeting: null,
+    mirrors: [],
+    plannedThreads: [],
+    createdAt,
+    updatedAt: createdAt,
+  };
+}
+
+export function createConversationStorage(db: Db): ConversationStorage {
+  const facts = db.collection<FactDocument>('conversation_facts');
+  const claims = db.collection<LeaseClaimDocument>('conversation_claims');
+  const factId = (orgId: string, conversationId: string, field: Field) => compoundKey(orgId, conversationId, field);
+  const claimId = (orgId: string, conversationId: string, name: string) => compoundKey(orgId, conversationId, name);
+
+  function factOps(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): AnyBulkWriteOperation<FactDocument>[] {
+    const conv = conversationKey(orgId, conversationId);
+    const entries: Array<[Field, unknown]> = [...(Object.entries(values) as Array<[Field, unknown]>), ['updatedAt', now]];
+    return entries.map(([field, value]) => ({
+      updateOne: { filter: { _id: factId(orgId, conversationId, field) }, update: { $set: { conv, orgId, conversationId, field, value } }, upsert: true },
+    }));
+  }
+
+  function createOp(orgId: string, conversationId: string, now: Date): AnyBulkWriteOperation<FactDocument> {
+    const conv = conversationKey(orgId, conversationId);
+    return { updateOne: { filter: { _id: factId(orgId, conversationId, 'createdAt') }, update: { $setOnInsert: { conv, orgId, conversationId, field: 'createdAt', value: now } }, upsert: true } };
+  }
+
+  return {
+    facts,
+    claims,
+    factId,
+    claimId,
+    factOps,
+    createOp,
+    async set(orgId, conversationId, values, now) {
+      await bulkUpsert(facts, factOps(orgId, conversationId, values, now));
+    },
+    async create(orgId, conversationId, now) {
+      await bulkUpsert(facts, [createOp(orgId, conversationId, now)]);
+    },
+    async get(orgId, conversationId) {
+      const docs = await facts.find({ conv: conversationKey(orgId, conversationId) }).toArray();
+      const createdAt = docs.find((d) => d.field === 'createdAt');
+      if (!createdAt) return null;
+      const record = defaults(orgId, conversationId, createdAt.value as Date) as unknown as Record<string, unknown>;
+      // Only the record's own fields: a stored field name is never read as anything else.
+      for (const doc of docs) if (Object.hasOwn(record, doc.field)) record[doc.field] = doc.value;
+      return record as unknown as ConversationRecord;
+    },
+    async claimOnce(orgId, conversationId, name, now, data = {}) {
+      try {
+        await claims.insertOne({ _id: claimId(orgId, conversationId, name), at: now, ...data });
+        return true;
+      } catch (error) {
+        if ((error as { code?: number }).code === 11000) return false;
+        throw error;
+      }
+    },
+    async claimedBy(orgId, conversationId, name) {
+      return (await claims.findOne({ _id: claimId(orgId, conversationId, name) }))?.['by'];
+    },
+  };
+}
