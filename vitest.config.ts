@@ -1,5 +1,6 @@
 // Vitest configuration: test/**/*.test.ts in forked workers sized for a 2-core machine.
-// test/global-setup.ts provides Redis and MongoDB URLs (see test/support/services.ts).
+// test/global-setup.ts provides Redis and MongoDB URLs (see test/support/services.ts); vitest.static.config.ts
+// is this without it, for the checks that need no server.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({

@@ -7,7 +7,7 @@
 // platform received is compared with a run that never failed.
 import type { Redis } from 'ioredis';
 import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
-import type { JobWorld } from './job-world.ts';
+import type { JobWorld } from '../support/job-world.ts';
 import type { RecordedCall } from '../../emulators/slack/index.ts';
 
 export class InjectedCrash extends Error {

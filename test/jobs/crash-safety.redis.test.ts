@@ -12,7 +12,7 @@
 // — every other crash point, and every platform call (clientMessageId, clientRequestId) — must
 // come out exactly as the clean run: nothing lost, nothing twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJobWorld, runJob, type JobWorld } from './job-world.ts';
+import { startJobWorld, runJob, type JobWorld } from '../support/job-world.ts';
 import { compare, instrument, mark, platformEffects, slackEffect, slackEffects } from './crash-harness.ts';
 import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
 import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';

@@ -5,7 +5,7 @@
 // path, and Retry in Bull Board).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
-import { startJobWorld, runJob, type JobWorld } from './job-world.ts';
+import { startJobWorld, runJob, type JobWorld } from '../support/job-world.ts';
 import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.ts';
 import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
 import { deploymentReadings } from '../../src/http/deployment-metrics.ts';

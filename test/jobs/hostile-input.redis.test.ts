@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
-import { startJobWorld, runJob, type JobWorld } from './job-world.ts';
+import { startJobWorld, runJob, type JobWorld } from '../support/job-world.ts';
 import { signedHeaders as chatSignedHeaders } from '../../emulators/chat-platform/signing.ts';
 import { signedHeaders as slackSignedHeaders } from '../../emulators/slack/signing.ts';
 import { classifyFailure } from '../../src/jobs/job-errors.ts';
@@ -16,7 +16,7 @@ import { processSlackEvent } from '../../src/jobs/processors/slack-event.process
 import { processSlackInteraction } from '../../src/jobs/processors/slack-interaction.processor.ts';
 import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
 import type { Queue } from 'bullmq';
-import { anyConversation, anyFormValues, anyMessage, anyText, hostileKey } from '../unit/contract-arbitraries.ts';
+import { anyConversation, anyFormValues, anyMessage, anyText, hostileKey } from '../support/contract-arbitraries.ts';
 import { chatEventTypes } from '../../src/platform/webhook-events.ts';
 import { BOOK_MEETING_VIEW, COLLECT_INFO_VIEW } from '../../src/slack/format/shortcut-views.ts';
 

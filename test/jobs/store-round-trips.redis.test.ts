@@ -4,7 +4,7 @@
 // share of a message's cost: the bounds below are today's counts, and may only go down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandStartedEvent } from 'mongodb';
-import { startJobWorld, runJob, type JobWorld } from './job-world.ts';
+import { startJobWorld, runJob, type JobWorld } from '../support/job-world.ts';
 import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
 import { processSlackEvent } from '../../src/jobs/processors/slack-event.processor.ts';
 import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';

@@ -3,7 +3,7 @@
 // never post the same message while one of them waits under the chat's lock for longer than
 // the lock's lease.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJobWorld, runJob, type JobWorld } from './job-world.ts';
+import { startJobWorld, runJob, type JobWorld } from '../support/job-world.ts';
 import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
 import { syncConversationThread } from '../../src/conversations/conversation-thread.ts';
 import { slackFaults } from '../../emulators/slack/fault-injection.ts';

@@ -3,7 +3,7 @@
 // store, each with its own wrappers, as web-main and worker-main compose them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandStartedEvent } from 'mongodb';
-import { startJobWorld, type JobWorld } from './job-world.ts';
+import { startJobWorld, type JobWorld } from '../support/job-world.ts';
 import { installationVersions, memoizedTokens, withVersionBumps } from '../../src/installations/bot-token-memo.ts';
 
 describe('the bot token memo', () => {

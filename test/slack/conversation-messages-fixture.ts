@@ -1,4 +1,4 @@
-// Helpers the conversation-message tests share (test/unit/conversation-*.test.ts): a conversation
+// Helpers the conversation-message tests share (test/slack/conversation-*.test.ts): a conversation
 // and a chat message with overrides, the text of each block, and the check that split text lost
 // nothing; Slack's section text limit.
 import { expect } from 'vitest';

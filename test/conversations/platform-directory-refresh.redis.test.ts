@@ -3,7 +3,7 @@
 // routes at once with the directory there is (it is only old, not missing), instead of lining
 // up behind the lock with every other chat starting meanwhile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJobWorld, type JobWorld } from './job-world.ts';
+import { startJobWorld, type JobWorld } from '../support/job-world.ts';
 import { DIRECTORY_MAX_AGE_MS, freshDirectory } from '../../src/conversations/notification-delivery.ts';
 import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
 

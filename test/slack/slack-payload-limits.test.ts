@@ -18,7 +18,7 @@ import {
 } from '../../src/slack/format/thread-notices.ts';
 import { FORM_FIELDS } from '../../src/platform/platform-api.ts';
 import { escapeSlackText } from '../../src/slack/format/escape.ts';
-import { anyConversation, anyFormValues, anyId, anyMessage, anySlackUserId, anyText, anyUrl, isoTime } from './contract-arbitraries.ts';
+import { anyConversation, anyFormValues, anyId, anyMessage, anySlackUserId, anyText, anyUrl, isoTime } from '../support/contract-arbitraries.ts';
 
 const RUNS = { numRuns: 150 };
 

@@ -2,7 +2,7 @@
 // directory has no copy of the channel), and forgotten when Slack says the app left, so the next
 // thread there joins again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJobWorld, type JobWorld } from './job-world.ts';
+import { startJobWorld, type JobWorld } from '../support/job-world.ts';
 import { ensureAppInChannel } from '../../src/directory-sync/channel-membership.ts';
 import { applyDirectoryEvent } from '../../src/directory-sync/directory-events.ts';
 import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';

@@ -25,7 +25,7 @@ import { createReminderBatches } from '../../src/conversations/reminder-batches.
 import { classifyFailure } from '../../src/jobs/job-errors.ts';
 import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
 import { parseChatEvent, type ChatEvent } from '../../src/platform/webhook-events.ts';
-import { mongoUrl, redisUrl, uniqueDbName, uniquePrefix } from '../support/services.ts';
+import { mongoUrl, redisUrl, uniqueDbName, uniquePrefix } from './services.ts';
 
 export interface DepsOptions {
   /** The thread lock's lease (30 s in production). */
