@@ -1,7 +1,8 @@
 // The README is the front door and docs/ the rooms behind it: a link that leads nowhere strands a
 // reader, and moving or renaming a file or a heading breaks links silently. So every relative link
 // in README.md and docs/**/*.md must reach a file that exists and, for `#anchor` links into
-// markdown, a heading of that file, named as GitHub names it.
+// markdown, a heading of that file, named as GitHub names it; and every repository path they quote
+// as code must name a file that exists.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +88,17 @@ describe('links in README.md and docs/', () => {
       return why === null ? [] : [`${from}: (${target}) ${why}`];
     });
     expect(broken).toEqual([]);
+  });
+
+  it('name, in code, only files of the repository that exist (src/…, test/…, docs/…)', () => {
+    // A path quoted as code (`test/slack/x.test.ts`) is how these pages point at code; a moved
+    // file leaves it naming nothing. Globs and placeholders (`*`, `<…>`, `…`) are patterns, not paths.
+    const quoted = documents.flatMap((from) =>
+      proseLines(read(from)).flatMap((line) => [...line.matchAll(/`((?:src|test|docs|emulators|sandbox|scripts|bench|tools|local-services)\/[^`\s]+)`/g)].map((m) => ({ from, path: m[1]! }))),
+    );
+    expect(quoted.length).toBeGreaterThan(20);
+    const missing = quoted.filter(({ path }) => !/[*<>…{}]/.test(path) && !existsSync(join(root, path.replace(/[:#].*$/, '').replace(/\/$/, ''))));
+    expect(missing.map(({ from, path }) => `${from}: ${path}`)).toEqual([]);
   });
 
   it('include, from README.md, every page of docs/reference/', () => {
