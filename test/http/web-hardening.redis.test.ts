@@ -4,6 +4,7 @@
 // X-Forwarded-For cannot dodge (TRUST_PROXY hops believed, none by default), per client and org on
 // the admin API, and on failed admin credentials per client before they are checked; no launch
 // token, session id or cookie in the logs, URLs included.
+import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatPlatformEmulator } from '../../emulators/chat-platform/index.ts';
 import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
@@ -63,6 +64,12 @@ describe('the pages’ headers', () => {
     expect(script.body).toContain("document.body.dataset.orgId");
     const css = await t.app.inject({ method: 'GET', url: '/assets/settings-page.css' });
     expect(css.headers['content-type']).toMatch(/^text\/css/);
+  });
+
+  it('the settings page’s script is JavaScript for a classic <script>: its TypeScript compiled', async () => {
+    const script = await t.app.inject({ method: 'GET', url: '/assets/settings-page.js' });
+    // Compiled as a browser compiles a classic script: TypeScript's types or an `export` would not parse.
+    expect(() => new Script(script.body, { filename: 'settings-page.js' })).not.toThrow();
   });
 
   it('an org id is HTML-escaped into the page', async () => {
