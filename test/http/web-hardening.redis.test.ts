@@ -72,6 +72,22 @@ describe('the pages’ headers', () => {
     expect(() => new Script(script.body, { filename: 'settings-page.js' })).not.toThrow();
   });
 
+  it('the pages’ files are revalidated against an ETag: an unchanged one is a 304, a deploy’s new one is sent', async () => {
+    for (const url of ['/assets/settings-page.js', '/assets/settings-page.css', '/assets/result-page.css']) {
+      const first = await t.app.inject({ method: 'GET', url });
+      expect(first.headers['cache-control']).toBe('no-cache');
+      const etag = String(first.headers['etag']);
+      expect(etag).toMatch(/^"[\w-]{16,}"$/);
+      const unchanged = await t.app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } });
+      expect(unchanged.statusCode).toBe(304);
+      expect(unchanged.body).toBe('');
+      expect(unchanged.headers['content-security-policy']).toBe(first.headers['content-security-policy']);
+      const older = await t.app.inject({ method: 'GET', url, headers: { 'if-none-match': '"from-an-older-deploy"' } });
+      expect(older.statusCode).toBe(200);
+      expect(older.body).toBe(first.body);
+    }
+  });
+
   it('an org id is HTML-escaped into the page', async () => {
     const page = await t.app.inject({ method: 'GET', url: `/settings/${encodeURIComponent('"><img src=x>')}` });
     expect(page.body).toContain('data-org-id="&#34;&#62;&#60;img src=x&#62;"');
