@@ -4,6 +4,7 @@
 // X-Forwarded-For cannot dodge (TRUST_PROXY hops believed, none by default), per client and org on
 // the admin API, and on failed admin credentials per client before they are checked; no launch
 // token, session id or cookie in the logs, URLs included.
+import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatPlatformEmulator } from '../../emulators/chat-platform/index.ts';
 import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
@@ -63,6 +64,28 @@ describe('the pages’ headers', () => {
     expect(script.body).toContain("document.body.dataset.orgId");
     const css = await t.app.inject({ method: 'GET', url: '/assets/settings-page.css' });
     expect(css.headers['content-type']).toMatch(/^text\/css/);
+  });
+
+  it('the settings page’s script is JavaScript for a classic <script>: its TypeScript compiled', async () => {
+    const script = await t.app.inject({ method: 'GET', url: '/assets/settings-page.js' });
+    // Compiled as a browser compiles a classic script: TypeScript's types or an `export` would not parse.
+    expect(() => new Script(script.body, { filename: 'settings-page.js' })).not.toThrow();
+  });
+
+  it('the pages’ files are revalidated against an ETag: an unchanged one is a 304, a deploy’s new one is sent', async () => {
+    for (const url of ['/assets/settings-page.js', '/assets/settings-page.css', '/assets/result-page.css']) {
+      const first = await t.app.inject({ method: 'GET', url });
+      expect(first.headers['cache-control']).toBe('no-cache');
+      const etag = String(first.headers['etag']);
+      expect(etag).toMatch(/^"[\w-]{16,}"$/);
+      const unchanged = await t.app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } });
+      expect(unchanged.statusCode).toBe(304);
+      expect(unchanged.body).toBe('');
+      expect(unchanged.headers['content-security-policy']).toBe(first.headers['content-security-policy']);
+      const older = await t.app.inject({ method: 'GET', url, headers: { 'if-none-match': '"from-an-older-deploy"' } });
+      expect(older.statusCode).toBe(200);
+      expect(older.body).toBe(first.body);
+    }
   });
 
   it('an org id is HTML-escaped into the page', async () => {

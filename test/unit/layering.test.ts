@@ -33,6 +33,7 @@ const layers: Array<[prefix: string, layer: number, what: string]> = [
   ['src/directory-sync/', 6, 'keeping directories in step with Slack'],
   ['src/jobs/', 7, 'workers and processors'],
   ['src/http/', 7, 'the web process'],
+  ['src/http/pages/browser/', 7, 'the pages’ scripts, run in the browser (tsconfig.browser.json)'],
 ];
 
 function layerOf(file: string): [prefix: string, layer: number] | undefined {
@@ -78,5 +79,10 @@ describe('layering of src/', () => {
     const runners = (to: string) => to.startsWith('src/jobs/') && layerOf(to)![1] === 7;
     expect(edges.filter(({ from, to }) => from.startsWith('src/http/') && runners(to))).toEqual([]);
     expect(edges.filter(({ from, to }) => from.startsWith('src/jobs/') && to.startsWith('src/http/'))).toEqual([]);
+  });
+
+  it('keeps the pages’ browser scripts apart: they import nothing, and no Node module imports them', () => {
+    const browser = (file: string) => file.startsWith('src/http/pages/browser/');
+    expect(edges.filter(({ from, to }) => browser(from) || browser(to))).toEqual([]);
   });
 });

@@ -1,301 +1,34 @@
-// The settings page's script, served as /assets/settings-page.js (the page's Content-Security-Policy
-// allows scripts from Threadbridge's own origin only, never inline). Plain browser JavaScript, no
-// build step. It reads the org from the page, talks to the admin API with the session cookie the
-// Setup link opened (Origin-checked for changes), and says what to do when there is no session.
-export const SETTINGS_PAGE_SCRIPT = String.raw`// The settings page's script (served as /assets/settings-page.js: the page's CSP allows no
-// inline script). It talks to the admin API with the session cookie the Setup link opened.
-const ORG = document.body.dataset.orgId;
-const $ = (id) => document.getElementById(id);
-const state = { idMode: false, agents: [], groups: [], workspace: null, account: null };
+// The settings page's script as the web process serves it (/assets/settings-page.js): the
+// JavaScript of browser/settings-page.ts, a TypeScript file tsconfig.browser.json checks against
+// the DOM. Two ways to run the web process, one way each to get that JavaScript:
+// - built (`npm run build`: the Dockerfile, Heroku's heroku-postbuild, then `node dist/...`): the
+//   build's second tsc run (tsconfig.browser.json) writes dist/src/http/pages/browser/settings-page.js
+//   next to this module's own dist copy; it is read at start, so a build without it fails to start
+//   rather than serve a page that does nothing. Production needs no compiler.
+// - from source (tsx, vitest: the tests and the sandbox run the .ts files, no build step): the
+//   source's types are stripped by esbuild, once, on first use (a test process that never serves
+//   the page does not pay for it). esbuild is there wherever the .ts files run: tsx (a production
+//   dependency) runs them with it, and vitest's vite too. Preferred to typescript's
+//   transpileModule (a devDependency, and a second or more to load in each test process) and to
+//   Node's own type stripping (not in every Node the tests run on).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
-/** No session (expired, signed out, never opened from Setup) or one for another org: say what to do. */
-function signedOut(why) {
-  const account = state.account;
-  $('signed-out-reason').textContent = why === 'other-org'
-    ? 'This window is signed in for another organization' + (account ? ' (' + nameOf(account.org) + ', as ' + nameOf(account.user) + ')' : '') + ', not for this one.'
-    : 'Your session has ended, or this window was not opened from the chat platform.';
-  $('signed-out').hidden = false;
-  for (const id of ['connection', 'settings', 'account']) $(id).hidden = true;
+const fromSource = import.meta.url.endsWith('.ts');
+
+const built = fromSource ? null : readFileSync(new URL('./browser/settings-page.js', import.meta.url), 'utf8');
+let transpiled: string | undefined;
+
+/** The script's JavaScript, the same for every request. */
+export function settingsPageScript(): string {
+  if (built !== null) return built;
+  transpiled ??= transpileSource();
+  return transpiled;
 }
 
-async function api(method, path, body) {
-  const res = await fetch(path.startsWith('/api/') ? path : '/api/orgs/' + encodeURIComponent(ORG) + path, {
-    method, credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
-  if (res.status === 401) { signedOut('expired'); throw new Error('unauthorized'); }
-  if (res.status === 403 && data && data.error && data.error.code === 'admin_forbidden') { signedOut('other-org'); throw new Error('forbidden'); }
-  return { ok: res.ok, status: res.status, data };
+function transpileSource(): string {
+  const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+  const source = readFileSync(new URL('./browser/settings-page.ts', import.meta.url), 'utf8');
+  // Types stripped, nothing else: no module wrapper (a classic script), the syntax as written.
+  return esbuild.transformSync(source, { loader: 'ts', sourcefile: 'settings-page.ts', target: 'es2022' }).code;
 }
-
-/** An org or an admin as the page names it: the platform's name, or its id from a platform that sends none. */
-const nameOf = (x) => x.name || x.id;
-
-/**
- * Which org and which admin this window is signed in for, named at the top and on Connect. Asked
- * alongside the settings (load): a session of another org is said there too, this names it.
- */
-async function showAccount() {
-  const r = await api('GET', '/api/session');
-  if (!r.ok || r.data.kind !== 'org-admin') return;
-  state.account = r.data;
-  if (r.data.org.id !== ORG) { signedOut('other-org'); return; }
-  $('org-name').textContent = nameOf(r.data.org);
-  $('user-name').textContent = nameOf(r.data.user);
-  $('connect-org').textContent = nameOf(r.data.org);
-  document.title = 'Slack integration settings · ' + nameOf(r.data.org);
-}
-
-const ACTIONS = {
-  'slack.connected': 'Slack connected', 'slack.disconnected': 'Slack disconnected', 'settings.saved': 'settings saved',
-  'agent.mapped': 'agent mapped', 'agent.unmapped': 'agent unmapped',
-  'routing-group.channel-set': 'channel set', 'routing-group.channel-cleared': 'channel cleared',
-};
-/** "Last change: …, on …, by …" of a section, from the change history. */
-function showLastChange(el, change) {
-  if (!change) { el.textContent = ''; return; }
-  // Records from before names were kept carry the admin's id only.
-  const who = change.actor.kind === 'operator' ? 'an operator (Threadbridge support)' : change.actor.userName || 'admin ' + change.actor.userId;
-  el.textContent = 'Last change: ' + (ACTIONS[change.action] || change.action) + ', ' + new Date(change.at).toLocaleString() + ', by ' + who + '.';
-}
-async function loadChanges() {
-  const r = await api('GET', '/changes');
-  if (!r.ok) return;
-  const last = r.data.lastChanges;
-  showLastChange($('connection-change'), last.connection);
-  showLastChange($('settings-change'), last.settings);
-  showLastChange($('agents-change'), last.agents);
-  showLastChange($('groups-change'), last.routingGroups);
-}
-
-const channelValue = (c) => (c ? (state.idMode ? c.id : c.name || c.id) : '');
-function setError(el, message) { el.textContent = message || ''; }
-function el(tag, attrs, children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) { if (k === 'text') e.textContent = v; else if (k in e && k !== 'list') e[k] = v; else e.setAttribute(k, v); }
-  for (const c of children || []) e.append(c);
-  return e;
-}
-
-let suggestTimer;
-function suggest(input, kind) {
-  clearTimeout(suggestTimer);
-  if (kind === 'channels' && state.idMode) return;
-  suggestTimer = setTimeout(async () => {
-    const q = input.value.trim();
-    const r = await api('GET', '/directory/' + kind + '?limit=10&q=' + encodeURIComponent(q));
-    if (!r.ok) return;
-    const list = $(kind === 'channels' ? 'channel-suggestions' : 'user-suggestions');
-    list.replaceChildren(...(kind === 'channels'
-      ? r.data.channels.map((c) => el('option', { value: c.name, text: (c.isPrivate ? '🔒 ' : '#') + c.name }))
-      : r.data.users.map((u) => el('option', { value: u.username, text: (u.displayName || u.realName || u.username) + ' (@' + u.username + ')' }))));
-  }, 150);
-}
-
-const ADD_APP = 'in Slack, type @Threadbridge in the channel and click “Add to Channel”.';
-/** Whether the app is in the stored channel, as a person reads it; '' when there is nothing to say. */
-function membership(c) {
-  if (!c || !c.name) return { text: '', cls: '' };
-  if (c.appInChannel === true) return { text: 'Threadbridge is in this channel.', cls: 'in' };
-  if (c.appInChannel === null) return { text: 'Not checked yet (Slack’s rate limit): reload in a minute.', cls: 'out' };
-  if (c.isArchived || c.warning) return { text: '', cls: '' }; // the warning next to it says what to do
-  return c.isPrivate
-    ? { text: 'Threadbridge is not in this private channel: ' + ADD_APP, cls: 'out' }
-    : { text: 'Threadbridge is not in this channel yet: it joins when you save.', cls: 'out' };
-}
-/** Shows the stored channel's mark while the field holds it; a changed field is checked on Save. */
-function showMembership(mark, input, channel) {
-  const m = input.value === input.dataset.original ? membership(channel) : { text: '', cls: '' };
-  mark.textContent = m.text; mark.className = 'membership ' + m.cls;
-}
-/** A stored public channel the app is not in: sent again on Save, so the app joins it. */
-function needsJoin(c) { return Boolean(c && c.name && c.appInChannel === false && !c.isPrivate && !c.isArchived); }
-
-function channelPlaceholder() { return state.idMode ? 'Channel ID, e.g. C0123ABCD' : 'Type to search channels'; }
-
-function render() {
-  $('channel-id-mode').checked = state.idMode;
-  $('global-enabled').checked = state.global.enabled;
-  $('global-field').hidden = !state.global.enabled;
-  const g = $('global-channel');
-  g.value = channelValue(state.global.channel); g.placeholder = channelPlaceholder(); g.dataset.original = g.value;
-  g.oninput = () => { suggest(g, 'channels'); showMembership($('global-membership'), g, state.global.channel); };
-  showMembership($('global-membership'), g, state.global.channel);
-  $('global-warning').textContent = state.global.channel && state.global.channel.warning ? state.global.channel.warning : '';
-  $('agents').replaceChildren(...state.agents.map((a) => {
-    const input = el('input', { type: 'text', className: 'username', value: a.slackUser && a.slackUser.username ? a.slackUser.username : '', placeholder: 'Slack username', autocomplete: 'off', list: 'user-suggestions' });
-    input.dataset.original = input.value;
-    input.oninput = () => suggest(input, 'users');
-    const cell = el('td', {}, [input]);
-    if (!a.mapped) cell.append(el('span', { className: 'unmapped', text: ' Not mapped' }), el('span', { className: 'hint unmapped-hint', text: 'Cannot answer visitors from Slack until mapped.' }));
-    else if (a.hint) cell.append(el('span', { className: 'warning', text: a.hint }));
-    if (a.suggestion) {
-      const u = a.suggestion;
-      const use = el('button', { type: 'button', className: 'secondary use-suggestion', text: 'Use' });
-      use.onclick = () => { input.value = u.username; };
-      cell.append(el('div', { className: 'suggestion' }, ['Suggested (same email): ' + (u.realName || u.displayName || u.username) + ' (@' + u.username + ')', use]));
-    }
-    cell.append(el('span', { className: 'error' }));
-    return el('tr', { 'data-agent-id': a.agentId }, [el('td', {}, [el('div', { text: a.name }), el('div', { className: 'hint', text: a.email })]), el('td', { text: a.status }), cell]);
-  }));
-  $('groups').replaceChildren(...state.groups.map((grp) => {
-    const input = el('input', { type: 'text', className: 'channel-input', value: channelValue(grp.channel), placeholder: channelPlaceholder(), autocomplete: 'off', list: 'channel-suggestions' });
-    input.dataset.original = input.value;
-    const mark = el('span', { className: 'membership' });
-    input.oninput = () => { suggest(input, 'channels'); showMembership(mark, input, grp.channel); };
-    showMembership(mark, input, grp.channel);
-    return el('tr', { 'data-group-id': grp.groupId }, [el('td', { text: grp.name }), el('td', {}, [input, mark, el('span', { className: 'warning', text: grp.channel && grp.channel.warning ? grp.channel.warning : '' }), el('span', { className: 'error' })])]);
-  }));
-  $('suggested-bar').hidden = !state.agents.some((a) => a.suggestion);
-}
-
-async function load() {
-  const conn = await api('GET', '/slack');
-  $('account').hidden = false;
-  $('disconnect-confirm').hidden = true;
-  if (conn.data.status !== 'connected') {
-    state.workspace = null;
-    $('connection-status').textContent = conn.data.status === 'disconnected'
-      ? 'Slack is disconnected (from here, or the app was removed from the workspace or its token revoked). Connect it again, or another workspace in its place; your settings are kept.'
-      : 'Slack is not connected yet.';
-    $('connect').href = conn.data.installUrl; $('connect').hidden = false; $('connect-hint').hidden = false; $('settings').hidden = true;
-    $('disconnect-bar').hidden = true; $('directory-status').textContent = '';
-    await loadChanges();
-    return;
-  }
-  state.workspace = conn.data.workspace;
-  $('connect').hidden = true; $('connect-hint').hidden = true; $('disconnect-bar').hidden = false;
-  $('connection-status').replaceChildren('Connected to the Slack workspace ', el('strong', { id: 'workspace-name', text: conn.data.workspace.name }), '.');
-  const [settings, agents, groups, dir] = await Promise.all([api('GET', '/settings'), api('GET', '/agents'), api('GET', '/routing-groups'), api('GET', '/directory')]);
-  const describe = (k, s) => s.state === 'syncing' ? k + ': syncing, ' + s.sync.items + ' so far' : s.state === 'never-synced' ? k + ': not synced yet' : k + ': ' + s.items + ' (synced ' + Math.round(s.ageSeconds / 60) + ' min ago)';
-  $('directory-status').textContent = 'Directory — ' + describe('channels', dir.data.channels) + '; ' + describe('users', dir.data.users) + '.';
-  state.idMode = settings.data.channelIdMode;
-  state.global = settings.data.globalChannel;
-  state.agents = agents.data.agents;
-  state.groups = groups.data.routingGroups;
-  $('settings').hidden = false;
-  render();
-  await loadChanges();
-}
-
-// Disconnect: asked once more, then Slack takes the app's access back; the settings stay.
-$('disconnect').onclick = () => {
-  $('disconnect-workspace').textContent = state.workspace ? state.workspace.name : 'this workspace';
-  $('disconnect-confirm').hidden = false; $('disconnect-status').textContent = '';
-};
-$('disconnect-no').onclick = () => { $('disconnect-confirm').hidden = true; };
-$('disconnect-yes').onclick = async () => {
-  $('disconnect-status').textContent = 'Disconnecting…';
-  const r = await api('DELETE', '/slack');
-  if (!r.ok) { $('disconnect-status').textContent = r.data && r.data.error ? r.data.error.message : 'Could not disconnect: try again.'; return; }
-  $('connected-note').hidden = true;
-  await load();
-  $('connection-status').textContent = 'Slack is disconnected from ' + r.data.workspace.name + '. Your settings are kept: connect Slack again (this workspace or another) when you are ready.';
-};
-// Connect asks for a fresh install link on each click: a link is good once, for 10 minutes, so
-// the one the page loaded with may be used or old by now.
-$('connect').onclick = async (e) => {
-  e.preventDefault();
-  const r = await api('GET', '/slack');
-  if (r.ok && r.data.installUrl) location.assign(r.data.installUrl);
-  else $('connection-status').textContent = 'Could not start the install: reload the page and try again.';
-};
-$('sign-out').onclick = async () => {
-  await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin' });
-  signedOut('expired');
-  $('signed-out-reason').textContent = 'You are signed out.';
-};
-
-$('channel-id-mode').onchange = (e) => {
-  // Untouched fields switch between a channel's name and its ID with the mode.
-  const before = state.idMode; state.idMode = e.target.checked;
-  const swap = (input, channel) => { if (input.value === input.dataset.original && channel) { input.value = channelValue(channel); input.dataset.original = input.value; } input.placeholder = channelPlaceholder(); };
-  swap($('global-channel'), state.global.channel);
-  for (const row of document.querySelectorAll('#groups tr')) swap(row.querySelector('input'), state.groups.find((g) => g.groupId === row.dataset.groupId).channel);
-  if (before !== state.idMode) $('save-status').textContent = '';
-};
-$('global-enabled').onchange = (e) => { $('global-field').hidden = !e.target.checked; };
-
-/** A mapped row: its value is the saved one, and its not-mapped marks and suggestion go. */
-function settleAgentRow(row, value) {
-  const input = row.querySelector('input');
-  input.value = value; input.dataset.original = value;
-  if (value) for (const mark of row.querySelectorAll('.unmapped, .unmapped-hint, .suggestion')) mark.remove();
-}
-
-// Every suggested agent mapped in one click, each through the same PUT as a typed username (so
-// each is checked the same way), errors next to their rows. A row the admin typed another
-// username into is left to Save.
-$('map-suggested').onclick = async () => {
-  $('map-suggested-status').textContent = 'Mapping…';
-  let mapped = 0, failed = 0;
-  for (const a of state.agents) {
-    if (!a.suggestion) continue;
-    const row = document.querySelector('#agents tr[data-agent-id="' + CSS.escape(a.agentId) + '"]');
-    const input = row.querySelector('input');
-    if (!row.querySelector('.suggestion') || (input.value.trim() && input.value.trim() !== a.suggestion.username)) continue;
-    showError(row, '');
-    const r = await api('PUT', '/agents/' + encodeURIComponent(a.agentId) + '/slack-user', { username: a.suggestion.username });
-    if (!r.ok) { failed++; input.value = a.suggestion.username; showError(row, r.data.error.message); continue; }
-    mapped++;
-    settleAgentRow(row, a.suggestion.username);
-  }
-  $('map-suggested-status').textContent = (mapped === 1 ? 'Mapped 1 agent.' : 'Mapped ' + mapped + ' agents.') + (failed ? ' ' + failed + ' could not be mapped: see the row' + (failed === 1 ? '.' : 's.') : '');
-  $('suggested-bar').hidden = !document.querySelector('#agents .suggestion') && !failed;
-  await loadChanges();
-};
-
-function showError(row, message) {
-  const input = row.querySelector('input');
-  input.classList.toggle('invalid', Boolean(message));
-  setError(row.querySelector('.error'), message);
-}
-
-$('save').onclick = async () => {
-  $('save-status').textContent = 'Saving…'; $('save-status').className = '';
-  let failed = 0;
-  for (const e of document.querySelectorAll('.error')) e.textContent = '';
-  for (const i of document.querySelectorAll('input.invalid')) i.classList.remove('invalid');
-  const globalInput = $('global-channel');
-  // Off means off: with the toggle off no channel is sent, whatever the hidden field holds.
-  const globalOn = $('global-enabled').checked;
-  const s = await api('PUT', '/settings', { channelIdMode: $('channel-id-mode').checked, globalChannel: { enabled: globalOn, channel: globalOn ? globalInput.value.trim() || null : null } });
-  if (!s.ok) { failed++; globalInput.classList.add('invalid'); setError($('global-channel-error'), s.data.error.message); }
-  if (s.ok) {
-    for (const row of document.querySelectorAll('#agents tr')) {
-      const input = row.querySelector('input');
-      const value = input.value.trim();
-      if (value === input.dataset.original) continue;
-      const path = '/agents/' + encodeURIComponent(row.dataset.agentId) + '/slack-user';
-      const r = value ? await api('PUT', path, { username: value }) : await api('DELETE', path);
-      if (!r.ok) { failed++; showError(row, r.data.error.message); continue; }
-      // Saved: this row is settled even if another one fails.
-      settleAgentRow(row, value);
-    }
-    for (const row of document.querySelectorAll('#groups tr')) {
-      const input = row.querySelector('input');
-      const value = input.value.trim();
-      const stored = state.groups.find((g) => g.groupId === row.dataset.groupId).channel;
-      if (value === input.dataset.original && !(value && needsJoin(stored))) continue;
-      const path = '/routing-groups/' + encodeURIComponent(row.dataset.groupId) + '/slack-channel';
-      const r = value ? await api('PUT', path, { channel: value }) : await api('DELETE', path);
-      if (!r.ok) { failed++; showError(row, r.data.error.message); continue; }
-      input.dataset.original = value;
-    }
-  }
-  if (failed) { $('save-status').textContent = failed === 1 ? 'One field needs attention.' : failed + ' fields need attention.'; $('save-status').className = 'error-summary'; return; }
-  await load();
-  $('save-status').textContent = 'Saved.'; $('save-status').className = 'ok';
-};
-
-// Back from Slack's Allow (the OAuth callback's redirect): say so once, and tidy the address.
-if (new URLSearchParams(location.search).get('slack') === 'connected') {
-  $('connected-note').hidden = false;
-  history.replaceState(null, '', location.pathname);
-}
-showAccount().catch(() => {});
-load().catch((e) => { if (e.message !== 'unauthorized' && e.message !== 'forbidden') $('connection-status').textContent = 'Could not load the settings: ' + e.message; });
-`;
