@@ -133,13 +133,17 @@ export async function jobRan<T>(queue: Queue<T>, match: (data: T) => boolean, wh
   );
 }
 
-/** Nothing waiting or running in the queues an event's follow-ups go through (delayed work excepted). */
-export async function queuesSettled(h: Harness): Promise<void> {
+/**
+ * Nothing waiting or running in the queues an event's follow-ups go through; with `delayedToo`,
+ * nothing delayed either (a post waiting for its channel's budget is a delayed job, and would land
+ * in its thread after a mark taken now).
+ */
+export async function queuesSettled(h: Harness, options: { delayedToo?: boolean } = {}): Promise<void> {
   const { chatEvents, chatStarts, slackEvents, slackInteractions, threadSync, transcripts, orgChanges } = h.queues;
   await h.platform.idle();
   await waitFor(
     async () => {
-      const counts = await Promise.all([chatEvents, chatStarts, slackEvents, slackInteractions, threadSync, transcripts, orgChanges].map((q) => q.getJobCounts('waiting', 'active', 'prioritized')));
+      const counts = await Promise.all([chatEvents, chatStarts, slackEvents, slackInteractions, threadSync, transcripts, orgChanges].map((q) => q.getJobCounts('waiting', 'active', 'prioritized', ...(options.delayedToo ? (['delayed'] as const) : []))));
       return counts.flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0);
     },
     (n) => n === 0,

@@ -193,7 +193,8 @@ export function tenantBoundaryScenarios(runtime: WorkerRuntime): void {
       // b3: open, nobody took it; its parent still has Join.
       b3Conversation = await h.platform.startConversation(B.orgId, { routingGroupId: B.groupId, visitor: { name: 'Yara Young' } });
       Object.assign(b3, { id: b3Conversation.id, threadTs: (await threadOf(h, B.orgId, b3Conversation.id)).threadTs });
-      await queuesSettled(h);
+      // B's own posts that wait for #bravo-chats' budget land first: the mark below is for A's webhooks alone.
+      await queuesSettled(h, { delayedToo: true });
 
       // A's platform names b1 in each webhook type: nothing touches b1's thread.
       const m = mark();
