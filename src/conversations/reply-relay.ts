@@ -19,7 +19,7 @@ import {
 import { internalNoteText, type SharedFile } from '../routing/slack-message-classifier.ts';
 import { DEFAULT_INTERNAL_NOTE_PREFIX } from '../store/org-settings.repository.ts';
 import { answerDirectMessage } from './direct-messages.ts';
-import { OUTAGE_RETRY_FOR_MS } from '../jobs/job-errors.ts';
+import { OUTAGE_RETRY_FOR_MS } from '../queues/job-errors.ts';
 import { agentOf, chatInThread, tenantToken, type SlackTenant } from './slack-tenant.ts';
 
 export interface SlackReply {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
 import type { SlackApi } from '../slack/slack-api.ts';
 import type { PlatformApi } from '../platform/platform-api.ts';
-import type { JobProducer } from '../jobs/queues.ts';
+import type { JobProducer } from '../queues/queues.ts';
 import type { Locks } from '../locks/redis-locks.ts';
 import type { DirectoryCache } from '../directory/directory-cache.ts';
 import type { DirectoryKind } from '../store/index.ts';

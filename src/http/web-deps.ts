@@ -10,7 +10,7 @@ import { createStore, type Store } from '../store/index.ts';
 import { createSlackApi } from '../slack/slack-api.ts';
 import { createSlackCallBudget } from '../slack/slack-call-budget.ts';
 import { createPlatformApi } from '../platform/platform-api.ts';
-import { createQueues, createJobProducer, type JobProducer, type Queues } from '../jobs/queues.ts';
+import { createQueues, createJobProducer, type JobProducer, type Queues } from '../queues/queues.ts';
 import { createLocks } from '../locks/redis-locks.ts';
 import { installationVersions, withVersionBumps } from '../installations/bot-token-memo.ts';
 import { renewingSlackApi, rotatingInstallations } from '../installations/token-rotation.ts';

@@ -11,7 +11,7 @@ import { createTokenCipher } from '../crypto/token-cipher.ts';
 import { connectMongo, ensureIndexes, createStore, migrateLegacyKeys, resealInstallationTokens, logResealReport } from '../store/index.ts';
 import { createSlackApi } from '../slack/slack-api.ts';
 import { createPlatformApi } from '../platform/platform-api.ts';
-import { createQueues, createJobProducer } from './queues.ts';
+import { createQueues, createJobProducer } from '../queues/queues.ts';
 import { createLocks } from '../locks/redis-locks.ts';
 import { createThreadCursors } from '../conversations/thread-cursors.ts';
 import { startWorkers } from './workers.ts';

@@ -12,7 +12,7 @@ import { deploymentReadings } from '../../src/http/deployment-metrics.ts';
 import { createWebMetrics } from '../../src/http/web-metrics.ts';
 import { waitFor } from '../support/wait-for.ts';
 import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
-import type { DeadLetter } from '../../src/jobs/dead-letters.ts';
+import type { DeadLetter } from '../../src/queues/dead-letters.ts';
 
 describe('outages and dead letters, with the real workers', () => {
   let w: JobWorld;

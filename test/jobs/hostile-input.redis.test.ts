@@ -10,7 +10,7 @@ import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
 import { startJobWorld, runJob, type JobWorld } from './job-world.ts';
 import { signedHeaders as chatSignedHeaders } from '../../emulators/chat-platform/signing.ts';
 import { signedHeaders as slackSignedHeaders } from '../../emulators/slack/signing.ts';
-import { classifyFailure } from '../../src/jobs/job-errors.ts';
+import { classifyFailure } from '../../src/queues/job-errors.ts';
 import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
 import { processSlackEvent } from '../../src/jobs/processors/slack-event.processor.ts';
 import { processSlackInteraction } from '../../src/jobs/processors/slack-interaction.processor.ts';

@@ -8,7 +8,7 @@
 // (each chat's parent gets a :bell: mark), and after the channel's new chats and messages: a
 // burst of reminders never holds up a new chat.
 import type { WorkerDeps } from '../../conversations/worker-deps.ts';
-import type { ChannelRemindersJob, RemindersQueueJob, ReminderJob } from '../queues.ts';
+import type { ChannelRemindersJob, RemindersQueueJob, ReminderJob } from '../../queues/queues.ts';
 import type { ConversationRecord, PlannedThread } from '../../store/index.ts';
 import { answerTimeOf } from '../../store/org-settings.repository.ts';
 import { routingFacts } from '../../conversations/notification-delivery.ts';
