@@ -14,7 +14,7 @@ export interface ChannelJoinDeps {
   callBudget: SlackCallBudget;
   /** How long a join may wait for Slack's budget before giving up (an admin is waiting). */
   maxBudgetWaitMs: number;
-  /** Writes the change into the directory (src/directory-sync/directory-changes.ts's recordDirectoryChange). */
+  /** Writes the change into the directory (./directory-changes.ts's recordDirectoryChange). */
   recordChange: (teamId: string, change: DirectoryChange) => Promise<void>;
 }
 

@@ -17,7 +17,7 @@ import { renewingSlackApi, rotatingInstallations } from '../installations/token-
 import { createDirectoryCache } from '../directory/directory-cache.ts';
 import { createDirectoryLookup } from '../directory/directory-lookup.ts';
 import { createChannelJoiner } from '../directory/channel-join.ts';
-import { recordDirectoryChange } from '../directory-sync/directory-changes.ts';
+import { recordDirectoryChange } from '../directory/directory-changes.ts';
 import { deploymentReadings } from './deployment-metrics.ts';
 import { createWebMetrics } from './web-metrics.ts';
 import { redisKeyValueStore } from './kv-store.ts';

@@ -14,7 +14,7 @@ import { classifyFailure } from '../../src/queues/job-errors.ts';
 import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
 import { processSlackEvent } from '../../src/jobs/processors/slack-event.processor.ts';
 import { processSlackInteraction } from '../../src/jobs/processors/slack-interaction.processor.ts';
-import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
+import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 import type { Queue } from 'bullmq';
 import { anyConversation, anyFormValues, anyMessage, anyText, hostileKey } from '../unit/contract-arbitraries.ts';
 import { chatEventTypes } from '../../src/platform/webhook-events.ts';

@@ -23,7 +23,7 @@ import { createSlackCallBudget } from '../../src/slack/slack-call-budget.ts';
 import { createThreadCursors } from '../../src/conversations/thread-cursors.ts';
 import { createReminderBatches } from '../../src/conversations/reminder-batches.ts';
 import { classifyFailure } from '../../src/queues/job-errors.ts';
-import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
+import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 import { parseChatEvent, type ChatEvent } from '../../src/platform/webhook-events.ts';
 import { mongoUrl, redisUrl, uniqueDbName, uniquePrefix } from '../support/services.ts';
 

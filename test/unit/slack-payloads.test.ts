@@ -6,7 +6,7 @@
 // not an error. The processors run on fake dependencies that fail the test if they are touched.
 import { UnrecoverableError, type Job } from 'bullmq';
 import { describe, expect, it, vi } from 'vitest';
-import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
+import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 import { processSlackEvent } from '../../src/jobs/processors/slack-event.processor.ts';
 import { processSlackInteraction } from '../../src/jobs/processors/slack-interaction.processor.ts';
 import { classifyFailure, settleFailure } from '../../src/queues/job-errors.ts';
