@@ -8,7 +8,7 @@ import type { PlatformApi } from '../platform/platform-api.ts';
 import type { JobProducer } from '../queues/queues.ts';
 import type { Locks } from '../locks/redis-locks.ts';
 import type { DirectoryCache } from '../directory/directory-cache.ts';
-import type { SlackCallBudget } from '../slack/slack-call-budget.ts';
+import type { SlackCallBudget } from '../slack/tiered-call-budget.ts';
 import type { ReminderBatches } from './reminder-batches.ts';
 import type { ThreadCursors } from './thread-cursors.ts';
 

@@ -1,11 +1,11 @@
 // The one way the conversation domain posts into Slack: a chat's parent message, the messages
 // and notices in its threads, reminders, escalation notes, the end-of-chat prompt, answers in the
-// app's DM. Every post waits for the shared budgets (src/slack/paced-slack-api.ts), and a public
+// app's DM. Every post waits for the shared budgets (src/slack/post-pacing.ts), and a public
 // channel the app is not in (Slack says `not_in_channel`) is joined and the post tried once more,
 // so the reps' replies there are heard (src/directory/channel-membership.ts).
 import type { PostMessageArgs, PostedMessage, SlackApi } from '../slack/slack-api.ts';
 import { SlackApiError } from '../errors/index.ts';
-import { postWhenBudgetAllows } from '../slack/paced-slack-api.ts';
+import { postWhenBudgetAllows } from '../slack/post-pacing.ts';
 import { ensureAppInChannel, type ChannelMembershipDeps } from '../directory/channel-membership.ts';
 
 export type PostingDeps = ChannelMembershipDeps & { slack: SlackApi };

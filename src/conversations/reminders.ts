@@ -16,7 +16,7 @@ import { channelReminderText, threadReminderText, type WaitingChatLine } from '.
 import { postJoiningIfNeeded } from './posting.ts';
 import { notifiedIn, threadsOf } from './chat-threads.ts';
 import { escalate } from './escalation.ts';
-import { callWithinBudget } from '../slack/slack-call-budget.ts';
+import { callWithinBudget } from '../slack/tiered-call-budget.ts';
 import { SlackApiError, ClaimBusyError } from '../errors/index.ts';
 
 export type RemindersDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'threadGapWaitMs' | 'directoryCache' | 'callBudget' | 'reminderBatches' | 'threadCursors' | 'observe'>;

@@ -7,7 +7,7 @@
 import type { DirectorySyncDeps } from './directory-sync-deps.ts';
 import type { DirectoryChange } from '../store/index.ts';
 import { toDirectoryChannel, toDirectoryUser } from '../slack/slack-api.ts';
-import { callWithinBudget } from '../slack/slack-call-budget.ts';
+import { callWithinBudget } from '../slack/tiered-call-budget.ts';
 import { recordDirectoryChange } from '../directory/directory-changes.ts';
 import { SlackBudgetExhaustedError, SlackApiError } from '../errors/index.ts';
 import { ensureAppInChannel, knownChannel } from '../directory/channel-membership.ts';

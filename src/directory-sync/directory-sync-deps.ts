@@ -6,7 +6,7 @@ import type { SlackApi } from '../slack/slack-api.ts';
 import type { JobProducer } from '../queues/queues.ts';
 import type { Locks } from '../locks/redis-locks.ts';
 import type { DirectoryCache } from '../directory/directory-cache.ts';
-import type { SlackCallBudget } from '../slack/slack-call-budget.ts';
+import type { SlackCallBudget } from '../slack/tiered-call-budget.ts';
 
 export interface DirectorySyncDeps {
   store: Store;

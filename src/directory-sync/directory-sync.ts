@@ -12,7 +12,7 @@ import type { DirectoryKind } from '../store/index.ts';
 import type { DirectorySyncState } from '../store/index.ts';
 import type { Page, DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
 import { SlackApiError, LockBusyError, ThreadLockLostError } from '../errors/index.ts';
-import { callWithinBudget } from '../slack/slack-call-budget.ts';
+import { callWithinBudget } from '../slack/tiered-call-budget.ts';
 import { withDirectoryWriteLock } from '../directory/directory-changes.ts';
 
 export type SyncRunDeps = Pick<DirectorySyncDeps, 'store' | 'slack' | 'producer' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget' | 'directoryResyncHours' | 'observe'>;

@@ -5,7 +5,7 @@
 import type { DirectoryChannel, SlackApi } from '../slack/slack-api.ts';
 import type { InstallationsRepository } from '../store/index.ts';
 import { SlackApiError, DirectoryRateLimitedError } from '../errors/index.ts';
-import { callWithinBudget, type SlackCallBudget } from '../slack/slack-call-budget.ts';
+import { callWithinBudget, type SlackCallBudget } from '../slack/tiered-call-budget.ts';
 import type { DirectoryChange } from '../store/index.ts';
 
 export interface ChannelJoinDeps {

@@ -8,7 +8,7 @@ import type { RedisClient } from '../redis-connection.ts';
 import { createTokenCipher, deriveKey } from '../crypto/token-cipher.ts';
 import { createStore, type Store } from '../store/index.ts';
 import { createSlackApi } from '../slack/slack-api.ts';
-import { createSlackCallBudget } from '../slack/slack-call-budget.ts';
+import { createSlackCallBudget } from '../slack/tiered-call-budget.ts';
 import { createPlatformApi } from '../platform/platform-api.ts';
 import { createQueues, createJobProducer, type JobProducer, type Queues } from '../queues/queues.ts';
 import { createLocks } from '../locks/redis-locks.ts';
