@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { launchProduct } from '../sandbox/launch.ts';
 import { freePort } from '../local-services/index.ts';
 import { connectMongo } from '../src/store/index.ts';
-import { createQueues, createJobProducer } from '../src/jobs/queues.ts';
+import { createQueues, createJobProducer } from '../src/queues/queues.ts';
 import { createDirectoryCache } from '../src/directory/directory-cache.ts';
 import { summary } from './stats.ts';
 

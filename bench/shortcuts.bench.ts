@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { launchProduct } from '../sandbox/launch.ts';
 import { freePort } from '../local-services/index.ts';
-import { createQueues } from '../src/jobs/queues.ts';
+import { createQueues } from '../src/queues/queues.ts';
 import type { ChatEvent } from '../src/platform/webhook-events.ts';
 import { summary } from './stats.ts';
 

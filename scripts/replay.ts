@@ -1,5 +1,5 @@
 // npm run replay -- --queue <name> [--since 1h | --since 2026-12-01T10:00:00Z] [--id <id> …] [--dry-run]
-// Puts jobs that failed for good (the dead-letter queue, src/jobs/dead-letters.ts) back on their
+// Puts jobs that failed for good (the dead-letter queue, src/queues/dead-letters.ts) back on their
 // queue, fresh, once whatever made them fail is fixed. Without --since or --id, every dead letter
 // of the queue. --dry-run lists what would be replayed. Reads REDIS_URL (or REDIS_CLUSTER_NODES),
 // REDIS_TLS_SKIP_VERIFY and QUEUE_PREFIX (the worker's), nothing else.
@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRedisConfig } from '../src/config.ts';
 import { createRedisClient } from '../src/redis-connection.ts';
-import { createJobProducer, createQueues, queueNames } from '../src/jobs/queues.ts';
-import { DEAD_LETTER_QUEUE, type DeadLetterEntry } from '../src/jobs/dead-letters.ts';
+import { createJobProducer, createQueues, queueNames } from '../src/queues/queues.ts';
+import { DEAD_LETTER_QUEUE, type DeadLetterEntry } from '../src/queues/dead-letters.ts';
 
 const USAGE = 'usage: npm run replay -- --queue <name> [--since 1h|30m|2d|<ISO time>] [--id <dead letter id> ...] [--dry-run]';
 const workQueues = Object.values(queueNames).filter((n) => n !== DEAD_LETTER_QUEUE) as string[];

@@ -1,11 +1,13 @@
 // The first answer to a chat, from Slack or the console: recorded once, shown on the parent
 // message of every thread of the chat, and the reason reminders stop. When the chat has several
 // threads (several people were notified), the others say who took it: the first answer wins.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import type { SlackThreadRef } from '../store/index.ts';
 import { refreshParentMessage } from './parent-message.ts';
 import { postInEveryThread } from './chat-threads.ts';
 import { tookChatText } from '../slack/format/thread-notices.ts';
+
+export type AnswersDeps = Pick<ConversationDeps, 'store' | 'slack' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
 
 export interface Answerer {
   agentId: string;
@@ -20,7 +22,7 @@ export interface Answerer {
  * Those follow-ups are redone (they are idempotent) until recorded as done, so a job that died
  * after winning the claim leaves them to whichever answer comes next, or to its own retry.
  */
-export async function markAnswered(deps: WorkerDeps, orgId: string, conversationId: string, by: Answerer): Promise<void> {
+export async function markAnswered(deps: AnswersDeps, orgId: string, conversationId: string, by: Answerer): Promise<void> {
   const answer = { agentId: by.agentId, name: by.name, ...(by.slackUserId ? { slackUserId: by.slackUserId } : {}), ...(by.thread ? { thread: by.thread } : {}) };
   let first: Answerer = by;
   if (!(await deps.store.conversations.markAnswered(orgId, conversationId, answer, deps.now()))) {
@@ -36,7 +38,7 @@ export async function markAnswered(deps: WorkerDeps, orgId: string, conversation
   await deps.store.conversations.setAnswerAnnounced(orgId, conversationId, deps.now());
 }
 
-async function sayWhoTookIt(deps: WorkerDeps, orgId: string, conversationId: string, by: Answerer): Promise<void> {
+async function sayWhoTookIt(deps: AnswersDeps, orgId: string, conversationId: string, by: Answerer): Promise<void> {
   const record = await deps.store.conversations.get(orgId, conversationId);
   if (!record?.thread || record.mirrors.length === 0) return;
   const token = await deps.store.installations.botToken(record.thread.teamId, record.orgId);

@@ -1,15 +1,17 @@
 // app_home_opened: publish the rep's Home tab (src/slack/format/app-home.ts) from their mapping
 // and the open chats they took or were assigned. Redrawn each time it is opened.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import { appHomeView, type HomeChat } from '../slack/format/app-home.ts';
 import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
 import { freshDirectory } from './notification-delivery.ts';
 import { threadOpenableBy } from './chat-threads.ts';
 import { agentOf, tenantToken, type SlackTenant } from './slack-tenant.ts';
 
+export type AppHomeDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
+
 const LISTED = 20;
 
-export async function publishAppHome(deps: WorkerDeps, tenant: SlackTenant, slackUserId: string): Promise<void> {
+export async function publishAppHome(deps: AppHomeDeps, tenant: SlackTenant, slackUserId: string): Promise<void> {
   const token = await tenantToken(deps, tenant);
   if (!token) return;
   const mapping = await agentOf(deps, tenant, slackUserId);

@@ -3,14 +3,16 @@
 // channel, and none in their own DM) gets a thread of the chat in their DM, with the conversation
 // so far, so an assignment made in the console can be answered in Slack: never a link into
 // someone else's DM, which they could not open.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import type { ConversationRecord } from '../store/index.ts';
 import { freshDirectory } from './notification-delivery.ts';
 import { assignedText } from '../slack/format/thread-notices.ts';
 import { dmOwnerOf, postInEveryThread, threadsOf } from './chat-threads.ts';
 import { addThreads } from './conversation-thread.ts';
 
-export async function announceAssignment(deps: WorkerDeps, orgId: string, conversationId: string, agentId: string, eventId: string): Promise<void> {
+export type AssignmentDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'threadGapWaitMs' | 'directoryCache' | 'callBudget' | 'threadCursors' | 'observe'>;
+
+export async function announceAssignment(deps: AssignmentDeps, orgId: string, conversationId: string, agentId: string, eventId: string): Promise<void> {
   const record = await deps.store.conversations.get(orgId, conversationId);
   if (!record?.thread || !record.notification) return;
   const token = await deps.store.installations.botToken(record.thread.teamId, record.orgId);
@@ -42,7 +44,7 @@ export async function announceAssignment(deps: WorkerDeps, orgId: string, conver
 }
 
 /** Whether the person can see one of the chat's threads: one in their DM, or one in a channel they are in. */
-async function seesChat(deps: WorkerDeps, token: string, record: ConversationRecord, slackUserId: string): Promise<boolean> {
+async function seesChat(deps: AssignmentDeps, token: string, record: ConversationRecord, slackUserId: string): Promise<boolean> {
   for (const thread of threadsOf(record)) {
     if (dmOwnerOf(thread) === slackUserId) return true;
     if (thread.notification.targetKind === 'channel' && (await deps.slack.isChannelMember(token, { channel: thread.ref.channelId, user: slackUserId }))) return true;

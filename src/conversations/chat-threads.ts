@@ -3,11 +3,13 @@
 // into the global channel, an assignee's DM). Everything said in a chat is said in each of its
 // threads, so whoever was notified can follow and answer where they were notified; the design
 // and its reasons are in docs/chat-threads-design.md.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import type { ConversationRecord, NotificationRecord, SlackThreadRef } from '../store/index.ts';
 import type { PostMessageArgs } from '../slack/slack-api.ts';
-import { postJoiningIfNeeded } from '../directory-sync/channel-membership.ts';
+import { postJoiningIfNeeded } from './posting.ts';
 import { ClaimBusyError } from '../errors/index.ts';
+
+export type ChatThreadsDeps = Pick<ConversationDeps, 'store' | 'slack' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
 
 export interface ChatThread {
   ref: SlackThreadRef;
@@ -56,7 +58,7 @@ export function notifiedIn(thread: ChatThread): string[] {
  * to leave that thread out).
  */
 export async function postInEveryThread(
-  deps: WorkerDeps,
+  deps: ChatThreadsDeps,
   record: ConversationRecord,
   token: string,
   key: string,

@@ -4,7 +4,7 @@
 // assignment call, so the platform learns who took the chat the way the contract allows: a short
 // message from that rep ("… joined the chat"), which the visitor sees as live chats usually show
 // an agent joining. Its clientMessageId is fixed per chat, so a retry never sends it twice.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import type { BlockActionsPayload } from '../slack/slack-interactions.ts';
 import { refreshParentMessage } from './parent-message.ts';
 import { unmappedUserNotice } from '../slack/format/notices.ts';
@@ -15,8 +15,10 @@ import { PlatformApiError } from '../errors/index.ts';
 import { foreignChatNotice } from '../slack/format/notices.ts';
 import { agentOf, chatInThread, tenantToken, type SlackTenant } from './slack-tenant.ts';
 
+export type ClaimsDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
+
 /** A click on Join (the payload parsed by the interaction processor). */
-export async function handleClaimClick(deps: WorkerDeps, tenant: SlackTenant, p: BlockActionsPayload): Promise<void> {
+export async function handleClaimClick(deps: ClaimsDeps, tenant: SlackTenant, p: BlockActionsPayload): Promise<void> {
   const slackUserId = p.user.id;
   const channel = p.container.channel_id;
   const threadTs = p.container.thread_ts ?? p.container.message_ts;
@@ -60,7 +62,7 @@ export async function handleClaimClick(deps: WorkerDeps, tenant: SlackTenant, p:
 
 /** Tells the platform (and the visitor) who joined, stops reminders, and redraws the parent. Idempotent. */
 async function announceJoin(
-  deps: WorkerDeps,
+  deps: ClaimsDeps,
   orgId: string,
   conversationId: string,
   by: { agentId: string; slackUserId: string; name: string },

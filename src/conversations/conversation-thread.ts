@@ -6,7 +6,7 @@
 // the primary thread (seq order, gaps waited for, repaired from the platform, then skipped);
 // opening threads is in thread-opening.ts, the other threads in mirror-threads.ts, what the
 // steps share in thread-writer.ts.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import type { ConversationRecord, PlannedThread, ThreadMessage } from '../store/index.ts';
 import { ThreadBusyError, ThreadLockLostError, SlackBudgetExhaustedError, SlackApiError, connectionLostCodes, PlatformApiError, assertNever } from '../errors/index.ts';
 import { consecutiveRun, nextThreadStep } from '../routing/thread-order.ts';
@@ -15,6 +15,8 @@ import { undeliverableReasons } from '../routing/undeliverable-reasons.ts';
 import { MAX_COMBINED, PENDING_BATCH, WRITTEN_HERE, lockCheck, postMessagesInto, undeliverable, writtenIn, type ThreadWriter } from './thread-writer.ts';
 import { openPlannedThreads, openThread } from './thread-opening.ts';
 import { catchUpMirrors, postLateIntoMirrors } from './mirror-threads.ts';
+
+export type ConversationThreadDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'threadGapWaitMs' | 'directoryCache' | 'callBudget' | 'threadCursors' | 'observe'>;
 
 export interface SyncOptions {
   /**
@@ -31,7 +33,7 @@ type EarlyPending =
   /** This job inserted its message; the thread's cursor as it stood under the lock. */
   | { kind: 'inserted'; message: ThreadMessage; cursor: number | null };
 
-async function earlyPending(deps: WorkerDeps, orgId: string, conversationId: string, stored: Promise<ThreadMessage | null>): Promise<EarlyPending> {
+async function earlyPending(deps: ConversationThreadDeps, orgId: string, conversationId: string, stored: Promise<ThreadMessage | null>): Promise<EarlyPending> {
   const inserted = await stored;
   if (inserted) return { kind: 'inserted', message: inserted, cursor: await threadCursor(deps, orgId, conversationId) };
   return { kind: 'read', pending: await deps.store.threadMessages.pending(orgId, conversationId, PENDING_BATCH) };
@@ -65,7 +67,7 @@ interface StartingPoint {
  * when the store has none), so that a caller deciding what else to do (a message of an unknown
  * or ended chat) need not read it a second time.
  */
-export async function syncConversationThread(deps: WorkerDeps, orgId: string, conversationId: string, options: SyncOptions = {}): Promise<ConversationRecord | null> {
+export async function syncConversationThread(deps: ConversationThreadDeps, orgId: string, conversationId: string, options: SyncOptions = {}): Promise<ConversationRecord | null> {
   const key = `thread:${orgId}:${conversationId}`;
   const lock = await deps.locks.tryAcquire(key);
   if (!lock) {
@@ -120,7 +122,7 @@ export async function syncConversationThread(deps: WorkerDeps, orgId: string, co
 }
 
 /** Fetches the platform's view of the conversation and stores whatever we lack. */
-export async function repairFromPlatform(deps: WorkerDeps, orgId: string, conversationId: string): Promise<'repaired' | 'unknown'> {
+export async function repairFromPlatform(deps: ConversationThreadDeps, orgId: string, conversationId: string): Promise<'repaired' | 'unknown'> {
   try {
     const { conversation, messages } = await deps.platform.getConversation(orgId, conversationId);
     const now = deps.now();
@@ -223,7 +225,7 @@ async function postPendingMessages(w: ThreadWriter, start?: StartingPoint): Prom
 }
 
 /** The primary thread's cursor: its copy in Redis when there is one, else derived from the stored messages (and copied). */
-async function threadCursor(deps: WorkerDeps, orgId: string, conversationId: string): Promise<number | null> {
+async function threadCursor(deps: ConversationThreadDeps, orgId: string, conversationId: string): Promise<number | null> {
   const copy = await deps.threadCursors.read(orgId, conversationId);
   if (copy !== null) return copy;
   const derived = await deps.store.threadMessages.lastHandledSeq(orgId, conversationId);
@@ -276,7 +278,7 @@ async function handleMessages(w: ThreadWriter, run: ThreadMessage[], late: boole
  * out; threads planned earlier and not open yet, or open and not up to date (a job that died
  * half-way), are seen to as well. Returns how many new threads were planned.
  */
-export async function addThreads(deps: WorkerDeps, orgId: string, conversationId: string, wanted: PlannedThread[]): Promise<number> {
+export async function addThreads(deps: ConversationThreadDeps, orgId: string, conversationId: string, wanted: PlannedThread[]): Promise<number> {
   const key = `thread:${orgId}:${conversationId}`;
   const lock = await deps.locks.tryAcquire(key);
   if (!lock) throw new ThreadBusyError(key);

@@ -2,14 +2,16 @@
 // what it does and that person's open chats (each linked where they can open it), or, for a
 // Slack user no agent is mapped to, how to get mapped. Nobody else reads that DM, so silence
 // would leave the person guessing.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import { unmappedUserNotice } from '../slack/format/notices.ts';
 import { openChatsText, type OpenChatLine } from '../slack/format/direct-answer.ts';
 import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
 import { threadOpenableBy } from './chat-threads.ts';
-import { postWhenBudgetAllows } from '../slack/paced-slack-api.ts';
+import { postJoiningIfNeeded } from './posting.ts';
 import { ClaimBusyError } from '../errors/index.ts';
 import { agentOf, tenantToken, type SlackTenant } from './slack-tenant.ts';
+
+export type DirectMessagesDeps = Pick<ConversationDeps, 'store' | 'slack' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
 
 const LISTED = 10;
 
@@ -21,7 +23,7 @@ export interface DirectMessage {
   user: string;
 }
 
-export async function answerDirectMessage(deps: WorkerDeps, tenant: SlackTenant, message: DirectMessage): Promise<void> {
+export async function answerDirectMessage(deps: DirectMessagesDeps, tenant: SlackTenant, message: DirectMessage): Promise<void> {
   const { teamId } = tenant;
   const token = await tenantToken(deps, tenant);
   if (!token) return;
@@ -30,7 +32,7 @@ export async function answerDirectMessage(deps: WorkerDeps, tenant: SlackTenant,
   if (claimed === 'busy') throw new ClaimBusyError(`answer to ${message.channel}/${message.ts}`);
   try {
     const text = await answerFor(deps, tenant, message, token);
-    await postWhenBudgetAllows(deps.slack, token, { channel: message.channel, text, ...(message.threadTs ? { threadTs: message.threadTs } : {}) });
+    await postJoiningIfNeeded(deps, teamId, token, { channel: message.channel, text, ...(message.threadTs ? { threadTs: message.threadTs } : {}) });
   } catch (error) {
     await deps.store.slackRouting.releaseDirectAnswer(teamId, message.channel, message.ts);
     throw error;
@@ -39,7 +41,7 @@ export async function answerDirectMessage(deps: WorkerDeps, tenant: SlackTenant,
   deps.logger.info({ teamId, slackUser: message.user }, 'answered a message in the app’s DM');
 }
 
-async function answerFor(deps: WorkerDeps, tenant: SlackTenant, message: DirectMessage, token: string): Promise<string> {
+async function answerFor(deps: DirectMessagesDeps, tenant: SlackTenant, message: DirectMessage, token: string): Promise<string> {
   const mapping = await agentOf(deps, tenant, message.user);
   if (!mapping) return openChatsText({ mapped: false, unmappedNotice: unmappedUserNotice('You cannot answer chats from Slack yet'), chats: [], more: 0 });
   const records = await deps.store.conversations.listOpenForAgent(mapping.orgId, mapping.agentId, LISTED + 1);

@@ -1,17 +1,19 @@
 // The end of a chat: the parent message says so, the thread gets the rating prompt (once), and
 // the transcript goes to the platform. A rep's click on a rating sends it to the platform and
 // redraws the prompt with who rated it and how.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import { QUALIFY_ACTION_ID, type BlockActionsPayload } from '../slack/slack-interactions.ts';
 import { qualificationPrompt, isRating } from '../slack/format/qualification-prompt.ts';
 import { refreshParentMessage } from './parent-message.ts';
-import { postWhenBudgetAllows } from '../slack/paced-slack-api.ts';
+import { postJoiningIfNeeded } from './posting.ts';
 import { postInEveryThread } from './chat-threads.ts';
 import { foreignChatNotice, unmappedUserNotice } from '../slack/format/notices.ts';
 import { agentOf, chatInThread, tenantToken, type SlackTenant } from './slack-tenant.ts';
 import { ClaimBusyError } from '../errors/index.ts';
 
-export async function endConversation(deps: WorkerDeps, orgId: string, conversationId: string, endedBy: 'visitor' | 'agent' | 'timeout'): Promise<void> {
+export type EndOfChatDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
+
+export async function endConversation(deps: EndOfChatDeps, orgId: string, conversationId: string, endedBy: 'visitor' | 'agent' | 'timeout'): Promise<void> {
   const now = deps.now();
   await deps.store.conversations.markEnded(orgId, conversationId, endedBy, now);
   await refreshParentMessage(deps, orgId, conversationId);
@@ -31,7 +33,7 @@ export async function endConversation(deps: WorkerDeps, orgId: string, conversat
     throw new ClaimBusyError(`end prompt of ${conversationId}`);
   }
   try {
-    const posted = await postWhenBudgetAllows(deps.slack, token, {
+    const posted = await postJoiningIfNeeded(deps, record.thread.teamId, token, {
       channel: record.thread.channelId,
       threadTs: record.thread.threadTs,
       ...qualificationPrompt({ endedBy, rated: null }),
@@ -44,7 +46,7 @@ export async function endConversation(deps: WorkerDeps, orgId: string, conversat
 }
 
 /** A click on one of the rating buttons (the payload parsed by the interaction processor). */
-export async function handleQualificationClick(deps: WorkerDeps, tenant: SlackTenant, payload: BlockActionsPayload): Promise<void> {
+export async function handleQualificationClick(deps: EndOfChatDeps, tenant: SlackTenant, payload: BlockActionsPayload): Promise<void> {
   const action = payload.actions.find((a) => a.action_id.startsWith(QUALIFY_ACTION_ID));
   if (!action || !isRating(action.value)) return;
   const { channel_id: channel, message_ts: promptTs, thread_ts: threadTs } = payload.container;

@@ -2,10 +2,12 @@
 // thread has handled, in seq order (a thread opened late gets the conversation so far, combined),
 // its progress recorded after each post; a message that arrived late goes into those already
 // past it. A step of the thread writer (conversation-thread.ts), under the chat's lock.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import type { MirrorThread, ThreadMessage } from '../store/index.ts';
 import { ThreadLockLostError } from '../errors/index.ts';
 import { MAX_COMBINED, PENDING_BATCH, WRITTEN_HERE, postMessagesInto, writtenIn, type ThreadWriter } from './thread-writer.ts';
+
+export type MirrorThreadsDeps = Pick<ConversationDeps, 'store' | 'logger' | 'now'>;
 
 /** A message that arrived after its gap was given up on: the threads already past it get it now. */
 export async function postLateIntoMirrors(w: ThreadWriter, messages: ThreadMessage[]): Promise<void> {
@@ -19,7 +21,7 @@ export async function postLateIntoMirrors(w: ThreadWriter, messages: ThreadMessa
 }
 
 /** Whether a message the primary thread handled belongs in another thread of the chat. */
-async function showsInMirror(deps: WorkerDeps, orgId: string, message: ThreadMessage, mirror: MirrorThread): Promise<boolean> {
+async function showsInMirror(deps: MirrorThreadsDeps, orgId: string, message: ThreadMessage, mirror: MirrorThread): Promise<boolean> {
   // Refused by Slack as it is: it would be refused there too.
   if (message.state === 'skipped' && message.skipReason !== WRITTEN_HERE) return false;
   return !(await writtenIn(deps, orgId, message, mirror.ref));

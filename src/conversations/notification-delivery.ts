@@ -4,15 +4,18 @@
 // mappings, settings, group channels), and feeds Slack's refusals (channel_not_found,
 // not_in_channel, is_archived, a user who cannot be messaged) back into the router until a
 // target works.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import type { ConversationRecord, NotificationRecord, PlannedThread, SlackThreadRef } from '../store/index.ts';
 import type { OrgSettings } from '../store/org-settings.repository.ts';
 import { routeNotification, type NotifyTarget, type RoutingAgent, type RoutingDecision, type RoutingInput } from '../routing/notification-router.ts';
 import { parentMessage, type ParentStatus } from '../slack/format/conversation-messages.ts';
 import { SlackApiError, contentRefusalCodes, LockBusyError } from '../errors/index.ts';
-import { ensureAppInChannel, postJoiningIfNeeded } from '../directory-sync/channel-membership.ts';
+import { ensureAppInChannel } from '../directory/channel-membership.ts';
+import { postJoiningIfNeeded } from './posting.ts';
 import { acquireWithin } from '../locks/redis-locks.ts';
 import { undeliverableReasons } from '../routing/undeliverable-reasons.ts';
+
+export type NotificationDeliveryDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
 
 /** Agents and groups fetched from the platform are reused this long; status events update them meanwhile. */
 export const DIRECTORY_MAX_AGE_MS = 60_000;
@@ -30,7 +33,7 @@ export type DeliveryResult =
   | { ok: false; reason: string };
 
 /** `settingsRead`: the org's settings when the caller reads them for more than routing (one read, not two). */
-export async function routingFacts(deps: WorkerDeps, record: ConversationRecord, settingsRead?: Promise<OrgSettings | null>): Promise<Omit<RoutingInput, 'unusable'>> {
+export async function routingFacts(deps: NotificationDeliveryDeps, record: ConversationRecord, settingsRead?: Promise<OrgSettings | null>): Promise<Omit<RoutingInput, 'unusable'>> {
   const { orgId } = record;
   const conversation = record.conversation!;
   const [directory, mappings, settings] = await Promise.all([
@@ -64,7 +67,7 @@ export async function routingFacts(deps: WorkerDeps, record: ConversationRecord,
  * once make one platform fetch and one snapshot write, not fifty racing writes of the same
  * documents (which FerretDB v1.24 can hang on, and which spend the platform's rate limit).
  */
-export async function freshDirectory(deps: WorkerDeps, orgId: string, options: { force?: boolean } = {}) {
+export async function freshDirectory(deps: NotificationDeliveryDeps, orgId: string, options: { force?: boolean } = {}) {
   const cached = await deps.store.platformDirectory.load(orgId);
   const fresh = (d: typeof cached) => Boolean(d.fetchedAt && deps.now().getTime() - d.fetchedAt.getTime() < DIRECTORY_MAX_AGE_MS);
   if (!options.force && fresh(cached)) return cached;
@@ -109,7 +112,7 @@ export async function freshDirectory(deps: WorkerDeps, orgId: string, options: {
 }
 
 export async function deliverNotification(
-  deps: WorkerDeps,
+  deps: NotificationDeliveryDeps,
   record: ConversationRecord,
   teamId: string,
   token: string,
@@ -172,7 +175,7 @@ export function refusalOf(error: unknown, target: PlannedThread['target']): { ch
  * so it hears the replies. A parent goes before the channel's other waiting posts.
  */
 export async function openThreadAt(
-  deps: WorkerDeps,
+  deps: NotificationDeliveryDeps,
   record: ConversationRecord,
   teamId: string,
   token: string,
@@ -203,7 +206,7 @@ export async function openThreadAt(
  * so it hears the replies), or the app's DM with the person; null when Slack will not let the
  * app message them.
  */
-export async function targetChannel(deps: WorkerDeps, teamId: string, token: string, target: PlannedThread['target']): Promise<string | null> {
+export async function targetChannel(deps: NotificationDeliveryDeps, teamId: string, token: string, target: PlannedThread['target']): Promise<string | null> {
   if (target.kind === 'channel') {
     await ensureAppInChannel(deps, teamId, target.channelId);
     return target.channelId;
@@ -219,7 +222,7 @@ function describe(decision: Extract<RoutingDecision, { kind: 'notify' }>, target
 }
 
 /** The app's DM with a user, cached; null when Slack refuses to open it (deactivated, a bot…). */
-export async function dmChannel(deps: WorkerDeps, teamId: string, token: string, slackUserId: string): Promise<string | null> {
+export async function dmChannel(deps: NotificationDeliveryDeps, teamId: string, token: string, slackUserId: string): Promise<string | null> {
   const cached = await deps.store.slackRouting.dmChannel(teamId, slackUserId);
   if (cached) return cached;
   try {

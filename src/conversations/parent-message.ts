@@ -1,10 +1,12 @@
 // Keeps the parent message of each of a conversation's threads current (waiting, answered by whom, ended) with
 // chat.update. Redrawn from stored state, so running it twice shows the same thing.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import type { ConversationRecord } from '../store/index.ts';
 import { parentMessage, type ParentStatus } from '../slack/format/conversation-messages.ts';
 import { SlackApiError } from '../errors/index.ts';
 import { threadsOf } from './chat-threads.ts';
+
+export type ParentMessageDeps = Pick<ConversationDeps, 'store' | 'slack' | 'logger' | 'now'>;
 
 export function parentStatus(record: ConversationRecord, nowMs: number): ParentStatus {
   if (record.status === 'ended') return { kind: 'ended' };
@@ -14,7 +16,7 @@ export function parentStatus(record: ConversationRecord, nowMs: number): ParentS
 }
 
 /** Redraws the parent message of every thread of the chat. */
-export async function refreshParentMessage(deps: WorkerDeps, orgId: string, conversationId: string): Promise<void> {
+export async function refreshParentMessage(deps: ParentMessageDeps, orgId: string, conversationId: string): Promise<void> {
   const record = await deps.store.conversations.get(orgId, conversationId);
   if (!record?.thread || !record.conversation || !record.notification) return;
   const token = await deps.store.installations.botToken(record.thread.teamId, record.orgId);

@@ -2,7 +2,7 @@
 // The clientMessageId is derived from the Slack message itself, so a retried job or a
 // redelivered event sends the same id and the platform answers with the same message.
 import { createHash } from 'node:crypto';
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import { slackMarkupToPlainText } from '../slack/format/escape.ts';
 import { PlatformApiError, ReplyOrderError } from '../errors/index.ts';
 import { markAnswered } from './answers.ts';
@@ -19,8 +19,10 @@ import {
 import { internalNoteText, type SharedFile } from '../routing/slack-message-classifier.ts';
 import { DEFAULT_INTERNAL_NOTE_PREFIX } from '../store/org-settings.repository.ts';
 import { answerDirectMessage } from './direct-messages.ts';
-import { OUTAGE_RETRY_FOR_MS } from '../jobs/job-errors.ts';
+import { OUTAGE_RETRY_FOR_MS } from '../queues/job-errors.ts';
 import { agentOf, chatInThread, tenantToken, type SlackTenant } from './slack-tenant.ts';
+
+export type ReplyRelayDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
 
 export interface SlackReply {
   channel: string;
@@ -38,7 +40,7 @@ export function clientMessageIdFor(reply: { teamId: string; channel: string; ts:
   return `slack-${createHash('sha256').update(`${reply.teamId}/${reply.channel}/${reply.ts}`).digest('hex').slice(0, 32)}`;
 }
 
-export async function relayReply(deps: WorkerDeps, tenant: SlackTenant, reply: SlackReply): Promise<void> {
+export async function relayReply(deps: ReplyRelayDeps, tenant: SlackTenant, reply: SlackReply): Promise<void> {
   // The reads that do not depend on each other go out together (each is a store round trip the
   // visitor waits for): the rep's mapping alongside the thread's conversation, then the org's
   // settings, this reply's claim and the earlier replies still on their way.
@@ -136,14 +138,14 @@ export async function relayReply(deps: WorkerDeps, tenant: SlackTenant, reply: S
 }
 
 /** A reply edited or deleted in Slack after it reached the visitor: tell the rep the visitor still sees the original. */
-export async function noticeChange(deps: WorkerDeps, tenant: SlackTenant, change: Omit<SlackReply, 'text' | 'files'> & { kind: 'edited' | 'deleted' }): Promise<void> {
+export async function noticeChange(deps: ReplyRelayDeps, tenant: SlackTenant, change: Omit<SlackReply, 'text' | 'files'> & { kind: 'edited' | 'deleted' }): Promise<void> {
   const relayed = await deps.store.relayedReplies.find(clientMessageIdFor({ teamId: tenant.teamId, ...change }));
   // A reply relayed for another org (the workspace moved since) is that org's: not a word of it here.
   if (relayed?.state !== 'sent' || relayed.orgId !== tenant.orgId) return;
   await tell(deps, tenant, change, changeNotice(change.kind));
 }
 
-async function keepInternal(deps: WorkerDeps, tenant: SlackTenant, reply: SlackReply, clientMessageId: string, note: string, conversationId: string): Promise<void> {
+async function keepInternal(deps: ReplyRelayDeps, tenant: SlackTenant, reply: SlackReply, clientMessageId: string, note: string, conversationId: string): Promise<void> {
   const { orgId } = tenant;
   const token = await tenantToken(deps, tenant);
   if (token) await deps.slack.addReaction(token, { channel: reply.channel, ts: reply.ts, name: INTERNAL_NOTE_REACTION });
@@ -153,12 +155,12 @@ async function keepInternal(deps: WorkerDeps, tenant: SlackTenant, reply: SlackR
   if (record?.status === 'ended') await deps.producer.pushTranscript({ orgId, conversationId });
 }
 
-async function tell(deps: WorkerDeps, tenant: SlackTenant, where: Pick<SlackReply, 'channel' | 'threadTs' | 'user'>, notice: string): Promise<void> {
+async function tell(deps: ReplyRelayDeps, tenant: SlackTenant, where: Pick<SlackReply, 'channel' | 'threadTs' | 'user'>, notice: string): Promise<void> {
   const token = await tenantToken(deps, tenant);
   if (token) await deps.slack.postEphemeral(token, { channel: where.channel, user: where.user, text: notice, threadTs: where.threadTs });
 }
 
-async function refuse(deps: WorkerDeps, tenant: SlackTenant, reply: SlackReply, clientMessageId: string, refusal: string, notice: string): Promise<void> {
+async function refuse(deps: ReplyRelayDeps, tenant: SlackTenant, reply: SlackReply, clientMessageId: string, refusal: string, notice: string): Promise<void> {
   // Tell the rep before recording the refusal: a retry after a failed notice tries again.
   await tell(deps, tenant, reply, notice);
   await deps.store.relayedReplies.markRefused(clientMessageId, refusal, deps.now());

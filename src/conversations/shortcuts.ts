@@ -5,7 +5,7 @@
 // request, form request) and says so in the thread; the platform's meeting.booked and
 // form.submitted webhooks later post the outcome there (src/conversations/shortcut-outcomes.ts).
 import { createHash } from 'node:crypto';
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import type { MessageActionPayload, ViewSubmissionPayload } from '../slack/slack-interactions.ts';
 import {
   BOOK_MEETING_SHORTCUT, COLLECT_INFO_SHORTCUT, BOOK_MEETING_VIEW, COLLECT_INFO_VIEW,
@@ -21,6 +21,8 @@ import { type FormField } from '../platform/platform-api.ts';
 import { freshDirectory } from './notification-delivery.ts';
 import { postInEveryThread } from './chat-threads.ts';
 
+export type ShortcutsDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
+
 export const shortcutCallbackIds = new Set([BOOK_MEETING_SHORTCUT, COLLECT_INFO_SHORTCUT]);
 export const shortcutViewIds = new Set([BOOK_MEETING_VIEW, COLLECT_INFO_VIEW]);
 
@@ -32,7 +34,7 @@ export const shortcutViewIds = new Set([BOOK_MEETING_VIEW, COLLECT_INFO_VIEW]);
 const CALENDARS_TTL_MS = 30_000;
 const calendarCache = new Map<string, { at: number; calendars: Array<{ agentId: string; name: string }> }>();
 
-async function calendarsOf(deps: WorkerDeps, orgId: string): Promise<Array<{ agentId: string; name: string }>> {
+async function calendarsOf(deps: ShortcutsDeps, orgId: string): Promise<Array<{ agentId: string; name: string }>> {
   const cached = calendarCache.get(orgId);
   if (cached && Date.now() - cached.at < CALENDARS_TTL_MS) return cached.calendars;
   const [mappings, directory] = await Promise.all([deps.store.agentMappings.listForOrg(orgId), deps.store.platformDirectory.load(orgId)]);
@@ -43,7 +45,7 @@ async function calendarsOf(deps: WorkerDeps, orgId: string): Promise<Array<{ age
 }
 
 /** A shortcut used on a message (the payload parsed by the interaction processor). */
-export async function handleMessageShortcut(deps: WorkerDeps, tenant: SlackTenant, p: MessageActionPayload): Promise<void> {
+export async function handleMessageShortcut(deps: ShortcutsDeps, tenant: SlackTenant, p: MessageActionPayload): Promise<void> {
   const { teamId } = tenant;
   const slackUserId = p.user.id;
   const channelId = p.channel.id;
@@ -114,7 +116,7 @@ export async function handleMessageShortcut(deps: WorkerDeps, tenant: SlackTenan
 }
 
 /** A shortcut's modal submitted (the payload parsed by the interaction processor). */
-export async function handleViewSubmission(deps: WorkerDeps, tenant: SlackTenant, p: ViewSubmissionPayload): Promise<void> {
+export async function handleViewSubmission(deps: ShortcutsDeps, tenant: SlackTenant, p: ViewSubmissionPayload): Promise<void> {
   const context = readShortcutContext(p.view.private_metadata);
   if (!context) return;
   const { teamId } = tenant;

@@ -6,7 +6,7 @@
 // cannot reach a chat or a mapping of another org: a chat thread of another org (the workspace
 // moved since) answers `foreign`, and the person is told so without naming whose it is.
 // test/unit/tenant-gate-usage.test.ts keeps the Slack-id lookups of chats and agents in here.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import type { AgentMapping } from '../store/index.ts';
 
 declare const madeByTheGate: unique symbol;
@@ -20,7 +20,7 @@ export interface SlackTenant {
 }
 
 /** The tenant of an event from `teamId`, or null when the workspace has no active installation (nothing may act). */
-export async function slackTenantOf(deps: Pick<WorkerDeps, 'store'>, teamId: string): Promise<SlackTenant | null> {
+export async function slackTenantOf(deps: Pick<ConversationDeps, 'store'>, teamId: string): Promise<SlackTenant | null> {
   const installation = await deps.store.installations.findByTeam(teamId);
   if (!installation || installation.status !== 'active') return null;
   return { orgId: installation.orgId, teamId, botUserId: installation.botUserId } as SlackTenant;
@@ -29,18 +29,18 @@ export async function slackTenantOf(deps: Pick<WorkerDeps, 'store'>, teamId: str
 /** What a Slack thread is to the tenant: one of its chats, another org's chat, or no chat. */
 export type ThreadChat = { kind: 'chat'; orgId: string; conversationId: string } | { kind: 'foreign' } | { kind: 'none' };
 
-export async function chatInThread(deps: Pick<WorkerDeps, 'store'>, tenant: SlackTenant, thread: { channelId: string; threadTs: string }): Promise<ThreadChat> {
+export async function chatInThread(deps: Pick<ConversationDeps, 'store'>, tenant: SlackTenant, thread: { channelId: string; threadTs: string }): Promise<ThreadChat> {
   const found = await deps.store.conversations.findByThread({ teamId: tenant.teamId, ...thread });
   if (!found) return { kind: 'none' };
   return found.orgId === tenant.orgId ? { kind: 'chat', orgId: found.orgId, conversationId: found.conversationId } : { kind: 'foreign' };
 }
 
 /** The tenant's agent this Slack user is, or null (unmapped; another org's mapping never counts). */
-export function agentOf(deps: Pick<WorkerDeps, 'store'>, tenant: SlackTenant, slackUserId: string): Promise<AgentMapping | null> {
+export function agentOf(deps: Pick<ConversationDeps, 'store'>, tenant: SlackTenant, slackUserId: string): Promise<AgentMapping | null> {
   return deps.store.agentMappings.findBySlackUser(tenant.orgId, tenant.teamId, slackUserId);
 }
 
 /** The workspace's bot token for the tenant's work (null once the workspace is no longer the tenant's). */
-export function tenantToken(deps: Pick<WorkerDeps, 'store'>, tenant: SlackTenant): Promise<string | null> {
+export function tenantToken(deps: Pick<ConversationDeps, 'store'>, tenant: SlackTenant): Promise<string | null> {
   return deps.store.installations.botToken(tenant.teamId, tenant.orgId);
 }

@@ -1,8 +1,10 @@
 // Display names of the Slack users a rep @mentions, so the visitor reads "@Alice", not "@U024BE7LH".
 // Cached for a day in MongoDB (users.info is Tier 4, and names rarely change); a user Slack will
 // not describe keeps the id.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import { SlackApiError } from '../errors/index.ts';
+
+export type SlackUserNamesDeps = Pick<ConversationDeps, 'store' | 'slack' | 'now'>;
 
 const NAME_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -11,7 +13,7 @@ export function mentionedUserIds(text: string): string[] {
   return [...new Set([...text.matchAll(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g)].map((m) => m[1]!))];
 }
 
-export async function slackUserNames(deps: WorkerDeps, teamId: string, token: string, userIds: string[]): Promise<Map<string, string>> {
+export async function slackUserNames(deps: SlackUserNamesDeps, teamId: string, token: string, userIds: string[]): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   const now = deps.now();
   const freshAfter = new Date(now.getTime() - NAME_TTL_MS);

@@ -3,17 +3,30 @@
 // escalation, an assignee's DM), each recorded as soon as its parent is posted, a thread a job
 // that died had opened found again rather than posted twice. A step of the thread writer
 // (conversation-thread.ts), under the chat's lock; apart because it is the routing side of it.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import type { ConversationRecord, MirrorThread, PlannedThread, SlackThreadRef } from '../store/index.ts';
 import { ThreadLockLostError, SlackApiError, contentRefusalCodes } from '../errors/index.ts';
 import { deliverNotification, dmChannel, openThreadAt, refusalOf, routingFacts } from './notification-delivery.ts';
 import { parentStatus } from './parent-message.ts';
-import { scheduleFirstReminder } from './reminder-schedule.ts';
 import { undeliverableReasons } from '../routing/undeliverable-reasons.ts';
 import { undeliverable, type ThreadWriter } from './thread-writer.ts';
+import { answerTimeOf, type OrgSettings } from '../store/org-settings.repository.ts';
+
+export type ThreadOpeningDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
+
+/**
+ * The chat's first reminder (src/conversations/reminders.ts) falls due the org's answer time after
+ * its thread opened. `settings`: the org's settings as the caller read them in this job, if it did.
+ */
+async function scheduleFirstReminder(deps: ThreadOpeningDeps, orgId: string, conversationId: string, settings?: Promise<OrgSettings | null>): Promise<void> {
+  const answerTimeMs = answerTimeOf(await (settings ?? deps.store.orgSettings.get(orgId)));
+  if (answerTimeMs === null) return;
+  const now = deps.now().getTime();
+  await deps.producer.scheduleReminder({ orgId, conversationId, stage: 1 }, now + answerTimeMs, now);
+}
 
 /** Sends the notification and stores the thread; the record as it now is, or null when there is no thread. */
-export async function openThread(deps: WorkerDeps, record: ConversationRecord, stillHeld: () => Promise<void>): Promise<ConversationRecord | null> {
+export async function openThread(deps: ThreadOpeningDeps, record: ConversationRecord, stillHeld: () => Promise<void>): Promise<ConversationRecord | null> {
   const { orgId, conversationId } = record;
   const log = deps.logger.child({ orgId, conversationId });
   // Read side by side, the routing facts too: each is a round trip on the path to the chat's first post.

@@ -4,12 +4,15 @@
 // refusals as outcomes), knowing a rep's reply written in that very thread, and marking the chat
 // undeliverable. Apart from the steps so that opening threads (thread-opening.ts), the primary
 // thread and the other threads (mirror-threads.ts) each read on their own.
-import type { WorkerDeps } from './worker-deps.ts';
+import type { ConversationDeps } from './conversation-deps.ts';
 import type { ConversationRecord, SlackThreadRef, ThreadMessage } from '../store/index.ts';
 import type { Lock } from '../locks/redis-locks.ts';
 import { ThreadLockLostError, SlackApiError, contentRefusalCodes } from '../errors/index.ts';
 import { combinedThreadMessage, threadPosts, type SlackMessageBody } from '../slack/format/conversation-messages.ts';
-import { postJoiningIfNeeded } from '../directory-sync/channel-membership.ts';
+import { postJoiningIfNeeded } from './posting.ts';
+
+/** What the writer's steps share (conversation-thread.ts, thread-opening.ts, mirror-threads.ts). */
+export type ThreadWriterDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'threadGapWaitMs' | 'directoryCache' | 'callBudget' | 'threadCursors' | 'observe'>;
 
 /** How many messages one read of a thread's pending (or handled) messages returns at most. */
 export const PENDING_BATCH = 100;
@@ -25,7 +28,7 @@ export const MAX_COMBINED = 20;
  * was lost, so two workers never post the same message).
  */
 export interface ThreadWriter {
-  deps: WorkerDeps;
+  deps: ThreadWriterDeps;
   record: ConversationRecord;
   token: string;
   lock: Lock;
@@ -42,7 +45,7 @@ export function lockCheck(lock: Lock, key: string): () => Promise<void> {
 }
 
 /** Whether a stored message was a rep's reply written in this very thread (its platform echo). */
-export async function writtenIn(deps: WorkerDeps, orgId: string, { message }: ThreadMessage, thread: Pick<SlackThreadRef, 'channelId' | 'threadTs'>): Promise<boolean> {
+export async function writtenIn(deps: Pick<ConversationDeps, 'store'>, orgId: string, { message }: ThreadMessage, thread: Pick<SlackThreadRef, 'channelId' | 'threadTs'>): Promise<boolean> {
   if (message.origin !== 'slack' || message.clientMessageId === null) return false;
   const from = await deps.store.relayedReplies.relayedFrom(orgId, message.clientMessageId);
   // Records from before the chat could have several threads name the channel only.
@@ -100,7 +103,7 @@ export async function postMessagesInto(w: ThreadWriter, thread: SlackThreadRef, 
 }
 
 
-export async function undeliverable(deps: WorkerDeps, record: ConversationRecord, reason: string): Promise<void> {
+export async function undeliverable(deps: Pick<ConversationDeps, 'store' | 'now' | 'logger'>, record: ConversationRecord, reason: string): Promise<void> {
   await deps.store.conversations.markUndeliverable(record.orgId, record.conversationId, reason, deps.now());
   deps.logger.warn({ orgId: record.orgId, conversationId: record.conversationId, reason }, 'notification undeliverable');
 }

@@ -4,13 +4,15 @@
 // notifies in is joined again), users joining or changing.
 // Other people joining or leaving only change member counts, which the periodic resync
 // refreshes: counting them here would double-count whatever a running sync has already seen.
-import type { WorkerDeps } from '../conversations/worker-deps.ts';
+import type { DirectorySyncDeps } from './directory-sync-deps.ts';
 import type { DirectoryChange } from '../store/index.ts';
 import { toDirectoryChannel, toDirectoryUser } from '../slack/slack-api.ts';
-import { callWithinBudget } from '../slack/slack-call-budget.ts';
-import { recordDirectoryChange } from './directory-changes.ts';
+import { callWithinBudget } from '../slack/tiered-call-budget.ts';
+import { recordDirectoryChange } from '../directory/directory-changes.ts';
 import { SlackBudgetExhaustedError, SlackApiError } from '../errors/index.ts';
-import { ensureAppInChannel, knownChannel } from './channel-membership.ts';
+import { ensureAppInChannel, knownChannel } from '../directory/channel-membership.ts';
+
+export type DirectoryEventsDeps = Pick<DirectorySyncDeps, 'store' | 'slack' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
 
 interface DirectoryEvent {
   type: string;
@@ -57,7 +59,7 @@ export function directoryChangeOf(event: DirectoryEvent, botUserId: string): Dir
   }
 }
 
-export async function applyDirectoryEvent(deps: WorkerDeps, teamId: string, botUserId: string, event: DirectoryEvent): Promise<void> {
+export async function applyDirectoryEvent(deps: DirectoryEventsDeps, teamId: string, botUserId: string, event: DirectoryEvent): Promise<void> {
   if (event.type === 'member_joined_channel') {
     if (event.user !== botUserId || typeof event.channel !== 'string') return;
     // The app was added to a channel, perhaps a private one it could not see: fetch it now so
@@ -90,7 +92,7 @@ export async function applyDirectoryEvent(deps: WorkerDeps, teamId: string, botU
  * global channel while it is on): it joins again, or the replies in its threads would go unheard.
  * A private channel cannot be rejoined; the settings page tells the admin to add the app back.
  */
-async function rejoinIfInUse(deps: WorkerDeps, teamId: string, channelId: string): Promise<void> {
+async function rejoinIfInUse(deps: DirectoryEventsDeps, teamId: string, channelId: string): Promise<void> {
   const installation = await deps.store.installations.findByTeam(teamId);
   if (!installation || installation.status !== 'active') return;
   const settings = await deps.store.orgSettings.get(installation.orgId);

@@ -7,13 +7,15 @@
 // started replayed on it; the previous run is then deleted.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { WorkerDeps } from '../conversations/worker-deps.ts';
+import type { DirectorySyncDeps } from './directory-sync-deps.ts';
 import type { DirectoryKind } from '../store/index.ts';
 import type { DirectorySyncState } from '../store/index.ts';
 import type { Page, DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
 import { SlackApiError, LockBusyError, ThreadLockLostError } from '../errors/index.ts';
-import { callWithinBudget } from '../slack/slack-call-budget.ts';
-import { withDirectoryWriteLock } from './directory-changes.ts';
+import { callWithinBudget } from '../slack/tiered-call-budget.ts';
+import { withDirectoryWriteLock } from '../directory/directory-changes.ts';
+
+export type SyncRunDeps = Pick<DirectorySyncDeps, 'store' | 'slack' | 'producer' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget' | 'directoryResyncHours' | 'observe'>;
 
 /** Slack's page limit is "under 1,000" (platform-facts); 999 keeps to the letter of that. */
 export const DIRECTORY_PAGE_SIZE = 999;
@@ -43,7 +45,7 @@ async function* readAhead<T>(source: AsyncGenerator<T>, ahead: number): AsyncGen
   }
 }
 
-export async function syncDirectoryKind(deps: WorkerDeps, teamId: string, kind: DirectoryKind, requestedAt: number): Promise<void> {
+export async function syncDirectoryKind(deps: SyncRunDeps, teamId: string, kind: DirectoryKind, requestedAt: number): Promise<void> {
   const lockName = `directory-sync:${teamId}:${kind}`;
   const lock = await deps.locks.tryAcquire(lockName, SYNC_LEASE_MS);
   // Held: a run is under way (it finishes the work), or its process died and the lease has not
@@ -115,7 +117,7 @@ export async function syncDirectoryKind(deps: WorkerDeps, teamId: string, kind: 
   }
 }
 
-async function completeRun(deps: WorkerDeps, state: DirectorySyncState, log: Logger): Promise<void> {
+async function completeRun(deps: SyncRunDeps, state: DirectorySyncState, log: Logger): Promise<void> {
   const { teamId, kind } = state;
   const runId = state.runId!;
   const repo = deps.store.slackDirectory;
@@ -145,7 +147,7 @@ async function completeRun(deps: WorkerDeps, state: DirectorySyncState, log: Log
 }
 
 /** Redis lost the cached directory (a flush, a failover): rebuild it from MongoDB. */
-export async function restoreDirectoryCache(deps: WorkerDeps, teamId: string, kind: DirectoryKind): Promise<boolean> {
+export async function restoreDirectoryCache(deps: SyncRunDeps, teamId: string, kind: DirectoryKind): Promise<boolean> {
   const repo = deps.store.slackDirectory;
   const state = await repo.syncState(teamId, kind);
   if (!state.currentRunId || (await deps.directoryCache.currentRun(teamId, kind))) return false;
@@ -175,7 +177,7 @@ export async function restoreDirectoryCache(deps: WorkerDeps, teamId: string, ki
  * working on, and start a full sync when there never was one or the last is older than the
  * resync interval (which repairs whatever events were missed).
  */
-export async function sweepDirectories(deps: WorkerDeps): Promise<void> {
+export async function sweepDirectories(deps: SyncRunDeps): Promise<void> {
   const maxAgeMs = deps.directoryResyncHours * 3600_000;
   for (const teamId of await deps.store.installations.activeTeamIds()) {
     for (const kind of ['channels', 'users'] as const) {

@@ -5,7 +5,7 @@
 import type { DirectoryChannel, SlackApi } from '../slack/slack-api.ts';
 import type { InstallationsRepository } from '../store/index.ts';
 import { SlackApiError, DirectoryRateLimitedError } from '../errors/index.ts';
-import { callWithinBudget, type SlackCallBudget } from '../slack/slack-call-budget.ts';
+import { callWithinBudget, type SlackCallBudget } from '../slack/tiered-call-budget.ts';
 import type { DirectoryChange } from '../store/index.ts';
 
 export interface ChannelJoinDeps {
@@ -14,7 +14,7 @@ export interface ChannelJoinDeps {
   callBudget: SlackCallBudget;
   /** How long a join may wait for Slack's budget before giving up (an admin is waiting). */
   maxBudgetWaitMs: number;
-  /** Writes the change into the directory (src/directory-sync/directory-changes.ts's recordDirectoryChange). */
+  /** Writes the change into the directory (./directory-changes.ts's recordDirectoryChange). */
   recordChange: (teamId: string, change: DirectoryChange) => Promise<void>;
 }
 

@@ -5,7 +5,7 @@
 import type { SlackApi, DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
 import type { InstallationsRepository, SlackDirectoryRepository, DirectorySyncState } from '../store/index.ts';
 import { DirectoryRateLimitedError, SlackApiError } from '../errors/index.ts';
-import { callWithinBudget, type SlackCallBudget } from '../slack/slack-call-budget.ts';
+import { callWithinBudget, type SlackCallBudget } from '../slack/tiered-call-budget.ts';
 import type { DirectoryCache, SearchOptions } from './directory-cache.ts';
 import type { DirectoryKind } from '../store/index.ts';
 

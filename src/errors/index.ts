@@ -1,7 +1,7 @@
 // Every error class Threadbridge throws, in one folder (after BullMQ's src/classes/errors/ and
 // Fastify's lib/errors.js), so callers branch with instanceof on a type they import from here.
 // The classes depend on nothing else in src/ (layer 0); what to do about an error lives with
-// its callers (src/jobs/job-errors.ts turns job errors into BullMQ outcomes, the HTTP error
+// its callers (src/queues/job-errors.ts turns job errors into BullMQ outcomes, the HTTP error
 // handler answers AppError).
 
 /** The HTTP catalogue (keyed by code), AppError and appError(code). */

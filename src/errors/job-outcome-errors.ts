@@ -1,5 +1,5 @@
 // Job outcomes as error classes, after BullMQ's DelayedError and UnrecoverableError: a processor
-// throws one and src/jobs/job-errors.ts (classifyFailure) turns it into a delay or an outage by
+// throws one and src/queues/job-errors.ts (classifyFailure) turns it into a delay or an outage by
 // `instanceof`, never by message text.
 
 /** Another worker holds the conversation's thread; try again shortly. */

@@ -26,7 +26,7 @@ export class SlackRateLimitedError extends SlackApiError {
 
 /**
  * A Slack call would exceed a shared budget, so it was not made (a post's per-channel or
- * per-workspace posting budget, src/slack/paced-slack-api.ts; a channel join's per-minute one):
+ * per-workspace posting budget, src/slack/post-pacing.ts; a channel join's per-minute one):
  * the job waits `waitMs` and tries again.
  */
 export class SlackBudgetExhaustedError extends Error {

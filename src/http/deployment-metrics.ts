@@ -2,7 +2,7 @@
 // queues' jobs (web-metrics.ts turns them into gauges).
 import type { Queue } from 'bullmq';
 import type { ConversationsRepository } from '../store/index.ts';
-import { DEAD_LETTER_QUEUE } from '../jobs/dead-letters.ts';
+import { DEAD_LETTER_QUEUE } from '../queues/dead-letters.ts';
 import type { DeploymentReadings } from './web-metrics.ts';
 import { undeliverableCode, type UndeliverableCode } from '../routing/undeliverable-reasons.ts';
 

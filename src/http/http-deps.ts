@@ -1,7 +1,7 @@
 // What the web process's routes need, passed in so tests build the same app with app.inject.
 import type { Logger } from 'pino';
 import type { AdminDeps } from './admin/admin-deps.ts';
-import type { JobProducer } from '../jobs/queues.ts';
+import type { JobProducer } from '../queues/queues.ts';
 import type { InstallationsRepository } from '../store/index.ts';
 import type { SlackApi } from '../slack/slack-api.ts';
 import type { WebMetrics } from './web-metrics.ts';

@@ -7,7 +7,7 @@
 // with METRICS_TOKEN, unless METRICS_PUBLIC=true.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { WorkerObservations } from '../conversations/worker-deps.ts';
+import type { WorkerObservations } from './worker-deps.ts';
 import { errors } from '../errors/index.ts';
 import { METRICS_CHALLENGE, metricsGate, type MetricsAccess } from '../metrics-access.ts';
 

@@ -6,11 +6,11 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { ChatEvent } from '../platform/webhook-events.ts';
 import type { SlackEventJob } from '../slack/slack-events.ts';
-import { queueNames, type DirectoryJob, type OrgChangedJob, type RemindersQueueJob, type ThreadSyncJob, type TranscriptJob } from './queues.ts';
+import { queueNames, type DirectoryJob, type OrgChangedJob, type RemindersQueueJob, type ThreadSyncJob, type TranscriptJob } from '../queues/queues.ts';
 import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
-import type { WorkerDeps } from '../conversations/worker-deps.ts';
-import { classifyFailure, deadLetterOf, settleFailure } from './job-errors.ts';
-import { processDeadLetter, withoutBookkeeping, type DeadLetter } from './dead-letters.ts';
+import type { WorkerDeps } from './worker-deps.ts';
+import { classifyFailure, deadLetterOf, settleFailure } from '../queues/job-errors.ts';
+import { processDeadLetter, withoutBookkeeping, type DeadLetter } from '../queues/dead-letters.ts';
 import { processChatEvent } from './processors/chat-event.processor.ts';
 import { jobLogContext } from './job-log-context.ts';
 import type { JobOutcome, WorkerMetrics } from './worker-metrics.ts';

@@ -15,7 +15,7 @@ import { fitMessage, fitView } from './format/slack-limits.ts';
 export type SlackBlock = KnownBlock | Block;
 export type SlackView = View;
 
-/** The order in which a busy channel's posts get its shared budget (src/slack/posting-budget.ts). */
+/** The order in which a busy channel's posts get its shared budget (src/slack/chat-post-budget.ts). */
 export type PostPriority = 'parent' | 'thread' | 'reminder';
 
 export interface PostMessageArgs {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJobWorld, type JobWorld } from '../support/job-world.ts';
 import { DIRECTORY_MAX_AGE_MS, freshDirectory } from '../../src/conversations/notification-delivery.ts';
-import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
+import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 
 describe('refreshing the org’s agents and groups', () => {
   let w: JobWorld;

@@ -7,7 +7,7 @@ import { startJobWorld, runJob, type JobWorld } from '../support/job-world.ts';
 import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
 import { syncConversationThread } from '../../src/conversations/conversation-thread.ts';
 import { slackFaults } from '../../emulators/slack/fault-injection.ts';
-import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
+import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 import { processThreadSync } from '../../src/jobs/processors/thread-sync.processor.ts';
 
 describe('the thread writer', () => {

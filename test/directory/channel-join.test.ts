@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createChannelJoiner } from '../../src/directory/channel-join.ts';
 import { DirectoryRateLimitedError, SlackApiError } from '../../src/errors/index.ts';
 import type { DirectoryChange } from '../../src/store/index.ts';
-import type { SlackCallBudget } from '../../src/slack/slack-call-budget.ts';
+import type { SlackCallBudget } from '../../src/slack/tiered-call-budget.ts';
 
 function world(options: { waitMs: number; refuse?: string }) {
   const taken: string[] = [];

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait-for.ts';
 import { Redis } from 'ioredis';
 import { redisUrl } from '../support/services.ts';
-import { createSlackCallBudget } from '../../src/slack/slack-call-budget.ts';
+import { createSlackCallBudget } from '../../src/slack/tiered-call-budget.ts';
 import { createLocks } from '../../src/locks/redis-locks.ts';
 import { installLink, startInstall } from '../../sandbox/seed.ts';
 import { h, groupId, soloGroupId, ids, api, apiFor, joinsOf, startAdminApiHarness, stopAdminApiHarness } from './admin-api-fixture.ts';

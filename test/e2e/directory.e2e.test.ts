@@ -11,7 +11,7 @@ import { startHarness, type Harness } from '../support/e2e-harness.ts';
 import { Redis } from 'ioredis';
 import { waitFor } from '../support/wait-for.ts';
 import { redisUrl } from '../support/services.ts';
-import { createJobProducer } from '../../src/jobs/queues.ts';
+import { createJobProducer } from '../../src/queues/queues.ts';
 import type { DirectoryKindStatus } from '../../src/directory/directory-lookup.ts';
 import { PAGES_AHEAD } from '../../src/directory-sync/directory-sync.ts';
 

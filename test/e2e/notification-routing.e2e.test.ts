@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/e2e-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { createJobProducer } from '../../src/jobs/queues.ts';
+import { createJobProducer } from '../../src/queues/queues.ts';
 
 let h: Harness;
 /** Long enough for a reply to be recorded on a loaded CI machine, short enough for a test. */

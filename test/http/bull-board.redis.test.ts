@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { appRoutes } from '@bull-board/api/dist/routes.js';
 import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
 import { NO_SLACK, testAppPerFile } from '../support/http-test-app.ts';
-import { createQueues, queueNames } from '../../src/jobs/queues.ts';
+import { createQueues, queueNames } from '../../src/queues/queues.ts';
 import { FAILED_LOGIN_LIMITS } from '../../src/http/failed-logins.ts';
 import { redisUrl, uniquePrefix } from '../support/services.ts';
 

@@ -6,7 +6,7 @@
 // Then the job is run again, as BullMQ would after the stalled lock, and what Slack and the
 // platform received is compared with a run that never failed.
 import type { Redis } from 'ioredis';
-import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
+import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 import type { JobWorld } from '../support/job-world.ts';
 import type { RecordedCall } from '../../emulators/slack/index.ts';
 

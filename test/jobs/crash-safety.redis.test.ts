@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJobWorld, runJob, type JobWorld } from '../support/job-world.ts';
 import { compare, instrument, mark, platformEffects, slackEffect, slackEffects } from './crash-harness.ts';
-import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
+import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
 import { processSlackEvent } from '../../src/jobs/processors/slack-event.processor.ts';
 import { processSlackInteraction } from '../../src/jobs/processors/slack-interaction.processor.ts';

@@ -2,8 +2,8 @@
 // through app.inject, and the replay command's arguments. Operators only: the operator token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, newSecrets, type TestApp } from '../support/test-app.ts';
-import { createJobProducer, type JobProducer } from '../../src/jobs/queues.ts';
-import type { DeadLetter } from '../../src/jobs/dead-letters.ts';
+import { createJobProducer, type JobProducer } from '../../src/queues/queues.ts';
+import type { DeadLetter } from '../../src/queues/dead-letters.ts';
 import { parseReplayArgs } from '../../scripts/replay.ts';
 
 describe('GET /api/dead-letters and POST /api/dead-letters/replay', () => {

@@ -11,8 +11,8 @@ import { processChatEvent } from '../../src/jobs/processors/chat-event.processor
 import { deploymentReadings } from '../../src/http/deployment-metrics.ts';
 import { createWebMetrics } from '../../src/http/web-metrics.ts';
 import { waitFor } from '../support/wait-for.ts';
-import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
-import type { DeadLetter } from '../../src/jobs/dead-letters.ts';
+import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
+import type { DeadLetter } from '../../src/queues/dead-letters.ts';
 
 describe('outages and dead letters, with the real workers', () => {
   let w: JobWorld;

@@ -5,9 +5,9 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { MongoBulkWriteError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { ClaimBusyError, LockBusyError, ThreadBusyError, ThreadLockLostError, PlatformApiError, SlackApiError, SlackRateLimitedError } from '../../src/errors/index.ts';
-import { OUTAGE_MAX_DELAY_MS, OUTAGE_RETRY_FOR_MS, classifyFailure, outageDelayMs, settleFailure } from '../../src/jobs/job-errors.ts';
-import type { DeadLetter } from '../../src/jobs/dead-letters.ts';
-import type { Outcome } from '../../src/jobs/job-errors.ts';
+import { OUTAGE_MAX_DELAY_MS, OUTAGE_RETRY_FOR_MS, classifyFailure, outageDelayMs, settleFailure } from '../../src/queues/job-errors.ts';
+import type { DeadLetter } from '../../src/queues/dead-letters.ts';
+import type { Outcome } from '../../src/queues/job-errors.ts';
 
 const retry: Outcome = { kind: 'retry' };
 

@@ -7,7 +7,7 @@ import type { CommandStartedEvent } from 'mongodb';
 import { startJobWorld, runJob, type JobWorld } from '../support/job-world.ts';
 import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
 import { processSlackEvent } from '../../src/jobs/processors/slack-event.processor.ts';
-import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
+import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 import { installationVersions, memoizedTokens } from '../../src/installations/bot-token-memo.ts';
 
 describe('store round trips on the hot path', () => {

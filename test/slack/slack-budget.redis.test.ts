@@ -3,7 +3,7 @@
 // nothing is spent when a post is refused.
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { createSlackBudget } from '../../src/slack/posting-budget.ts';
+import { createSlackBudget } from '../../src/slack/chat-post-budget.ts';
 import { redisUrl, uniquePrefix } from '../support/services.ts';
 
 const redis = new Redis(redisUrl());

@@ -3,7 +3,7 @@
 // from its answer, so slow answers never let the next window's calls arrive early.
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { callWithinBudget, createSlackCallBudget } from '../../src/slack/slack-call-budget.ts';
+import { callWithinBudget, createSlackCallBudget } from '../../src/slack/tiered-call-budget.ts';
 import { redisUrl, uniquePrefix } from '../support/services.ts';
 
 const redis = new Redis(redisUrl());

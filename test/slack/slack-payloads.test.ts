@@ -6,11 +6,11 @@
 // not an error. The processors run on fake dependencies that fail the test if they are touched.
 import { UnrecoverableError, type Job } from 'bullmq';
 import { describe, expect, it, vi } from 'vitest';
-import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
+import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 import { processSlackEvent } from '../../src/jobs/processors/slack-event.processor.ts';
 import { processSlackInteraction } from '../../src/jobs/processors/slack-interaction.processor.ts';
-import { classifyFailure, settleFailure } from '../../src/jobs/job-errors.ts';
-import type { DeadLetter } from '../../src/jobs/dead-letters.ts';
+import { classifyFailure, settleFailure } from '../../src/queues/job-errors.ts';
+import type { DeadLetter } from '../../src/queues/dead-letters.ts';
 import { appHomeOpenedSchema, directoryEventSchemas, directoryEventTypes, type SlackEventJob } from '../../src/slack/slack-events.ts';
 import { blockActionsSchema, messageActionSchema, viewSubmissionSchema, type SlackInteractionJob } from '../../src/slack/slack-interactions.ts';
 import { BOOK_MEETING_SHORTCUT, BOOK_MEETING_VIEW } from '../../src/slack/format/shortcut-views.ts';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { tsBefore } from '../../src/store/relayed-replies.repository.ts';
 import { ReplyOrderError } from '../../src/errors/index.ts';
-import { classifyFailure } from '../../src/jobs/job-errors.ts';
+import { classifyFailure } from '../../src/queues/job-errors.ts';
 
 describe('tsBefore', () => {
   it.each([

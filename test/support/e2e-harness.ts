@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SlackEmulator } from '../../emulators/slack/index.ts';
 import type { ChatPlatformEmulator } from '../../emulators/chat-platform/index.ts';
 import type { Mongo, Store } from '../../src/store/index.ts';
-import type { Queues } from '../../src/jobs/queues.ts';
+import type { Queues } from '../../src/queues/queues.ts';
 import { mongoUrl, redisUrl } from './services.ts';
 import { buildTestApp } from './test-app.ts';
 import { newSecrets, productEnv, startEmulators } from '../../sandbox/product-env.ts';

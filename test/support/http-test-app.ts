@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Queue } from 'bullmq';
 import { signature, startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
 import { startChatPlatformEmulator, type ChatPlatformEmulator } from '../../emulators/chat-platform/index.ts';
-import type { Queues } from '../../src/jobs/queues.ts';
+import type { Queues } from '../../src/queues/queues.ts';
 import { buildTestApp, type TestApp, type TestSecrets } from './test-app.ts';
 
 /** Slack's API and authorize page for an app that never reaches Slack (nothing listens there). */

@@ -14,16 +14,16 @@ import { connectMongo, createStore, ensureIndexes, type Mongo, type Store } from
 import { createTokenCipher } from '../../src/crypto/token-cipher.ts';
 import { createSlackApi } from '../../src/slack/slack-api.ts';
 import { createPlatformApi } from '../../src/platform/platform-api.ts';
-import { createJobProducer, createQueues, type Queues } from '../../src/jobs/queues.ts';
+import { createJobProducer, createQueues, type Queues } from '../../src/queues/queues.ts';
 import { createLocks } from '../../src/locks/redis-locks.ts';
-import { pacedSlackApi } from '../../src/slack/paced-slack-api.ts';
-import { createSlackBudget } from '../../src/slack/posting-budget.ts';
+import { pacedSlackApi } from '../../src/slack/post-pacing.ts';
+import { createSlackBudget } from '../../src/slack/chat-post-budget.ts';
 import { createDirectoryCache } from '../../src/directory/directory-cache.ts';
-import { createSlackCallBudget } from '../../src/slack/slack-call-budget.ts';
+import { createSlackCallBudget } from '../../src/slack/tiered-call-budget.ts';
 import { createThreadCursors } from '../../src/conversations/thread-cursors.ts';
 import { createReminderBatches } from '../../src/conversations/reminder-batches.ts';
-import { classifyFailure } from '../../src/jobs/job-errors.ts';
-import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
+import { classifyFailure } from '../../src/queues/job-errors.ts';
+import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 import { parseChatEvent, type ChatEvent } from '../../src/platform/webhook-events.ts';
 import { mongoUrl, redisUrl, uniqueDbName, uniquePrefix } from './services.ts';
 

@@ -11,7 +11,7 @@ import type { HttpDeps } from '../../src/http/http-deps.ts';
 import { createLogger } from '../../src/logger.ts';
 import { metricsAccess } from '../../src/metrics-access.ts';
 import { connectMongo, ensureIndexes, type Mongo, type Store } from '../../src/store/index.ts';
-import type { Queues } from '../../src/jobs/queues.ts';
+import type { Queues } from '../../src/queues/queues.ts';
 import { mongoUrl, redisUrl, uniqueDbName, uniquePrefix } from './services.ts';
 import { newSecrets, type ProductSecrets } from '../../sandbox/product-env.ts';
 

@@ -1,4 +1,4 @@
-// The operator's view of the dead-letter queue (src/jobs/dead-letters.ts): the jobs that failed
+// The operator's view of the dead-letter queue (src/queues/dead-letters.ts): the jobs that failed
 // for good, and replaying them onto their queue once whatever made them fail is fixed. Operators
 // only (ADMIN_API_TOKEN as a Bearer token): dead letters hold every org's chats. The same as
 // `npm run replay`, for operators who reach the web process rather than Redis.
@@ -6,8 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { FailedLogins } from '../failed-logins.ts';
 import { adminScope } from './admin-auth.ts';
-import { queueNames } from '../../jobs/queues.ts';
-import { DEAD_LETTER_QUEUE } from '../../jobs/dead-letters.ts';
+import { queueNames } from '../../queues/queues.ts';
+import { DEAD_LETTER_QUEUE } from '../../queues/dead-letters.ts';
 
 const workQueues = Object.values(queueNames).filter((name) => name !== DEAD_LETTER_QUEUE);
 const doc = (summary: string) => ({ tags: ['admin'], summary, security: [{ operatorToken: [] }] });

@@ -1,7 +1,7 @@
 // Processes one chat-platform webhook event. Every branch is safe to run twice: state is
 // written idempotently and the thread writer posts each seq once.
 import type { ChatEvent } from '../../platform/webhook-events.ts';
-import type { WorkerDeps } from '../../conversations/worker-deps.ts';
+import type { WorkerDeps } from '../worker-deps.ts';
 import type { ChatOpenState, ConversationRecord } from '../../store/index.ts';
 import { syncConversationThread, type SyncOptions } from '../../conversations/conversation-thread.ts';
 import { endConversation } from '../../conversations/end-of-chat.ts';

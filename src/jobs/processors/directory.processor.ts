@@ -1,7 +1,7 @@
 // Runs a directory job: one kind of one workspace synced in full (or its run resumed), or the
 // periodic sweep that plans such syncs for every workspace.
-import type { WorkerDeps } from '../../conversations/worker-deps.ts';
-import type { DirectoryJob } from '../queues.ts';
+import type { WorkerDeps } from '../worker-deps.ts';
+import type { DirectoryJob } from '../../queues/queues.ts';
 import { assertNever } from '../../errors/index.ts';
 import { sweepDirectories, syncDirectoryKind } from '../../directory-sync/directory-sync.ts';
 

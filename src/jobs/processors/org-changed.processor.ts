@@ -1,7 +1,7 @@
 // An org's settings or Slack connection changed: its undeliverable chats are routed again, so a
 // chat that found nowhere to go is delivered as soon as somewhere exists.
-import type { OrgChangedJob } from '../queues.ts';
-import type { WorkerDeps } from '../../conversations/worker-deps.ts';
+import type { OrgChangedJob } from '../../queues/queues.ts';
+import type { WorkerDeps } from '../worker-deps.ts';
 import { syncConversationThread } from '../../conversations/conversation-thread.ts';
 import { ThreadBusyError } from '../../errors/index.ts';
 

@@ -4,7 +4,7 @@
 // acts for the org of the workspace's active installation only. An event is parsed with its type's schema (src/slack/slack-events.ts) before it is
 // acted on; one that does not parse is dropped for good (slack-payload.ts).
 import type { SlackEventJob } from '../../slack/slack-events.ts';
-import type { WorkerDeps } from '../../conversations/worker-deps.ts';
+import type { WorkerDeps } from '../worker-deps.ts';
 import { classifySlackMessage, readSlackMessageEvent } from '../../routing/slack-message-classifier.ts';
 import { noticeChange, relayReply } from '../../conversations/reply-relay.ts';
 import { answerDirectMessage } from '../../conversations/direct-messages.ts';

@@ -7,7 +7,7 @@
 // for the org of the workspace's active installation only.
 import type { SlackInteractionJob } from '../../slack/slack-interactions.ts';
 import { blockActionsSchema, messageActionSchema, QUALIFY_ACTION_ID, viewSubmissionSchema } from '../../slack/slack-interactions.ts';
-import type { WorkerDeps } from '../../conversations/worker-deps.ts';
+import type { WorkerDeps } from '../worker-deps.ts';
 import { handleQualificationClick } from '../../conversations/end-of-chat.ts';
 import { handleMessageShortcut, handleViewSubmission, shortcutCallbackIds, shortcutViewIds } from '../../conversations/shortcuts.ts';
 import { handleClaimClick } from '../../conversations/claims.ts';

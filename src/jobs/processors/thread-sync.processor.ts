@@ -1,7 +1,7 @@
 // A delayed look at one conversation's thread: after a gap had time to fill, or after a message
 // arrived for a conversation we had not heard of (conversation.started late or lost).
-import type { ThreadSyncJob } from '../queues.ts';
-import type { WorkerDeps } from '../../conversations/worker-deps.ts';
+import type { ThreadSyncJob } from '../../queues/queues.ts';
+import type { WorkerDeps } from '../worker-deps.ts';
 import { repairFromPlatform, syncConversationThread } from '../../conversations/conversation-thread.ts';
 
 export async function processThreadSync(deps: WorkerDeps, job: ThreadSyncJob): Promise<void> {

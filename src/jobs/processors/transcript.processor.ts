@@ -1,8 +1,8 @@
 // Pushes a conversation's whole transcript to the platform (PUT …/transcript): every message of
 // every origin in seq order, with the Slack thread's permalink. A repeat replaces the earlier
 // one, so the push runs again whenever the transcript changes.
-import type { WorkerDeps } from '../../conversations/worker-deps.ts';
-import type { TranscriptJob } from '../queues.ts';
+import type { WorkerDeps } from '../worker-deps.ts';
+import type { TranscriptJob } from '../../queues/queues.ts';
 import type { TranscriptMessage } from '../../platform/platform-api.ts';
 import { repairFromPlatform } from '../../conversations/conversation-thread.ts';
 

@@ -14,7 +14,7 @@ import { seedWorld, type SeededWorld } from '../../../sandbox/seed.ts';
 import { repoRoot, startProductProcess, type ProductProcess, type Runtime } from '../../../sandbox/processes.ts';
 import { connectMongo, createStore, ensureIndexes, type Mongo, type Store } from '../../../src/store/index.ts';
 import { createTokenCipher } from '../../../src/crypto/token-cipher.ts';
-import { createJobProducer, createQueues, type JobProducer } from '../../../src/jobs/queues.ts';
+import { createJobProducer, createQueues, type JobProducer } from '../../../src/queues/queues.ts';
 
 export interface RestartableService {
   readonly url: string;

@@ -3,18 +3,23 @@
 // one, and the one being synced, if any). Serialised per workspace and kind with a short Redis
 // lock, shared with the moment a sync run becomes current: the run then replays every change
 // logged since it started, so nothing that happened during a sync is lost or applied out of order.
-import type { WorkerDeps } from '../conversations/worker-deps.ts';
 import type { Store } from '../store/index.ts';
 import type { DirectoryChange, DirectoryKind } from '../store/index.ts';
-import { acquireWithin, type Lock } from '../locks/redis-locks.ts';
+import { acquireWithin, type Lock, type Locks } from '../locks/redis-locks.ts';
 import { LockBusyError } from '../errors/index.ts';
+import type { DirectoryCache } from './directory-cache.ts';
 
 const WRITE_LOCK_WAIT_MS = 5_000;
 
-/** What writing a change needs: narrower than WorkerDeps, so the web process records the app's joins too. */
-export type DirectoryWriteDeps = Pick<WorkerDeps, 'locks' | 'directoryCache' | 'now'> & { store: Pick<Store, 'slackDirectory'> };
+/** What writing a change needs: little, so the web process records the app's joins too. */
+export interface DirectoryWriteDeps {
+  locks: Locks;
+  directoryCache: DirectoryCache;
+  now: () => Date;
+  store: Pick<Store, 'slackDirectory'>;
+}
 
-export async function withDirectoryWriteLock<T>(deps: Pick<WorkerDeps, 'locks'>, teamId: string, kind: DirectoryKind, work: () => Promise<T>): Promise<T> {
+export async function withDirectoryWriteLock<T>(deps: Pick<DirectoryWriteDeps, 'locks'>, teamId: string, kind: DirectoryKind, work: () => Promise<T>): Promise<T> {
   const name = `directory-write:${teamId}:${kind}`;
   const lock: Lock | null = await acquireWithin(deps.locks, name, { waitMs: WRITE_LOCK_WAIT_MS });
   if (!lock) throw new LockBusyError(name);

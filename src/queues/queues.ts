@@ -23,7 +23,7 @@ export const queueNames = {
   transcripts: 'transcripts',
   /** Full syncs of the Slack channel and user directory, and the periodic sweep that plans them. */
   directory: 'directory',
-  /** Jobs that failed for good, kept 30 days to be looked at and replayed (src/jobs/dead-letters.ts). */
+  /** Jobs that failed for good, kept 30 days to be looked at and replayed (src/queues/dead-letters.ts). */
   deadLetters: DEAD_LETTER_QUEUE,
 } as const;
 

@@ -4,17 +4,20 @@
 // opened in a public channel the app is not in, and whenever Slack says `not_in_channel`, the app
 // joins it (conversations.join, Tier 3, inside the shared per-minute budget). A private channel
 // cannot be joined: the app must be added by a member, which the settings page explains.
-import type { WorkerDeps } from '../conversations/worker-deps.ts';
-import type { PostMessageArgs, PostedMessage } from '../slack/slack-api.ts';
+import type { Logger } from 'pino';
 import { SlackApiError, DirectoryRateLimitedError, SlackBudgetExhaustedError } from '../errors/index.ts';
-import { createChannelJoiner } from '../directory/channel-join.ts';
-import { recordDirectoryChange } from './directory-changes.ts';
-import { postWhenBudgetAllows } from '../slack/paced-slack-api.ts';
+import type { Store } from '../store/index.ts';
+import { createChannelJoiner, type ChannelJoinDeps } from './channel-join.ts';
+import { recordDirectoryChange, type DirectoryWriteDeps } from './directory-changes.ts';
+
+/** What joining needs: the join itself, the directory it is recorded in, and a log line. */
+export type ChannelMembershipDeps = Pick<ChannelJoinDeps, 'slack' | 'callBudget'> &
+  Omit<DirectoryWriteDeps, 'store'> & { store: Pick<Store, 'installations' | 'slackDirectory'>; logger: Logger };
 
 const JOIN_BUDGET_WAIT_MS = 10_000;
 
 /** What the directory's Redis copy knows of the channel, without asking Slack. */
-export async function knownChannel(deps: WorkerDeps, teamId: string, channelId: string) {
+export async function knownChannel(deps: Pick<ChannelMembershipDeps, 'directoryCache'>, teamId: string, channelId: string) {
   const cache = deps.directoryCache;
   for (const run of [await cache.currentRun(teamId, 'channels'), await cache.buildingRun(teamId, 'channels')]) {
     if (!run) continue;
@@ -30,7 +33,7 @@ export async function knownChannel(deps: WorkerDeps, teamId: string, channelId: 
  * and the directory records it. Slack's refusals (`channel_not_found`, `is_archived`) are thrown
  * as they are, for the caller's routing to treat the channel as unusable.
  */
-export async function ensureAppInChannel(deps: WorkerDeps, teamId: string, channelId: string, options: { force?: boolean } = {}): Promise<void> {
+export async function ensureAppInChannel(deps: ChannelMembershipDeps, teamId: string, channelId: string, options: { force?: boolean } = {}): Promise<void> {
   if (!/^C/.test(channelId)) return; // DMs (D…) and legacy private channels (G…) cannot be joined
   if (!options.force) {
     const known = await knownChannel(deps, teamId, channelId);
@@ -55,25 +58,4 @@ export async function ensureAppInChannel(deps: WorkerDeps, teamId: string, chann
   }
   await deps.directoryCache.rememberAppInChannel(teamId, channelId);
   deps.logger.info({ teamId, channel: channelId }, 'joined the channel, so replies in its threads are heard');
-}
-
-/**
- * Posts into a channel (waiting for the budget up to `maxWaitMs`); on `not_in_channel` the app
- * joins the channel and the post is tried once more.
- */
-export async function postJoiningIfNeeded(
-  deps: WorkerDeps,
-  teamId: string,
-  token: string,
-  args: PostMessageArgs,
-  maxWaitMs?: number,
-  beforeEachTry?: () => Promise<void>,
-): Promise<PostedMessage> {
-  try {
-    return await postWhenBudgetAllows(deps.slack, token, args, maxWaitMs, beforeEachTry);
-  } catch (error) {
-    if (!(error instanceof SlackApiError && error.code === 'not_in_channel')) throw error;
-    await ensureAppInChannel(deps, teamId, args.channel, { force: true });
-    return postWhenBudgetAllows(deps.slack, token, args, maxWaitMs, beforeEachTry);
-  }
 }

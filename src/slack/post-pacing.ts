@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { PostMessageArgs, PostedMessage, SlackApi } from './slack-api.ts';
 import { SlackBudgetExhaustedError, SlackRateLimitedError } from '../errors/index.ts';
-import type { SlackBudget } from './posting-budget.ts';
+import type { SlackBudget } from './chat-post-budget.ts';
 
 /** One bot token per workspace, so its hash names the workspace without storing the token. */
 function workspaceKeyOf(token: string): string {

@@ -10,7 +10,7 @@
 // flight) keeps the first stamp: the margin makes it count as if it reached Slack a while after it
 // left, so the next window's first call, from another process, does not arrive within Slack's
 // window of it (a 429 seen when a worker was killed mid-sync).
-// Hand-written for the same reason as src/slack/posting-budget.ts: BullMQ's open-source limiter is per queue.
+// Hand-written for the same reason as src/slack/chat-post-budget.ts: BullMQ's open-source limiter is per queue.
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis-connection.ts';
 

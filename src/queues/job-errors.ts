@@ -4,7 +4,7 @@
 // using an attempt, for at least 24 hours before it is given up. A failure that will never
 // succeed fails it at once (UnrecoverableError). Anything else (a bug, an unknown error) is
 // retried with backoff within a small attempt budget. A job that fails for good is copied to the
-// dead-letter queue first (src/jobs/dead-letters.ts), from where it can be replayed. The error
+// dead-letter queue first (src/queues/dead-letters.ts), from where it can be replayed. The error
 // classes themselves are in src/errors/.
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import {

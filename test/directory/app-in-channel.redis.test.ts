@@ -3,9 +3,9 @@
 // thread there joins again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJobWorld, type JobWorld } from '../support/job-world.ts';
-import { ensureAppInChannel } from '../../src/directory-sync/channel-membership.ts';
+import { ensureAppInChannel } from '../../src/directory/channel-membership.ts';
 import { applyDirectoryEvent } from '../../src/directory-sync/directory-events.ts';
-import type { WorkerDeps } from '../../src/conversations/worker-deps.ts';
+import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 
 describe('joining the channels threads open in', () => {
   let w: JobWorld;

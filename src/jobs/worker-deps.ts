@@ -1,0 +1,13 @@
+// What the processors need from the outside world, assembled once by the worker
+// (src/jobs/worker-main.ts; tests build the same against real Redis, FerretDB and the emulators)
+// and handed down: each domain module takes the Pick of it that it uses.
+import type { ConversationDeps, ConversationObservations } from '../conversations/conversation-deps.ts';
+import type { DirectorySyncDeps, DirectorySyncObservations } from '../directory-sync/directory-sync-deps.ts';
+
+/** Domain events counted by the worker's metrics. */
+export type WorkerObservations = ConversationObservations & DirectorySyncObservations;
+
+export interface WorkerDeps extends ConversationDeps, DirectorySyncDeps {
+  /** What the processors report for the worker's /metrics (src/jobs/worker-metrics.ts); none in most tests. */
+  observe?: WorkerObservations;
+}
