@@ -136,7 +136,7 @@ export function createPlatformActions(deps: ActionDeps) {
       const org = getOrg(store, orgId);
       const id = input.id ?? newId('rg', now());
       if (org.routingGroups.has(id)) throw new ChatPlatformError('invalid_request', `id: routing group ${id} already exists`);
-      input.memberAgentIds.forEach((agentId, i) => requireAgent(org, agentId, `memberAgentIds[${i}]`));
+      input.memberAgentIds.forEach((agentId, i) => { requireAgent(org, agentId, `memberAgentIds[${i}]`); });
       const group: RoutingGroup = { id, name: input.name, memberAgentIds: [...input.memberAgentIds] };
       org.routingGroups.set(id, group);
       return structuredClone(group);

@@ -72,7 +72,7 @@ export function createAppEvents(
   function channelWatcher(ch: Channel): Installation | undefined {
     if (ch.isIm) return undefined;
     const inst = liveInstall(ch.teamId);
-    if (!inst || !inst.scopes.includes(READ_SCOPE[channelType(ch)])) return undefined;
+    if (!inst?.scopes.includes(READ_SCOPE[channelType(ch)])) return undefined;
     if (ch.isPrivate && !ch.members.has(inst.botUserId)) return undefined;
     return inst;
   }

@@ -93,13 +93,16 @@ function checkOptions(problems: Problems, options: unknown, p: string, max: numb
   if (!Array.isArray(options)) return err(problems, 'must provide an array', p);
   if (options.length === 0) return err(problems, 'must provide a non-empty array', p);
   if (options.length > max) err(problems, `must be no more than ${max} items`, p);
-  options.forEach((o, i) => {
-    if (!isObj(o)) return err(problems, 'must provide an object', `${p}/${i}`);
+  for (const [i, o] of options.entries()) {
+    if (!isObj(o)) {
+      err(problems, 'must provide an object', `${p}/${i}`);
+      continue;
+    }
     checkText(problems, o['text'], `${p}/${i}/text`, MAX_OPTION_TEXT);
     const value = o['value'];
     if (typeof value !== 'string') err(problems, 'must provide a string', `${p}/${i}/value`);
     else if (value.length > MAX_OPTION_VALUE) err(problems, `must be less than ${MAX_OPTION_VALUE + 1} characters`, `${p}/${i}/value`);
-  });
+  }
 }
 
 /** An input block's element: a known input element, its action_id and, for choices, its options. */
@@ -115,7 +118,7 @@ function checkInputElement(problems: Problems, el: Record<string, unknown>, p: s
   if (el['option_groups'] !== undefined && type.endsWith('static_select')) {
     const groups = el['option_groups'];
     if (!Array.isArray(groups) || groups.length === 0) return err(problems, 'must provide a non-empty array', `${p}/option_groups`);
-    groups.forEach((g, i) => checkOptions(problems, isObj(g) ? g['options'] : undefined, `${p}/option_groups/${i}/options`, max));
+    for (const [i, g] of groups.entries()) checkOptions(problems, isObj(g) ? g['options'] : undefined, `${p}/option_groups/${i}/options`, max);
     return;
   }
   checkOptions(problems, el['options'], `${p}/options`, max);
@@ -141,7 +144,7 @@ function checkBlock(problems: Problems, b: unknown, p: string, blockIds: Set<str
       if (fields !== undefined) {
         if (!Array.isArray(fields)) return err(problems, 'must provide an array', `${p}/fields`);
         if (fields.length > MAX_SECTION_FIELDS) err(problems, `must be no more than ${MAX_SECTION_FIELDS} items`, `${p}/fields`);
-        fields.forEach((f, i) => checkText(problems, f, `${p}/fields/${i}`, MAX_SECTION_FIELD_TEXT));
+        for (const [i, f] of fields.entries()) checkText(problems, f, `${p}/fields/${i}`, MAX_SECTION_FIELD_TEXT);
       }
       if (b['accessory'] !== undefined) checkElement(problems, b['accessory'], `${p}/accessory`);
       return;
@@ -165,7 +168,7 @@ function checkBlock(problems: Problems, b: unknown, p: string, blockIds: Set<str
       const els = b['elements'];
       if (!Array.isArray(els) || els.length === 0) return err(problems, 'must provide a non-empty array', `${p}/elements`);
       if (els.length > MAX_ACTIONS_ELEMENTS) err(problems, `must be no more than ${MAX_ACTIONS_ELEMENTS} items`, `${p}/elements`);
-      els.forEach((el, i) => checkElement(problems, el, `${p}/elements/${i}`));
+      for (const [i, el] of els.entries()) checkElement(problems, el, `${p}/elements/${i}`);
       return;
     }
     case 'image':
@@ -196,6 +199,6 @@ export function validateBlocks(
   const problems: Problems = [];
   if (blocks.length > maxBlocks) err(problems, `no more than ${maxBlocks} items allowed`, pointer);
   const ids = new Set<string>();
-  blocks.forEach((b, i) => checkBlock(problems, b, `${pointer}/${i}`, ids));
+  for (const [i, b] of blocks.entries()) checkBlock(problems, b, `${pointer}/${i}`, ids);
   return problems.length ? { code: 'invalid_blocks', messages: problems } : null;
 }

@@ -34,7 +34,7 @@ export function slackId(prefix: 'T' | 'U' | 'C' | 'D' | 'B' | 'A' | 'V' | 'W'): 
 }
 
 export function eventId(): string {
-  return 'Ev' + randomAlnum(10);
+  return `Ev${randomAlnum(10)}`;
 }
 
 export function randomHex(bytes: number): string {

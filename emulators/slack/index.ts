@@ -50,7 +50,7 @@ function checkOptions(opts: SlackEmulatorOptions): void {
   for (const key of ['signingSecret', 'clientId', 'clientSecret'] as const) {
     if (typeof opts[key] !== 'string' || opts[key] === '') throw new Error(`startSlackEmulator: option "${key}" is required`);
   }
-  if (opts.eventRetryDelaysMs && opts.eventRetryDelaysMs.some((n) => !Number.isFinite(n) || n < 0)) {
+  if (opts.eventRetryDelaysMs?.some((n) => !Number.isFinite(n) || n < 0)) {
     throw new Error('startSlackEmulator: "eventRetryDelaysMs" must be non-negative numbers');
   }
   if (opts.eventResponseTimeoutMs !== undefined && !(opts.eventResponseTimeoutMs > 0)) {

@@ -240,6 +240,7 @@ export function createInteractions(d: InteractionDeps) {
         if (!hit) {
           throw new Error(`block ${blockId} of view ${rec.id} has no element with action_id ${actionId} (action_ids: ${inBlock.map((s) => s.actionId).join(', ') || 'none'})`);
         }
+        // biome-ignore lint/suspicious/noAssignInExpressions: `??=` makes the block's record on first use
         (entered[blockId] ??= {})[actionId] = enteredState(hit, raw, { state, teamId: rec.teamId, userId: u.id });
       }
     }

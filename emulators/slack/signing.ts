@@ -4,7 +4,7 @@
 import { createHmac } from 'node:crypto';
 
 export function signature(signingSecret: string, timestampSec: number, rawBody: string): string {
-  return 'v0=' + createHmac('sha256', signingSecret).update(`v0:${timestampSec}:${rawBody}`).digest('hex');
+  return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestampSec}:${rawBody}`).digest('hex')}`;
 }
 
 export function signedHeaders(signingSecret: string, nowMs: number, rawBody: string): Record<string, string> {

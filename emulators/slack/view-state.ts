@@ -269,6 +269,7 @@ export function stateValues(blocks: unknown, entered: StateValues | undefined, o
     let v = entered?.[s.blockId]?.[s.actionId] ?? initialState(s.element);
     if (!v && s.input && !onlyFilled) v = emptyState(s.element);
     if (!v || (onlyFilled && isEmptyState(v))) continue;
+    // biome-ignore lint/suspicious/noAssignInExpressions: `??=` makes the block's record on first use
     (out[s.blockId] ??= {})[s.actionId] = v;
   }
   return out;
@@ -280,6 +281,7 @@ export function keepEnteredFor(entered: StateValues, view: Json): StateValues | 
   const out: StateValues = {};
   for (const [blockId, actions] of Object.entries(entered)) {
     for (const [actionId, v] of Object.entries(actions)) {
+      // biome-ignore lint/suspicious/noAssignInExpressions: `??=` makes the block's record on first use
       if (now.get(`${blockId}\u0000${actionId}`) === v['type']) (out[blockId] ??= {})[actionId] = v;
     }
   }

@@ -328,7 +328,7 @@ export function createWorld(d: WorldDeps) {
     if (c.isIm && u.id === c.imUser) {
       // The app's DM is its App Home Messages tab: the manifest decides whether people may write there.
       const refusal = messagesTabRefusal(d.app);
-      if (refusal) throw new Error(`${u.id} cannot write in the app's DM ${c.id}${input.threadTs ? ' (thread ' + input.threadTs + ')' : ''}: ${refusal}`);
+      if (refusal) throw new Error(`${u.id} cannot write in the app's DM ${c.id}${input.threadTs ? ` (thread ${input.threadTs})` : ''}: ${refusal}`);
     }
     const parent = resolveThreadParent(c.id, input.threadTs);
     const ts = nextTs(state, d.now());

@@ -17,7 +17,7 @@ import { foreignChatNotice, unmappedUserNotice } from '../slack/format/notices.t
 import { agentOf, chatInThread, tenantToken, type SlackTenant } from './slack-tenant.ts';
 import { formRequestedText, meetingOfferedText, shortcutRefusal } from '../slack/format/thread-notices.ts';
 import { SlackApiError, PlatformApiError } from '../errors/index.ts';
-import { type FormField } from '../platform/platform-api.ts';
+import type { FormField } from '../platform/platform-api.ts';
 import { freshDirectory } from './notification-delivery.ts';
 import { postInEveryThread } from './chat-threads.ts';
 

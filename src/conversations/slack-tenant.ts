@@ -22,7 +22,7 @@ export interface SlackTenant {
 /** The tenant of an event from `teamId`, or null when the workspace has no active installation (nothing may act). */
 export async function slackTenantOf(deps: Pick<ConversationDeps, 'store'>, teamId: string): Promise<SlackTenant | null> {
   const installation = await deps.store.installations.findByTeam(teamId);
-  if (!installation || installation.status !== 'active') return null;
+  if (installation?.status !== 'active') return null;
   return { orgId: installation.orgId, teamId, botUserId: installation.botUserId } as SlackTenant;
 }
 

@@ -94,7 +94,7 @@ export async function applyDirectoryEvent(deps: DirectoryEventsDeps, teamId: str
  */
 async function rejoinIfInUse(deps: DirectoryEventsDeps, teamId: string, channelId: string): Promise<void> {
   const installation = await deps.store.installations.findByTeam(teamId);
-  if (!installation || installation.status !== 'active') return;
+  if (installation?.status !== 'active') return;
   const settings = await deps.store.orgSettings.get(installation.orgId);
   const isGlobal = Boolean(settings?.globalChannelEnabled && settings.globalChannelId === channelId);
   if (!isGlobal && !(await deps.store.slackRouting.isGroupChannel(installation.orgId, channelId))) return;

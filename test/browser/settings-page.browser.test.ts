@@ -113,7 +113,7 @@ describe('the Slack integration settings page', () => {
     // A group already pointed at a public channel the app was never added to (set elsewhere).
     await h.store.slackRouting.setGroupChannel(w['orgId']!, w['supportGroup']!, w['supportChannel']!, new Date());
     // The directory syncs in the background; suggestions come from it.
-    await waitFor(async () => (await page.reload(), page.textContent('#directory-status')), (t) => /channels: \d+ \(synced/.test(t ?? '') && /users: \d+ \(synced/.test(t ?? ''), { what: 'the directory synced', timeoutMs: 60_000, intervalMs: 500 });
+    await waitFor(async () => { await page.reload(); return page.textContent('#directory-status'); }, (t) => /channels: \d+ \(synced/.test(t ?? '') && /users: \d+ \(synced/.test(t ?? ''), { what: 'the directory synced', timeoutMs: 60_000, intervalMs: 500 });
     const unmapped = page.locator(`tr[data-agent-id="${w['gina']}"] .unmapped`);
     await expect.poll(() => unmapped.textContent()).toContain('Not mapped');
     expect(await mark(w['supportGroup']!)).toBe('Threadbridge is not in this channel yet: it joins when you save.');

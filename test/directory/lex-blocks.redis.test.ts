@@ -16,7 +16,10 @@ const startsWith = (m: string, p: string) => Buffer.from(m, 'utf8').subarray(0, 
 
 /** A deterministic pseudo-random sequence, so a failure replays. */
 function random(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
 }
 
 describe('lex blocks', () => {

@@ -46,7 +46,7 @@ describe('a new chat in a busy channel', () => {
       (counts) => counts.every((n) => n === perChat),
       { what: 'every message in its thread', timeoutMs: 120_000, intervalMs: 500 },
     );
-    records.forEach((r, i) => expect(linesOf(r!.thread!.threadTs)).toEqual(Array.from({ length: perChat }, (_, k) => `Visitor ${i} (visitor): message ${k + 1} from ${i}`)));
+    for (const [i, r] of records.entries()) expect(linesOf(r!.thread!.threadTs)).toEqual(Array.from({ length: perChat }, (_, k) => `Visitor ${i} (visitor): message ${k + 1} from ${i}`));
     expect(h.slack.calls({ method: 'chat.postMessage' }).filter((c) => c.httpStatus === 429)).toEqual([]);
   }, 300_000);
 });

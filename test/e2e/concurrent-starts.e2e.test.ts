@@ -45,6 +45,6 @@ describe('many chats starting at once in an org with many routing groups', () =>
       (rs) => rs.every((r) => r?.thread),
       { what: 'every parent message', timeoutMs: 90_000, intervalMs: 500 },
     );
-    records.forEach((r, i) => expect(r!.thread!.channelId).toBe(h.slack.calls({ method: 'conversations.join' }).find((c) => c.response.ok === true && (c.response.channel as { name?: string }).name === `group-${i}`)!.params.channel));
+    for (const [i, r] of records.entries()) expect(r!.thread!.channelId).toBe(h.slack.calls({ method: 'conversations.join' }).find((c) => c.response.ok === true && (c.response.channel as { name?: string }).name === `group-${i}`)!.params.channel);
   }, 120_000);
 });

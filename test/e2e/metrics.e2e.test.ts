@@ -65,7 +65,7 @@ describe('metrics of a running deployment', () => {
   }, 60_000);
 
   /** The value of one series in a scrape (0 when absent). */
-  const valueOf = (text: string, series: string) => {
+  const seriesValue = (text: string, series: string) => {
     const line = text.split('\n').find((l) => l.startsWith(`${series} `));
     return line ? Number(line.slice(series.length + 1)) : 0;
   };
@@ -79,23 +79,23 @@ describe('metrics of a running deployment', () => {
 
   it('the worker counts the directory’s syncs and the posts that combined messages queued behind the channel’s limit', async () => {
     const { platform } = product.emulators;
-    await scrapeUntil(workerMetricsUrl, (t) => valueOf(t, 'threadbridge_directory_syncs_completed_total{kind="channels"}') >= 1, 'a completed channel sync');
-    const synced = await scrapeUntil(workerMetricsUrl, (t) => valueOf(t, 'threadbridge_directory_syncs_completed_total{kind="users"}') >= 1, 'a completed user sync');
-    expect(valueOf(synced, 'threadbridge_directory_sync_pages_total{kind="channels"}')).toBeGreaterThanOrEqual(1);
-    expect(valueOf(synced, 'threadbridge_directory_sync_items_total{kind="users"}')).toBeGreaterThanOrEqual(3);
+    await scrapeUntil(workerMetricsUrl, (t) => seriesValue(t, 'threadbridge_directory_syncs_completed_total{kind="channels"}') >= 1, 'a completed channel sync');
+    const synced = await scrapeUntil(workerMetricsUrl, (t) => seriesValue(t, 'threadbridge_directory_syncs_completed_total{kind="users"}') >= 1, 'a completed user sync');
+    expect(seriesValue(synced, 'threadbridge_directory_sync_pages_total{kind="channels"}')).toBeGreaterThanOrEqual(1);
+    expect(seriesValue(synced, 'threadbridge_directory_sync_items_total{kind="users"}')).toBeGreaterThanOrEqual(3);
 
     // Slack takes about one post a second per channel: a burst waits, and goes out combined.
     const conversation = await platform.startConversation(product.world.orgId, { visitor: { name: 'Bursty' } });
     for (let i = 1; i <= 8; i++) await platform.visitorSays(product.world.orgId, conversation.id, `burst ${i}`);
-    const combined = await scrapeUntil(workerMetricsUrl, (t) => valueOf(t, 'threadbridge_posts_combined_total') >= 1, 'a combined post');
-    expect(valueOf(combined, 'threadbridge_posts_combined_messages_total')).toBeGreaterThanOrEqual(2 * valueOf(combined, 'threadbridge_posts_combined_total'));
+    const combined = await scrapeUntil(workerMetricsUrl, (t) => seriesValue(t, 'threadbridge_posts_combined_total') >= 1, 'a combined post');
+    expect(seriesValue(combined, 'threadbridge_posts_combined_messages_total')).toBeGreaterThanOrEqual(2 * seriesValue(combined, 'threadbridge_posts_combined_total'));
   }, 90_000);
 
   it('the web counts undeliverable chats by reason: a chat of an org that never connected Slack', async () => {
     const { platform } = product.emulators;
     const org = platform.createOrg({ name: 'Not Yet Connected' });
     await platform.startConversation(org.id, { visitor: { name: 'Early' } });
-    const web = await scrapeUntil(`${product.webUrl}/metrics`, (t) => valueOf(t, 'threadbridge_undeliverable_chats_by_reason{reason="slack_not_connected"}') >= 1, 'the undeliverable chat');
-    expect(valueOf(web, 'threadbridge_undeliverable_chats')).toBeGreaterThanOrEqual(1);
+    const web = await scrapeUntil(`${product.webUrl}/metrics`, (t) => seriesValue(t, 'threadbridge_undeliverable_chats_by_reason{reason="slack_not_connected"}') >= 1, 'the undeliverable chat');
+    expect(seriesValue(web, 'threadbridge_undeliverable_chats')).toBeGreaterThanOrEqual(1);
   }, 60_000);
 });

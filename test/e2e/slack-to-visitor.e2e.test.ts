@@ -96,7 +96,7 @@ describe('from the Slack thread to the visitor', () => {
       channel: h.channelId,
       user: h.agents.alice.slackUserId,
       threadTs,
-      text: 'Ask <@' + h.agents.bob.slackUserId + '> &amp; see <https://acme.test/pricing|pricing> or <#' + h.channelId + '|website-chats>',
+      text: `Ask <@${h.agents.bob.slackUserId}> &amp; see <https://acme.test/pricing|pricing> or <#${h.channelId}|website-chats>`,
     });
     const relayed = await waitFor(() => fromSlack(conversation.id), (m) => m.length === 1, { what: 'the reply at the platform' });
     expect(relayed[0]!.text).toBe('Ask @bob & see pricing (https://acme.test/pricing) or #website-chats');

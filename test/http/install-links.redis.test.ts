@@ -85,7 +85,7 @@ describe('an org admin’s install link', () => {
     const session = await signIn('org_a', admins['ada']!);
     const link = await installLinkOf('org_a', { cookie: session });
     expectRefused(await open(link), 401, 'install_link_signed_out', /not signed in.*click Setup for the Slack integration in this browser/s);
-    expectRefused(await open(link, 'tb_admin=' + 'x'.repeat(43)), 401, 'install_link_signed_out', /has ended/);
+    expectRefused(await open(link, `tb_admin=${'x'.repeat(43)}`), 401, 'install_link_signed_out', /has ended/);
     const ann = await signIn('org_a', admins['ann']!);
     expectRefused(await open(link, ann), 403, 'install_link_other_session', /another session.*Click Connect Slack on the settings page open in this browser/s);
     const bob = await signIn('org_b', admins['bob']!);

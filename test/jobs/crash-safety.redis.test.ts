@@ -333,7 +333,7 @@ describe('every job is safe to run twice and to die half-way', () => {
       const slack = compare(slackOnce, slackEffects(w, at, namer));
       const fatal = doomed.fatal();
       // The one window no design closes: Slack took the post, the worker died before recording it.
-      const window = fatal && fatal.ok && fatal.what === 'slack.postMessage'
+      const window = fatal?.ok && fatal.what === 'slack.postMessage'
         ? slackEffect({ method: 'chat.postMessage', params: { channel: (fatal.args[1] as { channel: string }).channel, thread_ts: (fatal.args[1] as { threadTs?: string }).threadTs, text: (fatal.args[1] as { text: string }).text }, response: { ok: true } }, namer)
         : null;
       const context = `died after call ${k} of ${calls} (${fatal?.what ?? 'none'})`;

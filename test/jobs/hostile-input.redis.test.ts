@@ -48,7 +48,7 @@ describe('hostile input through the web app and the processors', () => {
   let deps: WorkerDeps;
   const secrets = newSecrets();
   const tried = { webhooks: 0, slackEvents: 0, interactions: 0, jobs: 0 };
-  let threads: Array<{ orgId: string; conversationId: string; channel: string; threadTs: string }> = [];
+  const threads: Array<{ orgId: string; conversationId: string; channel: string; threadTs: string }> = [];
 
   beforeAll(async () => {
     w = await startJobWorld('hostile');

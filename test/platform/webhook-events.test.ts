@@ -2,7 +2,7 @@
 // example; failures name the reason and, for invalid payloads, the path of the bad field.
 import { describe, expect, it } from 'vitest';
 import { chatEventTypes, parseChatEvent } from '../../src/platform/webhook-events.ts';
-import type { ChatEventType, ParsedChatEvent } from '../../src/platform/webhook-events.ts';
+import type { ChatEventType, } from '../../src/platform/webhook-events.ts';
 
 const T = '2026-11-24T12:00:00.000Z';
 

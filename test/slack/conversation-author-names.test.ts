@@ -26,7 +26,7 @@ describe('the name a visitor’s post is shown under', () => {
     { name: 'control characters', raw: 'Al\u0000ice\u0007\u001b[31m', username: 'Al ice [31m (visitor)' },
     { name: 'soft hyphens and tag characters', raw: 'Sla\u00adck\u{E0041}bot', username: 'Slackbot (visitor)' },
     { name: 'letters that render blank', raw: '\u3164\u115f\u2800', username: 'Visitor (visitor)' },
-    { name: 'runs of spaces collapse to one', raw: 'Alice' + ' '.repeat(60) + 'x', username: 'Alice x (visitor)' },
+    { name: 'runs of spaces collapse to one', raw: `Alice${' '.repeat(60)}x`, username: 'Alice x (visitor)' },
     { name: 'stacked combining marks are capped at three', raw: `q${'\u0301'.repeat(30)}oe`, username: `q${'\u0301'.repeat(3)}oe (visitor)` },
     { name: 'empty', raw: '', username: 'Visitor (visitor)' },
     { name: 'only whitespace and invisible characters', raw: ' \u200b \u202e \n ', username: 'Visitor (visitor)' },

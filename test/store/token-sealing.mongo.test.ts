@@ -174,7 +174,7 @@ describe('the sweep at start (resealInstallationTokens)', () => {
 
   it('the start-up line says when every token is sealed with the newest key, and otherwise names workspaces and key ids, never a token or sealed value', async () => {
     const lines: string[] = [];
-    const logger = createLogger({ level: 'info', name: 'test', destination: new Writable({ write: (chunk, _e, done) => void (lines.push(chunk.toString()), done()) }) });
+    const logger = createLogger({ level: 'info', name: 'test', destination: new Writable({ write: (chunk, _e, done) => { lines.push(chunk.toString()); done(); } }) });
     const db = t.mongo.db;
     await db.collection('installations').deleteMany({});
     await storeWith(NEW).installations.save(input('org_log', 'TLOG'), at(0));

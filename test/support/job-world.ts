@@ -92,7 +92,10 @@ export async function startJobWorld(name: string, options: { monitorCommands?: b
   await store.agentMappings.map({ orgId: org.id, agentId: bobAgent.id, teamId: team.id, slackUserId: bob.id }, now0);
 
   let offset = 0;
-  const clock = { now: () => new Date(Date.now() + offset), advance: (ms: number) => void (offset += ms) };
+  const clock = { now: () => new Date(Date.now() + offset), advance: (ms: number) => {
+      offset += ms;
+    },
+  };
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const rawSlack = createSlackApi({ apiUrl: slack.apiUrl, clientId: secrets.slackClientId, clientSecret: secrets.slackClientSecret });
   // Every Web API call finds the emulator's per-channel bucket refilled (see the header).

@@ -31,7 +31,7 @@ export const paramSchemas = {
 /** The team id of the org's active installation; `slack_not_connected` otherwise. */
 export async function connectedTeam(deps: HttpDeps, orgId: string): Promise<string> {
   const installation = await deps.installations.findByOrg(orgId);
-  if (!installation || installation.status !== 'active') throw appError('slack_not_connected', `organization ${orgId}`);
+  if (installation?.status !== 'active') throw appError('slack_not_connected', `organization ${orgId}`);
   return installation.teamId;
 }
 

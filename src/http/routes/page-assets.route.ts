@@ -22,7 +22,8 @@ export function registerPageAssets(app: FastifyInstance, withSettingsPage: boole
     if (!withSettingsPage && name.startsWith('settings-page')) continue;
     let served: { body: string; etag: string } | undefined;
     app.get(`/assets/${name}`, { helmet: pageHeaders }, async (request, reply) => {
-      const { body, etag } = (served ??= withEtag(asset.body()));
+      served ??= withEtag(asset.body());
+      const { body, etag } = served;
       reply.type(asset.type).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').header('etag', etag);
       const known = request.headers['if-none-match']?.split(',').some((tag) => tag.trim() === etag);
       return known ? reply.status(304).send() : reply.send(body);

@@ -46,7 +46,7 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
       await deps.store.installations.markDisconnected(job.teamId, job.event.type, deps.now(), job.eventTime ? new Date(job.eventTime * 1000 + 999) : undefined);
       log.warn('Slack connection ended by the workspace; sending stops until the app is reinstalled');
       return;
-    default:
+    default: {
       const directorySchema = directoryEventTypes.has(job.event.type) ? directoryEventSchemas[job.event.type] : undefined;
       if (directorySchema) {
         const event = readSlackPayload(directorySchema, job.event, { kind: 'event', type: job.event.type, log });
@@ -54,5 +54,6 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
         return;
       }
       log.debug('event type not handled');
+    }
   }
 }

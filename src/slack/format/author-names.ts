@@ -21,6 +21,7 @@ const BREAKS = /[\p{Cc}\p{Zl}\p{Zp}]/gu;
 // Format characters (zero-width spaces and joiners, bidi embeddings, overrides and isolates, soft
 // hyphens, tag characters) and the letters that render as blank (Hangul fillers, braille blank,
 // combining grapheme joiner): they hide text or reorder what follows, the marker included.
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: each filler is listed to be removed on its own, combined or not
 const INVISIBLE = /[\p{Cf}\u034F\u115F\u1160\u3164\uFFA0\u2800]/gu;
 // Stacked combining marks ("Zalgo") can spill over the text around them; three suffice for any script.
 const STACKED_MARKS = /(\p{M}{3})\p{M}+/gu;

@@ -4,6 +4,7 @@
 // tsconfig.browser.json (the Node code's tsconfig has no DOM). A classic script, not a module: it
 // imports nothing, and its top-level names are the page's own. It talks to the admin API with the
 // session cookie the Setup link opened.
+// biome-ignore lint/suspicious/noRedundantUseStrict: served as a classic script, which is not strict unless it says so
 'use strict'; // as tsc's build would make it anyway; said here so esbuild's copy (from source) is strict too
 
 /** An answer's JSON as the page reads it (only the fields it uses); see src/http/admin/. */
@@ -38,12 +39,12 @@ const ORG = document.body.dataset.orgId ?? '';
 /** An element of the page, which the page's HTML (settings-page.ts) always has. */
 function $(id: string): HTMLElement {
   const found = document.getElementById(id);
-  if (!found) throw new Error('the page has no #' + id);
+  if (!found) throw new Error(`the page has no #${id}`);
   return found;
 }
 function $input(id: string): HTMLInputElement {
   const found = $(id);
-  if (!(found instanceof HTMLInputElement)) throw new Error('#' + id + ' is not an input');
+  if (!(found instanceof HTMLInputElement)) throw new Error(`#${id} is not an input`);
   return found;
 }
 /** A table row's input (every row of #agents and #groups has one). */
@@ -66,14 +67,14 @@ const state = {
 function signedOut(why: 'expired' | 'other-org') {
   const account = state.account;
   $('signed-out-reason').textContent = why === 'other-org'
-    ? 'This window is signed in for another organization' + (account ? ' (' + nameOf(account.org) + ', as ' + nameOf(account.user) + ')' : '') + ', not for this one.'
+    ? `This window is signed in for another organization${account ? ` (${nameOf(account.org)}, as ${nameOf(account.user)})` : ''}, not for this one.`
     : 'Your session has ended, or this window was not opened from the chat platform.';
   $('signed-out').hidden = false;
   for (const id of ['connection', 'settings', 'account']) $(id).hidden = true;
 }
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
-  const res = await fetch(path.startsWith('/api/') ? path : '/api/orgs/' + encodeURIComponent(ORG) + path, {
+  const res = await fetch(path.startsWith('/api/') ? path : `/api/orgs/${encodeURIComponent(ORG)}${path}`, {
     method, credentials: 'same-origin',
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -87,7 +88,7 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<Api
 
 /** An answer the page cannot go on without: a refusal is said where load() says why it failed. */
 function needed<T>(answer: ApiAnswer<T>): T {
-  if (!answer.ok) throw new Error(answer.data && answer.data.error ? answer.data.error.message : 'the server answered ' + answer.status);
+  if (!answer.ok) throw new Error(answer.data?.error ? answer.data.error.message : `the server answered ${answer.status}`);
   return answer.data;
 }
 
@@ -106,7 +107,7 @@ async function showAccount() {
   $('org-name').textContent = nameOf(r.data.org);
   $('user-name').textContent = nameOf(r.data.user);
   $('connect-org').textContent = nameOf(r.data.org);
-  document.title = 'Slack integration settings · ' + nameOf(r.data.org);
+  document.title = `Slack integration settings · ${nameOf(r.data.org)}`;
 }
 
 const ACTIONS: Record<string, string> = {
@@ -118,8 +119,8 @@ const ACTIONS: Record<string, string> = {
 function showLastChange(el: HTMLElement, change: Change | null) {
   if (!change) { el.textContent = ''; return; }
   // Records from before names were kept carry the admin's id only.
-  const who = change.actor.kind === 'operator' ? 'an operator (Threadbridge support)' : change.actor.userName || 'admin ' + change.actor.userId;
-  el.textContent = 'Last change: ' + (ACTIONS[change.action] || change.action) + ', ' + new Date(change.at).toLocaleString() + ', by ' + who + '.';
+  const who = change.actor.kind === 'operator' ? 'an operator (Threadbridge support)' : change.actor.userName || `admin ${change.actor.userId}`;
+  el.textContent = `Last change: ${ACTIONS[change.action] || change.action}, ${new Date(change.at).toLocaleString()}, by ${who}.`;
 }
 async function loadChanges() {
   const r = await api<{ lastChanges: Record<ChangeSection, Change | null> }>('GET', '/changes');
@@ -149,33 +150,33 @@ function suggest(input: HTMLInputElement, kind: 'channels' | 'users') {
   if (kind === 'channels' && state.idMode) return;
   suggestTimer = setTimeout(async () => {
     const q = input.value.trim();
-    const r = await api<{ channels: Array<{ name: string; isPrivate: boolean }>; users: Suggestion[] }>('GET', '/directory/' + kind + '?limit=10&q=' + encodeURIComponent(q));
+    const r = await api<{ channels: Array<{ name: string; isPrivate: boolean }>; users: Suggestion[] }>('GET', `/directory/${kind}?limit=10&q=${encodeURIComponent(q)}`);
     if (!r.ok) return;
     const list = $(kind === 'channels' ? 'channel-suggestions' : 'user-suggestions');
     list.replaceChildren(...(kind === 'channels'
       ? r.data.channels.map((c) => el('option', { value: c.name, text: (c.isPrivate ? '🔒 ' : '#') + c.name }))
-      : r.data.users.map((u) => el('option', { value: u.username, text: (u.displayName || u.realName || u.username) + ' (@' + u.username + ')' }))));
+      : r.data.users.map((u) => el('option', { value: u.username, text: `${u.displayName || u.realName || u.username} (@${u.username})` }))));
   }, 150);
 }
 
 const ADD_APP = 'in Slack, type @Threadbridge in the channel and click “Add to Channel”.';
 /** Whether the app is in the stored channel, as a person reads it; '' when there is nothing to say. */
 function membership(c: Channel | null): { text: string; cls: '' | 'in' | 'out' } {
-  if (!c || !c.name) return { text: '', cls: '' };
+  if (!c?.name) return { text: '', cls: '' };
   if (c.appInChannel === true) return { text: 'Threadbridge is in this channel.', cls: 'in' };
   if (c.appInChannel === null) return { text: 'Not checked yet (Slack’s rate limit): reload in a minute.', cls: 'out' };
   if (c.isArchived || c.warning) return { text: '', cls: '' }; // the warning next to it says what to do
   return c.isPrivate
-    ? { text: 'Threadbridge is not in this private channel: ' + ADD_APP, cls: 'out' }
+    ? { text: `Threadbridge is not in this private channel: ${ADD_APP}`, cls: 'out' }
     : { text: 'Threadbridge is not in this channel yet: it joins when you save.', cls: 'out' };
 }
 /** Shows the stored channel's mark while the field holds it; a changed field is checked on Save. */
 function showMembership(mark: HTMLElement, input: HTMLInputElement, channel: Channel | null) {
   const m = input.value === input.dataset.original ? membership(channel) : { text: '', cls: '' };
-  mark.textContent = m.text; mark.className = 'membership ' + m.cls;
+  mark.textContent = m.text; mark.className = `membership ${m.cls}`;
 }
 /** A stored public channel the app is not in: sent again on Save, so the app joins it. */
-function needsJoin(c: Channel | null) { return Boolean(c && c.name && c.appInChannel === false && !c.isPrivate && !c.isArchived); }
+function needsJoin(c: Channel | null) { return Boolean(c?.name && c.appInChannel === false && !c.isPrivate && !c.isArchived); }
 
 function channelPlaceholder() { return state.idMode ? 'Channel ID, e.g. C0123ABCD' : 'Type to search channels'; }
 /** The stored channel of a #groups row's routing group. */
@@ -189,9 +190,9 @@ function render() {
   g.value = channelValue(state.global.channel); g.placeholder = channelPlaceholder(); g.dataset.original = g.value;
   g.oninput = () => { suggest(g, 'channels'); showMembership($('global-membership'), g, state.global.channel); };
   showMembership($('global-membership'), g, state.global.channel);
-  $('global-warning').textContent = state.global.channel && state.global.channel.warning ? state.global.channel.warning : '';
+  $('global-warning').textContent = state.global.channel?.warning ? state.global.channel.warning : '';
   $('agents').replaceChildren(...state.agents.map((a) => {
-    const input = el('input', { type: 'text', className: 'username', value: a.slackUser && a.slackUser.username ? a.slackUser.username : '', placeholder: 'Slack username', autocomplete: 'off', list: 'user-suggestions' });
+    const input = el('input', { type: 'text', className: 'username', value: a.slackUser?.username ? a.slackUser.username : '', placeholder: 'Slack username', autocomplete: 'off', list: 'user-suggestions' });
     input.dataset.original = input.value;
     input.oninput = () => suggest(input, 'users');
     const cell = el('td', {}, [input]);
@@ -201,7 +202,7 @@ function render() {
       const u = a.suggestion;
       const use = el('button', { type: 'button', className: 'secondary use-suggestion', text: 'Use' });
       use.onclick = () => { input.value = u.username; };
-      cell.append(el('div', { className: 'suggestion' }, ['Suggested (same email): ' + (u.realName || u.displayName || u.username) + ' (@' + u.username + ')', use]));
+      cell.append(el('div', { className: 'suggestion' }, [`Suggested (same email): ${u.realName || u.displayName || u.username} (@${u.username})`, use]));
     }
     cell.append(el('span', { className: 'error' }));
     return el('tr', { 'data-agent-id': a.agentId }, [el('td', {}, [el('div', { text: a.name }), el('div', { className: 'hint', text: a.email })]), el('td', { text: a.status }), cell]);
@@ -212,7 +213,7 @@ function render() {
     const mark = el('span', { className: 'membership' });
     input.oninput = () => { suggest(input, 'channels'); showMembership(mark, input, grp.channel); };
     showMembership(mark, input, grp.channel);
-    return el('tr', { 'data-group-id': grp.groupId }, [el('td', { text: grp.name }), el('td', {}, [input, mark, el('span', { className: 'warning', text: grp.channel && grp.channel.warning ? grp.channel.warning : '' }), el('span', { className: 'error' })])]);
+    return el('tr', { 'data-group-id': grp.groupId }, [el('td', { text: grp.name }), el('td', {}, [input, mark, el('span', { className: 'warning', text: grp.channel?.warning ? grp.channel.warning : '' }), el('span', { className: 'error' })])]);
   }));
   $('suggested-bar').hidden = !state.agents.some((a) => a.suggestion);
 }
@@ -241,8 +242,8 @@ async function load() {
     api<{ routingGroups: RoutingGroup[] }>('GET', '/routing-groups').then(needed),
     api<{ channels: SyncStatus; users: SyncStatus }>('GET', '/directory').then(needed),
   ]);
-  const describe = (k: string, s: SyncStatus) => s.state === 'syncing' ? k + ': syncing, ' + (s.sync ? s.sync.items : 0) + ' so far' : s.state === 'never-synced' ? k + ': not synced yet' : k + ': ' + s.items + ' (synced ' + Math.round((s.ageSeconds ?? 0) / 60) + ' min ago)';
-  $('directory-status').textContent = 'Directory — ' + describe('channels', dir.channels) + '; ' + describe('users', dir.users) + '.';
+  const describe = (k: string, s: SyncStatus) => s.state === 'syncing' ? `${k}: syncing, ${s.sync ? s.sync.items : 0} so far` : s.state === 'never-synced' ? `${k}: not synced yet` : `${k}: ${s.items} (synced ${Math.round((s.ageSeconds ?? 0) / 60)} min ago)`;
+  $('directory-status').textContent = `Directory — ${describe('channels', dir.channels)}; ${describe('users', dir.users)}.`;
   state.idMode = settings.channelIdMode;
   state.global = settings.globalChannel;
   state.agents = agents.agents;
@@ -261,10 +262,10 @@ $('disconnect-no').onclick = () => { $('disconnect-confirm').hidden = true; };
 $('disconnect-yes').onclick = async () => {
   $('disconnect-status').textContent = 'Disconnecting…';
   const r = await api<{ workspace: Workspace }>('DELETE', '/slack');
-  if (!r.ok) { $('disconnect-status').textContent = r.data && r.data.error ? r.data.error.message : 'Could not disconnect: try again.'; return; }
+  if (!r.ok) { $('disconnect-status').textContent = r.data?.error ? r.data.error.message : 'Could not disconnect: try again.'; return; }
   $('connected-note').hidden = true;
   await load();
-  $('connection-status').textContent = 'Slack is disconnected from ' + r.data.workspace.name + '. Your settings are kept: connect Slack again (this workspace or another) when you are ready.';
+  $('connection-status').textContent = `Slack is disconnected from ${r.data.workspace.name}. Your settings are kept: connect Slack again (this workspace or another) when you are ready.`;
 };
 // Connect asks for a fresh install link on each click: a link is good once, for 10 minutes, so
 // the one the page loaded with may be used or old by now.
@@ -305,17 +306,17 @@ $('map-suggested').onclick = async () => {
   let mapped = 0, failed = 0;
   for (const a of state.agents) {
     if (!a.suggestion) continue;
-    const row = document.querySelector('#agents tr[data-agent-id="' + CSS.escape(a.agentId) + '"]');
+    const row = document.querySelector(`#agents tr[data-agent-id="${CSS.escape(a.agentId)}"]`);
     if (!row) continue;
     const input = inputOf(row);
     if (!row.querySelector('.suggestion') || (input.value.trim() && input.value.trim() !== a.suggestion.username)) continue;
     showError(row, '');
-    const r = await api('PUT', '/agents/' + encodeURIComponent(a.agentId) + '/slack-user', { username: a.suggestion.username });
+    const r = await api('PUT', `/agents/${encodeURIComponent(a.agentId)}/slack-user`, { username: a.suggestion.username });
     if (!r.ok) { failed++; input.value = a.suggestion.username; showError(row, r.data.error.message); continue; }
     mapped++;
     settleAgentRow(row, a.suggestion.username);
   }
-  $('map-suggested-status').textContent = (mapped === 1 ? 'Mapped 1 agent.' : 'Mapped ' + mapped + ' agents.') + (failed ? ' ' + failed + ' could not be mapped: see the row' + (failed === 1 ? '.' : 's.') : '');
+  $('map-suggested-status').textContent = (mapped === 1 ? 'Mapped 1 agent.' : `Mapped ${mapped} agents.`) + (failed ? ` ${failed} could not be mapped: see the row${failed === 1 ? '.' : 's.'}` : '');
   $('suggested-bar').hidden = !document.querySelector('#agents .suggestion') && !failed;
   await loadChanges();
 };
@@ -341,7 +342,7 @@ $('save').onclick = async () => {
       const input = inputOf(row);
       const value = input.value.trim();
       if (value === input.dataset.original) continue;
-      const path = '/agents/' + encodeURIComponent(row.dataset.agentId ?? '') + '/slack-user';
+      const path = `/agents/${encodeURIComponent(row.dataset.agentId ?? '')}/slack-user`;
       const r = value ? await api('PUT', path, { username: value }) : await api('DELETE', path);
       if (!r.ok) { failed++; showError(row, r.data.error.message); continue; }
       // Saved: this row is settled even if another one fails.
@@ -352,13 +353,13 @@ $('save').onclick = async () => {
       const value = input.value.trim();
       const stored = storedChannelOf(row);
       if (value === input.dataset.original && !(value && needsJoin(stored))) continue;
-      const path = '/routing-groups/' + encodeURIComponent(row.dataset.groupId ?? '') + '/slack-channel';
+      const path = `/routing-groups/${encodeURIComponent(row.dataset.groupId ?? '')}/slack-channel`;
       const r = value ? await api('PUT', path, { channel: value }) : await api('DELETE', path);
       if (!r.ok) { failed++; showError(row, r.data.error.message); continue; }
       input.dataset.original = value;
     }
   }
-  if (failed) { $('save-status').textContent = failed === 1 ? 'One field needs attention.' : failed + ' fields need attention.'; $('save-status').className = 'error-summary'; return; }
+  if (failed) { $('save-status').textContent = failed === 1 ? 'One field needs attention.' : `${failed} fields need attention.`; $('save-status').className = 'error-summary'; return; }
   await load();
   $('save-status').textContent = 'Saved.'; $('save-status').className = 'ok';
 };
@@ -369,4 +370,4 @@ if (new URLSearchParams(location.search).get('slack') === 'connected') {
   history.replaceState(null, '', location.pathname);
 }
 showAccount().catch(() => {});
-load().catch((e: Error) => { if (e.message !== 'unauthorized' && e.message !== 'forbidden') $('connection-status').textContent = 'Could not load the settings: ' + e.message; });
+load().catch((e: Error) => { if (e.message !== 'unauthorized' && e.message !== 'forbidden') $('connection-status').textContent = `Could not load the settings: ${e.message}`; });
