@@ -1,14 +1,14 @@
 // Vitest configuration: test/**/*.test.ts in forked workers sized for a 2-core machine.
 // test/global-setup.ts provides Redis and MongoDB URLs (see test/support/services.ts); vitest.static.config.ts
 // is this without it, for the checks that need no server.
-import { defineConfig } from "vitest/config";
+import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    environment: "node",
-    globalSetup: ["./test/global-setup.ts"],
-    pool: "forks",
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    globalSetup: ['./test/global-setup.ts'],
+    pool: 'forks',
     poolOptions: { forks: { minForks: 1, maxForks: 2 } },
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -33,7 +33,10 @@ async function main(): Promise<void> {
     return parent.at - sent;
   };
   try {
-    await product.store.orgSettings.save({ orgId, channelIdMode: false, globalChannelEnabled: true, globalChannelId: product.world.channelId, answerTimeMs: null }, new Date());
+    await product.store.orgSettings.save(
+      { orgId, channelIdMode: false, globalChannelEnabled: true, globalChannelId: product.world.channelId, answerTimeMs: null },
+      new Date(),
+    );
     const idle: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
       idle.push(await newChatLatency(`Idle ${i}`));
@@ -57,8 +60,12 @@ async function main(): Promise<void> {
     };
     mkdirSync('bench-results', { recursive: true });
     writeFileSync('bench-results/busy-channel.json', `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`new chat → parent message, idle channel (anchor): p50 ${results.newChatParentIdleChannel.p50Ms} ms, max ${results.newChatParentIdleChannel.maxMs} ms`);
-    console.log(`new chat → parent message, channel with ${waiting} messages of ${CHATS} chats waiting: p50 ${results.newChatParentBusyChannel.p50Ms} ms, max ${results.newChatParentBusyChannel.maxMs} ms`);
+    console.log(
+      `new chat → parent message, idle channel (anchor): p50 ${results.newChatParentIdleChannel.p50Ms} ms, max ${results.newChatParentIdleChannel.maxMs} ms`,
+    );
+    console.log(
+      `new chat → parent message, channel with ${waiting} messages of ${CHATS} chats waiting: p50 ${results.newChatParentBusyChannel.p50Ms} ms, max ${results.newChatParentBusyChannel.maxMs} ms`,
+    );
     console.log(`Slack 429s: ${results.slack429s}`);
     console.log('written to bench-results/busy-channel.json');
   } finally {

@@ -33,7 +33,10 @@ async function main(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
   const started = Date.now();
   const product = await launchProduct({
-    webPort: await freePort(), workerRuntime: 'node', workers: 1, logDir,
+    webPort: await freePort(),
+    workerRuntime: 'node',
+    workers: 1,
+    logDir,
     slackNow: () => started + (Date.now() - started) * SCALE,
     env: { SLACK_RATE_WINDOW_MS: String(WINDOW_MS) },
   });
@@ -48,8 +51,14 @@ async function main(): Promise<void> {
     return res.json() as Promise<Record<string, any>>;
   };
   try {
-    slack.seedChannels(teamId, Array.from({ length: CHANNELS }, (_, i) => ({ name: channelName(i) })));
-    slack.seedUsers(teamId, Array.from({ length: USERS }, (_, i) => ({ name: `user${i}`, realName: `Person ${i}` })));
+    slack.seedChannels(
+      teamId,
+      Array.from({ length: CHANNELS }, (_, i) => ({ name: channelName(i) })),
+    );
+    slack.seedUsers(
+      teamId,
+      Array.from({ length: USERS }, (_, i) => ({ name: `user${i}`, realName: `Person ${i}` })),
+    );
 
     const syncStarted = Date.now();
     await createJobProducer(queues).syncDirectory({ teamId });
@@ -100,21 +109,32 @@ async function main(): Promise<void> {
         usersTookSlackMinutes: Math.round(((status['users'].lastSyncTookMs * SCALE) / 60_000) * 100) / 100,
         leastTier2AllowsSlackMinutes: leastSlackMinutes,
         conversationsListCalls: calls.length,
-        slack429s: slack.calls().filter((c) => c.httpStatus === 429).map((c) => c.method),
+        slack429s: slack
+          .calls()
+          .filter((c) => c.httpStatus === 429)
+          .map((c) => c.method),
       },
       channelLookupByName: summary(lookups),
       channelSearch: summary(searches),
       memoryPerWorkspace: {
-        redisMB: mb(redisChannels + redisUsers), redisChannelsMB: mb(redisChannels), redisUsersMB: mb(redisUsers),
+        redisMB: mb(redisChannels + redisUsers),
+        redisChannelsMB: mb(redisChannels),
+        redisUsersMB: mb(redisUsers),
         mongoStoredMB: mb(mongoBytes),
       },
     };
     mkdirSync('bench-results', { recursive: true });
     writeFileSync('bench-results/directory.json', `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`directory sync of ${CHANNELS} channels: ${results.sync.channelsTookSlackMinutes} Slack minutes (least Tier 2 allows: ${leastSlackMinutes}), ${results.sync.conversationsListCalls} conversations.list calls, 429s: ${results.sync.slack429s.join(', ') || 'none'}`);
-    console.log(`channel lookup by name (GET …/directory/channels/by-name/:name): p50 ${results.channelLookupByName.p50Ms} ms, p99 ${results.channelLookupByName.p99Ms} ms`);
+    console.log(
+      `directory sync of ${CHANNELS} channels: ${results.sync.channelsTookSlackMinutes} Slack minutes (least Tier 2 allows: ${leastSlackMinutes}), ${results.sync.conversationsListCalls} conversations.list calls, 429s: ${results.sync.slack429s.join(', ') || 'none'}`,
+    );
+    console.log(
+      `channel lookup by name (GET …/directory/channels/by-name/:name): p50 ${results.channelLookupByName.p50Ms} ms, p99 ${results.channelLookupByName.p99Ms} ms`,
+    );
     console.log(`channel search (GET …/directory/channels?q=): p50 ${results.channelSearch.p50Ms} ms, p99 ${results.channelSearch.p99Ms} ms`);
-    console.log(`directory memory per workspace: Redis ${results.memoryPerWorkspace.redisMB} MB (channels ${results.memoryPerWorkspace.redisChannelsMB}, users ${results.memoryPerWorkspace.redisUsersMB}), MongoDB ${results.memoryPerWorkspace.mongoStoredMB} MB compressed`);
+    console.log(
+      `directory memory per workspace: Redis ${results.memoryPerWorkspace.redisMB} MB (channels ${results.memoryPerWorkspace.redisChannelsMB}, users ${results.memoryPerWorkspace.redisUsersMB}), MongoDB ${results.memoryPerWorkspace.mongoStoredMB} MB compressed`,
+    );
     console.log('written to bench-results/directory.json');
   } finally {
     await Promise.all(Object.values(queues).map((q) => q.close()));

@@ -10,7 +10,10 @@ import { cpus } from 'node:os';
 import { mongoStopped, platformDown, redisRestarted, slackStorms, workerKilled, type FaultRow } from '../test/e2e/faults/fault-scenarios.ts';
 import type { Runtime } from '../sandbox/processes.ts';
 
-const runtimes = (process.env.FAULTS_RUNTIMES ?? 'node,deno').split(',').map((r) => r.trim()).filter(Boolean) as Runtime[];
+const runtimes = (process.env.FAULTS_RUNTIMES ?? 'node,deno')
+  .split(',')
+  .map((r) => r.trim())
+  .filter(Boolean) as Runtime[];
 const outageMs = Number(process.env.FAULTS_OUTAGE_MS ?? 60_000);
 
 function table(rows: FaultRow[]): string {
@@ -33,7 +36,9 @@ async function main(): Promise<void> {
     ]) {
       const row = await run();
       rows.push(row);
-      console.log(`${row.fault} (${runtime}): ${row.deliveredOnce}/${row.sent} delivered once, ${row.lost} lost, ${row.duplicated} duplicated, ${row.outOfOrder} out of order${row.notes.length ? `; ${row.notes.join('; ')}` : ''}`);
+      console.log(
+        `${row.fault} (${runtime}): ${row.deliveredOnce}/${row.sent} delivered once, ${row.lost} lost, ${row.duplicated} duplicated, ${row.outOfOrder} out of order${row.notes.length ? `; ${row.notes.join('; ')}` : ''}`,
+      );
     }
   }
   console.log(`\n${table(rows)}\n`);

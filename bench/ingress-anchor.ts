@@ -9,7 +9,10 @@ import { Redis } from 'ioredis';
 
 const secret = process.env.ANCHOR_SECRET ?? '';
 const port = Number(process.env.PORT ?? 0);
-const queue = new Queue('anchor-ingress', { connection: new Redis(process.env.REDIS_URL ?? '', { maxRetriesPerRequest: null }), prefix: process.env.QUEUE_PREFIX ?? 'anchor' });
+const queue = new Queue('anchor-ingress', {
+  connection: new Redis(process.env.REDIS_URL ?? '', { maxRetriesPerRequest: null }),
+  prefix: process.env.QUEUE_PREFIX ?? 'anchor',
+});
 
 const app = Fastify();
 app.removeAllContentTypeParsers();

@@ -23,7 +23,14 @@ const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_INGRESS_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_INGRESS_ROUNDS ?? 7);
 
-export interface IngressRun { requestsPerSecond: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number; cpuPercent: Record<string, number> }
+export interface IngressRun {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+  cpuPercent: Record<string, number>;
+}
 
 /** autocannon against `url`, every request a new message.created event for one of 200 chats, signed with `secret`. */
 async function hammer(url: string, secret: string, orgId: string, tag: string, seconds = DURATION_S): Promise<IngressRun> {
@@ -34,31 +41,49 @@ async function hammer(url: string, secret: string, orgId: string, tag: string, s
     url: `${url}/webhooks/chat`,
     connections: CONNECTIONS,
     duration: seconds,
-    requests: [{
-      method: 'POST',
-      setupRequest: (request) => {
-        const i = n++;
-        const body = JSON.stringify({
-          id: `evt_${tag}_${i}`,
-          type: 'message.created',
-          orgId,
-          occurredAt: new Date().toISOString(),
-          data: {
-            conversationId: `conv_${tag}_${i % 200}`,
-            message: { id: `msg_${tag}_${i}`, seq: Math.floor(i / 200) + 1, createdAt: new Date().toISOString(), text: `ingress ${i}`, author: { type: 'visitor', id: 'v', name: 'Bench', avatarUrl: null }, origin: 'web', attachments: [], clientMessageId: null },
-          },
-        });
-        return { ...request, body, headers: signedHeaders(secret, body, Date.now()) };
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const i = n++;
+          const body = JSON.stringify({
+            id: `evt_${tag}_${i}`,
+            type: 'message.created',
+            orgId,
+            occurredAt: new Date().toISOString(),
+            data: {
+              conversationId: `conv_${tag}_${i % 200}`,
+              message: {
+                id: `msg_${tag}_${i}`,
+                seq: Math.floor(i / 200) + 1,
+                createdAt: new Date().toISOString(),
+                text: `ingress ${i}`,
+                author: { type: 'visitor', id: 'v', name: 'Bench', avatarUrl: null },
+                origin: 'web',
+                attachments: [],
+                clientMessageId: null,
+              },
+            },
+          });
+          return { ...request, body, headers: signedHeaders(secret, body, Date.now()) };
+        },
       },
-    }],
+    ],
   });
   const cpuPercent = cpuBetween(before, sampleCpu());
-  return { requestsPerSecond: round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors, cpuPercent };
+  return {
+    requestsPerSecond: round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    cpuPercent,
+  };
 }
 
 /** The server process's CPU time per request answered, in µs: what the ratio costs, less drift-prone than req/s alone. */
 function cpuPerRequest(run: IngressRun, process: string): number {
-  return Math.round(((run.cpuPercent[process] ?? 0) / 100) * 1e6 / run.requestsPerSecond);
+  return Math.round((((run.cpuPercent[process] ?? 0) / 100) * 1e6) / run.requestsPerSecond);
 }
 
 async function startAnchor(redisUrl: string, secret: string): Promise<{ url: string; stop(): void }> {
@@ -92,7 +117,9 @@ async function main(): Promise<void> {
         const anchorRun = await hammer(anchor.url, secret, product.world.orgId, 'anchor');
         const webRun = await hammer(product.webUrl, secret, product.world.orgId, 'web');
         rounds.push({ anchor: anchorRun, web: webRun, ratio: ratioOf(webRun.requestsPerSecond, anchorRun.requestsPerSecond) });
-        console.log(`round ${i + 1}: anchor ${anchorRun.requestsPerSecond} req/s (${cpuPerRequest(anchorRun, 'ingress anchor')} µs CPU a request), web ${webRun.requestsPerSecond} req/s (${cpuPerRequest(webRun, 'web')} µs), ×${rounds.at(-1)!.ratio}`);
+        console.log(
+          `round ${i + 1}: anchor ${anchorRun.requestsPerSecond} req/s (${cpuPerRequest(anchorRun, 'ingress anchor')} µs CPU a request), web ${webRun.requestsPerSecond} req/s (${cpuPerRequest(webRun, 'web')} µs), ×${rounds.at(-1)!.ratio}`,
+        );
       }
     } finally {
       anchor.stop();
@@ -113,8 +140,12 @@ async function main(): Promise<void> {
     };
     mkdirSync('bench-results', { recursive: true });
     writeFileSync('bench-results/ingress.json', `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`ingress, median of ${ROUNDS} rounds, bare Fastify + HMAC + BullMQ add (anchor): ${anchorRun.requestsPerSecond} req/s, p50 ${anchorRun.p50Ms} ms, p99 ${anchorRun.p99Ms} ms; CPU % of a core: ${JSON.stringify(anchorRun.cpuPercent)}`);
-    console.log(`ingress, the web process (POST /webhooks/chat → 202): ${webRun.requestsPerSecond} req/s, p50 ${webRun.p50Ms} ms, p99 ${webRun.p99Ms} ms, non-2xx ${webRun.non2xx}; ×${results.ratio} of the anchor; CPU % of a core: ${JSON.stringify(webRun.cpuPercent)}`);
+    console.log(
+      `ingress, median of ${ROUNDS} rounds, bare Fastify + HMAC + BullMQ add (anchor): ${anchorRun.requestsPerSecond} req/s, p50 ${anchorRun.p50Ms} ms, p99 ${anchorRun.p99Ms} ms; CPU % of a core: ${JSON.stringify(anchorRun.cpuPercent)}`,
+    );
+    console.log(
+      `ingress, the web process (POST /webhooks/chat → 202): ${webRun.requestsPerSecond} req/s, p50 ${webRun.p50Ms} ms, p99 ${webRun.p99Ms} ms, non-2xx ${webRun.non2xx}; ×${results.ratio} of the anchor; CPU % of a core: ${JSON.stringify(webRun.cpuPercent)}`,
+    );
   } finally {
     await product.stop();
   }

@@ -42,10 +42,22 @@ async function connectOrg(product: Launched, n: number): Promise<BenchOrg> {
   // Stored as the OAuth callback stores it: a hundred installs from one address would meet the
   // install page's rate limit (the OAuth path has its own tests and the other benches).
   const install = slack.install(team.id);
-  const saved = await product.store.installations.save({
-    teamId: team.id, teamName: `Load ${n}`, enterpriseId: null, orgId: org.id, appId: install.appId, botUserId: install.botUserId,
-    scopes: install.scopes, installerUserId: rep.id, botToken: install.botToken, refreshToken: null, tokenExpiresAt: null,
-  }, new Date());
+  const saved = await product.store.installations.save(
+    {
+      teamId: team.id,
+      teamName: `Load ${n}`,
+      enterpriseId: null,
+      orgId: org.id,
+      appId: install.appId,
+      botUserId: install.botUserId,
+      scopes: install.scopes,
+      installerUserId: rep.id,
+      botToken: install.botToken,
+      refreshToken: null,
+      tokenExpiresAt: null,
+    },
+    new Date(),
+  );
   if (!saved.ok) throw new Error(`could not store the installation: ${saved.reason}`);
   const now = new Date();
   await product.store.orgSettings.save({ orgId: org.id, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, answerTimeMs: null }, now);
@@ -61,7 +73,9 @@ async function connectOrg(product: Launched, n: number): Promise<BenchOrg> {
     channelIds.push(channel.id);
     groupIds.push(group.id);
   }
-  const conversations = await Promise.all(groupIds.map((routingGroupId, i) => platform.startConversation(org.id, { routingGroupId, visitor: { name: `Visitor ${n}-${i}` } })));
+  const conversations = await Promise.all(
+    groupIds.map((routingGroupId, i) => platform.startConversation(org.id, { routingGroupId, visitor: { name: `Visitor ${n}-${i}` } })),
+  );
   return { orgId: org.id, conversationIds: conversations.map((c) => c.id), channelIds };
 }
 
@@ -82,10 +96,21 @@ function arrivals(product: Launched) {
   };
 }
 
-interface Sent { id: string; orgId: string; at: number }
+interface Sent {
+  id: string;
+  orgId: string;
+  at: number;
+}
 
 /** Sends `perSecond` messages a second for `seconds`, round-robin over `chats`, in 50 ms ticks. */
-async function sendAtRate(product: Launched, chats: Array<{ orgId: string; conversationId: string }>, perSecond: number, seconds: number, tag: number, sent: Sent[]): Promise<void> {
+async function sendAtRate(
+  product: Launched,
+  chats: Array<{ orgId: string; conversationId: string }>,
+  perSecond: number,
+  seconds: number,
+  tag: number,
+  sent: Sent[],
+): Promise<void> {
   const { platform } = product.emulators;
   const tickMs = 50;
   const start = Date.now();
@@ -130,7 +155,12 @@ async function main(): Promise<void> {
     const parents = new Set(orgs.flatMap((o) => o.channelIds));
     const deadline = Date.now() + 600_000;
     for (;;) {
-      const opened = new Set(product.emulators.slack.calls({ method: 'chat.postMessage' }).filter((c) => c.response.ok === true && c.params.thread_ts === undefined).map((c) => String(c.response.channel)));
+      const opened = new Set(
+        product.emulators.slack
+          .calls({ method: 'chat.postMessage' })
+          .filter((c) => c.response.ok === true && c.params.thread_ts === undefined)
+          .map((c) => String(c.response.channel)),
+      );
       const missing = [...parents].filter((c) => !opened.has(c)).length;
       if (missing === 0) break;
       if (Date.now() > deadline) throw new Error(`${missing} of ${parents.size} chats have no parent message after 10 minutes`);
@@ -146,20 +176,31 @@ async function main(): Promise<void> {
     await sendAtRate(product, chats, RATE, SECONDS, 1, spread);
     await drain(seen, spread);
     const spreadFigures = latencies(seen, spread);
-    console.log(`  ${RATE} messages/s over ${chats.length} chats for ${SECONDS} s: p50 ${spreadFigures.p50Ms} ms, p99 ${spreadFigures.p99Ms} ms, max ${spreadFigures.maxMs} ms, lost ${spreadFigures.lost} (target p99 < 1000 ms)`);
+    console.log(
+      `  ${RATE} messages/s over ${chats.length} chats for ${SECONDS} s: p50 ${spreadFigures.p50Ms} ms, p99 ${spreadFigures.p99Ms} ms, max ${spreadFigures.maxMs} ms, lost ${spreadFigures.lost} (target p99 < 1000 ms)`,
+    );
 
     // 2. One org floods, another stays quiet.
     const [flooder, quiet] = [orgs[0]!, orgs[1]!];
     const flood: Sent[] = [];
     const calm: Sent[] = [];
     await Promise.all([
-      sendAtRate(product, flooder.conversationIds.map((conversationId) => ({ orgId: flooder.orgId, conversationId })), FLOOD_RATE, SECONDS, 2, flood),
+      sendAtRate(
+        product,
+        flooder.conversationIds.map((conversationId) => ({ orgId: flooder.orgId, conversationId })),
+        FLOOD_RATE,
+        SECONDS,
+        2,
+        flood,
+      ),
       sendAtRate(product, [{ orgId: quiet.orgId, conversationId: quiet.conversationIds[0]! }], 1, SECONDS, 3, calm),
     ]);
     await drain(seen, [...flood, ...calm]);
     const floodFigures = latencies(seen, flood);
     const quietFigures = latencies(seen, calm);
-    console.log(`  one org flooding at ${FLOOD_RATE} messages/s: its p99 ${floodFigures.p99Ms} ms; the quiet org next to it: p50 ${quietFigures.p50Ms} ms, p99 ${quietFigures.p99Ms} ms, lost ${quietFigures.lost} (target p99 < 1000 ms)`);
+    console.log(
+      `  one org flooding at ${FLOOD_RATE} messages/s: its p99 ${floodFigures.p99Ms} ms; the quiet org next to it: p50 ${quietFigures.p50Ms} ms, p99 ${quietFigures.p99Ms} ms, lost ${quietFigures.lost} (target p99 < 1000 ms)`,
+    );
 
     const results = {
       when: new Date().toISOString(),

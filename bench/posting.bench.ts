@@ -22,7 +22,9 @@ async function main(): Promise<void> {
     const thread = await waitFor(async () => (await product.store.conversations.get(orgId, conversation.id))?.thread ?? undefined);
     // The first message warms the paths (the org's agents and groups, the thread writer).
     await platform.visitorSays(orgId, conversation.id, 'warm-up');
-    await waitFor(() => slack.calls({ method: 'chat.postMessage' }).find((c) => c.params.thread_ts === thread.threadTs && String(c.params.text).includes('warm-up')));
+    await waitFor(() =>
+      slack.calls({ method: 'chat.postMessage' }).find((c) => c.params.thread_ts === thread.threadTs && String(c.params.text).includes('warm-up')),
+    );
     await new Promise((r) => setTimeout(r, 1200));
 
     // 1. Webhook sent → chat.postMessage received by Slack, one message every 1.2 s.
@@ -31,7 +33,11 @@ async function main(): Promise<void> {
       const text = `latency sample ${i}`;
       const sent = Date.now();
       await platform.visitorSays(orgId, conversation.id, text);
-      const post = await waitFor(() => slack.calls({ method: 'chat.postMessage' }).find((c) => c.params.thread_ts === thread.threadTs && String(c.params.text).includes(text) && c.response.ok === true));
+      const post = await waitFor(() =>
+        slack
+          .calls({ method: 'chat.postMessage' })
+          .find((c) => c.params.thread_ts === thread.threadTs && String(c.params.text).includes(text) && c.response.ok === true),
+      );
       toThread.push(post.at - sent);
       await new Promise((r) => setTimeout(r, 1200));
     }
@@ -56,8 +62,12 @@ async function main(): Promise<void> {
     };
     mkdirSync('bench-results', { recursive: true });
     writeFileSync('bench-results/posting.json', `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`visitor message webhook → Slack chat.postMessage: p50 ${results.webhookToSlackThread.p50Ms} ms, p99 ${results.webhookToSlackThread.p99Ms} ms over ${results.webhookToSlackThread.count} messages`);
-    console.log(`rep reply in Slack → platform POST …/messages: p50 ${results.repReplyToPlatform.p50Ms} ms, p99 ${results.repReplyToPlatform.p99Ms} ms over ${results.repReplyToPlatform.count} replies`);
+    console.log(
+      `visitor message webhook → Slack chat.postMessage: p50 ${results.webhookToSlackThread.p50Ms} ms, p99 ${results.webhookToSlackThread.p99Ms} ms over ${results.webhookToSlackThread.count} messages`,
+    );
+    console.log(
+      `rep reply in Slack → platform POST …/messages: p50 ${results.repReplyToPlatform.p50Ms} ms, p99 ${results.repReplyToPlatform.p99Ms} ms over ${results.repReplyToPlatform.count} replies`,
+    );
     console.log(`Slack 429s: ${results.slack429s}`);
     console.log('written to bench-results/posting.json');
   } finally {

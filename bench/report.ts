@@ -11,7 +11,13 @@ import { findPostgresBinDir } from '../local-services/index.ts';
 type Json = Record<string, any>;
 const read = (name: string): Json | null => (existsSync(`bench-results/${name}.json`) ? JSON.parse(readFileSync(`bench-results/${name}.json`, 'utf8')) : null);
 
-interface Row { figure: string; value: string; target: string; anchor: string; met: boolean | null }
+interface Row {
+  figure: string;
+  value: string;
+  target: string;
+  anchor: string;
+  met: boolean | null;
+}
 
 const num = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) ? n : null);
 const show = (n: number | null, unit: string) => (n === null ? 'not measured' : `${n} ${unit}`);
@@ -26,9 +32,21 @@ function rows(): Row[] {
   const out: Row[] = [];
   const bullmq = num(one?.bullmqJobsPerSecond);
   const messages = num(one?.messagesPerSecond);
-  out.push({ figure: 'visitor messages → threads, 200 chats in 50 channels, 1 worker', value: show(messages, 'msg/s'), target: '≥ 300 msg/s', anchor: bullmq === null || messages === null ? '–' : `BullMQ add+process ${bullmq} jobs/s (×${(messages / bullmq).toFixed(3)})`, met: messages === null ? null : messages >= 300 });
+  out.push({
+    figure: 'visitor messages → threads, 200 chats in 50 channels, 1 worker',
+    value: show(messages, 'msg/s'),
+    target: '≥ 300 msg/s',
+    anchor: bullmq === null || messages === null ? '–' : `BullMQ add+process ${bullmq} jobs/s (×${(messages / bullmq).toFixed(3)})`,
+    met: messages === null ? null : messages >= 300,
+  });
   const starts = num(one?.chatStartsPerSecond);
-  out.push({ figure: 'chat start → parent message, 1 worker', value: show(starts, 'chats/s'), target: '≥ 100 chats/s', anchor: bullmq === null || starts === null ? '–' : `BullMQ ${bullmq} jobs/s (×${(starts / bullmq).toFixed(3)})`, met: starts === null ? null : starts >= 100 });
+  out.push({
+    figure: 'chat start → parent message, 1 worker',
+    value: show(starts, 'chats/s'),
+    target: '≥ 100 chats/s',
+    anchor: bullmq === null || starts === null ? '–' : `BullMQ ${bullmq} jobs/s (×${(starts / bullmq).toFixed(3)})`,
+    met: starts === null ? null : starts >= 100,
+  });
   const seeded = one?.seeded ?? null;
   const storedMessages = seeded?.documents?.thread_messages ?? null;
   out.push({
@@ -43,14 +61,38 @@ function rows(): Row[] {
   const large = twins.at(-1);
   if (small && large) {
     const worst = Math.max(large.findByConvMs / small.findByConvMs, large.updateByIdMs / small.updateByIdMs, large.findOneByIdMs / small.findOneByIdMs);
-    out.push({ figure: `store operations at ${large.documents} documents (worst of find/update/findOne by key)`, value: `×${worst.toFixed(2)}`, target: 'flat (≤ ×1.2)', anchor: `the same at ${small.documents} documents`, met: worst <= 1.2 });
+    out.push({
+      figure: `store operations at ${large.documents} documents (worst of find/update/findOne by key)`,
+      value: `×${worst.toFixed(2)}`,
+      target: 'flat (≤ ×1.2)',
+      anchor: `the same at ${small.documents} documents`,
+      met: worst <= 1.2,
+    });
   }
   const scale = throughput?.scaleOut;
-  out.push({ figure: `scale-out: ${scale?.workers ?? 3} workers vs 1, messages/s`, value: scale ? `×${scale.messagesRatio}` : 'not measured', target: 'figure (what saturates: throughput.json)', anchor: '1 worker', met: null });
+  out.push({
+    figure: `scale-out: ${scale?.workers ?? 3} workers vs 1, messages/s`,
+    value: scale ? `×${scale.messagesRatio}` : 'not measured',
+    target: 'figure (what saturates: throughput.json)',
+    anchor: '1 worker',
+    met: null,
+  });
   const toThread = posting?.webhookToSlackThread;
-  out.push({ figure: 'webhook sent → chat.postMessage received, unsaturated', value: toThread ? `p50 ${toThread.p50Ms} ms, p99 ${toThread.p99Ms} ms` : 'not measured', target: 'p50 < 25 ms, p99 < 100 ms', anchor: '–', met: toThread ? toThread.p50Ms < 25 && toThread.p99Ms < 100 : null });
+  out.push({
+    figure: 'webhook sent → chat.postMessage received, unsaturated',
+    value: toThread ? `p50 ${toThread.p50Ms} ms, p99 ${toThread.p99Ms} ms` : 'not measured',
+    target: 'p50 < 25 ms, p99 < 100 ms',
+    anchor: '–',
+    met: toThread ? toThread.p50Ms < 25 && toThread.p99Ms < 100 : null,
+  });
   const toPlatform = posting?.repReplyToPlatform;
-  out.push({ figure: 'rep reply event → platform POST …/messages, unsaturated', value: toPlatform ? `p50 ${toPlatform.p50Ms} ms, p99 ${toPlatform.p99Ms} ms` : 'not measured', target: 'p50 < 25 ms, p99 < 100 ms', anchor: '–', met: toPlatform ? toPlatform.p50Ms < 25 && toPlatform.p99Ms < 100 : null });
+  out.push({
+    figure: 'rep reply event → platform POST …/messages, unsaturated',
+    value: toPlatform ? `p50 ${toPlatform.p50Ms} ms, p99 ${toPlatform.p99Ms} ms` : 'not measured',
+    target: 'p50 < 25 ms, p99 < 100 ms',
+    anchor: '–',
+    met: toPlatform ? toPlatform.p50Ms < 25 && toPlatform.p99Ms < 100 : null,
+  });
   const loaded = read('loaded-latency');
   out.push({
     figure: `${loaded?.setup?.chats ?? '1,000'} active chats over ${loaded?.setup?.workspaces ?? 100} workspaces at ${loaded?.setup?.messagesPerSecond ?? 200} msg/s, Slack limits on`,
@@ -66,12 +108,30 @@ function rows(): Row[] {
     anchor: loaded ? `the flooding org's p99 ${loaded.flood.p99Ms} ms` : '–',
     met: loaded ? loaded.quietNextToFlood.p99Ms < 1000 && loaded.quietNextToFlood.lost === 0 : null,
   });
-  out.push({ figure: 'ingress, the web process, 50 connections', value: ingress ? `${ingress.web.requestsPerSecond} req/s` : 'not measured', target: '≥ 0.8 × anchor', anchor: ingress ? `bare Fastify + HMAC + BullMQ add ${ingress.anchor.requestsPerSecond} req/s (×${ingress.ratio})` : '–', met: ingress ? ingress.ratio >= 0.8 : null });
+  out.push({
+    figure: 'ingress, the web process, 50 connections',
+    value: ingress ? `${ingress.web.requestsPerSecond} req/s` : 'not measured',
+    target: '≥ 0.8 × anchor',
+    anchor: ingress ? `bare Fastify + HMAC + BullMQ add ${ingress.anchor.requestsPerSecond} req/s (×${ingress.ratio})` : '–',
+    met: ingress ? ingress.ratio >= 0.8 : null,
+  });
   const memory = num(directory?.memoryPerWorkspace?.redisMB);
-  out.push({ figure: `directory Redis memory, ${directory?.workspace?.channels ?? 100000}-channel workspace`, value: show(memory, 'MB'), target: '≤ 30 MB', anchor: '–', met: memory === null ? null : memory <= 30 });
+  out.push({
+    figure: `directory Redis memory, ${directory?.workspace?.channels ?? 100000}-channel workspace`,
+    value: show(memory, 'MB'),
+    target: '≤ 30 MB',
+    anchor: '–',
+    met: memory === null ? null : memory <= 30,
+  });
   const lookup = num(directory?.channelLookupByName?.p99Ms);
   const search = num(directory?.channelSearch?.p99Ms);
-  out.push({ figure: 'directory lookup by name / search, p99', value: lookup === null ? 'not measured' : `${lookup} ms / ${search} ms`, target: '< 15 ms', anchor: '–', met: lookup === null || search === null ? null : lookup < 15 && search < 15 });
+  out.push({
+    figure: 'directory lookup by name / search, p99',
+    value: lookup === null ? 'not measured' : `${lookup} ms / ${search} ms`,
+    target: '< 15 ms',
+    anchor: '–',
+    met: lookup === null || search === null ? null : lookup < 15 && search < 15,
+  });
   return out;
 }
 

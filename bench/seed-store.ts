@@ -19,7 +19,10 @@ export interface SeedInput {
   conversations: number;
 }
 
-export interface SeedResult { seconds: number; documents: Record<string, number> }
+export interface SeedResult {
+  seconds: number;
+  documents: Record<string, number>;
+}
 
 const COLLECTIONS = ['conversation_facts', 'conversation_claims', 'threads', 'thread_messages'];
 
@@ -38,7 +41,9 @@ export function seedStore(input: SeedInput): SeedResult {
   // FerretDB's own map from collection names to table names.
   const tables = new Map(
     psql(input.postgresqlUrl, `SELECT _jsonb->>'_id', _jsonb->>'table' FROM ${schema}._ferretdb_database_metadata`)
-      .split('\n').filter(Boolean).map((line) => line.split('|') as [string, string]),
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('|') as [string, string]),
   );
   const documents: Record<string, number> = {};
   // The copies' thread ts: three years before the original, the copy's number as microseconds,
@@ -53,10 +58,15 @@ export function seedStore(input: SeedInput): SeedResult {
   });
   // Every index of the copied tables, btree ones (FerretDB's) first: built again in this order,
   // each twin then already exists when its definition comes (the twin trigger made it).
-  const indexes = psql(input.postgresqlUrl, `SELECT indexname || '|' || indexdef FROM pg_indexes
+  const indexes = psql(
+    input.postgresqlUrl,
+    `SELECT indexname || '|' || indexdef FROM pg_indexes
       WHERE schemaname = ${literal(input.dbName)} AND tablename IN (${copied.map((c) => literal(c.table)).join(', ')})
-      ORDER BY (indexdef LIKE '%USING btree%') DESC, indexname`)
-    .split('\n').filter(Boolean).map((line) => {
+      ORDER BY (indexdef LIKE '%USING btree%') DESC, indexname`,
+  )
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
       const at = line.indexOf('|');
       return { name: line.slice(0, at), definition: line.slice(at + 1) };
     });

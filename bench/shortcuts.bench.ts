@@ -34,13 +34,29 @@ async function main(): Promise<void> {
     // 5,000 visitor messages queued at once (as a burst of webhooks would leave them), spread
     // over 100 other chats so they are real work for the workers.
     const now = new Date().toISOString();
-    const events: ChatEvent[] = Array.from({ length: QUEUED }, (_, i) => ({
-      id: `evt_backlog_${i}`, type: 'message.created', orgId, occurredAt: now,
-      data: {
-        conversationId: `conv_backlog_${i % 100}`,
-        message: { id: `msg_backlog_${i}`, seq: Math.floor(i / 100) + 1, createdAt: now, text: `backlog ${i}`, author: { type: 'visitor', id: 'v', name: 'Backlog', avatarUrl: null }, origin: 'web', attachments: [], clientMessageId: null },
-      },
-    }) as ChatEvent);
+    const events: ChatEvent[] = Array.from(
+      { length: QUEUED },
+      (_, i) =>
+        ({
+          id: `evt_backlog_${i}`,
+          type: 'message.created',
+          orgId,
+          occurredAt: now,
+          data: {
+            conversationId: `conv_backlog_${i % 100}`,
+            message: {
+              id: `msg_backlog_${i}`,
+              seq: Math.floor(i / 100) + 1,
+              createdAt: now,
+              text: `backlog ${i}`,
+              author: { type: 'visitor', id: 'v', name: 'Backlog', avatarUrl: null },
+              origin: 'web',
+              attachments: [],
+              clientMessageId: null,
+            },
+          },
+        }) as ChatEvent,
+    );
     await queues.chatEvents.addBulk(events.map((e) => ({ name: e.type, data: e })));
 
     const latencies: number[] = [];
@@ -49,7 +65,13 @@ async function main(): Promise<void> {
       const before = slack.calls({ method: 'views.open' }).length;
       waitingAtClick.push(await queues.chatEvents.getWaitingCount());
       const t0 = performance.now();
-      const clicked = await slack.messageShortcut({ teamId, userId: agents.alice.slackUserId, channel: channelId, messageTs: threadTs, callbackId: n % 2 ? 'collect_info' : 'book_meeting' });
+      const clicked = await slack.messageShortcut({
+        teamId,
+        userId: agents.alice.slackUserId,
+        channel: channelId,
+        messageTs: threadTs,
+        callbackId: n % 2 ? 'collect_info' : 'book_meeting',
+      });
       if (clicked.status !== 200) throw new Error(`the shortcut was answered ${clicked.status}`);
       for (;;) {
         const opened = slack.calls({ method: 'views.open' }).slice(before);
@@ -73,7 +95,9 @@ async function main(): Promise<void> {
     };
     mkdirSync('bench-results', { recursive: true });
     writeFileSync('bench-results/shortcuts.json', `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`shortcut click → views.open with ${QUEUED} messages queued: p50 ${results.shortcutToViewsOpen.p50Ms} ms, p99 ${results.shortcutToViewsOpen.p99Ms} ms, max ${results.shortcutToViewsOpen.maxMs} ms (${results.chatEventsStillWaiting.first} → ${results.chatEventsStillWaiting.last} still waiting)`);
+    console.log(
+      `shortcut click → views.open with ${QUEUED} messages queued: p50 ${results.shortcutToViewsOpen.p50Ms} ms, p99 ${results.shortcutToViewsOpen.p99Ms} ms, max ${results.shortcutToViewsOpen.maxMs} ms (${results.chatEventsStillWaiting.first} → ${results.chatEventsStillWaiting.last} still waiting)`,
+    );
     console.log('written to bench-results/shortcuts.json');
   } finally {
     await Promise.all(Object.values(queues).map((q) => q.close()));

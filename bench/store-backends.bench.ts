@@ -19,22 +19,41 @@ const SAMPLES = Number(process.env.BENCH_STORE_SAMPLES ?? 20);
 const FIELDS = 20; // facts per conversation, about what a chat's record holds
 
 type Setup = 'sqlite' | 'postgresql, FerretDB alone' | 'postgresql + index twins';
-interface Row { backend: Setup; documents: number; findByConvMs: number; updateByIdMs: number; findOneByIdMs: number }
+interface Row {
+  backend: Setup;
+  documents: number;
+  findByConvMs: number;
+  updateByIdMs: number;
+  findOneByIdMs: number;
+}
 
 async function measure(backend: Setup): Promise<Row[]> {
-  const server = await startFerretDb({ backend: backend === 'sqlite' ? 'sqlite' : 'postgresql', indexTwins: backend === 'postgresql + index twins', logLevel: 'error' });
+  const server = await startFerretDb({
+    backend: backend === 'sqlite' ? 'sqlite' : 'postgresql',
+    indexTwins: backend === 'postgresql + index twins',
+    logLevel: 'error',
+  });
   const mongo = await connectMongo(server.url, 'bench_store');
   const rows: Row[] = [];
   try {
     await ensureIndexes(mongo.db);
-    const facts = mongo.db.collection<{ _id: string; conv: string; orgId: string; conversationId: string; field: string; value: unknown }>('conversation_facts');
+    const facts = mongo.db.collection<{ _id: string; conv: string; orgId: string; conversationId: string; field: string; value: unknown }>(
+      'conversation_facts',
+    );
     let stored = 0;
     for (const size of SIZES.filter((n) => backend !== 'sqlite' || n <= SQLITE_MAX)) {
       while (stored < size) {
         const batch = Array.from({ length: Math.min(1000, size - stored) }, (_, i) => {
           const n = stored + i;
           const conversationId = `conv_${Math.floor(n / FIELDS)}`;
-          return { _id: compoundKey('org_bench', conversationId, `field_${n % FIELDS}`), conv: compoundKey('org_bench', conversationId), orgId: 'org_bench', conversationId, field: `field_${n % FIELDS}`, value: { text: `value ${n}`, at: new Date() } };
+          return {
+            _id: compoundKey('org_bench', conversationId, `field_${n % FIELDS}`),
+            conv: compoundKey('org_bench', conversationId),
+            orgId: 'org_bench',
+            conversationId,
+            field: `field_${n % FIELDS}`,
+            value: { text: `value ${n}`, at: new Date() },
+          };
         });
         await facts.insertMany(batch, { ordered: false });
         stored += batch.length;
@@ -54,7 +73,9 @@ async function measure(backend: Setup): Promise<Row[]> {
         backend,
         documents: size,
         findByConvMs: await time(() => facts.find({ conv: compoundKey('org_bench', last) }).toArray()),
-        updateByIdMs: await time(() => facts.updateOne({ _id: compoundKey('org_bench', last, 'field_0') }, { $set: { value: { text: 'updated', at: new Date() } } })),
+        updateByIdMs: await time(() =>
+          facts.updateOne({ _id: compoundKey('org_bench', last, 'field_0') }, { $set: { value: { text: 'updated', at: new Date() } } }),
+        ),
         findOneByIdMs: await time(() => facts.findOne({ _id: compoundKey('org_bench', last, 'field_1') })),
       });
     }
@@ -74,10 +95,15 @@ async function main(): Promise<void> {
   for (const r of rows) {
     const a = anchor(r);
     const cell = (ms: number, base: number) => `${ms} ms (×${(ms / base).toFixed(1)})`;
-    console.log(`| ${r.backend} | ${r.documents} | ${cell(r.findByConvMs, a.findByConvMs)} | ${cell(r.updateByIdMs, a.updateByIdMs)} | ${cell(r.findOneByIdMs, a.findOneByIdMs)} |`);
+    console.log(
+      `| ${r.backend} | ${r.documents} | ${cell(r.findByConvMs, a.findByConvMs)} | ${cell(r.updateByIdMs, a.updateByIdMs)} | ${cell(r.findOneByIdMs, a.findOneByIdMs)} |`,
+    );
   }
   mkdirSync('bench-results', { recursive: true });
-  writeFileSync('bench-results/store-backends.json', `${JSON.stringify({ when: new Date().toISOString(), machine: { cores: cpus().length, node: process.version }, samples: SAMPLES, rows }, null, 2)}\n`);
+  writeFileSync(
+    'bench-results/store-backends.json',
+    `${JSON.stringify({ when: new Date().toISOString(), machine: { cores: cpus().length, node: process.version }, samples: SAMPLES, rows }, null, 2)}\n`,
+  );
 }
 
 main().catch((error) => {

@@ -43,7 +43,14 @@ export interface ThroughputFigures {
   /** % of one core per kind of process during the message phase (what saturates). */
   cpuDuringMessages: Record<string, number>;
   /** The same round again after the store was filled with months of data (one-worker run only). */
-  seeded: null | { seconds: number; documents: Record<string, number>; chatStartsPerSecond: number; messagesPerSecond: number; messagesRatio: number; chatStartsRatio: number };
+  seeded: null | {
+    seconds: number;
+    documents: Record<string, number>;
+    chatStartsPerSecond: number;
+    messagesPerSecond: number;
+    messagesRatio: number;
+    chatStartsRatio: number;
+  };
 }
 
 /** BullMQ alone: jobs added (50 at a time, as many producers would) and processed by a worker doing nothing. */
@@ -84,7 +91,10 @@ async function routingGroups(product: Launched, channels: number): Promise<{ gro
   const { orgId, teamId, agents } = product.world;
   await product.store.orgSettings.save({ orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, answerTimeMs: null }, new Date());
   const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${product.webUrl}/api/orgs/${encodeURIComponent(orgId)}${path}`, { ...init, headers: { authorization: `Bearer ${product.secrets.adminApiToken}`, 'content-type': 'application/json' } });
+    fetch(`${product.webUrl}/api/orgs/${encodeURIComponent(orgId)}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${product.secrets.adminApiToken}`, 'content-type': 'application/json' },
+    });
   const groupIds: string[] = [];
   const channelIds = new Set<string>();
   for (let i = 0; i < channels; i++) {
@@ -98,14 +108,16 @@ async function routingGroups(product: Launched, channels: number): Promise<{ gro
     if (Date.now() > deadline) throw new Error('the directory did not learn the bench channels within 2 minutes');
     await new Promise((r) => setTimeout(r, 500));
   }
-  await Promise.all(groupIds.map(async (groupId, i) => {
-    for (;;) {
-      const res = await api(`/routing-groups/${groupId}/slack-channel`, { method: 'PUT', body: JSON.stringify({ channel: `bench-${i}` }) });
-      if (res.status === 200) return;
-      if (res.status !== 502 && res.status !== 503) throw new Error(`PUT slack-channel answered ${res.status}: ${await res.text()}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }));
+  await Promise.all(
+    groupIds.map(async (groupId, i) => {
+      for (;;) {
+        const res = await api(`/routing-groups/${groupId}/slack-channel`, { method: 'PUT', body: JSON.stringify({ channel: `bench-${i}` }) });
+        if (res.status === 200) return;
+        if (res.status !== 502 && res.status !== 503) throw new Error(`PUT slack-channel answered ${res.status}: ${await res.text()}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }),
+  );
   return { groupIds, channelIds };
 }
 
@@ -120,7 +132,12 @@ function acceptedPosts(product: Launched) {
   };
 }
 
-interface RoundFigures { chatStartsPerSecond: number; messagesPerSecond: number; cpuDuringMessages: Record<string, number>; conversationIds: string[] }
+interface RoundFigures {
+  chatStartsPerSecond: number;
+  messagesPerSecond: number;
+  cpuDuringMessages: Record<string, number>;
+  conversationIds: string[];
+}
 
 /** One round: CHATS chats started at once until every parent is in Slack, then MESSAGES from each, all at once. */
 async function runRound(product: Launched, groupIds: string[], channelIds: Set<string>, tag: string): Promise<RoundFigures> {
@@ -133,18 +150,27 @@ async function runRound(product: Launched, groupIds: string[], channelIds: Set<s
   const startedAt = performance.now();
   const wallStart = Date.now();
   const conversations = await Promise.all(
-    Array.from({ length: CHATS }, (_, i) => platform.startConversation(orgId, { routingGroupId: groupIds[i % groupIds.length]!, visitor: { name: `Visitor ${tag}-${i}` } })),
+    Array.from({ length: CHATS }, (_, i) =>
+      platform.startConversation(orgId, { routingGroupId: groupIds[i % groupIds.length]!, visitor: { name: `Visitor ${tag}-${i}` } }),
+    ),
   );
   // The parents are the only top-level posts in the bench's channels.
   let parents = 0;
-  await waitFor(() => {
-    for (const call of posts()) if (call.params.thread_ts === undefined && channelIds.has(String(call.response.channel))) parents++;
-    return parents >= CHATS ? true : undefined;
-  }, 300_000, () => `${parents} of ${CHATS} parents`);
+  await waitFor(
+    () => {
+      for (const call of posts()) if (call.params.thread_ts === undefined && channelIds.has(String(call.response.channel))) parents++;
+      return parents >= CHATS ? true : undefined;
+    },
+    300_000,
+    () => `${parents} of ${CHATS} parents`,
+  );
   const chatStartSeconds = (performance.now() - startedAt) / 1000;
   // A webhook the web process did not take on the first attempt waits for the platform's retry (10 s).
   const failedDeliveries = platform.deliveries().filter((d) => !d.ok && d.type === 'conversation.started' && d.at >= wallStart);
-  if (failedDeliveries.length > 0) console.log(`  ${tag}: ${failedDeliveries.length} conversation.started deliveries failed first: ${failedDeliveries.map((d) => d.error ?? d.status).join(', ')}`);
+  if (failedDeliveries.length > 0)
+    console.log(
+      `  ${tag}: ${failedDeliveries.length} conversation.started deliveries failed first: ${failedDeliveries.map((d) => d.error ?? d.status).join(', ')}`,
+    );
 
   // 2. Messages: every chat's visitor writes MESSAGES times, all chats at once.
   const expected = new Set<string>();
@@ -152,11 +178,13 @@ async function runRound(product: Launched, groupIds: string[], channelIds: Set<s
   const cpuBefore = sampleCpu();
   const sending = (async () => {
     for (let n = 1; n <= MESSAGES; n++) {
-      await Promise.all(conversations.map((c, i) => {
-        const text = `bench message ${n} of chat ${tag}-${i}.`;
-        expected.add(text);
-        return platform.visitorSays(orgId, c.id, text);
-      }));
+      await Promise.all(
+        conversations.map((c, i) => {
+          const text = `bench message ${n} of chat ${tag}-${i}.`;
+          expected.add(text);
+          return platform.visitorSays(orgId, c.id, text);
+        }),
+      );
     }
   })();
   const total = CHATS * MESSAGES;
@@ -174,14 +202,18 @@ async function runRound(product: Launched, groupIds: string[], channelIds: Set<s
 /** Until every text in `expected` was seen in a thread post (combined posts carry several). */
 async function waitForMessages(posts: ReturnType<typeof acceptedPosts>, expected: Set<string>, total: number): Promise<void> {
   let found = 0;
-  await waitFor(() => {
-    for (const call of posts()) {
-      if (call.params.thread_ts === undefined) continue;
-      const text = JSON.stringify(call.params);
-      for (const m of text.matchAll(/bench message \d+ of chat [\w-]+\./g)) if (expected.delete(m[0])) found++;
-    }
-    return found >= total ? true : undefined;
-  }, 600_000, () => `${found} of ${total} messages`);
+  await waitFor(
+    () => {
+      for (const call of posts()) {
+        if (call.params.thread_ts === undefined) continue;
+        const text = JSON.stringify(call.params);
+        for (const m of text.matchAll(/bench message \d+ of chat [\w-]+\./g)) if (expected.delete(m[0])) found++;
+      }
+      return found >= total ? true : undefined;
+    },
+    600_000,
+    () => `${found} of ${total} messages`,
+  );
 }
 
 /**
@@ -204,7 +236,13 @@ async function seedMonths(product: Launched, templateId: string): Promise<{ seco
   await waitForMessages(posts, expected, expected.size);
   const thread = (await product.store.conversations.get(orgId, templateId))?.thread;
   if (!thread) throw new Error('the template chat has no thread');
-  return seedStore({ postgresqlUrl: product.postgresqlUrl, dbName: product.dbName, conversationId: templateId, threadTs: thread.threadTs, conversations: SEED_CONVERSATIONS });
+  return seedStore({
+    postgresqlUrl: product.postgresqlUrl,
+    dbName: product.dbName,
+    conversationId: templateId,
+    threadTs: thread.threadTs,
+    conversations: SEED_CONVERSATIONS,
+  });
 }
 
 export async function runThroughput(options: { workers: number; seeded: boolean }): Promise<ThroughputFigures> {
@@ -268,17 +306,39 @@ async function main(): Promise<void> {
     runs.push(figures);
     console.log(`${workers} worker process(es): BullMQ alone (anchor) ${figures.bullmqJobsPerSecond} jobs/s added and processed`);
     console.log(`  chat start → parent message: ${figures.chatStartsPerSecond} chats/s (${figures.chats} chats, ${figures.channels} channels)`);
-    console.log(`  visitor message → thread: ${figures.messagesPerSecond} messages/s (${figures.messages} messages), ×${(figures.messagesPerSecond / figures.bullmqJobsPerSecond).toFixed(3)} of BullMQ's rate`);
+    console.log(
+      `  visitor message → thread: ${figures.messagesPerSecond} messages/s (${figures.messages} messages), ×${(figures.messagesPerSecond / figures.bullmqJobsPerSecond).toFixed(3)} of BullMQ's rate`,
+    );
     if (figures.seeded) {
       const s = figures.seeded;
-      console.log(`  with ${Object.entries(s.documents).map(([k, v]) => `${v} ${k}`).join(', ')} more stored (seeded in ${s.seconds} s): ${s.chatStartsPerSecond} chats/s (×${s.chatStartsRatio} of the empty store's), ${s.messagesPerSecond} messages/s (×${s.messagesRatio})`);
+      console.log(
+        `  with ${Object.entries(s.documents)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(
+            ', ',
+          )} more stored (seeded in ${s.seconds} s): ${s.chatStartsPerSecond} chats/s (×${s.chatStartsRatio} of the empty store's), ${s.messagesPerSecond} messages/s (×${s.messagesRatio})`,
+      );
     }
-    console.log(`  CPU while messages flowed (% of one core; ${cpus().length} cores): ${Object.entries(figures.cpuDuringMessages).map(([k, v]) => `${k} ${v}%`).join(', ')}`);
+    console.log(
+      `  CPU while messages flowed (% of one core; ${cpus().length} cores): ${Object.entries(figures.cpuDuringMessages)
+        .map(([k, v]) => `${k} ${v}%`)
+        .join(', ')}`,
+    );
   }
   const one = runs.find((r) => r.workers === 1);
   const most = runs.at(-1);
-  const scaleOut = one && most && most.workers > 1 ? { workers: most.workers, messagesRatio: ratioOf(most.messagesPerSecond, one.messagesPerSecond), chatStartsRatio: ratioOf(most.chatStartsPerSecond, one.chatStartsPerSecond) } : null;
-  if (scaleOut) console.log(`scale-out: ${scaleOut.workers} workers give ×${scaleOut.messagesRatio} the messages/s and ×${scaleOut.chatStartsRatio} the chat starts/s of one`);
+  const scaleOut =
+    one && most && most.workers > 1
+      ? {
+          workers: most.workers,
+          messagesRatio: ratioOf(most.messagesPerSecond, one.messagesPerSecond),
+          chatStartsRatio: ratioOf(most.chatStartsPerSecond, one.chatStartsPerSecond),
+        }
+      : null;
+  if (scaleOut)
+    console.log(
+      `scale-out: ${scaleOut.workers} workers give ×${scaleOut.messagesRatio} the messages/s and ×${scaleOut.chatStartsRatio} the chat starts/s of one`,
+    );
   const results = { when: new Date().toISOString(), machine: { cores: cpus().length, node: process.version }, runs, scaleOut };
   mkdirSync('bench-results', { recursive: true });
   writeFileSync('bench-results/throughput.json', `${JSON.stringify(results, null, 2)}\n`);

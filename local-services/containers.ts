@@ -1,7 +1,7 @@
 // Local services: Redis and MongoDB in Docker via testcontainers (redis:7, mongo:7).
 // Used only when a container runtime answers; testcontainers is loaded lazily, so without Docker it costs nothing.
-import type { StartedTestContainer } from "testcontainers";
-import type { StartedService } from "./spawn.ts";
+import type { StartedTestContainer } from 'testcontainers';
+import type { StartedService } from './spawn.ts';
 
 let runtimeCheck: Promise<boolean> | undefined;
 
@@ -15,7 +15,7 @@ export function dockerAvailable(timeoutMs = 5_000): Promise<boolean> {
     });
     const probe = (async () => {
       try {
-        const { getContainerRuntimeClient } = await import("testcontainers");
+        const { getContainerRuntimeClient } = await import('testcontainers');
         await getContainerRuntimeClient();
         return true;
       } catch {
@@ -31,17 +31,14 @@ export function dockerAvailable(timeoutMs = 5_000): Promise<boolean> {
   return runtimeCheck;
 }
 
-export async function startRedisContainer(image = "redis:7"): Promise<StartedService> {
-  const { GenericContainer, Wait } = await import("testcontainers");
-  const container = await new GenericContainer(image)
-    .withExposedPorts(6379)
-    .withWaitStrategy(Wait.forLogMessage("Ready to accept connections"))
-    .start();
+export async function startRedisContainer(image = 'redis:7'): Promise<StartedService> {
+  const { GenericContainer, Wait } = await import('testcontainers');
+  const container = await new GenericContainer(image).withExposedPorts(6379).withWaitStrategy(Wait.forLogMessage('Ready to accept connections')).start();
   return asService(container, `redis://${container.getHost()}:${container.getMappedPort(6379)}`);
 }
 
-export async function startMongoContainer(image = "mongo:7"): Promise<StartedService> {
-  const { GenericContainer, Wait } = await import("testcontainers");
+export async function startMongoContainer(image = 'mongo:7'): Promise<StartedService> {
+  const { GenericContainer, Wait } = await import('testcontainers');
   const container = await new GenericContainer(image)
     .withExposedPorts(27017)
     .withWaitStrategy(Wait.forLogMessage(/Waiting for connections/))

@@ -3,17 +3,17 @@
 // For tests and the sandbox when neither MONGODB_URL nor a Docker engine is available.
 // The default is PostgreSQL: it pushes equality filters down instead of filtering whole tables
 // in Go, measured several times faster on the product's hot path (docs/store-access-paths.md).
-import { MongoClient } from "mongodb";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { freePort } from "./free-port.ts";
-import { startPostgres } from "./postgres.ts";
-import { makeTempDir, removeDir, spawnChild, waitUntilReady } from "./spawn.ts";
-import type { StartedService } from "./spawn.ts";
+import { MongoClient } from 'mongodb';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.ts';
+import { startPostgres } from './postgres.ts';
+import { makeTempDir, removeDir, spawnChild, waitUntilReady } from './spawn.ts';
+import type { StartedService } from './spawn.ts';
 
 /** Where scripts/ensure-deps.sh builds tools/ferretdb. */
-export const FERRETDB_BIN = fileURLToPath(new URL("../.bin/ferretdb-embedded", import.meta.url));
+export const FERRETDB_BIN = fileURLToPath(new URL('../.bin/ferretdb-embedded', import.meta.url));
 
 export interface StartFerretDbOptions {
   /** Fixed port; default: a free one (retried if it gets taken before FerretDB binds it). */
@@ -34,12 +34,12 @@ export interface StartFerretDbOptions {
   indexTwins?: boolean;
 }
 
-export type FerretDbBackend = "postgresql" | "sqlite";
+export type FerretDbBackend = 'postgresql' | 'sqlite';
 
 /** The backend asked for by $FERRETDB_BACKEND (default postgresql); an unknown name is an error, not a silent default. */
 export function ferretDbBackendFromEnv(value = process.env.FERRETDB_BACKEND): FerretDbBackend {
-  if (value === undefined || value === "" || value === "postgresql") return "postgresql";
-  if (value === "sqlite") return "sqlite";
+  if (value === undefined || value === '' || value === 'postgresql') return 'postgresql';
+  if (value === 'sqlite') return 'sqlite';
   throw new Error(`FERRETDB_BACKEND must be "postgresql" or "sqlite", not ${JSON.stringify(value)}`);
 }
 
@@ -48,22 +48,29 @@ export async function startFerretDb(opts: StartFerretDbOptions = {}): Promise<St
   if (!existsSync(bin)) {
     throw new Error(
       `ferretdb-embedded not found at ${bin}. Run \`bash scripts/ensure-deps.sh\` to build it from tools/ferretdb, ` +
-        "or set MONGODB_URL to a running MongoDB.",
+        'or set MONGODB_URL to a running MongoDB.',
     );
   }
-  const backend = opts.dir !== undefined ? "sqlite" : (opts.backend ?? ferretDbBackendFromEnv());
-  const postgres = backend === "postgresql" && opts.postgresqlUrl === undefined ? await startPostgres() : undefined;
-  const storage = backend === "sqlite" ? { sqliteDir: opts.dir } : { postgresqlUrl: opts.postgresqlUrl ?? postgres!.url, indexTwins: opts.indexTwins ?? true };
+  const backend = opts.dir !== undefined ? 'sqlite' : (opts.backend ?? ferretDbBackendFromEnv());
+  const postgres = backend === 'postgresql' && opts.postgresqlUrl === undefined ? await startPostgres() : undefined;
+  const storage = backend === 'sqlite' ? { sqliteDir: opts.dir } : { postgresqlUrl: opts.postgresqlUrl ?? postgres!.url, indexTwins: opts.indexTwins ?? true };
   const attempts = opts.port === undefined ? 3 : 1;
   for (let attempt = 1; ; attempt++) {
     try {
       const port = opts.port ?? (await freePort());
-      const service = await startOnce(bin, port, opts.logLevel ?? "warn", opts.startTimeoutMs ?? 30_000, storage);
+      const service = await startOnce(bin, port, opts.logLevel ?? 'warn', opts.startTimeoutMs ?? 30_000, storage);
       const postgresqlUrl = storage.postgresqlUrl;
       if (postgres === undefined) return postgresqlUrl === undefined ? service : { ...service, postgresqlUrl };
-      return { url: service.url, postgresqlUrl: postgres.url, stop: async () => { await service.stop(); await postgres.stop(); } };
+      return {
+        url: service.url,
+        postgresqlUrl: postgres.url,
+        stop: async () => {
+          await service.stop();
+          await postgres.stop();
+        },
+      };
     } catch (err) {
-      if (attempt >= attempts || !String(err).includes("in use")) {
+      if (attempt >= attempts || !String(err).includes('in use')) {
         await postgres?.stop();
         throw err;
       }
@@ -72,18 +79,24 @@ export async function startFerretDb(opts: StartFerretDbOptions = {}): Promise<St
 }
 
 async function startOnce(
-  bin: string, port: number, logLevel: string, timeoutMs: number,
+  bin: string,
+  port: number,
+  logLevel: string,
+  timeoutMs: number,
   storage: { sqliteDir?: string | undefined; postgresqlUrl?: string; indexTwins?: boolean },
 ): Promise<StartedService> {
   const keptDir = storage.sqliteDir;
-  const dir = keptDir ?? (await makeTempDir("ferretdb"));
-  const backendArgs = storage.postgresqlUrl !== undefined ? ["-postgresql-url", storage.postgresqlUrl, `-index-twins=${storage.indexTwins !== false}`] : ["-dir", join(dir, "data")];
-  const args = ["-listen", `127.0.0.1:${port}`, ...backendArgs, "-log-level", logLevel, "-exit-on-stdin-eof"];
+  const dir = keptDir ?? (await makeTempDir('ferretdb'));
+  const backendArgs =
+    storage.postgresqlUrl !== undefined
+      ? ['-postgresql-url', storage.postgresqlUrl, `-index-twins=${storage.indexTwins !== false}`]
+      : ['-dir', join(dir, 'data')];
+  const args = ['-listen', `127.0.0.1:${port}`, ...backendArgs, '-log-level', logLevel, '-exit-on-stdin-eof'];
   let listening = false;
   const handle = spawnChild(bin, args, join(dir, `ferretdb-${Date.now()}.log`), {
     keepStdinOpen: true,
     onLine: (line) => {
-      if (line.startsWith("ferretdb-embedded listening")) listening = true;
+      if (line.startsWith('ferretdb-embedded listening')) listening = true;
     },
   });
   const stop = async (): Promise<void> => {
@@ -108,7 +121,7 @@ async function ping(url: string): Promise<void> {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 2_000, connectTimeoutMS: 2_000 });
   try {
     await client.connect();
-    await client.db("admin").command({ ping: 1 });
+    await client.db('admin').command({ ping: 1 });
   } finally {
     await client.close().catch(() => undefined);
   }

@@ -1,11 +1,11 @@
 // Local services: starts a throwaway redis-server (no persistence) on a free loopback port.
 // For tests and the sandbox when neither REDIS_URL nor a Docker engine is available. Fault tests
 // start one with AOF on, in a directory they keep, and restart it on the same port and data.
-import { Redis } from "ioredis";
-import { join } from "node:path";
-import { freePort } from "./free-port.ts";
-import { findOnPath, makeTempDir, removeDir, spawnChild, waitUntilReady } from "./spawn.ts";
-import type { StartedService } from "./spawn.ts";
+import { Redis } from 'ioredis';
+import { join } from 'node:path';
+import { freePort } from './free-port.ts';
+import { findOnPath, makeTempDir, removeDir, spawnChild, waitUntilReady } from './spawn.ts';
+import type { StartedService } from './spawn.ts';
 
 export interface StartRedisOptions {
   /** Fixed port; default: a free one (retried if it gets taken before redis binds it). */
@@ -21,12 +21,11 @@ export interface StartRedisOptions {
 }
 
 export async function startRedis(opts: StartRedisOptions = {}): Promise<StartedService> {
-  const name = opts.bin ?? process.env.REDIS_SERVER_BIN ?? "redis-server";
+  const name = opts.bin ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
   const bin = findOnPath(name);
   if (bin === undefined) {
     throw new Error(
-      `redis-server not found (looked for "${name}" on PATH). Run \`bash scripts/ensure-deps.sh\` to install it, ` +
-        "or set REDIS_URL to a running Redis.",
+      `redis-server not found (looked for "${name}" on PATH). Run \`bash scripts/ensure-deps.sh\` to install it, or set REDIS_URL to a running Redis.`,
     );
   }
   const attempts = opts.port === undefined ? 3 : 1;
@@ -34,16 +33,16 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<StartedS
     try {
       return await startOnce(bin, opts.port ?? (await freePort()), opts.startTimeoutMs ?? 15_000, opts);
     } catch (err) {
-      if (attempt >= attempts || !String(err).includes("in use")) throw err;
+      if (attempt >= attempts || !String(err).includes('in use')) throw err;
     }
   }
 }
 
 async function startOnce(bin: string, port: number, timeoutMs: number, opts: StartRedisOptions): Promise<StartedService> {
-  const dir = opts.dir ?? (await makeTempDir("redis"));
-  const persistence = opts.appendOnly ? ["--appendonly", "yes", "--appendfsync", "everysec"] : ["--appendonly", "no"];
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence];
-  args.push("--dir", dir, "--daemonize", "no", "--logfile", "");
+  const dir = opts.dir ?? (await makeTempDir('redis'));
+  const persistence = opts.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence];
+  args.push('--dir', dir, '--daemonize', 'no', '--logfile', '');
   const handle = spawnChild(bin, args, join(dir, `redis-${Date.now()}.log`));
   const stop = async (): Promise<void> => {
     await handle.stop();
@@ -67,11 +66,11 @@ async function ping(url: string): Promise<void> {
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  client.on("error", () => undefined);
+  client.on('error', () => undefined);
   try {
     await client.connect();
     const reply = await client.ping();
-    if (reply !== "PONG") throw new Error(`unexpected PING reply ${reply}`);
+    if (reply !== 'PONG') throw new Error(`unexpected PING reply ${reply}`);
   } finally {
     client.disconnect();
   }

@@ -1,11 +1,11 @@
 // Local services: shared plumbing for launching a server as a child process.
 // Temp dirs, log capture, readiness polling, and a stop() that escalates SIGTERM to SIGKILL.
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 
 /** A running service: where to reach it, and how to stop it (idempotent). */
 export interface StartedService {
@@ -36,10 +36,10 @@ export async function removeDir(dir: string): Promise<void> {
 
 /** Resolves a command name against PATH (like `command -v`); undefined when absent. */
 export function findOnPath(command: string): string | undefined {
-  if (command.includes("/")) return existsSync(command) ? command : undefined;
-  const dirs = (process.env.PATH ?? "").split(delimiter).concat(["/usr/bin", "/usr/sbin", "/usr/local/bin"]);
+  if (command.includes('/')) return existsSync(command) ? command : undefined;
+  const dirs = (process.env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/usr/sbin', '/usr/local/bin']);
   for (const dir of dirs) {
-    if (dir !== "" && existsSync(join(dir, command))) return join(dir, command);
+    if (dir !== '' && existsSync(join(dir, command))) return join(dir, command);
   }
   return undefined;
 }
@@ -54,50 +54,50 @@ export function spawnChild(
   logFile: string,
   opts: { keepStdinOpen?: boolean; onLine?: (line: string) => void; runAs?: { uid: number; gid: number } } = {},
 ): ChildHandle {
-  const child = spawn(bin, args, { stdio: [opts.keepStdinOpen ? "pipe" : "ignore", "pipe", "pipe"], ...opts.runAs });
+  const child = spawn(bin, args, { stdio: [opts.keepStdinOpen ? 'pipe' : 'ignore', 'pipe', 'pipe'], ...opts.runAs });
   // An open stdin pipe must not keep this process alive; its EOF tells the child we are gone.
   (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   const log = createWriteStream(logFile);
   const lines: string[] = [];
-  let partial = "";
+  let partial = '';
   const onData = (chunk: Buffer): void => {
     log.write(chunk);
-    const text = partial + chunk.toString("utf8");
-    const parts = text.split("\n");
-    partial = parts.pop() ?? "";
+    const text = partial + chunk.toString('utf8');
+    const parts = text.split('\n');
+    partial = parts.pop() ?? '';
     for (const line of parts) {
       opts.onLine?.(line);
       lines.push(line);
       if (lines.length > 40) lines.shift();
     }
   };
-  child.stdout?.on("data", onData);
-  child.stderr?.on("data", onData);
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
 
   const killOnExit = (): void => {
-    child.kill("SIGKILL");
+    child.kill('SIGKILL');
   };
-  process.once("exit", killOnExit);
+  process.once('exit', killOnExit);
 
   let exitError: Error | undefined;
   const exited = new Promise<never>((_, reject) => {
     const fail = (why: string): void => {
-      exitError ??= new Error(`${bin} ${why}; last output:\n${[...lines, partial].join("\n").trim() || "(none)"}`);
+      exitError ??= new Error(`${bin} ${why}; last output:\n${[...lines, partial].join('\n').trim() || '(none)'}`);
       reject(exitError);
     };
-    child.once("error", (err) => fail(`failed to start: ${err.message}`));
-    child.once("exit", (code, signal) => fail(`exited early (code ${code}, signal ${signal})`));
+    child.once('error', (err) => fail(`failed to start: ${err.message}`));
+    child.once('exit', (code, signal) => fail(`exited early (code ${code}, signal ${signal})`));
   });
   exited.catch(() => undefined);
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      process.removeListener("exit", killOnExit);
+      process.removeListener('exit', killOnExit);
       if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-        const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+        const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await gone;
         clearTimeout(timer);
       }
@@ -106,23 +106,17 @@ export function spawnChild(
     return stopping;
   };
 
-  return { child, tail: () => [...lines, partial].join("\n").trim(), exited, exitError: () => exitError, stop };
+  return { child, tail: () => [...lines, partial].join('\n').trim(), exited, exitError: () => exitError, stop };
 }
 
 /** Calls `probe` every `intervalMs` until it resolves, the child exits, or `timeoutMs` passes. */
-export async function waitUntilReady(
-  name: string,
-  handle: ChildHandle,
-  probe: () => Promise<void>,
-  timeoutMs: number,
-  intervalMs = 100,
-): Promise<void> {
+export async function waitUntilReady(name: string, handle: ChildHandle, probe: () => Promise<void>, timeoutMs: number, intervalMs = 100): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = "no attempt finished";
+  let lastError: unknown = 'no attempt finished';
   while (Date.now() < deadline) {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error("probe timed out")), Math.max(deadline - Date.now(), 1));
+      timer = setTimeout(() => reject(new Error('probe timed out')), Math.max(deadline - Date.now(), 1));
     });
     try {
       await Promise.race([probe(), handle.exited, timeout]);
@@ -137,5 +131,5 @@ export async function waitUntilReady(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   const why = lastError instanceof Error ? lastError.message : String(lastError);
-  throw new Error(`${name} did not become ready within ${timeoutMs} ms (${why}); last output:\n${handle.tail() || "(none)"}`);
+  throw new Error(`${name} did not become ready within ${timeoutMs} ms (${why}); last output:\n${handle.tail() || '(none)'}`);
 }

@@ -44,9 +44,20 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
   const secrets = newSecrets();
   const webUrl = `http://127.0.0.1:${options.webPort}`;
   const emulators = await startEmulators(secrets, {
-    slack: { ...(options.slackPort ? { port: options.slackPort } : {}), ...(options.slackNow ? { now: options.slackNow } : {}), ...(options.emulatorLimits ? { rateLimits: options.emulatorLimits.slackRateLimits } : {}), eventsUrl: `${webUrl}/slack/events`, interactivityUrl: `${webUrl}/slack/interactions` },
+    slack: {
+      ...(options.slackPort ? { port: options.slackPort } : {}),
+      ...(options.slackNow ? { now: options.slackNow } : {}),
+      ...(options.emulatorLimits ? { rateLimits: options.emulatorLimits.slackRateLimits } : {}),
+      eventsUrl: `${webUrl}/slack/events`,
+      interactivityUrl: `${webUrl}/slack/interactions`,
+    },
     // The platform's Setup button sends an org's admin to Threadbridge's settings page.
-    platform: { ...(options.platformPort ? { port: options.platformPort } : {}), ...(options.emulatorLimits ? { requestsPerSecondPerOrg: options.emulatorLimits.platformRequestsPerSecondPerOrg } : {}), webhookUrl: `${webUrl}/webhooks/chat`, threadbridgeUrl: webUrl },
+    platform: {
+      ...(options.platformPort ? { port: options.platformPort } : {}),
+      ...(options.emulatorLimits ? { requestsPerSecondPerOrg: options.emulatorLimits.platformRequestsPerSecondPerOrg } : {}),
+      webhookUrl: `${webUrl}/webhooks/chat`,
+      threadbridgeUrl: webUrl,
+    },
   });
   const dbName = `threadbridge_sandbox_${Date.now()}`;
   const queuePrefix = `threadbridge-${Date.now()}`;
@@ -62,7 +73,9 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
   const log = (name: string) => (options.logDir ? { logFile: `${options.logDir}/${name}.log` } : {});
   const processes = [
     startProductProcess({ kind: 'web', runtime: 'node', env, ...log('web') }),
-    ...Array.from({ length: options.workers ?? 1 }, (_, i) => startProductProcess({ kind: 'worker', runtime: options.workerRuntime, env, ...log(`worker-${i + 1}`) })),
+    ...Array.from({ length: options.workers ?? 1 }, (_, i) =>
+      startProductProcess({ kind: 'worker', runtime: options.workerRuntime, env, ...log(`worker-${i + 1}`) }),
+    ),
   ];
   await waitUntil(() => processes.every((p) => p.ready), 60_000, 'the web and worker processes');
 

@@ -67,7 +67,10 @@ export function startProductProcess(input: {
   if (!input.logFile) {
     // On a terminal (the sandbox) the JSON lines are shown through pino-pretty; a line that is
     // not JSON (a crash's stack) as it is. SANDBOX_LOG_FORMAT=json keeps them raw.
-    const pretty = process.env.SANDBOX_LOG_FORMAT === 'json' ? null : prettyFactory({ colorize: Boolean(process.stdout.isTTY), translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name' });
+    const pretty =
+      process.env.SANDBOX_LOG_FORMAT === 'json'
+        ? null
+        : prettyFactory({ colorize: Boolean(process.stdout.isTTY), translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name' });
     const show = (line: string) => (pretty && line.startsWith('{') ? pretty(line).trimEnd() : line);
     const write = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n').filter(Boolean)) {

@@ -61,7 +61,10 @@ export async function startEmulators(
     clientSecret: secrets.slackClientSecret,
   });
   const platform = await startChatPlatformEmulator({
-    ...options.platform, webhookSecret: secrets.chatWebhookSecret, apiToken: secrets.chatApiToken, adminLaunchSecret: secrets.adminLaunchSecret,
+    ...options.platform,
+    webhookSecret: secrets.chatWebhookSecret,
+    apiToken: secrets.chatApiToken,
+    adminLaunchSecret: secrets.adminLaunchSecret,
   });
   return {
     slack,

@@ -16,7 +16,13 @@ export interface SeededWorld {
   unmappedSlackUserId: string;
 }
 
-export async function seedWorld(input: { slack: SlackEmulator; platform: ChatPlatformEmulator; store: Store; webUrl: string; adminToken: string }): Promise<SeededWorld> {
+export async function seedWorld(input: {
+  slack: SlackEmulator;
+  platform: ChatPlatformEmulator;
+  store: Store;
+  webUrl: string;
+  adminToken: string;
+}): Promise<SeededWorld> {
   const { slack, platform, store, webUrl } = input;
   const team = slack.createTeam({ name: 'Acme Sales', domain: 'acme-sales' });
   const aliceSlack = slack.createUser(team.id, { name: 'alice', realName: 'Alice Agent', email: 'alice@acme.test' });
@@ -71,7 +77,10 @@ export async function connectThroughOAuth(slack: SlackEmulator, link: string, by
 
 /** The cookies a response sets, as a Cookie header would send them back. */
 export function cookiesOf(response: Response): string {
-  return response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 
 /**
@@ -79,7 +88,10 @@ export function cookiesOf(response: Response): string {
  * an org admin's link), which leaves the install's nonce cookie, then, after Slack's Allow, the
  * callback with that cookie (the callback refuses a return from Slack that another browser started).
  */
-export async function startInstall(link: string, options: { sessionCookie?: string } = {}): Promise<{ authorizeUrl: string; cookie: string; callBack(callbackUrl: string, init?: { redirect?: 'follow' | 'manual' }): Promise<Response> }> {
+export async function startInstall(
+  link: string,
+  options: { sessionCookie?: string } = {},
+): Promise<{ authorizeUrl: string; cookie: string; callBack(callbackUrl: string, init?: { redirect?: 'follow' | 'manual' }): Promise<Response> }> {
   // An org admin's link works only with the session it was made for (an operator's needs none).
   const install = await fetch(link, { redirect: 'manual', ...(options.sessionCookie ? { headers: { cookie: options.sessionCookie } } : {}) });
   if (install.status !== 302) throw new Error(`GET /slack/install answered ${install.status}: ${await install.text()}`);

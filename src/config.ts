@@ -17,10 +17,16 @@ const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).trans
 
 /** REDIS_CLUSTER_NODES: comma-separated redis:// or rediss:// URLs (user, password and TLS from the first). */
 const clusterNodes = z.string().transform((value, ctx) => {
-  const nodes = value.split(',').map((n) => n.trim()).filter(Boolean);
+  const nodes = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   const bad = nodes.filter((n) => !URL.canParse(n) || !['redis:', 'rediss:'].includes(new URL(n).protocol) || !new URL(n).port);
   if (nodes.length === 0 || bad.length > 0) {
-    ctx.addIssue({ code: 'custom', message: `must be comma-separated redis://host:port or rediss://host:port URLs${bad.length ? ` (not one: ${bad.map((n) => n.replace(/\/\/[^@/]*@/, '//…@')).join(', ')})` : ''}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be comma-separated redis://host:port or rediss://host:port URLs${bad.length ? ` (not one: ${bad.map((n) => n.replace(/\/\/[^@/]*@/, '//…@')).join(', ')})` : ''}`,
+    });
     return z.NEVER;
   }
   return nodes;
@@ -44,15 +50,24 @@ const encryptionKey = z.string().transform((value, ctx) => {
 
 /** TOKEN_ENCRYPTION_KEYS: newest first. A bad key is named by its place in the list, never echoed. */
 const encryptionKeys = z.string().transform((value, ctx) => {
-  const items = value.split(',').map((k) => k.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   const keys = items.map(decodeKey);
   const bad = keys.flatMap((key, i) => (key ? [] : [i + 1]));
   if (items.length === 0 || bad.length > 0) {
-    ctx.addIssue({ code: 'custom', message: `must be comma-separated keys, newest first, each ${keyFormat}${bad.length ? ` (not one: key ${bad.join(', ')})` : ''}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be comma-separated keys, newest first, each ${keyFormat}${bad.length ? ` (not one: key ${bad.join(', ')})` : ''}`,
+    });
     return z.NEVER;
   }
   const valid = keys as Buffer[];
-  const twice = valid.flatMap((key, i) => { const first = valid.findIndex((k) => k.equals(key)); return first < i ? [`${first + 1} and ${i + 1}`] : []; });
+  const twice = valid.flatMap((key, i) => {
+    const first = valid.findIndex((k) => k.equals(key));
+    return first < i ? [`${first + 1} and ${i + 1}`] : [];
+  });
   if (twice.length > 0) {
     ctx.addIssue({ code: 'custom', message: `lists one key twice (keys ${twice.join(', ')})` });
     return z.NEVER;
@@ -63,9 +78,11 @@ const encryptionKeys = z.string().transform((value, ctx) => {
 type KeyFields = { TOKEN_ENCRYPTION_KEY?: Buffer | undefined; TOKEN_ENCRYPTION_KEYS?: Buffer[] | undefined };
 // Both may be set while a deployment moves from one to the other; the list decides, so the single
 // key must be in it, or tokens sealed with it would stop opening without a word.
-const singleKeyListed = (c: KeyFields) => !c.TOKEN_ENCRYPTION_KEY || !c.TOKEN_ENCRYPTION_KEYS || c.TOKEN_ENCRYPTION_KEYS.some((k) => k.equals(c.TOKEN_ENCRYPTION_KEY!));
+const singleKeyListed = (c: KeyFields) =>
+  !c.TOKEN_ENCRYPTION_KEY || !c.TOKEN_ENCRYPTION_KEYS || c.TOKEN_ENCRYPTION_KEYS.some((k) => k.equals(c.TOKEN_ENCRYPTION_KEY!));
 const singleKeyListedProblem = {
-  message: 'is not in TOKEN_ENCRYPTION_KEYS, which replaces it when both are set: list it there (after the newest key) while tokens are sealed with it, or unset TOKEN_ENCRYPTION_KEY',
+  message:
+    'is not in TOKEN_ENCRYPTION_KEYS, which replaces it when both are set: list it there (after the newest key) while tokens are sealed with it, or unset TOKEN_ENCRYPTION_KEY',
   path: ['TOKEN_ENCRYPTION_KEY'],
 };
 /** One list of keys, newest first, whichever variable gave it (the single key is a one-key list). */
@@ -87,7 +104,10 @@ const redisFields = {
   // Redis Cluster instead of one Redis: some of its nodes (any of them; the client finds the rest).
   REDIS_CLUSTER_NODES: clusterNodes.optional(),
   // Heroku Redis serves TLS (rediss://) with a self-signed certificate: 'true' accepts it unverified.
-  REDIS_TLS_SKIP_VERIFY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  REDIS_TLS_SKIP_VERIFY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   // Every Redis key starts with it; on a cluster it must carry a hash tag (src/redis-connection.ts).
   QUEUE_PREFIX: z.string().min(1).optional(),
 };
@@ -100,9 +120,15 @@ const notBothRedisProblem = {
 };
 // Threadbridge's scripts and BullMQ's touch several keys at once: on a cluster they must hash to one slot.
 const taggedOnCluster = (c: RedisFields) => !c.REDIS_CLUSTER_NODES || c.QUEUE_PREFIX === undefined || hasHashTag(c.QUEUE_PREFIX);
-const taggedOnClusterProblem = { message: 'must carry a Redis Cluster hash tag, such as {threadbridge}, when REDIS_CLUSTER_NODES is set', path: ['QUEUE_PREFIX'] };
+const taggedOnClusterProblem = {
+  message: 'must carry a Redis Cluster hash tag, such as {threadbridge}, when REDIS_CLUSTER_NODES is set',
+  path: ['QUEUE_PREFIX'],
+};
 /** One Redis keeps the plain prefix of earlier releases, so that the jobs queued under it stay found. */
-const withPrefixDefault = <C extends RedisFields>(c: C) => ({ ...c, QUEUE_PREFIX: c.QUEUE_PREFIX ?? (c.REDIS_CLUSTER_NODES ? '{threadbridge}' : 'threadbridge') });
+const withPrefixDefault = <C extends RedisFields>(c: C) => ({
+  ...c,
+  QUEUE_PREFIX: c.QUEUE_PREFIX ?? (c.REDIS_CLUSTER_NODES ? '{threadbridge}' : 'threadbridge'),
+});
 
 const shape = z.object({
   ...storeFields,
@@ -158,21 +184,30 @@ const shape = z.object({
   BULL_BOARD_READ_ONLY: flag.default(true),
 });
 
-const schema = shape.refine(notBothRedis, notBothRedisProblem).refine(taggedOnCluster, taggedOnClusterProblem).refine(singleKeyListed, singleKeyListedProblem).transform(withPrefixDefault).transform(withKeyList).refine((c) => Boolean(c.BULL_BOARD_USER) === Boolean(c.BULL_BOARD_PASSWORD), {
-  message: 'BULL_BOARD_USER and BULL_BOARD_PASSWORD must be set together',
-  path: ['BULL_BOARD_PASSWORD'],
-}).refine((c) => !c.ADMIN_API_TOKEN || Boolean(c.CHAT_ADMIN_LAUNCH_SECRET), {
-  // ADMIN_API_TOKEN serves the admin API, and wherever it is served org admins sign in with launch tokens.
-  message: 'is required when ADMIN_API_TOKEN is set (the admin API and the settings page are served)',
-  path: ['CHAT_ADMIN_LAUNCH_SECRET'],
-}).refine((c) => c.CHAT_ADMIN_LAUNCH_SECRET === undefined || c.CHAT_ADMIN_LAUNCH_SECRET !== c.CHAT_WEBHOOK_SECRET, {
-  message: 'must differ from CHAT_WEBHOOK_SECRET (the platform shares two distinct secrets)',
-  path: ['CHAT_ADMIN_LAUNCH_SECRET'],
-}).refine((c) => !(c.METRICS_PUBLIC === true && c.METRICS_TOKEN), {
-  // Which of the two the operator meant is not ours to guess: one of them is a mistake.
-  message: 'is true while METRICS_TOKEN is set: unset METRICS_TOKEN to serve the metrics to anyone, or METRICS_PUBLIC to need the token',
-  path: ['METRICS_PUBLIC'],
-});
+const schema = shape
+  .refine(notBothRedis, notBothRedisProblem)
+  .refine(taggedOnCluster, taggedOnClusterProblem)
+  .refine(singleKeyListed, singleKeyListedProblem)
+  .transform(withPrefixDefault)
+  .transform(withKeyList)
+  .refine((c) => Boolean(c.BULL_BOARD_USER) === Boolean(c.BULL_BOARD_PASSWORD), {
+    message: 'BULL_BOARD_USER and BULL_BOARD_PASSWORD must be set together',
+    path: ['BULL_BOARD_PASSWORD'],
+  })
+  .refine((c) => !c.ADMIN_API_TOKEN || Boolean(c.CHAT_ADMIN_LAUNCH_SECRET), {
+    // ADMIN_API_TOKEN serves the admin API, and wherever it is served org admins sign in with launch tokens.
+    message: 'is required when ADMIN_API_TOKEN is set (the admin API and the settings page are served)',
+    path: ['CHAT_ADMIN_LAUNCH_SECRET'],
+  })
+  .refine((c) => c.CHAT_ADMIN_LAUNCH_SECRET === undefined || c.CHAT_ADMIN_LAUNCH_SECRET !== c.CHAT_WEBHOOK_SECRET, {
+    message: 'must differ from CHAT_WEBHOOK_SECRET (the platform shares two distinct secrets)',
+    path: ['CHAT_ADMIN_LAUNCH_SECRET'],
+  })
+  .refine((c) => !(c.METRICS_PUBLIC === true && c.METRICS_TOKEN), {
+    // Which of the two the operator meant is not ours to guess: one of them is a mistake.
+    message: 'is true while METRICS_TOKEN is set: unset METRICS_TOKEN to serve the metrics to anyone, or METRICS_PUBLIC to need the token',
+    path: ['METRICS_PUBLIC'],
+  });
 
 export type Config = z.infer<typeof schema>;
 
@@ -203,7 +238,11 @@ function keyMissing(env: Record<string, string | undefined>): string[] {
 }
 
 export type RedisConfig = z.infer<typeof redisSchema>;
-const redisSchema = z.object(redisFields).refine(notBothRedis, notBothRedisProblem).refine(taggedOnCluster, taggedOnClusterProblem).transform(withPrefixDefault);
+const redisSchema = z
+  .object(redisFields)
+  .refine(notBothRedis, notBothRedisProblem)
+  .refine(taggedOnCluster, taggedOnClusterProblem)
+  .transform(withPrefixDefault);
 
 /** Redis's part of the configuration, checked as the processes check it (for scripts/replay.ts). */
 export function loadRedisConfig(env: Record<string, string | undefined> = process.env): RedisConfig {
@@ -230,5 +269,3 @@ function parseEnv<T extends z.ZodType>(parser: T, env: Record<string, string | u
   });
   throw new ConfigError([...known, ...problems]);
 }
-
-

@@ -12,16 +12,32 @@ import { pino, type Logger, type DestinationStream } from 'pino';
 
 /** Field names whose values are secret, censored at the top level and one level down. */
 export const secretFieldNames = [
-  'token', 'botToken', 'accessToken', 'refreshToken', 'access_token', 'refresh_token', 'client_secret', 'secret',
+  'token',
+  'botToken',
+  'accessToken',
+  'refreshToken',
+  'access_token',
+  'refresh_token',
+  'client_secret',
+  'secret',
   // Browser credentials and one-time links: admin sessions, the OAuth nonce, launch tokens, install tickets.
-  'cookie', 'sessionId', 'launch', 'ticket', 'installUrl',
+  'cookie',
+  'sessionId',
+  'launch',
+  'ticket',
+  'installUrl',
 ];
 
 export const redactedPaths = [
   ...secretFieldNames,
-  'req.headers.authorization', 'req.headers["x-slack-signature"]', 'req.headers["x-chat-signature"]',
+  'req.headers.authorization',
+  'req.headers["x-slack-signature"]',
+  'req.headers["x-chat-signature"]',
   'headers.authorization',
-  'req.headers.cookie', 'headers.cookie', 'res.headers["set-cookie"]', 'headers["set-cookie"]',
+  'req.headers.cookie',
+  'headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers["set-cookie"]',
 ];
 
 const CENSOR = '[redacted]';
@@ -121,7 +137,10 @@ export function createLogger(options: { level: string; name: string; destination
     hooks: {
       // The message text too: a URL or an error text interpolated into it must not carry a secret.
       logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
-        return method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : a)));
+        return method.apply(
+          this,
+          args.map((a) => (typeof a === 'string' ? redactText(a) : a)),
+        );
       },
     },
   };

@@ -24,7 +24,9 @@ export function metricsAccess(config: Pick<Config, 'NODE_ENV' | 'METRICS_TOKEN' 
 
 /** What to say at start-up about how /metrics is served: only when it is closed to everyone. */
 export function metricsAccessNotice(access: MetricsAccess): string | null {
-  return access.kind === 'closed' ? 'GET /metrics answers 401 to everyone: set METRICS_TOKEN (scrape with it as a Bearer token), or METRICS_PUBLIC=true to serve the metrics without one' : null;
+  return access.kind === 'closed'
+    ? 'GET /metrics answers 401 to everyone: set METRICS_TOKEN (scrape with it as a Bearer token), or METRICS_PUBLIC=true to serve the metrics without one'
+    : null;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();

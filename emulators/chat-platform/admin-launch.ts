@@ -75,10 +75,12 @@ export function createAdminLaunch(deps: { store: Store; now: () => number; secre
   function launchToken(orgId: string, adminId: string, opts: LaunchTokenOptions = {}): string {
     if (!deps.secret) throw new Error('chat-platform emulator: launch tokens need the adminLaunchSecret option');
     const ttl = opts.ttlSeconds ?? MAX_LAUNCH_TOKEN_SECONDS;
-    if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_LAUNCH_TOKEN_SECONDS) throw new Error(`launchToken: ttlSeconds must be 1 to ${MAX_LAUNCH_TOKEN_SECONDS}`);
+    if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_LAUNCH_TOKEN_SECONDS)
+      throw new Error(`launchToken: ttlSeconds must be 1 to ${MAX_LAUNCH_TOKEN_SECONDS}`);
     const { id, name } = admin(orgId, adminId);
     const iat = Math.floor(deps.now() / 1000);
-    const names = opts.names === false ? {} : { orgName: getOrg(deps.store, orgId).org.name.slice(0, MAX_NAME_LENGTH), userName: name.slice(0, MAX_NAME_LENGTH) };
+    const names =
+      opts.names === false ? {} : { orgName: getOrg(deps.store, orgId).org.name.slice(0, MAX_NAME_LENGTH), userName: name.slice(0, MAX_NAME_LENGTH) };
     return mintLaunchToken(deps.secret, { orgId, userId: id, role: 'admin', iat, exp: iat + ttl, nonce: randomBytes(16).toString('base64url'), ...names });
   }
 

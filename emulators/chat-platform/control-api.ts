@@ -84,9 +84,7 @@ export function registerControlApi(app: FastifyInstance, emu: ChatPlatformEmulat
     emu.setWebhookUrl(parseBody(schemas.webhookUrl, req.body).url);
     return {};
   });
-  app.post(`${p}/orgs`, async (req, reply) =>
-    reply.code(201).send({ org: emu.createOrg(defined(parseBody(schemas.org, req.body ?? {}))) }),
-  );
+  app.post(`${p}/orgs`, async (req, reply) => reply.code(201).send({ org: emu.createOrg(defined(parseBody(schemas.org, req.body ?? {}))) }));
   app.post<{ Params: Org }>(`${p}/orgs/:orgId/agents`, async (req, reply) =>
     reply.code(201).send({ agent: emu.addAgent(req.params.orgId, defined(parseBody(schemas.agent, req.body))) }),
   );

@@ -67,10 +67,7 @@ export interface ChatPlatformEmulator {
   /** Threadbridge's public URL, for the Setup button's link. */
   setThreadbridgeUrl(url: string): void;
   createOrg(input?: { id?: string; name?: string }): Org;
-  addAgent(
-    orgId: string,
-    input: { id?: string; name: string; email: string; status?: AgentStatus; avatarUrl?: string | null },
-  ): Agent;
+  addAgent(orgId: string, input: { id?: string; name: string; email: string; status?: AgentStatus; avatarUrl?: string | null }): Agent;
   setAgentStatus(orgId: string, agentId: string, status: AgentStatus): Promise<void>;
   addRoutingGroup(orgId: string, input: { id?: string; name: string; memberAgentIds: string[] }): RoutingGroup;
   /** An admin of the org: who the platform shows the integrations page's Setup button to. */
@@ -85,12 +82,7 @@ export interface ChatPlatformEmulator {
   setupUrl(orgId: string, adminId: string): string;
   startConversation(orgId: string, input?: StartConversationInput): Promise<Conversation>;
   updateConversation(orgId: string, conversationId: string, patch: ConversationPatch): Promise<Conversation>;
-  visitorSays(
-    orgId: string,
-    conversationId: string,
-    text: string,
-    opts?: { origin?: ConversationSource; attachments?: Attachment[] },
-  ): Promise<Message>;
+  visitorSays(orgId: string, conversationId: string, text: string, opts?: { origin?: ConversationSource; attachments?: Attachment[] }): Promise<Message>;
   agentSays(orgId: string, conversationId: string, agentId: string, text: string): Promise<Message>;
   botSays(orgId: string, conversationId: string, text: string): Promise<Message>;
   systemSays(orgId: string, conversationId: string, text: string): Promise<Message>;

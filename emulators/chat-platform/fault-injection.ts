@@ -42,9 +42,7 @@ export function createFaultInjector() {
     take(method: string, path: string): Fault | undefined {
       const now = Date.now();
       for (let i = rules.length - 1; i >= 0; i--) if (rules[i]!.until !== null && rules[i]!.until! <= now) rules.splice(i, 1);
-      const rule = rules.find(
-        (r) => (r.until !== null || r.left > 0) && r.method.toUpperCase() === method.toUpperCase() && matches(r.pathPattern, path),
-      );
+      const rule = rules.find((r) => (r.until !== null || r.left > 0) && r.method.toUpperCase() === method.toUpperCase() && matches(r.pathPattern, path));
       if (!rule) return undefined;
       if (rule.until === null) {
         rule.left -= 1;

@@ -28,16 +28,7 @@ export { mintLaunchToken, MAX_LAUNCH_TOKEN_SECONDS, type LaunchPayload, type Lau
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 /** 8 retries over about an hour (61 min in all), as the contract says. */
-export const DEFAULT_RETRY_DELAYS_MS = [
-  10 * SECOND,
-  30 * SECOND,
-  1 * MINUTE,
-  2 * MINUTE,
-  5 * MINUTE,
-  10 * MINUTE,
-  15 * MINUTE,
-  27 * MINUTE,
-];
+export const DEFAULT_RETRY_DELAYS_MS = [10 * SECOND, 30 * SECOND, 1 * MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 27 * MINUTE];
 const MAX_RETRIES = 8;
 
 export async function startChatPlatformEmulator(opts: ChatPlatformEmulatorOptions): Promise<ChatPlatformEmulator> {
@@ -146,8 +137,10 @@ function checkOptions(opts: ChatPlatformEmulatorOptions): CheckedOptions {
   if (typeof opts.apiToken !== 'string' || opts.apiToken === '') fail('apiToken', 'must be a non-empty string');
   if (opts.webhookUrl !== undefined) checkUrl('webhookUrl', opts.webhookUrl);
   if (opts.threadbridgeUrl !== undefined) checkUrl('threadbridgeUrl', opts.threadbridgeUrl);
-  if (opts.adminLaunchSecret !== undefined && (typeof opts.adminLaunchSecret !== 'string' || opts.adminLaunchSecret === '')) fail('adminLaunchSecret', 'must be a non-empty string');
-  if (opts.adminLaunchSecret !== undefined && opts.adminLaunchSecret === opts.webhookSecret) fail('adminLaunchSecret', 'must differ from webhookSecret (the contract: a second, distinct secret)');
+  if (opts.adminLaunchSecret !== undefined && (typeof opts.adminLaunchSecret !== 'string' || opts.adminLaunchSecret === ''))
+    fail('adminLaunchSecret', 'must be a non-empty string');
+  if (opts.adminLaunchSecret !== undefined && opts.adminLaunchSecret === opts.webhookSecret)
+    fail('adminLaunchSecret', 'must differ from webhookSecret (the contract: a second, distinct secret)');
   const delays = opts.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   if (!Array.isArray(delays) || delays.length > MAX_RETRIES || delays.some((d) => !Number.isFinite(d) || d < 0)) {
     fail('webhookRetryDelaysMs', `must be at most ${MAX_RETRIES} non-negative numbers (the contract retries up to 8 times)`);

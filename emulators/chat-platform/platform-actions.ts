@@ -3,16 +3,7 @@
 
 import { ChatPlatformError } from './errors.ts';
 import { newId } from './ids.ts';
-import {
-  appendMessage,
-  getConversation,
-  getOrg,
-  newConversationState,
-  requireAgent,
-  requireOpen,
-  type ConversationState,
-  type Store,
-} from './store.ts';
+import { appendMessage, getConversation, getOrg, newConversationState, requireAgent, requireOpen, type ConversationState, type Store } from './store.ts';
 import type {
   Account,
   Agent,
@@ -107,10 +98,7 @@ export function createPlatformActions(deps: ActionDeps) {
       return { ...org };
     },
 
-    addAgent(
-      orgId: string,
-      input: { id?: string; name: string; email: string; status?: AgentStatus; avatarUrl?: string | null },
-    ): Agent {
+    addAgent(orgId: string, input: { id?: string; name: string; email: string; status?: AgentStatus; avatarUrl?: string | null }): Agent {
       const org = getOrg(store, orgId);
       const id = input.id ?? newId('agt', now());
       if (org.agents.has(id)) throw new ChatPlatformError('invalid_request', `id: agent ${id} already exists`);
@@ -136,7 +124,9 @@ export function createPlatformActions(deps: ActionDeps) {
       const org = getOrg(store, orgId);
       const id = input.id ?? newId('rg', now());
       if (org.routingGroups.has(id)) throw new ChatPlatformError('invalid_request', `id: routing group ${id} already exists`);
-      input.memberAgentIds.forEach((agentId, i) => { requireAgent(org, agentId, `memberAgentIds[${i}]`); });
+      input.memberAgentIds.forEach((agentId, i) => {
+        requireAgent(org, agentId, `memberAgentIds[${i}]`);
+      });
       const group: RoutingGroup = { id, name: input.name, memberAgentIds: [...input.memberAgentIds] };
       org.routingGroups.set(id, group);
       return structuredClone(group);
@@ -179,12 +169,7 @@ export function createPlatformActions(deps: ActionDeps) {
       return structuredClone(c);
     },
 
-    visitorSays(
-      orgId: string,
-      conversationId: string,
-      text: string,
-      opts: { origin?: ConversationSource; attachments?: Attachment[] } = {},
-    ): Promise<Message> {
+    visitorSays(orgId: string, conversationId: string, text: string, opts: { origin?: ConversationSource; attachments?: Attachment[] } = {}): Promise<Message> {
       const conv = getConversation(store, orgId, conversationId);
       const v = conv.conversation.visitor;
       const author: MessageAuthor = { type: 'visitor', id: v.id, name: v.name ?? 'Visitor', avatarUrl: null };

@@ -7,14 +7,7 @@ import { headersWithoutAuth, type createCallLog } from './call-log.ts';
 import { ChatPlatformError, errorBody } from './errors.ts';
 import type { Fault, createFaultInjector } from './fault-injection.ts';
 import type { createRateLimiter } from './rate-limiter.ts';
-import {
-  formRequestBody,
-  meetingRequestBody,
-  parseBody,
-  postMessageBody,
-  qualificationBody,
-  transcriptBody,
-} from './rest-schemas.ts';
+import { formRequestBody, meetingRequestBody, parseBody, postMessageBody, qualificationBody, transcriptBody } from './rest-schemas.ts';
 
 export interface RestApiDeps {
   actions: ApiActions;
@@ -101,9 +94,7 @@ export function registerRestApi(app: FastifyInstance, deps: RestApiDeps): void {
     return reply.code(500).send(errorBody('internal_error', 'Internal error'));
   });
 
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send(errorBody('not_found', `No route ${req.method} ${pathOf(req.url)}`)),
-  );
+  app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody('not_found', `No route ${req.method} ${pathOf(req.url)}`)));
 
   const conv = '/orgs/:orgId/conversations/:conversationId';
 
@@ -139,13 +130,17 @@ export function registerRestApi(app: FastifyInstance, deps: RestApiDeps): void {
 
   app.post<{ Params: ConvParams }>(`${conv}/meeting-requests`, async (req, reply) => {
     const { orgId, conversationId } = req.params;
-    const { created, value: meetingRequest } = once('meeting', orgId, conversationId, req.body, (rest) => actions.offerMeeting(orgId, conversationId, parseBody(meetingRequestBody, rest)));
+    const { created, value: meetingRequest } = once('meeting', orgId, conversationId, req.body, (rest) =>
+      actions.offerMeeting(orgId, conversationId, parseBody(meetingRequestBody, rest)),
+    );
     return reply.code(created ? 201 : 200).send({ meetingRequest });
   });
 
   app.post<{ Params: ConvParams }>(`${conv}/form-requests`, async (req, reply) => {
     const { orgId, conversationId } = req.params;
-    const { created, value: formRequest } = once('form', orgId, conversationId, req.body, (rest) => actions.requestForm(orgId, conversationId, parseBody(formRequestBody, rest)));
+    const { created, value: formRequest } = once('form', orgId, conversationId, req.body, (rest) =>
+      actions.requestForm(orgId, conversationId, parseBody(formRequestBody, rest)),
+    );
     return reply.code(created ? 201 : 200).send({ formRequest });
   });
 

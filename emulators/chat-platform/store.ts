@@ -2,18 +2,7 @@
 // Lookups throw coded ChatPlatformErrors so the REST layer and the control surface answer alike.
 
 import { ChatPlatformError } from './errors.ts';
-import type {
-  Agent,
-  Conversation,
-  EndedBy,
-  FormRequest,
-  MeetingRequest,
-  Message,
-  Org,
-  Qualification,
-  RoutingGroup,
-  Transcript,
-} from './types.ts';
+import type { Agent, Conversation, EndedBy, FormRequest, MeetingRequest, Message, Org, Qualification, RoutingGroup, Transcript } from './types.ts';
 
 export interface ConversationState {
   conversation: Conversation;

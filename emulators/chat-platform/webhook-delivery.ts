@@ -200,9 +200,7 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
     async release(releaseOpts = {}) {
       holding = false;
       const queued = held.splice(0, held.length);
-      const withCopies = releaseOpts.duplicate
-        ? queued.flatMap((p) => [p, { eventId: p.eventId, kind: 'duplicate' as const }])
-        : queued;
+      const withCopies = releaseOpts.duplicate ? queued.flatMap((p) => [p, { eventId: p.eventId, kind: 'duplicate' as const }]) : queued;
       const arranged = arrange(withCopies, releaseOpts.order ?? 'as-is', releaseOpts.seed ?? Date.now());
       // One at a time, each answered before the next is sent, so the chosen order is the arrival order.
       releasing += 1;
@@ -246,16 +244,12 @@ function post(url: string, headers: Record<string, string>, body: string, signal
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(
-      target,
-      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, signal },
-      (res) => {
-        // The answer counts once complete (status and body) within the timeout; the body itself is ignored.
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', reject);
-      },
-    );
+    const req = send(target, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, signal }, (res) => {
+      // The answer counts once complete (status and body) within the timeout; the body itself is ignored.
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
     req.on('error', reject);
     req.end(body);
   });

@@ -33,15 +33,19 @@ export interface WorkspaceEvents {
    * A person opened the app's App Home (`channel` is their DM with the app): app_home_opened,
    * with `view` (the published Home tab) when the tab is home and one was published.
    */
-  appHomeOpened(teamId: string, userId: string, channelId: string, tab: 'home' | 'messages', view: Record<string, unknown> | null): Record<string, unknown> | null;
+  appHomeOpened(
+    teamId: string,
+    userId: string,
+    channelId: string,
+    tab: 'home' | 'messages',
+    view: Record<string, unknown> | null,
+  ): Record<string, unknown> | null;
 }
 
 /** Join messages mention the joiner, but are not mentions: Slack sends no app_mention for them. */
 const JOIN_SUBTYPES = new Set(['channel_join', 'group_join']);
 
-export function createAppEvents(
-  state: EmulatorState, deliverer: Deliverer, now: () => number, app: AppManifestConfig,
-): AppEvents & WorkspaceEvents {
+export function createAppEvents(state: EmulatorState, deliverer: Deliverer, now: () => number, app: AppManifestConfig): AppEvents & WorkspaceEvents {
   function liveInstall(teamId: string): Installation | undefined {
     const inst = state.installations.get(teamId);
     if (!inst) return undefined;
@@ -102,7 +106,9 @@ export function createAppEvents(
     const m = findMessage(state, channelId, ts);
     if (!inst || !ch || !m || !seesMessages(inst, ch) || !inst.scopes.includes('reactions:read')) return;
     send(teamId, {
-      type, user: userId, reaction: name,
+      type,
+      user: userId,
+      reaction: name,
       ...(m.user ? { item_user: m.user } : {}),
       item: { type: 'message', channel: channelId, ts, channel_type: channelType(ch) },
       event_ts: eventTs(),
@@ -133,8 +139,15 @@ export function createAppEvents(
       const { channel: _c, event_ts: _e, channel_type: _t, ...message } = messageEvent(state, m, type);
       const evTs = eventTs();
       send(teamId, {
-        type: 'message', subtype: 'message_changed', message, previous_message: before,
-        channel: channelId, hidden: true, ts: evTs, event_ts: evTs, channel_type: type,
+        type: 'message',
+        subtype: 'message_changed',
+        message,
+        previous_message: before,
+        channel: channelId,
+        hidden: true,
+        ts: evTs,
+        event_ts: evTs,
+        channel_type: type,
       });
     },
     messageDeleted(teamId, channelId, before) {
@@ -145,8 +158,15 @@ export function createAppEvents(
       if (!inst.scopes.includes(HISTORY_SCOPE[type])) return;
       const evTs = eventTs();
       send(teamId, {
-        type: 'message', subtype: 'message_deleted', hidden: true, deleted_ts: before['ts'], channel: channelId,
-        previous_message: before, ts: evTs, event_ts: evTs, channel_type: type,
+        type: 'message',
+        subtype: 'message_deleted',
+        hidden: true,
+        deleted_ts: before['ts'],
+        channel: channelId,
+        previous_message: before,
+        ts: evTs,
+        event_ts: evTs,
+        channel_type: type,
       });
     },
     memberJoined(teamId, channelId, userId, inviterId) {
@@ -156,8 +176,11 @@ export function createAppEvents(
       const type = channelType(ch);
       if (!inst.scopes.includes(READ_SCOPE[type])) return;
       send(teamId, {
-        type: 'member_joined_channel', user: userId, channel: channelId,
-        channel_type: ch.isPrivate ? 'G' : 'C', team: teamId,
+        type: 'member_joined_channel',
+        user: userId,
+        channel: channelId,
+        channel_type: ch.isPrivate ? 'G' : 'C',
+        team: teamId,
         ...(inviterId && inviterId !== userId ? { inviter: inviterId } : {}),
         event_ts: eventTs(),
       });
@@ -175,10 +198,24 @@ export function createAppEvents(
         type: 'channel_created',
         // The fields of @slack/types ChannelCreatedEvent (docs.slack.dev shows id, name, created, creator).
         channel: {
-          id: ch.id, is_channel: true, name: ch.name, name_normalized: normalizedName(ch.name), created: ch.created,
-          creator: ch.creator, is_shared: false, is_org_shared: false, context_team_id: ch.teamId, is_archived: ch.isArchived,
-          is_frozen: false, is_general: false, is_group: false, is_private: false, is_ext_shared: false, is_im: false,
-          is_mpim: false, is_pending_ext_shared: false,
+          id: ch.id,
+          is_channel: true,
+          name: ch.name,
+          name_normalized: normalizedName(ch.name),
+          created: ch.created,
+          creator: ch.creator,
+          is_shared: false,
+          is_org_shared: false,
+          context_team_id: ch.teamId,
+          is_archived: ch.isArchived,
+          is_frozen: false,
+          is_general: false,
+          is_group: false,
+          is_private: false,
+          is_ext_shared: false,
+          is_im: false,
+          is_mpim: false,
+          is_pending_ext_shared: false,
         },
         event_ts: eventTs(),
       });
@@ -196,15 +233,21 @@ export function createAppEvents(
       const ch = state.channels.get(channelId);
       if (!ch || !channelWatcher(ch)) return;
       // @slack/types: channel_unarchive carries `user`, group_unarchive `actor_id`.
-      send(teamId, ch.isPrivate
-        ? { type: 'group_unarchive', channel: channelId, ...(userId ? { actor_id: userId } : {}), event_ts: eventTs() }
-        : { type: 'channel_unarchive', channel: channelId, user: userId, event_ts: eventTs() });
+      send(
+        teamId,
+        ch.isPrivate
+          ? { type: 'group_unarchive', channel: channelId, ...(userId ? { actor_id: userId } : {}), event_ts: eventTs() }
+          : { type: 'channel_unarchive', channel: channelId, user: userId, event_ts: eventTs() },
+      );
     },
     channelDeleted(ch, actorId) {
       if (!channelWatcher(ch)) return;
-      send(ch.teamId, ch.isPrivate
-        ? { type: 'group_deleted', channel: ch.id, date_deleted: Math.floor(now() / 1000), ...(actorId ? { actor_id: actorId } : {}), event_ts: eventTs() }
-        : { type: 'channel_deleted', channel: ch.id, event_ts: eventTs() });
+      send(
+        ch.teamId,
+        ch.isPrivate
+          ? { type: 'group_deleted', channel: ch.id, date_deleted: Math.floor(now() / 1000), ...(actorId ? { actor_id: actorId } : {}), event_ts: eventTs() }
+          : { type: 'channel_deleted', channel: ch.id, event_ts: eventTs() },
+      );
     },
     memberLeft(teamId, channelId, userId, actorId) {
       const inst = liveInstall(teamId);
@@ -212,13 +255,22 @@ export function createAppEvents(
       if (!inst || !ch || ch.isIm || !inst.scopes.includes(READ_SCOPE[channelType(ch)])) return;
       if (userId === inst.botUserId) {
         // The app's own bot user was removed: it is told so, and no longer hears the channel's members.
-        send(teamId, { type: ch.isPrivate ? 'group_left' : 'channel_left', channel: channelId, ...(actorId ? { actor_id: actorId } : {}), event_ts: eventTs() });
+        send(teamId, {
+          type: ch.isPrivate ? 'group_left' : 'channel_left',
+          channel: channelId,
+          ...(actorId ? { actor_id: actorId } : {}),
+          event_ts: eventTs(),
+        });
         return;
       }
       if (!ch.members.has(inst.botUserId)) return;
       send(teamId, {
-        type: 'member_left_channel', user: userId, channel: channelId,
-        channel_type: ch.isPrivate ? 'G' : 'C', team: teamId, event_ts: eventTs(),
+        type: 'member_left_channel',
+        user: userId,
+        channel: channelId,
+        channel_type: ch.isPrivate ? 'G' : 'C',
+        team: teamId,
+        event_ts: eventTs(),
       });
     },
     userJoined(teamId, userId) {
@@ -238,7 +290,10 @@ export function createAppEvents(
       // the subscription.
       if (!liveInstall(teamId)) return null;
       const event: Record<string, unknown> = {
-        type: 'app_home_opened', user: userId, channel: channelId, tab,
+        type: 'app_home_opened',
+        user: userId,
+        channel: channelId,
+        tab,
         ...(tab === 'home' && view ? { view } : {}),
         event_ts: eventTs(),
       };

@@ -19,18 +19,46 @@ export const MAX_URL = 3000;
 export const MAX_ALT_TEXT = 2000;
 
 const KNOWN_BLOCKS = new Set([
-  'section', 'header', 'divider', 'context', 'actions', 'image', 'input', 'rich_text', 'markdown', 'file', 'video',
-  'context_actions', 'table',
+  'section',
+  'header',
+  'divider',
+  'context',
+  'actions',
+  'image',
+  'input',
+  'rich_text',
+  'markdown',
+  'file',
+  'video',
+  'context_actions',
+  'table',
 ]);
 
 type Problems = string[];
 
 /** Elements an input block may hold (docs.slack.dev "Input block": element). */
 const INPUT_ELEMENTS = new Set([
-  'checkboxes', 'datepicker', 'datetimepicker', 'email_text_input', 'external_select', 'file_input', 'multi_channels_select',
-  'multi_conversations_select', 'multi_external_select', 'multi_static_select', 'multi_users_select', 'number_input',
-  'plain_text_input', 'radio_buttons', 'rich_text_input', 'channels_select', 'conversations_select', 'static_select',
-  'timepicker', 'url_text_input', 'users_select',
+  'checkboxes',
+  'datepicker',
+  'datetimepicker',
+  'email_text_input',
+  'external_select',
+  'file_input',
+  'multi_channels_select',
+  'multi_conversations_select',
+  'multi_external_select',
+  'multi_static_select',
+  'multi_users_select',
+  'number_input',
+  'plain_text_input',
+  'radio_buttons',
+  'rich_text_input',
+  'channels_select',
+  'conversations_select',
+  'static_select',
+  'timepicker',
+  'url_text_input',
+  'users_select',
 ]);
 /** Most options an element takes (docs: select menus 100, checkboxes and radio buttons 10). */
 const MAX_OPTIONS: Record<string, number> = { static_select: 100, multi_static_select: 100, checkboxes: 10, radio_buttons: 10 };
@@ -161,7 +189,9 @@ function checkBlock(problems: Problems, b: unknown, p: string, blockIds: Set<str
       const els = b['elements'];
       if (!Array.isArray(els) || els.length === 0) return err(problems, 'must provide a non-empty array', `${p}/elements`);
       if (els.length > MAX_CONTEXT_ELEMENTS) err(problems, `must be no more than ${MAX_CONTEXT_ELEMENTS} items`, `${p}/elements`);
-      els.forEach((el, i) => { if (isObj(el) && el['type'] === 'image') checkImage(problems, el, `${p}/elements/${i}`); });
+      els.forEach((el, i) => {
+        if (isObj(el) && el['type'] === 'image') checkImage(problems, el, `${p}/elements/${i}`);
+      });
       return;
     }
     case 'actions': {

@@ -68,150 +68,233 @@ export function registerControlRoutes(app: FastifyInstance, state: EmulatorState
   app.get(`${base}/deliveries`, async () => emu().deliveries());
   app.get<{ Params: { id: string } }>(`${base}/channels/:id/messages`, async (req) => emu().messages(req.params.id));
 
-  app.post(`${base}/teams`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    return emu().createTeam({ name: need(b, 'name'), ...(b['domain'] ? { domain: String(b['domain']) } : {}), ...(b['id'] ? { id: String(b['id']) } : {}) });
-  }));
-  app.post(`${base}/users`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    const { teamId: _t, ...rest } = b;
-    return emu().createUser(need(b, 'teamId'), { ...(rest as unknown as UserInput), name: need(b, 'name') });
-  }));
+  app.post(`${base}/teams`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      return emu().createTeam({ name: need(b, 'name'), ...(b['domain'] ? { domain: String(b['domain']) } : {}), ...(b['id'] ? { id: String(b['id']) } : {}) });
+    }),
+  );
+  app.post(`${base}/users`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      const { teamId: _t, ...rest } = b;
+      return emu().createUser(need(b, 'teamId'), { ...(rest as unknown as UserInput), name: need(b, 'name') });
+    }),
+  );
   // Silent bulk seeding: {teamId, users: [UserInput…]} → {ok, ids}. Body limit 5 MB: batch large seeds.
-  app.post(`${base}/seed/users`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    return { ok: true, ids: emu().seedUsers(need(b, 'teamId'), list(b, 'users') as UserInput[]).map((u) => u.id) };
-  }));
-  app.post<{ Params: { id: string } }>(`${base}/users/:id/update`, (req, reply) => guard(reply, () => {
-    return emu().updateUser(req.params.id, json(req.body) as UserChanges);
-  }));
-  app.post(`${base}/channels`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    const { teamId: _t, ...rest } = b;
-    return channelJson(emu().createChannel(need(b, 'teamId'), { ...(rest as unknown as ChannelInput), name: need(b, 'name') }));
-  }));
+  app.post(`${base}/seed/users`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      return {
+        ok: true,
+        ids: emu()
+          .seedUsers(need(b, 'teamId'), list(b, 'users') as UserInput[])
+          .map((u) => u.id),
+      };
+    }),
+  );
+  app.post<{ Params: { id: string } }>(`${base}/users/:id/update`, (req, reply) =>
+    guard(reply, () => {
+      return emu().updateUser(req.params.id, json(req.body) as UserChanges);
+    }),
+  );
+  app.post(`${base}/channels`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      const { teamId: _t, ...rest } = b;
+      return channelJson(emu().createChannel(need(b, 'teamId'), { ...(rest as unknown as ChannelInput), name: need(b, 'name') }));
+    }),
+  );
   // Silent bulk seeding: {teamId, channels: [ChannelInput…]} → {ok, ids}. Body limit 5 MB: batch large seeds.
-  app.post(`${base}/seed/channels`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    return { ok: true, ids: emu().seedChannels(need(b, 'teamId'), list(b, 'channels') as ChannelInput[]).map((c) => c.id) };
-  }));
-  app.post<{ Params: { id: string } }>(`${base}/channels/:id/rename`, (req, reply) => guard(reply, () => {
-    emu().renameChannel(req.params.id, need(json(req.body), 'name'));
-    return { ok: true };
-  }));
-  app.post<{ Params: { id: string } }>(`${base}/channels/:id/members`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    emu().addToChannel(req.params.id, need(b, 'userId'), optional(b, 'byUserId'));
-    return { ok: true };
-  }));
-  app.post<{ Params: { id: string } }>(`${base}/channels/:id/members/remove`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    emu().removeFromChannel(req.params.id, need(b, 'userId'), optional(b, 'byUserId'));
-    return { ok: true };
-  }));
-  app.post<{ Params: { id: string } }>(`${base}/channels/:id/archive`, (req, reply) => guard(reply, () => {
-    emu().archiveChannel(req.params.id, optional(json(req.body), 'byUserId'));
-    return { ok: true };
-  }));
-  app.post<{ Params: { id: string } }>(`${base}/channels/:id/unarchive`, (req, reply) => guard(reply, () => {
-    emu().unarchiveChannel(req.params.id, optional(json(req.body), 'byUserId'));
-    return { ok: true };
-  }));
-  app.post<{ Params: { id: string } }>(`${base}/channels/:id/delete`, (req, reply) => guard(reply, () => {
-    emu().deleteChannel(req.params.id, optional(json(req.body), 'byUserId'));
-    return { ok: true };
-  }));
-  app.post(`${base}/install`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    return emu().install(need(b, 'teamId'), {
-      ...(Array.isArray(b['scopes']) ? { scopes: b['scopes'] as string[] } : {}),
-      ...(b['installerUserId'] ? { installerUserId: String(b['installerUserId']) } : {}),
-    });
-  }));
-  app.post(`${base}/uninstall`, (req, reply) => guard(reply, () => {
-    emu().uninstall(need(json(req.body), 'teamId'));
-    return { ok: true };
-  }));
-  app.post(`${base}/messages`, (req, reply) => guard(reply, async () => {
-    const b = json(req.body);
-    const ts = await emu().postAsUser({
-      teamId: need(b, 'teamId'), channel: need(b, 'channel'), user: need(b, 'user'), text: need(b, 'text'),
-      ...(b['threadTs'] ? { threadTs: String(b['threadTs']) } : {}),
-      ...(b['subtype'] ? { subtype: String(b['subtype']) } : {}),
-    });
-    return { ok: true, ts };
-  }));
-  app.post(`${base}/events`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    return emu().deliverEvent(need(b, 'teamId'), (b['event'] ?? {}) as object);
-  }));
-  app.post(`${base}/interactions`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    return emu().deliverInteraction(need(b, 'teamId'), (b['payload'] ?? {}) as object);
-  }));
+  app.post(`${base}/seed/channels`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      return {
+        ok: true,
+        ids: emu()
+          .seedChannels(need(b, 'teamId'), list(b, 'channels') as ChannelInput[])
+          .map((c) => c.id),
+      };
+    }),
+  );
+  app.post<{ Params: { id: string } }>(`${base}/channels/:id/rename`, (req, reply) =>
+    guard(reply, () => {
+      emu().renameChannel(req.params.id, need(json(req.body), 'name'));
+      return { ok: true };
+    }),
+  );
+  app.post<{ Params: { id: string } }>(`${base}/channels/:id/members`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      emu().addToChannel(req.params.id, need(b, 'userId'), optional(b, 'byUserId'));
+      return { ok: true };
+    }),
+  );
+  app.post<{ Params: { id: string } }>(`${base}/channels/:id/members/remove`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      emu().removeFromChannel(req.params.id, need(b, 'userId'), optional(b, 'byUserId'));
+      return { ok: true };
+    }),
+  );
+  app.post<{ Params: { id: string } }>(`${base}/channels/:id/archive`, (req, reply) =>
+    guard(reply, () => {
+      emu().archiveChannel(req.params.id, optional(json(req.body), 'byUserId'));
+      return { ok: true };
+    }),
+  );
+  app.post<{ Params: { id: string } }>(`${base}/channels/:id/unarchive`, (req, reply) =>
+    guard(reply, () => {
+      emu().unarchiveChannel(req.params.id, optional(json(req.body), 'byUserId'));
+      return { ok: true };
+    }),
+  );
+  app.post<{ Params: { id: string } }>(`${base}/channels/:id/delete`, (req, reply) =>
+    guard(reply, () => {
+      emu().deleteChannel(req.params.id, optional(json(req.body), 'byUserId'));
+      return { ok: true };
+    }),
+  );
+  app.post(`${base}/install`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      return emu().install(need(b, 'teamId'), {
+        ...(Array.isArray(b['scopes']) ? { scopes: b['scopes'] as string[] } : {}),
+        ...(b['installerUserId'] ? { installerUserId: String(b['installerUserId']) } : {}),
+      });
+    }),
+  );
+  app.post(`${base}/uninstall`, (req, reply) =>
+    guard(reply, () => {
+      emu().uninstall(need(json(req.body), 'teamId'));
+      return { ok: true };
+    }),
+  );
+  app.post(`${base}/messages`, (req, reply) =>
+    guard(reply, async () => {
+      const b = json(req.body);
+      const ts = await emu().postAsUser({
+        teamId: need(b, 'teamId'),
+        channel: need(b, 'channel'),
+        user: need(b, 'user'),
+        text: need(b, 'text'),
+        ...(b['threadTs'] ? { threadTs: String(b['threadTs']) } : {}),
+        ...(b['subtype'] ? { subtype: String(b['subtype']) } : {}),
+      });
+      return { ok: true, ts };
+    }),
+  );
+  app.post(`${base}/events`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      return emu().deliverEvent(need(b, 'teamId'), (b['event'] ?? {}) as object);
+    }),
+  );
+  app.post(`${base}/interactions`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      return emu().deliverInteraction(need(b, 'teamId'), (b['payload'] ?? {}) as object);
+    }),
+  );
   // A person clicking a button / using a shortcut; answers what the app answered ({status, body}).
-  app.post(`${base}/interactions/click-button`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    return emu().clickButton({
-      teamId: need(b, 'teamId'), userId: need(b, 'userId'), channel: need(b, 'channel'),
-      messageTs: need(b, 'messageTs'), actionId: need(b, 'actionId'),
-      ...(typeof b['value'] === 'string' ? { value: b['value'] } : {}),
-    });
-  }));
-  app.post(`${base}/interactions/message-shortcut`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    return emu().messageShortcut({
-      teamId: need(b, 'teamId'), userId: need(b, 'userId'), channel: need(b, 'channel'),
-      messageTs: need(b, 'messageTs'), callbackId: need(b, 'callbackId'),
-    });
-  }));
-  app.post(`${base}/interactions/global-shortcut`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    return emu().globalShortcut({ teamId: need(b, 'teamId'), userId: need(b, 'userId'), callbackId: need(b, 'callbackId') });
-  }));
+  app.post(`${base}/interactions/click-button`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      return emu().clickButton({
+        teamId: need(b, 'teamId'),
+        userId: need(b, 'userId'),
+        channel: need(b, 'channel'),
+        messageTs: need(b, 'messageTs'),
+        actionId: need(b, 'actionId'),
+        ...(typeof b['value'] === 'string' ? { value: b['value'] } : {}),
+      });
+    }),
+  );
+  app.post(`${base}/interactions/message-shortcut`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      return emu().messageShortcut({
+        teamId: need(b, 'teamId'),
+        userId: need(b, 'userId'),
+        channel: need(b, 'channel'),
+        messageTs: need(b, 'messageTs'),
+        callbackId: need(b, 'callbackId'),
+      });
+    }),
+  );
+  app.post(`${base}/interactions/global-shortcut`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      return emu().globalShortcut({ teamId: need(b, 'teamId'), userId: need(b, 'userId'), callbackId: need(b, 'callbackId') });
+    }),
+  );
   // A person submitting / closing their visible modal view; answers {status, body, outcome} /
   // {closedViewIds, openViewIds, notified, status, body}.
-  app.post(`${base}/interactions/submit-view`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    return emu().submitView({ teamId: need(b, 'teamId'), userId: need(b, 'userId'), viewId: need(b, 'viewId'), ...viewValues(b) });
-  }));
-  app.post(`${base}/interactions/close-view`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    return emu().closeView({ teamId: need(b, 'teamId'), userId: need(b, 'userId'), viewId: need(b, 'viewId'), ...viewValues(b) });
-  }));
+  app.post(`${base}/interactions/submit-view`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      return emu().submitView({ teamId: need(b, 'teamId'), userId: need(b, 'userId'), viewId: need(b, 'viewId'), ...viewValues(b) });
+    }),
+  );
+  app.post(`${base}/interactions/close-view`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      return emu().closeView({ teamId: need(b, 'teamId'), userId: need(b, 'userId'), viewId: need(b, 'viewId'), ...viewValues(b) });
+    }),
+  );
   // A person opening the App Home: {channel, view, event}.
-  app.post(`${base}/interactions/open-app-home`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    const tab = optional(b, 'tab');
-    if (tab !== undefined && tab !== 'home' && tab !== 'messages') throw new Error('"tab" must be "home" or "messages"');
-    return emu().openAppHome({ teamId: need(b, 'teamId'), userId: need(b, 'userId'), ...(tab ? { tab } : {}) });
-  }));
+  app.post(`${base}/interactions/open-app-home`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      const tab = optional(b, 'tab');
+      if (tab !== undefined && tab !== 'home' && tab !== 'messages') throw new Error('"tab" must be "home" or "messages"');
+      return emu().openAppHome({ teamId: need(b, 'teamId'), userId: need(b, 'userId'), ...(tab ? { tab } : {}) });
+    }),
+  );
   // What a person sees: ?teamId=…&userId=… → {view} (Home tab or null) / {views} (modal stack, top last).
-  app.get(`${base}/views/home`, (req, reply) => guard(reply, () => {
-    const q = req.query as Record<string, unknown>;
-    return { view: emu().homeView(need(q, 'teamId'), need(q, 'userId')) };
-  }));
-  app.get(`${base}/views/open`, (req, reply) => guard(reply, () => {
-    const q = req.query as Record<string, unknown>;
-    return { views: emu().openViews(need(q, 'teamId'), need(q, 'userId')) };
-  }));
+  app.get(`${base}/views/home`, (req, reply) =>
+    guard(reply, () => {
+      const q = req.query as Record<string, unknown>;
+      return { view: emu().homeView(need(q, 'teamId'), need(q, 'userId')) };
+    }),
+  );
+  app.get(`${base}/views/open`, (req, reply) =>
+    guard(reply, () => {
+      const q = req.query as Record<string, unknown>;
+      return { views: emu().openViews(need(q, 'teamId'), need(q, 'userId')) };
+    }),
+  );
   app.post(`${base}/url-verification`, (_req, reply) => guard(reply, () => emu().sendUrlVerification()));
-  app.post(`${base}/approve-install`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    return { location: emu().approveInstall(need(b, 'authorizeUrl'), { teamId: need(b, 'teamId'), userId: need(b, 'userId') }) };
-  }));
-  app.post(`${base}/config`, (req, reply) => guard(reply, () => {
-    const b = json(req.body);
-    if (typeof b['eventsUrl'] === 'string') emu().setEventsUrl(b['eventsUrl']);
-    if (typeof b['interactivityUrl'] === 'string') emu().setInteractivityUrl(b['interactivityUrl']);
-    return { ok: true };
-  }));
+  app.post(`${base}/approve-install`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      return { location: emu().approveInstall(need(b, 'authorizeUrl'), { teamId: need(b, 'teamId'), userId: need(b, 'userId') }) };
+    }),
+  );
+  app.post(`${base}/config`, (req, reply) =>
+    guard(reply, () => {
+      const b = json(req.body);
+      if (typeof b['eventsUrl'] === 'string') emu().setEventsUrl(b['eventsUrl']);
+      if (typeof b['interactivityUrl'] === 'string') emu().setInteractivityUrl(b['interactivityUrl']);
+      return { ok: true };
+    }),
+  );
   // A response_url target: records what the app sent, answers as Slack does.
   app.post<{ Params: { id: string } }>(`${base}/response-url/:id`, async (req) => {
     state.calls.push({
-      seq: ++state.seq.call, at: now(), method: 'response_url', teamId: null,
-      params: (() => { try { return json(req.body); } catch { return { raw: req.body }; } })(),
-      httpStatus: 200, response: { ok: true },
+      seq: ++state.seq.call,
+      at: now(),
+      method: 'response_url',
+      teamId: null,
+      params: (() => {
+        try {
+          return json(req.body);
+        } catch {
+          return { raw: req.body };
+        }
+      })(),
+      httpStatus: 200,
+      response: { ok: true },
     });
     return { ok: true };
   });

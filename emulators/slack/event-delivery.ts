@@ -56,7 +56,10 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
 
   function track<T>(p: Promise<T>): Promise<T> {
     pending.add(p);
-    p.then(() => pending.delete(p), () => pending.delete(p));
+    p.then(
+      () => pending.delete(p),
+      () => pending.delete(p),
+    );
     return p;
   }
 
@@ -64,7 +67,13 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
   function sleep(ms: number): Promise<void> {
     if (ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const s = { timer: setTimeout(() => { sleepers.delete(s); resolve(); }, ms), resolve };
+      const s = {
+        timer: setTimeout(() => {
+          sleepers.delete(s);
+          resolve();
+        }, ms),
+        resolve,
+      };
       sleepers.add(s);
     });
   }
@@ -74,8 +83,16 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
   }
 
   async function attempt(
-    kind: DeliveryKind, url: string, rawBody: string, contentType: string, teamId: string | null,
-    evId: string | null, evType: string | null, body: unknown, attemptNo: number, retryReason: DeliveryReason | null,
+    kind: DeliveryKind,
+    url: string,
+    rawBody: string,
+    contentType: string,
+    teamId: string | null,
+    evId: string | null,
+    evType: string | null,
+    body: unknown,
+    attemptNo: number,
+    retryReason: DeliveryReason | null,
   ): Promise<PostOutcome> {
     const headers: Record<string, string> = {
       'Content-Type': contentType,
@@ -88,9 +105,19 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
     }
     const out = await postToApp(url, rawBody, headers, cfg.responseTimeoutMs, abortAll.signal);
     record({
-      kind, url, teamId, eventId: evId, eventType: evType, attempt: attemptNo, retryNum: attemptNo - 1,
-      retryReason: attemptNo > 1 ? retryReason : null, status: out.status, reason: out.reason,
-      noRetry: out.noRetry, body, responseBody: out.body,
+      kind,
+      url,
+      teamId,
+      eventId: evId,
+      eventType: evType,
+      attempt: attemptNo,
+      retryNum: attemptNo - 1,
+      retryReason: attemptNo > 1 ? retryReason : null,
+      status: out.status,
+      reason: out.reason,
+      noRetry: out.noRetry,
+      body,
+      responseBody: out.body,
     });
     return out;
   }
@@ -99,9 +126,14 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
     const install = cfg.state.installations.get(teamId);
     const now = cfg.now();
     const ev: Record<string, unknown> = { ...event, event_ts: event['event_ts'] ?? eventTs(now) };
-    const context = Buffer.from(JSON.stringify({
-      et: ev['type'], tid: teamId, aid: cfg.appId, ...(typeof ev['channel'] === 'string' ? { cid: ev['channel'] } : {}),
-    })).toString('base64url');
+    const context = Buffer.from(
+      JSON.stringify({
+        et: ev['type'],
+        tid: teamId,
+        aid: cfg.appId,
+        ...(typeof ev['channel'] === 'string' ? { cid: ev['channel'] } : {}),
+      }),
+    ).toString('base64url');
     return {
       token: cfg.verificationToken,
       team_id: teamId,
@@ -112,9 +144,15 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
       type: 'event_callback',
       event_id: newEventId(),
       event_time: Math.floor(now / 1000),
-      authorizations: [{
-        enterprise_id: null, team_id: teamId, user_id: install?.botUserId ?? null, is_bot: true, is_enterprise_install: false,
-      }],
+      authorizations: [
+        {
+          enterprise_id: null,
+          team_id: teamId,
+          user_id: install?.botUserId ?? null,
+          is_bot: true,
+          is_enterprise_install: false,
+        },
+      ],
       is_ext_shared_channel: false,
       event_context: `4-${context}`,
     };
@@ -178,7 +216,11 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
     // Slack accepts the challenge as plain text, as form data, or as JSON {challenge}.
     let echoed = out.body.trim() === challenge;
     if (!echoed) {
-      try { echoed = (JSON.parse(out.body) as { challenge?: string }).challenge === challenge; } catch { /* not JSON */ }
+      try {
+        echoed = (JSON.parse(out.body) as { challenge?: string }).challenge === challenge;
+      } catch {
+        /* not JSON */
+      }
     }
     if (!echoed) echoed = new URLSearchParams(out.body).get('challenge') === challenge;
     return { ok: out.reason === 'ok' && echoed, status: out.status ?? 0, body: out.body };
@@ -195,7 +237,10 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
     },
     async close() {
       closed = true;
-      for (const s of sleepers) { clearTimeout(s.timer); s.resolve(); }
+      for (const s of sleepers) {
+        clearTimeout(s.timer);
+        s.resolve();
+      }
       sleepers.clear();
       abortAll.abort();
       while (pending.size > 0) await Promise.allSettled([...pending]);

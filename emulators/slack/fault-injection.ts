@@ -33,17 +33,25 @@ interface Rule extends SlackFaultInput {
   until: number | null;
 }
 
-const defaultError: Record<number, string> = { 429: 'ratelimited', 500: 'internal_error', 502: 'internal_error', 503: 'service_unavailable', 504: 'request_timeout' };
+const defaultError: Record<number, string> = {
+  429: 'ratelimited',
+  500: 'internal_error',
+  502: 'internal_error',
+  503: 'service_unavailable',
+  504: 'request_timeout',
+};
 
 export function checkFaultInput(input: unknown): SlackFaultInput {
   const i = input as Partial<SlackFaultInput> | null;
   if (!i || typeof i !== 'object' || typeof i.method !== 'string' || i.method === '') throw new Error('fault: method must be a Web API method or "*"');
   const status = i.status ?? 200;
-  if (!Number.isInteger(status) || !(status === 200 || status === 429 || (status >= 500 && status <= 599))) throw new Error('fault: status must be 200, 429 or 5xx');
+  if (!Number.isInteger(status) || !(status === 200 || status === 429 || (status >= 500 && status <= 599)))
+    throw new Error('fault: status must be 200, 429 or 5xx');
   if (status === 200 && (typeof i.error !== 'string' || i.error === '')) throw new Error('fault: status 200 needs an error code');
   if (i.times !== undefined && (!Number.isInteger(i.times) || i.times < 1)) throw new Error('fault: times must be a positive integer');
   if (i.forMs !== undefined && (!Number.isFinite(i.forMs) || i.forMs <= 0)) throw new Error('fault: forMs must be positive');
-  if (i.retryAfterSeconds !== undefined && (!Number.isInteger(i.retryAfterSeconds) || i.retryAfterSeconds < 0)) throw new Error('fault: retryAfterSeconds must be a non-negative integer');
+  if (i.retryAfterSeconds !== undefined && (!Number.isInteger(i.retryAfterSeconds) || i.retryAfterSeconds < 0))
+    throw new Error('fault: retryAfterSeconds must be a non-negative integer');
   if (i.paramsContaining !== undefined && typeof i.paramsContaining !== 'string') throw new Error('fault: paramsContaining must be a string');
   return { ...i, method: i.method, status } as SlackFaultInput;
 }

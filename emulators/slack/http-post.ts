@@ -22,13 +22,7 @@ function classifyError(e: unknown, timedOut: boolean): DeliveryReason {
   return 'unknown_error';
 }
 
-export async function postToApp(
-  url: string,
-  body: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-  abortAll: AbortSignal,
-): Promise<PostOutcome> {
+export async function postToApp(url: string, body: string, headers: Record<string, string>, timeoutMs: number, abortAll: AbortSignal): Promise<PostOutcome> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {

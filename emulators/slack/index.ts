@@ -25,20 +25,52 @@ import { registerWebApi } from './web-api-routes.ts';
 import { createWorld } from './world.ts';
 
 export type {
-  AppHomeOpenedResult, Channel, ChannelInput, ClickButtonInput, CloseViewInput, CloseViewResult, DeliveryResult,
-  GlobalShortcutInput, Installation, MessageShortcutInput, OpenAppHomeInput, PostAsUserInput, Reaction, RecordedCall,
-  RecordedDelivery, SlackEmulator, SlackEmulatorOptions, StoredMessage, SubmitViewInput, SubmitViewResult, Team, User,
-  UserChanges, UserInput, ViewSubmissionFailure, ViewSubmissionOutcome, ViewValuesInput,
+  AppHomeOpenedResult,
+  Channel,
+  ChannelInput,
+  ClickButtonInput,
+  CloseViewInput,
+  CloseViewResult,
+  DeliveryResult,
+  GlobalShortcutInput,
+  Installation,
+  MessageShortcutInput,
+  OpenAppHomeInput,
+  PostAsUserInput,
+  Reaction,
+  RecordedCall,
+  RecordedDelivery,
+  SlackEmulator,
+  SlackEmulatorOptions,
+  StoredMessage,
+  SubmitViewInput,
+  SubmitViewResult,
+  Team,
+  User,
+  UserChanges,
+  UserInput,
+  ViewSubmissionFailure,
+  ViewSubmissionOutcome,
+  ViewValuesInput,
 } from './types.ts';
 export { checkChannelName, MAX_CHANNEL_NAME } from './world.ts';
 export {
-  DEFAULT_BOT_SCOPES, DEFAULT_MANIFEST, EMULATED_BOT_EVENTS, manifestConfig, readManifestFile,
+  DEFAULT_BOT_SCOPES,
+  DEFAULT_MANIFEST,
+  EMULATED_BOT_EVENTS,
+  manifestConfig,
+  readManifestFile,
 } from './manifest.ts';
 export type { AppManifestConfig, SlackAppManifest } from './manifest.ts';
 export { signature } from './signing.ts';
 
 export const METHODS: MethodTable = {
-  ...authMethods, ...chatMethods, ...conversationsMethods, ...reactionsMethods, ...usersMethods, ...viewsMethods,
+  ...authMethods,
+  ...chatMethods,
+  ...conversationsMethods,
+  ...reactionsMethods,
+  ...usersMethods,
+  ...viewsMethods,
 };
 
 /** Admits every call: `rateLimits: false`, for throughput benchmarks only. */
@@ -91,8 +123,14 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
   });
   const events = createAppEvents(state, deliverer, now, appConfig);
   const world = createWorld({
-    state, appId: config.appId, appName: config.appName, tokenRotation: config.tokenRotation,
-    tokenExpiresInSec: config.tokenExpiresInSec, now, events, app: appConfig,
+    state,
+    appId: config.appId,
+    appName: config.appName,
+    tokenRotation: config.tokenRotation,
+    tokenExpiresInSec: config.tokenExpiresInSec,
+    now,
+    events,
+    app: appConfig,
   });
   const oauth = createOAuth(state, config, world);
   const interactions = createInteractions({ state, deliverer, events, now, baseUrl: () => baseUrl, app: appConfig });
@@ -109,8 +147,12 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
     url: '',
     apiUrl: '',
     authorizeUrl: '',
-    setEventsUrl: (u) => { eventsUrl = u; },
-    setInteractivityUrl: (u) => { interactivityUrl = u; },
+    setEventsUrl: (u) => {
+      eventsUrl = u;
+    },
+    setInteractivityUrl: (u) => {
+      interactivityUrl = u;
+    },
     createTeam: world.createTeam,
     createUser: world.createUser,
     seedUsers: world.seedUsers,
@@ -161,13 +203,15 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
       state.triggers.set(id, { id, teamId, userId, issuedAt: now(), used: false });
       return id;
     },
-    calls: (filter) => state.calls.filter((c) =>
-      (!filter?.method || c.method === filter.method) && (!filter?.teamId || c.teamId === filter.teamId)),
+    calls: (filter) => state.calls.filter((c) => (!filter?.method || c.method === filter.method) && (!filter?.teamId || c.teamId === filter.teamId)),
     deliveries: () => [...state.deliveries],
-    messages: (channelId) => (state.messages.get(channelId) ?? []).filter((m) => !m.deleted).map((m) => ({
-      ...m,
-      ...(m.reactions ? { reactions: m.reactions.map((r) => ({ ...r, users: [...r.users] })) } : {}),
-    })),
+    messages: (channelId) =>
+      (state.messages.get(channelId) ?? [])
+        .filter((m) => !m.deleted)
+        .map((m) => ({
+          ...m,
+          ...(m.reactions ? { reactions: m.reactions.map((r) => ({ ...r, users: [...r.users] })) } : {}),
+        })),
     resetRateLimits: () => limiter.reset(),
     idle: () => deliverer.idle(),
     async close() {

@@ -12,8 +12,18 @@ import { pushModalView, slackErrorCode, storeView, viewJson, viewProblems } from
 import { findMessage, modalStack, openIm, popModalViews } from './state.ts';
 import type { EmulatorState, ViewRecord } from './state.ts';
 import type {
-  AppHomeOpenedResult, Channel, ClickButtonInput, CloseViewInput, CloseViewResult, GlobalShortcutInput,
-  MessageShortcutInput, OpenAppHomeInput, StoredMessage, SubmitViewInput, SubmitViewResult, User,
+  AppHomeOpenedResult,
+  Channel,
+  ClickButtonInput,
+  CloseViewInput,
+  CloseViewResult,
+  GlobalShortcutInput,
+  MessageShortcutInput,
+  OpenAppHomeInput,
+  StoredMessage,
+  SubmitViewInput,
+  SubmitViewResult,
+  User,
   ViewSubmissionOutcome,
 } from './types.ts';
 import { enteredState, interactiveElements, isEmptyState, stateValues } from './view-state.ts';
@@ -163,7 +173,10 @@ export function createInteractions(d: InteractionDeps) {
       type: 'block_actions',
       user: { id: u.id, username: u.name, name: u.name, team_id: u.teamId },
       container: {
-        type: 'message', message_ts: m.ts, channel_id: ch.id, is_ephemeral: false,
+        type: 'message',
+        message_ts: m.ts,
+        channel_id: ch.id,
+        is_ephemeral: false,
         ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
       },
       channel: { id: ch.id, name: channelName(ch) },
@@ -238,7 +251,9 @@ export function createInteractions(d: InteractionDeps) {
       for (const [actionId, raw] of Object.entries(actions)) {
         const hit = inBlock.find((s) => s.actionId === actionId);
         if (!hit) {
-          throw new Error(`block ${blockId} of view ${rec.id} has no element with action_id ${actionId} (action_ids: ${inBlock.map((s) => s.actionId).join(', ') || 'none'})`);
+          throw new Error(
+            `block ${blockId} of view ${rec.id} has no element with action_id ${actionId} (action_ids: ${inBlock.map((s) => s.actionId).join(', ') || 'none'})`,
+          );
         }
         // biome-ignore lint/suspicious/noAssignInExpressions: `??=` makes the block's record on first use
         (entered[blockId] ??= {})[actionId] = enteredState(hit, raw, { state, teamId: rec.teamId, userId: u.id });
@@ -249,11 +264,12 @@ export function createInteractions(d: InteractionDeps) {
 
   /** Slack's client does not send a submission with a required input left empty; it marks the input. */
   function checkRequired(rec: ViewRecord, values: StateValues): void {
-    const missing = interactiveElements(rec.view['blocks'])
-      .filter((s) => s.input && !s.input.optional && isEmptyState(values[s.blockId]?.[s.actionId]));
+    const missing = interactiveElements(rec.view['blocks']).filter((s) => s.input && !s.input.optional && isEmptyState(values[s.blockId]?.[s.actionId]));
     if (!missing.length) return;
     const named = missing.map((s) => `${s.blockId} ("${s.input!.label}", ${String(s.element['type'])})`).join(', ');
-    throw new Error(`Slack would not submit view ${rec.id}: required input block${missing.length > 1 ? 's' : ''} ${named} ${missing.length > 1 ? 'are' : 'is'} empty`);
+    throw new Error(
+      `Slack would not submit view ${rec.id}: required input block${missing.length > 1 ? 's' : ''} ${named} ${missing.length > 1 ? 'are' : 'is'} empty`,
+    );
   }
 
   /** Docs: response_urls lists the input blocks' conversation/channel selects with response_url_enabled. */
@@ -265,7 +281,9 @@ export function createInteractions(d: InteractionDeps) {
       const channel = v?.['selected_conversation'] ?? v?.['selected_channel'];
       if (typeof channel !== 'string') continue;
       out.push({
-        block_id: s.blockId, action_id: s.actionId, channel_id: channel,
+        block_id: s.blockId,
+        action_id: s.actionId,
+        channel_id: channel,
         response_url: `${d.baseUrl()}/_emulator/response-url/${randomBytes(8).toString('hex')}`,
       });
     }
@@ -282,11 +300,18 @@ export function createInteractions(d: InteractionDeps) {
   /** What the person sees once the app answered the submission (docs: "response_action"). */
   function outcomeOf(teamId: string, u: User, viewId: string, reply: InteractionReply): ViewSubmissionOutcome {
     const openIds = (): string[] => [...modalStack(state, teamId, u.id)];
-    const shown = (reason: Extract<ViewSubmissionOutcome, { action: 'error_shown' }>['reason'], detail: string): ViewSubmissionOutcome =>
-      ({ action: 'error_shown', reason, detail, openViewIds: openIds() });
+    const shown = (reason: Extract<ViewSubmissionOutcome, { action: 'error_shown' }>['reason'], detail: string): ViewSubmissionOutcome => ({
+      action: 'error_shown',
+      reason,
+      detail,
+      openViewIds: openIds(),
+    });
     if (reply.reason === 'not_delivered') return shown('not_delivered', 'no interactivity URL is set, so Slack cannot deliver the submission');
     if (reply.reason !== 'ok') {
-      return shown(reply.reason, reply.status ? `the app answered HTTP ${reply.status}` : `the app did not answer within the deadline or at all (${reply.reason})`);
+      return shown(
+        reply.reason,
+        reply.status ? `the app answered HTTP ${reply.status}` : `the app did not answer within the deadline or at all (${reply.reason})`,
+      );
     }
     if (reply.status !== 200) return shown('http_error', `the app answered HTTP ${reply.status}; Slack expects 200`);
     const text = reply.body.trim();
@@ -306,14 +331,23 @@ export function createInteractions(d: InteractionDeps) {
     switch (action) {
       case 'errors': {
         const errors = answer['errors'];
-        if (!isObj(errors) || Object.keys(errors).length === 0) return shown('invalid_response', 'response_action "errors" needs a non-empty "errors" object: block_id → message');
-        const inputs = new Set((Array.isArray(rec.view['blocks']) ? rec.view['blocks'] : [])
-          .filter((b) => isObj(b) && b['type'] === 'input').map((b) => String((b as Json)['block_id'])));
+        if (!isObj(errors) || Object.keys(errors).length === 0)
+          return shown('invalid_response', 'response_action "errors" needs a non-empty "errors" object: block_id → message');
+        const inputs = new Set(
+          (Array.isArray(rec.view['blocks']) ? rec.view['blocks'] : [])
+            .filter((b) => isObj(b) && b['type'] === 'input')
+            .map((b) => String((b as Json)['block_id'])),
+        );
         const notInputs = Object.keys(errors).filter((k) => !inputs.has(k));
         if (notInputs.length) {
-          return shown('invalid_response', `"errors" names ${notInputs.join(', ')}, not input blocks of view ${viewId} (input blocks: ${[...inputs].join(', ') || 'none'}); Slack shows errors only under input blocks`);
+          return shown(
+            'invalid_response',
+            `"errors" names ${notInputs.join(', ')}, not input blocks of view ${viewId} (input blocks: ${[...inputs].join(', ') || 'none'}); Slack shows errors only under input blocks`,
+          );
         }
-        const bad = Object.entries(errors).filter(([, m]) => typeof m !== 'string' || m === '').map(([k]) => k);
+        const bad = Object.entries(errors)
+          .filter(([, m]) => typeof m !== 'string' || m === '')
+          .map(([k]) => k);
         if (bad.length) return shown('invalid_response', `"errors" messages must be non-empty strings (${bad.join(', ')})`);
         return { action: 'errors', errors: errors as Record<string, string>, openViewIds: openIds() };
       }
@@ -323,18 +357,20 @@ export function createInteractions(d: InteractionDeps) {
         if (problems.length) return shown('invalid_response', `response_action "${action}" with an invalid view: ${problems.join('; ')}`);
         const view = answer['view'] as Json;
         try {
-          const next = action === 'update'
-            ? storeView(state, { teamId, userId: u.id, view, now: d.now(), existing: rec })
-            : pushModalView(state, teamId, u.id, view, d.now());
+          const next =
+            action === 'update'
+              ? storeView(state, { teamId, userId: u.id, view, now: d.now(), existing: rec })
+              : pushModalView(state, teamId, u.id, view, d.now());
           const body = viewJson(state, next, stateValues(next.view['blocks'], next.entered));
-          return action === 'update'
-            ? { action: 'updated', view: body, openViewIds: openIds() }
-            : { action: 'pushed', view: body, openViewIds: openIds() };
+          return action === 'update' ? { action: 'updated', view: body, openViewIds: openIds() } : { action: 'pushed', view: body, openViewIds: openIds() };
         } catch (e) {
           const code = slackErrorCode(e);
-          return shown('invalid_response', code === 'push_limit_reached'
-            ? `response_action "push" on a modal already holding 3 views (Slack: push_limit_reached)`
-            : `response_action "${action}": Slack refused the view (${code})`);
+          return shown(
+            'invalid_response',
+            code === 'push_limit_reached'
+              ? `response_action "push" on a modal already holding 3 views (Slack: push_limit_reached)`
+              : `response_action "${action}": Slack refused the view (${code})`,
+          );
         }
       }
       case 'clear': {
@@ -377,9 +413,16 @@ export function createInteractions(d: InteractionDeps) {
     const openViewIds = [...modalStack(state, input.teamId, u.id)];
     if (rec.view['notify_on_close'] !== true) return { closedViewIds, openViewIds, notified: false, status: null, body: null };
     // view_closed carries no trigger_id; is_cleared tells whether the whole modal is gone.
-    const reply = await d.deliverer.sendInteraction(input.teamId, {
-      type: 'view_closed', user: viewUser(u), view: shownView, is_cleared: openViewIds.length === 0,
-    }, { withTrigger: false });
+    const reply = await d.deliverer.sendInteraction(
+      input.teamId,
+      {
+        type: 'view_closed',
+        user: viewUser(u),
+        view: shownView,
+        is_cleared: openViewIds.length === 0,
+      },
+      { withTrigger: false },
+    );
     return { closedViewIds, openViewIds, notified: reply.reason !== 'not_delivered', status: reply.status, body: reply.body };
   }
 

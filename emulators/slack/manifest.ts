@@ -37,18 +37,49 @@ export interface AppManifestConfig {
 
 /** The bot scopes of an install when neither scopes nor a manifest say otherwise. */
 export const DEFAULT_BOT_SCOPES = [
-  'app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'chat:write.customize', 'commands',
-  'groups:history', 'groups:read', 'im:history', 'im:read', 'im:write', 'reactions:write', 'users:read',
+  'app_mentions:read',
+  'channels:history',
+  'channels:read',
+  'chat:write',
+  'chat:write.customize',
+  'commands',
+  'groups:history',
+  'groups:read',
+  'im:history',
+  'im:read',
+  'im:write',
+  'reactions:write',
+  'users:read',
   'users:read.email',
 ];
 
 /** Every event type the emulator can raise, as the manifest's bot_events name them. */
 export const EMULATED_BOT_EVENTS = [
-  'message.channels', 'message.groups', 'message.im', 'message.mpim', 'app_mention', 'app_home_opened',
-  'member_joined_channel', 'member_left_channel', 'channel_created', 'channel_rename', 'channel_archive',
-  'channel_unarchive', 'channel_deleted', 'channel_left', 'group_rename', 'group_archive', 'group_unarchive',
-  'group_deleted', 'group_left', 'team_join', 'user_change', 'reaction_added', 'reaction_removed',
-  'tokens_revoked', 'app_uninstalled',
+  'message.channels',
+  'message.groups',
+  'message.im',
+  'message.mpim',
+  'app_mention',
+  'app_home_opened',
+  'member_joined_channel',
+  'member_left_channel',
+  'channel_created',
+  'channel_rename',
+  'channel_archive',
+  'channel_unarchive',
+  'channel_deleted',
+  'channel_left',
+  'group_rename',
+  'group_archive',
+  'group_unarchive',
+  'group_deleted',
+  'group_left',
+  'team_join',
+  'user_change',
+  'reaction_added',
+  'reaction_removed',
+  'tokens_revoked',
+  'app_uninstalled',
 ] as const;
 
 /**
@@ -69,14 +100,28 @@ export const DEFAULT_MANIFEST: SlackAppManifest = {
  * page. Slack does not save a manifest subscribing to an event without its scope.
  */
 const EVENT_SCOPES: Record<string, string[]> = {
-  'message.channels': ['channels:history'], 'message.groups': ['groups:history'], 'message.im': ['im:history'],
-  'message.mpim': ['mpim:history'], app_mention: ['app_mentions:read'],
-  member_joined_channel: ['channels:read', 'groups:read'], member_left_channel: ['channels:read', 'groups:read'],
-  channel_created: ['channels:read'], channel_rename: ['channels:read'], channel_archive: ['channels:read'],
-  channel_unarchive: ['channels:read'], channel_deleted: ['channels:read'], channel_left: ['channels:read'],
-  group_rename: ['groups:read'], group_archive: ['groups:read'], group_unarchive: ['groups:read'],
-  group_deleted: ['groups:read'], group_left: ['groups:read'], team_join: ['users:read'], user_change: ['users:read'],
-  reaction_added: ['reactions:read'], reaction_removed: ['reactions:read'],
+  'message.channels': ['channels:history'],
+  'message.groups': ['groups:history'],
+  'message.im': ['im:history'],
+  'message.mpim': ['mpim:history'],
+  app_mention: ['app_mentions:read'],
+  member_joined_channel: ['channels:read', 'groups:read'],
+  member_left_channel: ['channels:read', 'groups:read'],
+  channel_created: ['channels:read'],
+  channel_rename: ['channels:read'],
+  channel_archive: ['channels:read'],
+  channel_unarchive: ['channels:read'],
+  channel_deleted: ['channels:read'],
+  channel_left: ['channels:read'],
+  group_rename: ['groups:read'],
+  group_archive: ['groups:read'],
+  group_unarchive: ['groups:read'],
+  group_deleted: ['groups:read'],
+  group_left: ['groups:read'],
+  team_join: ['users:read'],
+  user_change: ['users:read'],
+  reaction_added: ['reactions:read'],
+  reaction_removed: ['reactions:read'],
 };
 const MESSAGE_EVENTS = new Set(['message.channels', 'message.groups', 'message.im', 'message.mpim', 'message.app_home']);
 
@@ -151,7 +196,9 @@ export function manifestConfig(manifest: SlackAppManifest, isDefault = false): A
     // The default is not a manifest Slack would save: it subscribes to reaction and mpim events
     // without their scopes, so that only an install explicitly given those scopes hears them.
     if (!isDefault && needs && !needs.some((s) => botScopes.includes(s))) {
-      throw new Error(`Slack manifest: bot event ${ev} needs the bot scope ${needs.join(' or ')} in "oauth_config.scopes.bot" (Slack refuses the manifest otherwise)`);
+      throw new Error(
+        `Slack manifest: bot event ${ev} needs the bot scope ${needs.join(' or ')} in "oauth_config.scopes.bot" (Slack refuses the manifest otherwise)`,
+      );
     }
   }
 

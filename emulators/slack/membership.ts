@@ -14,9 +14,7 @@ import type { Channel, StoredMessage } from './types.ts';
  * group"), which reaches the app as a `message` event like any other message in the channel.
  * No-op when already a member; throws for DMs and archived channels (nobody can join those).
  */
-export function addMember(
-  state: EmulatorState, events: AppEvents, ch: Channel, userId: string, nowMs: number, inviterId?: string,
-): boolean {
+export function addMember(state: EmulatorState, events: AppEvents, ch: Channel, userId: string, nowMs: number, inviterId?: string): boolean {
   if (ch.isIm) throw new Error(`cannot add members to ${ch.id}: it is a DM`);
   if (ch.members.has(userId)) return false;
   if (ch.isArchived) throw new Error(`cannot add ${userId} to ${ch.id}: the channel is archived (Slack: is_archived)`);
@@ -24,8 +22,13 @@ export function addMember(
   events.memberJoined(ch.teamId, ch.id, userId, inviterId);
   const ts = nextTs(state, nowMs);
   const m: StoredMessage = {
-    type: 'message', subtype: ch.isPrivate ? 'group_join' : 'channel_join', ts, channel: ch.id, team: ch.teamId,
-    user: userId, text: `<@${userId}> has joined the ${ch.isPrivate ? 'group' : 'channel'}`,
+    type: 'message',
+    subtype: ch.isPrivate ? 'group_join' : 'channel_join',
+    ts,
+    channel: ch.id,
+    team: ch.teamId,
+    user: userId,
+    text: `<@${userId}> has joined the ${ch.isPrivate ? 'group' : 'channel'}`,
     ...(inviterId && inviterId !== userId ? { inviter: inviterId } : {}),
   };
   channelMessages(state, ch.id).push(m);

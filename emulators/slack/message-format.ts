@@ -12,7 +12,11 @@ export function botProfile(state: EmulatorState, botId: string): Record<string, 
       id: botId,
       app_id: inst.appId,
       name: bot?.name ?? 'app',
-      icons: { image_36: 'https://a.slack-edge.com/80588/img/plugins/app/bot_36.png', image_48: 'https://a.slack-edge.com/80588/img/plugins/app/bot_48.png', image_72: 'https://a.slack-edge.com/80588/img/plugins/app/service_72.png' },
+      icons: {
+        image_36: 'https://a.slack-edge.com/80588/img/plugins/app/bot_36.png',
+        image_48: 'https://a.slack-edge.com/80588/img/plugins/app/bot_48.png',
+        image_72: 'https://a.slack-edge.com/80588/img/plugins/app/service_72.png',
+      },
       deleted: false,
       updated: Math.floor((bot?.updated ?? 0) / 1000),
       team_id: inst.teamId,
@@ -41,9 +45,11 @@ export function messageEvent(state: EmulatorState, m: StoredMessage, channelType
 
 /** Slack renders a human's plain text as one rich_text block. */
 export function richTextBlocks(text: string, blockId: string): unknown[] {
-  return [{
-    type: 'rich_text',
-    block_id: blockId,
-    elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text }] }],
-  }];
+  return [
+    {
+      type: 'rich_text',
+      block_id: blockId,
+      elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text }] }],
+    },
+  ];
 }

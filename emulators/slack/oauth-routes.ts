@@ -18,12 +18,14 @@ function errorPage(message: string): string {
 function consentPage(state: EmulatorState, appName: string, query: URLSearchParams, scopes: string[], onlyTeam: string | null): string {
   const teams = [...state.teams.values()].filter((t) => !t.deleted && (!onlyTeam || t.id === onlyTeam));
   const hidden = [...query.entries()].map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
-  const options = teams.map((t, i) => {
-    const users = [...state.users.values()].filter((u) => u.teamId === t.id && !u.isBot && !u.deleted);
-    const userOptions = users.map((u) => `<option value="${esc(u.id)}">${esc(u.realName)} (${esc(u.id)})</option>`).join('');
-    return `<li><label><input type="radio" name="team_id" value="${esc(t.id)}"${i === 0 ? ' checked' : ''}> ${esc(t.name)} (${esc(t.domain)}.slack.com)</label>
+  const options = teams
+    .map((t, i) => {
+      const users = [...state.users.values()].filter((u) => u.teamId === t.id && !u.isBot && !u.deleted);
+      const userOptions = users.map((u) => `<option value="${esc(u.id)}">${esc(u.realName)} (${esc(u.id)})</option>`).join('');
+      return `<li><label><input type="radio" name="team_id" value="${esc(t.id)}"${i === 0 ? ' checked' : ''}> ${esc(t.name)} (${esc(t.domain)}.slack.com)</label>
       <select name="user_id_${esc(t.id)}">${userOptions}</select></li>`;
-  }).join('');
+    })
+    .join('');
   return `<!doctype html><html><head><title>${esc(appName)} is requesting permission</title></head><body>
 <h1>${esc(appName)} is requesting permission to access a Slack workspace</h1>
 <p>Scopes: <code id="scopes">${esc(scopes.join(', '))}</code></p>

@@ -25,7 +25,11 @@ export class AuthorizeError extends Error {}
 export function parseAuthorize(query: URLSearchParams, config: AppConfig): AuthorizeRequest {
   const clientId = query.get('client_id') ?? '';
   if (clientId !== config.clientId) throw new AuthorizeError('Invalid client_id parameter');
-  const split = (v: string | null): string[] => (v ?? '').split(/[ ,]+/).map((s) => s.trim()).filter(Boolean);
+  const split = (v: string | null): string[] =>
+    (v ?? '')
+      .split(/[ ,]+/)
+      .map((s) => s.trim())
+      .filter(Boolean);
   const scopes = split(query.get('scope'));
   const userScopes = split(query.get('user_scope'));
   if (scopes.length === 0 && userScopes.length === 0) throw new AuthorizeError('invalid_scope: no scope requested');

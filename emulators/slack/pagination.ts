@@ -27,10 +27,7 @@ function decodeCursor(kind: string, cursor: string): string {
  * than LIMIT_REQUIRED_THRESHOLD and `requiredIfLarge` → limit_required; non-numeric, < 1 or
  * > `max` → invalid_limit.
  */
-export function readLimit(
-  params: Params,
-  opts: { total: number; defaultLimit: number; requiredIfLarge: boolean; max?: number },
-): number {
+export function readLimit(params: Params, opts: { total: number; defaultLimit: number; requiredIfLarge: boolean; max?: number }): number {
   const raw = str(params, 'limit');
   if (raw === undefined || raw === '' || raw === '0') {
     if (opts.requiredIfLarge && opts.total > LIMIT_REQUIRED_THRESHOLD) fail('limit_required');

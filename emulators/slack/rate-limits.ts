@@ -66,9 +66,7 @@ export function createRateLimiter(now: () => number): RateLimiter {
         const wsWait = windowWait(wsKey, POST_MESSAGE_WORKSPACE_PER_MINUTE, t);
         const bucketKey = `${teamId}|${method}|${channelKey ?? ''}`;
         const bucket = refill(bucketKey, t);
-        const chWait = bucket.tokens >= 1
-          ? 0
-          : Math.max(1, Math.ceil((1 - bucket.tokens) / POST_MESSAGE_CHANNEL_REFILL_PER_SEC));
+        const chWait = bucket.tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - bucket.tokens) / POST_MESSAGE_CHANNEL_REFILL_PER_SEC));
         if (wsWait > 0 || chWait > 0) return { ok: false, retryAfterSec: Math.max(wsWait, chWait) };
         bucket.tokens -= 1;
         record(wsKey, t);

@@ -137,7 +137,9 @@ export function teamIndex(state: EmulatorState, teamId: string): TeamIndex {
   if (!ix) {
     ix = {
       conversations: { public_channel: new SortedIds(), private_channel: new SortedIds(), im: new SortedIds() },
-      users: new SortedIds(), channelNames: new Map(), ims: new Map(),
+      users: new SortedIds(),
+      channelNames: new Map(),
+      ims: new Map(),
     };
     state.index.set(teamId, ix);
   }
@@ -206,8 +208,16 @@ export function openIm(state: EmulatorState, teamId: string, userId: string, bot
   const found = findIm(state, teamId, userId);
   if (found) return { channel: found, existed: true };
   const c: Channel = {
-    id: slackId('D'), teamId, name: userId, isPrivate: true, isIm: true, imUser: userId, isArchived: false,
-    members: new Set([userId, botUserId]), created: Math.floor(nowMs / 1000), creator: botUserId,
+    id: slackId('D'),
+    teamId,
+    name: userId,
+    isPrivate: true,
+    isIm: true,
+    imUser: userId,
+    isArchived: false,
+    members: new Set([userId, botUserId]),
+    created: Math.floor(nowMs / 1000),
+    creator: botUserId,
   };
   putChannel(state, c);
   return { channel: c, existed: false };
@@ -226,7 +236,6 @@ export function attachReply(parent: StoredMessage, reply: StoredMessage): void {
   parent.reply_users_count = users.size;
   parent.latest_reply = reply.ts;
 }
-
 
 /** The person's open modal: its view ids, bottom (the root) first, top (the visible one) last. */
 export function modalStack(state: EmulatorState, teamId: string, userId: string): string[] {

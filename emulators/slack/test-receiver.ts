@@ -68,7 +68,9 @@ export async function startTestReceiver(signingSecret: string, now: () => number
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    respond(fn) { answer = fn; },
+    respond(fn) {
+      answer = fn;
+    },
     async close() {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();

@@ -178,14 +178,7 @@ export interface RecordedCall {
 export type DeliveryKind = 'event' | 'interaction' | 'url_verification';
 
 /** Slack's X-Slack-Retry-Reason values, plus 'ok' for an accepted attempt. */
-export type DeliveryReason =
-  | 'ok'
-  | 'http_timeout'
-  | 'http_error'
-  | 'connection_failed'
-  | 'too_many_redirects'
-  | 'ssl_error'
-  | 'unknown_error';
+export type DeliveryReason = 'ok' | 'http_timeout' | 'http_error' | 'connection_failed' | 'too_many_redirects' | 'ssl_error' | 'unknown_error';
 
 export interface RecordedDelivery {
   seq: number;

@@ -14,10 +14,29 @@ function isObj(v: unknown): v is Json {
 
 /** Elements that carry an action_id (Slack fills one in when missing). */
 const ACTION_ELEMENTS = new Set([
-  'button', 'checkboxes', 'datepicker', 'datetimepicker', 'email_text_input', 'external_select', 'file_input',
-  'multi_channels_select', 'multi_conversations_select', 'multi_external_select', 'multi_static_select',
-  'multi_users_select', 'number_input', 'overflow', 'plain_text_input', 'radio_buttons', 'rich_text_input',
-  'channels_select', 'conversations_select', 'static_select', 'timepicker', 'url_text_input', 'users_select',
+  'button',
+  'checkboxes',
+  'datepicker',
+  'datetimepicker',
+  'email_text_input',
+  'external_select',
+  'file_input',
+  'multi_channels_select',
+  'multi_conversations_select',
+  'multi_external_select',
+  'multi_static_select',
+  'multi_users_select',
+  'number_input',
+  'overflow',
+  'plain_text_input',
+  'radio_buttons',
+  'rich_text_input',
+  'channels_select',
+  'conversations_select',
+  'static_select',
+  'timepicker',
+  'url_text_input',
+  'users_select',
   'workflow_button',
 ]);
 
@@ -25,8 +44,22 @@ export function isActionElement(el: Json): boolean {
   return typeof el['type'] === 'string' && ACTION_ELEMENTS.has(el['type']);
 }
 
-type Kind = 'text' | 'email' | 'url' | 'number' | 'option' | 'options' | 'user' | 'users' | 'conversation'
-  | 'conversations' | 'channel' | 'channels' | 'date' | 'time' | 'datetime';
+type Kind =
+  | 'text'
+  | 'email'
+  | 'url'
+  | 'number'
+  | 'option'
+  | 'options'
+  | 'user'
+  | 'users'
+  | 'conversation'
+  | 'conversations'
+  | 'channel'
+  | 'channels'
+  | 'date'
+  | 'time'
+  | 'datetime';
 
 /** The stateful element types the emulator models: the state field and the initial_… field. */
 const STATEFUL: Record<string, { kind: Kind; field: string; initial: string }> = {
@@ -123,7 +156,7 @@ export function initialState(el: Json): Json | null {
   if (!spec) return null;
   const init = el[spec.initial];
   if (init === undefined || init === null) return null;
-  const byValue = (o: unknown): unknown => (isObj(o) ? optionsOf(el).find((x) => x['value'] === o['value']) ?? o : o);
+  const byValue = (o: unknown): unknown => (isObj(o) ? (optionsOf(el).find((x) => x['value'] === o['value']) ?? o) : o);
   if (spec.kind === 'option') return stateOf(el, spec.field, structuredClone(byValue(init)));
   if (spec.kind === 'options') return Array.isArray(init) && init.length ? stateOf(el, spec.field, structuredClone(init.map(byValue))) : null;
   if (LIST_KINDS.has(spec.kind)) return Array.isArray(init) && init.length ? stateOf(el, spec.field, [...init]) : null;
@@ -204,7 +237,11 @@ export function enteredState(s: StatefulElement, raw: unknown, ctx: PersonContex
       if (kind === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) bad(`"${v}" is not an email address`);
       if (kind === 'url') {
         let ok = false;
-        try { ok = ['http:', 'https:'].includes(new URL(v).protocol); } catch { ok = false; }
+        try {
+          ok = ['http:', 'https:'].includes(new URL(v).protocol);
+        } catch {
+          ok = false;
+        }
         if (!ok) bad(`"${v}" is not a URL`);
       }
       return stateOf(el, field, v);
@@ -234,11 +271,19 @@ export function enteredState(s: StatefulElement, raw: unknown, ctx: PersonContex
     case 'conversation':
       return stateOf(el, field, conversation(text(), false));
     case 'conversations':
-      return stateOf(el, field, list().map((id) => conversation(id, false)));
+      return stateOf(
+        el,
+        field,
+        list().map((id) => conversation(id, false)),
+      );
     case 'channel':
       return stateOf(el, field, conversation(text(), true));
     case 'channels':
-      return stateOf(el, field, list().map((id) => conversation(id, true)));
+      return stateOf(
+        el,
+        field,
+        list().map((id) => conversation(id, true)),
+      );
     case 'date': {
       const v = text();
       const d = new Date(`${v}T00:00:00Z`);

@@ -77,7 +77,10 @@ export function registerWebApi(app: FastifyInstance, d: WebApiDeps): void {
     let teamId: string | null = null;
     const send = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void => {
       record(method, teamId, params, status, body);
-      void reply.code(status).headers({ 'content-type': 'application/json; charset=utf-8', ...headers }).send(JSON.stringify(body));
+      void reply
+        .code(status)
+        .headers({ 'content-type': 'application/json; charset=utf-8', ...headers })
+        .send(JSON.stringify(body));
     };
     let parsed: Parsed;
     try {
@@ -129,10 +132,13 @@ export function registerWebApi(app: FastifyInstance, d: WebApiDeps): void {
       'x-oauth-scopes': install.scopes.join(','),
       ...(accepted ? { 'x-accepted-oauth-scopes': accepted } : {}),
     };
-    const missing = (scope: string): SlackApiError =>
-      new SlackApiError('missing_scope', { needed: scope, provided: install.scopes.join(',') });
+    const missing = (scope: string): SlackApiError => new SlackApiError('missing_scope', { needed: scope, provided: install.scopes.join(',') });
     const ctx: MethodContext = {
-      state, config, events: d.events, team, install,
+      state,
+      config,
+      events: d.events,
+      team,
+      install,
       hasScope: (s) => install.scopes.includes(s),
       requireScope: (s) => {
         if (!install.scopes.includes(s)) throw missing(s);

@@ -74,7 +74,12 @@ export function createWorld(d: WorldDeps) {
   function createTeam(input: { name: string; domain?: string; id?: string }): Team {
     const id = checkId(input.id, 'T', 'team') ?? slackId('T');
     if (state.teams.has(id)) throw new Error(`team ${id} exists`);
-    const domain = input.domain ?? input.name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-|-$/g, '');
+    const domain =
+      input.domain ??
+      input.name
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/^-|-$/g, '');
     const t: Team = { id, name: input.name, domain, deleted: false };
     state.teams.set(id, t);
     return t;
@@ -89,9 +94,15 @@ export function createWorld(d: WorldDeps) {
     taken?.add(id);
     const isBot = input.isBot ?? false;
     return {
-      id, teamId, name: input.name, realName: input.realName ?? input.name,
-      displayName: input.displayName ?? (isBot ? '' : input.name), email: input.email ?? null,
-      isBot, deleted: input.deleted ?? false, updated: d.now(),
+      id,
+      teamId,
+      name: input.name,
+      realName: input.realName ?? input.name,
+      displayName: input.displayName ?? (isBot ? '' : input.name),
+      email: input.email ?? null,
+      isBot,
+      deleted: input.deleted ?? false,
+      updated: d.now(),
     };
   }
 
@@ -127,7 +138,10 @@ export function createWorld(d: WorldDeps) {
       const v = changes[key];
       if (v === undefined) return;
       if (typeof v !== 'string' || (!allowEmpty && v === '')) throw new Error(`updateUser: "${key}" must be a${allowEmpty ? '' : ' non-empty'} string`);
-      if (u[key] !== v) { u[key] = v; changed = true; }
+      if (u[key] !== v) {
+        u[key] = v;
+        changed = true;
+      }
     };
     text('name', false);
     text('realName', true);
@@ -135,11 +149,17 @@ export function createWorld(d: WorldDeps) {
     if (changes.email !== undefined) {
       if (changes.email !== null && typeof changes.email !== 'string') throw new Error('updateUser: "email" must be a string or null');
       const email = changes.email === '' ? null : changes.email;
-      if (u.email !== email) { u.email = email; changed = true; }
+      if (u.email !== email) {
+        u.email = email;
+        changed = true;
+      }
     }
     if (changes.deleted !== undefined) {
       if (typeof changes.deleted !== 'boolean') throw new Error('updateUser: "deleted" must be a boolean');
-      if (u.deleted !== changes.deleted) { u.deleted = changes.deleted; changed = true; }
+      if (u.deleted !== changes.deleted) {
+        u.deleted = changes.deleted;
+        changed = true;
+      }
     }
     if (changed) {
       u.updated = d.now();
@@ -162,8 +182,14 @@ export function createWorld(d: WorldDeps) {
     takenIds?.add(id);
     const memberIds = input.memberIds ?? [];
     return {
-      id, teamId, name, isPrivate: input.isPrivate ?? false, isIm: false, isArchived: input.isArchived ?? false,
-      members: new Set(memberIds), created: input.created ?? Math.floor(d.now() / 1000),
+      id,
+      teamId,
+      name,
+      isPrivate: input.isPrivate ?? false,
+      isIm: false,
+      isArchived: input.isArchived ?? false,
+      members: new Set(memberIds),
+      created: input.created ?? Math.floor(d.now() / 1000),
       creator: input.creatorId ?? memberIds[0] ?? '',
     };
   }
@@ -279,9 +305,10 @@ export function createWorld(d: WorldDeps) {
     if (t.deleted) throw new Error(`team ${teamId} is deleted`);
     // Without explicit scopes: what the app's manifest asks for (oauth_config.scopes.bot).
     const scopes = [...new Set(input.scopes ?? d.app.botScopes)].sort();
-    const installer = input.installerUserId
-      ?? [...state.users.values()].find((u) => u.teamId === teamId && !u.isBot && !u.deleted)?.id
-      ?? createUser(teamId, { name: 'installer' }).id;
+    const installer =
+      input.installerUserId ??
+      [...state.users.values()].find((u) => u.teamId === teamId && !u.isBot && !u.deleted)?.id ??
+      createUser(teamId, { name: 'installer' }).id;
     const prev = state.installations.get(teamId);
     const prevToken = prev ? state.tokens.get(prev.botToken) : undefined;
     let botUserId = prev?.botUserId;
@@ -293,11 +320,15 @@ export function createWorld(d: WorldDeps) {
       botUserId = bot.id;
     }
     // Reinstalling keeps a live bot token (Slack hands the same one back) but takes the new scopes.
-    const tok = prevToken && !prevToken.revoked && !d.tokenRotation
-      ? { token: prevToken.token }
-      : issueBotToken(teamId);
+    const tok = prevToken && !prevToken.revoked && !d.tokenRotation ? { token: prevToken.token } : issueBotToken(teamId);
     const inst: Installation = {
-      teamId, botToken: tok.token, botUserId, botId, scopes, appId: d.appId, installerUserId: installer,
+      teamId,
+      botToken: tok.token,
+      botUserId,
+      botId,
+      scopes,
+      appId: d.appId,
+      installerUserId: installer,
       ...(tok.refreshToken ? { refreshToken: tok.refreshToken } : {}),
       ...(tok.expiresAt ? { expiresAt: tok.expiresAt } : {}),
     };
@@ -333,8 +364,14 @@ export function createWorld(d: WorldDeps) {
     const parent = resolveThreadParent(c.id, input.threadTs);
     const ts = nextTs(state, d.now());
     const m: StoredMessage = {
-      type: 'message', ts, channel: c.id, team: input.teamId, text: input.text, user: u.id,
-      client_msg_id: randomUUID(), blocks: richTextBlocks(input.text, randomHex(3)),
+      type: 'message',
+      ts,
+      channel: c.id,
+      team: input.teamId,
+      text: input.text,
+      user: u.id,
+      client_msg_id: randomUUID(),
+      blocks: richTextBlocks(input.text, randomHex(3)),
       ...(input.subtype ? { subtype: input.subtype } : {}),
     };
     if (parent) attachReply(parent, m);
@@ -363,9 +400,24 @@ export function createWorld(d: WorldDeps) {
   }
 
   return {
-    createTeam, createUser, seedUsers, updateUser, createChannel, seedChannels, renameChannel, addToChannel,
-    removeFromChannel, archiveChannel, unarchiveChannel, deleteChannel, install, uninstall,
-    issueBotToken, postAsUser, editAsUser, deleteAsUser,
+    createTeam,
+    createUser,
+    seedUsers,
+    updateUser,
+    createChannel,
+    seedChannels,
+    renameChannel,
+    addToChannel,
+    removeFromChannel,
+    archiveChannel,
+    unarchiveChannel,
+    deleteChannel,
+    install,
+    uninstall,
+    issueBotToken,
+    postAsUser,
+    editAsUser,
+    deleteAsUser,
   };
 }
 

@@ -23,7 +23,12 @@ export interface Answerer {
  * after winning the claim leaves them to whichever answer comes next, or to its own retry.
  */
 export async function markAnswered(deps: AnswersDeps, orgId: string, conversationId: string, by: Answerer): Promise<void> {
-  const answer = { agentId: by.agentId, name: by.name, ...(by.slackUserId ? { slackUserId: by.slackUserId } : {}), ...(by.thread ? { thread: by.thread } : {}) };
+  const answer = {
+    agentId: by.agentId,
+    name: by.name,
+    ...(by.slackUserId ? { slackUserId: by.slackUserId } : {}),
+    ...(by.thread ? { thread: by.thread } : {}),
+  };
   let first: Answerer = by;
   if (!(await deps.store.conversations.markAnswered(orgId, conversationId, answer, deps.now()))) {
     const record = await deps.store.conversations.get(orgId, conversationId);

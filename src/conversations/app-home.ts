@@ -39,5 +39,8 @@ export async function publishAppHome(deps: AppHomeDeps, tenant: SlackTenant, sla
     })),
   );
   const agentName = directory.agents.find((a) => a.agentId === mapping.agentId)?.name ?? mapping.agentId;
-  await deps.slack.publishHome(token, { userId: slackUserId, view: appHomeView({ mapped: { agentName }, chats, moreChats: Math.max(0, records.length - LISTED) }) });
+  await deps.slack.publishHome(token, {
+    userId: slackUserId,
+    view: appHomeView({ mapped: { agentName }, chats, moreChats: Math.max(0, records.length - LISTED) }),
+  });
 }

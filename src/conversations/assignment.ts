@@ -10,7 +10,10 @@ import { assignedText } from '../slack/format/thread-notices.ts';
 import { dmOwnerOf, postInEveryThread, threadsOf } from './chat-threads.ts';
 import { addThreads } from './conversation-thread.ts';
 
-export type AssignmentDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'threadGapWaitMs' | 'directoryCache' | 'callBudget' | 'threadCursors' | 'observe'>;
+export type AssignmentDeps = Pick<
+  ConversationDeps,
+  'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'threadGapWaitMs' | 'directoryCache' | 'callBudget' | 'threadCursors' | 'observe'
+>;
 
 export async function announceAssignment(deps: AssignmentDeps, orgId: string, conversationId: string, agentId: string, eventId: string): Promise<void> {
   const record = await deps.store.conversations.get(orgId, conversationId);
@@ -36,18 +39,29 @@ export async function announceAssignment(deps: AssignmentDeps, orgId: string, co
   const openedByThis = record.mirrors.some((m) => m.opened === 'assignment' && m.notification.dmSlackUserIds[0] === assignee);
   if (!openedByThis && (await seesChat(deps, token, record, assignee))) return;
   const groupName = record.notification.groupName;
-  await addThreads(deps, orgId, conversationId, [{
-    target: { kind: 'dm', slackUserId: assignee },
-    notification: { rule: 'assignment', reason: 'the chat was assigned to you', targetKind: 'dm', mentionSlackUserIds: [], unmappedMemberNames: [], groupName, dmSlackUserIds: [assignee] },
-    opened: 'assignment',
-  }]);
+  await addThreads(deps, orgId, conversationId, [
+    {
+      target: { kind: 'dm', slackUserId: assignee },
+      notification: {
+        rule: 'assignment',
+        reason: 'the chat was assigned to you',
+        targetKind: 'dm',
+        mentionSlackUserIds: [],
+        unmappedMemberNames: [],
+        groupName,
+        dmSlackUserIds: [assignee],
+      },
+      opened: 'assignment',
+    },
+  ]);
 }
 
 /** Whether the person can see one of the chat's threads: one in their DM, or one in a channel they are in. */
 async function seesChat(deps: AssignmentDeps, token: string, record: ConversationRecord, slackUserId: string): Promise<boolean> {
   for (const thread of threadsOf(record)) {
     if (dmOwnerOf(thread) === slackUserId) return true;
-    if (thread.notification.targetKind === 'channel' && (await deps.slack.isChannelMember(token, { channel: thread.ref.channelId, user: slackUserId }))) return true;
+    if (thread.notification.targetKind === 'channel' && (await deps.slack.isChannelMember(token, { channel: thread.ref.channelId, user: slackUserId })))
+      return true;
   }
   return false;
 }

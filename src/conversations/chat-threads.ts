@@ -79,7 +79,13 @@ export async function postInEveryThread(
       continue;
     }
     try {
-      await postJoiningIfNeeded(deps, thread.ref.teamId, token, { channel: thread.ref.channelId, threadTs: thread.ref.threadTs, ...args }, options.maxWaitMs ?? 60_000);
+      await postJoiningIfNeeded(
+        deps,
+        thread.ref.teamId,
+        token,
+        { channel: thread.ref.channelId, threadTs: thread.ref.threadTs, ...args },
+        options.maxWaitMs ?? 60_000,
+      );
     } catch (error) {
       await deps.store.conversations.releaseNotice(orgId, conversationId, claim);
       throw error;

@@ -69,7 +69,13 @@ async function announceJoin(
   where: { channelId: string; threadTs: string },
 ): Promise<void> {
   try {
-    await deps.platform.sendAgentMessage({ orgId, conversationId, agentId: by.agentId, text: `${by.name} joined the chat.`, clientMessageId: `threadbridge-join-${conversationId}` });
+    await deps.platform.sendAgentMessage({
+      orgId,
+      conversationId,
+      agentId: by.agentId,
+      text: `${by.name} joined the chat.`,
+      clientMessageId: `threadbridge-join-${conversationId}`,
+    });
   } catch (error) {
     // The chat ended meanwhile: the claim stands, there is just nobody to tell.
     if (!(error instanceof PlatformApiError && error.code === 'conversation_ended')) throw error;

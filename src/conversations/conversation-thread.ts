@@ -8,7 +8,15 @@
 // steps share in thread-writer.ts.
 import type { ConversationDeps } from './conversation-deps.ts';
 import type { ConversationRecord, PlannedThread, ThreadMessage } from '../store/index.ts';
-import { ThreadBusyError, ThreadLockLostError, SlackBudgetExhaustedError, SlackApiError, connectionLostCodes, PlatformApiError, assertNever } from '../errors/index.ts';
+import {
+  ThreadBusyError,
+  ThreadLockLostError,
+  SlackBudgetExhaustedError,
+  SlackApiError,
+  connectionLostCodes,
+  PlatformApiError,
+  assertNever,
+} from '../errors/index.ts';
 import { consecutiveRun, nextThreadStep } from '../routing/thread-order.ts';
 import { dmOwnerOf, threadsOf } from './chat-threads.ts';
 import { undeliverableReasons } from '../routing/undeliverable-reasons.ts';
@@ -16,7 +24,10 @@ import { MAX_COMBINED, PENDING_BATCH, WRITTEN_HERE, lockCheck, postMessagesInto,
 import { openPlannedThreads, openThread } from './thread-opening.ts';
 import { catchUpMirrors, postLateIntoMirrors } from './mirror-threads.ts';
 
-export type ConversationThreadDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'threadGapWaitMs' | 'directoryCache' | 'callBudget' | 'threadCursors' | 'observe'>;
+export type ConversationThreadDeps = Pick<
+  ConversationDeps,
+  'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'threadGapWaitMs' | 'directoryCache' | 'callBudget' | 'threadCursors' | 'observe'
+>;
 
 export interface SyncOptions {
   /**
@@ -67,7 +78,12 @@ interface StartingPoint {
  * when the store has none), so that a caller deciding what else to do (a message of an unknown
  * or ended chat) need not read it a second time.
  */
-export async function syncConversationThread(deps: ConversationThreadDeps, orgId: string, conversationId: string, options: SyncOptions = {}): Promise<ConversationRecord | null> {
+export async function syncConversationThread(
+  deps: ConversationThreadDeps,
+  orgId: string,
+  conversationId: string,
+  options: SyncOptions = {},
+): Promise<ConversationRecord | null> {
   const key = `thread:${orgId}:${conversationId}`;
   const lock = await deps.locks.tryAcquire(key);
   if (!lock) {
@@ -189,7 +205,13 @@ async function postPendingMessages(w: ThreadWriter, start?: StartingPoint): Prom
         // Behind the channel's budget, what queued up goes out as one post; otherwise one each
         // (and one each where Slack refused them combined).
         const solo = step.late || !backlogged || (w.soloThroughSeq !== null && step.seq <= w.soloThroughSeq);
-        const runSeqs = solo ? [step.seq] : consecutiveRun(pending.map((m) => m.seq), step.seq, MAX_COMBINED);
+        const runSeqs = solo
+          ? [step.seq]
+          : consecutiveRun(
+              pending.map((m) => m.seq),
+              step.seq,
+              MAX_COMBINED,
+            );
         const run = runSeqs.map((seq) => pending.find((m) => m.seq === seq)!);
         if (!copyForgotten) {
           await deps.threadCursors.forget(orgId, conversationId);
@@ -290,8 +312,10 @@ export async function addThreads(deps: ConversationThreadDeps, orgId: string, co
     const threads = threadsOf(record);
     const taken = (target: PlannedThread['target']) =>
       target.kind === 'channel'
-        ? threads.some((t) => t.ref.channelId === target.channelId) || record.plannedThreads.some((p) => p.target.kind === 'channel' && p.target.channelId === target.channelId)
-        : threads.some((t) => dmOwnerOf(t) === target.slackUserId) || record.plannedThreads.some((p) => p.target.kind === 'dm' && p.target.slackUserId === target.slackUserId);
+        ? threads.some((t) => t.ref.channelId === target.channelId) ||
+          record.plannedThreads.some((p) => p.target.kind === 'channel' && p.target.channelId === target.channelId)
+        : threads.some((t) => dmOwnerOf(t) === target.slackUserId) ||
+          record.plannedThreads.some((p) => p.target.kind === 'dm' && p.target.slackUserId === target.slackUserId);
     added = wanted.filter((w, i) => !taken(w.target) && wanted.findIndex((o) => JSON.stringify(o.target) === JSON.stringify(w.target)) === i);
     if (added.length > 0) await deps.store.conversations.setMirrors(orgId, conversationId, record.mirrors, [...record.plannedThreads, ...added], deps.now());
   } finally {

@@ -73,7 +73,11 @@ export async function handleQualificationClick(deps: EndOfChatDeps, tenant: Slac
   await deps.platform.putQualification({ orgId, conversationId, agentId: mapping.agentId, rating: action.value });
   await deps.store.conversations.setQualification(orgId, conversationId, { rating: action.value, agentId: mapping.agentId, slackUserId }, deps.now());
   const record = await deps.store.conversations.get(orgId, conversationId);
-  await deps.slack.updateMessage(token, { channel, ts: promptTs, ...qualificationPrompt({ endedBy: record?.endedBy ?? null, rated: { rating: action.value, slackUserId } }) });
+  await deps.slack.updateMessage(token, {
+    channel,
+    ts: promptTs,
+    ...qualificationPrompt({ endedBy: record?.endedBy ?? null, rated: { rating: action.value, slackUserId } }),
+  });
   // The rating is part of what the platform keeps about the chat: push the transcript again.
   await deps.producer.pushTranscript({ orgId, conversationId });
   log.info('lead rated');

@@ -10,7 +10,10 @@ import { escalationNoteText, type EscalationTarget } from '../slack/format/remin
 import { dmOwnerOf, postInEveryThread, threadsOf } from './chat-threads.ts';
 import { addThreads } from './conversation-thread.ts';
 
-export type EscalationDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'threadGapWaitMs' | 'directoryCache' | 'callBudget' | 'threadCursors' | 'observe'>;
+export type EscalationDeps = Pick<
+  ConversationDeps,
+  'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'threadGapWaitMs' | 'directoryCache' | 'callBudget' | 'threadCursors' | 'observe'
+>;
 
 /** The escalation note waits in-process this long for a thread's budget before its job is delayed instead. */
 const ESCALATION_BUDGET_WAIT_MS = 10_000;
@@ -34,23 +37,43 @@ export async function escalate(deps: EscalationDeps, record: ConversationRecord,
   let wanted: PlannedThread[];
   let where: EscalationTarget;
   if (globalChannel && !threads.some((t) => t.ref.channelId === globalChannel)) {
-    const owner = facts.conversation.accountOwnerAgentId ? facts.agents.get(facts.conversation.accountOwnerAgentId)?.slackUserId ?? null : null;
+    const owner = facts.conversation.accountOwnerAgentId ? (facts.agents.get(facts.conversation.accountOwnerAgentId)?.slackUserId ?? null) : null;
     const mentions = [...new Set([...members.flatMap((m) => m.slackUserId ?? []), ...(owner ? [owner] : [])])];
-    wanted = [{
-      target: { kind: 'channel', channelId: globalChannel },
-      notification: { rule: 'escalation', reason, targetKind: 'channel', mentionSlackUserIds: mentions, unmappedMemberNames: members.filter((m) => !m.slackUserId).map((m) => m.name), groupName, dmSlackUserIds: [] },
-      opened: 'escalation',
-    }];
+    wanted = [
+      {
+        target: { kind: 'channel', channelId: globalChannel },
+        notification: {
+          rule: 'escalation',
+          reason,
+          targetKind: 'channel',
+          mentionSlackUserIds: mentions,
+          unmappedMemberNames: members.filter((m) => !m.slackUserId).map((m) => m.name),
+          groupName,
+          dmSlackUserIds: [],
+        },
+        opened: 'escalation',
+      },
+    ];
     where = { channelId: globalChannel };
   } else {
-    const online = members.filter((m) => m.status === 'online' && m.slackUserId && !threads.some((t) => dmOwnerOf(t) === m.slackUserId)).map((m) => m.slackUserId!);
+    const online = members
+      .filter((m) => m.status === 'online' && m.slackUserId && !threads.some((t) => dmOwnerOf(t) === m.slackUserId))
+      .map((m) => m.slackUserId!);
     if (online.length === 0) {
       log.warn('nobody left to escalate to');
       return;
     }
     wanted = online.map((slackUserId) => ({
       target: { kind: 'dm', slackUserId },
-      notification: { rule: 'escalation', reason, targetKind: 'dm', mentionSlackUserIds: [], unmappedMemberNames: [], groupName, dmSlackUserIds: [slackUserId] },
+      notification: {
+        rule: 'escalation',
+        reason,
+        targetKind: 'dm',
+        mentionSlackUserIds: [],
+        unmappedMemberNames: [],
+        groupName,
+        dmSlackUserIds: [slackUserId],
+      },
       opened: 'escalation',
     }));
     where = { dmSlackUserIds: online };
@@ -58,7 +81,9 @@ export async function escalate(deps: EscalationDeps, record: ConversationRecord,
   await addThreads(deps, orgId, conversationId, wanted);
   // Said in the threads the chat had before, not in the new ones (they open with the reason).
   const before = { ...record, mirrors: record.mirrors.filter((m) => m.opened !== 'escalation') };
-  await postInEveryThread(deps, before, token, 'escalated', () => ({ text: escalationNoteText(waited, where), priority: 'reminder' }), { maxWaitMs: ESCALATION_BUDGET_WAIT_MS });
+  await postInEveryThread(deps, before, token, 'escalated', () => ({ text: escalationNoteText(waited, where), priority: 'reminder' }), {
+    maxWaitMs: ESCALATION_BUDGET_WAIT_MS,
+  });
   await refreshParentMessage(deps, orgId, conversationId);
   log.info({ where }, 'chat escalated');
 }

@@ -48,12 +48,21 @@ export async function catchUpMirrors(w: ThreadWriter): Promise<void> {
       if (at < handled.length) {
         const run = [handled[at]!];
         const solo = w.soloThroughSeq !== null && run[0]!.seq <= w.soloThroughSeq;
-        while (!solo && at + run.length < handled.length && run.length < MAX_COMBINED && (await showsInMirror(deps, orgId, handled[at + run.length]!, mirror))) {
+        while (
+          !solo &&
+          at + run.length < handled.length &&
+          run.length < MAX_COMBINED &&
+          (await showsInMirror(deps, orgId, handled[at + run.length]!, mirror))
+        ) {
           run.push(handled[at + run.length]!);
         }
         const outcome = await postMessagesInto(w, mirror.ref, run, false);
         cursor = run['posted' in outcome ? outcome.posted - 1 : 0]!.seq;
-        if ('refused' in outcome) deps.logger.error({ orgId, conversationId, seq: cursor, code: outcome.refused, thread: mirror.ref }, 'Slack refused one message in another thread of the chat; skipped there');
+        if ('refused' in outcome)
+          deps.logger.error(
+            { orgId, conversationId, seq: cursor, code: outcome.refused, thread: mirror.ref },
+            'Slack refused one message in another thread of the chat; skipped there',
+          );
       }
       mirrors[i] = { ...mirror, shownThroughSeq: cursor };
       await deps.store.conversations.setMirrors(orgId, conversationId, mirrors, [], deps.now());

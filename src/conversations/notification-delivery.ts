@@ -28,12 +28,14 @@ const MAX_ATTEMPTS = 8;
 /** A parent message waits in-process for its channel's next slot (kept for it) this long at most. */
 const PARENT_BUDGET_WAIT_MS = 5_000;
 
-export type DeliveryResult =
-  | { ok: true; thread: SlackThreadRef; notification: NotificationRecord; planned: PlannedThread[] }
-  | { ok: false; reason: string };
+export type DeliveryResult = { ok: true; thread: SlackThreadRef; notification: NotificationRecord; planned: PlannedThread[] } | { ok: false; reason: string };
 
 /** `settingsRead`: the org's settings when the caller reads them for more than routing (one read, not two). */
-export async function routingFacts(deps: NotificationDeliveryDeps, record: ConversationRecord, settingsRead?: Promise<OrgSettings | null>): Promise<Omit<RoutingInput, 'unusable'>> {
+export async function routingFacts(
+  deps: NotificationDeliveryDeps,
+  record: ConversationRecord,
+  settingsRead?: Promise<OrgSettings | null>,
+): Promise<Omit<RoutingInput, 'unusable'>> {
   const { orgId } = record;
   const conversation = record.conversation!;
   const [directory, mappings, settings] = await Promise.all([
@@ -47,7 +49,12 @@ export async function routingFacts(deps: NotificationDeliveryDeps, record: Conve
   );
   const platformGroup = conversation.routingGroupId ? directory.groups.find((g) => g.groupId === conversation.routingGroupId) : undefined;
   const group = platformGroup
-    ? { id: platformGroup.groupId, name: platformGroup.name, memberAgentIds: platformGroup.memberAgentIds, channelId: await deps.store.slackRouting.groupChannel(orgId, platformGroup.groupId) }
+    ? {
+        id: platformGroup.groupId,
+        name: platformGroup.name,
+        memberAgentIds: platformGroup.memberAgentIds,
+        channelId: await deps.store.slackRouting.groupChannel(orgId, platformGroup.groupId),
+      }
     : null;
   return {
     settings: { globalChannelEnabled: settings?.globalChannelEnabled ?? false, globalChannelId: settings?.globalChannelId ?? null },
@@ -75,9 +82,10 @@ export async function freshDirectory(deps: NotificationDeliveryDeps, orgId: stri
   // Merely old (not missing, nothing unknown asked for): whoever holds the lock is refreshing it,
   // and this chat routes with what there is. Waiting would line every chat starting meanwhile up
   // behind the lock, each taking it in turn to find the refresh done (one of 200 waited 6 s).
-  const lock = !options.force && cached.fetchedAt
-    ? await deps.locks.tryAcquire(name, REFRESH_LEASE_MS)
-    : await acquireWithin(deps.locks, name, { waitMs: REFRESH_WAIT_MS, leaseMs: REFRESH_LEASE_MS });
+  const lock =
+    !options.force && cached.fetchedAt
+      ? await deps.locks.tryAcquire(name, REFRESH_LEASE_MS)
+      : await acquireWithin(deps.locks, name, { waitMs: REFRESH_WAIT_MS, leaseMs: REFRESH_LEASE_MS });
   if (!lock) {
     // Another process has been refreshing for a while: route with what there is, or come back.
     if (cached.fetchedAt) return cached;
@@ -164,8 +172,10 @@ function plannedTarget(target: NotifyTarget): PlannedThread['target'] {
 /** The refused channel or Slack user when `error` is Slack refusing a notification target, else null. */
 export function refusalOf(error: unknown, target: PlannedThread['target']): { channelId?: string; slackUserId?: string; log: Record<string, string> } | null {
   if (!(error instanceof SlackApiError)) return null;
-  if (target.kind === 'channel' && channelRefusals.has(error.code)) return { channelId: target.channelId, log: { channel: target.channelId, code: error.code } };
-  if (target.kind === 'dm' && (channelRefusals.has(error.code) || userRefusals.has(error.code))) return { slackUserId: target.slackUserId, log: { slackUser: target.slackUserId, code: error.code } };
+  if (target.kind === 'channel' && channelRefusals.has(error.code))
+    return { channelId: target.channelId, log: { channel: target.channelId, code: error.code } };
+  if (target.kind === 'dm' && (channelRefusals.has(error.code) || userRefusals.has(error.code)))
+    return { slackUserId: target.slackUserId, log: { slackUser: target.slackUserId, code: error.code } };
   return null;
 }
 
@@ -216,9 +226,25 @@ export async function targetChannel(deps: NotificationDeliveryDeps, teamId: stri
 
 function describe(decision: Extract<RoutingDecision, { kind: 'notify' }>, target: NotifyTarget, groupName: string | null): NotificationRecord {
   if (target.kind === 'channel') {
-    return { rule: decision.rule, reason: decision.reason, targetKind: 'channel', mentionSlackUserIds: target.mentionSlackUserIds, unmappedMemberNames: target.unmappedMemberNames, groupName, dmSlackUserIds: [] };
+    return {
+      rule: decision.rule,
+      reason: decision.reason,
+      targetKind: 'channel',
+      mentionSlackUserIds: target.mentionSlackUserIds,
+      unmappedMemberNames: target.unmappedMemberNames,
+      groupName,
+      dmSlackUserIds: [],
+    };
   }
-  return { rule: decision.rule, reason: decision.reason, targetKind: 'dm', mentionSlackUserIds: [], unmappedMemberNames: [], groupName, dmSlackUserIds: [target.slackUserId] };
+  return {
+    rule: decision.rule,
+    reason: decision.reason,
+    targetKind: 'dm',
+    mentionSlackUserIds: [],
+    unmappedMemberNames: [],
+    groupName,
+    dmSlackUserIds: [target.slackUserId],
+  };
 }
 
 /** The app's DM with a user, cached; null when Slack refuses to open it (deactivated, a bot…). */

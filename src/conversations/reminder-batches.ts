@@ -47,12 +47,14 @@ export function createReminderBatches(redis: RedisClient, prefix: string): Remin
       const raw = (await redis.eval(takeScript, 2, pending(teamId, channelId), batch(batchId), BATCH_TTL_S)) as string[];
       // One entry per chat and thread, whatever how often a retried reminder job added it.
       const seen = new Set<string>();
-      return raw.map((r) => JSON.parse(r) as DueReminder).filter((r) => {
-        const id = `${r.orgId}/${r.conversationId}/${r.threadTs}`;
-        if (seen.has(id)) return false;
-        seen.add(id);
-        return true;
-      });
+      return raw
+        .map((r) => JSON.parse(r) as DueReminder)
+        .filter((r) => {
+          const id = `${r.orgId}/${r.conversationId}/${r.threadTs}`;
+          if (seen.has(id)) return false;
+          seen.add(id);
+          return true;
+        });
     },
     async markPosted(batchId) {
       await redis.set(`${batch(batchId)}:posted`, '1', 'EX', BATCH_TTL_S);

@@ -19,7 +19,22 @@ import { escalate } from './escalation.ts';
 import { callWithinBudget } from '../slack/tiered-call-budget.ts';
 import { SlackApiError, ClaimBusyError } from '../errors/index.ts';
 
-export type RemindersDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'threadGapWaitMs' | 'directoryCache' | 'callBudget' | 'reminderBatches' | 'threadCursors' | 'observe'>;
+export type RemindersDeps = Pick<
+  ConversationDeps,
+  | 'store'
+  | 'slack'
+  | 'platform'
+  | 'producer'
+  | 'locks'
+  | 'logger'
+  | 'now'
+  | 'threadGapWaitMs'
+  | 'directoryCache'
+  | 'callBudget'
+  | 'reminderBatches'
+  | 'threadCursors'
+  | 'observe'
+>;
 
 /** A reminder waits in-process this long for its channel's budget before its job is delayed instead. */
 const REMINDER_BUDGET_WAIT_MS = 10_000;
@@ -92,7 +107,13 @@ export async function sendChannelReminders(deps: RemindersDeps, job: ChannelRemi
     if (waiting.length === 1) {
       const only = waiting[0]!;
       const record = records.get(`${only.orgId}/${only.conversationId}`)!;
-      await postJoiningIfNeeded(deps, teamId, token, { channel: channelId, threadTs: only.threadTs, text: threadReminderText(only.slackUserIds, waitedMinutes(deps, record)), priority: 'reminder' }, REMINDER_BUDGET_WAIT_MS);
+      await postJoiningIfNeeded(
+        deps,
+        teamId,
+        token,
+        { channel: channelId, threadTs: only.threadTs, text: threadReminderText(only.slackUserIds, waitedMinutes(deps, record)), priority: 'reminder' },
+        REMINDER_BUDGET_WAIT_MS,
+      );
     } else {
       const lines: WaitingChatLine[] = [];
       for (const w of waiting) {
@@ -100,7 +121,13 @@ export async function sendChannelReminders(deps: RemindersDeps, job: ChannelRemi
         const link = await deps.slack.getPermalink(token, { channel: channelId, ts: w.threadTs }).catch(() => null);
         lines.push({ visitorName: visitorDisplayName(record.conversation), waitedMinutes: waitedMinutes(deps, record), link });
       }
-      await postJoiningIfNeeded(deps, teamId, token, { channel: channelId, text: channelReminderText(people, lines), priority: 'reminder' }, REMINDER_BUDGET_WAIT_MS);
+      await postJoiningIfNeeded(
+        deps,
+        teamId,
+        token,
+        { channel: channelId, text: channelReminderText(people, lines), priority: 'reminder' },
+        REMINDER_BUDGET_WAIT_MS,
+      );
     }
     await deps.reminderBatches.markPosted(batchId);
     deps.logger.info({ teamId, channel: channelId, chats: waiting.length }, 'reminders sent');

@@ -71,7 +71,17 @@ export async function relayReply(deps: ReplyRelayDeps, tenant: SlackTenant, repl
   const [settings, claimed, earlier] = await Promise.all([
     deps.store.orgSettings.get(orgId),
     deps.store.relayedReplies.claim(
-      { clientMessageId, orgId, conversationId, teamId: tenant.teamId, channelId: reply.channel, threadTs: reply.threadTs, slackTs: reply.ts, slackUserId: reply.user, agentId: mapping?.agentId ?? null },
+      {
+        clientMessageId,
+        orgId,
+        conversationId,
+        teamId: tenant.teamId,
+        channelId: reply.channel,
+        threadTs: reply.threadTs,
+        slackTs: reply.ts,
+        slackUserId: reply.user,
+        agentId: mapping?.agentId ?? null,
+      },
       deps.now(),
     ),
     deps.store.relayedReplies.earlierSending(orgId, conversationId, reply.ts, notBefore),
@@ -132,20 +142,32 @@ export async function relayReply(deps: ReplyRelayDeps, tenant: SlackTenant, repl
       return;
     }
     // Refused for good: recorded as such, so the chat's later replies do not wait for it.
-    if (error instanceof PlatformApiError && !error.transient) await deps.store.relayedReplies.markRefused(clientMessageId, `platform_${error.code}`, deps.now());
+    if (error instanceof PlatformApiError && !error.transient)
+      await deps.store.relayedReplies.markRefused(clientMessageId, `platform_${error.code}`, deps.now());
     throw error;
   }
 }
 
 /** A reply edited or deleted in Slack after it reached the visitor: tell the rep the visitor still sees the original. */
-export async function noticeChange(deps: ReplyRelayDeps, tenant: SlackTenant, change: Omit<SlackReply, 'text' | 'files'> & { kind: 'edited' | 'deleted' }): Promise<void> {
+export async function noticeChange(
+  deps: ReplyRelayDeps,
+  tenant: SlackTenant,
+  change: Omit<SlackReply, 'text' | 'files'> & { kind: 'edited' | 'deleted' },
+): Promise<void> {
   const relayed = await deps.store.relayedReplies.find(clientMessageIdFor({ teamId: tenant.teamId, ...change }));
   // A reply relayed for another org (the workspace moved since) is that org's: not a word of it here.
   if (relayed?.state !== 'sent' || relayed.orgId !== tenant.orgId) return;
   await tell(deps, tenant, change, changeNotice(change.kind));
 }
 
-async function keepInternal(deps: ReplyRelayDeps, tenant: SlackTenant, reply: SlackReply, clientMessageId: string, note: string, conversationId: string): Promise<void> {
+async function keepInternal(
+  deps: ReplyRelayDeps,
+  tenant: SlackTenant,
+  reply: SlackReply,
+  clientMessageId: string,
+  note: string,
+  conversationId: string,
+): Promise<void> {
   const { orgId } = tenant;
   const token = await tenantToken(deps, tenant);
   if (token) await deps.slack.addReaction(token, { channel: reply.channel, ts: reply.ts, name: INTERNAL_NOTE_REACTION });

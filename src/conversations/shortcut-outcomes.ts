@@ -21,7 +21,11 @@ async function postOnce(deps: ShortcutOutcomesDeps, orgId: string, conversationI
   return true;
 }
 
-export async function noteMeetingBooked(deps: ShortcutOutcomesDeps, orgId: string, data: { conversationId: string; meetingRequestId: string; agentId: string; startsAt: string }): Promise<void> {
+export async function noteMeetingBooked(
+  deps: ShortcutOutcomesDeps,
+  orgId: string,
+  data: { conversationId: string; meetingRequestId: string; agentId: string; startsAt: string },
+): Promise<void> {
   const record = await deps.store.conversations.get(orgId, data.conversationId);
   const visitorName = visitorDisplayName(record?.conversation ?? null);
   const mapping = await deps.store.agentMappings.findByAgent(orgId, data.agentId);
@@ -32,7 +36,17 @@ export async function noteMeetingBooked(deps: ShortcutOutcomesDeps, orgId: strin
   await refreshParentMessage(deps, orgId, data.conversationId);
 }
 
-export async function noteFormSubmitted(deps: ShortcutOutcomesDeps, orgId: string, data: { conversationId: string; formRequestId: string; values: Record<string, string> }): Promise<void> {
+export async function noteFormSubmitted(
+  deps: ShortcutOutcomesDeps,
+  orgId: string,
+  data: { conversationId: string; formRequestId: string; values: Record<string, string> },
+): Promise<void> {
   const record = await deps.store.conversations.get(orgId, data.conversationId);
-  await postOnce(deps, orgId, data.conversationId, `form:${data.formRequestId}`, formAnswersText(visitorDisplayName(record?.conversation ?? null), data.values));
+  await postOnce(
+    deps,
+    orgId,
+    data.conversationId,
+    `form:${data.formRequestId}`,
+    formAnswersText(visitorDisplayName(record?.conversation ?? null), data.values),
+  );
 }

@@ -8,8 +8,15 @@ import { createHash } from 'node:crypto';
 import type { ConversationDeps } from './conversation-deps.ts';
 import type { MessageActionPayload, ViewSubmissionPayload } from '../slack/slack-interactions.ts';
 import {
-  BOOK_MEETING_SHORTCUT, COLLECT_INFO_SHORTCUT, BOOK_MEETING_VIEW, COLLECT_INFO_VIEW,
-  bookMeetingModal, collectInfoModal, readMeetingSubmission, readFormSubmission, readShortcutContext,
+  BOOK_MEETING_SHORTCUT,
+  COLLECT_INFO_SHORTCUT,
+  BOOK_MEETING_VIEW,
+  COLLECT_INFO_VIEW,
+  bookMeetingModal,
+  collectInfoModal,
+  readMeetingSubmission,
+  readFormSubmission,
+  readShortcutContext,
   type ShortcutContext,
 } from '../slack/format/shortcut-views.ts';
 import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
@@ -96,7 +103,11 @@ export async function handleMessageShortcut(deps: ShortcutsDeps, tenant: SlackTe
     view = bookMeetingModal({ context, visitorName, calendars, defaultAgentId: mapping.agentId });
   } else {
     const v = record.conversation?.visitor;
-    const known: FormField[] = [...(v?.email ? (['email'] as const) : []), ...(v?.name ? (['name'] as const) : []), ...(v?.company ? (['company'] as const) : [])];
+    const known: FormField[] = [
+      ...(v?.email ? (['email'] as const) : []),
+      ...(v?.name ? (['name'] as const) : []),
+      ...(v?.company ? (['company'] as const) : []),
+    ];
     view = collectInfoModal({ context, visitorName, alreadyKnown: known });
   }
   const readMs = Date.now() - startedAt;
@@ -156,7 +167,13 @@ export async function handleViewSubmission(deps: ShortcutsDeps, tenant: SlackTen
       const choice = readMeetingSubmission(p.view.state.values);
       if (!choice) return;
       const calendarOwner = await deps.store.agentMappings.findByAgent(context.orgId, choice.agentId);
-      await deps.platform.requestMeeting({ orgId: context.orgId, conversationId: context.conversationId, agentId: choice.agentId, durationMinutes: choice.durationMinutes, clientRequestId });
+      await deps.platform.requestMeeting({
+        orgId: context.orgId,
+        conversationId: context.conversationId,
+        agentId: choice.agentId,
+        durationMinutes: choice.durationMinutes,
+        clientRequestId,
+      });
       // Named by mention when they are in Slack; otherwise by the platform's name for them.
       const ownerName = calendarOwner ? null : (await freshDirectory(deps, context.orgId)).agents.find((a) => a.agentId === choice.agentId)?.name;
       const owner = calendarOwner ? { slackUserId: calendarOwner.slackUserId } : ownerName ? { name: ownerName } : null;
@@ -170,7 +187,11 @@ export async function handleViewSubmission(deps: ShortcutsDeps, tenant: SlackTen
   } catch (error) {
     if (error instanceof PlatformApiError && !error.transient && error.status !== 429) {
       log.warn({ status: error.status, code: error.code }, 'the platform refused the shortcut');
-      await tell(error.code === 'conversation_ended' ? 'Nothing was sent: the chat has ended.' : `The chat platform refused it (${error.code}); nothing was sent to the visitor.`);
+      await tell(
+        error.code === 'conversation_ended'
+          ? 'Nothing was sent: the chat has ended.'
+          : `The chat platform refused it (${error.code}); nothing was sent to the visitor.`,
+      );
       return;
     }
     throw error;

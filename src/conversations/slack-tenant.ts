@@ -29,7 +29,11 @@ export async function slackTenantOf(deps: Pick<ConversationDeps, 'store'>, teamI
 /** What a Slack thread is to the tenant: one of its chats, another org's chat, or no chat. */
 export type ThreadChat = { kind: 'chat'; orgId: string; conversationId: string } | { kind: 'foreign' } | { kind: 'none' };
 
-export async function chatInThread(deps: Pick<ConversationDeps, 'store'>, tenant: SlackTenant, thread: { channelId: string; threadTs: string }): Promise<ThreadChat> {
+export async function chatInThread(
+  deps: Pick<ConversationDeps, 'store'>,
+  tenant: SlackTenant,
+  thread: { channelId: string; threadTs: string },
+): Promise<ThreadChat> {
   const found = await deps.store.conversations.findByThread({ teamId: tenant.teamId, ...thread });
   if (!found) return { kind: 'none' };
   return found.orgId === tenant.orgId ? { kind: 'chat', orgId: found.orgId, conversationId: found.conversationId } : { kind: 'foreign' };

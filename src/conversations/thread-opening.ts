@@ -12,7 +12,10 @@ import { undeliverableReasons } from '../routing/undeliverable-reasons.ts';
 import { undeliverable, type ThreadWriter } from './thread-writer.ts';
 import { answerTimeOf, type OrgSettings } from '../store/org-settings.repository.ts';
 
-export type ThreadOpeningDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
+export type ThreadOpeningDeps = Pick<
+  ConversationDeps,
+  'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'
+>;
 
 /**
  * The chat's first reminder (src/conversations/reminders.ts) falls due the org's answer time after
@@ -60,7 +63,10 @@ export async function openThread(deps: ThreadOpeningDeps, record: ConversationRe
     return null;
   }
   await scheduleFirstReminder(deps, orgId, conversationId, settings);
-  log.info({ ...delivered.thread, rule: delivered.notification.rule, reason: delivered.notification.reason, moreThreads: delivered.planned.length }, 'thread opened');
+  log.info(
+    { ...delivered.thread, rule: delivered.notification.rule, reason: delivered.notification.reason, moreThreads: delivered.planned.length },
+    'thread opened',
+  );
   return { ...record, thread: delivered.thread, notification: delivered.notification, plannedThreads: delivered.planned, undeliverableReason: null };
 }
 
@@ -81,7 +87,8 @@ export async function openPlannedThreads(w: ThreadWriter): Promise<ConversationR
     try {
       // A thread a job opened there and linked, then died before recording it: that one, not a second.
       const orphan = await orphanThreadAt(w, next.target, mirrors);
-      opened = orphan ?? await openThreadAt(deps, record, teamId, token, next.target, next.notification, parentStatus(record, deps.now().getTime()), w.stillHeld);
+      opened =
+        orphan ?? (await openThreadAt(deps, record, teamId, token, next.target, next.notification, parentStatus(record, deps.now().getTime()), w.stillHeld));
     } catch (error) {
       // A target Slack refuses, or a parent it refuses even as plain text: that thread is left out.
       const contentRefused = error instanceof SlackApiError && contentRefusalCodes.has(error.code);

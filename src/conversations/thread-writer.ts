@@ -12,7 +12,10 @@ import { combinedThreadMessage, threadPosts, type SlackMessageBody } from '../sl
 import { postJoiningIfNeeded } from './posting.ts';
 
 /** What the writer's steps share (conversation-thread.ts, thread-opening.ts, mirror-threads.ts). */
-export type ThreadWriterDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'threadGapWaitMs' | 'directoryCache' | 'callBudget' | 'threadCursors' | 'observe'>;
+export type ThreadWriterDeps = Pick<
+  ConversationDeps,
+  'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'threadGapWaitMs' | 'directoryCache' | 'callBudget' | 'threadCursors' | 'observe'
+>;
 
 /** How many messages one read of a thread's pending (or handled) messages returns at most. */
 export const PENDING_BATCH = 100;
@@ -45,7 +48,12 @@ export function lockCheck(lock: Lock, key: string): () => Promise<void> {
 }
 
 /** Whether a stored message was a rep's reply written in this very thread (its platform echo). */
-export async function writtenIn(deps: Pick<ConversationDeps, 'store'>, orgId: string, { message }: ThreadMessage, thread: Pick<SlackThreadRef, 'channelId' | 'threadTs'>): Promise<boolean> {
+export async function writtenIn(
+  deps: Pick<ConversationDeps, 'store'>,
+  orgId: string,
+  { message }: ThreadMessage,
+  thread: Pick<SlackThreadRef, 'channelId' | 'threadTs'>,
+): Promise<boolean> {
   if (message.origin !== 'slack' || message.clientMessageId === null) return false;
   const from = await deps.store.relayedReplies.relayedFrom(orgId, message.clientMessageId);
   // Records from before the chat could have several threads name the channel only.
@@ -82,7 +90,14 @@ export async function postMessagesInto(w: ThreadWriter, thread: SlackThreadRef, 
     let posted: { ts: string; plainText?: true } = { ts: '' };
     let plainText = false;
     for (const post of posts) {
-      posted = await postJoiningIfNeeded(deps, thread.teamId, token, { channel: thread.channelId, threadTs: thread.threadTs, ...post }, posts.length > 1 ? 60_000 : 0, w.stillHeld);
+      posted = await postJoiningIfNeeded(
+        deps,
+        thread.teamId,
+        token,
+        { channel: thread.channelId, threadTs: thread.threadTs, ...post },
+        posts.length > 1 ? 60_000 : 0,
+        w.stillHeld,
+      );
       plainText ||= posted.plainText === true;
     }
     if (count > 1) deps.observe?.combinedPost(count);
@@ -93,7 +108,10 @@ export async function postMessagesInto(w: ThreadWriter, thread: SlackThreadRef, 
         const through = messages[count - 1]!.seq;
         w.soloThroughSeq = Math.max(w.soloThroughSeq ?? 0, through);
         await deps.store.conversations.setSoloThrough(record.orgId, record.conversationId, w.soloThroughSeq, deps.now());
-        deps.logger.warn({ orgId: record.orgId, conversationId: record.conversationId, code: error.code, fromSeq: messages[0]!.seq, through }, 'Slack refused a combined post; its messages go one at a time');
+        deps.logger.warn(
+          { orgId: record.orgId, conversationId: record.conversationId, code: error.code, fromSeq: messages[0]!.seq, through },
+          'Slack refused a combined post; its messages go one at a time',
+        );
         return postMessagesInto(w, thread, [messages[0]!], late);
       }
       return { refused: error.code };
@@ -101,7 +119,6 @@ export async function postMessagesInto(w: ThreadWriter, thread: SlackThreadRef, 
     throw error;
   }
 }
-
 
 export async function undeliverable(deps: Pick<ConversationDeps, 'store' | 'now' | 'logger'>, record: ConversationRecord, reason: string): Promise<void> {
   await deps.store.conversations.markUndeliverable(record.orgId, record.conversationId, reason, deps.now());

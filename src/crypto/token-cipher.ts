@@ -59,7 +59,11 @@ export function createTokenCipher(keys: Buffer | readonly Buffer[]): TokenCipher
       const [, keyId, iv, tag, body] = parts as [string, string, string, string, string];
       const key = byId.get(keyId);
       if (!key) {
-        throw new SealedTokenError('unknown_key', binding.teamId, `sealed with key ${keyId}, which is not in TOKEN_ENCRYPTION_KEYS (its keys: ${[...byId.keys()].join(', ')})`);
+        throw new SealedTokenError(
+          'unknown_key',
+          binding.teamId,
+          `sealed with key ${keyId}, which is not in TOKEN_ENCRYPTION_KEYS (its keys: ${[...byId.keys()].join(', ')})`,
+        );
       }
       const token = decrypt(key, iv, tag, body, additionalData(binding));
       if (token === undefined) {
@@ -73,7 +77,11 @@ export function createTokenCipher(keys: Buffer | readonly Buffer[]): TokenCipher
         const token = decrypt(key, iv, tag, body);
         if (token !== undefined) return { token, resealDue: true };
       }
-      throw new SealedTokenError('unknown_key', binding.teamId, 'sealed in the unbound v1 form, and none of TOKEN_ENCRYPTION_KEYS opens it (sealed with a key no longer listed, or altered)');
+      throw new SealedTokenError(
+        'unknown_key',
+        binding.teamId,
+        'sealed in the unbound v1 form, and none of TOKEN_ENCRYPTION_KEYS opens it (sealed with a key no longer listed, or altered)',
+      );
     }
     throw new SealedTokenError('malformed', binding.teamId, `the ${binding.kind} token is not in a sealed form this release reads`);
   }

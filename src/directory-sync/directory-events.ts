@@ -73,7 +73,9 @@ export async function applyDirectoryEvent(deps: DirectoryEventsDeps, teamId: str
     }
     const token = await deps.store.installations.botToken(teamId, null);
     if (!token) return;
-    const fetched = await callWithinBudget(deps.callBudget, teamId, 'conversations.info', { maxWaitMs: 10_000 }, () => deps.slack.channelInfo(token, channelId));
+    const fetched = await callWithinBudget(deps.callBudget, teamId, 'conversations.info', { maxWaitMs: 10_000 }, () =>
+      deps.slack.channelInfo(token, channelId),
+    );
     if (!fetched.ok) throw new SlackBudgetExhaustedError('conversations.info', fetched.retryAfterMs);
     await recordDirectoryChange(deps, teamId, { op: 'put', kind: 'channels', entity: { ...fetched.value, isMember: true } });
     return;

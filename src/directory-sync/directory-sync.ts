@@ -15,7 +15,10 @@ import { SlackApiError, LockBusyError, ThreadLockLostError } from '../errors/ind
 import { callWithinBudget } from '../slack/tiered-call-budget.ts';
 import { withDirectoryWriteLock } from '../directory/directory-changes.ts';
 
-export type SyncRunDeps = Pick<DirectorySyncDeps, 'store' | 'slack' | 'producer' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget' | 'directoryResyncHours' | 'observe'>;
+export type SyncRunDeps = Pick<
+  DirectorySyncDeps,
+  'store' | 'slack' | 'producer' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget' | 'directoryResyncHours' | 'observe'
+>;
 
 /** Slack's page limit is "under 1,000" (platform-facts); 999 keeps to the letter of that. */
 export const DIRECTORY_PAGE_SIZE = 999;
@@ -66,7 +69,15 @@ export async function syncDirectoryKind(deps: SyncRunDeps, teamId: string, kind:
     if (state.runId) {
       log.info({ runId: state.runId, pages: state.pages, items: state.items }, 'directory sync resumes from its last saved page');
     } else {
-      state = { ...state, runId: randomUUID(), runStartedAt: deps.now(), runStartSeq: await deps.directoryCache.changeSeq(teamId), cursor: null, pages: 0, items: 0 };
+      state = {
+        ...state,
+        runId: randomUUID(),
+        runStartedAt: deps.now(),
+        runStartSeq: await deps.directoryCache.changeSeq(teamId),
+        cursor: null,
+        pages: 0,
+        items: 0,
+      };
       await repo.saveSyncState(state);
       log.info({ runId: state.runId }, 'directory sync starts');
     }
@@ -80,8 +91,12 @@ export async function syncDirectoryKind(deps: SyncRunDeps, teamId: string, kind:
       for (;;) {
         const args = { cursor, limit: DIRECTORY_PAGE_SIZE };
         const fetched = await callWithinBudget(
-          deps.callBudget, teamId, methodOf[kind], { maxWaitMs: Number.POSITIVE_INFINITY, stepMs: SYNC_LEASE_MS / 3, beforeStep: renew },
-          (): Promise<Page<DirectoryChannel | DirectoryUser>> => (kind === 'channels' ? deps.slack.listChannels(token, args) : deps.slack.listUsers(token, args)),
+          deps.callBudget,
+          teamId,
+          methodOf[kind],
+          { maxWaitMs: Number.POSITIVE_INFINITY, stepMs: SYNC_LEASE_MS / 3, beforeStep: renew },
+          (): Promise<Page<DirectoryChannel | DirectoryUser>> =>
+            kind === 'channels' ? deps.slack.listChannels(token, args) : deps.slack.listUsers(token, args),
         );
         if (!fetched.ok) throw new Error('unreachable: the sync waits as long as the budget needs');
         const page = fetched.value;
@@ -124,9 +139,16 @@ async function completeRun(deps: SyncRunDeps, state: DirectorySyncState, log: Lo
   const previousRun = state.currentRunId;
   const completedAt = deps.now();
   const completed: DirectorySyncState = {
-    ...state, runId: null, runStartedAt: null, cursor: null, pages: 0, items: 0,
-    currentRunId: runId, currentRunStartSeq: state.runStartSeq,
-    lastCompletedAt: completedAt, lastCompletedItems: state.items,
+    ...state,
+    runId: null,
+    runStartedAt: null,
+    cursor: null,
+    pages: 0,
+    items: 0,
+    currentRunId: runId,
+    currentRunStartSeq: state.runStartSeq,
+    lastCompletedAt: completedAt,
+    lastCompletedItems: state.items,
     lastCompletedTookMs: state.runStartedAt ? completedAt.getTime() - state.runStartedAt.getTime() : null,
   };
   const replaced = await withDirectoryWriteLock(deps, teamId, kind, async () => {

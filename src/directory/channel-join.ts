@@ -31,7 +31,9 @@ export function createChannelJoiner(deps: ChannelJoinDeps): ChannelJoiner {
     async join(teamId, channelId) {
       const token = await deps.installations.botToken(teamId, null); // the workspace's upkeep, for whichever org it serves
       if (!token) throw new SlackApiError('conversations.join', 'not_authed', false);
-      const joined = await callWithinBudget(deps.callBudget, teamId, 'conversations.join', { maxWaitMs: deps.maxBudgetWaitMs }, () => deps.slack.joinChannel(token, channelId));
+      const joined = await callWithinBudget(deps.callBudget, teamId, 'conversations.join', { maxWaitMs: deps.maxBudgetWaitMs }, () =>
+        deps.slack.joinChannel(token, channelId),
+      );
       if (!joined.ok) throw new DirectoryRateLimitedError('conversations.join', joined.retryAfterMs);
       await deps.recordChange(teamId, { op: 'put', kind: 'channels', entity: joined.value });
       return joined.value;

@@ -90,7 +90,6 @@ function offerable(kind: DirectoryKind, e: DirectoryEntity, includeInactive: boo
   return includeInactive || (!u.deleted && !u.isBot);
 }
 
-
 /**
  * An entity as the id index stores it: its id, NUL, its fields as a JSON array without their
  * names (a third the bytes of the object: most members then fit a compact block's 64 bytes).
@@ -156,7 +155,10 @@ export function createDirectoryCache(redis: RedisClient, prefix: string): Direct
 
   async function entitiesById(kind: DirectoryKind, r: Roots, ids: string[]): Promise<Map<string, DirectoryEntity>> {
     const unique = [...new Set(ids)];
-    const found = await lex.firstWithPrefix(r.byId, unique.map((id) => `${id}${SEP}`));
+    const found = await lex.firstWithPrefix(
+      r.byId,
+      unique.map((id) => `${id}${SEP}`),
+    );
     const out = new Map<string, DirectoryEntity>();
     found.forEach((member, i) => {
       if (member) out.set(unique[i]!, decodeEntity(kind, member));
@@ -265,7 +267,11 @@ export function createDirectoryCache(redis: RedisClient, prefix: string): Direct
       const fromIndex = async (root: string, rankOf: (term: string) => RankedMatch['rank']) => {
         let taken = 0;
         for await (const batch of prefixIds(root, q, chunk)) {
-          const found = await entitiesById(kind, r, batch.map((b) => b.id));
+          const found = await entitiesById(
+            kind,
+            r,
+            batch.map((b) => b.id),
+          );
           for (const { id, term } of batch) {
             const e = found.get(id);
             if (!e || !offerable(kind, e, includeInactive) || entities.has(id)) continue;
@@ -279,7 +285,9 @@ export function createDirectoryCache(redis: RedisClient, prefix: string): Direct
       };
       await fromIndex(r.names, (term) => (term === q ? MATCH.exact : MATCH.namePrefix));
       if (ranked.length < limit && q !== '') await fromIndex(r.words, () => MATCH.word);
-      return orderMatches(ranked).slice(0, limit).map((m) => entities.get(m.id)!);
+      return orderMatches(ranked)
+        .slice(0, limit)
+        .map((m) => entities.get(m.id)!);
     },
     async usersByEmail(teamId, runId, email) {
       const wanted = normaliseEmail(email);

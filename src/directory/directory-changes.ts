@@ -19,7 +19,12 @@ export interface DirectoryWriteDeps {
   store: Pick<Store, 'slackDirectory'>;
 }
 
-export async function withDirectoryWriteLock<T>(deps: Pick<DirectoryWriteDeps, 'locks'>, teamId: string, kind: DirectoryKind, work: () => Promise<T>): Promise<T> {
+export async function withDirectoryWriteLock<T>(
+  deps: Pick<DirectoryWriteDeps, 'locks'>,
+  teamId: string,
+  kind: DirectoryKind,
+  work: () => Promise<T>,
+): Promise<T> {
   const name = `directory-write:${teamId}:${kind}`;
   const lock: Lock | null = await acquireWithin(deps.locks, name, { waitMs: WRITE_LOCK_WAIT_MS });
   if (!lock) throw new LockBusyError(name);

@@ -129,7 +129,11 @@ export function createDirectoryLookup(deps: DirectoryLookupDeps): DirectoryLooku
       return fromCache<DirectoryUser>(teamId, 'users', (run) => cache.getByName(teamId, 'users', run, bareName(username)));
     },
     async userByEmail(teamId, email) {
-      return fromCache<DirectoryUser>(teamId, 'users', async (run) => (await cache.usersByEmail(teamId, run, email)).find((u) => !u.deleted && !u.isBot) ?? null);
+      return fromCache<DirectoryUser>(
+        teamId,
+        'users',
+        async (run) => (await cache.usersByEmail(teamId, run, email)).find((u) => !u.deleted && !u.isBot) ?? null,
+      );
     },
     async searchChannels(teamId, query, options) {
       const [runId] = (await runs(teamId, 'channels')).readable;

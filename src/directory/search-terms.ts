@@ -7,7 +7,11 @@ const WORD_BREAK = /[-_.\s]+/;
 
 /** Lower case, no leading `#`/`@`, trimmed: what people type into a picker. */
 export function normaliseQuery(query: string): string {
-  return query.trim().replace(/^[#@]+/, '').trim().toLowerCase();
+  return query
+    .trim()
+    .replace(/^[#@]+/, '')
+    .trim()
+    .toLowerCase();
 }
 
 /** An email as the directory compares it: trimmed, in lower case; null when there is none. */

@@ -3,7 +3,10 @@
 
 /** Slack's per-minute budget for a single lookup is used up; try again after `retryAfterMs`. */
 export class DirectoryRateLimitedError extends Error {
-  constructor(readonly method: string, readonly retryAfterMs: number) {
+  constructor(
+    readonly method: string,
+    readonly retryAfterMs: number,
+  ) {
     super(`Slack's rate limit for ${method} is used up for this workspace; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
     this.name = 'DirectoryRateLimitedError';
   }

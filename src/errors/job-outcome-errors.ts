@@ -31,7 +31,10 @@ export class ClaimBusyError extends Error {
 
 /** An earlier reply of the chat is still on its way to the visitor: this one goes after it. */
 export class ReplyOrderError extends Error {
-  constructor(readonly conversationId: string, readonly waitingFor: string) {
+  constructor(
+    readonly conversationId: string,
+    readonly waitingFor: string,
+  ) {
     super(`a reply to ${conversationId} waits for the earlier ${waitingFor}`);
     this.name = 'ReplyOrderError';
   }

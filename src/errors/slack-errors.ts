@@ -18,7 +18,10 @@ export class SlackApiError extends Error {
 
 /** HTTP 429 from Slack: wait `retryAfterSeconds` before calling this method for this workspace again. */
 export class SlackRateLimitedError extends SlackApiError {
-  constructor(method: string, readonly retryAfterSeconds: number) {
+  constructor(
+    method: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super(method, 'ratelimited', true);
     this.name = 'SlackRateLimitedError';
   }

@@ -91,10 +91,20 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     await app.register(swagger, {
       hideUntagged: true,
       openapi: {
-        info: { title: 'Threadbridge admin API', version: '1', description: 'Connect Slack and configure an org: settings, agent mapping, routing groups, the channel and user directory, Disconnect, the change history. An org admin’s session (opened by the chat platform’s Setup link) reaches its own org only, and its changes need an Origin equal to PUBLIC_URL’s; operators send ADMIN_API_TOKEN as a Bearer token. Errors are `{ error: { code, message, field? } }`.' },
+        info: {
+          title: 'Threadbridge admin API',
+          version: '1',
+          description:
+            'Connect Slack and configure an org: settings, agent mapping, routing groups, the channel and user directory, Disconnect, the change history. An org admin’s session (opened by the chat platform’s Setup link) reaches its own org only, and its changes need an Origin equal to PUBLIC_URL’s; operators send ADMIN_API_TOKEN as a Bearer token. Errors are `{ error: { code, message, field? } }`.',
+        },
         components: {
           securitySchemes: {
-            adminSession: { type: 'apiKey', in: 'cookie', name: sessionCookieName(deps.publicUrl), description: 'An org admin’s session, from the chat platform’s Setup link (GET /settings/{orgId}?launch=…)' },
+            adminSession: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: sessionCookieName(deps.publicUrl),
+              description: 'An org admin’s session, from the chat platform’s Setup link (GET /settings/{orgId}?launch=…)',
+            },
             operatorToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN (operators, every org)' },
           },
         },

@@ -10,11 +10,13 @@ export function deploymentReadings(conversations: ConversationsRepository, queue
   return async () => {
     const [undeliverable, perQueue] = await Promise.all([
       conversations.countUndeliverableByReason(),
-      Promise.all(queues.map(async (q) => {
-        const [counts, [oldest]] = await Promise.all([q.getJobCounts('waiting', 'active', 'delayed', 'failed'), q.getJobs(['wait'], 0, 0, true)]);
-        const oldestWaitingAgeSeconds = oldest ? Math.max(0, (now() - oldest.timestamp) / 1000) : 0;
-        return { queue: q.name, counts, oldestWaitingAgeSeconds };
-      })),
+      Promise.all(
+        queues.map(async (q) => {
+          const [counts, [oldest]] = await Promise.all([q.getJobCounts('waiting', 'active', 'delayed', 'failed'), q.getJobs(['wait'], 0, 0, true)]);
+          const oldestWaitingAgeSeconds = oldest ? Math.max(0, (now() - oldest.timestamp) / 1000) : 0;
+          return { queue: q.name, counts, oldestWaitingAgeSeconds };
+        }),
+      ),
     ]);
     // A dead letter is parked as a failed job of its queue; one still on its way there is waiting or active.
     const deadLetters = perQueue.find((c) => c.queue === DEAD_LETTER_QUEUE);
@@ -24,6 +26,11 @@ export function deploymentReadings(conversations: ConversationsRepository, queue
       undeliverableByReason[code] = (undeliverableByReason[code] ?? 0) + chats;
     }
     const undeliverableChats = undeliverable.reduce((sum, r) => sum + r.chats, 0);
-    return { undeliverableChats, undeliverableByReason, deadLetters: deadLetters ? Object.values(deadLetters.counts).reduce((a, b) => a + b, 0) : 0, queues: perQueue };
+    return {
+      undeliverableChats,
+      undeliverableByReason,
+      deadLetters: deadLetters ? Object.values(deadLetters.counts).reduce((a, b) => a + b, 0) : 0,
+      queues: perQueue,
+    };
   };
 }

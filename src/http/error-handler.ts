@@ -38,11 +38,15 @@ export function sendError(reply: FastifyReply, definition: { code: string; statu
   reply.request.refusal = definition.code;
   if (reply.request.routeOptions?.config?.page) {
     return sendErrorPage(reply, definition, {
-      title: 'Something went wrong', message: definition.statusCode >= 500 ? 'Threadbridge could not answer this request.' : 'This link is not one Threadbridge can open.',
+      title: 'Something went wrong',
+      message: definition.statusCode >= 500 ? 'Threadbridge could not answer this request.' : 'This link is not one Threadbridge can open.',
       hint: 'Open the chat platform’s integrations page and click Setup for the Slack integration again.',
     });
   }
-  return reply.status(definition.statusCode).type('application/json').send({ error: { code: definition.code, message, ...(field ? { field } : {}) } });
+  return reply
+    .status(definition.statusCode)
+    .type('application/json')
+    .send({ error: { code: definition.code, message, ...(field ? { field } : {}) } });
 }
 
 export function errorHandler(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {

@@ -30,7 +30,13 @@ export const INSTALL_TICKET_TTL_MS = 10 * 60 * 1000;
  * A signed, expiring token naming an org. The OAuth state and the install ticket are both of
  * this form, each under its own key, so one can never be passed off as the other.
  */
-export function createOAuthState(key: Buffer, orgId: string, nowMs: number, ttlMs = OAUTH_STATE_TTL_MS, extra: Pick<OAuthState, 'by' | 'browser' | 'session'> = {}): string {
+export function createOAuthState(
+  key: Buffer,
+  orgId: string,
+  nowMs: number,
+  ttlMs = OAUTH_STATE_TTL_MS,
+  extra: Pick<OAuthState, 'by' | 'browser' | 'session'> = {},
+): string {
   const state: OAuthState = { orgId, expiresAtMs: nowMs + ttlMs, nonce: randomBytes(12).toString('base64url'), ...extra };
   const payload = Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
   return `${payload}.${mac(key, payload)}`;

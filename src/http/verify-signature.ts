@@ -15,9 +15,7 @@ export interface SignedRequest {
   toleranceSeconds?: number;
 }
 
-export type SignatureVerdict =
-  | { ok: true }
-  | { ok: false; reason: 'missing_signature' | 'stale_timestamp' | 'bad_signature' };
+export type SignatureVerdict = { ok: true } | { ok: false; reason: 'missing_signature' | 'stale_timestamp' | 'bad_signature' };
 
 export function sign(version: 'v0' | 'v1', secret: string, timestamp: string, rawBody: Buffer | string): string {
   const hmac = createHmac('sha256', secret);

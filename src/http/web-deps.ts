@@ -79,13 +79,21 @@ export function composeWeb(parts: WebParts): ComposedWeb {
   const callBudget = createSlackCallBudget(redis, prefix, parts.slack.rateWindowMs);
   const renewingSlack = renewingSlackApi(slack, installations);
   const directory = createDirectoryLookup({
-    cache: directoryCache, directory: store.slackDirectory, installations, slack: renewingSlack, callBudget, now,
+    cache: directoryCache,
+    directory: store.slackDirectory,
+    installations,
+    slack: renewingSlack,
+    callBudget,
+    now,
     maxBudgetWaitMs: 2000,
     onCacheLost: () => producer.sweepDirectoriesNow(),
   });
   // The admin API joins the public channels an admin chooses (the admin waits on it).
   const channelJoiner = createChannelJoiner({
-    installations, slack: renewingSlack, callBudget, maxBudgetWaitMs: 2000,
+    installations,
+    slack: renewingSlack,
+    callBudget,
+    maxBudgetWaitMs: 2000,
     recordChange: (teamId, change) => recordDirectoryChange({ locks, directoryCache, store, now }, teamId, change),
   });
   const kv = redisKeyValueStore(parts.kvRedis ?? redis, prefix);
@@ -108,7 +116,11 @@ export function composeWeb(parts: WebParts): ComposedWeb {
             // Renewed first when it rotates, so that Slack revokes the token it would accept.
             botToken: (teamId: string, orgId: string) => installations.botToken(teamId, orgId),
             revoker: slackTokenRevoker(parts.slack.apiUrl),
-            directory, channelJoiner, orgSettings: store.orgSettings, agentMappings: store.agentMappings, slackRouting: store.slackRouting,
+            directory,
+            channelJoiner,
+            orgSettings: store.orgSettings,
+            agentMappings: store.agentMappings,
+            slackRouting: store.slackRouting,
             platform: createPlatformApi({ baseUrl: parts.platform.apiUrl, token: parts.platform.token }),
           },
         }

@@ -35,15 +35,22 @@ async function main(): Promise<void> {
     tokenEncryptionKeys: config.TOKEN_ENCRYPTION_KEYS,
     publicUrl: () => config.PUBLIC_URL,
     slack: {
-      apiUrl: config.SLACK_API_URL, authorizeUrl: config.SLACK_AUTHORIZE_URL, clientId: config.SLACK_CLIENT_ID,
-      clientSecret: config.SLACK_CLIENT_SECRET, signingSecret: config.SLACK_SIGNING_SECRET, rateWindowMs: config.SLACK_RATE_WINDOW_MS,
+      apiUrl: config.SLACK_API_URL,
+      authorizeUrl: config.SLACK_AUTHORIZE_URL,
+      clientId: config.SLACK_CLIENT_ID,
+      clientSecret: config.SLACK_CLIENT_SECRET,
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      rateWindowMs: config.SLACK_RATE_WINDOW_MS,
     },
     platform: { apiUrl: config.CHAT_API_URL, token: config.CHAT_API_TOKEN, webhookSecret: config.CHAT_WEBHOOK_SECRET },
     admin: { launchSecret: config.CHAT_ADMIN_LAUNCH_SECRET, operatorToken: config.ADMIN_API_TOKEN },
     trustProxy: config.TRUST_PROXY || false,
     webhookBodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
     metricsAccess: metricsAccess(config),
-    bullBoard: config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD ? { user: config.BULL_BOARD_USER, password: config.BULL_BOARD_PASSWORD, readOnly: config.BULL_BOARD_READ_ONLY } : undefined,
+    bullBoard:
+      config.BULL_BOARD_USER && config.BULL_BOARD_PASSWORD
+        ? { user: config.BULL_BOARD_USER, password: config.BULL_BOARD_PASSWORD, readOnly: config.BULL_BOARD_READ_ONLY }
+        : undefined,
     healthChecks: {
       redis: async () => void (await redis.ping()),
       mongodb: async () => void (await mongo.db.command({ ping: 1 })),
@@ -51,7 +58,8 @@ async function main(): Promise<void> {
   });
   const app = await buildApp(deps);
   await app.listen({ port: config.PORT, host: config.HOST });
-  if (!config.CHAT_ADMIN_LAUNCH_SECRET) logger.info('The settings page and the admin API are off: set CHAT_ADMIN_LAUNCH_SECRET (shared with the chat platform) to serve them');
+  if (!config.CHAT_ADMIN_LAUNCH_SECRET)
+    logger.info('The settings page and the admin API are off: set CHAT_ADMIN_LAUNCH_SECRET (shared with the chat platform) to serve them');
   else if (!config.ADMIN_API_TOKEN) logger.info('The admin API has no operator access: set ADMIN_API_TOKEN for scripts and support across orgs');
   if (!config.BULL_BOARD_USER) logger.info('Bull Board is off: set BULL_BOARD_USER and BULL_BOARD_PASSWORD to inspect queues at /admin/queues');
   else if (!config.BULL_BOARD_READ_ONLY) logger.warn('Bull Board may change jobs (BULL_BOARD_READ_ONLY=false): retry, clean, empty, edit');

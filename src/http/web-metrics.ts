@@ -32,39 +32,60 @@ export function createWebMetrics(read: () => Promise<DeploymentReadings>): WebMe
     return pending;
   };
 
-  const webhooks = new Counter({ name: 'threadbridge_webhooks_total', help: 'Signed ingress requests answered, by route and outcome (accepted, or the error code of the refusal)', labelNames: ['route', 'outcome'], registers: [registry] });
+  const webhooks = new Counter({
+    name: 'threadbridge_webhooks_total',
+    help: 'Signed ingress requests answered, by route and outcome (accepted, or the error code of the refusal)',
+    labelNames: ['route', 'outcome'],
+    registers: [registry],
+  });
   const latency = new Histogram({
-    name: 'threadbridge_ingress_duration_seconds', help: 'Time from a signed ingress request to its answer (queued or refused)', labelNames: ['route'],
-    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3], registers: [registry],
+    name: 'threadbridge_ingress_duration_seconds',
+    help: 'Time from a signed ingress request to its answer (queued or refused)',
+    labelNames: ['route'],
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3],
+    registers: [registry],
   });
   new Gauge({
-    name: 'threadbridge_undeliverable_chats', help: 'Open chats whose notification found no usable Slack target', registers: [registry],
+    name: 'threadbridge_undeliverable_chats',
+    help: 'Open chats whose notification found no usable Slack target',
+    registers: [registry],
     async collect() {
       this.set((await readings()).undeliverableChats);
     },
   });
   new Gauge({
-    name: 'threadbridge_undeliverable_chats_by_reason', help: 'Open undeliverable chats by reason: slack_not_connected, slack_connection_lost, no_target (the routing rules found no usable target), slack_refused, other', labelNames: ['reason'], registers: [registry],
+    name: 'threadbridge_undeliverable_chats_by_reason',
+    help: 'Open undeliverable chats by reason: slack_not_connected, slack_connection_lost, no_target (the routing rules found no usable target), slack_refused, other',
+    labelNames: ['reason'],
+    registers: [registry],
     async collect() {
       this.reset();
       for (const [reason, chats] of Object.entries((await readings()).undeliverableByReason)) this.set({ reason }, chats);
     },
   });
   new Gauge({
-    name: 'threadbridge_dead_letters', help: 'Jobs that failed for good, kept 30 days in the dead-letter queue (npm run replay puts them back)', registers: [registry],
+    name: 'threadbridge_dead_letters',
+    help: 'Jobs that failed for good, kept 30 days in the dead-letter queue (npm run replay puts them back)',
+    registers: [registry],
     async collect() {
       this.set((await readings()).deadLetters);
     },
   });
   new Gauge({
-    name: 'threadbridge_queue_jobs', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry],
+    name: 'threadbridge_queue_jobs',
+    help: 'Jobs per queue and state',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
     async collect() {
       this.reset();
       for (const { queue, counts } of (await readings()).queues) for (const [state, value] of Object.entries(counts)) this.set({ queue, state }, value);
     },
   });
   new Gauge({
-    name: 'threadbridge_queue_oldest_waiting_seconds', help: 'Age of the oldest job waiting to run, per queue (0 when none waits)', labelNames: ['queue'], registers: [registry],
+    name: 'threadbridge_queue_oldest_waiting_seconds',
+    help: 'Age of the oldest job waiting to run, per queue (0 when none waits)',
+    labelNames: ['queue'],
+    registers: [registry],
     async collect() {
       this.reset();
       for (const { queue, oldestWaitingAgeSeconds } of (await readings()).queues) this.set({ queue }, oldestWaitingAgeSeconds);

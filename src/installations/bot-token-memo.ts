@@ -66,7 +66,11 @@ export function withVersionBumps(installations: InstallationsRepository, version
  * unchanged. Compose it under the token rotation (src/installations/token-rotation.ts), which then still
  * checks each use against the token's expiry and renews in time.
  */
-export function memoizedTokens(installations: InstallationsRepository, versions: InstallationVersions, options: { ttlMs: number; now: () => number }): InstallationsRepository {
+export function memoizedTokens(
+  installations: InstallationsRepository,
+  versions: InstallationVersions,
+  options: { ttlMs: number; now: () => number },
+): InstallationsRepository {
   // Bounded: one entry per workspace this process posts to.
   const memo = new Map<string, { tokens: InstallationTokens; version: string; until: number }>();
   async function tokens(teamId: string): Promise<InstallationTokens | null> {

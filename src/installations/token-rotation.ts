@@ -59,7 +59,10 @@ export function rotatingInstallations(installations: InstallationsRepository, de
       if (error instanceof SlackApiError && ['invalid_refresh_token', 'token_revoked', 'invalid_client_id', 'bad_client_secret'].includes(error.code)) {
         // Renewal is impossible until the app is installed again: stop sending, keep the settings.
         await installations.markDisconnected(teamId, `token_refresh_failed:${error.code}`, deps.now());
-        deps.logger.error({ teamId, code: error.code }, 'Slack bot token could not be renewed; the connection is marked disconnected until Slack is connected again');
+        deps.logger.error(
+          { teamId, code: error.code },
+          'Slack bot token could not be renewed; the connection is marked disconnected until Slack is connected again',
+        );
         return null;
       }
       throw error;
@@ -94,7 +97,8 @@ export function rotatingInstallations(installations: InstallationsRepository, de
  * the OAuth ones takes the bot token first, which is what this relies on.
  */
 export function renewingSlackApi(slack: SlackApi, installations: Pick<RotatingInstallations, 'renewExpired'>): SlackApi {
-  const withRenewal = <A extends unknown[], R>(call: (token: string, ...args: A) => Promise<R>) =>
+  const withRenewal =
+    <A extends unknown[], R>(call: (token: string, ...args: A) => Promise<R>) =>
     async (token: string, ...args: A): Promise<R> => {
       try {
         return await call(token, ...args);

@@ -48,13 +48,20 @@ async function main(): Promise<void> {
   const createdStore = createStore(mongo.db, cipher);
   const rawStore = { ...createdStore, installations: withVersionBumps(createdStore.installations, versions) };
   const metrics = createWorkerMetrics();
-  const rawSlack = createSlackApi({ apiUrl: config.SLACK_API_URL, clientId: config.SLACK_CLIENT_ID, clientSecret: config.SLACK_CLIENT_SECRET, onCall: metrics.slackCall });
+  const rawSlack = createSlackApi({
+    apiUrl: config.SLACK_API_URL,
+    clientId: config.SLACK_CLIENT_ID,
+    clientSecret: config.SLACK_CLIENT_SECRET,
+    onCall: metrics.slackCall,
+  });
   // Bot tokens renewed when the app has token rotation on (src/installations/token-rotation.ts), and kept
   // in memory while no process changed the installation (src/installations/bot-token-memo.ts).
-  const installations = rotatingInstallations(
-    memoizedTokens(rawStore.installations, versions, { ttlMs: 60_000, now: () => Date.now() }),
-    { slack: rawSlack, locks, logger, now: () => new Date() },
-  );
+  const installations = rotatingInstallations(memoizedTokens(rawStore.installations, versions, { ttlMs: 60_000, now: () => Date.now() }), {
+    slack: rawSlack,
+    locks,
+    logger,
+    now: () => new Date(),
+  });
   const workers = startWorkers(
     {
       store: { ...rawStore, installations },

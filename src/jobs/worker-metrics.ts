@@ -29,19 +29,65 @@ export interface WorkerMetrics {
 export function createWorkerMetrics(): WorkerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const jobs = new Counter({ name: 'threadbridge_jobs_total', help: 'Job runs, by queue and outcome (completed, delayed without using an attempt, outage, retried, failed for good)', labelNames: ['queue', 'outcome'], registers: [registry] });
-  const durations = new Histogram({
-    name: 'threadbridge_job_duration_seconds', help: 'How long a job ran, by queue', labelNames: ['queue'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry],
+  const jobs = new Counter({
+    name: 'threadbridge_jobs_total',
+    help: 'Job runs, by queue and outcome (completed, delayed without using an attempt, outage, retried, failed for good)',
+    labelNames: ['queue', 'outcome'],
+    registers: [registry],
   });
-  const slackCalls = new Counter({ name: 'threadbridge_slack_calls_total', help: 'Slack Web API calls, by method and outcome (ok, Slack’s error code, ratelimited)', labelNames: ['method', 'outcome'], registers: [registry] });
-  const platformCalls = new Counter({ name: 'threadbridge_platform_calls_total', help: 'Chat platform API calls, by operation (method and path template) and outcome (ok, or the error code)', labelNames: ['operation', 'outcome'], registers: [registry] });
-  const slackWaits = new Counter({ name: 'threadbridge_slack_retry_after_seconds_total', help: 'Seconds Slack’s 429 answers asked to wait, by method', labelNames: ['method'], registers: [registry] });
-  const combinedPosts = new Counter({ name: 'threadbridge_posts_combined_total', help: 'Slack posts that carried several chat messages at once (queued behind the channel’s posting limit)', registers: [registry] });
-  const combinedMessages = new Counter({ name: 'threadbridge_posts_combined_messages_total', help: 'Chat messages that went out in a combined post', registers: [registry] });
-  const syncPages = new Counter({ name: 'threadbridge_directory_sync_pages_total', help: 'Pages of channels or users a directory sync stored, by kind', labelNames: ['kind'], registers: [registry] });
-  const syncItems = new Counter({ name: 'threadbridge_directory_sync_items_total', help: 'Channels or users a directory sync stored, by kind', labelNames: ['kind'], registers: [registry] });
-  const syncsCompleted = new Counter({ name: 'threadbridge_directory_syncs_completed_total', help: 'Directory sync runs completed (each becomes its workspace’s directory), by kind', labelNames: ['kind'], registers: [registry] });
+  const durations = new Histogram({
+    name: 'threadbridge_job_duration_seconds',
+    help: 'How long a job ran, by queue',
+    labelNames: ['queue'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const slackCalls = new Counter({
+    name: 'threadbridge_slack_calls_total',
+    help: 'Slack Web API calls, by method and outcome (ok, Slack’s error code, ratelimited)',
+    labelNames: ['method', 'outcome'],
+    registers: [registry],
+  });
+  const platformCalls = new Counter({
+    name: 'threadbridge_platform_calls_total',
+    help: 'Chat platform API calls, by operation (method and path template) and outcome (ok, or the error code)',
+    labelNames: ['operation', 'outcome'],
+    registers: [registry],
+  });
+  const slackWaits = new Counter({
+    name: 'threadbridge_slack_retry_after_seconds_total',
+    help: 'Seconds Slack’s 429 answers asked to wait, by method',
+    labelNames: ['method'],
+    registers: [registry],
+  });
+  const combinedPosts = new Counter({
+    name: 'threadbridge_posts_combined_total',
+    help: 'Slack posts that carried several chat messages at once (queued behind the channel’s posting limit)',
+    registers: [registry],
+  });
+  const combinedMessages = new Counter({
+    name: 'threadbridge_posts_combined_messages_total',
+    help: 'Chat messages that went out in a combined post',
+    registers: [registry],
+  });
+  const syncPages = new Counter({
+    name: 'threadbridge_directory_sync_pages_total',
+    help: 'Pages of channels or users a directory sync stored, by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  const syncItems = new Counter({
+    name: 'threadbridge_directory_sync_items_total',
+    help: 'Channels or users a directory sync stored, by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  const syncsCompleted = new Counter({
+    name: 'threadbridge_directory_syncs_completed_total',
+    help: 'Directory sync runs completed (each becomes its workspace’s directory), by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
   return {
     registry,
     observations: {

@@ -41,9 +41,17 @@ const MAX_STALLED = 10;
 const MAX_STARTS = 20_000;
 
 /** A failed run's outcome as the metrics name it, by how settleFailure handles it. */
-const failureOutcomes: Record<ReturnType<typeof classifyFailure>['kind'], JobOutcome> = { delay: 'delayed', outage: 'outage', retry: 'retried', fail: 'failed' };
+const failureOutcomes: Record<ReturnType<typeof classifyFailure>['kind'], JobOutcome> = {
+  delay: 'delayed',
+  outage: 'outage',
+  retry: 'retried',
+  fail: 'failed',
+};
 
-export function startWorkers(deps: WorkerDeps, options: { connection: ConnectionOptions; prefix: string; concurrency: number; metrics?: Pick<WorkerMetrics, 'job'> }): RunningWorkers {
+export function startWorkers(
+  deps: WorkerDeps,
+  options: { connection: ConnectionOptions; prefix: string; concurrency: number; metrics?: Pick<WorkerMetrics, 'job'> },
+): RunningWorkers {
   const deadLetter = (letter: DeadLetter) => deps.producer.deadLetters.add(letter);
   function wrap<T>(queue: string, run: (data: T, jobId: string, jobDeps: WorkerDeps) => Promise<void>) {
     return async (job: Job<T>, token?: string) => {
@@ -54,7 +62,7 @@ export function startWorkers(deps: WorkerDeps, options: { connection: Connection
       const jobDeps = { ...deps, logger: deps.logger.child(jobLogContext(queue, job.id, data)) };
       const started = performance.now();
       try {
-        await run(data, typeof replayOf === 'string' ? replayOf : job.id ?? '', jobDeps);
+        await run(data, typeof replayOf === 'string' ? replayOf : (job.id ?? ''), jobDeps);
         options.metrics?.job(queue, 'completed', (performance.now() - started) / 1000);
       } catch (error) {
         options.metrics?.job(queue, failureOutcomes[classifyFailure(error, 0).kind], (performance.now() - started) / 1000);
@@ -63,22 +71,67 @@ export function startWorkers(deps: WorkerDeps, options: { connection: Connection
     };
   }
 
-  const common = { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency, maxStalledCount: MAX_STALLED, maxStartedAttempts: MAX_STARTS };
+  const common = {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    maxStalledCount: MAX_STALLED,
+    maxStartedAttempts: MAX_STARTS,
+  };
   const workers = [
-    new Worker<ChatEvent>(queueNames.chatEvents, wrap(queueNames.chatEvents, (event, _jobId, jobDeps) => processChatEvent(jobDeps, event)), common),
-    new Worker<ChatEvent>(queueNames.chatStarts, wrap(queueNames.chatStarts, (event, _jobId, jobDeps) => processChatEvent(jobDeps, event)), common),
-    new Worker<SlackEventJob>(queueNames.slackEvents, wrap(queueNames.slackEvents, (job, _jobId, jobDeps) => processSlackEvent(jobDeps, job)), common),
-    new Worker<ThreadSyncJob>(queueNames.threadSync, wrap(queueNames.threadSync, (job, _jobId, jobDeps) => processThreadSync(jobDeps, job)), common),
-    new Worker<RemindersQueueJob>(queueNames.reminders, wrap(queueNames.reminders, (job, jobId, jobDeps) => processRemindersJob(jobDeps, job, jobId)), common),
-    new Worker<OrgChangedJob>(queueNames.orgChanges, wrap(queueNames.orgChanges, (job, _jobId, jobDeps) => processOrgChanged(jobDeps, job)), common),
-    new Worker<SlackInteractionJob>(queueNames.slackInteractions, wrap(queueNames.slackInteractions, (job, _jobId, jobDeps) => processSlackInteraction(jobDeps, job)), common),
-    new Worker<TranscriptJob>(queueNames.transcripts, wrap(queueNames.transcripts, (job, _jobId, jobDeps) => pushTranscript(jobDeps, job)), common),
+    new Worker<ChatEvent>(
+      queueNames.chatEvents,
+      wrap(queueNames.chatEvents, (event, _jobId, jobDeps) => processChatEvent(jobDeps, event)),
+      common,
+    ),
+    new Worker<ChatEvent>(
+      queueNames.chatStarts,
+      wrap(queueNames.chatStarts, (event, _jobId, jobDeps) => processChatEvent(jobDeps, event)),
+      common,
+    ),
+    new Worker<SlackEventJob>(
+      queueNames.slackEvents,
+      wrap(queueNames.slackEvents, (job, _jobId, jobDeps) => processSlackEvent(jobDeps, job)),
+      common,
+    ),
+    new Worker<ThreadSyncJob>(
+      queueNames.threadSync,
+      wrap(queueNames.threadSync, (job, _jobId, jobDeps) => processThreadSync(jobDeps, job)),
+      common,
+    ),
+    new Worker<RemindersQueueJob>(
+      queueNames.reminders,
+      wrap(queueNames.reminders, (job, jobId, jobDeps) => processRemindersJob(jobDeps, job, jobId)),
+      common,
+    ),
+    new Worker<OrgChangedJob>(
+      queueNames.orgChanges,
+      wrap(queueNames.orgChanges, (job, _jobId, jobDeps) => processOrgChanged(jobDeps, job)),
+      common,
+    ),
+    new Worker<SlackInteractionJob>(
+      queueNames.slackInteractions,
+      wrap(queueNames.slackInteractions, (job, _jobId, jobDeps) => processSlackInteraction(jobDeps, job)),
+      common,
+    ),
+    new Worker<TranscriptJob>(
+      queueNames.transcripts,
+      wrap(queueNames.transcripts, (job, _jobId, jobDeps) => pushTranscript(jobDeps, job)),
+      common,
+    ),
     // Syncs mostly wait on Slack's budget, so a few run side by side whatever the concurrency.
     // A short lock (renewed every 7.5 s while the process lives) lets another worker take over a
     // run within seconds when its process dies; it resumes from the run's saved cursor.
-    new Worker<DirectoryJob>(queueNames.directory, wrap(queueNames.directory, (job, _jobId, jobDeps) => processDirectoryJob(jobDeps, job)), {
-      ...common, concurrency: Math.max(4, options.concurrency), lockDuration: 15_000, stalledInterval: 5_000,
-    }),
+    new Worker<DirectoryJob>(
+      queueNames.directory,
+      wrap(queueNames.directory, (job, _jobId, jobDeps) => processDirectoryJob(jobDeps, job)),
+      {
+        ...common,
+        concurrency: Math.max(4, options.concurrency),
+        lockDuration: 15_000,
+        stalledInterval: 5_000,
+      },
+    ),
     // Parks each dead letter as a failed job of its queue (kept 30 days); a Retry from Bull Board replays it.
     new Worker<DeadLetter>(queueNames.deadLetters, (job) => processDeadLetter(job, deps.producer.deadLetters), { ...common, concurrency: 1 }),
   ];
@@ -86,11 +139,16 @@ export function startWorkers(deps: WorkerDeps, options: { connection: Connection
     worker.on('failed', (job, error) => {
       if (!job || worker.name === queueNames.deadLetters) return;
       const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError || /allowable limit/.test(error.message);
-      deps.logger[final ? 'error' : 'warn']({ queue: worker.name, jobId: job.id, attempt: job.attemptsMade, err: error }, final ? 'job failed for good' : 'job failed; will retry');
+      deps.logger[final ? 'error' : 'warn'](
+        { queue: worker.name, jobId: job.id, attempt: job.attemptsMade, err: error },
+        final ? 'job failed for good' : 'job failed; will retry',
+      );
       // Failures BullMQ decides outside the processor (stalled or started too often) are dead-lettered
       // here; the processor's own are already (the dead letter's id makes a second add a no-op).
       if (final) {
-        deadLetter(deadLetterOf(job, error.message, Date.now(), job.attemptsMade)).catch((err: unknown) => deps.logger.error({ queue: worker.name, jobId: job.id, err }, 'could not dead-letter a failed job'));
+        deadLetter(deadLetterOf(job, error.message, Date.now(), job.attemptsMade)).catch((err: unknown) =>
+          deps.logger.error({ queue: worker.name, jobId: job.id, err }, 'could not dead-letter a failed job'),
+        );
       }
     });
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));

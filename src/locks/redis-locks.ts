@@ -51,14 +51,17 @@ export function createLocks(redis: RedisClient, prefix: string, defaultLeaseMs =
         },
         renewWhileHeld() {
           if (timer || lost) return;
-          timer = setInterval(() => {
-            extend()
-              .then((held) => {
-                if (!held && timer) clearInterval(timer);
-              })
-              // A failed renewal (Redis away) is tried again at the next tick; the lease decides.
-              .catch(() => undefined);
-          }, Math.max(50, Math.floor(leaseMs / 3)));
+          timer = setInterval(
+            () => {
+              extend()
+                .then((held) => {
+                  if (!held && timer) clearInterval(timer);
+                })
+                // A failed renewal (Redis away) is tried again at the next tick; the lease decides.
+                .catch(() => undefined);
+            },
+            Math.max(50, Math.floor(leaseMs / 3)),
+          );
           timer.unref?.();
         },
         get lost() {

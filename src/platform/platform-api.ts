@@ -137,8 +137,7 @@ export function createPlatformApi(options: PlatformApiOptions): PlatformApi {
     return parsed.data;
   }
 
-  const conversationPath = (orgId: string, conversationId: string) =>
-    `/orgs/${encodeURIComponent(orgId)}/conversations/${encodeURIComponent(conversationId)}`;
+  const conversationPath = (orgId: string, conversationId: string) => `/orgs/${encodeURIComponent(orgId)}/conversations/${encodeURIComponent(conversationId)}`;
 
   return {
     async sendAgentMessage(args) {
@@ -154,10 +153,17 @@ export function createPlatformApi(options: PlatformApiOptions): PlatformApi {
       await request('PUT', `${conversationPath(orgId, conversationId)}/qualification`, anyResponse, { agentId, rating, ...(note ? { note } : {}) });
     },
     async requestMeeting({ orgId, conversationId, agentId, durationMinutes, clientRequestId }) {
-      return (await request('POST', `${conversationPath(orgId, conversationId)}/meeting-requests`, meetingRequestResponse, { agentId, durationMinutes, clientRequestId })).meetingRequest;
+      return (
+        await request('POST', `${conversationPath(orgId, conversationId)}/meeting-requests`, meetingRequestResponse, {
+          agentId,
+          durationMinutes,
+          clientRequestId,
+        })
+      ).meetingRequest;
     },
     async requestForm({ orgId, conversationId, agentId, fields, clientRequestId }) {
-      return (await request('POST', `${conversationPath(orgId, conversationId)}/form-requests`, formRequestResponse, { agentId, fields, clientRequestId })).formRequest;
+      return (await request('POST', `${conversationPath(orgId, conversationId)}/form-requests`, formRequestResponse, { agentId, fields, clientRequestId }))
+        .formRequest;
     },
     async putTranscript({ orgId, conversationId, messages, slack }) {
       await request('PUT', `${conversationPath(orgId, conversationId)}/transcript`, anyResponse, { messages, slack });

@@ -5,7 +5,11 @@ import { z } from 'zod';
 
 const id = z.string().min(1).max(200);
 const isoTime = z.string().datetime({ offset: true });
-const nullableString = z.string().nullable().optional().transform((v) => v ?? null);
+const nullableString = z
+  .string()
+  .nullable()
+  .optional()
+  .transform((v) => v ?? null);
 
 export const visitorSchema = z.object({
   id,
@@ -17,18 +21,31 @@ export const visitorSchema = z.object({
 export const accountSchema = z.object({
   id,
   name: z.string(),
-  ownerAgentId: z.string().min(1).nullable().optional().transform((v) => v ?? null),
+  ownerAgentId: z
+    .string()
+    .min(1)
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
 });
 
 export const conversationSchema = z.object({
   id,
   orgId: id,
-  routingGroupId: z.string().min(1).nullable().optional().transform((v) => v ?? null),
+  routingGroupId: z
+    .string()
+    .min(1)
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
   source: z.enum(['web', 'mobile_app']),
   pageUrl: nullableString,
   startedAt: isoTime,
   visitor: visitorSchema,
-  account: accountSchema.nullable().optional().transform((v) => v ?? null),
+  account: accountSchema
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
 });
 
 export const attachmentSchema = z.object({
@@ -50,7 +67,10 @@ export const messageSchema = z.object({
     avatarUrl: nullableString,
   }),
   origin: z.enum(['web', 'mobile_app', 'console', 'slack', 'bot']),
-  attachments: z.array(attachmentSchema).optional().transform((v) => v ?? []),
+  attachments: z
+    .array(attachmentSchema)
+    .optional()
+    .transform((v) => v ?? []),
   clientMessageId: nullableString,
 });
 
@@ -64,7 +84,12 @@ export const eventDataSchemas = {
   'conversation.ended': z.object({
     conversationId: id,
     endedBy: z.enum(['visitor', 'agent', 'timeout']),
-    agentId: z.string().min(1).nullable().optional().transform((v) => v ?? null),
+    agentId: z
+      .string()
+      .min(1)
+      .nullable()
+      .optional()
+      .transform((v) => v ?? null),
   }),
   'agent.status_changed': z.object({ agentId: id, status: agentStatus }),
   'meeting.booked': z.object({ conversationId: id, meetingRequestId: id, agentId: id, startsAt: isoTime }),
@@ -96,9 +121,7 @@ export function isChatEventType(type: string): type is ChatEventType {
   return Object.hasOwn(eventDataSchemas, type);
 }
 
-export type ParsedChatEvent =
-  | { ok: true; event: ChatEvent }
-  | { ok: false; reason: 'invalid_payload' | 'unknown_event_type'; detail: string };
+export type ParsedChatEvent = { ok: true; event: ChatEvent } | { ok: false; reason: 'invalid_payload' | 'unknown_event_type'; detail: string };
 
 /** Validates an already JSON-parsed webhook body. */
 export function parseChatEvent(body: unknown): ParsedChatEvent {

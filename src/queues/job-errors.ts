@@ -21,11 +21,7 @@ import {
 import { isStoreUnavailable } from '../store/index.ts';
 import { withoutBookkeeping, type DeadLetter } from './dead-letters.ts';
 
-export type Outcome =
-  | { kind: 'delay'; ms: number; why: string }
-  | { kind: 'outage'; why: string }
-  | { kind: 'retry' }
-  | { kind: 'fail'; why: string };
+export type Outcome = { kind: 'delay'; ms: number; why: string } | { kind: 'outage'; why: string } | { kind: 'retry' } | { kind: 'fail'; why: string };
 
 /** Outages are waited out this long, at least, before a job is given up. */
 export const OUTAGE_RETRY_FOR_MS = 24 * 3600 * 1000;
@@ -55,7 +51,8 @@ export function isRedisUnavailable(error: unknown): boolean {
 
 /** Pure: what to do with the job after `error`. `jitter` in [0,1) spreads retries of busy threads. */
 export function classifyFailure(error: unknown, jitter: number): Outcome {
-  if (error instanceof SlackRateLimitedError) return { kind: 'delay', ms: Math.max(1, error.retryAfterSeconds) * 1000, why: `Slack ${error.method} rate limited` };
+  if (error instanceof SlackRateLimitedError)
+    return { kind: 'delay', ms: Math.max(1, error.retryAfterSeconds) * 1000, why: `Slack ${error.method} rate limited` };
   if (error instanceof SlackBudgetExhaustedError) return { kind: 'delay', ms: error.waitMs + Math.floor(jitter * 100), why: 'Slack posting budget exhausted' };
   if (error instanceof ThreadBusyError) return { kind: 'delay', ms: 100 + Math.floor(jitter * 400), why: 'thread busy' };
   if (error instanceof LockBusyError) return { kind: 'delay', ms: 1000 + Math.floor(jitter * 1000), why: `${error.lockName} busy` };
@@ -65,9 +62,12 @@ export function classifyFailure(error: unknown, jitter: number): Outcome {
   if (error instanceof ThreadLockLostError) return { kind: 'outage', why: `lock on ${error.key} lost` };
   if (error instanceof PlatformApiError) {
     if (error.status === 429) return { kind: 'delay', ms: Math.max(1, error.retryAfterSeconds ?? 1) * 1000, why: 'chat platform rate limited' };
-    return error.transient ? { kind: 'outage', why: `chat platform ${error.status || 'unreachable'} ${error.code}` } : { kind: 'fail', why: `${error.status} ${error.code}` };
+    return error.transient
+      ? { kind: 'outage', why: `chat platform ${error.status || 'unreachable'} ${error.code}` }
+      : { kind: 'fail', why: `${error.status} ${error.code}` };
   }
-  if (error instanceof SlackApiError) return error.transient ? { kind: 'outage', why: `Slack ${error.method}: ${error.code}` } : { kind: 'fail', why: `Slack ${error.method}: ${error.code}` };
+  if (error instanceof SlackApiError)
+    return error.transient ? { kind: 'outage', why: `Slack ${error.method}: ${error.code}` } : { kind: 'fail', why: `Slack ${error.method}: ${error.code}` };
   if (error instanceof UnrecoverableError) return { kind: 'fail', why: error.message };
   if (isStoreUnavailable(error)) return { kind: 'outage', why: `MongoDB unavailable (${(error as Error).name})` };
   if (isRedisUnavailable(error)) return { kind: 'outage', why: `Redis unavailable (${(error as Error).message.slice(0, 80)})` };

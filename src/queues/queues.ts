@@ -49,9 +49,7 @@ export interface TranscriptJob {
 }
 
 /** Sync one kind of a workspace's directory in full (or resume its run); or sweep all workspaces. */
-export type DirectoryJob =
-  | { kind: 'sync'; teamId: string; what: 'channels' | 'users'; requestedAt: number }
-  | { kind: 'sweep' };
+export type DirectoryJob = { kind: 'sync'; teamId: string; what: 'channels' | 'users'; requestedAt: number } | { kind: 'sweep' };
 
 export interface ReminderJob {
   orgId: string;
@@ -163,7 +161,10 @@ export function createJobProducer(queues: Queues): JobProducer {
     async pushTranscript(job) {
       // Pending: later changes fold into it (it reads the state when it runs). Running: one more
       // push is kept for after it, so a change made meanwhile is not lost.
-      await queues.transcripts.add('push', job, { delay: 2000, deduplication: { id: `transcript:${job.orgId}:${job.conversationId}`, keepLastIfActive: true } });
+      await queues.transcripts.add('push', job, {
+        delay: 2000,
+        deduplication: { id: `transcript:${job.orgId}:${job.conversationId}`, keepLastIfActive: true },
+      });
     },
     async scheduleThreadSync(job, runAtMs, nowMs) {
       const delay = Math.max(0, runAtMs - nowMs);
@@ -191,10 +192,14 @@ export function createJobProducer(queues: Queues): JobProducer {
     },
     async flushChannelReminders({ teamId, channelId }) {
       // Pending: reminders added meanwhile fold into it. Running: one more flush is kept for after it.
-      await queues.reminders.add('channel-reminders', { kind: 'channel-reminders', teamId, channelId }, {
-        delay: REMINDER_FOLD_MS,
-        deduplication: { id: `channel-reminders:${teamId}:${channelId}`, keepLastIfActive: true },
-      });
+      await queues.reminders.add(
+        'channel-reminders',
+        { kind: 'channel-reminders', teamId, channelId },
+        {
+          delay: REMINDER_FOLD_MS,
+          deduplication: { id: `channel-reminders:${teamId}:${channelId}`, keepLastIfActive: true },
+        },
+      );
     },
     async orgChanged(job) {
       // A short window folds a burst of saves into one retry.
@@ -204,9 +209,13 @@ export function createJobProducer(queues: Queues): JobProducer {
       for (const what of kind ? [kind] : (['channels', 'users'] as const)) {
         // One pending job per workspace and kind; while one runs, one more is kept for after it
         // (it starts a new run only if asked for after the running one completed).
-        await queues.directory.add(`sync-${what}`, { kind: 'sync', teamId, what, requestedAt: Date.now() }, {
-          deduplication: { id: `directory:${teamId}:${what}`, keepLastIfActive: true },
-        });
+        await queues.directory.add(
+          `sync-${what}`,
+          { kind: 'sync', teamId, what, requestedAt: Date.now() },
+          {
+            deduplication: { id: `directory:${teamId}:${what}`, keepLastIfActive: true },
+          },
+        );
       }
     },
     async sweepDirectoriesNow() {

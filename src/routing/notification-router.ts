@@ -43,9 +43,7 @@ export interface ChannelTarget {
 
 export type NotifyTarget = ChannelTarget | DmTarget;
 
-export type RoutingDecision =
-  | { kind: 'notify'; rule: RoutingRule; targets: NotifyTarget[]; reason: string }
-  | { kind: 'undeliverable'; reason: string };
+export type RoutingDecision = { kind: 'notify'; rule: RoutingRule; targets: NotifyTarget[]; reason: string } | { kind: 'undeliverable'; reason: string };
 
 export type RoutingRule =
   | 'global-channel'
@@ -82,7 +80,11 @@ export function routeNotification(input: RoutingInput): RoutingDecision {
   if (settings.globalChannelEnabled) {
     if (channelOk(settings.globalChannelId)) {
       const owner = mapped(conversation.accountOwnerAgentId);
-      return notify({ rule: 'global-channel', targets: [channelTarget(settings.globalChannelId, owner ? [owner.slackUserId] : [])], reason: because('global channel') });
+      return notify({
+        rule: 'global-channel',
+        targets: [channelTarget(settings.globalChannelId, owner ? [owner.slackUserId] : [])],
+        reason: because('global channel'),
+      });
     }
     skipped.push(settings.globalChannelId ? 'the global channel cannot be used' : 'the global channel is on but none is chosen');
   }
@@ -106,7 +108,8 @@ export function routeNotification(input: RoutingInput): RoutingDecision {
         if (notDnd.length === 1 && notDnd[0]!.status === 'online') skipped.push('the one member not on Do Not Disturb is not mapped to a usable Slack user');
       }
       // 5. The group's channel, @mentioning its mapped members.
-      if (channelOk(group.channelId)) return { rule: 'group-channel', targets: [channelTarget(group.channelId)], reason: because(`routing group ${group.name}`) };
+      if (channelOk(group.channelId))
+        return { rule: 'group-channel', targets: [channelTarget(group.channelId)], reason: because(`routing group ${group.name}`) };
       skipped.push(group.channelId ? `the channel of ${group.name} cannot be used` : `${group.name} has no Slack channel`);
     }
     // Fallback: a thread in each mapped online member's DMs.
@@ -126,11 +129,20 @@ export function routeNotification(input: RoutingInput): RoutingDecision {
       if (status === 'online') return notify({ rule: 'account-owner', targets: [owner], reason: because(`account owner of ${account}`) });
       const away = status === 'dnd' ? 'on Do Not Disturb' : 'offline';
       const alongside = groupRules();
-      if (!alongside) return notify({ rule: 'account-owner-away', targets: [owner], reason: `account owner of ${account}, who is ${away} (nowhere else to notify: ${skipped.join('; ')})` });
+      if (!alongside)
+        return notify({
+          rule: 'account-owner-away',
+          targets: [owner],
+          reason: `account owner of ${account}, who is ${away} (nowhere else to notify: ${skipped.join('; ')})`,
+        });
       const groupTargets = alongside.targets
         .map((t) => (t.kind === 'channel' ? { ...t, mentionSlackUserIds: unique([...t.mentionSlackUserIds, owner.slackUserId]) } : t))
         .filter((t) => !(t.kind === 'dm' && t.slackUserId === owner.slackUserId));
-      return notify({ rule: 'account-owner-away', targets: [owner, ...groupTargets], reason: `account owner of ${account}, who is ${away}, and ${alongside.reason}` });
+      return notify({
+        rule: 'account-owner-away',
+        targets: [owner, ...groupTargets],
+        reason: `account owner of ${account}, who is ${away}, and ${alongside.reason}`,
+      });
     }
     skipped.push('the account owner is not mapped to a usable Slack user');
   }

@@ -30,19 +30,34 @@ export interface SlackMessageEvent {
 // is read as absent, so the event is classified as what is left of it (usually: ignored).
 const str = z.string().optional().catch(undefined);
 const fileSchema = z.object({
-  name: str, title: str, mimetype: str,
+  name: str,
+  title: str,
+  mimetype: str,
   size: z.number().finite().nonnegative().optional().catch(undefined),
   public_url_shared: z.boolean().optional().catch(undefined),
   permalink_public: str,
 });
 const coreFields = {
-  type: z.string().catch(''), subtype: str, user: str, bot_id: str, app_id: str, text: str, ts: str, thread_ts: str, channel: str, channel_type: str,
+  type: z.string().catch(''),
+  subtype: str,
+  user: str,
+  bot_id: str,
+  app_id: str,
+  text: str,
+  ts: str,
+  thread_ts: str,
+  channel: str,
+  channel_type: str,
   hidden: z.boolean().optional().catch(undefined),
   files: z.array(fileSchema.catch({})).optional().catch(undefined),
   deleted_ts: str,
 };
 const innerSchema = z.object(coreFields);
-const messageEventSchema = z.object({ ...coreFields, message: innerSchema.optional().catch(undefined), previous_message: innerSchema.optional().catch(undefined) });
+const messageEventSchema = z.object({
+  ...coreFields,
+  message: innerSchema.optional().catch(undefined),
+  previous_message: innerSchema.optional().catch(undefined),
+});
 
 /** A raw `message` event as the classifier reads it; fields of the wrong type left out. */
 export function readSlackMessageEvent(raw: unknown): SlackMessageEvent {
@@ -89,7 +104,8 @@ export function classifySlackMessage(event: SlackMessageEvent, botUserId: string
   if (event.bot_id || event.subtype === 'bot_message') return { kind: 'ignore', reason: 'posted by a bot' };
   if (event.user === botUserId) return { kind: 'ignore', reason: 'posted by Threadbridge itself' };
   if (event.subtype === 'message_changed') return changeOf('edited', event.message, event.previous_message, event.channel, botUserId);
-  if (event.subtype === 'message_deleted') return changeOf('deleted', event.previous_message, event.previous_message, event.channel, botUserId, event.deleted_ts);
+  if (event.subtype === 'message_deleted')
+    return changeOf('deleted', event.previous_message, event.previous_message, event.channel, botUserId, event.deleted_ts);
   if (event.subtype && !replySubtypes.has(event.subtype)) return { kind: 'ignore', reason: `subtype ${event.subtype}` };
   if (event.hidden) return { kind: 'ignore', reason: 'hidden message' };
   const inDm = event.channel_type === 'im';

@@ -117,8 +117,15 @@ export function createSlackBudget(redis: RedisClient, prefix: string, options: S
   return {
     async take(workspaceKey, channelId, priority = 'thread', waiterId = randomUUID()) {
       const wait = await redis.eval(
-        takeScript, 8, ...keys(workspaceKey, channelId),
-        channelInterval, workspaceInterval, options.workspaceBurst, RANK[priority], waiterId, WAITER_GRACE_MS,
+        takeScript,
+        8,
+        ...keys(workspaceKey, channelId),
+        channelInterval,
+        workspaceInterval,
+        options.workspaceBurst,
+        RANK[priority],
+        waiterId,
+        WAITER_GRACE_MS,
       );
       return Number(wait);
     },

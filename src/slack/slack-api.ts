@@ -1,13 +1,6 @@
 // The Slack Web API as Threadbridge uses it: a small interface (so tests and callers depend on
 // the shape, not on @slack/web-api) and its implementation over one shared WebClient.
-import {
-  WebClient,
-  WebAPIPlatformError,
-  WebAPIRateLimitedError,
-  WebAPIHTTPError,
-  WebAPIRequestError,
-  LogLevel,
-} from '@slack/web-api';
+import { WebClient, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIHTTPError, WebAPIRequestError, LogLevel } from '@slack/web-api';
 import type { KnownBlock, Block, View } from '@slack/web-api';
 import { SlackApiError, SlackRateLimitedError, isTransientSlackCode, contentRefusalCodes } from '../errors/index.ts';
 import { fitMessage, fitView } from './format/slack-limits.ts';
@@ -162,7 +155,12 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
    * of limits, a block the guard does not know), once more with its text alone: Slack posted
    * nothing the first time, so the second post cannot be a duplicate.
    */
-  async function withPlainFallback<T>(method: string, blocks: unknown[] | undefined, fallback: boolean, send: (withBlocks: boolean) => Promise<T>): Promise<{ result: T; plainText: boolean }> {
+  async function withPlainFallback<T>(
+    method: string,
+    blocks: unknown[] | undefined,
+    fallback: boolean,
+    send: (withBlocks: boolean) => Promise<T>,
+  ): Promise<{ result: T; plainText: boolean }> {
     try {
       return { result: await call(method, () => send(true)), plainText: false };
     } catch (error) {

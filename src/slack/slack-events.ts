@@ -23,9 +23,21 @@ export type SlackEnvelope = z.infer<typeof slackEnvelopeSchema>;
 
 /** Events that keep the channel and user directory current (src/directory-sync/directory-events.ts). */
 export const directoryEventTypes: ReadonlySet<string> = new Set([
-  'channel_created', 'channel_rename', 'channel_archive', 'channel_unarchive', 'channel_deleted', 'channel_left',
-  'group_rename', 'group_archive', 'group_unarchive', 'group_deleted', 'group_left',
-  'member_joined_channel', 'member_left_channel', 'team_join', 'user_change',
+  'channel_created',
+  'channel_rename',
+  'channel_archive',
+  'channel_unarchive',
+  'channel_deleted',
+  'channel_left',
+  'group_rename',
+  'group_archive',
+  'group_unarchive',
+  'group_deleted',
+  'group_left',
+  'member_joined_channel',
+  'member_left_channel',
+  'team_join',
+  'user_change',
 ]);
 
 /** Inner event types the workers act on; others are acknowledged and dropped at the ingress. */

@@ -120,7 +120,10 @@ export async function retireMappingsOutside(db: Db, orgId: string, teamId: strin
  * (the newest kept), so the unique index can be built. Run before that index exists; idempotent.
  */
 export async function retireStrayMappings(db: Db, now: Date): Promise<number> {
-  const installations = await db.collection<{ _id: string; orgId: string }>('installations').find({}, { projection: { _id: 1, orgId: 1 } }).toArray();
+  const installations = await db
+    .collection<{ _id: string; orgId: string }>('installations')
+    .find({}, { projection: { _id: 1, orgId: 1 } })
+    .toArray();
   const orgOfTeam = new Map(installations.map((i) => [i._id, i.orgId]));
   const teamOfOrg = new Map(installations.map((i) => [i.orgId, i._id]));
   const live = await db.collection<AgentMappingDocument>(COLLECTION).find({}).toArray();

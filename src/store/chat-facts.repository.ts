@@ -72,7 +72,10 @@ export function createChatFactsRepository(storage: ConversationStorage): ChatFac
       await set(orgId, conversationId, { assignedAgentId: agentId }, now);
     },
     async listUndeliverable(orgId, limit) {
-      const waiting = await facts.find({ orgId, field: 'undeliverableReason', value: { $ne: null } }).limit(limit * 2).toArray();
+      const waiting = await facts
+        .find({ orgId, field: 'undeliverableReason', value: { $ne: null } })
+        .limit(limit * 2)
+        .toArray();
       const records = await Promise.all(waiting.map((f) => get(f.orgId, f.conversationId)));
       return records
         .filter((r): r is ConversationRecord => Boolean(r && r.status === 'open' && !r.thread))
@@ -85,7 +88,10 @@ export function createChatFactsRepository(storage: ConversationStorage): ChatFac
     },
     async countUndeliverableByReason() {
       const groups = await facts
-        .aggregate<{ _id: string; chats: number }>([{ $match: { field: 'undeliverableReason', value: { $ne: null } } }, { $group: { _id: '$value', chats: { $sum: 1 } } }])
+        .aggregate<{ _id: string; chats: number }>([
+          { $match: { field: 'undeliverableReason', value: { $ne: null } } },
+          { $group: { _id: '$value', chats: { $sum: 1 } } },
+        ])
         .toArray();
       return groups.map((g) => ({ reason: String(g._id), chats: g.chats }));
     },

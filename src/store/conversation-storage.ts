@@ -86,7 +86,13 @@ export function createConversationStorage(db: Db): ConversationStorage {
 
   function createOp(orgId: string, conversationId: string, now: Date): AnyBulkWriteOperation<FactDocument> {
     const conv = conversationKey(orgId, conversationId);
-    return { updateOne: { filter: { _id: factId(orgId, conversationId, 'createdAt') }, update: { $setOnInsert: { conv, orgId, conversationId, field: 'createdAt', value: now } }, upsert: true } };
+    return {
+      updateOne: {
+        filter: { _id: factId(orgId, conversationId, 'createdAt') },
+        update: { $setOnInsert: { conv, orgId, conversationId, field: 'createdAt', value: now } },
+        upsert: true,
+      },
+    };
   }
 
   return {

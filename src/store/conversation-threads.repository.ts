@@ -29,7 +29,14 @@ export interface ConversationThreadsRepository {
    * Stores the primary thread once, with the threads still to open for the same notification;
    * false when the conversation already had one.
    */
-  attachThread(orgId: string, conversationId: string, thread: SlackThreadRef, notification: NotificationRecord, planned: PlannedThread[], now: Date): Promise<boolean>;
+  attachThread(
+    orgId: string,
+    conversationId: string,
+    thread: SlackThreadRef,
+    notification: NotificationRecord,
+    planned: PlannedThread[],
+    now: Date,
+  ): Promise<boolean>;
   /**
    * The thread the chat's notification claimed, with what was decided for it: known as soon as
    * the claim is, so a job that died right after claiming finishes attaching it instead of
@@ -55,7 +62,9 @@ export function createConversationThreadsRepository(db: Db, storage: Conversatio
 
   async function linkThread(orgId: string, conversationId: string, thread: SlackThreadRef): Promise<void> {
     const { teamId, channelId, threadTs } = thread;
-    await upsertWithRetry(() => threads.updateOne({ _id: threadKey(thread) }, { $set: { orgId, conversationId, teamId, channelId, threadTs } }, { upsert: true }));
+    await upsertWithRetry(() =>
+      threads.updateOne({ _id: threadKey(thread) }, { $set: { orgId, conversationId, teamId, channelId, threadTs } }, { upsert: true }),
+    );
   }
 
   return {
@@ -69,7 +78,12 @@ export function createConversationThreadsRepository(db: Db, storage: Conversatio
       return true;
     },
     async settleThread(orgId, conversationId, claimed, now) {
-      await set(orgId, conversationId, { undeliverableReason: null, notification: claimed.notification, plannedThreads: claimed.planned, thread: claimed.thread }, now);
+      await set(
+        orgId,
+        conversationId,
+        { undeliverableReason: null, notification: claimed.notification, plannedThreads: claimed.planned, thread: claimed.thread },
+        now,
+      );
     },
     async claimedThread(orgId, conversationId) {
       const by = (await storage.claimedBy(orgId, conversationId, 'thread')) as ClaimedThread | undefined;

@@ -151,7 +151,10 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
       return doc ? opened(teamId, 'bot', doc.botTokenSealed) : null;
     },
     async tokens(teamId) {
-      const doc = await collection.findOne({ _id: teamId, status: 'active' }, { projection: { orgId: 1, botTokenSealed: 1, refreshTokenSealed: 1, tokenExpiresAt: 1 } });
+      const doc = await collection.findOne(
+        { _id: teamId, status: 'active' },
+        { projection: { orgId: 1, botTokenSealed: 1, refreshTokenSealed: 1, tokenExpiresAt: 1 } },
+      );
       if (!doc) return null;
       return {
         orgId: doc.orgId,
@@ -163,7 +166,14 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
     async saveRotatedTokens(teamId, tokens, now) {
       await collection.updateOne(
         { _id: teamId, status: 'active' },
-        { $set: { botTokenSealed: cipher.seal(tokens.botToken, { teamId, kind: 'bot' }), refreshTokenSealed: tokens.refreshToken ? cipher.seal(tokens.refreshToken, { teamId, kind: 'refresh' }) : null, tokenExpiresAt: tokens.expiresAt, updatedAt: now } },
+        {
+          $set: {
+            botTokenSealed: cipher.seal(tokens.botToken, { teamId, kind: 'bot' }),
+            refreshTokenSealed: tokens.refreshToken ? cipher.seal(tokens.refreshToken, { teamId, kind: 'refresh' }) : null,
+            tokenExpiresAt: tokens.expiresAt,
+            updatedAt: now,
+          },
+        },
       );
     },
     async activeTeamIds() {

@@ -18,9 +18,17 @@ const MARKER = 'compound-keys-v2';
 
 /** Collections whose _id is a compound key; conversation_facts also keeps one in `conv`. */
 export const COMPOUND_KEY_COLLECTIONS = [
-  'conversation_facts', 'conversation_claims', 'threads', 'thread_messages', 'agent_mappings',
-  'platform_agents', 'platform_groups', 'routing_group_channels', 'slack_dm_channels',
-  'slack_user_names', 'slack_direct_answers',
+  'conversation_facts',
+  'conversation_claims',
+  'threads',
+  'thread_messages',
+  'agent_mappings',
+  'platform_agents',
+  'platform_groups',
+  'routing_group_channels',
+  'slack_dm_channels',
+  'slack_user_names',
+  'slack_direct_answers',
 ] as const;
 
 /** Every collection here keys its documents by a string. */

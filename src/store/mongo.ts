@@ -12,7 +12,20 @@
 // stores them. Repositories therefore read such fields back with their null default, and query
 // them with `{ field: null }` (which matches a missing field on both).
 import { retireStrayMappings } from './agent-mappings.repository.ts';
-import { MongoBulkWriteError, MongoClient, MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type UpdateFilter } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  MongoClient,
+  MongoError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+  type AnyBulkWriteOperation,
+  type Collection,
+  type Db,
+  type Document,
+  type UpdateFilter,
+} from 'mongodb';
 
 export interface Mongo {
   client: MongoClient;
@@ -51,7 +64,10 @@ export async function ensureIndexes(db: Db): Promise<void> {
  */
 async function ensureMappingsUnique(db: Db): Promise<void> {
   const mappings = db.collection('agent_mappings');
-  const existing = await mappings.listIndexes().toArray().catch(() => [] as Document[]); // no collection yet: no index
+  const existing = await mappings
+    .listIndexes()
+    .toArray()
+    .catch(() => [] as Document[]); // no collection yet: no index
   if (existing.some((i) => i['name'] === 'team_user_unique')) return;
   await retireStrayMappings(db, new Date());
   if (existing.some((i) => i['name'] === 'team_user')) await mappings.dropIndex('team_user').catch(() => undefined); // another process dropped it first
@@ -65,9 +81,20 @@ async function ensureMappingsUnique(db: Db): Promise<void> {
 export function isStoreUnavailable(error: unknown): boolean {
   // A bulk write wraps the driver's own error (the network's, say) in a MongoBulkWriteError.
   if (error instanceof MongoBulkWriteError && error.errorResponse instanceof Error) return isStoreUnavailable(error.errorResponse);
-  if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoNotConnectedError || error instanceof MongoTopologyClosedError) return true;
+  if (
+    error instanceof MongoNetworkError ||
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoNotConnectedError ||
+    error instanceof MongoTopologyClosedError
+  )
+    return true;
   if (error instanceof MongoError) {
-    return error.name === 'MongoPoolClearedError' || error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('ResetPool') || error.hasErrorLabel('TransientTransactionError');
+    return (
+      error.name === 'MongoPoolClearedError' ||
+      error.hasErrorLabel('RetryableWriteError') ||
+      error.hasErrorLabel('ResetPool') ||
+      error.hasErrorLabel('TransientTransactionError')
+    );
   }
   return false;
 }

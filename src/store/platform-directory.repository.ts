@@ -69,14 +69,18 @@ export function createPlatformDirectoryRepository(db: Db): PlatformDirectoryRepo
     async saveSnapshot(orgId, agentList, groupList, fetchedAt) {
       // One round trip per collection however many agents an org has (a refresh runs every minute).
       if (agentList.length > 0) {
-        await bulkUpsert(agents,
+        await bulkUpsert(
+          agents,
           agentList.flatMap((agent) => {
             const _id = key(orgId, agent.agentId);
             return [
               {
                 updateOne: {
                   filter: { _id },
-                  update: { $set: { orgId, agentId: agent.agentId, name: agent.name, email: agent.email }, $setOnInsert: { status: agent.status, statusAt: fetchedAt } },
+                  update: {
+                    $set: { orgId, agentId: agent.agentId, name: agent.name, email: agent.email },
+                    $setOnInsert: { status: agent.status, statusAt: fetchedAt },
+                  },
                   upsert: true,
                 },
               },
@@ -88,7 +92,10 @@ export function createPlatformDirectoryRepository(db: Db): PlatformDirectoryRepo
       }
       await agents.deleteMany({ orgId, agentId: { $nin: agentList.map((a) => a.agentId) } });
       if (groupList.length > 0) {
-        await bulkUpsert(groups, groupList.map((group) => ({ updateOne: { filter: { _id: key(orgId, group.groupId) }, update: { $set: { orgId, ...group } }, upsert: true } })));
+        await bulkUpsert(
+          groups,
+          groupList.map((group) => ({ updateOne: { filter: { _id: key(orgId, group.groupId) }, update: { $set: { orgId, ...group } }, upsert: true } })),
+        );
       }
       await groups.deleteMany({ orgId, groupId: { $nin: groupList.map((g) => g.groupId) } });
       await upsertWithRetry(() => meta.updateOne({ _id: orgId }, { $set: { fetchedAt } }, { upsert: true }));
@@ -98,7 +105,9 @@ export function createPlatformDirectoryRepository(db: Db): PlatformDirectoryRepo
       const updated = await agents.updateOne({ _id, statusAt: { $lte: at } }, { $set: { status, statusAt: at } });
       if (updated.matchedCount === 0 && !(await agents.findOne({ _id }))) {
         // Not fetched yet: keep the status; name and email arrive with the next fetch.
-        await upsertWithRetry(() => agents.updateOne({ _id }, { $setOnInsert: { orgId, agentId, name: agentId, email: '', status, statusAt: at } }, { upsert: true }));
+        await upsertWithRetry(() =>
+          agents.updateOne({ _id }, { $setOnInsert: { orgId, agentId, name: agentId, email: '', status, statusAt: at } }, { upsert: true }),
+        );
       }
     },
   };

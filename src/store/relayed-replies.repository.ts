@@ -75,11 +75,13 @@ export function createRelayedRepliesRepository(db: Db): RelayedRepliesRepository
 
   return {
     async claim({ clientMessageId, ...fields }, now) {
-      const doc = await upsertWithRetry(() => collection.findOneAndUpdate(
-        { _id: clientMessageId },
-        { $setOnInsert: { ...fields, state: 'sending', refusal: null, platformMessageId: null, createdAt: now, updatedAt: now } },
-        { upsert: true, returnDocument: 'after' },
-      ));
+      const doc = await upsertWithRetry(() =>
+        collection.findOneAndUpdate(
+          { _id: clientMessageId },
+          { $setOnInsert: { ...fields, state: 'sending', refusal: null, platformMessageId: null, createdAt: now, updatedAt: now } },
+          { upsert: true, returnDocument: 'after' },
+        ),
+      );
       return strip(doc!);
     },
     async markSent(clientMessageId, platformMessageId, now) {

@@ -102,8 +102,19 @@ const gunzipAsync = promisify(gunzip);
 
 export function emptySyncState(teamId: string, kind: DirectoryKind): DirectorySyncState {
   return {
-    teamId, kind, runId: null, runStartedAt: null, runStartSeq: 0, cursor: null, pages: 0, items: 0,
-    currentRunId: null, currentRunStartSeq: 0, lastCompletedAt: null, lastCompletedItems: null, lastCompletedTookMs: null,
+    teamId,
+    kind,
+    runId: null,
+    runStartedAt: null,
+    runStartSeq: 0,
+    cursor: null,
+    pages: 0,
+    items: 0,
+    currentRunId: null,
+    currentRunStartSeq: 0,
+    lastCompletedAt: null,
+    lastCompletedItems: null,
+    lastCompletedTookMs: null,
   };
 }
 
@@ -144,7 +155,10 @@ export function createSlackDirectoryRepository(db: Db): SlackDirectoryRepository
       await changes.insertOne({ _id: `${teamId}:${String(record.seq).padStart(12, '0')}`, teamId, kind: record.change.kind, ...record });
     },
     async changesAfter(teamId, kind, afterSeq) {
-      const docs = await changes.find({ teamId, kind, seq: { $gt: afterSeq } }).sort({ seq: 1 }).toArray();
+      const docs = await changes
+        .find({ teamId, kind, seq: { $gt: afterSeq } })
+        .sort({ seq: 1 })
+        .toArray();
       return docs.map(({ seq, at, change }) => ({ seq, at, change }));
     },
     async deleteChangesUpTo(teamId, kind, seq) {

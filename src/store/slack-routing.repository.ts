@@ -31,7 +31,9 @@ export function createSlackRoutingRepository(db: Db): SlackRoutingRepository {
   const groupChannels = db.collection<{ _id: string; orgId: string; groupId: string; channelId: string | null; updatedAt: Date }>('routing_group_channels');
   const dmChannels = db.collection<{ _id: string; channelId: string }>('slack_dm_channels');
   const userNames = db.collection<{ _id: string; name: string; fetchedAt: Date }>('slack_user_names');
-  const directAnswers = leaseFor(db.collection<LeaseClaimDocument>('slack_direct_answers'), ([teamId, channelId, ts]: [string, string, string]) => compoundKey(teamId, channelId, ts));
+  const directAnswers = leaseFor(db.collection<LeaseClaimDocument>('slack_direct_answers'), ([teamId, channelId, ts]: [string, string, string]) =>
+    compoundKey(teamId, channelId, ts),
+  );
   const key = (a: string, b: string) => compoundKey(a, b);
   return {
     async isGroupChannel(orgId, channelId) {
@@ -47,7 +49,9 @@ export function createSlackRoutingRepository(db: Db): SlackRoutingRepository {
       await directAnswers.release([teamId, channelId, ts]);
     },
     async setGroupChannel(orgId, groupId, channelId, now) {
-      await upsertWithRetry(() => groupChannels.updateOne({ _id: key(orgId, groupId) }, { $set: { orgId, groupId, channelId, updatedAt: now } }, { upsert: true }));
+      await upsertWithRetry(() =>
+        groupChannels.updateOne({ _id: key(orgId, groupId) }, { $set: { orgId, groupId, channelId, updatedAt: now } }, { upsert: true }),
+      );
     },
     async groupChannel(orgId, groupId) {
       return (await groupChannels.findOne({ _id: key(orgId, groupId) }))?.channelId ?? null;

@@ -59,23 +59,25 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
 
   return {
     async add(orgId, conversationId, message, now) {
-      const result = await upsertWithRetry(() => collection.updateOne(
-        { _id: key(orgId, conversationId, message.seq) },
-        {
-          $setOnInsert: {
-            orgId,
-            conversationId,
-            seq: message.seq,
-            message,
-            state: 'pending',
-            slackTs: null,
-            skipReason: null,
-            createdAt: now,
-            updatedAt: now,
+      const result = await upsertWithRetry(() =>
+        collection.updateOne(
+          { _id: key(orgId, conversationId, message.seq) },
+          {
+            $setOnInsert: {
+              orgId,
+              conversationId,
+              seq: message.seq,
+              message,
+              state: 'pending',
+              slackTs: null,
+              skipReason: null,
+              createdAt: now,
+              updatedAt: now,
+            },
           },
-        },
-        { upsert: true },
-      ));
+          { upsert: true },
+        ),
+      );
       return result.upsertedCount === 1 ? { orgId, conversationId, seq: message.seq, message, state: 'pending', slackTs: null, skipReason: null } : null;
     },
     async pending(orgId, conversationId, limit) {

@@ -39,7 +39,13 @@ export async function openInstallationToken(db: Db, cipher: TokenCipher, teamId:
   return (await openAndReseal(db, cipher, teamId, kind, sealed)).token;
 }
 
-async function openAndReseal(db: Db, cipher: TokenCipher, teamId: string, kind: TokenKind, sealed: string): Promise<{ token: string; resealDue: boolean; resealed: boolean }> {
+async function openAndReseal(
+  db: Db,
+  cipher: TokenCipher,
+  teamId: string,
+  kind: TokenKind,
+  sealed: string,
+): Promise<{ token: string; resealDue: boolean; resealed: boolean }> {
   const { token, resealDue } = cipher.open(sealed, { teamId, kind });
   if (!resealDue) return { token, resealDue, resealed: false };
   const field = kind === 'bot' ? 'botTokenSealed' : 'refreshTokenSealed';
@@ -54,7 +60,10 @@ export async function resealInstallationTokens(db: Db, cipher: TokenCipher): Pro
   const report: ResealReport = { keyId: cipher.keyId, resealed: 0, changedMeanwhile: 0, notOpened: [] };
   const rows = db.collection<SealedFields>('installations').find({}, { projection: { botTokenSealed: 1, refreshTokenSealed: 1 } });
   for await (const row of rows) {
-    const sealedByKind: Array<[TokenKind, string | null]> = [['bot', row.botTokenSealed], ['refresh', row.refreshTokenSealed]];
+    const sealedByKind: Array<[TokenKind, string | null]> = [
+      ['bot', row.botTokenSealed],
+      ['refresh', row.refreshTokenSealed],
+    ];
     for (const [kind, sealed] of sealedByKind) {
       if (!sealed) continue;
       try {

@@ -59,7 +59,9 @@ beforeAll(async () => {
   h.slack.createChannel(team.id, { name: 'all-chats' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text()); });
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+  });
 }, 120_000);
 
 /** What the admin API says, as the page would read it. */
@@ -113,7 +115,14 @@ describe('the Slack integration settings page', () => {
     // A group already pointed at a public channel the app was never added to (set elsewhere).
     await h.store.slackRouting.setGroupChannel(w['orgId']!, w['supportGroup']!, w['supportChannel']!, new Date());
     // The directory syncs in the background; suggestions come from it.
-    await waitFor(async () => { await page.reload(); return page.textContent('#directory-status'); }, (t) => /channels: \d+ \(synced/.test(t ?? '') && /users: \d+ \(synced/.test(t ?? ''), { what: 'the directory synced', timeoutMs: 60_000, intervalMs: 500 });
+    await waitFor(
+      async () => {
+        await page.reload();
+        return page.textContent('#directory-status');
+      },
+      (t) => /channels: \d+ \(synced/.test(t ?? '') && /users: \d+ \(synced/.test(t ?? ''),
+      { what: 'the directory synced', timeoutMs: 60_000, intervalMs: 500 },
+    );
     const unmapped = page.locator(`tr[data-agent-id="${w['gina']}"] .unmapped`);
     await expect.poll(() => unmapped.textContent()).toContain('Not mapped');
     expect(await mark(w['supportGroup']!)).toBe('Threadbridge is not in this channel yet: it joins when you save.');
@@ -126,7 +135,11 @@ describe('the Slack integration settings page', () => {
     // Ivy's account is deactivated in Slack after the page loaded: her mapping is refused next
     // to her row, Hal's goes through.
     h.slack.updateUser(w['ivySlack']!, { deleted: true });
-    await waitFor(() => adminGet('/directory/users/by-username/ivy'), (r) => r.user?.deleted === true, { what: 'the directory to see Ivy deactivated' });
+    await waitFor(
+      () => adminGet('/directory/users/by-username/ivy'),
+      (r) => r.user?.deleted === true,
+      { what: 'the directory to see Ivy deactivated' },
+    );
     await page.click('#map-suggested');
     await expect.poll(() => page.textContent(`tr[data-agent-id="${w['ivy']}"] .error`)).toContain('deactivated');
     expect(await page.textContent('#map-suggested-status')).toBe('Mapped 1 agent. 1 could not be mapped: see the row.');
@@ -143,13 +156,17 @@ describe('the Slack integration settings page', () => {
     // Map two agents: a type-ahead offers the Slack users.
     const erinInput = page.locator(`tr[data-agent-id="${w['erin']}"] input`);
     await erinInput.fill('eri');
-    await expect.poll(() => page.locator('#user-suggestions option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value))).toContain('erin.s');
+    await expect
+      .poll(() => page.locator('#user-suggestions option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value)))
+      .toContain('erin.s');
     await erinInput.fill('erin.s');
     await page.locator(`tr[data-agent-id="${w['frank']}"] input`).fill('@frank.s');
     // A routing group's channel by name, from the channel type-ahead.
     const salesInput = page.locator(`tr[data-group-id="${w['salesGroup']}"] input`);
     await salesInput.fill('inbound');
-    await expect.poll(() => page.locator('#channel-suggestions option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value))).toContain('inbound-leads');
+    await expect
+      .poll(() => page.locator('#channel-suggestions option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value)))
+      .toContain('inbound-leads');
     await salesInput.fill('inbound-leads');
     // A mistake is shown next to its field, and nothing else is lost.
     await page.locator(`tr[data-agent-id="${w['gina']}"] input`).fill('no-such-person');
@@ -166,7 +183,11 @@ describe('the Slack integration settings page', () => {
     expect(await mark(w['salesGroup']!)).toBe('Threadbridge is in this channel.');
     expect(await mark(w['supportGroup']!)).toBe('Threadbridge is in this channel.');
     // Said when it fails (seen once in CI, not reproduced): each join's answer, and what the directory holds.
-    const joinsSeen = async (channel: string) => JSON.stringify({ joins: joinsOf(channel).map((c) => ({ seq: c.seq, ok: c.response.ok, error: c.response.error })), directory: await adminGet(`/directory/channels/${channel}`) });
+    const joinsSeen = async (channel: string) =>
+      JSON.stringify({
+        joins: joinsOf(channel).map((c) => ({ seq: c.seq, ok: c.response.ok, error: c.response.error })),
+        directory: await adminGet(`/directory/channels/${channel}`),
+      });
     expect(joinsOf(w['inboundChannel']!), await joinsSeen(w['inboundChannel']!)).toHaveLength(1);
     expect(joinsOf(w['supportChannel']!), await joinsSeen(w['supportChannel']!)).toHaveLength(1);
     await shot('4b-in-the-channels');
@@ -228,7 +249,9 @@ describe('the Slack integration settings page', () => {
     expect(await page.textContent('#disconnect-confirm')).toContain('Disconnect Slack from Globex Corp?');
     await shot('9-disconnect-confirm');
     await page.click('#disconnect-yes');
-    await expect.poll(() => page.textContent('#connection-status')).toBe('Slack is disconnected from Globex Corp. Your settings are kept: connect Slack again (this workspace or another) when you are ready.');
+    await expect
+      .poll(() => page.textContent('#connection-status'))
+      .toBe('Slack is disconnected from Globex Corp. Your settings are kept: connect Slack again (this workspace or another) when you are ready.');
     expect(await page.isVisible('#connect')).toBe(true);
     expect(await page.isVisible('#settings')).toBe(false);
     await expect.poll(() => page.textContent('#connection-change')).toMatch(/^Last change: Slack disconnected, /);
@@ -236,8 +259,16 @@ describe('the Slack integration settings page', () => {
     expect(await h.store.installations.findByOrg(w['orgId']!)).toMatchObject({ status: 'disconnected' });
     await shot('10-disconnected');
     // Slack's tokens_revoked and app_uninstalled are handled before the admin connects again.
-    await waitFor(() => h.slack.deliveries().filter((d) => d.teamId === w['teamId'] && (d.eventType === 'tokens_revoked' || d.eventType === 'app_uninstalled')), (ds) => ds.length === 2 && ds.every((d) => d.status === 200), { what: 'Slack’s revocation events answered' });
-    await waitFor(() => h.queues.slackEvents.getJobCounts('waiting', 'active', 'delayed', 'prioritized'), (c) => Object.values(c).every((n) => n === 0), { what: 'the revocation events handled' });
+    await waitFor(
+      () => h.slack.deliveries().filter((d) => d.teamId === w['teamId'] && (d.eventType === 'tokens_revoked' || d.eventType === 'app_uninstalled')),
+      (ds) => ds.length === 2 && ds.every((d) => d.status === 200),
+      { what: 'Slack’s revocation events answered' },
+    );
+    await waitFor(
+      () => h.queues.slackEvents.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+      (c) => Object.values(c).every((n) => n === 0),
+      { what: 'the revocation events handled' },
+    );
 
     // Connect again: the same way as the first time, and everything is where it was.
     await page.click('#connect');
@@ -255,7 +286,9 @@ describe('the Slack integration settings page', () => {
     const stranger = await browser.newContext();
     try {
       const other = await stranger.newPage();
-      other.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text()); });
+      other.on('console', (m) => {
+        if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+      });
       await other.goto(settingsUrl);
       await other.locator('#signed-out').waitFor();
       expect(await other.textContent('#signed-out')).toContain('click Setup for the Slack integration');
@@ -274,7 +307,9 @@ describe('the Slack integration settings page', () => {
     const second = await browser.newContext();
     try {
       const other = await second.newPage();
-      other.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text()); });
+      other.on('console', (m) => {
+        if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+      });
       await other.goto(`${settingsUrl}?launch=${encodeURIComponent(h.platform.launchToken(w['orgId']!, w['admin']!, { names: false }))}`);
       await expect.poll(() => other.textContent('#who')).toBe(`${w['orgId']} · signed in as ${w['admin']}`);
       await other.screenshot({ path: `${shots}/13-no-names.png`, fullPage: true });

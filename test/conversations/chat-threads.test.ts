@@ -5,9 +5,21 @@ import { threadOpenableBy, threadsOf, notifiedIn } from '../../src/conversations
 import type { ConversationRecord, MirrorThread, NotificationRecord } from '../../src/store/index.ts';
 
 const note = (kind: 'channel' | 'dm', who: string[] = []): NotificationRecord => ({
-  rule: 'r', reason: 'why', targetKind: kind, mentionSlackUserIds: kind === 'channel' ? who : [], unmappedMemberNames: [], groupName: null, dmSlackUserIds: kind === 'dm' ? who : [],
+  rule: 'r',
+  reason: 'why',
+  targetKind: kind,
+  mentionSlackUserIds: kind === 'channel' ? who : [],
+  unmappedMemberNames: [],
+  groupName: null,
+  dmSlackUserIds: kind === 'dm' ? who : [],
 });
-const mirror = (channelId: string, n: NotificationRecord): MirrorThread => ({ ref: { teamId: 'T', channelId, threadTs: `${channelId}.1` }, notification: n, opened: 'notification', openedAt: new Date(0), shownThroughSeq: null });
+const mirror = (channelId: string, n: NotificationRecord): MirrorThread => ({
+  ref: { teamId: 'T', channelId, threadTs: `${channelId}.1` },
+  notification: n,
+  opened: 'notification',
+  openedAt: new Date(0),
+  shownThroughSeq: null,
+});
 
 function chat(primary: { channelId: string; n: NotificationRecord } | null, mirrors: MirrorThread[] = []): ConversationRecord {
   return {
@@ -22,9 +34,24 @@ const cases: Array<{ name: string; record: ConversationRecord; viewer: string; c
   { name: 'a channel thread is offered to anyone', record: chat({ channelId: 'C1', n: note('channel', ['UA']) }), viewer: 'UZ', channel: 'C1' },
   { name: 'the viewer’s own DM thread', record: chat({ channelId: 'DA', n: note('dm', ['UA']) }), viewer: 'UA', channel: 'DA' },
   { name: 'never another person’s DM', record: chat({ channelId: 'DA', n: note('dm', ['UA']) }), viewer: 'UB', channel: null },
-  { name: 'their own DM among several, wherever it is', record: chat({ channelId: 'DA', n: note('dm', ['UA']) }, [mirror('DB', note('dm', ['UB']))]), viewer: 'UB', channel: 'DB' },
-  { name: 'someone else’s DM is skipped for a channel mirror', record: chat({ channelId: 'DA', n: note('dm', ['UA']) }, [mirror('CG', note('channel', ['UA', 'UB']))]), viewer: 'UC', channel: 'CG' },
-  { name: 'own DM beats a channel', record: chat({ channelId: 'C1', n: note('channel', ['UA']) }, [mirror('DA', note('dm', ['UA']))]), viewer: 'UA', channel: 'DA' },
+  {
+    name: 'their own DM among several, wherever it is',
+    record: chat({ channelId: 'DA', n: note('dm', ['UA']) }, [mirror('DB', note('dm', ['UB']))]),
+    viewer: 'UB',
+    channel: 'DB',
+  },
+  {
+    name: 'someone else’s DM is skipped for a channel mirror',
+    record: chat({ channelId: 'DA', n: note('dm', ['UA']) }, [mirror('CG', note('channel', ['UA', 'UB']))]),
+    viewer: 'UC',
+    channel: 'CG',
+  },
+  {
+    name: 'own DM beats a channel',
+    record: chat({ channelId: 'C1', n: note('channel', ['UA']) }, [mirror('DA', note('dm', ['UA']))]),
+    viewer: 'UA',
+    channel: 'DA',
+  },
 ];
 
 describe('threadOpenableBy', () => {

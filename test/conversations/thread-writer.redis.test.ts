@@ -71,7 +71,11 @@ describe('the thread writer', () => {
     await say(conversation.id, 'two'); // stored, its thread never written
     await w.platform.visitorSays(w.orgId, conversation.id, 'three');
     await runJob(() => processChatEvent(deps, w.events(conversation.id, 'message.created').at(-1)!));
-    expect(okPostsIn(channel, thread!.threadTs).map((c) => String(c.params.text))).toEqual(['Ines (visitor): one', 'Ines (visitor): two', 'Ines (visitor): three']);
+    expect(okPostsIn(channel, thread!.threadTs).map((c) => String(c.params.text))).toEqual([
+      'Ines (visitor): one',
+      'Ines (visitor): two',
+      'Ines (visitor): three',
+    ]);
   });
 
   it('a combined post Slack refuses, in a thread behind the channel’s budget: the refused message is skipped at once and the others go out in order', async () => {
@@ -95,7 +99,11 @@ describe('the thread writer', () => {
     const texts = okPostsIn(channel, thread!.threadTs).map((c) => String(c.params.text));
     expect(texts).toEqual(['Poppy (visitor): one', 'Poppy (visitor): three']);
     const stored = await w.store.threadMessages.list(w.orgId, conversation.id);
-    expect(stored.map((m) => [m.seq, m.state, m.skipReason])).toEqual([[1, 'posted', null], [2, 'skipped', 'slack:invalid_blocks'], [3, 'posted', null]]);
+    expect(stored.map((m) => [m.seq, m.state, m.skipReason])).toEqual([
+      [1, 'posted', null],
+      [2, 'skipped', 'slack:invalid_blocks'],
+      [3, 'posted', null],
+    ]);
     expect((await w.store.conversations.get(w.orgId, conversation.id))!.soloThroughSeq).toBe(3);
   }, 30_000);
 
@@ -129,7 +137,10 @@ describe('the thread writer', () => {
     } finally {
       await faults.clear();
     }
-    const conversation = w.platform.events().filter((e) => e.type === 'conversation.started').at(-1)!;
+    const conversation = w.platform
+      .events()
+      .filter((e) => e.type === 'conversation.started')
+      .at(-1)!;
     const record = await w.store.conversations.get(w.orgId, (conversation.data as { conversation: { id: string } }).conversation.id);
     expect(record!.thread).toBeNull();
     expect(record!.undeliverableReason).toBe('Slack refused the notification (invalid_blocks)');

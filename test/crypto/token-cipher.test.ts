@@ -114,7 +114,8 @@ describe('a sealed token is bound to its workspace and kind', () => {
 
   it('a workspace id that only starts or ends the same is another workspace', () => {
     const sealed = cipher.seal('xoxb-secret', T1);
-    for (const teamId of ['T11', 'T1111', 't111', ' T111']) expect(openError(() => cipher.open(sealed, { teamId, kind: 'bot' })).reason).toBe('not_for_this_workspace');
+    for (const teamId of ['T11', 'T1111', 't111', ' T111'])
+      expect(openError(() => cipher.open(sealed, { teamId, kind: 'bot' })).reason).toBe('not_for_this_workspace');
   });
 
   it('a refresh token does not open as the bot token, nor the other way round', () => {
@@ -154,7 +155,9 @@ describe('key rotation (keys newest first)', () => {
     const sealedOld = createTokenCipher(OLD).seal('xoxb-secret', T1);
     const error = openError(() => createTokenCipher(NEW).open(sealedOld, T1));
     expect(error.reason).toBe('unknown_key');
-    expect(error.message).toBe(`The sealed Slack token of workspace T111 does not open: sealed with key ${tokenKeyId(OLD)}, which is not in TOKEN_ENCRYPTION_KEYS (its keys: ${tokenKeyId(NEW)})`);
+    expect(error.message).toBe(
+      `The sealed Slack token of workspace T111 does not open: sealed with key ${tokenKeyId(OLD)}, which is not in TOKEN_ENCRYPTION_KEYS (its keys: ${tokenKeyId(NEW)})`,
+    );
     for (const secret of [OLD.toString('hex'), NEW.toString('hex'), OLD.toString('base64'), sealedOld]) expect(error.message).not.toContain(secret);
   });
 
@@ -200,10 +203,37 @@ describe('tampering and malformed values', () => {
     { name: 'the last ciphertext byte flipped', change: (s: string) => tamper(s, 4, 'xoxb-secret'.length - 1) },
     { name: 'an iv bit flipped', change: (s: string) => tamper(s, 2) },
     { name: 'a tag bit flipped', change: (s: string) => tamper(s, 3) },
-    { name: 'ciphertext truncated', change: (s: string) => { const p = s.split('.'); p[4] = Buffer.from(p[4]!, 'base64url').subarray(0, -1).toString('base64url'); return p.join('.'); } },
-    { name: 'ciphertext swapped with another value\'s', change: (s: string) => { const p = s.split('.'); p[4] = cipher.seal('xoxb-other!', T1).split('.')[4]!; return p.join('.'); } },
-    { name: 'the auth tag truncated to 4 bytes (GCM would accept a short tag)', change: (s: string) => { const p = s.split('.'); p[3] = Buffer.from(p[3]!, 'base64url').subarray(0, 4).toString('base64url'); return p.join('.'); } },
-    { name: 'downgraded to the unbound v1 form', change: (s: string) => { const [, , iv, tag, body] = s.split('.'); return ['v1', iv, tag, body].join('.'); } },
+    {
+      name: 'ciphertext truncated',
+      change: (s: string) => {
+        const p = s.split('.');
+        p[4] = Buffer.from(p[4]!, 'base64url').subarray(0, -1).toString('base64url');
+        return p.join('.');
+      },
+    },
+    {
+      name: "ciphertext swapped with another value's",
+      change: (s: string) => {
+        const p = s.split('.');
+        p[4] = cipher.seal('xoxb-other!', T1).split('.')[4]!;
+        return p.join('.');
+      },
+    },
+    {
+      name: 'the auth tag truncated to 4 bytes (GCM would accept a short tag)',
+      change: (s: string) => {
+        const p = s.split('.');
+        p[3] = Buffer.from(p[3]!, 'base64url').subarray(0, 4).toString('base64url');
+        return p.join('.');
+      },
+    },
+    {
+      name: 'downgraded to the unbound v1 form',
+      change: (s: string) => {
+        const [, , iv, tag, body] = s.split('.');
+        return ['v1', iv, tag, body].join('.');
+      },
+    },
   ])('tampering detected: $name', ({ change }) => {
     const sealed = cipher.seal('xoxb-secret', T1);
     expect(() => cipher.open(change(sealed), T1)).toThrow(SealedTokenError);
@@ -222,8 +252,22 @@ describe('tampering and malformed values', () => {
   });
 
   it.each([
-    { name: 'empty iv', sealed: (s: string) => s.split('.').map((p, i) => (i === 2 ? '' : p)).join('.') },
-    { name: 'empty tag', sealed: (s: string) => s.split('.').map((p, i) => (i === 3 ? '' : p)).join('.') },
+    {
+      name: 'empty iv',
+      sealed: (s: string) =>
+        s
+          .split('.')
+          .map((p, i) => (i === 2 ? '' : p))
+          .join('.'),
+    },
+    {
+      name: 'empty tag',
+      sealed: (s: string) =>
+        s
+          .split('.')
+          .map((p, i) => (i === 3 ? '' : p))
+          .join('.'),
+    },
   ])('a v2 value with a missing part does not open: $name', ({ sealed }) => {
     expect(() => cipher.open(sealed(cipher.seal('xoxb-secret', T1)), T1)).toThrow(SealedTokenError);
   });
@@ -255,7 +299,7 @@ describe('deriveKey', () => {
     expect(deriveKey(master, 'oauth-state').equals(deriveKey(Buffer.alloc(32, 0x12), 'oauth-state'))).toBe(false);
   });
 
-  it('a derived key works as a cipher key, and the cipher of one purpose cannot open another\'s values', () => {
+  it("a derived key works as a cipher key, and the cipher of one purpose cannot open another's values", () => {
     const a = createTokenCipher(deriveKey(master, 'a'));
     const b = createTokenCipher(deriveKey(master, 'b'));
     expect(() => b.open(a.seal('xoxb-secret', T1), T1)).toThrow(SealedTokenError);

@@ -10,8 +10,14 @@ describe('directoryChangeOf', () => {
       event: { type: 'channel_created', channel: { id: 'C1', name: 'deals', created: 1, creator: 'U1' } },
       change: { op: 'add', kind: 'channels', entity: { id: 'C1', name: 'deals', isPrivate: false, isArchived: false, isMember: false, memberCount: null } },
     },
-    { event: { type: 'channel_rename', channel: { id: 'C1', name: 'big-deals', created: 1 } }, change: { op: 'patch', kind: 'channels', id: 'C1', fields: { name: 'big-deals' } } },
-    { event: { type: 'group_rename', channel: { id: 'G1', name: 'secret', created: 1 } }, change: { op: 'patch', kind: 'channels', id: 'G1', fields: { name: 'secret' } } },
+    {
+      event: { type: 'channel_rename', channel: { id: 'C1', name: 'big-deals', created: 1 } },
+      change: { op: 'patch', kind: 'channels', id: 'C1', fields: { name: 'big-deals' } },
+    },
+    {
+      event: { type: 'group_rename', channel: { id: 'G1', name: 'secret', created: 1 } },
+      change: { op: 'patch', kind: 'channels', id: 'G1', fields: { name: 'secret' } },
+    },
     { event: { type: 'channel_archive', channel: 'C1', user: 'U1' }, change: { op: 'patch', kind: 'channels', id: 'C1', fields: { isArchived: true } } },
     { event: { type: 'group_archive', channel: 'G1' }, change: { op: 'patch', kind: 'channels', id: 'G1', fields: { isArchived: true } } },
     { event: { type: 'channel_unarchive', channel: 'C1', user: 'U1' }, change: { op: 'patch', kind: 'channels', id: 'C1', fields: { isArchived: false } } },
@@ -20,18 +26,29 @@ describe('directoryChangeOf', () => {
     { event: { type: 'group_deleted', channel: 'G1' }, change: { op: 'remove', kind: 'channels', id: 'G1' } },
     { event: { type: 'channel_left', channel: 'C1' }, change: { op: 'patch', kind: 'channels', id: 'C1', fields: { isMember: false } } },
     { event: { type: 'group_left', channel: 'G1' }, change: { op: 'patch', kind: 'channels', id: 'G1', fields: { isMember: false } } },
-    { event: { type: 'member_left_channel', user: BOT, channel: 'G1', channel_type: 'G' }, change: { op: 'patch', kind: 'channels', id: 'G1', fields: { isMember: false } } },
+    {
+      event: { type: 'member_left_channel', user: BOT, channel: 'G1', channel_type: 'G' },
+      change: { op: 'patch', kind: 'channels', id: 'G1', fields: { isMember: false } },
+    },
     // Other people leaving change only member counts, which the resync refreshes.
     { event: { type: 'member_left_channel', user: 'U2', channel: 'G1', channel_type: 'G' }, change: null },
     // The app joining needs conversations.info first (applyDirectoryEvent does it).
     { event: { type: 'member_joined_channel', user: BOT, channel: 'G1', channel_type: 'G' }, change: null },
     {
       event: { type: 'team_join', user: { id: 'U9', name: 'newbie', real_name: 'New Bie', profile: { display_name: 'nb', email: 'nb@example.com' } } },
-      change: { op: 'put', kind: 'users', entity: { id: 'U9', username: 'newbie', displayName: 'nb', realName: 'New Bie', email: 'nb@example.com', deleted: false, isBot: false } },
+      change: {
+        op: 'put',
+        kind: 'users',
+        entity: { id: 'U9', username: 'newbie', displayName: 'nb', realName: 'New Bie', email: 'nb@example.com', deleted: false, isBot: false },
+      },
     },
     {
       event: { type: 'user_change', user: { id: 'U9', name: 'newbie', deleted: true, profile: { real_name: 'New Bie' } } },
-      change: { op: 'put', kind: 'users', entity: { id: 'U9', username: 'newbie', displayName: '', realName: 'New Bie', email: null, deleted: true, isBot: false } },
+      change: {
+        op: 'put',
+        kind: 'users',
+        entity: { id: 'U9', username: 'newbie', displayName: '', realName: 'New Bie', email: null, deleted: true, isBot: false },
+      },
     },
     { event: { type: 'channel_rename', channel: { id: 'C1' } }, change: null },
     { event: { type: 'channel_archive' }, change: null },

@@ -10,10 +10,23 @@ const redis = new Redis(redisUrl());
 afterAll(() => redis.disconnect());
 
 const ch = (id: string, name: string, more: Partial<DirectoryChannel> = {}): DirectoryChannel => ({
-  id, name, isPrivate: false, isArchived: false, isMember: false, memberCount: 3, ...more,
+  id,
+  name,
+  isPrivate: false,
+  isArchived: false,
+  isMember: false,
+  memberCount: 3,
+  ...more,
 });
 const user = (id: string, username: string, more: Partial<DirectoryUser> = {}): DirectoryUser => ({
-  id, username, displayName: '', realName: '', email: null, deleted: false, isBot: false, ...more,
+  id,
+  username,
+  displayName: '',
+  realName: '',
+  email: null,
+  deleted: false,
+  isBot: false,
+  ...more,
 });
 
 async function channelsIn(run: string, channels: DirectoryChannel[]) {
@@ -26,8 +39,13 @@ async function channelsIn(run: string, channels: DirectoryChannel[]) {
 
 describe('directory cache: search', () => {
   const channels = [
-    ch('C1', 'sales'), ch('C2', 'sales-emea'), ch('C3', 'sales-us'), ch('C4', 'eu-sales'), ch('C5', 'team_sales_leads'),
-    ch('C6', 'salesforce-alerts'), ch('C7', 'random'),
+    ch('C1', 'sales'),
+    ch('C2', 'sales-emea'),
+    ch('C3', 'sales-us'),
+    ch('C4', 'eu-sales'),
+    ch('C5', 'team_sales_leads'),
+    ch('C6', 'salesforce-alerts'),
+    ch('C7', 'random'),
     ch('G1', 'sales-secret', { isPrivate: true, isMember: false }),
     ch('G2', 'sales-vip', { isPrivate: true, isMember: true }),
     ch('C8', 'sales-old', { isArchived: true }),
@@ -222,7 +240,12 @@ describe('directory cache: users by email', () => {
   it('dropRun frees every key of the run', async () => {
     const prefix = uniquePrefix('dir');
     const cache = createDirectoryCache(redis, prefix);
-    await cache.writePage('T1', 'users', 'r1', Array.from({ length: 500 }, (_, i) => user(`U${i}`, `user${i}`, { email: `user${i}@example.com`, realName: `Person ${i}` })));
+    await cache.writePage(
+      'T1',
+      'users',
+      'r1',
+      Array.from({ length: 500 }, (_, i) => user(`U${i}`, `user${i}`, { email: `user${i}@example.com`, realName: `Person ${i}` })),
+    );
     expect(await redis.keys(`${prefix}:*`)).not.toHaveLength(0);
     await cache.dropRun('T1', 'users', 'r1');
     expect(await redis.keys(`${prefix}:*`)).toEqual([]);

@@ -68,7 +68,10 @@ describe('lex blocks', () => {
     const root = uniquePrefix('lex');
     // Enough members around C0500 that its versions straddle a block boundary.
     await lex.edit(Array.from({ length: 1000 }, (_, i) => ({ op: 'add' as const, root, member: `C${String(i).padStart(4, '0')}\u0000v1` })));
-    await lex.edit([{ op: 'add', root, member: 'C0500\u0000v0' }, { op: 'add', root, member: 'C0500\u0000v9' }]);
+    await lex.edit([
+      { op: 'add', root, member: 'C0500\u0000v0' },
+      { op: 'add', root, member: 'C0500\u0000v9' },
+    ]);
     expect(await lex.withPrefix(root, 'C0500\u0000', 10)).toHaveLength(3);
     await lex.edit([{ op: 'put', root, member: 'C0500\u0000v2' }]);
     expect(await lex.withPrefix(root, 'C0500\u0000', 10)).toEqual(['C0500\u0000v2']);

@@ -12,10 +12,24 @@ describe('agents', () => {
   it('lists agents with their mapping and status; unmapped ones say why it matters', async () => {
     const { status, body } = await api('GET', '/agents');
     expect(status).toBe(200);
-    expect(body.agents).toEqual(expect.arrayContaining([
-      expect.objectContaining({ agentId: h.agents.alice.agentId, status: 'online', mapped: true, slackUser: expect.objectContaining({ id: h.agents.alice.slackUserId, username: 'alice' }), hint: null }),
-      expect.objectContaining({ agentId: daveAgentId, name: 'Dave Newhire', mapped: false, slackUser: null, hint: expect.stringContaining('cannot answer visitors from Slack') }),
-    ]));
+    expect(body.agents).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          agentId: h.agents.alice.agentId,
+          status: 'online',
+          mapped: true,
+          slackUser: expect.objectContaining({ id: h.agents.alice.slackUserId, username: 'alice' }),
+          hint: null,
+        }),
+        expect.objectContaining({
+          agentId: daveAgentId,
+          name: 'Dave Newhire',
+          mapped: false,
+          slackUser: null,
+          hint: expect.stringContaining('cannot answer visitors from Slack'),
+        }),
+      ]),
+    );
   });
 
   it('suggests, for each unmapped agent, the Slack user with the same email (any case), never a deactivated one, a bot or someone mapped already', async () => {
@@ -35,19 +49,33 @@ describe('agents', () => {
 
   it('a suggestion is mapped like any username, and is gone once mapped', async () => {
     const suggested = (await api('GET', '/agents')).body.agents.find((a: { agentId: string }) => a.agentId === ids['erinAgent']).suggestion;
-    expect(await api('PUT', `/agents/${ids['erinAgent']}/slack-user`, { username: suggested.username })).toMatchObject({ status: 200, body: { mapped: true, slackUser: { id: ids['erin'] } } });
-    expect((await api('GET', '/agents')).body.agents.find((a: { agentId: string }) => a.agentId === ids['erinAgent'])).toMatchObject({ mapped: true, suggestion: null, slackUser: { id: ids['erin'] } });
+    expect(await api('PUT', `/agents/${ids['erinAgent']}/slack-user`, { username: suggested.username })).toMatchObject({
+      status: 200,
+      body: { mapped: true, slackUser: { id: ids['erin'] } },
+    });
+    expect((await api('GET', '/agents')).body.agents.find((a: { agentId: string }) => a.agentId === ids['erinAgent'])).toMatchObject({
+      mapped: true,
+      suggestion: null,
+      slackUser: { id: ids['erin'] },
+    });
     expect(await api('DELETE', `/agents/${ids['erinAgent']}/slack-user`)).toMatchObject({ status: 204 });
   });
 
-  it('follows Slack: a user who changes their email to an agent\'s becomes that agent\'s suggestion', async () => {
+  it("follows Slack: a user who changes their email to an agent's becomes that agent's suggestion", async () => {
     h.slack.updateUser(ids['dave']!, { email: 'Dave@Acme.test' });
-    const listed = await waitFor(() => api('GET', '/agents'), (r) => r.body.agents.find((a: { agentId: string }) => a.agentId === daveAgentId).suggestion !== null, { what: 'dave suggested' });
+    const listed = await waitFor(
+      () => api('GET', '/agents'),
+      (r) => r.body.agents.find((a: { agentId: string }) => a.agentId === daveAgentId).suggestion !== null,
+      { what: 'dave suggested' },
+    );
     expect(listed.body.agents.find((a: { agentId: string }) => a.agentId === daveAgentId).suggestion).toMatchObject({ id: ids['dave'], username: 'dave' });
   });
 
   it('maps an agent by Slack username and unmaps it', async () => {
-    expect(await api('PUT', `/agents/${daveAgentId}/slack-user`, { username: '@dave' })).toMatchObject({ status: 200, body: { mapped: true, slackUser: { id: ids['dave'], username: 'dave' } } });
+    expect(await api('PUT', `/agents/${daveAgentId}/slack-user`, { username: '@dave' })).toMatchObject({
+      status: 200,
+      body: { mapped: true, slackUser: { id: ids['dave'], username: 'dave' } },
+    });
     expect(await h.store.agentMappings.findByAgent(h.orgId, daveAgentId)).toMatchObject({ slackUserId: ids['dave'], teamId: h.teamId });
     expect((await api('GET', '/agents')).body.agents.find((a: { agentId: string }) => a.agentId === daveAgentId)).toMatchObject({ mapped: true });
     expect(await api('DELETE', `/agents/${daveAgentId}/slack-user`)).toMatchObject({ status: 204 });
@@ -66,7 +94,13 @@ describe('agents', () => {
   });
 
   it('refuses an unknown agent and an empty username', async () => {
-    expect(await api('PUT', '/agents/agent_nope/slack-user', { username: 'dave' })).toMatchObject({ status: 404, body: { error: { code: 'agent_not_found' } } });
-    expect(await api('PUT', `/agents/${daveAgentId}/slack-user`, { username: '' })).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload' } } });
+    expect(await api('PUT', '/agents/agent_nope/slack-user', { username: 'dave' })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'agent_not_found' } },
+    });
+    expect(await api('PUT', `/agents/${daveAgentId}/slack-user`, { username: '' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_payload' } },
+    });
   });
 });

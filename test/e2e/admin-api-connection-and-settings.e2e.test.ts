@@ -13,7 +13,10 @@ afterAll(stopAdminApiHarness);
 
 describe('connection', () => {
   it('names the connected workspace and a signed install link', async () => {
-    expect(await api('GET', '/slack')).toMatchObject({ status: 200, body: { status: 'connected', workspace: { id: h.teamId, name: 'Acme Sales' }, installUrl: expect.stringMatching(/^\/slack\/install\?ticket=[\w%.-]+$/) } });
+    expect(await api('GET', '/slack')).toMatchObject({
+      status: 200,
+      body: { status: 'connected', workspace: { id: h.teamId, name: 'Acme Sales' }, installUrl: expect.stringMatching(/^\/slack\/install\?ticket=[\w%.-]+$/) },
+    });
   });
 
   it('an org that never connected: not-connected with a working install link, and its settings answer slack_not_connected', async () => {
@@ -31,8 +34,21 @@ describe('connection', () => {
   });
 
   it('every admin route needs a credential: a wrong operator token is refused', async () => {
-    for (const [method, path] of [['GET', '/slack'], ['DELETE', '/slack'], ['GET', '/changes'], ['GET', '/settings'], ['PUT', '/settings'], ['GET', '/agents'], ['PUT', `/agents/${daveAgentId}/slack-user`], ['GET', '/routing-groups'], ['DELETE', `/routing-groups/${groupId}/slack-channel`]] as const) {
-      expect(await api(method, path, method === 'GET' || method === 'DELETE' ? undefined : {}, 'not-the-token')).toMatchObject({ status: 401, body: { error: { code: 'admin_unauthorized' } } });
+    for (const [method, path] of [
+      ['GET', '/slack'],
+      ['DELETE', '/slack'],
+      ['GET', '/changes'],
+      ['GET', '/settings'],
+      ['PUT', '/settings'],
+      ['GET', '/agents'],
+      ['PUT', `/agents/${daveAgentId}/slack-user`],
+      ['GET', '/routing-groups'],
+      ['DELETE', `/routing-groups/${groupId}/slack-channel`],
+    ] as const) {
+      expect(await api(method, path, method === 'GET' || method === 'DELETE' ? undefined : {}, 'not-the-token')).toMatchObject({
+        status: 401,
+        body: { error: { code: 'admin_unauthorized' } },
+      });
     }
   });
 });
@@ -41,51 +57,96 @@ describe('settings', () => {
   it('reads them with the global channel by name, and whether the app is in it', async () => {
     expect(await api('GET', '/settings')).toMatchObject({
       status: 200,
-      body: { channelIdMode: false, globalChannel: { enabled: true, channel: { id: h.channelId, name: 'website-chats', appInChannel: expect.any(Boolean), warning: null } } },
+      body: {
+        channelIdMode: false,
+        globalChannel: { enabled: true, channel: { id: h.channelId, name: 'website-chats', appInChannel: expect.any(Boolean), warning: null } },
+      },
     });
   });
 
   it('saves the global channel by name, and routes undeliverable chats again', async () => {
-    const before = (await h.queues.orgChanges.getJobCounts('completed', 'waiting', 'delayed', 'active'));
+    const before = await h.queues.orgChanges.getJobCounts('completed', 'waiting', 'delayed', 'active');
     // Nobody added the app to #sales-leads: saving it joins the channel, so replies there are heard.
     expect((await api('GET', `/directory/channels/${ids['sales']}`)).body.channel.appIsMember).toBe(false);
     const saved = await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: true, channel: '#sales-leads' } });
-    expect(saved).toMatchObject({ status: 200, body: { globalChannel: { enabled: true, channel: { id: ids['sales'], name: 'sales-leads', appInChannel: true } } } });
+    expect(saved).toMatchObject({
+      status: 200,
+      body: { globalChannel: { enabled: true, channel: { id: ids['sales'], name: 'sales-leads', appInChannel: true } } },
+    });
     expect(joinsOf(ids['sales']!)).toHaveLength(1);
     expect(joinsOf(ids['sales']!)[0]).toMatchObject({ httpStatus: 200, response: { ok: true, channel: { id: ids['sales'], is_member: true } } });
     expect(await api('GET', '/settings')).toMatchObject({ body: { globalChannel: { enabled: true, channel: { id: ids['sales'], appInChannel: true } } } });
     expect(await h.store.orgSettings.get(h.orgId)).toMatchObject({ globalChannelEnabled: true, globalChannelId: ids['sales'] });
-    await waitFor(() => h.queues.orgChanges.getJobCounts('completed', 'waiting', 'delayed', 'active'), (c) => Object.values(c).reduce((a, b) => a + b, 0) > Object.values(before).reduce((a, b) => a + b, 0), { what: 'an org-changed job' });
+    await waitFor(
+      () => h.queues.orgChanges.getJobCounts('completed', 'waiting', 'delayed', 'active'),
+      (c) => Object.values(c).reduce((a, b) => a + b, 0) > Object.values(before).reduce((a, b) => a + b, 0),
+      { what: 'an org-changed job' },
+    );
   });
 
   it('in channel-ID mode takes an ID, checked with Slack when the directory does not have it', async () => {
     // Created with the app already in it: no event, so only Slack knows it.
     const quiet = h.slack.createChannel(h.teamId, { name: 'quiet-private', isPrivate: true, memberIds: [h.botUserId] });
     expect(await api('PUT', '/settings', { channelIdMode: true, globalChannel: { enabled: true, channel: quiet.id } })).toMatchObject({
-      status: 200, body: { channelIdMode: true, globalChannel: { channel: { id: quiet.id, name: 'quiet-private', isPrivate: true } } },
+      status: 200,
+      body: { channelIdMode: true, globalChannel: { channel: { id: quiet.id, name: 'quiet-private', isPrivate: true } } },
     });
     expect(await api('GET', '/settings')).toMatchObject({ body: { channelIdMode: true, globalChannel: { enabled: true, channel: { id: quiet.id } } } });
   });
 
   it('a channel kept with its toggle off is stored as sent, and not joined', async () => {
     expect(await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: false, channel: 'never-added' } })).toMatchObject({
-      status: 200, body: { globalChannel: { enabled: false, channel: { id: ids['neverAdded'], appInChannel: false } } },
+      status: 200,
+      body: { globalChannel: { enabled: false, channel: { id: ids['neverAdded'], appInChannel: false } } },
     });
     expect(await h.store.orgSettings.get(h.orgId)).toMatchObject({ globalChannelEnabled: false, globalChannelId: ids['neverAdded'] });
     expect(joinsOf(ids['neverAdded']!)).toHaveLength(0);
   });
 
   it('turning the global channel off keeps working without a channel', async () => {
-    expect(await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: false, channel: null } })).toMatchObject({ status: 200, body: { globalChannel: { enabled: false, channel: null } } });
+    expect(await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: false, channel: null } })).toMatchObject({
+      status: 200,
+      body: { globalChannel: { enabled: false, channel: null } },
+    });
     expect(await h.store.orgSettings.get(h.orgId)).toMatchObject({ channelIdMode: false, globalChannelEnabled: false, globalChannelId: null });
   });
 
   it.each([
-    { why: 'on without a channel', body: { channelIdMode: false, globalChannel: { enabled: true } }, status: 422, code: 'global_channel_required', field: 'globalChannel.channel' },
-    { why: 'an unknown name', body: { channelIdMode: false, globalChannel: { enabled: true, channel: 'no-such-channel' } }, status: 422, code: 'channel_unknown', field: 'globalChannel.channel' },
-    { why: 'a name in channel-ID mode', body: { channelIdMode: true, globalChannel: { enabled: true, channel: 'sales-leads' } }, status: 422, code: 'channel_id_expected', field: 'globalChannel.channel' },
-    { why: 'an unknown ID', body: { channelIdMode: true, globalChannel: { enabled: true, channel: 'C0NOSUCH1' } }, status: 422, code: 'channel_id_unknown', field: 'globalChannel.channel' },
-    { why: 'an archived channel', body: { channelIdMode: false, globalChannel: { enabled: true, channel: 'old-leads' } }, status: 422, code: 'channel_archived', field: 'globalChannel.channel' },
+    {
+      why: 'on without a channel',
+      body: { channelIdMode: false, globalChannel: { enabled: true } },
+      status: 422,
+      code: 'global_channel_required',
+      field: 'globalChannel.channel',
+    },
+    {
+      why: 'an unknown name',
+      body: { channelIdMode: false, globalChannel: { enabled: true, channel: 'no-such-channel' } },
+      status: 422,
+      code: 'channel_unknown',
+      field: 'globalChannel.channel',
+    },
+    {
+      why: 'a name in channel-ID mode',
+      body: { channelIdMode: true, globalChannel: { enabled: true, channel: 'sales-leads' } },
+      status: 422,
+      code: 'channel_id_expected',
+      field: 'globalChannel.channel',
+    },
+    {
+      why: 'an unknown ID',
+      body: { channelIdMode: true, globalChannel: { enabled: true, channel: 'C0NOSUCH1' } },
+      status: 422,
+      code: 'channel_id_unknown',
+      field: 'globalChannel.channel',
+    },
+    {
+      why: 'an archived channel',
+      body: { channelIdMode: false, globalChannel: { enabled: true, channel: 'old-leads' } },
+      status: 422,
+      code: 'channel_archived',
+      field: 'globalChannel.channel',
+    },
     { why: 'a malformed body', body: { channelIdMode: 'yes', globalChannel: { enabled: true } }, status: 400, code: 'invalid_payload', field: undefined },
     { why: 'no body', body: undefined, status: 400, code: undefined, field: undefined },
   ])('refuses $why, saving nothing', async ({ body, status, code, field }) => {
@@ -103,11 +164,20 @@ describe('settings', () => {
     expect(answer).toMatchObject({ status: 422, body: { error: { code: 'channel_id_unknown' } } });
     // ...and once the app was in it and left, the directory knows it and says what to do.
     h.slack.addToChannel(ids['private']!, h.botUserId);
-    await waitFor(() => api('GET', '/directory/channels/by-name/vip-leads'), (r) => r.body?.channel?.appIsMember === true, { what: 'the app in #vip-leads' });
+    await waitFor(
+      () => api('GET', '/directory/channels/by-name/vip-leads'),
+      (r) => r.body?.channel?.appIsMember === true,
+      { what: 'the app in #vip-leads' },
+    );
     h.slack.removeFromChannel(ids['private']!, h.botUserId);
-    await waitFor(() => api('GET', '/directory/channels/by-name/vip-leads'), (r) => r.body?.channel?.appIsMember === false, { what: 'the app out of #vip-leads' });
+    await waitFor(
+      () => api('GET', '/directory/channels/by-name/vip-leads'),
+      (r) => r.body?.channel?.appIsMember === false,
+      { what: 'the app out of #vip-leads' },
+    );
     expect(await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: true, channel: 'vip-leads' } })).toMatchObject({
-      status: 422, body: { error: { code: 'channel_app_not_member', field: 'globalChannel.channel', message: expect.stringContaining('Add to Channel') } },
+      status: 422,
+      body: { error: { code: 'channel_app_not_member', field: 'globalChannel.channel', message: expect.stringContaining('Add to Channel') } },
     });
     // A private channel cannot be joined: the app never tried.
     expect(joinsOf(ids['private']!)).toHaveLength(0);
@@ -118,9 +188,15 @@ describe('OpenAPI description', () => {
   it('is served, without a token, and describes every admin route with its ways in: an org admin’s session and the operator token, or the operator token alone for the dead letters', async () => {
     const response = await fetch(`${h.webUrl}/api/openapi.json`);
     expect(response.status).toBe(200);
-    const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { summary?: string; security?: unknown }>>; components: unknown };
+    const doc = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { summary?: string; security?: unknown }>>;
+      components: unknown;
+    };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(doc.components).toMatchObject({ securitySchemes: { adminSession: { type: 'apiKey', in: 'cookie', name: 'tb_admin' }, operatorToken: { type: 'http', scheme: 'bearer' } } });
+    expect(doc.components).toMatchObject({
+      securitySchemes: { adminSession: { type: 'apiKey', in: 'cookie', name: 'tb_admin' }, operatorToken: { type: 'http', scheme: 'bearer' } },
+    });
     const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
     expect(operations.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort()).toEqual([
       'DELETE /api/orgs/{orgId}/agents/{agentId}/slack-user',
@@ -162,7 +238,9 @@ describe('an org admin’s session', () => {
     const cookie = cookiesOf(launched);
     const asAdmin = (method: string, path: string, body?: unknown) =>
       fetch(`${h.webUrl}/api/orgs/${encodeURIComponent(h.orgId)}${path}`, {
-        method, headers: { cookie, origin: h.webUrl, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        method,
+        headers: { cookie, origin: h.webUrl, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     const agents = await asAdmin('GET', '/agents');
     expect(agents.status).toBe(200);

@@ -52,11 +52,27 @@ export async function startAdminApiHarness(name: string): Promise<void> {
   // Alice's Slack user is mapped to Alice already: not suggested for another agent with her email.
   ids['aliceTwinAgent'] = h.platform.addAgent(h.orgId, { name: 'Alice Twin', email: 'ALICE@acme.test', status: 'online' }).id;
   // The directory has caught up with the workspace (the first sync, then the events).
-  await waitFor(() => api('GET', '/directory/users/by-username/dave'), (r) => r.status === 200, { what: 'the directory to know dave', timeoutMs: 60_000 });
-  await waitFor(() => api('GET', '/directory/channels/by-name/sales-leads'), (r) => r.status === 200, { what: 'the directory to know #sales-leads', timeoutMs: 60_000 });
-  await waitFor(() => api('GET', '/directory/channels/by-name/never-added'), (r) => r.status === 200, { what: 'the directory to know #never-added', timeoutMs: 60_000 });
+  await waitFor(
+    () => api('GET', '/directory/users/by-username/dave'),
+    (r) => r.status === 200,
+    { what: 'the directory to know dave', timeoutMs: 60_000 },
+  );
+  await waitFor(
+    () => api('GET', '/directory/channels/by-name/sales-leads'),
+    (r) => r.status === 200,
+    { what: 'the directory to know #sales-leads', timeoutMs: 60_000 },
+  );
+  await waitFor(
+    () => api('GET', '/directory/channels/by-name/never-added'),
+    (r) => r.status === 200,
+    { what: 'the directory to know #never-added', timeoutMs: 60_000 },
+  );
   for (const username of ['erin.c', 'hana', 'hana.old', 'gus', 'robo']) {
-    await waitFor(() => api('GET', `/directory/users/by-username/${username}`), (r) => r.status === 200, { what: `the directory to know @${username}`, timeoutMs: 60_000 });
+    await waitFor(
+      () => api('GET', `/directory/users/by-username/${username}`),
+      (r) => r.status === 200,
+      { what: `the directory to know @${username}`, timeoutMs: 60_000 },
+    );
   }
 }
 

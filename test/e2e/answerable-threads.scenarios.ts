@@ -37,17 +37,28 @@ export function answerableThreadsScenarios(runtime: WorkerRuntime): void {
 
     /** What Threadbridge posted into a thread (people's own messages left out), one line each. */
     function linesIn(channelId: string, threadTs: string) {
-      return h.slack.messages(channelId).filter((m) => m.bot_id && m.thread_ts === threadTs && m.ts !== threadTs).flatMap((m) => m.text.split('\n'));
+      return h.slack
+        .messages(channelId)
+        .filter((m) => m.bot_id && m.thread_ts === threadTs && m.ts !== threadTs)
+        .flatMap((m) => m.text.split('\n'));
     }
 
     /** Sets an agent's status at the platform and waits until Threadbridge has heard of it. */
     async function setStatus(agentId: string, status: 'online' | 'dnd' | 'offline') {
       await h.platform.setAgentStatus(h.orgId, agentId, status);
-      await waitFor(async () => (await h.store.platformDirectory.load(h.orgId)).agents.find((a) => a.agentId === agentId)?.status, (s) => s === status, { what: `${agentId} ${status}` });
+      await waitFor(
+        async () => (await h.store.platformDirectory.load(h.orgId)).agents.find((a) => a.agentId === agentId)?.status,
+        (s) => s === status,
+        { what: `${agentId} ${status}` },
+      );
     }
 
     async function waitForLine(channelId: string, threadTs: string, needle: string) {
-      return waitFor(() => linesIn(channelId, threadTs).filter((l) => l.includes(needle)), (l) => l.length > 0, { what: `"${needle}" in ${channelId}/${threadTs}`, timeoutMs: 30_000 });
+      return waitFor(
+        () => linesIn(channelId, threadTs).filter((l) => l.includes(needle)),
+        (l) => l.length > 0,
+        { what: `"${needle}" in ${channelId}/${threadTs}`, timeoutMs: 30_000 },
+      );
     }
 
     /** What the visitor received from reps in Slack. */
@@ -56,7 +67,11 @@ export function answerableThreadsScenarios(runtime: WorkerRuntime): void {
     }
 
     async function visitorGets(conversationId: string, text: string) {
-      return waitFor(() => fromSlack(conversationId).filter((m) => m.text === text), (m) => m.length === 1, { what: `the visitor receiving "${text}"`, timeoutMs: 30_000 });
+      return waitFor(
+        () => fromSlack(conversationId).filter((m) => m.text === text),
+        (m) => m.length === 1,
+        { what: `the visitor receiving "${text}"`, timeoutMs: 30_000 },
+      );
     }
 
     it('joins a public channel it was never added to before opening a thread there, and hears the rep’s reply', async () => {
@@ -68,7 +83,13 @@ export function answerableThreadsScenarios(runtime: WorkerRuntime): void {
       const parent = h.slack.calls({ method: 'chat.postMessage' }).find((c) => c.response.ok === true && c.response.ts === record.thread!.threadTs)!;
       expect(parent.seq).toBeGreaterThan(joins[0]!.seq);
 
-      await h.slack.postAsUser({ teamId: h.teamId, channel: ids.inbound, user: h.agents.alice.slackUserId, threadTs: record.thread!.threadTs, text: 'Hi Pablo, Alice here' });
+      await h.slack.postAsUser({
+        teamId: h.teamId,
+        channel: ids.inbound,
+        user: h.agents.alice.slackUserId,
+        threadTs: record.thread!.threadTs,
+        text: 'Hi Pablo, Alice here',
+      });
       const [reply] = await visitorGets(conversation.id, 'Hi Pablo, Alice here');
       expect(reply!.author).toMatchObject({ type: 'agent', id: h.agents.alice.agentId });
     });
@@ -77,7 +98,9 @@ export function answerableThreadsScenarios(runtime: WorkerRuntime): void {
       const joinsOfInbound = () => h.slack.calls({ method: 'conversations.join' }).filter((c) => c.params.channel === ids.inbound).length;
       const before = joinsOfInbound();
       expect(before).toBeGreaterThanOrEqual(1);
-      const conversations = await Promise.all(['Quinn', 'Ravi'].map((name) => h.platform.startConversation(h.orgId, { routingGroupId: ids.inboundGroup, visitor: { name } })));
+      const conversations = await Promise.all(
+        ['Quinn', 'Ravi'].map((name) => h.platform.startConversation(h.orgId, { routingGroupId: ids.inboundGroup, visitor: { name } })),
+      );
       for (const c of conversations) expect((await recordWith(c.id, (r) => Boolean(r?.thread), `the thread of ${c.id}`)).thread!.channelId).toBe(ids.inbound);
       expect(joinsOfInbound()).toBe(before);
     });
@@ -95,7 +118,13 @@ export function answerableThreadsScenarios(runtime: WorkerRuntime): void {
       await h.platform.visitorSays(h.orgId, conversation.id, 'Is my renewal ready?');
       await waitForLine(record.thread!.channelId, record.thread!.threadTs, 'Is my renewal ready?');
 
-      await h.slack.postAsUser({ teamId: h.teamId, channel: record.thread!.channelId, user: h.agents.alice.slackUserId, threadTs: record.thread!.threadTs, text: 'Yes, sending it now' });
+      await h.slack.postAsUser({
+        teamId: h.teamId,
+        channel: record.thread!.channelId,
+        user: h.agents.alice.slackUserId,
+        threadTs: record.thread!.threadTs,
+        text: 'Yes, sending it now',
+      });
       await visitorGets(conversation.id, 'Yes, sending it now');
       // The reply is the rep's own words in their thread: not posted there a second time.
       await h.platform.visitorSays(h.orgId, conversation.id, 'Thanks!');
@@ -118,7 +147,13 @@ export function answerableThreadsScenarios(runtime: WorkerRuntime): void {
       expect(JSON.stringify(parent.blocks)).toContain(`<@${h.agents.bob.slackUserId}>`);
       expect(JSON.stringify(parent.blocks)).toContain('account owner of Initech, who is offline');
       // Alice answers from the group's channel; the owner's DM thread shows it, and who took it.
-      await h.slack.postAsUser({ teamId: h.teamId, channel: ids.inbound, user: h.agents.alice.slackUserId, threadTs: groupThread.ref.threadTs, text: 'Covering for Bob' });
+      await h.slack.postAsUser({
+        teamId: h.teamId,
+        channel: ids.inbound,
+        user: h.agents.alice.slackUserId,
+        threadTs: groupThread.ref.threadTs,
+        text: 'Covering for Bob',
+      });
       await visitorGets(conversation.id, 'Covering for Bob');
       await waitForLine(record.thread!.channelId, record.thread!.threadTs, `<@${h.agents.alice.slackUserId}> took this chat`);
       await waitForLine(record.thread!.channelId, record.thread!.threadTs, 'Covering for Bob');
@@ -139,7 +174,13 @@ export function answerableThreadsScenarios(runtime: WorkerRuntime): void {
       for (const t of [aliceThread, bobThread]) await waitForLine(t.channelId, t.threadTs, 'Hello? Anyone?');
 
       // Bob answers in his own DM thread: it reaches the visitor, Alice's thread shows it and says who took it.
-      await h.slack.postAsUser({ teamId: h.teamId, channel: bobThread.channelId, user: h.agents.bob.slackUserId, threadTs: bobThread.threadTs, text: 'Bob here, how can I help?' });
+      await h.slack.postAsUser({
+        teamId: h.teamId,
+        channel: bobThread.channelId,
+        user: h.agents.bob.slackUserId,
+        threadTs: bobThread.threadTs,
+        text: 'Bob here, how can I help?',
+      });
       await visitorGets(conversation.id, 'Bob here, how can I help?');
       await waitForLine(aliceThread.channelId, aliceThread.threadTs, `<@${h.agents.bob.slackUserId}> took this chat`);
       await waitForLine(aliceThread.channelId, aliceThread.threadTs, 'Bob here, how can I help?');
@@ -148,7 +189,13 @@ export function answerableThreadsScenarios(runtime: WorkerRuntime): void {
       expect(linesIn(bobThread.channelId, bobThread.threadTs).filter((l) => l.includes('took this chat'))).toEqual([]);
 
       // Alice can still write from hers; the visitor gets it and Bob's thread shows it.
-      await h.slack.postAsUser({ teamId: h.teamId, channel: aliceThread.channelId, user: h.agents.alice.slackUserId, threadTs: aliceThread.threadTs, text: 'Alice adding a link' });
+      await h.slack.postAsUser({
+        teamId: h.teamId,
+        channel: aliceThread.channelId,
+        user: h.agents.alice.slackUserId,
+        threadTs: aliceThread.threadTs,
+        text: 'Alice adding a link',
+      });
       await visitorGets(conversation.id, 'Alice adding a link');
       await waitForLine(bobThread.channelId, bobThread.threadTs, 'Alice adding a link');
       // Nobody is handed a link into another person's DM.
@@ -170,7 +217,13 @@ export function answerableThreadsScenarios(runtime: WorkerRuntime): void {
       await waitForLine(h.channelId, globalThread.threadTs, 'Second question');
       await waitForLine(ids.inbound, record.thread!.threadTs, 'escalated to');
       // Bob answers in the global channel's thread (the app joined that channel too, so it hears him).
-      await h.slack.postAsUser({ teamId: h.teamId, channel: h.channelId, user: h.agents.bob.slackUserId, threadTs: globalThread.threadTs, text: 'Sorry for the wait' });
+      await h.slack.postAsUser({
+        teamId: h.teamId,
+        channel: h.channelId,
+        user: h.agents.bob.slackUserId,
+        threadTs: globalThread.threadTs,
+        text: 'Sorry for the wait',
+      });
       await visitorGets(conversation.id, 'Sorry for the wait');
       await waitForLine(ids.inbound, record.thread!.threadTs, 'Sorry for the wait');
       await saveSettings({ globalChannelEnabled: false, answerTimeMs: null });
@@ -188,13 +241,21 @@ export function answerableThreadsScenarios(runtime: WorkerRuntime): void {
         (n) => n > joinsBefore,
         { what: 'the app joining the channel again' },
       );
-      await h.slack.postAsUser({ teamId: h.teamId, channel: ids.inbound, user: h.agents.bob.slackUserId, threadTs: record.thread!.threadTs, text: 'Still here, Rita' });
+      await h.slack.postAsUser({
+        teamId: h.teamId,
+        channel: ids.inbound,
+        user: h.agents.bob.slackUserId,
+        threadTs: record.thread!.threadTs,
+        text: 'Still here, Rita',
+      });
       await visitorGets(conversation.id, 'Still here, Rita');
     });
 
     it('sends the reminders due together in one channel as one post, and marks each chat’s parent', async () => {
       await saveSettings({ globalChannelEnabled: false, answerTimeMs: 3_000 });
-      const conversations = await Promise.all(['Uma', 'Vic', 'Wes'].map((name) => h.platform.startConversation(h.orgId, { routingGroupId: ids.inboundGroup, visitor: { name } })));
+      const conversations = await Promise.all(
+        ['Uma', 'Vic', 'Wes'].map((name) => h.platform.startConversation(h.orgId, { routingGroupId: ids.inboundGroup, visitor: { name } })),
+      );
       const records = await Promise.all(conversations.map((c) => recordWith(c.id, (r) => Boolean(r?.thread), `the thread of ${c.id}`)));
       const listing = await waitFor(
         () => h.slack.messages(ids.inbound).filter((m) => m.bot_id && !m.thread_ts && m.text.includes('chats are waiting for an answer')),
@@ -220,9 +281,18 @@ export function answerableThreadsScenarios(runtime: WorkerRuntime): void {
     it('refuses an unmapped Slack user’s internal note, as it refuses their reply', async () => {
       const conversation = await h.platform.startConversation(h.orgId, { routingGroupId: ids.inboundGroup, visitor: { name: 'Nora' } });
       const record = await recordWith(conversation.id, (r) => Boolean(r?.thread), 'the thread');
-      await h.slack.postAsUser({ teamId: h.teamId, channel: ids.inbound, user: h.unmappedSlackUserId, threadTs: record.thread!.threadTs, text: 'note: big deal' });
+      await h.slack.postAsUser({
+        teamId: h.teamId,
+        channel: ids.inbound,
+        user: h.unmappedSlackUserId,
+        threadTs: record.thread!.threadTs,
+        text: 'note: big deal',
+      });
       const notice = await waitFor(
-        () => h.slack.calls({ method: 'chat.postEphemeral' }).filter((c) => c.params.user === h.unmappedSlackUserId && c.params.thread_ts === record.thread!.threadTs),
+        () =>
+          h.slack
+            .calls({ method: 'chat.postEphemeral' })
+            .filter((c) => c.params.user === h.unmappedSlackUserId && c.params.thread_ts === record.thread!.threadTs),
         (c) => c.length === 1,
         { what: 'the unmapped notice' },
       );
@@ -244,7 +314,11 @@ export function answerableThreadsScenarios(runtime: WorkerRuntime): void {
       // The unmapped person is told how to get mapped.
       const carolDm = h.slack.openAppDm(h.teamId, h.unmappedSlackUserId).id;
       const carolTs = await h.slack.postAsUser({ teamId: h.teamId, channel: carolDm, user: h.unmappedSlackUserId, text: 'hello?' });
-      const told = await waitFor(() => h.slack.messages(carolDm).filter((m) => m.bot_id && m.ts > carolTs), (m) => m.length === 1, { what: 'the answer to the unmapped person' });
+      const told = await waitFor(
+        () => h.slack.messages(carolDm).filter((m) => m.bot_id && m.ts > carolTs),
+        (m) => m.length === 1,
+        { what: 'the answer to the unmapped person' },
+      );
       expect(told[0]!.text).toContain('map your Slack username');
     });
   });

@@ -21,11 +21,19 @@ async function connectAgain(h: Harness, link?: string, sessionCookie?: string) {
 
 async function newThread(h: Harness, visitor: string) {
   const conversation = await h.platform.startConversation(h.orgId, { visitor: { name: visitor } });
-  const record = await waitFor(() => h.store.conversations.get(h.orgId, conversation.id), (r) => Boolean(r?.thread), { what: `the thread of ${visitor}` });
+  const record = await waitFor(
+    () => h.store.conversations.get(h.orgId, conversation.id),
+    (r) => Boolean(r?.thread),
+    { what: `the thread of ${visitor}` },
+  );
   return { conversation, threadTs: record!.thread!.threadTs };
 }
 
-const fromSlack = (h: Harness, conversationId: string) => h.platform.conversation(h.orgId, conversationId).messages.filter((m) => m.origin === 'slack').map((m) => m.text);
+const fromSlack = (h: Harness, conversationId: string) =>
+  h.platform
+    .conversation(h.orgId, conversationId)
+    .messages.filter((m) => m.origin === 'slack')
+    .map((m) => m.text);
 
 describe('the app removed, then connected again', () => {
   let h: Harness;
@@ -39,24 +47,46 @@ describe('the app removed, then connected again', () => {
     const settings = await h.store.orgSettings.get(h.orgId);
 
     h.slack.uninstall(h.teamId);
-    await waitFor(() => h.store.installations.findByTeam(h.teamId), (i) => i?.status === 'disconnected', { what: 'the connection marked disconnected' });
+    await waitFor(
+      () => h.store.installations.findByTeam(h.teamId),
+      (i) => i?.status === 'disconnected',
+      { what: 'the connection marked disconnected' },
+    );
 
     // A chat meanwhile: nothing is sent to Slack, and the chat waits as undeliverable.
     const postsBefore = h.slack.calls({ method: 'chat.postMessage' }).length;
     const waiting = await h.platform.startConversation(h.orgId, { visitor: { name: 'Wanda' } });
-    await waitFor(() => h.store.conversations.get(h.orgId, waiting.id), (r) => Boolean(r?.undeliverableReason), { what: 'the chat stored as undeliverable' });
+    await waitFor(
+      () => h.store.conversations.get(h.orgId, waiting.id),
+      (r) => Boolean(r?.undeliverableReason),
+      { what: 'the chat stored as undeliverable' },
+    );
     expect(h.slack.calls({ method: 'chat.postMessage' }).length).toBe(postsBefore);
     expect(await h.store.orgSettings.get(h.orgId)).toEqual(settings);
 
     await connectAgain(h);
     expect(await h.store.installations.findByTeam(h.teamId)).toMatchObject({ status: 'active', orgId: h.orgId });
     // What waited is routed now, with the settings it had.
-    await waitFor(() => h.store.conversations.get(h.orgId, waiting.id), (r) => Boolean(r?.thread), { what: 'the waiting chat routed after reconnecting' });
+    await waitFor(
+      () => h.store.conversations.get(h.orgId, waiting.id),
+      (r) => Boolean(r?.thread),
+      { what: 'the waiting chat routed after reconnecting' },
+    );
     expect(await h.store.orgSettings.get(h.orgId)).toEqual(settings);
 
     // A reply in a thread from before the reinstall still reaches its visitor.
-    await h.slack.postAsUser({ teamId: h.teamId, channel: h.channelId, user: h.agents.alice.slackUserId, threadTs: before.threadTs, text: 'Back online, Olga!' });
-    await waitFor(() => fromSlack(h, before.conversation.id), (texts) => texts.includes('Back online, Olga!'), { what: 'the reply at the visitor' });
+    await h.slack.postAsUser({
+      teamId: h.teamId,
+      channel: h.channelId,
+      user: h.agents.alice.slackUserId,
+      threadTs: before.threadTs,
+      text: 'Back online, Olga!',
+    });
+    await waitFor(
+      () => fromSlack(h, before.conversation.id),
+      (texts) => texts.includes('Back online, Olga!'),
+      { what: 'the reply at the visitor' },
+    );
   }, 90_000);
 });
 
@@ -76,27 +106,46 @@ describe('Disconnect from the settings, then connected again', () => {
     const launched = await fetch(h.launchLink(), { redirect: 'manual' });
     expect(launched.status).toBe(303);
     const cookie = cookiesOf(launched);
-    const asAdmin = (method: string, path: string) => fetch(`${h.webUrl}/api/orgs/${encodeURIComponent(h.orgId)}${path}`, { method, headers: { cookie, origin: h.webUrl } });
+    const asAdmin = (method: string, path: string) =>
+      fetch(`${h.webUrl}/api/orgs/${encodeURIComponent(h.orgId)}${path}`, { method, headers: { cookie, origin: h.webUrl } });
     const disconnected = await asAdmin('DELETE', '/slack');
     expect(disconnected.status).toBe(200);
     expect(await disconnected.json()).toMatchObject({ status: 'disconnected', workspace: { id: h.teamId, name: 'Acme Sales' } });
-    expect(h.slack.calls({ method: 'auth.revoke', teamId: h.teamId })).toEqual([expect.objectContaining({ httpStatus: 200, response: { ok: true, revoked: true } })]);
+    expect(h.slack.calls({ method: 'auth.revoke', teamId: h.teamId })).toEqual([
+      expect.objectContaining({ httpStatus: 200, response: { ok: true, revoked: true } }),
+    ]);
     expect(await h.store.installations.findByTeam(h.teamId)).toMatchObject({ status: 'disconnected' });
 
     // Slack tells the app (tokens_revoked, app_uninstalled); the worker has nothing left to end.
-    await waitFor(() => h.slack.deliveries().filter((d) => d.eventType === 'tokens_revoked' || d.eventType === 'app_uninstalled'), (ds) => ds.length === 2 && ds.every((d) => d.status === 200), { what: 'Slack’s revocation events answered' });
-    await waitFor(() => h.queues.slackEvents.getJobCounts('waiting', 'active', 'delayed', 'prioritized'), (c) => Object.values(c).every((n) => n === 0), { what: 'the revocation events handled' });
+    await waitFor(
+      () => h.slack.deliveries().filter((d) => d.eventType === 'tokens_revoked' || d.eventType === 'app_uninstalled'),
+      (ds) => ds.length === 2 && ds.every((d) => d.status === 200),
+      { what: 'Slack’s revocation events answered' },
+    );
+    await waitFor(
+      () => h.queues.slackEvents.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+      (c) => Object.values(c).every((n) => n === 0),
+      { what: 'the revocation events handled' },
+    );
     const revoked = await fetch(`${h.slack.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${oldToken}` } });
     expect(await revoked.json()).toEqual({ ok: false, error: 'token_revoked' });
 
     // A chat meanwhile: nothing is sent to Slack, and the chat waits as undeliverable.
     const postsBefore = h.slack.calls({ method: 'chat.postMessage' }).length;
     const waiting = await h.platform.startConversation(h.orgId, { visitor: { name: 'Wanda' } });
-    await waitFor(() => h.store.conversations.get(h.orgId, waiting.id), (r) => Boolean(r?.undeliverableReason), { what: 'the chat stored as undeliverable' });
+    await waitFor(
+      () => h.store.conversations.get(h.orgId, waiting.id),
+      (r) => Boolean(r?.undeliverableReason),
+      { what: 'the chat stored as undeliverable' },
+    );
     expect(h.slack.calls({ method: 'chat.postMessage' }).length).toBe(postsBefore);
     expect(await h.store.orgSettings.get(h.orgId)).toEqual(settings);
     const changes = (await (await asAdmin('GET', '/changes')).json()) as { lastChanges: { connection: unknown } };
-    expect(changes.lastChanges.connection).toMatchObject({ action: 'slack.disconnected', subject: h.teamId, actor: { kind: 'org-admin', userId: h.adminUserId } });
+    expect(changes.lastChanges.connection).toMatchObject({
+      action: 'slack.disconnected',
+      subject: h.teamId,
+      actor: { kind: 'org-admin', userId: h.adminUserId },
+    });
 
     // Connect again from the settings page: the install link of the admin's session.
     const conn = (await (await asAdmin('GET', '/slack')).json()) as { status: string; installUrl: string };
@@ -104,13 +153,30 @@ describe('Disconnect from the settings, then connected again', () => {
     await connectAgain(h, new URL(conn.installUrl, h.webUrl).toString(), cookie);
     expect(await h.store.installations.findByTeam(h.teamId)).toMatchObject({ status: 'active', orgId: h.orgId });
     expect(await h.store.installations.botToken(h.teamId, null)).not.toBe(oldToken);
-    expect(((await (await asAdmin('GET', '/changes')).json()) as { lastChanges: { connection: unknown } }).lastChanges.connection).toMatchObject({ action: 'slack.connected', actor: { kind: 'org-admin', userId: h.adminUserId } });
+    expect(((await (await asAdmin('GET', '/changes')).json()) as { lastChanges: { connection: unknown } }).lastChanges.connection).toMatchObject({
+      action: 'slack.connected',
+      actor: { kind: 'org-admin', userId: h.adminUserId },
+    });
     // What waited is routed now (the app, which left its channels with the revoked token, joins again).
-    await waitFor(() => h.store.conversations.get(h.orgId, waiting.id), (r) => Boolean(r?.thread), { what: 'the waiting chat routed after reconnecting' });
+    await waitFor(
+      () => h.store.conversations.get(h.orgId, waiting.id),
+      (r) => Boolean(r?.thread),
+      { what: 'the waiting chat routed after reconnecting' },
+    );
     expect(await h.store.orgSettings.get(h.orgId)).toEqual(settings);
     // A reply in a thread from before the disconnect still reaches its visitor.
-    await h.slack.postAsUser({ teamId: h.teamId, channel: h.channelId, user: h.agents.alice.slackUserId, threadTs: before.threadTs, text: 'Back again, Olga!' });
-    await waitFor(() => fromSlack(h, before.conversation.id), (texts) => texts.includes('Back again, Olga!'), { what: 'the reply at the visitor' });
+    await h.slack.postAsUser({
+      teamId: h.teamId,
+      channel: h.channelId,
+      user: h.agents.alice.slackUserId,
+      threadTs: before.threadTs,
+      text: 'Back again, Olga!',
+    });
+    await waitFor(
+      () => fromSlack(h, before.conversation.id),
+      (texts) => texts.includes('Back again, Olga!'),
+      { what: 'the reply at the visitor' },
+    );
   }, 90_000);
 });
 
@@ -132,7 +198,12 @@ describe('token rotation', () => {
     skewMs = 60 * 60_000;
     await h.platform.visitorSays(h.orgId, first.conversation.id, 'Still there?');
     await waitFor(
-      () => h.slack.messages(h.channelId).filter((m) => m.thread_ts === first.threadTs).map((m) => m.text).join('\n'),
+      () =>
+        h.slack
+          .messages(h.channelId)
+          .filter((m) => m.thread_ts === first.threadTs)
+          .map((m) => m.text)
+          .join('\n'),
       (t) => t.includes('Still there?'),
       { what: 'the message posted after renewing the token' },
     );
@@ -147,7 +218,11 @@ describe('token rotation', () => {
     const tokens = await h.store.installations.tokens(h.teamId);
     expect(tokens?.expiresAt?.getTime()).toBeGreaterThan(Date.now() + 5 * 60_000);
     await h.slack.postAsUser({ teamId: h.teamId, channel: h.channelId, user: h.agents.alice.slackUserId, threadTs: first.threadTs, text: 'Yes, Rita!' });
-    await waitFor(() => fromSlack(h, first.conversation.id), (texts) => texts.includes('Yes, Rita!'), { what: 'the reply at the visitor' });
+    await waitFor(
+      () => fromSlack(h, first.conversation.id),
+      (texts) => texts.includes('Yes, Rita!'),
+      { what: 'the reply at the visitor' },
+    );
   }, 90_000);
 
   it('renews ahead of expiry without waiting for Slack to refuse', async () => {

@@ -42,7 +42,9 @@ const completedAfter = (s: StatusBody['channels'], after: number) => Boolean(s.l
 
 async function syncsCompleted(after: number, timeoutMs: number): Promise<StatusBody> {
   return waitFor(status, (s) => completedAfter(s.channels, after) && completedAfter(s.users, after), {
-    what: 'the channel and user syncs to complete', timeoutMs, intervalMs: 250,
+    what: 'the channel and user syncs to complete',
+    timeoutMs,
+    intervalMs: 250,
   });
 }
 
@@ -57,11 +59,17 @@ beforeAll(async () => {
   await syncsCompleted(0, 60_000);
   // The workspace grows to 50,000 channels (a few private ones without the app) and 20,000
   // users, as if it had always been that big: no events for these.
-  h.slack.seedChannels(h.teamId, Array.from({ length: CHANNELS }, (_, i) => ({
-    name: `chan-${String(i).padStart(5, '0')}`,
-    ...(i % 1000 === 7 ? { isPrivate: true, memberIds: [h.agents.alice.slackUserId] } : {}),
-  })));
-  h.slack.seedUsers(h.teamId, Array.from({ length: USERS }, (_, i) => ({ name: `user${i}`, realName: `Person Number${i}` })));
+  h.slack.seedChannels(
+    h.teamId,
+    Array.from({ length: CHANNELS }, (_, i) => ({
+      name: `chan-${String(i).padStart(5, '0')}`,
+      ...(i % 1000 === 7 ? { isPrivate: true, memberIds: [h.agents.alice.slackUserId] } : {}),
+    })),
+  );
+  h.slack.seedUsers(
+    h.teamId,
+    Array.from({ length: USERS }, (_, i) => ({ name: `user${i}`, realName: `Person Number${i}` })),
+  );
 }, 120_000);
 afterAll(async () => h?.stop());
 
@@ -91,7 +99,17 @@ describe('directory sync', () => {
     expect(done.users.items).toBeGreaterThanOrEqual(USERS);
     expect(await channelNames('chan-4999')).toEqual(Array.from({ length: 10 }, (_, i) => `chan-4999${i}`));
     // chan-49007 is private and the app is not in it: never offered.
-    expect(await channelNames('chan-4900')).toEqual(['chan-49000', 'chan-49001', 'chan-49002', 'chan-49003', 'chan-49004', 'chan-49005', 'chan-49006', 'chan-49008', 'chan-49009']);
+    expect(await channelNames('chan-4900')).toEqual([
+      'chan-49000',
+      'chan-49001',
+      'chan-49002',
+      'chan-49003',
+      'chan-49004',
+      'chan-49005',
+      'chan-49006',
+      'chan-49008',
+      'chan-49009',
+    ]);
     const { body } = await api<{ users: Array<{ username: string; realName: string }> }>('/directory/users?q=number19999');
     expect(body.users).toEqual([expect.objectContaining({ username: 'user19999', realName: 'Person Number19999' })]);
   }, 240_000);
@@ -99,7 +117,9 @@ describe('directory sync', () => {
   it('the periodic resync repairs a missed event; a worker killed mid-sync: another takes the run over and resumes from its last page', async () => {
     // A channel whose event never arrived, and a last sync older than DIRECTORY_RESYNC_HOURS.
     h.slack.seedChannels(h.teamId, [{ name: 'missed-by-events' }]);
-    await h.mongo.db.collection('slack_directory_sync').updateOne({ _id: `${h.teamId}:channels` as never }, { $set: { lastCompletedAt: new Date(Date.now() - 7 * 3600_000) } });
+    await h.mongo.db
+      .collection('slack_directory_sync')
+      .updateOne({ _id: `${h.teamId}:channels` as never }, { $set: { lastCompletedAt: new Date(Date.now() - 7 * 3600_000) } });
     expect(await channelNames('missed')).toEqual([]);
     const before = Date.now();
     const firstCall = h.slack.calls().length;
@@ -109,7 +129,10 @@ describe('directory sync', () => {
     await h.startWorker();
     await waitFor(status, (s) => completedAfter(s.channels, before), { what: 'the resumed sync to complete', timeoutMs: 8 * WINDOW_MS, intervalMs: 250 });
 
-    const lists = h.slack.calls().slice(firstCall).filter((c) => c.method === 'conversations.list');
+    const lists = h.slack
+      .calls()
+      .slice(firstCall)
+      .filter((c) => c.method === 'conversations.list');
     expect(lists.filter((c) => c.httpStatus === 429)).toEqual([]);
     // Resumed, not restarted: one first page for the whole run; at most the pages fetched ahead
     // of the writes and the page being written when it died are fetched twice.
@@ -117,57 +140,131 @@ describe('directory sync', () => {
     expect(lists.length).toBeLessThanOrEqual(Math.ceil(CHANNELS / 999) + PAGES_AHEAD + 1);
     expect(mid.channels.sync!.pages).toBeGreaterThanOrEqual(5);
     expect(await channelNames('missed')).toEqual(['missed-by-events']);
-    expect(await channelNames('chan-0000')).toEqual(['chan-00000', 'chan-00001', 'chan-00002', 'chan-00003', 'chan-00004', 'chan-00005', 'chan-00006', 'chan-00008', 'chan-00009']);
+    expect(await channelNames('chan-0000')).toEqual([
+      'chan-00000',
+      'chan-00001',
+      'chan-00002',
+      'chan-00003',
+      'chan-00004',
+      'chan-00005',
+      'chan-00006',
+      'chan-00008',
+      'chan-00009',
+    ]);
   }, 360_000);
 });
 
 describe('directory events', () => {
   it('each event changes the next lookup', async () => {
-    const channelByName = async (name: string) => (await api<{ channels: Array<{ id: string; name: string; isArchived: boolean }> }>(`/directory/channels?q=${name}&limit=1&includeInactive=true`)).body.channels.find((c) => c.name === name) ?? null;
+    const channelByName = async (name: string) =>
+      (
+        await api<{ channels: Array<{ id: string; name: string; isArchived: boolean }> }>(`/directory/channels?q=${name}&limit=1&includeInactive=true`)
+      ).body.channels.find((c) => c.name === name) ?? null;
     const eventually = <T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string) => waitFor(read, ok, { what, timeoutMs: 15_000, intervalMs: 100 });
 
     // channel_created
     const deals = h.slack.createChannel(h.teamId, { name: 'deals-emea' });
-    await eventually(() => channelByName('deals-emea'), (c) => c?.id === deals.id, 'the new channel');
+    await eventually(
+      () => channelByName('deals-emea'),
+      (c) => c?.id === deals.id,
+      'the new channel',
+    );
     // channel_rename
     h.slack.renameChannel(deals.id, 'deals-europe');
-    await eventually(() => channelNames('deals-e'), (n) => n.join() === 'deals-europe', 'the rename');
+    await eventually(
+      () => channelNames('deals-e'),
+      (n) => n.join() === 'deals-europe',
+      'the rename',
+    );
     // channel_archive, channel_unarchive
     h.slack.archiveChannel(deals.id);
-    await eventually(() => channelNames('deals-e'), (n) => n.length === 0, 'the archived channel no longer offered');
+    await eventually(
+      () => channelNames('deals-e'),
+      (n) => n.length === 0,
+      'the archived channel no longer offered',
+    );
     h.slack.unarchiveChannel(deals.id);
-    await eventually(() => channelNames('deals-e'), (n) => n.join() === 'deals-europe', 'the unarchived channel offered again');
+    await eventually(
+      () => channelNames('deals-e'),
+      (n) => n.join() === 'deals-europe',
+      'the unarchived channel offered again',
+    );
     // channel_deleted
     h.slack.deleteChannel(deals.id);
-    await eventually(() => channelByName('deals-europe'), (c) => c === null, 'the deleted channel gone');
+    await eventually(
+      () => channelByName('deals-europe'),
+      (c) => c === null,
+      'the deleted channel gone',
+    );
 
     // A private channel: invisible until the app is added (member_joined_channel), then offered
     // within seconds with no resync; renamed, archived, unarchived (group_*); the app removed.
     const vip = h.slack.createChannel(h.teamId, { name: 'vip-deals', isPrivate: true, memberIds: [h.agents.alice.slackUserId] });
     expect(await channelNames('vip')).toEqual([]);
     h.slack.addToChannel(vip.id, h.botUserId);
-    await eventually(() => channelNames('vip'), (n) => n.join() === 'vip-deals', 'the private channel offered once the app is in');
+    await eventually(
+      () => channelNames('vip'),
+      (n) => n.join() === 'vip-deals',
+      'the private channel offered once the app is in',
+    );
     h.slack.renameChannel(vip.id, 'vip-accounts');
-    await eventually(() => channelNames('vip'), (n) => n.join() === 'vip-accounts', 'the private channel renamed');
+    await eventually(
+      () => channelNames('vip'),
+      (n) => n.join() === 'vip-accounts',
+      'the private channel renamed',
+    );
     h.slack.archiveChannel(vip.id);
-    await eventually(() => channelNames('vip'), (n) => n.length === 0, 'the private channel archived');
+    await eventually(
+      () => channelNames('vip'),
+      (n) => n.length === 0,
+      'the private channel archived',
+    );
     h.slack.unarchiveChannel(vip.id);
-    await eventually(() => channelNames('vip'), (n) => n.join() === 'vip-accounts', 'the private channel unarchived');
+    await eventually(
+      () => channelNames('vip'),
+      (n) => n.join() === 'vip-accounts',
+      'the private channel unarchived',
+    );
     h.slack.removeFromChannel(vip.id, h.botUserId);
-    await eventually(() => channelNames('vip'), (n) => n.length === 0, 'the private channel no longer offered once the app left');
+    await eventually(
+      () => channelNames('vip'),
+      (n) => n.length === 0,
+      'the private channel no longer offered once the app left',
+    );
     h.slack.addToChannel(vip.id, h.botUserId);
-    await eventually(() => channelNames('vip'), (n) => n.join() === 'vip-accounts', 'the private channel offered again');
+    await eventually(
+      () => channelNames('vip'),
+      (n) => n.join() === 'vip-accounts',
+      'the private channel offered again',
+    );
     h.slack.deleteChannel(vip.id);
-    await eventually(() => channelNames('vip'), (n) => n.length === 0, 'the private channel deleted');
+    await eventually(
+      () => channelNames('vip'),
+      (n) => n.length === 0,
+      'the private channel deleted',
+    );
 
     // team_join, user_change
-    const users = async (q: string) => (await api<{ users: Array<{ username: string; displayName: string; deleted: boolean }> }>(`/directory/users?q=${q}&includeInactive=true`)).body.users;
+    const users = async (q: string) =>
+      (await api<{ users: Array<{ username: string; displayName: string; deleted: boolean }> }>(`/directory/users?q=${q}&includeInactive=true`)).body.users;
     const newbie = h.slack.createUser(h.teamId, { name: 'newbie', realName: 'Nora Newman' });
-    await eventually(() => users('newman'), (u) => u[0]?.username === 'newbie', 'the new user');
+    await eventually(
+      () => users('newman'),
+      (u) => u[0]?.username === 'newbie',
+      'the new user',
+    );
     h.slack.updateUser(newbie.id, { displayName: 'nora' });
-    await eventually(() => users('newbie'), (u) => u[0]?.displayName === 'nora', 'the changed user');
+    await eventually(
+      () => users('newbie'),
+      (u) => u[0]?.displayName === 'nora',
+      'the changed user',
+    );
     h.slack.updateUser(newbie.id, { deleted: true });
-    await eventually(() => users('newbie'), (u) => u[0]?.deleted === true, 'the deactivated user');
+    await eventually(
+      () => users('newbie'),
+      (u) => u[0]?.deleted === true,
+      'the deactivated user',
+    );
     expect((await api<{ users: unknown[] }>('/directory/users?q=newbie')).body.users).toEqual([]);
   }, 120_000);
 
@@ -184,7 +281,10 @@ describe('directory events', () => {
     // the lookup by ID asks Slack (conversations.info) and finds it.
     const unseen = h.slack.createChannel(h.teamId, { name: 'unseen-private', isPrivate: true, memberIds: [h.botUserId] });
     expect(await channelNames('unseen')).toEqual([]);
-    expect(await api(`/directory/channels/${unseen.id}`)).toMatchObject({ status: 200, body: { channel: { id: unseen.id, name: 'unseen-private', isPrivate: true, appIsMember: true } } });
+    expect(await api(`/directory/channels/${unseen.id}`)).toMatchObject({
+      status: 200,
+      body: { channel: { id: unseen.id, name: 'unseen-private', isPrivate: true, appIsMember: true } },
+    });
     expect(h.slack.calls({ method: 'conversations.info' }).at(-1)?.params['channel']).toBe(unseen.id);
 
     const hidden = h.slack.createChannel(h.teamId, { name: 'hidden', isPrivate: true, memberIds: [h.agents.alice.slackUserId] });
@@ -194,8 +294,14 @@ describe('directory events', () => {
 
     expect(await api('/directory/channels/by-name/%23chan-01234')).toMatchObject({ status: 200, body: { channel: { name: 'chan-01234', isPrivate: false } } });
     expect(await api('/directory/channels/by-name/chan-01007')).toMatchObject({ status: 404, body: { error: { code: 'channel_name_not_found' } } });
-    expect(await api('/directory/users/by-username/%40user123')).toMatchObject({ status: 200, body: { user: { username: 'user123', realName: 'Person Number123' } } });
-    expect(await api('/directory/users/by-username/nobody-here')).toMatchObject({ status: 404, body: { error: { code: 'username_not_found', message: expect.stringContaining('@nobody-here') } } });
+    expect(await api('/directory/users/by-username/%40user123')).toMatchObject({
+      status: 200,
+      body: { user: { username: 'user123', realName: 'Person Number123' } },
+    });
+    expect(await api('/directory/users/by-username/nobody-here')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'username_not_found', message: expect.stringContaining('@nobody-here') } },
+    });
 
     const unauthorised = await fetch(`${h.webUrl}/api/orgs/${h.orgId}/directory`, { headers: { authorization: 'Bearer wrong' } });
     expect(unauthorised.status).toBe(401);
@@ -213,7 +319,11 @@ describe('directory events', () => {
       await redis.del(...keys.filter((k) => !k.endsWith(':change-seq')));
       // Nothing in Redis: this lookup finds nothing, and asks for the rebuild.
       expect(await channelNames('chan-4999')).toEqual([]);
-      await waitFor(() => channelNames('chan-4999'), (n) => n.length === 10, { what: 'the rebuilt directory', timeoutMs: 60_000, intervalMs: 200 });
+      await waitFor(
+        () => channelNames('chan-4999'),
+        (n) => n.length === 10,
+        { what: 'the rebuilt directory', timeoutMs: 60_000, intervalMs: 200 },
+      );
       // Changed by an event after the last full sync: replayed from the change log.
       expect(await channelNames('vip')).toEqual([]);
       const newbie = await waitFor(

@@ -18,7 +18,12 @@ describe('metrics of a running deployment', () => {
   beforeAll(async () => {
     const metricsPort = await freePort();
     workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-    product = await launchProduct({ webPort: await freePort(), workerRuntime: 'node', logDir: `${process.cwd()}/test-artifacts/metrics`, env: { METRICS_PORT: String(metricsPort), NODE_ENV: 'production', METRICS_TOKEN } });
+    product = await launchProduct({
+      webPort: await freePort(),
+      workerRuntime: 'node',
+      logDir: `${process.cwd()}/test-artifacts/metrics`,
+      env: { METRICS_PORT: String(metricsPort), NODE_ENV: 'production', METRICS_TOKEN },
+    });
   }, 120_000);
   afterAll(async () => product?.stop());
 
@@ -47,7 +52,8 @@ describe('metrics of a running deployment', () => {
     expect(Number(/threadbridge_webhooks_total\{route="\/webhooks\/chat",outcome="accepted"\} (\d+)/.exec(web)?.[1])).toBeGreaterThanOrEqual(2);
 
     // A job put off (its thread busy with another) completes a moment after the post it led to.
-    const completed = (text: string, queue: string) => Number(new RegExp(`threadbridge_jobs_total\\{queue="${queue}",outcome="completed"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    const completed = (text: string, queue: string) =>
+      Number(new RegExp(`threadbridge_jobs_total\\{queue="${queue}",outcome="completed"\\} (\\d+)`).exec(text)?.[1] ?? 0);
     let worker = '';
     for (const deadline = Date.now() + 15_000; ; await new Promise((r) => setTimeout(r, 200))) {
       const response = await scrape(workerMetricsUrl);
@@ -60,7 +66,9 @@ describe('metrics of a running deployment', () => {
     expect(worker).toMatch(/threadbridge_job_duration_seconds_count\{queue="chat-events"\} \d+/);
     expect(Number(/threadbridge_slack_calls_total\{method="chat.postMessage",outcome="ok"\} (\d+)/.exec(worker)?.[1])).toBeGreaterThanOrEqual(2);
     // Routing the chat read the org's agents from the platform: counted by operation, ids left out.
-    expect(Number(/threadbridge_platform_calls_total\{operation="GET \/orgs\/\{orgId\}\/agents",outcome="ok"\} (\d+)/.exec(worker)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(
+      Number(/threadbridge_platform_calls_total\{operation="GET \/orgs\/\{orgId\}\/agents",outcome="ok"\} (\d+)/.exec(worker)?.[1]),
+    ).toBeGreaterThanOrEqual(1);
     expect((await fetch(workerMetricsUrl.replace('/metrics', '/other'))).status).toBe(404);
   }, 60_000);
 
@@ -79,8 +87,16 @@ describe('metrics of a running deployment', () => {
 
   it('the worker counts the directory’s syncs and the posts that combined messages queued behind the channel’s limit', async () => {
     const { platform } = product.emulators;
-    await scrapeUntil(workerMetricsUrl, (t) => seriesValue(t, 'threadbridge_directory_syncs_completed_total{kind="channels"}') >= 1, 'a completed channel sync');
-    const synced = await scrapeUntil(workerMetricsUrl, (t) => seriesValue(t, 'threadbridge_directory_syncs_completed_total{kind="users"}') >= 1, 'a completed user sync');
+    await scrapeUntil(
+      workerMetricsUrl,
+      (t) => seriesValue(t, 'threadbridge_directory_syncs_completed_total{kind="channels"}') >= 1,
+      'a completed channel sync',
+    );
+    const synced = await scrapeUntil(
+      workerMetricsUrl,
+      (t) => seriesValue(t, 'threadbridge_directory_syncs_completed_total{kind="users"}') >= 1,
+      'a completed user sync',
+    );
     expect(seriesValue(synced, 'threadbridge_directory_sync_pages_total{kind="channels"}')).toBeGreaterThanOrEqual(1);
     expect(seriesValue(synced, 'threadbridge_directory_sync_items_total{kind="users"}')).toBeGreaterThanOrEqual(3);
 
@@ -88,14 +104,20 @@ describe('metrics of a running deployment', () => {
     const conversation = await platform.startConversation(product.world.orgId, { visitor: { name: 'Bursty' } });
     for (let i = 1; i <= 8; i++) await platform.visitorSays(product.world.orgId, conversation.id, `burst ${i}`);
     const combined = await scrapeUntil(workerMetricsUrl, (t) => seriesValue(t, 'threadbridge_posts_combined_total') >= 1, 'a combined post');
-    expect(seriesValue(combined, 'threadbridge_posts_combined_messages_total')).toBeGreaterThanOrEqual(2 * seriesValue(combined, 'threadbridge_posts_combined_total'));
+    expect(seriesValue(combined, 'threadbridge_posts_combined_messages_total')).toBeGreaterThanOrEqual(
+      2 * seriesValue(combined, 'threadbridge_posts_combined_total'),
+    );
   }, 90_000);
 
   it('the web counts undeliverable chats by reason: a chat of an org that never connected Slack', async () => {
     const { platform } = product.emulators;
     const org = platform.createOrg({ name: 'Not Yet Connected' });
     await platform.startConversation(org.id, { visitor: { name: 'Early' } });
-    const web = await scrapeUntil(`${product.webUrl}/metrics`, (t) => seriesValue(t, 'threadbridge_undeliverable_chats_by_reason{reason="slack_not_connected"}') >= 1, 'the undeliverable chat');
+    const web = await scrapeUntil(
+      `${product.webUrl}/metrics`,
+      (t) => seriesValue(t, 'threadbridge_undeliverable_chats_by_reason{reason="slack_not_connected"}') >= 1,
+      'the undeliverable chat',
+    );
     expect(seriesValue(web, 'threadbridge_undeliverable_chats')).toBeGreaterThanOrEqual(1);
   }, 60_000);
 });

@@ -59,7 +59,11 @@ afterAll(async () => h?.stop());
  * change, not about that moment.
  */
 async function statusApplied(agentId: string, status: string) {
-  await waitFor(() => h.store.platformDirectory.load(h.orgId), (d) => d.agents.find((a) => a.agentId === agentId)?.status === status, { what: `${agentId} ${status} in the store` });
+  await waitFor(
+    () => h.store.platformDirectory.load(h.orgId),
+    (d) => d.agents.find((a) => a.agentId === agentId)?.status === status,
+    { what: `${agentId} ${status} in the store` },
+  );
 }
 
 async function notificationOf(conversationId: string) {
@@ -72,7 +76,9 @@ async function notificationOf(conversationId: string) {
 }
 
 function parentPost(channelId: string, ts: string) {
-  return h.slack.calls({ method: 'chat.postMessage' }).find((c) => c.response.ok === true && c.response.channel === channelId && c.response.ts === ts && !c.params.thread_ts)!;
+  return h.slack
+    .calls({ method: 'chat.postMessage' })
+    .find((c) => c.response.ok === true && c.response.channel === channelId && c.response.ts === ts && !c.params.thread_ts)!;
 }
 
 function blocksText(call: { params: Record<string, unknown> }): string {
@@ -138,7 +144,9 @@ describe('new-chat notification routing', () => {
     const second = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_pair', visitor: { name: 'Dina again' } });
     const secondRecord = await notificationOf(second.id);
     expect(secondRecord.thread!.channelId).toBe(await dmChannelOf(h.agents.alice.slackUserId));
-    expect(blocksText(parentPost(secondRecord.thread!.channelId, secondRecord.thread!.threadTs))).toContain('fallback to each online member (Pair has no Slack channel)');
+    expect(blocksText(parentPost(secondRecord.thread!.channelId, secondRecord.thread!.threadTs))).toContain(
+      'fallback to each online member (Pair has no Slack channel)',
+    );
     expect(h.slack.messages(h.channelId).filter((m) => m.text.includes('Dina again'))).toEqual([]);
   });
 
@@ -150,7 +158,9 @@ describe('new-chat notification routing', () => {
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0]!.response).toMatchObject({ ok: false, error: 'channel_not_found' });
     expect(record.thread!.channelId).toBe(await dmChannelOf(h.agents.alice.slackUserId));
-    expect(blocksText(parentPost(record.thread!.channelId, record.thread!.threadTs))).toContain('fallback to each online member (the channel of Secret cannot be used)');
+    expect(blocksText(parentPost(record.thread!.channelId, record.thread!.threadTs))).toContain(
+      'fallback to each online member (the channel of Secret cannot be used)',
+    );
   });
 
   it('falls back to each online member when the group’s channel is archived (the app cannot join it)', async () => {
@@ -159,7 +169,9 @@ describe('new-chat notification routing', () => {
     const refused = h.slack.calls({ method: 'conversations.join' }).filter((c) => c.params.channel === ids.archivedChannel);
     expect(refused[0]!.response).toMatchObject({ ok: false, error: 'is_archived' });
     expect(record.thread!.channelId).toBe(await dmChannelOf(h.agents.alice.slackUserId));
-    expect(blocksText(parentPost(record.thread!.channelId, record.thread!.threadTs))).toContain('fallback to each online member (the channel of Archived cannot be used)');
+    expect(blocksText(parentPost(record.thread!.channelId, record.thread!.threadTs))).toContain(
+      'fallback to each online member (the channel of Archived cannot be used)',
+    );
   });
 
   it('falls through when the DM target’s Slack account is deactivated', async () => {
@@ -168,11 +180,16 @@ describe('new-chat notification routing', () => {
     const refused = h.slack.calls({ method: 'conversations.open' }).filter((c) => c.params.users === ids.zedSlack);
     expect(refused[0]!.response).toMatchObject({ ok: false, error: 'user_disabled' });
     expect(record.thread!.channelId).toBe(ids.salesChannel);
-    expect(blocksText(parentPost(ids.salesChannel, record.thread!.threadTs))).toContain('routing group Zed (the only member is not mapped to a usable Slack user)');
+    expect(blocksText(parentPost(ids.salesChannel, record.thread!.threadTs))).toContain(
+      'routing group Zed (the only member is not mapped to a usable Slack user)',
+    );
   });
 
   it('stores the chat as undeliverable with its reason and a metric when nothing can be used, and delivers it once settings change', async () => {
-    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, answerTimeMs: null }, new Date());
+    await h.store.orgSettings.save(
+      { orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, answerTimeMs: null },
+      new Date(),
+    );
     const later = await h.platform.startConversation(h.orgId, { routingGroupId: null, visitor: { name: 'Nobody 2' } });
     const laterRecord = await notificationOf(later.id);
     expect(laterRecord.thread).toBeNull();
@@ -180,7 +197,10 @@ describe('new-chat notification routing', () => {
     expect(await (await fetch(`${h.webUrl}/metrics`)).text()).toContain('threadbridge_undeliverable_chats 1\n');
 
     // A global channel chosen but switched off is not used: the chat still has nowhere to go.
-    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
+    await h.store.orgSettings.save(
+      { orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null },
+      new Date(),
+    );
     await createJobProducer(h.queues).orgChanged({ orgId: h.orgId, cause: 'settings-changed' });
     await waitFor(
       async () => (await h.queues.orgChanges.getJobs(['completed'])).length,
@@ -190,17 +210,30 @@ describe('new-chat notification routing', () => {
     expect((await h.store.conversations.get(h.orgId, later.id))!.thread).toBeNull();
 
     // An admin turns the global channel on: the chat that found nowhere to go is delivered now.
-    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: true, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
+    await h.store.orgSettings.save(
+      { orgId: h.orgId, channelIdMode: false, globalChannelEnabled: true, globalChannelId: h.channelId, answerTimeMs: null },
+      new Date(),
+    );
     await createJobProducer(h.queues).orgChanged({ orgId: h.orgId, cause: 'settings-changed' });
-    const delivered = await waitFor(() => h.store.conversations.get(h.orgId, later.id), (r) => Boolean(r?.thread), { what: 'the retried notification' });
+    const delivered = await waitFor(
+      () => h.store.conversations.get(h.orgId, later.id),
+      (r) => Boolean(r?.thread),
+      { what: 'the retried notification' },
+    );
     expect(delivered!.thread!.channelId).toBe(h.channelId);
     expect(delivered!.undeliverableReason).toBeNull();
     expect(await (await fetch(`${h.webUrl}/metrics`)).text()).toContain('threadbridge_undeliverable_chats 0\n');
-    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
+    await h.store.orgSettings.save(
+      { orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null },
+      new Date(),
+    );
   });
 
   it('posts into the global channel when it is on, @mentioning the group and the account owner', async () => {
-    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: true, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
+    await h.store.orgSettings.save(
+      { orgId: h.orgId, channelIdMode: false, globalChannelEnabled: true, globalChannelId: h.channelId, answerTimeMs: null },
+      new Date(),
+    );
     const conversation = await h.platform.startConversation(h.orgId, {
       routingGroupId: 'grp_solo',
       visitor: { name: 'Gus' },
@@ -211,16 +244,32 @@ describe('new-chat notification routing', () => {
     const text = blocksText(parentPost(h.channelId, record.thread!.threadTs));
     expect(text).toContain(`<@${h.agents.bob.slackUserId}> <@${h.agents.alice.slackUserId}>`);
     expect(text).toContain('Sent here because: global channel.');
-    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
+    await h.store.orgSettings.save(
+      { orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null },
+      new Date(),
+    );
   });
 
   it('reminds an unanswered chat, then escalates it to each online member’s DMs while the global channel is off; an answered chat is never reminded', async () => {
-    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: ANSWER_TIME_MS }, new Date());
+    await h.store.orgSettings.save(
+      { orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: ANSWER_TIME_MS },
+      new Date(),
+    );
     const waiting = await h.platform.startConversation(h.orgId, { routingGroupId: ids.sales, visitor: { name: 'Wally' } });
     const answered = await h.platform.startConversation(h.orgId, { routingGroupId: ids.sales, visitor: { name: 'Abe' } });
     const answeredRecord = await notificationOf(answered.id);
-    await h.slack.postAsUser({ teamId: h.teamId, channel: ids.salesChannel, user: h.agents.alice.slackUserId, threadTs: answeredRecord.thread!.threadTs, text: 'On it!' });
-    const answeredAt = await waitFor(() => h.store.conversations.get(h.orgId, answered.id), (r) => Boolean(r?.answeredBy), { what: 'the answer recorded' });
+    await h.slack.postAsUser({
+      teamId: h.teamId,
+      channel: ids.salesChannel,
+      user: h.agents.alice.slackUserId,
+      threadTs: answeredRecord.thread!.threadTs,
+      text: 'On it!',
+    });
+    const answeredAt = await waitFor(
+      () => h.store.conversations.get(h.orgId, answered.id),
+      (r) => Boolean(r?.answeredBy),
+      { what: 'the answer recorded' },
+    );
     // The premise of "never reminded": the answer was in before the answer time ran out.
     expect(Date.now() - answeredAt!.createdAt.getTime()).toBeLessThan(ANSWER_TIME_MS);
 
@@ -231,7 +280,9 @@ describe('new-chat notification routing', () => {
       (m) => m.length >= 1,
       { what: 'the reminder', timeoutMs: 40_000 },
     );
-    expect(reminder[0]!.text).toMatch(new RegExp(`^<@${h.agents.alice.slackUserId}> <@${h.agents.bob.slackUserId}> :bell: This chat has been waiting \\d+ min for an answer\\.$`));
+    expect(reminder[0]!.text).toMatch(
+      new RegExp(`^<@${h.agents.alice.slackUserId}> <@${h.agents.bob.slackUserId}> :bell: This chat has been waiting \\d+ min for an answer\\.$`),
+    );
 
     // Escalated: a thread of the chat opens in each online member's DM (the global channel is off).
     const escalated = await waitFor(
@@ -258,11 +309,17 @@ describe('new-chat notification routing', () => {
     expect(blocksText(updates.at(-1)!)).toContain('Answered by Alice Agent');
     const answeredThread = h.slack.messages(ids.salesChannel).filter((m) => m.thread_ts === answeredRecord.thread!.threadTs);
     expect(answeredThread.some((m) => m.text.includes(':bell:') || m.text.includes(':rotating_light:'))).toBe(false);
-    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
+    await h.store.orgSettings.save(
+      { orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null },
+      new Date(),
+    );
   }, 90_000);
 
   it('DMs each mapped online member when neither the group’s channel nor a global channel can be used', async () => {
-    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, answerTimeMs: null }, new Date());
+    await h.store.orgSettings.save(
+      { orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, answerTimeMs: null },
+      new Date(),
+    );
     const conversation = await h.platform.startConversation(h.orgId, { routingGroupId: 'grp_secret', visitor: { name: 'Eve' } });
     const record = await notificationOf(conversation.id);
     const aliceDm = await dmChannelOf(h.agents.alice.slackUserId);
@@ -270,13 +327,20 @@ describe('new-chat notification routing', () => {
     // A thread in each member's DM: the first is the chat's primary thread, Bob's another one.
     expect(record.thread!.channelId).toBe(aliceDm);
     expect(blocksText(parentPost(aliceDm, record.thread!.threadTs))).toContain('fallback to each online member');
-    const withBob = await waitFor(() => h.store.conversations.get(h.orgId, conversation.id), (r) => (r?.mirrors.length ?? 0) === 1, { what: 'Bob’s thread' });
+    const withBob = await waitFor(
+      () => h.store.conversations.get(h.orgId, conversation.id),
+      (r) => (r?.mirrors.length ?? 0) === 1,
+      { what: 'Bob’s thread' },
+    );
     const bobThread = withBob!.mirrors[0]!.ref;
     expect(bobThread.channelId).toBe(bobDm);
     expect(blocksText(parentPost(bobDm, bobThread.threadTs))).toContain('fallback to each online member');
     // Nobody is handed a link into someone else's DM.
     expect(h.slack.messages(bobDm).some((m) => /https?:\/\//.test(m.text))).toBe(false);
-    await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
+    await h.store.orgSettings.save(
+      { orgId: h.orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: h.channelId, answerTimeMs: null },
+      new Date(),
+    );
   });
 
   it('announces an assignment in the thread, opens a thread in the DM of an assignee who cannot see the chat, and marks the parent ended', async () => {
@@ -286,12 +350,18 @@ describe('new-chat notification routing', () => {
     const { threadTs } = record.thread!;
     await h.platform.assign(h.orgId, conversation.id, h.agents.bob.agentId);
     await waitFor(
-      () => h.slack.messages(ids.salesChannel).filter((m) => m.thread_ts === threadTs && m.text === `:bust_in_silhouette: Assigned to <@${h.agents.bob.slackUserId}>.`),
+      () =>
+        h.slack
+          .messages(ids.salesChannel)
+          .filter((m) => m.thread_ts === threadTs && m.text === `:bust_in_silhouette: Assigned to <@${h.agents.bob.slackUserId}>.`),
       (m) => m.length === 1,
       { what: 'the assignment line in the thread' },
     );
     await waitFor(
-      async () => (await h.queues.chatEvents.getJobs(['completed'])).filter((j) => j.name === 'conversation.assigned' && (j.data.data as { conversationId: string }).conversationId === conversation.id),
+      async () =>
+        (await h.queues.chatEvents.getJobs(['completed'])).filter(
+          (j) => j.name === 'conversation.assigned' && (j.data.data as { conversationId: string }).conversationId === conversation.id,
+        ),
       (jobs) => jobs.length === 1,
       { what: 'the assignment job to finish' },
     );
@@ -304,7 +374,11 @@ describe('new-chat notification routing', () => {
     await h.platform.visitorSays(h.orgId, solo.id, 'Anyone there?');
     await h.platform.assign(h.orgId, solo.id, h.agents.alice.agentId);
     const aliceDm = await dmChannelOf(h.agents.alice.slackUserId);
-    const assigned = await waitFor(() => h.store.conversations.get(h.orgId, solo.id), (r) => (r?.mirrors.length ?? 0) === 1, { what: 'the assignee’s thread' });
+    const assigned = await waitFor(
+      () => h.store.conversations.get(h.orgId, solo.id),
+      (r) => (r?.mirrors.length ?? 0) === 1,
+      { what: 'the assignee’s thread' },
+    );
     const aliceThread = assigned!.mirrors[0]!.ref;
     expect(aliceThread.channelId).toBe(aliceDm);
     expect(blocksText(parentPost(aliceDm, aliceThread.threadTs))).toContain('the chat was assigned to you');

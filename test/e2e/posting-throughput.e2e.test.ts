@@ -21,16 +21,17 @@ beforeAll(async () => {
     slackNow: fastClock,
     workerEnv: { SLACK_CHANNEL_POSTS_PER_SECOND: String(SCALE), SLACK_WORKSPACE_POSTS_PER_SECOND: String(8 * SCALE) },
   });
-  await h.store.orgSettings.save({ orgId: h.orgId, channelIdMode: false, globalChannelEnabled: true, globalChannelId: h.channelId, answerTimeMs: null }, new Date());
+  await h.store.orgSettings.save(
+    { orgId: h.orgId, channelIdMode: false, globalChannelEnabled: true, globalChannelId: h.channelId, answerTimeMs: null },
+    new Date(),
+  );
 }, 120_000);
 
 afterAll(async () => h?.stop());
 
 describe('posting 30 busy conversations into one channel', () => {
   it('never draws a 429, delivers every message in order, and combines queued messages', async () => {
-    const conversations = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => h.platform.startConversation(h.orgId, { visitor: { name: `Visitor ${i}` } })),
-    );
+    const conversations = await Promise.all(Array.from({ length: 30 }, (_, i) => h.platform.startConversation(h.orgId, { visitor: { name: `Visitor ${i}` } })));
     const perConversation = 4;
     for (let n = 1; n <= perConversation; n++) {
       await Promise.all(conversations.map((c, i) => h.platform.visitorSays(h.orgId, c.id, `message ${n} from ${i}`)));

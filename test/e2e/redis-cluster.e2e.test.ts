@@ -52,7 +52,11 @@ describe('on a three-master Redis Cluster', () => {
     const logs = `${repoRoot}test-artifacts/redis-cluster`;
     processes.push(startProductProcess({ kind: 'web', runtime: 'node', env, logFile: `${logs}/web.log` }));
     processes.push(startProductProcess({ kind: 'worker', runtime: 'node', env, logFile: `${logs}/worker.log` }));
-    await waitFor(() => processes.every((p) => p.ready || p.exited), (done) => done, { timeoutMs: 60_000, what: 'the web and worker processes to be ready' });
+    await waitFor(
+      () => processes.every((p) => p.ready || p.exited),
+      (done) => done,
+      { timeoutMs: 60_000, what: 'the web and worker processes to be ready' },
+    );
     if (processes.some((p) => p.exited)) throw new Error(`a process exited at start: see ${logs}`);
     emulators.slack.setEventsUrl(`${webUrl}/slack/events`);
     emulators.slack.setInteractivityUrl(`${webUrl}/slack/interactions`);
@@ -77,10 +81,17 @@ describe('on a three-master Redis Cluster', () => {
     await platform.visitorSays(world.orgId, conversation.id, 'Hello from a cluster');
     await platform.visitorSays(world.orgId, conversation.id, 'Second message');
 
-    const record = await waitFor(() => store.conversations.get(world.orgId, conversation.id), (r) => Boolean(r?.thread), { what: 'the thread' });
+    const record = await waitFor(
+      () => store.conversations.get(world.orgId, conversation.id),
+      (r) => Boolean(r?.thread),
+      { what: 'the thread' },
+    );
     const threadTs = record!.thread!.threadTs;
     const lines = () =>
-      slack.messages(world.channelId).filter((m) => !m.deleted && m.thread_ts === threadTs && m.ts !== threadTs).flatMap((m) => m.text.split('\n'));
+      slack
+        .messages(world.channelId)
+        .filter((m) => !m.deleted && m.thread_ts === threadTs && m.ts !== threadTs)
+        .flatMap((m) => m.text.split('\n'));
     await waitFor(lines, (l) => l.length >= 2, { what: 'both messages in the thread' });
     expect(lines()).toEqual(['Vera Visitor (visitor): Hello from a cluster', 'Vera Visitor (visitor): Second message']);
 

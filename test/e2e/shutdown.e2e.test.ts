@@ -44,7 +44,15 @@ describe('stopping on SIGTERM', () => {
     const webPort = await freePort();
     const env = {
       ...process.env,
-      ...productEnv({ secrets, emulators, publicUrl: `http://127.0.0.1:${webPort}`, redisUrl, mongoUrl: mongo, mongoDb: uniqueDbName('shutdown'), queuePrefix: uniquePrefix('shutdown') }),
+      ...productEnv({
+        secrets,
+        emulators,
+        publicUrl: `http://127.0.0.1:${webPort}`,
+        redisUrl,
+        mongoUrl: mongo,
+        mongoDb: uniqueDbName('shutdown'),
+        queuePrefix: uniquePrefix('shutdown'),
+      }),
       PORT: String(webPort),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',

@@ -15,7 +15,11 @@ afterAll(async () => h?.stop());
 
 async function newThread(visitor: string) {
   const conversation = await h.platform.startConversation(h.orgId, { visitor: { name: visitor } });
-  const record = await waitFor(() => h.store.conversations.get(h.orgId, conversation.id), (r) => Boolean(r?.thread), { what: 'the thread' });
+  const record = await waitFor(
+    () => h.store.conversations.get(h.orgId, conversation.id),
+    (r) => Boolean(r?.thread),
+    { what: 'the thread' },
+  );
   return { conversation, threadTs: record!.thread!.threadTs };
 }
 
@@ -35,9 +39,19 @@ async function settled(eventText: string) {
 describe('from the Slack thread to the visitor', () => {
   it('keeps an internal note in Slack, marks it, and puts it in the transcript as internal', async () => {
     const { conversation, threadTs } = await newThread('Nora');
-    const noteTs = await h.slack.postAsUser({ teamId: h.teamId, channel: h.channelId, user: h.agents.alice.slackUserId, threadTs, text: 'note: big account, loop in Bob' });
+    const noteTs = await h.slack.postAsUser({
+      teamId: h.teamId,
+      channel: h.channelId,
+      user: h.agents.alice.slackUserId,
+      threadTs,
+      text: 'note: big account, loop in Bob',
+    });
     await h.slack.postAsUser({ teamId: h.teamId, channel: h.channelId, user: h.agents.alice.slackUserId, threadTs, text: 'Hi Nora!' });
-    await waitFor(() => fromSlack(conversation.id), (m) => m.length === 1, { what: 'the real reply at the platform' });
+    await waitFor(
+      () => fromSlack(conversation.id),
+      (m) => m.length === 1,
+      { what: 'the real reply at the platform' },
+    );
     await waitFor(
       () => h.slack.messages(h.channelId).find((m) => m.ts === noteTs)?.reactions ?? [],
       (reactions) => reactions.some((r) => r.name === 'lock'),
@@ -47,7 +61,8 @@ describe('from the Slack thread to the visitor', () => {
 
     await h.platform.end(h.orgId, conversation.id, 'agent', h.agents.alice.agentId);
     const transcript = await waitFor(
-      () => h.platform.conversation(h.orgId, conversation.id).transcript as { messages: Array<{ text: string; internal?: boolean; origin: string }> } | undefined,
+      () =>
+        h.platform.conversation(h.orgId, conversation.id).transcript as { messages: Array<{ text: string; internal?: boolean; origin: string }> } | undefined,
       (t) => Boolean(t),
       { what: 'the transcript' },
     );
@@ -63,7 +78,11 @@ describe('from the Slack thread to the visitor', () => {
     await h.store.orgSettings.save({ ...settings, bridgeMode: 'alerts-only' }, new Date());
     try {
       await h.slack.postAsUser({ teamId: h.teamId, channel: h.channelId, user: h.agents.bob.slackUserId, threadTs, text: 'Hello Otto' });
-      await waitFor(() => ephemeralsTo(h.agents.bob.slackUserId, 'alerts only'), (c) => c.length === 1, { what: 'the alerts-only notice' });
+      await waitFor(
+        () => ephemeralsTo(h.agents.bob.slackUserId, 'alerts only'),
+        (c) => c.length === 1,
+        { what: 'the alerts-only notice' },
+      );
       expect(fromSlack(conversation.id)).toEqual([]);
     } finally {
       await h.store.orgSettings.save({ ...settings, bridgeMode: 'two-way' }, new Date());
@@ -73,18 +92,34 @@ describe('from the Slack thread to the visitor', () => {
   it('does not forward a file shared in the thread, and says so', async () => {
     const { conversation, threadTs } = await newThread('Fay');
     await h.slack.postAsUser({ teamId: h.teamId, channel: h.channelId, user: h.agents.bob.slackUserId, threadTs, text: '', subtype: 'file_share' });
-    await waitFor(() => ephemeralsTo(h.agents.bob.slackUserId, "Files shared in Slack can't be sent"), (c) => c.length === 1, { what: 'the files notice' });
+    await waitFor(
+      () => ephemeralsTo(h.agents.bob.slackUserId, "Files shared in Slack can't be sent"),
+      (c) => c.length === 1,
+      { what: 'the files notice' },
+    );
     expect(fromSlack(conversation.id)).toEqual([]);
   });
 
   it('tells a rep who edits or deletes a delivered reply that the visitor still sees the original', async () => {
     const { conversation, threadTs } = await newThread('Eli');
     const ts = await h.slack.postAsUser({ teamId: h.teamId, channel: h.channelId, user: h.agents.alice.slackUserId, threadTs, text: 'Our price is $10' });
-    await waitFor(() => fromSlack(conversation.id), (m) => m.length === 1, { what: 'the reply at the platform' });
+    await waitFor(
+      () => fromSlack(conversation.id),
+      (m) => m.length === 1,
+      { what: 'the reply at the platform' },
+    );
     await h.slack.editAsUser({ teamId: h.teamId, channel: h.channelId, user: h.agents.alice.slackUserId, ts, text: 'Our price is $12' });
-    await waitFor(() => ephemeralsTo(h.agents.alice.slackUserId, 'You edited a reply'), (c) => c.length === 1, { what: 'the edit notice' });
+    await waitFor(
+      () => ephemeralsTo(h.agents.alice.slackUserId, 'You edited a reply'),
+      (c) => c.length === 1,
+      { what: 'the edit notice' },
+    );
     await h.slack.deleteAsUser({ teamId: h.teamId, channel: h.channelId, user: h.agents.alice.slackUserId, ts });
-    await waitFor(() => ephemeralsTo(h.agents.alice.slackUserId, 'You deleted a reply'), (c) => c.length === 1, { what: 'the deletion notice' });
+    await waitFor(
+      () => ephemeralsTo(h.agents.alice.slackUserId, 'You deleted a reply'),
+      (c) => c.length === 1,
+      { what: 'the deletion notice' },
+    );
     expect(fromSlack(conversation.id).map((m) => m.text)).toEqual(['Our price is $10']);
     await settled('Our price is $12');
   });
@@ -98,7 +133,11 @@ describe('from the Slack thread to the visitor', () => {
       threadTs,
       text: `Ask <@${h.agents.bob.slackUserId}> &amp; see <https://acme.test/pricing|pricing> or <#${h.channelId}|website-chats>`,
     });
-    const relayed = await waitFor(() => fromSlack(conversation.id), (m) => m.length === 1, { what: 'the reply at the platform' });
+    const relayed = await waitFor(
+      () => fromSlack(conversation.id),
+      (m) => m.length === 1,
+      { what: 'the reply at the platform' },
+    );
     expect(relayed[0]!.text).toBe('Ask @bob & see pricing (https://acme.test/pricing) or #website-chats');
   });
 
@@ -114,16 +153,40 @@ describe('from the Slack thread to the visitor', () => {
       ts: `${Math.floor(Date.now() / 1000)}.000777`,
       thread_ts: threadTs,
       files: [
-        { id: 'F1', name: 'brochure.pdf', title: 'brochure.pdf', mimetype: 'application/pdf', size: 12345, public_url_shared: true, permalink_public: 'https://slack-files.com/T1-F1-abc' },
-        { id: 'F2', name: 'internal.xlsx', title: 'internal.xlsx', mimetype: 'application/vnd.ms-excel', size: 999, public_url_shared: false, url_private: 'https://files.slack.com/files-pri/T1-F2/internal.xlsx' },
+        {
+          id: 'F1',
+          name: 'brochure.pdf',
+          title: 'brochure.pdf',
+          mimetype: 'application/pdf',
+          size: 12345,
+          public_url_shared: true,
+          permalink_public: 'https://slack-files.com/T1-F1-abc',
+        },
+        {
+          id: 'F2',
+          name: 'internal.xlsx',
+          title: 'internal.xlsx',
+          mimetype: 'application/vnd.ms-excel',
+          size: 999,
+          public_url_shared: false,
+          url_private: 'https://files.slack.com/files-pri/T1-F2/internal.xlsx',
+        },
       ],
     };
     expect((await h.slack.deliverEvent(h.teamId, event)).ok).toBe(true);
-    const relayed = await waitFor(() => fromSlack(conversation.id), (m) => m.length === 1, { what: 'the reply with its file' });
+    const relayed = await waitFor(
+      () => fromSlack(conversation.id),
+      (m) => m.length === 1,
+      { what: 'the reply with its file' },
+    );
     expect(relayed[0]).toMatchObject({
       text: 'Here is our brochure',
       attachments: [{ name: 'brochure.pdf', url: 'https://slack-files.com/T1-F1-abc', mimeType: 'application/pdf', size: 12345 }],
     });
-    await waitFor(() => ephemeralsTo(h.agents.bob.slackUserId, 'unless they are shared publicly'), (c) => c.length >= 1, { what: 'the notice about the private file' });
+    await waitFor(
+      () => ephemeralsTo(h.agents.bob.slackUserId, 'unless they are shared publicly'),
+      (c) => c.length >= 1,
+      { what: 'the notice about the private file' },
+    );
   });
 });

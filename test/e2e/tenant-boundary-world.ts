@@ -61,7 +61,11 @@ export function adminApi(h: Harness, recordedOrg: string) {
   }
   /** Waits until the org's directory (its connected workspace's) knows a user or a channel. */
   async function directoryKnows(orgId: string, kind: 'users/by-username' | 'channels/by-name', name: string): Promise<void> {
-    await waitFor(() => call(orgId, 'GET', `/directory/${kind}/${name}`), (r) => r.status === 200, { what: `the directory of ${orgId} to know ${name}`, timeoutMs: 30_000 });
+    await waitFor(
+      () => call(orgId, 'GET', `/directory/${kind}/${name}`),
+      (r) => r.status === 200,
+      { what: `the directory of ${orgId} to know ${name}`, timeoutMs: 30_000 },
+    );
   }
   return { call, expectStatus, directoryKnows, recorded };
 }
@@ -104,7 +108,11 @@ export async function seedBravo(h: Harness, api: AdminApi): Promise<Bravo> {
 
 /** The conversation's thread, once the worker has opened it. */
 export async function threadOf(h: Harness, orgId: string, conversationId: string): Promise<{ teamId: string; channelId: string; threadTs: string }> {
-  const record = await waitFor(() => h.store.conversations.get(orgId, conversationId), (r) => Boolean(r?.thread), { what: `the thread of ${conversationId}`, timeoutMs: 30_000 });
+  const record = await waitFor(
+    () => h.store.conversations.get(orgId, conversationId),
+    (r) => Boolean(r?.thread),
+    { what: `the thread of ${conversationId}`, timeoutMs: 30_000 },
+  );
   return record!.thread!;
 }
 
@@ -112,7 +120,11 @@ export async function threadOf(h: Harness, orgId: string, conversationId: string
 export async function sendWebhook(h: Harness, orgId: string, type: string, data: Record<string, unknown>): Promise<string> {
   const id = `evt_tenant_${randomUUID()}`;
   const raw = JSON.stringify({ id, type, orgId, occurredAt: new Date().toISOString(), data });
-  const response = await fetch(`${h.webUrl}/webhooks/chat`, { method: 'POST', headers: signedHeaders(h.secrets.chatWebhookSecret, raw, Date.now()), body: raw });
+  const response = await fetch(`${h.webUrl}/webhooks/chat`, {
+    method: 'POST',
+    headers: signedHeaders(h.secrets.chatWebhookSecret, raw, Date.now()),
+    body: raw,
+  });
   if (response.status !== 202) throw new Error(`POST /webhooks/chat (${type}) answered ${response.status}: ${await response.text()}`);
   return id;
 }
@@ -143,7 +155,11 @@ export async function queuesSettled(h: Harness, options: { delayedToo?: boolean 
   await h.platform.idle();
   await waitFor(
     async () => {
-      const counts = await Promise.all([chatEvents, chatStarts, slackEvents, slackInteractions, threadSync, transcripts, orgChanges].map((q) => q.getJobCounts('waiting', 'active', 'prioritized', ...(options.delayedToo ? (['delayed'] as const) : []))));
+      const counts = await Promise.all(
+        [chatEvents, chatStarts, slackEvents, slackInteractions, threadSync, transcripts, orgChanges].map((q) =>
+          q.getJobCounts('waiting', 'active', 'prioritized', ...(options.delayedToo ? (['delayed'] as const) : [])),
+        ),
+      );
       return counts.flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0);
     },
     (n) => n === 0,
@@ -152,7 +168,11 @@ export async function queuesSettled(h: Harness, options: { delayedToo?: boolean 
 }
 
 /** The Slack event delivery `match` picks out, once the app answered it; then the worker's handling of it. */
-export async function slackEventHandled(h: Harness, match: (delivery: RecordedDelivery, event: Record<string, unknown>) => boolean, what: string): Promise<void> {
+export async function slackEventHandled(
+  h: Harness,
+  match: (delivery: RecordedDelivery, event: Record<string, unknown>) => boolean,
+  what: string,
+): Promise<void> {
   const delivery = await waitFor(
     () => h.slack.deliveries().find((d) => d.kind === 'event' && d.status !== null && match(d, (d.body as { event: Record<string, unknown> }).event)),
     (d) => Boolean(d),

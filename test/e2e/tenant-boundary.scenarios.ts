@@ -19,8 +19,17 @@ import { waitFor } from '../support/wait-for.ts';
 import { connectThroughOAuth, cookiesOf } from '../../sandbox/seed.ts';
 import type { Conversation } from '../../emulators/chat-platform/index.ts';
 import {
-  adminApi, interactionHandled, jobRan, lastDeliverySeq, queuesSettled, seedBravo, sendWebhook, slackEventHandled, threadOf,
-  type AdminApi, type Bravo,
+  adminApi,
+  interactionHandled,
+  jobRan,
+  lastDeliverySeq,
+  queuesSettled,
+  seedBravo,
+  sendWebhook,
+  slackEventHandled,
+  threadOf,
+  type AdminApi,
+  type Bravo,
 } from './tenant-boundary-world.ts';
 
 const NO_LONGER_ACTIVE = /no longer active/;
@@ -64,14 +73,28 @@ export function tenantBoundaryScenarios(runtime: WorkerRuntime): void {
     type Mark = ReturnType<typeof mark>;
     const slackCallsSince = (seq: number, method?: string) => h.slack.calls(method ? { method } : undefined).filter((c) => c.seq > seq);
     /** Everything Threadbridge asked the platform to do (messages, meeting and form requests, ratings, transcripts). */
-    const platformWritesSince = (m: Mark) => h.platform.calls().slice(m.platform).filter((c) => c.method !== 'GET').map((c) => `${c.method} ${c.path}`);
-    const fromSlack = (orgId: string, conversationId: string) => h.platform.conversation(orgId, conversationId).messages.filter((msg) => msg.origin === 'slack');
-    const ephemeralsTo = (m: Mark, user: string) => slackCallsSince(m.slack, 'chat.postEphemeral').filter((c) => c.params['user'] === user).map((c) => String(c.params['text']));
+    const platformWritesSince = (m: Mark) =>
+      h.platform
+        .calls()
+        .slice(m.platform)
+        .filter((c) => c.method !== 'GET')
+        .map((c) => `${c.method} ${c.path}`);
+    const fromSlack = (orgId: string, conversationId: string) =>
+      h.platform.conversation(orgId, conversationId).messages.filter((msg) => msg.origin === 'slack');
+    const ephemeralsTo = (m: Mark, user: string) =>
+      slackCallsSince(m.slack, 'chat.postEphemeral')
+        .filter((c) => c.params['user'] === user)
+        .map((c) => String(c.params['text']));
 
     /** The ts of every message in B's threads in TB (parents, replies, prompts), as Slack holds them now. */
     function bThreadMessageTs(): Set<string> {
       const roots = new Set([b1.threadTs, b2.threadTs, b3.threadTs].filter(Boolean));
-      return new Set(h.slack.messages(B.channelId).filter((msg) => roots.has(msg.thread_ts ?? msg.ts)).map((msg) => msg.ts));
+      return new Set(
+        h.slack
+          .messages(B.channelId)
+          .filter((msg) => roots.has(msg.thread_ts ?? msg.ts))
+          .map((msg) => msg.ts),
+      );
     }
 
     /** Threadbridge's posts, updates and reactions in B's threads since `seq` (ephemerals are looked at apart). */
@@ -97,9 +120,19 @@ export function tenantBoundaryScenarios(runtime: WorkerRuntime): void {
     function expectRefusedAsNoLongerActive(m: Mark, user: string, what: string) {
       expect.soft(platformWritesSince(m), `${what}: what reached the chat platform`).toEqual([]);
       expect.soft(writesInBThreads(m.slack), `${what}: posts, updates and reactions in B's threads`).toEqual([]);
-      expect.soft(slackCallsSince(m.slack, 'views.open').map((c) => JSON.stringify(c.params).slice(0, 300)), `${what}: modals opened`).toEqual([]);
+      expect
+        .soft(
+          slackCallsSince(m.slack, 'views.open').map((c) => JSON.stringify(c.params).slice(0, 300)),
+          `${what}: modals opened`,
+        )
+        .toEqual([]);
       const told = ephemeralsTo(m, user);
-      expect.soft(told.filter((t) => NO_LONGER_ACTIVE.test(t)), `${what}: the ephemeral telling ${user} the chat is no longer active (told: ${JSON.stringify(told)})`).not.toEqual([]);
+      expect
+        .soft(
+          told.filter((t) => NO_LONGER_ACTIVE.test(t)),
+          `${what}: the ephemeral telling ${user} the chat is no longer active (told: ${JSON.stringify(told)})`,
+        )
+        .not.toEqual([]);
       expect.soft(told.flatMap(bDataIn), `${what}: B's data in what ${user} was told`).toEqual([]);
     }
 
@@ -108,9 +141,13 @@ export function tenantBoundaryScenarios(runtime: WorkerRuntime): void {
     async function openShortcut(user: string, messageTs: string, callbackId: 'book_meeting' | 'collect_info') {
       const answer = await h.slack.messageShortcut({ teamId: B.teamId, userId: user, channel: B.channelId, messageTs, callbackId });
       expect(answer.status).toBe(200);
-      const view = await waitFor(() => h.slack.openViews(B.teamId, user).at(-1) as { id: string; callback_id: string } | undefined, (v) => v?.callback_id === `${callbackId}_modal`, {
-        what: `the ${callbackId} modal for ${user}`,
-      });
+      const view = await waitFor(
+        () => h.slack.openViews(B.teamId, user).at(-1) as { id: string; callback_id: string } | undefined,
+        (v) => v?.callback_id === `${callbackId}_modal`,
+        {
+          what: `the ${callbackId} modal for ${user}`,
+        },
+      );
       return view!.id;
     }
 
@@ -118,17 +155,42 @@ export function tenantBoundaryScenarios(runtime: WorkerRuntime): void {
     async function webhooksNaming(senderOrgId: string, conversation: Conversation, agentId: string): Promise<string[]> {
       const stranger = { id: `vis_${randomUUID()}`, name: 'Mallory Mix', email: 'mallory@example.test', company: 'Mix Co' };
       const ids: string[] = [];
-      ids.push(await sendWebhook(h, senderOrgId, 'message.created', {
-        conversationId: conversation.id,
-        message: {
-          id: `msg_${randomUUID()}`, seq: 1, createdAt: new Date().toISOString(), text: 'Not a message of this chat',
-          author: { type: 'visitor', id: stranger.id, name: stranger.name, avatarUrl: null }, origin: 'web', attachments: [], clientMessageId: null,
-        },
-      }));
-      ids.push(await sendWebhook(h, senderOrgId, 'conversation.updated', { conversation: { ...conversation, orgId: senderOrgId, routingGroupId: null, visitor: stranger, account: null } }));
+      ids.push(
+        await sendWebhook(h, senderOrgId, 'message.created', {
+          conversationId: conversation.id,
+          message: {
+            id: `msg_${randomUUID()}`,
+            seq: 1,
+            createdAt: new Date().toISOString(),
+            text: 'Not a message of this chat',
+            author: { type: 'visitor', id: stranger.id, name: stranger.name, avatarUrl: null },
+            origin: 'web',
+            attachments: [],
+            clientMessageId: null,
+          },
+        }),
+      );
+      ids.push(
+        await sendWebhook(h, senderOrgId, 'conversation.updated', {
+          conversation: { ...conversation, orgId: senderOrgId, routingGroupId: null, visitor: stranger, account: null },
+        }),
+      );
       ids.push(await sendWebhook(h, senderOrgId, 'conversation.assigned', { conversationId: conversation.id, agentId }));
-      ids.push(await sendWebhook(h, senderOrgId, 'meeting.booked', { conversationId: conversation.id, meetingRequestId: b1.meetingRequestId, agentId, startsAt: '2027-01-05T10:00:00.000Z' }));
-      ids.push(await sendWebhook(h, senderOrgId, 'form.submitted', { conversationId: conversation.id, formRequestId: b1.formRequestId, values: { phone: '+1 555 0199' } }));
+      ids.push(
+        await sendWebhook(h, senderOrgId, 'meeting.booked', {
+          conversationId: conversation.id,
+          meetingRequestId: b1.meetingRequestId,
+          agentId,
+          startsAt: '2027-01-05T10:00:00.000Z',
+        }),
+      );
+      ids.push(
+        await sendWebhook(h, senderOrgId, 'form.submitted', {
+          conversationId: conversation.id,
+          formRequestId: b1.formRequestId,
+          values: { phone: '+1 555 0199' },
+        }),
+      );
       ids.push(await sendWebhook(h, senderOrgId, 'conversation.ended', { conversationId: conversation.id, endedBy: 'agent', agentId }));
       return ids;
     }
@@ -141,7 +203,10 @@ export function tenantBoundaryScenarios(runtime: WorkerRuntime): void {
     /** Slack's tokens_revoked and app_uninstalled for the workspace, answered and handled. */
     async function revocationHandled(teamId: string): Promise<void> {
       const deliveries = await waitFor(
-        () => h.slack.deliveries().filter((d) => d.teamId === teamId && (d.eventType === 'tokens_revoked' || d.eventType === 'app_uninstalled') && d.status !== null),
+        () =>
+          h.slack
+            .deliveries()
+            .filter((d) => d.teamId === teamId && (d.eventType === 'tokens_revoked' || d.eventType === 'app_uninstalled') && d.status !== null),
         (ds) => ds.length === 2,
         { what: `Slack's revocation events for ${teamId}` },
       );
@@ -163,18 +228,49 @@ export function tenantBoundaryScenarios(runtime: WorkerRuntime): void {
       expect(t1).toMatchObject({ teamId: B.teamId, channelId: B.channelId });
       Object.assign(b1, { id: c1.id, threadTs: t1.threadTs });
       await h.slack.clickButton({ teamId: B.teamId, userId: B.bea.slackUserId, channel: B.channelId, messageTs: b1.threadTs, actionId: 'claim_chat' });
-      await waitFor(() => h.store.conversations.get(B.orgId, b1.id), (r) => r?.claimedBy?.slackUserId === B.bea.slackUserId, { what: 'Bea’s claim of b1' });
-      b1.replyTs = await h.slack.postAsUser({ teamId: B.teamId, channel: B.channelId, user: B.ben.slackUserId, threadTs: b1.threadTs, text: 'Ben here, happy to help' });
-      const reply = await waitFor(() => fromSlack(B.orgId, b1.id).filter((msg) => msg.text === 'Ben here, happy to help'), (r) => r.length === 1, { what: 'Ben’s reply at B’s visitor' });
+      await waitFor(
+        () => h.store.conversations.get(B.orgId, b1.id),
+        (r) => r?.claimedBy?.slackUserId === B.bea.slackUserId,
+        { what: 'Bea’s claim of b1' },
+      );
+      b1.replyTs = await h.slack.postAsUser({
+        teamId: B.teamId,
+        channel: B.channelId,
+        user: B.ben.slackUserId,
+        threadTs: b1.threadTs,
+        text: 'Ben here, happy to help',
+      });
+      const reply = await waitFor(
+        () => fromSlack(B.orgId, b1.id).filter((msg) => msg.text === 'Ben here, happy to help'),
+        (r) => r.length === 1,
+        { what: 'Ben’s reply at B’s visitor' },
+      );
       expect(reply[0]!.author).toMatchObject({ type: 'agent', id: B.ben.agentId });
 
       // Ben offers a meeting and asks for the visitor's phone: B's requests, whose outcomes come after the move.
       const meetingModal = await openShortcut(B.ben.slackUserId, b1.replyTs, 'book_meeting');
-      await h.slack.submitView({ teamId: B.teamId, userId: B.ben.slackUserId, viewId: meetingModal, values: { duration: { minutes: '30' }, calendar: { agent: B.ben.agentId } } });
-      b1.meetingRequestId = (await waitFor(() => h.platform.conversation(B.orgId, b1.id).meetingRequests, (r) => r.length === 1, { what: 'B’s meeting request' }))[0]!.id;
+      await h.slack.submitView({
+        teamId: B.teamId,
+        userId: B.ben.slackUserId,
+        viewId: meetingModal,
+        values: { duration: { minutes: '30' }, calendar: { agent: B.ben.agentId } },
+      });
+      b1.meetingRequestId = (
+        await waitFor(
+          () => h.platform.conversation(B.orgId, b1.id).meetingRequests,
+          (r) => r.length === 1,
+          { what: 'B’s meeting request' },
+        )
+      )[0]!.id;
       const formModal = await openShortcut(B.ben.slackUserId, b1.replyTs, 'collect_info');
       await h.slack.submitView({ teamId: B.teamId, userId: B.ben.slackUserId, viewId: formModal, values: { fields: { fields: ['phone'] } } });
-      b1.formRequestId = (await waitFor(() => h.platform.conversation(B.orgId, b1.id).formRequests, (r) => r.length === 1, { what: 'B’s form request' }))[0]!.id;
+      b1.formRequestId = (
+        await waitFor(
+          () => h.platform.conversation(B.orgId, b1.id).formRequests,
+          (r) => r.length === 1,
+          { what: 'B’s form request' },
+        )
+      )[0]!.id;
       // Bea opens Book a meeting and leaves the modal open until after the move.
       b1.beaModalId = await openShortcut(B.bea.slackUserId, b1.replyTs, 'book_meeting');
 
@@ -188,7 +284,11 @@ export function tenantBoundaryScenarios(runtime: WorkerRuntime): void {
         { what: 'b2’s rating prompt' },
       );
       b2.promptTs = prompt[0]!.ts;
-      await waitFor(() => h.platform.conversation(B.orgId, b2.id).transcript, (t) => Boolean(t), { what: 'b2’s transcript at B' });
+      await waitFor(
+        () => h.platform.conversation(B.orgId, b2.id).transcript,
+        (t) => Boolean(t),
+        { what: 'b2’s transcript at B' },
+      );
 
       // b3: open, nobody took it; its parent still has Join.
       b3Conversation = await h.platform.startConversation(B.orgId, { routingGroupId: B.groupId, visitor: { name: 'Yara Young' } });
@@ -210,7 +310,10 @@ export function tenantBoundaryScenarios(runtime: WorkerRuntime): void {
       // B's admin, signed in from B's Setup link, clicks Disconnect.
       const launched = await fetch(h.launchLink(B.orgId, B.adminUserId), { redirect: 'manual' });
       expect(launched.status).toBe(303);
-      const disconnected = await fetch(`${h.webUrl}/api/orgs/${encodeURIComponent(B.orgId)}/slack`, { method: 'DELETE', headers: { cookie: cookiesOf(launched), origin: h.webUrl } });
+      const disconnected = await fetch(`${h.webUrl}/api/orgs/${encodeURIComponent(B.orgId)}/slack`, {
+        method: 'DELETE',
+        headers: { cookie: cookiesOf(launched), origin: h.webUrl },
+      });
       expect(disconnected.status).toBe(200);
       await revocationHandled(B.teamId);
 
@@ -235,23 +338,42 @@ export function tenantBoundaryScenarios(runtime: WorkerRuntime): void {
       const thread = await threadOf(h, A.orgId, started.id);
       expect(thread).toMatchObject({ teamId: B.teamId, channelId: B.channelId });
       Object.assign(a2, { id: started.id, threadTs: thread.threadTs });
-      expect(slackCallsSince(moveStartSeq, 'conversations.join').filter((c) => c.params['channel'] === B.channelId && c.response['ok'] === true)).toHaveLength(1);
+      expect(slackCallsSince(moveStartSeq, 'conversations.join').filter((c) => c.params['channel'] === B.channelId && c.response['ok'] === true)).toHaveLength(
+        1,
+      );
       await queuesSettled(h);
       movedAtSeq = slackSeq();
     }, 60_000);
 
     it('a reply by Bea in B’s old thread reaches nobody, and she is told the chat is no longer active', async () => {
       const m = mark();
-      const ts = await h.slack.postAsUser({ teamId: B.teamId, channel: B.channelId, user: B.bea.slackUserId, threadTs: b1.threadTs, text: 'Still there, Vicky?' });
+      const ts = await h.slack.postAsUser({
+        teamId: B.teamId,
+        channel: B.channelId,
+        user: B.bea.slackUserId,
+        threadTs: b1.threadTs,
+        text: 'Still there, Vicky?',
+      });
       await slackEventHandled(h, (d, e) => d.eventType === 'message' && e['ts'] === ts, 'Bea’s reply in b1');
       expectRefusedAsNoLongerActive(m, B.bea.slackUserId, 'the reply');
     });
 
     it('an internal note by Bea in B’s old thread is not kept (no :lock:), and she is told', async () => {
       const m = mark();
-      const ts = await h.slack.postAsUser({ teamId: B.teamId, channel: B.channelId, user: B.bea.slackUserId, threadTs: b1.threadTs, text: 'note: Vicky wants a discount' });
+      const ts = await h.slack.postAsUser({
+        teamId: B.teamId,
+        channel: B.channelId,
+        user: B.bea.slackUserId,
+        threadTs: b1.threadTs,
+        text: 'note: Vicky wants a discount',
+      });
       await slackEventHandled(h, (d, e) => d.eventType === 'message' && e['ts'] === ts, 'Bea’s note in b1');
-      expect.soft(slackCallsSince(m.slack, 'reactions.add').map((c) => c.params), 'reactions added').toEqual([]);
+      expect
+        .soft(
+          slackCallsSince(m.slack, 'reactions.add').map((c) => c.params),
+          'reactions added',
+        )
+        .toEqual([]);
       expectRefusedAsNoLongerActive(m, B.bea.slackUserId, 'the note');
     });
 
@@ -265,7 +387,14 @@ export function tenantBoundaryScenarios(runtime: WorkerRuntime): void {
 
     it('a rating click on B’s end-of-chat prompt rates nothing, and Bea is told', async () => {
       const m = mark();
-      await h.slack.clickButton({ teamId: B.teamId, userId: B.bea.slackUserId, channel: B.channelId, messageTs: b2.promptTs, actionId: 'qualify_lead:hot', value: 'hot' });
+      await h.slack.clickButton({
+        teamId: B.teamId,
+        userId: B.bea.slackUserId,
+        channel: B.channelId,
+        messageTs: b2.promptTs,
+        actionId: 'qualify_lead:hot',
+        value: 'hot',
+      });
       await interactionHandled(h, m.delivery, (p) => p['type'] === 'block_actions' && p['user'].id === B.bea.slackUserId, 'Bea’s rating click on b2');
       expectRefusedAsNoLongerActive(m, B.bea.slackUserId, 'the rating');
       expect.soft(h.platform.conversation(B.orgId, b2.id).qualification ?? null, 'b2’s rating at B').toBeNull();
@@ -273,11 +402,21 @@ export function tenantBoundaryScenarios(runtime: WorkerRuntime): void {
 
     it('the Book a meeting modal opened before the move, submitted now, requests nothing, and Bea is told', async () => {
       const m = mark();
-      const submitted = await h.slack.submitView({ teamId: B.teamId, userId: B.bea.slackUserId, viewId: b1.beaModalId, values: { duration: { minutes: '30' }, calendar: { agent: B.bea.agentId } } });
+      const submitted = await h.slack.submitView({
+        teamId: B.teamId,
+        userId: B.bea.slackUserId,
+        viewId: b1.beaModalId,
+        values: { duration: { minutes: '30' }, calendar: { agent: B.bea.agentId } },
+      });
       expect(submitted.status).toBe(200);
       await interactionHandled(h, m.delivery, (p) => p['type'] === 'view_submission' && p['view'].id === b1.beaModalId, 'Bea’s modal submission');
       expectRefusedAsNoLongerActive(m, B.bea.slackUserId, 'the modal');
-      expect.soft(h.platform.conversation(B.orgId, b1.id).meetingRequests.map((r) => r.id), 'b1’s meeting requests').toEqual([b1.meetingRequestId]);
+      expect
+        .soft(
+          h.platform.conversation(B.orgId, b1.id).meetingRequests.map((r) => r.id),
+          'b1’s meeting requests',
+        )
+        .toEqual([b1.meetingRequestId]);
     });
 
     it.each(['book_meeting', 'collect_info'] as const)('the %s shortcut on B’s thread opens no modal, and Bea is told', async (callbackId) => {
@@ -314,25 +453,41 @@ export function tenantBoundaryScenarios(runtime: WorkerRuntime): void {
       expect(before.status).toBe(200);
       const suggested = (before.body.agents as Array<{ agentId: string; suggestion: { id: string } | null }>).find((a) => a.agentId === A.beaAgentId);
       expect.soft(suggested?.suggestion?.id ?? null, 'the Slack user suggested for A’s agent with Bea’s email').toBe(B.bea.slackUserId);
-      for (const [agentId, username, person] of [[A.beaAgentId, 'bea', B.bea], [A.benAgentId, 'ben', B.ben]] as const) {
+      for (const [agentId, username, person] of [
+        [A.beaAgentId, 'bea', B.bea],
+        [A.benAgentId, 'ben', B.ben],
+      ] as const) {
         const mapped = await api.call(A.orgId, 'PUT', `/agents/${agentId}/slack-user`, { username });
         expect.soft(mapped.status, `mapping @${username} (answer: ${mapped.text})`).toBe(200);
         expect.soft(mapped.body, `mapping @${username}`).toMatchObject({ agentId, mapped: true, slackUser: { id: person.slackUserId } });
       }
       const after = (await api.expectStatus(A.orgId, 200, 'GET', '/agents')).body.agents as Array<{ agentId: string; slackUser: { id: string } | null }>;
-      expect(after.filter((a) => a.agentId === A.beaAgentId || a.agentId === A.benAgentId).map((a) => a.slackUser?.id ?? null)).toEqual([B.bea.slackUserId, B.ben.slackUserId]);
+      expect(after.filter((a) => a.agentId === A.beaAgentId || a.agentId === A.benAgentId).map((a) => a.slackUser?.id ?? null)).toEqual([
+        B.bea.slackUserId,
+        B.ben.slackUserId,
+      ]);
     });
 
     it('a reply by Bea, now A’s, in B’s old thread still reaches nobody, and she is told', async () => {
       const m = mark();
-      const ts = await h.slack.postAsUser({ teamId: B.teamId, channel: B.channelId, user: B.bea.slackUserId, threadTs: b1.threadTs, text: 'Vicky, are you still there?' });
+      const ts = await h.slack.postAsUser({
+        teamId: B.teamId,
+        channel: B.channelId,
+        user: B.bea.slackUserId,
+        threadTs: b1.threadTs,
+        text: 'Vicky, are you still there?',
+      });
       await slackEventHandled(h, (d, e) => d.eventType === 'message' && e['ts'] === ts, 'Bea’s second reply in b1');
       expectRefusedAsNoLongerActive(m, B.bea.slackUserId, 'the reply after A mapped Bea');
     });
 
     it('Bea’s reply in A’s chat in TB reaches A’s visitor as A’s agent', async () => {
       await h.slack.postAsUser({ teamId: B.teamId, channel: B.channelId, user: B.bea.slackUserId, threadTs: a2.threadTs, text: 'Hi Otto, Bea from Acme here' });
-      const relayed = await waitFor(() => fromSlack(A.orgId, a2.id), (r) => r.length === 1, { what: 'Bea’s reply at A’s visitor' });
+      const relayed = await waitFor(
+        () => fromSlack(A.orgId, a2.id),
+        (r) => r.length === 1,
+        { what: 'Bea’s reply at A’s visitor' },
+      );
       expect(relayed[0]).toMatchObject({ text: 'Hi Otto, Bea from Acme here', author: { type: 'agent', id: A.beaAgentId } });
     });
 
@@ -346,16 +501,30 @@ export function tenantBoundaryScenarios(runtime: WorkerRuntime): void {
       await h.platform.submitForm(B.orgId, b1.formRequestId, { phone: '+1 555 0100' });
       await h.platform.end(B.orgId, b1.id, 'visitor');
       const sent = h.platform.events().slice(sentBefore);
-      expect(sent.map((e) => e.type)).toEqual(['message.created', 'conversation.updated', 'conversation.assigned', 'meeting.booked', 'form.submitted', 'conversation.ended']);
+      expect(sent.map((e) => e.type)).toEqual([
+        'message.created',
+        'conversation.updated',
+        'conversation.assigned',
+        'meeting.booked',
+        'form.submitted',
+        'conversation.ended',
+      ]);
       await chatEventsHandled(sent.map((e) => e.id));
       expect.soft(writesInBThreads(m.slack), 'posts, updates and reactions in B’s threads').toEqual([]);
       const namingB = slackCallsSince(m.slack).filter((c) => c.teamId === B.teamId && bDataIn(JSON.stringify(c.params)).length > 0);
-      expect.soft(namingB.map((c) => `${c.method} ${JSON.stringify(c.params).slice(0, 300)}`), 'anything shown in TB naming B').toEqual([]);
+      expect
+        .soft(
+          namingB.map((c) => `${c.method} ${JSON.stringify(c.params).slice(0, 300)}`),
+          'anything shown in TB naming B',
+        )
+        .toEqual([]);
     });
 
     it('since the move, nothing Threadbridge showed in TB and no answer of A’s admin API names B', async () => {
       const shown = slackCallsSince(movedAtSeq).filter((c) => c.teamId === B.teamId && c.method !== 'auth.test');
-      const leaks = shown.map((c) => ({ call: `${c.method} ${JSON.stringify(c.params).slice(0, 200)}`, names: bDataIn(JSON.stringify(c.params)) })).filter((l) => l.names.length > 0);
+      const leaks = shown
+        .map((c) => ({ call: `${c.method} ${JSON.stringify(c.params).slice(0, 200)}`, names: bDataIn(JSON.stringify(c.params)) }))
+        .filter((l) => l.names.length > 0);
       expect.soft(leaks, 'Slack calls in TB naming B').toEqual([]);
       const answers = api.recorded.map((r) => ({ request: r.request, names: bDataIn(r.answer.text) })).filter((r) => r.names.length > 0);
       expect.soft(answers, 'A’s admin API answers naming B').toEqual([]);

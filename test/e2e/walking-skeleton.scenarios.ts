@@ -53,7 +53,9 @@ export function walkingSkeletonScenarios(runtime: WorkerRuntime): void {
      * per-channel limit share one post (one line per message in its text), so posts are split.
      */
     function threadLines(threadTs: string) {
-      return channelView().replies(threadTs).flatMap((r) => r.text.split('\n'));
+      return channelView()
+        .replies(threadTs)
+        .flatMap((r) => r.text.split('\n'));
     }
 
     /** The text lines of Threadbridge's successful posts into a thread: each message once, whatever the posts. */
@@ -62,7 +64,11 @@ export function walkingSkeletonScenarios(runtime: WorkerRuntime): void {
     }
 
     async function repliesIn(threadTs: string, count: number) {
-      return waitFor(() => threadLines(threadTs), (lines) => lines.length >= count, { what: `${count} messages in ${threadTs}` });
+      return waitFor(
+        () => threadLines(threadTs),
+        (lines) => lines.length >= count,
+        { what: `${count} messages in ${threadTs}` },
+      );
     }
 
     it('opens one thread for a new chat in the org channel and posts the visitor’s messages into it, in order, once each', async () => {
@@ -110,7 +116,11 @@ export function walkingSkeletonScenarios(runtime: WorkerRuntime): void {
         ['Slackbot (visitor)', undefined, 'Slackbot (visitor): Your session expired, sign in again'],
         ['Chat bot (bot)', undefined, 'Chat bot (bot): A rep will be with you shortly'],
       ]);
-      expect(channelView().replies(thread.threadTs).map((m) => m.username)).toEqual(['Slackbot (visitor)', 'Chat bot (bot)']);
+      expect(
+        channelView()
+          .replies(thread.threadTs)
+          .map((m) => m.username),
+      ).toEqual(['Slackbot (visitor)', 'Chat bot (bot)']);
       // The look-alike host (a Cyrillic а) shows in its ASCII form next to the file's name.
       expect(JSON.stringify(posts[0]!.params.blocks)).toContain('|Slack sign-in (xn--slck-63d.example)>');
     });
@@ -216,7 +226,10 @@ export function walkingSkeletonScenarios(runtime: WorkerRuntime): void {
         { what: "Bob's reply at the platform" },
       );
       // Slack retries a delivery it thinks failed with the same event_id and X-Slack-Retry-Num.
-      const delivery = h.slack.deliveries().filter((d) => d.kind === 'event' && d.eventType === 'message' && JSON.stringify(d.body).includes('Bob here')).at(-1)!;
+      const delivery = h.slack
+        .deliveries()
+        .filter((d) => d.kind === 'event' && d.eventType === 'message' && JSON.stringify(d.body).includes('Bob here'))
+        .at(-1)!;
       const rawBody = JSON.stringify(delivery.body);
       const timestamp = Math.floor(Date.now() / 1000);
       const retry = await fetch(`${h.webUrl}/slack/events`, {

@@ -11,7 +11,13 @@ let emu: ChatPlatformEmulator;
 
 beforeEach(async () => {
   t = Date.parse('2026-12-01T10:00:00.000Z');
-  emu = await startChatPlatformEmulator({ webhookSecret: 'webhook-secret', apiToken: 'tok', adminLaunchSecret: SECRET, threadbridgeUrl: 'https://bridge.example', now: () => t });
+  emu = await startChatPlatformEmulator({
+    webhookSecret: 'webhook-secret',
+    apiToken: 'tok',
+    adminLaunchSecret: SECRET,
+    threadbridgeUrl: 'https://bridge.example',
+    now: () => t,
+  });
 });
 afterEach(async () => emu.close());
 
@@ -32,7 +38,16 @@ describe('launch tokens', () => {
     const ada = emu.addAdmin(org.id, { name: 'Ada Admin', email: 'ada@acme.test' });
     expect(emu.admins(org.id)).toEqual([ada]);
     const first = decode(emu.launchToken(org.id, ada.id));
-    expect(first).toStrictEqual({ orgId: 'org_1', userId: ada.id, role: 'admin', iat: t / 1000, exp: t / 1000 + 300, nonce: expect.stringMatching(/^[\w-]{16,}$/), orgName: 'Acme Inc', userName: 'Ada Admin' });
+    expect(first).toStrictEqual({
+      orgId: 'org_1',
+      userId: ada.id,
+      role: 'admin',
+      iat: t / 1000,
+      exp: t / 1000 + 300,
+      nonce: expect.stringMatching(/^[\w-]{16,}$/),
+      orgName: 'Acme Inc',
+      userName: 'Ada Admin',
+    });
     const second = decode(emu.launchToken(org.id, ada.id, { ttlSeconds: 60 }));
     expect(second['exp']).toBe(t / 1000 + 60);
     expect(second['nonce']).not.toBe(first['nonce']);
@@ -71,14 +86,20 @@ describe('launch tokens', () => {
   it('the control surface adds admins and its Setup route redirects to a fresh launch link', async () => {
     emu.createOrg({ id: 'org_1' });
     emu.setThreadbridgeUrl('http://127.0.0.1:3000');
-    const added = await fetch(`${emu.url}/_emulator/orgs/org_1/admins`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'usr_1', name: 'Ada', email: 'ada@acme.test' }) });
+    const added = await fetch(`${emu.url}/_emulator/orgs/org_1/admins`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'usr_1', name: 'Ada', email: 'ada@acme.test' }),
+    });
     expect(added.status).toBe(201);
-    const links = await Promise.all([1, 2].map(async () => {
-      const res = await fetch(`${emu.url}/_emulator/orgs/org_1/admins/usr_1/setup`, { redirect: 'manual' });
-      expect(res.status).toBe(302);
-      expect(res.headers.get('cache-control')).toBe('no-store');
-      return new URL(res.headers.get('location')!);
-    }));
+    const links = await Promise.all(
+      [1, 2].map(async () => {
+        const res = await fetch(`${emu.url}/_emulator/orgs/org_1/admins/usr_1/setup`, { redirect: 'manual' });
+        expect(res.status).toBe(302);
+        expect(res.headers.get('cache-control')).toBe('no-store');
+        return new URL(res.headers.get('location')!);
+      }),
+    );
     expect(links.map((l) => `${l.origin}${l.pathname}`)).toEqual(['http://127.0.0.1:3000/settings/org_1', 'http://127.0.0.1:3000/settings/org_1']);
     expect(links[0]!.searchParams.get('launch')).not.toBe(links[1]!.searchParams.get('launch'));
     const unknown = await fetch(`${emu.url}/_emulator/orgs/org_1/admins/usr_nobody/setup`, { redirect: 'manual' });
@@ -86,7 +107,9 @@ describe('launch tokens', () => {
   });
 
   it('checks its options: the launch secret must differ from the webhook secret', async () => {
-    await expect(startChatPlatformEmulator({ webhookSecret: 'same', apiToken: 'tok', adminLaunchSecret: 'same' })).rejects.toThrow(/adminLaunchSecret must differ from webhookSecret/);
+    await expect(startChatPlatformEmulator({ webhookSecret: 'same', apiToken: 'tok', adminLaunchSecret: 'same' })).rejects.toThrow(
+      /adminLaunchSecret must differ from webhookSecret/,
+    );
     const without = await startChatPlatformEmulator({ webhookSecret: 'w', apiToken: 'tok' });
     try {
       const org = without.createOrg();

@@ -10,7 +10,11 @@ let convId: string;
 let otherConvId: string;
 
 async function api(path: string, body: unknown) {
-  const res = await fetch(`${emu.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${emu.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON under test
 }
 
@@ -28,7 +32,13 @@ afterEach(async () => {
 const conv = (id: string, suffix: string) => `/orgs/org_1/conversations/${id}${suffix}`;
 
 describe.each([
-  { kind: 'meeting request', path: '/meeting-requests', body: { agentId: 'agt_dana', durationMinutes: 30 }, key: 'meetingRequest', list: 'meetingRequests' as const },
+  {
+    kind: 'meeting request',
+    path: '/meeting-requests',
+    body: { agentId: 'agt_dana', durationMinutes: 30 },
+    key: 'meetingRequest',
+    list: 'meetingRequests' as const,
+  },
   { kind: 'form request', path: '/form-requests', body: { agentId: 'agt_dana', fields: ['email'] }, key: 'formRequest', list: 'formRequests' as const },
 ])('$kind with clientRequestId', ({ path, body, key, list }) => {
   it('a repeat answers 200 with the same request and shows the visitor nothing new', async () => {
@@ -59,7 +69,10 @@ describe.each([
     await api(conv(convId, path), body);
     await api(conv(convId, path), body);
     expect(emu.conversation('org_1', convId)[list]).toHaveLength(2);
-    expect(await api(conv(convId, path), { ...body, clientRequestId: '' })).toEqual({ status: 400, body: { error: { code: 'invalid_request', message: 'clientRequestId: must be not empty' } } });
+    expect(await api(conv(convId, path), { ...body, clientRequestId: '' })).toEqual({
+      status: 400,
+      body: { error: { code: 'invalid_request', message: 'clientRequestId: must be not empty' } },
+    });
     expect((await api(conv(convId, path), { ...body, clientRequestId: 7 })).status).toBe(400);
   });
 });

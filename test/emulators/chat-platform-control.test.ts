@@ -84,12 +84,7 @@ describe('/_emulator/ control surface', () => {
     await control('POST', `/orgs/org_1/conversations/${convId}/visitor-messages`, { text: 'one' });
     expect(receiver.received).toHaveLength(0);
     await control('POST', '/deliveries/release', { order: 'reverse', duplicate: true });
-    expect(receiver.received.map((r) => r.event.type)).toEqual([
-      'message.created',
-      'message.created',
-      'conversation.started',
-      'conversation.started',
-    ]);
+    expect(receiver.received.map((r) => r.event.type)).toEqual(['message.created', 'message.created', 'conversation.started', 'conversation.started']);
     const eventId = receiver.received[0]!.event.id;
     expect(await control('POST', `/events/${eventId}/redeliver`)).toEqual({ status: 200, body: { status: 200 } });
 
@@ -97,9 +92,7 @@ describe('/_emulator/ control surface', () => {
     const failed = await fetch(`${emu.url}/orgs/org_1/agents`, { headers: { authorization: 'Bearer tok' } });
     expect(failed.status).toBe(500);
     const calls = await control('GET', '/calls?method=GET&pathPattern=agents');
-    expect(calls.body.calls).toEqual([
-      expect.objectContaining({ method: 'GET', path: '/orgs/org_1/agents', orgId: 'org_1', status: 500 }),
-    ]);
+    expect(calls.body.calls).toEqual([expect.objectContaining({ method: 'GET', path: '/orgs/org_1/agents', orgId: 'org_1', status: 500 })]);
   });
 
   it('answers errors in the API error shape', async () => {

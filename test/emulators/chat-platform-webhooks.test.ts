@@ -48,7 +48,9 @@ describe('signed delivery', () => {
     const got = receiver.received[0]!;
     expect(got.headers['content-type']).toBe('application/json');
     expect(got.headers['x-chat-timestamp']).toBe(String(T0 / 1000));
-    const expected = createHmac('sha256', SECRET).update(`v1:${T0 / 1000}:${got.rawBody}`).digest('hex');
+    const expected = createHmac('sha256', SECRET)
+      .update(`v1:${T0 / 1000}:${got.rawBody}`)
+      .digest('hex');
     expect(got.headers['x-chat-signature']).toBe(`v1=${expected}`);
     expect(got.headers['x-chat-signature']).toMatch(/^v1=[0-9a-f]{64}$/);
     expect(got.signatureValid).toBe(true);
@@ -61,9 +63,7 @@ describe('signed delivery', () => {
     });
     expect(conv).toMatchObject({ orgId: 'org_42', source: 'web', routingGroupId: null, account: null });
     expect(conv.visitor).toEqual({ id: expect.stringMatching(/^vis_/), name: null, email: null, company: null });
-    expect(emu.deliveries()).toEqual([
-      expect.objectContaining({ eventId: got.event.id, attempt: 1, kind: 'first', status: 200, ok: true, error: null }),
-    ]);
+    expect(emu.deliveries()).toEqual([expect.objectContaining({ eventId: got.event.id, attempt: 1, kind: 'first', status: 200, ok: true, error: null })]);
   });
 
   it('signs with the emulator clock, so a skewed clock produces a stale timestamp receivers must reject', async () => {
@@ -207,9 +207,9 @@ describe('retries', () => {
     const total = DEFAULT_RETRY_DELAYS_MS.reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(55 * 60_000);
     expect(total).toBeLessThan(65 * 60_000);
-    await expect(
-      startChatPlatformEmulator({ webhookSecret: 's', apiToken: 't', webhookRetryDelaysMs: new Array(9).fill(1) }),
-    ).rejects.toThrow(/webhookRetryDelaysMs/);
+    await expect(startChatPlatformEmulator({ webhookSecret: 's', apiToken: 't', webhookRetryDelaysMs: new Array(9).fill(1) })).rejects.toThrow(
+      /webhookRetryDelaysMs/,
+    );
     await expect(startChatPlatformEmulator({ webhookSecret: '', apiToken: 't' })).rejects.toThrow(/webhookSecret/);
   });
 });
@@ -238,8 +238,7 @@ describe('hold and release', () => {
     await emu.idle();
     expect(receiver.received).toHaveLength(0);
   }
-  const seqs = () =>
-    receiver.received.map((r) => (r.event.type === 'message.created' ? r.event.data.message.seq : -1));
+  const seqs = () => receiver.received.map((r) => (r.event.type === 'message.created' ? r.event.data.message.seq : -1));
 
   it('releases as-is in order', async () => {
     await start();
@@ -273,7 +272,12 @@ describe('hold and release', () => {
     const ids = receiver.received.map((r) => r.event.id);
     expect(ids[0]).toBe(ids[1]);
     expect(ids[2]).toBe(ids[3]);
-    expect(emu.deliveries().slice(-4).map((d) => [d.attempt, d.kind])).toEqual([
+    expect(
+      emu
+        .deliveries()
+        .slice(-4)
+        .map((d) => [d.attempt, d.kind]),
+    ).toEqual([
       [1, 'first'],
       [2, 'duplicate'],
       [1, 'first'],

@@ -6,9 +6,7 @@
 import { afterEach, beforeEach, expect } from 'vitest';
 import { WebClient, type WebAPIPlatformError } from '@slack/web-api';
 import { startSlackEmulator } from '../../emulators/slack/index.ts';
-import type {
-  Channel, Installation, SlackEmulator, SlackEmulatorOptions, Team, User, UserInput,
-} from '../../emulators/slack/index.ts';
+import type { Channel, Installation, SlackEmulator, SlackEmulatorOptions, Team, User, UserInput } from '../../emulators/slack/index.ts';
 import { startTestReceiver, type ReceivedRequest, type TestReceiver } from '../../emulators/slack/test-receiver.ts';
 
 /** The signing secret between the emulator and the receiver. */
@@ -40,7 +38,10 @@ export interface SlackWorkspaceInput {
 export async function startSlackWorkspace(input: SlackWorkspaceInput): Promise<SlackWorkspace> {
   const rx = await startTestReceiver(SECRET, input.now);
   const emu = await startSlackEmulator({
-    signingSecret: SECRET, clientId: '1.2', clientSecret: 'sec', now: input.now,
+    signingSecret: SECRET,
+    clientId: '1.2',
+    clientSecret: 'sec',
+    now: input.now,
     ...(input.eventsPath ? { eventsUrl: `${rx.url}${input.eventsPath}` } : {}),
     ...(input.interactivityPath ? { interactivityUrl: `${rx.url}${input.interactivityPath}` } : {}),
     ...input.emulator,
@@ -78,11 +79,7 @@ export let inst: Installation;
  * and bob in it) and the app installed, then `setUp` runs; after each test the workspace closes.
  * Returns the clock.
  */
-export function useAcmeWorkspace(input: {
-  workspace: Omit<SlackWorkspaceInput, 'now'>;
-  bob: UserInput;
-  setUp?: () => void | Promise<void>;
-}): TestClock {
+export function useAcmeWorkspace(input: { workspace: Omit<SlackWorkspaceInput, 'now'>; bob: UserInput; setUp?: () => void | Promise<void> }): TestClock {
   let t = T0;
   const clock: TestClock = {
     now: () => t,

@@ -19,7 +19,11 @@ let inst: Installation;
 let seen = 0;
 
 const client = (token: string) => webClient(emu, token);
-const eventTypes = () => rx.requests.slice(seen).filter((r) => r.path === '/slack/events').map((r) => (r.json() as { event: { type: string } }).event.type);
+const eventTypes = () =>
+  rx.requests
+    .slice(seen)
+    .filter((r) => r.path === '/slack/events')
+    .map((r) => (r.json() as { event: { type: string } }).event.type);
 
 beforeEach(async () => {
   t = T0;
@@ -62,7 +66,11 @@ describe('auth.revoke', () => {
     expect(eventTypes()).toEqual(['tokens_revoked', 'app_uninstalled']);
     const revoked = rx.requests.find((r) => (r.json() as { event: { type: string } }).event.type === 'tokens_revoked')!;
     expect(revoked.signatureValid).toBe(true);
-    expect(revoked.json()).toMatchObject({ type: 'event_callback', team_id: team.id, event: { type: 'tokens_revoked', tokens: { oauth: [], bot: [inst.botUserId] } } });
+    expect(revoked.json()).toMatchObject({
+      type: 'event_callback',
+      team_id: team.id,
+      event: { type: 'tokens_revoked', tokens: { oauth: [], bot: [inst.botUserId] } },
+    });
     // Slack's page: revoking a bot token removes the bot user's channel memberships.
     const again = emu.install(team.id);
     expect(again.botToken).not.toBe(inst.botToken);

@@ -3,25 +3,39 @@
 // for them, and conversations.list / conversations.info as they read afterwards.
 import { describe, expect, it } from 'vitest';
 import { T0, slackErrorCode } from './emulator-test-helpers.ts';
-import {
-  alice, bob, c, emu, EVENT_TS, eventsOf, fresh, general, inst, otherInstall, team, useDirectoryWorkspace,
-} from './slack-directory-fixture.ts';
+import { alice, bob, c, emu, EVENT_TS, eventsOf, fresh, general, inst, otherInstall, team, useDirectoryWorkspace } from './slack-directory-fixture.ts';
 
 const clock = useDirectoryWorkspace();
 
 describe('channel_created', () => {
   it('a new public channel raises channel_created with the channel object; conversations.list shows it', async () => {
     const ch = emu.createChannel(team.id, { name: 'deals', memberIds: [alice.id] });
-    expect(await fresh()).toEqual([{
-      type: 'channel_created',
-      channel: {
-        id: ch.id, is_channel: true, name: 'deals', name_normalized: 'deals', created: Math.floor(T0 / 1000),
-        creator: alice.id, is_shared: false, is_org_shared: false, context_team_id: team.id, is_archived: false,
-        is_frozen: false, is_general: false, is_group: false, is_private: false, is_ext_shared: false, is_im: false,
-        is_mpim: false, is_pending_ext_shared: false,
+    expect(await fresh()).toEqual([
+      {
+        type: 'channel_created',
+        channel: {
+          id: ch.id,
+          is_channel: true,
+          name: 'deals',
+          name_normalized: 'deals',
+          created: Math.floor(T0 / 1000),
+          creator: alice.id,
+          is_shared: false,
+          is_org_shared: false,
+          context_team_id: team.id,
+          is_archived: false,
+          is_frozen: false,
+          is_general: false,
+          is_group: false,
+          is_private: false,
+          is_ext_shared: false,
+          is_im: false,
+          is_mpim: false,
+          is_pending_ext_shared: false,
+        },
+        event_ts: EVENT_TS,
       },
-      event_ts: EVENT_TS,
-    }]);
+    ]);
     const listed = (await c.conversations.list({ limit: 100 })).channels!.find((x) => x.id === ch.id);
     expect(listed).toMatchObject({ id: ch.id, name: 'deals', is_member: false, is_private: false, is_archived: false, num_members: 1 });
   });
@@ -53,11 +67,13 @@ describe('channel_rename / group_rename', () => {
   it('renaming a public channel raises channel_rename; info shows the new name and previous_names', async () => {
     clock.advance(5_000);
     emu.renameChannel(general.id, 'town-square');
-    expect(await fresh()).toEqual([{
-      type: 'channel_rename',
-      channel: { id: general.id, name: 'town-square', name_normalized: 'town-square', created: Math.floor(T0 / 1000), is_channel: true, is_mpim: false },
-      event_ts: `${Math.floor(T0 / 1000) + 5}.000000`,
-    }]);
+    expect(await fresh()).toEqual([
+      {
+        type: 'channel_rename',
+        channel: { id: general.id, name: 'town-square', name_normalized: 'town-square', created: Math.floor(T0 / 1000), is_channel: true, is_mpim: false },
+        event_ts: `${Math.floor(T0 / 1000) + 5}.000000`,
+      },
+    ]);
     const info = (await c.conversations.info({ channel: general.id })).channel!;
     expect(info).toMatchObject({ name: 'town-square', name_normalized: 'town-square', previous_names: ['general'], updated: T0 + 5_000 });
     // The old name is free again, the new one taken.
@@ -70,11 +86,13 @@ describe('channel_rename / group_rename', () => {
     const theirs = emu.createChannel(team.id, { name: 'theirs', isPrivate: true, memberIds: [alice.id] });
     emu.renameChannel(theirs.id, 'theirs-2');
     emu.renameChannel(mine.id, 'mine-2');
-    expect(await fresh()).toEqual([{
-      type: 'group_rename',
-      channel: { id: mine.id, name: 'mine-2', name_normalized: 'mine-2', created: mine.created, is_channel: true, is_mpim: false },
-      event_ts: EVENT_TS,
-    }]);
+    expect(await fresh()).toEqual([
+      {
+        type: 'group_rename',
+        channel: { id: mine.id, name: 'mine-2', name_normalized: 'mine-2', created: mine.created, is_channel: true, is_mpim: false },
+        event_ts: EVENT_TS,
+      },
+    ]);
   });
 
   it('rejects names Slack rejects, with the error Slack answers; renaming to the same name is a no-op', async () => {
@@ -130,10 +148,15 @@ describe('channel_deleted / group_deleted', () => {
     clock.advance(2_000);
     emu.deleteChannel(theirs.id, alice.id);
     emu.deleteChannel(mine.id, alice.id);
-    expect(await fresh()).toEqual([{
-      type: 'group_deleted', channel: mine.id, date_deleted: Math.floor(T0 / 1000) + 2, actor_id: alice.id,
-      event_ts: `${Math.floor(T0 / 1000) + 2}.000000`,
-    }]);
+    expect(await fresh()).toEqual([
+      {
+        type: 'group_deleted',
+        channel: mine.id,
+        date_deleted: Math.floor(T0 / 1000) + 2,
+        actor_id: alice.id,
+        event_ts: `${Math.floor(T0 / 1000) + 2}.000000`,
+      },
+    ]);
     expect(await slackErrorCode(c.conversations.info({ channel: mine.id }))).toBe('channel_not_found');
     expect((await c.conversations.list({ types: 'private_channel', limit: 100 })).channels).toEqual([]);
   });
@@ -155,9 +178,7 @@ describe('member_left_channel / channel_left / group_left', () => {
     emu.removeFromChannel(quiet.id, bob.id);
     emu.removeFromChannel(general.id, bob.id, alice.id);
     emu.removeFromChannel(general.id, bob.id); // not a member any more: nothing
-    expect(await fresh()).toEqual([
-      { type: 'member_left_channel', user: bob.id, channel: general.id, channel_type: 'C', team: team.id, event_ts: EVENT_TS },
-    ]);
+    expect(await fresh()).toEqual([{ type: 'member_left_channel', user: bob.id, channel: general.id, channel_type: 'C', team: team.id, event_ts: EVENT_TS }]);
     const members = await c.conversations.members({ channel: general.id });
     expect(members.members!.sort()).toEqual([alice.id, inst.botUserId].sort());
     expect((await c.conversations.info({ channel: general.id, include_num_members: true })).channel).toMatchObject({ num_members: 2 });
@@ -166,9 +187,7 @@ describe('member_left_channel / channel_left / group_left', () => {
   it('a private channel’s member leaving raises member_left_channel with channel_type G', async () => {
     const p = emu.createChannel(team.id, { name: 'p', isPrivate: true, memberIds: [alice.id, bob.id, inst.botUserId] });
     emu.removeFromChannel(p.id, bob.id);
-    expect(await fresh()).toEqual([
-      { type: 'member_left_channel', user: bob.id, channel: p.id, channel_type: 'G', team: team.id, event_ts: EVENT_TS },
-    ]);
+    expect(await fresh()).toEqual([{ type: 'member_left_channel', user: bob.id, channel: p.id, channel_type: 'G', team: team.id, event_ts: EVENT_TS }]);
   });
 
   it('removing the app’s bot user raises channel_left {channel, actor_id}, not member_left_channel', async () => {
@@ -190,8 +209,15 @@ describe('member_left_channel / channel_left / group_left', () => {
     expect(joined).toEqual({ type: 'member_joined_channel', user: inst.botUserId, channel: p.id, channel_type: 'G', team: team.id, event_ts: EVENT_TS });
     // A private channel's join message is the documented group_join ("has joined the group").
     expect(joinMessage).toEqual({
-      type: 'message', subtype: 'group_join', user: inst.botUserId, text: `<@${inst.botUserId}> has joined the group`,
-      ts: expect.any(String), event_ts: joinMessage!['ts'], channel: p.id, channel_type: 'group', team: team.id,
+      type: 'message',
+      subtype: 'group_join',
+      user: inst.botUserId,
+      text: `<@${inst.botUserId}> has joined the group`,
+      ts: expect.any(String),
+      event_ts: joinMessage!['ts'],
+      channel: p.id,
+      channel_type: 'group',
+      team: team.id,
     });
     expect(rest).toEqual([]);
     const listed = (await c.conversations.list({ types: 'public_channel,private_channel', limit: 100 })).channels!;

@@ -4,9 +4,7 @@
 // since the last look), a Web API client, and a second workspace installed with chosen scopes.
 import type { WebClient } from '@slack/web-api';
 import type { Installation, Team, User } from '../../emulators/slack/index.ts';
-import {
-  alice, bob, emu, general, inst, rx, T0, team, useAcmeWorkspace, webClient, type TestClock,
-} from './emulator-test-helpers.ts';
+import { alice, bob, emu, general, inst, rx, T0, team, useAcmeWorkspace, webClient, type TestClock } from './emulator-test-helpers.ts';
 
 export { alice, bob, emu, general, inst, rx, team };
 export const EVENT_TS = `${Math.floor(T0 / 1000)}.000000`;
@@ -44,15 +42,19 @@ export function otherInstall(scopes: string[]): { team: Team; inst: Installation
 
 export async function eventsOf(teamId: string): Promise<Ev[]> {
   await emu.idle();
-  return rx.requests.filter((r) => r.path === '/slack/events').map((r) => r.json() as Envelope)
-    .filter((e) => e.team_id === teamId).map((e) => e.event);
+  return rx.requests
+    .filter((r) => r.path === '/slack/events')
+    .map((r) => r.json() as Envelope)
+    .filter((e) => e.team_id === teamId)
+    .map((e) => e.event);
 }
 
 /** Registers the hooks that start the workspace before each test and stop it after; returns the test's clock. */
 export function useDirectoryWorkspace(): TestClock {
   return useAcmeWorkspace({
     workspace: {
-      eventsPath: '/slack/events', emulator: { eventRetryDelaysMs: [], eventResponseTimeoutMs: 5000 },
+      eventsPath: '/slack/events',
+      emulator: { eventRetryDelaysMs: [], eventResponseTimeoutMs: 5000 },
       alice: { name: 'alice', realName: 'Alice Archer', email: 'alice@acme.test' },
     },
     bob: { name: 'bob', realName: 'Bob Baker', displayName: 'bobby' },

@@ -4,9 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelInput } from '../../emulators/slack/index.ts';
 import { slackErrorCode } from './emulator-test-helpers.ts';
-import {
-  alice, bob, c, emu, fresh, general, inst, received, seen, team, useDirectoryWorkspace,
-} from './slack-directory-fixture.ts';
+import { alice, bob, c, emu, fresh, general, inst, received, seen, team, useDirectoryWorkspace } from './slack-directory-fixture.ts';
 
 const clock = useDirectoryWorkspace();
 
@@ -17,7 +15,10 @@ describe('seedChannels / seedUsers', () => {
       { name: 'old-b', isPrivate: true, memberIds: [alice.id, inst.botUserId] },
       { name: 'old-c', isArchived: true, created: 1_600_000_000 },
     ]);
-    const people = emu.seedUsers(team.id, [{ name: 'carol', email: 'carol@acme.test' }, { name: 'dan', isBot: true }]);
+    const people = emu.seedUsers(team.id, [
+      { name: 'carol', email: 'carol@acme.test' },
+      { name: 'dan', isBot: true },
+    ]);
     expect(await fresh()).toEqual([]);
     const res = await c.conversations.list({ types: 'public_channel,private_channel', limit: 1000 });
     expect(res.channels!.map((x) => x.name).sort()).toEqual(['general', 'old-a', 'old-b', 'old-c']);
@@ -50,7 +51,16 @@ describe('conversations.list over a large workspace', () => {
     do {
       const page = await c.conversations.list({ types: 'public_channel,private_channel', limit: 1000, ...(cursor ? { cursor } : {}) });
       for (const ch of page.channels!) {
-        expect(ch).toEqual(expect.objectContaining({ id: expect.any(String), name: expect.any(String), is_member: expect.any(Boolean), is_private: expect.any(Boolean), is_archived: expect.any(Boolean), num_members: expect.any(Number) }));
+        expect(ch).toEqual(
+          expect.objectContaining({
+            id: expect.any(String),
+            name: expect.any(String),
+            is_member: expect.any(Boolean),
+            is_private: expect.any(Boolean),
+            is_archived: expect.any(Boolean),
+            num_members: expect.any(Number),
+          }),
+        );
       }
       seen.push(...page.channels!.map((x) => x.id!));
       cursor = page.response_metadata?.next_cursor ?? '';
@@ -66,7 +76,10 @@ describe('conversations.list over a large workspace', () => {
   });
 
   it('a channel created between pages lands in id order; a deleted one is skipped', async () => {
-    const seeded = emu.seedChannels(team.id, Array.from({ length: 50 }, (_, i) => ({ name: `s-${i}` })));
+    const seeded = emu.seedChannels(
+      team.id,
+      Array.from({ length: 50 }, (_, i) => ({ name: `s-${i}` })),
+    );
     const first = await c.conversations.list({ limit: 20 });
     const last = first.channels!.at(-1)!.id!;
     const all = [general.id, ...seeded.map((s) => s.id)].sort();
@@ -89,7 +102,10 @@ describe('conversations.list over a large workspace', () => {
     let start = performance.now();
     emu.seedChannels(team.id, inputs);
     const seedMs = performance.now() - start;
-    emu.seedUsers(team.id, Array.from({ length: 20_000 }, (_, i) => ({ name: `user-${i}`, email: `u${i}@acme.test` })));
+    emu.seedUsers(
+      team.id,
+      Array.from({ length: 20_000 }, (_, i) => ({ name: `user-${i}`, email: `u${i}@acme.test` })),
+    );
 
     const timed = async (fn: () => Promise<unknown>): Promise<number> => {
       const s = performance.now();
@@ -145,11 +161,17 @@ describe('control routes', () => {
     expect((await post(`channels/${h2}/unarchive`, { byUserId: alice.id })).json).toEqual({ ok: true });
     expect((await post(`channels/${h2}/delete`, {})).json).toEqual({ ok: true });
     expect((await post(`users/${bob.id}/update`, { displayName: 'robert' })).json).toMatchObject({ id: bob.id, displayName: 'robert' });
-    expect((await received()).slice(seen).map((e) => e['type']).sort()).toEqual([
-      'channel_created', 'channel_rename', 'group_archive', 'group_deleted', 'group_unarchive', 'member_left_channel', 'user_change',
-    ]);
+    expect(
+      (await received())
+        .slice(seen)
+        .map((e) => e['type'])
+        .sort(),
+    ).toEqual(['channel_created', 'channel_rename', 'group_archive', 'group_deleted', 'group_unarchive', 'member_left_channel', 'user_change']);
 
-    expect(await post(`channels/${h1}/rename`, { name: 'Nope' })).toMatchObject({ status: 400, json: { ok: false, error: expect.stringMatching(/invalid_name_specials/) } });
+    expect(await post(`channels/${h1}/rename`, { name: 'Nope' })).toMatchObject({
+      status: 400,
+      json: { ok: false, error: expect.stringMatching(/invalid_name_specials/) },
+    });
     expect(await post('seed/channels', { teamId: team.id })).toMatchObject({ status: 400, json: { error: '"channels" (array) is required' } });
   });
 });

@@ -4,9 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BOT_SCOPES } from '../../emulators/slack/index.ts';
 import { T0 } from './emulator-test-helpers.ts';
-import {
-  alice, bob, c, client, emu, eventsOf, fresh, inst, otherInstall, team, useDirectoryWorkspace,
-} from './slack-directory-fixture.ts';
+import { alice, bob, c, client, emu, eventsOf, fresh, inst, otherInstall, team, useDirectoryWorkspace } from './slack-directory-fixture.ts';
 
 const clock = useDirectoryWorkspace();
 
@@ -18,7 +16,12 @@ describe('team_join / user_change', () => {
     const info = (await c.users.info({ user: carol.id })).user!;
     expect(ev).toEqual({ type: 'team_join', user: info, cache_ts: Math.floor(T0 / 1000) + 1, event_ts: `${Math.floor(T0 / 1000) + 1}.000000` });
     expect(info).toMatchObject({
-      id: carol.id, team_id: team.id, name: 'carol', real_name: 'Carol Çelik', deleted: false, is_bot: false,
+      id: carol.id,
+      team_id: team.id,
+      name: 'carol',
+      real_name: 'Carol Çelik',
+      deleted: false,
+      is_bot: false,
       profile: { real_name: 'Carol Çelik', real_name_normalized: 'Carol Celik', display_name: 'cc', display_name_normalized: 'cc', email: 'carol@acme.test' },
     });
   });
@@ -45,7 +48,9 @@ describe('team_join / user_change', () => {
     const info = (await c.users.info({ user: alice.id })).user!;
     expect(ev).toEqual({ type: 'user_change', user: info, cache_ts: Math.floor(T0 / 1000) + 3, event_ts: `${Math.floor(T0 / 1000) + 3}.000000` });
     expect(info).toMatchObject({
-      name: 'alice.a', real_name: 'Alice Zoë Archer', updated: Math.floor(T0 / 1000) + 3,
+      name: 'alice.a',
+      real_name: 'Alice Zoë Archer',
+      updated: Math.floor(T0 / 1000) + 3,
       profile: { real_name: 'Alice Zoë Archer', real_name_normalized: 'Alice Zoe Archer', display_name: 'ali', email: 'ali@acme.test' },
     });
     const listed = (await c.users.list({})).members!.find((m) => m.id === alice.id);
@@ -66,7 +71,13 @@ describe('team_join / user_change', () => {
   it('users.list/info carry name, real_name, deleted, is_bot and profile.display_name/real_name', async () => {
     const members = (await c.users.list({})).members!;
     const byId = new Map(members.map((m) => [m.id, m]));
-    expect(byId.get(bob.id)).toMatchObject({ name: 'bob', real_name: 'Bob Baker', deleted: false, is_bot: false, profile: { display_name: 'bobby', real_name: 'Bob Baker' } });
+    expect(byId.get(bob.id)).toMatchObject({
+      name: 'bob',
+      real_name: 'Bob Baker',
+      deleted: false,
+      is_bot: false,
+      profile: { display_name: 'bobby', real_name: 'Bob Baker' },
+    });
     expect(byId.get(bob.id)!.profile).not.toHaveProperty('email'); // bob has none
     expect(byId.get(alice.id)).toMatchObject({ profile: { display_name: 'alice', email: 'alice@acme.test' } });
     expect(byId.get(inst.botUserId)).toMatchObject({ is_bot: true, profile: { display_name: '', bot_id: inst.botId } });

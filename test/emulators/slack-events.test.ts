@@ -18,7 +18,9 @@ let inst: Installation;
 
 async function start(extra: { eventRetryDelaysMs?: number[]; eventResponseTimeoutMs?: number } = {}): Promise<void> {
   ({ rx, emu, team, alice } = await startSlackWorkspace({
-    now, eventsPath: '/slack/events', interactivityPath: '/slack/interactivity',
+    now,
+    eventsPath: '/slack/events',
+    interactivityPath: '/slack/interactivity',
     emulator: { eventRetryDelaysMs: [0, 5, 10], eventResponseTimeoutMs: 5000, ...extra },
   }));
   general = emu.createChannel(team.id, { name: 'general', memberIds: [alice.id] });
@@ -53,8 +55,13 @@ describe('delivery', () => {
     expect(req.headers['content-type']).toBe('application/json');
     expect(req.headers['x-slack-retry-num']).toBeUndefined();
     expect(req.json()).toMatchObject({
-      type: 'event_callback', team_id: team.id, api_app_id: 'A0TBRIDGE1', event_id: result.eventId,
-      event_time: Math.floor(t / 1000), is_ext_shared_channel: false, token: expect.any(String),
+      type: 'event_callback',
+      team_id: team.id,
+      api_app_id: 'A0TBRIDGE1',
+      event_id: result.eventId,
+      event_time: Math.floor(t / 1000),
+      is_ext_shared_channel: false,
+      token: expect.any(String),
       event_context: expect.stringMatching(/^4-/),
       authorizations: [{ enterprise_id: null, team_id: team.id, user_id: inst.botUserId, is_bot: true, is_enterprise_install: false }],
       event: { type: 'app_home_opened', user: alice.id, event_ts: expect.any(String) },
@@ -68,11 +75,17 @@ describe('delivery', () => {
     const result = await emu.deliverEvent(team.id, { type: 'app_mention', text: 'hi' });
     expect(result).toMatchObject({ ok: true, attempts: 3 });
     const retries = rx.requests.map((r) => [r.headers['x-slack-retry-num'], r.headers['x-slack-retry-reason']]);
-    expect(retries).toEqual([[undefined, undefined], ['1', 'http_timeout'], ['2', 'http_error']]);
+    expect(retries).toEqual([
+      [undefined, undefined],
+      ['1', 'http_timeout'],
+      ['2', 'http_error'],
+    ]);
     expect(new Set(envelopes().map((e) => e.event_id)).size).toBe(1);
     expect(rx.requests.every((r) => r.signatureValid)).toBe(true);
     expect(emu.deliveries().map((d) => [d.attempt, d.retryNum, d.reason, d.status])).toEqual([
-      [1, 0, 'http_timeout', null], [2, 1, 'http_error', 500], [3, 2, 'ok', 200],
+      [1, 0, 'http_timeout', null],
+      [2, 1, 'http_error', 500],
+      [3, 2, 'ok', 200],
     ]);
   });
 
@@ -122,11 +135,21 @@ describe('events raised by the workspace', () => {
     const ts = await emu.postAsUser({ teamId: team.id, channel: general.id, user: alice.id, text: 'hello' });
     const reply = await emu.postAsUser({ teamId: team.id, channel: general.id, user: alice.id, text: 'more', threadTs: ts });
     await emu.idle();
-    const messages = envelopes().map((e) => e.event).filter((e) => e['type'] === 'message' && !e['subtype']);
+    const messages = envelopes()
+      .map((e) => e.event)
+      .filter((e) => e['type'] === 'message' && !e['subtype']);
     expect(messages).toHaveLength(2);
     expect(messages[0]).toMatchObject({
-      type: 'message', channel: general.id, user: alice.id, text: 'hello', ts, event_ts: ts, channel_type: 'channel',
-      team: team.id, client_msg_id: expect.any(String), blocks: [{ type: 'rich_text' }],
+      type: 'message',
+      channel: general.id,
+      user: alice.id,
+      text: 'hello',
+      ts,
+      event_ts: ts,
+      channel_type: 'channel',
+      team: team.id,
+      client_msg_id: expect.any(String),
+      blocks: [{ type: 'rich_text' }],
     });
     expect(messages[1]).toMatchObject({ ts: reply, thread_ts: ts, parent_user_id: alice.id });
     expect(envelopes().map((e) => e.event['type'])).toContain('member_joined_channel');
@@ -147,7 +170,14 @@ describe('events raised by the workspace', () => {
     const posted = await c.chat.postMessage({ channel: general.id, text: 'from the bridge' });
     await emu.idle();
     const ev = rx.requests.slice(before).map((r) => (r.json() as Envelope).event)[0];
-    expect(ev).toMatchObject({ type: 'message', ts: posted.ts, bot_id: inst.botId, app_id: 'A0TBRIDGE1', user: inst.botUserId, bot_profile: { id: inst.botId } });
+    expect(ev).toMatchObject({
+      type: 'message',
+      ts: posted.ts,
+      bot_id: inst.botId,
+      app_id: 'A0TBRIDGE1',
+      user: inst.botUserId,
+      bot_profile: { id: inst.botId },
+    });
     expect(ev).not.toHaveProperty('client_msg_id');
   });
 
@@ -157,7 +187,10 @@ describe('events raised by the workspace', () => {
     await emu.editAsUser({ teamId: team.id, channel: general.id, user: alice.id, ts, text: 'v2' });
     await emu.deleteAsUser({ teamId: team.id, channel: general.id, user: alice.id, ts });
     await emu.idle();
-    const subtypes = envelopes().map((e) => e.event).filter((e) => e['type'] === 'message').map((e) => e['subtype']);
+    const subtypes = envelopes()
+      .map((e) => e.event)
+      .filter((e) => e['type'] === 'message')
+      .map((e) => e['subtype']);
     expect(subtypes).toEqual(['channel_join', undefined, 'message_changed', 'message_deleted']);
     const changed = envelopes().find((e) => e.event['subtype'] === 'message_changed')!.event;
     expect(changed).toMatchObject({ message: { text: 'v2', edited: { user: alice.id } }, previous_message: { text: 'v1' } });

@@ -41,7 +41,12 @@ describe('Slack emulator fault injection', () => {
     expect(await post('first')).toMatchObject({ status: 500, body: { ok: false, error: 'internal_error' } });
     expect((await post('second')).body.ok).toBe(true);
     expect(slack.messages(channel).map((m) => m.text)).toEqual(['second']);
-    expect(slack.calls({ method: 'chat.postMessage' }).slice(-2).map((c) => c.httpStatus)).toEqual([500, 200]);
+    expect(
+      slack
+        .calls({ method: 'chat.postMessage' })
+        .slice(-2)
+        .map((c) => c.httpStatus),
+    ).toEqual([500, 200]);
   });
 
   it('a 429 storm answers ratelimited with Retry-After for as long as it lasts', async () => {

@@ -22,16 +22,23 @@ const modal = { type: 'modal' as const, title: { type: 'plain_text' as const, te
 const BLOCKS = [
   { type: 'section', block_id: 'intro', text: { type: 'mrkdwn', text: '*New conversation* from Acme' } },
   {
-    type: 'actions', block_id: 'conv_actions',
+    type: 'actions',
+    block_id: 'conv_actions',
     elements: [
       { type: 'button', action_id: 'claim', text: { type: 'plain_text', text: 'Claim' }, value: 'conv_42', style: 'primary' },
-      { type: 'static_select', action_id: 'assign', placeholder: { type: 'plain_text', text: 'Assign' }, options: [{ text: { type: 'plain_text', text: 'Bob' }, value: 'bob' }] },
+      {
+        type: 'static_select',
+        action_id: 'assign',
+        placeholder: { type: 'plain_text', text: 'Assign' },
+        options: [{ text: { type: 'plain_text', text: 'Bob' }, value: 'bob' }],
+      },
     ],
   },
   // No block_id: Slack generates one; the payload's message.blocks and actions[0].block_id agree.
   { type: 'section', text: { type: 'mrkdwn', text: 'Details' }, accessory: { type: 'button', action_id: 'open', text: { type: 'plain_text', text: 'Open' } } },
   {
-    type: 'actions', block_id: 'more',
+    type: 'actions',
+    block_id: 'more',
     elements: [{ type: 'button', action_id: 'claim', text: { type: 'plain_text', text: 'Claim all' }, value: 'all' }],
   },
 ];
@@ -39,7 +46,10 @@ const BLOCKS = [
 beforeEach(async () => {
   t = T0;
   ({ rx, emu, team, alice } = await startSlackWorkspace({
-    now, interactivityPath: '/slack/interactions', emulator: { eventRetryDelaysMs: [], eventResponseTimeoutMs: 500 }, alice: { name: 'alice', realName: 'Alice A' },
+    now,
+    interactivityPath: '/slack/interactions',
+    emulator: { eventRetryDelaysMs: [], eventResponseTimeoutMs: 500 },
+    alice: { name: 'alice', realName: 'Alice A' },
   }));
   general = emu.createChannel(team.id, { name: 'general', memberIds: [alice.id] });
   inst = emu.install(team.id);
@@ -50,7 +60,12 @@ beforeEach(async () => {
 afterEach(() => stopSlackWorkspace({ emu, rx }));
 
 async function postCard(extra: { thread_ts?: string; channel?: string } = {}): Promise<string> {
-  const res = await bot.chat.postMessage({ channel: extra.channel ?? general.id, text: 'New conversation from Acme', blocks: BLOCKS as never, ...(extra.thread_ts ? { thread_ts: extra.thread_ts } : {}) });
+  const res = await bot.chat.postMessage({
+    channel: extra.channel ?? general.id,
+    text: 'New conversation from Acme',
+    blocks: BLOCKS as never,
+    ...(extra.thread_ts ? { thread_ts: extra.thread_ts } : {}),
+  });
   return res.ts!;
 }
 
@@ -63,8 +78,20 @@ describe('clickButton (block_actions)', () => {
     expect(rx.requests).toHaveLength(1);
     const p = payloadOf(rx.requests[0]!);
     expect(Object.keys(p).sort()).toEqual([
-      'actions', 'api_app_id', 'channel', 'container', 'enterprise', 'is_enterprise_install', 'message', 'response_url',
-      'state', 'team', 'token', 'trigger_id', 'type', 'user',
+      'actions',
+      'api_app_id',
+      'channel',
+      'container',
+      'enterprise',
+      'is_enterprise_install',
+      'message',
+      'response_url',
+      'state',
+      'team',
+      'token',
+      'trigger_id',
+      'type',
+      'user',
     ]);
     expect(p).toMatchObject({
       type: 'block_actions',
@@ -81,21 +108,40 @@ describe('clickButton (block_actions)', () => {
       response_url: expect.stringMatching(new RegExp(`^${emu.url}/_emulator/response-url/`)),
     });
     expect(p['container']).not.toHaveProperty('thread_ts');
-    expect(p['actions']).toEqual([{
-      action_id: 'claim', block_id: 'conv_actions', text: { type: 'plain_text', text: 'Claim' }, value: 'conv_42',
-      type: 'button', action_ts: `${Math.floor(t / 1000)}.${String((t % 1000) * 1000).padStart(6, '0')}`,
-    }]);
+    expect(p['actions']).toEqual([
+      {
+        action_id: 'claim',
+        block_id: 'conv_actions',
+        text: { type: 'plain_text', text: 'Claim' },
+        value: 'conv_42',
+        type: 'button',
+        action_ts: `${Math.floor(t / 1000)}.${String((t % 1000) * 1000).padStart(6, '0')}`,
+      },
+    ]);
     // The message as Slack shows it to the app: the bot's message with its blocks.
     expect(p['message']).toMatchObject({
-      type: 'message', ts, text: 'New conversation from Acme', user: inst.botUserId, bot_id: inst.botId,
-      app_id: 'A0TBRIDGE1', team: team.id, bot_profile: { id: inst.botId },
+      type: 'message',
+      ts,
+      text: 'New conversation from Acme',
+      user: inst.botUserId,
+      bot_id: inst.botId,
+      app_id: 'A0TBRIDGE1',
+      team: team.id,
+      bot_profile: { id: inst.botId },
     });
     expect(p['message']).not.toHaveProperty('channel');
     expect(p['message'].blocks[1]).toEqual(BLOCKS[1]);
     expect(p['message'].blocks[2].block_id).toEqual(expect.any(String));
 
     const [d] = emu.deliveries();
-    expect(d).toMatchObject({ kind: 'interaction', eventType: 'block_actions', teamId: team.id, status: 200, reason: 'ok', url: `${rx.url}/slack/interactions` });
+    expect(d).toMatchObject({
+      kind: 'interaction',
+      eventType: 'block_actions',
+      teamId: team.id,
+      status: 200,
+      reason: 'ok',
+      url: `${rx.url}/slack/interactions`,
+    });
     expect((d!.body as { trigger_id: string }).trigger_id).toBe(p['trigger_id']);
   });
 
@@ -148,7 +194,8 @@ describe('clickButton (block_actions)', () => {
     await emu.clickButton({ teamId: team.id, userId: alice.id, channel: secret.id, messageTs: inSecret, actionId: 'claim' });
     await emu.clickButton({ teamId: team.id, userId: alice.id, channel: dm.id, messageTs: inDm, actionId: 'claim' });
     expect(rx.requests.map((r) => payloadOf(r)['channel'])).toEqual([
-      { id: secret.id, name: 'privategroup' }, { id: dm.id, name: 'directmessage' },
+      { id: secret.id, name: 'privategroup' },
+      { id: dm.id, name: 'directmessage' },
     ]);
   });
 
@@ -156,7 +203,11 @@ describe('clickButton (block_actions)', () => {
     const ts = await postCard();
     await emu.clickButton({ teamId: team.id, userId: alice.id, channel: general.id, messageTs: ts, actionId: 'claim' });
     const url = payloadOf(rx.requests[0]!)['response_url'] as string;
-    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: 'Claimed', replace_original: false }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ text: 'Claimed', replace_original: false }),
+    });
     expect(res.status).toBe(200);
     expect(emu.calls({ method: 'response_url' }).map((c) => c.params)).toEqual([{ text: 'Claimed', replace_original: false }]);
   });
@@ -176,7 +227,9 @@ describe('clickButton (block_actions)', () => {
     const secret = emu.createChannel(team.id, { name: 'secret', isPrivate: true, memberIds: [alice.id] });
     emu.addToChannel(secret.id, inst.botUserId);
     const inSecret = await postCard({ channel: secret.id });
-    await expect(emu.clickButton({ ...base, userId: bob.id, channel: secret.id, messageTs: inSecret })).rejects.toThrow(`user ${bob.id} cannot see channel ${secret.id}`);
+    await expect(emu.clickButton({ ...base, userId: bob.id, channel: secret.id, messageTs: inSecret })).rejects.toThrow(
+      `user ${bob.id} cannot see channel ${secret.id}`,
+    );
     // A public channel is visible to everyone in the workspace, member or not.
     expect((await emu.clickButton({ ...base, userId: bob.id })).status).toBe(200);
     expect(rx.requests).toHaveLength(1);
@@ -191,21 +244,39 @@ describe('shortcuts', () => {
     expect(res.status).toBe(200);
     const p = payloadOf(rx.requests[0]!);
     expect(Object.keys(p).sort()).toEqual([
-      'action_ts', 'api_app_id', 'callback_id', 'channel', 'enterprise', 'is_enterprise_install', 'message', 'message_ts',
-      'response_url', 'team', 'token', 'trigger_id', 'type', 'user',
+      'action_ts',
+      'api_app_id',
+      'callback_id',
+      'channel',
+      'enterprise',
+      'is_enterprise_install',
+      'message',
+      'message_ts',
+      'response_url',
+      'team',
+      'token',
+      'trigger_id',
+      'type',
+      'user',
     ]);
     expect(p).toMatchObject({
-      type: 'message_action', callback_id: 'escalate', message_ts: ts,
-      trigger_id: expect.any(String), token: expect.any(String), action_ts: expect.stringMatching(/^\d+\.\d{6}$/),
-      team: { id: team.id, domain: 'acme' }, user: { id: alice.id, name: 'alice', team_id: team.id },
+      type: 'message_action',
+      callback_id: 'escalate',
+      message_ts: ts,
+      trigger_id: expect.any(String),
+      token: expect.any(String),
+      action_ts: expect.stringMatching(/^\d+\.\d{6}$/),
+      team: { id: team.id, domain: 'acme' },
+      user: { id: alice.id, name: 'alice', team_id: team.id },
       channel: { id: general.id, name: 'general' },
       response_url: expect.stringContaining('/_emulator/response-url/'),
       message: { type: 'message', ts, user: alice.id, text: 'please escalate this', blocks: [{ type: 'rich_text' }] },
     });
     expect(await bot.views.open({ trigger_id: p['trigger_id'], view: modal })).toMatchObject({ ok: true });
     expect(emu.deliveries()[0]).toMatchObject({ kind: 'interaction', eventType: 'message_action' });
-    await expect(emu.messageShortcut({ teamId: team.id, userId: alice.id, channel: general.id, messageTs: '9.000009', callbackId: 'escalate' }))
-      .rejects.toThrow('no message 9.000009');
+    await expect(
+      emu.messageShortcut({ teamId: team.id, userId: alice.id, channel: general.id, messageTs: '9.000009', callbackId: 'escalate' }),
+    ).rejects.toThrow('no message 9.000009');
   });
 
   it('globalShortcut delivers the documented shortcut payload: no channel, no message, no response_url', async () => {
@@ -213,11 +284,16 @@ describe('shortcuts', () => {
     expect(res.status).toBe(200);
     const p = payloadOf(rx.requests[0]!);
     expect(p).toEqual({
-      team: { id: team.id, domain: 'acme' }, api_app_id: 'A0TBRIDGE1', token: expect.any(String),
-      is_enterprise_install: false, enterprise: null,
-      type: 'shortcut', action_ts: expect.stringMatching(/^\d+\.\d{6}$/),
+      team: { id: team.id, domain: 'acme' },
+      api_app_id: 'A0TBRIDGE1',
+      token: expect.any(String),
+      is_enterprise_install: false,
+      enterprise: null,
+      type: 'shortcut',
+      action_ts: expect.stringMatching(/^\d+\.\d{6}$/),
       user: { id: alice.id, username: 'alice', team_id: team.id },
-      callback_id: 'new_conversation', trigger_id: expect.any(String),
+      callback_id: 'new_conversation',
+      trigger_id: expect.any(String),
     });
     expect(await bot.views.open({ trigger_id: p['trigger_id'], view: modal })).toMatchObject({ ok: true });
     expect(emu.deliveries()[0]).toMatchObject({ kind: 'interaction', eventType: 'shortcut' });
@@ -232,22 +308,32 @@ describe('shortcuts', () => {
 
 describe('/_emulator/ HTTP control surface', () => {
   async function post(path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-    const res = await fetch(`${emu.url}/_emulator/interactions/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${emu.url}/_emulator/interactions/${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   }
 
   it('clicks buttons and uses shortcuts, answering what the app answered; errors are 400 with the message', async () => {
     rx.respond(() => ({ status: 200, body: 'ack' }));
     const ts = await postCard();
-    expect(await post('click-button', { teamId: team.id, userId: alice.id, channel: general.id, messageTs: ts, actionId: 'claim', value: 'all' }))
-      .toEqual({ status: 200, json: { status: 200, body: 'ack' } });
+    expect(await post('click-button', { teamId: team.id, userId: alice.id, channel: general.id, messageTs: ts, actionId: 'claim', value: 'all' })).toEqual({
+      status: 200,
+      json: { status: 200, body: 'ack' },
+    });
     expect(payloadOf(rx.requests[0]!)['actions'][0]).toMatchObject({ block_id: 'more', value: 'all' });
     expect((await post('message-shortcut', { teamId: team.id, userId: alice.id, channel: general.id, messageTs: ts, callbackId: 'cb' })).status).toBe(200);
     expect((await post('global-shortcut', { teamId: team.id, userId: alice.id, callbackId: 'cb' })).status).toBe(200);
     expect(rx.requests.map((r) => payloadOf(r)['type'])).toEqual(['block_actions', 'message_action', 'shortcut']);
-    expect(await post('click-button', { teamId: team.id, userId: alice.id, channel: general.id, messageTs: ts, actionId: 'gone' }))
-      .toMatchObject({ status: 400, json: { ok: false, error: expect.stringContaining('no button with action_id gone') } });
-    expect(await post('global-shortcut', { teamId: team.id, userId: alice.id }))
-      .toEqual({ status: 400, json: { ok: false, error: '"callbackId" (string) is required' } });
+    expect(await post('click-button', { teamId: team.id, userId: alice.id, channel: general.id, messageTs: ts, actionId: 'gone' })).toMatchObject({
+      status: 400,
+      json: { ok: false, error: expect.stringContaining('no button with action_id gone') },
+    });
+    expect(await post('global-shortcut', { teamId: team.id, userId: alice.id })).toEqual({
+      status: 400,
+      json: { ok: false, error: '"callbackId" (string) is required' },
+    });
   });
 });

@@ -33,8 +33,13 @@ function client(token: string): WebClient {
 beforeEach(async () => {
   rx = await startTestReceiver(SECRET, () => t);
   emu = await startSlackEmulator({
-    signingSecret: SECRET, clientId: '1.2', clientSecret: 'sec', now: () => t,
-    eventsUrl: `${rx.url}/slack/events`, eventRetryDelaysMs: [], eventResponseTimeoutMs: 5000,
+    signingSecret: SECRET,
+    clientId: '1.2',
+    clientSecret: 'sec',
+    now: () => t,
+    eventsUrl: `${rx.url}/slack/events`,
+    eventRetryDelaysMs: [],
+    eventResponseTimeoutMs: 5000,
   });
   team = emu.createTeam({ name: 'Acme', domain: 'acme' });
   alice = emu.createUser(team.id, { name: 'alice' });
@@ -58,10 +63,24 @@ describe('conversations.join', () => {
     expect(res.warning).toBeUndefined();
     expect(news.members.has(inst.botUserId)).toBe(true);
     const [joined, message, ...rest] = await events();
-    expect(joined).toEqual({ type: 'member_joined_channel', user: inst.botUserId, channel: news.id, channel_type: 'C', team: team.id, event_ts: expect.any(String) });
+    expect(joined).toEqual({
+      type: 'member_joined_channel',
+      user: inst.botUserId,
+      channel: news.id,
+      channel_type: 'C',
+      team: team.id,
+      event_ts: expect.any(String),
+    });
     expect(message).toEqual({
-      type: 'message', subtype: 'channel_join', user: inst.botUserId, text: `<@${inst.botUserId}> has joined the channel`,
-      ts: expect.any(String), event_ts: message!['ts'], channel: news.id, channel_type: 'channel', team: team.id,
+      type: 'message',
+      subtype: 'channel_join',
+      user: inst.botUserId,
+      text: `<@${inst.botUserId}> has joined the channel`,
+      ts: expect.any(String),
+      event_ts: message!['ts'],
+      channel: news.id,
+      channel_type: 'channel',
+      team: team.id,
     });
     // The join message mentions the bot, but Slack sends no app_mention for it.
     expect(rest).toEqual([]);
@@ -78,7 +97,9 @@ describe('conversations.join', () => {
     const before = (await events()).length;
     const again = await c.conversations.join({ channel: news.id });
     expect(again).toMatchObject({
-      ok: true, channel: { id: news.id, is_member: true }, warning: 'already_in_channel',
+      ok: true,
+      channel: { id: news.id, is_member: true },
+      warning: 'already_in_channel',
       response_metadata: { warnings: ['already_in_channel'] },
     });
     expect(await events()).toHaveLength(before);
@@ -110,7 +131,10 @@ describe('conversations.join', () => {
     const li = emu.install(lean.id, { scopes: ['chat:write', 'channels:read'] });
     const ch = emu.createChannel(lean.id, { name: 'general' });
     expect(await slackErrorBody(client(li.botToken).conversations.join({ channel: ch.id }))).toMatchObject({
-      ok: false, error: 'missing_scope', needed: 'channels:join', provided: 'channels:read,chat:write',
+      ok: false,
+      error: 'missing_scope',
+      needed: 'channels:join',
+      provided: 'channels:read,chat:write',
     });
     expect(ch.members.size).toBe(0);
     expect(await slackErrorCode(client('xoxb-nope').conversations.join({ channel: news.id }))).toBe('invalid_auth');
@@ -127,8 +151,23 @@ describe('people adding members (addToChannel)', () => {
     const before = (await events()).length;
     emu.addToChannel(news.id, carol.id, bob.id);
     const [joined, message] = (await events()).slice(before);
-    expect(joined).toEqual({ type: 'member_joined_channel', user: carol.id, channel: news.id, channel_type: 'C', team: team.id, inviter: bob.id, event_ts: expect.any(String) });
-    expect(message).toMatchObject({ type: 'message', subtype: 'channel_join', user: carol.id, inviter: bob.id, text: `<@${carol.id}> has joined the channel`, channel_type: 'channel' });
+    expect(joined).toEqual({
+      type: 'member_joined_channel',
+      user: carol.id,
+      channel: news.id,
+      channel_type: 'C',
+      team: team.id,
+      inviter: bob.id,
+      event_ts: expect.any(String),
+    });
+    expect(message).toMatchObject({
+      type: 'message',
+      subtype: 'channel_join',
+      user: carol.id,
+      inviter: bob.id,
+      text: `<@${carol.id}> has joined the channel`,
+      channel_type: 'channel',
+    });
     expect(emu.messages(news.id).map((m) => m.subtype)).toEqual(['channel_join', 'channel_join']);
   });
 
@@ -149,12 +188,16 @@ describe('people adding members (addToChannel)', () => {
     expect(() => emu.addToChannel(old.id, bob.id)).toThrow(/archived/);
     expect(() => emu.addToChannel(news.id, 'U0NOPE0000')).toThrow(/unknown user/);
     const res = await fetch(`${emu.url}/_emulator/channels/${news.id}/members`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: inst.botUserId, byUserId: alice.id }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: inst.botUserId, byUserId: alice.id }),
     });
     expect(await res.json()).toEqual({ ok: true });
     expect(emu.messages(news.id)).toMatchObject([{ subtype: 'channel_join', user: inst.botUserId, inviter: alice.id }]);
     const bad = await fetch(`${emu.url}/_emulator/channels/${dm.id}/members`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: bob.id }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: bob.id }),
     });
     expect(bad.status).toBe(400);
   });

@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  DEFAULT_BOT_SCOPES, DEFAULT_MANIFEST, EMULATED_BOT_EVENTS, manifestConfig, readManifestFile, startSlackEmulator,
+  DEFAULT_BOT_SCOPES,
+  DEFAULT_MANIFEST,
+  EMULATED_BOT_EVENTS,
+  manifestConfig,
+  readManifestFile,
+  startSlackEmulator,
 } from '../../emulators/slack/index.ts';
 import type { SlackAppManifest, SlackEmulator, Team, User } from '../../emulators/slack/index.ts';
 import { startTestReceiver } from '../../emulators/slack/test-receiver.ts';
@@ -29,14 +34,20 @@ afterEach(async () => {
 });
 
 /** A manifest like the product's, with `over` replacing whole sections. */
-function manifest(over: { bot_events?: string[]; scopes?: string[]; app_home?: Record<string, boolean | undefined>; shortcuts?: unknown[]; interactivity?: boolean } = {}): SlackAppManifest {
+function manifest(
+  over: { bot_events?: string[]; scopes?: string[]; app_home?: Record<string, boolean | undefined>; shortcuts?: unknown[]; interactivity?: boolean } = {},
+): SlackAppManifest {
   return {
     display_information: { name: 'Test app' },
     features: {
       app_home: over.app_home ?? { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       ...(over.shortcuts ? { shortcuts: over.shortcuts as never } : {}),
     },
-    oauth_config: { scopes: { bot: over.scopes ?? ['channels:history', 'channels:read', 'chat:write', 'groups:history', 'groups:read', 'im:history', 'im:write', 'users:read'] } },
+    oauth_config: {
+      scopes: {
+        bot: over.scopes ?? ['channels:history', 'channels:read', 'chat:write', 'groups:history', 'groups:read', 'im:history', 'im:write', 'users:read'],
+      },
+    },
     settings: {
       event_subscriptions: { request_url: 'https://app.test/slack/events', bot_events: over.bot_events ?? ['message.im'] },
       interactivity: { is_enabled: over.interactivity ?? true },
@@ -47,9 +58,15 @@ function manifest(over: { bot_events?: string[]; scopes?: string[]; app_home?: R
 async function start(m: SlackAppManifest | undefined): Promise<{ emu: SlackEmulator; team: Team; alice: User }> {
   rx = await startTestReceiver(SECRET, () => t);
   emu = await startSlackEmulator({
-    signingSecret: SECRET, clientId: '1.2', clientSecret: 'sec', now: () => t,
-    eventsUrl: `${rx.url}/slack/events`, interactivityUrl: `${rx.url}/slack/interactions`,
-    eventRetryDelaysMs: [], eventResponseTimeoutMs: 5000, ...(m ? { manifest: m } : {}),
+    signingSecret: SECRET,
+    clientId: '1.2',
+    clientSecret: 'sec',
+    now: () => t,
+    eventsUrl: `${rx.url}/slack/events`,
+    interactivityUrl: `${rx.url}/slack/interactions`,
+    eventRetryDelaysMs: [],
+    eventResponseTimeoutMs: 5000,
+    ...(m ? { manifest: m } : {}),
   });
   const team = emu.createTeam({ name: 'Acme', domain: 'acme' });
   const alice = emu.createUser(team.id, { name: 'alice' });
@@ -58,10 +75,12 @@ async function start(m: SlackAppManifest | undefined): Promise<{ emu: SlackEmula
 
 async function eventTypes(): Promise<string[]> {
   await emu!.idle();
-  return rx!.requests.filter((r) => r.path === '/slack/events').map((r) => {
-    const ev = (r.json() as { event: Record<string, unknown> }).event;
-    return ev['type'] === 'message' ? `message:${String(ev['channel_type'])}${ev['subtype'] ? `:${String(ev['subtype'])}` : ''}` : String(ev['type']);
-  });
+  return rx!.requests
+    .filter((r) => r.path === '/slack/events')
+    .map((r) => {
+      const ev = (r.json() as { event: Record<string, unknown> }).event;
+      return ev['type'] === 'message' ? `message:${String(ev['channel_type'])}${ev['subtype'] ? `:${String(ev['subtype'])}` : ''}` : String(ev['type']);
+    });
 }
 
 describe('reading a manifest', () => {
@@ -69,9 +88,14 @@ describe('reading a manifest', () => {
     const cfg = manifestConfig(readManifestFile(REPO_MANIFEST));
     expect(cfg.botScopes).toContain('channels:join');
     expect(cfg.botScopes).toEqual([...cfg.botScopes].sort());
-    expect([...cfg.botEvents]).toEqual(expect.arrayContaining(['message.channels', 'message.groups', 'message.im', 'app_home_opened', 'tokens_revoked', 'app_uninstalled']));
+    expect([...cfg.botEvents]).toEqual(
+      expect.arrayContaining(['message.channels', 'message.groups', 'message.im', 'app_home_opened', 'tokens_revoked', 'app_uninstalled']),
+    );
     expect(cfg).toMatchObject({ homeTabEnabled: true, messagesTabEnabled: true, messagesTabReadOnly: false, interactivityEnabled: true });
-    expect(cfg.shortcuts).toEqual([{ type: 'message', callbackId: 'book_meeting' }, { type: 'message', callbackId: 'collect_info' }]);
+    expect(cfg.shortcuts).toEqual([
+      { type: 'message', callbackId: 'book_meeting' },
+      { type: 'message', callbackId: 'collect_info' },
+    ]);
   });
 
   it('names the file and the problem: unreadable, not YAML, not a mapping', () => {
@@ -86,25 +110,42 @@ describe('reading a manifest', () => {
   });
 
   it('refuses what Slack refuses: an event without its scope, an unknown message event, a wrongly typed field', () => {
-    expect(() => manifestConfig(manifest({ bot_events: ['message.channels'], scopes: ['chat:write'] })))
-      .toThrow('bot event message.channels needs the bot scope channels:history');
-    expect(() => manifestConfig(manifest({ bot_events: ['member_joined_channel'], scopes: ['chat:write'] })))
-      .toThrow('needs the bot scope channels:read or groups:read');
+    expect(() => manifestConfig(manifest({ bot_events: ['message.channels'], scopes: ['chat:write'] }))).toThrow(
+      'bot event message.channels needs the bot scope channels:history',
+    );
+    expect(() => manifestConfig(manifest({ bot_events: ['member_joined_channel'], scopes: ['chat:write'] }))).toThrow(
+      'needs the bot scope channels:read or groups:read',
+    );
     expect(() => manifestConfig(manifest({ bot_events: ['message.channel'] }))).toThrow(/message\.channel;/);
-    expect(() => manifestConfig({ features: { app_home: { messages_tab_enabled: 'yes' as never } } })).toThrow('"features.app_home.messages_tab_enabled" must be true or false');
+    expect(() => manifestConfig({ features: { app_home: { messages_tab_enabled: 'yes' as never } } })).toThrow(
+      '"features.app_home.messages_tab_enabled" must be true or false',
+    );
     expect(() => manifestConfig({ settings: { event_subscriptions: { bot_events: 'message.im' as never } } })).toThrow('must be a list of names');
     expect(() => manifestConfig({ features: { shortcuts: [{ type: 'slash', callback_id: 'x' } as never] } })).toThrow('features.shortcuts[0]');
   });
 
   it('reads absent App Home flags as a new app’s: Messages tab off, and read-only when only turned on', () => {
-    expect(manifestConfig({})).toMatchObject({ homeTabEnabled: false, messagesTabEnabled: false, messagesTabReadOnly: true, interactivityEnabled: false, shortcuts: [] });
+    expect(manifestConfig({})).toMatchObject({
+      homeTabEnabled: false,
+      messagesTabEnabled: false,
+      messagesTabReadOnly: true,
+      interactivityEnabled: false,
+      shortcuts: [],
+    });
     expect(manifestConfig({ features: { app_home: { messages_tab_enabled: true } } })).toMatchObject({ messagesTabEnabled: true, messagesTabReadOnly: true });
   });
 
   it('the default (no manifest) subscribes to every emulated event, with the Messages tab writable', () => {
     const cfg = manifestConfig(DEFAULT_MANIFEST, true);
     expect([...cfg.botEvents].sort()).toEqual([...EMULATED_BOT_EVENTS].sort());
-    expect(cfg).toMatchObject({ botScopes: [...DEFAULT_BOT_SCOPES].sort(), messagesTabEnabled: true, messagesTabReadOnly: false, homeTabEnabled: true, interactivityEnabled: true, shortcuts: null });
+    expect(cfg).toMatchObject({
+      botScopes: [...DEFAULT_BOT_SCOPES].sort(),
+      messagesTabEnabled: true,
+      messagesTabReadOnly: false,
+      homeTabEnabled: true,
+      interactivityEnabled: true,
+      shortcuts: null,
+    });
   });
 });
 
@@ -176,7 +217,8 @@ describe('the App Home Messages tab (people writing in the app’s DM)', () => {
     await expect(emu.postAsUser({ teamId: team.id, channel: dm.id, user: alice.id, text: 'hi' })).rejects.toThrow(says);
     await expect(emu.postAsUser({ teamId: team.id, channel: dm.id, user: alice.id, text: 'reply', threadTs: parentTs })).rejects.toThrow(TURNED_OFF);
     const res = await fetch(`${emu.url}/_emulator/messages`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ teamId: team.id, channel: dm.id, user: alice.id, text: 'reply', threadTs: parentTs }),
     });
     expect(res.status).toBe(400);
@@ -204,14 +246,18 @@ describe('the App Home Messages tab (people writing in the app’s DM)', () => {
 
 describe('interactivity and shortcuts', () => {
   it('only the shortcuts the manifest declares, of their type', async () => {
-    const shortcuts = [{ name: 'Book', type: 'message', callback_id: 'book_meeting', description: 'x' }, { name: 'New', type: 'global', callback_id: 'new_thing', description: 'x' }];
+    const shortcuts = [
+      { name: 'Book', type: 'message', callback_id: 'book_meeting', description: 'x' },
+      { name: 'New', type: 'global', callback_id: 'new_thing', description: 'x' },
+    ];
     const { emu, team, alice } = await start(manifest({ shortcuts }));
     emu.install(team.id);
     const ch = emu.createChannel(team.id, { name: 'general', memberIds: [alice.id] });
     const ts = await emu.postAsUser({ teamId: team.id, channel: ch.id, user: alice.id, text: 'hi' });
     expect((await emu.messageShortcut({ teamId: team.id, userId: alice.id, channel: ch.id, messageTs: ts, callbackId: 'book_meeting' })).status).toBe(200);
-    await expect(emu.messageShortcut({ teamId: team.id, userId: alice.id, channel: ch.id, messageTs: ts, callbackId: 'collect_info' }))
-      .rejects.toThrow('the app has no message shortcut collect_info in its manifest (features.shortcuts of type message: book_meeting)');
+    await expect(emu.messageShortcut({ teamId: team.id, userId: alice.id, channel: ch.id, messageTs: ts, callbackId: 'collect_info' })).rejects.toThrow(
+      'the app has no message shortcut collect_info in its manifest (features.shortcuts of type message: book_meeting)',
+    );
     await expect(emu.globalShortcut({ teamId: team.id, userId: alice.id, callbackId: 'book_meeting' })).rejects.toThrow(/no global shortcut book_meeting/);
     expect((await emu.globalShortcut({ teamId: team.id, userId: alice.id, callbackId: 'new_thing' })).status).toBe(200);
   });
@@ -221,8 +267,14 @@ describe('interactivity and shortcuts', () => {
     const inst = emu.install(team.id);
     const ch = emu.createChannel(team.id, { name: 'general', memberIds: [alice.id, inst.botUserId] });
     const c = new WebClient(inst.botToken, { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 } });
-    const posted = await c.chat.postMessage({ channel: ch.id, text: 'x', blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'go', text: { type: 'plain_text', text: 'Go' } }] }] });
-    await expect(emu.clickButton({ teamId: team.id, userId: alice.id, channel: ch.id, messageTs: posted.ts!, actionId: 'go' })).rejects.toThrow(/interactivity is off/);
+    const posted = await c.chat.postMessage({
+      channel: ch.id,
+      text: 'x',
+      blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'go', text: { type: 'plain_text', text: 'Go' } }] }],
+    });
+    await expect(emu.clickButton({ teamId: team.id, userId: alice.id, channel: ch.id, messageTs: posted.ts!, actionId: 'go' })).rejects.toThrow(
+      /interactivity is off/,
+    );
     await expect(emu.globalShortcut({ teamId: team.id, userId: alice.id, callbackId: 'go' })).rejects.toThrow(/interactivity is off/);
     expect(rx!.requests.filter((r) => r.path === '/slack/interactions')).toEqual([]);
   });

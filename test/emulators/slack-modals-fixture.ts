@@ -6,9 +6,7 @@
 import { WebClient } from '@slack/web-api';
 import { expect } from 'vitest';
 import type { Answer, ReceivedRequest } from '../../emulators/slack/test-receiver.ts';
-import {
-  alice, bob, emu, general, inst, payloadOf, rx, slackErrorBody, team, useAcmeWorkspace, type TestClock,
-} from './emulator-test-helpers.ts';
+import { alice, bob, emu, general, inst, payloadOf, rx, slackErrorBody, team, useAcmeWorkspace, type TestClock } from './emulator-test-helpers.ts';
 
 export { alice, bob, emu, general, inst, rx, team };
 // Set by useModalsWorkspace before each test; the tests import it as a live binding.
@@ -30,23 +28,63 @@ export const FORM = {
     { type: 'section', text: { type: 'mrkdwn', text: 'Offer *Ann* a meeting' } },
     { type: 'input', block_id: 'note', label: plain('Note'), element: { type: 'plain_text_input', action_id: 'text', max_length: 20 } },
     {
-      type: 'input', block_id: 'duration', label: plain('Meeting length'),
-      element: { type: 'static_select', action_id: 'minutes', options: [opt('15 minutes', '15'), opt('30 minutes', '30')], initial_option: opt('30 minutes', '30') },
+      type: 'input',
+      block_id: 'duration',
+      label: plain('Meeting length'),
+      element: {
+        type: 'static_select',
+        action_id: 'minutes',
+        options: [opt('15 minutes', '15'), opt('30 minutes', '30')],
+        initial_option: opt('30 minutes', '30'),
+      },
     },
-    { type: 'input', block_id: 'fields', optional: true, label: plain('Ask for'), element: { type: 'checkboxes', action_id: 'fields', options: [opt('Email', 'email'), opt('Phone', 'phone'), opt('Name', 'name')] } },
-    { type: 'input', block_id: 'mode', optional: true, label: plain('Where'), element: { type: 'radio_buttons', action_id: 'mode', options: [opt('Video', 'video'), opt('Phone', 'phone')] } },
+    {
+      type: 'input',
+      block_id: 'fields',
+      optional: true,
+      label: plain('Ask for'),
+      element: { type: 'checkboxes', action_id: 'fields', options: [opt('Email', 'email'), opt('Phone', 'phone'), opt('Name', 'name')] },
+    },
+    {
+      type: 'input',
+      block_id: 'mode',
+      optional: true,
+      label: plain('Where'),
+      element: { type: 'radio_buttons', action_id: 'mode', options: [opt('Video', 'video'), opt('Phone', 'phone')] },
+    },
     { type: 'input', block_id: 'owner', optional: true, label: plain('Whose calendar'), element: { type: 'users_select', action_id: 'user' } },
-    { type: 'input', block_id: 'count', optional: true, label: plain('Attendees'), element: { type: 'number_input', action_id: 'n', is_decimal_allowed: false, min_value: '1', max_value: '10' } },
-    { type: 'input', block_id: 'followup', optional: true, label: plain('Anything else'), element: { type: 'plain_text_input', action_id: 'text', multiline: true } },
+    {
+      type: 'input',
+      block_id: 'count',
+      optional: true,
+      label: plain('Attendees'),
+      element: { type: 'number_input', action_id: 'n', is_decimal_allowed: false, min_value: '1', max_value: '10' },
+    },
+    {
+      type: 'input',
+      block_id: 'followup',
+      optional: true,
+      label: plain('Anything else'),
+      element: { type: 'plain_text_input', action_id: 'text', multiline: true },
+    },
   ],
 };
 export const FILLED = { note: { text: 'Tuesday works' } };
 
 export const STEP2 = {
-  type: 'modal' as const, callback_id: 'step2', title: plain('Confirm'), submit: plain('Confirm'), notify_on_close: true,
+  type: 'modal' as const,
+  callback_id: 'step2',
+  title: plain('Confirm'),
+  submit: plain('Confirm'),
+  notify_on_close: true,
   blocks: [{ type: 'input', block_id: 'confirm', label: plain('Type yes'), element: { type: 'plain_text_input', action_id: 'yes' } }],
 };
-export const INFO = { type: 'modal' as const, title: plain('Done'), close: plain('Close'), blocks: [{ type: 'section', block_id: 'msg', text: { type: 'mrkdwn', text: 'Sent.' } }] };
+export const INFO = {
+  type: 'modal' as const,
+  title: plain('Done'),
+  close: plain('Close'),
+  blocks: [{ type: 'section', block_id: 'msg', text: { type: 'mrkdwn', text: 'Sent.' } }],
+};
 
 /** The error code and Slack's explanation messages of a failed call. */
 export async function slackError(p: Promise<unknown>): Promise<{ error: string; messages: string[] }> {
@@ -58,8 +96,10 @@ export async function slackError(p: Promise<unknown>): Promise<{ error: string; 
 export function useModalsWorkspace(): TestClock {
   return useAcmeWorkspace({
     workspace: {
-      interactivityPath: '/slack/interactions', eventsPath: '/slack/events',
-      emulator: { eventRetryDelaysMs: [], eventResponseTimeoutMs: 500 }, alice: { name: 'alice', realName: 'Alice A' },
+      interactivityPath: '/slack/interactions',
+      eventsPath: '/slack/events',
+      emulator: { eventRetryDelaysMs: [], eventResponseTimeoutMs: 500 },
+      alice: { name: 'alice', realName: 'Alice A' },
     },
     bob: { name: 'bob' },
     setUp: async () => {
@@ -72,10 +112,13 @@ export function useModalsWorkspace(): TestClock {
 }
 
 export const interactions = (): ReceivedRequest[] => rx.requests.filter((r) => r.path === '/slack/interactions');
-export const events = (): Record<string, any>[] => rx.requests.filter((r) => r.path === '/slack/events').map((r) => {
-  expect(r.signatureValid).toBe(true);
-  return r.json() as Record<string, any>;
-});
+export const events = (): Record<string, any>[] =>
+  rx.requests
+    .filter((r) => r.path === '/slack/events')
+    .map((r) => {
+      expect(r.signatureValid).toBe(true);
+      return r.json() as Record<string, any>;
+    });
 
 /** The app answers interactions with `fn` (events get an empty 200). */
 export function appAnswers(fn: (payload: Record<string, any>) => Answer): void {

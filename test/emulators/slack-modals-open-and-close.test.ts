@@ -4,8 +4,22 @@
 import { describe, expect, it } from 'vitest';
 import { payloadOf } from './emulator-test-helpers.ts';
 import {
-  alice, bob, bot, emu, FORM, general, interactions, openModal, opt, plain, pushView,
-  slackError, stackIds, STEP2, team, useModalsWorkspace,
+  alice,
+  bob,
+  bot,
+  emu,
+  FORM,
+  general,
+  interactions,
+  openModal,
+  opt,
+  plain,
+  pushView,
+  slackError,
+  stackIds,
+  STEP2,
+  team,
+  useModalsWorkspace,
 } from './slack-modals-fixture.ts';
 
 const clock = useModalsWorkspace();
@@ -17,9 +31,13 @@ describe('message shortcut → views.open', () => {
     await emu.messageShortcut({ teamId: team.id, userId: alice.id, channel: general.id, messageTs: reply, callbackId: 'book_meeting' });
     const p = payloadOf(interactions()[0]!);
     expect(p).toMatchObject({
-      type: 'message_action', callback_id: 'book_meeting', trigger_id: expect.stringMatching(/^\d+\.\d+\.[0-9a-f]+$/),
-      team: { id: team.id, domain: 'acme' }, user: { id: alice.id, name: 'alice', team_id: team.id },
-      channel: { id: general.id, name: 'general' }, message_ts: reply,
+      type: 'message_action',
+      callback_id: 'book_meeting',
+      trigger_id: expect.stringMatching(/^\d+\.\d+\.[0-9a-f]+$/),
+      team: { id: team.id, domain: 'acme' },
+      user: { id: alice.id, name: 'alice', team_id: team.id },
+      channel: { id: general.id, name: 'general' },
+      message_ts: reply,
       message: { type: 'message', ts: reply, user: bob.id, text: 'sure', thread_ts: parent, parent_user_id: alice.id },
       response_url: expect.stringContaining('/_emulator/response-url/'),
     });
@@ -33,7 +51,13 @@ describe('message shortcut → views.open', () => {
 
     clock.advance(2999);
     const opened = await bot.views.open({ trigger_id: p['trigger_id'], view: FORM as never });
-    expect(opened.view).toMatchObject({ id: expect.stringMatching(/^V/), type: 'modal', callback_id: 'book_meeting_modal', root_view_id: opened.view!.id, previous_view_id: null });
+    expect(opened.view).toMatchObject({
+      id: expect.stringMatching(/^V/),
+      type: 'modal',
+      callback_id: 'book_meeting_modal',
+      root_view_id: opened.view!.id,
+      previous_view_id: null,
+    });
     // The person who used the shortcut sees the modal, nobody else.
     expect(stackIds()).toEqual([opened.view!.id]);
     expect(stackIds(bob.id)).toEqual([]);
@@ -48,10 +72,17 @@ describe('message shortcut → views.open', () => {
     const v = await openModal({ ...FORM, blocks: [...FORM.blocks, { type: 'actions', elements: [{ type: 'button', text: plain('Help') }] }] });
     expect(v['blocks'][0]).toEqual({ ...FORM.blocks[0], block_id: expect.any(String) });
     expect(v['blocks'][1]).toEqual(FORM.blocks[1]);
-    expect(v['blocks'][8]).toEqual({ type: 'actions', block_id: expect.any(String), elements: [{ type: 'button', text: plain('Help'), action_id: expect.any(String) }] });
+    expect(v['blocks'][8]).toEqual({
+      type: 'actions',
+      block_id: expect.any(String),
+      elements: [{ type: 'button', text: plain('Help'), action_id: expect.any(String) }],
+    });
     const { submit: _s, ...noSubmit } = FORM;
     const err = await slackError(bot.views.open({ trigger_id: emu.issueTriggerId(team.id, alice.id), view: noSubmit as never }));
-    expect(err).toEqual({ error: 'invalid_arguments', messages: ['[ERROR] submit is required when an input block is within the blocks array [json-pointer:/view/submit]'] });
+    expect(err).toEqual({
+      error: 'invalid_arguments',
+      messages: ['[ERROR] submit is required when an input block is within the blocks array [json-pointer:/view/submit]'],
+    });
   });
 });
 
@@ -63,8 +94,13 @@ describe('closeView', () => {
     const p = payloadOf(interactions()[0]!);
     expect(Object.keys(p).sort()).toEqual(['api_app_id', 'enterprise', 'is_cleared', 'is_enterprise_install', 'team', 'token', 'type', 'user', 'view']);
     expect(p).toMatchObject({
-      type: 'view_closed', team: { id: team.id, domain: 'acme' }, user: { id: alice.id, username: 'alice', name: 'alice', team_id: team.id },
-      api_app_id: 'A0TBRIDGE1', is_cleared: true, is_enterprise_install: false, enterprise: null,
+      type: 'view_closed',
+      team: { id: team.id, domain: 'acme' },
+      user: { id: alice.id, username: 'alice', name: 'alice', team_id: team.id },
+      api_app_id: 'A0TBRIDGE1',
+      is_cleared: true,
+      is_enterprise_install: false,
+      enterprise: null,
       view: { id: opened['id'], callback_id: 'book_meeting_modal', notify_on_close: true, private_metadata: FORM.private_metadata },
     });
     // Only elements holding something: what was typed and initial values.
@@ -78,7 +114,13 @@ describe('closeView', () => {
 
   it('without notify_on_close sends nothing; closing a pushed view goes back one, clear_on_close closes the whole modal', async () => {
     const root = await openModal();
-    expect(await emu.closeView({ teamId: team.id, userId: alice.id, viewId: root['id'] })).toEqual({ closedViewIds: [root['id']], openViewIds: [], notified: false, status: null, body: null });
+    expect(await emu.closeView({ teamId: team.id, userId: alice.id, viewId: root['id'] })).toEqual({
+      closedViewIds: [root['id']],
+      openViewIds: [],
+      notified: false,
+      status: null,
+      body: null,
+    });
     expect(interactions()).toHaveLength(0);
 
     const again = await openModal();

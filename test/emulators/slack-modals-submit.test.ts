@@ -4,40 +4,107 @@
 import { describe, expect, it } from 'vitest';
 import { payloadOf } from './emulator-test-helpers.ts';
 import {
-  alice, appAnswers, bob, bot, emu, FILLED, FORM, general, INFO, inst, interactions, json, openModal,
-  opt, plain, pushView, rx, slackError, stackIds, STEP2, team, useModalsWorkspace,
+  alice,
+  appAnswers,
+  bob,
+  bot,
+  emu,
+  FILLED,
+  FORM,
+  general,
+  INFO,
+  inst,
+  interactions,
+  json,
+  openModal,
+  opt,
+  plain,
+  pushView,
+  rx,
+  slackError,
+  stackIds,
+  STEP2,
+  team,
+  useModalsWorkspace,
 } from './slack-modals-fixture.ts';
 
 const clock = useModalsWorkspace();
 
 describe('submitView', () => {
-  it('delivers the documented view_submission payload with view.state.values in Slack\'s shape; an empty 200 closes the modal', async () => {
+  it("delivers the documented view_submission payload with view.state.values in Slack's shape; an empty 200 closes the modal", async () => {
     const opened = await openModal();
     const res = await emu.submitView({
-      teamId: team.id, userId: alice.id, viewId: opened['id'],
+      teamId: team.id,
+      userId: alice.id,
+      viewId: opened['id'],
       values: { note: { text: 'Tuesday works' }, fields: { fields: ['phone', 'email'] }, mode: { mode: 'video' }, owner: { user: bob.id }, count: { n: 3 } },
     });
     expect(res).toEqual({ status: 200, body: '', outcome: { action: 'closed', closedViewIds: [opened['id']], openViewIds: [] } });
     expect(interactions()).toHaveLength(1);
     const p = payloadOf(interactions()[0]!);
     expect(Object.keys(p).sort()).toEqual([
-      'api_app_id', 'enterprise', 'is_enterprise_install', 'response_urls', 'team', 'token', 'trigger_id', 'type', 'user', 'view',
+      'api_app_id',
+      'enterprise',
+      'is_enterprise_install',
+      'response_urls',
+      'team',
+      'token',
+      'trigger_id',
+      'type',
+      'user',
+      'view',
     ]);
     expect(p).toMatchObject({
-      type: 'view_submission', team: { id: team.id, domain: 'acme' },
+      type: 'view_submission',
+      team: { id: team.id, domain: 'acme' },
       user: { id: alice.id, username: 'alice', name: 'alice', team_id: team.id },
-      api_app_id: 'A0TBRIDGE1', token: expect.any(String), trigger_id: expect.stringMatching(/^\d+\.\d+\.[0-9a-f]+$/),
-      response_urls: [], is_enterprise_install: false, enterprise: null,
+      api_app_id: 'A0TBRIDGE1',
+      token: expect.any(String),
+      trigger_id: expect.stringMatching(/^\d+\.\d+\.[0-9a-f]+$/),
+      response_urls: [],
+      is_enterprise_install: false,
+      enterprise: null,
     });
     expect(Object.keys(p['view']).sort()).toEqual([
-      'app_id', 'app_installed_team_id', 'blocks', 'bot_id', 'callback_id', 'clear_on_close', 'close', 'external_id', 'hash', 'id',
-      'notify_on_close', 'previous_view_id', 'private_metadata', 'root_view_id', 'state', 'submit', 'team_id', 'title', 'type',
+      'app_id',
+      'app_installed_team_id',
+      'blocks',
+      'bot_id',
+      'callback_id',
+      'clear_on_close',
+      'close',
+      'external_id',
+      'hash',
+      'id',
+      'notify_on_close',
+      'previous_view_id',
+      'private_metadata',
+      'root_view_id',
+      'state',
+      'submit',
+      'team_id',
+      'title',
+      'type',
     ]);
     expect(p['view']).toMatchObject({
-      id: opened['id'], team_id: team.id, type: 'modal', blocks: opened['blocks'], private_metadata: FORM.private_metadata,
-      callback_id: 'book_meeting_modal', hash: opened['hash'], title: FORM.title, close: FORM.close, submit: FORM.submit,
-      previous_view_id: null, root_view_id: opened['id'], app_id: 'A0TBRIDGE1', external_id: '', app_installed_team_id: team.id,
-      bot_id: inst.botId, clear_on_close: false, notify_on_close: false,
+      id: opened['id'],
+      team_id: team.id,
+      type: 'modal',
+      blocks: opened['blocks'],
+      private_metadata: FORM.private_metadata,
+      callback_id: 'book_meeting_modal',
+      hash: opened['hash'],
+      title: FORM.title,
+      close: FORM.close,
+      submit: FORM.submit,
+      previous_view_id: null,
+      root_view_id: opened['id'],
+      app_id: 'A0TBRIDGE1',
+      external_id: '',
+      app_installed_team_id: team.id,
+      bot_id: inst.botId,
+      clear_on_close: false,
+      notify_on_close: false,
     });
     expect(p['view'].state.values).toEqual({
       note: { text: { type: 'plain_text_input', value: 'Tuesday works' } },
@@ -62,9 +129,21 @@ describe('submitView', () => {
   it('models the other element types: multi selects, conversations, channels, dates, times, email and URL inputs; stateful elements outside input blocks', async () => {
     const secret = emu.createChannel(team.id, { name: 'secret', isPrivate: true, memberIds: [alice.id] });
     const view = {
-      type: 'modal', title: plain('All'), submit: plain('Go'),
+      type: 'modal',
+      title: plain('All'),
+      submit: plain('Go'),
       blocks: [
-        { type: 'input', block_id: 'ms', label: plain('l'), element: { type: 'multi_static_select', action_id: 'a', max_selected_items: 2, option_groups: [{ label: plain('g'), options: [opt('One', '1'), opt('Two', '2'), opt('Three', '3')] }] } },
+        {
+          type: 'input',
+          block_id: 'ms',
+          label: plain('l'),
+          element: {
+            type: 'multi_static_select',
+            action_id: 'a',
+            max_selected_items: 2,
+            option_groups: [{ label: plain('g'), options: [opt('One', '1'), opt('Two', '2'), opt('Three', '3')] }],
+          },
+        },
         { type: 'input', block_id: 'mu', label: plain('l'), element: { type: 'multi_users_select', action_id: 'a' } },
         { type: 'input', block_id: 'cs', label: plain('l'), element: { type: 'conversations_select', action_id: 'a', response_url_enabled: true } },
         { type: 'input', block_id: 'ch', label: plain('l'), element: { type: 'channels_select', action_id: 'a' } },
@@ -72,8 +151,20 @@ describe('submitView', () => {
         { type: 'input', block_id: 'tp', label: plain('l'), element: { type: 'timepicker', action_id: 'a' } },
         { type: 'input', block_id: 'em', label: plain('l'), element: { type: 'email_text_input', action_id: 'a' } },
         { type: 'input', block_id: 'url', label: plain('l'), element: { type: 'url_text_input', action_id: 'a' } },
-        { type: 'section', block_id: 'acc', text: { type: 'mrkdwn', text: 'Deadline' }, accessory: { type: 'datepicker', action_id: 'due', initial_date: '2025-12-01' } },
-        { type: 'actions', block_id: 'acts', elements: [{ type: 'static_select', action_id: 'pick', options: [opt('A', 'a')] }, { type: 'button', action_id: 'help', text: plain('Help') }] },
+        {
+          type: 'section',
+          block_id: 'acc',
+          text: { type: 'mrkdwn', text: 'Deadline' },
+          accessory: { type: 'datepicker', action_id: 'due', initial_date: '2025-12-01' },
+        },
+        {
+          type: 'actions',
+          block_id: 'acts',
+          elements: [
+            { type: 'static_select', action_id: 'pick', options: [opt('A', 'a')] },
+            { type: 'button', action_id: 'help', text: plain('Help') },
+          ],
+        },
       ],
     };
     const opened = await openModal(view);
@@ -88,8 +179,15 @@ describe('submitView', () => {
     const res = await emu.submitView({
       ...base,
       values: {
-        ms: { a: ['3', '1'] }, mu: { a: [alice.id, bob.id] }, cs: { a: secret.id }, ch: { a: general.id }, dp: { a: '2025-12-24' },
-        tp: { a: '09:30' }, em: { a: 'ann@example.com' }, url: { a: 'https://example.com/x' }, acts: { pick: 'a' },
+        ms: { a: ['3', '1'] },
+        mu: { a: [alice.id, bob.id] },
+        cs: { a: secret.id },
+        ch: { a: general.id },
+        dp: { a: '2025-12-24' },
+        tp: { a: '09:30' },
+        em: { a: 'ann@example.com' },
+        url: { a: 'https://example.com/x' },
+        acts: { pick: 'a' },
       },
     });
     expect(res.outcome.action).toBe('closed');
@@ -108,38 +206,59 @@ describe('submitView', () => {
       acts: { pick: { type: 'static_select', selected_option: opt('A', 'a') } },
     });
     // response_url_enabled on a conversation select in an input block: a response_url for it.
-    expect(p['response_urls']).toEqual([{ block_id: 'cs', action_id: 'a', channel_id: secret.id, response_url: expect.stringContaining(`${emu.url}/_emulator/response-url/`) }]);
+    expect(p['response_urls']).toEqual([
+      { block_id: 'cs', action_id: 'a', channel_id: secret.id, response_url: expect.stringContaining(`${emu.url}/_emulator/response-url/`) },
+    ]);
   });
 
-  it('refuses, as Slack\'s client would, and delivers nothing: unknown block or action, a value not among the options, bad input, a required input left empty', async () => {
+  it("refuses, as Slack's client would, and delivers nothing: unknown block or action, a value not among the options, bad input, a required input left empty", async () => {
     const opened = await openModal();
     const base = { teamId: team.id, userId: alice.id, viewId: opened['id'] as string };
     const generated = opened['blocks'][0].block_id as string;
-    await expect(emu.submitView({ ...base, values: { nope: { text: 'x' } } })).rejects.toThrow(`no block nope in view ${opened['id']} (blocks: ${generated}, note, duration, fields, mode, owner, count, followup)`);
-    await expect(emu.submitView({ ...base, values: { note: { nope: 'x' } } })).rejects.toThrow(`block note of view ${opened['id']} has no element with action_id nope (action_ids: text)`);
+    await expect(emu.submitView({ ...base, values: { nope: { text: 'x' } } })).rejects.toThrow(
+      `no block nope in view ${opened['id']} (blocks: ${generated}, note, duration, fields, mode, owner, count, followup)`,
+    );
+    await expect(emu.submitView({ ...base, values: { note: { nope: 'x' } } })).rejects.toThrow(
+      `block note of view ${opened['id']} has no element with action_id nope (action_ids: text)`,
+    );
     await expect(emu.submitView({ ...base, values: { [generated]: { x: 'y' } } })).rejects.toThrow('(action_ids: none)');
-    await expect(emu.submitView({ ...base, values: { ...FILLED, duration: { minutes: '45' } } })).rejects.toThrow('block duration / action minutes (static_select): "45" is not one of the element\'s options ("15", "30")');
-    await expect(emu.submitView({ ...base, values: { ...FILLED, fields: { fields: ['email', 'fax'] } } })).rejects.toThrow('"fax" is not one of the element\'s options ("email", "phone", "name")');
+    await expect(emu.submitView({ ...base, values: { ...FILLED, duration: { minutes: '45' } } })).rejects.toThrow(
+      'block duration / action minutes (static_select): "45" is not one of the element\'s options ("15", "30")',
+    );
+    await expect(emu.submitView({ ...base, values: { ...FILLED, fields: { fields: ['email', 'fax'] } } })).rejects.toThrow(
+      '"fax" is not one of the element\'s options ("email", "phone", "name")',
+    );
     await expect(emu.submitView({ ...base, values: { ...FILLED, mode: { mode: ['video'] } } })).rejects.toThrow('expected a string, got ["video"]');
-    await expect(emu.submitView({ ...base, values: { ...FILLED, owner: { user: 'U0NOBODY00' } } })).rejects.toThrow(`U0NOBODY00 is not an active user of ${team.id}`);
+    await expect(emu.submitView({ ...base, values: { ...FILLED, owner: { user: 'U0NOBODY00' } } })).rejects.toThrow(
+      `U0NOBODY00 is not an active user of ${team.id}`,
+    );
     await expect(emu.submitView({ ...base, values: { ...FILLED, count: { n: 11 } } })).rejects.toThrow('11 is above max_value 10');
     await expect(emu.submitView({ ...base, values: { ...FILLED, count: { n: '2.5' } } })).rejects.toThrow('"2.5" is not a whole number');
-    await expect(emu.submitView({ ...base, values: { note: { text: 'x'.repeat(21) } } })).rejects.toThrow('21 characters, more than the element\'s max_length 20');
-    await expect(emu.submitView(base)).rejects.toThrow(`Slack would not submit view ${opened['id']}: required input block note ("Note", plain_text_input) is empty`);
-    await expect(emu.submitView({ ...base, values: { duration: { minutes: null } } }))
-      .rejects.toThrow('required input blocks note ("Note", plain_text_input), duration ("Meeting length", static_select) are empty');
+    await expect(emu.submitView({ ...base, values: { note: { text: 'x'.repeat(21) } } })).rejects.toThrow(
+      "21 characters, more than the element's max_length 20",
+    );
+    await expect(emu.submitView(base)).rejects.toThrow(
+      `Slack would not submit view ${opened['id']}: required input block note ("Note", plain_text_input) is empty`,
+    );
+    await expect(emu.submitView({ ...base, values: { duration: { minutes: null } } })).rejects.toThrow(
+      'required input blocks note ("Note", plain_text_input), duration ("Meeting length", static_select) are empty',
+    );
     expect(interactions()).toHaveLength(0);
     expect(emu.deliveries().filter((d) => d.kind === 'interaction')).toHaveLength(0);
     expect(stackIds()).toEqual([opened['id']]);
   });
 
-  it('refuses a view the person cannot submit: unknown or closed, someone else\'s, not on top, a Home tab, one without a Submit button', async () => {
+  it("refuses a view the person cannot submit: unknown or closed, someone else's, not on top, a Home tab, one without a Submit button", async () => {
     const base = { teamId: team.id, userId: alice.id, values: FILLED };
     await expect(emu.submitView({ ...base, viewId: 'V0NOPE0000' })).rejects.toThrow(`no open view V0NOPE0000 in ${team.id}`);
     const first = await openModal();
-    await expect(emu.submitView({ ...base, userId: bob.id, viewId: first['id'] })).rejects.toThrow(`view ${first['id']} is open for ${alice.id}, not ${bob.id}`);
+    await expect(emu.submitView({ ...base, userId: bob.id, viewId: first['id'] })).rejects.toThrow(
+      `view ${first['id']} is open for ${alice.id}, not ${bob.id}`,
+    );
     const second = await pushView(STEP2);
-    await expect(emu.submitView({ ...base, viewId: first['id'] })).rejects.toThrow(`view ${first['id']} is not the one ${alice.id} sees: ${second['id']} is on top of it`);
+    await expect(emu.submitView({ ...base, viewId: first['id'] })).rejects.toThrow(
+      `view ${first['id']} is not the one ${alice.id} sees: ${second['id']} is on top of it`,
+    );
     const home = await bot.views.publish({ user_id: alice.id, view: { type: 'home', blocks: [{ type: 'divider' }] } });
     await expect(emu.submitView({ ...base, viewId: home.view!.id! })).rejects.toThrow('is a Home tab');
     // A new modal replaces the old one: its views are gone.
@@ -153,12 +272,17 @@ describe('submitView', () => {
   });
 
   it('response_action "errors": the modal stays open with the messages; it keeps what the person entered for the next try', async () => {
-    appAnswers((p) => (p['view'].state.values.note.text.value === 'soon' ? json({ response_action: 'errors', errors: { note: 'Name a day' } }) : { status: 200 }));
+    appAnswers((p) =>
+      p['view'].state.values.note.text.value === 'soon' ? json({ response_action: 'errors', errors: { note: 'Name a day' } }) : { status: 200 },
+    );
     const opened = await openModal();
     const base = { teamId: team.id, userId: alice.id, viewId: opened['id'] as string };
     const first = await emu.submitView({ ...base, values: { note: { text: 'soon' }, fields: { fields: ['email'] }, duration: { minutes: '15' } } });
     expect(first.outcome).toEqual({ action: 'errors', errors: { note: 'Name a day' }, openViewIds: [opened['id']] });
-    expect(emu.openViews(team.id, alice.id)[0]).toMatchObject({ id: opened['id'], state: { values: { note: { text: { value: 'soon' } }, fields: { fields: { selected_options: [opt('Email', 'email')] } } } } });
+    expect(emu.openViews(team.id, alice.id)[0]).toMatchObject({
+      id: opened['id'],
+      state: { values: { note: { text: { value: 'soon' } }, fields: { fields: { selected_options: [opt('Email', 'email')] } } } },
+    });
     const second = await emu.submitView({ ...base, values: { note: { text: 'Tuesday' } } });
     expect(second.outcome).toEqual({ action: 'closed', closedViewIds: [opened['id']], openViewIds: [] });
     expect(payloadOf(interactions()[1]!)['view'].state.values).toMatchObject({
@@ -170,14 +294,20 @@ describe('submitView', () => {
 
   it('response_action "update" replaces the view in place (same id, new hash), keeping entries whose block_id/action_id stay', async () => {
     const CONFIRM = {
-      ...FORM, title: plain('Check and confirm'), submit: plain('Confirm'),
+      ...FORM,
+      title: plain('Check and confirm'),
+      submit: plain('Confirm'),
       blocks: [FORM.blocks[1]!, { type: 'section', block_id: 'summary', text: { type: 'mrkdwn', text: '30 minutes with Ann' } }],
     };
     appAnswers(() => json({ response_action: 'update', view: CONFIRM }));
     const opened = await openModal();
     clock.advance(1000);
     const res = await emu.submitView({ teamId: team.id, userId: alice.id, viewId: opened['id'], values: FILLED });
-    expect(res.outcome).toMatchObject({ action: 'updated', openViewIds: [opened['id']], view: { id: opened['id'], title: CONFIRM.title, root_view_id: opened['id'] } });
+    expect(res.outcome).toMatchObject({
+      action: 'updated',
+      openViewIds: [opened['id']],
+      view: { id: opened['id'], title: CONFIRM.title, root_view_id: opened['id'] },
+    });
     const [shown] = emu.openViews(team.id, alice.id);
     expect(shown!['hash']).not.toBe(opened['hash']);
     expect(shown!['blocks']).toEqual(CONFIRM.blocks);
@@ -186,7 +316,9 @@ describe('submitView', () => {
     appAnswers(() => json({ response_action: 'update', view: { ...CONFIRM, title: plain('x'.repeat(25)) } }));
     const bad = await emu.submitView({ teamId: team.id, userId: alice.id, viewId: opened['id'] });
     expect(bad.outcome).toEqual({
-      action: 'error_shown', reason: 'invalid_response', openViewIds: [opened['id']],
+      action: 'error_shown',
+      reason: 'invalid_response',
+      openViewIds: [opened['id']],
       detail: 'response_action "update" with an invalid view: [ERROR] must be less than 25 characters [json-pointer:/view/title/text]',
     });
     expect(emu.openViews(team.id, alice.id)[0]!['title']).toEqual(CONFIRM.title);
@@ -214,7 +346,9 @@ describe('submitView', () => {
     expect((await slackError(pushView(INFO))).error).toBe('push_limit_reached');
     const refused = await emu.submitView({ teamId: team.id, userId: alice.id, viewId: stackIds()[2]!, values: { confirm: { yes: 'y' } } });
     expect(refused.outcome).toEqual({
-      action: 'error_shown', reason: 'invalid_response', openViewIds: third.outcome.openViewIds,
+      action: 'error_shown',
+      reason: 'invalid_response',
+      openViewIds: third.outcome.openViewIds,
       detail: 'response_action "push" on a modal already holding 3 views (Slack: push_limit_reached)',
     });
 
@@ -230,7 +364,11 @@ describe('submitView', () => {
     const submit = () => emu.submitView({ teamId: team.id, userId: alice.id, viewId: opened['id'], values: FILLED });
     const stays = { openViewIds: [opened['id']] };
     appAnswers(() => ({ status: 500, body: 'boom' }));
-    expect(await submit()).toEqual({ status: 500, body: 'boom', outcome: { action: 'error_shown', reason: 'http_error', detail: 'the app answered HTTP 500', ...stays } });
+    expect(await submit()).toEqual({
+      status: 500,
+      body: 'boom',
+      outcome: { action: 'error_shown', reason: 'http_error', detail: 'the app answered HTTP 500', ...stays },
+    });
     appAnswers(() => 'hang');
     expect((await submit()).outcome).toMatchObject({ action: 'error_shown', reason: 'http_timeout', ...stays });
     appAnswers(() => ({ status: 204 }));
@@ -238,7 +376,11 @@ describe('submitView', () => {
     appAnswers(() => ({ status: 200, body: 'ok' }));
     expect((await submit()).outcome).toMatchObject({ action: 'error_shown', reason: 'invalid_response', detail: 'the body is neither empty nor JSON: "ok"' });
     appAnswers(() => json({ response_action: 'close' }));
-    expect((await submit()).outcome).toMatchObject({ action: 'error_shown', reason: 'invalid_response', detail: 'unknown response_action "close" (Slack knows errors, update, push, clear)' });
+    expect((await submit()).outcome).toMatchObject({
+      action: 'error_shown',
+      reason: 'invalid_response',
+      detail: 'unknown response_action "close" (Slack knows errors, update, push, clear)',
+    });
     appAnswers(() => json({ response_action: 'errors', errors: { duration: 'Pick one', [opened['blocks'][0].block_id]: 'x' } }));
     expect((await submit()).outcome).toMatchObject({ action: 'error_shown', reason: 'invalid_response', detail: expect.stringContaining('not input blocks') });
     emu.setInteractivityUrl('');
@@ -247,6 +389,11 @@ describe('submitView', () => {
     // A JSON object without response_action is an acknowledgement like an empty body.
     appAnswers(() => json({}));
     expect((await submit()).outcome).toEqual({ action: 'closed', closedViewIds: [opened['id']], openViewIds: [] });
-    expect(emu.deliveries().filter((d) => d.kind === 'interaction').map((d) => d.eventType)).toEqual(Array(7).fill('view_submission'));
+    expect(
+      emu
+        .deliveries()
+        .filter((d) => d.kind === 'interaction')
+        .map((d) => d.eventType),
+    ).toEqual(Array(7).fill('view_submission'));
   });
 });

@@ -59,14 +59,24 @@ describe('authorize page', () => {
     form.set('team_id', team.id);
     form.set(`user_id_${team.id}`, admin.id);
     form.set('decision', 'allow');
-    const allow = await fetch(emu.authorizeUrl, { method: 'POST', body: form, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const allow = await fetch(emu.authorizeUrl, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(allow.status).toBe(302);
     const loc = new URL(allow.headers.get('location')!);
     expect(`${loc.origin}${loc.pathname}`).toBe(REDIRECT);
     expect(loc.searchParams.get('state')).toBe('st-1');
     expect(loc.searchParams.get('code')).toBeTruthy();
     form.set('decision', 'cancel');
-    const cancel = await fetch(emu.authorizeUrl, { method: 'POST', body: form, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const cancel = await fetch(emu.authorizeUrl, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(cancel.headers.get('location')).toBe(`${REDIRECT}?error=access_denied&state=st-1`);
   });
 
@@ -83,14 +93,23 @@ describe('oauth.v2.access', () => {
     const code = landing.searchParams.get('code')!;
     const res = await anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code, redirect_uri: REDIRECT });
     expect(res).toMatchObject({
-      ok: true, app_id: 'A0TBRIDGE1', authed_user: { id: admin.id }, scope: 'channels:read,chat:write', token_type: 'bot',
-      access_token: expect.stringMatching(/^xoxb-/), bot_user_id: expect.stringMatching(/^U/),
-      team: { id: team.id, name: 'Acme' }, enterprise: null, is_enterprise_install: false,
+      ok: true,
+      app_id: 'A0TBRIDGE1',
+      authed_user: { id: admin.id },
+      scope: 'channels:read,chat:write',
+      token_type: 'bot',
+      access_token: expect.stringMatching(/^xoxb-/),
+      bot_user_id: expect.stringMatching(/^U/),
+      team: { id: team.id, name: 'Acme' },
+      enterprise: null,
+      is_enterprise_install: false,
     });
     expect(res).not.toHaveProperty('refresh_token');
     const bot = new WebClient(res.access_token, { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 } });
     expect((await bot.auth.test()).team_id).toBe(team.id);
-    expect(await errorOf(anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code, redirect_uri: REDIRECT }))).toBe('invalid_code');
+    expect(await errorOf(anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code, redirect_uri: REDIRECT }))).toBe(
+      'invalid_code',
+    );
     expect(emu.calls({ method: 'oauth.v2.access' })[0]!.params).not.toHaveProperty('client_secret');
   });
 
@@ -111,7 +130,10 @@ describe('oauth.v2.access', () => {
     const code = new URL(emu.approveInstall(authorizeUrl(), { teamId: team.id, userId: admin.id })).searchParams.get('code')!;
     const res = await fetch(`${emu.apiUrl}oauth.v2.access`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`,
+      },
       body: new URLSearchParams({ code, redirect_uri: REDIRECT }),
     });
     expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
@@ -122,11 +144,17 @@ describe('oauth.v2.access', () => {
     const code = fresh();
     expect(await errorOf(anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: 'bad', code }))).toBe('bad_client_secret');
     expect(await errorOf(anonymous().oauth.v2.access({ client_id: 'nope', client_secret: CLIENT_SECRET, code }))).toBe('invalid_client_id');
-    expect(await errorOf(anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code, redirect_uri: 'https://evil.example/cb' }))).toBe('bad_redirect_uri');
-    expect(await errorOf(anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code, grant_type: 'password' as 'authorization_code' }))).toBe('invalid_grant_type');
+    expect(
+      await errorOf(anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code, redirect_uri: 'https://evil.example/cb' })),
+    ).toBe('bad_redirect_uri');
+    expect(
+      await errorOf(anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code, grant_type: 'password' as 'authorization_code' })),
+    ).toBe('invalid_grant_type');
     const late = fresh();
     t += 10 * 60_000 + 1;
-    expect(await errorOf(anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code: late, redirect_uri: REDIRECT }))).toBe('invalid_code');
+    expect(await errorOf(anonymous().oauth.v2.access({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code: late, redirect_uri: REDIRECT }))).toBe(
+      'invalid_code',
+    );
   });
 
   it('with token rotation returns refresh_token/expires_in; expired tokens answer token_expired; refresh mints a new one', async () => {
@@ -139,15 +167,25 @@ describe('oauth.v2.access', () => {
     t += 43_200_000;
     expect(await errorOf(bot.auth.test())).toBe('token_expired');
     const refreshed = await anonymous().oauth.v2.access({
-      client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: res.refresh_token!,
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      grant_type: 'refresh_token',
+      refresh_token: res.refresh_token!,
     });
     expect(refreshed.access_token).not.toBe(res.access_token);
     expect(refreshed.refresh_token).toBe(res.refresh_token);
     const bot2 = new WebClient(refreshed.access_token, { slackApiUrl: emu.apiUrl, retryConfig: { retries: 0 } });
     expect((await bot2.auth.test()).ok).toBe(true);
-    expect(await errorOf(anonymous().oauth.v2.access({
-      client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: 'xoxe-1-nope',
-    }))).toBe('invalid_refresh_token');
+    expect(
+      await errorOf(
+        anonymous().oauth.v2.access({
+          client_id: CLIENT_ID,
+          client_secret: CLIENT_SECRET,
+          grant_type: 'refresh_token',
+          refresh_token: 'xoxe-1-nope',
+        }),
+      ),
+    ).toBe('invalid_refresh_token');
   });
 });
 

@@ -24,14 +24,19 @@ function client(token: string): WebClient {
 }
 
 type Envelope = { type: string; event: Record<string, unknown> };
-const reactionEvents = (): Record<string, unknown>[] => rx.requests
-  .filter((r) => r.path === '/slack/events')
-  .map((r) => (r.json() as Envelope).event)
-  .filter((e) => String(e['type']).startsWith('reaction_'));
+const reactionEvents = (): Record<string, unknown>[] =>
+  rx.requests
+    .filter((r) => r.path === '/slack/events')
+    .map((r) => (r.json() as Envelope).event)
+    .filter((e) => String(e['type']).startsWith('reaction_'));
 
 beforeEach(async () => {
   t = T0;
-  ({ rx, emu, team, alice } = await startSlackWorkspace({ now, eventsPath: '/slack/events', emulator: { eventRetryDelaysMs: [0], eventResponseTimeoutMs: 500 } }));
+  ({ rx, emu, team, alice } = await startSlackWorkspace({
+    now,
+    eventsPath: '/slack/events',
+    emulator: { eventRetryDelaysMs: [0], eventResponseTimeoutMs: 500 },
+  }));
   inst = emu.install(team.id);
   // The bot is in #general from the start: no join message before alice's.
   general = emu.createChannel(team.id, { name: 'general', memberIds: [alice.id, inst.botUserId] });
@@ -54,8 +59,7 @@ describe('reactions.add / reactions.remove', () => {
 
   it('answers already_reacted for the same emoji twice', async () => {
     await c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' });
-    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' })))
-      .toMatchObject({ ok: false, error: 'already_reacted' });
+    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' }))).toMatchObject({ ok: false, error: 'already_reacted' });
     expect(emu.messages(general.id)[0]?.reactions).toEqual([{ name: 'eyes', users: [inst.botUserId], count: 1 }]);
   });
 
@@ -63,46 +67,37 @@ describe('reactions.add / reactions.remove', () => {
     await c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' });
     expect(await c.reactions.remove({ channel: general.id, timestamp: ts, name: 'eyes' })).toMatchObject({ ok: true });
     expect(emu.messages(general.id)[0]?.reactions).toBeUndefined();
-    expect(await slackErrorBody(c.reactions.remove({ channel: general.id, timestamp: ts, name: 'eyes' })))
-      .toMatchObject({ ok: false, error: 'no_reaction' });
-    expect(await slackErrorBody(c.reactions.remove({ channel: general.id, timestamp: ts, name: 'tada' })))
-      .toMatchObject({ error: 'no_reaction' });
+    expect(await slackErrorBody(c.reactions.remove({ channel: general.id, timestamp: ts, name: 'eyes' }))).toMatchObject({ ok: false, error: 'no_reaction' });
+    expect(await slackErrorBody(c.reactions.remove({ channel: general.id, timestamp: ts, name: 'tada' }))).toMatchObject({ error: 'no_reaction' });
   });
 
   it('answers message_not_found for an unknown or deleted ts, bad_timestamp for a malformed one', async () => {
-    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: '1764075600.999999', name: 'eyes' })))
-      .toMatchObject({ error: 'message_not_found' });
-    expect(await slackErrorBody(c.reactions.remove({ channel: general.id, timestamp: '1764075600.999999', name: 'eyes' })))
-      .toMatchObject({ error: 'message_not_found' });
+    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: '1764075600.999999', name: 'eyes' }))).toMatchObject({
+      error: 'message_not_found',
+    });
+    expect(await slackErrorBody(c.reactions.remove({ channel: general.id, timestamp: '1764075600.999999', name: 'eyes' }))).toMatchObject({
+      error: 'message_not_found',
+    });
     await emu.deleteAsUser({ teamId: team.id, channel: general.id, user: alice.id, ts });
-    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' })))
-      .toMatchObject({ error: 'message_not_found' });
-    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: 'yesterday', name: 'eyes' })))
-      .toMatchObject({ error: 'bad_timestamp' });
+    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' }))).toMatchObject({ error: 'message_not_found' });
+    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: 'yesterday', name: 'eyes' }))).toMatchObject({ error: 'bad_timestamp' });
   });
 
   it('answers channel_not_found for unknown channels and private channels the bot is not in', async () => {
     const secret = emu.createChannel(team.id, { name: 'secret', isPrivate: true, memberIds: [alice.id] });
     const hidden = await emu.postAsUser({ teamId: team.id, channel: secret.id, user: alice.id, text: 'psst' });
-    expect(await slackErrorBody(c.reactions.add({ channel: secret.id, timestamp: hidden, name: 'eyes' })))
-      .toMatchObject({ error: 'channel_not_found' });
-    expect(await slackErrorBody(c.reactions.add({ channel: 'C0NOPE0000', timestamp: ts, name: 'eyes' })))
-      .toMatchObject({ error: 'channel_not_found' });
+    expect(await slackErrorBody(c.reactions.add({ channel: secret.id, timestamp: hidden, name: 'eyes' }))).toMatchObject({ error: 'channel_not_found' });
+    expect(await slackErrorBody(c.reactions.add({ channel: 'C0NOPE0000', timestamp: ts, name: 'eyes' }))).toMatchObject({ error: 'channel_not_found' });
   });
 
   it('answers invalid_name, no_item_specified, not_reactable and is_archived', async () => {
-    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: ts, name: ':eyes:' })))
-      .toMatchObject({ error: 'invalid_name' });
-    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: ts, name: '' })))
-      .toMatchObject({ error: 'invalid_name' });
-    expect(await slackErrorBody(c.apiCall('reactions.add', { channel: general.id, name: 'eyes' })))
-      .toMatchObject({ error: 'no_item_specified' });
-    expect(await slackErrorBody(c.apiCall('reactions.add', { file: 'F0001', name: 'eyes' })))
-      .toMatchObject({ error: 'not_reactable' });
+    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: ts, name: ':eyes:' }))).toMatchObject({ error: 'invalid_name' });
+    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: ts, name: '' }))).toMatchObject({ error: 'invalid_name' });
+    expect(await slackErrorBody(c.apiCall('reactions.add', { channel: general.id, name: 'eyes' }))).toMatchObject({ error: 'no_item_specified' });
+    expect(await slackErrorBody(c.apiCall('reactions.add', { file: 'F0001', name: 'eyes' }))).toMatchObject({ error: 'not_reactable' });
     expect(await c.reactions.add({ channel: general.id, timestamp: ts, name: 'thumbsup::skin-tone-6' })).toMatchObject({ ok: true });
     emu.archiveChannel(general.id);
-    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' })))
-      .toMatchObject({ error: 'is_archived' });
+    expect(await slackErrorBody(c.reactions.add({ channel: general.id, timestamp: ts, name: 'eyes' }))).toMatchObject({ error: 'is_archived' });
   });
 
   it('answers missing_scope without reactions:write; default installs have it', async () => {
@@ -114,8 +109,10 @@ describe('reactions.add / reactions.remove', () => {
     const lts = await emu.postAsUser({ teamId: lean.id, channel: room.id, user: bob.id, text: 'hi' });
     const err = await slackErrorBody(client(li.botToken).reactions.add({ channel: room.id, timestamp: lts, name: 'eyes' }));
     expect(err).toMatchObject({ ok: false, error: 'missing_scope', needed: 'reactions:write', provided: 'channels:history,chat:write' });
-    expect(await slackErrorBody(client(li.botToken).reactions.remove({ channel: room.id, timestamp: lts, name: 'eyes' })))
-      .toMatchObject({ error: 'missing_scope', needed: 'reactions:write' });
+    expect(await slackErrorBody(client(li.botToken).reactions.remove({ channel: room.id, timestamp: lts, name: 'eyes' }))).toMatchObject({
+      error: 'missing_scope',
+      needed: 'reactions:write',
+    });
   });
 
   it('keeps other users’ reactions when the bot adds and removes its own', async () => {
@@ -126,8 +123,7 @@ describe('reactions.add / reactions.remove', () => {
     const ots = await emu.postAsUser({ teamId: other.id, channel: room.id, user: carol.id, text: 'x' });
     await client(oi.botToken).reactions.add({ channel: room.id, timestamp: ots, name: 'eyes' });
     // The same message cannot be reached from another workspace's token.
-    expect(await slackErrorBody(c.reactions.add({ channel: room.id, timestamp: ots, name: 'eyes' })))
-      .toMatchObject({ error: 'channel_not_found' });
+    expect(await slackErrorBody(c.reactions.add({ channel: room.id, timestamp: ots, name: 'eyes' }))).toMatchObject({ error: 'channel_not_found' });
     const snapshot = emu.messages(room.id)[0]!;
     snapshot.reactions![0]!.users.push('U0MUTATED');
     expect(emu.messages(room.id)[0]?.reactions).toEqual([{ name: 'eyes', users: [oi.botUserId], count: 1 }]);

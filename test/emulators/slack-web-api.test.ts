@@ -51,11 +51,15 @@ describe('authentication', () => {
 
   it('accepts the token as a form parameter, ignores it inside a JSON body, and warns missing_charset', async () => {
     const form = await fetch(`${emu.apiUrl}auth.test`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${inst.botToken}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${inst.botToken}`,
     });
     expect(await form.json()).toMatchObject({ ok: true, team_id: team.id });
     const jsonTok = await fetch(`${emu.apiUrl}auth.test`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: inst.botToken }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: inst.botToken }),
     });
     expect(await jsonTok.json()).toEqual({ ok: false, error: 'not_authed' });
     const bearer = await fetch(`${emu.apiUrl}chat.postMessage`, {
@@ -130,13 +134,24 @@ describe('chat.postMessage', () => {
     const many = Array.from({ length: 51 }, () => ({ type: 'divider' }));
     const tooMany = await slackErrorBody(c.chat.postMessage({ channel: general.id, text: 'x', blocks: many }));
     expect(tooMany.error).toBe('invalid_blocks');
-    const longSection = await slackErrorBody(c.chat.postMessage({
-      channel: general.id, text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3001) } }],
-    }));
-    expect(longSection).toMatchObject({ error: 'invalid_blocks', response_metadata: { messages: ['[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]'] } });
-    const longHeader = await slackErrorBody(c.chat.postMessage({
-      channel: general.id, text: 'x', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }],
-    }));
+    const longSection = await slackErrorBody(
+      c.chat.postMessage({
+        channel: general.id,
+        text: 'x',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3001) } }],
+      }),
+    );
+    expect(longSection).toMatchObject({
+      error: 'invalid_blocks',
+      response_metadata: { messages: ['[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]'] },
+    });
+    const longHeader = await slackErrorBody(
+      c.chat.postMessage({
+        channel: general.id,
+        text: 'x',
+        blocks: [{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }],
+      }),
+    );
     expect(longHeader.error).toBe('invalid_blocks');
     t += 1000; // the per-channel postMessage bucket (3, refilled 1/s) is empty after three posts
     const badJson = await fetch(`${emu.apiUrl}chat.postMessage`, {
@@ -222,7 +237,12 @@ describe('chat.update, chat.postEphemeral, chat.getPermalink, chat.delete', () =
 describe('conversations and users', () => {
   it('conversations.info hides private channels the bot is not in and needs the type scope', async () => {
     const c = client(inst.botToken);
-    expect((await c.conversations.info({ channel: general.id })).channel).toMatchObject({ id: general.id, name: 'general', is_member: true, is_private: false });
+    expect((await c.conversations.info({ channel: general.id })).channel).toMatchObject({
+      id: general.id,
+      name: 'general',
+      is_member: true,
+      is_private: false,
+    });
     const secret = emu.createChannel(team.id, { name: 'secret', isPrivate: true });
     expect((await slackErrorBody(c.conversations.info({ channel: secret.id }))).error).toBe('channel_not_found');
     emu.addToChannel(secret.id, inst.botUserId);
@@ -286,7 +306,9 @@ describe('views', () => {
     t += 1000;
     const upd = await c.views.update({ view_id: home.view!.id!, hash: home.view!.hash!, view: { type: 'home', blocks: [] } });
     expect(upd.ok).toBe(true);
-    expect((await slackErrorBody(c.views.update({ view_id: home.view!.id!, hash: home.view!.hash!, view: { type: 'home', blocks: [] } }))).error).toBe('hash_conflict');
+    expect((await slackErrorBody(c.views.update({ view_id: home.view!.id!, hash: home.view!.hash!, view: { type: 'home', blocks: [] } }))).error).toBe(
+      'hash_conflict',
+    );
     expect((await slackErrorBody(c.views.update({ view_id: 'V0NOPE', view: { type: 'home', blocks: [] } }))).error).toBe('not_found');
   });
 });

@@ -54,7 +54,12 @@ async function signIn(orgId: string, adminId: string): Promise<string> {
 }
 
 function api(method: 'GET' | 'PUT' | 'DELETE' | 'POST', path: string, headers: Record<string, string>, body?: unknown) {
-  return t.app.inject({ method, url: path, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) });
+  return t.app.inject({
+    method,
+    url: path,
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
 }
 const operator = { authorization: `Bearer ${secrets.adminApiToken}` };
 
@@ -82,15 +87,78 @@ describe('the Setup link (launch token → session)', () => {
   });
 
   const refusals = [
-    { name: 'a token for another org', orgId: 'org_b', token: () => platform.launchToken('org_a', adminA), status: 403, code: 'launch_wrong_org', says: 'Open Setup from the integrations page of the organization you want to set up' },
-    { name: 'an expired token', orgId: 'org_a', token: () => forged({ iat: nowSec() - 400, exp: nowSec() - 100 }), status: 401, code: 'launch_expired', says: 'click Setup for the Slack integration again' },
-    { name: 'a token living longer than 300 s', orgId: 'org_a', token: () => forged({ iat: nowSec(), exp: nowSec() + 301 }), status: 401, code: 'launch_too_long_lived', says: 'click Setup for the Slack integration again' },
-    { name: 'a token issued in the future', orgId: 'org_a', token: () => forged({ iat: nowSec() + 3600, exp: nowSec() + 3900 }), status: 401, code: 'launch_too_long_lived', says: 'click Setup for the Slack integration again' },
-    { name: 'a wrong signature', orgId: 'org_a', token: () => forged({}, 'not-the-admin-launch-secret-at-all-0000000'), status: 401, code: 'launch_bad_signature', says: 'click Setup for the Slack integration again' },
-    { name: 'a token signed with the webhook secret', orgId: 'org_a', token: () => forged({}, secrets.chatWebhookSecret), status: 401, code: 'launch_bad_signature', says: 'click Setup for the Slack integration again' },
-    { name: 'a non-admin role', orgId: 'org_a', token: () => forged({ role: 'agent' }), status: 403, code: 'launch_not_admin', says: 'Ask an admin of your organization' },
-    { name: 'a malformed token', orgId: 'org_a', token: () => 'v1.not-a-token', status: 400, code: 'launch_invalid', says: 'click Setup for the Slack integration again' },
-    { name: 'a payload without a nonce', orgId: 'org_a', token: () => forged({ nonce: '' }), status: 400, code: 'launch_invalid', says: 'click Setup for the Slack integration again' },
+    {
+      name: 'a token for another org',
+      orgId: 'org_b',
+      token: () => platform.launchToken('org_a', adminA),
+      status: 403,
+      code: 'launch_wrong_org',
+      says: 'Open Setup from the integrations page of the organization you want to set up',
+    },
+    {
+      name: 'an expired token',
+      orgId: 'org_a',
+      token: () => forged({ iat: nowSec() - 400, exp: nowSec() - 100 }),
+      status: 401,
+      code: 'launch_expired',
+      says: 'click Setup for the Slack integration again',
+    },
+    {
+      name: 'a token living longer than 300 s',
+      orgId: 'org_a',
+      token: () => forged({ iat: nowSec(), exp: nowSec() + 301 }),
+      status: 401,
+      code: 'launch_too_long_lived',
+      says: 'click Setup for the Slack integration again',
+    },
+    {
+      name: 'a token issued in the future',
+      orgId: 'org_a',
+      token: () => forged({ iat: nowSec() + 3600, exp: nowSec() + 3900 }),
+      status: 401,
+      code: 'launch_too_long_lived',
+      says: 'click Setup for the Slack integration again',
+    },
+    {
+      name: 'a wrong signature',
+      orgId: 'org_a',
+      token: () => forged({}, 'not-the-admin-launch-secret-at-all-0000000'),
+      status: 401,
+      code: 'launch_bad_signature',
+      says: 'click Setup for the Slack integration again',
+    },
+    {
+      name: 'a token signed with the webhook secret',
+      orgId: 'org_a',
+      token: () => forged({}, secrets.chatWebhookSecret),
+      status: 401,
+      code: 'launch_bad_signature',
+      says: 'click Setup for the Slack integration again',
+    },
+    {
+      name: 'a non-admin role',
+      orgId: 'org_a',
+      token: () => forged({ role: 'agent' }),
+      status: 403,
+      code: 'launch_not_admin',
+      says: 'Ask an admin of your organization',
+    },
+    {
+      name: 'a malformed token',
+      orgId: 'org_a',
+      token: () => 'v1.not-a-token',
+      status: 400,
+      code: 'launch_invalid',
+      says: 'click Setup for the Slack integration again',
+    },
+    {
+      name: 'a payload without a nonce',
+      orgId: 'org_a',
+      token: () => forged({ nonce: '' }),
+      status: 400,
+      code: 'launch_invalid',
+      says: 'click Setup for the Slack integration again',
+    },
   ];
   it.each(refusals)('refuses $name with $status $code: a page saying what to do, no session', async ({ orgId, token, status, code, says }) => {
     const res = await launch(orgId, token());
@@ -140,15 +208,25 @@ describe('per-org authorization', () => {
     ['DELETE', '/api/orgs/org_b/slack'],
     ['GET', '/api/orgs/org_unknown/slack'],
   ] as const)('an org session reaching another org: %s %s answers 403 with no data', async (method, path) => {
-    const res = await api(method, path, { cookie: sessionA, origin: ORIGIN }, method === 'PUT' ? { channelIdMode: false, globalChannel: { enabled: false } } : undefined);
+    const res = await api(
+      method,
+      path,
+      { cookie: sessionA, origin: ORIGIN },
+      method === 'PUT' ? { channelIdMode: false, globalChannel: { enabled: false } } : undefined,
+    );
     expect(res.statusCode).toBe(403);
-    expect(res.json()).toEqual({ error: { code: 'admin_forbidden', message: 'This session is for another organization: open Setup from that organization’s integrations page' } });
+    expect(res.json()).toEqual({
+      error: { code: 'admin_forbidden', message: 'This session is for another organization: open Setup from that organization’s integrations page' },
+    });
     expect(res.body).not.toMatch(/install|Bravo|ticket/);
   });
 
   it('its own org: served, with a fresh install link', async () => {
     expect(await api('GET', '/api/orgs/org_a/slack', { cookie: sessionA })).toMatchObject({ statusCode: 200 });
-    expect((await api('GET', '/api/orgs/org_a/slack', { cookie: sessionA })).json()).toMatchObject({ status: 'not-connected', installUrl: expect.stringMatching(/^\/slack\/install\?ticket=/) });
+    expect((await api('GET', '/api/orgs/org_a/slack', { cookie: sessionA })).json()).toMatchObject({
+      status: 'not-connected',
+      installUrl: expect.stringMatching(/^\/slack\/install\?ticket=/),
+    });
   });
 
   it.each([
@@ -156,7 +234,12 @@ describe('per-org authorization', () => {
     { name: 'no Origin', origin: undefined },
     { name: 'the right host on another scheme', origin: 'https://threadbridge.test' },
   ])('a cross-site PUT with $name answers 403 cross_site_request, changing nothing', async ({ origin }) => {
-    const res = await api('PUT', '/api/orgs/org_a/settings', { cookie: sessionA, ...(origin ? { origin } : {}) }, { channelIdMode: true, globalChannel: { enabled: false } });
+    const res = await api(
+      'PUT',
+      '/api/orgs/org_a/settings',
+      { cookie: sessionA, ...(origin ? { origin } : {}) },
+      { channelIdMode: true, globalChannel: { enabled: false } },
+    );
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({ error: { code: 'cross_site_request' } });
     expect(await t.store.orgSettings.get('org_a')).toBeNull();
@@ -165,7 +248,9 @@ describe('per-org authorization', () => {
   it('DELETE needs the Origin too; the same PUT from Threadbridge’s own page gets past it', async () => {
     expect(await api('DELETE', '/api/orgs/org_a/slack', { cookie: sessionA, origin: 'https://evil.example' })).toMatchObject({ statusCode: 403 });
     // Past authentication: org_a has no Slack connection, which is what the route itself says.
-    expect((await api('PUT', '/api/orgs/org_a/settings', { cookie: sessionA, origin: ORIGIN }, { channelIdMode: false, globalChannel: { enabled: false } })).json()).toMatchObject({ error: { code: 'slack_not_connected' } });
+    expect(
+      (await api('PUT', '/api/orgs/org_a/settings', { cookie: sessionA, origin: ORIGIN }, { channelIdMode: false, globalChannel: { enabled: false } })).json(),
+    ).toMatchObject({ error: { code: 'slack_not_connected' } });
   });
 
   it.each([
@@ -182,7 +267,9 @@ describe('per-org authorization', () => {
 
   it('the operator token still reaches every org, and changes without an Origin (scripts)', async () => {
     for (const orgId of ['org_a', 'org_b', 'org_unknown']) expect(await api('GET', `/api/orgs/${orgId}/slack`, operator)).toMatchObject({ statusCode: 200 });
-    expect((await api('PUT', '/api/orgs/org_b/settings', operator, { channelIdMode: false, globalChannel: { enabled: false } })).json()).toMatchObject({ error: { code: 'slack_not_connected' } });
+    expect((await api('PUT', '/api/orgs/org_b/settings', operator, { channelIdMode: false, globalChannel: { enabled: false } })).json()).toMatchObject({
+      error: { code: 'slack_not_connected' },
+    });
   });
 
   it('signing out ends the session at once', async () => {
@@ -236,8 +323,14 @@ describe('Disconnect and the change history', () => {
 
     const res = await api('DELETE', '/api/orgs/org_a/slack', { cookie: session, origin: ORIGIN });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'disconnected', workspace: { id: team.id, name: 'Acme Slack' }, installUrl: expect.stringMatching(/^\/slack\/install\?ticket=/) });
-    expect(slack.calls({ method: 'auth.revoke' })).toEqual([expect.objectContaining({ teamId: team.id, httpStatus: 200, response: { ok: true, revoked: true } })]);
+    expect(res.json()).toMatchObject({
+      status: 'disconnected',
+      workspace: { id: team.id, name: 'Acme Slack' },
+      installUrl: expect.stringMatching(/^\/slack\/install\?ticket=/),
+    });
+    expect(slack.calls({ method: 'auth.revoke' })).toEqual([
+      expect.objectContaining({ teamId: team.id, httpStatus: 200, response: { ok: true, revoked: true } }),
+    ]);
     expect(await t.store.installations.findByOrg('org_a')).toMatchObject({ teamId: team.id, status: 'disconnected' });
     expect(await t.store.orgSettings.get('org_a')).toMatchObject({ channelIdMode: true });
     expect((await api('GET', '/api/orgs/org_a/slack', { cookie: session })).json()).toMatchObject({ status: 'disconnected' });
@@ -249,7 +342,12 @@ describe('Disconnect and the change history', () => {
     expect(slack.calls({ method: 'auth.revoke' })).toHaveLength(1);
 
     const changes = (await api('GET', '/api/orgs/org_a/changes', { cookie: session })).json();
-    expect(changes.lastChanges).toMatchObject({ connection: { action: 'slack.disconnected', subject: team.id, actor: { kind: 'org-admin', userId: adminA }, at: expect.any(String) }, settings: null, agents: null, routingGroups: null });
+    expect(changes.lastChanges).toMatchObject({
+      connection: { action: 'slack.disconnected', subject: team.id, actor: { kind: 'org-admin', userId: adminA }, at: expect.any(String) },
+      settings: null,
+      agents: null,
+      routingGroups: null,
+    });
     expect(changes.recent.map((c: { action: string }) => c.action)).toEqual(['slack.disconnected', 'slack.connected']);
 
     // Connecting again, by an operator this time.
@@ -258,7 +356,10 @@ describe('Disconnect and the change history', () => {
     const callback2 = new URL(slack.approveInstall(String(reinstall.headers.location), { teamId: team.id, userId: installer.id }));
     expect((await t.app.inject({ method: 'GET', url: `${callback2.pathname}${callback2.search}`, headers: { cookie: nonce2 } })).statusCode).toBe(303);
     expect(await t.store.installations.findByOrg('org_a')).toMatchObject({ teamId: team.id, status: 'active' });
-    expect((await api('GET', '/api/orgs/org_a/changes', operator)).json().lastChanges.connection).toMatchObject({ action: 'slack.connected', actor: { kind: 'operator' } });
+    expect((await api('GET', '/api/orgs/org_a/changes', operator)).json().lastChanges.connection).toMatchObject({
+      action: 'slack.connected',
+      actor: { kind: 'operator' },
+    });
   });
 
   it('after a Disconnect, a wrong workspace is replaced by another one, and settings stay', async () => {
@@ -270,9 +371,17 @@ describe('Disconnect and the change history', () => {
     const admin = platform.addAdmin('org_c', { name: 'Cy', email: 'cy@c.test' }).id;
     const session = await signIn('org_c', admin);
     const connect = async (teamId: string, userId: string) => {
-      const install = await t.app.inject({ method: 'GET', url: (await api('GET', '/api/orgs/org_c/slack', { cookie: session })).json().installUrl, headers: { cookie: session } });
+      const install = await t.app.inject({
+        method: 'GET',
+        url: (await api('GET', '/api/orgs/org_c/slack', { cookie: session })).json().installUrl,
+        headers: { cookie: session },
+      });
       const callback = new URL(slack.approveInstall(String(install.headers.location), { teamId, userId }));
-      return t.app.inject({ method: 'GET', url: `${callback.pathname}${callback.search}`, headers: { cookie: String(install.headers['set-cookie']).split(';')[0]! } });
+      return t.app.inject({
+        method: 'GET',
+        url: `${callback.pathname}${callback.search}`,
+        headers: { cookie: String(install.headers['set-cookie']).split(';')[0]! },
+      });
     };
     expect((await connect(first.id, installer.id)).statusCode).toBe(303);
     expect(await api('DELETE', '/api/orgs/org_c/slack', { cookie: session, origin: ORIGIN })).toMatchObject({ statusCode: 200 });
@@ -289,7 +398,8 @@ describe('Disconnect and the change history', () => {
 
   it('an org without any connection cannot be disconnected: slack_not_connected', async () => {
     const session = await signIn('org_b', adminB);
-    expect((await api('DELETE', '/api/orgs/org_b/slack', { cookie: session, origin: ORIGIN })).json()).toMatchObject({ error: { code: 'slack_not_connected' } });
+    expect((await api('DELETE', '/api/orgs/org_b/slack', { cookie: session, origin: ORIGIN })).json()).toMatchObject({
+      error: { code: 'slack_not_connected' },
+    });
   });
 });
-

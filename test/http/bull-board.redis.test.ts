@@ -61,7 +61,9 @@ describe('Bull Board at /admin/queues', () => {
 });
 
 /** Bull Board's routes that change something: everything it serves but GET (its own list, so a new one is covered). */
-const writeRoutes = appRoutes.api.filter((route) => route.method !== 'get').map((route) => ({ method: String(route.method).toUpperCase(), route: String(route.route) }));
+const writeRoutes = appRoutes.api
+  .filter((route) => route.method !== 'get')
+  .map((route) => ({ method: String(route.method).toUpperCase(), route: String(route.route) }));
 
 describe('read-only (BULL_BOARD_READ_ONLY, true by default)', () => {
   afterEach(async () => {
@@ -70,31 +72,47 @@ describe('read-only (BULL_BOARD_READ_ONLY, true by default)', () => {
 
   it('Bull Board has the write routes this covers', () => {
     // Clean, empty, obliterate, retry, promote, add a job, edit its data, pause…: listed so that a reader sees what is refused.
-    expect(writeRoutes.map((r) => `${r.method} ${r.route}`).sort()).toEqual(expect.arrayContaining([
-      'POST /api/queues/:queueName/add',
-      'PUT /api/queues/:queueName/clean/:queueStatus',
-      'PUT /api/queues/:queueName/empty',
-      'PUT /api/queues/:queueName/obliterate',
-      'PUT /api/queues/:queueName/retry/:queueStatus',
-      'PUT /api/queues/:queueName/promote',
-      'PUT /api/queues/:queueName/:jobId/retry',
-      'PUT /api/queues/:queueName/:jobId/clean',
-      'PUT /api/queues/:queueName/:jobId/promote',
-      'PATCH /api/queues/:queueName/:jobId/update-data',
-      'PATCH /api/queues/:queueName/:jobId/delay',
-      'PATCH /api/queues/:queueName/:jobId/priority',
-      'PUT /api/queues/pause',
-      'PUT /api/queues/resume',
-      'PUT /api/queues/:queueName/pause',
-    ]));
+    expect(writeRoutes.map((r) => `${r.method} ${r.route}`).sort()).toEqual(
+      expect.arrayContaining([
+        'POST /api/queues/:queueName/add',
+        'PUT /api/queues/:queueName/clean/:queueStatus',
+        'PUT /api/queues/:queueName/empty',
+        'PUT /api/queues/:queueName/obliterate',
+        'PUT /api/queues/:queueName/retry/:queueStatus',
+        'PUT /api/queues/:queueName/promote',
+        'PUT /api/queues/:queueName/:jobId/retry',
+        'PUT /api/queues/:queueName/:jobId/clean',
+        'PUT /api/queues/:queueName/:jobId/promote',
+        'PATCH /api/queues/:queueName/:jobId/update-data',
+        'PATCH /api/queues/:queueName/:jobId/delay',
+        'PATCH /api/queues/:queueName/:jobId/priority',
+        'PUT /api/queues/pause',
+        'PUT /api/queues/resume',
+        'PUT /api/queues/:queueName/pause',
+      ]),
+    );
     expect(writeRoutes.length).toBeGreaterThanOrEqual(20);
   });
 
   it.each(writeRoutes)('$method $route answers 403 queue_dashboard_read_only and changes nothing', async ({ method, route }) => {
     const queue = readOnlyBoard.queues.transcripts;
     const job = await queue.add('probe', { text: 'a visitor’s message' } as never, { delay: 60_000 });
-    const url = `/admin/queues${route}`.replace(':queueName', queue.name).replace(':jobId', job.id!).replace(':queueStatus', 'delayed').replace(':schedulerId', 'any');
-    const body = { name: 'injected', data: { text: 'changed' }, jobData: { text: 'changed' }, runAt: Date.now(), priority: 1, concurrency: 1, max: 1, duration: 1000, force: true };
+    const url = `/admin/queues${route}`
+      .replace(':queueName', queue.name)
+      .replace(':jobId', job.id!)
+      .replace(':queueStatus', 'delayed')
+      .replace(':schedulerId', 'any');
+    const body = {
+      name: 'injected',
+      data: { text: 'changed' },
+      jobData: { text: 'changed' },
+      runAt: Date.now(),
+      priority: 1,
+      concurrency: 1,
+      max: 1,
+      duration: 1000,
+      force: true,
+    };
     const res = await t.app.inject({ method: method as 'PUT', url, headers: { authorization: OPERATOR }, payload: body });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toEqual({ error: { code: 'queue_dashboard_read_only', message: expect.stringContaining('BULL_BOARD_READ_ONLY=false') } });
@@ -163,17 +181,23 @@ describe('failed sign-ins', () => {
     for (let i = 0; i < 3; i++) expect((await from(t, '203.0.113.30', { authorization: OPERATOR })).statusCode).toBe(200);
     for (let i = 0; i < 3; i++) expect((await from(t, '203.0.113.30')).statusCode).toBe(401);
     // A forged X-Forwarded-For does not make each guess another client's (no TRUST_PROXY).
-    for (let i = 0; i < max; i++) expect((await from(t, '203.0.113.30', { authorization: basic('ops', `guess ${i}`), 'x-forwarded-for': `198.51.100.${i}` })).statusCode).toBe(401);
+    for (let i = 0; i < max; i++)
+      expect((await from(t, '203.0.113.30', { authorization: basic('ops', `guess ${i}`), 'x-forwarded-for': `198.51.100.${i}` })).statusCode).toBe(401);
     const locked = await from(t, '203.0.113.30', { authorization: OPERATOR });
     expect(locked.statusCode).toBe(429);
-    expect(locked.json()).toEqual({ error: { code: 'too_many_failed_attempts', message: 'Too many failed sign-in attempts from this address; try again after the time in Retry-After' } });
+    expect(locked.json()).toEqual({
+      error: { code: 'too_many_failed_attempts', message: 'Too many failed sign-in attempts from this address; try again after the time in Retry-After' },
+    });
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(windowMs / 1000);
     expect((await from(t, '203.0.113.31', { authorization: OPERATOR })).statusCode).toBe(200);
   });
 
   it('once the window has passed, the client gets in again', async () => {
-    const brief = await appWith('bull-board-window', { bullBoard: boardOver('board-window', true).options, failedLoginLimits: { ...FAILED_LOGIN_LIMITS, queues: { max: 2, windowMs: 1000 } } });
+    const brief = await appWith('bull-board-window', {
+      bullBoard: boardOver('board-window', true).options,
+      failedLoginLimits: { ...FAILED_LOGIN_LIMITS, queues: { max: 2, windowMs: 1000 } },
+    });
     for (let i = 0; i < 2; i++) expect((await from(brief, '203.0.113.40', { authorization: basic('ops', 'nope') })).statusCode).toBe(401);
     const locked = await from(brief, '203.0.113.40', { authorization: OPERATOR });
     expect(locked.statusCode).toBe(429);

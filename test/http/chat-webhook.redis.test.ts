@@ -44,13 +44,24 @@ const queuedJobs = () => jobCount(t.queues.chatEvents);
 
 describe('POST /webhooks/chat', () => {
   it('logs a refused request under the caller’s X-Request-Id when it is one, else under an id of its own', async () => {
-    const logLines = () => t.logs().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; reqId?: string });
+    const logLines = () =>
+      t
+        .logs()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { msg: string; reqId?: string });
     const raw = JSON.stringify(eventBody());
     const badSignature = { ...signedHeaders(secrets.chatWebhookSecret, raw, Date.now()), 'x-chat-signature': `v1=${'0'.repeat(64)}` };
-    for (const [given, kept] of [['3f1c2a9e-router-id', true], ['x'.repeat(300), false], ['bad id\nwith a newline', false]] as const) {
+    for (const [given, kept] of [
+      ['3f1c2a9e-router-id', true],
+      ['x'.repeat(300), false],
+      ['bad id\nwith a newline', false],
+    ] as const) {
       const from = logLines().length;
       expect((await post(raw, { ...badSignature, 'x-request-id': given })).statusCode).toBe(401);
-      const reqIds = logLines().slice(from).map((l) => l.reqId);
+      const reqIds = logLines()
+        .slice(from)
+        .map((l) => l.reqId);
       expect(reqIds.length).toBeGreaterThan(0);
       for (const id of reqIds) {
         if (kept) expect(id).toBe(given);
@@ -60,7 +71,12 @@ describe('POST /webhooks/chat', () => {
   });
 
   it('logs one line for an accepted webhook, with its event id, and a refused one with its status', async () => {
-    const logLines = () => t.logs().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; reqId?: string; eventId?: string; res?: { statusCode?: number } });
+    const logLines = () =>
+      t
+        .logs()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { msg: string; reqId?: string; eventId?: string; res?: { statusCode?: number } });
     const before = logLines().length;
     const body = eventBody();
     expect((await signed(JSON.stringify(body))).statusCode).toBe(202);
@@ -70,7 +86,9 @@ describe('POST /webhooks/chat', () => {
 
     const refusedFrom = logLines().length;
     const raw = JSON.stringify(eventBody());
-    expect((await post(raw, { ...signedHeaders(secrets.chatWebhookSecret, raw, Date.now()), 'x-chat-signature': `v1=${'0'.repeat(64)}` })).statusCode).toBe(401);
+    expect((await post(raw, { ...signedHeaders(secrets.chatWebhookSecret, raw, Date.now()), 'x-chat-signature': `v1=${'0'.repeat(64)}` })).statusCode).toBe(
+      401,
+    );
     const refused = logLines().slice(refusedFrom);
     expect(refused.map((l) => l.msg)).toContain('request completed');
     expect(refused.find((l) => l.msg === 'request completed')!.res?.statusCode).toBe(401);
@@ -184,7 +202,11 @@ describe('POST /webhooks/chat', () => {
   it('signs over the exact bytes: the same event re-serialised with other spacing is still accepted when signed as sent', async () => {
     const raw = JSON.stringify(eventBody(), null, 2);
     const timestamp = Math.floor(Date.now() / 1000);
-    const res = await post(raw, { 'content-type': 'application/json; charset=utf-8', 'x-chat-timestamp': String(timestamp), 'x-chat-signature': signatureFor(secrets.chatWebhookSecret, timestamp, raw) });
+    const res = await post(raw, {
+      'content-type': 'application/json; charset=utf-8',
+      'x-chat-timestamp': String(timestamp),
+      'x-chat-signature': signatureFor(secrets.chatWebhookSecret, timestamp, raw),
+    });
     expect(res.statusCode).toBe(202);
   });
 });
@@ -195,7 +217,12 @@ describe('POST /webhooks/chat while Redis is unreachable', () => {
     const down = await buildTestApp({ name: 'chat-webhook-down', secrets, ...NO_SLACK, producerRedis: deadRedis });
     try {
       const raw = JSON.stringify(eventBody());
-      const res = await down.app.inject({ method: 'POST', url: '/webhooks/chat', payload: raw, headers: signedHeaders(secrets.chatWebhookSecret, raw, Date.now()) });
+      const res = await down.app.inject({
+        method: 'POST',
+        url: '/webhooks/chat',
+        payload: raw,
+        headers: signedHeaders(secrets.chatWebhookSecret, raw, Date.now()),
+      });
       expect(res.statusCode).toBe(503);
       expect(res.json()).toEqual({ error: { code: 'queue_unavailable', message: expect.stringMatching(/could not be queued/) } });
       // No internal detail (Redis' own error text, hosts, ports): that goes to the log.
@@ -217,11 +244,14 @@ describe('GET /metrics', () => {
   });
 
   it('counts the webhooks accepted and refused by reason, with their latency, and the age of the oldest waiting job', async () => {
-    const count = (body: string, outcome: string) => Number(new RegExp(`threadbridge_webhooks_total\\{route="/webhooks/chat",outcome="${outcome}"\\} (\\d+)`).exec(body)?.[1] ?? 0);
+    const count = (body: string, outcome: string) =>
+      Number(new RegExp(`threadbridge_webhooks_total\\{route="/webhooks/chat",outcome="${outcome}"\\} (\\d+)`).exec(body)?.[1] ?? 0);
     const before = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect((await signed(JSON.stringify(eventBody()))).statusCode).toBe(202);
     const raw = JSON.stringify(eventBody());
-    expect((await post(raw, { ...signedHeaders(secrets.chatWebhookSecret, raw, Date.now()), 'x-chat-signature': `v1=${'0'.repeat(64)}` })).statusCode).toBe(401);
+    expect((await post(raw, { ...signedHeaders(secrets.chatWebhookSecret, raw, Date.now()), 'x-chat-signature': `v1=${'0'.repeat(64)}` })).statusCode).toBe(
+      401,
+    );
     expect((await signed(JSON.stringify(eventBody()), Date.now() - 10 * 60_000)).statusCode).toBe(401);
     // The accepted event's job has been waiting a while by the next scrape.
     await new Promise((r) => setTimeout(r, 600));

@@ -26,7 +26,11 @@ afterAll(async () => {
   await slack?.close();
 });
 const t = testAppPerFile(() => ({
-  name: 'install-links', secrets, slackApiUrl: slack.apiUrl, slackAuthorizeUrl: slack.authorizeUrl, chatApiUrl: platform.url,
+  name: 'install-links',
+  secrets,
+  slackApiUrl: slack.apiUrl,
+  slackAuthorizeUrl: slack.authorizeUrl,
+  chatApiUrl: platform.url,
   overrides: { now: () => new Date(Date.now() + skewMs) },
 }));
 beforeAll(() => {
@@ -109,7 +113,11 @@ describe('an org admin’s install link', () => {
   it('dies with a new Setup in the same browser (a newer session)', async () => {
     const first = await signIn('org_a', admins['ada']!);
     const link = await installLinkOf('org_a', { cookie: first });
-    const res = await t.app.inject({ method: 'GET', url: `/settings/org_a?launch=${encodeURIComponent(platform.launchToken('org_a', admins['ada']!))}`, headers: { cookie: first } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/settings/org_a?launch=${encodeURIComponent(platform.launchToken('org_a', admins['ada']!))}`,
+      headers: { cookie: first },
+    });
     const second = String(res.headers['set-cookie']).split(';')[0]!;
     expectRefused(await open(link, second), 403, 'install_link_other_session', /newer Setup/);
   });

@@ -30,7 +30,15 @@ beforeAll(() => {
 
 const nowSec = () => Math.floor(Date.now() / 1000);
 const minted = (payload: Partial<LaunchPayload>) =>
-  mintLaunchToken(secrets.adminLaunchSecret, { orgId: 'org_a', userId: 'usr_ada', role: 'admin', iat: nowSec(), exp: nowSec() + 300, nonce: `n-${Math.random()}`, ...payload });
+  mintLaunchToken(secrets.adminLaunchSecret, {
+    orgId: 'org_a',
+    userId: 'usr_ada',
+    role: 'admin',
+    iat: nowSec(),
+    exp: nowSec() + 300,
+    nonce: `n-${Math.random()}`,
+    ...payload,
+  });
 
 const launch = (orgId: string, token: string, cookie?: string) =>
   t.app.inject({ method: 'GET', url: `/settings/${orgId}?launch=${encodeURIComponent(token)}`, headers: cookie ? { cookie } : {} });
@@ -42,7 +50,8 @@ async function signIn(orgId: string, adminId: string, opts: { names?: boolean } 
   return cookieOf(res);
 }
 const whoAmI = async (cookie: string) => (await t.app.inject({ method: 'GET', url: '/api/session', headers: { cookie } })).json();
-const reaches = async (cookie: string, orgId: string) => (await t.app.inject({ method: 'GET', url: `/api/orgs/${orgId}/slack`, headers: { cookie } })).statusCode;
+const reaches = async (cookie: string, orgId: string) =>
+  (await t.app.inject({ method: 'GET', url: `/api/orgs/${orgId}/slack`, headers: { cookie } })).statusCode;
 
 /** The prompt's form, as the browser would post it from Threadbridge's page. */
 const postSwitch = (action: string, body: string, headers: Record<string, string>) =>
@@ -64,7 +73,9 @@ describe('names from the launch token', () => {
   });
 
   it('the operator token is told it is an operator', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/api/session', headers: { authorization: `Bearer ${secrets.adminApiToken}` } })).json()).toEqual({ kind: 'operator' });
+    expect((await t.app.inject({ method: 'GET', url: '/api/session', headers: { authorization: `Bearer ${secrets.adminApiToken}` } })).json()).toEqual({
+      kind: 'operator',
+    });
   });
 
   it.each([
@@ -149,7 +160,11 @@ describe('a Setup link over a live session of someone else', () => {
 
   it('names are text: HTML in them is escaped on the prompt', async () => {
     const ada = await signIn('org_a', admins['ada']!);
-    const prompt = await launch('org_b', minted({ orgId: 'org_b', userId: 'usr_bob', orgName: '<img src=x onerror=alert(1)>', userName: '"><script>x()</script>' }), ada);
+    const prompt = await launch(
+      'org_b',
+      minted({ orgId: 'org_b', userId: 'usr_bob', orgName: '<img src=x onerror=alert(1)>', userName: '"><script>x()</script>' }),
+      ada,
+    );
     expect(prompt.body).toContain('&#60;img src=x onerror=alert(1)&#62;');
     expect(prompt.body).not.toMatch(/<img|<script>/);
   });
@@ -188,15 +203,26 @@ describe('a Setup link over a live session of someone else', () => {
 
   it('the switch POST checks the token as the launch does, and refuses fields its form does not have', async () => {
     const ada = await signIn('org_a', admins['ada']!);
-    const wrongOrg = await postSwitch('/settings/org_a/switch', `launch=${encodeURIComponent(platform.launchToken('org_b', admins['bob']!))}`, { cookie: ada, origin: ORIGIN });
+    const wrongOrg = await postSwitch('/settings/org_a/switch', `launch=${encodeURIComponent(platform.launchToken('org_b', admins['bob']!))}`, {
+      cookie: ada,
+      origin: ORIGIN,
+    });
     expect(wrongOrg.headers['x-error-code']).toBe('launch_wrong_org');
-    const extra = await postSwitch('/settings/org_b/switch', `launch=${encodeURIComponent(platform.launchToken('org_b', admins['bob']!))}&orgId=org_a`, { cookie: ada, origin: ORIGIN });
+    const extra = await postSwitch('/settings/org_b/switch', `launch=${encodeURIComponent(platform.launchToken('org_b', admins['bob']!))}&orgId=org_a`, {
+      cookie: ada,
+      origin: ORIGIN,
+    });
     expect(extra.statusCode).toBe(400);
     expect(extra.headers['x-error-code']).toBe('launch_invalid');
     expect(extra.body).toContain('The form sent fields it does not have: orgId.');
     const none = await postSwitch('/settings/org_b/switch', '', { cookie: ada, origin: ORIGIN });
     expect(none.headers['x-error-code']).toBe('launch_invalid');
-    const json = await t.app.inject({ method: 'POST', url: '/settings/org_b/switch', headers: { cookie: ada, origin: ORIGIN, 'content-type': 'application/json' }, payload: '{}' });
+    const json = await t.app.inject({
+      method: 'POST',
+      url: '/settings/org_b/switch',
+      headers: { cookie: ada, origin: ORIGIN, 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(json.statusCode).toBe(415);
     expect(json.headers['content-type']).toMatch(/^text\/html/);
     expect(await reaches(ada, 'org_a')).toBe(200);

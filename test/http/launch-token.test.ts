@@ -8,7 +8,15 @@ import { verifyLaunchToken } from '../../src/http/admin/launch-token.ts';
 const SECRET = 'launch-secret-of-at-least-32-characters';
 const NOW = Date.parse('2026-12-01T10:00:00Z');
 const now = NOW / 1000;
-const payload = (p: Partial<LaunchPayload> = {}): LaunchPayload => ({ orgId: 'org_1', userId: 'usr_1', role: 'admin', iat: now, exp: now + 300, nonce: 'nonce-1', ...p });
+const payload = (p: Partial<LaunchPayload> = {}): LaunchPayload => ({
+  orgId: 'org_1',
+  userId: 'usr_1',
+  role: 'admin',
+  iat: now,
+  exp: now + 300,
+  nonce: 'nonce-1',
+  ...p,
+});
 /** A correctly signed token around any payload text. */
 const signedRaw = (text: string) => {
   const signed = `v1.${Buffer.from(text).toString('base64url')}`;
@@ -41,7 +49,10 @@ describe('verifyLaunchToken', () => {
   });
 
   it('keeps the optional orgName and userName (trimmed); absent or blank, the claims have none', () => {
-    expect(verify(mintLaunchToken(SECRET, payload({ orgName: ' Acme Inc ', userName: 'Ada Admin' })))).toEqual({ ok: true, claims: { ...payload(), orgName: 'Acme Inc', userName: 'Ada Admin' } });
+    expect(verify(mintLaunchToken(SECRET, payload({ orgName: ' Acme Inc ', userName: 'Ada Admin' })))).toEqual({
+      ok: true,
+      claims: { ...payload(), orgName: 'Acme Inc', userName: 'Ada Admin' },
+    });
     const blank = verify(mintLaunchToken(SECRET, payload({ orgName: '', userName: '   ' })));
     expect(blank.ok && Object.keys(blank.claims)).toEqual(['orgId', 'userId', 'role', 'iat', 'exp', 'nonce']);
   });
@@ -59,7 +70,11 @@ describe('verifyLaunchToken', () => {
   const [, body, mac] = good.split('.') as [string, string, string];
   it.each([
     { name: 'another secret', token: mintLaunchToken('another-secret-entirely-0000000000000', payload()), reason: 'bad_signature' },
-    { name: 'a payload swapped, the signature kept', token: `v1.${Buffer.from(JSON.stringify(payload({ orgId: 'org_1', userId: 'usr_evil' }))).toString('base64url')}.${mac}`, reason: 'bad_signature' },
+    {
+      name: 'a payload swapped, the signature kept',
+      token: `v1.${Buffer.from(JSON.stringify(payload({ orgId: 'org_1', userId: 'usr_evil' }))).toString('base64url')}.${mac}`,
+      reason: 'bad_signature',
+    },
     { name: 'a signature cut short', token: `v1.${body}.${mac.slice(0, 20)}`, reason: 'bad_signature' },
     { name: 'version v2', token: `v2.${body}.${mac}`, reason: 'malformed' },
     { name: 'padding', token: `v1.${body}=.${mac}`, reason: 'malformed' },

@@ -25,7 +25,9 @@ describe('the web app: signed routes in their scope, the admin API on Fastify’
 
   it('an admin JSON route gets its body parsed as an object', async () => {
     const res = await t.app.inject({
-      method: 'POST', url: '/api/dead-letters/replay', headers: { ...operator, 'content-type': 'application/json' },
+      method: 'POST',
+      url: '/api/dead-letters/replay',
+      headers: { ...operator, 'content-type': 'application/json' },
       payload: JSON.stringify({ queue: 'chat-events', since: '2999-01-01T00:00:00.000Z' }),
     });
     expect(res.statusCode).toBe(200);
@@ -33,14 +35,21 @@ describe('the web app: signed routes in their scope, the admin API on Fastify’
   });
 
   it('an admin JSON route’s malformed body is invalid_json, as before the signed ingress had its own parser', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/dead-letters/replay', headers: { ...operator, 'content-type': 'application/json' }, payload: '{"queue": ' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/dead-letters/replay',
+      headers: { ...operator, 'content-type': 'application/json' },
+      payload: '{"queue": ',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('invalid_json');
   });
 
   it('an admin JSON body loses its NUL characters before validation (a store on PostgreSQL refuses them)', async () => {
     const res = await t.app.inject({
-      method: 'POST', url: '/api/dead-letters/replay', headers: { ...operator, 'content-type': 'application/json' },
+      method: 'POST',
+      url: '/api/dead-letters/replay',
+      headers: { ...operator, 'content-type': 'application/json' },
       payload: JSON.stringify({ queue: 'chat-\u0000events', since: '2999-01-01T00:00:00.000Z' }),
     });
     expect(res.statusCode).toBe(200);
@@ -48,7 +57,12 @@ describe('the web app: signed routes in their scope, the admin API on Fastify’
   });
 
   it('an admin JSON route’s empty body is refused by Fastify’s parser, not by the signed ingress’s', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/dead-letters/replay', headers: { ...operator, 'content-type': 'application/json' }, payload: '' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/dead-letters/replay',
+      headers: { ...operator, 'content-type': 'application/json' },
+      payload: '',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('invalid_json');
     // Fastify's own words (FST_ERR_CTP_EMPTY_JSON_BODY); the signed routes say "the body is empty".
@@ -79,16 +93,31 @@ describe('the web app: signed routes in their scope, the admin API on Fastify’
 
   it('a signed route still accepts only its two content types (415 for text/plain, which the rest of the app parses)', async () => {
     const raw = JSON.stringify({ type: 'url_verification', challenge: 'c' });
-    const res = await t.app.inject({ method: 'POST', url: '/slack/events', payload: raw, headers: { ...signedAs('slack', secrets.slackSigningSecret, raw), 'content-type': 'text/plain' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/slack/events',
+      payload: raw,
+      headers: { ...signedAs('slack', secrets.slackSigningSecret, raw), 'content-type': 'text/plain' },
+    });
     expect(res.statusCode).toBe(415);
     expect(res.json().error.code).toBe('unsupported_media_type');
   });
 
   it('each real route checks its own sender’s secret: the other sender’s is a bad signature', async () => {
     const raw = JSON.stringify({ type: 'url_verification', challenge: 'c' });
-    const slackWithChatSecret = await t.app.inject({ method: 'POST', url: '/slack/events', payload: raw, headers: signedAs('slack', secrets.chatWebhookSecret, raw) });
+    const slackWithChatSecret = await t.app.inject({
+      method: 'POST',
+      url: '/slack/events',
+      payload: raw,
+      headers: signedAs('slack', secrets.chatWebhookSecret, raw),
+    });
     expect(slackWithChatSecret.json().error.code).toBe('bad_signature');
-    const chatWithSlackSecret = await t.app.inject({ method: 'POST', url: '/webhooks/chat', payload: raw, headers: signedAs('chat', secrets.slackSigningSecret, raw) });
+    const chatWithSlackSecret = await t.app.inject({
+      method: 'POST',
+      url: '/webhooks/chat',
+      payload: raw,
+      headers: signedAs('chat', secrets.slackSigningSecret, raw),
+    });
     expect(chatWithSlackSecret.json().error.code).toBe('bad_signature');
   });
 });
@@ -136,7 +165,12 @@ describe('signedScope: config.signedBy picks the secret', () => {
     // The scope's clock, not the machine's: a signature made by the real clock is an hour away from it.
     const realNow = await app.inject({ method: 'POST', url, payload: raw, headers: signedAs(signer, own, raw) });
     expect(realNow.json().error.code).toBe('stale_timestamp');
-    expect(counted.filter((c) => c.route === url).map((c) => c.outcome).slice(-4)).toEqual(['accepted', 'bad_signature', 'missing_signature', 'stale_timestamp']);
+    expect(
+      counted
+        .filter((c) => c.route === url)
+        .map((c) => c.outcome)
+        .slice(-4),
+    ).toEqual(['accepted', 'bad_signature', 'missing_signature', 'stale_timestamp']);
   });
 
   it('a route in the scope without signedBy stops the app from starting', async () => {

@@ -20,7 +20,15 @@ function envelope(event: Record<string, unknown>, eventId = `Ev${Math.random().t
   };
 }
 
-const threadReply = { type: 'message', user: 'U1', text: 'hi', ts: '1764075601.000200', thread_ts: '1764075600.000100', channel: 'C1', channel_type: 'channel' };
+const threadReply = {
+  type: 'message',
+  user: 'U1',
+  text: 'hi',
+  ts: '1764075601.000200',
+  thread_ts: '1764075600.000100',
+  channel: 'C1',
+  channel_type: 'channel',
+};
 
 function post(raw: string, extraHeaders: Record<string, string> = {}, nowMs = Date.now(), secret = secrets.slackSigningSecret) {
   return t.app.inject({
@@ -69,13 +77,44 @@ describe('POST /slack/events', () => {
   });
 
   const rejected = [
-    { name: 'an unsigned url_verification', send: () => t.app.inject({ method: 'POST', url: '/slack/events', payload: JSON.stringify({ type: 'url_verification', challenge: 'c' }), headers: { 'content-type': 'application/json' } }), status: 401, code: 'missing_signature' },
+    {
+      name: 'an unsigned url_verification',
+      send: () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/slack/events',
+          payload: JSON.stringify({ type: 'url_verification', challenge: 'c' }),
+          headers: { 'content-type': 'application/json' },
+        }),
+      status: 401,
+      code: 'missing_signature',
+    },
     { name: 'a wrong signing secret', send: () => post(JSON.stringify(envelope(threadReply)), {}, Date.now(), 'wrong'), status: 401, code: 'bad_signature' },
-    { name: 'a timestamp six minutes old', send: () => post(JSON.stringify(envelope(threadReply)), {}, Date.now() - 360_000), status: 401, code: 'stale_timestamp' },
+    {
+      name: 'a timestamp six minutes old',
+      send: () => post(JSON.stringify(envelope(threadReply)), {}, Date.now() - 360_000),
+      status: 401,
+      code: 'stale_timestamp',
+    },
     { name: 'malformed JSON', send: () => post('{"type":'), status: 400, code: 'invalid_json' },
-    { name: 'an unknown envelope type', send: () => post(JSON.stringify({ type: 'block_actions_v9', team_id: 'T1' })), status: 400, code: 'unknown_event_type' },
-    { name: 'an event_callback without event_id', send: () => post(JSON.stringify({ ...envelope(threadReply), event_id: undefined })), status: 400, code: 'invalid_payload' },
-    { name: 'an oversized body', send: () => post(JSON.stringify(envelope({ ...threadReply, text: 'x'.repeat(300 * 1024) }))), status: 413, code: 'body_too_large' },
+    {
+      name: 'an unknown envelope type',
+      send: () => post(JSON.stringify({ type: 'block_actions_v9', team_id: 'T1' })),
+      status: 400,
+      code: 'unknown_event_type',
+    },
+    {
+      name: 'an event_callback without event_id',
+      send: () => post(JSON.stringify({ ...envelope(threadReply), event_id: undefined })),
+      status: 400,
+      code: 'invalid_payload',
+    },
+    {
+      name: 'an oversized body',
+      send: () => post(JSON.stringify(envelope({ ...threadReply, text: 'x'.repeat(300 * 1024) }))),
+      status: 413,
+      code: 'body_too_large',
+    },
   ];
 
   it.each(rejected)('rejects $name with $status $code and queues nothing', async ({ send, status, code }) => {

@@ -42,7 +42,12 @@ describe('POST /slack/interactions', () => {
 
   it.each([
     { name: 'a wrong signing secret', send: () => post(form(click), undefined, 'wrong'), status: 401, code: 'bad_signature' },
-    { name: 'a stale timestamp', send: () => post(form(click), undefined, secrets.slackSigningSecret, Date.now() - 400_000), status: 401, code: 'stale_timestamp' },
+    {
+      name: 'a stale timestamp',
+      send: () => post(form(click), undefined, secrets.slackSigningSecret, Date.now() - 400_000),
+      status: 401,
+      code: 'stale_timestamp',
+    },
     { name: 'a form without payload', send: () => post('foo=bar'), status: 400, code: 'invalid_payload' },
     { name: 'a payload that is not JSON', send: () => post(form('{"type":')), status: 400, code: 'invalid_json' },
     { name: 'a payload without team', send: () => post(form({ ...click, team: undefined })), status: 400, code: 'invalid_payload' },

@@ -112,20 +112,50 @@ describe('Slack OAuth install', () => {
   });
 
   const failures = [
-    { name: 'an install link without a ticket', url: () => `${webUrl}/slack/install?orgId=org_anyone`, status: 400, code: 'missing_parameter', says: /Open the install link from the integration settings page/ },
-    { name: 'an install link with a forged ticket', url: () => `${webUrl}/slack/install?ticket=eyJvcmdJZCI6Im9yZ194In0.forged`, status: 400, code: 'invalid_install_link', says: /click Connect Slack/ },
+    {
+      name: 'an install link without a ticket',
+      url: () => `${webUrl}/slack/install?orgId=org_anyone`,
+      status: 400,
+      code: 'missing_parameter',
+      says: /Open the install link from the integration settings page/,
+    },
+    {
+      name: 'an install link with a forged ticket',
+      url: () => `${webUrl}/slack/install?ticket=eyJvcmdJZCI6Im9yZ194In0.forged`,
+      status: 400,
+      code: 'invalid_install_link',
+      says: /click Connect Slack/,
+    },
     {
       name: 'an operator’s install link older than 10 minutes',
-      url: () => `${webUrl}/slack/install?ticket=${createOAuthState(deriveKey(Buffer.from(secrets.encryptionKeyHex, 'hex'), 'install-ticket'), 'org_x', Date.now() - 11 * 60_000, INSTALL_TICKET_TTL_MS, { by: { kind: 'operator' } })}`,
-      status: 400, code: 'invalid_install_link', says: /older than 10 minutes.*click Connect Slack again/s,
+      url: () =>
+        `${webUrl}/slack/install?ticket=${createOAuthState(deriveKey(Buffer.from(secrets.encryptionKeyHex, 'hex'), 'install-ticket'), 'org_x', Date.now() - 11 * 60_000, INSTALL_TICKET_TTL_MS, { by: { kind: 'operator' } })}`,
+      status: 400,
+      code: 'invalid_install_link',
+      says: /older than 10 minutes.*click Connect Slack again/s,
     },
     {
       name: 'an OAuth state passed off as an install ticket',
-      url: () => `${webUrl}/slack/install?ticket=${createOAuthState(deriveKey(Buffer.from(secrets.encryptionKeyHex, 'hex'), 'oauth-state'), 'org_x', Date.now())}`,
-      status: 400, code: 'invalid_install_link', says: /click Connect Slack/,
+      url: () =>
+        `${webUrl}/slack/install?ticket=${createOAuthState(deriveKey(Buffer.from(secrets.encryptionKeyHex, 'hex'), 'oauth-state'), 'org_x', Date.now())}`,
+      status: 400,
+      code: 'invalid_install_link',
+      says: /click Connect Slack/,
     },
-    { name: 'a callback with a forged state', url: () => `${webUrl}/slack/oauth/callback?code=abc&state=eyJvcmdJZCI6Im9yZ194In0.forged`, status: 400, code: 'invalid_oauth_state', says: /Start the install again/ },
-    { name: 'a callback without state', url: () => `${webUrl}/slack/oauth/callback?code=abc`, status: 400, code: 'invalid_oauth_state', says: /Start the install again/ },
+    {
+      name: 'a callback with a forged state',
+      url: () => `${webUrl}/slack/oauth/callback?code=abc&state=eyJvcmdJZCI6Im9yZ194In0.forged`,
+      status: 400,
+      code: 'invalid_oauth_state',
+      says: /Start the install again/,
+    },
+    {
+      name: 'a callback without state',
+      url: () => `${webUrl}/slack/oauth/callback?code=abc`,
+      status: 400,
+      code: 'invalid_oauth_state',
+      says: /Start the install again/,
+    },
   ];
   it.each(failures)('answers $name with $status and a page saying what to do', async ({ url, status, code, says }) => {
     const res = await fetch(url());
@@ -196,9 +226,14 @@ describe('Slack OAuth install', () => {
     // The state carries only the nonce's digest: the cookie's value is in no URL.
     const location = res.headers.get('location')!;
     expect(location).not.toContain(cookie!.split(';')[0]!.split('=')[1]);
-    const back = await fetch(slack.approveInstall(location, { teamId: team.id, userId: admin.id }), { redirect: 'manual', headers: { cookie: cookie!.split(';')[0]! } });
+    const back = await fetch(slack.approveInstall(location, { teamId: team.id, userId: admin.id }), {
+      redirect: 'manual',
+      headers: { cookie: cookie!.split(';')[0]! },
+    });
     expect(back.status).toBe(303);
-    expect(back.headers.getSetCookie()).toEqual([expect.stringMatching(/^tb_oauth=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/)]);
+    expect(back.headers.getSetCookie()).toEqual([
+      expect.stringMatching(/^tb_oauth=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/),
+    ]);
   });
 
   it('logs no install ticket, OAuth code or state, nor the nonce cookie', async () => {
@@ -215,6 +250,7 @@ describe('Slack OAuth install', () => {
     const logs = t.logs();
     expect(logs).toContain('/slack/oauth/callback?code=[redacted]&state=[redacted]');
     expect(logs).toContain('/slack/install?ticket=[redacted]');
-    for (const secret of [ticket, callback.searchParams.get('code')!, callback.searchParams.get('state')!, browser.cookie.split('=')[1]!]) expect(logs).not.toContain(secret);
+    for (const secret of [ticket, callback.searchParams.get('code')!, callback.searchParams.get('state')!, browser.cookie.split('=')[1]!])
+      expect(logs).not.toContain(secret);
   });
 });

@@ -11,7 +11,9 @@ const NOW_MS = TS * 1000;
 const BODY = Buffer.from('{"type":"event_callback","event":{"text":"héllo"}}', 'utf8');
 
 function hmacHeader(version: string, secret: string, timestamp: string, body: Buffer): string {
-  const digest = createHmac('sha256', secret).update(Buffer.concat([Buffer.from(`${version}:${timestamp}:`, 'utf8'), body])).digest('hex');
+  const digest = createHmac('sha256', secret)
+    .update(Buffer.concat([Buffer.from(`${version}:${timestamp}:`, 'utf8'), body]))
+    .digest('hex');
   return `${version}=${digest}`;
 }
 
@@ -43,7 +45,11 @@ type Case = { name: string; over: (v: 'v0' | 'v1') => Partial<SignedRequest>; ou
 
 const cases: Case[] = [
   { name: 'good signature', over: () => ({}), out: ok },
-  { name: 'good signature on an empty body', over: (v) => ({ rawBody: Buffer.alloc(0), signatureHeader: hmacHeader(v, SECRET, String(TS), Buffer.alloc(0)) }), out: ok },
+  {
+    name: 'good signature on an empty body',
+    over: (v) => ({ rawBody: Buffer.alloc(0), signatureHeader: hmacHeader(v, SECRET, String(TS), Buffer.alloc(0)) }),
+    out: ok,
+  },
 
   { name: 'missing timestamp header', over: () => ({ timestampHeader: undefined }), out: missing },
   { name: 'missing signature header', over: () => ({ signatureHeader: undefined }), out: missing },
@@ -64,13 +70,25 @@ const cases: Case[] = [
   { name: 'fractional timestamp', over: (v) => ({ timestampHeader: `${TS}.5`, signatureHeader: hmacHeader(v, SECRET, `${TS}.5`, BODY) }), out: stale },
   { name: 'negative timestamp', over: () => ({ timestampHeader: `-${TS}` }), out: stale },
   { name: 'timestamp with spaces', over: () => ({ timestampHeader: ` ${TS}` }), out: stale },
-  { name: 'timestamp in milliseconds', over: (v) => ({ timestampHeader: String(NOW_MS), signatureHeader: hmacHeader(v, SECRET, String(NOW_MS), BODY) }), out: stale },
+  {
+    name: 'timestamp in milliseconds',
+    over: (v) => ({ timestampHeader: String(NOW_MS), signatureHeader: hmacHeader(v, SECRET, String(NOW_MS), BODY) }),
+    out: stale,
+  },
 
   { name: 'signed with the wrong secret', over: (v) => ({ signatureHeader: hmacHeader(v, 'other-secret', String(TS), BODY) }), out: bad },
   { name: 'body altered by one byte', over: () => ({ rawBody: alteredBody }), out: bad },
   { name: 'body with one byte appended', over: () => ({ rawBody: Buffer.concat([BODY, Buffer.from(' ')]) }), out: bad },
-  { name: 'signature for another timestamp within tolerance', over: (v) => ({ timestampHeader: String(TS - 1), signatureHeader: hmacHeader(v, SECRET, String(TS), BODY) }), out: bad },
-  { name: 'the other scheme\'s signature (version mixed into the MAC)', over: (v) => ({ signatureHeader: hmacHeader(v === 'v0' ? 'v1' : 'v0', SECRET, String(TS), BODY) }), out: bad },
+  {
+    name: 'signature for another timestamp within tolerance',
+    over: (v) => ({ timestampHeader: String(TS - 1), signatureHeader: hmacHeader(v, SECRET, String(TS), BODY) }),
+    out: bad,
+  },
+  {
+    name: "the other scheme's signature (version mixed into the MAC)",
+    over: (v) => ({ signatureHeader: hmacHeader(v === 'v0' ? 'v1' : 'v0', SECRET, String(TS), BODY) }),
+    out: bad,
+  },
   {
     name: 'right digest under the wrong version prefix',
     over: (v) => ({ signatureHeader: hmacHeader(v, SECRET, String(TS), BODY).replace(/^v\d=/, v === 'v0' ? 'v1=' : 'v0=') }),

@@ -36,7 +36,10 @@ afterAll(async () => {
 });
 
 describe('the pages’ headers', () => {
-  const csp = (value: unknown) => String(value).split(';').map((d) => d.trim());
+  const csp = (value: unknown) =>
+    String(value)
+      .split(';')
+      .map((d) => d.trim());
 
   it.each([
     ['the settings page', '/settings/org_a'],
@@ -45,7 +48,16 @@ describe('the pages’ headers', () => {
     ['the settings page’s script', '/assets/settings-page.js'],
   ])('%s: a CSP without inline script, no framing, no Referer', async (_name, url) => {
     const res = await t.app.inject({ method: 'GET', url });
-    expect(csp(res.headers['content-security-policy'])).toEqual(expect.arrayContaining(["default-src 'none'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"]));
+    expect(csp(res.headers['content-security-policy'])).toEqual(
+      expect.arrayContaining([
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+      ]),
+    );
     expect(String(res.headers['content-security-policy'])).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['x-frame-options']).toBe('DENY');
@@ -61,7 +73,7 @@ describe('the pages’ headers', () => {
     const script = await t.app.inject({ method: 'GET', url: '/assets/settings-page.js' });
     expect(script.statusCode).toBe(200);
     expect(script.headers['content-type']).toMatch(/^text\/javascript/);
-    expect(script.body).toContain("document.body.dataset.orgId");
+    expect(script.body).toContain('document.body.dataset.orgId');
     const css = await t.app.inject({ method: 'GET', url: '/assets/settings-page.css' });
     expect(css.headers['content-type']).toMatch(/^text\/css/);
   });
@@ -122,7 +134,11 @@ describe('GET /metrics', () => {
       expect(res.statusCode).toBe(401);
       expect(res.headers['www-authenticate']).toMatch(/^Bearer realm=/);
       expect(res.json()).toEqual({
-        error: { code: 'metrics_unauthorized', message: 'The metrics need the metrics token as a Bearer token: none is set on this deployment (set METRICS_TOKEN, or METRICS_PUBLIC=true to serve them without one)' },
+        error: {
+          code: 'metrics_unauthorized',
+          message:
+            'The metrics need the metrics token as a Bearer token: none is set on this deployment (set METRICS_TOKEN, or METRICS_PUBLIC=true to serve them without one)',
+        },
       });
     }
   });
@@ -143,7 +159,9 @@ describe('GET /readyz', () => {
   it('names the dependency that is down, without its error text', async () => {
     const sick = await app('readyz', {
       healthChecks: {
-        redis: async () => { throw new Error('connect ECONNREFUSED 10.1.2.3:6379'); },
+        redis: async () => {
+          throw new Error('connect ECONNREFUSED 10.1.2.3:6379');
+        },
         mongodb: async () => undefined,
       },
     });
@@ -190,7 +208,9 @@ describe('rate limits and proxies', () => {
     for (let i = 0; i < max; i++) expect((await get('203.0.113.70', `wrong-token-${i}`, { 'x-forwarded-for': `198.51.100.${i}` })).statusCode).toBe(401);
     const locked = await get('203.0.113.70', secrets.adminApiToken);
     expect(locked.statusCode).toBe(429);
-    expect(locked.json()).toEqual({ error: { code: 'too_many_failed_attempts', message: 'Too many failed sign-in attempts from this address; try again after the time in Retry-After' } });
+    expect(locked.json()).toEqual({
+      error: { code: 'too_many_failed_attempts', message: 'Too many failed sign-in attempts from this address; try again after the time in Retry-After' },
+    });
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(windowMs / 1000);
     // The operators-only routes too (the dead letters).
@@ -222,7 +242,8 @@ describe('rate limits and proxies', () => {
     const limitedApp = await app('admin-limit');
     const launched = await limitedApp.app.inject({ method: 'GET', url: `/settings/org_a?launch=${platform.launchToken('org_a', adminA)}` });
     const cookie = String(launched.headers['set-cookie']).split(';')[0]!;
-    const get = (headers: Record<string, string>, url = '/api/orgs/org_a/slack') => limitedApp.app.inject({ method: 'GET', url, headers, remoteAddress: '203.0.113.50' });
+    const get = (headers: Record<string, string>, url = '/api/orgs/org_a/slack') =>
+      limitedApp.app.inject({ method: 'GET', url, headers, remoteAddress: '203.0.113.50' });
     for (let i = 0; i < 600; i++) expect((await get({ cookie })).statusCode).toBe(200);
     expect(await get({ cookie })).toMatchObject({ statusCode: 429 });
     expect((await get({ cookie })).json()).toMatchObject({ error: { code: 'rate_limited' } });

@@ -16,11 +16,22 @@ afterAll(() => redis.disconnect());
 const logger = pino({ level: 'silent' });
 
 async function install(teamId: string, tokens: { refreshToken: string | null; expiresInMs: number | null }) {
-  await t.store.installations.save({
-    teamId, teamName: 'T', enterpriseId: null, orgId: `org-${teamId}`, appId: 'A1', botUserId: 'UBOT', scopes: [], installerUserId: null,
-    botToken: 'xoxe.xoxb-old', refreshToken: tokens.refreshToken,
-    tokenExpiresAt: tokens.expiresInMs === null ? null : new Date(Date.now() + tokens.expiresInMs),
-  }, new Date());
+  await t.store.installations.save(
+    {
+      teamId,
+      teamName: 'T',
+      enterpriseId: null,
+      orgId: `org-${teamId}`,
+      appId: 'A1',
+      botUserId: 'UBOT',
+      scopes: [],
+      installerUserId: null,
+      botToken: 'xoxe.xoxb-old',
+      refreshToken: tokens.refreshToken,
+      tokenExpiresAt: tokens.expiresInMs === null ? null : new Date(Date.now() + tokens.expiresInMs),
+    },
+    new Date(),
+  );
 }
 
 describe('bot token rotation', () => {
@@ -36,7 +47,9 @@ describe('bot token rotation', () => {
       },
     };
     const prefix = uniquePrefix('tokens');
-    const processes = Array.from({ length: 5 }, () => rotatingInstallations(t.store.installations, { slack, locks: createLocks(redis, prefix), logger, now: () => new Date() }));
+    const processes = Array.from({ length: 5 }, () =>
+      rotatingInstallations(t.store.installations, { slack, locks: createLocks(redis, prefix), logger, now: () => new Date() }),
+    );
     const tokens = await Promise.all(processes.map((p) => p.botToken('T1', null)));
     expect(refreshes).toBe(1);
     expect(tokens).toEqual(Array(5).fill('xoxe.xoxb-new-1'));
@@ -46,7 +59,12 @@ describe('bot token rotation', () => {
   it('an app without rotation: its token as stored, never a renewal', async () => {
     await install('T2', { refreshToken: null, expiresInMs: null });
     const slack = { refreshBotToken: async () => expect.unreachable() as never };
-    const installations = rotatingInstallations(t.store.installations, { slack, locks: createLocks(redis, uniquePrefix('tokens')), logger, now: () => new Date() });
+    const installations = rotatingInstallations(t.store.installations, {
+      slack,
+      locks: createLocks(redis, uniquePrefix('tokens')),
+      logger,
+      now: () => new Date(),
+    });
     expect(await installations.botToken('T2', null)).toBe('xoxe.xoxb-old');
     expect(await installations.renewExpired('xoxe.xoxb-old')).toBe('xoxe.xoxb-old');
   });
@@ -55,7 +73,12 @@ describe('bot token rotation', () => {
     await install('T3', { refreshToken: 'xoxe-1-revoked', expiresInMs: 1000 });
     await t.store.orgSettings.save({ orgId: 'org-T3', channelIdMode: true, globalChannelEnabled: false, globalChannelId: null }, new Date());
     const slack = { refreshBotToken: async () => Promise.reject(new SlackApiError('oauth.v2.access', 'invalid_refresh_token', false)) };
-    const installations = rotatingInstallations(t.store.installations, { slack, locks: createLocks(redis, uniquePrefix('tokens')), logger, now: () => new Date() });
+    const installations = rotatingInstallations(t.store.installations, {
+      slack,
+      locks: createLocks(redis, uniquePrefix('tokens')),
+      logger,
+      now: () => new Date(),
+    });
     expect(await installations.botToken('T3', null)).toBeNull();
     expect(await t.store.installations.findByTeam('T3')).toMatchObject({ status: 'disconnected' });
     expect(await t.store.orgSettings.get('org-T3')).toMatchObject({ channelIdMode: true });

@@ -24,7 +24,8 @@ export interface OutsideCall {
 }
 
 /** Store reads change nothing: a crash after one is the same as a crash after the write before it. */
-const storeRead = /^(get|find|list|count|pending|last|handled|load|botToken|tokens|openState|chatClaim|relayedFrom|internalNotes|dmChannel|groupChannel|userName|active|first|is)/;
+const storeRead =
+  /^(get|find|list|count|pending|last|handled|load|botToken|tokens|openState|chatClaim|relayedFrom|internalNotes|dmChannel|groupChannel|userName|active|first|is)/;
 
 export interface Instrumented {
   deps: WorkerDeps;
@@ -71,7 +72,9 @@ export function instrument(base: WorkerDeps, crashAfter: number | null, attemptR
     return out as T;
   };
   const all = () => true;
-  const store = Object.fromEntries(Object.entries(base.store).map(([repo, r]) => [repo, wrap(r as object, `store.${repo}`, (m) => !storeRead.test(m))])) as unknown as WorkerDeps['store'];
+  const store = Object.fromEntries(
+    Object.entries(base.store).map(([repo, r]) => [repo, wrap(r as object, `store.${repo}`, (m) => !storeRead.test(m))]),
+  ) as unknown as WorkerDeps['store'];
   const deps: WorkerDeps = {
     ...base,
     store,
@@ -115,7 +118,11 @@ export function slackEffect(c: Pick<RecordedCall, 'method' | 'params' | 'respons
 }
 
 export function slackEffects(w: JobWorld, since: Marks, channelOf: (id: string) => string): string[] {
-  return w.slack.calls().slice(since.slack).flatMap((c) => slackEffect(c, channelOf) ?? []).sort();
+  return w.slack
+    .calls()
+    .slice(since.slack)
+    .flatMap((c) => slackEffect(c, channelOf) ?? [])
+    .sort();
 }
 
 /** What the platform keeps about a conversation, as lines: Slack-written messages, requests, rating, transcript. */

@@ -50,7 +50,10 @@ async function process(deps: WorkerDeps, event: ChatEvent | undefined): Promise<
 /** A new chat in a channel of its own whose conversation.started has run (and optionally messages posted). */
 async function openChat(w: JobWorld, live: WorkerDeps, n: number, options: { withBob?: boolean; say?: string[]; routingGroupId?: string } = {}) {
   const channel = await w.freshChannel(`crash-${n}-${Math.random().toString(36).slice(2, 8)}`, { withBob: options.withBob ?? true });
-  const conversation = await w.platform.startConversation(w.orgId, { visitor: { name: 'Vera' }, ...(options.routingGroupId ? { routingGroupId: options.routingGroupId } : {}) });
+  const conversation = await w.platform.startConversation(w.orgId, {
+    visitor: { name: 'Vera' },
+    ...(options.routingGroupId ? { routingGroupId: options.routingGroupId } : {}),
+  });
   await runJob(() => process(live, w.events(conversation.id, 'conversation.started')[0]));
   for (const text of options.say ?? []) {
     await w.platform.visitorSays(w.orgId, conversation.id, text);
@@ -61,12 +64,30 @@ async function openChat(w: JobWorld, live: WorkerDeps, n: number, options: { wit
 }
 
 function blockActions(w: JobWorld, user: string, container: Record<string, string>, action: { action_id: string; value: string }) {
-  return { teamId: w.teamId, payload: { type: 'block_actions', team: { id: w.teamId }, user: { id: user }, container, actions: [{ ...action, action_ts: `${Date.now()}.1` }], trigger_id: `t${Math.random()}` } };
+  return {
+    teamId: w.teamId,
+    payload: {
+      type: 'block_actions',
+      team: { id: w.teamId },
+      user: { id: user },
+      container,
+      actions: [{ ...action, action_ts: `${Date.now()}.1` }],
+      trigger_id: `t${Math.random()}`,
+    },
+  };
 }
 
 function viewSubmission(w: JobWorld, user: string, callbackId: string, context: Record<string, string>, values: Record<string, unknown>) {
   const id = `V${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
-  return { teamId: w.teamId, payload: { type: 'view_submission', team: { id: w.teamId }, user: { id: user }, view: { id, hash: `h${id}`, callback_id: callbackId, private_metadata: JSON.stringify(context), state: { values } } } };
+  return {
+    teamId: w.teamId,
+    payload: {
+      type: 'view_submission',
+      team: { id: w.teamId },
+      user: { id: user },
+      view: { id, hash: `h${id}`, callback_id: callbackId, private_metadata: JSON.stringify(context), state: { values } },
+    },
+  };
 }
 
 let groupId = '';
@@ -119,7 +140,13 @@ const scenarios: Scenario[] = [
     name: 'meeting.booked',
     async prepare(w, live, n) {
       const chat = await openChat(w, live, n);
-      const request = await live.platform.requestMeeting({ orgId: w.orgId, conversationId: chat.conversationId, agentId: w.agents.alice.agentId, durationMinutes: 30, clientRequestId: `m-${n}` });
+      const request = await live.platform.requestMeeting({
+        orgId: w.orgId,
+        conversationId: chat.conversationId,
+        agentId: w.agents.alice.agentId,
+        durationMinutes: 30,
+        clientRequestId: `m-${n}`,
+      });
       await w.platform.bookMeeting(w.orgId, request.id, '2026-12-01T15:00:00.000Z');
       return { ...chat, run: (deps) => process(deps, w.events(chat.conversationId, 'meeting.booked')[0]) };
     },
@@ -128,7 +155,13 @@ const scenarios: Scenario[] = [
     name: 'form.submitted (with fields named constructor and toString)',
     async prepare(w, live, n) {
       const chat = await openChat(w, live, n);
-      const request = await live.platform.requestForm({ orgId: w.orgId, conversationId: chat.conversationId, agentId: w.agents.alice.agentId, fields: ['email'], clientRequestId: `f-${n}` });
+      const request = await live.platform.requestForm({
+        orgId: w.orgId,
+        conversationId: chat.conversationId,
+        agentId: w.agents.alice.agentId,
+        fields: ['email'],
+        clientRequestId: `f-${n}`,
+      });
       await w.platform.submitForm(w.orgId, request.id, { email: 'vera@example.com' });
       const submitted = w.events(chat.conversationId, 'form.submitted')[0]!;
       if (submitted.type !== 'form.submitted') throw new Error('not a form');
@@ -144,7 +177,9 @@ const scenarios: Scenario[] = [
       return { ...chat, run: (deps) => processRemindersJob(deps, { orgId: w.orgId, conversationId: chat.conversationId, stage: 1 }, `r1-${n}`) };
     },
     async observe(w, prepared) {
-      const due = (await w.redis.lrange(`${w.prefix}:reminders:due:${w.teamId}:${prepared.channel}`, 0, -1)).map((r) => JSON.parse(r) as { conversationId: string });
+      const due = (await w.redis.lrange(`${w.prefix}:reminders:due:${w.teamId}:${prepared.channel}`, 0, -1)).map(
+        (r) => JSON.parse(r) as { conversationId: string },
+      );
       const jobs = await w.queues.reminders.getJobs(['delayed', 'waiting']);
       return [
         ...[...new Set(due.filter((d) => d.conversationId === prepared.conversationId).map(() => 'reminder due in the channel'))],
@@ -157,7 +192,12 @@ const scenarios: Scenario[] = [
     name: 'channel reminders (the due reminders sent)',
     async prepare(w, live, n) {
       const chat = await openChat(w, live, n);
-      await live.reminderBatches.add(w.teamId, chat.channel, { orgId: w.orgId, conversationId: chat.conversationId, threadTs: chat.thread.threadTs, slackUserIds: [w.agents.alice.slackUserId] });
+      await live.reminderBatches.add(w.teamId, chat.channel, {
+        orgId: w.orgId,
+        conversationId: chat.conversationId,
+        threadTs: chat.thread.threadTs,
+        slackUserIds: [w.agents.alice.slackUserId],
+      });
       // The flush job's id, the same for each of its retries.
       const jobId = `flush-${n}-${Math.random()}`;
       return { ...chat, run: (deps) => processRemindersJob(deps, { kind: 'channel-reminders', teamId: w.teamId, channelId: chat.channel }, jobId) };
@@ -176,8 +216,27 @@ const scenarios: Scenario[] = [
     name: 'a rep’s reply from Slack (slack-events)',
     async prepare(w, live, n) {
       const chat = await openChat(w, live, n);
-      const ts = await w.slack.postAsUser({ teamId: w.teamId, channel: chat.channel, user: w.agents.alice.slackUserId, text: 'Happy to help!', threadTs: chat.thread.threadTs });
-      const job = { teamId: w.teamId, eventId: `Ev${n}`, eventTime: null, event: { type: 'message', channel: chat.channel, channel_type: 'channel', user: w.agents.alice.slackUserId, text: 'Happy to help!', ts, thread_ts: chat.thread.threadTs } };
+      const ts = await w.slack.postAsUser({
+        teamId: w.teamId,
+        channel: chat.channel,
+        user: w.agents.alice.slackUserId,
+        text: 'Happy to help!',
+        threadTs: chat.thread.threadTs,
+      });
+      const job = {
+        teamId: w.teamId,
+        eventId: `Ev${n}`,
+        eventTime: null,
+        event: {
+          type: 'message',
+          channel: chat.channel,
+          channel_type: 'channel',
+          user: w.agents.alice.slackUserId,
+          text: 'Happy to help!',
+          ts,
+          thread_ts: chat.thread.threadTs,
+        },
+      };
       return { ...chat, run: (deps) => processSlackEvent(deps, job) };
     },
   },
@@ -188,7 +247,12 @@ const scenarios: Scenario[] = [
       const opened = w.slack.openAppDm(w.teamId, w.agents.alice.slackUserId) as unknown as string | { id: string };
       const dm = typeof opened === 'string' ? opened : opened.id;
       const ts = await w.slack.postAsUser({ teamId: w.teamId, channel: dm, user: w.agents.alice.slackUserId, text: `hello app ${n}` });
-      const job = { teamId: w.teamId, eventId: `EvDm${n}`, eventTime: null, event: { type: 'message', channel: dm, channel_type: 'im', user: w.agents.alice.slackUserId, text: `hello app ${n}`, ts } };
+      const job = {
+        teamId: w.teamId,
+        eventId: `EvDm${n}`,
+        eventTime: null,
+        event: { type: 'message', channel: dm, channel_type: 'im', user: w.agents.alice.slackUserId, text: `hello app ${n}`, ts },
+      };
       return { ...chat, run: (deps) => processSlackEvent(deps, job) };
     },
   },
@@ -196,7 +260,12 @@ const scenarios: Scenario[] = [
     name: 'Join pressed (slack-interactions)',
     async prepare(w, live, n) {
       const chat = await openChat(w, live, n);
-      const job = blockActions(w, w.agents.alice.slackUserId, { channel_id: chat.channel, message_ts: chat.thread.threadTs }, { action_id: 'claim_chat', value: 'claim' });
+      const job = blockActions(
+        w,
+        w.agents.alice.slackUserId,
+        { channel_id: chat.channel, message_ts: chat.thread.threadTs },
+        { action_id: 'claim_chat', value: 'claim' },
+      );
       return { ...chat, run: (deps) => processSlackInteraction(deps, job as never) };
     },
   },
@@ -207,7 +276,12 @@ const scenarios: Scenario[] = [
       await w.platform.end(w.orgId, chat.conversationId, 'visitor');
       await runJob(() => process(live, w.events(chat.conversationId, 'conversation.ended')[0]));
       const prompt = (await w.store.conversations.get(w.orgId, chat.conversationId))!.endPrompt as { ts: string };
-      const job = blockActions(w, w.agents.alice.slackUserId, { channel_id: chat.channel, message_ts: prompt.ts, thread_ts: chat.thread.threadTs }, { action_id: 'qualify_lead:hot', value: 'hot' });
+      const job = blockActions(
+        w,
+        w.agents.alice.slackUserId,
+        { channel_id: chat.channel, message_ts: prompt.ts, thread_ts: chat.thread.threadTs },
+        { action_id: 'qualify_lead:hot', value: 'hot' },
+      );
       return { ...chat, run: (deps) => processSlackInteraction(deps, job as never) };
     },
   },
@@ -286,7 +360,7 @@ describe('every job is safe to run twice and to die half-way', () => {
       const dm = await w.store.slackRouting.dmChannel(w.teamId, agent.slackUserId);
       if (dm) dms.set(dm, `dm:${who}`);
     }
-    return (id: string) => (id === prepared.channel ? 'channel' : dms.get(id) ?? `other:${id}`);
+    return (id: string) => (id === prepared.channel ? 'channel' : (dms.get(id) ?? `other:${id}`));
   }
 
   async function runHandedOverSyncs() {
@@ -297,50 +371,69 @@ describe('every job is safe to run twice and to die half-way', () => {
   }
 
   let n = 0;
-  it.each(scenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
-    // The clean run, counting the job's outside calls.
-    const clean = await scenario.prepare(w, live, ++n);
-    const since = mark(w);
-    const counted = instrument(live, null, null);
-    await runJob(() => clean.run(counted.deps), { maxDelayMs: 100 });
-    const calls = counted.calls.length;
-    const slackOnce = slackEffects(w, since, await channelNamer(clean));
-    const observed = async (p: Prepared) => [...platformEffects(w, p.conversationId), ...((await scenario.observe?.(w, p)) ?? [])].sort();
-    const platformOnce = await observed(clean);
-    expect(slackOnce.length + platformOnce.length, 'the job did something').toBeGreaterThan(0);
+  it.each(scenarios.map((s) => [s.name, s] as const))(
+    '%s',
+    async (_name, scenario) => {
+      // The clean run, counting the job's outside calls.
+      const clean = await scenario.prepare(w, live, ++n);
+      const since = mark(w);
+      const counted = instrument(live, null, null);
+      await runJob(() => clean.run(counted.deps), { maxDelayMs: 100 });
+      const calls = counted.calls.length;
+      const slackOnce = slackEffects(w, since, await channelNamer(clean));
+      const observed = async (p: Prepared) => [...platformEffects(w, p.conversationId), ...((await scenario.observe?.(w, p)) ?? [])].sort();
+      const platformOnce = await observed(clean);
+      expect(slackOnce.length + platformOnce.length, 'the job did something').toBeGreaterThan(0);
 
-    // Run twice: nothing more reaches Slack or the platform.
-    await runJob(() => clean.run(live), { maxDelayMs: 100 });
-    expect(slackEffects(w, since, await channelNamer(clean))).toEqual(slackOnce);
-    expect(await observed(clean)).toEqual(platformOnce);
+      // Run twice: nothing more reaches Slack or the platform.
+      await runJob(() => clean.run(live), { maxDelayMs: 100 });
+      expect(slackEffects(w, since, await channelNamer(clean))).toEqual(slackOnce);
+      expect(await observed(clean)).toEqual(platformOnce);
 
-    // Die after each outside call in turn, then retry to completion.
-    for (let k = 1; k <= calls; k++) {
-      const prepared = await scenario.prepare(w, live, ++n);
-      const at = mark(w);
-      const attemptRedis = w.redis.duplicate();
-      const doomed = instrument(w.deps({ lockLeaseMs: LEASE_MS, redis: attemptRedis }), k, attemptRedis);
-      // Whatever the attempt threw once dead (the crash, or what its own catch blocks met next) is not looked at.
-      await prepared.run(doomed.deps).catch(() => undefined);
-      tried++;
-      // The dead worker's claims lapse after their lease (its lock after LEASE_MS, in real time).
-      w.clock.advance(CLAIM_LEASE_MS + 1000);
-      await runJob(() => prepared.run(live), { maxDelayMs: 100 });
-      // A retry that found the thread still locked by the dead worker hands its sync over to
-      // the thread-sync queue (chat-event.processor.ts): run that too, as a worker would.
-      await runHandedOverSyncs();
-      const namer = await channelNamer(prepared);
-      const slack = compare(slackOnce, slackEffects(w, at, namer));
-      const fatal = doomed.fatal();
-      // The one window no design closes: Slack took the post, the worker died before recording it.
-      const window = fatal?.ok && fatal.what === 'slack.postMessage'
-        ? slackEffect({ method: 'chat.postMessage', params: { channel: (fatal.args[1] as { channel: string }).channel, thread_ts: (fatal.args[1] as { threadTs?: string }).threadTs, text: (fatal.args[1] as { text: string }).text }, response: { ok: true } }, namer)
-        : null;
-      const context = `died after call ${k} of ${calls} (${fatal?.what ?? 'none'})`;
-      expect(slack.missing, `${context}: lost in Slack`).toEqual([]);
-      expect(slack.extra.filter((line) => line !== window), `${context}: twice in Slack`).toEqual([]);
-      expect(slack.extra.length, `${context}: the post in flight at most once more`).toBeLessThanOrEqual(1);
-      expect(await observed(prepared), `${context}: the platform`).toEqual(platformOnce);
-    }
-  }, 240_000);
+      // Die after each outside call in turn, then retry to completion.
+      for (let k = 1; k <= calls; k++) {
+        const prepared = await scenario.prepare(w, live, ++n);
+        const at = mark(w);
+        const attemptRedis = w.redis.duplicate();
+        const doomed = instrument(w.deps({ lockLeaseMs: LEASE_MS, redis: attemptRedis }), k, attemptRedis);
+        // Whatever the attempt threw once dead (the crash, or what its own catch blocks met next) is not looked at.
+        await prepared.run(doomed.deps).catch(() => undefined);
+        tried++;
+        // The dead worker's claims lapse after their lease (its lock after LEASE_MS, in real time).
+        w.clock.advance(CLAIM_LEASE_MS + 1000);
+        await runJob(() => prepared.run(live), { maxDelayMs: 100 });
+        // A retry that found the thread still locked by the dead worker hands its sync over to
+        // the thread-sync queue (chat-event.processor.ts): run that too, as a worker would.
+        await runHandedOverSyncs();
+        const namer = await channelNamer(prepared);
+        const slack = compare(slackOnce, slackEffects(w, at, namer));
+        const fatal = doomed.fatal();
+        // The one window no design closes: Slack took the post, the worker died before recording it.
+        const window =
+          fatal?.ok && fatal.what === 'slack.postMessage'
+            ? slackEffect(
+                {
+                  method: 'chat.postMessage',
+                  params: {
+                    channel: (fatal.args[1] as { channel: string }).channel,
+                    thread_ts: (fatal.args[1] as { threadTs?: string }).threadTs,
+                    text: (fatal.args[1] as { text: string }).text,
+                  },
+                  response: { ok: true },
+                },
+                namer,
+              )
+            : null;
+        const context = `died after call ${k} of ${calls} (${fatal?.what ?? 'none'})`;
+        expect(slack.missing, `${context}: lost in Slack`).toEqual([]);
+        expect(
+          slack.extra.filter((line) => line !== window),
+          `${context}: twice in Slack`,
+        ).toEqual([]);
+        expect(slack.extra.length, `${context}: the post in flight at most once more`).toBeLessThanOrEqual(1);
+        expect(await observed(prepared), `${context}: the platform`).toEqual(platformOnce);
+      }
+    },
+    240_000,
+  );
 });

@@ -13,7 +13,14 @@ describe('GET /api/dead-letters and POST /api/dead-letters/replay', () => {
   const operator = { authorization: `Bearer ${secrets.adminApiToken}` };
   const failedAt = Date.parse('2026-12-01T10:00:00.000Z');
   const letter = (jobId: string, at: number): DeadLetter => ({
-    queue: 'chat-events', jobId, name: 'message.created', data: { id: `evt_${jobId}`, type: 'message.created' }, failedReason: '400 invalid_request (bad)', attemptsMade: 1, failedAt: at, outageSince: null,
+    queue: 'chat-events',
+    jobId,
+    name: 'message.created',
+    data: { id: `evt_${jobId}`, type: 'message.created' },
+    failedReason: '400 invalid_request (bad)',
+    attemptsMade: 1,
+    failedAt: at,
+    outageSince: null,
   });
 
   beforeAll(async () => {
@@ -32,8 +39,26 @@ describe('GET /api/dead-letters and POST /api/dead-letters/replay', () => {
     expect(res.json()).toEqual({
       total: 2,
       deadLetters: [
-        { id: 'dl-chat-events-1', queue: 'chat-events', jobId: '1', name: 'message.created', failedReason: '400 invalid_request (bad)', attemptsMade: 1, failedAt: '2026-12-01T10:00:00.000Z', outageSince: null },
-        { id: 'dl-chat-events-2', queue: 'chat-events', jobId: '2', name: 'message.created', failedReason: '400 invalid_request (bad)', attemptsMade: 1, failedAt: '2026-12-01T11:00:00.000Z', outageSince: null },
+        {
+          id: 'dl-chat-events-1',
+          queue: 'chat-events',
+          jobId: '1',
+          name: 'message.created',
+          failedReason: '400 invalid_request (bad)',
+          attemptsMade: 1,
+          failedAt: '2026-12-01T10:00:00.000Z',
+          outageSince: null,
+        },
+        {
+          id: 'dl-chat-events-2',
+          queue: 'chat-events',
+          jobId: '2',
+          name: 'message.created',
+          failedReason: '400 invalid_request (bad)',
+          attemptsMade: 1,
+          failedAt: '2026-12-01T11:00:00.000Z',
+          outageSince: null,
+        },
       ],
     });
   });
@@ -48,13 +73,23 @@ describe('GET /api/dead-letters and POST /api/dead-letters/replay', () => {
   });
 
   it('refuses an unknown queue (400)', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/dead-letters/replay', headers: { ...operator, 'content-type': 'application/json' }, payload: { queue: 'nope' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/dead-letters/replay',
+      headers: { ...operator, 'content-type': 'application/json' },
+      payload: { queue: 'nope' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('invalid_payload');
   });
 
   it('replays those since a time onto their queue, fresh, and takes them out', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/dead-letters/replay', headers: { ...operator, 'content-type': 'application/json' }, payload: { queue: 'chat-events', since: '2026-12-01T10:30:00.000Z' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/dead-letters/replay',
+      headers: { ...operator, 'content-type': 'application/json' },
+      payload: { queue: 'chat-events', since: '2026-12-01T10:30:00.000Z' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ queue: 'chat-events', replayed: ['dl-chat-events-2'] });
     const replayed = await t.queues.chatEvents.getJob('replay-dl-chat-events-2');
@@ -69,7 +104,10 @@ describe('npm run replay: its arguments', () => {
     { argv: ['--queue', 'chat-events'], out: { queue: 'chat-events', sinceMs: undefined, ids: undefined, dryRun: false } },
     { argv: ['--queue', 'chat-events', '--since', '1h'], out: { queue: 'chat-events', sinceMs: now - 3600_000, ids: undefined, dryRun: false } },
     { argv: ['--queue', 'reminders', '--since', '30m', '--dry-run'], out: { queue: 'reminders', sinceMs: now - 1_800_000, ids: undefined, dryRun: true } },
-    { argv: ['--queue', 'transcripts', '--since', '2026-12-01T00:00:00Z'], out: { queue: 'transcripts', sinceMs: Date.parse('2026-12-01T00:00:00Z'), ids: undefined, dryRun: false } },
+    {
+      argv: ['--queue', 'transcripts', '--since', '2026-12-01T00:00:00Z'],
+      out: { queue: 'transcripts', sinceMs: Date.parse('2026-12-01T00:00:00Z'), ids: undefined, dryRun: false },
+    },
     { argv: ['--queue', 'chat-events', '--id', 'a', '--id', 'b,c'], out: { queue: 'chat-events', sinceMs: undefined, ids: ['a', 'b', 'c'], dryRun: false } },
   ])('$argv', ({ argv, out }) => {
     expect(parseReplayArgs(argv, now)).toEqual(out);

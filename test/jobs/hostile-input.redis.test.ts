@@ -63,7 +63,9 @@ describe('hostile input through the web app and the processors', () => {
     }
   }, 60_000);
   afterAll(async () => {
-    console.log(`hostile input: ${tried.webhooks} webhooks, ${tried.slackEvents} Slack events, ${tried.interactions} interactions sent; ${tried.jobs} queued jobs run through the processors`);
+    console.log(
+      `hostile input: ${tried.webhooks} webhooks, ${tried.slackEvents} Slack events, ${tried.interactions} interactions sent; ${tried.jobs} queued jobs run through the processors`,
+    );
     await t?.close();
     await w?.close();
   });
@@ -95,14 +97,22 @@ describe('hostile input through the web app and the processors', () => {
   const thread = () => fc.constantFrom(...threads);
 
   it('chat-platform webhooks', async () => {
-    const conversationId = fc.oneof(thread().map((x) => x.conversationId), anyText(300));
+    const conversationId = fc.oneof(
+      thread().map((x) => x.conversationId),
+      anyText(300),
+    );
     const data = fc.oneof(
       anyConversation.map((conversation) => ({ conversation: { ...conversation, orgId: w.orgId } })),
       fc.record({ conversationId, message: anyMessage({ maxText: 60_000, maxAttachments: 20 }) }),
       fc.record({ conversationId, formRequestId: anyText(100), values: anyFormValues }),
       fc.record({ conversationId, agentId: orWrong(fc.constantFrom(w.agents.alice.agentId, w.agents.bob.agentId)) }),
       fc.record({ conversationId, endedBy: orWrong(fc.constantFrom('visitor', 'agent', 'timeout')), agentId: fc.constant(null) }),
-      fc.record({ conversationId, meetingRequestId: anyText(50), agentId: fc.constant(w.agents.alice.agentId), startsAt: orWrong(fc.constant('2026-12-01T15:00:00.000Z')) }),
+      fc.record({
+        conversationId,
+        meetingRequestId: anyText(50),
+        agentId: fc.constant(w.agents.alice.agentId),
+        startsAt: orWrong(fc.constant('2026-12-01T15:00:00.000Z')),
+      }),
       fc.record({ agentId: orWrong(fc.constant(w.agents.bob.agentId)), status: orWrong(fc.constantFrom('online', 'dnd', 'offline')) }),
       anyJson,
       deep,
@@ -118,7 +128,12 @@ describe('hostile input through the web app and the processors', () => {
       fc.asyncProperty(fc.oneof({ weight: 6, arbitrary: envelope }, { weight: 1, arbitrary: anyJson }), async (body) => {
         tried.webhooks++;
         const raw = JSON.stringify(body) ?? 'null';
-        const res = await t.app.inject({ method: 'POST', url: '/webhooks/chat', headers: chatSignedHeaders(secrets.chatWebhookSecret, raw, Date.now()), payload: raw });
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/webhooks/chat',
+          headers: chatSignedHeaders(secrets.chatWebhookSecret, raw, Date.now()),
+          payload: raw,
+        });
         expect(res.statusCode, res.body.slice(0, 300)).toBeLessThan(500);
       }),
       { numRuns: 150 },
@@ -128,25 +143,64 @@ describe('hostile input through the web app and the processors', () => {
   }, 120_000);
 
   it('Slack events', async () => {
-    const where = fc.oneof(thread().map((x) => ({ channel: x.channel, thread_ts: x.threadTs })), fc.record({ channel: orWrong(anyText(30)), thread_ts: orWrong(anyText(30)) }));
+    const where = fc.oneof(
+      thread().map((x) => ({ channel: x.channel, thread_ts: x.threadTs })),
+      fc.record({ channel: orWrong(anyText(30)), thread_ts: orWrong(anyText(30)) }),
+    );
     const user = orWrong(fc.constantFrom(w.agents.alice.slackUserId, w.agents.bob.slackUserId, w.unmappedSlackUserId));
-    const message = fc.tuple(where, user, fc.record({
-      type: fc.constant('message'),
-      subtype: fc.option(orWrong(fc.constantFrom('message_changed', 'message_deleted', 'file_share', 'thread_broadcast', 'channel_join')), { nil: undefined }),
-      text: orWrong(anyText(30_000)),
-      ts: orWrong(fc.constant(`${Math.floor(Date.now() / 1000)}.000200`)),
-      channel_type: orWrong(fc.constantFrom('channel', 'im', 'group')),
-      files: fc.option(orWrong(fc.array(fc.record({ name: orWrong(anyText(300)), mimetype: anyJson, size: anyJson, public_url_shared: anyJson, permalink_public: orWrong(fc.webUrl()) }), { maxLength: 4 })), { nil: undefined }),
-      message: fc.option(anyJson, { nil: undefined }),
-      previous_message: fc.option(anyJson, { nil: undefined }),
-    })).map(([at, who, rest]) => ({ ...rest, ...at, user: who }));
-    const other = fc.record({
-      type: fc.constantFrom('app_home_opened', 'tokens_revoked', 'channel_rename', 'channel_archive', 'member_joined_channel', 'member_left_channel', 'team_join', 'user_change', 'channel_created', 'group_left', 'channel_deleted'),
-      user: orWrong(fc.constantFrom(w.agents.alice.slackUserId, w.botUserId)),
-      channel: orWrong(fc.record({ id: orWrong(anyText(20)), name: orWrong(anyText(100)), is_private: anyJson })),
-      tab: orWrong(fc.constantFrom('home', 'messages')),
-      extra: anyJson,
-    }).map((e) => (e.type === 'tokens_revoked' ? { ...e, type: 'channel_left' } : e)); // a revoked install would end the other tests' workspace
+    const message = fc
+      .tuple(
+        where,
+        user,
+        fc.record({
+          type: fc.constant('message'),
+          subtype: fc.option(orWrong(fc.constantFrom('message_changed', 'message_deleted', 'file_share', 'thread_broadcast', 'channel_join')), {
+            nil: undefined,
+          }),
+          text: orWrong(anyText(30_000)),
+          ts: orWrong(fc.constant(`${Math.floor(Date.now() / 1000)}.000200`)),
+          channel_type: orWrong(fc.constantFrom('channel', 'im', 'group')),
+          files: fc.option(
+            orWrong(
+              fc.array(
+                fc.record({
+                  name: orWrong(anyText(300)),
+                  mimetype: anyJson,
+                  size: anyJson,
+                  public_url_shared: anyJson,
+                  permalink_public: orWrong(fc.webUrl()),
+                }),
+                { maxLength: 4 },
+              ),
+            ),
+            { nil: undefined },
+          ),
+          message: fc.option(anyJson, { nil: undefined }),
+          previous_message: fc.option(anyJson, { nil: undefined }),
+        }),
+      )
+      .map(([at, who, rest]) => ({ ...rest, ...at, user: who }));
+    const other = fc
+      .record({
+        type: fc.constantFrom(
+          'app_home_opened',
+          'tokens_revoked',
+          'channel_rename',
+          'channel_archive',
+          'member_joined_channel',
+          'member_left_channel',
+          'team_join',
+          'user_change',
+          'channel_created',
+          'group_left',
+          'channel_deleted',
+        ),
+        user: orWrong(fc.constantFrom(w.agents.alice.slackUserId, w.botUserId)),
+        channel: orWrong(fc.record({ id: orWrong(anyText(20)), name: orWrong(anyText(100)), is_private: anyJson })),
+        tab: orWrong(fc.constantFrom('home', 'messages')),
+        extra: anyJson,
+      })
+      .map((e) => (e.type === 'tokens_revoked' ? { ...e, type: 'channel_left' } : e)); // a revoked install would end the other tests' workspace
     const envelope = fc.record({
       type: fc.constant('event_callback'),
       team_id: orWrong(fc.constant(w.teamId)),
@@ -158,7 +212,12 @@ describe('hostile input through the web app and the processors', () => {
       fc.asyncProperty(fc.oneof({ weight: 6, arbitrary: envelope }, { weight: 1, arbitrary: anyJson }, { weight: 1, arbitrary: deep }), async (body) => {
         tried.slackEvents++;
         const raw = JSON.stringify(body) ?? 'null';
-        const res = await t.app.inject({ method: 'POST', url: '/slack/events', headers: { 'content-type': 'application/json', ...slackSignedHeaders(secrets.slackSigningSecret, Date.now(), raw) }, payload: raw });
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/slack/events',
+          headers: { 'content-type': 'application/json', ...slackSignedHeaders(secrets.slackSigningSecret, Date.now(), raw) },
+          payload: raw,
+        });
         expect(res.statusCode, res.body.slice(0, 300)).toBeLessThan(500);
       }),
       { numRuns: 150 },
@@ -174,28 +233,69 @@ describe('hostile input through the web app and the processors', () => {
       fc.record({ channel_id: orWrong(anyText(20)), message_ts: orWrong(anyText(20)), thread_ts: fc.option(orWrong(anyText(20)), { nil: undefined }) }),
       anyJson,
     );
-    const action = fc.record({ action_id: orWrong(fc.constantFrom('claim_chat', 'qualify_lead:hot', 'qualify_lead:constructor', 'qualify_lead:__proto__', 'x')), value: orWrong(fc.constantFrom('hot', 'constructor', 'toString', '__proto__', 'claim')), action_ts: orWrong(fc.constant('1.2')) });
-    const blockActions = fc.record({ type: fc.constant('block_actions'), team, user: person, container, actions: orWrong(fc.array(action, { maxLength: 3 })), trigger_id: fc.uuid() });
-    const messageAction = fc.record({
-      type: fc.constant('message_action'), team, user: person, trigger_id: fc.uuid(), callback_id: orWrong(fc.constantFrom('book_meeting', 'collect_info', 'constructor')),
-      channel: orWrong(thread().map((x) => ({ id: x.channel }))), message: orWrong(thread().map((x) => ({ ts: x.threadTs, thread_ts: x.threadTs }))),
+    const action = fc.record({
+      action_id: orWrong(fc.constantFrom('claim_chat', 'qualify_lead:hot', 'qualify_lead:constructor', 'qualify_lead:__proto__', 'x')),
+      value: orWrong(fc.constantFrom('hot', 'constructor', 'toString', '__proto__', 'claim')),
+      action_ts: orWrong(fc.constant('1.2')),
     });
-    const metadata = fc.oneof(thread().map((x) => JSON.stringify({ orgId: x.orgId, conversationId: x.conversationId, channelId: x.channel, threadTs: x.threadTs })), anyText(3000), anyJson.map((j) => JSON.stringify(j) ?? ''));
+    const blockActions = fc.record({
+      type: fc.constant('block_actions'),
+      team,
+      user: person,
+      container,
+      actions: orWrong(fc.array(action, { maxLength: 3 })),
+      trigger_id: fc.uuid(),
+    });
+    const messageAction = fc.record({
+      type: fc.constant('message_action'),
+      team,
+      user: person,
+      trigger_id: fc.uuid(),
+      callback_id: orWrong(fc.constantFrom('book_meeting', 'collect_info', 'constructor')),
+      channel: orWrong(thread().map((x) => ({ id: x.channel }))),
+      message: orWrong(thread().map((x) => ({ ts: x.threadTs, thread_ts: x.threadTs }))),
+    });
+    const metadata = fc.oneof(
+      thread().map((x) => JSON.stringify({ orgId: x.orgId, conversationId: x.conversationId, channelId: x.channel, threadTs: x.threadTs })),
+      anyText(3000),
+      anyJson.map((j) => JSON.stringify(j) ?? ''),
+    );
     const values = fc.oneof(
       fc.constant({ duration: { minutes: { selected_option: { value: '30' } } }, calendar: { agent: { selected_option: { value: w.agents.alice.agentId } } } }),
       fc.constant({ fields: { fields: { selected_options: [{ value: 'email' }, { value: 'constructor' }] } } }),
       fc.dictionary(hostileKey, fc.dictionary(hostileKey, anyJson, { maxKeys: 3 }), { maxKeys: 4 }),
     );
     const viewSubmission = fc.record({
-      type: fc.constant('view_submission'), team, user: person, trigger_id: fc.uuid(),
-      view: fc.record({ id: fc.uuid(), hash: anyText(20), callback_id: orWrong(fc.constantFrom(BOOK_MEETING_VIEW, COLLECT_INFO_VIEW)), private_metadata: orWrong(metadata), state: orWrong(fc.record({ values: orWrong(values) })) }),
+      type: fc.constant('view_submission'),
+      team,
+      user: person,
+      trigger_id: fc.uuid(),
+      view: fc.record({
+        id: fc.uuid(),
+        hash: anyText(20),
+        callback_id: orWrong(fc.constantFrom(BOOK_MEETING_VIEW, COLLECT_INFO_VIEW)),
+        private_metadata: orWrong(metadata),
+        state: orWrong(fc.record({ values: orWrong(values) })),
+      }),
     });
-    const payload = fc.oneof(blockActions, messageAction, viewSubmission, fc.record({ type: orWrong(anyText(40)), team, user: person, extra: anyJson }), anyJson, deep);
+    const payload = fc.oneof(
+      blockActions,
+      messageAction,
+      viewSubmission,
+      fc.record({ type: orWrong(anyText(40)), team, user: person, extra: anyJson }),
+      anyJson,
+      deep,
+    );
     await fc.assert(
       fc.asyncProperty(payload, async (p) => {
         tried.interactions++;
         const raw = new URLSearchParams({ payload: JSON.stringify(p) ?? 'null' }).toString();
-        const res = await t.app.inject({ method: 'POST', url: '/slack/interactions', headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignedHeaders(secrets.slackSigningSecret, Date.now(), raw) }, payload: raw });
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/slack/interactions',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignedHeaders(secrets.slackSigningSecret, Date.now(), raw) },
+          payload: raw,
+        });
         expect(res.statusCode, res.body.slice(0, 300)).toBeLessThan(500);
       }),
       { numRuns: 150 },

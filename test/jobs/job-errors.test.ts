@@ -4,7 +4,15 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { MongoBulkWriteError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { ClaimBusyError, LockBusyError, ThreadBusyError, ThreadLockLostError, PlatformApiError, SlackApiError, SlackRateLimitedError } from '../../src/errors/index.ts';
+import {
+  ClaimBusyError,
+  LockBusyError,
+  ThreadBusyError,
+  ThreadLockLostError,
+  PlatformApiError,
+  SlackApiError,
+  SlackRateLimitedError,
+} from '../../src/errors/index.ts';
 import { OUTAGE_MAX_DELAY_MS, OUTAGE_RETRY_FOR_MS, classifyFailure, outageDelayMs, settleFailure } from '../../src/queues/job-errors.ts';
 import type { DeadLetter } from '../../src/queues/dead-letters.ts';
 import type { Outcome } from '../../src/queues/job-errors.ts';
@@ -14,46 +22,130 @@ const retry: Outcome = { kind: 'retry' };
 describe('classifyFailure', () => {
   it.each<{ name: string; error: unknown; out: Outcome }>([
     // Slack rate limits: delay by Retry-After, at least one second.
-    { name: 'Slack 429, Retry-After 30 s', error: new SlackRateLimitedError('chat.postMessage', 30), out: { kind: 'delay', ms: 30_000, why: 'Slack chat.postMessage rate limited' } },
-    { name: 'Slack 429, Retry-After 1 s', error: new SlackRateLimitedError('chat.update', 1), out: { kind: 'delay', ms: 1000, why: 'Slack chat.update rate limited' } },
-    { name: 'Slack 429, Retry-After 0 s → 1 s', error: new SlackRateLimitedError('chat.postMessage', 0), out: { kind: 'delay', ms: 1000, why: 'Slack chat.postMessage rate limited' } },
+    {
+      name: 'Slack 429, Retry-After 30 s',
+      error: new SlackRateLimitedError('chat.postMessage', 30),
+      out: { kind: 'delay', ms: 30_000, why: 'Slack chat.postMessage rate limited' },
+    },
+    {
+      name: 'Slack 429, Retry-After 1 s',
+      error: new SlackRateLimitedError('chat.update', 1),
+      out: { kind: 'delay', ms: 1000, why: 'Slack chat.update rate limited' },
+    },
+    {
+      name: 'Slack 429, Retry-After 0 s → 1 s',
+      error: new SlackRateLimitedError('chat.postMessage', 0),
+      out: { kind: 'delay', ms: 1000, why: 'Slack chat.postMessage rate limited' },
+    },
 
     // Chat platform.
-    { name: 'platform 429 with Retry-After 5 s', error: new PlatformApiError(429, 'rate_limited', 'slow down', 5), out: { kind: 'delay', ms: 5000, why: 'chat platform rate limited' } },
-    { name: 'platform 429 without Retry-After → 1 s', error: new PlatformApiError(429, 'rate_limited', 'slow down', null), out: { kind: 'delay', ms: 1000, why: 'chat platform rate limited' } },
-    { name: 'platform 429 with Retry-After 0 → 1 s', error: new PlatformApiError(429, 'rate_limited', 'slow down', 0), out: { kind: 'delay', ms: 1000, why: 'chat platform rate limited' } },
+    {
+      name: 'platform 429 with Retry-After 5 s',
+      error: new PlatformApiError(429, 'rate_limited', 'slow down', 5),
+      out: { kind: 'delay', ms: 5000, why: 'chat platform rate limited' },
+    },
+    {
+      name: 'platform 429 without Retry-After → 1 s',
+      error: new PlatformApiError(429, 'rate_limited', 'slow down', null),
+      out: { kind: 'delay', ms: 1000, why: 'chat platform rate limited' },
+    },
+    {
+      name: 'platform 429 with Retry-After 0 → 1 s',
+      error: new PlatformApiError(429, 'rate_limited', 'slow down', 0),
+      out: { kind: 'delay', ms: 1000, why: 'chat platform rate limited' },
+    },
     // The platform down: an outage, waited out without using an attempt.
     { name: 'platform 500', error: new PlatformApiError(500, 'internal', 'boom', null), out: { kind: 'outage', why: 'chat platform 500 internal' } },
     { name: 'platform 502', error: new PlatformApiError(502, 'bad_gateway', 'boom', null), out: { kind: 'outage', why: 'chat platform 502 bad_gateway' } },
-    { name: 'platform 503 with Retry-After is an outage too', error: new PlatformApiError(503, 'unavailable', 'later', 10), out: { kind: 'outage', why: 'chat platform 503 unavailable' } },
-    { name: 'platform network failure (status 0)', error: new PlatformApiError(0, 'network_error', 'ECONNREFUSED', null), out: { kind: 'outage', why: 'chat platform unreachable network_error' } },
+    {
+      name: 'platform 503 with Retry-After is an outage too',
+      error: new PlatformApiError(503, 'unavailable', 'later', 10),
+      out: { kind: 'outage', why: 'chat platform 503 unavailable' },
+    },
+    {
+      name: 'platform network failure (status 0)',
+      error: new PlatformApiError(0, 'network_error', 'ECONNREFUSED', null),
+      out: { kind: 'outage', why: 'chat platform unreachable network_error' },
+    },
     { name: 'platform 400', error: new PlatformApiError(400, 'invalid_request', 'bad', null), out: { kind: 'fail', why: '400 invalid_request' } },
     { name: 'platform 401', error: new PlatformApiError(401, 'unauthorized', 'bad token', null), out: { kind: 'fail', why: '401 unauthorized' } },
     { name: 'platform 404', error: new PlatformApiError(404, 'unknown_conversation', 'gone', null), out: { kind: 'fail', why: '404 unknown_conversation' } },
     { name: 'platform 409', error: new PlatformApiError(409, 'conversation_ended', 'ended', null), out: { kind: 'fail', why: '409 conversation_ended' } },
 
     // Slack API errors by code.
-    { name: 'Slack permanent channel_not_found', error: new SlackApiError('chat.postMessage', 'channel_not_found', false), out: { kind: 'fail', why: 'Slack chat.postMessage: channel_not_found' } },
-    { name: 'Slack permanent invalid_auth', error: new SlackApiError('conversations.info', 'invalid_auth', false), out: { kind: 'fail', why: 'Slack conversations.info: invalid_auth' } },
-    { name: 'Slack transient internal_error', error: new SlackApiError('chat.postMessage', 'internal_error', true), out: { kind: 'outage', why: 'Slack chat.postMessage: internal_error' } },
-    { name: 'Slack transient service_unavailable', error: new SlackApiError('chat.update', 'service_unavailable', true), out: { kind: 'outage', why: 'Slack chat.update: service_unavailable' } },
-    { name: 'Slack HTTP 503', error: new SlackApiError('chat.postMessage', 'http_503', true), out: { kind: 'outage', why: 'Slack chat.postMessage: http_503' } },
-    { name: 'Slack unreachable', error: new SlackApiError('chat.postMessage', 'request_failed', true), out: { kind: 'outage', why: 'Slack chat.postMessage: request_failed' } },
+    {
+      name: 'Slack permanent channel_not_found',
+      error: new SlackApiError('chat.postMessage', 'channel_not_found', false),
+      out: { kind: 'fail', why: 'Slack chat.postMessage: channel_not_found' },
+    },
+    {
+      name: 'Slack permanent invalid_auth',
+      error: new SlackApiError('conversations.info', 'invalid_auth', false),
+      out: { kind: 'fail', why: 'Slack conversations.info: invalid_auth' },
+    },
+    {
+      name: 'Slack transient internal_error',
+      error: new SlackApiError('chat.postMessage', 'internal_error', true),
+      out: { kind: 'outage', why: 'Slack chat.postMessage: internal_error' },
+    },
+    {
+      name: 'Slack transient service_unavailable',
+      error: new SlackApiError('chat.update', 'service_unavailable', true),
+      out: { kind: 'outage', why: 'Slack chat.update: service_unavailable' },
+    },
+    {
+      name: 'Slack HTTP 503',
+      error: new SlackApiError('chat.postMessage', 'http_503', true),
+      out: { kind: 'outage', why: 'Slack chat.postMessage: http_503' },
+    },
+    {
+      name: 'Slack unreachable',
+      error: new SlackApiError('chat.postMessage', 'request_failed', true),
+      out: { kind: 'outage', why: 'Slack chat.postMessage: request_failed' },
+    },
 
     // Thread lock: it lapsed because Redis was away.
     { name: 'thread lock lost', error: new ThreadLockLostError('org:conv'), out: { kind: 'outage', why: 'lock on org:conv lost' } },
 
     // MongoDB and Redis down.
-    { name: 'MongoDB unreachable (server selection)', error: new MongoServerSelectionError('connect ECONNREFUSED', { error: null, servers: new Map(), type: 'Unknown' } as never), out: { kind: 'outage', why: 'MongoDB unavailable (MongoServerSelectionError)' } },
-    { name: 'MongoDB connection dropped', error: new MongoNetworkError('socket closed'), out: { kind: 'outage', why: 'MongoDB unavailable (MongoNetworkError)' } },
+    {
+      name: 'MongoDB unreachable (server selection)',
+      error: new MongoServerSelectionError('connect ECONNREFUSED', { error: null, servers: new Map(), type: 'Unknown' } as never),
+      out: { kind: 'outage', why: 'MongoDB unavailable (MongoServerSelectionError)' },
+    },
+    {
+      name: 'MongoDB connection dropped',
+      error: new MongoNetworkError('socket closed'),
+      out: { kind: 'outage', why: 'MongoDB unavailable (MongoNetworkError)' },
+    },
     // What a bulk write throws when the server goes away under it (seen in the FerretDB-outage fault test).
-    { name: 'MongoDB gone during a bulk write', error: new MongoBulkWriteError(new MongoNetworkError('connect ECONNREFUSED'), {} as never), out: { kind: 'outage', why: 'MongoDB unavailable (MongoBulkWriteError)' } },
+    {
+      name: 'MongoDB gone during a bulk write',
+      error: new MongoBulkWriteError(new MongoNetworkError('connect ECONNREFUSED'), {} as never),
+      out: { kind: 'outage', why: 'MongoDB unavailable (MongoBulkWriteError)' },
+    },
     { name: 'a bulk write refused (duplicate key)', error: new MongoBulkWriteError({ message: 'E11000 duplicate key', code: 11000 }, {} as never), out: retry },
     { name: 'Redis connection closed', error: new Error('Connection is closed.'), out: { kind: 'outage', why: 'Redis unavailable (Connection is closed.)' } },
-    { name: 'Redis loading its data after a restart', error: Object.assign(new Error('LOADING Redis is loading the dataset in memory'), { name: 'ReplyError' }), out: { kind: 'outage', why: 'Redis unavailable (LOADING Redis is loading the dataset in memory)' } },
-    { name: 'a cluster failing over a slot', error: Object.assign(new Error('CLUSTERDOWN The cluster is down'), { name: 'ReplyError' }), out: { kind: 'outage', why: 'Redis unavailable (CLUSTERDOWN The cluster is down)' } },
-    { name: 'no cluster node reachable', error: Object.assign(new Error('Failed to refresh slots cache.'), { name: 'ClusterAllFailedError' }), out: { kind: 'outage', why: 'Redis unavailable (Failed to refresh slots cache.)' } },
-    { name: 'a refused connection', error: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' }), out: { kind: 'outage', why: 'Redis unavailable (connect ECONNREFUSED 127.0.0.1:6379)' } },
+    {
+      name: 'Redis loading its data after a restart',
+      error: Object.assign(new Error('LOADING Redis is loading the dataset in memory'), { name: 'ReplyError' }),
+      out: { kind: 'outage', why: 'Redis unavailable (LOADING Redis is loading the dataset in memory)' },
+    },
+    {
+      name: 'a cluster failing over a slot',
+      error: Object.assign(new Error('CLUSTERDOWN The cluster is down'), { name: 'ReplyError' }),
+      out: { kind: 'outage', why: 'Redis unavailable (CLUSTERDOWN The cluster is down)' },
+    },
+    {
+      name: 'no cluster node reachable',
+      error: Object.assign(new Error('Failed to refresh slots cache.'), { name: 'ClusterAllFailedError' }),
+      out: { kind: 'outage', why: 'Redis unavailable (Failed to refresh slots cache.)' },
+    },
+    {
+      name: 'a refused connection',
+      error: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' }),
+      out: { kind: 'outage', why: 'Redis unavailable (connect ECONNREFUSED 127.0.0.1:6379)' },
+    },
 
     // Already final.
     { name: 'UnrecoverableError', error: new UnrecoverableError('bad job data'), out: { kind: 'fail', why: 'bad job data' } },
@@ -133,7 +225,11 @@ describe('outageDelayMs', () => {
 function fakeJob(over: { data?: unknown; attemptsMade?: number; attempts?: number } = {}) {
   const seen: { delayedUntil: number | null; data: unknown } = { delayedUntil: null, data: over.data ?? { orgId: 'o' } };
   const job = {
-    id: '42', name: 'message.created', queueName: 'chat-events', attemptsMade: over.attemptsMade ?? 0, opts: { attempts: over.attempts ?? 5 },
+    id: '42',
+    name: 'message.created',
+    queueName: 'chat-events',
+    attemptsMade: over.attemptsMade ?? 0,
+    opts: { attempts: over.attempts ?? 5 },
     get data() {
       return seen.data;
     },
@@ -167,16 +263,26 @@ describe('settleFailure', () => {
     const { job } = fakeJob({ data: { orgId: 'o', _outage: { since: now - OUTAGE_RETRY_FOR_MS, tries: 3000 } } });
     const letters: DeadLetter[] = [];
     await expect(settleFailure(job, 'tok', outage, async (l) => void letters.push(l), now)).rejects.toBeInstanceOf(UnrecoverableError);
-    expect(letters).toEqual([{
-      queue: 'chat-events', jobId: '42', name: 'message.created', data: { orgId: 'o' }, attemptsMade: 1, failedAt: now, outageSince: now - OUTAGE_RETRY_FOR_MS,
-      failedReason: 'chat platform 503 unavailable, for 24 h (Chat platform answered 503 unavailable: down)',
-    }]);
+    expect(letters).toEqual([
+      {
+        queue: 'chat-events',
+        jobId: '42',
+        name: 'message.created',
+        data: { orgId: 'o' },
+        attemptsMade: 1,
+        failedAt: now,
+        outageSince: now - OUTAGE_RETRY_FOR_MS,
+        failedReason: 'chat platform 503 unavailable, for 24 h (Chat platform answered 503 unavailable: down)',
+      },
+    ]);
   });
 
   it('a failure that will never succeed: dead-lettered at once', async () => {
     const { job } = fakeJob();
     const letters: DeadLetter[] = [];
-    await expect(settleFailure(job, 'tok', new PlatformApiError(400, 'invalid_request', 'bad', null), async (l) => void letters.push(l), now)).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(
+      settleFailure(job, 'tok', new PlatformApiError(400, 'invalid_request', 'bad', null), async (l) => void letters.push(l), now),
+    ).rejects.toBeInstanceOf(UnrecoverableError);
     expect(letters.map((l) => l.failedReason)).toEqual(['400 invalid_request (Chat platform answered 400 invalid_request: bad)']);
   });
 

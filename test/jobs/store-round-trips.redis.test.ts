@@ -24,7 +24,13 @@ describe('store round trips on the hot path', () => {
     w = await startJobWorld('round-trips', { monitorCommands: true });
     // The worker's bot tokens come from memory while no process changed the installation (as worker-main composes it).
     const base = w.deps();
-    deps = { ...base, store: { ...base.store, installations: memoizedTokens(base.store.installations, installationVersions(w.redis, w.prefix), { ttlMs: 60_000, now: () => Date.now() }) } };
+    deps = {
+      ...base,
+      store: {
+        ...base.store,
+        installations: memoizedTokens(base.store.installations, installationVersions(w.redis, w.prefix), { ttlMs: 60_000, now: () => Date.now() }),
+      },
+    };
     channel = await w.freshChannel('round-trips');
     w.mongo.client.on('commandStarted', record);
   }, 60_000);
@@ -58,13 +64,24 @@ describe('store round trips on the hot path', () => {
 
     const { thread } = (await w.store.conversations.get(w.orgId, conversation.id))!;
     const ts = await w.slack.postAsUser({ teamId: w.teamId, channel, user: w.agents.alice.slackUserId, text: 'Happy to help!', threadTs: thread!.threadTs });
-    const job = { teamId: w.teamId, eventId: 'EvRoundTrips', eventTime: null, event: { type: 'message', channel, channel_type: 'channel', user: w.agents.alice.slackUserId, text: 'Happy to help!', ts, thread_ts: thread!.threadTs } };
+    const job = {
+      teamId: w.teamId,
+      eventId: 'EvRoundTrips',
+      eventTime: null,
+      event: { type: 'message', channel, channel_type: 'channel', user: w.agents.alice.slackUserId, text: 'Happy to help!', ts, thread_ts: thread!.threadTs },
+    };
     const reply = await counted(() => runJob(() => processSlackEvent(deps, job)));
 
-    console.log(`store round trips: chat start ${start.length}, first visitor message ${firstMessage.length}, visitor message ${message.length}, rep reply ${reply.length}\n` +
-      Object.entries({ start, firstMessage, message, reply }).map(([k, list]) => `  ${k}: ${list.join(', ')}`).join('\n'));
+    console.log(
+      `store round trips: chat start ${start.length}, first visitor message ${firstMessage.length}, visitor message ${message.length}, rep reply ${reply.length}\n` +
+        Object.entries({ start, firstMessage, message, reply })
+          .map(([k, list]) => `  ${k}: ${list.join(', ')}`)
+          .join('\n'),
+    );
     // What the user sees happened…
-    expect(w.slack.calls({ method: 'chat.postMessage' }).filter((c) => c.response.ok === true && /hello|are you there\?/.test(String(c.params.text)))).toHaveLength(2);
+    expect(
+      w.slack.calls({ method: 'chat.postMessage' }).filter((c) => c.response.ok === true && /hello|are you there\?/.test(String(c.params.text))),
+    ).toHaveLength(2);
     expect(w.platform.conversation(w.orgId, conversation.id).messages.some((m) => m.text === 'Happy to help!')).toBe(true);
     // …in no more round trips than today.
     expect(start.length).toBeLessThanOrEqual(START_BOUND);

@@ -14,7 +14,13 @@ const message = (seq: number, createdAt: string): TranscriptMessage => ({
   attachments: [],
   clientMessageId: null,
 });
-const note = (id: string, createdAt: string) => ({ id, createdAt, text: `note ${id}`, author: { type: 'agent' as const, id: 'a1', name: 'Alice', avatarUrl: null }, clientMessageId: `slack-${id}` });
+const note = (id: string, createdAt: string) => ({
+  id,
+  createdAt,
+  text: `note ${id}`,
+  author: { type: 'agent' as const, id: 'a1', name: 'Alice', avatarUrl: null },
+  clientMessageId: `slack-${id}`,
+});
 
 describe('withInternalNotes', () => {
   it('places notes after the message they follow, with its seq (the first message’s before any), marked internal', () => {

@@ -27,7 +27,9 @@ async function workerMetrics(config: Pick<Config, 'NODE_ENV' | 'METRICS_TOKEN' |
 describe('a worker’s METRICS_PORT', () => {
   it('in production with METRICS_TOKEN: 401 with a Bearer challenge without it or with another, 200 with it', async () => {
     const get = await workerMetrics({ NODE_ENV: 'production', METRICS_TOKEN: TOKEN });
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: TOKEN }, { authorization: `Basic ${TOKEN}` }] as Array<Record<string, string>>) {
+    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: TOKEN }, { authorization: `Basic ${TOKEN}` }] as Array<
+      Record<string, string>
+    >) {
       const refused = await get(headers);
       expect(refused.status).toBe(401);
       expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);

@@ -2,7 +2,7 @@
 // example; failures name the reason and, for invalid payloads, the path of the bad field.
 import { describe, expect, it } from 'vitest';
 import { chatEventTypes, parseChatEvent } from '../../src/platform/webhook-events.ts';
-import type { ChatEventType, } from '../../src/platform/webhook-events.ts';
+import type { ChatEventType } from '../../src/platform/webhook-events.ts';
 
 const T = '2026-11-24T12:00:00.000Z';
 
@@ -63,7 +63,11 @@ describe('parseChatEvent', () => {
 
   it.each([
     { type: 'conversation.ended', data: { conversationId: 'c', endedBy: 'visitor' }, out: { conversationId: 'c', endedBy: 'visitor', agentId: null } },
-    { type: 'conversation.ended', data: { conversationId: 'c', endedBy: 'timeout', agentId: null }, out: { conversationId: 'c', endedBy: 'timeout', agentId: null } },
+    {
+      type: 'conversation.ended',
+      data: { conversationId: 'c', endedBy: 'timeout', agentId: null },
+      out: { conversationId: 'c', endedBy: 'timeout', agentId: null },
+    },
     { type: 'form.submitted', data: { conversationId: 'c', formRequestId: 'f', values: {} }, out: { conversationId: 'c', formRequestId: 'f', values: {} } },
   ])('valid $type variant: $data', ({ type, data, out }) => {
     expect(parseChatEvent(envelope(type, data))).toEqual({ ok: true, event: { id: 'evt_1', type, orgId: 'org_1', occurredAt: T, data: out } });
@@ -94,7 +98,11 @@ describe('parseChatEvent', () => {
   it('nullable account owner omitted reads as null', () => {
     const conversation = { ...fullConversation, account: { id: 'acc_1', name: 'Acme' } };
     const parsed = parseChatEvent(envelope('conversation.updated', { conversation }));
-    expect(parsed.ok && parsed.event.type === 'conversation.updated' && parsed.event.data.conversation.account).toEqual({ id: 'acc_1', name: 'Acme', ownerAgentId: null });
+    expect(parsed.ok && parsed.event.type === 'conversation.updated' && parsed.event.data.conversation.account).toEqual({
+      id: 'acc_1',
+      name: 'Acme',
+      ownerAgentId: null,
+    });
   });
 
   it('nullable message fields omitted read as null, attachments as []', () => {
@@ -110,7 +118,13 @@ describe('parseChatEvent', () => {
   });
 
   it('explicit nulls are kept as null', () => {
-    const conversation = { ...fullConversation, routingGroupId: null, pageUrl: null, account: null, visitor: { id: 'v', name: null, email: null, company: null } };
+    const conversation = {
+      ...fullConversation,
+      routingGroupId: null,
+      pageUrl: null,
+      account: null,
+      visitor: { id: 'v', name: null, email: null, company: null },
+    };
     const parsed = parseChatEvent(envelope('conversation.started', { conversation }));
     expect(parsed).toEqual({ ok: true, event: envelope('conversation.started', { conversation }) });
   });
@@ -143,23 +157,82 @@ describe('parseChatEvent', () => {
     { name: 'envelope type missing', body: envelope('conversation.assigned', {}, { type: undefined }), path: 'type' },
     { name: 'envelope type empty', body: envelope('', {}), path: 'type' },
     { name: 'envelope orgId a number', body: envelope('conversation.assigned', validData['conversation.assigned'], { orgId: 42 }), path: 'orgId' },
-    { name: 'envelope occurredAt not ISO', body: envelope('conversation.assigned', validData['conversation.assigned'], { occurredAt: 'yesterday' }), path: 'occurredAt' },
+    {
+      name: 'envelope occurredAt not ISO',
+      body: envelope('conversation.assigned', validData['conversation.assigned'], { occurredAt: 'yesterday' }),
+      path: 'occurredAt',
+    },
     { name: 'envelope data missing', body: envelope('conversation.assigned', undefined), path: 'data' },
     { name: 'envelope data an array', body: envelope('conversation.assigned', []), path: 'data' },
-    { name: 'conversation id missing', body: envelope('conversation.started', { conversation: { ...fullConversation, id: undefined } }), path: 'data.conversation.id' },
-    { name: 'conversation source not an allowed value', body: envelope('conversation.started', { conversation: { ...fullConversation, source: 'email' } }), path: 'data.conversation.source' },
-    { name: 'conversation startedAt without offset or Z', body: envelope('conversation.updated', { conversation: { ...fullConversation, startedAt: 'not a date' } }), path: 'data.conversation.startedAt' },
-    { name: 'visitor id missing', body: envelope('conversation.started', { conversation: { ...fullConversation, visitor: { name: 'x' } } }), path: 'data.conversation.visitor.id' },
-    { name: 'visitor email a number', body: envelope('conversation.started', { conversation: { ...fullConversation, visitor: { id: 'v', email: 5 } } }), path: 'data.conversation.visitor.email' },
-    { name: 'account name missing', body: envelope('conversation.started', { conversation: { ...fullConversation, account: { id: 'a' } } }), path: 'data.conversation.account.name' },
+    {
+      name: 'conversation id missing',
+      body: envelope('conversation.started', { conversation: { ...fullConversation, id: undefined } }),
+      path: 'data.conversation.id',
+    },
+    {
+      name: 'conversation source not an allowed value',
+      body: envelope('conversation.started', { conversation: { ...fullConversation, source: 'email' } }),
+      path: 'data.conversation.source',
+    },
+    {
+      name: 'conversation startedAt without offset or Z',
+      body: envelope('conversation.updated', { conversation: { ...fullConversation, startedAt: 'not a date' } }),
+      path: 'data.conversation.startedAt',
+    },
+    {
+      name: 'visitor id missing',
+      body: envelope('conversation.started', { conversation: { ...fullConversation, visitor: { name: 'x' } } }),
+      path: 'data.conversation.visitor.id',
+    },
+    {
+      name: 'visitor email a number',
+      body: envelope('conversation.started', { conversation: { ...fullConversation, visitor: { id: 'v', email: 5 } } }),
+      path: 'data.conversation.visitor.email',
+    },
+    {
+      name: 'account name missing',
+      body: envelope('conversation.started', { conversation: { ...fullConversation, account: { id: 'a' } } }),
+      path: 'data.conversation.account.name',
+    },
     { name: 'message missing', body: envelope('message.created', { conversationId: 'c' }), path: 'data.message' },
-    { name: 'message seq negative', body: envelope('message.created', { conversationId: 'c', message: { ...fullMessage, seq: -1 } }), path: 'data.message.seq' },
-    { name: 'message seq fractional', body: envelope('message.created', { conversationId: 'c', message: { ...fullMessage, seq: 1.5 } }), path: 'data.message.seq' },
-    { name: 'message seq a string', body: envelope('message.created', { conversationId: 'c', message: { ...fullMessage, seq: '3' } }), path: 'data.message.seq' },
-    { name: 'author type not allowed', body: envelope('message.created', { conversationId: 'c', message: { ...fullMessage, author: { ...fullMessage.author, type: 'admin' } } }), path: 'data.message.author.type' },
-    { name: 'origin not allowed', body: envelope('message.created', { conversationId: 'c', message: { ...fullMessage, origin: 'email' } }), path: 'data.message.origin' },
-    { name: 'attachment url invalid', body: envelope('message.created', { conversationId: 'c', message: { ...fullMessage, attachments: [{ ...fullMessage.attachments[0], url: 'not a url' }] } }), path: 'data.message.attachments.0.url' },
-    { name: 'attachment size negative', body: envelope('message.created', { conversationId: 'c', message: { ...fullMessage, attachments: [{ ...fullMessage.attachments[0], size: -1 }] } }), path: 'data.message.attachments.0.size' },
+    {
+      name: 'message seq negative',
+      body: envelope('message.created', { conversationId: 'c', message: { ...fullMessage, seq: -1 } }),
+      path: 'data.message.seq',
+    },
+    {
+      name: 'message seq fractional',
+      body: envelope('message.created', { conversationId: 'c', message: { ...fullMessage, seq: 1.5 } }),
+      path: 'data.message.seq',
+    },
+    {
+      name: 'message seq a string',
+      body: envelope('message.created', { conversationId: 'c', message: { ...fullMessage, seq: '3' } }),
+      path: 'data.message.seq',
+    },
+    {
+      name: 'author type not allowed',
+      body: envelope('message.created', { conversationId: 'c', message: { ...fullMessage, author: { ...fullMessage.author, type: 'admin' } } }),
+      path: 'data.message.author.type',
+    },
+    {
+      name: 'origin not allowed',
+      body: envelope('message.created', { conversationId: 'c', message: { ...fullMessage, origin: 'email' } }),
+      path: 'data.message.origin',
+    },
+    {
+      name: 'attachment url invalid',
+      body: envelope('message.created', {
+        conversationId: 'c',
+        message: { ...fullMessage, attachments: [{ ...fullMessage.attachments[0], url: 'not a url' }] },
+      }),
+      path: 'data.message.attachments.0.url',
+    },
+    {
+      name: 'attachment size negative',
+      body: envelope('message.created', { conversationId: 'c', message: { ...fullMessage, attachments: [{ ...fullMessage.attachments[0], size: -1 }] } }),
+      path: 'data.message.attachments.0.size',
+    },
     { name: 'assigned agentId missing', body: envelope('conversation.assigned', { conversationId: 'c' }), path: 'data.agentId' },
     { name: 'ended endedBy not allowed', body: envelope('conversation.ended', { conversationId: 'c', endedBy: 'system' }), path: 'data.endedBy' },
     { name: 'ended agentId empty', body: envelope('conversation.ended', { conversationId: 'c', endedBy: 'agent', agentId: '' }), path: 'data.agentId' },

@@ -39,21 +39,53 @@ const cases: Array<{ name: string; in: Partial<ThreadOrderInput>; out: ThreadSte
   { name: 'in-order message after a repair reports no skip', in: { lastSeq: 4, pendingSeqs: [5], repaired: true }, out: handle(5) },
 
   // A gap within the wait.
-  { name: 'gap just opened (gapSince null): wait until now + gapWait', in: { lastSeq: 4, pendingSeqs: [6] }, out: { kind: 'wait', missingSeq: 5, retryAtMs: NOW + WAIT } },
-  { name: 'gap open for a while: wait until gapSince + gapWait', in: { lastSeq: 4, pendingSeqs: [6], gapSinceMs: NOW - 1000 }, out: { kind: 'wait', missingSeq: 5, retryAtMs: NOW - 1000 + WAIT } },
-  { name: 'gap 1 ms short of the wait: still waiting', in: { lastSeq: 4, pendingSeqs: [6], gapSinceMs: NOW - WAIT + 1 }, out: { kind: 'wait', missingSeq: 5, retryAtMs: NOW + 1 } },
-  { name: 'the missing seq is the one after lastSeq, not the one before the lowest pending', in: { lastSeq: 4, pendingSeqs: [9, 8] }, out: { kind: 'wait', missingSeq: 5, retryAtMs: NOW + WAIT } },
-  { name: 'gapSince in the future (clock skew): waits until gapSince + gapWait', in: { lastSeq: 4, pendingSeqs: [6], gapSinceMs: NOW + 500 }, out: { kind: 'wait', missingSeq: 5, retryAtMs: NOW + 500 + WAIT } },
+  {
+    name: 'gap just opened (gapSince null): wait until now + gapWait',
+    in: { lastSeq: 4, pendingSeqs: [6] },
+    out: { kind: 'wait', missingSeq: 5, retryAtMs: NOW + WAIT },
+  },
+  {
+    name: 'gap open for a while: wait until gapSince + gapWait',
+    in: { lastSeq: 4, pendingSeqs: [6], gapSinceMs: NOW - 1000 },
+    out: { kind: 'wait', missingSeq: 5, retryAtMs: NOW - 1000 + WAIT },
+  },
+  {
+    name: 'gap 1 ms short of the wait: still waiting',
+    in: { lastSeq: 4, pendingSeqs: [6], gapSinceMs: NOW - WAIT + 1 },
+    out: { kind: 'wait', missingSeq: 5, retryAtMs: NOW + 1 },
+  },
+  {
+    name: 'the missing seq is the one after lastSeq, not the one before the lowest pending',
+    in: { lastSeq: 4, pendingSeqs: [9, 8] },
+    out: { kind: 'wait', missingSeq: 5, retryAtMs: NOW + WAIT },
+  },
+  {
+    name: 'gapSince in the future (clock skew): waits until gapSince + gapWait',
+    in: { lastSeq: 4, pendingSeqs: [6], gapSinceMs: NOW + 500 },
+    out: { kind: 'wait', missingSeq: 5, retryAtMs: NOW + 500 + WAIT },
+  },
 
   // A gap past the wait.
   { name: 'gap exactly at the wait: repair', in: { lastSeq: 4, pendingSeqs: [6], gapSinceMs: NOW - WAIT }, out: { kind: 'repair', missingSeq: 5 } },
   { name: 'gap well past the wait: repair', in: { lastSeq: 4, pendingSeqs: [7, 6], gapSinceMs: NOW - 60_000 }, out: { kind: 'repair', missingSeq: 5 } },
-  { name: 'first message missing past the wait: repair seq 1', in: { lastSeq: null, pendingSeqs: [2], gapSinceMs: NOW - WAIT }, out: { kind: 'repair', missingSeq: 1 } },
+  {
+    name: 'first message missing past the wait: repair seq 1',
+    in: { lastSeq: null, pendingSeqs: [2], gapSinceMs: NOW - WAIT },
+    out: { kind: 'repair', missingSeq: 1 },
+  },
   { name: 'zero wait: a gap goes straight to repair', in: { lastSeq: 4, pendingSeqs: [6], gapWaitMs: 0 }, out: { kind: 'repair', missingSeq: 5 } },
 
   // A gap after repair.
-  { name: 'gap after repair: handle the next one, skipping the missing seq', in: { lastSeq: 4, pendingSeqs: [6], gapSinceMs: NOW - 60_000, repaired: true }, out: handle(6, { skippedSeq: 5 }) },
-  { name: 'gap after repair, even within the wait: no more waiting', in: { lastSeq: 4, pendingSeqs: [8, 6], gapSinceMs: NOW, repaired: true }, out: handle(6, { skippedSeq: 5 }) },
+  {
+    name: 'gap after repair: handle the next one, skipping the missing seq',
+    in: { lastSeq: 4, pendingSeqs: [6], gapSinceMs: NOW - 60_000, repaired: true },
+    out: handle(6, { skippedSeq: 5 }),
+  },
+  {
+    name: 'gap after repair, even within the wait: no more waiting',
+    in: { lastSeq: 4, pendingSeqs: [8, 6], gapSinceMs: NOW, repaired: true },
+    out: handle(6, { skippedSeq: 5 }),
+  },
 
   // Late messages.
   { name: 'seq below lastSeq is handled late', in: { lastSeq: 7, pendingSeqs: [5] }, out: handle(5, { late: true }) },
@@ -69,7 +101,7 @@ describe('nextThreadStep', () => {
     expect(nextThreadStep(input(over))).toEqual(out);
   });
 
-  it('does not reorder the caller\'s pendingSeqs array', () => {
+  it("does not reorder the caller's pendingSeqs array", () => {
     const pendingSeqs = [9, 7, 8];
     nextThreadStep(input({ lastSeq: 6, pendingSeqs }));
     expect(pendingSeqs).toEqual([9, 7, 8]);

@@ -56,7 +56,11 @@ describe('the name other authors’ posts are shown under', () => {
     { name: 'a platform bot is marked', author: { type: 'bot' as const, name: 'Helpbot' }, username: 'Helpbot (bot)' },
     { name: 'a bot named Slackbot', author: { type: 'bot' as const, name: 'Slackbot' }, username: 'Slackbot (bot)' },
     { name: 'a nameless bot', author: { type: 'bot' as const, name: ' \u200b ' }, username: 'Bot (bot)' },
-    { name: 'a long bot name is cut before the marker', author: { type: 'bot' as const, name: long }, username: `${'A'.repeat(USERNAME_LIMIT - ' (bot)'.length - 1)}… (bot)` },
+    {
+      name: 'a long bot name is cut before the marker',
+      author: { type: 'bot' as const, name: long },
+      username: `${'A'.repeat(USERNAME_LIMIT - ' (bot)'.length - 1)}… (bot)`,
+    },
     { name: 'an agent keeps their name, unmarked', author: { type: 'agent' as const, name: 'Alice Agent' }, username: 'Alice Agent' },
     { name: 'an agent’s name is cleaned', author: { type: 'agent' as const, name: ' Alice\u202e\nAgent ' }, username: 'Alice Agent' },
     { name: 'a nameless agent', author: { type: 'agent' as const, name: '' }, username: 'agent' },
@@ -103,7 +107,11 @@ describe('an attachment’s link', () => {
   };
 
   it.each([
-    { name: 'shows its host next to the name', att: {}, out: ':paperclip: <https://files.example.com/r/1|report.pdf (files.example.com)> (application/pdf, 10 B)' },
+    {
+      name: 'shows its host next to the name',
+      att: {},
+      out: ':paperclip: <https://files.example.com/r/1|report.pdf (files.example.com)> (application/pdf, 10 B)',
+    },
     {
       name: 'a name that pretends to be from a bank shows where it leads',
       att: { name: 'invoice from your bank', url: 'https://evil.example/pay' },
@@ -114,9 +122,21 @@ describe('an attachment’s link', () => {
       att: { url: 'https://bank.example@evil.example:8443/x' },
       out: ':paperclip: <https://bank.example@evil.example:8443/x|report.pdf (evil.example)> (application/pdf, 10 B)',
     },
-    { name: 'an IDN host is shown in its ASCII form', att: { url: 'https://bücher.example/f' }, out: ':paperclip: <https://bücher.example/f|report.pdf (xn--bcher-kva.example)> (application/pdf, 10 B)' },
-    { name: 'a look-alike host (Cyrillic а) shows as the different name it is', att: { url: 'https://\u0430pple.com/x' }, out: ':paperclip: <https://\u0430pple.com/x|report.pdf (xn--pple-43d.com)> (application/pdf, 10 B)' },
-    { name: 'the host in lower case', att: { url: 'HTTPS://Files.EXAMPLE.com/a' }, out: ':paperclip: <HTTPS://Files.EXAMPLE.com/a|report.pdf (files.example.com)> (application/pdf, 10 B)' },
+    {
+      name: 'an IDN host is shown in its ASCII form',
+      att: { url: 'https://bücher.example/f' },
+      out: ':paperclip: <https://bücher.example/f|report.pdf (xn--bcher-kva.example)> (application/pdf, 10 B)',
+    },
+    {
+      name: 'a look-alike host (Cyrillic а) shows as the different name it is',
+      att: { url: 'https://\u0430pple.com/x' },
+      out: ':paperclip: <https://\u0430pple.com/x|report.pdf (xn--pple-43d.com)> (application/pdf, 10 B)',
+    },
+    {
+      name: 'the host in lower case',
+      att: { url: 'HTTPS://Files.EXAMPLE.com/a' },
+      out: ':paperclip: <HTTPS://Files.EXAMPLE.com/a|report.pdf (files.example.com)> (application/pdf, 10 B)',
+    },
     { name: 'an IP address', att: { url: 'http://192.0.2.1/a' }, out: ':paperclip: <http://192.0.2.1/a|report.pdf (192.0.2.1)> (application/pdf, 10 B)' },
     {
       name: 'a bidi override in the name cannot flip the host',

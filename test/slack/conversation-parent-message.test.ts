@@ -35,7 +35,11 @@ describe('parentMessage', () => {
           },
         },
         { type: 'context', elements: [{ type: 'mrkdwn', text: 'Reply in this thread to answer the visitor. Sent here because: account owner.' }] },
-        { type: 'actions', block_id: 'claim', elements: [{ type: 'button', action_id: 'claim_chat', text: { type: 'plain_text', text: 'Join' }, style: 'primary', value: 'claim' }] },
+        {
+          type: 'actions',
+          block_id: 'claim',
+          elements: [{ type: 'button', action_id: 'claim_chat', text: { type: 'plain_text', text: 'Join' }, style: 'primary', value: 'claim' }],
+        },
       ],
     });
   });
@@ -71,8 +75,7 @@ describe('parentMessage', () => {
       { type: 'section', text: ':speech_balloon: *New chat from &lt;!channel&gt; Eve*\n<@U1>' },
       {
         type: 'section',
-        text:
-          '*Email:* &lt;@U999&gt;@x.example\n*Company:* &lt;https://evil.example|Click me&gt;\n*Account:* &lt;!channel&gt; &amp; Co\n*From:* website\n*Page:* https://x.example/?a=1&amp;b=&lt;!here&gt;',
+        text: '*Email:* &lt;@U999&gt;@x.example\n*Company:* &lt;https://evil.example|Click me&gt;\n*Account:* &lt;!channel&gt; &amp; Co\n*From:* website\n*Page:* https://x.example/?a=1&amp;b=&lt;!here&gt;',
       },
       { type: 'context', text: 'Reply in this thread to answer the visitor. Sent here because: rule &lt;!everyone&gt;.' },
     ]);

@@ -17,23 +17,58 @@ describe('threadMessage', () => {
   });
 
   it.each([
-    { name: 'agent in the console', msg: message({ origin: 'console' }, { type: 'agent', name: 'Sam' }), context: '*Sam* (agent, console)', fallback: 'Sam: Hello' },
+    {
+      name: 'agent in the console',
+      msg: message({ origin: 'console' }, { type: 'agent', name: 'Sam' }),
+      context: '*Sam* (agent, console)',
+      fallback: 'Sam: Hello',
+    },
     { name: 'bot', msg: message({ origin: 'bot' }, { type: 'bot', name: 'Helper' }), context: '*Helper* (bot, bot)', fallback: 'Helper (bot): Hello' },
     { name: 'agent via Slack', msg: message({ origin: 'slack' }, { type: 'agent', name: 'Rep' }), context: '*Rep* (agent, Slack)', fallback: 'Rep: Hello' },
     { name: 'visitor on mobile', msg: message({ origin: 'mobile_app' }), context: '*Ada* (visitor, mobile app)', fallback: 'Ada (visitor): Hello' },
-    { name: 'nameless system author uses the type', msg: message({}, { type: 'system', name: '' }), context: '*system* (system, website)', fallback: 'system: Hello' },
+    {
+      name: 'nameless system author uses the type',
+      msg: message({}, { type: 'system', name: '' }),
+      context: '*system* (system, website)',
+      fallback: 'system: Hello',
+    },
     { name: 'nameless visitor is "Visitor"', msg: message({}, { name: '' }), context: '*Visitor* (visitor, website)', fallback: 'Visitor (visitor): Hello' },
-    { name: 'visitor named only spaces and zero-width characters is "Visitor"', msg: message({}, { name: ' \u200b\u2060 ' }), context: '*Visitor* (visitor, website)', fallback: 'Visitor (visitor): Hello' },
-    { name: 'author name escaped', msg: message({}, { name: '<!here>' }), context: '*&lt;!here&gt;* (visitor, website)', fallback: '&lt;!here&gt; (visitor): Hello' },
-    { name: 'a visitor named "Slackbot" is marked', msg: message({}, { name: 'Slackbot' }), context: '*Slackbot* (visitor, website)', fallback: 'Slackbot (visitor): Hello' },
-    { name: 'a newline cannot start a fake line', msg: message({}, { name: 'Ada\nSam (agent, console)' }), context: '*Ada Sam (agent, console)* (visitor, website)', fallback: 'Ada Sam (agent, console) (visitor): Hello' },
+    {
+      name: 'visitor named only spaces and zero-width characters is "Visitor"',
+      msg: message({}, { name: ' \u200b\u2060 ' }),
+      context: '*Visitor* (visitor, website)',
+      fallback: 'Visitor (visitor): Hello',
+    },
+    {
+      name: 'author name escaped',
+      msg: message({}, { name: '<!here>' }),
+      context: '*&lt;!here&gt;* (visitor, website)',
+      fallback: '&lt;!here&gt; (visitor): Hello',
+    },
+    {
+      name: 'a visitor named "Slackbot" is marked',
+      msg: message({}, { name: 'Slackbot' }),
+      context: '*Slackbot* (visitor, website)',
+      fallback: 'Slackbot (visitor): Hello',
+    },
+    {
+      name: 'a newline cannot start a fake line',
+      msg: message({}, { name: 'Ada\nSam (agent, console)' }),
+      context: '*Ada Sam (agent, console)* (visitor, website)',
+      fallback: 'Ada Sam (agent, console) (visitor): Hello',
+    },
     {
       name: 'asterisks cannot close the bold and fake the type',
       msg: message({}, { name: 'Sam* (agent, console) *x' }),
       context: '*Sam\u2217 (agent, console) \u2217x* (visitor, website)',
       fallback: 'Sam* (agent, console) *x (visitor): Hello',
     },
-    { name: 'an agent keeps their name, cleaned, without a marker', msg: message({ origin: 'console' }, { type: 'agent', name: ' Sam\u202e ' }), context: '*Sam* (agent, console)', fallback: 'Sam: Hello' },
+    {
+      name: 'an agent keeps their name, cleaned, without a marker',
+      msg: message({ origin: 'console' }, { type: 'agent', name: ' Sam\u202e ' }),
+      context: '*Sam* (agent, console)',
+      fallback: 'Sam: Hello',
+    },
   ])('author and origin: $name', ({ msg, context, fallback }) => {
     const body = threadMessage(msg);
     expect(texts(body.blocks).at(-1)).toEqual({ type: 'context', text: context });
@@ -48,7 +83,7 @@ describe('threadMessage', () => {
     expect(texts(threadMessage(message(), options).blocks).at(-1)!.text).toBe(context);
   });
 
-  it('escapes the visitor\'s text in the section and the fallback', () => {
+  it("escapes the visitor's text in the section and the fallback", () => {
     const body = threadMessage(message({ text: '<!channel> ping <@U1> & see <https://evil.example|this>' }));
     const escaped = '&lt;!channel&gt; ping &lt;@U1&gt; &amp; see &lt;https://evil.example|this&gt;';
     expect(texts(body.blocks)[0]).toEqual({ type: 'section', text: escaped });
@@ -59,14 +94,32 @@ describe('threadMessage', () => {
     expect(texts(threadMessage(message({ text: '' })).blocks)[0]).toEqual({ type: 'section', text: '_(empty message)_' });
   });
 
-  const attachment = (over: Partial<Attachment>): Attachment => ({ name: 'file.pdf', url: 'https://files.example/f1', mimeType: 'application/pdf', size: 0, ...over });
+  const attachment = (over: Partial<Attachment>): Attachment => ({
+    name: 'file.pdf',
+    url: 'https://files.example/f1',
+    mimeType: 'application/pdf',
+    size: 0,
+    ...over,
+  });
 
   it.each([
     { name: 'bytes', att: attachment({ size: 512 }), line: ':paperclip: <https://files.example/f1|file.pdf (files.example)> (application/pdf, 512 B)' },
-    { name: 'just under 1 KB', att: attachment({ size: 1023 }), line: ':paperclip: <https://files.example/f1|file.pdf (files.example)> (application/pdf, 1023 B)' },
-    { name: 'exactly 1 KB', att: attachment({ size: 1024 }), line: ':paperclip: <https://files.example/f1|file.pdf (files.example)> (application/pdf, 1.0 KB)' },
+    {
+      name: 'just under 1 KB',
+      att: attachment({ size: 1023 }),
+      line: ':paperclip: <https://files.example/f1|file.pdf (files.example)> (application/pdf, 1023 B)',
+    },
+    {
+      name: 'exactly 1 KB',
+      att: attachment({ size: 1024 }),
+      line: ':paperclip: <https://files.example/f1|file.pdf (files.example)> (application/pdf, 1.0 KB)',
+    },
     { name: 'kilobytes', att: attachment({ size: 2560 }), line: ':paperclip: <https://files.example/f1|file.pdf (files.example)> (application/pdf, 2.5 KB)' },
-    { name: 'megabytes', att: attachment({ size: 3 * 1024 * 1024 + 512 * 1024 }), line: ':paperclip: <https://files.example/f1|file.pdf (files.example)> (application/pdf, 3.5 MB)' },
+    {
+      name: 'megabytes',
+      att: attachment({ size: 3 * 1024 * 1024 + 512 * 1024 }),
+      line: ':paperclip: <https://files.example/f1|file.pdf (files.example)> (application/pdf, 3.5 MB)',
+    },
     {
       name: 'name and type escaped',
       att: attachment({ name: '<!here> & co.png', mimeType: 'image/<png>', size: 10 }),
@@ -105,7 +158,11 @@ describe('threadMessage', () => {
     const sections = texts(body.blocks).slice(0, -1);
     expect(sections.every((s) => s.type === 'section')).toBe(true);
     for (const s of texts(body.blocks)) expect(s.text.length).toBeLessThanOrEqual(LIMIT);
-    expectLossless(sections.map((s) => s.text), text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'), LIMIT);
+    expectLossless(
+      sections.map((s) => s.text),
+      text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+      LIMIT,
+    );
   });
 
   it('long text: the fallback is cut to 3000 chars ending in an ellipsis', () => {
@@ -163,7 +220,10 @@ describe('threadPosts', () => {
     const posts = threadPosts(agentMessage(words));
     expect(posts.length).toBeGreaterThan(1);
     for (const post of posts) expect(post.blocks.length).toBeLessThanOrEqual(50);
-    const sections = posts.flatMap((p) => p.blocks).filter((b) => b.type === 'section').map((b) => (b as { text: { text: string } }).text.text);
+    const sections = posts
+      .flatMap((p) => p.blocks)
+      .filter((b) => b.type === 'section')
+      .map((b) => (b as { text: { text: string } }).text.text);
     expect(sections.join(' ').split(/\s+/)).toEqual(words.split(' '));
     expect(JSON.stringify(posts.at(-1)!.blocks.at(-1))).toContain('*Alice Agent* (agent, console)');
     expect(JSON.stringify(posts[0]!.blocks.at(-1))).toContain('continued below');

@@ -64,7 +64,11 @@ describe('slackMarkupToPlainText', () => {
     { name: 'escaped angle brackets are not markup', in: '&lt;@U1&gt;', out: '<@U1>' },
     { name: 'escaped & inside a link URL', in: '<https://x.example/?a=1&amp;b=2|q>', out: 'q (https://x.example/?a=1&b=2)' },
     { name: 'entity in a link label', in: '<https://x.example|a &amp; b>', out: 'a & b (https://x.example)' },
-    { name: 'several markups in one message', in: '<@U1|alice>: see <#C1|general> and <https://x.example> <!here>', out: '@alice: see #general and https://x.example @here' },
+    {
+      name: 'several markups in one message',
+      in: '<@U1|alice>: see <#C1|general> and <https://x.example> <!here>',
+      out: '@alice: see #general and https://x.example @here',
+    },
     { name: 'mrkdwn formatting kept as is', in: '*bold* _it_', out: '*bold* _it_' },
   ])('$name', ({ in: text, out }) => {
     expect(slackMarkupToPlainText(text)).toBe(out);

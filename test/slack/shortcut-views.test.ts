@@ -1,16 +1,29 @@
 // The shortcut modals and what their submissions say, and the rep's Home tab. Pure Block Kit.
 import { describe, expect, it } from 'vitest';
 import {
-  bookMeetingModal, collectInfoModal, readMeetingSubmission, readFormSubmission, readShortcutContext, formAnswersText, fieldList,
+  bookMeetingModal,
+  collectInfoModal,
+  readMeetingSubmission,
+  readFormSubmission,
+  readShortcutContext,
+  formAnswersText,
+  fieldList,
 } from '../../src/slack/format/shortcut-views.ts';
 import { appHomeView } from '../../src/slack/format/app-home.ts';
 
 const context = { orgId: 'org_1', conversationId: 'conv_1', channelId: 'C1', threadTs: '1.000001' };
 
 describe('Book a meeting modal', () => {
-  const calendars = [{ agentId: 'ag_1', name: 'Alice' }, { agentId: 'ag_2', name: 'Bob' }];
+  const calendars = [
+    { agentId: 'ag_1', name: 'Alice' },
+    { agentId: 'ag_2', name: 'Bob' },
+  ];
   it('offers 15–60 minutes (30 by default) and the mapped reps’ calendars, the clicker’s first and chosen', () => {
-    const view = bookMeetingModal({ context, visitorName: 'Quinn <Q>', calendars, defaultAgentId: 'ag_2' }) as unknown as { blocks: Array<Record<string, any>>; private_metadata: string; callback_id: string };
+    const view = bookMeetingModal({ context, visitorName: 'Quinn <Q>', calendars, defaultAgentId: 'ag_2' }) as unknown as {
+      blocks: Array<Record<string, any>>;
+      private_metadata: string;
+      callback_id: string;
+    };
     expect(view.callback_id).toBe('book_meeting_modal');
     expect(JSON.parse(view.private_metadata)).toEqual(context);
     expect(view.blocks[0]!.text.text).toContain('*Quinn &lt;Q&gt;*');
@@ -24,7 +37,9 @@ describe('Book a meeting modal', () => {
 
   it('keeps to Slack’s 100 options a select', () => {
     const many = Array.from({ length: 150 }, (_, i) => ({ agentId: `ag_${i}`, name: `Rep ${i}` }));
-    const view = bookMeetingModal({ context, visitorName: 'Q', calendars: many, defaultAgentId: 'ag_149' }) as unknown as { blocks: Array<Record<string, any>> };
+    const view = bookMeetingModal({ context, visitorName: 'Q', calendars: many, defaultAgentId: 'ag_149' }) as unknown as {
+      blocks: Array<Record<string, any>>;
+    };
     expect(view.blocks[2]!.element.options).toHaveLength(100);
     expect(view.blocks[2]!.element.options[0].value).toBe('ag_149');
   });
@@ -43,7 +58,10 @@ describe('Collect info modal', () => {
 
 describe('reading submissions', () => {
   it.each([
-    { values: { duration: { minutes: { selected_option: { value: '45' } } }, calendar: { agent: { selected_option: { value: 'ag_1' } } } }, out: { durationMinutes: 45, agentId: 'ag_1' } },
+    {
+      values: { duration: { minutes: { selected_option: { value: '45' } } }, calendar: { agent: { selected_option: { value: 'ag_1' } } } },
+      out: { durationMinutes: 45, agentId: 'ag_1' },
+    },
     { values: { duration: { minutes: { selected_option: { value: '42' } } }, calendar: { agent: { selected_option: { value: 'ag_1' } } } }, out: null },
     { values: { duration: { minutes: { selected_option: { value: '30' } } }, calendar: { agent: { selected_option: null } } }, out: null },
     { values: {}, out: null },
@@ -69,24 +87,37 @@ describe('reading submissions', () => {
   });
 
   it('shows the visitor’s answers escaped, with labels', () => {
-    expect(formAnswersText('Quinn', { email: 'q@x.example', company: '<!channel> Co' })).toBe(':memo: *Quinn* filled in the form:\n*Email:* q@x.example\n*Company:* &lt;!channel&gt; Co');
+    expect(formAnswersText('Quinn', { email: 'q@x.example', company: '<!channel> Co' })).toBe(
+      ':memo: *Quinn* filled in the form:\n*Email:* q@x.example\n*Company:* &lt;!channel&gt; Co',
+    );
     expect(fieldList(['email', 'title'])).toBe('email, job title');
   });
 });
 
 describe('App Home', () => {
   const chat = (n: number, more: Partial<{ answered: boolean; accountName: string | null; threadLink: string | null }> = {}) => ({
-    visitorName: `Visitor ${n}`, accountName: null, waitingMinutes: n, answered: false, threadLink: `https://x.slack.com/archives/C1/p${n}`, ...more,
+    visitorName: `Visitor ${n}`,
+    accountName: null,
+    waitingMinutes: n,
+    answered: false,
+    threadLink: `https://x.slack.com/archives/C1/p${n}`,
+    ...more,
   });
   const texts = (view: ReturnType<typeof appHomeView>) => JSON.stringify(view.blocks);
 
   it.each([
-    { why: 'unmapped: says so and what to do', input: { mapped: null, chats: [], moreChats: 0 }, has: ["isn't linked to a chat agent", 'Slack integration settings'], blocks: 2 },
+    {
+      why: 'unmapped: says so and what to do',
+      input: { mapped: null, chats: [], moreChats: 0 },
+      has: ["isn't linked to a chat agent", 'Slack integration settings'],
+      blocks: 2,
+    },
     { why: 'mapped, no chats', input: { mapped: { agentName: 'Alice' }, chats: [], moreChats: 0 }, has: ['*Alice*', 'No open chats'], blocks: 3 },
     {
       why: 'two chats: visitor, account, waiting or open time, thread link',
       input: { mapped: { agentName: 'Alice' }, chats: [chat(3, { accountName: 'Acme' }), chat(12, { answered: true })], moreChats: 0 },
-      has: ['*Visitor 3* · Acme', 'waiting 3 min', 'Open thread', 'open for 12 min'], blocks: 2 + 2 * 2,
+      has: ['*Visitor 3* · Acme', 'waiting 3 min', 'Open thread', 'open for 12 min'],
+      blocks: 2 + 2 * 2,
     },
     { why: 'more than shown', input: { mapped: { agentName: 'A' }, chats: [chat(1)], moreChats: 4 }, has: ['And 4 more.'], blocks: 5 },
   ])('$why', ({ input, has, blocks }) => {

@@ -31,9 +31,7 @@ describe('the Slack client keeps every payload within Slack’s limits', () => {
 
   it('a message of any size, with oversized blocks, is cut to fit and accepted', async () => {
     const before = posts().length;
-    const blocks = [
-      ...Array.from({ length: 60 }, () => ({ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(5000) } })),
-    ] as SlackBlock[];
+    const blocks = [...Array.from({ length: 60 }, () => ({ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(5000) } }))] as SlackBlock[];
     const posted = await api.postMessage(token, { channel, text: 'y'.repeat(50_000), blocks, username: 'n'.repeat(200) });
     expect(posted.plainText).toBeUndefined();
     const [call] = posts().slice(before);
@@ -47,7 +45,7 @@ describe('the Slack client keeps every payload within Slack’s limits', () => {
     const posted = await api.postMessage(token, { channel, text: 'the words', blocks: [{ type: 'no_such_block' } as unknown as SlackBlock] });
     expect(posted.plainText).toBe(true);
     const calls = posts().slice(before);
-    expect(calls.map((c) => c.response.ok === true ? 'ok' : c.response.error)).toEqual(['invalid_blocks', 'ok']);
+    expect(calls.map((c) => (c.response.ok === true ? 'ok' : c.response.error))).toEqual(['invalid_blocks', 'ok']);
     expect(calls[1]!.params.blocks).toBeUndefined();
     expect(calls[1]!.params.text).toBe('the words');
     expect(slack.messages(channel).filter((m) => m.text === 'the words')).toHaveLength(1);
@@ -55,7 +53,9 @@ describe('the Slack client keeps every payload within Slack’s limits', () => {
 
   it('a post that asks for no fallback (a combined post) is refused as it is', async () => {
     const before = posts().length;
-    const refused = await api.postMessage(token, { channel, text: 'combined', blocks: [{ type: 'no_such_block' } as unknown as SlackBlock], plainFallback: false }).catch((e: unknown) => e);
+    const refused = await api
+      .postMessage(token, { channel, text: 'combined', blocks: [{ type: 'no_such_block' } as unknown as SlackBlock], plainFallback: false })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(SlackApiError);
     expect((refused as SlackApiError).code).toBe('invalid_blocks');
     expect(posts().slice(before)).toHaveLength(1);

@@ -42,7 +42,7 @@ describe('Slack posting budget', () => {
     expect(await two.take('W1', 'C9')).toBe(0);
   });
 
-  it('keeps a busy channel\'s next slot for a waiting parent message, then thread messages, then reminders', async () => {
+  it("keeps a busy channel's next slot for a waiting parent message, then thread messages, then reminders", async () => {
     const budget = createSlackBudget(redis, uniquePrefix('budget'), { channelPostsPerSecond: 5, workspacePostsPerSecond: 1000, workspaceBurst: 1000 });
     expect(await budget.take('W1', 'C1', 'thread', 'msg-1')).toBe(0);
     // The channel is busy: a new chat's parent must wait for the next slot, and says so.
@@ -77,7 +77,11 @@ describe('Slack posting budget', () => {
     expect(await budget.take('W1', 'C1', 'thread', 'T0')).toBe(0);
     // Sent together, so Redis runs the three scripts back to back on one clock reading's worth of
     // time: awaiting each in turn let a loaded machine's event-loop delay shrink the gaps measured.
-    const waits = await Promise.all([budget.take('W1', 'C1', 'thread', 'T1'), budget.take('W1', 'C1', 'thread', 'T2'), budget.take('W1', 'C1', 'thread', 'T3')]);
+    const waits = await Promise.all([
+      budget.take('W1', 'C1', 'thread', 'T1'),
+      budget.take('W1', 'C1', 'thread', 'T2'),
+      budget.take('W1', 'C1', 'thread', 'T3'),
+    ]);
     // One slot each, in the order they first waited: 100 ms apart.
     expect(waits[1]! - waits[0]!).toBeGreaterThanOrEqual(95);
     expect(waits[2]! - waits[1]!).toBeGreaterThanOrEqual(95);

@@ -14,7 +14,13 @@ import { channelReminderText, escalationNoteText, threadReminderText } from '../
 import { openChatsText } from '../../src/slack/format/direct-answer.ts';
 import { qualificationPrompt } from '../../src/slack/format/qualification-prompt.ts';
 import {
-  alreadyTakenText, assignedText, formRequestedText, meetingBookedText, meetingOfferedText, shortcutRefusal, tookChatText,
+  alreadyTakenText,
+  assignedText,
+  formRequestedText,
+  meetingBookedText,
+  meetingOfferedText,
+  shortcutRefusal,
+  tookChatText,
 } from '../../src/slack/format/thread-notices.ts';
 import { FORM_FIELDS } from '../../src/platform/platform-api.ts';
 import { escapeSlackText } from '../../src/slack/format/escape.ts';
@@ -133,41 +139,78 @@ describe('every payload the formatters build is within Slack’s limits, whateve
   });
 
   it('form.submitted answers, whatever the field names (constructor, toString, __proto__, $…, a.b) and values', () => {
-    fc.assert(fc.property(anyText(6000), anyFormValues, (visitor, values) => expectTextWithinLimits(formAnswersText(visitor, values))), RUNS);
+    fc.assert(
+      fc.property(anyText(6000), anyFormValues, (visitor, values) => expectTextWithinLimits(formAnswersText(visitor, values))),
+      RUNS,
+    );
   });
 
   it('a meeting offered and booked, a form asked for', () => {
-    const person = fc.oneof(anySlackUserId.map((slackUserId) => ({ slackUserId })), anyText(5000).map((name) => ({ name })));
+    const person = fc.oneof(
+      anySlackUserId.map((slackUserId) => ({ slackUserId })),
+      anyText(5000).map((name) => ({ name })),
+    );
     fc.assert(
-      fc.property(anySlackUserId, anyText(6000), fc.integer({ min: 1, max: 600 }), fc.option(person, { nil: null }), person, fc.oneof(isoTime, anyText(200)), fc.subarray([...FORM_FIELDS], { minLength: 1 }), (by, visitor, minutes, owner, booked, startsAt, fields) => {
-        expectTextWithinLimits(meetingOfferedText({ bySlackUserId: by, visitorName: visitor, durationMinutes: minutes, calendarOwner: owner }));
-        expectTextWithinLimits(meetingBookedText({ visitorName: visitor, with: booked, startsAt }));
-        expectTextWithinLimits(formRequestedText({ bySlackUserId: by, visitorName: visitor, fields }));
-        expectTextWithinLimits(assignedText(booked));
-        expectTextWithinLimits(tookChatText(booked, minutes % 2 === 0));
-        expectTextWithinLimits(alreadyTakenText(by));
-      }),
+      fc.property(
+        anySlackUserId,
+        anyText(6000),
+        fc.integer({ min: 1, max: 600 }),
+        fc.option(person, { nil: null }),
+        person,
+        fc.oneof(isoTime, anyText(200)),
+        fc.subarray([...FORM_FIELDS], { minLength: 1 }),
+        (by, visitor, minutes, owner, booked, startsAt, fields) => {
+          expectTextWithinLimits(meetingOfferedText({ bySlackUserId: by, visitorName: visitor, durationMinutes: minutes, calendarOwner: owner }));
+          expectTextWithinLimits(meetingBookedText({ visitorName: visitor, with: booked, startsAt }));
+          expectTextWithinLimits(formRequestedText({ bySlackUserId: by, visitorName: visitor, fields }));
+          expectTextWithinLimits(assignedText(booked));
+          expectTextWithinLimits(tookChatText(booked, minutes % 2 === 0));
+          expectTextWithinLimits(alreadyTakenText(by));
+        },
+      ),
       RUNS,
     );
   });
 
   it('the shortcut modals (visitor name, calendars of any name and id)', () => {
-    const context = fc.record({ orgId: anyId, conversationId: anyId, channelId: fc.stringMatching(/^[CD][A-Z0-9]{8,10}$/), threadTs: fc.constant('1700000000.000100') });
+    const context = fc.record({
+      orgId: anyId,
+      conversationId: anyId,
+      channelId: fc.stringMatching(/^[CD][A-Z0-9]{8,10}$/),
+      threadTs: fc.constant('1700000000.000100'),
+    });
     fc.assert(
-      fc.property(context, anyText(6000), fc.array(fc.record({ agentId: anyId, name: anyText(500) }), { minLength: 1, maxLength: 150 }), fc.subarray([...FORM_FIELDS]), (ctx, visitorName, calendars, known) => {
-        expectViewWithinLimits(bookMeetingModal({ context: ctx, visitorName, calendars, defaultAgentId: calendars[0]!.agentId }) as never);
-        expectViewWithinLimits(collectInfoModal({ context: ctx, visitorName, alreadyKnown: known }) as never);
-      }),
+      fc.property(
+        context,
+        anyText(6000),
+        fc.array(fc.record({ agentId: anyId, name: anyText(500) }), { minLength: 1, maxLength: 150 }),
+        fc.subarray([...FORM_FIELDS]),
+        (ctx, visitorName, calendars, known) => {
+          expectViewWithinLimits(bookMeetingModal({ context: ctx, visitorName, calendars, defaultAgentId: calendars[0]!.agentId }) as never);
+          expectViewWithinLimits(collectInfoModal({ context: ctx, visitorName, alreadyKnown: known }) as never);
+        },
+      ),
       { numRuns: 80 },
     );
   });
 
   it('the App Home tab (names, accounts, links)', () => {
-    const chat = fc.record({ visitorName: anyText(5000), accountName: fc.option(anyText(5000), { nil: null }), waitingMinutes: fc.nat(), answered: fc.boolean(), threadLink: fc.option(anyUrl, { nil: null }) });
+    const chat = fc.record({
+      visitorName: anyText(5000),
+      accountName: fc.option(anyText(5000), { nil: null }),
+      waitingMinutes: fc.nat(),
+      answered: fc.boolean(),
+      threadLink: fc.option(anyUrl, { nil: null }),
+    });
     fc.assert(
-      fc.property(fc.option(fc.record({ agentName: anyText(5000) }), { nil: null }), fc.array(chat, { maxLength: 60 }), fc.nat(), (mapped, chats, moreChats) => {
-        expectViewWithinLimits(appHomeView({ mapped, chats, moreChats }) as never);
-      }),
+      fc.property(
+        fc.option(fc.record({ agentName: anyText(5000) }), { nil: null }),
+        fc.array(chat, { maxLength: 60 }),
+        fc.nat(),
+        (mapped, chats, moreChats) => {
+          expectViewWithinLimits(appHomeView({ mapped, chats, moreChats }) as never);
+        },
+      ),
       { numRuns: 80 },
     );
   });
@@ -180,7 +223,14 @@ describe('every payload the formatters build is within Slack’s limits, whateve
         expectTextWithinLimits(channelReminderText(people, chats));
         expectTextWithinLimits(escalationNoteText(minutes, { dmSlackUserIds: people }));
         expectTextWithinLimits(escalationNoteText(minutes, { channelId: people[0] ?? 'C1' }));
-        expectTextWithinLimits(openChatsText({ mapped: true, unmappedNotice: null, chats: chats.slice(0, 10).map((c) => ({ visitorName: c.visitorName, waitingMinutes: c.waitedMinutes, link: c.link })), more: minutes }));
+        expectTextWithinLimits(
+          openChatsText({
+            mapped: true,
+            unmappedNotice: null,
+            chats: chats.slice(0, 10).map((c) => ({ visitorName: c.visitorName, waitingMinutes: c.waitedMinutes, link: c.link })),
+            more: minutes,
+          }),
+        );
       }),
       RUNS,
     );
@@ -188,10 +238,18 @@ describe('every payload the formatters build is within Slack’s limits, whateve
 
   it('the end-of-chat prompt and the shortcut refusals', () => {
     fc.assert(
-      fc.property(fc.constantFrom('visitor' as const, 'agent' as const, 'timeout' as const, null), fc.option(fc.record({ rating: fc.constantFrom('hot' as const, 'warm' as const, 'cold' as const, 'not_a_lead' as const), slackUserId: anySlackUserId }), { nil: null }), anyText(100), (endedBy, rated, callbackId) => {
-        expectMessageWithinLimits(qualificationPrompt({ endedBy, rated }));
-        for (const why of ['not-in-chat', 'unmapped', 'ended', 'too-slow'] as const) expectTextWithinLimits(shortcutRefusal(callbackId, why));
-      }),
+      fc.property(
+        fc.constantFrom('visitor' as const, 'agent' as const, 'timeout' as const, null),
+        fc.option(
+          fc.record({ rating: fc.constantFrom('hot' as const, 'warm' as const, 'cold' as const, 'not_a_lead' as const), slackUserId: anySlackUserId }),
+          { nil: null },
+        ),
+        anyText(100),
+        (endedBy, rated, callbackId) => {
+          expectMessageWithinLimits(qualificationPrompt({ endedBy, rated }));
+          for (const why of ['not-in-chat', 'unmapped', 'ended', 'too-slow'] as const) expectTextWithinLimits(shortcutRefusal(callbackId, why));
+        },
+      ),
       RUNS,
     );
   });
@@ -202,8 +260,13 @@ describe('the guard in front of Slack (fitMessage, fitView)', () => {
     anyText(8000).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })),
     fc.array(anyText(3000), { maxLength: 14 }).map((fields) => ({ type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text: text || 'x' })) })),
     anyText(400).map((text) => ({ type: 'header', text: { type: 'plain_text', text: text || 'x' } })),
-    fc.array(anyText(4000), { minLength: 1, maxLength: 14 }).map((texts) => ({ type: 'context', elements: texts.map((text) => ({ type: 'mrkdwn', text: text || 'x' })) })),
-    fc.tuple(anyText(200), anyText(2500), anyUrl).map(([text, value, url]) => ({ type: 'actions', elements: [{ type: 'button', action_id: 'a', text: { type: 'plain_text', text: text || 'x' }, value, url }] })),
+    fc
+      .array(anyText(4000), { minLength: 1, maxLength: 14 })
+      .map((texts) => ({ type: 'context', elements: texts.map((text) => ({ type: 'mrkdwn', text: text || 'x' })) })),
+    fc.tuple(anyText(200), anyText(2500), anyUrl).map(([text, value, url]) => ({
+      type: 'actions',
+      elements: [{ type: 'button', action_id: 'a', text: { type: 'plain_text', text: text || 'x' }, value, url }],
+    })),
     fc.tuple(anyUrl, anyText(2500)).map(([image_url, alt_text]) => ({ type: 'image', image_url, alt_text })),
     fc.constant({ type: 'divider' }),
   );
@@ -251,33 +314,71 @@ describe('the guard in front of Slack (fitMessage, fitView)', () => {
 });
 
 describe('links (regressions)', () => {
-  it.each(['javascript:alert(1)', 'slack://open?team=T1', 'file:///etc/passwd', 'data:text/html,x', `https://x.example/${'a'.repeat(3000)}`, 'https://x.example/a b', 'http://x.example/\u0000'])(
-    'an attachment URL %s is shown as its plain name, never as a link',
-    (url) => {
-      const [post] = threadPosts({ id: 'm', seq: 1, createdAt: '2026-01-01T00:00:00.000Z', text: 'see', author: { type: 'visitor', id: 'v', name: 'Vera', avatarUrl: null }, origin: 'web', attachments: [{ name: 'report.pdf', url, mimeType: 'application/pdf', size: 10 }], clientMessageId: null });
-      const line = JSON.stringify(post!.blocks[1]);
-      expect(line).toContain(':paperclip: report.pdf (application/pdf, 10 B)');
-      expect(line).not.toContain('<');
-    },
-  );
+  it.each([
+    'javascript:alert(1)',
+    'slack://open?team=T1',
+    'file:///etc/passwd',
+    'data:text/html,x',
+    `https://x.example/${'a'.repeat(3000)}`,
+    'https://x.example/a b',
+    'http://x.example/\u0000',
+  ])('an attachment URL %s is shown as its plain name, never as a link', (url) => {
+    const [post] = threadPosts({
+      id: 'm',
+      seq: 1,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      text: 'see',
+      author: { type: 'visitor', id: 'v', name: 'Vera', avatarUrl: null },
+      origin: 'web',
+      attachments: [{ name: 'report.pdf', url, mimeType: 'application/pdf', size: 10 }],
+      clientMessageId: null,
+    });
+    const line = JSON.stringify(post!.blocks[1]);
+    expect(line).toContain(':paperclip: report.pdf (application/pdf, 10 B)');
+    expect(line).not.toContain('<');
+  });
 
   it('http and https attachment links stay links', () => {
     for (const url of ['http://files.example/a', 'https://files.example/b?x=1']) {
-      const [post] = threadPosts({ id: 'm', seq: 1, createdAt: '2026-01-01T00:00:00.000Z', text: 'see', author: { type: 'visitor', id: 'v', name: 'Vera', avatarUrl: null }, origin: 'web', attachments: [{ name: 'a.pdf', url, mimeType: 'application/pdf', size: 1 }], clientMessageId: null });
+      const [post] = threadPosts({
+        id: 'm',
+        seq: 1,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        text: 'see',
+        author: { type: 'visitor', id: 'v', name: 'Vera', avatarUrl: null },
+        origin: 'web',
+        attachments: [{ name: 'a.pdf', url, mimeType: 'application/pdf', size: 1 }],
+        clientMessageId: null,
+      });
       expect(JSON.stringify(post!.blocks[1])).toContain(`<${url}|a.pdf (files.example)>`);
     }
   });
 
   it('an agent’s avatar that is not http(s) is not sent as icon_url', () => {
-    const [post] = threadPosts({ id: 'm', seq: 1, createdAt: '2026-01-01T00:00:00.000Z', text: 'hi', author: { type: 'agent', id: 'a', name: 'Al', avatarUrl: 'javascript:alert(1)' }, origin: 'console', attachments: [], clientMessageId: null });
+    const [post] = threadPosts({
+      id: 'm',
+      seq: 1,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      text: 'hi',
+      author: { type: 'agent', id: 'a', name: 'Al', avatarUrl: 'javascript:alert(1)' },
+      origin: 'console',
+      attachments: [],
+      clientMessageId: null,
+    });
     expect(post!.iconUrl).toBeUndefined();
   });
 });
 
 describe('regressions named for what broke', () => {
   const conversation = (over: Partial<Parameters<typeof parentMessage>[0]['visitor']> = {}, pageUrl: string | null = null) => ({
-    id: 'c', orgId: 'o', routingGroupId: null, source: 'web' as const, pageUrl, startedAt: '2026-01-01T00:00:00.000Z',
-    visitor: { id: 'v', name: null, email: null, company: null, ...over }, account: null,
+    id: 'c',
+    orgId: 'o',
+    routingGroupId: null,
+    source: 'web' as const,
+    pageUrl,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    visitor: { id: 'v', name: null, email: null, company: null, ...over },
+    account: null,
   });
 
   it.each([
@@ -299,7 +400,16 @@ describe('regressions named for what broke', () => {
   });
 
   it('a 3,000-character attachment name is cut, the message accepted', () => {
-    const posts = threadPosts({ id: 'm', seq: 1, createdAt: '2026-01-01T00:00:00.000Z', text: 'x', author: { type: 'visitor', id: 'v', name: 'V', avatarUrl: null }, origin: 'web', attachments: [{ name: 'n'.repeat(3000), url: 'https://f.example/a', mimeType: 'a/b', size: 1 }], clientMessageId: null });
+    const posts = threadPosts({
+      id: 'm',
+      seq: 1,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      text: 'x',
+      author: { type: 'visitor', id: 'v', name: 'V', avatarUrl: null },
+      origin: 'web',
+      attachments: [{ name: 'n'.repeat(3000), url: 'https://f.example/a', mimeType: 'a/b', size: 1 }],
+      clientMessageId: null,
+    });
     for (const post of posts) expectMessageWithinLimits(post);
   });
 

@@ -20,24 +20,64 @@ const user = { id: 'U123ABC456', username: 'alice', name: 'alice', team_id: 'T12
 
 // Shaped after Slack's reference pages (interaction payloads, events), with the fields Threadbridge never reads.
 const blockActions = {
-  type: 'block_actions', user, api_app_id: 'A123', token: 'deprecated', team, enterprise: null, is_enterprise_install: false,
+  type: 'block_actions',
+  user,
+  api_app_id: 'A123',
+  token: 'deprecated',
+  team,
+  enterprise: null,
+  is_enterprise_install: false,
   container: { type: 'message', message_ts: '1702463410.208979', channel_id: 'C069FDS4JWV', is_ephemeral: false, thread_ts: '1702463400.000100' },
-  trigger_id: '552.633.9a93', channel: { id: 'C069FDS4JWV', name: 'deals' },
+  trigger_id: '552.633.9a93',
+  channel: { id: 'C069FDS4JWV', name: 'deals' },
   message: { type: 'message', ts: '1702463410.208979', text: 'Rate this lead', blocks: [] },
-  state: { values: {} }, response_url: 'https://hooks.slack.com/actions/T/1/x',
-  actions: [{ action_id: 'qualify_lead:hot', block_id: 'rate', text: { type: 'plain_text', text: 'Hot' }, value: 'hot', type: 'button', action_ts: '1702463412.1' }],
+  state: { values: {} },
+  response_url: 'https://hooks.slack.com/actions/T/1/x',
+  actions: [
+    { action_id: 'qualify_lead:hot', block_id: 'rate', text: { type: 'plain_text', text: 'Hot' }, value: 'hot', type: 'button', action_ts: '1702463412.1' },
+  ],
 };
 const messageAction = {
-  type: 'message_action', token: 'deprecated', action_ts: '1702463412.1', team, user, channel: { id: 'C069FDS4JWV', name: 'deals' },
-  is_enterprise_install: false, enterprise: null, callback_id: BOOK_MEETING_SHORTCUT, trigger_id: '552.633.9a93', response_url: 'https://hooks.slack.com/app/x',
-  message_ts: '1702463410.208979', message: { type: 'message', user: 'U2', ts: '1702463410.208979', thread_ts: '1702463400.000100', text: 'Can we talk?' },
+  type: 'message_action',
+  token: 'deprecated',
+  action_ts: '1702463412.1',
+  team,
+  user,
+  channel: { id: 'C069FDS4JWV', name: 'deals' },
+  is_enterprise_install: false,
+  enterprise: null,
+  callback_id: BOOK_MEETING_SHORTCUT,
+  trigger_id: '552.633.9a93',
+  response_url: 'https://hooks.slack.com/app/x',
+  message_ts: '1702463410.208979',
+  message: { type: 'message', user: 'U2', ts: '1702463410.208979', thread_ts: '1702463400.000100', text: 'Can we talk?' },
 };
 const viewSubmission = {
-  type: 'view_submission', team, user, api_app_id: 'A123', token: 'deprecated', trigger_id: '552.633.9a93', enterprise: null, is_enterprise_install: false, response_urls: [],
+  type: 'view_submission',
+  team,
+  user,
+  api_app_id: 'A123',
+  token: 'deprecated',
+  trigger_id: '552.633.9a93',
+  enterprise: null,
+  is_enterprise_install: false,
+  response_urls: [],
   view: {
-    id: 'V123ABC456', team_id: 'T123ABC456', type: 'modal', blocks: [], private_metadata: '{}', callback_id: BOOK_MEETING_VIEW, hash: '1231232323.12321312',
+    id: 'V123ABC456',
+    team_id: 'T123ABC456',
+    type: 'modal',
+    blocks: [],
+    private_metadata: '{}',
+    callback_id: BOOK_MEETING_VIEW,
+    hash: '1231232323.12321312',
     state: { values: { duration: { minutes: { type: 'static_select', selected_option: { value: '30' } } } } },
-    title: { type: 'plain_text', text: 'Book a meeting' }, clear_on_close: false, notify_on_close: false, root_view_id: 'V123ABC456', app_id: 'A123', external_id: '', bot_id: 'B1',
+    title: { type: 'plain_text', text: 'Book a meeting' },
+    clear_on_close: false,
+    notify_on_close: false,
+    root_view_id: 'V123ABC456',
+    app_id: 'A123',
+    external_id: '',
+    bot_id: 'B1',
   },
 };
 
@@ -46,12 +86,23 @@ describe('the schemas accept what Slack sends', () => {
     expect(blockActionsSchema.parse(blockActions).container).toEqual(blockActions.container);
     expect(messageActionSchema.parse(messageAction).message.thread_ts).toBe('1702463400.000100');
     const view = viewSubmissionSchema.parse(viewSubmission).view;
-    expect({ id: view.id, hash: view.hash, callback_id: view.callback_id }).toEqual({ id: 'V123ABC456', hash: '1231232323.12321312', callback_id: BOOK_MEETING_VIEW });
+    expect({ id: view.id, hash: view.hash, callback_id: view.callback_id }).toEqual({
+      id: 'V123ABC456',
+      hash: '1231232323.12321312',
+      callback_id: BOOK_MEETING_VIEW,
+    });
     expect(view['root_view_id']).toBe('V123ABC456');
   });
 
   it('app_home_opened: with its tab and view, and without (as older clients send it)', () => {
-    const full = { type: 'app_home_opened', user: 'U123ABC456', channel: 'D123ABC456', event_ts: '1515449522000016', tab: 'home', view: { id: 'V1', type: 'home', blocks: [] } };
+    const full = {
+      type: 'app_home_opened',
+      user: 'U123ABC456',
+      channel: 'D123ABC456',
+      event_ts: '1515449522000016',
+      tab: 'home',
+      view: { id: 'V1', type: 'home', blocks: [] },
+    };
     expect(appHomeOpenedSchema.parse(full)).toEqual(full);
     expect(appHomeOpenedSchema.safeParse({ type: 'app_home_opened', user: 'U1', event_ts: '1.2' }).success).toBe(true);
   });
@@ -88,14 +139,30 @@ function fakeDeps() {
   const logged: Array<{ level: string; fields: unknown; msg: unknown }> = [];
   const logger = {
     child: () => logger,
-    ...Object.fromEntries(['trace', 'debug', 'info', 'warn', 'error', 'fatal'].map((level) => [level, (fields: unknown, msg?: unknown) => void logged.push({ level, fields, msg })])),
+    ...Object.fromEntries(
+      ['trace', 'debug', 'info', 'warn', 'error', 'fatal'].map((level) => [
+        level,
+        (fields: unknown, msg?: unknown) => void logged.push({ level, fields, msg }),
+      ]),
+    ),
   };
-  const untouched = (what: string) => new Proxy({}, { get: (_, key) => { throw new Error(`${what}.${String(key)} touched`); } });
+  const untouched = (what: string) =>
+    new Proxy(
+      {},
+      {
+        get: (_, key) => {
+          throw new Error(`${what}.${String(key)} touched`);
+        },
+      },
+    );
   const findByTeam = vi.fn(async () => ({ teamId: 'T123ABC456', status: 'active', botUserId: 'UBOT', orgId: 'o1' }));
   const deps = {
     logger,
     now: () => new Date('2026-12-01T12:00:00Z'),
-    store: new Proxy({ installations: { findByTeam } }, { get: (target, key) => (key === 'installations' ? target.installations : untouched(`store.${String(key)}`)) }),
+    store: new Proxy(
+      { installations: { findByTeam } },
+      { get: (target, key) => (key === 'installations' ? target.installations : untouched(`store.${String(key)}`)) },
+    ),
     slack: untouched('slack'),
     platform: untouched('platform'),
     producer: untouched('producer'),
@@ -104,10 +171,18 @@ function fakeDeps() {
 }
 
 const interaction = (payload: object): SlackInteractionJob => ({ teamId: 'T123ABC456', payload: payload as SlackInteractionJob['payload'] });
-const event = (inner: Record<string, unknown>): SlackEventJob => ({ teamId: 'T123ABC456', eventId: 'Ev1', eventTime: null, event: inner as SlackEventJob['event'] });
+const event = (inner: Record<string, unknown>): SlackEventJob => ({
+  teamId: 'T123ABC456',
+  eventId: 'Ev1',
+  eventTime: null,
+  event: inner as SlackEventJob['event'],
+});
 
 async function refused(run: () => Promise<void>): Promise<UnrecoverableError> {
-  const error = await run().then(() => null, (e: unknown) => e);
+  const error = await run().then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UnrecoverableError);
   expect(classifyFailure(error, 0.5).kind).toBe('fail');
   return error as UnrecoverableError;
@@ -117,7 +192,11 @@ describe('a Slack payload Threadbridge handles that does not parse', () => {
   const { container: _container, ...noContainer } = blockActions;
   const cases: Array<[string, object, string]> = [
     ['a rating click without its container', noContainer, 'container'],
-    ['a Join click whose action id is not a string in another action', { ...blockActions, actions: [{ action_id: 'claim_chat' }, { action_id: 7 }] }, 'actions'],
+    [
+      'a Join click whose action id is not a string in another action',
+      { ...blockActions, actions: [{ action_id: 'claim_chat' }, { action_id: 7 }] },
+      'actions',
+    ],
     ['a shortcut without its channel', { ...messageAction, channel: undefined }, 'channel'],
     ['a modal submission without its state', { ...viewSubmission, view: { ...viewSubmission.view, state: undefined } }, 'view.state'],
     ['a modal submission whose view id is a number', { ...viewSubmission, view: { ...viewSubmission.view, id: 42 } }, 'view.id'],
@@ -140,24 +219,40 @@ describe('a Slack payload Threadbridge handles that does not parse', () => {
       const { deps, logged } = fakeDeps();
       const error = await refused(() => processSlackEvent(deps, event(inner)));
       expect(error.message).toContain(`Slack event ${inner.type} not understood`);
-      expect(logged.filter((l) => l.level === 'warn')).toEqual([{ level: 'warn', fields: { type: inner.type, problems: expect.any(String) }, msg: 'Slack event not understood; dropped' }]);
+      expect(logged.filter((l) => l.level === 'warn')).toEqual([
+        { level: 'warn', fields: { type: inner.type, problems: expect.any(String) }, msg: 'Slack event not understood; dropped' },
+      ]);
     }
   });
 
   it('is dead-lettered with why, and not retried', async () => {
     const { deps } = fakeDeps();
     const error = await refused(() => processSlackInteraction(deps, interaction(noContainer)));
-    const job = { id: '7', name: 'block_actions', queueName: 'slack-interactions', attemptsMade: 0, opts: { attempts: 5 }, data: interaction(noContainer) } as unknown as Job;
+    const job = {
+      id: '7',
+      name: 'block_actions',
+      queueName: 'slack-interactions',
+      attemptsMade: 0,
+      opts: { attempts: 5 },
+      data: interaction(noContainer),
+    } as unknown as Job;
     const letters: DeadLetter[] = [];
     await expect(settleFailure(job, 'tok', error, async (l) => void letters.push(l))).rejects.toBeInstanceOf(UnrecoverableError);
-    expect(letters).toMatchObject([{ queue: 'slack-interactions', jobId: '7', failedReason: expect.stringContaining('Slack interaction block_actions not understood'), attemptsMade: 1 }]);
+    expect(letters).toMatchObject([
+      { queue: 'slack-interactions', jobId: '7', failedReason: expect.stringContaining('Slack interaction block_actions not understood'), attemptsMade: 1 },
+    ]);
   });
 });
 
 describe('a Slack payload that is not Threadbridge’s', () => {
   it('is let go without an error: a Home tab link button, another app’s button, a modal closed, an unknown shortcut', async () => {
     for (const payload of [
-      { ...blockActions, container: { type: 'view', view_id: 'V1' }, view: { id: 'V1', type: 'home' }, actions: [{ action_id: 'open_thread', type: 'button', url: 'https://x', action_ts: '1.2' }] },
+      {
+        ...blockActions,
+        container: { type: 'view', view_id: 'V1' },
+        view: { id: 'V1', type: 'home' },
+        actions: [{ action_id: 'open_thread', type: 'button', url: 'https://x', action_ts: '1.2' }],
+      },
       { ...blockActions, actions: [{ action_id: 'someone_else', type: 'static_select', selected_option: null }] },
       { type: 'view_closed', team, user, view: { id: 'V1', callback_id: BOOK_MEETING_VIEW }, is_cleared: false },
       { ...messageAction, callback_id: 'other_shortcut' },

@@ -9,10 +9,23 @@ import { ensureIndexes, type SaveInstallationInput } from '../../src/store/index
 const t = useTestStore('agent-mappings');
 const at = (s: number) => new Date(Date.UTC(2026, 11, 7, 12, 0, s));
 const install = (orgId: string, teamId: string): SaveInstallationInput => ({
-  orgId, teamId, teamName: `Team ${teamId}`, enterpriseId: null, appId: 'A1', botUserId: `UB${teamId}`, scopes: ['chat:write'], installerUserId: null,
-  botToken: `xoxb-${teamId}`, refreshToken: null, tokenExpiresAt: null,
+  orgId,
+  teamId,
+  teamName: `Team ${teamId}`,
+  enterpriseId: null,
+  appId: 'A1',
+  botUserId: `UB${teamId}`,
+  scopes: ['chat:write'],
+  installerUserId: null,
+  botToken: `xoxb-${teamId}`,
+  refreshToken: null,
+  tokenExpiresAt: null,
 });
-const retired = (orgId: string) => t.mongo.db.collection('agent_mappings_retired').find({ orgId }, { projection: { _id: 0, agentId: 1, teamId: 1, slackUserId: 1, reason: 1 } }).toArray();
+const retired = (orgId: string) =>
+  t.mongo.db
+    .collection('agent_mappings_retired')
+    .find({ orgId }, { projection: { _id: 0, agentId: 1, teamId: 1, slackUserId: 1, reason: 1 } })
+    .toArray();
 
 describe('agent mappings across a workspace moving between orgs', () => {
   it('retires the old org’s mappings when another org connects its workspace, and the new org maps the same people freely', async () => {
@@ -35,7 +48,12 @@ describe('agent mappings across a workspace moving between orgs', () => {
     ]);
 
     expect(await agentMappings.map({ orgId: 'org_c', agentId: 'ag_cora', teamId: 'T_MOVE', slackUserId: 'U_BEA' }, at(4))).toEqual({ ok: true });
-    expect(await agentMappings.findBySlackUser('org_c', 'T_MOVE', 'U_BEA')).toEqual({ orgId: 'org_c', agentId: 'ag_cora', teamId: 'T_MOVE', slackUserId: 'U_BEA' });
+    expect(await agentMappings.findBySlackUser('org_c', 'T_MOVE', 'U_BEA')).toEqual({
+      orgId: 'org_c',
+      agentId: 'ag_cora',
+      teamId: 'T_MOVE',
+      slackUserId: 'U_BEA',
+    });
     // A lookup answers for the org asked about only.
     expect(await agentMappings.findBySlackUser('org_b', 'T_MOVE', 'U_BEA')).toBeNull();
     // The token is the new org's to use; the old org's work gets none.
@@ -66,7 +84,10 @@ describe('agent mappings across a workspace moving between orgs', () => {
     const { agentMappings } = t.store;
     expect(await agentMappings.map({ orgId: 'org_f', agentId: 'ag_1', teamId: 'T_UNIQ', slackUserId: 'U_ONE' }, at(30))).toEqual({ ok: true });
     // Another org writing a mapping for the same person (a race with the retirement) is refused, not doubled.
-    expect(await agentMappings.map({ orgId: 'org_g', agentId: 'ag_2', teamId: 'T_UNIQ', slackUserId: 'U_ONE' }, at(31))).toEqual({ ok: false, reason: 'taken' });
+    expect(await agentMappings.map({ orgId: 'org_g', agentId: 'ag_2', teamId: 'T_UNIQ', slackUserId: 'U_ONE' }, at(31))).toEqual({
+      ok: false,
+      reason: 'taken',
+    });
     // Within one org, mapping the person to another agent moves the mapping (one person, one agent).
     expect(await agentMappings.map({ orgId: 'org_f', agentId: 'ag_3', teamId: 'T_UNIQ', slackUserId: 'U_ONE' }, at(32))).toEqual({ ok: true });
     expect(await agentMappings.listForOrg('org_f')).toEqual([{ orgId: 'org_f', agentId: 'ag_3', teamId: 'T_UNIQ', slackUserId: 'U_ONE' }]);
@@ -88,10 +109,24 @@ describe('mappings stored before the rule', () => {
         { _id: 'org_c:ag_sam' as never, orgId: 'org_c', agentId: 'ag_sam', teamId: 'T_L', slackUserId: 'U_SAM', updatedAt: at(3) },
       ]);
       await ensureIndexes(db);
-      const live = await db.collection('agent_mappings').find({}, { projection: { _id: 0, orgId: 1, agentId: 1 } }).sort({ agentId: 1 }).toArray();
-      expect(live).toEqual([{ orgId: 'org_c', agentId: 'ag_cora' }, { orgId: 'org_c', agentId: 'ag_sam' }]);
-      const gone = await db.collection('agent_mappings_retired').find({}, { projection: { _id: 0, agentId: 1, reason: 1 } }).sort({ agentId: 1 }).toArray();
-      expect(gone).toEqual([{ agentId: 'ag_bea', reason: 'migration' }, { agentId: 'ag_old', reason: 'migration' }]);
+      const live = await db
+        .collection('agent_mappings')
+        .find({}, { projection: { _id: 0, orgId: 1, agentId: 1 } })
+        .sort({ agentId: 1 })
+        .toArray();
+      expect(live).toEqual([
+        { orgId: 'org_c', agentId: 'ag_cora' },
+        { orgId: 'org_c', agentId: 'ag_sam' },
+      ]);
+      const gone = await db
+        .collection('agent_mappings_retired')
+        .find({}, { projection: { _id: 0, agentId: 1, reason: 1 } })
+        .sort({ agentId: 1 })
+        .toArray();
+      expect(gone).toEqual([
+        { agentId: 'ag_bea', reason: 'migration' },
+        { agentId: 'ag_old', reason: 'migration' },
+      ]);
       const indexes = (await db.collection('agent_mappings').listIndexes().toArray()).map((i) => [i['name'], i['unique'] ?? false]);
       expect(indexes).toContainEqual(['team_user_unique', true]);
       expect(indexes.map(([name]) => name)).not.toContain('team_user');

@@ -37,11 +37,23 @@ describe('a conversation written by many jobs at once', () => {
     await t.store.conversations.ensure('org_c', 'conv_claims', now);
     const stage = await Promise.all(Array.from({ length: 10 }, () => t.store.conversations.claimReminderStage('org_c', 'conv_claims', 1, now)));
     expect(stage.filter(Boolean)).toHaveLength(1);
-    const answered = await Promise.all(Array.from({ length: 10 }, (_, i) => t.store.conversations.markAnswered('org_c', 'conv_claims', { agentId: `a${i}`, name: `A${i}` }, now)));
+    const answered = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => t.store.conversations.markAnswered('org_c', 'conv_claims', { agentId: `a${i}`, name: `A${i}` }, now)),
+    );
     expect(answered.filter(Boolean)).toHaveLength(1);
     const thread = { teamId: 'T1', channelId: 'C1', threadTs: '1.1' };
-    const notification = { rule: 'global-channel', reason: 'r', targetKind: 'channel' as const, mentionSlackUserIds: [], unmappedMemberNames: [], groupName: null, dmSlackUserIds: [] };
-    const attached = await Promise.all(Array.from({ length: 5 }, () => t.store.conversations.attachThread('org_c', 'conv_claims', thread, notification, [], now)));
+    const notification = {
+      rule: 'global-channel',
+      reason: 'r',
+      targetKind: 'channel' as const,
+      mentionSlackUserIds: [],
+      unmappedMemberNames: [],
+      groupName: null,
+      dmSlackUserIds: [],
+    };
+    const attached = await Promise.all(
+      Array.from({ length: 5 }, () => t.store.conversations.attachThread('org_c', 'conv_claims', thread, notification, [], now)),
+    );
     expect(attached.filter(Boolean)).toHaveLength(1);
   });
 

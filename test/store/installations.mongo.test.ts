@@ -7,8 +7,17 @@ import type { SaveInstallationInput } from '../../src/store/index.ts';
 const t = useTestStore('installations');
 const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 12, 0, s));
 const input = (orgId: string, teamId: string): SaveInstallationInput => ({
-  orgId, teamId, teamName: `Team ${teamId}`, enterpriseId: null, appId: 'A1', botUserId: `U${teamId}`, scopes: ['chat:write'], installerUserId: null,
-  botToken: `xoxb-${teamId}`, refreshToken: null, tokenExpiresAt: null,
+  orgId,
+  teamId,
+  teamName: `Team ${teamId}`,
+  enterpriseId: null,
+  appId: 'A1',
+  botUserId: `U${teamId}`,
+  scopes: ['chat:write'],
+  installerUserId: null,
+  botToken: `xoxb-${teamId}`,
+  refreshToken: null,
+  tokenExpiresAt: null,
 });
 
 describe('installations', () => {

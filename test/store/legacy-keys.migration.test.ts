@@ -52,10 +52,21 @@ async function writeOpenChat(conversationId: string): Promise<void> {
   await store.conversations.ensure('org:1', conversationId, now);
   await store.conversations.setAssigned('org:1', conversationId, 'agent_1', now);
   await store.conversations.linkThread('org:1', conversationId, thread);
-  await store.threadMessages.add('org:1', conversationId, {
-    id: `m_${conversationId}`, seq: 1, createdAt: now.toISOString(), text: 'hello',
-    author: { type: 'visitor', id: 'v1', name: 'Visitor', avatarUrl: null }, origin: 'web', attachments: [], clientMessageId: null,
-  }, now);
+  await store.threadMessages.add(
+    'org:1',
+    conversationId,
+    {
+      id: `m_${conversationId}`,
+      seq: 1,
+      createdAt: now.toISOString(),
+      text: 'hello',
+      author: { type: 'visitor', id: 'v1', name: 'Visitor', avatarUrl: null },
+      origin: 'web',
+      attachments: [],
+      clientMessageId: null,
+    },
+    now,
+  );
 }
 
 describe('migrating legacy NUL-joined keys', () => {

@@ -10,7 +10,12 @@ const t = useTestStore('directory');
 
 describe('platform directory', () => {
   it('stores a fetch of agents and groups, and replaces what the next fetch no longer lists', async () => {
-    await t.store.platformDirectory.saveSnapshot('org_a', [agent('online'), { ...agent('dnd'), agentId: 'a2', name: 'Bob' }], [{ groupId: 'g1', name: 'Sales', memberAgentIds: ['a1', 'a2'] }], at(0));
+    await t.store.platformDirectory.saveSnapshot(
+      'org_a',
+      [agent('online'), { ...agent('dnd'), agentId: 'a2', name: 'Bob' }],
+      [{ groupId: 'g1', name: 'Sales', memberAgentIds: ['a1', 'a2'] }],
+      at(0),
+    );
     await t.store.platformDirectory.saveSnapshot('org_a', [agent('online')], [{ groupId: 'g2', name: 'Support', memberAgentIds: ['a1'] }], at(1));
     const directory = await t.store.platformDirectory.load('org_a');
     expect(directory).toEqual({ agents: [agent('online')], groups: [{ groupId: 'g2', name: 'Support', memberAgentIds: ['a1'] }], fetchedAt: at(1) });

@@ -17,11 +17,24 @@ const OLD = Buffer.alloc(32, 0x01);
 const NEW = Buffer.alloc(32, 0x02);
 const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 12, 0, s));
 const input = (orgId: string, teamId: string, refreshToken: string | null = null): SaveInstallationInput => ({
-  orgId, teamId, teamName: `Team ${teamId}`, enterpriseId: null, appId: 'A1', botUserId: `U${teamId}`, scopes: ['chat:write'], installerUserId: null,
-  botToken: `xoxb-${teamId}`, refreshToken, tokenExpiresAt: refreshToken ? at(3600) : null,
+  orgId,
+  teamId,
+  teamName: `Team ${teamId}`,
+  enterpriseId: null,
+  appId: 'A1',
+  botUserId: `U${teamId}`,
+  scopes: ['chat:write'],
+  installerUserId: null,
+  botToken: `xoxb-${teamId}`,
+  refreshToken,
+  tokenExpiresAt: refreshToken ? at(3600) : null,
 });
 
-interface SealedRow { _id: string; botTokenSealed: string; refreshTokenSealed: string | null }
+interface SealedRow {
+  _id: string;
+  botTokenSealed: string;
+  refreshTokenSealed: string | null;
+}
 const rows = () => t.mongo.db.collection<SealedRow>('installations');
 const sealedOf = async (teamId: string) => (await rows().findOne({ _id: teamId }))!;
 const storeWith = (...keys: Buffer[]): Store => createStore(t.mongo.db, createTokenCipher(keys));
@@ -35,8 +48,8 @@ function sealV1(key: Buffer, plain: string): string {
   return ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
 }
 
-describe('a sealed token opens only in its own workspace\'s row', () => {
-  it('the bot token copied from another workspace\'s row does not open, and the error names neither token nor value', async () => {
+describe("a sealed token opens only in its own workspace's row", () => {
+  it("the bot token copied from another workspace's row does not open, and the error names neither token nor value", async () => {
     const store = storeWith(NEW);
     await store.installations.save(input('org_copy_a', 'TCOPYA'), at(0));
     await store.installations.save(input('org_copy_b', 'TCOPYB'), at(0));
@@ -87,7 +100,12 @@ describe('key rotation', () => {
     await rotated.installations.botToken('TROT', null);
     expect((await sealedOf('TROT')).botTokenSealed).toBe(afterBoth.botTokenSealed);
 
-    expect(await storeWith(NEW).installations.tokens('TROT')).toEqual({ orgId: 'org_rot', botToken: 'xoxb-TROT', refreshToken: 'xoxe-1-TROT', expiresAt: at(3600) });
+    expect(await storeWith(NEW).installations.tokens('TROT')).toEqual({
+      orgId: 'org_rot',
+      botToken: 'xoxb-TROT',
+      refreshToken: 'xoxe-1-TROT',
+      expiresAt: at(3600),
+    });
   });
 
   it('with the old key removed too early, the token fails with the key named, and the row is left as it is', async () => {
@@ -156,7 +174,12 @@ describe('the sweep at start (resealInstallationTokens)', () => {
 
     const cipher = createTokenCipher([NEW, OLD]);
     const report = await resealInstallationTokens(db, cipher);
-    expect(report).toEqual({ keyId: tokenKeyId(NEW), resealed: 4, changedMeanwhile: 0, notOpened: [{ teamId: 'TS5', kind: 'bot', reason: 'not_for_this_workspace' }] });
+    expect(report).toEqual({
+      keyId: tokenKeyId(NEW),
+      resealed: 4,
+      changedMeanwhile: 0,
+      notOpened: [{ teamId: 'TS5', kind: 'bot', reason: 'not_for_this_workspace' }],
+    });
     expect(JSON.stringify(report)).not.toContain(copied);
 
     for (const teamId of ['TS1', 'TS2', 'TS3', 'TS4']) {
@@ -169,23 +192,43 @@ describe('the sweep at start (resealInstallationTokens)', () => {
     expect(await newOnly.installations.tokens('TS1')).toMatchObject({ botToken: 'xoxb-TS1', refreshToken: 'xoxe-1-TS1' });
     expect(await newOnly.installations.botToken('TS3', null)).toBe('xoxb-TS3');
 
-    expect(await resealInstallationTokens(db, cipher)).toEqual({ keyId: tokenKeyId(NEW), resealed: 0, changedMeanwhile: 0, notOpened: [{ teamId: 'TS5', kind: 'bot', reason: 'not_for_this_workspace' }] });
+    expect(await resealInstallationTokens(db, cipher)).toEqual({
+      keyId: tokenKeyId(NEW),
+      resealed: 0,
+      changedMeanwhile: 0,
+      notOpened: [{ teamId: 'TS5', kind: 'bot', reason: 'not_for_this_workspace' }],
+    });
   });
 
   it('the start-up line says when every token is sealed with the newest key, and otherwise names workspaces and key ids, never a token or sealed value', async () => {
     const lines: string[] = [];
-    const logger = createLogger({ level: 'info', name: 'test', destination: new Writable({ write: (chunk, _e, done) => { lines.push(chunk.toString()); done(); } }) });
+    const logger = createLogger({
+      level: 'info',
+      name: 'test',
+      destination: new Writable({
+        write: (chunk, _e, done) => {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    });
     const db = t.mongo.db;
     await db.collection('installations').deleteMany({});
     await storeWith(NEW).installations.save(input('org_log', 'TLOG'), at(0));
     logResealReport(logger, await resealInstallationTokens(db, createTokenCipher([NEW, OLD])));
-    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ level: 30, tokenKeyId: tokenKeyId(NEW), resealed: 0, msg: 'store: every Slack token is sealed with the newest key' });
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({
+      level: 30,
+      tokenKeyId: tokenKeyId(NEW),
+      resealed: 0,
+      msg: 'store: every Slack token is sealed with the newest key',
+    });
 
     await storeWith(OLD).installations.save(input('org_log_old', 'TLOGOLD'), at(0));
     const sealed = (await sealedOf('TLOGOLD')).botTokenSealed;
     logResealReport(logger, await resealInstallationTokens(db, createTokenCipher(NEW)));
     const warning = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
     expect(warning).toMatchObject({ level: 40, notOpenedCount: 1, notOpened: [{ teamId: 'TLOGOLD', kind: 'bot', reason: 'unknown_key' }] });
-    for (const secret of [sealed, 'xoxb-TLOGOLD', 'xoxb-TLOG', OLD.toString('hex'), NEW.toString('hex'), OLD.toString('base64')]) expect(lines.join('')).not.toContain(secret);
+    for (const secret of [sealed, 'xoxb-TLOGOLD', 'xoxb-TLOG', OLD.toString('hex'), NEW.toString('hex'), OLD.toString('base64')])
+      expect(lines.join('')).not.toContain(secret);
   });
 });

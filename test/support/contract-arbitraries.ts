@@ -6,7 +6,28 @@ import fc from 'fast-check';
 import type { Attachment, Conversation, Message } from '../../src/platform/webhook-events.ts';
 
 /** Characters that stress escaping and cutting: entities grow 5×, emoji are two UTF-16 units. */
-const nasty = fc.constantFrom('&', '<', '>', '|', '*', '_', '`', ' ', '\n', '\t', '\u0000', '😀', '👩‍👩‍👧', 'é', 'a', 'Z', '<!channel>', '<@U1>', '&amp;', '\u202e');
+const nasty = fc.constantFrom(
+  '&',
+  '<',
+  '>',
+  '|',
+  '*',
+  '_',
+  '`',
+  ' ',
+  '\n',
+  '\t',
+  '\u0000',
+  '😀',
+  '👩‍👩‍👧',
+  'é',
+  'a',
+  'Z',
+  '<!channel>',
+  '<@U1>',
+  '&amp;',
+  '\u202e',
+);
 
 /** A string the contract allows (any), from empty to `max` UTF-16 units, often long and hostile. */
 export function anyText(max = 12_000): fc.Arbitrary<string> {
@@ -22,14 +43,26 @@ export function anyText(max = 12_000): fc.Arbitrary<string> {
 }
 
 /** A non-empty id of at most 200 characters (the schemas' `id`). */
-export const anyId = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), anyText(200).filter((s) => s.length > 0 && s.length <= 200));
+export const anyId = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 12 }),
+  anyText(200).filter((s) => s.length > 0 && s.length <= 200),
+);
 
-export const isoTime = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+export const isoTime = fc
+  .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString());
 
 /** A URL `z.string().url()` accepts: http(s) of any length, and the schemes that must never become links. */
 export const anyUrl = fc.oneof(
   fc.webUrl(),
-  fc.constantFrom('javascript:alert(1)', 'slack://open?team=T1', 'file:///etc/passwd', 'data:text/html,<b>x</b>', 'ftp://files.example/x', 'mailto:a@b.example'),
+  fc.constantFrom(
+    'javascript:alert(1)',
+    'slack://open?team=T1',
+    'file:///etc/passwd',
+    'data:text/html,<b>x</b>',
+    'ftp://files.example/x',
+    'mailto:a@b.example',
+  ),
   fc.integer({ min: 2900, max: 3200 }).map((n) => `https://files.example/${'a'.repeat(n)}`),
   fc.tuple(fc.webUrl(), fc.constantFrom('>', '<', '|', '<!channel>', '&x=1')).map(([u, tail]) => `${u}?q=${tail}`),
 );
@@ -74,7 +107,23 @@ export function anyMessage(options: { maxText?: number; maxAttachments?: number 
 
 /** Keys outside input may use: inherited property names, Mongo operators, dotted paths. */
 export const hostileKey = fc.oneof(
-  fc.constantFrom('constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', '$where', '$set', 'a.b', '.', '', 'email', 'phone', 'name', 'company', 'title'),
+  fc.constantFrom(
+    'constructor',
+    'toString',
+    '__proto__',
+    'hasOwnProperty',
+    'valueOf',
+    '$where',
+    '$set',
+    'a.b',
+    '.',
+    '',
+    'email',
+    'phone',
+    'name',
+    'company',
+    'title',
+  ),
   fc.string({ maxLength: 20 }),
 );
 
@@ -82,7 +131,4 @@ export const hostileKey = fc.oneof(
 export const anyFormValues = fc.dictionary(hostileKey, anyText(3000), { maxKeys: 60 });
 
 /** Slack user ids as the store keeps them (from Slack), and a few that are not. */
-export const anySlackUserId = fc.oneof(
-  { weight: 5, arbitrary: fc.stringMatching(/^U[A-Z0-9]{8,11}$/) },
-  { weight: 1, arbitrary: anyText(60) },
-);
+export const anySlackUserId = fc.oneof({ weight: 5, arbitrary: fc.stringMatching(/^U[A-Z0-9]{8,11}$/) }, { weight: 1, arbitrary: anyText(60) });

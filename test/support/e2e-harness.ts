@@ -67,7 +67,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   // The web app listens first: its URL is the redirect URL and the emulators' delivery target.
   const rateWindow = options.workerEnv?.['SLACK_RATE_WINDOW_MS'];
   const web = await buildTestApp({
-    name: options.name, secrets, slackApiUrl: slack.apiUrl, slackAuthorizeUrl: slack.authorizeUrl, chatApiUrl: platform.url,
+    name: options.name,
+    secrets,
+    slackApiUrl: slack.apiUrl,
+    slackAuthorizeUrl: slack.authorizeUrl,
+    chatApiUrl: platform.url,
     ...(rateWindow ? { slackRateWindowMs: Number(rateWindow) } : {}),
   });
   const { app, store, mongo, queues } = web;
@@ -93,7 +97,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const spawnWorker = () =>
     startProductProcess({ kind: 'worker', runtime: options.runtime, env, logFile: `${repoRoot}test-artifacts/${options.name}-worker-${++started}.log` });
   const workers = Array.from({ length: options.workers ?? 1 }, spawnWorker);
-  await waitFor(() => workers.every((w) => w.ready), (ready) => ready, { timeoutMs: 60_000, what: `${options.runtime} workers to be ready` });
+  await waitFor(
+    () => workers.every((w) => w.ready),
+    (ready) => ready,
+    { timeoutMs: 60_000, what: `${options.runtime} workers to be ready` },
+  );
 
   return {
     slack,
@@ -113,7 +121,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     async startWorker() {
       const worker = spawnWorker();
       workers.push(worker);
-      await waitFor(() => worker.ready, (ready) => ready, { timeoutMs: 60_000, what: 'the new worker to be ready' });
+      await waitFor(
+        () => worker.ready,
+        (ready) => ready,
+        { timeoutMs: 60_000, what: 'the new worker to be ready' },
+      );
       return worker;
     },
     async stop() {
@@ -123,4 +135,3 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
   };
 }
-

@@ -36,12 +36,24 @@ export function testAppPerFile(input: TestAppInput | (() => TestAppInput), optio
     });
   }
   return {
-    get app() { return app().app; },
-    get store() { return app().store; },
-    get mongo() { return app().mongo; },
-    get queues() { return app().queues; },
-    get prefix() { return app().prefix; },
-    get dbName() { return app().dbName; },
+    get app() {
+      return app().app;
+    },
+    get store() {
+      return app().store;
+    },
+    get mongo() {
+      return app().mongo;
+    },
+    get queues() {
+      return app().queues;
+    },
+    get prefix() {
+      return app().prefix;
+    },
+    get dbName() {
+      return app().dbName;
+    },
     logs: () => app().logs(),
     setPublicUrl: (url) => app().setPublicUrl(url),
     close: () => app().close(),

@@ -83,16 +83,30 @@ export async function startJobWorld(name: string, options: { monitorCommands?: b
   const aliceAgent = platform.addAgent(org.id, { name: 'Alice Agent', email: 'alice@acme.test', status: 'online' });
   const bobAgent = platform.addAgent(org.id, { name: 'Bob Agent', email: 'bob@acme.test', status: 'online' });
   const now0 = new Date();
-  const saved = await store.installations.save({
-    teamId: team.id, teamName: 'Acme', enterpriseId: null, orgId: org.id, appId: install.appId, botUserId: install.botUserId,
-    scopes: install.scopes, installerUserId: alice.id, botToken: install.botToken, refreshToken: null, tokenExpiresAt: null,
-  }, now0);
+  const saved = await store.installations.save(
+    {
+      teamId: team.id,
+      teamName: 'Acme',
+      enterpriseId: null,
+      orgId: org.id,
+      appId: install.appId,
+      botUserId: install.botUserId,
+      scopes: install.scopes,
+      installerUserId: alice.id,
+      botToken: install.botToken,
+      refreshToken: null,
+      tokenExpiresAt: null,
+    },
+    now0,
+  );
   if (!saved.ok) throw new Error(`could not store the installation: ${saved.reason}`);
   await store.agentMappings.map({ orgId: org.id, agentId: aliceAgent.id, teamId: team.id, slackUserId: alice.id }, now0);
   await store.agentMappings.map({ orgId: org.id, agentId: bobAgent.id, teamId: team.id, slackUserId: bob.id }, now0);
 
   let offset = 0;
-  const clock = { now: () => new Date(Date.now() + offset), advance: (ms: number) => {
+  const clock = {
+    now: () => new Date(Date.now() + offset),
+    advance: (ms: number) => {
       offset += ms;
     },
   };
@@ -100,10 +114,13 @@ export async function startJobWorld(name: string, options: { monitorCommands?: b
   const rawSlack = createSlackApi({ apiUrl: slack.apiUrl, clientId: secrets.slackClientId, clientSecret: secrets.slackClientSecret });
   // Every Web API call finds the emulator's per-channel bucket refilled (see the header).
   const ticking: typeof rawSlack = Object.fromEntries(
-    Object.entries(rawSlack).map(([k, fn]) => [k, (...args: unknown[]) => {
-      slackTime = Math.max(slackTime, Date.now()) + 1100;
-      return (fn as (...a: unknown[]) => unknown)(...args);
-    }]),
+    Object.entries(rawSlack).map(([k, fn]) => [
+      k,
+      (...args: unknown[]) => {
+        slackTime = Math.max(slackTime, Date.now()) + 1100;
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
   ) as unknown as typeof rawSlack;
   const platformApi = createPlatformApi({ baseUrl: platform.url, token: secrets.chatApiToken });
   const producer = createJobProducer(queues);
@@ -129,7 +146,14 @@ export async function startJobWorld(name: string, options: { monitorCommands?: b
       const perSecond = options.channelPostsPerSecond ?? 1000;
       return {
         store,
-        slack: pacedSlackApi(ticking, createSlackBudget(r, prefix, { channelPostsPerSecond: perSecond, workspacePostsPerSecond: Math.max(8, perSecond), workspaceBurst: Math.max(8, perSecond) })),
+        slack: pacedSlackApi(
+          ticking,
+          createSlackBudget(r, prefix, {
+            channelPostsPerSecond: perSecond,
+            workspacePostsPerSecond: Math.max(8, perSecond),
+            workspaceBurst: Math.max(8, perSecond),
+          }),
+        ),
         platform: platformApi,
         producer,
         locks: createLocks(r, prefix, options.lockLeaseMs ?? 30_000),

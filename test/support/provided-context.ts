@@ -2,7 +2,7 @@
 // Type-only (no runtime import of vitest), so global setup can rely on it too.
 export {};
 
-declare module "vitest" {
+declare module 'vitest' {
   export interface ProvidedContext {
     redisUrl: string;
     mongoUrl: string;

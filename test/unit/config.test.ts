@@ -198,12 +198,15 @@ describe('loadConfig', () => {
     { variable: 'BULL_BOARD_READ_ONLY', value: '0' },
     { variable: 'SLACK_RATE_WINDOW_MS', value: '0' },
     { variable: 'DIRECTORY_RESYNC_HOURS', value: 'daily' },
-  ] as Array<{ variable: string; value: string; with?: Record<string, string> }>)('malformed $variable=$value is named (not as missing)', ({ variable, value, with: others }) => {
-    const problems = problemsOf({ ...required, ...others, [variable]: value });
-    expect(problems).toHaveLength(1);
-    expect(problems[0]!.startsWith(`${variable} `)).toBe(true);
-    expect(problems[0]).not.toContain('is required but not set');
-  });
+  ] as Array<{ variable: string; value: string; with?: Record<string, string> }>)(
+    'malformed $variable=$value is named (not as missing)',
+    ({ variable, value, with: others }) => {
+      const problems = problemsOf({ ...required, ...others, [variable]: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]!.startsWith(`${variable} `)).toBe(true);
+      expect(problems[0]).not.toContain('is required but not set');
+    },
+  );
 
   it('the key-length problem says what is expected', () => {
     expect(problemsOf({ ...required, TOKEN_ENCRYPTION_KEY: 'abcd' })).toEqual(['TOKEN_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64']);
@@ -249,14 +252,19 @@ describe('the token encryption keys (TOKEN_ENCRYPTION_KEYS, or TOKEN_ENCRYPTION_
   });
 
   it('neither set: TOKEN_ENCRYPTION_KEY is named missing (app.json generates it), along with anything else', () => {
-    expect(problemsOf({ ...withoutKey, PUBLIC_URL: undefined }).sort()).toEqual(['PUBLIC_URL is required but not set', 'TOKEN_ENCRYPTION_KEY is required but not set']);
+    expect(problemsOf({ ...withoutKey, PUBLIC_URL: undefined }).sort()).toEqual([
+      'PUBLIC_URL is required but not set',
+      'TOKEN_ENCRYPTION_KEY is required but not set',
+    ]);
     expect(problemsOf({ ...withoutKey, TOKEN_ENCRYPTION_KEYS: '' })).toEqual(['TOKEN_ENCRYPTION_KEY is required but not set']);
   });
 
   it('a bad key in the list is named by its place, and no key of the list is repeated in the error', () => {
     const good = NEW.toString('hex');
     const problems = problemsOf({ ...withoutKey, TOKEN_ENCRYPTION_KEYS: `${good},not-a-key-but-secret,${HEX_KEY.slice(0, 60)}` });
-    expect(problems).toEqual(['TOKEN_ENCRYPTION_KEYS must be comma-separated keys, newest first, each 32 bytes, as 64 hex characters or base64 (not one: key 2, 3)']);
+    expect(problems).toEqual([
+      'TOKEN_ENCRYPTION_KEYS must be comma-separated keys, newest first, each 32 bytes, as 64 hex characters or base64 (not one: key 2, 3)',
+    ]);
     for (const secret of [good, 'not-a-key-but-secret', HEX_KEY.slice(0, 60)]) expect(problems.join('\n')).not.toContain(secret);
   });
 
@@ -267,7 +275,9 @@ describe('the token encryption keys (TOKEN_ENCRYPTION_KEYS, or TOKEN_ENCRYPTION_
   });
 
   it('a malformed single key with a list set is still named', () => {
-    expect(problemsOf({ ...required, TOKEN_ENCRYPTION_KEY: 'abcd', TOKEN_ENCRYPTION_KEYS: HEX_KEY })).toEqual(['TOKEN_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64']);
+    expect(problemsOf({ ...required, TOKEN_ENCRYPTION_KEY: 'abcd', TOKEN_ENCRYPTION_KEYS: HEX_KEY })).toEqual([
+      'TOKEN_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64',
+    ]);
   });
 });
 
@@ -303,13 +313,21 @@ describe('the operator surfaces: /metrics and Bull Board', () => {
 
   it.each([
     { name: 'production, neither variable: closed to everyone', env: production, access: { kind: 'closed' } },
-    { name: 'production with METRICS_TOKEN: the token', env: { ...production, METRICS_TOKEN: 'm'.repeat(24) }, access: { kind: 'token', token: 'm'.repeat(24) } },
+    {
+      name: 'production with METRICS_TOKEN: the token',
+      env: { ...production, METRICS_TOKEN: 'm'.repeat(24) },
+      access: { kind: 'token', token: 'm'.repeat(24) },
+    },
     { name: 'production with METRICS_PUBLIC=true: public', env: { ...production, METRICS_PUBLIC: 'true' }, access: { kind: 'public' } },
     { name: 'production with METRICS_PUBLIC=false: closed', env: { ...production, METRICS_PUBLIC: 'false' }, access: { kind: 'closed' } },
     { name: 'NODE_ENV unset (production by default): closed', env: { ...required }, access: { kind: 'closed' } },
     { name: 'development, neither variable: public', env: { ...required, NODE_ENV: 'development' }, access: { kind: 'public' } },
     { name: 'test with METRICS_PUBLIC=false: closed', env: { ...required, NODE_ENV: 'test', METRICS_PUBLIC: 'false' }, access: { kind: 'closed' } },
-    { name: 'development with METRICS_TOKEN: the token', env: { ...required, NODE_ENV: 'development', METRICS_TOKEN: 't'.repeat(30) }, access: { kind: 'token', token: 't'.repeat(30) } },
+    {
+      name: 'development with METRICS_TOKEN: the token',
+      env: { ...required, NODE_ENV: 'development', METRICS_TOKEN: 't'.repeat(30) },
+      access: { kind: 'token', token: 't'.repeat(30) },
+    },
   ])('metrics access, $name', ({ env, access }) => {
     expect(metricsAccess(loadConfig(env))).toEqual(access);
   });
@@ -373,7 +391,9 @@ describe('Redis Cluster', () => {
   });
 
   it.each(['10.0.0.1:6379', 'redis://10.0.0.1', 'http://10.0.0.1:6379', ','])('a malformed node list (%j) is refused', (value) => {
-    expect(problemsOf({ ...withoutRedis, REDIS_CLUSTER_NODES: value })).toEqual([expect.stringMatching(/^REDIS_CLUSTER_NODES must be comma-separated redis:\/\/host:port or rediss:\/\/host:port URLs/)]);
+    expect(problemsOf({ ...withoutRedis, REDIS_CLUSTER_NODES: value })).toEqual([
+      expect.stringMatching(/^REDIS_CLUSTER_NODES must be comma-separated redis:\/\/host:port or rediss:\/\/host:port URLs/),
+    ]);
   });
 
   it('a refused node list does not repeat a password it carries', () => {

@@ -19,13 +19,18 @@ function documentedVariables(): string[] {
 }
 
 function envExampleVariables(): string[] {
-  return read('.env.example').split('\n').flatMap((line) => {
-    const m = /^#? ?([A-Z][A-Z0-9_]*)=/.exec(line);
-    return m ? [m[1]!] : [];
-  });
+  return read('.env.example')
+    .split('\n')
+    .flatMap((line) => {
+      const m = /^#? ?([A-Z][A-Z0-9_]*)=/.exec(line);
+      return m ? [m[1]!] : [];
+    });
 }
 
-const appJson = JSON.parse(read('app.json')) as { env: Record<string, { required?: boolean; generator?: string; value?: string }>; scripts: { postdeploy: string } };
+const appJson = JSON.parse(read('app.json')) as {
+  env: Record<string, { required?: boolean; generator?: string; value?: string }>;
+  scripts: { postdeploy: string };
+};
 
 describe('configuration files', () => {
   it('docs/reference/configuration.md, .env.example and app.json name the variables src/config.ts reads', () => {
@@ -33,7 +38,22 @@ describe('configuration files', () => {
     expect(sorted(envExampleVariables())).toEqual(sorted(configVariables));
     // app.json: every variable but the ones the Redis add-on, or nobody on Heroku, sets (a worker dyno's port is not reachable
     // there; Heroku Redis has no cluster mode).
-    const notOnHeroku = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'PORT', 'HOST', 'SLACK_API_URL', 'SLACK_AUTHORIZE_URL', 'SLACK_RATE_WINDOW_MS', 'QUEUE_PREFIX', 'THREAD_GAP_WAIT_MS', 'WEBHOOK_BODY_LIMIT_BYTES', 'SLACK_CHANNEL_POSTS_PER_SECOND', 'SLACK_WORKSPACE_POSTS_PER_SECOND', 'DIRECTORY_RESYNC_HOURS', 'METRICS_PORT'];
+    const notOnHeroku = [
+      'REDIS_URL',
+      'REDIS_CLUSTER_NODES',
+      'PORT',
+      'HOST',
+      'SLACK_API_URL',
+      'SLACK_AUTHORIZE_URL',
+      'SLACK_RATE_WINDOW_MS',
+      'QUEUE_PREFIX',
+      'THREAD_GAP_WAIT_MS',
+      'WEBHOOK_BODY_LIMIT_BYTES',
+      'SLACK_CHANNEL_POSTS_PER_SECOND',
+      'SLACK_WORKSPACE_POSTS_PER_SECOND',
+      'DIRECTORY_RESYNC_HOURS',
+      'METRICS_PORT',
+    ];
     expect(sorted(Object.keys(appJson.env))).toEqual(sorted(configVariables.filter((v) => !notOnHeroku.includes(v))));
   });
 
@@ -52,22 +72,58 @@ describe('configuration files', () => {
       expect(entry!.required === true || entry!.generator === 'secret', name).toBe(true);
     }
     // Heroku's generated secrets are 64 hex characters: each such variable must take one.
-    const generated = Object.fromEntries(Object.entries(appJson.env).filter(([, e]) => e.generator === 'secret').map(([name]) => [name, 'ab'.repeat(32)]));
-    const given = Object.fromEntries(missing.map((name) => [name, name.endsWith('_URL') ? (name === 'MONGODB_URL' ? 'mongodb://db.example' : name === 'REDIS_URL' ? 'rediss://redis.example:6380' : 'https://x.example') : 'set']));
-    const defaults = Object.fromEntries(Object.entries(appJson.env).filter(([, e]) => e.value !== undefined).map(([name, e]) => [name, e.value!]));
+    const generated = Object.fromEntries(
+      Object.entries(appJson.env)
+        .filter(([, e]) => e.generator === 'secret')
+        .map(([name]) => [name, 'ab'.repeat(32)]),
+    );
+    const given = Object.fromEntries(
+      missing.map((name) => [
+        name,
+        name.endsWith('_URL')
+          ? name === 'MONGODB_URL'
+            ? 'mongodb://db.example'
+            : name === 'REDIS_URL'
+              ? 'rediss://redis.example:6380'
+              : 'https://x.example'
+          : 'set',
+      ]),
+    );
+    const defaults = Object.fromEntries(
+      Object.entries(appJson.env)
+        .filter(([, e]) => e.value !== undefined)
+        .map(([name, e]) => [name, e.value!]),
+    );
     expect(() => loadConfig({ ...given, ...defaults, ...generated, CHAT_WEBHOOK_SECRET: 'another secret' })).not.toThrow();
   });
 
   it('a deployment from app.json serves /metrics only with its generated token, and Bull Board read-only', () => {
     expect(appJson.env['METRICS_TOKEN']).toMatchObject({ generator: 'secret' });
     expect(appJson.env['METRICS_PUBLIC']?.value).toBeUndefined();
-    const generated = Object.fromEntries(Object.entries(appJson.env).filter(([, e]) => e.generator === 'secret').map(([name], i) => [name, `${i}`.padStart(2, '0').repeat(32)]));
-    const defaults = Object.fromEntries(Object.entries(appJson.env).filter(([, e]) => e.value !== undefined).map(([name, e]) => [name, e.value!]));
+    const generated = Object.fromEntries(
+      Object.entries(appJson.env)
+        .filter(([, e]) => e.generator === 'secret')
+        .map(([name], i) => [name, `${i}`.padStart(2, '0').repeat(32)]),
+    );
+    const defaults = Object.fromEntries(
+      Object.entries(appJson.env)
+        .filter(([, e]) => e.value !== undefined)
+        .map(([name, e]) => [name, e.value!]),
+    );
     const config = loadConfig({
-      ...defaults, ...generated,
-      PUBLIC_URL: 'https://tb.example', REDIS_URL: 'rediss://redis.example:6380', MONGODB_URL: 'mongodb://db.example',
-      SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: 'c', SLACK_CLIENT_SECRET: 'cs', CHAT_API_URL: 'https://chat.example', CHAT_API_TOKEN: 't', CHAT_WEBHOOK_SECRET: 'w',
-      BULL_BOARD_USER: 'ops', BULL_BOARD_PASSWORD: 'p'.repeat(12),
+      ...defaults,
+      ...generated,
+      PUBLIC_URL: 'https://tb.example',
+      REDIS_URL: 'rediss://redis.example:6380',
+      MONGODB_URL: 'mongodb://db.example',
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_CLIENT_ID: 'c',
+      SLACK_CLIENT_SECRET: 'cs',
+      CHAT_API_URL: 'https://chat.example',
+      CHAT_API_TOKEN: 't',
+      CHAT_WEBHOOK_SECRET: 'w',
+      BULL_BOARD_USER: 'ops',
+      BULL_BOARD_PASSWORD: 'p'.repeat(12),
     });
     expect(config.NODE_ENV).toBe('production');
     expect(metricsAccess(config)).toEqual({ kind: 'token', token: generated['METRICS_TOKEN'] });
@@ -75,7 +131,12 @@ describe('configuration files', () => {
   });
 
   it('the Procfile runs the release phase app.json runs after the first deploy, and the compose file reads .env', () => {
-    const procfile = Object.fromEntries(read('Procfile').trim().split('\n').map((line) => line.split(/:\s+/, 2) as [string, string]));
+    const procfile = Object.fromEntries(
+      read('Procfile')
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/:\s+/, 2) as [string, string]),
+    );
     expect(Object.keys(procfile).sort()).toEqual(['release', 'web', 'worker']);
     expect(procfile['release']).toBe(appJson.scripts.postdeploy);
     expect(read('docker-compose.yml')).toMatch(/env_file: \.env/);

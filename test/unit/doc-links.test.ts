@@ -47,7 +47,10 @@ function headingSlugs(text: string): Set<string> {
 
 function slug(heading: string): string {
   const visible = heading.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*]/g, '');
-  return visible.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, '').replace(/ /g, '-');
+  return visible
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, '')
+    .replace(/ /g, '-');
 }
 
 /** Every link target in a document's prose: inline links and images, and reference definitions. */
@@ -81,7 +84,11 @@ describe('links in README.md and docs/', () => {
   });
 
   it('all lead to a file that exists and, for #anchors into markdown, to one of its headings', () => {
-    const links = documents.flatMap((from) => linkTargets(read(from)).filter((t) => !isExternal(t)).map((target) => ({ from, target })));
+    const links = documents.flatMap((from) =>
+      linkTargets(read(from))
+        .filter((t) => !isExternal(t))
+        .map((target) => ({ from, target })),
+    );
     expect(links.length).toBeGreaterThan(10);
     const broken = links.flatMap(({ from, target }) => {
       const why = brokenBecause(from, target);
@@ -94,7 +101,9 @@ describe('links in README.md and docs/', () => {
     // A path quoted as code (`test/slack/x.test.ts`) is how these pages point at code; a moved
     // file leaves it naming nothing. Globs and placeholders (`*`, `<…>`, `…`) are patterns, not paths.
     const quoted = documents.flatMap((from) =>
-      proseLines(read(from)).flatMap((line) => [...line.matchAll(/`((?:src|test|docs|emulators|sandbox|scripts|bench|tools|local-services)\/[^`\s]+)`/g)].map((m) => ({ from, path: m[1]! }))),
+      proseLines(read(from)).flatMap((line) =>
+        [...line.matchAll(/`((?:src|test|docs|emulators|sandbox|scripts|bench|tools|local-services)\/[^`\s]+)`/g)].map((m) => ({ from, path: m[1]! })),
+      ),
     );
     expect(quoted.length).toBeGreaterThan(20);
     const missing = quoted.filter(({ path }) => !/[*<>…{}]/.test(path) && !existsSync(join(root, path.replace(/[:#].*$/, '').replace(/\/$/, ''))));

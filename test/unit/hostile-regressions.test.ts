@@ -22,12 +22,32 @@ describe('hostile input, regressions', () => {
 
   it('channel_rename with a name that is an object stored that object in MongoDB: now it changes nothing', () => {
     expect(directoryChangeOf({ type: 'channel_rename', channel: { id: 'C1', name: { '.': 1 } } }, 'UBOT')).toBeNull();
-    expect(directoryChangeOf({ type: 'channel_rename', channel: { id: 'C1', name: 'deals' } }, 'UBOT')).toEqual({ op: 'patch', kind: 'channels', id: 'C1', fields: { name: 'deals' } });
+    expect(directoryChangeOf({ type: 'channel_rename', channel: { id: 'C1', name: 'deals' } }, 'UBOT')).toEqual({
+      op: 'patch',
+      kind: 'channels',
+      id: 'C1',
+      fields: { name: 'deals' },
+    });
   });
 
   it('channel and user objects keep only fields of their type', () => {
-    expect(toDirectoryChannel({ id: 'C1', name: 'x', is_private: 'yes', num_members: { $gt: 1 } })).toEqual({ id: 'C1', name: 'x', isPrivate: false, isArchived: false, isMember: false, memberCount: null });
+    expect(toDirectoryChannel({ id: 'C1', name: 'x', is_private: 'yes', num_members: { $gt: 1 } })).toEqual({
+      id: 'C1',
+      name: 'x',
+      isPrivate: false,
+      isArchived: false,
+      isMember: false,
+      memberCount: null,
+    });
     expect(toDirectoryChannel({ id: 5, name: 'x' })).toBeNull();
-    expect(toDirectoryUser({ id: 'U1', name: 'u', real_name: ['r'], profile: { email: { $ne: null }, display_name: 'D' } })).toEqual({ id: 'U1', username: 'u', displayName: 'D', realName: '', email: null, deleted: false, isBot: false });
+    expect(toDirectoryUser({ id: 'U1', name: 'u', real_name: ['r'], profile: { email: { $ne: null }, display_name: 'D' } })).toEqual({
+      id: 'U1',
+      username: 'u',
+      displayName: 'D',
+      realName: '',
+      email: null,
+      deleted: false,
+      isBot: false,
+    });
   });
 });

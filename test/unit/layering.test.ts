@@ -50,7 +50,11 @@ function sourceFiles(dir: string): string[] {
 /** Every module a file imports (for its effects too) or re-exports: relative ones resolved to repo paths, packages by name. */
 function importsOf(file: string): string[] {
   const text = readFileSync(join(root, file), 'utf8');
-  const specs = [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms), ...text.matchAll(/^\s*import\s+'([^']+)'/gm), ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!);
+  const specs = [
+    ...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms),
+    ...text.matchAll(/^\s*import\s+'([^']+)'/gm),
+    ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g),
+  ].map((m) => m[1]!);
   return specs.map((s) => (s.startsWith('.') ? relative(root, normalize(join(root, dirname(file), s))) : s));
 }
 
@@ -83,7 +87,9 @@ function foldersAcrossLayers(files: string[], layerOfFile: (file: string) => num
 function upwardFolderImports(edges: Edge[], layerOfFile: (file: string) => number): string[] {
   const layerOfFolder = new Map(edges.flatMap(({ from, to }) => [[folderOf(from), layerOfFile(from)] as const, [folderOf(to), layerOfFile(to)] as const]));
   return [...folderGraph(edges)].flatMap(([from, tos]) =>
-    [...tos].filter((to) => layerOfFolder.get(to)! > layerOfFolder.get(from)!).map((to) => `${from} (layer ${layerOfFolder.get(from)}) imports ${to} (layer ${layerOfFolder.get(to)})`),
+    [...tos]
+      .filter((to) => layerOfFolder.get(to)! > layerOfFolder.get(from)!)
+      .map((to) => `${from} (layer ${layerOfFolder.get(from)}) imports ${to} (layer ${layerOfFolder.get(to)})`),
   );
 }
 
@@ -162,12 +168,27 @@ describe('the folder rules', () => {
   });
 
   it('catch two folders of one layer importing each other, and a longer cycle', () => {
-    expect(folderCycles([{ from: 'src/domain/a.ts', to: 'src/sync/b.ts' }, { from: 'src/sync/c.ts', to: 'src/domain/d.ts' }])).toEqual(['src/domain/ → src/sync/ → src/domain/']);
-    expect(folderCycles([{ from: 'src/sync/a.ts', to: 'src/other/b.ts' }, { from: 'src/other/c.ts', to: 'src/domain/d.ts' }, { from: 'src/domain/e.ts', to: 'src/sync/f.ts' }])).toEqual(['src/domain/ → src/sync/ → src/other/ → src/domain/']);
+    expect(
+      folderCycles([
+        { from: 'src/domain/a.ts', to: 'src/sync/b.ts' },
+        { from: 'src/sync/c.ts', to: 'src/domain/d.ts' },
+      ]),
+    ).toEqual(['src/domain/ → src/sync/ → src/domain/']);
+    expect(
+      folderCycles([
+        { from: 'src/sync/a.ts', to: 'src/other/b.ts' },
+        { from: 'src/other/c.ts', to: 'src/domain/d.ts' },
+        { from: 'src/domain/e.ts', to: 'src/sync/f.ts' },
+      ]),
+    ).toEqual(['src/domain/ → src/sync/ → src/other/ → src/domain/']);
   });
 
   it('let a folder import one of its own layer one way, and lower ones', () => {
-    const made = [{ from: 'src/domain/a.ts', to: 'src/sync/b.ts' }, { from: 'src/app/c.ts', to: 'src/domain/a.ts' }, { from: 'src/domain/a.ts', to: 'src/domain/e.ts' }];
+    const made = [
+      { from: 'src/domain/a.ts', to: 'src/sync/b.ts' },
+      { from: 'src/app/c.ts', to: 'src/domain/a.ts' },
+      { from: 'src/domain/a.ts', to: 'src/domain/e.ts' },
+    ];
     expect(upwardFolderImports(made, layer)).toEqual([]);
     expect(folderCycles(made)).toEqual([]);
   });

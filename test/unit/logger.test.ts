@@ -40,7 +40,10 @@ describe('createLogger', () => {
     const err = Object.assign(new Error('Slack refused'), { token: 'xoxb-secret-3', data: { access_token: 'xoxb-secret-4', error: 'invalid_auth' } });
     logger.error({ err }, 'call failed');
     expect(text()).not.toMatch(/xoxb-secret-[234]/);
-    const [first, second] = text().trim().split('\n').map((l) => JSON.parse(l));
+    const [first, second] = text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(first.installation).toEqual({ teamId: 'T1', botToken: '[redacted]' });
     expect(second.err).toMatchObject({ message: 'Slack refused', data: { error: 'invalid_auth', access_token: '[redacted]' } });
     expect(second.err.stack).toContain('Slack refused');
@@ -50,10 +53,17 @@ describe('createLogger', () => {
 
   it('leaves class instances to their serializers (a Fastify reply with a cookie method keeps its status code)', () => {
     const lines: string[] = [];
-    const destination = new Writable({ write(chunk, _enc, done) { lines.push(chunk.toString()); done(); } });
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
     const logger = createLogger({ level: 'info', name: 'test', destination });
     class FakeReply {
-      get statusCode() { return 401; }
+      get statusCode() {
+        return 401;
+      }
     }
     // Fastify's decorateReply assigns to the prototype, so the decoration is enumerable.
     (FakeReply.prototype as unknown as Record<string, unknown>).cookie = () => undefined;
@@ -63,7 +73,10 @@ describe('createLogger', () => {
 
   it('logs requests by method and URL with OAuth code and state removed, and never their headers', () => {
     const { logger, text } = capture();
-    logger.info({ req: { id: 'r1', method: 'GET', url: '/slack/oauth/callback?code=abc123&state=xyz', headers: { 'x-slack-signature': 'v0=deadbeef' } } }, 'incoming request');
+    logger.info(
+      { req: { id: 'r1', method: 'GET', url: '/slack/oauth/callback?code=abc123&state=xyz', headers: { 'x-slack-signature': 'v0=deadbeef' } } },
+      'incoming request',
+    );
     const line = JSON.parse(text());
     expect(line.req).toEqual({ id: 'r1', method: 'GET', url: '/slack/oauth/callback?code=[redacted]&state=[redacted]' });
     expect(text()).not.toContain('deadbeef');
@@ -85,7 +98,15 @@ describe('one-time links and browser credentials', () => {
 
   it('redacts cookies, session ids, launch tokens and install links given as fields', () => {
     const { logger, text } = capture();
-    logger.info({ sessionId: 'sess-secret-1', cookie: 'tb_admin=sess-secret-2', admin: { launch: 'launch-secret-3', installUrl: '/slack/install?ticket=ticket-secret-4' }, headers: { cookie: 'tb_admin=sess-secret-5' } }, 'admin signed in');
+    logger.info(
+      {
+        sessionId: 'sess-secret-1',
+        cookie: 'tb_admin=sess-secret-2',
+        admin: { launch: 'launch-secret-3', installUrl: '/slack/install?ticket=ticket-secret-4' },
+        headers: { cookie: 'tb_admin=sess-secret-5' },
+      },
+      'admin signed in',
+    );
     for (const secret of ['sess-secret-1', 'sess-secret-2', 'launch-secret-3', 'ticket-secret-4', 'sess-secret-5']) expect(text()).not.toContain(secret);
   });
 

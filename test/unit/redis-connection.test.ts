@@ -15,8 +15,16 @@ describe('redisTlsOptions', () => {
 
   it('REDIS_TLS_SKIP_VERIFY is false unless set to true, and refuses anything else', () => {
     const base = {
-      PUBLIC_URL: 'https://x.example', REDIS_URL: 'rediss://r.example:6380', MONGODB_URL: 'mongodb://m.example', TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
-      SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: 'i', SLACK_CLIENT_SECRET: 'c', CHAT_API_URL: 'https://p.example', CHAT_API_TOKEN: 't', CHAT_WEBHOOK_SECRET: 'w',
+      PUBLIC_URL: 'https://x.example',
+      REDIS_URL: 'rediss://r.example:6380',
+      MONGODB_URL: 'mongodb://m.example',
+      TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_CLIENT_ID: 'i',
+      SLACK_CLIENT_SECRET: 'c',
+      CHAT_API_URL: 'https://p.example',
+      CHAT_API_TOKEN: 't',
+      CHAT_WEBHOOK_SECRET: 'w',
     };
     expect(loadConfig(base).REDIS_TLS_SKIP_VERIFY).toBe(false);
     expect(loadConfig({ ...base, REDIS_TLS_SKIP_VERIFY: 'true' }).REDIS_TLS_SKIP_VERIFY).toBe(true);

@@ -12,7 +12,11 @@ const sources = (readdirSync(join(root, 'src'), { recursive: true }) as string[]
   .filter((f) => f.endsWith('.ts'))
   .map((f) => ({ file: relative(root, join(root, 'src', f)), text: readFileSync(join(root, 'src', f), 'utf8') }));
 
-const callers = (pattern: RegExp) => sources.filter((s) => pattern.test(s.text)).map((s) => s.file).sort();
+const callers = (pattern: RegExp) =>
+  sources
+    .filter((s) => pattern.test(s.text))
+    .map((s) => s.file)
+    .sort();
 
 describe('the Slack-side tenant gate', () => {
   it.each([

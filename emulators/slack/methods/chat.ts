@@ -41,7 +41,8 @@ function readContent(params: Params): Content {
   const warnings: string[] = [];
   if (text.length > MAX_TEXT) fail('msg_too_long');
   return {
-    text, warnings,
+    text,
+    warnings,
     ...(hasBlocks ? { blocks: blocks as unknown[] } : {}),
     ...(hasAttachments ? { attachments: attachments as unknown[] } : {}),
   };
@@ -101,8 +102,14 @@ function postMessage(ctx: MethodContext, params: Params): Record<string, unknown
   const iconEmoji = customize ? str(params, 'icon_emoji') : undefined;
   const ts = nextTs(ctx.state, ctx.config.now());
   const m: StoredMessage = {
-    type: 'message', ts, channel: ch.id, team: ctx.team.id, text: content.text,
-    user: ctx.install.botUserId, bot_id: ctx.install.botId, app_id: ctx.install.appId,
+    type: 'message',
+    ts,
+    channel: ch.id,
+    team: ctx.team.id,
+    text: content.text,
+    user: ctx.install.botUserId,
+    bot_id: ctx.install.botId,
+    app_id: ctx.install.appId,
     ...(content.blocks ? { blocks: content.blocks } : {}),
     ...(content.attachments ? { attachments: content.attachments } : {}),
     ...(metadata !== undefined ? { metadata } : {}),

@@ -13,8 +13,16 @@ export function conversationObject(ctx: MethodContext, ch: Channel, withNumMembe
   if (ch.isIm) {
     const user = ch.imUser ? ctx.state.users.get(ch.imUser) : undefined;
     return {
-      id: ch.id, created: ch.created, is_archived: false, is_im: true, is_org_shared: false,
-      context_team_id: ch.teamId, updated: ch.created * 1000, user: ch.imUser, is_user_deleted: user?.deleted ?? false, priority: 0,
+      id: ch.id,
+      created: ch.created,
+      is_archived: false,
+      is_im: true,
+      is_org_shared: false,
+      context_team_id: ch.teamId,
+      updated: ch.created * 1000,
+      user: ch.imUser,
+      is_user_deleted: user?.deleted ?? false,
+      priority: 0,
     };
   }
   const empty = { value: '', creator: '', last_set: 0 };

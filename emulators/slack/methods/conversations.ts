@@ -17,7 +17,10 @@ import { canSee, HISTORY_SCOPE, requireReadScope, visibleChannel } from './visib
 export const HISTORY_MAX_PAGE = 15;
 
 const TYPE_SCOPE: Record<string, string> = {
-  public_channel: 'channels:read', private_channel: 'groups:read', im: 'im:read', mpim: 'mpim:read',
+  public_channel: 'channels:read',
+  private_channel: 'groups:read',
+  im: 'im:read',
+  mpim: 'mpim:read',
 };
 
 function info(ctx: MethodContext, params: Params): Record<string, unknown> {
@@ -27,7 +30,14 @@ function info(ctx: MethodContext, params: Params): Record<string, unknown> {
 }
 
 function list(ctx: MethodContext, params: Params): Record<string, unknown> {
-  const types = [...new Set((str(params, 'types') || 'public_channel').split(',').map((t) => t.trim()).filter(Boolean))];
+  const types = [
+    ...new Set(
+      (str(params, 'types') || 'public_channel')
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
   for (const t of types) if (!Object.hasOwn(TYPE_SCOPE, t)) fail('invalid_types');
   for (const t of types) ctx.requireScope(TYPE_SCOPE[t]!);
   // One id-sorted list per type (group DMs are not modelled, so mpim has none), merged by id: a
@@ -59,7 +69,10 @@ function members(ctx: MethodContext, params: Params): Record<string, unknown> {
 
 function open(ctx: MethodContext, params: Params): Record<string, unknown> {
   const channelParam = str(params, 'channel');
-  const users = (str(params, 'users') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const users = (str(params, 'users') ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   if (channelParam) {
     const ch = visibleChannel(ctx, channelParam);
     if (!ch.isIm) fail('channel_not_found');
@@ -118,8 +131,13 @@ function history(ctx: MethodContext, params: Params): Record<string, unknown> {
   const limit = historyLimit(params);
   const { page, nextCursor } = pageOf(top, (m) => descendingKey(m.ts), 'next_ts', params, limit);
   return {
-    ok: true, messages: page.map((m) => apiMessage(ctx.state, m)), has_more: nextCursor !== '', pin_count: 0,
-    channel_actions_ts: null, channel_actions_count: 0, response_metadata: { next_cursor: nextCursor },
+    ok: true,
+    messages: page.map((m) => apiMessage(ctx.state, m)),
+    has_more: nextCursor !== '',
+    pin_count: 0,
+    channel_actions_ts: null,
+    channel_actions_count: 0,
+    response_metadata: { next_cursor: nextCursor },
   };
 }
 
@@ -137,7 +155,9 @@ function replies(ctx: MethodContext, params: Params): Record<string, unknown> {
   const limit = historyLimit(params);
   const { page, nextCursor } = pageOf(thread, (m) => m.ts, 'next_ts', params, limit);
   return {
-    ok: true, messages: page.map((m) => apiMessage(ctx.state, m)), has_more: nextCursor !== '',
+    ok: true,
+    messages: page.map((m) => apiMessage(ctx.state, m)),
+    has_more: nextCursor !== '',
     response_metadata: { next_cursor: nextCursor },
   };
 }

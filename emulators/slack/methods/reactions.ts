@@ -67,9 +67,7 @@ function remove(ctx: MethodContext, params: Params): Record<string, unknown> {
   const list = m.reactions ?? [];
   const existing = list.find((r) => r.name === name);
   if (!existing?.users.includes(me)) fail('no_reaction');
-  const next = list
-    .map((r) => (r === existing ? { name, users: r.users.filter((u) => u !== me), count: r.count - 1 } : r))
-    .filter((r) => r.count > 0);
+  const next = list.map((r) => (r === existing ? { name, users: r.users.filter((u) => u !== me), count: r.count - 1 } : r)).filter((r) => r.count > 0);
   if (next.length) m.reactions = next;
   else delete m.reactions;
   ctx.events.reactionRemoved(ctx.team.id, ch.id, m.ts, me, name);

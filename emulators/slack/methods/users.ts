@@ -78,7 +78,9 @@ function list(ctx: MethodContext, params: Params): Record<string, unknown> {
   const limit = readLimit(params, { total: ids.length, defaultLimit: Infinity, requiredIfLarge: true });
   const { ids: page, nextCursor } = pageOfSortedIds([ids], 'user', params, limit);
   return {
-    ok: true, members: page.map((id) => userObject(ctx, ctx.state.users.get(id)!)), cache_ts: Math.floor(ctx.config.now() / 1000),
+    ok: true,
+    members: page.map((id) => userObject(ctx, ctx.state.users.get(id)!)),
+    cache_ts: Math.floor(ctx.config.now() / 1000),
     response_metadata: { next_cursor: nextCursor },
   };
 }

@@ -98,17 +98,33 @@ export function viewJson(state: EmulatorState, rec: ViewRecord, values: Json = {
   const v = rec.view;
   const inst = state.installations.get(rec.teamId);
   return {
-    id: rec.id, team_id: rec.teamId, type: v['type'], blocks: v['blocks'] ?? [],
-    private_metadata: v['private_metadata'] ?? '', callback_id: v['callback_id'] ?? '',
-    state: { values }, hash: rec.hash, title: v['title'] ?? null, clear_on_close: v['clear_on_close'] ?? false,
-    notify_on_close: v['notify_on_close'] ?? false, close: v['close'] ?? null, submit: v['submit'] ?? null,
-    previous_view_id: rec.previousViewId, root_view_id: rec.rootViewId, app_id: inst?.appId ?? null,
-    external_id: rec.externalId ?? '', app_installed_team_id: rec.teamId, bot_id: inst?.botId ?? null,
+    id: rec.id,
+    team_id: rec.teamId,
+    type: v['type'],
+    blocks: v['blocks'] ?? [],
+    private_metadata: v['private_metadata'] ?? '',
+    callback_id: v['callback_id'] ?? '',
+    state: { values },
+    hash: rec.hash,
+    title: v['title'] ?? null,
+    clear_on_close: v['clear_on_close'] ?? false,
+    notify_on_close: v['notify_on_close'] ?? false,
+    close: v['close'] ?? null,
+    submit: v['submit'] ?? null,
+    previous_view_id: rec.previousViewId,
+    root_view_id: rec.rootViewId,
+    app_id: inst?.appId ?? null,
+    external_id: rec.externalId ?? '',
+    app_installed_team_id: rec.teamId,
+    bot_id: inst?.botId ?? null,
   };
 }
 
 function hashOf(view: unknown, salt: number): string {
-  return `${Math.floor(salt / 1000)}.${createHash('sha1').update(JSON.stringify(view) + salt).digest('hex').slice(0, 8)}`;
+  return `${Math.floor(salt / 1000)}.${createHash('sha1')
+    .update(JSON.stringify(view) + salt)
+    .digest('hex')
+    .slice(0, 8)}`;
 }
 
 function shortId(seed: string): string {
@@ -160,9 +176,14 @@ export function storeView(state: EmulatorState, input: StoreViewInput): ViewReco
   const hash = hashOf(input.view, input.now);
   const view = withGeneratedIds(input.view, `${id}:${hash}`);
   const rec: ViewRecord = {
-    id, teamId: input.teamId, userId: input.userId, view, externalId, hash,
+    id,
+    teamId: input.teamId,
+    userId: input.userId,
+    view,
+    externalId,
+    hash,
     rootViewId: existing?.rootViewId ?? input.rootViewId ?? id,
-    previousViewId: existing ? existing.previousViewId : input.previousViewId ?? null,
+    previousViewId: existing ? existing.previousViewId : (input.previousViewId ?? null),
   };
   // Docs: what the person entered survives an update that keeps the block_id and action_id.
   const kept = existing?.entered ? keepEnteredFor(existing.entered, view) : undefined;
@@ -177,7 +198,10 @@ export function pushModalView(state: EmulatorState, teamId: string, userId: stri
   if (stack.length >= MAX_MODAL_VIEWS) fail('push_limit_reached');
   const top = stack.length ? state.views.get(stack[stack.length - 1]!) : undefined;
   const rec = storeView(state, {
-    teamId, userId, view, now,
+    teamId,
+    userId,
+    view,
+    now,
     ...(top ? { rootViewId: top.rootViewId, previousViewId: top.id } : {}),
   });
   stack.push(rec.id);
@@ -209,7 +233,10 @@ function publish(ctx: MethodContext, params: Params): Json {
   const existing = [...ctx.state.views.values()].find((r) => r.teamId === ctx.team.id && r.userId === user.id && r.view['type'] === 'home');
   const hash = str(params, 'hash');
   if (existing && hash && hash !== existing.hash) fail('hash_conflict');
-  return { ok: true, view: viewJson(ctx.state, storeView(ctx.state, { teamId: ctx.team.id, userId: user.id, view, now: ctx.config.now(), ...(existing ? { existing } : {}) })) };
+  return {
+    ok: true,
+    view: viewJson(ctx.state, storeView(ctx.state, { teamId: ctx.team.id, userId: user.id, view, now: ctx.config.now(), ...(existing ? { existing } : {}) })),
+  };
 }
 
 function update(ctx: MethodContext, params: Params): Json {
@@ -217,9 +244,7 @@ function update(ctx: MethodContext, params: Params): Json {
   const externalId = str(params, 'external_id');
   if (!viewId && !externalId) fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] view_id or external_id required'] } });
   // A modal's views are forgotten when it closes, so updating one answers not_found.
-  const existing = viewId
-    ? ctx.state.views.get(viewId)
-    : [...ctx.state.views.values()].find((r) => r.externalId === externalId && r.teamId === ctx.team.id);
+  const existing = viewId ? ctx.state.views.get(viewId) : [...ctx.state.views.values()].find((r) => r.externalId === externalId && r.teamId === ctx.team.id);
   if (!existing || existing.teamId !== ctx.team.id) fail('not_found');
   const hash = str(params, 'hash');
   if (hash && hash !== existing.hash) fail('hash_conflict');

@@ -158,7 +158,14 @@ export function orgAdminScope(
         throw appError('cross_site_request');
       }
       const { orgName, userName } = session;
-      request.adminPrincipal = { kind: 'org-admin', orgId: session.orgId, userId: session.userId, ...(orgName ? { orgName } : {}), ...(userName ? { userName } : {}), sessionId };
+      request.adminPrincipal = {
+        kind: 'org-admin',
+        orgId: session.orgId,
+        userId: session.userId,
+        ...(orgName ? { orgName } : {}),
+        ...(userName ? { userName } : {}),
+        sessionId,
+      };
     });
     for (const hook of extraOnRequest) scope.addHook('onRequest', async (request, reply) => void (await hook(request, reply)));
     routes(scope);

@@ -45,7 +45,8 @@ export async function slackLookup<T>(lookup: () => Promise<T>, field?: string): 
   try {
     return await lookup();
   } catch (error) {
-    if (error instanceof DirectoryRateLimitedError) throw appError('slack_rate_limited', `${error.method}, again in ${Math.ceil(error.retryAfterMs / 1000)} s`, field);
+    if (error instanceof DirectoryRateLimitedError)
+      throw appError('slack_rate_limited', `${error.method}, again in ${Math.ceil(error.retryAfterMs / 1000)} s`, field);
     if (error instanceof LockBusyError) throw appError('directory_busy', undefined, field);
     throw error;
   }
@@ -79,10 +80,19 @@ export type OrgScope = (app: FastifyInstance, routes: (scope: FastifyInstance) =
 
 /** Records a change made through the admin API in the org's change history: what, to what, by whom, when. */
 export async function recordChange(
-  deps: Pick<HttpDeps, 'now'>, admin: Pick<AdminDeps, 'changes'>, request: FastifyRequest,
+  deps: Pick<HttpDeps, 'now'>,
+  admin: Pick<AdminDeps, 'changes'>,
+  request: FastifyRequest,
   change: { orgId: string; section: AdminChangeSection; action: string; subject?: string | null },
 ): Promise<void> {
-  await admin.changes.record({ orgId: change.orgId, section: change.section, action: change.action, subject: change.subject ?? null, actor: actorOf(request), at: deps.now() });
+  await admin.changes.record({
+    orgId: change.orgId,
+    section: change.section,
+    action: change.action,
+    subject: change.subject ?? null,
+    actor: actorOf(request),
+    at: deps.now(),
+  });
 }
 
 /** OpenAPI fields of an admin route (served at /api/openapi.json): an org admin's session or the operator token. */

@@ -33,38 +33,45 @@ export function registerAdminAgentRoutes(app: FastifyInstance, deps: HttpDeps, a
   }
 
   orgScope(app, (scope) => {
-    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/agents', { schema: { ...apiDoc('Agents with their Slack mapping and status'), params: orgParams } }, async (request) => {
-      const { orgId } = request.params;
-      const teamId = await connectedTeam(deps, orgId);
-      const [agents, mappings] = await Promise.all([platformCall(() => admin.platform.listAgents(orgId)), admin.agentMappings.listForOrg(orgId)]);
-      const slackUserOf = new Map(mappings.filter((m) => m.teamId === teamId).map((m) => [m.agentId, m.slackUserId]));
-      const mappedSlackUsers = new Set(slackUserOf.values());
+    scope.get<{ Params: { orgId: string } }>(
+      '/api/orgs/:orgId/agents',
+      { schema: { ...apiDoc('Agents with their Slack mapping and status'), params: orgParams } },
+      async (request) => {
+        const { orgId } = request.params;
+        const teamId = await connectedTeam(deps, orgId);
+        const [agents, mappings] = await Promise.all([platformCall(() => admin.platform.listAgents(orgId)), admin.agentMappings.listForOrg(orgId)]);
+        const slackUserOf = new Map(mappings.filter((m) => m.teamId === teamId).map((m) => [m.agentId, m.slackUserId]));
+        const mappedSlackUsers = new Set(slackUserOf.values());
 
-      /** The person with the agent's email whom a mapping would accept (the PUT's own checks), or null. */
-      async function suggestionFor(agentId: string, email: string) {
-        const user = email ? await directory.userByEmail(teamId, email) : null;
-        if (!user || mappedSlackUsers.has(user.id)) return null;
-        const taken = await admin.agentMappings.findBySlackUser(orgId, teamId, user.id);
-        return taken && taken.agentId !== agentId ? null : userView(user);
-      }
+        /** The person with the agent's email whom a mapping would accept (the PUT's own checks), or null. */
+        async function suggestionFor(agentId: string, email: string) {
+          const user = email ? await directory.userByEmail(teamId, email) : null;
+          if (!user || mappedSlackUsers.has(user.id)) return null;
+          const taken = await admin.agentMappings.findBySlackUser(orgId, teamId, user.id);
+          return taken && taken.agentId !== agentId ? null : userView(user);
+        }
 
-      return {
-        agents: await Promise.all(
-          agents.map(async (a) => {
-            const slackUserId = slackUserOf.get(a.id);
-            const user = slackUserId ? (await rowLookup(() => directory.user(teamId, slackUserId))).value : null;
-            return {
-              agentId: a.id, name: a.name, email: a.email, status: a.status,
-              slackUser: slackUserId ? (user ? userView(user) : { id: slackUserId, username: null }) : null,
-              mapped: Boolean(slackUserId),
-              hint: slackUserId ? (user?.deleted ? 'The mapped Slack user is deactivated: map this agent to their current account.' : null) : UNMAPPED_HINT,
-              /** For an unmapped agent: the Slack user with the same email, to map in one click. */
-              suggestion: slackUserId ? null : await suggestionFor(a.id, a.email),
-            };
-          }),
-        ),
-      };
-    });
+        return {
+          agents: await Promise.all(
+            agents.map(async (a) => {
+              const slackUserId = slackUserOf.get(a.id);
+              const user = slackUserId ? (await rowLookup(() => directory.user(teamId, slackUserId))).value : null;
+              return {
+                agentId: a.id,
+                name: a.name,
+                email: a.email,
+                status: a.status,
+                slackUser: slackUserId ? (user ? userView(user) : { id: slackUserId, username: null }) : null,
+                mapped: Boolean(slackUserId),
+                hint: slackUserId ? (user?.deleted ? 'The mapped Slack user is deactivated: map this agent to their current account.' : null) : UNMAPPED_HINT,
+                /** For an unmapped agent: the Slack user with the same email, to map in one click. */
+                suggestion: slackUserId ? null : await suggestionFor(a.id, a.email),
+              };
+            }),
+          ),
+        };
+      },
+    );
 
     scope.put<{ Params: { orgId: string; agentId: string }; Body: { username: string } }>(
       '/api/orgs/:orgId/agents/:agentId/slack-user',

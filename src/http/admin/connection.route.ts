@@ -11,24 +11,32 @@ import { apiDoc, orgParams, recordChange, type OrgScope } from './admin-org.ts';
 import { installLinkFor } from '../routes/slack-oauth.route.ts';
 
 const changeView = (c: { section: string; action: string; subject: string | null; actor: unknown; at: Date }) => ({
-  section: c.section, action: c.action, subject: c.subject, actor: c.actor, at: c.at.toISOString(),
+  section: c.section,
+  action: c.action,
+  subject: c.subject,
+  actor: c.actor,
+  at: c.at.toISOString(),
 });
 
 export function registerAdminConnectionRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps, orgScope: OrgScope): void {
   orgScope(app, (scope) => {
-    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/slack', { schema: { ...apiDoc('The org’s Slack connection, and a fresh install link'), params: orgParams } }, async (request) => {
-      const { orgId } = request.params;
-      const installation = await deps.installations.findByOrg(orgId);
-      const installUrl = installLinkFor(deps, orgId, principalOf(request));
-      if (!installation) return { status: 'not-connected', installUrl };
-      return {
-        status: installation.status === 'active' ? 'connected' : 'disconnected',
-        workspace: { id: installation.teamId, name: installation.teamName },
-        installedAt: installation.installedAt,
-        scopes: installation.scopes,
-        installUrl,
-      };
-    });
+    scope.get<{ Params: { orgId: string } }>(
+      '/api/orgs/:orgId/slack',
+      { schema: { ...apiDoc('The org’s Slack connection, and a fresh install link'), params: orgParams } },
+      async (request) => {
+        const { orgId } = request.params;
+        const installation = await deps.installations.findByOrg(orgId);
+        const installUrl = installLinkFor(deps, orgId, principalOf(request));
+        if (!installation) return { status: 'not-connected', installUrl };
+        return {
+          status: installation.status === 'active' ? 'connected' : 'disconnected',
+          workspace: { id: installation.teamId, name: installation.teamName },
+          installedAt: installation.installedAt,
+          scopes: installation.scopes,
+          installUrl,
+        };
+      },
+    );
 
     scope.delete<{ Params: { orgId: string } }>(
       '/api/orgs/:orgId/slack',
@@ -46,7 +54,10 @@ export function registerAdminConnectionRoutes(app: FastifyInstance, deps: HttpDe
               const outcome = await admin.revoker.revoke(token);
               request.log.info({ orgId, teamId: installation.teamId, outcome }, 'bot token given back to Slack');
             } catch (error) {
-              request.log.warn({ orgId, teamId: installation.teamId, slackCode: error instanceof SlackApiError ? error.code : undefined, err: error }, 'auth.revoke failed');
+              request.log.warn(
+                { orgId, teamId: installation.teamId, slackCode: error instanceof SlackApiError ? error.code : undefined, err: error },
+                'auth.revoke failed',
+              );
               throw appError('slack_revoke_failed', error instanceof SlackApiError ? `Slack answered ${error.code}` : undefined);
             }
           }
@@ -57,22 +68,34 @@ export function registerAdminConnectionRoutes(app: FastifyInstance, deps: HttpDe
       },
     );
 
-    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/changes', { schema: { ...apiDoc('The last change of each section and the newest changes, with who made them'), params: orgParams } }, async (request) => {
-      const { orgId } = request.params;
-      const [last, recent] = await Promise.all([admin.changes.lastBySection(orgId), admin.changes.recent(orgId, 20)]);
-      return {
-        lastChanges: Object.fromEntries(ADMIN_CHANGE_SECTIONS.map((section) => [section, last[section] ? changeView(last[section]) : null])),
-        recent: recent.map(changeView),
-      };
-    });
+    scope.get<{ Params: { orgId: string } }>(
+      '/api/orgs/:orgId/changes',
+      { schema: { ...apiDoc('The last change of each section and the newest changes, with who made them'), params: orgParams } },
+      async (request) => {
+        const { orgId } = request.params;
+        const [last, recent] = await Promise.all([admin.changes.lastBySection(orgId), admin.changes.recent(orgId, 20)]);
+        return {
+          lastChanges: Object.fromEntries(ADMIN_CHANGE_SECTIONS.map((section) => [section, last[section] ? changeView(last[section]) : null])),
+          recent: recent.map(changeView),
+        };
+      },
+    );
 
     // Which org and which admin this session is for, so the page can say so (names as the launch
     // token gave them; null from a platform release that sends none).
-    scope.get('/api/session', { config: { anySession: true }, schema: { ...apiDoc('Who is signed in: the session’s org and admin, with their names') } }, async (request) => {
-      const principal = principalOf(request);
-      if (principal.kind === 'operator') return { kind: 'operator' };
-      return { kind: 'org-admin', org: { id: principal.orgId, name: principal.orgName ?? null }, user: { id: principal.userId, name: principal.userName ?? null } };
-    });
+    scope.get(
+      '/api/session',
+      { config: { anySession: true }, schema: { ...apiDoc('Who is signed in: the session’s org and admin, with their names') } },
+      async (request) => {
+        const principal = principalOf(request);
+        if (principal.kind === 'operator') return { kind: 'operator' };
+        return {
+          kind: 'org-admin',
+          org: { id: principal.orgId, name: principal.orgName ?? null },
+          user: { id: principal.userId, name: principal.userName ?? null },
+        };
+      },
+    );
 
     // Signing out ends the session at once (it lives in Redis), whatever the cookie does.
     scope.delete('/api/session', { config: { anySession: true }, schema: { ...apiDoc('Sign out: end this browser’s session') } }, async (request, reply) => {

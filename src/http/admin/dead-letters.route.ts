@@ -46,8 +46,14 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deps: HttpDeps, f
         return {
           total: entries.length,
           deadLetters: entries.slice(0, limit).map((e) => ({
-            id: e.id, queue: e.queue, jobId: e.jobId, name: e.name, failedReason: e.failedReason, attemptsMade: e.attemptsMade,
-            failedAt: new Date(e.failedAt).toISOString(), outageSince: e.outageSince === null ? null : new Date(e.outageSince).toISOString(),
+            id: e.id,
+            queue: e.queue,
+            jobId: e.jobId,
+            name: e.name,
+            failedReason: e.failedReason,
+            attemptsMade: e.attemptsMade,
+            failedAt: new Date(e.failedAt).toISOString(),
+            outageSince: e.outageSince === null ? null : new Date(e.outageSince).toISOString(),
           })),
         };
       },

@@ -39,10 +39,14 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
   const { directory } = admin;
 
   orgScope(app, (scope) => {
-    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/directory', { schema: { ...apiDoc('The directory’s sync state per kind: progress, items, age'), params: orgParams } }, async (request) => {
-      const teamId = await connectedTeam(deps, request.params.orgId);
-      return { teamId, ...(await directory.status(teamId)) };
-    });
+    scope.get<{ Params: { orgId: string } }>(
+      '/api/orgs/:orgId/directory',
+      { schema: { ...apiDoc('The directory’s sync state per kind: progress, items, age'), params: orgParams } },
+      async (request) => {
+        const teamId = await connectedTeam(deps, request.params.orgId);
+        return { teamId, ...(await directory.status(teamId)) };
+      },
+    );
 
     scope.get<{ Params: { orgId: string }; Querystring: SearchQuery }>(
       '/api/orgs/:orgId/directory/channels',

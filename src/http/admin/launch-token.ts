@@ -62,10 +62,19 @@ export function verifyLaunchToken(input: { token: string; secret: string; orgId:
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
 
   const claims = parsePayload(payload);
-  if (!claims || !text(claims['orgId'], 200) || !text(claims['userId'], 200) || !text(claims['nonce'], 200) || !seconds(claims['iat']) || !seconds(claims['exp'])) {
+  if (
+    !claims ||
+    !text(claims['orgId'], 200) ||
+    !text(claims['userId'], 200) ||
+    !text(claims['nonce'], 200) ||
+    !seconds(claims['iat']) ||
+    !seconds(claims['exp'])
+  ) {
     return { ok: false, reason: 'malformed' };
   }
-  const badName = LAUNCH_NAME_CLAIMS.find((name) => claims[name] !== undefined && !(typeof claims[name] === 'string' && claims[name].length <= MAX_LAUNCH_NAME_LENGTH));
+  const badName = LAUNCH_NAME_CLAIMS.find(
+    (name) => claims[name] !== undefined && !(typeof claims[name] === 'string' && claims[name].length <= MAX_LAUNCH_NAME_LENGTH),
+  );
   if (badName) return { ok: false, reason: 'bad_name', field: badName };
   const { orgId, userId, role, iat, exp, nonce } = claims as { orgId: string; userId: string; role: unknown; iat: number; exp: number; nonce: string };
   if (orgId !== input.orgId) return { ok: false, reason: 'wrong_org' };
@@ -75,6 +84,8 @@ export function verifyLaunchToken(input: { token: string; secret: string; orgId:
   // Longer than the contract allows, or issued in our future: either way it would live too long.
   if (exp - iat > MAX_LAUNCH_LIFETIME_SECONDS || exp <= iat || iat > now + LAUNCH_CLOCK_SKEW_SECONDS) return { ok: false, reason: 'too_long_lived' };
   // An empty (or blank) name says nothing: the ids stand in for it, as for a platform sending none.
-  const names = Object.fromEntries(LAUNCH_NAME_CLAIMS.flatMap((name) => (typeof claims[name] === 'string' && claims[name].trim() ? [[name, claims[name].trim()]] : [])));
+  const names = Object.fromEntries(
+    LAUNCH_NAME_CLAIMS.flatMap((name) => (typeof claims[name] === 'string' && claims[name].trim() ? [[name, claims[name].trim()]] : [])),
+  );
   return { ok: true, claims: { orgId, userId, role: 'admin', iat, exp, nonce, ...names } };
 }

@@ -111,15 +111,19 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
   }
 
   orgScope(app, (scope) => {
-    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/settings', { schema: { ...apiDoc('The org’s Slack settings'), params: orgParams } }, async (request) => {
-      const { orgId } = request.params;
-      const teamId = await connectedTeam(deps, orgId);
-      const settings = await admin.orgSettings.get(orgId);
-      return {
-        channelIdMode: settings?.channelIdMode ?? false,
-        globalChannel: { enabled: settings?.globalChannelEnabled ?? false, channel: await storedChannel(teamId, settings?.globalChannelId ?? null) },
-      };
-    });
+    scope.get<{ Params: { orgId: string } }>(
+      '/api/orgs/:orgId/settings',
+      { schema: { ...apiDoc('The org’s Slack settings'), params: orgParams } },
+      async (request) => {
+        const { orgId } = request.params;
+        const teamId = await connectedTeam(deps, orgId);
+        const settings = await admin.orgSettings.get(orgId);
+        return {
+          channelIdMode: settings?.channelIdMode ?? false,
+          globalChannel: { enabled: settings?.globalChannelEnabled ?? false, channel: await storedChannel(teamId, settings?.globalChannelId ?? null) },
+        };
+      },
+    );
 
     scope.put<{ Params: { orgId: string }; Body: SettingsBody }>(
       '/api/orgs/:orgId/settings',
@@ -144,19 +148,25 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
       },
     );
 
-    scope.get<{ Params: { orgId: string } }>('/api/orgs/:orgId/routing-groups', { schema: { ...apiDoc('Routing groups with their Slack channel and warnings'), params: orgParams } }, async (request) => {
-      const { orgId } = request.params;
-      const teamId = await connectedTeam(deps, orgId);
-      const groups = await platformCall(() => admin.platform.listRoutingGroups(orgId));
-      return {
-        routingGroups: await Promise.all(
-          groups.map(async (g) => ({
-            groupId: g.id, name: g.name, memberAgentIds: g.memberAgentIds,
-            channel: await storedChannel(teamId, await admin.slackRouting.groupChannel(orgId, g.id)),
-          })),
-        ),
-      };
-    });
+    scope.get<{ Params: { orgId: string } }>(
+      '/api/orgs/:orgId/routing-groups',
+      { schema: { ...apiDoc('Routing groups with their Slack channel and warnings'), params: orgParams } },
+      async (request) => {
+        const { orgId } = request.params;
+        const teamId = await connectedTeam(deps, orgId);
+        const groups = await platformCall(() => admin.platform.listRoutingGroups(orgId));
+        return {
+          routingGroups: await Promise.all(
+            groups.map(async (g) => ({
+              groupId: g.id,
+              name: g.name,
+              memberAgentIds: g.memberAgentIds,
+              channel: await storedChannel(teamId, await admin.slackRouting.groupChannel(orgId, g.id)),
+            })),
+          ),
+        };
+      },
+    );
 
     scope.put<{ Params: { orgId: string; groupId: string }; Body: { channel: string } }>(
       '/api/orgs/:orgId/routing-groups/:groupId/slack-channel',

@@ -12,7 +12,13 @@ export interface Named {
 
 export const labelOf = ({ id, name }: Named) => (name ? `${name} (${id})` : id);
 
-export function switchPage(input: { current: { org: Named; user: Named }; next: { org: Named; user: Named }; action: string; launch: string; stayHref: string }): string {
+export function switchPage(input: {
+  current: { org: Named; user: Named };
+  next: { org: Named; user: Named };
+  action: string;
+  launch: string;
+  stayHref: string;
+}): string {
   const { current, next } = input;
   const sameOrg = current.org.id === next.org.id;
   const strong = (named: Named) => `<strong>${escapeHtml(labelOf(named))}</strong>`;

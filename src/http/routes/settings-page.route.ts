@@ -20,16 +20,29 @@ import { digestKey } from '../kv-store.ts';
 import { errors, type AppErrorDefinition } from '../../errors/index.ts';
 import { settingsPath } from './slack-oauth.route.ts';
 
-const OPEN_SETUP_AGAIN = 'Open the chat platform’s integrations page and click Setup for the Slack integration again: each Setup link works once, for a few minutes.';
+const OPEN_SETUP_AGAIN =
+  'Open the chat platform’s integrations page and click Setup for the Slack integration again: each Setup link works once, for a few minutes.';
 
 const REFUSALS: Record<Exclude<LaunchRefusal, 'bad_name'> | 'used', { error: AppErrorDefinition; detail: string; hint: string }> = {
   malformed: { error: errors.launch_invalid, detail: 'The link is incomplete or was altered.', hint: OPEN_SETUP_AGAIN },
   bad_signature: { error: errors.launch_bad_signature, detail: 'Its signature does not match.', hint: OPEN_SETUP_AGAIN },
   expired: { error: errors.launch_expired, detail: 'Setup links work for a few minutes only.', hint: OPEN_SETUP_AGAIN },
   too_long_lived: { error: errors.launch_too_long_lived, detail: 'It was not accepted.', hint: OPEN_SETUP_AGAIN },
-  used: { error: errors.launch_already_used, detail: 'A Setup link opens the settings once (this one may have been opened before, or reloaded from the history).', hint: OPEN_SETUP_AGAIN },
-  wrong_org: { error: errors.launch_wrong_org, detail: 'It does not open this organization’s settings.', hint: 'Open Setup from the integrations page of the organization you want to set up.' },
-  not_admin: { error: errors.launch_not_admin, detail: 'The chat platform did not vouch for you as an admin.', hint: 'Ask an admin of your organization to set up the Slack integration, or to make you an admin.' },
+  used: {
+    error: errors.launch_already_used,
+    detail: 'A Setup link opens the settings once (this one may have been opened before, or reloaded from the history).',
+    hint: OPEN_SETUP_AGAIN,
+  },
+  wrong_org: {
+    error: errors.launch_wrong_org,
+    detail: 'It does not open this organization’s settings.',
+    hint: 'Open Setup from the integrations page of the organization you want to set up.',
+  },
+  not_admin: {
+    error: errors.launch_not_admin,
+    detail: 'The chat platform did not vouch for you as an admin.',
+    hint: 'Ask an admin of your organization to set up the Slack integration, or to make you an admin.',
+  },
 };
 
 const orgParams = { type: 'object', required: ['orgId'], properties: { orgId: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
@@ -67,7 +80,12 @@ export function registerSettingsPageRoute(app: FastifyInstance, deps: HttpDeps, 
     if (!verdict.ok) {
       request.log.warn({ orgId, reason: verdict.reason }, 'launch token refused');
       if (verdict.reason === 'bad_name') {
-        return refusalPage(reply, errors.launch_invalid, `The chat platform sent a ${verdict.field} that is not text of at most ${MAX_LAUNCH_NAME_LENGTH} characters.`, `${OPEN_SETUP_AGAIN} If it happens again, tell the chat platform’s support.`);
+        return refusalPage(
+          reply,
+          errors.launch_invalid,
+          `The chat platform sent a ${verdict.field} that is not text of at most ${MAX_LAUNCH_NAME_LENGTH} characters.`,
+          `${OPEN_SETUP_AGAIN} If it happens again, tell the chat platform’s support.`,
+        );
       }
       const refusal = REFUSALS[verdict.reason];
       return refusalPage(reply, refusal.error, refusal.detail, refusal.hint);
@@ -86,11 +104,19 @@ export function registerSettingsPageRoute(app: FastifyInstance, deps: HttpDeps, 
           // Referrer-Policy strict-origin, not no-referrer: under no-referrer a browser sends
           // `Origin: null` with the form's POST, which the switch refuses. The Referer then
           // carries Threadbridge's origin only, never this URL's token.
-          return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'strict-origin').send(switchPage({
-            current: { org: { id: current.orgId, name: current.orgName }, user: { id: current.userId, name: current.userName } },
-            next: { org: { id: claims.orgId, name: claims.orgName }, user: { id: claims.userId, name: claims.userName } },
-            action: switchPath(orgId), launch: token, stayHref: settingsPath(current.orgId),
-          }));
+          return reply
+            .type('text/html; charset=utf-8')
+            .header('cache-control', 'no-store')
+            .header('referrer-policy', 'strict-origin')
+            .send(
+              switchPage({
+                current: { org: { id: current.orgId, name: current.orgName }, user: { id: current.userId, name: current.userName } },
+                next: { org: { id: claims.orgId, name: claims.orgName }, user: { id: claims.userId, name: claims.userName } },
+                action: switchPath(orgId),
+                launch: token,
+                stayHref: settingsPath(current.orgId),
+              }),
+            );
         }
       }
       // Remembered until the token would expire anyway: after that, its exp refuses it.

@@ -56,7 +56,9 @@ function sameDigest(a: string, b: string): boolean {
 
 function fail(reply: FastifyReply, definition: AppErrorDefinition, detail: string, whatToDo: string, orgId?: string) {
   return sendErrorPage(reply, definition, {
-    title: 'Slack was not connected', message: `${definition.message}. ${detail}`, hint: whatToDo,
+    title: 'Slack was not connected',
+    message: `${definition.message}. ${detail}`,
+    hint: whatToDo,
     ...(orgId ? { link: { href: settingsPath(orgId), text: 'Back to the Slack integration settings' } } : {}),
   });
 }
@@ -66,7 +68,8 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
   const cookieOptions = () => ({ httpOnly: true, sameSite: 'lax' as const, secure: isHttps(deps.publicUrl), path: '/' });
 
   const CONNECT_AGAIN = 'Open the integration settings page and click Connect Slack again: each install link works once, for 10 minutes.';
-  const SIGN_IN_AGAIN = 'Open the chat platform’s integrations page and click Setup for the Slack integration in this browser, then click Connect Slack on the settings page.';
+  const SIGN_IN_AGAIN =
+    'Open the chat platform’s integrations page and click Setup for the Slack integration in this browser, then click Connect Slack on the settings page.';
 
   /**
    * Whether this browser may use an org admin's ticket: it holds the live session the ticket was
@@ -75,7 +78,12 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
   async function holdsTicketSession(request: FastifyRequest, reply: FastifyReply, ticket: OAuthState): Promise<boolean> {
     const cookie = request.cookies[sessionCookieName(deps.publicUrl)];
     if (!cookie || !deps.admin) {
-      await fail(reply, errors.install_link_signed_out, 'This browser is not signed in to the integration settings: an install link from the settings page works only in the browser signed in there, while that session lasts.', SIGN_IN_AGAIN);
+      await fail(
+        reply,
+        errors.install_link_signed_out,
+        'This browser is not signed in to the integration settings: an install link from the settings page works only in the browser signed in there, while that session lasts.',
+        SIGN_IN_AGAIN,
+      );
       return false;
     }
     const session = await deps.admin.sessions.find(cookie);
@@ -84,7 +92,13 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
       return false;
     }
     if (session.orgId !== ticket.orgId || !ticket.session || !sameDigest(sessionDigest(cookie), ticket.session)) {
-      await fail(reply, errors.install_link_other_session, 'This browser is signed in with another session (another organization or admin, or a newer Setup), and the link works only with the one it was made for.', 'Click Connect Slack on the settings page open in this browser: it makes a link for this session.', session.orgId);
+      await fail(
+        reply,
+        errors.install_link_other_session,
+        'This browser is signed in with another session (another organization or admin, or a newer Setup), and the link works only with the one it was made for.',
+        'Click Connect Slack on the settings page open in this browser: it makes a link for this session.',
+        session.orgId,
+      );
       return false;
     }
     return true;
@@ -108,16 +122,25 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
       }
     } catch (error) {
       request.log.error({ err: error }, 'could not check the install link');
-      return fail(reply, errors.session_unavailable, 'Threadbridge could not check this install link.', 'Try again in a moment from the integration settings page.');
+      return fail(
+        reply,
+        errors.session_unavailable,
+        'Threadbridge could not check this install link.',
+        'Try again in a moment from the integration settings page.',
+      );
     }
     const browserNonce = randomBytes(32).toString('base64url');
     const url = new URL(deps.slackAuthorizeUrl);
     url.searchParams.set('client_id', deps.slackClientId);
     url.searchParams.set('scope', botScopes.join(','));
     url.searchParams.set('redirect_uri', redirectUri(deps));
-    url.searchParams.set('state', createOAuthState(deps.oauthStateKey, signed.orgId, deps.now().getTime(), OAUTH_STATE_TTL_MS, {
-      ...(signed.by ? { by: signed.by } : {}), browser: digestOf(browserNonce),
-    }));
+    url.searchParams.set(
+      'state',
+      createOAuthState(deps.oauthStateKey, signed.orgId, deps.now().getTime(), OAUTH_STATE_TTL_MS, {
+        ...(signed.by ? { by: signed.by } : {}),
+        browser: digestOf(browserNonce),
+      }),
+    );
     return reply
       .setCookie(installCookieName(deps.publicUrl), browserNonce, { ...cookieOptions(), maxAge: OAUTH_STATE_TTL_MS / 1000 })
       .header('cache-control', 'no-store')
@@ -128,13 +151,24 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
   async function takeState(request: FastifyRequest<{ Querystring: { state?: string } }>, reply: FastifyReply): Promise<OAuthState | null> {
     const state = readOAuthState(deps.oauthStateKey, request.query.state, deps.now().getTime());
     if (!state || typeof state.nonce !== 'string') {
-      await fail(reply, errors.invalid_oauth_state, 'The install took longer than 10 minutes or the link was altered.', 'Start the install again from the integration settings page.');
+      await fail(
+        reply,
+        errors.invalid_oauth_state,
+        'The install took longer than 10 minutes or the link was altered.',
+        'Start the install again from the integration settings page.',
+      );
       return null;
     }
     const cookie = request.cookies[installCookieName(deps.publicUrl)];
     // Bound to the browser: a return from Slack started elsewhere (someone else's install) is refused.
     if (!state.browser || !cookie || !sameDigest(digestOf(cookie), state.browser)) {
-      await fail(reply, errors.install_started_elsewhere, 'The install was started in another browser, or this browser’s cookies were cleared.', 'Start the install again from the integration settings page, in this browser.', state.orgId);
+      await fail(
+        reply,
+        errors.install_started_elsewhere,
+        'The install was started in another browser, or this browser’s cookies were cleared.',
+        'Start the install again from the integration settings page, in this browser.',
+        state.orgId,
+      );
       return null;
     }
     let first: boolean;
@@ -142,11 +176,23 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
       first = await deps.kv.setIfAbsent(digestKey('oauth-state', state.nonce), '1', Math.max(1, state.expiresAtMs - deps.now().getTime()));
     } catch (error) {
       request.log.error({ err: error }, 'could not record the OAuth state');
-      await fail(reply, errors.session_unavailable, 'Threadbridge could not check this return from Slack.', 'Start the install again in a moment.', state.orgId);
+      await fail(
+        reply,
+        errors.session_unavailable,
+        'Threadbridge could not check this return from Slack.',
+        'Start the install again in a moment.',
+        state.orgId,
+      );
       return null;
     }
     if (!first) {
-      await fail(reply, errors.oauth_state_used, 'This page was opened twice (reloaded, or from the history).', 'Open the integration settings page: it shows whether Slack is connected; connect again from there if not.', state.orgId);
+      await fail(
+        reply,
+        errors.oauth_state_used,
+        'This page was opened twice (reloaded, or from the history).',
+        'Open the integration settings page: it shows whether Slack is connected; connect again from there if not.',
+        state.orgId,
+      );
       return null;
     }
     reply.clearCookie(installCookieName(deps.publicUrl), cookieOptions());
@@ -158,7 +204,14 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
     const state = await takeState(request, reply);
     if (!state) return reply;
     const { orgId } = state;
-    if (error) return fail(reply, errors.install_cancelled, `Slack said: ${error}.`, 'Start the install again and click Allow on Slack’s page to connect the workspace.', orgId);
+    if (error)
+      return fail(
+        reply,
+        errors.install_cancelled,
+        `Slack said: ${error}.`,
+        'Start the install again and click Allow on Slack’s page to connect the workspace.',
+        orgId,
+      );
     if (!code) return fail(reply, errors.missing_parameter, 'Slack sent no code.', 'Start the install again.', orgId);
 
     let access;
@@ -167,7 +220,13 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
     } catch (err) {
       const slackCode = err instanceof SlackApiError ? err.code : 'request_failed';
       request.log.warn({ slackCode }, 'oauth.v2.access failed');
-      return fail(reply, errors.slack_oauth_failed, `Slack answered ${slackCode}.`, 'Start the install again; if it keeps failing, check the app’s client id, secret and redirect URL.', orgId);
+      return fail(
+        reply,
+        errors.slack_oauth_failed,
+        `Slack answered ${slackCode}.`,
+        'Start the install again; if it keeps failing, check the app’s client id, secret and redirect URL.',
+        orgId,
+      );
     }
 
     const saved = await deps.installations.save(
@@ -190,17 +249,19 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
       // Never the other org's name or id: the admin learns only that the workspace is taken.
       return saved.reason === 'workspace_taken'
         ? fail(
-          reply, errors.workspace_taken,
-          `The Slack workspace ${access.teamName} already belongs to another organization on the chat platform, and a workspace can serve only one.`,
-          'On Slack’s page, pick another workspace in the menu at the top right. If this workspace should belong to this organization, ask Threadbridge support.',
-          orgId,
-        )
+            reply,
+            errors.workspace_taken,
+            `The Slack workspace ${access.teamName} already belongs to another organization on the chat platform, and a workspace can serve only one.`,
+            'On Slack’s page, pick another workspace in the menu at the top right. If this workspace should belong to this organization, ask Threadbridge support.',
+            orgId,
+          )
         : fail(
-          reply, errors.workspace_taken,
-          `This organization is connected to another Slack workspace already (one workspace per organization), so ${access.teamName} was not connected.`,
-          'On Slack’s page, pick the workspace this organization is connected to (the menu at the top right), or open the integration settings page to see which one it is (Disconnect it there to connect another one in its place).',
-          orgId,
-        );
+            reply,
+            errors.workspace_taken,
+            `This organization is connected to another Slack workspace already (one workspace per organization), so ${access.teamName} was not connected.`,
+            'On Slack’s page, pick the workspace this organization is connected to (the menu at the top right), or open the integration settings page to see which one it is (Disconnect it there to connect another one in its place).',
+            orgId,
+          );
     }
     request.log.info({ orgId, teamId: access.teamId }, 'Slack workspace connected');
     if (deps.admin && state.by) {
@@ -209,7 +270,9 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
         .catch((err) => request.log.warn({ err }, 'could not record the connection in the change history'));
     }
     // Chats that arrived while Slack was not connected get routed now.
-    await deps.producer.orgChanged({ orgId, cause: 'slack-connected' }).catch((err) => request.log.warn({ err }, 'could not queue the retry of undeliverable chats'));
+    await deps.producer
+      .orgChanged({ orgId, cause: 'slack-connected' })
+      .catch((err) => request.log.warn({ err }, 'could not queue the retry of undeliverable chats'));
     // The channel and user pickers need the workspace's directory: its first sync starts now.
     await deps.producer.syncDirectory({ teamId: access.teamId }).catch((err) => request.log.warn({ err }, 'could not queue the directory sync'));
     // Back to the settings page, which shows the connected workspace (its session cookie comes

@@ -83,7 +83,12 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
  * hand-over every event of a busy chat retried on its own, each re-reading the store: under a
  * backlog that retry storm, not the posting, saturated the database.
  */
-async function syncOrHandOver(deps: WorkerDeps, orgId: string, conversationId: string, options?: SyncOptions): Promise<ConversationRecord | null | 'handed over'> {
+async function syncOrHandOver(
+  deps: WorkerDeps,
+  orgId: string,
+  conversationId: string,
+  options?: SyncOptions,
+): Promise<ConversationRecord | null | 'handed over'> {
   try {
     return await syncConversationThread(deps, orgId, conversationId, options);
   } catch (error) {

@@ -29,7 +29,8 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
         return;
       }
       if (verdict.kind === 'reply') await relayReply(deps, tenant, verdict);
-      else if (verdict.kind === 'direct') await answerDirectMessage(deps, tenant, { channel: verdict.channel, ts: verdict.ts, threadTs: null, user: verdict.user });
+      else if (verdict.kind === 'direct')
+        await answerDirectMessage(deps, tenant, { channel: verdict.channel, ts: verdict.ts, threadTs: null, user: verdict.user });
       else await noticeChange(deps, tenant, verdict);
       return;
     }

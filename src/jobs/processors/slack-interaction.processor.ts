@@ -19,9 +19,21 @@ import { slackTenantOf } from '../../conversations/slack-tenant.ts';
 // What routing an interaction needs, read leniently: a field of the wrong type from outside is
 // absent (and the interaction not handled), never a crash. Each handler validates the rest.
 const routingSchema = z.object({
-  actions: z.array(z.object({ action_id: z.string().optional().catch(undefined) }).passthrough().catch({})).catch([]).optional(),
+  actions: z
+    .array(
+      z
+        .object({ action_id: z.string().optional().catch(undefined) })
+        .passthrough()
+        .catch({}),
+    )
+    .catch([])
+    .optional(),
   callback_id: z.string().optional().catch(undefined),
-  view: z.object({ callback_id: z.string().optional().catch(undefined) }).passthrough().optional().catch(undefined),
+  view: z
+    .object({ callback_id: z.string().optional().catch(undefined) })
+    .passthrough()
+    .optional()
+    .catch(undefined),
 });
 
 export async function processSlackInteraction(deps: WorkerDeps, job: SlackInteractionJob): Promise<void> {

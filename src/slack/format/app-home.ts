@@ -38,7 +38,10 @@ export function appHomeView(input: { mapped: { agentName: string } | null; chats
     const waited = chat.answered ? `open for ${chat.waitingMinutes} min` : `:hourglass_flowing_sand: waiting ${chat.waitingMinutes} min`;
     const target = chat.threadLink ? linkTarget(chat.threadLink, 1000) : null;
     const link = target ? ` · <${target}|Open thread>` : '';
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${shownInBold(chat.visitorName, 300)}*${account}\n${waited}${link}` } }, { type: 'divider' });
+    blocks.push(
+      { type: 'section', text: { type: 'mrkdwn', text: `*${shownInBold(chat.visitorName, 300)}*${account}\n${waited}${link}` } },
+      { type: 'divider' },
+    );
   }
   const more = input.moreChats + Math.max(0, input.chats.length - MAX_CHATS);
   if (more > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `And ${more} more.` }] });

@@ -75,27 +75,41 @@ export function parentMessage(conversation: Conversation, options: ParentOptions
   if (options.groupName) facts.push(`*Routing group:* ${shown(options.groupName, FACT_LIMIT)}`);
 
   const mentionList = options.mentionUserIds.map(mention);
-  const mentions = mentionList.length > MAX_MENTIONS
-    ? `${mentionList.slice(0, MAX_MENTIONS).join(' ')} and ${mentionList.length - MAX_MENTIONS} more`
-    : mentionList.join(' ');
+  const mentions =
+    mentionList.length > MAX_MENTIONS ? `${mentionList.slice(0, MAX_MENTIONS).join(' ')} and ${mentionList.length - MAX_MENTIONS} more` : mentionList.join(' ');
   const head = `:speech_balloon: *New chat from ${shownInBold(visitor, NAME_LIMIT)}*${mentions ? `\n${mentions}` : ''}`;
   const unmappedLabel = '\nAlso in the group, not linked to Slack: ';
   const unmapped = options.unmappedNames?.length
-    ? `${unmappedLabel}${listWithin(options.unmappedNames.map((n) => shown(n, 100)), SECTION_LIMIT - head.length - unmappedLabel.length)}`
+    ? `${unmappedLabel}${listWithin(
+        options.unmappedNames.map((n) => shown(n, 100)),
+        SECTION_LIMIT - head.length - unmappedLabel.length,
+      )}`
     : '';
   const blocks: SlackBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `${head}${unmapped}` } },
     { type: 'section', text: { type: 'mrkdwn', text: facts.join('\n') } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `Reply in this thread to answer the visitor. Sent here because: ${shown(options.reason, REASON_LIMIT)}.` }] },
+    {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `Reply in this thread to answer the visitor. Sent here because: ${shown(options.reason, REASON_LIMIT)}.` }],
+    },
   ];
   if (options.status) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: statusLine(options.status) }] });
   if (options.meeting) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:calendar: Meeting booked with ${shown(options.meeting.agentName, NAME_LIMIT)}: ${slackTime(options.meeting.startsAt)}` }] });
+    blocks.push({
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: `:calendar: Meeting booked with ${shown(options.meeting.agentName, NAME_LIMIT)}: ${slackTime(options.meeting.startsAt)}` },
+      ],
+    });
   }
   if (options.claimedBySlackUserId) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:raising_hand: ${mention(options.claimedBySlackUserId)} took this chat` }] });
   } else if (options.status?.kind !== 'ended') {
-    blocks.push({ type: 'actions', block_id: 'claim', elements: [{ type: 'button', action_id: CLAIM_ACTION_ID, text: { type: 'plain_text', text: 'Join' }, style: 'primary', value: 'claim' }] });
+    blocks.push({
+      type: 'actions',
+      block_id: 'claim',
+      elements: [{ type: 'button', action_id: CLAIM_ACTION_ID, text: { type: 'plain_text', text: 'Join' }, style: 'primary', value: 'claim' }],
+    });
   }
   return { text: `New chat from ${shown(visitor, NAME_LIMIT)}`, blocks };
 }
@@ -103,7 +117,9 @@ export function parentMessage(conversation: Conversation, options: ParentOptions
 function statusLine(status: ParentStatus): string {
   switch (status.kind) {
     case 'waiting':
-      return status.waitingMinutes ? `:hourglass_flowing_sand: Waiting for a rep for ${status.waitingMinutes} min` : ':hourglass_flowing_sand: Waiting for a rep';
+      return status.waitingMinutes
+        ? `:hourglass_flowing_sand: Waiting for a rep for ${status.waitingMinutes} min`
+        : ':hourglass_flowing_sand: Waiting for a rep';
     case 'answered':
       return `:white_check_mark: Answered by ${shown(status.by, NAME_LIMIT)}`;
     case 'ended':
@@ -155,7 +171,10 @@ export function threadPosts(message: Message, options: { late?: boolean } = {}):
   const parts: SlackMessageBody[] = [];
   for (let i = 0; i < body.length; i += perPart) {
     const last = i + perPart >= body.length;
-    const blocks = [...body.slice(i, i + perPart), last ? context : { type: 'context', elements: [{ type: 'mrkdwn', text: '_continued below_' }] }] as SlackBlock[];
+    const blocks = [
+      ...body.slice(i, i + perPart),
+      last ? context : { type: 'context', elements: [{ type: 'mrkdwn', text: '_continued below_' }] },
+    ] as SlackBlock[];
     const words = blocks.flatMap((b) => ('text' in b && b.text && typeof b.text === 'object' && 'text' in b.text ? [String(b.text.text)] : [])).join('\n');
     parts.push({ text: clip(words, FALLBACK_TEXT_LIMIT), blocks, ...identity });
   }
@@ -249,7 +268,10 @@ export function identificationLine(before: Conversation | null, after: Conversat
   const v0 = before?.visitor;
   const v1 = after.visitor;
   if (v1.name !== (v0?.name ?? null) || v1.email !== (v0?.email ?? null) || v1.company !== (v0?.company ?? null)) {
-    const details = [v1.email, v1.company].filter(Boolean).map((d) => shown(d!, FACT_LIMIT)).join(', ');
+    const details = [v1.email, v1.company]
+      .filter(Boolean)
+      .map((d) => shown(d!, FACT_LIMIT))
+      .join(', ');
     if (v1.name || v1.email) parts.push(`Visitor identified: *${shownInBold(visitorDisplayName(after), NAME_LIMIT)}*${details ? ` (${details})` : ''}`);
   }
   if (after.account && after.account.id !== before?.account?.id) parts.push(`Account matched: *${shown(after.account.name, FACT_LIMIT)}*`);

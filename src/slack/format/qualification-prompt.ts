@@ -13,11 +13,14 @@ export function isRating(value: string | undefined): value is QualificationRatin
   return value !== undefined && Object.hasOwn(ratingLabels, value);
 }
 
-export function qualificationPrompt(input: {
-  endedBy: keyof typeof endedByText | null;
-  rated: { rating: QualificationRating; slackUserId: string } | null;
-}): { text: string; blocks: SlackBlock[] } {
-  const ended = input.endedBy && Object.hasOwn(endedByText, input.endedBy) ? `:checkered_flag: Chat ended by ${endedByText[input.endedBy]}.` : ':checkered_flag: Chat ended.';
+export function qualificationPrompt(input: { endedBy: keyof typeof endedByText | null; rated: { rating: QualificationRating; slackUserId: string } | null }): {
+  text: string;
+  blocks: SlackBlock[];
+} {
+  const ended =
+    input.endedBy && Object.hasOwn(endedByText, input.endedBy)
+      ? `:checkered_flag: Chat ended by ${endedByText[input.endedBy]}.`
+      : ':checkered_flag: Chat ended.';
   const question = input.rated
     ? `*Lead rated ${ratingLabels[input.rated.rating]}* by ${mention(input.rated.slackUserId)}. Change it:`
     : 'How qualified was this lead?';

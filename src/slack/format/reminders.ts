@@ -35,8 +35,11 @@ export function channelReminderText(slackUserIds: string[], chats: WaitingChatLi
 export type EscalationTarget = { channelId: string } | { dmSlackUserIds: string[] };
 
 export function escalationNoteText(waitedMinutes: number, target: EscalationTarget): string {
-  const where = 'channelId' in target
-    ? (/^[A-Za-z0-9]{1,40}$/.test(target.channelId) ? `<#${target.channelId}>` : 'another channel')
-    : `${listWithin(target.dmSlackUserIds.map(mention), MENTIONS_BUDGET, ', ')} (in their DMs)`;
+  const where =
+    'channelId' in target
+      ? /^[A-Za-z0-9]{1,40}$/.test(target.channelId)
+        ? `<#${target.channelId}>`
+        : 'another channel'
+      : `${listWithin(target.dmSlackUserIds.map(mention), MENTIONS_BUDGET, ', ')} (in their DMs)`;
   return `:rotating_light: Still unanswered after ${waitedMinutes} min: escalated to ${where}, where it can be answered too.`;
 }

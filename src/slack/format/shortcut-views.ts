@@ -27,8 +27,16 @@ const fieldLabel: Record<FormField, string> = { email: 'Email', phone: 'Phone', 
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 const option = (text: string, value: string) => ({ text: plain(text), value });
 
-export function bookMeetingModal(input: { context: ShortcutContext; visitorName: string; calendars: Array<{ agentId: string; name: string }>; defaultAgentId: string }): SlackView {
-  const calendars = [...input.calendars.filter((c) => c.agentId === input.defaultAgentId), ...input.calendars.filter((c) => c.agentId !== input.defaultAgentId)].slice(0, MAX_OPTIONS);
+export function bookMeetingModal(input: {
+  context: ShortcutContext;
+  visitorName: string;
+  calendars: Array<{ agentId: string; name: string }>;
+  defaultAgentId: string;
+}): SlackView {
+  const calendars = [
+    ...input.calendars.filter((c) => c.agentId === input.defaultAgentId),
+    ...input.calendars.filter((c) => c.agentId !== input.defaultAgentId),
+  ].slice(0, MAX_OPTIONS);
   // An option's value is at most 150 characters: a calendar whose agent id is longer cannot be offered.
   const calendarOptions = calendars
     .filter((c) => c.agentId.length > 0 && c.agentId.length <= SLACK_LIMITS.optionValue)
@@ -41,18 +49,33 @@ export function bookMeetingModal(input: { context: ShortcutContext; visitorName:
     submit: plain('Offer times'),
     close: plain('Cancel'),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `Offer *${shownInBold(input.visitorName, 300)}* a meeting: they pick a time in the calendar you choose, right in the chat.` } },
       {
-        type: 'input', block_id: 'duration', label: plain('Meeting length'),
-        element: { type: 'static_select', action_id: 'minutes', options: MEETING_MINUTES.map((m) => option(`${m} minutes`, String(m))), initial_option: option(`${DEFAULT_MEETING_MINUTES} minutes`, String(DEFAULT_MEETING_MINUTES)) },
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `Offer *${shownInBold(input.visitorName, 300)}* a meeting: they pick a time in the calendar you choose, right in the chat.`,
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'duration',
+        label: plain('Meeting length'),
+        element: {
+          type: 'static_select',
+          action_id: 'minutes',
+          options: MEETING_MINUTES.map((m) => option(`${m} minutes`, String(m))),
+          initial_option: option(`${DEFAULT_MEETING_MINUTES} minutes`, String(DEFAULT_MEETING_MINUTES)),
+        },
       },
       calendarOptions.length > 0
         ? {
-          type: 'input', block_id: 'calendar', label: plain('Whose calendar'),
-          element: { type: 'static_select', action_id: 'agent', options: calendarOptions, initial_option: calendarOptions[0] },
-        }
-        // Slack refuses a select without options: say why there is nothing to choose.
-        : { type: 'context', elements: [{ type: 'mrkdwn', text: 'No calendar can be offered: no mapped agent has an id Slack can carry.' }] },
+            type: 'input',
+            block_id: 'calendar',
+            label: plain('Whose calendar'),
+            element: { type: 'static_select', action_id: 'agent', options: calendarOptions, initial_option: calendarOptions[0] },
+          }
+        : // Slack refuses a select without options: say why there is nothing to choose.
+          { type: 'context', elements: [{ type: 'mrkdwn', text: 'No calendar can be offered: no mapped agent has an id Slack can carry.' }] },
     ],
   };
 }
@@ -68,9 +91,17 @@ export function collectInfoModal(input: { context: ShortcutContext; visitorName:
     submit: plain('Ask the visitor'),
     close: plain('Cancel'),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `Ask *${shownInBold(input.visitorName, 300)}* to fill in a short form in the chat. Their answers appear in this thread.` } },
       {
-        type: 'input', block_id: 'fields', label: plain('What to ask for'),
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `Ask *${shownInBold(input.visitorName, 300)}* to fill in a short form in the chat. Their answers appear in this thread.`,
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'fields',
+        label: plain('What to ask for'),
         element: { type: 'checkboxes', action_id: 'fields', options, ...(initial.length > 0 ? { initial_options: initial } : {}) },
       },
     ],
@@ -119,5 +150,8 @@ export function formAnswersText(visitorName: string, values: Record<string, stri
 }
 
 export function fieldList(fields: FormField[]): string {
-  return fields.filter((f) => Object.hasOwn(fieldLabel, f)).map((f) => fieldLabel[f].toLowerCase()).join(', ');
+  return fields
+    .filter((f) => Object.hasOwn(fieldLabel, f))
+    .map((f) => fieldLabel[f].toLowerCase())
+    .join(', ');
 }

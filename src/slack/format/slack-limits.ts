@@ -142,7 +142,8 @@ function fitBlock(block: unknown): unknown | null {
   switch (b['type']) {
     case 'section':
       if (b['text'] !== undefined) b = { ...b, text: fitTextObject(b['text'], SLACK_LIMITS.sectionText) };
-      if (Array.isArray(b['fields'])) b = { ...b, fields: b['fields'].slice(0, SLACK_LIMITS.sectionFields).map((f) => fitTextObject(f, SLACK_LIMITS.sectionFieldText)) };
+      if (Array.isArray(b['fields']))
+        b = { ...b, fields: b['fields'].slice(0, SLACK_LIMITS.sectionFields).map((f) => fitTextObject(f, SLACK_LIMITS.sectionFieldText)) };
       if (b['accessory'] !== undefined) b = { ...b, accessory: fitElement(b['accessory']) };
       return b;
     case 'header':

@@ -30,7 +30,7 @@ export function alreadyTakenText(holderSlackUserId: string): string {
 }
 
 export function meetingOfferedText(input: { bySlackUserId: string; visitorName: string; durationMinutes: number; calendarOwner: Person | null }): string {
-  const whose = input.calendarOwner ? `${who(input.calendarOwner)}'s` : "their";
+  const whose = input.calendarOwner ? `${who(input.calendarOwner)}'s` : 'their';
   return `:calendar: ${mention(input.bySlackUserId)} offered ${shown(input.visitorName, NAME_LIMIT)} a ${input.durationMinutes}-minute meeting on ${whose} calendar.`;
 }
 
@@ -42,7 +42,10 @@ export function meetingBookedText(input: { visitorName: string; with: Person; st
   return `:white_check_mark: ${shown(input.visitorName, NAME_LIMIT)} booked a meeting with ${who(input.with)}: ${slackTime(input.startsAt)}.`;
 }
 
-const shortcutNames = new Map<string, string>([[BOOK_MEETING_SHORTCUT, 'Book a meeting'], [COLLECT_INFO_SHORTCUT, 'Collect info']]);
+const shortcutNames = new Map<string, string>([
+  [BOOK_MEETING_SHORTCUT, 'Book a meeting'],
+  [COLLECT_INFO_SHORTCUT, 'Collect info'],
+]);
 
 /** Why a message shortcut did nothing, as the rep who used it is told. */
 export function shortcutRefusal(callbackId: string, why: 'not-in-chat' | 'unmapped' | 'ended' | 'too-slow'): string {

@@ -76,7 +76,10 @@ function platformReport(w: FaultWorld, replies: Array<{ conversationId: string; 
   let duplicated = 0;
   let outOfOrder = 0;
   for (const chat of replies) {
-    const got = w.emulators.platform.conversation(w.orgId, chat.conversationId).messages.filter((m) => m.origin === 'slack').map((m) => m.text);
+    const got = w.emulators.platform
+      .conversation(w.orgId, chat.conversationId)
+      .messages.filter((m) => m.origin === 'slack')
+      .map((m) => m.text);
     let lastAt = -1;
     for (const text of chat.texts) {
       sent++;
@@ -133,7 +136,17 @@ async function deadLetterNote(w: FaultWorld): Promise<string[]> {
 }
 
 function row(fault: string, w: FaultWorld, report: Report, seconds: number | null, extra: string[] = []): FaultRow {
-  return { fault, runtime: w.runtime, sent: report.sent, deliveredOnce: report.deliveredOnce, lost: report.lost, duplicated: report.duplicated, outOfOrder: report.outOfOrder, secondsToRecover: seconds, notes: [...report.notes, ...extra] };
+  return {
+    fault,
+    runtime: w.runtime,
+    sent: report.sent,
+    deliveredOnce: report.deliveredOnce,
+    lost: report.lost,
+    duplicated: report.duplicated,
+    outOfOrder: report.outOfOrder,
+    secondsToRecover: seconds,
+    notes: [...report.notes, ...extra],
+  };
 }
 
 /**
@@ -150,7 +163,7 @@ export async function workerKilled(runtime: Runtime, options: FaultOptions = {})
     for (let n = 1; n <= 5; n++) await Promise.all(chats.map((c) => say(w, c, `message ${n} of ${c.visitor}`)));
     // Mid-burst: once a third is out, half a slot after a post.
     const calls = () => w.emulators.slack.calls({ method: 'chat.postMessage' }).filter((c) => c.response.ok === true);
-    for (const deadline = Date.now() + 60_000; slackReport(w, chats).deliveredOnce < 10 && Date.now() < deadline;) await sleep(50);
+    for (const deadline = Date.now() + 60_000; slackReport(w, chats).deliveredOnce < 10 && Date.now() < deadline; ) await sleep(50);
     for (const deadline = Date.now() + 5000; Date.now() < deadline; await sleep(10)) {
       const since = Date.now() - (calls().at(-1)?.at ?? 0);
       if (since >= 400 && since <= 600) break;
@@ -174,7 +187,7 @@ export async function workerTerminated(runtime: Runtime, options: FaultOptions =
   try {
     const chats = await startChats(w, 6, `Stop ${runtime}`);
     for (let n = 1; n <= 5; n++) await Promise.all(chats.map((c) => say(w, c, `message ${n} of ${c.visitor}`)));
-    for (const deadline = Date.now() + 60_000; slackReport(w, chats).deliveredOnce < 10 && Date.now() < deadline;) await sleep(50);
+    for (const deadline = Date.now() + 60_000; slackReport(w, chats).deliveredOnce < 10 && Date.now() < deadline; ) await sleep(50);
     const stoppedAt = Date.now();
     const exitCode = await w.workers[0]!.terminate();
     const exitSeconds = Math.round((Date.now() - stoppedAt) / 100) / 10;
@@ -209,8 +222,13 @@ export async function redisRestarted(runtime: Runtime, options: FaultOptions = {
     restartedAt = Date.now();
     await sending;
     const { last, seconds } = await recovery(() => slackReport(w, chats), restartedAt, options.recoveryTimeoutMs ?? 120_000);
-    const undelivered = w.emulators.platform.events().filter((e) => !w.emulators.platform.deliveries().some((d) => d.eventId === e.id && d.status !== null && d.status >= 200 && d.status < 300)).length;
-    return row('Redis restarted mid-burst (AOF on)', w, last, seconds, [...(undelivered ? [`${undelivered} webhook(s) never answered 2xx`] : []), ...(await deadLetterNote(w))]);
+    const undelivered = w.emulators.platform
+      .events()
+      .filter((e) => !w.emulators.platform.deliveries().some((d) => d.eventId === e.id && d.status !== null && d.status >= 200 && d.status < 300)).length;
+    return row('Redis restarted mid-burst (AOF on)', w, last, seconds, [
+      ...(undelivered ? [`${undelivered} webhook(s) never answered 2xx`] : []),
+      ...(await deadLetterNote(w)),
+    ]);
   } finally {
     await w.close();
   }
@@ -222,7 +240,7 @@ export async function mongoStopped(runtime: Runtime, options: FaultOptions = {})
   try {
     const before = await startChats(w, 3, `Mongo ${runtime}`);
     for (const chat of before) await say(w, chat, `before the outage, ${chat.visitor}`);
-    for (const deadline = Date.now() + 30_000; slackReport(w, before).lost > 0 && Date.now() < deadline;) await sleep(100);
+    for (const deadline = Date.now() + 30_000; slackReport(w, before).lost > 0 && Date.now() < deadline; ) await sleep(100);
     await w.mongo.stop();
     const during = await startChats(w, 2, `Mongo ${runtime} new`);
     const chats = [...before, ...during];
@@ -243,7 +261,11 @@ export async function slackStorms(runtime: Runtime, options: FaultOptions = {}):
   try {
     const faults = slackFaults(w.emulators.slack.url);
     const chats = await startChats(w, 4, `Storm ${runtime}`);
-    for (const deadline = Date.now() + 30_000; w.emulators.slack.messages(w.channelId).filter((m) => !m.thread_ts).length < chats.length && Date.now() < deadline;) await sleep(100);
+    for (
+      const deadline = Date.now() + 30_000;
+      w.emulators.slack.messages(w.channelId).filter((m) => !m.thread_ts).length < chats.length && Date.now() < deadline;
+    )
+      await sleep(100);
     const storm = options.outageMs ?? 8000;
     await faults.add({ method: 'chat.postMessage', status: 500, forMs: storm / 2 });
     const sending = (async () => {

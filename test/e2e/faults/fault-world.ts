@@ -100,7 +100,8 @@ export async function startFaultWorld(options: { name: string; runtime: Runtime;
   };
   const web = startProductProcess({ kind: 'web', runtime: 'node', env, logFile: `${logDir}/faults-${options.name}-web.log` });
   let started = 0;
-  const spawnWorker = () => startProductProcess({ kind: 'worker', runtime: options.runtime, env, logFile: `${logDir}/faults-${options.name}-worker-${++started}.log` });
+  const spawnWorker = () =>
+    startProductProcess({ kind: 'worker', runtime: options.runtime, env, logFile: `${logDir}/faults-${options.name}-worker-${++started}.log` });
   const workers = Array.from({ length: options.workers ?? 1 }, spawnWorker);
   await waitUntil(() => web.ready && workers.every((w) => w.ready), 90_000, `the web and ${options.runtime} worker processes`);
 
@@ -109,7 +110,10 @@ export async function startFaultWorld(options: { name: string; runtime: Runtime;
   const store = createStore(client.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex')));
   const world = await seedWorld({ slack: emulators.slack, platform: emulators.platform, store, webUrl, adminToken: secrets.adminApiToken });
   // No reminders: the counts are of the chats' messages only.
-  await store.orgSettings.save({ orgId: world.orgId, channelIdMode: false, globalChannelEnabled: true, globalChannelId: world.channelId, answerTimeMs: null }, new Date());
+  await store.orgSettings.save(
+    { orgId: world.orgId, channelIdMode: false, globalChannelEnabled: true, globalChannelId: world.channelId, answerTimeMs: null },
+    new Date(),
+  );
   const producerRedis = new Redis(redis.url, { maxRetriesPerRequest: null });
   const producer = createJobProducer(createQueues(producerRedis, queuePrefix));
 

@@ -8,28 +8,73 @@
 'use strict'; // as tsc's build would make it anyway; said here so esbuild's copy (from source) is strict too
 
 /** An answer's JSON as the page reads it (only the fields it uses); see src/http/admin/. */
-interface ApiErrorBody { error: { code: string; message: string } }
-interface Named { id: string; name: string | null }
-interface Session { kind: 'org-admin' | 'operator'; org: Named; user: Named }
-interface Workspace { id: string; name: string }
-type Connection =
-  | { status: 'not-connected'; installUrl: string }
-  | { status: 'connected' | 'disconnected'; workspace: Workspace; installUrl: string };
+interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+interface Named {
+  id: string;
+  name: string | null;
+}
+interface Session {
+  kind: 'org-admin' | 'operator';
+  org: Named;
+  user: Named;
+}
+interface Workspace {
+  id: string;
+  name: string;
+}
+type Connection = { status: 'not-connected'; installUrl: string } | { status: 'connected' | 'disconnected'; workspace: Workspace; installUrl: string };
 interface Channel {
-  id: string; name: string | null; isPrivate?: boolean; isArchived?: boolean;
+  id: string;
+  name: string | null;
+  isPrivate?: boolean;
+  isArchived?: boolean;
   /** null: not checked yet (Slack's rate limit). */
-  appInChannel: boolean | null; warning: string | null;
+  appInChannel: boolean | null;
+  warning: string | null;
 }
-interface Settings { channelIdMode: boolean; globalChannel: { enabled: boolean; channel: Channel | null } }
-interface SlackUser { id: string; username: string | null; displayName?: string; realName?: string }
-interface Suggestion { username: string; displayName: string; realName: string }
+interface Settings {
+  channelIdMode: boolean;
+  globalChannel: { enabled: boolean; channel: Channel | null };
+}
+interface SlackUser {
+  id: string;
+  username: string | null;
+  displayName?: string;
+  realName?: string;
+}
+interface Suggestion {
+  username: string;
+  displayName: string;
+  realName: string;
+}
 interface Agent {
-  agentId: string; name: string; email: string; status: string;
-  slackUser: SlackUser | null; mapped: boolean; hint: string | null; suggestion: Suggestion | null;
+  agentId: string;
+  name: string;
+  email: string;
+  status: string;
+  slackUser: SlackUser | null;
+  mapped: boolean;
+  hint: string | null;
+  suggestion: Suggestion | null;
 }
-interface RoutingGroup { groupId: string; name: string; channel: Channel | null }
-interface SyncStatus { state: 'never-synced' | 'syncing' | 'ready' | 'ready-resyncing'; sync: { items: number } | null; items: number | null; ageSeconds: number | null }
-interface Change { action: string; at: string; actor: { kind: 'operator' } | { kind: 'org-admin'; userId: string; userName?: string } }
+interface RoutingGroup {
+  groupId: string;
+  name: string;
+  channel: Channel | null;
+}
+interface SyncStatus {
+  state: 'never-synced' | 'syncing' | 'ready' | 'ready-resyncing';
+  sync: { items: number } | null;
+  items: number | null;
+  ageSeconds: number | null;
+}
+interface Change {
+  action: string;
+  at: string;
+  actor: { kind: 'operator' } | { kind: 'org-admin'; userId: string; userName?: string };
+}
 type ChangeSection = 'connection' | 'settings' | 'agents' | 'routingGroups';
 /** An answer: its JSON, or on a refusal the API's error body. */
 type ApiAnswer<T> = { ok: true; status: number; data: T } | { ok: false; status: number; data: ApiErrorBody };
@@ -66,23 +111,31 @@ const state = {
 /** No session (expired, signed out, never opened from Setup) or one for another org: say what to do. */
 function signedOut(why: 'expired' | 'other-org') {
   const account = state.account;
-  $('signed-out-reason').textContent = why === 'other-org'
-    ? `This window is signed in for another organization${account ? ` (${nameOf(account.org)}, as ${nameOf(account.user)})` : ''}, not for this one.`
-    : 'Your session has ended, or this window was not opened from the chat platform.';
+  $('signed-out-reason').textContent =
+    why === 'other-org'
+      ? `This window is signed in for another organization${account ? ` (${nameOf(account.org)}, as ${nameOf(account.user)})` : ''}, not for this one.`
+      : 'Your session has ended, or this window was not opened from the chat platform.';
   $('signed-out').hidden = false;
   for (const id of ['connection', 'settings', 'account']) $(id).hidden = true;
 }
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
   const res = await fetch(path.startsWith('/api/') ? path : `/api/orgs/${encodeURIComponent(ORG)}${path}`, {
-    method, credentials: 'same-origin',
+    method,
+    credentials: 'same-origin',
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   const data = text ? JSON.parse(text) : null;
-  if (res.status === 401) { signedOut('expired'); throw new Error('unauthorized'); }
-  if (res.status === 403 && data && data.error && data.error.code === 'admin_forbidden') { signedOut('other-org'); throw new Error('forbidden'); }
+  if (res.status === 401) {
+    signedOut('expired');
+    throw new Error('unauthorized');
+  }
+  if (res.status === 403 && data && data.error && data.error.code === 'admin_forbidden') {
+    signedOut('other-org');
+    throw new Error('forbidden');
+  }
   return { ok: res.ok, status: res.status, data };
 }
 
@@ -103,7 +156,10 @@ async function showAccount() {
   const r = await api<Session>('GET', '/api/session');
   if (!r.ok || r.data.kind !== 'org-admin') return;
   state.account = r.data;
-  if (r.data.org.id !== ORG) { signedOut('other-org'); return; }
+  if (r.data.org.id !== ORG) {
+    signedOut('other-org');
+    return;
+  }
   $('org-name').textContent = nameOf(r.data.org);
   $('user-name').textContent = nameOf(r.data.user);
   $('connect-org').textContent = nameOf(r.data.org);
@@ -111,13 +167,20 @@ async function showAccount() {
 }
 
 const ACTIONS: Record<string, string> = {
-  'slack.connected': 'Slack connected', 'slack.disconnected': 'Slack disconnected', 'settings.saved': 'settings saved',
-  'agent.mapped': 'agent mapped', 'agent.unmapped': 'agent unmapped',
-  'routing-group.channel-set': 'channel set', 'routing-group.channel-cleared': 'channel cleared',
+  'slack.connected': 'Slack connected',
+  'slack.disconnected': 'Slack disconnected',
+  'settings.saved': 'settings saved',
+  'agent.mapped': 'agent mapped',
+  'agent.unmapped': 'agent unmapped',
+  'routing-group.channel-set': 'channel set',
+  'routing-group.channel-cleared': 'channel cleared',
 };
 /** "Last change: …, on …, by …" of a section, from the change history. */
 function showLastChange(el: HTMLElement, change: Change | null) {
-  if (!change) { el.textContent = ''; return; }
+  if (!change) {
+    el.textContent = '';
+    return;
+  }
   // Records from before names were kept carry the admin's id only.
   const who = change.actor.kind === 'operator' ? 'an operator (Threadbridge support)' : change.actor.userName || `admin ${change.actor.userId}`;
   el.textContent = `Last change: ${ACTIONS[change.action] || change.action}, ${new Date(change.at).toLocaleString()}, by ${who}.`;
@@ -133,13 +196,19 @@ async function loadChanges() {
 }
 
 const channelValue = (c: Channel | null) => (c ? (state.idMode ? c.id : c.name || c.id) : '');
-function setError(el: HTMLElement | null, message: string) { if (el) el.textContent = message || ''; }
+function setError(el: HTMLElement | null, message: string) {
+  if (el) el.textContent = message || '';
+}
 /** An element with its properties (or attributes, for what is not a property) and children. */
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string>, children?: Array<Node | string>): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   // The properties set this way are strings (type, className, value, placeholder, autocomplete).
   const props = e as unknown as Record<string, string>;
-  for (const [k, v] of Object.entries(attrs || {})) { if (k === 'text') e.textContent = v; else if (k in e && k !== 'list') props[k] = v; else e.setAttribute(k, v); }
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'text') e.textContent = v;
+    else if (k in e && k !== 'list') props[k] = v;
+    else e.setAttribute(k, v);
+  }
   for (const c of children || []) e.append(c);
   return e;
 }
@@ -150,12 +219,17 @@ function suggest(input: HTMLInputElement, kind: 'channels' | 'users') {
   if (kind === 'channels' && state.idMode) return;
   suggestTimer = setTimeout(async () => {
     const q = input.value.trim();
-    const r = await api<{ channels: Array<{ name: string; isPrivate: boolean }>; users: Suggestion[] }>('GET', `/directory/${kind}?limit=10&q=${encodeURIComponent(q)}`);
+    const r = await api<{ channels: Array<{ name: string; isPrivate: boolean }>; users: Suggestion[] }>(
+      'GET',
+      `/directory/${kind}?limit=10&q=${encodeURIComponent(q)}`,
+    );
     if (!r.ok) return;
     const list = $(kind === 'channels' ? 'channel-suggestions' : 'user-suggestions');
-    list.replaceChildren(...(kind === 'channels'
-      ? r.data.channels.map((c) => el('option', { value: c.name, text: (c.isPrivate ? '🔒 ' : '#') + c.name }))
-      : r.data.users.map((u) => el('option', { value: u.username, text: `${u.displayName || u.realName || u.username} (@${u.username})` }))));
+    list.replaceChildren(
+      ...(kind === 'channels'
+        ? r.data.channels.map((c) => el('option', { value: c.name, text: (c.isPrivate ? '🔒 ' : '#') + c.name }))
+        : r.data.users.map((u) => el('option', { value: u.username, text: `${u.displayName || u.realName || u.username} (@${u.username})` }))),
+    );
   }, 150);
 }
 
@@ -173,48 +247,99 @@ function membership(c: Channel | null): { text: string; cls: '' | 'in' | 'out' }
 /** Shows the stored channel's mark while the field holds it; a changed field is checked on Save. */
 function showMembership(mark: HTMLElement, input: HTMLInputElement, channel: Channel | null) {
   const m = input.value === input.dataset.original ? membership(channel) : { text: '', cls: '' };
-  mark.textContent = m.text; mark.className = `membership ${m.cls}`;
+  mark.textContent = m.text;
+  mark.className = `membership ${m.cls}`;
 }
 /** A stored public channel the app is not in: sent again on Save, so the app joins it. */
-function needsJoin(c: Channel | null) { return Boolean(c?.name && c.appInChannel === false && !c.isPrivate && !c.isArchived); }
+function needsJoin(c: Channel | null) {
+  return Boolean(c?.name && c.appInChannel === false && !c.isPrivate && !c.isArchived);
+}
 
-function channelPlaceholder() { return state.idMode ? 'Channel ID, e.g. C0123ABCD' : 'Type to search channels'; }
+function channelPlaceholder() {
+  return state.idMode ? 'Channel ID, e.g. C0123ABCD' : 'Type to search channels';
+}
 /** The stored channel of a #groups row's routing group. */
-function storedChannelOf(row: HTMLElement) { return state.groups.find((g) => g.groupId === row.dataset.groupId)?.channel ?? null; }
+function storedChannelOf(row: HTMLElement) {
+  return state.groups.find((g) => g.groupId === row.dataset.groupId)?.channel ?? null;
+}
 
 function render() {
   $input('channel-id-mode').checked = state.idMode;
   $input('global-enabled').checked = state.global.enabled;
   $('global-field').hidden = !state.global.enabled;
   const g = $input('global-channel');
-  g.value = channelValue(state.global.channel); g.placeholder = channelPlaceholder(); g.dataset.original = g.value;
-  g.oninput = () => { suggest(g, 'channels'); showMembership($('global-membership'), g, state.global.channel); };
+  g.value = channelValue(state.global.channel);
+  g.placeholder = channelPlaceholder();
+  g.dataset.original = g.value;
+  g.oninput = () => {
+    suggest(g, 'channels');
+    showMembership($('global-membership'), g, state.global.channel);
+  };
   showMembership($('global-membership'), g, state.global.channel);
   $('global-warning').textContent = state.global.channel?.warning ? state.global.channel.warning : '';
-  $('agents').replaceChildren(...state.agents.map((a) => {
-    const input = el('input', { type: 'text', className: 'username', value: a.slackUser?.username ? a.slackUser.username : '', placeholder: 'Slack username', autocomplete: 'off', list: 'user-suggestions' });
-    input.dataset.original = input.value;
-    input.oninput = () => suggest(input, 'users');
-    const cell = el('td', {}, [input]);
-    if (!a.mapped) cell.append(el('span', { className: 'unmapped', text: ' Not mapped' }), el('span', { className: 'hint unmapped-hint', text: 'Cannot answer visitors from Slack until mapped.' }));
-    else if (a.hint) cell.append(el('span', { className: 'warning', text: a.hint }));
-    if (a.suggestion) {
-      const u = a.suggestion;
-      const use = el('button', { type: 'button', className: 'secondary use-suggestion', text: 'Use' });
-      use.onclick = () => { input.value = u.username; };
-      cell.append(el('div', { className: 'suggestion' }, [`Suggested (same email): ${u.realName || u.displayName || u.username} (@${u.username})`, use]));
-    }
-    cell.append(el('span', { className: 'error' }));
-    return el('tr', { 'data-agent-id': a.agentId }, [el('td', {}, [el('div', { text: a.name }), el('div', { className: 'hint', text: a.email })]), el('td', { text: a.status }), cell]);
-  }));
-  $('groups').replaceChildren(...state.groups.map((grp) => {
-    const input = el('input', { type: 'text', className: 'channel-input', value: channelValue(grp.channel), placeholder: channelPlaceholder(), autocomplete: 'off', list: 'channel-suggestions' });
-    input.dataset.original = input.value;
-    const mark = el('span', { className: 'membership' });
-    input.oninput = () => { suggest(input, 'channels'); showMembership(mark, input, grp.channel); };
-    showMembership(mark, input, grp.channel);
-    return el('tr', { 'data-group-id': grp.groupId }, [el('td', { text: grp.name }), el('td', {}, [input, mark, el('span', { className: 'warning', text: grp.channel?.warning ? grp.channel.warning : '' }), el('span', { className: 'error' })])]);
-  }));
+  $('agents').replaceChildren(
+    ...state.agents.map((a) => {
+      const input = el('input', {
+        type: 'text',
+        className: 'username',
+        value: a.slackUser?.username ? a.slackUser.username : '',
+        placeholder: 'Slack username',
+        autocomplete: 'off',
+        list: 'user-suggestions',
+      });
+      input.dataset.original = input.value;
+      input.oninput = () => suggest(input, 'users');
+      const cell = el('td', {}, [input]);
+      if (!a.mapped)
+        cell.append(
+          el('span', { className: 'unmapped', text: ' Not mapped' }),
+          el('span', { className: 'hint unmapped-hint', text: 'Cannot answer visitors from Slack until mapped.' }),
+        );
+      else if (a.hint) cell.append(el('span', { className: 'warning', text: a.hint }));
+      if (a.suggestion) {
+        const u = a.suggestion;
+        const use = el('button', { type: 'button', className: 'secondary use-suggestion', text: 'Use' });
+        use.onclick = () => {
+          input.value = u.username;
+        };
+        cell.append(el('div', { className: 'suggestion' }, [`Suggested (same email): ${u.realName || u.displayName || u.username} (@${u.username})`, use]));
+      }
+      cell.append(el('span', { className: 'error' }));
+      return el('tr', { 'data-agent-id': a.agentId }, [
+        el('td', {}, [el('div', { text: a.name }), el('div', { className: 'hint', text: a.email })]),
+        el('td', { text: a.status }),
+        cell,
+      ]);
+    }),
+  );
+  $('groups').replaceChildren(
+    ...state.groups.map((grp) => {
+      const input = el('input', {
+        type: 'text',
+        className: 'channel-input',
+        value: channelValue(grp.channel),
+        placeholder: channelPlaceholder(),
+        autocomplete: 'off',
+        list: 'channel-suggestions',
+      });
+      input.dataset.original = input.value;
+      const mark = el('span', { className: 'membership' });
+      input.oninput = () => {
+        suggest(input, 'channels');
+        showMembership(mark, input, grp.channel);
+      };
+      showMembership(mark, input, grp.channel);
+      return el('tr', { 'data-group-id': grp.groupId }, [
+        el('td', { text: grp.name }),
+        el('td', {}, [
+          input,
+          mark,
+          el('span', { className: 'warning', text: grp.channel?.warning ? grp.channel.warning : '' }),
+          el('span', { className: 'error' }),
+        ]),
+      ]);
+    }),
+  );
   $('suggested-bar').hidden = !state.agents.some((a) => a.suggestion);
 }
 
@@ -225,16 +350,23 @@ async function load() {
   const connect = $('connect') as HTMLAnchorElement;
   if (conn.status !== 'connected') {
     state.workspace = null;
-    $('connection-status').textContent = conn.status === 'disconnected'
-      ? 'Slack is disconnected (from here, or the app was removed from the workspace or its token revoked). Connect it again, or another workspace in its place; your settings are kept.'
-      : 'Slack is not connected yet.';
-    connect.href = conn.installUrl; connect.hidden = false; $('connect-hint').hidden = false; $('settings').hidden = true;
-    $('disconnect-bar').hidden = true; $('directory-status').textContent = '';
+    $('connection-status').textContent =
+      conn.status === 'disconnected'
+        ? 'Slack is disconnected (from here, or the app was removed from the workspace or its token revoked). Connect it again, or another workspace in its place; your settings are kept.'
+        : 'Slack is not connected yet.';
+    connect.href = conn.installUrl;
+    connect.hidden = false;
+    $('connect-hint').hidden = false;
+    $('settings').hidden = true;
+    $('disconnect-bar').hidden = true;
+    $('directory-status').textContent = '';
     await loadChanges();
     return;
   }
   state.workspace = conn.workspace;
-  connect.hidden = true; $('connect-hint').hidden = true; $('disconnect-bar').hidden = false;
+  connect.hidden = true;
+  $('connect-hint').hidden = true;
+  $('disconnect-bar').hidden = false;
   $('connection-status').replaceChildren('Connected to the Slack workspace ', el('strong', { id: 'workspace-name', text: conn.workspace.name }), '.');
   const [settings, agents, groups, dir] = await Promise.all([
     api<Settings>('GET', '/settings').then(needed),
@@ -242,7 +374,12 @@ async function load() {
     api<{ routingGroups: RoutingGroup[] }>('GET', '/routing-groups').then(needed),
     api<{ channels: SyncStatus; users: SyncStatus }>('GET', '/directory').then(needed),
   ]);
-  const describe = (k: string, s: SyncStatus) => s.state === 'syncing' ? `${k}: syncing, ${s.sync ? s.sync.items : 0} so far` : s.state === 'never-synced' ? `${k}: not synced yet` : `${k}: ${s.items} (synced ${Math.round((s.ageSeconds ?? 0) / 60)} min ago)`;
+  const describe = (k: string, s: SyncStatus) =>
+    s.state === 'syncing'
+      ? `${k}: syncing, ${s.sync ? s.sync.items : 0} so far`
+      : s.state === 'never-synced'
+        ? `${k}: not synced yet`
+        : `${k}: ${s.items} (synced ${Math.round((s.ageSeconds ?? 0) / 60)} min ago)`;
   $('directory-status').textContent = `Directory — ${describe('channels', dir.channels)}; ${describe('users', dir.users)}.`;
   state.idMode = settings.channelIdMode;
   state.global = settings.globalChannel;
@@ -256,16 +393,23 @@ async function load() {
 // Disconnect: asked once more, then Slack takes the app's access back; the settings stay.
 $('disconnect').onclick = () => {
   $('disconnect-workspace').textContent = state.workspace ? state.workspace.name : 'this workspace';
-  $('disconnect-confirm').hidden = false; $('disconnect-status').textContent = '';
+  $('disconnect-confirm').hidden = false;
+  $('disconnect-status').textContent = '';
 };
-$('disconnect-no').onclick = () => { $('disconnect-confirm').hidden = true; };
+$('disconnect-no').onclick = () => {
+  $('disconnect-confirm').hidden = true;
+};
 $('disconnect-yes').onclick = async () => {
   $('disconnect-status').textContent = 'Disconnecting…';
   const r = await api<{ workspace: Workspace }>('DELETE', '/slack');
-  if (!r.ok) { $('disconnect-status').textContent = r.data?.error ? r.data.error.message : 'Could not disconnect: try again.'; return; }
+  if (!r.ok) {
+    $('disconnect-status').textContent = r.data?.error ? r.data.error.message : 'Could not disconnect: try again.';
+    return;
+  }
   $('connected-note').hidden = true;
   await load();
-  $('connection-status').textContent = `Slack is disconnected from ${r.data.workspace.name}. Your settings are kept: connect Slack again (this workspace or another) when you are ready.`;
+  $('connection-status').textContent =
+    `Slack is disconnected from ${r.data.workspace.name}. Your settings are kept: connect Slack again (this workspace or another) when you are ready.`;
 };
 // Connect asks for a fresh install link on each click: a link is good once, for 10 minutes, so
 // the one the page loaded with may be used or old by now.
@@ -283,18 +427,28 @@ $('sign-out').onclick = async () => {
 
 $input('channel-id-mode').onchange = () => {
   // Untouched fields switch between a channel's name and its ID with the mode.
-  const before = state.idMode; state.idMode = $input('channel-id-mode').checked;
-  const swap = (input: HTMLInputElement, channel: Channel | null) => { if (input.value === input.dataset.original && channel) { input.value = channelValue(channel); input.dataset.original = input.value; } input.placeholder = channelPlaceholder(); };
+  const before = state.idMode;
+  state.idMode = $input('channel-id-mode').checked;
+  const swap = (input: HTMLInputElement, channel: Channel | null) => {
+    if (input.value === input.dataset.original && channel) {
+      input.value = channelValue(channel);
+      input.dataset.original = input.value;
+    }
+    input.placeholder = channelPlaceholder();
+  };
   swap($input('global-channel'), state.global.channel);
   for (const row of document.querySelectorAll<HTMLElement>('#groups tr')) swap(inputOf(row), storedChannelOf(row));
   if (before !== state.idMode) $('save-status').textContent = '';
 };
-$input('global-enabled').onchange = () => { $('global-field').hidden = !$input('global-enabled').checked; };
+$input('global-enabled').onchange = () => {
+  $('global-field').hidden = !$input('global-enabled').checked;
+};
 
 /** A mapped row: its value is the saved one, and its not-mapped marks and suggestion go. */
 function settleAgentRow(row: Element, value: string) {
   const input = inputOf(row);
-  input.value = value; input.dataset.original = value;
+  input.value = value;
+  input.dataset.original = value;
   if (value) for (const mark of row.querySelectorAll('.unmapped, .unmapped-hint, .suggestion')) mark.remove();
 }
 
@@ -303,7 +457,8 @@ function settleAgentRow(row: Element, value: string) {
 // username into is left to Save.
 $('map-suggested').onclick = async () => {
   $('map-suggested-status').textContent = 'Mapping…';
-  let mapped = 0, failed = 0;
+  let mapped = 0,
+    failed = 0;
   for (const a of state.agents) {
     if (!a.suggestion) continue;
     const row = document.querySelector(`#agents tr[data-agent-id="${CSS.escape(a.agentId)}"]`);
@@ -312,11 +467,17 @@ $('map-suggested').onclick = async () => {
     if (!row.querySelector('.suggestion') || (input.value.trim() && input.value.trim() !== a.suggestion.username)) continue;
     showError(row, '');
     const r = await api('PUT', `/agents/${encodeURIComponent(a.agentId)}/slack-user`, { username: a.suggestion.username });
-    if (!r.ok) { failed++; input.value = a.suggestion.username; showError(row, r.data.error.message); continue; }
+    if (!r.ok) {
+      failed++;
+      input.value = a.suggestion.username;
+      showError(row, r.data.error.message);
+      continue;
+    }
     mapped++;
     settleAgentRow(row, a.suggestion.username);
   }
-  $('map-suggested-status').textContent = (mapped === 1 ? 'Mapped 1 agent.' : `Mapped ${mapped} agents.`) + (failed ? ` ${failed} could not be mapped: see the row${failed === 1 ? '.' : 's.'}` : '');
+  $('map-suggested-status').textContent =
+    (mapped === 1 ? 'Mapped 1 agent.' : `Mapped ${mapped} agents.`) + (failed ? ` ${failed} could not be mapped: see the row${failed === 1 ? '.' : 's.'}` : '');
   $('suggested-bar').hidden = !document.querySelector('#agents .suggestion') && !failed;
   await loadChanges();
 };
@@ -328,15 +489,23 @@ function showError(row: Element, message: string) {
 }
 
 $('save').onclick = async () => {
-  $('save-status').textContent = 'Saving…'; $('save-status').className = '';
+  $('save-status').textContent = 'Saving…';
+  $('save-status').className = '';
   let failed = 0;
   for (const e of document.querySelectorAll('.error')) e.textContent = '';
   for (const i of document.querySelectorAll('input.invalid')) i.classList.remove('invalid');
   const globalInput = $input('global-channel');
   // Off means off: with the toggle off no channel is sent, whatever the hidden field holds.
   const globalOn = $input('global-enabled').checked;
-  const s = await api('PUT', '/settings', { channelIdMode: $input('channel-id-mode').checked, globalChannel: { enabled: globalOn, channel: globalOn ? globalInput.value.trim() || null : null } });
-  if (!s.ok) { failed++; globalInput.classList.add('invalid'); setError($('global-channel-error'), s.data.error.message); }
+  const s = await api('PUT', '/settings', {
+    channelIdMode: $input('channel-id-mode').checked,
+    globalChannel: { enabled: globalOn, channel: globalOn ? globalInput.value.trim() || null : null },
+  });
+  if (!s.ok) {
+    failed++;
+    globalInput.classList.add('invalid');
+    setError($('global-channel-error'), s.data.error.message);
+  }
   if (s.ok) {
     for (const row of document.querySelectorAll<HTMLElement>('#agents tr')) {
       const input = inputOf(row);
@@ -344,7 +513,11 @@ $('save').onclick = async () => {
       if (value === input.dataset.original) continue;
       const path = `/agents/${encodeURIComponent(row.dataset.agentId ?? '')}/slack-user`;
       const r = value ? await api('PUT', path, { username: value }) : await api('DELETE', path);
-      if (!r.ok) { failed++; showError(row, r.data.error.message); continue; }
+      if (!r.ok) {
+        failed++;
+        showError(row, r.data.error.message);
+        continue;
+      }
       // Saved: this row is settled even if another one fails.
       settleAgentRow(row, value);
     }
@@ -355,13 +528,22 @@ $('save').onclick = async () => {
       if (value === input.dataset.original && !(value && needsJoin(stored))) continue;
       const path = `/routing-groups/${encodeURIComponent(row.dataset.groupId ?? '')}/slack-channel`;
       const r = value ? await api('PUT', path, { channel: value }) : await api('DELETE', path);
-      if (!r.ok) { failed++; showError(row, r.data.error.message); continue; }
+      if (!r.ok) {
+        failed++;
+        showError(row, r.data.error.message);
+        continue;
+      }
       input.dataset.original = value;
     }
   }
-  if (failed) { $('save-status').textContent = failed === 1 ? 'One field needs attention.' : `${failed} fields need attention.`; $('save-status').className = 'error-summary'; return; }
+  if (failed) {
+    $('save-status').textContent = failed === 1 ? 'One field needs attention.' : `${failed} fields need attention.`;
+    $('save-status').className = 'error-summary';
+    return;
+  }
   await load();
-  $('save-status').textContent = 'Saved.'; $('save-status').className = 'ok';
+  $('save-status').textContent = 'Saved.';
+  $('save-status').className = 'ok';
 };
 
 // Back from Slack's Allow (the OAuth callback's redirect): say so once, and tidy the address.
@@ -370,4 +552,6 @@ if (new URLSearchParams(location.search).get('slack') === 'connected') {
   history.replaceState(null, '', location.pathname);
 }
 showAccount().catch(() => {});
-load().catch((e: Error) => { if (e.message !== 'unauthorized' && e.message !== 'forbidden') $('connection-status').textContent = `Could not load the settings: ${e.message}`; });
+load().catch((e: Error) => {
+  if (e.message !== 'unauthorized' && e.message !== 'forbidden') $('connection-status').textContent = `Could not load the settings: ${e.message}`;
+});
