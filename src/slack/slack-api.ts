@@ -331,6 +331,9 @@ function toSlackError(method: string, error: unknown): Error {
     return new SlackApiError(method, `http_${error.statusCode}`, error.statusCode >= 500);
   }
   if (error instanceof WebAPIRequestError) return new SlackApiError(method, 'request_failed', true);
+  // The client could not even encode the request (a lone UTF-16 surrogate in an argument, from a
+  // hostile but signed event): Slack's answer to malformed arguments, and no retry would change it.
+  if (error instanceof URIError) return new SlackApiError(method, 'invalid_arguments', false);
   return error instanceof Error ? error : new Error(String(error));
 }
 
