@@ -68,6 +68,11 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     trustProxy: hops ? (_address: string, hop: number) => hop < hops : false,
     logController: new IngressLogController(),
     genReqId: (request) => requestIdOf(request.headers['x-request-id']),
+    // Fastify's ajv drops a field a schema does not declare (removeAdditional) and answers 200, so a
+    // script believes a setting took effect that was never stored. Off, `additionalProperties: false`
+    // refuses it: invalid_payload naming the field (error-handler.ts). The signed ingress declares no
+    // schema, so Slack's and the platform's new fields are still accepted there.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   // Set by sendError on any refusal; the signed ingress counts its requests by it.
   app.decorateRequest('refusal', null);

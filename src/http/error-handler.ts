@@ -1,11 +1,12 @@
 // Turns every error into { error: { code, message } }: catalogue errors as they are, Fastify's
-// own 4xx errors mapped to catalogue codes, and anything else into a generic 500 (logged, never
-// echoed, so internals do not leak). On a page route (config.page) the same answer is a small
+// own 4xx errors mapped to catalogue codes (a field the schema does not declare: invalid_payload
+// naming it), and anything else into a generic 500 (logged, never echoed, so internals do not leak). On a page route (config.page) the same answer is a small
 // HTML page saying what to do, never a stack trace. A 5xx of the catalogue is logged with the
 // cause it hides from the caller.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errors, type AppErrorDefinition } from '../errors/index.ts';
 import { resultPage } from './pages/result-page.ts';
+import { unknownFields } from './unknown-fields.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -55,6 +56,10 @@ export function errorHandler(error: FastifyError | AppError | Error, request: Fa
     return sendError(reply, error, error.message, error.field);
   }
   const fastifyError = error as FastifyError;
+  if (fastifyError.code === 'FST_ERR_VALIDATION') {
+    const unknown = unknownFields(request, fastifyError.validation, fastifyError.validationContext);
+    if (unknown) return sendError(reply, errors.invalid_payload, `${errors.invalid_payload.message}: ${unknown.detail}`, unknown.fields[0]);
+  }
   const mapped = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
   if (mapped) return sendError(reply, mapped, `${mapped.message}: ${fastifyError.message}`);
   if (fastifyError.statusCode === 429) return sendError(reply, errors.rate_limited, errors.rate_limited.message);
