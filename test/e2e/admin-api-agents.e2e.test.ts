@@ -93,6 +93,20 @@ describe('agents', () => {
     expect(await h.store.agentMappings.findByAgent(h.orgId, daveAgentId)).toBeNull();
   });
 
+  it('refuses an unknown field with invalid_payload naming it, mapping nothing', async () => {
+    // Unmapped (the test before unmapped dave): a dropped field would have mapped him to @dave.
+    expect(await h.store.agentMappings.findByAgent(h.orgId, daveAgentId)).toBeNull();
+    expect(await api('PUT', `/agents/${daveAgentId}/slack-user`, { username: 'dave', notify: true })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_payload', field: 'notify', message: expect.stringContaining('unknown field notify (the body takes username)') } },
+    });
+    expect(await h.store.agentMappings.findByAgent(h.orgId, daveAgentId)).toBeNull();
+    expect((await api('GET', '/agents')).body.agents.find((a: { agentId: string }) => a.agentId === daveAgentId)).toMatchObject({
+      mapped: false,
+      slackUser: null,
+    });
+  });
+
   it('refuses an unknown agent and an empty username', async () => {
     expect(await api('PUT', '/agents/agent_nope/slack-user', { username: 'dave' })).toMatchObject({
       status: 404,

@@ -158,6 +158,34 @@ describe('settings', () => {
     expect(await h.store.orgSettings.get(h.orgId)).toEqual(before);
   });
 
+  // Each refused body would change channel-ID mode if the unknown field were dropped instead.
+  it.each([
+    {
+      why: 'an unknown top-level field',
+      body: { channelIdMode: true, globalChannel: { enabled: false }, notARealSetting: 300 },
+      field: 'notARealSetting',
+      message: 'unknown field notARealSetting (the body takes channelIdMode, globalChannel)',
+    },
+    {
+      why: 'an unknown nested field',
+      body: { channelIdMode: true, globalChannel: { enabled: false, colour: 'red' } },
+      field: 'globalChannel.colour',
+      message: 'unknown field globalChannel.colour (globalChannel takes enabled, channel)',
+    },
+    {
+      why: 'several unknown fields',
+      body: { channelIdMode: true, globalChannel: { enabled: false }, notARealSetting: 300, alsoNotOne: 'x' },
+      field: 'notARealSetting',
+      message: 'unknown fields notARealSetting, alsoNotOne',
+    },
+  ])('refuses $why with invalid_payload naming it, storing nothing', async ({ body, field, message }) => {
+    const before = await api('GET', '/settings');
+    const answer = await api('PUT', '/settings', body);
+    expect(answer).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload', field, message: expect.stringContaining(message) } } });
+    expect(await api('GET', '/settings')).toEqual(before);
+    expect(before.body.channelIdMode).toBe(false);
+  });
+
   it('a private channel without the app: refused with how to add it', async () => {
     const answer = await api('PUT', '/settings', { channelIdMode: true, globalChannel: { enabled: true, channel: ids['private'] } });
     // Slack does not show the app a private channel it is not in: unknown by ID...

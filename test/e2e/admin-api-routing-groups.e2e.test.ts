@@ -57,6 +57,43 @@ describe('routing groups', () => {
     expect(await api('DELETE', `/routing-groups/${groupId}/slack-channel`)).toMatchObject({ status: 204 });
   });
 
+  it('refuses an unknown field with invalid_payload naming it: the group keeps its channel, and nothing is joined', async () => {
+    expect(await api('PUT', `/routing-groups/${groupId}/slack-channel`, { channel: '#sales-leads' })).toMatchObject({ status: 200 });
+    const joins = joinsOf(ids['neverAdded']!).length;
+    expect(await api('PUT', `/routing-groups/${groupId}/slack-channel`, { channel: 'never-added', fallbackChannel: 'general' })).toMatchObject({
+      status: 400,
+      body: {
+        error: {
+          code: 'invalid_payload',
+          field: 'fallbackChannel',
+          message: expect.stringContaining('unknown field fallbackChannel (the body takes channel)'),
+        },
+      },
+    });
+    const listed = await api('GET', '/routing-groups');
+    expect(listed.body.routingGroups.find((g: { groupId: string }) => g.groupId === groupId).channel).toMatchObject({ id: ids['sales'] });
+    expect(joinsOf(ids['neverAdded']!)).toHaveLength(joins);
+    expect(await api('DELETE', `/routing-groups/${groupId}/slack-channel`)).toMatchObject({ status: 204 });
+  });
+
+  it('the channel picker’s search refuses an unknown query parameter, naming it', async () => {
+    expect(await api('GET', '/directory/channels?q=sales&sort=name')).toMatchObject({
+      status: 400,
+      body: {
+        error: {
+          code: 'invalid_payload',
+          field: 'sort',
+          message: expect.stringContaining('unknown query parameter sort (the query takes q, limit, includeInactive)'),
+        },
+      },
+    });
+    expect(await api('GET', '/directory/users?q=dave&active=true')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_payload', field: 'active' } },
+    });
+    expect(await api('GET', '/directory/channels?q=sales')).toMatchObject({ status: 200 });
+  });
+
   it("a join Slack refuses is answered channel_join_failed with Slack's code and the field, saving nothing", async () => {
     // An org connected before the app asked to join channels: its install lacks channels:join.
     const org = h.platform.createOrg({ name: 'Older Install' });

@@ -83,6 +83,25 @@ describe('GET /api/dead-letters and POST /api/dead-letters/replay', () => {
     expect(res.json().error.code).toBe('invalid_payload');
   });
 
+  it('refuses an unknown field or query parameter with invalid_payload naming it, replaying nothing', async () => {
+    const replay = await t.app.inject({
+      method: 'POST',
+      url: '/api/dead-letters/replay',
+      headers: { ...operator, 'content-type': 'application/json' },
+      payload: { queue: 'chat-events', ids: ['dl-chat-events-1'], dryRun: true },
+    });
+    expect(replay.statusCode).toBe(400);
+    expect(replay.json().error).toMatchObject({
+      code: 'invalid_payload',
+      field: 'dryRun',
+      message: expect.stringContaining('unknown field dryRun (the body takes queue, since, ids)'),
+    });
+    expect((await producer.deadLetters.list()).map((e) => e.jobId)).toEqual(['1', '2']);
+    const list = await t.app.inject({ method: 'GET', url: '/api/dead-letters?queue=chat-events&order=newest', headers: operator });
+    expect(list.statusCode).toBe(400);
+    expect(list.json().error).toMatchObject({ code: 'invalid_payload', field: 'order', message: expect.stringContaining('unknown query parameter order') });
+  });
+
   it('replays those since a time onto their queue, fresh, and takes them out', async () => {
     const res = await t.app.inject({
       method: 'POST',
