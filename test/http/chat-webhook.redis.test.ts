@@ -105,6 +105,14 @@ describe('POST /webhooks/chat', () => {
     expect(jobs[0]!.data).toMatchObject({ id: body.id, orgId: 'org_1', data: { conversationId: 'conv_1', message: { seq: 1, text: 'hello' } } });
   });
 
+  it('accepts and queues an event with fields a newer platform release added (only the admin API refuses unknown fields)', async () => {
+    const body = eventBody({ deliveryAttempt: 1, region: 'eu' });
+    const res = await signed(JSON.stringify(body));
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ accepted: true, id: body.id });
+    expect(await queuedJobs()).toBe(1);
+  });
+
   it('queues a redelivered event (same id, new signature) only once', async () => {
     const raw = JSON.stringify(eventBody());
     expect((await signed(raw)).statusCode).toBe(202);

@@ -58,6 +58,19 @@ describe('POST /slack/events', () => {
     expect(jobs[0]!.data).toEqual({ teamId: 'T0001', eventId: 'Ev0RETRY01', eventTime: 1764075600, event: threadReply });
   });
 
+  it('accepts and queues an event with fields Slack added that Threadbridge does not know (only the admin API refuses unknown fields)', async () => {
+    const raw = JSON.stringify({
+      ...envelope({ ...threadReply, client_msg_id: 'c1', blocks_v9: [] }, 'Ev0NEWFIELD'),
+      context_team_id: 'T0001',
+      is_ext_shared_channel: false,
+    });
+    expect((await post(raw)).statusCode).toBe(200);
+    const jobs = await t.queues.slackEvents.getJobs(['waiting']);
+    expect(jobs.map((j) => j.data)).toEqual([
+      expect.objectContaining({ teamId: 'T0001', eventId: 'Ev0NEWFIELD', event: expect.objectContaining({ text: 'hi' }) }),
+    ]);
+  });
+
   it('acknowledges event types it does not act on without queueing them', async () => {
     const res = await post(JSON.stringify(envelope({ type: 'reaction_added', user: 'U1', reaction: 'thumbsup' })));
     expect(res.statusCode).toBe(200);
