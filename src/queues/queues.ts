@@ -36,7 +36,7 @@ export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 /**
  * A chat event as queued. `statusOrder` (src/queues/status-order.ts): on an agent.status_changed,
  * its number in the org's order of status changes; on a conversation.started, the number of the
- * latest status change accepted before it, which its routing waits for. Absent on other events.
+ * latest status change accepted before it and not yet stored (0: none), which its routing waits for. Absent on other events.
  */
 export type ChatEventJob = ChatEvent & { statusOrder?: number };
 
@@ -162,7 +162,7 @@ export function createJobProducer(queues: Queues): JobProducer {
         event.type === 'agent.status_changed'
           ? { ...event, statusOrder: await (await order()).accept(event.orgId, event.id) }
           : event.type === 'conversation.started'
-            ? { ...event, statusOrder: await (await order()).latestAccepted(event.orgId) }
+            ? { ...event, statusOrder: await (await order()).pendingThrough(event.orgId) }
             : event;
       await queue.add(event.type, job, {
         deduplication: { id: `chat:${event.orgId}:${event.id}`, ttl: CHAT_EVENT_DEDUP_TTL_MS },

@@ -1,9 +1,12 @@
-// The order between an org's agent status changes (queue chat-events) and its new chats (queue
-// chat-starts, kept apart so a new chat never waits behind other chats' messages). The ingress
-// numbers each status change it accepts, per org, and stamps each conversation.started with the
-// number of the latest one; the status job marks its number applied once the status is stored;
-// the chat start waits until every number up to its stamp is applied. So a chat is routed with
-// every status change whose webhook had its number before the chat's webhook arrived.
+// The order between an org's agent status changes and its new chats. Both ride the chat-starts
+// queue (kept apart so neither waits behind other chats' messages), but several workers take its
+// jobs side by side, so a chat start may run before the status job queued just ahead of it. The
+// ingress numbers each status change it accepts, per org, and stamps each conversation.started
+// with the number of the latest one not yet stored; the status job marks its number applied once
+// the status is stored; the chat start waits until every number up to its stamp is applied. So a
+// chat is routed with every status change whose webhook had its number before the chat's webhook
+// arrived. A chat start costs one Redis read at the ingress, and one more in the worker only when
+// a status change was pending.
 //
 // A redelivered status change (same event id) gets the number it had, so a webhook answered
 // 5xx and delivered again fills its own place instead of leaving a hole; marking applied twice
@@ -15,8 +18,11 @@ import type { RedisClient } from '../redis-connection.ts';
 export interface StatusOrder {
   /** At the ingress: the status change's place in its org's order; a redelivery gets the same. */
   accept(orgId: string, eventId: string): Promise<number>;
-  /** At the ingress: the latest accepted status change's number (0: none), stamped on a chat start. */
-  latestAccepted(orgId: string): Promise<number>;
+  /**
+   * At the ingress, stamped on a chat start: the latest accepted status change's number, or 0
+   * when every accepted one is stored already (then the start reads nothing more).
+   */
+  pendingThrough(orgId: string): Promise<number>;
   /** The status change numbered `seq` is stored. */
   applied(orgId: string, seq: number): Promise<void>;
   /** Every status change up to this number is stored (or given up). */
@@ -67,8 +73,9 @@ export function createStatusOrder(redis: RedisClient, prefix: string): StatusOrd
     async accept(orgId, eventId) {
       return Number(await redis.eval(acceptScript, 2, eventKey(orgId, eventId), orderKey(orgId), EVENT_TTL_S, ORDER_TTL_S));
     },
-    async latestAccepted(orgId) {
-      return Number((await redis.hget(orderKey(orgId), 'accepted')) ?? 0);
+    async pendingThrough(orgId) {
+      const [accepted, applied] = await redis.hmget(orderKey(orgId), 'accepted', 'applied');
+      return Number(accepted ?? 0) > Number(applied ?? 0) ? Number(accepted) : 0;
     },
     async applied(orgId, seq) {
       await redis.eval(applyScript, 1, orderKey(orgId), seq, 'one', ORDER_TTL_S);

@@ -19,7 +19,7 @@ export async function processOrderedChatEvent(deps: WorkerDeps, job: ChatEventJo
 }
 
 async function awaitEarlierStatusChanges(deps: WorkerDeps, orgId: string, through: number, queuedAt: number): Promise<void> {
-  // The one read a chat start pays when a status change was ever accepted; none when not.
+  // Read only when a status change was pending at the ingress (the stamp is 0 otherwise).
   if ((await deps.statusOrder.appliedThrough(orgId)) >= through) return;
   const waited = deps.now().getTime() - queuedAt;
   if (waited < STATUS_WAIT_MAX_MS) throw new StatusChangesPendingError(orgId, through);
