@@ -47,3 +47,14 @@ export class LockBusyError extends Error {
     this.name = 'LockBusyError';
   }
 }
+
+/** Status changes the platform sent before this chat started are not all stored yet; route it once they are. */
+export class StatusChangesPendingError extends Error {
+  constructor(
+    readonly orgId: string,
+    readonly through: number,
+  ) {
+    super(`status changes of org ${orgId} up to ${through} are not all applied yet`);
+    this.name = 'StatusChangesPendingError';
+  }
+}

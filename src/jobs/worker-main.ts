@@ -13,6 +13,7 @@ import { createSlackApi } from '../slack/slack-api.ts';
 import { createPlatformApi } from '../platform/platform-api.ts';
 import { createQueues, createJobProducer } from '../queues/queues.ts';
 import { createLocks } from '../locks/redis-locks.ts';
+import { createStatusOrder } from '../queues/status-order.ts';
 import { createThreadCursors } from '../conversations/thread-cursors.ts';
 import { startWorkers } from './workers.ts';
 import { pacedSlackApi } from '../slack/post-pacing.ts';
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
       directoryResyncHours: config.DIRECTORY_RESYNC_HOURS,
       reminderBatches: createReminderBatches(redis, config.QUEUE_PREFIX),
       threadCursors: createThreadCursors(redis, config.QUEUE_PREFIX),
+      statusOrder: createStatusOrder(redis, config.QUEUE_PREFIX),
       observe: metrics.observations,
     },
     { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, metrics },

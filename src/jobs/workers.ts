@@ -4,14 +4,21 @@
 // A job's data may carry Threadbridge's own bookkeeping (`_outage`: an outage being waited out;
 // `_replayOf`: the id of the job a replay stands for); processors never see it.
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { ChatEvent } from '../platform/webhook-events.ts';
 import type { SlackEventJob } from '../slack/slack-events.ts';
-import { queueNames, type DirectoryJob, type OrgChangedJob, type RemindersQueueJob, type ThreadSyncJob, type TranscriptJob } from '../queues/queues.ts';
+import {
+  queueNames,
+  type ChatEventJob,
+  type DirectoryJob,
+  type OrgChangedJob,
+  type RemindersQueueJob,
+  type ThreadSyncJob,
+  type TranscriptJob,
+} from '../queues/queues.ts';
 import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
 import type { WorkerDeps } from './worker-deps.ts';
 import { classifyFailure, deadLetterOf, settleFailure } from '../queues/job-errors.ts';
 import { processDeadLetter, withoutBookkeeping, type DeadLetter } from '../queues/dead-letters.ts';
-import { processChatEvent } from './processors/chat-event.processor.ts';
+import { processOrderedChatEvent } from './processors/ordered-chat-event.processor.ts';
 import { jobLogContext } from './job-log-context.ts';
 import type { JobOutcome, WorkerMetrics } from './worker-metrics.ts';
 import { processSlackEvent } from './processors/slack-event.processor.ts';
@@ -53,7 +60,7 @@ export function startWorkers(
   options: { connection: ConnectionOptions; prefix: string; concurrency: number; metrics?: Pick<WorkerMetrics, 'job'> },
 ): RunningWorkers {
   const deadLetter = (letter: DeadLetter) => deps.producer.deadLetters.add(letter);
-  function wrap<T>(queue: string, run: (data: T, jobId: string, jobDeps: WorkerDeps) => Promise<void>) {
+  function wrap<T>(queue: string, run: (data: T, jobId: string, jobDeps: WorkerDeps, queuedAt: number) => Promise<void>) {
     return async (job: Job<T>, token?: string) => {
       // A replayed job stands for the one that failed: its id names the same work (a reminder batch, say).
       const replayOf = (job.data as { _replayOf?: unknown } | null)?._replayOf;
@@ -62,7 +69,7 @@ export function startWorkers(
       const jobDeps = { ...deps, logger: deps.logger.child(jobLogContext(queue, job.id, data)) };
       const started = performance.now();
       try {
-        await run(data, typeof replayOf === 'string' ? replayOf : (job.id ?? ''), jobDeps);
+        await run(data, typeof replayOf === 'string' ? replayOf : (job.id ?? ''), jobDeps, job.timestamp);
         options.metrics?.job(queue, 'completed', (performance.now() - started) / 1000);
       } catch (error) {
         options.metrics?.job(queue, failureOutcomes[classifyFailure(error, 0).kind], (performance.now() - started) / 1000);
@@ -79,14 +86,14 @@ export function startWorkers(
     maxStartedAttempts: MAX_STARTS,
   };
   const workers = [
-    new Worker<ChatEvent>(
+    new Worker<ChatEventJob>(
       queueNames.chatEvents,
-      wrap(queueNames.chatEvents, (event, _jobId, jobDeps) => processChatEvent(jobDeps, event)),
+      wrap(queueNames.chatEvents, (event, _jobId, jobDeps, queuedAt) => processOrderedChatEvent(jobDeps, event, queuedAt)),
       common,
     ),
-    new Worker<ChatEvent>(
+    new Worker<ChatEventJob>(
       queueNames.chatStarts,
-      wrap(queueNames.chatStarts, (event, _jobId, jobDeps) => processChatEvent(jobDeps, event)),
+      wrap(queueNames.chatStarts, (event, _jobId, jobDeps, queuedAt) => processOrderedChatEvent(jobDeps, event, queuedAt)),
       common,
     ),
     new Worker<SlackEventJob>(

@@ -15,6 +15,7 @@ import {
   SlackApiError,
   SlackBudgetExhaustedError,
   SlackRateLimitedError,
+  StatusChangesPendingError,
   ThreadBusyError,
   ThreadLockLostError,
 } from '../errors/index.ts';
@@ -56,6 +57,8 @@ export function classifyFailure(error: unknown, jitter: number): Outcome {
   if (error instanceof SlackBudgetExhaustedError) return { kind: 'delay', ms: error.waitMs + Math.floor(jitter * 100), why: 'Slack posting budget exhausted' };
   if (error instanceof ThreadBusyError) return { kind: 'delay', ms: 100 + Math.floor(jitter * 400), why: 'thread busy' };
   if (error instanceof LockBusyError) return { kind: 'delay', ms: 1000 + Math.floor(jitter * 1000), why: `${error.lockName} busy` };
+  // A status change is one quick write on the same queue: it is usually stored within a moment.
+  if (error instanceof StatusChangesPendingError) return { kind: 'delay', ms: 100 + Math.floor(jitter * 200), why: 'earlier status changes go first' };
   if (error instanceof ReplyOrderError) return { kind: 'delay', ms: 2000 + Math.floor(jitter * 2000), why: 'an earlier reply goes first' };
   if (error instanceof ClaimBusyError) return { kind: 'delay', ms: 5000 + Math.floor(jitter * 5000), why: `${error.claim} held by another job` };
   // The lock lapsed under the job: Redis was away, or a renewal could not reach it.

@@ -5,6 +5,8 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { ChatEvent } from '../platform/webhook-events.ts';
 import type { SlackEventJob } from '../slack/slack-events.ts';
 import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
+import { createStatusOrder, type StatusOrder } from './status-order.ts';
+import type { RedisClient } from '../redis-connection.ts';
 import { createDeadLetters, DEAD_LETTER_QUEUE, DEAD_LETTER_RETENTION, type DeadLetter, type DeadLetters } from './dead-letters.ts';
 
 export const queueNames = {
@@ -12,6 +14,8 @@ export const queueNames = {
   /**
    * conversation.started: a queue of its own, so a new chat's notification never waits behind
    * the backlog of other chats' messages (whose jobs keep coming back while their channel is busy).
+   * agent.status_changed too (one quick write each): a chat start waits for the status changes
+   * accepted before it (src/queues/status-order.ts), and they must not wait behind that backlog either.
    */
   chatStarts: 'chat-starts',
   slackEvents: 'slack-events',
@@ -28,6 +32,13 @@ export const queueNames = {
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
+
+/**
+ * A chat event as queued. `statusOrder` (src/queues/status-order.ts): on an agent.status_changed,
+ * its number in the org's order of status changes; on a conversation.started, the number of the
+ * latest status change accepted before it and not yet stored (0: none), which its routing waits for. Absent on other events.
+ */
+export type ChatEventJob = ChatEvent & { statusOrder?: number };
 
 export interface ThreadSyncJob {
   orgId: string;
@@ -120,8 +131,8 @@ export interface JobProducer {
 export function createQueues(connection: ConnectionOptions, prefix: string) {
   const options = { connection, prefix, defaultJobOptions };
   return {
-    chatEvents: new Queue<ChatEvent>(queueNames.chatEvents, options),
-    chatStarts: new Queue<ChatEvent>(queueNames.chatStarts, options),
+    chatEvents: new Queue<ChatEventJob>(queueNames.chatEvents, options),
+    chatStarts: new Queue<ChatEventJob>(queueNames.chatStarts, options),
     slackEvents: new Queue<SlackEventJob>(queueNames.slackEvents, options),
     threadSync: new Queue<ThreadSyncJob>(queueNames.threadSync, options),
     reminders: new Queue<RemindersQueueJob>(queueNames.reminders, options),
@@ -137,11 +148,23 @@ export type Queues = ReturnType<typeof createQueues>;
 
 export function createJobProducer(queues: Queues): JobProducer {
   const { deadLetters: deadLetterQueue, ...work } = queues;
+  let statusOrder: StatusOrder | undefined;
+  const order = async () => {
+    // The queue's own connection (ioredis, typed by BullMQ as its narrower interface) and prefix: the workers' keys.
+    statusOrder ??= createStatusOrder((await queues.chatStarts.client) as unknown as RedisClient, queues.chatStarts.opts.prefix ?? 'bull');
+    return statusOrder;
+  };
   return {
     deadLetters: createDeadLetters(deadLetterQueue, Object.values(work)),
     async addChatEvent(event) {
-      const queue = event.type === 'conversation.started' ? queues.chatStarts : queues.chatEvents;
-      await queue.add(event.type, event, {
+      const queue = event.type === 'conversation.started' || event.type === 'agent.status_changed' ? queues.chatStarts : queues.chatEvents;
+      const job: ChatEventJob =
+        event.type === 'agent.status_changed'
+          ? { ...event, statusOrder: await (await order()).accept(event.orgId, event.id) }
+          : event.type === 'conversation.started'
+            ? { ...event, statusOrder: await (await order()).pendingThrough(event.orgId) }
+            : event;
+      await queue.add(event.type, job, {
         deduplication: { id: `chat:${event.orgId}:${event.id}`, ttl: CHAT_EVENT_DEDUP_TTL_MS },
       });
     },

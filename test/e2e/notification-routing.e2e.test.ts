@@ -53,10 +53,8 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 /**
- * Until the worker has applied the platform's agent.status_changed. It travels on the chat-events
- * queue and a chat start on the chat-starts queue, so a start sent right after it may be routed
- * before it under load (by the status of a moment before); these tests are about following the
- * change, not about that moment.
+ * Until the worker has applied the platform's agent.status_changed. A chat start sent after it
+ * waits for it anyway (test/e2e/status-before-start.scenarios.ts); these tests check the store too.
  */
 async function statusApplied(agentId: string, status: string) {
   await waitFor(

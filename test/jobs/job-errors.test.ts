@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ClaimBusyError,
   LockBusyError,
+  StatusChangesPendingError,
   ThreadBusyError,
   ThreadLockLostError,
   PlatformApiError,
@@ -175,6 +176,13 @@ describe('classifyFailure', () => {
     { jitter: 0.999_999, ms: 1999 },
   ])('a directory sync lock held elsewhere, jitter $jitter → delay $ms ms (its lease runs out if its process died)', ({ jitter, ms }) => {
     expect(classifyFailure(new LockBusyError('directory-sync:T1:channels'), jitter)).toEqual({ kind: 'delay', ms, why: 'directory-sync:T1:channels busy' });
+  });
+
+  it.each([
+    { jitter: 0, ms: 100 },
+    { jitter: 0.999_999, ms: 299 },
+  ])('a chat start waiting for earlier status changes, jitter $jitter → delay $ms ms without using an attempt', ({ jitter, ms }) => {
+    expect(classifyFailure(new StatusChangesPendingError('org_1', 3), jitter)).toEqual({ kind: 'delay', ms, why: 'earlier status changes go first' });
   });
 
   it('thread busy delays stay within [100, 500) ms across jitter in [0, 1)', () => {

@@ -16,6 +16,7 @@ import { createSlackApi } from '../../src/slack/slack-api.ts';
 import { createPlatformApi } from '../../src/platform/platform-api.ts';
 import { createJobProducer, createQueues, type Queues } from '../../src/queues/queues.ts';
 import { createLocks } from '../../src/locks/redis-locks.ts';
+import { createStatusOrder } from '../../src/queues/status-order.ts';
 import { pacedSlackApi } from '../../src/slack/post-pacing.ts';
 import { createSlackBudget } from '../../src/slack/chat-post-budget.ts';
 import { createDirectoryCache } from '../../src/directory/directory-cache.ts';
@@ -165,6 +166,7 @@ export async function startJobWorld(name: string, options: { monitorCommands?: b
         directoryResyncHours: 6,
         reminderBatches: createReminderBatches(r, prefix),
         threadCursors: createThreadCursors(r, prefix),
+        statusOrder: createStatusOrder(r, prefix),
       };
     },
     async freshChannel(channelName, options = {}) {
