@@ -10,6 +10,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import {
   ClaimBusyError,
   LockBusyError,
+  NotDueYetError,
   PlatformApiError,
   ReplyOrderError,
   SlackApiError,
@@ -57,6 +58,7 @@ export function classifyFailure(error: unknown, jitter: number): Outcome {
   if (error instanceof ThreadBusyError) return { kind: 'delay', ms: 100 + Math.floor(jitter * 400), why: 'thread busy' };
   if (error instanceof LockBusyError) return { kind: 'delay', ms: 1000 + Math.floor(jitter * 1000), why: `${error.lockName} busy` };
   if (error instanceof ReplyOrderError) return { kind: 'delay', ms: 2000 + Math.floor(jitter * 2000), why: 'an earlier reply goes first' };
+  if (error instanceof NotDueYetError) return { kind: 'delay', ms: error.waitMs, why: `${error.what} not due yet` };
   if (error instanceof ClaimBusyError) return { kind: 'delay', ms: 5000 + Math.floor(jitter * 5000), why: `${error.claim} held by another job` };
   // The lock lapsed under the job: Redis was away, or a renewal could not reach it.
   if (error instanceof ThreadLockLostError) return { kind: 'outage', why: `lock on ${error.key} lost` };
