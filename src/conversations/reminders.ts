@@ -64,9 +64,8 @@ export async function runReminderStage(deps: RemindersDeps, job: ReminderJob): P
   if (answerTimeMs === null) return;
   const escalation = escalationOf(settings);
   if (stage === 2 && escalation === 'off') return;
-  // A job queued before jobs carried their start: stage 1's is about when the chat came in.
-  const clockFrom = job.clockFrom ?? (stage === 1 ? record.createdAt.getTime() : undefined);
-  const leftMs = clockFrom === undefined ? 0 : clockFrom + answerTimeMs - deps.now().getTime();
+  // A job without its start (queued before jobs carried one) runs when it was delayed to.
+  const leftMs = job.clockFrom === undefined ? 0 : job.clockFrom + answerTimeMs - deps.now().getTime();
   // Under a second early is due: the queue's own delay is no more precise than that.
   if (leftMs >= 1000) throw new NotDueYetError(`reminder stage ${stage} of ${conversationId}`, leftMs);
   const token = await deps.store.installations.botToken(record.thread!.teamId, orgId);

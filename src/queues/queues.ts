@@ -59,8 +59,8 @@ export interface ReminderJob {
   stage: 1 | 2;
   /**
    * When the stage's wait began (ms): it falls due the org's answer time after, as the answer time
-   * is when the job runs. For a job queued before there was this field, stage 1 counts from the
-   * chat's arrival and stage 2 runs when it was delayed to.
+   * is when the job runs. A job queued before there was this field runs when it was delayed to
+   * (or at once when hastened).
    */
   clockFrom?: number;
 }
