@@ -1,9 +1,11 @@
 // A chat nobody answered after its reminders escalates: a thread of it opens in the global
-// channel (when its toggle is on), else in the DMs of the group's online members, each with the
+// channel or in the DMs of the group's online members, as the org chose (by default the global
+// channel while its toggle is on, else the members; src/store/org-settings.repository.ts), each with the
 // conversation so far and answerable there. Stage 2 of the chat's reminders (reminders.ts), which
 // runs it once.
 import type { ConversationDeps } from './conversation-deps.ts';
 import type { ConversationRecord, PlannedThread } from '../store/index.ts';
+import type { EscalationTarget as EscalationChoice } from '../store/org-settings.repository.ts';
 import { routingFacts } from './notification-delivery.ts';
 import { refreshParentMessage } from './parent-message.ts';
 import { escalationNoteText, type EscalationTarget } from '../slack/format/reminders.ts';
@@ -19,11 +21,12 @@ export type EscalationDeps = Pick<
 const ESCALATION_BUDGET_WAIT_MS = 10_000;
 
 /**
- * Stage 2: the chat gets a thread where more people can answer it: the global channel when its
- * toggle is on and the chat is not there yet, else each online, mapped member's DMs (those who
- * have no thread of the chat of their own). The threads it had say where it went.
+ * Stage 2: the chat gets a thread where more people can answer it: the global channel when the
+ * org escalates there, its toggle is on and the chat is not there yet, else each online, mapped
+ * member's DMs (those who have no thread of the chat of their own). The threads it had say where
+ * it went. `target` is never 'off' here: the reminder stage does not run then.
  */
-export async function escalate(deps: EscalationDeps, record: ConversationRecord, token: string, waited: number): Promise<void> {
+export async function escalate(deps: EscalationDeps, record: ConversationRecord, token: string, waited: number, target: EscalationChoice): Promise<void> {
   const { orgId, conversationId } = record;
   const log = deps.logger.child({ orgId, conversationId, stage: 2 });
   const facts = await routingFacts(deps, record);
@@ -32,7 +35,7 @@ export async function escalate(deps: EscalationDeps, record: ConversationRecord,
   const groupName = facts.group?.name ?? null;
   const reason = `no answer after ${waited} min, so escalated here`;
   const members = (facts.group?.memberAgentIds ?? []).map((id) => facts.agents.get(id)).filter((a) => a !== undefined);
-  const globalChannel = facts.settings.globalChannelEnabled ? facts.settings.globalChannelId : null;
+  const globalChannel = target === 'global-channel' && facts.settings.globalChannelEnabled ? facts.settings.globalChannelId : null;
 
   let wanted: PlannedThread[];
   let where: EscalationTarget;

@@ -3,13 +3,19 @@
 // once, and neither runs once someone has answered, the chat was assigned, or it ended. The
 // first stage is scheduled when the chat's thread opens (thread-opening.ts).
 //
+// The answer time is read when a stage runs, so an admin's change applies to chats already
+// waiting: a longer one delays the job by what is left of it, a shorter one has the org's
+// pending jobs run at once (org-changed.processor.ts) and each waits out what is left of the
+// new one; none (null) ends them. Every run decides from the settings and the stage's start
+// alone, and the stage's claim sends it at most once, so a job run twice decides the same.
+//
 // Reminders that fall due together in one channel go out as one post listing the waiting chats
 // (each chat's parent gets a :bell: mark), and after the channel's new chats and messages: a
 // burst of reminders never holds up a new chat.
 import type { ConversationDeps } from './conversation-deps.ts';
 import type { ChannelRemindersJob, ReminderJob } from '../queues/queues.ts';
 import type { ConversationRecord } from '../store/index.ts';
-import { answerTimeOf } from '../store/org-settings.repository.ts';
+import { answerTimeOf, escalationOf } from '../store/org-settings.repository.ts';
 import { refreshParentMessage } from './parent-message.ts';
 import { visitorDisplayName } from '../slack/format/conversation-messages.ts';
 import { channelReminderText, threadReminderText, type WaitingChatLine } from '../slack/format/reminders.ts';
@@ -17,7 +23,7 @@ import { postJoiningIfNeeded } from './posting.ts';
 import { notifiedIn, threadsOf } from './chat-threads.ts';
 import { escalate } from './escalation.ts';
 import { callWithinBudget } from '../slack/tiered-call-budget.ts';
-import { SlackApiError, ClaimBusyError } from '../errors/index.ts';
+import { SlackApiError, ClaimBusyError, NotDueYetError } from '../errors/index.ts';
 
 export type RemindersDeps = Pick<
   ConversationDeps,
@@ -53,8 +59,15 @@ export async function runReminderStage(deps: RemindersDeps, job: ReminderJob): P
   const { orgId, conversationId, stage } = job;
   const record = await deps.store.conversations.get(orgId, conversationId);
   if (!stillWaiting(record)) return;
-  const answerTimeMs = answerTimeOf(await deps.store.orgSettings.get(orgId));
+  const settings = await deps.store.orgSettings.get(orgId);
+  const answerTimeMs = answerTimeOf(settings);
   if (answerTimeMs === null) return;
+  const escalation = escalationOf(settings);
+  if (stage === 2 && escalation === 'off') return;
+  // A job without its start (queued before jobs carried one) runs when it was delayed to.
+  const leftMs = job.clockFrom === undefined ? 0 : job.clockFrom + answerTimeMs - deps.now().getTime();
+  // Under a second early is due: the queue's own delay is no more precise than that.
+  if (leftMs >= 1000) throw new NotDueYetError(`reminder stage ${stage} of ${conversationId}`, leftMs);
   const token = await deps.store.installations.botToken(record.thread!.teamId, orgId);
   if (!token) return;
   if (!(await deps.store.conversations.claimReminderStage(orgId, conversationId, stage, deps.now()))) {
@@ -64,7 +77,7 @@ export async function runReminderStage(deps: RemindersDeps, job: ReminderJob): P
   }
   try {
     if (stage === 1) await queueReminders(deps, record, answerTimeMs);
-    else await escalate(deps, record, token, waitedMinutes(deps, record));
+    else await escalate(deps, record, token, waitedMinutes(deps, record), escalation);
   } catch (error) {
     await deps.store.conversations.releaseReminderStage(orgId, conversationId, stage, deps.now());
     throw error;
@@ -80,8 +93,9 @@ async function queueReminders(deps: RemindersDeps, record: ConversationRecord, a
     await deps.reminderBatches.add(teamId, channelId, { orgId, conversationId, threadTs, slackUserIds: notifiedIn(thread) });
     await deps.producer.flushChannelReminders({ teamId, channelId });
   }
+  // Scheduled even with escalation off: it is read when the stage falls due, and may be on by then.
   const now = deps.now().getTime();
-  await deps.producer.scheduleReminder({ orgId, conversationId, stage: 2 }, now + answerTimeMs, now);
+  await deps.producer.scheduleReminder({ orgId, conversationId, stage: 2, clockFrom: now }, now + answerTimeMs, now);
 }
 
 /** The reminders due in one channel: one in its thread, or one post listing several chats. */

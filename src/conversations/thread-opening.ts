@@ -25,7 +25,7 @@ async function scheduleFirstReminder(deps: ThreadOpeningDeps, orgId: string, con
   const answerTimeMs = answerTimeOf(await (settings ?? deps.store.orgSettings.get(orgId)));
   if (answerTimeMs === null) return;
   const now = deps.now().getTime();
-  await deps.producer.scheduleReminder({ orgId, conversationId, stage: 1 }, now + answerTimeMs, now);
+  await deps.producer.scheduleReminder({ orgId, conversationId, stage: 1, clockFrom: now }, now + answerTimeMs, now);
 }
 
 /** Sends the notification and stores the thread; the record as it now is, or null when there is no thread. */

@@ -105,6 +105,12 @@ export const errors = catalogue({
   channel_join_failed: define('channel_join_failed', 422, 'Slack did not let the app join this public channel, so it could not hear replies there'),
   channel_archived: define('channel_archived', 422, 'This channel is archived; notifications cannot be posted there'),
   global_channel_required: define('global_channel_required', 422, 'The global channel is on: choose its channel'),
+  setting_invalid: define('setting_invalid', 400, 'This setting does not take that value'),
+  escalation_needs_global_channel: define(
+    'escalation_needs_global_channel',
+    422,
+    'Escalation to the global channel needs the global channel on: turn it on with its channel, or escalate to online members or not at all',
+  ),
   platform_unavailable: define('platform_unavailable', 502, 'The chat platform did not answer; try again'),
   slack_rate_limited: define('slack_rate_limited', 503, 'Slack’s rate limit for this lookup is used up for the workspace; try again shortly'),
   directory_busy: define('directory_busy', 503, 'The workspace’s channel list is being updated by other changes; try again in a few seconds'),

@@ -9,7 +9,15 @@ export { errors, AppError, appError, type AppErrorDefinition, type ErrorCode } f
 /** Exhaustive switches. */
 export { assertNever } from './assert-never.ts';
 /** Job outcomes: a busy thread, claim or lock, a lost lock, a reply that waits its turn. */
-export { ThreadBusyError, ThreadLockLostError, ClaimBusyError, ReplyOrderError, LockBusyError, StatusChangesPendingError } from './job-outcome-errors.ts';
+export {
+  ThreadBusyError,
+  ThreadLockLostError,
+  ClaimBusyError,
+  ReplyOrderError,
+  LockBusyError,
+  StatusChangesPendingError,
+  NotDueYetError,
+} from './job-outcome-errors.ts';
 /** Slack's failures and what its codes mean. */
 export {
   SlackApiError,

@@ -58,3 +58,17 @@ export class StatusChangesPendingError extends Error {
     this.name = 'StatusChangesPendingError';
   }
 }
+
+/**
+ * A reminder fell due under an answer time the org has since made longer: the job waits out the
+ * rest instead of running early (src/conversations/reminders.ts).
+ */
+export class NotDueYetError extends Error {
+  constructor(
+    readonly what: string,
+    readonly waitMs: number,
+  ) {
+    super(`${what} is due in ${waitMs} ms`);
+    this.name = 'NotDueYetError';
+  }
+}

@@ -10,6 +10,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import {
   ClaimBusyError,
   LockBusyError,
+  NotDueYetError,
   PlatformApiError,
   ReplyOrderError,
   SlackApiError,
@@ -60,6 +61,7 @@ export function classifyFailure(error: unknown, jitter: number): Outcome {
   // A status change is one quick write on the same queue: it is usually stored within a moment.
   if (error instanceof StatusChangesPendingError) return { kind: 'delay', ms: 100 + Math.floor(jitter * 200), why: 'earlier status changes go first' };
   if (error instanceof ReplyOrderError) return { kind: 'delay', ms: 2000 + Math.floor(jitter * 2000), why: 'an earlier reply goes first' };
+  if (error instanceof NotDueYetError) return { kind: 'delay', ms: error.waitMs, why: `${error.what} not due yet` };
   if (error instanceof ClaimBusyError) return { kind: 'delay', ms: 5000 + Math.floor(jitter * 5000), why: `${error.claim} held by another job` };
   // The lock lapsed under the job: Redis was away, or a renewal could not reach it.
   if (error instanceof ThreadLockLostError) return { kind: 'outage', why: `lock on ${error.key} lost` };

@@ -50,7 +50,8 @@ export interface ThreadSyncJob {
 /** Something about an org changed (its settings, its Slack connection): retry its undeliverable chats. */
 export interface OrgChangedJob {
   orgId: string;
-  cause: 'settings-changed' | 'slack-connected';
+  /** 'answer-time-shortened': the org's pending reminders are due sooner, so they run now and re-delay themselves. */
+  cause: 'settings-changed' | 'slack-connected' | 'answer-time-shortened';
 }
 
 /** Push a conversation's transcript to the platform (again): at the end, and on later changes. */
@@ -67,6 +68,12 @@ export interface ReminderJob {
   conversationId: string;
   /** 1: remind the targets in the thread; 2: escalate to the next target of the fallback chain. */
   stage: 1 | 2;
+  /**
+   * When the stage's wait began (ms): it falls due the org's answer time after, as the answer time
+   * is when the job runs. A job queued before there was this field runs when it was delayed to
+   * (or at once when hastened).
+   */
+  clockFrom?: number;
 }
 
 /** Send the reminders due in one channel, together (src/conversations/reminder-batches.ts). */
@@ -85,6 +92,8 @@ const SLACK_EVENT_DEDUP_TTL_MS = 2 * 60 * 60 * 1000;
 
 /** Reminders falling due within this of each other in one channel are sent as one post. */
 const REMINDER_FOLD_MS = 5000;
+/** Delayed reminders read per page when an org's are hastened. */
+const REMINDER_SCAN_PAGE = 500;
 /** How soon a sync handed over by a job that found the thread busy runs (the holder usually ends sooner). */
 const THREAD_BUSY_SYNC_DELAY_MS = 250;
 
@@ -115,6 +124,11 @@ export interface JobProducer {
    */
   syncThreadAfterHolder(orgId: string, conversationId: string): Promise<void>;
   scheduleReminder(job: ReminderJob, runAtMs: number, nowMs: number): Promise<void>;
+  /**
+   * Every pending reminder of the org runs now: each re-reads the answer time and waits out what
+   * is left of it (the org shortened it). Returns how many were moved.
+   */
+  hastenReminders(orgId: string): Promise<number>;
   /** Debounced per channel: reminders due within a moment of each other go out as one post. */
   flushChannelReminders(job: Omit<ChannelRemindersJob, 'kind'>): Promise<void>;
   /** Called wherever org settings or the connection change, so undeliverable chats get another try. */
@@ -213,6 +227,29 @@ export function createJobProducer(queues: Queues): JobProducer {
         deduplication: { id: `reminder:${job.stage}:${job.orgId}:${job.conversationId}`, ttl: delay + 60_000 },
       });
     },
+    async hastenReminders(orgId) {
+      // Delayed reminders are those of chats still waiting for an answer, across all orgs: few
+      // enough to page through on the rare save that shortens an org's answer time.
+      let moved = 0;
+      let start = 0;
+      for (;;) {
+        const page = await queues.reminders.getDelayed(start, start + REMINDER_SCAN_PAGE - 1);
+        let promotedHere = 0;
+        for (const job of page) {
+          if ('kind' in job.data || job.data.orgId !== orgId) continue;
+          // Ran or moved meanwhile: it read the settings then, or will.
+          const promoted = await job.promote().then(
+            () => true,
+            () => false,
+          );
+          if (promoted) promotedHere++;
+        }
+        moved += promotedHere;
+        if (page.length < REMINDER_SCAN_PAGE) return moved;
+        // Promoted jobs left the delayed set: the next page starts that much earlier.
+        start += page.length - promotedHere;
+      }
+    },
     async flushChannelReminders({ teamId, channelId }) {
       // Pending: reminders added meanwhile fold into it. Running: one more flush is kept for after it.
       await queues.reminders.add(
@@ -225,6 +262,12 @@ export function createJobProducer(queues: Queues): JobProducer {
       );
     },
     async orgChanged(job) {
+      if (job.cause === 'answer-time-shortened') {
+        // Never folded into a job that already read the settings: a pending one takes this save
+        // too (it reads them when it runs), and while one runs, one more is kept for after it.
+        await queues.orgChanges.add(job.cause, job, { delay: 500, deduplication: { id: `org-changed:${job.cause}:${job.orgId}`, keepLastIfActive: true } });
+        return;
+      }
       // A short window folds a burst of saves into one retry.
       await queues.orgChanges.add(job.cause, job, { delay: 500, deduplication: { id: `org-changed:${job.orgId}`, ttl: 500 } });
     },

@@ -1,5 +1,6 @@
-// Per-org Slack settings, as the integration settings page will edit them: channel-ID mode and
-// the global channel. Routing reads them on every new chat.
+// Per-org Slack settings, as the integration settings page edits them: channel-ID mode, the
+// global channel, and how chats are handled (answer time, escalation, bridge mode, note prefix).
+// Routing reads them on every new chat; reminders and replies when they run.
 import type { Db } from 'mongodb';
 
 export interface OrgSettings {
@@ -14,17 +15,28 @@ export interface OrgSettings {
   internalNotePrefix?: string;
   /** 'alerts-only': nothing written in Slack reaches visitors. Default 'two-way'. */
   bridgeMode?: 'two-way' | 'alerts-only';
+  /** Where an unanswered chat escalates; unset: the global channel when it is on, else online members' DMs. */
+  escalation?: EscalationTarget | null;
   updatedAt: Date;
 }
+
+export const ESCALATION_TARGETS = ['global-channel', 'online-members', 'off'] as const;
+export type EscalationTarget = (typeof ESCALATION_TARGETS)[number];
 
 export const DEFAULT_INTERNAL_NOTE_PREFIX = 'note:';
 
 export const DEFAULT_ANSWER_TIME_MS = 2 * 60 * 1000;
 
 /** The org's answer time: its own, the default when never set, or null when switched off. */
-export function answerTimeOf(settings: OrgSettings | null): number | null {
+export function answerTimeOf(settings: Pick<OrgSettings, 'answerTimeMs'> | null): number | null {
   if (!settings || settings.answerTimeMs === undefined) return DEFAULT_ANSWER_TIME_MS;
   return settings.answerTimeMs;
+}
+
+/** Where the org's unanswered chats escalate: its choice, or the mapping from before there was one. */
+export function escalationOf(settings: Pick<OrgSettings, 'escalation' | 'globalChannelEnabled'> | null): EscalationTarget {
+  if (settings?.escalation) return settings.escalation;
+  return settings?.globalChannelEnabled ? 'global-channel' : 'online-members';
 }
 
 interface OrgSettingsDocument extends Omit<OrgSettings, 'orgId'> {

@@ -5,7 +5,8 @@
 // shown next to its row), maps two agents by hand, gives a routing group a channel by name,
 // sees whether the app is in each channel (and the app joining the public ones on Save), switches
 // to channel-ID mode and gives another group a channel by ID, turns the global channel on, saves,
-// reloads, and finds it all kept; a wrong username is shown next to its field; the global channel
+// reloads, and finds it all kept; sets how chats are handled (answer time, escalation, alerts-only,
+// note prefix), each refusal next to its field; a wrong username is shown next to its field; the global channel
 // turned off sends no channel; each section shows its last change and who made it (by name); the
 // page names the org and the admin (the ids from a platform that sends no names); Disconnect
 // revokes the connection and Connect makes it again, settings kept; a window without a session
@@ -227,13 +228,65 @@ describe('the Slack integration settings page', () => {
     await page.uncheck('#global-enabled');
     const sent = page.waitForRequest((r) => r.method() === 'PUT' && r.url().endsWith('/settings'));
     await page.click('#save');
-    expect((await sent).postDataJSON()).toEqual({ channelIdMode: true, globalChannel: { enabled: false, channel: null } });
+    expect((await sent).postDataJSON()).toEqual({
+      channelIdMode: true,
+      globalChannel: { enabled: false, channel: null },
+      answerTimeSeconds: 120,
+      escalation: null,
+      bridgeMode: 'two-way',
+      internalNotePrefix: 'note:',
+    });
     await expect.poll(() => page.textContent('#save-status')).toBe('Saved.');
     expect(await h.store.orgSettings.get(w['orgId']!)).toMatchObject({ globalChannelEnabled: false, globalChannelId: null });
     await page.reload();
     await expect.poll(() => page.isChecked('#channel-id-mode')).toBe(true);
     expect(await page.isChecked('#global-enabled')).toBe(false);
     await shot('7-global-off');
+
+    // Chat handling: the defaults shown, each refusal next to its field, then saved and kept.
+    expect(await page.inputValue('#answer-time')).toBe('120');
+    expect(await page.inputValue('#escalation')).toBe('');
+    expect(await page.inputValue('#bridge-mode')).toBe('two-way');
+    expect(await page.inputValue('#note-prefix')).toBe('note:');
+    await page.fill('#answer-time', '10');
+    await page.click('#save');
+    await expect
+      .poll(() => page.textContent('#answer-time-error'))
+      .toBe('This setting does not take that value: 10: a whole number of seconds from 30 to 3600, or null for no reminders');
+    expect(await page.getAttribute('#answer-time', 'class')).toContain('invalid');
+    expect(await page.textContent('#save-status')).toBe('One field needs attention.');
+    await shot('7a-answer-time-refused');
+    await page.fill('#answer-time', '45');
+    // The global channel is off: escalating there is refused, next to the escalation field.
+    await page.selectOption('#escalation', 'global-channel');
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#escalation-error')).toContain('Escalation to the global channel needs the global channel on');
+    expect(await page.textContent('#answer-time-error')).toBe('');
+    await shot('7b-escalation-refused');
+    await page.selectOption('#escalation', 'off');
+    await page.selectOption('#bridge-mode', 'alerts-only');
+    await page.fill('#note-prefix', '//');
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#save-status')).toBe('Saved.');
+    expect(await h.store.orgSettings.get(w['orgId']!)).toMatchObject({
+      answerTimeMs: 45_000,
+      escalation: 'off',
+      bridgeMode: 'alerts-only',
+      internalNotePrefix: '//',
+    });
+    await page.reload();
+    await expect.poll(() => page.inputValue('#answer-time')).toBe('45');
+    expect(await page.inputValue('#escalation')).toBe('off');
+    expect(await page.inputValue('#bridge-mode')).toBe('alerts-only');
+    expect(await page.inputValue('#note-prefix')).toBe('//');
+    await expect.poll(() => page.textContent('#chat-handling-change')).toMatch(/^Last change: chat handling saved, .*, by Gail Admin\.$/);
+    // No reminders: the answer time is greyed out and saved as none.
+    await page.check('#reminders-off');
+    expect(await page.isDisabled('#answer-time')).toBe(true);
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#save-status')).toBe('Saved.');
+    expect(await h.store.orgSettings.get(w['orgId']!)).toMatchObject({ answerTimeMs: null });
+    await shot('7c-chat-handling-saved');
 
     // Each section says what changed last, when and by whom: the admin of the Setup link, by name.
     const by = /, by Gail Admin\.$/;

@@ -212,6 +212,198 @@ describe('settings', () => {
   });
 });
 
+describe('chat handling', () => {
+  const changesIn = async (section: string) => (await api('GET', '/changes')).body.lastChanges[section];
+
+  it('reads the defaults while none was ever set: a 120 s answer time, the default escalation, two-way, "note:"', async () => {
+    expect(await api('GET', '/settings')).toMatchObject({
+      status: 200,
+      body: { answerTimeSeconds: 120, escalation: null, bridgeMode: 'two-way', internalNotePrefix: 'note:' },
+    });
+    expect(await changesIn('chatHandling')).toBeNull();
+  });
+
+  it('saves each setting on its own, keeping the others and the global channel, and records the change in its own section', async () => {
+    const before = await api('GET', '/settings');
+    expect(await api('PUT', '/settings', { answerTimeSeconds: 30 })).toMatchObject({
+      status: 200,
+      body: { answerTimeSeconds: 30, escalation: null, bridgeMode: 'two-way', internalNotePrefix: 'note:', globalChannel: before.body.globalChannel },
+    });
+    expect(await changesIn('chatHandling')).toMatchObject({ action: 'chat-handling.saved', actor: { kind: 'operator' } });
+    expect(await api('PUT', '/settings', { bridgeMode: 'alerts-only' })).toMatchObject({
+      status: 200,
+      body: { answerTimeSeconds: 30, bridgeMode: 'alerts-only' },
+    });
+    expect(await api('PUT', '/settings', { internalNotePrefix: '//' })).toMatchObject({ status: 200, body: { internalNotePrefix: '//' } });
+    expect(await api('PUT', '/settings', { escalation: 'off' })).toMatchObject({ status: 200, body: { escalation: 'off' } });
+    expect(await api('PUT', '/settings', { escalation: 'online-members', answerTimeSeconds: null })).toMatchObject({
+      status: 200,
+      body: { escalation: 'online-members', answerTimeSeconds: null },
+    });
+    expect(await api('GET', '/settings')).toMatchObject({
+      body: {
+        answerTimeSeconds: null,
+        escalation: 'online-members',
+        bridgeMode: 'alerts-only',
+        internalNotePrefix: '//',
+        globalChannel: before.body.globalChannel,
+      },
+    });
+    expect(await h.store.orgSettings.get(h.orgId)).toMatchObject({
+      answerTimeMs: null,
+      escalation: 'online-members',
+      bridgeMode: 'alerts-only',
+      internalNotePrefix: '//',
+    });
+    // Back to the defaults for the tests after.
+    expect(await api('PUT', '/settings', { answerTimeSeconds: 120, escalation: null, bridgeMode: 'two-way', internalNotePrefix: 'note:' })).toMatchObject({
+      status: 200,
+    });
+  });
+
+  it('the bounds are taken: 30 s and 3,600 s, a 20-character prefix', async () => {
+    expect(await api('PUT', '/settings', { answerTimeSeconds: 3600 })).toMatchObject({ status: 200, body: { answerTimeSeconds: 3600 } });
+    expect(await api('PUT', '/settings', { answerTimeSeconds: 30, internalNotePrefix: 'x'.repeat(20) })).toMatchObject({
+      status: 200,
+      body: { answerTimeSeconds: 30, internalNotePrefix: 'x'.repeat(20) },
+    });
+    await api('PUT', '/settings', { answerTimeSeconds: 120, internalNotePrefix: 'note:' });
+  });
+
+  it('a shorter answer time has the org’s pending reminders checked again (its own org-changed cause)', async () => {
+    const addedSince = async (since: number) =>
+      (await h.queues.orgChanges.getJobs(['completed', 'waiting', 'delayed', 'active']))
+        .filter((j) => j.data.orgId === h.orgId && j.timestamp >= since)
+        .map((j) => j.name);
+    expect(await api('PUT', '/settings', { answerTimeSeconds: 600 })).toMatchObject({ status: 200 });
+    // Once the queue is idle, so the next save's job is not folded into one still pending.
+    await waitFor(
+      () => h.queues.orgChanges.getJobCounts('waiting', 'delayed', 'active'),
+      (c) => Object.values(c).every((n) => n === 0),
+      { what: 'an idle queue' },
+    );
+    const shorter = Date.now();
+    expect(await api('PUT', '/settings', { answerTimeSeconds: 60 })).toMatchObject({ status: 200 });
+    expect(
+      await waitFor(
+        () => addedSince(shorter),
+        (names) => names.length > 0,
+        { what: 'the org-changed job' },
+      ),
+    ).toEqual(['answer-time-shortened']);
+    await api('PUT', '/settings', { answerTimeSeconds: 120 });
+  });
+
+  it('escalation to the global channel: taken while it is on; turning the channel off meanwhile is refused, naming the toggle', async () => {
+    expect(
+      await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: true, channel: 'website-chats' }, escalation: 'global-channel' }),
+    ).toMatchObject({
+      status: 200,
+      body: { escalation: 'global-channel', globalChannel: { enabled: true } },
+    });
+    const stored = await h.store.orgSettings.get(h.orgId);
+    expect(await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: false, channel: null } })).toEqual({
+      status: 422,
+      body: {
+        error: {
+          code: 'escalation_needs_global_channel',
+          message: 'Escalation to the global channel needs the global channel on: turn it on with its channel, or escalate to online members or not at all',
+          field: 'globalChannel.enabled',
+        },
+      },
+    });
+    expect(await h.store.orgSettings.get(h.orgId)).toEqual(stored);
+    // Both in one save: fine.
+    expect(await api('PUT', '/settings', { channelIdMode: false, globalChannel: { enabled: false, channel: null }, escalation: null })).toMatchObject({
+      status: 200,
+      body: { escalation: null, globalChannel: { enabled: false, channel: null } },
+    });
+  });
+
+  it.each([
+    {
+      why: 'escalation to the global channel while it is off',
+      body: { escalation: 'global-channel' },
+      status: 422,
+      code: 'escalation_needs_global_channel',
+      message: 'Escalation to the global channel needs the global channel on: turn it on with its channel, or escalate to online members or not at all',
+      field: 'escalation',
+    },
+    {
+      why: 'an answer time under 30 s',
+      body: { answerTimeSeconds: 29 },
+      status: 400,
+      code: 'setting_invalid',
+      message: 'This setting does not take that value: 29: a whole number of seconds from 30 to 3600, or null for no reminders',
+      field: 'answerTimeSeconds',
+    },
+    {
+      why: 'an answer time over an hour',
+      body: { answerTimeSeconds: 3601 },
+      status: 400,
+      code: 'setting_invalid',
+      message: 'This setting does not take that value: 3601: a whole number of seconds from 30 to 3600, or null for no reminders',
+      field: 'answerTimeSeconds',
+    },
+    {
+      why: 'a fractional answer time',
+      body: { answerTimeSeconds: 90.5 },
+      status: 400,
+      code: 'setting_invalid',
+      message: 'This setting does not take that value: 90.5: a whole number of seconds from 30 to 3600, or null for no reminders',
+      field: 'answerTimeSeconds',
+    },
+    {
+      why: 'an unknown escalation',
+      body: { escalation: 'everyone' },
+      status: 400,
+      code: 'setting_invalid',
+      message: 'This setting does not take that value: "everyone": one of "global-channel", "online-members", "off", or null for the default',
+      field: 'escalation',
+    },
+    {
+      why: 'an unknown bridge mode',
+      body: { bridgeMode: 'one-way' },
+      status: 400,
+      code: 'setting_invalid',
+      message: 'This setting does not take that value: "one-way": "two-way" or "alerts-only"',
+      field: 'bridgeMode',
+    },
+    {
+      why: 'a blank note prefix',
+      body: { internalNotePrefix: '   ' },
+      status: 400,
+      code: 'setting_invalid',
+      message: 'This setting does not take that value: 1 to 20 characters, not only spaces',
+      field: 'internalNotePrefix',
+    },
+    {
+      why: 'an empty note prefix',
+      body: { internalNotePrefix: '' },
+      status: 400,
+      code: 'setting_invalid',
+      message: 'This setting does not take that value: 1 to 20 characters, not only spaces',
+      field: 'internalNotePrefix',
+    },
+    {
+      why: 'a note prefix of 21 characters',
+      body: { internalNotePrefix: 'x'.repeat(21) },
+      status: 400,
+      code: 'setting_invalid',
+      message: 'This setting does not take that value: 1 to 20 characters, not only spaces',
+      field: 'internalNotePrefix',
+    },
+  ])('refuses $why with the field named, saving nothing', async ({ body, status, code, message, field }) => {
+    const before = await h.store.orgSettings.get(h.orgId);
+    expect(await api('PUT', '/settings', body)).toEqual({ status, body: { error: { code, message, field } } });
+    expect(await h.store.orgSettings.get(h.orgId)).toEqual(before);
+  });
+
+  it('an empty body changes nothing and is refused', async () => {
+    expect(await api('PUT', '/settings', {})).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload' } } });
+  });
+});
+
 describe('OpenAPI description', () => {
   it('is served, without a token, and describes every admin route with its ways in: an org admin’s session and the operator token, or the operator token alone for the dead letters', async () => {
     const response = await fetch(`${h.webUrl}/api/openapi.json`);

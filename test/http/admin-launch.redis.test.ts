@@ -345,6 +345,7 @@ describe('Disconnect and the change history', () => {
     expect(changes.lastChanges).toMatchObject({
       connection: { action: 'slack.disconnected', subject: team.id, actor: { kind: 'org-admin', userId: adminA }, at: expect.any(String) },
       settings: null,
+      chatHandling: null,
       agents: null,
       routingGroups: null,
     });

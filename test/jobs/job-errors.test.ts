@@ -6,6 +6,7 @@ import { MongoBulkWriteError, MongoNetworkError, MongoServerSelectionError } fro
 import { describe, expect, it } from 'vitest';
 import {
   ClaimBusyError,
+  NotDueYetError,
   LockBusyError,
   StatusChangesPendingError,
   ThreadBusyError,
@@ -206,6 +207,12 @@ describe('claims held by another job', () => {
   it('delay 5 to 10 s (the holder finishes, or its lease runs out)', () => {
     expect(classifyFailure(new ClaimBusyError('notice x'), 0)).toEqual({ kind: 'delay', ms: 5000, why: 'notice x held by another job' });
     expect(classifyFailure(new ClaimBusyError('notice x'), 0.5)).toEqual({ kind: 'delay', ms: 7500, why: 'notice x held by another job' });
+    // A reminder whose org made its answer time longer waits out exactly the rest, without jitter.
+    expect(classifyFailure(new NotDueYetError('reminder stage 1 of c1', 42_000), 0.9)).toEqual({
+      kind: 'delay',
+      ms: 42_000,
+      why: 'reminder stage 1 of c1 not due yet',
+    });
   });
 });
 

@@ -38,6 +38,7 @@ describe('admin changes', () => {
     expect(await changes.lastBySection('org_a')).toEqual({
       connection: null,
       settings: { orgId: 'org_a', section: 'settings', action: 'settings.saved', subject: null, actor: { kind: 'operator' }, at: at(3) },
+      chatHandling: null,
       agents: { orgId: 'org_a', section: 'agents', action: 'agent.mapped', subject: 'agt_1', actor: { kind: 'org-admin', userId: 'usr_1' }, at: at(2) },
       routingGroups: null,
     });

@@ -1,5 +1,6 @@
-// Admin API: the org's settings (channel-ID mode, the global channel) and
-// its routing groups' Slack channels. Every channel typed in is resolved and checked (a name
+// Admin API: the org's settings (channel-ID mode, the global channel; how chats are handled:
+// the answer time, where unanswered chats escalate, alerts-only mode, the internal-note prefix) and
+// its routing groups' Slack channels. A field left out of a save keeps its value. Every channel typed in is resolved and checked (a name
 // from the directory, or in channel-ID mode an ID, asked of Slack when the directory lacks it;
 // not archived; a private one only with the app in it), a public one the app is not in is
 // joined before it is saved, and each error names the field it concerns. Every channel shown
@@ -13,11 +14,22 @@ import { connectedTeam, orgParams, orgParamsWith, paramSchemas, platformCall, re
 import { apiDoc } from './admin-org.ts';
 import { channelProblem, chooseChannel } from '../../directory/channel-choice.ts';
 import { channelView } from './directory.route.ts';
+import {
+  answerTimeOf,
+  DEFAULT_INTERNAL_NOTE_PREFIX,
+  ESCALATION_TARGETS,
+  type EscalationTarget,
+  type OrgSettings,
+} from '../../store/org-settings.repository.ts';
 
+const ANSWER_TIME_SECONDS = { min: 30, max: 3600 };
+const NOTE_PREFIX_MAX = 20;
+
+// Values and ranges are checked by the route (chatHandlingProblem), so each refusal names its field.
 const settingsBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['channelIdMode', 'globalChannel'],
+  minProperties: 1,
   properties: {
     channelIdMode: { type: 'boolean' },
     globalChannel: {
@@ -26,12 +38,72 @@ const settingsBody = {
       required: ['enabled'],
       properties: { enabled: { type: 'boolean' }, channel: { type: ['string', 'null'], maxLength: 81 } },
     },
+    answerTimeSeconds: {
+      type: ['number', 'null'],
+      description: `Seconds a new chat waits for an answer before its reminder (escalation after twice it): a whole number, ${ANSWER_TIME_SECONDS.min} to ${ANSWER_TIME_SECONDS.max}; null: no reminders or escalation`,
+    },
+    escalation: {
+      type: ['string', 'null'],
+      description: `Where an unanswered chat escalates: ${ESCALATION_TARGETS.map((t) => `"${t}"`).join(', ')}; null: the global channel while it is on, else online members`,
+    },
+    bridgeMode: { type: 'string', description: '"two-way" (default), or "alerts-only": nothing written in Slack reaches visitors' },
+    internalNotePrefix: {
+      type: 'string',
+      description: `A reply starting with it stays in Slack (default "${DEFAULT_INTERNAL_NOTE_PREFIX}"): 1 to ${NOTE_PREFIX_MAX} characters, not blank`,
+    },
   },
 } as const;
 
 interface SettingsBody {
-  channelIdMode: boolean;
-  globalChannel: { enabled: boolean; channel?: string | null };
+  channelIdMode?: boolean;
+  globalChannel?: { enabled: boolean; channel?: string | null };
+  answerTimeSeconds?: number | null;
+  escalation?: string | null;
+  bridgeMode?: string;
+  internalNotePrefix?: string;
+}
+
+const BRIDGE_MODES = ['two-way', 'alerts-only'] as const;
+
+/** The first chat-handling field the body gets wrong, with what it takes. */
+function chatHandlingProblem(body: SettingsBody): { field: string; detail: string } | null {
+  const { answerTimeSeconds: seconds, escalation, bridgeMode, internalNotePrefix: prefix } = body;
+  if (seconds !== undefined && seconds !== null && (!Number.isInteger(seconds) || seconds < ANSWER_TIME_SECONDS.min || seconds > ANSWER_TIME_SECONDS.max)) {
+    return {
+      field: 'answerTimeSeconds',
+      detail: `${seconds}: a whole number of seconds from ${ANSWER_TIME_SECONDS.min} to ${ANSWER_TIME_SECONDS.max}, or null for no reminders`,
+    };
+  }
+  if (escalation !== undefined && escalation !== null && !(ESCALATION_TARGETS as readonly string[]).includes(escalation)) {
+    return { field: 'escalation', detail: `"${escalation}": one of ${ESCALATION_TARGETS.map((t) => `"${t}"`).join(', ')}, or null for the default` };
+  }
+  if (bridgeMode !== undefined && !(BRIDGE_MODES as readonly string[]).includes(bridgeMode)) {
+    return { field: 'bridgeMode', detail: `"${bridgeMode}": "two-way" or "alerts-only"` };
+  }
+  if (prefix !== undefined && (prefix.trim() === '' || [...prefix].length > NOTE_PREFIX_MAX)) {
+    return { field: 'internalNotePrefix', detail: `1 to ${NOTE_PREFIX_MAX} characters, not only spaces` };
+  }
+  return null;
+}
+
+/** The chat-handling settings as the API shows them, each with its default when never set. */
+type SavedSettings = Omit<OrgSettings, 'updatedAt'>;
+
+function chatHandlingView(settings: SavedSettings | null) {
+  const answerTimeMs = answerTimeOf(settings);
+  return {
+    answerTimeSeconds: answerTimeMs === null ? null : Math.round(answerTimeMs / 1000),
+    escalation: settings?.escalation ?? null,
+    bridgeMode: settings?.bridgeMode ?? 'two-way',
+    internalNotePrefix: settings?.internalNotePrefix ?? DEFAULT_INTERNAL_NOTE_PREFIX,
+  };
+}
+
+/** Whether the body changes a chat-handling setting from what is stored. */
+function chatHandlingChanged(before: SavedSettings | null, after: SavedSettings): boolean {
+  const a = chatHandlingView(before);
+  const b = chatHandlingView(after);
+  return (Object.keys(a) as Array<keyof typeof a>).some((k) => a[k] !== b[k]);
 }
 
 const groupParams = orgParamsWith('groupId', paramSchemas.id);
@@ -121,6 +193,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         return {
           channelIdMode: settings?.channelIdMode ?? false,
           globalChannel: { enabled: settings?.globalChannelEnabled ?? false, channel: await storedChannel(teamId, settings?.globalChannelId ?? null) },
+          ...chatHandlingView(settings),
         };
       },
     );
@@ -131,20 +204,53 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
       async (request) => {
         const { orgId } = request.params;
         const teamId = await connectedTeam(deps, orgId);
-        const { channelIdMode, globalChannel } = request.body;
-        const typed = globalChannel.channel?.trim() || null;
-        if (globalChannel.enabled && !typed) throw appError('global_channel_required', undefined, 'globalChannel.channel');
-        const resolved = typed ? await resolveChannel(teamId, typed, channelIdMode, 'globalChannel.channel') : null;
-        // Only a channel that is on gets joined: one kept with its toggle off is never used.
-        const channel = resolved && globalChannel.enabled ? await withAppIn(teamId, resolved, 'globalChannel.channel') : resolved;
+        const body = request.body;
+        const problem = chatHandlingProblem(body);
+        if (problem) throw appError('setting_invalid', problem.detail, problem.field);
         const current = await admin.orgSettings.get(orgId);
-        await admin.orgSettings.save(
-          { ...(current ?? {}), orgId, channelIdMode, globalChannelEnabled: globalChannel.enabled, globalChannelId: channel?.id ?? null },
-          deps.now(),
-        );
-        await recordChange(deps, admin, request, { orgId, section: 'settings', action: 'settings.saved' });
-        await deps.producer.orgChanged({ orgId, cause: 'settings-changed' });
-        return { channelIdMode, globalChannel: { enabled: globalChannel.enabled, channel: channel ? chosenChannelView(channel, null) : null } };
+        const channelIdMode = body.channelIdMode ?? current?.channelIdMode ?? false;
+        let globalChannelEnabled = current?.globalChannelEnabled ?? false;
+        let globalChannelId = current?.globalChannelId ?? null;
+        let shownChannel: Awaited<ReturnType<typeof storedChannel>> = null;
+        if (body.globalChannel) {
+          const { globalChannel } = body;
+          const typed = globalChannel.channel?.trim() || null;
+          if (globalChannel.enabled && !typed) throw appError('global_channel_required', undefined, 'globalChannel.channel');
+          const resolved = typed ? await resolveChannel(teamId, typed, channelIdMode, 'globalChannel.channel') : null;
+          // Only a channel that is on gets joined: one kept with its toggle off is never used.
+          const channel = resolved && globalChannel.enabled ? await withAppIn(teamId, resolved, 'globalChannel.channel') : resolved;
+          globalChannelEnabled = globalChannel.enabled;
+          globalChannelId = channel?.id ?? null;
+          shownChannel = channel ? chosenChannelView(channel, null) : null;
+        } else {
+          shownChannel = await storedChannel(teamId, globalChannelId);
+        }
+        const escalation = body.escalation === undefined ? (current?.escalation ?? null) : (body.escalation as EscalationTarget | null);
+        // Checked against the settings as they will be, so turning the channel off is refused too while escalation goes there.
+        if (escalation === 'global-channel' && !globalChannelEnabled) {
+          throw appError('escalation_needs_global_channel', undefined, body.escalation === undefined ? 'globalChannel.enabled' : 'escalation');
+        }
+        const next: SavedSettings = {
+          ...(current ?? {}),
+          orgId,
+          channelIdMode,
+          globalChannelEnabled,
+          globalChannelId,
+          escalation,
+          ...(body.answerTimeSeconds !== undefined ? { answerTimeMs: body.answerTimeSeconds === null ? null : body.answerTimeSeconds * 1000 } : {}),
+          ...(body.bridgeMode !== undefined ? { bridgeMode: body.bridgeMode as OrgSettings['bridgeMode'] } : {}),
+          ...(body.internalNotePrefix !== undefined ? { internalNotePrefix: body.internalNotePrefix } : {}),
+        };
+        await admin.orgSettings.save(next, deps.now());
+        if (body.channelIdMode !== undefined || body.globalChannel)
+          await recordChange(deps, admin, request, { orgId, section: 'settings', action: 'settings.saved' });
+        if (chatHandlingChanged(current, next)) await recordChange(deps, admin, request, { orgId, section: 'chatHandling', action: 'chat-handling.saved' });
+        const before = answerTimeOf(current);
+        const after = answerTimeOf(next);
+        // A shorter answer time makes the org's pending reminders due sooner: they run and re-delay themselves.
+        const shortened = after !== null && (before === null || after < before);
+        await deps.producer.orgChanged({ orgId, cause: shortened ? 'answer-time-shortened' : 'settings-changed' });
+        return { channelIdMode, globalChannel: { enabled: globalChannelEnabled, channel: shownChannel }, ...chatHandlingView(next) };
       },
     );
 

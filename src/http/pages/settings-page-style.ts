@@ -9,7 +9,9 @@ h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
 td .hint{display:block;margin:.2rem 0 0}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.45rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
 input[type=text]{font:inherit;padding:.3rem .4rem;width:16rem;border:1px solid #bbb;border-radius:4px}
-input.invalid{border-color:#b00020}
+input[type=number],select{font:inherit;padding:.3rem .4rem;border:1px solid #bbb;border-radius:4px}input[type=number]{width:7rem}
+.field{margin-top:1rem}.field>label{font-weight:600;margin-right:.4rem}.field .toggle{display:inline;margin-left:1rem;font-weight:400}
+input.invalid,select.invalid{border-color:#b00020}
 .button,button{font:inherit;background:#007a5a;color:#fff;border:0;border-radius:4px;padding:.5rem 1rem;cursor:pointer;text-decoration:none;display:inline-block}
 #save-bar{padding:1rem 0;text-align:right;border-top:1px solid #ddd;margin-top:2rem}
 #save-status{margin-right:1rem}.ok{color:#007a5a}

@@ -1,5 +1,6 @@
 // The Slack integration settings page an org admin uses: connect (and disconnect) Slack, the two
-// toggles, the agent-to-Slack-user mapping (with suggestions by email, one by one or all at once),
+// toggles, how chats are handled (answer time, escalation, alerts-only, the internal-note
+// prefix), the agent-to-Slack-user mapping (with suggestions by email, one by one or all at once),
 // and each routing group's channel, each channel saying whether the app is in it; Save with errors
 // next to the field they concern; the last change of each section, by whom; which org and which
 // admin the window is signed in for (from GET /api/session). The page holds no data
@@ -36,6 +37,22 @@ export function settingsPage(orgId: string): string {
 <div id="global-field" hidden><input type="text" id="global-channel" class="channel-input" list="channel-suggestions" autocomplete="off">
 <span class="membership" id="global-membership"></span><span class="warning" id="global-warning"></span><span class="error" id="global-channel-error"></span></div>
 <p id="settings-change" class="last-change"></p>
+<h2>Chat handling</h2>
+<div class="field"><label for="answer-time">Answer time (seconds)</label> <input type="number" id="answer-time" min="30" max="3600" step="1">
+<label class="toggle"><input type="checkbox" id="reminders-off"> No reminders</label><span class="error" id="answer-time-error"></span></div>
+<p class="hint">A chat nobody answered within this time reminds the people it notified, and escalates after twice it. 30 to 3,600 seconds; applies to chats already waiting.</p>
+<div class="field"><label for="escalation">Escalate unanswered chats to</label> <select id="escalation">
+<option value="">Automatic: the global channel while it is on, else online members</option>
+<option value="global-channel">The global channel</option>
+<option value="online-members">The group’s online members, in their DMs</option>
+<option value="off">Nobody (no escalation)</option></select><span class="error" id="escalation-error"></span></div>
+<div class="field"><label for="bridge-mode">Replies from Slack</label> <select id="bridge-mode">
+<option value="two-way">Reach the visitor (two-way)</option>
+<option value="alerts-only">Are not sent: Slack gets alerts only</option></select><span class="error" id="bridge-mode-error"></span></div>
+<p class="hint">In alerts-only mode a rep who replies in Slack is told to answer in the chat console instead.</p>
+<div class="field"><label for="note-prefix">Internal-note prefix</label> <input type="text" id="note-prefix" maxlength="20"><span class="error" id="note-prefix-error"></span></div>
+<p class="hint">A reply starting with this stays in Slack as a note for the team (1 to 20 characters; default “note:”).</p>
+<p id="chat-handling-change" class="last-change"></p>
 <h2>Users</h2>
 <p class="hint">Enter each agent's Slack username. Only mapped agents can answer visitors from Slack; an unmapped Slack user who tries gets an error.</p>
 <p id="agents-change" class="last-change"></p>

@@ -1,5 +1,7 @@
 // An org's settings or Slack connection changed: its undeliverable chats are routed again, so a
-// chat that found nowhere to go is delivered as soon as somewhere exists.
+// chat that found nowhere to go is delivered as soon as somewhere exists. When the answer time
+// got shorter, the org's pending reminders also run now, each waiting out what is left of the new
+// time (src/conversations/reminders.ts); running one again changes nothing, so a retry is safe.
 import type { OrgChangedJob } from '../../queues/queues.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
 import { syncConversationThread } from '../../conversations/conversation-thread.ts';
@@ -8,6 +10,10 @@ import { ThreadBusyError } from '../../errors/index.ts';
 const BATCH = 200;
 
 export async function processOrgChanged(deps: WorkerDeps, job: OrgChangedJob): Promise<void> {
+  if (job.cause === 'answer-time-shortened') {
+    const moved = await deps.producer.hastenReminders(job.orgId);
+    deps.logger.info({ orgId: job.orgId, cause: job.cause, reminders: moved }, 'pending reminders checked against the new answer time');
+  }
   const waiting = await deps.store.conversations.listUndeliverable(job.orgId, BATCH);
   let delivered = 0;
   let busy: ThreadBusyError | null = null;

@@ -9,7 +9,7 @@
 
 /** An answer's JSON as the page reads it (only the fields it uses); see src/http/admin/. */
 interface ApiErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string; field?: string };
 }
 interface Named {
   id: string;
@@ -34,7 +34,15 @@ interface Channel {
   appInChannel: boolean | null;
   warning: string | null;
 }
-interface Settings {
+interface ChatHandling {
+  /** null: no reminders or escalation. */
+  answerTimeSeconds: number | null;
+  /** null: the default (the global channel while it is on, else online members). */
+  escalation: 'global-channel' | 'online-members' | 'off' | null;
+  bridgeMode: 'two-way' | 'alerts-only';
+  internalNotePrefix: string;
+}
+interface Settings extends ChatHandling {
   channelIdMode: boolean;
   globalChannel: { enabled: boolean; channel: Channel | null };
 }
@@ -75,7 +83,7 @@ interface Change {
   at: string;
   actor: { kind: 'operator' } | { kind: 'org-admin'; userId: string; userName?: string };
 }
-type ChangeSection = 'connection' | 'settings' | 'agents' | 'routingGroups';
+type ChangeSection = 'connection' | 'settings' | 'chatHandling' | 'agents' | 'routingGroups';
 /** An answer: its JSON, or on a refusal the API's error body. */
 type ApiAnswer<T> = { ok: true; status: number; data: T } | { ok: false; status: number; data: ApiErrorBody };
 
@@ -85,6 +93,11 @@ const ORG = document.body.dataset.orgId ?? '';
 function $(id: string): HTMLElement {
   const found = document.getElementById(id);
   if (!found) throw new Error(`the page has no #${id}`);
+  return found;
+}
+function $select(id: string): HTMLSelectElement {
+  const found = $(id);
+  if (!(found instanceof HTMLSelectElement)) throw new Error(`#${id} is not a select`);
   return found;
 }
 function $input(id: string): HTMLInputElement {
@@ -170,6 +183,7 @@ const ACTIONS: Record<string, string> = {
   'slack.connected': 'Slack connected',
   'slack.disconnected': 'Slack disconnected',
   'settings.saved': 'settings saved',
+  'chat-handling.saved': 'chat handling saved',
   'agent.mapped': 'agent mapped',
   'agent.unmapped': 'agent unmapped',
   'routing-group.channel-set': 'channel set',
@@ -191,6 +205,7 @@ async function loadChanges() {
   const last = r.data.lastChanges;
   showLastChange($('connection-change'), last.connection);
   showLastChange($('settings-change'), last.settings);
+  showLastChange($('chat-handling-change'), last.chatHandling);
   showLastChange($('agents-change'), last.agents);
   showLastChange($('groups-change'), last.routingGroups);
 }
@@ -383,12 +398,49 @@ async function load() {
   $('directory-status').textContent = `Directory — ${describe('channels', dir.channels)}; ${describe('users', dir.users)}.`;
   state.idMode = settings.channelIdMode;
   state.global = settings.globalChannel;
+  showChatHandling(settings);
   state.agents = agents.agents;
   state.groups = groups.routingGroups;
   $('settings').hidden = false;
   render();
   await loadChanges();
 }
+
+/** The chat-handling fields as saved; "No reminders" greys out the answer time. */
+function showChatHandling(s: ChatHandling) {
+  const off = s.answerTimeSeconds === null;
+  $input('reminders-off').checked = off;
+  $input('answer-time').value = off ? '' : String(s.answerTimeSeconds);
+  $input('answer-time').disabled = off;
+  $select('escalation').value = s.escalation ?? '';
+  $select('bridge-mode').value = s.bridgeMode;
+  $input('note-prefix').value = s.internalNotePrefix;
+}
+$input('reminders-off').onchange = () => {
+  const off = $input('reminders-off').checked;
+  $input('answer-time').disabled = off;
+  if (!off && !$input('answer-time').value) $input('answer-time').value = '120';
+};
+
+/** The chat-handling fields as the API takes them; a field the browser cannot read as a number is sent as typed, to be refused by name. */
+function chatHandlingBody(): Record<string, unknown> {
+  const typed = $input('answer-time').value.trim();
+  const seconds = typed === '' ? Number.NaN : Number(typed);
+  return {
+    answerTimeSeconds: $input('reminders-off').checked ? null : Number.isFinite(seconds) ? seconds : 0,
+    escalation: $select('escalation').value || null,
+    bridgeMode: $select('bridge-mode').value,
+    internalNotePrefix: $input('note-prefix').value,
+  };
+}
+
+/** Where each chat-handling field's refusal is shown, by the field the API names. */
+const CHAT_HANDLING_ERRORS: Record<string, { error: string; input: string }> = {
+  answerTimeSeconds: { error: 'answer-time-error', input: 'answer-time' },
+  escalation: { error: 'escalation-error', input: 'escalation' },
+  bridgeMode: { error: 'bridge-mode-error', input: 'bridge-mode' },
+  internalNotePrefix: { error: 'note-prefix-error', input: 'note-prefix' },
+};
 
 // Disconnect: asked once more, then Slack takes the app's access back; the settings stay.
 $('disconnect').onclick = () => {
@@ -500,11 +552,14 @@ $('save').onclick = async () => {
   const s = await api('PUT', '/settings', {
     channelIdMode: $input('channel-id-mode').checked,
     globalChannel: { enabled: globalOn, channel: globalOn ? globalInput.value.trim() || null : null },
+    ...chatHandlingBody(),
   });
   if (!s.ok) {
     failed++;
-    globalInput.classList.add('invalid');
-    setError($('global-channel-error'), s.data.error.message);
+    // A chat-handling field's error goes next to it; any other concerns the global channel.
+    const where = CHAT_HANDLING_ERRORS[s.data.error.field ?? ''];
+    (where ? $(where.input) : globalInput).classList.add('invalid');
+    setError(where ? $(where.error) : $('global-channel-error'), s.data.error.message);
   }
   if (s.ok) {
     for (const row of document.querySelectorAll<HTMLElement>('#agents tr')) {
