@@ -164,7 +164,7 @@ describe('settings', () => {
       why: 'an unknown top-level field',
       body: { channelIdMode: true, globalChannel: { enabled: false }, notARealSetting: 300 },
       field: 'notARealSetting',
-      message: 'unknown field notARealSetting (the body takes channelIdMode, globalChannel)',
+      message: 'unknown field notARealSetting (the body takes channelIdMode, globalChannel, answerTimeSeconds, escalation, bridgeMode, internalNotePrefix)',
     },
     {
       why: 'an unknown nested field',
