@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { ConversationDeps } from './conversation-deps.ts';
 import { slackMarkupToPlainText } from '../slack/format/escape.ts';
-import { PlatformApiError, ReplyOrderError } from '../errors/index.ts';
+import { ClaimBusyError, PlatformApiError, ReplyOrderError } from '../errors/index.ts';
 import { markAnswered } from './answers.ts';
 import { mentionedUserIds, slackUserNames } from './slack-user-names.ts';
 import {
@@ -156,7 +156,11 @@ export async function noticeChange(
 ): Promise<void> {
   const relayed = await deps.store.relayedReplies.find(clientMessageIdFor({ teamId: tenant.teamId, ...change }));
   // A reply relayed for another org (the workspace moved since) is that org's: not a word of it here.
-  if (relayed?.state !== 'sent' || relayed.orgId !== tenant.orgId) return;
+  if (!relayed || relayed.orgId !== tenant.orgId) return;
+  // Still on its way to the visitor (the edit came right after it): ask again once the send settles,
+  // rather than lose the notice.
+  if (relayed.state === 'sending') throw new ClaimBusyError(`relay of ${relayed.clientMessageId}`);
+  if (relayed.state !== 'sent') return;
   await tell(deps, tenant, change, changeNotice(change.kind));
 }
 
