@@ -11,6 +11,7 @@ import { createPlatformDirectoryRepository, type PlatformDirectoryRepository } f
 import { createSlackRoutingRepository, type SlackRoutingRepository } from './slack-routing.repository.ts';
 import { createSlackDirectoryRepository, type SlackDirectoryRepository } from './slack-directory.repository.ts';
 import { createAdminChangesRepository, type AdminChangesRepository } from './admin-changes.repository.ts';
+import { createOrgProblemsRepository, type OrgProblemsRepository } from './org-problems.repository.ts';
 
 export { connectMongo, ensureIndexes, isStoreUnavailable, type Mongo } from './mongo.ts';
 export { migrateLegacyKeys } from './legacy-keys.migration.ts';
@@ -25,6 +26,7 @@ export type * from './relayed-replies.repository.ts';
 export type * from './platform-directory.repository.ts';
 export type * from './slack-routing.repository.ts';
 export type * from './slack-directory.repository.ts';
+export { ORG_PROBLEM_KINDS, type OrgProblem, type OrgProblemKey, type OrgProblemKind, type OrgProblemsRepository } from './org-problems.repository.ts';
 export { ADMIN_CHANGE_SECTIONS, type AdminActor, type AdminChange, type AdminChangeSection, type AdminChangesRepository } from './admin-changes.repository.ts';
 
 export interface Store {
@@ -38,6 +40,7 @@ export interface Store {
   slackRouting: SlackRoutingRepository;
   slackDirectory: SlackDirectoryRepository;
   adminChanges: AdminChangesRepository;
+  orgProblems: OrgProblemsRepository;
 }
 
 export function createStore(db: Db, cipher: TokenCipher): Store {
@@ -52,5 +55,6 @@ export function createStore(db: Db, cipher: TokenCipher): Store {
     slackRouting: createSlackRoutingRepository(db),
     slackDirectory: createSlackDirectoryRepository(db),
     adminChanges: createAdminChangesRepository(db),
+    orgProblems: createOrgProblemsRepository(db),
   };
 }

@@ -54,6 +54,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('thread_messages').createIndex({ orgId: 1, conversationId: 1, state: 1, seq: 1 }, { name: 'by_state_seq' }),
     db.collection('threads').createIndex({ orgId: 1, conversationId: 1 }, { name: 'by_conversation' }),
     db.collection('admin_changes').createIndex({ orgId: 1, section: 1, at: -1 }, { name: 'by_org_section_time' }),
+    db.collection('org_problems').createIndex({ orgId: 1, lastSeenAt: -1 }, { name: 'by_org_last_seen' }),
   ]);
 }
 
