@@ -7,8 +7,8 @@
 //   rather than serve a page that does nothing. Production needs no compiler.
 // - from source (tsx, vitest: the tests and the sandbox run the .ts files, no build step): the
 //   source's types are stripped by esbuild, once, on first use (a test process that never serves
-//   the page does not pay for it). esbuild is there wherever the .ts files run: tsx (a production
-//   dependency) runs them with it, and vitest's vite too. Preferred to typescript's
+//   the page does not pay for it). esbuild is a dependency of its own (tsx, which runs the
+//   .ts files in production from source, uses it too, as does vitest's vite). Preferred to typescript's
 //   transpileModule (a devDependency, and a second or more to load in each test process) and to
 //   Node's own type stripping (not in every Node the tests run on).
 import { readFileSync } from 'node:fs';
