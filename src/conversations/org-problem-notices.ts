@@ -7,7 +7,7 @@ import type { ConversationDeps } from './conversation-deps.ts';
 import type { OrgProblemJob } from '../queues/queues.ts';
 import { problemNotice, type ProblemNoticeInput } from '../slack/format/problem-notices.ts';
 import { knownChannel } from '../directory/channel-membership.ts';
-import { dmChannel } from './notification-delivery.ts';
+import { dmChannel, freshDirectory } from './notification-delivery.ts';
 import { postJoiningIfNeeded } from './posting.ts';
 import { SlackApiError } from '../errors/index.ts';
 
@@ -81,7 +81,8 @@ async function noticeInput(deps: OrgProblemNoticeDeps, teamId: string, problem: 
     knownChannel(deps, teamId, subject),
     deps.store.orgSettings.get(orgId),
     deps.store.slackRouting.groupsOfChannel(orgId, subject),
-    deps.store.platformDirectory.load(orgId),
+    // The groups' names as the platform has them now; the stored copy when it cannot be asked.
+    freshDirectory(deps, orgId).catch(() => deps.store.platformDirectory.load(orgId)),
   ]);
   const name = (known as { name?: unknown } | null)?.name;
   const groupNames = groupIds.map((id) => directory.groups.find((g) => g.groupId === id)?.name ?? id);
