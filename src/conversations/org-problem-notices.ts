@@ -9,7 +9,7 @@ import { problemNotice, type ProblemNoticeInput } from '../slack/format/problem-
 import { knownChannel } from '../directory/channel-membership.ts';
 import { dmChannel, freshDirectory } from './notification-delivery.ts';
 import { postJoiningIfNeeded } from './posting.ts';
-import { SlackApiError } from '../errors/index.ts';
+import { SlackApiError, assertNever } from '../errors/index.ts';
 
 export type OrgProblemNoticeDeps = Pick<
   ConversationDeps,
@@ -47,12 +47,12 @@ export async function recordOrgProblem(deps: OrgProblemNoticeDeps, problem: OrgP
     return;
   }
   const { teamId, installerUserId } = installation;
-  const notice = problemNotice(await noticeInput(deps, teamId, problem));
   if (!(await deps.store.orgProblems.claimNotice(problem, now, PROBLEM_NOTICE_GAP_MS))) {
     log.debug('the installer was told of this problem within a day (or it is resolved)');
     return;
   }
   try {
+    const notice = problemNotice(await noticeInput(deps, teamId, problem));
     const channel = await dmChannel(deps, teamId, token, installerUserId);
     if (!channel) {
       log.warn({ slackUser: installerUserId }, 'problem recorded; Slack will not let the app message the installer');
@@ -130,7 +130,7 @@ export async function resolveGoneProblems(
           !(await deps.store.slackRouting.isGroupChannel(orgId, problem.subject));
         break;
       default:
-        gone = false;
+        assertNever(problem.kind, 'org problem kind');
     }
     if (!gone) continue;
     await deps.store.orgProblems.resolve(problem);
