@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { runJob, startJobWorld, type JobWorld } from '../support/job-world.ts';
 import { slackFaults } from '../../emulators/slack/fault-injection.ts';
 import { processOrgProblem } from '../../src/jobs/processors/org-problem.processor.ts';
+import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
 import { freshDirectory } from '../../src/conversations/notification-delivery.ts';
 import type { OrgProblemJob } from '../../src/queues/queues.ts';
 import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
@@ -118,5 +119,38 @@ describe('the installer is told of a problem by DM', () => {
     // Run again (a job retried after its post went out): the day's claim is held, nothing more is sent.
     await runJob(() => processOrgProblem(deps, archived()));
     expect(dms()).toHaveLength(before + 1);
+  });
+});
+
+describe('problems are reported where a chat meets them', () => {
+  const queued = async (kind: OrgProblemJob['kind']) =>
+    (await w.queues.orgProblems.getJobs(['waiting', 'delayed', 'active', 'completed'])).map((j) => j.data).filter((d) => d.kind === kind);
+
+  async function startChat(routingGroupId: string, visitor: string) {
+    const conversation = await w.platform.startConversation(w.orgId, { routingGroupId, visitor: { name: visitor } });
+    for (const event of w.events(conversation.id, 'conversation.started')) await runJob(() => processChatEvent(deps, event));
+    return (await w.store.conversations.get(w.orgId, conversation.id))!;
+  }
+
+  it('Slack refusing a group’s archived channel: channel_refused with Slack’s code; the chat goes to the members’ DMs', async () => {
+    const group = w.platform.addRoutingGroup(w.orgId, { name: 'Old Desk', memberAgentIds: [w.agents.alice.agentId, w.agents.bob.agentId] });
+    const archivedChannel = w.slack.createChannel(w.teamId, { name: 'old-desk', memberIds: [w.agents.alice.slackUserId] }).id;
+    w.slack.archiveChannel(archivedChannel);
+    await w.store.slackRouting.setGroupChannel(w.orgId, group.id, archivedChannel, w.clock.now());
+    await freshDirectory(deps, w.orgId, { force: true });
+    const record = await startChat(group.id, 'Vera');
+    expect(record.thread).not.toBeNull();
+    expect(await queued('channel_refused')).toEqual([{ orgId: w.orgId, kind: 'channel_refused', subject: archivedChannel, detail: 'is_archived' }]);
+  });
+
+  it('a chat with nowhere to go: chats_undeliverable, its subject the cause’s code', async () => {
+    const nora = w.platform.addAgent(w.orgId, { name: 'Nora Unmapped', email: 'nora@acme.test', status: 'online' });
+    const group = w.platform.addRoutingGroup(w.orgId, { name: 'Nobody Mapped', memberAgentIds: [nora.id] });
+    await freshDirectory(deps, w.orgId, { force: true });
+    const record = await startChat(group.id, 'Uma');
+    expect(record.undeliverableReason).toMatch(/^nowhere to notify: /);
+    expect(await queued('chats_undeliverable')).toEqual([
+      { orgId: w.orgId, kind: 'chats_undeliverable', subject: 'no_target', detail: record.undeliverableReason },
+    ]);
   });
 });
