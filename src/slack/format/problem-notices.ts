@@ -32,7 +32,9 @@ export function problemNotice(input: ProblemNoticeInput): { text: string; blocks
   const where =
     `Open the Slack integration’s settings from your chat platform (its Setup link for Slack), then the Health section: ${link}. ` +
     'You get this message at most once a day while the problem lasts.';
-  const text = clip(`*Chats may not reach Slack.* ${what}\n\n*What to do:* ${todo}\n\n${where}`, SLACK_LIMITS.sectionText);
+  // The way to the settings is never what gets cut.
+  const body = clip(`*Chats may not reach Slack.* ${what}\n\n*What to do:* ${todo}`, SLACK_LIMITS.sectionText - where.length - 2);
+  const text = `${body}\n\n${where}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
