@@ -15,7 +15,10 @@ import { postJoiningIfNeeded } from './posting.ts';
 import { acquireWithin } from '../locks/redis-locks.ts';
 import { undeliverableReasons } from '../routing/undeliverable-reasons.ts';
 
-export type NotificationDeliveryDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
+export type NotificationDeliveryDeps = Pick<
+  ConversationDeps,
+  'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'
+>;
 
 /** Agents and groups fetched from the platform are reused this long; status events update them meanwhile. */
 export const DIRECTORY_MAX_AGE_MS = 60_000;
@@ -74,7 +77,7 @@ export async function routingFacts(
  * once make one platform fetch and one snapshot write, not fifty racing writes of the same
  * documents (which FerretDB v1.24 can hang on, and which spend the platform's rate limit).
  */
-export async function freshDirectory(deps: NotificationDeliveryDeps, orgId: string, options: { force?: boolean } = {}) {
+export async function freshDirectory(deps: Omit<NotificationDeliveryDeps, 'producer'>, orgId: string, options: { force?: boolean } = {}) {
   const cached = await deps.store.platformDirectory.load(orgId);
   const fresh = (d: typeof cached) => Boolean(d.fetchedAt && deps.now().getTime() - d.fetchedAt.getTime() < DIRECTORY_MAX_AGE_MS);
   if (!options.force && fresh(cached)) return cached;
@@ -158,7 +161,11 @@ export async function deliverNotification(
       const refused = refusalOf(error, plannedTarget(first!));
       if (!refused) throw error;
       log.warn({ ...refused.log, rule: decision.rule }, 'Slack refused the notification target; routing again without it');
-      if (refused.channelId) unusable.channelIds.add(refused.channelId);
+      if (refused.channelId) {
+        unusable.channelIds.add(refused.channelId);
+        // A channel the org notifies in that Slack refuses: the installer hears of it (deduplicated per channel).
+        await deps.producer.orgProblem({ orgId: record.orgId, kind: 'channel_refused', subject: refused.channelId, detail: refused.code });
+      }
       if (refused.slackUserId) unusable.slackUserIds.add(refused.slackUserId);
     }
   }
@@ -170,12 +177,15 @@ function plannedTarget(target: NotifyTarget): PlannedThread['target'] {
 }
 
 /** The refused channel or Slack user when `error` is Slack refusing a notification target, else null. */
-export function refusalOf(error: unknown, target: PlannedThread['target']): { channelId?: string; slackUserId?: string; log: Record<string, string> } | null {
+export function refusalOf(
+  error: unknown,
+  target: PlannedThread['target'],
+): { channelId?: string; slackUserId?: string; code: string; log: Record<string, string> } | null {
   if (!(error instanceof SlackApiError)) return null;
   if (target.kind === 'channel' && channelRefusals.has(error.code))
-    return { channelId: target.channelId, log: { channel: target.channelId, code: error.code } };
+    return { channelId: target.channelId, code: error.code, log: { channel: target.channelId, code: error.code } };
   if (target.kind === 'dm' && (channelRefusals.has(error.code) || userRefusals.has(error.code)))
-    return { slackUserId: target.slackUserId, log: { slackUser: target.slackUserId, code: error.code } };
+    return { slackUserId: target.slackUserId, code: error.code, log: { slackUser: target.slackUserId, code: error.code } };
   return null;
 }
 
@@ -248,7 +258,12 @@ function describe(decision: Extract<RoutingDecision, { kind: 'notify' }>, target
 }
 
 /** The app's DM with a user, cached; null when Slack refuses to open it (deactivated, a bot…). */
-export async function dmChannel(deps: NotificationDeliveryDeps, teamId: string, token: string, slackUserId: string): Promise<string | null> {
+export async function dmChannel(
+  deps: Pick<NotificationDeliveryDeps, 'store' | 'slack'>,
+  teamId: string,
+  token: string,
+  slackUserId: string,
+): Promise<string | null> {
   const cached = await deps.store.slackRouting.dmChannel(teamId, slackUserId);
   if (cached) return cached;
   try {

@@ -10,6 +10,7 @@ import type { Lock } from '../locks/redis-locks.ts';
 import { ThreadLockLostError, SlackApiError, contentRefusalCodes } from '../errors/index.ts';
 import { combinedThreadMessage, threadPosts, type SlackMessageBody } from '../slack/format/conversation-messages.ts';
 import { postJoiningIfNeeded } from './posting.ts';
+import { undeliverableCode } from '../routing/undeliverable-reasons.ts';
 
 /** What the writer's steps share (conversation-thread.ts, thread-opening.ts, mirror-threads.ts). */
 export type ThreadWriterDeps = Pick<
@@ -120,7 +121,13 @@ export async function postMessagesInto(w: ThreadWriter, thread: SlackThreadRef, 
   }
 }
 
-export async function undeliverable(deps: Pick<ConversationDeps, 'store' | 'now' | 'logger'>, record: ConversationRecord, reason: string): Promise<void> {
+/** Marks the chat undeliverable, and reports it as the org's problem: chats with one cause are one problem (its code). */
+export async function undeliverable(
+  deps: Pick<ConversationDeps, 'store' | 'now' | 'logger' | 'producer'>,
+  record: ConversationRecord,
+  reason: string,
+): Promise<void> {
   await deps.store.conversations.markUndeliverable(record.orgId, record.conversationId, reason, deps.now());
   deps.logger.warn({ orgId: record.orgId, conversationId: record.conversationId, reason }, 'notification undeliverable');
+  await deps.producer.orgProblem({ orgId: record.orgId, kind: 'chats_undeliverable', subject: undeliverableCode(reason), detail: reason });
 }

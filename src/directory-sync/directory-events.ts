@@ -1,18 +1,20 @@
 // Keeps the directory current between full syncs from Slack's events: channels created,
 // renamed, archived, unarchived and deleted (public and private), the app joining or leaving a
 // channel (which decides whether a private channel may be offered; a public channel the org
-// notifies in is joined again), users joining or changing.
+// notifies in is joined again), users joining or changing. A channel the org notifies in that is
+// archived, or that the app is out of for good, is reported as the org's problem (the installer
+// is told); unarchived or the app back in it, the problem is resolved.
 // Other people joining or leaving only change member counts, which the periodic resync
 // refreshes: counting them here would double-count whatever a running sync has already seen.
 import type { DirectorySyncDeps } from './directory-sync-deps.ts';
-import type { DirectoryChange } from '../store/index.ts';
+import type { DirectoryChange, OrgProblemKind } from '../store/index.ts';
 import { toDirectoryChannel, toDirectoryUser } from '../slack/slack-api.ts';
 import { callWithinBudget } from '../slack/tiered-call-budget.ts';
 import { recordDirectoryChange } from '../directory/directory-changes.ts';
 import { SlackBudgetExhaustedError, SlackApiError } from '../errors/index.ts';
 import { ensureAppInChannel, knownChannel } from '../directory/channel-membership.ts';
 
-export type DirectoryEventsDeps = Pick<DirectorySyncDeps, 'store' | 'slack' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
+export type DirectoryEventsDeps = Pick<DirectorySyncDeps, 'store' | 'slack' | 'producer' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
 
 interface DirectoryEvent {
   type: string;
@@ -69,6 +71,7 @@ export async function applyDirectoryEvent(deps: DirectoryEventsDeps, teamId: str
     // could be older than an event handled meanwhile (an archive, a rename) and undo it.
     if (await knownChannel(deps, teamId, channelId)) {
       await recordDirectoryChange(deps, teamId, { op: 'patch', kind: 'channels', id: channelId, fields: { isMember: true } });
+      await resolveChannelProblems(deps, teamId, channelId, ['app_removed_from_channel', 'channel_refused']);
       return;
     }
     const token = await deps.store.installations.botToken(teamId, null);
@@ -78,33 +81,71 @@ export async function applyDirectoryEvent(deps: DirectoryEventsDeps, teamId: str
     );
     if (!fetched.ok) throw new SlackBudgetExhaustedError('conversations.info', fetched.retryAfterMs);
     await recordDirectoryChange(deps, teamId, { op: 'put', kind: 'channels', entity: { ...fetched.value, isMember: true } });
+    await resolveChannelProblems(deps, teamId, channelId, ['app_removed_from_channel', 'channel_refused']);
     return;
   }
   const change = directoryChangeOf(event, botUserId);
   if (change) await recordDirectoryChange(deps, teamId, change);
-  const appLeft = event.type === 'channel_left' || (event.type === 'member_left_channel' && event.user === botUserId);
-  if (appLeft && typeof event.channel === 'string') {
-    await deps.directoryCache.forgetAppInChannel(teamId, event.channel);
-    await rejoinIfInUse(deps, teamId, event.channel);
+  if (typeof event.channel !== 'string') return;
+  const channelId = event.channel;
+  switch (event.type) {
+    case 'channel_archive':
+    case 'group_archive': {
+      const orgId = await orgNotifyingIn(deps, teamId, channelId);
+      if (orgId) await deps.producer.orgProblem({ orgId, kind: 'channel_archived', subject: channelId, detail: null });
+      return;
+    }
+    case 'channel_unarchive':
+    case 'group_unarchive':
+      await resolveChannelProblems(deps, teamId, channelId, ['channel_archived', 'channel_refused']);
+      return;
+    case 'channel_left':
+    case 'group_left':
+      await appRemoved(deps, teamId, channelId, event.type === 'group_left');
+      return;
+    case 'member_left_channel':
+      if (event.user === botUserId) await appRemoved(deps, teamId, channelId, false);
+      return;
   }
 }
 
-/**
- * The app was removed from a public channel the org notifies in (a routing group's, or the
- * global channel while it is on): it joins again, or the replies in its threads would go unheard.
- * A private channel cannot be rejoined; the settings page tells the admin to add the app back.
- */
-async function rejoinIfInUse(deps: DirectoryEventsDeps, teamId: string, channelId: string): Promise<void> {
+/** The org of the workspace's active installation when it notifies in the channel (a routing group's, or the global channel while on); else null. */
+async function orgNotifyingIn(deps: DirectoryEventsDeps, teamId: string, channelId: string): Promise<string | null> {
   const installation = await deps.store.installations.findByTeam(teamId);
-  if (installation?.status !== 'active') return;
+  if (installation?.status !== 'active') return null;
   const settings = await deps.store.orgSettings.get(installation.orgId);
   const isGlobal = Boolean(settings?.globalChannelEnabled && settings.globalChannelId === channelId);
-  if (!isGlobal && !(await deps.store.slackRouting.isGroupChannel(installation.orgId, channelId))) return;
-  try {
-    await ensureAppInChannel(deps, teamId, channelId, { force: true });
-  } catch (error) {
-    // Archived or gone: routing finds out at the next chat and falls through.
-    if (!(error instanceof SlackApiError && !error.transient)) throw error;
-    deps.logger.warn({ teamId, channel: channelId, code: error.code }, 'could not rejoin a channel the org notifies in');
+  if (!isGlobal && !(await deps.store.slackRouting.isGroupChannel(installation.orgId, channelId))) return null;
+  return installation.orgId;
+}
+
+/**
+ * The app was removed from a channel the org notifies in: a public one it joins again, or the
+ * replies in its threads would go unheard. A private channel cannot be rejoined (nor one that is
+ * archived or gone): the installer is told to add the app back.
+ */
+async function appRemoved(deps: DirectoryEventsDeps, teamId: string, channelId: string, isPrivate: boolean): Promise<void> {
+  await deps.directoryCache.forgetAppInChannel(teamId, channelId);
+  const orgId = await orgNotifyingIn(deps, teamId, channelId);
+  if (!orgId) return;
+  let refusal: string | null = null;
+  if (!isPrivate && (await knownChannel(deps, teamId, channelId))?.isPrivate !== true) {
+    try {
+      await ensureAppInChannel(deps, teamId, channelId, { force: true });
+    } catch (error) {
+      if (!(error instanceof SlackApiError && !error.transient)) throw error;
+      refusal = error.code;
+      deps.logger.warn({ teamId, channel: channelId, code: error.code }, 'could not rejoin a channel the org notifies in');
+    }
+    // Joined (remembered as such); a private channel with a C id is left alone by the join.
+    if (refusal === null && (await deps.directoryCache.appInChannelRemembered(teamId, channelId))) return;
   }
+  await deps.producer.orgProblem({ orgId, kind: 'app_removed_from_channel', subject: channelId, detail: refusal });
+}
+
+/** The channel works again (unarchived, the app back in it): the org's problems of these kinds with it are gone. */
+async function resolveChannelProblems(deps: DirectoryEventsDeps, teamId: string, channelId: string, kinds: OrgProblemKind[]): Promise<void> {
+  const installation = await deps.store.installations.findByTeam(teamId);
+  if (installation?.status !== 'active') return;
+  for (const kind of kinds) await deps.store.orgProblems.resolve({ orgId: installation.orgId, kind, subject: channelId });
 }

@@ -74,7 +74,13 @@ export function composeWeb(parts: WebParts): ComposedWeb {
   const slack = createSlackApi({ apiUrl: parts.slack.apiUrl, clientId: parts.slack.clientId, clientSecret: parts.slack.clientSecret });
   // The directory's lookups by ID may call Slack: with the bot token renewed when it rotates.
   const locks = createLocks(redis, prefix);
-  const installations = rotatingInstallations(store.installations, { slack, locks, logger, now });
+  const installations = rotatingInstallations(store.installations, {
+    slack,
+    locks,
+    logger,
+    now,
+    onRefreshRefused: ({ orgId, teamId, reason }) => producer.orgProblem({ orgId, kind: 'connection_lost', subject: teamId, detail: reason }),
+  });
   const directoryCache = createDirectoryCache(redis, prefix);
   const callBudget = createSlackCallBudget(redis, prefix, parts.slack.rateWindowMs);
   const renewingSlack = renewingSlackApi(slack, installations);

@@ -23,6 +23,8 @@ export interface TokenRotationDeps {
   locks: Locks;
   logger: Logger;
   now: () => Date;
+  /** Slack refused the renewal, so the connection is lost: reported for the Health section (the caller queues it). */
+  onRefreshRefused?: (lost: { orgId: string; teamId: string; reason: string }) => Promise<void>;
 }
 
 export interface RotatingInstallations extends InstallationsRepository {
@@ -58,7 +60,10 @@ export function rotatingInstallations(installations: InstallationsRepository, de
     } catch (error) {
       if (error instanceof SlackApiError && ['invalid_refresh_token', 'token_revoked', 'invalid_client_id', 'bad_client_secret'].includes(error.code)) {
         // Renewal is impossible until the app is installed again: stop sending, keep the settings.
-        await installations.markDisconnected(teamId, `token_refresh_failed:${error.code}`, deps.now());
+        const reason = `token_refresh_failed:${error.code}`;
+        await installations.markDisconnected(teamId, reason, deps.now());
+        const orgId = (await installations.findByTeam(teamId))?.orgId;
+        if (orgId) await deps.onRefreshRefused?.({ orgId, teamId, reason });
         deps.logger.error(
           { teamId, code: error.code },
           'Slack bot token could not be renewed; the connection is marked disconnected until Slack is connected again',

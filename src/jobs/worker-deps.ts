@@ -11,6 +11,8 @@ export type WorkerObservations = ConversationObservations & DirectorySyncObserva
 export interface WorkerDeps extends ConversationDeps, DirectorySyncDeps {
   /** Which of an org's status changes are stored, so its chat starts are routed after them. */
   statusOrder: StatusOrder;
+  /** PUBLIC_URL: links to the settings page in what the app posts (the installer's problem DMs). */
+  publicUrl: string;
   /** What the processors report for the worker's /metrics (src/jobs/worker-metrics.ts); none in most tests. */
   observe?: WorkerObservations;
 }

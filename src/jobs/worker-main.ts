@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     locks,
     logger,
     now: () => new Date(),
+    onRefreshRefused: ({ orgId, teamId, reason }) => producer.orgProblem({ orgId, kind: 'connection_lost', subject: teamId, detail: reason }),
   });
   const workers = startWorkers(
     {
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
       reminderBatches: createReminderBatches(redis, config.QUEUE_PREFIX),
       threadCursors: createThreadCursors(redis, config.QUEUE_PREFIX),
       statusOrder: createStatusOrder(redis, config.QUEUE_PREFIX),
+      publicUrl: config.PUBLIC_URL,
       observe: metrics.observations,
     },
     { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, metrics },

@@ -10,6 +10,7 @@ import {
   type ChatEventJob,
   type DirectoryJob,
   type OrgChangedJob,
+  type OrgProblemJob,
   type RemindersQueueJob,
   type ThreadSyncJob,
   type TranscriptJob,
@@ -28,6 +29,7 @@ import { processOrgChanged } from './processors/org-changed.processor.ts';
 import { processSlackInteraction } from './processors/slack-interaction.processor.ts';
 import { pushTranscript } from './processors/transcript.processor.ts';
 import { processDirectoryJob } from './processors/directory.processor.ts';
+import { processOrgProblem } from './processors/org-problem.processor.ts';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -138,6 +140,11 @@ export function startWorkers(
         lockDuration: 15_000,
         stalledInterval: 5_000,
       },
+    ),
+    new Worker<OrgProblemJob>(
+      queueNames.orgProblems,
+      wrap(queueNames.orgProblems, (job, _jobId, jobDeps) => processOrgProblem(jobDeps, job)),
+      common,
     ),
     // Parks each dead letter as a failed job of its queue (kept 30 days); a Retry from Bull Board replays it.
     new Worker<DeadLetter>(queueNames.deadLetters, (job) => processDeadLetter(job, deps.producer.deadLetters), { ...common, concurrency: 1 }),

@@ -8,6 +8,7 @@ import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
 import { createStatusOrder, type StatusOrder } from './status-order.ts';
 import type { RedisClient } from '../redis-connection.ts';
 import { createDeadLetters, DEAD_LETTER_QUEUE, DEAD_LETTER_RETENTION, type DeadLetter, type DeadLetters } from './dead-letters.ts';
+import type { OrgProblemKey } from '../store/index.ts';
 
 export const queueNames = {
   chatEvents: 'chat-events',
@@ -27,6 +28,8 @@ export const queueNames = {
   transcripts: 'transcripts',
   /** Full syncs of the Slack channel and user directory, and the periodic sweep that plans them. */
   directory: 'directory',
+  /** Problems the workers met after setup: recorded for the health section, and told to the installer by DM. */
+  orgProblems: 'org-problems',
   /** Jobs that failed for good, kept 30 days to be looked at and replayed (src/queues/dead-letters.ts). */
   deadLetters: DEAD_LETTER_QUEUE,
 } as const;
@@ -63,6 +66,11 @@ export interface TranscriptJob {
 /** Sync one kind of a workspace's directory in full (or resume its run); or sweep all workspaces. */
 export type DirectoryJob = { kind: 'sync'; teamId: string; what: 'channels' | 'users'; requestedAt: number } | { kind: 'sweep' };
 
+/** A worker met a problem with the org's integration (src/store/org-problems.repository.ts). */
+export interface OrgProblemJob extends OrgProblemKey {
+  detail: string | null;
+}
+
 export interface ReminderJob {
   orgId: string;
   conversationId: string;
@@ -89,6 +97,12 @@ export type RemindersQueueJob = ReminderJob | ChannelRemindersJob;
 // outlive both with a wide margin. Each key is ~100 bytes of Redis memory.
 const CHAT_EVENT_DEDUP_TTL_MS = 24 * 60 * 60 * 1000;
 const SLACK_EVENT_DEDUP_TTL_MS = 2 * 60 * 60 * 1000;
+/**
+ * Sightings of one problem within this are one job: a channel refusing every chat of a busy
+ * group costs one Redis key check per chat, not a MongoDB write. Short, so a problem seen again
+ * soon after it was resolved is recorded again.
+ */
+const ORG_PROBLEM_DEDUP_TTL_MS = 60_000;
 
 /** Reminders falling due within this of each other in one channel are sent as one post. */
 const REMINDER_FOLD_MS = 5000;
@@ -135,6 +149,11 @@ export interface JobProducer {
   orgChanged(job: OrgChangedJob): Promise<void>;
   /** One pending or running sync per workspace and kind; both kinds when `kind` is left out. */
   syncDirectory(input: { teamId: string; kind?: 'channels' | 'users' }): Promise<void>;
+  /**
+   * A problem with the org's integration was seen (a channel archived, a post refused, the
+   * connection lost, a chat undeliverable): recorded, and the installer told (at most once a day).
+   */
+  orgProblem(job: OrgProblemJob): Promise<void>;
   /** Runs the directory sweep now (it rebuilds a Redis copy that was lost); one at a time. */
   sweepDirectoriesNow(): Promise<void>;
   /** Jobs that failed for good: list, count, replay (npm run replay, the operator's admin route). */
@@ -154,6 +173,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string) {
     slackInteractions: new Queue<SlackInteractionJob>(queueNames.slackInteractions, options),
     transcripts: new Queue<TranscriptJob>(queueNames.transcripts, options),
     directory: new Queue<DirectoryJob>(queueNames.directory, options),
+    orgProblems: new Queue<OrgProblemJob>(queueNames.orgProblems, options),
     deadLetters: new Queue<DeadLetter>(queueNames.deadLetters, { connection, prefix, defaultJobOptions: deadLetterJobOptions }),
   };
 }
@@ -283,6 +303,11 @@ export function createJobProducer(queues: Queues): JobProducer {
           },
         );
       }
+    },
+    async orgProblem(job) {
+      await queues.orgProblems.add(job.kind, job, {
+        deduplication: { id: `problem:${job.orgId}:${job.kind}:${job.subject}`, ttl: ORG_PROBLEM_DEDUP_TTL_MS },
+      });
     },
     async sweepDirectoriesNow() {
       await queues.directory.add('sweep', { kind: 'sweep' }, { deduplication: { id: 'directory-sweep-now', ttl: 30_000 } });

@@ -51,7 +51,8 @@ export interface OrgProblemsRepository {
 export function createOrgProblemsRepository(db: Db): OrgProblemsRepository {
   const collection = db.collection<OrgProblemDocument>('org_problems');
   const idOf = (key: OrgProblemKey) => compoundKey(key.orgId, key.kind, key.subject);
-  const toProblem = ({ _id, ...problem }: OrgProblemDocument): OrgProblem => problem;
+  // FerretDB v1.24 leaves out a null set by $setOnInsert: a problem never told reads back without notifiedAt.
+  const toProblem = ({ _id, ...problem }: OrgProblemDocument): OrgProblem => ({ ...problem, notifiedAt: problem.notifiedAt ?? null });
 
   return {
     async record(problem, now) {

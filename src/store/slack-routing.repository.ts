@@ -17,6 +17,8 @@ export interface SlackRoutingRepository {
   saveUserName(teamId: string, slackUserId: string, name: string, now: Date): Promise<void>;
   /** Whether the channel is one of the org's routing groups' channels. */
   isGroupChannel(orgId: string, channelId: string): Promise<boolean>;
+  /** The org's routing groups (ids) whose channel this is. */
+  groupsOfChannel(orgId: string, channelId: string): Promise<string[]>;
   /**
    * Claims answering one message someone wrote to the app in its DM, so a redelivered event is
    * answered once: 'done' once answered, 'busy' while another job holds it (taken over after its
@@ -52,6 +54,9 @@ export function createSlackRoutingRepository(db: Db): SlackRoutingRepository {
       await upsertWithRetry(() =>
         groupChannels.updateOne({ _id: key(orgId, groupId) }, { $set: { orgId, groupId, channelId, updatedAt: now } }, { upsert: true }),
       );
+    },
+    async groupsOfChannel(orgId, channelId) {
+      return (await groupChannels.find({ orgId, channelId }).limit(100).toArray()).map((g) => g.groupId);
     },
     async groupChannel(orgId, groupId) {
       return (await groupChannels.findOne({ _id: key(orgId, groupId) }))?.channelId ?? null;

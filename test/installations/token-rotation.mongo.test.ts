@@ -69,18 +69,23 @@ describe('bot token rotation', () => {
     expect(await installations.renewExpired('xoxe.xoxb-old')).toBe('xoxe.xoxb-old');
   });
 
-  it('a refresh token Slack refuses: the workspace is disconnected, its settings untouched', async () => {
+  it('a refresh token Slack refuses: the workspace is disconnected, its settings untouched, the lost connection reported', async () => {
     await install('T3', { refreshToken: 'xoxe-1-revoked', expiresInMs: 1000 });
     await t.store.orgSettings.save({ orgId: 'org-T3', channelIdMode: true, globalChannelEnabled: false, globalChannelId: null }, new Date());
     const slack = { refreshBotToken: async () => Promise.reject(new SlackApiError('oauth.v2.access', 'invalid_refresh_token', false)) };
+    const reported: unknown[] = [];
     const installations = rotatingInstallations(t.store.installations, {
       slack,
       locks: createLocks(redis, uniquePrefix('tokens')),
       logger,
       now: () => new Date(),
+      onRefreshRefused: async (lost) => {
+        reported.push(lost);
+      },
     });
     expect(await installations.botToken('T3', null)).toBeNull();
     expect(await t.store.installations.findByTeam('T3')).toMatchObject({ status: 'disconnected' });
     expect(await t.store.orgSettings.get('org-T3')).toMatchObject({ channelIdMode: true });
+    expect(reported).toEqual([{ orgId: 'org-T3', teamId: 'T3', reason: 'token_refresh_failed:invalid_refresh_token' }]);
   });
 });

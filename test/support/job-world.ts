@@ -50,7 +50,7 @@ export interface JobWorld {
   botUserId: string;
   agents: { alice: { agentId: string; slackUserId: string }; bob: { agentId: string; slackUserId: string } };
   unmappedSlackUserId: string;
-  /** The workers' clock (claims and reminders read it); `advance` moves it on. */
+  /** The workers' clock (claims and reminders read it); `advance` moves it, and the Slack emulator's, on. */
   clock: { now(): Date; advance(ms: number): void };
   deps(options?: DepsOptions): WorkerDeps;
   /** A fresh channel with the app in it (and alice; bob only when `withBob`), made the org's global channel. */
@@ -109,6 +109,8 @@ export async function startJobWorld(name: string, options: { monitorCommands?: b
     now: () => new Date(Date.now() + offset),
     advance: (ms: number) => {
       offset += ms;
+      // One clock: the Slack emulator's moves on with the workers'.
+      slackTime += ms;
     },
   };
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -167,6 +169,7 @@ export async function startJobWorld(name: string, options: { monitorCommands?: b
         reminderBatches: createReminderBatches(r, prefix),
         threadCursors: createThreadCursors(r, prefix),
         statusOrder: createStatusOrder(r, prefix),
+        publicUrl: 'https://threadbridge.test',
       };
     },
     async freshChannel(channelName, options = {}) {

@@ -2,10 +2,14 @@
 // chat that found nowhere to go is delivered as soon as somewhere exists. When the answer time
 // got shorter, the org's pending reminders also run now, each waiting out what is left of the new
 // time (src/conversations/reminders.ts); running one again changes nothing, so a retry is safe.
+// Then the org's problems that the change settled (a channel replaced, Slack connected again,
+// no chat left undeliverable for a cause) are resolved.
 import type { OrgChangedJob } from '../../queues/queues.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
 import { syncConversationThread } from '../../conversations/conversation-thread.ts';
 import { ThreadBusyError } from '../../errors/index.ts';
+import { resolveGoneProblems } from '../../conversations/org-problem-notices.ts';
+import { undeliverableCode } from '../../routing/undeliverable-reasons.ts';
 
 const BATCH = 200;
 
@@ -30,5 +34,9 @@ export async function processOrgChanged(deps: WorkerDeps, job: OrgChangedJob): P
     if (after?.thread) delivered++;
   }
   deps.logger.info({ orgId: job.orgId, cause: job.cause, retried: waiting.length, delivered }, 'undeliverable chats routed again');
+  const left = await deps.store.conversations.listUndeliverable(job.orgId, BATCH);
+  const codes = left.length < BATCH ? new Set(left.map((r) => undeliverableCode(r.undeliverableReason ?? ''))) : null;
+  const resolved = await resolveGoneProblems(deps, job.orgId, codes);
+  if (resolved > 0) deps.logger.info({ orgId: job.orgId, resolved }, 'problems the change settled resolved');
   if (busy) throw busy;
 }

@@ -45,6 +45,10 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
       // A late event (delivered after a reconnect) must not end the new connection. Slack's
       // event_time is whole seconds: the event happened at most 999 ms after it.
       await deps.store.installations.markDisconnected(job.teamId, job.event.type, deps.now(), job.eventTime ? new Date(job.eventTime * 1000 + 999) : undefined);
+      // For the Health section (the app can no longer post, so nobody is told in Slack); not for
+      // a late event the reconnect since outlived.
+      if ((await deps.store.installations.findByTeam(job.teamId))?.status !== 'active')
+        await deps.producer.orgProblem({ orgId: tenant.orgId, kind: 'connection_lost', subject: job.teamId, detail: job.event.type });
       log.warn('Slack connection ended by the workspace; sending stops until the app is reinstalled');
       return;
     default: {
