@@ -34,7 +34,7 @@ button.danger{background:#b00020}
 #health{border:1px solid #ddd;border-radius:6px;padding:.2rem 1.2rem .6rem;margin-bottom:1rem}
 #health.health-ok{border-color:#007a5a}#health.health-problem{border-color:#b00020}#health.health-warning{border-color:#8a5a00}
 #health h2{margin-top:.8rem}
-#health-summary{font-weight:600}#health.health-ok #health-summary{color:#007a5a}#health.health-problem #health-summary{color:#b00020}
+#health-summary{font-weight:600}#health-summary .checked{font-weight:400;color:#1d1c1d}#health.health-ok #health-summary{color:#007a5a}#health.health-problem #health-summary{color:#b00020}
 #health-items{list-style:none;padding:0;margin:0}
 .health-item{border-top:1px solid #ddd;padding:.6rem 0}.health-item p{margin:.15rem 0}
 .health-item .severity{font-weight:700;margin-right:.3rem}.severity-problem .severity{color:#b00020}.severity-warning .severity{color:#8a5a00}

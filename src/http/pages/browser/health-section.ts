@@ -104,9 +104,7 @@ function renderHealth(health: OrgHealth) {
   const counted = [plural(problems, 'problem'), plural(warnings, 'warning')].filter(Boolean).join(' and ');
   $('health-summary').replaceChildren(
     health.items.length === 0 ? 'All good: nothing keeps chats from reaching your team. ' : `${counted}: each says what to do. `,
-    'Checked ',
-    ...moment(health.checkedAt),
-    '.',
+    el('span', { className: 'checked' }, ['Checked ', ...moment(health.checkedAt), '.']),
   );
   $('health-activity').replaceChildren(
     'Last event from Slack: ',
