@@ -71,6 +71,8 @@ async function adminGet(path: string): Promise<any> {
   return res.json();
 }
 
+/** A Save runs several requests, then reloads the settings: more than expect.poll’s 1 s on a loaded machine (seen here). */
+const SAVED = { timeout: 10_000 };
 const joinsOf = (channel: string) => h.slack.calls({ method: 'conversations.join', teamId: w['teamId'] }).filter((c) => c.params['channel'] === channel);
 const mark = (groupId: string) => page.textContent(`tr[data-group-id="${groupId}"] .membership`);
 
@@ -179,7 +181,7 @@ describe('the Slack integration settings page', () => {
     expect(await h.store.agentMappings.findByAgent(w['orgId']!, w['erin']!)).toMatchObject({ teamId: w['teamId'] });
     await page.locator(`tr[data-agent-id="${w['gina']}"] input`).fill('');
     await page.click('#save');
-    await expect.poll(() => page.textContent('#save-status')).toBe('Saved.');
+    await expect.poll(() => page.textContent('#save-status'), SAVED).toBe('Saved.');
     // Saving joined both public channels, each once: the page says the app is in them.
     expect(await mark(w['salesGroup']!)).toBe('Threadbridge is in this channel.');
     expect(await mark(w['supportGroup']!)).toBe('Threadbridge is in this channel.');
@@ -199,7 +201,7 @@ describe('the Slack integration settings page', () => {
     await page.check('#global-enabled');
     await page.fill('#global-channel', w['supportChannel']!);
     await page.click('#save');
-    await expect.poll(() => page.textContent('#save-status')).toBe('Saved.');
+    await expect.poll(() => page.textContent('#save-status'), SAVED).toBe('Saved.');
     await shot('5-saved');
 
     // Reload: everything kept.
@@ -236,7 +238,7 @@ describe('the Slack integration settings page', () => {
       bridgeMode: 'two-way',
       internalNotePrefix: 'note:',
     });
-    await expect.poll(() => page.textContent('#save-status')).toBe('Saved.');
+    await expect.poll(() => page.textContent('#save-status'), SAVED).toBe('Saved.');
     expect(await h.store.orgSettings.get(w['orgId']!)).toMatchObject({ globalChannelEnabled: false, globalChannelId: null });
     await page.reload();
     await expect.poll(() => page.isChecked('#channel-id-mode')).toBe(true);
@@ -267,7 +269,7 @@ describe('the Slack integration settings page', () => {
     await page.selectOption('#bridge-mode', 'alerts-only');
     await page.fill('#note-prefix', '//');
     await page.click('#save');
-    await expect.poll(() => page.textContent('#save-status')).toBe('Saved.');
+    await expect.poll(() => page.textContent('#save-status'), SAVED).toBe('Saved.');
     expect(await h.store.orgSettings.get(w['orgId']!)).toMatchObject({
       answerTimeMs: 45_000,
       escalation: 'off',
@@ -284,7 +286,7 @@ describe('the Slack integration settings page', () => {
     await page.check('#reminders-off');
     expect(await page.isDisabled('#answer-time')).toBe(true);
     await page.click('#save');
-    await expect.poll(() => page.textContent('#save-status')).toBe('Saved.');
+    await expect.poll(() => page.textContent('#save-status'), SAVED).toBe('Saved.');
     expect(await h.store.orgSettings.get(w['orgId']!)).toMatchObject({ answerTimeMs: null });
     await shot('7c-chat-handling-saved');
 

@@ -2,7 +2,8 @@
 // /assets/settings-page.js (the page's CSP allows no inline script) by routes/page-assets.route.ts,
 // which gets the JavaScript from ../settings-page-script.ts. Type-checked against the DOM by
 // tsconfig.browser.json (the Node code's tsconfig has no DOM). A classic script, not a module: it
-// imports nothing, and its top-level names are the page's own. It talks to the admin API with the
+// imports nothing, and its top-level names are the page's own, shared with health-section.ts (the
+// Health section), served in the same script before this one. It talks to the admin API with the
 // session cookie the Setup link opened.
 // biome-ignore lint/suspicious/noRedundantUseStrict: served as a classic script, which is not strict unless it says so
 'use strict'; // as tsc's build would make it anyway; said here so esbuild's copy (from source) is strict too
@@ -129,7 +130,7 @@ function signedOut(why: 'expired' | 'other-org') {
       ? `This window is signed in for another organization${account ? ` (${nameOf(account.org)}, as ${nameOf(account.user)})` : ''}, not for this one.`
       : 'Your session has ended, or this window was not opened from the chat platform.';
   $('signed-out').hidden = false;
-  for (const id of ['connection', 'settings', 'account']) $(id).hidden = true;
+  for (const id of ['health', 'connection', 'settings', 'account']) $(id).hidden = true;
 }
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
@@ -294,6 +295,7 @@ function render() {
   $('global-warning').textContent = state.global.channel?.warning ? state.global.channel.warning : '';
   $('agents').replaceChildren(
     ...state.agents.map((a) => {
+      const errorId = `agent-${a.agentId}-error`;
       const input = el('input', {
         type: 'text',
         className: 'username',
@@ -301,10 +303,12 @@ function render() {
         placeholder: 'Slack username',
         autocomplete: 'off',
         list: 'user-suggestions',
+        'aria-label': `Slack username of ${a.name}`,
+        'aria-describedby': errorId,
       });
       input.dataset.original = input.value;
       input.oninput = () => suggest(input, 'users');
-      const cell = el('td', {}, [input]);
+      const cell = el('td', { 'data-label': 'Slack username' }, [input]);
       if (!a.mapped)
         cell.append(
           el('span', { className: 'unmapped', text: ' Not mapped' }),
@@ -313,22 +317,23 @@ function render() {
       else if (a.hint) cell.append(el('span', { className: 'warning', text: a.hint }));
       if (a.suggestion) {
         const u = a.suggestion;
-        const use = el('button', { type: 'button', className: 'secondary use-suggestion', text: 'Use' });
+        const use = el('button', { type: 'button', className: 'secondary use-suggestion', text: 'Use', 'aria-label': `Use @${u.username} for ${a.name}` });
         use.onclick = () => {
           input.value = u.username;
         };
         cell.append(el('div', { className: 'suggestion' }, [`Suggested (same email): ${u.realName || u.displayName || u.username} (@${u.username})`, use]));
       }
-      cell.append(el('span', { className: 'error' }));
-      return el('tr', { 'data-agent-id': a.agentId }, [
-        el('td', {}, [el('div', { text: a.name }), el('div', { className: 'hint', text: a.email })]),
-        el('td', { text: a.status }),
+      cell.append(el('span', { className: 'error', id: errorId }));
+      return el('tr', { id: `agent-${a.agentId}`, 'data-agent-id': a.agentId }, [
+        el('td', { 'data-label': 'Agent' }, [el('div', { text: a.name }), el('div', { className: 'hint', text: a.email })]),
+        el('td', { 'data-label': 'Status', text: a.status }),
         cell,
       ]);
     }),
   );
   $('groups').replaceChildren(
     ...state.groups.map((grp) => {
+      const errorId = `group-${grp.groupId}-error`;
       const input = el('input', {
         type: 'text',
         className: 'channel-input',
@@ -336,6 +341,8 @@ function render() {
         placeholder: channelPlaceholder(),
         autocomplete: 'off',
         list: 'channel-suggestions',
+        'aria-label': `Slack channel of ${grp.name}`,
+        'aria-describedby': errorId,
       });
       input.dataset.original = input.value;
       const mark = el('span', { className: 'membership' });
@@ -344,18 +351,23 @@ function render() {
         showMembership(mark, input, grp.channel);
       };
       showMembership(mark, input, grp.channel);
-      return el('tr', { 'data-group-id': grp.groupId }, [
-        el('td', { text: grp.name }),
-        el('td', {}, [
+      return el('tr', { id: `group-${grp.groupId}`, 'data-group-id': grp.groupId }, [
+        el('td', { 'data-label': 'Routing group', text: grp.name }),
+        el('td', { 'data-label': 'Slack channel' }, [
           input,
           mark,
           el('span', { className: 'warning', text: grp.channel?.warning ? grp.channel.warning : '' }),
-          el('span', { className: 'error' }),
+          el('span', { className: 'error', id: errorId }),
         ]),
       ]);
     }),
   );
   $('suggested-bar').hidden = !state.agents.some((a) => a.suggestion);
+  // An empty table says what to do instead (the platform's agents and groups are read live).
+  $('agents-empty').hidden = state.agents.length > 0;
+  $('agents-table').hidden = state.agents.length === 0;
+  $('groups-empty').hidden = state.groups.length > 0;
+  $('groups-table').hidden = state.groups.length === 0;
 }
 
 async function load() {
@@ -375,6 +387,8 @@ async function load() {
     $('settings').hidden = true;
     $('disconnect-bar').hidden = true;
     $('directory-status').textContent = '';
+    if (conn.status === 'not-connected') showHealthNotConnected();
+    else void loadHealth();
     await loadChanges();
     return;
   }
@@ -403,6 +417,7 @@ async function load() {
   state.groups = groups.routingGroups;
   $('settings').hidden = false;
   render();
+  void loadHealth();
   await loadChanges();
 }
 
@@ -443,14 +458,21 @@ const CHAT_HANDLING_ERRORS: Record<string, { error: string; input: string }> = {
 };
 
 // Disconnect: asked once more, then Slack takes the app's access back; the settings stay.
+// The keyboard goes to Cancel, and back to Disconnect Slack when it closes (Cancel or Escape).
 $('disconnect').onclick = () => {
   $('disconnect-workspace').textContent = state.workspace ? state.workspace.name : 'this workspace';
   $('disconnect-confirm').hidden = false;
   $('disconnect-status').textContent = '';
+  $('disconnect-no').focus();
 };
-$('disconnect-no').onclick = () => {
+function closeDisconnectConfirm() {
   $('disconnect-confirm').hidden = true;
-};
+  $('disconnect').focus();
+}
+$('disconnect-no').onclick = closeDisconnectConfirm;
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && !$('disconnect-confirm').hidden) closeDisconnectConfirm();
+});
 $('disconnect-yes').onclick = async () => {
   $('disconnect-status').textContent = 'Disconnecting…';
   const r = await api<{ workspace: Workspace }>('DELETE', '/slack');
@@ -463,14 +485,15 @@ $('disconnect-yes').onclick = async () => {
   $('connection-status').textContent =
     `Slack is disconnected from ${r.data.workspace.name}. Your settings are kept: connect Slack again (this workspace or another) when you are ready.`;
 };
-// Connect asks for a fresh install link on each click: a link is good once, for 10 minutes, so
-// the one the page loaded with may be used or old by now.
-$('connect').onclick = async (e) => {
+// Connect (and the Health section's Connect again) asks for a fresh install link on each click: a
+// link is good once, for 10 minutes, so the one the page loaded with may be used or old by now.
+async function openInstall(e: Event) {
   e.preventDefault();
   const r = await api<Connection>('GET', '/slack');
   if (r.ok && r.data.installUrl) location.assign(r.data.installUrl);
   else $('connection-status').textContent = 'Could not start the install: reload the page and try again.';
-};
+}
+$('connect').onclick = openInstall;
 $('sign-out').onclick = async () => {
   await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin' });
   signedOut('expired');
@@ -535,17 +558,44 @@ $('map-suggested').onclick = async () => {
 };
 
 function showError(row: Element, message: string) {
-  const input = inputOf(row);
-  input.classList.toggle('invalid', Boolean(message));
-  setError(row.querySelector<HTMLElement>('.error'), message);
+  markInvalid(inputOf(row), row.querySelector<HTMLElement>('.error'), message);
+}
+/** A refused field: its error next to it (and named by its aria-describedby), marked invalid; '' clears it. */
+function markInvalid(field: HTMLElement, error: HTMLElement | null, message: string) {
+  field.classList.toggle('invalid', Boolean(message));
+  if (message) field.setAttribute('aria-invalid', 'true');
+  else field.removeAttribute('aria-invalid');
+  setError(error, message);
 }
 
-$('save').onclick = async () => {
+// Save (the button, or Enter in a field): then the keyboard goes to the first refused field, or to
+// the status that says it is saved; the health is checked again either way (a fix may have landed).
+// A Save while one runs saves again once it is done (with the fields as they are then), not alongside.
+let saving = false;
+let saveAgain = false;
+$('settings').onsubmit = async (e) => {
+  e.preventDefault();
+  if (saving) {
+    saveAgain = true;
+    return;
+  }
+  saving = true;
+  try {
+    do {
+      saveAgain = false;
+      await save();
+    } while (saveAgain);
+  } finally {
+    saving = false;
+  }
+};
+
+async function save() {
   $('save-status').textContent = 'Saving…';
   $('save-status').className = '';
   let failed = 0;
-  for (const e of document.querySelectorAll('.error')) e.textContent = '';
-  for (const i of document.querySelectorAll('input.invalid')) i.classList.remove('invalid');
+  for (const e of document.querySelectorAll('#settings .error')) e.textContent = '';
+  for (const i of document.querySelectorAll('#settings .invalid')) markInvalid(i as HTMLElement, null, '');
   const globalInput = $input('global-channel');
   // Off means off: with the toggle off no channel is sent, whatever the hidden field holds.
   const globalOn = $input('global-enabled').checked;
@@ -558,8 +608,7 @@ $('save').onclick = async () => {
     failed++;
     // A chat-handling field's error goes next to it; any other concerns the global channel.
     const where = CHAT_HANDLING_ERRORS[s.data.error.field ?? ''];
-    (where ? $(where.input) : globalInput).classList.add('invalid');
-    setError(where ? $(where.error) : $('global-channel-error'), s.data.error.message);
+    markInvalid(where ? $(where.input) : globalInput, where ? $(where.error) : $('global-channel-error'), s.data.error.message);
   }
   if (s.ok) {
     for (const row of document.querySelectorAll<HTMLElement>('#agents tr')) {
@@ -594,12 +643,16 @@ $('save').onclick = async () => {
   if (failed) {
     $('save-status').textContent = failed === 1 ? 'One field needs attention.' : `${failed} fields need attention.`;
     $('save-status').className = 'error-summary';
+    const first = [...document.querySelectorAll<HTMLElement>('#settings [aria-invalid="true"]')].find((f) => f.offsetParent !== null);
+    (first ?? $('save-status')).focus();
+    void loadHealth();
     return;
   }
   await load();
   $('save-status').textContent = 'Saved.';
   $('save-status').className = 'ok';
-};
+  $('save-status').focus();
+}
 
 // Back from Slack's Allow (the OAuth callback's redirect): say so once, and tidy the address.
 if (new URLSearchParams(location.search).get('slack') === 'connected') {
