@@ -2,6 +2,7 @@
 // test/global-setup.ts provides Redis and MongoDB URLs (see test/support/services.ts); vitest.static.config.ts
 // is this without it, for the checks that need no server.
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './test/support/longest-first-sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -13,6 +14,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
+    // The slow end-to-end files first, so that neither fork idles through a long tail.
+    sequence: { sequencer: LongestFirstSequencer },
     restoreMocks: true,
     unstubEnvs: true,
   },
