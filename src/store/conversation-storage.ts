@@ -8,7 +8,8 @@ import { compoundKey } from './compound-key.ts';
 import type { LeaseClaimDocument } from './lease-claims.ts';
 import type { ConversationRecord } from './conversation-records.ts';
 
-export type Field = Exclude<keyof ConversationRecord, 'orgId' | 'conversationId'>;
+/** A record's fields, and `openChat`: the chat listed as open (OpenChat), which no record shows. */
+export type Field = Exclude<keyof ConversationRecord, 'orgId' | 'conversationId'> | 'openChat';
 
 export interface FactDocument {
   _id: string;
