@@ -85,9 +85,13 @@ export function createChatFactsRepository(storage: ConversationStorage): ChatFac
         .find({ orgId, field: 'undeliverableReason', value: { $ne: null } })
         .limit(limit * 2)
         .toArray();
-      const records = await Promise.all(waiting.map((f) => get(f.orgId, f.conversationId)));
+      // One query for all their facts, not one per chat (the health check reads this list on every look).
+      const records = await storage.getMany(
+        orgId,
+        waiting.map((f) => f.conversationId),
+      );
       return records
-        .filter((r): r is ConversationRecord => Boolean(r && r.status === 'open' && !r.thread))
+        .filter((r) => r.status === 'open' && !r.thread)
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
         .slice(0, limit);
     },
