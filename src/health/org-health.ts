@@ -71,6 +71,9 @@ export async function gatherHealthFacts(deps: OrgHealthDeps, orgId: string, inst
     mappedAgentIds: new Set(mappings.filter((m) => m.teamId === installation?.teamId).map((m) => m.agentId)),
     channels,
     refusedChannels: new Map(problems.filter((p) => p.kind === 'channel_refused').map((p) => [p.subject, { code: p.detail, since: p.firstSeenAt }])),
+    channelTroubleSince: new Map(
+      problems.filter((p) => p.kind === 'channel_archived' || p.kind === 'app_removed_from_channel').map((p) => [p.subject, p.firstSeenAt]),
+    ),
     undeliverable: undeliverable.map((r) => ({
       conversationId: r.conversationId,
       visitorName: r.conversation?.visitor.name ?? null,

@@ -112,6 +112,8 @@ export interface HealthFacts {
   channels: ReadonlyMap<string, ChannelFact>;
   /** Slack's refusals recorded by the workers (org problems of kind channel_refused): channel id → code and since when. */
   refusedChannels: ReadonlyMap<string, { code: string | null; since: Date }>;
+  /** When the workers first met a channel archived or the app removed from it (org problems), by channel id. */
+  channelTroubleSince: ReadonlyMap<string, Date>;
   /** Open chats whose notification reached no one, with the stored reason. */
   undeliverable: Array<HealthChat & { reason: string }>;
   /** Open chats, with whether anyone answered. */
@@ -335,13 +337,15 @@ function channelItem(
   const name = channelName(channelId, fact);
   const channel = { id: channelId, name: fact?.kind === 'found' ? fact.name : null, ...(about.anchor === 'global-channel' ? { global: true } : {}) };
   const base = { severity, anchor: about.anchor, action: null, subject: { ...about.subject, channel } };
+  const troubleSince = facts.channelTroubleSince.get(channelId);
+  const since = troubleSince ? troubleSince.toISOString() : null;
   if (fact?.kind === 'missing') {
     return {
       ...base,
       kind: 'channel_missing',
       message: `${about.where}, ${channelId}, no longer exists or the app cannot see it: notifications cannot be posted there.`,
       fix: `In Slack, add the app to the channel if it is private, or ${about.fix}.`,
-      since: null,
+      since,
     };
   }
   if (fact?.kind === 'found' && fact.isArchived) {
@@ -350,7 +354,7 @@ function channelItem(
       kind: 'channel_archived',
       message: `${about.where}, ${name}, is archived: notifications cannot be posted there.`,
       fix: `Unarchive ${name} in Slack, or ${about.fix}.`,
-      since: null,
+      since,
     };
   }
   if (fact?.kind === 'found' && fact.isPrivate && !fact.isMember) {
@@ -359,7 +363,7 @@ function channelItem(
       kind: 'channel_private_without_app',
       message: `${about.where}, ${name}, is private and the app is not in it: notifications cannot be posted there.`,
       fix: `In Slack, type @Threadbridge in ${name} and click “Add to Channel”, or ${about.fix}.`,
-      since: null,
+      since,
     };
   }
   const refused = facts.refusedChannels.get(channelId);

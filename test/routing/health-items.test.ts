@@ -46,6 +46,7 @@ function healthy(): HealthFacts {
       ['C_GLOBAL', found('all-chats')],
     ]),
     refusedChannels: new Map(),
+    channelTroubleSince: new Map(),
     undeliverable: [],
     openChats: [{ conversationId: 'c_ok', visitorName: 'Vera', routingGroupId: 'g_sales', startedAt: ago(1), answered: false }],
     lastSlackEventAt: ago(2),
@@ -53,7 +54,12 @@ function healthy(): HealthFacts {
   };
 }
 
-type Expected = Pick<HealthItem, 'kind' | 'severity' | 'anchor'> & { action?: unknown; says: string[]; subject?: Partial<HealthItem['subject']> };
+type Expected = Pick<HealthItem, 'kind' | 'severity' | 'anchor'> & {
+  action?: unknown;
+  says: string[];
+  subject?: Partial<HealthItem['subject']>;
+  since?: string | null;
+};
 
 const rows: Array<[what: string, change: (f: HealthFacts) => void, expected: Expected[]]> = [
   [
@@ -116,11 +122,12 @@ const rows: Array<[what: string, change: (f: HealthFacts) => void, expected: Exp
     ],
   ],
   [
-    'a group’s channel archived',
+    'a group’s channel archived (the workers met it 30 minutes ago)',
     (f) => {
       (f.channels as Map<string, unknown>).set('C_SALES', found('sales', { isArchived: true }));
+      (f.channelTroubleSince as Map<string, Date>).set('C_SALES', ago(30));
     },
-    [{ kind: 'channel_archived', severity: 'problem', anchor: 'group-g_sales', says: ['Sales', '#sales', 'archived'] }],
+    [{ kind: 'channel_archived', severity: 'problem', anchor: 'group-g_sales', says: ['Sales', '#sales', 'archived'], since: ago(30).toISOString() }],
   ],
   [
     'a group’s private channel without the app',
@@ -252,6 +259,7 @@ describe('orgHealth', () => {
       for (const word of e.says) expect(item.message).toContain(word);
       expect(item.fix.length).toBeGreaterThan(0);
       if (e.subject) expect(item.subject).toMatchObject(e.subject);
+      if (e.since !== undefined) expect(item.since).toBe(e.since);
     }
     const worst = expected.some((e) => e.severity === 'problem') ? 'problem' : expected.length ? 'warning' : 'ok';
     expect(health.status).toBe(worst);
