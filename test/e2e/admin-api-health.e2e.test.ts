@@ -1,7 +1,8 @@
 // The integration's health through the admin API (GET /api/orgs/:orgId/health) against the whole
 // product: what an org admin sees when a routing group has no channel, an agent is unmapped while
 // their group has a chat waiting, a channel is archived in Slack, a chat reached no one (and Route
-// again delivers it once the setting is fixed), the token is revoked, a scope is missing; and that
+// again delivers it once the setting is fixed), chats wait past the answer time, the token is
+// revoked, a scope is missing; and that
 // it never shows or reaches another org's things. The tests run in order, each leaving its state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/e2e-harness.ts';
@@ -146,6 +147,23 @@ describe('the health of an org admin’s integration', () => {
     expect(itemsOf(await health(), 'chat_undeliverable')).toEqual([]);
     // Delivered now: nothing to route again.
     expect(await call('POST', path, {})).toMatchObject({ status: 409, body: { error: { code: 'conversation_not_undeliverable' } } });
+  });
+
+  it('shows the chats waiting for an answer longer than the answer time, and none without one', async () => {
+    // The shortest answer time the API takes is 30 s: a second, stored as the settings page would store it, keeps the test short.
+    const settings = (await h.store.orgSettings.get(h.orgId))!;
+    await h.store.orgSettings.save({ ...settings, answerTimeMs: 1000 }, new Date());
+    const now = await healthWhen('Vera waiting', (x) => itemsOf(x, 'chat_waiting').some((i) => i.subject.conversation?.visitor === 'Vera Waiting'));
+    expect(itemsOf(now, 'chat_waiting').find((i) => i.subject.conversation?.visitor === 'Vera Waiting')).toMatchObject({
+      severity: 'warning',
+      message: expect.stringMatching(/^The chat \S+ with Vera Waiting \(Sales\) has waited .+ for an answer, longer than the answer time \(1 s\)\.$/),
+      anchor: expect.stringMatching(/^chat-/),
+      action: null,
+      subject: { conversation: { visitor: 'Vera Waiting', routingGroup: { id: salesId, name: 'Sales' } } },
+    });
+    await h.store.orgSettings.save({ ...settings, answerTimeMs: null }, new Date());
+    expect(itemsOf(await health(), 'chat_waiting')).toEqual([]);
+    await h.store.orgSettings.save(settings, new Date());
   });
 
   it('refuses unknown fields and query parameters, naming them', async () => {
