@@ -86,6 +86,12 @@ export const errors = catalogue({
   username_not_found: define('username_not_found', 404, 'No Slack user with this username in the workspace directory'),
   agent_not_found: define('agent_not_found', 404, 'The chat platform has no agent with this ID in the organization'),
   routing_group_not_found: define('routing_group_not_found', 404, 'The chat platform has no routing group with this ID in the organization'),
+  conversation_not_found: define('conversation_not_found', 404, 'The organization has no chat with this ID'),
+  conversation_not_undeliverable: define(
+    'conversation_not_undeliverable',
+    409,
+    'This chat is not waiting undeliverable: it reached Slack already, or it has ended',
+  ),
   slack_user_unknown: define('slack_user_unknown', 422, 'No Slack user with this username in the connected workspace'),
   slack_user_deactivated: define('slack_user_deactivated', 422, 'This Slack user is deactivated'),
   slack_user_is_bot: define('slack_user_is_bot', 422, 'This Slack user is a bot; map agents to people'),

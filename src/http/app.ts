@@ -21,6 +21,7 @@ import { registerAdminSettingsRoutes } from './admin/settings.route.ts';
 import { registerAdminAgentRoutes } from './admin/agents.route.ts';
 import { registerDeadLetterRoutes } from './admin/dead-letters.route.ts';
 import { registerAdminConnectionRoutes } from './admin/connection.route.ts';
+import { registerAdminHealthRoutes } from './admin/health.route.ts';
 import { orgAdminScope, sessionCookieName } from './admin/admin-auth.ts';
 import type { OrgScope } from './admin/admin-org.ts';
 import { registerSettingsPageRoute } from './routes/settings-page.route.ts';
@@ -100,7 +101,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
           title: 'Threadbridge admin API',
           version: '1',
           description:
-            'Connect Slack and configure an org: settings, agent mapping, routing groups, the channel and user directory, Disconnect, the change history. An org admin’s session (opened by the chat platform’s Setup link) reaches its own org only, and its changes need an Origin equal to PUBLIC_URL’s; operators send ADMIN_API_TOKEN as a Bearer token. Errors are `{ error: { code, message, field? } }`.',
+            'Connect Slack and configure an org: settings, agent mapping, routing groups, the channel and user directory, Disconnect, the change history, the integration’s health (and Route again). An org admin’s session (opened by the chat platform’s Setup link) reaches its own org only, and its changes need an Origin equal to PUBLIC_URL’s; operators send ADMIN_API_TOKEN as a Bearer token. Errors are `{ error: { code, message, field? } }`.',
         },
         components: {
           securitySchemes: {
@@ -131,6 +132,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     registerAdminDirectoryRoutes(app, deps, admin, orgScope);
     registerAdminSettingsRoutes(app, deps, admin, orgScope);
     registerAdminAgentRoutes(app, deps, admin, orgScope);
+    registerAdminHealthRoutes(app, deps, admin, orgScope);
     registerDeadLetterRoutes(app, deps, failedLogins);
     registerSettingsPageRoute(app, deps, admin);
   }

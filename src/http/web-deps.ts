@@ -127,6 +127,7 @@ export function composeWeb(parts: WebParts): ComposedWeb {
             orgSettings: store.orgSettings,
             agentMappings: store.agentMappings,
             slackRouting: store.slackRouting,
+            healthStore: store,
             platform: createPlatformApi({ baseUrl: parts.platform.apiUrl, token: parts.platform.token }),
           },
         }

@@ -47,7 +47,8 @@ export interface ThreadSyncJob {
   orgId: string;
   conversationId: string;
   /** Why the sync was scheduled, for Bull Board and the logs. */
-  cause: 'gap-wait' | 'conversation-unknown' | 'retry' | 'thread-busy';
+  /** 'route-again': an admin asked for an undeliverable chat to be routed again (the health check's Route again). */
+  cause: 'gap-wait' | 'conversation-unknown' | 'retry' | 'thread-busy' | 'route-again';
 }
 
 /** Something about an org changed (its settings, its Slack connection): retry its undeliverable chats. */

@@ -4,10 +4,13 @@
 import type { Conversation } from '../platform/webhook-events.ts';
 import { bulkUpsert } from './mongo.ts';
 import type { ConversationStorage } from './conversation-storage.ts';
-import type { ChatOpenState, ConversationRecord } from './conversation-records.ts';
+import type { ChatOpenState, ConversationRecord, OpenChat } from './conversation-records.ts';
+
+/** The most open chats of one org read at once (a larger number is a backlog the health check does not need whole). */
+const OPEN_CHATS_READ_MAX = 2000;
 
 export interface ChatFactsRepository {
-  /** Creates the record if absent; always refreshes the snapshot. */
+  /** Creates the record if absent; always refreshes the snapshot (and lists the chat as open, in the same write). */
   recordSnapshot(conversation: Conversation, now: Date): Promise<void>;
   /** Creates an empty record if absent (a message arrived before its conversation). */
   ensure(orgId: string, conversationId: string, now: Date): Promise<ConversationRecord>;
@@ -33,6 +36,11 @@ export interface ChatFactsRepository {
   setQualification(orgId: string, conversationId: string, qualification: { rating: string; agentId: string; slackUserId: string }, now: Date): Promise<void>;
   markEnded(orgId: string, conversationId: string, endedBy: 'visitor' | 'agent' | 'timeout', now: Date): Promise<void>;
   setMeeting(orgId: string, conversationId: string, meeting: { agentId: string; agentName: string; startsAt: string }, now: Date): Promise<void>;
+  /**
+   * The org's open chats, oldest first, at most `limit`: listed from their start (or first
+   * snapshot) until their end, with whether anyone answered. Two queries, whatever the org's history.
+   */
+  listOpen(orgId: string, limit: number): Promise<OpenChat[]>;
   /** Open conversations an agent claimed or was assigned, newest first (the rep's App Home). */
   listOpenForAgent(orgId: string, agentId: string, limit: number): Promise<ConversationRecord[]>;
 }
@@ -44,7 +52,8 @@ export function createChatFactsRepository(storage: ConversationStorage): ChatFac
       // One bulk: createdAt once, then the snapshot. Nothing read back: callers read the record
       // under the chat's lock, and every round trip is on a chat's first post.
       const { orgId, id } = conversation;
-      await bulkUpsert(facts, [storage.createOp(orgId, id, now), ...storage.factOps(orgId, id, { conversation }, now)]);
+      const openChat = { routingGroupId: conversation.routingGroupId, visitorName: conversation.visitor.name, startedAt: new Date(conversation.startedAt) };
+      await bulkUpsert(facts, [storage.createOp(orgId, id, now), ...storage.factOps(orgId, id, { openChat, conversation }, now)]);
     },
     async ensure(orgId, conversationId, now) {
       // Read first: nearly every event is of a chat already known, and then one round trip does.
@@ -76,9 +85,13 @@ export function createChatFactsRepository(storage: ConversationStorage): ChatFac
         .find({ orgId, field: 'undeliverableReason', value: { $ne: null } })
         .limit(limit * 2)
         .toArray();
-      const records = await Promise.all(waiting.map((f) => get(f.orgId, f.conversationId)));
+      // One query for all their facts, not one per chat (the health check reads this list on every look).
+      const records = await storage.getMany(
+        orgId,
+        waiting.map((f) => f.conversationId),
+      );
       return records
-        .filter((r): r is ConversationRecord => Boolean(r && r.status === 'open' && !r.thread))
+        .filter((r) => r.status === 'open' && !r.thread)
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
         .slice(0, limit);
     },
@@ -112,10 +125,33 @@ export function createChatFactsRepository(storage: ConversationStorage): ChatFac
     },
     async markEnded(orgId, conversationId, endedBy, now) {
       await create(orgId, conversationId, now);
-      await set(orgId, conversationId, { endedBy, undeliverableReason: null, status: 'ended' }, now);
+      // The chat leaves the open list in the same write.
+      await bulkUpsert(facts, [
+        { deleteOne: { filter: { _id: storage.factId(orgId, conversationId, 'openChat') } } },
+        ...storage.factOps(orgId, conversationId, { endedBy, undeliverableReason: null, status: 'ended' }, now),
+      ]);
     },
     async setMeeting(orgId, conversationId, meeting, now) {
       await set(orgId, conversationId, { meeting }, now);
+    },
+    async listOpen(orgId, limit) {
+      const listed = await facts.find({ orgId, field: 'openChat' }).limit(OPEN_CHATS_READ_MAX).toArray();
+      if (listed.length === 0) return [];
+      const ids = listed.map((f) => f.conversationId);
+      const states = await facts.find({ orgId, field: { $in: ['status', 'answeredBy'] }, conversationId: { $in: ids } }).toArray();
+      const ended = new Set(states.filter((f) => f.field === 'status' && f.value === 'ended').map((f) => f.conversationId));
+      const answered = new Set(states.filter((f) => f.field === 'answeredBy' && f.value !== null).map((f) => f.conversationId));
+      // A snapshot that came after the end (a late update) listed an ended chat again: dropped here for good.
+      const stale = listed.filter((f) => ended.has(f.conversationId));
+      if (stale.length > 0) await facts.deleteMany({ _id: { $in: stale.map((f) => f._id) } });
+      return listed
+        .filter((f) => !ended.has(f.conversationId))
+        .map((f) => {
+          const value = f.value as Omit<OpenChat, 'orgId' | 'conversationId' | 'answered'>;
+          return { orgId, conversationId: f.conversationId, ...value, answered: answered.has(f.conversationId) };
+        })
+        .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())
+        .slice(0, limit);
     },
     async listOpenForAgent(orgId, agentId, limit) {
       const [claimed, assigned] = await Promise.all([

@@ -93,6 +93,22 @@ export interface ConversationRecord {
   updatedAt: Date;
 }
 
+/**
+ * An open chat as the health check lists it: kept as a fact of its own (`openChat`, written in
+ * the start's own bulk write and deleted in the end's), so listing an org's open chats reads
+ * those few facts, never months of conversations.
+ */
+export interface OpenChat {
+  orgId: string;
+  conversationId: string;
+  routingGroupId: string | null;
+  /** The visitor's name as the platform last gave it; null when it gave none. */
+  visitorName: string | null;
+  startedAt: Date;
+  /** Someone answered it (from Slack or the console). */
+  answered: boolean;
+}
+
 /** Whether a chat is known (has a record), its status and its snapshot (null until conversation.started or a repair). */
 export interface ChatOpenState {
   known: boolean;

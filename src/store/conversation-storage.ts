@@ -8,7 +8,8 @@ import { compoundKey } from './compound-key.ts';
 import type { LeaseClaimDocument } from './lease-claims.ts';
 import type { ConversationRecord } from './conversation-records.ts';
 
-export type Field = Exclude<keyof ConversationRecord, 'orgId' | 'conversationId'>;
+/** A record's fields, and `openChat`: the chat listed as open (OpenChat), which no record shows. */
+export type Field = Exclude<keyof ConversationRecord, 'orgId' | 'conversationId'> | 'openChat';
 
 export interface FactDocument {
   _id: string;
@@ -35,6 +36,8 @@ export interface ConversationStorage {
   create(orgId: string, conversationId: string, now: Date): Promise<void>;
   /** The record made of its facts, each field its default until a fact sets it; null before createdAt. */
   get(orgId: string, conversationId: string): Promise<ConversationRecord | null>;
+  /** The records of several conversations of one org, in one query (those without createdAt left out). */
+  getMany(orgId: string, conversationIds: string[]): Promise<ConversationRecord[]>;
   /** Inserts the claim `name` for good (no lease: it is never taken over); false when it exists. */
   claimOnce(orgId: string, conversationId: string, name: string, now: Date, data?: { by?: unknown }): Promise<boolean>;
   /** What the claim `name` was made with (its `by`), if it exists. */
@@ -68,6 +71,16 @@ function defaults(orgId: string, conversationId: string, createdAt: Date): Conve
     createdAt,
     updatedAt: createdAt,
   };
+}
+
+/** The record made of a conversation's facts; null before createdAt. */
+function recordOf(orgId: string, conversationId: string, docs: FactDocument[]): ConversationRecord | null {
+  const createdAt = docs.find((d) => d.field === 'createdAt');
+  if (!createdAt) return null;
+  const record = defaults(orgId, conversationId, createdAt.value as Date) as unknown as Record<string, unknown>;
+  // Only the record's own fields: a stored field name is never read as anything else.
+  for (const doc of docs) if (Object.hasOwn(record, doc.field)) record[doc.field] = doc.value;
+  return record as unknown as ConversationRecord;
 }
 
 export function createConversationStorage(db: Db): ConversationStorage {
@@ -109,13 +122,14 @@ export function createConversationStorage(db: Db): ConversationStorage {
       await bulkUpsert(facts, [createOp(orgId, conversationId, now)]);
     },
     async get(orgId, conversationId) {
-      const docs = await facts.find({ conv: conversationKey(orgId, conversationId) }).toArray();
-      const createdAt = docs.find((d) => d.field === 'createdAt');
-      if (!createdAt) return null;
-      const record = defaults(orgId, conversationId, createdAt.value as Date) as unknown as Record<string, unknown>;
-      // Only the record's own fields: a stored field name is never read as anything else.
-      for (const doc of docs) if (Object.hasOwn(record, doc.field)) record[doc.field] = doc.value;
-      return record as unknown as ConversationRecord;
+      return recordOf(orgId, conversationId, await facts.find({ conv: conversationKey(orgId, conversationId) }).toArray());
+    },
+    async getMany(orgId, conversationIds) {
+      if (conversationIds.length === 0) return [];
+      const docs = await facts.find({ conv: { $in: conversationIds.map((id) => conversationKey(orgId, id)) } }).toArray();
+      const byConversation = new Map<string, FactDocument[]>();
+      for (const doc of docs) byConversation.set(doc.conversationId, [...(byConversation.get(doc.conversationId) ?? []), doc]);
+      return conversationIds.flatMap((id) => recordOf(orgId, id, byConversation.get(id) ?? []) ?? []);
     },
     async claimOnce(orgId, conversationId, name, now, data = {}) {
       try {

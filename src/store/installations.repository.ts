@@ -16,11 +16,16 @@ export interface Installation {
   scopes: string[];
   installerUserId: string | null;
   status: 'active' | 'disconnected';
+  /**
+   * Why a disconnected installation is: 'tokens_revoked', 'app_uninstalled',
+   * 'token_refresh_failed:<Slack's code>', 'disconnected_by_admin'; null while active.
+   */
+  disconnectReason: string | null;
   installedAt: Date;
   updatedAt: Date;
 }
 
-interface InstallationDocument extends Omit<Installation, 'teamId'> {
+interface InstallationDocument extends Omit<Installation, 'teamId' | 'disconnectReason'> {
   _id: string; // the Slack team id
   botTokenSealed: string;
   refreshTokenSealed: string | null;
@@ -30,7 +35,7 @@ interface InstallationDocument extends Omit<Installation, 'teamId'> {
   connectedAt?: Date;
 }
 
-export interface SaveInstallationInput extends Omit<Installation, 'status' | 'installedAt' | 'updatedAt'> {
+export interface SaveInstallationInput extends Omit<Installation, 'status' | 'disconnectReason' | 'installedAt' | 'updatedAt'> {
   botToken: string;
   refreshToken: string | null;
   tokenExpiresAt: Date | null;
@@ -78,8 +83,9 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
   const replaced = db.collection<InstallationDocument & { replacedAt: Date }>('installations_replaced');
 
   function toInstallation(doc: InstallationDocument): Installation {
-    const { _id, botTokenSealed: _b, refreshTokenSealed: _r, tokenExpiresAt: _t, disconnectReason: _d, connectedAt: _c, ...rest } = doc;
-    return { teamId: _id, ...rest };
+    const { _id, botTokenSealed: _b, refreshTokenSealed: _r, tokenExpiresAt: _t, disconnectReason, connectedAt: _c, ...rest } = doc;
+    // A reconnect leaves the last reason stored: it says why only while the installation is disconnected.
+    return { teamId: _id, ...rest, disconnectReason: rest.status === 'disconnected' ? (disconnectReason ?? null) : null };
   }
 
   const opened = (teamId: string, kind: TokenKind, sealed: string) => openInstallationToken(db, cipher, teamId, kind, sealed);

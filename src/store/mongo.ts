@@ -128,6 +128,10 @@ export async function bulkUpsert<T extends Document>(collection: Collection<T>, 
   } catch (error) {
     if ((error as { code?: number }).code !== 11000) throw error;
     for (const op of ops) {
+      if ('deleteOne' in op && op.deleteOne) {
+        await collection.deleteOne(op.deleteOne.filter);
+        continue;
+      }
       if (!('updateOne' in op) || !op.updateOne) throw error;
       const { filter, update, upsert } = op.updateOne;
       await upsertWithRetry(() => collection.updateOne(filter, update as UpdateFilter<T>, { upsert: upsert ?? false }));

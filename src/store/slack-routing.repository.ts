@@ -10,6 +10,8 @@ import { leaseFor, type ClaimResult, type LeaseClaimDocument } from './lease-cla
 export interface SlackRoutingRepository {
   setGroupChannel(orgId: string, groupId: string, channelId: string | null, now: Date): Promise<void>;
   groupChannel(orgId: string, groupId: string): Promise<string | null>;
+  /** Every routing group's channel the org has chosen, by group id (one query: the health check). */
+  groupChannels(orgId: string): Promise<Map<string, string>>;
   dmChannel(teamId: string, slackUserId: string): Promise<string | null>;
   saveDmChannel(teamId: string, slackUserId: string, channelId: string): Promise<void>;
   /** A Slack user's display name as cached, if fetched after `freshAfter`. */
@@ -60,6 +62,10 @@ export function createSlackRoutingRepository(db: Db): SlackRoutingRepository {
     },
     async groupChannel(orgId, groupId) {
       return (await groupChannels.findOne({ _id: key(orgId, groupId) }))?.channelId ?? null;
+    },
+    async groupChannels(orgId) {
+      const chosen = await groupChannels.find({ orgId, channelId: { $ne: null } }).toArray();
+      return new Map(chosen.map((c) => [c.groupId, c.channelId!]));
     },
     async dmChannel(teamId, slackUserId) {
       return (await dmChannels.findOne({ _id: key(teamId, slackUserId) }))?.channelId ?? null;

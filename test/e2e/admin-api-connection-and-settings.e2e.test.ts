@@ -44,6 +44,8 @@ describe('connection', () => {
       ['PUT', `/agents/${daveAgentId}/slack-user`],
       ['GET', '/routing-groups'],
       ['DELETE', `/routing-groups/${groupId}/slack-channel`],
+      ['GET', '/health'],
+      ['POST', '/conversations/c_any/route-again'],
     ] as const) {
       expect(await api(method, path, method === 'GET' || method === 'DELETE' ? undefined : {}, 'not-the-token')).toMatchObject({
         status: 401,
@@ -433,11 +435,13 @@ describe('OpenAPI description', () => {
       'GET /api/orgs/{orgId}/directory/users',
       'GET /api/orgs/{orgId}/directory/users/by-username/{username}',
       'GET /api/orgs/{orgId}/directory/users/{userId}',
+      'GET /api/orgs/{orgId}/health',
       'GET /api/orgs/{orgId}/routing-groups',
       'GET /api/orgs/{orgId}/settings',
       'GET /api/orgs/{orgId}/slack',
       'GET /api/session',
       'POST /api/dead-letters/replay',
+      'POST /api/orgs/{orgId}/conversations/{conversationId}/route-again',
       'PUT /api/orgs/{orgId}/agents/{agentId}/slack-user',
       'PUT /api/orgs/{orgId}/routing-groups/{groupId}/slack-channel',
       'PUT /api/orgs/{orgId}/settings',

@@ -159,9 +159,10 @@ function fakeDeps() {
   const deps = {
     logger,
     now: () => new Date('2026-12-01T12:00:00Z'),
+    // Past the tenant gate, the org's last Slack event is noted (the health check's): nothing of the payload.
     store: new Proxy(
-      { installations: { findByTeam } },
-      { get: (target, key) => (key === 'installations' ? target.installations : untouched(`store.${String(key)}`)) },
+      { installations: { findByTeam }, orgActivity: { noteSlackEvent: async () => undefined } },
+      { get: (target, key) => (key === 'installations' || key === 'orgActivity' ? target[key] : untouched(`store.${String(key)}`)) },
     ),
     slack: untouched('slack'),
     platform: untouched('platform'),

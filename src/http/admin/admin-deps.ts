@@ -5,6 +5,7 @@
 import type { DirectoryLookup } from '../../directory/directory-lookup.ts';
 import type { ChannelJoiner } from '../../directory/channel-join.ts';
 import type { AdminChangesRepository, AgentMappingsRepository, OrgSettingsRepository, SlackRoutingRepository } from '../../store/index.ts';
+import type { OrgHealthDeps } from '../../health/org-health.ts';
 import type { PlatformApi } from '../../platform/platform-api.ts';
 import type { AdminSessions } from './admin-sessions.ts';
 import type { SlackTokenRevoker } from './slack-revoke.ts';
@@ -25,4 +26,6 @@ export interface AdminDeps {
   agentMappings: AgentMappingsRepository;
   slackRouting: SlackRoutingRepository;
   platform: Pick<PlatformApi, 'listAgents' | 'listRoutingGroups'>;
+  /** What the health check reads of the store (and Route again, the chat it routes). */
+  healthStore: OrgHealthDeps['store'];
 }

@@ -15,6 +15,7 @@ import { assertNever, ThreadBusyError } from '../../errors/index.ts';
 export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Promise<void> {
   const now = deps.now();
   const log = deps.logger.child({ eventId: event.id, type: event.type, orgId: event.orgId });
+  await deps.store.orgActivity.notePlatformWebhook(event.orgId, now);
   switch (event.type) {
     case 'conversation.started':
     case 'conversation.updated': {

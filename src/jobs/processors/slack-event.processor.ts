@@ -21,6 +21,7 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
     log.info('event from a workspace with no active installation; ignored');
     return;
   }
+  await deps.store.orgActivity.noteSlackEvent(tenant.orgId, deps.now());
   switch (job.event.type) {
     case 'message': {
       const verdict = classifySlackMessage(readSlackMessageEvent(job.event), tenant.botUserId);

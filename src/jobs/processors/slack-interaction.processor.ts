@@ -46,6 +46,7 @@ export async function processSlackInteraction(deps: WorkerDeps, job: SlackIntera
     what.log.info({ type: payload.type }, 'interaction from a workspace with no active installation; ignored');
     return;
   }
+  await deps.store.orgActivity.noteSlackEvent(tenant.orgId, deps.now());
   if (payload.type === 'block_actions' && actions.some((a) => a.action_id?.startsWith(QUALIFY_ACTION_ID))) {
     await handleQualificationClick(deps, tenant, readSlackPayload(blockActionsSchema, payload, what));
     return;
