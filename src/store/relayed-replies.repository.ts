@@ -44,6 +44,8 @@ export interface RelayedRepliesRepository {
   /** Records a reply as a reps' internal note; false when it already was. */
   markInternal(clientMessageId: string, noteText: string, now: Date): Promise<boolean>;
   internalNotes(orgId: string, conversationId: string): Promise<RelayedReply[]>;
+  /** The chat's replies written in Slack that were sent to the visitor or kept as internal notes (the transcript's). */
+  sentAndNotes(orgId: string, conversationId: string): Promise<RelayedReply[]>;
   /**
    * Replies of the chat written before `slackTs` (Slack's time of the message) that are still
    * being sent, claimed since `notBefore`: the visitor gets a chat's replies in the order they
@@ -104,6 +106,9 @@ export function createRelayedRepliesRepository(db: Db): RelayedRepliesRepository
     },
     async internalNotes(orgId, conversationId) {
       return (await collection.find({ orgId, conversationId, state: 'internal' }).sort({ createdAt: 1 }).toArray()).map(strip);
+    },
+    async sentAndNotes(orgId, conversationId) {
+      return (await collection.find({ orgId, conversationId, state: { $in: ['sent', 'internal'] } }).toArray()).map(strip);
     },
     async relayedFrom(orgId, clientMessageId) {
       const doc = await collection.findOne({ _id: clientMessageId, orgId, state: { $in: ['sending', 'sent'] } }, { projection: { channelId: 1, threadTs: 1 } });

@@ -39,6 +39,19 @@ describe('withInternalNotes', () => {
     expect(out.find((m) => m.id === 'mid')).toMatchObject({ origin: 'slack', attachments: [], text: 'note mid', author: { name: 'Alice' } });
   });
 
+  it('places a note by when it was written in Slack against a reply from Slack, however late a worker relayed the reply', () => {
+    // The note was written at :01 and the reply at :02; the reply reached the platform at :05 and
+    // the note's event was handled after that.
+    const reply = { ...message(1, '2026-11-25T12:00:05Z'), origin: 'slack' as const, clientMessageId: 'slack-reply' };
+    const out = withInternalNotes([reply], [note('before', '2026-11-25T12:00:01Z')], (m) =>
+      m.clientMessageId === 'slack-reply' ? Date.parse('2026-11-25T12:00:02Z') : undefined,
+    );
+    expect(out.map((m) => [m.id, m.internal ?? false])).toEqual([
+      ['before', true],
+      ['m1', false],
+    ]);
+  });
+
   it('leaves a transcript without notes as the messages in seq order', () => {
     expect(withInternalNotes([message(2, '2026-11-25T12:00:02Z'), message(1, '2026-11-25T12:00:01Z')], []).map((m) => m.seq)).toEqual([1, 2]);
   });

@@ -14,35 +14,45 @@ export async function pushTranscript(deps: WorkerDeps, job: TranscriptJob): Prom
   await repairFromPlatform(deps, orgId, conversationId);
   const token = await deps.store.installations.botToken(record.thread.teamId, record.orgId);
   if (!token) return;
-  const [stored, notes, directory] = await Promise.all([
+  const [stored, fromSlack, directory] = await Promise.all([
     deps.store.threadMessages.list(orgId, conversationId),
-    deps.store.relayedReplies.internalNotes(orgId, conversationId),
+    deps.store.relayedReplies.sentAndNotes(orgId, conversationId),
     deps.store.platformDirectory.load(orgId),
   ]);
+  const notes = fromSlack.filter((r) => r.state === 'internal');
+  // When each was written in Slack (its ts), which is when the workers got to it only roughly.
+  const writtenInSlack = new Map(fromSlack.map((r) => [r.clientMessageId, slackTsTime(r.slackTs)]));
   const nameOf = (agentId: string | null, slackUserId: string) => directory.agents.find((a) => a.agentId === agentId)?.name ?? `Slack user ${slackUserId}`;
   const messages = withInternalNotes(
     stored.map((m) => m.message),
     notes.map((n) => ({
       id: `note-${n.clientMessageId}`,
-      createdAt: (n.createdAt ?? new Date(0)).toISOString(),
+      createdAt: new Date(writtenInSlack.get(n.clientMessageId) ?? n.createdAt?.getTime() ?? 0).toISOString(),
       text: n.noteText ?? '',
       author: { type: 'agent' as const, id: n.agentId ?? n.slackUserId, name: nameOf(n.agentId, n.slackUserId), avatarUrl: null },
       clientMessageId: n.clientMessageId,
     })),
+    (m) => (m.clientMessageId ? writtenInSlack.get(m.clientMessageId) : undefined),
   );
   const permalink = await deps.slack.getPermalink(token, { channel: record.thread.channelId, ts: record.thread.threadTs });
   await deps.platform.putTranscript({ orgId, conversationId, messages, slack: { ...record.thread, permalink } });
   deps.logger.info({ orgId, conversationId, messages: messages.length }, 'transcript pushed');
 }
 
+/** Slack's ts ("1700000000.000100") as ms since the epoch. */
+const slackTsTime = (ts: string) => Math.floor(Number(ts) * 1000);
+
 /**
  * Chat messages in seq order with the reps' internal notes placed by time among them. A note has
  * no seq of its own at the platform; it carries the seq of the message it follows (or, before
- * every message, of the first).
+ * every message, of the first). A note's time is when it was written in Slack; so is a reply's
+ * that came from Slack (`writtenInSlack`), whose createdAt at the platform is when a worker relayed
+ * it: a note written before a reply stays before it however the workers' order went.
  */
 export function withInternalNotes(
   messages: TranscriptMessage[],
   notes: Array<Pick<TranscriptMessage, 'id' | 'createdAt' | 'text' | 'author' | 'clientMessageId'>>,
+  writtenInSlack: (message: TranscriptMessage) => number | undefined = () => undefined,
 ): TranscriptMessage[] {
   const ordered = [...messages].sort((a, b) => a.seq - b.seq);
   const out: TranscriptMessage[] = [];
@@ -52,7 +62,8 @@ export function withInternalNotes(
   // Seqs start at 1: a note before every message borrows the first message's seq.
   const seqBefore = () => out.at(-1)?.seq ?? ordered[0]?.seq ?? 1;
   for (const message of ordered) {
-    while (n < sortedNotes.length && at(sortedNotes[n]!.createdAt) < at(message.createdAt)) out.push(asNote(sortedNotes[n++]!, seqBefore()));
+    const messageAt = writtenInSlack(message) ?? at(message.createdAt);
+    while (n < sortedNotes.length && at(sortedNotes[n]!.createdAt) < messageAt) out.push(asNote(sortedNotes[n++]!, seqBefore()));
     out.push(message);
   }
   while (n < sortedNotes.length) out.push(asNote(sortedNotes[n++]!, seqBefore()));
