@@ -10,6 +10,7 @@ import { undeliverableReasons } from '../../src/routing/undeliverable-reasons.ts
 import { botScopes } from '../../src/slack/bot-scopes.ts';
 import type { Conversation } from '../../src/platform/webhook-events.ts';
 import { mongoUrl, uniqueDbName } from '../support/services.ts';
+import { installationInput } from '../support/installation-input.ts';
 
 const NOW = new Date('2026-12-07T10:00:00.000Z');
 const chat = (orgId: string, id: string, routingGroupId: string): Conversation => ({
@@ -29,22 +30,7 @@ const commands: string[] = [];
 const record = (e: CommandStartedEvent) => commands.push(`${e.commandName} ${String((e.command as Record<string, unknown>)[e.commandName])}`);
 
 async function seedOrg(orgId: string, teamId: string, open: number, undeliverable: number): Promise<void> {
-  await store.installations.save(
-    {
-      orgId,
-      teamId,
-      teamName: `Team ${teamId}`,
-      enterpriseId: null,
-      appId: 'A1',
-      botUserId: `U${teamId}`,
-      scopes: [...botScopes],
-      installerUserId: null,
-      botToken: `xoxb-${teamId}`,
-      refreshToken: null,
-      tokenExpiresAt: null,
-    },
-    NOW,
-  );
+  await store.installations.save(installationInput(orgId, teamId, { scopes: [...botScopes] }), NOW);
   await store.orgSettings.save({ orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null }, NOW);
   await store.slackRouting.setGroupChannel(orgId, 'g_sales', 'C_SALES', NOW);
   for (let i = 0; i < open; i++) await store.conversations.recordSnapshot(chat(orgId, `${orgId}_open_${i}`, 'g_sales'), NOW);

@@ -4,23 +4,12 @@
 // before these rules has its stray mappings retired before the unique index is built.
 import { describe, expect, it } from 'vitest';
 import { useTestStore } from '../support/test-store.ts';
-import { ensureIndexes, type SaveInstallationInput } from '../../src/store/index.ts';
+import { ensureIndexes } from '../../src/store/index.ts';
+import { installationInput } from '../support/installation-input.ts';
 
 const t = useTestStore('agent-mappings');
 const at = (s: number) => new Date(Date.UTC(2026, 11, 7, 12, 0, s));
-const install = (orgId: string, teamId: string): SaveInstallationInput => ({
-  orgId,
-  teamId,
-  teamName: `Team ${teamId}`,
-  enterpriseId: null,
-  appId: 'A1',
-  botUserId: `UB${teamId}`,
-  scopes: ['chat:write'],
-  installerUserId: null,
-  botToken: `xoxb-${teamId}`,
-  refreshToken: null,
-  tokenExpiresAt: null,
-});
+const install = (orgId: string, teamId: string) => installationInput(orgId, teamId, { botUserId: `UB${teamId}` });
 const retired = (orgId: string) =>
   t.mongo.db
     .collection('agent_mappings_retired')

@@ -2,23 +2,11 @@
 // nobody (a wrong workspace is replaced); and a late "tokens revoked" never undoes a reconnect.
 import { describe, expect, it } from 'vitest';
 import { useTestStore } from '../support/test-store.ts';
-import type { SaveInstallationInput } from '../../src/store/index.ts';
+import { installationInput } from '../support/installation-input.ts';
 
 const t = useTestStore('installations');
 const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 12, 0, s));
-const input = (orgId: string, teamId: string): SaveInstallationInput => ({
-  orgId,
-  teamId,
-  teamName: `Team ${teamId}`,
-  enterpriseId: null,
-  appId: 'A1',
-  botUserId: `U${teamId}`,
-  scopes: ['chat:write'],
-  installerUserId: null,
-  botToken: `xoxb-${teamId}`,
-  refreshToken: null,
-  tokenExpiresAt: null,
-});
+const input = (orgId: string, teamId: string) => installationInput(orgId, teamId);
 
 describe('installations', () => {
   it('refuses a second workspace or a second org while connected, and lets a disconnected one be replaced', async () => {

@@ -6,29 +6,19 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { useTestStore } from '../support/test-store.ts';
-import { createStore, type SaveInstallationInput, type Store } from '../../src/store/index.ts';
+import { createStore, type Store } from '../../src/store/index.ts';
 import { createTokenCipher, tokenKeyId } from '../../src/crypto/token-cipher.ts';
 import { logResealReport, openInstallationToken, resealInstallationTokens } from '../../src/store/token-reseal.ts';
 import { createLogger } from '../../src/logger.ts';
 import { SealedTokenError } from '../../src/errors/index.ts';
+import { installationInput } from '../support/installation-input.ts';
 
 const t = useTestStore('token_sealing');
 const OLD = Buffer.alloc(32, 0x01);
 const NEW = Buffer.alloc(32, 0x02);
 const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 12, 0, s));
-const input = (orgId: string, teamId: string, refreshToken: string | null = null): SaveInstallationInput => ({
-  orgId,
-  teamId,
-  teamName: `Team ${teamId}`,
-  enterpriseId: null,
-  appId: 'A1',
-  botUserId: `U${teamId}`,
-  scopes: ['chat:write'],
-  installerUserId: null,
-  botToken: `xoxb-${teamId}`,
-  refreshToken,
-  tokenExpiresAt: refreshToken ? at(3600) : null,
-});
+const input = (orgId: string, teamId: string, refreshToken: string | null = null) =>
+  installationInput(orgId, teamId, { refreshToken, tokenExpiresAt: refreshToken ? at(3600) : null });
 
 interface SealedRow {
   _id: string;
