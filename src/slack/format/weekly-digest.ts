@@ -6,6 +6,7 @@ import type { ActivityFigures, ActivityReport } from '../../routing/activity-fig
 import type { SlackBlock } from '../slack-api.ts';
 import { shown, shownInBold } from './mrkdwn.ts';
 import { responseTime } from './durations.ts';
+import { linkTarget } from './slack-limits.ts';
 
 /** Rows listed by group and by agent; the rest are counted. Each row is one line of one section. */
 const MAX_ROWS = 10;
@@ -60,7 +61,8 @@ export function weeklyDigestMessage(report: ActivityReport, settingsUrl: string 
       text: { type: 'mrkdwn', text: rows('By agent (answered first)', report.agents, (a) => a.name ?? `agent ${a.agentId}`, agentLine) },
     });
   }
-  const link = settingsUrl ? ` Change or stop this digest in <${settingsUrl}|the Slack integration settings>.` : '';
+  const target = settingsUrl ? linkTarget(settingsUrl, 1000) : null;
+  const link = target ? ` Change or stop this digest in <${target}|the Slack integration settings>.` : '';
   blocks.push({
     type: 'context',
     elements: [
