@@ -141,6 +141,21 @@ describe('the weekly digest setting', () => {
     expect(await h.store.orgSettings.get(h.orgId)).toEqual(before);
   });
 
+  it('needs a credential: a wrong operator token is refused', async () => {
+    for (const [method, body] of [
+      ['GET', undefined],
+      ['PUT', { digest: null }],
+    ] as const) {
+      const answer = await fetch(`${h.webUrl}/api/orgs/${encodeURIComponent(h.orgId)}/digest`, {
+        method,
+        headers: { authorization: 'Bearer not-the-token', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      expect(answer.status).toBe(401);
+      expect(await answer.json()).toMatchObject({ error: { code: 'admin_unauthorized' } });
+    }
+  });
+
   it('an org without Slack is told to connect it; an admin of one org never reaches another’s digest', async () => {
     const other = h.platform.createOrg({ name: 'Someone Else' });
     expect(await api('GET', '/digest', undefined, other.id)).toMatchObject({ status: 409, body: { error: { code: 'slack_not_connected' } } });
