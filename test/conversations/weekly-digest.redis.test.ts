@@ -3,8 +3,9 @@
 // org's time zone, one post after it with last week's figures (Monday to Sunday), none again that
 // week however often the sweep runs and however many workers run it, one the next week; none
 // while the digest is off or the worker has no figures.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runJob, startJobWorld, type JobWorld } from '../support/job-world.ts';
+import { slackFaults } from '../../emulators/slack/fault-injection.ts';
 import { sweepDigests } from '../../src/conversations/weekly-digest.ts';
 import { processDigestJob } from '../../src/jobs/processors/digest.processor.ts';
 import type { ActivityReport } from '../../src/routing/activity-figures.ts';
@@ -83,6 +84,8 @@ beforeAll(async () => {
 
 afterAll(async () => w?.close());
 
+afterEach(async () => slackFaults(w.slack.url).clear());
+
 beforeEach(async () => {
   await w.mongo.db.collection('org_settings').updateOne({ _id: w.orgId as never }, { $unset: { timeZone: '' } });
 });
@@ -149,6 +152,31 @@ describe('the weekly digest', () => {
     await setDigest(today);
     expect(await sweepDigests(w.deps())).toBe(0);
     expect(digests()).toHaveLength(before);
+    await setDigest(null);
+  });
+
+  it('a post that fails for a while is tried again at the next sweep; a refusal for good skips the week', async () => {
+    advanceToNextWeekAt(9, 30);
+    await setDigest(utcNow().weekday);
+    const before = digests().length;
+    await slackFaults(w.slack.url).add({ method: 'chat.postMessage', status: 503, times: 1 });
+    expect(await sweepDigests(deps())).toBe(0);
+    expect(digests()).toHaveLength(before);
+    // The claim was given back: the next sweep posts it, and only it.
+    w.clock.advance(15 * 60_000);
+    expect(await sweepDigests(deps())).toBe(1);
+    expect(await sweepDigests(deps())).toBe(0);
+    expect(digests()).toHaveLength(before + 1);
+
+    // The next week Slack refuses for good (the channel archived): that week is skipped, not tried all day.
+    w.clock.advance(7 * DAY_MS);
+    await slackFaults(w.slack.url).add({ method: 'chat.postMessage', status: 200, error: 'is_archived', times: 1 });
+    const posts = w.slack.calls({ method: 'chat.postMessage' }).length;
+    expect(await sweepDigests(deps())).toBe(0);
+    w.clock.advance(15 * 60_000);
+    expect(await sweepDigests(deps())).toBe(0);
+    expect(w.slack.calls({ method: 'chat.postMessage' })).toHaveLength(posts + 1);
+    expect(digests()).toHaveLength(before + 1);
     await setDigest(null);
   });
 
