@@ -123,6 +123,8 @@ async function serveActivity(context: BrowserContext, answer: () => ActivityAnsw
     const from = url.searchParams.get('from');
     const to = url.searchParams.get('to');
     asked.push({ from, to });
+    // The page asks for JSON by name (the endpoint answers CSV to a client preferring it).
+    expect(route.request().headers()['accept']).toBe('application/json');
     const a = answer();
     if (a === 'network-error') return route.abort('connectionrefused');
     const [status, body] = typeof a === 'function' ? [200, a(from ?? '', to ?? '')] : [a.status, a.body];

@@ -139,7 +139,8 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<Api
   const res = await fetch(path.startsWith('/api/') ? path : `/api/orgs/${encodeURIComponent(ORG)}${path}`, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    // JSON asked for by name: the activity API answers CSV to a client that prefers it.
+    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
