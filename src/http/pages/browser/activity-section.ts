@@ -210,11 +210,11 @@ function niceDuration(seconds: number): number {
   return Math.ceil(seconds / 86_400) * 86_400;
 }
 
-/** A round top for an axis: 1, 2 or 5 times a power of ten, at least `value`. */
+/** A round top for an axis (its half is round too): 1, 2, 4, 5 or 8 times a power of ten, at least `value`. */
 function niceMax(value: number): number {
   if (value <= 0) return 1;
   const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
+  for (const step of [1, 2, 4, 5, 8, 10]) if (step * power >= value) return step * power;
   return 10 * power;
 }
 
