@@ -11,6 +11,7 @@ import type { DirectoryCache } from '../directory/directory-cache.ts';
 import type { SlackCallBudget } from '../slack/tiered-call-budget.ts';
 import type { ReminderBatches } from './reminder-batches.ts';
 import type { ThreadCursors } from './thread-cursors.ts';
+import type { ActivitySource } from './activity-source.ts';
 
 export interface ConversationDeps {
   store: Store;
@@ -32,6 +33,8 @@ export interface ConversationDeps {
   threadCursors: ThreadCursors;
   /** What the domain reports for the worker's /metrics (src/jobs/worker-metrics.ts); none in most tests. */
   observe?: ConversationObservations;
+  /** The org's activity figures, for App Home's last 7 days and the weekly digest; none: neither shows figures. */
+  activity?: ActivitySource;
 }
 
 /** Domain events counted by the worker's metrics. */

@@ -18,6 +18,7 @@ import { registerBullBoard } from './bull-board.ts';
 import { failedLoginLimiter } from './failed-logins.ts';
 import { registerAdminDirectoryRoutes } from './admin/directory.route.ts';
 import { registerAdminSettingsRoutes } from './admin/settings.route.ts';
+import { registerAdminDigestRoutes } from './admin/digest.route.ts';
 import { registerAdminAgentRoutes } from './admin/agents.route.ts';
 import { registerDeadLetterRoutes } from './admin/dead-letters.route.ts';
 import { registerAdminConnectionRoutes } from './admin/connection.route.ts';
@@ -131,6 +132,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     registerAdminConnectionRoutes(app, deps, admin, orgScope);
     registerAdminDirectoryRoutes(app, deps, admin, orgScope);
     registerAdminSettingsRoutes(app, deps, admin, orgScope);
+    registerAdminDigestRoutes(app, deps, admin, orgScope);
     registerAdminAgentRoutes(app, deps, admin, orgScope);
     registerAdminHealthRoutes(app, deps, admin, orgScope);
     registerDeadLetterRoutes(app, deps, failedLogins);

@@ -26,6 +26,8 @@ import { createReminderBatches } from '../conversations/reminder-batches.ts';
 
 /** How often the directory sweep looks for workspaces to sync, resume or rebuild. */
 const DIRECTORY_SWEEP_EVERY_MS = 10 * 60_000;
+/** How often the digest sweep looks for weekly digests due: one goes out within this of 09:00. */
+const DIGEST_SWEEP_EVERY_MS = 15 * 60_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -98,6 +100,8 @@ async function main(): Promise<void> {
   await Promise.all(workers.workers.map((w) => w.waitUntilReady()));
   // One scheduler for all processes (upsert by id): the sweep plans resyncs and resumes runs.
   await queues.directory.upsertJobScheduler('directory-sweep', { every: DIRECTORY_SWEEP_EVERY_MS }, { name: 'sweep', data: { kind: 'sweep' } });
+  // The same for the weekly digests: each is claimed per org and week, so a sweep run twice posts once.
+  await queues.digests.upsertJobScheduler('digest-sweep', { every: DIGEST_SWEEP_EVERY_MS }, { name: 'sweep', data: { kind: 'sweep' } });
   const access = metricsAccess(config);
   const metricsServer = config.METRICS_PORT === undefined ? null : await serveMetrics(metrics.registry, config.METRICS_PORT, access);
   logger.info({ runtime, concurrency: config.WORKER_CONCURRENCY, metricsPort: config.METRICS_PORT ?? null, metricsAccess: access.kind }, 'worker ready');

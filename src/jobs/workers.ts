@@ -8,6 +8,7 @@ import type { SlackEventJob } from '../slack/slack-events.ts';
 import {
   queueNames,
   type ChatEventJob,
+  type DigestJob,
   type DirectoryJob,
   type OrgChangedJob,
   type OrgProblemJob,
@@ -30,6 +31,7 @@ import { processSlackInteraction } from './processors/slack-interaction.processo
 import { pushTranscript } from './processors/transcript.processor.ts';
 import { processDirectoryJob } from './processors/directory.processor.ts';
 import { processOrgProblem } from './processors/org-problem.processor.ts';
+import { processDigestJob } from './processors/digest.processor.ts';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -144,6 +146,11 @@ export function startWorkers(
     new Worker<OrgProblemJob>(
       queueNames.orgProblems,
       wrap(queueNames.orgProblems, (job, _jobId, jobDeps) => processOrgProblem(jobDeps, job)),
+      common,
+    ),
+    new Worker<DigestJob>(
+      queueNames.digests,
+      wrap(queueNames.digests, (job, _jobId, jobDeps) => processDigestJob(jobDeps, job)),
       common,
     ),
     // Parks each dead letter as a failed job of its queue (kept 30 days); a Retry from Bull Board replays it.

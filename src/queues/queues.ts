@@ -30,6 +30,8 @@ export const queueNames = {
   directory: 'directory',
   /** Problems the workers met after setup: recorded for the health section, and told to the installer by DM. */
   orgProblems: 'org-problems',
+  /** The weekly digest's sweep (a scheduled job): posts each org's digest that is due. */
+  digests: 'digests',
   /** Jobs that failed for good, kept 30 days to be looked at and replayed (src/queues/dead-letters.ts). */
   deadLetters: DEAD_LETTER_QUEUE,
 } as const;
@@ -66,6 +68,11 @@ export interface TranscriptJob {
 
 /** Sync one kind of a workspace's directory in full (or resume its run); or sweep all workspaces. */
 export type DirectoryJob = { kind: 'sync'; teamId: string; what: 'channels' | 'users'; requestedAt: number } | { kind: 'sweep' };
+
+/** Look for the orgs whose weekly digest is due, and post it (src/conversations/weekly-digest.ts). */
+export interface DigestJob {
+  kind: 'sweep';
+}
 
 /** A worker met a problem with the org's integration (src/store/org-problems.repository.ts). */
 export interface OrgProblemJob extends OrgProblemKey {
@@ -175,6 +182,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string) {
     transcripts: new Queue<TranscriptJob>(queueNames.transcripts, options),
     directory: new Queue<DirectoryJob>(queueNames.directory, options),
     orgProblems: new Queue<OrgProblemJob>(queueNames.orgProblems, options),
+    digests: new Queue<DigestJob>(queueNames.digests, options),
     deadLetters: new Queue<DeadLetter>(queueNames.deadLetters, { connection, prefix, defaultJobOptions: deadLetterJobOptions }),
   };
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 
 /** The settings page's sections. */
-export const ADMIN_CHANGE_SECTIONS = ['connection', 'settings', 'chatHandling', 'agents', 'routingGroups'] as const;
+export const ADMIN_CHANGE_SECTIONS = ['connection', 'settings', 'chatHandling', 'agents', 'routingGroups', 'digest'] as const;
 export type AdminChangeSection = (typeof ADMIN_CHANGE_SECTIONS)[number];
 
 /**

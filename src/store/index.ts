@@ -13,6 +13,7 @@ import { createSlackDirectoryRepository, type SlackDirectoryRepository } from '.
 import { createAdminChangesRepository, type AdminChangesRepository } from './admin-changes.repository.ts';
 import { createOrgProblemsRepository, type OrgProblemsRepository } from './org-problems.repository.ts';
 import { createOrgActivityRepository, type OrgActivityRepository } from './org-activity.repository.ts';
+import { createDigestClaimsRepository, type DigestClaimsRepository } from './digest-claims.repository.ts';
 
 export { connectMongo, ensureIndexes, isStoreUnavailable, type Mongo } from './mongo.ts';
 export { migrateLegacyKeys } from './legacy-keys.migration.ts';
@@ -27,6 +28,7 @@ export type * from './relayed-replies.repository.ts';
 export type * from './platform-directory.repository.ts';
 export type * from './slack-routing.repository.ts';
 export type * from './slack-directory.repository.ts';
+export type * from './digest-claims.repository.ts';
 export { ORG_PROBLEM_KINDS, type OrgProblem, type OrgProblemKey, type OrgProblemKind, type OrgProblemsRepository } from './org-problems.repository.ts';
 export type { OrgActivity, OrgActivityRepository } from './org-activity.repository.ts';
 export { ADMIN_CHANGE_SECTIONS, type AdminActor, type AdminChange, type AdminChangeSection, type AdminChangesRepository } from './admin-changes.repository.ts';
@@ -44,6 +46,7 @@ export interface Store {
   adminChanges: AdminChangesRepository;
   orgProblems: OrgProblemsRepository;
   orgActivity: OrgActivityRepository;
+  digestClaims: DigestClaimsRepository;
 }
 
 export function createStore(db: Db, cipher: TokenCipher): Store {
@@ -60,5 +63,6 @@ export function createStore(db: Db, cipher: TokenCipher): Store {
     adminChanges: createAdminChangesRepository(db),
     orgProblems: createOrgProblemsRepository(db),
     orgActivity: createOrgActivityRepository(db),
+    digestClaims: createDigestClaimsRepository(db),
   };
 }

@@ -2,6 +2,7 @@
 // global channel, and how chats are handled (answer time, escalation, bridge mode, note prefix).
 // Routing reads them on every new chat; reminders and replies when they run.
 import type { Db } from 'mongodb';
+import type { Weekday } from '../routing/org-calendar.ts';
 
 export interface OrgSettings {
   orgId: string;
@@ -17,7 +18,14 @@ export interface OrgSettings {
   bridgeMode?: 'two-way' | 'alerts-only';
   /** Where an unanswered chat escalates; unset: the global channel when it is on, else online members' DMs. */
   escalation?: EscalationTarget | null;
+  /** The weekly digest: last week's activity figures posted in a channel on a weekday; unset or null: off. */
+  digest?: DigestSetting | null;
   updatedAt: Date;
+}
+
+export interface DigestSetting {
+  channelId: string;
+  weekday: Weekday;
 }
 
 export const ESCALATION_TARGETS = ['global-channel', 'online-members', 'off'] as const;
@@ -46,6 +54,8 @@ interface OrgSettingsDocument extends Omit<OrgSettings, 'orgId'> {
 export interface OrgSettingsRepository {
   get(orgId: string): Promise<OrgSettings | null>;
   save(settings: Omit<OrgSettings, 'updatedAt'>, now: Date): Promise<void>;
+  /** Every org whose weekly digest is on, with it (the digest sweep reads them). */
+  withDigest(): Promise<Array<{ orgId: string; digest: DigestSetting }>>;
 }
 
 export function createOrgSettingsRepository(db: Db): OrgSettingsRepository {
@@ -59,6 +69,10 @@ export function createOrgSettingsRepository(db: Db): OrgSettingsRepository {
     },
     async save({ orgId, ...fields }, now) {
       await collection.updateOne({ _id: orgId }, { $set: { ...fields, updatedAt: now } }, { upsert: true });
+    },
+    async withDigest() {
+      const docs = await collection.find({ 'digest.channelId': { $exists: true } }, { projection: { digest: 1 } }).toArray();
+      return docs.flatMap((d) => (d.digest ? [{ orgId: d._id, digest: d.digest }] : []));
     },
   };
 }

@@ -256,8 +256,12 @@ describe('the settings page’s Health section', () => {
     let answer: () => HealthAnswer = everyKind;
     const { page, healthRequests } = await open(w['initech']!, w['initechAdmin']!, { health: () => answer() });
     await settled(page, 'connected');
-    // At the top, below the account line and above Connection.
-    expect(await page.evaluate(() => [...document.querySelectorAll('main > section:not([hidden])')].map((s: any) => s.id))).toEqual(['health', 'connection']);
+    // At the top, below the account line and above Activity and Connection.
+    expect(await page.evaluate(() => [...document.querySelectorAll('main > section:not([hidden])')].map((s: any) => s.id))).toEqual([
+      'health',
+      'activity',
+      'connection',
+    ]);
     await expect.poll(() => page.textContent('#health-summary')).toMatch(/^8 problems and 3 warnings: each says what to do\. Checked just now \(.+\)\.$/);
     expect(await page.textContent('#health-activity')).toMatch(/^Last event from Slack: 3 minutes ago \(.+\)\. Last webhook from the chat platform: never\.$/);
     expect(await page.getAttribute('#health', 'class')).toBe('health-problem');

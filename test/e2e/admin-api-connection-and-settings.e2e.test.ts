@@ -428,6 +428,7 @@ describe('OpenAPI description', () => {
       'GET /api/dead-letters',
       'GET /api/orgs/{orgId}/agents',
       'GET /api/orgs/{orgId}/changes',
+      'GET /api/orgs/{orgId}/digest',
       'GET /api/orgs/{orgId}/directory',
       'GET /api/orgs/{orgId}/directory/channels',
       'GET /api/orgs/{orgId}/directory/channels/by-name/{name}',
@@ -443,6 +444,7 @@ describe('OpenAPI description', () => {
       'POST /api/dead-letters/replay',
       'POST /api/orgs/{orgId}/conversations/{conversationId}/route-again',
       'PUT /api/orgs/{orgId}/agents/{agentId}/slack-user',
+      'PUT /api/orgs/{orgId}/digest',
       'PUT /api/orgs/{orgId}/routing-groups/{groupId}/slack-channel',
       'PUT /api/orgs/{orgId}/settings',
     ]);

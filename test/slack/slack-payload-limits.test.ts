@@ -10,6 +10,7 @@ import { SLACK_LIMITS, clip, fitMessage, fitView, linkTarget } from '../../src/s
 import { combinedThreadMessage, identificationLine, parentMessage, threadPosts, type ParentStatus } from '../../src/slack/format/conversation-messages.ts';
 import { bookMeetingModal, collectInfoModal, formAnswersText } from '../../src/slack/format/shortcut-views.ts';
 import { appHomeView } from '../../src/slack/format/app-home.ts';
+import { weeklyDigestMessage } from '../../src/slack/format/weekly-digest.ts';
 import { channelReminderText, escalationNoteText, threadReminderText } from '../../src/slack/format/reminders.ts';
 import { openChatsText } from '../../src/slack/format/direct-answer.ts';
 import { qualificationPrompt } from '../../src/slack/format/qualification-prompt.ts';
@@ -207,11 +208,50 @@ describe('every payload the formatters build is within Slack’s limits, whateve
         fc.option(fc.record({ agentName: anyText(5000) }), { nil: null }),
         fc.array(chat, { maxLength: 60 }),
         fc.nat(),
-        (mapped, chats, moreChats) => {
-          expectViewWithinLimits(appHomeView({ mapped, chats, moreChats }) as never);
+        fc.option(
+          fc.record({
+            answered: fc.nat(),
+            medianFirstResponseSeconds: fc.option(fc.double({ min: 0, max: 1e7, noNaN: true }), { nil: null }),
+            missedInGroups: fc.nat(),
+            groupNames: fc.array(anyText(5000), { maxLength: 200 }),
+          }),
+          { nil: null },
+        ),
+        (mapped, chats, moreChats, week) => {
+          expectViewWithinLimits(appHomeView({ mapped, chats, moreChats, week }) as never);
         },
       ),
       { numRuns: 80 },
+    );
+  });
+
+  it('the weekly digest (group and agent names, time zone, many rows)', () => {
+    const figures = {
+      chats: fc.nat(),
+      answered: fc.nat(),
+      missed: fc.nat(),
+      answeredInSlack: fc.nat(),
+      answeredInConsole: fc.nat(),
+      answeredWithinAnswerTime: fc.nat(),
+      firstResponseSeconds: fc.record({
+        p50: fc.option(fc.double({ min: 0, max: 1e7, noNaN: true }), { nil: null }),
+        p90: fc.option(fc.double({ min: 0, max: 1e7, noNaN: true }), { nil: null }),
+      }),
+    };
+    const report = fc.record({
+      from: fc.constant('2026-11-30'),
+      to: fc.constant('2026-12-06'),
+      timeZone: anyText(300),
+      percentileError: anyText(3000),
+      days: fc.array(fc.record({ date: fc.constant('2026-11-30'), ...figures }), { maxLength: 7 }),
+      groups: fc.array(fc.record({ routingGroupId: anyId, name: fc.option(anyText(5000), { nil: null }), ...figures }), { maxLength: 300 }),
+      agents: fc.array(fc.record({ agentId: anyId, name: fc.option(anyText(5000), { nil: null }), ...figures }), { maxLength: 300 }),
+    });
+    fc.assert(
+      fc.property(report, fc.option(anyUrl, { nil: null }), (r, url) => {
+        expectMessageWithinLimits(weeklyDigestMessage(r, url));
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -15,6 +15,9 @@
 // `chat-…` on the health section's own rows. Every field has a label (a visible one, or, in the
 // tables, an aria-label naming its row); status texts are live regions; under 600 px the tables
 // become stacked rows (settings-page-style.ts).
+// Below Health, the Activity section (browser/activity-section.ts): the last 30 days of
+// GET /api/orgs/:orgId/activity as a summary, two charts (each role="img" with its description,
+// every day's figures in a table under them) and tables by routing group and by agent.
 import { escapeHtml } from './result-page.ts';
 
 export function settingsPage(orgId: string): string {
@@ -35,6 +38,23 @@ export function settingsPage(orgId: string): string {
 <p id="health-activity" class="hint"></p>
 <ul id="health-items"></ul>
 <p><button type="button" id="health-check" class="secondary">Check again</button></p></section>
+<section id="activity" aria-labelledby="activity-title" hidden><h2 id="activity-title">Activity</h2>
+<p id="activity-summary" role="status">Loading the last 30 days…</p>
+<p id="activity-error" class="error" role="alert"></p>
+<p id="activity-empty" class="empty" hidden>No chats in the last 30 days. Each chat a visitor starts on your website is counted here from the day it starts: how many, how many were missed (ended with no answer), and how fast your team answered.</p>
+<div id="activity-body" hidden>
+<figure class="chart"><figcaption id="activity-chats-title">Chats a day <span class="legend"><span class="swatch swatch-chats"></span>answered or open <span class="swatch swatch-missed"></span>missed</span></figcaption><div id="activity-chats-chart" class="chart-area"></div></figure>
+<figure class="chart"><figcaption id="activity-response-title">First response <span class="legend"><span class="swatch swatch-p50"></span>p50 <span class="swatch swatch-p90"></span>p90</span></figcaption><div id="activity-response-chart" class="chart-area"></div></figure>
+<details id="activity-days-details"><summary>Every day’s figures</summary>
+<table id="activity-days-table"><caption class="visually-hidden">Chats, missed chats and first response by day, last 30 days</caption><thead><tr><th scope="col">Day</th><th scope="col">Chats</th><th scope="col">Missed</th><th scope="col">First response p50</th><th scope="col">First response p90</th></tr></thead><tbody id="activity-days"></tbody></table></details>
+<h3 id="activity-groups-title">By routing group</h3>
+<p id="activity-groups-empty" class="hint" hidden>No chat of a routing group in these 30 days.</p>
+<table id="activity-groups-table" aria-labelledby="activity-groups-title"><thead><tr><th scope="col">Routing group</th><th scope="col">Chats</th><th scope="col">Answered</th><th scope="col">Missed</th><th scope="col">Within answer time</th><th scope="col">First response p50 / p90</th></tr></thead><tbody id="activity-groups"></tbody></table>
+<h3 id="activity-agents-title">By agent</h3>
+<p id="activity-agents-empty" class="hint" hidden>No agent answered a chat first in these 30 days.</p>
+<table id="activity-agents-table" aria-labelledby="activity-agents-title"><thead><tr><th scope="col">Agent</th><th scope="col">Answered first</th><th scope="col">In Slack / console</th><th scope="col">Within answer time</th><th scope="col">First response p50 / p90</th></tr></thead><tbody id="activity-agents"></tbody></table>
+<p id="activity-note" class="hint"></p></div>
+<p><button type="button" id="activity-reload" class="secondary">Load again</button></p></section>
 <section id="connection" aria-labelledby="connection-title"><h2 id="connection-title">Connection</h2>
 <p id="connected-note" hidden>Slack is connected. Next, map your agents to Slack users and choose channels.</p>
 <p id="connection-status" aria-live="polite">Loading…</p>

@@ -45,6 +45,8 @@ interface ChatHandling {
 }
 interface Settings extends ChatHandling {
   channelIdMode: boolean;
+  /** The org's time zone (IANA); absent or null: UTC. Its calendar days are the Activity section's. */
+  timeZone?: string | null;
   globalChannel: { enabled: boolean; channel: Channel | null };
 }
 interface SlackUser {
@@ -130,14 +132,15 @@ function signedOut(why: 'expired' | 'other-org') {
       ? `This window is signed in for another organization${account ? ` (${nameOf(account.org)}, as ${nameOf(account.user)})` : ''}, not for this one.`
       : 'Your session has ended, or this window was not opened from the chat platform.';
   $('signed-out').hidden = false;
-  for (const id of ['health', 'connection', 'settings', 'account']) $(id).hidden = true;
+  for (const id of ['health', 'activity', 'connection', 'settings', 'account']) $(id).hidden = true;
 }
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
   const res = await fetch(path.startsWith('/api/') ? path : `/api/orgs/${encodeURIComponent(ORG)}${path}`, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    // JSON asked for by name: the activity API answers CSV to a client that prefers it.
+    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -387,6 +390,7 @@ async function load() {
     $('settings').hidden = true;
     $('disconnect-bar').hidden = true;
     $('directory-status').textContent = '';
+    $('activity').hidden = true;
     if (conn.status === 'not-connected') showHealthNotConnected();
     else void loadHealth();
     await loadChanges();
@@ -418,8 +422,14 @@ async function load() {
   $('settings').hidden = false;
   render();
   void loadHealth();
+  // Once per page: a Save (which loads the settings again) changes no figure.
+  if (!activityStarted) {
+    activityStarted = true;
+    showActivity(settings.timeZone ?? null);
+  } else $('activity').hidden = false;
   await loadChanges();
 }
+let activityStarted = false;
 
 /** The chat-handling fields as saved; "No reminders" greys out the answer time. */
 function showChatHandling(s: ChatHandling) {
