@@ -43,7 +43,7 @@ button.danger{background:#b00020}
 .health-actions{display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .8rem;margin-top:.3rem}
 .health-actions .button,.health-actions button{padding:.3rem .8rem;font-size:.9rem}
 .action-status:empty,.action-error:empty{display:none}.action-error{color:#b00020;font-size:.9rem}
-#activity-error{overflow-wrap:anywhere}
+#activity-error,#health-error{overflow-wrap:anywhere}
 #activity h3{font-size:1rem;margin:1.4rem 0 .4rem}
 #activity-summary strong.missed,#activity td.missed{color:#b00020}
 .chart{margin:1rem 0 0}.chart figcaption{font-weight:600;font-size:.95rem}
