@@ -12,6 +12,7 @@ import { createSlackRoutingRepository, type SlackRoutingRepository } from './sla
 import { createSlackDirectoryRepository, type SlackDirectoryRepository } from './slack-directory.repository.ts';
 import { createAdminChangesRepository, type AdminChangesRepository } from './admin-changes.repository.ts';
 import { createOrgProblemsRepository, type OrgProblemsRepository } from './org-problems.repository.ts';
+import { createChatActivityRepository, type ChatActivityRepository } from './chat-activity.repository.ts';
 
 export { connectMongo, ensureIndexes, isStoreUnavailable, type Mongo } from './mongo.ts';
 export { migrateLegacyKeys } from './legacy-keys.migration.ts';
@@ -26,6 +27,7 @@ export type * from './relayed-replies.repository.ts';
 export type * from './platform-directory.repository.ts';
 export type * from './slack-routing.repository.ts';
 export type * from './slack-directory.repository.ts';
+export type * from './chat-activity.repository.ts';
 export { ORG_PROBLEM_KINDS, type OrgProblem, type OrgProblemKey, type OrgProblemKind, type OrgProblemsRepository } from './org-problems.repository.ts';
 export { ADMIN_CHANGE_SECTIONS, type AdminActor, type AdminChange, type AdminChangeSection, type AdminChangesRepository } from './admin-changes.repository.ts';
 
@@ -41,6 +43,7 @@ export interface Store {
   slackDirectory: SlackDirectoryRepository;
   adminChanges: AdminChangesRepository;
   orgProblems: OrgProblemsRepository;
+  chatActivity: ChatActivityRepository;
 }
 
 export function createStore(db: Db, cipher: TokenCipher): Store {
@@ -56,5 +59,6 @@ export function createStore(db: Db, cipher: TokenCipher): Store {
     slackDirectory: createSlackDirectoryRepository(db),
     adminChanges: createAdminChangesRepository(db),
     orgProblems: createOrgProblemsRepository(db),
+    chatActivity: createChatActivityRepository(db),
   };
 }

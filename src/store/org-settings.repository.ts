@@ -17,6 +17,8 @@ export interface OrgSettings {
   bridgeMode?: 'two-way' | 'alerts-only';
   /** Where an unanswered chat escalates; unset: the global channel when it is on, else online members' DMs. */
   escalation?: EscalationTarget | null;
+  /** The org's calendar for its activity figures (an IANA name); unset: UTC. */
+  timeZone?: string;
   updatedAt: Date;
 }
 
@@ -31,6 +33,11 @@ export const DEFAULT_ANSWER_TIME_MS = 2 * 60 * 1000;
 export function answerTimeOf(settings: Pick<OrgSettings, 'answerTimeMs'> | null): number | null {
   if (!settings || settings.answerTimeMs === undefined) return DEFAULT_ANSWER_TIME_MS;
   return settings.answerTimeMs;
+}
+
+/** The time zone the org's activity days are counted in. */
+export function timeZoneOf(settings: Pick<OrgSettings, 'timeZone'> | null): string {
+  return settings?.timeZone ?? 'UTC';
 }
 
 /** Where the org's unanswered chats escalate: its choice, or the mapping from before there was one. */
