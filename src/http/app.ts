@@ -21,6 +21,7 @@ import { registerAdminSettingsRoutes } from './admin/settings.route.ts';
 import { registerAdminAgentRoutes } from './admin/agents.route.ts';
 import { registerDeadLetterRoutes } from './admin/dead-letters.route.ts';
 import { registerAdminConnectionRoutes } from './admin/connection.route.ts';
+import { registerActivityRoutes } from './admin/activity.route.ts';
 import { orgAdminScope, sessionCookieName } from './admin/admin-auth.ts';
 import type { OrgScope } from './admin/admin-org.ts';
 import { registerSettingsPageRoute } from './routes/settings-page.route.ts';
@@ -131,6 +132,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     registerAdminDirectoryRoutes(app, deps, admin, orgScope);
     registerAdminSettingsRoutes(app, deps, admin, orgScope);
     registerAdminAgentRoutes(app, deps, admin, orgScope);
+    registerActivityRoutes(app, admin, orgScope);
     registerDeadLetterRoutes(app, deps, failedLogins);
     registerSettingsPageRoute(app, deps, admin);
   }

@@ -127,6 +127,7 @@ export function composeWeb(parts: WebParts): ComposedWeb {
             orgSettings: store.orgSettings,
             agentMappings: store.agentMappings,
             slackRouting: store.slackRouting,
+            chatActivity: store.chatActivity,
             platform: createPlatformApi({ baseUrl: parts.platform.apiUrl, token: parts.platform.token }),
           },
         }

@@ -91,6 +91,7 @@ async function main(): Promise<void> {
       threadCursors: createThreadCursors(redis, config.QUEUE_PREFIX),
       statusOrder: createStatusOrder(redis, config.QUEUE_PREFIX),
       publicUrl: config.PUBLIC_URL,
+      activity: { retentionDays: config.ACTIVITY_RETENTION_DAYS, rollupDelayMs: config.ACTIVITY_ROLLUP_DELAY_MS },
       observe: metrics.observations,
     },
     { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, metrics },

@@ -9,6 +9,7 @@ import {
   queueNames,
   type ChatEventJob,
   type DirectoryJob,
+  type ActivityRollupJob,
   type OrgChangedJob,
   type OrgProblemJob,
   type RemindersQueueJob,
@@ -30,6 +31,7 @@ import { processSlackInteraction } from './processors/slack-interaction.processo
 import { pushTranscript } from './processors/transcript.processor.ts';
 import { processDirectoryJob } from './processors/directory.processor.ts';
 import { processOrgProblem } from './processors/org-problem.processor.ts';
+import { rollUpActivity } from '../activity/activity-rollup.ts';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -144,6 +146,11 @@ export function startWorkers(
     new Worker<OrgProblemJob>(
       queueNames.orgProblems,
       wrap(queueNames.orgProblems, (job, _jobId, jobDeps) => processOrgProblem(jobDeps, job)),
+      common,
+    ),
+    new Worker<ActivityRollupJob>(
+      queueNames.activity,
+      wrap(queueNames.activity, (job, _jobId, jobDeps) => rollUpActivity(jobDeps, job.orgId)),
       common,
     ),
     // Parks each dead letter as a failed job of its queue (kept 30 days); a Retry from Bull Board replays it.

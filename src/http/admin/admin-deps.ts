@@ -4,7 +4,13 @@
 // Disconnect), and the chat platform's agents and routing groups (read live: an admin waits on them).
 import type { DirectoryLookup } from '../../directory/directory-lookup.ts';
 import type { ChannelJoiner } from '../../directory/channel-join.ts';
-import type { AdminChangesRepository, AgentMappingsRepository, OrgSettingsRepository, SlackRoutingRepository } from '../../store/index.ts';
+import type {
+  AdminChangesRepository,
+  AgentMappingsRepository,
+  ChatActivityRepository,
+  OrgSettingsRepository,
+  SlackRoutingRepository,
+} from '../../store/index.ts';
 import type { PlatformApi } from '../../platform/platform-api.ts';
 import type { AdminSessions } from './admin-sessions.ts';
 import type { SlackTokenRevoker } from './slack-revoke.ts';
@@ -24,5 +30,7 @@ export interface AdminDeps {
   orgSettings: OrgSettingsRepository;
   agentMappings: AgentMappingsRepository;
   slackRouting: SlackRoutingRepository;
+  /** The per-day activity counts the workers roll up (the activity API reads them). */
+  chatActivity: ChatActivityRepository;
   platform: Pick<PlatformApi, 'listAgents' | 'listRoutingGroups'>;
 }
