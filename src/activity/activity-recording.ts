@@ -11,7 +11,7 @@ import { answerTimeOf } from '../store/org-settings.repository.ts';
 export type ActivityDeps = Pick<AllActivityDeps, 'store' | 'producer' | 'now' | 'activity' | 'observe'>;
 
 async function record(deps: ActivityDeps, orgId: string, conversationId: string, at: Date, step: ActivityStep): Promise<boolean> {
-  const wrote = await deps.store.chatActivity.record({ orgId, conversationId, at, recordedAt: deps.now(), ...step }, deps.activity.retentionDays);
+  const wrote = await deps.store.chatActivity.record({ orgId, conversationId, at, recordedAt: deps.now(), ...step });
   await deps.producer.rollUpActivity({ orgId }, deps.activity.rollupDelayMs);
   return wrote;
 }

@@ -2,6 +2,7 @@
 // the last roll-up are each computed again from all their chats' facts and replaced (so running
 // twice, or after a worker died half-way, writes the same figures). One roll-up of an org at a
 // time (a Redis lock): two at once could each read before the other's facts and write last.
+// It also deletes the org's facts older than ACTIVITY_RETENTION_DAYS.
 import type { ActivityDeps } from './activity-deps.ts';
 import { countDay } from '../routing/activity-counts.ts';
 import { dateIn, nextDate, startOfDate } from '../routing/activity-dates.ts';
@@ -41,7 +42,9 @@ export async function rollUpActivity(deps: RollupDeps, orgId: string): Promise<v
       await deps.store.chatActivity.saveDay({ orgId, date, timeZone, ...counts, groupNames: names, rolledAt: deps.now() });
     }
     await deps.store.chatActivity.setRolledUpThrough(orgId, began);
-    deps.logger.debug({ orgId, days: dates }, 'activity rolled up');
+    // The facts' retention is kept here, by the org's own roll-ups (FerretDB has no TTL index).
+    const deleted = await deps.store.chatActivity.deleteBefore(orgId, new Date(began.getTime() - deps.activity.retentionDays * DAY_MS));
+    deps.logger.debug({ orgId, days: dates, deleted }, 'activity rolled up');
   } finally {
     await lock.release();
   }

@@ -7,8 +7,9 @@
 // read-modify-write, losing all but one (issue #3040; measured here: 60 concurrent `$inc`s of one
 // document kept 16), and a conditional update is no claim there. An insert of a unique _id is
 // atomic on both servers, so a retried event or job finds its step written and counts nothing
-// again, and the insert that wins is the one transition (the metrics count it). They expire
-// ACTIVITY_RETENTION_DAYS after their step (a TTL index on `expiresAt`); a roll-up never reads a day that old.
+// again, and the insert that wins is the one transition (the metrics count it). They are deleted
+// ACTIVITY_RETENTION_DAYS after their step by the org's roll-ups (FerretDB v1.24 has no TTL
+// indexes: "expireAfterSeconds is not implemented yet"); a roll-up never reads a day that old.
 //
 // A day's counts (`activity_days`, _id compoundKey(org, date)) are computed from that day's facts
 // as a whole and replaced, never incremented: a roll-up run twice, or after a worker died, writes
@@ -34,7 +35,9 @@ export interface ActivityFact {
   recordedAt: Date;
 }
 
-type FactDocument = ActivityFact & { _id: string; step: ActivityStep['step']; expiresAt: Date; [field: string]: unknown };
+type FactDocument = ActivityFact & { _id: string; step: ActivityStep['step']; [field: string]: unknown };
+
+const STEPS: Array<ActivityStep['step']> = ['start', 'answer', 'reminded', 'escalated', 'end', 'rating'];
 
 export interface ActivityDay extends DayCounts {
   orgId: string;
@@ -60,7 +63,9 @@ export interface ChatActivityRepository {
    * Writes a step of a chat once: true when this call wrote it, false when it was written before
    * (a retried event or job). A rating is the one step written again (the latest counts).
    */
-  record(fact: ActivityFact & ActivityStep, retentionDays: number): Promise<boolean>;
+  record(fact: ActivityFact & ActivityStep): Promise<boolean>;
+  /** Deletes the org's facts of steps before `before` (kept ACTIVITY_RETENTION_DAYS); how many. */
+  deleteBefore(orgId: string, before: Date): Promise<number>;
   /** When the chat started, as its start fact says (null when it has none). */
   startOf(orgId: string, conversationId: string): Promise<Date | null>;
   /** When the chats started whose facts were written at or after `since` (those known to have started). */
@@ -75,7 +80,6 @@ export interface ChatActivityRepository {
   days(orgId: string, from: string, to: string): Promise<ActivityDay[]>;
 }
 
-const DAY_MS = 86_400_000;
 const factId = (orgId: string, conversationId: string, step: ActivityStep['step']) => compoundKey(orgId, conversationId, step);
 
 export function createChatActivityRepository(db: Db): ChatActivityRepository {
@@ -83,9 +87,9 @@ export function createChatActivityRepository(db: Db): ChatActivityRepository {
   const days = db.collection<DayDocument>('activity_days');
   const rollups = db.collection<RollupDocument>('activity_rollups');
   return {
-    async record(fact, retentionDays) {
+    async record(fact) {
       const _id = factId(fact.orgId, fact.conversationId, fact.step);
-      const doc: FactDocument = { _id, ...fact, expiresAt: new Date(fact.at.getTime() + retentionDays * DAY_MS) };
+      const doc: FactDocument = { _id, ...fact };
       if (fact.step === 'rating') {
         const { _id: _, ...fields } = doc;
         await facts.updateOne({ _id }, { $set: fields }, { upsert: true });
@@ -98,6 +102,10 @@ export function createChatActivityRepository(db: Db): ChatActivityRepository {
         if ((error as { code?: number }).code === 11000) return false;
         throw error;
       }
+    },
+    async deleteBefore(orgId, before) {
+      // By step, so the (org, step, time) index serves it.
+      return (await facts.deleteMany({ orgId, step: { $in: STEPS }, at: { $lt: before } })).deletedCount;
     },
     async startOf(orgId, conversationId) {
       return (await facts.findOne({ _id: factId(orgId, conversationId, 'start') }, { projection: { at: 1 } }))?.at ?? null;
