@@ -110,7 +110,7 @@ describe('calendar days', () => {
 
 describe("a day's counts", () => {
   const start = new Date('2026-12-07T10:00:00Z');
-  const after = (seconds: number) => new Date(start.getTime() + seconds * 1000);
+  const secondsIn = (seconds: number) => new Date(start.getTime() + seconds * 1000);
   const chat = (id: string, over: Partial<ChatActivity> = {}): ChatActivity => ({
     conversationId: id,
     startedAt: start,
@@ -123,11 +123,11 @@ describe("a day's counts", () => {
 
   it('counts chats, answered (by where), missed, within the answer time, and percentiles, for the day, each group and each agent', () => {
     const counts = countDay([
-      chat('c1', { firstAnswer: { at: after(2), agentId: 'agt_a', agentName: 'Alice', origin: 'slack' } }),
-      chat('c2', { firstAnswer: { at: after(300), agentId: 'agt_b', agentName: 'Bob', origin: 'console' }, ended: true }),
+      chat('c1', { firstAnswer: { at: secondsIn(2), agentId: 'agt_a', agentName: 'Alice', origin: 'slack' } }),
+      chat('c2', { firstAnswer: { at: secondsIn(300), agentId: 'agt_b', agentName: 'Bob', origin: 'console' }, ended: true }),
       chat('c3', { ended: true, routingGroupId: 'grp_support' }),
       chat('c4', { routingGroupId: null }),
-      chat('c5', { answerTimeMs: null, firstAnswer: { at: after(4000), agentId: 'agt_a', agentName: 'Alice A.', origin: 'console' } }),
+      chat('c5', { answerTimeMs: null, firstAnswer: { at: secondsIn(4000), agentId: 'agt_a', agentName: 'Alice A.', origin: 'console' } }),
     ]);
     expect(figuresOf(counts.day)).toEqual({
       chats: 5,
