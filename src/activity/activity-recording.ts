@@ -6,7 +6,7 @@
 import type { ActivityDeps as AllActivityDeps } from './activity-deps.ts';
 import type { Conversation } from '../platform/webhook-events.ts';
 import type { ActivityStep } from '../store/index.ts';
-import { answerTimeOf } from '../store/org-settings.repository.ts';
+import { answerTimeOf, type OrgSettings } from '../store/org-settings.repository.ts';
 
 export type ActivityDeps = Pick<AllActivityDeps, 'store' | 'producer' | 'now' | 'activity' | 'observe'>;
 
@@ -16,9 +16,12 @@ async function record(deps: ActivityDeps, orgId: string, conversationId: string,
   return wrote;
 }
 
-/** conversation.started: the chat counts on the day it started, in its routing group, against the answer time of now. */
-export async function recordChatStart(deps: ActivityDeps, conversation: Conversation): Promise<void> {
-  const settings = await deps.store.orgSettings.get(conversation.orgId);
+/**
+ * conversation.started: the chat counts on the day it started, in its routing group, against the
+ * answer time of now. `settingsRead`: the org's settings as the job reads them for the routing too.
+ */
+export async function recordChatStart(deps: ActivityDeps, conversation: Conversation, settingsRead: Promise<OrgSettings | null>): Promise<void> {
+  const settings = await settingsRead;
   await record(deps, conversation.orgId, conversation.id, new Date(conversation.startedAt), {
     step: 'start',
     routingGroupId: conversation.routingGroupId,

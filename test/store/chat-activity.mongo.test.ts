@@ -53,7 +53,7 @@ function world(orgId: string, now: Date) {
     visitor: { id: `v_${id}`, name: null, email: null, company: null },
     account: null,
   });
-  return { deps, rollups, observed, conversation };
+  return { orgId, deps, rollups, observed, conversation };
 }
 
 describe('chat activity', () => {
@@ -61,8 +61,8 @@ describe('chat activity', () => {
     const orgId = 'org_twice';
     const w = world(orgId, new Date('2026-12-07T12:00:00Z'));
     const chat = w.conversation('c1', '2026-12-07T10:00:00Z');
-    await recordChatStart(w.deps, chat);
-    await recordChatStart(w.deps, chat);
+    await recordChatStart(w.deps, chat, t.store.orgSettings.get(w.orgId));
+    await recordChatStart(w.deps, chat, t.store.orgSettings.get(w.orgId));
     const answer = { agentId: 'agt_a', name: 'Alice', origin: 'slack' as const, at: new Date('2026-12-07T10:00:03Z'), startedAt: new Date(chat.startedAt) };
     // Concurrent deliveries: one insert wins on either server.
     await Promise.all(Array.from({ length: 8 }, () => recordFirstAnswer(w.deps, orgId, 'c1', answer)));
@@ -95,8 +95,8 @@ describe('chat activity', () => {
   it('a missed chat is counted once, and a chat answered or ended on a later day counts on its start day', async () => {
     const orgId = 'org_later';
     const w = world(orgId, new Date('2026-12-08T09:00:00Z'));
-    await recordChatStart(w.deps, w.conversation('c1', '2026-12-07T22:00:00Z'));
-    await recordChatStart(w.deps, w.conversation('c2', '2026-12-07T22:10:00Z'));
+    await recordChatStart(w.deps, w.conversation('c1', '2026-12-07T22:00:00Z'), t.store.orgSettings.get(w.orgId));
+    await recordChatStart(w.deps, w.conversation('c2', '2026-12-07T22:10:00Z'), t.store.orgSettings.get(w.orgId));
     await rollUpActivity(w.deps, orgId);
     // The next day: one is answered, the other ends unanswered.
     await recordFirstAnswer(w.deps, orgId, 'c1', { agentId: 'agt_b', name: 'Bob', origin: 'console', at: new Date('2026-12-08T08:00:00Z'), startedAt: null });
@@ -118,7 +118,7 @@ describe('chat activity', () => {
     ] as const) {
       const w = world(orgId, new Date('2026-12-08T01:00:00Z'));
       await t.store.orgSettings.save({ orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, timeZone }, new Date());
-      await recordChatStart(w.deps, w.conversation('late', '2026-12-07T23:30:00Z'));
+      await recordChatStart(w.deps, w.conversation('late', '2026-12-07T23:30:00Z'), t.store.orgSettings.get(w.orgId));
       await rollUpActivity(w.deps, orgId);
       const report = await activityReport(t.store, orgId, { from: '2026-12-07', to: '2026-12-08' });
       expect(report.timeZone).toBe(timeZone);
@@ -130,7 +130,7 @@ describe('chat activity', () => {
     const orgId = 'org_answer_time';
     const w = world(orgId, new Date('2026-12-07T12:00:00Z'));
     await t.store.orgSettings.save({ orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, answerTimeMs: 60_000 }, new Date());
-    await recordChatStart(w.deps, w.conversation('c1', '2026-12-07T10:00:00Z'));
+    await recordChatStart(w.deps, w.conversation('c1', '2026-12-07T10:00:00Z'), t.store.orgSettings.get(w.orgId));
     await t.store.orgSettings.save({ orgId, channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, answerTimeMs: 600_000 }, new Date());
     await recordFirstAnswer(w.deps, orgId, 'c1', { agentId: 'agt_a', name: 'Alice', origin: 'slack', at: new Date('2026-12-07T10:05:00Z'), startedAt: null });
     await rollUpActivity(w.deps, orgId);
@@ -141,8 +141,8 @@ describe('chat activity', () => {
   it("a report never holds another org's chats", async () => {
     const a = world('org_iso_a', new Date('2026-12-07T12:00:00Z'));
     const b = world('org_iso_b', new Date('2026-12-07T12:00:00Z'));
-    await recordChatStart(a.deps, a.conversation('shared_id', '2026-12-07T10:00:00Z'));
-    await recordChatStart(b.deps, b.conversation('shared_id', '2026-12-07T10:00:00Z', 'grp_b'));
+    await recordChatStart(a.deps, a.conversation('shared_id', '2026-12-07T10:00:00Z'), t.store.orgSettings.get(a.orgId));
+    await recordChatStart(b.deps, b.conversation('shared_id', '2026-12-07T10:00:00Z', 'grp_b'), t.store.orgSettings.get(b.orgId));
     await rollUpActivity(a.deps, 'org_iso_a');
     await rollUpActivity(b.deps, 'org_iso_b');
     const report = await activityReport(t.store, 'org_iso_a', { from: '2026-12-07', to: '2026-12-07' });
@@ -153,10 +153,10 @@ describe('chat activity', () => {
   it("a roll-up deletes the org's facts older than the retention, and keeps the day counts", async () => {
     const orgId = 'org_retention';
     const old = world(orgId, new Date('2026-09-01T12:00:00Z'));
-    await recordChatStart(old.deps, old.conversation('old', '2026-09-01T10:00:00Z'));
+    await recordChatStart(old.deps, old.conversation('old', '2026-09-01T10:00:00Z'), t.store.orgSettings.get(old.orgId));
     await rollUpActivity(old.deps, orgId);
     const later = world(orgId, new Date('2026-12-07T12:00:00Z'));
-    await recordChatStart(later.deps, later.conversation('new', '2026-12-07T10:00:00Z'));
+    await recordChatStart(later.deps, later.conversation('new', '2026-12-07T10:00:00Z'), t.store.orgSettings.get(later.orgId));
     await rollUpActivity(later.deps, orgId);
     const facts = await t.mongo.db.collection('chat_activity').find({ orgId }).toArray();
     expect(facts.map((f) => f['conversationId'])).toEqual(['new']);

@@ -26,11 +26,16 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
       }
       // Say in the thread what changed before recording it: a retry after a failed post sees it again.
       if (event.type === 'conversation.updated') await noteIdentification(deps, conversation, event.id);
-      if (event.type === 'conversation.started')
-        await Promise.all([deps.store.conversations.recordSnapshot(conversation, now), recordChatStart(deps, conversation)]);
-      else await deps.store.conversations.recordSnapshot(conversation, now);
-      if (event.type === 'conversation.started') await syncConversationThread(deps, event.orgId, conversation.id);
-      else await syncOrHandOver(deps, event.orgId, conversation.id);
+      if (event.type === 'conversation.started') {
+        // The settings read once: the chat's activity fact takes its answer time, the routing the rest.
+        const settings = deps.store.orgSettings.get(event.orgId);
+        settings.catch(() => undefined); // awaited by both below
+        await Promise.all([deps.store.conversations.recordSnapshot(conversation, now), recordChatStart(deps, conversation, settings)]);
+        await syncConversationThread(deps, event.orgId, conversation.id, { settings });
+      } else {
+        await deps.store.conversations.recordSnapshot(conversation, now);
+        await syncOrHandOver(deps, event.orgId, conversation.id);
+      }
       if (event.type === 'conversation.updated') await refreshParentMessage(deps, event.orgId, conversation.id);
       return;
     }
