@@ -164,7 +164,8 @@ describe('settings', () => {
       why: 'an unknown top-level field',
       body: { channelIdMode: true, globalChannel: { enabled: false }, notARealSetting: 300 },
       field: 'notARealSetting',
-      message: 'unknown field notARealSetting (the body takes channelIdMode, globalChannel, answerTimeSeconds, escalation, bridgeMode, timeZone, internalNotePrefix)',
+      message:
+        'unknown field notARealSetting (the body takes channelIdMode, globalChannel, answerTimeSeconds, escalation, bridgeMode, timeZone, internalNotePrefix)',
     },
     {
       why: 'an unknown nested field',
