@@ -13,9 +13,9 @@ import type { Store } from '../src/store/index.ts';
 import { summary } from './stats.ts';
 
 const CHATS_A_DAY = Number(process.env.BENCH_ACTIVITY_CHATS_A_DAY ?? 1000);
-const RAW_DAYS = Number(process.env.BENCH_ACTIVITY_RAW_DAYS ?? 3);
-const SAMPLES = Number(process.env.BENCH_ACTIVITY_SAMPLES ?? 50);
-const ANCHOR_SAMPLES = Number(process.env.BENCH_ACTIVITY_ANCHOR_SAMPLES ?? 5);
+const RAW_DAYS = Number(process.env.BENCH_ACTIVITY_RAW_DAYS ?? 2);
+const SAMPLES = Number(process.env.BENCH_ACTIVITY_SAMPLES ?? 40);
+const ANCHOR_SAMPLES = Number(process.env.BENCH_ACTIVITY_ANCHOR_SAMPLES ?? 3);
 const GROUPS = 8;
 const AGENTS = 40;
 
