@@ -21,6 +21,7 @@ export async function rollUpActivity(deps: RollupDeps, orgId: string): Promise<v
     await deps.producer.rollUpActivity({ orgId }, deps.activity.rollupDelayMs);
     return;
   }
+  lock.renewWhileHeld(); // a first roll-up of a busy org reads many days
   try {
     const began = deps.now();
     const [settings, through, directory] = await Promise.all([
