@@ -132,6 +132,17 @@ function rows(): Row[] {
     anchor: '–',
     met: lookup === null || search === null ? null : lookup < 15 && search < 15,
   });
+  const activity = read('activity');
+  const yearP99 = num(activity?.apiYear?.p99Ms);
+  out.push({
+    figure: `activity API, a year of one org's days (${activity?.chatsADay ?? 1000} chats a day), p99`,
+    value: show(yearP99, 'ms'),
+    target: '< 300 ms',
+    anchor: activity
+      ? `its last ${activity.rawDays} days from the API p99 ${activity.apiRawDays.p99Ms} ms; the same days from the raw facts p99 ${activity.anchorFromRawFacts.p99Ms} ms`
+      : '–',
+    met: yearP99 === null ? null : yearP99 < 300,
+  });
   return out;
 }
 

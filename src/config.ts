@@ -151,6 +151,10 @@ const shape = z.object({
   WORKER_CONCURRENCY: positiveInt.default(16),
   // How long a conversation's thread waits for a missing seq before asking the platform.
   THREAD_GAP_WAIT_MS: positiveInt.default(3000),
+  // How long each chat's activity facts are kept (days after each step); the per-day figures are kept forever.
+  ACTIVITY_RETENTION_DAYS: positiveInt.pipe(z.number().min(2, 'must be at least 2 (days)')).default(90),
+  // How long an org's activity facts gather before they are rolled up into its per-day figures.
+  ACTIVITY_ROLLUP_DELAY_MS: positiveInt.default(30_000),
   WEBHOOK_BODY_LIMIT_BYTES: positiveInt.default(256 * 1024),
   // chat.postMessage budgets shared by all workers: Slack allows about 1 per second per channel,
   // and has an unpublished workspace-wide limit.

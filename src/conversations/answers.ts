@@ -6,8 +6,12 @@ import type { SlackThreadRef } from '../store/index.ts';
 import { refreshParentMessage } from './parent-message.ts';
 import { postInEveryThread } from './chat-threads.ts';
 import { tookChatText } from '../slack/format/thread-notices.ts';
+import { recordFirstAnswer } from '../activity/activity-recording.ts';
 
-export type AnswersDeps = Pick<ConversationDeps, 'store' | 'slack' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
+export type AnswersDeps = Pick<
+  ConversationDeps,
+  'store' | 'slack' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget' | 'producer' | 'activity' | 'observe'
+>;
 
 export interface Answerer {
   agentId: string;
@@ -15,6 +19,10 @@ export interface Answerer {
   /** Set when the answer came from Slack: the rep, and the thread they wrote in. */
   slackUserId?: string;
   thread?: Pick<SlackThreadRef, 'channelId' | 'threadTs'>;
+  /** When the message was written (the platform's time); the chat's first response time ends there. */
+  at: Date;
+  /** When the chat started, when the caller has the snapshot at hand (else the activity facts say). */
+  startedAt?: Date | null;
 }
 
 /**
@@ -28,6 +36,7 @@ export async function markAnswered(deps: AnswersDeps, orgId: string, conversatio
     name: by.name,
     ...(by.slackUserId ? { slackUserId: by.slackUserId } : {}),
     ...(by.thread ? { thread: by.thread } : {}),
+    at: by.at,
   };
   let first: Answerer = by;
   if (!(await deps.store.conversations.markAnswered(orgId, conversationId, answer, deps.now()))) {
@@ -36,8 +45,16 @@ export async function markAnswered(deps: AnswersDeps, orgId: string, conversatio
     const recorded = await deps.store.conversations.firstAnswer(orgId, conversationId);
     if (!recorded) return;
     if (!record.answeredBy) await deps.store.conversations.settleAnswer(orgId, conversationId, recorded, deps.now());
-    first = recorded;
+    first = { ...recorded, at: recorded.at ?? by.at, startedAt: record.conversation ? new Date(record.conversation.startedAt) : null };
   }
+  // Before the follow-ups: a job that dies after the claim records it on its retry (the branch above).
+  await recordFirstAnswer(deps, orgId, conversationId, {
+    agentId: first.agentId,
+    name: first.name,
+    origin: first.thread ? 'slack' : 'console',
+    at: first.at,
+    startedAt: first.startedAt ?? null,
+  });
   await refreshParentMessage(deps, orgId, conversationId);
   await sayWhoTookIt(deps, orgId, conversationId, first);
   await deps.store.conversations.setAnswerAnnounced(orgId, conversationId, deps.now());

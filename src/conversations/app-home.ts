@@ -11,7 +11,10 @@ import { orgTimeZone } from './activity-source.ts';
 import { lastDays } from '../routing/org-calendar.ts';
 import type { PlatformDirectory } from '../store/index.ts';
 
-export type AppHomeDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget' | 'activity'>;
+export type AppHomeDeps = Pick<
+  ConversationDeps,
+  'store' | 'slack' | 'platform' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget' | 'activityFigures'
+>;
 
 const LISTED = 20;
 const WEEK_DAYS = 7;
@@ -57,10 +60,10 @@ export async function publishAppHome(deps: AppHomeDeps, tenant: SlackTenant, sla
  * activity figures or they could not be read: the figures never keep a rep from their chats.
  */
 async function repWeek(deps: AppHomeDeps, orgId: string, agentId: string, directory: PlatformDirectory): Promise<HomeWeek | null> {
-  if (!deps.activity) return null;
+  if (!deps.activityFigures) return null;
   try {
     const range = lastDays(deps.now(), await orgTimeZone(deps.store, orgId), WEEK_DAYS);
-    const report = await deps.activity.report(orgId, range);
+    const report = await deps.activityFigures.report(orgId, range);
     const own = report.agents.find((a) => a.agentId === agentId);
     const groups = directory.groups.filter((g) => g.memberAgentIds.includes(agentId));
     const missed = report.groups.filter((g) => groups.some((mine) => mine.groupId === g.routingGroupId)).reduce((n, g) => n + g.missed, 0);

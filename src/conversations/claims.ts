@@ -15,7 +15,10 @@ import { PlatformApiError } from '../errors/index.ts';
 import { foreignChatNotice } from '../slack/format/notices.ts';
 import { agentOf, chatInThread, tenantToken, type SlackTenant } from './slack-tenant.ts';
 
-export type ClaimsDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
+export type ClaimsDeps = Pick<
+  ConversationDeps,
+  'store' | 'slack' | 'platform' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget' | 'producer' | 'activity' | 'observe'
+>;
 
 /** A click on Join (the payload parsed by the interaction processor). */
 export async function handleClaimClick(deps: ClaimsDeps, tenant: SlackTenant, p: BlockActionsPayload): Promise<void> {
@@ -81,6 +84,6 @@ async function announceJoin(
     if (!(error instanceof PlatformApiError && error.code === 'conversation_ended')) throw error;
   }
   // The visitor has heard from a rep: reminders stop, as for any answer.
-  await markAnswered(deps, orgId, conversationId, { ...by, thread: where });
+  await markAnswered(deps, orgId, conversationId, { ...by, thread: where, at: deps.now() });
   await refreshParentMessage(deps, orgId, conversationId);
 }

@@ -12,6 +12,7 @@ import type { SlackCallBudget } from '../slack/tiered-call-budget.ts';
 import type { ReminderBatches } from './reminder-batches.ts';
 import type { ThreadCursors } from './thread-cursors.ts';
 import type { ActivitySource } from './activity-source.ts';
+import type { ActivityObservations, ActivityOptions } from '../activity/activity-deps.ts';
 
 export interface ConversationDeps {
   store: Store;
@@ -31,14 +32,16 @@ export interface ConversationDeps {
   reminderBatches: ReminderBatches;
   /** Each thread's cursor, copied in Redis so the writer need not derive it before every post. */
   threadCursors: ThreadCursors;
+  /** How long a chat's activity facts are kept, and how long facts gather before a roll-up (src/activity/). */
+  activity: ActivityOptions;
   /** What the domain reports for the worker's /metrics (src/jobs/worker-metrics.ts); none in most tests. */
   observe?: ConversationObservations;
   /** The org's activity figures, for App Home's last 7 days and the weekly digest; none: neither shows figures. */
-  activity?: ActivitySource;
+  activityFigures?: ActivitySource;
 }
 
 /** Domain events counted by the worker's metrics. */
-export interface ConversationObservations {
+export interface ConversationObservations extends ActivityObservations {
   /** Several chat messages went into one Slack post (they had queued behind the channel's limit). */
   combinedPost(messages: number): void;
 }

@@ -7,7 +7,7 @@
 // opening threads is in thread-opening.ts, the other threads in mirror-threads.ts, what the
 // steps share in thread-writer.ts.
 import type { ConversationDeps } from './conversation-deps.ts';
-import type { ConversationRecord, PlannedThread, ThreadMessage } from '../store/index.ts';
+import type { ConversationRecord, OrgSettings, PlannedThread, ThreadMessage } from '../store/index.ts';
 import {
   ThreadBusyError,
   ThreadLockLostError,
@@ -36,6 +36,8 @@ export interface SyncOptions {
    * of the pending messages is read next to the record once it is done (`earlyPending`).
    */
   stored?: Promise<ThreadMessage | null>;
+  /** The org's settings as this job already reads them (a chat start's activity fact): read once, for the routing too. */
+  settings?: Promise<OrgSettings | null>;
 }
 
 /** What the sync learns of the pending messages beside the record read. */
@@ -104,7 +106,7 @@ export async function syncConversationThread(
     if (!record.thread) {
       // Messages wait until we know the conversation (conversation.started, or a repair).
       if (!record.conversation) return read;
-      const opened = await openThread(deps, record, stillHeld);
+      const opened = await openThread(deps, record, stillHeld, options.settings);
       if (!opened) return read;
       record = opened;
     }

@@ -10,8 +10,12 @@ import { postInEveryThread } from './chat-threads.ts';
 import { foreignChatNotice, unmappedUserNotice } from '../slack/format/notices.ts';
 import { agentOf, chatInThread, tenantToken, type SlackTenant } from './slack-tenant.ts';
 import { ClaimBusyError } from '../errors/index.ts';
+import { recordEnd, recordRating } from '../activity/activity-recording.ts';
 
-export type EndOfChatDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
+export type EndOfChatDeps = Pick<
+  ConversationDeps,
+  'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget' | 'activity' | 'observe'
+>;
 
 export async function endConversation(deps: EndOfChatDeps, orgId: string, conversationId: string, endedBy: 'visitor' | 'agent' | 'timeout'): Promise<void> {
   const now = deps.now();
@@ -20,6 +24,7 @@ export async function endConversation(deps: EndOfChatDeps, orgId: string, conver
   await deps.producer.pushTranscript({ orgId, conversationId });
 
   const record = await deps.store.conversations.get(orgId, conversationId);
+  await recordEnd(deps, orgId, conversationId, endedBy, Boolean(record?.answeredBy));
   if (!record?.thread) return;
   const token = await deps.store.installations.botToken(record.thread.teamId, orgId);
   if (!token) return;
@@ -72,6 +77,7 @@ export async function handleQualificationClick(deps: EndOfChatDeps, tenant: Slac
   const { orgId, conversationId } = found;
   await deps.platform.putQualification({ orgId, conversationId, agentId: mapping.agentId, rating: action.value });
   await deps.store.conversations.setQualification(orgId, conversationId, { rating: action.value, agentId: mapping.agentId, slackUserId }, deps.now());
+  await recordRating(deps, orgId, conversationId, action.value, mapping.agentId);
   const record = await deps.store.conversations.get(orgId, conversationId);
   await deps.slack.updateMessage(token, {
     channel,

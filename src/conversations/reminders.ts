@@ -22,12 +22,14 @@ import { channelReminderText, threadReminderText, type WaitingChatLine } from '.
 import { postJoiningIfNeeded } from './posting.ts';
 import { notifiedIn, threadsOf } from './chat-threads.ts';
 import { escalate } from './escalation.ts';
+import { recordReminderStage } from '../activity/activity-recording.ts';
 import { callWithinBudget } from '../slack/tiered-call-budget.ts';
 import { SlackApiError, ClaimBusyError, NotDueYetError } from '../errors/index.ts';
 
 export type RemindersDeps = Pick<
   ConversationDeps,
   | 'store'
+  | 'activity'
   | 'slack'
   | 'platform'
   | 'producer'
@@ -82,6 +84,8 @@ export async function runReminderStage(deps: RemindersDeps, job: ReminderJob): P
     await deps.store.conversations.releaseReminderStage(orgId, conversationId, stage, deps.now());
     throw error;
   }
+  // Before the stage is settled: a retry after a death in between records it (once) again.
+  await recordReminderStage(deps, orgId, conversationId, stage);
   await deps.store.conversations.settleReminderStage(orgId, conversationId, stage, deps.now());
 }
 

@@ -22,7 +22,10 @@ import { answerDirectMessage } from './direct-messages.ts';
 import { OUTAGE_RETRY_FOR_MS } from '../queues/job-errors.ts';
 import { agentOf, chatInThread, tenantToken, type SlackTenant } from './slack-tenant.ts';
 
-export type ReplyRelayDeps = Pick<ConversationDeps, 'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget'>;
+export type ReplyRelayDeps = Pick<
+  ConversationDeps,
+  'store' | 'slack' | 'platform' | 'producer' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget' | 'activity' | 'observe'
+>;
 
 export interface SlackReply {
   channel: string;
@@ -135,6 +138,7 @@ export async function relayReply(deps: ReplyRelayDeps, tenant: SlackTenant, repl
       name: message.author.name,
       slackUserId: reply.user,
       thread: { channelId: reply.channel, threadTs: reply.threadTs },
+      at: new Date(message.createdAt),
     });
   } catch (error) {
     if (error instanceof PlatformApiError && error.status === 409 && error.code === 'conversation_ended') {

@@ -29,12 +29,17 @@ async function scheduleFirstReminder(deps: ThreadOpeningDeps, orgId: string, con
 }
 
 /** Sends the notification and stores the thread; the record as it now is, or null when there is no thread. */
-export async function openThread(deps: ThreadOpeningDeps, record: ConversationRecord, stillHeld: () => Promise<void>): Promise<ConversationRecord | null> {
+export async function openThread(
+  deps: ThreadOpeningDeps,
+  record: ConversationRecord,
+  stillHeld: () => Promise<void>,
+  settingsRead?: Promise<OrgSettings | null>,
+): Promise<ConversationRecord | null> {
   const { orgId, conversationId } = record;
   const log = deps.logger.child({ orgId, conversationId });
   // Read side by side, the routing facts too: each is a round trip on the path to the chat's first post.
-  // The settings once, for the routing and the first reminder.
-  const settings = deps.store.orgSettings.get(orgId);
+  // The settings once, for the routing and the first reminder (the caller's read, when it made one).
+  const settings = settingsRead ?? deps.store.orgSettings.get(orgId);
   const facts = routingFacts(deps, record, settings);
   // Awaited below only when a notification is sent (or a reminder scheduled); a failure is thrown there.
   facts.catch(() => undefined);

@@ -13,7 +13,7 @@ import { isoWeek, localTime, weekBefore } from '../routing/org-calendar.ts';
 import { weeklyDigestMessage } from '../slack/format/weekly-digest.ts';
 import { SlackApiError } from '../errors/index.ts';
 
-export type WeeklyDigestDeps = Pick<ConversationDeps, 'store' | 'slack' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget' | 'activity'> & {
+export type WeeklyDigestDeps = Pick<ConversationDeps, 'store' | 'slack' | 'locks' | 'logger' | 'now' | 'directoryCache' | 'callBudget' | 'activityFigures'> & {
   /** PUBLIC_URL: the digest links to the settings page where it is changed or stopped. */
   publicUrl: string;
 };
@@ -23,7 +23,7 @@ export const DIGEST_HOUR = 9;
 
 /** Each org whose digest is due now gets it (once per ISO week); returns how many were posted. */
 export async function sweepDigests(deps: WeeklyDigestDeps): Promise<number> {
-  const activity = deps.activity;
+  const activity = deps.activityFigures;
   if (!activity) {
     deps.logger.debug('digest sweep: this worker has no activity figures; nothing posted');
     return 0;

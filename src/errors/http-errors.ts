@@ -112,6 +112,7 @@ export const errors = catalogue({
   channel_archived: define('channel_archived', 422, 'This channel is archived; notifications cannot be posted there'),
   global_channel_required: define('global_channel_required', 422, 'The global channel is on: choose its channel'),
   setting_invalid: define('setting_invalid', 400, 'This setting does not take that value'),
+  invalid_range: define('invalid_range', 400, 'The date range is not valid: from and to are days written YYYY-MM-DD, to not before from, at most 366 days'),
   escalation_needs_global_channel: define(
     'escalation_needs_global_channel',
     422,

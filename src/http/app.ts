@@ -23,6 +23,7 @@ import { registerAdminAgentRoutes } from './admin/agents.route.ts';
 import { registerDeadLetterRoutes } from './admin/dead-letters.route.ts';
 import { registerAdminConnectionRoutes } from './admin/connection.route.ts';
 import { registerAdminHealthRoutes } from './admin/health.route.ts';
+import { registerActivityRoutes } from './admin/activity.route.ts';
 import { orgAdminScope, sessionCookieName } from './admin/admin-auth.ts';
 import type { OrgScope } from './admin/admin-org.ts';
 import { registerSettingsPageRoute } from './routes/settings-page.route.ts';
@@ -135,6 +136,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     registerAdminDigestRoutes(app, deps, admin, orgScope);
     registerAdminAgentRoutes(app, deps, admin, orgScope);
     registerAdminHealthRoutes(app, deps, admin, orgScope);
+    registerActivityRoutes(app, admin, orgScope);
     registerDeadLetterRoutes(app, deps, failedLogins);
     registerSettingsPageRoute(app, deps, admin);
   }

@@ -128,6 +128,7 @@ export function composeWeb(parts: WebParts): ComposedWeb {
             agentMappings: store.agentMappings,
             slackRouting: store.slackRouting,
             healthStore: store,
+            chatActivity: store.chatActivity,
             platform: createPlatformApi({ baseUrl: parts.platform.apiUrl, token: parts.platform.token }),
           },
         }

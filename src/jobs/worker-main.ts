@@ -23,6 +23,7 @@ import { createDirectoryCache } from '../directory/directory-cache.ts';
 import { renewingSlackApi, rotatingInstallations } from '../installations/token-rotation.ts';
 import { installationVersions, memoizedTokens, withVersionBumps } from '../installations/bot-token-memo.ts';
 import { createReminderBatches } from '../conversations/reminder-batches.ts';
+import { activityReport } from '../activity/activity-report.ts';
 
 /** How often the directory sweep looks for workspaces to sync, resume or rebuild. */
 const DIRECTORY_SWEEP_EVERY_MS = 10 * 60_000;
@@ -93,6 +94,8 @@ async function main(): Promise<void> {
       threadCursors: createThreadCursors(redis, config.QUEUE_PREFIX),
       statusOrder: createStatusOrder(redis, config.QUEUE_PREFIX),
       publicUrl: config.PUBLIC_URL,
+      activity: { retentionDays: config.ACTIVITY_RETENTION_DAYS, rollupDelayMs: config.ACTIVITY_ROLLUP_DELAY_MS },
+      activityFigures: { report: (orgId, range) => activityReport(createdStore, orgId, range) },
       observe: metrics.observations,
     },
     { connection, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, metrics },

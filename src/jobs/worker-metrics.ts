@@ -2,7 +2,8 @@
 // jobs by queue and outcome with their durations, and Slack Web API calls by method and outcome
 // (ok, Slack's error code, ratelimited) with the waits its 429s asked for, and the chat platform's
 // API calls by operation and outcome, posts that combined several chat messages, and directory
-// sync progress (pages and items stored, runs completed). Each worker process serves its own;
+// sync progress (pages and items stored, runs completed), and chats' first-response times and
+// missed chats (no org label: thousands of orgs would be thousands of series). Each worker process serves its own;
 // Prometheus sums them. Read as the web's /metrics is (src/metrics-access.ts): in production only
 // with METRICS_TOKEN, unless METRICS_PUBLIC=true.
 import { createServer, type Server, type ServerResponse } from 'node:http';
@@ -88,9 +89,26 @@ export function createWorkerMetrics(): WorkerMetrics {
     labelNames: ['kind'],
     registers: [registry],
   });
+  const firstResponses = new Histogram({
+    name: 'threadbridge_first_response_seconds',
+    help: 'Time from a chat’s start to its first agent message (from Slack or the console), once per chat',
+    buckets: [5, 15, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600, 24 * 3600],
+    registers: [registry],
+  });
+  const missedChats = new Counter({
+    name: 'threadbridge_chats_missed_total',
+    help: 'Chats that ended with no agent message, once per chat',
+    registers: [registry],
+  });
   return {
     registry,
     observations: {
+      firstResponse(seconds) {
+        firstResponses.observe(seconds);
+      },
+      chatMissed() {
+        missedChats.inc();
+      },
       combinedPost(messages) {
         combinedPosts.inc();
         combinedMessages.inc(messages);

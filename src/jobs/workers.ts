@@ -10,6 +10,7 @@ import {
   type ChatEventJob,
   type DigestJob,
   type DirectoryJob,
+  type ActivityRollupJob,
   type OrgChangedJob,
   type OrgProblemJob,
   type RemindersQueueJob,
@@ -32,6 +33,7 @@ import { pushTranscript } from './processors/transcript.processor.ts';
 import { processDirectoryJob } from './processors/directory.processor.ts';
 import { processOrgProblem } from './processors/org-problem.processor.ts';
 import { processDigestJob } from './processors/digest.processor.ts';
+import { rollUpActivity } from '../activity/activity-rollup.ts';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -151,6 +153,11 @@ export function startWorkers(
     new Worker<DigestJob>(
       queueNames.digests,
       wrap(queueNames.digests, (job, _jobId, jobDeps) => processDigestJob(jobDeps, job)),
+      common,
+    ),
+    new Worker<ActivityRollupJob>(
+      queueNames.activity,
+      wrap(queueNames.activity, (job, _jobId, jobDeps) => rollUpActivity(jobDeps, job.orgId)),
       common,
     ),
     // Parks each dead letter as a failed job of its queue (kept 30 days); a Retry from Bull Board replays it.

@@ -32,6 +32,8 @@ export const queueNames = {
   orgProblems: 'org-problems',
   /** The weekly digest's sweep (a scheduled job): posts each org's digest that is due. */
   digests: 'digests',
+  /** Rolling up an org's activity facts into its per-day counts (src/activity/activity-rollup.ts). */
+  activity: 'activity',
   /** Jobs that failed for good, kept 30 days to be looked at and replayed (src/queues/dead-letters.ts). */
   deadLetters: DEAD_LETTER_QUEUE,
 } as const;
@@ -77,6 +79,11 @@ export interface DigestJob {
 /** A worker met a problem with the org's integration (src/store/org-problems.repository.ts). */
 export interface OrgProblemJob extends OrgProblemKey {
   detail: string | null;
+}
+
+/** Roll up the days of the org whose chats' facts changed since its last roll-up. */
+export interface ActivityRollupJob {
+  orgId: string;
 }
 
 export interface ReminderJob {
@@ -162,6 +169,11 @@ export interface JobProducer {
    * connection lost, a chat undeliverable): recorded, and the installer told (at most once a day).
    */
   orgProblem(job: OrgProblemJob): Promise<void>;
+  /**
+   * The org's activity facts changed: one roll-up of the days they touched within `delayMs`, however
+   * many facts are recorded meanwhile (each is written before this is called, so the roll-up reads it).
+   */
+  rollUpActivity(job: ActivityRollupJob, delayMs: number): Promise<void>;
   /** Runs the directory sweep now (it rebuilds a Redis copy that was lost); one at a time. */
   sweepDirectoriesNow(): Promise<void>;
   /** Jobs that failed for good: list, count, replay (npm run replay, the operator's admin route). */
@@ -183,6 +195,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string) {
     directory: new Queue<DirectoryJob>(queueNames.directory, options),
     orgProblems: new Queue<OrgProblemJob>(queueNames.orgProblems, options),
     digests: new Queue<DigestJob>(queueNames.digests, options),
+    activity: new Queue<ActivityRollupJob>(queueNames.activity, options),
     deadLetters: new Queue<DeadLetter>(queueNames.deadLetters, { connection, prefix, defaultJobOptions: deadLetterJobOptions }),
   };
 }
@@ -289,6 +302,9 @@ export function createJobProducer(queues: Queues): JobProducer {
           deduplication: { id: `channel-reminders:${teamId}:${channelId}`, keepLastIfActive: true },
         },
       );
+    },
+    async rollUpActivity(job, delayMs) {
+      await queues.activity.add('roll-up', job, { delay: delayMs, deduplication: { id: `activity:${job.orgId}`, ttl: delayMs } });
     },
     async orgChanged(job) {
       if (job.cause === 'answer-time-shortened') {

@@ -11,6 +11,8 @@ export interface FirstAnswer {
   name: string;
   slackUserId?: string;
   thread?: { channelId: string; threadTs: string };
+  /** When the answer was written (the platform's time of the message); absent on claims from before it was kept. */
+  at?: Date;
 }
 
 export interface SlackThreadRef {

@@ -14,6 +14,7 @@ import { createAdminChangesRepository, type AdminChangesRepository } from './adm
 import { createOrgProblemsRepository, type OrgProblemsRepository } from './org-problems.repository.ts';
 import { createOrgActivityRepository, type OrgActivityRepository } from './org-activity.repository.ts';
 import { createDigestClaimsRepository, type DigestClaimsRepository } from './digest-claims.repository.ts';
+import { createChatActivityRepository, type ChatActivityRepository } from './chat-activity.repository.ts';
 
 export { connectMongo, ensureIndexes, isStoreUnavailable, type Mongo } from './mongo.ts';
 export { migrateLegacyKeys } from './legacy-keys.migration.ts';
@@ -29,6 +30,7 @@ export type * from './platform-directory.repository.ts';
 export type * from './slack-routing.repository.ts';
 export type * from './slack-directory.repository.ts';
 export type * from './digest-claims.repository.ts';
+export type * from './chat-activity.repository.ts';
 export { ORG_PROBLEM_KINDS, type OrgProblem, type OrgProblemKey, type OrgProblemKind, type OrgProblemsRepository } from './org-problems.repository.ts';
 export type { OrgActivity, OrgActivityRepository } from './org-activity.repository.ts';
 export { ADMIN_CHANGE_SECTIONS, type AdminActor, type AdminChange, type AdminChangeSection, type AdminChangesRepository } from './admin-changes.repository.ts';
@@ -47,6 +49,7 @@ export interface Store {
   orgProblems: OrgProblemsRepository;
   orgActivity: OrgActivityRepository;
   digestClaims: DigestClaimsRepository;
+  chatActivity: ChatActivityRepository;
 }
 
 export function createStore(db: Db, cipher: TokenCipher): Store {
@@ -64,5 +67,6 @@ export function createStore(db: Db, cipher: TokenCipher): Store {
     orgProblems: createOrgProblemsRepository(db),
     orgActivity: createOrgActivityRepository(db),
     digestClaims: createDigestClaimsRepository(db),
+    chatActivity: createChatActivityRepository(db),
   };
 }

@@ -55,6 +55,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('threads').createIndex({ orgId: 1, conversationId: 1 }, { name: 'by_conversation' }),
     db.collection('admin_changes').createIndex({ orgId: 1, section: 1, at: -1 }, { name: 'by_org_section_time' }),
     db.collection('org_problems').createIndex({ orgId: 1, lastSeenAt: -1 }, { name: 'by_org_last_seen' }),
+    db.collection('chat_activity').createIndex({ orgId: 1, step: 1, at: 1 }, { name: 'by_org_step_time' }),
+    db.collection('chat_activity').createIndex({ orgId: 1, recordedAt: 1 }, { name: 'by_org_recorded' }),
+    db.collection('activity_days').createIndex({ orgId: 1, date: 1 }, { name: 'by_org_date' }),
   ]);
 }
 

@@ -20,6 +20,8 @@ export interface OrgSettings {
   escalation?: EscalationTarget | null;
   /** The weekly digest: last week's activity figures posted in a channel on a weekday; unset or null: off. */
   digest?: DigestSetting | null;
+  /** The org's calendar for its activity figures (an IANA name); unset: UTC. */
+  timeZone?: string;
   updatedAt: Date;
 }
 
@@ -39,6 +41,11 @@ export const DEFAULT_ANSWER_TIME_MS = 2 * 60 * 1000;
 export function answerTimeOf(settings: Pick<OrgSettings, 'answerTimeMs'> | null): number | null {
   if (!settings || settings.answerTimeMs === undefined) return DEFAULT_ANSWER_TIME_MS;
   return settings.answerTimeMs;
+}
+
+/** The time zone the org's activity days are counted in. */
+export function timeZoneOf(settings: Pick<OrgSettings, 'timeZone'> | null): string {
+  return settings?.timeZone ?? 'UTC';
 }
 
 /** Where the org's unanswered chats escalate: its choice, or the mapping from before there was one. */

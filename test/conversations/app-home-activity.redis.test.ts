@@ -76,7 +76,7 @@ const utcDate = (at: Date, days = 0) => new Date(at.getTime() + days * 86_400_00
 describe('App Home: the rep’s last 7 days', () => {
   it('under the open chats: chats answered, median first response, missed chats of their groups (named, escaped)', async () => {
     const { source, asked } = fakeSource(week);
-    const home = await openHome({ ...w.deps(), activity: source }, w.agents.alice.slackUserId);
+    const home = await openHome({ ...w.deps(), activityFigures: source }, w.agents.alice.slackUserId);
     const now = w.clock.now();
     expect(asked).toEqual([{ orgId: w.orgId, from: utcDate(now, -6), to: utcDate(now) }]);
     expect(home.indexOf('No open chats')).toBeLessThan(home.indexOf('Your last 7 days'));
@@ -89,7 +89,7 @@ describe('App Home: the rep’s last 7 days', () => {
 
   it('a rep who answered nothing this week: 0 and “no answer yet”, their groups’ missed chats all the same', async () => {
     const { source } = fakeSource(week);
-    const home = await openHome({ ...w.deps(), activity: source }, w.agents.bob.slackUserId);
+    const home = await openHome({ ...w.deps(), activityFigures: source }, w.agents.bob.slackUserId);
     expect(home).toContain('*Chats answered*\\n0');
     expect(home).toContain('*Median first response*\\nno answer yet');
     expect(home).toContain('*Missed chats of your groups*\\n6');
@@ -101,7 +101,7 @@ describe('App Home: the rep’s last 7 days', () => {
     await w.mongo.db.collection('org_settings').updateOne({ _id: w.orgId as never }, { $set: { timeZone: 'Pacific/Kiritimati' } });
     try {
       const { source, asked } = fakeSource(week);
-      await openHome({ ...w.deps(), activity: source }, w.agents.alice.slackUserId);
+      await openHome({ ...w.deps(), activityFigures: source }, w.agents.alice.slackUserId);
       // UTC+14: its today is never before UTC's.
       const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Pacific/Kiritimati' }).format(w.clock.now());
       expect(asked.at(-1)).toEqual({ orgId: w.orgId, from: utcDate(new Date(`${today}T12:00:00Z`), -6), to: today });
@@ -112,7 +112,7 @@ describe('App Home: the rep’s last 7 days', () => {
 
   it('figures that cannot be read, or a worker without them: the tab is published with the chats and without figures', async () => {
     const failing = fakeSource(() => Promise.reject(new Error('store unavailable')));
-    const home = await openHome({ ...w.deps(), activity: failing.source }, w.agents.alice.slackUserId);
+    const home = await openHome({ ...w.deps(), activityFigures: failing.source }, w.agents.alice.slackUserId);
     expect(failing.asked).toHaveLength(1);
     expect(home).toContain('Linked to the chat agent *Alice Agent*');
     expect(home).not.toContain('Your last 7 days');
@@ -123,7 +123,7 @@ describe('App Home: the rep’s last 7 days', () => {
 
   it('an unmapped user sees what to do, and no figures are asked for', async () => {
     const { source, asked } = fakeSource(week);
-    const home = await openHome({ ...w.deps(), activity: source }, w.unmappedSlackUserId);
+    const home = await openHome({ ...w.deps(), activityFigures: source }, w.unmappedSlackUserId);
     expect(home).toContain("isn't linked to a chat agent");
     expect(home).not.toContain('Your last 7 days');
     expect(asked).toEqual([]);

@@ -45,7 +45,7 @@ const source: ActivitySource = {
   },
 };
 
-const deps = (): WorkerDeps => ({ ...w.deps(), activity: source });
+const deps = (): WorkerDeps => ({ ...w.deps(), activityFigures: source });
 const digests = () => w.slack.messages(channelId).filter((m) => m.text.startsWith('Last week'));
 
 /** The weekday and date (UTC) of the workers' clock. */

@@ -166,7 +166,8 @@ describe('settings', () => {
       why: 'an unknown top-level field',
       body: { channelIdMode: true, globalChannel: { enabled: false }, notARealSetting: 300 },
       field: 'notARealSetting',
-      message: 'unknown field notARealSetting (the body takes channelIdMode, globalChannel, answerTimeSeconds, escalation, bridgeMode, internalNotePrefix)',
+      message:
+        'unknown field notARealSetting (the body takes channelIdMode, globalChannel, answerTimeSeconds, escalation, bridgeMode, timeZone, internalNotePrefix)',
     },
     {
       why: 'an unknown nested field',
@@ -395,10 +396,32 @@ describe('chat handling', () => {
       message: 'This setting does not take that value: 1 to 20 characters, not only spaces',
       field: 'internalNotePrefix',
     },
+    {
+      why: 'a time zone the runtime does not know',
+      body: { timeZone: 'Mars/Olympus_Mons' },
+      status: 400,
+      code: 'setting_invalid',
+      message:
+        'This setting does not take that value: "Mars/Olympus_Mons": an IANA time zone name such as "Europe/Berlin" or "America/New_York", or null for UTC',
+      field: 'timeZone',
+    },
   ])('refuses $why with the field named, saving nothing', async ({ body, status, code, message, field }) => {
     const before = await h.store.orgSettings.get(h.orgId);
     expect(await api('PUT', '/settings', body)).toEqual({ status, body: { error: { code, message, field } } });
     expect(await h.store.orgSettings.get(h.orgId)).toEqual(before);
+  });
+
+  it('the activity time zone: UTC until set, an IANA name saved and read back, null back to UTC; not a chat-handling change', async () => {
+    expect(await api('GET', '/settings')).toMatchObject({ status: 200, body: { timeZone: 'UTC' } });
+    const handlingBefore = await changesIn('chatHandling');
+    expect(await api('PUT', '/settings', { timeZone: 'Europe/Berlin' })).toMatchObject({
+      status: 200,
+      body: { timeZone: 'Europe/Berlin', answerTimeSeconds: 120 },
+    });
+    expect(await api('GET', '/settings')).toMatchObject({ body: { timeZone: 'Europe/Berlin' } });
+    expect(await h.store.orgSettings.get(h.orgId)).toMatchObject({ timeZone: 'Europe/Berlin' });
+    expect(await changesIn('chatHandling')).toEqual(handlingBefore);
+    expect(await api('PUT', '/settings', { timeZone: null })).toMatchObject({ status: 200, body: { timeZone: 'UTC' } });
   });
 
   it('an empty body changes nothing and is refused', async () => {
@@ -426,6 +449,7 @@ describe('OpenAPI description', () => {
       'DELETE /api/orgs/{orgId}/slack',
       'DELETE /api/session',
       'GET /api/dead-letters',
+      'GET /api/orgs/{orgId}/activity',
       'GET /api/orgs/{orgId}/agents',
       'GET /api/orgs/{orgId}/changes',
       'GET /api/orgs/{orgId}/digest',

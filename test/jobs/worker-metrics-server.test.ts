@@ -68,3 +68,18 @@ describe('a worker’s METRICS_PORT', () => {
     expect(await other.json()).toMatchObject({ error: { code: 'not_found' } });
   });
 });
+
+describe('how fast chats get answered, on a worker’s /metrics', () => {
+  it('first-response seconds as a histogram and missed chats as a counter, with no org label', async () => {
+    const metrics = createWorkerMetrics();
+    metrics.observations.firstResponse?.(2.5);
+    metrics.observations.firstResponse?.(90);
+    metrics.observations.chatMissed?.();
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('threadbridge_first_response_seconds_bucket{le="5"} 1');
+    expect(text).toContain('threadbridge_first_response_seconds_bucket{le="120"} 2');
+    expect(text).toContain('threadbridge_first_response_seconds_count 2');
+    expect(text).toContain('threadbridge_chats_missed_total 1');
+    expect(text).not.toMatch(/threadbridge_(first_response_seconds|chats_missed_total)[^\n]*org/);
+  });
+});

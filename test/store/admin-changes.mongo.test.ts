@@ -41,6 +41,7 @@ describe('admin changes', () => {
       chatHandling: null,
       agents: { orgId: 'org_a', section: 'agents', action: 'agent.mapped', subject: 'agt_1', actor: { kind: 'org-admin', userId: 'usr_1' }, at: at(2) },
       routingGroups: null,
+      digest: null,
     });
     expect((await changes.recent('org_a', 2)).map((c) => c.at)).toEqual([at(3), at(2)]);
     expect((await changes.lastBySection('org_b')).connection).toMatchObject({ action: 'slack.disconnected', actor: { userId: 'usr_9' } });

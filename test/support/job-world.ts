@@ -170,6 +170,7 @@ export async function startJobWorld(name: string, options: { monitorCommands?: b
         threadCursors: createThreadCursors(r, prefix),
         statusOrder: createStatusOrder(r, prefix),
         publicUrl: 'https://threadbridge.test',
+        activity: { retentionDays: 90, rollupDelayMs: 50 },
       };
     },
     async freshChannel(channelName, options = {}) {

@@ -51,6 +51,8 @@ describe('loadConfig', () => {
       WORKER_CONCURRENCY: 16,
       THREAD_GAP_WAIT_MS: 3000,
       WEBHOOK_BODY_LIMIT_BYTES: 262_144,
+      ACTIVITY_RETENTION_DAYS: 90,
+      ACTIVITY_ROLLUP_DELAY_MS: 30_000,
       SLACK_CHANNEL_POSTS_PER_SECOND: 1,
       SLACK_WORKSPACE_POSTS_PER_SECOND: 8,
       SLACK_RATE_WINDOW_MS: 60_000,
@@ -75,6 +77,8 @@ describe('loadConfig', () => {
       WORKER_CONCURRENCY: '4',
       THREAD_GAP_WAIT_MS: '250',
       WEBHOOK_BODY_LIMIT_BYTES: '1024',
+      ACTIVITY_RETENTION_DAYS: '30',
+      ACTIVITY_ROLLUP_DELAY_MS: '500',
       SLACK_RATE_WINDOW_MS: '3000',
       DIRECTORY_RESYNC_HOURS: '24',
       ADMIN_API_TOKEN: 'a'.repeat(32),
@@ -99,6 +103,8 @@ describe('loadConfig', () => {
       WORKER_CONCURRENCY: 4,
       THREAD_GAP_WAIT_MS: 250,
       WEBHOOK_BODY_LIMIT_BYTES: 1024,
+      ACTIVITY_RETENTION_DAYS: 30,
+      ACTIVITY_ROLLUP_DELAY_MS: 500,
       SLACK_RATE_WINDOW_MS: 3000,
       DIRECTORY_RESYNC_HOURS: 24,
       ADMIN_API_TOKEN: 'a'.repeat(32),
@@ -184,6 +190,9 @@ describe('loadConfig', () => {
     { variable: 'WORKER_CONCURRENCY', value: 'many' },
     { variable: 'THREAD_GAP_WAIT_MS', value: '-5' },
     { variable: 'WEBHOOK_BODY_LIMIT_BYTES', value: '1.5' },
+    { variable: 'ACTIVITY_RETENTION_DAYS', value: '1' },
+    { variable: 'ACTIVITY_RETENTION_DAYS', value: 'forever' },
+    { variable: 'ACTIVITY_ROLLUP_DELAY_MS', value: '0' },
     { variable: 'NODE_ENV', value: 'staging' },
     { variable: 'LOG_LEVEL', value: 'verbose' },
     // (with the launch secret it needs, so that only the token's length is wrong)
@@ -207,6 +216,10 @@ describe('loadConfig', () => {
       expect(problems[0]).not.toContain('is required but not set');
     },
   );
+
+  it('a retention under two days says what it takes', () => {
+    expect(problemsOf({ ...required, ACTIVITY_RETENTION_DAYS: '1' })).toEqual(['ACTIVITY_RETENTION_DAYS must be at least 2 (days)']);
+  });
 
   it('the key-length problem says what is expected', () => {
     expect(problemsOf({ ...required, TOKEN_ENCRYPTION_KEY: 'abcd' })).toEqual(['TOKEN_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64']);

@@ -32,6 +32,7 @@ const layers: Array<[prefix: string, layer: number, what: string]> = [
   ['src/conversations/', 6, 'the conversation domain (and the one way it posts into Slack)'],
   ['src/directory-sync/', 6, 'keeping directories in step with Slack'],
   ['src/health/', 6, 'the facts of an org’s integration health, gathered cheaply'],
+  ['src/activity/', 6, 'chats’ activity: facts recorded, per-day roll-ups, the activity report'],
   ['src/jobs/', 7, 'workers, processors and the deps the worker assembles'],
   ['src/http/', 7, 'the web process'],
   ['src/http/pages/browser/', 7, 'the pages’ scripts, run in the browser (tsconfig.browser.json)'],

@@ -4,8 +4,14 @@
 // Disconnect), and the chat platform's agents and routing groups (read live: an admin waits on them).
 import type { DirectoryLookup } from '../../directory/directory-lookup.ts';
 import type { ChannelJoiner } from '../../directory/channel-join.ts';
-import type { AdminChangesRepository, AgentMappingsRepository, OrgSettingsRepository, SlackRoutingRepository } from '../../store/index.ts';
 import type { OrgHealthDeps } from '../../health/org-health.ts';
+import type {
+  AdminChangesRepository,
+  AgentMappingsRepository,
+  ChatActivityRepository,
+  OrgSettingsRepository,
+  SlackRoutingRepository,
+} from '../../store/index.ts';
 import type { PlatformApi } from '../../platform/platform-api.ts';
 import type { AdminSessions } from './admin-sessions.ts';
 import type { SlackTokenRevoker } from './slack-revoke.ts';
@@ -25,6 +31,8 @@ export interface AdminDeps {
   orgSettings: OrgSettingsRepository;
   agentMappings: AgentMappingsRepository;
   slackRouting: SlackRoutingRepository;
+  /** The per-day activity counts the workers roll up (the activity API reads them). */
+  chatActivity: ChatActivityRepository;
   platform: Pick<PlatformApi, 'listAgents' | 'listRoutingGroups'>;
   /** What the health check reads of the store (and Route again, the chat it routes). */
   healthStore: OrgHealthDeps['store'];

@@ -1,5 +1,6 @@
 // Admin API: the org's settings (channel-ID mode, the global channel; how chats are handled:
-// the answer time, where unanswered chats escalate, alerts-only mode, the internal-note prefix) and
+// the answer time, where unanswered chats escalate, alerts-only mode, the internal-note prefix; the
+// time zone its activity figures are counted in) and
 // its routing groups' Slack channels. A field left out of a save keeps its value. Every channel typed in is resolved and checked (a name
 // from the directory, or in channel-ID mode an ID, asked of Slack when the directory lacks it;
 // not archived; a private one only with the app in it), a public one the app is not in is
@@ -20,7 +21,9 @@ import {
   ESCALATION_TARGETS,
   type EscalationTarget,
   type OrgSettings,
+  timeZoneOf,
 } from '../../store/org-settings.repository.ts';
+import { isTimeZone } from '../../routing/activity-dates.ts';
 
 const ANSWER_TIME_SECONDS = { min: 30, max: 3600 };
 const NOTE_PREFIX_MAX = 20;
@@ -47,6 +50,11 @@ const settingsBody = {
       description: `Where an unanswered chat escalates: ${ESCALATION_TARGETS.map((t) => `"${t}"`).join(', ')}; null: the global channel while it is on, else online members`,
     },
     bridgeMode: { type: 'string', description: '"two-way" (default), or "alerts-only": nothing written in Slack reaches visitors' },
+    timeZone: {
+      type: ['string', 'null'],
+      maxLength: 100,
+      description: 'The org’s calendar for its activity figures: an IANA time zone name such as "Europe/Berlin"; null: UTC (the default)',
+    },
     internalNotePrefix: {
       type: 'string',
       description: `A reply starting with it stays in Slack (default "${DEFAULT_INTERNAL_NOTE_PREFIX}"): 1 to ${NOTE_PREFIX_MAX} characters, not blank`,
@@ -61,13 +69,14 @@ interface SettingsBody {
   escalation?: string | null;
   bridgeMode?: string;
   internalNotePrefix?: string;
+  timeZone?: string | null;
 }
 
 const BRIDGE_MODES = ['two-way', 'alerts-only'] as const;
 
 /** The first chat-handling field the body gets wrong, with what it takes. */
 function chatHandlingProblem(body: SettingsBody): { field: string; detail: string } | null {
-  const { answerTimeSeconds: seconds, escalation, bridgeMode, internalNotePrefix: prefix } = body;
+  const { answerTimeSeconds: seconds, escalation, bridgeMode, internalNotePrefix: prefix, timeZone } = body;
   if (seconds !== undefined && seconds !== null && (!Number.isInteger(seconds) || seconds < ANSWER_TIME_SECONDS.min || seconds > ANSWER_TIME_SECONDS.max)) {
     return {
       field: 'answerTimeSeconds',
@@ -82,6 +91,9 @@ function chatHandlingProblem(body: SettingsBody): { field: string; detail: strin
   }
   if (prefix !== undefined && (prefix.trim() === '' || [...prefix].length > NOTE_PREFIX_MAX)) {
     return { field: 'internalNotePrefix', detail: `1 to ${NOTE_PREFIX_MAX} characters, not only spaces` };
+  }
+  if (typeof timeZone === 'string' && !isTimeZone(timeZone)) {
+    return { field: 'timeZone', detail: `"${timeZone}": an IANA time zone name such as "Europe/Berlin" or "America/New_York", or null for UTC` };
   }
   return null;
 }
@@ -194,6 +206,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
           channelIdMode: settings?.channelIdMode ?? false,
           globalChannel: { enabled: settings?.globalChannelEnabled ?? false, channel: await storedChannel(teamId, settings?.globalChannelId ?? null) },
           ...chatHandlingView(settings),
+          timeZone: timeZoneOf(settings),
         };
       },
     );
@@ -240,6 +253,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
           ...(body.answerTimeSeconds !== undefined ? { answerTimeMs: body.answerTimeSeconds === null ? null : body.answerTimeSeconds * 1000 } : {}),
           ...(body.bridgeMode !== undefined ? { bridgeMode: body.bridgeMode as OrgSettings['bridgeMode'] } : {}),
           ...(body.internalNotePrefix !== undefined ? { internalNotePrefix: body.internalNotePrefix } : {}),
+          ...(body.timeZone !== undefined ? { timeZone: body.timeZone ?? 'UTC' } : {}),
         };
         await admin.orgSettings.save(next, deps.now());
         if (body.channelIdMode !== undefined || body.globalChannel)
@@ -250,7 +264,12 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         // A shorter answer time makes the org's pending reminders due sooner: they run and re-delay themselves.
         const shortened = after !== null && (before === null || after < before);
         await deps.producer.orgChanged({ orgId, cause: shortened ? 'answer-time-shortened' : 'settings-changed' });
-        return { channelIdMode, globalChannel: { enabled: globalChannelEnabled, channel: shownChannel }, ...chatHandlingView(next) };
+        return {
+          channelIdMode,
+          globalChannel: { enabled: globalChannelEnabled, channel: shownChannel },
+          ...chatHandlingView(next),
+          timeZone: timeZoneOf(next),
+        };
       },
     );
 

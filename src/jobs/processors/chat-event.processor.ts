@@ -11,6 +11,7 @@ import { markAnswered } from '../../conversations/answers.ts';
 import { announceAssignment } from '../../conversations/assignment.ts';
 import { noteFormSubmitted, noteMeetingBooked } from '../../conversations/shortcut-outcomes.ts';
 import { assertNever, ThreadBusyError } from '../../errors/index.ts';
+import { recordChatStart } from '../../activity/activity-recording.ts';
 
 export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Promise<void> {
   const now = deps.now();
@@ -26,9 +27,16 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
       }
       // Say in the thread what changed before recording it: a retry after a failed post sees it again.
       if (event.type === 'conversation.updated') await noteIdentification(deps, conversation, event.id);
-      await deps.store.conversations.recordSnapshot(conversation, now);
-      if (event.type === 'conversation.started') await syncConversationThread(deps, event.orgId, conversation.id);
-      else await syncOrHandOver(deps, event.orgId, conversation.id);
+      if (event.type === 'conversation.started') {
+        // The settings read once: the chat's activity fact takes its answer time, the routing the rest.
+        const settings = deps.store.orgSettings.get(event.orgId);
+        settings.catch(() => undefined); // awaited by both below
+        await Promise.all([deps.store.conversations.recordSnapshot(conversation, now), recordChatStart(deps, conversation, settings)]);
+        await syncConversationThread(deps, event.orgId, conversation.id, { settings });
+      } else {
+        await deps.store.conversations.recordSnapshot(conversation, now);
+        await syncOrHandOver(deps, event.orgId, conversation.id);
+      }
       if (event.type === 'conversation.updated') await refreshParentMessage(deps, event.orgId, conversation.id);
       return;
     }
@@ -53,7 +61,12 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
       if (chat.status === 'ended') await deps.producer.pushTranscript({ orgId: event.orgId, conversationId });
       // An agent's message from the console (or any channel but Slack, whose relay records it) is an answer.
       if (message.author.type === 'agent' && message.origin !== 'slack') {
-        await markAnswered(deps, event.orgId, conversationId, { agentId: message.author.id, name: message.author.name });
+        await markAnswered(deps, event.orgId, conversationId, {
+          agentId: message.author.id,
+          name: message.author.name,
+          at: new Date(message.createdAt),
+          startedAt: new Date(chat.conversation.startedAt),
+        });
       }
       return;
     }
