@@ -5,7 +5,7 @@
 // chats, and a failed load that says what to do and loads again. At 400 px wide and on a desktop
 // with screenshots (test-artifacts/settings-page/), nothing to scroll sideways, axe-core finding no
 // serious or critical violation. One test reads the real endpoint for the seeded org and finds the
-// section showing what it answers (it runs once the endpoint exists).
+// section showing what it answers.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
@@ -338,15 +338,13 @@ describe('the settings page’s Activity section', () => {
     }
   }, 120_000);
 
-  it('shows what GET /api/orgs/:orgId/activity answers for the seeded org (runs once the endpoint exists)', async (ctx) => {
+  it('shows what GET /api/orgs/:orgId/activity answers for the seeded org', async () => {
     const to = utcToday();
     const from = addDays(to, -29);
     const res = await fetch(`${h.webUrl}/api/orgs/${h.orgId}/activity?from=${from}&to=${to}`, {
       headers: { authorization: `Bearer ${h.secrets.adminApiToken}` },
     });
     const body: any = await res.json();
-    // Before the activity API is merged the route does not exist: nothing to compare with yet.
-    if (res.status === 404 && body?.error?.code === 'not_found') return ctx.skip();
     expect(res.status).toBe(200);
     const report = body as ActivityReport;
     const { page } = await open();
