@@ -3,9 +3,8 @@
 // directory lacks it), not archived, a private one only with the app in it, a public one joined
 // before it is saved (Slack sends an app a channel's messages only where it is a member), each
 // error naming its field; shown with whether the app is in it and what stops posting there.
-// The same rules as settings.route.ts's channels (the global channel, each routing group's), of
-// which these are copies for the digest route (digest.route.ts), kept apart while settings.route.ts
-// is being changed elsewhere; that route can take them from here.
+// The one way for every channel setting: the global channel and each routing group's
+// (settings.route.ts), the digest's (digest.route.ts).
 import type { AdminDeps } from './admin-deps.ts';
 import type { DirectoryChannel } from '../../slack/slack-api.ts';
 import { appError, SlackApiError, SlackRateLimitedError, errors } from '../../errors/index.ts';

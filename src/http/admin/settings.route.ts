@@ -10,11 +10,9 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import type { DirectoryChannel } from '../../slack/slack-api.ts';
-import { appError, SlackApiError, SlackRateLimitedError, errors } from '../../errors/index.ts';
-import { connectedTeam, orgParams, orgParamsWith, paramSchemas, platformCall, recordChange, rowLookup, slackLookup, type OrgScope } from './admin-org.ts';
-import { apiDoc } from './admin-org.ts';
-import { channelProblem, chooseChannel } from '../../directory/channel-choice.ts';
-import { channelView } from './directory.route.ts';
+import { appError } from '../../errors/index.ts';
+import { apiDoc, connectedTeam, orgParams, orgParamsWith, paramSchemas, platformCall, recordChange, type OrgScope } from './admin-org.ts';
+import { chosenChannelView, resolveChannel as resolveChannelOf, storedChannel as storedChannelOf, withAppIn as withAppInOf } from './chosen-channel.ts';
 import {
   answerTimeOf,
   DEFAULT_INTERNAL_NOTE_PREFIX,
@@ -127,72 +125,11 @@ const groupChannelBody = {
   properties: { channel: { type: 'string', minLength: 1, maxLength: 81 } },
 } as const;
 
-/** A warning for a channel notifications cannot be posted to (archived, deleted, app not in it). */
-function channelWarning(channel: DirectoryChannel | null, channelId: string): string | null {
-  if (!channel) return `Channel ${channelId} no longer exists or the app cannot see it: notifications for this group go to the fallbacks.`;
-  const problem = channelProblem(channel);
-  return problem ? `${errors[problem].message}.` : null;
-}
-
-/** A chosen channel as the admin API shows it: whether the app is in it, and what stops posting there. */
-function chosenChannelView(channel: DirectoryChannel, warning: string | null) {
-  return { ...channelView(channel), appInChannel: channel.isMember, warning };
-}
-
-/** What to do about Slack's refusal to let the app join, by Slack's code. */
-const JOIN_REFUSAL_HINTS: Record<string, string> = {
-  missing_scope: 'the connection predates the permission to join channels (channels:join): connect Slack again to grant it, then save again',
-  is_archived: 'the channel is archived: choose another',
-  channel_not_found: 'the channel no longer exists: choose another',
-  method_not_supported_for_channel_type: 'it is a private channel: in Slack, type @Threadbridge in the channel and click "Add to Channel", then save again',
-};
-
-/** Slack's refusal of a join as the catalogue answers it; anything else as it is. */
-function joinRefusal(error: unknown, channel: DirectoryChannel, field: string): unknown {
-  if (error instanceof SlackRateLimitedError) return appError('slack_rate_limited', `conversations.join, again in ${error.retryAfterSeconds} s`, field);
-  if (error instanceof SlackApiError) {
-    const hint = JOIN_REFUSAL_HINTS[error.code];
-    return appError('channel_join_failed', `#${channel.name}: Slack answered ${error.code}${hint ? `; ${hint}` : ''}`, field);
-  }
-  return error;
-}
-
 export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps, orgScope: OrgScope): void {
-  const { directory } = admin;
-
-  /**
-   * A stored channel id as the page shows it: with its name, and a warning when posting would
-   * fail. Shown as its bare id when Slack's budget did not allow checking it (a page of many
-   * groups before the first directory sync).
-   */
-  async function storedChannel(teamId: string, channelId: string | null) {
-    if (!channelId) return null;
-    const { value: channel, verified } = await rowLookup(() => directory.channel(teamId, channelId));
-    if (channel) return chosenChannelView(channel, channelWarning(channel, channelId));
-    // Unverified: whether the app is in it is not known (null), nor whether it still exists.
-    return { id: channelId, name: null, appInChannel: verified ? false : null, warning: verified ? channelWarning(null, channelId) : null };
-  }
-
-  async function resolveChannel(teamId: string, typed: string, channelIdMode: boolean, field: string): Promise<DirectoryChannel> {
-    const choice = await slackLookup(() => chooseChannel(directory, teamId, typed, channelIdMode), field);
-    if (!choice.ok) throw appError(choice.error, choice.detail, field);
-    return choice.channel;
-  }
-
-  /**
-   * A public channel the app is not in is joined before the choice is saved: Slack sends an app
-   * a channel's messages only where it is a member, and replies posted there must reach visitors.
-   * The admin's browser waits on this answer, which is why the web process calls Slack here (as
-   * for the OAuth code exchange), within the per-minute budget every process shares.
-   */
-  async function withAppIn(teamId: string, channel: DirectoryChannel, field: string): Promise<DirectoryChannel> {
-    if (channel.isMember || channel.isPrivate) return channel; // a private one without the app was refused already
-    try {
-      return await slackLookup(() => admin.channelJoiner.join(teamId, channel.id), field);
-    } catch (error) {
-      throw joinRefusal(error, channel, field);
-    }
-  }
+  // A channel typed into a setting is resolved, checked and joined as every channel setting's is (chosen-channel.ts).
+  const storedChannel = (teamId: string, channelId: string | null) => storedChannelOf(admin, teamId, channelId);
+  const resolveChannel = (teamId: string, typed: string, channelIdMode: boolean, field: string) => resolveChannelOf(admin, teamId, typed, channelIdMode, field);
+  const withAppIn = (teamId: string, channel: DirectoryChannel, field: string) => withAppInOf(admin, teamId, channel, field);
 
   orgScope(app, (scope) => {
     scope.get<{ Params: { orgId: string } }>(
