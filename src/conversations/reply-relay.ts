@@ -89,6 +89,18 @@ export async function relayReply(deps: ReplyRelayDeps, tenant: SlackTenant, repl
     ),
     deps.store.relayedReplies.earlierSending(orgId, conversationId, reply.ts, notBefore),
   ]);
+  if (claimed.state === 'sent' && claimed.sent && claimed.agentId) {
+    // Sent by an earlier delivery of this event, which may have died before it recorded the
+    // answer: recorded now (markAnswered does nothing twice).
+    await markAnswered(deps, orgId, conversationId, {
+      agentId: claimed.agentId,
+      name: claimed.sent.authorName,
+      slackUserId: reply.user,
+      thread: { channelId: reply.channel, threadTs: reply.threadTs },
+      at: claimed.sent.at,
+    });
+    return;
+  }
   if (claimed.state !== 'sending') return; // done by an earlier delivery of this event
 
   const note = internalNoteText(reply.text, settings?.internalNotePrefix ?? DEFAULT_INTERNAL_NOTE_PREFIX);
@@ -130,7 +142,7 @@ export async function relayReply(deps: ReplyRelayDeps, tenant: SlackTenant, repl
       clientMessageId,
       attachments: forwarded.map((f) => ({ name: f.name, url: f.publicUrl!, mimeType: f.mimeType, size: f.size })),
     });
-    await deps.store.relayedReplies.markSent(clientMessageId, message.id, deps.now());
+    await deps.store.relayedReplies.markSent(clientMessageId, message.id, { at: new Date(message.createdAt), authorName: message.author.name }, deps.now());
     log.info({ messageId: message.id, seq: message.seq, files: forwarded.length }, 'reply relayed to the visitor');
     if (kept > 0) await tell(deps, tenant, reply, FILES_NOT_SENT_NOTICE);
     await markAnswered(deps, orgId, conversationId, {

@@ -21,6 +21,11 @@ export interface RelayedReply {
   platformMessageId: string | null;
   /** Kept for internal notes only: the transcript needs their words. */
   noteText?: string;
+  /**
+   * A sent reply's message at the platform: when it was written there and under whose name, so a
+   * retry of a job that died right after the send can still record the chat's first answer.
+   */
+  sent?: { at: Date; authorName: string };
   createdAt?: Date;
 }
 
@@ -33,7 +38,7 @@ interface RelayedReplyDocument extends Omit<RelayedReply, 'clientMessageId'> {
 export interface RelayedRepliesRepository {
   /** Inserts the reply if new; returns the stored record (new or earlier) either way. */
   claim(reply: Omit<RelayedReply, 'state' | 'refusal' | 'platformMessageId'>, now: Date): Promise<RelayedReply>;
-  markSent(clientMessageId: string, platformMessageId: string, now: Date): Promise<void>;
+  markSent(clientMessageId: string, platformMessageId: string, sent: { at: Date; authorName: string }, now: Date): Promise<void>;
   markRefused(clientMessageId: string, refusal: string, now: Date): Promise<void>;
   /**
    * Where a reply relayed from Slack was written, when `clientMessageId` is one (being sent or
@@ -86,8 +91,8 @@ export function createRelayedRepliesRepository(db: Db): RelayedRepliesRepository
       );
       return strip(doc!);
     },
-    async markSent(clientMessageId, platformMessageId, now) {
-      await collection.updateOne({ _id: clientMessageId }, { $set: { state: 'sent', platformMessageId, updatedAt: now } });
+    async markSent(clientMessageId, platformMessageId, sent, now) {
+      await collection.updateOne({ _id: clientMessageId }, { $set: { state: 'sent', platformMessageId, sent, updatedAt: now } });
     },
     async markRefused(clientMessageId, refusal, now) {
       await collection.updateOne({ _id: clientMessageId }, { $set: { state: 'refused', refusal, updatedAt: now } });

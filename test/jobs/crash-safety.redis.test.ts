@@ -239,6 +239,11 @@ const scenarios: Scenario[] = [
       };
       return { ...chat, run: (deps) => processSlackEvent(deps, job) };
     },
+    // The reply is the chat's first answer: recorded and announced whichever step the worker died after.
+    async observe(w, prepared) {
+      const record = await w.store.conversations.get(w.orgId, prepared.conversationId);
+      return [`answered by ${record?.answeredBy?.agentId ?? 'nobody'}`, `answer announced: ${record?.answerAnnounced ?? false}`];
+    },
   },
   {
     name: 'a message to the app in its DM (answered once)',
