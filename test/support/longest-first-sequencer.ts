@@ -7,8 +7,9 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const groups: RegExp[] = [
-  // Each waits out real time: outages of a minute, answer times of 30 s, Slack's rate-limit minutes.
-  /\/test\/e2e\/(faults-[^/]*|directory|chat-handling-settings\.[^/]*|shutdown)\.e2e\.test\.ts$/,
+  // Each waits out real time: outages of a minute, answer times of 30 s, Slack's rate-limit minutes,
+  // a killed worker's stalled jobs; or dies half-way after every outside call (crash safety).
+  /\/test\/e2e\/(faults-[^/]*|directory|chat-handling-settings\.[^/]*|activity\.[^/]*|busy-channel|shutdown)\.e2e\.test\.ts$|\/crash-safety\.redis\.test\.ts$/,
   /\/test\/e2e\/|\.browser\.test\.ts$/,
 ];
 
