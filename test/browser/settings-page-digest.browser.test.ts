@@ -127,6 +127,12 @@ describe('the settings page’s time zone and weekly digest', () => {
     await page.click('#save');
     await expect.poll(() => page.textContent('#save-status'), SAVED).toBe('Saved.');
     expect(digestPuts).toHaveLength(1);
+    // Channel-ID mode shows the digest's channel by its ID, as the other channel fields.
+    await page.check('#channel-id-mode');
+    expect(await page.inputValue('#digest-channel')).toBe(h.channelId);
+    expect(await page.getAttribute('#digest-channel', 'placeholder')).toBe('Channel ID, e.g. C0123ABCD');
+    await page.uncheck('#channel-id-mode');
+    expect(await page.inputValue('#digest-channel')).toBe('website-chats');
 
     // A channel the workspace does not have: refused next to the field, the keyboard taken there, nothing saved.
     await page.fill('#digest-channel', 'no-such-channel');
