@@ -18,6 +18,10 @@
 // Below Health, the Activity section (browser/activity-section.ts): the last 30 days of
 // GET /api/orgs/:orgId/activity as a summary, two charts (each role="img" with its description,
 // every day's figures in a table under them) and tables by routing group and by agent.
+// Last in the form, Time zone and weekly digest (browser/digest-section.ts): the org's time zone
+// (the Activity figures' calendar and the digest's; PUT settings `timeZone`) and the weekly digest
+// (off, or a channel typed like the others and a weekday; PUT /api/orgs/:orgId/digest), saved with
+// the page's Save like every other field.
 import { escapeHtml } from './result-page.ts';
 
 export function settingsPage(orgId: string): string {
@@ -101,7 +105,18 @@ export function settingsPage(orgId: string): string {
 <p id="groups-change" class="last-change"></p>
 <p id="groups-empty" class="empty" hidden>No routing groups yet. Create them on the chat platform under <strong>Routing Groups</strong> (each with the agents it notifies); they appear here when you reload this page, each to be given a Slack channel. Or send every chat to one global channel (above).</p>
 <table id="groups-table"><thead><tr><th scope="col">Routing group</th><th scope="col">Slack channel</th></tr></thead><tbody id="groups"></tbody></table></section>
-<datalist id="channel-suggestions"></datalist><datalist id="user-suggestions"></datalist>
+<section id="weekly-digest" aria-labelledby="weekly-digest-title"><h2 id="weekly-digest-title">Time zone and weekly digest</h2>
+<div class="field"><label for="time-zone">Time zone</label> <input type="text" id="time-zone" list="time-zones" autocomplete="off" spellcheck="false" placeholder="UTC" aria-describedby="time-zone-error time-zone-hint"><span class="error" id="time-zone-error"></span></div>
+<p class="hint" id="time-zone-hint">The calendar of the Activity figures and of the weekly digest: the day each chat counts on, the week from Monday to Sunday, and 09:00. A name such as Europe/Berlin or America/New_York (type to search); empty for UTC. A change counts the days from now on in it; days already counted stay as they were.</p>
+<label class="toggle"><input type="checkbox" id="digest-enabled" aria-describedby="digest-hint"> Post a weekly digest in Slack</label>
+<p class="hint" id="digest-hint"></p>
+<div id="digest-fields" hidden>
+<div class="field"><label for="digest-channel">Digest channel</label> <input type="text" id="digest-channel" class="channel-input" list="channel-suggestions" autocomplete="off" aria-describedby="digest-channel-error digest-membership digest-warning">
+<span class="membership" id="digest-membership"></span><span class="warning" id="digest-warning"></span><span class="error" id="digest-channel-error"></span></div>
+<div class="field"><label for="digest-weekday">Posted on</label> <select id="digest-weekday" aria-describedby="digest-weekday-error">
+<option value="monday">Monday</option><option value="tuesday">Tuesday</option><option value="wednesday">Wednesday</option><option value="thursday">Thursday</option><option value="friday">Friday</option><option value="saturday">Saturday</option><option value="sunday">Sunday</option></select><span class="error" id="digest-weekday-error"></span></div></div>
+<p id="digest-change" class="last-change"></p></section>
+<datalist id="channel-suggestions"></datalist><datalist id="user-suggestions"></datalist><datalist id="time-zones"></datalist>
 <div id="save-bar"><span id="save-status" role="status" tabindex="-1"></span><button type="submit" id="save">Save</button></div>
 </form>
 </main>

@@ -2,8 +2,8 @@
 // admin reads them at a glance (a one-line summary, chats a day with the missed ones, the first
 // response's p50 and p90 by day), then the figures by routing group and by agent. Part of the
 // page's one classic script (../settings-page-script.ts serves it after health-section.ts and
-// before settings-page.ts, whose helpers $, el and api it uses); nothing here runs at the top level
-// but the Load again button's wiring.
+// before settings-page.ts, whose helpers $, el and api it uses, as it does health-section.ts's goTo);
+// nothing here runs at the top level but the Load again button's wiring.
 // The charts are SVG drawn here with DOM APIs, not a library: two charts of 30 points need a few
 // dozen elements, a library would be the largest file the page loads and one more dependency to
 // keep patched, and none is installed. They are drawn at the width they get (drawn again when the
@@ -84,7 +84,7 @@ function shortDuration(seconds: number): string {
 const share = (part: number, whole: number) => (whole === 0 ? '' : ` (${Math.round((part / whole) * 100)} %)`);
 const count = (n: number) => n.toLocaleString('en');
 
-/** Called by settings-page.ts once the settings say the org's time zone; again by Load again. */
+/** Called by settings-page.ts once the settings say the org's time zone, and again when it changes. */
 // biome-ignore lint/correctness/noUnusedVariables: called by settings-page.ts, the other half of the same classic script
 function showActivity(timeZone: string | null) {
   activityTimeZone = timeZone || 'UTC';
@@ -186,9 +186,18 @@ function renderActivity(report: ActivityReport) {
       ]),
     ),
   );
-  $('activity-note').textContent =
+  // The time zone is set in the form below (digest-section.ts): the link takes the keyboard there.
+  const change = el('a', { href: '#time-zone', text: 'Change the time zone' });
+  change.onclick = (e) => {
+    e.preventDefault();
+    goTo('time-zone');
+  };
+  $('activity-note').replaceChildren(
     `Days are calendar days in ${report.timeZone}. A chat counts on the day it started; missed: it ended with no answer. ` +
-    `p50: half of the answered chats had their first answer within this; p90: nine in ten. Percentiles are ${report.percentileError}.`;
+      `p50: half of the answered chats had their first answer within this; p90: nine in ten. Percentiles are ${report.percentileError}. `,
+    change,
+    '.',
+  );
 }
 
 const percentiles = (f: ActivityFigures) => `${duration(f.firstResponseSeconds.p50)} / ${duration(f.firstResponseSeconds.p90)}`;

@@ -3,7 +3,8 @@
 // which gets the JavaScript from ../settings-page-script.ts. Type-checked against the DOM by
 // tsconfig.browser.json (the Node code's tsconfig has no DOM). A classic script, not a module: it
 // imports nothing, and its top-level names are the page's own, shared with health-section.ts (the
-// Health section), served in the same script before this one. It talks to the admin API with the
+// Health section), activity-section.ts (Activity) and digest-section.ts (Time zone and weekly
+// digest), served in the same script before this one. It talks to the admin API with the
 // session cookie the Setup link opened.
 // biome-ignore lint/suspicious/noRedundantUseStrict: served as a classic script, which is not strict unless it says so
 'use strict'; // as tsc's build would make it anyway; said here so esbuild's copy (from source) is strict too
@@ -86,7 +87,7 @@ interface Change {
   at: string;
   actor: { kind: 'operator' } | { kind: 'org-admin'; userId: string; userName?: string };
 }
-type ChangeSection = 'connection' | 'settings' | 'chatHandling' | 'agents' | 'routingGroups';
+type ChangeSection = 'connection' | 'settings' | 'chatHandling' | 'agents' | 'routingGroups' | 'digest';
 /** An answer: its JSON, or on a refusal the API's error body. */
 type ApiAnswer<T> = { ok: true; status: number; data: T } | { ok: false; status: number; data: ApiErrorBody };
 
@@ -192,6 +193,8 @@ const ACTIONS: Record<string, string> = {
   'agent.unmapped': 'agent unmapped',
   'routing-group.channel-set': 'channel set',
   'routing-group.channel-cleared': 'channel cleared',
+  'digest.saved': 'weekly digest saved',
+  'digest.turned-off': 'weekly digest turned off',
 };
 /** "Last change: …, on …, by …" of a section, from the change history. */
 function showLastChange(el: HTMLElement, change: Change | null) {
@@ -212,6 +215,7 @@ async function loadChanges() {
   showLastChange($('chat-handling-change'), last.chatHandling);
   showLastChange($('agents-change'), last.agents);
   showLastChange($('groups-change'), last.routingGroups);
+  showLastChange($('digest-change'), last.digest);
 }
 
 const channelValue = (c: Channel | null) => (c ? (state.idMode ? c.id : c.name || c.id) : '');
@@ -401,11 +405,12 @@ async function load() {
   $('connect-hint').hidden = true;
   $('disconnect-bar').hidden = false;
   $('connection-status').replaceChildren('Connected to the Slack workspace ', el('strong', { id: 'workspace-name', text: conn.workspace.name }), '.');
-  const [settings, agents, groups, dir] = await Promise.all([
+  const [settings, agents, groups, dir, digest] = await Promise.all([
     api<Settings>('GET', '/settings').then(needed),
     api<{ agents: Agent[] }>('GET', '/agents').then(needed),
     api<{ routingGroups: RoutingGroup[] }>('GET', '/routing-groups').then(needed),
     api<{ channels: SyncStatus; users: SyncStatus }>('GET', '/directory').then(needed),
+    api<{ digest: Digest | null }>('GET', '/digest').then(needed),
   ]);
   const describe = (k: string, s: SyncStatus) =>
     s.state === 'syncing'
@@ -421,11 +426,13 @@ async function load() {
   state.groups = groups.routingGroups;
   $('settings').hidden = false;
   render();
+  const timeZone = settings.timeZone || 'UTC';
+  showDigestSection(timeZone, digest.digest);
   void loadHealth();
-  // Once per page: a Save (which loads the settings again) changes no figure.
-  if (!activityStarted) {
+  // Once per page, and again in another time zone (its days are other days): a Save of anything else changes no figure.
+  if (!activityStarted || timeZone !== activityTimeZone) {
     activityStarted = true;
-    showActivity(settings.timeZone ?? null);
+    showActivity(timeZone);
   } else $('activity').hidden = false;
   await loadChanges();
 }
@@ -459,12 +466,13 @@ function chatHandlingBody(): Record<string, unknown> {
   };
 }
 
-/** Where each chat-handling field's refusal is shown, by the field the API names. */
+/** Where each chat-handling field's refusal (and the time zone's) is shown, by the field the API names. */
 const CHAT_HANDLING_ERRORS: Record<string, { error: string; input: string }> = {
   answerTimeSeconds: { error: 'answer-time-error', input: 'answer-time' },
   escalation: { error: 'escalation-error', input: 'escalation' },
   bridgeMode: { error: 'bridge-mode-error', input: 'bridge-mode' },
   internalNotePrefix: { error: 'note-prefix-error', input: 'note-prefix' },
+  timeZone: { error: 'time-zone-error', input: 'time-zone' },
 };
 
 // Disconnect: asked once more, then Slack takes the app's access back; the settings stay.
@@ -522,6 +530,7 @@ $input('channel-id-mode').onchange = () => {
     input.placeholder = channelPlaceholder();
   };
   swap($input('global-channel'), state.global.channel);
+  swap($input('digest-channel'), digestChannel());
   for (const row of document.querySelectorAll<HTMLElement>('#groups tr')) swap(inputOf(row), storedChannelOf(row));
   if (before !== state.idMode) $('save-status').textContent = '';
 };
@@ -609,18 +618,21 @@ async function save() {
   const globalInput = $input('global-channel');
   // Off means off: with the toggle off no channel is sent, whatever the hidden field holds.
   const globalOn = $input('global-enabled').checked;
-  const s = await api('PUT', '/settings', {
+  const zone = timeZoneChange();
+  const s = await api<Settings>('PUT', '/settings', {
     channelIdMode: $input('channel-id-mode').checked,
     globalChannel: { enabled: globalOn, channel: globalOn ? globalInput.value.trim() || null : null },
     ...chatHandlingBody(),
+    ...zone,
   });
   if (!s.ok) {
     failed++;
-    // A chat-handling field's error goes next to it; any other concerns the global channel.
+    // A chat-handling field's error (or the time zone's) goes next to it; any other concerns the global channel.
     const where = CHAT_HANDLING_ERRORS[s.data.error.field ?? ''];
     markInvalid(where ? $(where.input) : globalInput, where ? $(where.error) : $('global-channel-error'), s.data.error.message);
   }
   if (s.ok) {
+    if ('timeZone' in zone) timeZoneSaved(s.data.timeZone || 'UTC');
     for (const row of document.querySelectorAll<HTMLElement>('#agents tr')) {
       const input = inputOf(row);
       const value = input.value.trim();
@@ -649,6 +661,8 @@ async function save() {
       }
       input.dataset.original = value;
     }
+    // After the settings: the digest's channel is read in the channel-ID mode they just saved.
+    failed += await saveDigest();
   }
   if (failed) {
     $('save-status').textContent = failed === 1 ? 'One field needs attention.' : `${failed} fields need attention.`;
