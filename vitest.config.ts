@@ -14,6 +14,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
+    // expect.poll waits on real processes (a page's request, a worker's job): 1 s, its default, is
+    // too short on a loaded 2-core machine, and a passing poll returns as soon as it passes.
+    expect: { poll: { timeout: 5_000 } },
     // The slow end-to-end files first, so that neither fork idles through a long tail.
     sequence: { sequencer: LongestFirstSequencer },
     restoreMocks: true,
