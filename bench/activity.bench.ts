@@ -1,6 +1,7 @@
 // `npm run bench` (activity part): one busy org, a year of per-day activity counts (1,000 chats a
-// day, 8 routing groups, 40 agents) and the raw per-chat facts of its last RAW_DAYS days (the facts
-// are kept ACTIVITY_RETENTION_DAYS, 90 by default, so a year of them never exists). Measures the
+// day, 8 routing groups, 40 agents; with their month sums, as the roll-up leaves them) and the raw
+// per-chat facts of its last RAW_DAYS days (the facts are kept ACTIVITY_RETENTION_DAYS, 90 by
+// default, so a year of them never exists). Measures the
 // activity API (GET /api/orgs/:orgId/activity, through the web process) for the year and for the
 // RAW_DAYS days, and, as the anchor in the same run, the same RAW_DAYS days' figures computed from
 // the raw facts (what the API would do without the roll-up). Writes bench-results/activity.json.
@@ -101,6 +102,11 @@ async function main(): Promise<void> {
           .map((date) => store.chatActivity.saveDay({ orgId, date, timeZone: 'UTC', ...countDay(chatsOf(date)), groupNames: {}, rolledAt: new Date() })),
       );
     }
+    // As a roll-up leaves them: each month's breakdown summed once its days are written.
+    await store.chatActivity.sumMonths(
+      orgId,
+      dates.map((date) => date.slice(0, 7)),
+    );
     for (const date of rawDates) {
       const chats = chatsOf(date);
       for (let i = 0; i < chats.length; i += 250) await seedRawFacts(store, orgId, chats.slice(i, i + 250));

@@ -1,6 +1,7 @@
 // Rolls up an org's activity facts into its per-day counts: the days whose chats got a fact since
-// the last roll-up are each computed again from all their chats' facts and replaced (so running
-// twice, or after a worker died half-way, writes the same figures). One roll-up of an org at a
+// the last roll-up are each computed again from all their chats' facts and replaced, then the sums
+// of their months again from the months' days (so running twice, or after a worker died half-way,
+// writes the same figures). One roll-up of an org at a
 // time (a Redis lock): two at once could each read before the other's facts and write last.
 // It also deletes the org's facts older than ACTIVITY_RETENTION_DAYS.
 import type { ActivityDeps } from './activity-deps.ts';
@@ -42,6 +43,11 @@ export async function rollUpActivity(deps: RollupDeps, orgId: string): Promise<v
       const names = Object.fromEntries(counts.groups.flatMap((g) => (groupNames[g.routingGroupId] ? [[g.routingGroupId, groupNames[g.routingGroupId]!]] : [])));
       await deps.store.chatActivity.saveDay({ orgId, date, timeZone, ...counts, groupNames: names, rolledAt: deps.now() });
     }
+    // Each rewritten day's month sum, added up again from the month's days (a report reads it).
+    await deps.store.chatActivity.sumMonths(
+      orgId,
+      dates.map((date) => date.slice(0, 7)),
+    );
     await deps.store.chatActivity.setRolledUpThrough(orgId, began);
     // The facts' retention is kept here, by the org's own roll-ups (FerretDB has no TTL index).
     const deleted = await deps.store.chatActivity.deleteBefore(orgId, new Date(began.getTime() - deps.activity.retentionDays * DAY_MS));

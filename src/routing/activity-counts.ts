@@ -32,6 +32,12 @@ export interface DayCounts {
   agents: Array<{ agentId: string; name: string } & ActivityCounts>;
 }
 
+/**
+ * A day's or a range's counts by routing group and by agent, with the names they had last
+ * (`groupNames`: the platform's names of the groups, absent when unknown).
+ */
+export type Breakdown = Pick<DayCounts, 'groups' | 'agents'> & { groupNames: Record<string, string> };
+
 export function emptyCounts(): ActivityCounts {
   return { chats: 0, answered: 0, missed: 0, answeredInSlack: 0, answeredInConsole: 0, answeredWithinAnswerTime: 0, firstResponse: {} };
 }
@@ -59,6 +65,35 @@ export function addCounts(into: ActivityCounts, from: ActivityCounts): void {
   into.answeredInConsole += from.answeredInConsole;
   into.answeredWithinAnswerTime += from.answeredWithinAnswerTime;
   mergeHistograms(into.firstResponse, from.firstResponse);
+}
+
+/**
+ * The breakdowns of consecutive days or months added up; `parts` in date order, so a group or an
+ * agent keeps the name it had last.
+ */
+export function sumBreakdowns(parts: Breakdown[]): Breakdown {
+  const groups = new Map<string, ActivityCounts>();
+  const agents = new Map<string, { name: string; counts: ActivityCounts }>();
+  const groupNames: Record<string, string> = {};
+  for (const part of parts) {
+    for (const { routingGroupId, ...counts } of part.groups) {
+      const group = groups.get(routingGroupId) ?? emptyCounts();
+      groups.set(routingGroupId, group);
+      addCounts(group, counts);
+    }
+    for (const { agentId, name, ...counts } of part.agents) {
+      const agent = agents.get(agentId) ?? { name, counts: emptyCounts() };
+      agents.set(agentId, agent);
+      agent.name = name;
+      addCounts(agent.counts, counts);
+    }
+    Object.assign(groupNames, part.groupNames);
+  }
+  return {
+    groups: [...groups].map(([routingGroupId, counts]) => ({ routingGroupId, ...counts })),
+    agents: [...agents].map(([agentId, { name, counts }]) => ({ agentId, name, ...counts })),
+    groupNames,
+  };
 }
 
 /** A day's counts from the chats that started on it: for the day, each routing group and each agent who answered first. */

@@ -11,12 +11,26 @@
 // ACTIVITY_RETENTION_DAYS after their step by the org's roll-ups (FerretDB v1.24 has no TTL
 // indexes: "expireAfterSeconds is not implemented yet"); a roll-up never reads a day that old.
 //
-// A day's counts (`activity_days`, _id compoundKey(org, date)) are computed from that day's facts
-// as a whole and replaced, never incremented: a roll-up run twice, or after a worker died, writes
-// the same figures. They are kept forever.
+// A day's counts are computed from that day's facts as a whole and replaced, never incremented:
+// a roll-up run twice, or after a worker died, writes the same figures. They are kept forever, in
+// three collections, so that a report of a year reads little:
+// - `activity_days` (_id compoundKey(org, date)): the day's own counts only, small;
+// - `activity_day_breakdowns` (same _id): the day's counts by routing group and by agent;
+// - `activity_months` (_id compoundKey(org, month)): the sum of a month's day breakdowns, which
+//   the roll-up computes again from them (`sumMonths`) after it rewrote days of the month.
+// A report reads the range's day documents, the sums of the months it covers whole and the
+// breakdowns of the days in the months at its ends: four reads side by side. A month's sum names
+// the breakdowns it added up (their hashes, which each day document carries too), so a sum that
+// is not up to date with its days (a roll-up between its day and month writes, two roll-ups of an
+// org at once after a lost lock) is seen as such and the month's day breakdowns read instead.
+// Day documents of the first form (everything in one `counts` string, written before the split)
+// are read as they are: their breakdown is inside, and no month sum matches them.
 import type { Db } from 'mongodb';
-import type { ActivityCounts, ChatActivity, DayCounts } from '../routing/activity-counts.ts';
+import { createHash } from 'node:crypto';
+import { sumBreakdowns, type ActivityCounts, type Breakdown, type ChatActivity, type DayCounts } from '../routing/activity-counts.ts';
+import { datesBetween, nextDate } from '../routing/activity-dates.ts';
 import { compoundKey } from './compound-key.ts';
+import { upsertWithRetry } from './mongo.ts';
 
 export type ActivityStep =
   | { step: 'start'; routingGroupId: string | null; answerTimeMs: number | null }
@@ -49,11 +63,10 @@ export interface ActivityDay extends DayCounts {
 }
 
 /**
- * A day's counts are one compact JSON string (`counts`, see encodeCounts), not nested documents:
- * FerretDB decodes every field of every document it reads in Go, and a year of a busy org's days
- * (8 groups, 40 agents, each with its histogram) took about 4 s to read as nested documents, about
- * 0.25 s as one string each, and less again with the histograms as dense lists. Nothing queries
- * inside them: a day is always read whole.
+ * Counts are stored as compact JSON strings (`pack`), not nested documents: FerretDB decodes every
+ * field of every document it reads in Go, and a year of a busy org's days (8 groups, 40 agents,
+ * each with its histogram) took about 4 s to read as nested documents, about 0.25 s as one string
+ * each. Nothing queries inside them.
  */
 interface DayDocument {
   _id: string;
@@ -61,7 +74,32 @@ interface DayDocument {
   date: string;
   timeZone: string;
   rolledAt: Date;
-  counts: string;
+  /** The day's own counts (`pack`). */
+  day?: string;
+  /** The hash of the day's breakdown as stored with it (`activity_day_breakdowns`). */
+  breakdownHash?: string;
+  /** The first form: day, groups, agents and group names in one string (`decodeCounts`). */
+  counts?: string;
+}
+
+interface BreakdownDocument {
+  _id: string;
+  orgId: string;
+  /** YYYY-MM: a month's day breakdowns are read by (org, month), an equality FerretDB pushes down. */
+  month: string;
+  date: string;
+  hash: string;
+  breakdown: string;
+}
+
+interface MonthDocument {
+  _id: string;
+  orgId: string;
+  month: string;
+  /** The day breakdowns added up, `date=hash` in date order, joined with ','. */
+  summed: string;
+  breakdown: string;
+  summedAt: Date;
 }
 
 type StoredCounts = Pick<ActivityDay, 'day' | 'groups' | 'agents' | 'groupNames'>;
@@ -83,29 +121,52 @@ function unpack([chats, answered, missed, answeredInSlack, answeredInConsole, an
   return { chats, answered, missed, answeredInSlack, answeredInConsole, answeredWithinAnswerTime, firstResponse };
 }
 
-/** The day's counts as stored: each scope's counts as one list (`pack`), ids and names in front. */
-export function encodeCounts({ day, groups, agents, groupNames }: StoredCounts): string {
-  return JSON.stringify({
-    day: pack(day),
-    groups: groups.map(({ routingGroupId, ...c }) => [routingGroupId, ...pack(c)]),
-    agents: agents.map(({ agentId, name, ...c }) => [agentId, name, ...pack(c)]),
-    groupNames,
-  });
+type PackedBreakdown = {
+  groups: Array<[string, ...PackedCounts]>;
+  agents: Array<[string, string, ...PackedCounts]>;
+  groupNames: Record<string, string>;
+};
+
+const packBreakdown = ({ groups, agents, groupNames }: Breakdown): PackedBreakdown => ({
+  groups: groups.map(({ routingGroupId, ...c }) => [routingGroupId, ...pack(c)]),
+  agents: agents.map(({ agentId, name, ...c }) => [agentId, name, ...pack(c)]),
+  groupNames,
+});
+
+const unpackBreakdown = (stored: PackedBreakdown): Breakdown => ({
+  groups: stored.groups.map(([routingGroupId, ...c]) => ({ routingGroupId, ...unpack(c) })),
+  agents: stored.agents.map(([agentId, name, ...c]) => ({ agentId, name, ...unpack(c) })),
+  groupNames: stored.groupNames,
+});
+
+const encodeBreakdown = (breakdown: Breakdown): string => JSON.stringify(packBreakdown(breakdown));
+const decodeBreakdown = (text: string): Breakdown => unpackBreakdown(JSON.parse(text) as PackedBreakdown);
+
+/** A day's counts in the first form, one string (day documents written before the split). */
+export function encodeCounts({ day, ...breakdown }: StoredCounts): string {
+  return JSON.stringify({ day: pack(day), ...packBreakdown(breakdown) });
 }
 
 export function decodeCounts(text: string): StoredCounts {
-  const stored = JSON.parse(text) as {
-    day: PackedCounts;
-    groups: Array<[string, ...PackedCounts]>;
-    agents: Array<[string, string, ...PackedCounts]>;
-    groupNames: Record<string, string>;
-  };
-  return {
-    day: unpack(stored.day),
-    groups: stored.groups.map(([routingGroupId, ...c]) => ({ routingGroupId, ...unpack(c) })),
-    agents: stored.agents.map(([agentId, name, ...c]) => ({ agentId, name, ...unpack(c) })),
-    groupNames: stored.groupNames,
-  };
+  const { day, ...breakdown } = JSON.parse(text) as PackedBreakdown & { day: PackedCounts };
+  return { day: unpack(day), ...unpackBreakdown(breakdown) };
+}
+
+const hashOf = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+const monthOf = (date: string) => date.slice(0, 7);
+
+/** The months (YYYY-MM) [from, to] covers whole, and those it covers in part (at most two: its ends). */
+function splitRange(from: string, to: string): { wholeMonths: string[]; partMonths: string[] } {
+  const byMonth = new Map<string, string[]>();
+  for (const date of datesBetween(from, to)) byMonth.set(monthOf(date), [...(byMonth.get(monthOf(date)) ?? []), date]);
+  const whole = ([month, dates]: [string, string[]]) => dates[0]!.endsWith('-01') && monthOf(nextDate(dates.at(-1)!)) !== month;
+  return { wholeMonths: [...byMonth].filter(whole).map(([m]) => m), partMonths: [...byMonth].filter((e) => !whole(e)).map(([m]) => m) };
+}
+
+/** What a report of a range reads: every day's own counts, and its breakdown in date-ordered parts (months summed, single days). */
+export interface RangeCounts {
+  days: Array<{ date: string; counts: ActivityCounts }>;
+  breakdowns: Breakdown[];
 }
 
 interface RollupDocument {
@@ -130,16 +191,24 @@ export interface ChatActivityRepository {
   /** Facts written before this were rolled up (null: never rolled up). */
   rolledUpThrough(orgId: string): Promise<Date | null>;
   setRolledUpThrough(orgId: string, through: Date): Promise<void>;
+  /** Replaces the day's counts and breakdown; its month's sum is out of date until `sumMonths` (reports read the month's days meanwhile). */
   saveDay(day: ActivityDay): Promise<void>;
-  /** The days of [from, to] that have counts, by date. */
-  days(orgId: string, from: string, to: string): Promise<ActivityDay[]>;
+  /** Computes each month's (YYYY-MM) breakdown sum again from its days' breakdowns, and replaces it. */
+  sumMonths(orgId: string, months: string[]): Promise<void>;
+  /** The counts of [from, to] (dates YYYY-MM-DD, from ≤ to): the days that have counts, by date, and the range's breakdown. */
+  rangeCounts(orgId: string, from: string, to: string): Promise<RangeCounts>;
 }
+
+/** More than a range's days (366) or a month's: each read is one reply. */
+const BATCH = 1000;
 
 const factId = (orgId: string, conversationId: string, step: ActivityStep['step']) => compoundKey(orgId, conversationId, step);
 
 export function createChatActivityRepository(db: Db): ChatActivityRepository {
   const facts = db.collection<FactDocument>('chat_activity');
   const days = db.collection<DayDocument>('activity_days');
+  const breakdowns = db.collection<BreakdownDocument>('activity_day_breakdowns');
+  const months = db.collection<MonthDocument>('activity_months');
   const rollups = db.collection<RollupDocument>('activity_rollups');
   return {
     async record(fact) {
@@ -208,20 +277,80 @@ export function createChatActivityRepository(db: Db): ChatActivityRepository {
     },
     async saveDay({ orgId, date, timeZone, rolledAt, day, groups, agents, groupNames }) {
       const _id = compoundKey(orgId, date);
-      await days.replaceOne({ _id }, { orgId, date, timeZone, rolledAt, counts: encodeCounts({ day, groups, agents, groupNames }) }, { upsert: true });
+      const breakdown = encodeBreakdown({ groups, agents, groupNames });
+      const hash = hashOf(breakdown);
+      // The breakdown first: a day document names a breakdown that is stored.
+      // (Two roll-ups of an org at once, after a lost lock, may both insert: FerretDB does not retry that E11000 itself.)
+      await upsertWithRetry(() => breakdowns.replaceOne({ _id }, { orgId, month: monthOf(date), date, hash, breakdown }, { upsert: true }));
+      await upsertWithRetry(() =>
+        days.replaceOne({ _id }, { orgId, date, timeZone, rolledAt, day: JSON.stringify(pack(day)), breakdownHash: hash }, { upsert: true }),
+      );
     },
-    async days(orgId, from, to) {
-      const docs = await days
-        .find({ orgId, date: { $gte: from, $lte: to } })
-        .sort({ date: 1 })
-        .toArray();
-      return docs.map(({ orgId: org, date, timeZone, rolledAt, counts }) => ({
-        orgId: org,
-        date,
-        timeZone,
-        rolledAt,
-        ...decodeCounts(counts),
-      }));
+    async sumMonths(orgId, monthList) {
+      for (const month of new Set(monthList)) {
+        const parts = (await breakdowns.find({ orgId, month }).toArray()).sort((a, b) => a.date.localeCompare(b.date));
+        const sum = sumBreakdowns(parts.map((p) => decodeBreakdown(p.breakdown)));
+        const summed = parts.map((p) => `${p.date}=${p.hash}`).join(',');
+        await upsertWithRetry(() =>
+          months.replaceOne(
+            { _id: compoundKey(orgId, month) },
+            { orgId, month, summed, breakdown: encodeBreakdown(sum), summedAt: new Date() },
+            { upsert: true },
+          ),
+        );
+      }
+    },
+    async rangeCounts(orgId, from, to) {
+      const { wholeMonths, partMonths } = splitRange(from, to);
+      // One batch each: the range's days (at most 366) and a month's breakdowns come in one reply.
+      // (org, month) is what FerretDB pushes down; the dates only spare the wire and the parsing.
+      const monthBreakdowns = (month: string) =>
+        breakdowns
+          .find({ orgId, month, date: { $gte: from, $lte: to } })
+          .batchSize(BATCH)
+          .toArray();
+      const [dayDocs, monthDocs, partDocs] = await Promise.all([
+        days
+          .find({ orgId, date: { $gte: from, $lte: to } })
+          .batchSize(BATCH)
+          .toArray(),
+        wholeMonths.length === 0
+          ? []
+          : months
+              .find({ orgId, month: { $gte: wholeMonths[0]!, $lte: wholeMonths.at(-1)! } })
+              .batchSize(BATCH)
+              .toArray(),
+        Promise.all(partMonths.map(monthBreakdowns)).then((lists) => lists.flat()),
+      ]);
+      dayDocs.sort((a, b) => a.date.localeCompare(b.date));
+      const firstForm = new Map<string, Breakdown>();
+      const dayCounts = dayDocs.map((doc) => {
+        if (doc.day !== undefined) return { date: doc.date, counts: unpack(JSON.parse(doc.day) as PackedCounts) };
+        const { day, ...breakdown } = decodeCounts(doc.counts ?? '');
+        firstForm.set(doc.date, breakdown);
+        return { date: doc.date, counts: day };
+      });
+      // A month's sum counts when it added up exactly the breakdowns its days name.
+      const named = new Map<string, string[]>();
+      for (const doc of dayDocs) named.set(monthOf(doc.date), [...(named.get(monthOf(doc.date)) ?? []), `${doc.date}=${doc.breakdownHash ?? ''}`]);
+      const sums = new Map(monthDocs.filter((m) => m.summed === (named.get(m.month) ?? []).join(',')).map((m) => [m.month, m]));
+      const stale = wholeMonths.filter((m) => named.has(m) && !sums.has(m));
+      const staleDocs = (await Promise.all(stale.map(monthBreakdowns))).flat();
+      const stored = new Map([...partDocs, ...staleDocs].map((b) => [b.date, b]));
+      const dayBreakdown = (date: string): Breakdown[] => {
+        const inline = firstForm.get(date);
+        if (inline) return [inline];
+        const doc = stored.get(date);
+        return doc ? [decodeBreakdown(doc.breakdown)] : [];
+      };
+      // In date order, so that the names read last are the latest.
+      const parts: Breakdown[] = [];
+      for (const month of [...new Set(datesBetween(from, to).map(monthOf))]) {
+        const sum = sums.get(month);
+        if (sum) parts.push(decodeBreakdown(sum.breakdown));
+        else parts.push(...dayDocs.filter((d) => monthOf(d.date) === month).flatMap((d) => dayBreakdown(d.date)));
+      }
+      return { days: dayCounts, breakdowns: parts };
     },
   };
 }

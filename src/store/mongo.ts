@@ -58,6 +58,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('chat_activity').createIndex({ orgId: 1, step: 1, at: 1 }, { name: 'by_org_step_time' }),
     db.collection('chat_activity').createIndex({ orgId: 1, recordedAt: 1 }, { name: 'by_org_recorded' }),
     db.collection('activity_days').createIndex({ orgId: 1, date: 1 }, { name: 'by_org_date' }),
+    db.collection('activity_day_breakdowns').createIndex({ orgId: 1, month: 1 }, { name: 'by_org_month' }),
+    db.collection('activity_months').createIndex({ orgId: 1, month: 1 }, { name: 'by_org_month' }),
   ]);
 }
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { addToHistogram, bucketOf, FIRST_RESPONSE_BOUNDS, percentile, type Histogram } from '../../src/routing/first-response-histogram.ts';
 import { dateIn, datesBetween, daysInRange, isDate, isTimeZone, startOfDate } from '../../src/routing/activity-dates.ts';
-import { countDay, figuresOf, type ChatActivity } from '../../src/routing/activity-counts.ts';
+import { countDay, figuresOf, sumBreakdowns, type ActivityCounts, type ChatActivity } from '../../src/routing/activity-counts.ts';
 
 const histogramOf = (seconds: number[]): Histogram => {
   const h: Histogram = {};
@@ -149,5 +149,27 @@ describe("a day's counts", () => {
 
   it('a chat still open and unanswered is neither answered nor missed', () => {
     expect(figuresOf(countDay([chat('c1')]).day)).toMatchObject({ chats: 1, answered: 0, missed: 0 });
+  });
+
+  it("days' breakdowns add up to the breakdown of all their chats, each group and agent with the name it had last", () => {
+    const monday = [
+      chat('c1', { firstAnswer: { at: secondsIn(2), agentId: 'agt_a', agentName: 'Alice', origin: 'slack' } }),
+      chat('c2', { ended: true, routingGroupId: 'grp_support' }),
+    ];
+    const tuesday = [
+      chat('c3', { firstAnswer: { at: secondsIn(90), agentId: 'agt_a', agentName: 'Alice Adams', origin: 'console' } }),
+      chat('c4', { firstAnswer: { at: secondsIn(7), agentId: 'agt_b', agentName: 'Bob', origin: 'slack' }, routingGroupId: 'grp_support' }),
+    ];
+    const sum = sumBreakdowns([
+      { ...countDay(monday), groupNames: { grp_sales: 'Sales', grp_support: 'Support' } },
+      { ...countDay(tuesday), groupNames: { grp_support: 'Customer care' } },
+    ]);
+    const all = countDay([...monday, ...tuesday]);
+    const figures = (rows: Array<ActivityCounts & { routingGroupId?: string; agentId?: string }>) =>
+      Object.fromEntries(rows.map((r) => [r.routingGroupId ?? r.agentId, figuresOf(r)]));
+    expect(figures(sum.groups)).toEqual(figures(all.groups));
+    expect(figures(sum.agents)).toEqual(figures(all.agents));
+    expect(Object.fromEntries(sum.agents.map((a) => [a.agentId, a.name]))).toEqual({ agt_a: 'Alice Adams', agt_b: 'Bob' });
+    expect(sum.groupNames).toEqual({ grp_sales: 'Sales', grp_support: 'Customer care' });
   });
 });
