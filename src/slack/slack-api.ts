@@ -58,6 +58,14 @@ export interface DirectoryChannel {
   /** Whether the app's bot user is in it: a private channel is offered only then. */
   isMember: boolean;
   memberCount: number | null;
+  /**
+   * The workspace it belongs to (Slack's `context_team_id`, or the workspace it was listed in):
+   * what an org-wide install's pickers name and its calls pass as `team_id`. Absent: the
+   * installation's own workspace.
+   */
+  workspaceId?: string;
+  /** Slack Connect: shared with people of another company (Slack's `is_ext_shared`). Absent: false. */
+  isExtShared?: boolean;
 }
 
 export interface DirectoryUser {
@@ -77,14 +85,18 @@ export interface Page<T> {
 }
 
 export interface SlackApi {
-  /** One page of conversations.list (public and private channels the app can see). */
-  listChannels(token: string, args: { cursor: string | null; limit: number }): Promise<Page<DirectoryChannel>>;
+  /**
+   * One page of conversations.list (public and private channels the app can see). `teamId`: the
+   * workspace to list, which Slack requires with an org-wide install's token (`team_id`); each
+   * channel's `workspaceId` is then that workspace unless Slack names another.
+   */
+  listChannels(token: string, args: { cursor: string | null; limit: number; teamId?: string }): Promise<Page<DirectoryChannel>>;
   /** One channel (conversations.info), e.g. a private one the app was just added to. */
   channelInfo(token: string, channelId: string): Promise<DirectoryChannel>;
   /** One user (users.info), as the directory keeps users. */
   userInfo(token: string, slackUserId: string): Promise<DirectoryUser>;
-  /** One page of users.list. */
-  listUsers(token: string, args: { cursor: string | null; limit: number }): Promise<Page<DirectoryUser>>;
+  /** One page of users.list; `teamId` as for listChannels (Grid user ids are org-wide: one person appears in each workspace's list). */
+  listUsers(token: string, args: { cursor: string | null; limit: number; teamId?: string }): Promise<Page<DirectoryUser>>;
   postMessage(token: string, args: PostMessageArgs): Promise<PostedMessage>;
   updateMessage(token: string, args: { channel: string; ts: string; text: string; blocks?: SlackBlock[] }): Promise<void>;
   postEphemeral(token: string, args: { channel: string; user: string; text: string; threadTs?: string }): Promise<void>;
@@ -214,10 +226,20 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
     },
     async listChannels(token, args) {
       const result = await call('conversations.list', () =>
-        client.conversations.list({ token, types: 'public_channel,private_channel', limit: args.limit, ...(args.cursor ? { cursor: args.cursor } : {}) }),
+        client.conversations.list({
+          token,
+          types: 'public_channel,private_channel',
+          limit: args.limit,
+          ...(args.cursor ? { cursor: args.cursor } : {}),
+          ...(args.teamId ? { team_id: args.teamId } : {}),
+        }),
       );
       return {
-        items: (result.channels ?? []).flatMap((c) => toDirectoryChannel(c) ?? []),
+        items: (result.channels ?? []).flatMap((c) => {
+          const channel = toDirectoryChannel(c);
+          if (!channel) return [];
+          return args.teamId && !channel.workspaceId ? { ...channel, workspaceId: args.teamId } : channel;
+        }),
         nextCursor: result.response_metadata?.next_cursor || null,
       };
     },
@@ -228,7 +250,9 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
       return channel;
     },
     async listUsers(token, args) {
-      const result = await call('users.list', () => client.users.list({ token, limit: args.limit, ...(args.cursor ? { cursor: args.cursor } : {}) }));
+      const result = await call('users.list', () =>
+        client.users.list({ token, limit: args.limit, ...(args.cursor ? { cursor: args.cursor } : {}), ...(args.teamId ? { team_id: args.teamId } : {}) }),
+      );
       return {
         items: (result.members ?? []).flatMap((u) => toDirectoryUser(u) ?? []),
         nextCursor: result.response_metadata?.next_cursor || null,
@@ -345,6 +369,8 @@ interface SlackChannelObject {
   is_archived?: unknown;
   is_member?: unknown;
   num_members?: unknown;
+  context_team_id?: unknown;
+  is_ext_shared?: unknown;
 }
 
 interface SlackUserObject {
@@ -367,7 +393,17 @@ export function toDirectoryChannel(c: SlackChannelObject): DirectoryChannel | nu
   const name = text(c.name);
   if (!id || !name) return null;
   const members = typeof c.num_members === 'number' && Number.isFinite(c.num_members) ? c.num_members : null;
-  return { id, name, isPrivate: c.is_private === true, isArchived: c.is_archived === true, isMember: c.is_member === true, memberCount: members };
+  const workspaceId = text(c.context_team_id);
+  return {
+    id,
+    name,
+    isPrivate: c.is_private === true,
+    isArchived: c.is_archived === true,
+    isMember: c.is_member === true,
+    memberCount: members,
+    ...(workspaceId ? { workspaceId } : {}),
+    ...(c.is_ext_shared === true ? { isExtShared: true } : {}),
+  };
 }
 
 /** Slack's user object (users.list, team_join, user_change) as the directory keeps it (fields of the wrong type left out). */

@@ -1,4 +1,7 @@
-// Slack installations: one workspace per org and one org per workspace. Tokens are sealed with
+// Slack installations: one per org, and one org per installation. An installation is either one
+// workspace's (keyed by its T… id) or, on Enterprise Grid, an org-wide one (keyed by the Grid
+// organization's E… id, as bolt-js keys an org-wide install by its enterprise id): its one token
+// acts in every workspace the organization's admins have granted it (`workspaces`). Tokens are sealed with
 // the TokenCipher, bound to their workspace, before they are written and opened only when a
 // caller asks for the token (and resealed then if due: token-reseal.ts).
 import type { Db } from 'mongodb';
@@ -6,10 +9,31 @@ import type { TokenCipher, TokenKind } from '../crypto/token-cipher.ts';
 import { openInstallationToken } from './token-reseal.ts';
 import { retireMappingsOutside } from './agent-mappings.repository.ts';
 
+/** A workspace the installation's token may act in: the workspace itself, or one granted to an org-wide install. */
+export interface InstalledWorkspace {
+  id: string;
+  name: string;
+}
+
 export interface Installation {
+  /**
+   * The Slack id the installation is keyed by, and that jobs, tenants, the directory and mappings
+   * name it by: the workspace's T… id, or for an org-wide install (`kind: 'enterprise'`) the Grid
+   * organization's E… id.
+   */
   teamId: string;
+  /** The workspace's name, or the Grid organization's for an org-wide install. */
   teamName: string;
+  /** The Grid organization the workspace belongs to (null outside Enterprise Grid); for an org-wide install, `teamId`. */
   enterpriseId: string | null;
+  /** 'workspace': installed on one workspace; 'enterprise': installed org-wide on an Enterprise Grid organization. */
+  kind: 'workspace' | 'enterprise';
+  /**
+   * The workspaces the token acts in: for a workspace install, that workspace; for an org-wide
+   * install, the ones the organization's admins added the app to (team_access_granted /
+   * team_access_revoked, auth.teams.list), possibly none yet.
+   */
+  workspaces: InstalledWorkspace[];
   orgId: string;
   appId: string;
   botUserId: string;
@@ -25,7 +49,11 @@ export interface Installation {
   updatedAt: Date;
 }
 
-interface InstallationDocument extends Omit<Installation, 'teamId' | 'disconnectReason'> {
+interface InstallationDocument extends Omit<Installation, 'teamId' | 'disconnectReason' | 'kind' | 'workspaces'> {
+  /** Absent on installations stored before org-wide installs: 'workspace'. */
+  kind?: Installation['kind'];
+  /** Absent on installations stored before org-wide installs: the workspace itself. */
+  workspaces?: InstalledWorkspace[];
   _id: string; // the Slack team id
   botTokenSealed: string;
   refreshTokenSealed: string | null;
@@ -35,7 +63,11 @@ interface InstallationDocument extends Omit<Installation, 'teamId' | 'disconnect
   connectedAt?: Date;
 }
 
-export interface SaveInstallationInput extends Omit<Installation, 'status' | 'disconnectReason' | 'installedAt' | 'updatedAt'> {
+export interface SaveInstallationInput extends Omit<Installation, 'status' | 'disconnectReason' | 'installedAt' | 'updatedAt' | 'kind' | 'workspaces'> {
+  /** Default 'workspace'. */
+  kind?: Installation['kind'];
+  /** Default: for a workspace install, the workspace itself; for an org-wide one, none (granted later). */
+  workspaces?: InstalledWorkspace[];
   botToken: string;
   refreshToken: string | null;
   tokenExpiresAt: Date | null;
@@ -83,9 +115,15 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
   const replaced = db.collection<InstallationDocument & { replacedAt: Date }>('installations_replaced');
 
   function toInstallation(doc: InstallationDocument): Installation {
-    const { _id, botTokenSealed: _b, refreshTokenSealed: _r, tokenExpiresAt: _t, disconnectReason, connectedAt: _c, ...rest } = doc;
+    const { _id, botTokenSealed: _b, refreshTokenSealed: _r, tokenExpiresAt: _t, disconnectReason, connectedAt: _c, kind, workspaces, ...rest } = doc;
     // A reconnect leaves the last reason stored: it says why only while the installation is disconnected.
-    return { teamId: _id, ...rest, disconnectReason: rest.status === 'disconnected' ? (disconnectReason ?? null) : null };
+    return {
+      teamId: _id,
+      ...rest,
+      kind: kind ?? 'workspace',
+      workspaces: workspaces ?? (kind === 'enterprise' ? [] : [{ id: _id, name: rest.teamName }]),
+      disconnectReason: rest.status === 'disconnected' ? (disconnectReason ?? null) : null,
+    };
   }
 
   const opened = (teamId: string, kind: TokenKind, sealed: string) => openInstallationToken(db, cipher, teamId, kind, sealed);
@@ -112,13 +150,15 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
         if (existingForOrg.status === 'active') return { ok: false, reason: 'org_has_other_workspace', otherId: existingForOrg._id };
         await retire(existingForOrg, now);
       }
-      const { teamId, botToken, refreshToken, ...fields } = input;
+      const { teamId, botToken, refreshToken, kind = 'workspace', workspaces, ...fields } = input;
       try {
         await collection.updateOne(
           { _id: teamId, orgId: input.orgId },
           {
             $set: {
               ...fields,
+              kind,
+              workspaces: workspaces ?? (kind === 'enterprise' ? [] : [{ id: teamId, name: input.teamName }]),
               status: 'active',
               botTokenSealed: cipher.seal(botToken, { teamId, kind: 'bot' }),
               refreshTokenSealed: refreshToken ? cipher.seal(refreshToken, { teamId, kind: 'refresh' }) : null,
