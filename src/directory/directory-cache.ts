@@ -97,7 +97,9 @@ function offerable(kind: DirectoryKind, e: DirectoryEntity, includeInactive: boo
 function encodeEntity(kind: DirectoryKind, e: DirectoryEntity): string {
   if (kind === 'channels') {
     const c = e as DirectoryChannel;
-    return `${c.id}${SEP}${JSON.stringify([c.name, c.isPrivate ? 1 : 0, c.isArchived ? 1 : 0, c.isMember ? 1 : 0, c.memberCount])}`;
+    // Slack Connect's flag only when set (most channels are not shared): older members lack it.
+    const shared = c.isExtShared ? [1] : [];
+    return `${c.id}${SEP}${JSON.stringify([c.name, c.isPrivate ? 1 : 0, c.isArchived ? 1 : 0, c.isMember ? 1 : 0, c.memberCount, ...shared])}`;
   }
   const u = e as DirectoryUser;
   return `${u.id}${SEP}${JSON.stringify([u.username, u.displayName, u.realName, u.email, u.deleted ? 1 : 0, u.isBot ? 1 : 0])}`;
@@ -108,8 +110,9 @@ function decodeEntity(kind: DirectoryKind, member: string): DirectoryEntity {
   const id = member.slice(0, at);
   const f = JSON.parse(member.slice(at + 1)) as [string, ...unknown[]];
   if (kind === 'channels') {
-    const [name, isPrivate, isArchived, isMember, memberCount] = f as [string, number, number, number, number | null];
-    return { id, name, isPrivate: isPrivate === 1, isArchived: isArchived === 1, isMember: isMember === 1, memberCount };
+    const [name, isPrivate, isArchived, isMember, memberCount, isExtShared] = f as [string, number, number, number, number | null, number?];
+    const channel: DirectoryChannel = { id, name, isPrivate: isPrivate === 1, isArchived: isArchived === 1, isMember: isMember === 1, memberCount };
+    return isExtShared === 1 ? { ...channel, isExtShared: true } : channel;
   }
   const [username, displayName, realName, email, deleted, isBot] = f as [string, string, string, string | null, number, number];
   return { id, username, displayName, realName, email, deleted: deleted === 1, isBot: isBot === 1 };

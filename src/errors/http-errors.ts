@@ -110,6 +110,11 @@ export const errors = catalogue({
   ),
   channel_join_failed: define('channel_join_failed', 422, 'Slack did not let the app join this public channel, so it could not hear replies there'),
   channel_archived: define('channel_archived', 422, 'This channel is archived; notifications cannot be posted there'),
+  channel_shared_externally: define(
+    'channel_shared_externally',
+    409,
+    'This channel is shared with another company (Slack Connect): visitor details (name, email, company, messages) would be visible to their people; confirm it to choose the channel',
+  ),
   global_channel_required: define('global_channel_required', 422, 'The global channel is on: choose its channel'),
   setting_invalid: define('setting_invalid', 400, 'This setting does not take that value'),
   invalid_range: define('invalid_range', 400, 'The date range is not valid: from and to are days written YYYY-MM-DD, to not before from, at most 366 days'),

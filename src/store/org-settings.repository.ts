@@ -3,6 +3,7 @@
 // Routing reads them on every new chat; reminders and replies when they run.
 import type { Db } from 'mongodb';
 import type { Weekday } from '../routing/org-calendar.ts';
+import type { AdminActor } from './admin-changes.repository.ts';
 
 export interface OrgSettings {
   orgId: string;
@@ -22,7 +23,18 @@ export interface OrgSettings {
   digest?: DigestSetting | null;
   /** The org's calendar for its activity figures (an IANA name); unset: UTC. */
   timeZone?: string;
+  /**
+   * Slack Connect channels (shared with another company) an admin confirmed may show visitor
+   * details to that company, by channel id: a channel chosen without one is refused, and one that
+   * became shared after it was chosen holds its chats until it is confirmed or replaced.
+   */
+  sharedChannelConfirmations?: Record<string, SharedChannelConfirmation>;
   updatedAt: Date;
+}
+
+export interface SharedChannelConfirmation {
+  by: AdminActor;
+  at: Date;
 }
 
 export interface DigestSetting {
@@ -63,6 +75,8 @@ export interface OrgSettingsRepository {
   save(settings: Omit<OrgSettings, 'updatedAt'>, now: Date): Promise<void>;
   /** Every org whose weekly digest is on, with it (the digest sweep reads them). */
   withDigest(): Promise<Array<{ orgId: string; digest: DigestSetting }>>;
+  /** Records an admin's confirmation that a channel shared with another company may be chosen. */
+  confirmSharedChannel(orgId: string, channelId: string, confirmation: SharedChannelConfirmation): Promise<void>;
 }
 
 export function createOrgSettingsRepository(db: Db): OrgSettingsRepository {
@@ -80,6 +94,19 @@ export function createOrgSettingsRepository(db: Db): OrgSettingsRepository {
     async withDigest() {
       const docs = await collection.find({ 'digest.channelId': { $exists: true } }, { projection: { digest: 1 } }).toArray();
       return docs.flatMap((d) => (d.digest ? [{ orgId: d._id, digest: d.digest }] : []));
+    },
+    async confirmSharedChannel(orgId, channelId, confirmation) {
+      // Channel ids are letters and digits only, so one is a safe field name. An org that never
+      // saved its settings gets the defaults every reader assumes.
+      if (!/^[A-Z0-9]+$/.test(channelId)) throw new Error(`not a Slack channel id: ${JSON.stringify(channelId)}`);
+      await collection.updateOne(
+        { _id: orgId },
+        {
+          $set: { [`sharedChannelConfirmations.${channelId}`]: confirmation },
+          $setOnInsert: { channelIdMode: false, globalChannelEnabled: false, globalChannelId: null, updatedAt: confirmation.at },
+        },
+        { upsert: true },
+      );
     },
   };
 }

@@ -110,6 +110,17 @@ describe('directory cache: changes', () => {
     expect(await names('deals')).toEqual(['new-deals']);
   });
 
+  it('a channel shared with another company (Slack Connect) keeps the flag in every lookup, and loses it when unshared', async () => {
+    const { cache } = await channelsIn('r1', [ch('C1', 'partner-deals', { isExtShared: true }), ch('C2', 'deals')]);
+    expect(await cache.get('T1', 'channels', 'r1', 'C1')).toEqual(ch('C1', 'partner-deals', { isExtShared: true }));
+    expect(await cache.getByName('T1', 'channels', 'r1', 'partner-deals')).toMatchObject({ isExtShared: true });
+    expect(await cache.search('T1', 'channels', 'r1', 'deals', { limit: 5 })).toEqual([ch('C2', 'deals'), ch('C1', 'partner-deals', { isExtShared: true })]);
+    await cache.apply('T1', 'r1', { op: 'patch', kind: 'channels', id: 'C2', fields: { isExtShared: true } });
+    await cache.apply('T1', 'r1', { op: 'patch', kind: 'channels', id: 'C1', fields: { isExtShared: false } });
+    expect(await cache.get('T1', 'channels', 'r1', 'C1')).toEqual(ch('C1', 'partner-deals'));
+    expect(await cache.get('T1', 'channels', 'r1', 'C2')).toEqual(ch('C2', 'deals', { isExtShared: true }));
+  });
+
   it('names passed between channels (a → tmp, b → a, tmp → b) end up right', async () => {
     const { cache } = await channelsIn('r1', [ch('C1', 'alpha'), ch('C2', 'beta')]);
     await cache.apply('T1', 'r1', { op: 'patch', kind: 'channels', id: 'C1', fields: { name: 'tmp' } });

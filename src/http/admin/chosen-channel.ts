@@ -19,9 +19,12 @@ export function channelWarning(channel: DirectoryChannel | null, channelId: stri
   return problem ? `${errors[problem].message}.` : null;
 }
 
-/** A chosen channel as the admin API shows it: whether the app is in it, and what stops posting there. */
+/**
+ * A chosen channel as the admin API shows it: whether the app is in it, what stops posting there,
+ * and whether it is shared with another company (Slack Connect).
+ */
 export function chosenChannelView(channel: DirectoryChannel, warning: string | null) {
-  return { ...channelView(channel), appInChannel: channel.isMember, warning };
+  return { ...channelView(channel), appInChannel: channel.isMember, warning, sharedExternally: channel.isExtShared === true };
 }
 
 /** What to do about Slack's refusal to let the app join, by Slack's code. */
@@ -51,7 +54,13 @@ export async function storedChannel(admin: Pick<AdminDeps, 'directory'>, teamId:
   const { value: channel, verified } = await rowLookup(() => admin.directory.channel(teamId, channelId));
   if (channel) return chosenChannelView(channel, channelWarning(channel, channelId));
   // Unverified: whether the app is in it is not known (null), nor whether it still exists.
-  return { id: channelId, name: null, appInChannel: verified ? false : null, warning: verified ? channelWarning(null, channelId) : null };
+  return {
+    id: channelId,
+    name: null,
+    appInChannel: verified ? false : null,
+    warning: verified ? channelWarning(null, channelId) : null,
+    sharedExternally: null,
+  };
 }
 
 /** The channel typed in `field`, resolved and checked; refused with the catalogue's error naming the field. */

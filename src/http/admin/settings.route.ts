@@ -13,6 +13,7 @@ import type { DirectoryChannel } from '../../slack/slack-api.ts';
 import { appError } from '../../errors/index.ts';
 import { apiDoc, connectedTeam, orgParams, orgParamsWith, paramSchemas, platformCall, recordChange, type OrgScope } from './admin-org.ts';
 import { chosenChannelView, resolveChannel as resolveChannelOf, storedChannel as storedChannelOf, withAppIn as withAppInOf } from './chosen-channel.ts';
+import { CONFIRM_FIELD, checkSharedChannel, confirmFieldSchema, keepSharedChannelConfirmation, sharingConfirmation } from './shared-channel.ts';
 import {
   answerTimeOf,
   DEFAULT_INTERNAL_NOTE_PREFIX,
@@ -37,7 +38,7 @@ const settingsBody = {
       type: 'object',
       additionalProperties: false,
       required: ['enabled'],
-      properties: { enabled: { type: 'boolean' }, channel: { type: ['string', 'null'], maxLength: 81 } },
+      properties: { enabled: { type: 'boolean' }, channel: { type: ['string', 'null'], maxLength: 81 }, [CONFIRM_FIELD]: confirmFieldSchema },
     },
     answerTimeSeconds: {
       type: ['number', 'null'],
@@ -62,7 +63,7 @@ const settingsBody = {
 
 interface SettingsBody {
   channelIdMode?: boolean;
-  globalChannel?: { enabled: boolean; channel?: string | null };
+  globalChannel?: { enabled: boolean; channel?: string | null; confirmSharedChannel?: boolean };
   answerTimeSeconds?: number | null;
   escalation?: string | null;
   bridgeMode?: string;
@@ -122,7 +123,7 @@ const groupChannelBody = {
   type: 'object',
   additionalProperties: false,
   required: ['channel'],
-  properties: { channel: { type: 'string', minLength: 1, maxLength: 81 } },
+  properties: { channel: { type: 'string', minLength: 1, maxLength: 81 }, [CONFIRM_FIELD]: confirmFieldSchema },
 } as const;
 
 export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps, orgScope: OrgScope): void {
@@ -139,9 +140,14 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         const { orgId } = request.params;
         const teamId = await connectedTeam(deps, orgId);
         const settings = await admin.orgSettings.get(orgId);
+        const globalChannelId = settings?.globalChannelId ?? null;
         return {
           channelIdMode: settings?.channelIdMode ?? false,
-          globalChannel: { enabled: settings?.globalChannelEnabled ?? false, channel: await storedChannel(teamId, settings?.globalChannelId ?? null) },
+          globalChannel: {
+            enabled: settings?.globalChannelEnabled ?? false,
+            channel: await storedChannel(teamId, globalChannelId),
+            sharingConfirmed: sharingConfirmation(settings, globalChannelId),
+          },
           ...chatHandlingView(settings),
           timeZone: timeZoneOf(settings),
         };
@@ -162,16 +168,24 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         let globalChannelEnabled = current?.globalChannelEnabled ?? false;
         let globalChannelId = current?.globalChannelId ?? null;
         let shownChannel: Awaited<ReturnType<typeof storedChannel>> = null;
+        let savedGlobal: DirectoryChannel | null = null;
         if (body.globalChannel) {
           const { globalChannel } = body;
           const typed = globalChannel.channel?.trim() || null;
           if (globalChannel.enabled && !typed) throw appError('global_channel_required', undefined, 'globalChannel.channel');
           const resolved = typed ? await resolveChannel(teamId, typed, channelIdMode, 'globalChannel.channel') : null;
+          // A shared channel kept with its toggle off shows nobody anything; turning it on sends it again.
+          if (resolved && globalChannel.enabled)
+            checkSharedChannel(current, resolved, globalChannel.confirmSharedChannel, {
+              channel: 'globalChannel.channel',
+              confirm: `globalChannel.${CONFIRM_FIELD}`,
+            });
           // Only a channel that is on gets joined: one kept with its toggle off is never used.
           const channel = resolved && globalChannel.enabled ? await withAppIn(teamId, resolved, 'globalChannel.channel') : resolved;
           globalChannelEnabled = globalChannel.enabled;
           globalChannelId = channel?.id ?? null;
           shownChannel = channel ? chosenChannelView(channel, null) : null;
+          savedGlobal = channel;
         } else {
           shownChannel = await storedChannel(teamId, globalChannelId);
         }
@@ -195,6 +209,14 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         await admin.orgSettings.save(next, deps.now());
         if (body.channelIdMode !== undefined || body.globalChannel)
           await recordChange(deps, admin, request, { orgId, section: 'settings', action: 'settings.saved' });
+        if (savedGlobal && globalChannelEnabled)
+          await keepSharedChannelConfirmation(deps, admin, request, {
+            orgId,
+            section: 'settings',
+            channel: savedGlobal,
+            confirmed: body.globalChannel?.confirmSharedChannel,
+          });
+        const saved = await admin.orgSettings.get(orgId);
         if (chatHandlingChanged(current, next)) await recordChange(deps, admin, request, { orgId, section: 'chatHandling', action: 'chat-handling.saved' });
         const before = answerTimeOf(current);
         const after = answerTimeOf(next);
@@ -203,7 +225,7 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         await deps.producer.orgChanged({ orgId, cause: shortened ? 'answer-time-shortened' : 'settings-changed' });
         return {
           channelIdMode,
-          globalChannel: { enabled: globalChannelEnabled, channel: shownChannel },
+          globalChannel: { enabled: globalChannelEnabled, channel: shownChannel, sharingConfirmed: sharingConfirmation(saved, globalChannelId) },
           ...chatHandlingView(next),
           timeZone: timeZoneOf(next),
         };
@@ -216,21 +238,25 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
       async (request) => {
         const { orgId } = request.params;
         const teamId = await connectedTeam(deps, orgId);
-        const groups = await platformCall(() => admin.platform.listRoutingGroups(orgId));
+        const [groups, settings] = await Promise.all([platformCall(() => admin.platform.listRoutingGroups(orgId)), admin.orgSettings.get(orgId)]);
         return {
           routingGroups: await Promise.all(
-            groups.map(async (g) => ({
-              groupId: g.id,
-              name: g.name,
-              memberAgentIds: g.memberAgentIds,
-              channel: await storedChannel(teamId, await admin.slackRouting.groupChannel(orgId, g.id)),
-            })),
+            groups.map(async (g) => {
+              const channelId = await admin.slackRouting.groupChannel(orgId, g.id);
+              return {
+                groupId: g.id,
+                name: g.name,
+                memberAgentIds: g.memberAgentIds,
+                channel: await storedChannel(teamId, channelId),
+                sharingConfirmed: sharingConfirmation(settings, channelId),
+              };
+            }),
           ),
         };
       },
     );
 
-    scope.put<{ Params: { orgId: string; groupId: string }; Body: { channel: string } }>(
+    scope.put<{ Params: { orgId: string; groupId: string }; Body: { channel: string; confirmSharedChannel?: boolean } }>(
       '/api/orgs/:orgId/routing-groups/:groupId/slack-channel',
       { schema: { ...apiDoc('Set a routing group’s Slack channel (by name, or by ID in channel-ID mode)'), params: groupParams, body: groupChannelBody } },
       async (request) => {
@@ -239,11 +265,19 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         const groups = await platformCall(() => admin.platform.listRoutingGroups(orgId));
         if (!groups.some((g) => g.id === groupId)) throw appError('routing_group_not_found', groupId);
         const settings = await admin.orgSettings.get(orgId);
-        const channel = await withAppIn(teamId, await resolveChannel(teamId, request.body.channel, settings?.channelIdMode ?? false, 'channel'), 'channel');
+        const { confirmSharedChannel: confirmed } = request.body;
+        const resolved = await resolveChannel(teamId, request.body.channel, settings?.channelIdMode ?? false, 'channel');
+        checkSharedChannel(settings, resolved, confirmed, { channel: 'channel', confirm: CONFIRM_FIELD });
+        const channel = await withAppIn(teamId, resolved, 'channel');
         await admin.slackRouting.setGroupChannel(orgId, groupId, channel.id, deps.now());
         await recordChange(deps, admin, request, { orgId, section: 'routingGroups', action: 'routing-group.channel-set', subject: groupId });
+        await keepSharedChannelConfirmation(deps, admin, request, { orgId, section: 'routingGroups', channel, confirmed });
         await deps.producer.orgChanged({ orgId, cause: 'settings-changed' });
-        return { groupId, channel: chosenChannelView(channel, null) };
+        const confirmation =
+          confirmed === true && channel.isExtShared
+            ? sharingConfirmation(await admin.orgSettings.get(orgId), channel.id)
+            : sharingConfirmation(settings, channel.id);
+        return { groupId, channel: chosenChannelView(channel, null), sharingConfirmed: confirmation };
       },
     );
 

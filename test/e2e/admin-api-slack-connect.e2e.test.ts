@@ -1,0 +1,188 @@
+// End to end: Slack Connect channels (shared with another company) chosen through the admin API,
+// against the emulators: refused without the confirmation that visitor details will be visible to
+// the other company (naming the channel and the field that confirms it, nothing saved),
+// accepted with it, the confirmation kept for that channel only and recorded in the change
+// history with who made it; another org's admin reaches none of it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { redisUrl } from '../support/services.ts';
+import { cookiesOf } from '../../sandbox/seed.ts';
+import { createDirectoryCache } from '../../src/directory/directory-cache.ts';
+import { recordDirectoryChange } from '../../src/directory/directory-changes.ts';
+import { createLocks } from '../../src/locks/redis-locks.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { h, groupId, soloGroupId, api, startAdminApiHarness, stopAdminApiHarness } from './admin-api-fixture.ts';
+
+let redis: Redis;
+const shared: Record<string, string> = {};
+
+/**
+ * A channel the directory knows as shared with another company (as Slack's is_ext_shared says),
+ * with the app in it (saving it then joins nothing: a join would read the channel back from the
+ * emulator, which shares none).
+ */
+async function sharedChannel(name: string): Promise<string> {
+  const id = h.slack.createChannel(h.teamId, { name }).id;
+  await waitFor(
+    () => api('GET', `/directory/channels/by-name/${name}`),
+    (r) => r.status === 200,
+    { what: `the directory to know #${name}`, timeoutMs: 60_000 },
+  );
+  const deps = { locks: createLocks(redis, h.prefix), directoryCache: createDirectoryCache(redis, h.prefix), now: () => new Date(), store: h.store };
+  await recordDirectoryChange(deps, h.teamId, { op: 'patch', kind: 'channels', id, fields: { isExtShared: true, isMember: true } });
+  return id;
+}
+
+beforeAll(async () => {
+  await startAdminApiHarness('admin-api-slack-connect');
+  redis = new Redis(redisUrl());
+  shared['partner'] = await sharedChannel('partner-leads');
+  shared['other'] = await sharedChannel('other-partner');
+}, 180_000);
+afterAll(async () => {
+  redis?.disconnect();
+  await stopAdminApiHarness();
+});
+
+const recentChanges = async () =>
+  (await api('GET', '/changes')).body.recent as Array<{ section: string; action: string; subject: string | null; actor: unknown }>;
+
+describe('a routing group’s channel shared with another company', () => {
+  it('is refused without the confirmation, naming the channel and the field that confirms it: nothing is saved', async () => {
+    const answer = await api('PUT', `/routing-groups/${groupId}/slack-channel`, { channel: 'partner-leads' });
+    expect(answer).toEqual({
+      status: 409,
+      body: {
+        error: {
+          code: 'channel_shared_externally',
+          field: 'channel',
+          message: `This channel is shared with another company (Slack Connect): visitor details (name, email, company, messages) would be visible to their people; confirm it to choose the channel: #partner-leads (${shared['partner']}); to choose it, send "confirmSharedChannel": true with the channel`,
+        },
+      },
+    });
+    // false is no confirmation either.
+    expect(await api('PUT', `/routing-groups/${groupId}/slack-channel`, { channel: 'partner-leads', confirmSharedChannel: false })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'channel_shared_externally' } },
+    });
+    expect(await h.store.slackRouting.groupChannel(h.orgId, groupId)).toBeNull();
+    expect((await h.store.orgSettings.get(h.orgId))?.sharedChannelConfirmations?.[shared['partner']!]).toBeUndefined();
+  });
+
+  it('is accepted with the confirmation, which is kept for the channel and recorded with who and when', async () => {
+    const before = Date.now();
+    const saved = await api('PUT', `/routing-groups/${groupId}/slack-channel`, { channel: 'partner-leads', confirmSharedChannel: true });
+    expect(saved).toMatchObject({
+      status: 200,
+      body: {
+        groupId,
+        channel: { id: shared['partner'], name: 'partner-leads', sharedExternally: true, appInChannel: true },
+        sharingConfirmed: { by: { kind: 'operator' }, at: expect.any(String) },
+      },
+    });
+    expect(Date.parse(saved.body.sharingConfirmed.at)).toBeGreaterThanOrEqual(before - 1000);
+    expect(await h.store.slackRouting.groupChannel(h.orgId, groupId)).toBe(shared['partner']);
+    expect((await recentChanges()).slice(0, 2)).toEqual([
+      expect.objectContaining({ section: 'routingGroups', action: 'shared-channel.confirmed', subject: shared['partner'], actor: { kind: 'operator' } }),
+      expect.objectContaining({ section: 'routingGroups', action: 'routing-group.channel-set', subject: groupId }),
+    ]);
+    const listed = (await api('GET', '/routing-groups')).body.routingGroups.find((g: { groupId: string }) => g.groupId === groupId);
+    expect(listed).toMatchObject({ channel: { id: shared['partner'], sharedExternally: true }, sharingConfirmed: { by: { kind: 'operator' } } });
+
+    // Confirmed once for this channel: another group may choose it without asking again.
+    expect(await api('PUT', `/routing-groups/${soloGroupId}/slack-channel`, { channel: 'partner-leads' })).toMatchObject({
+      status: 200,
+      body: { channel: { id: shared['partner'] }, sharingConfirmed: { by: { kind: 'operator' } } },
+    });
+    // Another shared channel needs its own confirmation.
+    expect(await api('PUT', `/routing-groups/${soloGroupId}/slack-channel`, { channel: 'other-partner' })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'channel_shared_externally', field: 'channel', message: expect.stringContaining('#other-partner') } },
+    });
+    expect(await h.store.slackRouting.groupChannel(h.orgId, soloGroupId)).toBe(shared['partner']);
+    expect(await api('DELETE', `/routing-groups/${soloGroupId}/slack-channel`)).toMatchObject({ status: 204 });
+  });
+
+  it('a channel not shared with anyone needs no confirmation, and shows as not shared', async () => {
+    expect(await api('PUT', `/routing-groups/${soloGroupId}/slack-channel`, { channel: 'sales-leads' })).toMatchObject({
+      status: 200,
+      body: { channel: { name: 'sales-leads', sharedExternally: false }, sharingConfirmed: null },
+    });
+    expect(await api('DELETE', `/routing-groups/${soloGroupId}/slack-channel`)).toMatchObject({ status: 204 });
+  });
+
+  it('the confirmation must be a boolean', async () => {
+    expect(await api('PUT', `/routing-groups/${soloGroupId}/slack-channel`, { channel: 'other-partner', confirmSharedChannel: 'yes' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_payload', message: expect.stringContaining('confirmSharedChannel') } },
+    });
+  });
+});
+
+describe('the global channel shared with another company', () => {
+  it('is refused without the confirmation (naming globalChannel.confirmSharedChannel), accepted with it and recorded', async () => {
+    const before = await h.store.orgSettings.get(h.orgId);
+    const refused = await api('PUT', '/settings', { globalChannel: { enabled: true, channel: 'other-partner' } });
+    expect(refused).toMatchObject({
+      status: 409,
+      body: { error: { code: 'channel_shared_externally', field: 'globalChannel.channel', message: expect.stringContaining('#other-partner') } },
+    });
+    expect(refused.body.error.message).toContain('"globalChannel.confirmSharedChannel": true');
+    expect(await h.store.orgSettings.get(h.orgId)).toEqual(before);
+
+    const saved = await api('PUT', '/settings', { globalChannel: { enabled: true, channel: 'other-partner', confirmSharedChannel: true } });
+    expect(saved).toMatchObject({
+      status: 200,
+      body: {
+        globalChannel: {
+          enabled: true,
+          channel: { id: shared['other'], name: 'other-partner', sharedExternally: true },
+          sharingConfirmed: { by: { kind: 'operator' } },
+        },
+      },
+    });
+    expect((await recentChanges())[0]).toMatchObject({ section: 'settings', action: 'shared-channel.confirmed', subject: shared['other'] });
+    expect((await api('GET', '/settings')).body.globalChannel).toMatchObject({
+      enabled: true,
+      channel: { id: shared['other'], sharedExternally: true },
+      sharingConfirmed: { by: { kind: 'operator' } },
+    });
+    expect(await api('PUT', '/settings', { globalChannel: { enabled: false, channel: null } })).toMatchObject({ status: 200 });
+  });
+
+  it('a shared channel kept with the global channel off is not used, so it needs no confirmation', async () => {
+    const channel = await sharedChannel('kept-off');
+    expect(await api('PUT', '/settings', { globalChannel: { enabled: false, channel: 'kept-off' } })).toMatchObject({
+      status: 200,
+      body: { globalChannel: { enabled: false, channel: { id: channel, sharedExternally: true }, sharingConfirmed: null } },
+    });
+    expect(await api('PUT', '/settings', { globalChannel: { enabled: true, channel: 'kept-off' } })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'channel_shared_externally', field: 'globalChannel.channel' } },
+    });
+    expect(await api('PUT', '/settings', { globalChannel: { enabled: false, channel: null } })).toMatchObject({ status: 200 });
+  });
+});
+
+describe('another org', () => {
+  it('another org’s admin can neither confirm our shared channel nor see whether it is shared', async () => {
+    const other = h.platform.createOrg({ name: 'Someone Else' });
+    const otherAdmin = h.platform.addAdmin(other.id, { name: 'Otto Admin', email: 'otto@other.test' });
+    const cookie = cookiesOf(await fetch(h.launchLink(other.id, otherAdmin.id), { redirect: 'manual' }));
+    const before = await h.store.orgSettings.get(h.orgId);
+    const changesBefore = await recentChanges();
+    const answer = await fetch(`${h.webUrl}/api/orgs/${encodeURIComponent(h.orgId)}/routing-groups/${soloGroupId}/slack-channel`, {
+      method: 'PUT',
+      headers: { cookie, origin: h.webUrl, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'kept-off', confirmSharedChannel: true }),
+    });
+    expect(answer.status).toBe(403);
+    const refusal = await answer.text();
+    expect(JSON.parse(refusal)).toEqual({ error: { code: 'admin_forbidden', message: expect.any(String) } });
+    expect(refusal).not.toContain('kept-off');
+    expect(refusal).not.toContain(h.orgId);
+    expect(await h.store.slackRouting.groupChannel(h.orgId, soloGroupId)).toBeNull();
+    expect((await h.store.orgSettings.get(h.orgId))?.sharedChannelConfirmations).toEqual(before?.sharedChannelConfirmations);
+    expect(await recentChanges()).toEqual(changesBefore);
+  });
+});
