@@ -20,6 +20,10 @@ export interface SlackMessageEvent {
   hidden?: boolean;
   files?: Array<{ name?: string; title?: string; mimetype?: string; size?: number; public_url_shared?: boolean; permalink_public?: string }>;
   deleted_ts?: string;
+  /** The author's team: another company's in a Slack Connect channel (absent from older payloads). */
+  user_team?: string;
+  /** The team the message was written in. */
+  source_team?: string;
   /** message_changed: the message as it is now. */
   message?: Omit<SlackMessageEvent, 'message' | 'previous_message'>;
   /** message_changed and message_deleted: the message as it was. */
@@ -51,6 +55,8 @@ const coreFields = {
   hidden: z.boolean().optional().catch(undefined),
   files: z.array(fileSchema.catch({})).optional().catch(undefined),
   deleted_ts: str,
+  user_team: str,
+  source_team: str,
 };
 const innerSchema = z.object(coreFields);
 const messageEventSchema = z.object({
@@ -87,8 +93,14 @@ export interface SharedFile {
   publicUrl: string | null;
 }
 
+/** The teams Slack names for a reply's author, when it names them (src/routing/slack-connect-authors.ts). */
+interface AuthorTeams {
+  userTeam?: string;
+  sourceTeam?: string;
+}
+
 export type SlackMessageVerdict =
-  | ({ kind: 'reply'; text: string; files: SharedFile[]; inDm: boolean } & InThread)
+  | ({ kind: 'reply'; text: string; files: SharedFile[]; inDm: boolean } & InThread & AuthorTeams)
   /** Someone wrote to the app in its DM, outside any thread: it answers (never silence). */
   | { kind: 'direct'; channel: string; ts: string; user: string }
   | ({ kind: 'edited' } & InThread)
@@ -123,6 +135,8 @@ export function classifySlackMessage(event: SlackMessageEvent, botUserId: string
     user: event.user,
     text: event.text ?? '',
     files: sharedFiles(event),
+    ...(event.user_team ? { userTeam: event.user_team } : {}),
+    ...(event.source_team ? { sourceTeam: event.source_team } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 // classifySlackMessage: which Slack message events are a rep's reply in a conversation thread
 // (relayed to the visitor) and which are ignored, with the reason logged for each.
 import { describe, expect, it } from 'vitest';
-import { classifySlackMessage, internalNoteText } from '../../src/routing/slack-message-classifier.ts';
+import { classifySlackMessage, internalNoteText, readSlackMessageEvent } from '../../src/routing/slack-message-classifier.ts';
 import type { SlackMessageEvent, SlackMessageVerdict } from '../../src/routing/slack-message-classifier.ts';
 
 const BOT_USER = 'UBOT';
@@ -29,7 +29,8 @@ const expectedReply: SlackMessageVerdict = {
 
 const ignore = (reason: string): SlackMessageVerdict => ({ kind: 'ignore', reason });
 
-const cases: Array<{ name: string; event: SlackMessageEvent; out: SlackMessageVerdict }> = [
+/** `read`: the raw event is read (readSlackMessageEvent) before it is classified, as the worker does. */
+const cases: Array<{ name: string; event: SlackMessageEvent; out: SlackMessageVerdict; read?: boolean }> = [
   { name: "a rep's thread reply", event: reply, out: expectedReply },
   { name: 'thread_broadcast ("also send to channel") counts as a reply', event: { ...reply, subtype: 'thread_broadcast' }, out: expectedReply },
   { name: 'a reply without text relays empty text', event: { ...reply, text: undefined }, out: { ...expectedReply, text: '' } as SlackMessageVerdict },
@@ -151,6 +152,17 @@ const cases: Array<{ name: string; event: SlackMessageEvent; out: SlackMessageVe
     event: { ...reply, subtype: 'file_share' },
     out: { ...expectedReply, files: [{ name: 'file', mimeType: 'application/octet-stream', size: 0, publicUrl: null }] } as SlackMessageVerdict,
   },
+  {
+    name: 'a reply in a Slack Connect channel names its author’s team (user_team) and the team it was written in (source_team)',
+    event: { ...reply, user_team: 'T_PARTNER', source_team: 'T_PARTNER' },
+    out: { ...expectedReply, userTeam: 'T_PARTNER', sourceTeam: 'T_PARTNER' } as SlackMessageVerdict,
+  },
+  {
+    name: 'a user_team of the wrong type is read as absent',
+    event: { ...reply, user_team: { id: 'T_PARTNER' } } as unknown as SlackMessageEvent,
+    out: expectedReply,
+    read: true,
+  },
   { name: 'hidden message without a subtype', event: { ...reply, hidden: true }, out: ignore('hidden message') },
   { name: 'top-level channel message (no thread_ts)', event: { ...reply, thread_ts: undefined }, out: ignore('not a thread reply') },
   { name: 'the thread parent itself (ts === thread_ts)', event: { ...reply, ts: reply.thread_ts }, out: ignore('not a thread reply') },
@@ -162,8 +174,8 @@ const cases: Array<{ name: string; event: SlackMessageEvent; out: SlackMessageVe
 ];
 
 describe('classifySlackMessage', () => {
-  it.each(cases)('$name', ({ event, out }) => {
-    expect(classifySlackMessage(event, BOT_USER)).toEqual(out);
+  it.each(cases)('$name', ({ event, out, read }) => {
+    expect(classifySlackMessage(read ? readSlackMessageEvent(event) : event, BOT_USER)).toEqual(out);
   });
 
   it('a bot check wins over a subtype: a bot\'s edit is "posted by a bot"', () => {

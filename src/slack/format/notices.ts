@@ -32,3 +32,10 @@ export const INTERNAL_NOTE_REACTION = 'lock';
 export function foreignChatNotice(what: string): string {
   return `${what}: this chat belongs to a Slack connection that is no longer active, so nothing written or clicked here reaches its visitor. New chats arrive in new threads.`;
 }
+
+/**
+ * To a person of another company (Slack Connect) who wrote in a chat's thread in a shared channel:
+ * only the org's own people answer its website chats; no word of theirs reached the visitor.
+ */
+export const EXTERNAL_PERSON_NOTICE =
+  'Your message was not sent to the visitor: people outside this workspace cannot answer its website chats. This channel is shared with your company through Slack Connect; nothing you write in a chat’s thread reaches the visitor.';
