@@ -173,7 +173,7 @@ describe('settings', () => {
       why: 'an unknown nested field',
       body: { channelIdMode: true, globalChannel: { enabled: false, colour: 'red' } },
       field: 'globalChannel.colour',
-      message: 'unknown field globalChannel.colour (globalChannel takes enabled, channel)',
+      message: 'unknown field globalChannel.colour (globalChannel takes enabled, channel, confirmSharedChannel)',
     },
     {
       why: 'several unknown fields',

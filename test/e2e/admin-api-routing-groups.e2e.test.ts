@@ -66,7 +66,7 @@ describe('routing groups', () => {
         error: {
           code: 'invalid_payload',
           field: 'fallbackChannel',
-          message: expect.stringContaining('unknown field fallbackChannel (the body takes channel)'),
+          message: expect.stringContaining('unknown field fallbackChannel (the body takes channel, confirmSharedChannel)'),
         },
       },
     });
@@ -214,6 +214,7 @@ describe('Slack’s budget used up', () => {
       name: null,
       appInChannel: null,
       warning: null,
+      sharedExternally: null,
     });
     expect(await api('GET', `/directory/channels/${quiet.id}`)).toMatchObject({
       status: 503,
