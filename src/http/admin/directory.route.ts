@@ -28,7 +28,16 @@ interface SearchQuery {
 }
 
 export function channelView(c: DirectoryChannel) {
-  return { id: c.id, name: c.name, isPrivate: c.isPrivate, isArchived: c.isArchived, appIsMember: c.isMember, memberCount: c.memberCount };
+  return {
+    id: c.id,
+    name: c.name,
+    isPrivate: c.isPrivate,
+    isArchived: c.isArchived,
+    appIsMember: c.isMember,
+    memberCount: c.memberCount,
+    // Slack Connect: shared with people of another company (pickers mark it; choosing it takes a confirmation).
+    sharedExternally: c.isExtShared === true,
+  };
 }
 
 export function userView(u: DirectoryUser) {

@@ -1,6 +1,6 @@
 // The settings page's script as the web process serves it (/assets/settings-page.js): the
 // JavaScript of browser/health-section.ts, browser/activity-section.ts, browser/digest-section.ts,
-// then browser/settings-page.ts, one classic script (they share their top-level names), TypeScript files tsconfig.browser.json checks against the DOM.
+// browser/shared-channels.ts, then browser/settings-page.ts, one classic script (they share their top-level names), TypeScript files tsconfig.browser.json checks against the DOM.
 // Two ways to run the web process, one way each to get that JavaScript:
 // - built (`npm run build`: the Dockerfile, Heroku's heroku-postbuild, then `node dist/...`): the
 //   build's second tsc run (tsconfig.browser.json) writes their .js into dist/src/http/pages/browser/
@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 const fromSource = import.meta.url.endsWith('.ts');
 
 /** In this order: the sections' files wire only their own buttons and fields at the top level; settings-page.ts then starts the page. */
-const PARTS = ['health-section', 'activity-section', 'digest-section', 'settings-page'];
+const PARTS = ['health-section', 'activity-section', 'digest-section', 'shared-channels', 'settings-page'];
 
 const built = fromSource ? null : PARTS.map((part) => readFileSync(new URL(`./browser/${part}.js`, import.meta.url), 'utf8')).join('\n');
 let transpiled: string | undefined;

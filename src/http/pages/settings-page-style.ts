@@ -21,6 +21,8 @@ input.invalid,select.invalid{border-color:#b00020}
 .toggle{display:block;margin-top:1rem;font-weight:600}
 .membership{font-size:.85rem;display:block;margin-top:.2rem}.membership:empty{display:none}
 .membership.in{color:#007a5a}.membership.out{color:#8a5a00}
+.shared-note{font-size:.85rem;display:block;margin-top:.2rem;color:#8a5a00}.shared-note:empty{display:none}
+.shared-ask{font-size:.9rem;margin-top:.3rem;display:flex;gap:.4rem;align-items:flex-start}.shared-ask input{margin-top:.25rem}
 .suggestion{font-size:.85rem;margin-top:.3rem;color:#1d1c1d}.suggestion button{padding:.15rem .5rem;margin-left:.4rem;font-size:.85rem}
 button.secondary{background:#fff;color:#007a5a;border:1px solid #007a5a}
 #connected-note{color:#007a5a;font-weight:600}

@@ -35,6 +35,8 @@ interface Channel {
   /** null: not checked yet (Slack's rate limit). */
   appInChannel: boolean | null;
   warning: string | null;
+  /** Slack Connect: shared with another company (null: not checked yet). */
+  sharedExternally?: boolean | null;
 }
 interface ChatHandling {
   /** null: no reminders or escalation. */
@@ -48,7 +50,7 @@ interface Settings extends ChatHandling {
   channelIdMode: boolean;
   /** The org's time zone (IANA); absent or null: UTC. Its calendar days are the Activity section's. */
   timeZone?: string | null;
-  globalChannel: { enabled: boolean; channel: Channel | null };
+  globalChannel: { enabled: boolean; channel: Channel | null; sharingConfirmed?: SharingConfirmation | null };
 }
 interface SlackUser {
   id: string;
@@ -75,6 +77,7 @@ interface RoutingGroup {
   groupId: string;
   name: string;
   channel: Channel | null;
+  sharingConfirmed?: SharingConfirmation | null;
 }
 interface SyncStatus {
   state: 'never-synced' | 'syncing' | 'ready' | 'ready-resyncing';
@@ -242,15 +245,19 @@ function suggest(input: HTMLInputElement, kind: 'channels' | 'users') {
   if (kind === 'channels' && state.idMode) return;
   suggestTimer = setTimeout(async () => {
     const q = input.value.trim();
-    const r = await api<{ channels: Array<{ name: string; isPrivate: boolean }>; users: Suggestion[] }>(
+    const r = await api<{ channels: Array<{ name: string; isPrivate: boolean; sharedExternally?: boolean }>; users: Suggestion[] }>(
       'GET',
       `/directory/${kind}?limit=10&q=${encodeURIComponent(q)}`,
     );
     if (!r.ok) return;
+    if (kind === 'channels') {
+      noteSharedChannels(r.data.channels);
+      input.dispatchEvent(new Event('shared-channels-known'));
+    }
     const list = $(kind === 'channels' ? 'channel-suggestions' : 'user-suggestions');
     list.replaceChildren(
       ...(kind === 'channels'
-        ? r.data.channels.map((c) => el('option', { value: c.name, text: (c.isPrivate ? '🔒 ' : '#') + c.name }))
+        ? r.data.channels.map((c) => el('option', { value: c.name, text: (c.isPrivate ? '🔒 ' : '#') + c.name + sharedChannelMarker(c) }))
         : r.data.users.map((u) => el('option', { value: u.username, text: `${u.displayName || u.realName || u.username} (@${u.username})` }))),
     );
   }, 150);
@@ -286,6 +293,15 @@ function storedChannelOf(row: HTMLElement) {
   return state.groups.find((g) => g.groupId === row.dataset.groupId)?.channel ?? null;
 }
 
+/** The global channel's Slack Connect confirmation, under its field (made once). */
+function globalSharedBox(): HTMLElement {
+  const found = document.getElementById('global-shared-box');
+  if (found) return found;
+  const box = sharedConfirmBox('global-shared', 'the global channel');
+  $('global-field').append(box);
+  return box;
+}
+
 function render() {
   $input('channel-id-mode').checked = state.idMode;
   $input('global-enabled').checked = state.global.enabled;
@@ -294,11 +310,20 @@ function render() {
   g.value = channelValue(state.global.channel);
   g.placeholder = channelPlaceholder();
   g.dataset.original = g.value;
+  const globalShared = globalSharedBox();
+  const showGlobalShared = () => updateSharedConfirm(globalShared, g, state.global.channel, state.global.sharingConfirmed ?? null);
   g.oninput = () => {
     suggest(g, 'channels');
     showMembership($('global-membership'), g, state.global.channel);
+    showGlobalShared();
   };
+  // Once: render runs again after every Save, on the same field.
+  if (!g.dataset.sharedListener) {
+    g.dataset.sharedListener = 'yes';
+    g.addEventListener('shared-channels-known', () => updateSharedConfirm(globalSharedBox(), g, state.global.channel, state.global.sharingConfirmed ?? null));
+  }
   showMembership($('global-membership'), g, state.global.channel);
+  showGlobalShared();
   $('global-warning').textContent = state.global.channel?.warning ? state.global.channel.warning : '';
   $('agents').replaceChildren(
     ...state.agents.map((a) => {
@@ -353,11 +378,16 @@ function render() {
       });
       input.dataset.original = input.value;
       const mark = el('span', { className: 'membership' });
+      const shared = sharedConfirmBox(`group-${grp.groupId}-shared`, `routing group ${grp.name}`);
+      const showShared = () => updateSharedConfirm(shared, input, grp.channel, grp.sharingConfirmed ?? null);
       input.oninput = () => {
         suggest(input, 'channels');
         showMembership(mark, input, grp.channel);
+        showShared();
       };
+      input.addEventListener('shared-channels-known', showShared);
       showMembership(mark, input, grp.channel);
+      showShared();
       return el('tr', { id: `group-${grp.groupId}`, 'data-group-id': grp.groupId }, [
         el('td', { 'data-label': 'Routing group', text: grp.name }),
         el('td', { 'data-label': 'Slack channel' }, [
@@ -365,6 +395,7 @@ function render() {
           mark,
           el('span', { className: 'warning', text: grp.channel?.warning ? grp.channel.warning : '' }),
           el('span', { className: 'error', id: errorId }),
+          shared,
         ]),
       ]);
     }),
@@ -621,7 +652,11 @@ async function save() {
   const zone = timeZoneChange();
   const s = await api<Settings>('PUT', '/settings', {
     channelIdMode: $input('channel-id-mode').checked,
-    globalChannel: { enabled: globalOn, channel: globalOn ? globalInput.value.trim() || null : null },
+    globalChannel: {
+      enabled: globalOn,
+      channel: globalOn ? globalInput.value.trim() || null : null,
+      ...(globalOn && sharedConfirmChecked(globalSharedBox()) ? { confirmSharedChannel: true } : {}),
+    },
     ...chatHandlingBody(),
     ...zone,
   });
@@ -630,6 +665,7 @@ async function save() {
     // A chat-handling field's error (or the time zone's) goes next to it; any other concerns the global channel.
     const where = CHAT_HANDLING_ERRORS[s.data.error.field ?? ''];
     markInvalid(where ? $(where.input) : globalInput, where ? $(where.error) : $('global-channel-error'), s.data.error.message);
+    if (s.data.error.code === 'channel_shared_externally') askSharedConfirm(globalSharedBox(), globalInput);
   }
   if (s.ok) {
     if ('timeZone' in zone) timeZoneSaved(s.data.timeZone || 'UTC');
@@ -651,12 +687,15 @@ async function save() {
       const input = inputOf(row);
       const value = input.value.trim();
       const stored = storedChannelOf(row);
-      if (value === input.dataset.original && !(value && needsJoin(stored))) continue;
+      const shared = row.querySelector<HTMLElement>('.shared-confirm');
+      const confirm = Boolean(shared && sharedConfirmChecked(shared));
+      if (value === input.dataset.original && !(value && (needsJoin(stored) || confirm))) continue;
       const path = `/routing-groups/${encodeURIComponent(row.dataset.groupId ?? '')}/slack-channel`;
-      const r = value ? await api('PUT', path, { channel: value }) : await api('DELETE', path);
+      const r = value ? await api('PUT', path, { channel: value, ...(confirm ? { confirmSharedChannel: true } : {}) }) : await api('DELETE', path);
       if (!r.ok) {
         failed++;
         showError(row, r.data.error.message);
+        if (shared && r.data.error.code === 'channel_shared_externally') askSharedConfirm(shared, input);
         continue;
       }
       input.dataset.original = value;
