@@ -4,6 +4,8 @@
 // checkbox confirming that visitor details will be visible to that company's people; checked, the
 // Save sends confirmSharedChannel. The admin API refuses such a channel without it
 // (channel_shared_externally): the refusal is shown at the field, and the checkbox with it.
+// biome-ignore lint/suspicious/noRedundantUseStrict: served as a classic script, which is not strict unless it says so
+'use strict';
 
 /** Who confirmed a shared channel and when, as the admin API shows it. */
 interface SharingConfirmation {
@@ -18,11 +20,13 @@ const sharedChannelNames = new Set<string>();
  * A picker option's words for a channel shared with another company; '' for any other. Kept to
  * itself so other marks in the option (the workspace's name) add their own words next to it.
  */
+// biome-ignore lint/correctness/noUnusedVariables: called by settings-page.ts, the other half of the same classic script
 function sharedChannelMarker(c: { sharedExternally?: boolean }): string {
   return c.sharedExternally ? ' (shared with another company)' : '';
 }
 
 /** Remembers which channels of a search are shared, so typing or picking one shows the confirmation. */
+// biome-ignore lint/correctness/noUnusedVariables: called by settings-page.ts, the other half of the same classic script
 function noteSharedChannels(channels: Array<{ name: string; sharedExternally?: boolean }>) {
   for (const c of channels) {
     if (c.sharedExternally) sharedChannelNames.add(c.name);
@@ -40,6 +44,7 @@ function typedChannelName(input: HTMLInputElement): string {
  * keyboard reaches and toggles it), and a note on a stored shared channel. `place` names the
  * setting for screen readers.
  */
+// biome-ignore lint/correctness/noUnusedVariables: called by settings-page.ts, the other half of the same classic script
 function sharedConfirmBox(id: string, place: string): HTMLElement {
   const box = el('div', { className: 'shared-confirm', id: `${id}-box` });
   const note = el('span', { className: 'shared-note', id: `${id}-note` });
@@ -64,6 +69,7 @@ function confirmCheckOf(box: HTMLElement): HTMLInputElement {
  * Shows the note on the stored channel and, when the field holds a channel shared with another
  * company that is not confirmed (typed, or stored and shared since it was chosen), the checkbox.
  */
+// biome-ignore lint/correctness/noUnusedVariables: called by settings-page.ts, the other half of the same classic script
 function updateSharedConfirm(box: HTMLElement, input: HTMLInputElement, stored: Channel | null, confirmation: SharingConfirmation | null) {
   const unchanged = input.value === input.dataset.original;
   const storedShared = unchanged && stored?.sharedExternally === true;
@@ -83,12 +89,14 @@ function sharedChannelNote(confirmation: SharingConfirmation | null): string {
 }
 
 /** The admin API refused the field's channel for want of a confirmation: the checkbox is shown with the refusal. */
+// biome-ignore lint/correctness/noUnusedVariables: called by settings-page.ts, the other half of the same classic script
 function askSharedConfirm(box: HTMLElement, input: HTMLInputElement) {
   sharedChannelNames.add(typedChannelName(input));
   box.querySelector<HTMLElement>('.shared-ask')!.hidden = false;
 }
 
 /** Whether the Save confirms the field's shared channel. */
+// biome-ignore lint/correctness/noUnusedVariables: called by settings-page.ts, the other half of the same classic script
 function sharedConfirmChecked(box: HTMLElement): boolean {
   return !box.querySelector<HTMLElement>('.shared-ask')!.hidden && confirmCheckOf(box).checked;
 }
