@@ -14,6 +14,7 @@ import { ensureAppInChannel } from '../directory/channel-membership.ts';
 import { postJoiningIfNeeded } from './posting.ts';
 import { acquireWithin } from '../locks/redis-locks.ts';
 import { undeliverableReasons } from '../routing/undeliverable-reasons.ts';
+import { heldSharedChannels } from './shared-channel-hold.ts';
 
 export type NotificationDeliveryDeps = Pick<
   ConversationDeps,
@@ -133,10 +134,14 @@ export async function deliverNotification(
 ): Promise<DeliveryResult> {
   const facts = await (prefetchedFacts ?? routingFacts(deps, record));
   const unusable = { channelIds: new Set<string>(), slackUserIds: new Set<string>() };
+  const heldChannelIds = await heldSharedChannels(deps, teamId, record.orgId, [
+    facts.settings.globalChannelEnabled ? facts.settings.globalChannelId : null,
+    facts.group?.channelId ?? null,
+  ]);
   const log = deps.logger.child({ orgId: record.orgId, conversationId: record.conversationId });
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const decision = routeNotification({ ...facts, unusable });
+    const decision = routeNotification({ ...facts, unusable, heldChannelIds });
     if (decision.kind === 'undeliverable') return { ok: false, reason: decision.reason };
     const [first, ...others] = decision.targets;
     const notificationOf = (target: NotifyTarget) => describe(decision, target, facts.group?.name ?? null);

@@ -5,7 +5,7 @@
 // a used-up budget leaves that channel unverified instead of failing the check.
 import type { DirectoryLookup } from '../directory/directory-lookup.ts';
 import type { PlatformApi } from '../platform/platform-api.ts';
-import type { Store } from '../store/index.ts';
+import type { AdminActor, Store } from '../store/index.ts';
 import { botScopes } from '../slack/bot-scopes.ts';
 import { DirectoryRateLimitedError } from '../errors/index.ts';
 import { orgHealth, type ChannelFact, type HealthFacts, type OrgHealth } from '../routing/health-items.ts';
@@ -71,6 +71,9 @@ export async function gatherHealthFacts(deps: OrgHealthDeps, orgId: string, inst
     mappedAgentIds: new Set(mappings.filter((m) => m.teamId === installation?.teamId).map((m) => m.agentId)),
     channels,
     refusedChannels: new Map(problems.filter((p) => p.kind === 'channel_refused').map((p) => [p.subject, { code: p.detail, since: p.firstSeenAt }])),
+    sharedChannelConfirmations: new Map(
+      Object.entries(settings?.sharedChannelConfirmations ?? {}).map(([channelId, c]) => [channelId, { by: actorName(c.by), at: new Date(c.at) }]),
+    ),
     channelTroubleSince: new Map(
       problems.filter((p) => p.kind === 'channel_archived' || p.kind === 'app_removed_from_channel').map((p) => [p.subject, p.firstSeenAt]),
     ),
@@ -87,11 +90,23 @@ export async function gatherHealthFacts(deps: OrgHealthDeps, orgId: string, inst
   };
 }
 
+/** Who confirmed, as the health's words name them. */
+function actorName(actor: AdminActor): string {
+  return actor.kind === 'operator' ? 'an operator' : (actor.userName ?? actor.userId);
+}
+
 async function channelFact(directory: OrgHealthDeps['directory'], teamId: string, channelId: string): Promise<ChannelFact> {
   try {
     const channel = await directory.channel(teamId, channelId);
     if (!channel) return { kind: 'missing' };
-    return { kind: 'found', name: channel.name, isArchived: channel.isArchived, isPrivate: channel.isPrivate, isMember: channel.isMember };
+    return {
+      kind: 'found',
+      name: channel.name,
+      isArchived: channel.isArchived,
+      isPrivate: channel.isPrivate,
+      isMember: channel.isMember,
+      isExtShared: channel.isExtShared === true,
+    };
   } catch (error) {
     if (error instanceof DirectoryRateLimitedError) return { kind: 'unverified' };
     throw error;

@@ -55,7 +55,7 @@ export function createWebMetrics(read: () => Promise<DeploymentReadings>): WebMe
   });
   new Gauge({
     name: 'threadbridge_undeliverable_chats_by_reason',
-    help: 'Open undeliverable chats by reason: slack_not_connected, slack_connection_lost, no_target (the routing rules found no usable target), slack_refused, other',
+    help: 'Open undeliverable chats by reason: slack_not_connected, slack_connection_lost, no_target (the routing rules found no usable target), slack_refused, channel_shared_unconfirmed (held: a channel shared with another company, not confirmed), other',
     labelNames: ['reason'],
     registers: [registry],
     async collect() {

@@ -22,12 +22,17 @@ export type HealthItemKind =
   | 'channel_archived'
   | 'channel_private_without_app'
   | 'channel_refused'
+  | 'channel_shared_externally'
+  | 'channel_shared_unconfirmed'
   | 'agent_unmapped'
   | 'chat_undeliverable'
   | 'chat_waiting';
 
-/** 'problem': chats are (or will be) lost or unanswered because of it; 'warning': worth a look. */
-export type HealthSeverity = 'problem' | 'warning';
+/**
+ * 'problem': chats are (or will be) lost or unanswered because of it; 'warning': worth a look;
+ * 'info': nothing wrong, but worth knowing (a channel shared with another company, as confirmed).
+ */
+export type HealthSeverity = 'problem' | 'warning' | 'info';
 
 export type HealthAction = { kind: 'connect-again'; url: string } | { kind: 'route-again'; method: 'POST'; path: string };
 
@@ -56,8 +61,8 @@ export interface HealthItem {
 }
 
 export interface OrgHealth {
-  /** 'ok' with no items; otherwise the worst item's severity. */
-  status: 'ok' | HealthSeverity;
+  /** 'ok' with no problem or warning (info items may be listed); otherwise the worst item's severity. */
+  status: 'ok' | Exclude<HealthSeverity, 'info'>;
   checkedAt: string;
   connection: {
     status: 'connected' | 'not-connected' | 'disconnected';
@@ -74,7 +79,14 @@ export interface OrgHealth {
 
 /** What the gatherer (src/health/org-health.ts) knows about a channel, from the directory. */
 export type ChannelFact =
-  | { kind: 'found'; name: string; isArchived: boolean; isPrivate: boolean; isMember: boolean }
+  | {
+      kind: 'found';
+      name: string;
+      isArchived: boolean;
+      isPrivate: boolean;
+      isMember: boolean /** Slack Connect: shared with another company. */;
+      isExtShared?: boolean;
+    }
   /** Deleted, or private without the app (the directory then does not list it). */
   | { kind: 'missing' }
   /** Not checked: Slack's budget did not allow a lookup the directory could not answer. */
@@ -114,6 +126,8 @@ export interface HealthFacts {
   refusedChannels: ReadonlyMap<string, { code: string | null; since: Date }>;
   /** When the workers first met a channel archived or the app removed from it (org problems), by channel id. */
   channelTroubleSince: ReadonlyMap<string, Date>;
+  /** Channels shared with another company that an admin confirmed, by channel id: who (as the page names them) and when. */
+  sharedChannelConfirmations?: ReadonlyMap<string, { by: string; at: Date }>;
   /** Open chats whose notification reached no one, with the stored reason. */
   undeliverable: Array<HealthChat & { reason: string }>;
   /** Open chats, with whether anyone answered. */
@@ -147,6 +161,8 @@ const UNDELIVERABLE_FIX: Record<UndeliverableCode, string> = {
   slack_connection_lost: 'Connect Slack again, then Route again.',
   no_target: 'Give its routing group a Slack channel (or turn on the global channel) or map its members to Slack users, then Route again.',
   slack_refused: 'Choose another channel for its routing group (or check the app is in it), then Route again.',
+  channel_shared_unconfirmed:
+    'Confirm the channel shared with another company (the checkbox under its channel on this page), or pick another channel; its held chats are then routed again.',
   other: 'Route again; if it stays undeliverable, check the routing group’s channel and members.',
 };
 
@@ -250,7 +266,7 @@ export function orgHealth(facts: HealthFacts): OrgHealth {
     }
   }
 
-  const worst = items.some((i) => i.severity === 'problem') ? 'problem' : items.length > 0 ? 'warning' : 'ok';
+  const worst = items.some((i) => i.severity === 'problem') ? 'problem' : items.some((i) => i.severity === 'warning') ? 'warning' : 'ok';
   return {
     status: worst,
     checkedAt: facts.now.toISOString(),
@@ -323,7 +339,7 @@ function channelItems(facts: HealthFacts): HealthItem[] {
 
 function channelUsable(facts: HealthFacts, channelId: string): boolean {
   const fact = facts.channels.get(channelId);
-  if (facts.refusedChannels.has(channelId)) return false;
+  if (facts.refusedChannels.has(channelId) || sharedUnconfirmed(facts, channelId)) return false;
   return !fact || fact.kind === 'unverified' || (fact.kind === 'found' && !fact.isArchived && !(fact.isPrivate && !fact.isMember));
 }
 
@@ -377,7 +393,46 @@ function channelItem(
       subject: { ...base.subject, ...(refused.code ? { code: refused.code } : {}) },
     };
   }
-  return null;
+  return sharedChannelItem(facts, channelId, name, base, about);
+}
+
+function sharedUnconfirmed(facts: HealthFacts, channelId: string): boolean {
+  const fact = facts.channels.get(channelId);
+  return fact?.kind === 'found' && fact.isExtShared === true && !facts.sharedChannelConfirmations?.has(channelId);
+}
+
+/**
+ * A channel in use that is shared with another company (Slack Connect): confirmed, worth knowing
+ * (its people see the visitors' details); shared since it was chosen and never confirmed, its
+ * chats are held (src/routing/notification-router.ts) until an admin confirms it or picks another.
+ */
+function sharedChannelItem(
+  facts: HealthFacts,
+  channelId: string,
+  name: string,
+  base: Pick<HealthItem, 'severity' | 'anchor' | 'action' | 'subject'>,
+  about: { where: string; fix: string },
+): HealthItem | null {
+  const fact = facts.channels.get(channelId);
+  if (fact?.kind !== 'found' || !fact.isExtShared) return null;
+  const confirmed = facts.sharedChannelConfirmations?.get(channelId);
+  if (confirmed) {
+    return {
+      ...base,
+      severity: 'info',
+      kind: 'channel_shared_externally',
+      message: `${about.where}, ${name}, is shared with another company (Slack Connect): visitor details (name, email, company, messages) of the chats notified there are visible to that company’s people, as ${confirmed.by} confirmed on ${confirmed.at.toISOString().slice(0, 10)}.`,
+      fix: `Nothing to do if that is intended; otherwise ${about.fix}.`,
+      since: confirmed.at.toISOString(),
+    };
+  }
+  return {
+    ...base,
+    kind: 'channel_shared_unconfirmed',
+    message: `${about.where}, ${name}, became shared with another company (Slack Connect) after it was chosen, and nobody confirmed that visitor details may be visible to that company: new chats that would go there are held.`,
+    fix: `Confirm the shared channel (the checkbox under it on this page) or ${about.fix}; held chats are then routed again.`,
+    since: null,
+  };
 }
 
 /** Agents with no Slack user, in a routing group with open chats: they are not told of them and cannot answer from Slack. */

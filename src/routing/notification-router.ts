@@ -25,6 +25,12 @@ export interface RoutingInput {
   agents: ReadonlyMap<string, RoutingAgent>;
   /** Channels and Slack users known not to work (archived, deleted, app not a member, deactivated). */
   unusable: { channelIds: ReadonlySet<string>; slackUserIds: ReadonlySet<string> };
+  /**
+   * Channels shared with another company (Slack Connect) since they were chosen, with nobody's
+   * confirmation: a chat that would go there is held (undeliverable) rather than shown to that
+   * company or sent elsewhere, until an admin confirms the channel or chooses another.
+   */
+  heldChannelIds?: ReadonlySet<string>;
 }
 
 export interface DmTarget {
@@ -75,6 +81,13 @@ export function routeNotification(input: RoutingInput): RoutingDecision {
     unmappedMemberNames: unmappedNames(),
   });
   const because = (reason: string) => (skipped.length ? `${reason} (${skipped.join('; ')})` : reason);
+  const held = (id: string | null): id is string => id !== null && (input.heldChannelIds?.has(id) ?? false);
+
+  if (settings.globalChannelEnabled && held(settings.globalChannelId))
+    return { kind: 'undeliverable', reason: undeliverableReasons.sharedChannelUnconfirmed(`the global channel (${settings.globalChannelId})`) };
+  // The group's channel is used unless a usable global channel takes every chat.
+  if (group && held(group.channelId) && !(settings.globalChannelEnabled && channelOk(settings.globalChannelId)))
+    return { kind: 'undeliverable', reason: undeliverableReasons.sharedChannelUnconfirmed(`the channel of ${group.name} (${group.channelId})`) };
 
   // 1. One global channel for everything, when its toggle is on.
   if (settings.globalChannelEnabled) {

@@ -159,6 +159,23 @@ function everyKind(): OrgHealth {
         subject: { routingGroup: support, channel: { id: 'C0SUP', name: 'support-chats' }, code: 'restricted_action' },
       }),
       item({
+        kind: 'channel_shared_unconfirmed',
+        severity: 'problem',
+        message: 'The channel of the routing group Support, #support-partners, became shared with another company (Slack Connect) after it was chosen.',
+        fix: 'Confirm the shared channel or choose another channel for Support.',
+        anchor: `group-${support.id}`,
+        subject: { routingGroup: support, channel: { id: 'C0PART', name: 'support-partners' } },
+      }),
+      item({
+        kind: 'channel_shared_externally',
+        severity: 'info',
+        message: 'The global channel, #all-chats, is shared with another company (Slack Connect), as Ada Admin confirmed.',
+        fix: 'Nothing to do if that is intended; otherwise choose another global channel.',
+        anchor: 'global-channel',
+        since: ago(60 * 30),
+        subject: { channel: { id: 'C0ALL', name: 'all-chats', global: true } },
+      }),
+      item({
         kind: 'agent_unmapped',
         severity: 'warning',
         message: 'Omar Unmapped is in Support, which has chats, and is not mapped to a Slack user.',
@@ -262,7 +279,9 @@ describe('the settings page’s Health section', () => {
       'activity',
       'connection',
     ]);
-    await expect.poll(() => page.textContent('#health-summary')).toMatch(/^8 problems and 3 warnings: each says what to do\. Checked just now \(.+\)\.$/);
+    await expect
+      .poll(() => page.textContent('#health-summary'))
+      .toMatch(/^9 problems, 3 warnings and 1 note: each says what to do\. Checked just now \(.+\)\.$/);
     expect(await page.textContent('#health-activity')).toMatch(/^Last event from Slack: 3 minutes ago \(.+\)\. Last webhook from the chat platform: never\.$/);
     expect(await page.getAttribute('#health', 'class')).toBe('health-problem');
 
@@ -279,6 +298,8 @@ describe('the settings page’s Health section', () => {
       channel_archived: { link: 'Go to the global channel', action: null },
       channel_private_without_app: { link: 'Go to the routing group Inbound sales', action: null },
       channel_refused: { link: 'Go to the routing group Support', action: null },
+      channel_shared_unconfirmed: { link: 'Go to the routing group Support', action: null },
+      channel_shared_externally: { link: 'Go to the global channel', action: null },
       agent_unmapped: { link: 'Go to Omar Unmapped', action: null },
       // A chat's own row is its anchor; its link leads to its routing group's channel.
       chat_undeliverable: { link: 'Go to the routing group Support', action: 'Route again' },
@@ -287,7 +308,7 @@ describe('the settings page’s Health section', () => {
     for (const [i, item] of items.entries()) {
       const row = rows.nth(i);
       const text = await row.textContent();
-      expect(text).toContain(`${item.severity === 'problem' ? 'Problem:' : 'Warning:'}${item.message}`);
+      expect(text).toContain(`${{ problem: 'Problem:', warning: 'Warning:', info: 'Note:' }[item.severity]}${item.message}`);
       expect(await row.locator('.fix').textContent()).toBe(item.fix);
       if (item.since) expect(await row.locator('.since').textContent()).toMatch(/^Since (.+ ago|yesterday) \(.+\)\.$/);
       const want = expected[item.kind];
@@ -357,7 +378,7 @@ describe('the settings page’s Health section', () => {
     expect(posts[1]).toMatchObject({ method: 'POST', path: routeAgainPath('conv_1'), body: '{}', contentType: 'application/json' });
     await expect.poll(() => healthRequests(), { timeout: 6000 }).toBe(before + 1);
     await expect.poll(() => page.locator('#chat-conv_1').count()).toBe(0);
-    expect(await page.textContent('#health-summary')).toMatch(/^7 problems and 3 warnings: /);
+    expect(await page.textContent('#health-summary')).toMatch(/^8 problems, 3 warnings and 1 note: /);
     // The keyboard was on the item that went: it is on the summary now, not lost.
     expect(await activeId(page)).toBe('health-summary');
 

@@ -164,6 +164,81 @@ describe('the global channel shared with another company', () => {
   });
 });
 
+describe('a channel that became shared after it was chosen', () => {
+  it('holds the group’s new chats (undeliverable, with why and the fix in the health), until an admin confirms it: then they are routed again', async () => {
+    const group = h.platform.addRoutingGroup(h.orgId, { name: 'Partners', memberAgentIds: [h.agents.alice.agentId, h.agents.bob.agentId] });
+    const channelId = h.slack.createChannel(h.teamId, { name: 'partner-desk' }).id;
+    await waitFor(
+      () => api('GET', '/directory/channels/by-name/partner-desk'),
+      (r) => r.status === 200,
+      { what: 'the directory to know #partner-desk', timeoutMs: 60_000 },
+    );
+    expect(await api('PUT', `/routing-groups/${group.id}/slack-channel`, { channel: 'partner-desk' })).toMatchObject({
+      status: 200,
+      body: { channel: { sharedExternally: false } },
+    });
+    // Shared with another company afterwards (the directory learns it as from Slack's is_ext_shared).
+    const deps = { locks: createLocks(redis, h.prefix), directoryCache: createDirectoryCache(redis, h.prefix), now: () => new Date(), store: h.store };
+    await recordDirectoryChange(deps, h.teamId, { op: 'patch', kind: 'channels', id: channelId, fields: { isExtShared: true } });
+
+    const chat = await h.platform.startConversation(h.orgId, { routingGroupId: group.id, visitor: { name: 'Hedda Held' } });
+    const held = await waitFor(
+      () => h.store.conversations.get(h.orgId, chat.id),
+      (r) => Boolean(r?.undeliverableReason),
+      { what: 'the chat held', timeoutMs: 30_000 },
+    );
+    expect(held!.undeliverableReason).toBe(
+      `held: the channel of Partners (${channelId}) is shared with another company (Slack Connect) and nobody confirmed its visitors' details may be shown there`,
+    );
+    // Nothing posted about it, in the channel or in the members' DMs instead.
+    expect(h.slack.calls({ method: 'chat.postMessage' }).filter((c) => JSON.stringify(c.params).includes('Hedda'))).toEqual([]);
+
+    const health = (await api('GET', '/health')).body as { status: string; items: Array<Record<string, any>> };
+    expect(health.status).toBe('problem');
+    expect(health.items.filter((i) => i.anchor === `group-${group.id}`)).toEqual([
+      {
+        kind: 'channel_shared_unconfirmed',
+        severity: 'problem',
+        message:
+          'The channel of the routing group Partners, #partner-desk, became shared with another company (Slack Connect) after it was chosen, and nobody confirmed that visitor details may be visible to that company: new chats that would go there are held.',
+        fix: 'Confirm the shared channel (the checkbox under it on this page) or choose another channel for Partners; held chats are then routed again.',
+        anchor: `group-${group.id}`,
+        action: null,
+        since: null,
+        subject: { routingGroup: { id: group.id, name: 'Partners' }, channel: { id: channelId, name: 'partner-desk' } },
+      },
+    ]);
+    expect(health.items.find((i) => i.anchor === `chat-${chat.id}`)).toMatchObject({
+      kind: 'chat_undeliverable',
+      fix: expect.stringContaining('Confirm the channel shared with another company'),
+      subject: { code: 'channel_shared_unconfirmed' },
+    });
+    const listed = (await api('GET', '/routing-groups')).body.routingGroups.find((g: { groupId: string }) => g.groupId === group.id);
+    expect(listed).toMatchObject({ channel: { id: channelId, sharedExternally: true }, sharingConfirmed: null });
+
+    // Confirmed (the same channel, saved with the confirmation): the held chat is routed again, to it.
+    expect(await api('PUT', `/routing-groups/${group.id}/slack-channel`, { channel: 'partner-desk', confirmSharedChannel: true })).toMatchObject({
+      status: 200,
+      body: { sharingConfirmed: { by: { kind: 'operator' } } },
+    });
+    const delivered = await waitFor(
+      () => h.store.conversations.get(h.orgId, chat.id),
+      (r) => Boolean(r?.thread),
+      { what: 'the held chat routed again', timeoutMs: 30_000 },
+    );
+    expect(delivered!.thread!.channelId).toBe(channelId);
+    const after = (await api('GET', '/health')).body as { items: Array<Record<string, any>> };
+    expect(after.items.filter((i) => i.anchor === `group-${group.id}`)).toEqual([
+      expect.objectContaining({
+        kind: 'channel_shared_externally',
+        severity: 'info',
+        message: expect.stringContaining('as an operator confirmed on'),
+      }),
+    ]);
+    expect(after.items.some((i) => i.anchor === `chat-${chat.id}` && i.kind === 'chat_undeliverable')).toBe(false);
+  }, 90_000);
+});
+
 describe('another org', () => {
   it('another org’s admin can neither confirm our shared channel nor see whether it is shared', async () => {
     const other = h.platform.createOrg({ name: 'Someone Else' });

@@ -11,7 +11,7 @@ const INSTALL_URL = 'https://tb.test/slack/install?ticket=t';
 const ROUTE_AGAIN = (id: string) => ({ kind: 'route-again', method: 'POST', path: `/api/orgs/org_1/conversations/${id}/route-again` });
 const CONNECT = { kind: 'connect-again', url: INSTALL_URL };
 
-const found = (name: string, over: Partial<{ isArchived: boolean; isPrivate: boolean; isMember: boolean }> = {}) =>
+const found = (name: string, over: Partial<{ isArchived: boolean; isPrivate: boolean; isMember: boolean; isExtShared: boolean }> = {}) =>
   ({ kind: 'found', name, isArchived: false, isPrivate: false, isMember: true, ...over }) as const;
 
 /** A healthy org: connected with every scope, Sales in #sales with both members mapped, Support in #support. */
@@ -220,6 +220,74 @@ const rows: Array<[what: string, change: (f: HealthFacts) => void, expected: Exp
     ],
   ],
   [
+    'a group’s channel shared with another company, confirmed: worth knowing, nothing wrong',
+    (f) => {
+      f.channels = new Map([...f.channels, ['C_SALES', found('sales', { isExtShared: true })]]);
+      f.sharedChannelConfirmations = new Map([['C_SALES', { by: 'Ada Admin', at: ago(60) }]]);
+    },
+    [
+      {
+        kind: 'channel_shared_externally',
+        severity: 'info',
+        anchor: 'group-g_sales',
+        says: ['Sales', '#sales', 'shared with another company', 'visible', 'Ada Admin', '2026-12-07'],
+        subject: { routingGroup: { id: 'g_sales', name: 'Sales' }, channel: { id: 'C_SALES', name: 'sales' } },
+        since: ago(60).toISOString(),
+      },
+    ],
+  ],
+  [
+    'a group’s channel shared with another company since it was chosen, not confirmed: its chats are held',
+    (f) => {
+      f.channels = new Map([...f.channels, ['C_SUPPORT', found('support', { isExtShared: true })]]);
+      f.sharedChannelConfirmations = new Map([['C_SALES', { by: 'Ada Admin', at: ago(60) }]]);
+    },
+    [
+      {
+        kind: 'channel_shared_unconfirmed',
+        severity: 'problem',
+        anchor: 'group-g_support',
+        says: ['Support', '#support', 'became shared with another company', 'held'],
+        subject: { routingGroup: { id: 'g_support', name: 'Support' }, channel: { id: 'C_SUPPORT', name: 'support' } },
+      },
+    ],
+  ],
+  [
+    'the global channel shared and not confirmed: a problem; the groups’ channels, not used meanwhile, are not',
+    (f) => {
+      f.settings = { ...f.settings, globalChannelEnabled: true, globalChannelId: 'C_GLOBAL' };
+      f.channels = new Map([...f.channels, ['C_GLOBAL', found('all-chats', { isExtShared: true })]]);
+    },
+    [
+      {
+        kind: 'channel_shared_unconfirmed',
+        severity: 'problem',
+        anchor: 'global-channel',
+        says: ['The global channel', '#all-chats', 'held'],
+        subject: { channel: { id: 'C_GLOBAL', name: 'all-chats', global: true } },
+      },
+    ],
+  ],
+  [
+    'a chat held for a channel shared and not confirmed: its fix says confirm or pick another channel',
+    (f) => {
+      f.channels = new Map([...f.channels, ['C_SUPPORT', found('support', { isExtShared: true })]]);
+      const chat = { conversationId: 'c_held', visitorName: 'Hal', routingGroupId: 'g_support', startedAt: ago(4) };
+      f.undeliverable.push({ ...chat, reason: undeliverableReasons.sharedChannelUnconfirmed('the channel of Support (C_SUPPORT)') });
+    },
+    [
+      { kind: 'channel_shared_unconfirmed', severity: 'problem', anchor: 'group-g_support', says: ['#support'] },
+      {
+        kind: 'chat_undeliverable',
+        severity: 'problem',
+        anchor: 'chat-c_held',
+        action: ROUTE_AGAIN('c_held'),
+        says: ['c_held', 'Hal', 'Support', 'shared with another company'],
+        subject: { code: 'channel_shared_unconfirmed' },
+      },
+    ],
+  ],
+  [
     'a chat waiting longer than the answer time',
     (f) => {
       f.openChats[0]!.startedAt = ago(5);
@@ -261,7 +329,7 @@ describe('orgHealth', () => {
       if (e.subject) expect(item.subject).toMatchObject(e.subject);
       if (e.since !== undefined) expect(item.since).toBe(e.since);
     }
-    const worst = expected.some((e) => e.severity === 'problem') ? 'problem' : expected.length ? 'warning' : 'ok';
+    const worst = expected.some((e) => e.severity === 'problem') ? 'problem' : expected.some((e) => e.severity === 'warning') ? 'warning' : 'ok';
     expect(health.status).toBe(worst);
   });
 
@@ -291,5 +359,19 @@ describe('orgHealth', () => {
     expect(health.items.map((i) => i.kind)).toEqual(['slack_not_connected', 'chat_undeliverable']);
     expect(health.items[1]!.message).toContain('an unnamed visitor');
     expect(health.items[1]!.fix).toContain('Connect Slack');
+  });
+
+  it('a held chat’s fix says to confirm the shared channel or pick another', () => {
+    const facts = healthy();
+    facts.undeliverable.push({
+      conversationId: 'c_h',
+      visitorName: 'Hal',
+      routingGroupId: 'g_support',
+      startedAt: ago(3),
+      reason: undeliverableReasons.sharedChannelUnconfirmed('the channel of Support (C_SUPPORT)'),
+    });
+    const fix = orgHealth(facts).items.find((i) => i.kind === 'chat_undeliverable')!.fix;
+    expect(fix).toContain('Confirm the channel shared with another company');
+    expect(fix).toContain('pick another channel');
   });
 });

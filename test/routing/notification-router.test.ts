@@ -50,6 +50,8 @@ interface Facts {
   badChannels?: string[];
   /** Slack user ids that are deactivated. */
   deactivated?: string[];
+  /** Channels shared with another company since they were chosen, not confirmed. */
+  held?: string[];
 }
 
 function input(f: Facts): RoutingInput {
@@ -67,6 +69,7 @@ function input(f: Facts): RoutingInput {
     group,
     agents: AGENTS,
     unusable: { channelIds: new Set(f.badChannels ?? []), slackUserIds: new Set(f.deactivated ?? []) },
+    ...(f.held ? { heldChannelIds: new Set(f.held) } : {}),
   };
 }
 
@@ -410,6 +413,31 @@ const cases: Array<{ name: string; in: Facts; out: RoutingDecision }> = [
     out: undeliverable(
       'nowhere to notify: the global channel cannot be used; the account owner is not mapped to a usable Slack user; the only member is not mapped to a usable Slack user; the channel of Sales cannot be used; no mapped online member to message',
     ),
+  },
+  // Held: a channel shared with another company (Slack Connect) since it was chosen, not confirmed.
+  {
+    name: 'held: the global channel is held, so every chat is, even with a usable group channel and an online owner',
+    in: { global: true, globalChannel: GLOBAL, owner: 'owner', held: [GLOBAL] },
+    out: undeliverable(
+      "held: the global channel (C_GLOBAL) is shared with another company (Slack Connect) and nobody confirmed its visitors' details may be shown there",
+    ),
+  },
+  {
+    name: 'held: the group’s channel is held, so its chats are, not sent to an online owner or members instead',
+    in: { owner: 'owner', held: [SALES] },
+    out: undeliverable(
+      "held: the channel of Sales (C_SALES) is shared with another company (Slack Connect) and nobody confirmed its visitors' details may be shown there",
+    ),
+  },
+  {
+    name: 'held: a group channel held while a usable global channel takes every chat: the global channel',
+    in: { global: true, globalChannel: GLOBAL, held: [SALES] },
+    out: channel('global-channel', GLOBAL, ['on1', 'on2'], [], 'global channel'),
+  },
+  {
+    name: 'held: another channel held changes nothing',
+    in: { held: ['C_ELSEWHERE'] },
+    out: channel('group-channel', SALES, ['on1', 'on2'], [], 'routing group Sales'),
   },
   {
     name: 'undeliverable: global on with none chosen, no group',

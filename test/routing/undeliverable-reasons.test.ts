@@ -11,6 +11,7 @@ describe('undeliverableCode', () => {
     { reason: undeliverableReasons.nowhere([]), code: 'no_target' },
     { reason: undeliverableReasons.refusedContent('msg_too_long'), code: 'slack_refused' },
     { reason: undeliverableReasons.refusedEveryTarget(), code: 'slack_refused' },
+    { reason: undeliverableReasons.sharedChannelUnconfirmed('the channel of Sales (C1)'), code: 'channel_shared_unconfirmed' },
     { reason: 'Slack is not connected', code: 'other' },
     { reason: 'something an older release wrote', code: 'other' },
     { reason: '', code: 'other' },

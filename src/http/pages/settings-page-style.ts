@@ -40,7 +40,7 @@ button.danger{background:#b00020}
 #health-summary{font-weight:600}#health-summary .checked{font-weight:400;color:#1d1c1d}#health.health-ok #health-summary{color:#007a5a}#health.health-problem #health-summary{color:#b00020}
 #health-items{list-style:none;padding:0;margin:0}
 .health-item{border-top:1px solid #ddd;padding:.6rem 0}.health-item p{margin:.15rem 0}
-.health-item .severity{font-weight:700;margin-right:.3rem}.severity-problem .severity{color:#b00020}.severity-warning .severity{color:#8a5a00}
+.health-item .severity{font-weight:700;margin-right:.3rem}.severity-problem .severity{color:#b00020}.severity-warning .severity{color:#8a5a00}.severity-info .severity{color:#1264a3}
 .health-item .fix{color:#1d1c1d}.health-item .since{color:#616061;font-size:.85rem}
 .health-actions{display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .8rem;margin-top:.3rem}
 .health-actions .button,.health-actions button{padding:.3rem .8rem;font-size:.9rem}

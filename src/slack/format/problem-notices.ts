@@ -107,6 +107,8 @@ function undeliverableFix(code: string): string {
     case 'slack_not_connected':
     case 'slack_connection_lost':
       return 'Connect Slack again in the settings; waiting chats are then routed again.';
+    case 'channel_shared_unconfirmed':
+      return 'The channel became shared with another company (Slack Connect): in the settings, confirm its visitors’ details may be shown there, or choose another channel; held chats are then routed again.';
     default:
       return 'The Health section lists the chats and what fixes each; then use *Route again* there.';
   }

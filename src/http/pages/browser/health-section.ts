@@ -14,7 +14,8 @@
 type HealthAction = { kind: 'connect-again'; url: string } | { kind: 'route-again'; method: 'POST'; path: string };
 interface HealthItem {
   kind: string;
-  severity: 'problem' | 'warning';
+  /** 'info': nothing wrong, worth knowing (a channel shared with another company, as confirmed). */
+  severity: 'problem' | 'warning' | 'info';
   message: string;
   fix: string;
   anchor: string;
@@ -100,10 +101,13 @@ function renderHealth(health: OrgHealth) {
   showHealthState(health.status);
   $('health-error').textContent = '';
   const problems = health.items.filter((i) => i.severity === 'problem').length;
-  const warnings = health.items.length - problems;
-  const counted = [plural(problems, 'problem'), plural(warnings, 'warning')].filter(Boolean).join(' and ');
+  const warnings = health.items.filter((i) => i.severity === 'warning').length;
+  const notes = health.items.length - problems - warnings;
+  const counted = listed([plural(problems, 'problem'), plural(warnings, 'warning'), plural(notes, 'note')].filter(Boolean));
   $('health-summary').replaceChildren(
-    health.items.length === 0 ? 'All good: nothing keeps chats from reaching your team. ' : `${counted}: each says what to do. `,
+    problems + warnings === 0
+      ? `All good: nothing keeps chats from reaching your team.${notes ? ` ${counted} below.` : ''} `
+      : `${counted}: each says what to do. `,
     el('span', { className: 'checked' }, ['Checked ', ...moment(health.checkedAt), '.']),
   );
   $('health-activity').replaceChildren(
@@ -124,6 +128,9 @@ function renderHealth(health: OrgHealth) {
 }
 
 const plural = (n: number, word: string) => (n === 0 ? '' : `${n} ${word}${n === 1 ? '' : 's'}`);
+/** "a", "a and b", "a, b and c". */
+const listed = (parts: string[]) => (parts.length < 2 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`);
+const SEVERITY_WORD = { problem: 'Problem:', warning: 'Warning:', info: 'Note:' } as const;
 
 const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 /** "5 minutes ago (12/7/2026, 3:22:31 AM)", or "never". */
@@ -148,7 +155,7 @@ function healthItem(item: HealthItem): HTMLLIElement {
   const own = item.anchor.startsWith('chat-');
   if (own) li.id = item.anchor;
   li.append(
-    el('p', { className: 'message' }, [el('span', { className: 'severity', text: item.severity === 'problem' ? 'Problem:' : 'Warning:' }), item.message]),
+    el('p', { className: 'message' }, [el('span', { className: 'severity', text: SEVERITY_WORD[item.severity] }), item.message]),
     el('p', { className: 'fix', text: item.fix }),
   );
   if (item.since) li.append(el('p', { className: 'since' }, ['Since ', ...moment(item.since), '.']));

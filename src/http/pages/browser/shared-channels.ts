@@ -40,29 +40,40 @@ function typedChannelName(input: HTMLInputElement): string {
 }
 
 /**
- * The confirmation under a channel field: a checkbox with its label (a native control, so the
- * keyboard reaches and toggles it), and a note on a stored shared channel. `place` names the
- * setting for screen readers.
+ * The place under a channel field for its Slack Connect note and confirmation. The checkbox
+ * itself is added only while it is asked for (so a row's one input is its channel's otherwise).
+ * `place` names the setting in the checkbox's label.
  */
 // biome-ignore lint/correctness/noUnusedVariables: called by settings-page.ts, the other half of the same classic script
 function sharedConfirmBox(id: string, place: string): HTMLElement {
   const box = el('div', { className: 'shared-confirm', id: `${id}-box` });
-  const note = el('span', { className: 'shared-note', id: `${id}-note` });
-  const ask = el('div', { className: 'shared-ask' }, [
-    el('input', { type: 'checkbox', id, className: 'shared-confirm-check', 'aria-describedby': `${id}-note` }),
-    el('label', {
-      for: id,
-      text: `I confirm that visitor details (name, email, company, messages) of chats sent to this channel will be visible to people of another company (${place}).`,
-    }),
-  ]);
-  box.append(note, ask);
+  box.dataset.checkId = id;
+  box.dataset.place = place;
+  box.append(el('span', { className: 'shared-note', id: `${id}-note` }));
   return box;
 }
 
-function confirmCheckOf(box: HTMLElement): HTMLInputElement {
-  const found = box.querySelector<HTMLInputElement>('input.shared-confirm-check');
-  if (!found) throw new Error('a shared-channel box without its checkbox');
-  return found;
+/**
+ * The checkbox with its label (a native control, so the keyboard reaches and toggles it), shown
+ * or taken away.
+ */
+function showSharedAsk(box: HTMLElement, shown: boolean) {
+  const ask = box.querySelector<HTMLElement>('.shared-ask');
+  if (!shown) {
+    ask?.remove();
+    return;
+  }
+  if (ask) return;
+  const id = box.dataset.checkId ?? '';
+  box.append(
+    el('div', { className: 'shared-ask' }, [
+      el('input', { type: 'checkbox', id, className: 'shared-confirm-check', 'aria-describedby': `${id}-note` }),
+      el('label', {
+        for: id,
+        text: `I confirm that visitor details (name, email, company, messages) of chats sent to this channel will be visible to people of another company (${box.dataset.place ?? ''}).`,
+      }),
+    ]),
+  );
 }
 
 /**
@@ -75,9 +86,7 @@ function updateSharedConfirm(box: HTMLElement, input: HTMLInputElement, stored: 
   const storedShared = unchanged && stored?.sharedExternally === true;
   const note = box.querySelector<HTMLElement>('.shared-note');
   if (note) note.textContent = storedShared ? sharedChannelNote(confirmation) : '';
-  const needs = unchanged ? storedShared && !confirmation : sharedChannelNames.has(typedChannelName(input));
-  box.querySelector<HTMLElement>('.shared-ask')!.hidden = !needs;
-  if (!needs) confirmCheckOf(box).checked = false;
+  showSharedAsk(box, unchanged ? storedShared && !confirmation : sharedChannelNames.has(typedChannelName(input)));
 }
 
 /** The stored shared channel's note: who can see what, and who confirmed it. */
@@ -92,11 +101,11 @@ function sharedChannelNote(confirmation: SharingConfirmation | null): string {
 // biome-ignore lint/correctness/noUnusedVariables: called by settings-page.ts, the other half of the same classic script
 function askSharedConfirm(box: HTMLElement, input: HTMLInputElement) {
   sharedChannelNames.add(typedChannelName(input));
-  box.querySelector<HTMLElement>('.shared-ask')!.hidden = false;
+  showSharedAsk(box, true);
 }
 
 /** Whether the Save confirms the field's shared channel. */
 // biome-ignore lint/correctness/noUnusedVariables: called by settings-page.ts, the other half of the same classic script
 function sharedConfirmChecked(box: HTMLElement): boolean {
-  return !box.querySelector<HTMLElement>('.shared-ask')!.hidden && confirmCheckOf(box).checked;
+  return box.querySelector<HTMLInputElement>('input.shared-confirm-check')?.checked ?? false;
 }
