@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSlackEmulator } from '../../emulators/slack/index.ts';
 import type { Channel, Enterprise, Installation, SlackEmulator, Team, User } from '../../emulators/slack/index.ts';
-import { startTestReceiver, type TestReceiver } from '../../emulators/slack/test-receiver.ts';
+import type { TestReceiver } from '../../emulators/slack/test-receiver.ts';
 import { payloadOf, SECRET, slackErrorCode, startSlackWorkspace, stopSlackWorkspace, T0, webClient } from './emulator-test-helpers.ts';
 
 let t = T0;
