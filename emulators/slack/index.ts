@@ -19,7 +19,7 @@ import { viewsMethods } from './methods/views.ts';
 import { AuthorizeError, createOAuth, parseAuthorize } from './oauth.ts';
 import { registerOAuthRoutes } from './oauth-routes.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limits.ts';
-import { createState, openIm } from './state.ts';
+import { createState, installFor, inTeam, openIm } from './state.ts';
 import type { SlackEmulator, SlackEmulatorOptions } from './types.ts';
 import { registerWebApi } from './web-api-routes.ts';
 import { createWorld } from './world.ts';
@@ -201,9 +201,11 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
     openViews: (teamId, userId) => interactions.openViews(teamId, userId),
     sendUrlVerification: () => deliverer.sendUrlVerification(),
     openAppDm(teamId, userId) {
-      const inst = state.installations.get(teamId);
+      // The workspace's own install, or the org-wide one granted the workspace.
+      const inst = installFor(state, teamId);
       if (!inst) throw new Error(`app is not installed on ${teamId}`);
-      if (state.users.get(userId)?.teamId !== teamId) throw new Error(`unknown user ${userId} in ${teamId}`);
+      const u = state.users.get(userId);
+      if (!u || !inTeam(u, teamId)) throw new Error(`unknown user ${userId} in ${teamId}`);
       return openIm(state, teamId, userId, inst.botUserId, now()).channel;
     },
     issueTriggerId(teamId, userId) {

@@ -370,6 +370,7 @@ export function createWorld(d: WorldDeps) {
   }
 
   function install(teamId: string, input: { scopes?: string[]; installerUserId?: string } = {}): Installation {
+    if (state.enterprises.has(teamId)) throw new Error(`${teamId} is an Enterprise Grid organization: installOrg installs the app org-wide`);
     const t = team(teamId);
     if (t.deleted) throw new Error(`team ${teamId} is deleted`);
     // Without explicit scopes: what the app's manifest asks for (oauth_config.scopes.bot).
