@@ -89,6 +89,7 @@ describe('sharing a channel with another company', () => {
       is_ext_shared_channel: true,
       event: { user: pat.id, channel: deals.id, inviter: alice.id },
     });
+    expect(emu.messages(deals.id).at(-1)).toMatchObject({ subtype: 'channel_join', user: pat.id, user_team: partner.id, source_team: partner.id });
     rx.requests.length = 0;
 
     const ts = await emu.postAsUser({ teamId: partner.id, channel: deals.id, user: pat.id, text: 'can I answer here?' });
@@ -104,6 +105,10 @@ describe('sharing a channel with another company', () => {
     await emu.postAsUser({ teamId: acme.id, channel: deals.id, user: alice.id, text: 'yes', threadTs: ts });
     await emu.idle();
     expect(eventsOfType('message').at(-1)!.event).toMatchObject({ user: alice.id, user_team: acme.id, source_team: acme.id, thread_ts: ts });
+
+    // The app's own messages there name the host workspace.
+    const reply = await webClient(emu, inst.botToken).chat.postMessage({ channel: deals.id, thread_ts: ts, text: 'welcome' });
+    expect(reply.message).toMatchObject({ user_team: acme.id, source_team: acme.id });
 
     // The app can look the external person up (they share a channel with it); history shows their team.
     const bot = webClient(emu, inst.botToken);

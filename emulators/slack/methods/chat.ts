@@ -119,6 +119,8 @@ function postMessage(ctx: MethodContext, params: Params): Record<string, unknown
     ...(username ? { username } : {}),
     ...(iconUrl ? { icon_url: iconUrl } : {}),
     ...(iconEmoji ? { icon_emoji: iconEmoji } : {}),
+    // The app posts as the channel's workspace (its bot user is in it through the host's install).
+    ...(ch.sharedTeamIds?.length ? { user_team: ch.teamId, source_team: ch.teamId } : {}),
   };
   if (parent) {
     attachReply(parent, m);
