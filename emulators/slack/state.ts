@@ -163,14 +163,16 @@ export function inTeam(u: User, teamId: string): boolean {
 /**
  * The installation that acts in a workspace: the app's install on the workspace itself, else its
  * org-wide install on the workspace's Grid organization once an admin granted it the workspace.
- * Liveness (revoked tokens) is the caller's concern.
+ * A live install is preferred; callers still check liveness (only revoked ones may be left).
  */
 export function installFor(state: EmulatorState, teamId: string): Installation | undefined {
   const own = state.installations.get(teamId);
-  if (own) return own;
+  if (own && !state.tokens.get(own.botToken)?.revoked) return own;
   const enterpriseId = state.teams.get(teamId)?.enterpriseId;
   const org = enterpriseId ? state.installations.get(enterpriseId) : undefined;
-  return org?.grantedTeamIds?.includes(teamId) ? org : undefined;
+  // A workspace uninstalled on its own is still reached by the org-wide install granted it.
+  if (org?.grantedTeamIds?.includes(teamId) && !state.tokens.get(org.botToken)?.revoked) return org;
+  return own;
 }
 
 /** Stores a new user; `bulk` defers sorting the team's user list to the next read. */

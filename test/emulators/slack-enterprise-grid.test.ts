@@ -324,6 +324,30 @@ describe('events and calls of an org-wide install', () => {
   });
 });
 
+describe('the app’s DM and App Home in a granted workspace', () => {
+  it('conversations.open with an org token opens the DM in the person’s workspace; their message and App Home reach the org install', async () => {
+    const org = await orgInstalledWithBothWorkspaces();
+    const bot = webClient(emu, org.botToken);
+    const dm = (await bot.conversations.open({ users: sam.id })).channel!.id!;
+    await bot.chat.postMessage({ channel: dm, text: 'hello sam' });
+    await emu.postAsUser({ teamId: support.id, channel: dm, user: sam.id, text: 'hi app' });
+    const home = emu.openAppHome({ teamId: support.id, userId: sam.id });
+    expect(home.channel).toBe(dm);
+    await emu.idle();
+    const im = eventsOfType('message').filter((e) => e.event['channel_type'] === 'im' && e.event['user'] === sam.id);
+    expect(im).toEqual([
+      expect.objectContaining({
+        team_id: support.id,
+        authorizations: [expect.objectContaining({ team_id: null, is_enterprise_install: true })],
+        event: expect.objectContaining({ channel: dm, text: 'hi app' }),
+      }),
+    ]);
+    expect(eventsOfType('app_home_opened')).toEqual([
+      expect.objectContaining({ team_id: support.id, event: expect.objectContaining({ user: sam.id, channel: dm }) }),
+    ]);
+  });
+});
+
 describe('interactions with an org-wide install', () => {
   it('a button click in the second workspace has team null, the enterprise and user.team_id', async () => {
     const org = await orgInstalledWithBothWorkspaces();
