@@ -29,6 +29,7 @@ let h: Harness;
 let browser: Browser;
 let redis: Redis;
 let groupId: string;
+let partnerTeam: string;
 const channels: Record<string, string> = {};
 const cspViolations: string[] = [];
 const contexts: BrowserContext[] = [];
@@ -39,18 +40,19 @@ async function adminGet(path: string): Promise<any> {
 }
 
 /**
- * A channel the directory knows as shared with another company (Slack's is_ext_shared), the app
- * in it (saving it joins nothing: a join would read the channel back from the emulator).
+ * A channel shared with another company in Slack (the emulator's Slack Connect), and known so to
+ * the directory: marked as the directory does on Slack's channel_shared event.
  */
 async function sharedChannel(name: string): Promise<string> {
   const id = h.slack.createChannel(h.teamId, { name }).id;
+  h.slack.shareChannel(id, partnerTeam);
   await waitFor(
     () => adminGet(`/directory/channels/by-name/${name}`),
     (r) => r?.channel?.id === id,
     { what: `the directory to know #${name}`, timeoutMs: 60_000 },
   );
   const deps = { locks: createLocks(redis, h.prefix), directoryCache: createDirectoryCache(redis, h.prefix), now: () => new Date(), store: h.store };
-  await recordDirectoryChange(deps, h.teamId, { op: 'patch', kind: 'channels', id, fields: { isExtShared: true, isMember: true } });
+  await recordDirectoryChange(deps, h.teamId, { op: 'patch', kind: 'channels', id, fields: { isExtShared: true } });
   return id;
 }
 
@@ -58,6 +60,7 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   h = await startHarness({ runtime: 'node', name: 'settings-page-slack-connect' });
   redis = new Redis(redisUrl());
+  partnerTeam = h.slack.createTeam({ name: 'Partner Co', domain: 'partner' }).id;
   groupId = h.platform.addRoutingGroup(h.orgId, { name: 'Partners', memberAgentIds: [h.agents.alice.agentId] }).id;
   await waitFor(
     () => adminGet('/directory'),

@@ -2,7 +2,8 @@
 // against the emulators: refused without the confirmation that visitor details will be visible to
 // the other company (naming the channel and the field that confirms it, nothing saved),
 // accepted with it, the confirmation kept for that channel only and recorded in the change
-// history with who made it; another org's admin reaches none of it.
+// history with who made it; a channel shared after it was chosen holds its group's new chats (the
+// health says why and what to do) until it is confirmed; another org's admin reaches none of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { redisUrl } from '../support/services.ts';
@@ -16,10 +17,12 @@ import { h, groupId, soloGroupId, api, startAdminApiHarness, stopAdminApiHarness
 let redis: Redis;
 const shared: Record<string, string> = {};
 
+let partnerTeam: string;
+
 /**
- * A channel the directory knows as shared with another company (as Slack's is_ext_shared says),
- * with the app in it (saving it then joins nothing: a join would read the channel back from the
- * emulator, which shares none).
+ * A channel shared with another company in Slack (the emulator's Slack Connect), and known so to
+ * the directory: marked as the directory does on Slack's channel_shared event, which this test
+ * does not wait for.
  */
 async function sharedChannel(name: string): Promise<string> {
   const id = h.slack.createChannel(h.teamId, { name }).id;
@@ -28,14 +31,20 @@ async function sharedChannel(name: string): Promise<string> {
     (r) => r.status === 200,
     { what: `the directory to know #${name}`, timeoutMs: 60_000 },
   );
-  const deps = { locks: createLocks(redis, h.prefix), directoryCache: createDirectoryCache(redis, h.prefix), now: () => new Date(), store: h.store };
-  await recordDirectoryChange(deps, h.teamId, { op: 'patch', kind: 'channels', id, fields: { isExtShared: true, isMember: true } });
+  h.slack.shareChannel(id, partnerTeam);
+  await markShared(id);
   return id;
+}
+
+async function markShared(channelId: string): Promise<void> {
+  const deps = { locks: createLocks(redis, h.prefix), directoryCache: createDirectoryCache(redis, h.prefix), now: () => new Date(), store: h.store };
+  await recordDirectoryChange(deps, h.teamId, { op: 'patch', kind: 'channels', id: channelId, fields: { isExtShared: true } });
 }
 
 beforeAll(async () => {
   await startAdminApiHarness('admin-api-slack-connect');
   redis = new Redis(redisUrl());
+  partnerTeam = h.slack.createTeam({ name: 'Partner Co', domain: 'partner' }).id;
   shared['partner'] = await sharedChannel('partner-leads');
   shared['other'] = await sharedChannel('other-partner');
 }, 180_000);
@@ -177,9 +186,9 @@ describe('a channel that became shared after it was chosen', () => {
       status: 200,
       body: { channel: { sharedExternally: false } },
     });
-    // Shared with another company afterwards (the directory learns it as from Slack's is_ext_shared).
-    const deps = { locks: createLocks(redis, h.prefix), directoryCache: createDirectoryCache(redis, h.prefix), now: () => new Date(), store: h.store };
-    await recordDirectoryChange(deps, h.teamId, { op: 'patch', kind: 'channels', id: channelId, fields: { isExtShared: true } });
+    // Shared with another company afterwards.
+    h.slack.shareChannel(channelId, partnerTeam);
+    await markShared(channelId);
 
     const chat = await h.platform.startConversation(h.orgId, { routingGroupId: group.id, visitor: { name: 'Hedda Held' } });
     const held = await waitFor(
