@@ -18,7 +18,7 @@ import {
   unmappedUserNotice,
 } from '../slack/format/notices.ts';
 import { internalNoteText, type SharedFile } from '../routing/slack-message-classifier.ts';
-import { isExternalAuthor } from '../routing/slack-connect-authors.ts';
+import { ofAnotherCompany } from './slack-connect-people.ts';
 import { DEFAULT_INTERNAL_NOTE_PREFIX } from '../store/org-settings.repository.ts';
 import { answerDirectMessage } from './direct-messages.ts';
 import { OUTAGE_RETRY_FOR_MS } from '../queues/job-errors.ts';
@@ -55,7 +55,7 @@ export async function relayReply(deps: ReplyRelayDeps, tenant: SlackTenant, repl
   const mappingRead = agentOf(deps, tenant, reply.user);
   mappingRead.catch(() => undefined); // awaited below; not unhandled while the thread is looked up
   const conversation = await chatInThread(deps, tenant, { channelId: reply.channel, threadTs: reply.threadTs });
-  if (conversation.kind !== 'none' && (await fromAnotherCompany(deps, tenant, reply))) {
+  if (conversation.kind !== 'none' && (await ofAnotherCompany(deps, tenant, { userTeam: reply.userTeam, sourceTeam: reply.sourceTeam }))) {
     // A person of another company in a Slack Connect channel: nothing of theirs reaches the visitor
     // or the transcript, and they are told why (never how to get mapped: they cannot be).
     await tell(deps, tenant, reply, EXTERNAL_PERSON_NOTICE);
@@ -177,14 +177,6 @@ export async function relayReply(deps: ReplyRelayDeps, tenant: SlackTenant, repl
       await deps.store.relayedReplies.markRefused(clientMessageId, `platform_${error.code}`, deps.now());
     throw error;
   }
-}
-
-/** Whether the reply's author is of another company: the installation is read only when Slack names a team other than its key. */
-async function fromAnotherCompany(deps: ReplyRelayDeps, tenant: SlackTenant, reply: SlackReply): Promise<boolean> {
-  const author = { userTeam: reply.userTeam, sourceTeam: reply.sourceTeam };
-  if (!isExternalAuthor(author, { key: tenant.teamId, workspaceIds: [] })) return false;
-  const installation = await deps.store.installations.findByTeam(tenant.teamId);
-  return isExternalAuthor(author, { key: tenant.teamId, workspaceIds: installation?.workspaces.map((w) => w.id) ?? [] });
 }
 
 /** A reply edited or deleted in Slack after it reached the visitor: tell the rep the visitor still sees the original. */

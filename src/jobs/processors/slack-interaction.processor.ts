@@ -4,7 +4,8 @@
 // of Threadbridge's that does not parse is dropped for good (slack-payload.ts); anything else
 // (another app's button, a Home tab link, a modal closed) is not Threadbridge's to handle.
 // Every interaction passes the tenant gate first (src/conversations/slack-tenant.ts): it acts
-// for the org of the workspace's active installation only.
+// for the org of the workspace's active installation only. A person of another company (Slack
+// Connect) acting on a chat is then refused and told why (src/conversations/slack-connect-people.ts).
 import type { SlackInteractionJob } from '../../slack/slack-interactions.ts';
 import { blockActionsSchema, messageActionSchema, QUALIFY_ACTION_ID, viewSubmissionSchema } from '../../slack/slack-interactions.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
@@ -15,6 +16,7 @@ import { CLAIM_ACTION_ID } from '../../slack/format/conversation-messages.ts';
 import { z } from 'zod';
 import { readSlackPayload } from './slack-payload.ts';
 import { slackTenantOf } from '../../conversations/slack-tenant.ts';
+import { ofAnotherCompany, refuseExternalAction } from '../../conversations/slack-connect-people.ts';
 
 // What routing an interaction needs, read leniently: a field of the wrong type from outside is
 // absent (and the interaction not handled), never a crash. Each handler validates the rest.
@@ -34,12 +36,28 @@ const routingSchema = z.object({
     .passthrough()
     .optional()
     .catch(undefined),
+  // Who acted, and where: a person of another company (Slack Connect) is refused before any handler.
+  user: z
+    .object({ id: z.string().optional().catch(undefined), team_id: z.string().optional().catch(undefined) })
+    .passthrough()
+    .optional()
+    .catch(undefined),
+  channel: z
+    .object({ id: z.string().optional().catch(undefined) })
+    .passthrough()
+    .optional()
+    .catch(undefined),
+  message: z
+    .object({ ts: z.string().optional().catch(undefined), thread_ts: z.string().optional().catch(undefined) })
+    .passthrough()
+    .optional()
+    .catch(undefined),
 });
 
 export async function processSlackInteraction(deps: WorkerDeps, job: SlackInteractionJob): Promise<void> {
   const { payload } = job;
   const routing = routingSchema.safeParse(payload);
-  const { actions = [], callback_id: callbackId, view } = routing.success ? routing.data : {};
+  const { actions = [], callback_id: callbackId, view, user, channel, message } = routing.success ? routing.data : {};
   const what = { kind: 'interaction' as const, type: payload.type, log: deps.logger.child({ teamId: job.teamId }) };
   const tenant = await slackTenantOf(deps, job.teamId);
   if (!tenant) {
@@ -47,6 +65,14 @@ export async function processSlackInteraction(deps: WorkerDeps, job: SlackIntera
     return;
   }
   await deps.store.orgActivity.noteSlackEvent(tenant.orgId, deps.now());
+  const onChat =
+    (payload.type === 'block_actions' && actions.some((a) => a.action_id?.startsWith(QUALIFY_ACTION_ID) || a.action_id === CLAIM_ACTION_ID)) ||
+    (payload.type === 'message_action' && callbackId !== undefined && shortcutCallbackIds.has(callbackId));
+  if (onChat && user?.id && user.team_id && channel?.id && (await ofAnotherCompany(deps, tenant, { userTeam: user.team_id }))) {
+    const threadTs = message?.thread_ts ?? message?.ts ?? null;
+    await refuseExternalAction(deps, tenant, { channel: channel.id, user: user.id, threadTs, userTeam: user.team_id });
+    return;
+  }
   if (payload.type === 'block_actions' && actions.some((a) => a.action_id?.startsWith(QUALIFY_ACTION_ID))) {
     await handleQualificationClick(deps, tenant, readSlackPayload(blockActionsSchema, payload, what));
     return;

@@ -39,3 +39,7 @@ export function foreignChatNotice(what: string): string {
  */
 export const EXTERNAL_PERSON_NOTICE =
   'Your message was not sent to the visitor: people outside this workspace cannot answer its website chats. This channel is shared with your company through Slack Connect; nothing you write in a chat’s thread reaches the visitor.';
+
+/** To a person of another company who clicked a chat's button or used a shortcut on it. */
+export const EXTERNAL_PERSON_ACTION_NOTICE =
+  'Nothing was done: people outside this workspace cannot answer or act on its website chats. This channel is shared with your company through Slack Connect.';
