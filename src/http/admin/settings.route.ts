@@ -185,7 +185,8 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
           globalChannelEnabled = globalChannel.enabled;
           globalChannelId = channel?.id ?? null;
           shownChannel = channel ? chosenChannelView(channel, null) : null;
-          savedGlobal = channel;
+          // As checked (the directory's copy), whatever the join read back.
+          savedGlobal = resolved;
         } else {
           shownChannel = await storedChannel(teamId, globalChannelId);
         }
@@ -194,8 +195,10 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         if (escalation === 'global-channel' && !globalChannelEnabled) {
           throw appError('escalation_needs_global_channel', undefined, body.escalation === undefined ? 'globalChannel.enabled' : 'escalation');
         }
+        // The shared-channel confirmations are written on their own (keepSharedChannelConfirmation), never from this read.
+        const { sharedChannelConfirmations: _confirmations, ...kept } = current ?? {};
         const next: SavedSettings = {
-          ...(current ?? {}),
+          ...kept,
           orgId,
           channelIdMode,
           globalChannelEnabled,
@@ -271,10 +274,10 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
         const channel = await withAppIn(teamId, resolved, 'channel');
         await admin.slackRouting.setGroupChannel(orgId, groupId, channel.id, deps.now());
         await recordChange(deps, admin, request, { orgId, section: 'routingGroups', action: 'routing-group.channel-set', subject: groupId });
-        await keepSharedChannelConfirmation(deps, admin, request, { orgId, section: 'routingGroups', channel, confirmed });
+        await keepSharedChannelConfirmation(deps, admin, request, { orgId, section: 'routingGroups', channel: resolved, confirmed });
         await deps.producer.orgChanged({ orgId, cause: 'settings-changed' });
         const confirmation =
-          confirmed === true && channel.isExtShared
+          confirmed === true && resolved.isExtShared
             ? sharingConfirmation(await admin.orgSettings.get(orgId), channel.id)
             : sharingConfirmation(settings, channel.id);
         return { groupId, channel: chosenChannelView(channel, null), sharingConfirmed: confirmation };
