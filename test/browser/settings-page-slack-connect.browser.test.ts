@@ -3,7 +3,7 @@
 // another company is marked in the channel picker; choosing it for a routing group shows a labelled
 // confirmation checkbox; saved without it, the refusal is shown at the field (the keyboard taken
 // there); checked from the keyboard, the Save sends confirmSharedChannel and the stored channel
-// then says who confirmed it; the global channel the same way. axe-core finds no serious or
+// then says who confirmed it, and the Health section notes it; the global channel the same way. axe-core finds no serious or
 // critical violation with the confirmation shown and refused. Screenshots in test-artifacts/.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +145,14 @@ describe('Slack Connect channels on the settings page', () => {
       /^Shared with another company \(Slack Connect\): visitor details are visible to its people\. Confirmed by Ada Admin on .+\.$/,
     );
     expect(await page.isVisible(check)).toBe(false);
+    // The Health section lists it as a note: nothing wrong, visible to the other company as confirmed.
+    const note = page.locator('#health-items > li.severity-info');
+    await expect.poll(() => note.count(), SAVED).toBe(1);
+    expect(await note.locator('.message').textContent()).toMatch(
+      /^Note:The channel of the routing group Partners, #partner-leads, is shared with another company \(Slack Connect\): visitor details .+ as Ada Admin confirmed on \d{4}-\d\d-\d\d\.$/,
+    );
+    expect(await note.locator('a.goto').textContent()).toBe('Go to the routing group Partners');
+    await expect.poll(() => page.textContent('#groups-change')).toMatch(/^Last change: channel shared with another company confirmed, .+, by Ada Admin\.$/);
     await page.screenshot({ path: `${shots}/72-shared-channel-confirmed.png`, fullPage: true });
     expect(cspViolations).toEqual([]);
   }, 120_000);

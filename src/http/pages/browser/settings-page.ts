@@ -196,6 +196,7 @@ const ACTIONS: Record<string, string> = {
   'agent.unmapped': 'agent unmapped',
   'routing-group.channel-set': 'channel set',
   'routing-group.channel-cleared': 'channel cleared',
+  'shared-channel.confirmed': 'channel shared with another company confirmed',
   'digest.saved': 'weekly digest saved',
   'digest.turned-off': 'weekly digest turned off',
 };
