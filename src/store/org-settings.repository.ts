@@ -86,7 +86,8 @@ export function createOrgSettingsRepository(db: Db): OrgSettingsRepository {
       const doc = await collection.findOne({ _id: orgId });
       if (!doc) return null;
       const { _id, ...rest } = doc;
-      return { orgId: _id, ...rest };
+      // FerretDB leaves out a field an upsert's $setOnInsert sets to null (confirmSharedChannel's).
+      return { orgId: _id, ...rest, globalChannelId: rest.globalChannelId ?? null };
     },
     async save({ orgId, ...fields }, now) {
       await collection.updateOne({ _id: orgId }, { $set: { ...fields, updatedAt: now } }, { upsert: true });
