@@ -8,7 +8,7 @@
 // refreshes: counting them here would double-count whatever a running sync has already seen.
 import type { DirectorySyncDeps } from './directory-sync-deps.ts';
 import type { DirectoryChange, OrgProblemKind } from '../store/index.ts';
-import { toDirectoryChannel, toDirectoryUser } from '../slack/slack-api.ts';
+import { toDirectoryChannel, toDirectoryUser, type DirectoryChannel } from '../slack/slack-api.ts';
 import { callWithinBudget } from '../slack/tiered-call-budget.ts';
 import { recordDirectoryChange } from '../directory/directory-changes.ts';
 import { SlackBudgetExhaustedError, SlackApiError } from '../errors/index.ts';
@@ -22,14 +22,18 @@ interface DirectoryEvent {
   user?: unknown;
 }
 
-/** What an event changes in the directory; null when nothing (or it needs a Slack call first). */
-export function directoryChangeOf(event: DirectoryEvent, botUserId: string): DirectoryChange | null {
+/**
+ * What an event changes in the directory; null when nothing (or it needs a Slack call first).
+ * `workspaceId`: the Grid workspace of an org-wide install the event happened in, which a channel
+ * created there belongs to when Slack's object does not say.
+ */
+export function directoryChangeOf(event: DirectoryEvent, botUserId: string, workspaceId: string | null = null): DirectoryChange | null {
   const channelId = typeof event.channel === 'string' ? event.channel : null;
   const channelObject = typeof event.channel === 'object' && event.channel ? (event.channel as { id?: unknown; name?: unknown }) : null;
   switch (event.type) {
     case 'channel_created': {
       const channel = channelObject && toDirectoryChannel(channelObject);
-      return channel ? { op: 'add', kind: 'channels', entity: channel } : null;
+      return channel ? { op: 'add', kind: 'channels', entity: inWorkspace(channel, workspaceId) } : null;
     }
     case 'channel_rename':
     case 'group_rename':
@@ -61,7 +65,24 @@ export function directoryChangeOf(event: DirectoryEvent, botUserId: string): Dir
   }
 }
 
-export async function applyDirectoryEvent(deps: DirectoryEventsDeps, teamId: string, botUserId: string, event: DirectoryEvent): Promise<void> {
+/** A channel as an org-wide install keeps it: naming its workspace (Slack's, else the one it was seen in). */
+function inWorkspace(channel: DirectoryChannel, workspaceId: string | null): DirectoryChannel {
+  return workspaceId && !channel.workspaceId ? { ...channel, workspaceId } : channel;
+}
+
+/**
+ * `workspaceId`: the workspace the event happened in (the job's); it names a Grid workspace only
+ * for an org-wide install, whose key (`teamId`) is the organization's: a workspace install's
+ * channels are its own workspace's, as ever.
+ */
+export async function applyDirectoryEvent(
+  deps: DirectoryEventsDeps,
+  teamId: string,
+  botUserId: string,
+  event: DirectoryEvent,
+  workspaceId: string | null = null,
+): Promise<void> {
+  const gridWorkspace = workspaceId && workspaceId !== teamId ? workspaceId : null;
   if (event.type === 'member_joined_channel') {
     if (event.user !== botUserId || typeof event.channel !== 'string') return;
     // The app was added to a channel, perhaps a private one it could not see: fetch it now so
@@ -80,11 +101,11 @@ export async function applyDirectoryEvent(deps: DirectoryEventsDeps, teamId: str
       deps.slack.channelInfo(token, channelId),
     );
     if (!fetched.ok) throw new SlackBudgetExhaustedError('conversations.info', fetched.retryAfterMs);
-    await recordDirectoryChange(deps, teamId, { op: 'put', kind: 'channels', entity: { ...fetched.value, isMember: true } });
+    await recordDirectoryChange(deps, teamId, { op: 'put', kind: 'channels', entity: inWorkspace({ ...fetched.value, isMember: true }, gridWorkspace) });
     await resolveChannelProblems(deps, teamId, channelId, ['app_removed_from_channel', 'channel_refused']);
     return;
   }
-  const change = directoryChangeOf(event, botUserId);
+  const change = directoryChangeOf(event, botUserId, gridWorkspace);
   if (change) await recordDirectoryChange(deps, teamId, change);
   if (typeof event.channel !== 'string') return;
   const channelId = event.channel;

@@ -34,9 +34,18 @@ export interface DirectoryCache {
   dropRun(teamId: string, kind: DirectoryKind, runId: string): Promise<void>;
   get(teamId: string, kind: DirectoryKind, runId: string, id: string): Promise<DirectoryEntity | null>;
   getByName(teamId: string, kind: DirectoryKind, runId: string, name: string): Promise<DirectoryEntity | null>;
+  /** Every entity with exactly this name: an org-wide install's workspaces may each have a #sales. */
+  getAllByName(teamId: string, kind: DirectoryKind, runId: string, name: string): Promise<DirectoryEntity[]>;
   search(teamId: string, kind: DirectoryKind, runId: string, query: string, options: SearchOptions): Promise<DirectoryEntity[]>;
   /** Every user of the run with this email (compared trimmed, in lower case), deleted ones and bots included. */
   usersByEmail(teamId: string, runId: string, email: string): Promise<DirectoryUser[]>;
+  /**
+   * Of these ids, those a sync page of the run has not written yet (`markSynced`): an org-wide
+   * install lists each workspace in turn, and a person (or a channel shared across the org's
+   * workspaces) is in several lists but stored once.
+   */
+  notSyncedYet(teamId: string, kind: DirectoryKind, runId: string, ids: string[]): Promise<string[]>;
+  markSynced(teamId: string, kind: DirectoryKind, runId: string, ids: string[]): Promise<void>;
   /** Bytes Redis holds for one run (MEMORY USAGE of its keys, every element sampled). */
   memoryBytes(teamId: string, kind: DirectoryKind, runId: string): Promise<number>;
   /** A per-workspace sequence: orders changes across processes. */
@@ -97,7 +106,10 @@ function offerable(kind: DirectoryKind, e: DirectoryEntity, includeInactive: boo
 function encodeEntity(kind: DirectoryKind, e: DirectoryEntity): string {
   if (kind === 'channels') {
     const c = e as DirectoryChannel;
-    return `${c.id}${SEP}${JSON.stringify([c.name, c.isPrivate ? 1 : 0, c.isArchived ? 1 : 0, c.isMember ? 1 : 0, c.memberCount])}`;
+    const fields: unknown[] = [c.name, c.isPrivate ? 1 : 0, c.isArchived ? 1 : 0, c.isMember ? 1 : 0, c.memberCount];
+    // Only a Grid workspace's or a Slack Connect channel says more: a workspace's channels stay as small as ever.
+    if (c.workspaceId || c.isExtShared) fields.push(c.workspaceId ?? null, c.isExtShared ? 1 : 0);
+    return `${c.id}${SEP}${JSON.stringify(fields)}`;
   }
   const u = e as DirectoryUser;
   return `${u.id}${SEP}${JSON.stringify([u.username, u.displayName, u.realName, u.email, u.deleted ? 1 : 0, u.isBot ? 1 : 0])}`;
@@ -108,8 +120,25 @@ function decodeEntity(kind: DirectoryKind, member: string): DirectoryEntity {
   const id = member.slice(0, at);
   const f = JSON.parse(member.slice(at + 1)) as [string, ...unknown[]];
   if (kind === 'channels') {
-    const [name, isPrivate, isArchived, isMember, memberCount] = f as [string, number, number, number, number | null];
-    return { id, name, isPrivate: isPrivate === 1, isArchived: isArchived === 1, isMember: isMember === 1, memberCount };
+    const [name, isPrivate, isArchived, isMember, memberCount, workspaceId, isExtShared] = f as [
+      string,
+      number,
+      number,
+      number,
+      number | null,
+      (string | null)?,
+      number?,
+    ];
+    return {
+      id,
+      name,
+      isPrivate: isPrivate === 1,
+      isArchived: isArchived === 1,
+      isMember: isMember === 1,
+      memberCount,
+      ...(workspaceId ? { workspaceId } : {}),
+      ...(isExtShared === 1 ? { isExtShared: true } : {}),
+    };
   }
   const [username, displayName, realName, email, deleted, isBot] = f as [string, string, string, string | null, number, number];
   return { id, username, displayName, realName, email, deleted: deleted === 1, isBot: isBot === 1 };
@@ -166,6 +195,16 @@ export function createDirectoryCache(redis: RedisClient, prefix: string): Direct
     return out;
   }
 
+  async function allByName(kind: DirectoryKind, r: Roots, name: string): Promise<DirectoryEntity[]> {
+    // Names are indexed in lower case: the exact name is among the few sharing it.
+    const ids = (await lex.withPrefix(r.names, `${name.toLowerCase()}${SEP}`, 10)).map(idOf);
+    const found = await entitiesById(kind, r, ids);
+    return ids.flatMap((id) => {
+      const e = found.get(id);
+      return e && nameOf(kind, e) === name ? [e] : [];
+    });
+  }
+
   /** Members of an index whose term starts with `q`, in term order, read in chunks. */
   async function* prefixIds(root: string, q: string, chunk: number): AsyncGenerator<Array<{ id: string; term: string }>> {
     let after: string | undefined;
@@ -181,6 +220,10 @@ export function createDirectoryCache(redis: RedisClient, prefix: string): Direct
   async function runKeys(teamId: string, kind: DirectoryKind, runId: string): Promise<string[]> {
     return (await Promise.all(Object.values(roots(teamId, kind, runId)).map((root) => lex.keys(root)))).flat();
   }
+
+  // The ids an org-wide run's pages wrote; a run left for good (its cursor refused) expires with it.
+  const syncedKey = (teamId: string, kind: DirectoryKind, runId: string) => `${base(teamId, kind)}:{${LAYOUT}:${runId}}:synced`;
+  const SYNCED_TTL_SEC = 7 * 24 * 3600;
 
   /** Frees what the layout before LAYOUT kept for this kind (once: its pointer goes with it). */
   async function dropEarlierLayout(teamId: string, kind: DirectoryKind): Promise<void> {
@@ -219,6 +262,7 @@ export function createDirectoryCache(redis: RedisClient, prefix: string): Direct
         .del(pointer(teamId, kind, 'building'))
         .exec()) as [[Error | null, string | null], unknown];
       await dropEarlierLayout(teamId, kind);
+      await redis.unlink(syncedKey(teamId, kind, runId)); // complete: no page of it comes any more
       return previous === runId ? null : previous;
     },
     async writePage(teamId, kind, runId, entities) {
@@ -241,17 +285,30 @@ export function createDirectoryCache(redis: RedisClient, prefix: string): Direct
     },
     async dropRun(teamId, kind, runId) {
       const keys = await runKeys(teamId, kind, runId);
-      if (keys.length > 0) await redis.unlink(...keys);
+      await redis.unlink(...keys, syncedKey(teamId, kind, runId));
+    },
+    async notSyncedYet(teamId, kind, runId, ids) {
+      if (ids.length === 0) return [];
+      const seen = await redis.smismember(syncedKey(teamId, kind, runId), ...ids);
+      return ids.filter((_, i) => seen[i] !== 1);
+    },
+    async markSynced(teamId, kind, runId, ids) {
+      if (ids.length === 0) return;
+      const key = syncedKey(teamId, kind, runId);
+      await redis
+        .multi()
+        .sadd(key, ...ids)
+        .expire(key, SYNCED_TTL_SEC)
+        .exec();
     },
     async get(teamId, kind, runId, id) {
       return (await entitiesById(kind, roots(teamId, kind, runId), [id])).get(id) ?? null;
     },
     async getByName(teamId, kind, runId, name) {
-      const r = roots(teamId, kind, runId);
-      // Names are indexed in lower case: the exact name is among the few sharing it.
-      const ids = (await lex.withPrefix(r.names, `${name.toLowerCase()}${SEP}`, 10)).map(idOf);
-      const found = await entitiesById(kind, r, ids);
-      return ids.map((id) => found.get(id)).find((e) => e !== undefined && nameOf(kind, e) === name) ?? null;
+      return (await allByName(kind, roots(teamId, kind, runId), name))[0] ?? null;
+    },
+    async getAllByName(teamId, kind, runId, name) {
+      return allByName(kind, roots(teamId, kind, runId), name);
     },
     async search(teamId, kind, runId, query, options) {
       const r = roots(teamId, kind, runId);

@@ -54,7 +54,10 @@ export function worthQueueing(event: { type: string; bot_id?: unknown; subtype?:
 }
 
 export interface SlackEventJob {
+  /** The installation key (src/slack/slack-source.ts): a workspace's T… id, or an org-wide install's E… id. */
   teamId: string;
+  /** The workspace the event happened in (the envelope's team_id); null when it names none. Absent on jobs queued before org-wide installs. */
+  workspaceId?: string | null;
   eventId: string;
   eventTime: number | null;
   /** The inner event as Slack sent it. */
