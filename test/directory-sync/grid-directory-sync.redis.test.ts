@@ -278,7 +278,7 @@ describe('an org-wide install’s directory', () => {
     await applyDirectoryEvent(d, 'E600', 'WBOT', { type: 'channel_rename', channel: { id: 'CW7', name: 'big-deals', created: 1 } }, 'TWEST');
     expect(await lookup.channel('E600', 'CW7')).toMatchObject({ name: 'big-deals', workspaceId: 'TWEST' });
 
-    await applyDirectoryEvent(d, 'E600', 'WBOT', { type: 'member_joined_channel', user: 'WBOT', channel: 'GE8', channel_type: 'G' }, 'TEAST');
+    await applyDirectoryEvent(d, 'E600', 'WBOT', { type: 'member_joined_channel', user: 'WBOT', channel: 'GE8' }, 'TEAST');
     expect(await lookup.channel('E600', 'GE8')).toMatchObject({ name: 'hidden-deals', isMember: true, workspaceId: 'TEAST' });
   });
 });

@@ -30,6 +30,10 @@ type Connection = { status: 'not-connected'; installUrl: string } | { status: 'c
 interface Channel {
   id: string;
   name: string | null;
+  /** On an org-wide install (Enterprise Grid): the workspace it is in (name null: no longer granted). */
+  workspace?: { id: string; name: string | null } | null;
+  /** Slack Connect: shared with another company. */
+  isExtShared?: boolean;
   isPrivate?: boolean;
   isArchived?: boolean;
   /** null: not checked yet (Slack's rate limit). */
@@ -218,7 +222,9 @@ async function loadChanges() {
   showLastChange($('digest-change'), last.digest);
 }
 
-const channelValue = (c: Channel | null) => (c ? (state.idMode ? c.id : c.name || c.id) : '');
+/** A channel's name as typed: on an org-wide install with its workspace (`sales (Acme West)`), as two may each have a #sales. */
+const qualifiedName = (c: { name: string; workspace?: Channel['workspace'] }) => (c.workspace?.name ? `${c.name} (${c.workspace.name})` : c.name);
+const channelValue = (c: Channel | null) => (c ? (state.idMode ? c.id : c.name ? qualifiedName({ ...c, name: c.name }) : c.id) : '');
 function setError(el: HTMLElement | null, message: string) {
   if (el) el.textContent = message || '';
 }
@@ -242,15 +248,20 @@ function suggest(input: HTMLInputElement, kind: 'channels' | 'users') {
   if (kind === 'channels' && state.idMode) return;
   suggestTimer = setTimeout(async () => {
     const q = input.value.trim();
-    const r = await api<{ channels: Array<{ name: string; isPrivate: boolean }>; users: Suggestion[] }>(
-      'GET',
-      `/directory/${kind}?limit=10&q=${encodeURIComponent(q)}`,
-    );
+    const r = await api<{
+      channels: Array<{ name: string; isPrivate: boolean; isExtShared?: boolean; workspace?: Channel['workspace'] }>;
+      users: Suggestion[];
+    }>('GET', `/directory/${kind}?limit=10&q=${encodeURIComponent(q)}`);
     if (!r.ok) return;
     const list = $(kind === 'channels' ? 'channel-suggestions' : 'user-suggestions');
     list.replaceChildren(
       ...(kind === 'channels'
-        ? r.data.channels.map((c) => el('option', { value: c.name, text: (c.isPrivate ? '🔒 ' : '#') + c.name }))
+        ? r.data.channels.map((c) =>
+            el('option', {
+              value: qualifiedName(c),
+              text: `${c.isPrivate ? '🔒 ' : '#'}${c.name}${c.workspace?.name ? ` — ${c.workspace.name}` : ''}${c.isExtShared ? ' · shared with another company' : ''}`,
+            }),
+          )
         : r.data.users.map((u) => el('option', { value: u.username, text: `${u.displayName || u.realName || u.username} (@${u.username})` }))),
     );
   }, 150);
