@@ -1,7 +1,8 @@
 // Keeps the directory current between full syncs from Slack's events: channels created,
-// renamed, archived, unarchived and deleted (public and private), the app joining or leaving a
-// channel (which decides whether a private channel may be offered; a public channel the org
-// notifies in is joined again), users joining or changing. A channel the org notifies in that is
+// renamed, archived, unarchived and deleted (public and private), shared with another company
+// (Slack Connect) or no longer, the app joining or leaving a channel (which decides whether a
+// private channel may be offered; a public channel the org notifies in is joined again), users
+// joining or changing. A channel the org notifies in that is
 // archived, or that the app is out of for good, is reported as the org's problem (the installer
 // is told); unarchived or the app back in it, the problem is resolved.
 // Other people joining or leaving only change member counts, which the periodic resync
@@ -20,6 +21,7 @@ interface DirectoryEvent {
   type: string;
   channel?: unknown;
   user?: unknown;
+  is_ext_shared?: unknown;
 }
 
 /**
@@ -55,6 +57,13 @@ export function directoryChangeOf(event: DirectoryEvent, botUserId: string, work
       return channelId ? { op: 'patch', kind: 'channels', id: channelId, fields: { isMember: false } } : null;
     case 'member_left_channel':
       return channelId && event.user === botUserId ? { op: 'patch', kind: 'channels', id: channelId, fields: { isMember: false } } : null;
+    case 'channel_shared':
+      return channelId ? { op: 'patch', kind: 'channels', id: channelId, fields: { isExtShared: true } } : null;
+    case 'channel_unshared':
+      // Still shared with another company when Slack says so (`is_ext_shared`).
+      return channelId && typeof event.is_ext_shared === 'boolean'
+        ? { op: 'patch', kind: 'channels', id: channelId, fields: { isExtShared: event.is_ext_shared } }
+        : null;
     case 'team_join':
     case 'user_change': {
       const user = typeof event.user === 'object' && event.user ? toDirectoryUser(event.user) : null;

@@ -29,6 +29,9 @@ export const directoryEventTypes: ReadonlySet<string> = new Set([
   'channel_unarchive',
   'channel_deleted',
   'channel_left',
+  // Slack Connect: shared with another company, or no longer.
+  'channel_shared',
+  'channel_unshared',
   'group_rename',
   'group_archive',
   'group_unarchive',
@@ -93,6 +96,8 @@ export const directoryEventSchemas: Readonly<Record<string, z.ZodType<DirectoryE
   channel_unarchive: byChannelId,
   channel_deleted: byChannelId,
   channel_left: byChannelId,
+  channel_shared: byChannelId,
+  channel_unshared: byChannelId,
   group_archive: byChannelId,
   group_unarchive: byChannelId,
   group_deleted: byChannelId,

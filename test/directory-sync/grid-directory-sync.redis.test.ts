@@ -262,7 +262,7 @@ describe('an org-wide install’s directory', () => {
     expect(await lookup.orgWorkspaces('T500')).toBeNull();
   });
 
-  it('events from a Grid workspace keep the channel’s workspace: created, renamed, the app added to one it could not see', async () => {
+  it('events from a Grid workspace keep the channel’s workspace: created, renamed, the app added to one it could not see, shared through Slack Connect', async () => {
     await installOrgWide('org_grid6', 'E600', [EAST, WEST]);
     const fake = gridSlack({ channels: { TEAST: [], TWEST: [] }, users: { TEAST: [], TWEST: [] } });
     const slack = Object.assign(fake.slack, {
@@ -280,6 +280,14 @@ describe('an org-wide install’s directory', () => {
 
     await applyDirectoryEvent(d, 'E600', 'WBOT', { type: 'member_joined_channel', user: 'WBOT', channel: 'GE8' }, 'TEAST');
     expect(await lookup.channel('E600', 'GE8')).toMatchObject({ name: 'hidden-deals', isMember: true, workspaceId: 'TEAST' });
+
+    // Shared with another company through Slack Connect after the sync: marked at once, its workspace kept.
+    await applyDirectoryEvent(d, 'E600', 'WBOT', { type: 'channel_shared', channel: 'CW7' }, 'TWEST');
+    expect(await lookup.channel('E600', 'CW7')).toMatchObject({ name: 'big-deals', workspaceId: 'TWEST', isExtShared: true });
+    await applyDirectoryEvent(d, 'E600', 'WBOT', { type: 'channel_unshared', channel: 'CW7', is_ext_shared: false }, 'TWEST');
+    const unshared = await lookup.channel('E600', 'CW7');
+    expect(unshared).toMatchObject({ name: 'big-deals', workspaceId: 'TWEST' });
+    expect(unshared?.isExtShared ?? false).toBe(false);
   });
 });
 
