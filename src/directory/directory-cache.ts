@@ -106,10 +106,11 @@ function offerable(kind: DirectoryKind, e: DirectoryEntity, includeInactive: boo
 function encodeEntity(kind: DirectoryKind, e: DirectoryEntity): string {
   if (kind === 'channels') {
     const c = e as DirectoryChannel;
-    const fields: unknown[] = [c.name, c.isPrivate ? 1 : 0, c.isArchived ? 1 : 0, c.isMember ? 1 : 0, c.memberCount];
-    // Only a Grid workspace's or a Slack Connect channel says more: a workspace's channels stay as small as ever.
-    if (c.workspaceId || c.isExtShared) fields.push(c.workspaceId ?? null, c.isExtShared ? 1 : 0);
-    return `${c.id}${SEP}${JSON.stringify(fields)}`;
+    // Slack Connect's flag only when set (most channels are not shared): older members lack it.
+    // An org-wide install's channels name their workspace after it (the flag then 0 or 1).
+    const shared = c.isExtShared ? [1] : [];
+    const more = c.workspaceId ? [c.isExtShared ? 1 : 0, c.workspaceId] : shared;
+    return `${c.id}${SEP}${JSON.stringify([c.name, c.isPrivate ? 1 : 0, c.isArchived ? 1 : 0, c.isMember ? 1 : 0, c.memberCount, ...more])}`;
   }
   const u = e as DirectoryUser;
   return `${u.id}${SEP}${JSON.stringify([u.username, u.displayName, u.realName, u.email, u.deleted ? 1 : 0, u.isBot ? 1 : 0])}`;
@@ -120,16 +121,16 @@ function decodeEntity(kind: DirectoryKind, member: string): DirectoryEntity {
   const id = member.slice(0, at);
   const f = JSON.parse(member.slice(at + 1)) as [string, ...unknown[]];
   if (kind === 'channels') {
-    const [name, isPrivate, isArchived, isMember, memberCount, workspaceId, isExtShared] = f as [
+    const [name, isPrivate, isArchived, isMember, memberCount, isExtShared, workspaceId] = f as [
       string,
       number,
       number,
       number,
       number | null,
-      (string | null)?,
       number?,
+      string?,
     ];
-    return {
+    const channel: DirectoryChannel = {
       id,
       name,
       isPrivate: isPrivate === 1,
@@ -137,8 +138,8 @@ function decodeEntity(kind: DirectoryKind, member: string): DirectoryEntity {
       isMember: isMember === 1,
       memberCount,
       ...(workspaceId ? { workspaceId } : {}),
-      ...(isExtShared === 1 ? { isExtShared: true } : {}),
     };
+    return isExtShared === 1 ? { ...channel, isExtShared: true } : channel;
   }
   const [username, displayName, realName, email, deleted, isBot] = f as [string, string, string, string | null, number, number];
   return { id, username, displayName, realName, email, deleted: deleted === 1, isBot: isBot === 1 };

@@ -7,11 +7,10 @@
 // (settings.route.ts), the digest's (digest.route.ts).
 import type { AdminDeps } from './admin-deps.ts';
 import type { DirectoryChannel } from '../../slack/slack-api.ts';
-import type { InstalledWorkspace } from '../../store/index.ts';
 import { appError, SlackApiError, SlackRateLimitedError, errors } from '../../errors/index.ts';
 import { rowLookup, slackLookup } from './admin-org.ts';
 import { channelProblem, chooseChannel } from '../../directory/channel-choice.ts';
-import { channelView } from './directory.route.ts';
+import { channelView, workspaceField } from './directory.route.ts';
 
 /** A warning for a channel notifications cannot be posted to (archived, deleted, app not in it). */
 export function channelWarning(channel: DirectoryChannel | null, channelId: string): string | null {
@@ -21,8 +20,8 @@ export function channelWarning(channel: DirectoryChannel | null, channelId: stri
 }
 
 /** A chosen channel as the admin API shows it: whether the app is in it, and what stops posting there. */
-export function chosenChannelView(channel: DirectoryChannel, warning: string | null, workspaces: InstalledWorkspace[] | null = null) {
-  return { ...channelView(channel, workspaces), appInChannel: channel.isMember, warning };
+export function chosenChannelView(channel: DirectoryChannel, warning: string | null) {
+  return { ...channelView(channel), appInChannel: channel.isMember, warning };
 }
 
 /** What to do about Slack's refusal to let the app join, by Slack's code. */
@@ -50,7 +49,8 @@ function joinRefusal(error: unknown, channel: DirectoryChannel, field: string): 
 export async function storedChannel(admin: Pick<AdminDeps, 'directory'>, teamId: string, channelId: string | null) {
   if (!channelId) return null;
   const { value: channel, verified } = await rowLookup(() => admin.directory.channel(teamId, channelId));
-  if (channel) return chosenChannelView(channel, channelWarning(channel, channelId), await admin.directory.orgWorkspaces(teamId));
+  if (channel)
+    return { ...chosenChannelView(channel, channelWarning(channel, channelId)), ...workspaceField(channel, await admin.directory.orgWorkspaces(teamId)) };
   // Unverified: whether the app is in it is not known (null), nor whether it still exists.
   return { id: channelId, name: null, appInChannel: verified ? false : null, warning: verified ? channelWarning(null, channelId) : null };
 }

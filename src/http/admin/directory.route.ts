@@ -44,8 +44,13 @@ export function channelView(c: DirectoryChannel, workspaces: InstalledWorkspace[
     appIsMember: c.isMember,
     memberCount: c.memberCount,
     isExtShared: c.isExtShared === true,
-    ...(workspaces ? { workspace: workspaceOf(c, workspaces) } : {}),
+    ...workspaceField(c, workspaces),
   };
+}
+
+/** On an org-wide install (`workspaces`): the workspace the channel is in; nothing on a workspace install. */
+export function workspaceField(c: DirectoryChannel, workspaces: InstalledWorkspace[] | null) {
+  return workspaces ? { workspace: workspaceOf(c, workspaces) } : {};
 }
 
 /** Whether an org-wide install may still use the channel: not one of a workspace taken out of it since the last sync. */
