@@ -126,17 +126,17 @@ beforeAll(async () => {
 });
 
 describe('the directory of an org-wide install', () => {
-  it('searches channels of every granted workspace, each naming its workspace and whether it is shared with another company', async () => {
+  it('searches channels of every granted workspace, each naming its workspace and whether it is shared with another company (sharedExternally)', async () => {
     const { status, body } = await call('GET', 'org_grid', '/directory/channels?q=sales');
     expect(status).toBe(200);
     expect(body.channels.map((c: { id: string }) => c.id).sort()).toEqual(['CE1', 'CW1', 'CW2']);
     const byId = Object.fromEntries(body.channels.map((c: { id: string }) => [c.id, c]));
-    expect(byId.CE1).toMatchObject({ name: 'sales', workspace: EAST, isExtShared: false });
-    expect(byId.CW1).toMatchObject({ name: 'sales', workspace: WEST, isExtShared: false });
-    expect(byId.CW2).toMatchObject({ name: 'sales-partners', workspace: WEST, isExtShared: true });
+    expect(byId.CE1).toMatchObject({ name: 'sales', workspace: EAST, sharedExternally: false });
+    expect(byId.CW1).toMatchObject({ name: 'sales', workspace: WEST, sharedExternally: false });
+    expect(byId.CW2).toMatchObject({ name: 'sales-partners', workspace: WEST, sharedExternally: true });
     expect(await call('GET', 'org_grid', '/directory/channels/CW2')).toMatchObject({
       status: 200,
-      body: { channel: { id: 'CW2', workspace: WEST, isExtShared: true } },
+      body: { channel: { id: 'CW2', workspace: WEST, sharedExternally: true } },
     });
   });
 
@@ -184,7 +184,7 @@ describe('the directory of an org-wide install', () => {
     expect(await call('GET', 'org_other', '/directory/users?q=cat')).toMatchObject({ status: 200, body: { users: [] } });
 
     const plain = await call('GET', 'org_ws', '/directory/channels/by-name/sales');
-    expect(plain).toMatchObject({ status: 200, body: { channel: { id: 'CP1', isExtShared: false } } });
+    expect(plain).toMatchObject({ status: 200, body: { channel: { id: 'CP1', sharedExternally: false } } });
     expect(plain.body.channel).not.toHaveProperty('workspace');
   });
 });

@@ -30,12 +30,7 @@ interface SearchQuery {
   includeInactive: boolean;
 }
 
-/**
- * A channel as the admin API shows it. `workspaces`: an org-wide install's granted workspaces,
- * when each channel names the workspace it is in (two may each have a #sales); `isExtShared`:
- * shared with another company through Slack Connect.
- */
-export function channelView(c: DirectoryChannel, workspaces: InstalledWorkspace[] | null = null) {
+export function channelView(c: DirectoryChannel) {
   return {
     id: c.id,
     name: c.name,
@@ -43,23 +38,28 @@ export function channelView(c: DirectoryChannel, workspaces: InstalledWorkspace[
     isArchived: c.isArchived,
     appIsMember: c.isMember,
     memberCount: c.memberCount,
-    isExtShared: c.isExtShared === true,
-    ...workspaceField(c, workspaces),
+    // Slack Connect: shared with people of another company (pickers mark it; choosing it takes a confirmation).
+    sharedExternally: c.isExtShared === true,
   };
 }
 
-/** On an org-wide install (`workspaces`): the workspace the channel is in; nothing on a workspace install. */
+export function userView(u: DirectoryUser) {
+  return { id: u.id, username: u.username, displayName: u.displayName, realName: u.realName, email: u.email, deleted: u.deleted, isBot: u.isBot };
+}
+
+/** On an org-wide install (`workspaces`): the workspace the channel is in, as pickers name it (two may each have a #sales); nothing on a workspace install. */
 export function workspaceField(c: DirectoryChannel, workspaces: InstalledWorkspace[] | null) {
   return workspaces ? { workspace: workspaceOf(c, workspaces) } : {};
+}
+
+/** A channel as the directory API shows it: naming its workspace on an org-wide install. */
+function directoryChannelView(c: DirectoryChannel, workspaces: InstalledWorkspace[] | null) {
+  return { ...channelView(c), ...workspaceField(c, workspaces) };
 }
 
 /** Whether an org-wide install may still use the channel: not one of a workspace taken out of it since the last sync. */
 function inGrantedWorkspace(c: DirectoryChannel, workspaces: InstalledWorkspace[] | null): boolean {
   return !workspaces || !c.workspaceId || workspaces.some((w) => w.id === c.workspaceId);
-}
-
-export function userView(u: DirectoryUser) {
-  return { id: u.id, username: u.username, displayName: u.displayName, realName: u.realName, email: u.email, deleted: u.deleted, isBot: u.isBot };
 }
 
 export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps, orgScope: OrgScope): void {
@@ -87,7 +87,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
           directory.orgWorkspaces(teamId),
         ]);
         return {
-          channels: channels.filter((c) => inGrantedWorkspace(c, workspaces)).map((c) => channelView(c, workspaces)),
+          channels: channels.filter((c) => inGrantedWorkspace(c, workspaces)).map((c) => directoryChannelView(c, workspaces)),
           directory: status.channels,
           hint: 'Private channels appear once the app is a member: in Slack, type @Threadbridge in the channel and click "Add to channel".',
         };
@@ -102,7 +102,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
         const workspaces = await directory.orgWorkspaces(teamId);
         const named = await channelNamed(directory, teamId, request.params.name, workspaces);
         if (!named.ok) throw named.error === 'channel_unknown' ? appError('channel_name_not_found', named.detail) : appError(named.error, named.detail);
-        return { channel: channelView(named.channel, workspaces) };
+        return { channel: directoryChannelView(named.channel, workspaces) };
       },
     );
 
@@ -124,7 +124,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
         const teamId = await connectedTeam(deps, request.params.orgId);
         const channel = await slackLookup(() => directory.channel(teamId, request.params.channelId));
         if (!channel) throw appError('channel_not_found', `${request.params.channelId} (a private channel is visible only once the app is a member)`);
-        return { channel: channelView(channel, await directory.orgWorkspaces(teamId)) };
+        return { channel: directoryChannelView(channel, await directory.orgWorkspaces(teamId)) };
       },
     );
 

@@ -32,8 +32,6 @@ interface Channel {
   name: string | null;
   /** On an org-wide install (Enterprise Grid): the workspace it is in (name null: no longer granted). */
   workspace?: { id: string; name: string | null } | null;
-  /** Slack Connect: shared with another company. */
-  isExtShared?: boolean;
   isPrivate?: boolean;
   isArchived?: boolean;
   /** null: not checked yet (Slack's rate limit). */
@@ -248,23 +246,32 @@ function suggest(input: HTMLInputElement, kind: 'channels' | 'users') {
   if (kind === 'channels' && state.idMode) return;
   suggestTimer = setTimeout(async () => {
     const q = input.value.trim();
-    const r = await api<{
-      channels: Array<{ name: string; isPrivate: boolean; isExtShared?: boolean; workspace?: Channel['workspace'] }>;
-      users: Suggestion[];
-    }>('GET', `/directory/${kind}?limit=10&q=${encodeURIComponent(q)}`);
+    const r = await api<{ channels: Array<{ name: string; isPrivate: boolean }>; users: Suggestion[] }>(
+      'GET',
+      `/directory/${kind}?limit=10&q=${encodeURIComponent(q)}`,
+    );
     if (!r.ok) return;
     const list = $(kind === 'channels' ? 'channel-suggestions' : 'user-suggestions');
     list.replaceChildren(
       ...(kind === 'channels'
-        ? r.data.channels.map((c) =>
-            el('option', {
-              value: qualifiedName(c),
-              text: `${c.isPrivate ? '🔒 ' : '#'}${c.name}${c.workspace?.name ? ` — ${c.workspace.name}` : ''}${c.isExtShared ? ' · shared with another company' : ''}`,
-            }),
-          )
+        ? r.data.channels.map((c) => el('option', { value: c.name, text: (c.isPrivate ? '🔒 ' : '#') + c.name }))
         : r.data.users.map((u) => el('option', { value: u.username, text: `${u.displayName || u.realName || u.username} (@${u.username})` }))),
     );
+    if (kind === 'channels') nameWorkspaces(list, r.data.channels as Array<{ name: string; workspace?: Channel['workspace'] }>);
   }, 150);
+}
+
+/**
+ * On an org-wide install two workspaces may each have a #sales: each suggestion (in the order of
+ * `channels`) is offered as `sales (Workspace name)`, which the API resolves to that workspace's.
+ */
+function nameWorkspaces(list: HTMLElement, channels: Array<{ name: string; workspace?: Channel['workspace'] }>) {
+  list.querySelectorAll('option').forEach((option, i) => {
+    const c = channels[i];
+    if (!c?.workspace?.name) return;
+    option.value = qualifiedName(c);
+    option.textContent = `${option.textContent} — ${c.workspace.name}`;
+  });
 }
 
 const ADD_APP = 'in Slack, type @Threadbridge in the channel and click “Add to Channel”.';
