@@ -104,13 +104,16 @@ function offerable(kind: DirectoryKind, e: DirectoryEntity, includeInactive: boo
  * names (a third the bytes of the object: most members then fit a compact block's 64 bytes).
  */
 function encodeEntity(kind: DirectoryKind, e: DirectoryEntity): string {
+  // An org-wide install's channel names its workspace last, after Slack Connect's flag (then 0 or 1).
+  if (kind === 'channels' && (e as DirectoryChannel).workspaceId) {
+    const c = e as DirectoryChannel;
+    return `${c.id}${SEP}${JSON.stringify([c.name, c.isPrivate ? 1 : 0, c.isArchived ? 1 : 0, c.isMember ? 1 : 0, c.memberCount, c.isExtShared ? 1 : 0, c.workspaceId])}`;
+  }
   if (kind === 'channels') {
     const c = e as DirectoryChannel;
     // Slack Connect's flag only when set (most channels are not shared): older members lack it.
-    // An org-wide install's channels name their workspace after it (the flag then 0 or 1).
     const shared = c.isExtShared ? [1] : [];
-    const more = c.workspaceId ? [c.isExtShared ? 1 : 0, c.workspaceId] : shared;
-    return `${c.id}${SEP}${JSON.stringify([c.name, c.isPrivate ? 1 : 0, c.isArchived ? 1 : 0, c.isMember ? 1 : 0, c.memberCount, ...more])}`;
+    return `${c.id}${SEP}${JSON.stringify([c.name, c.isPrivate ? 1 : 0, c.isArchived ? 1 : 0, c.isMember ? 1 : 0, c.memberCount, ...shared])}`;
   }
   const u = e as DirectoryUser;
   return `${u.id}${SEP}${JSON.stringify([u.username, u.displayName, u.realName, u.email, u.deleted ? 1 : 0, u.isBot ? 1 : 0])}`;
@@ -121,28 +124,20 @@ function decodeEntity(kind: DirectoryKind, member: string): DirectoryEntity {
   const id = member.slice(0, at);
   const f = JSON.parse(member.slice(at + 1)) as [string, ...unknown[]];
   if (kind === 'channels') {
-    const [name, isPrivate, isArchived, isMember, memberCount, isExtShared, workspaceId] = f as [
-      string,
-      number,
-      number,
-      number,
-      number | null,
-      number?,
-      string?,
-    ];
-    const channel: DirectoryChannel = {
-      id,
-      name,
-      isPrivate: isPrivate === 1,
-      isArchived: isArchived === 1,
-      isMember: isMember === 1,
-      memberCount,
-      ...(workspaceId ? { workspaceId } : {}),
-    };
+    const [name, isPrivate, isArchived, isMember, memberCount, isExtShared] = f as [string, number, number, number, number | null, number?];
+    const channel: DirectoryChannel = { id, name, isPrivate: isPrivate === 1, isArchived: isArchived === 1, isMember: isMember === 1, memberCount };
     return isExtShared === 1 ? { ...channel, isExtShared: true } : channel;
   }
   const [username, displayName, realName, email, deleted, isBot] = f as [string, string, string, string | null, number, number];
   return { id, username, displayName, realName, email, deleted: deleted === 1, isBot: isBot === 1 };
+}
+
+/** An id index member as an entity: a channel's workspace, when it names one, is its last field (a string). */
+function decodeMember(kind: DirectoryKind, member: string): DirectoryEntity {
+  const entity = decodeEntity(kind, member);
+  if (kind !== 'channels' || !member.endsWith('"]')) return entity;
+  const fields = JSON.parse(member.slice(member.indexOf(SEP) + 1)) as unknown[];
+  return { ...entity, workspaceId: fields[6] as string };
 }
 
 /** The id part of an index member `term NUL id` (terms may hold anything, ids never a NUL). */
@@ -191,7 +186,7 @@ export function createDirectoryCache(redis: RedisClient, prefix: string): Direct
     );
     const out = new Map<string, DirectoryEntity>();
     found.forEach((member, i) => {
-      if (member) out.set(unique[i]!, decodeEntity(kind, member));
+      if (member) out.set(unique[i]!, decodeMember(kind, member));
     });
     return out;
   }
