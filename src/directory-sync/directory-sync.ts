@@ -124,29 +124,21 @@ export async function syncDirectoryKind(deps: SyncRunDeps, teamId: string, kind:
      * the first list it was in. A page refetched after a crash is stored as first written.
      */
     async function writePage(items: Array<DirectoryChannel | DirectoryUser>): Promise<number> {
-      const fresh = orgWide
-        ? new Set(
-            await deps.directoryCache.notSyncedYet(
-              teamId,
-              kind,
-              runId,
-              items.map((e) => e.id),
-            ),
-          )
-        : null;
+      const ids = items.map((e) => e.id);
+      const fresh = orgWide ? new Set(await deps.directoryCache.notSyncedYet(teamId, kind, runId, ids)) : null;
       const kept = fresh ? items.filter((e) => fresh.delete(e.id)) : items;
       const [stored] = await Promise.all([
         repo.insertRunPage(teamId, kind, runId, state.pages + 1, kept),
         deps.directoryCache.writePage(teamId, kind, runId, kept),
       ]);
-      if (orgWide)
-        await deps.directoryCache.markSynced(
-          teamId,
-          kind,
-          runId,
-          kept.map((e) => e.id),
-        );
+      if (orgWide) await deps.directoryCache.markSynced(teamId, kind, runId, ids);
       return stored;
+    }
+
+    /** The workspace is listed: a run resumed after this goes on with the next one. */
+    async function workspaceDone(workspaceId: string): Promise<void> {
+      state = { ...state, workspaceId: null, cursor: null, workspacesDone: [...state.workspacesDone, workspaceId] };
+      await repo.saveSyncState(state);
     }
 
     try {
@@ -157,15 +149,22 @@ export async function syncDirectoryKind(deps: SyncRunDeps, teamId: string, kind:
         // The cursor saved is the workspace's it was at: another workspace starts at its first page.
         const cursor = workspaceId === state.workspaceId ? state.cursor : null;
         state = { ...state, workspaceId };
-        for await (const page of readAhead(slackPages(workspaceId, cursor), PAGES_AHEAD)) {
-          const stored = await writePage(page.items);
-          state = { ...state, cursor: page.nextCursor, pages: state.pages + 1, items: state.items + stored };
-          // Its last page: the workspace is done, and a run resumed after this starts the next one.
-          if (workspaceId && !page.nextCursor) state = { ...state, workspaceId: null, workspacesDone: [...state.workspacesDone, workspaceId] };
-          await repo.saveSyncState(state);
-          deps.observe?.directorySyncPage(kind, page.items.length);
-          await renew();
-          if (state.pages % PROGRESS_LOG_EVERY_PAGES === 0) log.info({ runId, pages: state.pages, items: state.items }, 'directory sync progress');
+        try {
+          for await (const page of readAhead(slackPages(workspaceId, cursor), PAGES_AHEAD)) {
+            const stored = await writePage(page.items);
+            state = { ...state, cursor: page.nextCursor, pages: state.pages + 1, items: state.items + stored };
+            // Its last page: the workspace is done, and a run resumed after this starts the next one.
+            if (workspaceId && !page.nextCursor) state = { ...state, workspaceId: null, workspacesDone: [...state.workspacesDone, workspaceId] };
+            await repo.saveSyncState(state);
+            deps.observe?.directorySyncPage(kind, page.items.length);
+            await renew();
+            if (state.pages % PROGRESS_LOG_EVERY_PAGES === 0) log.info({ runId, pages: state.pages, items: state.items }, 'directory sync progress');
+          }
+        } catch (error) {
+          // Taken out of the install before team_access_revoked reached us: nothing of it to list.
+          if (!(workspaceId && error instanceof SlackApiError && error.code === 'team_access_not_granted')) throw error;
+          log.warn({ runId, workspaceId }, 'directory sync skips a workspace the install is no longer granted');
+          await workspaceDone(workspaceId);
         }
         workspaceId = orgWide ? nextWorkspace(state, await deps.store.installations.findByTeam(teamId)) : undefined;
       }

@@ -234,6 +234,17 @@ describe('an org-wide install’s directory', () => {
     expect(await lookup.channelByName('E300', 'east')).toBeNull();
   });
 
+  it('a workspace Slack says is no longer granted (before team_access_revoked is handled) is skipped, not the run', async () => {
+    await installOrgWide('org_grid5', 'E500', [{ id: 'TGONE', name: 'Gone' }, WEST]);
+    const fake = gridSlack({ channels: { TWEST: [channel('CW1', 'west')] }, users: { TWEST: [user('WCAT', 'cat')] } });
+    const d = deps(fake.slack);
+    await syncAll(d, 'E500');
+    const lookup = lookupFor(d);
+    expect((await lookup.status('E500')).channels).toMatchObject({ state: 'ready', items: 1 });
+    expect((await lookup.status('E500')).users).toMatchObject({ state: 'ready', items: 1 });
+    expect(await lookup.channelByName('E500', 'west')).toMatchObject({ id: 'CW1', workspaceId: 'TWEST' });
+  });
+
   it('no workspace granted yet: the directory is empty and complete, not an error, and Slack is not asked', async () => {
     await installOrgWide('org_grid4', 'E400', []);
     const fake = gridSlack({ channels: {}, users: {} });
