@@ -1,14 +1,15 @@
 // Keeps the directory current between full syncs from Slack's events: channels created,
-// renamed, archived, unarchived and deleted (public and private), the app joining or leaving a
-// channel (which decides whether a private channel may be offered; a public channel the org
-// notifies in is joined again), users joining or changing. A channel the org notifies in that is
+// renamed, archived, unarchived and deleted (public and private), shared with another company
+// (Slack Connect) or no longer, the app joining or leaving a channel (which decides whether a
+// private channel may be offered; a public channel the org notifies in is joined again), users
+// joining or changing. A channel the org notifies in that is
 // archived, or that the app is out of for good, is reported as the org's problem (the installer
 // is told); unarchived or the app back in it, the problem is resolved.
 // Other people joining or leaving only change member counts, which the periodic resync
 // refreshes: counting them here would double-count whatever a running sync has already seen.
 import type { DirectorySyncDeps } from './directory-sync-deps.ts';
 import type { DirectoryChange, OrgProblemKind } from '../store/index.ts';
-import { toDirectoryChannel, toDirectoryUser } from '../slack/slack-api.ts';
+import { toDirectoryChannel, toDirectoryUser, type DirectoryChannel } from '../slack/slack-api.ts';
 import { callWithinBudget } from '../slack/tiered-call-budget.ts';
 import { recordDirectoryChange } from '../directory/directory-changes.ts';
 import { SlackBudgetExhaustedError, SlackApiError } from '../errors/index.ts';
@@ -20,16 +21,21 @@ interface DirectoryEvent {
   type: string;
   channel?: unknown;
   user?: unknown;
+  is_ext_shared?: unknown;
 }
 
-/** What an event changes in the directory; null when nothing (or it needs a Slack call first). */
-export function directoryChangeOf(event: DirectoryEvent, botUserId: string): DirectoryChange | null {
+/**
+ * What an event changes in the directory; null when nothing (or it needs a Slack call first).
+ * `workspaceId`: the Grid workspace of an org-wide install the event happened in, which a channel
+ * created there belongs to when Slack's object does not say.
+ */
+export function directoryChangeOf(event: DirectoryEvent, botUserId: string, workspaceId: string | null = null): DirectoryChange | null {
   const channelId = typeof event.channel === 'string' ? event.channel : null;
   const channelObject = typeof event.channel === 'object' && event.channel ? (event.channel as { id?: unknown; name?: unknown }) : null;
   switch (event.type) {
     case 'channel_created': {
       const channel = channelObject && toDirectoryChannel(channelObject);
-      return channel ? { op: 'add', kind: 'channels', entity: channel } : null;
+      return channel ? { op: 'add', kind: 'channels', entity: inWorkspace(channel, workspaceId) } : null;
     }
     case 'channel_rename':
     case 'group_rename':
@@ -51,6 +57,13 @@ export function directoryChangeOf(event: DirectoryEvent, botUserId: string): Dir
       return channelId ? { op: 'patch', kind: 'channels', id: channelId, fields: { isMember: false } } : null;
     case 'member_left_channel':
       return channelId && event.user === botUserId ? { op: 'patch', kind: 'channels', id: channelId, fields: { isMember: false } } : null;
+    case 'channel_shared':
+      return channelId ? { op: 'patch', kind: 'channels', id: channelId, fields: { isExtShared: true } } : null;
+    case 'channel_unshared':
+      // Still shared with another company when Slack says so (`is_ext_shared`).
+      return channelId && typeof event.is_ext_shared === 'boolean'
+        ? { op: 'patch', kind: 'channels', id: channelId, fields: { isExtShared: event.is_ext_shared } }
+        : null;
     case 'team_join':
     case 'user_change': {
       const user = typeof event.user === 'object' && event.user ? toDirectoryUser(event.user) : null;
@@ -61,7 +74,24 @@ export function directoryChangeOf(event: DirectoryEvent, botUserId: string): Dir
   }
 }
 
-export async function applyDirectoryEvent(deps: DirectoryEventsDeps, teamId: string, botUserId: string, event: DirectoryEvent): Promise<void> {
+/** A channel as an org-wide install keeps it: naming its workspace (Slack's, else the one it was seen in). */
+function inWorkspace(channel: DirectoryChannel, workspaceId: string | null): DirectoryChannel {
+  return workspaceId && !channel.workspaceId ? { ...channel, workspaceId } : channel;
+}
+
+/**
+ * `workspaceId`: the workspace the event happened in (the job's); it names a Grid workspace only
+ * for an org-wide install, whose key (`teamId`) is the organization's: a workspace install's
+ * channels are its own workspace's, as ever.
+ */
+export async function applyDirectoryEvent(
+  deps: DirectoryEventsDeps,
+  teamId: string,
+  botUserId: string,
+  event: DirectoryEvent,
+  workspaceId: string | null = null,
+): Promise<void> {
+  const gridWorkspace = workspaceId && workspaceId !== teamId ? workspaceId : null;
   if (event.type === 'member_joined_channel') {
     if (event.user !== botUserId || typeof event.channel !== 'string') return;
     // The app was added to a channel, perhaps a private one it could not see: fetch it now so
@@ -80,11 +110,11 @@ export async function applyDirectoryEvent(deps: DirectoryEventsDeps, teamId: str
       deps.slack.channelInfo(token, channelId),
     );
     if (!fetched.ok) throw new SlackBudgetExhaustedError('conversations.info', fetched.retryAfterMs);
-    await recordDirectoryChange(deps, teamId, { op: 'put', kind: 'channels', entity: { ...fetched.value, isMember: true } });
+    await recordDirectoryChange(deps, teamId, { op: 'put', kind: 'channels', entity: inWorkspace({ ...fetched.value, isMember: true }, gridWorkspace) });
     await resolveChannelProblems(deps, teamId, channelId, ['app_removed_from_channel', 'channel_refused']);
     return;
   }
-  const change = directoryChangeOf(event, botUserId);
+  const change = directoryChangeOf(event, botUserId, gridWorkspace);
   if (change) await recordDirectoryChange(deps, teamId, change);
   if (typeof event.channel !== 'string') return;
   const channelId = event.channel;

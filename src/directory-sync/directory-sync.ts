@@ -5,11 +5,16 @@
 // the last one is written, and the cursor saved after each page so a run killed mid-way resumes
 // where it was. A completed run becomes current in one step, with the changes logged since it
 // started replayed on it; the previous run is then deleted.
+//
+// An org-wide (Enterprise Grid) install's token lists one workspace at a time (Slack requires
+// team_id with it): a run lists each granted workspace in turn, its saved state naming the
+// workspace its cursor belongs to and those already listed, so a resumed run goes on there. Grid
+// user ids are org-wide, so a person in two workspaces is in both lists: kept once, from the first.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DirectorySyncDeps } from './directory-sync-deps.ts';
 import type { DirectoryKind } from '../store/index.ts';
-import type { DirectorySyncState } from '../store/index.ts';
+import type { DirectorySyncState, Installation } from '../store/index.ts';
 import type { Page, DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
 import { SlackApiError, LockBusyError, ThreadLockLostError } from '../errors/index.ts';
 import { callWithinBudget } from '../slack/tiered-call-budget.ts';
@@ -64,16 +69,23 @@ export async function syncDirectoryKind(deps: SyncRunDeps, teamId: string, kind:
     const found = await deps.store.installations.botToken(teamId, null);
     if (!found) return;
     const token: string = found;
+    const installation = await deps.store.installations.findByTeam(teamId);
+    const orgWide = installation?.kind === 'enterprise';
 
     const log = deps.logger.child({ teamId, kind });
     if (state.runId) {
-      log.info({ runId: state.runId, pages: state.pages, items: state.items }, 'directory sync resumes from its last saved page');
+      log.info(
+        { runId: state.runId, pages: state.pages, items: state.items, workspaceId: state.workspaceId },
+        'directory sync resumes from its last saved page',
+      );
     } else {
       state = {
         ...state,
         runId: randomUUID(),
         runStartedAt: deps.now(),
         runStartSeq: await deps.directoryCache.changeSeq(teamId),
+        workspaceId: null,
+        workspacesDone: [],
         cursor: null,
         pages: 0,
         items: 0,
@@ -87,9 +99,9 @@ export async function syncDirectoryKind(deps: SyncRunDeps, teamId: string, kind:
     // Pages are fetched ahead of the writes (a few at most), so Slack's budget, not the
     // database, paces the run; the cursor saved is always that of the page after the last one
     // written, so a resumed run refetches only what was fetched and not yet written.
-    async function* slackPages(cursor: string | null): AsyncGenerator<Page<DirectoryChannel | DirectoryUser>> {
+    async function* slackPages(workspaceId: string | null, cursor: string | null): AsyncGenerator<Page<DirectoryChannel | DirectoryUser>> {
       for (;;) {
-        const args = { cursor, limit: DIRECTORY_PAGE_SIZE };
+        const args = { cursor, limit: DIRECTORY_PAGE_SIZE, ...(workspaceId ? { teamId: workspaceId } : {}) };
         const fetched = await callWithinBudget(
           deps.callBudget,
           teamId,
@@ -106,23 +118,61 @@ export async function syncDirectoryKind(deps: SyncRunDeps, teamId: string, kind:
       }
     }
 
+    /**
+     * What a page adds to the run. An org-wide install's lists overlap (Grid user ids are
+     * org-wide, and a channel may be shared by several of its workspaces): each is kept once, from
+     * the first list it was in. A page refetched after a crash is stored as first written.
+     */
+    async function writePage(items: Array<DirectoryChannel | DirectoryUser>): Promise<number> {
+      const ids = items.map((e) => e.id);
+      const fresh = orgWide ? new Set(await deps.directoryCache.notSyncedYet(teamId, kind, runId, ids)) : null;
+      const kept = fresh ? items.filter((e) => fresh.delete(e.id)) : items;
+      const [stored] = await Promise.all([
+        repo.insertRunPage(teamId, kind, runId, state.pages + 1, kept),
+        deps.directoryCache.writePage(teamId, kind, runId, kept),
+      ]);
+      if (orgWide) await deps.directoryCache.markSynced(teamId, kind, runId, ids);
+      return stored;
+    }
+
+    /** The workspace is listed: a run resumed after this goes on with the next one. */
+    async function workspaceDone(workspaceId: string): Promise<void> {
+      state = { ...state, workspaceId: null, cursor: null, workspacesDone: [...state.workspacesDone, workspaceId] };
+      await repo.saveSyncState(state);
+    }
+
     try {
-      for await (const page of readAhead(slackPages(state.cursor), PAGES_AHEAD)) {
-        await Promise.all([
-          repo.insertRunPage(teamId, kind, runId, state.pages + 1, page.items),
-          deps.directoryCache.writePage(teamId, kind, runId, page.items),
-        ]);
-        state = { ...state, cursor: page.nextCursor, pages: state.pages + 1, items: state.items + page.items.length };
-        await repo.saveSyncState(state);
-        deps.observe?.directorySyncPage(kind, page.items.length);
-        await renew();
-        if (state.pages % PROGRESS_LOG_EVERY_PAGES === 0) log.info({ runId, pages: state.pages, items: state.items }, 'directory sync progress');
+      // Each workspace granted now and not yet listed, read again after each: one granted
+      // meanwhile is listed too, one revoked is not.
+      let workspaceId = orgWide ? nextWorkspace(state, installation) : null;
+      while (workspaceId !== undefined) {
+        // The cursor saved is the workspace's it was at: another workspace starts at its first page.
+        const cursor = workspaceId === state.workspaceId ? state.cursor : null;
+        state = { ...state, workspaceId };
+        try {
+          for await (const page of readAhead(slackPages(workspaceId, cursor), PAGES_AHEAD)) {
+            const stored = await writePage(page.items);
+            state = { ...state, cursor: page.nextCursor, pages: state.pages + 1, items: state.items + stored };
+            // Its last page: the workspace is done, and a run resumed after this starts the next one.
+            if (workspaceId && !page.nextCursor) state = { ...state, workspaceId: null, workspacesDone: [...state.workspacesDone, workspaceId] };
+            await repo.saveSyncState(state);
+            deps.observe?.directorySyncPage(kind, page.items.length);
+            await renew();
+            if (state.pages % PROGRESS_LOG_EVERY_PAGES === 0) log.info({ runId, pages: state.pages, items: state.items }, 'directory sync progress');
+          }
+        } catch (error) {
+          // Taken out of the install before team_access_revoked reached us: nothing of it to list.
+          if (!(workspaceId && error instanceof SlackApiError && error.code === 'team_access_not_granted')) throw error;
+          log.warn({ runId, workspaceId }, 'directory sync skips a workspace the install is no longer granted');
+          await workspaceDone(workspaceId);
+        }
+        workspaceId = orgWide ? nextWorkspace(state, await deps.store.installations.findByTeam(teamId)) : undefined;
       }
     } catch (error) {
       if (error instanceof SlackApiError && error.code === 'invalid_cursor') {
         // Slack no longer accepts the saved cursor (a run left too long): start over.
         log.warn({ runId }, 'directory sync cursor no longer valid; the run starts over');
-        await repo.saveSyncState({ ...state, runId: null, cursor: null, pages: 0, items: 0 });
+        await repo.saveSyncState({ ...state, runId: null, workspaceId: null, workspacesDone: [], cursor: null, pages: 0, items: 0 });
       }
       throw error;
     }
@@ -130,6 +180,19 @@ export async function syncDirectoryKind(deps: SyncRunDeps, teamId: string, kind:
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * The workspace an org-wide install's run lists next: the one it was at (resumed), else the first
+ * granted one it has not listed; undefined when none is left (none granted: an empty directory).
+ * A workspace revoked while the run was at it is left, with its cursor.
+ */
+export function nextWorkspace(
+  state: Pick<DirectorySyncState, 'workspaceId' | 'workspacesDone'>,
+  installation: Pick<Installation, 'workspaces'> | null,
+): string | undefined {
+  const left = (installation?.workspaces ?? []).map((w) => w.id).filter((id) => !state.workspacesDone.includes(id));
+  return left.find((id) => id === state.workspaceId) ?? left[0];
 }
 
 async function completeRun(deps: SyncRunDeps, state: DirectorySyncState, log: Logger): Promise<void> {
@@ -142,6 +205,8 @@ async function completeRun(deps: SyncRunDeps, state: DirectorySyncState, log: Lo
     ...state,
     runId: null,
     runStartedAt: null,
+    workspaceId: null,
+    workspacesDone: [],
     cursor: null,
     pages: 0,
     items: 0,

@@ -34,9 +34,18 @@ export interface DirectoryCache {
   dropRun(teamId: string, kind: DirectoryKind, runId: string): Promise<void>;
   get(teamId: string, kind: DirectoryKind, runId: string, id: string): Promise<DirectoryEntity | null>;
   getByName(teamId: string, kind: DirectoryKind, runId: string, name: string): Promise<DirectoryEntity | null>;
+  /** Every entity with exactly this name: an org-wide install's workspaces may each have a #sales. */
+  getAllByName(teamId: string, kind: DirectoryKind, runId: string, name: string): Promise<DirectoryEntity[]>;
   search(teamId: string, kind: DirectoryKind, runId: string, query: string, options: SearchOptions): Promise<DirectoryEntity[]>;
   /** Every user of the run with this email (compared trimmed, in lower case), deleted ones and bots included. */
   usersByEmail(teamId: string, runId: string, email: string): Promise<DirectoryUser[]>;
+  /**
+   * Of these ids, those a sync page of the run has not written yet (`markSynced`): an org-wide
+   * install lists each workspace in turn, and a person (or a channel shared across the org's
+   * workspaces) is in several lists but stored once.
+   */
+  notSyncedYet(teamId: string, kind: DirectoryKind, runId: string, ids: string[]): Promise<string[]>;
+  markSynced(teamId: string, kind: DirectoryKind, runId: string, ids: string[]): Promise<void>;
   /** Bytes Redis holds for one run (MEMORY USAGE of its keys, every element sampled). */
   memoryBytes(teamId: string, kind: DirectoryKind, runId: string): Promise<number>;
   /** A per-workspace sequence: orders changes across processes. */
@@ -95,6 +104,11 @@ function offerable(kind: DirectoryKind, e: DirectoryEntity, includeInactive: boo
  * names (a third the bytes of the object: most members then fit a compact block's 64 bytes).
  */
 function encodeEntity(kind: DirectoryKind, e: DirectoryEntity): string {
+  // An org-wide install's channel names its workspace last, after Slack Connect's flag (then 0 or 1).
+  if (kind === 'channels' && (e as DirectoryChannel).workspaceId) {
+    const c = e as DirectoryChannel;
+    return `${c.id}${SEP}${JSON.stringify([c.name, c.isPrivate ? 1 : 0, c.isArchived ? 1 : 0, c.isMember ? 1 : 0, c.memberCount, c.isExtShared ? 1 : 0, c.workspaceId])}`;
+  }
   if (kind === 'channels') {
     const c = e as DirectoryChannel;
     // Slack Connect's flag only when set (most channels are not shared): older members lack it.
@@ -116,6 +130,14 @@ function decodeEntity(kind: DirectoryKind, member: string): DirectoryEntity {
   }
   const [username, displayName, realName, email, deleted, isBot] = f as [string, string, string, string | null, number, number];
   return { id, username, displayName, realName, email, deleted: deleted === 1, isBot: isBot === 1 };
+}
+
+/** An id index member as an entity: a channel's workspace, when it names one, is its last field (a string). */
+function decodeMember(kind: DirectoryKind, member: string): DirectoryEntity {
+  const entity = decodeEntity(kind, member);
+  if (kind !== 'channels' || !member.endsWith('"]')) return entity;
+  const fields = JSON.parse(member.slice(member.indexOf(SEP) + 1)) as unknown[];
+  return { ...entity, workspaceId: fields[6] as string };
 }
 
 /** The id part of an index member `term NUL id` (terms may hold anything, ids never a NUL). */
@@ -164,9 +186,19 @@ export function createDirectoryCache(redis: RedisClient, prefix: string): Direct
     );
     const out = new Map<string, DirectoryEntity>();
     found.forEach((member, i) => {
-      if (member) out.set(unique[i]!, decodeEntity(kind, member));
+      if (member) out.set(unique[i]!, decodeMember(kind, member));
     });
     return out;
+  }
+
+  async function allByName(kind: DirectoryKind, r: Roots, name: string): Promise<DirectoryEntity[]> {
+    // Names are indexed in lower case: the exact name is among the few sharing it.
+    const ids = (await lex.withPrefix(r.names, `${name.toLowerCase()}${SEP}`, 10)).map(idOf);
+    const found = await entitiesById(kind, r, ids);
+    return ids.flatMap((id) => {
+      const e = found.get(id);
+      return e && nameOf(kind, e) === name ? [e] : [];
+    });
   }
 
   /** Members of an index whose term starts with `q`, in term order, read in chunks. */
@@ -184,6 +216,10 @@ export function createDirectoryCache(redis: RedisClient, prefix: string): Direct
   async function runKeys(teamId: string, kind: DirectoryKind, runId: string): Promise<string[]> {
     return (await Promise.all(Object.values(roots(teamId, kind, runId)).map((root) => lex.keys(root)))).flat();
   }
+
+  // The ids an org-wide run's pages wrote; a run left for good (its cursor refused) expires with it.
+  const syncedKey = (teamId: string, kind: DirectoryKind, runId: string) => `${base(teamId, kind)}:{${LAYOUT}:${runId}}:synced`;
+  const SYNCED_TTL_SEC = 7 * 24 * 3600;
 
   /** Frees what the layout before LAYOUT kept for this kind (once: its pointer goes with it). */
   async function dropEarlierLayout(teamId: string, kind: DirectoryKind): Promise<void> {
@@ -222,6 +258,7 @@ export function createDirectoryCache(redis: RedisClient, prefix: string): Direct
         .del(pointer(teamId, kind, 'building'))
         .exec()) as [[Error | null, string | null], unknown];
       await dropEarlierLayout(teamId, kind);
+      await redis.unlink(syncedKey(teamId, kind, runId)); // complete: no page of it comes any more
       return previous === runId ? null : previous;
     },
     async writePage(teamId, kind, runId, entities) {
@@ -244,17 +281,30 @@ export function createDirectoryCache(redis: RedisClient, prefix: string): Direct
     },
     async dropRun(teamId, kind, runId) {
       const keys = await runKeys(teamId, kind, runId);
-      if (keys.length > 0) await redis.unlink(...keys);
+      await redis.unlink(...keys, syncedKey(teamId, kind, runId));
+    },
+    async notSyncedYet(teamId, kind, runId, ids) {
+      if (ids.length === 0) return [];
+      const seen = await redis.smismember(syncedKey(teamId, kind, runId), ...ids);
+      return ids.filter((_, i) => seen[i] !== 1);
+    },
+    async markSynced(teamId, kind, runId, ids) {
+      if (ids.length === 0) return;
+      const key = syncedKey(teamId, kind, runId);
+      await redis
+        .multi()
+        .sadd(key, ...ids)
+        .expire(key, SYNCED_TTL_SEC)
+        .exec();
     },
     async get(teamId, kind, runId, id) {
       return (await entitiesById(kind, roots(teamId, kind, runId), [id])).get(id) ?? null;
     },
     async getByName(teamId, kind, runId, name) {
-      const r = roots(teamId, kind, runId);
-      // Names are indexed in lower case: the exact name is among the few sharing it.
-      const ids = (await lex.withPrefix(r.names, `${name.toLowerCase()}${SEP}`, 10)).map(idOf);
-      const found = await entitiesById(kind, r, ids);
-      return ids.map((id) => found.get(id)).find((e) => e !== undefined && nameOf(kind, e) === name) ?? null;
+      return (await allByName(kind, roots(teamId, kind, runId), name))[0] ?? null;
+    },
+    async getAllByName(teamId, kind, runId, name) {
+      return allByName(kind, roots(teamId, kind, runId), name);
     },
     async search(teamId, kind, runId, query, options) {
       const r = roots(teamId, kind, runId);

@@ -3,7 +3,7 @@
 // first run completes, the pages synced so far, and for lookups by id a single Slack call
 // (conversations.info / users.info) inside the same shared per-minute budget as the sync.
 import type { SlackApi, DirectoryChannel, DirectoryUser } from '../slack/slack-api.ts';
-import type { InstallationsRepository, SlackDirectoryRepository, DirectorySyncState } from '../store/index.ts';
+import type { InstallationsRepository, InstalledWorkspace, SlackDirectoryRepository, DirectorySyncState } from '../store/index.ts';
 import { DirectoryRateLimitedError, SlackApiError } from '../errors/index.ts';
 import { callWithinBudget, type SlackCallBudget } from '../slack/tiered-call-budget.ts';
 import type { DirectoryCache, SearchOptions } from './directory-cache.ts';
@@ -29,7 +29,7 @@ export interface DirectoryStatus {
 export interface DirectoryLookupDeps {
   cache: DirectoryCache;
   directory: SlackDirectoryRepository;
-  installations: Pick<InstallationsRepository, 'botToken'>;
+  installations: Pick<InstallationsRepository, 'botToken' | 'findByTeam'>;
   slack: Pick<SlackApi, 'channelInfo' | 'userInfo'>;
   callBudget: SlackCallBudget;
   now: () => Date;
@@ -42,6 +42,13 @@ export interface DirectoryLookupDeps {
 export interface DirectoryLookup {
   channel(teamId: string, channelId: string): Promise<DirectoryChannel | null>;
   channelByName(teamId: string, name: string): Promise<DirectoryChannel | null>;
+  /** Every channel with exactly this name: on an org-wide install, one per workspace that has it. */
+  channelsByName(teamId: string, name: string): Promise<DirectoryChannel[]>;
+  /**
+   * An org-wide install's granted workspaces, which its channels name; null for a workspace
+   * install (its channels are all its own workspace's).
+   */
+  orgWorkspaces(teamId: string): Promise<InstalledWorkspace[] | null>;
   user(teamId: string, userId: string): Promise<DirectoryUser | null>;
   userByUsername(teamId: string, username: string): Promise<DirectoryUser | null>;
   /**
@@ -119,6 +126,17 @@ export function createDirectoryLookup(deps: DirectoryLookupDeps): DirectoryLooku
     },
     async channelByName(teamId, name) {
       return fromCache<DirectoryChannel>(teamId, 'channels', (run) => cache.getByName(teamId, 'channels', run, bareName(name)));
+    },
+    async channelsByName(teamId, name) {
+      for (const runId of (await runs(teamId, 'channels')).readable) {
+        const found = await cache.getAllByName(teamId, 'channels', runId, bareName(name));
+        if (found.length > 0) return found as DirectoryChannel[];
+      }
+      return [];
+    },
+    async orgWorkspaces(teamId) {
+      const installation = await deps.installations.findByTeam(teamId);
+      return installation?.kind === 'enterprise' ? installation.workspaces : null;
     },
     async user(teamId, userId) {
       const cached = await fromCache<DirectoryUser>(teamId, 'users', (run) => cache.get(teamId, 'users', run, userId));

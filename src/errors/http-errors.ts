@@ -102,6 +102,11 @@ export const errors = catalogue({
     'Channel-ID mode is on: give the channel ID (it starts with C or G; in Slack, open the channel details and copy it from the bottom)',
   ),
   channel_unknown: define('channel_unknown', 422, 'No channel with this name in the connected workspace'),
+  channel_name_ambiguous: define(
+    'channel_name_ambiguous',
+    422,
+    'Channels with this name are in several workspaces of the organization: choose one from the list, or type the name with its workspace in parentheses',
+  ),
   channel_id_unknown: define('channel_id_unknown', 422, 'No channel with this ID is visible to the app'),
   channel_app_not_member: define(
     'channel_app_not_member',

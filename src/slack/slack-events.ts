@@ -29,6 +29,9 @@ export const directoryEventTypes: ReadonlySet<string> = new Set([
   'channel_unarchive',
   'channel_deleted',
   'channel_left',
+  // Slack Connect: shared with another company, or no longer.
+  'channel_shared',
+  'channel_unshared',
   'group_rename',
   'group_archive',
   'group_unarchive',
@@ -54,7 +57,10 @@ export function worthQueueing(event: { type: string; bot_id?: unknown; subtype?:
 }
 
 export interface SlackEventJob {
+  /** The installation key (src/slack/slack-source.ts): a workspace's T… id, or an org-wide install's E… id. */
   teamId: string;
+  /** The workspace the event happened in (the envelope's team_id); null when it names none. Absent on jobs queued before org-wide installs. */
+  workspaceId?: string | null;
   eventId: string;
   eventTime: number | null;
   /** The inner event as Slack sent it. */
@@ -90,6 +96,8 @@ export const directoryEventSchemas: Readonly<Record<string, z.ZodType<DirectoryE
   channel_unarchive: byChannelId,
   channel_deleted: byChannelId,
   channel_left: byChannelId,
+  channel_shared: byChannelId,
+  channel_unshared: byChannelId,
   group_archive: byChannelId,
   group_unarchive: byChannelId,
   group_deleted: byChannelId,

@@ -44,6 +44,13 @@ export interface DirectorySyncState {
   runStartedAt: Date | null;
   /** The workspace's change sequence when the run started: later changes are replayed on it. */
   runStartSeq: number;
+  /**
+   * An org-wide install's run lists each granted workspace in turn (Slack wants its team_id with
+   * an org token): the one `cursor` belongs to, and those already listed. A workspace install's
+   * run lists its own workspace: null and none.
+   */
+  workspaceId: string | null;
+  workspacesDone: string[];
   cursor: string | null;
   pages: number;
   items: number;
@@ -64,8 +71,11 @@ export interface DirectoryChangeRecord {
 export interface SlackDirectoryRepository {
   syncState(teamId: string, kind: DirectoryKind): Promise<DirectorySyncState>;
   saveSyncState(state: DirectorySyncState): Promise<void>;
-  /** Page `pageNo` of a run. Idempotent: a page inserted again (after a crash) keeps its first copy. */
-  insertRunPage(teamId: string, kind: DirectoryKind, runId: string, pageNo: number, entities: DirectoryEntity[]): Promise<void>;
+  /**
+   * Page `pageNo` of a run. Idempotent: a page inserted again (after a crash) keeps its first
+   * copy. Returns how many entities the stored copy holds.
+   */
+  insertRunPage(teamId: string, kind: DirectoryKind, runId: string, pageNo: number, entities: DirectoryEntity[]): Promise<number>;
   /** A run's entities page by page, for rebuilding the cache. */
   runPages(teamId: string, kind: DirectoryKind, runId: string): AsyncGenerator<DirectoryEntity[]>;
   deleteRun(teamId: string, kind: DirectoryKind, runId: string): Promise<void>;
@@ -107,6 +117,8 @@ export function emptySyncState(teamId: string, kind: DirectoryKind): DirectorySy
     runId: null,
     runStartedAt: null,
     runStartSeq: 0,
+    workspaceId: null,
+    workspacesDone: [],
     cursor: null,
     pages: 0,
     items: 0,
@@ -136,11 +148,16 @@ export function createSlackDirectoryRepository(db: Db): SlackDirectoryRepository
       await states.replaceOne({ _id: stateId(state.teamId, state.kind) }, { ...state }, { upsert: true });
     },
     async insertRunPage(teamId, kind, runId, pageNo, entities) {
+      const _id = `${teamId}:${kind}:${runId}:${pageNo}`;
       try {
         const blob = new Binary(await gzipAsync(JSON.stringify(entities)));
-        await pages.insertOne({ _id: `${teamId}:${kind}:${runId}:${pageNo}`, teamId, kind, runId, pageNo, count: entities.length, entities: blob });
+        await pages.insertOne({ _id, teamId, kind, runId, pageNo, count: entities.length, entities: blob });
+        return entities.length;
       } catch (error) {
         if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        // The page refetched after a crash may have been filtered against itself (an org's users
+        // already seen): the count is the first copy's.
+        return (await pages.findOne({ _id }, { projection: { count: 1 } }))?.count ?? 0;
       }
     },
     async *runPages(teamId, kind, runId) {

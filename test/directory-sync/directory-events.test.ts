@@ -50,11 +50,30 @@ describe('directoryChangeOf', () => {
         entity: { id: 'U9', username: 'newbie', displayName: '', realName: 'New Bie', email: null, deleted: true, isBot: false },
       },
     },
+    // Slack Connect: shared with another company, or no longer (Slack says whether others remain).
+    {
+      event: { type: 'channel_shared', connected_team_id: 'T0OTHER', channel: 'C1' },
+      change: { op: 'patch', kind: 'channels', id: 'C1', fields: { isExtShared: true } },
+    },
+    {
+      event: { type: 'channel_unshared', previously_connected_team_id: 'T0OTHER', channel: 'C1', is_ext_shared: false },
+      change: { op: 'patch', kind: 'channels', id: 'C1', fields: { isExtShared: false } },
+    },
+    {
+      event: { type: 'channel_unshared', previously_connected_team_id: 'T0OTHER', channel: 'C1', is_ext_shared: true },
+      change: { op: 'patch', kind: 'channels', id: 'C1', fields: { isExtShared: true } },
+    },
     { event: { type: 'channel_rename', channel: { id: 'C1' } }, change: null },
     { event: { type: 'channel_archive' }, change: null },
     { event: { type: 'team_join', user: 'U9' }, change: null },
     { event: { type: 'reaction_added', user: 'U1' }, change: null },
   ])('$event.type $event.channel $event.user', ({ event, change }) => {
     expect(directoryChangeOf(event, BOT)).toEqual(change);
+  });
+
+  it('a channel created in a Grid workspace of an org-wide install belongs to it, unless Slack names another', () => {
+    const created = (channel: object) => directoryChangeOf({ type: 'channel_created', channel }, BOT, 'T0WEST');
+    expect(created({ id: 'C1', name: 'deals' })).toMatchObject({ op: 'add', entity: { id: 'C1', workspaceId: 'T0WEST' } });
+    expect(created({ id: 'C1', name: 'deals', context_team_id: 'T0EAST' })).toMatchObject({ op: 'add', entity: { id: 'C1', workspaceId: 'T0EAST' } });
   });
 });

@@ -118,6 +118,8 @@ describe('the schemas accept what Slack sends', () => {
       channel_unarchive: { channel: 'C024BE91L', user: 'U024BE7LH' },
       channel_deleted: { channel: 'C024BE91L' },
       channel_left: { channel: 'C024BE91L', actor_id: 'U1', event_ts: '1.2' },
+      channel_shared: { connected_team_id: 'E163Q94DX', channel: 'C123ABC456' },
+      channel_unshared: { previously_connected_team_id: 'E163Q94DX', channel: 'C123ABC456', is_ext_shared: false },
       group_archive: { channel: 'G024BE91L' },
       group_unarchive: { channel: 'G024BE91L' },
       group_deleted: { channel: 'G024BE91L' },

@@ -10,7 +10,7 @@ import type { DirectoryChannel } from '../../slack/slack-api.ts';
 import { appError, SlackApiError, SlackRateLimitedError, errors } from '../../errors/index.ts';
 import { rowLookup, slackLookup } from './admin-org.ts';
 import { channelProblem, chooseChannel } from '../../directory/channel-choice.ts';
-import { channelView } from './directory.route.ts';
+import { channelView, workspaceField } from './directory.route.ts';
 
 /** A warning for a channel notifications cannot be posted to (archived, deleted, app not in it). */
 export function channelWarning(channel: DirectoryChannel | null, channelId: string): string | null {
@@ -52,7 +52,8 @@ function joinRefusal(error: unknown, channel: DirectoryChannel, field: string): 
 export async function storedChannel(admin: Pick<AdminDeps, 'directory'>, teamId: string, channelId: string | null) {
   if (!channelId) return null;
   const { value: channel, verified } = await rowLookup(() => admin.directory.channel(teamId, channelId));
-  if (channel) return chosenChannelView(channel, channelWarning(channel, channelId));
+  if (channel)
+    return { ...chosenChannelView(channel, channelWarning(channel, channelId)), ...workspaceField(channel, await admin.directory.orgWorkspaces(teamId)) };
   // Unverified: whether the app is in it is not known (null), nor whether it still exists.
   return {
     id: channelId,

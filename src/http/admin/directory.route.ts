@@ -2,11 +2,14 @@
 // mapping. Search (prefix and word matches, best first, limited; private channels only where
 // the app is a member), a channel by name and a user by username (from the directory), one
 // channel or user by ID (asked of Slack when the directory does not have it, within Slack's
-// shared budget), and the sync's progress and age.
+// shared budget), and the sync's progress and age. On an org-wide install (Enterprise Grid) the
+// directory covers every workspace granted to the app, and each channel names its workspace.
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { DirectoryChannel, DirectoryUser } from '../../slack/slack-api.ts';
+import type { InstalledWorkspace } from '../../store/index.ts';
 import { appError } from '../../errors/index.ts';
+import { channelNamed, workspaceOf } from '../../directory/channel-choice.ts';
 import { connectedTeam, orgParams, orgParamsWith, paramSchemas, slackLookup, type OrgScope } from './admin-org.ts';
 import { apiDoc } from './admin-org.ts';
 import type { AdminDeps } from './admin-deps.ts';
@@ -44,6 +47,21 @@ export function userView(u: DirectoryUser) {
   return { id: u.id, username: u.username, displayName: u.displayName, realName: u.realName, email: u.email, deleted: u.deleted, isBot: u.isBot };
 }
 
+/** On an org-wide install (`workspaces`): the workspace the channel is in, as pickers name it (two may each have a #sales); nothing on a workspace install. */
+export function workspaceField(c: DirectoryChannel, workspaces: InstalledWorkspace[] | null) {
+  return workspaces ? { workspace: workspaceOf(c, workspaces) } : {};
+}
+
+/** A channel as the directory API shows it: naming its workspace on an org-wide install. */
+function directoryChannelView(c: DirectoryChannel, workspaces: InstalledWorkspace[] | null) {
+  return { ...channelView(c), ...workspaceField(c, workspaces) };
+}
+
+/** Whether an org-wide install may still use the channel: not one of a workspace taken out of it since the last sync. */
+function inGrantedWorkspace(c: DirectoryChannel, workspaces: InstalledWorkspace[] | null): boolean {
+  return !workspaces || !c.workspaceId || workspaces.some((w) => w.id === c.workspaceId);
+}
+
 export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps, orgScope: OrgScope): void {
   const { directory } = admin;
 
@@ -63,9 +81,13 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const { q, limit, includeInactive } = request.query;
-        const [channels, status] = await Promise.all([directory.searchChannels(teamId, q, { limit, includeInactive }), directory.status(teamId)]);
+        const [channels, status, workspaces] = await Promise.all([
+          directory.searchChannels(teamId, q, { limit, includeInactive }),
+          directory.status(teamId),
+          directory.orgWorkspaces(teamId),
+        ]);
         return {
-          channels: channels.map(channelView),
+          channels: channels.filter((c) => inGrantedWorkspace(c, workspaces)).map((c) => directoryChannelView(c, workspaces)),
           directory: status.channels,
           hint: 'Private channels appear once the app is a member: in Slack, type @Threadbridge in the channel and click "Add to channel".',
         };
@@ -77,9 +99,10 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
       { schema: { ...apiDoc('One channel by name'), params: orgParamsWith('name', paramSchemas.slackName) } },
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
-        const channel = await directory.channelByName(teamId, request.params.name);
-        if (!channel) throw appError('channel_name_not_found', `#${request.params.name.replace(/^#/, '')}`);
-        return { channel: channelView(channel) };
+        const workspaces = await directory.orgWorkspaces(teamId);
+        const named = await channelNamed(directory, teamId, request.params.name, workspaces);
+        if (!named.ok) throw named.error === 'channel_unknown' ? appError('channel_name_not_found', named.detail) : appError(named.error, named.detail);
+        return { channel: directoryChannelView(named.channel, workspaces) };
       },
     );
 
@@ -101,7 +124,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
         const teamId = await connectedTeam(deps, request.params.orgId);
         const channel = await slackLookup(() => directory.channel(teamId, request.params.channelId));
         if (!channel) throw appError('channel_not_found', `${request.params.channelId} (a private channel is visible only once the app is a member)`);
-        return { channel: channelView(channel) };
+        return { channel: directoryChannelView(channel, await directory.orgWorkspaces(teamId)) };
       },
     );
 

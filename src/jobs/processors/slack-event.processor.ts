@@ -56,7 +56,7 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
       const directorySchema = directoryEventTypes.has(job.event.type) ? directoryEventSchemas[job.event.type] : undefined;
       if (directorySchema) {
         const event = readSlackPayload(directorySchema, job.event, { kind: 'event', type: job.event.type, log });
-        await applyDirectoryEvent(deps, job.teamId, tenant.botUserId, event);
+        await applyDirectoryEvent(deps, job.teamId, tenant.botUserId, event, job.workspaceId ?? null);
         return;
       }
       log.debug('event type not handled');

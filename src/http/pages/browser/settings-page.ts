@@ -30,6 +30,8 @@ type Connection = { status: 'not-connected'; installUrl: string } | { status: 'c
 interface Channel {
   id: string;
   name: string | null;
+  /** On an org-wide install (Enterprise Grid): the workspace it is in (name null: no longer granted). */
+  workspace?: { id: string; name: string | null } | null;
   isPrivate?: boolean;
   isArchived?: boolean;
   /** null: not checked yet (Slack's rate limit). */
@@ -222,7 +224,9 @@ async function loadChanges() {
   showLastChange($('digest-change'), last.digest);
 }
 
-const channelValue = (c: Channel | null) => (c ? (state.idMode ? c.id : c.name || c.id) : '');
+/** A channel's name as typed: on an org-wide install with its workspace (`sales (Acme West)`), as two may each have a #sales. */
+const qualifiedName = (c: { name: string; workspace?: Channel['workspace'] }) => (c.workspace?.name ? `${c.name} (${c.workspace.name})` : c.name);
+const channelValue = (c: Channel | null) => (c ? (state.idMode ? c.id : c.name ? qualifiedName({ ...c, name: c.name }) : c.id) : '');
 function setError(el: HTMLElement | null, message: string) {
   if (el) el.textContent = message || '';
 }
@@ -261,7 +265,21 @@ function suggest(input: HTMLInputElement, kind: 'channels' | 'users') {
         ? r.data.channels.map((c) => el('option', { value: c.name, text: (c.isPrivate ? '🔒 ' : '#') + c.name + sharedChannelMarker(c) }))
         : r.data.users.map((u) => el('option', { value: u.username, text: `${u.displayName || u.realName || u.username} (@${u.username})` }))),
     );
+    if (kind === 'channels') nameWorkspaces(list, r.data.channels as Array<{ name: string; workspace?: Channel['workspace'] }>);
   }, 150);
+}
+
+/**
+ * On an org-wide install two workspaces may each have a #sales: each suggestion (in the order of
+ * `channels`) is offered as `sales (Workspace name)`, which the API resolves to that workspace's.
+ */
+function nameWorkspaces(list: HTMLElement, channels: Array<{ name: string; workspace?: Channel['workspace'] }>) {
+  list.querySelectorAll('option').forEach((option, i) => {
+    const c = channels[i];
+    if (!c?.workspace?.name) return;
+    option.value = qualifiedName(c);
+    option.textContent = `${option.textContent} — ${c.workspace.name}`;
+  });
 }
 
 const ADD_APP = 'in Slack, type @Threadbridge in the channel and click “Add to Channel”.';
