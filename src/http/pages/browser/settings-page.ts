@@ -256,7 +256,7 @@ function suggest(input: HTMLInputElement, kind: 'channels' | 'users') {
     );
     if (!r.ok) return;
     if (kind === 'channels') {
-      noteSharedChannels(r.data.channels);
+      noteSharedChannels(r.data.channels as Array<{ name: string; sharedExternally?: boolean; workspace?: Channel['workspace'] }>);
       input.dispatchEvent(new Event('shared-channels-known'));
     }
     const list = $(kind === 'channels' ? 'channel-suggestions' : 'user-suggestions');

@@ -25,12 +25,17 @@ function sharedChannelMarker(c: { sharedExternally?: boolean }): string {
   return c.sharedExternally ? ' (shared with another company)' : '';
 }
 
-/** Remembers which channels of a search are shared, so typing or picking one shows the confirmation. */
+/**
+ * Remembers which channels of a search are shared, so typing or picking one shows the confirmation:
+ * by name, and on an org-wide install as its suggestion is typed (`sales (Acme West)`).
+ */
 // biome-ignore lint/correctness/noUnusedVariables: called by settings-page.ts, the other half of the same classic script
-function noteSharedChannels(channels: Array<{ name: string; sharedExternally?: boolean }>) {
+function noteSharedChannels(channels: Array<{ name: string; sharedExternally?: boolean; workspace?: Channel['workspace'] }>) {
   for (const c of channels) {
-    if (c.sharedExternally) sharedChannelNames.add(c.name);
-    else sharedChannelNames.delete(c.name);
+    for (const name of new Set([c.name, qualifiedName(c)])) {
+      if (c.sharedExternally) sharedChannelNames.add(name);
+      else sharedChannelNames.delete(name);
+    }
   }
 }
 
