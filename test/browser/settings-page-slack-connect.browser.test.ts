@@ -8,14 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
-import { Redis } from 'ioredis';
 import { startHarness, type Harness } from '../support/e2e-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { redisUrl } from '../support/services.ts';
 import { repoRoot } from '../../sandbox/processes.ts';
-import { createDirectoryCache } from '../../src/directory/directory-cache.ts';
-import { recordDirectoryChange } from '../../src/directory/directory-changes.ts';
-import { createLocks } from '../../src/locks/redis-locks.ts';
 
 // What page.evaluate runs in the browser: the tests' tsconfig has no DOM types.
 declare const document: any, window: any;
@@ -27,7 +22,6 @@ const SAVED = { timeout: 10_000 };
 
 let h: Harness;
 let browser: Browser;
-let redis: Redis;
 let groupId: string;
 let partnerTeam: string;
 const channels: Record<string, string> = {};
@@ -39,27 +33,27 @@ async function adminGet(path: string): Promise<any> {
   return res.json();
 }
 
-/**
- * A channel shared with another company in Slack (the emulator's Slack Connect), and known so to
- * the directory: marked as the directory does on Slack's channel_shared event.
- */
+/** A channel shared with another company in Slack (the emulator's Slack Connect), once the directory knows it so. */
 async function sharedChannel(name: string): Promise<string> {
   const id = h.slack.createChannel(h.teamId, { name }).id;
-  h.slack.shareChannel(id, partnerTeam);
+  // Shared once the directory has the channel (a channel_shared applied before its channel_created is lost until the next sync).
   await waitFor(
     () => adminGet(`/directory/channels/by-name/${name}`),
     (r) => r?.channel?.id === id,
     { what: `the directory to know #${name}`, timeoutMs: 60_000 },
   );
-  const deps = { locks: createLocks(redis, h.prefix), directoryCache: createDirectoryCache(redis, h.prefix), now: () => new Date(), store: h.store };
-  await recordDirectoryChange(deps, h.teamId, { op: 'patch', kind: 'channels', id, fields: { isExtShared: true } });
+  h.slack.shareChannel(id, partnerTeam);
+  await waitFor(
+    () => adminGet(`/directory/channels/by-name/${name}`),
+    (r) => r?.channel?.sharedExternally === true,
+    { what: `the directory to know #${name} is shared`, timeoutMs: 30_000 },
+  );
   return id;
 }
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   h = await startHarness({ runtime: 'node', name: 'settings-page-slack-connect' });
-  redis = new Redis(redisUrl());
   partnerTeam = h.slack.createTeam({ name: 'Partner Co', domain: 'partner' }).id;
   groupId = h.platform.addRoutingGroup(h.orgId, { name: 'Partners', memberAgentIds: [h.agents.alice.agentId] }).id;
   await waitFor(
@@ -74,7 +68,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  redis?.disconnect();
   await h?.stop();
 });
 

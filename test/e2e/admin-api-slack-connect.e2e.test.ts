@@ -5,25 +5,15 @@
 // history with who made it; a channel shared after it was chosen holds its group's new chats (the
 // health says why and what to do) until it is confirmed; another org's admin reaches none of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { redisUrl } from '../support/services.ts';
 import { cookiesOf } from '../../sandbox/seed.ts';
-import { createDirectoryCache } from '../../src/directory/directory-cache.ts';
-import { recordDirectoryChange } from '../../src/directory/directory-changes.ts';
-import { createLocks } from '../../src/locks/redis-locks.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { h, groupId, soloGroupId, api, startAdminApiHarness, stopAdminApiHarness } from './admin-api-fixture.ts';
 
-let redis: Redis;
 const shared: Record<string, string> = {};
 
 let partnerTeam: string;
 
-/**
- * A channel shared with another company in Slack (the emulator's Slack Connect), and known so to
- * the directory: marked as the directory does on Slack's channel_shared event, which this test
- * does not wait for.
- */
+/** A channel shared with another company in Slack (the emulator's Slack Connect), once the directory knows it so. */
 async function sharedChannel(name: string): Promise<string> {
   const id = h.slack.createChannel(h.teamId, { name }).id;
   await waitFor(
@@ -32,24 +22,26 @@ async function sharedChannel(name: string): Promise<string> {
     { what: `the directory to know #${name}`, timeoutMs: 60_000 },
   );
   h.slack.shareChannel(id, partnerTeam);
-  await markShared(id);
+  await knownShared(name);
   return id;
 }
 
-async function markShared(channelId: string): Promise<void> {
-  const deps = { locks: createLocks(redis, h.prefix), directoryCache: createDirectoryCache(redis, h.prefix), now: () => new Date(), store: h.store };
-  await recordDirectoryChange(deps, h.teamId, { op: 'patch', kind: 'channels', id: channelId, fields: { isExtShared: true } });
+/** The directory has Slack's channel_shared event applied. */
+async function knownShared(name: string): Promise<void> {
+  await waitFor(
+    () => api('GET', `/directory/channels/by-name/${name}`),
+    (r) => r.body?.channel?.sharedExternally === true,
+    { what: `the directory to know #${name} is shared`, timeoutMs: 30_000 },
+  );
 }
 
 beforeAll(async () => {
   await startAdminApiHarness('admin-api-slack-connect');
-  redis = new Redis(redisUrl());
   partnerTeam = h.slack.createTeam({ name: 'Partner Co', domain: 'partner' }).id;
   shared['partner'] = await sharedChannel('partner-leads');
   shared['other'] = await sharedChannel('other-partner');
 }, 180_000);
 afterAll(async () => {
-  redis?.disconnect();
   await stopAdminApiHarness();
 });
 
@@ -188,7 +180,7 @@ describe('a channel that became shared after it was chosen', () => {
     });
     // Shared with another company afterwards.
     h.slack.shareChannel(channelId, partnerTeam);
-    await markShared(channelId);
+    await knownShared('partner-desk');
 
     const chat = await h.platform.startConversation(h.orgId, { routingGroupId: group.id, visitor: { name: 'Hedda Held' } });
     const held = await waitFor(
