@@ -97,8 +97,12 @@ export interface SlackEventJob {
   event: { type: string; [key: string]: unknown };
 }
 
-/** team_access_granted / team_access_revoked: the workspaces an org-wide install was added to or taken out of. */
-export const teamAccessSchema = z.object({ type: z.enum(['team_access_granted', 'team_access_revoked']), team_ids: z.array(z.string().min(1)) }).passthrough();
+/**
+ * Threadbridge's own event, never Slack's (the ingress does not queue it): read an org-wide
+ * install's granted workspaces again, as a grant would. Queued right after an org-wide install,
+ * whose organization's admins may have granted workspaces before (a reinstall).
+ */
+export const WORKSPACES_CHECK_EVENT = 'threadbridge_workspaces_check';
 
 /** app_home_opened: `tab` is 'home' or 'messages' (absent from older clients); `view` only once a Home tab was published. */
 export const appHomeOpenedSchema = z
