@@ -118,6 +118,15 @@ function everyKind(): OrgHealth {
         subject: { scopes: ['files:write'] },
       }),
       item({
+        kind: 'no_workspace_granted',
+        severity: 'problem',
+        message: 'The app is installed on the Slack organization Initech Group but is in no workspace yet.',
+        fix: 'An admin of the Slack organization adds the app to workspaces.',
+        anchor: 'connection',
+        action: { kind: 'add-to-workspaces', url: 'https://app.slack.com/manage/E0INITECH/integrations/profile/A0APP/workspaces/add' },
+        subject: { organization: { id: 'E0INITECH', name: 'Initech Group' } },
+      }),
+      item({
         kind: 'group_without_channel',
         severity: 'problem',
         message: 'The routing group Support has no Slack channel.',
@@ -262,7 +271,7 @@ describe('the settings page’s Health section', () => {
       'activity',
       'connection',
     ]);
-    await expect.poll(() => page.textContent('#health-summary')).toMatch(/^8 problems and 3 warnings: each says what to do\. Checked just now \(.+\)\.$/);
+    await expect.poll(() => page.textContent('#health-summary')).toMatch(/^9 problems and 3 warnings: each says what to do\. Checked just now \(.+\)\.$/);
     expect(await page.textContent('#health-activity')).toMatch(/^Last event from Slack: 3 minutes ago \(.+\)\. Last webhook from the chat platform: never\.$/);
     expect(await page.getAttribute('#health', 'class')).toBe('health-problem');
 
@@ -270,9 +279,13 @@ describe('the settings page’s Health section', () => {
     const items = everyKind().items;
     const rows = page.locator('#health-items > li');
     expect(await rows.count()).toBe(items.length);
-    const expected: Record<HealthItem['kind'], { link: string | null; action: 'Connect again' | 'Route again' | null }> = {
+    const expected: Record<
+      HealthItem['kind'],
+      { link: string | null; action: 'Connect again' | 'Route again' | 'Add to workspaces in Slack (opens in a new tab)' | null }
+    > = {
       slack_not_connected: { link: 'Go to Connection', action: 'Connect again' },
       connection_lost: { link: 'Go to Connection', action: 'Connect again' },
+      no_workspace_granted: { link: 'Go to Connection', action: 'Add to workspaces in Slack (opens in a new tab)' },
       scopes_missing: { link: 'Go to Connection', action: 'Connect again' },
       group_without_channel: { link: 'Go to the routing group Support', action: null },
       channel_missing: { link: 'Go to the routing group Inbound sales', action: null },
@@ -292,9 +305,14 @@ describe('the settings page’s Health section', () => {
       if (item.since) expect(await row.locator('.since').textContent()).toMatch(/^Since (.+ ago|yesterday) \(.+\)\.$/);
       const want = expected[item.kind];
       expect(await row.locator('a.goto').textContent()).toBe(want.link);
-      const action = row.locator('.connect-again, .route-again');
+      const action = row.locator('.connect-again, .route-again, .add-to-workspaces');
       expect(await action.allTextContents()).toEqual(want.action ? [want.action] : []);
       if (want.action === 'Connect again') expect(await action.getAttribute('href')).toBe((item.action as { url: string }).url);
+      // Slack's page opens in a new tab: this one stays, to check again after.
+      if (item.action?.kind === 'add-to-workspaces') {
+        expect(await action.getAttribute('href')).toBe(item.action.url);
+        expect([await action.getAttribute('target'), await action.getAttribute('rel')]).toEqual(['_blank', 'noopener noreferrer']);
+      }
       if (item.anchor.startsWith('chat-')) expect(await row.getAttribute('id')).toBe(item.anchor);
     }
     await page.screenshot({ path: `${shots}/20-health-problems.png`, fullPage: true });
@@ -357,7 +375,7 @@ describe('the settings page’s Health section', () => {
     expect(posts[1]).toMatchObject({ method: 'POST', path: routeAgainPath('conv_1'), body: '{}', contentType: 'application/json' });
     await expect.poll(() => healthRequests(), { timeout: 6000 }).toBe(before + 1);
     await expect.poll(() => page.locator('#chat-conv_1').count()).toBe(0);
-    expect(await page.textContent('#health-summary')).toMatch(/^7 problems and 3 warnings: /);
+    expect(await page.textContent('#health-summary')).toMatch(/^8 problems and 3 warnings: /);
     // The keyboard was on the item that went: it is on the summary now, not lost.
     expect(await activeId(page)).toBe('health-summary');
 
