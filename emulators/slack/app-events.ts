@@ -8,7 +8,7 @@ import { subscriptionFor } from './manifest.ts';
 import type { AppEvents } from './method-types.ts';
 import { messageEvent } from './message-format.ts';
 import { normalizedName, userJson } from './methods/users.ts';
-import { channelType, findMessage } from './state.ts';
+import { channelType, findMessage, installFor, inTeam } from './state.ts';
 import type { EmulatorState } from './state.ts';
 import type { Channel, Installation } from './types.ts';
 
@@ -28,7 +28,12 @@ export interface WorkspaceEvents {
   memberLeft(teamId: string, channelId: string, userId: string, actorId: string | undefined): void;
   userJoined(teamId: string, userId: string): void;
   userChanged(teamId: string, userId: string): void;
+  /** `teamId`: a workspace, or an enterprise id for an org-wide install. */
   uninstalled(teamId: string, install: Installation): void;
+  /** Grid: an admin granted or revoked the org-wide install's access to workspaces. */
+  teamAccessChanged(enterpriseId: string, type: 'team_access_granted' | 'team_access_revoked', teamIds: string[]): void;
+  /** Slack Connect: the channel was shared with another company (`connectedTeamId`: its team or org). */
+  channelShared(ch: Channel, connectedTeamId: string): void;
   /**
    * A person opened the app's App Home (`channel` is their DM with the app): app_home_opened,
    * with `view` (the published Home tab) when the tab is home and one was published.
@@ -46,8 +51,9 @@ export interface WorkspaceEvents {
 const JOIN_SUBTYPES = new Set(['channel_join', 'group_join']);
 
 export function createAppEvents(state: EmulatorState, deliverer: Deliverer, now: () => number, app: AppManifestConfig): AppEvents & WorkspaceEvents {
+  /** The live install that hears the workspace: its own, or the org-wide one granted it (installFor). */
   function liveInstall(teamId: string): Installation | undefined {
-    const inst = state.installations.get(teamId);
+    const inst = installFor(state, teamId);
     if (!inst) return undefined;
     const tok = state.tokens.get(inst.botToken);
     return tok && !tok.revoked ? inst : undefined;
@@ -85,7 +91,7 @@ export function createAppEvents(state: EmulatorState, deliverer: Deliverer, now:
   function userEvent(type: 'team_join' | 'user_change', teamId: string, userId: string): void {
     const inst = liveInstall(teamId);
     const u = state.users.get(userId);
-    if (!inst || !u || u.teamId !== teamId || !inst.scopes.includes('users:read')) return;
+    if (!inst || !u || !inTeam(u, teamId) || !inst.scopes.includes('users:read')) return;
     const user = userJson(u, { withEmail: inst.scopes.includes('users:read.email'), appId: inst.appId });
     send(teamId, { type, user, cache_ts: Math.floor(now() / 1000), event_ts: eventTs() });
   }
@@ -298,6 +304,16 @@ export function createAppEvents(state: EmulatorState, deliverer: Deliverer, now:
         event_ts: eventTs(),
       };
       return send(teamId, event) ? event : null;
+    },
+    teamAccessChanged(enterpriseId, type, teamIds) {
+      // docs.slack.dev "team_access_granted": no scope required; sent to the org-ready app.
+      if (!liveInstall(enterpriseId)) return;
+      send(enterpriseId, { type, team_ids: [...teamIds], event_ts: eventTs() });
+    },
+    channelShared(ch, connectedTeamId) {
+      // The channel_shared page: to subscriptions holding channels:read (groups:read for private ones).
+      if (!channelWatcher(ch)) return;
+      send(ch.teamId, { type: 'channel_shared', connected_team_id: connectedTeamId, channel: ch.id, event_ts: eventTs() });
     },
     uninstalled(teamId, install) {
       // Both are delivered even though the tokens are already revoked: they are how the app learns it.

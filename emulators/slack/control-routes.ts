@@ -33,6 +33,27 @@ function viewValues(o: Record<string, unknown>): { values?: ViewValuesInput } {
   return { values: v as ViewValuesInput };
 }
 
+/** The new Grid / Slack Connect routes refuse fields they do not know, naming them. */
+function only(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const unknown = Object.keys(o).filter((k) => !keys.includes(k));
+  if (unknown.length)
+    throw new Error(`unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (expected: ${keys.join(', ')})`);
+  return o;
+}
+
+function ids(o: Record<string, unknown>, key: string): string[] {
+  const v = o[key];
+  if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string' || x === '')) throw new Error(`"${key}" (non-empty array of ids) is required`);
+  return v as string[];
+}
+
+function scopesOf(o: Record<string, unknown>): { scopes?: string[] } {
+  const v = o['scopes'];
+  if (v === undefined) return {};
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) throw new Error('"scopes" must be an array of scope names');
+  return { scopes: v as string[] };
+}
+
 function list(o: Record<string, unknown>, key: string): unknown[] {
   const v = o[key];
   if (!Array.isArray(v)) throw new Error(`"${key}" (array) is required`);
@@ -56,6 +77,7 @@ export function registerControlRoutes(app: FastifyInstance, state: EmulatorState
   const base = '/_emulator';
 
   app.get(`${base}/state`, async () => ({
+    enterprises: [...state.enterprises.values()],
     teams: [...state.teams.values()],
     users: [...state.users.values()],
     channels: [...state.channels.values()].map((c) => ({ ...c, members: [...c.members] })),
@@ -71,8 +93,46 @@ export function registerControlRoutes(app: FastifyInstance, state: EmulatorState
   app.post(`${base}/teams`, (req, reply) =>
     guard(reply, () => {
       const b = json(req.body);
-      return emu().createTeam({ name: need(b, 'name'), ...(b['domain'] ? { domain: String(b['domain']) } : {}), ...(b['id'] ? { id: String(b['id']) } : {}) });
+      const enterpriseId = optional(b, 'enterpriseId');
+      return emu().createTeam({
+        name: need(b, 'name'),
+        ...(b['domain'] ? { domain: String(b['domain']) } : {}),
+        ...(b['id'] ? { id: String(b['id']) } : {}),
+        ...(enterpriseId ? { enterpriseId } : {}),
+      });
     }),
+  );
+  // Enterprise Grid: {name, id?, domain?} → {id, name, domain}.
+  app.post(`${base}/enterprises`, (req, reply) =>
+    guard(reply, () => {
+      const b = only(json(req.body), ['name', 'id', 'domain']);
+      const id = optional(b, 'id');
+      const domain = optional(b, 'domain');
+      return emu().createEnterprise({ name: need(b, 'name'), ...(id ? { id } : {}), ...(domain ? { domain } : {}) });
+    }),
+  );
+  // The org-wide install: {scopes?, installerUserId?} → the Installation (teamId = the enterprise id).
+  app.post<{ Params: { id: string } }>(`${base}/enterprises/:id/install`, (req, reply) =>
+    guard(reply, () => {
+      const b = only(json(req.body), ['scopes', 'installerUserId']);
+      const installerUserId = optional(b, 'installerUserId');
+      return emu().installOrg(req.params.id, { ...scopesOf(b), ...(installerUserId ? { installerUserId } : {}) });
+    }),
+  );
+  // An admin adds / removes the org-wide app in workspaces: {teamIds} → the Installation.
+  app.post<{ Params: { id: string } }>(`${base}/enterprises/:id/grants`, (req, reply) =>
+    guard(reply, () => emu().grantTeamAccess(req.params.id, ids(only(json(req.body), ['teamIds']), 'teamIds'))),
+  );
+  app.post<{ Params: { id: string } }>(`${base}/enterprises/:id/grants/revoke`, (req, reply) =>
+    guard(reply, () => emu().revokeTeamAccess(req.params.id, ids(only(json(req.body), ['teamIds']), 'teamIds'))),
+  );
+  // Grid: an org user joins another workspace of the organization: {teamId} → the user.
+  app.post<{ Params: { id: string } }>(`${base}/users/:id/teams`, (req, reply) =>
+    guard(reply, () => emu().addUserToTeam(req.params.id, need(only(json(req.body), ['teamId']), 'teamId'))),
+  );
+  // Slack Connect: the channel is shared with another company's workspace: {teamId} → the channel.
+  app.post<{ Params: { id: string } }>(`${base}/channels/:id/share`, (req, reply) =>
+    guard(reply, () => channelJson(emu().shareChannel(req.params.id, need(only(json(req.body), ['teamId']), 'teamId')))),
   );
   app.post(`${base}/users`, (req, reply) =>
     guard(reply, () => {
@@ -268,7 +328,11 @@ export function registerControlRoutes(app: FastifyInstance, state: EmulatorState
   app.post(`${base}/approve-install`, (req, reply) =>
     guard(reply, () => {
       const b = json(req.body);
-      return { location: emu().approveInstall(need(b, 'authorizeUrl'), { teamId: need(b, 'teamId'), userId: need(b, 'userId') }) };
+      // {authorizeUrl, userId} and teamId (a workspace) or enterpriseId (org-wide), not both.
+      if (b['teamId'] !== undefined && b['enterpriseId'] !== undefined)
+        throw new Error('give "teamId" (a workspace install) or "enterpriseId" (org-wide), not both');
+      const target = b['enterpriseId'] !== undefined ? { enterpriseId: need(b, 'enterpriseId') } : { teamId: need(b, 'teamId') };
+      return { location: emu().approveInstall(need(b, 'authorizeUrl'), { ...target, userId: need(b, 'userId') }) };
     }),
   );
   app.post(`${base}/config`, (req, reply) =>

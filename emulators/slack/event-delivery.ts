@@ -6,6 +6,7 @@ import { eventId as newEventId, triggerId } from './ids.ts';
 import { postToApp } from './http-post.ts';
 import type { PostOutcome } from './http-post.ts';
 import { signedHeaders } from './signing.ts';
+import { installFor } from './state.ts';
 import type { EmulatorState } from './state.ts';
 import type { DeliveryKind, DeliveryReason, DeliveryResult, RecordedDelivery } from './types.ts';
 
@@ -122,8 +123,28 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
     return out;
   }
 
+  /**
+   * Who the event is for (docs: api.slack.com/enterprise/apps/changes-events). `teamId` is the
+   * workspace it happened in, or an enterprise id for an event about the org-wide install itself
+   * (team_access_granted/revoked, tokens_revoked, app_uninstalled): then no workspace, team_id null.
+   */
+  function audience(teamId: string) {
+    const install = installFor(cfg.state, teamId);
+    const orgEvent = cfg.state.enterprises.has(teamId);
+    const workspaceId = orgEvent ? null : teamId;
+    const enterpriseId = orgEvent ? teamId : (cfg.state.teams.get(teamId)?.enterpriseId ?? null);
+    const orgWide = install?.isEnterpriseInstall === true;
+    return { install, workspaceId, enterpriseId, orgWide };
+  }
+
+  /** Slack Connect: whether the event's channel is shared with another company. */
+  function extShared(event: Record<string, unknown>): boolean {
+    const id = typeof event['channel'] === 'string' ? event['channel'] : null;
+    return !!(id && cfg.state.channels.get(id)?.sharedTeamIds?.length);
+  }
+
   function envelope(teamId: string, event: Record<string, unknown>): Record<string, unknown> {
-    const install = cfg.state.installations.get(teamId);
+    const { install, workspaceId, enterpriseId, orgWide } = audience(teamId);
     const now = cfg.now();
     const ev: Record<string, unknown> = { ...event, event_ts: event['event_ts'] ?? eventTs(now) };
     const context = Buffer.from(
@@ -136,9 +157,11 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
     ).toString('base64url');
     return {
       token: cfg.verificationToken,
-      team_id: teamId,
-      context_team_id: teamId,
-      context_enterprise_id: null,
+      team_id: workspaceId,
+      // Grid only (a standalone workspace's envelope has no enterprise_id).
+      ...(enterpriseId ? { enterprise_id: enterpriseId } : {}),
+      context_team_id: workspaceId,
+      context_enterprise_id: enterpriseId,
       api_app_id: cfg.appId,
       event: ev,
       type: 'event_callback',
@@ -146,14 +169,15 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
       event_time: Math.floor(now / 1000),
       authorizations: [
         {
-          enterprise_id: null,
-          team_id: teamId,
+          enterprise_id: enterpriseId,
+          // The org-wide installation is the organization's, not one workspace's.
+          team_id: orgWide ? null : workspaceId,
           user_id: install?.botUserId ?? null,
           is_bot: true,
-          is_enterprise_install: false,
+          is_enterprise_install: orgWide,
         },
       ],
-      is_ext_shared_channel: false,
+      is_ext_shared_channel: extShared(ev),
       event_context: `4-${context}`,
     };
   }
@@ -184,12 +208,16 @@ export function createDeliverer(cfg: DeliveryConfig): Deliverer {
     if (!url) return { status: 0, body: '', reason: 'not_delivered' };
     const team = cfg.state.teams.get(teamId);
     const user = payload['user'] as { id?: string } | undefined;
+    const org = team?.enterpriseId ? cfg.state.enterprises.get(team.enterpriseId) : undefined;
+    const orgWide = installFor(cfg.state, teamId)?.isEnterpriseInstall === true;
+    // Docs (enterprise/apps reference; bolt-js buildSource): to an org-wide install `team` is null
+    // and the workspace is user.team_id; a Grid workspace's own install names its organization.
     const full: Record<string, unknown> = {
-      team: { id: teamId, domain: team?.domain ?? '' },
+      team: orgWide ? null : { id: teamId, domain: team?.domain ?? '', ...(org ? { enterprise_id: org.id, enterprise_name: org.name } : {}) },
       api_app_id: cfg.appId,
       token: cfg.verificationToken,
-      is_enterprise_install: false,
-      enterprise: null,
+      is_enterprise_install: orgWide,
+      enterprise: org ? { id: org.id, name: org.name } : null,
       ...payload,
     };
     if (withTrigger) {

@@ -1,4 +1,4 @@
-// Identifier generators shaped like Slack's (T…, U…, C…, G-less private C…, D…, B…, Ev…, V…).
+// Identifier generators shaped like Slack's (E…, T…, U…, W…, C…, G-less private C…, D…, B…, Ev…, V…).
 // Random but well-formed, so products that validate ID prefixes behave as against Slack.
 
 import { randomBytes, randomInt } from 'node:crypto';
@@ -29,7 +29,7 @@ function randomAlnum(length: number): string {
 }
 
 /** Slack IDs are a type letter followed by 8 to 10 upper-case alphanumerics. */
-export function slackId(prefix: 'T' | 'U' | 'C' | 'D' | 'B' | 'A' | 'V' | 'W'): string {
+export function slackId(prefix: 'T' | 'U' | 'C' | 'D' | 'B' | 'A' | 'V' | 'W' | 'E'): string {
   return prefix + randomAlnum(10);
 }
 

@@ -19,7 +19,7 @@ import { viewsMethods } from './methods/views.ts';
 import { AuthorizeError, createOAuth, parseAuthorize } from './oauth.ts';
 import { registerOAuthRoutes } from './oauth-routes.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limits.ts';
-import { createState, openIm } from './state.ts';
+import { createState, installFor, inTeam, openIm } from './state.ts';
 import type { SlackEmulator, SlackEmulatorOptions } from './types.ts';
 import { registerWebApi } from './web-api-routes.ts';
 import { createWorld } from './world.ts';
@@ -28,6 +28,7 @@ export type {
   AppHomeOpenedResult,
   Channel,
   ChannelInput,
+  Enterprise,
   ClickButtonInput,
   CloseViewInput,
   CloseViewResult,
@@ -141,7 +142,7 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   registerWebApi(app, { state, config, events, methods: METHODS, oauth, limiter });
-  registerOAuthRoutes(app, state, config, oauth);
+  registerOAuthRoutes(app, state, config, oauth, appConfig.orgDeployEnabled);
 
   const emulator: SlackEmulator = {
     url: '',
@@ -153,7 +154,9 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
     setInteractivityUrl: (u) => {
       interactivityUrl = u;
     },
+    createEnterprise: world.createEnterprise,
     createTeam: world.createTeam,
+    addUserToTeam: world.addUserToTeam,
     createUser: world.createUser,
     seedUsers: world.seedUsers,
     updateUser: world.updateUser,
@@ -166,12 +169,17 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
     unarchiveChannel: world.unarchiveChannel,
     deleteChannel: world.deleteChannel,
     install: world.install,
+    installOrg: world.installOrg,
     approveInstall(authorizeRedirect, input) {
       const query = new URL(authorizeRedirect).searchParams;
       const parsed = parseAuthorize(query, config);
-      if (parsed.team && parsed.team !== input.teamId) throw new AuthorizeError(`authorize URL is for team ${parsed.team}`);
-      return oauth.approve(parsed, input.teamId, input.userId);
+      const target = 'enterpriseId' in input ? input.enterpriseId : input.teamId;
+      if (parsed.team && parsed.team !== target) throw new AuthorizeError(`authorize URL is for team ${parsed.team}`);
+      return 'enterpriseId' in input ? oauth.approveOrg(parsed, input.enterpriseId, input.userId) : oauth.approve(parsed, input.teamId, input.userId);
     },
+    grantTeamAccess: world.grantTeamAccess,
+    revokeTeamAccess: world.revokeTeamAccess,
+    shareChannel: world.shareChannel,
     uninstall: world.uninstall,
     deleteTeam(teamId) {
       const t = state.teams.get(teamId);
@@ -193,9 +201,11 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
     openViews: (teamId, userId) => interactions.openViews(teamId, userId),
     sendUrlVerification: () => deliverer.sendUrlVerification(),
     openAppDm(teamId, userId) {
-      const inst = state.installations.get(teamId);
+      // The workspace's own install, or the org-wide one granted the workspace.
+      const inst = installFor(state, teamId);
       if (!inst) throw new Error(`app is not installed on ${teamId}`);
-      if (state.users.get(userId)?.teamId !== teamId) throw new Error(`unknown user ${userId} in ${teamId}`);
+      const u = state.users.get(userId);
+      if (!u || !inTeam(u, teamId)) throw new Error(`unknown user ${userId} in ${teamId}`);
       return openIm(state, teamId, userId, inst.botUserId, now()).channel;
     },
     issueTriggerId(teamId, userId) {

@@ -9,7 +9,7 @@ import type { Deliverer, InteractionReply } from './event-delivery.ts';
 import type { AppManifestConfig } from './manifest.ts';
 import { apiMessage } from './message-format.ts';
 import { pushModalView, slackErrorCode, storeView, viewJson, viewProblems } from './methods/views.ts';
-import { findMessage, modalStack, openIm, popModalViews } from './state.ts';
+import { findMessage, installFor, inTeam, modalStack, openIm, popModalViews } from './state.ts';
 import type { EmulatorState, ViewRecord } from './state.ts';
 import type {
   AppHomeOpenedResult,
@@ -92,13 +92,16 @@ export function createInteractions(d: InteractionDeps) {
     const team = state.teams.get(teamId);
     if (!team) throw new Error(`unknown team ${teamId}`);
     if (team.deleted) throw new Error(`team ${teamId} is deleted`);
-    const inst = state.installations.get(teamId);
+    const inst = installFor(state, teamId);
+    if (!inst && team.enterpriseId && state.installations.has(team.enterpriseId)) {
+      throw new Error(`the app is installed org-wide on ${team.enterpriseId} but not granted ${teamId}: grantTeamAccess first`);
+    }
     if (!inst || state.tokens.get(inst.botToken)?.revoked !== false) throw new Error(`app is not installed on ${teamId}`);
   }
 
   function person(teamId: string, userId: string): User {
     const u = state.users.get(userId);
-    if (!u || u.teamId !== teamId) throw new Error(`unknown user ${userId} in ${teamId}`);
+    if (!u || !inTeam(u, teamId)) throw new Error(`unknown user ${userId} in ${teamId}`);
     if (u.deleted) throw new Error(`user ${userId} is deactivated`);
     if (u.isBot) throw new Error(`user ${userId} is a bot user: only people click buttons, use shortcuts and fill in modals`);
     return u;
@@ -107,7 +110,7 @@ export function createInteractions(d: InteractionDeps) {
   /** The channel, if the person can see it: any public channel of the team, else members only. */
   function visibleTo(u: User, channelId: string): Channel {
     const ch = state.channels.get(channelId);
-    if (!ch || ch.teamId !== u.teamId) throw new Error(`unknown channel ${channelId} in ${u.teamId}`);
+    if (!ch || !inTeam(u, ch.teamId)) throw new Error(`unknown channel ${channelId} in ${u.teamId}`);
     if ((ch.isIm || ch.isPrivate) && !ch.members.has(u.id)) throw new Error(`user ${u.id} cannot see channel ${channelId}`);
     return ch;
   }
@@ -171,7 +174,7 @@ export function createInteractions(d: InteractionDeps) {
     };
     return d.deliverer.deliverInteraction(input.teamId, {
       type: 'block_actions',
-      user: { id: u.id, username: u.name, name: u.name, team_id: u.teamId },
+      user: { id: u.id, username: u.name, name: u.name, team_id: input.teamId },
       container: {
         type: 'message',
         message_ts: m.ts,
@@ -196,7 +199,7 @@ export function createInteractions(d: InteractionDeps) {
     return d.deliverer.deliverInteraction(input.teamId, {
       type: 'message_action',
       action_ts: actionTs(d.now()),
-      user: { id: u.id, name: u.name, team_id: u.teamId },
+      user: { id: u.id, name: u.name, team_id: input.teamId },
       channel: { id: ch.id, name: channelName(ch) },
       callback_id: input.callbackId,
       message_ts: m.ts,
@@ -212,14 +215,15 @@ export function createInteractions(d: InteractionDeps) {
     return d.deliverer.deliverInteraction(input.teamId, {
       type: 'shortcut',
       action_ts: actionTs(d.now()),
-      user: { id: u.id, username: u.name, team_id: u.teamId },
+      user: { id: u.id, username: u.name, team_id: input.teamId },
       callback_id: input.callbackId,
     });
   }
 
   /** The person's user object in view payloads (docs' view_submission / view_closed examples). */
-  function viewUser(u: User): Json {
-    return { id: u.id, username: u.name, name: u.name, team_id: u.teamId };
+  /** `teamId`: the workspace the person acts in (on Grid a person may be in several). */
+  function viewUser(u: User, teamId: string): Json {
+    return { id: u.id, username: u.name, name: u.name, team_id: teamId };
   }
 
   /** The modal view the person can act on: open, theirs, and the top (visible) one of their stack. */
@@ -394,7 +398,7 @@ export function createInteractions(d: InteractionDeps) {
     checkRequired(rec, values);
     const reply = await d.deliverer.sendInteraction(input.teamId, {
       type: 'view_submission',
-      user: viewUser(u),
+      user: viewUser(u, input.teamId),
       view: viewJson(state, rec, values),
       response_urls: responseUrls(rec, values),
     });
@@ -417,7 +421,7 @@ export function createInteractions(d: InteractionDeps) {
       input.teamId,
       {
         type: 'view_closed',
-        user: viewUser(u),
+        user: viewUser(u, input.teamId),
         view: shownView,
         is_cleared: openViewIds.length === 0,
       },
@@ -451,7 +455,7 @@ export function createInteractions(d: InteractionDeps) {
     // The App Home shows only the tabs the manifest turns on.
     if (tab === 'home' && !d.app.homeTabEnabled) throw new Error('the app has no Home tab (features.app_home.home_tab_enabled is not true)');
     if (tab === 'messages' && !d.app.messagesTabEnabled) throw new Error('the app has no Messages tab (features.app_home.messages_tab_enabled is not true)');
-    const inst = state.installations.get(input.teamId)!;
+    const inst = installFor(state, input.teamId)!;
     const dm = openIm(state, input.teamId, u.id, inst.botUserId, d.now()).channel;
     const view = tab === 'home' ? homeView(input.teamId, u.id) : null;
     const event = d.events.appHomeOpened(input.teamId, u.id, dm.id, tab, view);

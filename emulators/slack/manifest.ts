@@ -33,6 +33,8 @@ export interface AppManifestConfig {
   interactivityEnabled: boolean;
   /** features.shortcuts; null = not checked (only for the default manifest, which declares none). */
   shortcuts: { type: 'message' | 'global'; callbackId: string }[] | null;
+  /** settings.org_deploy_enabled: whether the app may be installed org-wide on Enterprise Grid. */
+  orgDeployEnabled: boolean;
 }
 
 /** The bot scopes of an install when neither scopes nor a manifest say otherwise. */
@@ -80,6 +82,9 @@ export const EMULATED_BOT_EVENTS = [
   'reaction_removed',
   'tokens_revoked',
   'app_uninstalled',
+  'team_access_granted',
+  'team_access_revoked',
+  'channel_shared',
 ] as const;
 
 /**
@@ -92,7 +97,7 @@ export const EMULATED_BOT_EVENTS = [
 export const DEFAULT_MANIFEST: SlackAppManifest = {
   features: { app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false } },
   oauth_config: { scopes: { bot: [...DEFAULT_BOT_SCOPES] } },
-  settings: { event_subscriptions: { bot_events: [...EMULATED_BOT_EVENTS] }, interactivity: { is_enabled: true } },
+  settings: { event_subscriptions: { bot_events: [...EMULATED_BOT_EVENTS] }, interactivity: { is_enabled: true }, org_deploy_enabled: true },
 };
 
 /**
@@ -122,6 +127,7 @@ const EVENT_SCOPES: Record<string, string[]> = {
   user_change: ['users:read'],
   reaction_added: ['reactions:read'],
   reaction_removed: ['reactions:read'],
+  channel_shared: ['channels:read', 'groups:read'],
 };
 const MESSAGE_EVENTS = new Set(['message.channels', 'message.groups', 'message.im', 'message.mpim', 'message.app_home']);
 
@@ -225,6 +231,7 @@ export function manifestConfig(manifest: SlackAppManifest, isDefault = false): A
     messagesTabReadOnly: flag(home, 'messages_tab_read_only_enabled', 'features.app_home') ?? true,
     interactivityEnabled: flag(interactivity, 'is_enabled', 'settings.interactivity') ?? false,
     shortcuts,
+    orgDeployEnabled: flag(settings, 'org_deploy_enabled', 'settings') ?? false,
   };
 }
 

@@ -8,6 +8,17 @@ import type { EmulatorState } from './state.ts';
 import type { Channel, StoredMessage } from './types.ts';
 
 /**
+ * Slack Connect: in a channel shared with other companies every message names its author's
+ * workspace as user_team and source_team (the one of theirs the channel is in); elsewhere nothing.
+ */
+export function sharedChannelAuthor(state: EmulatorState, ch: Channel, userId: string): Partial<StoredMessage> {
+  if (!ch.sharedTeamIds?.length) return {};
+  const u = state.users.get(userId);
+  const team = [ch.teamId, ...ch.sharedTeamIds].find((t) => u && (u.teamId === t || u.teamIds?.includes(t))) ?? ch.teamId;
+  return { user_team: team, source_team: team };
+}
+
+/**
  * Adds `userId` to the channel and raises what Slack raises: member_joined_channel, then the join
  * message (docs.slack.dev "channel_join message": `<@U…> has joined the channel`, `inviter` when
  * someone else added them; a private channel's is the documented group_join, "has joined the
@@ -30,6 +41,7 @@ export function addMember(state: EmulatorState, events: AppEvents, ch: Channel, 
     user: userId,
     text: `<@${userId}> has joined the ${ch.isPrivate ? 'group' : 'channel'}`,
     ...(inviterId && inviterId !== userId ? { inviter: inviterId } : {}),
+    ...sharedChannelAuthor(state, ch, userId),
   };
   channelMessages(state, ch.id).push(m);
   events.messagePosted(ch.teamId, ch.id, ts);

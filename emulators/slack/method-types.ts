@@ -2,7 +2,7 @@
 // A method declares its rate tier and scopes; its handler gets a context and the parsed params.
 
 import type { EmulatorState } from './state.ts';
-import type { Installation, Team } from './types.ts';
+import type { Enterprise, Installation, Team, User } from './types.ts';
 import type { Tier } from './rate-limits.ts';
 
 export interface AppConfig {
@@ -34,9 +34,24 @@ export interface MethodContext {
   state: EmulatorState;
   config: AppConfig;
   events: AppEvents;
-  /** Set for token-authenticated methods. */
+  /**
+   * The token's workspace; for an org-wide install a stand-in for the organization (id E…), which
+   * no channel or user belongs to: methods decide the workspace through `reaches` / `workspaceParam`.
+   */
   team: Team;
   install: Installation;
+  /** The Grid organization of an org-wide install's token, else null. */
+  enterprise: Enterprise | null;
+  /** Whether the token acts in the workspace: its own, or one granted to the org-wide install. */
+  reaches(teamId: string): boolean;
+  /** The workspace the token acts in for a user: the first of theirs it reaches (their own first). */
+  workspaceOf(u: User): string | undefined;
+  /**
+   * The workspace a method that needs one acts on: the token's own for a workspace token (Slack
+   * ignores team_id then); for an org-wide token `team_id` is required (missing_argument) and must
+   * be a granted workspace (team_access_not_granted).
+   */
+  workspaceParam(params: Params): Team;
   /** Throws missing_scope (with needed/provided) unless the token has `scope`. */
   requireScope(scope: string): void;
   hasScope(scope: string): boolean;

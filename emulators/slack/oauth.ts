@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { fail } from './errors.ts';
 import type { AppConfig, Params } from './method-types.ts';
 import { str } from './params.ts';
+import { inTeam } from './state.ts';
 import type { EmulatorState } from './state.ts';
 import type { World } from './world.ts';
 
@@ -57,19 +58,42 @@ function clientCredentials(params: Params, authorization: string | undefined): {
 }
 
 export function createOAuth(state: EmulatorState, config: AppConfig, world: World) {
+  /**
+   * Allow on an Enterprise Grid organization: installs the app org-wide (no workspace granted yet)
+   * and mints a code. The app must be org-ready (settings.org_deploy_enabled).
+   */
+  function approveOrg(req: AuthorizeRequest, enterpriseId: string, userId: string): string {
+    if (!state.enterprises.has(enterpriseId)) throw new AuthorizeError(`unknown enterprise ${enterpriseId}`);
+    const user = state.users.get(userId);
+    if (!user || user.enterpriseId !== enterpriseId || user.isBot || user.deleted) throw new AuthorizeError(`user ${userId} cannot install on ${enterpriseId}`);
+    const prev = state.installations.get(enterpriseId);
+    const prevLive = prev && !state.tokens.get(prev.botToken)?.revoked;
+    const scopes = [...new Set([...(prevLive ? prev.scopes : []), ...req.scopes])];
+    try {
+      world.installOrg(enterpriseId, { scopes, installerUserId: userId });
+    } catch (e) {
+      throw new AuthorizeError((e as Error).message);
+    }
+    return mintCode(req, enterpriseId, userId, scopes);
+  }
+
+  function mintCode(req: AuthorizeRequest, teamId: string, userId: string, scopes: string[]): string {
+    const code = `${config.now()}.${randomBytes(6).readUIntBE(0, 6)}.${randomBytes(24).toString('hex')}`;
+    state.codes.set(code, { code, teamId, userId, scopes, redirectUri: req.redirectUri, issuedAt: config.now(), used: false });
+    return withQuery(req.redirectUri, { code, state: req.state });
+  }
+
   /** Allow: installs the app on the team (as Slack does on approval) and mints a code. */
   function approve(req: AuthorizeRequest, teamId: string, userId: string): string {
     const team = state.teams.get(teamId);
     if (!team) throw new AuthorizeError(`unknown team ${teamId}`);
     const user = state.users.get(userId);
-    if (!user || user.teamId !== teamId || user.isBot || user.deleted) throw new AuthorizeError(`user ${userId} cannot install on ${teamId}`);
+    if (!user || !inTeam(user, teamId) || user.isBot || user.deleted) throw new AuthorizeError(`user ${userId} cannot install on ${teamId}`);
     const prev = state.installations.get(teamId);
     const prevLive = prev && !state.tokens.get(prev.botToken)?.revoked;
     const scopes = [...new Set([...(prevLive ? prev.scopes : []), ...req.scopes])];
     world.install(teamId, { scopes, installerUserId: userId });
-    const code = `${config.now()}.${randomBytes(6).readUIntBE(0, 6)}.${randomBytes(24).toString('hex')}`;
-    state.codes.set(code, { code, teamId, userId, scopes, redirectUri: req.redirectUri, issuedAt: config.now(), used: false });
-    return withQuery(req.redirectUri, { code, state: req.state });
+    return mintCode(req, teamId, userId, scopes);
   }
 
   function deny(req: AuthorizeRequest): string {
@@ -78,8 +102,10 @@ export function createOAuth(state: EmulatorState, config: AppConfig, world: Worl
 
   function installResponse(teamId: string, userId: string): Record<string, unknown> {
     const inst = state.installations.get(teamId)!;
-    const team = state.teams.get(teamId)!;
     const tok = state.tokens.get(inst.botToken);
+    const org = inst.isEnterpriseInstall ? state.enterprises.get(teamId)! : undefined;
+    const team = org ? null : state.teams.get(teamId)!;
+    const gridOf = team?.enterpriseId ? state.enterprises.get(team.enterpriseId) : org;
     return {
       ok: true,
       app_id: config.appId,
@@ -91,9 +117,10 @@ export function createOAuth(state: EmulatorState, config: AppConfig, world: Worl
       ...(inst.refreshToken && tok?.expiresAt
         ? { refresh_token: inst.refreshToken, expires_in: Math.max(0, Math.floor((tok.expiresAt - config.now()) / 1000)) }
         : {}),
-      team: { id: team.id, name: team.name },
-      enterprise: null,
-      is_enterprise_install: false,
+      // Docs (enterprise/apps reference): an org-wide install has team null and its organization.
+      team: team ? { id: team.id, name: team.name } : null,
+      enterprise: gridOf ? { id: gridOf.id, name: gridOf.name } : null,
+      is_enterprise_install: inst.isEnterpriseInstall === true,
     };
   }
 
@@ -128,7 +155,7 @@ export function createOAuth(state: EmulatorState, config: AppConfig, world: Worl
     return { teamId: rec.teamId, body: installResponse(rec.teamId, rec.userId) };
   }
 
-  return { approve, deny, access };
+  return { approve, approveOrg, deny, access };
 }
 
 export type OAuth = ReturnType<typeof createOAuth>;

@@ -3,7 +3,7 @@
 
 import { slackId } from './ids.ts';
 import { SortedIds } from './sorted-ids.ts';
-import type { Channel, Installation, RecordedCall, RecordedDelivery, StoredMessage, Team, User } from './types.ts';
+import type { Channel, Enterprise, Installation, RecordedCall, RecordedDelivery, StoredMessage, Team, User } from './types.ts';
 
 export interface TokenRecord {
   token: string;
@@ -63,6 +63,8 @@ export interface TeamIndex {
 }
 
 export interface EmulatorState {
+  /** Enterprise Grid organizations (E…). */
+  enterprises: Map<string, Enterprise>;
   teams: Map<string, Team>;
   /** Add through putUser, so the team's index stays in step. */
   users: Map<string, User>;
@@ -71,6 +73,7 @@ export interface EmulatorState {
   index: Map<string, TeamIndex>;
   /** Channel id → messages in ts order (replies included). */
   messages: Map<string, StoredMessage[]>;
+  /** Keyed by workspace id (T…), or by enterprise id (E…) for an org-wide install. */
   installations: Map<string, Installation>;
   tokens: Map<string, TokenRecord>;
   refreshTokens: Map<string, string>; // refresh token → teamId
@@ -88,6 +91,7 @@ export interface EmulatorState {
 
 export function createState(): EmulatorState {
   return {
+    enterprises: new Map(),
     teams: new Map(),
     users: new Map(),
     channels: new Map(),
@@ -149,6 +153,26 @@ export function teamIndex(state: EmulatorState, teamId: string): TeamIndex {
 export function conversationKind(ch: Channel): ConversationKind {
   if (ch.isIm) return 'im';
   return ch.isPrivate ? 'private_channel' : 'public_channel';
+}
+
+/** Whether the person is in the workspace (their own, or on Grid one they were added to). */
+export function inTeam(u: User, teamId: string): boolean {
+  return u.teamId === teamId || (u.teamIds?.includes(teamId) ?? false);
+}
+
+/**
+ * The installation that acts in a workspace: the app's install on the workspace itself, else its
+ * org-wide install on the workspace's Grid organization once an admin granted it the workspace.
+ * A live install is preferred; callers still check liveness (only revoked ones may be left).
+ */
+export function installFor(state: EmulatorState, teamId: string): Installation | undefined {
+  const own = state.installations.get(teamId);
+  if (own && !state.tokens.get(own.botToken)?.revoked) return own;
+  const enterpriseId = state.teams.get(teamId)?.enterpriseId;
+  const org = enterpriseId ? state.installations.get(enterpriseId) : undefined;
+  // A workspace uninstalled on its own is still reached by the org-wide install granted it.
+  if (org?.grantedTeamIds?.includes(teamId) && !state.tokens.get(org.botToken)?.revoked) return org;
+  return own;
 }
 
 /** Stores a new user; `bulk` defers sorting the team's user list to the next read. */

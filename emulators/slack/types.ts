@@ -36,16 +36,30 @@ export interface SlackEmulatorOptions {
   rateLimits?: boolean;
 }
 
+/** An Enterprise Grid organization (E…): its workspaces are teams with `enterpriseId`. */
+export interface Enterprise {
+  id: string;
+  name: string;
+  domain: string;
+}
+
 export interface Team {
   id: string;
   name: string;
   domain: string;
   deleted: boolean;
+  /** The Grid organization the workspace belongs to (absent for a standalone workspace). */
+  enterpriseId?: string;
 }
 
 export interface User {
   id: string;
+  /** The workspace the person was created in (users.info's team_id). */
   teamId: string;
+  /** Grid only: every workspace of the organization the person is in, `teamId` first. */
+  teamIds?: string[];
+  /** Grid only: the organization (org-wide W… ids). */
+  enterpriseId?: string;
   name: string;
   realName: string;
   /** profile.display_name; defaults to `name` for people and '' for bots. */
@@ -75,6 +89,8 @@ export interface Channel {
   previousNames?: string[];
   /** Epoch ms of the last rename/archive/unarchive (conversations' `updated`); `created` until then. */
   updated?: number;
+  /** Slack Connect: the other companies' workspaces the channel is shared with (shareChannel). */
+  sharedTeamIds?: string[];
 }
 
 /** A channel to create: createChannel (raises channel_created) or seedChannels (silent). */
@@ -144,6 +160,9 @@ export interface StoredMessage {
   icon_url?: string;
   icon_emoji?: string;
   client_msg_id?: string;
+  /** Slack Connect: the author's workspace, on messages in channels shared with other companies. */
+  user_team?: string;
+  source_team?: string;
   /** channel_join / group_join: who added the member, when it was someone else. */
   inviter?: string;
   edited?: { user: string; ts: string };
@@ -154,6 +173,7 @@ export interface StoredMessage {
 }
 
 export interface Installation {
+  /** The workspace (T…), or for an org-wide install the Grid organization (E…). */
   teamId: string;
   botToken: string;
   botUserId: string;
@@ -163,6 +183,10 @@ export interface Installation {
   refreshToken?: string;
   expiresAt?: number;
   installerUserId: string;
+  /** Org-wide installs only: the organization, and the workspaces an admin granted it (grantTeamAccess). */
+  enterpriseId?: string;
+  isEnterpriseInstall?: true;
+  grantedTeamIds?: string[];
 }
 
 export interface RecordedCall {
@@ -329,7 +353,11 @@ export interface SlackEmulator {
   authorizeUrl: string;
   setEventsUrl(url: string): void;
   setInteractivityUrl(url: string): void;
-  createTeam(input: { name: string; domain?: string; id?: string }): Team;
+  /** An Enterprise Grid organization; its workspaces are createTeam({ enterpriseId }). */
+  createEnterprise(input: { name: string; id?: string; domain?: string }): Enterprise;
+  createTeam(input: { name: string; domain?: string; id?: string; enterpriseId?: string }): Team;
+  /** Grid: puts an org user (W…) in another workspace of the same organization (team_join there). */
+  addUserToTeam(userId: string, teamId: string): User;
   /** Raises team_join (full user object) to an install holding users:read. */
   createUser(teamId: string, input: UserInput): User;
   /** Users who were there before the app: no events; fast for tens of thousands. All or nothing. */
@@ -359,7 +387,20 @@ export interface SlackEmulator {
   /** channel_deleted / group_deleted (private only if the bot is in it); then conversations answer channel_not_found. */
   deleteChannel(channelId: string, byUserId?: string): void;
   install(teamId: string, input?: { scopes?: string[]; installerUserId?: string }): Installation;
-  approveInstall(authorizeRedirect: string, input: { teamId: string; userId: string }): string;
+  /**
+   * The app installed org-wide on a Grid organization (`teamId` = the enterprise id); it reaches
+   * no workspace until grantTeamAccess.
+   */
+  installOrg(enterpriseId: string, input?: { scopes?: string[]; installerUserId?: string }): Installation;
+  /** An admin approves the install: `teamId` for a workspace, `enterpriseId` for org-wide. */
+  approveInstall(authorizeRedirect: string, input: { teamId: string; userId: string } | { enterpriseId: string; userId: string }): string;
+  /** An admin adds the org-wide app to workspaces: team_access_granted {team_ids}. */
+  grantTeamAccess(enterpriseId: string, teamIds: string[]): Installation;
+  /** An admin removes the org-wide app from workspaces: team_access_revoked {team_ids}. */
+  revokeTeamAccess(enterpriseId: string, teamIds: string[]): Installation;
+  /** Slack Connect: the channel is shared with another company's workspace; channel_shared to the app. */
+  shareChannel(channelId: string, otherTeamId: string): Channel;
+  /** `teamId`: a workspace id, or an enterprise id for an org-wide install. */
   uninstall(teamId: string): void;
   /** Marks the workspace deleted: its tokens answer account_inactive. */
   deleteTeam(teamId: string): void;

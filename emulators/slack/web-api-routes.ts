@@ -10,6 +10,8 @@ import { redactForRecord } from './params.ts';
 import type { RateLimiter } from './rate-limits.ts';
 import type { EmulatorState } from './state.ts';
 import { createSlackFaults } from './fault-injection.ts';
+import type { Team } from './types.ts';
+import { workspaceAccess } from './workspace-access.ts';
 
 export interface WebApiDeps {
   state: EmulatorState;
@@ -112,17 +114,22 @@ export function registerWebApi(app: FastifyInstance, d: WebApiDeps): void {
     teamId = tok.teamId;
     if (tok.revoked) return send(200, { ok: false, error: 'token_revoked' });
     if (tok.expiresAt !== undefined && config.now() >= tok.expiresAt) return send(200, { ok: false, error: 'token_expired' });
-    const team = state.teams.get(tok.teamId);
     const install = state.installations.get(tok.teamId);
+    const enterprise = install?.isEnterpriseInstall ? (state.enterprises.get(tok.teamId) ?? null) : null;
+    // An org-wide token belongs to no workspace: the organization stands in for one.
+    const team: Team | undefined = enterprise
+      ? { id: enterprise.id, name: enterprise.name, domain: enterprise.domain, deleted: false }
+      : state.teams.get(tok.teamId);
     const botUser = install ? state.users.get(install.botUserId) : undefined;
     if (!team || !install || team.deleted || botUser?.deleted) return send(200, { ok: false, error: 'account_inactive' });
+    const access = workspaceAccess(state, team, install, enterprise);
 
     // Slack down or refusing, as a test asked (fault-injection.ts): nothing below runs.
     const fault = faults.take(method, params);
     if (fault) return send(fault.status, fault.body, fault.headers);
 
     const channelKey = typeof params['channel'] === 'string' ? params['channel'] : null;
-    const admission = d.limiter.admit(team.id, method, spec.tier, channelKey);
+    const admission = d.limiter.admit(access.rateLimitKey(params), method, spec.tier, channelKey);
     if (!admission.ok) {
       return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(admission.retryAfterSec) });
     }
@@ -139,6 +146,10 @@ export function registerWebApi(app: FastifyInstance, d: WebApiDeps): void {
       events: d.events,
       team,
       install,
+      enterprise,
+      reaches: access.reaches,
+      workspaceOf: access.workspaceOf,
+      workspaceParam: access.workspaceParam,
       hasScope: (s) => install.scopes.includes(s),
       requireScope: (s) => {
         if (!install.scopes.includes(s)) throw missing(s);

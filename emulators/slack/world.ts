@@ -8,9 +8,9 @@ import type { AppManifestConfig } from './manifest.ts';
 import { messagesTabRefusal } from './manifest.ts';
 import { addMember } from './membership.ts';
 import { richTextBlocks } from './message-format.ts';
-import { attachReply, channelByName, channelMessages, dropChannel, findMessage, nextTs, putChannel, putUser, teamIndex } from './state.ts';
+import { attachReply, channelByName, channelMessages, dropChannel, findMessage, inTeam, nextTs, putChannel, putUser, teamIndex } from './state.ts';
 import type { EmulatorState } from './state.ts';
-import type { Channel, ChannelInput, Installation, StoredMessage, Team, User, UserChanges, UserInput } from './types.ts';
+import type { Channel, ChannelInput, Enterprise, Installation, StoredMessage, Team, User, UserChanges, UserInput } from './types.ts';
 
 export { DEFAULT_BOT_SCOPES } from './manifest.ts';
 
@@ -71,16 +71,35 @@ export function createWorld(d: WorldDeps) {
     return c;
   }
 
-  function createTeam(input: { name: string; domain?: string; id?: string }): Team {
+  function domainOf(name: string): string {
+    return name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-|-$/g, '');
+  }
+
+  function enterprise(enterpriseId: string): Enterprise {
+    const e = state.enterprises.get(enterpriseId);
+    if (!e) throw new Error(`unknown enterprise ${enterpriseId}`);
+    return e;
+  }
+
+  function createEnterprise(input: { name: string; id?: string; domain?: string }): Enterprise {
+    if (typeof input?.name !== 'string' || input.name === '') throw new Error('enterprise "name" (string) is required');
+    const id = checkId(input.id, 'E', 'enterprise') ?? slackId('E');
+    if (state.enterprises.has(id)) throw new Error(`enterprise ${id} exists`);
+    const e: Enterprise = { id, name: input.name, domain: input.domain ?? domainOf(input.name) };
+    state.enterprises.set(id, e);
+    return e;
+  }
+
+  function createTeam(input: { name: string; domain?: string; id?: string; enterpriseId?: string }): Team {
+    if (typeof input?.name !== 'string' || input.name === '') throw new Error('team "name" (string) is required');
     const id = checkId(input.id, 'T', 'team') ?? slackId('T');
     if (state.teams.has(id)) throw new Error(`team ${id} exists`);
-    const domain =
-      input.domain ??
-      input.name
-        .toLowerCase()
-        .replace(/[^a-z0-9-]+/g, '-')
-        .replace(/^-|-$/g, '');
-    const t: Team = { id, name: input.name, domain, deleted: false };
+    if (input.enterpriseId !== undefined) enterprise(input.enterpriseId);
+    const t: Team = { id, name: input.name, domain: input.domain ?? domainOf(input.name), deleted: false };
+    if (input.enterpriseId !== undefined) t.enterpriseId = input.enterpriseId;
     state.teams.set(id, t);
     return t;
   }
@@ -90,10 +109,12 @@ export function createWorld(d: WorldDeps) {
     if (typeof input?.name !== 'string' || input.name === '') throw new Error('user "name" (string) is required');
     let id = checkId(input.id, '[UW]', 'user');
     if (id !== undefined && (state.users.has(id) || taken?.has(id))) throw new Error(`user ${id} exists`);
-    while (id === undefined || state.users.has(id) || taken?.has(id)) id = slackId('U');
+    // Grid: people are the organization's, with org-wide W… ids (docs: "user IDs … begin with W").
+    const enterpriseId = state.teams.get(teamId)?.enterpriseId;
+    while (id === undefined || state.users.has(id) || taken?.has(id)) id = slackId(enterpriseId ? 'W' : 'U');
     taken?.add(id);
     const isBot = input.isBot ?? false;
-    return {
+    const u: User = {
       id,
       teamId,
       name: input.name,
@@ -104,12 +125,31 @@ export function createWorld(d: WorldDeps) {
       deleted: input.deleted ?? false,
       updated: d.now(),
     };
+    if (enterpriseId) Object.assign(u, { teamIds: [teamId], enterpriseId });
+    return u;
   }
 
   function createUser(teamId: string, input: UserInput): User {
     team(teamId);
     const u = buildUser(teamId, input);
     putUser(state, u);
+    d.events.userJoined(teamId, u.id);
+    return u;
+  }
+
+  /**
+   * Grid: an organization's person joins another of its workspaces (Slack: team_join there; the
+   * W… id stays the same across the organization).
+   */
+  function addUserToTeam(userId: string, teamId: string): User {
+    const u = state.users.get(userId);
+    if (!u) throw new Error(`unknown user ${userId}`);
+    const t = team(teamId);
+    if (!u.enterpriseId) throw new Error(`user ${userId} is not an Enterprise Grid user: only an organization's people can be in several of its workspaces`);
+    if (t.enterpriseId !== u.enterpriseId) throw new Error(`team ${teamId} is not a workspace of ${u.enterpriseId}, the organization of ${userId}`);
+    if (inTeam(u, teamId)) return u;
+    u.teamIds = [...(u.teamIds ?? [u.teamId]), teamId];
+    teamIndex(state, teamId).users.add(u.id);
     d.events.userJoined(teamId, u.id);
     return u;
   }
@@ -242,15 +282,44 @@ export function createWorld(d: WorldDeps) {
     d.events.channelRenamed(c.teamId, c.id);
   }
 
+  /** The channel's workspace, then (Slack Connect) the workspaces it is shared with. */
+  function channelTeams(c: Channel): string[] {
+    return [c.teamId, ...(c.sharedTeamIds ?? [])];
+  }
+
+  /** Someone who may be in the channel: a person of its workspace or of one it is shared with. */
+  function mayJoin(c: Channel, userId: string): boolean {
+    const u = state.users.get(userId);
+    return !!u && channelTeams(c).some((t) => inTeam(u, t));
+  }
+
   function addToChannel(channelId: string, userId: string, byUserId?: string): void {
     const c = namedChannel(channelId, 'add members to');
-    const u = state.users.get(userId);
-    if (!u || u.teamId !== c.teamId) throw new Error(`unknown user ${userId} in ${c.teamId}`);
-    if (byUserId !== undefined) {
-      const by = state.users.get(byUserId);
-      if (!by || by.teamId !== c.teamId) throw new Error(`unknown user ${byUserId} in ${c.teamId}`);
-    }
+    const where = channelTeams(c).join(' or ');
+    if (!mayJoin(c, userId)) throw new Error(`unknown user ${userId} in ${where}`);
+    if (byUserId !== undefined && !mayJoin(c, byUserId)) throw new Error(`unknown user ${byUserId} in ${where}`);
     addMember(state, d.events, c, userId, d.now(), byUserId);
+  }
+
+  /**
+   * Slack Connect: the channel is shared with another company's workspace (an ordinary workspace
+   * or one of another Grid organization), as when that company accepts an invitation. Its people
+   * can then be added and post; channel_shared goes to the app.
+   */
+  function shareChannel(channelId: string, otherTeamId: string): Channel {
+    const c = namedChannel(channelId, 'share');
+    const other = team(otherTeamId);
+    const host = team(c.teamId);
+    if (other.id === host.id) throw new Error(`channel ${channelId} is already in ${otherTeamId}`);
+    if (host.enterpriseId && other.enterpriseId === host.enterpriseId) {
+      throw new Error(`${otherTeamId} is in the same Grid organization as ${host.id}: that is an org-shared channel, not Slack Connect (not modelled)`);
+    }
+    if (c.isArchived) throw new Error(`channel ${channelId} is archived`);
+    if (c.sharedTeamIds?.includes(other.id)) return c;
+    c.sharedTeamIds = [...(c.sharedTeamIds ?? []), other.id];
+    c.updated = d.now();
+    d.events.channelShared(c, other.enterpriseId ?? other.id);
+    return c;
   }
 
   /** A member leaves or is removed (by `byUserId`); no-op when not a member. */
@@ -301,6 +370,7 @@ export function createWorld(d: WorldDeps) {
   }
 
   function install(teamId: string, input: { scopes?: string[]; installerUserId?: string } = {}): Installation {
+    if (state.enterprises.has(teamId)) throw new Error(`${teamId} is an Enterprise Grid organization: installOrg installs the app org-wide`);
     const t = team(teamId);
     if (t.deleted) throw new Error(`team ${teamId} is deleted`);
     // Without explicit scopes: what the app's manifest asks for (oauth_config.scopes.bot).
@@ -336,6 +406,123 @@ export function createWorld(d: WorldDeps) {
     return inst;
   }
 
+  /** A person of the organization who may install the app org-wide (an admin, in Slack). */
+  function orgInstaller(enterpriseId: string, userId: string | undefined): string {
+    const workspaces = [...state.teams.values()].filter((t) => t.enterpriseId === enterpriseId && !t.deleted);
+    if (userId !== undefined) {
+      const u = state.users.get(userId);
+      if (!u || u.enterpriseId !== enterpriseId || u.isBot || u.deleted) throw new Error(`user ${userId} is not a person of ${enterpriseId}`);
+      return userId;
+    }
+    const found = [...state.users.values()].find((u) => u.enterpriseId === enterpriseId && !u.isBot && !u.deleted);
+    if (found) return found.id;
+    if (!workspaces[0]) throw new Error(`enterprise ${enterpriseId} has no workspace: createTeam({ enterpriseId }) first`);
+    return createUser(workspaces[0].id, { name: 'installer' }).id;
+  }
+
+  function installOrg(enterpriseId: string, input: { scopes?: string[]; installerUserId?: string } = {}): Installation {
+    const e = enterprise(enterpriseId);
+    // Docs (Enterprise org-ready apps): only an app with org-wide deployment turned on can be installed on an organization.
+    if (!d.app.orgDeployEnabled) throw new Error(`the app is not org-ready (settings.org_deploy_enabled is not true), so it cannot be installed on ${e.id}`);
+    const scopes = [...new Set(input.scopes ?? d.app.botScopes)].sort();
+    const installer = orgInstaller(e.id, input.installerUserId);
+    const prev = state.installations.get(e.id);
+    const prevToken = prev ? state.tokens.get(prev.botToken) : undefined;
+    let botUserId = prev?.botUserId;
+    let botId = prev?.botId;
+    if (!botUserId || !botId) {
+      // The org-wide app's bot user belongs to the organization, in no workspace until granted one.
+      botId = slackId('B');
+      let id = slackId('W');
+      while (state.users.has(id)) id = slackId('W');
+      const name = d.appName.toLowerCase().replace(/[^a-z0-9_-]+/g, '_');
+      const bot: User = {
+        id,
+        teamId: e.id,
+        teamIds: [],
+        enterpriseId: e.id,
+        name,
+        realName: d.appName,
+        displayName: '',
+        email: null,
+        isBot: true,
+        deleted: false,
+        botId,
+        updated: d.now(),
+      };
+      state.users.set(id, bot);
+      botUserId = id;
+    }
+    const live = prevToken && !prevToken.revoked;
+    const tok = live && !d.tokenRotation ? { token: prevToken.token } : issueBotToken(e.id);
+    const inst: Installation = {
+      teamId: e.id,
+      botToken: tok.token,
+      botUserId,
+      botId,
+      scopes,
+      appId: d.appId,
+      installerUserId: installer,
+      ...(tok.refreshToken ? { refreshToken: tok.refreshToken } : {}),
+      ...(tok.expiresAt ? { expiresAt: tok.expiresAt } : {}),
+      enterpriseId: e.id,
+      isEnterpriseInstall: true,
+      // A reinstall keeps the workspaces admins granted; after an uninstall the app starts with none.
+      grantedTeamIds: live && prev ? [...(prev.grantedTeamIds ?? [])] : [],
+    };
+    state.installations.set(e.id, inst);
+    return inst;
+  }
+
+  function liveOrgInstall(enterpriseId: string): Installation {
+    enterprise(enterpriseId);
+    const inst = state.installations.get(enterpriseId);
+    if (!inst || state.tokens.get(inst.botToken)?.revoked !== false) throw new Error(`app is not installed org-wide on ${enterpriseId}`);
+    return inst;
+  }
+
+  function grantTeams(enterpriseId: string, teamIds: unknown): string[] {
+    if (!Array.isArray(teamIds) || teamIds.length === 0 || teamIds.some((t) => typeof t !== 'string')) {
+      throw new Error('teamIds must be a non-empty array of workspace ids');
+    }
+    for (const id of teamIds as string[]) {
+      const t = team(id);
+      if (t.enterpriseId !== enterpriseId) throw new Error(`team ${id} is not a workspace of ${enterpriseId}`);
+    }
+    return [...new Set(teamIds as string[])];
+  }
+
+  /** An admin adds the org-wide app to workspaces: team_access_granted with the newly granted ones. */
+  function grantTeamAccess(enterpriseId: string, teamIds: string[]): Installation {
+    const inst = liveOrgInstall(enterpriseId);
+    const added = grantTeams(enterpriseId, teamIds).filter((id) => !inst.grantedTeamIds!.includes(id));
+    if (!added.length) return inst;
+    inst.grantedTeamIds = [...inst.grantedTeamIds!, ...added];
+    // The bot user is listed in the workspaces the app is added to.
+    const bot = state.users.get(inst.botUserId);
+    if (bot) {
+      bot.teamIds = [...new Set([...(bot.teamIds ?? []), ...added])];
+      for (const id of added) teamIndex(state, id).users.add(bot.id);
+    }
+    d.events.teamAccessChanged(enterpriseId, 'team_access_granted', added);
+    return inst;
+  }
+
+  /** An admin removes the org-wide app from workspaces: team_access_revoked with the ones it lost. */
+  function revokeTeamAccess(enterpriseId: string, teamIds: string[]): Installation {
+    const inst = liveOrgInstall(enterpriseId);
+    const removed = grantTeams(enterpriseId, teamIds).filter((id) => inst.grantedTeamIds!.includes(id));
+    if (!removed.length) return inst;
+    inst.grantedTeamIds = inst.grantedTeamIds!.filter((id) => !removed.includes(id));
+    const bot = state.users.get(inst.botUserId);
+    if (bot) {
+      bot.teamIds = (bot.teamIds ?? []).filter((id) => !removed.includes(id));
+      for (const id of removed) teamIndex(state, id).users.remove(bot.id);
+    }
+    d.events.teamAccessChanged(enterpriseId, 'team_access_revoked', removed);
+    return inst;
+  }
+
   function uninstall(teamId: string): void {
     const inst = state.installations.get(teamId);
     if (!inst) throw new Error(`app is not installed on ${teamId}`);
@@ -351,10 +538,22 @@ export function createWorld(d: WorldDeps) {
     return parent.thread_ts && parent.thread_ts !== parent.ts ? findMessage(state, channelId, parent.thread_ts) : parent;
   }
 
+  /**
+   * Slack Connect: messages in a channel shared with other companies carry the author's workspace
+   * as user_team and source_team (docs' shared-channel message examples); elsewhere they do not.
+   */
+  function connectFields(c: Channel, authorTeamId: string): Partial<StoredMessage> {
+    return c.sharedTeamIds?.length ? { user_team: authorTeamId, source_team: authorTeamId } : {};
+  }
+
   function postAsUser(input: { teamId: string; channel: string; user: string; text: string; threadTs?: string; subtype?: string }): string {
     const c = channel(input.channel);
     const u = state.users.get(input.user);
-    if (!u || u.teamId !== input.teamId) throw new Error(`unknown user ${input.user} in ${input.teamId}`);
+    if (!u || !inTeam(u, input.teamId)) throw new Error(`unknown user ${input.user} in ${input.teamId}`);
+    if (!channelTeams(c).includes(input.teamId)) throw new Error(`channel ${c.id} is not in ${input.teamId} (nor shared with it)`);
+    if (input.teamId !== c.teamId && !c.members.has(u.id)) {
+      throw new Error(`${u.id} of ${input.teamId} is not a member of the shared channel ${c.id}: add them with addToChannel first`);
+    }
     if (c.isArchived) throw new Error(`channel ${c.id} is archived`);
     if (c.isIm && u.id === c.imUser) {
       // The app's DM is its App Home Messages tab: the manifest decides whether people may write there.
@@ -373,10 +572,12 @@ export function createWorld(d: WorldDeps) {
       client_msg_id: randomUUID(),
       blocks: richTextBlocks(input.text, randomHex(3)),
       ...(input.subtype ? { subtype: input.subtype } : {}),
+      ...connectFields(c, input.teamId),
     };
     if (parent) attachReply(parent, m);
     channelMessages(state, c.id).push(m);
-    d.events.messagePosted(input.teamId, c.id, ts);
+    // The app hears the channel through the install of the channel's own workspace.
+    d.events.messagePosted(c.teamId, c.id, ts);
     return ts;
   }
 
@@ -388,7 +589,7 @@ export function createWorld(d: WorldDeps) {
     m.text = input.text;
     m.blocks = richTextBlocks(input.text, randomHex(3));
     m.edited = { user: input.user, ts: nextTs(state, d.now()) };
-    d.events.messageChanged(input.teamId, input.channel, before as unknown as Record<string, unknown>, m.ts);
+    d.events.messageChanged(channel(input.channel).teamId, input.channel, before as unknown as Record<string, unknown>, m.ts);
   }
 
   function deleteAsUser(input: { teamId: string; channel: string; user: string; ts: string }): void {
@@ -396,11 +597,13 @@ export function createWorld(d: WorldDeps) {
     if (!m) throw new Error(`no message ${input.ts} in ${input.channel}`);
     const before = { ...m };
     m.deleted = true;
-    d.events.messageDeleted(input.teamId, input.channel, before as unknown as Record<string, unknown>);
+    d.events.messageDeleted(channel(input.channel).teamId, input.channel, before as unknown as Record<string, unknown>);
   }
 
   return {
+    createEnterprise,
     createTeam,
+    addUserToTeam,
     createUser,
     seedUsers,
     updateUser,
@@ -413,6 +616,10 @@ export function createWorld(d: WorldDeps) {
     unarchiveChannel,
     deleteChannel,
     install,
+    installOrg,
+    grantTeamAccess,
+    revokeTeamAccess,
+    shareChannel,
     uninstall,
     issueBotToken,
     postAsUser,

@@ -34,7 +34,7 @@ function revoke(ctx: MethodContext, params: Params): Record<string, unknown> {
   // "It will, however, deactivate the bot user and remove its channel memberships." Removed
   // silently: the app holds no live token any more, so no membership event could reach it.
   for (const channel of state.channels.values()) {
-    if (channel.teamId === team.id && !channel.isIm) channel.members.delete(install.botUserId);
+    if (ctx.reaches(channel.teamId) && !channel.isIm) channel.members.delete(install.botUserId);
   }
   revocationEvents(ctx.events).uninstalled(team.id, install);
   return { ok: true, revoked: true };

@@ -6,7 +6,7 @@ import { fail, failWithMessages } from '../errors.ts';
 import type { MethodContext, MethodTable, Params } from '../method-types.ts';
 import { apiMessage } from '../message-format.ts';
 import { bool, jsonParam, str } from '../params.ts';
-import { attachReply, channelByName, channelMessages, findMessage, nextTs, openIm } from '../state.ts';
+import { attachReply, channelByName, channelMessages, findMessage, inTeam, nextTs, openIm } from '../state.ts';
 import type { Channel, StoredMessage } from '../types.ts';
 import { visibleChannel } from './visibility.ts';
 
@@ -49,16 +49,19 @@ function readContent(params: Params): Content {
 }
 
 /** Resolves chat.postMessage's `channel`: an ID, a #name, or a user ID meaning the app's DM. */
-function postTarget(ctx: MethodContext, raw: string | undefined): Channel {
+function postTarget(ctx: MethodContext, params: Params): Channel {
+  const raw = str(params, 'channel');
   if (!raw) fail('channel_not_found');
   if (/^[UW][A-Z0-9]+$/.test(raw)) {
     const user = ctx.state.users.get(raw);
-    if (!user || user.teamId !== ctx.team.id || user.deleted) fail('channel_not_found');
-    return openIm(ctx.state, ctx.team.id, raw, ctx.install.botUserId, ctx.config.now()).channel;
+    const workspace = user ? ctx.workspaceOf(user) : undefined;
+    if (!user || !workspace || user.deleted) fail('channel_not_found');
+    return openIm(ctx.state, workspace, raw, ctx.install.botUserId, ctx.config.now()).channel;
   }
   if (!/^[CGD][A-Z0-9]+$/.test(raw)) {
+    // A #name names a channel of one workspace: an org-wide token says which with team_id.
     const name = raw.replace(/^#/, '');
-    return visibleChannel(ctx, channelByName(ctx.state, ctx.team.id, name)?.id);
+    return visibleChannel(ctx, channelByName(ctx.state, ctx.workspaceParam(params).id, name)?.id);
   }
   return visibleChannel(ctx, raw);
 }
@@ -76,7 +79,7 @@ function withWarnings(body: Record<string, unknown>, warnings: string[]): Record
 }
 
 function postMessage(ctx: MethodContext, params: Params): Record<string, unknown> {
-  const ch = postTarget(ctx, str(params, 'channel'));
+  const ch = postTarget(ctx, params);
   assertCanPost(ctx, ch);
   const content = readContent(params);
   const threadTs = str(params, 'thread_ts');
@@ -105,7 +108,7 @@ function postMessage(ctx: MethodContext, params: Params): Record<string, unknown
     type: 'message',
     ts,
     channel: ch.id,
-    team: ctx.team.id,
+    team: ch.teamId,
     text: content.text,
     user: ctx.install.botUserId,
     bot_id: ctx.install.botId,
@@ -116,13 +119,15 @@ function postMessage(ctx: MethodContext, params: Params): Record<string, unknown
     ...(username ? { username } : {}),
     ...(iconUrl ? { icon_url: iconUrl } : {}),
     ...(iconEmoji ? { icon_emoji: iconEmoji } : {}),
+    // The app posts as the channel's workspace (its bot user is in it through the host's install).
+    ...(ch.sharedTeamIds?.length ? { user_team: ch.teamId, source_team: ch.teamId } : {}),
   };
   if (parent) {
     attachReply(parent, m);
     if (bool(params, 'reply_broadcast')) m.subtype = 'thread_broadcast';
   }
   channelMessages(ctx.state, ch.id).push(m);
-  ctx.events.messagePosted(ctx.team.id, ch.id, ts);
+  ctx.events.messagePosted(ch.teamId, ch.id, ts);
   return withWarnings({ ok: true, channel: ch.id, ts, message: apiMessage(ctx.state, m) }, content.warnings);
 }
 
@@ -131,7 +136,7 @@ function postEphemeral(ctx: MethodContext, params: Params): Record<string, unkno
   assertCanPost(ctx, ch);
   const userId = str(params, 'user');
   const user = userId ? ctx.state.users.get(userId) : undefined;
-  if (!user || user.teamId !== ctx.team.id) fail('user_not_found');
+  if (!user || !(inTeam(user, ch.teamId) || ch.members.has(user.id))) fail('user_not_found');
   if (!ch.members.has(user.id)) fail('user_not_in_channel');
   const content = readContent(params);
   // Ephemeral messages are not stored in history: only the recorded call shows them.
@@ -159,7 +164,7 @@ function update(ctx: MethodContext, params: Params): Record<string, unknown> {
   }
   if (content.attachments) m.attachments = content.attachments;
   m.edited = { user: ctx.install.botUserId, ts: nextTs(ctx.state, ctx.config.now()) };
-  ctx.events.messageChanged(ctx.team.id, ch.id, before, m.ts);
+  ctx.events.messageChanged(ch.teamId, ch.id, before, m.ts);
   const { ts: _ts, ...message } = apiMessage(ctx.state, m);
   return withWarnings({ ok: true, channel: ch.id, ts: m.ts, text: m.text, message }, content.warnings);
 }
@@ -170,7 +175,7 @@ function del(ctx: MethodContext, params: Params): Record<string, unknown> {
   const before = { ...m } as Record<string, unknown>;
   delete before['deleted'];
   m.deleted = true;
-  ctx.events.messageDeleted(ctx.team.id, ch.id, before);
+  ctx.events.messageDeleted(ch.teamId, ch.id, before);
   return { ok: true, channel: ch.id, ts: m.ts };
 }
 
@@ -179,7 +184,8 @@ function getPermalink(ctx: MethodContext, params: Params): Record<string, unknow
   const ts = str(params, 'message_ts');
   const m = ts ? findMessage(ctx.state, ch.id, ts) : undefined;
   if (!m) fail('message_not_found');
-  const base = `https://${ctx.team.domain}.slack.com/archives/${ch.id}/p${m.ts.replace('.', '')}`;
+  const domain = ctx.state.teams.get(ch.teamId)?.domain ?? ctx.team.domain;
+  const base = `https://${domain}.slack.com/archives/${ch.id}/p${m.ts.replace('.', '')}`;
   const permalink = m.thread_ts && m.thread_ts !== m.ts ? `${base}?thread_ts=${m.thread_ts}&cid=${ch.id}` : base;
   return { ok: true, channel: ch.id, permalink };
 }

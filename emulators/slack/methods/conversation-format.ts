@@ -26,6 +26,8 @@ export function conversationObject(ctx: MethodContext, ch: Channel, withNumMembe
     };
   }
   const empty = { value: '', creator: '', last_set: 0 };
+  // Slack Connect: shared with other companies' workspaces (shareChannel).
+  const shared = ch.sharedTeamIds?.length ? ch.sharedTeamIds : null;
   return {
     id: ch.id,
     name: ch.name,
@@ -39,7 +41,7 @@ export function conversationObject(ctx: MethodContext, ch: Channel, withNumMembe
     is_general: false,
     unlinked: 0,
     name_normalized: normalizedName(ch.name),
-    is_shared: false,
+    is_shared: shared !== null,
     is_org_shared: false,
     is_pending_ext_shared: false,
     pending_shared: [],
@@ -47,8 +49,9 @@ export function conversationObject(ctx: MethodContext, ch: Channel, withNumMembe
     updated: ch.updated ?? ch.created * 1000,
     parent_conversation: null,
     creator: ch.creator,
-    is_ext_shared: false,
-    shared_team_ids: [ch.teamId],
+    is_ext_shared: shared !== null,
+    shared_team_ids: [ch.teamId, ...(shared ?? [])],
+    ...(shared ? { conversation_host_id: ch.teamId } : {}),
     pending_connected_team_ids: [],
     is_member: ch.members.has(ctx.install.botUserId),
     topic: empty,

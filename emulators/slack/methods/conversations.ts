@@ -42,7 +42,8 @@ function list(ctx: MethodContext, params: Params): Record<string, unknown> {
   for (const t of types) ctx.requireScope(TYPE_SCOPE[t]!);
   // One id-sorted list per type (group DMs are not modelled, so mpim has none), merged by id: a
   // page is a binary search per list, never a sort of the workspace.
-  const index = teamIndex(ctx.state, ctx.team.id).conversations;
+  // An org-wide token lists one workspace at a time (team_id).
+  const index = teamIndex(ctx.state, ctx.workspaceParam(params).id).conversations;
   const lists = types.filter((t): t is ConversationKind => t in index).map((t) => index[t as ConversationKind].view());
   const total = lists.reduce((n, l) => n + l.length, 0);
   // Docs default to 100; platform-facts (stricter) says large teams must pass `limit`.
@@ -85,9 +86,10 @@ function open(ctx: MethodContext, params: Params): Record<string, unknown> {
     fail('not_supported');
   }
   const user = ctx.state.users.get(users[0]!);
-  if (!user || user.teamId !== ctx.team.id) fail('user_not_found');
+  const workspace = user ? ctx.workspaceOf(user) : undefined;
+  if (!user || !workspace) fail('user_not_found');
   if (user.deleted) fail('user_disabled');
-  const { channel, existed } = openIm(ctx.state, ctx.team.id, user.id, ctx.install.botUserId, ctx.config.now());
+  const { channel, existed } = openIm(ctx.state, workspace, user.id, ctx.install.botUserId, ctx.config.now());
   const body: Record<string, unknown> = { ok: true };
   if (existed) Object.assign(body, { no_op: true, already_open: true });
   body['channel'] = bool(params, 'return_im') ? conversationObject(ctx, channel) : { id: channel.id };

@@ -57,7 +57,7 @@ function add(ctx: MethodContext, params: Params): Record<string, unknown> {
     ? list.map((r) => (r === existing ? { name, users: [...r.users, me], count: r.count + 1 } : r))
     : [...list, { name, users: [me], count: 1 }];
   m.reactions = next;
-  ctx.events.reactionAdded(ctx.team.id, ch.id, m.ts, me, name);
+  ctx.events.reactionAdded(ch.teamId, ch.id, m.ts, me, name);
   return { ok: true };
 }
 
@@ -70,7 +70,7 @@ function remove(ctx: MethodContext, params: Params): Record<string, unknown> {
   const next = list.map((r) => (r === existing ? { name, users: r.users.filter((u) => u !== me), count: r.count - 1 } : r)).filter((r) => r.count > 0);
   if (next.length) m.reactions = next;
   else delete m.reactions;
-  ctx.events.reactionRemoved(ctx.team.id, ch.id, m.ts, me, name);
+  ctx.events.reactionRemoved(ch.teamId, ch.id, m.ts, me, name);
   return { ok: true };
 }
 

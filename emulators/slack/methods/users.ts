@@ -64,16 +64,30 @@ export function userObject(ctx: MethodContext, u: User): Record<string, unknown>
   return userJson(u, { withEmail: ctx.hasScope('users:read.email'), appId: ctx.config.appId });
 }
 
+/**
+ * Whom the token may look up: people of the workspaces it reaches (on Grid org-wide, W… ids work
+ * across the organization), and (Slack Connect) people of other companies in a shared channel of
+ * those workspaces.
+ */
+function canSeeUser(ctx: MethodContext, u: User): boolean {
+  if (ctx.workspaceOf(u)) return true;
+  for (const ch of ctx.state.channels.values()) {
+    if (ch.sharedTeamIds?.length && ch.members.has(u.id) && ctx.reaches(ch.teamId)) return true;
+  }
+  return false;
+}
+
 function info(ctx: MethodContext, params: Params): Record<string, unknown> {
   const id = str(params, 'user');
   const u = id ? ctx.state.users.get(id) : undefined;
-  if (!u || u.teamId !== ctx.team.id) fail('user_not_found');
+  if (!u || !canSeeUser(ctx, u)) fail('user_not_found');
   return { ok: true, user: userObject(ctx, u) };
 }
 
 function list(ctx: MethodContext, params: Params): Record<string, unknown> {
   // The team's user ids are kept sorted, so a page is a binary search and a slice.
-  const ids = teamIndex(ctx.state, ctx.team.id).users.view();
+  // An org-wide token lists one workspace at a time (team_id); Grid people appear in each of theirs.
+  const ids = teamIndex(ctx.state, ctx.workspaceParam(params).id).users.view();
   // Docs: without `limit` Slack tries to return everything; large teams get limit_required.
   const limit = readLimit(params, { total: ids.length, defaultLimit: Infinity, requiredIfLarge: true });
   const { ids: page, nextCursor } = pageOfSortedIds([ids], 'user', params, limit);
@@ -88,7 +102,7 @@ function list(ctx: MethodContext, params: Params): Record<string, unknown> {
 function lookupByEmail(ctx: MethodContext, params: Params): Record<string, unknown> {
   const email = str(params, 'email')?.toLowerCase();
   if (!email) fail('invalid_arguments');
-  const u = [...ctx.state.users.values()].find((x) => x.teamId === ctx.team.id && !x.deleted && x.email?.toLowerCase() === email);
+  const u = [...ctx.state.users.values()].find((x) => !x.deleted && x.email?.toLowerCase() === email && ctx.workspaceOf(x) !== undefined);
   if (!u) fail('users_not_found');
   return { ok: true, user: userObject(ctx, u) };
 }

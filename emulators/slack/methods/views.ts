@@ -8,7 +8,7 @@ import { fail, failWithMessages, SlackApiError } from '../errors.ts';
 import { slackId } from '../ids.ts';
 import type { MethodContext, MethodTable, Params } from '../method-types.ts';
 import { jsonParam, str } from '../params.ts';
-import { modalStack } from '../state.ts';
+import { installFor, modalStack } from '../state.ts';
 import type { EmulatorState, ViewRecord } from '../state.ts';
 import { isActionElement, keepEnteredFor } from '../view-state.ts';
 
@@ -26,15 +26,16 @@ function isObj(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function consumeTrigger(ctx: MethodContext, params: Params): string {
+/** The person and workspace the trigger came from. */
+function consumeTrigger(ctx: MethodContext, params: Params): { userId: string; teamId: string } {
   const id = str(params, 'trigger_id');
   if (!id) fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: trigger_id'] } });
   const t = ctx.state.triggers.get(id);
-  if (!t || t.teamId !== ctx.team.id) fail('invalid_trigger_id');
+  if (!t || !ctx.reaches(t.teamId)) fail('invalid_trigger_id');
   if (t.used) fail('exchanged_trigger_id');
   if (ctx.config.now() - t.issuedAt > TRIGGER_TTL_MS) fail('expired_trigger_id');
   t.used = true;
-  return t.userId;
+  return { userId: t.userId, teamId: t.teamId };
 }
 
 function checkPlain(messages: string[], v: unknown, pointer: string, required: boolean): void {
@@ -96,7 +97,7 @@ function readView(params: Params, expected: 'modal' | 'home'): Json {
  */
 export function viewJson(state: EmulatorState, rec: ViewRecord, values: Json = {}): Json {
   const v = rec.view;
-  const inst = state.installations.get(rec.teamId);
+  const inst = installFor(state, rec.teamId);
   return {
     id: rec.id,
     team_id: rec.teamId,
@@ -210,10 +211,10 @@ export function pushModalView(state: EmulatorState, teamId: string, userId: stri
 
 function openView(ctx: MethodContext, params: Params): Json {
   const view = readView(params, 'modal');
-  const userId = consumeTrigger(ctx, params);
-  const rec = storeView(ctx.state, { teamId: ctx.team.id, userId, view, now: ctx.config.now() });
+  const { userId, teamId } = consumeTrigger(ctx, params);
+  const rec = storeView(ctx.state, { teamId, userId, view, now: ctx.config.now() });
   // A person sees one modal at a time: opening one replaces whatever modal they had open.
-  const stack = modalStack(ctx.state, ctx.team.id, userId);
+  const stack = modalStack(ctx.state, teamId, userId);
   for (const old of stack.splice(0)) ctx.state.views.delete(old);
   stack.push(rec.id);
   return { ok: true, view: viewJson(ctx.state, rec) };
@@ -221,21 +222,22 @@ function openView(ctx: MethodContext, params: Params): Json {
 
 function push(ctx: MethodContext, params: Params): Json {
   const view = readView(params, 'modal');
-  const userId = consumeTrigger(ctx, params);
-  return { ok: true, view: viewJson(ctx.state, pushModalView(ctx.state, ctx.team.id, userId, view, ctx.config.now())) };
+  const { userId, teamId } = consumeTrigger(ctx, params);
+  return { ok: true, view: viewJson(ctx.state, pushModalView(ctx.state, teamId, userId, view, ctx.config.now())) };
 }
 
 function publish(ctx: MethodContext, params: Params): Json {
   const userId = str(params, 'user_id');
   const user = userId ? ctx.state.users.get(userId) : undefined;
-  if (!user || user.teamId !== ctx.team.id) fail('user_not_found');
+  const teamId = user ? ctx.workspaceOf(user) : undefined;
+  if (!user || !teamId) fail('user_not_found');
   const view = readView(params, 'home');
-  const existing = [...ctx.state.views.values()].find((r) => r.teamId === ctx.team.id && r.userId === user.id && r.view['type'] === 'home');
+  const existing = [...ctx.state.views.values()].find((r) => r.teamId === teamId && r.userId === user.id && r.view['type'] === 'home');
   const hash = str(params, 'hash');
   if (existing && hash && hash !== existing.hash) fail('hash_conflict');
   return {
     ok: true,
-    view: viewJson(ctx.state, storeView(ctx.state, { teamId: ctx.team.id, userId: user.id, view, now: ctx.config.now(), ...(existing ? { existing } : {}) })),
+    view: viewJson(ctx.state, storeView(ctx.state, { teamId, userId: user.id, view, now: ctx.config.now(), ...(existing ? { existing } : {}) })),
   };
 }
 
@@ -244,12 +246,15 @@ function update(ctx: MethodContext, params: Params): Json {
   const externalId = str(params, 'external_id');
   if (!viewId && !externalId) fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] view_id or external_id required'] } });
   // A modal's views are forgotten when it closes, so updating one answers not_found.
-  const existing = viewId ? ctx.state.views.get(viewId) : [...ctx.state.views.values()].find((r) => r.externalId === externalId && r.teamId === ctx.team.id);
-  if (!existing || existing.teamId !== ctx.team.id) fail('not_found');
+  const existing = viewId ? ctx.state.views.get(viewId) : [...ctx.state.views.values()].find((r) => r.externalId === externalId && ctx.reaches(r.teamId));
+  if (!existing || !ctx.reaches(existing.teamId)) fail('not_found');
   const hash = str(params, 'hash');
   if (hash && hash !== existing.hash) fail('hash_conflict');
   const view = readView(params, existing.view['type'] === 'home' ? 'home' : 'modal');
-  return { ok: true, view: viewJson(ctx.state, storeView(ctx.state, { teamId: ctx.team.id, userId: existing.userId, view, now: ctx.config.now(), existing })) };
+  return {
+    ok: true,
+    view: viewJson(ctx.state, storeView(ctx.state, { teamId: existing.teamId, userId: existing.userId, view, now: ctx.config.now(), existing })),
+  };
 }
 
 /** A SlackApiError's code, or rethrows anything else. */

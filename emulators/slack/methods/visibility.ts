@@ -10,7 +10,7 @@ export const READ_SCOPE = { channel: 'channels:read', group: 'groups:read', im: 
 export const HISTORY_SCOPE = { channel: 'channels:history', group: 'groups:history', im: 'im:history' } as const;
 
 export function canSee(ctx: MethodContext, ch: Channel): boolean {
-  if (ch.teamId !== ctx.team.id) return false;
+  if (!ctx.reaches(ch.teamId)) return false;
   if (ch.isIm || ch.isPrivate) return ch.members.has(ctx.install.botUserId);
   return true;
 }
