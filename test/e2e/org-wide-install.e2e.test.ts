@@ -33,7 +33,11 @@ beforeAll(async () => {
   w['admin'] = h.slack.createUser(w['sales']!, { name: 'gina', realName: 'Gina Admin' }).id;
   w['org'] = h.platform.createOrg({ name: 'Globex' }).id;
   w['rival'] = h.platform.createOrg({ name: 'Rival' }).id;
+  w['group'] = h.platform.addRoutingGroup(w['org']!, { name: 'Inbound', memberAgentIds: [] }).id;
+  w['channel'] = h.slack.createChannel(w['sales']!, { name: 'globex-leads' }).id;
 }, 120_000);
+
+const chatRecord = (conversationId: string) => h.store.conversations.get(w['org']!, conversationId);
 
 afterAll(async () => {
   await h?.stop();
@@ -77,6 +81,15 @@ describe('an org-wide install on an Enterprise Grid organization', () => {
       since: null,
       subject: { organization: { id: w['enterprise'], name: 'Globex Group' } },
     });
+
+    // A chat for a channel of a workspace the app is not in reaches no one, for now.
+    await h.store.slackRouting.setGroupChannel(w['org']!, w['group']!, w['channel']!, new Date());
+    w['chat'] = (await h.platform.startConversation(w['org']!, { routingGroupId: w['group']!, visitor: { name: 'Vic' } })).id;
+    await waitFor(
+      () => chatRecord(w['chat']!),
+      (r) => Boolean(r?.undeliverableReason),
+      { what: 'the chat to be undeliverable', timeoutMs: 20_000 },
+    );
   });
 
   it('learns the workspaces an org admin adds it to (team_access_granted) and takes out (team_access_revoked)', async () => {
@@ -92,6 +105,14 @@ describe('an org-wide install on an Enterprise Grid organization', () => {
     ]);
     const health = await apiFor(w['org']!, '/health');
     expect(health.body.items.map((i: { kind: string }) => i.kind)).not.toContain('no_workspace_granted');
+    // The grant routes again the chat that had nowhere to go: it is posted in the workspace's channel now.
+    const delivered = await waitFor(
+      () => chatRecord(w['chat']!),
+      (r) => Boolean(r?.thread),
+      { what: 'the undeliverable chat to be routed again after the grant', timeoutMs: 20_000 },
+    );
+    expect(delivered!.thread!.channelId).toBe(w['channel']);
+    expect(h.slack.calls({ method: 'chat.postMessage' }).some((c) => c.params['channel'] === w['channel'] && c.response.ok === true)).toBe(true);
 
     h.slack.revokeTeamAccess(w['enterprise']!, [w['support']!]);
     const revoked = await waitFor(
