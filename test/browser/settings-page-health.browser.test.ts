@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { startHarness, type Harness } from '../support/e2e-harness.ts';
 import { repoRoot } from '../../sandbox/processes.ts';
-import { connectThroughOAuth, installLink } from '../../sandbox/seed.ts';
+import { connectThroughOAuth, installLink, startInstall } from '../../sandbox/seed.ts';
 import type { HealthItem, OrgHealth } from '../../src/routing/health-items.ts';
 
 // What page.evaluate runs in the browser: the tests' tsconfig has no DOM types.
@@ -66,6 +66,16 @@ beforeAll(async () => {
   const umbrella = h.platform.createOrg({ name: 'Umbrella' });
   w['umbrella'] = umbrella.id;
   w['umbrellaAdmin'] = h.platform.addAdmin(umbrella.id, { name: 'Uma Admin', email: 'uma@umbrella.test' }).id;
+  // Globex: installed org-wide on an Enterprise Grid organization, and in no workspace yet.
+  const globex = h.platform.createOrg({ name: 'Globex' });
+  w['globex'] = globex.id;
+  w['globexAdmin'] = h.platform.addAdmin(globex.id, { name: 'Gina Admin', email: 'gina@globex.test' }).id;
+  const grid = h.slack.createEnterprise({ name: 'Globex Group' });
+  w['globexEnterprise'] = grid.id;
+  const gina = h.slack.createUser(h.slack.createTeam({ name: 'Globex Sales', enterpriseId: grid.id }).id, { name: 'gina', realName: 'Gina Admin' });
+  const orgWide = await startInstall(await installLink(h.webUrl, h.secrets.adminApiToken, globex.id));
+  const installed = await orgWide.callBack(h.slack.approveInstall(orgWide.authorizeUrl, { enterpriseId: grid.id, userId: gina.id }), { redirect: 'follow' });
+  if (installed.status !== 200) throw new Error(`the org-wide install answered ${installed.status}`);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 120_000);
 
@@ -428,6 +438,46 @@ describe('the settings page’s Health section', () => {
     await closeContexts();
   });
 
+  it('an org-wide install in no workspace yet: the connection and the health check say so and open Slack’s page for adding it to workspaces in a new tab', async () => {
+    const addUrl = `https://app.slack.com/manage/${w['globexEnterprise']}/integrations/profile/${h.slack.calls({ method: 'oauth.v2.access' }).at(-1)!.response.app_id}/workspaces/add`;
+    for (const [size, viewport] of [
+      ['desktop', DESKTOP],
+      ['400px', NARROW],
+    ] as const) {
+      const { page } = await open(w['globex']!, w['globexAdmin']!, { viewport });
+      await settled(page, 'connected');
+      expect(await page.textContent('#connection-status')).toBe(
+        'The app is installed on the Slack organization Globex Group, but it is in no workspace yet: no chat reaches Slack until an admin of the organization adds it to the workspaces your team works in. Add the app to workspaces in Slack (opens in a new tab)',
+      );
+      const add = page.locator('#add-to-workspaces');
+      expect([await add.getAttribute('href'), await add.getAttribute('target'), await add.getAttribute('rel')]).toEqual([
+        addUrl,
+        '_blank',
+        'noopener noreferrer',
+      ]);
+      // The Health section's item, from the real endpoint: what is wrong, and the same link.
+      const item = page.locator('#health-items > li').first();
+      expect(await item.locator('.message').textContent()).toBe(
+        'Problem:The app is installed on the Slack organization Globex Group but is in no workspace yet: no chat reaches Slack.',
+      );
+      expect(await item.locator('a.add-to-workspaces').getAttribute('href')).toBe(addUrl);
+      expect(await item.locator('a.add-to-workspaces').getAttribute('target')).toBe('_blank');
+      expect(await item.locator('a.goto').textContent()).toBe('Go to Connection');
+      // Opening it leaves the settings page where it is: Slack's page (stood in for here) opens in a new tab.
+      await page.context().route('https://app.slack.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Slack</title>' }));
+      const [tab] = await Promise.all([page.context().waitForEvent('page'), add.click()]);
+      await tab.waitForLoadState();
+      expect(tab.url()).toBe(addUrl);
+      await tab.close();
+      expect(page.url()).toContain(`/settings/${w['globex']}`);
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      expect(scrollWidth, size).toBeLessThanOrEqual(innerWidth);
+      await page.screenshot({ path: `${shots}/24-org-wide-no-workspace-${size}.png`, fullPage: true });
+      await closeContexts();
+    }
+    expect(cspViolations).toEqual([]);
+  }, 60_000);
+
   it('shows what GET /api/orgs/:orgId/health answers for the seeded org', async () => {
     const res = await fetch(`${h.webUrl}/api/orgs/${h.orgId}/health`, { headers: { authorization: `Bearer ${h.secrets.adminApiToken}` } });
     const body: any = await res.json();
@@ -566,6 +616,7 @@ describe('the settings page: accessible and responsive', () => {
       { name: 'empty routing groups', org: w['hooli']!, admin: w['hooliAdmin']!, state: 'connected', health: allGood },
       { name: 'all good', org: w['initech']!, admin: w['initechAdmin']!, state: 'connected', health: allGood },
       { name: 'with problems at 400 px', org: w['initech']!, admin: w['initechAdmin']!, state: 'connected', health: everyKind, viewport: NARROW },
+      { name: 'org-wide install in no workspace yet', org: w['globex']!, admin: w['globexAdmin']!, state: 'connected' },
     ];
     for (const s of states) {
       const { page } = await open(s.org, s.admin, {
