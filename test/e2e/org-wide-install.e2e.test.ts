@@ -114,6 +114,26 @@ describe('an org-wide install on an Enterprise Grid organization', () => {
     expect(delivered!.thread!.channelId).toBe(w['channel']);
     expect(h.slack.calls({ method: 'chat.postMessage' }).some((c) => c.params['channel'] === w['channel'] && c.response.ok === true)).toBe(true);
 
+    // A Join click there (team null in the payload) is the org's: the worker answers the clicker,
+    // who is not mapped to an agent, with the org-wide token.
+    await h.slack.clickButton({
+      teamId: w['sales']!,
+      userId: w['admin']!,
+      channel: w['channel']!,
+      messageTs: delivered!.thread!.threadTs,
+      actionId: 'claim_chat',
+    });
+    expect(h.slack.deliveries().at(-1)).toMatchObject({
+      kind: 'interaction',
+      body: { team: null, is_enterprise_install: true, enterprise: { id: w['enterprise'] } },
+    });
+    const told = await waitFor(
+      () => Promise.resolve(h.slack.calls({ method: 'chat.postEphemeral' }).filter((c) => c.params['user'] === w['admin'])),
+      (calls) => calls.length > 0,
+      { what: 'the clicker to be told they cannot take the chat', timeoutMs: 20_000 },
+    );
+    expect(told[0]!.params['text']).toContain('You cannot take this chat');
+
     h.slack.revokeTeamAccess(w['enterprise']!, [w['support']!]);
     const revoked = await waitFor(
       () => apiFor(w['org']!, '/slack'),
