@@ -13,13 +13,7 @@ const optionalId = z.string().min(1).nullable().optional();
  * org-wide install `team_id` is null and `is_enterprise_install` true. Read by src/slack/slack-source.ts.
  */
 const authorizationSchema = z
-  .object({
-    enterprise_id: optionalId,
-    team_id: optionalId,
-    user_id: z.string().optional(),
-    is_bot: z.boolean().optional(),
-    is_enterprise_install: z.boolean().optional(),
-  })
+  .object({ enterprise_id: optionalId, team_id: optionalId, is_enterprise_install: z.boolean().nullable().optional() })
   .passthrough();
 
 export const slackEnvelopeSchema = z.discriminatedUnion('type', [
