@@ -65,11 +65,15 @@ export async function installLink(webUrl: string, adminToken: string, orgId: str
 }
 
 /**
- * Connects a workspace the way an admin does: the settings page's install link → Slack's Allow
- * (by `userId`) → callback, in one browser (the install's nonce cookie); throws unless the
+ * Connects a workspace (or, with `enterpriseId`, a whole Enterprise Grid organization) the way an
+ * admin does: the settings page's install link → Slack's Allow (by `userId`) → callback, in one browser (the install's nonce cookie); throws unless the
  * settings page it lands on answers 200.
  */
-export async function connectThroughOAuth(slack: SlackEmulator, link: string, by: { teamId: string; userId: string }): Promise<void> {
+export async function connectThroughOAuth(
+  slack: SlackEmulator,
+  link: string,
+  by: { teamId: string; userId: string } | { enterpriseId: string; userId: string },
+): Promise<void> {
   const install = await startInstall(link);
   const connected = await install.callBack(slack.approveInstall(install.authorizeUrl, by), { redirect: 'follow' });
   if (connected.status !== 200) throw new Error(`the OAuth callback answered ${connected.status}: ${await connected.text()}`);
