@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { startHarness, type Harness } from '../support/e2e-harness.ts';
 import { repoRoot } from '../../sandbox/processes.ts';
-import { connectThroughOAuth, installLink, startInstall } from '../../sandbox/seed.ts';
+import { connectThroughOAuth, installLink } from '../../sandbox/seed.ts';
 import type { HealthItem, OrgHealth } from '../../src/routing/health-items.ts';
 
 // What page.evaluate runs in the browser: the tests' tsconfig has no DOM types.
@@ -73,9 +73,7 @@ beforeAll(async () => {
   const grid = h.slack.createEnterprise({ name: 'Globex Group' });
   w['globexEnterprise'] = grid.id;
   const gina = h.slack.createUser(h.slack.createTeam({ name: 'Globex Sales', enterpriseId: grid.id }).id, { name: 'gina', realName: 'Gina Admin' });
-  const orgWide = await startInstall(await installLink(h.webUrl, h.secrets.adminApiToken, globex.id));
-  const installed = await orgWide.callBack(h.slack.approveInstall(orgWide.authorizeUrl, { enterpriseId: grid.id, userId: gina.id }), { redirect: 'follow' });
-  if (installed.status !== 200) throw new Error(`the org-wide install answered ${installed.status}`);
+  await connectThroughOAuth(h.slack, await installLink(h.webUrl, h.secrets.adminApiToken, globex.id), { enterpriseId: grid.id, userId: gina.id });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 120_000);
 
