@@ -72,7 +72,8 @@ beforeAll(async () => {
   w['globexAdmin'] = h.platform.addAdmin(globex.id, { name: 'Gina Admin', email: 'gina@globex.test' }).id;
   const grid = h.slack.createEnterprise({ name: 'Globex Group' });
   w['globexEnterprise'] = grid.id;
-  const gina = h.slack.createUser(h.slack.createTeam({ name: 'Globex Sales', enterpriseId: grid.id }).id, { name: 'gina', realName: 'Gina Admin' });
+  w['globexSales'] = h.slack.createTeam({ name: 'Globex Sales', enterpriseId: grid.id }).id;
+  const gina = h.slack.createUser(w['globexSales'], { name: 'gina', realName: 'Gina Admin' });
   await connectThroughOAuth(h.slack, await installLink(h.webUrl, h.secrets.adminApiToken, globex.id), { enterpriseId: grid.id, userId: gina.id });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 120_000);
@@ -473,6 +474,25 @@ describe('the settings page’s Health section', () => {
       await page.screenshot({ path: `${shots}/24-org-wide-no-workspace-${size}.png`, fullPage: true });
       await closeContexts();
     }
+
+    // Once an org admin adds it to a workspace (Slack's team_access_granted, read by the worker), the
+    // connection names the workspace and offers to add more; taken out again, the step is back.
+    const workspacesOfGlobex = async () => {
+      const r = await fetch(`${h.webUrl}/api/orgs/${w['globex']}/slack`, { headers: { authorization: `Bearer ${h.secrets.adminApiToken}` } });
+      return ((await r.json()) as { workspaces: unknown[] }).workspaces.length;
+    };
+    h.slack.grantTeamAccess(w['globexEnterprise']!, [w['globexSales']!]);
+    await expect.poll(workspacesOfGlobex, { timeout: 20_000 }).toBe(1);
+    const { page } = await open(w['globex']!, w['globexAdmin']!);
+    await settled(page, 'connected');
+    expect(await page.textContent('#connection-status')).toBe(
+      'Connected to the Slack organization Globex Group, in the workspace Globex Sales. Add it to more workspaces (opens in a new tab)',
+    );
+    expect(await page.locator('#health-items a.add-to-workspaces').count()).toBe(0);
+    await page.screenshot({ path: `${shots}/25-org-wide-granted-desktop.png`, fullPage: true });
+    await closeContexts();
+    h.slack.revokeTeamAccess(w['globexEnterprise']!, [w['globexSales']!]);
+    await expect.poll(workspacesOfGlobex, { timeout: 20_000 }).toBe(0);
     expect(cspViolations).toEqual([]);
   }, 60_000);
 
