@@ -55,6 +55,9 @@ export async function gatherHealthFacts(deps: OrgHealthDeps, orgId: string, inst
     installation: installation && {
       teamId: installation.teamId,
       teamName: installation.teamName,
+      kind: installation.kind,
+      appId: installation.appId,
+      workspaces: installation.workspaces,
       status: installation.status,
       disconnectReason: installation.disconnectReason,
       scopes: installation.scopes,

@@ -131,5 +131,6 @@ export function renewingSlackApi(slack: SlackApi, installations: Pick<RotatingIn
     openDm: withRenewal(slack.openDm),
     openView: withRenewal(slack.openView),
     publishHome: withRenewal(slack.publishHome),
+    listGrantedWorkspaces: withRenewal(slack.listGrantedWorkspaces),
   };
 }

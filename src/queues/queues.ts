@@ -3,7 +3,7 @@
 // twice queues one job (BullMQ keeps a dedup key for its ttl, also after the job completed).
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { ChatEvent } from '../platform/webhook-events.ts';
-import type { SlackEventJob } from '../slack/slack-events.ts';
+import { WORKSPACES_CHECK_EVENT, type SlackEventJob } from '../slack/slack-events.ts';
 import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
 import { createStatusOrder, type StatusOrder } from './status-order.ts';
 import type { RedisClient } from '../redis-connection.ts';
@@ -59,7 +59,8 @@ export interface ThreadSyncJob {
 export interface OrgChangedJob {
   orgId: string;
   /** 'answer-time-shortened': the org's pending reminders are due sooner, so they run now and re-delay themselves. */
-  cause: 'settings-changed' | 'slack-connected' | 'answer-time-shortened';
+  /** 'workspaces-granted': an org-wide install was added to workspaces, where chats may now be posted. */
+  cause: 'settings-changed' | 'slack-connected' | 'answer-time-shortened' | 'workspaces-granted';
 }
 
 /** Push a conversation's transcript to the platform (again): at the end, and on later changes. */
@@ -144,6 +145,11 @@ export interface JobProducer {
   addChatEvent(event: ChatEvent): Promise<void>;
   addSlackEvent(job: SlackEventJob): Promise<void>;
   addSlackInteraction(job: SlackInteractionJob): Promise<void>;
+  /**
+   * Read an org-wide install's granted workspaces again (auth.teams.list), as a team_access_granted
+   * event would: after an org-wide install. One pending per installation.
+   */
+  checkWorkspaces(input: { teamId: string }): Promise<void>;
   /** Debounced: changes within a couple of seconds produce one push. */
   pushTranscript(job: TranscriptJob): Promise<void>;
   scheduleThreadSync(job: ThreadSyncJob, runAtMs: number, nowMs: number): Promise<void>;
@@ -228,6 +234,16 @@ export function createJobProducer(queues: Queues): JobProducer {
       await queues.slackEvents.add(job.event.type, job, {
         deduplication: { id: `slack:${job.eventId}`, ttl: SLACK_EVENT_DEDUP_TTL_MS },
       });
+    },
+    async checkWorkspaces({ teamId }) {
+      const job: SlackEventJob = {
+        teamId,
+        workspaceId: null,
+        eventId: `${WORKSPACES_CHECK_EVENT}:${teamId}`,
+        eventTime: null,
+        event: { type: WORKSPACES_CHECK_EVENT },
+      };
+      await queues.slackEvents.add(WORKSPACES_CHECK_EVENT, job, { deduplication: { id: `workspaces-check:${teamId}`, keepLastIfActive: true } });
     },
     async addSlackInteraction(job) {
       const p = job.payload as { trigger_id?: string; actions?: Array<{ action_ts?: string }>; action_ts?: string };

@@ -9,13 +9,15 @@
 //   routing group's row), `agent-${agentId}` (an agent's row), `chat-${conversationId}` (the
 //   health section's own row of an undeliverable or waiting chat).
 // - `action`, when present, is a button the page shows on the item: Connect again (a link to
-//   the install URL) or Route again (a POST to `path`, answered 202).
+//   the install URL), Route again (a POST to `path`, answered 202), or Add to workspaces (a link
+//   to Slack's page, opened in a new tab, where an org admin adds an org-wide install to workspaces).
 
 import { undeliverableCode, type UndeliverableCode } from './undeliverable-reasons.ts';
 
 export type HealthItemKind =
   | 'slack_not_connected'
   | 'connection_lost'
+  | 'no_workspace_granted'
   | 'scopes_missing'
   | 'group_without_channel'
   | 'channel_missing'
@@ -34,7 +36,18 @@ export type HealthItemKind =
  */
 export type HealthSeverity = 'problem' | 'warning' | 'info';
 
-export type HealthAction = { kind: 'connect-again'; url: string } | { kind: 'route-again'; method: 'POST'; path: string };
+export type HealthAction =
+  | { kind: 'connect-again'; url: string }
+  | { kind: 'route-again'; method: 'POST'; path: string }
+  | { kind: 'add-to-workspaces'; url: string };
+
+/**
+ * Slack's page where an admin of an Enterprise Grid organization adds an org-wide install to
+ * workspaces (api.slack.com/enterprise/apps); it opens in Slack, outside Threadbridge.
+ */
+export function addToWorkspacesUrl(enterpriseId: string, appId: string): string {
+  return `https://app.slack.com/manage/${encodeURIComponent(enterpriseId)}/integrations/profile/${encodeURIComponent(appId)}/workspaces/add`;
+}
 
 export interface HealthItem {
   kind: HealthItemKind;
@@ -55,6 +68,8 @@ export interface HealthItem {
     agent?: { id: string; name: string };
     conversation?: { id: string; visitor: string; routingGroup: { id: string; name: string } | null; waitingSince: string };
     scopes?: string[];
+    /** An org-wide install's Enterprise Grid organization. */
+    organization?: { id: string; name: string };
     /** Slack's error code or the stored reason, when one says why. */
     code?: string;
   };
@@ -110,6 +125,11 @@ export interface HealthFacts {
   installation: {
     teamId: string;
     teamName: string;
+    /** 'enterprise': org-wide on a Grid organization (`teamId`, `teamName` are the organization's). */
+    kind: 'workspace' | 'enterprise';
+    appId: string;
+    /** The workspaces its token acts in (an org-wide install's granted ones, possibly none). */
+    workspaces: Array<{ id: string; name: string }>;
     status: 'active' | 'disconnected';
     disconnectReason: string | null;
     scopes: string[];
@@ -213,6 +233,18 @@ export function orgHealth(facts: HealthFacts): OrgHealth {
       action: connectAgain,
       since: iso(installation.updatedAt),
       subject: { code: code ?? reason },
+    });
+  } else if (installation.kind === 'enterprise' && installation.workspaces.length === 0) {
+    // Nothing else can be checked (no channel, no person is reachable) until a workspace is granted.
+    items.push({
+      kind: 'no_workspace_granted',
+      severity: 'problem',
+      message: `The app is installed on the Slack organization ${installation.teamName} but is in no workspace yet: no chat reaches Slack.`,
+      fix: 'An admin of the Slack organization adds the app to the workspaces your team works in, on Slack’s page (Add to workspaces); this check then shows the rest.',
+      anchor: 'connection',
+      action: { kind: 'add-to-workspaces', url: addToWorkspacesUrl(installation.teamId, installation.appId) },
+      since: null,
+      subject: { organization: { id: installation.teamId, name: installation.teamName } },
     });
   } else {
     if (missingScopes.length > 0) {

@@ -38,6 +38,11 @@ export interface PostedMessage {
 }
 
 export interface OAuthAccessResult {
+  /**
+   * 'enterprise': installed org-wide on an Enterprise Grid organization (Slack's
+   * `is_enterprise_install`, `team: null`): `teamId` and `teamName` are then the organization's.
+   */
+  kind: 'workspace' | 'enterprise';
   teamId: string;
   teamName: string;
   enterpriseId: string | null;
@@ -118,6 +123,11 @@ export interface SlackApi {
   /** Shows a person the app's Home tab (views.publish). */
   publishHome(token: string, args: { userId: string; view: SlackView }): Promise<void>;
   oauthAccess(args: { code: string; redirectUri: string }): Promise<OAuthAccessResult>;
+  /**
+   * The workspaces an org-wide install's token may act in (auth.teams.list, every page): the ones
+   * the organization's admins added the app to. With a workspace token, that workspace.
+   */
+  listGrantedWorkspaces(token: string): Promise<Array<{ id: string; name: string }>>;
   /** Token rotation: a new bot token for the refresh token (oauth.v2.access, grant_type=refresh_token). */
   refreshBotToken(refreshToken: string): Promise<RefreshedToken>;
 }
@@ -310,12 +320,16 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
           redirect_uri: args.redirectUri,
         }),
       );
-      if (!result.access_token || !result.team?.id || !result.bot_user_id) {
+      // An org-wide install names no team (team: null): it is the organization's, keyed by its id.
+      const enterpriseInstall = result.is_enterprise_install === true;
+      const installed = enterpriseInstall ? result.enterprise : result.team;
+      if (!result.access_token || !installed?.id || !result.bot_user_id) {
         throw new SlackApiError('oauth.v2.access', 'incomplete_oauth_response', false);
       }
       return {
-        teamId: result.team.id,
-        teamName: result.team.name ?? result.team.id,
+        kind: enterpriseInstall ? 'enterprise' : 'workspace',
+        teamId: installed.id,
+        teamName: installed.name ?? installed.id,
         enterpriseId: result.enterprise?.id ?? null,
         appId: result.app_id ?? '',
         botUserId: result.bot_user_id,
@@ -325,6 +339,16 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
         refreshToken: result.refresh_token ?? null,
         expiresInSeconds: result.expires_in ?? null,
       };
+    },
+    async listGrantedWorkspaces(token) {
+      const workspaces: Array<{ id: string; name: string }> = [];
+      let cursor: string | undefined;
+      do {
+        const page = await call('auth.teams.list', () => client.auth.teams.list({ token, limit: 100, ...(cursor ? { cursor } : {}) }));
+        for (const team of page.teams ?? []) if (team.id) workspaces.push({ id: team.id, name: team.name ?? team.id });
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+      return workspaces;
     },
     async openView(token, args) {
       const view = fitView(args.view as unknown as Record<string, unknown>) as unknown as SlackView;

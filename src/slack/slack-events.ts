@@ -6,11 +6,29 @@
 // events are read by src/routing/slack-message-classifier.ts, leniently, field by field.
 import { z } from 'zod';
 
+const optionalId = z.string().min(1).nullable().optional();
+
+/**
+ * The installation Slack delivers an event for (Slack's `authorizations`, one entry): on an
+ * org-wide install `team_id` is null and `is_enterprise_install` true. Read by src/slack/slack-source.ts.
+ */
+const authorizationSchema = z
+  .object({ enterprise_id: optionalId, team_id: optionalId, is_enterprise_install: z.boolean().nullable().optional() })
+  .passthrough();
+
 export const slackEnvelopeSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('url_verification'), challenge: z.string().min(1), token: z.string().optional() }),
   z.object({
     type: z.literal('event_callback'),
-    team_id: z.string().min(1),
+    // Absent or null on some org-wide events (team_access_granted): the installation is then named
+    // by `authorizations` or `enterprise_id` (src/slack/slack-source.ts), and the ingress refuses an
+    // event that names none.
+    team_id: optionalId,
+    enterprise_id: optionalId,
+    context_team_id: optionalId,
+    context_enterprise_id: optionalId,
+    is_ext_shared_channel: z.boolean().optional(),
+    authorizations: z.array(authorizationSchema).nullable().optional(),
     api_app_id: z.string().optional(),
     event_id: z.string().min(1),
     event_time: z.number().optional(),
@@ -44,7 +62,16 @@ export const directoryEventTypes: ReadonlySet<string> = new Set([
 ]);
 
 /** Inner event types the workers act on; others are acknowledged and dropped at the ingress. */
-export const handledSlackEventTypes: ReadonlySet<string> = new Set(['message', 'app_home_opened', 'app_uninstalled', 'tokens_revoked', ...directoryEventTypes]);
+export const handledSlackEventTypes: ReadonlySet<string> = new Set([
+  'message',
+  'app_home_opened',
+  'app_uninstalled',
+  'tokens_revoked',
+  // An org-wide install's workspaces: an org admin added the app to workspaces, or took it out of them.
+  'team_access_granted',
+  'team_access_revoked',
+  ...directoryEventTypes,
+]);
 
 /**
  * Whether the ingress should queue this inner event. Every message Threadbridge posts comes back
@@ -66,6 +93,13 @@ export interface SlackEventJob {
   /** The inner event as Slack sent it. */
   event: { type: string; [key: string]: unknown };
 }
+
+/**
+ * Threadbridge's own event, never Slack's (the ingress does not queue it): read an org-wide
+ * install's granted workspaces again, as a grant would. Queued right after an org-wide install,
+ * whose organization's admins may have granted workspaces before (a reinstall).
+ */
+export const WORKSPACES_CHECK_EVENT = 'threadbridge_workspaces_check';
 
 /** app_home_opened: `tab` is 'home' or 'messages' (absent from older clients); `view` only once a Home tab was published. */
 export const appHomeOpenedSchema = z

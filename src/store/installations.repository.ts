@@ -107,6 +107,12 @@ export interface InstallationsRepository {
   saveRotatedTokens(teamId: string, tokens: Omit<InstallationTokens, 'orgId'> & { expiresAt: Date }, now: Date): Promise<void>;
   /** Workspaces with an active installation (for periodic work such as directory resyncs). */
   activeTeamIds(): Promise<string[]>;
+  /**
+   * The workspaces an org-wide install may act in now (auth.teams.list after a grant or a
+   * revocation). A workspace install is left as it is (it is its one workspace); false when there
+   * is no such org-wide installation.
+   */
+  setWorkspaces(teamId: string, workspaces: InstalledWorkspace[], now: Date): Promise<boolean>;
 }
 
 export function createInstallationsRepository(db: Db, cipher: TokenCipher): InstallationsRepository {
@@ -135,6 +141,14 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
     await collection.deleteOne({ _id, status: 'disconnected' });
   }
 
+  /** Whether another org has an active install that overlaps this one within its Grid organization. */
+  async function otherOrgInSameEnterprise(input: SaveInstallationInput): Promise<boolean> {
+    const otherOrg = { orgId: { $ne: input.orgId }, status: 'active' as const };
+    if (input.kind === 'enterprise') return (await collection.countDocuments({ enterpriseId: input.teamId, ...otherOrg }, { limit: 1 })) > 0;
+    if (!input.enterpriseId) return false;
+    return (await collection.countDocuments({ _id: input.enterpriseId, kind: 'enterprise', ...otherOrg }, { limit: 1 })) > 0;
+  }
+
   return {
     async save(input, now) {
       const existingForTeam = await collection.findOne({ _id: input.teamId });
@@ -145,12 +159,19 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
         if (existingForTeam.status === 'active') return { ok: false, reason: 'workspace_taken', otherId: existingForTeam.orgId };
         await retire(existingForTeam, now);
       }
+      // Within an Enterprise Grid organization, an org-wide install and a workspace install of
+      // one of its workspaces would both act in that workspace (and both hear its events): while
+      // one org has either, another org gets neither.
+      if (await otherOrgInSameEnterprise(input)) return { ok: false, reason: 'workspace_taken', otherId: 'enterprise' };
       const existingForOrg = await collection.findOne({ orgId: input.orgId });
       if (existingForOrg && existingForOrg._id !== input.teamId) {
         if (existingForOrg.status === 'active') return { ok: false, reason: 'org_has_other_workspace', otherId: existingForOrg._id };
         await retire(existingForOrg, now);
       }
       const { teamId, botToken, refreshToken, kind = 'workspace', workspaces, ...fields } = input;
+      // An org-wide reinstall keeps the workspaces it was granted (Slack keeps them too) until the
+      // worker reads them again (auth.teams.list); a first one has none yet.
+      const given = workspaces ?? (kind === 'enterprise' ? null : [{ id: teamId, name: input.teamName }]);
       try {
         await collection.updateOne(
           { _id: teamId, orgId: input.orgId },
@@ -158,14 +179,14 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
             $set: {
               ...fields,
               kind,
-              workspaces: workspaces ?? (kind === 'enterprise' ? [] : [{ id: teamId, name: input.teamName }]),
+              ...(given ? { workspaces: given } : {}),
               status: 'active',
               botTokenSealed: cipher.seal(botToken, { teamId, kind: 'bot' }),
               refreshTokenSealed: refreshToken ? cipher.seal(refreshToken, { teamId, kind: 'refresh' }) : null,
               connectedAt: now,
               updatedAt: now,
             },
-            $setOnInsert: { installedAt: now },
+            $setOnInsert: { installedAt: now, ...(given ? {} : { workspaces: [] }) },
           },
           { upsert: true },
         );
@@ -221,6 +242,10 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
           },
         },
       );
+    },
+    async setWorkspaces(teamId, workspaces, now) {
+      const result = await collection.updateOne({ _id: teamId, kind: 'enterprise' }, { $set: { workspaces, updatedAt: now } });
+      return result.matchedCount > 0;
     },
     async activeTeamIds() {
       const docs = await collection.find({ status: 'active' }, { projection: { _id: 1 } }).toArray();

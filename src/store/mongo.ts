@@ -45,6 +45,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await ensureMappingsUnique(db);
   await Promise.all([
     db.collection('installations').createIndex({ orgId: 1 }, { unique: true, name: 'org_unique' }),
+    // An install's conflicts within an Enterprise Grid organization (installations.repository.ts save()).
+    db.collection('installations').createIndex({ enterpriseId: 1 }, { name: 'by_enterprise' }),
     db.collection('slack_directory_pages').createIndex({ teamId: 1, kind: 1, runId: 1, pageNo: 1 }, { name: 'by_run_page' }),
     db.collection('slack_directory_changes').createIndex({ teamId: 1, kind: 1, seq: 1 }, { name: 'by_seq' }),
     db.collection('agent_mappings').createIndex({ orgId: 1, agentId: 1 }, { unique: true, name: 'org_agent_unique' }),

@@ -66,6 +66,15 @@ beforeAll(async () => {
   const umbrella = h.platform.createOrg({ name: 'Umbrella' });
   w['umbrella'] = umbrella.id;
   w['umbrellaAdmin'] = h.platform.addAdmin(umbrella.id, { name: 'Uma Admin', email: 'uma@umbrella.test' }).id;
+  // Globex: installed org-wide on an Enterprise Grid organization, and in no workspace yet.
+  const globex = h.platform.createOrg({ name: 'Globex' });
+  w['globex'] = globex.id;
+  w['globexAdmin'] = h.platform.addAdmin(globex.id, { name: 'Gina Admin', email: 'gina@globex.test' }).id;
+  const grid = h.slack.createEnterprise({ name: 'Globex Group' });
+  w['globexEnterprise'] = grid.id;
+  w['globexSales'] = h.slack.createTeam({ name: 'Globex Sales', enterpriseId: grid.id }).id;
+  const gina = h.slack.createUser(w['globexSales'], { name: 'gina', realName: 'Gina Admin' });
+  await connectThroughOAuth(h.slack, await installLink(h.webUrl, h.secrets.adminApiToken, globex.id), { enterpriseId: grid.id, userId: gina.id });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 120_000);
 
@@ -116,6 +125,15 @@ function everyKind(): OrgHealth {
         anchor: 'connection',
         action: { kind: 'connect-again', url: installUrl },
         subject: { scopes: ['files:write'] },
+      }),
+      item({
+        kind: 'no_workspace_granted',
+        severity: 'problem',
+        message: 'The app is installed on the Slack organization Initech Group but is in no workspace yet.',
+        fix: 'An admin of the Slack organization adds the app to workspaces.',
+        anchor: 'connection',
+        action: { kind: 'add-to-workspaces', url: 'https://app.slack.com/manage/E0INITECH/integrations/profile/A0APP/workspaces/add' },
+        subject: { organization: { id: 'E0INITECH', name: 'Initech Group' } },
       }),
       item({
         kind: 'group_without_channel',
@@ -281,7 +299,7 @@ describe('the settings page’s Health section', () => {
     ]);
     await expect
       .poll(() => page.textContent('#health-summary'))
-      .toMatch(/^9 problems, 3 warnings and 1 note: each says what to do\. Checked just now \(.+\)\.$/);
+      .toMatch(/^10 problems, 3 warnings and 1 note: each says what to do\. Checked just now \(.+\)\.$/);
     expect(await page.textContent('#health-activity')).toMatch(/^Last event from Slack: 3 minutes ago \(.+\)\. Last webhook from the chat platform: never\.$/);
     expect(await page.getAttribute('#health', 'class')).toBe('health-problem');
 
@@ -289,9 +307,13 @@ describe('the settings page’s Health section', () => {
     const items = everyKind().items;
     const rows = page.locator('#health-items > li');
     expect(await rows.count()).toBe(items.length);
-    const expected: Record<HealthItem['kind'], { link: string | null; action: 'Connect again' | 'Route again' | null }> = {
+    const expected: Record<
+      HealthItem['kind'],
+      { link: string | null; action: 'Connect again' | 'Route again' | 'Add to workspaces in Slack (opens in a new tab)' | null }
+    > = {
       slack_not_connected: { link: 'Go to Connection', action: 'Connect again' },
       connection_lost: { link: 'Go to Connection', action: 'Connect again' },
+      no_workspace_granted: { link: 'Go to Connection', action: 'Add to workspaces in Slack (opens in a new tab)' },
       scopes_missing: { link: 'Go to Connection', action: 'Connect again' },
       group_without_channel: { link: 'Go to the routing group Support', action: null },
       channel_missing: { link: 'Go to the routing group Inbound sales', action: null },
@@ -313,9 +335,14 @@ describe('the settings page’s Health section', () => {
       if (item.since) expect(await row.locator('.since').textContent()).toMatch(/^Since (.+ ago|yesterday) \(.+\)\.$/);
       const want = expected[item.kind];
       expect(await row.locator('a.goto').textContent()).toBe(want.link);
-      const action = row.locator('.connect-again, .route-again');
+      const action = row.locator('.connect-again, .route-again, .add-to-workspaces');
       expect(await action.allTextContents()).toEqual(want.action ? [want.action] : []);
       if (want.action === 'Connect again') expect(await action.getAttribute('href')).toBe((item.action as { url: string }).url);
+      // Slack's page opens in a new tab: this one stays, to check again after.
+      if (item.action?.kind === 'add-to-workspaces') {
+        expect(await action.getAttribute('href')).toBe(item.action.url);
+        expect([await action.getAttribute('target'), await action.getAttribute('rel')]).toEqual(['_blank', 'noopener noreferrer']);
+      }
       if (item.anchor.startsWith('chat-')) expect(await row.getAttribute('id')).toBe(item.anchor);
     }
     await page.screenshot({ path: `${shots}/20-health-problems.png`, fullPage: true });
@@ -378,7 +405,7 @@ describe('the settings page’s Health section', () => {
     expect(posts[1]).toMatchObject({ method: 'POST', path: routeAgainPath('conv_1'), body: '{}', contentType: 'application/json' });
     await expect.poll(() => healthRequests(), { timeout: 6000 }).toBe(before + 1);
     await expect.poll(() => page.locator('#chat-conv_1').count()).toBe(0);
-    expect(await page.textContent('#health-summary')).toMatch(/^8 problems, 3 warnings and 1 note: /);
+    expect(await page.textContent('#health-summary')).toMatch(/^9 problems, 3 warnings and 1 note: /);
     // The keyboard was on the item that went: it is on the summary now, not lost.
     expect(await activeId(page)).toBe('health-summary');
 
@@ -430,6 +457,65 @@ describe('the settings page’s Health section', () => {
     expect(cspViolations).toEqual([]);
     await closeContexts();
   });
+
+  it('an org-wide install in no workspace yet: the connection and the health check say so and open Slack’s page for adding it to workspaces in a new tab', async () => {
+    const addUrl = `https://app.slack.com/manage/${w['globexEnterprise']}/integrations/profile/${h.slack.calls({ method: 'oauth.v2.access' }).at(-1)!.response.app_id}/workspaces/add`;
+    for (const [size, viewport] of [
+      ['desktop', DESKTOP],
+      ['400px', NARROW],
+    ] as const) {
+      const { page } = await open(w['globex']!, w['globexAdmin']!, { viewport });
+      await settled(page, 'connected');
+      expect(await page.textContent('#connection-status')).toBe(
+        'The app is installed on the Slack organization Globex Group, but it is in no workspace yet: no chat reaches Slack until an admin of the organization adds it to the workspaces your team works in. Add the app to workspaces in Slack (opens in a new tab)',
+      );
+      const add = page.locator('#add-to-workspaces');
+      expect([await add.getAttribute('href'), await add.getAttribute('target'), await add.getAttribute('rel')]).toEqual([
+        addUrl,
+        '_blank',
+        'noopener noreferrer',
+      ]);
+      // The Health section's item, from the real endpoint: what is wrong, and the same link.
+      const item = page.locator('#health-items > li').first();
+      expect(await item.locator('.message').textContent()).toBe(
+        'Problem:The app is installed on the Slack organization Globex Group but is in no workspace yet: no chat reaches Slack.',
+      );
+      expect(await item.locator('a.add-to-workspaces').getAttribute('href')).toBe(addUrl);
+      expect(await item.locator('a.add-to-workspaces').getAttribute('target')).toBe('_blank');
+      expect(await item.locator('a.goto').textContent()).toBe('Go to Connection');
+      // Opening it leaves the settings page where it is: Slack's page (stood in for here) opens in a new tab.
+      await page.context().route('https://app.slack.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Slack</title>' }));
+      const [tab] = await Promise.all([page.context().waitForEvent('page'), add.click()]);
+      await tab.waitForLoadState();
+      expect(tab.url()).toBe(addUrl);
+      await tab.close();
+      expect(page.url()).toContain(`/settings/${w['globex']}`);
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      expect(scrollWidth, size).toBeLessThanOrEqual(innerWidth);
+      await page.screenshot({ path: `${shots}/24-org-wide-no-workspace-${size}.png`, fullPage: true });
+      await closeContexts();
+    }
+
+    // Once an org admin adds it to a workspace (Slack's team_access_granted, read by the worker), the
+    // connection names the workspace and offers to add more; taken out again, the step is back.
+    const workspacesOfGlobex = async () => {
+      const r = await fetch(`${h.webUrl}/api/orgs/${w['globex']}/slack`, { headers: { authorization: `Bearer ${h.secrets.adminApiToken}` } });
+      return ((await r.json()) as { workspaces: unknown[] }).workspaces.length;
+    };
+    h.slack.grantTeamAccess(w['globexEnterprise']!, [w['globexSales']!]);
+    await expect.poll(workspacesOfGlobex, { timeout: 20_000 }).toBe(1);
+    const { page } = await open(w['globex']!, w['globexAdmin']!);
+    await settled(page, 'connected');
+    expect(await page.textContent('#connection-status')).toBe(
+      'Connected to the Slack organization Globex Group, in the workspace Globex Sales. Add it to more workspaces (opens in a new tab)',
+    );
+    expect(await page.locator('#health-items a.add-to-workspaces').count()).toBe(0);
+    await page.screenshot({ path: `${shots}/25-org-wide-granted-desktop.png`, fullPage: true });
+    await closeContexts();
+    h.slack.revokeTeamAccess(w['globexEnterprise']!, [w['globexSales']!]);
+    await expect.poll(workspacesOfGlobex, { timeout: 20_000 }).toBe(0);
+    expect(cspViolations).toEqual([]);
+  }, 60_000);
 
   it('shows what GET /api/orgs/:orgId/health answers for the seeded org', async () => {
     const res = await fetch(`${h.webUrl}/api/orgs/${h.orgId}/health`, { headers: { authorization: `Bearer ${h.secrets.adminApiToken}` } });
@@ -569,6 +655,7 @@ describe('the settings page: accessible and responsive', () => {
       { name: 'empty routing groups', org: w['hooli']!, admin: w['hooliAdmin']!, state: 'connected', health: allGood },
       { name: 'all good', org: w['initech']!, admin: w['initechAdmin']!, state: 'connected', health: allGood },
       { name: 'with problems at 400 px', org: w['initech']!, admin: w['initechAdmin']!, state: 'connected', health: everyKind, viewport: NARROW },
+      { name: 'org-wide install in no workspace yet', org: w['globex']!, admin: w['globexAdmin']!, state: 'connected' },
     ];
     for (const s of states) {
       const { page } = await open(s.org, s.admin, {

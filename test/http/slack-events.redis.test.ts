@@ -55,7 +55,42 @@ describe('POST /slack/events', () => {
     expect(retry.statusCode).toBe(200);
     const jobs = await t.queues.slackEvents.getJobs(['waiting']);
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]!.data).toEqual({ teamId: 'T0001', eventId: 'Ev0RETRY01', eventTime: 1764075600, event: threadReply });
+    expect(jobs[0]!.data).toEqual({ teamId: 'T0001', workspaceId: 'T0001', eventId: 'Ev0RETRY01', eventTime: 1764075600, event: threadReply });
+  });
+
+  // An org-wide (Enterprise Grid) install: Slack names the organization in authorizations, with
+  // team_id null there; the envelope's team_id is the workspace the reply was written in.
+  const orgWide = { enterprise_id: 'E0GRID', team_id: null, user_id: 'WBOT', is_bot: true, is_enterprise_install: true };
+
+  it('queues an org-wide install’s event under the organization’s key, with the workspace it happened in', async () => {
+    const raw = JSON.stringify({
+      ...envelope(threadReply, 'Ev0ORGWIDE'),
+      team_id: 'T0002',
+      enterprise_id: 'E0GRID',
+      context_team_id: 'T0002',
+      context_enterprise_id: 'E0GRID',
+      authorizations: [orgWide],
+    });
+    expect((await post(raw)).statusCode).toBe(200);
+    const jobs = await t.queues.slackEvents.getJobs(['waiting']);
+    expect(jobs.map((j) => j.data)).toEqual([{ teamId: 'E0GRID', workspaceId: 'T0002', eventId: 'Ev0ORGWIDE', eventTime: 1764075600, event: threadReply }]);
+  });
+
+  it('queues team_access_granted, whose envelope has no team_id, under the organization’s key', async () => {
+    const granted = { type: 'team_access_granted', team_ids: ['T0002', 'T0003'], event_ts: '1764075600.000000' };
+    const { team_id: _, ...withoutTeam } = envelope(granted, 'Ev0GRANTED');
+    expect((await post(JSON.stringify({ ...withoutTeam, enterprise_id: 'E0GRID', authorizations: [orgWide] }))).statusCode).toBe(200);
+    const jobs = await t.queues.slackEvents.getJobs(['waiting']);
+    expect(jobs.map((j) => j.data)).toEqual([{ teamId: 'E0GRID', workspaceId: null, eventId: 'Ev0GRANTED', eventTime: 1764075600, event: granted }]);
+  });
+
+  it('refuses an event that names no installation, saying which fields it lacks, and queues nothing', async () => {
+    const res = await post(JSON.stringify({ ...envelope(threadReply), team_id: null, authorizations: [] }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      error: { code: 'invalid_payload', message: expect.stringContaining('authorizations[0].team_id and team_id are both missing') },
+    });
+    expect(await queued()).toBe(0);
   });
 
   it('accepts and queues an event with fields Slack added that Threadbridge does not know (only the admin API refuses unknown fields)', async () => {

@@ -40,6 +40,41 @@ describe('POST /slack/interactions', () => {
     expect(jobs[0]!.data).toMatchObject({ teamId: 'T0001', payload: { type: 'block_actions', actions: [{ value: 'hot' }] } });
   });
 
+  it('queues an org-wide install’s click (team null) under the organization’s key, with the workspace the person acted in', async () => {
+    const orgWide = {
+      ...click,
+      team: null,
+      enterprise: { id: 'E0GRID', name: 'Acme Group' },
+      is_enterprise_install: true,
+      user: { ...click.user, team_id: 'T0002' },
+    };
+    expect((await post(form(orgWide))).statusCode).toBe(200);
+    const jobs = await t.queues.slackInteractions.getJobs(['waiting', 'prioritized']);
+    expect(jobs.map((j) => j.data)).toEqual([{ teamId: 'E0GRID', workspaceId: 'T0002', payload: orgWide }]);
+  });
+
+  it('queues an org-wide install’s modal submission under the organization’s key, its workspace from the view', async () => {
+    const submission = {
+      type: 'view_submission',
+      team: null,
+      enterprise: { id: 'E0GRID', name: 'Acme Group' },
+      is_enterprise_install: true,
+      user: { id: 'W1', team_id: 'T0002' },
+      view: { id: 'V1', hash: 'h1', callback_id: 'note', app_installed_team_id: 'T0002', state: { values: {} } },
+      trigger_id: '1.2.3',
+    };
+    expect((await post(form(submission))).statusCode).toBe(200);
+    const jobs = await t.queues.slackInteractions.getJobs(['waiting', 'prioritized']);
+    expect(jobs.map((j) => j.data)).toEqual([{ teamId: 'E0GRID', workspaceId: 'T0002', payload: submission }]);
+  });
+
+  it('refuses a payload naming no installation with the fields it lacks', async () => {
+    const res = await post(form({ ...click, team: null, user: { id: 'U1' } }));
+    expect(res.json()).toEqual({
+      error: { code: 'invalid_payload', message: expect.stringContaining('team.id, view.app_installed_team_id and user.team_id are all missing') },
+    });
+  });
+
   it.each([
     { name: 'a wrong signing secret', send: () => post(form(click), undefined, 'wrong'), status: 401, code: 'bad_signature' },
     {
@@ -50,7 +85,18 @@ describe('POST /slack/interactions', () => {
     },
     { name: 'a form without payload', send: () => post('foo=bar'), status: 400, code: 'invalid_payload' },
     { name: 'a payload that is not JSON', send: () => post(form('{"type":')), status: 400, code: 'invalid_json' },
-    { name: 'a payload without team', send: () => post(form({ ...click, team: undefined })), status: 400, code: 'invalid_payload' },
+    {
+      name: 'a payload that names no installation (no team, no user.team_id)',
+      send: () => post(form({ ...click, team: null, user: { id: 'U1' } })),
+      status: 400,
+      code: 'invalid_payload',
+    },
+    {
+      name: 'an org-wide install’s payload without its organization',
+      send: () => post(form({ ...click, team: null, is_enterprise_install: true })),
+      status: 400,
+      code: 'invalid_payload',
+    },
     { name: 'a JSON body', send: () => post(JSON.stringify(click), 'application/json'), status: 415, code: 'unsupported_media_type' },
   ])('rejects $name with $status $code and queues nothing', async ({ send, status, code }) => {
     const res = await send();

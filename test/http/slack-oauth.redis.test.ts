@@ -98,6 +98,36 @@ describe('Slack OAuth install', () => {
     expect((await t.store.installations.findByTeam(team.id))!.orgId).toBe('org_first');
   });
 
+  it('stores an org-wide install as the Grid organization’s, in no workspace yet, and queues the reading of its workspaces', async () => {
+    const grid = slack.createEnterprise({ name: 'Umbrella Group' });
+    const team = slack.createTeam({ name: 'Umbrella Sales', enterpriseId: grid.id });
+    const admin = slack.createUser(team.id, { name: 'admin' });
+    const res = await callBack(slack.approveInstall(await beginInstall('org_grid'), { enterpriseId: grid.id, userId: admin.id }));
+    expect(res.status).toBe(303);
+    expect(slack.calls({ method: 'oauth.v2.access' }).at(-1)!.response).toMatchObject({ team: null, is_enterprise_install: true, enterprise: { id: grid.id } });
+    expect(await t.store.installations.findByOrg('org_grid')).toMatchObject({
+      teamId: grid.id,
+      teamName: 'Umbrella Group',
+      kind: 'enterprise',
+      enterpriseId: grid.id,
+      workspaces: [],
+      status: 'active',
+      installerUserId: admin.id,
+    });
+    // The token is sealed for the organization's key, which every job names it by.
+    expect(await t.store.installations.botToken(grid.id, 'org_grid')).toBe(slack.calls({ method: 'oauth.v2.access' }).at(-1)!.response.access_token);
+    const checks = (await t.queues.slackEvents.getJobs(['waiting'])).filter((j) => j.data.teamId === grid.id);
+    expect(checks.map((j) => j.data)).toEqual([
+      {
+        teamId: grid.id,
+        workspaceId: null,
+        eventId: `threadbridge_workspaces_check:${grid.id}`,
+        eventTime: null,
+        event: { type: 'threadbridge_workspaces_check' },
+      },
+    ]);
+  });
+
   it('keeps the same org on reinstall and stores the token of the latest install', async () => {
     const team = slack.createTeam({ name: 'Again Co' });
     const admin = slack.createUser(team.id, { name: 'admin' });

@@ -24,6 +24,9 @@ function healthy(): HealthFacts {
     installation: {
       teamId: 'T1',
       teamName: 'Acme',
+      kind: 'workspace',
+      appId: 'A1',
+      workspaces: [{ id: 'T1', name: 'Acme' }],
       status: 'active',
       disconnectReason: null,
       scopes: ['chat:write', 'channels:join'],
@@ -373,5 +376,38 @@ describe('orgHealth', () => {
     const fix = orgHealth(facts).items.find((i) => i.kind === 'chat_undeliverable')!.fix;
     expect(fix).toContain('Confirm the channel shared with another company');
     expect(fix).toContain('pick another channel');
+  });
+
+  const orgWide = (facts: HealthFacts, workspaces: Array<{ id: string; name: string }>) => {
+    facts.installation = { ...facts.installation!, teamId: 'E1', teamName: 'Acme Group', kind: 'enterprise', appId: 'A0APP', workspaces };
+  };
+
+  it('an org-wide install in no workspace yet: one item linking to Slack’s page for adding it to workspaces, and the chats', () => {
+    const facts = healthy();
+    orgWide(facts, []);
+    facts.undeliverable.push({
+      conversationId: 'c_x',
+      visitorName: 'Vera',
+      routingGroupId: 'g_sales',
+      startedAt: ago(3),
+      reason: 'Slack answered channel_not_found',
+    });
+    const health = orgHealth(facts);
+    expect(health.items.map((i) => [i.kind, i.severity, i.anchor])).toEqual([
+      ['no_workspace_granted', 'problem', 'connection'],
+      ['chat_undeliverable', 'problem', 'chat-c_x'],
+    ]);
+    const [first] = health.items;
+    expect(first!.message).toBe('The app is installed on the Slack organization Acme Group but is in no workspace yet: no chat reaches Slack.');
+    expect(first!.fix).toContain('Add to workspaces');
+    expect(first!.action).toEqual({ kind: 'add-to-workspaces', url: 'https://app.slack.com/manage/E1/integrations/profile/A0APP/workspaces/add' });
+    expect(first!.subject).toEqual({ organization: { id: 'E1', name: 'Acme Group' } });
+    expect(health.status).toBe('problem');
+  });
+
+  it('an org-wide install added to a workspace is checked as a workspace install is', () => {
+    const facts = healthy();
+    orgWide(facts, [{ id: 'T1', name: 'Acme Sales' }]);
+    expect(orgHealth(facts)).toMatchObject({ status: 'ok', items: [], connection: { status: 'connected', workspace: { id: 'E1', name: 'Acme Group' } } });
   });
 });

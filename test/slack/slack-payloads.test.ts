@@ -94,6 +94,14 @@ describe('the schemas accept what Slack sends', () => {
     expect(view['root_view_id']).toBe('V123ABC456');
   });
 
+  it('interactions of an org-wide (Enterprise Grid) install: team null, the organization and the user’s workspace', () => {
+    const grid = { team: null, enterprise: { id: 'E0GRID', name: 'Acme Group' }, is_enterprise_install: true, user: { ...user, team_id: 'T0002' } };
+    expect(blockActionsSchema.parse({ ...blockActions, ...grid }).container).toEqual(blockActions.container);
+    expect(messageActionSchema.parse({ ...messageAction, ...grid }).message.thread_ts).toBe('1702463400.000100');
+    const submitted = viewSubmissionSchema.parse({ ...viewSubmission, ...grid, view: { ...viewSubmission.view, app_installed_team_id: 'T0002' } });
+    expect(submitted.view.callback_id).toBe(BOOK_MEETING_VIEW);
+  });
+
   it('app_home_opened: with its tab and view, and without (as older clients send it)', () => {
     const full = {
       type: 'app_home_opened',

@@ -9,6 +9,24 @@ import { ADMIN_CHANGE_SECTIONS } from '../../store/index.ts';
 import { principalOf, sessionCookieName } from './admin-auth.ts';
 import { apiDoc, orgParams, recordChange, type OrgScope } from './admin-org.ts';
 import { installLinkFor } from '../routes/slack-oauth.route.ts';
+import { addToWorkspacesUrl } from '../../routing/health-items.ts';
+import type { Installation } from '../../store/index.ts';
+
+/**
+ * What the connection is: a workspace's install, or an org-wide one on an Enterprise Grid
+ * organization with the workspaces it was added to (none yet right after the install: Slack's
+ * page to add it to workspaces is then the next step).
+ */
+function connectionView(installation: Installation) {
+  const orgWide = installation.kind === 'enterprise';
+  return {
+    kind: installation.kind,
+    workspace: { id: installation.teamId, name: installation.teamName },
+    organization: orgWide ? { id: installation.teamId, name: installation.teamName } : null,
+    workspaces: installation.workspaces,
+    addToWorkspacesUrl: orgWide && installation.appId ? addToWorkspacesUrl(installation.teamId, installation.appId) : null,
+  };
+}
 
 const changeView = (c: { section: string; action: string; subject: string | null; actor: unknown; at: Date }) => ({
   section: c.section,
@@ -30,7 +48,7 @@ export function registerAdminConnectionRoutes(app: FastifyInstance, deps: HttpDe
         if (!installation) return { status: 'not-connected', installUrl };
         return {
           status: installation.status === 'active' ? 'connected' : 'disconnected',
-          workspace: { id: installation.teamId, name: installation.teamName },
+          ...connectionView(installation),
           installedAt: installation.installedAt,
           scopes: installation.scopes,
           installUrl,

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import { parseJsonBody, rawBody } from '../signed-body.ts';
 import { slackEnvelopeSchema, worthQueueing } from '../../slack/slack-events.ts';
+import { eventSource } from '../../slack/slack-source.ts';
 import { describeIssues } from '../../platform/webhook-events.ts';
 import { appError, assertNever } from '../../errors/index.ts';
 import { enqueueWithin } from '../enqueue.ts';
@@ -27,7 +28,11 @@ export function registerSlackEventsRoute(app: FastifyInstance, deps: HttpDeps): 
         return reply.send({ ok: true });
       case 'event_callback': {
         const retryNum = request.headers['x-slack-retry-num'];
-        const log = request.log.child({ eventId: envelope.event_id, teamId: envelope.team_id, type: envelope.event.type, retryNum });
+        const source = eventSource(envelope);
+        // Never dropped for want of a team: an event that names no installation is refused, saying which fields it lacks.
+        if (!source.ok) throw appError('invalid_payload', source.missing);
+        const { installKey, workspaceId } = source.source;
+        const log = request.log.child({ eventId: envelope.event_id, teamId: installKey, workspaceId, type: envelope.event.type, retryNum });
         if (!worthQueueing(envelope.event)) {
           log.debug('Slack event acknowledged, not handled');
           return reply.send({ ok: true });
@@ -35,7 +40,8 @@ export function registerSlackEventsRoute(app: FastifyInstance, deps: HttpDeps): 
         await enqueueWithin(
           () =>
             deps.producer.addSlackEvent({
-              teamId: envelope.team_id,
+              teamId: installKey,
+              workspaceId,
               eventId: envelope.event_id,
               eventTime: envelope.event_time ?? null,
               event: envelope.event,

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import { parseJsonBody, rawBody } from '../signed-body.ts';
 import { interactionPayloadSchema } from '../../slack/slack-interactions.ts';
+import { interactionSource } from '../../slack/slack-source.ts';
 import { describeIssues } from '../../platform/webhook-events.ts';
 import { appError } from '../../errors/index.ts';
 import { enqueueWithin } from '../enqueue.ts';
@@ -21,8 +22,12 @@ export function registerSlackInteractionsRoute(app: FastifyInstance, deps: HttpD
     const parsed = interactionPayloadSchema.safeParse(parseJsonBody(Buffer.from(field, 'utf8')));
     if (!parsed.success) throw appError('invalid_payload', describeIssues(parsed.error, 'payload'));
     const payload = parsed.data;
-    await enqueueWithin(() => deps.producer.addSlackInteraction({ teamId: payload.team.id, payload }), deps.enqueueTimeoutMs);
-    request.log.info({ teamId: payload.team.id, type: payload.type }, 'Slack interaction queued');
+    const source = interactionSource(payload);
+    // Never dropped for want of a team (an org-wide install's `team` is null): one that names no installation is refused, saying which fields it lacks.
+    if (!source.ok) throw appError('invalid_payload', source.missing);
+    const { installKey, workspaceId } = source.source;
+    await enqueueWithin(() => deps.producer.addSlackInteraction({ teamId: installKey, workspaceId, payload }), deps.enqueueTimeoutMs);
+    request.log.info({ teamId: installKey, workspaceId, type: payload.type }, 'Slack interaction queued');
     return reply.status(200).send();
   });
 }

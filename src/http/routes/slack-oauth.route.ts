@@ -231,6 +231,7 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
 
     const saved = await deps.installations.save(
       {
+        kind: access.kind,
         teamId: access.teamId,
         teamName: access.teamName,
         enterpriseId: access.enterpriseId,
@@ -247,23 +248,26 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
     );
     if (!saved.ok) {
       // Never the other org's name or id: the admin learns only that the workspace is taken.
+      const what = access.kind === 'enterprise' ? `Slack organization ${access.teamName}` : `Slack workspace ${access.teamName}`;
       return saved.reason === 'workspace_taken'
         ? fail(
             reply,
             errors.workspace_taken,
-            `The Slack workspace ${access.teamName} already belongs to another organization on the chat platform, and a workspace can serve only one.`,
+            access.kind === 'enterprise'
+              ? `The ${what}, or one of its workspaces, already belongs to another organization on the chat platform, and a Slack workspace can serve only one.`
+              : `The ${what} already belongs to another organization on the chat platform, and a workspace can serve only one.`,
             'On Slack’s page, pick another workspace in the menu at the top right. If this workspace should belong to this organization, ask Threadbridge support.',
             orgId,
           )
         : fail(
             reply,
             errors.workspace_taken,
-            `This organization is connected to another Slack workspace already (one workspace per organization), so ${access.teamName} was not connected.`,
+            `This organization is connected to another Slack workspace already (one Slack connection per organization), so the ${what} was not connected.`,
             'On Slack’s page, pick the workspace this organization is connected to (the menu at the top right), or open the integration settings page to see which one it is (Disconnect it there to connect another one in its place).',
             orgId,
           );
     }
-    request.log.info({ orgId, teamId: access.teamId }, 'Slack workspace connected');
+    request.log.info({ orgId, teamId: access.teamId, kind: access.kind }, 'Slack connected');
     if (deps.admin && state.by) {
       await deps.admin.changes
         .record({ orgId, section: 'connection', action: 'slack.connected', subject: access.teamId, actor: state.by, at: deps.now() })
@@ -273,8 +277,13 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
     await deps.producer
       .orgChanged({ orgId, cause: 'slack-connected' })
       .catch((err) => request.log.warn({ err }, 'could not queue the retry of undeliverable chats'));
-    // The channel and user pickers need the workspace's directory: its first sync starts now.
-    await deps.producer.syncDirectory({ teamId: access.teamId }).catch((err) => request.log.warn({ err }, 'could not queue the directory sync'));
+    // The channel and user pickers need the workspace's directory: its first sync starts now. An
+    // org-wide install's workspaces are read first by a worker (they may have been granted before
+    // a reinstall), which then syncs the directory of those.
+    await (access.kind === 'enterprise'
+      ? deps.producer.checkWorkspaces({ teamId: access.teamId })
+      : deps.producer.syncDirectory({ teamId: access.teamId })
+    ).catch((err) => request.log.warn({ err }, 'could not queue the directory sync'));
     // Back to the settings page, which shows the connected workspace (its session cookie comes
     // along on the page's own requests). 303: the browser follows with a GET.
     return reply.header('cache-control', 'no-store').redirect(settingsPath(orgId, true), 303);

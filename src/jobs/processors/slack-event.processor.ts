@@ -10,7 +10,8 @@ import { noticeChange, relayReply } from '../../conversations/reply-relay.ts';
 import { answerDirectMessage } from '../../conversations/direct-messages.ts';
 import { applyDirectoryEvent } from '../../directory-sync/directory-events.ts';
 import { publishAppHome } from '../../conversations/app-home.ts';
-import { appHomeOpenedSchema, directoryEventSchemas, directoryEventTypes } from '../../slack/slack-events.ts';
+import { appHomeOpenedSchema, directoryEventSchemas, directoryEventTypes, WORKSPACES_CHECK_EVENT } from '../../slack/slack-events.ts';
+import { learnGrantedWorkspaces } from './granted-workspaces.ts';
 import { readSlackPayload } from './slack-payload.ts';
 import { slackTenantOf } from '../../conversations/slack-tenant.ts';
 
@@ -21,7 +22,8 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
     log.info('event from a workspace with no active installation; ignored');
     return;
   }
-  await deps.store.orgActivity.noteSlackEvent(tenant.orgId, deps.now());
+  // Threadbridge's own check is not a sign of life from Slack (the health section's last event).
+  if (job.event.type !== WORKSPACES_CHECK_EVENT) await deps.store.orgActivity.noteSlackEvent(tenant.orgId, deps.now());
   switch (job.event.type) {
     case 'message': {
       const verdict = classifySlackMessage(readSlackMessageEvent(job.event), tenant.botUserId);
@@ -51,6 +53,12 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
       if ((await deps.store.installations.findByTeam(job.teamId))?.status !== 'active')
         await deps.producer.orgProblem({ orgId: tenant.orgId, kind: 'connection_lost', subject: job.teamId, detail: job.event.type });
       log.warn('Slack connection ended by the workspace; sending stops until the app is reinstalled');
+      return;
+    // An org-wide install added to workspaces or taken out of them (and Threadbridge's own check after an install).
+    case 'team_access_granted':
+    case 'team_access_revoked':
+    case WORKSPACES_CHECK_EVENT:
+      await learnGrantedWorkspaces(deps, tenant, log);
       return;
     default: {
       const directorySchema = directoryEventTypes.has(job.event.type) ? directoryEventSchemas[job.event.type] : undefined;

@@ -11,7 +11,7 @@
  * The health as the page reads it. The contract is OrgHealth in src/routing/health-items.ts,
  * which a browser script cannot import: keep these in step with it.
  */
-type HealthAction = { kind: 'connect-again'; url: string } | { kind: 'route-again'; method: 'POST'; path: string };
+type HealthAction = { kind: 'connect-again'; url: string } | { kind: 'route-again'; method: 'POST'; path: string } | { kind: 'add-to-workspaces'; url: string };
 interface HealthItem {
   kind: string;
   /** 'info': nothing wrong, worth knowing (a channel shared with another company, as confirmed). */
@@ -173,6 +173,9 @@ function healthItem(item: HealthItem): HTMLLIElement {
     const connect = el('a', { href: item.action.url, className: 'button connect-again', text: 'Connect again' });
     connect.onclick = openInstall;
     actions.append(connect);
+  } else if (item.action?.kind === 'add-to-workspaces') {
+    // Slack's own page (an org admin signs in there): a new tab, so this page stays to check again.
+    actions.append(newTabLink(item.action.url, 'Add to workspaces in Slack', 'button add-to-workspaces'));
   } else if (item.action?.kind === 'route-again') {
     const action = item.action;
     const button = el('button', { type: 'button', className: 'route-again', text: 'Route again' });

@@ -26,7 +26,19 @@ interface Workspace {
   id: string;
   name: string;
 }
-type Connection = { status: 'not-connected'; installUrl: string } | { status: 'connected' | 'disconnected'; workspace: Workspace; installUrl: string };
+type Connection =
+  | { status: 'not-connected'; installUrl: string }
+  | {
+      status: 'connected' | 'disconnected';
+      /** 'enterprise': org-wide on an Enterprise Grid organization (`workspace` is then the organization). Absent from an older server: 'workspace'. */
+      kind?: 'workspace' | 'enterprise';
+      workspace: Workspace;
+      /** The workspaces the app was added to (an org-wide install's: possibly none yet). */
+      workspaces?: Workspace[];
+      /** Slack's page where an org admin adds an org-wide install to workspaces. */
+      addToWorkspacesUrl?: string | null;
+      installUrl: string;
+    };
 interface Channel {
   id: string;
   name: string | null;
@@ -427,6 +439,48 @@ function render() {
   $('groups-table').hidden = state.groups.length === 0;
 }
 
+/** A link that opens in a new tab, and says so (Slack's own pages). */
+function newTabLink(href: string, text: string, className = ''): HTMLAnchorElement {
+  const link = el('a', { href, className, text: `${text} (opens in a new tab)` });
+  link.target = '_blank';
+  link.rel = 'noopener noreferrer';
+  return link;
+}
+
+/** Which workspace is connected; for an org-wide install, the organization and the workspaces the app was added to, or the step that comes first. */
+function showConnected(conn: Extract<Connection, { workspace: Workspace }>) {
+  const name = el('strong', { id: 'workspace-name', text: conn.workspace.name });
+  const workspaces = conn.workspaces ?? [];
+  const addUrl = conn.addToWorkspacesUrl;
+  if (conn.kind !== 'enterprise') {
+    $('connection-status').replaceChildren('Connected to the Slack workspace ', name, '.');
+    return;
+  }
+  if (workspaces.length === 0) {
+    $('connection-status').replaceChildren(
+      el('span', { id: 'no-workspace-yet' }, [
+        'The app is installed on the Slack organization ',
+        name,
+        ', but it is in no workspace yet: no chat reaches Slack until an admin of the organization adds it to the workspaces your team works in. ',
+      ]),
+    );
+    if (addUrl) {
+      const add = newTabLink(addUrl, 'Add the app to workspaces in Slack', 'button');
+      add.id = 'add-to-workspaces';
+      $('connection-status').append(add);
+    }
+    return;
+  }
+  $('connection-status').replaceChildren(
+    'Connected to the Slack organization ',
+    name,
+    `, in ${workspaces.length === 1 ? 'the workspace' : 'the workspaces'} `,
+    el('span', { id: 'granted-workspaces', text: workspaces.map((w) => w.name).join(', ') }),
+    '. ',
+  );
+  if (addUrl) $('connection-status').append(newTabLink(addUrl, 'Add it to more workspaces'));
+}
+
 async function load() {
   const conn = needed(await api<Connection>('GET', '/slack'));
   $('account').hidden = false;
@@ -454,7 +508,7 @@ async function load() {
   connect.hidden = true;
   $('connect-hint').hidden = true;
   $('disconnect-bar').hidden = false;
-  $('connection-status').replaceChildren('Connected to the Slack workspace ', el('strong', { id: 'workspace-name', text: conn.workspace.name }), '.');
+  showConnected(conn);
   const [settings, agents, groups, dir, digest] = await Promise.all([
     api<Settings>('GET', '/settings').then(needed),
     api<{ agents: Agent[] }>('GET', '/agents').then(needed),
