@@ -25,5 +25,8 @@ export async function learnGrantedWorkspaces(deps: WorkerDeps, tenant: SlackTena
   // The pickers list the channels and people of the granted workspaces only (after an install too,
   // when nothing changed: its directory was never read or is old).
   await deps.producer.syncDirectory({ teamId: tenant.teamId });
-  if (added > 0) await deps.producer.orgChanged({ orgId: tenant.orgId, cause: 'workspaces-granted' });
+  // Whenever the app is in some workspace, not only when this run saw one added: a retry after a
+  // crash between the store write and here sees nothing added, and the chats would keep waiting.
+  // Routing again finds nothing to do when no chat waits.
+  if (workspaces.length > 0) await deps.producer.orgChanged({ orgId: tenant.orgId, cause: 'workspaces-granted' });
 }
