@@ -71,6 +71,10 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance> {
     trustProxy: hops ? (_address: string, hop: number) => hop < hops : false,
     logController: new IngressLogController(),
     genReqId: (request) => requestIdOf(request.headers['x-request-id']),
+    // A path parameter may be a channel as pickers name it on an org-wide install, `name (Workspace)`,
+    // URL-encoded (admin-org.ts channelChoice: 200 characters, each up to 4 UTF-8 bytes of 3
+    // characters encoded); Fastify's default of 100 would answer 414 for a long one.
+    maxParamLength: 2400,
     // Fastify's ajv drops a field a schema does not declare (removeAdditional) and answers 200, so a
     // script believes a setting took effect that was never stored. Off, `additionalProperties: false`
     // refuses it: invalid_payload naming the field (error-handler.ts). The signed ingress declares no

@@ -158,6 +158,25 @@ describe('the directory of an org-wide install', () => {
     });
   });
 
+  it('a qualified name as long as Slack allows (an 80-character channel in a workspace with a long name) is found and saved', async () => {
+    const longChannel = 'c'.repeat(80);
+    const longWorkspace = { id: 'TLONG2', name: `Acme ${'Research and Development '.repeat(4).trim()}` };
+    platform.createOrg({ id: 'org_long', name: 'Long names' });
+    await connectOrgWide('org_long', 'ELONG1', [{ id: 'TLONG1', name: 'Short' }, longWorkspace]);
+    await syncFrom('ELONG1', {
+      channels: { TLONG1: [channel('CL1', longChannel, 'TLONG1')], TLONG2: [channel('CL2', longChannel, 'TLONG2')] },
+      users: { TLONG1: [], TLONG2: [] },
+    });
+    const qualified = `#${longChannel} (${longWorkspace.name})`;
+    expect(qualified.length).toBeGreaterThan(150);
+    expect(await call('GET', 'org_long', `/directory/channels/by-name/${encodeURIComponent(qualified)}`)).toMatchObject({
+      status: 200,
+      body: { channel: { id: 'CL2', workspace: longWorkspace } },
+    });
+    expect(await call('PUT', 'org_long', '/settings', { globalChannel: { enabled: true, channel: qualified } })).toMatchObject({ status: 200 });
+    expect((await call('GET', 'org_long', '/settings')).body.globalChannel.channel).toMatchObject({ id: 'CL2', workspace: longWorkspace });
+  });
+
   it('the global channel: a shared name is refused on its field; the name with its workspace is saved and shown with it', async () => {
     const refused = await call('PUT', 'org_grid', '/settings', { globalChannel: { enabled: true, channel: '#sales' } });
     expect(refused).toMatchObject({ status: 422, body: { error: { code: 'channel_name_ambiguous', field: 'globalChannel.channel' } } });

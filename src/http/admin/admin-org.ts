@@ -21,9 +21,16 @@ export function orgParamsWith(name: string, schema: Record<string, unknown>) {
 
 const id = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const slackName = { type: 'string', minLength: 1, maxLength: 81 } as const;
+/**
+ * A channel as an admin names it: `#name`, an id, or on an org-wide install `name (Workspace)`,
+ * as the pickers offer it when two workspaces each have the name (channel-choice.ts): room for an
+ * 80-character name and a long workspace name.
+ */
+const channelChoice = { type: 'string', minLength: 1, maxLength: 200 } as const;
 export const paramSchemas = {
   id,
   slackName,
+  channelChoice,
   channelId: { type: 'string', pattern: CHANNEL_ID.source },
   userId: { type: 'string', pattern: '^[UW][A-Z0-9]{2,}$' },
 } as const;

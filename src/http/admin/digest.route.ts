@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.ts';
 import type { AdminDeps } from './admin-deps.ts';
 import { appError } from '../../errors/index.ts';
-import { apiDoc, connectedTeam, orgParams, recordChange, type OrgScope } from './admin-org.ts';
+import { apiDoc, connectedTeam, orgParams, paramSchemas, recordChange, type OrgScope } from './admin-org.ts';
 import { resolveChannel, storedChannel, withAppIn, chosenChannelView } from './chosen-channel.ts';
 import { WEEKDAYS, type Weekday } from '../../routing/org-calendar.ts';
 import type { DigestSetting, OrgSettings } from '../../store/index.ts';
@@ -22,7 +22,7 @@ const digestBody = {
       required: ['channel', 'weekday'],
       description: 'Where and when: a channel (by name, or by ID in channel-ID mode) and a weekday; null turns the digest off',
       properties: {
-        channel: { type: 'string', minLength: 1, maxLength: 81 },
+        channel: paramSchemas.channelChoice,
         weekday: { type: 'string', description: WEEKDAYS.map((d) => `"${d}"`).join(', ') },
       },
     },

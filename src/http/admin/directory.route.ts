@@ -96,7 +96,7 @@ export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDep
 
     scope.get<{ Params: { orgId: string; name: string } }>(
       '/api/orgs/:orgId/directory/channels/by-name/:name',
-      { schema: { ...apiDoc('One channel by name'), params: orgParamsWith('name', paramSchemas.slackName) } },
+      { schema: { ...apiDoc('One channel by name'), params: orgParamsWith('name', paramSchemas.channelChoice) } },
       async (request) => {
         const teamId = await connectedTeam(deps, request.params.orgId);
         const workspaces = await directory.orgWorkspaces(teamId);

@@ -38,7 +38,11 @@ const settingsBody = {
       type: 'object',
       additionalProperties: false,
       required: ['enabled'],
-      properties: { enabled: { type: 'boolean' }, channel: { type: ['string', 'null'], maxLength: 81 }, [CONFIRM_FIELD]: confirmFieldSchema },
+      properties: {
+        enabled: { type: 'boolean' },
+        channel: { type: ['string', 'null'], maxLength: paramSchemas.channelChoice.maxLength },
+        [CONFIRM_FIELD]: confirmFieldSchema,
+      },
     },
     answerTimeSeconds: {
       type: ['number', 'null'],
@@ -123,7 +127,7 @@ const groupChannelBody = {
   type: 'object',
   additionalProperties: false,
   required: ['channel'],
-  properties: { channel: { type: 'string', minLength: 1, maxLength: 81 }, [CONFIRM_FIELD]: confirmFieldSchema },
+  properties: { channel: paramSchemas.channelChoice, [CONFIRM_FIELD]: confirmFieldSchema },
 } as const;
 
 export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps, orgScope: OrgScope): void {
