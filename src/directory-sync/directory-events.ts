@@ -104,14 +104,16 @@ export async function applyDirectoryEvent(
       await resolveChannelProblems(deps, teamId, channelId, ['app_removed_from_channel', 'channel_refused']);
       return;
     }
-    const token = await deps.store.installations.botToken(teamId, null);
-    if (!token) return;
-    const fetched = await callWithinBudget(deps.callBudget, teamId, 'conversations.info', { maxWaitMs: 10_000 }, () =>
-      deps.slack.channelInfo(token, channelId),
-    );
-    if (!fetched.ok) throw new SlackBudgetExhaustedError('conversations.info', fetched.retryAfterMs);
-    await recordDirectoryChange(deps, teamId, { op: 'put', kind: 'channels', entity: inWorkspace({ ...fetched.value, isMember: true }, gridWorkspace) });
-    await resolveChannelProblems(deps, teamId, channelId, ['app_removed_from_channel', 'channel_refused']);
+    if (await fetchChannel(deps, teamId, channelId, gridWorkspace, { isMember: true })) {
+      await resolveChannelProblems(deps, teamId, channelId, ['app_removed_from_channel', 'channel_refused']);
+    }
+    return;
+  }
+  if (event.type === 'channel_shared' && typeof event.channel === 'string' && !(await knownChannel(deps, teamId, event.channel))) {
+    // Shared before the directory heard of the channel (its channel_created handled later, or a
+    // private one): a patch would have nothing to change, and the channel would be offered as not
+    // shared until the next resync. Slack's copy says it is.
+    await fetchChannel(deps, teamId, event.channel, gridWorkspace, {});
     return;
   }
   const change = directoryChangeOf(event, botUserId, gridWorkspace);
@@ -137,6 +139,22 @@ export async function applyDirectoryEvent(
       if (event.user === botUserId) await appRemoved(deps, teamId, channelId, false);
       return;
   }
+}
+
+/** Puts the channel as Slack has it now (conversations.info) into the directory; false when the installation has no token. */
+async function fetchChannel(
+  deps: DirectoryEventsDeps,
+  teamId: string,
+  channelId: string,
+  gridWorkspace: string | null,
+  fields: Partial<DirectoryChannel>,
+): Promise<boolean> {
+  const token = await deps.store.installations.botToken(teamId, null);
+  if (!token) return false;
+  const fetched = await callWithinBudget(deps.callBudget, teamId, 'conversations.info', { maxWaitMs: 10_000 }, () => deps.slack.channelInfo(token, channelId));
+  if (!fetched.ok) throw new SlackBudgetExhaustedError('conversations.info', fetched.retryAfterMs);
+  await recordDirectoryChange(deps, teamId, { op: 'put', kind: 'channels', entity: inWorkspace({ ...fetched.value, ...fields }, gridWorkspace) });
+  return true;
 }
 
 /** The org of the workspace's active installation when it notifies in the channel (a routing group's, or the global channel while on); else null. */

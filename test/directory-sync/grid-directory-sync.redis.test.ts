@@ -299,6 +299,11 @@ describe('an org-wide install’s directory', () => {
     const unshared = await lookup.channel('E600', 'CW7');
     expect(unshared).toMatchObject({ name: 'big-deals', workspaceId: 'TWEST' });
     expect(unshared?.isExtShared ?? false).toBe(false);
+
+    // Shared before the directory heard of the channel at all: Slack's copy is fetched, shared as Slack says.
+    slack.channelInfo = async (_token: string, id: string) => channel(id, 'partner-deals', { isExtShared: true });
+    await applyDirectoryEvent(d, 'E600', 'WBOT', { type: 'channel_shared', channel: 'CW9' }, 'TWEST');
+    expect(await lookup.channel('E600', 'CW9')).toMatchObject({ name: 'partner-deals', workspaceId: 'TWEST', isExtShared: true });
   });
 });
 
