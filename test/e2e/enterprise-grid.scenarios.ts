@@ -69,7 +69,8 @@ export function enterpriseGridScenarios(runtime: WorkerRuntime): void {
     let westThread = { conversationId: '', threadTs: '' };
 
     it('a chat routed to West’s channel opens its thread there; Walt’s reply in West reaches the visitor', async () => {
-      await api.expectStatus(G.orgId, 200, 'PUT', `/routing-groups/${G.groupId}/slack-channel`, { channel: nameOf(G, 'west') });
+      const chosen = await api.expectStatus(G.orgId, 200, 'PUT', `/routing-groups/${G.groupId}/slack-channel`, { channel: nameOf(G, 'west') });
+      expect(chosen.body.channel).toMatchObject({ id: G.west.channelId, workspace: { id: G.west.id, name: G.west.name } });
       const conversation = await h.platform.startConversation(G.orgId, { routingGroupId: G.groupId, visitor: { name: 'Vic West' } });
       await h.platform.visitorSays(G.orgId, conversation.id, 'Hello from the pricing page');
       const thread = await threadOf(h, G.orgId, conversation.id);

@@ -180,7 +180,10 @@ describe('the directory of an org-wide install', () => {
   it('the global channel: a shared name is refused on its field; the name with its workspace is saved and shown with it', async () => {
     const refused = await call('PUT', 'org_grid', '/settings', { globalChannel: { enabled: true, channel: '#sales' } });
     expect(refused).toMatchObject({ status: 422, body: { error: { code: 'channel_name_ambiguous', field: 'globalChannel.channel' } } });
-    expect(await call('PUT', 'org_grid', '/settings', { globalChannel: { enabled: true, channel: 'sales (acme west)' } })).toMatchObject({ status: 200 });
+    expect(await call('PUT', 'org_grid', '/settings', { globalChannel: { enabled: true, channel: 'sales (acme west)' } })).toMatchObject({
+      status: 200,
+      body: { globalChannel: { enabled: true, channel: { id: 'CW1', name: 'sales', workspace: WEST } } },
+    });
     expect(await call('GET', 'org_grid', '/settings')).toMatchObject({
       status: 200,
       body: { globalChannel: { enabled: true, channel: { id: 'CW1', name: 'sales', workspace: WEST, appInChannel: true } } },

@@ -12,6 +12,7 @@ import type { AdminDeps } from './admin-deps.ts';
 import type { DirectoryChannel } from '../../slack/slack-api.ts';
 import { appError } from '../../errors/index.ts';
 import { apiDoc, connectedTeam, orgParams, orgParamsWith, paramSchemas, platformCall, recordChange, type OrgScope } from './admin-org.ts';
+import { workspaceField } from './directory.route.ts';
 import { chosenChannelView, resolveChannel as resolveChannelOf, storedChannel as storedChannelOf, withAppIn as withAppInOf } from './chosen-channel.ts';
 import { CONFIRM_FIELD, checkSharedChannel, confirmFieldSchema, keepSharedChannelConfirmation, sharingConfirmation } from './shared-channel.ts';
 import {
@@ -188,7 +189,9 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
           const channel = resolved && globalChannel.enabled ? await withAppIn(teamId, resolved, 'globalChannel.channel') : resolved;
           globalChannelEnabled = globalChannel.enabled;
           globalChannelId = channel?.id ?? null;
-          shownChannel = channel ? chosenChannelView(channel, null) : null;
+          // The workspace as checked (the join's answer may not name it), on an org-wide install.
+          shownChannel =
+            channel && resolved ? { ...chosenChannelView(channel, null), ...workspaceField(resolved, await admin.directory.orgWorkspaces(teamId)) } : null;
           // As checked (the directory's copy), whatever the join read back.
           savedGlobal = resolved;
         } else {
@@ -284,7 +287,8 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, deps: HttpDeps
           confirmed === true && resolved.isExtShared
             ? sharingConfirmation(await admin.orgSettings.get(orgId), channel.id)
             : sharingConfirmation(settings, channel.id);
-        return { groupId, channel: chosenChannelView(channel, null), sharingConfirmed: confirmation };
+        const shown = { ...chosenChannelView(channel, null), ...workspaceField(resolved, await admin.directory.orgWorkspaces(teamId)) };
+        return { groupId, channel: shown, sharingConfirmed: confirmation };
       },
     );
 
