@@ -28,6 +28,7 @@ export const slackEnvelopeSchema = z.discriminatedUnion('type', [
     context_team_id: optionalId,
     context_enterprise_id: optionalId,
     is_ext_shared_channel: z.boolean().optional(),
+    is_enterprise_install: z.boolean().nullable().optional(),
     authorizations: z.array(authorizationSchema).nullable().optional(),
     api_app_id: z.string().optional(),
     event_id: z.string().min(1),

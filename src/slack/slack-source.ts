@@ -18,6 +18,7 @@ type MaybeId = string | null | undefined;
 
 /** The fields of an Events API envelope that name its installation (Slack's documented ones). */
 export interface EventSourceFields {
+  event?: { type?: string };
   team_id?: MaybeId;
   enterprise_id?: MaybeId;
   is_enterprise_install?: boolean | null;
@@ -34,6 +35,9 @@ export interface InteractionSourceFields {
   view?: { app_installed_team_id?: MaybeId } | null;
 }
 
+/** Events about an org-wide install's access to workspaces: nothing else receives them. */
+const ORG_INSTALL_EVENTS: ReadonlySet<string> = new Set(['team_access_granted', 'team_access_revoked']);
+
 const present = (id: MaybeId): string | null => (typeof id === 'string' && id.length > 0 ? id : null);
 
 function named(installKey: string | null, workspaceId: string | null, lookedAt: string): SlackSourceResult {
@@ -47,7 +51,14 @@ function named(installKey: string | null, workspaceId: string | null, lookedAt: 
 export function eventSource(envelope: EventSourceFields): SlackSourceResult {
   const auth = envelope.authorizations?.[0];
   const workspaceId = present(envelope.team_id);
-  const enterpriseInstall = auth ? auth.is_enterprise_install === true : envelope.is_enterprise_install === true;
+  const enterpriseInstall =
+    // Sent only to org-wide installs, whatever the rest says: Slack's own example of them names a
+    // workspace in authorizations[0] with is_enterprise_install false, which would key the event to
+    // that workspace's installation (possibly another org's).
+    ORG_INSTALL_EVENTS.has(envelope.event?.type ?? '') ||
+    (auth ? auth.is_enterprise_install === true : envelope.is_enterprise_install === true) ||
+    // Nothing names a workspace but the envelope names its organization: the org-wide install's.
+    (!auth && !workspaceId && present(envelope.enterprise_id) !== null);
   if (enterpriseInstall) {
     return named(
       present(auth?.enterprise_id) ?? present(envelope.enterprise_id),

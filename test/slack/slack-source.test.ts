@@ -34,6 +34,26 @@ describe('an event’s installation and workspace', () => {
       { installKey: 'E0GRID', workspaceId: null },
     ],
     ['an older envelope without authorizations', { team_id: 'T0001' }, { installKey: 'T0001', workspaceId: 'T0001' }],
+    [
+      'team_access_granted as Slack’s event page shows it (no authorizations, team_id null, the organization in enterprise_id)',
+      { event: { type: 'team_access_granted' }, team_id: null, enterprise_id: 'E0GRID' },
+      { installKey: 'E0GRID', workspaceId: null },
+    ],
+    [
+      'team_access_revoked whose authorizations[0] names a workspace (is_enterprise_install false, as the docs’ wrapper example): still the organization’s',
+      {
+        event: { type: 'team_access_revoked' },
+        team_id: 'T0001',
+        enterprise_id: 'E0GRID',
+        authorizations: [{ enterprise_id: 'E0GRID', team_id: 'T0001', is_enterprise_install: false }],
+      },
+      { installKey: 'E0GRID', workspaceId: 'T0001' },
+    ],
+    [
+      'an org-level event without authorizations or team, the envelope naming the organization (app_uninstalled of an org-wide install)',
+      { event: { type: 'app_uninstalled' }, team_id: null, enterprise_id: 'E0GRID', is_enterprise_install: true },
+      { installKey: 'E0GRID', workspaceId: null },
+    ],
   ])('%s', (_, envelope, expected) => {
     expect(eventSource(envelope)).toEqual({ ok: true, source: expected });
   });

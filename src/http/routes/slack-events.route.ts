@@ -28,15 +28,17 @@ export function registerSlackEventsRoute(app: FastifyInstance, deps: HttpDeps): 
         return reply.send({ ok: true });
       case 'event_callback': {
         const retryNum = request.headers['x-slack-retry-num'];
+        // Events no worker acts on are acknowledged whatever they name: refusing one would only
+        // make Slack retry it.
+        if (!worthQueueing(envelope.event)) {
+          request.log.debug({ eventId: envelope.event_id, type: envelope.event.type, retryNum }, 'Slack event acknowledged, not handled');
+          return reply.send({ ok: true });
+        }
         const source = eventSource(envelope);
         // Never dropped for want of a team: an event that names no installation is refused, saying which fields it lacks.
         if (!source.ok) throw appError('invalid_payload', source.missing);
         const { installKey, workspaceId } = source.source;
         const log = request.log.child({ eventId: envelope.event_id, teamId: installKey, workspaceId, type: envelope.event.type, retryNum });
-        if (!worthQueueing(envelope.event)) {
-          log.debug('Slack event acknowledged, not handled');
-          return reply.send({ ok: true });
-        }
         await enqueueWithin(
           () =>
             deps.producer.addSlackEvent({
