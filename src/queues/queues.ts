@@ -146,8 +146,9 @@ export interface JobProducer {
   addSlackEvent(job: SlackEventJob): Promise<void>;
   addSlackInteraction(job: SlackInteractionJob): Promise<void>;
   /**
-   * Read an org-wide install's granted workspaces again (auth.teams.list), as a team_access_granted
-   * event would: after an org-wide install. One pending per installation.
+   * Read an org-wide install's granted workspaces again (auth.teams.list): after an org-wide install
+   * and on team_access_granted / team_access_revoked. One pending per installation, and one running:
+   * a check asked for while one runs runs after it.
    */
   checkWorkspaces(input: { teamId: string }): Promise<void>;
   /** Debounced: changes within a couple of seconds produce one push. */

@@ -17,7 +17,10 @@ export async function learnGrantedWorkspaces(deps: WorkerDeps, tenant: SlackTena
   const token = await tenantToken(deps, tenant);
   if (!token) return;
   const workspaces = await deps.slack.listGrantedWorkspaces(token);
-  await deps.store.installations.setWorkspaces(tenant.teamId, workspaces, deps.now());
+  if (!(await deps.store.installations.setWorkspaces(tenant.teamId, workspaces, deps.now()))) {
+    log.info('the installation is gone or no longer org-wide; its workspaces not stored');
+    return;
+  }
   const had = new Set(installation.workspaces.map((w) => w.id));
   const added = workspaces.filter((w) => !had.has(w.id)).length;
   const removed = installation.workspaces.length - (workspaces.length - added);

@@ -54,9 +54,13 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
         await deps.producer.orgProblem({ orgId: tenant.orgId, kind: 'connection_lost', subject: job.teamId, detail: job.event.type });
       log.warn('Slack connection ended by the workspace; sending stops until the app is reinstalled');
       return;
-    // An org-wide install added to workspaces or taken out of them (and Threadbridge's own check after an install).
+    // An org-wide install added to workspaces or taken out of them: read the whole list in the one
+    // check job per installation (checkWorkspaces: one pending, the next after the one running), so
+    // two events' reads, or a retry's, never write an older list over a newer one.
     case 'team_access_granted':
     case 'team_access_revoked':
+      await deps.producer.checkWorkspaces({ teamId: job.teamId });
+      return;
     case WORKSPACES_CHECK_EVENT:
       await learnGrantedWorkspaces(deps, tenant, log);
       return;
