@@ -114,10 +114,10 @@ export async function applyDirectoryEvent(
     // private one): a patch would have nothing to change, and the channel would be offered as not
     // shared until the next resync. Slack's copy says it is.
     await fetchChannel(deps, teamId, event.channel, gridWorkspace, {});
-    return;
+  } else {
+    const change = directoryChangeOf(event, botUserId, gridWorkspace);
+    if (change) await recordDirectoryChange(deps, teamId, change);
   }
-  const change = directoryChangeOf(event, botUserId, gridWorkspace);
-  if (change) await recordDirectoryChange(deps, teamId, change);
   if (typeof event.channel !== 'string') return;
   const channelId = event.channel;
   switch (event.type) {
@@ -138,6 +138,16 @@ export async function applyDirectoryEvent(
     case 'member_left_channel':
       if (event.user === botUserId) await appRemoved(deps, teamId, channelId, false);
       return;
+    case 'channel_shared':
+    case 'channel_unshared': {
+      // An admin confirmed showing visitor details to the companies the channel was shared with
+      // then; one more company (or none left) is not what they confirmed. A channel in use holds its
+      // new chats again until they confirm anew (src/conversations/shared-channel-hold.ts).
+      if (event.type === 'channel_unshared' && event.is_ext_shared !== false) return;
+      const installation = await deps.store.installations.findByTeam(teamId);
+      if (installation?.status === 'active') await deps.store.orgSettings.forgetSharedChannelConfirmation(installation.orgId, channelId);
+      return;
+    }
   }
 }
 

@@ -77,6 +77,8 @@ export interface OrgSettingsRepository {
   withDigest(): Promise<Array<{ orgId: string; digest: DigestSetting }>>;
   /** Records an admin's confirmation that a channel shared with another company may be chosen. */
   confirmSharedChannel(orgId: string, channelId: string, confirmation: SharedChannelConfirmation): Promise<void>;
+  /** The channel was shared with one more company (or no longer with any): a confirmation given before no longer holds. */
+  forgetSharedChannelConfirmation(orgId: string, channelId: string): Promise<void>;
 }
 
 export function createOrgSettingsRepository(db: Db): OrgSettingsRepository {
@@ -108,6 +110,10 @@ export function createOrgSettingsRepository(db: Db): OrgSettingsRepository {
         },
         { upsert: true },
       );
+    },
+    async forgetSharedChannelConfirmation(orgId, channelId) {
+      if (!/^[A-Z0-9]+$/.test(channelId)) throw new Error(`not a Slack channel id: ${JSON.stringify(channelId)}`);
+      await collection.updateOne({ _id: orgId }, { $unset: { [`sharedChannelConfirmations.${channelId}`]: '' } });
     },
   };
 }

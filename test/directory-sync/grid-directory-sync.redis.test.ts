@@ -292,10 +292,20 @@ describe('an org-wide install’s directory', () => {
     await applyDirectoryEvent(d, 'E600', 'WBOT', { type: 'member_joined_channel', user: 'WBOT', channel: 'GE8' }, 'TEAST');
     expect(await lookup.channel('E600', 'GE8')).toMatchObject({ name: 'hidden-deals', isMember: true, workspaceId: 'TEAST' });
 
-    // Shared with another company through Slack Connect after the sync: marked at once, its workspace kept.
-    await applyDirectoryEvent(d, 'E600', 'WBOT', { type: 'channel_shared', channel: 'CW7' }, 'TWEST');
+    // Shared with another company through Slack Connect after the sync: marked at once, its workspace
+    // kept, and an admin's earlier confirmation for the channel no longer holds (one more company).
+    const confirmations = async () => (await d.store.orgSettings.get('org_grid6'))?.sharedChannelConfirmations ?? {};
+    const confirm = () => d.store.orgSettings.confirmSharedChannel('org_grid6', 'CW7', { by: { kind: 'operator' }, at: new Date() });
+    await confirm();
+    await applyDirectoryEvent(d, 'E600', 'WBOT', { type: 'channel_shared', channel: 'CW7', connected_team_id: 'TPARTNER' }, 'TWEST');
     expect(await lookup.channel('E600', 'CW7')).toMatchObject({ name: 'big-deals', workspaceId: 'TWEST', isExtShared: true });
+    expect(Object.keys(await confirmations())).not.toContain('CW7');
+    // Confirmed again; one company leaving while another stays keeps it; the last one leaving does not.
+    await confirm();
+    await applyDirectoryEvent(d, 'E600', 'WBOT', { type: 'channel_unshared', channel: 'CW7', is_ext_shared: true }, 'TWEST');
+    expect(Object.keys(await confirmations())).toContain('CW7');
     await applyDirectoryEvent(d, 'E600', 'WBOT', { type: 'channel_unshared', channel: 'CW7', is_ext_shared: false }, 'TWEST');
+    expect(Object.keys(await confirmations())).not.toContain('CW7');
     const unshared = await lookup.channel('E600', 'CW7');
     expect(unshared).toMatchObject({ name: 'big-deals', workspaceId: 'TWEST' });
     expect(unshared?.isExtShared ?? false).toBe(false);
