@@ -82,7 +82,17 @@ export interface InstallationTokens {
   expiresAt: Date | null;
 }
 
-export type SaveInstallationResult = { ok: true } | { ok: false; reason: 'workspace_taken' | 'org_has_other_workspace'; otherId: string };
+export type SaveInstallationResult =
+  | { ok: true }
+  | { ok: false; reason: 'workspace_taken' | 'org_has_other_workspace'; otherId: string }
+  /**
+   * Another org's install overlaps this one within its Grid organization (org-wide against one of
+   * its workspaces, or the reverse). Unlike a taken workspace, whose reinstall hands back the
+   * holder's own token, the install Slack just made is an installation of its own: left live, Slack
+   * could deliver the workspace's events to it instead of the holder's (authorizations[0] names
+   * one installation), so its token must be given back.
+   */
+  | { ok: false; reason: 'overlaps_other_org'; otherId: string };
 
 export interface InstallationsRepository {
   save(input: SaveInstallationInput, now: Date): Promise<SaveInstallationResult>;
@@ -162,7 +172,7 @@ export function createInstallationsRepository(db: Db, cipher: TokenCipher): Inst
       // Within an Enterprise Grid organization, an org-wide install and a workspace install of
       // one of its workspaces would both act in that workspace (and both hear its events): while
       // one org has either, another org gets neither.
-      if (await otherOrgInSameEnterprise(input)) return { ok: false, reason: 'workspace_taken', otherId: 'enterprise' };
+      if (await otherOrgInSameEnterprise(input)) return { ok: false, reason: 'overlaps_other_org', otherId: 'enterprise' };
       const existingForOrg = await collection.findOne({ orgId: input.orgId });
       if (existingForOrg && existingForOrg._id !== input.teamId) {
         if (existingForOrg.status === 'active') return { ok: false, reason: 'org_has_other_workspace', otherId: existingForOrg._id };

@@ -297,7 +297,7 @@ describe('an org-wide install’s directory', () => {
     const confirmations = async () => (await d.store.orgSettings.get('org_grid6'))?.sharedChannelConfirmations ?? {};
     const confirm = () => d.store.orgSettings.confirmSharedChannel('org_grid6', 'CW7', { by: { kind: 'operator' }, at: new Date() });
     await confirm();
-    await applyDirectoryEvent(d, 'E600', 'WBOT', { type: 'channel_shared', channel: 'CW7', connected_team_id: 'TPARTNER' }, 'TWEST');
+    await applyDirectoryEvent(d, 'E600', 'WBOT', { type: 'channel_shared', channel: 'CW7' }, 'TWEST');
     expect(await lookup.channel('E600', 'CW7')).toMatchObject({ name: 'big-deals', workspaceId: 'TWEST', isExtShared: true });
     expect(Object.keys(await confirmations())).not.toContain('CW7');
     // Confirmed again; one company leaving while another stays keeps it; the last one leaving does not.

@@ -161,6 +161,10 @@ export function orgWideInstallScenarios(runtime: WorkerRuntime): void {
       expect(oneWorkspace.status).toBe(409);
       expect(oneWorkspace.headers.get('x-error-code')).toBe('workspace_taken');
       expect(await oneWorkspace.text()).not.toContain(w['org']!);
+      // The refused workspace install is an installation of its own at Slack: its token was given back
+      // (left live, Slack could deliver the workspace's events to it instead of the organization's).
+      const revoked = h.slack.calls({ method: 'auth.revoke' }).filter((c) => c.teamId === w['support']);
+      expect(revoked.map((c) => c.response.ok)).toEqual([true]);
       expect((await apiFor(w['rival']!, '/slack')).body.status).toBe('not-connected');
       expect((await apiFor(w['org']!, '/slack')).body).toMatchObject({ status: 'connected', kind: 'enterprise' });
     });

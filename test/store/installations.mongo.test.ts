@@ -62,11 +62,11 @@ describe('installations', () => {
 
   it('refuses an org-wide install while another org has one of its workspaces, and a workspace install while another org has its organization', async () => {
     expect(await t.store.installations.save(input('org_a', 'T2A', { enterpriseId: 'E2' }), at(30))).toEqual({ ok: true });
-    expect(await t.store.installations.save(orgWide('org_b', 'E2'), at(31))).toEqual({ ok: false, reason: 'workspace_taken', otherId: expect.any(String) });
+    expect(await t.store.installations.save(orgWide('org_b', 'E2'), at(31))).toEqual({ ok: false, reason: 'overlaps_other_org', otherId: expect.any(String) });
     expect(await t.store.installations.findByTeam('E2')).toBeNull();
 
     expect(await t.store.installations.save(orgWide('org_c', 'E3'), at(32))).toEqual({ ok: true });
-    expect(await t.store.installations.save(input('org_d', 'T3A', { enterpriseId: 'E3' }), at(33))).toMatchObject({ ok: false, reason: 'workspace_taken' });
+    expect(await t.store.installations.save(input('org_d', 'T3A', { enterpriseId: 'E3' }), at(33))).toMatchObject({ ok: false, reason: 'overlaps_other_org' });
     expect(await t.store.installations.findByTeam('T3A')).toBeNull();
     // The same org's own workspace install in its organization is its second installation: refused as such.
     expect(await t.store.installations.save(input('org_c', 'T3A', { enterpriseId: 'E3' }), at(34))).toMatchObject({

@@ -247,9 +247,17 @@ export function registerSlackOAuthRoutes(app: FastifyInstance, deps: HttpDeps): 
       deps.now(),
     );
     if (!saved.ok) {
+      if (saved.reason === 'overlaps_other_org') {
+        // Slack made an installation of its own that Threadbridge will not use: given back, so that
+        // Slack delivers the workspace's events to the other org's installation alone. The admin is
+        // waiting on this page, and the token must not sit in a queue.
+        await deps.admin?.revoker
+          .revoke(access.botToken)
+          .catch((err) => request.log.warn({ err: { message: (err as Error).message } }, 'could not give back the refused install’s token'));
+      }
       // Never the other org's name or id: the admin learns only that the workspace is taken.
       const what = access.kind === 'enterprise' ? `Slack organization ${access.teamName}` : `Slack workspace ${access.teamName}`;
-      return saved.reason === 'workspace_taken'
+      return saved.reason !== 'org_has_other_workspace'
         ? fail(
             reply,
             errors.workspace_taken,
