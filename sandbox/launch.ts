@@ -4,7 +4,7 @@
 import { ensureServices } from '../local-services/index.ts';
 import { connectMongo, ensureIndexes, createStore, type Store } from '../src/store/index.ts';
 import { createTokenCipher } from '../src/crypto/token-cipher.ts';
-import { seedWorld, type SeededWorld } from './seed.ts';
+import { seedWorld, type SeededWorld, type WorldIds } from './seed.ts';
 import { newSecrets, productEnv, startEmulators, type Emulators, type ProductSecrets } from './product-env.ts';
 import { startProductProcess, type ProductProcess, type Runtime } from './processes.ts';
 
@@ -21,6 +21,12 @@ export interface LaunchOptions {
   slackNow?: () => number;
   /** Benchmarks only: the emulators' rate limits off (Slack's) or raised (the platform's per-org requests a second). */
   emulatorLimits?: { slackRateLimits: boolean; platformRequestsPerSecondPerOrg: number };
+  /** The sandbox's, the same on every run; fresh random ones by default. */
+  secrets?: ProductSecrets;
+  /** The seeded world's ids, the same on every run (the sandbox's); fresh ones by default. */
+  worldIds?: WorldIds;
+  /** How long stop() gives the web and worker processes before SIGKILL; 10 s by default. */
+  stopGraceMs?: number;
 }
 
 export interface Launched {
@@ -36,12 +42,14 @@ export interface Launched {
   dbName: string;
   queuePrefix: string;
   processes: ProductProcess[];
+  /** Settles, saying what happened, when a Redis, FerretDB or PostgreSQL started here goes away. */
+  servicesEnded: Promise<string>;
   stop(): Promise<void>;
 }
 
 export async function launchProduct(options: LaunchOptions): Promise<Launched> {
   const services = await ensureServices();
-  const secrets = newSecrets();
+  const secrets = options.secrets ?? newSecrets();
   const webUrl = `http://127.0.0.1:${options.webPort}`;
   const emulators = await startEmulators(secrets, {
     slack: {
@@ -82,7 +90,14 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
   const mongo = await connectMongo(services.mongo.url, dbName);
   await ensureIndexes(mongo.db);
   const store = createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex')));
-  const world = await seedWorld({ slack: emulators.slack, platform: emulators.platform, store, webUrl, adminToken: secrets.adminApiToken });
+  const world = await seedWorld({
+    slack: emulators.slack,
+    platform: emulators.platform,
+    store,
+    webUrl,
+    adminToken: secrets.adminApiToken,
+    ...(options.worldIds ? { ids: options.worldIds } : {}),
+  });
 
   return {
     webUrl,
@@ -96,8 +111,9 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
     dbName,
     queuePrefix,
     processes,
+    servicesEnded: services.ended,
     async stop() {
-      await Promise.allSettled(processes.map((p) => p.stop()));
+      await Promise.allSettled(processes.map((p) => p.stop(options.stopGraceMs)));
       await mongo.db.dropDatabase().catch(() => undefined);
       await mongo.close();
       await emulators.close();
