@@ -27,6 +27,8 @@ export interface LaunchOptions {
   worldIds?: WorldIds;
   /** How long stop() gives the web and worker processes before SIGKILL; 10 s by default. */
   stopGraceMs?: number;
+  /** Aborted while starting: what was started is stopped, and launchProduct rejects. */
+  abort?: AbortSignal;
 }
 
 export interface Launched {
@@ -44,11 +46,27 @@ export interface Launched {
   processes: ProductProcess[];
   /** Settles, saying what happened, when a Redis, FerretDB or PostgreSQL started here goes away. */
   servicesEnded: Promise<string>;
-  stop(): Promise<void>;
+  /** `graceMs`: the web and worker processes' before SIGKILL, instead of `stopGraceMs`. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export async function launchProduct(options: LaunchOptions): Promise<Launched> {
+  // What is started so far, stopped (newest first) when a later step fails or the start is aborted,
+  // so that a failed start leaves no server running and no temporary directory behind.
+  const started: Array<() => Promise<unknown>> = [];
+  try {
+    return await launch(options, started);
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function launch(options: LaunchOptions, started: Array<() => Promise<unknown>>): Promise<Launched> {
+  const aborted = () => options.abort?.throwIfAborted();
   const services = await ensureServices();
+  started.push(() => services.stop());
+  aborted();
   const secrets = options.secrets ?? newSecrets();
   const webUrl = `http://127.0.0.1:${options.webPort}`;
   const emulators = await startEmulators(secrets, {
@@ -67,6 +85,8 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
       threadbridgeUrl: webUrl,
     },
   });
+  started.push(() => emulators.close());
+  aborted();
   const dbName = `threadbridge_sandbox_${Date.now()}`;
   const queuePrefix = `threadbridge-${Date.now()}`;
   const env: NodeJS.ProcessEnv = {
@@ -85,9 +105,15 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
       startProductProcess({ kind: 'worker', runtime: options.workerRuntime, env, ...log(`worker-${i + 1}`) }),
     ),
   ];
-  await waitUntil(() => processes.every((p) => p.ready), 60_000, 'the web and worker processes');
+  started.push(() => Promise.allSettled(processes.map((p) => p.stop(options.stopGraceMs))));
+  await waitUntil(() => processes.every((p) => p.ready), 60_000, 'the web and worker processes', options.abort);
 
   const mongo = await connectMongo(services.mongo.url, dbName);
+  started.push(async () => {
+    await mongo.db.dropDatabase().catch(() => undefined);
+    await mongo.close();
+  });
+  aborted();
   await ensureIndexes(mongo.db);
   const store = createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex')));
   const world = await seedWorld({
@@ -112,8 +138,8 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
     queuePrefix,
     processes,
     servicesEnded: services.ended,
-    async stop() {
-      await Promise.allSettled(processes.map((p) => p.stop(options.stopGraceMs)));
+    async stop(graceMs = options.stopGraceMs) {
+      await Promise.allSettled(processes.map((p) => p.stop(graceMs)));
       await mongo.db.dropDatabase().catch(() => undefined);
       await mongo.close();
       await emulators.close();
@@ -122,9 +148,10 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
   };
 }
 
-async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+async function waitUntil(check: () => boolean, timeoutMs: number, what: string, abort?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
+    abort?.throwIfAborted();
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -20,17 +20,16 @@ const bullBoard = { user: 'sandbox', password: passwordFromSeed(seed, 'bull-boar
 const STOP_DEADLINE_MS = 9_000;
 
 let launched: Launched | undefined;
-/** Why the sandbox was told to stop while it was starting: it stops once what was started can be. */
-let stopRequested: string | undefined;
+/** Aborted by a stop asked for while the product starts: launchProduct then stops what it started. */
+const starting = new AbortController();
 let stopping = false;
 
-/** Stops now, or, while the sandbox is starting, as soon as what was started can be stopped. */
 function requestStop(why: string, code = 0): void {
   if (launched) void stop(why, code);
-  else stopRequested ??= why;
+  else starting.abort(new Error(`${why} while it started`));
 }
 
-async function stop(why: string, code = 0): Promise<void> {
+async function stop(why: string, code = 0, graceMs?: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`\nStopping the sandbox (${why})…`);
@@ -39,7 +38,7 @@ async function stop(why: string, code = 0): Promise<void> {
     console.error('the sandbox did not stop in time: exiting anyway');
     process.exit(1);
   }, STOP_DEADLINE_MS).unref();
-  await launched?.stop();
+  await launched?.stop(graceMs);
   process.exit(code);
 }
 
@@ -71,8 +70,8 @@ async function main(): Promise<void> {
     worldIds: DEMO_WORLD_IDS,
     stopGraceMs: 5_000,
     env: { BULL_BOARD_USER: bullBoard.user, BULL_BOARD_PASSWORD: bullBoard.password },
+    abort: starting.signal,
   });
-  if (stopRequested !== undefined) return stop(`${stopRequested} while it started`);
   watch(launched);
   const { webUrl, world, emulators } = launched;
   const { slack, platform } = emulators;
@@ -130,11 +129,15 @@ function watch(running: Launched): void {
       void stop(`the ${web.exited ? 'web' : 'worker'} process exited`, 1);
     }
   }, 500);
-  void running.servicesEnded.then((what) => stop(what.split('\n')[0] ?? what, 1));
+  // Without its Redis or database the web and worker cannot finish their work: they get 1 s.
+  void running.servicesEnded.then((what) => stop(what.split('\n')[0] ?? what, 1, 1_000));
 }
 
 main().catch((error) => {
-  console.error('sandbox failed:', error instanceof Error ? error.message : error);
-  // What was started is stopped (and its data removed) before the exit.
+  const why = error instanceof Error ? error.message : String(error);
+  if (starting.signal.aborted) return void stop(why);
+  console.error('sandbox failed:', why);
+  // What was started is stopped (and its data removed) before the exit: by launchProduct when it
+  // failed, here when what came after it did.
   void stop('it failed to start', 1);
 });

@@ -34,7 +34,8 @@ afterEach(() => {
   }
 });
 
-async function startSandbox(): Promise<RunningSandbox> {
+/** Starts `npm run sandbox` and waits for its banner, or, with `until`, for that to hold. */
+async function startSandbox(until: (sandbox: RunningSandbox) => boolean = (s) => s.output().includes(BANNER)): Promise<RunningSandbox> {
   const tmp = mkdtempSync(join(tmpdir(), 'sandbox-stop-'));
   // As root, PostgreSQL runs as the postgres user, which must reach its directory in here.
   chmodSync(tmp, 0o755);
@@ -60,25 +61,25 @@ async function startSandbox(): Promise<RunningSandbox> {
   const sandbox = { npm, tmp, output: () => output };
   started.push(sandbox);
   const deadline = Date.now() + 90_000;
-  while (!output.includes(BANNER)) {
-    if (npm.exitCode !== null || npm.signalCode !== null) throw new Error(`npm run sandbox exited before its banner:\n${output.slice(-4_000)}`);
-    if (Date.now() > deadline) throw new Error(`no banner in 90 s:\n${output.slice(-4_000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  while (!until(sandbox)) {
+    if (npm.exitCode !== null || npm.signalCode !== null) throw new Error(`npm run sandbox exited early:\n${output.slice(-4_000)}`);
+    if (Date.now() > deadline) throw new Error(`not there in 90 s:\n${output.slice(-4_000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   // The banner is printed last: give it its final lines.
   await new Promise((resolve) => setTimeout(resolve, 200));
   return sandbox;
 }
 
-/** Every process's parent, from /proc (zombies, already gone, left out). */
-function parents(): Map<number, number> {
-  const result = new Map<number, number>();
+/** Every process's parent and process group, from /proc (zombies, already gone, left out). */
+function processes(): Map<number, { ppid: number; pgrp: number }> {
+  const result = new Map<number, { ppid: number; pgrp: number }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state !== 'Z') result.set(Number(entry), Number(ppid));
+      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state !== 'Z') result.set(Number(entry), { ppid: Number(ppid), pgrp: Number(pgrp) });
     } catch {
       // exited meanwhile
     }
@@ -87,10 +88,10 @@ function parents(): Map<number, number> {
 }
 
 function tree(rootPid: number): number[] {
-  const all = parents();
+  const all = processes();
   const found = [rootPid];
   for (let i = 0; i < found.length; i++) {
-    for (const [pid, ppid] of all) if (ppid === found[i]) found.push(pid);
+    for (const [pid, { ppid }] of all) if (ppid === found[i]) found.push(pid);
   }
   return found;
 }
@@ -142,23 +143,29 @@ function portsListenedOnBy(pids: number[]): number[] {
 
 const serverDirs = (tmp: string) => readdirSync(tmp).filter((name) => name.startsWith('threadbridge-'));
 
-/** Signals one process of the running sandbox, then waits up to 10 s for the whole tree, its ports and its directories to be gone. */
-async function expectCleanStop(sandbox: RunningSandbox, signal: NodeJS.Signals, pick: (pids: number[]) => number): Promise<void> {
+/**
+ * Signals one process of the sandbox, then waits up to 10 s for the whole tree (and anything else
+ * in npm's process group, started after the PIDs were read), its ports and its directories to be gone.
+ */
+async function expectCleanStop(sandbox: RunningSandbox, signal: NodeJS.Signals, pick: (pids: number[]) => number, running = true): Promise<void> {
   const pids = tree(sandbox.npm.pid!);
   const ports = portsListenedOnBy(pids);
-  // The web, both emulators, Redis, PostgreSQL and FerretDB, and their data directories.
-  expect(ports.length).toBeGreaterThanOrEqual(6);
-  expect(serverDirs(sandbox.tmp).sort()).toEqual([
-    expect.stringMatching(/^threadbridge-ferretdb-/),
-    expect.stringMatching(/^threadbridge-postgres-/),
-    expect.stringMatching(/^threadbridge-redis-/),
-  ]);
+  if (running) {
+    // The web, both emulators, Redis, PostgreSQL and FerretDB, and their data directories.
+    expect(ports.length).toBeGreaterThanOrEqual(6);
+    expect(serverDirs(sandbox.tmp).sort()).toEqual([
+      expect.stringMatching(/^threadbridge-ferretdb-/),
+      expect.stringMatching(/^threadbridge-postgres-/),
+      expect.stringMatching(/^threadbridge-redis-/),
+    ]);
+  }
 
   const signalled = Date.now();
   process.kill(pick(pids), signal);
   const alive = () => {
-    const now = parents();
-    return pids.filter((pid) => now.has(pid));
+    const now = processes();
+    const inGroup = [...now].filter(([, { pgrp }]) => pgrp === sandbox.npm.pid).map(([pid]) => pid);
+    return [...new Set([...pids.filter((pid) => now.has(pid)), ...inGroup])];
   };
   while (alive().length > 0 && Date.now() - signalled < 10_000) await new Promise((resolve) => setTimeout(resolve, 100));
 
@@ -199,5 +206,12 @@ describe('stopping npm run sandbox', () => {
   it('SIGINT to the process running sandbox/main.ts stops everything too', { timeout: 120_000 }, async () => {
     const sandbox = await startSandbox();
     await expectCleanStop(sandbox, 'SIGINT', inner);
+  });
+
+  it('SIGTERM to the npm process while the sandbox starts (its servers up, the web starting) stops what it started', { timeout: 120_000 }, async () => {
+    const sandbox = await startSandbox((s) => tree(s.npm.pid!).some((pid) => commandOf(pid).includes('web-main.ts')));
+    expect(serverDirs(sandbox.tmp)).toHaveLength(3);
+    expect(sandbox.output()).not.toContain(BANNER);
+    await expectCleanStop(sandbox, 'SIGTERM', () => sandbox.npm.pid!, false);
   });
 });
