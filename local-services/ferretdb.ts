@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.ts';
 import { startPostgres } from './postgres.ts';
-import { makeTempDir, removeDir, spawnChild, waitUntilReady } from './spawn.ts';
+import { endOf, makeTempDir, removeDir, spawnChild, waitUntilReady } from './spawn.ts';
 import type { StartedService } from './spawn.ts';
 
 /** Where scripts/ensure-deps.sh builds tools/ferretdb. */
@@ -64,6 +64,7 @@ export async function startFerretDb(opts: StartFerretDbOptions = {}): Promise<St
       return {
         url: service.url,
         postgresqlUrl: postgres.url,
+        ended: Promise.race([service.ended, postgres.ended].filter((e) => e !== undefined)),
         stop: async () => {
           await service.stop();
           await postgres.stop();
@@ -114,7 +115,7 @@ async function startOnce(
     await stop();
     throw err;
   }
-  return { url, stop };
+  return { url, stop, ended: endOf(handle) };
 }
 
 async function ping(url: string): Promise<void> {

@@ -81,16 +81,21 @@ export function ensureMongoUrl(opts: EnsureOptions = {}): Promise<StartedService
 }
 
 /** Both at once; if one fails the other is stopped before the error is rethrown. */
-export async function ensureServices(opts: EnsureOptions = {}): Promise<{ redis: StartedService; mongo: StartedService; stop(): Promise<void> }> {
+export async function ensureServices(
+  opts: EnsureOptions = {},
+): Promise<{ redis: StartedService; mongo: StartedService; stop(): Promise<void>; ended: Promise<string> }> {
   const [redis, mongo] = await Promise.allSettled([ensureRedisUrl(opts), ensureMongoUrl(opts)]);
   if (redis.status === 'rejected' || mongo.status === 'rejected') {
     await Promise.allSettled([redis, mongo].map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
     const reasons = [redis, mongo].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     throw reasons.length === 1 ? reasons[0] : new AggregateError(reasons, 'starting local services failed');
   }
+  const ended = [redis.value.ended, mongo.value.ended].filter((e) => e !== undefined);
   return {
     redis: redis.value,
     mongo: mongo.value,
+    // Never settles when nothing was started here.
+    ended: ended.length > 0 ? Promise.race(ended) : new Promise<string>(() => undefined),
     stop: async () => {
       await Promise.allSettled([redis.value.stop(), mongo.value.stop()]);
     },

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
-import { findOnPath, makeTempDir, removeDir, spawnChild, waitUntilReady } from './spawn.ts';
+import { endOf, findOnPath, makeTempDir, removeDir, spawnChild, waitUntilReady } from './spawn.ts';
 import type { StartedService } from './spawn.ts';
 
 export interface StartPostgresOptions {
@@ -60,12 +60,18 @@ async function startOnce(binDir: string, port: number, timeoutMs: number): Promi
     throw new Error(`initdb failed (exit ${init.status}): ${init.error?.message ?? ''}${init.stderr}`);
   }
   let ready = false;
+  // SIGTERM only asks PostgreSQL to stop once its clients (FerretDB) have gone: it says so at once.
+  let shutdownRequested: (line: string) => void = () => undefined;
+  const shuttingDown = new Promise<string>((resolve) => {
+    shutdownRequested = resolve;
+  });
   const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1'];
   args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300');
   const handle = spawnChild(join(binDir, 'postgres'), args, join(dir, `postgres-${Date.now()}.log`), {
     runAs,
     onLine: (line) => {
       if (line.includes('database system is ready to accept connections')) ready = true;
+      if (/received (smart|fast|immediate) shutdown request/.test(line)) shutdownRequested(`postgres on port ${port}: ${line}`);
     },
   });
   const stop = async (): Promise<void> => {
@@ -85,7 +91,7 @@ async function startOnce(binDir: string, port: number, timeoutMs: number): Promi
     await stop();
     throw err;
   }
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop, ended: Promise.race([endOf(handle), shuttingDown]) };
 }
 
 /** The `postgres` system user (Debian's package creates it), to run the server as when we are root. */

@@ -4,7 +4,7 @@
 import { Redis } from 'ioredis';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
-import { findOnPath, makeTempDir, removeDir, spawnChild, waitUntilReady } from './spawn.ts';
+import { endOf, findOnPath, makeTempDir, removeDir, spawnChild, waitUntilReady } from './spawn.ts';
 import type { StartedService } from './spawn.ts';
 
 export interface StartRedisOptions {
@@ -55,7 +55,7 @@ async function startOnce(bin: string, port: number, timeoutMs: number, opts: Sta
     await stop();
     throw err;
   }
-  return { url, stop };
+  return { url, stop, ended: endOf(handle) };
 }
 
 async function ping(url: string): Promise<void> {

@@ -13,6 +13,12 @@ export interface StartedService {
   stop(): Promise<void>;
   /** FerretDB on PostgreSQL: the PostgreSQL it keeps its data in (benchmarks seed it directly). */
   postgresqlUrl?: string;
+  /**
+   * Settles, saying what happened, once the server's process exits (or PostgreSQL starts shutting
+   * down), stopped or not: the sandbox stops everything when one of its servers goes. Absent for a
+   * URL from the environment and for a container.
+   */
+  ended?: Promise<string>;
 }
 
 export interface ChildHandle {
@@ -107,6 +113,11 @@ export function spawnChild(
   };
 
   return { child, tail: () => [...lines, partial].join('\n').trim(), exited, exitError: () => exitError, stop };
+}
+
+/** What `exited` says, once the child has exited. */
+export function endOf(handle: ChildHandle): Promise<string> {
+  return handle.exited.catch((err: Error) => err.message);
 }
 
 /** Calls `probe` every `intervalMs` until it resolves, the child exits, or `timeoutMs` passes. */

@@ -4,7 +4,7 @@
 import { ensureServices } from '../local-services/index.ts';
 import { connectMongo, ensureIndexes, createStore, type Store } from '../src/store/index.ts';
 import { createTokenCipher } from '../src/crypto/token-cipher.ts';
-import { seedWorld, type SeededWorld } from './seed.ts';
+import { seedWorld, type SeededWorld, type WorldIds } from './seed.ts';
 import { newSecrets, productEnv, startEmulators, type Emulators, type ProductSecrets } from './product-env.ts';
 import { startProductProcess, type ProductProcess, type Runtime } from './processes.ts';
 
@@ -21,6 +21,14 @@ export interface LaunchOptions {
   slackNow?: () => number;
   /** Benchmarks only: the emulators' rate limits off (Slack's) or raised (the platform's per-org requests a second). */
   emulatorLimits?: { slackRateLimits: boolean; platformRequestsPerSecondPerOrg: number };
+  /** The sandbox's, the same on every run; fresh random ones by default. */
+  secrets?: ProductSecrets;
+  /** The seeded world's ids, the same on every run (the sandbox's); fresh ones by default. */
+  worldIds?: WorldIds;
+  /** How long stop() gives the web and worker processes before SIGKILL; 10 s by default. */
+  stopGraceMs?: number;
+  /** Aborted while starting: what was started is stopped, and launchProduct rejects. */
+  abort?: AbortSignal;
 }
 
 export interface Launched {
@@ -36,12 +44,30 @@ export interface Launched {
   dbName: string;
   queuePrefix: string;
   processes: ProductProcess[];
-  stop(): Promise<void>;
+  /** Settles, saying what happened, when a Redis, FerretDB or PostgreSQL started here goes away. */
+  servicesEnded: Promise<string>;
+  /** `graceMs`: the web and worker processes' before SIGKILL, instead of `stopGraceMs`. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export async function launchProduct(options: LaunchOptions): Promise<Launched> {
+  // What is started so far, stopped (newest first) when a later step fails or the start is aborted,
+  // so that a failed start leaves no server running and no temporary directory behind.
+  const started: Array<() => Promise<unknown>> = [];
+  try {
+    return await launch(options, started);
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function launch(options: LaunchOptions, started: Array<() => Promise<unknown>>): Promise<Launched> {
+  const aborted = () => options.abort?.throwIfAborted();
   const services = await ensureServices();
-  const secrets = newSecrets();
+  started.push(() => services.stop());
+  aborted();
+  const secrets = options.secrets ?? newSecrets();
   const webUrl = `http://127.0.0.1:${options.webPort}`;
   const emulators = await startEmulators(secrets, {
     slack: {
@@ -59,6 +85,8 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
       threadbridgeUrl: webUrl,
     },
   });
+  started.push(() => emulators.close());
+  aborted();
   const dbName = `threadbridge_sandbox_${Date.now()}`;
   const queuePrefix = `threadbridge-${Date.now()}`;
   const env: NodeJS.ProcessEnv = {
@@ -77,12 +105,25 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
       startProductProcess({ kind: 'worker', runtime: options.workerRuntime, env, ...log(`worker-${i + 1}`) }),
     ),
   ];
-  await waitUntil(() => processes.every((p) => p.ready), 60_000, 'the web and worker processes');
+  started.push(() => Promise.allSettled(processes.map((p) => p.stop(options.stopGraceMs))));
+  await waitUntil(() => processes.every((p) => p.ready), 60_000, 'the web and worker processes', options.abort);
 
   const mongo = await connectMongo(services.mongo.url, dbName);
+  started.push(async () => {
+    await mongo.db.dropDatabase().catch(() => undefined);
+    await mongo.close();
+  });
+  aborted();
   await ensureIndexes(mongo.db);
   const store = createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex')));
-  const world = await seedWorld({ slack: emulators.slack, platform: emulators.platform, store, webUrl, adminToken: secrets.adminApiToken });
+  const world = await seedWorld({
+    slack: emulators.slack,
+    platform: emulators.platform,
+    store,
+    webUrl,
+    adminToken: secrets.adminApiToken,
+    ...(options.worldIds ? { ids: options.worldIds } : {}),
+  });
 
   return {
     webUrl,
@@ -96,8 +137,9 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
     dbName,
     queuePrefix,
     processes,
-    async stop() {
-      await Promise.allSettled(processes.map((p) => p.stop()));
+    servicesEnded: services.ended,
+    async stop(graceMs = options.stopGraceMs) {
+      await Promise.allSettled(processes.map((p) => p.stop(graceMs)));
       await mongo.db.dropDatabase().catch(() => undefined);
       await mongo.close();
       await emulators.close();
@@ -106,9 +148,10 @@ export async function launchProduct(options: LaunchOptions): Promise<Launched> {
   };
 }
 
-async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+async function waitUntil(check: () => boolean, timeoutMs: number, what: string, abort?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
+    abort?.throwIfAborted();
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }

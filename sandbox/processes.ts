@@ -13,7 +13,8 @@ export interface ProductProcess {
   /** True once the process printed its ready line. */
   readonly ready: boolean;
   readonly exited: boolean;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs` (10 s by default) if the process has not exited. */
+  stop(graceMs?: number): Promise<void>;
   /** SIGKILL: a crash, for tests of what survives one. */
   kill(): Promise<void>;
   /** SIGTERM and nothing more: the exit code, whenever the process exits by itself. */
@@ -113,10 +114,10 @@ export function startProductProcess(input: {
       if (!exited) child.kill('SIGTERM');
       return exit;
     },
-    async stop() {
+    async stop(graceMs = 10_000) {
       if (exited) return;
       child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exit;
       clearTimeout(killer);
     },

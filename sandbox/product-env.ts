@@ -1,7 +1,7 @@
 // What the sandbox and the end-to-end tests both need to run the product against emulators:
 // fresh secrets, the two emulators started with them, and the environment the web and worker
 // processes read (the same variables docs/reference/configuration.md documents).
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { readManifestFile, startSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from '../emulators/slack/index.ts';
 import { startChatPlatformEmulator, type ChatPlatformEmulator, type ChatPlatformEmulatorOptions } from '../emulators/chat-platform/index.ts';
 
@@ -30,6 +30,32 @@ export function newSecrets(): ProductSecrets {
     adminApiToken: randomBytes(24).toString('hex'),
     adminLaunchSecret: randomBytes(32).toString('hex'),
   };
+}
+
+/**
+ * The same secrets on every run from one seed (the sandbox's SANDBOX_SEED), so that an operator
+ * token, a signing secret or a client id in a command saved from one run still works on the next.
+ * Only for the sandbox: a seed anyone can read makes secrets anyone can compute.
+ */
+export function secretsFromSeed(seed: string): ProductSecrets {
+  const derive = (name: string, bytes: number) => createHmac('sha256', seed).update(name).digest().subarray(0, bytes);
+  // SHA-256 gives 32 bytes, as many as the longest secret needs.
+  const hex = (name: string, bytes: number) => derive(name, bytes).toString('hex');
+  return {
+    slackSigningSecret: hex('slack-signing-secret', 16),
+    slackClientId: `${derive('slack-client-id/1', 4).readUInt32BE()}.${derive('slack-client-id/2', 4).readUInt32BE()}`,
+    slackClientSecret: hex('slack-client-secret', 16),
+    chatWebhookSecret: hex('chat-webhook-secret', 16),
+    chatApiToken: hex('chat-api-token', 16),
+    encryptionKeyHex: hex('token-encryption-key', 32),
+    adminApiToken: hex('admin-api-token', 24),
+    adminLaunchSecret: hex('admin-launch-secret', 32),
+  };
+}
+
+/** A password derived from the seed like the secrets above (the sandbox's Bull Board password). */
+export function passwordFromSeed(seed: string, name: string): string {
+  return createHmac('sha256', seed).update(name).digest('base64url').slice(0, 20);
 }
 
 export interface Emulators {

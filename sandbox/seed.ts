@@ -16,24 +16,32 @@ export interface SeededWorld {
   unmappedSlackUserId: string;
 }
 
+/**
+ * The ids the world is created with, for a world that is the same on every run (the sandbox's, so
+ * that commands saved from one run work on the next); without them the emulators make fresh ones.
+ */
+export type WorldIds = Omit<SeededWorld, 'botUserId'>;
+
 export async function seedWorld(input: {
   slack: SlackEmulator;
   platform: ChatPlatformEmulator;
   store: Store;
   webUrl: string;
   adminToken: string;
+  ids?: WorldIds;
 }): Promise<SeededWorld> {
-  const { slack, platform, store, webUrl } = input;
-  const team = slack.createTeam({ name: 'Acme Sales', domain: 'acme-sales' });
-  const aliceSlack = slack.createUser(team.id, { name: 'alice', realName: 'Alice Agent', email: 'alice@acme.test' });
-  const bobSlack = slack.createUser(team.id, { name: 'bob', realName: 'Bob Agent', email: 'bob@acme.test' });
-  const carol = slack.createUser(team.id, { name: 'carol', realName: 'Carol Unmapped', email: 'carol@acme.test' });
-  const channel = slack.createChannel(team.id, { name: 'website-chats', memberIds: [aliceSlack.id, bobSlack.id, carol.id] });
+  const { slack, platform, store, webUrl, ids } = input;
+  // Without ids, `id: undefined`: the emulators make fresh ones.
+  const team = slack.createTeam({ name: 'Acme Sales', domain: 'acme-sales', id: ids?.teamId });
+  const aliceSlack = slack.createUser(team.id, { name: 'alice', realName: 'Alice Agent', email: 'alice@acme.test', id: ids?.agents.alice.slackUserId });
+  const bobSlack = slack.createUser(team.id, { name: 'bob', realName: 'Bob Agent', email: 'bob@acme.test', id: ids?.agents.bob.slackUserId });
+  const carol = slack.createUser(team.id, { name: 'carol', realName: 'Carol Unmapped', email: 'carol@acme.test', id: ids?.unmappedSlackUserId });
+  const channel = slack.createChannel(team.id, { name: 'website-chats', memberIds: [aliceSlack.id, bobSlack.id, carol.id], id: ids?.channelId });
 
-  const org = platform.createOrg({ name: 'Acme' });
-  const admin = platform.addAdmin(org.id, { name: 'Ada Admin', email: 'ada@acme.test' });
-  const alice = platform.addAgent(org.id, { name: 'Alice Agent', email: 'alice@acme.test', status: 'online' });
-  const bob = platform.addAgent(org.id, { name: 'Bob Agent', email: 'bob@acme.test', status: 'online' });
+  const org = platform.createOrg({ name: 'Acme', id: ids?.orgId });
+  const admin = platform.addAdmin(org.id, { name: 'Ada Admin', email: 'ada@acme.test', id: ids?.adminUserId });
+  const alice = platform.addAgent(org.id, { name: 'Alice Agent', email: 'alice@acme.test', status: 'online', id: ids?.agents.alice.agentId });
+  const bob = platform.addAgent(org.id, { name: 'Bob Agent', email: 'bob@acme.test', status: 'online', id: ids?.agents.bob.agentId });
 
   await connectThroughOAuth(slack, await installLink(webUrl, input.adminToken, org.id), { teamId: team.id, userId: aliceSlack.id });
   const installation = await store.installations.findByTeam(team.id);
