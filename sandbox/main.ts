@@ -2,6 +2,7 @@
 // server (unless REDIS_URL / MONGODB_URL are set), the Slack and chat-platform emulators (unless
 // real ones are configured), the web and worker processes as the Procfile would, seeds a demo
 // org, and prints where to look. Ctrl-C stops everything it started.
+import { startSandboxConsole } from './console/index.ts';
 import { launchProduct } from './launch.ts';
 import type { ProductProcess, Runtime } from './processes.ts';
 
@@ -9,6 +10,7 @@ const env = process.env;
 const webPort = Number(env.PORT ?? 3000);
 const slackPort = Number(env.SANDBOX_SLACK_PORT ?? 4100);
 const platformPort = Number(env.SANDBOX_PLATFORM_PORT ?? 4200);
+const consolePort = Number(env.SANDBOX_CONSOLE_PORT ?? 3999);
 const workerRuntime: Runtime = env.SANDBOX_WORKER_RUNTIME === 'deno' ? 'deno' : 'node';
 
 async function main(): Promise<void> {
@@ -32,9 +34,20 @@ async function main(): Promise<void> {
   });
   await platform.visitorSays(world.orgId, demo.id, 'Hi! Do you integrate with Salesforce?');
 
+  const sandboxConsole = await startSandboxConsole({
+    slack,
+    platform,
+    orgId: world.orgId,
+    teamId: world.teamId,
+    port: consolePort,
+    settingsLink: () => platform.setupUrl(world.orgId, world.adminUserId),
+  });
+
   const c = `${platform.url}/_emulator/orgs/${world.orgId}/conversations`;
   console.log(`
 Threadbridge sandbox is running (worker on ${workerRuntime}).
+
+  Console              ${sandboxConsole.url}   (the visitor's widget and Slack side by side: play both in the browser)
 
   Threadbridge web     ${webUrl}          (GET /readyz; logs above, prefixed web| and worker|)
   Slack emulator       ${slack.url}       (recorded Web API calls: ${slack.url}/_emulator/calls)
@@ -69,6 +82,7 @@ Press Ctrl-C to stop.`);
     if (stopping) return;
     stopping = true;
     console.log('\nStopping the sandbox…');
+    await sandboxConsole.close();
     await launched.stop();
     process.exit(0);
   };
