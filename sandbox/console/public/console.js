@@ -51,29 +51,39 @@
   }
 
   // ---- polling -------------------------------------------------------------------------------
+  let asked = 0;
   async function poll() {
     clearTimeout(timer);
+    // An answer to an earlier question than the last one asked is dropped: it may be older.
+    const mine = ++asked;
     const q = new URLSearchParams();
     if (view.user) q.set('user', view.user);
     if (view.channel) q.set('channel', view.channel);
     if (view.conversation) q.set('conversation', view.conversation);
+    let res;
+    let answer;
     try {
-      const res = await fetch(`/api/state?${q}`);
-      const answer = await res.json();
-      if (res.status === 400 && answer.error?.field && answer.error.field in view) {
-        // A person, channel or chat that is gone (the sandbox restarted): start from the defaults.
-        view[answer.error.field] = null;
-        timer = setTimeout(poll, 0);
-        return;
-      }
-      if (!res.ok) throw new Error(answer.error?.message ?? String(res.status));
-      $('stopped').hidden = true;
-      state = answer;
-      draw();
+      res = await fetch(`/api/state?${q}`);
+      answer = await res.json();
     } catch {
-      $('stopped').hidden = false;
+      if (mine === asked) {
+        $('stopped').hidden = false;
+        timer = setTimeout(poll, POLL_MS);
+      }
+      return;
+    }
+    if (mine !== asked) return;
+    $('stopped').hidden = true;
+    if (res.status === 400 && answer.error?.field && answer.error.field in view) {
+      // A person, channel or chat that is gone (the sandbox restarted): start from the defaults.
+      view[answer.error.field] = null;
+      timer = setTimeout(poll, 0);
+      return;
     }
     timer = setTimeout(poll, POLL_MS);
+    if (!res.ok) return say('slack-status', answer.error?.message ?? `The console answered ${res.status}`, true);
+    state = answer;
+    draw();
   }
 
   function changed(part, value) {
@@ -271,6 +281,8 @@
       });
     });
     if (nearBottom) log.scrollTop = log.scrollHeight;
+    // Whose view the log now shows (what a test waits for after changing the person).
+    log.setAttribute('data-user', s.user ?? '');
   }
 
   function message(item, threadTs) {
