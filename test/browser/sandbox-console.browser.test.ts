@@ -4,7 +4,8 @@
 // gets the product's ephemeral explanation, shown to that person only; Join clicked on the parent
 // (through the emulator's signed interaction) marks who took the chat; Book a meeting from a
 // message's menu opens the modal, and its submission offers the meeting in the widget, where the
-// visitor books it. At a desktop width and at 400 px, with screenshots (test-artifacts/sandbox-console/),
+// visitor books it; Collect info asks the visitor, whose answers reach the thread; a file link and
+// the end of the chat from the widget. At a desktop width and at 400 px, with screenshots (test-artifacts/sandbox-console/),
 // nothing to scroll sideways and no Content-Security-Policy violation. Bad input: clear 400s.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,7 +68,7 @@ const viewAs = async (page: Page, slackUserId: string) => {
 };
 
 describe('the sandbox console', () => {
-  it('plays both sides: the visitor and the reps, replies, an ephemeral explanation, Join and Book a meeting', async () => {
+  it('plays both sides: replies each way, an ephemeral explanation, Join, Book a meeting, Collect info, a file link, the end', async () => {
     const page = await open(DESKTOP);
     const alice = h.agents.alice.slackUserId;
     const carol = h.unmappedSlackUserId;
@@ -136,6 +137,30 @@ describe('the sandbox console', () => {
     await expect.poll(() => page.locator('#chat-extras').textContent(), ARRIVES).toContain('Meeting booked: 45 minutes');
     await expect.poll(() => thread.textContent(), ARRIVES).toContain('Vera Visitor booked a meeting with');
     await page.screenshot({ path: `${shots}/04-meeting-booked-desktop.png`, fullPage: true });
+
+    // Collect info from the parent's menu: the checkboxes, submitted, ask the visitor, whose answers reach the thread.
+    const top = parent.locator('.msg').first();
+    await top.getByRole('button', { name: 'More actions' }).click();
+    await top.getByRole('button', { name: 'Collect info' }).click();
+    await page.locator('#modal-backdrop').waitFor({ state: 'visible', ...ARRIVES });
+    await page.getByRole('checkbox', { name: 'Phone' }).check();
+    await page.click('#modal-submit');
+    await page.locator('#modal-backdrop').waitFor({ state: 'hidden', ...ARRIVES });
+    const form = page.locator('#chat-extras form[data-form]');
+    await form.waitFor(ARRIVES);
+    await form.getByLabel('Phone').fill('+1 555 0100');
+    await form.getByRole('button', { name: 'Send the form' }).click();
+    await expect.poll(() => page.locator('#chat-extras').textContent(), ARRIVES).toContain('You sent the form: phone: +1 555 0100');
+    await expect.poll(() => thread.textContent(), ARRIVES).toContain('Phone: +1 555 0100');
+
+    // A file link, then the visitor ends the chat: the widget says so and takes no more messages.
+    await page.fill('#visitor-file', 'https://files.example.com/specs/requirements.pdf');
+    await page.click('#visitor-send');
+    await expect.poll(() => page.locator('#chat-log a').allTextContents(), ARRIVES).toContain('requirements.pdf');
+    await page.click('#end-chat');
+    await expect.poll(() => page.textContent('#chat-head'), ARRIVES).toContain('This chat has ended (by the visitor).');
+    expect(await page.isDisabled('#visitor-send')).toBe(true);
+    await page.screenshot({ path: `${shots}/05-form-file-ended-desktop.png`, fullPage: true });
     const desktop = await fits(page);
     expect(desktop.scrollWidth).toBeLessThanOrEqual(desktop.innerWidth);
 
@@ -143,7 +168,7 @@ describe('the sandbox console', () => {
     const narrow = await open(NARROW);
     await viewAs(narrow, alice);
     await expect.poll(() => narrow.locator('#slack-log').textContent()).toContain('Do you integrate with Salesforce?');
-    await narrow.screenshot({ path: `${shots}/05-thread-400px.png`, fullPage: true });
+    await narrow.screenshot({ path: `${shots}/06-thread-400px.png`, fullPage: true });
     const small = await fits(narrow);
     expect(small.scrollWidth).toBeLessThanOrEqual(small.innerWidth);
     expect(cspViolations).toEqual([]);

@@ -117,18 +117,40 @@
   // ---- mrkdwn and Block Kit -----------------------------------------------------------------
   const unentity = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
+  /** The emoji the app writes; any other :name: stays as Slack's code. */
+  const EMOJI = {
+    white_check_mark: '✅',
+    hourglass_flowing_sand: '⏳',
+    checkered_flag: '🏁',
+    bell: '🔔',
+    paperclip: '📎',
+    memo: '📝',
+    calendar: '📅',
+    warning: '⚠️',
+    speech_balloon: '💬',
+    rotating_light: '🚨',
+    raising_hand: '🙋',
+    information_source: 'ℹ️',
+    bust_in_silhouette: '👤',
+    fire: '🔥',
+    snowflake: '❄️',
+    '+1': '👍',
+    eyes: '👀',
+  };
+
   function mrkdwn(text) {
     const out = document.createDocumentFragment();
-    const pattern = /<([^<>\n]+)>|\*([^*\n]+)\*|_([^_\n]+)_|`([^`\n]+)`|~([^~\n]+)~/g;
+    const pattern = /<([^<>\n]+)>|:([a-z0-9_+-]+):|\*([^*\n]+)\*|_([^_\n]+)_|`([^`\n]+)`|~([^~\n]+)~/g;
     let last = 0;
     for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
       out.append(unentity(text.slice(last, m.index)));
       last = pattern.lastIndex;
       if (m[1] !== undefined) out.append(link(m[1]));
-      else if (m[2] !== undefined) out.append(el('strong', { text: unentity(m[2]) }));
-      else if (m[3] !== undefined) out.append(el('em', { text: unentity(m[3]) }));
-      else if (m[4] !== undefined) out.append(el('code', { text: unentity(m[4]) }));
-      else out.append(el('s', { text: unentity(m[5]) }));
+      else if (m[2] !== undefined) out.append(EMOJI[m[2]] ?? m[0]);
+      else if (m[3] !== undefined) out.append(el('strong', { text: unentity(m[3]) }));
+      else if (m[4] !== undefined) out.append(el('em', { text: unentity(m[4]) }));
+      else if (m[5] !== undefined) out.append(el('code', { text: unentity(m[5]) }));
+      else out.append(el('s', { text: unentity(m[6]) }));
     }
     out.append(unentity(text.slice(last)));
     return out;
@@ -258,7 +280,8 @@
     const s = state.slack;
     if (!changed('log', [s.items, s.user, s.channel, view.menuKey, state.names, state.shortcuts])) return;
     const log = $('slack-log');
-    const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    // Kept where the reader scrolled, unless they were at the end or now look at another channel.
+    const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40 || log.getAttribute('data-shows') !== `${s.user}:${s.channel}`;
     redraw(log, () => {
       if (s.items.length === 0) return [el('p', { class: 'empty', text: 'No messages here yet. Start a chat on the left: its thread appears here.' })];
       const replies = new Map();
@@ -283,6 +306,7 @@
     if (nearBottom) log.scrollTop = log.scrollHeight;
     // Whose view the log now shows (what a test waits for after changing the person).
     log.setAttribute('data-user', s.user ?? '');
+    log.setAttribute('data-shows', `${s.user}:${s.channel}`);
   }
 
   function message(item, threadTs) {
@@ -354,7 +378,7 @@
         ? el(
             'div',
             { class: 'reactions' },
-            ...item.reactions.map((r) => el('span', { class: 'reaction', title: r.users.join(', '), text: `:${r.name}: ${r.count}` })),
+            ...item.reactions.map((r) => el('span', { class: 'reaction', title: r.users.join(', '), text: `${EMOJI[r.name] ?? `:${r.name}:`} ${r.count}` })),
           )
         : null,
       tools,
