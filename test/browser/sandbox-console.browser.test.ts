@@ -5,7 +5,8 @@
 // (through the emulator's signed interaction) marks who took the chat; Book a meeting from a
 // message's menu opens the modal, and its submission offers the meeting in the widget, where the
 // visitor books it; Collect info asks the visitor, whose answers reach the thread; a file link and
-// the end of the chat from the widget. At a desktop width and at 400 px, with screenshots (test-artifacts/sandbox-console/),
+// the end of the chat from the widget. By keyboard: a chat started, a shortcut chosen from a
+// message's menu, Escape closing its modal; axe-core finding no serious or critical violation. At a desktop width and at 400 px, with screenshots (test-artifacts/sandbox-console/),
 // nothing to scroll sideways and no Content-Security-Policy violation. Bad input: clear 400s.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ declare const document: any, window: any;
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const shots = `${repoRoot}test-artifacts/sandbox-console`;
+const AXE = `${repoRoot}node_modules/axe-core/axe.min.js`;
 const DESKTOP = { width: 1280, height: 900 };
 const NARROW = { width: 400, height: 860 };
 /** A message goes through the web process, the queue and the worker before the other side shows it. */
@@ -49,15 +51,33 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function open(viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
+async function open(viewport: { width: number; height: number }, options: { bypassCSP?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport, bypassCSP: options.bypassCSP ?? false });
   const page = await context.newPage();
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
-  });
+  if (!options.bypassCSP)
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+    });
   await page.goto(sandboxConsole.url);
   await page.locator('#slack-user option').first().waitFor({ state: 'attached' });
   return page;
+}
+
+const active = (page: Page) => page.evaluate(() => document.activeElement?.id);
+
+/** The page as it is now: fits its width, a screenshot, no serious or critical axe-core violation (axe injected, so the CSP is bypassed). */
+async function check(page: Page, name: string) {
+  const { scrollWidth, innerWidth } = await fits(page);
+  expect(scrollWidth, name).toBeLessThanOrEqual(innerWidth);
+  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+  const violations: Array<{ id: string; impact: string; targets: string[] }> = await page.evaluate(async () => {
+    const result = await window.axe.run(document);
+    return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n: any) => n.target.join(' ')) }));
+  });
+  expect(
+    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+    name,
+  ).toEqual([]);
 }
 
 const fits = (page: Page) => page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
@@ -173,6 +193,42 @@ describe('the sandbox console', () => {
     expect(small.scrollWidth).toBeLessThanOrEqual(small.innerWidth);
     expect(cspViolations).toEqual([]);
   }, 90_000);
+
+  it('by keyboard: a new chat, a message shortcut from the menu, Escape closes the modal; axe-core finds no serious or critical violation', async () => {
+    const page = await open(DESKTOP, { bypassCSP: true });
+    await page.addScriptTag({ path: AXE });
+    await viewAs(page, h.agents.bob.slackUserId);
+    await page.focus('#new-chat');
+    await page.keyboard.press('Enter');
+    expect(await active(page)).toBe('start-name');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('Kim Keyboard');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => active(page), ARRIVES).toBe('visitor-text');
+    await page.keyboard.type('Typed without a mouse');
+    await page.keyboard.press('Enter');
+    const parent = page.locator('#slack-log .entry').filter({ hasText: 'Kim Keyboard' }).first();
+    await expect.poll(() => parent.locator('.thread').textContent(), ARRIVES).toContain('Typed without a mouse');
+
+    await parent.locator('.msg').first().getByRole('button', { name: 'More actions' }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Book a meeting');
+    await page.keyboard.press('Enter');
+    await page.locator('#modal-backdrop').waitFor({ state: 'visible', ...ARRIVES });
+    expect(await page.evaluate(() => document.activeElement?.closest('#modal') !== null)).toBe(true);
+    await check(page, '07-modal-desktop');
+    await page.keyboard.press('Escape');
+    await page.locator('#modal-backdrop').waitFor({ state: 'hidden', ...ARRIVES });
+    expect(h.slack.openViews(h.teamId, h.agents.bob.slackUserId)).toEqual([]);
+    await check(page, '08-keyboard-desktop');
+
+    const narrow = await open(NARROW, { bypassCSP: true });
+    await narrow.addScriptTag({ path: AXE });
+    await viewAs(narrow, h.agents.bob.slackUserId);
+    await expect.poll(() => narrow.locator('#slack-log').textContent()).toContain('Typed without a mouse');
+    await check(narrow, '09-keyboard-400px');
+  }, 60_000);
 
   it('refuses bad input with a 400 naming the field', async () => {
     const post = (path: string, body: unknown) =>

@@ -10,6 +10,7 @@
   let state = null;
   const drawn = { people: '', channels: '', log: '', chats: '', chat: '', extras: '', modal: '' };
   let timer = null;
+  let focusAfterDraw = null;
 
   function el(tag, props, ...children) {
     const node = document.createElement(tag);
@@ -112,6 +113,11 @@
     drawReplyTarget();
     drawModal();
     drawWidget();
+    const next = focusAfterDraw && $(focusAfterDraw);
+    if (next && next.offsetParent !== null) {
+      next.focus();
+      focusAfterDraw = null;
+    }
   }
 
   // ---- mrkdwn and Block Kit -----------------------------------------------------------------
@@ -669,7 +675,8 @@
         });
         view.conversation = conversationId;
         view.newChat = false;
-        setTimeout(() => $('visitor-text').focus(), 0);
+        // The keyboard goes on to the message box once the chat is drawn (the form it was in is hidden then).
+        focusAfterDraw = 'visitor-text';
       });
     });
     $('visitor-form').addEventListener('submit', (event) => {
