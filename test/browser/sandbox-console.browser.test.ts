@@ -6,7 +6,8 @@
 // message's menu opens the modal, and its submission offers the meeting in the widget, where the
 // visitor books it; Collect info asks the visitor, whose answers reach the thread; a file link and
 // the end of the chat from the widget. By keyboard: a chat started, a shortcut chosen from a
-// message's menu, Escape closing its modal; axe-core finding no serious or critical violation. At a desktop width and at 400 px, with screenshots (test-artifacts/sandbox-console/),
+// message's menu, Escape closing its modal; axe-core finding no serious or critical violation. An
+// edit marked as such; a banner when the console stops answering. At a desktop width and at 400 px, with screenshots (test-artifacts/sandbox-console/),
 // nothing to scroll sideways and no Content-Security-Policy violation. Bad input: clear 400s.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -229,6 +230,26 @@ describe('the sandbox console', () => {
     await expect.poll(() => narrow.locator('#slack-log').textContent()).toContain('Typed without a mouse');
     await check(narrow, '09-keyboard-400px');
   }, 60_000);
+
+  it('shows an edit as edited, and a banner saying what to do when the sandbox stops', async () => {
+    const own = await startSandboxConsole({ slack: h.slack, platform: h.platform, orgId: h.orgId, teamId: h.teamId, port: 0 });
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    await page.goto(own.url);
+    await viewAs(page, h.agents.alice.slackUserId);
+    const ts = await h.slack.postAsUser({ teamId: h.teamId, channel: h.channelId, user: h.agents.alice.slackUserId, text: 'lunch at noon?' });
+    await h.slack.editAsUser({ teamId: h.teamId, channel: h.channelId, user: h.agents.alice.slackUserId, ts, text: 'lunch at one?' });
+    const edited = page.locator(`#slack-log .msg[data-ts="${ts}"]`);
+    await expect.poll(() => edited.textContent()).toContain('lunch at one?');
+    expect(await edited.textContent()).toContain('(edited)');
+    expect(await page.isVisible('#settings-link-row')).toBe(false);
+    expect(await page.isVisible('#stopped')).toBe(false);
+    await own.close();
+    await page.locator('#stopped').waitFor({ state: 'visible' });
+    expect(await page.textContent('#stopped')).toContain('Start it again with npm run sandbox, then reload this page.');
+    await page.screenshot({ path: `${shots}/10-stopped-desktop.png` });
+    await context.close();
+  });
 
   it('refuses bad input with a 400 naming the field', async () => {
     const post = (path: string, body: unknown) =>
