@@ -4,6 +4,7 @@
 // org (the same ids and secrets on every run, from SANDBOX_SEED), and prints where to look.
 // SIGINT (Ctrl-C), SIGTERM or SIGHUP to this process or to npm, npm's death, or the death of any
 // process it started stops everything it started and removes their temporary data.
+import { startSandboxConsole, type SandboxConsole } from './console/index.ts';
 import { seedDemoOrg, DEMO_WORLD_IDS } from './demo-org.ts';
 import { launchProduct, type Launched } from './launch.ts';
 import type { ProductProcess, Runtime } from './processes.ts';
@@ -13,6 +14,7 @@ const env = process.env;
 const webPort = Number(env.PORT ?? 3000);
 const slackPort = Number(env.SANDBOX_SLACK_PORT ?? 4100);
 const platformPort = Number(env.SANDBOX_PLATFORM_PORT ?? 4200);
+const consolePort = Number(env.SANDBOX_CONSOLE_PORT ?? 3999);
 const workerRuntime: Runtime = env.SANDBOX_WORKER_RUNTIME === 'deno' ? 'deno' : 'node';
 const seed = env.SANDBOX_SEED || 'threadbridge-sandbox';
 const bullBoard = { user: 'sandbox', password: passwordFromSeed(seed, 'bull-board') };
@@ -20,6 +22,7 @@ const bullBoard = { user: 'sandbox', password: passwordFromSeed(seed, 'bull-boar
 const STOP_DEADLINE_MS = 9_000;
 
 let launched: Launched | undefined;
+let sandboxConsole: SandboxConsole | undefined;
 /** Aborted by a stop asked for while the product starts: launchProduct then stops what it started. */
 const starting = new AbortController();
 let stopping = false;
@@ -38,6 +41,7 @@ async function stop(why: string, code = 0, graceMs?: number): Promise<void> {
     console.error('the sandbox did not stop in time: exiting anyway');
     process.exit(1);
   }, STOP_DEADLINE_MS).unref();
+  await sandboxConsole?.close().catch(() => undefined);
   await launched?.stop(graceMs);
   process.exit(code);
 }
@@ -92,15 +96,22 @@ async function main(): Promise<void> {
   });
   await platform.visitorSays(world.orgId, owned.id, 'We would like to add 40 seats before the renewal.');
 
-  // The browser console (sandbox/console/) starts here, on SANDBOX_CONSOLE_PORT (3999):
-  // startSandboxConsole(...)
+  // The browser console: the visitor's widget and Slack side by side, over the emulators.
+  sandboxConsole = await startSandboxConsole({
+    slack,
+    platform,
+    orgId: world.orgId,
+    teamId: world.teamId,
+    port: consolePort,
+    settingsLink: () => platform.setupUrl(world.orgId, world.adminUserId),
+  });
 
   const chats = `${platform.url}/_emulator/orgs/${world.orgId}/conversations`;
   const metricsAccess = env.METRICS_TOKEN ? 'Authorization: Bearer $METRICS_TOKEN' : 'no token needed outside production';
   const lines = [
     `Threadbridge sandbox is running (worker on ${workerRuntime}; ids and secrets from SANDBOX_SEED=${seed}, the same every run).`,
     '',
-    // The console's line comes first here: `  Console         http://localhost:${consolePort}/`
+    `  Console         ${sandboxConsole.url}  (the visitor's widget and Slack side by side: play both sides in the browser)`,
     `  Settings page   ${platform.url}/_emulator/orgs/${world.orgId}/admins/${world.adminUserId}/setup  (admin Ada's Setup button: a fresh launch link each visit)`,
     `  Bull Board      ${webUrl}/admin/queues  (user ${bullBoard.user}, password ${bullBoard.password})`,
     `  Metrics         ${webUrl}/metrics  (${metricsAccess})`,

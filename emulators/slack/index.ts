@@ -222,6 +222,12 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions): Promise<Sl
           ...m,
           ...(m.reactions ? { reactions: m.reactions.map((r) => ({ ...r, users: [...r.users] })) } : {}),
         })),
+    workspace: (teamId) => ({
+      users: [...state.users.values()].filter((u) => inTeam(u, teamId)).map((u) => ({ ...u })),
+      channels: [...state.channels.values()]
+        .filter((c) => c.teamId === teamId || (c.sharedTeamIds?.includes(teamId) ?? false))
+        .map((c) => ({ ...c, members: new Set(c.members) })),
+    }),
     resetRateLimits: () => limiter.reset(),
     idle: () => deliverer.idle(),
     async close() {

@@ -446,6 +446,8 @@ export interface SlackEmulator {
   calls(filter?: { method?: string; teamId?: string }): RecordedCall[];
   deliveries(): RecordedDelivery[];
   messages(channelId: string): StoredMessage[];
+  /** A workspace's people and conversations (channels shared into it and DMs included), as copies: what a Slack client lists. */
+  workspace(teamId: string): { users: User[]; channels: Channel[] };
   /** Forgets rate-limit windows (for tests that reuse one emulator). */
   resetRateLimits(): void;
   idle(): Promise<void>;

@@ -1,10 +1,10 @@
 // Slack emulator: a workspace seeded silently (seedChannels / seedUsers), conversations.list /
 // users.list over workspaces of 100,000 channels and 20,000 users, and the /_emulator/ control
-// routes that seed and change the directory over HTTP.
+// routes that seed and change the directory over HTTP; workspace(teamId), the sandbox console's list of them.
 import { describe, expect, it } from 'vitest';
 import type { ChannelInput } from '../../emulators/slack/index.ts';
 import { slackErrorCode } from './emulator-test-helpers.ts';
-import { alice, bob, c, emu, fresh, general, inst, received, seen, team, useDirectoryWorkspace } from './slack-directory-fixture.ts';
+import { alice, bob, c, emu, fresh, general, inst, otherInstall, received, seen, team, useDirectoryWorkspace } from './slack-directory-fixture.ts';
 
 const clock = useDirectoryWorkspace();
 
@@ -34,6 +34,27 @@ describe('seedChannels / seedUsers', () => {
     const after = await c.conversations.list({ limit: 1000 });
     expect(after.channels!.map((x) => x.name)).not.toContain('fine');
     expect(after.channels!.map((x) => x.name)).not.toContain('fine-3');
+  });
+});
+
+describe('workspace(teamId)', () => {
+  it("lists the workspace's people, bots included, and its channels and DMs, as copies, and nothing of another workspace", () => {
+    const other = otherInstall(['channels:read']);
+    const dm = emu.openAppDm(team.id, alice.id);
+    const listed = emu.workspace(team.id);
+    expect(listed.users.map((u) => u.id)).toEqual(expect.arrayContaining([alice.id, bob.id, inst.botUserId]));
+    expect(listed.users.map((u) => u.id)).not.toContain(other.user.id);
+    expect(listed.channels.map((ch) => ch.id)).toEqual(expect.arrayContaining([general.id, dm.id]));
+    expect(listed.channels.find((ch) => ch.id === dm.id)).toMatchObject({ isIm: true, imUser: alice.id });
+    expect(listed.channels.every((ch) => ch.teamId === team.id)).toBe(true);
+    // Copies: what a caller does with them leaves the emulator's state as it was.
+    listed.channels.find((ch) => ch.id === general.id)!.members.clear();
+    expect(
+      emu
+        .workspace(team.id)
+        .channels.find((ch) => ch.id === general.id)!
+        .members.has(alice.id),
+    ).toBe(true);
   });
 });
 
