@@ -1,7 +1,7 @@
 // Operations on the emulated workspaces that tests and the sandbox drive directly: teams, users,
 // channels, installs, humans posting. Each mutates state and raises the events Slack would.
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { randomHex, slackId } from './ids.ts';
 import type { createAppEvents } from './app-events.ts';
 import type { AppManifestConfig } from './manifest.ts';
@@ -385,7 +385,13 @@ export function createWorld(d: WorldDeps) {
     let botId = prev?.botId;
     if (!botUserId || !botId) {
       botId = slackId('B');
-      const bot = createUser(teamId, { name: d.appName.toLowerCase().replace(/[^a-z0-9_-]+/g, '_'), realName: d.appName, isBot: true });
+      const stableId = t.enterpriseId ? undefined : botUserIdFor(teamId);
+      const bot = createUser(teamId, {
+        name: d.appName.toLowerCase().replace(/[^a-z0-9_-]+/g, '_'),
+        realName: d.appName,
+        isBot: true,
+        ...(stableId ? { id: stableId } : {}),
+      });
       bot.botId = botId;
       botUserId = bot.id;
     }
@@ -404,6 +410,16 @@ export function createWorld(d: WorldDeps) {
     };
     state.installations.set(teamId, inst);
     return inst;
+  }
+
+  /**
+   * The app's bot user id in a workspace: the same for the same app and workspace on every run, as
+   * a real workspace's stays across reinstalls (so ids a sandbox prints still hold next time);
+   * undefined when that id is taken.
+   */
+  function botUserIdFor(teamId: string): string | undefined {
+    const id = `U${createHash('sha256').update(`${d.appId}:${teamId}`).digest('hex').slice(0, 10).toUpperCase()}`;
+    return state.users.has(id) ? undefined : id;
   }
 
   /** A person of the organization who may install the app org-wide (an admin, in Slack). */
