@@ -16,6 +16,8 @@ export interface SlackTenant {
   readonly orgId: string;
   readonly teamId: string;
   readonly botUserId: string;
+  /** An org-wide (Enterprise Grid) install: `teamId` is its organization's, and events name the workspace they happened in. */
+  readonly orgWide: boolean;
   readonly [madeByTheGate]: true;
 }
 
@@ -23,7 +25,7 @@ export interface SlackTenant {
 export async function slackTenantOf(deps: Pick<ConversationDeps, 'store'>, teamId: string): Promise<SlackTenant | null> {
   const installation = await deps.store.installations.findByTeam(teamId);
   if (installation?.status !== 'active') return null;
-  return { orgId: installation.orgId, teamId, botUserId: installation.botUserId } as SlackTenant;
+  return { orgId: installation.orgId, teamId, botUserId: installation.botUserId, orgWide: installation.kind === 'enterprise' } as SlackTenant;
 }
 
 /** What a Slack thread is to the tenant: one of its chats, another org's chat, or no chat. */

@@ -24,6 +24,14 @@ export function channelProblem(channel: DirectoryChannel): 'channel_archived' | 
 }
 
 /** The workspace an org-wide install's channel is in, as the pickers name it (null: Slack did not say). */
+/**
+ * Whether an org-wide install (`workspaces`) may still use the channel: not one of a workspace taken
+ * out of it since the directory's last sync. Any channel of a workspace install.
+ */
+export function inGrantedWorkspace(c: DirectoryChannel, workspaces: InstalledWorkspace[] | null): boolean {
+  return !workspaces || !c.workspaceId || workspaces.some((w) => w.id === c.workspaceId);
+}
+
 export function workspaceOf(channel: DirectoryChannel, workspaces: InstalledWorkspace[]): { id: string; name: string | null } | null {
   if (!channel.workspaceId) return null;
   return workspaces.find((w) => w.id === channel.workspaceId) ?? { id: channel.workspaceId, name: null };
@@ -48,7 +56,9 @@ export async function channelNamed(
   const name = qualified ? qualified[1]! : bare;
   const wanted = qualified ? qualified[2]!.trim().toLowerCase() : null;
   const workspaceName = (c: DirectoryChannel) => workspaceOf(c, workspaces)?.name ?? null;
-  const found = (await lookup.channelsByName(teamId, name)).filter((c) => wanted === null || workspaceName(c)?.toLowerCase() === wanted);
+  const found = (await lookup.channelsByName(teamId, name)).filter(
+    (c) => inGrantedWorkspace(c, workspaces) && (wanted === null || workspaceName(c)?.toLowerCase() === wanted),
+  );
   if (found.length === 0) return { ok: false, error: 'channel_unknown', detail: qualified ? `#${name} in ${qualified[2]!.trim()}` : `#${name}` };
   if (found.length > 1) {
     const names = found.map((c) => workspaceName(c) ?? c.workspaceId ?? 'a workspace');

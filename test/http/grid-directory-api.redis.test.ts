@@ -175,6 +175,12 @@ describe('the directory of an org-wide install', () => {
     });
     expect(await call('PUT', 'org_long', '/settings', { globalChannel: { enabled: true, channel: qualified } })).toMatchObject({ status: 200 });
     expect((await call('GET', 'org_long', '/settings')).body.globalChannel.channel).toMatchObject({ id: 'CL2', workspace: longWorkspace });
+
+    // The long-named workspace taken out of the install, before the directory's next sync: its
+    // channel is no longer chosen by name, and the bare name is no longer ambiguous.
+    await t.store.installations.setWorkspaces('ELONG1', [{ id: 'TLONG1', name: 'Short' }], new Date());
+    expect(await call('GET', 'org_long', `/directory/channels/by-name/${encodeURIComponent(qualified)}`)).toMatchObject({ status: 404 });
+    expect(await call('GET', 'org_long', `/directory/channels/by-name/${longChannel}`)).toMatchObject({ status: 200, body: { channel: { id: 'CL1' } } });
   });
 
   it('the global channel: a shared name is refused on its field; the name with its workspace is saved and shown with it', async () => {

@@ -9,7 +9,7 @@ import type { HttpDeps } from '../http-deps.ts';
 import type { DirectoryChannel, DirectoryUser } from '../../slack/slack-api.ts';
 import type { InstalledWorkspace } from '../../store/index.ts';
 import { appError } from '../../errors/index.ts';
-import { channelNamed, workspaceOf } from '../../directory/channel-choice.ts';
+import { channelNamed, inGrantedWorkspace, workspaceOf } from '../../directory/channel-choice.ts';
 import { connectedTeam, orgParams, orgParamsWith, paramSchemas, slackLookup, type OrgScope } from './admin-org.ts';
 import { apiDoc } from './admin-org.ts';
 import type { AdminDeps } from './admin-deps.ts';
@@ -55,11 +55,6 @@ export function workspaceField(c: DirectoryChannel, workspaces: InstalledWorkspa
 /** A channel as the directory API shows it: naming its workspace on an org-wide install. */
 function directoryChannelView(c: DirectoryChannel, workspaces: InstalledWorkspace[] | null) {
   return { ...channelView(c), ...workspaceField(c, workspaces) };
-}
-
-/** Whether an org-wide install may still use the channel: not one of a workspace taken out of it since the last sync. */
-function inGrantedWorkspace(c: DirectoryChannel, workspaces: InstalledWorkspace[] | null): boolean {
-  return !workspaces || !c.workspaceId || workspaces.some((w) => w.id === c.workspaceId);
 }
 
 export function registerAdminDirectoryRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps, orgScope: OrgScope): void {

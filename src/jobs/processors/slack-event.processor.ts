@@ -68,7 +68,9 @@ export async function processSlackEvent(deps: WorkerDeps, job: SlackEventJob): P
       const directorySchema = directoryEventTypes.has(job.event.type) ? directoryEventSchemas[job.event.type] : undefined;
       if (directorySchema) {
         const event = readSlackPayload(directorySchema, job.event, { kind: 'event', type: job.event.type, log });
-        await applyDirectoryEvent(deps, job.teamId, tenant.botUserId, event, job.workspaceId ?? null);
+        // The workspace only for an org-wide install: a workspace install's channels are its own,
+        // even when a Slack Connect event names the other company's workspace.
+        await applyDirectoryEvent(deps, job.teamId, tenant.botUserId, event, tenant.orgWide ? (job.workspaceId ?? null) : null);
         return;
       }
       log.debug('event type not handled');
