@@ -9,6 +9,7 @@ import { validateBlocks } from '../../emulators/slack/blocks.ts';
 import { SLACK_LIMITS, clip, fitMessage, fitView, linkTarget } from '../../src/slack/format/slack-limits.ts';
 import { combinedThreadMessage, identificationLine, parentMessage, threadPosts, type ParentStatus } from '../../src/slack/format/conversation-messages.ts';
 import { bookMeetingModal, collectInfoModal, formAnswersText } from '../../src/slack/format/shortcut-views.ts';
+import type { Message } from '../../src/platform/webhook-events.ts';
 import { appHomeView } from '../../src/slack/format/app-home.ts';
 import { weeklyDigestMessage } from '../../src/slack/format/weekly-digest.ts';
 import { channelReminderText, escalationNoteText, threadReminderText } from '../../src/slack/format/reminders.ts';
@@ -115,6 +116,24 @@ describe('every payload the formatters build is within Slack’s limits, whateve
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('a message of nothing but blank lines, long enough to need two posts: each post has a text (found by the property above)', () => {
+    const message: Message = {
+      id: 'msg_blank',
+      seq: 0,
+      createdAt: '2000-01-01T00:00:00.000Z',
+      text: '\n'.repeat(147_050),
+      author: { type: 'visitor', id: '', name: '&', avatarUrl: null },
+      origin: 'web',
+      attachments: [],
+      clientMessageId: null,
+    };
+    for (const late of [false, true]) {
+      const posts = threadPosts(message, { late });
+      expect(posts.length).toBeGreaterThan(1);
+      for (const post of posts) expectMessageWithinLimits(post);
+    }
   });
 
   it('several messages combined into one post', () => {

@@ -130,12 +130,16 @@ function statusLine(status: ParentStatus): string {
 const authorLabel: Record<Message['author']['type'], string> = { visitor: 'visitor', agent: 'agent', bot: 'bot', system: 'system' };
 const originLabel: Record<Message['origin'], string> = { web: 'website', mobile_app: 'mobile app', console: 'console', slack: 'Slack', bot: 'bot' };
 
+/** The author as the fallback text (what notifications show) names them: the author line names the type, this the marker. */
+function bylineOf(message: Message): string {
+  const marker = authorMarker(message.author);
+  return `${shown(authorName(message.author), NAME_LIMIT)}${marker ? ` (${marker})` : ''}`;
+}
+
 export function threadMessage(message: Message, options: { late?: boolean } = {}): SlackMessageBody {
   const type = shown(labelOf(authorLabel, message.author.type), 40);
   const name = authorName(message.author);
-  // The author line names the type; the fallback (what notifications show) carries the marker.
-  const marker = authorMarker(message.author);
-  const byline = `${shown(name, NAME_LIMIT)}${marker ? ` (${marker})` : ''}`;
+  const byline = bylineOf(message);
   const body = escapeSlackText(message.text);
   const chunks = splitText(body, SECTION_LIMIT);
   const blocks: SlackBlock[] = chunks.map((chunk) => ({ type: 'section', text: { type: 'mrkdwn', text: chunk } }));
@@ -176,7 +180,9 @@ export function threadPosts(message: Message, options: { late?: boolean } = {}):
       last ? context : { type: 'context', elements: [{ type: 'mrkdwn', text: '_continued below_' }] },
     ] as SlackBlock[];
     const words = blocks.flatMap((b) => ('text' in b && b.text && typeof b.text === 'object' && 'text' in b.text ? [String(b.text.text)] : [])).join('\n');
-    parts.push({ text: clip(words, FALLBACK_TEXT_LIMIT), blocks, ...identity });
+    // A part of nothing but blank lines (a message of them, split) still needs a text: Slack refuses an empty one.
+    const text = words.trim() ? words : `${bylineOf(message)}: (blank lines)`;
+    parts.push({ text: clip(text, FALLBACK_TEXT_LIMIT), blocks, ...identity });
   }
   return parts;
 }
