@@ -4,6 +4,7 @@
 // why). No I/O: the bot user id is passed in. `readSlackMessageEvent` reads a raw event into
 // that shape first, so a field of the wrong type from outside is absent rather than a crash.
 import { z } from 'zod';
+import type { AuthorTeams } from './slack-connect-authors.ts';
 
 export interface SlackMessageEvent {
   type: string;
@@ -93,11 +94,6 @@ export interface SharedFile {
   publicUrl: string | null;
 }
 
-/** The teams Slack names for a reply's author, when it names them (src/routing/slack-connect-authors.ts). */
-interface AuthorTeams {
-  userTeam?: string;
-  sourceTeam?: string;
-}
 
 export type SlackMessageVerdict =
   | ({ kind: 'reply'; text: string; files: SharedFile[]; inDm: boolean } & InThread & AuthorTeams)
