@@ -94,7 +94,6 @@ export interface SharedFile {
   publicUrl: string | null;
 }
 
-
 export type SlackMessageVerdict =
   | ({ kind: 'reply'; text: string; files: SharedFile[]; inDm: boolean } & InThread & AuthorTeams)
   /** Someone wrote to the app in its DM, outside any thread: it answers (never silence). */
