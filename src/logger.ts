@@ -159,34 +159,55 @@ export function createLogger(options: { level: string; name: string; destination
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+const lazyState = Symbol('lazy child');
+
+interface LazyState {
+  parent: Logger;
+  bindings: Bindings;
+  real: Logger | undefined;
+  /** The nearest logger up the line that is not lazy: the prototype, for level and the like. */
+  base: Logger;
+}
+
+/** The pino logger a lazy child stands for, made on first need (a logger that is not lazy is itself). */
+function realOf(logger: Logger): Logger {
+  if (!Object.hasOwn(logger, lazyState)) return logger;
+  const state = (logger as Logger & { [lazyState]: LazyState })[lazyState];
+  state.real ??= realOf(state.parent).child(state.bindings);
+  return state.real;
+}
+
+// Shared by every lazy child (no closures a job): each reaches its own pino child through `this`.
+const lazyMethods: Record<string, unknown> = {
+  child(this: Logger, bindings: Bindings, options?: ChildLoggerOptions) {
+    return options ? realOf(this).child(bindings, options) : lazyChild(this, bindings);
+  },
+  bindings(this: Logger) {
+    return realOf(this).bindings();
+  },
+  setBindings(this: Logger, bindings: Bindings) {
+    realOf(this).setBindings(bindings);
+  },
+};
+for (const level of LEVELS) {
+  lazyMethods[level] = function log(this: Logger, ...args: Parameters<Logger['info']>) {
+    if (this.isLevelEnabled(level)) realOf(this)[level](...args);
+  };
+}
 
 /**
  * A child logger made only when something is logged through it (or it is asked for its
  * bindings): each worker job binds its queue, id, org and conversation, and most jobs log
  * nothing, yet making a pino child (its bindings serialized and censored, the parent's parsed
  * back to leave out what it has) was ~1 % of the worker's CPU under the throughput bench.
- * Levels that are off stay off without making it. A child of it is deferred the same way.
+ * What it does not override (level, isLevelEnabled) it reads from the nearest logger up the
+ * line that is not lazy, as a child has the same. A child of it is deferred the same way.
  */
 export function lazyChild(parent: Logger, bindings: Bindings): Logger {
-  return deferred(() => parent.child(bindings), parent);
-}
-
-function deferred(make: () => Logger, levelsOf: Logger): Logger {
-  let real: Logger | undefined;
-  const made = () => {
-    real ??= make();
-    return real;
-  };
-  // Whatever is not overridden (level, isLevelEnabled, levels) is read from the parent: a child has the same.
-  const lazy = Object.create(levelsOf) as Logger;
-  for (const level of LEVELS) {
-    if (levelsOf.isLevelEnabled(level)) lazy[level] = ((...args: Parameters<Logger['info']>) => made()[level](...args)) as Logger['info'];
-  }
-  return Object.assign(lazy, {
-    child: (bindings: Record<string, unknown>, options?: ChildLoggerOptions) => deferred(() => made().child(bindings, options), lazy),
-    bindings: () => made().bindings(),
-    setBindings: (bindings: Record<string, unknown>) => made().setBindings(bindings),
-  });
+  // Never a lazy child as a prototype: V8 makes an object used as one slow to create and read.
+  const base = Object.hasOwn(parent, lazyState) ? (parent as Logger & { [lazyState]: LazyState })[lazyState].base : parent;
+  const state: LazyState = { parent, bindings, real: undefined, base };
+  return Object.assign(Object.create(base) as Logger, lazyMethods, { [lazyState]: state });
 }
 
 export type { Logger };
