@@ -53,7 +53,7 @@ export function packageOf(url: string, functionName: string): string {
     const [first, second] = url.slice(modules + '/node_modules/'.length).split('/');
     return first?.startsWith('@') ? `${first}/${second}` : (first ?? url);
   }
-  const own = /\/(src|bench|sandbox|emulators|local-services)\/(?:([^/]+)\/)?[^/]*$/.exec(url);
+  const own = /\/(src|bench|sandbox|emulators|local-services)\/(?:([^/]+)\/)?/.exec(url);
   if (own) return own[1] === 'src' && own[2] ? `src/${own[2]}` : own[1]!;
   return url;
 }

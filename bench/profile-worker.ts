@@ -27,7 +27,8 @@ if (bench.status !== 0) {
   process.exit(1);
 }
 
-const profiles = readdirSync(join(dir, 'worker')).filter((f) => f.endsWith('.cpuprofile'));
+// CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the worker's main thread (others are tsx's loader).
+const profiles = readdirSync(join(dir, 'worker')).filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f));
 if (profiles.length === 0) throw new Error(`no worker profile was written to ${dir}/worker`);
 mkdirSync('bench-results', { recursive: true });
 const summaries: Record<string, unknown> = {};
