@@ -8,7 +8,7 @@ import { ConfigError } from '../errors/index.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { createTokenCipher } from '../crypto/token-cipher.ts';
-import { connectMongo, ensureIndexes, createStore, migrateLegacyKeys, resealInstallationTokens, logResealReport } from '../store/index.ts';
+import { connectMongo, ensureIndexes, createStore, migrateLegacyKeys, resealInstallationTokens, logResealReport, storeTimeouts } from '../store/index.ts';
 import { createSlackApi } from '../slack/slack-api.ts';
 import { createPlatformApi } from '../platform/platform-api.ts';
 import { createQueues, createJobProducer } from '../queues/queues.ts';
@@ -35,12 +35,20 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
   const runtime = 'Deno' in globalThis ? 'deno' : 'node';
 
-  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
-  await ensureIndexes(mongo.db);
-  const migrated = await migrateLegacyKeys(mongo.db);
-  if (migrated.moved > 0) logger.info({ moved: migrated.moved }, 'store: documents moved from the legacy key format');
+  const timeouts = storeTimeouts(config);
   const cipher = createTokenCipher(config.TOKEN_ENCRYPTION_KEYS);
-  logResealReport(logger, await resealInstallationTokens(mongo.db, cipher));
+  // Index builds and migrations on a client without the socket timeout (src/store/mongo.ts), closed once done.
+  const upkeep = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { profile: 'upkeep', timeouts });
+  try {
+    await ensureIndexes(upkeep.db);
+    const migrated = await migrateLegacyKeys(upkeep.db);
+    if (migrated.moved > 0) logger.info({ moved: migrated.moved }, 'store: documents moved from the legacy key format');
+    logResealReport(logger, await resealInstallationTokens(upkeep.db, cipher));
+  } finally {
+    await upkeep.close();
+  }
+  // Jobs' operations fail within the timeouts when the store hangs, and wait the outage out (src/queues/job-errors.ts).
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { profile: 'serving', timeouts });
   // Workers block on Redis and must wait out outages rather than fail commands (BullMQ requires it).
   const redis = createRedisClient(config, { maxRetriesPerRequest: null });
   const connection = redis;

@@ -6,13 +6,14 @@
 import { ConfigError } from '../errors/index.ts';
 import { loadStoreConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { connectMongo, ensureIndexes, migrateLegacyKeys } from './index.ts';
+import { connectMongo, ensureIndexes, migrateLegacyKeys, storeTimeouts } from './index.ts';
 
 async function main(): Promise<void> {
   const config = loadStoreConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'release' });
   const started = Date.now();
-  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+  // No socket timeout: an index build on a large collection answers only when it is done.
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { profile: 'upkeep', timeouts: storeTimeouts(config) });
   try {
     await ensureIndexes(mongo.db);
     const migrated = await migrateLegacyKeys(mongo.db);
