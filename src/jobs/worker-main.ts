@@ -22,6 +22,7 @@ import { createSlackCallBudget } from '../slack/tiered-call-budget.ts';
 import { createDirectoryCache } from '../directory/directory-cache.ts';
 import { renewingSlackApi, rotatingInstallations } from '../installations/token-rotation.ts';
 import { installationVersions, memoizedTokens, withVersionBumps } from '../installations/bot-token-memo.ts';
+import { memoizedOrgFacts, orgFactVersions, withOrgFactBumps } from '../store/org-facts-memo.ts';
 import { createReminderBatches } from '../conversations/reminder-batches.ts';
 import { activityReport } from '../activity/activity-report.ts';
 
@@ -50,7 +51,13 @@ async function main(): Promise<void> {
   const locks = createLocks(redis, config.QUEUE_PREFIX);
   const versions = installationVersions(redis, config.QUEUE_PREFIX);
   const createdStore = createStore(mongo.db, cipher);
-  const rawStore = { ...createdStore, installations: withVersionBumps(createdStore.installations, versions) };
+  // The org facts a chat routes by are kept in memory while no process changed them (src/store/org-facts-memo.ts).
+  const factVersions = orgFactVersions(redis, config.QUEUE_PREFIX);
+  const rawStore = memoizedOrgFacts(
+    withOrgFactBumps({ ...createdStore, installations: withVersionBumps(createdStore.installations, versions) }, factVersions),
+    factVersions,
+    { ttlMs: 60_000, now: () => Date.now() },
+  );
   const metrics = createWorkerMetrics();
   const rawSlack = createSlackApi({
     apiUrl: config.SLACK_API_URL,

@@ -9,6 +9,7 @@ import { processChatEvent } from '../../src/jobs/processors/chat-event.processor
 import { processSlackEvent } from '../../src/jobs/processors/slack-event.processor.ts';
 import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 import { installationVersions, memoizedTokens } from '../../src/installations/bot-token-memo.ts';
+import { memoizedOrgFacts, orgFactVersions, withOrgFactBumps } from '../../src/store/org-facts-memo.ts';
 
 describe('store round trips on the hot path', () => {
   let w: JobWorld;
@@ -22,13 +23,16 @@ describe('store round trips on the hot path', () => {
 
   beforeAll(async () => {
     w = await startJobWorld('round-trips', { monitorCommands: true });
-    // The worker's bot tokens come from memory while no process changed the installation (as worker-main composes it).
+    // The worker's bot tokens and the org facts a chat routes by come from memory while no process
+    // changed them (as worker-main composes it).
     const base = w.deps();
+    const versions = orgFactVersions(w.redis, w.prefix);
+    const store = memoizedOrgFacts(withOrgFactBumps(base.store, versions), versions, { ttlMs: 60_000, now: () => Date.now() });
     deps = {
       ...base,
       store: {
-        ...base.store,
-        installations: memoizedTokens(base.store.installations, installationVersions(w.redis, w.prefix), { ttlMs: 60_000, now: () => Date.now() }),
+        ...store,
+        installations: memoizedTokens(store.installations, installationVersions(w.redis, w.prefix), { ttlMs: 60_000, now: () => Date.now() }),
       },
     };
     channel = await w.freshChannel('round-trips');
@@ -96,7 +100,8 @@ describe('store round trips on the hot path', () => {
 
 // Counted 2026-12-04 (docs/store-access-paths.md lists them one by one); a chat start and a
 // first answer each write one more since issue 26: the chat's activity fact (one insert; the start's
-// answer time comes from the settings the routing reads anyway).
-const START_BOUND = 14;
+// answer time comes from the settings the routing reads anyway). A chat start 6 since issue 29: the
+// org's routing facts from the worker's memo, the thread recorded by one insert that is its claim.
+const START_BOUND = 6;
 const MESSAGE_BOUND = 4;
 const REPLY_BOUND = 13;
