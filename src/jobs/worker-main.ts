@@ -8,7 +8,15 @@ import { ConfigError } from '../errors/index.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { createTokenCipher } from '../crypto/token-cipher.ts';
-import { connectMongo, ensureIndexes, createStore, migrateLegacyKeys, resealInstallationTokens, logResealReport } from '../store/index.ts';
+import {
+  connectMongo,
+  ensureIndexes,
+  createStore,
+  migrateLegacyKeys,
+  recordClaimedThreads,
+  resealInstallationTokens,
+  logResealReport,
+} from '../store/index.ts';
 import { createSlackApi } from '../slack/slack-api.ts';
 import { createPlatformApi } from '../platform/platform-api.ts';
 import { createQueues, createJobProducer } from '../queues/queues.ts';
@@ -40,6 +48,9 @@ async function main(): Promise<void> {
   await ensureIndexes(mongo.db);
   const migrated = await migrateLegacyKeys(mongo.db);
   if (migrated.moved > 0) logger.info({ moved: migrated.moved }, 'store: documents moved from the legacy key format');
+  // Before any thread is opened: this release no longer reads the thread claims of releases before.
+  const claimed = await recordClaimedThreads(mongo.db);
+  if (claimed.recorded > 0) logger.info({ recorded: claimed.recorded }, 'store: threads claimed by a release before recorded');
   const cipher = createTokenCipher(config.TOKEN_ENCRYPTION_KEYS);
   logResealReport(logger, await resealInstallationTokens(mongo.db, cipher));
   // Workers block on Redis and must wait out outages rather than fail commands (BullMQ requires it).

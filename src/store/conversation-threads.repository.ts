@@ -17,13 +17,6 @@ interface ThreadDocument {
   threadTs?: string;
 }
 
-/** The primary thread as its claim keeps it, with what was decided for it. */
-export interface ClaimedThread {
-  thread: SlackThreadRef;
-  notification: NotificationRecord;
-  planned: PlannedThread[];
-}
-
 export interface ConversationThreadsRepository {
   /**
    * Stores the primary thread once, with the threads still to open for the same notification;
@@ -37,14 +30,6 @@ export interface ConversationThreadsRepository {
     planned: PlannedThread[],
     now: Date,
   ): Promise<boolean>;
-  /**
-   * The thread the chat's notification claimed, with what was decided for it: known as soon as
-   * the claim is, so a job that died right after claiming finishes attaching it instead of
-   * posting a second parent.
-   */
-  claimedThread(orgId: string, conversationId: string): Promise<ClaimedThread | null>;
-  /** Records the claimed thread on the record (what attachThread does after claiming), for a job retried in between. */
-  settleThread(orgId: string, conversationId: string, claimed: ClaimedThread, now: Date): Promise<void>;
   /** Every Slack thread linked to the chat (the reverse lookups), also those a job linked and died before recording as a mirror. */
   linkedThreads(orgId: string, conversationId: string): Promise<SlackThreadRef[]>;
   /** Replaces the chat's other threads and the plan (callers hold the chat's thread lock). */
@@ -92,18 +77,6 @@ export function createConversationThreadsRepository(db: Db, storage: Conversatio
         if ((error as { code?: number }).code === 11000) return false;
         throw error;
       }
-    },
-    async settleThread(orgId, conversationId, claimed, now) {
-      await set(
-        orgId,
-        conversationId,
-        { undeliverableReason: null, notification: claimed.notification, plannedThreads: claimed.planned, thread: claimed.thread },
-        now,
-      );
-    },
-    async claimedThread(orgId, conversationId) {
-      const by = (await storage.claimedBy(orgId, conversationId, 'thread')) as ClaimedThread | undefined;
-      return by?.thread ? by : null;
     },
     async linkedThreads(orgId, conversationId) {
       const docs = await threads.find({ orgId, conversationId }).toArray();
