@@ -125,6 +125,8 @@ export function withOrgFactBumps(store: Store, versions: OrgFactVersions): Store
   };
 }
 
+const SWEEP_AT = 10_000;
+
 interface Entry<T> {
   value: T;
   version: string;
@@ -137,7 +139,7 @@ interface Entry<T> {
  * every job of the process: read-only.
  */
 export function memoizedOrgFacts(store: Store, versions: OrgFactVersions, options: { ttlMs: number; now: () => number }): Store {
-  // Bounded: one entry per org (and routing group) this process routes chats for.
+  // One entry per org (and routing group) this process routed a chat for within the last ttlMs, or SWEEP_AT.
   const entries = new Map<string, Entry<unknown>>();
   async function through<T>(kind: OrgFactKind, orgId: string, key: string, read: () => Promise<T>): Promise<T> {
     const memoKey = `${kind}\u241f${key}`;
@@ -147,7 +149,10 @@ export function memoizedOrgFacts(store: Store, versions: OrgFactVersions, option
     // The version is read before the facts: a write landing in between changes it past what is
     // memoized here, so the next use reads again.
     const value = await read();
-    entries.set(memoKey, { value, version, until: options.now() + options.ttlMs });
+    const now = options.now();
+    // Thousands of orgs share a deployment: past this many, the lapsed entries go.
+    if (entries.size >= SWEEP_AT) for (const [k, e] of entries) if (e.until <= now) entries.delete(k);
+    entries.set(memoKey, { value, version, until: now + options.ttlMs });
     return value;
   }
   const { orgSettings, platformDirectory, agentMappings, slackRouting, installations } = store;
