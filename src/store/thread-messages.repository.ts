@@ -18,6 +18,9 @@ export interface ThreadMessage {
   skipReason: string | null;
 }
 
+/** What the thread did with one pending message: posted (in the Slack post `slackTs`), or skipped and why. */
+export type ThreadMessageMark = { seq: number; slackTs: string } | { seq: number; skipReason: string };
+
 interface ThreadMessageDocument extends ThreadMessage {
   _id: string;
   createdAt: Date;
@@ -35,8 +38,11 @@ export interface ThreadMessagesRepository {
   /** The thread's cursor: the highest seq posted or skipped, or null. Derived, never stored,
    * so that a crash between two writes cannot leave it behind the messages. */
   lastHandledSeq(orgId: string, conversationId: string): Promise<number | null>;
-  markPosted(orgId: string, conversationId: string, seq: number, slackTs: string, now: Date): Promise<void>;
-  markSkipped(orgId: string, conversationId: string, seq: number, reason: string, now: Date): Promise<void>;
+  /**
+   * Records what the thread did with pending messages, in one write however many (a combined
+   * post's messages, the replies skipped before it). A message no longer pending keeps its state.
+   */
+  markHandled(orgId: string, conversationId: string, marks: readonly ThreadMessageMark[], now: Date): Promise<void>;
   list(orgId: string, conversationId: string): Promise<ThreadMessage[]>;
   /** Messages the primary thread has handled (posted or skipped) with a seq above `afterSeq`, lowest first. */
   handledAfter(orgId: string, conversationId: string, afterSeq: number, limit: number): Promise<ThreadMessage[]>;
@@ -53,9 +59,8 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
     skipReason: rest.skipReason ?? null,
   });
 
-  async function setState(orgId: string, conversationId: string, seq: number, fields: Partial<ThreadMessageDocument>) {
-    await collection.updateOne({ _id: key(orgId, conversationId, seq), state: 'pending' }, { $set: fields });
-  }
+  const handled = (mark: ThreadMessageMark, updatedAt: Date): Partial<ThreadMessageDocument> =>
+    'slackTs' in mark ? { state: 'posted', slackTs: mark.slackTs, updatedAt } : { state: 'skipped', skipReason: mark.skipReason, updatedAt };
 
   return {
     async add(orgId, conversationId, message, now) {
@@ -92,11 +97,19 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
         .next();
       return doc ? doc.seq : null;
     },
-    markPosted(orgId, conversationId, seq, slackTs, now) {
-      return setState(orgId, conversationId, seq, { state: 'posted', slackTs, updatedAt: now });
-    },
-    markSkipped(orgId, conversationId, seq, reason, now) {
-      return setState(orgId, conversationId, seq, { state: 'skipped', skipReason: reason, updatedAt: now });
+    async markHandled(orgId, conversationId, marks, now) {
+      // Each by its _id (an equality FerretDB pushes down; `$in` it does not), all in one command.
+      const writes = marks.map((mark) => ({
+        filter: { _id: key(orgId, conversationId, mark.seq), state: 'pending' as const },
+        update: { $set: handled(mark, now) },
+      }));
+      const [only] = writes;
+      if (writes.length === 1 && only) await collection.updateOne(only.filter, only.update);
+      else if (writes.length > 1)
+        await collection.bulkWrite(
+          writes.map((updateOne) => ({ updateOne })),
+          { ordered: false },
+        );
     },
     async handledAfter(orgId, conversationId, afterSeq, limit) {
       const docs = await collection
