@@ -18,6 +18,7 @@ import { createChatActivityRepository, type ChatActivityRepository } from './cha
 
 export { connectMongo, ensureIndexes, isStoreUnavailable, storeTimeouts, type ConnectOptions, type Mongo, type StoreTimeouts } from './mongo.ts';
 export { migrateLegacyKeys } from './legacy-keys.migration.ts';
+export { recordClaimedThreads } from './thread-claims.migration.ts';
 export { resealInstallationTokens, logResealReport, type ResealReport } from './token-reseal.ts';
 export type * from './installations.repository.ts';
 export type * from './org-settings.repository.ts';

@@ -6,7 +6,7 @@
 import { ConfigError } from '../errors/index.ts';
 import { loadStoreConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { connectMongo, ensureIndexes, migrateLegacyKeys, storeTimeouts } from './index.ts';
+import { connectMongo, ensureIndexes, migrateLegacyKeys, recordClaimedThreads, storeTimeouts } from './index.ts';
 
 async function main(): Promise<void> {
   const config = loadStoreConfig();
@@ -17,7 +17,11 @@ async function main(): Promise<void> {
   try {
     await ensureIndexes(mongo.db);
     const migrated = await migrateLegacyKeys(mongo.db);
-    logger.info({ database: config.MONGODB_DB, movedFromLegacyKeys: migrated.moved, tookMs: Date.now() - started }, 'release: indexes in place');
+    const threads = await recordClaimedThreads(mongo.db);
+    logger.info(
+      { database: config.MONGODB_DB, movedFromLegacyKeys: migrated.moved, claimedThreadsRecorded: threads.recorded, tookMs: Date.now() - started },
+      'release: indexes in place',
+    );
   } finally {
     await mongo.close();
   }

@@ -10,6 +10,7 @@ import { processSlackEvent } from '../../src/jobs/processors/slack-event.process
 import { processThreadSync } from '../../src/jobs/processors/thread-sync.processor.ts';
 import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 import { installationVersions, memoizedTokens } from '../../src/installations/bot-token-memo.ts';
+import { memoizedOrgFacts, orgFactVersions, withOrgFactBumps } from '../../src/store/org-facts-memo.ts';
 
 describe('store round trips on the hot path', () => {
   let w: JobWorld;
@@ -23,13 +24,16 @@ describe('store round trips on the hot path', () => {
 
   beforeAll(async () => {
     w = await startJobWorld('round-trips', { monitorCommands: true });
-    // The worker's bot tokens come from memory while no process changed the installation (as worker-main composes it).
+    // The worker's bot tokens and the org facts a chat routes by come from memory while no process
+    // changed them (as worker-main composes it).
     const base = w.deps();
+    const versions = orgFactVersions(w.redis, w.prefix);
+    const store = memoizedOrgFacts(withOrgFactBumps(base.store, versions), versions, { ttlMs: 60_000, now: () => Date.now() });
     deps = {
       ...base,
       store: {
-        ...base.store,
-        installations: memoizedTokens(base.store.installations, installationVersions(w.redis, w.prefix), { ttlMs: 60_000, now: () => Date.now() }),
+        ...store,
+        installations: memoizedTokens(store.installations, installationVersions(w.redis, w.prefix), { ttlMs: 60_000, now: () => Date.now() }),
       },
     };
     channel = await w.freshChannel('round-trips');
@@ -123,9 +127,10 @@ describe('store round trips on the hot path', () => {
 
 // Counted 2026-12-04 (docs/store-access-paths.md lists them one by one); a chat start and a
 // first answer each write one more since issue 26: the chat's activity fact (one insert; the start's
-// answer time comes from the settings the routing reads anyway). A visitor message makes one fewer
-// since issue 29: no pending read after its post (startingPoint, conversation-thread.ts).
-const START_BOUND = 14;
+// answer time comes from the settings the routing reads anyway). Since issue 29 a visitor message
+// makes one fewer (no pending read after its post: startingPoint, conversation-thread.ts), and a chat
+// start 6: the org's routing facts from the worker's memo, the thread recorded by one insert that is its claim.
+const START_BOUND = 6;
 const MESSAGE_BOUND = 3;
 const REPLY_BOUND = 13;
 // Issue 29: the record and the pending messages read once, one write of the five states, and the
