@@ -7,12 +7,15 @@
 //     platform's HMAC signature in constant time, parses the event and adds one BullMQ job (202);
 //   `tsx bench/pipeline-anchor.ts worker`: a BullMQ worker (the product's concurrency) whose job
 //     makes one MongoDB insert into the same FerretDB and one chat.postMessage to the Slack
-//     emulator, the chat's channel picked from the bench's channels by its conversation id.
+//     emulator (node:http on kept-alive connections, the cheapest client here: fetch costs
+//     several times its CPU), the chat's channel picked from the bench's channels by its
+//     conversation id.
 //
 // No logging, validation, deduplication, locks, ordering, budgets or retries: what the product
 // adds on top of these parts is what the ratio measures. bench/pipeline-anchor-run.ts starts the
 // two and drives them with the platform emulator's own webhooks, as the product's message phase is.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
 import { Queue, Worker } from 'bullmq';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
@@ -60,6 +63,22 @@ async function worker(): Promise<void> {
   const token = env('ANCHOR_SLACK_TOKEN');
   const channels = env('ANCHOR_CHANNELS').split(',');
   const channelOf = (conversationId: string) => channels[createHash('sha1').update(conversationId).digest().readUInt32BE(0) % channels.length]!;
+  const agent = new http.Agent({ keepAlive: true });
+  const post = (body: string) =>
+    new Promise<{ ok: boolean; error?: string }>((resolve, reject) => {
+      const request = http.request(postUrl, {
+        method: 'POST',
+        agent,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) },
+      });
+      request.on('error', reject);
+      request.on('response', (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+      });
+      request.end(body);
+    });
   const run = new Worker<AnchorEvent>(
     QUEUE,
     async (job) => {
@@ -67,12 +86,7 @@ async function worker(): Promise<void> {
       const conversationId = event.data.conversationId ?? event.data.conversation?.id ?? event.id;
       const text = event.data.message?.text ?? `${event.type} ${conversationId}`;
       await messages.insertOne({ _id: event.id as never, orgId: event.orgId, conversationId, type: event.type, text, at: new Date() });
-      const response = await fetch(postUrl, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify({ channel: channelOf(conversationId), text }),
-      });
-      const answer = (await response.json()) as { ok: boolean; error?: string };
+      const answer = await post(JSON.stringify({ channel: channelOf(conversationId), text }));
       if (!answer.ok) throw new Error(`chat.postMessage: ${answer.error}`);
     },
     { connection: redis(), prefix: env('QUEUE_PREFIX'), concurrency: Number(process.env.ANCHOR_CONCURRENCY ?? 16) },
