@@ -252,7 +252,7 @@ async function postPendingMessages(w: ThreadWriter, start?: StartingPoint): Prom
           }
           throw error;
         }
-        if (!(await lock.extend())) throw new ThreadLockLostError(key);
+        if (!(await lock.confirm())) throw new ThreadLockLostError(key);
         lastSeq = Math.max(lastSeq ?? 0, ...handled);
         if (!step.late && gapSince) {
           gapSince = null;

@@ -66,7 +66,7 @@ export async function catchUpMirrors(w: ThreadWriter): Promise<void> {
       }
       mirrors[i] = { ...mirror, shownThroughSeq: cursor };
       await deps.store.conversations.setMirrors(orgId, conversationId, mirrors, [], deps.now());
-      if (!(await lock.extend())) throw new ThreadLockLostError(key);
+      if (!(await lock.confirm())) throw new ThreadLockLostError(key);
     }
   }
 }

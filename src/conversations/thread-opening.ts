@@ -103,7 +103,7 @@ export async function openPlannedThreads(w: ThreadWriter): Promise<ConversationR
       deps.logger.info({ orgId, conversationId, ...opened, opened: next.opened }, 'another thread of the chat opened');
     }
     await deps.store.conversations.setMirrors(orgId, conversationId, mirrors, planned, deps.now());
-    if (!(await lock.extend())) throw new ThreadLockLostError(key);
+    if (!(await lock.confirm())) throw new ThreadLockLostError(key);
   }
   return { ...record, mirrors, plannedThreads: [] };
 }

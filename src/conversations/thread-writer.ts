@@ -44,7 +44,7 @@ export interface ThreadWriter {
 
 export function lockCheck(lock: Lock, key: string): () => Promise<void> {
   return async () => {
-    if (lock.lost || !(await lock.extend())) throw new ThreadLockLostError(key);
+    if (!(await lock.confirm())) throw new ThreadLockLostError(key);
   };
 }
 

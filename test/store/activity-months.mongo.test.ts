@@ -127,7 +127,13 @@ describe('activity month sums', () => {
       async tryAcquire(name) {
         if (held.has(name)) return null;
         held.add(name);
-        return { extend: async () => true, release: async () => void held.delete(name), renewWhileHeld: () => undefined, lost: false };
+        return {
+          extend: async () => true,
+          confirm: async () => true,
+          release: async () => void held.delete(name),
+          renewWhileHeld: () => undefined,
+          lost: false,
+        };
       },
     };
     const deps = {

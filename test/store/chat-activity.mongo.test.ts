@@ -23,6 +23,7 @@ function memoryLocks(): Locks {
       held.add(name);
       return {
         extend: async () => true,
+        confirm: async () => true,
         release: async () => void held.delete(name),
         renewWhileHeld: () => undefined,
         lost: false,
