@@ -6,6 +6,7 @@ import { connectMongo, ensureIndexes, createStore, type Store } from '../src/sto
 import { Redis } from 'ioredis';
 import { createTokenCipher } from '../src/crypto/token-cipher.ts';
 import { orgFactVersions, withOrgFactBumps } from '../src/store/org-facts-memo.ts';
+import { conversationVersions, withConversationBumps } from '../src/store/conversation-memo.ts';
 import { seedWorld, type SeededWorld, type WorldIds } from './seed.ts';
 import { newSecrets, productEnv, startEmulators, type Emulators, type ProductSecrets } from './product-env.ts';
 import { startProductProcess, type ProductProcess, type Runtime } from './processes.ts';
@@ -117,13 +118,13 @@ async function launch(options: LaunchOptions, started: Array<() => Promise<unkno
   });
   aborted();
   await ensureIndexes(mongo.db);
-  // Its writes of org facts (the seed, the demo org, a bench's settings) tell the workers' memos, as
-  // the product's own processes' do (src/store/org-facts-memo.ts).
+  // Its writes of org facts (the seed, the demo org, a bench's settings) and of conversations tell the
+  // workers' memos, as the product's own processes' do (src/store/org-facts-memo.ts, conversation-memo.ts).
   const factsRedis = new Redis(services.redis.url);
   started.push(async () => factsRedis.disconnect());
-  const store = withOrgFactBumps(
-    createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex'))),
-    orgFactVersions(factsRedis, queuePrefix),
+  const store = withConversationBumps(
+    withOrgFactBumps(createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex'))), orgFactVersions(factsRedis, queuePrefix)),
+    conversationVersions(factsRedis, queuePrefix),
   );
   const world = await seedWorld({
     slack: emulators.slack,

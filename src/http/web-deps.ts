@@ -14,6 +14,7 @@ import { createQueues, createJobProducer, type JobProducer, type Queues } from '
 import { createLocks } from '../locks/redis-locks.ts';
 import { installationVersions, withVersionBumps } from '../installations/bot-token-memo.ts';
 import { orgFactVersions, withOrgFactBumps } from '../store/org-facts-memo.ts';
+import { conversationVersions, withConversationBumps } from '../store/conversation-memo.ts';
 import { renewingSlackApi, rotatingInstallations } from '../installations/token-rotation.ts';
 import { createDirectoryCache } from '../directory/directory-cache.ts';
 import { createDirectoryLookup } from '../directory/directory-lookup.ts';
@@ -70,10 +71,14 @@ export function composeWeb(parts: WebParts): ComposedWeb {
   const createdStore = createStore(parts.db, createTokenCipher(parts.tokenEncryptionKeys));
   const newestKey = parts.tokenEncryptionKeys[0]!;
   // Every write of an installation tells the workers' token memos (src/installations/bot-token-memo.ts).
-  // …and every write of an org's routing facts, the workers' memos of those (src/store/org-facts-memo.ts).
-  const store = withOrgFactBumps(
-    { ...createdStore, installations: withVersionBumps(createdStore.installations, installationVersions(redis, prefix)) },
-    orgFactVersions(redis, prefix),
+  // …and every write of an org's routing facts, the workers' memos of those (src/store/org-facts-memo.ts),
+  // and every write of a conversation's record, the workers' memos of records (src/store/conversation-memo.ts).
+  const store = withConversationBumps(
+    withOrgFactBumps(
+      { ...createdStore, installations: withVersionBumps(createdStore.installations, installationVersions(redis, prefix)) },
+      orgFactVersions(redis, prefix),
+    ),
+    conversationVersions(redis, prefix),
   );
 
   const slack = createSlackApi({ apiUrl: parts.slack.apiUrl, clientId: parts.slack.clientId, clientSecret: parts.slack.clientSecret });

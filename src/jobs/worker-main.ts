@@ -32,6 +32,7 @@ import { createDirectoryCache } from '../directory/directory-cache.ts';
 import { renewingSlackApi, rotatingInstallations } from '../installations/token-rotation.ts';
 import { installationVersions, memoizedTokens, withVersionBumps } from '../installations/bot-token-memo.ts';
 import { memoizedOrgFacts, orgFactVersions, withOrgFactBumps } from '../store/org-facts-memo.ts';
+import { conversationVersions, memoizedConversations, withConversationBumps } from '../store/conversation-memo.ts';
 import { createReminderBatches } from '../conversations/reminder-batches.ts';
 import { activityReport } from '../activity/activity-report.ts';
 
@@ -73,9 +74,18 @@ async function main(): Promise<void> {
   const createdStore = createStore(mongo.db, cipher);
   // The org facts a chat routes by are kept in memory while no process changed them (src/store/org-facts-memo.ts).
   const factVersions = orgFactVersions(redis, config.QUEUE_PREFIX);
-  const rawStore = memoizedOrgFacts(
-    withOrgFactBumps({ ...createdStore, installations: withVersionBumps(createdStore.installations, versions) }, factVersions),
-    factVersions,
+  // …and so are the conversation records a message's job reads under the thread lock (src/store/conversation-memo.ts).
+  const recordVersions = conversationVersions(redis, config.QUEUE_PREFIX);
+  const rawStore = memoizedConversations(
+    memoizedOrgFacts(
+      withConversationBumps(
+        withOrgFactBumps({ ...createdStore, installations: withVersionBumps(createdStore.installations, versions) }, factVersions),
+        recordVersions,
+      ),
+      factVersions,
+      { ttlMs: 60_000, now: () => Date.now() },
+    ),
+    recordVersions,
     { ttlMs: 60_000, now: () => Date.now() },
   );
   const metrics = createWorkerMetrics();

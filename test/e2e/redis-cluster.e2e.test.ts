@@ -14,6 +14,7 @@ import { connectMongo, createStore, type Mongo, type Store } from '../../src/sto
 import { createTokenCipher } from '../../src/crypto/token-cipher.ts';
 import { createRedisClient, type RedisClient } from '../../src/redis-connection.ts';
 import { orgFactVersions, withOrgFactBumps } from '../../src/store/org-facts-memo.ts';
+import { conversationVersions, withConversationBumps } from '../../src/store/conversation-memo.ts';
 import { mongoUrl, uniqueDbName } from '../support/services.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -66,9 +67,12 @@ describe('on a three-master Redis Cluster', () => {
     emulators.platform.setWebhookUrl(`${webUrl}/webhooks/chat`);
 
     mongo = await connectMongo(mongoUrl(), dbName);
-    // Its writes of org facts tell the workers' memos, as the product's own processes' do.
+    // Its writes of org facts and conversations tell the workers' memos, as the product's own processes' do.
     factsRedis = createRedisClient({ REDIS_CLUSTER_NODES: nodes.split(','), REDIS_TLS_SKIP_VERIFY: false }, {});
-    store = withOrgFactBumps(createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex'))), orgFactVersions(factsRedis, prefix));
+    store = withConversationBumps(
+      withOrgFactBumps(createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex'))), orgFactVersions(factsRedis, prefix)),
+      conversationVersions(factsRedis, prefix),
+    );
     world = await seedWorld({ slack: emulators.slack, platform: emulators.platform, store, webUrl, adminToken: secrets.adminApiToken });
   }, 120_000);
 

@@ -15,6 +15,7 @@ import { repoRoot, startProductProcess, type ProductProcess, type Runtime } from
 import { connectMongo, createStore, ensureIndexes, type Mongo, type Store } from '../../../src/store/index.ts';
 import { createTokenCipher } from '../../../src/crypto/token-cipher.ts';
 import { orgFactVersions, withOrgFactBumps } from '../../../src/store/org-facts-memo.ts';
+import { conversationVersions, withConversationBumps } from '../../../src/store/conversation-memo.ts';
 import { createJobProducer, createQueues, type JobProducer } from '../../../src/queues/queues.ts';
 
 export interface RestartableService {
@@ -109,10 +110,10 @@ export async function startFaultWorld(options: { name: string; runtime: Runtime;
   const client: Mongo = await connectMongo(mongo.url, dbName);
   await ensureIndexes(client.db);
   const producerRedis = new Redis(redis.url, { maxRetriesPerRequest: null });
-  // Its writes of org facts tell the workers' memos, as the product's own processes' do.
-  const store = withOrgFactBumps(
-    createStore(client.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex'))),
-    orgFactVersions(producerRedis, queuePrefix),
+  // Its writes of org facts and conversations tell the workers' memos, as the product's own processes' do.
+  const store = withConversationBumps(
+    withOrgFactBumps(createStore(client.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex'))), orgFactVersions(producerRedis, queuePrefix)),
+    conversationVersions(producerRedis, queuePrefix),
   );
   const world = await seedWorld({ slack: emulators.slack, platform: emulators.platform, store, webUrl, adminToken: secrets.adminApiToken });
   // No reminders: the counts are of the chats' messages only.
