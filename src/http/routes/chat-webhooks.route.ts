@@ -14,7 +14,8 @@ export function registerChatWebhookRoute(app: FastifyInstance, deps: HttpDeps): 
     const parsed = parseChatEvent(parseJsonBody(body));
     if (!parsed.ok) throw appError(parsed.reason === 'unknown_event_type' ? 'unknown_event_type' : 'invalid_payload', parsed.detail);
     await enqueueWithin(() => deps.producer.addChatEvent(parsed.event), deps.enqueueTimeoutMs);
-    request.log.info({ eventId: parsed.event.id, type: parsed.event.type, orgId: parsed.event.orgId }, 'chat event queued');
+    // Through the process's logger, with the request id as request.log would bind it: request.log is made on first use (request-log.ts).
+    deps.logger.info({ reqId: request.id, eventId: parsed.event.id, type: parsed.event.type, orgId: parsed.event.orgId }, 'chat event queued');
     return reply.status(202).send({ accepted: true, id: parsed.event.id });
   });
 }
