@@ -9,7 +9,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { HttpDeps } from './http-deps.ts';
-import { registerSignedIngress } from './signed-ingress.ts';
+import { registerSignedIngress, SIGNED_INGRESS_PATHS } from './signed-ingress.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { registerSlackOAuthRoutes } from './routes/slack-oauth.route.ts';
 import { registerHealthRoutes } from './routes/health.route.ts';
@@ -30,13 +30,18 @@ import { registerSettingsPageRoute } from './routes/settings-page.route.ts';
 import { registerPageAssets } from './routes/page-assets.route.ts';
 
 /**
- * The signed ingress routes (`config.signedBy`): Slack and the platform send thousands of requests
+ * The signed ingress routes: Slack and the platform send thousands of requests
  * a minute. Their success is logged once, by the route, with the event's ids ("… queued"); Fastify's
  * own two lines per request (incoming, completed) are left out for them, and a refused one (4xx,
  * 5xx) still gets its "request completed" line. Measured: the ingress went from ×0.45 to ×0.57 of a
  * bare route (npm run bench).
  */
-const isIngress = (request: FastifyRequest) => request.routeOptions.config.signedBy !== undefined;
+const isIngress = (request: FastifyRequest) => {
+  // By path, without allocating: `request.routeOptions` builds an object of a dozen fields at each read.
+  const url = request.url;
+  const query = url.indexOf('?');
+  return SIGNED_INGRESS_PATHS.has(query === -1 ? url : url.slice(0, query));
+};
 
 // A subclass because that is how Fastify lets an app shape its own request log lines
 // (the `logController` option; `disableRequestLogging` alone is deprecated).
