@@ -3,7 +3,9 @@
 // the Procfile runs them, and the seeded demo world. Used by the sandbox and the benchmarks.
 import { ensureServices } from '../local-services/index.ts';
 import { connectMongo, ensureIndexes, createStore, type Store } from '../src/store/index.ts';
+import { Redis } from 'ioredis';
 import { createTokenCipher } from '../src/crypto/token-cipher.ts';
+import { orgFactVersions, withOrgFactBumps } from '../src/store/org-facts-memo.ts';
 import { seedWorld, type SeededWorld, type WorldIds } from './seed.ts';
 import { newSecrets, productEnv, startEmulators, type Emulators, type ProductSecrets } from './product-env.ts';
 import { startProductProcess, type ProductProcess, type Runtime } from './processes.ts';
@@ -115,7 +117,14 @@ async function launch(options: LaunchOptions, started: Array<() => Promise<unkno
   });
   aborted();
   await ensureIndexes(mongo.db);
-  const store = createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex')));
+  // Its writes of org facts (the seed, the demo org, a bench's settings) tell the workers' memos, as
+  // the product's own processes' do (src/store/org-facts-memo.ts).
+  const factsRedis = new Redis(services.redis.url);
+  started.push(async () => factsRedis.disconnect());
+  const store = withOrgFactBumps(
+    createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex'))),
+    orgFactVersions(factsRedis, queuePrefix),
+  );
   const world = await seedWorld({
     slack: emulators.slack,
     platform: emulators.platform,
@@ -142,6 +151,7 @@ async function launch(options: LaunchOptions, started: Array<() => Promise<unkno
       await Promise.allSettled(processes.map((p) => p.stop(graceMs)));
       await mongo.db.dropDatabase().catch(() => undefined);
       await mongo.close();
+      factsRedis.disconnect();
       await emulators.close();
       await services.stop();
     },

@@ -91,11 +91,44 @@ const withKeyList = <C extends KeyFields>({ TOKEN_ENCRYPTION_KEY: single, TOKEN_
   TOKEN_ENCRYPTION_KEYS: list ?? (single ? [single] : []),
 });
 
+/**
+ * The store's timeouts, in ms, unless MONGODB_*_TIMEOUT_MS say otherwise (src/store/mongo.ts).
+ * A hot-path operation takes milliseconds on MongoDB and tens of them on FerretDB, seconds on a
+ * loaded CI machine: 30 s without a byte back is a server that is wedged, not one that is slow.
+ * Finding a server and opening a connection take well under a second when the store is there.
+ */
+export const storeTimeoutDefaults = { socketMs: 30_000, serverSelectionMs: 10_000, connectMs: 10_000 } as const;
+
+// At least a second: a timeout given in seconds by mistake would fail every operation.
+const timeoutMs = positiveInt.pipe(z.number().min(1000, 'must be at least 1000 (milliseconds)'));
+
+// The driver takes the client's options over the URL's: the same timeout in MONGODB_URL would be overridden without a word.
+const timeoutsInUrl: Record<string, string> = {
+  sockettimeoutms: 'MONGODB_SOCKET_TIMEOUT_MS',
+  serverselectiontimeoutms: 'MONGODB_SERVER_SELECTION_TIMEOUT_MS',
+  connecttimeoutms: 'MONGODB_CONNECT_TIMEOUT_MS',
+};
+const mongoUrl = z
+  .string()
+  .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL')
+  .superRefine((value, ctx) => {
+    // Not new URL(): a replica set's hosts (a:1,b:2) are no WHATWG host. The option's name only: the URL may hold a password.
+    const query = value.includes('?') ? value.slice(value.indexOf('?') + 1) : '';
+    for (const name of query.split('&').map((pair) => pair.split('=')[0]!)) {
+      const variable = timeoutsInUrl[name.toLowerCase()];
+      if (variable) ctx.addIssue({ code: 'custom', message: `sets ${name}: set ${variable} instead, which the processes go by` });
+    }
+  });
+
 /** What the release phase needs (src/store/release-main.ts): the store and the log level. */
 const storeFields = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL'),
+  MONGODB_URL: mongoUrl,
   MONGODB_DB: z.string().min(1).default('threadbridge'),
+  // Not the release phase's: its index builds answer only when done (src/store/mongo.ts, 'upkeep').
+  MONGODB_SOCKET_TIMEOUT_MS: timeoutMs.default(storeTimeoutDefaults.socketMs),
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: timeoutMs.default(storeTimeoutDefaults.serverSelectionMs),
+  MONGODB_CONNECT_TIMEOUT_MS: timeoutMs.default(storeTimeoutDefaults.connectMs),
 };
 
 /** Where Redis is, and the prefix of every key there: the processes' and scripts/replay.ts's. */

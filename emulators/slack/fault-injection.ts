@@ -1,7 +1,8 @@
 // Fault injection for the Slack emulator's Web API, to exercise a product's handling of Slack
-// being down or refusing: HTTP 5xx (nothing done), 429 storms with Retry-After, and `ok:false`
-// error codes (invalid_blocks, …) for calls whose parameters contain a marker. A fault answers
-// before the method runs, as Slack does when it is unavailable: nothing is posted or changed.
+// being down, refusing or slow: HTTP 5xx (nothing done), 429 storms with Retry-After, `ok:false`
+// error codes (invalid_blocks, …) for calls whose parameters contain a marker, and calls answered
+// late. A failure answers before the method runs, as Slack does when it is unavailable: nothing is
+// posted or changed; a slow call alone runs, late.
 // Rules are added over the control surface (POST /_emulator/faults, DELETE /_emulator/faults),
 // or in-process through `slackFaults(baseUrl)`.
 
@@ -20,12 +21,23 @@ export interface SlackFaultInput {
   forMs?: number;
   /** Only calls whose parameters, as JSON, contain this text. */
   paramsContaining?: string;
+  /**
+   * The call is answered this many ms late (a slow Slack). Without `status` or `error` it then
+   * runs as usual; with them it fails, late.
+   */
+  delayMs?: number;
 }
 
-export interface SlackFault {
+export interface SlackFailure {
   status: number;
   body: Record<string, unknown>;
   headers: Record<string, string>;
+}
+
+/** What a call meets: a wait before it is answered, and a failure instead of the method, or not. */
+export interface SlackFault {
+  delayMs: number;
+  failure: SlackFailure | null;
 }
 
 interface Rule extends SlackFaultInput {
@@ -47,7 +59,10 @@ export function checkFaultInput(input: unknown): SlackFaultInput {
   const status = i.status ?? 200;
   if (!Number.isInteger(status) || !(status === 200 || status === 429 || (status >= 500 && status <= 599)))
     throw new Error('fault: status must be 200, 429 or 5xx');
-  if (status === 200 && (typeof i.error !== 'string' || i.error === '')) throw new Error('fault: status 200 needs an error code');
+  if (i.delayMs !== undefined && (!Number.isFinite(i.delayMs) || i.delayMs <= 0)) throw new Error('fault: delayMs must be positive');
+  if (status === 200 && i.error !== undefined && (typeof i.error !== 'string' || i.error === '')) throw new Error('fault: error must be a Slack error code');
+  if (status === 200 && i.error === undefined && i.delayMs === undefined)
+    throw new Error('fault: status 200 needs an error code (or delayMs, for a slow call)');
   if (i.times !== undefined && (!Number.isInteger(i.times) || i.times < 1)) throw new Error('fault: times must be a positive integer');
   if (i.forMs !== undefined && (!Number.isFinite(i.forMs) || i.forMs <= 0)) throw new Error('fault: forMs must be positive');
   if (i.retryAfterSeconds !== undefined && (!Number.isInteger(i.retryAfterSeconds) || i.retryAfterSeconds < 0))
@@ -74,10 +89,12 @@ export function createSlackFaults() {
       const rule = rules.find((r) => (r.method === '*' || r.method === method) && (r.paramsContaining === undefined || json.includes(r.paramsContaining)));
       if (!rule) return undefined;
       if (rule.until === null) rule.left -= 1;
+      const delayMs = rule.delayMs ?? 0;
       const status = rule.status ?? 200;
+      if (status === 200 && rule.error === undefined) return { delayMs, failure: null };
       const error = rule.error ?? defaultError[status] ?? 'internal_error';
       const headers: Record<string, string> = status === 429 ? { 'retry-after': String(rule.retryAfterSeconds ?? 1) } : {};
-      return { status, body: { ok: false, error, injected: true }, headers };
+      return { delayMs, failure: { status, body: { ok: false, error, injected: true }, headers } };
     },
   };
 }

@@ -124,9 +124,10 @@ export function registerWebApi(app: FastifyInstance, d: WebApiDeps): void {
     if (!team || !install || team.deleted || botUser?.deleted) return send(200, { ok: false, error: 'account_inactive' });
     const access = workspaceAccess(state, team, install, enterprise);
 
-    // Slack down or refusing, as a test asked (fault-injection.ts): nothing below runs.
+    // Slack down, refusing or slow, as a test asked (fault-injection.ts): on a failure nothing below runs.
     const fault = faults.take(method, params);
-    if (fault) return send(fault.status, fault.body, fault.headers);
+    if (fault && fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault?.failure) return send(fault.failure.status, fault.failure.body, fault.failure.headers);
 
     const channelKey = typeof params['channel'] === 'string' ? params['channel'] : null;
     const admission = d.limiter.admit(access.rateLimitKey(params), method, spec.tier, channelKey);

@@ -7,7 +7,7 @@
 // opening threads is in thread-opening.ts, the other threads in mirror-threads.ts, what the
 // steps share in thread-writer.ts.
 import type { ConversationDeps } from './conversation-deps.ts';
-import type { ConversationRecord, OrgSettings, PlannedThread, ThreadMessage } from '../store/index.ts';
+import type { ConversationRecord, OrgSettings, PlannedThread, ThreadMessage, ThreadMessageMark } from '../store/index.ts';
 import {
   ThreadBusyError,
   ThreadLockLostError,
@@ -56,23 +56,42 @@ async function earlyPending(deps: ConversationThreadDeps, orgId: string, convers
  * The pending messages and cursor the writer may start from without reading them again, if any.
  * A message this job inserted, right after the cursor, in a thread with no gap and no backlog, is
  * the first of what a read would return: every lower seq is handled or was passed over (one of
- * those arriving late, still pending, comes after this message rather than before), and a higher
- * one that arrived meanwhile is in the read the writer makes after posting, as if it had arrived
- * after this read. One store round trip (the thread's pending messages, a query on FerretDB) fewer for
- * nearly every visitor message, in place of the cursor's copy in Redis.
+ * those arriving late, still pending, comes after this message rather than before). One store
+ * round trip (the thread's pending messages, a query on FerretDB) fewer for nearly every visitor
+ * message, in place of the cursor's copy in Redis.
+ *
+ * Nor does such a run read the pending messages again once it has posted this one (`alone`): any
+ * other message stored meanwhile is another job's to bring to the thread, after this one. Each
+ * writer of `thread_messages` leaves it so:
+ * - `message.created` (this module's `stored`): its job takes the lock and, under it, reads after
+ *   its own insert is done (or starts from it); or it finds the lock taken, waits for its insert,
+ *   and hands a sync over (`syncThreadAfterHolder`): deduplicated into one that has not read yet,
+ *   or, with `keepLastIfActive`, kept for after the one running; a sync that finds the lock still
+ *   taken is delayed, not dropped. A job that dies before either is retried: its insert then
+ *   returns null and it reads.
+ * - A redelivery (the insert returns null) reads under the lock like any sync: never `alone`.
+ * - `repairFromPlatform`: under the lock, the writer's repair step reads right after it; in a
+ *   thread-sync job, before the sync that job then runs (or is retried for, when busy), which reads.
+ * - A message stored earlier and left waiting on a gap set `gapSince` under the lock (its job's
+ *   wait step, or the job's retry), and a gap leaves this path out; one queued behind the
+ *   channel's budget is `backlogged` and between the cursor and this message, which is then not next.
+ * - `conversation.started`, thread-sync, org-change and added-thread syncs store no message; they
+ *   read under the lock.
  */
 function startingPoint(early: EarlyPending | undefined, record: ConversationRecord): StartingPoint | undefined {
   if (!early) return undefined;
   if (early.kind === 'read') return { pending: early.pending };
   const next = early.cursor === null ? 1 : early.cursor + 1;
   if (record.gapSince || record.backlogged || early.message.seq !== next) return undefined;
-  return { pending: [early.message], cursor: early.cursor };
+  return { pending: [early.message], cursor: early.cursor, alone: true };
 }
 
 interface StartingPoint {
   pending: ThreadMessage[];
   /** The cursor when known already (read under this lock); otherwise the writer reads it. */
   cursor?: number | null;
+  /** Once these are handled the run is done: whatever else is pending is another job's (startingPoint). */
+  alone?: true;
 }
 
 /**
@@ -161,6 +180,7 @@ async function postPendingMessages(w: ThreadWriter, start?: StartingPoint): Prom
   const backlogged = record.backlogged;
   let repaired = false;
   let pending = start?.pending ?? (await deps.store.threadMessages.pending(orgId, conversationId, PENDING_BATCH));
+  const readMore = !start?.alone;
   // Nothing pending needs no cursor (the writer is idle): spare the read.
   let lastSeq = start?.cursor !== undefined ? start.cursor : pending.length > 0 ? await threadCursor(deps, orgId, conversationId) : null;
   // The cursor's copy in Redis is forgotten before this run's first mark, and kept when it ends.
@@ -204,9 +224,10 @@ async function postPendingMessages(w: ThreadWriter, start?: StartingPoint): Prom
         if (step.skippedSeq !== null) {
           deps.logger.warn({ orgId, conversationId, missingSeq: step.skippedSeq, nextSeq: step.seq }, 'seq missing at the platform too: moving on');
         }
-        // Behind the channel's budget, what queued up goes out as one post; otherwise one each
-        // (and one each where Slack refused them combined).
-        const solo = step.late || !backlogged || (w.soloThroughSeq !== null && step.seq <= w.soloThroughSeq);
+        // Group commit: what queued up meanwhile (behind the channel's budget, behind another job
+        // holding the chat's lock) goes out as one post, marked in one write; a message found
+        // alone goes alone. One each where Slack refused them combined, and a late one alone.
+        const solo = step.late || (w.soloThroughSeq !== null && step.seq <= w.soloThroughSeq);
         const runSeqs = solo
           ? [step.seq]
           : consecutiveRun(
@@ -239,7 +260,7 @@ async function postPendingMessages(w: ThreadWriter, start?: StartingPoint): Prom
           repaired = false;
         }
         pending = pending.filter((m) => !handled.includes(m.seq));
-        if (pending.length === 0) pending = await deps.store.threadMessages.pending(orgId, conversationId, PENDING_BATCH);
+        if (pending.length === 0 && readMore) pending = await deps.store.threadMessages.pending(orgId, conversationId, PENDING_BATCH);
         break;
       }
       default:
@@ -259,35 +280,40 @@ async function threadCursor(deps: ConversationThreadDeps, orgId: string, convers
 
 /**
  * Posts `run` (consecutive pending messages, lowest seq first) into the primary thread, as one
- * Slack message when there are several. Returns the seqs it handled: a rep's reply written in
- * this thread is skipped (its author's words are there already), and a run stops before the
- * next such reply. A late message also goes into the other threads that are past its seq.
+ * Slack message when there are several, and records what became of them in one write right after
+ * that post: a worker dying in between posts this one post again, never more. A rep's reply
+ * written in this thread is skipped (its author's words are there already): those at the head of
+ * the run are marked with the post, and the post stops before the next one. Returns the seqs it
+ * handled. A late message also goes into the other threads that are past its seq.
  */
 async function handleMessages(w: ThreadWriter, run: ThreadMessage[], late: boolean): Promise<number[]> {
   const { deps, record } = w;
   const { orgId, conversationId } = record;
   const thread = record.thread!;
-  if (await writtenIn(deps, orgId, run[0]!, thread)) {
-    await deps.store.threadMessages.markSkipped(orgId, conversationId, run[0]!.seq, WRITTEN_HERE, deps.now());
-    return [run[0]!.seq];
-  }
-  const postable: ThreadMessage[] = [run[0]!];
-  for (const next of run.slice(1)) {
-    if (await writtenIn(deps, orgId, next, thread)) break;
-    postable.push(next);
-  }
+  // A read each for those relayed from Slack (none for a visitor's), side by side.
+  const written = await Promise.all(run.map((m) => writtenIn(deps, orgId, m, thread)));
+  const firstPostable = written.indexOf(false);
+  const marks: ThreadMessageMark[] = run.slice(0, firstPostable === -1 ? run.length : firstPostable).map((m) => ({ seq: m.seq, skipReason: WRITTEN_HERE }));
+  const done = async () => {
+    await deps.store.threadMessages.markHandled(orgId, conversationId, marks, deps.now());
+    return marks.map((m) => m.seq);
+  };
+  if (firstPostable === -1) return done();
+  const nextWritten = written.indexOf(true, firstPostable);
+  const postable = run.slice(firstPostable, nextWritten === -1 ? run.length : nextWritten);
   try {
     const outcome = await postMessagesInto(w, thread, postable, late);
     if ('refused' in outcome) {
       deps.logger.error({ orgId, conversationId, seq: postable[0]!.seq, code: outcome.refused }, 'Slack refused one message; skipped');
-      await deps.store.threadMessages.markSkipped(orgId, conversationId, postable[0]!.seq, `slack:${outcome.refused}`, deps.now());
-      return [postable[0]!.seq];
+      marks.push({ seq: postable[0]!.seq, skipReason: `slack:${outcome.refused}` });
+      return await done();
     }
     const sent = postable.slice(0, outcome.posted);
     if (outcome.plainText) deps.logger.warn({ orgId, conversationId, seq: sent[0]!.seq }, 'Slack refused the message’s blocks; posted as plain text');
-    for (const m of sent) await deps.store.threadMessages.markPosted(orgId, conversationId, m.seq, outcome.ts, deps.now());
+    marks.push(...sent.map((m) => ({ seq: m.seq, slackTs: outcome.ts })));
+    const handled = await done();
     if (late) await postLateIntoMirrors(w, sent);
-    return sent.map((m) => m.seq);
+    return handled;
   } catch (error) {
     if (error instanceof SlackApiError && connectionLostCodes.has(error.code)) {
       await undeliverable(deps, record, undeliverableReasons.connectionLost(error.code));

@@ -44,24 +44,19 @@ export async function openThread(
   // Awaited below only when a notification is sent (or a reminder scheduled); a failure is thrown there.
   facts.catch(() => undefined);
   settings.catch(() => undefined);
-  const [installation, claimed] = await Promise.all([deps.store.installations.findByOrg(orgId), deps.store.conversations.claimedThread(orgId, conversationId)]);
+  const installation = await deps.store.installations.findByOrg(orgId);
   const token = installation ? await deps.store.installations.botToken(installation.teamId, orgId) : null;
   if (!installation || !token) {
     await undeliverable(deps, record, undeliverableReasons.notConnected());
     return null;
-  }
-  // A job that died after claiming the thread but before recording it: finish that, post nothing new.
-  if (claimed) {
-    await deps.store.conversations.settleThread(orgId, conversationId, claimed, deps.now());
-    await scheduleFirstReminder(deps, orgId, conversationId, settings);
-    log.info({ ...claimed.thread }, 'thread claimed by a job that died: recorded');
-    return { ...record, thread: claimed.thread, notification: claimed.notification, plannedThreads: claimed.planned, undeliverableReason: null };
   }
   const delivered = await deliverNotification(deps, record, installation.teamId, token, stillHeld, facts);
   if (!delivered.ok) {
     await undeliverable(deps, record, delivered.reason);
     return null;
   }
+  // Delivered after an attempt that was not: the chat leaves the undeliverable ones first (the thread's own write carries no reason).
+  if (record.undeliverableReason !== null) await deps.store.conversations.clearUndeliverable(orgId, conversationId, deps.now());
   const attached = await deps.store.conversations.attachThread(orgId, conversationId, delivered.thread, delivered.notification, delivered.planned, deps.now());
   if (!attached) {
     log.error({ thread: delivered.thread }, 'conversation already had a thread: a second parent message was posted');

@@ -13,6 +13,7 @@ import { createPlatformApi } from '../platform/platform-api.ts';
 import { createQueues, createJobProducer, type JobProducer, type Queues } from '../queues/queues.ts';
 import { createLocks } from '../locks/redis-locks.ts';
 import { installationVersions, withVersionBumps } from '../installations/bot-token-memo.ts';
+import { orgFactVersions, withOrgFactBumps } from '../store/org-facts-memo.ts';
 import { renewingSlackApi, rotatingInstallations } from '../installations/token-rotation.ts';
 import { createDirectoryCache } from '../directory/directory-cache.ts';
 import { createDirectoryLookup } from '../directory/directory-lookup.ts';
@@ -69,7 +70,11 @@ export function composeWeb(parts: WebParts): ComposedWeb {
   const createdStore = createStore(parts.db, createTokenCipher(parts.tokenEncryptionKeys));
   const newestKey = parts.tokenEncryptionKeys[0]!;
   // Every write of an installation tells the workers' token memos (src/installations/bot-token-memo.ts).
-  const store = { ...createdStore, installations: withVersionBumps(createdStore.installations, installationVersions(redis, prefix)) };
+  // …and every write of an org's routing facts, the workers' memos of those (src/store/org-facts-memo.ts).
+  const store = withOrgFactBumps(
+    { ...createdStore, installations: withVersionBumps(createdStore.installations, installationVersions(redis, prefix)) },
+    orgFactVersions(redis, prefix),
+  );
 
   const slack = createSlackApi({ apiUrl: parts.slack.apiUrl, clientId: parts.slack.clientId, clientSecret: parts.slack.clientSecret });
   // The directory's lookups by ID may call Slack: with the bot token renewed when it rotates.

@@ -5,7 +5,7 @@ import { stopOnSignals } from '../shutdown.ts';
 import { ConfigError } from '../errors/index.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { connectMongo, ensureIndexes, migrateLegacyKeys, resealInstallationTokens, logResealReport } from '../store/index.ts';
+import { connectMongo, ensureIndexes, migrateLegacyKeys, resealInstallationTokens, logResealReport, storeTimeouts } from '../store/index.ts';
 import { createTokenCipher } from '../crypto/token-cipher.ts';
 import { buildApp } from './app.ts';
 import { composeWeb } from './web-deps.ts';
@@ -15,11 +15,18 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'web' });
 
-  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
-  await ensureIndexes(mongo.db);
-  const migrated = await migrateLegacyKeys(mongo.db);
-  if (migrated.moved > 0) logger.info({ moved: migrated.moved }, 'store: documents moved from the legacy key format');
-  logResealReport(logger, await resealInstallationTokens(mongo.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEYS)));
+  const timeouts = storeTimeouts(config);
+  // Index builds and migrations on a client without the socket timeout (src/store/mongo.ts), closed once done.
+  const upkeep = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { profile: 'upkeep', timeouts });
+  try {
+    await ensureIndexes(upkeep.db);
+    const migrated = await migrateLegacyKeys(upkeep.db);
+    if (migrated.moved > 0) logger.info({ moved: migrated.moved }, 'store: documents moved from the legacy key format');
+    logResealReport(logger, await resealInstallationTokens(upkeep.db, createTokenCipher(config.TOKEN_ENCRYPTION_KEYS)));
+  } finally {
+    await upkeep.close();
+  }
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { profile: 'serving', timeouts });
   // Producers fail fast while Redis is away: the sender gets a 503 and delivers again later,
   // instead of a request that hangs past its 3-second patience.
   const redis = createRedisClient(config, { maxRetriesPerRequest: 1, enableOfflineQueue: false });

@@ -8,7 +8,16 @@ import { ConfigError } from '../errors/index.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { createTokenCipher } from '../crypto/token-cipher.ts';
-import { connectMongo, ensureIndexes, createStore, migrateLegacyKeys, resealInstallationTokens, logResealReport } from '../store/index.ts';
+import {
+  connectMongo,
+  ensureIndexes,
+  createStore,
+  migrateLegacyKeys,
+  recordClaimedThreads,
+  resealInstallationTokens,
+  logResealReport,
+  storeTimeouts,
+} from '../store/index.ts';
 import { createSlackApi } from '../slack/slack-api.ts';
 import { createPlatformApi } from '../platform/platform-api.ts';
 import { createQueues, createJobProducer } from '../queues/queues.ts';
@@ -22,6 +31,7 @@ import { createSlackCallBudget } from '../slack/tiered-call-budget.ts';
 import { createDirectoryCache } from '../directory/directory-cache.ts';
 import { renewingSlackApi, rotatingInstallations } from '../installations/token-rotation.ts';
 import { installationVersions, memoizedTokens, withVersionBumps } from '../installations/bot-token-memo.ts';
+import { memoizedOrgFacts, orgFactVersions, withOrgFactBumps } from '../store/org-facts-memo.ts';
 import { createReminderBatches } from '../conversations/reminder-batches.ts';
 import { activityReport } from '../activity/activity-report.ts';
 
@@ -35,12 +45,23 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
   const runtime = 'Deno' in globalThis ? 'deno' : 'node';
 
-  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
-  await ensureIndexes(mongo.db);
-  const migrated = await migrateLegacyKeys(mongo.db);
-  if (migrated.moved > 0) logger.info({ moved: migrated.moved }, 'store: documents moved from the legacy key format');
+  const timeouts = storeTimeouts(config);
   const cipher = createTokenCipher(config.TOKEN_ENCRYPTION_KEYS);
-  logResealReport(logger, await resealInstallationTokens(mongo.db, cipher));
+  // Index builds and migrations on a client without the socket timeout (src/store/mongo.ts), closed once done.
+  const upkeep = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { profile: 'upkeep', timeouts });
+  try {
+    await ensureIndexes(upkeep.db);
+    const migrated = await migrateLegacyKeys(upkeep.db);
+    if (migrated.moved > 0) logger.info({ moved: migrated.moved }, 'store: documents moved from the legacy key format');
+    // Before any thread is opened: this release no longer reads the thread claims of releases before.
+    const claimed = await recordClaimedThreads(upkeep.db);
+    if (claimed.recorded > 0) logger.info({ recorded: claimed.recorded }, 'store: threads claimed by a release before recorded');
+    logResealReport(logger, await resealInstallationTokens(upkeep.db, cipher));
+  } finally {
+    await upkeep.close();
+  }
+  // Jobs' operations fail within the timeouts when the store hangs, and wait the outage out (src/queues/job-errors.ts).
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { profile: 'serving', timeouts });
   // Workers block on Redis and must wait out outages rather than fail commands (BullMQ requires it).
   const redis = createRedisClient(config, { maxRetriesPerRequest: null });
   const connection = redis;
@@ -50,7 +71,13 @@ async function main(): Promise<void> {
   const locks = createLocks(redis, config.QUEUE_PREFIX);
   const versions = installationVersions(redis, config.QUEUE_PREFIX);
   const createdStore = createStore(mongo.db, cipher);
-  const rawStore = { ...createdStore, installations: withVersionBumps(createdStore.installations, versions) };
+  // The org facts a chat routes by are kept in memory while no process changed them (src/store/org-facts-memo.ts).
+  const factVersions = orgFactVersions(redis, config.QUEUE_PREFIX);
+  const rawStore = memoizedOrgFacts(
+    withOrgFactBumps({ ...createdStore, installations: withVersionBumps(createdStore.installations, versions) }, factVersions),
+    factVersions,
+    { ttlMs: 60_000, now: () => Date.now() },
+  );
   const metrics = createWorkerMetrics();
   const rawSlack = createSlackApi({
     apiUrl: config.SLACK_API_URL,

@@ -30,6 +30,8 @@ export interface ChatFactsRepository {
   countUndeliverableByReason(): Promise<Array<{ reason: string; chats: number }>>;
   setGapSince(orgId: string, conversationId: string, since: Date | null, now: Date): Promise<void>;
   markUndeliverable(orgId: string, conversationId: string, reason: string, now: Date): Promise<void>;
+  /** The chat's notification went out after all (its thread is recorded next). */
+  clearUndeliverable(orgId: string, conversationId: string, now: Date): Promise<void>;
   setBacklogged(orgId: string, conversationId: string, backlogged: boolean, now: Date): Promise<void>;
   /** Messages up to `seq` are posted one at a time (Slack refused them combined). */
   setSoloThrough(orgId: string, conversationId: string, seq: number, now: Date): Promise<void>;
@@ -113,6 +115,9 @@ export function createChatFactsRepository(storage: ConversationStorage): ChatFac
     },
     async markUndeliverable(orgId, conversationId, reason, now) {
       await set(orgId, conversationId, { undeliverableReason: reason }, now);
+    },
+    async clearUndeliverable(orgId, conversationId, now) {
+      await set(orgId, conversationId, { undeliverableReason: null }, now);
     },
     async setBacklogged(orgId, conversationId, backlogged, now) {
       await set(orgId, conversationId, { backlogged }, now);

@@ -18,6 +18,14 @@ export interface FactDocument {
   conversationId: string;
   field: Field;
   value: unknown;
+  /**
+   * On the `thread` fact only: the notification and the threads planned with it, written in the
+   * same insert as the thread (attachThread). A `notification` or `plannedThreads` fact of their
+   * own, written later (or by releases before), takes their place.
+   */
+  notification?: unknown;
+  planned?: unknown;
+  at?: Date;
 }
 
 export const conversationKey = (orgId: string, conversationId: string) => compoundKey(orgId, conversationId);
@@ -80,6 +88,9 @@ function recordOf(orgId: string, conversationId: string, docs: FactDocument[]): 
   const record = defaults(orgId, conversationId, createdAt.value as Date) as unknown as Record<string, unknown>;
   // Only the record's own fields: a stored field name is never read as anything else.
   for (const doc of docs) if (Object.hasOwn(record, doc.field)) record[doc.field] = doc.value;
+  const thread = docs.find((d) => d.field === 'thread');
+  if (thread?.notification !== undefined && !docs.some((d) => d.field === 'notification')) record['notification'] = thread.notification;
+  if (thread?.planned !== undefined && !docs.some((d) => d.field === 'plannedThreads')) record['plannedThreads'] = thread.planned;
   return record as unknown as ConversationRecord;
 }
 

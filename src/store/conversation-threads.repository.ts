@@ -4,7 +4,7 @@
 import type { Db } from 'mongodb';
 import { upsertWithRetry } from './mongo.ts';
 import { compoundKey, splitCompoundKey } from './compound-key.ts';
-import type { ConversationStorage } from './conversation-storage.ts';
+import { conversationKey, type ConversationStorage } from './conversation-storage.ts';
 import type { MirrorThread, NotificationRecord, PlannedThread, SlackThreadRef } from './conversation-records.ts';
 
 interface ThreadDocument {
@@ -15,13 +15,6 @@ interface ThreadDocument {
   teamId?: string;
   channelId?: string;
   threadTs?: string;
-}
-
-/** The primary thread as its claim keeps it, with what was decided for it. */
-export interface ClaimedThread {
-  thread: SlackThreadRef;
-  notification: NotificationRecord;
-  planned: PlannedThread[];
 }
 
 export interface ConversationThreadsRepository {
@@ -37,14 +30,6 @@ export interface ConversationThreadsRepository {
     planned: PlannedThread[],
     now: Date,
   ): Promise<boolean>;
-  /**
-   * The thread the chat's notification claimed, with what was decided for it: known as soon as
-   * the claim is, so a job that died right after claiming finishes attaching it instead of
-   * posting a second parent.
-   */
-  claimedThread(orgId: string, conversationId: string): Promise<ClaimedThread | null>;
-  /** Records the claimed thread on the record (what attachThread does after claiming), for a job retried in between. */
-  settleThread(orgId: string, conversationId: string, claimed: ClaimedThread, now: Date): Promise<void>;
   /** Every Slack thread linked to the chat (the reverse lookups), also those a job linked and died before recording as a mirror. */
   linkedThreads(orgId: string, conversationId: string): Promise<SlackThreadRef[]>;
   /** Replaces the chat's other threads and the plan (callers hold the chat's thread lock). */
@@ -72,22 +57,26 @@ export function createConversationThreadsRepository(db: Db, storage: Conversatio
       // The reverse lookup is written first: a reply can only arrive once the thread exists in
       // Slack, and by then both records must be there.
       await linkThread(orgId, conversationId, thread);
-      // The claim keeps what it claimed: a job dying right after it leaves that to settleThread.
-      if (!(await storage.claimOnce(orgId, conversationId, 'thread', now, { by: { thread, notification, planned } }))) return false;
-      await set(orgId, conversationId, { undeliverableReason: null, notification, plannedThreads: planned, thread }, now);
-      return true;
-    },
-    async settleThread(orgId, conversationId, claimed, now) {
-      await set(
-        orgId,
-        conversationId,
-        { undeliverableReason: null, notification: claimed.notification, plannedThreads: claimed.planned, thread: claimed.thread },
-        now,
-      );
-    },
-    async claimedThread(orgId, conversationId) {
-      const by = (await storage.claimedBy(orgId, conversationId, 'thread')) as ClaimedThread | undefined;
-      return by?.thread ? by : null;
+      // The thread fact is the claim: an insert of its _id, which only the first makes (on both
+      // servers), carrying what was decided with it, so that one write records all of it and a job
+      // dying after it leaves nothing half-recorded. `at`: when, in place of an updatedAt fact.
+      try {
+        await storage.facts.insertOne({
+          _id: storage.factId(orgId, conversationId, 'thread'),
+          conv: conversationKey(orgId, conversationId),
+          orgId,
+          conversationId,
+          field: 'thread',
+          value: thread,
+          notification,
+          planned,
+          at: now,
+        });
+        return true;
+      } catch (error) {
+        if ((error as { code?: number }).code === 11000) return false;
+        throw error;
+      }
     },
     async linkedThreads(orgId, conversationId) {
       const docs = await threads.find({ orgId, conversationId }).toArray();

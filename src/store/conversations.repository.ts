@@ -11,8 +11,9 @@
 // rather than one document per conversation: many jobs write different facts of one
 // conversation at once, and FerretDB (the test server) applies concurrent updates of one
 // document as read-modify-write, losing all but one (FerretDB issue #3040). "Only the first
-// wins" transitions (the thread, the first answer, a reminder stage, the end prompt) are claims
-// made by inserting a unique _id (`conversation_claims`), which both servers enforce atomically.
+// wins" transitions (the first answer, a reminder stage, the end prompt) are claims made by
+// inserting a unique _id (`conversation_claims`), which both servers enforce atomically; the
+// thread is claimed the same way by inserting its own fact (conversation-threads.repository.ts).
 import type { Db } from 'mongodb';
 import { createConversationStorage } from './conversation-storage.ts';
 import { createChatFactsRepository, type ChatFactsRepository } from './chat-facts.repository.ts';

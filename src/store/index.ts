@@ -16,8 +16,9 @@ import { createOrgActivityRepository, type OrgActivityRepository } from './org-a
 import { createDigestClaimsRepository, type DigestClaimsRepository } from './digest-claims.repository.ts';
 import { createChatActivityRepository, type ChatActivityRepository } from './chat-activity.repository.ts';
 
-export { connectMongo, ensureIndexes, isStoreUnavailable, type Mongo } from './mongo.ts';
+export { connectMongo, ensureIndexes, isStoreUnavailable, storeTimeouts, type ConnectOptions, type Mongo, type StoreTimeouts } from './mongo.ts';
 export { migrateLegacyKeys } from './legacy-keys.migration.ts';
+export { recordClaimedThreads } from './thread-claims.migration.ts';
 export { resealInstallationTokens, logResealReport, type ResealReport } from './token-reseal.ts';
 export type * from './installations.repository.ts';
 export type * from './org-settings.repository.ts';

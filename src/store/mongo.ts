@@ -12,6 +12,7 @@
 // stores them. Repositories therefore read such fields back with their null default, and query
 // them with `{ field: null }` (which matches a missing field on both).
 import { retireStrayMappings } from './agent-mappings.repository.ts';
+import { storeTimeoutDefaults, type StoreConfig } from '../config.ts';
 import {
   MongoBulkWriteError,
   MongoClient,
@@ -21,6 +22,7 @@ import {
   MongoServerSelectionError,
   MongoTopologyClosedError,
   type AnyBulkWriteOperation,
+  type MongoClientOptions,
   type Collection,
   type Db,
   type Document,
@@ -33,9 +35,59 @@ export interface Mongo {
   close(): Promise<void>;
 }
 
-/** `monitorCommands` makes the client emit commandStarted events (tests count round trips with them). */
-export async function connectMongo(url: string, dbName: string, options: { monitorCommands?: boolean } = {}): Promise<Mongo> {
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000, appName: 'threadbridge', monitorCommands: options.monitorCommands ?? false });
+/** How long an operation may wait on the store before it fails (MONGODB_*_TIMEOUT_MS, src/config.ts). */
+export interface StoreTimeouts {
+  /** An open connection that answers nothing for this long is dropped and the operation fails. */
+  socketMs: number;
+  /** No server to send an operation to (down, unreachable) for this long: it fails. */
+  serverSelectionMs: number;
+  /** Opening a connection (TCP, TLS, the handshake) takes at most this. */
+  connectMs: number;
+}
+
+/** The timeouts the configuration sets (its defaults: src/config.ts). */
+export function storeTimeouts(config: StoreConfig): StoreTimeouts {
+  return {
+    socketMs: config.MONGODB_SOCKET_TIMEOUT_MS,
+    serverSelectionMs: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+    connectMs: config.MONGODB_CONNECT_TIMEOUT_MS,
+  };
+}
+
+/**
+ * 'serving', the web's and the workers' client: a server that takes a command and never answers
+ * fails the operation within the socket timeout, so a job ends in BullMQ's outage path
+ * (src/queues/job-errors.ts) instead of holding its lock, active, forever. The driver's
+ * heartbeats alone do not end it: a server that answers them (MongoDB answers `hello` from memory,
+ * whatever holds its commands) looks healthy; only one silent altogether fails them, and the
+ * driver then interrupts the operations in flight. 'upkeep', the client of the release phase and
+ * of each process's start-up steps (index builds, migrations): no socket timeout, since an index
+ * build on a large collection answers only when done; the other two timeouts still apply.
+ */
+export type MongoProfile = 'serving' | 'upkeep';
+
+export interface ConnectOptions {
+  profile?: MongoProfile;
+  timeouts?: StoreTimeouts;
+  /** Makes the client emit commandStarted events (tests count round trips with them). */
+  monitorCommands?: boolean;
+}
+
+/** The one way to make a client: 'serving' with the configuration's defaults unless told otherwise. */
+function mongoClientOptions(options: ConnectOptions = {}): MongoClientOptions {
+  const timeouts = options.timeouts ?? storeTimeoutDefaults;
+  return {
+    appName: 'threadbridge',
+    monitorCommands: options.monitorCommands ?? false,
+    serverSelectionTimeoutMS: timeouts.serverSelectionMs,
+    connectTimeoutMS: timeouts.connectMs,
+    // 0: no timeout. The driver's own CSOT option (timeoutMS) does nothing in this driver (v7).
+    socketTimeoutMS: (options.profile ?? 'serving') === 'serving' ? timeouts.socketMs : 0,
+  };
+}
+
+export async function connectMongo(url: string, dbName: string, options: ConnectOptions = {}): Promise<Mongo> {
+  const client = new MongoClient(url, mongoClientOptions(options));
   await client.connect();
   const db = client.db(dbName);
   return { client, db, close: () => client.close() };

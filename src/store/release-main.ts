@@ -6,17 +6,22 @@
 import { ConfigError } from '../errors/index.ts';
 import { loadStoreConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { connectMongo, ensureIndexes, migrateLegacyKeys } from './index.ts';
+import { connectMongo, ensureIndexes, migrateLegacyKeys, recordClaimedThreads, storeTimeouts } from './index.ts';
 
 async function main(): Promise<void> {
   const config = loadStoreConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'release' });
   const started = Date.now();
-  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+  // No socket timeout: an index build on a large collection answers only when it is done.
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { profile: 'upkeep', timeouts: storeTimeouts(config) });
   try {
     await ensureIndexes(mongo.db);
     const migrated = await migrateLegacyKeys(mongo.db);
-    logger.info({ database: config.MONGODB_DB, movedFromLegacyKeys: migrated.moved, tookMs: Date.now() - started }, 'release: indexes in place');
+    const threads = await recordClaimedThreads(mongo.db);
+    logger.info(
+      { database: config.MONGODB_DB, movedFromLegacyKeys: migrated.moved, claimedThreadsRecorded: threads.recorded, tookMs: Date.now() - started },
+      'release: indexes in place',
+    );
   } finally {
     await mongo.close();
   }

@@ -1,10 +1,10 @@
 // The messages of each conversation, keyed by seq, waiting to be posted into its Slack thread
 // in order. A message is stored once whatever how often its webhook is delivered; its state
 // records what the thread did with it.
-import type { Db } from 'mongodb';
+import { MongoBulkWriteError, type Db } from 'mongodb';
 import type { Message } from '../platform/webhook-events.ts';
-import { upsertWithRetry } from './mongo.ts';
 import { compoundKey } from './compound-key.ts';
+import { groupCommit, type ItemOutcome } from './group-commit.ts';
 
 export type ThreadMessageState = 'pending' | 'posted' | 'skipped';
 
@@ -17,6 +17,9 @@ export interface ThreadMessage {
   slackTs: string | null;
   skipReason: string | null;
 }
+
+/** What the thread did with one pending message: posted (in the Slack post `slackTs`), or skipped and why. */
+export type ThreadMessageMark = { seq: number; slackTs: string } | { seq: number; skipReason: string };
 
 interface ThreadMessageDocument extends ThreadMessage {
   _id: string;
@@ -35,11 +38,22 @@ export interface ThreadMessagesRepository {
   /** The thread's cursor: the highest seq posted or skipped, or null. Derived, never stored,
    * so that a crash between two writes cannot leave it behind the messages. */
   lastHandledSeq(orgId: string, conversationId: string): Promise<number | null>;
-  markPosted(orgId: string, conversationId: string, seq: number, slackTs: string, now: Date): Promise<void>;
-  markSkipped(orgId: string, conversationId: string, seq: number, reason: string, now: Date): Promise<void>;
+  /**
+   * Records what the thread did with pending messages, in one write however many (a combined
+   * post's messages, the replies skipped before it). A message no longer pending keeps its state.
+   */
+  markHandled(orgId: string, conversationId: string, marks: readonly ThreadMessageMark[], now: Date): Promise<void>;
   list(orgId: string, conversationId: string): Promise<ThreadMessage[]>;
   /** Messages the primary thread has handled (posted or skipped) with a seq above `afterSeq`, lowest first. */
   handledAfter(orgId: string, conversationId: string, afterSeq: number, limit: number): Promise<ThreadMessage[]>;
+}
+
+/** At most this many documents in one grouped write (a worker runs 16 jobs at once). */
+const GROUP_MAX = 64;
+
+interface MarkWrite {
+  filter: { _id: string; state: 'pending' };
+  update: { $set: Partial<ThreadMessageDocument> };
 }
 
 const key = (orgId: string, conversationId: string, seq: number) => compoundKey(orgId, conversationId, String(seq));
@@ -53,32 +67,45 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
     skipReason: rest.skipReason ?? null,
   });
 
-  async function setState(orgId: string, conversationId: string, seq: number, fields: Partial<ThreadMessageDocument>) {
-    await collection.updateOne({ _id: key(orgId, conversationId, seq), state: 'pending' }, { $set: fields });
-  }
+  const handled = (mark: ThreadMessageMark, updatedAt: Date): Partial<ThreadMessageDocument> =>
+    'slackTs' in mark ? { state: 'posted', slackTs: mark.slackTs, updatedAt } : { state: 'skipped', skipReason: mark.skipReason, updatedAt };
+
+  // Inserts (not upserts: FerretDB answers an upsert with a read and a write) of the messages that
+  // concurrent jobs bring, one command per group (group-commit.ts). A duplicate key is a message
+  // stored before, by an earlier delivery: that item's answer, not a failure.
+  const insert = groupCommit<ThreadMessageDocument, boolean>(async (docs) => {
+    try {
+      await collection.insertMany(docs, { ordered: false });
+      return docs.map(() => ({ ok: true, value: true }));
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError) || error.writeConcernError) throw error;
+      const writeErrors = [error.writeErrors].flat();
+      if (writeErrors.length === 0) throw error;
+      const failed = new Map(writeErrors.map((e) => [e.index, e]));
+      return docs.map((_, i): ItemOutcome<boolean> => {
+        const failure = failed.get(i);
+        if (!failure) return { ok: true, value: true };
+        return failure.code === 11000 ? { ok: true, value: false } : { ok: false, error: new Error(`storing a thread message failed: ${failure.errmsg}`) };
+      });
+    }
+  }, GROUP_MAX);
+  // The states of what the thread did, of every conversation this process writes, one command per group.
+  const mark = groupCommit<MarkWrite, void>(async (writes) => {
+    const [only] = writes;
+    if (writes.length === 1 && only) await collection.updateOne(only.filter, only.update);
+    else
+      await collection.bulkWrite(
+        writes.map((updateOne) => ({ updateOne })),
+        { ordered: false },
+      );
+    return writes.map(() => ({ ok: true, value: undefined }));
+  }, GROUP_MAX);
 
   return {
     async add(orgId, conversationId, message, now) {
-      const result = await upsertWithRetry(() =>
-        collection.updateOne(
-          { _id: key(orgId, conversationId, message.seq) },
-          {
-            $setOnInsert: {
-              orgId,
-              conversationId,
-              seq: message.seq,
-              message,
-              state: 'pending',
-              slackTs: null,
-              skipReason: null,
-              createdAt: now,
-              updatedAt: now,
-            },
-          },
-          { upsert: true },
-        ),
-      );
-      return result.upsertedCount === 1 ? { orgId, conversationId, seq: message.seq, message, state: 'pending', slackTs: null, skipReason: null } : null;
+      const stored: ThreadMessage = { orgId, conversationId, seq: message.seq, message, state: 'pending', slackTs: null, skipReason: null };
+      const inserted = await insert({ _id: key(orgId, conversationId, message.seq), ...stored, createdAt: now, updatedAt: now });
+      return inserted ? stored : null;
     },
     async pending(orgId, conversationId, limit) {
       const docs = await collection.find({ orgId, conversationId, state: 'pending' }).sort({ seq: 1 }).limit(limit).toArray();
@@ -92,11 +119,9 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
         .next();
       return doc ? doc.seq : null;
     },
-    markPosted(orgId, conversationId, seq, slackTs, now) {
-      return setState(orgId, conversationId, seq, { state: 'posted', slackTs, updatedAt: now });
-    },
-    markSkipped(orgId, conversationId, seq, reason, now) {
-      return setState(orgId, conversationId, seq, { state: 'skipped', skipReason: reason, updatedAt: now });
+    async markHandled(orgId, conversationId, marks, now) {
+      // Each by its _id (an equality FerretDB pushes down; `$in` it does not).
+      await Promise.all(marks.map((m) => mark({ filter: { _id: key(orgId, conversationId, m.seq), state: 'pending' }, update: { $set: handled(m, now) } })));
     },
     async handledAfter(orgId, conversationId, afterSeq, limit) {
       const docs = await collection

@@ -43,7 +43,7 @@ describe('the thread writer', () => {
   const okPostsIn = (channel: string, threadTs: string) =>
     w.slack.calls({ method: 'chat.postMessage' }).filter((c) => c.response.ok === true && c.params.channel === channel && c.params.thread_ts === threadTs);
 
-  it('a message whose thread another job is writing is handed to one sync, which posts it once the writer is done', async () => {
+  it('messages whose thread another job is writing are handed to one sync, which posts them as one post once the writer is done', async () => {
     const channel = await w.freshChannel('handed-over');
     const conversation = await openChat('Hana');
     const { thread } = (await w.store.conversations.get(w.orgId, conversation.id))!;
@@ -59,10 +59,17 @@ describe('the thread writer', () => {
     await holder.release();
     await runJob(() => processThreadSync(deps, handed[0]!.data));
     await handed[0]!.remove();
-    expect(okPostsIn(channel, thread!.threadTs).flatMap((c) => String(c.params.text).split('\n'))).toEqual(['Hana (visitor): first', 'Hana (visitor): second']);
+    // Found waiting together, they go out together: each with its author line, under the app's name.
+    const posts = okPostsIn(channel, thread!.threadTs);
+    expect(posts.map((c) => [c.params.username, String(c.params.text)])).toEqual([[undefined, 'Hana (visitor): first\nHana (visitor): second']]);
+    const stored = await w.store.threadMessages.list(w.orgId, conversation.id);
+    expect(stored.map((m) => [m.seq, m.state, m.slackTs])).toEqual([
+      [1, 'posted', posts[0]!.response.ts],
+      [2, 'posted', posts[0]!.response.ts],
+    ]);
   });
 
-  it('a message whose predecessor was stored but never posted (its job died) goes out after it, each once', async () => {
+  it('a message whose predecessor was stored but never posted (its job died) goes out with it, after it, each once', async () => {
     const channel = await w.freshChannel('predecessor');
     const conversation = await openChat('Ines');
     const { thread } = (await w.store.conversations.get(w.orgId, conversation.id))!;
@@ -73,8 +80,73 @@ describe('the thread writer', () => {
     await runJob(() => processChatEvent(deps, w.events(conversation.id, 'message.created').at(-1)!));
     expect(okPostsIn(channel, thread!.threadTs).map((c) => String(c.params.text))).toEqual([
       'Ines (visitor): one',
-      'Ines (visitor): two',
-      'Ines (visitor): three',
+      'Ines (visitor): two\nInes (visitor): three',
+    ]);
+  });
+
+  it('a batch with a rep’s replies written in the thread: those skipped, the rest posted in order, one write of their states per post', async () => {
+    const channel = await w.freshChannel('batch-with-replies');
+    const conversation = await openChat('Jude');
+    const { thread } = (await w.store.conversations.get(w.orgId, conversation.id))!;
+    /** A rep's reply written in this thread, relayed to the platform, whose echo is stored as its webhook would store it. */
+    async function repWrote(text: string, n: number) {
+      const clientMessageId = `slack-batch-${conversation.id}-${n}`;
+      await w.store.relayedReplies.claim(
+        {
+          clientMessageId,
+          orgId: w.orgId,
+          conversationId: conversation.id,
+          teamId: w.teamId,
+          channelId: channel,
+          threadTs: thread!.threadTs,
+          slackTs: `1700000000.00000${n}`,
+          slackUserId: w.agents.alice.slackUserId,
+          agentId: w.agents.alice.agentId,
+        },
+        deps.now(),
+      );
+      const echo = await deps.platform.sendAgentMessage({
+        orgId: w.orgId,
+        conversationId: conversation.id,
+        agentId: w.agents.alice.agentId,
+        text,
+        clientMessageId,
+        attachments: [],
+      });
+      await w.store.threadMessages.add(w.orgId, conversation.id, echo, deps.now());
+    }
+    await say(conversation.id, 'a');
+    await repWrote('from Slack 1', 1);
+    await say(conversation.id, 'b');
+    await say(conversation.id, 'c');
+    await repWrote('from Slack 2', 2);
+    await say(conversation.id, 'd');
+    const writes: number[][] = [];
+    const counting: WorkerDeps = {
+      ...deps,
+      store: {
+        ...deps.store,
+        threadMessages: {
+          ...deps.store.threadMessages,
+          markHandled: (orgId, conversationId, marks, now) => {
+            writes.push(marks.map((m) => m.seq));
+            return deps.store.threadMessages.markHandled(orgId, conversationId, marks, now);
+          },
+        },
+      },
+    };
+    await runJob(() => syncConversationThread(counting, w.orgId, conversation.id));
+    const posts = okPostsIn(channel, thread!.threadTs);
+    expect(posts.map((c) => String(c.params.text))).toEqual(['Jude (visitor): a', 'Jude (visitor): b\nJude (visitor): c', 'Jude (visitor): d']);
+    expect(writes).toEqual([[1], [2, 3, 4], [5, 6]]);
+    const stored = await w.store.threadMessages.list(w.orgId, conversation.id);
+    expect(stored.map((m) => [m.seq, m.state, m.slackTs, m.skipReason])).toEqual([
+      [1, 'posted', posts[0]!.response.ts, null],
+      [2, 'skipped', null, 'relayed from Slack'],
+      [3, 'posted', posts[1]!.response.ts, null],
+      [4, 'posted', posts[1]!.response.ts, null],
+      [5, 'skipped', null, 'relayed from Slack'],
+      [6, 'posted', posts[2]!.response.ts, null],
     ]);
   });
 

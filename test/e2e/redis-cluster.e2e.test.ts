@@ -12,6 +12,8 @@ import { startProductProcess, repoRoot, type ProductProcess } from '../../sandbo
 import { seedWorld, type SeededWorld } from '../../sandbox/seed.ts';
 import { connectMongo, createStore, type Mongo, type Store } from '../../src/store/index.ts';
 import { createTokenCipher } from '../../src/crypto/token-cipher.ts';
+import { createRedisClient, type RedisClient } from '../../src/redis-connection.ts';
+import { orgFactVersions, withOrgFactBumps } from '../../src/store/org-facts-memo.ts';
 import { mongoUrl, uniqueDbName } from '../support/services.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -25,6 +27,7 @@ describe('on a three-master Redis Cluster', () => {
   let emulators: Emulators;
   let mongo: Mongo;
   let store: Store;
+  let factsRedis: RedisClient | undefined;
   let world: SeededWorld;
   let webUrl: string;
   const processes: ProductProcess[] = [];
@@ -63,12 +66,15 @@ describe('on a three-master Redis Cluster', () => {
     emulators.platform.setWebhookUrl(`${webUrl}/webhooks/chat`);
 
     mongo = await connectMongo(mongoUrl(), dbName);
-    store = createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex')));
+    // Its writes of org facts tell the workers' memos, as the product's own processes' do.
+    factsRedis = createRedisClient({ REDIS_CLUSTER_NODES: nodes.split(','), REDIS_TLS_SKIP_VERIFY: false }, {});
+    store = withOrgFactBumps(createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex'))), orgFactVersions(factsRedis, prefix));
     world = await seedWorld({ slack: emulators.slack, platform: emulators.platform, store, webUrl, adminToken: secrets.adminApiToken });
   }, 120_000);
 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop()));
+    factsRedis?.disconnect();
     await mongo?.db.dropDatabase().catch(() => undefined);
     await mongo?.close();
     await emulators?.close();

@@ -1,6 +1,6 @@
 // The Slack emulator's fault injection: 5xx and 429 storms with Retry-After answer before the
-// method runs (nothing is posted), error codes only for calls carrying a marker, counted and
-// timed rules, and the control routes' checks.
+// method runs (nothing is posted), error codes only for calls carrying a marker, slow calls,
+// counted and timed rules, and the control routes' checks.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSlackEmulator, type SlackEmulator } from '../../emulators/slack/index.ts';
 import { slackFaults } from '../../emulators/slack/fault-injection.ts';
@@ -65,12 +65,38 @@ describe('Slack emulator fault injection', () => {
     expect((await post('POISON')).body.ok).toBe(true);
   });
 
+  it('a slow call is answered late and then runs as usual; the next one is answered at once', async () => {
+    await faults.add({ method: 'chat.postMessage', delayMs: 300, paramsContaining: 'SLOW', times: 1 });
+    const started = Date.now();
+    const slow = post('SLOW one');
+    const quick = await post('quick');
+    expect(Date.now() - started).toBeLessThan(300);
+    expect((await slow).body.ok).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect((await post('SLOW two')).body.ok).toBe(true);
+    expect(quick.body.ok).toBe(true);
+    expect(
+      slack
+        .messages(channel)
+        .map((m) => m.text)
+        .slice(-3),
+    ).toEqual(['quick', 'SLOW one', 'SLOW two']);
+  });
+
+  it('a slow failure fails late', async () => {
+    await faults.add({ method: 'chat.postMessage', status: 503, delayMs: 200, times: 1 });
+    const started = Date.now();
+    expect(await post('late')).toMatchObject({ status: 503, body: { ok: false, error: 'service_unavailable' } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+  });
+
   it.each([
     [{ method: '' }, 'method'],
     [{ method: 'x', status: 404 }, 'status'],
     [{ method: 'x', status: 200 }, 'error code'],
     [{ method: 'x', status: 500, times: 0 }, 'times'],
     [{ method: 'x', status: 500, forMs: -1 }, 'forMs'],
+    [{ method: 'x', delayMs: 0 }, 'delayMs'],
   ])('refuses a malformed rule %j (400 naming %s)', async (rule, word) => {
     const res = await fetch(`${slack.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
     expect(res.status).toBe(400);

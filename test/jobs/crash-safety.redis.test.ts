@@ -24,7 +24,7 @@ import { processRemindersJob } from '../../src/jobs/processors/reminders.process
 import { pushTranscript } from '../../src/jobs/processors/transcript.processor.ts';
 import { CLAIM_LEASE_MS } from '../../src/store/lease-claims.ts';
 import { BOOK_MEETING_VIEW, COLLECT_INFO_VIEW } from '../../src/slack/format/shortcut-views.ts';
-import type { ChatEvent } from '../../src/platform/webhook-events.ts';
+import type { ChatEvent, Message } from '../../src/platform/webhook-events.ts';
 
 interface Prepared {
   conversationId: string;
@@ -340,6 +340,45 @@ const scenarios: Scenario[] = [
         if (event.type === 'message.created') await w.store.threadMessages.add(w.orgId, chat.conversationId, event.data.message, live.now());
       }
       return { ...chat, run: (deps) => processThreadSync(deps, { orgId: w.orgId, conversationId: chat.conversationId, cause: 'gap-wait' }) };
+    },
+  },
+  {
+    name: 'a thread sync taking a batch (five messages and a rep’s reply written in the thread, pending together)',
+    async prepare(w, live, n) {
+      const chat = await openChat(w, live, n);
+      const store = async (message: Message) => {
+        await w.store.threadMessages.add(w.orgId, chat.conversationId, message, live.now());
+      };
+      for (const text of ['batch one', 'batch two']) await store(await w.platform.visitorSays(w.orgId, chat.conversationId, text));
+      // The platform's echo of a reply a rep wrote in this thread: skipped in the batch, not posted back.
+      const clientMessageId = `slack-crash-batch-${n}`;
+      await w.store.relayedReplies.claim(
+        {
+          clientMessageId,
+          orgId: w.orgId,
+          conversationId: chat.conversationId,
+          teamId: w.teamId,
+          channelId: chat.channel,
+          threadTs: chat.thread.threadTs,
+          slackTs: `1700000000.${String(n).padStart(6, '0')}`,
+          slackUserId: w.agents.alice.slackUserId,
+          agentId: w.agents.alice.agentId,
+        },
+        live.now(),
+      );
+      const text = 'written in Slack';
+      await store(
+        await live.platform.sendAgentMessage({
+          orgId: w.orgId,
+          conversationId: chat.conversationId,
+          agentId: w.agents.alice.agentId,
+          text,
+          clientMessageId,
+          attachments: [],
+        }),
+      );
+      for (const text of ['batch three', 'batch four', 'batch five']) await store(await w.platform.visitorSays(w.orgId, chat.conversationId, text));
+      return { ...chat, run: (deps) => processThreadSync(deps, { orgId: w.orgId, conversationId: chat.conversationId, cause: 'thread-busy' }) };
     },
   },
 ];

@@ -35,7 +35,7 @@ describe('the release phase', () => {
   }, 120_000);
 
   it('exits 1 naming the problem, without the URL’s password, when MongoDB is unreachable or not configured', () => {
-    const unreachable = run({ MONGODB_URL: 'mongodb://admin:s3cret-pw@127.0.0.1:9/?serverSelectionTimeoutMS=500', MONGODB_DB: dbName });
+    const unreachable = run({ MONGODB_URL: 'mongodb://admin:s3cret-pw@127.0.0.1:9/', MONGODB_SERVER_SELECTION_TIMEOUT_MS: '1000', MONGODB_DB: dbName });
     expect(unreachable.status).toBe(1);
     expect(unreachable.stderr).toMatch(/release failed/);
     expect(unreachable.stderr).not.toContain('s3cret-pw');

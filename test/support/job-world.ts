@@ -10,7 +10,7 @@ import pino from 'pino';
 import type { SlackEmulator } from '../../emulators/slack/index.ts';
 import type { ChatPlatformEmulator } from '../../emulators/chat-platform/index.ts';
 import { newSecrets, startEmulators } from '../../sandbox/product-env.ts';
-import { connectMongo, createStore, ensureIndexes, type Mongo, type Store } from '../../src/store/index.ts';
+import { connectMongo, createStore, ensureIndexes, type ConnectOptions, type Mongo, type Store } from '../../src/store/index.ts';
 import { createTokenCipher } from '../../src/crypto/token-cipher.ts';
 import { createSlackApi } from '../../src/slack/slack-api.ts';
 import { createPlatformApi } from '../../src/platform/platform-api.ts';
@@ -60,7 +60,8 @@ export interface JobWorld {
   close(): Promise<void>;
 }
 
-export async function startJobWorld(name: string, options: { monitorCommands?: boolean } = {}): Promise<JobWorld> {
+/** `mongoUrl`: another way to the test store than the shared URL (a proxy); the rest as connectMongo takes them. */
+export async function startJobWorld(name: string, options: ConnectOptions & { mongoUrl?: string } = {}): Promise<JobWorld> {
   const secrets = newSecrets();
   let slackTime = Date.now();
   const emulators = await startEmulators(secrets, {
@@ -69,7 +70,7 @@ export async function startJobWorld(name: string, options: { monitorCommands?: b
   });
   const { slack, platform } = emulators;
   const prefix = uniquePrefix(name);
-  const mongo = await connectMongo(mongoUrl(), uniqueDbName(name), options);
+  const mongo = await connectMongo(options.mongoUrl ?? mongoUrl(), uniqueDbName(name), options);
   await ensureIndexes(mongo.db);
   const store = createStore(mongo.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex')));
   const redis = new Redis(redisUrl(), { maxRetriesPerRequest: null });

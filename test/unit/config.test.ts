@@ -44,6 +44,9 @@ describe('loadConfig', () => {
       PORT: 3000,
       HOST: '0.0.0.0',
       MONGODB_DB: 'threadbridge',
+      MONGODB_SOCKET_TIMEOUT_MS: 30_000,
+      MONGODB_SERVER_SELECTION_TIMEOUT_MS: 10_000,
+      MONGODB_CONNECT_TIMEOUT_MS: 10_000,
       QUEUE_PREFIX: 'threadbridge',
       REDIS_TLS_SKIP_VERIFY: false,
       SLACK_API_URL: 'https://slack.com/api/',
@@ -71,6 +74,9 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       MONGODB_URL: 'mongodb+srv://cluster.example/db',
       MONGODB_DB: 'tb',
+      MONGODB_SOCKET_TIMEOUT_MS: '60000',
+      MONGODB_SERVER_SELECTION_TIMEOUT_MS: '5000',
+      MONGODB_CONNECT_TIMEOUT_MS: '2000',
       QUEUE_PREFIX: 'tbq',
       SLACK_API_URL: 'http://127.0.0.1:9999/api/',
       SLACK_AUTHORIZE_URL: 'http://127.0.0.1:9999/oauth',
@@ -97,6 +103,9 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       MONGODB_URL: 'mongodb+srv://cluster.example/db',
       MONGODB_DB: 'tb',
+      MONGODB_SOCKET_TIMEOUT_MS: 60_000,
+      MONGODB_SERVER_SELECTION_TIMEOUT_MS: 5000,
+      MONGODB_CONNECT_TIMEOUT_MS: 2000,
       QUEUE_PREFIX: 'tbq',
       SLACK_API_URL: 'http://127.0.0.1:9999/api/',
       SLACK_AUTHORIZE_URL: 'http://127.0.0.1:9999/oauth',
@@ -207,6 +216,10 @@ describe('loadConfig', () => {
     { variable: 'BULL_BOARD_READ_ONLY', value: '0' },
     { variable: 'SLACK_RATE_WINDOW_MS', value: '0' },
     { variable: 'DIRECTORY_RESYNC_HOURS', value: 'daily' },
+    { variable: 'MONGODB_SOCKET_TIMEOUT_MS', value: '0' },
+    { variable: 'MONGODB_SOCKET_TIMEOUT_MS', value: '30s' },
+    { variable: 'MONGODB_SERVER_SELECTION_TIMEOUT_MS', value: '-1' },
+    { variable: 'MONGODB_CONNECT_TIMEOUT_MS', value: '999' },
   ] as Array<{ variable: string; value: string; with?: Record<string, string> }>)(
     'malformed $variable=$value is named (not as missing)',
     ({ variable, value, with: others }) => {
@@ -219,6 +232,20 @@ describe('loadConfig', () => {
 
   it('a retention under two days says what it takes', () => {
     expect(problemsOf({ ...required, ACTIVITY_RETENTION_DAYS: '1' })).toEqual(['ACTIVITY_RETENTION_DAYS must be at least 2 (days)']);
+  });
+
+  it('a store timeout given in seconds by mistake says it takes milliseconds', () => {
+    expect(problemsOf({ ...required, MONGODB_SOCKET_TIMEOUT_MS: '30' })).toEqual(['MONGODB_SOCKET_TIMEOUT_MS must be at least 1000 (milliseconds)']);
+  });
+
+  it('a store timeout in MONGODB_URL is refused, naming the variable that sets it (the client’s options would override it)', () => {
+    const url = 'mongodb://user:pw-in-url@db-1.example:27017,db-2.example:27017/?replicaSet=rs0&socketTimeoutMS=5000&ConnectTimeoutMS=1000';
+    const problems = problemsOf({ ...required, MONGODB_URL: url });
+    expect(problems).toEqual([
+      'MONGODB_URL sets socketTimeoutMS: set MONGODB_SOCKET_TIMEOUT_MS instead, which the processes go by',
+      'MONGODB_URL sets ConnectTimeoutMS: set MONGODB_CONNECT_TIMEOUT_MS instead, which the processes go by',
+    ]);
+    expect(loadConfig({ ...required, MONGODB_URL: 'mongodb://db.example/?replicaSet=rs0&retryWrites=true&w=majority' }).MONGODB_URL).toContain('rs0');
   });
 
   it('the key-length problem says what is expected', () => {

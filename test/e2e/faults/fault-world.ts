@@ -14,6 +14,7 @@ import { seedWorld, type SeededWorld } from '../../../sandbox/seed.ts';
 import { repoRoot, startProductProcess, type ProductProcess, type Runtime } from '../../../sandbox/processes.ts';
 import { connectMongo, createStore, ensureIndexes, type Mongo, type Store } from '../../../src/store/index.ts';
 import { createTokenCipher } from '../../../src/crypto/token-cipher.ts';
+import { orgFactVersions, withOrgFactBumps } from '../../../src/store/org-facts-memo.ts';
 import { createJobProducer, createQueues, type JobProducer } from '../../../src/queues/queues.ts';
 
 export interface RestartableService {
@@ -107,14 +108,18 @@ export async function startFaultWorld(options: { name: string; runtime: Runtime;
 
   const client: Mongo = await connectMongo(mongo.url, dbName);
   await ensureIndexes(client.db);
-  const store = createStore(client.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex')));
+  const producerRedis = new Redis(redis.url, { maxRetriesPerRequest: null });
+  // Its writes of org facts tell the workers' memos, as the product's own processes' do.
+  const store = withOrgFactBumps(
+    createStore(client.db, createTokenCipher(Buffer.from(secrets.encryptionKeyHex, 'hex'))),
+    orgFactVersions(producerRedis, queuePrefix),
+  );
   const world = await seedWorld({ slack: emulators.slack, platform: emulators.platform, store, webUrl, adminToken: secrets.adminApiToken });
   // No reminders: the counts are of the chats' messages only.
   await store.orgSettings.save(
     { orgId: world.orgId, channelIdMode: false, globalChannelEnabled: true, globalChannelId: world.channelId, answerTimeMs: null },
     new Date(),
   );
-  const producerRedis = new Redis(redis.url, { maxRetriesPerRequest: null });
   const producer = createJobProducer(createQueues(producerRedis, queuePrefix));
 
   return {
