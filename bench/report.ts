@@ -47,6 +47,26 @@ function rows(): Row[] {
     anchor: bullmq === null || starts === null ? '–' : `BullMQ ${bullmq} jobs/s (×${(starts / bullmq).toFixed(3)})`,
     met: starts === null ? null : starts >= 100,
   });
+  const cpu = num(one?.cpuPerMessageMsProduct);
+  const pipeline = one?.pipelineAnchor ?? null;
+  const perProcess = (figures: Json | undefined, kinds: string[]) => kinds.map((k) => `${k} ${figures?.[k] ?? 0}`).join(', ');
+  out.push({
+    figure: 'CPU per visitor message, all product processes (web + worker + FerretDB + PostgreSQL + Redis), 1 worker',
+    value: cpu === null ? 'not measured' : `${cpu} ms (${perProcess(one?.cpuPerMessageMs, ['web', 'worker', 'ferretdb', 'postgres', 'redis'])})`,
+    target: '≤ ×3 of the pipeline anchor',
+    anchor: pipeline
+      ? `signed Fastify route → BullMQ → worker (1 insert, 1 chat.postMessage) ${pipeline.cpuPerMessageMsTotal} ms, ${pipeline.messagesPerSecond} msg/s (×${one.cpuPerMessageVsAnchor})`
+      : '–',
+    met: pipeline && cpu !== null ? one.cpuPerMessageVsAnchor <= 3 : null,
+  });
+  const startCpu = num(one?.cpuPerChatStartMsProduct);
+  out.push({
+    figure: 'CPU per chat start, all product processes, 1 worker',
+    value: startCpu === null ? 'not measured' : `${startCpu} ms (${perProcess(one?.cpuPerChatStartMs, ['web', 'worker', 'ferretdb', 'postgres', 'redis'])})`,
+    target: 'figure',
+    anchor: '–',
+    met: null,
+  });
   const seeded = one?.seeded ?? null;
   const storedMessages = seeded?.documents?.thread_messages ?? null;
   out.push({

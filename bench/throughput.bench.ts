@@ -12,7 +12,15 @@
 // The one-worker run then fills the store with months of data (100,000 more chats holding
 // 2,000,000 messages, bench/seed-store.ts) and runs the same round again: the "flat" figure.
 // Run with one worker process (the targets) and with three (the scale-out figure, which says
-// whether the worker's CPU or the store is what saturates). Writes bench-results/throughput.json.
+// whether the worker's CPU or the store is what saturates).
+//
+// CPU per visitor message and per chat start, in ms, for each of the product's processes (web,
+// worker(s) summed, FerretDB, PostgreSQL, Redis) and for all of them together (web + worker +
+// store), apart from this process (the bench's client and the emulators it runs), which the
+// product's total leaves out. Next to it, measured in the same run on the same servers, the
+// pipeline anchor (bench/pipeline-anchor.ts): a signed Fastify route → BullMQ → a worker doing one
+// insert and one chat.postMessage, driven the same way; issue 29's target is the product's CPU
+// per message within 3× of the anchor's. Writes bench-results/throughput.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { Queue, Worker } from 'bullmq';
@@ -20,8 +28,9 @@ import { Redis } from 'ioredis';
 import { launchProduct, type Launched } from '../sandbox/launch.ts';
 import { freePort } from '../local-services/index.ts';
 import { ratioOf, round } from './stats.ts';
-import { cpuBetween, sampleCpu } from './cpu-usage.ts';
+import { BENCH_KIND, cpuBetween, cpuMsPer, sampleCpu, sumOf } from './cpu-usage.ts';
 import { seedStore } from './seed-store.ts';
+import { ANCHOR_KINDS, runPipelineAnchor, type PipelineAnchorFigures } from './pipeline-anchor-run.ts';
 
 const CHATS = Number(process.env.BENCH_THROUGHPUT_CHATS ?? 200);
 const CHANNELS = Number(process.env.BENCH_THROUGHPUT_CHANNELS ?? 50);
@@ -31,6 +40,10 @@ const SEED_MESSAGES_PER_CHAT = Number(process.env.BENCH_SEED_MESSAGES_PER_CHAT ?
 const ANCHOR_JOBS = Number(process.env.BENCH_ANCHOR_JOBS ?? 5000);
 /** Worker processes per run: one (the targets), then three (the scale-out figure). */
 const WORKER_COUNTS = (process.env.BENCH_THROUGHPUT_WORKERS ?? '1,3').split(',').map(Number);
+/** The product's worker concurrency (src/config.ts's default unless set), which the pipeline anchor's worker uses too. */
+const WORKER_CONCURRENCY = Number(process.env.WORKER_CONCURRENCY ?? 16);
+/** The product's processes: what "CPU per message, all product processes" adds up (the store is FerretDB, PostgreSQL and Redis). */
+export const PRODUCT_KINDS = ['web', 'worker', 'ferretdb', 'postgres', 'redis'] as const;
 
 export interface ThroughputFigures {
   workers: number;
@@ -42,6 +55,17 @@ export interface ThroughputFigures {
   bullmqJobsPerSecond: number;
   /** % of one core per kind of process during the message phase (what saturates). */
   cpuDuringMessages: Record<string, number>;
+  /** ms of CPU per visitor message, by kind of process (workers summed), during the message phase. */
+  cpuPerMessageMs: Record<string, number>;
+  /** web + worker + FerretDB + PostgreSQL + Redis, per message (the bench and its emulators left out). */
+  cpuPerMessageMsProduct: number;
+  /** ms of CPU per chat start, by kind of process, from the first webhook to the last parent in Slack. */
+  cpuPerChatStartMs: Record<string, number>;
+  cpuPerChatStartMsProduct: number;
+  /** The minimal pipeline with the same parts, in the same run (bench/pipeline-anchor.ts). */
+  pipelineAnchor: PipelineAnchorFigures;
+  /** The product's CPU per message as a multiple of the pipeline anchor's (target: ≤ 3). */
+  cpuPerMessageVsAnchor: number;
   /** The same round again after the store was filled with months of data (one-worker run only). */
   seeded: null | {
     seconds: number;
@@ -136,6 +160,8 @@ interface RoundFigures {
   chatStartsPerSecond: number;
   messagesPerSecond: number;
   cpuDuringMessages: Record<string, number>;
+  cpuPerMessageMs: Record<string, number>;
+  cpuPerChatStartMs: Record<string, number>;
   conversationIds: string[];
 }
 
@@ -147,6 +173,7 @@ async function runRound(product: Launched, groupIds: string[], channelIds: Set<s
   posts();
 
   // 1. Chat starts: every chat's webhook at once, until every parent is in Slack.
+  const cpuBeforeStarts = sampleCpu();
   const startedAt = performance.now();
   const wallStart = Date.now();
   const conversations = await Promise.all(
@@ -165,6 +192,7 @@ async function runRound(product: Launched, groupIds: string[], channelIds: Set<s
     () => `${parents} of ${CHATS} parents`,
   );
   const chatStartSeconds = (performance.now() - startedAt) / 1000;
+  const cpuPerChatStartMs = cpuMsPer(cpuBeforeStarts, sampleCpu(), CHATS);
   // A webhook the web process did not take on the first attempt waits for the platform's retry (10 s).
   const failedDeliveries = platform.deliveries().filter((d) => !d.ok && d.type === 'conversation.started' && d.at >= wallStart);
   if (failedDeliveries.length > 0)
@@ -191,10 +219,13 @@ async function runRound(product: Launched, groupIds: string[], channelIds: Set<s
   await waitForMessages(posts, expected, total);
   await sending;
   const messageSeconds = (performance.now() - messageStarted) / 1000;
+  const cpuAfter = sampleCpu();
   return {
     chatStartsPerSecond: round(CHATS / chatStartSeconds),
     messagesPerSecond: round(total / messageSeconds),
-    cpuDuringMessages: cpuBetween(cpuBefore, sampleCpu()),
+    cpuDuringMessages: cpuBetween(cpuBefore, cpuAfter),
+    cpuPerMessageMs: cpuMsPer(cpuBefore, cpuAfter, total),
+    cpuPerChatStartMs,
     conversationIds: conversations.map((c) => c.id),
   };
 }
@@ -259,6 +290,13 @@ export async function runThroughput(options: { workers: number; seeded: boolean 
   try {
     const { groupIds, channelIds } = await routingGroups(product, CHANNELS);
     const bullmqJobsPerSecond = await bullmqAnchor(product.redisUrl);
+    // Before the product's round, so that nothing the product left to do afterwards runs beside it.
+    const pipelineAnchor = await runPipelineAnchor(product, {
+      channelIds: [...channelIds],
+      chats: CHATS,
+      messages: MESSAGES,
+      concurrency: WORKER_CONCURRENCY,
+    });
     const empty = await runRound(product, groupIds, channelIds, 'empty');
     let seeded: ThroughputFigures['seeded'] = null;
     if (options.seeded) {
@@ -272,6 +310,7 @@ export async function runThroughput(options: { workers: number; seeded: boolean 
         chatStartsRatio: Math.round((after.chatStartsPerSecond / empty.chatStartsPerSecond) * 100) / 100,
       };
     }
+    const cpuPerMessageMsProduct = sumOf(empty.cpuPerMessageMs, PRODUCT_KINDS);
     return {
       workers: options.workers,
       chats: CHATS,
@@ -281,6 +320,12 @@ export async function runThroughput(options: { workers: number; seeded: boolean 
       messagesPerSecond: empty.messagesPerSecond,
       bullmqJobsPerSecond,
       cpuDuringMessages: empty.cpuDuringMessages,
+      cpuPerMessageMs: empty.cpuPerMessageMs,
+      cpuPerMessageMsProduct,
+      cpuPerChatStartMs: empty.cpuPerChatStartMs,
+      cpuPerChatStartMsProduct: sumOf(empty.cpuPerChatStartMs, PRODUCT_KINDS),
+      pipelineAnchor,
+      cpuPerMessageVsAnchor: ratioOf(cpuPerMessageMsProduct, pipelineAnchor.cpuPerMessageMsTotal),
       seeded,
     };
   } finally {
@@ -297,6 +342,8 @@ async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, progres
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+const perKind = (figures: Record<string, number>, kinds: readonly string[]) => kinds.map((k) => `${k} ${figures[k] ?? 0}`).join(', ');
 
 async function main(): Promise<void> {
   const runs: ThroughputFigures[] = [];
@@ -323,6 +370,18 @@ async function main(): Promise<void> {
       `  CPU while messages flowed (% of one core; ${cpus().length} cores): ${Object.entries(figures.cpuDuringMessages)
         .map(([k, v]) => `${k} ${v}%`)
         .join(', ')}`,
+    );
+    const anchor = figures.pipelineAnchor;
+    console.log(
+      `  pipeline anchor (signed Fastify route → BullMQ → worker: 1 insert + 1 chat.postMessage): ${anchor.messagesPerSecond} messages/s (×${ratioOf(figures.messagesPerSecond, anchor.messagesPerSecond)} the product's rate is of it)`,
+    );
+    console.log(
+      `  CPU per visitor message, product: ${figures.cpuPerMessageMsProduct} ms (${perKind(figures.cpuPerMessageMs, PRODUCT_KINDS)}); ` +
+        `anchor: ${anchor.cpuPerMessageMsTotal} ms (${perKind(anchor.cpuPerMessageMs, ANCHOR_KINDS)}); ` +
+        `product ×${figures.cpuPerMessageVsAnchor} of the anchor (target ≤ ×3); bench + emulators ${figures.cpuPerMessageMs[BENCH_KIND] ?? 0} ms, left out`,
+    );
+    console.log(
+      `  CPU per chat start, product: ${figures.cpuPerChatStartMsProduct} ms (${perKind(figures.cpuPerChatStartMs, PRODUCT_KINDS)}); bench + emulators ${figures.cpuPerChatStartMs[BENCH_KIND] ?? 0} ms, left out`,
     );
   }
   const one = runs.find((r) => r.workers === 1);

@@ -23,6 +23,7 @@ import { classifyFailure, deadLetterOf, settleFailure } from '../queues/job-erro
 import { processDeadLetter, withoutBookkeeping, type DeadLetter } from '../queues/dead-letters.ts';
 import { processOrderedChatEvent } from './processors/ordered-chat-event.processor.ts';
 import { jobLogContext } from './job-log-context.ts';
+import { lazyChild } from '../logger.ts';
 import type { JobOutcome, WorkerMetrics } from './worker-metrics.ts';
 import { processSlackEvent } from './processors/slack-event.processor.ts';
 import { processThreadSync } from './processors/thread-sync.processor.ts';
@@ -71,8 +72,9 @@ export function startWorkers(
       // A replayed job stands for the one that failed: its id names the same work (a reminder batch, say).
       const replayOf = (job.data as { _replayOf?: unknown } | null)?._replayOf;
       const data = withoutBookkeeping(job.data) as T;
-      // Every line the job logs says which job, queue, org and conversation it came from.
-      const jobDeps = { ...deps, logger: deps.logger.child(jobLogContext(queue, job.id, data)) };
+      // Every line the job logs says which job, queue, org and conversation it came from (a
+      // logger made only if the job logs; most log nothing).
+      const jobDeps = { ...deps, logger: lazyChild(deps.logger, jobLogContext(queue, job.id, data)) };
       const started = performance.now();
       try {
         await run(data, typeof replayOf === 'string' ? replayOf : (job.id ?? ''), jobDeps, job.timestamp);

@@ -1,7 +1,7 @@
 // The logger: secrets are redacted whatever a caller passes in; what operators need stays.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, redactQuery, redactText } from '../../src/logger.ts';
+import { createLogger, lazyChild, redactQuery, redactText } from '../../src/logger.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -129,6 +129,34 @@ describe('one-time links and browser credentials', () => {
     const other = capture();
     other.logger.child({ orgId: 'org_1' }).child({ orgId: 'org_2' }).info('moved');
     expect(other.text()).toContain('"orgId":"org_2"');
+  });
+
+  it('a job’s lazy child writes the lines a child would, its children’s and its redaction included', () => {
+    const { logger, text } = capture();
+    const job = lazyChild(logger, { queue: 'chat-events', orgId: 'org_1', conversationId: 'conv_1', token: 'xoxb-secret-123456' });
+    job.debug('off at level info');
+    expect(text()).toBe('');
+    job.child({ orgId: 'org_1', stage: 2 }).warn({ botToken: 'xoxb-other-123456' }, 'thread opened');
+    job.info('done');
+    const [first, second] = text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(first).toMatchObject({
+      level: 40,
+      queue: 'chat-events',
+      orgId: 'org_1',
+      conversationId: 'conv_1',
+      stage: 2,
+      token: '[redacted]',
+      botToken: '[redacted]',
+      msg: 'thread opened',
+    });
+    expect(text().match(/"orgId"/g)).toHaveLength(2); // once a line
+    expect(second).toMatchObject({ level: 30, queue: 'chat-events', conversationId: 'conv_1', msg: 'done' });
+    expect(second).not.toHaveProperty('stage');
+    expect(job.bindings()).toMatchObject({ queue: 'chat-events', conversationId: 'conv_1' });
+    expect(job.isLevelEnabled('debug')).toBe(false);
   });
 
   it('child loggers (Fastify’s per-request ones) redact the same', () => {
