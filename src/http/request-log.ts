@@ -10,7 +10,8 @@ import type { Bindings, ChildLoggerOptions } from 'pino';
 type LogArgs = Parameters<FastifyBaseLogger['info']>;
 
 // A class, not a function returning closures: one is made per request, and its methods are then
-// shared rather than eight closures made each time.
+// shared rather than eight closures made each time. Not logger.ts's lazyChild, which needs a pino
+// parent: Fastify hands this factory whatever logger its app has (its own null logger in a test's).
 class DeferredChild implements FastifyBaseLogger {
   #made: FastifyBaseLogger | undefined;
 
