@@ -3,19 +3,34 @@
 // names no internal detail; the cause goes to the log (error-handler.ts).
 import { AppError, appError } from '../errors/index.ts';
 
-export async function enqueueWithin(add: () => Promise<void>, timeoutMs: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+function unavailable(cause: unknown): AppError {
+  if (cause instanceof AppError) return cause;
+  const error = appError('queue_unavailable');
+  error.cause = cause;
+  return error;
+}
+
+/** One promise and one timer per add (no Promise.race over a second promise): it runs on every webhook. */
+export function enqueueWithin(add: () => Promise<void>, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(unavailable(new Error(`Redis did not answer within ${timeoutMs} ms`))), timeoutMs);
+    let adding: Promise<void>;
+    try {
+      adding = add();
+    } catch (error) {
+      clearTimeout(timer);
+      reject(unavailable(error));
+      return;
+    }
+    adding.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(unavailable(error));
+      },
+    );
   });
-  try {
-    await Promise.race([add(), timeout]);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    const unavailable = appError('queue_unavailable');
-    unavailable.cause = error;
-    throw unavailable;
-  } finally {
-    clearTimeout(timer);
-  }
 }

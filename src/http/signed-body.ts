@@ -26,18 +26,19 @@ export interface SigningScheme {
   signatureHeader: string;
 }
 
+function firstHeader(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 /** Throws the catalogue error for a missing, stale or wrong signature (all 401). */
 export function assertSigned(request: FastifyRequest, scheme: SigningScheme, nowMs: number): Buffer {
   const body = rawBody(request);
-  const header = (name: string) => {
-    const value = request.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
   const verdict = verifySignature({
     version: scheme.version,
     secret: scheme.secret,
-    timestampHeader: header(scheme.timestampHeader),
-    signatureHeader: header(scheme.signatureHeader),
+    timestampHeader: firstHeader(request, scheme.timestampHeader),
+    signatureHeader: firstHeader(request, scheme.signatureHeader),
     rawBody: body,
     nowMs,
   });

@@ -1,6 +1,7 @@
 // POST /webhooks/chat through app.inject, against the test Redis: what the platform gets back
 // for good and bad deliveries, and that a rejected delivery queues nothing.
 import { describe, expect, it } from 'vitest';
+import { createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { signedHeaders, signatureFor } from '../../emulators/chat-platform/index.ts';
 import { buildTestApp, newSecrets } from '../support/test-app.ts';
@@ -238,6 +239,38 @@ describe('POST /webhooks/chat while Redis is unreachable', () => {
       expect(down.logs()).toContain('answered queue_unavailable');
     } finally {
       await down.close();
+    }
+  });
+});
+
+describe('POST /webhooks/chat while Redis takes commands and never answers', () => {
+  it('answers 503 queue_unavailable within the enqueue timeout rather than holding the request', async () => {
+    // Accepts the connection and reads whatever is sent, answering nothing: a wedged Redis.
+    const silent = createServer((socket) => socket.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    // Connected, never ready: every command waits, as on a Redis that stopped answering.
+    const wedged = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1 });
+    const down = await buildTestApp({ name: 'chat-webhook-wedged', secrets, ...NO_SLACK, producerRedis: wedged });
+    try {
+      const raw = JSON.stringify(eventBody());
+      const started = Date.now();
+      const res = await down.app.inject({
+        method: 'POST',
+        url: '/webhooks/chat',
+        payload: raw,
+        headers: signedHeaders(secrets.chatWebhookSecret, raw, Date.now()),
+      });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ error: { code: 'queue_unavailable', message: 'The event could not be queued; deliver it again later' } });
+      // Within the senders' 3 s patience.
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(down.logs()).toContain('did not answer within');
+    } finally {
+      // First, so that the test app's cleanup commands fail at once instead of waiting on it too.
+      wedged.disconnect();
+      await down.close();
+      silent.close();
     }
   });
 });

@@ -38,7 +38,6 @@ export function registerSlackEventsRoute(app: FastifyInstance, deps: HttpDeps): 
         // Never dropped for want of a team: an event that names no installation is refused, saying which fields it lacks.
         if (!source.ok) throw appError('invalid_payload', source.missing);
         const { installKey, workspaceId } = source.source;
-        const log = request.log.child({ eventId: envelope.event_id, teamId: installKey, workspaceId, type: envelope.event.type, retryNum });
         await enqueueWithin(
           () =>
             deps.producer.addSlackEvent({
@@ -50,7 +49,11 @@ export function registerSlackEventsRoute(app: FastifyInstance, deps: HttpDeps): 
             }),
           deps.enqueueTimeoutMs,
         );
-        log.info('Slack event queued');
+        // Through the process's logger, with the request id as request.log would bind it: request.log is made on first use (request-log.ts).
+        deps.logger.info(
+          { reqId: request.id, eventId: envelope.event_id, teamId: installKey, workspaceId, type: envelope.event.type, retryNum },
+          'Slack event queued',
+        );
         return reply.send({ ok: true });
       }
       default:

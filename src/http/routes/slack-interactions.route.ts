@@ -27,7 +27,8 @@ export function registerSlackInteractionsRoute(app: FastifyInstance, deps: HttpD
     if (!source.ok) throw appError('invalid_payload', source.missing);
     const { installKey, workspaceId } = source.source;
     await enqueueWithin(() => deps.producer.addSlackInteraction({ teamId: installKey, workspaceId, payload }), deps.enqueueTimeoutMs);
-    request.log.info({ teamId: installKey, workspaceId, type: payload.type }, 'Slack interaction queued');
+    // Through the process's logger, with the request id as request.log would bind it: request.log is made on first use (request-log.ts).
+    deps.logger.info({ reqId: request.id, teamId: installKey, workspaceId, type: payload.type }, 'Slack interaction queued');
     return reply.status(200).send();
   });
 }
