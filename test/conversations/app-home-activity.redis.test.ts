@@ -97,8 +97,10 @@ describe('App Home: the rep’s last 7 days', () => {
   });
 
   it('the org’s own calendar: the 7 days end with today in its time zone', async () => {
-    // Set as the settings route stores it (the `timeZone` setting).
-    await w.mongo.db.collection('org_settings').updateOne({ _id: w.orgId as never }, { $set: { timeZone: 'Pacific/Kiritimati' } });
+    // Set as the settings route stores it (the `timeZone` setting), also when the org has saved no settings yet (an
+    // update without upsert changed nothing then, and the check passed only in the hours both calendars share the date).
+    await w.mongo.db.collection('org_settings').updateOne({ _id: w.orgId as never }, { $set: { timeZone: 'Pacific/Kiritimati' } }, { upsert: true });
+    expect(await w.store.orgSettings.get(w.orgId)).toMatchObject({ timeZone: 'Pacific/Kiritimati' });
     try {
       const { source, asked } = fakeSource(week);
       await openHome({ ...w.deps(), activityFigures: source }, w.agents.alice.slackUserId);
