@@ -30,6 +30,31 @@ export interface FactDocument {
 
 export const conversationKey = (orgId: string, conversationId: string) => compoundKey(orgId, conversationId);
 
+/**
+ * The primary thread's fact, which is also its claim: inserted once (only the first insert of its
+ * _id succeeds, on both servers), carrying what was decided with it, so that one write records it
+ * all. `at`: when, in place of an updatedAt fact. Written by conversation-threads.repository.ts,
+ * and by thread-claims.migration.ts for the claims of releases before.
+ */
+export function threadFact(
+  orgId: string,
+  conversationId: string,
+  decided: { thread: unknown; notification: unknown; planned: unknown },
+  at: Date,
+): FactDocument {
+  return {
+    _id: compoundKey(orgId, conversationId, 'thread'),
+    conv: conversationKey(orgId, conversationId),
+    orgId,
+    conversationId,
+    field: 'thread',
+    value: decided.thread,
+    notification: decided.notification,
+    planned: decided.planned,
+    at,
+  };
+}
+
 export interface ConversationStorage {
   facts: Collection<FactDocument>;
   claims: Collection<LeaseClaimDocument>;

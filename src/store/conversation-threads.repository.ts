@@ -4,7 +4,7 @@
 import type { Db } from 'mongodb';
 import { upsertWithRetry } from './mongo.ts';
 import { compoundKey, splitCompoundKey } from './compound-key.ts';
-import { conversationKey, type ConversationStorage } from './conversation-storage.ts';
+import { threadFact, type ConversationStorage } from './conversation-storage.ts';
 import type { MirrorThread, NotificationRecord, PlannedThread, SlackThreadRef } from './conversation-records.ts';
 
 interface ThreadDocument {
@@ -57,21 +57,9 @@ export function createConversationThreadsRepository(db: Db, storage: Conversatio
       // The reverse lookup is written first: a reply can only arrive once the thread exists in
       // Slack, and by then both records must be there.
       await linkThread(orgId, conversationId, thread);
-      // The thread fact is the claim: an insert of its _id, which only the first makes (on both
-      // servers), carrying what was decided with it, so that one write records all of it and a job
-      // dying after it leaves nothing half-recorded. `at`: when, in place of an updatedAt fact.
+      // The thread fact is the claim (threadFact): a job dying after it leaves nothing half-recorded.
       try {
-        await storage.facts.insertOne({
-          _id: storage.factId(orgId, conversationId, 'thread'),
-          conv: conversationKey(orgId, conversationId),
-          orgId,
-          conversationId,
-          field: 'thread',
-          value: thread,
-          notification,
-          planned,
-          at: now,
-        });
+        await storage.facts.insertOne(threadFact(orgId, conversationId, { thread, notification, planned }, now));
         return true;
       } catch (error) {
         if ((error as { code?: number }).code === 11000) return false;

@@ -10,9 +10,9 @@
 // Not safe against workers of the previous release still claiming threads after it ran: stop them
 // before this release starts (docs/reference/operations.md, "Upgrading").
 import type { Db } from 'mongodb';
-import { compoundKey, splitCompoundKey } from './compound-key.ts';
+import { splitCompoundKey } from './compound-key.ts';
 import { upsertWithRetry } from './mongo.ts';
-import { conversationKey, type FactDocument } from './conversation-storage.ts';
+import { threadFact, type FactDocument } from './conversation-storage.ts';
 import type { LeaseClaimDocument } from './lease-claims.ts';
 import type { NotificationRecord, PlannedThread, SlackThreadRef } from './conversation-records.ts';
 
@@ -38,17 +38,7 @@ export async function recordClaimedThreads(db: Db): Promise<{ recorded: number }
     const [orgId = '', conversationId = '', name] = splitCompoundKey(claim._id);
     if (name !== 'thread') continue;
     const { thread, notification, planned } = claim['by'] as ClaimedThread;
-    const fact: FactDocument = {
-      _id: compoundKey(orgId, conversationId, 'thread'),
-      conv: conversationKey(orgId, conversationId),
-      orgId,
-      conversationId,
-      field: 'thread',
-      value: thread,
-      notification,
-      planned,
-      at: claim.at,
-    };
+    const fact = threadFact(orgId, conversationId, { thread, notification, planned }, claim.at);
     if (known.has(fact._id)) continue;
     try {
       await facts.insertOne(fact);
