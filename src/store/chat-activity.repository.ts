@@ -30,6 +30,7 @@ import { createHash } from 'node:crypto';
 import { sumBreakdowns, type ActivityCounts, type Breakdown, type ChatActivity, type DayCounts } from '../routing/activity-counts.ts';
 import { datesBetween, nextDate } from '../routing/activity-dates.ts';
 import { compoundKey } from './compound-key.ts';
+import { findByIds } from './find-by-ids.ts';
 import { upsertWithRetry } from './mongo.ts';
 
 export type ActivityStep =
@@ -240,14 +241,21 @@ export function createChatActivityRepository(db: Db): ChatActivityRepository {
       const known = new Set(touched.filter((f) => f.step === 'start').map((f) => f.conversationId));
       const others = [...new Set(touched.filter((f) => !known.has(f.conversationId)).map((f) => f.conversationId))];
       if (others.length === 0) return starts;
-      const more = await facts.find({ _id: { $in: others.map((c) => factId(orgId, c, 'start')) } }, { projection: { at: 1 } }).toArray();
+      const more = await findByIds(
+        facts,
+        others.map((c) => factId(orgId, c, 'start')),
+        { projection: { at: 1 } },
+      );
       return [...starts, ...more.map((f) => f.at)];
     },
     async chatsStartedBetween(orgId, from, to) {
       const starts = await facts.find({ orgId, step: 'start', at: { $gte: from, $lt: to } }).toArray();
       if (starts.length === 0) return [];
       const ids = starts.map((s) => s.conversationId);
-      const later = await facts.find({ _id: { $in: ids.flatMap((c) => [factId(orgId, c, 'answer'), factId(orgId, c, 'end')]) } }).toArray();
+      const later = await findByIds(
+        facts,
+        ids.flatMap((c) => [factId(orgId, c, 'answer'), factId(orgId, c, 'end')]),
+      );
       const answers = new Map(later.filter((f) => f.step === 'answer').map((f) => [f.conversationId, f]));
       const ended = new Set(later.filter((f) => f.step === 'end').map((f) => f.conversationId));
       return starts.map((start) => {

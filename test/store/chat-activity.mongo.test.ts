@@ -4,7 +4,11 @@
 // counts on the day it started in the org's time zone.
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
+import type { CommandStartedEvent } from 'mongodb';
 import { useTestStore } from '../support/test-store.ts';
+import { mongoUrl } from '../support/services.ts';
+import { connectMongo, createStore } from '../../src/store/index.ts';
+import { createTokenCipher } from '../../src/crypto/token-cipher.ts';
 import type { Locks } from '../../src/locks/redis-locks.ts';
 import type { JobProducer } from '../../src/queues/queues.ts';
 import { recordChatStart, recordEnd, recordFirstAnswer } from '../../src/activity/activity-recording.ts';
@@ -163,5 +167,63 @@ describe('chat activity', () => {
     expect(facts.map((f) => f['conversationId'])).toEqual(['new']);
     const report = await activityReport(t.store, orgId, { from: '2026-09-01', to: '2026-12-07' });
     expect(report.days.filter((d) => d.chats > 0).map((d) => d.date)).toEqual(['2026-09-01', '2026-12-07']);
+  });
+
+  it("a roll-up reads the facts by the org or by _id, never by a list of _ids, and counts none of another org's", async () => {
+    // FerretDB on PostgreSQL pushes only equalities down to SQL: `_id: {$in: [...]}` read every
+    // org's facts in the deployment and filtered them in Go, on every roll-up of every org.
+    const monitored = await connectMongo(mongoUrl(), t.mongo.db.databaseName, { monitorCommands: true });
+    try {
+      const deps = { ...world('org_reads', new Date('2026-12-08T12:00:00Z')).deps, store: createStore(monitored.db, createTokenCipher(Buffer.alloc(32, 5))) };
+      const other = world('org_reads_other', new Date('2026-12-08T12:00:00Z'));
+      const mine = world('org_reads', new Date('2026-12-08T12:00:00Z'));
+      // The other org has chats of the same ids, answered and ended; it is never rolled up here.
+      for (const id of ['r1', 'r2', 'r3']) {
+        await recordChatStart(other.deps, other.conversation(id, '2026-12-07T10:00:00Z'), t.store.orgSettings.get(other.orgId));
+        await recordFirstAnswer(other.deps, other.orgId, id, {
+          agentId: 'agt_o',
+          name: 'Olga',
+          origin: 'slack',
+          at: new Date('2026-12-07T10:01:00Z'),
+          startedAt: null,
+        });
+        await recordEnd(other.deps, other.orgId, id, 'agent', true);
+      }
+      await recordChatStart(deps, mine.conversation('r1', '2026-12-07T10:00:00Z'), t.store.orgSettings.get(mine.orgId));
+      await recordChatStart(deps, mine.conversation('r2', '2026-12-07T11:00:00Z'), t.store.orgSettings.get(mine.orgId));
+      await recordChatStart(deps, mine.conversation('r3', '2026-12-08T09:00:00Z'), t.store.orgSettings.get(mine.orgId));
+      await rollUpActivity(deps, mine.orgId);
+      // Later: a chat of the day before answered and another ended, so the roll-up looks up their starts.
+      await recordFirstAnswer(deps, mine.orgId, 'r1', {
+        agentId: 'agt_a',
+        name: 'Alice',
+        origin: 'slack',
+        at: new Date('2026-12-08T10:00:00Z'),
+        startedAt: null,
+      });
+      await recordEnd(deps, mine.orgId, 'r2', 'timeout', false);
+      const commands: CommandStartedEvent[] = [];
+      const record = (event: CommandStartedEvent) => void commands.push(event);
+      monitored.client.on('commandStarted', record);
+      await rollUpActivity({ ...deps, now: () => new Date('2026-12-08T12:05:00Z') }, mine.orgId);
+      monitored.client.off('commandStarted', record);
+
+      const factReads = commands.filter((c) => ['find', 'delete'].includes(c.commandName) && Object.values(c.command).includes('chat_activity'));
+      const filters = factReads.flatMap((c) =>
+        c.commandName === 'find' ? [c.command['filter']] : (c.command['deletes'] as Array<{ q: unknown }>).map((d) => d.q),
+      );
+      expect(filters.length).toBeGreaterThan(0);
+      for (const filter of filters) expect(typeof filter._id === 'string' || typeof filter.orgId === 'string', JSON.stringify(filter)).toBe(true);
+      expect(filters.filter((f) => typeof f._id === 'string').map((f) => f._id)).toEqual(expect.arrayContaining([expect.stringContaining('org_reads:r1')]));
+
+      const report = await activityReport(t.store, mine.orgId, { from: '2026-12-07', to: '2026-12-08' });
+      expect(report.days.map((d) => [d.date, d.chats, d.answered, d.missed])).toEqual([
+        ['2026-12-07', 2, 1, 1],
+        ['2026-12-08', 1, 0, 0],
+      ]);
+      expect(report.agents.map((a) => a.agentId)).toEqual(['agt_a']);
+    } finally {
+      await monitored.close();
+    }
   });
 });
