@@ -8,7 +8,12 @@
 // from their own definitions, under the same names: building an index once over millions of rows
 // is several times faster than maintaining it through each insert, and leaves the same index.
 // Embedded FerretDB on PostgreSQL only (the default); psql from Debian's postgresql-client.
-import { spawnSync } from 'node:child_process';
+// psql runs as a child process the bench awaits, never spawnSync: the platform emulator lives in the
+// bench's process, and a webhook socket its sender kept alive would go on looking free for the ~2
+// minutes of the copy while the web process closes it after its keep-alive timeout (Fastify's 72 s);
+// the seeded round's first webhook then went out on it and failed (ECONNRESET or EPIPE), and came
+// 10 s later with the platform's retry (×0.33 chat starts, 2026-12-04 and -05).
+import { execFile } from 'node:child_process';
 
 export interface SeedInput {
   postgresqlUrl: string;
@@ -26,21 +31,24 @@ export interface SeedResult {
 
 const COLLECTIONS = ['conversation_facts', 'conversation_claims', 'threads', 'thread_messages'];
 
-function psql(url: string, sql: string): string {
-  const run = spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`psql failed (${run.status}): ${run.stderr || run.error?.message}`);
-  return run.stdout.trim();
+function psql(url: string, sql: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('psql', [url, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`psql failed (${error.code}): ${stderr || error.message}`));
+      else resolve(stdout.trim());
+    });
+  });
 }
 
 const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
-export function seedStore(input: SeedInput): SeedResult {
+export async function seedStore(input: SeedInput): Promise<SeedResult> {
   const started = performance.now();
   const schema = ident(input.dbName);
   // FerretDB's own map from collection names to table names.
   const tables = new Map(
-    psql(input.postgresqlUrl, `SELECT _jsonb->>'_id', _jsonb->>'table' FROM ${schema}._ferretdb_database_metadata`)
+    (await psql(input.postgresqlUrl, `SELECT _jsonb->>'_id', _jsonb->>'table' FROM ${schema}._ferretdb_database_metadata`))
       .split('\n')
       .filter(Boolean)
       .map((line) => line.split('|') as [string, string]),
@@ -60,11 +68,13 @@ export function seedStore(input: SeedInput): SeedResult {
   if (!copied.some((c) => c.collection === 'conversation_facts')) throw new Error(`no FerretDB table for conversation_facts in ${input.dbName}`);
   // Every index of the copied tables, btree ones (FerretDB's) first: built again in this order,
   // each twin then already exists when its definition comes (the twin trigger made it).
-  const indexes = psql(
-    input.postgresqlUrl,
-    `SELECT indexname || '|' || indexdef FROM pg_indexes
+  const indexes = (
+    await psql(
+      input.postgresqlUrl,
+      `SELECT indexname || '|' || indexdef FROM pg_indexes
       WHERE schemaname = ${literal(input.dbName)} AND tablename IN (${copied.map((c) => literal(c.table)).join(', ')})
       ORDER BY (indexdef LIKE '%USING btree%') DESC, indexname`,
+    )
   )
     .split('\n')
     .filter(Boolean)
@@ -72,7 +82,7 @@ export function seedStore(input: SeedInput): SeedResult {
       const at = line.indexOf('|');
       return { name: line.slice(0, at), definition: line.slice(at + 1) };
     });
-  psql(input.postgresqlUrl, indexes.map((i) => `DROP INDEX ${schema}.${ident(i.name)};`).join('\n'));
+  await psql(input.postgresqlUrl, indexes.map((i) => `DROP INDEX ${schema}.${ident(i.name)};`).join('\n'));
   for (const { collection, table } of copied) {
     // Each copy n: the conversation id gets a suffix, the thread ts the one above, so every
     // _id (which holds one or the other) is new and nothing points at the original chat.
@@ -81,12 +91,12 @@ export function seedStore(input: SeedInput): SeedResult {
                      ${literal(input.threadTs)}, ${literal(`${copySeconds}.`)} || lpad(n::text, 6, '0'))::jsonb
       FROM ${schema}.${ident(table)} t, generate_series(1, ${input.conversations}) n
       WHERE t._jsonb::text LIKE ${literal(`%${input.conversationId}%`)}`;
-    const inserted = psql(input.postgresqlUrl, sql);
+    const inserted = await psql(input.postgresqlUrl, sql);
     documents[collection] = Number(/INSERT 0 (\d+)/.exec(inserted)?.[1] ?? 0);
   }
   const ifNotExists = (definition: string) => definition.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ');
-  psql(input.postgresqlUrl, `SET maintenance_work_mem = '256MB';\n${indexes.map((i) => `${ifNotExists(i.definition)};`).join('\n')}`);
+  await psql(input.postgresqlUrl, `SET maintenance_work_mem = '256MB';\n${indexes.map((i) => `${ifNotExists(i.definition)};`).join('\n')}`);
   // As autovacuum would have, long before a store held this much.
-  psql(input.postgresqlUrl, `ANALYZE`);
+  await psql(input.postgresqlUrl, `ANALYZE`);
   return { seconds: Math.round((performance.now() - started) / 100) / 10, documents };
 }
