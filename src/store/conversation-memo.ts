@@ -38,6 +38,7 @@
 // half-claimed; and a memo lapses after `ttlMs` for writes made by hand.
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis-connection.ts';
+import { luaScript } from '../redis-script.ts';
 import type { ConversationsRepository } from './conversations.repository.ts';
 import type { ConversationRecord } from './conversation-records.ts';
 import type { Store } from './index.ts';
@@ -54,23 +55,23 @@ export interface ConversationVersions {
   afterWrite(orgId: string, conversationId: string): Promise<void>;
 }
 
-const readScript = `
+const readScript = luaScript(`
 local version = redis.call('GET', KEYS[1])
 if not version then
   version = ARGV[1]
   redis.call('SET', KEYS[1], version, 'EX', ARGV[2])
 end
-return {version, redis.call('GET', KEYS[2]) or '0'}`;
+return {version, redis.call('GET', KEYS[2]) or '0'}`);
 
-const beforeScript = `
+const beforeScript = luaScript(`
 redis.call('INCR', KEYS[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])`;
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])`);
 
 // A count that lapsed during the write comes back as -1: gone rather than negative.
-const afterScript = `
+const afterScript = luaScript(`
 if redis.call('DECR', KEYS[2]) <= 0 then redis.call('DEL', KEYS[2]) else redis.call('EXPIRE', KEYS[2], ARGV[2]) end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])`;
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])`);
 
 /** `writeTtlSeconds`: how long the keys outlive the last write (a test's shorter one sees them lapse). */
 export function conversationVersions(redis: RedisClient, prefix: string, writeTtlSeconds = WRITE_TTL_SECONDS): ConversationVersions {
@@ -80,14 +81,14 @@ export function conversationVersions(redis: RedisClient, prefix: string, writeTt
   };
   return {
     async read(orgId, conversationId) {
-      const [version, writing] = (await redis.eval(readScript, 2, ...keys(orgId, conversationId), randomUUID(), writeTtlSeconds)) as [string, string];
+      const [version, writing] = (await readScript.run(redis, keys(orgId, conversationId), [randomUUID(), writeTtlSeconds])) as [string, string];
       return { version, writing: Number(writing) > 0 };
     },
     async beforeWrite(orgId, conversationId) {
-      await redis.eval(beforeScript, 2, ...keys(orgId, conversationId), randomUUID(), writeTtlSeconds);
+      await beforeScript.run(redis, keys(orgId, conversationId), [randomUUID(), writeTtlSeconds]);
     },
     async afterWrite(orgId, conversationId) {
-      await redis.eval(afterScript, 2, ...keys(orgId, conversationId), randomUUID(), writeTtlSeconds);
+      await afterScript.run(redis, keys(orgId, conversationId), [randomUUID(), writeTtlSeconds]);
     },
   };
 }
