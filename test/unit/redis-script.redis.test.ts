@@ -1,11 +1,13 @@
 // Lua scripts run by their SHA (src/redis-script.ts): the text goes over a connection once, and
 // again after Redis forgot it (a restart or SCRIPT FLUSH), so a lock taken before the flush is
-// still released after it.
+// still released after it; on a Redis Cluster too, whose node holding the keys' slot forgets it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { luaScript } from '../../src/redis-script.ts';
 import { createLocks } from '../../src/locks/redis-locks.ts';
+import { createRedisClient, type RedisClient } from '../../src/redis-connection.ts';
+import { startRedisCluster, type StartedCluster } from '../../local-services/redis-cluster.ts';
 import { redisUrl, uniquePrefix } from '../support/services.ts';
 
 describe('Lua scripts by SHA', () => {
@@ -67,5 +69,39 @@ describe('Lua scripts by SHA', () => {
     await lock.release();
     expect(await admin.exists(`${prefix}:lock:thread:o:flushed`)).toBe(0);
     expect(await locks.tryAcquire('thread:o:flushed')).not.toBeNull();
+  });
+});
+
+describe('Lua scripts by SHA on a Redis Cluster', () => {
+  let cluster: StartedCluster;
+  let client: RedisClient;
+  // The product's keys carry its prefix's hash tag: one slot, so one node, for every script.
+  const prefix = `{${uniquePrefix('script-cluster')}}`;
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster(3);
+    client = createRedisClient({ REDIS_CLUSTER_NODES: cluster.nodes.split(','), REDIS_TLS_SKIP_VERIFY: false }, {});
+  }, 60_000);
+  afterAll(async () => {
+    client?.disconnect();
+    await cluster?.stop();
+  });
+
+  it('runs a script on the node of its keys, before and after every node forgot it', async () => {
+    const lua = `return redis.call('INCRBY', KEYS[1], ARGV[1]) + redis.call('INCRBY', KEYS[2], ARGV[1])`;
+    const add = luaScript(lua);
+    const keys = [`${prefix}:a`, `${prefix}:b`];
+    expect(await add.run(client, keys, [1])).toBe(2);
+    for (const port of cluster.ports) {
+      const node = new Redis(port, '127.0.0.1');
+      await node.script('FLUSH');
+      node.disconnect();
+    }
+    expect(await add.run(client, keys, [1])).toBe(4);
+    const locks = createLocks(client, prefix, 5_000);
+    const lock = (await locks.tryAcquire('thread:o:c'))!;
+    expect(await lock.extend()).toBe(true);
+    await lock.release();
+    expect(await locks.tryAcquire('thread:o:c')).not.toBeNull();
   });
 });
