@@ -26,6 +26,16 @@ export const WRITTEN_HERE = 'relayed from Slack';
 export const MAX_COMBINED = 20;
 
 /**
+ * How long a lone post waits for its budget in place rather than going back to the queue. The
+ * workspace's budget spaces posts 1/SLACK_WORKSPACE_POSTS_PER_SECOND apart (125 ms by default),
+ * so a burst across a workspace's channels meets waits of a slot or two, and a trip through the delayed
+ * queue costs far more than the wait: a whole job run, the chat's record read again and its
+ * `backlogged` flag written twice. A channel's wait (up to a second) still sends the job back, so
+ * what piles up meanwhile goes out combined.
+ */
+export const WAIT_IN_PLACE_MS = 300;
+
+/**
  * What one run of the thread writer carries: the record as last read, the bot token, and the
  * check it makes before every post that it still holds the chat's lock (a wait for Slack's
  * budget may outlast a lease; the lock is renewed meanwhile, and a post never goes out once it
@@ -96,7 +106,7 @@ export async function postMessagesInto(w: ThreadWriter, thread: SlackThreadRef, 
         thread.teamId,
         token,
         { channel: thread.channelId, threadTs: thread.threadTs, ...post },
-        posts.length > 1 ? 60_000 : 0,
+        posts.length > 1 ? 60_000 : WAIT_IN_PLACE_MS,
         w.stillHeld,
       );
       plainText ||= posted.plainText === true;

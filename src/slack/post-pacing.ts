@@ -39,7 +39,8 @@ export function pacedSlackApi(slack: SlackApi, budget: SlackBudget): SlackApi {
 
 /**
  * For jobs that send several posts in a row (reminders, escalations, DMs to several people),
- * where retrying the whole job after a refusal half-way would repeat the posts already sent:
+ * where retrying the whole job after a refusal half-way would repeat the posts already sent, and
+ * for a lone post whose wait is shorter than a trip through the queue (thread-writer.ts):
  * waits for the budget, up to `maxWaitMs` in all, instead of failing.
  */
 export async function postWhenBudgetAllows(

@@ -238,4 +238,25 @@ describe('the thread writer', () => {
     expect(new Set(parts).size).toBe(parts.length);
     expect((await w.store.threadMessages.list(w.orgId, conversation.id))[0]!.state).toBe('posted');
   }, 30_000);
+
+  it('a burst of visitor messages across a workspace’s channels, past its posting burst: each job posts its message in one run, none sent back to wait', async () => {
+    // One chat per channel: only the workspace's budget (8 a second, bursts of 8) stands between
+    // the ten posts, the last two a slot or two behind.
+    const chats: Array<{ conversationId: string; channel: string; threadTs: string }> = [];
+    for (let i = 0; i < 10; i++) {
+      const channel = await w.freshChannel(`burst-${i}`);
+      const conversation = await openChat(`Burst ${i}`);
+      chats.push({ conversationId: conversation.id, channel, threadTs: (await w.store.conversations.get(w.orgId, conversation.id))!.thread!.threadTs });
+    }
+    const paced = w.deps({ channelPostsPerSecond: 1 });
+    for (const chat of chats) await w.platform.visitorSays(w.orgId, chat.conversationId, `burst question ${chat.channel}`);
+    const runs = await Promise.all(chats.map((chat) => runJob(() => processChatEvent(paced, w.events(chat.conversationId, 'message.created').at(-1)!))));
+    expect(runs).toEqual(chats.map(() => 1));
+    for (const chat of chats) {
+      expect(okPostsIn(chat.channel, chat.threadTs).map((c) => String(c.params.text))).toEqual([
+        `Burst ${chats.indexOf(chat)} (visitor): burst question ${chat.channel}`,
+      ]);
+      expect((await w.store.conversations.get(w.orgId, chat.conversationId))!.backlogged).toBe(false);
+    }
+  }, 30_000);
 });
