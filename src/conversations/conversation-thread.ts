@@ -122,14 +122,16 @@ export async function syncConversationThread(
     ]);
     if (!read) return null;
     let record = read;
+    // The bot token the thread's parent went out with, when this run opened it: not read twice.
+    let openedWith: string | null = null;
     if (!record.thread) {
       // Messages wait until we know the conversation (conversation.started, or a repair).
       if (!record.conversation) return read;
       const opened = await openThread(deps, record, stillHeld, options.settings);
       if (!opened) return read;
-      record = opened;
+      ({ record, token: openedWith } = opened);
     }
-    const token = await deps.store.installations.botToken(record.thread!.teamId, record.orgId);
+    const token = openedWith ?? (await deps.store.installations.botToken(record.thread!.teamId, record.orgId));
     if (!token) {
       await undeliverable(deps, record, undeliverableReasons.notConnected());
       return read;
