@@ -3,7 +3,7 @@
 // `conversation_facts`, and "only the first wins" claims in `conversation_claims`. Why it is kept
 // this way is in conversations.repository.ts.
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
-import { bulkUpsert } from './mongo.ts';
+import { bulkUpsert, type InsertOrElse } from './mongo.ts';
 import { compoundKey } from './compound-key.ts';
 import type { LeaseClaimDocument } from './lease-claims.ts';
 import type { ConversationRecord } from './conversation-records.ts';
@@ -65,6 +65,11 @@ export interface ConversationStorage {
   factOps(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): AnyBulkWriteOperation<FactDocument>[];
   /** Writes createdAt once; later writes leave it. */
   createOp(orgId: string, conversationId: string, now: Date): AnyBulkWriteOperation<FactDocument>;
+  /**
+   * createdAt once, then `values` and updatedAt, for a chat's first write of them (its start):
+   * inserted where new, else written as `createOp` and `factOps` write them (mongo.ts insertElse).
+   */
+  firstFacts(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): InsertOrElse<FactDocument>[];
   set(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): Promise<void>;
   create(orgId: string, conversationId: string, now: Date): Promise<void>;
   /** The record made of its facts, each field its default until a fact sets it; null before createdAt. */
@@ -125,23 +130,36 @@ export function createConversationStorage(db: Db): ConversationStorage {
   const factId = (orgId: string, conversationId: string, field: Field) => compoundKey(orgId, conversationId, field);
   const claimId = (orgId: string, conversationId: string, name: string) => compoundKey(orgId, conversationId, name);
 
+  function factDoc(orgId: string, conversationId: string, field: Field, value: unknown): FactDocument {
+    return { _id: factId(orgId, conversationId, field), conv: conversationKey(orgId, conversationId), orgId, conversationId, field, value };
+  }
+
+  const entriesOf = (values: Partial<Record<Field, unknown>>, now: Date): Array<[Field, unknown]> => [
+    ...(Object.entries(values) as Array<[Field, unknown]>),
+    ['updatedAt', now],
+  ];
+
+  function upsertOf({ _id, ...fields }: FactDocument): AnyBulkWriteOperation<FactDocument> {
+    return { updateOne: { filter: { _id }, update: { $set: fields }, upsert: true } };
+  }
+
   function factOps(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): AnyBulkWriteOperation<FactDocument>[] {
-    const conv = conversationKey(orgId, conversationId);
-    const entries: Array<[Field, unknown]> = [...(Object.entries(values) as Array<[Field, unknown]>), ['updatedAt', now]];
-    return entries.map(([field, value]) => ({
-      updateOne: { filter: { _id: factId(orgId, conversationId, field) }, update: { $set: { conv, orgId, conversationId, field, value } }, upsert: true },
-    }));
+    return entriesOf(values, now).map(([field, value]) => upsertOf(factDoc(orgId, conversationId, field, value)));
   }
 
   function createOp(orgId: string, conversationId: string, now: Date): AnyBulkWriteOperation<FactDocument> {
-    const conv = conversationKey(orgId, conversationId);
-    return {
-      updateOne: {
-        filter: { _id: factId(orgId, conversationId, 'createdAt') },
-        update: { $setOnInsert: { conv, orgId, conversationId, field: 'createdAt', value: now } },
-        upsert: true,
-      },
-    };
+    const { _id, ...fields } = factDoc(orgId, conversationId, 'createdAt', now);
+    return { updateOne: { filter: { _id }, update: { $setOnInsert: fields }, upsert: true } };
+  }
+
+  function firstFacts(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): InsertOrElse<FactDocument>[] {
+    return [
+      { doc: factDoc(orgId, conversationId, 'createdAt', now), otherwise: null },
+      ...entriesOf(values, now).map(([field, value]) => {
+        const doc = factDoc(orgId, conversationId, field, value);
+        return { doc, otherwise: upsertOf(doc) };
+      }),
+    ];
   }
 
   return {
@@ -151,6 +169,7 @@ export function createConversationStorage(db: Db): ConversationStorage {
     claimId,
     factOps,
     createOp,
+    firstFacts,
     async set(orgId, conversationId, values, now) {
       await bulkUpsert(facts, factOps(orgId, conversationId, values, now));
     },

@@ -2,7 +2,7 @@
 // and the threads still to open), its mirrors in other channels, and the reverse lookup from a
 // Slack thread to its conversation (`threads`). One part of the conversations repository.
 import type { Db } from 'mongodb';
-import { upsertWithRetry } from './mongo.ts';
+import { insertElse } from './mongo.ts';
 import { compoundKey, splitCompoundKey } from './compound-key.ts';
 import { threadFact, type ConversationStorage } from './conversation-storage.ts';
 import type { MirrorThread, NotificationRecord, PlannedThread, SlackThreadRef } from './conversation-records.ts';
@@ -47,9 +47,11 @@ export function createConversationThreadsRepository(db: Db, storage: Conversatio
 
   async function linkThread(orgId: string, conversationId: string, thread: SlackThreadRef): Promise<void> {
     const { teamId, channelId, threadTs } = thread;
-    await upsertWithRetry(() =>
-      threads.updateOne({ _id: threadKey(thread) }, { $set: { orgId, conversationId, teamId, channelId, threadTs } }, { upsert: true }),
-    );
+    const fields = { orgId, conversationId, teamId, channelId, threadTs };
+    // A new thread's lookup, so an insert; written again (a retried job) as before.
+    await insertElse(threads, [
+      { doc: { _id: threadKey(thread), ...fields }, otherwise: { updateOne: { filter: { _id: threadKey(thread) }, update: { $set: fields }, upsert: true } } },
+    ]);
   }
 
   return {

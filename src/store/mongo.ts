@@ -26,6 +26,7 @@ import {
   type Collection,
   type Db,
   type Document,
+  type OptionalUnlessRequiredId,
   type UpdateFilter,
 } from 'mongodb';
 
@@ -195,5 +196,36 @@ export async function bulkUpsert<T extends Document>(collection: Collection<T>, 
       const { filter, update, upsert } = op.updateOne;
       await upsertWithRetry(() => collection.updateOne(filter, update as UpdateFilter<T>, { upsert: upsert ?? false }));
     }
+  }
+}
+
+/** A document to insert, and what to write instead when one with its _id exists (null: leave that one be). */
+export interface InsertOrElse<T extends Document> {
+  doc: OptionalUnlessRequiredId<T>;
+  otherwise: AnyBulkWriteOperation<T> | null;
+}
+
+/**
+ * Writes documents that are usually new (a chat's first facts, a thread's lookup): one insert of
+ * them all, then `otherwise` for those whose _id exists. FerretDB answers each upsert with a read
+ * and a write of its own, and an insert of several documents with one statement
+ * (docs/store-access-paths.md); on MongoDB either is one round trip. A writer racing this one
+ * for the same document meets the duplicate key too and writes its own `otherwise`, as with upserts.
+ */
+export async function insertElse<T extends Document>(collection: Collection<T>, items: InsertOrElse<T>[]): Promise<void> {
+  if (items.length === 0) return;
+  try {
+    await collection.insertMany(
+      items.map((i) => i.doc),
+      { ordered: false },
+    );
+  } catch (error) {
+    if (!(error instanceof MongoBulkWriteError) || error.writeConcernError) throw error;
+    const writeErrors = [error.writeErrors].flat();
+    if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
+    await bulkUpsert(
+      collection,
+      writeErrors.flatMap((e) => items[e.index]?.otherwise ?? []),
+    );
   }
 }
