@@ -177,11 +177,11 @@ const REPLY_BOUND = 11;
 // Issue 29: the pending messages read once (the record from memory), one write of the five states,
 // and the pending read after the post that finds nothing more.
 const BATCH_BOUND = 3;
-// Redis commands, counted 2026-12-07 (issue 29), the queues' adds included: a chat start sent 20 (its
-// org facts' versions one GET each), a visitor message 8, a reply 10. The versions a start asks
-// for together now go in one MGET, and the directory's run pointers in another; a read of the
-// conversation's record right after the process wrote it takes the version that write left, and
-// the writer posts with the token the thread's opening read.
+// Redis commands, counted 2026-12-07 (issue 29), the queues' adds included: a chat start sent 21
+// (its org facts' versions one GET each; one is the cursor's copy it keeps), a visitor message 8, a
+// reply 10. The versions a start asks for together now go in one MGET, and the directory's run
+// pointers in another; a read of the conversation's record right after the process wrote it takes
+// the version that write left, and the writer posts with the token the thread's opening read.
 const START_REDIS_BOUND = 16;
 const MESSAGE_REDIS_BOUND = 8;
 const REPLY_REDIS_BOUND = 9;
