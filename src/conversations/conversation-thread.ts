@@ -122,14 +122,20 @@ export async function syncConversationThread(
     ]);
     if (!read) return null;
     let record = read;
+    // The bot token the thread's parent went out with, when this run opened it: not read twice.
+    let openedWith: string | null = null;
     if (!record.thread) {
       // Messages wait until we know the conversation (conversation.started, or a repair).
       if (!record.conversation) return read;
       const opened = await openThread(deps, record, stillHeld, options.settings);
       if (!opened) return read;
-      record = opened;
+      ({ record, token: openedWith } = opened);
+      // A thread this job just claimed has handled nothing (messages are marked only in a chat's
+      // thread, and its claim is inserted once): the cursor's copy says so, sparing the chat's first
+      // message the derivation.
+      await deps.threadCursors.keep(orgId, conversationId, null);
     }
-    const token = await deps.store.installations.botToken(record.thread!.teamId, record.orgId);
+    const token = openedWith ?? (await deps.store.installations.botToken(record.thread!.teamId, record.orgId));
     if (!token) {
       await undeliverable(deps, record, undeliverableReasons.notConnected());
       return read;
@@ -272,9 +278,9 @@ async function postPendingMessages(w: ThreadWriter, start?: StartingPoint): Prom
 /** The primary thread's cursor: its copy in Redis when there is one, else derived from the stored messages (and copied). */
 async function threadCursor(deps: ConversationThreadDeps, orgId: string, conversationId: string): Promise<number | null> {
   const copy = await deps.threadCursors.read(orgId, conversationId);
-  if (copy !== null) return copy;
+  if (copy !== undefined) return copy;
   const derived = await deps.store.threadMessages.lastHandledSeq(orgId, conversationId);
-  if (derived !== null) await deps.threadCursors.keep(orgId, conversationId, derived);
+  await deps.threadCursors.keep(orgId, conversationId, derived);
   return derived;
 }
 

@@ -4,6 +4,7 @@
 // the same batch and a reminder added meanwhile waits for the next flush. Hand-written because
 // BullMQ's deduplication keeps one job's data, not a list of them.
 import type { RedisClient } from '../redis-connection.ts';
+import { luaScript } from '../redis-script.ts';
 
 export interface DueReminder {
   orgId: string;
@@ -28,13 +29,13 @@ export interface ReminderBatches {
 const BATCH_TTL_S = 24 * 3600;
 
 // KEYS: the channel's pending list, the batch's list. ARGV: ttl seconds.
-const takeScript = `
+const takeScript = luaScript(`
 if redis.call('EXISTS', KEYS[2]) == 0 and redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('RENAME', KEYS[1], KEYS[2])
   redis.call('EXPIRE', KEYS[2], tonumber(ARGV[1]))
 end
 return redis.call('LRANGE', KEYS[2], 0, -1)
-`;
+`);
 
 export function createReminderBatches(redis: RedisClient, prefix: string): ReminderBatches {
   const pending = (teamId: string, channelId: string) => `${prefix}:reminders:due:${teamId}:${channelId}`;
@@ -44,7 +45,7 @@ export function createReminderBatches(redis: RedisClient, prefix: string): Remin
       await redis.multi().rpush(pending(teamId, channelId), JSON.stringify(reminder)).expire(pending(teamId, channelId), BATCH_TTL_S).exec();
     },
     async take(teamId, channelId, batchId) {
-      const raw = (await redis.eval(takeScript, 2, pending(teamId, channelId), batch(batchId), BATCH_TTL_S)) as string[];
+      const raw = (await takeScript.run(redis, [pending(teamId, channelId), batch(batchId)], [BATCH_TTL_S])) as string[];
       // One entry per chat and thread, whatever how often a retried reminder job added it.
       const seen = new Set<string>();
       return raw

@@ -11,29 +11,33 @@
 import type { RedisClient } from '../redis-connection.ts';
 
 export interface ThreadCursors {
-  /** The copy, or null when there is none. */
-  read(orgId: string, conversationId: string): Promise<number | null>;
+  /** The copy: the highest seq handled, null when the copy says none is yet, undefined when there is no copy. */
+  read(orgId: string, conversationId: string): Promise<number | null | undefined>;
   /** Before marking messages handled: the copy is about to be wrong. */
   forget(orgId: string, conversationId: string): Promise<void>;
-  /** The cursor as it now is in the store. */
-  keep(orgId: string, conversationId: string, seq: number): Promise<void>;
+  /** The cursor as it now is in the store (null: nothing handled yet). */
+  keep(orgId: string, conversationId: string, seq: number | null): Promise<void>;
 }
 
 /** Long past a chat's last message; a copy that lapses is derived again. */
 const TTL_SECONDS = 7 * 24 * 3600;
+
+/** The copy of a thread that has handled nothing yet (seqs are numbers, 0 among them). */
+const NONE = 'none';
 
 export function createThreadCursors(redis: RedisClient, prefix: string): ThreadCursors {
   const key = (orgId: string, conversationId: string) => `${prefix}:thread-cursor:${orgId}:${conversationId}`;
   return {
     async read(orgId, conversationId) {
       const value = await redis.get(key(orgId, conversationId));
-      return value === null ? null : Number(value);
+      if (value === null) return undefined;
+      return value === NONE ? null : Number(value);
     },
     async forget(orgId, conversationId) {
       await redis.del(key(orgId, conversationId));
     },
     async keep(orgId, conversationId, seq) {
-      await redis.set(key(orgId, conversationId), String(seq), 'EX', TTL_SECONDS);
+      await redis.set(key(orgId, conversationId), seq === null ? NONE : String(seq), 'EX', TTL_SECONDS);
     },
   };
 }

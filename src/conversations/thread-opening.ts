@@ -28,13 +28,16 @@ async function scheduleFirstReminder(deps: ThreadOpeningDeps, orgId: string, con
   await deps.producer.scheduleReminder({ orgId, conversationId, stage: 1, clockFrom: now }, now + answerTimeMs, now);
 }
 
-/** Sends the notification and stores the thread; the record as it now is, or null when there is no thread. */
+/**
+ * Sends the notification and stores the thread; the record as it now is and the bot token it
+ * posted with (the writer posts with it too), or null when there is no thread.
+ */
 export async function openThread(
   deps: ThreadOpeningDeps,
   record: ConversationRecord,
   stillHeld: () => Promise<void>,
   settingsRead?: Promise<OrgSettings | null>,
-): Promise<ConversationRecord | null> {
+): Promise<{ record: ConversationRecord; token: string } | null> {
   const { orgId, conversationId } = record;
   const log = deps.logger.child({ orgId, conversationId });
   // Read side by side, the routing facts too: each is a round trip on the path to the chat's first post.
@@ -67,7 +70,10 @@ export async function openThread(
     { ...delivered.thread, rule: delivered.notification.rule, reason: delivered.notification.reason, moreThreads: delivered.planned.length },
     'thread opened',
   );
-  return { ...record, thread: delivered.thread, notification: delivered.notification, plannedThreads: delivered.planned, undeliverableReason: null };
+  return {
+    record: { ...record, thread: delivered.thread, notification: delivered.notification, plannedThreads: delivered.planned, undeliverableReason: null },
+    token,
+  };
 }
 
 /**

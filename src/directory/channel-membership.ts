@@ -19,7 +19,8 @@ const JOIN_BUDGET_WAIT_MS = 10_000;
 /** What the directory's Redis copy knows of the channel, without asking Slack. */
 export async function knownChannel(deps: Pick<ChannelMembershipDeps, 'directoryCache'>, teamId: string, channelId: string) {
   const cache = deps.directoryCache;
-  for (const run of [await cache.currentRun(teamId, 'channels'), await cache.buildingRun(teamId, 'channels')]) {
+  const { current, building } = await cache.runs(teamId, 'channels');
+  for (const run of [current, building]) {
     if (!run) continue;
     const found = await cache.get(teamId, 'channels', run, channelId);
     if (found) return found as { isMember: boolean; isPrivate: boolean };

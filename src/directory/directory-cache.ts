@@ -26,6 +26,8 @@ export interface DirectoryCache {
   currentRun(teamId: string, kind: DirectoryKind): Promise<string | null>;
   /** The run being synced now, if any; read when there is no current run yet. */
   buildingRun(teamId: string, kind: DirectoryKind): Promise<string | null>;
+  /** Both, as they read at one moment, in one Redis command. */
+  runs(teamId: string, kind: DirectoryKind): Promise<{ current: string | null; building: string | null }>;
   setBuilding(teamId: string, kind: DirectoryKind, runId: string): Promise<void>;
   /** Makes `runId` current; returns the run it replaced. */
   makeCurrent(teamId: string, kind: DirectoryKind, runId: string): Promise<string | null>;
@@ -247,6 +249,10 @@ export function createDirectoryCache(redis: RedisClient, prefix: string): Direct
     },
     async buildingRun(teamId, kind) {
       return redis.get(pointer(teamId, kind, 'building'));
+    },
+    async runs(teamId, kind) {
+      const [current = null, building = null] = await redis.mget(pointer(teamId, kind, 'current'), pointer(teamId, kind, 'building'));
+      return { current, building };
     },
     async setBuilding(teamId, kind, runId) {
       await redis.set(pointer(teamId, kind, 'building'), runId);

@@ -40,7 +40,7 @@ export async function recordDirectoryChange(deps: DirectoryWriteDeps, teamId: st
   await withDirectoryWriteLock(deps, teamId, change.kind, async () => {
     const seq = await cache.nextChangeSeq(teamId);
     await deps.store.slackDirectory.addChange(teamId, { seq, at: deps.now(), change });
-    const runs = new Set([await cache.currentRun(teamId, change.kind), await cache.buildingRun(teamId, change.kind)]);
-    for (const runId of runs) if (runId) await cache.apply(teamId, runId, change);
+    const { current, building } = await cache.runs(teamId, change.kind);
+    for (const runId of new Set([current, building])) if (runId) await cache.apply(teamId, runId, change);
   });
 }

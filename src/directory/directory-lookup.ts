@@ -86,7 +86,7 @@ export function createDirectoryLookup(deps: DirectoryLookupDeps): DirectoryLooku
 
   /** The runs to read, best first: the completed one, else the one being built. */
   async function runs(teamId: string, kind: DirectoryKind): Promise<{ current: string | null; readable: string[] }> {
-    const [current, building] = await Promise.all([cache.currentRun(teamId, kind), cache.buildingRun(teamId, kind)]);
+    const { current, building } = await cache.runs(teamId, kind);
     // Nothing at all in Redis (a first sync under way has its building run): was it lost?
     if (!current && !building && deps.onCacheLost && (await deps.directory.syncState(teamId, kind)).currentRunId) {
       // MongoDB has a completed run that Redis does not: rebuild now rather than at the next sweep.

@@ -11,6 +11,7 @@
 // A block's key is its root plus its lower bound (the bound '' is the first block), so all of an
 // index's keys derive from the root: put a Redis Cluster hash tag in the root and they share a slot.
 import type { RedisClient } from '../redis-connection.ts';
+import { luaScript } from '../redis-script.ts';
 
 /** Below Redis's default `zset-max-listpack-entries` (128): a block never leaves the compact encoding by size. */
 const BLOCK_MAX = 120;
@@ -57,7 +58,7 @@ end
  * every member with the same key, the part up to its first NUL, then add: a map's set), 'k'
  * remove every member with that key.
  */
-const editScript = `${common}
+const editScript = luaScript(`${common}
 for i = 1, #ARGV, 3 do
   local op, root, m = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   if op == 'p' or op == 'k' then
@@ -86,13 +87,13 @@ for i = 1, #ARGV, 3 do
   end
 end
 return 0
-`;
+`);
 
 /**
  * ARGV: root, start (inclusive '[' or exclusive '(' lex bound), max (lex bound), count.
  * Up to count members from start to max, in order, across blocks.
  */
-const rangeScript = `${common}
+const rangeScript = luaScript(`${common}
 local root, start, max, count = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local b = block_of(root, string.sub(start, 2))
 if not b then return {} end
@@ -106,20 +107,20 @@ while true do
   b = nb
 end
 return out
-`;
+`);
 
 /**
  * ARGV: root, then prefixes. For each prefix, the first member starting with it, or ''. Meant
  * for keys (an id and NUL): it reads every member that starts with each prefix.
  */
-const firstScript = `${common}
+const firstScript = luaScript(`${common}
 local root = ARGV[1]
 local out = {}
 for i = 2, #ARGV do
   out[#out + 1] = with_prefix(root, ARGV[i])[1] or ''
 end
 return out
-`;
+`);
 
 /** One change to an index: add or remove `member` in the index rooted at `root`. */
 export interface LexEdit {
@@ -143,7 +144,7 @@ export function createLexBlocks(redis: RedisClient) {
       for (let i = 0; i < edits.length; i += EDITS_PER_CALL) {
         const chunk = edits.slice(i, i + EDITS_PER_CALL);
         const args = chunk.flatMap((e) => [opCodes[e.op], e.root, e.member]);
-        await redis.eval(editScript, 1, `${chunk[0]!.root}:dir`, ...args);
+        await editScript.run(redis, [`${chunk[0]!.root}:dir`], args);
       }
     },
 
@@ -155,13 +156,13 @@ export function createLexBlocks(redis: RedisClient) {
       const p = Buffer.from(prefix, 'utf8');
       const start = after === undefined ? lexBound('[', p) : lexBound('(', after);
       const max = lexBound('[', Buffer.concat([p, Buffer.from([0xff])]));
-      return (await redis.eval(rangeScript, 1, `${root}:dir`, root, start, max, count)) as string[];
+      return (await rangeScript.run(redis, [`${root}:dir`], [root, start, max, count])) as string[];
     },
 
     /** For each prefix, the first member that starts with it, or null. */
     async firstWithPrefix(root: string, prefixes: string[]): Promise<Array<string | null>> {
       if (prefixes.length === 0) return [];
-      const found = (await redis.eval(firstScript, 1, `${root}:dir`, root, ...prefixes)) as string[];
+      const found = (await firstScript.run(redis, [`${root}:dir`], [root, ...prefixes])) as string[];
       return found.map((m) => (m === '' ? null : m));
     },
 

@@ -4,6 +4,7 @@
 // ~40 lines) because the maintained Redlock packages target multi-master setups we do not need.
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis-connection.ts';
+import { luaScript } from '../redis-script.ts';
 
 export interface Lock {
   /** Extends the lease; false when the lock was lost (expired and taken by someone else). */
@@ -31,8 +32,8 @@ export interface Locks {
   tryAcquire(name: string, leaseMs?: number): Promise<Lock | null>;
 }
 
-const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const extendScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const releaseScript = luaScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`);
+const extendScript = luaScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`);
 
 /**
  * How long after an acquire or extension `confirm` trusts it without asking Redis: far inside any
@@ -57,7 +58,7 @@ export function createLocks(redis: RedisClient, prefix: string, defaultLeaseMs =
       const extend = async () => {
         if (lost) return false;
         const sentAt = performance.now();
-        const held = (await redis.eval(extendScript, 1, key, token, String(leaseMs))) === 1;
+        const held = (await extendScript.run(redis, [key], [token, String(leaseMs)])) === 1;
         if (!held) lost = true;
         else confirmedAt = Math.max(confirmedAt, sentAt);
         return held;
@@ -72,7 +73,7 @@ export function createLocks(redis: RedisClient, prefix: string, defaultLeaseMs =
         async release() {
           if (timer) clearInterval(timer);
           timer = undefined;
-          await redis.eval(releaseScript, 1, key, token);
+          await releaseScript.run(redis, [key], [token]);
         },
         renewWhileHeld() {
           if (timer || lost) return;

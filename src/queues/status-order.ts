@@ -14,6 +14,7 @@
 // redelivering) is given up by the first chat start that waited its longest for it, so later
 // starts do not wait for it again.
 import type { RedisClient } from '../redis-connection.ts';
+import { luaScript } from '../redis-script.ts';
 
 export interface StatusOrder {
   /** At the ingress: the status change's place in its org's order; a redelivery gets the same. */
@@ -40,17 +41,17 @@ const ORDER_TTL_S = 30 * 24 * 3600;
 // applied) and `done:<n>` for each number applied ahead of an earlier one still pending.
 
 // KEYS: the event's key, the org's hash. ARGV: event ttl, order ttl.
-const acceptScript = `
+const acceptScript = luaScript(`
 local known = redis.call('GET', KEYS[1])
 if known then return tonumber(known) end
 local seq = redis.call('HINCRBY', KEYS[2], 'accepted', 1)
 redis.call('SET', KEYS[1], seq, 'EX', ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return seq
-`;
+`);
 
 // KEYS: the org's hash. ARGV: the number applied (or given up through), 'one' or 'through', order ttl.
-const applyScript = `
+const applyScript = luaScript(`
 local through = tonumber(redis.call('HGET', KEYS[1], 'applied') or '0')
 local seq = tonumber(ARGV[1])
 if seq <= through then return through end
@@ -64,27 +65,27 @@ while redis.call('HDEL', KEYS[1], 'done:' .. (through + 1)) == 1 do through = th
 redis.call('HSET', KEYS[1], 'applied', through)
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return through
-`;
+`);
 
 export function createStatusOrder(redis: RedisClient, prefix: string): StatusOrder {
   const orderKey = (orgId: string) => `${prefix}:status-order:${orgId}`;
   const eventKey = (orgId: string, eventId: string) => `${prefix}:status-order:${orgId}:event:${eventId}`;
   return {
     async accept(orgId, eventId) {
-      return Number(await redis.eval(acceptScript, 2, eventKey(orgId, eventId), orderKey(orgId), EVENT_TTL_S, ORDER_TTL_S));
+      return Number(await acceptScript.run(redis, [eventKey(orgId, eventId), orderKey(orgId)], [EVENT_TTL_S, ORDER_TTL_S]));
     },
     async pendingThrough(orgId) {
       const [accepted, applied] = await redis.hmget(orderKey(orgId), 'accepted', 'applied');
       return Number(accepted ?? 0) > Number(applied ?? 0) ? Number(accepted) : 0;
     },
     async applied(orgId, seq) {
-      await redis.eval(applyScript, 1, orderKey(orgId), seq, 'one', ORDER_TTL_S);
+      await applyScript.run(redis, [orderKey(orgId)], [seq, 'one', ORDER_TTL_S]);
     },
     async appliedThrough(orgId) {
       return Number((await redis.hget(orderKey(orgId), 'applied')) ?? 0);
     },
     async giveUpThrough(orgId, seq) {
-      await redis.eval(applyScript, 1, orderKey(orgId), seq, 'through', ORDER_TTL_S);
+      await applyScript.run(redis, [orderKey(orgId)], [seq, 'through', ORDER_TTL_S]);
     },
   };
 }

@@ -13,6 +13,7 @@
 // waiting jobs come back one per slot instead of all polling every second.
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis-connection.ts';
+import { luaScript } from '../redis-script.ts';
 import type { PostPriority } from './slack-api.ts';
 
 const RANK: Record<PostPriority, number> = { parent: 0, thread: 1, reminder: 2 };
@@ -43,7 +44,7 @@ export interface SlackBudgetOptions {
 // waiters with when each registration lapses.
 // ARGV: channel interval ms, workspace interval ms, workspace burst, rank, waiter id, grace ms.
 // tat = "theoretical arrival time" of the next conforming post.
-const takeScript = `
+const takeScript = luaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local chInterval = tonumber(ARGV[1])
@@ -90,16 +91,16 @@ end
 redis.call('SET', KEYS[1], chTat + chInterval, 'PX', chInterval * 2 + 1000)
 redis.call('SET', KEYS[2], wsTat + wsInterval, 'PX', wsInterval * (wsBurst + 1) + 1000)
 return 0
-`;
+`);
 
-const pauseScript = `
+const pauseScript = luaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local untilMs = now + tonumber(ARGV[1])
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if untilMs > current then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 1000) end
 return 0
-`;
+`);
 
 export function createSlackBudget(redis: RedisClient, prefix: string, options: SlackBudgetOptions): SlackBudget {
   const channelInterval = Math.ceil(1000 / options.channelPostsPerSecond);
@@ -116,22 +117,19 @@ export function createSlackBudget(redis: RedisClient, prefix: string, options: S
   ];
   return {
     async take(workspaceKey, channelId, priority = 'thread', waiterId = randomUUID()) {
-      const wait = await redis.eval(
-        takeScript,
-        8,
-        ...keys(workspaceKey, channelId),
+      const wait = await takeScript.run(redis, keys(workspaceKey, channelId), [
         channelInterval,
         workspaceInterval,
         options.workspaceBurst,
         RANK[priority],
         waiterId,
         WAITER_GRACE_MS,
-      );
+      ]);
       return Number(wait);
     },
     async pause(workspaceKey, channelId, ms) {
       const [, , channelPause, workspacePause] = keys(workspaceKey, channelId ?? '');
-      await redis.eval(pauseScript, 1, channelId ? channelPause! : workspacePause!, Math.ceil(ms));
+      await pauseScript.run(redis, [channelId ? channelPause! : workspacePause!], [Math.ceil(ms)]);
     },
   };
 }

@@ -13,6 +13,7 @@
 // Hand-written for the same reason as src/slack/chat-post-budget.ts: BullMQ's open-source limiter is per queue.
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis-connection.ts';
+import { luaScript } from '../redis-script.ts';
 
 export interface SlackCallBudget {
   /** 0 when the call `callId` may go now (and is counted), else how many ms until one may. */
@@ -27,7 +28,7 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
 
 // KEYS: the window's sorted set. ARGV: window ms, limit, call id, arrival margin ms.
-const takeScript = `${NOW}
+const takeScript = luaScript(`${NOW}
 local window = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local count = redis.call('ZCARD', KEYS[1])
@@ -38,13 +39,13 @@ end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[3])
 redis.call('PEXPIRE', KEYS[1], window * 2 + tonumber(ARGV[4]))
 return 0
-`;
+`);
 
 // KEYS: the window's sorted set. ARGV: call id. Only a call still counted is re-stamped.
-const settleScript = `${NOW}
+const settleScript = luaScript(`${NOW}
 redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
 return 0
-`;
+`);
 
 /** How long after it was sent an unanswered call counts as having reached Slack. */
 const ARRIVAL_MARGIN_MS = 1000;
@@ -54,10 +55,10 @@ export function createSlackCallBudget(redis: RedisClient, prefix: string, window
   const keyOf = (workspaceKey: string, method: string) => `${prefix}:budget:call:${workspaceKey}:${method}`;
   return {
     async take(workspaceKey, method, perWindow, callId) {
-      return Number(await redis.eval(takeScript, 1, keyOf(workspaceKey, method), windowMs, perWindow, callId, arrivalMarginMs));
+      return Number(await takeScript.run(redis, [keyOf(workspaceKey, method)], [windowMs, perWindow, callId, arrivalMarginMs]));
     },
     async settle(workspaceKey, method, callId) {
-      await redis.eval(settleScript, 1, keyOf(workspaceKey, method), callId);
+      await settleScript.run(redis, [keyOf(workspaceKey, method)], [callId]);
     },
   };
 }

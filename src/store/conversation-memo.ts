@@ -27,6 +27,10 @@
 //   could let a reader memoize from before its write, for at most `ttlMs`.
 // - A write slower than the keys' lapse (the store's socket timeout is 30 s) could let its
 //   count lapse while in flight; its after still sets a new version.
+// - The next `get` after a write of this process (a chat start reads the record it just recorded)
+//   takes the version and count the write's after left, instead of asking Redis again: read before
+//   the query as above, so what it memoizes is sound. It serves no memo under them, though: a
+//   write begun since changed the version in Redis, not the one handed over.
 // The count is why a version alone (as org-facts-memo.ts does it, bumping after the write) does not
 // do here: there a dead writer leaves the memo stale for up to its TTL, and the crash tests kill
 // workers between every outside call.
@@ -38,6 +42,7 @@
 // half-claimed; and a memo lapses after `ttlMs` for writes made by hand.
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis-connection.ts';
+import { luaScript } from '../redis-script.ts';
 import type { ConversationsRepository } from './conversations.repository.ts';
 import type { ConversationRecord } from './conversation-records.ts';
 import type { Store } from './index.ts';
@@ -46,31 +51,39 @@ import type { Store } from './index.ts';
 const WRITE_TTL_SECONDS = 60;
 
 export interface ConversationVersions {
-  /** The conversation's version as it reads now (a new one when Redis has none), and whether a write of it is in flight. */
-  read(orgId: string, conversationId: string): Promise<{ version: string; writing: boolean }>;
+  /**
+   * The conversation's version as it reads now (a new one when Redis has none), and whether a write
+   * of it is in flight; `handedOver` when it is as this process's last write of it left it instead.
+   */
+  read(orgId: string, conversationId: string): Promise<{ version: string; writing: boolean; handedOver: boolean }>;
   /** Before a write: one more in flight, and a new version. */
   beforeWrite(orgId: string, conversationId: string): Promise<void>;
   /** After it, whatever became of it: one fewer in flight, and a new version. */
   afterWrite(orgId: string, conversationId: string): Promise<void>;
 }
 
-const readScript = `
+const readScript = luaScript(`
 local version = redis.call('GET', KEYS[1])
 if not version then
   version = ARGV[1]
   redis.call('SET', KEYS[1], version, 'EX', ARGV[2])
 end
-return {version, redis.call('GET', KEYS[2]) or '0'}`;
+return {version, redis.call('GET', KEYS[2]) or '0'}`);
 
-const beforeScript = `
+const beforeScript = luaScript(`
 redis.call('INCR', KEYS[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])`;
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])`);
 
 // A count that lapsed during the write comes back as -1: gone rather than negative.
-const afterScript = `
-if redis.call('DECR', KEYS[2]) <= 0 then redis.call('DEL', KEYS[2]) else redis.call('EXPIRE', KEYS[2], ARGV[2]) end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])`;
+const afterScript = luaScript(`
+local writing = redis.call('DECR', KEYS[2])
+if writing <= 0 then redis.call('DEL', KEYS[2]) else redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return math.max(writing, 0)`);
+
+/** Past this many, the oldest hand-over goes: a process that writes and never reads (the web) keeps few. */
+const HANDED_OVER_MAX = 1000;
 
 /** `writeTtlSeconds`: how long the keys outlive the last write (a test's shorter one sees them lapse). */
 export function conversationVersions(redis: RedisClient, prefix: string, writeTtlSeconds = WRITE_TTL_SECONDS): ConversationVersions {
@@ -78,16 +91,28 @@ export function conversationVersions(redis: RedisClient, prefix: string, writeTt
     const base = `${prefix}:conversation-memo:${orgId}:${conversationId}`;
     return [`${base}:version`, `${base}:writing`] as const;
   };
+  // Per conversation, the version and count the last write's after left, for the next read to take.
+  const handedOver = new Map<string, { version: string; writing: boolean }>();
   return {
     async read(orgId, conversationId) {
-      const [version, writing] = (await redis.eval(readScript, 2, ...keys(orgId, conversationId), randomUUID(), writeTtlSeconds)) as [string, string];
-      return { version, writing: Number(writing) > 0 };
+      const handed = handedOver.get(`${orgId}\u241f${conversationId}`);
+      if (handed) {
+        handedOver.delete(`${orgId}\u241f${conversationId}`);
+        return { ...handed, handedOver: true };
+      }
+      const [version, writing] = (await readScript.run(redis, keys(orgId, conversationId), [randomUUID(), writeTtlSeconds])) as [string, string];
+      return { version, writing: Number(writing) > 0, handedOver: false };
     },
     async beforeWrite(orgId, conversationId) {
-      await redis.eval(beforeScript, 2, ...keys(orgId, conversationId), randomUUID(), writeTtlSeconds);
+      await beforeScript.run(redis, keys(orgId, conversationId), [randomUUID(), writeTtlSeconds]);
     },
     async afterWrite(orgId, conversationId) {
-      await redis.eval(afterScript, 2, ...keys(orgId, conversationId), randomUUID(), writeTtlSeconds);
+      const version = randomUUID();
+      const writing = Number(await afterScript.run(redis, keys(orgId, conversationId), [version, writeTtlSeconds])) > 0;
+      const key = `${orgId}\u241f${conversationId}`;
+      handedOver.delete(key);
+      if (handedOver.size >= HANDED_OVER_MAX) handedOver.delete(handedOver.keys().next().value!);
+      handedOver.set(key, { version, writing });
     },
   };
 }
@@ -201,9 +226,9 @@ export function memoizedConversations(store: Store, versions: ConversationVersio
 
   async function get(orgId: string, conversationId: string): Promise<ConversationRecord | null> {
     const key = `${orgId}\u241f${conversationId}`;
-    const { version, writing } = await versions.read(orgId, conversationId);
+    const { version, writing, handedOver } = await versions.read(orgId, conversationId);
     const hit = entries.get(key);
-    if (!writing && hit && hit.version === version && hit.until > options.now()) return hit.record;
+    if (!writing && !handedOver && hit && hit.version === version && hit.until > options.now()) return hit.record;
     const record = frozen(await conversations.get(orgId, conversationId));
     if (writing) entries.delete(key);
     else remember(key, { record, version, until: options.now() + options.ttlMs });

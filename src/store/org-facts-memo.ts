@@ -6,9 +6,12 @@
 // Never stale: every write of those facts, in any process, goes through `withOrgFactBumps`, which
 // gives the org's version of that kind of fact a new value in Redis once the write is done; a
 // memoized fact is used only while its version still reads what it read before the fact was
-// read. The check costs one Redis GET per use. A version is a random value, not a counter, so one
-// that Redis lost (a restart) comes back as a value no memo holds. A memo also lapses after
-// `ttlMs`, for writes made outside this code (an operator editing a collection by hand).
+// read. The check costs one Redis read per use, and the uses asked for together (a chat start's
+// directory, mappings and installation, side by side) share one MGET sent once they have all
+// asked: each version is still read after its use began, so after every write done by then. A
+// version is a random value, not a counter, so one that Redis lost (a restart) comes back as a
+// value no memo holds. A memo also lapses after `ttlMs`, for writes made outside this code (an
+// operator editing a collection by hand).
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis-connection.ts';
 import type { Store } from './index.ts';
@@ -27,13 +30,33 @@ const VERSION_TTL_SECONDS = 30 * 24 * 3600;
 
 export function orgFactVersions(redis: RedisClient, prefix: string): OrgFactVersions {
   const key = (kind: OrgFactKind, orgId: string) => `${prefix}:org-facts-version:${kind}:${orgId}`;
+  async function created(k: string): Promise<string> {
+    // None yet (or lost): a new value, which no memo can hold.
+    await redis.set(k, randomUUID(), 'EX', VERSION_TTL_SECONDS, 'NX');
+    return (await redis.get(k)) ?? randomUUID();
+  }
+  // The keys asked for since the last read went out: read in one MGET once this tick's callers have asked.
+  let pending: { keys: string[]; values: Promise<Array<string | null>> } | null = null;
+  function batch() {
+    const keys: string[] = [];
+    const values = new Promise<Array<string | null>>((resolve, reject) =>
+      process.nextTick(() => {
+        pending = null;
+        redis.mget(keys).then(resolve, reject);
+      }),
+    );
+    return { keys, values };
+  }
+  async function read(k: string): Promise<string | null> {
+    pending ??= batch();
+    const { keys, values } = pending;
+    const at = keys.includes(k) ? keys.indexOf(k) : keys.push(k) - 1;
+    return (await values)[at] ?? null;
+  }
   return {
     async current(kind, orgId) {
-      const found = await redis.get(key(kind, orgId));
-      if (found !== null) return found;
-      // None yet (or lost): a new value, which no memo can hold.
-      await redis.set(key(kind, orgId), randomUUID(), 'EX', VERSION_TTL_SECONDS, 'NX');
-      return (await redis.get(key(kind, orgId))) ?? randomUUID();
+      const k = key(kind, orgId);
+      return (await read(k)) ?? created(k);
     },
     async bump(kind, orgId) {
       await redis.set(key(kind, orgId), randomUUID(), 'EX', VERSION_TTL_SECONDS);

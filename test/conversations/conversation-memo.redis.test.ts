@@ -79,6 +79,23 @@ describe('the conversation record memo', () => {
     }).toThrow(TypeError);
   });
 
+  it('reads a record right after its own process wrote it from the store, asking Redis nothing more, then from memory', async () => {
+    const conversation = await chat('Abel');
+    const memo = worker();
+    expect((await memo.conversations.get(w.orgId, conversation.id))?.backlogged).toBe(false);
+    const write = await counted(() => memo.conversations.setBacklogged(w.orgId, conversation.id, true, new Date()));
+    expect(write.redis).toBe(2);
+
+    const next = await counted(() => memo.conversations.get(w.orgId, conversation.id));
+    expect(next.value?.backlogged).toBe(true);
+    expect(next.store).toHaveLength(1);
+    expect(next.redis).toBe(0);
+    const again = await counted(() => memo.conversations.get(w.orgId, conversation.id));
+    expect(again.value?.backlogged).toBe(true);
+    expect(again.store).toEqual([]);
+    expect(again.redis).toBe(1);
+  });
+
   it('sees at once what another process wrote', async () => {
     const conversation = await chat('Wanda');
     const memo = worker();

@@ -190,10 +190,12 @@ describe('directory cache: changes', () => {
     expect(await cache.makeCurrent('T1', 'channels', 'r1')).toBeNull();
     await cache.setBuilding('T1', 'channels', 'r2');
     expect(await cache.buildingRun('T1', 'channels')).toBe('r2');
+    expect(await cache.runs('T1', 'channels')).toEqual({ current: 'r1', building: 'r2' });
     await cache.writePage('T1', 'channels', 'r2', [ch('C1', 'deals-2026')]);
     expect(await cache.makeCurrent('T1', 'channels', 'r2')).toBe('r1');
     expect(await cache.currentRun('T1', 'channels')).toBe('r2');
     expect(await cache.buildingRun('T1', 'channels')).toBeNull();
+    expect(await cache.runs('T1', 'channels')).toEqual({ current: 'r2', building: null });
     expect(await cache.memoryBytes('T1', 'channels', 'r1')).toBeGreaterThan(0);
     await cache.dropRun('T1', 'channels', 'r1');
     expect(await cache.memoryBytes('T1', 'channels', 'r1')).toBe(0);

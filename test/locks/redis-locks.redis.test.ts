@@ -44,10 +44,10 @@ describe('conversation locks', () => {
     expect(commands).toEqual([]);
     await new Promise((r) => setTimeout(r, 1_050));
     expect(await lock.confirm()).toBe(true);
-    expect(commands).toEqual(['eval']);
+    expect(commands).toEqual(['evalsha']);
     // The extension it made is trusted for the next second.
     expect(await lock.confirm()).toBe(true);
-    expect(commands).toEqual(['eval']);
+    expect(commands).toEqual(['evalsha']);
     await lock.release();
   });
 
