@@ -15,6 +15,8 @@ const KINDS: Array<[string, RegExp]> = [
   ['postgres', /^postgres|\/postgres /],
   ['redis', /redis-server/],
 ];
+/** The product's processes: what "CPU per message, all product processes" adds up (the store is FerretDB, PostgreSQL and Redis). */
+export const PRODUCT_KINDS = ['web', 'worker', 'ferretdb', 'postgres', 'redis'] as const;
 /** This process: the benchmark's own client and the emulators it runs in-process. */
 export const BENCH_KIND = 'bench + emulators';
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux

@@ -8,13 +8,19 @@
 //    counts for each message it carries).
 // 2. A flood next to a quiet org: one org's chats write LOADED_FLOOD_RATE messages a second
 //    while another org's visitor writes one a second: the quiet org's latency.
-// Messages not in Slack two minutes after the last was sent count as lost. Writes
+// Messages not in Slack two minutes after the last was sent count as lost. For the spread load it
+// also says where the time went (the chat-events queue's own timestamps: waiting in the queue,
+// then the job) and what each process spent per message, so a p99 over its target names its
+// cause: a queue that grows because the machine's cores are spent, or slow jobs. Writes
 // bench-results/loaded-latency.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { launchProduct, type Launched } from '../sandbox/launch.ts';
 import { freePort } from '../local-services/index.ts';
+import { Queue } from 'bullmq';
 import { round, summary } from './stats.ts';
+import { BENCH_KIND, PRODUCT_KINDS, cpuMsPer, sampleCpu, sumOf } from './cpu-usage.ts';
+import { queueNames } from '../src/queues/queues.ts';
 
 const ORGS = Number(process.env.BENCH_LOADED_ORGS ?? 100);
 const CHATS_PER_ORG = Number(process.env.BENCH_LOADED_CHATS_PER_ORG ?? 10);
@@ -138,6 +144,28 @@ async function drain(seen: ReturnType<typeof arrivals>, sent: Sent[]): Promise<v
   }
 }
 
+/**
+ * Where the spread load's time went, from the chat-events queue's completed jobs (kept for an
+ * hour): from the job's enqueueing to its start, and from its start to its end.
+ */
+async function stages(product: Launched, sent: Sent[]) {
+  const queue = new Queue(queueNames.chatEvents, { connection: { url: product.redisUrl }, prefix: product.queuePrefix });
+  try {
+    const ids = new Set(sent.map((s) => s.id));
+    const waits: number[] = [];
+    const runs: number[] = [];
+    for (const job of await queue.getJobs(['completed'], 0, -1)) {
+      const tag = /lm-\d+-\d+\b/.exec(JSON.stringify(job.data))?.[0];
+      if (!tag || !ids.has(tag) || !job.processedOn || !job.finishedOn) continue;
+      waits.push(job.processedOn - job.timestamp);
+      runs.push(job.finishedOn - job.processedOn);
+    }
+    return { queueWait: summary(waits), job: summary(runs) };
+  } finally {
+    await queue.close();
+  }
+}
+
 function latencies(seen: ReturnType<typeof arrivals>, sent: Sent[]) {
   const at = seen.read();
   const posted = sent.filter((s) => at.has(s.id));
@@ -173,11 +201,20 @@ async function main(): Promise<void> {
     seen.read();
     const chats = orgs.flatMap((o) => o.conversationIds.map((conversationId) => ({ orgId: o.orgId, conversationId })));
     const spread: Sent[] = [];
+    const cpuBefore = sampleCpu();
     await sendAtRate(product, chats, RATE, SECONDS, 1, spread);
     await drain(seen, spread);
+    const cpuPerMessageMs = cpuMsPer(cpuBefore, sampleCpu(), spread.length);
     const spreadFigures = latencies(seen, spread);
+    const spreadStages = await stages(product, spread);
     console.log(
       `  ${RATE} messages/s over ${chats.length} chats for ${SECONDS} s: p50 ${spreadFigures.p50Ms} ms, p99 ${spreadFigures.p99Ms} ms, max ${spreadFigures.maxMs} ms, lost ${spreadFigures.lost} (target p99 < 1000 ms)`,
+    );
+    console.log(
+      `    in the queue p50 ${spreadStages.queueWait.p50Ms} ms, p99 ${spreadStages.queueWait.p99Ms} ms; the job p50 ${spreadStages.job.p50Ms} ms, p99 ${spreadStages.job.p99Ms} ms`,
+    );
+    console.log(
+      `    CPU per message: product ${round(sumOf(cpuPerMessageMs, PRODUCT_KINDS))} ms (${PRODUCT_KINDS.map((k) => `${k} ${cpuPerMessageMs[k] ?? 0}`).join(', ')}), ${BENCH_KIND} ${cpuPerMessageMs[BENCH_KIND] ?? 0} ms; ${cpus().length} cores`,
     );
 
     // 2. One org floods, another stays quiet.
@@ -206,7 +243,7 @@ async function main(): Promise<void> {
       when: new Date().toISOString(),
       machine: { cores: cpus().length, node: process.version },
       setup: { workspaces: ORGS, chats: chats.length, messagesPerSecond: RATE, seconds: SECONDS, floodMessagesPerSecond: FLOOD_RATE },
-      spread: spreadFigures,
+      spread: { ...spreadFigures, stages: spreadStages, cpuPerMessageMs, cpuPerMessageMsProduct: round(sumOf(cpuPerMessageMs, PRODUCT_KINDS)) },
       flood: floodFigures,
       quietNextToFlood: quietFigures,
       slack429s: product.emulators.slack.calls().filter((c) => c.httpStatus === 429).length,

@@ -28,7 +28,7 @@ import { Redis } from 'ioredis';
 import { launchProduct, type Launched } from '../sandbox/launch.ts';
 import { freePort } from '../local-services/index.ts';
 import { ratioOf, round } from './stats.ts';
-import { BENCH_KIND, cpuBetween, cpuMsPer, sampleCpu, sumOf } from './cpu-usage.ts';
+import { BENCH_KIND, PRODUCT_KINDS, cpuBetween, cpuMsPer, sampleCpu, sumOf } from './cpu-usage.ts';
 import { seedStore } from './seed-store.ts';
 import { ANCHOR_KINDS, runPipelineAnchor, type PipelineAnchorFigures } from './pipeline-anchor-run.ts';
 
@@ -42,8 +42,6 @@ const ANCHOR_JOBS = Number(process.env.BENCH_ANCHOR_JOBS ?? 5000);
 const WORKER_COUNTS = (process.env.BENCH_THROUGHPUT_WORKERS ?? '1,3').split(',').map(Number);
 /** The product's worker concurrency (src/config.ts's default unless set), which the pipeline anchor's worker uses too. */
 const WORKER_CONCURRENCY = Number(process.env.WORKER_CONCURRENCY ?? 16);
-/** The product's processes: what "CPU per message, all product processes" adds up (the store is FerretDB, PostgreSQL and Redis). */
-export const PRODUCT_KINDS = ['web', 'worker', 'ferretdb', 'postgres', 'redis'] as const;
 
 export interface ThroughputFigures {
   workers: number;
