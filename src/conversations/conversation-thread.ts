@@ -8,6 +8,7 @@
 // steps share in thread-writer.ts.
 import type { ConversationDeps } from './conversation-deps.ts';
 import type { ConversationRecord, OrgSettings, PlannedThread, ThreadMessage, ThreadMessageMark } from '../store/index.ts';
+import type { Message } from '../platform/webhook-events.ts';
 import {
   ThreadBusyError,
   ThreadLockLostError,
@@ -31,11 +32,11 @@ export type ConversationThreadDeps = Pick<
 
 export interface SyncOptions {
   /**
-   * The store's write of the message this job brings (`threadMessages.add`), started before the
-   * sync: it runs while the lock is taken and the record read, and what the writer needs to know
-   * of the pending messages is read next to the record once it is done (`earlyPending`).
+   * The message this job brings (message.created), for the sync to store: under the lock, when it
+   * is the thread's next and nothing stands in its way, posted first and stored as handled in one
+   * insert (`broughtAlone`); otherwise stored first, as any other, and the writer starts from it.
    */
-  stored?: Promise<ThreadMessage | null>;
+  message?: Message;
   /** The org's settings as this job already reads them (a chat start's activity fact): read once, for the routing too. */
   settings?: Promise<OrgSettings | null>;
 }
@@ -44,12 +45,43 @@ export interface SyncOptions {
 type EarlyPending =
   | { kind: 'read'; pending: ThreadMessage[] }
   /** This job inserted its message; the thread's cursor as it stood under the lock. */
-  | { kind: 'inserted'; message: ThreadMessage; cursor: number | null };
+  | { kind: 'inserted'; message: ThreadMessage; cursor: number | null }
+  /** This job's message, not stored yet: the thread's next, to be stored once handled (`broughtAlone`). */
+  | { kind: 'unstored'; message: ThreadMessage; cursor: number | null };
 
-async function earlyPending(deps: ConversationThreadDeps, orgId: string, conversationId: string, stored: Promise<ThreadMessage | null>): Promise<EarlyPending> {
-  const inserted = await stored;
-  if (inserted) return { kind: 'inserted', message: inserted, cursor: await threadCursor(deps, orgId, conversationId) };
+/** A message as `threadMessages.add` stores it, pending. */
+function asPending(orgId: string, conversationId: string, message: Message): ThreadMessage {
+  return { orgId, conversationId, seq: message.seq, message, state: 'pending', slackTs: null, skipReason: null };
+}
+
+/** The brought message stored the usual way, and what the writer may start from. */
+async function storeBrought(
+  deps: ConversationThreadDeps,
+  orgId: string,
+  conversationId: string,
+  message: Message,
+  cursor: number | null,
+): Promise<EarlyPending> {
+  const inserted = await deps.store.threadMessages.add(orgId, conversationId, message, deps.now());
+  if (inserted) return { kind: 'inserted', message: inserted, cursor };
   return { kind: 'read', pending: await deps.store.threadMessages.pending(orgId, conversationId, PENDING_BATCH) };
+}
+
+/** Whether `seq` comes right after the cursor in a thread with no gap and no backlog (startingPoint). */
+function nextInLine(record: ConversationRecord, cursor: number | null, seq: number): boolean {
+  return !record.gapSince && !record.backlogged && seq === (cursor === null ? 1 : cursor + 1);
+}
+
+/**
+ * Whether the brought message may be posted before it is stored: the thread's next (nextInLine),
+ * in a thread that is open and has nothing to open first. One store write (the insert of it as
+ * handled) instead of two (its insert, then its mark). Until that insert the job itself carries
+ * the message: a job that dies before it is retried, and stores it then; one that dies between
+ * the post and the insert posts it again on retry, as one dying between a post and its mark does.
+ * Every way out of the sync before the insert stores it as pending (syncConversationThread).
+ */
+function broughtAlone(record: ConversationRecord, cursor: number | null, seq: number): boolean {
+  return record.thread !== null && record.plannedThreads.length === 0 && nextInLine(record, cursor, seq);
 }
 
 /**
@@ -63,12 +95,13 @@ async function earlyPending(deps: ConversationThreadDeps, orgId: string, convers
  * Nor does such a run read the pending messages again once it has posted this one (`alone`): any
  * other message stored meanwhile is another job's to bring to the thread, after this one. Each
  * writer of `thread_messages` leaves it so:
- * - `message.created` (this module's `stored`): its job takes the lock and, under it, reads after
- *   its own insert is done (or starts from it); or it finds the lock taken, waits for its insert,
+ * - `message.created` (this module's `message`): its job takes the lock and, under it, reads after
+ *   its own insert is done, or starts from its message (stored first, or, `broughtAlone`, stored
+ *   once handled, before the lock is released); or it finds the lock taken, waits for its insert,
  *   and hands a sync over (`syncThreadAfterHolder`): deduplicated into one that has not read yet,
  *   or, with `keepLastIfActive`, kept for after the one running; a sync that finds the lock still
  *   taken is delayed, not dropped. A job that dies before either is retried: its insert then
- *   returns null and it reads.
+ *   returns null and it reads (or its message was never stored, and it starts again).
  * - A redelivery (the insert returns null) reads under the lock like any sync: never `alone`.
  * - `repairFromPlatform`: under the lock, the writer's repair step reads right after it; in a
  *   thread-sync job, before the sync that job then runs (or is retried for, when busy), which reads.
@@ -81,8 +114,7 @@ async function earlyPending(deps: ConversationThreadDeps, orgId: string, convers
 function startingPoint(early: EarlyPending | undefined, record: ConversationRecord): StartingPoint | undefined {
   if (!early) return undefined;
   if (early.kind === 'read') return { pending: early.pending };
-  const next = early.cursor === null ? 1 : early.cursor + 1;
-  if (record.gapSince || record.backlogged || early.message.seq !== next) return undefined;
+  if (!nextInLine(record, early.cursor, early.message.seq)) return undefined;
   return { pending: [early.message], cursor: early.cursor, alone: true };
 }
 
@@ -106,20 +138,31 @@ export async function syncConversationThread(
   options: SyncOptions = {},
 ): Promise<ConversationRecord | null> {
   const key = `thread:${orgId}:${conversationId}`;
+  const brought = options.message;
   const lock = await deps.locks.tryAcquire(key);
   if (!lock) {
     // The holder (or the sync handed over to) must find the message in the store.
-    await options.stored;
+    if (brought) await deps.store.threadMessages.add(orgId, conversationId, brought, deps.now());
     throw new ThreadBusyError(key);
   }
   lock.renewWhileHeld();
   const stillHeld = lockCheck(lock, key);
+  // The brought message while it is stored nowhere (broughtAlone): stored as pending on any way
+  // out before the writer stores it handled.
+  let unstored: Message | null = null;
   try {
     // Read under the lock, so no earlier holder is still posting what it returns.
-    const [read, early] = await Promise.all([
+    const [read, cursor] = await Promise.all([
       deps.store.conversations.get(orgId, conversationId),
-      options.stored ? earlyPending(deps, orgId, conversationId, options.stored) : undefined,
+      brought ? threadCursor(deps, orgId, conversationId) : undefined,
     ]);
+    let early: EarlyPending | undefined;
+    if (brought && cursor !== undefined) {
+      if (read && broughtAlone(read, cursor, brought.seq)) {
+        unstored = brought;
+        early = { kind: 'unstored', message: asPending(orgId, conversationId, brought), cursor };
+      } else early = await storeBrought(deps, orgId, conversationId, brought, cursor);
+    }
     if (!read) return null;
     let record = read;
     // The bot token the thread's parent went out with, when this run opened it: not read twice.
@@ -140,7 +183,12 @@ export async function syncConversationThread(
       await undeliverable(deps, record, undeliverableReasons.notConnected());
       return read;
     }
-    const writer: ThreadWriter = { deps, record, token, lock, key, stillHeld, soloThroughSeq: record.soloThroughSeq };
+    const writer: ThreadWriter = { deps, record, token, lock, key, stillHeld, soloThroughSeq: record.soloThroughSeq, unstored };
+    unstored = null; // the writer's now: it clears it once it has stored it
+    const storeIfUnstored = async () => {
+      if (writer.unstored) await deps.store.threadMessages.add(orgId, conversationId, writer.unstored, deps.now());
+      writer.unstored = null;
+    };
     // The early read stands only if nothing was opened since: opening threads reads and writes what they show.
     const untouched = record === read && record.plannedThreads.length === 0;
     if (record.plannedThreads.length > 0) writer.record = record = await openPlannedThreads(writer);
@@ -148,10 +196,12 @@ export async function syncConversationThread(
     try {
       await postPendingMessages(writer, untouched ? startingPoint(early, record) : undefined);
     } catch (error) {
+      await storeIfUnstored();
       // Behind the primary channel's budget: the other threads still show what it has shown.
       if (!(error instanceof SlackBudgetExhaustedError)) throw error;
       primaryFailure = error;
     }
+    await storeIfUnstored();
     try {
       await catchUpMirrors(writer);
     } catch (error) {
@@ -160,6 +210,8 @@ export async function syncConversationThread(
     if (primaryFailure) throw primaryFailure;
     return read;
   } finally {
+    // A way out before the writer took the message over (no token: the chat is undeliverable).
+    if (unstored) await deps.store.threadMessages.add(orgId, conversationId, unstored, deps.now());
     await lock.release();
   }
 }
@@ -301,7 +353,15 @@ async function handleMessages(w: ThreadWriter, run: ThreadMessage[], late: boole
   const firstPostable = written.indexOf(false);
   const marks: ThreadMessageMark[] = run.slice(0, firstPostable === -1 ? run.length : firstPostable).map((m) => ({ seq: m.seq, skipReason: WRITTEN_HERE }));
   const done = async () => {
-    await deps.store.threadMessages.markHandled(orgId, conversationId, marks, deps.now());
+    const now = deps.now();
+    // The brought message (broughtAlone) is stored here, handled, in one insert.
+    const brought = w.unstored ? marks.find((m) => m.seq === w.unstored!.seq) : undefined;
+    if (brought && w.unstored) {
+      await deps.store.threadMessages.addHandled(orgId, conversationId, w.unstored, brought, now);
+      w.unstored = null;
+    }
+    const others = brought ? marks.filter((m) => m !== brought) : marks;
+    if (others.length > 0) await deps.store.threadMessages.markHandled(orgId, conversationId, others, now);
     return marks.map((m) => m.seq);
   };
   if (firstPostable === -1) return done();

@@ -6,6 +6,7 @@
 // thread and the other threads (mirror-threads.ts) each read on their own.
 import type { ConversationDeps } from './conversation-deps.ts';
 import type { ConversationRecord, SlackThreadRef, ThreadMessage } from '../store/index.ts';
+import type { Message } from '../platform/webhook-events.ts';
 import type { Lock } from '../locks/redis-locks.ts';
 import { ThreadLockLostError, SlackApiError, contentRefusalCodes } from '../errors/index.ts';
 import { combinedThreadMessage, threadPosts, type SlackMessageBody } from '../slack/format/conversation-messages.ts';
@@ -50,6 +51,8 @@ export interface ThreadWriter {
   stillHeld: () => Promise<void>;
   /** Up to this seq messages go out one at a time (Slack refused them combined). */
   soloThroughSeq: number | null;
+  /** The job's own message while it is stored nowhere: stored once handled (conversation-thread.ts, broughtAlone). */
+  unstored?: Message | null;
 }
 
 export function lockCheck(lock: Lock, key: string): () => Promise<void> {

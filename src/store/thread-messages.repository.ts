@@ -43,6 +43,12 @@ export interface ThreadMessagesRepository {
    * post's messages, the replies skipped before it). A message no longer pending keeps its state.
    */
   markHandled(orgId: string, conversationId: string, marks: readonly ThreadMessageMark[], now: Date): Promise<void>;
+  /**
+   * Stores a message the thread has handled already (posted before it was stored: the thread
+   * writer's lone next message), in one insert. One stored before (an earlier delivery, a job that
+   * died) is marked instead, as `markHandled` marks it.
+   */
+  addHandled(orgId: string, conversationId: string, message: Message, mark: ThreadMessageMark, now: Date): Promise<void>;
   list(orgId: string, conversationId: string): Promise<ThreadMessage[]>;
   /** Messages the primary thread has handled (posted or skipped) with a seq above `afterSeq`, lowest first. */
   handledAfter(orgId: string, conversationId: string, afterSeq: number, limit: number): Promise<ThreadMessage[]>;
@@ -101,6 +107,11 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
     return writes.map(() => ({ ok: true, value: undefined }));
   }, GROUP_MAX);
 
+  async function markHandled(orgId: string, conversationId: string, marks: readonly ThreadMessageMark[], now: Date): Promise<void> {
+    // Each by its _id (an equality FerretDB pushes down; `$in` it does not).
+    await Promise.all(marks.map((m) => mark({ filter: { _id: key(orgId, conversationId, m.seq), state: 'pending' }, update: { $set: handled(m, now) } })));
+  }
+
   return {
     async add(orgId, conversationId, message, now) {
       const stored: ThreadMessage = { orgId, conversationId, seq: message.seq, message, state: 'pending', slackTs: null, skipReason: null };
@@ -119,9 +130,23 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
         .next();
       return doc ? doc.seq : null;
     },
-    async markHandled(orgId, conversationId, marks, now) {
-      // Each by its _id (an equality FerretDB pushes down; `$in` it does not).
-      await Promise.all(marks.map((m) => mark({ filter: { _id: key(orgId, conversationId, m.seq), state: 'pending' }, update: { $set: handled(m, now) } })));
+    markHandled,
+    async addHandled(orgId, conversationId, message, mark, now) {
+      const outcome =
+        'slackTs' in mark
+          ? { state: 'posted' as const, slackTs: mark.slackTs, skipReason: null }
+          : { state: 'skipped' as const, slackTs: null, skipReason: mark.skipReason };
+      const doc = {
+        _id: key(orgId, conversationId, message.seq),
+        orgId,
+        conversationId,
+        seq: message.seq,
+        message,
+        ...outcome,
+        createdAt: now,
+        updatedAt: now,
+      };
+      if (!(await insert(doc))) await markHandled(orgId, conversationId, [mark], now);
     },
     async handledAfter(orgId, conversationId, afterSeq, limit) {
       const docs = await collection

@@ -259,4 +259,27 @@ describe('the thread writer', () => {
       expect((await w.store.conversations.get(w.orgId, chat.conversationId))!.backlogged).toBe(false);
     }
   }, 30_000);
+
+  it('a message posted before it is stored, whose post must wait for the channel: stored as pending before its job goes back to wait, posted once on the retry', async () => {
+    const channel = await w.freshChannel('post-first-wait');
+    const conversation = await openChat('Pia');
+    const { thread } = (await w.store.conversations.get(w.orgId, conversation.id))!;
+    const paced = w.deps({ channelPostsPerSecond: 1 });
+    await w.platform.visitorSays(w.orgId, conversation.id, 'first');
+    await processChatEvent(paced, w.events(conversation.id, 'message.created').at(-1)!);
+    await w.platform.visitorSays(w.orgId, conversation.id, 'second');
+    const second = w.events(conversation.id, 'message.created').at(-1)!;
+    // The channel's next post is a second away: longer than a post waits in place.
+    await expect(processChatEvent(paced, second)).rejects.toThrow(/budget/i);
+    expect((await w.store.threadMessages.list(w.orgId, conversation.id)).map((m) => [m.seq, m.state])).toEqual([
+      [1, 'posted'],
+      [2, 'pending'],
+    ]);
+    await runJob(() => processChatEvent(paced, second));
+    expect(okPostsIn(channel, thread!.threadTs).map((c) => String(c.params.text))).toEqual(['Pia (visitor): first', 'Pia (visitor): second']);
+    expect((await w.store.threadMessages.list(w.orgId, conversation.id)).map((m) => [m.seq, m.state])).toEqual([
+      [1, 'posted'],
+      [2, 'posted'],
+    ]);
+  }, 30_000);
 });

@@ -169,10 +169,11 @@ describe('store round trips on the hot path', () => {
 // makes one fewer (no pending read after its post: startingPoint, conversation-thread.ts), and a chat
 // start 6: the org's routing facts from the worker's memo, the thread recorded by one insert that is its claim.
 // Then the conversation's record from the worker's memo while no process wrote it
-// (src/store/conversation-memo.ts): a visitor message is its insert and its posted mark, and a
-// reply reads the record once, after its first answer was written.
+// (src/store/conversation-memo.ts): a reply reads the record once, after its first answer was
+// written. And a visitor message that is its thread's next is posted first and stored once, as
+// posted (broughtAlone, conversation-thread.ts): one insert, where it was an insert and a mark.
 const START_BOUND = 6;
-const MESSAGE_BOUND = 2;
+const MESSAGE_BOUND = 1;
 const REPLY_BOUND = 11;
 // Issue 29: the pending messages read once (the record from memory), one write of the five states,
 // and the pending read after the post that finds nothing more.

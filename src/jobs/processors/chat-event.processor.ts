@@ -42,11 +42,8 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
     }
     case 'message.created': {
       const { conversationId, message } = event.data;
-      const stored = deps.store.threadMessages.add(event.orgId, conversationId, message, now);
-      // Awaited by the sync (whichever way it goes); this only keeps a failure from being unhandled
-      // while the lock is still being taken.
-      stored.catch(() => undefined);
-      const chat = await chatState(deps, event.orgId, conversationId, await syncOrHandOver(deps, event.orgId, conversationId, { stored }));
+      // Stored by the sync, whichever way it goes (SyncOptions.message).
+      const chat = await chatState(deps, event.orgId, conversationId, await syncOrHandOver(deps, event.orgId, conversationId, { message }));
       if (!chat.conversation) {
         // The message overtook conversation.started: give it a moment, then ask the platform.
         if (!chat.known) await deps.store.conversations.ensure(event.orgId, conversationId, now);
