@@ -98,7 +98,13 @@ const secretShapes: Array<[RegExp, string]> = [
   [/((?:__Host-)?tb_[a-z_]+=)[^;\s"',]*/g, '$1[redacted]'],
 ];
 
+// Each shape above needs one of these (a `=` of a query parameter or a cookie, a launch token's
+// `v1.`, a Slack token's `xox`): a text with none, as most log messages are, skips the four
+// replaces, which cost about a microsecond a line (the ingress writes one line per webhook).
+const mayHoldSecret = /=|v1\.|xox/;
+
 export function redactText(text: string): string {
+  if (!mayHoldSecret.test(text)) return text;
   return secretShapes.reduce((out, [shape, replacement]) => out.replace(shape, replacement), text);
 }
 

@@ -165,6 +165,14 @@ describe('one-time links and browser credentials', () => {
     expect(text()).not.toContain(launch);
   });
 
+  it.each([
+    ['a launch token alone', `token ${launch} was refused`, 'token [redacted launch token] was refused'],
+    ['a Slack token alone', 'Slack refused xoxb-1234-5678-abcdef', 'Slack refused [redacted Slack token]'],
+    ['a cookie alone', 'sent tb_admin=sess-secret-9', 'sent tb_admin=[redacted]'],
+  ])('redactText redacts %s in a text with nothing else of a secret in it', (_name, text, redacted) => {
+    expect(redactText(text)).toBe(redacted);
+  });
+
   it('redactText leaves ordinary text alone', () => {
     expect(redactText('channel_not_found in C123 for org_1 (v1 of the page)')).toBe('channel_not_found in C123 for org_1 (v1 of the page)');
   });
