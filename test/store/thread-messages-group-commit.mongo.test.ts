@@ -81,4 +81,23 @@ describe('thread messages written in groups', () => {
     expect(await store.threadMessages.lastHandledSeq('org_g', 'conv_7')).toBe(2);
     expect((await store.threadMessages.pending('org_g', 'conv_7', 10)).map((m) => m.seq)).toEqual([3, 4, 5]);
   });
+
+  it('a message stored once handled (posted before it was stored): inserted as posted, or, stored before, marked, a handled one keeping its state', async () => {
+    commands.length = 0;
+    await store.threadMessages.addHandled('org_h', 'conv_new', message(1), { seq: 1, slackTs: '200.1' }, now);
+    expect(commands).toEqual(['insert']);
+    // Stored pending by an earlier delivery, or a job that died before its post: marked.
+    await store.threadMessages.add('org_h', 'conv_new', message(2), now);
+    await store.threadMessages.addHandled('org_h', 'conv_new', message(2), { seq: 2, slackTs: '200.2' }, now);
+    // Handled already: it keeps what it was.
+    await store.threadMessages.addHandled('org_h', 'conv_new', message(1), { seq: 1, slackTs: '999.9' }, now);
+    await store.threadMessages.addHandled('org_h', 'conv_new', message(3), { seq: 3, skipReason: 'relayed from Slack' }, now);
+    expect((await store.threadMessages.list('org_h', 'conv_new')).map((m) => [m.seq, m.state, m.slackTs, m.skipReason, m.message.text])).toEqual([
+      [1, 'posted', '200.1', null, 'message 1'],
+      [2, 'posted', '200.2', null, 'message 2'],
+      [3, 'skipped', null, 'relayed from Slack', 'message 3'],
+    ]);
+    expect(await store.threadMessages.lastHandledSeq('org_h', 'conv_new')).toBe(3);
+    expect(await store.threadMessages.pending('org_h', 'conv_new', 10)).toEqual([]);
+  });
 });
