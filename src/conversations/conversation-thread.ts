@@ -79,6 +79,10 @@ function nextInLine(record: ConversationRecord, cursor: number | null, seq: numb
  * the message: a job that dies before it is retried, and stores it then; one that dies between
  * the post and the insert posts it again on retry, as one dying between a post and its mark does.
  * Every way out of the sync before the insert stores it as pending (syncConversationThread).
+ * The store is pinged before the post (`reachable`): the record and the cursor may have come from
+ * memory and Redis, and a post made while the store is down could not be recorded, so every
+ * message of an outage would go out twice (the FerretDB outage test). A ping (shared by the jobs
+ * that ask at once) costs the store far less than the mark it replaces.
  */
 function broughtAlone(record: ConversationRecord, cursor: number | null, seq: number): boolean {
   return record.thread !== null && record.plannedThreads.length === 0 && nextInLine(record, cursor, seq);
@@ -159,6 +163,8 @@ export async function syncConversationThread(
     let early: EarlyPending | undefined;
     if (brought && cursor !== undefined) {
       if (read && broughtAlone(read, cursor, brought.seq)) {
+        // Read from memory and Redis so far: the store must be up before Slack gets the post.
+        await deps.store.threadMessages.reachable();
         unstored = brought;
         early = { kind: 'unstored', message: asPending(orgId, conversationId, brought), cursor };
       } else early = await storeBrought(deps, orgId, conversationId, brought, cursor);

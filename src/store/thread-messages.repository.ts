@@ -49,6 +49,14 @@ export interface ThreadMessagesRepository {
    * died) is marked instead, as `markHandled` marks it.
    */
   addHandled(orgId: string, conversationId: string, message: Message, mark: ThreadMessageMark, now: Date): Promise<void>;
+  /**
+   * Resolves once the store has answered a ping (one shared by the callers that ask while it is
+   * in flight), and fails as any command would when it cannot answer. Asked before a post that is
+   * stored only after it (addHandled): a store that is down is found before Slack has the post,
+   * which would otherwise go out again when the job is retried. What is left is the post's own
+   * duration, as with a mark after a post.
+   */
+  reachable(): Promise<void>;
   list(orgId: string, conversationId: string): Promise<ThreadMessage[]>;
   /** Messages the primary thread has handled (posted or skipped) with a seq above `afterSeq`, lowest first. */
   handledAfter(orgId: string, conversationId: string, afterSeq: number, limit: number): Promise<ThreadMessage[]>;
@@ -107,6 +115,18 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
     return writes.map(() => ({ ok: true, value: undefined }));
   }, GROUP_MAX);
 
+  // The ping in flight, if any: concurrent jobs share it.
+  let ping: Promise<void> | null = null;
+  function reachable(): Promise<void> {
+    ping ??= db
+      .command({ ping: 1 })
+      .then(() => undefined)
+      .finally(() => {
+        ping = null;
+      });
+    return ping;
+  }
+
   async function markHandled(orgId: string, conversationId: string, marks: readonly ThreadMessageMark[], now: Date): Promise<void> {
     // Each by its _id (an equality FerretDB pushes down; `$in` it does not).
     await Promise.all(marks.map((m) => mark({ filter: { _id: key(orgId, conversationId, m.seq), state: 'pending' }, update: { $set: handled(m, now) } })));
@@ -131,6 +151,7 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
       return doc ? doc.seq : null;
     },
     markHandled,
+    reachable,
     async addHandled(orgId, conversationId, message, mark, now) {
       const outcome =
         'slackTs' in mark
