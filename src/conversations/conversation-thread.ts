@@ -82,7 +82,9 @@ function nextInLine(record: ConversationRecord, cursor: number | null, seq: numb
  * The store is pinged before the post (`reachable`): the record and the cursor may have come from
  * memory and Redis, and a post made while the store is down could not be recorded, so every
  * message of an outage would go out twice (the FerretDB outage test). A ping (shared by the jobs
- * that ask at once) costs the store far less than the mark it replaces.
+ * that ask at once) costs the store far less than the mark it replaces. A store that answers pings
+ * and refuses writes is met by the caller's other two conditions: only a cursor from a kept copy
+ * (a run that failed after its post forgot it), and not while this process's writes fail.
  */
 function broughtAlone(record: ConversationRecord, cursor: number | null, seq: number): boolean {
   return record.thread !== null && record.plannedThreads.length === 0 && nextInLine(record, cursor, seq);
@@ -156,13 +158,16 @@ export async function syncConversationThread(
   let unstored: Message | null = null;
   try {
     // Read under the lock, so no earlier holder is still posting what it returns.
-    const [read, cursor] = await Promise.all([
+    const [read, known] = await Promise.all([
       deps.store.conversations.get(orgId, conversationId),
-      brought ? threadCursor(deps, orgId, conversationId) : undefined,
+      brought ? knownCursor(deps, orgId, conversationId) : undefined,
     ]);
     let early: EarlyPending | undefined;
-    if (brought && cursor !== undefined) {
-      if (read && broughtAlone(read, cursor, brought.seq)) {
+    if (brought && known) {
+      const { cursor, copied } = known;
+      // Only from a kept copy: a copy missing may be a run that failed after its post, whose message
+      // is then stored before it goes out again; and never while writes fail here.
+      if (read && copied && !deps.store.threadMessages.lastWriteFailed() && broughtAlone(read, cursor, brought.seq)) {
         // Read from memory and Redis so far: the store must be up before Slack gets the post.
         await deps.store.threadMessages.reachable();
         unstored = brought;
@@ -335,11 +340,16 @@ async function postPendingMessages(w: ThreadWriter, start?: StartingPoint): Prom
 
 /** The primary thread's cursor: its copy in Redis when there is one, else derived from the stored messages (and copied). */
 async function threadCursor(deps: ConversationThreadDeps, orgId: string, conversationId: string): Promise<number | null> {
+  return (await knownCursor(deps, orgId, conversationId)).cursor;
+}
+
+/** threadCursor, and whether it came from a kept copy (true) or was derived now (false). */
+async function knownCursor(deps: ConversationThreadDeps, orgId: string, conversationId: string): Promise<{ cursor: number | null; copied: boolean }> {
   const copy = await deps.threadCursors.read(orgId, conversationId);
-  if (copy !== undefined) return copy;
+  if (copy !== undefined) return { cursor: copy, copied: true };
   const derived = await deps.store.threadMessages.lastHandledSeq(orgId, conversationId);
   await deps.threadCursors.keep(orgId, conversationId, derived);
-  return derived;
+  return { cursor: derived, copied: false };
 }
 
 /**

@@ -57,6 +57,12 @@ export interface ThreadMessagesRepository {
    * duration, as with a mark after a post.
    */
   reachable(): Promise<void>;
+  /**
+   * Whether this process's last write of thread messages failed (a duplicate key aside): the
+   * store may answer pings and still refuse writes (a full disk), and a post made before its
+   * insert would then go out again on every retry. The thread writer stores first while so.
+   */
+  lastWriteFailed(): boolean;
   list(orgId: string, conversationId: string): Promise<ThreadMessage[]>;
   /** Messages the primary thread has handled (posted or skipped) with a seq above `afterSeq`, lowest first. */
   handledAfter(orgId: string, conversationId: string, afterSeq: number, limit: number): Promise<ThreadMessage[]>;
@@ -115,6 +121,18 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
     return writes.map(() => ({ ok: true, value: undefined }));
   }, GROUP_MAX);
 
+  let writeFailed = false;
+  async function written<T>(write: Promise<T>): Promise<T> {
+    try {
+      const result = await write;
+      writeFailed = false;
+      return result;
+    } catch (error) {
+      writeFailed = true;
+      throw error;
+    }
+  }
+
   // The ping in flight, if any: concurrent jobs share it.
   let ping: Promise<void> | null = null;
   function reachable(): Promise<void> {
@@ -129,13 +147,15 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
 
   async function markHandled(orgId: string, conversationId: string, marks: readonly ThreadMessageMark[], now: Date): Promise<void> {
     // Each by its _id (an equality FerretDB pushes down; `$in` it does not).
-    await Promise.all(marks.map((m) => mark({ filter: { _id: key(orgId, conversationId, m.seq), state: 'pending' }, update: { $set: handled(m, now) } })));
+    await written(
+      Promise.all(marks.map((m) => mark({ filter: { _id: key(orgId, conversationId, m.seq), state: 'pending' }, update: { $set: handled(m, now) } }))),
+    );
   }
 
   return {
     async add(orgId, conversationId, message, now) {
       const stored: ThreadMessage = { orgId, conversationId, seq: message.seq, message, state: 'pending', slackTs: null, skipReason: null };
-      const inserted = await insert({ _id: key(orgId, conversationId, message.seq), ...stored, createdAt: now, updatedAt: now });
+      const inserted = await written(insert({ _id: key(orgId, conversationId, message.seq), ...stored, createdAt: now, updatedAt: now }));
       return inserted ? stored : null;
     },
     async pending(orgId, conversationId, limit) {
@@ -152,6 +172,7 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
     },
     markHandled,
     reachable,
+    lastWriteFailed: () => writeFailed,
     async addHandled(orgId, conversationId, message, mark, now) {
       const outcome =
         'slackTs' in mark
@@ -167,7 +188,7 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
         createdAt: now,
         updatedAt: now,
       };
-      if (!(await insert(doc))) await markHandled(orgId, conversationId, [mark], now);
+      if (!(await written(insert(doc)))) await markHandled(orgId, conversationId, [mark], now);
     },
     async handledAfter(orgId, conversationId, afterSeq, limit) {
       const docs = await collection

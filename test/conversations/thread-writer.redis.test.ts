@@ -282,4 +282,34 @@ describe('the thread writer', () => {
       [2, 'posted'],
     ]);
   }, 30_000);
+
+  it('a store that answers pings but refuses writes: the message posted before its insert goes out once more when writes return, not once a retry', async () => {
+    const channel = await w.freshChannel('writes-refused');
+    const conversation = await openChat('Rhea');
+    const { thread } = (await w.store.conversations.get(w.orgId, conversation.id))!;
+    const real = deps.store.threadMessages;
+    let refusing = true;
+    let failed = false;
+    const refuse = () => {
+      failed = true;
+      throw new Error('write refused (disk full)');
+    };
+    const threadMessages = {
+      ...real,
+      add: (...args: Parameters<typeof real.add>) => (refusing ? refuse() : real.add(...args)),
+      addHandled: (...args: Parameters<typeof real.addHandled>) => (refusing ? refuse() : real.addHandled(...args)),
+      lastWriteFailed: () => failed,
+    };
+    const refused: WorkerDeps = { ...deps, store: { ...deps.store, threadMessages } };
+    await w.platform.visitorSays(w.orgId, conversation.id, 'hello?');
+    const event = w.events(conversation.id, 'message.created').at(-1)!;
+    // Posted ahead of its insert, which fails; the retries store first and fail before posting.
+    for (let attempt = 0; attempt < 4; attempt++) await expect(processChatEvent(refused, event)).rejects.toThrow(/write refused/);
+    expect(okPostsIn(channel, thread!.threadTs)).toHaveLength(1);
+    refusing = false;
+    await runJob(() => processChatEvent(refused, event));
+    // The one window no design closes (a post whose recording failed) costs one repeat, not one a retry.
+    expect(okPostsIn(channel, thread!.threadTs).map((c) => String(c.params.text))).toEqual(['Rhea (visitor): hello?', 'Rhea (visitor): hello?']);
+    expect((await w.store.threadMessages.list(w.orgId, conversation.id)).map((m) => [m.seq, m.state])).toEqual([[1, 'posted']]);
+  }, 30_000);
 });
