@@ -64,8 +64,7 @@ async function retire(db: Db, filter: Record<string, unknown>, reason: MappingRe
     const write = () => retired.updateOne({ _id: doc._id }, { $set: doc }, { upsert: true });
     await write().catch((error: { code?: number }) => (error.code === 11000 ? write() : Promise.reject(error)));
   }
-  // One delete per _id in one command: FerretDB pushes no `$in` down and would read every org's mappings.
-  await live.bulkWrite(docs.map((d) => ({ deleteOne: { filter: { _id: d._id } } })));
+  await live.deleteMany({ _id: { $in: docs.map((d) => d._id) } });
   return docs.length;
 }
 

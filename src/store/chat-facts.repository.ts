@@ -3,7 +3,6 @@
 // (undeliverable ones, a rep's open ones). One part of the conversations repository.
 import type { Conversation } from '../platform/webhook-events.ts';
 import { bulkUpsert, insertElse } from './mongo.ts';
-import { findByIds } from './find-by-ids.ts';
 import type { ConversationStorage } from './conversation-storage.ts';
 import type { ChatOpenState, ConversationRecord, OpenChat } from './conversation-records.ts';
 
@@ -145,16 +144,12 @@ export function createChatFactsRepository(storage: ConversationStorage): ChatFac
       const listed = await facts.find({ orgId, field: 'openChat' }).limit(OPEN_CHATS_READ_MAX).toArray();
       if (listed.length === 0) return [];
       const ids = listed.map((f) => f.conversationId);
-      // By _id: FerretDB pushes no `$in` down, and by the org alone it would read all the org's facts.
-      const states = await findByIds(
-        facts,
-        ids.flatMap((id) => [storage.factId(orgId, id, 'status'), storage.factId(orgId, id, 'answeredBy')]),
-      );
+      const states = await facts.find({ orgId, field: { $in: ['status', 'answeredBy'] }, conversationId: { $in: ids } }).toArray();
       const ended = new Set(states.filter((f) => f.field === 'status' && f.value === 'ended').map((f) => f.conversationId));
       const answered = new Set(states.filter((f) => f.field === 'answeredBy' && f.value !== null).map((f) => f.conversationId));
       // A snapshot that came after the end (a late update) listed an ended chat again: dropped here for good.
       const stale = listed.filter((f) => ended.has(f.conversationId));
-      if (stale.length > 0) await facts.bulkWrite(stale.map((f) => ({ deleteOne: { filter: { _id: f._id } } })));
+      if (stale.length > 0) await facts.deleteMany({ _id: { $in: stale.map((f) => f._id) } });
       return listed
         .filter((f) => !ended.has(f.conversationId))
         .map((f) => {

@@ -5,7 +5,6 @@
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import { bulkUpsert, type InsertOrElse } from './mongo.ts';
 import { compoundKey } from './compound-key.ts';
-import { inLanes } from './find-by-ids.ts';
 import type { LeaseClaimDocument } from './lease-claims.ts';
 import type { ConversationRecord } from './conversation-records.ts';
 
@@ -182,8 +181,7 @@ export function createConversationStorage(db: Db): ConversationStorage {
     },
     async getMany(orgId, conversationIds) {
       if (conversationIds.length === 0) return [];
-      // One read per chat: an equality on `conv` is what FerretDB pushes down (`$in` reads every org's facts).
-      const docs = (await inLanes(conversationIds, (id) => facts.find({ conv: conversationKey(orgId, id) }).toArray())).flat();
+      const docs = await facts.find({ conv: { $in: conversationIds.map((id) => conversationKey(orgId, id)) } }).toArray();
       const byConversation = new Map<string, FactDocument[]>();
       for (const doc of docs) byConversation.set(doc.conversationId, [...(byConversation.get(doc.conversationId) ?? []), doc]);
       return conversationIds.flatMap((id) => recordOf(orgId, id, byConversation.get(id) ?? []) ?? []);
