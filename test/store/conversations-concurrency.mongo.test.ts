@@ -2,7 +2,7 @@
 // one document lose all but one, which once dropped `endedBy` when a chat ended while its answer
 // was being recorded. These tests pin what the repository guarantees on both servers.
 import { describe, expect, it } from 'vitest';
-import { useTestStore } from '../support/test-store.ts';
+import { channelNotification, useTestStore } from '../support/test-store.ts';
 
 const now = new Date('2026-11-25T12:00:00Z');
 
@@ -42,15 +42,7 @@ describe('a conversation written by many jobs at once', () => {
     );
     expect(answered.filter(Boolean)).toHaveLength(1);
     const thread = { teamId: 'T1', channelId: 'C1', threadTs: '1.1' };
-    const notification = {
-      rule: 'global-channel',
-      reason: 'r',
-      targetKind: 'channel' as const,
-      mentionSlackUserIds: [],
-      unmappedMemberNames: [],
-      groupName: null,
-      dmSlackUserIds: [],
-    };
+    const notification = channelNotification('global-channel', null);
     const attached = await Promise.all(
       Array.from({ length: 5 }, () => t.store.conversations.attachThread('org_c', 'conv_claims', thread, notification, [], now)),
     );

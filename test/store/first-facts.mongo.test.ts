@@ -3,7 +3,7 @@
 // platform delivered conversation.started again with news, several deliveries race), and a
 // thread's lookup written again by a retried job still finds its chat.
 import { describe, expect, it } from 'vitest';
-import { useTestStore } from '../support/test-store.ts';
+import { channelNotification, useTestStore } from '../support/test-store.ts';
 import type { Conversation } from '../../src/platform/webhook-events.ts';
 
 const at = (s: number) => new Date(Date.UTC(2026, 11, 7, 9, 0, s));
@@ -63,15 +63,7 @@ describe("a chat's first facts", () => {
 
   it("a thread's lookup written twice (a retried job) still finds its chat, and another org's chat never", async () => {
     const thread = { teamId: 'T_FF', channelId: 'C_FF', threadTs: '1796640000.000100' };
-    const notification = {
-      rule: 'group',
-      reason: 'routing group',
-      targetKind: 'channel' as const,
-      mentionSlackUserIds: [],
-      unmappedMemberNames: [],
-      groupName: 'Sales',
-      dmSlackUserIds: [],
-    };
+    const notification = channelNotification('group', 'Sales');
     await t.store.conversations.recordSnapshot(chat('org_f', 'threaded', 'Tess'), at(2));
     expect(await t.store.conversations.attachThread('org_f', 'threaded', thread, notification, [], at(3))).toBe(true);
     expect(await t.store.conversations.attachThread('org_f', 'threaded', thread, notification, [], at(4))).toBe(false);

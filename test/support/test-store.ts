@@ -1,7 +1,7 @@
 // A store on its own database of the test MongoDB-compatible server, for one test file:
 // `const t = useTestStore('name')`, then `t.store` inside tests. Dropped after the file.
 import { afterAll, beforeAll } from 'vitest';
-import { connectMongo, createStore, ensureIndexes, type Mongo, type Store } from '../../src/store/index.ts';
+import { connectMongo, createStore, ensureIndexes, type Mongo, type NotificationRecord, type Store } from '../../src/store/index.ts';
 import { createTokenCipher } from '../../src/crypto/token-cipher.ts';
 import { mongoUrl, uniqueDbName } from './services.ts';
 
@@ -25,4 +25,9 @@ export function useTestStore(name: string): { readonly store: Store; readonly mo
       return mongo!;
     },
   };
+}
+
+/** A notification record as the routing writes one into a channel (attachThread's argument). */
+export function channelNotification(rule: string, groupName: string | null): NotificationRecord {
+  return { rule, reason: 'r', targetKind: 'channel', mentionSlackUserIds: [], unmappedMemberNames: [], groupName, dmSlackUserIds: [] };
 }
