@@ -15,7 +15,7 @@ import { rollUpActivity } from '../../src/activity/activity-rollup.ts';
 import { recordChatStart, recordFirstAnswer } from '../../src/activity/activity-recording.ts';
 import { countDay, figuresOf, type ChatActivity } from '../../src/routing/activity-counts.ts';
 import { datesBetween } from '../../src/routing/activity-dates.ts';
-import type { Locks } from '../../src/locks/redis-locks.ts';
+import { memoryLocks } from '../support/memory-locks.ts';
 import type { JobProducer } from '../../src/queues/queues.ts';
 import { mongoUrl, uniqueDbName } from '../support/services.ts';
 
@@ -122,20 +122,7 @@ describe('activity month sums', () => {
     const orgId = 'org_rewritten';
     let now = new Date('2026-11-30T12:00:00Z');
     const rollups: string[] = [];
-    const held = new Set<string>();
-    const locks: Locks = {
-      async tryAcquire(name) {
-        if (held.has(name)) return null;
-        held.add(name);
-        return {
-          extend: async () => true,
-          confirm: async () => true,
-          release: async () => void held.delete(name),
-          renewWhileHeld: () => undefined,
-          lost: false,
-        };
-      },
-    };
+    const locks = memoryLocks();
     const deps = {
       store,
       producer: { rollUpActivity: async () => void rollups.push(orgId) } as unknown as JobProducer,

@@ -9,7 +9,7 @@ import { useTestStore } from '../support/test-store.ts';
 import { mongoUrl } from '../support/services.ts';
 import { connectMongo, createStore } from '../../src/store/index.ts';
 import { createTokenCipher } from '../../src/crypto/token-cipher.ts';
-import type { Locks } from '../../src/locks/redis-locks.ts';
+import { memoryLocks } from '../support/memory-locks.ts';
 import type { JobProducer } from '../../src/queues/queues.ts';
 import { recordChatStart, recordEnd, recordFirstAnswer } from '../../src/activity/activity-recording.ts';
 import { rollUpActivity } from '../../src/activity/activity-rollup.ts';
@@ -17,24 +17,6 @@ import { activityReport } from '../../src/activity/activity-report.ts';
 import type { Conversation } from '../../src/platform/webhook-events.ts';
 
 const t = useTestStore('chat-activity');
-
-/** One process's locks, in memory: enough for roll-ups run one after another here. */
-function memoryLocks(): Locks {
-  const held = new Set<string>();
-  return {
-    async tryAcquire(name) {
-      if (held.has(name)) return null;
-      held.add(name);
-      return {
-        extend: async () => true,
-        confirm: async () => true,
-        release: async () => void held.delete(name),
-        renewWhileHeld: () => undefined,
-        lost: false,
-      };
-    },
-  };
-}
 
 function world(orgId: string, now: Date) {
   const rollups: string[] = [];
