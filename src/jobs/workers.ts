@@ -6,6 +6,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { SlackEventJob } from '../slack/slack-events.ts';
 import {
+  finishedJobRetention,
   queueNames,
   type ChatEventJob,
   type DigestJob,
@@ -92,6 +93,7 @@ export function startWorkers(
     concurrency: options.concurrency,
     maxStalledCount: MAX_STALLED,
     maxStartedAttempts: MAX_STARTS,
+    ...finishedJobRetention,
   };
   const workers = [
     new Worker<ChatEventJob>(

@@ -1,7 +1,7 @@
 // Queue names, typed job payloads and the producer the HTTP ingress and the workers use to add
 // jobs. Every add is deduplicated by the id of what caused it, so a webhook or event delivered
 // twice queues one job (BullMQ keeps a dedup key for its ttl, also after the job completed).
-import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type JobsOptions, type WorkerOptions } from 'bullmq';
 import type { ChatEvent } from '../platform/webhook-events.ts';
 import { WORKSPACES_CHECK_EVENT, type SlackEventJob } from '../slack/slack-events.ts';
 import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
@@ -129,14 +129,22 @@ const THREAD_BUSY_SYNC_DELAY_MS = 250;
 
 // A small attempt budget, for failures nobody foresaw (a bug, an unknown error): 1, 2, 4, 8 s
 // apart, then the job is dead-lettered. Outages and rate limits do not use it (job-errors.ts).
-// A failed job stays a week in its queue, at most 5,000 of them; its copy in the dead-letter
-// queue stays 30 days.
 const defaultJobOptions: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 1000 },
+};
+
+/**
+ * How long a finished job stays in its queue: a completed one an hour, at most 10,000 of them; a
+ * failed one a week, at most 5,000 (its copy in the dead-letter queue stays 30 days). Given to
+ * the workers (src/jobs/workers.ts), which apply it to each job whose own options name none,
+ * rather than written into every job's options: the web process packed both objects into each
+ * webhook's job, and Redis stored them in each job's hash.
+ */
+export const finishedJobRetention = {
   removeOnComplete: { age: 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
-};
+} as const satisfies Pick<WorkerOptions, 'removeOnComplete' | 'removeOnFail'>;
 
 /** A dead letter is parked as a failed job of its queue, where BullMQ's removeOnFail keeps the last 30 days, at most 10,000. */
 const deadLetterJobOptions: JobsOptions = { attempts: 1, removeOnComplete: true, removeOnFail: DEAD_LETTER_RETENTION };
