@@ -6,6 +6,7 @@
 // REDIS_TLS_SKIP_VERIFY (Heroku Redis, whose certificate is self-signed), TLS without verifying
 // the certificate; otherwise ioredis's defaults.
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { coalesceClusterWrites, coalesceRedisWrites } from './redis-write-coalescing.ts';
 
 /** One Redis or a cluster: both serve every command Threadbridge sends (its keys share one slot). */
 export type RedisClient = Redis | Cluster;
@@ -33,7 +34,7 @@ export function createRedisClient(target: RedisTarget, options: RedisOptions): R
       return { host: u.hostname, port: Number(u.port) };
     });
     const tls = first!.protocol === 'rediss:' ? { tls: target.REDIS_TLS_SKIP_VERIFY ? { rejectUnauthorized: false } : {} } : {};
-    return new Cluster(nodes, {
+    const cluster = new Cluster(nodes, {
       ...(options.enableOfflineQueue === undefined ? {} : { enableOfflineQueue: options.enableOfflineQueue }),
       // TLS certificates name the cluster's hostname, not the node addresses it announces.
       ...(first!.protocol === 'rediss:' ? { dnsLookup: (address: string, callback: (err: null, address: string) => void) => callback(null, address) } : {}),
@@ -44,7 +45,11 @@ export function createRedisClient(target: RedisTarget, options: RedisOptions): R
         ...tls,
       },
     });
+    coalesceClusterWrites(cluster);
+    return cluster;
   }
   const url = target.REDIS_URL!;
-  return new Redis(url, { ...options, ...redisTlsOptions(url, target.REDIS_TLS_SKIP_VERIFY) });
+  const client = new Redis(url, { ...options, ...redisTlsOptions(url, target.REDIS_TLS_SKIP_VERIFY) });
+  coalesceRedisWrites(client);
+  return client;
 }

@@ -31,7 +31,7 @@ import { sumBreakdowns, type ActivityCounts, type Breakdown, type ChatActivity, 
 import { datesBetween, nextDate } from '../routing/activity-dates.ts';
 import { compoundKey } from './compound-key.ts';
 import { findByIds } from './find-by-ids.ts';
-import { upsertWithRetry } from './mongo.ts';
+import { groupedInserts, upsertWithRetry } from './mongo.ts';
 
 export type ActivityStep =
   | { step: 'start'; routingGroupId: string | null; answerTimeMs: number | null }
@@ -211,6 +211,7 @@ export function createChatActivityRepository(db: Db): ChatActivityRepository {
   const breakdowns = db.collection<BreakdownDocument>('activity_day_breakdowns');
   const months = db.collection<MonthDocument>('activity_months');
   const rollups = db.collection<RollupDocument>('activity_rollups');
+  const factInserts = groupedInserts(facts);
   return {
     async record(fact) {
       const _id = factId(fact.orgId, fact.conversationId, fact.step);
@@ -220,13 +221,8 @@ export function createChatActivityRepository(db: Db): ChatActivityRepository {
         await facts.updateOne({ _id }, { $set: fields }, { upsert: true });
         return true;
       }
-      try {
-        await facts.insertOne(doc);
-        return true;
-      } catch (error) {
-        if ((error as { code?: number }).code === 11000) return false;
-        throw error;
-      }
+      const [written] = await factInserts.insert([doc]);
+      return written === true;
     },
     async deleteBefore(orgId, before) {
       // By step, so the (org, step, time) index serves it.

@@ -2,7 +2,7 @@
 // goes on (gap, backlog, assignment, rating, meeting, end), and the lists read across chats
 // (undeliverable ones, a rep's open ones). One part of the conversations repository.
 import type { Conversation } from '../platform/webhook-events.ts';
-import { bulkUpsert, insertElse } from './mongo.ts';
+import { bulkUpsert } from './mongo.ts';
 import type { ConversationStorage } from './conversation-storage.ts';
 import type { ChatOpenState, ConversationRecord, OpenChat } from './conversation-records.ts';
 
@@ -56,7 +56,7 @@ export function createChatFactsRepository(storage: ConversationStorage): ChatFac
       // the chat's lock, and every round trip is on a chat's first post.
       const { orgId, id } = conversation;
       const openChat = { routingGroupId: conversation.routingGroupId, visitorName: conversation.visitor.name, startedAt: new Date(conversation.startedAt) };
-      await insertElse(facts, storage.firstFacts(orgId, id, { openChat, conversation }, now));
+      await storage.factInserts.insertElse(storage.firstFacts(orgId, id, { openChat, conversation }, now));
     },
     async ensure(orgId, conversationId, now) {
       // Read first: nearly every event is of a chat already known, and then one round trip does.

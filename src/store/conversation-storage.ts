@@ -3,7 +3,7 @@
 // `conversation_facts`, and "only the first wins" claims in `conversation_claims`. Why it is kept
 // this way is in conversations.repository.ts.
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
-import { bulkUpsert, type InsertOrElse } from './mongo.ts';
+import { bulkUpsert, groupedInserts, type GroupedInserts, type InsertOrElse } from './mongo.ts';
 import { compoundKey } from './compound-key.ts';
 import type { LeaseClaimDocument } from './lease-claims.ts';
 import type { ConversationRecord } from './conversation-records.ts';
@@ -57,6 +57,8 @@ export function threadFact(
 
 export interface ConversationStorage {
   facts: Collection<FactDocument>;
+  /** Inserts of facts, grouped with the process's other jobs' (mongo.ts groupedInserts). */
+  factInserts: GroupedInserts<FactDocument>;
   claims: Collection<LeaseClaimDocument>;
   factId(orgId: string, conversationId: string, field: Field): string;
   /** The _id of the conversation's claim `name` (a stage, a notice, 'thread'...). */
@@ -67,7 +69,7 @@ export interface ConversationStorage {
   createOp(orgId: string, conversationId: string, now: Date): AnyBulkWriteOperation<FactDocument>;
   /**
    * createdAt once, then `values` and updatedAt, for a chat's first write of them (its start):
-   * inserted where new, else written as `createOp` and `factOps` write them (mongo.ts insertElse).
+   * inserted where new, else written as `createOp` and `factOps` write them (`factInserts.insertElse`).
    */
   firstFacts(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): InsertOrElse<FactDocument>[];
   set(orgId: string, conversationId: string, values: Partial<Record<Field, unknown>>, now: Date): Promise<void>;
@@ -164,6 +166,7 @@ export function createConversationStorage(db: Db): ConversationStorage {
 
   return {
     facts,
+    factInserts: groupedInserts(facts),
     claims,
     factId,
     claimId,

@@ -2,7 +2,7 @@
 // and the threads still to open), its mirrors in other channels, and the reverse lookup from a
 // Slack thread to its conversation (`threads`). One part of the conversations repository.
 import type { Db } from 'mongodb';
-import { insertElse } from './mongo.ts';
+import { groupedInserts } from './mongo.ts';
 import { compoundKey, splitCompoundKey } from './compound-key.ts';
 import { threadFact, type ConversationStorage } from './conversation-storage.ts';
 import type { MirrorThread, NotificationRecord, PlannedThread, SlackThreadRef } from './conversation-records.ts';
@@ -43,13 +43,14 @@ const threadKey = (t: SlackThreadRef) => compoundKey(t.teamId, t.channelId, t.th
 
 export function createConversationThreadsRepository(db: Db, storage: ConversationStorage): ConversationThreadsRepository {
   const threads = db.collection<ThreadDocument>('threads');
+  const threadInserts = groupedInserts(threads);
   const { set } = storage;
 
   async function linkThread(orgId: string, conversationId: string, thread: SlackThreadRef): Promise<void> {
     const { teamId, channelId, threadTs } = thread;
     const fields = { orgId, conversationId, teamId, channelId, threadTs };
     // A new thread's lookup, so an insert; written again (a retried job) as before.
-    await insertElse(threads, [
+    await threadInserts.insertElse([
       { doc: { _id: threadKey(thread), ...fields }, otherwise: { updateOne: { filter: { _id: threadKey(thread) }, update: { $set: fields }, upsert: true } } },
     ]);
   }
@@ -60,13 +61,8 @@ export function createConversationThreadsRepository(db: Db, storage: Conversatio
       // Slack, and by then both records must be there.
       await linkThread(orgId, conversationId, thread);
       // The thread fact is the claim (threadFact): a job dying after it leaves nothing half-recorded.
-      try {
-        await storage.facts.insertOne(threadFact(orgId, conversationId, { thread, notification, planned }, now));
-        return true;
-      } catch (error) {
-        if ((error as { code?: number }).code === 11000) return false;
-        throw error;
-      }
+      const [written] = await storage.factInserts.insert([threadFact(orgId, conversationId, { thread, notification, planned }, now)]);
+      return written === true;
     },
     async linkedThreads(orgId, conversationId) {
       const docs = await threads.find({ orgId, conversationId }).toArray();

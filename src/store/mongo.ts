@@ -13,6 +13,7 @@
 // them with `{ field: null }` (which matches a missing field on both).
 import { retireStrayMappings } from './agent-mappings.repository.ts';
 import { storeTimeoutDefaults, type StoreConfig } from '../config.ts';
+import { groupCommit, type ItemOutcome } from './group-commit.ts';
 import {
   MongoBulkWriteError,
   MongoClient,
@@ -205,27 +206,63 @@ export interface InsertOrElse<T extends Document> {
   otherwise: AnyBulkWriteOperation<T> | null;
 }
 
+/** At most this many callers' documents go in one grouped insert (a worker runs 16 jobs at once). */
+const INSERT_GROUP_MAX = 64;
+
+/** One collection's inserts, grouped across the process's concurrent callers (group-commit.ts). */
+export interface GroupedInserts<T extends Document> {
+  /**
+   * Inserts `docs` (in one insertMany with whatever other callers' documents are waiting, unordered):
+   * per document, true when this call wrote it, false when one with its _id was there (an earlier
+   * delivery, a racing writer). Any other refusal of one of them fails the call.
+   */
+  insert(docs: OptionalUnlessRequiredId<T>[]): Promise<boolean[]>;
+  /**
+   * Writes documents that are usually new (a chat's first facts, a thread's lookup): inserted as
+   * `insert` does, then `otherwise` for those whose _id exists. FerretDB answers each upsert with a
+   * read and a write of its own, and an insert of several documents with one statement
+   * (docs/store-access-paths.md); on MongoDB either is one round trip. A writer racing this one
+   * for the same document meets the duplicate key too and writes its own `otherwise`, as with upserts.
+   */
+  insertElse(items: InsertOrElse<T>[]): Promise<void>;
+}
+
 /**
- * Writes documents that are usually new (a chat's first facts, a thread's lookup): one insert of
- * them all, then `otherwise` for those whose _id exists. FerretDB answers each upsert with a read
- * and a write of its own, and an insert of several documents with one statement
- * (docs/store-access-paths.md); on MongoDB either is one round trip. A writer racing this one
- * for the same document meets the duplicate key too and writes its own `otherwise`, as with upserts.
+ * Each store round trip costs the MongoDB-compatible server far more CPU than a further document
+ * in the same command, so the inserts a process's jobs make while one is in flight go together
+ * (a chat start's facts, its activity fact, its thread's lookup and claim: under a burst of starts,
+ * a few commands instead of one per job). Unloaded, an insert goes out at once, alone.
  */
-export async function insertElse<T extends Document>(collection: Collection<T>, items: InsertOrElse<T>[]): Promise<void> {
-  if (items.length === 0) return;
-  try {
-    await collection.insertMany(
-      items.map((i) => i.doc),
-      { ordered: false },
-    );
-  } catch (error) {
-    if (!(error instanceof MongoBulkWriteError) || error.writeConcernError) throw error;
-    const writeErrors = [error.writeErrors].flat();
-    if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
-    await bulkUpsert(
-      collection,
-      writeErrors.flatMap((e) => items[e.index]?.otherwise ?? []),
-    );
-  }
+export function groupedInserts<T extends Document>(collection: Collection<T>): GroupedInserts<T> {
+  const write = groupCommit<OptionalUnlessRequiredId<T>[], boolean[]>(async (calls) => {
+    let refused = new Map<number, { code?: number; errmsg?: string }>();
+    try {
+      await collection.insertMany(calls.flat(), { ordered: false });
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError) || error.writeConcernError) throw error;
+      const writeErrors = [error.writeErrors].flat();
+      if (writeErrors.length === 0) throw error;
+      refused = new Map(writeErrors.map((e) => [e.index, e]));
+    }
+    let offset = 0;
+    return calls.map((docs): ItemOutcome<boolean[]> => {
+      const failures = docs.map((_, i) => refused.get(offset + i));
+      offset += docs.length;
+      // Named by this call's own document only: the group holds other orgs' documents.
+      const other = failures.findIndex((f) => f !== undefined && f.code !== 11000);
+      if (other >= 0) return { ok: false, error: new Error(`inserting into ${collection.collectionName} failed: ${failures[other]!.errmsg}`) };
+      return { ok: true, value: failures.map((f) => f === undefined) };
+    });
+  }, INSERT_GROUP_MAX);
+  const insert = (docs: OptionalUnlessRequiredId<T>[]) => (docs.length === 0 ? Promise.resolve([]) : write(docs));
+  return {
+    insert,
+    async insertElse(items) {
+      const written = await insert(items.map((i) => i.doc));
+      await bulkUpsert(
+        collection,
+        items.flatMap((item, i) => (written[i] ? [] : (item.otherwise ?? []))),
+      );
+    },
+  };
 }

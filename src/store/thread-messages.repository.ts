@@ -1,10 +1,11 @@
 // The messages of each conversation, keyed by seq, waiting to be posted into its Slack thread
 // in order. A message is stored once whatever how often its webhook is delivered; its state
 // records what the thread did with it.
-import { MongoBulkWriteError, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { Message } from '../platform/webhook-events.ts';
 import { compoundKey } from './compound-key.ts';
-import { groupCommit, type ItemOutcome } from './group-commit.ts';
+import { groupCommit } from './group-commit.ts';
+import { groupedInserts } from './mongo.ts';
 
 export type ThreadMessageState = 'pending' | 'posted' | 'skipped';
 
@@ -68,7 +69,7 @@ export interface ThreadMessagesRepository {
   handledAfter(orgId: string, conversationId: string, afterSeq: number, limit: number): Promise<ThreadMessage[]>;
 }
 
-/** At most this many documents in one grouped write (a worker runs 16 jobs at once). */
+/** At most this many marks in one grouped write (a worker runs 16 jobs at once). */
 const GROUP_MAX = 64;
 
 interface MarkWrite {
@@ -91,24 +92,10 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
     'slackTs' in mark ? { state: 'posted', slackTs: mark.slackTs, updatedAt } : { state: 'skipped', skipReason: mark.skipReason, updatedAt };
 
   // Inserts (not upserts: FerretDB answers an upsert with a read and a write) of the messages that
-  // concurrent jobs bring, one command per group (group-commit.ts). A duplicate key is a message
-  // stored before, by an earlier delivery: that item's answer, not a failure.
-  const insert = groupCommit<ThreadMessageDocument, boolean>(async (docs) => {
-    try {
-      await collection.insertMany(docs, { ordered: false });
-      return docs.map(() => ({ ok: true, value: true }));
-    } catch (error) {
-      if (!(error instanceof MongoBulkWriteError) || error.writeConcernError) throw error;
-      const writeErrors = [error.writeErrors].flat();
-      if (writeErrors.length === 0) throw error;
-      const failed = new Map(writeErrors.map((e) => [e.index, e]));
-      return docs.map((_, i): ItemOutcome<boolean> => {
-        const failure = failed.get(i);
-        if (!failure) return { ok: true, value: true };
-        return failure.code === 11000 ? { ok: true, value: false } : { ok: false, error: new Error(`storing a thread message failed: ${failure.errmsg}`) };
-      });
-    }
-  }, GROUP_MAX);
+  // concurrent jobs bring, one command per group (mongo.ts groupedInserts). A duplicate key is a
+  // message stored before, by an earlier delivery: false, not a failure.
+  const inserts = groupedInserts(collection);
+  const insert = async (doc: ThreadMessageDocument) => (await inserts.insert([doc]))[0] === true;
   // The states of what the thread did, of every conversation this process writes, one command per group.
   const mark = groupCommit<MarkWrite, void>(async (writes) => {
     const [only] = writes;

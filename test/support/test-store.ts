@@ -5,11 +5,11 @@ import { connectMongo, createStore, ensureIndexes, type Mongo, type Notification
 import { createTokenCipher } from '../../src/crypto/token-cipher.ts';
 import { mongoUrl, uniqueDbName } from './services.ts';
 
-export function useTestStore(name: string): { readonly store: Store; readonly mongo: Mongo } {
+export function useTestStore(name: string, options: { monitorCommands?: boolean } = {}): { readonly store: Store; readonly mongo: Mongo } {
   let mongo: Mongo | undefined;
   let store: Store | undefined;
   beforeAll(async () => {
-    mongo = await connectMongo(mongoUrl(), uniqueDbName(name));
+    mongo = await connectMongo(mongoUrl(), uniqueDbName(name), options);
     await ensureIndexes(mongo.db);
     store = createStore(mongo.db, createTokenCipher(Buffer.alloc(32, 5)));
   });

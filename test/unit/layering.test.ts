@@ -20,6 +20,7 @@ const layers: Array<[prefix: string, layer: number, what: string]> = [
   ['src/logger.ts', 0, 'base utilities'],
   ['src/shutdown.ts', 0, 'base utilities'],
   ['src/redis-connection.ts', 0, 'base utilities'],
+  ['src/redis-write-coalescing.ts', 0, 'base utilities'],
   ['src/redis-script.ts', 0, 'base utilities'],
   ['src/metrics-access.ts', 0, 'base utilities'],
   ['src/crypto/', 0, 'base utilities'],
