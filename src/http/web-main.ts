@@ -28,11 +28,8 @@ async function main(): Promise<void> {
   }
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { profile: 'serving', timeouts });
   // Producers fail fast while Redis is away: the sender gets a 503 and delivers again later,
-  // instead of a request that hangs past its 3-second patience. Auto-pipelined: the commands of
-  // all the requests handled in one turn of the event loop go to Redis in one write, where each
-  // webhook's job add was a socket write of its own (under the ingress bench, ~55 µs of the
-  // web's CPU per webhook, the largest single cost; npm run bench).
-  const redis = createRedisClient(config, { maxRetriesPerRequest: 1, enableOfflineQueue: false, enableAutoPipelining: true });
+  // instead of a request that hangs past its 3-second patience.
+  const redis = createRedisClient(config, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   await new Promise<void>((resolve, reject) => {
     redis.once('ready', resolve);
     redis.once('error', reject);

@@ -52,8 +52,7 @@ export async function buildTestApp(input: {
   const mongo = await connectMongo(mongoUrl(), dbName);
   await ensureIndexes(mongo.db);
   const key = Buffer.from(input.secrets.encryptionKeyHex, 'hex');
-  // Auto-pipelined, as web-main's client is.
-  const redis = input.producerRedis ?? new Redis(redisUrl(), { maxRetriesPerRequest: 1, enableAutoPipelining: true });
+  const redis = input.producerRedis ?? new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
   // Sessions and nonces on the test Redis even when the producer's Redis plays an outage.
   const sessionRedis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
 
