@@ -9,11 +9,19 @@ import type { Socket } from 'node:net';
 import type { Cluster, Redis } from 'ioredis';
 
 /**
- * Corks the socket at the first write of a tick and uncorks it at the next (Node's own pattern for
- * several small chunks written in rapid succession, `writable.cork`): the tick runs after every
- * microtask already queued, so what the jobs woken by one read of replies write goes out together.
+ * When a corked socket's writes leave. 'tick': at the next tick, which runs after every microtask
+ * already queued, so what the jobs woken by one read of replies write goes out together (a
+ * worker's case). 'turn': at the end of the event loop's turn (setImmediate), so what all the I/O
+ * callbacks of the turn write goes out together: the web's requests each arrive in a callback of
+ * their own, and each webhook's job add left in a write of its own at the next tick.
  */
-function coalesce(socket: Socket): void {
+export type WriteFlush = 'tick' | 'turn';
+
+/**
+ * Corks the socket at the first write of a tick (or turn) and uncorks it at the next (Node's own
+ * pattern for several small chunks written in rapid succession, `writable.cork`).
+ */
+function coalesce(socket: Socket, flush: WriteFlush): void {
   const write = socket.write;
   let corked = false;
   const uncork = () => {
@@ -24,20 +32,21 @@ function coalesce(socket: Socket): void {
     if (!corked) {
       corked = true;
       socket.cork();
-      process.nextTick(uncork);
+      if (flush === 'tick') process.nextTick(uncork);
+      else setImmediate(uncork);
     }
     return write.apply(this, args);
   } as Socket['write'];
 }
 
 /** Applies to each connection `client` makes (a reconnection makes a new socket). */
-export function coalesceRedisWrites(client: Redis): void {
+export function coalesceRedisWrites(client: Redis, flush: WriteFlush = 'tick'): void {
   client.on('connect', () => {
-    if (client.stream) coalesce(client.stream as Socket);
+    if (client.stream) coalesce(client.stream as Socket, flush);
   });
 }
 
 /** The same for each node's connection of a cluster, as the cluster adds them. */
-export function coalesceClusterWrites(cluster: Cluster): void {
-  cluster.on('+node', (node: Redis) => coalesceRedisWrites(node));
+export function coalesceClusterWrites(cluster: Cluster, flush: WriteFlush = 'tick'): void {
+  cluster.on('+node', (node: Redis) => coalesceRedisWrites(node, flush));
 }

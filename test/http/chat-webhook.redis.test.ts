@@ -121,6 +121,13 @@ describe('POST /webhooks/chat', () => {
     expect(await queuedJobs()).toBe(1);
   });
 
+  it('queues each of many events arriving at once once, a redelivery among them too (their adds reach Redis together)', async () => {
+    const raws = Array.from({ length: 20 }, () => JSON.stringify(eventBody()));
+    const answers = await Promise.all([...raws, raws[0]!, raws[7]!].map((raw) => signed(raw)));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(22).fill(202));
+    expect(await queuedJobs()).toBe(20);
+  });
+
   const rejected: Array<{ name: string; send: () => ReturnType<typeof post>; status: number; code: string; message: RegExp }> = [
     {
       name: 'no signature headers',

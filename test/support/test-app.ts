@@ -9,6 +9,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { composeWeb } from '../../src/http/web-deps.ts';
 import type { HttpDeps } from '../../src/http/http-deps.ts';
 import { createLogger } from '../../src/logger.ts';
+import { createRedisClient } from '../../src/redis-connection.ts';
 import { metricsAccess } from '../../src/metrics-access.ts';
 import { connectMongo, ensureIndexes, type Mongo, type Store } from '../../src/store/index.ts';
 import type { Queues } from '../../src/queues/queues.ts';
@@ -52,7 +53,9 @@ export async function buildTestApp(input: {
   const mongo = await connectMongo(mongoUrl(), dbName);
   await ensureIndexes(mongo.db);
   const key = Buffer.from(input.secrets.encryptionKeyHex, 'hex');
-  const redis = input.producerRedis ?? new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+  // Its writes coalesced per turn of the event loop, as web-main's client has them.
+  const redis =
+    input.producerRedis ?? (createRedisClient({ REDIS_URL: redisUrl(), REDIS_TLS_SKIP_VERIFY: false }, { maxRetriesPerRequest: 1 }, 'turn') as Redis);
   // Sessions and nonces on the test Redis even when the producer's Redis plays an outage.
   const sessionRedis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
 

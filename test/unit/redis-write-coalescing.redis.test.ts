@@ -4,7 +4,7 @@
 // and a cluster's node connections coalesce too. Writes are counted where Node makes its system
 // calls: the socket's handle.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import { createRedisClient, type RedisClient } from '../../src/redis-connection.ts';
 import { luaScript } from '../../src/redis-script.ts';
@@ -95,6 +95,58 @@ describe('Redis writes coalesced per turn of the event loop', () => {
     const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => client.echo(`again ${i}`)));
     expect(replies).toEqual(Array.from({ length: 20 }, (_, i) => `again ${i}`));
     expect(writes.count).toBe(1);
+  });
+});
+
+describe('Redis writes coalesced per turn of the event loop, as the web process has them', () => {
+  let client: Redis;
+  let server: Server;
+  const senders: Socket[] = [];
+  const prefix = uniquePrefix('coalesce-turn');
+
+  beforeAll(async () => {
+    client = createRedisClient({ REDIS_URL: redisUrl(), REDIS_TLS_SKIP_VERIFY: false }, { maxRetriesPerRequest: 1 }, 'turn') as Redis;
+    await connected(client);
+  });
+  afterAll(async () => {
+    for (const sender of senders) sender.destroy();
+    server?.close();
+    await client?.quit();
+  });
+
+  it('what twenty requests arriving in one turn each send leaves in one write, each with its own reply', async () => {
+    // Twenty connections whose bytes are all waiting when the loop next polls: their data
+    // callbacks run in one turn, each sending its own command, as the web's webhooks do.
+    const replies: Array<Promise<number>> = [];
+    let arrived!: () => void;
+    const allArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    server = createServer((socket) => {
+      socket.once('data', () => {
+        replies.push(client.incr(`${prefix}:requests`));
+        if (replies.length === 20) arrived();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    for (let i = 0; i < 20; i++)
+      senders.push(
+        await new Promise<Socket>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => resolve(socket));
+        }),
+      );
+    const writes = countWrites(client);
+    for (const sender of senders) sender.write('x');
+    await allArrived;
+    expect((await Promise.all(replies)).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(writes.count).toBe(1);
+  });
+
+  it('a lone command leaves in the turn it was sent', async () => {
+    const writes = countWrites(client);
+    for (let i = 0; i < 3; i++) expect(await client.incr(`${prefix}:alone`)).toBe(i + 1);
+    expect(writes.count).toBe(3);
   });
 });
 
