@@ -6,9 +6,8 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { luaScript } from '../../src/redis-script.ts';
 import { createLocks } from '../../src/locks/redis-locks.ts';
-import { createRedisClient, type RedisClient } from '../../src/redis-connection.ts';
-import { startRedisCluster, type StartedCluster } from '../../local-services/redis-cluster.ts';
 import { redisUrl, uniquePrefix } from '../support/services.ts';
+import { useRedisCluster } from '../support/redis-cluster.ts';
 
 describe('Lua scripts by SHA', () => {
   let redis: Redis;
@@ -73,32 +72,20 @@ describe('Lua scripts by SHA', () => {
 });
 
 describe('Lua scripts by SHA on a Redis Cluster', () => {
-  let cluster: StartedCluster;
-  let client: RedisClient;
-  // The product's keys carry its prefix's hash tag: one slot, so one node, for every script.
-  const prefix = `{${uniquePrefix('script-cluster')}}`;
-
-  beforeAll(async () => {
-    cluster = await startRedisCluster(3);
-    client = createRedisClient({ REDIS_CLUSTER_NODES: cluster.nodes.split(','), REDIS_TLS_SKIP_VERIFY: false }, {});
-  }, 60_000);
-  afterAll(async () => {
-    client?.disconnect();
-    await cluster?.stop();
-  });
+  const c = useRedisCluster('script-cluster');
 
   it('runs a script on the node of its keys, before and after every node forgot it', async () => {
     const lua = `return redis.call('INCRBY', KEYS[1], ARGV[1]) + redis.call('INCRBY', KEYS[2], ARGV[1])`;
     const add = luaScript(lua);
-    const keys = [`${prefix}:a`, `${prefix}:b`];
-    expect(await add.run(client, keys, [1])).toBe(2);
-    for (const port of cluster.ports) {
+    const keys = [`${c.prefix}:a`, `${c.prefix}:b`];
+    expect(await add.run(c.client, keys, [1])).toBe(2);
+    for (const port of c.cluster.ports) {
       const node = new Redis(port, '127.0.0.1');
       await node.script('FLUSH');
       node.disconnect();
     }
-    expect(await add.run(client, keys, [1])).toBe(4);
-    const locks = createLocks(client, prefix, 5_000);
+    expect(await add.run(c.client, keys, [1])).toBe(4);
+    const locks = createLocks(c.client, c.prefix, 5_000);
     const lock = (await locks.tryAcquire('thread:o:c'))!;
     expect(await lock.extend()).toBe(true);
     await lock.release();

@@ -8,8 +8,8 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import type { Redis } from 'ioredis';
 import { createRedisClient, type RedisClient } from '../../src/redis-connection.ts';
 import { luaScript } from '../../src/redis-script.ts';
-import { startRedisCluster, type StartedCluster } from '../../local-services/redis-cluster.ts';
 import { redisUrl, uniquePrefix } from '../support/services.ts';
+import { useRedisCluster } from '../support/redis-cluster.ts';
 
 type Handle = Record<string, (...args: unknown[]) => unknown>;
 
@@ -151,26 +151,15 @@ describe('Redis writes coalesced per turn of the event loop, as the web process 
 });
 
 describe('Redis writes coalesced on a Redis Cluster', () => {
-  let cluster: StartedCluster;
-  let client: RedisClient;
-  const prefix = `{${uniquePrefix('coalesce-cluster')}}`;
-
-  beforeAll(async () => {
-    cluster = await startRedisCluster(3);
-    client = createRedisClient({ REDIS_CLUSTER_NODES: cluster.nodes.split(','), REDIS_TLS_SKIP_VERIFY: false }, {});
-  }, 60_000);
-  afterAll(async () => {
-    client?.disconnect();
-    await cluster?.stop();
-  });
+  const c = useRedisCluster('coalesce-cluster');
 
   it("commands sent together to the node of the prefix's slot leave in one write", async () => {
-    await client.set(`${prefix}:warm`, '1');
-    const nodes = (client as Exclude<RedisClient, Redis>).nodes('master');
+    await c.client.set(`${c.prefix}:warm`, '1');
+    const nodes = (c.client as Exclude<RedisClient, Redis>).nodes('master');
     const node = nodes.find((n) => n.status === 'ready' && n.stream);
     expect(node).toBeDefined();
     const counters = nodes.filter((n) => n.stream).map((n) => countWrites(n));
-    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => client.incr(`${prefix}:n:${i % 3}`)));
+    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => c.client.incr(`${c.prefix}:n:${i % 3}`)));
     expect(replies.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => Math.floor(i / 3) + 1));
     expect(counters.reduce((sum, c) => sum + c.count, 0)).toBe(1);
   });
