@@ -1,7 +1,8 @@
 // Coalesced writes on the product's Redis connections (src/redis-write-coalescing.ts): what is sent
-// in one turn of the event loop leaves in one write to the socket, each command still getting its
-// own reply, in order, errors included; a lone command is not held; a reconnection's new socket
-// and a cluster's node connections coalesce too. Writes are counted where Node makes its system
+// in one tick (a worker's jobs woken by one read of replies) or one turn of the event loop (the
+// web's requests, each in a callback of its own) leaves in one write to the socket, each command
+// still getting its own reply, in order, errors included; a lone command is not held; a
+// reconnection's new socket and a cluster's node connections coalesce too. Writes are counted where Node makes its system
 // calls: the socket's handle.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -35,7 +36,7 @@ async function connected(client: Redis): Promise<void> {
   if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
 }
 
-describe('Redis writes coalesced per turn of the event loop', () => {
+describe('Redis writes coalesced per tick, as a worker has them', () => {
   let client: Redis;
   const prefix = uniquePrefix('coalesce');
 
