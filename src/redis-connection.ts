@@ -6,7 +6,7 @@
 // REDIS_TLS_SKIP_VERIFY (Heroku Redis, whose certificate is self-signed), TLS without verifying
 // the certificate; otherwise ioredis's defaults.
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { coalesceClusterWrites, coalesceRedisWrites, type WriteFlush } from './redis-write-coalescing.ts';
+import { coalesceClusterWrites, coalesceRedisWrites } from './redis-write-coalescing.ts';
 
 /** One Redis or a cluster: both serve every command Threadbridge sends (its keys share one slot). */
 export type RedisClient = Redis | Cluster;
@@ -24,10 +24,10 @@ export function redisTlsOptions(url: string, skipVerify: boolean): Pick<RedisOpt
 /**
  * A client for the configured Redis. `options` is the caller's policy (a worker waits out
  * outages, the web fails fast); on a cluster it applies to each node's connection, and
- * enableOfflineQueue to the cluster's own queue too. `flush`: when coalesced writes leave
- * (redis-write-coalescing.ts).
+ * enableOfflineQueue to the cluster's own queue too. Its writes are coalesced per turn of the
+ * event loop (redis-write-coalescing.ts).
  */
-export function createRedisClient(target: RedisTarget, options: RedisOptions, flush: WriteFlush = 'tick'): RedisClient {
+export function createRedisClient(target: RedisTarget, options: RedisOptions): RedisClient {
   if (target.REDIS_CLUSTER_NODES) {
     const [first] = target.REDIS_CLUSTER_NODES.map((n) => new URL(n));
     const nodes = target.REDIS_CLUSTER_NODES.map((n) => {
@@ -46,11 +46,11 @@ export function createRedisClient(target: RedisTarget, options: RedisOptions, fl
         ...tls,
       },
     });
-    coalesceClusterWrites(cluster, flush);
+    coalesceClusterWrites(cluster);
     return cluster;
   }
   const url = target.REDIS_URL!;
   const client = new Redis(url, { ...options, ...redisTlsOptions(url, target.REDIS_TLS_SKIP_VERIFY) });
-  coalesceRedisWrites(client, flush);
+  coalesceRedisWrites(client);
   return client;
 }

@@ -28,10 +28,8 @@ async function main(): Promise<void> {
   }
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { profile: 'serving', timeouts });
   // Producers fail fast while Redis is away: the sender gets a 503 and delivers again later,
-  // instead of a request that hangs past its 3-second patience. Writes coalesced per turn of the
-  // event loop: the job adds of all the webhooks that arrived in one turn leave in one write (one
-  // each was the largest single cost of a webhook, ~55 µs of the web's CPU under npm run bench).
-  const redis = createRedisClient(config, { maxRetriesPerRequest: 1, enableOfflineQueue: false }, 'turn');
+  // instead of a request that hangs past its 3-second patience.
+  const redis = createRedisClient(config, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   await new Promise<void>((resolve, reject) => {
     redis.once('ready', resolve);
     redis.once('error', reject);

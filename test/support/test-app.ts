@@ -53,9 +53,8 @@ export async function buildTestApp(input: {
   const mongo = await connectMongo(mongoUrl(), dbName);
   await ensureIndexes(mongo.db);
   const key = Buffer.from(input.secrets.encryptionKeyHex, 'hex');
-  // Its writes coalesced per turn of the event loop, as web-main's client has them.
-  const redis =
-    input.producerRedis ?? (createRedisClient({ REDIS_URL: redisUrl(), REDIS_TLS_SKIP_VERIFY: false }, { maxRetriesPerRequest: 1 }, 'turn') as Redis);
+  // Made as web-main's is (its writes coalesced per turn of the event loop).
+  const redis = input.producerRedis ?? (createRedisClient({ REDIS_URL: redisUrl(), REDIS_TLS_SKIP_VERIFY: false }, { maxRetriesPerRequest: 1 }) as Redis);
   // Sessions and nonces on the test Redis even when the producer's Redis plays an outage.
   const sessionRedis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
 

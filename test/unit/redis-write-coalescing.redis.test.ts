@@ -1,8 +1,8 @@
 // Coalesced writes on the product's Redis connections (src/redis-write-coalescing.ts): what is sent
-// in one tick (a worker's jobs woken by one read of replies) or one turn of the event loop (the
-// web's requests, each in a callback of its own) leaves in one write to the socket, each command
-// still getting its own reply, in order, errors included; a lone command is not held; a
-// reconnection's new socket and a cluster's node connections coalesce too. Writes are counted where Node makes its system
+// in one turn of the event loop (a worker's jobs woken by one read of replies, the web's requests
+// each in a callback of its own) leaves in one write to the socket, each command still getting its
+// own reply, in order, errors included; a lone command is not held; a reconnection's new socket
+// and a cluster's node connections coalesce too. Writes are counted where Node makes its system
 // calls: the socket's handle.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -36,7 +36,7 @@ async function connected(client: Redis): Promise<void> {
   if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
 }
 
-describe('Redis writes coalesced per tick, as a worker has them', () => {
+describe('Redis writes coalesced per turn of the event loop: commands sent together, jobs woken together', () => {
   let client: Redis;
   const prefix = uniquePrefix('coalesce');
 
@@ -99,14 +99,14 @@ describe('Redis writes coalesced per tick, as a worker has them', () => {
   });
 });
 
-describe('Redis writes coalesced per turn of the event loop, as the web process has them', () => {
+describe('Redis writes coalesced per turn of the event loop: requests arriving together', () => {
   let client: Redis;
   let server: Server;
   const senders: Socket[] = [];
   const prefix = uniquePrefix('coalesce-turn');
 
   beforeAll(async () => {
-    client = createRedisClient({ REDIS_URL: redisUrl(), REDIS_TLS_SKIP_VERIFY: false }, { maxRetriesPerRequest: 1 }, 'turn') as Redis;
+    client = createRedisClient({ REDIS_URL: redisUrl(), REDIS_TLS_SKIP_VERIFY: false }, { maxRetriesPerRequest: 1 }) as Redis;
     await connected(client);
   });
   afterAll(async () => {
