@@ -3,11 +3,10 @@
 // is waited out without using an attempt; a failure that will never succeed goes to the
 // dead-letter queue with why, counted in /metrics, and comes back on replay (the command's code
 // path, and Retry in Bull Board).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
-import { startJobWorld, runJob, type JobWorld } from '../support/job-world.ts';
-import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.ts';
-import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
+import type { JobWorld } from '../support/job-world.ts';
+import { useRealWorkers } from '../support/real-workers.ts';
 import { deploymentReadings } from '../../src/http/deployment-metrics.ts';
 import { createWebMetrics } from '../../src/http/web-metrics.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -15,27 +14,13 @@ import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 import type { DeadLetter } from '../../src/queues/dead-letters.ts';
 
 describe('outages and dead letters, with the real workers', () => {
+  const world = useRealWorkers('dead-letters');
+  const { chatWithThread } = world;
   let w: JobWorld;
   let deps: WorkerDeps;
-  let workers: RunningWorkers;
-
-  beforeAll(async () => {
-    w = await startJobWorld('dead-letters');
-    deps = w.deps();
-    workers = startWorkers(deps, { connection: w.redis.duplicate({ maxRetriesPerRequest: null }), prefix: w.prefix, concurrency: 4 });
-    await Promise.all(workers.workers.map((x) => x.waitUntilReady()));
-  }, 60_000);
-  afterAll(async () => {
-    await workers?.close(5000);
-    await w?.close();
+  beforeAll(() => {
+    ({ w, deps } = world);
   });
-
-  async function chatWithThread(name: string) {
-    await w.freshChannel(`dl-${name.toLowerCase()}-${Math.random().toString(36).slice(2, 7)}`, { withBob: true });
-    const conversation = await w.platform.startConversation(w.orgId, { visitor: { name } });
-    await runJob(() => processChatEvent(deps, w.events(conversation.id, 'conversation.started')[0]!));
-    return conversation.id;
-  }
 
   const transcriptOf = (conversationId: string) => w.platform.conversation(w.orgId, conversationId).transcript;
   const metric = async () => createWebMetrics(deploymentReadings(w.store.conversations, Object.values(w.queues))).registry.metrics();

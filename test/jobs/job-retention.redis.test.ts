@@ -3,39 +3,22 @@
 // not each job's own options: a job added as the web and the workers add them carries none. The
 // real BullMQ workers in process, against the emulators; an older job is made by moving its
 // finishing time back, as BullMQ reads it when the next job of the queue finishes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Job, Queue } from 'bullmq';
-import { startJobWorld, runJob, type JobWorld } from '../support/job-world.ts';
-import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.ts';
-import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
+import type { JobWorld } from '../support/job-world.ts';
+import { useRealWorkers } from '../support/real-workers.ts';
 import { waitFor } from '../support/wait-for.ts';
-import type { WorkerDeps } from '../../src/jobs/worker-deps.ts';
 
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 describe('finished jobs kept by the workers', () => {
+  const world = useRealWorkers('job-retention');
+  const { chatWithThread } = world;
   let w: JobWorld;
-  let deps: WorkerDeps;
-  let workers: RunningWorkers;
-
-  beforeAll(async () => {
-    w = await startJobWorld('job-retention');
-    deps = w.deps();
-    workers = startWorkers(deps, { connection: w.redis.duplicate({ maxRetriesPerRequest: null }), prefix: w.prefix, concurrency: 4 });
-    await Promise.all(workers.workers.map((x) => x.waitUntilReady()));
-  }, 60_000);
-  afterAll(async () => {
-    await workers?.close(5000);
-    await w?.close();
+  beforeAll(() => {
+    ({ w } = world);
   });
-
-  async function chatWithThread(name: string) {
-    await w.freshChannel(`ret-${name.toLowerCase()}-${Math.random().toString(36).slice(2, 7)}`, { withBob: true });
-    const conversation = await w.platform.startConversation(w.orgId, { visitor: { name } });
-    await runJob(() => processChatEvent(deps, w.events(conversation.id, 'conversation.started')[0]!));
-    return conversation.id;
-  }
 
   /** Pushes the chat's transcript through the workers; `failing`: the platform refuses it for good. */
   async function finishedTranscriptJob(conversationId: string, failing: boolean): Promise<Job> {
