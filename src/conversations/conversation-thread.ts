@@ -153,9 +153,17 @@ export async function syncConversationThread(
   }
   lock.renewWhileHeld();
   const stillHeld = lockCheck(lock, key);
-  // The brought message while it is stored nowhere (broughtAlone): stored as pending on any way
-  // out before the writer stores it handled.
+  // The brought message while it is stored nowhere (broughtAlone): here until the writer takes it
+  // over (which clears it once it has stored it handled), and stored as pending by
+  // storeIfUnstored on every other way out, the one place that does.
   let unstored: Message | null = null;
+  let writer: ThreadWriter | undefined;
+  const storeIfUnstored = async () => {
+    const message = writer ? writer.unstored : unstored;
+    unstored = null;
+    if (writer) writer.unstored = null;
+    if (message) await deps.store.threadMessages.add(orgId, conversationId, message, deps.now());
+  };
   try {
     // Read under the lock, so no earlier holder is still posting what it returns.
     const [read, known] = await Promise.all([
@@ -194,12 +202,8 @@ export async function syncConversationThread(
       await undeliverable(deps, record, undeliverableReasons.notConnected());
       return read;
     }
-    const writer: ThreadWriter = { deps, record, token, lock, key, stillHeld, soloThroughSeq: record.soloThroughSeq, unstored };
-    unstored = null; // the writer's now: it clears it once it has stored it
-    const storeIfUnstored = async () => {
-      if (writer.unstored) await deps.store.threadMessages.add(orgId, conversationId, writer.unstored, deps.now());
-      writer.unstored = null;
-    };
+    writer = { deps, record, token, lock, key, stillHeld, soloThroughSeq: record.soloThroughSeq, unstored };
+    unstored = null; // the writer's now
     // The early read stands only if nothing was opened since: opening threads reads and writes what they show.
     const untouched = record === read && record.plannedThreads.length === 0;
     if (record.plannedThreads.length > 0) writer.record = record = await openPlannedThreads(writer);
@@ -221,9 +225,12 @@ export async function syncConversationThread(
     if (primaryFailure) throw primaryFailure;
     return read;
   } finally {
-    // A way out before the writer took the message over (no token: the chat is undeliverable).
-    if (unstored) await deps.store.threadMessages.add(orgId, conversationId, unstored, deps.now());
-    await lock.release();
+    // Any way out not stored yet (no token: the chat is undeliverable; a throw); the lock released whatever that write does.
+    try {
+      await storeIfUnstored();
+    } finally {
+      await lock.release();
+    }
   }
 }
 
