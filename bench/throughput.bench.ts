@@ -6,7 +6,11 @@
 //
 // 200 chats across 50 routing groups, each with its own channel; every chat's parent posted
 // first (the chat-start figure), then every chat's visitor writes MESSAGES times, all chats at
-// once (the message figure: first message sent → last one seen in its thread). The anchor,
+// once (the message figure: first message sent → last one seen in its thread). Before the
+// measured round, an unmeasured one of WARMUP_CHATS chats, as a worker in service would long
+// since have run: cold (just started, or idle through the seed's minutes), the first chat starts
+// ran in V8's interpreter, which cost ~40 % more CPU per start (13–15.25 ms against 9–10.35,
+// alternated, 2026-12-07) and decided the seeded round's ratio more than the store did. The anchor,
 // measured in the same run on the same Redis, is BullMQ's own add + process rate with a
 // processor that does nothing: the ratio says how much of the queue's speed the product keeps.
 // The one-worker run then fills the store with months of data (100,000 more chats holding
@@ -38,6 +42,8 @@ const MESSAGES = Number(process.env.BENCH_THROUGHPUT_MESSAGES ?? 10);
 const SEED_CONVERSATIONS = Number(process.env.BENCH_SEED_CONVERSATIONS ?? 100_000);
 const SEED_MESSAGES_PER_CHAT = Number(process.env.BENCH_SEED_MESSAGES_PER_CHAT ?? 20);
 const ANCHOR_JOBS = Number(process.env.BENCH_ANCHOR_JOBS ?? 5000);
+/** Chats (each with MESSAGES messages) through the product before the measured rounds: see runThroughput. */
+const WARMUP_CHATS = Number(process.env.BENCH_THROUGHPUT_WARMUP_CHATS ?? 100);
 /** Worker processes per run: one (the targets), then three (the scale-out figure). */
 const WORKER_COUNTS = (process.env.BENCH_THROUGHPUT_WORKERS ?? '1,3').split(',').map(Number);
 /** The product's worker concurrency (src/config.ts's default unless set), which the pipeline anchor's worker uses too. */
@@ -72,6 +78,9 @@ export interface ThroughputFigures {
     messagesPerSecond: number;
     messagesRatio: number;
     chatStartsRatio: number;
+    /** Where a seeded round's time goes, next to the empty round's figures above. */
+    cpuPerMessageMs: Record<string, number>;
+    cpuPerChatStartMs: Record<string, number>;
   };
 }
 
@@ -164,7 +173,7 @@ interface RoundFigures {
 }
 
 /** One round: CHATS chats started at once until every parent is in Slack, then MESSAGES from each, all at once. */
-async function runRound(product: Launched, groupIds: string[], channelIds: Set<string>, tag: string): Promise<RoundFigures> {
+async function runRound(product: Launched, groupIds: string[], channelIds: Set<string>, tag: string, chats = CHATS): Promise<RoundFigures> {
   const { platform } = product.emulators;
   const { orgId } = product.world;
   const posts = acceptedPosts(product);
@@ -175,7 +184,7 @@ async function runRound(product: Launched, groupIds: string[], channelIds: Set<s
   const startedAt = performance.now();
   const wallStart = Date.now();
   const conversations = await Promise.all(
-    Array.from({ length: CHATS }, (_, i) =>
+    Array.from({ length: chats }, (_, i) =>
       platform.startConversation(orgId, { routingGroupId: groupIds[i % groupIds.length]!, visitor: { name: `Visitor ${tag}-${i}` } }),
     ),
   );
@@ -184,13 +193,13 @@ async function runRound(product: Launched, groupIds: string[], channelIds: Set<s
   await waitFor(
     () => {
       for (const call of posts()) if (call.params.thread_ts === undefined && channelIds.has(String(call.response.channel))) parents++;
-      return parents >= CHATS ? true : undefined;
+      return parents >= chats ? true : undefined;
     },
     300_000,
-    () => `${parents} of ${CHATS} parents`,
+    () => `${parents} of ${chats} parents`,
   );
   const chatStartSeconds = (performance.now() - startedAt) / 1000;
-  const cpuPerChatStartMs = cpuMsPer(cpuBeforeStarts, sampleCpu(), CHATS);
+  const cpuPerChatStartMs = cpuMsPer(cpuBeforeStarts, sampleCpu(), chats);
   // A webhook the web process did not take on the first attempt waits for the platform's retry (10 s).
   const failedDeliveries = platform.deliveries().filter((d) => !d.ok && d.type === 'conversation.started' && d.at >= wallStart);
   if (failedDeliveries.length > 0)
@@ -213,13 +222,13 @@ async function runRound(product: Launched, groupIds: string[], channelIds: Set<s
       );
     }
   })();
-  const total = CHATS * MESSAGES;
+  const total = chats * MESSAGES;
   await waitForMessages(posts, expected, total);
   await sending;
   const messageSeconds = (performance.now() - messageStarted) / 1000;
   const cpuAfter = sampleCpu();
   return {
-    chatStartsPerSecond: round(CHATS / chatStartSeconds),
+    chatStartsPerSecond: round(chats / chatStartSeconds),
     messagesPerSecond: round(total / messageSeconds),
     cpuDuringMessages: cpuBetween(cpuBefore, cpuAfter),
     cpuPerMessageMs: cpuMsPer(cpuBefore, cpuAfter, total),
@@ -295,10 +304,18 @@ export async function runThroughput(options: { workers: number; seeded: boolean 
       messages: MESSAGES,
       concurrency: WORKER_CONCURRENCY,
     });
+    // A worker in service has long since compiled its hot paths; one just started runs its first
+    // chats in V8's interpreter, and one left idle for the seed's minutes has had code flushed.
+    // Unmeasured, before each round, so that the rounds compare the store, not the JIT.
+    const warmUp = async (tag: string) => {
+      if (WARMUP_CHATS > 0) await runRound(product, groupIds, channelIds, tag, WARMUP_CHATS);
+    };
+    await warmUp('warm-up');
     const empty = await runRound(product, groupIds, channelIds, 'empty');
     let seeded: ThroughputFigures['seeded'] = null;
     if (options.seeded) {
       const seed = await seedMonths(product, empty.conversationIds[0]!);
+      await warmUp('warm-up-seeded');
       const after = await runRound(product, groupIds, channelIds, 'seeded');
       seeded = {
         ...seed,
@@ -306,6 +323,8 @@ export async function runThroughput(options: { workers: number; seeded: boolean 
         messagesPerSecond: after.messagesPerSecond,
         messagesRatio: Math.round((after.messagesPerSecond / empty.messagesPerSecond) * 100) / 100,
         chatStartsRatio: Math.round((after.chatStartsPerSecond / empty.chatStartsPerSecond) * 100) / 100,
+        cpuPerMessageMs: after.cpuPerMessageMs,
+        cpuPerChatStartMs: after.cpuPerChatStartMs,
       };
     }
     const cpuPerMessageMsProduct = sumOf(empty.cpuPerMessageMs, PRODUCT_KINDS);
@@ -362,6 +381,9 @@ async function main(): Promise<void> {
           .join(
             ', ',
           )} more stored (seeded in ${s.seconds} s): ${s.chatStartsPerSecond} chats/s (×${s.chatStartsRatio} of the empty store's), ${s.messagesPerSecond} messages/s (×${s.messagesRatio})`,
+      );
+      console.log(
+        `  seeded store, CPU per visitor message: ${sumOf(s.cpuPerMessageMs, PRODUCT_KINDS)} ms (${perKind(s.cpuPerMessageMs, PRODUCT_KINDS)}); per chat start: ${sumOf(s.cpuPerChatStartMs, PRODUCT_KINDS)} ms (${perKind(s.cpuPerChatStartMs, PRODUCT_KINDS)})`,
       );
     }
     console.log(
