@@ -10,7 +10,8 @@
 // measured round, an unmeasured one of WARMUP_CHATS chats, as a worker in service would long
 // since have run: cold (just started, or idle through the seed's minutes), the first chat starts
 // ran in V8's interpreter, which cost ~40 % more CPU per start (13–15.25 ms against 9–10.35,
-// alternated, 2026-12-07) and decided the seeded round's ratio more than the store did. The anchor,
+// alternated, 2026-12-07) and decided the seeded round's ratio more than the store did. Then
+// BENCH_THROUGHPUT_ROUNDS (3) measured rounds, each figure the median round's. The anchor,
 // measured in the same run on the same Redis, is BullMQ's own add + process rate with a
 // processor that does nothing: the ratio says how much of the queue's speed the product keeps.
 // The one-worker run then fills the store with months of data (100,000 more chats holding
@@ -44,6 +45,9 @@ const SEED_MESSAGES_PER_CHAT = Number(process.env.BENCH_SEED_MESSAGES_PER_CHAT ?
 const ANCHOR_JOBS = Number(process.env.BENCH_ANCHOR_JOBS ?? 5000);
 /** Chats (each with MESSAGES messages) through the product before the measured rounds: see runThroughput. */
 const WARMUP_CHATS = Number(process.env.BENCH_THROUGHPUT_WARMUP_CHATS ?? 100);
+/** Measured rounds on each store, the median one reported (odd, so that it is one of them). */
+const ROUNDS = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 3);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS % 2 === 0) throw new Error(`BENCH_THROUGHPUT_ROUNDS must be an odd number, not ${ROUNDS}`);
 /** Worker processes per run: one (the targets), then three (the scale-out figure). */
 const WORKER_COUNTS = (process.env.BENCH_THROUGHPUT_WORKERS ?? '1,3').split(',').map(Number);
 /** The product's worker concurrency (src/config.ts's default unless set), which the pipeline anchor's worker uses too. */
@@ -53,6 +57,8 @@ export interface ThroughputFigures {
   workers: number;
   chats: number;
   channels: number;
+  /** Each measured round's rates; the figures below are the median round's (MeasuredRounds). */
+  rounds: RoundRates[];
   chatStartsPerSecond: number;
   messages: number;
   messagesPerSecond: number;
@@ -74,6 +80,7 @@ export interface ThroughputFigures {
   seeded: null | {
     seconds: number;
     documents: Record<string, number>;
+    rounds: RoundRates[];
     chatStartsPerSecond: number;
     messagesPerSecond: number;
     messagesRatio: number;
@@ -170,6 +177,33 @@ interface RoundFigures {
   cpuPerMessageMs: Record<string, number>;
   cpuPerChatStartMs: Record<string, number>;
   conversationIds: string[];
+}
+
+interface RoundRates {
+  chatStartsPerSecond: number;
+  messagesPerSecond: number;
+}
+
+type MeasuredRounds = RoundFigures & { rounds: RoundRates[] };
+
+/**
+ * The chat-start figures of the round with the median chat-start rate and the message figures of
+ * the round with the median message rate (an odd number of rounds: the middle one's), each set
+ * whole, so that a figure's per-process parts add up.
+ */
+function medianRound(rounds: RoundFigures[]): MeasuredRounds {
+  const middle = (rate: (r: RoundFigures) => number) => [...rounds].sort((a, b) => rate(a) - rate(b))[Math.floor((rounds.length - 1) / 2)]!;
+  const starts = middle((r) => r.chatStartsPerSecond);
+  const messages = middle((r) => r.messagesPerSecond);
+  return {
+    chatStartsPerSecond: starts.chatStartsPerSecond,
+    cpuPerChatStartMs: starts.cpuPerChatStartMs,
+    messagesPerSecond: messages.messagesPerSecond,
+    cpuDuringMessages: messages.cpuDuringMessages,
+    cpuPerMessageMs: messages.cpuPerMessageMs,
+    conversationIds: rounds[0]!.conversationIds,
+    rounds: rounds.map((r) => ({ chatStartsPerSecond: r.chatStartsPerSecond, messagesPerSecond: r.messagesPerSecond })),
+  };
 }
 
 /** One round: CHATS chats started at once until every parent is in Slack, then MESSAGES from each, all at once. */
@@ -307,18 +341,22 @@ export async function runThroughput(options: { workers: number; seeded: boolean 
     // A worker in service has long since compiled its hot paths; one just started runs its first
     // chats in V8's interpreter, and one left idle for the seed's minutes has had code flushed.
     // Unmeasured, before each round, so that the rounds compare the store, not the JIT.
-    const warmUp = async (tag: string) => {
-      if (WARMUP_CHATS > 0) await runRound(product, groupIds, channelIds, tag, WARMUP_CHATS);
+    // Then ROUNDS rounds, and the median round's figures: this VM's speed drifts by a third
+    // between minutes, and one round (~10 s) fell in a slow minute or a fast one.
+    const measured = async (tag: string): Promise<MeasuredRounds> => {
+      if (WARMUP_CHATS > 0) await runRound(product, groupIds, channelIds, `warm-up-${tag}`, WARMUP_CHATS);
+      const rounds: RoundFigures[] = [];
+      for (let n = 1; n <= ROUNDS; n++) rounds.push(await runRound(product, groupIds, channelIds, `${tag}-${n}`));
+      return medianRound(rounds);
     };
-    await warmUp('warm-up');
-    const empty = await runRound(product, groupIds, channelIds, 'empty');
+    const empty = await measured('empty');
     let seeded: ThroughputFigures['seeded'] = null;
     if (options.seeded) {
       const seed = await seedMonths(product, empty.conversationIds[0]!);
-      await warmUp('warm-up-seeded');
-      const after = await runRound(product, groupIds, channelIds, 'seeded');
+      const after = await measured('seeded');
       seeded = {
         ...seed,
+        rounds: after.rounds,
         chatStartsPerSecond: after.chatStartsPerSecond,
         messagesPerSecond: after.messagesPerSecond,
         messagesRatio: Math.round((after.messagesPerSecond / empty.messagesPerSecond) * 100) / 100,
@@ -332,6 +370,7 @@ export async function runThroughput(options: { workers: number; seeded: boolean 
       workers: options.workers,
       chats: CHATS,
       channels: CHANNELS,
+      rounds: empty.rounds,
       chatStartsPerSecond: empty.chatStartsPerSecond,
       messages: CHATS * MESSAGES,
       messagesPerSecond: empty.messagesPerSecond,
@@ -369,10 +408,13 @@ async function main(): Promise<void> {
     const figures = await runThroughput({ workers, seeded: workers === 1 && SEED_CONVERSATIONS > 0 });
     runs.push(figures);
     console.log(`${workers} worker process(es): BullMQ alone (anchor) ${figures.bullmqJobsPerSecond} jobs/s added and processed`);
+    const rates = (rounds: RoundRates[]) =>
+      `chats/s ${rounds.map((r) => r.chatStartsPerSecond).join(', ')}; messages/s ${rounds.map((r) => r.messagesPerSecond).join(', ')}`;
     console.log(`  chat start → parent message: ${figures.chatStartsPerSecond} chats/s (${figures.chats} chats, ${figures.channels} channels)`);
     console.log(
       `  visitor message → thread: ${figures.messagesPerSecond} messages/s (${figures.messages} messages), ×${(figures.messagesPerSecond / figures.bullmqJobsPerSecond).toFixed(3)} of BullMQ's rate`,
     );
+    console.log(`  the rounds (the median reported): ${rates(figures.rounds)}`);
     if (figures.seeded) {
       const s = figures.seeded;
       console.log(
@@ -382,6 +424,7 @@ async function main(): Promise<void> {
             ', ',
           )} more stored (seeded in ${s.seconds} s): ${s.chatStartsPerSecond} chats/s (×${s.chatStartsRatio} of the empty store's), ${s.messagesPerSecond} messages/s (×${s.messagesRatio})`,
       );
+      console.log(`  seeded store's rounds (the median reported): ${rates(s.rounds)}`);
       console.log(
         `  seeded store, CPU per visitor message: ${sumOf(s.cpuPerMessageMs, PRODUCT_KINDS)} ms (${perKind(s.cpuPerMessageMs, PRODUCT_KINDS)}); per chat start: ${sumOf(s.cpuPerChatStartMs, PRODUCT_KINDS)} ms (${perKind(s.cpuPerChatStartMs, PRODUCT_KINDS)})`,
       );
