@@ -102,7 +102,7 @@ export async function seedStore(input: SeedInput): Promise<SeedResult> {
   // Then the copy's gigabytes of dirty pages written out, PostgreSQL's to the OS and the OS's to
   // disk: a store that grew over months is not flushing a bulk load. Left to the kernel, the
   // writeback (~2 GB, at the kernel's own moment) fell inside the seeded round in some runs and
-  // not in others: ×0.71 to ×1.07 of the empty store's chat starts for the same code, 2026-12-07.
+  // not in others: ×0.71 to ×1.05 of the empty store's chat starts for the same code, 2026-12-07.
   await psql(input.postgresqlUrl, `CHECKPOINT`);
   await new Promise<void>((resolve, reject) => execFile('sync', (error) => (error ? reject(error) : resolve())));
   return { seconds: Math.round((performance.now() - started) / 100) / 10, documents };

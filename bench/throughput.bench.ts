@@ -6,8 +6,8 @@
 //
 // 200 chats across 50 routing groups, each with its own channel; every chat's parent posted
 // first (the chat-start figure), then every chat's visitor writes MESSAGES times, all chats at
-// once (the message figure: first message sent → last one seen in its thread). Before the
-// measured round, an unmeasured one of WARMUP_CHATS chats, as a worker in service would long
+// once (the message figure: first message sent → last one seen in its thread). Before each
+// store's measured rounds, an unmeasured one of WARMUP_CHATS chats, as a worker in service would long
 // since have run: cold (just started, or idle through the seed's minutes), the first chat starts
 // ran in V8's interpreter, which cost ~40 % more CPU per start (13–15.25 ms against 9–10.35,
 // alternated, 2026-12-07) and decided the seeded round's ratio more than the store did. Then
@@ -340,7 +340,7 @@ export async function runThroughput(options: { workers: number; seeded: boolean 
     });
     // A worker in service has long since compiled its hot paths; one just started runs its first
     // chats in V8's interpreter, and one left idle for the seed's minutes has had code flushed.
-    // Unmeasured, before each round, so that the rounds compare the store, not the JIT.
+    // Unmeasured, before each store's rounds, so that they compare the store, not the JIT.
     // Then ROUNDS rounds, and the median round's figures: this VM's speed drifts by a third
     // between minutes, and one round (~10 s) fell in a slow minute or a fast one.
     const measured = async (tag: string): Promise<MeasuredRounds> => {
