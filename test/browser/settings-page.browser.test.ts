@@ -184,7 +184,7 @@ describe('the Slack integration settings page', () => {
     expect(await h.store.agentMappings.findByAgent(w['orgId']!, w['erin']!)).toMatchObject({ teamId: w['teamId'] });
     await page.locator(`tr[data-agent-id="${w['gina']}"] input`).fill('');
     await page.click('#save');
-    await expect.poll(() => page.textContent('#save-status'), SAVED).toBe('Saved.');
+    await expect.poll(() => saveStatusWithErrors(page), SAVED).toBe('Saved.');
     // Saving joined both public channels, each once: the page says the app is in them.
     expect(await mark(w['salesGroup']!)).toBe('Threadbridge is in this channel.');
     expect(await mark(w['supportGroup']!)).toBe('Threadbridge is in this channel.');
@@ -242,7 +242,7 @@ describe('the Slack integration settings page', () => {
       bridgeMode: 'two-way',
       internalNotePrefix: 'note:',
     });
-    await expect.poll(() => page.textContent('#save-status'), SAVED).toBe('Saved.');
+    await expect.poll(() => saveStatusWithErrors(page), SAVED).toBe('Saved.');
     expect(await h.store.orgSettings.get(w['orgId']!)).toMatchObject({ globalChannelEnabled: false, globalChannelId: null });
     await page.reload();
     await expect.poll(() => page.isChecked('#channel-id-mode')).toBe(true);
@@ -273,7 +273,7 @@ describe('the Slack integration settings page', () => {
     await page.selectOption('#bridge-mode', 'alerts-only');
     await page.fill('#note-prefix', '//');
     await page.click('#save');
-    await expect.poll(() => page.textContent('#save-status'), SAVED).toBe('Saved.');
+    await expect.poll(() => saveStatusWithErrors(page), SAVED).toBe('Saved.');
     expect(await h.store.orgSettings.get(w['orgId']!)).toMatchObject({
       answerTimeMs: 45_000,
       escalation: 'off',
@@ -290,7 +290,7 @@ describe('the Slack integration settings page', () => {
     await page.check('#reminders-off');
     expect(await page.isDisabled('#answer-time')).toBe(true);
     await page.click('#save');
-    await expect.poll(() => page.textContent('#save-status'), SAVED).toBe('Saved.');
+    await expect.poll(() => saveStatusWithErrors(page), SAVED).toBe('Saved.');
     expect(await h.store.orgSettings.get(w['orgId']!)).toMatchObject({ answerTimeMs: null });
     await shot('7c-chat-handling-saved');
 
