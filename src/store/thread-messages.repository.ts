@@ -72,10 +72,18 @@ export interface ThreadMessagesRepository {
 /** At most this many marks in one grouped write (a worker runs 16 jobs at once). */
 const GROUP_MAX = 64;
 
-interface MarkWrite {
-  filter: { _id: string; state: 'pending' };
-  update: { $set: Partial<ThreadMessageDocument> };
-}
+/**
+ * One message's mark by its _id, or the marks of several messages of one chat that are the same
+ * (a combined post's) by their seqs: on FerretDB every update command reads its matches with one
+ * query before it writes each, so one command for the post's messages reads once, not once each.
+ */
+type MarkWrite =
+  | { many: false; filter: { _id: string; state: 'pending' }; update: { $set: Partial<ThreadMessageDocument> } }
+  | {
+      many: true;
+      filter: { orgId: string; conversationId: string; state: 'pending'; seq: { $in: number[] } };
+      update: { $set: Partial<ThreadMessageDocument> };
+    };
 
 const key = (orgId: string, conversationId: string, seq: number) => compoundKey(orgId, conversationId, String(seq));
 
@@ -99,10 +107,10 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
   // The states of what the thread did, of every conversation this process writes, one command per group.
   const mark = groupCommit<MarkWrite, void>(async (writes) => {
     const [only] = writes;
-    if (writes.length === 1 && only) await collection.updateOne(only.filter, only.update);
+    if (writes.length === 1 && only) await (only.many ? collection.updateMany(only.filter, only.update) : collection.updateOne(only.filter, only.update));
     else
       await collection.bulkWrite(
-        writes.map((updateOne) => ({ updateOne })),
+        writes.map(({ many, filter, update }) => (many ? { updateMany: { filter, update } } : { updateOne: { filter, update } })),
         { ordered: false },
       );
     return writes.map(() => ({ ok: true, value: undefined }));
@@ -133,9 +141,27 @@ export function createThreadMessagesRepository(db: Db): ThreadMessagesRepository
   }
 
   async function markHandled(orgId: string, conversationId: string, marks: readonly ThreadMessageMark[], now: Date): Promise<void> {
-    // Each by its _id (an equality FerretDB pushes down; `$in` it does not).
+    // Alike marks (a combined post's) in one update by the chat and their seqs, the chat's pending
+    // messages being what FerretDB reads for it (equalities it pushes down; `$in` it does not); a
+    // mark alone by its _id.
+    const alike = new Map<string, { set: Partial<ThreadMessageDocument>; seqs: number[] }>();
+    for (const m of marks) {
+      const set = handled(m, now);
+      const same = JSON.stringify(set);
+      const group = alike.get(same);
+      if (group) group.seqs.push(m.seq);
+      else alike.set(same, { set, seqs: [m.seq] });
+    }
     await written(
-      Promise.all(marks.map((m) => mark({ filter: { _id: key(orgId, conversationId, m.seq), state: 'pending' }, update: { $set: handled(m, now) } }))),
+      Promise.all(
+        [...alike.values()].map(({ set, seqs }) =>
+          mark(
+            seqs.length === 1
+              ? { many: false, filter: { _id: key(orgId, conversationId, seqs[0]!), state: 'pending' }, update: { $set: set } }
+              : { many: true, filter: { orgId, conversationId, state: 'pending', seq: { $in: seqs } }, update: { $set: set } },
+          ),
+        ),
+      ),
     );
   }
 
