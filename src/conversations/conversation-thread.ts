@@ -37,6 +37,12 @@ export interface SyncOptions {
    * insert (`broughtAlone`); otherwise stored first, as any other, and the writer starts from it.
    */
   message?: Message;
+  /**
+   * The message this job stored already, pending, as `threadMessages.add` returned it (a message
+   * whose job asked whether the chat's next one waited behind it, and found none: chat-event.processor.ts's
+   * bringMessage): the writer starts from it as from one the sync inserted. Never with `message`.
+   */
+  stored?: ThreadMessage;
   /** The org's settings as this job already reads them (a chat start's activity fact): read once, for the routing too. */
   settings?: Promise<OrgSettings | null>;
 }
@@ -109,6 +115,10 @@ function broughtAlone(record: ConversationRecord, cursor: number | null, seq: nu
  *   taken is delayed, not dropped. A job that dies before either is retried: its insert then
  *   returns null and it reads (or its message was never stored, and it starts again).
  * - A redelivery (the insert returns null) reads under the lock like any sync: never `alone`.
+ * - A message left for the chat's next one (chat-event.processor.ts's bringMessage) is stored
+ *   outside the lock, and left only while the next message's job waits in the queue: that job has
+ *   read nothing yet, and its message is not next while this one is pending, so its sync reads.
+ *   Found not waiting, the job syncs itself, from its stored message (`stored`) as from an insert.
  * - `repairFromPlatform`: under the lock, the writer's repair step reads right after it; in a
  *   thread-sync job, before the sync that job then runs (or is retried for, when busy), which reads.
  * - A message stored earlier and left waiting on a gap set `gapSince` under the lock (its job's
@@ -168,10 +178,11 @@ export async function syncConversationThread(
     // Read under the lock, so no earlier holder is still posting what it returns.
     const [read, known] = await Promise.all([
       deps.store.conversations.get(orgId, conversationId),
-      brought ? knownCursor(deps, orgId, conversationId) : undefined,
+      brought || options.stored ? knownCursor(deps, orgId, conversationId) : undefined,
     ]);
     let early: EarlyPending | undefined;
-    if (brought && known) {
+    if (options.stored && known) early = { kind: 'inserted', message: options.stored, cursor: known.cursor };
+    else if (brought && known) {
       const { cursor, copied } = known;
       // Only from a kept copy: a copy missing may be a run that failed after its post, whose message
       // is then stored before it goes out again; and never while writes fail here.

@@ -127,6 +127,15 @@ const REMINDER_SCAN_PAGE = 500;
 /** How soon a sync handed over by a job that found the thread busy runs (the holder usually ends sooner). */
 const THREAD_BUSY_SYNC_DELAY_MS = 250;
 
+/**
+ * A chat message's job is named by its chat and seq, so that the job of an earlier message can
+ * ask whether this one waits behind it (JobProducer.messageWaiting). Each part URI-encoded: BullMQ
+ * refuses a ':' in an id, and no two chats' ids may meet in one name.
+ */
+export function messageJobId(orgId: string, conversationId: string, seq: number): string {
+  return `message/${encodeURIComponent(orgId)}/${encodeURIComponent(conversationId)}/${seq}`;
+}
+
 // A small attempt budget, for failures nobody foresaw (a bug, an unknown error): 1, 2, 4, 8 s
 // apart, then the job is dead-lettered. Outages and rate limits do not use it (job-errors.ts).
 const defaultJobOptions: JobsOptions = {
@@ -151,6 +160,11 @@ const deadLetterJobOptions: JobsOptions = { attempts: 1, removeOnComplete: true,
 
 export interface JobProducer {
   addChatEvent(event: ChatEvent): Promise<void>;
+  /**
+   * Whether the job of the chat's message `seq` waits in the queue, not yet taken by a worker (a
+   * job that failed, runs or ran is not waiting): src/jobs/processors/chat-event.processor.ts.
+   */
+  messageWaiting(orgId: string, conversationId: string, seq: number): Promise<boolean>;
   addSlackEvent(job: SlackEventJob): Promise<void>;
   addSlackInteraction(job: SlackInteractionJob): Promise<void>;
   /**
@@ -237,7 +251,11 @@ export function createJobProducer(queues: Queues): JobProducer {
             : event;
       await queue.add(event.type, job, {
         deduplication: { id: `chat:${event.orgId}:${event.id}`, ttl: CHAT_EVENT_DEDUP_TTL_MS },
+        ...(event.type === 'message.created' ? { jobId: messageJobId(event.orgId, event.data.conversationId, event.data.message.seq) } : {}),
       });
+    },
+    async messageWaiting(orgId, conversationId, seq) {
+      return (await queues.chatEvents.getJobState(messageJobId(orgId, conversationId, seq))) === 'waiting';
     },
     async addSlackEvent(job) {
       await queues.slackEvents.add(job.event.type, job, {

@@ -80,7 +80,7 @@ export function instrument(base: WorkerDeps, crashAfter: number | null, attemptR
     store,
     slack: wrap(base.slack, 'slack', all),
     platform: wrap(base.platform, 'platform', all),
-    producer: wrap(base.producer, 'producer', all),
+    producer: wrap(base.producer, 'producer', (m) => m !== 'messageWaiting'),
     reminderBatches: wrap(base.reminderBatches, 'reminderBatches', (m) => m !== 'isPosted'),
     threadCursors: wrap(base.threadCursors, 'threadCursors', (m) => m !== 'read'),
   };

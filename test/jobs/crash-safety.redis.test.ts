@@ -113,6 +113,26 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'message.created under load, left for the next message queued behind it, whose job posts both as one',
+    async prepare(w, live, n) {
+      const chat = await openChat(w, live, n);
+      await w.platform.visitorSays(w.orgId, chat.conversationId, 'left for the next');
+      await w.platform.visitorSays(w.orgId, chat.conversationId, 'which takes both');
+      const [first, second] = w.events(chat.conversationId, 'message.created');
+      if (!first || !second) throw new Error('no messages');
+      // Queued as the ingress queues them, and left there: the first's job finds the second's waiting.
+      for (const event of [first, second]) await live.producer.addChatEvent(event);
+      const queuedAt = live.now().getTime() - 5000;
+      return {
+        ...chat,
+        run: async (deps) => {
+          await processChatEvent(deps, first, queuedAt);
+          await processChatEvent(deps, second, queuedAt);
+        },
+      };
+    },
+  },
+  {
     name: 'conversation.updated (visitor identified)',
     async prepare(w, live, n) {
       const chat = await openChat(w, live, n);

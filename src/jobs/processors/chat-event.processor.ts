@@ -1,6 +1,6 @@
 // Processes one chat-platform webhook event. Every branch is safe to run twice: state is
 // written idempotently and the thread writer posts each seq once.
-import type { ChatEvent } from '../../platform/webhook-events.ts';
+import type { ChatEvent, Message } from '../../platform/webhook-events.ts';
 import type { WorkerDeps } from '../worker-deps.ts';
 import type { ChatOpenState, ConversationRecord } from '../../store/index.ts';
 import { syncConversationThread, type SyncOptions } from '../../conversations/conversation-thread.ts';
@@ -12,8 +12,10 @@ import { announceAssignment } from '../../conversations/assignment.ts';
 import { noteFormSubmitted, noteMeetingBooked } from '../../conversations/shortcut-outcomes.ts';
 import { assertNever, ThreadBusyError } from '../../errors/index.ts';
 import { recordChatStart } from '../../activity/activity-recording.ts';
+import { mayLeaveForNext } from '../../routing/message-grouping.ts';
 
-export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Promise<void> {
+/** `queuedAt`: when the event's job was queued (BullMQ's timestamp), for a message's group commit (bringMessage). */
+export async function processChatEvent(deps: WorkerDeps, event: ChatEvent, queuedAt?: number): Promise<void> {
   const now = deps.now();
   const log = deps.logger.child({ eventId: event.id, type: event.type, orgId: event.orgId });
   await deps.store.orgActivity.notePlatformWebhook(event.orgId, now);
@@ -42,8 +44,7 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
     }
     case 'message.created': {
       const { conversationId, message } = event.data;
-      // Stored by the sync, whichever way it goes (SyncOptions.message).
-      const chat = await chatState(deps, event.orgId, conversationId, await syncOrHandOver(deps, event.orgId, conversationId, { message }));
+      const chat = await chatState(deps, event.orgId, conversationId, await bringMessage(deps, event.orgId, conversationId, message, queuedAt));
       if (!chat.conversation) {
         // The message overtook conversation.started: give it a moment, then ask the platform.
         if (!chat.known) await deps.store.conversations.ensure(event.orgId, conversationId, now);
@@ -86,6 +87,33 @@ export async function processChatEvent(deps: WorkerDeps, event: ChatEvent): Prom
     default:
       assertNever(event, 'chat event');
   }
+}
+
+/**
+ * Brings the message to the chat's threads, or, under load, leaves it stored for the job of the
+ * chat's next message, when that job waits in the queue behind this one, to post the two (and
+ * what else waits) as one Slack message (src/routing/message-grouping.ts). Left only if that job
+ * still waits once this message is stored: it cannot then have read the chat's pending messages
+ * without this one, and its sync reads them (its message is not the next after the cursor while
+ * this one is pending). One that fails is retried, or dead-lettered with both messages pending
+ * for a replay, as when each went on its own. Returns what the sync returns, or, left for the
+ * next, the chat's record as the store (or this process's memory) has it.
+ */
+async function bringMessage(
+  deps: WorkerDeps,
+  orgId: string,
+  conversationId: string,
+  message: Message,
+  queuedAt: number | undefined,
+): Promise<ConversationRecord | null | 'handed over'> {
+  const nextWaits = () => deps.producer.messageWaiting(orgId, conversationId, message.seq + 1);
+  const mayLeave = queuedAt !== undefined && mayLeaveForNext(message.seq, deps.now().getTime() - queuedAt);
+  // Stored by the sync, whichever way it goes (SyncOptions.message).
+  if (!mayLeave || !(await nextWaits())) return syncOrHandOver(deps, orgId, conversationId, { message });
+  const stored = await deps.store.threadMessages.add(orgId, conversationId, message, deps.now());
+  if (await nextWaits()) return deps.store.conversations.get(orgId, conversationId);
+  // Taken meanwhile: this job writes the thread, from its message as stored (by an earlier attempt of this job, or a repair, if not now).
+  return syncOrHandOver(deps, orgId, conversationId, stored ? { stored } : {});
 }
 
 /**

@@ -14,7 +14,7 @@ export const STATUS_WAIT_MAX_MS = 30_000;
 
 export async function processOrderedChatEvent(deps: WorkerDeps, job: ChatEventJob, queuedAt: number): Promise<void> {
   if (job.type === 'conversation.started' && job.statusOrder) await awaitEarlierStatusChanges(deps, job.orgId, job.statusOrder, queuedAt);
-  await processChatEvent(deps, job);
+  await processChatEvent(deps, job, queuedAt);
   if (job.type === 'agent.status_changed' && job.statusOrder) await deps.statusOrder.applied(job.orgId, job.statusOrder);
 }
 
