@@ -33,6 +33,12 @@ function eventBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** An event of its own (a new id) for message `seq` of conv_1. */
+function message(seq: number) {
+  const body = eventBody();
+  return { ...body, data: { ...body.data, message: { ...body.data.message, id: `msg_${seq}`, seq } } };
+}
+
 function post(raw: string, headers: Record<string, string>) {
   return t.app.inject({ method: 'POST', url: '/webhooks/chat', payload: raw, headers });
 }
@@ -122,10 +128,16 @@ describe('POST /webhooks/chat', () => {
   });
 
   it('queues each of many events arriving at once once, a redelivery among them too (their adds reach Redis together)', async () => {
-    const raws = Array.from({ length: 20 }, () => JSON.stringify(eventBody()));
+    const raws = Array.from({ length: 20 }, (_, i) => JSON.stringify(message(i + 1)));
     const answers = await Promise.all([...raws, raws[0]!, raws[7]!].map((raw) => signed(raw)));
     expect(answers.map((a) => a.statusCode)).toEqual(Array(22).fill(202));
     expect(await queuedJobs()).toBe(20);
+  });
+
+  it('queues a message once when two events of another id name it (its chat and seq): the store keeps one message per seq too', async () => {
+    for (const raw of [JSON.stringify(message(1)), JSON.stringify(message(1)), JSON.stringify(message(2))]) expect((await signed(raw)).statusCode).toBe(202);
+    const jobs = await t.queues.chatEvents.getJobs(['waiting']);
+    expect(jobs.map((j) => (j.data as { data: { message: { seq: number } } }).data.message.seq).sort()).toEqual([1, 2]);
   });
 
   const rejected: Array<{ name: string; send: () => ReturnType<typeof post>; status: number; code: string; message: RegExp }> = [
