@@ -63,6 +63,15 @@ async function openChat(w: JobWorld, live: WorkerDeps, n: number, options: { wit
   return { channel, conversationId: conversation.id, thread: record.thread! };
 }
 
+/** A chat opened as openChat opens it, and the message.created events of the visitor's two `texts`, not yet run. */
+async function twoMessages(w: JobWorld, live: WorkerDeps, n: number, texts: [string, string]) {
+  const chat = await openChat(w, live, n);
+  for (const text of texts) await w.platform.visitorSays(w.orgId, chat.conversationId, text);
+  const [first, second] = w.events(chat.conversationId, 'message.created');
+  if (!first || !second) throw new Error('no messages');
+  return { chat, first, second };
+}
+
 function blockActions(w: JobWorld, user: string, container: Record<string, string>, action: { action_id: string; value: string }) {
   return {
     teamId: w.teamId,
@@ -104,22 +113,15 @@ const scenarios: Scenario[] = [
   {
     name: 'message.created (two messages into the thread)',
     async prepare(w, live, n) {
-      const chat = await openChat(w, live, n);
-      await w.platform.visitorSays(w.orgId, chat.conversationId, 'first question');
-      await w.platform.visitorSays(w.orgId, chat.conversationId, 'second question');
-      const [first, second] = w.events(chat.conversationId, 'message.created');
-      if (first?.type === 'message.created') await w.store.threadMessages.add(w.orgId, chat.conversationId, first.data.message, live.now());
+      const { chat, first, second } = await twoMessages(w, live, n, ['first question', 'second question']);
+      if (first.type === 'message.created') await w.store.threadMessages.add(w.orgId, chat.conversationId, first.data.message, live.now());
       return { ...chat, run: (deps) => process(deps, second) };
     },
   },
   {
     name: 'message.created under load, left for the next message queued behind it, whose job posts both as one',
     async prepare(w, live, n) {
-      const chat = await openChat(w, live, n);
-      await w.platform.visitorSays(w.orgId, chat.conversationId, 'left for the next');
-      await w.platform.visitorSays(w.orgId, chat.conversationId, 'which takes both');
-      const [first, second] = w.events(chat.conversationId, 'message.created');
-      if (!first || !second) throw new Error('no messages');
+      const { chat, first, second } = await twoMessages(w, live, n, ['left for the next', 'which takes both']);
       // Queued as the ingress queues them, and left there: the first's job finds the second's waiting.
       for (const event of [first, second]) await live.producer.addChatEvent(event);
       const queuedAt = live.now().getTime() - 5000;
