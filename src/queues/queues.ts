@@ -1,7 +1,7 @@
 // Queue names, typed job payloads and the producer the HTTP ingress and the workers use to add
 // jobs. Every add is deduplicated by the id of what caused it, so a webhook or event delivered
 // twice queues one job (BullMQ keeps a dedup key for its ttl, also after the job completed).
-import { Queue, type ConnectionOptions, type JobsOptions, type WorkerOptions } from 'bullmq';
+import { Job, Queue, type ConnectionOptions, type JobsOptions, type WorkerOptions } from 'bullmq';
 import type { ChatEvent } from '../platform/webhook-events.ts';
 import { WORKSPACES_CHECK_EVENT, type SlackEventJob } from '../slack/slack-events.ts';
 import type { SlackInteractionJob } from '../slack/slack-interactions.ts';
@@ -255,7 +255,12 @@ export function createJobProducer(queues: Queues): JobProducer {
       });
     },
     async messageWaiting(orgId, conversationId, seq) {
-      return (await queues.chatEvents.getJobState(messageJobId(orgId, conversationId, seq))) === 'waiting';
+      // The job read by its id (one HGETALL, nothing if there is none) rather than asked for its
+      // state (getJobState looks for it through the whole waiting list, as long as the backlog):
+      // one no worker has taken yet has no processedOn, which BullMQ sets as it hands a job to a
+      // worker, in the same script.
+      const job = await Job.fromId(queues.chatEvents, messageJobId(orgId, conversationId, seq));
+      return job !== undefined && !job.processedOn && !job.finishedOn;
     },
     async addSlackEvent(job) {
       await queues.slackEvents.add(job.event.type, job, {

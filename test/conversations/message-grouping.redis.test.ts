@@ -4,6 +4,7 @@
 // queue (the jobs are queued as the ingress queues them; the test takes them as a worker would),
 // Redis, the MongoDB-compatible store and the Slack emulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from 'bullmq';
 import { startJobWorld, runJob, type JobWorld } from '../support/job-world.ts';
 import { processChatEvent } from '../../src/jobs/processors/chat-event.processor.ts';
 import { messageJobId } from '../../src/queues/queues.ts';
@@ -69,6 +70,28 @@ describe('messages queued behind each other', () => {
     const stored = await w.store.threadMessages.list(w.orgId, chat.conversationId);
     expect(stored.map((m) => m.state)).toEqual(['posted', 'posted', 'posted']);
     expect(new Set(stored.map((m) => m.slackTs)).size).toBe(1);
+  });
+
+  it('a message’s job counts as waiting while no worker has taken it: not once taken, nor finished, nor when none was queued', async () => {
+    const chat = await openChat('Lena');
+    const [one] = await queued(chat.conversationId, ['am I waiting?']);
+    const seq = one!.data.message.seq;
+    const waiting = () => deps.producer.messageWaiting(w.orgId, chat.conversationId, seq);
+    expect(await waiting()).toBe(true);
+    expect(await deps.producer.messageWaiting(w.orgId, chat.conversationId, seq + 1)).toBe(false);
+    // A worker takes it (BullMQ's own fetch, as a worker process makes it), then finishes it.
+    const connection = w.redis.duplicate();
+    const worker = new Worker(w.queues.chatEvents.name, null, { connection, prefix: w.prefix });
+    try {
+      const taken = (await worker.getNextJob('test-token'))!;
+      expect(taken.id).toBe(messageJobId(w.orgId, chat.conversationId, seq));
+      expect(await waiting()).toBe(false);
+      await taken.moveToCompleted('done', 'test-token', false);
+      expect(await waiting()).toBe(false);
+    } finally {
+      await worker.close();
+      connection.disconnect();
+    }
   });
 
   it('unloaded (the job taken as soon as queued), a message goes out at once, even with the next one queued', async () => {
